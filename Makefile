@@ -1,0 +1,44 @@
+# gpworkforce developer loop. `make demo` sets everything up and runs the main job; `make test`
+# sets up (if needed) and runs the whole test suite. Both work on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | sha1sum | cut -c1-12)
+DEMO_OUT ?= out/demo
+
+.PHONY: setup system-deps demo test test-fast lint format bench clean
+
+setup: $(STAMP) system-deps
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+# Debian packages the tests and reports need (Chromium for browser tests, fonts for PDFs).
+system-deps:
+	@bash scripts/system-deps.sh
+
+demo: setup
+	$(BIN)/gpworkforce demo --out $(DEMO_OUT)
+
+test: setup
+	bash scripts/test.sh
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not browser" -x -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: setup
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,1 @@
+"""The typed, frozen, self-validating domain objects shared by every part of gpworkforce."""

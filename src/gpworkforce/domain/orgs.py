@@ -1,0 +1,196 @@
+"""Organisations and their effective-dated hierarchy.
+
+One organisation type covers every tier (practice, PCN, sub-ICB/CCG, ICB/STP, region, England).
+Parent links carry the dates they were in force, so a figure for September 2017 aggregates by the
+2017 hierarchy (practices under CCGs) and one for 2024 by the 2024 one (practices under PCNs under
+sub-ICB locations under ICBs). :class:`OrgRegistry` answers hierarchy questions as pure functions
+of its data; loaders build it from ODS and NHS Digital files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from gpworkforce.errors import UnknownOrganisation
+
+ENGLAND_CODE = "ENG"
+
+
+class OrgType(StrEnum):
+    PRACTICE = "practice"
+    PCN = "pcn"
+    SUB_ICB = "sub_icb"  # CCGs until July 2022, sub-ICB locations since
+    ICB = "icb"  # STPs until July 2022, ICBs since
+    REGION = "region"
+    ENGLAND = "england"
+
+
+# Rank used to check that a parent is above its child.
+TIER_RANK: Mapping[OrgType, int] = {
+    OrgType.PRACTICE: 0,
+    OrgType.PCN: 1,
+    OrgType.SUB_ICB: 2,
+    OrgType.ICB: 3,
+    OrgType.REGION: 4,
+    OrgType.ENGLAND: 5,
+}
+
+_CODE = re.compile(r"^[A-Z0-9]{3,9}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    """An NHS organisation identified by its ODS code."""
+
+    code: str
+    name: str
+    type: OrgType
+    opened: dt.date | None = None
+    closed: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if not _CODE.match(self.code):
+            raise ValueError(
+                f"ODS code must be 3-9 upper-case letters or digits, got {self.code!r}"
+            )
+        if self.opened and self.closed and self.closed < self.opened:
+            raise ValueError(f"{self.code}: closed {self.closed} before it opened {self.opened}")
+
+    def is_open(self, on: dt.date) -> bool:
+        if self.opened and on < self.opened:
+            return False
+        return not (self.closed and on > self.closed)
+
+
+@dataclass(frozen=True, slots=True)
+class ParentLink:
+    """``child`` sat under ``parent`` from ``start`` (inclusive) to ``end`` (exclusive; None = open)."""
+
+    child: str
+    parent: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.child == self.parent:
+            raise ValueError(f"{self.child} cannot be its own parent")
+        if self.start and self.end and self.end <= self.start:
+            raise ValueError(
+                f"link {self.child}->{self.parent}: end {self.end} not after {self.start}"
+            )
+
+    def in_force(self, on: dt.date) -> bool:
+        if self.start and on < self.start:
+            return False
+        return not (self.end and on >= self.end)
+
+
+@dataclass(frozen=True)
+class OrgRegistry:
+    """All organisations and parent links known; answers 'who is under whom on a date'."""
+
+    organisations: Mapping[str, Organisation]
+    links: tuple[ParentLink, ...] = ()
+    _by_child: Mapping[str, tuple[ParentLink, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_child: dict[str, list[ParentLink]] = defaultdict(list)
+        for link in self.links:
+            for code in (link.child, link.parent):
+                if code not in self.organisations:
+                    raise ValueError(f"parent link names unknown organisation {code!r}")
+            child_t = self.organisations[link.child].type
+            parent_t = self.organisations[link.parent].type
+            if TIER_RANK[parent_t] <= TIER_RANK[child_t]:
+                raise ValueError(
+                    f"{link.parent} ({parent_t}) cannot be the parent of {link.child} ({child_t})"
+                )
+            by_child[link.child].append(link)
+        object.__setattr__(self, "_by_child", {k: tuple(v) for k, v in by_child.items()})
+
+    @classmethod
+    def build(
+        cls, organisations: Iterable[Organisation], links: Iterable[ParentLink]
+    ) -> OrgRegistry:
+        orgs: dict[str, Organisation] = {}
+        for org in organisations:
+            orgs[org.code] = org
+        return cls(organisations=orgs, links=tuple(links))
+
+    # -- look-ups ---------------------------------------------------------------------------
+    def get(self, code: str) -> Organisation:
+        try:
+            return self.organisations[code.strip().upper()]
+        except KeyError:
+            raise UnknownOrganisation(
+                f"organisation code must be a known ODS code, got {code!r}"
+            ) from None
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and code.strip().upper() in self.organisations
+
+    def of_type(self, org_type: OrgType) -> list[Organisation]:
+        return sorted(
+            (o for o in self.organisations.values() if o.type == org_type), key=lambda o: o.code
+        )
+
+    def parents(self, code: str, on: dt.date) -> list[Organisation]:
+        """Direct parents of ``code`` in force on ``on`` (one per tier, usually)."""
+        return [
+            self.organisations[lk.parent] for lk in self._by_child.get(code, ()) if lk.in_force(on)
+        ]
+
+    def parent_of_type(self, code: str, org_type: OrgType, on: dt.date) -> Organisation | None:
+        """The ancestor of ``code`` of the given tier on ``on``, walking up the hierarchy."""
+        seen: set[str] = set()
+        frontier = [code]
+        while frontier:
+            current = frontier.pop()
+            for parent in self.parents(current, on):
+                if parent.code in seen:
+                    continue
+                seen.add(parent.code)
+                if parent.type == org_type:
+                    return parent
+                frontier.append(parent.code)
+        return None
+
+    def practices_under(self, code: str, on: dt.date) -> list[str]:
+        """Codes of practices open on ``on`` whose ancestry on ``on`` includes ``code``."""
+        org = self.get(code)
+        if org.type == OrgType.ENGLAND:
+            return sorted(
+                p.code
+                for p in self.organisations.values()
+                if p.type == OrgType.PRACTICE and p.is_open(on)
+            )
+        if org.type == OrgType.PRACTICE:
+            return [org.code] if org.is_open(on) else []
+        return sorted(
+            p.code
+            for p in self.organisations.values()
+            if p.type == OrgType.PRACTICE
+            and p.is_open(on)
+            and self.parent_of_type(p.code, org.type, on) is not None
+            and self.parent_of_type(p.code, org.type, on).code == org.code  # type: ignore[union-attr]
+        )
+
+    def practice_map(self, on: dt.date, org_type: OrgType) -> dict[str, str]:
+        """For every practice open on ``on``: the code of its ancestor of tier ``org_type``."""
+        out: dict[str, str] = {}
+        for p in self.organisations.values():
+            if p.type != OrgType.PRACTICE or not p.is_open(on):
+                continue
+            if org_type == OrgType.ENGLAND:
+                out[p.code] = ENGLAND_CODE
+                continue
+            anc = self.parent_of_type(p.code, org_type, on)
+            if anc is not None:
+                out[p.code] = anc.code
+        return out
