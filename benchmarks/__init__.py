@@ -1,0 +1,1 @@
+"""Benchmarks: speed and memory measured here, never in unit tests. Run with ``make bench``."""
