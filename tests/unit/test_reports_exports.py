@@ -1,0 +1,188 @@
+"""Unit tests of gpworkforce.exports: CSV/XLSX writers (formula safety, NA, formats, atomicity)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from gpworkforce import exports
+from gpworkforce.domain.report import ReportTable
+
+
+def _table(key: str = "staff", **kw: object) -> ReportTable:
+    frame = pd.DataFrame(
+        {
+            "area": pd.Series(["03W", '=HYPERLINK("x")', " @SUM(A1)", None], dtype="string"),
+            "wte": pd.Series([177.44, 153.9, pd.NA, 0.0], dtype="Float64"),
+            "headcount": pd.Series([10, 20, 30, 40], dtype="Int64"),
+        }
+    )
+    defaults: dict[str, object] = {
+        "title": "GP WTE by CCG",
+        "frame": frame,
+        "notes": ("Qualified GPs only.", "-minus note"),
+        "sources": ("NHS Digital GPW, Sep 2017",),
+        "decimals": {"wte": 1},
+    }
+    defaults.update(kw)
+    return ReportTable(key=key, **defaults)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 116", "'+44 116"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("  =1", "'  =1"),
+        ("\n=1", "'\n=1"),
+        ("03W", "03W"),
+        ("a=b", "a=b"),
+        ("", ""),
+        ("  plain", "  plain"),
+    ],
+)
+def test_neutralise(text: str, safe: str) -> None:
+    assert exports.neutralise(text) == safe
+
+
+def test_is_missing() -> None:
+    assert exports.is_missing(None)
+    assert exports.is_missing(pd.NA)
+    assert exports.is_missing(float("nan"))
+    assert exports.is_missing(np.float32("nan"))
+    assert exports.is_missing(pd.NaT)
+    assert not exports.is_missing(0)
+    assert not exports.is_missing(0.0)
+    assert not exports.is_missing("")
+    assert not exports.is_missing(np.bool_(False))
+
+
+def test_csv_bytes_neutralises_and_blanks_na() -> None:
+    text = exports.csv_bytes(_table()).decode("utf-8-sig")
+    lines = text.split("\r\n")
+    assert lines[0] == "area,wte,headcount"
+    assert lines[1] == "03W,177.4,10"
+    assert lines[2] == '"\'=HYPERLINK(""x"")",153.9,20'
+    assert lines[3] == "' @SUM(A1),,30"
+    assert lines[4] == ",0.0,40"
+    assert lines[5] == ""
+
+
+def test_csv_round_trips_through_pandas_with_na() -> None:
+    back = pd.read_csv(io.BytesIO(exports.csv_bytes(_table())))
+    assert list(back.columns) == ["area", "wte", "headcount"]
+    assert back["wte"].isna().tolist() == [False, False, True, False]
+    assert back["headcount"].tolist() == [10, 20, 30, 40]
+
+
+def test_csv_formats_dates_bools_and_inf() -> None:
+    frame = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2017-09-30 00:00", "2017-09-30 12:30"]),
+            "flag": [True, np.bool_(False)],
+            "ratio": [float("inf"), float("-inf")],
+            "day": [dt.date(2020, 1, 2), None],
+        }
+    )
+    text = exports.csv_bytes(ReportTable("t", "T", frame)).decode("utf-8-sig")
+    rows = text.split("\r\n")
+    assert rows[1] == "2017-09-30,TRUE,∞,2020-01-02"
+    assert rows[2] == "2017-09-30 12:30:00,FALSE,−∞,"
+
+
+def test_write_csv_files_writes_readme(tmp_path: Path) -> None:
+    tables = [_table("a"), _table("b", title="Second")]
+    paths = exports.write_csv_files(tables, tmp_path / "out", prefix="llr_")
+    assert [p.name for p in paths] == ["llr_a.csv", "llr_b.csv", "llr_README.txt"]
+    readme = paths[-1].read_text()
+    assert "llr_b.csv: Second" in readme
+    assert "Source: NHS Digital GPW, Sep 2017" in readme
+    assert exports.NA_LEGEND in readme
+
+
+def test_write_csv_files_rejects_duplicate_keys(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unique"):
+        exports.write_csv_files([_table("a"), _table("a")], tmp_path)
+
+
+def test_xlsx_layout_formats_and_safety(tmp_path: Path) -> None:
+    path = exports.write_xlsx(
+        [_table("staff"), _table("locums", title="Locums")], tmp_path / "r.xlsx"
+    )
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["staff", "locums"]
+    ws = book["staff"]
+    assert ws["A1"].value == "GP WTE by CCG"
+    assert [c.value for c in ws[3]] == ["area", "wte", "headcount"]
+    assert ws.freeze_panes == "A4"
+    assert ws["B4"].value == pytest.approx(177.44)
+    assert ws["B4"].number_format == "#,##0.0"
+    assert ws["B6"].value is None  # NA -> blank
+    assert ws["B7"].value == 0.0  # zero stays zero
+    assert ws["C4"].value == 10 and ws["C4"].data_type == "n"
+    assert ws["A5"].value == '\'=HYPERLINK("x")' and ws["A5"].data_type == "s"
+    assert ws["A7"].value is None
+    column_a = [ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)]
+    assert "Notes" in column_a and "Sources" in column_a
+    assert "'-minus note" in column_a
+    assert "NHS Digital GPW, Sep 2017" in column_a
+    assert column_a[-1] == exports.NA_LEGEND
+    assert ws.column_dimensions["A"].width >= 8
+    for row in ws.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f"
+
+
+def test_xlsx_dates_are_dates() -> None:
+    frame = pd.DataFrame({"period": pd.to_datetime(["2017-09-30"]).tz_localize("UTC")})
+    ws = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes([ReportTable("t", "T", frame)])))["t"]
+    assert ws["A4"].value == dt.datetime(2017, 9, 30)
+    assert ws["A4"].number_format == "yyyy-mm-dd"
+
+
+def test_xlsx_needs_a_table() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        exports.xlsx_bytes([])
+
+
+@pytest.mark.parametrize(
+    ("keys", "names"),
+    [
+        (["a", "A"], ["a", "A~2"]),
+        (["x" * 40, "x" * 40], ["x" * 31, "x" * 29 + "~2"]),
+        (["history"], ["History_"]),
+        (["a:b", "a?b"], ["a_b", "a_b~2"]),
+        (["'quoted'"], ["quoted"]),
+        ([""], ["Sheet1"]),
+    ],
+)
+def test_sheet_names(keys: list[str], names: list[str]) -> None:
+    assert exports.sheet_names(keys) == names
+
+
+def test_atomic_write_keeps_old_file_on_failure(tmp_path: Path) -> None:
+    target = tmp_path / "report.csv"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), exports.atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("boom")
+    assert target.read_text() == "old"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_atomic_write_bytes_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "x.bin"
+    exports.atomic_write_bytes(target, b"one")
+    exports.atomic_write_bytes(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["x.bin"]
