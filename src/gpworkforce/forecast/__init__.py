@@ -1,0 +1,39 @@
+"""Forecasting: scenarios as data, the published HEE arithmetic and the cohort engine.
+
+Modules
+-------
+``distributions``  :data:`Num` = a number or a distribution (normal, triangular, uniform,
+                   lognormal, interval80), each with ``.central``.
+``scenario``       pydantic models of a scenario (every field described); ``scenario_io`` loads
+                   TOML with ``extends`` and turns errors into :class:`~gpworkforce.errors.ValidationFailed`.
+``hee_linear``     method ``hee-linear``: LLR Tables 12-14 as line items.
+``engine``         method ``cohort``: vectorised NumPy stock-and-flow engine (this page's API).
+``reference``      slow pure-Python implementation of the same equations (for tests).
+``build``          scenario -> ``EngineInputs`` + ``EngineParams`` (with optional draws).
+``demand``, ``costs``, ``outputs``, ``runrecord``: demand rules, cost of the gap, tables/charts,
+                   the run record.
+
+Engine API (``gpworkforce.forecast.engine``)
+--------------------------------------------
+``EngineInputs(orgs, classes, bands, headcount[O,K,A], fte[O,K,A], steps_per_year, n_steps,
+inflows=(InflowStream(name, schedule[T,O], share[K,A]), ...))``
+    What the run starts from. ``schedule`` is headcount arriving per step and organisation before
+    the stream's multiplier; ``share`` says which class x age band they join (sums to 1).
+
+``EngineParams(leave_rate[D?,K,A], transition_rate[D?,K,K], band_width_years[A],
+participation_rate[D?,K], inflow_multiplier[D?,S], inflow_fte_per_head[D?,S])``
+    All rates are annual. Any of them may carry a leading draws axis ``D`` (or omit it): one
+    call runs every draw, vectorised. Per-step conversion: ``1 - (1 - r) ** dt`` for
+    probabilities, ``(1 + p) ** dt - 1`` for participation, ``dt / width`` for ageing.
+
+``EngineOptions(record_every=1, sum_orgs=False, record_flows=False, org_chunk=None, threads=1)``
+    What to keep. For very large runs keep fewer steps (``record_every=12``) or only the total
+    over organisations (``sum_orgs``); ``org_chunk`` keeps the working set in cache and
+    ``threads`` spreads chunks over cores.
+
+``run(inputs, params, options) -> EngineResult``
+    ``EngineResult.headcount`` / ``.fte`` are ``[D, R, O, K, A]`` at ``.steps`` (step indices,
+    0 = start); ``.flows`` (with ``record_flows``) holds every flow ``[D, T, O, K, A]``.
+
+Draw 0 is the central case by convention of the callers (``build.build_params``).
+"""
