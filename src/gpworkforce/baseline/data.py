@@ -1,0 +1,215 @@
+"""The baseline's input bundle and the choice of one source per practice and period.
+
+A canonical table may hold, for the same practice and census date, a practice's own return, one or
+more NHS Digital GPW files and several vintages of each. The baseline never adds them together:
+for every practice and period it keeps the rows of exactly one ``source_id``:
+
+1. only sources of the requested kind (``returns``: datasets starting ``practice-return``;
+   ``gpw``: datasets starting ``gpw``; ``None``: any kind);
+2. among those, the newest vintage (the ISO publication date inside ``source_id``; an unknown
+   vintage is older than any known one);
+3. ties broken by the larger ``source_id`` string, so the choice never depends on row order.
+
+Patients (list sizes) are chosen separately (see :func:`select_patients`), because list sizes come
+from GPW or payments files even when the workforce comes from returns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import pandas as pd
+
+from gpworkforce.domain.measures import DEFAULT_CONVENTION, FteConvention
+from gpworkforce.domain.orgs import OrgRegistry
+from gpworkforce.domain.taxonomy import Taxonomy, load_taxonomy
+from gpworkforce.tables import DEMOGRAPHY, PATIENTS, VACANCIES, WORKFORCE, empty
+
+UNKNOWN_VINTAGE = "unknown-vintage"
+RETURN_DATASET_PREFIX = "practice-return"
+GPW_DATASET_PREFIX = "gpw"
+
+
+class SourceKind(StrEnum):
+    """Which kind of source the baseline reads (the CLI's ``--source``)."""
+
+    RETURNS = "returns"
+    GPW = "gpw"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceParts:
+    """The four parts of a ``source_id`` ("dataset:period:vintage:digest")."""
+
+    dataset: str
+    period: str
+    vintage: str
+    digest: str
+
+    @property
+    def kind(self) -> SourceKind | None:
+        if self.dataset.startswith(RETURN_DATASET_PREFIX):
+            return SourceKind.RETURNS
+        if self.dataset.startswith(GPW_DATASET_PREFIX):
+            return SourceKind.GPW
+        return None
+
+    @property
+    def vintage_key(self) -> str:
+        """Sortable vintage: ISO dates sort by time; unknown sorts before every date."""
+        return "" if self.vintage == UNKNOWN_VINTAGE else self.vintage
+
+
+def parse_source_id(source_id: str) -> SourceParts:
+    """Split a ``source_id``; ids not in the four-part form are a dataset with unknown vintage."""
+    parts = str(source_id).rsplit(":", 3)
+    if len(parts) != 4:
+        return SourceParts(str(source_id), "", UNKNOWN_VINTAGE, "")
+    return SourceParts(*parts)
+
+
+def source_kind(source_id: str) -> SourceKind | None:
+    return parse_source_id(source_id).kind
+
+
+def chosen_sources(frame: pd.DataFrame, kind: SourceKind | None) -> pd.DataFrame:
+    """The one ``source_id`` kept per practice and period: columns practice_code, period, source_id."""
+    keys = frame.loc[:, ["practice_code", "period", "source_id"]].drop_duplicates()
+    if keys.empty:
+        return keys.reset_index(drop=True)
+    ids = pd.Series(keys["source_id"].unique())
+    parsed = [parse_source_id(s) for s in ids]
+    info = pd.DataFrame(
+        {
+            "source_id": ids.astype("string"),
+            "_kind": [p.kind.value if p.kind else "" for p in parsed],
+            "_vintage": [p.vintage_key for p in parsed],
+        }
+    )
+    keys = keys.merge(info, on="source_id", how="left")
+    if kind is not None:
+        keys = keys[keys["_kind"] == kind.value]
+    keys = keys.sort_values(
+        ["practice_code", "period", "_vintage", "source_id"], ascending=[True, True, False, False]
+    )
+    keys = keys.drop_duplicates(["practice_code", "period"], keep="first")
+    return keys.loc[:, ["practice_code", "period", "source_id"]].reset_index(drop=True)
+
+
+def select_sources(frame: pd.DataFrame, kind: SourceKind | None) -> pd.DataFrame:
+    """Rows of ``frame`` from the chosen source of each practice and period (see module doc)."""
+    if frame.empty:
+        return frame
+    chosen = chosen_sources(frame, kind)
+    idx = pd.MultiIndex.from_frame(chosen)
+    mask = pd.MultiIndex.from_frame(frame.loc[:, ["practice_code", "period", "source_id"]]).isin(
+        idx
+    )
+    return frame.loc[mask].reset_index(drop=True)
+
+
+def select_patients(
+    patients: pd.DataFrame, period: dt.date, tolerance_days: int = 183
+) -> pd.DataFrame:
+    """Registered and weighted list size per practice for ``period``.
+
+    Per practice and measure: the figure at the census date itself if any source gives one,
+    else the one from the nearest period within ``tolerance_days`` (earlier wins a tie); among
+    sources for the same period, the newest vintage. A measure nobody gives stays NA.
+    Returns columns practice_code, registered, weighted (index: none).
+    """
+    target = pd.Timestamp(period)
+    out = pd.DataFrame({"practice_code": pd.Series(dtype="string")})
+    if patients.empty:
+        out["registered"] = pd.Series(dtype="Float64")
+        out["weighted"] = pd.Series(dtype="Float64")
+        return out
+    window = patients.loc[
+        (patients["period"] - target).abs() <= pd.Timedelta(days=tolerance_days)
+    ].copy()
+    window["_distance"] = (window["period"] - target).abs()
+    window["_later"] = window["period"] > target
+    window["_vintage"] = [parse_source_id(s).vintage_key for s in window["source_id"]]
+    pieces = []
+    for measure in ("registered", "weighted"):
+        have = window.loc[window[measure].notna()]
+        have = have.sort_values(
+            ["practice_code", "_distance", "_later", "_vintage", "source_id"],
+            ascending=[True, True, True, False, False],
+        ).drop_duplicates("practice_code", keep="first")
+        pieces.append(have.set_index("practice_code")[measure])
+    merged = pd.concat(pieces, axis=1)
+    merged.index.name = "practice_code"
+    merged = merged.reset_index()
+    merged["practice_code"] = merged["practice_code"].astype("string")
+    for measure in ("registered", "weighted"):
+        merged[measure] = merged[measure].astype("Float64")
+    return merged
+
+
+@dataclass(frozen=True)
+class BaselineData:
+    """Everything the baseline analyses read: canonical tables, the registry and conventions.
+
+    Build it from the loaders' tables; call :meth:`select` (or pass ``source`` to the analyses)
+    to keep one source per practice and period. The frames must not be mutated afterwards.
+    """
+
+    workforce: pd.DataFrame
+    registry: OrgRegistry
+    demography: pd.DataFrame = field(default_factory=lambda: empty(DEMOGRAPHY))
+    patients: pd.DataFrame = field(default_factory=lambda: empty(PATIENTS))
+    vacancies: pd.DataFrame = field(default_factory=lambda: empty(VACANCIES))
+    taxonomy: Taxonomy = field(default_factory=load_taxonomy)
+    convention: FteConvention = DEFAULT_CONVENTION
+    source: SourceKind | None = None
+    selected: bool = False
+
+    def __post_init__(self) -> None:
+        for name, spec in (
+            ("workforce", WORKFORCE),
+            ("demography", DEMOGRAPHY),
+            ("patients", PATIENTS),
+            ("vacancies", VACANCIES),
+        ):
+            missing = [c for c in spec if c not in getattr(self, name).columns]
+            if missing:
+                raise ValueError(f"BaselineData.{name} is missing columns {missing}")
+
+    def select(self, source: SourceKind | str | None = None) -> BaselineData:
+        """A copy keeping one source per practice and period in workforce, demography, vacancies.
+
+        ``source`` overrides :attr:`source`. Idempotent; a selected bundle cannot switch kind.
+        """
+        kind = SourceKind(source) if source is not None else self.source
+        if self.selected:
+            if kind != self.source:
+                raise ValueError(f"data already selected for source {self.source}, not {kind}")
+            return self
+        return dataclasses.replace(
+            self,
+            workforce=select_sources(self.workforce, kind),
+            demography=select_sources(self.demography, kind),
+            vacancies=select_sources(self.vacancies, kind),
+            source=kind,
+            selected=True,
+        )
+
+    def at(self, period: dt.date) -> BaselineData:
+        """A selected copy restricted to one census date (patients are kept whole)."""
+        data = self.select()
+        ts = pd.Timestamp(period)
+        return dataclasses.replace(
+            data,
+            workforce=data.workforce.loc[data.workforce["period"] == ts],
+            demography=data.demography.loc[data.demography["period"] == ts],
+            vacancies=data.vacancies.loc[data.vacancies["period"] == ts],
+        )
+
+    def periods(self) -> list[dt.date]:
+        """Census dates present in the (selected) workforce table, oldest first."""
+        values = pd.to_datetime(self.workforce["period"]).dropna().unique()
+        return sorted(pd.Timestamp(v).date() for v in values)

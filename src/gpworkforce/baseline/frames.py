@@ -1,0 +1,138 @@
+"""Shared helpers that turn long organisation rows into the wide tables the reports show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from gpworkforce.baseline.data import BaselineData, SourceKind
+from gpworkforce.baseline.scope import Scope, build_scope, practice_values, row_index, scope_rows
+from gpworkforce.domain.orgs import OrgType
+from gpworkforce.domain.taxonomy import StaffGroup
+
+# The staff-group columns of LLR Table 3 / Table 8: (taxonomy node, label).
+GROUP_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("GP_EXCL_REGISTRARS", "GPs excl. registrars"),
+    ("NURSE", "Nurses"),
+    ("DPC", "Other clinical (DPC)"),
+    ("ADMIN", "Admin/non-clinical"),
+)
+MEASURE_SUFFIX = {"headcount": "HC", "fte": "WTE"}
+MAX_NOTES = 12
+ROW_COLUMNS = ["org_code", "org_name", "row", "practices"]
+
+
+def prepare(
+    data: BaselineData,
+    org_code: str,
+    period: dt.date,
+    *,
+    source: SourceKind | str | None = None,
+    child_level: OrgType | None = None,
+) -> tuple[BaselineData, Scope]:
+    """Select sources, restrict to ``period`` and build the scope of ``org_code``."""
+    if source is not None and not data.selected:
+        data = data.select(source)
+    at = data.at(period)
+    return at, build_scope(data.registry, org_code, period, child_level)
+
+
+def scope_values(
+    data: BaselineData, scope: Scope, nodes: Iterable[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(practice values, org rows) for ``nodes`` in ``scope``; ``data`` already at one period."""
+    wf = data.workforce.loc[data.workforce["practice_code"].isin(list(scope.members))]
+    values = practice_values(wf, nodes, data.taxonomy)
+    return values, scope_rows(values, scope)
+
+
+def wide(
+    rows: pd.DataFrame,
+    scope: Scope,
+    columns: Sequence[tuple[str, str]],
+    measures: Sequence[str] = ("headcount", "fte"),
+) -> pd.DataFrame:
+    """One row per child org and the total; per (node, label) and measure a column ``label HC|WTE``.
+
+    Rows and columns with no data stay (as NA) so the layout never depends on the data.
+    """
+    out = row_index(scope)
+    for node, label in columns:
+        sub = rows.loc[rows["node"] == node]
+        for measure in measures:
+            series = sub.set_index(["org_code", "row"])[measure]
+            key = pd.MultiIndex.from_frame(out[["org_code", "row"]])
+            out[f"{label} {MEASURE_SUFFIX[measure]}"] = series.reindex(key).to_numpy()
+            out[f"{label} {MEASURE_SUFFIX[measure]}"] = out[
+                f"{label} {MEASURE_SUFFIX[measure]}"
+            ].astype("Float64")
+    return out
+
+
+def coverage_notes(
+    rows: pd.DataFrame,
+    columns: Sequence[tuple[str, str]],
+    measures: Sequence[str] = ("fte",),
+) -> list[str]:
+    """Notes naming each cell that covers fewer practices than are in scope (or none at all)."""
+    notes: list[str] = []
+    total_rows = rows.loc[rows["row"] == "total"]
+    for node, label in columns:
+        sub = total_rows.loc[total_rows["node"] == node]
+        for measure in measures:
+            col = f"reporting_{measure}"
+            for _, r in sub.iterrows():
+                if 0 < r[col] < r["practices"]:
+                    notes.append(
+                        f"{label} {MEASURE_SUFFIX[measure]}: {int(r[col])} of {r['practices']} "
+                        f"practices in {r['org_code']} have a figure; the total covers those."
+                    )
+    if len(notes) > MAX_NOTES:
+        notes = [*notes[:MAX_NOTES], f"... and {len(notes) - MAX_NOTES} more partial cells."]
+    return notes
+
+
+def missing_columns_note(
+    scope: Scope, rows: pd.DataFrame, columns: Sequence[tuple[str, str]]
+) -> str:
+    """One note listing columns nobody in scope has a figure for (NA, not zero)."""
+    have = set(rows.loc[rows["fte"].notna() | rows["headcount"].notna(), "node"])
+    absent = [label for node, label in columns if node not in have]
+    if not absent:
+        return ""
+    return (
+        "Not available in the selected source (shown as NA, not zero): " + ", ".join(absent) + "."
+    )
+
+
+def add_sum(frame: pd.DataFrame, cols: Sequence[str], name: str) -> None:
+    """``frame[name]`` = row sum of ``cols``; NA when any part is NA."""
+    total = frame[cols[0]].astype("Float64").copy()
+    for c in cols[1:]:
+        total = total + frame[c].astype("Float64")
+    frame[name] = total
+
+
+def ratio(numerator: pd.Series, denominator: pd.Series, scale: float = 1.0) -> pd.Series:
+    """``numerator / denominator * scale`` as Float64; NA where either is NA or the denominator 0."""
+    num = numerator.astype("Float64")
+    den = denominator.astype("Float64")
+    den = den.mask(den == 0)
+    return (num / den * scale).astype("Float64")
+
+
+def group_labels() -> dict[str, str]:
+    return {g.value: label for g, (_, label) in zip(StaffGroup, GROUP_COLUMNS, strict=True)}
+
+
+def sources_of(data: BaselineData, practices: Iterable[str]) -> tuple[str, ...]:
+    """The distinct source ids the workforce figures of ``practices`` came from."""
+    wf = data.workforce
+    ids = wf.loc[wf["practice_code"].isin(list(practices)), "source_id"].dropna().unique()
+    return tuple(sorted(str(s) for s in ids))
+
+
+def title_suffix(scope: Scope) -> str:
+    return f"{scope.org_name} ({scope.org_code}), {scope.period.isoformat()}"

@@ -1,0 +1,241 @@
+"""Staff per 1,000 registered and weighted patients, and the gap to a WTE-per-1,000 target.
+
+LLR Table 8 (WTE per 1,000 population by staff group) and Table 4 (GP WTE against the NHS England
+target of 0.58 WTE GPs per 1,000 patients). The denominators are an input (:class:`Denominators`):
+by default each row's practices' list sizes (PATIENTS, see ``select_patients``) are summed; a
+caller may give populations per organisation instead (the LLR plan used "population as of Sep 17,
+NHS E" per CCG).
+
+Formulas (per row): ``per 1,000 = WTE / patients * 1000``; ``WTE needed = target * patients /
+1000``; ``gap = WTE needed - WTE`` (positive: short of the target). NA in, NA out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from gpworkforce.baseline.data import BaselineData, SourceKind, select_patients
+from gpworkforce.baseline.frames import (
+    GROUP_COLUMNS,
+    add_sum,
+    coverage_notes,
+    prepare,
+    ratio,
+    scope_values,
+    sources_of,
+    title_suffix,
+    wide,
+)
+from gpworkforce.baseline.scope import TOTAL, Scope, rollup, row_index
+from gpworkforce.domain.orgs import OrgType
+from gpworkforce.domain.report import ReportTable
+
+DEFAULT_TARGET_PER_1000 = 0.58
+PATIENT_BASES = ("registered", "weighted")
+
+
+class Denominators(BaseModel):
+    """Populations to divide by, per organisation code, overriding summed practice list sizes.
+
+    A row uses its own code's figure if given; a total row whose code is not given but all of whose
+    children are uses the children's sum; anything else falls back to practice list sizes.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    registered: dict[str, float] = Field(default_factory=dict)
+    weighted: dict[str, float] = Field(default_factory=dict)
+    label: str = Field("", description="Where the populations come from, shown in notes.")
+    tolerance_days: int = Field(
+        183, ge=0, description="How far from the census date a practice list size may be taken."
+    )
+
+
+class TargetConfig(BaseModel):
+    """A WTE-per-1,000 target for one taxonomy node (default: LLR's 0.58 GP WTE)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    node: str = "GP_EXCL_REGISTRARS"
+    per_1000: float = Field(DEFAULT_TARGET_PER_1000, gt=0)
+    basis: Literal["registered", "weighted"] = "registered"
+
+
+def population_rows(
+    data: BaselineData, scope: Scope, denominators: Denominators | None
+) -> pd.DataFrame:
+    """Registered and weighted population per row of ``scope`` (row_index columns + both bases)."""
+    den = denominators or Denominators()
+    out = row_index(scope)
+    pats = select_patients(data.patients, scope.period, den.tolerance_days)
+    pats = pats.loc[pats["practice_code"].isin(list(scope.members))]
+    long = pats.melt(
+        id_vars="practice_code", value_vars=list(PATIENT_BASES), var_name="basis", value_name="n"
+    )
+    long["n"] = long["n"].astype("Float64")
+    parts = []
+    if scope.child_level is not None:
+        parts.append(rollup(long, scope.members, ("n",), ("basis",)).assign(row="child"))
+    total_map = dict.fromkeys(scope.members, scope.org_code)
+    parts.append(rollup(long, total_map, ("n",), ("basis",)).assign(row=TOTAL))
+    summed = pd.concat(parts, ignore_index=True)
+    for basis in PATIENT_BASES:
+        given: dict[str, float] = getattr(den, basis)
+        sub = summed.loc[summed["basis"] == basis].set_index(["org_code", "row"])["n"]
+        values = sub.reindex(pd.MultiIndex.from_frame(out[["org_code", "row"]])).to_numpy()
+        col = pd.Series(values, dtype="Float64")
+        children = [c for c, r in zip(out["org_code"], out["row"], strict=True) if r != TOTAL]
+        for i, (code, row) in enumerate(zip(out["org_code"], out["row"], strict=True)):
+            if code in given:
+                col.iloc[i] = given[code]
+            elif row == TOTAL and children and all(c in given for c in children):
+                col.iloc[i] = sum(given[c] for c in children)
+        out[f"{basis.capitalize()} patients"] = col
+    return out
+
+
+def _gp_columns(data: BaselineData, gp_node: str) -> list[tuple[str, str]]:
+    cols = list(GROUP_COLUMNS)
+    if gp_node != cols[0][0]:
+        cols[0] = (gp_node, data.taxonomy.node(gp_node).name)
+    return cols
+
+
+def _per_thousand(
+    at: BaselineData, scope: Scope, denominators: Denominators | None, gp_node: str
+) -> tuple[pd.DataFrame, list[str]]:
+    columns = _gp_columns(at, gp_node)
+    _, rows = scope_values(at, scope, [n for n, _ in columns])
+    frame = population_rows(at, scope, denominators)
+    staff = wide(rows, scope, columns, measures=("fte",))
+    labels = [label for _, label in columns]
+    for label in labels:
+        frame[f"{label} WTE"] = staff[f"{label} WTE"]
+    add_sum(frame, [f"{label} WTE" for label in labels], "Total WTE")
+    for label in [*labels, "Total"]:
+        for basis in PATIENT_BASES:
+            frame[f"{label} per 1,000 {basis}"] = ratio(
+                frame[f"{label} WTE"], frame[f"{basis.capitalize()} patients"], 1000.0
+            )
+    notes = [
+        "Per 1,000 = WTE / patients x 1,000. Total WTE = sum of the four groups (NA if any is NA).",
+        _denominator_note(denominators),
+    ]
+    notes.extend(coverage_notes(rows, columns))
+    return frame, notes
+
+
+def _denominator_note(den: Denominators | None) -> str:
+    if den is not None and (den.registered or den.weighted):
+        label = f" ({den.label})" if den.label else ""
+        return f"Populations given per organisation{label}; others are summed practice list sizes."
+    return "Patients: registered and weighted list sizes of the practices in each row, summed."
+
+
+def per_thousand_frame(
+    data: BaselineData,
+    org_code: str,
+    period: dt.date,
+    *,
+    denominators: Denominators | None = None,
+    gp_node: str = "GP_EXCL_REGISTRARS",
+    source: SourceKind | str | None = None,
+    child_level: OrgType | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Table 8: WTE per staff group per 1,000 registered and weighted patients, with notes."""
+    at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
+    return _per_thousand(at, scope, denominators, gp_node)
+
+
+def per_thousand(
+    data: BaselineData,
+    org_code: str,
+    period: dt.date,
+    *,
+    denominators: Denominators | None = None,
+    gp_node: str = "GP_EXCL_REGISTRARS",
+    source: SourceKind | str | None = None,
+    child_level: OrgType | None = None,
+) -> ReportTable:
+    at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
+    frame, notes = _per_thousand(at, scope, denominators, gp_node)
+    decimals = {
+        c: (2 if "per 1,000" in c else 0 if c.endswith("patients") else 1)
+        for c in frame.columns
+        if "per 1,000" in c or c.endswith(("patients", "WTE"))
+    }
+    return ReportTable(
+        key="per_thousand",
+        title=f"WTE per 1,000 patients by staff group: {title_suffix(scope)}",
+        frame=frame,
+        notes=tuple(notes),
+        sources=sources_of(at, scope.members),
+        decimals=decimals,
+    )
+
+
+def _target_gap(
+    at: BaselineData, scope: Scope, denominators: Denominators | None, target: TargetConfig
+) -> tuple[pd.DataFrame, list[str]]:
+    _, rows = scope_values(at, scope, [target.node])
+    label = at.taxonomy.node(target.node).name
+    frame = population_rows(at, scope, denominators)
+    staff = wide(rows, scope, [(target.node, "x")], measures=("fte",))
+    patients = frame[f"{target.basis.capitalize()} patients"]
+    frame["WTE"] = staff["x WTE"]
+    frame["WTE per 1,000"] = ratio(frame["WTE"], patients, 1000.0)
+    frame["Target per 1,000"] = pd.Series([target.per_1000] * len(frame), dtype="Float64")
+    frame["WTE needed"] = (patients.astype("Float64") * target.per_1000 / 1000.0).astype("Float64")
+    frame["Gap (WTE)"] = (frame["WTE needed"] - frame["WTE"]).astype("Float64")
+    notes = [
+        f"WTE counts {label} ({target.node}); target {target.per_1000:g} WTE per 1,000 "
+        f"{target.basis} patients.",
+        "WTE needed = target x patients / 1,000; gap = WTE needed - WTE (positive = shortfall).",
+        _denominator_note(denominators),
+    ]
+    notes.extend(coverage_notes(rows, [(target.node, label)]))
+    return frame, notes
+
+
+def target_gap_frame(
+    data: BaselineData,
+    org_code: str,
+    period: dt.date,
+    *,
+    target: TargetConfig | None = None,
+    denominators: Denominators | None = None,
+    source: SourceKind | str | None = None,
+    child_level: OrgType | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Table 4: WTE of the target node against a per-1,000 target, WTE needed and the gap."""
+    at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
+    return _target_gap(at, scope, denominators, target or TargetConfig())
+
+
+def target_gap(
+    data: BaselineData,
+    org_code: str,
+    period: dt.date,
+    *,
+    target: TargetConfig | None = None,
+    denominators: Denominators | None = None,
+    source: SourceKind | str | None = None,
+    child_level: OrgType | None = None,
+) -> ReportTable:
+    at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
+    frame, notes = _target_gap(at, scope, denominators, target or TargetConfig())
+    decimals = dict.fromkeys(("WTE", "WTE needed", "Gap (WTE)"), 1)
+    decimals.update({"WTE per 1,000": 3, "Target per 1,000": 2})
+    decimals.update({c: 0 for c in frame.columns if str(c).endswith("patients")})
+    return ReportTable(
+        key="target_gap",
+        title=f"WTE against the per-1,000 target: {title_suffix(scope)}",
+        frame=frame,
+        notes=tuple(notes),
+        sources=sources_of(at, scope.members),
+        decimals=decimals,
+    )

@@ -1,0 +1,152 @@
+"""Staff numbers: headcount and WTE by staff group and by role (LLR Table 3 layout).
+
+Rows are the organisation's children (practices of a CCG, PCNs of a sub-ICB location, ...) and
+the organisation's total; columns are ``<group> HC`` / ``<group> WTE``. Totals add the four staff
+groups (GPs excluding registrars, nurses, other clinical = DPC, admin/non-clinical), and are NA
+when any group is NA for that row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from gpworkforce.baseline.data import BaselineData, SourceKind
+from gpworkforce.baseline.frames import (
+    GROUP_COLUMNS,
+    add_sum,
+    coverage_notes,
+    missing_columns_note,
+    prepare,
+    scope_values,
+    sources_of,
+    title_suffix,
+    wide,
+)
+from gpworkforce.baseline.scope import Scope
+from gpworkforce.domain.orgs import OrgType
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
+
+HEADCOUNT_CAVEAT = (
+    "Headcount is summed over practices (and roles): a person working in two practices counts "
+    "twice. WTE adds up exactly."
+)
+
+
+def role_columns(taxonomy: Taxonomy) -> list[tuple[str, str]]:
+    """(node, label) for every role, group by group in taxonomy order (roles without detail are leaves)."""
+    out: list[tuple[str, str]] = []
+    for group in StaffGroup:
+        for node in taxonomy.nodes.values():
+            if node.parent == group.value and node.kind in ("role", "leaf"):
+                out.append((node.code, node.name))
+    return out
+
+
+def staff_by_group_frame(
+    data: BaselineData,
+    org_code: str,
+    period: dt.date,
+    *,
+    source: SourceKind | str | None = None,
+    child_level: OrgType | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Table 3: headcount and WTE per staff group for the org's children and total, with notes."""
+    at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
+    return _by_group(at, scope)
+
+
+def _by_group(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, list[str]]:
+    _, rows = scope_values(at, scope, [n for n, _ in GROUP_COLUMNS])
+    frame = wide(rows, scope, GROUP_COLUMNS)
+    add_sum(frame, [f"{label} HC" for _, label in GROUP_COLUMNS], "Total staff HC")
+    add_sum(frame, [f"{label} WTE" for _, label in GROUP_COLUMNS], "Total WTE")
+    notes = [HEADCOUNT_CAVEAT, "Total = sum of the four groups; NA when any group is NA."]
+    missing = missing_columns_note(scope, rows, GROUP_COLUMNS)
+    if missing:
+        notes.append(missing)
+    notes.extend(coverage_notes(rows, GROUP_COLUMNS))
+    return frame, notes
+
+
+def staff_by_group(
+    data: BaselineData,
+    org_code: str,
+    period: dt.date,
+    *,
+    source: SourceKind | str | None = None,
+    child_level: OrgType | None = None,
+) -> ReportTable:
+    at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
+    frame, notes = _by_group(at, scope)
+    decimals = {
+        c: (0 if c.endswith("HC") else 1) for c in frame.columns if c.endswith(("HC", "WTE"))
+    }
+    return ReportTable(
+        key="staff_by_group",
+        title=f"Staff headcount and WTE by staff group: {title_suffix(scope)}",
+        frame=frame,
+        notes=tuple(notes),
+        sources=sources_of(at, scope.members),
+        decimals=decimals,
+    )
+
+
+def staff_by_role_frame(
+    data: BaselineData,
+    org_code: str,
+    period: dt.date,
+    *,
+    source: SourceKind | str | None = None,
+    child_level: OrgType | None = None,
+    drop_unavailable: bool = True,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Headcount and WTE per role (rows: children and total).
+
+    With ``drop_unavailable`` a role nobody in scope has a figure for is left out of the columns
+    (and named in a note) instead of filling the table with NA.
+    """
+    at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
+    return _by_role(at, scope, drop_unavailable)
+
+
+def _by_role(
+    at: BaselineData, scope: Scope, drop_unavailable: bool = True
+) -> tuple[pd.DataFrame, list[str]]:
+    columns = role_columns(at.taxonomy)
+    _, rows = scope_values(at, scope, [n for n, _ in columns])
+    notes = [HEADCOUNT_CAVEAT]
+    if drop_unavailable:
+        have = set(rows.loc[rows["fte"].notna() | rows["headcount"].notna(), "node"])
+        absent = [label for node, label in columns if node not in have]
+        columns = [(n, lab) for n, lab in columns if n in have]
+        if absent:
+            notes.append("Roles not available in the selected source: " + ", ".join(absent) + ".")
+    frame = wide(rows, scope, columns)
+    notes.extend(coverage_notes(rows, columns))
+    return frame, notes
+
+
+def staff_by_role(
+    data: BaselineData,
+    org_code: str,
+    period: dt.date,
+    *,
+    source: SourceKind | str | None = None,
+    child_level: OrgType | None = None,
+) -> ReportTable:
+    at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
+    frame, notes = _by_role(at, scope)
+    decimals = {
+        c: (0 if c.endswith("HC") else 1) for c in frame.columns if c.endswith(("HC", "WTE"))
+    }
+    return ReportTable(
+        key="staff_by_role",
+        title=f"Staff headcount and WTE by role: {title_suffix(scope)}",
+        frame=frame,
+        notes=tuple(notes),
+        sources=sources_of(at, scope.members),
+        decimals=decimals,
+    )
