@@ -123,6 +123,8 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
+        # mkstemp makes the file private (0600); give it the target's mode, or rw-r--r--
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         yield tmp
         os.replace(tmp, target)
     finally:

@@ -1,0 +1,246 @@
+"""Chart specifications (Altair -> Vega-Lite) built from table-shaped frames. No rendering here.
+
+Each builder takes a frame and the names of its columns and returns a :class:`ReportChart` whose
+``spec`` is a Vega-Lite mapping; :mod:`gpworkforce.reports.svg` turns it into static SVG. Rows
+whose value is not available are left out of the chart (never drawn as zero) and the chart's text
+description says how many were left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from gpworkforce.reports.model import ReportChart
+
+# NHS identity colours (blue, purple, green, warm yellow, pink, aqua green, mid grey).
+PALETTE = ("#005eb8", "#330072", "#007f3b", "#ffb81c", "#ae2573", "#00a499", "#768692")
+TARGET_COLOUR = "#d5281b"
+WIDTH = 560
+FONT = "Arial"
+
+
+def _config(chart: alt.TopLevelMixin, title: str, description: str) -> dict[str, Any]:
+    configured = (
+        chart.properties(title=title, description=description)
+        .configure(font=FONT)
+        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#212b32")
+        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
+        .configure_title(fontSize=15, anchor="start", color="#212b32")
+        .configure_view(stroke=None)
+    )
+    return configured.to_dict()
+
+
+def _long(
+    frame: pd.DataFrame, category: str, series: Mapping[str, str], value_name: str = "value"
+) -> tuple[pd.DataFrame, int]:
+    """Melt ``series`` columns (column -> label) to long form with plain dtypes; drop NA values."""
+    long = frame.loc[:, [category, *series]].melt(
+        id_vars=[category], var_name="series", value_name=value_name
+    )
+    long["series"] = long["series"].map(series)
+    long[category] = long[category].astype(str)
+    numbers = pd.to_numeric(long[value_name], errors="coerce").astype("Float64")
+    missing = int(numbers.isna().sum())
+    long[value_name] = numbers.astype("float64")
+    return long.loc[numbers.notna().to_numpy()].reset_index(drop=True), missing
+
+
+def _with_missing(description: str, missing: int) -> str:
+    if missing:
+        return f"{description} {missing} value(s) not available are not drawn."
+    return description
+
+
+def _colour(field: str, labels: Sequence[str], title: str) -> alt.Color:
+    domain = list(dict.fromkeys(labels))
+    scale = alt.Scale(domain=domain, range=list(PALETTE[: max(len(domain), 1)]))
+    return alt.Color(f"{field}:N", title=title, scale=scale, sort=domain)
+
+
+def grouped_bars(
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    title: str,
+    category: str,
+    series: Mapping[str, str],
+    value_title: str,
+    description: str,
+    series_title: str = "",
+    after_table: str | None = None,
+) -> ReportChart:
+    """Bars per ``category`` row, one bar per ``series`` column side by side (e.g. WTE by group)."""
+    long, missing = _long(frame, category, series)
+    order = list(dict.fromkeys(frame[category].astype(str)))
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                f"{category}:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=140)
+            ),
+            xOffset=alt.XOffset("series:N", sort=list(series.values())),
+            y=alt.Y("value:Q", title=value_title),
+            color=_colour("series", list(series.values()), series_title),
+            tooltip=[category, "series", alt.Tooltip("value:Q", format=",.2f")],
+        )
+        .properties(width=WIDTH, height=300)
+    )
+    text = _with_missing(description, missing)
+    return ReportChart(key, title, _config(chart, title, text), text, after_table)
+
+
+def stacked_bars(
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    title: str,
+    category: str,
+    series: Mapping[str, str],
+    value_title: str,
+    description: str,
+    series_title: str = "",
+    after_table: str | None = None,
+) -> ReportChart:
+    """Horizontal bars per ``category`` row with ``series`` columns stacked (e.g. locums by type)."""
+    long, missing = _long(frame, category, series)
+    labels = list(series.values())
+    long["order"] = long["series"].map({label: i for i, label in enumerate(labels)})
+    order = list(dict.fromkeys(frame[category].astype(str)))
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{category}:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
+            x=alt.X("value:Q", title=value_title, stack="zero"),
+            color=_colour("series", labels, series_title),
+            order=alt.Order("order:Q"),
+            tooltip=[category, "series", alt.Tooltip("value:Q", format=",.2f")],
+        )
+        .properties(width=WIDTH, height=max(120, 34 * len(order)))
+    )
+    text = _with_missing(description, missing)
+    return ReportChart(key, title, _config(chart, title, text), text, after_table)
+
+
+def bars_against_target(
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    title: str,
+    category: str,
+    value: str,
+    target: float,
+    value_title: str,
+    description: str,
+    target_label: str = "Target",
+    after_table: str | None = None,
+) -> ReportChart:
+    """One bar per ``category`` row with a horizontal target line (e.g. GP WTE per 1,000)."""
+    long, missing = _long(frame, category, {value: value_title})
+    order = list(dict.fromkeys(frame[category].astype(str)))
+    bars = (
+        alt.Chart(long)
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            x=alt.X(
+                f"{category}:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=140)
+            ),
+            y=alt.Y("value:Q", title=value_title),
+            tooltip=[category, alt.Tooltip("value:Q", format=",.3f")],
+        )
+    )
+    target_frame = pd.DataFrame(
+        {"target": [float(target)], "label": [f"{target_label} {target:g}"]}
+    )
+    rule = (
+        alt.Chart(target_frame)
+        .mark_rule(color=TARGET_COLOUR, strokeDash=[6, 3], size=2)
+        .encode(y="target:Q")
+    )
+    label = (
+        alt.Chart(target_frame)
+        .mark_text(align="right", baseline="bottom", dx=0, dy=-3, color=TARGET_COLOUR, x="width")
+        .encode(y="target:Q", text="label:N")
+    )
+    chart = alt.layer(bars, rule, label).properties(width=WIDTH, height=300)
+    text = _with_missing(description, missing)
+    return ReportChart(key, title, _config(chart, title, text), text, after_table)
+
+
+def age_sex_pyramid(
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    title: str,
+    age: str,
+    sex: str,
+    value: str,
+    value_title: str,
+    description: str,
+    left: str = "F",
+    age_order: Sequence[str] | None = None,
+    after_table: str | None = None,
+) -> ReportChart:
+    """Population pyramid: ``left`` sex drawn to the left, others to the right, ages bottom-up."""
+    data = frame.loc[:, [age, sex, value]].copy()
+    data[age] = data[age].astype(str)
+    data[sex] = data[sex].astype(str)
+    numbers = pd.to_numeric(data[value], errors="coerce").astype("Float64")
+    missing = int(numbers.isna().sum())
+    data = data.loc[numbers.notna().to_numpy()].copy()
+    data["value"] = numbers.dropna().astype("float64").to_numpy()
+    data["signed"] = data["value"].where(data[sex] != left, -data["value"])
+    ages = list(age_order) if age_order is not None else sorted(data[age].unique())
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{age}:N", title="Age band", sort=list(reversed(ages))),
+            x=alt.X("signed:Q", title=value_title, axis=alt.Axis(labelExpr="abs(datum.value)")),
+            color=_colour(sex, sorted(data[sex].unique(), key=lambda s: s != left), "Sex"),
+            tooltip=[age, sex, alt.Tooltip("value:Q", format=",.1f")],
+        )
+        .properties(width=WIDTH, height=max(160, 24 * len(ages)))
+    )
+    text = _with_missing(description, missing)
+    return ReportChart(key, title, _config(chart, title, text), text, after_table)
+
+
+def time_series(
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    title: str,
+    period: str,
+    series: Mapping[str, str],
+    value_title: str,
+    description: str,
+    series_title: str = "",
+    after_table: str | None = None,
+) -> ReportChart:
+    """Lines with points over ``period`` (dates or labels), one line per ``series`` column."""
+    long, missing = _long(frame, period, series)
+    if pd.api.types.is_datetime64_any_dtype(frame[period]):
+        long[period] = pd.to_datetime(long[period]).dt.strftime("%Y-%m-%d")
+        x = alt.X(f"{period}:T", title=None, axis=alt.Axis(format="%b %Y"))
+    else:
+        x = alt.X(f"{period}:O", title=None, sort=list(dict.fromkeys(frame[period].astype(str))))
+    chart = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", title=value_title),
+            color=_colour("series", list(series.values()), series_title),
+            tooltip=[period, "series", alt.Tooltip("value:Q", format=",.2f")],
+        )
+        .properties(width=WIDTH, height=280)
+    )
+    text = _with_missing(description, missing)
+    return ReportChart(key, title, _config(chart, title, text), text, after_table)

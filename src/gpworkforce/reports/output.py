@@ -1,0 +1,71 @@
+"""Write a :class:`Report` in any output format, to a path or as bytes."""
+
+from __future__ import annotations
+
+import os
+import re
+from enum import StrEnum
+from pathlib import Path
+
+from gpworkforce import exports
+from gpworkforce.reports.html import render_html
+from gpworkforce.reports.model import Report
+from gpworkforce.reports.pdf import html_to_pdf
+from gpworkforce.reports.text import render_text
+
+
+class OutputFormat(StrEnum):
+    """Formats the CLI's ``--format`` accepts."""
+
+    TABLE = "table"
+    CSV = "csv"
+    XLSX = "xlsx"
+    HTML = "html"
+    PDF = "pdf"
+
+    @property
+    def suffix(self) -> str:
+        return ".txt" if self is OutputFormat.TABLE else f".{self.value}"
+
+
+def report_bytes(report: Report, fmt: OutputFormat) -> bytes:
+    """The report as one file's bytes. CSV needs exactly one table (use :func:`write_report`)."""
+    match fmt:
+        case OutputFormat.TABLE:
+            return render_text(report.tables).encode("utf-8")
+        case OutputFormat.HTML:
+            return render_html(report).encode("utf-8")
+        case OutputFormat.PDF:
+            return html_to_pdf(render_html(report))
+        case OutputFormat.XLSX:
+            return exports.xlsx_bytes(report.tables)
+        case OutputFormat.CSV:
+            if len(report.tables) != 1:
+                raise ValueError("CSV bytes hold one table; write several to a directory")
+            return exports.csv_bytes(report.tables[0])
+    raise ValueError(f"unknown format {fmt!r}")  # pragma: no cover
+
+
+def slug(text: str) -> str:
+    """A file-name-safe lower-case form of ``text``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "report"
+
+
+def write_report(report: Report, fmt: OutputFormat, out: str | os.PathLike[str]) -> list[Path]:
+    """Write the report to ``out`` atomically and return the files written.
+
+    CSV with several tables: ``out`` is a directory receiving one ``<key>.csv`` per table plus
+    ``README.txt`` (titles, notes, sources, the blank-cell legend). With one table, ``out`` is the
+    CSV file itself and the README is written beside it as ``<stem>.README.txt``.
+    """
+    target = Path(out)
+    if fmt is OutputFormat.CSV:
+        if len(report.tables) == 1 and target.suffix.lower() == ".csv":
+            table = report.tables[0]
+            readme = target.with_name(f"{target.stem}.README.txt")
+            return [
+                exports.write_csv(table, target),
+                exports.atomic_write_text(readme, exports.csv_metadata([table], [target.name])),
+            ]
+        return exports.write_csv_files(report.tables, target)
+    return [exports.atomic_write_bytes(target, report_bytes(report, fmt))]
