@@ -19,6 +19,7 @@ class Location:
     sheet: str | None = None
     row: int | None = None
     column: str | None = None
+    field: str | None = None  # a field path in a structured file, e.g. "cohort.leaving[0].rate"
 
     def __str__(self) -> str:
         parts = []
@@ -30,6 +31,8 @@ class Location:
             parts.append(f"row {self.row}")
         if self.column:
             parts.append(f"column {self.column!r}")
+        if self.field:
+            parts.append(f"field {self.field!r}")
         return ", ".join(parts) if parts else "(input)"
 
 

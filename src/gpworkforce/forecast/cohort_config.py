@@ -1,0 +1,327 @@
+"""The ``[cohort]`` section of a scenario: stocks, flows and demand for the cohort engine.
+
+Pydantic models (every field described) plus :func:`cohort_issues`, the cross-field checks
+(unknown class or band names, transition rates summing above 1) that pydantic cannot express per
+field. Rates are annual; the engine converts them to its time step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from gpworkforce.domain.demography import ContractType, Sex
+from gpworkforce.forecast.distributions import Num, central, is_distribution
+
+Step = Literal["month", "quarter", "year"]
+STEPS_PER_YEAR: dict[str, int] = {"month": 12, "quarter": 4, "year": 1}
+ALL = "*"
+
+# default ST3 joining profile (DOMAIN.md: 34% / 48% / 62% join the GP workforce at 6/12/24 months)
+DEFAULT_PROFILE = ((6.0, 0.34), (12.0, 0.48), (24.0, 0.62))
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class AgeBandSpec(_Model):
+    """One age band of the stocks, youngest first."""
+
+    label: str = Field(min_length=1, description="Band label, e.g. '<30', '55-59' or 'under55'.")
+    width_years: float | None = Field(
+        None,
+        gt=0,
+        description="Years a person spends in the band (1/width ages out each year); omit for the last.",
+    )
+
+
+class StockClassSpec(_Model):
+    """A stock class: a role (or staff group) with a contract type and optionally a sex."""
+
+    code: str = Field(
+        pattern=r"^[A-Za-z][A-Za-z0-9_:\-]*$", description="Unique class code, e.g. 'GP_SALARIED'."
+    )
+    role: str = Field(description="Taxonomy node the class belongs to, e.g. 'GP_SALARIED', 'GP'.")
+    contract: ContractType | None = Field(None, description="Contract type (GPs), if split.")
+    sex: Sex | None = Field(None, description="Sex, where the data split by sex.")
+    gp_equivalent: Num = Field(
+        1.0,
+        description="GP-equivalent WTE per FTE (1 for qualified GPs, 1/3 for a 3:1 substitute, 0 for registrars).",
+    )
+    supervision_gp_fte: Num = Field(
+        0.0, description="GP WTE of supervision each FTE of this class needs (netted off supply)."
+    )
+
+
+class StockRow(_Model):
+    """Initial stock of one class and band in one organisation."""
+
+    org: str = Field(description="Organisation code (practice, PCN, sub-ICB, ICB or 'LLR').")
+    class_code: str = Field(alias="class", description="Stock class code.")
+    band: str = Field(description="Age band label.")
+    headcount: float = Field(ge=0, description="People at the start.")
+    fte: float = Field(ge=0, description="FTE at the start (WTE for GPs).")
+
+
+class InitialStock(_Model):
+    """Where the starting stocks come from: rows inline and/or a CSV file."""
+
+    rows: list[StockRow] = Field(default_factory=list, description="Stocks given inline.")
+    csv: str | None = Field(
+        None,
+        description="CSV with columns org,class,band,headcount,fte (path relative to the scenario).",
+    )
+
+
+class LeaveRule(_Model):
+    """Leavers: an annual probability of leaving for some classes and bands."""
+
+    kind: Literal["early", "retirement", "other"] = Field(
+        description="Why people leave: early leaving, retirement (hazard rising with age) or other."
+    )
+    classes: list[str] = Field(default=[ALL], description="Class codes it applies to ('*' = all).")
+    bands: list[str] = Field(default=[ALL], description="Age bands it applies to ('*' = all).")
+    annual_rate: Num = Field(description="Probability of leaving within a year (0.105 = 10.5%).")
+
+
+class TransitionRule(_Model):
+    """People changing class, e.g. salaried -> partner or locum -> salaried."""
+
+    from_class: str = Field(alias="from", description="Class people leave.")
+    to_class: str = Field(alias="to", description="Class they join (same age band).")
+    annual_rate: Num = Field(description="Share of the 'from' class that moves each year.")
+
+
+class ParticipationRule(_Model):
+    """Change in FTE per head (sessions worked) each year, e.g. -0.03 = 3% fewer sessions."""
+
+    classes: list[str] = Field(default=[ALL], description="Class codes ('*' = all).")
+    annual_change: Num = Field(description="Proportional change of FTE per head a year.")
+
+
+class ProfilePoint(_Model):
+    """A point of a cumulative joining profile: by ``months``, ``cumulative_share`` have joined."""
+
+    months: float = Field(gt=0, le=120, description="Months after completion (or arrival).")
+    cumulative_share: float = Field(ge=0, le=1, description="Share joined by then (0..1).")
+
+
+class Destination(_Model):
+    """Which class a share of an inflow joins."""
+
+    class_code: str = Field(alias="class", description="Stock class code.")
+    share: float = Field(gt=0, le=1, description="Share of the inflow joining it; shares sum to 1.")
+
+
+class Inflow(_Model):
+    """People arriving: trainees completing, international recruits, returners, new roles."""
+
+    name: str = Field(min_length=1, description="Label in outputs, e.g. 'Newly qualified GPs'.")
+    kind: Literal["trainees", "international", "returners", "recruitment"] = Field(
+        description="Type of inflow (trainees use the joining profile)."
+    )
+    per_year: list[float] = Field(
+        min_length=1,
+        description="Headcount per forecast year (whole area); the last value repeats.",
+    )
+    volume_factor: Num = Field(1.0, description="Scale on per_year (uncertainty on volumes).")
+    retention: Num = Field(
+        1.0, description="Share who join and stay locally (LLR: 70% of newly qualified GPs)."
+    )
+    attrition: Num = Field(0.0, description="Share lost soon after arrival (recruits).")
+    delay_months: float = Field(0.0, ge=0, description="Months from completion to first joining.")
+    joining_profile: list[ProfilePoint] = Field(
+        default_factory=list,
+        description="Cumulative share joined by months after the delay; empty = all at once.",
+    )
+    destinations: list[Destination] = Field(min_length=1, description="Classes they join.")
+    band: str = Field(description="Age band they join.")
+    fte_per_head: Num = Field(1.0, description="FTE per head of joiners (GP joiners: 0.65-0.69).")
+    allocation: Literal["gp_fte", "equal"] = Field(
+        "gp_fte", description="How the area's inflow is shared over organisations."
+    )
+
+
+class PatientRow(_Model):
+    """Registered (and weighted) patients of one organisation at the start."""
+
+    org: str = Field(description="Organisation code.")
+    registered: float = Field(gt=0, description="Registered patients (list size).")
+    weighted: float | None = Field(None, gt=0, description="Carr-Hill weighted patients.")
+
+
+class AgeWeight(_Model):
+    """Relative consultation rate for ages from_age..to_age (inclusive)."""
+
+    from_age: int = Field(ge=0, le=100, description="Youngest age.")
+    to_age: int = Field(ge=0, le=100, description="Oldest age.")
+    weight: float = Field(ge=0, description="Relative consultation rate (any scale).")
+
+
+class PopulationDriver(_Model):
+    """Patients grow with an ONS projection weighted by consultation rates by age."""
+
+    file: str = Field(
+        description="ONS CSV (area_code,area_name,year,age,sex,population); 'shared:ons/<name>' reads the shared data."
+    )
+    area_codes: list[str] = Field(min_length=1, description="ONS area codes to add up.")
+    base_year: int = Field(description="Projection year matching the start (its index is 1).")
+    weights: list[AgeWeight] = Field(
+        min_length=1, description="Consultation-rate weights by age; ages not covered weigh 0."
+    )
+
+
+class DemandConfig(_Model):
+    """GP demand in WTE, by a chosen rule, from patients growing over time."""
+
+    rule: Literal["per_1000_target", "per_1000_weighted", "base_ratio"] = Field(
+        description="per_1000_target: per_1000 x registered/1000; per_1000_weighted: on weighted"
+        " patients; base_ratio: keep the start's patients per GP WTE (NHS England LTWP 2023)."
+    )
+    per_1000: Num | None = Field(None, description="WTE GPs per 1,000 patients (LLR: 0.58).")
+    driver: Literal["list_growth", "population"] = Field(
+        "list_growth", description="What grows the patients: a rate or a population projection."
+    )
+    list_growth_rate: Num = Field(0.0, description="Annual growth of the list (0.01 = 1%).")
+    population: PopulationDriver | None = Field(None, description="Needed for driver population.")
+    patients: list[PatientRow] = Field(
+        default_factory=list, description="Patients at the start, per organisation."
+    )
+    patients_csv: str | None = Field(
+        None, description="CSV org,registered[,weighted] (relative path) instead of rows."
+    )
+
+
+class CohortConfig(_Model):
+    """Everything the cohort engine needs."""
+
+    start: dt.date = Field(description="Date of the starting stocks (census date).")
+    years: int = Field(ge=1, le=50, description="Forecast horizon in years.")
+    step: Step = Field("month", description="Time step: month, quarter or year.")
+    bands: list[AgeBandSpec] = Field(min_length=1, description="Age bands, youngest first.")
+    classes: list[StockClassSpec] = Field(min_length=1, description="Stock classes.")
+    initial: InitialStock = Field(description="Starting stocks.")
+    leaving: list[LeaveRule] = Field(default_factory=list, description="Leaver rules.")
+    transitions: list[TransitionRule] = Field(default_factory=list, description="Class changes.")
+    participation: list[ParticipationRule] = Field(
+        default_factory=list, description="FTE per head changes."
+    )
+    inflows: list[Inflow] = Field(default_factory=list, description="Inflows.")
+    demand: DemandConfig | None = Field(None, description="Demand; without it no gap is shown.")
+
+    @property
+    def steps_per_year(self) -> int:
+        return STEPS_PER_YEAR[self.step]
+
+    @property
+    def n_steps(self) -> int:
+        return self.years * self.steps_per_year
+
+
+Problem = tuple[str, str, str]  # (field path, expected, found)
+
+
+def _unit(value: Num, path: str, low: float, high: float, what: str) -> list[Problem]:
+    c = central(value)
+    problems = []
+    if not low <= c <= high:
+        problems.append((path, f"be {what} ({low}..{high})", repr(c)))
+    if is_distribution(value) and value.kind in ("triangular", "uniform"):  # type: ignore[union-attr]
+        lo, hi = value.lower_bound, value.upper_bound  # type: ignore[union-attr]
+        if lo < low or hi > high:
+            problems.append((path, f"stay within {low}..{high}", f"range {lo}..{hi}"))
+    return problems
+
+
+def cohort_issues(cfg: CohortConfig, role_codes: set[str], prefix: str = "cohort") -> list[Problem]:
+    """Cross-field problems: unknown names, impossible rates. Empty list when all is well."""
+    out: list[Problem] = []
+    bands = [b.label for b in cfg.bands]
+    classes = [c.code for c in cfg.classes]
+    for name, items in (("bands", bands), ("classes", classes)):
+        dupes = sorted({x for x in items if items.count(x) > 1})
+        if dupes:
+            out.append((f"{prefix}.{name}", "have unique labels", f"duplicates {dupes}"))
+    for i, b in enumerate(cfg.bands[:-1]):
+        if b.width_years is None:
+            out.append((f"{prefix}.bands[{i}].width_years", "be given (all but the last)", "none"))
+        elif b.width_years < 1 / cfg.steps_per_year:
+            out.append(
+                (f"{prefix}.bands[{i}].width_years", "be at least one step", repr(b.width_years))
+            )
+    for i, c in enumerate(cfg.classes):
+        if c.role not in role_codes:
+            out.append((f"{prefix}.classes[{i}].role", "be a taxonomy code", repr(c.role)))
+        out += _unit(c.gp_equivalent, f"{prefix}.classes[{i}].gp_equivalent", 0, 2, "a ratio")
+        out += _unit(
+            c.supervision_gp_fte, f"{prefix}.classes[{i}].supervision_gp_fte", 0, 1, "a ratio"
+        )
+
+    def known(path: str, value: str, options: list[str], allow_all: bool = False) -> None:
+        if value not in options and not (allow_all and value == ALL):
+            out.append((path, f"be one of {options}", repr(value)))
+
+    for i, row in enumerate(cfg.initial.rows):
+        known(f"{prefix}.initial.rows[{i}].class", row.class_code, classes)
+        known(f"{prefix}.initial.rows[{i}].band", row.band, bands)
+    for i, rule in enumerate(cfg.leaving):
+        for j, c in enumerate(rule.classes):
+            known(f"{prefix}.leaving[{i}].classes[{j}]", c, classes, True)
+        for j, b in enumerate(rule.bands):
+            known(f"{prefix}.leaving[{i}].bands[{j}]", b, bands, True)
+        out += _unit(rule.annual_rate, f"{prefix}.leaving[{i}].annual_rate", 0, 1, "a probability")
+    out_sum: dict[str, float] = {}
+    for i, tr in enumerate(cfg.transitions):
+        known(f"{prefix}.transitions[{i}].from", tr.from_class, classes)
+        known(f"{prefix}.transitions[{i}].to", tr.to_class, classes)
+        if tr.from_class == tr.to_class:
+            out.append((f"{prefix}.transitions[{i}].to", "differ from 'from'", repr(tr.to_class)))
+        out += _unit(
+            tr.annual_rate, f"{prefix}.transitions[{i}].annual_rate", 0, 1, "a probability"
+        )
+        out_sum[tr.from_class] = out_sum.get(tr.from_class, 0.0) + central(tr.annual_rate)
+    for cls, total in out_sum.items():
+        if total > 1:
+            out.append(
+                (f"{prefix}.transitions", f"sum to at most 1 a year out of {cls}", f"{total:g}")
+            )
+    for i, p in enumerate(cfg.participation):
+        for j, c in enumerate(p.classes):
+            known(f"{prefix}.participation[{i}].classes[{j}]", c, classes, True)
+        out += _unit(
+            p.annual_change, f"{prefix}.participation[{i}].annual_change", -0.5, 0.5, "a change"
+        )
+    for i, f in enumerate(cfg.inflows):
+        base = f"{prefix}.inflows[{i}]"
+        known(f"{base}.band", f.band, bands)
+        for j, d in enumerate(f.destinations):
+            known(f"{base}.destinations[{j}].class", d.class_code, classes)
+        total = sum(d.share for d in f.destinations)
+        if abs(total - 1) > 1e-9:
+            out.append((f"{base}.destinations", "have shares summing to 1", f"{total:g}"))
+        if any(v < 0 for v in f.per_year):
+            out.append((f"{base}.per_year", "be >= 0", repr(f.per_year)))
+        for name in ("retention", "attrition"):
+            out += _unit(getattr(f, name), f"{base}.{name}", 0, 1, "a share")
+        out += _unit(f.volume_factor, f"{base}.volume_factor", 0, 10, "a factor")
+        out += _unit(f.fte_per_head, f"{base}.fte_per_head", 0, 2, "FTE per head")
+        months = [p.months for p in f.joining_profile]
+        shares = [p.cumulative_share for p in f.joining_profile]
+        if months != sorted(set(months)) or shares != sorted(shares):
+            out.append((f"{base}.joining_profile", "rise with months", repr(f.joining_profile)))
+    d = cfg.demand
+    if d is not None:
+        if d.rule != "base_ratio" and d.per_1000 is None:
+            out.append((f"{prefix}.demand.per_1000", f"be given for rule {d.rule}", "none"))
+        if d.driver == "population" and d.population is None:
+            out.append((f"{prefix}.demand.population", "be given for driver population", "none"))
+        if not d.patients and d.patients_csv is None:
+            out.append((f"{prefix}.demand.patients", "list patients or name patients_csv", "none"))
+        if d.rule == "per_1000_weighted" and any(p.weighted is None for p in d.patients):
+            out.append(
+                (f"{prefix}.demand.patients", "give weighted patients for every org", "gaps")
+            )
+    return out
