@@ -11,7 +11,9 @@ Public API (see ``docs/returns.md``):
 - batches: :func:`load_returns` (all or nothing)
 """
 
+from gpworkforce.returns.batch import ReturnBatch, load_returns, write_tables
 from gpworkforce.returns.cells import RawReturn, RawRow, RawSheet
+from gpworkforce.returns.convert import ReturnTables, return_to_tables, returns_to_tables
 from gpworkforce.returns.read import (
     UnreadableReturn,
     check_return_bytes,
@@ -43,21 +45,27 @@ __all__ = [
     "RawReturn",
     "RawRow",
     "RawSheet",
+    "ReturnBatch",
     "ReturnLimits",
+    "ReturnTables",
     "UnreadableReturn",
     "Validated",
     "check_return_bytes",
+    "load_returns",
     "parse_return_bytes",
     "raw_from_dict",
     "read_return",
     "read_return_bytes",
     "return_csv_text",
     "return_rows",
+    "return_to_tables",
     "return_xlsx_bytes",
+    "returns_to_tables",
     "validate_raw",
     "validate_return_dict",
     "write_return_csv",
     "write_return_xlsx",
+    "write_tables",
     "write_template_csv",
     "write_template_xlsx",
 ]

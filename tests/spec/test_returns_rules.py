@@ -1,0 +1,300 @@
+"""Spec: every validation rule of the practice return, as a table of input cells -> issue.
+
+Each case changes cells of a valid return and names the one issue expected: where (sheet, row,
+column) and what the message says ("must ..., got ..."). Rules come from issue 2 item 4 and
+docs/returns.md. Every case runs through the web-form path (plain data), and the XLSX and CSV
+readers, which must agree on the message and locate the same cell in their own terms.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from gpworkforce.errors import Issue
+from gpworkforce.returns import check_return_bytes, validate_return_dict
+from gpworkforce.returns.schema import SHEETS_BY_NAME, ReturnLimits
+from gpworkforce.returns.template import build_csv, build_xlsx
+from returns_support import REGISTRY, TAXONOMY, base_dict
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    sheet: str  # Practice, Staff, Vacancies, Locums
+    line: int | None  # 1-based line on the sheet (None for the Practice sheet)
+    cells: dict[str, object]  # field key -> new value ("" empties it)
+    column: str | None  # field key the issue names (None: the whole row)
+    must: str  # expected text in "must ..."
+    got: str  # expected text in "got ..."
+
+
+CASES = [
+    # Practice sheet
+    Case("unknown practice", "Practice", None, {"practice_code": "Z99999"}, "practice_code",
+         "be the ODS code of a practice in the registry", "'Z99999'"),
+    Case("not a practice", "Practice", None, {"practice_code": "03W"}, "practice_code",
+         "be a practice code (03W is a sub_icb)", "'03W'"),
+    Case("closed practice", "Practice", None, {"practice_code": "C82003"}, "practice_code",
+         "be a practice open on 2017-09-30 (C82003 was open ? to 2016-03-31)", "'C82003'"),
+    Case("not yet open", "Practice", None, {"practice_code": "C82004"}, "practice_code",
+         "be a practice open on 2017-09-30", "'C82004'"),
+    Case("missing practice", "Practice", None, {"practice_code": ""}, "practice_code",
+         "be given", "an empty cell"),
+    Case("census not quarter end", "Practice", None, {"census_date": "2017-09-29"},
+         "census_date", "be a quarter end", "the date 2017-09-29"),
+    Case("census not a date", "Practice", None, {"census_date": "next friday"}, "census_date",
+         "be a date like 2017-09-30", "'next friday'"),
+    Case("census impossible date", "Practice", None, {"census_date": "2017-02-30"},
+         "census_date", "be a date like 2017-09-30", "'2017-02-30'"),
+    # Staff sheet: roles
+    Case("unknown role", "Staff", 1, {"role_code": "GP_ASTRONAUT"}, "role_code",
+         "be a role code from the Lists sheet", "'GP_ASTRONAUT'"),
+    Case("role not a leaf", "Staff", 1, {"role_code": "GP_PARTNER"}, "role_code",
+         "be a detailed role code (GP_PARTNER is split into GP_PARTNER_PROVIDER, "
+         "GP_SENIOR_PARTNER)", "'GP_PARTNER'"),
+    Case("locum on staff sheet", "Staff", 1, {"role_code": "GP_LOCUM_OTHER"}, "role_code",
+         "be on the Locums sheet", "'GP_LOCUM_OTHER'"),
+    Case("missing role", "Staff", 2, {"role_code": ""}, "role_code", "be given",
+         "an empty cell"),
+    # Staff sheet: headcount
+    Case("negative headcount", "Staff", 1, {"headcount": "-1"}, "headcount", "be 0 or more",
+         "-1"),
+    Case("fractional headcount", "Staff", 1, {"headcount": "2.5"}, "headcount",
+         "be a whole number", "'2.5'"),
+    Case("text headcount", "Staff", 1, {"headcount": "three"}, "headcount",
+         "be a whole number", "'three'"),
+    Case("formula headcount", "Staff", 1, {"headcount": "=1+2"}, "headcount",
+         "be a whole number", "'=1+2'"),
+    Case("missing headcount", "Staff", 2, {"headcount": ""}, "headcount", "be given",
+         "an empty cell"),
+    Case("huge headcount", "Staff", 1, {"headcount": "5000"}, "headcount",
+         "be at most 1000 on one line", "5000"),
+    Case("zero headcount with hours", "Staff", 2, {"headcount": "0"}, "headcount",
+         "be more than 0 when hours are given", "0 people working 52.5 hours a week"),
+    # Staff sheet: hours and sessions
+    Case("hours per head over 80", "Staff", 2, {"hours_per_week": "200"}, "hours_per_week",
+         "be at most 80 hours a week per head (160 for 2)", "200 (100.0 per head)"),
+    Case("FTE above what headcount can work", "Staff", 2, {"hours_per_week": "155"},
+         "hours_per_week", "come to at most 2 FTE per head (2 people)", "155 hours = 4.13 FTE"),
+    Case("sessions per head over 12", "Staff", 1, {"sessions_per_week": "40"},
+         "sessions_per_week", "be at most 12 sessions a week per head (36 for 3)",
+         "40 (13.3 per head)"),
+    Case("hours and sessions both", "Staff", 1, {"hours_per_week": "10"},
+         "sessions_per_week", "be empty when hours per week are given", "'22.5'"),
+    Case("neither hours nor sessions", "Staff", 2, {"hours_per_week": ""}, "hours_per_week",
+         "be given (or, for GPs, sessions per week)", "an empty cell"),
+    Case("sessions for a nurse", "Staff", 2, {"hours_per_week": "", "sessions_per_week": "5"},
+         "sessions_per_week", "be empty for NURSE_PRACTICE, which is not a GP role", "'5'"),
+    Case("negative hours", "Staff", 2, {"hours_per_week": "-7.5"}, "hours_per_week",
+         "be 0 or more", "'-7.5'"),
+    Case("not-a-number hours", "Staff", 2, {"hours_per_week": "nan"}, "hours_per_week",
+         "be a finite number", "'nan'"),
+    Case("overflowing hours", "Staff", 2, {"hours_per_week": "1e400"}, "hours_per_week",
+         "be a finite number", "'1e400'"),
+    Case("text hours", "Staff", 2, {"hours_per_week": "full time"}, "hours_per_week",
+         "be a number", "'full time'"),
+    # Staff sheet: age, sex, contract
+    Case("unknown age band", "Staff", 1, {"age_band": "15-19"}, "age_band",
+         "be an age band from the Lists sheet", "'15-19'"),
+    Case("missing age band", "Staff", 1, {"age_band": ""}, "age_band", "be given",
+         "an empty cell"),
+    Case("unknown sex", "Staff", 1, {"sex": "X"}, "sex", "be F, M or U", "'X'"),
+    Case("unknown contract", "Staff", 1, {"contract_type": "zero hours"}, "contract_type",
+         "be a contract type from the Lists sheet", "'zero hours'"),
+    Case("GP on a locum contract", "Staff", 1, {"contract_type": "locum"}, "contract_type",
+         "not be 'locum' for a GP role (return GP locums on the Locums sheet)", "'locum'"),
+    Case("junk text", "Staff", 1, {"role_code": "\u2603\x07\u202e"}, "role_code",
+         "be a role code from the Lists sheet", "'\u2603?\\u202e'"),  # bidi control escaped
+    # Vacancies sheet
+    Case("zero vacancy", "Vacancies", 1, {"wte_vacant": "0"}, "wte_vacant",
+         "be more than 0 and at most 100", "0"),
+    Case("missing vacancy WTE", "Vacancies", 1, {"wte_vacant": ""}, "wte_vacant",
+         "be given", "an empty cell"),
+    Case("months open over 120", "Vacancies", 1, {"months_open": "121"}, "months_open",
+         "be between 0 and 120", "121"),
+    Case("fractional months", "Vacancies", 1, {"months_open": "2.5"}, "months_open",
+         "be a whole number", "'2.5'"),
+    Case("locum vacancy", "Vacancies", 1, {"role_code": "GP_LOCUM_VACANCY"}, "role_code",
+         "be on the Locums sheet", "'GP_LOCUM_VACANCY'"),
+    # Locums sheet
+    Case("locum type not a locum", "Locums", 1, {"locum_type": "GP_SALARIED_BY_PRACTICE"},
+         "locum_type", "be a locum type", "'GP_SALARIED_BY_PRACTICE'"),
+    Case("locum sessions per head", "Locums", 1, {"sessions_per_week": "13"},
+         "sessions_per_week", "be at most 12 sessions a week per head (12 for 1)",
+         "13 (13.0 per head)"),
+    Case("zero locums with sessions", "Locums", 1, {"headcount": "0"}, "headcount",
+         "be more than 0 when sessions are given", "0 people working 2 sessions a week"),
+    Case("negative locum sessions", "Locums", 1, {"sessions_per_week": "-2"},
+         "sessions_per_week", "be 0 or more", "'-2'"),
+    Case("locum bad sex", "Locums", 1, {"sex": "Z"}, "sex", "be F, M or U", "'Z'"),
+]  # fmt: skip
+
+_LIST_KEY = {"Staff": "staff", "Vacancies": "vacancies", "Locums": "locums"}
+
+
+def _apply(case: Case) -> dict[str, object]:
+    data = copy.deepcopy(base_dict())
+    if case.sheet == "Practice":
+        data.update(case.cells)
+    else:
+        data[_LIST_KEY[case.sheet]][case.line - 1].update(case.cells)  # type: ignore[index]
+    return data
+
+
+def _rows(data: dict[str, object]) -> dict[str, list[dict[str, object]]]:
+    """Plain data as template rows, for writing the exact cells into XLSX and CSV files."""
+    rows = {"Practice": [{k: data[k] for k in ("practice_code", "census_date")}]}
+    for sheet, key in _LIST_KEY.items():
+        rows[sheet] = list(data[key])  # type: ignore[call-overload]
+    return rows
+
+
+def _csv_line(data: dict[str, object], sheet: str, line: int | None) -> int:
+    """Physical line of a row in the CSV form: header, practice, staff, vacancies, locums."""
+    if sheet == "Practice":
+        return 2
+    before = 2
+    for other, key in _LIST_KEY.items():
+        if other == sheet:
+            return before + (line or 0)
+        before += len(data[key])  # type: ignore[arg-type]
+    raise AssertionError(sheet)
+
+
+def _only_issue(issues: tuple[Issue, ...]) -> Issue:
+    assert len(issues) == 1, "\n".join(str(i) for i in issues)
+    return issues[0]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_rule_from_plain_data(case: Case) -> None:
+    result = validate_return_dict(_apply(case), REGISTRY, TAXONOMY, file="form")
+    issue = _only_issue(result.issues)
+    assert result.ret is None
+    spec = SHEETS_BY_NAME[case.sheet]
+    assert issue.location.file == "form"
+    assert issue.location.sheet == case.sheet
+    assert issue.location.row == (1 if case.line is None else case.line)
+    assert issue.location.column == (spec.field(case.column).header if case.column else None)
+    assert case.must in issue.expected
+    assert case.got in issue.found
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_rule_from_xlsx_and_csv(case: Case) -> None:
+    data = _apply(case)
+    rows = _rows(data)
+    spec = SHEETS_BY_NAME[case.sheet]
+    xlsx = check_return_bytes(build_xlsx(rows, blank_rows=5), "r.xlsx", REGISTRY, TAXONOMY)
+    x_issue = _only_issue(xlsx.issues)
+    assert (x_issue.location.file, x_issue.location.sheet) == ("r.xlsx", case.sheet)
+    assert x_issue.location.row == (case.line or 1) + 1  # below the header row
+    assert x_issue.location.column == (spec.field(case.column).header if case.column else None)
+    csv_res = check_return_bytes(build_csv(rows).encode(), "r.csv", REGISTRY, TAXONOMY)
+    c_issue = _only_issue(csv_res.issues)
+    assert (c_issue.location.file, c_issue.location.sheet) == ("r.csv", None)
+    assert c_issue.location.row == _csv_line(data, case.sheet, case.line)
+    assert c_issue.location.column == case.column
+    assert x_issue.expected == c_issue.expected
+    assert case.must in x_issue.expected
+
+
+def test_base_data_is_valid_by_every_path() -> None:
+    data = base_dict()
+    assert validate_return_dict(data, REGISTRY, TAXONOMY).ok
+    rows = _rows(data)
+    assert check_return_bytes(build_xlsx(rows), "r.xlsx", REGISTRY, TAXONOMY).ok
+    assert check_return_bytes(build_csv(rows).encode(), "r.csv", REGISTRY, TAXONOMY).ok
+
+
+@pytest.mark.parametrize(
+    ("sheet", "extra", "what"),
+    [
+        ("staff", 0, "role, age band, sex and contract type"),
+        ("vacancies", 0, "role and months open"),
+        ("locums", 0, "locum type, age band and sex"),
+    ],
+)
+def test_duplicate_lines_are_rejected_on_the_second(sheet: str, extra: int, what: str) -> None:
+    data = base_dict()
+    lines = data[sheet]
+    lines.append(dict(lines[extra]))  # type: ignore[attr-defined]
+    issue = _only_issue(validate_return_dict(data, REGISTRY, TAXONOMY).issues)
+    assert issue.location.row == len(lines)  # type: ignore[arg-type]
+    assert f"be the only line with the same {what} (row {extra + 1} has" in issue.expected
+    assert issue.found == "a duplicate line"
+
+
+def test_every_problem_is_reported_not_just_the_first() -> None:
+    data = base_dict()
+    data["practice_code"] = "NOPE1"
+    data["staff"][0]["headcount"] = "-3"  # type: ignore[index]
+    data["staff"][1]["sex"] = "?"  # type: ignore[index]
+    data["vacancies"][0]["months_open"] = "999"  # type: ignore[index]
+    data["locums"][0]["locum_type"] = "GP_LOCUM"  # type: ignore[index]
+    issues = validate_return_dict(data, REGISTRY, TAXONOMY).issues
+    assert [(i.location.sheet, i.location.row, i.location.column) for i in issues] == [
+        ("Practice", 1, "Practice code"),
+        ("Staff", 1, "Headcount"),
+        ("Staff", 2, "Sex"),
+        ("Vacancies", 1, "Months open"),
+        ("Locums", 1, "Locum type"),
+    ]
+
+
+def test_census_date_must_match_the_collection() -> None:
+    issue = _only_issue(
+        validate_return_dict(
+            base_dict(), REGISTRY, TAXONOMY, census_date=dt.date(2017, 12, 31)
+        ).issues
+    )
+    assert issue.expected == "be the census date being collected, 2017-12-31"
+    assert issue.found == "the date 2017-09-30"
+
+
+def test_a_return_needs_staff() -> None:
+    data = base_dict()
+    data["staff"] = []
+    issue = _only_issue(validate_return_dict(data, REGISTRY, TAXONOMY).issues)
+    assert (issue.location.sheet, issue.expected) == ("Staff", "list at least one staff line")
+
+
+def test_row_limit() -> None:
+    data = base_dict()
+    limits = ReturnLimits(max_rows=1)
+    issue = _only_issue(validate_return_dict(data, REGISTRY, TAXONOMY, limits=limits).issues)
+    assert (issue.location.sheet, issue.location.row) == ("Staff", 2)
+    assert issue.expected == "have at most 1 data rows"
+
+
+def test_known_practices_may_be_a_plain_set() -> None:
+    assert validate_return_dict(base_dict(), {"C82001"}, TAXONOMY).ok
+    issue = _only_issue(validate_return_dict(base_dict(), {"C99999"}, TAXONOMY).issues)
+    assert issue.expected == "be the ODS code of a known practice"
+
+
+def test_lenient_spellings_are_accepted() -> None:
+    data = base_dict()
+    data["census_date"] = "30/09/2017"
+    data["practice_code"] = " c82001 "
+    data["staff"][0].update(role_code="gp_partner_provider", sex="female", age_band="45 - 49")  # type: ignore[index]
+    data["staff"][1]["contract_type"] = "Fixed term"  # type: ignore[index]
+    result = validate_return_dict(data, REGISTRY, TAXONOMY)
+    assert result.ok, result.issues
+    assert result.ret is not None
+    assert result.ret.practice_code == "C82001"
+    assert result.ret.staff[0].role == "GP_PARTNER_PROVIDER"
+    assert result.ret.staff[1].contract.value == "fixed_term"
+
+
+def test_issue_prints_as_file_sheet_row_column_must_got() -> None:
+    data = base_dict()
+    data["staff"][0]["headcount"] = "-1"  # type: ignore[index]
+    issue = _only_issue(validate_return_dict(data, REGISTRY, TAXONOMY, file="r.xlsx").issues)
+    assert (
+        str(issue) == "r.xlsx, sheet 'Staff', row 1, column 'Headcount': must be 0 or more, got -1"
+    )
