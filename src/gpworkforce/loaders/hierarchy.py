@@ -1,0 +1,75 @@
+"""Pure functions that turn dated snapshots of 'who is under whom' into effective-dated links.
+
+A *snapshot* is one extract's child -> parent edges for one tier (say practice -> PCN from the
+September 2020 map). :func:`snapshot_links` merges a tier's snapshots in date order: a link starts
+at the extract where it first appears and runs until an extract shows a different parent, or no
+longer lists the child, at which point it ends (exclusive) on that extract's date. A link first
+seen in the earliest snapshot can be *backdated* (start open) when the tier is known to be older
+than the extract (e.g. CCG -> STP membership before 2020 taken from the 2020 map).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from gpworkforce.domain.orgs import ParentLink
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The child -> parent edges of one tier as one extract (``source``) gave them on ``on``."""
+
+    on: dt.date
+    edges: Mapping[str, str]
+    source: str
+
+
+def snapshot_links(snapshots: Sequence[Snapshot], *, backdate_first: bool) -> list[ParentLink]:
+    """Effective-dated links from dated snapshots of one tier (see module docs)."""
+    ordered = sorted(snapshots, key=lambda s: s.on)
+    if not ordered:
+        return []
+    children: dict[str, None] = {}
+    for snap in ordered:
+        children.update(dict.fromkeys(snap.edges))
+    links: list[ParentLink] = []
+    first_on = ordered[0].on
+    for child in children:
+        parent: str | None = None
+        start: dt.date | None = None
+        source = ""
+        for snap in ordered:
+            new = snap.edges.get(child)
+            if new == parent:
+                continue
+            if parent is not None:
+                links.append(ParentLink(child, parent, start, snap.on, source))
+            parent, source = new, snap.source
+            start = None if (backdate_first and snap.on == first_on) else snap.on
+        if parent is not None:
+            links.append(ParentLink(child, parent, start, None, source))
+    return links
+
+
+def modal_parent(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """For each child, the parent it is paired with most often (ties: smallest code).
+
+    Used where a source lists a tier only through its members, e.g. a PCN's CCG from its
+    practices' rows (a few PCNs straddle two CCGs; the majority decides).
+    """
+    counts: dict[str, Counter[str]] = {}
+    for child, parent in pairs:
+        counts.setdefault(child, Counter())[parent] += 1
+    return {child: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for child, c in counts.items()}
+
+
+def truncate(link: ParentLink, end: dt.date) -> ParentLink | None:
+    """``link`` ended no later than ``end``; None if nothing of it remains."""
+    if link.end is not None and link.end <= end:
+        return link
+    if link.start is not None and link.start >= end:
+        return None
+    return ParentLink(link.child, link.parent, link.start, end, link.source)

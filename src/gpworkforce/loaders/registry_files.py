@@ -1,0 +1,187 @@
+"""Readers for the organisation files: ODS ``epraccur``, the practice maps, CCG -> ICB.
+
+Each returns a small typed frame (or raises a user error naming file, row and column); the
+registry is assembled from these frames by :mod:`gpworkforce.loaders.registry`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gpworkforce.errors import Issue, Location, ValidationFailed, raise_if_issues
+from gpworkforce.loaders.files import read_text
+from gpworkforce.loaders.tabular import FIRST_DATA_ROW, code_issues, read_table
+
+# ODS epraccur: headerless; position -> our name (ODS "GP practice" file layout).
+EPRACCUR_COLUMNS: dict[int, str] = {
+    0: "code",
+    1: "name",
+    2: "national_grouping",
+    3: "health_geography",
+    9: "postcode",
+    10: "opened",
+    11: "closed",
+    12: "status",
+    13: "sub_type",
+    14: "commissioner",
+    15: "joined",
+    16: "left",
+    25: "setting",
+}
+EPRACCUR_MIN_FIELDS = 26
+GP_PRACTICE_SETTING = "4"  # ODS prescribing setting 4 = GP practice
+_EPRACCUR_DATES = ("opened", "closed", "joined", "left")
+
+MAP_COLUMNS: tuple[str, ...] = (
+    "EXTRACT_DATE",
+    "PRACTICE_CODE",
+    "PRACTICE_NAME",
+    "PCN_CODE",
+    "PCN_NAME",
+    "CCG_CODE",
+    "CCG_NAME",
+    "STP_CODE",
+    "STP_NAME",
+    "COMM_REGION_CODE",
+    "COMM_REGION_NAME",
+)
+UNALLOCATED_PCN = "U"
+_MAP_DATE_FORMATS = ("%d-%b-%y", "%d%b%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%b-%Y")
+
+CCG_ICB_COLUMNS: tuple[str, ...] = ("CCG Code", "ICB Code", "ICB NAME")
+# Integrated care boards replaced STPs/CCGs on 1 July 2022 (Health and Care Act 2022).
+ICB_ESTABLISHED = dt.date(2022, 7, 1)
+
+
+@dataclass(frozen=True)
+class PracticeMap:
+    """One 'Patients Registered at a GP Practice' mapping extract."""
+
+    extract_date: dt.date
+    frame: pd.DataFrame  # MAP_COLUMNS, strings
+    file_name: str
+
+
+def _dates(frame: pd.DataFrame, columns: Sequence[str], file_name: str, positions: dict[str, int]):
+    issues: list[Issue] = []
+    for col in columns:
+        raw = frame[col].fillna("").str.strip()
+        parsed = pd.to_datetime(raw.where(raw != ""), format="%Y%m%d", errors="coerce")
+        bad = parsed.isna().to_numpy() & (raw != "").to_numpy()
+        for pos in np.flatnonzero(bad)[:50]:
+            issues.append(
+                Issue(
+                    Location(
+                        file=file_name,
+                        row=int(pos) + 1,
+                        column=f"{positions[col] + 1} ({col})",
+                    ),
+                    expected="be a date YYYYMMDD or blank",
+                    found=repr(raw.iloc[pos]),
+                )
+            )
+        frame[col] = parsed
+    return issues
+
+
+def read_epraccur(path: Path) -> pd.DataFrame:
+    """ODS epraccur (no header row) -> one row per organisation, dates parsed.
+
+    Columns: ``code, name, national_grouping, health_geography, postcode, opened, closed,
+    status, sub_type, commissioner, joined, left, setting`` (dates ``datetime64``, blank = NaT).
+    Rows are numbered from 1 (the file has no header).
+    """
+    tf = read_text(path)
+    names = [str(i) for i in EPRACCUR_COLUMNS]
+    parsed = read_table(
+        tf,
+        text_columns=names,
+        numeric_columns=(),
+        required=names,
+        header=False,
+        ncols=EPRACCUR_MIN_FIELDS,
+    )
+    frame = parsed.frame.rename(columns={str(k): v for k, v in EPRACCUR_COLUMNS.items()})
+    frame = frame.loc[:, list(EPRACCUR_COLUMNS.values())]
+    for col in frame.columns:
+        frame[col] = frame[col].str.strip()
+    positions = {v: k for k, v in EPRACCUR_COLUMNS.items()}
+    issues = code_issues(frame["code"], "1 (code)", tf.name, first_row=1)
+    issues += _dates(frame, _EPRACCUR_DATES, tf.name, positions)
+    raise_if_issues(issues, f"{tf.name}: not a valid ODS epraccur file")
+    return frame
+
+
+def _extract_date(values: pd.Series, file_name: str) -> dt.date:
+    distinct = sorted(set(values.dropna().str.strip()))
+    if len(distinct) != 1:
+        raise ValidationFailed(
+            issues=[
+                Issue(
+                    Location(file=file_name, column="EXTRACT_DATE"),
+                    expected="hold one extract date for the whole file",
+                    found=", ".join(distinct[:5]) or "nothing",
+                )
+            ],
+            summary=f"{file_name}: not a valid practice map",
+        )
+    text = distinct[0]
+    for fmt in _MAP_DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationFailed(
+        issues=[
+            Issue(
+                Location(file=file_name, row=FIRST_DATA_ROW, column="EXTRACT_DATE"),
+                expected="be a date like 01-Sep-20 or 01Jan2022",
+                found=repr(text),
+            )
+        ],
+        summary=f"{file_name}: not a valid practice map",
+    )
+
+
+def read_practice_map(path: Path) -> PracticeMap:
+    """A ``gp_reg_pat_prac_map`` extract: practice -> PCN -> CCG -> STP -> region."""
+    tf = read_text(path)
+    parsed = read_table(tf, text_columns=MAP_COLUMNS, numeric_columns=(), required=MAP_COLUMNS)
+    frame = parsed.frame
+    for col in MAP_COLUMNS:
+        frame[col] = frame[col].str.strip()
+    # PCN code "U" (name "Unallocated") marks a practice in no PCN: no link, not an organisation.
+    frame.loc[frame["PCN_CODE"] == UNALLOCATED_PCN, "PCN_CODE"] = pd.NA
+    issues: list[Issue] = []
+    for col in ("PRACTICE_CODE", "CCG_CODE", "STP_CODE", "COMM_REGION_CODE"):
+        issues += code_issues(frame[col], col, tf.name)
+    raise_if_issues(issues, f"{tf.name}: not a valid practice map")
+    return PracticeMap(_extract_date(frame["EXTRACT_DATE"], tf.name), frame, tf.name)
+
+
+def read_ccg_to_icb(path: Path) -> pd.DataFrame:
+    """CCG -> ICB lookup (2022): columns ``ccg, icb, icb_name``."""
+    tf = read_text(path)
+    parsed = read_table(
+        tf, text_columns=CCG_ICB_COLUMNS, numeric_columns=(), required=CCG_ICB_COLUMNS
+    )
+    frame = parsed.frame.rename(
+        columns={"CCG Code": "ccg", "ICB Code": "icb", "ICB NAME": "icb_name"}
+    )
+    for col in frame.columns:
+        frame[col] = frame[col].str.strip()
+    # The published lookup has a note in place of a code ("n/a not SBS client at present"):
+    # such rows name no CCG and are skipped; anything else must be a code.
+    note = frame["ccg"].isna() | frame["ccg"].str.lower().str.startswith("n/a").fillna(False)
+    frame = frame.loc[~note.to_numpy(dtype=bool)]
+    issues = code_issues(frame["ccg"], "CCG Code", tf.name) + code_issues(
+        frame["icb"], "ICB Code", tf.name
+    )
+    raise_if_issues(issues, f"{tf.name}: not a valid CCG to ICB lookup")
+    return frame
