@@ -1,0 +1,145 @@
+"""Submitting versions of a return and moving it through the workflow (``workflow.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from gpworkforce.domain.returns import PracticeReturn
+from gpworkforce.errors import UserError
+from gpworkforce.web.actions import audit
+from gpworkforce.web.actions.rounds import ActionRefused
+from gpworkforce.web.models import PracticeReturnRecord, ReturnVersion, User
+from gpworkforce.web.payload import to_payload
+from gpworkforce.web.permissions import has_permission
+from gpworkforce.web.workflow import (
+    TRANSITIONS,
+    Actor,
+    ReturnFacts,
+    ReturnState,
+    TransitionName,
+    TransitionRefused,
+    check_transition,
+)
+
+
+def _snapshot(rec: PracticeReturnRecord) -> dict[str, Any]:
+    return {
+        "state": rec.state,
+        "current_version": rec.current_version,
+        "submitted_by": rec.submitted_by_id,
+        "approved_by": rec.approved_by_id,
+        "accepted_by": rec.accepted_by_id,
+        "query_note": rec.query_note,
+    }
+
+
+def facts_of(rec: PracticeReturnRecord) -> ReturnFacts:
+    submitters = frozenset(rec.versions.values_list("submitted_by_id", flat=True))
+    return ReturnFacts(
+        state=ReturnState(rec.state),
+        current_submitter_id=rec.submitted_by_id,
+        all_submitter_ids=submitters,
+    )
+
+
+def _locked(rec_id: int) -> PracticeReturnRecord:
+    return PracticeReturnRecord.objects.select_for_update().select_related("round").get(pk=rec_id)
+
+
+def _check(actor: User, rec: PracticeReturnRecord, name: TransitionName) -> None:
+    permission = TRANSITIONS[name].permission
+    allowed = has_permission(actor, permission, rec.practice_id, rec.round.census_date)
+    try:
+        check_transition(name, facts_of(rec), Actor(actor.pk, allowed))
+    except TransitionRefused as exc:
+        raise ActionRefused(exc.reason) from None
+
+
+@transaction.atomic
+def submit_version(
+    *,
+    actor: User,
+    record_id: int,
+    data: PracticeReturn,
+    channel: str,
+    sha256: str,
+    file_name: str = "",
+) -> ReturnVersion:
+    """Store ``data`` (already fully validated) as a new immutable version and submit it.
+
+    A draft is submitted; a queried return is resubmitted. Any other state is refused.
+    """
+    rec = _locked(record_id)
+    if data.practice_code != rec.practice_id or data.census_date != rec.round.census_date:
+        raise UserError(
+            f"the return must be for {rec.practice_id} on {rec.round.census_date:%d %B %Y}, "
+            f"got {data.practice_code} on {data.census_date:%d %B %Y}"
+        )
+    name = TransitionName.SUBMIT if rec.state == ReturnState.DRAFT else TransitionName.RESUBMIT
+    _check(actor, rec, name)
+    before = _snapshot(rec)
+    now = timezone.now()
+    number = (rec.current_version or 0) + 1
+    version = ReturnVersion(
+        practice_return=rec,
+        number=number,
+        channel=channel,
+        file_name=file_name[:255],
+        sha256=sha256,
+        payload=to_payload(data),
+        submitted_by=actor,
+        submitted_at=now,
+    )
+    version.save()
+    rec.state = TRANSITIONS[name].target.value
+    rec.current_version = number
+    rec.submitted_by = actor
+    rec.submitted_at = now
+    rec.approved_by = None
+    rec.approved_at = None
+    rec.save()
+    audit.record(
+        actor,
+        f"return.{name.value}",
+        rec,
+        organisation_code=rec.practice_id,
+        before=before,
+        after={**_snapshot(rec), "version": number, "sha256": sha256, "channel": channel},
+    )
+    return version
+
+
+@transaction.atomic
+def transition(
+    *, actor: User, record_id: int, name: TransitionName, note: str = ""
+) -> PracticeReturnRecord:
+    """Approve, query or accept a return (submission goes through :func:`submit_version`)."""
+    if TRANSITIONS[name].needs_version:
+        raise ActionRefused(f"'{name.value}' needs a new version: enter the return or upload it")
+    rec = _locked(record_id)
+    _check(actor, rec, name)
+    if name is TransitionName.QUERY and not note.strip():
+        raise UserError("a query must say what needs to change, got an empty note")
+    before = _snapshot(rec)
+    now = timezone.now()
+    rec.state = TRANSITIONS[name].target.value
+    if name is TransitionName.APPROVE:
+        rec.approved_by, rec.approved_at = actor, now
+    elif name is TransitionName.ACCEPT:
+        rec.accepted_by, rec.accepted_at = actor, now
+    elif name is TransitionName.QUERY:
+        rec.query_note = note.strip()[:2000]
+        rec.approved_by, rec.approved_at = None, None
+    rec.save()
+    audit.record(
+        actor,
+        f"return.{name.value}",
+        rec,
+        organisation_code=rec.practice_id,
+        before=before,
+        after=_snapshot(rec),
+    )
+    return rec

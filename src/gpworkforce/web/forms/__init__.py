@@ -1,0 +1,1 @@
+"""Django forms (rendered with NHS.UK macros in the templates)."""

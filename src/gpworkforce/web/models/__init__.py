@@ -1,0 +1,24 @@
+"""Database models of the web app (one module per concept)."""
+
+from gpworkforce.web.models.accounts import User
+from gpworkforce.web.models.audit import AuditEvent
+from gpworkforce.web.models.orgs import Organisation, ParentLink, descendant_codes, registry_from_db
+from gpworkforce.web.models.returns import (
+    CollectionRound,
+    ImmutableRecord,
+    PracticeReturnRecord,
+    ReturnVersion,
+)
+
+__all__ = [
+    "AuditEvent",
+    "CollectionRound",
+    "ImmutableRecord",
+    "Organisation",
+    "ParentLink",
+    "PracticeReturnRecord",
+    "ReturnVersion",
+    "User",
+    "descendant_codes",
+    "registry_from_db",
+]

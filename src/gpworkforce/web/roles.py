@@ -1,0 +1,107 @@
+"""Roles and permissions: the ONE table saying which role may do what.
+
+Checked only by :func:`gpworkforce.web.permissions.has_permission`. A role also limits which tier
+of organisation its users may belong to (practice roles belong to a practice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+
+from gpworkforce.domain.orgs import OrgType
+
+
+class Role(StrEnum):
+    PRACTICE_SUBMITTER = "practice_submitter"
+    PRACTICE_MANAGER = "practice_manager"
+    ICB_ANALYST = "icb_analyst"
+    BOARD_VIEWER = "board_viewer"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(r.value, r.label) for r in cls]
+
+
+ROLE_LABELS: Mapping[Role, str] = MappingProxyType(
+    {
+        Role.PRACTICE_SUBMITTER: "Practice submitter",
+        Role.PRACTICE_MANAGER: "Practice manager",
+        Role.ICB_ANALYST: "ICB analyst",
+        Role.BOARD_VIEWER: "Board viewer",
+        Role.ADMINISTRATOR: "Administrator",
+    }
+)
+
+
+class Permission(StrEnum):
+    VIEW_DASHBOARD = "view_dashboard"
+    DOWNLOAD_TABLE = "download_table"
+    VIEW_ROUND = "view_round"
+    OPEN_ROUND = "open_round"
+    VIEW_RETURN = "view_return"
+    EDIT_RETURN = "edit_return"  # enter data by form or upload (creates a version)
+    SUBMIT_RETURN = "submit_return"
+    APPROVE_RETURN = "approve_return"  # practice manager's sign-off
+    QUERY_RETURN = "query_return"
+    ACCEPT_RETURN = "accept_return"
+    VIEW_AUDIT = "view_audit"
+
+
+_P = Permission
+ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
+    {
+        Role.PRACTICE_SUBMITTER: frozenset(
+            {_P.VIEW_DASHBOARD, _P.DOWNLOAD_TABLE, _P.VIEW_RETURN, _P.EDIT_RETURN, _P.SUBMIT_RETURN}
+        ),
+        Role.PRACTICE_MANAGER: frozenset(
+            {
+                _P.VIEW_DASHBOARD,
+                _P.DOWNLOAD_TABLE,
+                _P.VIEW_RETURN,
+                _P.EDIT_RETURN,
+                _P.SUBMIT_RETURN,
+                _P.APPROVE_RETURN,
+                _P.QUERY_RETURN,
+            }
+        ),
+        Role.ICB_ANALYST: frozenset(
+            {
+                _P.VIEW_DASHBOARD,
+                _P.DOWNLOAD_TABLE,
+                _P.VIEW_ROUND,
+                _P.OPEN_ROUND,
+                _P.VIEW_RETURN,
+                _P.QUERY_RETURN,
+                _P.ACCEPT_RETURN,
+                _P.VIEW_AUDIT,
+            }
+        ),
+        Role.BOARD_VIEWER: frozenset({_P.VIEW_DASHBOARD, _P.DOWNLOAD_TABLE}),
+        Role.ADMINISTRATOR: frozenset(
+            {_P.VIEW_DASHBOARD, _P.DOWNLOAD_TABLE, _P.VIEW_ROUND, _P.VIEW_RETURN, _P.VIEW_AUDIT}
+        ),
+    }
+)
+
+# Which tiers a user with the role may belong to.
+ROLE_ORG_TYPES: Mapping[Role, frozenset[OrgType]] = MappingProxyType(
+    {
+        Role.PRACTICE_SUBMITTER: frozenset({OrgType.PRACTICE}),
+        Role.PRACTICE_MANAGER: frozenset({OrgType.PRACTICE}),
+        Role.ICB_ANALYST: frozenset({OrgType.PCN, OrgType.SUB_ICB, OrgType.ICB}),
+        Role.BOARD_VIEWER: frozenset({OrgType.PCN, OrgType.SUB_ICB, OrgType.ICB}),
+        Role.ADMINISTRATOR: frozenset({OrgType.SUB_ICB, OrgType.ICB}),
+    }
+)
+
+
+def role_grants(role: Role | None, permission: Permission) -> bool:
+    """Whether the table grants ``permission`` to ``role`` (no role: nothing)."""
+    return role is not None and permission in ROLE_PERMISSIONS[role]

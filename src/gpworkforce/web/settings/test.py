@@ -1,0 +1,22 @@
+"""pytest settings: fast password hashing, SQLite (in memory via pytest-django) unless DATABASE_URL."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from gpworkforce.web.settings.base import *  # noqa: F403
+from gpworkforce.web.settings.base import database_from_env
+
+DEBUG = False
+SECRET_KEY = "test-only-insecure-secret-key"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DATABASES = {
+    "default": database_from_env(Path(tempfile.gettempdir()) / "gpworkforce-web-test.sqlite3")
+}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,42 @@
+"""URL patterns. Every view declares its permission (see ``permissions.py``); the access test in
+``tests/integration/test_web_access.py`` enumerates these patterns and fails on an unlisted one."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from gpworkforce.web.views import accounts, audit, dashboards, home, returns, rounds
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("healthz", home.healthz, name="healthz"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/logout/", accounts.logout_view, name="logout"),
+    path("rounds/", rounds.round_list, name="round-list"),
+    path("rounds/new/", rounds.round_open, name="round-open"),
+    path("rounds/<int:round_id>/", rounds.round_detail, name="round-detail"),
+    path("returns/<int:return_id>/", returns.return_detail, name="return-detail"),
+    path("returns/<int:return_id>/form/", returns.return_form, name="return-form"),
+    path("returns/<int:return_id>/upload/", returns.return_upload, name="return-upload"),
+    path(
+        "returns/<int:return_id>/transition/<str:transition>/",
+        returns.return_transition,
+        name="return-transition",
+    ),
+    path(
+        "returns/<int:return_id>/versions/<int:number>/",
+        returns.version_detail,
+        name="version-detail",
+    ),
+    path("dashboards/<str:org_code>/", dashboards.dashboard, name="dashboard"),
+    path(
+        "dashboards/<str:org_code>/<str:table_key>.<str:fmt>",
+        dashboards.download,
+        name="dashboard-download",
+    ),
+    path("audit/", audit.audit_log, name="audit-log"),
+]
+
+handler403 = "gpworkforce.web.views.errors.forbidden"
+handler404 = "gpworkforce.web.views.errors.not_found"
+handler500 = "gpworkforce.web.views.errors.server_error"

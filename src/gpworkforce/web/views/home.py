@@ -1,0 +1,38 @@
+"""The home page (what the signed-in user can do) and a health check."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from gpworkforce.web.permissions import has_permission, login_only, public, visible_returns
+from gpworkforce.web.roles import Permission
+from gpworkforce.web.views.common import render
+
+
+@login_only
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    returns = []
+    if has_permission(user, Permission.EDIT_RETURN) or has_permission(
+        user, Permission.APPROVE_RETURN
+    ):
+        returns = list(visible_returns(user).order_by("-round__census_date", "practice_id")[:50])
+    return render(
+        request,
+        "web/home.jinja",
+        {
+            "returns": returns,
+            "can_rounds": has_permission(user, Permission.VIEW_ROUND),
+            "can_dashboard": has_permission(user, Permission.VIEW_DASHBOARD)
+            and bool(user.organisation_id),
+            "can_audit": has_permission(user, Permission.VIEW_AUDIT),
+        },
+    )
+
+
+@public
+def healthz(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,261 @@
+"""A practice's return: detail, web form, upload, workflow transitions and earlier versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from gpworkforce.errors import UserError
+from gpworkforce.returns import return_rows
+from gpworkforce.web import intake
+from gpworkforce.web.actions.returns import submit_version, transition
+from gpworkforce.web.forms.returns import (
+    UPLOAD_ACCEPT,
+    ReturnForms,
+    UploadForm,
+    field_errors,
+    select_options,
+)
+from gpworkforce.web.models import PracticeReturnRecord, ReturnVersion
+from gpworkforce.web.payload import from_payload, payload_sha256, to_payload
+from gpworkforce.web.permissions import Scope, guard, has_permission
+from gpworkforce.web.roles import Permission
+from gpworkforce.web.views.common import home_crumb, render
+from gpworkforce.web.workflow import EDITABLE_STATES, TRANSITIONS, TransitionName
+
+
+def load_return(request: HttpRequest, return_id: int, **_: Any) -> Scope:
+    rec = (
+        PracticeReturnRecord.objects.select_related("round", "practice", "submitted_by")
+        .filter(pk=return_id)
+        .first()
+    )
+    if rec is None:
+        raise Http404("no such return")
+    return Scope(rec, rec.practice_id, rec.round.census_date)
+
+
+def _crumbs(request: HttpRequest, rec: PracticeReturnRecord) -> list[tuple[str, str]]:
+    crumbs = [home_crumb()]
+    if has_permission(request.user, Permission.VIEW_ROUND):
+        crumbs.append(("Collection rounds", reverse("round-list")))
+        crumbs.append(
+            (f"{rec.round.census_date:%d %B %Y}", reverse("round-detail", args=[rec.round_id]))
+        )
+    return crumbs
+
+
+def _available_actions(request: HttpRequest, rec: PracticeReturnRecord) -> list[dict[str, str]]:
+    user = request.user
+    out = []
+    for name in (TransitionName.APPROVE, TransitionName.QUERY, TransitionName.ACCEPT):
+        t = TRANSITIONS[name]
+        if rec.state_enum in t.sources and has_permission(
+            user, t.permission, rec.practice_id, rec.round.census_date
+        ):
+            out.append({"name": name.value, "label": name.value.capitalize()})
+    return out
+
+
+@guard(Permission.VIEW_RETURN, load_return)
+def return_detail(request: HttpRequest, scope: Scope, return_id: int) -> HttpResponse:
+    rec: PracticeReturnRecord = scope.obj
+    versions = list(rec.versions.select_related("submitted_by").order_by("-number"))
+    current = next((v for v in versions if v.number == rec.current_version), None)
+    can_edit = rec.state_enum in EDITABLE_STATES and has_permission(
+        request.user, Permission.EDIT_RETURN, rec.practice_id, rec.round.census_date
+    )
+    return render(
+        request,
+        "web/return_detail.jinja",
+        {
+            "rec": rec,
+            "versions": versions,
+            "current": current,
+            "lines": return_rows(from_payload(current.payload)) if current else None,
+            "can_edit": can_edit,
+            "actions": _available_actions(request, rec),
+        },
+        breadcrumbs=_crumbs(request, rec),
+    )
+
+
+@guard(Permission.EDIT_RETURN, load_return)
+def return_form(request: HttpRequest, scope: Scope, return_id: int) -> HttpResponse:
+    rec: PracticeReturnRecord = scope.obj
+    if rec.state_enum not in EDITABLE_STATES:
+        messages.info(
+            request, f"This return is {rec.state_enum.label.lower()}; it cannot be edited now."
+        )
+        return redirect("return-detail", return_id=rec.pk)
+    errors: list[dict[str, str]] = []
+    by_field: dict[str, list[str]] = {}
+    if request.method == "POST":
+        add = request.POST.get("add_line")
+        forms = ReturnForms(
+            request.POST, add_line=add if add in ("staff", "vacancies", "locums") else None
+        )
+        structural = forms.structural_errors()
+        if add or structural:
+            errors = [{"text": e, "href": "#staff-lines"} for e in structural]
+        else:
+            validated = intake.check_form(forms.as_data(), rec.practice_id, rec.round.census_date)
+            if validated.ok and validated.ret is not None:
+                return _submit(request, rec, validated.ret, "form", "", None)
+            by_field, errors = field_errors(validated.issues)
+    else:
+        current = (
+            rec.versions.filter(number=rec.current_version).first() if rec.current_version else None
+        )
+        initial = return_rows(from_payload(current.payload)) if current else None
+        forms = ReturnForms(initial=initial)
+    return render(
+        request,
+        "web/return_form.jinja",
+        {
+            "rec": rec,
+            "forms": forms,
+            "by_field": by_field,
+            "errors": errors,
+            "options": select_options(intake.taxonomy()),
+        },
+        status=400 if errors else 200,
+        breadcrumbs=[
+            *_crumbs(request, rec),
+            (rec.practice.name, reverse("return-detail", args=[rec.pk])),
+        ],
+    )
+
+
+@guard(Permission.EDIT_RETURN, load_return)
+def return_upload(request: HttpRequest, scope: Scope, return_id: int) -> HttpResponse:
+    rec: PracticeReturnRecord = scope.obj
+    if rec.state_enum not in EDITABLE_STATES:
+        messages.info(
+            request, f"This return is {rec.state_enum.label.lower()}; it cannot be changed now."
+        )
+        return redirect("return-detail", return_id=rec.pk)
+    errors: list[dict[str, str]] = []
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            errors = [
+                {"text": str(m), "href": "#file"} for msgs in form.errors.values() for m in msgs
+            ]
+        else:
+            upload = form.cleaned_data["file"]
+            # Read the whole upload, parse and validate it BEFORE anything is written.
+            content = upload.read(intake.DEFAULT_LIMITS.max_bytes + 1)
+            validated, digest = intake.check_upload(
+                content, upload.name or "upload", rec.practice_id, rec.round.census_date
+            )
+            if validated.ok and validated.ret is not None:
+                return _submit(
+                    request, rec, validated.ret, "upload", upload.name or "upload", digest
+                )
+            errors = [{"text": str(issue), "href": "#file"} for issue in validated.issues[:100]]
+            if len(validated.issues) > 100:
+                errors.append(
+                    {
+                        "text": f"... and {len(validated.issues) - 100} more problems",
+                        "href": "#file",
+                    }
+                )
+    return render(
+        request,
+        "web/return_upload.jinja",
+        {"rec": rec, "errors": errors, "accept": UPLOAD_ACCEPT},
+        status=400 if errors else 200,
+        breadcrumbs=[
+            *_crumbs(request, rec),
+            (rec.practice.name, reverse("return-detail", args=[rec.pk])),
+        ],
+    )
+
+
+def _submit(
+    request: HttpRequest,
+    rec: PracticeReturnRecord,
+    data: Any,
+    channel: str,
+    file_name: str,
+    digest: str | None,
+) -> HttpResponse:
+    sha = digest or payload_sha256(to_payload(data))
+    try:
+        version = submit_version(
+            actor=request.user,
+            record_id=rec.pk,
+            data=data,
+            channel=channel,
+            sha256=sha,
+            file_name=file_name,
+        )
+    except UserError as exc:
+        messages.error(request, exc.message)
+        return redirect("return-detail", return_id=rec.pk)
+    messages.success(
+        request, f"Version {version.number} submitted. Your practice manager will now review it."
+    )
+    return redirect("return-detail", return_id=rec.pk)
+
+
+@guard(Permission.VIEW_RETURN, load_return)
+def return_transition(
+    request: HttpRequest, scope: Scope, return_id: int, transition: str
+) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    rec: PracticeReturnRecord = scope.obj
+    try:
+        name = TransitionName(transition)
+    except ValueError:
+        raise Http404("no such action") from None
+    if TRANSITIONS[name].needs_version:
+        raise Http404("submit through the form or an upload")
+    if not has_permission(
+        request.user, TRANSITIONS[name].permission, rec.practice_id, rec.round.census_date
+    ):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("your role may not do this")
+    try:
+        _do_transition(request, rec, name)
+    except UserError as exc:
+        messages.error(request, exc.message)
+    return redirect("return-detail", return_id=rec.pk)
+
+
+def _do_transition(request: HttpRequest, rec: PracticeReturnRecord, name: TransitionName) -> None:
+    transition(actor=request.user, record_id=rec.pk, name=name, note=request.POST.get("note", ""))
+    done = {
+        TransitionName.APPROVE: "approved",
+        TransitionName.QUERY: "queried",
+        TransitionName.ACCEPT: "accepted",
+    }[name]
+    messages.success(request, f"Return {done}.")
+
+
+@guard(Permission.VIEW_RETURN, load_return)
+def version_detail(request: HttpRequest, scope: Scope, return_id: int, number: int) -> HttpResponse:
+    rec: PracticeReturnRecord = scope.obj
+    version = (
+        ReturnVersion.objects.select_related("submitted_by")
+        .filter(practice_return=rec, number=number)
+        .first()
+    )
+    if version is None:
+        raise Http404("no such version")
+    return render(
+        request,
+        "web/version_detail.jinja",
+        {"rec": rec, "version": version, "lines": return_rows(from_payload(version.payload))},
+        breadcrumbs=[
+            *_crumbs(request, rec),
+            (rec.practice.name, reverse("return-detail", args=[rec.pk])),
+        ],
+    )
