@@ -1,0 +1,316 @@
+"""Calibration: net joiner/leaver and participation rates from the GPW practice-year series.
+
+Input is a *panel*: one row per practice and GPW year (``fy``, the financial year ending) with
+headcount and FTE of one taxonomy node (fully qualified GPs, ``GP_QUALIFIED``, by default). For an
+organisation's set of practices and each pair of consecutive years the method measures:
+
+* ``net_rate_hc``   = HC(end) / HC(start) - 1: net growth of the summed practice headcounts;
+* ``joiner_rate``   = (HC gained at practices that grew + HC of practices new to the set) / HC(start);
+* ``leaver_rate``   = (HC lost at practices that shrank + HC of practices that left the set) / HC(start);
+  so ``joiner_rate - leaver_rate = net_rate_hc`` exactly;
+* ``participation`` = FTE / HC (FTE per head) at each end, and its relative change;
+* ``net_rate_fte``  = FTE(end) / FTE(start) - 1.
+
+Limits (see docs/model.md, "Uncertainty, calibration and back-testing"):
+
+* Only stocks are published, not flows: these are *net* flows per practice. A GP who leaves one
+  practice and is replaced at the same practice within the year is invisible; joiner and leaver
+  rates are therefore lower bounds on the gross rates. A GP moving between two practices of the
+  set counts as a leaver at one and a joiner at the other; a merger counts the closed practice's
+  GPs as leavers and the growth of the absorbing practice as joiners (the net is right).
+* Headcount is summed over practices, so a GP working at two practices counts twice; FTE adds up.
+* Years up to 2020 are September snapshots (Year 2018 = Sep 2017); from 2021 a Year is the mean
+  of that financial year's snapshots, centred near its middle (autumn). Consecutive Years are
+  treated as one year apart; the 2020 -> 2021 step mixes a snapshot with a mean and is the least
+  comparable.
+* A practice-year with headcount or FTE not available is left out of that year (counted in
+  ``missing``), never read as zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gpworkforce.domain.periods import financial_year_ending
+from gpworkforce.errors import UserError
+from gpworkforce.forecast.uncertainty import Dist
+
+DEFAULT_NODE = "GP_QUALIFIED"
+GP_ADMIN_FILE = "gpw_practice_fy2016_2024_gp_admin.csv"
+PANEL_COLUMNS = ("practice_code", "fy", "headcount", "fte")
+
+
+def panel_from_workforce(workforce: pd.DataFrame, node: str = DEFAULT_NODE) -> pd.DataFrame:
+    """Canonical WORKFORCE rows of ``node`` -> panel ``practice_code, fy, headcount, fte``.
+
+    ``fy`` is the GPW Year (financial year ending) of the row's census date. Rows with either
+    measure not available are dropped (an NA is not a zero).
+    """
+    rows = workforce.loc[workforce["node"] == node]
+    fy = [financial_year_ending(pd.Timestamp(p).date()) for p in rows["period"]]
+    panel = pd.DataFrame(
+        {
+            "practice_code": rows["practice_code"].astype(str).to_numpy(),
+            "fy": np.asarray(fy, dtype=np.int64),
+            "headcount": rows["headcount"].astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+            "fte": rows["fte"].astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+        }
+    )
+    return panel
+
+
+def load_panel(path: Path | None = None, node: str = DEFAULT_NODE) -> pd.DataFrame:
+    """The GPW practice-year panel of ``node`` read with the project's loader."""
+    from gpworkforce.loaders.practice_year import load_practice_year_gp_admin
+    from gpworkforce.paths import nhs_file
+
+    loaded = load_practice_year_gp_admin(path or nhs_file(GP_ADMIN_FILE))
+    return panel_from_workforce(loaded.workforce, node)
+
+
+@dataclass(frozen=True, slots=True)
+class IntervalFlows:
+    """Stocks and practice-level net flows of one organisation between two consecutive years."""
+
+    start_fy: int
+    end_fy: int
+    hc_start: float
+    hc_end: float
+    fte_start: float
+    fte_end: float
+    hc_gained: float  # at practices in both years whose headcount rose
+    hc_lost: float  # at practices in both years whose headcount fell
+    hc_new: float  # practices in the end year only
+    hc_gone: float  # practices in the start year only
+    practices_start: int
+    practices_end: int
+    missing: int  # practice-years of the set left out because a measure was not available
+
+    @property
+    def net_rate_hc(self) -> float:
+        return self.hc_end / self.hc_start - 1
+
+    @property
+    def net_rate_fte(self) -> float:
+        return self.fte_end / self.fte_start - 1
+
+    @property
+    def joiner_rate(self) -> float:
+        return (self.hc_gained + self.hc_new) / self.hc_start
+
+    @property
+    def leaver_rate(self) -> float:
+        return (self.hc_lost + self.hc_gone) / self.hc_start
+
+    @property
+    def participation_start(self) -> float:
+        return self.fte_start / self.hc_start
+
+    @property
+    def participation_end(self) -> float:
+        return self.fte_end / self.hc_end
+
+    @property
+    def participation_change(self) -> float:
+        return self.participation_end / self.participation_start - 1
+
+
+def _mean_sd(values: list[float]) -> tuple[float, float]:
+    arr = np.asarray(values, dtype=float)
+    sd = float(arr.std(ddof=1)) if len(arr) > 1 else math.nan
+    return float(arr.mean()), sd
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Calibrated rates of one organisation over a run of consecutive GPW years."""
+
+    org: str
+    node: str
+    intervals: tuple[IntervalFlows, ...]
+
+    def _stat(self, name: str) -> tuple[float, float]:
+        return _mean_sd([getattr(iv, name) for iv in self.intervals])
+
+    @property
+    def net_rate_hc(self) -> float:
+        """Mean annual net headcount growth rate."""
+        return self._stat("net_rate_hc")[0]
+
+    @property
+    def net_rate_fte(self) -> float:
+        return self._stat("net_rate_fte")[0]
+
+    @property
+    def joiner_rate(self) -> float:
+        return self._stat("joiner_rate")[0]
+
+    @property
+    def leaver_rate(self) -> float:
+        return self._stat("leaver_rate")[0]
+
+    @property
+    def participation(self) -> float:
+        """FTE per head at the last year."""
+        return self.intervals[-1].participation_end
+
+    @property
+    def participation_change(self) -> float:
+        """Mean annual relative change of FTE per head."""
+        return self._stat("participation_change")[0]
+
+    def distributions(self) -> dict[str, Dist]:
+        """Year-to-year variation as normal distributions (mean, sd over the intervals)."""
+        out: dict[str, Dist] = {}
+        for name in ("net_rate_hc", "net_rate_fte", "joiner_rate", "leaver_rate"):
+            mean, sd = self._stat(name)
+            out[name] = Dist.normal(mean, 0.0 if math.isnan(sd) else sd)
+        mean, sd = self._stat("participation_change")
+        out["participation_change"] = Dist.normal(mean, 0.0 if math.isnan(sd) else sd)
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {
+                    "org": self.org,
+                    "node": self.node,
+                    "start_fy": iv.start_fy,
+                    "end_fy": iv.end_fy,
+                    "hc_start": iv.hc_start,
+                    "hc_end": iv.hc_end,
+                    "fte_start": iv.fte_start,
+                    "fte_end": iv.fte_end,
+                    "net_rate_hc": iv.net_rate_hc,
+                    "net_rate_fte": iv.net_rate_fte,
+                    "joiner_rate": iv.joiner_rate,
+                    "leaver_rate": iv.leaver_rate,
+                    "participation_start": iv.participation_start,
+                    "participation_end": iv.participation_end,
+                    "participation_change": iv.participation_change,
+                    "practices_start": iv.practices_start,
+                    "practices_end": iv.practices_end,
+                    "missing": iv.missing,
+                }
+                for iv in self.intervals
+            ]
+        )
+
+
+def _interval(
+    a: pd.DataFrame, b: pd.DataFrame, start: int, end: int, missing: int
+) -> IntervalFlows:
+    both = a.join(b, how="inner", lsuffix="_a", rsuffix="_b")
+    diff = both["headcount_b"] - both["headcount_a"]
+    return IntervalFlows(
+        start_fy=start,
+        end_fy=end,
+        hc_start=float(a["headcount"].sum()),
+        hc_end=float(b["headcount"].sum()),
+        fte_start=float(a["fte"].sum()),
+        fte_end=float(b["fte"].sum()),
+        hc_gained=float(diff.clip(lower=0).sum()),
+        hc_lost=float((-diff).clip(lower=0).sum()),
+        hc_new=float(b.loc[~b.index.isin(a.index), "headcount"].sum()),
+        hc_gone=float(a.loc[~a.index.isin(b.index), "headcount"].sum()),
+        practices_start=len(a),
+        practices_end=len(b),
+        missing=missing,
+    )
+
+
+def calibrate(
+    panel: pd.DataFrame,
+    practices: Collection[str],
+    org: str,
+    *,
+    first_fy: int | None = None,
+    last_fy: int | None = None,
+    node: str = DEFAULT_NODE,
+) -> Calibration:
+    """Rates for the organisation made of ``practices`` between ``first_fy`` and ``last_fy``."""
+    wanted = panel.loc[panel["practice_code"].isin(set(practices))]
+    if first_fy is not None:
+        wanted = wanted.loc[wanted["fy"] >= first_fy]
+    if last_fy is not None:
+        wanted = wanted.loc[wanted["fy"] <= last_fy]
+    ok = wanted["headcount"].notna() & wanted["fte"].notna()
+    years = sorted(int(y) for y in wanted["fy"].unique())
+    if len(years) < 2:
+        raise UserError(
+            f"calibration of {org} needs at least two GPW years with data for its practices,"
+            f" got {years or 'none'}"
+        )
+    by_year = {
+        y: g.set_index("practice_code")[["headcount", "fte"]]
+        for y, g in wanted.loc[ok].groupby("fy")
+    }
+    missing = (~ok).groupby(wanted["fy"]).sum()
+    intervals = []
+    for start, end in itertools.pairwise(years):
+        a, b = by_year.get(start), by_year.get(end)
+        if a is None or b is None or a["headcount"].sum() <= 0:
+            raise UserError(
+                f"calibration of {org}: GPW year {start if a is None else end} has no usable"
+                " headcount for its practices"
+            )
+        intervals.append(_interval(a, b, start, end, int(missing.get(end, 0))))
+    return Calibration(org=org, node=node, intervals=tuple(intervals))
+
+
+def calibrate_many(
+    panel: pd.DataFrame,
+    practice_org: Mapping[str, str],
+    *,
+    first_fy: int | None = None,
+    last_fy: int | None = None,
+    node: str = DEFAULT_NODE,
+) -> dict[str, Calibration]:
+    """:func:`calibrate` for every organisation in a practice -> organisation map.
+
+    Organisations whose practices have fewer than two years of data are left out.
+    """
+    members: dict[str, list[str]] = {}
+    for practice, org in practice_org.items():
+        members.setdefault(org, []).append(practice)
+    out: dict[str, Calibration] = {}
+    years = panel.groupby("practice_code")["fy"].agg(["min", "max"])
+    for org, codes in sorted(members.items()):
+        span = years.reindex(codes).dropna()
+        if span.empty or span["min"].min() == span["max"].max():
+            continue
+        out[org] = calibrate(panel, codes, org, first_fy=first_fy, last_fy=last_fy, node=node)
+    return out
+
+
+MAP_DATES: tuple[dt.date, ...] = (
+    dt.date(2022, 1, 1),
+    dt.date(2020, 9, 1),
+    dt.date(2019, 12, 31),
+    dt.date(2017, 9, 30),
+    dt.date(2015, 9, 30),
+)
+
+
+def icb_map(dates: tuple[dt.date, ...] = MAP_DATES) -> dict[str, str]:
+    """Practice -> ICB code from the registry, the first date in ``dates`` that places it winning.
+
+    The 2022 map (ICBs as constituted in July 2022) comes first; practices closed before then get
+    the ICB their CCG or STP became part of on the latest earlier date that places them.
+    """
+    from gpworkforce.domain.orgs import OrgType
+    from gpworkforce.loaders.registry import build_registry
+
+    registry = build_registry()
+    mapping: dict[str, str] = {}
+    for on in reversed(dates):
+        mapping.update(registry.practice_map(on, OrgType.ICB))
+    return mapping
