@@ -30,6 +30,9 @@ from gpworkforce.tables import DEMOGRAPHY, PATIENTS, VACANCIES, WORKFORCE, empty
 
 UNKNOWN_VINTAGE = "unknown-vintage"
 RETURN_DATASET_PREFIX = "practice-return"
+# datasets of rows the response-rate imputation adds (see gpworkforce.baseline.response)
+CARRIED_FORWARD_DATASET = "practice-return-carried-forward"
+IMPUTED_GPW_DATASET = "practice-return-imputed-gpw"
 GPW_DATASET_PREFIX = "gpw"
 
 
@@ -56,6 +59,11 @@ class SourceParts:
         if self.dataset.startswith(GPW_DATASET_PREFIX):
             return SourceKind.GPW
         return None
+
+    @property
+    def complete_return(self) -> bool:
+        """A practice's own return (or one carried forward): complete, so absent means zero."""
+        return self.kind is SourceKind.RETURNS and self.dataset != IMPUTED_GPW_DATASET
 
     @property
     def vintage_key(self) -> str:

@@ -10,7 +10,7 @@ import pandas as pd
 from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.scope import Scope, build_scope, practice_values, row_index, scope_rows
 from gpworkforce.domain.orgs import OrgType
-from gpworkforce.domain.taxonomy import StaffGroup
+from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
 
 # The staff-group columns of LLR Table 3 / Table 8: (taxonomy node, label).
 GROUP_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -19,6 +19,7 @@ GROUP_COLUMNS: tuple[tuple[str, str], ...] = (
     ("DPC", "Other clinical (DPC)"),
     ("ADMIN", "Admin/non-clinical"),
 )
+DEFAULT_GP_NODE = "GP_EXCL_REGISTRARS"
 MEASURE_SUFFIX = {"headcount": "HC", "fte": "WTE"}
 MAX_NOTES = 12
 ROW_COLUMNS = ["org_code", "org_name", "row", "practices"]
@@ -121,6 +122,14 @@ def ratio(numerator: pd.Series, denominator: pd.Series, scale: float = 1.0) -> p
     den = denominator.astype("Float64")
     den = den.mask(den == 0)
     return (num / den * scale).astype("Float64")
+
+
+def group_columns(taxonomy: Taxonomy, gp_node: str = DEFAULT_GP_NODE) -> list[tuple[str, str]]:
+    """The staff-group columns with the GP column counting ``gp_node`` (labelled by its name)."""
+    cols = list(GROUP_COLUMNS)
+    if gp_node != cols[0][0]:
+        cols[0] = (gp_node, taxonomy.node(gp_node).name)
+    return cols
 
 
 def group_labels() -> dict[str, str]:

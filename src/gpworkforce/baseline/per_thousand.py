@@ -20,9 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gpworkforce.baseline.data import BaselineData, SourceKind, select_patients
 from gpworkforce.baseline.frames import (
-    GROUP_COLUMNS,
+    DEFAULT_GP_NODE,
     add_sum,
     coverage_notes,
+    group_columns,
     prepare,
     ratio,
     scope_values,
@@ -98,17 +99,10 @@ def population_rows(
     return out
 
 
-def _gp_columns(data: BaselineData, gp_node: str) -> list[tuple[str, str]]:
-    cols = list(GROUP_COLUMNS)
-    if gp_node != cols[0][0]:
-        cols[0] = (gp_node, data.taxonomy.node(gp_node).name)
-    return cols
-
-
-def _per_thousand(
+def per_thousand_parts(
     at: BaselineData, scope: Scope, denominators: Denominators | None, gp_node: str
 ) -> tuple[pd.DataFrame, list[str]]:
-    columns = _gp_columns(at, gp_node)
+    columns = group_columns(at.taxonomy, gp_node)
     _, rows = scope_values(at, scope, [n for n, _ in columns])
     frame = population_rows(at, scope, denominators)
     staff = wide(rows, scope, columns, measures=("fte",))
@@ -142,13 +136,13 @@ def per_thousand_frame(
     period: dt.date,
     *,
     denominators: Denominators | None = None,
-    gp_node: str = "GP_EXCL_REGISTRARS",
+    gp_node: str = DEFAULT_GP_NODE,
     source: SourceKind | str | None = None,
     child_level: OrgType | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Table 8: WTE per staff group per 1,000 registered and weighted patients, with notes."""
     at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
-    return _per_thousand(at, scope, denominators, gp_node)
+    return per_thousand_parts(at, scope, denominators, gp_node)
 
 
 def per_thousand(
@@ -157,12 +151,12 @@ def per_thousand(
     period: dt.date,
     *,
     denominators: Denominators | None = None,
-    gp_node: str = "GP_EXCL_REGISTRARS",
+    gp_node: str = DEFAULT_GP_NODE,
     source: SourceKind | str | None = None,
     child_level: OrgType | None = None,
 ) -> ReportTable:
     at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
-    frame, notes = _per_thousand(at, scope, denominators, gp_node)
+    frame, notes = per_thousand_parts(at, scope, denominators, gp_node)
     decimals = {
         c: (2 if "per 1,000" in c else 0 if c.endswith("patients") else 1)
         for c in frame.columns
@@ -178,7 +172,7 @@ def per_thousand(
     )
 
 
-def _target_gap(
+def target_gap_parts(
     at: BaselineData, scope: Scope, denominators: Denominators | None, target: TargetConfig
 ) -> tuple[pd.DataFrame, list[str]]:
     _, rows = scope_values(at, scope, [target.node])
@@ -213,7 +207,7 @@ def target_gap_frame(
 ) -> tuple[pd.DataFrame, list[str]]:
     """Table 4: WTE of the target node against a per-1,000 target, WTE needed and the gap."""
     at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
-    return _target_gap(at, scope, denominators, target or TargetConfig())
+    return target_gap_parts(at, scope, denominators, target or TargetConfig())
 
 
 def target_gap(
@@ -227,7 +221,7 @@ def target_gap(
     child_level: OrgType | None = None,
 ) -> ReportTable:
     at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
-    frame, notes = _target_gap(at, scope, denominators, target or TargetConfig())
+    frame, notes = target_gap_parts(at, scope, denominators, target or TargetConfig())
     decimals = dict.fromkeys(("WTE", "WTE needed", "Gap (WTE)"), 1)
     decimals.update({"WTE per 1,000": 3, "Target per 1,000": 2})
     decimals.update({c: 0 for c in frame.columns if str(c).endswith("patients")})

@@ -14,9 +14,10 @@ import pandas as pd
 
 from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.frames import (
-    GROUP_COLUMNS,
+    DEFAULT_GP_NODE,
     add_sum,
     coverage_notes,
+    group_columns,
     missing_columns_note,
     prepare,
     scope_values,
@@ -52,22 +53,26 @@ def staff_by_group_frame(
     *,
     source: SourceKind | str | None = None,
     child_level: OrgType | None = None,
+    gp_node: str = DEFAULT_GP_NODE,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Table 3: headcount and WTE per staff group for the org's children and total, with notes."""
     at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
-    return _by_group(at, scope)
+    return by_group_parts(at, scope, gp_node)
 
 
-def _by_group(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, list[str]]:
-    _, rows = scope_values(at, scope, [n for n, _ in GROUP_COLUMNS])
-    frame = wide(rows, scope, GROUP_COLUMNS)
-    add_sum(frame, [f"{label} HC" for _, label in GROUP_COLUMNS], "Total staff HC")
-    add_sum(frame, [f"{label} WTE" for _, label in GROUP_COLUMNS], "Total WTE")
+def by_group_parts(
+    at: BaselineData, scope: Scope, gp_node: str = DEFAULT_GP_NODE
+) -> tuple[pd.DataFrame, list[str]]:
+    columns = group_columns(at.taxonomy, gp_node)
+    _, rows = scope_values(at, scope, [n for n, _ in columns])
+    frame = wide(rows, scope, columns)
+    add_sum(frame, [f"{label} HC" for _, label in columns], "Total staff HC")
+    add_sum(frame, [f"{label} WTE" for _, label in columns], "Total WTE")
     notes = [HEADCOUNT_CAVEAT, "Total = sum of the four groups; NA when any group is NA."]
-    missing = missing_columns_note(scope, rows, GROUP_COLUMNS)
+    missing = missing_columns_note(scope, rows, columns)
     if missing:
         notes.append(missing)
-    notes.extend(coverage_notes(rows, GROUP_COLUMNS))
+    notes.extend(coverage_notes(rows, columns))
     return frame, notes
 
 
@@ -78,9 +83,10 @@ def staff_by_group(
     *,
     source: SourceKind | str | None = None,
     child_level: OrgType | None = None,
+    gp_node: str = DEFAULT_GP_NODE,
 ) -> ReportTable:
     at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
-    frame, notes = _by_group(at, scope)
+    frame, notes = by_group_parts(at, scope, gp_node)
     decimals = {
         c: (0 if c.endswith("HC") else 1) for c in frame.columns if c.endswith(("HC", "WTE"))
     }
@@ -109,10 +115,10 @@ def staff_by_role_frame(
     (and named in a note) instead of filling the table with NA.
     """
     at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
-    return _by_role(at, scope, drop_unavailable)
+    return by_role_parts(at, scope, drop_unavailable)
 
 
-def _by_role(
+def by_role_parts(
     at: BaselineData, scope: Scope, drop_unavailable: bool = True
 ) -> tuple[pd.DataFrame, list[str]]:
     columns = role_columns(at.taxonomy)
@@ -138,7 +144,7 @@ def staff_by_role(
     child_level: OrgType | None = None,
 ) -> ReportTable:
     at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
-    frame, notes = _by_role(at, scope)
+    frame, notes = by_role_parts(at, scope)
     decimals = {
         c: (0 if c.endswith("HC") else 1) for c in frame.columns if c.endswith(("HC", "WTE"))
     }

@@ -1,0 +1,255 @@
+"""Age profile: % of WTE aged 55 and over by role (LLR Table 9) and age-sex pyramids (Graphs 4-5).
+
+Both read the DEMOGRAPHY table (age band x sex breakdown of the workforce). A source may give the
+same people at several taxonomy levels; the finest level a practice's source gives is used (a
+row is dropped when the same practice and source also has rows for a node below it), so no one
+is counted twice. A Table 9 row is a set of leaves: it counts every kept demography row whose
+node lies wholly inside that set.
+
+``% aged 55+ = WTE in bands 55-59, 60-64, 65-69, 70+ / WTE with a known age band x 100``; WTE of
+unknown age is shown separately and left out of the denominator. NA when no WTE of known age.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from gpworkforce.baseline.data import BaselineData, SourceKind
+from gpworkforce.baseline.frames import prepare, title_suffix
+from gpworkforce.baseline.scope import Scope
+from gpworkforce.domain.demography import OVER_55, AgeBand, Sex
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
+
+_KEY = ["practice_code", "period", "source_id"]
+_OVER_55 = frozenset(b.value for b in OVER_55)
+_UNKNOWN_AGE = AgeBand.UNKNOWN.value
+NOT_SPLIT = "Not split"
+ALL_STAFF = "ALL"
+_SEX_LABELS = {Sex.FEMALE.value: "Female", Sex.MALE.value: "Male", Sex.UNKNOWN.value: "Sex unknown"}
+
+
+@dataclass(frozen=True, slots=True)
+class AgeRow:
+    """One row of the over-55 table: a label and the taxonomy nodes whose leaves it covers."""
+
+    group: str
+    role: str
+    nodes: tuple[str, ...]
+
+
+def table9_rows(taxonomy: Taxonomy) -> tuple[AgeRow, ...]:
+    """The rows of LLR Table 9, in its order, plus the total of all staff."""
+    dpc_other = tuple(
+        sorted(
+            leaf.code for leaf in taxonomy.leaves_in_group(StaffGroup.DPC) if leaf.code != "DPC_HCA"
+        )
+    )
+    return (
+        AgeRow("GP", "Senior partner", ("GP_SENIOR_PARTNER",)),
+        AgeRow("GP", "Partner", ("GP_PARTNER_PROVIDER",)),
+        AgeRow("GP", "Salaried", ("GP_SALARIED",)),
+        AgeRow("GP", "Registrar ST3/4", ("GP_REGISTRAR_ST3_4",)),
+        AgeRow("GP", "Registrar F1/2", ("GP_REGISTRAR_F1_2",)),
+        AgeRow("GP", "Locum covering sickness", ("GP_LOCUM_ABSENCE",)),
+        AgeRow("GP", "Locum covering vacancies", ("GP_LOCUM_VACANCY",)),
+        AgeRow("GP", "Locum - other", ("GP_LOCUM_OTHER",)),
+        AgeRow("Nurses", "Advanced nurse practitioners", ("NURSE_ANP",)),
+        AgeRow("Nurses", "Extended role practice nurses", ("NURSE_EXTENDED",)),
+        AgeRow("Nurses", "Nurse specialist", ("NURSE_SPECIALIST",)),
+        AgeRow("Nurses", "Practice nurses", ("NURSE_PRACTICE",)),
+        AgeRow("Nurses", "HCA", ("DPC_HCA",)),
+        AgeRow("Direct patient care - other", "Direct patient care - other", dpc_other),
+        AgeRow("Admin and clerical", "Admin and clerical", ("ADMIN",)),
+        AgeRow("Total", "Total", tuple(g.value for g in StaffGroup)),
+    )
+
+
+def finest_rows(demography: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
+    """Demography rows without an ancestor node where its practice's source also gives a descendant."""
+    if demography.empty:
+        return demography
+    pairs = demography.loc[:, [*_KEY, "node"]].drop_duplicates()
+    present: dict[tuple, set[str]] = {}
+    for key, node in zip(
+        pairs[_KEY].itertuples(index=False, name=None), pairs["node"], strict=True
+    ):
+        present.setdefault(key, set()).add(str(node))
+    redundant: set[tuple] = set()
+    for key, nodes in present.items():
+        for node in nodes:
+            leaves = taxonomy.leaves_of(node)
+            if any(o != node and taxonomy.leaves_of(o) < leaves for o in nodes):
+                redundant.add((*key, node))
+    if not redundant:
+        return demography
+    idx = pd.MultiIndex.from_frame(demography.loc[:, [*_KEY, "node"]])
+    return demography.loc[~idx.isin(list(redundant))]
+
+
+def _rows_within(
+    demography: pd.DataFrame, taxonomy: Taxonomy, nodes: tuple[str, ...]
+) -> pd.DataFrame:
+    allowed: frozenset[str] = frozenset().union(*(taxonomy.leaves_of(n) for n in nodes))
+    inside = {str(n) for n in demography["node"].unique() if taxonomy.leaves_of(str(n)) <= allowed}
+    return demography.loc[demography["node"].isin(list(inside))]
+
+
+def _scoped_demography(at: BaselineData, scope: Scope) -> pd.DataFrame:
+    demo = at.demography.loc[at.demography["practice_code"].isin(list(scope.members))]
+    return finest_rows(demo, at.taxonomy)
+
+
+def _over_55(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, list[str]]:
+    demo = _scoped_demography(at, scope)
+    records = []
+    for row in table9_rows(at.taxonomy):
+        sub = _rows_within(demo, at.taxonomy, row.nodes)
+        known = sub.loc[sub["age_band"] != _UNKNOWN_AGE, "fte"]
+        over = sub.loc[sub["age_band"].isin(list(_OVER_55)), "fte"]
+        unknown = sub.loc[sub["age_band"] == _UNKNOWN_AGE, "fte"]
+        known_sum = known.sum(min_count=1)
+        over_sum = over.sum(min_count=1) if len(over) else (0.0 if len(known) else pd.NA)
+        pct = pd.NA
+        if not pd.isna(known_sum) and known_sum > 0 and not pd.isna(over_sum):
+            pct = over_sum / known_sum * 100.0
+        records.append(
+            {
+                "Staff group": row.group,
+                "Job role": row.role,
+                "WTE (known age)": known_sum,
+                "WTE aged 55+": over_sum,
+                "% WTE aged 55+": pct,
+                "WTE age unknown": unknown.sum(min_count=1) if len(unknown) else 0.0,
+            }
+        )
+    frame = pd.DataFrame.from_records(records)
+    for col in ("WTE (known age)", "WTE aged 55+", "% WTE aged 55+", "WTE age unknown"):
+        frame[col] = frame[col].astype("Float64")
+    if demo.empty:
+        frame.loc[:, "WTE age unknown"] = pd.NA
+    notes = [
+        "% aged 55+ = WTE in age bands 55-59, 60-64, 65-69 and 70+ / WTE of known age x 100.",
+        "Total covers all staff, including roles without a row of their own (e.g. retainers).",
+    ]
+    if demo.empty:
+        notes.append("No age breakdown in the selected source: every figure is not available.")
+    return frame, notes
+
+
+def over_55_frame(
+    data: BaselineData,
+    org_code: str,
+    period: dt.date,
+    *,
+    source: SourceKind | str | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Table 9: % of WTE aged 55 and over per role for the org (all its practices)."""
+    at, scope = prepare(data, org_code, period, source=source)
+    return _over_55(at, scope)
+
+
+def over_55(
+    data: BaselineData, org_code: str, period: dt.date, *, source: SourceKind | str | None = None
+) -> ReportTable:
+    at, scope = prepare(data, org_code, period, source=source)
+    frame, notes = _over_55(at, scope)
+    return ReportTable(
+        key="over_55",
+        title=f"Percentage of WTE aged 55 and over by role: {title_suffix(scope)}",
+        frame=frame,
+        notes=tuple(notes),
+        sources=_sources(at, scope),
+        decimals={
+            "% WTE aged 55+": 1,
+            "WTE (known age)": 1,
+            "WTE aged 55+": 1,
+            "WTE age unknown": 1,
+        },
+    )
+
+
+def _pyramid(at: BaselineData, scope: Scope, node: str) -> pd.DataFrame:
+    nodes = tuple(g.value for g in StaffGroup) if node == ALL_STAFF else (node,)
+    demo = _rows_within(_scoped_demography(at, scope), at.taxonomy, nodes)
+    bands = [b.value for b in AgeBand]
+    columns = [*_SEX_LABELS.values(), NOT_SPLIT]
+    sex = demo["sex"].map(lambda s: _SEX_LABELS.get(str(s), NOT_SPLIT))
+    counts = (
+        demo.assign(_sex=sex.astype("string"))
+        .groupby(["age_band", "_sex"])["headcount"]
+        .sum(min_count=1)
+        .unstack("_sex")
+        .reindex(index=bands, columns=columns)
+    )
+    frame = pd.DataFrame({"Age band": bands})
+    for col in columns:
+        values = counts[col].astype("Float64").to_numpy()
+        frame[col] = pd.Series(values, dtype="Float64")
+        if not demo.empty:  # a source with an age breakdown: a band nobody is in is 0
+            frame[col] = frame[col].fillna(0)
+    total = frame[columns[0]]
+    for col in columns[1:]:
+        total = total + frame[col]
+    frame["Total"] = total.astype("Float64")
+    return frame
+
+
+def pyramid_frame(
+    data: BaselineData,
+    org_code: str,
+    period: dt.date,
+    *,
+    node: str = "GP",
+    source: SourceKind | str | None = None,
+) -> pd.DataFrame:
+    """Headcount by age band (rows) and sex (columns) for the staff in ``node`` (Graphs 4-5).
+
+    Use a group (``GP``), any node, or ``ALL`` for all staff. Columns: Age band, Female, Male,
+    Sex unknown, Not split (rows whose source gives no sex), Total. With no age breakdown in the
+    source every count is NA; otherwise a band nobody is in is 0.
+    """
+    at, scope = prepare(data, org_code, period, source=source)
+    return _pyramid(at, scope, node)
+
+
+def pyramid(
+    data: BaselineData,
+    org_code: str,
+    period: dt.date,
+    *,
+    node: str = ALL_STAFF,
+    source: SourceKind | str | None = None,
+) -> ReportTable:
+    at, scope = prepare(data, org_code, period, source=source)
+    frame = _pyramid(at, scope, node)
+    who = "all staff" if node == ALL_STAFF else at.taxonomy.node(node).name
+    return ReportTable(
+        key=f"pyramid_{node.lower()}",
+        title=f"Headcount by age and sex, {who}: {title_suffix(scope)}",
+        frame=frame,
+        notes=("Headcount is summed over practices and roles (see the staff table's caveat).",),
+        sources=_sources(at, scope),
+        decimals={c: 0 for c in frame.columns if c != "Age band"},
+    )
+
+
+def _sources(at: BaselineData, scope: Scope) -> tuple[str, ...]:
+    demo = at.demography
+    ids = demo.loc[demo["practice_code"].isin(list(scope.members)), "source_id"].dropna().unique()
+    return tuple(sorted(str(s) for s in ids))
+
+
+__all__ = [
+    "ALL_STAFF",
+    "AgeRow",
+    "finest_rows",
+    "over_55",
+    "over_55_frame",
+    "pyramid",
+    "pyramid_frame",
+    "table9_rows",
+]

@@ -1,0 +1,286 @@
+"""The whole baseline for one organisation and period, and staff/per-1,000 tables for every org.
+
+:func:`baseline_report` is what the CLI's ``gpworkforce baseline`` renders. :func:`baseline_all_levels`
+computes the staff and per-1,000 tables for every ICB, sub-ICB location and PCN of England at
+once: one ``resolve`` per taxonomy node over all practices, then one groupby per level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+
+from gpworkforce.baseline.age import ALL_STAFF, over_55, pyramid
+from gpworkforce.baseline.data import BaselineData, SourceKind, select_patients
+from gpworkforce.baseline.frames import (
+    DEFAULT_GP_NODE,
+    add_sum,
+    group_columns,
+    prepare,
+    ratio,
+    scope_values,
+    sources_of,
+    title_suffix,
+)
+from gpworkforce.baseline.locums import locums_table_parts
+from gpworkforce.baseline.per_thousand import (
+    Denominators,
+    TargetConfig,
+    per_thousand_parts,
+    target_gap_parts,
+)
+from gpworkforce.baseline.response import impute_returns, response_rate
+from gpworkforce.baseline.scope import (
+    Scope,
+    practice_level_map,
+    practice_values,
+    rollup,
+    tier_label,
+)
+from gpworkforce.baseline.series import inequality, series
+from gpworkforce.baseline.staff import HEADCOUNT_CAVEAT, by_group_parts, by_role_parts
+from gpworkforce.baseline.vacancies import reporting_practices, vacancies
+from gpworkforce.domain.orgs import OrgType
+from gpworkforce.domain.report import ReportTable
+
+FALLBACK_GP_NODE = "GP_QUALIFIED"
+ALL_LEVELS: tuple[OrgType, ...] = (OrgType.ICB, OrgType.SUB_ICB, OrgType.PCN)
+
+
+def choose_gp_node(at: BaselineData, scope: Scope) -> str:
+    """``GP_EXCL_REGISTRARS`` where the source has it for some practice in scope, else qualified GPs."""
+    _, rows = scope_values(at, scope, [DEFAULT_GP_NODE])
+    if rows["fte"].notna().any():
+        return DEFAULT_GP_NODE
+    return FALLBACK_GP_NODE
+
+
+def _with_note(table: ReportTable, note: str) -> ReportTable:
+    return ReportTable(
+        key=table.key,
+        title=table.title,
+        frame=table.frame,
+        notes=(*table.notes, note),
+        sources=table.sources,
+        decimals=table.decimals,
+    )
+
+
+def baseline_report(
+    data: BaselineData,
+    org_code: str,
+    period: dt.date,
+    *,
+    source: SourceKind | str | None = None,
+    target: TargetConfig | None = None,
+    denominators: Denominators | None = None,
+    child_level: OrgType | None = None,
+    impute: bool = True,
+    include_series: bool = True,
+) -> list[ReportTable]:
+    """Every baseline table for ``org_code`` on ``period`` that the data can support.
+
+    With ``source="returns"`` the response rate is reported and, if ``impute``, practices that did
+    not return are imputed (flagged; see :mod:`gpworkforce.baseline.response`) before the other
+    tables are computed. Tables needing data the source lacks (age bands, locums, vacancies) are
+    left out; the staff and per-1,000 tables are always there (NA where not available). The GP
+    column counts GPs excluding registrars, or fully qualified GPs where the source only has those
+    (noted). Raises ``UnknownOrganisation`` for an unknown code.
+    """
+    kind = SourceKind(source) if source is not None else data.source
+    tables: list[ReportTable] = []
+    if kind is SourceKind.RETURNS and not data.selected:
+        result = impute_returns(data, org_code, period)
+        tables.extend(response_rate(result))
+        if impute:
+            data = result.data
+    selected = data if data.selected else data.select(kind)
+    at, scope = prepare(selected, org_code, period, child_level=child_level)
+    gp_node = choose_gp_node(at, scope)
+    gp_note = (
+        f"GPs: {at.taxonomy.node(gp_node).name} - the selected source has no locum/registrar split."
+        if gp_node != DEFAULT_GP_NODE
+        else ""
+    )
+    tgt = target or TargetConfig(node=gp_node)
+    main = [
+        _table(
+            "staff_by_group",
+            "Staff headcount and WTE by staff group",
+            scope,
+            at,
+            *by_group_parts(at, scope, gp_node),
+        ),
+        _table(
+            "staff_by_role",
+            "Staff headcount and WTE by role",
+            scope,
+            at,
+            *by_role_parts(at, scope),
+        ),
+        _table(
+            "per_thousand",
+            "WTE per 1,000 patients by staff group",
+            scope,
+            at,
+            *per_thousand_parts(at, scope, denominators, gp_node),
+        ),
+        _table(
+            "target_gap",
+            "WTE against the per-1,000 target",
+            scope,
+            at,
+            *target_gap_parts(at, scope, denominators, tgt),
+        ),
+    ]
+    if gp_note:
+        main = [_with_note(t, gp_note) if t.key != "staff_by_role" else t for t in main]
+    tables = main + tables
+    if not at.demography.loc[at.demography["practice_code"].isin(list(scope.members))].empty:
+        tables.append(over_55(selected, org_code, period))
+        tables.append(pyramid(selected, org_code, period, node=ALL_STAFF))
+        tables.append(pyramid(selected, org_code, period, node="GP"))
+    loc_frame, loc_notes = locums_table_parts(at, scope)
+    if loc_frame["All locums WTE"].notna().any():
+        tables.append(_table("locums", "GP locums by type", scope, at, loc_frame, loc_notes))
+    if reporting_practices(at, scope):
+        tables.append(vacancies(selected, org_code, period))
+    if len(scope.children) >= 2:
+        tables.append(
+            inequality(
+                selected,
+                org_code,
+                period,
+                node=gp_node,
+                denominators=denominators,
+                child_level=child_level,
+            )
+        )
+    same_month = [p for p in selected.periods() if p.month == period.month]
+    if include_series and len(same_month) > 1:
+        nodes = group_columns(at.taxonomy, gp_node)
+        tables.append(series(selected, org_code, periods=same_month, nodes=nodes))
+    return tables
+
+
+def _table(
+    key: str, title: str, scope: Scope, at: BaselineData, frame: pd.DataFrame, notes: list[str]
+) -> ReportTable:
+    decimals: dict[str, int] = {}
+    for col in map(str, frame.columns):
+        if "per 1,000" in col:
+            decimals[col] = 3 if col == "WTE per 1,000" else 2
+        elif col.endswith("HC") or col.endswith("patients"):
+            decimals[col] = 0
+        elif col.endswith(("WTE", "needed", "(WTE)", "%", "/week")):
+            decimals[col] = 1
+    return ReportTable(
+        key=key,
+        title=f"{title}: {title_suffix(scope)}",
+        frame=frame,
+        notes=tuple(notes),
+        sources=sources_of(at, scope.members),
+        decimals=decimals,
+    )
+
+
+def all_levels_frames(
+    data: BaselineData,
+    period: dt.date,
+    *,
+    levels: Sequence[OrgType] = ALL_LEVELS,
+    gp_node: str | None = None,
+    source: SourceKind | str | None = None,
+    tolerance_days: int = 183,
+) -> dict[OrgType, pd.DataFrame]:
+    """Staff (HC, WTE) and WTE per 1,000 registered/weighted patients for every org of each level.
+
+    Vectorised: each taxonomy node is resolved once for all practices; each level is one groupby.
+    ``gp_node`` defaults to GPs excluding registrars where any practice has them, else qualified GPs.
+    """
+    selected = data.select(source) if source is not None and not data.selected else data.select()
+    at = selected.at(period)
+    wf = at.workforce
+    if gp_node is None:
+        probe = practice_values(wf, [DEFAULT_GP_NODE], at.taxonomy)
+        gp_node = DEFAULT_GP_NODE if probe["fte"].notna().any() else FALLBACK_GP_NODE
+    columns = group_columns(at.taxonomy, gp_node)
+    values = practice_values(wf, [n for n, _ in columns], at.taxonomy)
+    pats = select_patients(selected.patients, period, tolerance_days)
+    long_pats = pats.melt(
+        id_vars="practice_code",
+        value_vars=["registered", "weighted"],
+        var_name="basis",
+        value_name="n",
+    )
+    long_pats["n"] = long_pats["n"].astype("Float64")
+    out: dict[OrgType, pd.DataFrame] = {}
+    for level in levels:
+        mapping = practice_level_map(selected.registry, period, level)
+        if not mapping:
+            continue
+        summed = rollup(values, mapping)
+        pop = rollup(long_pats, mapping, ("n",), ("basis",))
+        orgs = sorted(set(mapping.values()))
+        frame = pd.DataFrame({"org_code": pd.Series(orgs, dtype="string")})
+        frame["org_name"] = [
+            selected.registry.get(c).name if c in selected.registry else c for c in orgs
+        ]
+        counts = pd.Series(list(mapping.values())).value_counts()
+        frame["practices"] = [int(counts.get(c, 0)) for c in orgs]
+        for basis in ("registered", "weighted"):
+            sub = pop.loc[pop["basis"] == basis].set_index("org_code")["n"]
+            frame[f"{basis.capitalize()} patients"] = sub.reindex(orgs).to_numpy()
+            frame[f"{basis.capitalize()} patients"] = frame[
+                f"{basis.capitalize()} patients"
+            ].astype("Float64")
+        for node, label in columns:
+            sub = summed.loc[summed["node"] == node].set_index("org_code")
+            for measure, suffix in (("headcount", "HC"), ("fte", "WTE")):
+                frame[f"{label} {suffix}"] = pd.Series(
+                    sub[measure].reindex(orgs).to_numpy(), dtype="Float64"
+                )
+        add_sum(frame, [f"{label} HC" for _, label in columns], "Total staff HC")
+        add_sum(frame, [f"{label} WTE" for _, label in columns], "Total WTE")
+        for label in [*(lab for _, lab in columns), "Total"]:
+            for basis in ("registered", "weighted"):
+                frame[f"{label} per 1,000 {basis}"] = ratio(
+                    frame[f"{label} WTE"], frame[f"{basis.capitalize()} patients"], 1000.0
+                )
+        out[level] = frame
+    return out
+
+
+def baseline_all_levels(
+    data: BaselineData,
+    period: dt.date,
+    *,
+    levels: Sequence[OrgType] = ALL_LEVELS,
+    gp_node: str | None = None,
+    source: SourceKind | str | None = None,
+) -> list[ReportTable]:
+    """One report table per level (ICB, sub-ICB, PCN) with staff and per-1,000 columns."""
+    frames = all_levels_frames(data, period, levels=levels, gp_node=gp_node, source=source)
+    tables = []
+    for level, frame in frames.items():
+        decimals = {
+            c: (2 if "per 1,000" in c else 0 if c.endswith(("HC", "patients")) else 1)
+            for c in frame.columns
+            if c.endswith(("HC", "WTE", "patients")) or "per 1,000" in c
+        }
+        tables.append(
+            ReportTable(
+                key=f"all_{level.value}",
+                title=f"Staff and WTE per 1,000 patients, every {tier_label(level)}, {period.isoformat()}",
+                frame=frame,
+                notes=(
+                    HEADCOUNT_CAVEAT,
+                    "Sums cover the practices with a figure; NA where none has one.",
+                    "Organisations by the hierarchy in force on the census date.",
+                ),
+                decimals=decimals,
+            )
+        )
+    return tables
