@@ -17,7 +17,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from gpworkforce.web.actions.returns import submit_version
 from gpworkforce.web.models import PracticeReturnRecord
-from gpworkforce.web.testing import OTHER_PRACTICE, OWN_PRACTICE, PASSWORD, World, build_world, sample_return
+from gpworkforce.web.testing import (
+    OTHER_PRACTICE,
+    OWN_PRACTICE,
+    PASSWORD,
+    World,
+    build_world,
+    sample_return,
+)
 
 ROLES = ("anonymous", "submitter", "manager", "analyst", "board", "admin")
 VARIANTS = ("own", "other", "unknown")
@@ -74,38 +81,82 @@ ALL_200 = dict.fromkeys(ROLES[1:], same(200))
 TABLE: dict[str, Case] = {
     "home": Case("get", no_object, {**ANON, **ALL_200}),
     "healthz": Case("get", no_object, dict.fromkeys(ROLES, same(200))),
-    "login": Case("get", no_object, {"anonymous": same(200), **dict.fromkeys(ROLES[1:], same(302))}),
+    "login": Case(
+        "get", no_object, {"anonymous": same(200), **dict.fromkeys(ROLES[1:], same(302))}
+    ),
     "logout": Case("post", no_object, dict.fromkeys(ROLES, same(302))),
     "round-list": Case(
         "get",
         no_object,
-        {**ANON, "submitter": same(403), "manager": same(403), "analyst": same(200), "board": same(403), "admin": same(200)},
+        {
+            **ANON,
+            "submitter": same(403),
+            "manager": same(403),
+            "analyst": same(200),
+            "board": same(403),
+            "admin": same(200),
+        },
     ),
     "round-open": Case(
         "get",
         no_object,
-        {**ANON, "submitter": same(403), "manager": same(403), "analyst": same(200), "board": same(403), "admin": same(403)},
+        {
+            **ANON,
+            "submitter": same(403),
+            "manager": same(403),
+            "analyst": same(200),
+            "board": same(403),
+            "admin": same(403),
+        },
     ),
     "round-detail": Case(
         "get",
         round_args,
-        {**ANON, "submitter": same(403), "manager": same(403), "analyst": scoped(200), "board": same(403), "admin": scoped(200)},
+        {
+            **ANON,
+            "submitter": same(403),
+            "manager": same(403),
+            "analyst": scoped(200),
+            "board": same(403),
+            "admin": scoped(200),
+        },
     ),
     "return-detail": Case(
         "get",
         return_args,
-        {**ANON, "submitter": scoped(200), "manager": scoped(200), "analyst": scoped(200), "board": same(403), "admin": scoped(200)},
+        {
+            **ANON,
+            "submitter": scoped(200),
+            "manager": scoped(200),
+            "analyst": scoped(200),
+            "board": same(403),
+            "admin": scoped(200),
+        },
     ),
     # The own return is already submitted, so its form and upload pages redirect to the return.
     "return-form": Case(
         "get",
         return_args,
-        {**ANON, "submitter": scoped(302), "manager": scoped(302), "analyst": same(403), "board": same(403), "admin": same(403)},
+        {
+            **ANON,
+            "submitter": scoped(302),
+            "manager": scoped(302),
+            "analyst": same(403),
+            "board": same(403),
+            "admin": same(403),
+        },
     ),
     "return-upload": Case(
         "get",
         return_args,
-        {**ANON, "submitter": scoped(302), "manager": scoped(302), "analyst": same(403), "board": same(403), "admin": same(403)},
+        {
+            **ANON,
+            "submitter": scoped(302),
+            "manager": scoped(302),
+            "analyst": same(403),
+            "board": same(403),
+            "admin": same(403),
+        },
     ),
     # The own return was submitted by the submitter: the manager may approve it (then 302 back).
     "return-transition": Case(
@@ -123,14 +174,30 @@ TABLE: dict[str, Case] = {
     "version-detail": Case(
         "get",
         version_args,
-        {**ANON, "submitter": scoped(200), "manager": scoped(200), "analyst": scoped(200), "board": same(403), "admin": scoped(200)},
+        {
+            **ANON,
+            "submitter": scoped(200),
+            "manager": scoped(200),
+            "analyst": scoped(200),
+            "board": same(403),
+            "admin": scoped(200),
+        },
     ),
     "dashboard": Case("get", org_args, {**ANON, **dict.fromkeys(ROLES[1:], scoped(200))}),
-    "dashboard-download": Case("get", download_args, {**ANON, **dict.fromkeys(ROLES[1:], scoped(200))}),
+    "dashboard-download": Case(
+        "get", download_args, {**ANON, **dict.fromkeys(ROLES[1:], scoped(200))}
+    ),
     "audit-log": Case(
         "get",
         no_object,
-        {**ANON, "submitter": same(403), "manager": same(403), "analyst": same(200), "board": same(403), "admin": same(200)},
+        {
+            **ANON,
+            "submitter": same(403),
+            "manager": same(403),
+            "analyst": same(200),
+            "board": same(403),
+            "admin": same(200),
+        },
     ),
 }
 
@@ -149,7 +216,9 @@ def _pattern_names(patterns: list[URLPattern | URLResolver], prefix: str = "") -
 
 def test_every_url_pattern_is_in_the_table() -> None:
     names = _pattern_names(get_resolver().url_patterns)
-    assert names == set(TABLE), f"unlisted: {sorted(names - set(TABLE))}, stale: {sorted(set(TABLE) - names)}"
+    assert names == set(TABLE), (
+        f"unlisted: {sorted(names - set(TABLE))}, stale: {sorted(set(TABLE) - names)}"
+    )
 
 
 def test_every_view_declares_an_access_rule() -> None:
@@ -165,7 +234,13 @@ def world(db: None) -> tuple[World, dict[str, object]]:
     w = build_world()
     own = PracticeReturnRecord.objects.get(round=w.round, practice_id=OWN_PRACTICE)
     other = PracticeReturnRecord.objects.get(round=w.other_round, practice_id=OTHER_PRACTICE)
-    submit_version(actor=w.users["submitter"], record_id=own.pk, data=sample_return(), channel="form", sha256="0" * 64)
+    submit_version(
+        actor=w.users["submitter"],
+        record_id=own.pk,
+        data=sample_return(),
+        channel="form",
+        sha256="0" * 64,
+    )
     submit_version(
         actor=w.users["other_submitter"],
         record_id=other.pk,
@@ -173,7 +248,12 @@ def world(db: None) -> tuple[World, dict[str, object]]:
         channel="form",
         sha256="1" * 64,
     )
-    ids = {"round": w.round.pk, "other_round": w.other_round.pk, "return": own.pk, "other_return": other.pk}
+    ids = {
+        "round": w.round.pk,
+        "other_round": w.other_round.pk,
+        "return": own.pk,
+        "other_return": other.pk,
+    }
     return w, ids
 
 
@@ -181,7 +261,9 @@ CASES = [(name, role, variant) for name in TABLE for role in ROLES for variant i
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "role", "variant"), CASES, ids=[f"{n}-{r}-{v}" for n, r, v in CASES])
+@pytest.mark.parametrize(
+    ("name", "role", "variant"), CASES, ids=[f"{n}-{r}-{v}" for n, r, v in CASES]
+)
 def test_access(world: tuple[World, dict[str, object]], name: str, role: str, variant: str) -> None:
     _w, ids = world
     case = TABLE[name]

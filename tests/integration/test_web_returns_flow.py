@@ -1,0 +1,271 @@
+"""The quarterly return workflow through the web (Django test client, real database).
+
+Submission by form and by upload use the library's validation; versions are immutable and keep
+their checksum; each write records an audit event in the same transaction; the state machine's
+rules hold at the HTTP edge (the submitter cannot approve or accept).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+
+from gpworkforce.domain.returns import PracticeReturn
+from gpworkforce.returns import return_rows, return_xlsx_bytes
+from gpworkforce.web.actions import audit as audit_module
+from gpworkforce.web.actions.returns import submit_version
+from gpworkforce.web.models import AuditEvent, ImmutableRecord, PracticeReturnRecord, ReturnVersion
+from gpworkforce.web.testing import OWN_PRACTICE, PASSWORD, World, build_world, sample_return
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+def client_for(username: str) -> Client:
+    c = Client()
+    assert c.login(username=username, password=PASSWORD)
+    return c
+
+
+def own_record(world: World) -> PracticeReturnRecord:
+    return PracticeReturnRecord.objects.get(round=world.round, practice_id=OWN_PRACTICE)
+
+
+def form_post(ret: PracticeReturn, **overrides: str) -> dict[str, str]:
+    """POST data for the return form holding ``ret``'s lines (``overrides`` replace cells)."""
+    rows = return_rows(ret)
+    data: dict[str, str] = {}
+    for prefix, sheet in (("staff", "Staff"), ("vacancies", "Vacancies"), ("locums", "Locums")):
+        lines = rows[sheet]
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(lines)),
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "200",
+            }
+        )
+        for i, line in enumerate(lines):
+            for key, value in line.items():
+                data[f"{prefix}-{i}-{key}"] = "" if value is None else str(value)
+    data.update(overrides)
+    return data
+
+
+def test_form_with_errors_shows_every_problem_per_field_and_writes_nothing(world: World) -> None:
+    rec = own_record(world)
+    events_before = AuditEvent.objects.count()
+    data = form_post(
+        sample_return(), **{"staff-0-headcount": "-3", "staff-1-role_code": "NOT_A_ROLE"}
+    )
+    response = client_for("submitter").post(reverse("return-form", args=[rec.pk]), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert 'href="#id_staff-0-headcount"' in html
+    assert 'id="id_staff-1-role_code-error"' in html
+    assert "Staff" in html and "row 1" in html
+    rec.refresh_from_db()
+    assert rec.state == "draft" and rec.current_version is None
+    assert ReturnVersion.objects.count() == 0
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_full_workflow_form_query_upload_approve_accept(world: World) -> None:
+    rec = own_record(world)
+    submitter, manager, analyst = (client_for(n) for n in ("submitter", "manager", "analyst"))
+
+    r = submitter.post(reverse("return-form", args=[rec.pk]), form_post(sample_return()))
+    assert r.status_code == 302
+    rec.refresh_from_db()
+    assert (rec.state, rec.current_version, rec.submitted_by.username) == (
+        "submitted",
+        1,
+        "submitter",
+    )
+    v1 = ReturnVersion.objects.get(practice_return=rec, number=1)
+    assert v1.channel == "form" and len(v1.sha256) == 64
+
+    # The submitter may not approve, nor accept; the analyst may not accept before approval.
+    assert submitter.post(reverse("return-transition", args=[rec.pk, "approve"])).status_code == 403
+    assert submitter.post(reverse("return-transition", args=[rec.pk, "accept"])).status_code == 403
+    analyst.post(reverse("return-transition", args=[rec.pk, "accept"]))
+    rec.refresh_from_db()
+    assert rec.state == "submitted"
+
+    # The analyst queries; the practice resubmits by uploading the XLSX template.
+    analyst.post(
+        reverse("return-transition", args=[rec.pk, "query"]), {"note": "GP sessions look low"}
+    )
+    rec.refresh_from_db()
+    assert (rec.state, rec.query_note) == ("queried", "GP sessions look low")
+    content = return_xlsx_bytes(sample_return(gp_sessions=40.0))
+    upload = _upload(content, "alpha.xlsx")
+    r = submitter.post(reverse("return-upload", args=[rec.pk]), {"file": upload})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    rec.refresh_from_db()
+    assert (rec.state, rec.current_version) == ("resubmitted", 2)
+    v2 = ReturnVersion.objects.get(practice_return=rec, number=2)
+    assert v2.sha256 == hashlib.sha256(content).hexdigest()
+    assert v2.file_name == "alpha.xlsx"
+    assert v2.payload["staff"][0]["sessions_per_week"] == 40.0
+
+    # Earlier versions stay viewable and unchanged.
+    page = submitter.get(reverse("version-detail", args=[rec.pk, 1])).content.decode()
+    assert v1.sha256 in page and ">36.0<" in page and ">40.0<" not in page
+
+    manager.post(reverse("return-transition", args=[rec.pk, "approve"]))
+    rec.refresh_from_db()
+    assert rec.state == "approved" and rec.approved_by.username == "manager"
+    analyst.post(reverse("return-transition", args=[rec.pk, "accept"]))
+    rec.refresh_from_db()
+    assert rec.state == "accepted" and rec.accepted_by.username == "analyst"
+
+    actions = list(
+        AuditEvent.objects.filter(organisation_code=OWN_PRACTICE, action__startswith="return.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "return.submit",
+        "return.query",
+        "return.resubmit",
+        "return.approve",
+        "return.accept",
+    ]
+    accept = AuditEvent.objects.get(action="return.accept")
+    assert accept.before["state"] == "approved" and accept.after["state"] == "accepted"
+    assert accept.actor_username == "analyst"
+
+
+def _upload(content: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def test_upload_for_another_practice_is_rejected_with_its_location(world: World) -> None:
+    rec = own_record(world)
+    content = return_xlsx_bytes(sample_return(practice_code="C82002"))
+    r = client_for("submitter").post(
+        reverse("return-upload", args=[rec.pk]), {"file": _upload(content, "x.xlsx")}
+    )
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "sheet &#39;Practice&#39;" in html or "sheet 'Practice'" in html
+    assert "C82002" in html
+    assert ReturnVersion.objects.count() == 0
+
+
+def test_versions_and_audit_events_are_immutable(world: World) -> None:
+    rec = own_record(world)
+    v = submit_version(
+        actor=world.users["submitter"],
+        record_id=rec.pk,
+        data=sample_return(),
+        channel="form",
+        sha256="a" * 64,
+    )
+    v.sha256 = "b" * 64
+    with pytest.raises(ImmutableRecord):
+        v.save()
+    with pytest.raises(ImmutableRecord):
+        v.delete()
+    event = AuditEvent.objects.first()
+    with pytest.raises(ImmutableRecord):
+        event.save()
+
+
+def test_paired_fields_are_enforced_by_the_database(world: World) -> None:
+    rec = own_record(world)
+    submit_version(
+        actor=world.users["submitter"],
+        record_id=rec.pk,
+        data=sample_return(),
+        channel="form",
+        sha256="a" * 64,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PracticeReturnRecord.objects.filter(pk=rec.pk).update(submitted_by=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PracticeReturnRecord.objects.filter(pk=rec.pk).update(state="accepted")
+
+
+def test_a_failing_audit_write_rolls_back_the_action(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rec = own_record(world)
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise RuntimeError("audit store down")
+
+    monkeypatch.setattr(audit_module, "record", broken)
+    with pytest.raises(RuntimeError):
+        submit_version(
+            actor=world.users["submitter"],
+            record_id=rec.pk,
+            data=sample_return(),
+            channel="form",
+            sha256="a" * 64,
+        )
+    rec.refresh_from_db()
+    assert rec.state == "draft" and ReturnVersion.objects.count() == 0
+
+
+def test_round_shows_response_rate_and_outstanding_practices(world: World) -> None:
+    rec = own_record(world)
+    submit_version(
+        actor=world.users["submitter"],
+        record_id=rec.pk,
+        data=sample_return(),
+        channel="form",
+        sha256="a" * 64,
+    )
+    html = (
+        client_for("analyst").get(reverse("round-detail", args=[world.round.pk])).content.decode()
+    )
+    assert "33.3% (1 of 3 practices)" in html
+    outstanding = html.split('id="outstanding-list"')[1].split("</ul>")[0]
+    assert "C82002" in outstanding and "C82003" in outstanding and OWN_PRACTICE not in outstanding
+
+
+def test_analyst_opens_a_round_through_the_form(world: World) -> None:
+    analyst = client_for("analyst")
+    r = analyst.post(
+        reverse("round-open"),
+        {
+            "organisation": "03W",
+            "census_date_day": "31",
+            "census_date_month": "12",
+            "census_date_year": "2017",
+        },
+    )
+    assert r.status_code == 302
+    r = analyst.post(
+        reverse("round-open"),
+        {
+            "organisation": "03W",
+            "census_date_day": "15",
+            "census_date_month": "12",
+            "census_date_year": "2017",
+        },
+    )
+    assert r.status_code == 400 and "quarter end" in r.content.decode()
+    r = analyst.post(
+        reverse("round-open"),
+        {
+            "organisation": "QXX",
+            "census_date_day": "31",
+            "census_date_month": "3",
+            "census_date_year": "2018",
+        },
+    )
+    assert r.status_code == 400  # not one of the analyst's organisations
