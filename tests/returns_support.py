@@ -115,7 +115,7 @@ def base_dict() -> dict[str, object]:
 
 
 def rezip(data: bytes, replace: dict[str, bytes | None]) -> bytes:
-    """A copy of a zip (XLSX) with members replaced, or removed where the value is None."""
+    """A copy of a zip (XLSX) with members replaced or added, or removed where the value is None."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
@@ -125,6 +125,9 @@ def rezip(data: bytes, replace: dict[str, bytes | None]) -> bytes:
                     dst.writestr(info.filename, new)
             else:
                 dst.writestr(info, src.read(info.filename))
+        for name, new in replace.items():
+            if new is not None and name not in src.namelist():
+                dst.writestr(name, new, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 

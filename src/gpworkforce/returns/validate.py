@@ -126,8 +126,11 @@ def _practice_problem(code: str, on: object, known: KnownPractices) -> str | Non
         if org.type != OrgType.PRACTICE:
             return f"be a practice code ({code} is a {org.type.value})"
         if isinstance(on, dt.date) and not org.is_open(on):
-            span = f"open {org.opened or '?'} to {org.closed or 'now'}"
-            return f"be a practice open on {on.isoformat()} ({code} was {span})"
+            if org.closed and on > org.closed:
+                when = f"closed on {org.closed.isoformat()}"
+            else:
+                when = f"opened on {org.opened.isoformat() if org.opened else '?'}"
+            return f"be a practice open on {on.isoformat()} ({code} {when})"
         return None
     return None if code in known else "be the ODS code of a known practice"
 
