@@ -74,22 +74,20 @@ def grouped_bars(
     series_title: str = "",
     after_table: str | None = None,
 ) -> ReportChart:
-    """Bars per ``category`` row, one bar per ``series`` column side by side (e.g. WTE by group)."""
+    """Horizontal bars per ``category`` row, one bar per ``series`` column (e.g. WTE by group)."""
     long, missing = _long(frame, category, series)
     order = list(dict.fromkeys(frame[category].astype(str)))
     chart = (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X(
-                f"{category}:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=140)
-            ),
-            xOffset=alt.XOffset("series:N", sort=list(series.values())),
-            y=alt.Y("value:Q", title=value_title),
+            y=alt.Y(f"{category}:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+            yOffset=alt.YOffset("series:N", sort=list(series.values())),
+            x=alt.X("value:Q", title=value_title),
             color=_colour("series", list(series.values()), series_title),
             tooltip=[category, "series", alt.Tooltip("value:Q", format=",.2f")],
         )
-        .properties(width=WIDTH, height=300)
+        .properties(width=WIDTH, height=max(120, 14 * len(series) * len(order) + 20))
     )
     text = _with_missing(description, missing)
     return ReportChart(key, title, _config(chart, title, text), text, after_table)

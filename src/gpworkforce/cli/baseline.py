@@ -1,0 +1,67 @@
+"""``gpworkforce baseline``: the baseline report for one organisation (its children as rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gpworkforce.baseline import SourceKind
+from gpworkforce.cli.common import emit_report, period_option, step
+from gpworkforce.cli.sources import DataContext, demo_context, workspace_context
+from gpworkforce.reports import OutputFormat, Report
+from gpworkforce.reports.baseline_charts import baseline_charts
+
+
+def build_baseline_report(
+    context: DataContext, org: str, period: dt.date, source: SourceKind
+) -> Report:
+    """Run the baseline analyses for ``org`` on ``period`` and assemble the report to render."""
+    from gpworkforce.baseline.report import baseline_report
+
+    organisation = context.data.registry.get(org)  # unknown code -> UnknownOrganisation
+    report_tables = baseline_report(
+        context.data, org, period, source=source, denominators=context.denominators
+    )
+    return Report(
+        title=f"General practice workforce baseline: {organisation.name} ({organisation.code})",
+        subtitle=f"Census date {period:%d %B %Y}; figures from {source.value} ({context.label})",
+        tables=tuple(report_tables),
+        charts=baseline_charts(report_tables),
+        statements=context.statements,
+    )
+
+
+def baseline(
+    org: Annotated[str, typer.Option("--org", help="ODS code of the organisation, e.g. 03W.")],
+    period: Annotated[str, typer.Option("--period", help="Census date, e.g. 2017-09-30.")],
+    source: Annotated[
+        SourceKind, typer.Option("--source", help="Practices' returns or NHS Digital GPW.")
+    ] = SourceKind.RETURNS,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
+        OutputFormat.TABLE
+    ),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="File to write (a directory for csv with several tables)."),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Workspace directory (default: the built-in LLR 2017 demo)."),
+    ] = None,
+) -> None:
+    """The baseline report for an organisation: staff, per 1,000, age, locums, vacancies."""
+    on = period_option(period)
+    code = org.strip().upper()
+    with step("Reading data from " + (str(data) if data else "the built-in LLR 2017 demo")):
+        context = workspace_context(data) if data is not None else demo_context()
+    with step(f"Computing the baseline for {code} on {on.isoformat()}"):
+        report = build_baseline_report(context, code, on, source)
+    with step(f"Rendering {fmt.value}"):
+        emit_report(report, fmt, out, f"baseline-{code}-{on.isoformat()}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("baseline")(baseline)

@@ -1,0 +1,56 @@
+"""Helpers shared by the command modules: progress on stderr, dates, output paths."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import typer
+
+from gpworkforce.domain.periods import parse_date
+from gpworkforce.errors import UserError
+from gpworkforce.reports import OutputFormat, Report, write_report
+from gpworkforce.reports.output import slug
+from gpworkforce.reports.text import render_text
+
+
+@contextlib.contextmanager
+def step(message: str) -> Iterator[None]:
+    """Show a long step's progress on stderr: ``message ...`` then ``done (1.2 s)``."""
+    typer.echo(f"{message} ...", err=True)
+    started = time.perf_counter()
+    yield
+    typer.echo(f"  done ({time.perf_counter() - started:.1f} s)", err=True)
+
+
+def period_option(text: str, what: str = "--period") -> dt.date:
+    return parse_date(text, what=what)
+
+
+def default_output(stem: str, fmt: OutputFormat) -> Path:
+    """``<stem>.<ext>`` in the current directory (a directory ``<stem>-csv`` for CSV)."""
+    name = slug(stem)
+    return Path(f"{name}-csv") if fmt is OutputFormat.CSV else Path(f"{name}{fmt.suffix}")
+
+
+def emit_report(report: Report, fmt: OutputFormat, out: Path | None, stem: str) -> list[Path]:
+    """Print a text report to stdout (no ``--out``) or write any format; list the files written."""
+    if fmt is OutputFormat.TABLE and out is None:
+        typer.echo(render_text(report.tables), nl=False)
+        return []
+    target = out if out is not None else default_output(stem, fmt)
+    if target.is_dir() and not (fmt is OutputFormat.CSV and len(report.tables) > 1):
+        raise UserError(
+            f"--out must be a file for --format {fmt.value}, got the directory {target}"
+        )
+    paths = write_report(report, fmt, target)
+    echo_written(paths)
+    return paths
+
+
+def echo_written(paths: Sequence[Path]) -> None:
+    for path in paths:
+        typer.echo(f"wrote {path}", err=True)

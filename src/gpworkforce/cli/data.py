@@ -1,0 +1,41 @@
+"""``gpworkforce load``: validate files and add them, unchanged, to a workspace directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gpworkforce.cli.common import step
+from gpworkforce.cli.workspace import Kind, load_into
+
+
+def load(
+    kind: Annotated[Kind, typer.Argument(help="What the files are.", case_sensitive=False)],
+    files: Annotated[
+        list[Path], typer.Argument(help="The files, exactly as published or returned.")
+    ],
+    data: Annotated[
+        Path, typer.Option("--data", help="The workspace directory (created if needed).")
+    ],
+) -> None:
+    """Validate FILES as KIND and, only if every one is valid, copy them into the workspace.
+
+    Each file is stored unchanged under raw/KIND/ with a name giving its dataset, period, vintage
+    and checksum, and recorded in manifest.json. A file already loaded (same bytes) is skipped.
+    """
+    from gpworkforce.loaders import build_registry
+
+    with step("Reading the organisation registry"):
+        registry = build_registry()
+    with step(f"Validating {len(files)} {kind.value} file(s)"):
+        outcome = load_into(data, kind, files, registry)
+    for entry in outcome.added:
+        typer.echo(f"loaded {entry.original_name} -> {data / entry.file} ({entry.source_id})")
+    for name in outcome.already_present:
+        typer.echo(f"skipped {name}: the same file is already in {data}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("load")(load)

@@ -1,0 +1,68 @@
+"""``gpworkforce template`` and ``gpworkforce validate``: the practice quarterly return."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gpworkforce.cli.common import period_option
+from gpworkforce.cli.workspace import Kind, read_file
+from gpworkforce.errors import ValidationFailed
+
+
+class TemplateFormat(enum.StrEnum):
+    XLSX = "xlsx"
+    CSV = "csv"
+
+
+def template(
+    practice: Annotated[
+        str, typer.Option("--practice", help="The practice's ODS code, e.g. C82001.")
+    ],
+    census_date: Annotated[
+        str, typer.Option("--census-date", help="Census date, e.g. 2017-09-30.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    fmt: Annotated[
+        TemplateFormat, typer.Option("--format", help="xlsx (with drop-down lists) or csv.")
+    ] = TemplateFormat.XLSX,
+) -> None:
+    """Write a practice return template pre-filled with the practice and census date."""
+    from gpworkforce.loaders import build_registry
+    from gpworkforce.returns import write_template_csv, write_template_xlsx
+
+    on = period_option(census_date, "--census-date")
+    code = practice.strip().upper()
+    build_registry().get(code)  # unknown code -> UnknownOrganisation (a user error)
+    writer = write_template_xlsx if fmt is TemplateFormat.XLSX else write_template_csv
+    path = writer(out, practice_code=code, census_date=on)
+    typer.echo(f"wrote {path}", err=True)
+
+
+def validate(
+    file: Annotated[Path, typer.Argument(help="The file to check.")],
+    kind: Annotated[
+        Kind, typer.Option("--kind", help="What the file is.", case_sensitive=False)
+    ] = Kind.RETURNS,
+) -> None:
+    """Check a file (by default a practice return) and print every problem with its location."""
+    from gpworkforce.loaders import build_registry
+
+    try:
+        loaded = read_file(kind, file, build_registry())
+    except ValidationFailed as exc:
+        typer.echo(f"{file}: {exc.summary}: {len(exc.issues)} problem(s)", err=True)
+        for issue in exc.issues:
+            typer.echo(f"  - {issue}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    source = loaded.source
+    rows = len(loaded.workforce)
+    typer.echo(f"{file}: valid {kind.value} file ({source.source_id}; {rows} workforce rows)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("template")(template)
+    app.command("validate")(validate)

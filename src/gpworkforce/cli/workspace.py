@@ -1,0 +1,330 @@
+"""A workspace: a directory of raw input files, exactly as the user gave them, and a manifest.
+
+``gpworkforce load KIND FILE... --data DIR`` validates every file with the same loader that will
+read it later and, only when all are valid, copies each unchanged to
+``DIR/raw/<kind>/<dataset>__<period>__<vintage>__<sha12><suffix>`` and records it in
+``DIR/manifest.json``. The manifest is the commit point: it is written last, atomically, so a
+failed load leaves the workspace as it was. Readers reload the raw files through the loaders
+(so a loader fix applies to data already loaded) and check each file's SHA-256 first.
+
+The organisation registry is not a workspace kind: it is built from the public ODS and
+practice-map files (:func:`gpworkforce.loaders.build_registry`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from gpworkforce import exports, tables
+from gpworkforce.domain.orgs import OrgRegistry
+from gpworkforce.domain.provenance import Source, sha256_of_file
+from gpworkforce.errors import InputFileError, Issue, Location, UserError, ValidationFailed
+
+MANIFEST = "manifest.json"
+RAW = "raw"
+
+
+class Kind(StrEnum):
+    """What a loaded file is (the ``KIND`` argument of ``gpworkforce load``)."""
+
+    GPW_DETAILED = "gpw-detailed"
+    GPW_PRACTICE_YEAR = "gpw-practice-year"
+    PAYMENTS = "payments"
+    PCN_INDIVIDUAL = "pcn-individual"
+    ONS_POPULATION = "ons-population"
+    RETURNS = "returns"
+
+
+class ManifestEntry(BaseModel):
+    """One raw file in the workspace."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Kind
+    file: str  # relative to the workspace directory, POSIX separators
+    original_name: str
+    sha256: str
+    source_id: str
+    dataset: str
+    period: str
+    vintage: str
+    loaded_at: dt.datetime
+
+
+class Manifest(BaseModel):
+    """The list of raw files a workspace holds; written atomically after the files."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format_version: int = 1
+    entries: tuple[ManifestEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """What an adapter got from one file: its source and canonical tables (empty if none)."""
+
+    kind: Kind
+    source: Source
+    workforce: pd.DataFrame
+    demography: pd.DataFrame
+    patients: pd.DataFrame
+    vacancies: pd.DataFrame
+    payload: Any  # the loader's own result (e.g. population tables), for kinds that need it
+
+
+Adapter = Callable[[Path, OrgRegistry], LoadedFile]
+
+
+# --- adapters: kind -> the loader that validates and reads it --------------------------------
+
+
+def _frame(result: Any, name: str, spec: Any) -> pd.DataFrame:
+    frame = getattr(result, name, None)
+    return frame if isinstance(frame, pd.DataFrame) else tables.empty(spec)
+
+
+def _from_loader(kind: Kind, result: Any) -> LoadedFile:
+    return LoadedFile(
+        kind=kind,
+        source=result.source,
+        workforce=_frame(result, "workforce", tables.WORKFORCE),
+        demography=_frame(result, "demography", tables.DEMOGRAPHY),
+        patients=_frame(result, "patients", tables.PATIENTS),
+        vacancies=_frame(result, "vacancies", tables.VACANCIES),
+        payload=result,
+    )
+
+
+def _loader(name: str, kind: Kind) -> Callable[[Path], Any]:
+    from gpworkforce import loaders
+
+    function = getattr(loaders, name, None)
+    if function is None:
+        raise UserError(f"loading {kind.value} files is not available in this version yet")
+    return function  # type: ignore[no-any-return]
+
+
+def _header(path: Path) -> str:
+    with path.open("rb") as fh:
+        return fh.readline(65536).decode("utf-8", errors="replace")
+
+
+def _practice_year(path: Path, registry: OrgRegistry) -> LoadedFile:
+    # The two practice-year layouts: all staff groups (has nurses) or GPs and admin only.
+    name = (
+        "load_practice_year_staff_groups"
+        if "TOTAL_NURSES_FTE" in _header(path)
+        else "load_practice_year_gp_admin"
+    )
+    return _from_loader(Kind.GPW_PRACTICE_YEAR, _loader(name, Kind.GPW_PRACTICE_YEAR)(path))
+
+
+def _simple(kind: Kind, name: str) -> Adapter:
+    def adapter(path: Path, registry: OrgRegistry) -> LoadedFile:
+        return _from_loader(kind, _loader(name, kind)(path))
+
+    return adapter
+
+
+def _returns(path: Path, registry: OrgRegistry) -> LoadedFile:
+    from gpworkforce.domain.taxonomy import load_taxonomy
+    from gpworkforce.returns import read_return, return_to_tables
+
+    taxonomy = load_taxonomy()
+    ret = read_return(path, registry, taxonomy)
+    source = ret.source or Source(
+        publisher=ret.practice_code,
+        dataset="practice-return",
+        period=ret.census_date.isoformat(),
+        file_name=path.name,
+        sha256=sha256_of_file(path),
+    )
+    converted = return_to_tables(ret, source.source_id, taxonomy=taxonomy)
+    return LoadedFile(
+        kind=Kind.RETURNS,
+        source=source,
+        workforce=converted.workforce,
+        demography=converted.demography,
+        patients=tables.empty(tables.PATIENTS),
+        vacancies=converted.vacancies,
+        payload=ret,
+    )
+
+
+ADAPTERS: dict[Kind, Adapter] = {
+    Kind.GPW_DETAILED: _simple(Kind.GPW_DETAILED, "load_gpw_detailed"),
+    Kind.GPW_PRACTICE_YEAR: _practice_year,
+    Kind.PAYMENTS: _simple(Kind.PAYMENTS, "load_payments"),
+    Kind.PCN_INDIVIDUAL: _simple(Kind.PCN_INDIVIDUAL, "load_pcn_individual"),
+    Kind.ONS_POPULATION: _simple(Kind.ONS_POPULATION, "load_ons_population"),
+    Kind.RETURNS: _returns,
+}
+
+
+def read_file(kind: Kind, path: Path, registry: OrgRegistry) -> LoadedFile:
+    """Validate and read one file of ``kind`` (raises a :class:`UserError` when it is bad)."""
+    if not path.is_file():
+        raise InputFileError(f"{path}: must be an existing file, got nothing there")
+    return ADAPTERS[kind](path, registry)
+
+
+# --- the workspace ---------------------------------------------------------------------------
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.-]+", "-", text).strip("-") or "x"
+
+
+def raw_name(loaded: LoadedFile, sha256: str, suffix: str) -> str:
+    """``<dataset>__<period>__<vintage>__<sha12><suffix>``: names the file's vintage uniquely."""
+    src = loaded.source
+    vintage = src.published.isoformat() if src.published else "unknown-vintage"
+    parts = (src.dataset, src.period, vintage, sha256[:12])
+    return "__".join(_safe(p) for p in parts) + suffix.lower()
+
+
+def read_manifest(directory: Path) -> Manifest:
+    """The workspace's manifest (empty when the directory has none yet)."""
+    path = directory / MANIFEST
+    if not path.exists():
+        return Manifest()
+    try:
+        return Manifest.model_validate_json(path.read_bytes())
+    except (ValidationError, ValueError) as exc:
+        raise InputFileError(
+            f"{path}: must be a gpworkforce workspace manifest, got unreadable JSON ({exc})"
+        ) from None
+
+
+def _write_manifest(directory: Path, manifest: Manifest) -> None:
+    text = json.dumps(manifest.model_dump(mode="json"), indent=2) + "\n"
+    exports.atomic_write_text(directory / MANIFEST, text)
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    added: tuple[ManifestEntry, ...]
+    already_present: tuple[str, ...]  # file names skipped because the same bytes are loaded
+
+
+def load_into(
+    directory: Path, kind: Kind, files: Sequence[Path], registry: OrgRegistry
+) -> LoadOutcome:
+    """Validate every file; if all are valid copy them in and record them; else change nothing."""
+    manifest = read_manifest(directory)
+    loaded: list[tuple[Path, LoadedFile, str]] = []
+    issues: list[Issue] = []
+    for path in files:
+        try:
+            result = read_file(kind, path, registry)
+        except ValidationFailed as exc:
+            issues.extend(exc.issues)
+            continue
+        except UserError as exc:
+            issues.append(
+                Issue(Location(file=str(path)), f"be a readable {kind.value} file", str(exc))
+            )
+            continue
+        loaded.append((path, result, sha256_of_file(path)))
+    if issues:
+        bad = len(files) - len(loaded)
+        raise ValidationFailed(
+            issues=issues, summary=f"{bad} of {len(files)} file(s) rejected; nothing was loaded"
+        )
+    known = {e.sha256 for e in manifest.entries}
+    added: list[ManifestEntry] = []
+    skipped: list[str] = []
+    copied: list[Path] = []
+    now = dt.datetime.now(dt.UTC)
+    try:
+        for path, result, digest in loaded:
+            if digest in known:
+                skipped.append(path.name)
+                continue
+            known.add(digest)
+            relative = Path(RAW) / kind.value / raw_name(result, digest, path.suffix)
+            target = directory / relative
+            if not target.exists():
+                with exports.atomic_path(target) as tmp:
+                    shutil.copyfile(path, tmp)
+                copied.append(target)
+            src = result.source
+            added.append(
+                ManifestEntry(
+                    kind=kind,
+                    file=relative.as_posix(),
+                    original_name=path.name,
+                    sha256=digest,
+                    source_id=src.source_id,
+                    dataset=src.dataset,
+                    period=src.period,
+                    vintage=src.published.isoformat() if src.published else "unknown-vintage",
+                    loaded_at=now,
+                )
+            )
+        if added:
+            _write_manifest(directory, Manifest(entries=(*manifest.entries, *added)))
+    except BaseException:
+        for target in copied:
+            target.unlink(missing_ok=True)
+        raise
+    return LoadOutcome(tuple(added), tuple(skipped))
+
+
+def read_workspace(directory: Path, registry: OrgRegistry) -> list[LoadedFile]:
+    """Reload every file in the manifest through its loader, after checking its checksum."""
+    if not directory.is_dir():
+        raise InputFileError(f"--data must be a workspace directory, got {directory} (missing)")
+    manifest = read_manifest(directory)
+    if not manifest.entries:
+        raise UserError(
+            f"the workspace {directory} holds no data yet; add files with "
+            f"'gpworkforce load KIND FILE... --data {directory}'"
+        )
+    out: list[LoadedFile] = []
+    for entry in manifest.entries:
+        path = directory / entry.file
+        if not path.is_file() or sha256_of_file(path) != entry.sha256:
+            raise InputFileError(
+                f"{path}: must be the file recorded in {MANIFEST} (sha256 {entry.sha256[:12]}), "
+                "got a missing or changed file"
+            )
+        out.append(read_file(entry.kind, path, registry))
+    return out
+
+
+@dataclass(frozen=True)
+class CombinedTables:
+    """The canonical tables of several files, concatenated (each row keeps its ``source_id``)."""
+
+    workforce: pd.DataFrame
+    demography: pd.DataFrame
+    patients: pd.DataFrame
+    vacancies: pd.DataFrame
+
+
+def _concat(files: Sequence[LoadedFile], name: str, spec: Mapping[str, str]) -> pd.DataFrame:
+    parts = [tables.conform(getattr(f, name), spec) for f in files if len(getattr(f, name))]
+    return pd.concat(parts, ignore_index=True) if parts else tables.empty(spec)
+
+
+def combine(files: Sequence[LoadedFile]) -> CombinedTables:
+    """Concatenate the canonical tables of several loaded files."""
+    return CombinedTables(
+        workforce=_concat(files, "workforce", tables.WORKFORCE),
+        demography=_concat(files, "demography", tables.DEMOGRAPHY),
+        patients=_concat(files, "patients", tables.PATIENTS),
+        vacancies=_concat(files, "vacancies", tables.VACANCIES),
+    )
