@@ -128,3 +128,16 @@ def test_every_practice_has_staff_and_plausible_lines(demo: DemoDataset) -> None
                 assert 0 < per_head <= 1 + 1e-9
     vacancies = [v for r in demo.returns for v in r.vacancies]
     assert 10 <= len(vacancies) <= 120
+
+
+def test_verify_catches_a_missing_line(demo: DemoDataset) -> None:
+    from dataclasses import replace
+
+    from gpworkforce.demo.check import verify
+
+    assert verify(demo.returns, demo.ccg_of) == []
+    first = demo.returns[0]
+    nurse = next(i for i, s in enumerate(first.staff) if s.role == "NURSE_PRACTICE")
+    damaged = replace(first, staff=first.staff[:nurse] + first.staff[nurse + 1 :])
+    problems = verify((damaged, *demo.returns[1:]), demo.ccg_of)
+    assert any(p.startswith("Table 3 03W NURSE") for p in problems)
