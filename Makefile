@@ -7,9 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | sha1sum | cut -c1-12)
 DEMO_OUT ?= out/demo
 
-.PHONY: setup system-deps demo test test-fast lint format bench clean
+.PHONY: setup system-deps web-assets demo test test-fast lint format bench clean
 
-setup: $(STAMP) system-deps
+setup: $(STAMP) system-deps web-assets
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(STAMP): pyproject.toml constraints.txt
 # Debian packages the tests and reports need (Chromium for browser tests, fonts for PDFs).
 system-deps:
 	@bash scripts/system-deps.sh
+
+# NHS.UK frontend, htmx and axe-core from npm (pinned by package-lock.json), copied into static/.
+web-assets:
+	@bash scripts/web-assets.sh
 
 demo: setup
 	$(BIN)/gpworkforce demo --out $(DEMO_OUT)
