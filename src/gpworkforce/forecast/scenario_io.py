@@ -16,6 +16,7 @@ import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
 from gpworkforce.forecast.cohort_config import cohort_issues
 from gpworkforce.forecast.distributions import central
 from gpworkforce.forecast.scenario import Scenario, json_schema
+from gpworkforce.paths import shared_data_dir
 
 MAX_EXTENDS_DEPTH = 10
 _Key = tuple[str | int, ...]
@@ -38,10 +40,19 @@ class LoadedScenario:
     scenario: Scenario
     path: Path
     chain: tuple[Path, ...]
+    origins: Mapping[tuple[str | int, ...], Path] = dc_field(default_factory=dict)
 
-    def resolve_path(self, relative: str) -> Path:
-        """A data file named in the scenario, relative to the file that named it."""
-        return (self.path.parent / relative).resolve()
+    def resolve_path(self, field_path: str, value: str) -> Path:
+        """A data file named at ``field_path`` (e.g. ``cohort.initial.csv``): relative to the
+        scenario file that set it, or ``shared:<dir>/<name>`` in the shared public data."""
+        if value.startswith("shared:"):
+            return shared_data_dir() / value.removeprefix("shared:")
+        key = _key_of(field_path)
+        owner = next(
+            (self.origins[key[:n]] for n in range(len(key), 0, -1) if key[:n] in self.origins),
+            self.path,
+        )
+        return (owner.parent / value).resolve()
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -225,7 +236,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
             )
             issues.append(_issue(owner, field, expected, found))
         raise ValidationFailed(issues=issues, summary=f"scenario {file.name} is invalid")
-    return LoadedScenario(scenario=scenario, path=chain[0], chain=chain)
+    return LoadedScenario(scenario=scenario, path=chain[0], chain=chain, origins=origins)
 
 
 def _key_of(field: str) -> _Key:

@@ -1,0 +1,224 @@
+"""Turn a validated cohort scenario into engine inputs and (optionally per-draw) parameters.
+
+:func:`compile_inputs` fixes everything that does not vary between Monte Carlo draws: the
+organisations, classes, bands, starting stocks and the inflow schedules (people per step and
+organisation before their multiplier). :func:`build_assumptions` turns every numeric assumption
+into an array with a leading draws axis: the central value, or the draws given in ``values``
+(field path -> array of length ``D``, e.g. from ``uncertainty.draw_parameters``).
+
+Draws outside a rate's range (a normal draw of a probability below 0) are clipped to it; if the
+transition rates out of a class then sum above 1 a year they are scaled down to sum to 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy, load_taxonomy
+from gpworkforce.forecast.cohort_config import ALL, CohortConfig, Inflow
+from gpworkforce.forecast.distributions import central
+from gpworkforce.forecast.engine import EngineInputs, EngineParams, InflowStream
+
+Array = NDArray[np.float64]
+PREFIX = "cohort"
+STOCK_COLUMNS = ("org", "class", "band", "headcount", "fte")
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Engine parameters plus what the outputs need, each with a leading draws axis."""
+
+    engine: EngineParams
+    gp_equivalent: Array  # [D, K]
+    supervision: Array  # [D, K]
+    draws: int
+
+
+def stock_frame(cfg: CohortConfig, csv_rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Starting stocks from the scenario's inline rows and an already-read CSV frame."""
+    rows = [
+        {
+            "org": r.org,
+            "class": r.class_code,
+            "band": r.band,
+            "headcount": r.headcount,
+            "fte": r.fte,
+        }
+        for r in cfg.initial.rows
+    ]
+    frame = pd.DataFrame(rows, columns=list(STOCK_COLUMNS))
+    if csv_rows is not None:
+        frame = pd.concat([frame, csv_rows.loc[:, list(STOCK_COLUMNS)]], ignore_index=True)
+    return frame
+
+
+def is_gp_class(role: str, tax: Taxonomy) -> bool:
+    leaves = tax.leaves_of(role)
+    return bool(leaves) and all(tax.leaves[x].group == StaffGroup.GP for x in leaves)
+
+
+def joining_weights(inflow: Inflow, steps_per_year: int, n_steps: int) -> Array:
+    """Share of one step's completions joining ``lag`` steps later, for lag = 0..T-1.
+
+    The cumulative joining profile is piecewise linear through (0, 0) and the given points and
+    flat after the last; an empty profile means everyone joins at once. ``delay_months`` shifts it.
+    """
+    months_per_step = 12.0 / steps_per_year
+    pts = [(0.0, 0.0)] + [(p.months, p.cumulative_share) for p in inflow.joining_profile]
+
+    def cumulative(m: float) -> float:
+        m -= inflow.delay_months
+        if m <= 0:
+            return 0.0
+        if len(pts) == 1:
+            return 1.0
+        return float(np.interp(m, [p[0] for p in pts], [p[1] for p in pts]))
+
+    ends = [cumulative((lag + 1) * months_per_step) for lag in range(n_steps)]
+    starts = [cumulative(lag * months_per_step) for lag in range(n_steps)]
+    return np.asarray(ends) - np.asarray(starts)
+
+
+def _allocation(inflow: Inflow, fte0: Array, gp_mask: NDArray[np.bool_]) -> Array:
+    n_org = fte0.shape[0]
+    if inflow.allocation == "gp_fte":
+        per_org = fte0[:, gp_mask, :].sum(axis=(1, 2))
+        if per_org.sum() > 0:
+            return per_org / per_org.sum()
+    return np.full(n_org, 1.0 / max(n_org, 1))
+
+
+def compile_inputs(
+    cfg: CohortConfig, stocks: pd.DataFrame, tax: Taxonomy | None = None
+) -> EngineInputs:
+    """Engine inputs from the config and the starting stocks (columns org,class,band,headcount,fte)."""
+    tax = tax or load_taxonomy()
+    classes = tuple(c.code for c in cfg.classes)
+    bands = tuple(b.label for b in cfg.bands)
+    orgs = tuple(sorted(stocks["org"].astype(str).unique()))
+    o_ix = {o: i for i, o in enumerate(orgs)}
+    k_ix = {k: i for i, k in enumerate(classes)}
+    a_ix = {a: i for i, a in enumerate(bands)}
+    shape = (len(orgs), len(classes), len(bands))
+    hc = np.zeros(shape)
+    fte = np.zeros(shape)
+    for row in stocks.itertuples(index=False):
+        idx = (o_ix[str(row.org)], k_ix[str(row[1])], a_ix[str(row.band)])
+        hc[idx] += float(row.headcount)
+        fte[idx] += float(row.fte)
+    gp_mask = np.array([is_gp_class(c.role, tax) for c in cfg.classes])
+    spy, n_t = cfg.steps_per_year, cfg.n_steps
+    streams = []
+    for f in cfg.inflows:
+        year_of_step = np.minimum(np.arange(n_t) // spy, len(f.per_year) - 1)
+        completions = np.asarray(f.per_year, dtype=np.float64)[year_of_step] / spy
+        joined = np.convolve(completions, joining_weights(f, spy, n_t))[:n_t]
+        schedule = joined[:, None] * _allocation(f, fte, gp_mask)[None, :]
+        share = np.zeros((len(classes), len(bands)))
+        for d in f.destinations:
+            share[k_ix[d.class_code], a_ix[f.band]] += d.share
+        streams.append(InflowStream(f.name, schedule, share))
+    return EngineInputs(
+        orgs=orgs,
+        classes=classes,
+        bands=bands,
+        headcount=hc,
+        fte=fte,
+        steps_per_year=spy,
+        n_steps=n_t,
+        inflows=tuple(streams),
+    )
+
+
+class _Values:
+    """Field path -> value per draw: the given draws or the central value."""
+
+    def __init__(self, values: Mapping[str, Any] | None):
+        self.values = {
+            k: np.asarray(v, dtype=np.float64).reshape(-1) for k, v in (values or {}).items()
+        }
+        lengths = {len(v) for v in self.values.values()}
+        if len(lengths) > 1:
+            raise ValueError(f"every parameter needs the same number of draws, got {lengths}")
+        self.draws = lengths.pop() if lengths else 1
+
+    def get(self, path: str, value: Any) -> Array:
+        if path in self.values:
+            return self.values[path]
+        return np.full(self.draws, central(value))
+
+
+def build_assumptions(cfg: CohortConfig, values: Mapping[str, Any] | None = None) -> Assumptions:
+    """Per-draw parameters (``D = 1`` with central values when ``values`` is None)."""
+    v = _Values(values)
+    D, K, A = v.draws, len(cfg.classes), len(cfg.bands)
+    k_ix = {c.code: i for i, c in enumerate(cfg.classes)}
+    a_ix = {b.label: i for i, b in enumerate(cfg.bands)}
+
+    def mask(classes: list[str], bands: list[str] | None = None) -> Array:
+        m = np.zeros((K, A))
+        ks = range(K) if ALL in classes else [k_ix[c] for c in classes]
+        as_ = range(A) if bands is None or ALL in bands else [a_ix[b] for b in bands]
+        for k in ks:
+            m[k, list(as_)] = 1.0
+        return m
+
+    keep = np.ones((D, K, A))
+    for i, rule in enumerate(cfg.leaving):
+        r = np.clip(v.get(f"{PREFIX}.leaving[{i}].annual_rate", rule.annual_rate), 0.0, 1.0)
+        keep *= 1.0 - r[:, None, None] * mask(rule.classes, rule.bands)
+    trans = np.zeros((D, K, K))
+    for i, tr in enumerate(cfg.transitions):
+        r = np.clip(v.get(f"{PREFIX}.transitions[{i}].annual_rate", tr.annual_rate), 0.0, 1.0)
+        trans[:, k_ix[tr.from_class], k_ix[tr.to_class]] += r
+    row = trans.sum(axis=2, keepdims=True)
+    trans = np.where(row > 1.0, trans / np.where(row > 0, row, 1.0), trans)
+    part = np.ones((D, K))
+    for i, p in enumerate(cfg.participation):
+        ch = np.clip(
+            v.get(f"{PREFIX}.participation[{i}].annual_change", p.annual_change), -0.99, None
+        )
+        part *= 1.0 + ch[:, None] * mask(p.classes)[:, 0][None, :]
+    mult = np.ones((D, len(cfg.inflows)))
+    fph = np.ones((D, len(cfg.inflows)))
+    for s, f in enumerate(cfg.inflows):
+        base = f"{PREFIX}.inflows[{s}]"
+        mult[:, s] = (
+            np.clip(v.get(f"{base}.volume_factor", f.volume_factor), 0.0, None)
+            * np.clip(v.get(f"{base}.retention", f.retention), 0.0, 1.0)
+            * (1.0 - np.clip(v.get(f"{base}.attrition", f.attrition), 0.0, 1.0))
+        )
+        fph[:, s] = np.clip(v.get(f"{base}.fte_per_head", f.fte_per_head), 0.0, None)
+    gp_eq = np.stack(
+        [
+            v.get(f"{PREFIX}.classes[{k}].gp_equivalent", c.gp_equivalent)
+            for k, c in enumerate(cfg.classes)
+        ],
+        axis=1,
+    )
+    sup = np.stack(
+        [
+            v.get(f"{PREFIX}.classes[{k}].supervision_gp_fte", c.supervision_gp_fte)
+            for k, c in enumerate(cfg.classes)
+        ],
+        axis=1,
+    )
+    widths = [b.width_years if b.width_years is not None else np.inf for b in cfg.bands]
+    widths[-1] = np.inf
+    engine = EngineParams(
+        leave_rate=1.0 - keep,
+        transition_rate=trans,
+        band_width_years=np.asarray(widths, dtype=np.float64),
+        participation_rate=part - 1.0,
+        inflow_multiplier=mult,
+        inflow_fte_per_head=fph,
+    )
+    return Assumptions(
+        engine=engine, gp_equivalent=gp_eq, supervision=np.clip(sup, 0.0, None), draws=D
+    )

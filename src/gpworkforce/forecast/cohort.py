@@ -1,0 +1,186 @@
+"""Method ``cohort``: run the engine for a scenario and derive supply, demand, gap and cost.
+
+Per draw ``d``, recorded step ``r`` and organisation ``o`` (all arrays ``[D, R, O]``):
+
+* ``supply_hc``       headcount of GP classes that count towards supply (``gp_equivalent > 0``)
+* ``supply_fte``      WTE of GP classes times their ``gp_equivalent`` (registrars at 0 drop out)
+* ``supply_gp_equiv`` every class's FTE x (gp_equivalent - supervision_gp_fte): GP supply with
+  substitutes counted at their ratio, net of the GP time spent supervising them
+* ``registered``      patients grown by the demand driver's index
+* ``demand``          WTE GPs demanded under the scenario's rule
+* ``gap``             ``demand - supply_gp_equiv`` (positive = shortfall)
+* ``per_1000``        ``supply_gp_equiv / registered x 1000``
+* ``cost_salaried`` / ``cost_locum``  annual cost of filling the gap (:mod:`.costs`)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from gpworkforce.domain.taxonomy import load_taxonomy
+from gpworkforce.errors import Issue, Location, ValidationFailed
+from gpworkforce.forecast.build import _Values, build_assumptions, compile_inputs, is_gp_class
+from gpworkforce.forecast.cohort_config import CohortConfig
+from gpworkforce.forecast.costs import gap_costs
+from gpworkforce.forecast.demand import demand_wte, growth_index
+from gpworkforce.forecast.engine import EngineOptions, EngineResult, run
+from gpworkforce.forecast.scenario import CostConfig
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class CohortForecast:
+    """Outputs per draw, recorded date and organisation (see module docstring)."""
+
+    dates: tuple[dt.date, ...]
+    orgs: tuple[str, ...]
+    engine: EngineResult
+    supply_hc: Array
+    supply_fte: Array
+    supply_gp_equiv: Array
+    registered: Array | None
+    demand: Array | None
+    gap: Array | None
+    per_1000: Array | None
+    cost_salaried: Array | None
+    cost_locum: Array | None
+
+    @property
+    def draws(self) -> int:
+        return int(self.supply_fte.shape[0])
+
+    def measures(self) -> dict[str, Array]:
+        """Every output that exists, by name."""
+        names = (
+            "supply_hc",
+            "supply_fte",
+            "supply_gp_equiv",
+            "registered",
+            "demand",
+            "gap",
+            "per_1000",
+            "cost_salaried",
+            "cost_locum",
+        )
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+
+
+def step_dates(
+    start: dt.date, steps: NDArray[np.int64], steps_per_year: int
+) -> tuple[dt.date, ...]:
+    """Date of each recorded step: month ends after ``start`` (a month end stays one)."""
+    months = steps * (12 // steps_per_year)
+    base = pd.Timestamp(start)
+    at_end = base.is_month_end
+    out = []
+    for m in months:
+        stamp = (
+            base + pd.offsets.MonthEnd(int(m)) if at_end else base + pd.DateOffset(months=int(m))
+        )
+        out.append(stamp.date())
+    return tuple(out)
+
+
+def _patients(
+    cfg: CohortConfig, orgs: tuple[str, ...], frame: pd.DataFrame
+) -> tuple[Array, Array | None]:
+    by_org = frame.set_index("org")
+    missing = [o for o in orgs if o not in by_org.index]
+    if missing:
+        raise ValidationFailed(
+            issues=[
+                Issue(
+                    Location(field="cohort.demand.patients"),
+                    "give patients for every organisation with stocks",
+                    f"none for {missing[:10]}",
+                )
+            ],
+            summary="demand cannot be computed",
+        )
+    reg = by_org.loc[list(orgs), "registered"].to_numpy(dtype=np.float64)
+    weighted = None
+    if "weighted" in by_org.columns and by_org.loc[list(orgs), "weighted"].notna().all():
+        weighted = by_org.loc[list(orgs), "weighted"].to_numpy(dtype=np.float64)
+    return reg, weighted
+
+
+def run_cohort(
+    cfg: CohortConfig,
+    stocks: pd.DataFrame,
+    *,
+    patients: pd.DataFrame | None = None,
+    population_index: Array | None = None,
+    costs: CostConfig | None = None,
+    values: Mapping[str, Any] | None = None,
+    options: EngineOptions | None = None,
+) -> CohortForecast:
+    """Run the cohort method. ``values`` maps field paths to draws (``D`` each); without it the
+    run is the central case (``D = 1``). ``population_index`` is ``I(t)`` at every step 0..T."""
+    tax = load_taxonomy()
+    costs = costs or CostConfig()
+    inputs = compile_inputs(cfg, stocks, tax)
+    assume = build_assumptions(cfg, values)
+    result = run(inputs, assume.engine, options)
+    steps = result.steps
+    gp = np.array([is_gp_class(c.role, tax) for c in cfg.classes])
+    eq = assume.gp_equivalent  # [D, K]
+    fte_k = result.fte.sum(axis=4)  # [D, R, O, K]
+    hc_k = result.headcount.sum(axis=4)
+    counts = gp[None, :] & (eq > 0)
+    supply_hc = (hc_k * counts[:, None, None, :]).sum(axis=3)
+    supply_fte = (fte_k * (eq * gp[None, :])[:, None, None, :]).sum(axis=3)
+    supply_eq = (fte_k * (eq - assume.supervision)[:, None, None, :]).sum(axis=3)
+    D = max(assume.draws, result.draws)
+    v = _Values(values) if values else _Values(None)
+    dates = step_dates(cfg.start, steps, cfg.steps_per_year)
+    registered = demand = gap = per_1000 = cost_s = cost_l = None
+    d = cfg.demand
+    if d is not None and patients is not None:
+        years = steps.astype(np.float64) / cfg.steps_per_year
+        if d.driver == "population":
+            if population_index is None:
+                raise ValueError("driver 'population' needs population_index")
+            index = np.broadcast_to(np.asarray(population_index)[steps][None, :], (D, len(steps)))
+        else:
+            rate = v.get("cohort.demand.list_growth_rate", d.list_growth_rate)
+            index = np.broadcast_to(growth_index(rate, years), (D, len(steps)))
+        reg0, w0 = _patients(
+            cfg, result.orgs if not (options and options.sum_orgs) else inputs.orgs, patients
+        )
+        if options is not None and options.sum_orgs:
+            reg0 = np.array([reg0.sum()])
+            w0 = None if w0 is None else np.array([w0.sum()])
+        registered = index[:, :, None] * reg0[None, None, :]
+        weighted = None if w0 is None else index[:, :, None] * w0[None, None, :]
+        per = None if d.per_1000 is None else v.get("cohort.demand.per_1000", d.per_1000)
+        base_supply = np.broadcast_to(supply_eq[:, 0, :], (D, supply_eq.shape[2]))
+        demand = demand_wte(d.rule, per, registered, weighted, base_supply)
+        gap = demand - supply_eq
+        per_1000 = supply_eq / registered * 1000.0
+        cost_s, cost_l = gap_costs(
+            gap,
+            v.get("costs.salaried_gp_cost", costs.salaried_gp_cost),
+            v.get("costs.locum_premium", costs.locum_premium),
+        )
+    return CohortForecast(
+        dates=dates,
+        orgs=result.orgs,
+        engine=result,
+        supply_hc=supply_hc,
+        supply_fte=supply_fte,
+        supply_gp_equiv=supply_eq,
+        registered=registered,
+        demand=demand,
+        gap=gap,
+        per_1000=per_1000,
+        cost_salaried=cost_s,
+        cost_locum=cost_l,
+    )

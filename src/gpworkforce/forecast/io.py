@@ -1,0 +1,158 @@
+"""Reading the data files a cohort scenario names (stocks, patients, population), with sources.
+
+Each file becomes a :class:`~gpworkforce.domain.provenance.Source` (with its SHA-256) so the run
+record lists the data vintages a forecast used. Bad files raise user errors naming the file, row
+and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gpworkforce.domain.provenance import Source, sha256_of_file
+from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
+from gpworkforce.forecast.build import STOCK_COLUMNS, stock_frame
+from gpworkforce.forecast.demand import population_index, read_population, weighted_population
+from gpworkforce.forecast.scenario_io import LoadedScenario
+
+PATIENT_COLUMNS = ("org", "registered")
+
+
+@dataclass(frozen=True)
+class CohortData:
+    """Everything a cohort run reads from files, and where it came from."""
+
+    stocks: pd.DataFrame
+    patients: pd.DataFrame | None
+    population_index: np.ndarray | None
+    sources: tuple[Source, ...]
+
+
+def _source(path: Path, publisher: str, dataset: str, period: str) -> Source:
+    return Source(
+        publisher=publisher,
+        dataset=dataset,
+        period=period,
+        file_name=path.name,
+        sha256=sha256_of_file(path),
+    )
+
+
+def read_numeric_csv(
+    path: Path, required: tuple[str, ...], numeric: tuple[str, ...]
+) -> pd.DataFrame:
+    """A small CSV with required columns; numeric columns must be numbers >= 0 (blank = error)."""
+    if not path.is_file():
+        raise InputFileError(f"{path}: file must exist, not found")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise InputFileError(f"{path}: must be a readable UTF-8 CSV, got {exc}") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise ValidationFailed(
+            issues=[
+                Issue(
+                    Location(file=path.name), f"have columns {list(required)}", f"missing {missing}"
+                )
+            ],
+            summary=f"{path.name} is invalid",
+        )
+    issues = []
+    for col in numeric:
+        values = pd.to_numeric(frame[col].str.strip(), errors="coerce")
+        bad = values.isna() | (values < 0)
+        for row in np.flatnonzero(bad.to_numpy())[:20]:
+            issues.append(
+                Issue(
+                    Location(file=path.name, row=int(row) + 2, column=col),
+                    "be a number >= 0",
+                    repr(frame[col].iloc[row]),
+                )
+            )
+        frame[col] = values
+    if issues:
+        raise ValidationFailed(issues=issues, summary=f"{path.name} is invalid")
+    return frame
+
+
+def _check_stock_labels(frame: pd.DataFrame, loaded: LoadedScenario, name: str) -> None:
+    cfg = loaded.scenario.cohort
+    assert cfg is not None
+    allowed = {"class": {c.code for c in cfg.classes}, "band": {b.label for b in cfg.bands}}
+    issues = []
+    for col, options in allowed.items():
+        for row in np.flatnonzero(~frame[col].isin(options).to_numpy())[:20]:
+            issues.append(
+                Issue(
+                    Location(file=name, row=int(row) + 2, column=col),
+                    f"be one of {sorted(options)}",
+                    repr(frame[col].iloc[row]),
+                )
+            )
+    if issues:
+        raise ValidationFailed(issues=issues, summary=f"{name} does not match the scenario")
+
+
+def load_cohort_data(loaded: LoadedScenario) -> CohortData:
+    """Read the stocks CSV, patients CSV and population projection the scenario names."""
+    cfg = loaded.scenario.cohort
+    if cfg is None:
+        raise ValueError("not a cohort scenario")
+    sources: list[Source] = []
+    csv_rows = None
+    if cfg.initial.csv:
+        path = loaded.resolve_path("cohort.initial.csv", cfg.initial.csv)
+        csv_rows = read_numeric_csv(path, STOCK_COLUMNS, ("headcount", "fte"))
+        _check_stock_labels(csv_rows, loaded, path.name)
+        sources.append(_source(path, "user", "forecast-stocks", cfg.start.isoformat()))
+    stocks = stock_frame(cfg, csv_rows)
+    if stocks.empty:
+        raise ValidationFailed(
+            issues=[
+                Issue(
+                    Location(file=str(loaded.path), field="cohort.initial"),
+                    "give starting stocks (rows or csv)",
+                    "none",
+                )
+            ],
+            summary="scenario has no starting stocks",
+        )
+    patients = pop_index = None
+    d = cfg.demand
+    if d is not None:
+        rows = [
+            {"org": p.org, "registered": p.registered, "weighted": p.weighted} for p in d.patients
+        ]
+        patients = pd.DataFrame(rows, columns=["org", "registered", "weighted"])
+        if d.patients_csv:
+            path = loaded.resolve_path("cohort.demand.patients_csv", d.patients_csv)
+            extra = read_numeric_csv(path, PATIENT_COLUMNS, ("registered",))
+            if "weighted" not in extra.columns:
+                extra["weighted"] = np.nan
+            patients = pd.concat(
+                [patients, extra.loc[:, ["org", "registered", "weighted"]]], ignore_index=True
+            )
+            sources.append(_source(path, "user", "forecast-patients", cfg.start.isoformat()))
+        patients["org"] = patients["org"].astype(str)
+        if d.driver == "population" and d.population is not None:
+            path = loaded.resolve_path("cohort.demand.population.file", d.population.file)
+            pop = read_population(path)
+            weighted = weighted_population(pop, d.population.area_codes, d.population.weights)
+            years = np.arange(cfg.n_steps + 1, dtype=np.float64) / cfg.steps_per_year
+            pop_index = population_index(weighted, d.population.base_year, years)
+            sources.append(
+                _source(
+                    path,
+                    "ONS",
+                    "population-projection",
+                    f"{int(pop['year'].min())}-{int(pop['year'].max())}",
+                )
+            )
+    return CohortData(
+        stocks=stocks, patients=patients, population_index=pop_index, sources=tuple(sources)
+    )

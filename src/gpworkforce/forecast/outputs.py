@@ -1,0 +1,222 @@
+"""Forecast outputs: tables (as :class:`ReportTable`), the trajectory chart and writing them.
+
+Tables are long and tidy: one row per date, organisation and measure. With Monte Carlo draws each
+row carries the central case (run 0) and P10 / P50 / P90 over draws 1..N. The trajectory chart
+(like LLR Figure 9) shows supply, demand, the target and, with draws, the P10-P90 fan; it is an
+Altair chart rendered to static SVG with vl-convert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import vl_convert
+from numpy.typing import NDArray
+
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.exports import atomic_write_text, write_csv_files, write_xlsx
+from gpworkforce.forecast.cohort import CohortForecast
+from gpworkforce.forecast.hee_linear import HeeTable
+from gpworkforce.forecast.uncertainty import fan_chart
+
+MEASURE_TITLES = {
+    "supply_hc": "GP headcount",
+    "supply_fte": "GP WTE",
+    "supply_gp_equiv": "GP-equivalent WTE (with substitutes, net of supervision)",
+    "registered": "Registered patients",
+    "demand": "Demand, WTE GPs",
+    "gap": "Gap, WTE (demand - supply)",
+    "per_1000": "GP-equivalent WTE per 1,000 patients",
+    "cost_salaried": "Cost of the gap at salaried cost, GBP a year",
+    "cost_locum": "Cost of the gap at locum cost, GBP a year",
+}
+
+
+def summarise(
+    runs: NDArray[np.float64], dates: Sequence[dt.date], orgs: Sequence[str], measure: str
+) -> pd.DataFrame:
+    """Central case and P10/P50/P90 per date and organisation from ``[runs, dates, orgs]``."""
+    frame = fan_chart(runs, list(dates), list(orgs), measure)
+    if runs.shape[0] == 1:
+        frame = frame.loc[:, ["period", "org", "measure", "central"]]
+    else:
+        frame = frame.loc[:, ["period", "org", "measure", "central", "p10", "p50", "p90"]]
+    return frame.rename(columns={"period": "date"})
+
+
+def cohort_tables(
+    fc: CohortForecast, scenario_name: str, sources: Sequence[str]
+) -> list[ReportTable]:
+    """The forecast table (every measure, every organisation and the total) and the stocks."""
+    parts = []
+    for name, arr in fc.measures().items():
+        parts.append(summarise(arr, fc.dates, fc.orgs, name))
+        if len(fc.orgs) > 1 and name not in ("per_1000",):
+            parts.append(summarise(arr.sum(axis=2, keepdims=True), fc.dates, ["TOTAL"], name))
+    if fc.registered is not None and len(fc.orgs) > 1:
+        total = fc.supply_gp_equiv.sum(axis=2, keepdims=True) / fc.registered.sum(
+            axis=2, keepdims=True
+        )
+        parts.append(summarise(total * 1000.0, fc.dates, ["TOTAL"], "per_1000"))
+    frame = pd.concat(parts, ignore_index=True)
+    value_cols = [c for c in ("central", "p10", "p50", "p90") if c in frame.columns]
+    notes = (
+        "central = the central case (every assumption at its central value).",
+        *(("p10/p50/p90 = percentiles over the Monte Carlo draws.",) if fc.draws > 1 else ()),
+        *(f"{k}: {v}" for k, v in MEASURE_TITLES.items() if k in fc.measures()),
+    )
+    forecast = ReportTable(
+        key="forecast",
+        title=f"{scenario_name}: supply, demand and gap",
+        frame=frame,
+        notes=notes,
+        sources=tuple(sources),
+        decimals=dict.fromkeys(value_cols, 2),
+    )
+    eng = fc.engine
+    rows = []
+    for r, date in enumerate(fc.dates):
+        for o, org in enumerate(eng.orgs):
+            for k, cls in enumerate(eng.classes):
+                for a, band in enumerate(eng.bands):
+                    rows.append(
+                        (date, org, cls, band, eng.headcount[0, r, o, k, a], eng.fte[0, r, o, k, a])
+                    )
+    stocks = ReportTable(
+        key="stocks",
+        title=f"{scenario_name}: stocks by class and age band (central case)",
+        frame=pd.DataFrame(rows, columns=["date", "org", "class", "band", "headcount", "fte"]),
+        sources=tuple(sources),
+        decimals={"headcount": 2, "fte": 2},
+    )
+    return [forecast, stocks]
+
+
+def flows_table(fc: CohortForecast, scenario_name: str) -> ReportTable | None:
+    """Flows of the central case per year, summed over organisations, classes and bands."""
+    flows = fc.engine.flows
+    if flows is None:
+        return None
+    spy = fc.engine.steps_per_year
+    names = list(flows.__dataclass_fields__)
+    rows = []
+    n_years = flows.inflow_hc.shape[1] // spy
+    for y in range(n_years):
+        sl = slice(y * spy, (y + 1) * spy)
+        rows.append({"year": y + 1, **{n: float(getattr(flows, n)[0, sl].sum()) for n in names}})
+    return ReportTable(
+        key="flows",
+        title=f"{scenario_name}: flows per forecast year (central case, all organisations)",
+        frame=pd.DataFrame(rows),
+        notes=("_hc = headcount, _fte = FTE; end = start + in - out every step.",),
+        decimals=dict.fromkeys(names, 2),
+    )
+
+
+def hee_tables(table: HeeTable, positions: NDArray[np.float64] | None = None) -> list[ReportTable]:
+    """The LLR-style table and, with draws, the distribution of the end position."""
+    frame = pd.DataFrame(
+        [(li.label, li.baseline, li.assumption, li.value) for li in table.lines],
+        columns=["line", "baseline", "local_assumptions", f"number_over_{table.years}_years"],
+    )
+    out = [
+        ReportTable(
+            key="hee_linear",
+            title=table.scenario,
+            frame=frame,
+            notes=("HEE GP Forecast Model arithmetic (LLR GP Workforce Plan 2017, Tables 12-14).",),
+        )
+    ]
+    if positions is not None and positions.shape[0] > 1:
+        draws = positions[1:]
+        q = np.quantile(draws, [0.1, 0.5, 0.9])
+        out.append(
+            ReportTable(
+                key="position",
+                title=f"{table.scenario}: end position over Monte Carlo draws",
+                frame=pd.DataFrame(
+                    [
+                        {
+                            "central": positions[0],
+                            "p10": q[0],
+                            "p50": q[1],
+                            "p90": q[2],
+                            "draws": len(draws),
+                        }
+                    ]
+                ),
+                decimals={"central": 1, "p10": 1, "p50": 1, "p90": 1},
+            )
+        )
+    return out
+
+
+def trajectory_chart(
+    series: pd.DataFrame, target: tuple[dt.date, float] | None, title: str, y_title: str = "WTE GPs"
+) -> alt.LayerChart:
+    """Lines per ``series`` (date, line, central[, p10, p90]); P10-P90 band where given; target point."""
+    data = series.assign(date=pd.to_datetime(series["date"]).dt.strftime("%Y-%m-%d"))
+    base = alt.Chart(data).encode(x=alt.X("date:T", title="Date"))
+    layers: list[alt.Chart] = []
+    if "p10" in data.columns:
+        layers.append(
+            base.mark_area(opacity=0.25).encode(
+                y=alt.Y("p10:Q", title=y_title), y2="p90:Q", color=alt.Color("line:N", title="")
+            )
+        )
+    layers.append(
+        base.mark_line(point=True).encode(
+            y=alt.Y("central:Q", title=y_title, scale=alt.Scale(zero=False)),
+            color=alt.Color("line:N", title=""),
+        )
+    )
+    if target is not None:
+        tgt = pd.DataFrame(
+            {"date": [target[0].isoformat()], "value": [target[1]], "line": ["Target"]}
+        )
+        layers.append(
+            alt.Chart(tgt).mark_rule(strokeDash=[6, 4], color="black").encode(y="value:Q")
+        )
+        layers.append(
+            alt.Chart(tgt)
+            .mark_point(shape="diamond", size=120, filled=True, color="black")
+            .encode(x="date:T", y="value:Q", tooltip=["line", "value"])
+        )
+    return alt.layer(*layers).properties(title=title, width=640, height=360)
+
+
+def chart_svg(chart: alt.TopLevelMixin) -> str:
+    """Static SVG of an Altair chart (no browser needed)."""
+    return vl_convert.vegalite_to_svg(chart.to_json())
+
+
+def cohort_trajectory(
+    fc: CohortForecast, target: tuple[dt.date, float] | None, title: str
+) -> pd.DataFrame:
+    """Series for the chart: total supply (with fan when drawn) and demand over organisations."""
+    frames = []
+    supply = fc.supply_gp_equiv.sum(axis=2, keepdims=True)
+    frames.append(
+        summarise(supply, fc.dates, ["TOTAL"], "supply").assign(line="Supply (GP-equivalent WTE)")
+    )
+    if fc.demand is not None:
+        demand = fc.demand.sum(axis=2, keepdims=True)
+        frames.append(summarise(demand, fc.dates, ["TOTAL"], "demand").assign(line="Demand (WTE)"))
+    return pd.concat(frames, ignore_index=True)
+
+
+def write_outputs(
+    out_dir: Path, tables: Sequence[ReportTable], charts: dict[str, str], stem: str
+) -> list[Path]:
+    """CSV files (+ README), one XLSX workbook and SVG charts into ``out_dir``; paths written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = write_csv_files(tables, out_dir)
+    paths.append(write_xlsx(tables, out_dir / f"{stem}.xlsx"))
+    for name, svg in sorted(charts.items()):
+        paths.append(atomic_write_text(out_dir / f"{name}.svg", svg))
+    return paths

@@ -1,0 +1,140 @@
+"""Run a scenario file end to end: load, validate, draw, compute, build tables and charts.
+
+This is what the CLI (and the web app) call; it does no printing. :func:`run_scenario` returns a
+:class:`ForecastRun`; :func:`write_run` writes its tables (CSV + XLSX), charts (SVG) and run
+record (``run.json``) into a directory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.errors import UserError
+from gpworkforce.forecast import outputs
+from gpworkforce.forecast.cohort import CohortForecast, run_cohort
+from gpworkforce.forecast.engine import EngineOptions
+from gpworkforce.forecast.hee_linear import HeeTable, hee_table, position
+from gpworkforce.forecast.io import load_cohort_data
+from gpworkforce.forecast.runrecord import RunRecord, file_sha256, make_record, write_record
+from gpworkforce.forecast.scenario import uncertain_fields
+from gpworkforce.forecast.scenario_io import LoadedScenario, load_scenario
+from gpworkforce.forecast.uncertainty import draw_parameters
+
+Progress = Callable[[str], None]
+MAX_DRAWS = 100_000
+
+
+@dataclass(frozen=True)
+class ForecastRun:
+    loaded: LoadedScenario
+    draws: int
+    tables: list[ReportTable]
+    charts: dict[str, str]
+    record: RunRecord
+    hee: HeeTable | None = None
+    cohort: CohortForecast | None = None
+
+
+def _values(loaded: LoadedScenario, draws: int) -> tuple[dict[str, Any] | None, list[str]]:
+    dists = uncertain_fields(loaded.scenario)
+    if draws <= 0 or not dists:
+        return None, sorted(dists)
+    drawn = draw_parameters(dists, draws, loaded.scenario.seed)
+    return {n: drawn.column(n) for n in drawn.names}, list(drawn.names)
+
+
+def _target(loaded: LoadedScenario, fc: CohortForecast | None = None) -> tuple[Any, float] | None:
+    t = loaded.scenario.target
+    if t is None:
+        return None
+    if t.wte is not None:
+        return (t.date, t.wte)
+    if fc is not None and fc.registered is not None and t.per_1000 is not None:
+        idx = min(range(len(fc.dates)), key=lambda i: abs((fc.dates[i] - t.date).days))
+        return (t.date, float(fc.registered[0, idx].sum()) * t.per_1000 / 1000.0)
+    return None
+
+
+def run_scenario(path: str | Path, draws: int = 0, progress: Progress | None = None) -> ForecastRun:
+    """Load and run a scenario; ``draws`` Monte Carlo draws besides the central case."""
+    say = progress or (lambda _msg: None)
+    if not 0 <= draws <= MAX_DRAWS:
+        raise UserError(f"--draws must be between 0 and {MAX_DRAWS}, got {draws}")
+    loaded = load_scenario(path)
+    s = loaded.scenario
+    values, names = _values(loaded, draws)
+    say(f"scenario {s.name!r} ({s.method}), {draws} draws, {len(names)} uncertain parameters")
+    charts: dict[str, str] = {}
+    if s.method == "hee-linear":
+        assert s.hee_linear is not None
+        table = hee_table(s.hee_linear, s.name)
+        positions = None
+        if values is not None:
+            positions = np.asarray(position(s.hee_linear, values), dtype=np.float64)
+        tables = outputs.hee_tables(table, positions)
+        start = s.hee_linear.baseline_date
+        series = []
+        for i, wte in table.trajectory():
+            date = start.replace(year=start.year + i) if start else None
+            series.append(
+                {"date": date.isoformat() if date else str(i), "line": s.name, "central": wte}
+            )
+        frame = pd.DataFrame(series)
+        tables.append(ReportTable(key="trajectory", title=f"{s.name}: trajectory", frame=frame))
+        if start is not None:
+            chart = outputs.trajectory_chart(frame, _target(loaded), s.name)
+            charts["trajectory"] = outputs.chart_svg(chart)
+        record = make_record(s, list(loaded.chain), draws, names, [])
+        return ForecastRun(loaded, draws, tables, charts, record, hee=table)
+    assert s.cohort is not None
+    say("reading data files")
+    data = load_cohort_data(loaded)
+    sources = [src.source_id for src in data.sources]
+    say("running the central case")
+    central = run_cohort(
+        s.cohort,
+        data.stocks,
+        patients=data.patients,
+        population_index=data.population_index,
+        costs=s.costs,
+        options=EngineOptions(record_flows=True),
+    )
+    fc = central
+    if values is not None:
+        say(f"running {draws} draws")
+        fc = run_cohort(
+            s.cohort,
+            data.stocks,
+            patients=data.patients,
+            population_index=data.population_index,
+            costs=s.costs,
+            values=values,
+            options=EngineOptions(record_every=s.cohort.steps_per_year),
+        )
+    tables = outputs.cohort_tables(fc, s.name, sources)
+    flows = outputs.flows_table(central, s.name)
+    if flows is not None:
+        tables.append(flows)
+    say("drawing charts")
+    series = outputs.cohort_trajectory(fc, _target(loaded, fc), s.name)
+    charts["trajectory"] = outputs.chart_svg(
+        outputs.trajectory_chart(series, _target(loaded, fc), s.name)
+    )
+    record = make_record(s, list(loaded.chain), draws, names, sources)
+    return ForecastRun(loaded, draws, tables, charts, record, cohort=fc)
+
+
+def write_run(run: ForecastRun, out_dir: Path) -> list[Path]:
+    """Write tables, charts and ``run.json`` (with hashes of the deterministic files)."""
+    paths = outputs.write_outputs(out_dir, run.tables, run.charts, "forecast")
+    hashes = {p.name: file_sha256(p) for p in paths if p.suffix in (".csv", ".svg", ".txt")}
+    record = run.record.model_copy(update={"outputs": dict(sorted(hashes.items()))})
+    paths.append(write_record(record, out_dir / "run.json"))
+    return paths

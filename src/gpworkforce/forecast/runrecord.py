@@ -1,0 +1,80 @@
+"""The run record: what a forecast was run on, so it can be replayed bit for bit.
+
+Written as ``run.json`` beside the outputs. ``scenario_hash`` is the SHA-256 of the resolved
+scenario's canonical JSON (after ``extends``), so two files that resolve to the same assumptions
+share a hash. ``outputs`` holds the SHA-256 of every deterministic output file (CSV, SVG); the
+XLSX workbook is left out because its metadata carries the time it was written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import platform
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from gpworkforce import __version__
+from gpworkforce.exports import atomic_write_text
+from gpworkforce.forecast.scenario import Scenario
+
+
+class RunRecord(BaseModel):
+    """Everything needed to replay a run and check its outputs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    scenario_name: str = Field(description="The scenario's name.")
+    scenario_files: list[str] = Field(description="The scenario file and the files it extends.")
+    scenario_hash: str = Field(description="SHA-256 of the resolved scenario's canonical JSON.")
+    method: str = Field(description="'hee-linear' or 'cohort'.")
+    seed: int = Field(description="Master seed of the Monte Carlo draws.")
+    draws: int = Field(description="Monte Carlo draws (0 = deterministic central case only).")
+    uncertain_parameters: list[str] = Field(description="Field paths that were drawn.")
+    data_sources: list[str] = Field(description="Source ids (vintages) of every data file read.")
+    package_version: str = Field(description="gpworkforce version.")
+    numpy_version: str = Field(description="NumPy version (arithmetic may differ across versions).")
+    python_version: str = Field(description="Python version.")
+    timestamp: str = Field(description="When the run was made (UTC, ISO 8601).")
+    outputs: dict[str, str] = Field(
+        default_factory=dict, description="SHA-256 of each deterministic output file."
+    )
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    return hashlib.sha256(scenario.canonical_json().encode("ascii")).hexdigest()
+
+
+def make_record(
+    scenario: Scenario,
+    files: list[Path],
+    draws: int,
+    uncertain: list[str],
+    sources: list[str],
+) -> RunRecord:
+    return RunRecord(
+        scenario_name=scenario.name,
+        scenario_files=[f.name for f in files],
+        scenario_hash=scenario_hash(scenario),
+        method=scenario.method,
+        seed=scenario.seed,
+        draws=draws,
+        uncertain_parameters=sorted(uncertain),
+        data_sources=sorted(sources),
+        package_version=__version__,
+        numpy_version=np.__version__,
+        python_version=platform.python_version(),
+        timestamp=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+    )
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_record(record: RunRecord, path: Path) -> Path:
+    text = json.dumps(record.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+    return atomic_write_text(path, text)
