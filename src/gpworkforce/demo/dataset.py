@@ -20,11 +20,9 @@ from gpworkforce import tables
 from gpworkforce.demo import recipe
 from gpworkforce.demo.check import verify
 from gpworkforce.demo.paper import (
-    CCG_NAMES,
     CCGS,
     DISCREPANCIES,
     LLR,
-    LLR_NAME,
     PAPER_SOURCE,
     POPULATION,
     POPULATION_LLR,
@@ -32,13 +30,10 @@ from gpworkforce.demo.paper import (
 )
 from gpworkforce.demo.real import CENSUS, RealInputs, read_real_inputs
 from gpworkforce.demo.synth import generate_returns
-from gpworkforce.domain.orgs import Organisation, OrgRegistry, OrgType, ParentLink
+from gpworkforce.domain.orgs import OrgRegistry, OrgType
 from gpworkforce.domain.provenance import Source
 from gpworkforce.domain.returns import PracticeReturn
 from gpworkforce.paths import shared_data_dir
-
-# CCGs were replaced by sub-ICB locations (and STPs by ICBs) on 1 July 2022.
-CCG_ERA_END = dt.date(2022, 7, 1)
 
 
 class PublishedPopulation(BaseModel):
@@ -90,64 +85,13 @@ class DemoDataset:
         raise KeyError(org_code)
 
 
-def build_registry(real: RealInputs) -> OrgRegistry:
-    """Practices (ODS open/close dates), the three CCGs and the STP, with dated links."""
-    ods = real.ods_source.source_id
-    orgs = [
-        Organisation(code, name, OrgType.SUB_ICB, closed=None) for code, name in CCG_NAMES.items()
-    ]
-    orgs.append(Organisation(LLR, LLR_NAME, OrgType.ICB))
-    links = [ParentLink(c, LLR, None, CCG_ERA_END, "ccg_to_icb / LLR plan") for c in CCGS]
-    for p in real.practices:
-        orgs.append(Organisation(p.code, p.name, OrgType.PRACTICE, p.opened, p.closed))
-        links.append(ParentLink(p.code, p.ccg, None, CCG_ERA_END, ods))
-    return OrgRegistry.build(orgs, links)
-
-
-def gpw_frames(real: RealInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The real GPW figures as WORKFORCE rows and the list sizes as PATIENTS rows."""
-    period = pd.Timestamp(CENSUS)
-    gpw_id = real.gpw_source.source_id
-    columns = {
-        "GP_QUALIFIED": ("TOTAL_GP_EXTGL_HC", "TOTAL_GP_EXTGL_FTE"),
-        "ADMIN": (None, "TOTAL_ADMIN_FTE"),
-        "ADMIN_MANAGER": (None, "TOTAL_ADMIN_MANAGER_FTE"),
-        "ADMIN_RECEPTION": (None, "TOTAL_ADMIN_RECEPT_FTE"),
-        "ADMIN_TELEPHONIST": (None, "TOTAL_ADMIN_TELEPH_FTE"),
-    }
-    rows = []
-    for code, g in real.gpw.iterrows():
-        for node, (hc_col, fte_col) in columns.items():
-            rows.append(
-                {
-                    "practice_code": code,
-                    "period": period,
-                    "node": node,
-                    "headcount": g[hc_col] if hc_col else pd.NA,
-                    "fte": g[fte_col],
-                    "source_id": gpw_id,
-                }
-            )
-    workforce = (
-        tables.conform(pd.DataFrame(rows), tables.WORKFORCE)
-        if rows
-        else tables.empty(tables.WORKFORCE)
-    )
-    pat_rows = [
-        {
-            "practice_code": code,
-            "period": period,
-            "registered": g["TOTAL_PATIENTS"],
-            "weighted": pd.NA,
-            "source_id": gpw_id,
-        }
-        for code, g in real.gpw.iterrows()
-    ]
+def patients_frame(real: RealInputs) -> pd.DataFrame:
+    """GPW list sizes (registered only) and NHS Payments registered and weighted, as PATIENTS."""
     pay_id = real.payments_source.source_id
-    pat_rows += [
+    rows = [
         {
             "practice_code": p.code,
-            "period": period,
+            "period": pd.Timestamp(CENSUS),
             "registered": p.registered,
             "weighted": p.weighted,
             "source_id": pay_id,
@@ -155,8 +99,9 @@ def gpw_frames(real: RealInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
         for p in real.practices
         if p.registered is not None
     ]
-    patients = tables.conform(pd.DataFrame(pat_rows), tables.PATIENTS)
-    return workforce, patients
+    payments = tables.conform(pd.DataFrame(rows), tables.PATIENTS)
+    gpw = tables.conform(real.gpw_patients, tables.PATIENTS)
+    return pd.concat([gpw, payments], ignore_index=True)
 
 
 def published_populations() -> tuple[PublishedPopulation, ...]:
@@ -242,18 +187,16 @@ def build_llr_2017(data_dir: Path | None = None, seed: int = recipe.DEFAULT_SEED
     """Build the LLR 2017 demo from the public files in ``data_dir`` (default: shared data)."""
     real = read_real_inputs(data_dir or shared_data_dir())
     returns = generate_returns(real.practices, seed)
-    registry = build_registry(real)
     problems = verify(returns, {p.code: p.ccg for p in real.practices})
     if problems:  # a bug in the recipe, never the user's doing
         raise RuntimeError("demo generation missed the LLR plan's figures: " + "; ".join(problems))
-    workforce, patients = gpw_frames(real)
     return DemoDataset(
         census_date=CENSUS,
         seed=seed,
-        registry=registry,
+        registry=real.registry,
         returns=returns,
-        workforce=workforce,
-        patients=patients,
+        workforce=tables.conform(real.gpw_workforce, tables.WORKFORCE),
+        patients=patients_frame(real),
         populations=published_populations(),
         notes=data_notes(real, seed),
         discrepancies=DISCREPANCIES,

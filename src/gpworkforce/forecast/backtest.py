@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -294,3 +295,24 @@ def plan_comparison(
             }
         )
     return PlanComparison(pd.DataFrame(rows), tuple(bands), tuple(scores))
+
+
+def backtest_chart(bands: Sequence[Band], actual: Mapping[int, float], title: str) -> Any:
+    """Altair chart: each band's P10-P90 area and P50 line by GPW year, and the actuals."""
+    import altair as alt
+
+    frame = pd.concat([b.to_frame() for b in bands], ignore_index=True)
+    acts = pd.DataFrame({"fy": list(actual), "actual": list(actual.values())}).dropna()
+    x = alt.X("fy:O", title="GPW year (2018 = Sep 2017; from 2021 financial-year means)")
+    area = (
+        alt.Chart(frame)
+        .mark_area(opacity=0.2)
+        .encode(x=x, y=alt.Y("p10:Q", title="Qualified GP FTE"), y2="p90:Q", color="method:N")
+    )
+    line = alt.Chart(frame).mark_line().encode(x=x, y="p50:Q", color="method:N")
+    dots = (
+        alt.Chart(acts)
+        .mark_line(point=True, color="black", strokeDash=[4, 2])
+        .encode(x=x, y="actual:Q", tooltip=["fy", "actual"])
+    )
+    return (area + line + dots).properties(title=title, width=560, height=320)
