@@ -1,0 +1,141 @@
+"""``gpworkforce backtest``: forecast every ICB from September 2017 and score against GPW."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from gpworkforce.cli.common import echo_written, step
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.errors import UserError
+from gpworkforce.exports import write_csv_files, write_xlsx
+from gpworkforce.forecast import backtest as bt
+from gpworkforce.forecast.calibration import icb_map, load_panel
+from gpworkforce.forecast.scenario_io import load_scenario
+from gpworkforce.forecast.sensitivity import write_svg
+
+SOURCE = "NHS Digital, General Practice Workforce, practice level (GPW), Years 2016-2024"
+
+
+def backtest(
+    out: Annotated[Path, typer.Option("--out", help="Directory for tables and charts.")] = Path(
+        "backtest-out"
+    ),
+    draws: Annotated[
+        int, typer.Option("--draws", min=0, max=100_000, help="Monte Carlo draws.")
+    ] = 1000,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Master seed of the draws.")
+    ] = 20170930,
+    start_fy: Annotated[
+        int, typer.Option("--start-fy", help="GPW year to start from (2018 = September 2017).")
+    ] = bt.START_FY,
+    area: Annotated[
+        str, typer.Option("--area", help="ICB to chart and to compare with the plan.")
+    ] = "QK1",
+    scenarios: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scenario",
+            help="hee-linear scenario file to compare (repeatable; default:"
+            " scenarios/llr-2017/scenario-*.toml).",
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="GPW practice-year CSV (default: the shared data file)."),
+    ] = None,
+) -> None:
+    """Forecast every ICB from its actual qualified GP FTE and score it (MAPE, P10-P90 coverage).
+
+    Also compares the LLR plan's 2017 scenarios (method hee-linear) with what GPW later showed.
+    """
+    if not bt.HISTORY_FROM_FY + 2 <= start_fy < bt.END_FY:
+        raise UserError(
+            f"--start-fy must be between {bt.HISTORY_FROM_FY + 2} and {bt.END_FY - 1} (two years"
+            f" of history are needed), got {start_fy}"
+        )
+    if data is not None and not data.is_file():
+        raise UserError(f"--data must be an existing GPW practice-year CSV, got {data}")
+    files = scenarios or sorted(Path("scenarios/llr-2017").glob("scenario-*.toml"))
+    if not files:
+        typer.echo("no hee-linear scenario given: the plan comparison is skipped", err=True)
+    loaded = [load_scenario(f) for f in files]
+    for f, sc in zip(files, loaded, strict=True):
+        if sc.scenario.hee_linear is None:
+            raise UserError(
+                f"{f}: --scenario must use method 'hee-linear', got {sc.scenario.method!r}"
+            )
+    with step("reading GPW practice-year series and the practice -> ICB map"):
+        panel = load_panel(data)
+        practice_icb = icb_map()
+    with step(f"back-testing every ICB from GPW Year {start_fy} with {draws} draws"):
+        result = bt.backtest_calibrated(
+            panel, practice_icb, start_fy=start_fy, n_draws=draws, seed=seed
+        )
+    if area not in result.actuals.index:
+        raise UserError(f"--area must be an ICB code such as QK1, got {area!r}")
+    actual = result.actuals.loc[area].to_dict()
+    named = [(sc.scenario.name, sc.scenario.hee_linear) for sc in loaded]
+    plan = bt.plan_comparison(actual, named, org=area, start_fy=start_fy, n_draws=draws, seed=seed)  # type: ignore[arg-type]
+    scores = pd.concat(
+        [result.scores_frame(), pd.DataFrame([bt._as_dict(s) for s in plan.scores])],
+        ignore_index=True,
+    )
+    bands = pd.concat(
+        [result.bands_frame(), *[b.to_frame() for b in plan.bands]], ignore_index=True
+    )
+    tables = [
+        ReportTable(
+            "backtest_scores",
+            "Back-test scores per area and method",
+            scores,
+            notes=("MAPE and bias in %; coverage = share of actuals inside P10-P90.",),
+            sources=(SOURCE,),
+        ),
+        ReportTable("backtest_bands", "Forecast bands and actuals", bands, sources=(SOURCE,)),
+        ReportTable(
+            "plan_comparison",
+            "LLR plan scenarios (2017) against GPW",
+            plan.table,
+            notes=(
+                "Plan: WTE GPs incl. locums at 9 sessions (LLR GP Workforce Plan 2017, Tables 12-14);"
+                " GPW: fully qualified GPs (excl. locums and registrars), 1 FTE = 37.5 hours.",
+                "The plan's change is applied to GPW's own start figure (like with like).",
+            ),
+            sources=(SOURCE, "LLR GP Workforce Plan (2017)"),
+        ),
+    ]
+    out.mkdir(parents=True, exist_ok=True)
+    written = write_csv_files(tables, out)
+    written.append(write_xlsx(tables, out / "backtest.xlsx"))
+    area_band = next(b for b in result.bands if b.org == area)
+    chart = bt.backtest_chart(
+        [area_band, *plan.bands], actual, f"{area}: forecasts from Sep 2017 vs GPW"
+    )
+    written.append(write_svg(chart, out / f"backtest_{area}.svg"))
+    echo_written(written)
+    summary = bt.summarise(result.scores)
+    typer.echo(
+        f"calibrated, {int(summary['areas'])} ICBs, Years {start_fy + 1}-{bt.END_FY}:"
+        f" median MAPE {summary['median_mape_p50']:.1f}%,"
+        f" P10-P90 coverage {summary['coverage']:.0%} (80% expected)"
+    )
+    own = next(s for s in result.scores if s.org == area)
+    typer.echo(f"{area} calibrated: MAPE {own.mape_p50:.1f}%, coverage {own.coverage:.0%}")
+    for row in plan.table.itertuples():
+        got = row.actual_fte_compare_fy
+        typer.echo(
+            f"{row.scenario}: plan {row.plan_position_wte:.0f} WTE ({row.plan_change_pct:+.1f}%)"
+            f" -> GPW-equivalent {row.gpw_equivalent_position:.0f} vs actual"
+            f" {'n/a' if math.isnan(got) else f'{got:.0f}'} in Year {row.compare_fy}"
+            f" ({row.error_pct:+.1f}%)"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("backtest")(backtest)

@@ -1,0 +1,90 @@
+"""``gpworkforce sensitivity SCENARIO.toml``: which assumptions move the gap most (tornado)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gpworkforce.cli.common import echo_written, step
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.errors import UserError
+from gpworkforce.exports import write_csv_files
+from gpworkforce.forecast import sensitivity as sens
+from gpworkforce.forecast.scenario_io import load_scenario
+
+
+def sensitivity(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory for the tables and the tornado chart.")
+    ] = Path("sensitivity-out"),
+    year: Annotated[
+        int,
+        typer.Option("--year", min=2000, max=2100, help="Year of the gap (cohort method)."),
+    ] = 2030,
+    draws: Annotated[
+        int,
+        typer.Option(
+            "--draws",
+            min=0,
+            max=100_000,
+            help="Monte Carlo draws for rank correlations (0 = tornado only).",
+        ),
+    ] = 0,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Master seed (default: the scenario's).")
+    ] = None,
+) -> None:
+    """Tornado: each uncertain assumption at its P10 and P90, the others central; ranked by swing."""
+    if not scenario.is_file():
+        raise UserError(f"SCENARIO must be an existing scenario TOML file, got {scenario}")
+    loaded = load_scenario(scenario)
+    with step(f"preparing {loaded.scenario.name}"):
+        outcome = sens.scenario_outcome(loaded, year)
+    if not outcome.distributions:
+        raise UserError(
+            f"{scenario}: must give at least one assumption as a distribution (e.g."
+            ' { kind = "triangular", low = 0.1, mode = 0.15, high = 0.2 }), got only plain numbers'
+        )
+    with step(f"tornado over {len(outcome.distributions)} uncertain assumption(s)"):
+        bars = sens.tornado(outcome.fn, outcome.distributions)
+    tables = [
+        ReportTable(
+            "tornado",
+            f"Sensitivity of the {outcome.label}",
+            sens.tornado_frame(bars),
+            notes=("One at a time: each assumption at its P10 and P90, all others central.",),
+            sources=(str(scenario),),
+        )
+    ]
+    if draws:
+        with step(f"{draws} Monte Carlo draws for rank correlations"):
+            the_seed = loaded.scenario.seed if seed is None else seed
+            drawn, y = sens.monte_carlo(outcome.fn, outcome.distributions, draws, the_seed)
+        tables.append(
+            ReportTable(
+                "rank_correlation",
+                f"Spearman rank correlation with the {outcome.label}",
+                sens.rank_correlations(drawn, y),
+                notes=(f"{draws} draws, master seed {the_seed}; run 0 (central) excluded.",),
+                sources=(str(scenario),),
+            )
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    written = write_csv_files(tables, out)
+    chart = sens.tornado_chart(bars, f"{loaded.scenario.name}: what moves the gap", outcome.label)
+    written.append(sens.write_svg(chart, out / "tornado.svg"))
+    echo_written(written)
+    typer.echo(f"{outcome.label}, central case: {bars[0].central_outcome:,.1f}")
+    for rank, bar in enumerate(bars, start=1):
+        typer.echo(
+            f"{rank:>2}. {bar.parameter}: swing {bar.swing:,.1f}"
+            f" (P10 {bar.low_value:g} -> {bar.outcome_low:,.1f};"
+            f" P90 {bar.high_value:g} -> {bar.outcome_high:,.1f})"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sensitivity")(sensitivity)
