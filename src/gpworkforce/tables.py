@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from gpworkforce.domain.taxonomy import Taxonomy
@@ -137,54 +138,78 @@ def resolve(workforce: pd.DataFrame, node: str, tax: Taxonomy) -> pd.DataFrame:
 def resolve_many(
     workforce: pd.DataFrame, nodes: Iterable[str], tax: Taxonomy
 ) -> dict[str, pd.DataFrame]:
-    """:func:`resolve` for several nodes at once, sharing the work (same rules, same results).
+    """:func:`resolve` for several nodes at once, sharing the work (same rules, same figures).
 
-    Keys are factorised once, rows are split by node once and every node's figure is computed
-    once and reused by the nodes built from it, so a whole taxonomy costs about one pass over
-    the table. Each value has :func:`resolve`'s columns, sorted by key.
+    Keys (practice, period, source) are numbered once; each node's figure is a dense array over
+    the keys, computed once and reused by the nodes built from it, so a whole taxonomy costs
+    about one pass over the table. Each value has :func:`resolve`'s columns (row order may differ).
     """
     keys = list(KEYS)
-    measures = list(MEASURES)
-    kid = workforce.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
-    key_frame = workforce.loc[:, keys].drop_duplicates().reset_index(drop=True)
-    work = pd.DataFrame(
-        {"kid": kid, "node": workforce["node"].to_numpy(dtype=object)}, index=workforce.index
-    )
-    for m in measures:
-        work[m] = workforce[m].astype("Float64")
-    direct_by_node = {
-        str(node): sub.groupby("kid", sort=True)[measures].sum(min_count=1)
-        for node, sub in work.groupby("node", sort=False)
-    }
-    empty_direct = work.iloc[:0].groupby("kid")[measures].sum(min_count=1)
-    memo: dict[str, pd.DataFrame] = {}
+    n = len(workforce)
+    if n:
+        combined = np.zeros(n, dtype=np.int64)
+        for col in keys:
+            codes, uniques = pd.factorize(workforce[col], use_na_sentinel=False)
+            combined = combined * (len(uniques) + 1) + codes
+        _, first, kid = np.unique(combined, return_index=True, return_inverse=True)
+    else:
+        first = kid = np.zeros(0, dtype=np.int64)
+    n_keys = len(first)
+    key_frame = workforce.loc[:, keys].iloc[first].reset_index(drop=True)
+    node_codes, node_names = pd.factorize(workforce["node"])
+    measures = [
+        workforce[m].astype("Float64").to_numpy(dtype=float, na_value=np.nan) for m in MEASURES
+    ]
+    rows_of: dict[str, np.ndarray] = {}
+    if n:
+        order = np.argsort(node_codes, kind="stable")
+        bounds = np.searchsorted(node_codes[order], np.arange(len(node_names) + 1))
+        for i, name in enumerate(node_names):
+            rows_of[str(name)] = order[bounds[i] : bounds[i + 1]]
+    # a figure: (exists per key, values per measure with NaN = not available)
+    Figure = tuple[np.ndarray, np.ndarray]
+    memo: dict[str, Figure] = {}
 
-    def one(code: str) -> pd.DataFrame:
+    def direct(code: str) -> Figure:
+        rows = rows_of.get(code)
+        values = np.full((len(MEASURES), n_keys), np.nan)
+        if rows is None or not len(rows):
+            return np.zeros(n_keys, dtype=bool), values
+        k = kid[rows]
+        exists = np.bincount(k, minlength=n_keys) > 0
+        for j, m in enumerate(measures):
+            v = m[rows]
+            ok = ~np.isnan(v)
+            total = np.bincount(k[ok], weights=v[ok], minlength=n_keys)
+            count = np.bincount(k[ok], minlength=n_keys)
+            values[j] = np.where(count > 0, total, np.nan)  # sum(min_count=1)
+        return exists, values
+
+    def one(code: str) -> Figure:
         if code in memo:
             return memo[code]
-        direct = direct_by_node.get(code, empty_direct)
+        d_exists, d_values = direct(code)
         info = tax.node(code)
         parts = cover(tax, code) if info.kind == "aggregate" else _children(tax, code)
         if not parts:
-            memo[code] = direct
-            return direct
+            memo[code] = (d_exists, d_values)
+            return memo[code]
         resolved = [one(p) for p in parts]
-        index = resolved[0].index
-        for rp in resolved[1:]:
-            index = index.union(rp.index)
-        total = resolved[0].reindex(index)
-        for rp in resolved[1:]:
-            total = total + rp.reindex(index)  # missing part -> NA -> the sum is NA
-        combined = direct.combine_first(total) if len(direct) else total
-        memo[code] = combined.sort_index()
+        s_exists = np.logical_or.reduce([e for e, _ in resolved])
+        s_values = np.zeros((len(MEASURES), n_keys))
+        for e, v in resolved:
+            s_values = s_values + np.where(e, v, np.nan)  # missing part -> NA -> the sum is NA
+        s_values = np.where(s_exists, s_values, np.nan)
+        # a direct figure wins; where it is not available the parts' sum fills in
+        values = np.where(d_exists & ~np.isnan(d_values), d_values, s_values)
+        memo[code] = (d_exists | s_exists, values)
         return memo[code]
 
     out: dict[str, pd.DataFrame] = {}
     for code in dict.fromkeys(nodes):
-        res = one(code)
-        frame = key_frame.iloc[res.index.to_numpy()].reset_index(drop=True)
-        for m in measures:
-            frame[m] = res[m].to_numpy(dtype=object)
-            frame[m] = frame[m].astype("Float64")
+        exists, values = one(code)
+        frame = key_frame.loc[exists].reset_index(drop=True)
+        for j, m in enumerate(MEASURES):
+            frame[m] = pd.array(values[j][exists], dtype="Float64")
         out[code] = frame
     return out

@@ -206,16 +206,28 @@ class BaselineData:
             selected=True,
         )
 
+    def with_source(self, source: SourceKind | str | None) -> BaselineData:
+        """The same bundle set to read ``source`` (no work is done until :meth:`select`/:meth:`at`)."""
+        if source is None:
+            return self
+        kind = SourceKind(source)
+        if self.selected:
+            if kind != self.source:
+                raise ValueError(f"data already selected for source {self.source}, not {kind}")
+            return self
+        return dataclasses.replace(self, source=kind)
+
     def at(self, period: dt.date) -> BaselineData:
         """A selected copy restricted to one census date (patients are kept whole)."""
-        data = self.select()
         ts = pd.Timestamp(period)
-        return dataclasses.replace(
-            data,
-            workforce=data.workforce.loc[data.workforce["period"] == ts],
-            demography=data.demography.loc[data.demography["period"] == ts],
-            vacancies=data.vacancies.loc[data.vacancies["period"] == ts],
+        # selection is per practice and period, so filtering the period first gives the same rows
+        data = dataclasses.replace(
+            self,
+            workforce=self.workforce.loc[self.workforce["period"] == ts],
+            demography=self.demography.loc[self.demography["period"] == ts],
+            vacancies=self.vacancies.loc[self.vacancies["period"] == ts],
         )
+        return data.select()
 
     def periods(self) -> list[dt.date]:
         """Census dates present in the (selected) workforce table, oldest first."""

@@ -34,8 +34,7 @@ def prepare(
     child_level: OrgType | None = None,
 ) -> tuple[BaselineData, Scope]:
     """Select sources, restrict to ``period`` and build the scope of ``org_code``."""
-    if source is not None and not data.selected:
-        data = data.select(source)
+    data = data.with_source(source)
     at = data.at(period)
     return at, build_scope(data.registry, org_code, period, child_level)
 

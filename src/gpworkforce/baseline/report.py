@@ -200,7 +200,7 @@ def all_levels_frames(
     Vectorised: each taxonomy node is resolved once for all practices; each level is one groupby.
     ``gp_node`` defaults to GPs excluding registrars where any practice has them, else qualified GPs.
     """
-    selected = data.select(source) if source is not None and not data.selected else data.select()
+    selected = data.with_source(source)
     at = selected.at(period)
     wf = at.workforce
     if gp_node is None:

@@ -40,8 +40,8 @@ def series_frame(
 
     ``periods`` defaults to every census date in the selected workforce table.
     """
-    data = data.select(source) if source is not None and not data.selected else data.select()
-    chosen = sorted(periods) if periods is not None else data.periods()
+    data = data.with_source(source)
+    chosen = sorted(periods) if periods is not None else data.select().periods()
     if september_only:
         chosen = [p for p in chosen if p.month == 9]
     records = []
@@ -114,7 +114,11 @@ def series(
         title=f"WTE over time: {name}",
         frame=frame,
         notes=tuple(notes),
-        sources=tuple(sorted({str(s) for s in data.select().workforce["source_id"].unique()})),
+        sources=tuple(
+            sorted(
+                {str(s) for s in data.with_source(source).select().workforce["source_id"].unique()}
+            )
+        ),
         decimals={c: 1 for c in frame.columns if c != "Period"},
     )
 
