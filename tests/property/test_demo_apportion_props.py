@@ -11,7 +11,7 @@ from gpworkforce.demo.synth import feasible_heads
 weights = st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=60)
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(weights, st.integers(0, 5000), st.integers(0, 3))
 def test_largest_remainder_is_exact_and_near_quota(w: list[float], extra: int, minimum: int) -> None:
     total = extra + minimum * len(w)
@@ -24,7 +24,7 @@ def test_largest_remainder_is_exact_and_near_quota(w: list[float], extra: int, m
             assert abs((p - minimum) - wi / s * extra) < 1 + 1e-6  # within one of the quota
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(
     st.lists(st.floats(0, 100, allow_nan=False), min_size=1, max_size=50),
     st.integers(0, 20),
@@ -40,7 +40,7 @@ def test_bounded_split_exact_within_bounds(d: list[float], lo: int, span: int, w
     assert all(lo <= p <= hi for p in parts)
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.integers(1, 60), st.integers(1, 18), st.integers(0, 20), st.floats(0, 1), st.floats(0, 1))
 def test_feasible_heads_leaves_both_pools_feasible(
     heads: int, lo: int, span: int, fill: float, share: float
