@@ -11,13 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pandas as pd
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from gpworkforce.domain.report import ReportTable
 from gpworkforce.web.actions.returns import submit_version
+from gpworkforce.web.dashboards import Dashboard
 from gpworkforce.web.models import PracticeReturnRecord
 from gpworkforce.web.testing import (
+    CENSUS,
     OTHER_PRACTICE,
     OWN_PRACTICE,
     PASSWORD,
@@ -25,6 +29,7 @@ from gpworkforce.web.testing import (
     build_world,
     sample_return,
 )
+from gpworkforce.web.views import dashboards as dashboard_views
 
 ROLES = ("anonymous", "submitter", "manager", "analyst", "board", "admin")
 VARIANTS = ("own", "other", "unknown")
@@ -230,7 +235,19 @@ def test_every_view_declares_an_access_rule() -> None:
 
 
 @pytest.fixture
-def world(db: None) -> tuple[World, dict[str, object]]:
+def fast_dashboards(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Access is decided before any figure is computed; a fixed table keeps this test fast
+    (the dashboards' content is tested in test_web_dashboards.py)."""
+    table = ReportTable("staff_by_group", "Staff", pd.DataFrame({"Area": ["x"], "GP WTE": [1.0]}))
+
+    def stub(org_code: str, census: object) -> Dashboard:
+        return Dashboard(org_code, CENSUS, (CENSUS,), (table,))
+
+    monkeypatch.setattr(dashboard_views, "build_dashboard", stub)
+
+
+@pytest.fixture
+def world(db: None, fast_dashboards: None) -> tuple[World, dict[str, object]]:
     w = build_world()
     own = PracticeReturnRecord.objects.get(round=w.round, practice_id=OWN_PRACTICE)
     other = PracticeReturnRecord.objects.get(round=w.other_round, practice_id=OTHER_PRACTICE)

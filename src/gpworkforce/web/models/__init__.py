@@ -3,6 +3,7 @@
 from gpworkforce.web.models.accounts import User
 from gpworkforce.web.models.audit import AuditEvent
 from gpworkforce.web.models.orgs import Organisation, ParentLink, descendant_codes, registry_from_db
+from gpworkforce.web.models.reference import ReferencePatients, ReferenceWorkforce
 from gpworkforce.web.models.returns import (
     CollectionRound,
     ImmutableRecord,
@@ -17,6 +18,8 @@ __all__ = [
     "Organisation",
     "ParentLink",
     "PracticeReturnRecord",
+    "ReferencePatients",
+    "ReferenceWorkforce",
     "ReturnVersion",
     "User",
     "descendant_codes",

@@ -1,13 +1,18 @@
-"""Baseline dashboards (placeholder until the baseline library lands)."""
+"""Baseline dashboards at any level the user may see, with CSV/XLSX downloads of every table."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 
-from gpworkforce.web.models import Organisation
-from gpworkforce.web.permissions import Scope, guard
+from gpworkforce import exports
+from gpworkforce.reports.formatting import NA_MEANING, display_rows, is_numeric_column
+from gpworkforce.web.dashboards import Dashboard, build_dashboard
+from gpworkforce.web.models import Organisation, ParentLink
+from gpworkforce.web.permissions import Scope, guard, has_permission
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import home_crumb, render
 
@@ -16,18 +21,80 @@ def load_org(request: HttpRequest, org_code: str, **_: Any) -> Scope:
     org = Organisation.objects.filter(code=org_code.upper()).first()
     if org is None:
         raise Http404("no such organisation")
-    return Scope(org, org.code, None)
+    return Scope(org, org.code, _period(request))
+
+
+def _period(request: HttpRequest) -> dt.date | None:
+    text = request.GET.get("period", "")
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _children(org: Organisation, on: dt.date | None, user: Any) -> list[Organisation]:
+    on = on or dt.date.today()
+    codes = ParentLink.objects.filter(ParentLink.in_force_q(on), parent=org).values_list(
+        "child_id", flat=True
+    )
+    kids = Organisation.objects.filter(code__in=list(codes)).order_by("type", "name")
+    return [k for k in kids if has_permission(user, Permission.VIEW_DASHBOARD, k.code, on)]
+
+
+def _table_view(table: Any) -> dict[str, Any]:
+    frame = table.frame
+    return {
+        "key": table.key,
+        "title": table.title,
+        "columns": [str(c) for c in frame.columns],
+        "numeric": [is_numeric_column(frame, c) for c in frame.columns],
+        "rows": display_rows(frame, dict(table.decimals)),
+        "notes": table.notes,
+        "sources": table.sources,
+    }
 
 
 @guard(Permission.VIEW_DASHBOARD, load_org)
 def dashboard(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
-    return render(
-        request, "web/dashboard.jinja", {"org": scope.obj, "tables": []}, breadcrumbs=[home_crumb()]
+    org: Organisation = scope.obj
+    dash: Dashboard = build_dashboard(org.code, scope.on)
+    ctx = {
+        "org": org,
+        "dash": dash,
+        "tables": [_table_view(t) for t in dash.tables],
+        "charts": dash.charts,
+        "children": _children(org, dash.census, request.user),
+        "na_meaning": NA_MEANING,
+        "can_download": has_permission(request.user, Permission.DOWNLOAD_TABLE),
+        "period_param": dash.census.isoformat() if dash.census else "",
+    }
+    template = (
+        "web/_dashboard_body.jinja" if getattr(request, "htmx", False) else "web/dashboard.jinja"
     )
+    return render(request, template, ctx, breadcrumbs=[home_crumb()])
 
 
 @guard(Permission.DOWNLOAD_TABLE, load_org)
 def download(
     request: HttpRequest, scope: Scope, org_code: str, table_key: str, fmt: str
 ) -> HttpResponse:
-    raise Http404("no such table")
+    dash = build_dashboard(scope.obj.code, scope.on)
+    table = dash.table(table_key)
+    if table is None or fmt not in ("csv", "xlsx"):
+        raise Http404("no such table")
+    stem = f"{scope.obj.code}-{dash.census}-{table.key}"
+    if fmt == "csv":
+        response = HttpResponse(exports.csv_bytes(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.xlsx_bytes([table]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def download_url(org_code: str, key: str, fmt: str, period: str) -> str:
+    url = reverse("dashboard-download", args=[org_code, key, fmt])
+    return f"{url}?period={period}" if period else url

@@ -1,0 +1,343 @@
+"""The dashboard's figures: the library's baseline tables from accepted returns and GPW figures.
+
+- Accepted returns (their current version) become canonical tables (``returns_to_tables``); the
+  published GPW rows and list sizes come from the reference tables loaded by ``load_gpw``/
+  ``seed_demo``. :func:`gpworkforce.baseline.report.baseline_report` with ``source="returns"``
+  then reports the response rate, imputes non-returners (flagged, as documented by the library)
+  and builds every table the data support.
+- A September-to-September series of GPW figures, and a comparison of each accepted return with
+  the practice's GPW figures flagging large differences as data-quality queries.
+Results are cached per organisation, census date and data version (the last audit event that
+changed accepted returns, reference figures or the registry), so a dashboard view is cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from django.db.models import Max
+
+from gpworkforce.baseline import BaselineData, SourceKind
+from gpworkforce.baseline.report import baseline_report
+from gpworkforce.baseline.series import series
+from gpworkforce.domain.orgs import OrgRegistry
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.errors import UserError
+from gpworkforce.reports.charts import grouped_bars, time_series
+from gpworkforce.reports.svg import chart_svg
+from gpworkforce.returns.convert import returns_to_tables
+from gpworkforce.tables import DEMOGRAPHY, PATIENTS, VACANCIES, WORKFORCE, conform, empty, resolve
+from gpworkforce.web.intake import taxonomy
+from gpworkforce.web.models import (
+    AuditEvent,
+    CollectionRound,
+    PracticeReturnRecord,
+    ReferencePatients,
+    ReferenceWorkforce,
+    ReturnVersion,
+    registry_from_db,
+)
+from gpworkforce.web.payload import from_payload
+
+DATA_ACTIONS = ("return.accept", "reference.load", "registry.load")
+COMPARE_NODES = (("GP_QUALIFIED", "Fully qualified GPs"), ("ADMIN", "Admin/non-clinical"))
+QUERY_ABS_WTE = 1.0  # a difference is queried when above both of these
+QUERY_REL = 0.20
+CACHE_ENTRIES = 128
+
+
+class _Memo:
+    """A small thread-safe LRU of computed dashboards (per process; keys carry the data version)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[str, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+            return None
+
+    def set(self, key: str, value: Any) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+cache = _Memo(CACHE_ENTRIES)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    org_code: str
+    census: dt.date | None
+    periods: tuple[dt.date, ...]
+    tables: tuple[ReportTable, ...]
+    message: str = ""
+    charts: tuple[tuple[str, str], ...] = ()  # (table key it follows, inline SVG)
+
+    def table(self, key: str) -> ReportTable | None:
+        return next((t for t in self.tables if t.key == key), None)
+
+
+def data_version() -> str:
+    """Changes whenever accepted returns, reference figures or the registry change."""
+    agg = AuditEvent.objects.filter(action__in=DATA_ACTIONS).aggregate(m=Max("id"), t=Max("at"))
+    return f"{agg['m'] or 0}@{agg['t'].isoformat() if agg['t'] else '-'}"
+
+
+def available_periods() -> list[dt.date]:
+    dates = set(CollectionRound.objects.values_list("census_date", flat=True))
+    dates |= set(ReferenceWorkforce.objects.values_list("period", flat=True).distinct())
+    return sorted(dates)
+
+
+def default_period(periods: list[dt.date]) -> dt.date | None:
+    rounds = sorted(set(CollectionRound.objects.values_list("census_date", flat=True)))
+    if rounds:
+        return rounds[-1]
+    return periods[-1] if periods else None
+
+
+def _registry(version: str) -> OrgRegistry:
+    key = f"gpw-web:registry:{version}"
+    reg = cache.get(key)
+    if reg is None:
+        reg = registry_from_db()
+        cache.set(key, reg)
+    return reg
+
+
+def accepted_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """WORKFORCE, DEMOGRAPHY and VACANCIES rows of every accepted return's current version."""
+    recs = list(
+        PracticeReturnRecord.objects.filter(state="accepted").values_list(
+            "id", "current_version", "accepted_at"
+        )
+    )
+    if not recs:
+        return empty(WORKFORCE), empty(DEMOGRAPHY), empty(VACANCIES)
+    accepted_on = {rid: at for rid, _v, at in recs}
+    wanted = {(rid, v) for rid, v, _at in recs}
+    versions = [
+        v
+        for v in ReturnVersion.objects.filter(practice_return_id__in=list(accepted_on))
+        if (v.practice_return_id, v.number) in wanted
+    ]
+    returns = [from_payload(v.payload) for v in versions]
+    ids = [
+        f"practice-return:{r.census_date.isoformat()}:"
+        f"{accepted_on[v.practice_return_id].date().isoformat()}:{v.sha256[:12]}"
+        for r, v in zip(returns, versions, strict=True)
+    ]
+    t = returns_to_tables(returns, taxonomy=taxonomy(), source_ids=ids)
+    return t.workforce, t.demography, t.vacancies
+
+
+def reference_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    wf = pd.DataFrame.from_records(
+        ReferenceWorkforce.objects.values_list(
+            "practice_code", "period", "node", "headcount", "fte", "source_id"
+        ),
+        columns=list(WORKFORCE),
+    )
+    pt = pd.DataFrame.from_records(
+        ReferencePatients.objects.values_list(
+            "practice_code", "period", "registered", "weighted", "source_id"
+        ),
+        columns=list(PATIENTS),
+    )
+    return conform(wf, WORKFORCE), conform(pt, PATIENTS)
+
+
+def baseline_data(version: str) -> BaselineData:
+    wf_ret, demo, vac = accepted_tables()
+    wf_ref, patients = reference_tables()
+    workforce = pd.concat([conform(wf_ret, WORKFORCE), wf_ref], ignore_index=True)
+    return BaselineData(
+        workforce=conform(workforce, WORKFORCE),
+        registry=_registry(version),
+        demography=conform(demo, DEMOGRAPHY),
+        patients=patients,
+        vacancies=conform(vac, VACANCIES),
+        taxonomy=taxonomy(),
+    )
+
+
+def build_dashboard(org_code: str, census: dt.date | None) -> Dashboard:
+    """Every table for ``org_code`` on ``census`` (cached by data version)."""
+    version = data_version()
+    periods = tuple(available_periods())
+    census = census or default_period(list(periods))
+    key = f"gpw-web:dash:{org_code}:{census}:{version}"
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    if census is None:
+        result = Dashboard(org_code, None, periods, (), "No figures have been loaded yet.")
+    else:
+        result = _compute(org_code, census, periods, version)
+    cache.set(key, result)
+    return result
+
+
+def _compute(
+    org_code: str, census: dt.date, periods: tuple[dt.date, ...], version: str
+) -> Dashboard:
+    data = baseline_data(version)
+    try:
+        tables = baseline_report(data, org_code, census, source=SourceKind.RETURNS)
+    except UserError as exc:
+        return Dashboard(org_code, census, periods, (), exc.message)
+    extra = [gpw_series(data, org_code, census), gpw_comparison(data, org_code, census)]
+    all_tables = (*tables, *(t for t in extra if t is not None))
+    return Dashboard(org_code, census, periods, all_tables, charts=charts_for(all_tables))
+
+
+def charts_for(tables: tuple[ReportTable, ...]) -> tuple[tuple[str, str], ...]:
+    """Static SVG charts (Altair via the reports package) for the staff and series tables."""
+    out: list[tuple[str, str]] = []
+    by_key = {t.key: t for t in tables}
+    staff = by_key.get("staff_by_group")
+    if staff is not None:
+        frame = staff.frame
+        category = str(frame.columns[0])
+        wte = {
+            c: c.removesuffix(" WTE")
+            for c in map(str, frame.columns)
+            if c.endswith(" WTE") and not c.startswith("Total")
+        }
+        if wte and frame[list(wte)].notna().any().any():
+            chart = grouped_bars(
+                frame,
+                key="staff_wte",
+                title="WTE by staff group",
+                category=category,
+                series=wte,
+                value_title="WTE",
+                description="Whole-time equivalent staff by staff group for each area and the total.",
+            )
+            out.append(("staff_by_group", chart_svg(chart)))
+    trend = by_key.get("gpw_series")
+    if trend is not None:
+        wide = trend.frame.pivot_table(
+            index="period", columns="label", values="value", aggfunc="first"
+        ).reset_index()
+        labels = {c: c for c in map(str, wide.columns) if c != "period"}
+        if not wide[list(labels)].notna().any().any():
+            return tuple(out)
+        chart = time_series(
+            wide,
+            key="gpw_trend",
+            title="GPW WTE, September to September",
+            period="period",
+            series=labels,
+            value_title="WTE",
+            description="NHS Digital GPW whole-time equivalent staff each September.",
+        )
+        out.append(("gpw_series", chart_svg(chart)))
+    return tuple(out)
+
+
+def gpw_series(data: BaselineData, org_code: str, census: dt.date) -> ReportTable | None:
+    """September-to-September WTE of the GPW groups, by the hierarchy of each September."""
+    gpw = data.select(SourceKind.GPW)
+    septembers = [p for p in gpw.periods() if p.month == census.month and p.day == census.day]
+    if len(septembers) < 2:
+        return None
+    try:
+        table = series(gpw, org_code, periods=septembers, nodes=list(COMPARE_NODES))
+    except UserError:
+        return None
+    return ReportTable(
+        key="gpw_series",
+        title=f"NHS Digital GPW WTE, {census:%B} to {census:%B}: {org_code}",
+        frame=table.frame,
+        notes=(*table.notes, "Source: NHS Digital General Practice Workforce (practice level)."),
+        sources=table.sources,
+        decimals=table.decimals,
+    )
+
+
+def gpw_comparison(data: BaselineData, org_code: str, census: dt.date) -> ReportTable | None:
+    """Each accepted return against the practice's GPW figure for the nearest period (<= 1 year)."""
+    practices = set(data.registry.practices_under(org_code, census))
+    wf = data.workforce.loc[data.workforce["practice_code"].isin(practices)]
+    own = wf.loc[wf["source_id"].str.startswith("practice-return:")]
+    own = own.loc[own["period"] == pd.Timestamp(census)]
+    gpw = wf.loc[wf["source_id"].str.startswith("gpw")]
+    if own.empty or gpw.empty:
+        return None
+    rows = []
+    for node, label in COMPARE_NODES:
+        ret = resolve(own, node, data.taxonomy).set_index("practice_code")
+        pub = resolve(gpw, node, data.taxonomy)
+        pub = pub.loc[pub["fte"].notna()].copy()
+        pub["distance"] = (pub["period"] - pd.Timestamp(census)).abs()
+        pub = pub.loc[pub["distance"] <= pd.Timedelta(days=366)]
+        pub = pub.sort_values(["practice_code", "distance", "source_id"]).drop_duplicates(
+            "practice_code"
+        )
+        for p in pub.itertuples(index=False):
+            if p.practice_code not in ret.index:
+                continue
+            mine = ret.loc[p.practice_code, "fte"]
+            mine = mine.iloc[0] if isinstance(mine, pd.Series) else mine
+            diff = None if pd.isna(mine) else float(mine) - float(p.fte)
+            query = diff is not None and abs(diff) > max(QUERY_ABS_WTE, QUERY_REL * float(p.fte))
+            name = (
+                data.registry.organisations[p.practice_code].name
+                if p.practice_code in data.registry
+                else ""
+            )
+            rows.append(
+                (
+                    p.practice_code,
+                    name,
+                    label,
+                    mine,
+                    float(p.fte),
+                    p.period.date().isoformat(),
+                    diff,
+                    "Query" if query else "",
+                )
+            )
+    if not rows:
+        return None
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "Practice",
+            "Name",
+            "Staff group",
+            "Return WTE",
+            "GPW WTE",
+            "GPW period",
+            "Difference WTE",
+            "Data quality",
+        ],
+    )
+    for col in ("Return WTE", "GPW WTE", "Difference WTE"):
+        frame[col] = frame[col].astype("Float64")
+    frame = frame.sort_values(["Data quality", "Practice"], ascending=[False, True], kind="stable")
+    return ReportTable(
+        key="gpw_comparison",
+        title=f"Accepted returns against NHS Digital GPW: {org_code}, {census:%d %B %Y}",
+        frame=frame.reset_index(drop=True),
+        notes=(
+            f"'Query' marks a difference of more than {QUERY_ABS_WTE:g} WTE and more than "
+            f"{QUERY_REL:.0%} of the GPW figure: a data-quality question for the practice.",
+            "GPW figure: the nearest GPW period within a year of the census date.",
+        ),
+        decimals={"Return WTE": 1, "GPW WTE": 1, "Difference WTE": 1},
+    )
