@@ -141,3 +141,33 @@ def test_verify_catches_a_missing_line(demo: DemoDataset) -> None:
     damaged = replace(first, staff=first.staff[:nurse] + first.staff[nurse + 1 :])
     problems = verify((damaged, *demo.returns[1:]), demo.ccg_of)
     assert any(p.startswith("Table 3 03W NURSE") for p in problems)
+
+
+def test_practice_detail_follows_the_real_signals(demo: DemoDataset) -> None:
+    """Synthetic practice WTE tracks the real GPW figures it was spread by (docs/demo.md step 5)."""
+    import numpy as np
+
+    wf = demo.workforce
+    gpw_gp = wf[wf["node"] == "GP_QUALIFIED"].set_index("practice_code")["fte"]
+    gpw_admin = wf[wf["node"] == "ADMIN"].set_index("practice_code")["fte"]
+    gpw_id = wf["source_id"].iloc[0]
+    lists = demo.patients[demo.patients["source_id"] == gpw_id].set_index("practice_code")[
+        "registered"
+    ]
+
+    def wte(prefix: str) -> dict[str, float]:
+        return {
+            r.practice_code: sum(
+                s.fte() for s in r.staff if s.role.startswith(prefix) and "REGISTRAR" not in s.role
+            )
+            for r in demo.returns
+        }
+
+    for made, real, floor in (
+        (wte("GP_"), gpw_gp, 0.9),
+        (wte("ADMIN_"), gpw_admin, 0.9),
+        (wte("NURSE_"), lists, 0.8),
+    ):
+        codes = list(real.index)
+        r = np.corrcoef([made[c] for c in codes], [float(real[c]) for c in codes])[0, 1]
+        assert r > floor

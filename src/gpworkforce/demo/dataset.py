@@ -129,7 +129,7 @@ def data_notes(real: RealInputs, seed: int) -> tuple[DataNote, ...]:
         DataNote(
             figure="practices, names, open/close dates, CCG",
             kind="real",
-            source=f"NHS England ODS ({ods})",
+            source=f"NHS England ODS ({ods}) and NHS Digital practice maps, via gpworkforce.loaders",
             detail="141 GP practices (setting 4) open on 30 Sep 2017 under 03W/04C/04V.",
         ),
         DataNote(
