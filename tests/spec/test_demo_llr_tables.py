@@ -206,3 +206,13 @@ def test_registrars_exist_and_are_excluded_from_table3(demo: DemoDataset, sums) 
     assert 5 <= sum(s.headcount for s in registrars) <= 30
     gp_staff = sum(s.headcount for r in demo.returns for s in r.staff if s.role.startswith("GP_"))
     assert gp_staff - sum(s.headcount for s in registrars) == 756 - 97  # Table 3 GP minus locums
+
+
+def test_table4_target_follows_neither_stated_rule(demo: DemoDataset) -> None:
+    # LLR plan Table 4 and ch. 4.1.1: target 639 "based on a 12% increase" on 563; 0.58 per 1,000
+    assert round(563 * 1.12, 1) == 630.6 != 639
+    assert round(0.58 * demo.population_of("QK1") / 1000) == 646 != 639
+    assert round(639 / demo.population_of("QK1") * 1000, 2) == 0.57 != 0.58
+    assert (639 - 563, 639 - 541) == (76, 98)  # the gaps the text states are consistent with 639
+    assert round((541 / 563 - 1) * 100, 1) == -3.9  # printed "5% reduction"
+    assert sum("639" in d.where for d in demo.discrepancies) == 1

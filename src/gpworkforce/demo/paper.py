@@ -292,6 +292,20 @@ DISCREPANCIES: tuple[Discrepancy, ...] = (
         "Truncated rather than rounded.",
     ),
     Discrepancy(
+        "Table 4 and ch. 4.1.1, NHSE target 639 WTE GPs by 2020",
+        "639 = 12% more than Sep 2015's 563; 0.58 WTE per 1,000",
+        "563 x 1.12 = 630.6; 0.58 x 1,114.316 = 646.3; 639 / 1,114.316 = 0.57",
+        "639 follows from neither stated rule (it is about 563 x 1.135, or 0.58 per 1,000 of "
+        "1.10m patients). The gaps the text derives from it (639 - 563 = 76, 639 - 541 = 98) "
+        "are consistent with 639.",
+    ),
+    Discrepancy(
+        "Ch. 4.1.1 and 'What have we learnt?', fall in WTE GPs since Sep 2015",
+        "5% reduction (563 to 541)",
+        "541 / 563 - 1 = -3.9%",
+        "The two printed WTE figures give a 3.9% fall, not 5%.",
+    ),
+    Discrepancy(
         "Table 10, West Leicestershire, 'Locum-covering vacancy'",
         "headcount 2, WTE 0",
         "headcount 2, WTE 0",
