@@ -13,7 +13,9 @@ weights = st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=60)
 
 @settings(max_examples=500, deadline=None)
 @given(weights, st.integers(0, 5000), st.integers(0, 3))
-def test_largest_remainder_is_exact_and_near_quota(w: list[float], extra: int, minimum: int) -> None:
+def test_largest_remainder_is_exact_and_near_quota(
+    w: list[float], extra: int, minimum: int
+) -> None:
     total = extra + minimum * len(w)
     parts = largest_remainder(w, total, minimum)
     assert sum(parts) == total
@@ -31,7 +33,9 @@ def test_largest_remainder_is_exact_and_near_quota(w: list[float], extra: int, m
     st.integers(0, 40),
     st.floats(0, 1),
 )
-def test_bounded_split_exact_within_bounds(d: list[float], lo: int, span: int, where: float) -> None:
+def test_bounded_split_exact_within_bounds(
+    d: list[float], lo: int, span: int, where: float
+) -> None:
     hi = lo + span
     n = len(d)
     total = lo * n + round(where * span * n)
