@@ -171,3 +171,28 @@ def test_practice_detail_follows_the_real_signals(demo: DemoDataset) -> None:
         codes = list(real.index)
         r = np.corrcoef([made[c] for c in codes], [float(real[c]) for c in codes])[0, 1]
         assert r > floor
+
+
+def test_same_seed_same_bytes_in_another_process(demo: DemoDataset, shared_data: Path) -> None:
+    """No dependence on hash randomisation or process state: a fresh interpreter agrees."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    from gpworkforce.returns import return_xlsx_bytes
+
+    here = hashlib.sha256(b"".join(return_xlsx_bytes(r) for r in demo.returns)).hexdigest()
+    code = (
+        "import hashlib, sys; from pathlib import Path;"
+        "from gpworkforce.demo import build_llr_2017;"
+        "from gpworkforce.returns import return_xlsx_bytes;"
+        f"d = build_llr_2017(Path(sys.argv[1]), seed={demo.seed});"
+        "print(hashlib.sha256(b''.join(return_xlsx_bytes(r) for r in d.returns)).hexdigest())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(shared_data)],
+        capture_output=True, text=True, check=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert out.stdout.strip() == here
