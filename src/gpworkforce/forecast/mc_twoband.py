@@ -1,23 +1,25 @@
-"""The two-age-band GP supply model, vectorised over draws and practices (Euler, fixed step).
+"""The two-age-band GP supply model, vectorised over draws and practices (fixed time step).
 
 Stocks per practice: qualified GP FTE aged under 55 (``U``) and 55 and over (``O``). Rates are
-annual; the time step ``dt`` is in months (1 = monthly), so a rate ``x`` moves ``x * dt / 12`` of a
-stock per step. Flows, all evaluated on the stocks at the start of the step (explicit Euler, the
-same convention as Vensim and PySD)::
+annual; the time step ``dt`` is in months, ``k = dt / 12`` years. Each step applies, in the order
+of the cohort engine (:mod:`gpworkforce.forecast.engine`: leavers, ageing, participation,
+inflows), with per-step coefficients converted from annual rates as the engine converts them::
 
-    joining        = trainees_p * retention * joiner_participation / 12   (FTE per month)
-    ageing         = ageing_rate       * U / 12     (U -> O, crossing 55)
-    early_leaving  = early_leaving_rate * U / 12    (U -> out)
-    retiring       = retirement_rate   * O / 12     (O -> out)
-    reduction_U    = session_reduction * U / 12     (FTE lost to fewer sessions)
-    reduction_O    = session_reduction * O / 12
+    qU  = 1 - (1 - early_leaving_rate) ** k     share of U leaving early this step
+    qO  = 1 - (1 - retirement_rate) ** k        share of O retiring this step
+    g   = ageing_rate * k                       share of the remaining U turning 55 (dt / width)
+    pm  = (1 - session_reduction) ** k - 1      proportional FTE-per-head change (< 0)
+    j   = trainees_p * k * retention * joiner_participation      FTE joining U this step
 
-    U(t + dt) = U + dt * (joining - ageing - early_leaving - reduction_U)
-    O(t + dt) = O + dt * (ageing - retiring - reduction_O)
+    U(t + dt) = U (1 - qU) (1 - g) (1 + pm) + j
+    O(t + dt) = (O (1 - qO) + U (1 - qU) g) (1 + pm)
 
-The same model is written in Vensim in ``benchmarks/gp_two_band.mdl``; the equivalence is tested
-with PySD. Parameters are scalars or arrays with a leading draws axis (``(draws, 1)``), so one call
-steps every draw and practice at once.
+The Vensim model ``benchmarks/gp_two_band.mdl`` writes the same step as flows
+(early leaving, ageing, session change, joining, retiring), which PySD integrates with Euler,
+``stock(t + dt) = stock(t) + dt * net_flow(t)``, all flows evaluated on the stocks at ``t``.
+The step is linear, so it is also a 2 x 2 matrix ``M`` applied to ``[U, O]`` plus ``[j, 0]``:
+:func:`simulate` and the Monte Carlo kernel use that form. Parameters are scalars or arrays with
+a leading draws axis (``(draws, 1)``), so one call steps every draw and practice at once.
 """
 
 from __future__ import annotations
@@ -69,29 +71,38 @@ class TwoBandPath:
         return self.under55 + self.over55
 
 
-def transition(rates: TwoBandRates, dt: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """The Euler step as a linear map: ``[U, O](t + dt) = M @ [U, O](t) + [j * trainees, 0]``.
-
-    Returns ``M`` shaped (..., 2, 2) (leading axes = the rates' draws axes) and ``j``, the FTE that
-    one qualifying trainee a year adds per step. Expanding ``M`` gives exactly the flow equations
-    of the module docstring.
-    """
+def _coefficients(rates: TwoBandRates, dt: float) -> dict[str, np.ndarray]:
+    """Per-step coefficients (see the module docstring), each shaped like the rates' draws axes."""
     k = dt / MONTHS_PER_YEAR
     shape = np.broadcast_shapes(*(np.shape(getattr(rates, f.name)) for f in fields(rates)))
-    lead = shape[:-1] if shape else ()
 
     def col(name: str) -> np.ndarray:
         v = np.broadcast_to(np.asarray(getattr(rates, name), dtype=np.float64), shape)
         return v[..., 0] if shape else v
 
-    a, e = col("ageing_rate"), col("early_leaving_rate")
-    q, s = col("retirement_rate"), col("session_reduction")
-    m = np.zeros((*lead, 2, 2))
-    m[..., 0, 0] = 1.0 - k * (a + e + s)
-    m[..., 1, 0] = k * a
-    m[..., 1, 1] = 1.0 - k * (q + s)
-    j = k * col("retention") * col("joiner_participation")
-    return m, j
+    return {
+        "qU": 1.0 - (1.0 - col("early_leaving_rate")) ** k,
+        "qO": 1.0 - (1.0 - col("retirement_rate")) ** k,
+        "g": col("ageing_rate") * k,
+        "pm": (1.0 - col("session_reduction")) ** k - 1.0,
+        "j": k * col("retention") * col("joiner_participation"),
+    }
+
+
+def transition(rates: TwoBandRates, dt: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """The step as a linear map: ``[U, O](t + dt) = M @ [U, O](t) + [j * trainees, 0]``.
+
+    Returns ``M`` shaped (..., 2, 2) (leading axes = the rates' draws axes) and ``j``, the FTE that
+    one qualifying trainee a year adds per step.
+    """
+    c = _coefficients(rates, dt)
+    grow = 1.0 + c["pm"]
+    stay_u = 1.0 - c["qU"]
+    m = np.zeros((*np.shape(c["qU"]), 2, 2))
+    m[..., 0, 0] = stay_u * (1.0 - c["g"]) * grow
+    m[..., 1, 0] = stay_u * c["g"] * grow
+    m[..., 1, 1] = (1.0 - c["qO"]) * grow
+    return m, c["j"]
 
 
 def simulate(
@@ -133,15 +144,16 @@ def simulate_reference(
     out_u = np.empty((steps + 1, *shape))
     out_o = np.empty((steps + 1, *shape))
     out_u[0], out_o[0] = u, o
-    joining = trainees * rates.retention * rates.joiner_participation / MONTHS_PER_YEAR
+    c = {name: np.asarray(v)[..., None] for name, v in _coefficients(rates, dt).items()}
+    joining = trainees * c["j"] / dt  # FTE per month, as the .mdl's Joining
     for t in range(1, steps + 1):
-        ageing = u * rates.ageing_rate / MONTHS_PER_YEAR
-        early = u * rates.early_leaving_rate / MONTHS_PER_YEAR
-        red_u = u * rates.session_reduction / MONTHS_PER_YEAR
-        retiring = o * rates.retirement_rate / MONTHS_PER_YEAR
-        red_o = o * rates.session_reduction / MONTHS_PER_YEAR
-        u = u + dt * (joining - ageing - early - red_u)
-        o = o + dt * (ageing - retiring - red_o)
+        early = u * c["qU"] / dt
+        ageing = u * (1 - c["qU"]) * c["g"] / dt
+        change_u = u * (1 - c["qU"]) * (1 - c["g"]) * c["pm"] / dt
+        retiring = o * c["qO"] / dt
+        change_o = (o * (1 - c["qO"]) + ageing * dt) * c["pm"] / dt
+        u = u + dt * (joining + change_u - early - ageing)
+        o = o + dt * (ageing + change_o - retiring)
         out_u[t], out_o[t] = u, o
     return TwoBandPath(out_u, out_o)
 
@@ -213,3 +225,102 @@ def monte_carlo_group_totals(
         with ThreadPoolExecutor(max_workers=threads) as pool:
             list(pool.map(work, chunks))
     return GroupTotals(under55=sums[:, :, 0], over55=sums[:, :, 1], final_practice=final)
+
+
+def simulate_with_engine(
+    under55: np.ndarray,
+    over55: np.ndarray,
+    trainees: np.ndarray,
+    rates: TwoBandRates,
+    steps: int,
+    threads: int = 1,
+) -> TwoBandPath:
+    """The same model run by the forecast-core cohort engine (monthly, scalar rates).
+
+    Practices are the engine's organisations, one class (qualified GPs) in two age bands:
+    ``leave_rate = [early_leaving_rate, retirement_rate]``, ``band_width_years = [1 / ageing_rate,
+    inf]``, ``participation_rate = -session_reduction`` and one inflow stream of
+    ``trainees / 12`` heads a month with multiplier ``retention`` and FTE per head
+    ``joiner_participation``. Headcount is started equal to FTE (only FTE is compared).
+    """
+    from gpworkforce.forecast.engine import (
+        EngineInputs,
+        EngineOptions,
+        EngineParams,
+        InflowStream,
+        run,
+    )
+
+    n = len(trainees)
+    fte = np.stack([under55, over55], axis=1)[:, None, :].astype(np.float64)  # [O, K=1, A=2]
+    schedule = np.broadcast_to(np.asarray(trainees, dtype=np.float64) / MONTHS_PER_YEAR, (steps, n))
+    inputs = EngineInputs(
+        orgs=tuple(f"P{i}" for i in range(1, n + 1)),
+        classes=("GP_QUALIFIED",),
+        bands=("under 55", "55 and over"),
+        headcount=fte.copy(),
+        fte=fte,
+        steps_per_year=int(MONTHS_PER_YEAR),
+        n_steps=steps,
+        inflows=(InflowStream("trainees", np.ascontiguousarray(schedule), np.array([[1.0, 0.0]])),),
+    )
+    params = EngineParams(
+        leave_rate=np.array([[float(rates.early_leaving_rate), float(rates.retirement_rate)]]),
+        transition_rate=np.zeros((1, 1)),
+        band_width_years=np.array([1.0 / float(rates.ageing_rate), np.inf]),
+        participation_rate=np.array([-float(rates.session_reduction)]),
+        inflow_multiplier=np.array([float(rates.retention)]),
+        inflow_fte_per_head=np.array([float(rates.joiner_participation)]),
+    )
+    chunk = None if threads <= 1 else -(-n // threads)
+    result = run(inputs, params, EngineOptions(org_chunk=chunk, threads=threads))
+    f = result.fte[0, :, :, 0, :]  # [R, O, A]
+    return TwoBandPath(f[..., 0], f[..., 1])
+
+
+def response_coefficients(rates: TwoBandRates, steps: int, dt: float = 1.0) -> np.ndarray:
+    """``C[d, t]`` (draws, steps + 1, 2, 3): the state at step ``t`` of draw ``d`` as a linear map
+    of a practice's (U0, O0, trainees), got by running the step on the three basis inputs."""
+    m, j = transition(rates, dt)
+    m = m.reshape(-1, 2, 2)
+    j = np.broadcast_to(j, (m.shape[0],)).reshape(-1)
+    c = np.zeros((m.shape[0], steps + 1, 2, 3))
+    c[:, 0, 0, 0] = 1.0
+    c[:, 0, 1, 1] = 1.0
+    m00, m10, m11 = m[:, 0, 0, None], m[:, 1, 0, None], m[:, 1, 1, None]
+    for t in range(1, steps + 1):  # M is lower triangular: two row updates, vectorised over draws
+        c[:, t, 0] = m00 * c[:, t - 1, 0]
+        c[:, t, 0, 2] += j
+        c[:, t, 1] = m10 * c[:, t - 1, 0] + m11 * c[:, t - 1, 1]
+    return c
+
+
+def monte_carlo_group_totals_linear(
+    under55: np.ndarray,
+    over55: np.ndarray,
+    trainees: np.ndarray,
+    rates: TwoBandRates,
+    groups: np.ndarray,
+    steps: int,
+    dt: float = 1.0,
+    keep_final_practice: bool = False,
+) -> GroupTotals:
+    """Same results as :func:`monte_carlo_group_totals`, using the model's linearity.
+
+    With rates that vary by draw but not by practice, every practice's state is
+    ``C[d, t] @ (U0_p, O0_p, trainees_p)``, and a group total is ``C[d, t]`` applied to the
+    group's summed inputs. So the step is run once per draw on three basis inputs instead of on
+    every practice; practice-level values (here: every practice's final FTE in every draw) are
+    one matrix product away. Equal to the brute-force kernel up to rounding.
+    """
+    if np.any(np.diff(groups) < 0):
+        raise ValueError("practices must be sorted by group")
+    c = response_coefficients(rates, steps, dt)  # [D, T+1, 2, 3]
+    starts = np.flatnonzero(np.r_[True, np.diff(groups) != 0])
+    x = np.stack([under55, over55, trainees]).astype(np.float64)  # [3, P]
+    sums = np.add.reduceat(x, starts, axis=1)  # [3, G]
+    totals = (c.reshape(-1, 3) @ sums).reshape(*c.shape[:3], -1)  # [D, T+1, 2, G], one GEMM
+    final = None
+    if keep_final_practice:
+        final = (c[:, -1, 0, :] + c[:, -1, 1, :]) @ x  # [D, P]
+    return GroupTotals(under55=totals[:, :, 0], over55=totals[:, :, 1], final_practice=final)
