@@ -21,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
 from gpworkforce.domain.measures import DEFAULT_CONVENTION, FteConvention
@@ -83,40 +84,46 @@ def source_kind(source_id: str) -> SourceKind | None:
     return parse_source_id(source_id).kind
 
 
+def _source_rank(ids: pd.Index, kind: SourceKind | None) -> np.ndarray:
+    """Rank of each distinct source id (0 = preferred); -1 for a source of another kind."""
+    parsed = [parse_source_id(str(s)) for s in ids]
+    order = sorted(
+        (i for i, p in enumerate(parsed) if kind is None or p.kind is kind),
+        key=lambda i: (parsed[i].vintage_key, str(ids[i])),
+        reverse=True,  # newest vintage first, then the larger source id
+    )
+    rank = np.full(len(ids), -1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
+def chosen_mask(frame: pd.DataFrame, kind: SourceKind | None) -> np.ndarray:
+    """Boolean mask of ``frame``'s rows that come from the chosen source of their practice/period."""
+    if frame.empty:
+        return np.zeros(0, dtype=bool)
+    p_codes, _ = pd.factorize(frame["practice_code"], use_na_sentinel=False)
+    d_codes, d_uni = pd.factorize(frame["period"], use_na_sentinel=False)
+    s_codes, s_uni = pd.factorize(frame["source_id"], use_na_sentinel=False)
+    rank = _source_rank(pd.Index(s_uni), kind)[s_codes]
+    group = p_codes.astype(np.int64) * (len(d_uni) + 1) + d_codes
+    allowed = rank >= 0
+    best = np.full(int(group.max()) + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(best, group[allowed], rank[allowed])
+    return allowed & (rank == best[group])
+
+
 def chosen_sources(frame: pd.DataFrame, kind: SourceKind | None) -> pd.DataFrame:
     """The one ``source_id`` kept per practice and period: columns practice_code, period, source_id."""
-    keys = frame.loc[:, ["practice_code", "period", "source_id"]].drop_duplicates()
-    if keys.empty:
-        return keys.reset_index(drop=True)
-    ids = pd.Series(keys["source_id"].unique())
-    parsed = [parse_source_id(s) for s in ids]
-    info = pd.DataFrame(
-        {
-            "source_id": ids.astype("string"),
-            "_kind": [p.kind.value if p.kind else "" for p in parsed],
-            "_vintage": [p.vintage_key for p in parsed],
-        }
-    )
-    keys = keys.merge(info, on="source_id", how="left")
-    if kind is not None:
-        keys = keys[keys["_kind"] == kind.value]
-    keys = keys.sort_values(
-        ["practice_code", "period", "_vintage", "source_id"], ascending=[True, True, False, False]
-    )
-    keys = keys.drop_duplicates(["practice_code", "period"], keep="first")
-    return keys.loc[:, ["practice_code", "period", "source_id"]].reset_index(drop=True)
+    keys = ["practice_code", "period", "source_id"]
+    picked = frame.loc[chosen_mask(frame, kind), keys].drop_duplicates()
+    return picked.sort_values(keys[:2]).reset_index(drop=True)
 
 
 def select_sources(frame: pd.DataFrame, kind: SourceKind | None) -> pd.DataFrame:
     """Rows of ``frame`` from the chosen source of each practice and period (see module doc)."""
     if frame.empty:
         return frame
-    chosen = chosen_sources(frame, kind)
-    idx = pd.MultiIndex.from_frame(chosen)
-    mask = pd.MultiIndex.from_frame(frame.loc[:, ["practice_code", "period", "source_id"]]).isin(
-        idx
-    )
-    return frame.loc[mask].reset_index(drop=True)
+    return frame.loc[chosen_mask(frame, kind)].reset_index(drop=True)
 
 
 def select_patients(
@@ -140,7 +147,8 @@ def select_patients(
     ].copy()
     window["_distance"] = (window["period"] - target).abs()
     window["_later"] = window["period"] > target
-    window["_vintage"] = [parse_source_id(s).vintage_key for s in window["source_id"]]
+    vintages = {s: parse_source_id(str(s)).vintage_key for s in window["source_id"].unique()}
+    window["_vintage"] = window["source_id"].map(vintages)
     pieces = []
     for measure in ("registered", "weighted"):
         have = window.loc[window[measure].notna()]

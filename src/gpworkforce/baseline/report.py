@@ -1,30 +1,32 @@
-"""The whole baseline for one organisation and period, and staff/per-1,000 tables for every org.
+"""The whole baseline for one organisation and period (what ``gpworkforce baseline`` renders).
 
-:func:`baseline_report` is what the CLI's ``gpworkforce baseline`` renders. :func:`baseline_all_levels`
-computes the staff and per-1,000 tables for every ICB, sub-ICB location and PCN of England at
-once: one ``resolve`` per taxonomy node over all practices, then one groupby per level.
+:func:`baseline_all_levels` (every ICB, sub-ICB location and PCN at once) lives in
+:mod:`gpworkforce.baseline.national` and is re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 import pandas as pd
 
 from gpworkforce.baseline.age import ALL_STAFF, over_55, pyramid
-from gpworkforce.baseline.data import BaselineData, SourceKind, select_patients
+from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.frames import (
     DEFAULT_GP_NODE,
-    add_sum,
     group_columns,
     prepare,
-    ratio,
     scope_values,
     sources_of,
     title_suffix,
 )
 from gpworkforce.baseline.locums import locums_table_parts
+from gpworkforce.baseline.national import (
+    ALL_LEVELS,
+    FALLBACK_GP_NODE,
+    all_levels_frames,
+    baseline_all_levels,
+)
 from gpworkforce.baseline.per_thousand import (
     Denominators,
     TargetConfig,
@@ -34,19 +36,15 @@ from gpworkforce.baseline.per_thousand import (
 from gpworkforce.baseline.response import impute_returns, response_rate
 from gpworkforce.baseline.scope import (
     Scope,
-    practice_level_map,
-    practice_values,
-    rollup,
-    tier_label,
 )
 from gpworkforce.baseline.series import inequality, series
-from gpworkforce.baseline.staff import HEADCOUNT_CAVEAT, by_group_parts, by_role_parts
+from gpworkforce.baseline.staff import (
+    by_group_parts,
+    by_role_parts,
+)
 from gpworkforce.baseline.vacancies import reporting_practices, vacancies
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.domain.report import ReportTable
-
-FALLBACK_GP_NODE = "GP_QUALIFIED"
-ALL_LEVELS: tuple[OrgType, ...] = (OrgType.ICB, OrgType.SUB_ICB, OrgType.PCN)
 
 
 def choose_gp_node(at: BaselineData, scope: Scope) -> str:
@@ -186,101 +184,11 @@ def _table(
     )
 
 
-def all_levels_frames(
-    data: BaselineData,
-    period: dt.date,
-    *,
-    levels: Sequence[OrgType] = ALL_LEVELS,
-    gp_node: str | None = None,
-    source: SourceKind | str | None = None,
-    tolerance_days: int = 183,
-) -> dict[OrgType, pd.DataFrame]:
-    """Staff (HC, WTE) and WTE per 1,000 registered/weighted patients for every org of each level.
-
-    Vectorised: each taxonomy node is resolved once for all practices; each level is one groupby.
-    ``gp_node`` defaults to GPs excluding registrars where any practice has them, else qualified GPs.
-    """
-    selected = data.with_source(source)
-    at = selected.at(period)
-    wf = at.workforce
-    if gp_node is None:
-        probe = practice_values(wf, [DEFAULT_GP_NODE], at.taxonomy)
-        gp_node = DEFAULT_GP_NODE if probe["fte"].notna().any() else FALLBACK_GP_NODE
-    columns = group_columns(at.taxonomy, gp_node)
-    values = practice_values(wf, [n for n, _ in columns], at.taxonomy)
-    pats = select_patients(selected.patients, period, tolerance_days)
-    long_pats = pats.melt(
-        id_vars="practice_code",
-        value_vars=["registered", "weighted"],
-        var_name="basis",
-        value_name="n",
-    )
-    long_pats["n"] = long_pats["n"].astype("Float64")
-    out: dict[OrgType, pd.DataFrame] = {}
-    for level in levels:
-        mapping = practice_level_map(selected.registry, period, level)
-        if not mapping:
-            continue
-        summed = rollup(values, mapping)
-        pop = rollup(long_pats, mapping, ("n",), ("basis",))
-        orgs = sorted(set(mapping.values()))
-        frame = pd.DataFrame({"org_code": pd.Series(orgs, dtype="string")})
-        frame["org_name"] = [
-            selected.registry.get(c).name if c in selected.registry else c for c in orgs
-        ]
-        counts = pd.Series(list(mapping.values())).value_counts()
-        frame["practices"] = [int(counts.get(c, 0)) for c in orgs]
-        for basis in ("registered", "weighted"):
-            sub = pop.loc[pop["basis"] == basis].set_index("org_code")["n"]
-            frame[f"{basis.capitalize()} patients"] = sub.reindex(orgs).to_numpy()
-            frame[f"{basis.capitalize()} patients"] = frame[
-                f"{basis.capitalize()} patients"
-            ].astype("Float64")
-        for node, label in columns:
-            sub = summed.loc[summed["node"] == node].set_index("org_code")
-            for measure, suffix in (("headcount", "HC"), ("fte", "WTE")):
-                frame[f"{label} {suffix}"] = pd.Series(
-                    sub[measure].reindex(orgs).to_numpy(), dtype="Float64"
-                )
-        add_sum(frame, [f"{label} HC" for _, label in columns], "Total staff HC")
-        add_sum(frame, [f"{label} WTE" for _, label in columns], "Total WTE")
-        for label in [*(lab for _, lab in columns), "Total"]:
-            for basis in ("registered", "weighted"):
-                frame[f"{label} per 1,000 {basis}"] = ratio(
-                    frame[f"{label} WTE"], frame[f"{basis.capitalize()} patients"], 1000.0
-                )
-        out[level] = frame
-    return out
-
-
-def baseline_all_levels(
-    data: BaselineData,
-    period: dt.date,
-    *,
-    levels: Sequence[OrgType] = ALL_LEVELS,
-    gp_node: str | None = None,
-    source: SourceKind | str | None = None,
-) -> list[ReportTable]:
-    """One report table per level (ICB, sub-ICB, PCN) with staff and per-1,000 columns."""
-    frames = all_levels_frames(data, period, levels=levels, gp_node=gp_node, source=source)
-    tables = []
-    for level, frame in frames.items():
-        decimals = {
-            c: (2 if "per 1,000" in c else 0 if c.endswith(("HC", "patients")) else 1)
-            for c in frame.columns
-            if c.endswith(("HC", "WTE", "patients")) or "per 1,000" in c
-        }
-        tables.append(
-            ReportTable(
-                key=f"all_{level.value}",
-                title=f"Staff and WTE per 1,000 patients, every {tier_label(level)}, {period.isoformat()}",
-                frame=frame,
-                notes=(
-                    HEADCOUNT_CAVEAT,
-                    "Sums cover the practices with a figure; NA where none has one.",
-                    "Organisations by the hierarchy in force on the census date.",
-                ),
-                decimals=decimals,
-            )
-        )
-    return tables
+__all__ = [
+    "ALL_LEVELS",
+    "FALLBACK_GP_NODE",
+    "all_levels_frames",
+    "baseline_all_levels",
+    "baseline_report",
+    "choose_gp_node",
+]
