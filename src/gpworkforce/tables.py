@@ -75,6 +75,8 @@ def conform(df: pd.DataFrame, spec: Mapping[str, str]) -> pd.DataFrame:
         raise ValueError(f"table is missing columns {missing}")
     out = df.loc[:, list(spec)].copy()
     for col, dtype in spec.items():
+        if str(out[col].dtype) == dtype:
+            continue  # already right: casting would only copy again
         if dtype.startswith("datetime64"):
             out[col] = pd.to_datetime(out[col]).astype(dtype)
         else:

@@ -12,8 +12,10 @@ Public API::
     build_registry(data_dir=None) -> OrgRegistry          # national, cached
     load_practice_year_gp_admin(path) -> LoadedWorkforce  # gpw_practice_fy2016_2024_gp_admin.csv
     load_practice_year_staff_groups(path) -> LoadedWorkforce
+    load_gpw_detailed(path, period=None, published=None) -> LoadedWorkforce  # raw NHS Digital CSV
 """
 
+from gpworkforce.loaders.gpw_detailed import load_gpw_detailed
 from gpworkforce.loaders.practice_year import (
     load_practice_year_gp_admin,
     load_practice_year_staff_groups,
@@ -24,6 +26,7 @@ from gpworkforce.loaders.result import LoadedWorkforce
 __all__ = [
     "LoadedWorkforce",
     "build_registry",
+    "load_gpw_detailed",
     "load_practice_year_gp_admin",
     "load_practice_year_staff_groups",
     "registry_from_frames",

@@ -47,6 +47,16 @@ class LoadedWorkforce:
         return sorted(pd.Timestamp(s).date() for s in stamps)
 
 
+def checked(frame: pd.DataFrame, spec: Mapping[str, str]) -> pd.DataFrame:
+    """``frame`` unchanged if it already has exactly ``spec``'s columns and dtypes, else conformed.
+
+    Large tables built with the right types skip :func:`tables.conform`'s copy and casts.
+    """
+    if list(frame.columns) == list(spec) and all(str(frame[c].dtype) == t for c, t in spec.items()):
+        return frame
+    return tables.conform(frame, spec)
+
+
 def stem_columns(
     columns: list[str] | tuple[str, ...], stems: Mapping[str, str]
 ) -> dict[str, tuple[str, str]]:

@@ -8,6 +8,7 @@ for the error reporting. Tokens in :data:`NA_TOKENS` mean *not available* and be
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -58,8 +59,8 @@ def field_counts(text: str) -> np.ndarray:
     ends = np.flatnonzero(newline)
     if ends.size == 0 or ends[-1] != b.size - 1:
         ends = np.append(ends, b.size)  # last record without a trailing newline
-    record_of_sep = np.searchsorted(ends, np.flatnonzero(sep))
-    per_record = np.bincount(record_of_sep, minlength=ends.size)[: ends.size]
+    seps_before = np.cumsum(sep, dtype=np.int64)[np.minimum(ends, b.size - 1)]
+    per_record = np.diff(seps_before, prepend=0)
     starts = np.concatenate(([0], ends[:-1] + 1))
     lengths = ends - starts
     has_cr = lengths > 0
@@ -88,12 +89,12 @@ def ragged_issues(tf: TextFile, expected: int, *, header: bool) -> list[Issue]:
 
 
 def header_of(tf: TextFile) -> list[str]:
-    """The header row's column names (as written)."""
+    """The header row's column names (as written); only the first line is parsed."""
+    first = tf.text.split("\n", 1)[0]
     try:
-        head = pd.read_csv(io.StringIO(tf.text), nrows=0, dtype=str)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        return next(csv.reader([first]))
+    except (csv.Error, StopIteration) as exc:
         raise InputFileError(f"{tf.name}: must be a CSV with a header row, got {exc}") from None
-    return [str(c) for c in head.columns]
 
 
 def missing_columns_error(file_name: str, missing: Sequence[str], found: Sequence[str]) -> None:
@@ -122,12 +123,14 @@ def read_table(
     required: Collection[str],
     header: bool = True,
     ncols: int | None = None,
+    nullable: bool = True,
 ) -> ParsedTable:
     """Read the named columns of ``tf``; text as ``string``, numbers as ``Float64``.
 
     ``required`` columns must be in the header (else :class:`ValidationFailed`); other asked-for
     columns are read when present. With ``header=False`` columns are named by position
     (``"0"``, ``"1"``, ...) and ``ncols`` says how many the file must have at least.
+    ``nullable=False`` leaves numbers as ``float64`` with NaN for NA (faster for wide files).
     """
     if header:
         raw_names = header_of(tf)
@@ -181,9 +184,10 @@ def read_table(
     if not header:
         frame.columns = [str(c) for c in frame.columns]
     frame = frame.rename(columns=rename)
-    for col in frame.columns:
-        if frame[col].dtype == np.float64:
-            frame[col] = frame[col].astype("Float64")
+    if nullable:
+        for col in frame.columns:
+            if frame[col].dtype == np.float64:
+                frame[col] = frame[col].astype("Float64")
     return ParsedTable(frame=frame, columns=tuple(names), extra_columns=extra)
 
 
@@ -209,19 +213,32 @@ def number_issues(text_frame: pd.DataFrame, columns: Sequence[str], file_name: s
 
 def negative_issues(frame: pd.DataFrame, columns: Sequence[str], file_name: str) -> list[Issue]:
     """One issue per cell of ``columns`` below zero (counts and FTE cannot be negative)."""
+    cols = [c for c in columns if c in frame]
+    if not cols:
+        return []
+    values = frame[cols].to_numpy(dtype=float, na_value=np.nan)
+    return negative_matrix_issues(values, cols, file_name)
+
+
+def negative_matrix_issues(
+    values: np.ndarray, columns: Sequence[str], file_name: str
+) -> list[Issue]:
+    """Like :func:`negative_issues` on a rows x columns float matrix (NaN = NA)."""
+    with np.errstate(invalid="ignore"):
+        rows, cols = np.nonzero(values < 0)
     issues: list[Issue] = []
-    for col in columns:
-        if col not in frame:
+    per_column: dict[int, int] = {}
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        per_column[c] = per_column.get(c, 0) + 1
+        if per_column[c] > MAX_ISSUES_PER_COLUMN:
             continue
-        neg = (frame[col] < 0).fillna(False).to_numpy(dtype=bool)
-        for pos in np.flatnonzero(neg)[:MAX_ISSUES_PER_COLUMN]:
-            issues.append(
-                Issue(
-                    Location(file=file_name, row=int(pos) + FIRST_DATA_ROW, column=col),
-                    expected="be zero or more",
-                    found=f"{frame[col].iloc[pos]:g}",
-                )
+        issues.append(
+            Issue(
+                Location(file=file_name, row=r + FIRST_DATA_ROW, column=columns[c]),
+                expected="be zero or more",
+                found=f"{values[r, c]:g}",
             )
+        )
     return issues
 
 
