@@ -72,7 +72,7 @@ def models(draw: st.DrawFn) -> tuple[EngineInputs, EngineParams]:
     return inputs, params
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(models())
 def test_engine_matches_reference(model: tuple[EngineInputs, EngineParams]) -> None:
     inputs, params = model
@@ -82,7 +82,7 @@ def test_engine_matches_reference(model: tuple[EngineInputs, EngineParams]) -> N
     np.testing.assert_allclose(result.fte, np.array(ref_f), rtol=1e-9, atol=1e-9)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(models())
 def test_invariants_every_step(model: tuple[EngineInputs, EngineParams]) -> None:
     inputs, params = model
@@ -110,7 +110,7 @@ def test_invariants_every_step(model: tuple[EngineInputs, EngineParams]) -> None
     )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(models(), st.integers(1, 3), st.integers(1, 2))
 def test_options_do_not_change_results(
     model: tuple[EngineInputs, EngineParams], chunk: int, threads: int

@@ -183,6 +183,7 @@ class Coefficients:
     tau: Array  # [D,K,K] per-step transition probabilities (diag 0)
     stay: Array  # [D,1,K,1] 1 - sum_j tau[k, j]
     has_transitions: bool
+    pairs: tuple[tuple[int, int], ...]  # (from, to) classes with any transition
     age: Array  # [A-1] per-step share ageing out of band a
     part: Array  # [D,1,K,1] per-step proportional FTE change
     has_participation: bool
@@ -245,6 +246,9 @@ def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
         tau=tau,
         stay=stay[:, None, :, None],
         has_transitions=bool(np.any(tau > 0)),
+        pairs=tuple(
+            (int(k), int(j)) for k, j in zip(*np.nonzero((tau > 0).any(axis=0)), strict=True)
+        ),
         age=age,
         part=pm[:, None, :, None],
         has_participation=bool(np.any(pm != 0)),
@@ -254,18 +258,33 @@ def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
 
 
 # ---- the step -----------------------------------------------------------------------------------
-def _inflow(inputs: EngineInputs, c: Coefficients, t: int, orgs: slice) -> tuple[Array, Array]:
-    """Headcount and FTE arriving in step ``t`` for a chunk of organisations, ``[D,Oc,K,A]``."""
-    n_org = orgs.stop - orgs.start
-    shape = (c.draws, n_org, *inputs.shape[1:])
-    hc = np.zeros(shape)
-    fte = np.zeros(shape)
+def _add_inflow(
+    inputs: EngineInputs, c: Coefficients, t: int, orgs: slice, hc: Array, fte: Array
+) -> None:
+    """Add the people arriving in step ``t`` to ``hc`` and ``fte`` (``[D, Oc, K, A]``) in place.
+
+    ``sum_s multiplier[d, s] * schedule[s][t, o] * share[s][k, a]``, visiting only the non-zero
+    shares (usually one band and one or two classes), element by element: the result does not
+    depend on how organisations are chunked.
+    """
     for s, stream in enumerate(inputs.inflows):
-        base = stream.schedule[t, orgs][:, None, None] * stream.share  # [Oc,K,A]
-        arrive = c.mult[:, s, None, None, None] * base
-        hc += arrive
-        fte += arrive * c.fph[:, s, None, None, None]
-    return hc, fte
+        arrive = c.mult[:, s, None] * stream.schedule[t, orgs][None, :]  # [D, Oc]
+        fte_in = arrive * c.fph[:, s, None]
+        for k, a in zip(*np.nonzero(stream.share), strict=True):
+            hc[:, :, k, a] += arrive * stream.share[k, a]
+            fte[:, :, k, a] += fte_in * stream.share[k, a]
+
+
+def _moves(stock: Array, c: Coefficients) -> list[tuple[int, Array]]:
+    """People moving from class k to j this step, ``stock[:, :, k, :] * tau[k, j]``, per pair."""
+    return [(j, stock[:, :, k, :] * c.tau[:, k, j, None, None]) for k, j in c.pairs]
+
+
+def _gather(stock: Array, moved: list[tuple[int, Array]]) -> Array:
+    out = np.zeros_like(stock)
+    for j, m in moved:
+        out[:, :, j, :] += m
+    return out
 
 
 def _run_chunk(
@@ -304,17 +323,19 @@ def _run_chunk(
         F *= c.keep
         # 2. transitions between classes
         if c.has_transitions:
-            in_h = np.einsum("doka,dkj->doja", H, c.tau)
-            in_f = np.einsum("doka,dkj->doja", F, c.tau)
+            moved_h = _moves(H, c)
+            moved_f = _moves(F, c)
             if flows is not None:
                 put("transfer_out_hc", t, H * (1.0 - c.stay))
                 put("transfer_out_fte", t, F * (1.0 - c.stay))
-                put("transfer_in_hc", t, in_h)
-                put("transfer_in_fte", t, in_f)
+                put("transfer_in_hc", t, _gather(H, moved_h))
+                put("transfer_in_fte", t, _gather(F, moved_f))
             H *= c.stay
-            H += in_h
             F *= c.stay
-            F += in_f
+            for j, m in moved_h:
+                H[:, :, j, :] += m
+            for j, m in moved_f:
+                F[:, :, j, :] += m
         # 3. ageing
         if n_band > 1:
             ag_h = H[..., :-1] * c.age
@@ -336,12 +357,12 @@ def _run_chunk(
             F *= 1.0 + c.part
         # 5. inflows
         if inputs.inflows:
-            in_hc, in_fte = _inflow(inputs, c, t, orgs)
             if flows is not None:
+                in_hc, in_fte = np.zeros_like(H), np.zeros_like(F)
+                _add_inflow(inputs, c, t, orgs, in_hc, in_fte)
                 put("inflow_hc", t, in_hc)
                 put("inflow_fte", t, in_fte)
-            H += in_hc
-            F += in_fte
+            _add_inflow(inputs, c, t, orgs, H, F)
         if r < len(rec) and rec[r] == t + 1:
             out_h[:, r], out_f[:, r] = keep(H), keep(F)
             r += 1
