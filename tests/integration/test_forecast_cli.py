@@ -1,0 +1,153 @@
+"""``gpworkforce forecast`` end to end on the shipped scenarios, with the real ONS projection.
+
+Also: the same inputs give bit-identical outputs; user mistakes give a message and exit code.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from gpworkforce.cli import app
+from gpworkforce.forecast.runner import run_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "scenarios"
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_hee_linear_prints_the_table_and_writes_outputs(tmp_path: Path) -> None:
+    code, out, err = invoke(
+        "forecast", str(SCENARIOS / "llr-2017" / "scenario-3.toml"), "--out", str(tmp_path)
+    )
+    assert code == 0, err
+    assert "Position in 2020" in out and "658" in out and "85 with a ratio of 3:1" in out
+    assert {p.name for p in tmp_path.iterdir()} >= {
+        "hee_linear.csv",
+        "forecast.xlsx",
+        "trajectory.svg",
+        "run.json",
+    }
+    record = json.loads((tmp_path / "run.json").read_text())
+    assert record["method"] == "hee-linear"
+    assert record["scenario_files"] == ["scenario-3.toml", "scenario-2.toml", "scenario-1.toml"]
+    assert (tmp_path / "trajectory.svg").read_text().startswith("<svg")
+
+
+def test_cohort_with_draws_uses_real_population_projection(
+    tmp_path: Path, shared_data: Path
+) -> None:
+    code, _out, err = invoke(
+        "forecast",
+        str(SCENARIOS / "llr-2017" / "cohort.toml"),
+        "--draws",
+        "50",
+        "--out",
+        str(tmp_path),
+    )
+    assert code == 0, err
+    assert "running 50 draws" in err  # progress is shown
+    record = json.loads((tmp_path / "run.json").read_text())
+    assert record["draws"] == 50 and len(record["uncertain_parameters"]) == 10
+    assert any(s.startswith("population-projection:") for s in record["data_sources"])
+    csv = (tmp_path / "forecast.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert csv[0] == "date,org,measure,central,p10,p50,p90"
+    registered = [r for r in csv if ",TOTAL,registered," in r]
+    # GPW Sep 2017 list of the three CCGs: 1,120,132 patients at the start
+    assert registered[0].startswith("2017-09-30,TOTAL,registered,1120132.00")
+    # ONS 2018-based projection: LLR's population grows, so the list does too
+    assert float(registered[-1].split(",")[3]) > 1_150_000
+    book = openpyxl.load_workbook(tmp_path / "forecast.xlsx", read_only=True)
+    assert {"forecast", "stocks", "flows"} <= set(book.sheetnames)
+
+
+def test_sample_scenario_runs(tmp_path: Path) -> None:
+    code, out, err = invoke(
+        "forecast", str(SCENARIOS / "sample.toml"), "--draws", "20", "--out", str(tmp_path)
+    )
+    assert code == 0, err
+    assert "demand" in out and "cost_locum" in out
+
+
+def test_same_inputs_give_bit_identical_outputs(tmp_path: Path, shared_data: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second):
+        code, _, err = invoke(
+            "forecast", str(SCENARIOS / "sample.toml"), "--draws", "30", "--out", str(out)
+        )
+        assert code == 0, err
+    for name in ("forecast.csv", "stocks.csv", "flows.csv", "README.txt", "trajectory.svg"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    rec_a = json.loads((first / "run.json").read_text())
+    rec_b = json.loads((second / "run.json").read_text())
+    rec_a.pop("timestamp"), rec_b.pop("timestamp")
+    assert rec_a == rec_b
+    # XLSX metadata carries the write time; its cells are identical
+    rows = [
+        [
+            list(ws.iter_rows(values_only=True))
+            for ws in openpyxl.load_workbook(d / "forecast.xlsx").worksheets
+        ]
+        for d in (first, second)
+    ]
+    assert rows[0] == rows[1]
+
+
+def test_draws_change_with_the_seed_but_not_the_central_case() -> None:
+    a = run_scenario(SCENARIOS / "sample.toml", draws=20)
+    b = run_scenario(SCENARIOS / "sample.toml", draws=20)
+    assert a.cohort is not None and b.cohort is not None
+    assert (a.cohort.supply_gp_equiv == b.cohort.supply_gp_equiv).all()
+    assert a.cohort.supply_gp_equiv.shape[0] == 21  # run 0 = central + 20 draws
+    assert a.cohort.supply_gp_equiv[1:, -1].std() > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "message"),
+    [
+        ('name = "x"\nmethod = "cohort"\n', 4, "method 'cohort' needs a [cohort] section"),
+        ("name = [\n", 3, "must be valid TOML"),
+    ],
+)
+def test_user_errors_exit_with_a_message(
+    tmp_path: Path, text: str, code: int, message: str
+) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    exit_code, _out, err = invoke("forecast", str(path), "--out", str(tmp_path / "out"))
+    assert exit_code == code
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+def test_bad_stocks_csv_names_row_and_column(tmp_path: Path) -> None:
+    (tmp_path / "stocks.csv").write_text(
+        "org,class,band,headcount,fte\nA,GP,all,ten,1\nA,XX,all,1,1\n"
+    )
+    base = (SCENARIOS / "sample.toml").read_text()
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(
+        'extends = "'
+        + str(SCENARIOS / "sample.toml")
+        + '"\n[cohort.initial]\nrows = []\ncsv = "stocks.csv"\n'
+    )
+    assert "rows" in base
+    code, _out, err = invoke("forecast", str(scenario), "--out", str(tmp_path / "out"))
+    assert code == 4
+    assert "stocks.csv, row 2, column 'headcount': must be a number >= 0, got 'ten'" in err
+
+
+def test_scenario_schema_command(tmp_path: Path) -> None:
+    code, out, _ = invoke("scenario-schema")
+    assert code == 0 and json.loads(out)["title"] == "gpworkforce forecast scenario"
+    target = tmp_path / "schema.json"
+    assert invoke("scenario-schema", "--out", str(target))[0] == 0
+    assert target.read_text() == (SCENARIOS / "schema.json").read_text()
