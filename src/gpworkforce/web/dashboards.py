@@ -44,7 +44,7 @@ from gpworkforce.web.models import (
 )
 from gpworkforce.web.payload import from_payload
 
-DATA_ACTIONS = ("return.accept", "reference.load", "registry.load")
+DATA_ACTIONS = ("return.accept", "return.import", "reference.load", "registry.load")
 COMPARE_NODES = (("GP_QUALIFIED", "Fully qualified GPs"), ("ADMIN", "Admin/non-clinical"))
 QUERY_ABS_WTE = 1.0  # a difference is queried when above both of these
 QUERY_REL = 0.20
@@ -230,22 +230,20 @@ def charts_for(tables: tuple[ReportTable, ...]) -> tuple[tuple[str, str], ...]:
             out.append(("staff_by_group", chart_svg(chart)))
     trend = by_key.get("gpw_series")
     if trend is not None:
-        wide = trend.frame.pivot_table(
-            index="period", columns="label", values="value", aggfunc="first"
-        ).reset_index()
-        labels = {c: c for c in map(str, wide.columns) if c != "period"}
-        if not wide[list(labels)].notna().any().any():
-            return tuple(out)
-        chart = time_series(
-            wide,
-            key="gpw_trend",
-            title="GPW WTE, September to September",
-            period="period",
-            series=labels,
-            value_title="WTE",
-            description="NHS Digital GPW whole-time equivalent staff each September.",
-        )
-        out.append(("gpw_series", chart_svg(chart)))
+        wide = trend.frame
+        period = str(wide.columns[0])
+        labels = {c: c.removesuffix(" WTE") for c in map(str, wide.columns) if c.endswith(" WTE")}
+        if labels and wide[list(labels)].notna().any().any():
+            chart = time_series(
+                wide,
+                key="gpw_trend",
+                title="GPW WTE, September to September",
+                period=period,
+                series=labels,
+                value_title="WTE",
+                description="NHS Digital GPW whole-time equivalent staff each September.",
+            )
+            out.append(("gpw_series", chart_svg(chart)))
     return tuple(out)
 
 

@@ -143,3 +143,53 @@ def transition(
         after=_snapshot(rec),
     )
     return rec
+
+
+@transaction.atomic
+def import_accepted(
+    *, importer: User, record_id: int, data: PracticeReturn, sha256: str, file_name: str
+) -> ReturnVersion:
+    """Record a return received outside the service (e.g. last year's spreadsheets) as accepted.
+
+    Only for the system import account (a user with no role, used by management commands): the
+    version, submission, approval and acceptance all name that account, and the audit event is
+    ``return.import`` so imported returns are never mistaken for ones reviewed in the service.
+    """
+    if importer.role:
+        raise ActionRefused("only the system import account (no role) may import returns")
+    rec = _locked(record_id)
+    if rec.state != ReturnState.DRAFT or rec.current_version is not None:
+        raise ActionRefused(f"only a draft return can be imported into; it is {rec.state}")
+    if data.practice_code != rec.practice_id or data.census_date != rec.round.census_date:
+        raise UserError(
+            f"the return must be for {rec.practice_id} on {rec.round.census_date}, "
+            f"got {data.practice_code} on {data.census_date}"
+        )
+    before = _snapshot(rec)
+    now = timezone.now()
+    version = ReturnVersion(
+        practice_return=rec,
+        number=1,
+        channel="upload",
+        file_name=file_name[:255],
+        sha256=sha256,
+        payload=to_payload(data),
+        submitted_by=importer,
+        submitted_at=now,
+    )
+    version.save()
+    rec.state = ReturnState.ACCEPTED.value
+    rec.current_version = 1
+    rec.submitted_by, rec.submitted_at = importer, now
+    rec.approved_by, rec.approved_at = importer, now
+    rec.accepted_by, rec.accepted_at = importer, now
+    rec.save()
+    audit.record(
+        importer,
+        "return.import",
+        rec,
+        organisation_code=rec.practice_id,
+        before=before,
+        after={**_snapshot(rec), "version": 1, "sha256": sha256, "file_name": file_name},
+    )
+    return version
