@@ -13,7 +13,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -38,11 +37,11 @@ def _fail(message: str, code: int) -> typer.Exit:
 class _Group(TyperGroup):
     """Turns user errors into a message and an exit code, wherever a command raises them."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (typer.Exit, click.exceptions.ClickException, click.exceptions.Abort):
-            raise
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # usage errors, --help, --version: Typer prints them and sets the exit code
         except UserError as exc:
             raise _fail(str(exc), exc.exit_code) from None
         except OSError as exc:

@@ -4,26 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gpworkforce.baseline import SourceKind
+from gpworkforce.cli.choices import SourceChoice
 from gpworkforce.cli.common import emit_report, period_option, step
-from gpworkforce.cli.sources import DataContext, demo_context, workspace_context
-from gpworkforce.reports import OutputFormat, Report
-from gpworkforce.reports.baseline_charts import baseline_charts
+from gpworkforce.reports.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from gpworkforce.cli.sources import DataContext
+    from gpworkforce.reports.model import Report
 
 
 def build_baseline_report(
-    context: DataContext, org: str, period: dt.date, source: SourceKind
+    context: DataContext, org: str, period: dt.date, source: SourceChoice
 ) -> Report:
     """Run the baseline analyses for ``org`` on ``period`` and assemble the report to render."""
     from gpworkforce.baseline.report import baseline_report
+    from gpworkforce.reports.baseline_charts import baseline_charts
+    from gpworkforce.reports.model import Report
 
     organisation = context.data.registry.get(org)  # unknown code -> UnknownOrganisation
     report_tables = baseline_report(
-        context.data, org, period, source=source, denominators=context.denominators
+        context.data, org, period, source=source.value, denominators=context.denominators
     )
     return Report(
         title=f"General practice workforce baseline: {organisation.name} ({organisation.code})",
@@ -38,8 +42,8 @@ def baseline(
     org: Annotated[str, typer.Option("--org", help="ODS code of the organisation, e.g. 03W.")],
     period: Annotated[str, typer.Option("--period", help="Census date, e.g. 2017-09-30.")],
     source: Annotated[
-        SourceKind, typer.Option("--source", help="Practices' returns or NHS Digital GPW.")
-    ] = SourceKind.RETURNS,
+        SourceChoice, typer.Option("--source", help="Practices' returns or NHS Digital GPW.")
+    ] = SourceChoice.RETURNS,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
         OutputFormat.TABLE
     ),
@@ -53,6 +57,8 @@ def baseline(
     ] = None,
 ) -> None:
     """The baseline report for an organisation: staff, per 1,000, age, locums, vacancies."""
+    from gpworkforce.cli.sources import demo_context, workspace_context
+
     on = period_option(period)
     code = org.strip().upper()
     with step("Reading data from " + (str(data) if data else "the built-in LLR 2017 demo")):

@@ -7,14 +7,16 @@ import datetime as dt
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from gpworkforce.domain.periods import parse_date
 from gpworkforce.errors import UserError
-from gpworkforce.reports import OutputFormat, Report, write_report
-from gpworkforce.reports.output import slug
-from gpworkforce.reports.text import render_text
+from gpworkforce.reports.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from gpworkforce.reports.model import Report
 
 
 @contextlib.contextmanager
@@ -32,12 +34,17 @@ def period_option(text: str, what: str = "--period") -> dt.date:
 
 def default_output(stem: str, fmt: OutputFormat) -> Path:
     """``<stem>.<ext>`` in the current directory (a directory ``<stem>-csv`` for CSV)."""
+    from gpworkforce.reports.output import slug
+
     name = slug(stem)
     return Path(f"{name}-csv") if fmt is OutputFormat.CSV else Path(f"{name}{fmt.suffix}")
 
 
 def emit_report(report: Report, fmt: OutputFormat, out: Path | None, stem: str) -> list[Path]:
     """Print a text report to stdout (no ``--out``) or write any format; list the files written."""
+    from gpworkforce.reports.output import write_report
+    from gpworkforce.reports.text import render_text
+
     if fmt is OutputFormat.TABLE and out is None:
         typer.echo(render_text(report.tables), nl=False)
         return []

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from gpworkforce.cli.choices import Kind
 from gpworkforce.cli.common import step
-from gpworkforce.cli.workspace import Kind, load_into
 
 
 def load(
@@ -25,6 +25,7 @@ def load(
     Each file is stored unchanged under raw/KIND/ with a name giving its dataset, period, vintage
     and checksum, and recorded in manifest.json. A file already loaded (same bytes) is skipped.
     """
+    from gpworkforce.cli.workspace import load_into
     from gpworkforce.loaders import build_registry
 
     with step("Reading the organisation registry"):

@@ -7,12 +7,11 @@ from typing import Annotated
 
 import typer
 
-from gpworkforce.baseline import SourceKind
 from gpworkforce.cli.baseline import build_baseline_report
+from gpworkforce.cli.choices import SourceChoice
 from gpworkforce.cli.common import echo_written, step
-from gpworkforce.cli.sources import demo_context
 from gpworkforce.errors import UserError
-from gpworkforce.reports import OutputFormat, write_report
+from gpworkforce.reports.formats import OutputFormat
 
 DEMO_ORG = "QK1"  # Leicester, Leicestershire and Rutland (the STP in 2017, ICB since 2022)
 
@@ -21,7 +20,9 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="Directory to write into.")] = Path("out/demo"),
 ) -> None:
     """Build the LLR 2017 demo and write its baseline report (HTML, XLSX, CSV) and returns."""
+    from gpworkforce.cli.sources import demo_context
     from gpworkforce.demo import build_llr_2017, write_llr_2017
+    from gpworkforce.reports.output import write_report
 
     if out.exists() and not out.is_dir():
         raise UserError(f"--out must be a directory, got the file {out}")
@@ -31,7 +32,7 @@ def demo(
         returns = write_llr_2017(out, dataset=dataset)
     context = demo_context(dataset)
     with step(f"Computing the baseline for {DEMO_ORG} on {dataset.census_date.isoformat()}"):
-        report = build_baseline_report(context, DEMO_ORG, dataset.census_date, SourceKind.RETURNS)
+        report = build_baseline_report(context, DEMO_ORG, dataset.census_date, SourceChoice.RETURNS)
     stem = f"baseline-{DEMO_ORG.lower()}-{dataset.census_date.isoformat()}"
     written: list[Path] = []
     with step("Rendering the report as HTML, XLSX and CSV"):

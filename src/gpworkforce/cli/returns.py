@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from gpworkforce.cli.choices import Kind, TemplateFormat
 from gpworkforce.cli.common import period_option
-from gpworkforce.cli.workspace import Kind, read_file
 from gpworkforce.errors import ValidationFailed
-
-
-class TemplateFormat(enum.StrEnum):
-    XLSX = "xlsx"
-    CSV = "csv"
 
 
 def template(
@@ -49,6 +43,7 @@ def validate(
     ] = Kind.RETURNS,
 ) -> None:
     """Check a file (by default a practice return) and print every problem with its location."""
+    from gpworkforce.cli.workspace import read_file
     from gpworkforce.loaders import build_registry
 
     try:

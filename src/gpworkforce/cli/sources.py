@@ -8,6 +8,7 @@ plan divided by (its Table 2).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,12 +40,19 @@ def _concat(frames: list[pd.DataFrame], spec: dict[str, str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else tables.empty(spec)
 
 
+@cache
+def _built_demo() -> DemoDataset:
+    """The demo dataset, built once per process (it is immutable)."""
+    from gpworkforce.demo import build_llr_2017
+
+    return build_llr_2017()
+
+
 def demo_context(ds: DemoDataset | None = None) -> DataContext:
     """The LLR 2017 demo: real registry, list sizes and GPW figures plus synthetic returns."""
-    from gpworkforce.demo import build_llr_2017
     from gpworkforce.returns import returns_to_tables
 
-    ds = ds if ds is not None else build_llr_2017()
+    ds = ds if ds is not None else _built_demo()
     from_returns = returns_to_tables(ds.returns)
     data = BaselineData(
         workforce=_concat([ds.workforce, from_returns.workforce], dict(tables.WORKFORCE)),

@@ -19,7 +19,6 @@ import re
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -27,23 +26,13 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from gpworkforce import exports, tables
+from gpworkforce.cli.choices import Kind
 from gpworkforce.domain.orgs import OrgRegistry
 from gpworkforce.domain.provenance import Source, sha256_of_file
 from gpworkforce.errors import InputFileError, Issue, Location, UserError, ValidationFailed
 
 MANIFEST = "manifest.json"
 RAW = "raw"
-
-
-class Kind(StrEnum):
-    """What a loaded file is (the ``KIND`` argument of ``gpworkforce load``)."""
-
-    GPW_DETAILED = "gpw-detailed"
-    GPW_PRACTICE_YEAR = "gpw-practice-year"
-    PAYMENTS = "payments"
-    PCN_INDIVIDUAL = "pcn-individual"
-    ONS_POPULATION = "ons-population"
-    RETURNS = "returns"
 
 
 class ManifestEntry(BaseModel):

@@ -4,32 +4,22 @@ from __future__ import annotations
 
 import os
 import re
-from enum import StrEnum
 from pathlib import Path
 
 from gpworkforce import exports
-from gpworkforce.reports.html import render_html
+from gpworkforce.reports.formats import OutputFormat
 from gpworkforce.reports.model import Report
-from gpworkforce.reports.pdf import html_to_pdf
-from gpworkforce.reports.text import render_text
 
-
-class OutputFormat(StrEnum):
-    """Formats the CLI's ``--format`` accepts."""
-
-    TABLE = "table"
-    CSV = "csv"
-    XLSX = "xlsx"
-    HTML = "html"
-    PDF = "pdf"
-
-    @property
-    def suffix(self) -> str:
-        return ".txt" if self is OutputFormat.TABLE else f".{self.value}"
+__all__ = ["OutputFormat", "report_bytes", "slug", "write_report"]
 
 
 def report_bytes(report: Report, fmt: OutputFormat) -> bytes:
     """The report as one file's bytes. CSV needs exactly one table (use :func:`write_report`)."""
+    # imported here: Altair, vl-convert and WeasyPrint are slow to import and not always needed
+    from gpworkforce.reports.html import render_html
+    from gpworkforce.reports.pdf import html_to_pdf
+    from gpworkforce.reports.text import render_text
+
     match fmt:
         case OutputFormat.TABLE:
             return render_text(report.tables).encode("utf-8")
