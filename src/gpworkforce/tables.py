@@ -17,6 +17,7 @@ VACANCIES      practice_code, period, node, vacancy_wte, months_open, source_id
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -137,14 +138,25 @@ def resolve(workforce: pd.DataFrame, node: str, tax: Taxonomy) -> pd.DataFrame:
     return combined.reset_index()
 
 
-def resolve_many(
-    workforce: pd.DataFrame, nodes: Iterable[str], tax: Taxonomy
-) -> dict[str, pd.DataFrame]:
-    """:func:`resolve` for several nodes at once, sharing the work (same rules, same figures).
+@dataclass(frozen=True)
+class DenseFigures:
+    """Figures of several nodes as dense arrays over the distinct (practice, period, source) keys.
 
-    Keys (practice, period, source) are numbered once; each node's figure is a dense array over
-    the keys, computed once and reused by the nodes built from it, so a whole taxonomy costs
-    about one pass over the table. Each value has :func:`resolve`'s columns (row order may differ).
+    ``keys`` has one row per key; for each node, ``exists[node]`` says which keys have the node
+    (a row, or a part with a row) and ``values[node]`` is a (headcount, fte) x keys float array
+    with NaN for not available. :func:`resolve_many` turns it into :func:`resolve`'s frames.
+    """
+
+    keys: pd.DataFrame
+    exists: Mapping[str, np.ndarray]
+    values: Mapping[str, np.ndarray]
+
+
+def resolve_dense(workforce: pd.DataFrame, nodes: Iterable[str], tax: Taxonomy) -> DenseFigures:
+    """:func:`resolve`'s rules for several nodes at once, as dense arrays (see :class:`DenseFigures`).
+
+    Keys are numbered once; each node's figure is computed once and reused by the nodes built
+    from it, so a whole taxonomy costs about one pass over the table.
     """
     keys = list(KEYS)
     n = len(workforce)
@@ -207,11 +219,27 @@ def resolve_many(
         memo[code] = (d_exists | s_exists, values)
         return memo[code]
 
+    wanted = list(dict.fromkeys(nodes))
+    figures = {code: one(code) for code in wanted}
+    return DenseFigures(
+        keys=key_frame,
+        exists={c: f[0] for c, f in figures.items()},
+        values={c: f[1] for c, f in figures.items()},
+    )
+
+
+def resolve_many(
+    workforce: pd.DataFrame, nodes: Iterable[str], tax: Taxonomy
+) -> dict[str, pd.DataFrame]:
+    """:func:`resolve` for several nodes at once, sharing the work (same rules, same figures).
+
+    Each value has :func:`resolve`'s columns (row order may differ). See :func:`resolve_dense`.
+    """
+    dense = resolve_dense(workforce, nodes, tax)
     out: dict[str, pd.DataFrame] = {}
-    for code in dict.fromkeys(nodes):
-        exists, values = one(code)
-        frame = key_frame.loc[exists].reset_index(drop=True)
+    for code, exists in dense.exists.items():
+        frame = dense.keys.loc[exists].reset_index(drop=True)
         for j, m in enumerate(MEASURES):
-            frame[m] = pd.array(values[j][exists], dtype="Float64")
+            frame[m] = pd.array(dense.values[code][j][exists], dtype="Float64")
         out[code] = frame
     return out

@@ -1,7 +1,7 @@
 """Staff and per-1,000 tables for every ICB, sub-ICB location and PCN of England at once.
 
 Vectorised: the period's workforce is selected once, every taxonomy node needed is resolved once
-for all practices (``tables.resolve_many``), and each level is one pass of ``numpy.bincount``
+for all practices (``tables.resolve_dense``), and each level is one pass of ``numpy.bincount``
 over practice -> organisation positions (``OrgRegistry.practice_map`` for the census date). The
 same summing rules as the single-organisation tables apply: FTE adds up, headcount is summed
 (caveat), an organisation none of whose practices has a figure gets NA.
@@ -21,7 +21,7 @@ from gpworkforce.baseline.scope import practice_level_map, tier_label
 from gpworkforce.baseline.staff import HEADCOUNT_CAVEAT, role_columns
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.domain.report import ReportTable
-from gpworkforce.tables import resolve_many
+from gpworkforce.tables import MEASURES, resolve_dense
 
 FALLBACK_GP_NODE = "GP_QUALIFIED"
 ALL_LEVELS: tuple[OrgType, ...] = (OrgType.ICB, OrgType.SUB_ICB, OrgType.PCN)
@@ -74,9 +74,10 @@ def all_levels_frames(
     groups = group_columns(tax, DEFAULT_GP_NODE)[1:]
     extra = role_columns(tax) if roles else []
     nodes = [*candidates, *(n for n, _ in groups), *(n for n, _ in extra)]
-    resolved = resolve_many(at.workforce, nodes, tax)
+    dense = resolve_dense(at.workforce, nodes, tax)  # one period, one source: a key per practice
+    fte_row = MEASURES.index("fte")
     if gp_node is None:
-        has_detail = resolved[DEFAULT_GP_NODE]["fte"].notna().any()
+        has_detail = not np.isnan(dense.values[DEFAULT_GP_NODE][fte_row]).all()
         gp_node = DEFAULT_GP_NODE if has_detail else FALLBACK_GP_NODE
     columns = group_columns(tax, gp_node)
     pats = select_patients(at.patients, period, tolerance_days)
@@ -94,11 +95,10 @@ def all_levels_frames(
         pat_pos = _positions(pats["practice_code"], practices, org_of_practice)
         for basis in ("registered", "weighted"):
             cols[f"{basis.capitalize()} patients"] = _sum_by(pat_pos, _as_float(pats[basis]), n)
+        pos = _positions(dense.keys["practice_code"], practices, org_of_practice)
         for node, label in [*columns, *extra]:
-            frame = resolved[node]
-            pos = _positions(frame["practice_code"], practices, org_of_practice)
-            for measure, suffix in _SUFFIX.items():
-                cols[f"{label} {suffix}"] = _sum_by(pos, _as_float(frame[measure]), n)
+            for j, measure in enumerate(MEASURES):
+                cols[f"{label} {_SUFFIX[measure]}"] = _sum_by(pos, dense.values[node][j], n)
         for suffix, name in (("HC", "Total staff HC"), ("WTE", "Total WTE")):
             cols[name] = np.sum([cols[f"{label} {suffix}"] for _, label in columns], axis=0)
         for label in [*(lab for _, lab in columns), "Total"]:
