@@ -13,9 +13,15 @@ Public API::
     load_practice_year_gp_admin(path) -> LoadedWorkforce  # gpw_practice_fy2016_2024_gp_admin.csv
     load_practice_year_staff_groups(path) -> LoadedWorkforce
     load_gpw_detailed(path, period=None, published=None) -> LoadedWorkforce  # raw NHS Digital CSV
+    load_pcn_individual(path) -> LoadedWorkforce          # practice_code holds the PCN code
+    load_payments(path, period=None) -> LoadedWorkforce   # PATIENTS (registered, weighted) + attributes
+    load_ons_population(path) -> LoadedPopulation         # area, year, age, sex, population
 """
 
 from gpworkforce.loaders.gpw_detailed import load_gpw_detailed
+from gpworkforce.loaders.ons import LoadedPopulation, load_ons_population
+from gpworkforce.loaders.payments import load_payments
+from gpworkforce.loaders.pcn import load_pcn_individual
 from gpworkforce.loaders.practice_year import (
     load_practice_year_gp_admin,
     load_practice_year_staff_groups,
@@ -24,9 +30,13 @@ from gpworkforce.loaders.registry import build_registry, registry_from_frames
 from gpworkforce.loaders.result import LoadedWorkforce
 
 __all__ = [
+    "LoadedPopulation",
     "LoadedWorkforce",
     "build_registry",
     "load_gpw_detailed",
+    "load_ons_population",
+    "load_payments",
+    "load_pcn_individual",
     "load_practice_year_gp_admin",
     "load_practice_year_staff_groups",
     "registry_from_frames",

@@ -1,0 +1,133 @@
+"""NHS Payments to General Practice (annual, one row per practice) -> PATIENTS + attributes.
+
+Read as UTF-8 with byte-order mark; invalid bytes are replaced (and counted in a warning).
+``registered`` and ``weighted`` are the "last known figure" list sizes (weighted = Carr-Hill
+global-sum weighting). A practice whose patient quarter is "NO KNOWN PATIENTS" publishes 0 for
+both: that is *not available*, not an empty list, so it becomes ``<NA>``.
+``period`` is the end of the financial year (2018-03-31 for 2017/18), taken from the file name
+(``..._2017-18...``) unless given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from gpworkforce import tables
+from gpworkforce.domain.provenance import Source
+from gpworkforce.errors import Issue, Location, ValidationFailed, raise_if_issues
+from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_text
+from gpworkforce.loaders.result import LoadedWorkforce
+from gpworkforce.loaders.tabular import code_issues, negative_issues, read_table
+
+PRACTICE = "Practice Code"
+REGISTERED = "Number of Registered Patients (Last Known Figure)"
+WEIGHTED = "Number of Weighted Patients (Last Known Figure)"
+QUARTER = "Quarter used for patient data"
+NO_PATIENTS = "NO KNOWN PATIENTS"
+# file column -> attribute column (text)
+ATTRIBUTES: dict[str, str] = {
+    "Practice Name": "practice_name",
+    "CCG Code": "ccg_code",
+    "Contract Type": "contract_type",
+    "Dispensing Practice": "dispensing",
+    "Practice Type": "practice_type",
+    "Practice Rurality": "rurality",
+    "Atypical Characteristics": "atypical",
+    QUARTER: "patient_quarter",
+}
+REQUIRED = (
+    PRACTICE,
+    REGISTERED,
+    WEIGHTED,
+    "Contract Type",
+    "Dispensing Practice",
+    "Practice Rurality",
+)
+_FY_IN_NAME = re.compile(r"(20\d\d)[-_](\d\d)(?!\d)")
+
+
+def _period_from_name(name: str) -> dt.date | None:
+    m = _FY_IN_NAME.search(name)
+    if not m or (int(m[1]) + 1) % 100 != int(m[2]):
+        return None
+    return dt.date(int(m[1]) + 1, 3, 31)
+
+
+def load_payments(
+    path: Path, *, period: dt.date | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> LoadedWorkforce:
+    """Load "NHS Payments to General Practice": list sizes and practice attributes."""
+    tf = read_text(path, max_bytes=max_bytes, replace_errors=True)
+    census = period or _period_from_name(tf.name)
+    if census is None:
+        raise ValidationFailed(
+            issues=[
+                Issue(
+                    Location(file=tf.name),
+                    expected="name its financial year like 2017-18, or be loaded with period given",
+                    found="neither",
+                )
+            ],
+            summary=f"{tf.name}: financial year unknown",
+        )
+    text = [PRACTICE, *ATTRIBUTES]
+    parsed = read_table(
+        tf, text_columns=text, numeric_columns=(REGISTERED, WEIGHTED), required=REQUIRED
+    )
+    frame = parsed.frame
+    frame[PRACTICE] = frame[PRACTICE].str.strip().str.upper()
+    issues = code_issues(frame[PRACTICE], PRACTICE, tf.name)
+    issues += negative_issues(frame, [REGISTERED, WEIGHTED], tf.name)
+    raise_if_issues(issues, f"{tf.name}: not a valid NHS Payments to General Practice file")
+    none_known = (
+        (frame[QUARTER].str.strip().str.upper() == NO_PATIENTS).fillna(False)
+        if QUARTER in frame
+        else False
+    )
+    source = Source(
+        publisher="NHS England",
+        dataset="nhs-payments-to-general-practice",
+        period=f"FY{census.year}",
+        file_name=tf.name,
+        sha256=tf.sha256,
+    )
+    stamp = pd.Timestamp(census)
+    patients = pd.DataFrame(
+        {
+            "practice_code": frame[PRACTICE],
+            "period": stamp,
+            "registered": frame[REGISTERED].mask(none_known),
+            "weighted": frame[WEIGHTED].mask(none_known),
+            "source_id": source.source_id,
+        }
+    )
+    present = {c: a for c, a in ATTRIBUTES.items() if c in frame.columns}
+    attributes = frame.loc[:, [PRACTICE, *present]].rename(
+        columns={PRACTICE: "practice_code", **present}
+    )
+    for col in attributes.columns[1:]:
+        attributes[col] = attributes[col].str.strip().replace("UNKNOWN", pd.NA)  # not known
+    if "dispensing" in attributes:
+        attributes["dispensing"] = (
+            attributes["dispensing"].str.lower().map({"yes": True, "no": False}).astype("boolean")
+        )
+    attributes.insert(1, "period", stamp)
+    warnings: list[str] = []  # the many payment columns are known and deliberately not loaded
+    if tf.replaced:
+        warnings.append(
+            f"{tf.name}: {tf.replaced} invalid byte(s) replaced by '\ufffd' (not UTF-8)"
+        )
+    if bool(pd.Series(none_known).any()):
+        warnings.append(
+            f"{tf.name}: {int(pd.Series(none_known).sum())} practice(s) with no known patients: list sizes not available"
+        )
+    return LoadedWorkforce(
+        source=source,
+        patients=tables.conform(patients, tables.PATIENTS),
+        attributes=attributes.reset_index(drop=True),
+        warnings=tuple(warnings),
+    )
