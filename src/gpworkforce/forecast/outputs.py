@@ -22,7 +22,7 @@ from gpworkforce.domain.report import ReportTable
 from gpworkforce.exports import atomic_write_text, write_csv_files, write_xlsx
 from gpworkforce.forecast.cohort import CohortForecast
 from gpworkforce.forecast.hee_linear import HeeTable
-from gpworkforce.forecast.uncertainty import fan_chart
+from gpworkforce.forecast.uncertainty import fan_chart, probability_meeting_target
 
 MEASURE_TITLES = {
     "supply_hc": "GP headcount",
@@ -208,6 +208,43 @@ def cohort_trajectory(
         demand = fc.demand.sum(axis=2, keepdims=True)
         frames.append(summarise(demand, fc.dates, ["TOTAL"], "demand").assign(line="Demand (WTE)"))
     return pd.concat(frames, ignore_index=True)
+
+
+def target_table(
+    supply: NDArray[np.float64], target: NDArray[np.float64], date: dt.date, label: str
+) -> ReportTable:
+    """Supply against the target at its date: central case, P10/P50/P90 and the probability
+    (share of draws 1..N) that supply reaches the target. ``supply`` and ``target`` are per run."""
+    runs = supply.shape[0]
+    draws = supply[1:] if runs > 1 else supply
+    q = np.quantile(draws, [0.1, 0.5, 0.9])
+    met = float(probability_meeting_target(supply - target, 0.0))
+    frame = pd.DataFrame(
+        [
+            {
+                "date": date,
+                "target": label,
+                "target_wte": float(target[0]),
+                "supply_central": float(supply[0]),
+                "supply_p10": q[0],
+                "supply_p50": q[1],
+                "supply_p90": q[2],
+                "probability_meeting_target": met,
+                "draws": runs - 1,
+            }
+        ]
+    )
+    notes = [
+        "probability = share of draws whose supply reaches the target (central case only when no draws)."
+    ]
+    return ReportTable(
+        key="target",
+        title=f"Meeting the target by {date.isoformat()}",
+        frame=frame,
+        notes=tuple(notes),
+        decimals={c: 1 for c in frame.columns if c.startswith(("supply", "target_"))}
+        | {"probability_meeting_target": 3},
+    )
 
 
 def write_outputs(

@@ -79,6 +79,10 @@ def run_scenario(path: str | Path, draws: int = 0, progress: Progress | None = N
         if values is not None:
             positions = np.asarray(position(s.hee_linear, values), dtype=np.float64)
         tables = outputs.hee_tables(table, positions)
+        t = s.target
+        if t is not None and t.wte is not None:
+            runs = positions if positions is not None else np.array([table.position])
+            tables.append(outputs.target_table(runs, np.full(runs.shape, t.wte), t.date, t.label))
         start = s.hee_linear.baseline_date
         series = []
         for i, wte in table.trajectory():
@@ -119,6 +123,17 @@ def run_scenario(path: str | Path, draws: int = 0, progress: Progress | None = N
             options=EngineOptions(record_every=s.cohort.steps_per_year),
         )
     tables = outputs.cohort_tables(fc, s.name, sources)
+    if s.target is not None:
+        r = min(range(len(fc.dates)), key=lambda i: abs((fc.dates[i] - s.target.date).days))
+        supply = fc.supply_gp_equiv[:, r, :].sum(axis=1)
+        if s.target.wte is not None:
+            goal = np.full(supply.shape, s.target.wte)
+        elif fc.registered is not None and s.target.per_1000 is not None:
+            goal = fc.registered[:, r, :].sum(axis=1) * s.target.per_1000 / 1000.0
+        else:
+            goal = None
+        if goal is not None:
+            tables.append(outputs.target_table(supply, goal, fc.dates[r], s.target.label))
     flows = outputs.flows_table(central, s.name)
     if flows is not None:
         tables.append(flows)
