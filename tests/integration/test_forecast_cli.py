@@ -5,6 +5,7 @@ Also: the same inputs give bit-identical outputs; user mistakes give a message a
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -40,6 +41,10 @@ def test_hee_linear_prints_the_table_and_writes_outputs(tmp_path: Path) -> None:
     assert record["method"] == "hee-linear"
     assert record["scenario_files"] == ["scenario-3.toml", "scenario-2.toml", "scenario-1.toml"]
     assert (tmp_path / "trajectory.svg").read_text().startswith("<svg")
+    target = (tmp_path / "target.csv").read_text(encoding="utf-8-sig").splitlines()
+    # LLR target 639 WTE by Sep 2020; Scenario 3 reaches 658: met in the central case
+    assert target[1].startswith('2020-09-30,"Target (0.58 WTE per 1,000)",639.0,658.0,')
+    assert target[1].split(",")[-2] == "1.000"
 
 
 def test_cohort_with_draws_uses_real_population_projection(
@@ -58,13 +63,18 @@ def test_cohort_with_draws_uses_real_population_projection(
     record = json.loads((tmp_path / "run.json").read_text())
     assert record["draws"] == 50 and len(record["uncertain_parameters"]) == 10
     assert any(s.startswith("population-projection:") for s in record["data_sources"])
-    csv = (tmp_path / "forecast.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert csv[0] == "date,org,measure,central,p10,p50,p90"
-    registered = [r for r in csv if ",TOTAL,registered," in r]
+    lines = (tmp_path / "forecast.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "date,org,measure,central,p10,p50,p90"
+    registered = [r for r in lines if ",TOTAL,registered," in r]
     # GPW Sep 2017 list of the three CCGs: 1,120,132 patients at the start
     assert registered[0].startswith("2017-09-30,TOTAL,registered,1120132.00")
     # ONS 2018-based projection: LLR's population grows, so the list does too
     assert float(registered[-1].split(",")[3]) > 1_150_000
+    with (tmp_path / "target.csv").open(encoding="utf-8-sig", newline="") as fh:
+        (values,) = list(csv.DictReader(fh))
+    assert values["date"] == "2020-09-30" and values["draws"] == "50"
+    assert 0.0 <= float(values["probability_meeting_target"]) <= 1.0
+    assert float(values["supply_p10"]) <= float(values["supply_p50"]) <= float(values["supply_p90"])
     book = openpyxl.load_workbook(tmp_path / "forecast.xlsx", read_only=True)
     assert {"forecast", "stocks", "flows"} <= set(book.sheetnames)
 
