@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from gpworkforce.cli import app
@@ -45,3 +47,38 @@ def test_scenario_without_distributions_is_a_user_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "must give at least one assumption as a distribution" in result.output
     assert "Traceback" not in result.output
+
+
+def test_tornado_of_a_cohort_scenario_matches_direct_runs(tmp_path: Path) -> None:
+    from gpworkforce.forecast.cohort import run_cohort
+    from gpworkforce.forecast.engine import EngineOptions
+    from gpworkforce.forecast.io import load_cohort_data
+    from gpworkforce.forecast.scenario_io import load_scenario
+    from gpworkforce.forecast.sensitivity import scenario_outcome, tornado
+    from gpworkforce.forecast.uncertainty import as_dist
+
+    path = SCENARIO_1.with_name("cohort.toml")
+    loaded = load_scenario(path)
+    outcome = scenario_outcome(loaded, 2027)
+    assert outcome.distributions, "the LLR cohort scenario has uncertain assumptions"
+    bars = tornado(outcome.fn, outcome.distributions)
+    top = bars[0]
+    # recompute the top bar's P90 case with the engine directly
+    data = load_cohort_data(loaded)
+    values = {n: np.array([as_dist(d).central]) for n, d in outcome.distributions.items()}
+    values[top.parameter] = np.array([top.high_value])
+    fc = run_cohort(
+        loaded.scenario.cohort,
+        data.stocks,
+        patients=data.patients,
+        population_index=data.population_index,
+        costs=loaded.scenario.costs,
+        values=values,
+        options=EngineOptions(sum_orgs=True),
+    )
+    assert fc.gap is not None
+    when = [i for i, d in enumerate(fc.dates) if d.isoformat() == "2027-09-30"]
+    assert len(when) == 1
+    assert fc.gap[0, when[0], :].sum() == pytest.approx(top.outcome_high, rel=1e-12)
+    assert all(b.central_outcome == top.central_outcome for b in bars)
+    assert [b.swing for b in bars] == sorted((b.swing for b in bars), reverse=True)

@@ -162,8 +162,8 @@ def scenario_outcome(loaded: Any, year: int = 2030) -> ScenarioOutcome:
     data = load_cohort_data(loaded)
     cfg = scenario.cohort
 
-    def cohort_fn(values: Values) -> np.ndarray:
-        fc = run_cohort(
+    def forecast(values: Values | None) -> Any:
+        return run_cohort(
             cfg,
             data.stocks,
             patients=data.patients,
@@ -172,11 +172,18 @@ def scenario_outcome(loaded: Any, year: int = 2030) -> ScenarioOutcome:
             values=values or None,
             options=EngineOptions(sum_orgs=True),
         )
-        measure = fc.gap if fc.gap is not None else -fc.supply_gp_equiv
-        r = _nearest_index(fc.dates, dt.date(year, 9, 30))
+
+    central_run = forecast(None)
+    r = _nearest_index(central_run.dates, dt.date(year, 9, 30))
+    has_gap = central_run.gap is not None
+
+    def cohort_fn(values: Values) -> np.ndarray:
+        fc = forecast(values)
+        measure = fc.gap if has_gap else -fc.supply_gp_equiv
         return measure[:, r, :].sum(axis=-1)
 
-    return ScenarioOutcome(cohort_fn, f"WTE GP gap (demand - supply) around Sep {year}", dists)
+    what = "WTE GP gap (demand - supply)" if has_gap else "minus GP-equivalent WTE supply"
+    return ScenarioOutcome(cohort_fn, f"{what} on {central_run.dates[r].isoformat()}", dists)
 
 
 # -- chart -----------------------------------------------------------------------------------------
