@@ -38,6 +38,9 @@ def test_tornado_of_the_llr_scenario(tmp_path: Path) -> None:
     assert tornado.iloc[0]["parameter"] == "hee_linear.session_loss_rate"
     assert tornado.iloc[0]["swing"] == 32
     assert len(pd.read_csv(out / "rank_correlation.csv")) == 3
+    drawn = pd.read_csv(out / "draws.csv")
+    assert len(drawn) == 501 and drawn.loc[0, "outcome"] == 78  # run 0 = central case
+    assert drawn.loc[0, "hee_linear.session_loss_rate"] == pytest.approx(0.03)
     assert (out / "tornado.svg").read_text().lstrip().startswith("<svg")
     assert "1. hee_linear.session_loss_rate" in result.stdout
 

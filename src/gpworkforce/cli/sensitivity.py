@@ -72,6 +72,17 @@ def sensitivity(
                 sources=(str(scenario),),
             )
         )
+        drawn_frame = drawn.to_frame()
+        drawn_frame["outcome"] = y
+        tables.append(
+            ReportTable(
+                "draws",
+                "Drawn assumptions and the outcome of every run",
+                drawn_frame,
+                notes=(f"Run 0 is the central case; master seed {the_seed}.",),
+                sources=(str(scenario),),
+            )
+        )
     out.mkdir(parents=True, exist_ok=True)
     written = write_csv_files(tables, out)
     chart = sens.tornado_chart(bars, f"{loaded.scenario.name}: what moves the gap", outcome.label)
