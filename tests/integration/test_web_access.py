@@ -8,11 +8,13 @@ Codes: 200 shown, 302 redirected (to log in, or after an action), 403 role lacks
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -25,7 +27,6 @@ from gpworkforce.web.testing import (
     OTHER_PRACTICE,
     OWN_PRACTICE,
     PASSWORD,
-    World,
     build_world,
     sample_return,
 )
@@ -246,32 +247,37 @@ def fast_dashboards(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dashboard_views, "build_dashboard", stub)
 
 
-@pytest.fixture
-def world(db: None, fast_dashboards: None) -> tuple[World, dict[str, object]]:
-    w = build_world()
-    own = PracticeReturnRecord.objects.get(round=w.round, practice_id=OWN_PRACTICE)
-    other = PracticeReturnRecord.objects.get(round=w.other_round, practice_id=OTHER_PRACTICE)
-    submit_version(
-        actor=w.users["submitter"],
-        record_id=own.pk,
-        data=sample_return(),
-        channel="form",
-        sha256="0" * 64,
-    )
-    submit_version(
-        actor=w.users["other_submitter"],
-        record_id=other.pk,
-        data=sample_return(OTHER_PRACTICE),
-        channel="form",
-        sha256="1" * 64,
-    )
-    ids = {
-        "round": w.round.pk,
-        "other_round": w.other_round.pk,
-        "return": own.pk,
-        "other_return": other.pk,
-    }
-    return w, ids
+@pytest.fixture(scope="module")
+def world_ids(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, int]]:
+    """One world for the whole module (committed once; each test still runs in a rolled-back
+    transaction), removed again at the end so other modules start from an empty database."""
+    with django_db_blocker.unblock():
+        w = build_world()
+        own = PracticeReturnRecord.objects.get(round=w.round, practice_id=OWN_PRACTICE)
+        other = PracticeReturnRecord.objects.get(round=w.other_round, practice_id=OTHER_PRACTICE)
+        submit_version(
+            actor=w.users["submitter"],
+            record_id=own.pk,
+            data=sample_return(),
+            channel="form",
+            sha256="0" * 64,
+        )
+        submit_version(
+            actor=w.users["other_submitter"],
+            record_id=other.pk,
+            data=sample_return(OTHER_PRACTICE),
+            channel="form",
+            sha256="1" * 64,
+        )
+        ids = {
+            "round": w.round.pk,
+            "other_round": w.other_round.pk,
+            "return": own.pk,
+            "other_return": other.pk,
+        }
+    yield ids
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
 
 
 CASES = [(name, role, variant) for name in TABLE for role in ROLES for variant in VARIANTS]
@@ -281,8 +287,10 @@ CASES = [(name, role, variant) for name in TABLE for role in ROLES for variant i
 @pytest.mark.parametrize(
     ("name", "role", "variant"), CASES, ids=[f"{n}-{r}-{v}" for n, r, v in CASES]
 )
-def test_access(world: tuple[World, dict[str, object]], name: str, role: str, variant: str) -> None:
-    _w, ids = world
+def test_access(
+    world_ids: dict[str, int], fast_dashboards: None, name: str, role: str, variant: str
+) -> None:
+    ids: dict[str, object] = dict(world_ids)
     case = TABLE[name]
     client = Client()
     if role != "anonymous":
