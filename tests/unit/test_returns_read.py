@@ -249,3 +249,12 @@ def test_zip_members_are_checked_before_parsing() -> None:
     assert _unreadable(XLSX, "r.xlsx", limits=limits).found.endswith("(a zip bomb?)")
     assert read_return_bytes(XLSX, "r.xlsx", REGISTRY, TAXONOMY, limits=ReturnLimits(
         max_uncompressed_bytes=declared)) == base_return()  # fmt: skip
+
+
+def test_rows_beyond_the_physical_limit_are_reported_not_dropped() -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["Staff"].cell(31, 1, "GP_RETAINER")  # far below the data, past 5 x max_rows
+
+    (issue,) = _issues(_edit_workbook(edit), "r.xlsx", limits=ReturnLimits(max_rows=6))
+    assert (issue.location.sheet, issue.location.row) == ("Staff", 31)
+    assert issue.expected.startswith("end by row 30")

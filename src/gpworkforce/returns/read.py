@@ -193,7 +193,7 @@ def _check_zip(data: bytes, file: str, limits: ReturnLimits) -> None:
 def _parse_xlsx(data: bytes, file: str, limits: ReturnLimits) -> RawReturn:
     _check_zip(data, file, limits)
     wanted = {s.name.lower(): s for s in SHEETS}
-    grids: dict[str, tuple[str, list[tuple[int, tuple[object, ...]]]]] = {}
+    grids: dict[str, tuple[str, tuple[list[tuple[int, tuple[object, ...]]], int | None]]] = {}
     present: list[str] = []
     try:
         # openpyxl warns about workbook features it does not keep (extensions, styles); a
@@ -224,7 +224,13 @@ def _parse_xlsx(data: bytes, file: str, limits: ReturnLimits) -> RawReturn:
                 Issue(Location(file, spec.name), "be a sheet in the workbook", f"sheets {found}")
             )
             continue
-        actual_name, rows = grids[spec.name]
+        actual_name, (rows, cut_at) = grids[spec.name]
+        if cut_at is not None:
+            where = Location(file, actual_name, cut_at)
+            expected = (
+                f"end by row {cut_at - 1} (clear the formatting of empty rows below the data)"
+            )
+            issues.append(Issue(where, expected, "more rows"))
         sheet = _sheet_from_grid(spec, actual_name, rows, file, limits, issues)
         if sheet is not None:
             sheets[spec.name] = sheet
@@ -233,18 +239,22 @@ def _parse_xlsx(data: bytes, file: str, limits: ReturnLimits) -> RawReturn:
 
 def _take_rows(
     rows: Iterable[tuple[object, ...]], limits: ReturnLimits
-) -> list[tuple[int, tuple[object, ...]]]:
-    """Non-empty rows with their 1-based numbers: the header and at most max_rows + 1 data rows."""
+) -> tuple[list[tuple[int, tuple[object, ...]]], int | None]:
+    """Non-empty rows with their 1-based numbers: the header and at most max_rows + 1 data rows.
+
+    Reading stops after ``5 x max_rows`` physical rows (empty ones included); the second value is
+    then the first row not read, so the caller can say so rather than drop data silently.
+    """
     out: list[tuple[int, tuple[object, ...]]] = []
     physical_cap = limits.max_rows * 5
     for number, values in enumerate(rows, start=1):
         if number > physical_cap:
-            break
+            return out, number
         if number == 1 or any(not is_empty(v) for v in values):
             out.append((number, tuple(values)))
             if len(out) > limits.max_rows + 1:
                 break
-    return out
+    return out, None
 
 
 def _sheet_from_grid(
