@@ -65,8 +65,9 @@ def test_load_copies_the_file_unchanged_and_records_it(workspace: Path, shared_d
     assert entry["original_name"] == GP_ADMIN
     stored = workspace / entry["file"]
     assert stored.read_bytes() == (shared_data / "nhs" / GP_ADMIN).read_bytes()
-    assert stored.parent == workspace / "raw" / "gpw-practice-year"
-    assert entry["dataset"] in stored.name and entry["sha256"][:12] in stored.name
+    assert stored.name == GP_ADMIN  # the original name, in a folder naming the vintage
+    assert stored.parent.parent == workspace / "raw" / "gpw-practice-year"
+    assert entry["dataset"] in stored.parent.name and entry["sha256"][:12] in stored.parent.name
 
 
 def test_load_same_file_twice_is_skipped(workspace: Path, shared_data: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from gpworkforce.cli.choices import Kind
-from gpworkforce.cli.common import step
+from gpworkforce.cli.common import period_option, step
 
 
 def load(
@@ -19,19 +19,34 @@ def load(
     data: Annotated[
         Path, typer.Option("--data", help="The workspace directory (created if needed).")
     ],
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period", help="Census date, when the file does not say (gpw-detailed, payments)."
+        ),
+    ] = None,
+    published: Annotated[
+        str | None,
+        typer.Option("--published", help="Publication (vintage) date of a gpw-detailed file."),
+    ] = None,
 ) -> None:
     """Validate FILES as KIND and, only if every one is valid, copy them into the workspace.
 
     Each file is stored unchanged under raw/KIND/ with a name giving its dataset, period, vintage
     and checksum, and recorded in manifest.json. A file already loaded (same bytes) is skipped.
     """
-    from gpworkforce.cli.workspace import load_into
+    from gpworkforce.cli.workspace import LoadOptions, load_into
     from gpworkforce.loaders import build_registry
+
+    options = LoadOptions(
+        period=period_option(period) if period else None,
+        published=period_option(published, "--published") if published else None,
+    )
 
     with step("Reading the organisation registry"):
         registry = build_registry()
     with step(f"Validating {len(files)} {kind.value} file(s)"):
-        outcome = load_into(data, kind, files, registry)
+        outcome = load_into(data, kind, files, registry, options)
     for entry in outcome.added:
         typer.echo(f"loaded {entry.original_name} -> {data / entry.file} ({entry.source_id})")
     for name in outcome.already_present:

@@ -2,7 +2,7 @@
 
 ``gpworkforce load KIND FILE... --data DIR`` validates every file with the same loader that will
 read it later and, only when all are valid, copies each unchanged to
-``DIR/raw/<kind>/<dataset>__<period>__<vintage>__<sha12><suffix>`` and records it in
+``DIR/raw/<kind>/<dataset>__<period>__<vintage>__<sha12>/<original name>`` and records it in
 ``DIR/manifest.json``. The manifest is the commit point: it is written last, atomically, so a
 failed load leaves the workspace as it was. Readers reload the raw files through the loaders
 (so a loader fix applies to data already loaded) and check each file's SHA-256 first.
@@ -35,6 +35,14 @@ MANIFEST = "manifest.json"
 RAW = "raw"
 
 
+@dataclass(frozen=True)
+class LoadOptions:
+    """What the user may tell a loader that the file itself may not say (kept in the manifest)."""
+
+    period: dt.date | None = None  # census date (gpw-detailed, payments)
+    published: dt.date | None = None  # publication (vintage) date (gpw-detailed)
+
+
 class ManifestEntry(BaseModel):
     """One raw file in the workspace."""
 
@@ -49,6 +57,12 @@ class ManifestEntry(BaseModel):
     period: str
     vintage: str
     loaded_at: dt.datetime
+    option_period: dt.date | None = None  # --period given at load time (passed on reload)
+    option_published: dt.date | None = None  # --published given at load time
+
+    @property
+    def options(self) -> LoadOptions:
+        return LoadOptions(period=self.option_period, published=self.option_published)
 
 
 class Manifest(BaseModel):
@@ -73,13 +87,13 @@ class LoadedFile:
     payload: Any  # the loader's own result (e.g. population tables), for kinds that need it
 
 
-Adapter = Callable[[Path, OrgRegistry], LoadedFile]
+Adapter = Callable[[Path, OrgRegistry, LoadOptions], LoadedFile]
 
 
 # --- adapters: kind -> the loader that validates and reads it --------------------------------
 
 
-def _frame(result: Any, name: str, spec: Any) -> pd.DataFrame:
+def _frame(result: Any, name: str, spec: Mapping[str, str]) -> pd.DataFrame:
     frame = getattr(result, name, None)
     return frame if isinstance(frame, pd.DataFrame) else tables.empty(spec)
 
@@ -96,43 +110,51 @@ def _from_loader(kind: Kind, result: Any) -> LoadedFile:
     )
 
 
-def _loader(name: str, kind: Kind) -> Callable[[Path], Any]:
-    from gpworkforce import loaders
-
-    function = getattr(loaders, name, None)
-    if function is None:
-        raise UserError(f"loading {kind.value} files is not available in this version yet")
-    return function  # type: ignore[no-any-return]
-
-
 def _header(path: Path) -> str:
     with path.open("rb") as fh:
         return fh.readline(65536).decode("utf-8", errors="replace")
 
 
-def _practice_year(path: Path, registry: OrgRegistry) -> LoadedFile:
+def _gpw_detailed(path: Path, registry: OrgRegistry, opts: LoadOptions) -> LoadedFile:
+    from gpworkforce.loaders import load_gpw_detailed
+
+    result = load_gpw_detailed(path, period=opts.period, published=opts.published)
+    return _from_loader(Kind.GPW_DETAILED, result)
+
+
+def _practice_year(path: Path, registry: OrgRegistry, opts: LoadOptions) -> LoadedFile:
+    from gpworkforce.loaders import load_practice_year_gp_admin, load_practice_year_staff_groups
+
     # The two practice-year layouts: all staff groups (has nurses) or GPs and admin only.
-    name = (
-        "load_practice_year_staff_groups"
-        if "TOTAL_NURSES_FTE" in _header(path)
-        else "load_practice_year_gp_admin"
-    )
-    return _from_loader(Kind.GPW_PRACTICE_YEAR, _loader(name, Kind.GPW_PRACTICE_YEAR)(path))
+    if "TOTAL_NURSES_FTE" in _header(path):
+        return _from_loader(Kind.GPW_PRACTICE_YEAR, load_practice_year_staff_groups(path))
+    return _from_loader(Kind.GPW_PRACTICE_YEAR, load_practice_year_gp_admin(path))
 
 
-def _simple(kind: Kind, name: str) -> Adapter:
-    def adapter(path: Path, registry: OrgRegistry) -> LoadedFile:
-        return _from_loader(kind, _loader(name, kind)(path))
+def _payments(path: Path, registry: OrgRegistry, opts: LoadOptions) -> LoadedFile:
+    from gpworkforce.loaders import load_payments
 
-    return adapter
+    return _from_loader(Kind.PAYMENTS, load_payments(path, period=opts.period))
 
 
-def _returns(path: Path, registry: OrgRegistry) -> LoadedFile:
+def _pcn(path: Path, registry: OrgRegistry, opts: LoadOptions) -> LoadedFile:
+    from gpworkforce.loaders import load_pcn_individual
+
+    return _from_loader(Kind.PCN_INDIVIDUAL, load_pcn_individual(path))
+
+
+def _population(path: Path, registry: OrgRegistry, opts: LoadOptions) -> LoadedFile:
+    from gpworkforce.loaders import load_ons_population
+
+    return _from_loader(Kind.ONS_POPULATION, load_ons_population(path))
+
+
+def _returns(path: Path, registry: OrgRegistry, opts: LoadOptions) -> LoadedFile:
     from gpworkforce.domain.taxonomy import load_taxonomy
     from gpworkforce.returns import read_return, return_to_tables
 
     taxonomy = load_taxonomy()
-    ret = read_return(path, registry, taxonomy)
+    ret = read_return(path, registry, taxonomy, census_date=opts.period)
     source = ret.source or Source(
         publisher=ret.practice_code,
         dataset="practice-return",
@@ -152,21 +174,23 @@ def _returns(path: Path, registry: OrgRegistry) -> LoadedFile:
     )
 
 
-ADAPTERS: dict[Kind, Adapter] = {
-    Kind.GPW_DETAILED: _simple(Kind.GPW_DETAILED, "load_gpw_detailed"),
+ADAPTERS: Mapping[Kind, Adapter] = {
+    Kind.GPW_DETAILED: _gpw_detailed,
     Kind.GPW_PRACTICE_YEAR: _practice_year,
-    Kind.PAYMENTS: _simple(Kind.PAYMENTS, "load_payments"),
-    Kind.PCN_INDIVIDUAL: _simple(Kind.PCN_INDIVIDUAL, "load_pcn_individual"),
-    Kind.ONS_POPULATION: _simple(Kind.ONS_POPULATION, "load_ons_population"),
+    Kind.PAYMENTS: _payments,
+    Kind.PCN_INDIVIDUAL: _pcn,
+    Kind.ONS_POPULATION: _population,
     Kind.RETURNS: _returns,
 }
 
 
-def read_file(kind: Kind, path: Path, registry: OrgRegistry) -> LoadedFile:
+def read_file(
+    kind: Kind, path: Path, registry: OrgRegistry, options: LoadOptions | None = None
+) -> LoadedFile:
     """Validate and read one file of ``kind`` (raises a :class:`UserError` when it is bad)."""
     if not path.is_file():
         raise InputFileError(f"{path}: must be an existing file, got nothing there")
-    return ADAPTERS[kind](path, registry)
+    return ADAPTERS[kind](path, registry, options or LoadOptions())
 
 
 # --- the workspace ---------------------------------------------------------------------------
@@ -176,12 +200,16 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9.-]+", "-", text).strip("-") or "x"
 
 
-def raw_name(loaded: LoadedFile, sha256: str, suffix: str) -> str:
-    """``<dataset>__<period>__<vintage>__<sha12><suffix>``: names the file's vintage uniquely."""
+def raw_folder(loaded: LoadedFile, sha256: str) -> str:
+    """``<dataset>__<period>__<vintage>__<sha12>``: names the file's vintage uniquely.
+
+    The file keeps its original name inside this folder, so loaders that read a period from the
+    file name (e.g. NHS Payments) read the same when the workspace reloads it.
+    """
     src = loaded.source
     vintage = src.published.isoformat() if src.published else "unknown-vintage"
     parts = (src.dataset, src.period, vintage, sha256[:12])
-    return "__".join(_safe(p) for p in parts) + suffix.lower()
+    return "__".join(_safe(p) for p in parts)
 
 
 def read_manifest(directory: Path) -> Manifest:
@@ -209,15 +237,20 @@ class LoadOutcome:
 
 
 def load_into(
-    directory: Path, kind: Kind, files: Sequence[Path], registry: OrgRegistry
+    directory: Path,
+    kind: Kind,
+    files: Sequence[Path],
+    registry: OrgRegistry,
+    options: LoadOptions | None = None,
 ) -> LoadOutcome:
     """Validate every file; if all are valid copy them in and record them; else change nothing."""
     manifest = read_manifest(directory)
+    opts = options or LoadOptions()
     loaded: list[tuple[Path, LoadedFile, str]] = []
     issues: list[Issue] = []
     for path in files:
         try:
-            result = read_file(kind, path, registry)
+            result = read_file(kind, path, registry, options)
         except ValidationFailed as exc:
             issues.extend(exc.issues)
             continue
@@ -243,7 +276,7 @@ def load_into(
                 skipped.append(path.name)
                 continue
             known.add(digest)
-            relative = Path(RAW) / kind.value / raw_name(result, digest, path.suffix)
+            relative = Path(RAW) / kind.value / raw_folder(result, digest) / path.name
             target = directory / relative
             if not target.exists():
                 with exports.atomic_path(target) as tmp:
@@ -261,6 +294,8 @@ def load_into(
                     period=src.period,
                     vintage=src.published.isoformat() if src.published else "unknown-vintage",
                     loaded_at=now,
+                    option_period=opts.period,
+                    option_published=opts.published,
                 )
             )
         if added:
@@ -290,7 +325,7 @@ def read_workspace(directory: Path, registry: OrgRegistry) -> list[LoadedFile]:
                 f"{path}: must be the file recorded in {MANIFEST} (sha256 {entry.sha256[:12]}), "
                 "got a missing or changed file"
             )
-        out.append(read_file(entry.kind, path, registry))
+        out.append(read_file(entry.kind, path, registry, entry.options))
     return out
 
 
