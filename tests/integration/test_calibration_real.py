@@ -60,3 +60,17 @@ def test_practices_closed_before_2022_keep_their_area(
     in_2017 = set(panel.loc[panel.fy == 2018, "practice_code"])
     # nearly every practice with Sep 2017 data is placed in an ICB, closed ones included
     assert len(in_2017 & set(practice_icb)) / len(in_2017) > 0.99
+
+
+def test_any_organisation_via_the_registry(panel: pd.DataFrame) -> None:
+    from gpworkforce.errors import UnknownOrganisation
+    from gpworkforce.forecast.calibration import practices_of
+
+    ccgs = {code: calibrate(panel, practices_of(code), code) for code in ("03W", "04C", "04V")}
+    llr = calibrate(panel, practices_of("QK1"), "QK1")
+    # FTE adds up: the three 2017 CCGs make LLR in September 2017 (Year 2018)
+    fte_2018 = sum(c.intervals[1].fte_end for c in ccgs.values())
+    assert fte_2018 == pytest.approx(llr.intervals[1].fte_end)
+    assert all(0.6 < c.participation < 0.95 for c in ccgs.values())
+    with pytest.raises(UnknownOrganisation):
+        practices_of("ZZZ")

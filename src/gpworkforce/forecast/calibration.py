@@ -314,3 +314,16 @@ def icb_map(dates: tuple[dt.date, ...] = MAP_DATES) -> dict[str, str]:
     for on in reversed(dates):
         mapping.update(registry.practice_map(on, OrgType.ICB))
     return mapping
+
+
+def practices_of(code: str, on: dt.date = dt.date(2017, 9, 30)) -> list[str]:
+    """Codes of the practices under organisation ``code`` (any tier) on ``on``, from the registry.
+
+    Raises :class:`~gpworkforce.errors.UnknownOrganisation` for a code the registry does not know.
+    """
+    from gpworkforce.loaders.registry import build_registry
+
+    practices = build_registry().practices_under(code, on)
+    if not practices:
+        raise UserError(f"organisation {code} must have practices open on {on}, got none")
+    return practices
