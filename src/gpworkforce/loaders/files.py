@@ -112,6 +112,8 @@ def read_text(
     p = Path(path)
     data = read_bytes(p, max_bytes=max_bytes)
     text, encoding, replaced = decode(data, p.name, replace_errors=replace_errors)
+    if "\r" in text:  # one line-ending convention, so row numbers and field checks agree
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return TextFile(
         path=p,
         text=text,

@@ -83,11 +83,11 @@ def load_payments(
     issues = code_issues(frame[PRACTICE], PRACTICE, tf.name)
     issues += negative_issues(frame, [REGISTERED, WEIGHTED], tf.name)
     raise_if_issues(issues, f"{tf.name}: not a valid NHS Payments to General Practice file")
-    none_known = (
-        (frame[QUARTER].str.strip().str.upper() == NO_PATIENTS).fillna(False)
-        if QUARTER in frame
-        else False
-    )
+    none_known = pd.Series(False, index=frame.index)
+    if QUARTER in frame:
+        none_known = (
+            (frame[QUARTER].str.strip().str.upper() == NO_PATIENTS).fillna(False).astype(bool)
+        )
     source = Source(
         publisher="NHS England",
         dataset="nhs-payments-to-general-practice",
@@ -121,9 +121,9 @@ def load_payments(
         warnings.append(
             f"{tf.name}: {tf.replaced} invalid byte(s) replaced by '\ufffd' (not UTF-8)"
         )
-    if bool(pd.Series(none_known).any()):
+    if bool(none_known.any()):
         warnings.append(
-            f"{tf.name}: {int(pd.Series(none_known).sum())} practice(s) with no known patients: list sizes not available"
+            f"{tf.name}: {int(none_known.sum())} practice(s) with no known patients: list sizes not available"
         )
     return LoadedWorkforce(
         source=source,

@@ -136,8 +136,7 @@ def read_table(
         raw_names = header_of(tf)
         names = [n.strip() for n in raw_names]
     else:
-        first = tf.text.split("\n", 1)[0]
-        n = len(pd.read_csv(io.StringIO(first), header=None, dtype=str).columns)
+        n = len(header_of(tf))  # the first row's fields
         if ncols is not None and n < ncols:
             raise InputFileError(
                 f"{tf.name}: row 1 must have at least {ncols} comma-separated fields, got {n}"
