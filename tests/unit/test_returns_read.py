@@ -258,3 +258,9 @@ def test_rows_beyond_the_physical_limit_are_reported_not_dropped() -> None:
     (issue,) = _issues(_edit_workbook(edit), "r.xlsx", limits=ReturnLimits(max_rows=6))
     assert (issue.location.sheet, issue.location.row) == ("Staff", 31)
     assert issue.expected.startswith("end by row 30")
+
+
+def test_csv_sections_may_be_named_like_the_sheets() -> None:
+    text = CSV.replace("\nvacancy,", "\nVacancies,").replace("\nlocum,", "\nLOCUMS,")
+    assert text != CSV
+    assert read_return_bytes(text.encode(), "r.csv", REGISTRY, TAXONOMY) == base_return()

@@ -39,6 +39,7 @@ from gpworkforce.returns.validate import KnownPractices, Validated, validate_raw
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 _ZIP_MAGIC = b"PK\x03\x04"
 _TRUNCATED = -1
+_SHEET_ALIASES = {normalise_header(s.name): s for s in SHEETS}  # "Vacancies" for "vacancy"
 
 
 class UnreadableReturn(ValidationFailed, InputFileError):
@@ -51,8 +52,10 @@ class UnreadableReturn(ValidationFailed, InputFileError):
     exit_code = 3
 
 
-def _unreadable(file: str, expected: str, found: str, **where: object) -> UnreadableReturn:
-    loc = Location(file, where.get("sheet"), where.get("row"), where.get("column"))  # type: ignore[arg-type]
+def _unreadable(
+    file: str, expected: str, found: str, *, row: int | None = None
+) -> UnreadableReturn:
+    loc = Location(file, None, row)
     return UnreadableReturn(issues=[Issue(loc, expected, found)], summary=f"cannot read {file}")
 
 
@@ -365,7 +368,7 @@ def _parse_csv(data: bytes, file: str, limits: ReturnLimits) -> RawReturn:
             )
             continue
         section = normalise_header(_cell(values, section_i))
-        spec = SHEETS_BY_SECTION.get(section)
+        spec = SHEETS_BY_SECTION.get(section) or _SHEET_ALIASES.get(section)
         if spec is None:
             where = Location(file, None, line, CSV_SECTION_COLUMN)
             choices = ", ".join(SHEETS_BY_SECTION)

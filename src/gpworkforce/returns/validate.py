@@ -10,14 +10,14 @@ The rules are listed in ``docs/returns.md``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from gpworkforce.domain.measures import DEFAULT_CONVENTION, FteConvention
 from gpworkforce.domain.orgs import OrgRegistry, OrgType
 from gpworkforce.domain.periods import Quarter
 from gpworkforce.domain.provenance import Source
-from gpworkforce.domain.returns import PracticeReturn
+from gpworkforce.domain.returns import LocumLine, PracticeReturn, StaffLine, VacancyLine
 from gpworkforce.domain.taxonomy import Taxonomy
 from gpworkforce.errors import Issue, Location, raise_if_issues
 from gpworkforce.returns.cells import (
@@ -135,7 +135,12 @@ def _practice_problem(code: str, on: object, known: KnownPractices) -> str | Non
     return None if code in known else "be the ODS code of a known practice"
 
 
-def _lines(ctx: LineContext, raw: RawReturn, spec_name: str) -> tuple[RawSheet | None, list]:
+_Line = StaffLine | VacancyLine | LocumLine
+
+
+def _lines(
+    ctx: LineContext, raw: RawReturn, spec_name: str
+) -> tuple[RawSheet | None, list[tuple[RawRow, _Line | None]]]:
     sheet = raw.sheets.get(spec_name)
     if sheet is None:
         return None, []
@@ -145,9 +150,11 @@ def _lines(ctx: LineContext, raw: RawReturn, spec_name: str) -> tuple[RawSheet |
             f"have at most {ctx.limits.max_rows} data rows", f"{len(sheet.rows)} or more",
         )  # fmt: skip
         return sheet, []
-    check = {STAFF.name: staff_line, VACANCIES.name: vacancy_line, LOCUMS.name: locum_line}[
-        spec_name
-    ]
+    check: Callable[[LineContext, RawSheet, RawRow], _Line | None] = {
+        STAFF.name: staff_line,
+        VACANCIES.name: vacancy_line,
+        LOCUMS.name: locum_line,
+    }[spec_name]
     return sheet, [(row, check(ctx, sheet, row)) for row in sheet.rows]
 
 
@@ -177,16 +184,17 @@ def validate_raw(
         sink.add(staff_sheet, None, None, "list at least one staff line", "no lines")
     vac_sheet, vacancies = _lines(ctx, raw, VACANCIES.name)
     loc_sheet, locums = _lines(ctx, raw, LOCUMS.name)
+    good_staff = [(r, s) for r, s in staff if isinstance(s, StaffLine)]
+    good_vacancies = [(r, v) for r, v in vacancies if isinstance(v, VacancyLine)]
+    good_locums = [(r, lc) for r, lc in locums if isinstance(lc, LocumLine)]
     if staff_sheet is not None:
-        keyed = [
-            (r, (s.role, s.age_band.value, s.sex.value, s.contract.value)) for r, s in staff if s
-        ]
+        keyed = [(r, (s.role, s.age_band, s.sex, s.contract.value)) for r, s in good_staff]
         report_duplicates(sink, staff_sheet, keyed, "role, age band, sex and contract type")
     if vac_sheet is not None:
-        keyed = [(r, (v.role, str(v.months_open))) for r, v in vacancies if v]
+        keyed = [(r, (v.role, str(v.months_open))) for r, v in good_vacancies]
         report_duplicates(sink, vac_sheet, keyed, "role and months open")
     if loc_sheet is not None:
-        keyed = [(r, (lc.locum_type, lc.age_band.value, lc.sex.value)) for r, lc in locums if lc]
+        keyed = [(r, (lc.locum_type, lc.age_band, lc.sex)) for r, lc in good_locums]
         report_duplicates(sink, loc_sheet, keyed, "locum type, age band and sex")
     if sink.issues:
         return Validated(None, tuple(sink.issues))
@@ -201,9 +209,9 @@ def validate_raw(
     ret = PracticeReturn(
         practice_code=code,
         census_date=census,
-        staff=tuple(s for _, s in staff),
-        vacancies=tuple(v for _, v in vacancies),
-        locums=tuple(lc for _, lc in locums),
+        staff=tuple(s for _, s in good_staff),
+        vacancies=tuple(v for _, v in good_vacancies),
+        locums=tuple(lc for _, lc in good_locums),
         source=source,
     )
     return Validated(ret, ())
