@@ -24,7 +24,7 @@ row = st.tuples(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     st.lists(row, min_size=0, max_size=40), st.lists(st.sampled_from(NODES), min_size=1, max_size=6)
 )

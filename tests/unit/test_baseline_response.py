@@ -164,6 +164,10 @@ def test_baseline_report_from_returns_includes_response_and_flags():
     assert "series" not in keys  # one September only
     for t in tables:
         assert t.title and isinstance(t.frame, pd.DataFrame)
+    roles = next(t for t in tables if t.key == "staff_by_role")
+    assert "GP partner WTE" in roles.frame.columns
+    assert "Pharmacist WTE" not in roles.frame.columns  # nobody in that role: left out, noted
+    assert any(n.startswith("No staff recorded in:") and "Pharmacist" in n for n in roles.notes)
 
 
 def test_baseline_report_from_gpw_falls_back_to_qualified_gps():

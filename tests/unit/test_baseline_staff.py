@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from baseline_fixtures import GPW, RET, SEP16, SEP17, full_return, registry, workforce
 
+from baseline_fixtures import GPW, RET, SEP16, SEP17, full_return, registry, workforce
 from gpworkforce.baseline.data import (
     BaselineData,
     SourceKind,
@@ -16,7 +16,7 @@ from gpworkforce.baseline.data import (
 )
 from gpworkforce.baseline.scope import build_scope
 from gpworkforce.baseline.staff import staff_by_group, staff_by_group_frame, staff_by_role_frame
-from gpworkforce.domain.orgs import OrgType
+from gpworkforce.domain.orgs import Organisation, OrgRegistry, OrgType, ParentLink
 from gpworkforce.errors import UnknownOrganisation
 
 R17 = RET.format(p="2017-09-30", v="2017-10-05")
@@ -220,3 +220,40 @@ def test_report_table_carries_sources_and_decimals():
     assert table.sources == (R17,)
     assert table.decimals["Total WTE"] == 1
     assert table.decimals["Total staff HC"] == 0
+
+
+def test_pcn_children_england_and_unassigned():
+    orgs = [
+        Organisation("P00001", "Practice 1", OrgType.PRACTICE),
+        Organisation("P00002", "Practice 2", OrgType.PRACTICE),
+        Organisation("P00003", "Practice 3", OrgType.PRACTICE),
+        Organisation("U00001", "PCN One", OrgType.PCN),
+        Organisation("SB1", "Sub-ICB One", OrgType.SUB_ICB),
+        Organisation("QQ1", "ICB One", OrgType.ICB),
+    ]
+    links = [
+        ParentLink("P00001", "U00001", dt.date(2019, 7, 1)),
+        ParentLink("P00002", "U00001", dt.date(2019, 7, 1)),
+        *(ParentLink(p, "SB1") for p in ("P00001", "P00002", "P00003")),
+        ParentLink("SB1", "QQ1"),
+    ]
+    reg = OrgRegistry.build(orgs, links)
+    r = RET.format(p="2024-09-30", v="2024-10-01")
+    on = dt.date(2024, 9, 30)
+    rows = [
+        *full_return("P00001", on, r, {"NURSE_ANP": (1, 1.0)}),
+        *full_return("P00002", on, r, {"NURSE_ANP": (1, 0.5)}),
+        *full_return("P00003", on, r, {"NURSE_ANP": (1, 0.25)}),
+    ]
+    data = BaselineData(workforce=workforce(rows), registry=reg)
+    frame, _ = staff_by_group_frame(data, "SB1", on)
+    # in 2024 a sub-ICB's children are PCNs; P00003 is in none
+    assert frame["org_code"].tolist() == ["U00001", "UNASSIGNED", "SB1"]
+    assert frame["Nurses WTE"].tolist() == [1.5, 0.25, 1.75]
+    # before PCNs existed the same sub-ICB has practices as children
+    r17 = workforce(full_return("P00001", SEP17, R17, {}))
+    early, _ = staff_by_group_frame(BaselineData(workforce=r17, registry=reg), "SB1", SEP17)
+    assert early["org_code"].tolist()[:-1] == ["P00001", "P00002", "P00003"]
+    england, _ = staff_by_group_frame(data, "ENG", on)
+    assert england["org_code"].tolist()[-1] == "ENG"
+    assert england["Nurses WTE"].iloc[-1] == 1.75

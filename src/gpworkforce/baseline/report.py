@@ -116,7 +116,7 @@ def baseline_report(
             "Staff headcount and WTE by role",
             scope,
             at,
-            *by_role_parts(at, scope),
+            *by_role_parts(at, scope, drop_zero=True),
         ),
         _table(
             "per_thousand",

@@ -108,18 +108,20 @@ def staff_by_role_frame(
     source: SourceKind | str | None = None,
     child_level: OrgType | None = None,
     drop_unavailable: bool = True,
+    drop_zero: bool = False,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Headcount and WTE per role (rows: children and total).
 
     With ``drop_unavailable`` a role nobody in scope has a figure for is left out of the columns
-    (and named in a note) instead of filling the table with NA.
+    (and named in a note) instead of filling the table with NA; with ``drop_zero`` so is a role
+    with no staff anywhere in scope (zero or NA everywhere).
     """
     at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
-    return by_role_parts(at, scope, drop_unavailable)
+    return by_role_parts(at, scope, drop_unavailable, drop_zero)
 
 
 def by_role_parts(
-    at: BaselineData, scope: Scope, drop_unavailable: bool = True
+    at: BaselineData, scope: Scope, drop_unavailable: bool = True, drop_zero: bool = False
 ) -> tuple[pd.DataFrame, list[str]]:
     columns = role_columns(at.taxonomy)
     _, rows = scope_values(at, scope, [n for n, _ in columns])
@@ -130,6 +132,14 @@ def by_role_parts(
         columns = [(n, lab) for n, lab in columns if n in have]
         if absent:
             notes.append("Roles not available in the selected source: " + ", ".join(absent) + ".")
+    if drop_zero:
+        have_staff = set(
+            rows.loc[(rows["fte"].fillna(0) > 0) | (rows["headcount"].fillna(0) > 0), "node"]
+        )
+        empty = [label for node, label in columns if node not in have_staff]
+        columns = [(n, lab) for n, lab in columns if n in have_staff]
+        if empty:
+            notes.append("No staff recorded in: " + ", ".join(empty) + ".")
     frame = wide(rows, scope, columns)
     notes.extend(coverage_notes(rows, columns))
     return frame, notes
