@@ -26,150 +26,37 @@ that tests compare against.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from gpworkforce.forecast.engine_types import (
+    FLOW_NAMES,
+    EngineInputs,
+    EngineOptions,
+    EngineParams,
+    EngineResult,
+    Flows,
+    InflowStream,
+)
+
 Array = NDArray[np.float64]
+_SPARSE_SHARES = 4  # inflows with more non-zero class x band shares are added densely
 
 
-@dataclass(frozen=True)
-class InflowStream:
-    """People arriving: per step and organisation, before the stream's multiplier.
-
-    ``schedule`` is ``[T, O]`` headcount arriving in each step (already spread over time, e.g.
-    trainees completing convolved with a joining profile); ``share`` is ``[K, A]`` (sums to 1):
-    which class and age band they join.
-    """
-
-    name: str
-    schedule: Array
-    share: Array
-
-
-@dataclass(frozen=True)
-class EngineInputs:
-    """What the engine starts from: labels, initial stocks, time grid and inflow schedules."""
-
-    orgs: tuple[str, ...]
-    classes: tuple[str, ...]
-    bands: tuple[str, ...]
-    headcount: Array  # [O, K, A]
-    fte: Array  # [O, K, A]
-    steps_per_year: int
-    n_steps: int
-    inflows: tuple[InflowStream, ...] = ()
-
-    @property
-    def dt(self) -> float:
-        return 1.0 / self.steps_per_year
-
-    @property
-    def shape(self) -> tuple[int, int, int]:
-        return (len(self.orgs), len(self.classes), len(self.bands))
-
-
-@dataclass(frozen=True)
-class EngineParams:
-    """Rates, all *annual*; each may have a leading draws axis ``D``.
-
-    leave_rate          [D?, K, A]  probability of leaving within a year (all causes)
-    transition_rate     [D?, K, K]  probability a year of moving from class k to class j (diag 0)
-    band_width_years    [A]         years spent in each age band (``inf`` for the last)
-    participation_rate  [D?, K]     proportional change a year in FTE per head (-0.03 = -3%)
-    inflow_multiplier   [D?, S]     scales stream s (retention, 1 - attrition, ...)
-    inflow_fte_per_head [D?, S]     FTE per head of people arriving in stream s
-    """
-
-    leave_rate: ArrayLike
-    transition_rate: ArrayLike
-    band_width_years: ArrayLike
-    participation_rate: ArrayLike
-    inflow_multiplier: ArrayLike
-    inflow_fte_per_head: ArrayLike
-
-
-@dataclass(frozen=True)
-class EngineOptions:
-    """How to run and what to keep.
-
-    record_every   keep stocks at steps 0, n, 2n, ... and the last step
-    sum_orgs       keep only the total over organisations (orgs becomes ``("ALL",)``)
-    record_flows   keep every flow of every step (needs ``record_every == 1``)
-    org_chunk      organisations per chunk (smaller chunks stay in CPU cache); None = all
-    threads        worker threads for chunks (NumPy releases the GIL)
-    """
-
-    record_every: int = 1
-    sum_orgs: bool = False
-    record_flows: bool = False
-    org_chunk: int | None = None
-    threads: int = 1
-
-
-@dataclass(frozen=True)
-class Flows:
-    """Every flow of every step, ``[D, T, O, K, A]`` (headcount ``_hc`` and FTE ``_fte``)."""
-
-    inflow_hc: Array
-    inflow_fte: Array
-    leavers_hc: Array
-    leavers_fte: Array
-    transfer_in_hc: Array
-    transfer_out_hc: Array
-    transfer_in_fte: Array
-    transfer_out_fte: Array
-    aged_in_hc: Array
-    aged_out_hc: Array
-    aged_in_fte: Array
-    aged_out_fte: Array
-    participation_fte: Array
-
-    def net_hc(self) -> Array:
-        return (
-            self.inflow_hc
-            - self.leavers_hc
-            + self.transfer_in_hc
-            - self.transfer_out_hc
-            + self.aged_in_hc
-            - self.aged_out_hc
-        )
-
-    def net_fte(self) -> Array:
-        return (
-            self.inflow_fte
-            - self.leavers_fte
-            + self.transfer_in_fte
-            - self.transfer_out_fte
-            + self.aged_in_fte
-            - self.aged_out_fte
-            + self.participation_fte
-        )
-
-
-_FLOW_NAMES = tuple(Flows.__dataclass_fields__)
-
-
-@dataclass(frozen=True)
-class EngineResult:
-    """Stocks at the recorded steps, ``[D, R, O, K, A]``, and optionally every flow."""
-
-    orgs: tuple[str, ...]
-    classes: tuple[str, ...]
-    bands: tuple[str, ...]
-    steps: NDArray[np.int64]  # recorded step indices, 0 = start
-    steps_per_year: int
-    headcount: Array
-    fte: Array
-    flows: Flows | None = field(default=None)
-
-    @property
-    def draws(self) -> int:
-        return int(self.headcount.shape[0])
-
-    def class_index(self, codes: list[str] | tuple[str, ...]) -> list[int]:
-        return [self.classes.index(c) for c in codes]
+__all__ = [
+    "Coefficients",
+    "EngineInputs",
+    "EngineOptions",
+    "EngineParams",
+    "EngineResult",
+    "Flows",
+    "InflowStream",
+    "prepare",
+    "recorded_steps",
+    "run",
+]
 
 
 # ---- coefficient preparation ------------------------------------------------------------------
@@ -184,7 +71,9 @@ class Coefficients:
     stay: Array  # [D,1,K,1] 1 - sum_j tau[k, j]
     has_transitions: bool
     pairs: tuple[tuple[int, int], ...]  # (from, to) classes with any transition
-    age: Array  # [A-1] per-step share ageing out of band a
+    share_nz: tuple[tuple[tuple[int, int], ...], ...]  # per stream: non-zero (class, band)
+    age_full: Array  # [A] per-step share ageing out of band a (0 for the last band)
+    has_ageing: bool
     part: Array  # [D,1,K,1] per-step proportional FTE change
     has_participation: bool
     mult: Array  # [D,S]
@@ -237,7 +126,8 @@ def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
     q = 1.0 - (1.0 - leave) ** dt
     tau = 1.0 - (1.0 - trans) ** dt
     stay = np.clip(1.0 - tau.sum(axis=2), 0.0, 1.0)
-    age = dt / width[:-1] if n_band > 1 else np.zeros(0)
+    age = np.zeros(n_band)
+    age[:-1] = dt / width[:-1]
     pm = (1.0 + part) ** dt - 1.0
     return Coefficients(
         draws=draws,
@@ -246,10 +136,15 @@ def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
         tau=tau,
         stay=stay[:, None, :, None],
         has_transitions=bool(np.any(tau > 0)),
+        share_nz=tuple(
+            tuple((int(k), int(a)) for k, a in zip(*np.nonzero(st.share), strict=True))
+            for st in inputs.inflows
+        ),
         pairs=tuple(
             (int(k), int(j)) for k, j in zip(*np.nonzero((tau > 0).any(axis=0)), strict=True)
         ),
-        age=age,
+        age_full=age,
+        has_ageing=bool(np.any(age > 0)),
         part=pm[:, None, :, None],
         has_participation=bool(np.any(pm != 0)),
         mult=mult,
@@ -259,18 +154,25 @@ def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
 
 # ---- the step -----------------------------------------------------------------------------------
 def _add_inflow(
-    inputs: EngineInputs, c: Coefficients, t: int, orgs: slice, hc: Array, fte: Array
+    inputs: EngineInputs, c: Coefficients, t: int, orgs: slice, hc: Array, fte: Array, buf: Array
 ) -> None:
     """Add the people arriving in step ``t`` to ``hc`` and ``fte`` (``[D, Oc, K, A]``) in place.
 
-    ``sum_s multiplier[d, s] * schedule[s][t, o] * share[s][k, a]``, visiting only the non-zero
-    shares (usually one band and one or two classes), element by element: the result does not
-    depend on how organisations are chunked.
+    ``sum_s multiplier[d, s] * schedule[s][t, o] * share[s][k, a]``, element by element (so the
+    result does not depend on how organisations are chunked): visiting only the non-zero shares
+    when there are few (one band, one or two classes), else as a dense outer product in ``buf``.
     """
     for s, stream in enumerate(inputs.inflows):
         arrive = c.mult[:, s, None] * stream.schedule[t, orgs][None, :]  # [D, Oc]
         fte_in = arrive * c.fph[:, s, None]
-        for k, a in zip(*np.nonzero(stream.share), strict=True):
+        nonzero = c.share_nz[s]
+        if len(nonzero) > _SPARSE_SHARES:
+            np.multiply(arrive[:, :, None, None], stream.share, out=buf)
+            hc += buf
+            np.multiply(fte_in[:, :, None, None], stream.share, out=buf)
+            fte += buf
+            continue
+        for k, a in nonzero:
             hc[:, :, k, a] += arrive * stream.share[k, a]
             fte[:, :, k, a] += fte_in * stream.share[k, a]
 
@@ -287,34 +189,61 @@ def _gather(stock: Array, moved: list[tuple[int, Array]]) -> Array:
     return out
 
 
+@dataclass(frozen=True)
+class _Out:
+    """Where a chunk writes: stocks ``[D, R, Oc|1, K, A]`` and flows ``[D, T, Oc|1, K, A]``."""
+
+    hc: Array
+    fte: Array
+    flows: dict[str, Array] | None
+
+
+def _alloc(c: Coefficients, inputs: EngineInputs, n_rec: int, n_org: int, flows: bool) -> _Out:
+    tail = (n_org, *inputs.shape[1:])
+    return _Out(
+        hc=np.zeros((c.draws, n_rec, *tail)),
+        fte=np.zeros((c.draws, n_rec, *tail)),
+        flows={n: np.zeros((c.draws, inputs.n_steps, *tail)) for n in FLOW_NAMES}
+        if flows
+        else None,
+    )
+
+
+def _view(out: _Out, orgs: slice) -> _Out:
+    flows = None if out.flows is None else {n: a[:, :, orgs] for n, a in out.flows.items()}
+    return _Out(out.hc[:, :, orgs], out.fte[:, :, orgs], flows)
+
+
 def _run_chunk(
-    inputs: EngineInputs, c: Coefficients, opts: EngineOptions, orgs: slice, rec: NDArray[np.int64]
-) -> tuple[Array, Array, dict[str, Array] | None]:
-    n_cls, n_band = inputs.shape[1:]
-    n_org = orgs.stop - orgs.start
-    shape = (c.draws, n_org, n_cls, n_band)
+    inputs: EngineInputs,
+    c: Coefficients,
+    orgs: slice,
+    rec: NDArray[np.int64],
+    out: _Out,
+    sum_orgs: bool,
+) -> None:
+    """Step one chunk of organisations through every time step, writing into ``out``."""
+    shape = (c.draws, orgs.stop - orgs.start, *inputs.shape[1:])
     H = np.broadcast_to(inputs.headcount[orgs], shape).copy()
     F = np.broadcast_to(inputs.fte[orgs], shape).copy()
-    T = inputs.n_steps
-    o_out = 1 if opts.sum_orgs else n_org
-    out_h = np.zeros((c.draws, len(rec), o_out, n_cls, n_band))
-    out_f = np.zeros_like(out_h)
-    flows: dict[str, Array] | None = None
-    if opts.record_flows:
-        flows = {n: np.zeros((c.draws, T, o_out, n_cls, n_band)) for n in _FLOW_NAMES}
+    flat_h, flat_f = H.reshape(-1), F.reshape(-1)
+    flows = out.flows
 
     def keep(arr: Array) -> Array:
-        return arr.sum(axis=1, keepdims=True) if opts.sum_orgs else arr
+        return arr.sum(axis=1, keepdims=True) if sum_orgs else arr
 
     def put(name: str, t: int, arr: Array) -> None:
         if flows is not None:
             flows[name][:, t] = keep(arr)
 
+    buf = np.empty(shape)
+    aged = np.empty(shape)
+    flat_aged = aged.reshape(-1)
     r = 0
     if rec[0] == 0:
-        out_h[:, 0], out_f[:, 0] = keep(H), keep(F)
+        out.hc[:, 0], out.fte[:, 0] = keep(H), keep(F)
         r = 1
-    for t in range(T):
+    for t in range(inputs.n_steps):
         # 1. leavers
         if flows is not None:
             put("leavers_hc", t, H * c.leave)
@@ -336,20 +265,18 @@ def _run_chunk(
                 H[:, :, j, :] += m
             for j, m in moved_f:
                 F[:, :, j, :] += m
-        # 3. ageing
-        if n_band > 1:
-            ag_h = H[..., :-1] * c.age
-            ag_f = F[..., :-1] * c.age
-            if flows is not None:
-                pad = [(0, 0)] * 3
-                put("aged_out_hc", t, np.pad(ag_h, [*pad, (0, 1)]))
-                put("aged_out_fte", t, np.pad(ag_f, [*pad, (0, 1)]))
-                put("aged_in_hc", t, np.pad(ag_h, [*pad, (1, 0)]))
-                put("aged_in_fte", t, np.pad(ag_f, [*pad, (1, 0)]))
-            H[..., :-1] -= ag_h
-            H[..., 1:] += ag_h
-            F[..., :-1] -= ag_f
-            F[..., 1:] += ag_f
+        # 3. ageing: the share dt/width of band a moves to a+1. On the flattened array band a+1 is
+        #    the next element; the last band's share is 0, so nothing crosses into another class.
+        if c.has_ageing:
+            for stock, flat, names in ((H, flat_h, ("hc",)), (F, flat_f, ("fte",))):
+                np.multiply(stock, c.age_full, out=aged)
+                if flows is not None:
+                    moved_in = np.zeros_like(aged)
+                    moved_in.reshape(-1)[1:] = flat_aged[:-1]
+                    put(f"aged_out_{names[0]}", t, aged)
+                    put(f"aged_in_{names[0]}", t, moved_in)
+                stock -= aged
+                flat[1:] += flat_aged[:-1]
         # 4. participation (FTE per head)
         if c.has_participation:
             if flows is not None:
@@ -359,14 +286,13 @@ def _run_chunk(
         if inputs.inflows:
             if flows is not None:
                 in_hc, in_fte = np.zeros_like(H), np.zeros_like(F)
-                _add_inflow(inputs, c, t, orgs, in_hc, in_fte)
+                _add_inflow(inputs, c, t, orgs, in_hc, in_fte, buf)
                 put("inflow_hc", t, in_hc)
                 put("inflow_fte", t, in_fte)
-            _add_inflow(inputs, c, t, orgs, H, F)
+            _add_inflow(inputs, c, t, orgs, H, F, buf)
         if r < len(rec) and rec[r] == t + 1:
-            out_h[:, r], out_f[:, r] = keep(H), keep(F)
+            out.hc[:, r], out.fte[:, r] = keep(H), keep(F)
             r += 1
-    return out_h, out_f, flows
 
 
 def recorded_steps(n_steps: int, every: int) -> NDArray[np.int64]:
@@ -387,54 +313,45 @@ def run(
     if opts.record_flows and opts.record_every != 1:
         raise ValueError("record_flows needs record_every == 1")
     n_org = len(inputs.orgs)
-    for s in inputs.inflows:
-        if s.schedule.shape != (inputs.n_steps, n_org) or s.share.shape != inputs.shape[1:]:
-            raise ValueError(f"inflow stream {s.name!r} has the wrong shape")
+    for st in inputs.inflows:
+        if st.schedule.shape != (inputs.n_steps, n_org) or st.share.shape != inputs.shape[1:]:
+            raise ValueError(f"inflow stream {st.name!r} has the wrong shape")
     if inputs.headcount.shape != inputs.shape or inputs.fte.shape != inputs.shape:
         raise ValueError("initial headcount and FTE must be [orgs, classes, bands]")
     c = prepare(inputs, params)
     rec = recorded_steps(inputs.n_steps, opts.record_every)
     size = opts.org_chunk or max(n_org, 1)
     chunks = [slice(i, min(i + size, n_org)) for i in range(0, n_org, size)] or [slice(0, 0)]
+    if opts.sum_orgs:  # each chunk sums its organisations; chunks are added in a fixed order
+        outs = [_alloc(c, inputs, len(rec), 1, opts.record_flows) for _ in chunks]
+    else:  # every chunk writes into its own slice of one output
+        whole = _alloc(c, inputs, len(rec), n_org, opts.record_flows)
+        outs = [_view(whole, ch) for ch in chunks]
 
-    def job(ch: slice) -> tuple[Array, Array, dict[str, Array] | None]:
-        return _run_chunk(inputs, c, opts, ch, rec)
+    def job(i: int) -> None:
+        _run_chunk(inputs, c, chunks[i], rec, outs[i], opts.sum_orgs)
 
     if opts.threads > 1 and len(chunks) > 1:
         with ThreadPoolExecutor(max_workers=opts.threads) as pool:
-            parts = list(pool.map(job, chunks))
+            list(pool.map(job, range(len(chunks))))
     else:
-        parts = [job(ch) for ch in chunks]
-    axis = 2
+        for i in range(len(chunks)):
+            job(i)
     if opts.sum_orgs:
-        hc = parts[0][0].copy()
-        fte = parts[0][1].copy()
-        for p in parts[1:]:  # fixed chunk order: bit-identical whatever the thread count
-            hc += p[0]
-            fte += p[1]
-    else:
-        hc = np.concatenate([p[0] for p in parts], axis=axis)
-        fte = np.concatenate([p[1] for p in parts], axis=axis)
-    flows = None
-    if opts.record_flows:
-        merged = {}
-        for name in _FLOW_NAMES:
-            arrays = [p[2][name] for p in parts if p[2] is not None]
-            if opts.sum_orgs:
-                total = arrays[0].copy()
-                for a in arrays[1:]:
-                    total += a
-                merged[name] = total
-            else:
-                merged[name] = np.concatenate(arrays, axis=axis)
-        flows = Flows(**merged)
+        whole = outs[0]
+        for part in outs[1:]:  # fixed order: bit-identical whatever the thread count
+            whole.hc[...] += part.hc
+            whole.fte[...] += part.fte
+            if whole.flows is not None and part.flows is not None:
+                for name in FLOW_NAMES:
+                    whole.flows[name][...] += part.flows[name]
     return EngineResult(
         orgs=("ALL",) if opts.sum_orgs else inputs.orgs,
         classes=inputs.classes,
         bands=inputs.bands,
         steps=rec,
         steps_per_year=inputs.steps_per_year,
-        headcount=hc,
-        fte=fte,
-        flows=flows,
+        headcount=whole.hc,
+        fte=whole.fte,
+        flows=None if whole.flows is None else Flows(**whole.flows),
     )
