@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from baseline_fixtures import RET, SEP17, full_return, patients, registry, workforce
 
+from baseline_fixtures import RET, SEP17, full_return, patients, registry, workforce
 from gpworkforce.baseline.data import BaselineData, select_patients
 from gpworkforce.baseline.per_thousand import (
     Denominators,
@@ -82,6 +82,12 @@ def test_missing_patients_give_na_not_infinity_or_zero():
     assert pd.isna(cc1["Weighted patients"])
     assert pd.isna(cc2["Registered patients"])
     assert pd.isna(cc2["GPs excl. registrars per 1,000 registered"])
+    _, notes = per_thousand_frame(_data(pats), "QQ1", SEP17)
+    assert (
+        "Registered list size known for 1 of 3 practices in QQ1; patients are summed over those."
+        in notes
+    )
+    assert any(n.startswith("Weighted list size known for 0 of 3") for n in notes)
 
 
 def test_patients_nearest_period_and_newest_vintage():

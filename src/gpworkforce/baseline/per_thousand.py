@@ -118,9 +118,30 @@ def per_thousand_parts(
     notes = [
         "Per 1,000 = WTE / patients x 1,000. Total WTE = sum of the four groups (NA if any is NA).",
         _denominator_note(denominators),
+        *patient_coverage_notes(at, scope, denominators),
     ]
     notes.extend(coverage_notes(rows, columns))
     return frame, notes
+
+
+def patient_coverage_notes(
+    data: BaselineData, scope: Scope, denominators: Denominators | None
+) -> list[str]:
+    """Notes for list sizes known for fewer practices than are in scope (summed ones only)."""
+    den = denominators or Denominators()
+    pats = select_patients(data.patients, scope.period, den.tolerance_days)
+    pats = pats.loc[pats["practice_code"].isin(list(scope.members))]
+    notes = []
+    for basis in PATIENT_BASES:
+        if scope.org_code in getattr(den, basis):
+            continue
+        known = int(pats[basis].notna().sum())
+        if known < len(scope.members):
+            notes.append(
+                f"{basis.capitalize()} list size known for {known} of {len(scope.members)} "
+                f"practices in {scope.org_code}; patients are summed over those."
+            )
+    return notes
 
 
 def _denominator_note(den: Denominators | None) -> str:
@@ -190,6 +211,7 @@ def target_gap_parts(
         f"{target.basis} patients.",
         "WTE needed = target x patients / 1,000; gap = WTE needed - WTE (positive = shortfall).",
         _denominator_note(denominators),
+        *patient_coverage_notes(at, scope, denominators),
     ]
     notes.extend(coverage_notes(rows, [(target.node, label)]))
     return frame, notes
