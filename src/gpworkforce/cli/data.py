@@ -12,9 +12,12 @@ from gpworkforce.cli.common import period_option, step
 
 
 def load(
-    kind: Annotated[Kind, typer.Argument(help="What the files are.", case_sensitive=False)],
+    kind: Annotated[
+        Kind, typer.Argument(metavar="KIND", help="What the files are.", case_sensitive=False)
+    ],
     files: Annotated[
-        list[Path], typer.Argument(help="The files, exactly as published or returned.")
+        list[Path],
+        typer.Argument(metavar="FILE", help="The files, exactly as published or returned."),
     ],
     data: Annotated[
         Path, typer.Option("--data", help="The workspace directory (created if needed).")
@@ -32,8 +35,9 @@ def load(
 ) -> None:
     """Validate FILES as KIND and, only if every one is valid, copy them into the workspace.
 
-    Each file is stored unchanged under raw/KIND/ with a name giving its dataset, period, vintage
-    and checksum, and recorded in manifest.json. A file already loaded (same bytes) is skipped.
+    Each file is stored unchanged, with its own name, under raw/KIND/ in a folder naming its
+    dataset, period, vintage and checksum, and is recorded in manifest.json. A file already
+    loaded (same bytes) is skipped.
     """
     from gpworkforce.cli.workspace import LoadOptions, load_into
     from gpworkforce.loaders import build_registry

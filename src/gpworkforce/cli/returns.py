@@ -37,7 +37,7 @@ def template(
 
 
 def validate(
-    file: Annotated[Path, typer.Argument(help="The file to check.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The file to check.")],
     kind: Annotated[
         Kind, typer.Option("--kind", help="What the file is.", case_sensitive=False)
     ] = Kind.RETURNS,
