@@ -19,12 +19,14 @@ def test_backtest_writes_tables_chart_and_summary(tmp_path: Path, shared_data: P
         args += ["--scenario", str(SCENARIOS / f"scenario-{i}.toml")]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "42 ICBs" in result.stdout and "Scenario 1" in result.stdout
+    assert "calibrated, 42 ICBs" in result.stdout and "random-walk, 42 ICBs" in result.stdout
+    assert "Scenario 1" in result.stdout
     names = {p.name for p in out.iterdir()}
     assert {"backtest_scores.csv", "backtest_bands.csv", "plan_comparison.csv"} <= names
     assert {"backtest.xlsx", "backtest_QK1.svg"} <= names
     scores = pd.read_csv(out / "backtest_scores.csv")
     assert (scores["method"] == "calibrated").sum() == 42
+    assert (scores["method"] == "random-walk").sum() == 42
     assert scores["method"].str.startswith("hee-linear").sum() == 3
     assert (out / "backtest_QK1.svg").read_text().lstrip().startswith("<svg")
 

@@ -35,15 +35,24 @@ def test_every_icb_is_backtested_reproducibly(
 ) -> None:
     result = backtest_calibrated(panel, practice_icb, n_draws=200, seed=11)
     scores = result.scores_frame()
-    assert len(scores) == 42 and "QK1" in set(scores["org"])
+    assert len(scores) == 42 * 3 and "QK1" in set(scores["org"])
+    assert set(scores["method"]) == {"calibrated", "calibrated-national", "random-walk"}
     assert (scores["n"] == 6).all()  # Years 2019-2024 all scored
     assert scores["coverage"].between(0, 1).all()
     assert (scores["mape_p50"] > 0).all()
     bands = result.bands_frame()
     start = bands[bands.fy == 2018]
     assert np.allclose(start["central"], start["actual"])  # every forecast starts at the actual
-    summary = summarise(result.scores)
+    summary = summarise([s for s in result.scores if s.method == "calibrated"])
     assert 0 < summary["median_mape_p50"] < 30
+    walk = scores[(scores.method == "random-walk") & (scores.org == "QK1")].iloc[0]
+    # the random walk's central path is "no change" from September 2017
+    llr = result.actuals.loc["QK1"]
+    by_hand = np.mean([abs(llr[2018] / llr[y] - 1) for y in range(2019, 2025)]) * 100
+    assert walk["mape_central"] == pytest.approx(by_hand)
+    no_change = bands[(bands.method == "random-walk") & (bands.fy == 2024)]
+    start_fte = bands[(bands.method == "random-walk") & (bands.fy == 2018)]
+    assert np.allclose(no_change["central"].to_numpy(), start_fte["central"].to_numpy())
     again = backtest_calibrated(panel, practice_icb, n_draws=200, seed=11)
     assert again.bands_frame()[["p10", "p50", "p90"]].equals(bands[["p10", "p50", "p90"]])
 

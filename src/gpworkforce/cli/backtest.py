@@ -113,20 +113,22 @@ def backtest(
     out.mkdir(parents=True, exist_ok=True)
     written = write_csv_files(tables, out)
     written.append(write_xlsx(tables, out / "backtest.xlsx"))
-    area_band = next(b for b in result.bands if b.org == area)
+    area_bands = [b for b in result.bands if b.org == area and b.method != "calibrated-national"]
     chart = bt.backtest_chart(
-        [area_band, *plan.bands], actual, f"{area}: forecasts from Sep 2017 vs GPW"
+        [*area_bands, *plan.bands], actual, f"{area}: forecasts from Sep 2017 vs GPW"
     )
     written.append(write_svg(chart, out / f"backtest_{area}.svg"))
     echo_written(written)
-    summary = bt.summarise(result.scores)
-    typer.echo(
-        f"calibrated, {int(summary['areas'])} ICBs, Years {start_fy + 1}-{bt.END_FY}:"
-        f" median MAPE {summary['median_mape_p50']:.1f}%,"
-        f" P10-P90 coverage {summary['coverage']:.0%} (80% expected)"
-    )
-    own = next(s for s in result.scores if s.org == area)
-    typer.echo(f"{area} calibrated: MAPE {own.mape_p50:.1f}%, coverage {own.coverage:.0%}")
+    for method in bt.METHODS:
+        of_method = [s for s in result.scores if s.method == method]
+        summary = bt.summarise(of_method)
+        own = next(s for s in of_method if s.org == area)
+        typer.echo(
+            f"{method}, {int(summary['areas'])} ICBs, Years {start_fy + 1}-{bt.END_FY}:"
+            f" median MAPE {summary['median_mape_p50']:.1f}%,"
+            f" P10-P90 coverage {summary['coverage']:.0%} (80% expected);"
+            f" {area}: MAPE {own.mape_p50:.1f}%, coverage {own.coverage:.0%}"
+        )
     for row in plan.table.itertuples():
         got = row.actual_fte_compare_fy
         typer.echo(

@@ -10,6 +10,8 @@ of forecast are scored:
                 annual growth rates pooled over every area; ``FTE_h = FTE_0 * prod(1 + g + e_y)``.
                 Only data up to the start is used. Draws come from one master seed (see
                 :mod:`gpworkforce.forecast.uncertainty`); run 0 is the central case.
+``calibrated-national``, ``random-walk``  references: one national trend for every area, and no
+                trend at all (central path "no change"), with the same yearly shocks.
 ``hee-linear``  the LLR plan's three 2017 scenarios (method ``hee-linear``): the straight line
                 from the plan's baseline to its 2020 position, applied as a *relative* change to
                 GPW's Year 2018 figure (like with like, see :func:`plan_comparison`).
@@ -128,6 +130,28 @@ def pooled_shock_sd(calibrations: Mapping[str, Calibration]) -> float:
     return math.sqrt(num / den)
 
 
+def trend_runs(
+    org: str,
+    start: float,
+    trend: float,
+    trend_se: float,
+    shock_sd: float,
+    horizon: int,
+    n_draws: int,
+    seed: int,
+) -> np.ndarray:
+    """(runs, horizon + 1) FTE paths: ``start * prod(1 + g + e_y)``, ``g ~ normal(trend,
+    trend_se)`` fixed per run, ``e_y ~ normal(0, shock_sd)`` each year; run 0 central."""
+    dists = {f"{org}.trend": Dist.normal(trend, trend_se)}
+    for h in range(1, horizon + 1):
+        dists[f"{org}.shock.{h}"] = Dist.normal(0.0, shock_sd)
+    draws = draw_parameters(dists, n_draws, seed)
+    g = draws.column(f"{org}.trend")[:, None]
+    shocks = np.column_stack([draws.column(f"{org}.shock.{h}") for h in range(1, horizon + 1)])
+    growth = np.cumprod(1.0 + g + shocks, axis=1)
+    return np.column_stack([np.full(draws.n_runs, start), start * growth])
+
+
 def calibrated_runs(
     org: str,
     start: float,
@@ -137,16 +161,17 @@ def calibrated_runs(
     n_draws: int,
     seed: int,
 ) -> np.ndarray:
-    """(runs, horizon + 1) FTE paths of the calibrated trend model; run 0 central."""
+    """The area's own calibrated trend (mean net FTE growth, standard error s / sqrt(n))."""
     n = len(cal.intervals)
-    dists = {f"{org}.trend": Dist.normal(cal.net_rate_fte, shock_sd / math.sqrt(n))}
-    for h in range(1, horizon + 1):
-        dists[f"{org}.shock.{h}"] = Dist.normal(0.0, shock_sd)
-    draws = draw_parameters(dists, n_draws, seed)
-    trend = draws.column(f"{org}.trend")[:, None]
-    shocks = np.column_stack([draws.column(f"{org}.shock.{h}") for h in range(1, horizon + 1)])
-    growth = np.cumprod(1.0 + trend + shocks, axis=1)
-    return np.column_stack([np.full(draws.n_runs, start), start * growth])
+    return trend_runs(
+        org, start, cal.net_rate_fte, shock_sd / math.sqrt(n), shock_sd, horizon, n_draws, seed
+    )
+
+
+METHODS: tuple[str, ...] = ("calibrated", "calibrated-national", "random-walk")
+"""``calibrated``: the area's own trend; ``calibrated-national``: the mean trend of all areas (one
+growth rate for every area); ``random-walk``: no trend, only the yearly shocks (its central path
+is "no change", the naive benchmark any model should beat)."""
 
 
 @dataclass(frozen=True)
@@ -190,22 +215,33 @@ def backtest_calibrated(
     seed: int = 20170930,
     orgs: Sequence[str] | None = None,
 ) -> BacktestResult:
-    """Calibrated forecasts from ``start_fy`` for every organisation of the map, scored."""
+    """Forecasts from ``start_fy`` by every method of :data:`METHODS` for every organisation of
+    the map, scored against the actuals. All methods share the master seed (same shocks)."""
     cals = calibrate_many(panel, practice_org, first_fy=history_from, last_fy=start_fy)
     if orgs is not None:
         cals = {k: v for k, v in cals.items() if k in set(orgs)}
     if not cals:
         raise ValueError("no organisation has data for the calibration years")
     sd = pooled_shock_sd(cals)
+    n_all = sum(len(c.intervals) for c in cals.values())
+    national = float(np.mean([c.net_rate_fte for c in cals.values()]))
     actuals = actual_fte(panel, practice_org)
     fys = tuple(range(start_fy, end_fy + 1))
+    horizon = len(fys) - 1
     bands, scores = [], []
     for org, cal in cals.items():
         start = float(actuals.at[org, start_fy])
-        runs = calibrated_runs(org, start, cal, sd, len(fys) - 1, n_draws, seed)
-        band = Band.from_runs(org, "calibrated", fys, runs)
-        bands.append(band)
-        scores.append(score(band, actuals.loc[org].to_dict(), start_fy))
+        runs_by_method = {
+            "calibrated": calibrated_runs(org, start, cal, sd, horizon, n_draws, seed),
+            "calibrated-national": trend_runs(
+                org, start, national, sd / math.sqrt(n_all), sd, horizon, n_draws, seed
+            ),
+            "random-walk": trend_runs(org, start, 0.0, 0.0, sd, horizon, n_draws, seed),
+        }
+        for method, runs in runs_by_method.items():
+            band = Band.from_runs(org, method, fys, runs)
+            bands.append(band)
+            scores.append(score(band, actuals.loc[org].to_dict(), start_fy))
     return BacktestResult(tuple(bands), tuple(scores), actuals, sd, seed, n_draws)
 
 
