@@ -145,3 +145,34 @@ def test_table9_over_55_share():
     assert pd.isna(pct["Partner"])  # nobody: 0 / 0 is not available
     unknown = frame.set_index("Job role")["WTE age unknown"]
     assert unknown["Practice nurses"] == 5.0
+
+
+def test_response_rate_as_the_llr_plan_counted_it():
+    """LLR plan ch. 2.2.4: 119 of 138 practices (86.2%) returned for 1 October 2017; 18 of the
+    other 19 had returned in March 2017 (carried forward); the last was extrapolated."""
+    from gpworkforce.baseline.response import ImputationStatus, impute_returns, response_frame
+
+    codes = [f"L{i:05d}" for i in range(138)]
+    orgs = [Organisation("QK1", "LLR", OrgType.ICB)]
+    orgs += [Organisation(c, c, OrgType.PRACTICE) for c in codes]
+    reg = OrgRegistry.build(orgs, [ParentLink(c, "QK1") for c in codes])
+    mar17 = dt.date(2017, 3, 31)
+    oct_src = "practice-return:2017-09-30:2017-10-01:0123456789ab"
+    mar_src = "practice-return:2017-03-31:2017-04-10:0123456789ab"
+    gpw_src = "gpw-practice-year-gp-admin:FY2016-FY2024:2024-01-01:abcdefabcdef"
+    rows = []
+    for c in codes[:119]:
+        rows += full_return(c, OCT17, oct_src, {"GP_PARTNER_PROVIDER": (4, 3.5)})
+    for c in codes[119:137]:
+        rows += full_return(c, mar17, mar_src, {"GP_PARTNER_PROVIDER": (3, 2.0)})
+    rows.append((codes[137], OCT17, "GP_QUALIFIED", 5, 4.0, gpw_src))
+    data = BaselineData(workforce=workforce(rows), registry=reg)
+    result = impute_returns(data, "QK1", OCT17)
+    summary = response_frame(result).iloc[0]
+    assert (summary["Expected practices"], summary["Returned"]) == (138, 119)
+    assert round(float(summary["Response rate %"]), 1) == 86.2
+    assert summary["Carried forward"] == 18
+    assert summary["From GPW (scaled)"] == 1
+    assert summary["Coverage after imputation %"] == 100.0
+    flagged = result.practices.loc[result.practices["status"] != ImputationStatus.RETURNED]
+    assert len(flagged) == 19

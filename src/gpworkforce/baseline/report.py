@@ -142,7 +142,9 @@ def baseline_report(
         tables.append(pyramid(selected, org_code, period, node="GP"))
     loc_frame, loc_notes = locums_table_parts(at, scope)
     if loc_frame["All locums WTE"].notna().any():
-        tables.append(_table("locums", "GP locums by type", scope, at, loc_frame, loc_notes))
+        tables.append(  # Table 10 shows locum WTE to 2 dp
+            _table("locums", "GP locums by type", scope, at, loc_frame, loc_notes, wte_decimals=2)
+        )
     if reporting_practices(at, scope):
         tables.append(vacancies(selected, org_code, period))
     if len(scope.children) >= 2:
@@ -164,7 +166,13 @@ def baseline_report(
 
 
 def _table(
-    key: str, title: str, scope: Scope, at: BaselineData, frame: pd.DataFrame, notes: list[str]
+    key: str,
+    title: str,
+    scope: Scope,
+    at: BaselineData,
+    frame: pd.DataFrame,
+    notes: list[str],
+    wte_decimals: int = 1,
 ) -> ReportTable:
     decimals: dict[str, int] = {}
     for col in map(str, frame.columns):
@@ -172,7 +180,9 @@ def _table(
             decimals[col] = 3 if col == "WTE per 1,000" else 2
         elif col.endswith("HC") or col.endswith("patients"):
             decimals[col] = 0
-        elif col.endswith(("WTE", "needed", "(WTE)", "%", "/week")):
+        elif col.endswith("WTE"):
+            decimals[col] = wte_decimals
+        elif col.endswith(("needed", "(WTE)", "%", "/week")):
             decimals[col] = 1
     return ReportTable(
         key=key,
