@@ -161,3 +161,27 @@ def test_scenario_schema_command(tmp_path: Path) -> None:
     target = tmp_path / "schema.json"
     assert invoke("scenario-schema", "--out", str(target))[0] == 0
     assert target.read_text() == (SCENARIOS / "schema.json").read_text()
+
+
+def test_several_scenarios_are_compared_on_one_chart(tmp_path: Path) -> None:
+    files = [str(SCENARIOS / "llr-2017" / f"scenario-{i}.toml") for i in (1, 2, 3)]
+    code, out, err = invoke("forecast", *files, "--out", str(tmp_path))
+    assert code == 0, err
+    assert out.count("Position in 2020") == 3
+    for i in (1, 2, 3):
+        assert (tmp_path / f"scenario-{i}" / "run.json").is_file()
+    with (tmp_path / "comparison.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    ends = {r["line"]: float(r["central"]) for r in rows if r["date"] == "2020-09-30"}
+    # the end points of LLR Figure 9's three trajectories (Tables 12-14)
+    assert sorted(ends.values()) == [561.0, 630.0, 658.0]
+    assert (tmp_path / "comparison.svg").read_text().startswith("<svg")
+
+
+def test_every_scenario_is_validated_before_any_runs(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nmethod = "hee-linear"\n', encoding="utf-8")
+    good = str(SCENARIOS / "llr-2017" / "scenario-1.toml")
+    code, _out, err = invoke("forecast", good, str(bad), "--out", str(tmp_path / "out"))
+    assert code == 4 and "needs a [hee_linear] section" in err
+    assert not (tmp_path / "out").exists()

@@ -1,8 +1,9 @@
 """``gpworkforce forecast`` and ``gpworkforce scenario-schema``.
 
-``forecast SCENARIO.toml [--draws N] [--out DIR]`` validates the scenario, runs it (central case
-plus N Monte Carlo draws), prints the main table and writes CSV + XLSX tables, SVG charts and the
-run record ``run.json`` into DIR (default ``forecast-<scenario file stem>``).
+``forecast SCENARIO.toml [MORE.toml ...] [--draws N] [--out DIR]`` validates the scenario(s),
+runs each (central case plus N Monte Carlo draws), prints the main table and writes CSV + XLSX
+tables, SVG charts and the run record ``run.json`` into DIR (default ``forecast-<file stem>``);
+with several scenarios, one sub-directory each plus a comparison chart (like LLR Figure 9).
 """
 
 from __future__ import annotations
@@ -13,21 +14,36 @@ from typing import Annotated
 import typer
 
 from gpworkforce.cli.common import echo_written, step
-from gpworkforce.forecast.hee_linear import HeeTable
-from gpworkforce.forecast.runner import run_scenario, write_run
-from gpworkforce.forecast.scenario_io import schema_text, write_schema
+from gpworkforce.errors import UserError
+from gpworkforce.exports import atomic_write_text, write_csv_files
+from gpworkforce.forecast.runner import ForecastRun, comparison, run_scenario, write_run
+from gpworkforce.forecast.scenario_io import load_scenario, schema_text, write_schema
 
 
-def _summary(run_table: HeeTable | None, text: str) -> None:
-    if run_table is not None:
-        typer.echo(run_table.render())
-    else:
-        typer.echo(text)
+def _summary(run: ForecastRun) -> str:
+    if run.hee is not None:
+        return run.hee.render()
+    fc = run.cohort
+    assert fc is not None
+    last = len(fc.dates) - 1
+    lines = [f"{run.record.scenario_name} ({fc.dates[0]} to {fc.dates[last]}, central case)"]
+    for name, arr in fc.measures().items():
+        if name == "per_1000":
+            assert fc.registered is not None
+            total = fc.supply_gp_equiv[0].sum(axis=1) / fc.registered[0].sum(axis=1) * 1000.0
+            lines.append(f"  {name:16s} start {total[0]:14,.3f}   end {total[last]:14,.3f}")
+            continue
+        total = arr[0].sum(axis=1)
+        lines.append(f"  {name:16s} start {total[0]:14,.1f}   end {total[last]:14,.1f}")
+    return "\n".join(lines)
 
 
 def forecast(
-    scenario: Annotated[
-        Path, typer.Argument(help="Scenario TOML file (see scenarios/sample.toml).")
+    scenarios: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Scenario TOML file(s) (see scenarios/sample.toml); several = compared."
+        ),
     ],
     draws: Annotated[
         int,
@@ -35,21 +51,32 @@ def forecast(
     ] = 0,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output directory.")] = None,
 ) -> None:
-    """Forecast GP supply, demand and gap for a scenario; write tables, charts and a run record."""
-    with step(f"forecasting {scenario.name}"):
-        run = run_scenario(scenario, draws=draws, progress=lambda m: typer.echo(f"  {m}", err=True))
-    if run.cohort is not None:
-        fc = run.cohort
-        last = len(fc.dates) - 1
-        lines = [f"{run.record.scenario_name} ({fc.dates[0]} to {fc.dates[last]})"]
-        for name, arr in fc.measures().items():
-            total = arr[0, :, :].sum(axis=1) if name != "per_1000" else arr[0, :, :].mean(axis=1)
-            lines.append(f"  {name:16s} start {total[0]:14,.1f}   end {total[last]:14,.1f}")
-        _summary(None, "\n".join(lines))
-    else:
-        _summary(run.hee, "")
-    target = out if out is not None else Path(f"forecast-{scenario.stem}")
-    echo_written(write_run(run, target))
+    """Forecast GP supply, demand and gap; write tables, charts and a run record.
+
+    With several scenarios each is written to DIR/<file stem>/ and their trajectories are drawn on
+    one chart (DIR/comparison.svg, like LLR Figure 9). Every scenario is validated before any runs.
+    """
+    for path in scenarios:  # validate all before computing anything
+        load_scenario(path)
+    stems = [p.stem for p in scenarios]
+    if len(set(stems)) != len(stems):
+        raise UserError(f"scenario file names must differ (outputs go to DIR/<stem>), got {stems}")
+    target = (
+        out
+        if out is not None
+        else Path(f"forecast-{scenarios[0].stem}" if len(scenarios) == 1 else "forecast-comparison")
+    )
+    runs = []
+    for path in scenarios:
+        with step(f"forecasting {path.name}"):
+            run = run_scenario(path, draws=draws, progress=lambda m: typer.echo(f"  {m}", err=True))
+        typer.echo(_summary(run))
+        runs.append(run)
+        echo_written(write_run(run, target if len(scenarios) == 1 else target / path.stem))
+    if len(runs) > 1:
+        table, svg = comparison(runs)
+        echo_written(write_csv_files([table], target, prefix=""))
+        echo_written([atomic_write_text(target / "comparison.svg", svg)])
 
 
 def scenario_schema(

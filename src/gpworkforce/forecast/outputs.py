@@ -161,18 +161,23 @@ def trajectory_chart(
 ) -> alt.LayerChart:
     """Lines per ``series`` (date, line, central[, p10, p90]); P10-P90 band where given; target point."""
     data = series.assign(date=pd.to_datetime(series["date"]).dt.strftime("%Y-%m-%d"))
-    base = alt.Chart(data).encode(x=alt.X("date:T", title="Date"))
+    base = alt.Chart(data).encode(
+        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y", tickCount="year"))
+    )
+    legend = alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=600)
     layers: list[alt.Chart] = []
     if "p10" in data.columns:
         layers.append(
             base.mark_area(opacity=0.25).encode(
-                y=alt.Y("p10:Q", title=y_title), y2="p90:Q", color=alt.Color("line:N", title="")
+                y=alt.Y("p10:Q", title=y_title),
+                y2="p90:Q",
+                color=alt.Color("line:N", legend=legend),
             )
         )
     layers.append(
         base.mark_line(point=True).encode(
             y=alt.Y("central:Q", title=y_title, scale=alt.Scale(zero=False)),
-            color=alt.Color("line:N", title=""),
+            color=alt.Color("line:N", legend=legend),
         )
     )
     if target is not None:
@@ -195,18 +200,16 @@ def chart_svg(chart: alt.TopLevelMixin) -> str:
     return vl_convert.vegalite_to_svg(chart.to_json())
 
 
-def cohort_trajectory(
-    fc: CohortForecast, target: tuple[dt.date, float] | None, title: str
-) -> pd.DataFrame:
+def cohort_trajectory(fc: CohortForecast, title: str) -> pd.DataFrame:
     """Series for the chart: total supply (with fan when drawn) and demand over organisations."""
     frames = []
     supply = fc.supply_gp_equiv.sum(axis=2, keepdims=True)
-    frames.append(
-        summarise(supply, fc.dates, ["TOTAL"], "supply").assign(line="Supply (GP-equivalent WTE)")
-    )
+    frames.append(summarise(supply, fc.dates, ["TOTAL"], "supply").assign(line=f"{title}: supply"))
     if fc.demand is not None:
         demand = fc.demand.sum(axis=2, keepdims=True)
-        frames.append(summarise(demand, fc.dates, ["TOTAL"], "demand").assign(line="Demand (WTE)"))
+        frames.append(
+            summarise(demand, fc.dates, ["TOTAL"], "demand").assign(line=f"{title}: demand")
+        )
     return pd.concat(frames, ignore_index=True)
 
 

@@ -40,6 +40,7 @@ class ForecastRun:
     record: RunRecord
     hee: HeeTable | None = None
     cohort: CohortForecast | None = None
+    series: pd.DataFrame | None = None  # trajectory: date, line, central[, p10, p90]
 
 
 def _values(loaded: LoadedScenario, draws: int) -> tuple[dict[str, Any] | None, list[str]]:
@@ -62,6 +63,105 @@ def _target(loaded: LoadedScenario, fc: CohortForecast | None = None) -> tuple[A
     return None
 
 
+def _hee_series(table: HeeTable, name: str, start: Any, positions: Any) -> pd.DataFrame:
+    """Year-by-year straight line from the baseline to the position (with a fan over draws)."""
+    rows = []
+    q = None
+    if positions is not None and positions.shape[0] > 1:
+        q = np.quantile(positions[1:], [0.1, 0.9])
+    for i, wte in table.trajectory():
+        row: dict[str, Any] = {
+            "date": start.replace(year=start.year + i).isoformat() if start else str(i),
+            "line": name,
+            "central": wte,
+        }
+        if q is not None:
+            row["p10"] = table.baseline + (q[0] - table.baseline) * i / table.years
+            row["p90"] = table.baseline + (q[1] - table.baseline) * i / table.years
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _run_hee(loaded: LoadedScenario, draws: int, values: Any, names: list[str]) -> ForecastRun:
+    s = loaded.scenario
+    assert s.hee_linear is not None
+    table = hee_table(s.hee_linear, s.name)
+    positions = None
+    if values is not None:
+        positions = np.asarray(position(s.hee_linear, values), dtype=np.float64)
+    tables = outputs.hee_tables(table, positions)
+    t = s.target
+    if t is not None and t.wte is not None:
+        runs = positions if positions is not None else np.array([table.position])
+        tables.append(outputs.target_table(runs, np.full(runs.shape, t.wte), t.date, t.label))
+    start = s.hee_linear.baseline_date
+    series = _hee_series(table, s.name, start, positions)
+    tables.append(ReportTable(key="trajectory", title=f"{s.name}: trajectory", frame=series))
+    charts = {}
+    if start is not None:
+        chart = outputs.trajectory_chart(series, _target(loaded), s.name)
+        charts["trajectory"] = outputs.chart_svg(chart)
+    record = make_record(s, list(loaded.chain), draws, names, [])
+    return ForecastRun(loaded, draws, tables, charts, record, hee=table, series=series)
+
+
+def _target_rows(loaded: LoadedScenario, fc: CohortForecast) -> ReportTable | None:
+    t = loaded.scenario.target
+    if t is None:
+        return None
+    r = min(range(len(fc.dates)), key=lambda i: abs((fc.dates[i] - t.date).days))
+    supply = fc.supply_gp_equiv[:, r, :].sum(axis=1)
+    if t.wte is not None:
+        goal = np.full(supply.shape, t.wte)
+    elif fc.registered is not None and t.per_1000 is not None:
+        goal = fc.registered[:, r, :].sum(axis=1) * t.per_1000 / 1000.0
+    else:
+        return None
+    return outputs.target_table(supply, goal, fc.dates[r], t.label)
+
+
+def _run_cohort(
+    loaded: LoadedScenario, draws: int, values: Any, names: list[str], say: Progress
+) -> ForecastRun:
+    s = loaded.scenario
+    assert s.cohort is not None
+    say("reading data files")
+    data = load_cohort_data(loaded)
+    sources = [src.source_id for src in data.sources]
+    common: dict[str, Any] = {
+        "patients": data.patients,
+        "population_index": data.population_index,
+        "costs": s.costs,
+    }
+    say("running the central case")
+    central = run_cohort(s.cohort, data.stocks, options=EngineOptions(record_flows=True), **common)
+    fc = central
+    if values is not None:
+        say(f"running {draws} draws")
+        every = EngineOptions(record_every=s.cohort.steps_per_year)
+        fc = run_cohort(s.cohort, data.stocks, values=values, options=every, **common)
+    tables = outputs.cohort_tables(fc, s.name, sources)
+    target = _target_rows(loaded, fc)
+    if target is not None:
+        tables.append(target)
+    flows = outputs.flows_table(central, s.name)
+    if flows is not None:
+        tables.append(flows)
+    say("drawing charts")
+    series = outputs.cohort_trajectory(fc, s.name)
+    chart = outputs.trajectory_chart(series, _target(loaded, fc), s.name)
+    record = make_record(s, list(loaded.chain), draws, names, sources)
+    return ForecastRun(
+        loaded,
+        draws,
+        tables,
+        {"trajectory": outputs.chart_svg(chart)},
+        record,
+        cohort=fc,
+        series=series,
+    )
+
+
 def run_scenario(path: str | Path, draws: int = 0, progress: Progress | None = None) -> ForecastRun:
     """Load and run a scenario; ``draws`` Monte Carlo draws besides the central case."""
     say = progress or (lambda _msg: None)
@@ -71,79 +171,25 @@ def run_scenario(path: str | Path, draws: int = 0, progress: Progress | None = N
     s = loaded.scenario
     values, names = _values(loaded, draws)
     say(f"scenario {s.name!r} ({s.method}), {draws} draws, {len(names)} uncertain parameters")
-    charts: dict[str, str] = {}
     if s.method == "hee-linear":
-        assert s.hee_linear is not None
-        table = hee_table(s.hee_linear, s.name)
-        positions = None
-        if values is not None:
-            positions = np.asarray(position(s.hee_linear, values), dtype=np.float64)
-        tables = outputs.hee_tables(table, positions)
-        t = s.target
-        if t is not None and t.wte is not None:
-            runs = positions if positions is not None else np.array([table.position])
-            tables.append(outputs.target_table(runs, np.full(runs.shape, t.wte), t.date, t.label))
-        start = s.hee_linear.baseline_date
-        series = []
-        for i, wte in table.trajectory():
-            date = start.replace(year=start.year + i) if start else None
-            series.append(
-                {"date": date.isoformat() if date else str(i), "line": s.name, "central": wte}
-            )
-        frame = pd.DataFrame(series)
-        tables.append(ReportTable(key="trajectory", title=f"{s.name}: trajectory", frame=frame))
-        if start is not None:
-            chart = outputs.trajectory_chart(frame, _target(loaded), s.name)
-            charts["trajectory"] = outputs.chart_svg(chart)
-        record = make_record(s, list(loaded.chain), draws, names, [])
-        return ForecastRun(loaded, draws, tables, charts, record, hee=table)
-    assert s.cohort is not None
-    say("reading data files")
-    data = load_cohort_data(loaded)
-    sources = [src.source_id for src in data.sources]
-    say("running the central case")
-    central = run_cohort(
-        s.cohort,
-        data.stocks,
-        patients=data.patients,
-        population_index=data.population_index,
-        costs=s.costs,
-        options=EngineOptions(record_flows=True),
+        return _run_hee(loaded, draws, values, names)
+    return _run_cohort(loaded, draws, values, names, say)
+
+
+def comparison(runs: list[ForecastRun]) -> tuple[ReportTable, str]:
+    """Every run's supply trajectory on one chart with the first target (like LLR Figure 9)."""
+    frame = pd.concat([r.series for r in runs], ignore_index=True)
+    target = next((t for t in (_target(r.loaded, r.cohort) for r in runs) if t is not None), None)
+    table = ReportTable(
+        key="comparison",
+        title="Scenarios compared: supply trajectories",
+        frame=frame,
+        notes=tuple(
+            f"{r.record.scenario_name}: {', '.join(r.record.scenario_files)}" for r in runs
+        ),
     )
-    fc = central
-    if values is not None:
-        say(f"running {draws} draws")
-        fc = run_cohort(
-            s.cohort,
-            data.stocks,
-            patients=data.patients,
-            population_index=data.population_index,
-            costs=s.costs,
-            values=values,
-            options=EngineOptions(record_every=s.cohort.steps_per_year),
-        )
-    tables = outputs.cohort_tables(fc, s.name, sources)
-    if s.target is not None:
-        r = min(range(len(fc.dates)), key=lambda i: abs((fc.dates[i] - s.target.date).days))
-        supply = fc.supply_gp_equiv[:, r, :].sum(axis=1)
-        if s.target.wte is not None:
-            goal = np.full(supply.shape, s.target.wte)
-        elif fc.registered is not None and s.target.per_1000 is not None:
-            goal = fc.registered[:, r, :].sum(axis=1) * s.target.per_1000 / 1000.0
-        else:
-            goal = None
-        if goal is not None:
-            tables.append(outputs.target_table(supply, goal, fc.dates[r], s.target.label))
-    flows = outputs.flows_table(central, s.name)
-    if flows is not None:
-        tables.append(flows)
-    say("drawing charts")
-    series = outputs.cohort_trajectory(fc, _target(loaded, fc), s.name)
-    charts["trajectory"] = outputs.chart_svg(
-        outputs.trajectory_chart(series, _target(loaded, fc), s.name)
-    )
-    record = make_record(s, list(loaded.chain), draws, names, sources)
-    return ForecastRun(loaded, draws, tables, charts, record, cohort=fc)
+    chart = outputs.trajectory_chart(frame, target, "Scenarios compared")
+    return table, outputs.chart_svg(chart)
 
 
 def write_run(run: ForecastRun, out_dir: Path) -> list[Path]:
