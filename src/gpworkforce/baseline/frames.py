@@ -59,16 +59,14 @@ def wide(
     Rows and columns with no data stay (as NA) so the layout never depends on the data.
     """
     out = row_index(scope)
+    key = pd.MultiIndex.from_frame(out[["org_code", "row"]])
+    cols: dict[str, pd.Series] = {}
     for node, label in columns:
-        sub = rows.loc[rows["node"] == node]
+        sub = rows.loc[rows["node"] == node].set_index(["org_code", "row"])
         for measure in measures:
-            series = sub.set_index(["org_code", "row"])[measure]
-            key = pd.MultiIndex.from_frame(out[["org_code", "row"]])
-            out[f"{label} {MEASURE_SUFFIX[measure]}"] = series.reindex(key).to_numpy()
-            out[f"{label} {MEASURE_SUFFIX[measure]}"] = out[
-                f"{label} {MEASURE_SUFFIX[measure]}"
-            ].astype("Float64")
-    return out
+            values = sub[measure].reindex(key).to_numpy() if len(sub) else [pd.NA] * len(out)
+            cols[f"{label} {MEASURE_SUFFIX[measure]}"] = pd.Series(values, dtype="Float64")
+    return pd.concat([out, pd.DataFrame(cols)], axis=1)  # one block, however many columns
 
 
 def coverage_notes(
