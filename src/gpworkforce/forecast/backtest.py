@@ -343,7 +343,12 @@ def backtest_chart(bands: Sequence[Band], actual: Mapping[int, float], title: st
     area = (
         alt.Chart(frame)
         .mark_area(opacity=0.2)
-        .encode(x=x, y=alt.Y("p10:Q", title="Qualified GP FTE"), y2="p90:Q", color="method:N")
+        .encode(
+            x=x,
+            y=alt.Y("p10:Q", title="Qualified GP FTE", scale=alt.Scale(zero=False)),
+            y2="p90:Q",
+            color="method:N",
+        )
     )
     line = alt.Chart(frame).mark_line().encode(x=x, y="p50:Q", color="method:N")
     dots = (

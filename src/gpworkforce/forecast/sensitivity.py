@@ -208,7 +208,7 @@ def tornado_chart(bars: list[TornadoBar], title: str, outcome_label: str) -> Any
     centre = bars[0].central_outcome if bars else 0.0
     base = alt.Chart(frame).encode(y=alt.Y("parameter:N", sort=order, title=None))
     spans = base.mark_bar().encode(
-        x=alt.X("low:Q", title=outcome_label),
+        x=alt.X("low:Q", title=outcome_label, scale=alt.Scale(zero=False)),
         x2="high:Q",
         color=alt.Color("at:N", title="Direction"),
         tooltip=["parameter", "low", "high"],
