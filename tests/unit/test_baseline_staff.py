@@ -257,3 +257,22 @@ def test_pcn_children_england_and_unassigned():
     england, _ = staff_by_group_frame(data, "ENG", on)
     assert england["org_code"].tolist()[-1] == "ENG"
     assert england["Nurses WTE"].iloc[-1] == 1.75
+
+
+def test_bundle_casts_frames_to_the_canonical_dtypes():
+    raw = pd.DataFrame(
+        {
+            "practice_code": ["P00001"],
+            "period": ["2017-09-30"],  # text, as a careless caller might pass it
+            "node": ["NURSE"],
+            "headcount": [2],
+            "fte": [1.5],
+            "source_id": [R17],
+        }
+    )
+    data = BaselineData(workforce=raw, registry=registry())
+    assert str(data.workforce["period"].dtype) == "datetime64[ns]"
+    frame, _ = staff_by_group_frame(data, "CC1", SEP17)
+    assert _row(frame, "CC1")["Nurses WTE"] == 1.5
+    with pytest.raises(ValueError, match="missing columns"):
+        BaselineData(workforce=raw.drop(columns="fte"), registry=registry())

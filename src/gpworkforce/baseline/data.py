@@ -27,7 +27,7 @@ import pandas as pd
 from gpworkforce.domain.measures import DEFAULT_CONVENTION, FteConvention
 from gpworkforce.domain.orgs import OrgRegistry
 from gpworkforce.domain.taxonomy import Taxonomy, load_taxonomy
-from gpworkforce.tables import DEMOGRAPHY, PATIENTS, VACANCIES, WORKFORCE, empty
+from gpworkforce.tables import DEMOGRAPHY, PATIENTS, VACANCIES, WORKFORCE, conform, empty
 
 UNKNOWN_VINTAGE = "unknown-vintage"
 RETURN_DATASET_PREFIX = "practice-return"
@@ -191,9 +191,13 @@ class BaselineData:
             ("patients", PATIENTS),
             ("vacancies", VACANCIES),
         ):
-            missing = [c for c in spec if c not in getattr(self, name).columns]
+            frame = getattr(self, name)
+            missing = [c for c in spec if c not in frame.columns]
             if missing:
                 raise ValueError(f"BaselineData.{name} is missing columns {missing}")
+            if any(str(frame[c].dtype) != t for c, t in spec.items()):
+                # e.g. a period given as text: comparisons with census dates would silently fail
+                object.__setattr__(self, name, conform(frame, spec))
 
     def select(self, source: SourceKind | str | None = None) -> BaselineData:
         """A copy keeping one source per practice and period in workforce, demography, vacancies.
