@@ -55,11 +55,30 @@ def test_practice_closed_in_october_2017(registry: OrgRegistry) -> None:
     assert "A81003" not in registry.practice_map(dt.date(2017, 11, 1), OrgType.SUB_ICB)
 
 
-def test_ccg_formed_by_2019_merger_gives_no_ccg_in_2017(registry: OrgRegistry) -> None:
-    # 15N (Devon CCG) was formed on 2019-04-01; its practices' 2017 CCG is not in the files
-    practice = next(lk.child for lk in registry.links if lk.parent == "15N")
-    assert registry.parent_of_type(practice, OrgType.SUB_ICB, dt.date(2019, 4, 1)).code == "15N"
-    assert registry.parent_of_type(practice, OrgType.SUB_ICB, SEP_2017) is None
+def test_ccg_formed_by_2019_merger_gives_its_predecessor_in_2017(registry: OrgRegistry) -> None:
+    # 15N (Devon CCG) was formed on 2019-04-01; before it, NHS Payments 2017/18 names the
+    # practice's CCG (99P for L83002), which sits under Devon's ICB as its practices later did.
+    assert registry.parent_of_type("L83002", OrgType.SUB_ICB, dt.date(2019, 4, 1)).code == "15N"
+    before = registry.parent_of_type("L83002", OrgType.SUB_ICB, SEP_2017)
+    assert before is not None and before.code == "99P"
+    assert "DEVON" in before.name
+    assert registry.parent_of_type("99P", OrgType.ICB, SEP_2017).code == "QJK"
+
+
+def test_number_of_ccgs_each_september(registry: OrgRegistry) -> None:
+    # NHS England: 207 CCGs from April 2017, 195 from April 2018, 191 from April 2019,
+    # 135 from April 2020, 106 from April 2021.
+    expected = {2017: 207, 2018: 195, 2019: 191}
+    for year, n in expected.items():
+        ccgs = set(registry.practice_map(dt.date(year, 9, 30), OrgType.SUB_ICB).values())
+        assert len(ccgs) == n, year
+    assert len(set(registry.practice_map(dt.date(2021, 1, 1), OrgType.SUB_ICB).values())) == 135
+    assert len(set(registry.practice_map(dt.date(2023, 1, 1), OrgType.SUB_ICB).values())) == 106
+    # nearly every practice open in September 2017 has a CCG and an STP then
+    on = SEP_2017
+    open_2017 = registry.practice_map(on, OrgType.ENGLAND)
+    with_stp = registry.practice_map(on, OrgType.ICB)
+    assert len(open_2017) - len(with_stp) < 30
 
 
 def test_pcns_exist_from_the_first_map(registry: OrgRegistry) -> None:

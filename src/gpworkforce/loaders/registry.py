@@ -7,8 +7,9 @@ Sources and how each becomes effective-dated links:
   commissioner and a *join date* that often records a re-registration or a CCG merger rather than
   a real move, so the link is taken to hold from the earliest join date of any practice to that
   commissioner (when the CCG itself is first seen), not the practice's own join date, to the
-  left date (inclusive). A practice of a CCG created by a merger (first seen April 2018/2019) has
-  no CCG before that date: *not available*, never a guess.
+  left date (inclusive). Before that start, a practice of a CCG created by a merger (first seen
+  April 2018/2019) takes the CCG that NHS Payments 2017/18 names for it (``earlier_ccg``, used
+  when the file is present); failing that it has no CCG then: *not available*, never a guess.
 * ``gp_reg_pat_prac_map_*`` (Sep 2020, Jan 2022): practice -> PCN, practice -> CCG, PCN -> CCG
   (the CCG of most of its practices), CCG -> STP, STP -> region, region -> England, each from the
   extract date until a later map changes it (:func:`~gpworkforce.loaders.hierarchy.snapshot_links`).
@@ -27,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from gpworkforce.domain.orgs import ENGLAND_CODE, Organisation, OrgRegistry, OrgType, ParentLink
@@ -38,12 +40,14 @@ from gpworkforce.loaders.registry_files import (
     PracticeMap,
     read_ccg_to_icb,
     read_epraccur,
+    read_payments_ccgs,
     read_practice_map,
 )
 
 EPRACCUR_FILE = "epraccur_2019-12_headerless.csv"
 MAP_GLOB = "gp_reg_pat_prac_map_*.csv"
 CCG_ICB_FILE = "ccg_to_icb.csv"
+PAYMENTS_FILE = "nhs_payments_to_general_practice_2017-18.csv"  # optional: 2017/18 CCGs
 
 
 def _date(value: object) -> dt.date | None:
@@ -55,7 +59,8 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
-            values = [None if pd.isna(v) else v.date() for v in out[col]]
+            stamps = out[col]
+            values = np.where(stamps.isna().to_numpy(), None, stamps.dt.date.to_numpy()).tolist()
         else:
             values = [None if v is pd.NA else v for v in out[col].to_numpy(dtype=object)]
         out[col] = pd.Series(values, index=out.index, dtype=object)
@@ -103,16 +108,18 @@ def _map_part(
 ) -> tuple[list[ParentLink], set[str], list[Snapshot]]:
     """Links from the practice maps; also the practices in the first map and CCG->STP snapshots."""
     ordered = sorted(maps, key=lambda m: m.extract_date)
-    known = {} if ods is None else {r.code: r for r in _plain(ods).itertuples(index=False)}
+    in_maps = set().union(*(set(m.frame["PRACTICE_CODE"]) for m in maps)) if maps else set()
+    others = ods[ods["code"].isin(in_maps - orgs.items.keys())] if ods is not None else None
+    known = {} if others is None else {r.code: r for r in _plain(others).itertuples(index=False)}
     tiers: dict[str, list[Snapshot]] = {
         k: [] for k in ("pcn", "ccg", "pcn_ccg", "stp", "reg", "eng")
     }
     for m in ordered:
         f = _plain(m.frame)
-        for row in f.itertuples(index=False):
+        for row in f.drop_duplicates("PRACTICE_CODE").itertuples(index=False):
             if row.PRACTICE_CODE in orgs.items:
-                pass
-            elif row.PRACTICE_CODE in known:  # in ODS under another prescribing setting
+                continue
+            if row.PRACTICE_CODE in known:  # in ODS under another prescribing setting
                 ods_row = known[row.PRACTICE_CODE]
                 orgs.add(
                     row.PRACTICE_CODE,
@@ -126,11 +133,16 @@ def _map_part(
                 orgs.add(
                     row.PRACTICE_CODE, row.PRACTICE_NAME, OrgType.PRACTICE, opened=m.extract_date
                 )
-            if isinstance(row.PCN_CODE, str) and row.PCN_CODE:
-                orgs.add(row.PCN_CODE, row.PCN_NAME, OrgType.PCN)
-            orgs.add(row.CCG_CODE, row.CCG_NAME, OrgType.SUB_ICB)
-            orgs.add(row.STP_CODE, row.STP_NAME, OrgType.ICB)
-            orgs.add(row.COMM_REGION_CODE, row.COMM_REGION_NAME, OrgType.REGION)
+        # higher tiers: one organisation per code, the latest map's name winning
+        for code_col, name_col, kind in (
+            ("PCN_CODE", "PCN_NAME", OrgType.PCN),
+            ("CCG_CODE", "CCG_NAME", OrgType.SUB_ICB),
+            ("STP_CODE", "STP_NAME", OrgType.ICB),
+            ("COMM_REGION_CODE", "COMM_REGION_NAME", OrgType.REGION),
+        ):
+            tier = f[f[code_col].notna()].drop_duplicates(code_col, keep="last")
+            for code, name in zip(tier[code_col], tier[name_col], strict=True):
+                orgs.add(code, name, kind)
         has_pcn = f[f["PCN_CODE"].fillna("") != ""]
         src = m.file_name
         tiers["pcn"].append(
@@ -172,7 +184,7 @@ def _stp_links(
     ccg_icb: pd.DataFrame | None,
     ccg_source: str,
     orphan_ccgs: Iterable[str],
-    practice_ccg: dict[str, str],
+    practice_ccg: Sequence[tuple[str, str]],
     first_map: PracticeMap | None,
     orgs: _Orgs,
 ) -> list[ParentLink]:
@@ -192,7 +204,7 @@ def _stp_links(
         orphans = set(orphan_ccgs)
         pairs = [
             (ccg, stp_of_practice[p])
-            for p, ccg in practice_ccg.items()
+            for p, ccg in practice_ccg
             if ccg in orphans and p in stp_of_practice
         ]
         for ccg, stp in modal_parent(pairs).items():
@@ -207,24 +219,45 @@ def registry_from_frames(
     *,
     ods_source: str = EPRACCUR_FILE,
     ccg_icb_source: str = CCG_ICB_FILE,
+    earlier_ccg: pd.DataFrame | None = None,
+    earlier_source: str = PAYMENTS_FILE,
 ) -> OrgRegistry:
-    """Assemble the registry from already-read frames (pure; see module docs for the rules)."""
+    """Assemble the registry from already-read frames (pure; see module docs for the rules).
+
+    ``earlier_ccg`` (columns ``practice, ccg, ccg_name`` from an older source, e.g. NHS Payments
+    2017/18) fills the time before a practice's ODS link starts, when it names a different CCG.
+    """
     orgs = _Orgs()
     orgs.add(ENGLAND_CODE, "England", OrgType.ENGLAND)
     links: list[ParentLink] = []
     ods_links = _epraccur_part(ods, orgs, ods_source) if ods is not None else []
     map_links, _, stp_snaps = _map_part(maps, ods, orgs)
     first = min(maps, key=lambda m: m.extract_date) if maps else None
+    pairs = [(lk.child, lk.parent) for lk in ods_links]
+    before_of: dict[str, str] = {}
+    if earlier_ccg is not None:
+        for row in earlier_ccg.itertuples(index=False):
+            before_of[row.practice] = row.ccg
+            known = orgs.items.get(row.ccg)
+            if known is None or known.name == known.code:
+                orgs.add(
+                    row.ccg,
+                    row.ccg_name if isinstance(row.ccg_name, str) else row.ccg,
+                    OrgType.SUB_ICB,
+                )
     for link in ods_links:
         # the first map takes over; a practice it does not list had closed (or had no patients)
         cut = truncate(link, first.extract_date) if first is not None else link
         if cut is not None:
             links.append(cut)
+        before = before_of.get(link.child)
+        if link.start is not None and before and before != link.parent:
+            links.append(ParentLink(link.child, before, None, link.start, earlier_source))
+            pairs.append((link.child, before))
     links += map_links
-    practice_ccg = {lk.child: lk.parent for lk in ods_links}
     map_ccgs = set().union(*(set(m.frame["CCG_CODE"]) for m in maps)) if maps else set()
-    orphans = set(practice_ccg.values()) - map_ccgs
-    links += _stp_links(stp_snaps, ccg_icb, ccg_icb_source, orphans, practice_ccg, first, orgs)
+    orphans = {ccg for _, ccg in pairs} - map_ccgs
+    links += _stp_links(stp_snaps, ccg_icb, ccg_icb_source, orphans, pairs, first, orgs)
     return OrgRegistry.build(orgs.items.values(), links)
 
 
@@ -251,15 +284,23 @@ def build_registry(data_dir: Path | None = None) -> OrgRegistry:
 
         data_dir = shared_data_dir()
     ods, maps, icb = registry_files(Path(data_dir))
+    payments = Path(data_dir) / "nhs" / PAYMENTS_FILE
+    optional = [payments] if payments.is_file() else []
     stamp = tuple(
-        (str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for p in (ods, *maps, icb)
+        (str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size)
+        for p in (ods, *maps, icb, *optional)
     )
     return _cached_registry(stamp)
 
 
 @lru_cache(maxsize=4)
 def _cached_registry(stamp: tuple[tuple[str, int, int], ...]) -> OrgRegistry:
-    paths = [Path(s[0]) for s in stamp]
+    paths = [Path(st[0]) for st in stamp]
+    earlier: pd.DataFrame | None = None
+    earlier_source = PAYMENTS_FILE
+    if paths[-1].name == PAYMENTS_FILE:
+        pay = paths.pop()
+        earlier, earlier_source = read_payments_ccgs(pay), pay.name
     ods_path, map_paths, icb_path = paths[0], paths[1:-1], paths[-1]
     return registry_from_frames(
         read_epraccur(ods_path),
@@ -267,4 +308,6 @@ def _cached_registry(stamp: tuple[tuple[str, int, int], ...]) -> OrgRegistry:
         read_ccg_to_icb(icb_path),
         ods_source=ods_path.name,
         ccg_icb_source=icb_path.name,
+        earlier_ccg=earlier,
+        earlier_source=earlier_source,
     )

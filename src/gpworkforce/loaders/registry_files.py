@@ -185,3 +185,31 @@ def read_ccg_to_icb(path: Path) -> pd.DataFrame:
     )
     raise_if_issues(issues, f"{tf.name}: not a valid CCG to ICB lookup")
     return frame
+
+
+PAYMENTS_CCG_COLUMNS: tuple[str, ...] = ("Practice Code", "CCG Code", "CCG NAME")
+
+
+def read_payments_ccgs(path: Path) -> pd.DataFrame:
+    """Practice -> CCG (code, name) from NHS Payments to General Practice: ``practice, ccg, ccg_name``.
+
+    Only these columns are read (the loader of the whole file is
+    :func:`gpworkforce.loaders.payments.load_payments`). Blank CCG codes are dropped.
+    """
+    tf = read_text(path, replace_errors=True)
+    parsed = read_table(
+        tf, text_columns=PAYMENTS_CCG_COLUMNS, numeric_columns=(), required=PAYMENTS_CCG_COLUMNS[:2]
+    )
+    frame = parsed.frame.rename(
+        columns={"Practice Code": "practice", "CCG Code": "ccg", "CCG NAME": "ccg_name"}
+    )
+    for col in frame.columns:
+        frame[col] = frame[col].str.strip()
+    frame = frame.dropna(subset=["ccg"])
+    issues = code_issues(frame["practice"], "Practice Code", tf.name) + code_issues(
+        frame["ccg"], "CCG Code", tf.name
+    )
+    raise_if_issues(issues, f"{tf.name}: not a valid NHS Payments file")
+    if "ccg_name" not in frame:
+        frame["ccg_name"] = frame["ccg"]
+    return frame
