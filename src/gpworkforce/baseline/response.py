@@ -274,6 +274,7 @@ def response_rate(result: ImputationResult) -> list[ReportTable]:
     summary = response_frame(result)
     listing = result.practices.copy()
     listing["from_period"] = listing["from_period"].dt.date.astype("string")
+    listing["from_source_id"] = listing["from_source_id"].astype("string")
     listing = listing.rename(
         columns={
             "practice_code": "Practice",
