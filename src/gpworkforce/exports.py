@@ -49,6 +49,8 @@ _MIN_WIDTH, _MAX_WIDTH = 8, 60
 
 # --- cell values -----------------------------------------------------------------------------
 
+Cell = str | float | int | bool | dt.datetime | dt.date | None
+
 
 def is_formula_like(text: str) -> bool:
     """True if a spreadsheet could treat ``text`` as a formula (or DDE/command payload)."""
@@ -71,7 +73,7 @@ def is_missing(value: Any) -> bool:
     return False
 
 
-def _cell(value: Any) -> str | float | int | bool | dt.datetime | dt.date | None:
+def _cell(value: Any) -> Cell:
     """A Python value to write: None (blank), number, bool, date/datetime or safe text."""
     if is_missing(value):
         return None
@@ -95,15 +97,25 @@ def _cell(value: Any) -> str | float | int | bool | dt.datetime | dt.date | None
 
 
 def _csv_text(value: Any, decimals: int | None) -> str:
-    cell = _cell(value)
+    return _cell_text(_cell(value), decimals)
+
+
+def _cell_text(cell: Cell, decimals: int | None) -> str:
+    """A converted cell (see :func:`_cell`) as CSV text."""
+    kind = type(cell)
     if cell is None:
         return ""
-    if isinstance(cell, bool):
+    if kind is str:
+        return cell  # type: ignore[return-value]
+    if kind is float:
+        number: float = cell  # type: ignore[assignment]
+        if decimals is not None:
+            return f"{number:.{decimals}f}"
+        if number.is_integer() and abs(number) < 1e15:
+            return str(int(number))
+        return repr(number)
+    if kind is bool:
         return "TRUE" if cell else "FALSE"
-    if isinstance(cell, float) and decimals is not None:
-        return f"{cell:.{decimals}f}"
-    if isinstance(cell, float) and cell.is_integer() and abs(cell) < 1e15:
-        return str(int(cell))
     if isinstance(cell, dt.datetime):
         return cell.isoformat(sep=" ") if cell.time() != dt.time() else cell.date().isoformat()
     if isinstance(cell, dt.date):
@@ -151,8 +163,11 @@ def write_csv_stream(table: ReportTable, stream: IO[str]) -> None:
     columns = [str(c) for c in table.frame.columns]
     writer.writerow([neutralise(c) for c in columns])
     decimals = [table.decimals.get(c) for c in columns]
-    for row in table.frame.itertuples(index=False, name=None):
-        writer.writerow([_csv_text(v, d) for v, d in zip(row, decimals, strict=True)])
+    texts = [
+        [_cell_text(cell, d) for cell in column_cells(table.frame.iloc[:, i])]
+        for i, d in enumerate(decimals)
+    ]
+    writer.writerows(zip(*texts, strict=True))
 
 
 def csv_bytes(table: ReportTable) -> bytes:
@@ -224,9 +239,34 @@ def _number_format(decimals: int | None) -> str | None:
     return "#,##0" if decimals <= 0 else "#,##0." + "0" * decimals
 
 
-def _display_len(value: Any, decimals: int | None) -> int:
-    text = _csv_text(value, decimals)
-    return max((len(part) for part in text.splitlines()), default=0)
+def column_cells(series: pd.Series) -> list[Cell]:
+    """Every value of a column as a cell to write (see :func:`_cell`), fast for number columns."""
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        integral = pd.api.types.is_integer_dtype(series)
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        if np.isfinite(values[~np.isnan(values)]).all():
+            if integral:
+                return [None if v != v else int(v) for v in values.tolist()]
+            return [None if v != v else v for v in values.tolist()]
+    return [_cell(v) for v in series.tolist()]
+
+
+def _display_len(cell: Cell, decimals: int | None) -> int:
+    if cell is None:
+        return 0
+    if isinstance(cell, str):
+        return max((len(part) for part in cell.splitlines()), default=0)
+    return len(_cell_text(cell, decimals))
+
+
+def _column_width(label: str, cells: Sequence[Cell], decimals: int | None) -> int:
+    numbers = [c for c in cells if isinstance(c, int | float) and not isinstance(c, bool)]
+    others = [c for c in cells if not isinstance(c, int | float) or isinstance(c, bool)]
+    extremes = [min(numbers), max(numbers)] if numbers else []
+    longest = max((_display_len(c, decimals) for c in [*extremes, *others]), default=0)
+    if decimals is not None and numbers:
+        longest += len(f"{max(abs(x) for x in extremes):,.0f}") // 4  # thousands separators
+    return min(_MAX_WIDTH, max(_MIN_WIDTH, len(label) + 2, longest + 2))
 
 
 class _Formats:
@@ -252,8 +292,7 @@ class _Formats:
         return self._numbers[fmt]
 
 
-def _write_value(sheet: Any, row: int, col: int, value: Any, fmts: _Formats, fmt: Any) -> None:
-    cell = _cell(value)
+def _write_cell(sheet: Any, row: int, col: int, cell: Cell, fmts: _Formats, fmt: Any) -> None:
     if cell is None:
         return
     if isinstance(cell, bool):
@@ -275,16 +314,16 @@ def _write_sheet(book: xlsxwriter.Workbook, fmts: _Formats, table: ReportTable, 
     decimals = [table.decimals.get(c) for c in columns]
     sheet.write_string(0, 0, neutralise(table.title)[:_XLSX_MAX_STRING], fmts.title)
     header_row = 2
-    widths = [min(_MAX_WIDTH, max(_MIN_WIDTH, len(c) + 2)) for c in columns]
     for col, label in enumerate(columns):
         sheet.write_string(header_row, col, neutralise(label)[:_XLSX_MAX_STRING], fmts.header)
-    row = header_row
-    for row, values in enumerate(table.frame.itertuples(index=False, name=None), header_row + 1):
-        for col, value in enumerate(values):
-            _write_value(sheet, row, col, value, fmts, fmts.number(decimals[col]))
-            widths[col] = min(_MAX_WIDTH, max(widths[col], _display_len(value, decimals[col]) + 2))
-    for col, width in enumerate(widths):
-        sheet.set_column(col, col, width)
+    frame = table.frame
+    for col in range(len(columns)):
+        cells = column_cells(frame.iloc[:, col])
+        fmt = fmts.number(decimals[col])
+        for row, cell in enumerate(cells, header_row + 1):
+            _write_cell(sheet, row, col, cell, fmts, fmt)
+        sheet.set_column(col, col, _column_width(columns[col], cells, decimals[col]))
+    row = header_row + len(frame)
     sheet.freeze_panes(header_row + 1, 0)
     row += 2
     for label, lines in (("Notes", table.notes), ("Sources", table.sources)):
