@@ -188,3 +188,42 @@ def test_inequality_highest_and_lowest_child():
     # weighted: CC1 4 / 8,000 = 0.5, CC2 1 / 2,000 = 0.5 -> no gap once need is allowed for
     assert need["Gap per 1,000"] == pytest.approx(0.0)
     assert need["Children compared"] == 2
+
+
+def test_over_55_and_vacancies_by_area():
+    from gpworkforce.baseline.areas import over_55_by_area_frame, vacancies_by_area_frame
+
+    demo = demography(
+        [
+            ("P00001", SEP17, "GP_PARTNER_PROVIDER", "55-59", "M", 1, 1.0, R17),
+            ("P00001", SEP17, "GP_PARTNER_PROVIDER", "40-44", "F", 1, 3.0, R17),
+            ("P00002", SEP17, "NURSE_PRACTICE", "60-64", "F", 1, 0.5, R17),
+            ("P00003", SEP17, "ADMIN_RECEPTION", "30-34", "F", 2, 2.0, R17),
+            ("P00003", SEP17, "ADMIN_RECEPTION", "Unknown", "F", 1, 1.0, R17),
+        ]
+    )
+    data = _vacancy_data()
+    data = BaselineData(
+        workforce=data.workforce.loc[data.workforce["practice_code"] != "P00003"],
+        registry=registry(),
+        demography=demo,
+        vacancies=data.vacancies,
+    )
+    ages, _ = over_55_by_area_frame(data, "QQ1", SEP17)
+    by = ages.set_index("org_code")
+    assert by.loc["CC1", "GPs % aged 55+"] == pytest.approx(25.0)
+    assert by.loc["CC1", "Nurses % aged 55+"] == pytest.approx(100.0)
+    assert by.loc["CC2", "Admin/non-clinical % aged 55+"] == 0  # unknown age left out
+    assert pd.isna(by.loc["CC2", "GPs % aged 55+"])  # no GP of known age there
+    assert by.loc["QQ1", "All staff % aged 55+"] == pytest.approx(1.5 / 6.5 * 100)
+    vac, notes = vacancies_by_area_frame(data, "QQ1", SEP17)
+    v = vac.set_index("org_code")
+    assert v.loc["CC1", "GPs vacant WTE"] == 1.0
+    assert v.loc["CC1", "GPs in post WTE"] == 4.0
+    assert v.loc["CC1", "GPs vacancy rate %"] == pytest.approx(20.0)
+    assert v.loc["CC1", "All staff vacant WTE"] == 2.0
+    assert v.loc["CC1", "Admin/non-clinical vacant WTE"] == 0
+    # CC2's only practice (P00003) has no return here: vacancies not available, not zero
+    assert pd.isna(v.loc["CC2", "GPs vacant WTE"])
+    assert pd.isna(v.loc["CC2", "All staff vacancy rate %"])
+    assert any("2 of 3 practices" in n for n in notes)

@@ -11,6 +11,7 @@ import datetime as dt
 import pandas as pd
 
 from gpworkforce.baseline.age import ALL_STAFF, over_55, pyramid
+from gpworkforce.baseline.areas import area_table, over_55_by_area_parts, vacancies_by_area_parts
 from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.frames import (
     DEFAULT_GP_NODE,
@@ -140,6 +141,11 @@ def baseline_report(
         tables.append(over_55(selected, org_code, period))
         tables.append(pyramid(selected, org_code, period, node=ALL_STAFF))
         tables.append(pyramid(selected, org_code, period, node="GP"))
+        if scope.children:
+            frame, notes = over_55_by_area_parts(at, scope)
+            tables.append(
+                area_table("over_55_by_area", "WTE aged 55+ by area", scope, frame, notes)
+            )
     loc_frame, loc_notes = locums_table_parts(at, scope)
     if loc_frame["All locums WTE"].notna().any():
         tables.append(  # Table 10 shows locum WTE to 2 dp
@@ -147,6 +153,9 @@ def baseline_report(
         )
     if reporting_practices(at, scope):
         tables.append(vacancies(selected, org_code, period))
+        if scope.children:
+            frame, notes = vacancies_by_area_parts(at, scope)
+            tables.append(area_table("vacancies_by_area", "Vacancies by area", scope, frame, notes))
     if len(scope.children) >= 2:
         tables.append(
             inequality(

@@ -1,0 +1,153 @@
+"""Age profile and vacancies per sub-area: the org's children as rows, staff groups as columns.
+
+The same definitions as :mod:`gpworkforce.baseline.age` and :mod:`gpworkforce.baseline.vacancies`
+(see docs/baseline.md), computed for each child organisation and the organisation itself:
+
+- ``<group> % aged 55+`` = WTE aged 55+ / WTE of known age x 100 (NA without age data);
+- ``<group> vacant WTE`` and ``<group> vacancy rate %`` = vacant / (in post + vacant) x 100, over
+  the practices that report vacancies (NA where none does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from gpworkforce.baseline.age import finest_rows
+from gpworkforce.baseline.data import BaselineData, SourceKind
+from gpworkforce.baseline.frames import prepare, ratio, title_suffix
+from gpworkforce.baseline.scope import TOTAL, Scope, practice_values, row_index
+from gpworkforce.baseline.vacancies import reporting_practices
+from gpworkforce.domain.demography import OVER_55, AgeBand
+from gpworkforce.domain.orgs import OrgType
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
+
+# (label, staff groups) columns: the four groups as the staff tables name them, then all staff
+AREA_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("GPs", ("GP",)),
+    ("Nurses", ("NURSE",)),
+    ("Other clinical (DPC)", ("DPC",)),
+    ("Admin/non-clinical", ("ADMIN",)),
+    ("All staff", tuple(g.value for g in StaffGroup)),
+)
+_OVER = [b.value for b in OVER_55]
+
+
+def _group_of(taxonomy: Taxonomy, nodes: pd.Series) -> pd.Series:
+    """The staff group wholly containing each node (NA for a node spanning groups)."""
+    found: dict[str, str | None] = {}
+    for node in nodes.unique():
+        leaves = taxonomy.leaves_of(str(node))
+        groups = {taxonomy.leaves[leaf].group.value for leaf in leaves}
+        found[str(node)] = groups.pop() if len(groups) == 1 else None
+    return nodes.map(found)
+
+
+def _per_row(scope: Scope, values: pd.Series, practices: pd.Series) -> np.ndarray:
+    """Sum ``values`` per row of ``scope`` (children then total); NaN where nothing is summed."""
+    out = []
+    child = practices.map(dict(scope.members))
+    for code, row in zip(row_index(scope)["org_code"], row_index(scope)["row"], strict=True):
+        sel = values if row == TOTAL else values.loc[(child == code).to_numpy()]
+        out.append(float(sel.sum()) if len(sel) and sel.notna().any() else np.nan)
+    return np.array(out, dtype=float)
+
+
+def over_55_by_area_parts(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, list[str]]:
+    demo = at.demography.loc[at.demography["practice_code"].isin(list(scope.members))]
+    demo = finest_rows(demo, at.taxonomy)
+    frame = row_index(scope)
+    group = _group_of(at.taxonomy, demo["node"]) if len(demo) else demo["node"]
+    known = demo["age_band"] != AgeBand.UNKNOWN.value
+    over = demo["age_band"].isin(_OVER)
+    for label, groups in AREA_GROUPS:
+        inside = group.isin(list(groups)) if label != "All staff" else pd.Series(True, demo.index)
+        k = demo.loc[inside & known]
+        o = demo.loc[inside & over]
+        known_wte = _per_row(scope, k["fte"], k["practice_code"])
+        over_wte = _per_row(scope, o["fte"], o["practice_code"])
+        over_wte = np.where(np.isnan(over_wte) & ~np.isnan(known_wte), 0.0, over_wte)
+        frame[f"{label} % aged 55+"] = ratio(
+            pd.Series(over_wte, dtype="Float64"), pd.Series(known_wte, dtype="Float64"), 100.0
+        )
+    notes = ["% aged 55+ = WTE aged 55 and over / WTE of known age x 100, per sub-area."]
+    if demo.empty:
+        notes.append("No age breakdown in the selected source: every figure is not available.")
+    return frame, notes
+
+
+def vacancies_by_area_parts(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, list[str]]:
+    reporting = reporting_practices(at, scope)
+    vac = at.vacancies.loc[at.vacancies["practice_code"].isin(reporting)]
+    group = _group_of(at.taxonomy, vac["node"]) if len(vac) else vac["node"]
+    wf = at.workforce.loc[at.workforce["practice_code"].isin(reporting)]
+    in_post = practice_values(wf, [g.value for g in StaffGroup], at.taxonomy)
+    frame = row_index(scope)
+    known_rows = _per_row(
+        scope, pd.Series(1.0, index=range(len(reporting))), pd.Series(reporting, dtype="string")
+    )
+    for label, groups in AREA_GROUPS:
+        inside = group.isin(list(groups)) if label != "All staff" else pd.Series(True, vac.index)
+        sel = vac.loc[inside]
+        vacant = _per_row(scope, sel["vacancy_wte"], sel["practice_code"])
+        vacant = np.where(np.isnan(vacant) & ~np.isnan(known_rows), 0.0, vacant)  # known, none
+        post_rows = in_post.loc[in_post["node"].isin(list(groups))]
+        post = _per_row(scope, post_rows["fte"], post_rows["practice_code"])
+        if label == "All staff":  # the sum of the groups: NA when any group's figure is NA
+            parts = [frame[f"{lab} in post WTE"] for lab, _ in AREA_GROUPS[:-1]]
+            post = np.sum([p.to_numpy(float, na_value=np.nan) for p in parts], axis=0)
+        frame[f"{label} in post WTE"] = pd.array(post, dtype="Float64")
+        frame[f"{label} vacant WTE"] = pd.array(vacant, dtype="Float64")
+        frame[f"{label} vacancy rate %"] = ratio(
+            frame[f"{label} vacant WTE"],
+            frame[f"{label} in post WTE"] + frame[f"{label} vacant WTE"],
+            100.0,
+        )
+    notes = [
+        f"Vacancies known for {len(reporting)} of {len(scope.members)} practices; each row covers "
+        "its practices that report vacancies.",
+        "Vacancy rate = vacant WTE / (in post WTE + vacant WTE) x 100; GPs include registrars.",
+    ]
+    return frame, notes
+
+
+def over_55_by_area_frame(
+    data: BaselineData,
+    org_code: str,
+    period: dt.date,
+    *,
+    source: SourceKind | str | None = None,
+    child_level: OrgType | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """% of WTE aged 55+ per staff group for each child and the org."""
+    at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
+    return over_55_by_area_parts(at, scope)
+
+
+def vacancies_by_area_frame(
+    data: BaselineData,
+    org_code: str,
+    period: dt.date,
+    *,
+    source: SourceKind | str | None = None,
+    child_level: OrgType | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """In post, vacant WTE and vacancy rate per staff group for each child and the org."""
+    at, scope = prepare(data, org_code, period, source=source, child_level=child_level)
+    return vacancies_by_area_parts(at, scope)
+
+
+def area_table(
+    key: str, title: str, scope: Scope, frame: pd.DataFrame, notes: list[str]
+) -> ReportTable:
+    decimals = {c: 1 for c in map(str, frame.columns) if c.endswith(("%", "WTE", "55+"))}
+    return ReportTable(
+        key=key,
+        title=f"{title}: {title_suffix(scope)}",
+        frame=frame,
+        notes=tuple(notes),
+        decimals=decimals,
+    )
