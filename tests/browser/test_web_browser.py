@@ -1,0 +1,193 @@
+"""The web app in Debian's Chromium (Playwright, headless) against a live server, with axe checks.
+
+A practice enters its return on the form, fixes a validation error and submits; the analyst
+queries it; the practice resubmits by uploading the XLSX template; the manager approves; the
+analyst accepts; the dashboard changes. A practice user cannot reach another practice's pages.
+Every page visited is checked with axe: no serious or critical violation.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from gpworkforce.returns import return_xlsx_bytes
+from gpworkforce.web.models import PracticeReturnRecord
+from gpworkforce.web.testing import (
+    OTHER_PRACTICE,
+    OWN_PRACTICE,
+    PASSWORD,
+    build_world,
+    sample_return,
+)
+
+VENDOR = Path(__file__).resolve().parents[2] / "src" / "gpworkforce" / "web" / "static" / "vendor"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+AXE = Axe()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not (VENDOR / "nhsuk" / "nhsuk-frontend.min.css").exists():
+        pytest.fail("front-end assets missing: run scripts/web-assets.sh (make setup)")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def world(transactional_db: None) -> dict[str, int]:
+    w = build_world()
+    own = PracticeReturnRecord.objects.get(round=w.round, practice_id=OWN_PRACTICE)
+    other = PracticeReturnRecord.objects.get(round=w.other_round, practice_id=OTHER_PRACTICE)
+    return {"own": own.pk, "other": other.pk, "round": w.round.pk}
+
+
+class Session:
+    def __init__(self, browser: Browser, base: str, username: str):
+        self.context = browser.new_context(base_url=base)
+        self.page: Page = self.context.new_page()
+        self.checked: list[str] = []
+        self.goto("/accounts/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", PASSWORD)
+        self.page.click("button:has-text('Log in')")
+        expect(self.page.locator("h1")).to_have_text("GP workforce")
+        self.check()
+
+    def goto(self, path: str) -> None:
+        self.page.goto(path)
+        self.check()
+
+    def check(self) -> None:
+        """axe: no serious or critical violation on the page as it is now."""
+        results = AXE.run(self.page)
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not bad, f"{self.page.url}: " + "; ".join(bad)
+        self.checked.append(self.page.url)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _cell(page: Page, table: str, row_text: str, column: int) -> str:
+    row = page.locator(f"#table-{table} tbody tr", has_text=row_text).first
+    return row.locator("td").nth(column).inner_text()
+
+
+def test_return_workflow_end_to_end(
+    browser: Browser, live_server: object, world: dict[str, int], tmp_path: Path
+) -> None:
+    base = str(live_server)
+    analyst = Session(browser, base, "analyst")
+    analyst.goto("/dashboards/03W/")
+    headers = analyst.page.locator("#table-staff_by_group thead th").all_inner_texts()
+    column = next(i for i, h in enumerate(headers) if h.endswith("WTE"))  # the GP group comes first
+    before = _cell(analyst.page, "staff_by_group", "Alpha Surgery", column)
+
+    submitter = Session(browser, base, "submitter")
+    page = submitter.page
+    submitter.goto(f"/returns/{world['own']}/")
+    page.click("text=Enter the return on a form")
+    submitter.check()
+    lines = [
+        ("GP_PARTNER_PROVIDER", "-4", "", "36", "45-49", "F", "partner"),  # negative headcount
+        ("NURSE_PRACTICE", "2", "60", "", "55-59", "F", "salaried"),
+    ]
+    page.click("button[value='staff']")  # a second staff line
+    for i, (role, hc, hours, sessions, age, sex, contract) in enumerate(lines):
+        page.select_option(f"#id_staff-{i}-role_code", role)
+        page.fill(f"#id_staff-{i}-headcount", hc)
+        page.fill(f"#id_staff-{i}-hours_per_week", hours)
+        page.fill(f"#id_staff-{i}-sessions_per_week", sessions)
+        page.select_option(f"#id_staff-{i}-age_band", age)
+        page.select_option(f"#id_staff-{i}-sex", sex)
+        page.select_option(f"#id_staff-{i}-contract_type", contract)
+    page.click("text=Check and submit")
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+    expect(page.locator("#id_staff-0-headcount-error")).to_contain_text("got -4")
+    submitter.check()
+    page.fill("#id_staff-0-headcount", "4")
+    page.click("text=Check and submit")
+    expect(page.locator(".nhsuk-summary-list")).to_contain_text("Submitted")
+    submitter.check()
+
+    analyst.goto(f"/returns/{world['own']}/")
+    analyst.page.fill("#note", "Please add your locums")
+    analyst.page.click("text=Query this return")
+    expect(analyst.page.locator(".nhsuk-summary-list")).to_contain_text("Queried")
+    analyst.check()
+
+    xlsx = tmp_path / "return.xlsx"
+    xlsx.write_bytes(return_xlsx_bytes(sample_return(gp_sessions=45.0)))
+    submitter.goto(f"/returns/{world['own']}/upload/")
+    page.set_input_files("#file", str(xlsx))
+    page.click("text=Upload and submit")
+    expect(page.locator(".nhsuk-summary-list")).to_contain_text("Resubmitted")
+    submitter.check()
+    page.click("text=Version 1")
+    submitter.check()
+    # Another practice's pages are out of reach.
+    response = page.goto(f"{base}/returns/{world['other']}/")
+    assert response is not None and response.status == 404
+    submitter.check()
+    response = page.goto(f"{base}/dashboards/{OTHER_PRACTICE}/")
+    assert response is not None and response.status == 404
+
+    manager = Session(browser, base, "manager")
+    manager.goto(f"/returns/{world['own']}/")
+    manager.page.click("text=Approve this return")
+    expect(manager.page.locator(".nhsuk-summary-list")).to_contain_text("Approved")
+    manager.check()
+
+    analyst.goto(f"/returns/{world['own']}/")
+    analyst.page.click("text=Accept this return")
+    expect(analyst.page.locator(".nhsuk-summary-list")).to_contain_text("Accepted")
+    analyst.check()
+    analyst.goto("/dashboards/03W/")
+    headers = analyst.page.locator("#table-staff_by_group thead th").all_inner_texts()
+    column = next(i for i, h in enumerate(headers) if h.endswith("WTE"))
+    after = _cell(analyst.page, "staff_by_group", "Alpha Surgery", column)
+    assert before == "n/a" and after == "5.4"  # (45 partner + 4 locum sessions) / 9 per WTE
+    for path in (
+        "/rounds/",
+        f"/rounds/{world['round']}/",
+        "/rounds/new/",
+        "/audit/",
+        "/dashboards/QK1/",
+    ):
+        analyst.goto(path)
+    expect(analyst.page.locator("#table-response_rate")).to_be_visible()
+    for s in (analyst, submitter, manager):
+        s.close()
+
+
+def test_board_viewer_sees_dashboards_only(
+    browser: Browser, live_server: object, world: dict[str, int]
+) -> None:
+    board = Session(browser, str(live_server), "board")
+    board.goto("/dashboards/QK1/")
+    expect(board.page.locator("h1")).to_contain_text("(QK1)")
+    response = board.page.goto(f"{live_server}/rounds/")
+    assert response is not None and response.status == 403
+    board.check()
+    board.close()
