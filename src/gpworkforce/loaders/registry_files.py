@@ -68,7 +68,9 @@ class PracticeMap:
     file_name: str
 
 
-def _dates(frame: pd.DataFrame, columns: Sequence[str], file_name: str, positions: dict[str, int]):
+def _dates(
+    frame: pd.DataFrame, columns: Sequence[str], file_name: str, positions: dict[str, int]
+) -> list[Issue]:
     issues: list[Issue] = []
     for col in columns:
         raw = frame[col].fillna("").str.strip()
