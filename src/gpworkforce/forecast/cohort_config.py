@@ -154,10 +154,13 @@ class PatientRow(_Model):
 
 
 class AgeWeight(_Model):
-    """Relative consultation rate for ages from_age..to_age (inclusive)."""
+    """Relative consultation rate for ages from_age..to_age (inclusive), for one sex or both.
+
+    Later rows override earlier ones where they overlap."""
 
     from_age: int = Field(ge=0, le=100, description="Youngest age.")
     to_age: int = Field(ge=0, le=100, description="Oldest age.")
+    sex: Literal["F", "M"] | None = Field(None, description="Only this sex (omit for both).")
     weight: float = Field(ge=0, description="Relative consultation rate (any scale).")
 
 
@@ -316,6 +319,11 @@ def cohort_issues(cfg: CohortConfig, role_codes: set[str], prefix: str = "cohort
     if d is not None:
         if d.rule != "base_ratio" and d.per_1000 is None:
             out.append((f"{prefix}.demand.per_1000", f"be given for rule {d.rule}", "none"))
+        if d.population is not None:
+            for i, aw in enumerate(d.population.weights):
+                if aw.from_age > aw.to_age:
+                    path = f"{prefix}.demand.population.weights[{i}]"
+                    out.append((path, "have from_age <= to_age", f"{aw.from_age} > {aw.to_age}"))
         if d.driver == "population" and d.population is None:
             out.append((f"{prefix}.demand.population", "be given for driver population", "none"))
         if not d.patients and d.patients_csv is None:

@@ -3,7 +3,7 @@
 Patients at step ``t`` are the start's patients times a growth index ``I(t)``:
 
 * ``list_growth``: ``I(t) = (1 + g) ** (t * dt)`` for an annual list growth ``g``;
-* ``population``: ``I(t) = W(y0 + t * dt) / W(y0)`` where ``W(y) = sum_age,sex pop(y) x w(age)``
+* ``population``: ``I(t) = W(y0 + t * dt) / W(y0)`` where ``W(y) = sum_age,sex pop(y) x w(age, sex)``
   is the ONS projected population of the chosen areas weighted by relative consultation rates,
   linearly interpolated between projection years (``y0`` = the scenario's base year).
 
@@ -87,11 +87,20 @@ def weighted_population(
             ],
             summary="population projection has no rows for the chosen areas",
         )
-    w = np.zeros(101)
+    w = np.zeros((2, 101))  # [female, male] x age
     for aw in weights:
-        w[aw.from_age : aw.to_age + 1] = aw.weight
+        sexes = [0, 1] if aw.sex is None else [0 if aw.sex == "F" else 1]
+        for sx in sexes:
+            w[sx, aw.from_age : aw.to_age + 1] = aw.weight
     ages = rows["age"].clip(0, 100).astype(int).to_numpy()
-    contrib = rows["population"].to_numpy(dtype=np.float64) * w[ages]
+    sex = rows["sex"].astype(str).str.strip().str.upper().str[:1].map({"F": 0, "M": 1})
+    if sex.isna().any():
+        bad = rows["sex"][sex.isna()].iloc[0]
+        raise ValidationFailed(
+            issues=[Issue(Location(column="sex"), "be f or m", repr(bad))],
+            summary="population projection has an unknown sex",
+        )
+    contrib = rows["population"].to_numpy(dtype=np.float64) * w[sex.to_numpy(dtype=int), ages]
     return pd.Series(contrib, index=rows["year"].to_numpy()).groupby(level=0).sum().sort_index()
 
 
