@@ -68,11 +68,12 @@ def _vacancies(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, list[str]]
     vac["role"] = vac["node"].map(role_of)
     vac["group"] = vac["node"].map(group_of)
     vac["long"] = vac["vacancy_wte"].where(vac["months_open"] >= LONG_OPEN_MONTHS, 0.0)
-    # row definitions: each group, then roles with a vacancy, then the total
+    # row definitions: each group, then its roles with a vacancy (> 0 WTE), then the total
     row_nodes: list[tuple[str, str, str]] = []  # (level, node, label)
     for group in StaffGroup:
         row_nodes.append(("group", group.value, tax.node(group.value).name))
-        for role in sorted({r for r in vac.loc[vac["group"] == group.value, "role"] if r}):
+        with_vacancy = vac.loc[(vac["group"] == group.value) & (vac["vacancy_wte"] > 0), "role"]
+        for role in sorted({r for r in with_vacancy if r}):
             row_nodes.append(("role", role, tax.node(role).name))
     wf = at.workforce.loc[at.workforce["practice_code"].isin(reporting)]
     in_post = practice_values(wf, [n for _, n, _ in row_nodes], tax)
