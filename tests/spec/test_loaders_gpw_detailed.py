@@ -197,3 +197,16 @@ def test_vintage_is_recorded(tmp_path: Path) -> None:
     b = load_gpw_detailed(path, period=SEP_2024, published=dt.date(2025, 1, 9))
     assert a.source_id != b.source_id  # two vintages of one period coexist
     assert "2024-11-14" in a.source_id
+
+
+@pytest.mark.parametrize("dates", [("31FOO2017", "31FOO2017"), ("30SEP2017", "31OCT2017")])
+def test_census_date_column_must_hold_one_date(tmp_path: Path, dates: tuple[str, str]) -> None:
+    row = ",9000,6,4.5,4,3.2,3,2.1,2,1.4,10,7.5"
+    path = write(
+        tmp_path,
+        "EXTRACT_DATE," + CURRENT_HEADER,
+        f"{dates[0]},{ORG}{row}",
+        f"{dates[1]},{ORG.replace('C82001', 'C82002')}{row}",
+    )
+    with pytest.raises(ValidationFailed, match=r"column 'EXTRACT_DATE': must hold one census date"):
+        load_gpw_detailed(path)

@@ -179,44 +179,50 @@ def float_array(values: np.ndarray) -> pd.arrays.FloatingArray:
     return pd.arrays.FloatingArray(values.astype(np.float64, copy=False), np.isnan(values))
 
 
+def _parse_census(text: str) -> dt.date | None:
+    for fmt in spec.DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _date_error(name: str, column: str | None, expected: str, found: str) -> ValidationFailed:
+    return ValidationFailed(
+        issues=[Issue(Location(file=name, column=column), expected, found)],
+        summary=f"{name}: census date",
+    )
+
+
 def _census(frame: pd.DataFrame, plan: ColumnPlan, period: dt.date | None, name: str) -> dt.date:
+    """The file's census date: its date column if it has one (checked against ``period``)."""
     if plan.date_column is None:
         if period is None:
-            raise ValidationFailed(
-                issues=[
-                    Issue(
-                        Location(file=name),
-                        expected="carry a census-date column (EXTRACT_DATE) or be loaded "
-                        "with the census date given (e.g. period=2017-09-30)",
-                        found="neither",
-                    )
-                ],
-                summary=f"{name}: census date unknown",
+            raise _date_error(
+                name,
+                None,
+                "carry a census-date column (EXTRACT_DATE) or be loaded with the census date "
+                "given (e.g. period=2017-09-30)",
+                "neither",
             )
         return period
     values = sorted(set(frame[plan.date_column].dropna().str.strip()))
-    parsed = set()
-    for text in values:
-        for fmt in spec.DATE_FORMATS:
-            try:
-                parsed.add(dt.datetime.strptime(text, fmt).date())
-                break
-            except ValueError:
-                continue
-        else:
-            parsed.add(None)
-    problem = None
-    if None in parsed or len(parsed) != 1:
-        problem = f"must hold one census date like 30SEP2017 for the whole file, got {values[:5]}"
-    elif period is not None and period not in parsed:
-        problem = f"must agree with the census date given ({period}), got {values[0]}"
-    if problem:
-        expected, _, found = problem.removeprefix("must ").partition(", got ")
-        raise ValidationFailed(
-            issues=[Issue(Location(file=name, column=plan.date_column), expected, found)],
-            summary=f"{name}: census date",
+    parsed = {_parse_census(v) for v in values}
+    if len(parsed) != 1 or None in parsed:
+        raise _date_error(
+            name,
+            plan.date_column,
+            "hold one census date like 30SEP2017 for the whole file",
+            ", ".join(values[:5]) or "nothing",
         )
-    return parsed.pop()  # type: ignore[return-value]
+    census = parsed.pop()
+    assert census is not None  # checked above
+    if period is not None and census != period:
+        raise _date_error(
+            name, plan.date_column, f"agree with the census date given ({period})", values[0]
+        )
+    return census
 
 
 def load_gpw_detailed(
