@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.forecast import outputs
 from gpworkforce.forecast.build import build_assumptions, compile_inputs, joining_weights
 from gpworkforce.forecast.cohort import run_cohort, step_dates
 from gpworkforce.forecast.cohort_config import CohortConfig, Inflow
@@ -178,3 +182,15 @@ def test_step_dates_keep_month_ends() -> None:
         dt.date(2017, 10, 31),
         dt.date(2018, 2, 28),
     )
+
+
+def test_tables_too_long_for_a_worksheet_go_to_csv_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outputs, "XLSX_MAX_ROWS", 2)
+    small = ReportTable(key="small", title="s", frame=pd.DataFrame({"a": [1, 2]}))
+    big = ReportTable(key="big", title="b", frame=pd.DataFrame({"a": [1, 2, 3]}))
+    paths = outputs.write_outputs(tmp_path, [small, big], {}, "out")
+    assert {p.name for p in paths} == {"small.csv", "big.csv", "README.txt", "out.xlsx"}
+    assert "Too long for a worksheet" in (tmp_path / "README.txt").read_text()
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames == ["small"]

@@ -49,20 +49,31 @@ def summarise(
     return frame.rename(columns={"period": "date"})
 
 
+def yearly(fc: CohortForecast) -> NDArray[np.int64]:
+    """Positions of the recorded steps that fall on whole years from the start (and the last)."""
+    steps = fc.engine.steps
+    keep = (steps % fc.engine.steps_per_year == 0) | (steps == steps[-1])
+    return np.flatnonzero(keep)
+
+
 def cohort_tables(
     fc: CohortForecast, scenario_name: str, sources: Sequence[str]
 ) -> list[ReportTable]:
-    """The forecast table (every measure, every organisation and the total) and the stocks."""
+    """The forecast table (every measure, every organisation and the total) and the stocks, at
+    whole years from the start (the chart keeps every step)."""
+    idx = yearly(fc)
+    dates = [fc.dates[i] for i in idx]
     parts = []
-    for name, arr in fc.measures().items():
-        parts.append(summarise(arr, fc.dates, fc.orgs, name))
+    for name, full in fc.measures().items():
+        arr = full[:, idx]
+        parts.append(summarise(arr, dates, fc.orgs, name))
         if len(fc.orgs) > 1 and name not in ("per_1000",):
-            parts.append(summarise(arr.sum(axis=2, keepdims=True), fc.dates, ["TOTAL"], name))
+            parts.append(summarise(arr.sum(axis=2, keepdims=True), dates, ["TOTAL"], name))
     if fc.registered is not None and len(fc.orgs) > 1:
-        total = fc.supply_gp_equiv.sum(axis=2, keepdims=True) / fc.registered.sum(
+        total = fc.supply_gp_equiv[:, idx].sum(axis=2, keepdims=True) / fc.registered[:, idx].sum(
             axis=2, keepdims=True
         )
-        parts.append(summarise(total * 1000.0, fc.dates, ["TOTAL"], "per_1000"))
+        parts.append(summarise(total * 1000.0, dates, ["TOTAL"], "per_1000"))
     frame = pd.concat(parts, ignore_index=True)
     value_cols = [c for c in ("central", "p10", "p50", "p90") if c in frame.columns]
     notes = (
@@ -79,18 +90,18 @@ def cohort_tables(
         decimals=dict.fromkeys(value_cols, 2),
     )
     eng = fc.engine
-    rows = []
-    for r, date in enumerate(fc.dates):
-        for o, org in enumerate(eng.orgs):
-            for k, cls in enumerate(eng.classes):
-                for a, band in enumerate(eng.bands):
-                    rows.append(
-                        (date, org, cls, band, eng.headcount[0, r, o, k, a], eng.fte[0, r, o, k, a])
-                    )
+    n_o, n_k, n_a = len(eng.orgs), len(eng.classes), len(eng.bands)
+    grid = pd.MultiIndex.from_product(
+        [dates, eng.orgs, eng.classes, eng.bands], names=["date", "org", "class", "band"]
+    )
+    stock_frame = grid.to_frame(index=False).assign(
+        headcount=eng.headcount[0, idx].reshape(len(idx) * n_o * n_k * n_a),
+        fte=eng.fte[0, idx].reshape(len(idx) * n_o * n_k * n_a),
+    )
     stocks = ReportTable(
         key="stocks",
         title=f"{scenario_name}: stocks by class and age band (central case)",
-        frame=pd.DataFrame(rows, columns=["date", "org", "class", "band", "headcount", "fte"]),
+        frame=stock_frame,
         sources=tuple(sources),
         decimals={"headcount": 2, "fte": 2},
     )
@@ -250,13 +261,33 @@ def target_table(
     )
 
 
+XLSX_MAX_ROWS = 1_048_575  # a worksheet holds 1,048,576 rows including the header
+
+
 def write_outputs(
     out_dir: Path, tables: Sequence[ReportTable], charts: dict[str, str], stem: str
 ) -> list[Path]:
-    """CSV files (+ README), one XLSX workbook and SVG charts into ``out_dir``; paths written."""
+    """CSV files (+ README), one XLSX workbook and SVG charts into ``out_dir``; paths written.
+
+    A table too long for a worksheet is written as CSV only (the README says so)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = write_csv_files(tables, out_dir)
-    paths.append(write_xlsx(tables, out_dir / f"{stem}.xlsx"))
+    fits = [t for t in tables if len(t.frame) <= XLSX_MAX_ROWS]
+    csv_tables = [
+        t
+        if len(t.frame) <= XLSX_MAX_ROWS
+        else ReportTable(
+            key=t.key,
+            title=t.title,
+            frame=t.frame,
+            notes=(*t.notes, "Too long for a worksheet: in this CSV only, not in the workbook."),
+            sources=t.sources,
+            decimals=t.decimals,
+        )
+        for t in tables
+    ]
+    paths = write_csv_files(csv_tables, out_dir)
+    if fits:
+        paths.append(write_xlsx(fits, out_dir / f"{stem}.xlsx"))
     for name, svg in sorted(charts.items()):
         paths.append(atomic_write_text(out_dir / f"{name}.svg", svg))
     return paths
