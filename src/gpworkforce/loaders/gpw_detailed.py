@@ -48,7 +48,7 @@ class ColumnPlan:
     text: dict[str, str]  # other text attributes
     date_column: str | None
     workforce: dict[tuple[str, str], list[str]]  # (node, measure) -> columns summed
-    demography: dict[tuple[str, str, str, str], str]  # (node, sex, band, measure) -> column
+    demography: dict[tuple[str, str, str, str], str]  # (node, band, sex, measure) -> column
     unmapped: list[str]  # measure columns whose stem maps to no taxonomy node
     unknown: list[str]  # columns not recognised at all
 
@@ -115,7 +115,7 @@ def plan_columns(header: Sequence[str], file_name: str) -> ColumnPlan:
             workforce.setdefault((node, measure), []).append(col)
         else:
             band = spec.AGE_SUFFIXES[m["band"]] if m["band"] else spec.ALL_AGES
-            demography[(node, spec.SEX_SCOPES[m["scope"]], band, measure)] = col
+            demography[(node, band, spec.SEX_SCOPES[m["scope"]], measure)] = col
     for role, alternatives in spec.ROLE_TOTALS.items():
         for measure, suffix in ((_HC, "HC"), (_FTE, "FTE")):
             if (role, measure) in workforce:
@@ -292,7 +292,7 @@ def load_gpw_detailed(
         code_arr,
         stamp,
         demo_keys,
-        ["node", "sex", "age_band"],
+        ["node", "age_band", "sex"],  # the DEMOGRAPHY column order
         [matrix.total(_one(plan.demography.get((*k, _HC)))) for k in demo_keys],
         [matrix.total(_one(plan.demography.get((*k, _FTE)))) for k in demo_keys],
         sid,
