@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from gpworkforce.domain.report import ReportTable
-from gpworkforce.forecast import outputs
+from gpworkforce.forecast import cohort, outputs
 from gpworkforce.forecast.build import build_assumptions, compile_inputs, joining_weights
 from gpworkforce.forecast.cohort import run_cohort, step_dates
 from gpworkforce.forecast.cohort_config import CohortConfig, Inflow
@@ -194,3 +194,29 @@ def test_tables_too_long_for_a_worksheet_go_to_csv_only(
     assert {p.name for p in paths} == {"small.csv", "big.csv", "README.txt", "out.xlsx"}
     assert "Too long for a worksheet" in (tmp_path / "README.txt").read_text()
     assert openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames == ["small"]
+
+
+def test_draws_in_batches_give_the_same_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = config(
+        years=3,
+        step="month",
+        leaving=[{"kind": "early", "annual_rate": {"kind": "uniform", "low": 0.0, "high": 0.2}}],
+        demand={
+            "rule": "base_ratio",
+            "list_growth_rate": 0.01,
+            "patients": [{"org": "A", "registered": 9000}],
+        },
+    )
+    stocks = pd.DataFrame([r.model_dump(by_alias=True) for r in cfg.initial.rows])
+    patients = pd.DataFrame([{"org": "A", "registered": 9000.0, "weighted": None}])
+    values = {"cohort.leaving[0].annual_rate": np.linspace(0.0, 0.2, 7)}
+    whole = run_cohort(cfg, stocks, patients=patients, values=values)
+    monkeypatch.setattr(cohort, "MAX_BATCH_BYTES", 1)  # one draw per batch
+    assert len(cohort._batches(7, compile_inputs(cfg, stocks), None)) == 7
+    batched = run_cohort(cfg, stocks, patients=patients, values=values)
+    np.testing.assert_array_equal(whole.supply_gp_equiv, batched.supply_gp_equiv)
+    assert whole.gap is not None and batched.gap is not None
+    np.testing.assert_array_equal(whole.gap, batched.gap)
+    assert batched.supply_fte.shape == (7, 37, 1)
+    # more leaving, less supply at the end
+    assert (np.diff(batched.supply_fte[:, -1, 0]) < 0).all()

@@ -30,7 +30,13 @@ from gpworkforce.forecast.build import _Values, build_assumptions, compile_input
 from gpworkforce.forecast.cohort_config import CohortConfig
 from gpworkforce.forecast.costs import gap_costs
 from gpworkforce.forecast.demand import demand_wte, growth_index
-from gpworkforce.forecast.engine import EngineOptions, EngineResult, run
+from gpworkforce.forecast.engine import (
+    EngineInputs,
+    EngineOptions,
+    EngineResult,
+    recorded_steps,
+    run,
+)
 from gpworkforce.forecast.scenario import CostConfig
 
 Array = NDArray[np.float64]
@@ -112,6 +118,33 @@ def _patients(
     return reg, weighted
 
 
+MAX_BATCH_BYTES = 512 * 2**20  # engine output kept per batch of draws
+
+
+def _batches(draws: int, inputs: EngineInputs, options: EngineOptions | None) -> list[slice]:
+    """Split the draws so one batch's stocks (and flows) stay under :data:`MAX_BATCH_BYTES`."""
+    opts = options or EngineOptions()
+    n_rec = len(recorded_steps(inputs.n_steps, opts.record_every))
+    orgs = 1 if opts.sum_orgs else len(inputs.orgs)
+    cells = orgs * len(inputs.classes) * len(inputs.bands)
+    per_draw = 2 * 8 * cells * (n_rec + (13 * inputs.n_steps if opts.record_flows else 0))
+    size = max(1, MAX_BATCH_BYTES // max(per_draw, 1))
+    return [slice(i, min(i + size, draws)) for i in range(0, draws, size)]
+
+
+def _supply(
+    res: EngineResult, eq: Array, sup: Array, gp: NDArray[np.bool_]
+) -> tuple[Array, Array, Array]:
+    """GP headcount, GP WTE and GP-equivalent WTE ``[D, R, O]`` from the engine's stocks."""
+    fte_k = res.fte.sum(axis=4)  # [D, R, O, K]
+    hc_k = res.headcount.sum(axis=4)
+    counts = gp[None, :] & (eq > 0)
+    supply_hc = (hc_k * counts[:, None, None, :]).sum(axis=3)
+    supply_fte = (fte_k * (eq * gp[None, :])[:, None, None, :]).sum(axis=3)
+    supply_eq = (fte_k * (eq - sup)[:, None, None, :]).sum(axis=3)
+    return supply_hc, supply_fte, supply_eq
+
+
 def run_cohort(
     cfg: CohortConfig,
     stocks: pd.DataFrame,
@@ -127,19 +160,23 @@ def run_cohort(
     tax = load_taxonomy()
     costs = costs or CostConfig()
     inputs = compile_inputs(cfg, stocks, tax)
-    assume = build_assumptions(cfg, values)
-    result = run(inputs, assume.engine, options)
-    steps = result.steps
     gp = np.array([is_gp_class(c.role, tax) for c in cfg.classes])
-    eq = assume.gp_equivalent  # [D, K]
-    fte_k = result.fte.sum(axis=4)  # [D, R, O, K]
-    hc_k = result.headcount.sum(axis=4)
-    counts = gp[None, :] & (eq > 0)
-    supply_hc = (hc_k * counts[:, None, None, :]).sum(axis=3)
-    supply_fte = (fte_k * (eq * gp[None, :])[:, None, None, :]).sum(axis=3)
-    supply_eq = (fte_k * (eq - assume.supervision)[:, None, None, :]).sum(axis=3)
-    D = max(assume.draws, result.draws)
-    v = _Values(values) if values else _Values(None)
+    v = _Values(values)
+    supplies: list[tuple[Array, Array, Array]] = []
+    result: EngineResult | None = None
+    for batch in _batches(v.draws, inputs, options):
+        sliced = None if values is None else {k: a[batch] for k, a in v.values.items()}
+        assume = build_assumptions(cfg, sliced)
+        res = run(inputs, assume.engine, options)
+        if result is None:  # the first batch holds run 0, the central case
+            result = res
+        supplies.append(_supply(res, assume.gp_equivalent, assume.supervision, gp))
+    assert result is not None
+    supply_hc, supply_fte, supply_eq = (
+        np.concatenate(x, axis=0) for x in zip(*supplies, strict=True)
+    )
+    steps = result.steps
+    D = supply_eq.shape[0]
     dates = step_dates(cfg.start, steps, cfg.steps_per_year)
     registered = demand = gap = per_1000 = cost_s = cost_l = None
     d = cfg.demand
