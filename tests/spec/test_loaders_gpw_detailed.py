@@ -210,3 +210,31 @@ def test_census_date_column_must_hold_one_date(tmp_path: Path, dates: tuple[str,
     )
     with pytest.raises(ValidationFailed, match=r"column 'EXTRACT_DATE': must hold one census date"):
         load_gpw_detailed(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("General Practice – September 2017 Practice Level - Detailed.csv", dt.date(2017, 9, 30)),
+        ("General_Practice_February_2024_Practice_Level.csv", dt.date(2024, 2, 29)),
+        ("gpw_sept_2017.csv", dt.date(2017, 9, 30)),
+    ],
+)
+def test_census_date_from_the_published_file_name(
+    tmp_path: Path, name: str, expected: dt.date
+) -> None:
+    path = write(tmp_path, CURRENT_HEADER, ORG + ",9000,6,4.5,4,3.2,3,2.1,2,1.4,10,7.5", name=name)
+    assert load_gpw_detailed(path).periods == [expected]
+    # a date given explicitly wins over the name
+    assert load_gpw_detailed(path, period=SEP_2024).periods == [SEP_2024]
+
+
+def test_words_that_are_not_months_name_no_period(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        CURRENT_HEADER,
+        ORG + ",9000,6,4.5,4,3.2,3,2.1,2,1.4,10,7.5",
+        name="decision 2020.csv",
+    )
+    with pytest.raises(ValidationFailed, match=r"named with its month as published"):
+        load_gpw_detailed(path)

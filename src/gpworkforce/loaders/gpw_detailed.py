@@ -7,6 +7,7 @@ tables are built with numpy, without per-row Python. See ``docs/loaders.md``.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -195,15 +196,37 @@ def _date_error(name: str, column: str | None, expected: str, found: str) -> Val
     )
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_WORDS = sorted(
+    {*_MONTHS, "sept", *(calendar.month_name[i].lower() for i in range(1, 13))},
+    key=len,
+    reverse=True,
+)
+_MONTH_IN_NAME = re.compile(rf"(?i)\b({'|'.join(_MONTH_WORDS)})[\s_.-]+(20\d\d)\b")
+
+
+def period_from_file_name(name: str) -> dt.date | None:
+    """Census date named by a published file, e.g. "General Practice - September 2017 Practice
+    Level - Detailed.csv" -> 2017-09-30 (the month's last day); None if it names no month."""
+    m = _MONTH_IN_NAME.search(name.replace("_", " "))
+    if m is None:
+        return None
+    year, month = int(m[2]), _MONTHS.index(m[1][:3].lower()) + 1
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
 def _census(frame: pd.DataFrame, plan: ColumnPlan, period: dt.date | None, name: str) -> dt.date:
-    """The file's census date: its date column if it has one (checked against ``period``)."""
+    """The census date: the file's date column (checked against ``period``), else ``period``,
+    else the month and year in the file's published name."""
     if plan.date_column is None:
+        period = period or period_from_file_name(name)
         if period is None:
             raise _date_error(
                 name,
                 None,
-                "carry a census-date column (EXTRACT_DATE) or be loaded with the census date "
-                "given (e.g. period=2017-09-30)",
+                "carry a census-date column (EXTRACT_DATE), be named with its month as "
+                "published (e.g. 'September 2017') or be loaded with the census date given "
+                "(e.g. period=2017-09-30)",
                 "neither",
             )
         return period
