@@ -18,6 +18,7 @@ from gpworkforce.loaders import (
     load_practice_year_gp_admin,
     load_practice_year_staff_groups,
 )
+from gpworkforce.loaders.registry import registry_from_frames
 from gpworkforce.loaders.registry_files import read_ccg_to_icb, read_epraccur, read_practice_map
 
 VALID: dict[str, tuple[str, Callable[[Path], object]]] = {
@@ -82,6 +83,8 @@ VALID: dict[str, tuple[str, Callable[[Path], object]]] = {
     ),
     "ccg_icb": ("CCG Code,ICB Code,ICB NAME\n04C,QK1,LLR\n", read_ccg_to_icb),
 }
+# the registry assembled from a corrupted ODS file must fail as cleanly as reading it
+VALID["registry"] = (VALID["epraccur"][0], lambda p: registry_from_frames(read_epraccur(p)))
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -128,3 +128,33 @@ def test_practices_open_and_under(reg: OrgRegistry) -> None:
     assert reg.practices_under("C01", D(2017, 9, 30)) == ["P0001", "P0002", "P0004"]
     assert reg.practices_under("C01", D(2018, 9, 30)) == ["P0001", "P0002"]
     assert reg.get("C77").name == "OLD CCG"
+
+
+def test_epraccur_dates_must_not_run_backwards(tmp_path) -> None:
+    from gpworkforce.errors import ValidationFailed
+    from gpworkforce.loaders.registry_files import read_epraccur
+
+    fields = [
+        '"C82001"',
+        '"A"',
+        '"Y60"',
+        '"QK1"',
+        *['""'] * 6,
+        '"19990401"',
+        '"19980101"',
+        '"C"',
+        '"B"',
+        '"04C"',
+        '"20130401"',
+        '""',
+        *['""'] * 8,
+        '"4"',
+        '""',
+    ]
+    path = tmp_path / "epraccur.csv"
+    path.write_text(",".join(fields) + "\n", encoding="utf-8")
+    with pytest.raises(
+        ValidationFailed,
+        match=r"row 1, column '12 \(closed\)': must not be before the opened date 19990401, got 19980101",
+    ):
+        read_epraccur(path)

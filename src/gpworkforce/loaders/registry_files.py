@@ -116,6 +116,27 @@ def read_epraccur(path: Path) -> pd.DataFrame:
     positions = {v: k for k, v in EPRACCUR_COLUMNS.items()}
     issues = code_issues(frame["code"], "1 (code)", tf.name, first_row=1)
     issues += _dates(frame, _EPRACCUR_DATES, tf.name, positions)
+    commissioner = frame["commissioner"].where(frame["commissioner"] != "")
+    has_commissioner = commissioner.notna().to_numpy()
+    issues += [
+        i
+        for i in code_issues(commissioner, "15 (commissioner)", tf.name, first_row=1)
+        if has_commissioner[(i.location.row or 1) - 1]
+    ]
+    raise_if_issues(issues, f"{tf.name}: not a valid ODS epraccur file")
+    for first, last, label in (
+        ("opened", "closed", "12 (closed)"),
+        ("joined", "left", "17 (left)"),
+    ):
+        backwards = (frame[last] < frame[first]).to_numpy()
+        issues += [
+            Issue(
+                Location(file=tf.name, row=int(p) + 1, column=label),
+                expected=f"not be before the {first} date {frame[first].iloc[p]:%Y%m%d}",
+                found=f"{frame[last].iloc[p]:%Y%m%d}",
+            )
+            for p in np.flatnonzero(backwards)[:50]
+        ]
     raise_if_issues(issues, f"{tf.name}: not a valid ODS epraccur file")
     return frame
 
