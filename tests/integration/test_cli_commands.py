@@ -205,6 +205,17 @@ def test_baseline_unknown_format_is_a_usage_error() -> None:
     assert "Traceback" not in result.output and "docx" in result.stderr
 
 
+def test_baseline_csv_with_several_tables_needs_a_directory(
+    workspace: Path, tmp_path: Path
+) -> None:
+    result = run(
+        "baseline", "--org", "QK1", "--period", "2017-09-30", "--source", "gpw",
+        "--data", workspace, "--format", "csv", "--out", tmp_path / "one.csv",
+    )  # fmt: skip
+    assert_user_error(result, 2, "must be a directory")
+    assert not (tmp_path / "one.csv").exists()
+
+
 def test_baseline_unwritable_output(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")

@@ -49,9 +49,15 @@ def emit_report(report: Report, fmt: OutputFormat, out: Path | None, stem: str) 
         typer.echo(render_text(report.tables), nl=False)
         return []
     target = out if out is not None else default_output(stem, fmt)
-    if target.is_dir() and not (fmt is OutputFormat.CSV and len(report.tables) > 1):
+    several_csv = fmt is OutputFormat.CSV and len(report.tables) > 1
+    if target.is_dir() and not several_csv:
         raise UserError(
             f"--out must be a file for --format {fmt.value}, got the directory {target}"
+        )
+    if several_csv and (target.suffix.lower() == ".csv" or target.is_file()):
+        raise UserError(
+            f"--out must be a directory for --format csv with {len(report.tables)} tables "
+            f"(one file per table), got {target}"
         )
     paths = write_report(report, fmt, target)
     echo_written(paths)
