@@ -152,6 +152,54 @@ def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
     )
 
 
+@dataclass(frozen=True)
+class Fused:
+    """Steps 1-4 folded into one multiply, one ageing shift and the moving pairs (no flows kept).
+
+    For headcount, ``aged = S x keep x stay x g`` moves up a band and ``S x keep x stay x (1 - g)``
+    stays; a pair k -> j moves ``S[k] x keep[k] x tau[k, j]``, split the same way between band a
+    and a + 1. FTE takes the participation factor ``(1 + p[k]) ** dt`` of the class it ends in
+    (participation and ageing commute: the factor is the same for every band of a class).
+    """
+
+    c1h: Array  # [D,1,K,A] share ageing up
+    c2h: Array  # [D,1,K,A] share staying
+    c1f: Array
+    c2f: Array
+    moves_h: tuple[tuple[int, int, Array, Array], ...]  # (k, j, stay [D,1,A], up [D,1,A])
+    moves_f: tuple[tuple[int, int, Array, Array], ...]
+
+
+def fuse(c: Coefficients) -> Fused:
+    g = c.age_full
+    ks = c.keep * c.stay
+    factor = 1.0 + c.part  # [D,1,K,1]
+    c1h, c2h = ks * g, ks * (1.0 - g)
+    moves_h, moves_f = [], []
+    for k, j in c.pairs:
+        base = c.keep[:, :, k, :] * c.tau[:, k, j, None, None]  # [D,1,A]
+        stay, up = base * (1.0 - g), base * g
+        moves_h.append((k, j, stay, up))
+        moves_f.append((k, j, stay * factor[:, :, j, :], up * factor[:, :, j, :]))
+    return Fused(c1h, c2h, c1h * factor, c2h * factor, tuple(moves_h), tuple(moves_f))
+
+
+def _fused_step(H: Array, F: Array, c: Coefficients, z: Fused, aged: Array) -> None:
+    """Leavers, transitions, ageing and participation in place, without recording flows."""
+    flat_aged = aged.reshape(-1)
+    for stock, c1, c2, moves in ((H, z.c1h, z.c2h, z.moves_h), (F, z.c1f, z.c2f, z.moves_f)):
+        moved = [(j, stock[:, :, k, :] * st, stock[:, :, k, :] * up) for k, j, st, up in moves]
+        if c.has_ageing:
+            np.multiply(stock, c1, out=aged)
+        stock *= c2
+        if c.has_ageing:
+            stock.reshape(-1)[1:] += flat_aged[:-1]
+        for j, stay_part, up_part in moved:
+            stock[:, :, j, :] += stay_part
+            if c.has_ageing:
+                stock[:, :, j, 1:] += up_part[..., :-1]
+
+
 # ---- the step -----------------------------------------------------------------------------------
 def _add_inflow(
     inputs: EngineInputs, c: Coefficients, t: int, orgs: slice, hc: Array, fte: Array, buf: Array
@@ -243,7 +291,16 @@ def _run_chunk(
     if rec[0] == 0:
         out.hc[:, 0], out.fte[:, 0] = keep(H), keep(F)
         r = 1
+    fused = fuse(c) if flows is None else None
     for t in range(inputs.n_steps):
+        if fused is not None:
+            _fused_step(H, F, c, fused, aged)
+            if inputs.inflows:
+                _add_inflow(inputs, c, t, orgs, H, F, buf)
+            if r < len(rec) and rec[r] == t + 1:
+                out.hc[:, r], out.fte[:, r] = keep(H), keep(F)
+                r += 1
+            continue
         # 1. leavers
         if flows is not None:
             put("leavers_hc", t, H * c.leave)
