@@ -185,3 +185,14 @@ def test_every_scenario_is_validated_before_any_runs(tmp_path: Path) -> None:
     code, _out, err = invoke("forecast", good, str(bad), "--out", str(tmp_path / "out"))
     assert code == 4 and "needs a [hee_linear] section" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_hee_linear_with_uncertainty_keeps_the_central_case(tmp_path: Path) -> None:
+    run = run_scenario(SCENARIOS / "llr-2017" / "scenario-2-uncertain.toml", draws=400)
+    assert run.hee is not None and run.hee.position == 630  # the plan's figure, Table 13
+    position = next(t for t in run.tables if t.key == "position").frame.iloc[0]
+    assert position["central"] == 630
+    assert position["p10"] < 630 < position["p90"]
+    assert run.series is not None and {"p10", "p90"} <= set(run.series.columns)
+    target = next(t for t in run.tables if t.key == "target").frame.iloc[0]
+    assert 0.0 < target["probability_meeting_target"] < 0.5  # 639 is above the central 630
