@@ -4,14 +4,22 @@ Modules
 -------
 ``distributions``  :data:`Num` = a number or a distribution (normal, triangular, uniform,
                    lognormal, interval80), each with ``.central``.
-``scenario``       pydantic models of a scenario (every field described); ``scenario_io`` loads
-                   TOML with ``extends`` and turns errors into :class:`~gpworkforce.errors.ValidationFailed`.
-``hee_linear``     method ``hee-linear``: LLR Tables 12-14 as line items.
-``engine``         method ``cohort``: vectorised NumPy stock-and-flow engine (this page's API).
+``scenario``, ``cohort_config``  pydantic models of a scenario (every field described);
+                   ``scenario.uncertain_fields`` lists the distributions by field path.
+``scenario_io``    loads TOML with ``extends`` and turns errors into
+                   :class:`~gpworkforce.errors.ValidationFailed`; ``schema_text`` = the JSON Schema.
+``hee_linear``     method ``hee-linear``: LLR Tables 12-14 as line items (``hee_table``,
+                   ``position`` vectorised over draws).
+``engine``, ``engine_types``  method ``cohort``: vectorised NumPy stock-and-flow engine (below).
 ``reference``      slow pure-Python implementation of the same equations (for tests).
-``build``          scenario -> ``EngineInputs`` + ``EngineParams`` (with optional draws).
-``demand``, ``costs``, ``outputs``, ``runrecord``: demand rules, cost of the gap, tables/charts,
-                   the run record.
+``build``          cohort config -> ``EngineInputs`` (``compile_inputs``) and per-draw
+                   parameters (``build_assumptions(cfg, values={field path: draws})``).
+``cohort``         ``run_cohort``: engine + supply, demand, gap, per 1,000, cost ``[D, R, O]``.
+``demand``, ``costs``  demand rules and population index; cost of the gap.
+``inputs``         starting stocks and patients from the canonical tables (no I/O).
+``io``             reads the data files a scenario names, with their sources.
+``outputs``, ``runrecord``, ``runner``  tables, charts, ``run.json``; ``run_scenario`` /
+                   ``write_run`` are what the CLI (``gpworkforce forecast``) calls.
 
 Engine API (``gpworkforce.forecast.engine``)
 --------------------------------------------
