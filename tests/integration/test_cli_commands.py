@@ -321,3 +321,25 @@ def test_installed_script_reports_user_errors_without_traceback() -> None:
     assert "error: --period must be a date like 2017-09-30" in done.stderr
     version = subprocess.run([script, "--version"], capture_output=True, text=True, check=True)
     assert version.stdout.startswith("gpworkforce ")
+
+
+def test_baseline_from_returns_loaded_into_a_workspace(tmp_path: Path) -> None:
+    from gpworkforce.demo import build_llr_2017
+    from gpworkforce.returns import write_return_xlsx
+
+    demo = build_llr_2017()
+    ccg_of = demo.ccg_of
+    city = [r for r in demo.returns if ccg_of[r.practice_code] == "04C"][:2]
+    files = [write_return_xlsx(r, tmp_path / f"{r.practice_code}.xlsx") for r in city]
+    loaded = run("load", "returns", *files, "--data", tmp_path / "ws")
+    assert loaded.exit_code == 0, loaded.output
+    out = tmp_path / "out"
+    result = run(
+        "baseline", "--org", "04C", "--period", "2017-09-30", "--data", tmp_path / "ws",
+        "--format", "csv", "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    response = pd.read_csv(out / "response_rate.csv")
+    assert response.loc[0, "Returned"] == 2
+    staff = pd.read_csv(out / "staff_by_group.csv").set_index("org_code")
+    assert set(staff.index) >= {r.practice_code for r in city}

@@ -83,3 +83,8 @@ def test_unknown_tables_and_layouts_get_no_chart() -> None:
         ReportTable("target_gap", "No target column", pd.DataFrame(AREAS)),
     ]
     assert baseline_charts(tables) == ()
+
+
+def test_a_table_with_nothing_available_gets_no_chart() -> None:
+    frame = pd.DataFrame(AREAS | {"Nurses WTE": pd.array([pd.NA] * 3, dtype="Float64")})
+    assert baseline_charts([ReportTable("staff_by_group", "Staff", frame)]) == ()

@@ -156,6 +156,14 @@ def _series(table: ReportTable) -> ReportChart | None:
     )
 
 
+def _has_values(chart: ReportChart) -> bool:
+    """False when every value was not available (an empty chart says nothing)."""
+    datasets = chart.spec.get("datasets", {})
+    return any(
+        row.get("value") is not None for rows in datasets.values() for row in rows if "value" in row
+    )
+
+
 _BUILDERS: dict[str, Callable[[ReportTable], ReportChart | None]] = {
     "staff_by_group": _staff,
     "per_thousand": _per_thousand,
@@ -173,6 +181,6 @@ def baseline_charts(tables: Sequence[ReportTable]) -> tuple[ReportChart, ...]:
         if builder is None and table.key.startswith("pyramid"):
             builder = _pyramid
         chart = builder(table) if builder is not None else None
-        if chart is not None:
+        if chart is not None and _has_values(chart):
             out.append(chart)
     return tuple(out)

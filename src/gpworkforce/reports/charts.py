@@ -85,7 +85,7 @@ def grouped_bars(
             yOffset=alt.YOffset("series:N", sort=list(series.values())),
             x=alt.X("value:Q", title=value_title),
             color=_colour("series", list(series.values()), series_title),
-            tooltip=[category, "series", alt.Tooltip("value:Q", format=",.2f")],
+            tooltip=[f"{category}:N", "series:N", alt.Tooltip("value:Q", format=",.2f")],
         )
         .properties(width=WIDTH, height=max(120, 14 * len(series) * len(order) + 20))
     )
@@ -118,7 +118,7 @@ def stacked_bars(
             x=alt.X("value:Q", title=value_title, stack="zero"),
             color=_colour("series", labels, series_title),
             order=alt.Order("order:Q"),
-            tooltip=[category, "series", alt.Tooltip("value:Q", format=",.2f")],
+            tooltip=[f"{category}:N", "series:N", alt.Tooltip("value:Q", format=",.2f")],
         )
         .properties(width=WIDTH, height=max(120, 34 * len(order)))
     )
@@ -150,7 +150,7 @@ def bars_against_target(
                 f"{category}:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=140)
             ),
             y=alt.Y("value:Q", title=value_title),
-            tooltip=[category, alt.Tooltip("value:Q", format=",.3f")],
+            tooltip=[f"{category}:N", alt.Tooltip("value:Q", format=",.3f")],
         )
     )
     target_frame = pd.DataFrame(
@@ -202,7 +202,7 @@ def age_sex_pyramid(
             y=alt.Y(f"{age}:N", title="Age band", sort=list(reversed(ages))),
             x=alt.X("signed:Q", title=value_title, axis=alt.Axis(labelExpr="abs(datum.value)")),
             color=_colour(sex, sorted(data[sex].unique(), key=lambda s: s != left), "Sex"),
-            tooltip=[age, sex, alt.Tooltip("value:Q", format=",.1f")],
+            tooltip=[f"{age}:N", f"{sex}:N", alt.Tooltip("value:Q", format=",.1f")],
         )
         .properties(width=WIDTH, height=max(160, 24 * len(ages)))
     )
@@ -236,7 +236,7 @@ def time_series(
             x=x,
             y=alt.Y("value:Q", title=value_title),
             color=_colour("series", list(series.values()), series_title),
-            tooltip=[period, "series", alt.Tooltip("value:Q", format=",.2f")],
+            tooltip=[f"{period}:N", "series:N", alt.Tooltip("value:Q", format=",.2f")],
         )
         .properties(width=WIDTH, height=280)
     )
