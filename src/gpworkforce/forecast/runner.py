@@ -176,16 +176,30 @@ def run_scenario(path: str | Path, draws: int = 0, progress: Progress | None = N
     return _run_cohort(loaded, draws, values, names, say)
 
 
+def _has_dates(run: ForecastRun) -> bool:
+    s = run.loaded.scenario
+    return s.method == "cohort" or (
+        s.hee_linear is not None and s.hee_linear.baseline_date is not None
+    )
+
+
 def comparison(runs: list[ForecastRun]) -> tuple[ReportTable, str]:
     """Every run's supply trajectory on one chart with the first target (like LLR Figure 9)."""
-    frame = pd.concat([r.series for r in runs], ignore_index=True)
+    dated = [r for r in runs if r.series is not None and _has_dates(r)]
+    if not dated:
+        raise UserError(
+            "scenarios to compare need dates (hee_linear.baseline_date or cohort.start)"
+        )
+    frame = pd.concat([r.series for r in dated], ignore_index=True)
     target = next((t for t in (_target(r.loaded, r.cohort) for r in runs) if t is not None), None)
     table = ReportTable(
         key="comparison",
         title="Scenarios compared: supply trajectories",
         frame=frame,
         notes=tuple(
-            f"{r.record.scenario_name}: {', '.join(r.record.scenario_files)}" for r in runs
+            f"{r.record.scenario_name}: {', '.join(r.record.scenario_files)}"
+            + ("" if any(r is d for d in dated) else " (not drawn: no baseline_date)")
+            for r in runs
         ),
     )
     chart = outputs.trajectory_chart(frame, target, "Scenarios compared")
