@@ -82,6 +82,7 @@ def test_engine_matches_reference(model: tuple[EngineInputs, EngineParams]) -> N
         result = run(inputs, params, opts)
         np.testing.assert_allclose(result.headcount, np.array(ref_h), rtol=1e-9, atol=1e-9)
         np.testing.assert_allclose(result.fte, np.array(ref_f), rtol=1e-9, atol=1e-9)
+        assert (result.headcount >= 0).all() and (result.fte >= 0).all()
 
 
 @settings(max_examples=200, deadline=None)
