@@ -28,7 +28,7 @@ def _config(chart: alt.TopLevelMixin, title: str, description: str) -> dict[str,
         chart.properties(title=title, description=description)
         .configure(font=FONT)
         .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#212b32")
-        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
+        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", labelLimit=400)
         .configure_title(fontSize=15, anchor="start", color="#212b32")
         .configure_view(stroke=None)
     )
@@ -56,8 +56,10 @@ def _with_missing(description: str, missing: int) -> str:
     return description
 
 
-def _colour(field: str, labels: Sequence[str], title: str) -> alt.Color:
-    domain = list(dict.fromkeys(labels))
+def _colour(field: str, labels: Sequence[str], title: str, data: pd.DataFrame) -> alt.Color:
+    """Colours for the labels that have data (in the given order; none drawn -> no legend entry)."""
+    present = set(data[field])
+    domain = [label for label in dict.fromkeys(labels) if label in present] or list(labels)[:1]
     scale = alt.Scale(domain=domain, range=list(PALETTE[: max(len(domain), 1)]))
     return alt.Color(f"{field}:N", title=title, scale=scale, sort=domain)
 
@@ -81,10 +83,10 @@ def grouped_bars(
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y(f"{category}:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y(f"{category}:N", title=None, sort=order, axis=alt.Axis(labelLimit=360)),
             yOffset=alt.YOffset("series:N", sort=list(series.values())),
             x=alt.X("value:Q", title=value_title),
-            color=_colour("series", list(series.values()), series_title),
+            color=_colour("series", list(series.values()), series_title, long),
             tooltip=[f"{category}:N", "series:N", alt.Tooltip("value:Q", format=",.2f")],
         )
         .properties(width=WIDTH, height=max(120, 14 * len(series) * len(order) + 20))
@@ -114,9 +116,9 @@ def stacked_bars(
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y(f"{category}:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
+            y=alt.Y(f"{category}:N", title=None, sort=order, axis=alt.Axis(labelLimit=360)),
             x=alt.X("value:Q", title=value_title, stack="zero"),
-            color=_colour("series", labels, series_title),
+            color=_colour("series", labels, series_title, long),
             order=alt.Order("order:Q"),
             tooltip=[f"{category}:N", "series:N", alt.Tooltip("value:Q", format=",.2f")],
         )
@@ -139,17 +141,15 @@ def bars_against_target(
     target_label: str = "Target",
     after_table: str | None = None,
 ) -> ReportChart:
-    """One bar per ``category`` row with a horizontal target line (e.g. GP WTE per 1,000)."""
+    """One horizontal bar per ``category`` row and a dashed target line (e.g. GP WTE per 1,000)."""
     long, missing = _long(frame, category, {value: value_title})
     order = list(dict.fromkeys(frame[category].astype(str)))
     bars = (
         alt.Chart(long)
         .mark_bar(color=PALETTE[0])
         .encode(
-            x=alt.X(
-                f"{category}:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=140)
-            ),
-            y=alt.Y("value:Q", title=value_title),
+            y=alt.Y(f"{category}:N", title=None, sort=order, axis=alt.Axis(labelLimit=360)),
+            x=alt.X("value:Q", title=value_title),
             tooltip=[f"{category}:N", alt.Tooltip("value:Q", format=",.3f")],
         )
     )
@@ -159,14 +159,15 @@ def bars_against_target(
     rule = (
         alt.Chart(target_frame)
         .mark_rule(color=TARGET_COLOUR, strokeDash=[6, 3], size=2)
-        .encode(y="target:Q")
+        .encode(x="target:Q")
     )
     label = (
         alt.Chart(target_frame)
-        .mark_text(align="right", baseline="bottom", dx=0, dy=-3, color=TARGET_COLOUR, x="width")
-        .encode(y="target:Q", text="label:N")
+        .mark_text(align="left", baseline="bottom", dx=4, dy=-2, color=TARGET_COLOUR, y=0)
+        .encode(x="target:Q", text="label:N")
     )
-    chart = alt.layer(bars, rule, label).properties(width=WIDTH, height=300)
+    height = max(120, 34 * len(order))
+    chart = alt.layer(bars, rule, label).properties(width=WIDTH, height=height)
     text = _with_missing(description, missing)
     return ReportChart(key, title, _config(chart, title, text), text, after_table)
 
@@ -201,7 +202,7 @@ def age_sex_pyramid(
         .encode(
             y=alt.Y(f"{age}:N", title="Age band", sort=list(reversed(ages))),
             x=alt.X("signed:Q", title=value_title, axis=alt.Axis(labelExpr="abs(datum.value)")),
-            color=_colour(sex, sorted(data[sex].unique(), key=lambda s: s != left), "Sex"),
+            color=_colour(sex, sorted(data[sex].unique(), key=lambda s: s != left), "Sex", data),
             tooltip=[f"{age}:N", f"{sex}:N", alt.Tooltip("value:Q", format=",.1f")],
         )
         .properties(width=WIDTH, height=max(160, 24 * len(ages)))
@@ -228,14 +229,19 @@ def time_series(
         long[period] = pd.to_datetime(long[period]).dt.strftime("%Y-%m-%d")
         x = alt.X(f"{period}:T", title=None, axis=alt.Axis(format="%b %Y"))
     else:
-        x = alt.X(f"{period}:O", title=None, sort=list(dict.fromkeys(frame[period].astype(str))))
+        x = alt.X(
+            f"{period}:O",
+            title=None,
+            sort=list(dict.fromkeys(frame[period].astype(str))),
+            axis=alt.Axis(labelAngle=0),
+        )
     chart = (
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
             x=x,
             y=alt.Y("value:Q", title=value_title),
-            color=_colour("series", list(series.values()), series_title),
+            color=_colour("series", list(series.values()), series_title, long),
             tooltip=[f"{period}:N", "series:N", alt.Tooltip("value:Q", format=",.2f")],
         )
         .properties(width=WIDTH, height=280)
