@@ -281,3 +281,29 @@ def test_html_and_table_files(tmp_path: Path) -> None:
     [txt] = write_report(_report(), OutputFormat.TABLE, tmp_path / "r.txt")
     assert "<svg" in html.read_text()
     assert "Per 1,000 patients" in txt.read_text()
+
+
+@pytest.mark.parametrize(
+    ("numeric", "max_columns", "groups"),
+    [
+        ([False, True, True, True], None, [[0, 1, 2, 3]]),
+        ([False, True, True, True], 3, [[0, 1, 2, 3]]),
+        ([False, False, True, True, True], 2, [[0, 1, 2, 3], [0, 1, 4]]),
+        ([True, True, True], 2, [[0, 1], [2]]),
+        ([False, False, False, False, True], 1, [[0, 1, 2, 3], [0, 1, 2, 4]]),
+    ],
+)
+def test_column_groups_repeat_leading_text_columns(
+    numeric: list[bool], max_columns: int | None, groups: list[list[int]]
+) -> None:
+    from gpworkforce.reports.html import column_groups
+
+    assert column_groups(numeric, max_columns) == groups
+
+
+def test_print_html_splits_wide_tables_into_parts() -> None:
+    html = render_html(_report(charts=()), max_columns=1)
+    assert ">Staff by group (part 1 of 2)</caption>" in html
+    assert ">Staff by group (part 2 of 2)</caption>" in html
+    assert html.count("<table>") == 3  # staff in two parts, per 1,000 (one number column) whole
+    assert html.count('<th scope="row">East &lt;Leics&gt;</th>') == 2  # key column repeated

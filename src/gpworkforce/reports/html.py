@@ -37,11 +37,19 @@ class _Chart:
 
 
 @dataclass(frozen=True)
+class _Part:
+    """One printed block of a table: all rows, some columns (the whole table on screen)."""
+
+    caption: str
+    header: tuple[_Header, ...]
+    rows: tuple[tuple[_Cell, ...], ...]
+
+
+@dataclass(frozen=True)
 class _Table:
     key: str
     title: str
-    header: tuple[_Header, ...]
-    rows: tuple[tuple[_Cell, ...], ...]
+    parts: tuple[_Part, ...]
     row_headers: bool
     notes: tuple[str, ...]
     sources: tuple[str, ...]
@@ -70,19 +78,44 @@ def _chart(chart: ReportChart) -> _Chart:
     return _Chart(chart.key, chart.title, chart.description, Markup(chart_svg(chart)))  # noqa: S704
 
 
-def _table(table: ReportTable, charts: tuple[ReportChart, ...]) -> _Table:
+def column_groups(numeric: list[bool], max_columns: int | None) -> list[list[int]]:
+    """Column indexes per printed part: the leading text columns (up to 3) repeat in each part.
+
+    ``max_columns`` counts the other columns per part; ``None`` keeps the table whole.
+    """
+    lead = 0
+    while lead < min(3, len(numeric)) and not numeric[lead]:
+        lead += 1
+    rest = list(range(lead, len(numeric)))
+    if max_columns is None or len(rest) <= max_columns:
+        return [list(range(len(numeric)))]
+    keys = list(range(lead))
+    return [keys + rest[i : i + max_columns] for i in range(0, len(rest), max_columns)]
+
+
+def _table(table: ReportTable, charts: tuple[ReportChart, ...], max_columns: int | None) -> _Table:
     frame = table.frame
     numeric = [is_numeric_column(frame, c) for c in frame.columns]
-    header = tuple(_Header(str(c), n) for c, n in zip(frame.columns, numeric, strict=True))
-    rows = tuple(
-        tuple(_Cell(text, n, text == NA_TEXT) for text, n in zip(row, numeric, strict=True))
+    header = [_Header(str(c), n) for c, n in zip(frame.columns, numeric, strict=True)]
+    rows = [
+        [_Cell(text, n, text == NA_TEXT) for text, n in zip(row, numeric, strict=True)]
         for row in display_rows(frame, dict(table.decimals))
+    ]
+    groups = column_groups(numeric, max_columns)
+    parts = tuple(
+        _Part(
+            caption=table.title
+            if len(groups) == 1
+            else f"{table.title} (part {i} of {len(groups)})",
+            header=tuple(header[c] for c in group),
+            rows=tuple(tuple(row[c] for c in group) for row in rows),
+        )
+        for i, group in enumerate(groups, start=1)
     )
     return _Table(
         key=table.key,
         title=table.title,
-        header=header,
-        rows=rows,
+        parts=parts,
         row_headers=bool(numeric) and not numeric[0],
         notes=table.notes,
         sources=table.sources,
@@ -90,13 +123,17 @@ def _table(table: ReportTable, charts: tuple[ReportChart, ...]) -> _Table:
     )
 
 
-def render_html(report: Report) -> str:
-    """The whole report as one HTML document with no external assets."""
+def render_html(report: Report, *, max_columns: int | None = None) -> str:
+    """The whole report as one HTML document with no external assets.
+
+    ``max_columns`` (for print) splits wider tables into parts of that many columns after the
+    leading text columns, which repeat in every part, so no table runs off the page.
+    """
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,
         css=Markup(_css()),  # noqa: S704 - our own packaged stylesheet
-        tables=[_table(t, report.charts_after(t.key)) for t in report.tables],
+        tables=[_table(t, report.charts_after(t.key), max_columns) for t in report.tables],
         loose_charts=[_chart(c) for c in report.loose_charts],
         na_meaning=NA_MEANING,
         generated=report.generated.strftime("%d %B %Y %H:%M %Z").strip(),

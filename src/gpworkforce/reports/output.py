@@ -17,7 +17,7 @@ def report_bytes(report: Report, fmt: OutputFormat) -> bytes:
     """The report as one file's bytes. CSV needs exactly one table (use :func:`write_report`)."""
     # imported here: Altair, vl-convert and WeasyPrint are slow to import and not always needed
     from gpworkforce.reports.html import render_html
-    from gpworkforce.reports.pdf import html_to_pdf
+    from gpworkforce.reports.pdf import render_pdf
     from gpworkforce.reports.text import render_text
 
     match fmt:
@@ -26,7 +26,7 @@ def report_bytes(report: Report, fmt: OutputFormat) -> bytes:
         case OutputFormat.HTML:
             return render_html(report).encode("utf-8")
         case OutputFormat.PDF:
-            return html_to_pdf(render_html(report))
+            return render_pdf(report)
         case OutputFormat.XLSX:
             return exports.xlsx_bytes(report.tables)
         case OutputFormat.CSV:

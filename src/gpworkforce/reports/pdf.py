@@ -22,5 +22,10 @@ def html_to_pdf(html: str) -> bytes:
     return bytes(pdf)
 
 
+# Columns per printed table part (after the repeated leading text columns) on landscape A4.
+PRINT_COLUMNS = 10
+
+
 def render_pdf(report: Report) -> bytes:
-    return html_to_pdf(render_html(report))
+    """The report as PDF; tables wider than :data:`PRINT_COLUMNS` are split into parts."""
+    return html_to_pdf(render_html(report, max_columns=PRINT_COLUMNS))
