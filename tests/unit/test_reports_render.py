@@ -307,3 +307,17 @@ def test_print_html_splits_wide_tables_into_parts() -> None:
     assert ">Staff by group (part 2 of 2)</caption>" in html
     assert html.count("<table>") == 3  # staff in two parts, per 1,000 (one number column) whole
     assert html.count('<th scope="row">East &lt;Leics&gt;</th>') == 2  # key column repeated
+
+
+def test_text_splits_wide_tables_to_fit_the_width() -> None:
+    frame = pd.DataFrame(
+        {"Area": ["East", "City"]} | {f"Measure {i} WTE": [1.5, 2.5] for i in range(12)}
+    )
+    text = render_text([ReportTable("wide", "Wide", frame, decimals={})], width=60)
+    lines = text.splitlines()
+    assert all(len(line) <= 60 for line in lines)
+    parts = [line for line in lines if line.startswith("(part ")]
+    assert len(parts) >= 2 and parts[-1].endswith(f"of {len(parts)})")
+    assert sum(line.startswith("East") for line in lines) == len(parts)  # key column repeated
+    for i in range(12):
+        assert sum(f"Measure {i} WTE" in line for line in lines) == 1  # each printed once

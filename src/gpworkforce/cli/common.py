@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import shutil
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -46,7 +47,8 @@ def emit_report(report: Report, fmt: OutputFormat, out: Path | None, stem: str) 
     from gpworkforce.reports.text import render_text
 
     if fmt is OutputFormat.TABLE and out is None:
-        typer.echo(render_text(report.tables), nl=False)
+        columns = shutil.get_terminal_size((120, 24)).columns
+        typer.echo(render_text(report.tables, width=columns), nl=False)
         return []
     target = out if out is not None else default_output(stem, fmt)
     several_csv = fmt is OutputFormat.CSV and len(report.tables) > 1
