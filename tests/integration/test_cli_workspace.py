@@ -110,3 +110,19 @@ def test_missing_workspace_and_empty_workspace(tmp_path: Path, registry: OrgRegi
 def test_missing_input_file(tmp_path: Path, registry: OrgRegistry) -> None:
     with pytest.raises(InputFileError, match="must be an existing file"):
         read_file(Kind.RETURNS, tmp_path / "none.xlsx", registry)
+
+
+def test_concurrent_loads_both_land_in_the_manifest(
+    shared_data: Path, registry: OrgRegistry, tmp_path: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    kinds = (Kind.PAYMENTS, Kind.ONS_POPULATION)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [
+            pool.submit(load_into, tmp_path, kind, [shared_data / REAL_FILES[kind]], registry)
+            for kind in kinds
+        ]
+        outcomes = [f.result() for f in futures]
+    assert all(len(o.added) == 1 for o in outcomes)
+    assert {e.kind for e in read_manifest(tmp_path).entries} == set(kinds)

@@ -14,6 +14,7 @@ practice-map files (:func:`gpworkforce.loaders.build_registry`).
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import re
 import shutil
@@ -32,6 +33,7 @@ from gpworkforce.domain.provenance import Source, sha256_of_file
 from gpworkforce.errors import InputFileError, Issue, Location, UserError, ValidationFailed
 
 MANIFEST = "manifest.json"
+LOCK = ".lock"
 RAW = "raw"
 
 
@@ -243,7 +245,24 @@ def load_into(
     registry: OrgRegistry,
     options: LoadOptions | None = None,
 ) -> LoadOutcome:
-    """Validate every file; if all are valid copy them in and record them; else change nothing."""
+    """Validate every file; if all are valid copy them in and record them; else change nothing.
+
+    Loads into one workspace are serialised by an exclusive lock on ``DIR/.lock`` (released when
+    the process ends, even if it crashes).
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / LOCK).open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _load_locked(directory, kind, files, registry, options)
+
+
+def _load_locked(
+    directory: Path,
+    kind: Kind,
+    files: Sequence[Path],
+    registry: OrgRegistry,
+    options: LoadOptions | None,
+) -> LoadOutcome:
     manifest = read_manifest(directory)
     opts = options or LoadOptions()
     loaded: list[tuple[Path, LoadedFile, str]] = []
