@@ -242,6 +242,11 @@ def test_template_xlsx_and_csv_round_trip_through_validate(tmp_path: Path) -> No
     values = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
     assert "C82001" in values
     assert "C82001" in (tmp_path / "t.csv").read_text()
+    for fmt in ("xlsx", "csv"):  # the pre-filled practice sheet is valid; only staff are missing
+        result = run("validate", tmp_path / f"t.{fmt}")
+        assert_user_error(result, 4)
+        issues = [line for line in result.stderr.splitlines() if line.startswith("  - ")]
+        assert len(issues) == 1 and "at least one staff line" in issues[0]
 
 
 def test_template_unknown_practice(tmp_path: Path) -> None:
