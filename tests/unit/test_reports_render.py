@@ -163,6 +163,7 @@ def test_pyramid_puts_left_sex_negative() -> None:
     )
     signed = {(r["sex"], r["age"]): r["signed"] for r in _values(chart)}
     assert signed == {("F", "<30"): -10.0, ("M", "<30"): 4.0}
+    assert chart.spec["encoding"]["x"]["scale"]["domain"] == [-10.0, 10.0]  # zero centred
     assert "1 value(s) not available" in chart.description
 
 

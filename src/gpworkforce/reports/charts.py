@@ -196,12 +196,19 @@ def age_sex_pyramid(
     data["value"] = numbers.dropna().astype("float64").to_numpy()
     data["signed"] = data["value"].where(data[sex] != left, -data["value"])
     ages = list(age_order) if age_order is not None else sorted(data[age].unique())
+    extent = float(data["value"].abs().max()) if len(data) else 1.0
+    extent = extent if extent > 0 else 1.0
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
             y=alt.Y(f"{age}:N", title="Age band", sort=list(reversed(ages))),
-            x=alt.X("signed:Q", title=value_title, axis=alt.Axis(labelExpr="abs(datum.value)")),
+            x=alt.X(
+                "signed:Q",
+                title=value_title,
+                scale=alt.Scale(domain=[-extent, extent]),  # zero in the middle
+                axis=alt.Axis(labelExpr="abs(datum.value)", tickCount=8),
+            ),
             color=_colour(sex, sorted(data[sex].unique(), key=lambda s: s != left), "Sex", data),
             tooltip=[f"{age}:N", f"{sex}:N", alt.Tooltip("value:Q", format=",.1f")],
         )
