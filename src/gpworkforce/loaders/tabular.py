@@ -170,7 +170,12 @@ def read_table(
     except ValueError as exc:  # a numeric column has a non-number: find every such cell
         if isinstance(exc, pd.errors.ParserError):
             raise InputFileError(f"{tf.name}: must be a well-formed CSV, got {exc}") from None
-        text_frame = pd.read_csv(io.StringIO(tf.text), dtype=str, **read_kwargs)  # type: ignore[call-overload]
+        try:
+            text_frame = pd.read_csv(io.StringIO(tf.text), dtype=str, **read_kwargs)  # type: ignore[call-overload]
+        except ValueError as again:  # the header itself is malformed (e.g. stray quotes)
+            raise InputFileError(
+                f"{tf.name}: must be a well-formed CSV whose header names its columns, got {again}"
+            ) from None
         if not header:
             text_frame.columns = [str(c) for c in text_frame.columns]
         text_frame = text_frame.rename(columns=rename)
