@@ -13,6 +13,7 @@ changed accepted returns, reference figures or the registry), so a dashboard vie
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections import OrderedDict
@@ -85,6 +86,7 @@ class Dashboard:
     tables: tuple[ReportTable, ...]
     message: str = ""
     charts: tuple[tuple[str, str], ...] = ()  # (table key it follows, inline SVG)
+    version: str = ""  # the data version it was computed from (cache key part)
 
     def table(self, key: str) -> ReportTable | None:
         return next((t for t in self.tables if t.key == key), None)
@@ -177,17 +179,24 @@ def baseline_data(version: str) -> BaselineData:
 def build_dashboard(org_code: str, census: dt.date | None) -> Dashboard:
     """Every table for ``org_code`` on ``census`` (cached by data version)."""
     version = data_version()
+    asked = f"gpw-web:dash-asked:{org_code}:{census}:{version}"
+    hit = cache.get(asked)
+    if hit is not None:
+        return hit
     periods = tuple(available_periods())
     census = census or default_period(list(periods))
     key = f"gpw-web:dash:{org_code}:{census}:{version}"
     hit = cache.get(key)
     if hit is not None:
+        cache.set(asked, hit)
         return hit
     if census is None:
         result = Dashboard(org_code, None, periods, (), "No figures have been loaded yet.")
     else:
         result = _compute(org_code, census, periods, version)
+    result = dataclasses.replace(result, version=version)
     cache.set(key, result)
+    cache.set(asked, result)
     return result
 
 

@@ -7,13 +7,35 @@ sheet, row and column), so the web shows exactly what the CLI would. Nothing her
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from functools import cache
+
+from django.http import HttpRequest, HttpResponse
 
 from gpworkforce.domain.provenance import sha256_of_bytes
 from gpworkforce.domain.taxonomy import Taxonomy, load_taxonomy
 from gpworkforce.errors import Issue, Location, UserError, ValidationFailed
 from gpworkforce.returns import DEFAULT_LIMITS, Validated, check_return_bytes, validate_return_dict
+
+# At most this many uploads are handled (multipart body, XLSX parse, validation, write) at once per
+# process: that work is CPU-bound, and a burst of uploads must not starve other requests
+# (dashboards) of the interpreter. The others wait, blocked, for their turn; none is refused.
+UPLOAD_SLOTS = threading.BoundedSemaphore(1)
+
+
+class UploadSlotMiddleware:
+    """Hold an upload slot for the whole of a multipart POST (its body is parsed as early as the
+    CSRF check, so the slot must be taken before any middleware reads it)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            with UPLOAD_SLOTS:
+                return self.get_response(request)
+        return self.get_response(request)
 
 
 @cache

@@ -76,8 +76,37 @@ class ParentLink(models.Model):
         return DomainParentLink(self.child_id, self.parent_id, self.start, self.end, self.source)
 
 
+_DESCENDANTS: dict[tuple[str, dt.date, str], frozenset[str]] = {}
+
+
+def registry_version() -> str:
+    """Changes whenever the registry is (re)loaded: id and time of the last ``registry.load``."""
+    from gpworkforce.web.models.audit import AuditEvent
+
+    last = (
+        AuditEvent.objects.filter(action="registry.load")
+        .order_by("-id")
+        .values_list("id", "at")
+        .first()
+    )
+    return f"{last[0]}@{last[1].isoformat()}" if last else "none"
+
+
 def descendant_codes(code: str, on: dt.date) -> set[str]:
-    """``code`` and every organisation under it through links in force on ``on`` (one query a tier)."""
+    """``code`` and every organisation under it through links in force on ``on``.
+
+    Memoised per registry version (links change only through ``actions.registry``)."""
+    key = (code, on, registry_version())
+    hit = _DESCENDANTS.get(key)
+    if hit is None:
+        hit = frozenset(_walk_down(code, on))
+        if len(_DESCENDANTS) > 4096:
+            _DESCENDANTS.clear()
+        _DESCENDANTS[key] = hit
+    return set(hit)
+
+
+def _walk_down(code: str, on: dt.date) -> set[str]:
     seen = {code}
     frontier = {code}
     while frontier:

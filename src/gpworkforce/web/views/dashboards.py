@@ -6,12 +6,15 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import get_template
 from django.urls import reverse
 
 from gpworkforce import exports
 from gpworkforce.reports.formatting import NA_MEANING, display_rows, is_numeric_column
 from gpworkforce.web.dashboards import Dashboard, build_dashboard
+from gpworkforce.web.dashboards import cache as memo
 from gpworkforce.web.models import Organisation, ParentLink
+from gpworkforce.web.models.orgs import registry_version
 from gpworkforce.web.permissions import Scope, guard, has_permission
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import home_crumb, render
@@ -58,20 +61,52 @@ def _table_view(table: Any) -> dict[str, Any]:
 def dashboard(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
     org: Organisation = scope.obj
     dash: Dashboard = build_dashboard(org.code, scope.on)
-    ctx = {
-        "org": org,
-        "dash": dash,
-        "tables": [_table_view(t) for t in dash.tables],
-        "charts": dash.charts,
-        "children": _children(org, dash.census, request.user),
-        "na_meaning": NA_MEANING,
-        "can_download": has_permission(request.user, Permission.DOWNLOAD_TABLE),
-        "period_param": dash.census.isoformat() if dash.census else "",
-    }
-    template = (
-        "web/_dashboard_body.jinja" if getattr(request, "htmx", False) else "web/dashboard.jinja"
+    can_download = has_permission(request.user, Permission.DOWNLOAD_TABLE)
+    body = _body_html(org, dash, can_download)
+    if getattr(request, "htmx", False):
+        return HttpResponse(body)
+    # The whole page depends only on the user (header, drill-down links), the organisation, the
+    # figures' data version and the registry: cache it per user for repeated views.
+    page_key = (
+        f"gpw-web:page:{request.user.pk}:{request.user.role}:{request.user.organisation_id}:{org.code}:{org.name}:{dash.census}:{dash.version}:"
+        f"{registry_version()}:{can_download}"
     )
-    return render(request, template, ctx, breadcrumbs=[home_crumb()])
+    pending_messages = "messages" in request.COOKIES or "_messages" in request.session
+    content = None if pending_messages else memo.get(page_key)
+    if content is None:
+        ctx = {
+            "org": org,
+            "dash": dash,
+            "body_html": body,
+            "children": _children(org, dash.census, request.user),
+            "period_param": dash.census.isoformat() if dash.census else "",
+        }
+        response = render(request, "web/dashboard.jinja", ctx, breadcrumbs=[home_crumb()])
+        if not pending_messages:
+            memo.set(page_key, response.content)
+        return response
+    return HttpResponse(content)
+
+
+def _body_html(org: Organisation, dash: Dashboard, can_download: bool) -> str:
+    """The tables and charts as HTML, rendered once per data version (the same for every
+    permitted viewer of this organisation with the same download right)."""
+    key = f"gpw-web:body:{org.code}:{dash.census}:{dash.version}:{org.name}:{can_download}"
+    html = memo.get(key)
+    if html is None:
+        html = get_template("web/_dashboard_body.jinja").render(
+            {
+                "org": org,
+                "dash": dash,
+                "tables": [_table_view(t) for t in dash.tables],
+                "charts": dash.charts,
+                "na_meaning": NA_MEANING,
+                "can_download": can_download,
+                "period_param": dash.census.isoformat() if dash.census else "",
+            }
+        )
+        memo.set(key, html)
+    return html
 
 
 @guard(Permission.DOWNLOAD_TABLE, load_org)

@@ -140,31 +140,10 @@ def return_upload(request: HttpRequest, scope: Scope, return_id: int) -> HttpRes
         )
         return redirect("return-detail", return_id=rec.pk)
     errors: list[dict[str, str]] = []
-    form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if not form.is_valid():
-            errors = [
-                {"text": str(m), "href": "#file"} for msgs in form.errors.values() for m in msgs
-            ]
-        else:
-            upload = form.cleaned_data["file"]
-            # Read the whole upload, parse and validate it BEFORE anything is written.
-            content = upload.read(intake.DEFAULT_LIMITS.max_bytes + 1)
-            validated, digest = intake.check_upload(
-                content, upload.name or "upload", rec.practice_id, rec.round.census_date
-            )
-            if validated.ok and validated.ret is not None:
-                return _submit(
-                    request, rec, validated.ret, "upload", upload.name or "upload", digest
-                )
-            errors = [{"text": str(issue), "href": "#file"} for issue in validated.issues[:100]]
-            if len(validated.issues) > 100:
-                errors.append(
-                    {
-                        "text": f"... and {len(validated.issues) - 100} more problems",
-                        "href": "#file",
-                    }
-                )
+        done, errors = _handle_upload(request, rec)  # serialised by intake.UploadSlotMiddleware
+        if done is not None:
+            return done
     return render(
         request,
         "web/return_upload.jinja",
@@ -175,6 +154,29 @@ def return_upload(request: HttpRequest, scope: Scope, return_id: int) -> HttpRes
             (rec.practice.name, reverse("return-detail", args=[rec.pk])),
         ],
     )
+
+
+def _handle_upload(
+    request: HttpRequest, rec: PracticeReturnRecord
+) -> tuple[HttpResponse | None, list[dict[str, str]]]:
+    """Read the whole upload, parse and validate it BEFORE anything is written; submit if valid."""
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return None, [
+            {"text": str(m), "href": "#file"} for msgs in form.errors.values() for m in msgs
+        ]
+    upload = form.cleaned_data["file"]
+    content = upload.read(intake.DEFAULT_LIMITS.max_bytes + 1)
+    validated, digest = intake.check_upload(
+        content, upload.name or "upload", rec.practice_id, rec.round.census_date
+    )
+    if validated.ok and validated.ret is not None:
+        return _submit(request, rec, validated.ret, "upload", upload.name or "upload", digest), []
+    errors = [{"text": str(issue), "href": "#file"} for issue in validated.issues[:100]]
+    if len(validated.issues) > 100:
+        more = len(validated.issues) - 100
+        errors.append({"text": f"... and {more} more problems", "href": "#file"})
+    return None, errors
 
 
 def _submit(

@@ -1,0 +1,315 @@
+"""Web load on loopback: 138 practices upload their return at once while 20 users view dashboards.
+
+Everything runs on 127.0.0.1 only: a fresh SQLite database (or ``DATABASE_URL``), ``python -m gpworkforce.web serve`` (threaded, 2 processes
+sharing the port, dev settings), 138 + 20 client threads. Measures: submissions
+accepted and stored (none lost: versions in the database = uploads sent), the dashboard latency
+distribution (p50, p95, max) while the uploads run, and the wall time of the upload burst.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+from benchmarks.common import Result
+
+PRACTICES = 138
+VIEWERS = 20
+VIEWS_PER_USER = 15
+WORKERS = 2  # server processes sharing the port (the machine has 2 cores)
+THINK_SECONDS = (0.5, 1.5)  # a viewer reads each page for a while (uniform, seeded) before the next
+
+SETUP = textwrap.dedent(
+    """
+    import datetime as dt, json, sys
+    import django
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    call_command("migrate", verbosity=0)
+    from gpworkforce.domain.orgs import Organisation, OrgRegistry, OrgType, ParentLink
+    from gpworkforce.web.actions.registry import load_registry
+    from gpworkforce.web.actions.rounds import open_round
+    from gpworkforce.web.actions.users import create_user
+    from gpworkforce.web.actions.returns import import_accepted
+    from gpworkforce.web.models import PracticeReturnRecord, User
+    from gpworkforce.web.roles import Role
+    from gpworkforce.web.testing import sample_return
+    n = int(sys.argv[1]); viewers = int(sys.argv[2])
+    orgs = [Organisation("QK1", "Bench ICB", OrgType.ICB)]
+    links = []
+    for s in range(3):
+        orgs.append(Organisation(f"0{s}B", f"Sub-ICB {s}", OrgType.SUB_ICB)); links.append(ParentLink(f"0{s}B", "QK1"))
+    codes = [f"B{i:05d}" for i in range(n)]
+    for i, c in enumerate(codes):
+        orgs.append(Organisation(c, f"Practice {i}", OrgType.PRACTICE)); links.append(ParentLink(c, f"0{i % 3}B"))
+    load_registry(OrgRegistry.build(orgs, links), actor=None, source="bench")
+    importer = User(username="system-import"); importer.set_unusable_password(); importer.save()
+    june, sept = dt.date(2017, 6, 30), dt.date(2017, 9, 30)
+    r1 = open_round(actor=None, census_date=june, org_code="QK1")
+    for rec in PracticeReturnRecord.objects.filter(round=r1):
+        import_accepted(importer=importer, record_id=rec.pk, data=sample_return(rec.practice_id, june), sha256="0" * 64, file_name="bench")
+    open_round(actor=None, census_date=sept, org_code="QK1")
+    def session(user):
+        s = SessionStore()
+        s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        s[HASH_SESSION_KEY] = user.get_session_auth_hash(); s.create()
+        return s.session_key
+    out = {"practices": [], "viewers": []}
+    for c in codes:
+        u = create_user(actor=None, username=f"sub-{c}", password="x-unused-password-1", role=Role.PRACTICE_SUBMITTER, org_code=c)
+        rec = PracticeReturnRecord.objects.get(round__census_date=sept, practice_id=c)
+        out["practices"].append({"code": c, "return": rec.pk, "session": session(u)})
+    for v in range(viewers):
+        u = create_user(actor=None, username=f"viewer-{v}", password="x-unused-password-1", role=Role.ICB_ANALYST, org_code="QK1")
+        out["viewers"].append({"session": session(u), "org": ["QK1", "00B", "01B", "02B"][v % 4]})
+    print(json.dumps(out))
+    """
+)
+
+
+def _env(db: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(DJANGO_SETTINGS_MODULE="gpworkforce.web.settings.dev", GPWORKFORCE_WEB_DB=str(db))
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _request(
+    port: int,
+    method: str,
+    path: str,
+    session: str,
+    body: bytes = b"",
+    ctype: str = "",
+    csrf: str = "",
+) -> tuple[int, float]:
+    headers = {
+        "Cookie": f"sessionid={session}" + (f"; csrftoken={csrf}" if csrf else ""),
+        "Host": f"127.0.0.1:{port}",
+    }
+    if body:
+        headers["Content-Type"] = ctype
+    con = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    t0 = time.perf_counter()
+    con.request(method, path, body=body or None, headers=headers)
+    resp = con.getresponse()
+    resp.read()
+    elapsed = time.perf_counter() - t0
+    con.close()
+    return resp.status, elapsed
+
+
+def _multipart(fields: dict[str, str], file_name: str, content: bytes) -> tuple[bytes, str]:
+    boundary = "----bench" + secrets.token_hex(8)
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{file_name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n".encode()
+        + content
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def _viewers_only(port: int, viewers: list[dict[str, str]]) -> list[float]:
+    """Dashboard latencies with the 20 viewers alone (no uploads): the baseline."""
+    out: list[float] = []
+    lock = threading.Lock()
+
+    def view(v: dict[str, str]) -> None:
+        rng = random.Random(v["session"])
+        for _ in range(VIEWS_PER_USER):
+            status, elapsed = _request(port, "GET", f"/dashboards/{v['org']}/", v["session"])
+            with lock:
+                out.append(elapsed if status == 200 else float("inf"))
+            time.sleep(rng.uniform(*THINK_SECONDS))
+
+    threads = [threading.Thread(target=view, args=(v,)) for v in viewers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(out)
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[int(0.95 * (len(ordered) - 1))] * 1000
+
+
+def run() -> list[Result]:
+    tmp = Path(tempfile.mkdtemp(prefix="gpw-web-load-"))
+    db = tmp / "load.sqlite3"
+    os.environ.update(_env(db))
+    import django
+
+    django.setup()
+    from gpworkforce.returns import return_xlsx_bytes
+    from gpworkforce.web.testing import CENSUS, sample_return
+
+    setup = subprocess.run(
+        [sys.executable, "-c", SETUP, str(PRACTICES), str(VIEWERS)],
+        env=_env(db),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    world = json.loads(setup.stdout.strip().splitlines()[-1])
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gpworkforce.web",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(WORKERS),
+        ],
+        env=_env(db),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # the workers share a process group, stopped together
+    )
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        # Warm each dashboard in every worker (the first view after a data change computes and
+        # caches it; the kernel spreads connections over the workers, so ask a few times).
+        for _ in range(4 * WORKERS):
+            for org in ("QK1", "00B", "01B", "02B"):
+                _request(port, "GET", f"/dashboards/{org}/", world["viewers"][0]["session"])
+        idle = _viewers_only(port, world["viewers"])
+        uploads = {
+            p["code"]: return_xlsx_bytes(sample_return(p["code"], CENSUS))
+            for p in world["practices"]
+        }
+        statuses: list[int] = []
+        latencies: list[float] = []
+        lock = threading.Lock()
+        start = threading.Barrier(PRACTICES + VIEWERS + 1)
+        uploads_done = threading.Event()
+
+        def submit(p: dict[str, object]) -> None:
+            csrf = secrets.token_hex(16)
+            body, ctype = _multipart(
+                {"csrfmiddlewaretoken": csrf}, f"{p['code']}.xlsx", uploads[str(p["code"])]
+            )
+            start.wait()
+            status, _ = _request(
+                port,
+                "POST",
+                f"/returns/{p['return']}/upload/",
+                str(p["session"]),
+                body,
+                ctype,
+                csrf,
+            )
+            with lock:
+                statuses.append(status)
+
+        def view(v: dict[str, str]) -> None:
+            rng = random.Random(v["session"])
+            start.wait()
+            while not uploads_done.is_set():
+                status, elapsed = _request(port, "GET", f"/dashboards/{v['org']}/", v["session"])
+                with lock:
+                    latencies.append(elapsed if status == 200 else float("inf"))
+                time.sleep(rng.uniform(*THINK_SECONDS) / 4)  # busier than usual during the burst
+
+        threads = [threading.Thread(target=submit, args=(p,)) for p in world["practices"]]
+        threads += [threading.Thread(target=view, args=(v,)) for v in world["viewers"]]
+        for t in threads:
+            t.start()
+        start.wait()
+        t0 = time.perf_counter()
+        for t in threads[:PRACTICES]:
+            t.join()
+        burst = time.perf_counter() - t0
+        uploads_done.set()
+        for t in threads[PRACTICES:]:
+            t.join()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    check = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup();"
+            "from gpworkforce.web.models import ReturnVersion, PracticeReturnRecord as R;"
+            "print(ReturnVersion.objects.filter(practice_return__round__census_date='2017-09-30').count(),"
+            " R.objects.filter(round__census_date='2017-09-30', state='submitted').count())",
+        ],
+        env=_env(db),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stored, submitted = map(int, check.stdout.split())
+    ok = sum(1 for s in statuses if s == 302)
+    lat = sorted(latencies)
+    p95 = lat[int(0.95 * (len(lat) - 1))] * 1000
+    return [
+        Result(
+            "dashboard p95, 20 viewers alone (no uploads)",
+            _p95(idle),
+            "ms",
+            300,
+            note=f"p50 {statistics.median(idle) * 1000:.0f} ms",
+        ),
+        Result("uploads answered 302 (accepted)", ok, "uploads", PRACTICES, lower_is_better=False),
+        Result(
+            "submissions lost (sent - stored versions)",
+            PRACTICES - stored,
+            "uploads",
+            0,
+            note=f"{stored} versions stored, {submitted} returns submitted",
+        ),
+        Result("upload burst wall time (138 concurrent XLSX uploads)", burst, "s"),
+        Result("dashboard p50 during the burst", statistics.median(lat) * 1000, "ms"),
+        Result(
+            "dashboard p95 during the burst",
+            p95,
+            "ms",
+            300,
+            note=f"{len(lat)} views by {VIEWERS} users",
+        ),
+        Result("dashboard max during the burst", lat[-1] * 1000, "ms"),
+    ]
+
+
+if __name__ == "__main__":
+    for r in run():
+        print(r)

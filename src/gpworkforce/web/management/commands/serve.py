@@ -1,0 +1,33 @@
+"""A small threaded WSGI server for loopback use (demo, load tests): deep listen backlog and
+optional worker processes sharing the port (SO_REUSEPORT). Production should use a real WSGI
+server (e.g. gunicorn) in front of ``gpworkforce.web.wsgi``."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.core.servers.basehttp import WSGIServer, get_internal_wsgi_application, run
+
+
+class BacklogWSGIServer(WSGIServer):
+    request_queue_size = 1024
+    allow_reuse_port = True
+
+
+class Command(BaseCommand):
+    help = "Serve the app with a threaded WSGI server (loopback by default), optionally forked."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=1, help="processes sharing the port")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        handler = get_internal_wsgi_application()
+        for _ in range(max(opts["workers"], 1) - 1):
+            if os.fork() == 0:
+                break
+        self.stdout.write(f"serving on http://{opts['host']}:{opts['port']}/ (pid {os.getpid()})")
+        run(opts["host"], opts["port"], handler, threading=True, server_cls=BacklogWSGIServer)
