@@ -18,7 +18,8 @@ from benchmarks.common import Result
 
 def main(argv: list[str]) -> int:
     names = argv or sorted(
-        m.name for m in pkgutil.iter_modules([str(Path(benchmarks.__file__).parent)])
+        m.name
+        for m in pkgutil.iter_modules([str(Path(benchmarks.__file__).parent)])
         if m.name.startswith("bench_")
     )
     failed = 0
