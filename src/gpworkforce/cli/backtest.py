@@ -14,6 +14,7 @@ from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import UserError
 from gpworkforce.exports import write_csv_files, write_xlsx
 from gpworkforce.forecast import backtest as bt
+from gpworkforce.forecast import backtest_cohort as bt_cohort
 from gpworkforce.forecast.calibration import icb_map, load_panel
 from gpworkforce.forecast.scenario_io import load_scenario
 from gpworkforce.forecast.sensitivity import write_svg
@@ -49,16 +50,27 @@ def backtest(
         Path | None,
         typer.Option("--data", help="GPW practice-year CSV (default: the shared data file)."),
     ] = None,
+    calibration: Annotated[
+        str,
+        typer.Option(
+            "--calibration",
+            help="Rates of the cohort-engine back-test: 'pooled' (every area the mean of all"
+            " areas' 2016-2018 rates) or 'area' (each area its own two years).",
+        ),
+    ] = "pooled",
 ) -> None:
     """Forecast every ICB from its actual qualified GP FTE and score it (MAPE, P10-P90 coverage).
 
-    Also compares the LLR plan's 2017 scenarios (method hee-linear) with what GPW later showed.
+    The cohort engine (rates calibrated on Years 2016-2018) is scored beside trend and
+    random-walk baselines. Also compares the LLR plan's 2017 scenarios (method hee-linear) with what GPW later showed.
     """
     if not bt.HISTORY_FROM_FY + 2 <= start_fy < bt.END_FY:
         raise UserError(
             f"--start-fy must be between {bt.HISTORY_FROM_FY + 2} and {bt.END_FY - 1} (two years"
             f" of history are needed), got {start_fy}"
         )
+    if calibration not in ("pooled", "area"):
+        raise UserError(f"--calibration must be 'pooled' or 'area', got {calibration!r}")
     if data is not None and not data.is_file():
         raise UserError(f"--data must be an existing GPW practice-year CSV, got {data}")
     files = scenarios or sorted(Path("scenarios/llr-2017").glob("scenario-*.toml"))
@@ -77,17 +89,35 @@ def backtest(
         result = bt.backtest_calibrated(
             panel, practice_icb, start_fy=start_fy, n_draws=draws, seed=seed
         )
+    with step(f"running the cohort engine for every ICB ({calibration} calibration)"):
+        engine = bt_cohort.backtest_cohort(
+            panel,
+            practice_icb,
+            mode=calibration,  # type: ignore[arg-type]
+            start_fy=start_fy,
+            n_draws=draws,
+            seed=seed,
+        )
     if area not in result.actuals.index:
         raise UserError(f"--area must be an ICB code such as QK1, got {area!r}")
     actual = result.actuals.loc[area].to_dict()
     named = [(sc.scenario.name, sc.scenario.hee_linear) for sc in loaded]
     plan = bt.plan_comparison(actual, named, org=area, start_fy=start_fy, n_draws=draws, seed=seed)  # type: ignore[arg-type]
     scores = pd.concat(
-        [result.scores_frame(), pd.DataFrame([bt._as_dict(s) for s in plan.scores])],
+        [
+            engine.result.scores_frame(),
+            result.scores_frame(),
+            pd.DataFrame([bt._as_dict(s) for s in plan.scores]),
+        ],
         ignore_index=True,
     )
     bands = pd.concat(
-        [result.bands_frame(), *[b.to_frame() for b in plan.bands]], ignore_index=True
+        [
+            engine.result.bands_frame(),
+            result.bands_frame(),
+            *[b.to_frame() for b in plan.bands],
+        ],
+        ignore_index=True,
     )
     tables = [
         ReportTable(
@@ -98,6 +128,17 @@ def backtest(
             sources=(SOURCE,),
         ),
         ReportTable("backtest_bands", "Forecast bands and actuals", bands, sources=(SOURCE,)),
+        ReportTable(
+            "backtest_engine_rates",
+            "Cohort-engine back-test: calibrated annual rates per area",
+            engine.rates,
+            notes=(
+                "Calibrated on GPW Years 2016-2018 only; rate = mean + persistent + yearly shock.",
+                f"Assumed: {bt_cohort.OVER55_SHARE:.1%} of GPs over 55 (LLR plan Table 11),"
+                f" 55+ leave {bt_cohort.RETIREMENT_RATIO:g}x as often as under-55s.",
+            ),
+            sources=(SOURCE,),
+        ),
         ReportTable(
             "plan_comparison",
             "LLR plan scenarios (2017) against GPW",
@@ -113,14 +154,16 @@ def backtest(
     out.mkdir(parents=True, exist_ok=True)
     written = write_csv_files(tables, out)
     written.append(write_xlsx(tables, out / "backtest.xlsx"))
-    area_bands = [b for b in result.bands if b.org == area and b.method != "calibrated-national"]
+    area_bands = [b for b in engine.result.bands if b.org == area]
+    area_bands += [b for b in result.bands if b.org == area and b.method == "random-walk"]
     chart = bt.backtest_chart(
         [*area_bands, *plan.bands], actual, f"{area}: forecasts from Sep 2017 vs GPW"
     )
     written.append(write_svg(chart, out / f"backtest_{area}.svg"))
     echo_written(written)
-    for method in bt.METHODS:
-        of_method = [s for s in result.scores if s.method == method]
+    all_scores = [*engine.result.scores, *result.scores]
+    for method in (engine.method, *bt.METHODS):
+        of_method = [s for s in all_scores if s.method == method]
         summary = bt.summarise(of_method)
         own = next(s for s in of_method if s.org == area)
         typer.echo(

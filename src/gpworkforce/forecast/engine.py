@@ -108,6 +108,8 @@ def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
         "inflow_fte_per_head": (fph, (n_str,)),
     }
     draws = max(a.shape[0] for a, _ in expected.values())
+    if inputs.headcount.ndim == 4:  # starting stocks with their own draws axis
+        draws = max(draws, inputs.headcount.shape[0])
     for name, (arr, tail) in expected.items():
         if arr.shape[1:] != tail or arr.shape[0] not in (1, draws):
             raise ValueError(f"{name} must have shape [D?, {tail}], got {arr.shape}")
@@ -272,8 +274,8 @@ def _run_chunk(
 ) -> None:
     """Step one chunk of organisations through every time step, writing into ``out``."""
     shape = (c.draws, orgs.stop - orgs.start, *inputs.shape[1:])
-    H = np.broadcast_to(inputs.headcount[orgs], shape).copy()
-    F = np.broadcast_to(inputs.fte[orgs], shape).copy()
+    H = np.broadcast_to(inputs.headcount[..., orgs, :, :], shape).copy()
+    F = np.broadcast_to(inputs.fte[..., orgs, :, :], shape).copy()
     flat_h, flat_f = H.reshape(-1), F.reshape(-1)
     flows = out.flows
 
@@ -373,9 +375,12 @@ def run(
     for st in inputs.inflows:
         if st.schedule.shape != (inputs.n_steps, n_org) or st.share.shape != inputs.shape[1:]:
             raise ValueError(f"inflow stream {st.name!r} has the wrong shape")
-    if inputs.headcount.shape != inputs.shape or inputs.fte.shape != inputs.shape:
-        raise ValueError("initial headcount and FTE must be [orgs, classes, bands]")
+    hc, fte = inputs.headcount, inputs.fte
+    if hc.shape != fte.shape or hc.shape[-3:] != inputs.shape or hc.ndim not in (3, 4):
+        raise ValueError("initial headcount and FTE must be [orgs, classes, bands] or [D, ...]")
     c = prepare(inputs, params)
+    if hc.ndim == 4 and hc.shape[0] not in (1, c.draws):
+        raise ValueError(f"initial stocks have {hc.shape[0]} draws, the parameters {c.draws}")
     rec = recorded_steps(inputs.n_steps, opts.record_every)
     size = opts.org_chunk or max(n_org, 1)
     chunks = [slice(i, min(i + size, n_org)) for i in range(0, n_org, size)] or [slice(0, 0)]

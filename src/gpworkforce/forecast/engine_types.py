@@ -35,8 +35,8 @@ class EngineInputs:
     orgs: tuple[str, ...]
     classes: tuple[str, ...]
     bands: tuple[str, ...]
-    headcount: Array  # [O, K, A]
-    fte: Array  # [O, K, A]
+    headcount: Array  # [O, K, A], or [D, O, K, A] when each draw starts elsewhere (chained runs)
+    fte: Array  # same shape as headcount
     steps_per_year: int
     n_steps: int
     inflows: tuple[InflowStream, ...] = ()
