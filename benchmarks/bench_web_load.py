@@ -45,7 +45,7 @@ SETUP = textwrap.dedent(
     from gpworkforce.domain.orgs import Organisation, OrgRegistry, OrgType, ParentLink
     from gpworkforce.web.actions.registry import load_registry
     from gpworkforce.web.actions.rounds import open_round
-    from gpworkforce.web.actions.users import create_user
+    from gpworkforce.web.actions.users import create_user, system_account
     from gpworkforce.web.actions.returns import import_accepted
     from gpworkforce.web.models import PracticeReturnRecord, User
     from gpworkforce.web.roles import Role
@@ -59,7 +59,7 @@ SETUP = textwrap.dedent(
     for i, c in enumerate(codes):
         orgs.append(Organisation(c, f"Practice {i}", OrgType.PRACTICE)); links.append(ParentLink(c, f"0{i % 3}B"))
     load_registry(OrgRegistry.build(orgs, links), actor=None, source="bench")
-    importer = User(username="system-import"); importer.set_unusable_password(); importer.save()
+    importer = system_account(username="system-import")
     june, sept = dt.date(2017, 6, 30), dt.date(2017, 9, 30)
     r1 = open_round(actor=None, census_date=june, org_code="QK1")
     for rec in PracticeReturnRecord.objects.filter(round=r1):

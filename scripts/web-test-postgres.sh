@@ -19,6 +19,6 @@ then
 fi
 export DATABASE_URL="$URL"
 shopt -s nullglob
-FILES=(tests/unit/test_web_*.py tests/spec/test_web_*.py tests/property/test_web_*.py tests/integration/test_web_*.py)
+FILES=(tests/unit/test_web_*.py tests/spec/test_web_*.py tests/property/test_web_*.py tests/integration/test_web_*.py tests/browser/test_web_*.py)
 echo "web-test-postgres: running ${#FILES[@]} web test files against $URL"
 exec "$PY" -m pytest -q -p no:cacheprovider "${FILES[@]}" "$@"

@@ -35,3 +35,32 @@ def create_user(
         after={"username": username, "role": role.value, "organisation": org.code},
     )
     return user
+
+
+@transaction.atomic
+def set_password(*, actor: User | None, user: User, password: str) -> None:
+    """Set a user's password (the audit event never contains it)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(
+        actor,
+        "user.set_password",
+        user,
+        organisation_code=user.organisation_id or "",
+        after={"username": user.get_username()},
+    )
+
+
+@transaction.atomic
+def system_account(*, username: str) -> User:
+    """The account (no role, no password, cannot log in) that management commands act as."""
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        if user.role:
+            raise UserError(f"system account {username!r} must have no role, got {user.role}")
+        return user
+    user = User(username=username)
+    user.set_unusable_password()
+    user.save()
+    audit.record(None, "user.create_system", user, after={"username": username})
+    return user

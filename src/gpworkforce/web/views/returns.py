@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -222,8 +223,6 @@ def return_transition(
     if not has_permission(
         request.user, TRANSITIONS[name].permission, rec.practice_id, rec.round.census_date
     ):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("your role may not do this")
     try:
         _do_transition(request, rec, name)

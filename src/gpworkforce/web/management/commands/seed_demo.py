@@ -22,7 +22,7 @@ from gpworkforce.web.actions.reference import load_reference
 from gpworkforce.web.actions.registry import load_registry
 from gpworkforce.web.actions.returns import import_accepted
 from gpworkforce.web.actions.rounds import open_round
-from gpworkforce.web.actions.users import create_user
+from gpworkforce.web.actions.users import create_user, set_password, system_account
 from gpworkforce.web.models import CollectionRound, PracticeReturnRecord, User
 from gpworkforce.web.payload import payload_sha256, to_payload
 from gpworkforce.web.roles import Role
@@ -83,14 +83,9 @@ class Command(BaseCommand):
                     actor=None, username=username, password=password, role=role, org_code=org
                 )
             else:
-                existing.set_password(password)
-                existing.save(update_fields=["password"])
+                set_password(actor=None, user=existing, password=password)
             logins.append((username, password, role, org))
-        importer = User.objects.filter(username=IMPORT_ACCOUNT).first()
-        if importer is None:
-            importer = User(username=IMPORT_ACCOUNT)
-            importer.set_unusable_password()
-            importer.save()
+        importer = system_account(username=IMPORT_ACCOUNT)
         rnd = CollectionRound.objects.filter(
             census_date=demo.census_date, organisation_id=icb
         ).first()
