@@ -13,6 +13,9 @@ Everything a user can open in a spreadsheet goes through here, so three promises
   workbook sheet carries the legend :data:`NA_LEGEND`. CSV files hold only the header and the data
   (tidy, machine readable); their title, notes, sources and legend come from :func:`csv_metadata`.
 * **Nothing half-written.** Files are written to a temporary file beside the target and renamed.
+* **Same tables, same bytes.** A workbook's ``created`` document property is :data:`XLSX_CREATED`
+  (a fixed date) unless the caller passes one (e.g. the data date), so writing the same tables
+  twice gives byte-identical XLSX files (XlsxWriter already fixes the zip entries' timestamps).
 
 Functions come in pairs: ``*_bytes`` (for web downloads and streams) and ``write_*`` (to a path).
 """
@@ -337,8 +340,18 @@ def _write_sheet(book: xlsxwriter.Workbook, fmts: _Formats, table: ReportTable, 
     sheet.write_string(row, 0, NA_LEGEND, fmts.note)
 
 
-def write_xlsx_stream(tables: Sequence[ReportTable], stream: IO[bytes]) -> None:
-    """Write a workbook with one sheet per table to a binary ``stream``."""
+XLSX_CREATED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+"""The workbook ``created`` property when the caller gives none: fixed, so output is repeatable."""
+
+
+def write_xlsx_stream(
+    tables: Sequence[ReportTable], stream: IO[bytes], *, created: dt.datetime | None = None
+) -> None:
+    """Write a workbook with one sheet per table to a binary ``stream``.
+
+    ``created`` (default :data:`XLSX_CREATED`) is the document's creation date: the workbook's
+    bytes depend only on the tables and this date, never on the time of writing.
+    """
     if not tables:
         raise ValueError("a workbook needs at least one table")
     options = {
@@ -349,19 +362,25 @@ def write_xlsx_stream(tables: Sequence[ReportTable], stream: IO[bytes]) -> None:
         "nan_inf_to_errors": False,
     }
     book = xlsxwriter.Workbook(stream, options)
+    book.set_properties({"created": created or XLSX_CREATED})
     fmts = _Formats(book)
     for table, name in zip(tables, sheet_names([t.key for t in tables]), strict=True):
         _write_sheet(book, fmts, table, name)
     book.close()
 
 
-def xlsx_bytes(tables: Sequence[ReportTable]) -> bytes:
-    """A workbook with one sheet per table, as bytes."""
+def xlsx_bytes(tables: Sequence[ReportTable], *, created: dt.datetime | None = None) -> bytes:
+    """A workbook with one sheet per table, as bytes (``created``: see :func:`write_xlsx_stream`)."""
     buffer = io.BytesIO()
-    write_xlsx_stream(tables, buffer)
+    write_xlsx_stream(tables, buffer, created=created)
     return buffer.getvalue()
 
 
-def write_xlsx(tables: Sequence[ReportTable], path: str | os.PathLike[str]) -> Path:
+def write_xlsx(
+    tables: Sequence[ReportTable],
+    path: str | os.PathLike[str],
+    *,
+    created: dt.datetime | None = None,
+) -> Path:
     """Write a workbook with one sheet per table to ``path``, atomically."""
-    return atomic_write_bytes(path, xlsx_bytes(tables))
+    return atomic_write_bytes(path, xlsx_bytes(tables, created=created))

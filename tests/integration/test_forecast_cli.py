@@ -87,6 +87,12 @@ def test_sample_scenario_runs(tmp_path: Path) -> None:
     assert "demand" in out and "cost_locum" in out
 
 
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
 def test_same_inputs_give_bit_identical_outputs(tmp_path: Path, shared_data: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     for out in (first, second):
@@ -94,21 +100,35 @@ def test_same_inputs_give_bit_identical_outputs(tmp_path: Path, shared_data: Pat
             "forecast", str(SCENARIOS / "sample.toml"), "--draws", "30", "--out", str(out)
         )
         assert code == 0, err
-    for name in ("forecast.csv", "stocks.csv", "flows.csv", "README.txt", "trajectory.svg"):
-        assert (first / name).read_bytes() == (second / name).read_bytes(), name
-    rec_a = json.loads((first / "run.json").read_text())
-    rec_b = json.loads((second / "run.json").read_text())
+    a, b = _files(first), _files(second)
+    assert {"forecast.xlsx", "forecast.csv", "trajectory.svg", "run.json"} <= set(a)
+    assert set(a) == set(b)
+    for name in a:  # every output file, the workbook included, byte for byte
+        if name != "run.json":
+            assert a[name] == b[name], name
+    rec_a, rec_b = json.loads(a["run.json"]), json.loads(b["run.json"])
+    # run.json hashes every other file, the workbook too
+    assert set(rec_a["outputs"]) == set(a) - {"run.json"}
     rec_a.pop("timestamp"), rec_b.pop("timestamp")
-    assert rec_a == rec_b
-    # XLSX metadata carries the write time; its cells are identical
-    rows = [
-        [
-            list(ws.iter_rows(values_only=True))
-            for ws in openpyxl.load_workbook(d / "forecast.xlsx").worksheets
-        ]
-        for d in (first, second)
-    ]
-    assert rows[0] == rows[1]
+    assert rec_a == rec_b  # the timestamp is the only field that may differ
+
+
+def test_source_date_epoch_makes_the_run_record_identical_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1506729600")  # 30 Sep 2017 00:00 UTC
+    scenarios = [str(SCENARIOS / "llr-2017" / f"scenario-{i}.toml") for i in (1, 2, 3)]
+    for out in ("a", "b"):
+        code, _, err = invoke("forecast", *scenarios, "--draws", "20", "--out", str(tmp_path / out))
+        assert code == 0, err
+    a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
+    assert "scenario-1/run.json" in a and "comparison.svg" in a and "scenario-2/forecast.xlsx" in a
+    assert a == b
+    assert json.loads(a["scenario-1/run.json"])["timestamp"] == "2017-09-30T00:00:00+00:00"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    code, out, err = invoke("forecast", scenarios[0], "--out", str(tmp_path / "c"))
+    assert code != 0 and "SOURCE_DATE_EPOCH must be whole seconds" in out + err
+    assert "Traceback" not in out + err
 
 
 def test_draws_change_with_the_seed_but_not_the_central_case() -> None:

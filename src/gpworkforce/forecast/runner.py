@@ -209,7 +209,7 @@ def comparison(runs: list[ForecastRun]) -> tuple[ReportTable, str]:
 def write_run(run: ForecastRun, out_dir: Path) -> list[Path]:
     """Write tables, charts and ``run.json`` (with hashes of the deterministic files)."""
     paths = outputs.write_outputs(out_dir, run.tables, run.charts, "forecast")
-    hashes = {p.name: file_sha256(p) for p in paths if p.suffix in (".csv", ".svg", ".txt")}
+    hashes = {p.name: file_sha256(p) for p in paths}  # every output is deterministic
     record = run.record.model_copy(update={"outputs": dict(sorted(hashes.items()))})
     paths.append(write_record(record, out_dir / "run.json"))
     return paths

@@ -2,8 +2,11 @@
 
 Written as ``run.json`` beside the outputs. ``scenario_hash`` is the SHA-256 of the resolved
 scenario's canonical JSON (after ``extends``), so two files that resolve to the same assumptions
-share a hash. ``outputs`` holds the SHA-256 of every deterministic output file (CSV, SVG); the
-XLSX workbook is left out because its metadata carries the time it was written.
+share a hash. ``outputs`` holds the SHA-256 of every output file (CSV, XLSX, SVG, README): all
+are deterministic (the workbook's creation date is fixed, see :mod:`gpworkforce.exports`). The
+only field that differs between two runs of the same inputs is ``timestamp``, which is not in
+any hashed file; set ``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible-builds
+convention) to fix it too, and ``run.json`` is then byte-identical as well.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import platform
 from pathlib import Path
 
@@ -18,6 +22,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from gpworkforce import __version__
+from gpworkforce.errors import UserError
 from gpworkforce.exports import atomic_write_text
 from gpworkforce.forecast.scenario import Scenario
 
@@ -67,8 +72,23 @@ def make_record(
         package_version=__version__,
         numpy_version=np.__version__,
         python_version=platform.python_version(),
-        timestamp=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        timestamp=run_timestamp(),
     )
+
+
+def run_timestamp() -> str:
+    """Now (UTC, seconds), or the time in ``SOURCE_DATE_EPOCH`` when that is set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            when = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise UserError(
+                f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {epoch!r}"
+            ) from exc
+    else:
+        when = dt.datetime.now(dt.UTC)
+    return when.replace(microsecond=0).isoformat()
 
 
 def file_sha256(path: Path) -> str:
