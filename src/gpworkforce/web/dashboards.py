@@ -75,7 +75,8 @@ class _Memo:
                 self.items.popitem(last=False)
 
 
-cache = _Memo(CACHE_ENTRIES)
+cache = _Memo(CACHE_ENTRIES)  # computed dashboards and registries (expensive to rebuild)
+pages = _Memo(512)  # rendered HTML (cheap to rebuild; kept apart so pages never evict figures)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from gpworkforce import exports
 from gpworkforce.reports.formatting import NA_MEANING, display_rows, is_numeric_column
 from gpworkforce.web.dashboards import Dashboard, build_dashboard
-from gpworkforce.web.dashboards import cache as memo
+from gpworkforce.web.dashboards import pages as memo
 from gpworkforce.web.models import Organisation, ParentLink
 from gpworkforce.web.models.orgs import registry_version
 from gpworkforce.web.permissions import Scope, guard, has_permission
