@@ -164,6 +164,18 @@ TABLE: dict[str, Case] = {
             "admin": same(403),
         },
     ),
+    "return-template": Case(
+        "get",
+        return_args,
+        {
+            **ANON,
+            "submitter": scoped(200),
+            "manager": scoped(200),
+            "analyst": same(403),
+            "board": same(403),
+            "admin": same(403),
+        },
+    ),
     # The own return was submitted by the submitter: the manager may approve it (then 302 back).
     "return-transition": Case(
         "post",

@@ -269,3 +269,25 @@ def test_analyst_opens_a_round_through_the_form(world: World) -> None:
         },
     )
     assert r.status_code == 400  # not one of the analyst's organisations
+
+
+def test_template_download_is_prefilled_and_an_empty_one_is_rejected_on_upload(
+    world: World,
+) -> None:
+    import io
+
+    import openpyxl
+
+    rec = own_record(world)
+    submitter = client_for("submitter")
+    r = submitter.get(reverse("return-template", args=[rec.pk]))
+    assert r.status_code == 200 and f"{OWN_PRACTICE}-2017-09-30.xlsx" in r["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(r.content))
+    cells = [c.value for row in book["Practice"].iter_rows() for c in row]
+    assert OWN_PRACTICE in cells
+    back = submitter.post(
+        reverse("return-upload", args=[rec.pk]), {"file": _upload(r.content, "blank.xlsx")}
+    )
+    assert back.status_code == 400
+    assert "list at least one staff line" in back.content.decode()
+    assert ReturnVersion.objects.count() == 0

@@ -18,6 +18,7 @@ urlpatterns = [
     path("returns/<int:return_id>/", returns.return_detail, name="return-detail"),
     path("returns/<int:return_id>/form/", returns.return_form, name="return-form"),
     path("returns/<int:return_id>/upload/", returns.return_upload, name="return-upload"),
+    path("returns/<int:return_id>/template.xlsx", returns.return_template, name="return-template"),
     path(
         "returns/<int:return_id>/transition/<str:transition>/",
         returns.return_transition,

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from gpworkforce.errors import UserError
 from gpworkforce.returns import return_rows
+from gpworkforce.returns.template import build_xlsx, template_rows
 from gpworkforce.web import intake
 from gpworkforce.web.actions.returns import submit_version, transition
 from gpworkforce.web.forms.returns import (
@@ -239,6 +240,19 @@ def _do_transition(request: HttpRequest, rec: PracticeReturnRecord, name: Transi
         TransitionName.ACCEPT: "accepted",
     }[name]
     messages.success(request, f"Return {done}.")
+
+
+@guard(Permission.EDIT_RETURN, load_return)
+def return_template(request: HttpRequest, scope: Scope, return_id: int) -> HttpResponse:
+    """The library's XLSX return template, pre-filled with this practice and census date."""
+    rec: PracticeReturnRecord = scope.obj
+    content = build_xlsx(template_rows(rec.practice_id, rec.round.census_date), intake.taxonomy())
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"workforce-return-{rec.practice_id}-{rec.round.census_date.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @guard(Permission.VIEW_RETURN, load_return)
