@@ -6,19 +6,17 @@ import math
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from gpworkforce.cli.common import echo_written, step
-from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import UserError
-from gpworkforce.exports import write_csv_files, write_xlsx
-from gpworkforce.forecast import backtest as bt
-from gpworkforce.forecast import backtest_cohort as bt_cohort
-from gpworkforce.forecast.calibration import icb_map, load_panel
-from gpworkforce.forecast.scenario_io import load_scenario
-from gpworkforce.forecast.sensitivity import write_svg
 
+# pandas, Altair and the engines are imported inside the command, so `gpworkforce --help` does not
+# pay for them (docs/performance.md, CLI start-up). These equal gpworkforce.forecast.backtest's
+# START_FY, HISTORY_FROM_FY and END_FY (tested).
+START_FY = 2018
+HISTORY_FROM_FY = 2016
+END_FY = 2024
 SOURCE = "NHS Digital, General Practice Workforce, practice level (GPW), Years 2016-2024"
 
 
@@ -34,7 +32,7 @@ def backtest(
     ] = 20170930,
     start_fy: Annotated[
         int, typer.Option("--start-fy", help="GPW year to start from (2018 = September 2017).")
-    ] = bt.START_FY,
+    ] = START_FY,
     area: Annotated[
         str, typer.Option("--area", help="ICB to chart and to compare with the plan.")
     ] = "QK1",
@@ -62,13 +60,24 @@ def backtest(
     """Forecast every ICB from its actual qualified GP FTE and score it (MAPE, P10-P90 coverage).
 
     The cohort engine (rates calibrated on Years 2016-2018) is scored beside trend and
-    random-walk baselines. Also compares the LLR plan's 2017 scenarios (method hee-linear) with what GPW later showed.
+    random-walk baselines. Also compares the LLR plan's 2017 scenarios (method hee-linear) with
+    what GPW later showed.
     """
-    if not bt.HISTORY_FROM_FY + 2 <= start_fy < bt.END_FY:
+    if not HISTORY_FROM_FY + 2 <= start_fy < END_FY:
         raise UserError(
-            f"--start-fy must be between {bt.HISTORY_FROM_FY + 2} and {bt.END_FY - 1} (two years"
+            f"--start-fy must be between {HISTORY_FROM_FY + 2} and {END_FY - 1} (two years"
             f" of history are needed), got {start_fy}"
         )
+    import pandas as pd
+
+    from gpworkforce.domain.report import ReportTable
+    from gpworkforce.exports import write_csv_files, write_xlsx
+    from gpworkforce.forecast import backtest as bt
+    from gpworkforce.forecast import backtest_cohort as bt_cohort
+    from gpworkforce.forecast.calibration import icb_map, load_panel
+    from gpworkforce.forecast.scenario_io import load_scenario
+    from gpworkforce.forecast.sensitivity import write_svg
+
     if calibration not in ("pooled", "area"):
         raise UserError(f"--calibration must be 'pooled' or 'area', got {calibration!r}")
     if data is not None and not data.is_file():

@@ -9,15 +9,18 @@ with several scenarios, one sub-directory each plus a comparison chart (like LLR
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from gpworkforce.cli.common import echo_written, step
 from gpworkforce.errors import UserError
-from gpworkforce.exports import atomic_write_text, write_csv_files
-from gpworkforce.forecast.runner import ForecastRun, comparison, run_scenario, write_run
-from gpworkforce.forecast.scenario_io import load_scenario, schema_text, write_schema
+
+if TYPE_CHECKING:
+    from gpworkforce.forecast.runner import ForecastRun
+
+# pandas, Altair and the engines are imported inside the commands, so `gpworkforce --help` does
+# not pay for them (docs/performance.md, CLI start-up).
 
 
 def _summary(run: ForecastRun) -> str:
@@ -56,6 +59,10 @@ def forecast(
     With several scenarios each is written to DIR/<file stem>/ and their trajectories are drawn on
     one chart (DIR/comparison.svg, like LLR Figure 9). Every scenario is validated before any runs.
     """
+    from gpworkforce.exports import atomic_write_text, write_csv_files
+    from gpworkforce.forecast.runner import comparison, run_scenario, write_run
+    from gpworkforce.forecast.scenario_io import load_scenario
+
     for path in scenarios:  # validate all before computing anything
         load_scenario(path)
     stems = [p.stem for p in scenarios]
@@ -85,6 +92,8 @@ def scenario_schema(
     ] = None,
 ) -> None:
     """Print (or write) the JSON Schema of scenario files."""
+    from gpworkforce.forecast.scenario_io import schema_text, write_schema
+
     if out is None:
         typer.echo(schema_text(), nl=False)
         return

@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 
 from gpworkforce.cli.common import echo_written, step
-from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import UserError
-from gpworkforce.exports import write_csv_files
-from gpworkforce.forecast import sensitivity as sens
-from gpworkforce.forecast.scenario_io import load_scenario
+
+# pandas, Altair and the engines are imported inside the command, so `gpworkforce --help` does not
+# pay for them (docs/performance.md, CLI start-up).
 
 
 def sensitivity(
@@ -38,6 +37,11 @@ def sensitivity(
     ] = None,
 ) -> None:
     """Tornado: each uncertain assumption at its P10 and P90, the others central; ranked by swing."""
+    from gpworkforce.domain.report import ReportTable
+    from gpworkforce.exports import write_csv_files
+    from gpworkforce.forecast import sensitivity as sens
+    from gpworkforce.forecast.scenario_io import load_scenario
+
     if not scenario.is_file():
         raise UserError(f"SCENARIO must be an existing scenario TOML file, got {scenario}")
     loaded = load_scenario(scenario)
