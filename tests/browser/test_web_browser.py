@@ -191,3 +191,26 @@ def test_board_viewer_sees_dashboards_only(
     assert response is not None and response.status == 403
     board.check()
     board.close()
+
+
+def test_administrator_pages_and_form_errors_are_accessible(
+    browser: Browser, live_server: object, world: dict[str, int]
+) -> None:
+    admin = Session(browser, str(live_server), "admin")
+    admin.goto("/users/")
+    admin.goto("/users/new/")
+    admin.page.fill("#username", "someone")
+    admin.page.click("text=Create account")  # no role, weak password: errors shown
+    expect(admin.page.locator(".nhsuk-error-summary")).to_be_visible()
+    admin.check()
+    admin.goto("/audit/")
+    admin.close()
+    anonymous = browser.new_context(base_url=str(live_server)).new_page()
+    anonymous.goto("/accounts/login/")
+    anonymous.fill("#id_username", "admin")
+    anonymous.fill("#id_password", "wrong")
+    anonymous.click("button:has-text('Log in')")
+    expect(anonymous.locator(".nhsuk-error-summary")).to_be_visible()
+    results = AXE.run(anonymous)
+    assert not [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    anonymous.context.close()

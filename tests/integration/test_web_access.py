@@ -205,6 +205,12 @@ TABLE: dict[str, Case] = {
     "dashboard-download": Case(
         "get", download_args, {**ANON, **dict.fromkeys(ROLES[1:], scoped(200))}
     ),
+    "user-list": Case(
+        "get", no_object, {**ANON, **dict.fromkeys(ROLES[1:], same(403)), "admin": same(200)}
+    ),
+    "user-new": Case(
+        "get", no_object, {**ANON, **dict.fromkeys(ROLES[1:], same(403)), "admin": same(200)}
+    ),
     "audit-log": Case(
         "get",
         no_object,

@@ -18,7 +18,13 @@ from gpworkforce.domain.returns import PracticeReturn
 from gpworkforce.returns import return_rows, return_xlsx_bytes
 from gpworkforce.web.actions import audit as audit_module
 from gpworkforce.web.actions.returns import submit_version
-from gpworkforce.web.models import AuditEvent, ImmutableRecord, PracticeReturnRecord, ReturnVersion
+from gpworkforce.web.models import (
+    AuditEvent,
+    ImmutableRecord,
+    PracticeReturnRecord,
+    ReturnVersion,
+    User,
+)
 from gpworkforce.web.testing import OWN_PRACTICE, PASSWORD, World, build_world, sample_return
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +297,31 @@ def test_template_download_is_prefilled_and_an_empty_one_is_rejected_on_upload(
     assert back.status_code == 400
     assert "list at least one staff line" in back.content.decode()
     assert ReturnVersion.objects.count() == 0
+
+
+def test_administrator_creates_an_account_within_their_organisations(world: World) -> None:
+    admin = client_for("admin")
+    ok = {
+        "username": "new-manager",
+        "role": "practice_manager",
+        "organisation": "C82002",
+        "password": "a-long-enough-pass-42",
+    }
+    assert admin.post(reverse("user-new"), ok).status_code == 302
+    event = AuditEvent.objects.get(
+        action="user.create", object_id=str(User.objects.get(username="new-manager").pk)
+    )
+    assert event.actor_username == "admin" and event.after["role"] == "practice_manager"
+    assert "password" not in str(event.after)
+    # Outside the administrator's organisations, a wrong tier for the role, a weak password.
+    bad_org = admin.post(reverse("user-new"), {**ok, "username": "x-1", "organisation": "Y00001"})
+    assert (
+        bad_org.status_code == 400
+        and "Select an organisation you are responsible for" in bad_org.content.decode()
+    )
+    bad_tier = admin.post(reverse("user-new"), {**ok, "username": "x-2", "organisation": "03W"})
+    assert bad_tier.status_code == 400 and "must belong to a practice" in bad_tier.content.decode()
+    weak = admin.post(reverse("user-new"), {**ok, "username": "x-3", "password": "123"})
+    assert weak.status_code == 400
+    assert not User.objects.filter(username__startswith="x-").exists()
+    assert "new-manager" in admin.get(reverse("user-list")).content.decode()

@@ -52,6 +52,7 @@ class Permission(StrEnum):
     QUERY_RETURN = "query_return"
     ACCEPT_RETURN = "accept_return"
     VIEW_AUDIT = "view_audit"
+    MANAGE_USERS = "manage_users"  # list and create accounts in the administrator's organisations
 
 
 _P = Permission
@@ -85,7 +86,14 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
         ),
         Role.BOARD_VIEWER: frozenset({_P.VIEW_DASHBOARD, _P.DOWNLOAD_TABLE}),
         Role.ADMINISTRATOR: frozenset(
-            {_P.VIEW_DASHBOARD, _P.DOWNLOAD_TABLE, _P.VIEW_ROUND, _P.VIEW_RETURN, _P.VIEW_AUDIT}
+            {
+                _P.VIEW_DASHBOARD,
+                _P.DOWNLOAD_TABLE,
+                _P.VIEW_ROUND,
+                _P.VIEW_RETURN,
+                _P.VIEW_AUDIT,
+                _P.MANAGE_USERS,
+            }
         ),
     }
 )

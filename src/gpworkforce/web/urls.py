@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from gpworkforce.web.views import accounts, audit, dashboards, home, returns, rounds
+from gpworkforce.web.views import accounts, audit, dashboards, home, returns, rounds, users
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -36,6 +36,8 @@ urlpatterns = [
         name="dashboard-download",
     ),
     path("audit/", audit.audit_log, name="audit-log"),
+    path("users/", users.user_list, name="user-list"),
+    path("users/new/", users.user_new, name="user-new"),
 ]
 
 handler403 = "gpworkforce.web.views.errors.forbidden"

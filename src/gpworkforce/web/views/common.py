@@ -27,6 +27,8 @@ def nav_items(request: HttpRequest) -> list[dict[str, str]]:
         )
     if has_permission(user, Permission.VIEW_AUDIT):
         items.append({"href": reverse("audit-log"), "text": "Audit log"})
+    if has_permission(user, Permission.MANAGE_USERS):
+        items.append({"href": reverse("user-list"), "text": "Accounts"})
     return items
 
 
