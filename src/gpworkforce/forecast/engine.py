@@ -52,6 +52,7 @@ __all__ = [
     "EngineParams",
     "EngineResult",
     "Flows",
+    "InflowBlock",
     "InflowStream",
     "prepare",
     "recorded_steps",
@@ -72,6 +73,7 @@ class Coefficients:
     has_transitions: bool
     pairs: tuple[tuple[int, int], ...]  # (from, to) classes with any transition
     share_nz: tuple[tuple[tuple[int, int], ...], ...]  # per stream: non-zero (class, band)
+    blocks: tuple[InflowBlock, ...]  # streams with many non-zero shares, grouped by share
     age_full: Array  # [A] per-step share ageing out of band a (0 for the last band)
     has_ageing: bool
     part: Array  # [D,1,K,1] per-step proportional FTE change
@@ -87,6 +89,43 @@ def _with_draws(value: ArrayLike, base_ndim: int, name: str) -> Array:
     if arr.ndim != base_ndim + 1:
         raise ValueError(f"{name} must have {base_ndim} or {base_ndim + 1} dims, got {arr.shape}")
     return arr
+
+
+@dataclass(frozen=True)
+class InflowBlock:
+    """Streams sharing one ``share`` with more than a few non-zero cells, added together.
+
+    ``index`` selects the smallest block of classes x bands holding the non-zeros (a single class
+    or band as an integer, so the view drops that axis); ``block`` is the share over it.
+    """
+
+    streams: tuple[int, ...]
+    index: tuple[slice | int, slice | int]
+    block: Array
+
+
+def _axis(nz: NDArray[np.intp]) -> slice | int:
+    lo, hi = int(nz.min()), int(nz.max())
+    return lo if lo == hi else slice(lo, hi + 1)
+
+
+def _blocks(streams: tuple[InflowStream, ...]) -> tuple[InflowBlock, ...]:
+    groups: list[tuple[Array, list[int]]] = []
+    for s, st in enumerate(streams):
+        if np.count_nonzero(st.share) <= _SPARSE_SHARES:
+            continue  # added cell by cell
+        for share, members in groups:
+            if np.array_equal(share, st.share):
+                members.append(s)
+                break
+        else:
+            groups.append((st.share, [s]))
+    out = []
+    for share, members in groups:
+        ks, bs = np.nonzero(share)
+        index = (_axis(ks), _axis(bs))
+        out.append(InflowBlock(tuple(members), index, np.asarray(share[index])))
+    return tuple(out)
 
 
 def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
@@ -142,6 +181,7 @@ def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
             tuple((int(k), int(a)) for k, a in zip(*np.nonzero(st.share), strict=True))
             for st in inputs.inflows
         ),
+        blocks=_blocks(inputs.inflows),
         pairs=tuple(
             (int(k), int(j)) for k, j in zip(*np.nonzero((tau > 0).any(axis=0)), strict=True)
         ),
@@ -186,14 +226,22 @@ def fuse(c: Coefficients) -> Fused:
     return Fused(c1h, c2h, c1h * factor, c2h * factor, tuple(moves_h), tuple(moves_f))
 
 
-def _fused_step(H: Array, F: Array, c: Coefficients, z: Fused, aged: Array) -> None:
-    """Leavers, transitions, ageing and participation in place, without recording flows."""
+def _fused_step(
+    src: tuple[Array, Array], dst: tuple[Array, Array], c: Coefficients, z: Fused, aged: Array
+) -> None:
+    """Leavers, transitions, ageing and participation from ``src`` (H, F) into ``dst`` (H, F).
+
+    ``dst`` may be ``src`` (in place) or, say, the output's slot for the next step, which saves
+    copying the stocks there afterwards; it must be C-contiguous (the ageing shift runs on the
+    flattened array).
+    """
     flat_aged = aged.reshape(-1)
-    for stock, c1, c2, moves in ((H, z.c1h, z.c2h, z.moves_h), (F, z.c1f, z.c2f, z.moves_f)):
-        moved = [(j, stock[:, :, k, :] * st, stock[:, :, k, :] * up) for k, j, st, up in moves]
+    pairs = ((src[0], dst[0], z.c1h, z.c2h, z.moves_h), (src[1], dst[1], z.c1f, z.c2f, z.moves_f))
+    for old, stock, c1, c2, moves in pairs:
+        moved = [(j, old[:, :, k, :] * st, old[:, :, k, :] * up) for k, j, st, up in moves]
         if c.has_ageing:
-            np.multiply(stock, c1, out=aged)
-        stock *= c2
+            np.multiply(old, c1, out=aged)
+        np.multiply(old, c2, out=stock)
         if c.has_ageing:
             stock.reshape(-1)[1:] += flat_aged[:-1]
         for j, stay_part, up_part in moved:
@@ -210,18 +258,32 @@ def _add_inflow(
 
     ``sum_s multiplier[d, s] * schedule[s][t, o] * share[s][k, a]``, element by element (so the
     result does not depend on how organisations are chunked): visiting only the non-zero shares
-    when there are few (one band, one or two classes), else as a dense outer product in ``buf``.
+    when there are few (one band, one or two classes); else streams with the same share are summed
+    per organisation first and added as one outer product over the block of classes x bands that
+    holds the non-zeros (e.g. every class, one band: a tenth of the array), written in ``buf``.
+    Cells outside the block would only have 0 added.
     """
+    for blk in c.blocks:
+        arrive = fte_in = None
+        for s in blk.streams:
+            a = c.mult[:, s, None] * inputs.inflows[s].schedule[t, orgs][None, :]  # [D, Oc]
+            f = a * c.fph[:, s, None]
+            arrive = a if arrive is None else arrive + a
+            fte_in = f if fte_in is None else fte_in + f
+        assert arrive is not None and fte_in is not None
+        ks, bs = blk.index
+        extra = (None,) * blk.block.ndim
+        part = buf[:, :, ks, bs]
+        np.multiply(arrive[(..., *extra)], blk.block, out=part)
+        hc[:, :, ks, bs] += part
+        np.multiply(fte_in[(..., *extra)], blk.block, out=part)
+        fte[:, :, ks, bs] += part
     for s, stream in enumerate(inputs.inflows):
-        arrive = c.mult[:, s, None] * stream.schedule[t, orgs][None, :]  # [D, Oc]
-        fte_in = arrive * c.fph[:, s, None]
         nonzero = c.share_nz[s]
         if len(nonzero) > _SPARSE_SHARES:
-            np.multiply(arrive[:, :, None, None], stream.share, out=buf)
-            hc += buf
-            np.multiply(fte_in[:, :, None, None], stream.share, out=buf)
-            fte += buf
-            continue
+            continue  # in a block above
+        arrive = c.mult[:, s, None] * stream.schedule[t, orgs][None, :]  # [D, Oc]
+        fte_in = arrive * c.fph[:, s, None]
         for k, a in nonzero:
             hc[:, :, k, a] += arrive * stream.share[k, a]
             fte[:, :, k, a] += fte_in * stream.share[k, a]
@@ -294,14 +356,22 @@ def _run_chunk(
         out.hc[:, 0], out.fte[:, 0] = keep(H), keep(F)
         r = 1
     fused = fuse(c) if flows is None else None
+    # Without flows, a recorded step is computed straight into its output slot (no copy) when the
+    # slot is one contiguous block; the next step then reads from there.
+    direct = not sum_orgs and out.hc[:, 0].flags.c_contiguous and out.fte[:, 0].flags.c_contiguous
+    cur = (H, F)
     for t in range(inputs.n_steps):
         if fused is not None:
-            _fused_step(H, F, c, fused, aged)
+            recorded = r < len(rec) and rec[r] == t + 1
+            dst = (out.hc[:, r], out.fte[:, r]) if recorded and direct else (H, F)
+            _fused_step(cur, dst, c, fused, aged)
             if inputs.inflows:
-                _add_inflow(inputs, c, t, orgs, H, F, buf)
-            if r < len(rec) and rec[r] == t + 1:
-                out.hc[:, r], out.fte[:, r] = keep(H), keep(F)
+                _add_inflow(inputs, c, t, orgs, dst[0], dst[1], buf)
+            if recorded:
+                if not direct:
+                    out.hc[:, r], out.fte[:, r] = keep(dst[0]), keep(dst[1])
                 r += 1
+            cur = dst
             continue
         # 1. leavers
         if flows is not None:
