@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | sha1sum | cut -c1-12)
 DEMO_OUT ?= out/demo
 
-.PHONY: setup system-deps web-assets demo test test-fast lint format bench clean
+.PHONY: setup system-deps web-assets demo report test test-fast lint format bench clean
 
 setup: $(STAMP) system-deps web-assets
 
@@ -24,7 +24,12 @@ system-deps:
 web-assets:
 	@bash scripts/web-assets.sh
 
-demo: setup
+# The main job: the LLR 2017 baseline report (HTML, XLSX, CSV) in $(DEMO_OUT), then the web app on
+# the same demo with one user per role (address and logins printed; Ctrl-C stops it).
+demo: report
+	bash scripts/web-demo.sh
+
+report: setup
 	$(BIN)/gpworkforce demo --out $(DEMO_OUT)
 
 test: setup
