@@ -51,3 +51,16 @@ def test_every_management_command_is_documented() -> None:
     assert commands, "no commands found"
     missing = [c for c in commands if f"`{c}" not in text]
     assert not missing, f"commands not in docs/web.md: {missing}"
+
+
+@pytest.mark.django_db
+def test_a_far_too_large_upload_is_refused_before_it_is_read() -> None:
+    world: World = build_world()
+    rec = PracticeReturnRecord.objects.get(round=world.round, practice_id=OWN_PRACTICE)
+    c = Client()
+    assert c.login(username="submitter", password=PASSWORD)
+    huge = SimpleUploadedFile("huge.xlsx", b"0" * (6 * 1024 * 1024))
+    r = c.post(reverse("return-upload", args=[rec.pk]), {"file": huge})
+    assert r.status_code == 413
+    assert "must be at most 5 MB" in r.content.decode()
+    assert ReturnVersion.objects.count() == 0

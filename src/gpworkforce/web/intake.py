@@ -26,16 +26,44 @@ UPLOAD_SLOTS = threading.BoundedSemaphore(1)
 
 class UploadSlotMiddleware:
     """Hold an upload slot for the whole of a multipart POST (its body is parsed as early as the
-    CSRF check, so the slot must be taken before any middleware reads it)."""
+    CSRF check, so the slot must be taken before any middleware reads it), and refuse a body far
+    larger than any valid return before Django spools it to disk."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and request.content_type == "multipart/form-data":
+            if _declared_length(request) > DEFAULT_LIMITS.max_bytes + MULTIPART_OVERHEAD:
+                return _too_large(request)
             with UPLOAD_SLOTS:
                 return self.get_response(request)
         return self.get_response(request)
+
+
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _too_large(request: HttpRequest) -> HttpResponse:
+    from gpworkforce.web.views.common import render
+
+    limit = DEFAULT_LIMITS.max_bytes // (1024 * 1024)
+    return render(
+        request,
+        "web/error.jinja",
+        {
+            "heading": "The file is too large",
+            "body": f"A return must be at most {limit} MB. Go back and choose the completed template.",
+        },
+        status=413,
+    )
 
 
 @cache
