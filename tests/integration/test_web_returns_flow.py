@@ -275,6 +275,16 @@ def test_analyst_opens_a_round_through_the_form(world: World) -> None:
         },
     )
     assert r.status_code == 400  # not one of the analyst's organisations
+    r = analyst.post(
+        reverse("round-open"),
+        {
+            "organisation": "04C",
+            "census_date_day": "30",
+            "census_date_month": "9",
+            "census_date_year": "2017",
+        },
+    )
+    assert r.status_code == 400 and "already have a return" in r.content.decode()  # QK1's round
 
 
 def test_template_download_is_prefilled_and_an_empty_one_is_rejected_on_upload(

@@ -51,6 +51,16 @@ def open_round(*, actor: User | None, census_date: dt.date, org_code: str) -> Co
     practices = practices_in_scope(org.code, census_date)
     if not practices:
         raise UserError(f"{org.code} must have practices open on {census_date:%d %B %Y}, got none")
+    taken = list(
+        PracticeReturnRecord.objects.filter(
+            round__census_date=census_date, practice_id__in=practices
+        ).values_list("practice_id", flat=True)[:5]
+    )
+    if taken:
+        raise UserError(
+            f"practices must be in one round per census date, but {', '.join(taken)} "
+            f"already have a return for {census_date:%d %B %Y}"
+        )
     try:
         with transaction.atomic():
             rnd = CollectionRound.objects.create(
