@@ -12,6 +12,7 @@ transition rates out of a class then sum above 1 a year they are scaled down to 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -85,6 +86,28 @@ def joining_weights(inflow: Inflow, steps_per_year: int, n_steps: int) -> Array:
     return np.asarray(ends) - np.asarray(starts)
 
 
+def steps_in_month(start: dt.date, steps_per_year: int, n_steps: int, month: int) -> Array:
+    """1.0 for the steps that contain calendar month ``month``, else 0.0.
+
+    Step ``t`` covers the ``12 / steps_per_year`` months after ``start`` + ``t`` steps (a start on
+    30 September: step 0 is October); every run of twelve months has exactly one such step.
+    """
+    per_step = 12 // steps_per_year
+    first = start.month + np.arange(n_steps) * per_step  # month just before the step, 1-based
+    covered = ((first[:, None] + np.arange(per_step)[None, :]) % 12) + 1
+    return (covered == month).any(axis=1).astype(np.float64)
+
+
+def completion_schedule(inflow: Inflow, start: dt.date, steps_per_year: int, n_steps: int) -> Array:
+    """People completing in each step before the joining profile: a forecast year's ``per_year``
+    spread evenly over its steps, or all in the step holding ``completion_month``."""
+    year_of_step = np.minimum(np.arange(n_steps) // steps_per_year, len(inflow.per_year) - 1)
+    per_year = np.asarray(inflow.per_year, dtype=np.float64)[year_of_step]
+    if inflow.completion_month is None:
+        return per_year / steps_per_year
+    return per_year * steps_in_month(start, steps_per_year, n_steps, inflow.completion_month)
+
+
 def _allocation(inflow: Inflow, fte0: Array, gp_mask: NDArray[np.bool_]) -> Array:
     n_org = fte0.shape[0]
     if inflow.allocation == "gp_fte":
@@ -116,8 +139,7 @@ def compile_inputs(
     spy, n_t = cfg.steps_per_year, cfg.n_steps
     streams = []
     for f in cfg.inflows:
-        year_of_step = np.minimum(np.arange(n_t) // spy, len(f.per_year) - 1)
-        completions = np.asarray(f.per_year, dtype=np.float64)[year_of_step] / spy
+        completions = completion_schedule(f, cfg.start, spy, n_t)
         joined = np.convolve(completions, joining_weights(f, spy, n_t))[:n_t]
         schedule = joined[:, None] * _allocation(f, fte, gp_mask)[None, :]
         share = np.zeros((len(classes), len(bands)))

@@ -133,6 +133,14 @@ class Inflow(_Model):
     )
     attrition: Num = Field(0.0, description="Share lost soon after arrival (recruits).")
     delay_months: float = Field(0.0, ge=0, description="Months from completion to first joining.")
+    completion_month: int | None = Field(
+        None,
+        ge=1,
+        le=12,
+        description="Calendar month in which each forecast year's completions all fall (8 ="
+        " August, when GP registrars rotate and complete training); omitted = spread evenly"
+        " over the year's steps.",
+    )
     joining_profile: list[ProfilePoint] = Field(
         default_factory=list,
         description="Cumulative share joined by months after the delay; empty = all at once.",

@@ -29,8 +29,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
+from gpworkforce.forecast.engine_coeffs import (
+    SPARSE_SHARES,
+    Coefficients,
+    Fused,
+    InflowBlock,
+    fuse,
+    prepare,
+)
 from gpworkforce.forecast.engine_types import (
     FLOW_NAMES,
     EngineInputs,
@@ -42,7 +50,6 @@ from gpworkforce.forecast.engine_types import (
 )
 
 Array = NDArray[np.float64]
-_SPARSE_SHARES = 4  # inflows with more non-zero class x band shares are added densely
 
 
 __all__ = [
@@ -58,172 +65,6 @@ __all__ = [
     "recorded_steps",
     "run",
 ]
-
-
-# ---- coefficient preparation ------------------------------------------------------------------
-@dataclass(frozen=True)
-class Coefficients:
-    """Per-step coefficients, broadcast to ``[D, 1, K, A]`` style shapes."""
-
-    draws: int
-    keep: Array  # [D,1,K,A] 1 - q
-    leave: Array  # [D,1,K,A] q
-    tau: Array  # [D,K,K] per-step transition probabilities (diag 0)
-    stay: Array  # [D,1,K,1] 1 - sum_j tau[k, j]
-    has_transitions: bool
-    pairs: tuple[tuple[int, int], ...]  # (from, to) classes with any transition
-    share_nz: tuple[tuple[tuple[int, int], ...], ...]  # per stream: non-zero (class, band)
-    blocks: tuple[InflowBlock, ...]  # streams with many non-zero shares, grouped by share
-    age_full: Array  # [A] per-step share ageing out of band a (0 for the last band)
-    has_ageing: bool
-    part: Array  # [D,1,K,1] per-step proportional FTE change
-    has_participation: bool
-    mult: Array  # [D,S]
-    fph: Array  # [D,S]
-
-
-def _with_draws(value: ArrayLike, base_ndim: int, name: str) -> Array:
-    arr = np.asarray(value, dtype=np.float64)
-    if arr.ndim == base_ndim:
-        arr = arr[np.newaxis]
-    if arr.ndim != base_ndim + 1:
-        raise ValueError(f"{name} must have {base_ndim} or {base_ndim + 1} dims, got {arr.shape}")
-    return arr
-
-
-@dataclass(frozen=True)
-class InflowBlock:
-    """Streams sharing one ``share`` with more than a few non-zero cells, added together.
-
-    ``index`` selects the smallest block of classes x bands holding the non-zeros (a single class
-    or band as an integer, so the view drops that axis); ``block`` is the share over it.
-    """
-
-    streams: tuple[int, ...]
-    index: tuple[slice | int, slice | int]
-    block: Array
-
-
-def _axis(nz: NDArray[np.intp]) -> slice | int:
-    lo, hi = int(nz.min()), int(nz.max())
-    return lo if lo == hi else slice(lo, hi + 1)
-
-
-def _blocks(streams: tuple[InflowStream, ...]) -> tuple[InflowBlock, ...]:
-    groups: list[tuple[Array, list[int]]] = []
-    for s, st in enumerate(streams):
-        if np.count_nonzero(st.share) <= _SPARSE_SHARES:
-            continue  # added cell by cell
-        for share, members in groups:
-            if np.array_equal(share, st.share):
-                members.append(s)
-                break
-        else:
-            groups.append((st.share, [s]))
-    out = []
-    for share, members in groups:
-        ks, bs = np.nonzero(share)
-        index = (_axis(ks), _axis(bs))
-        out.append(InflowBlock(tuple(members), index, np.asarray(share[index])))
-    return tuple(out)
-
-
-def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
-    """Check shapes and ranges and turn annual rates into per-step coefficients."""
-    _, n_cls, n_band = inputs.shape
-    n_str = len(inputs.inflows)
-    dt = inputs.dt
-    leave = _with_draws(params.leave_rate, 2, "leave_rate")
-    trans = _with_draws(params.transition_rate, 2, "transition_rate")
-    part = _with_draws(params.participation_rate, 1, "participation_rate")
-    mult = _with_draws(params.inflow_multiplier, 1, "inflow_multiplier")
-    fph = _with_draws(params.inflow_fte_per_head, 1, "inflow_fte_per_head")
-    width = np.asarray(params.band_width_years, dtype=np.float64)
-    expected = {
-        "leave_rate": (leave, (n_cls, n_band)),
-        "transition_rate": (trans, (n_cls, n_cls)),
-        "participation_rate": (part, (n_cls,)),
-        "inflow_multiplier": (mult, (n_str,)),
-        "inflow_fte_per_head": (fph, (n_str,)),
-    }
-    draws = max(a.shape[0] for a, _ in expected.values())
-    if inputs.headcount.ndim == 4:  # starting stocks with their own draws axis
-        draws = max(draws, inputs.headcount.shape[0])
-    for name, (arr, tail) in expected.items():
-        if arr.shape[1:] != tail or arr.shape[0] not in (1, draws):
-            raise ValueError(f"{name} must have shape [D?, {tail}], got {arr.shape}")
-    if width.shape != (n_band,):
-        raise ValueError(f"band_width_years must have shape ({n_band},), got {width.shape}")
-    if np.any((leave < 0) | (leave > 1)) or np.any((trans < 0) | (trans > 1)):
-        raise ValueError("leave_rate and transition_rate must be probabilities in [0, 1]")
-    if np.any(np.diagonal(trans, axis1=1, axis2=2) != 0):
-        raise ValueError("transition_rate must have a zero diagonal")
-    if np.any(trans.sum(axis=2) > 1 + 1e-12):
-        raise ValueError("transition rates out of a class must sum to at most 1 a year")
-    if np.any(part <= -1) or np.any(mult < 0) or np.any(fph < 0):
-        raise ValueError("participation_rate must be > -1; multipliers and FTE/head >= 0")
-    if n_band > 1 and np.any(width[:-1] < dt):
-        raise ValueError(f"every band but the last must be at least one step ({dt} y) wide")
-    q = 1.0 - (1.0 - leave) ** dt
-    tau = 1.0 - (1.0 - trans) ** dt
-    stay = np.clip(1.0 - tau.sum(axis=2), 0.0, 1.0)
-    age = np.zeros(n_band)
-    age[:-1] = dt / width[:-1]
-    pm = (1.0 + part) ** dt - 1.0
-    return Coefficients(
-        draws=draws,
-        keep=(1.0 - q)[:, None, :, :],
-        leave=q[:, None, :, :],
-        tau=tau,
-        stay=stay[:, None, :, None],
-        has_transitions=bool(np.any(tau > 0)),
-        share_nz=tuple(
-            tuple((int(k), int(a)) for k, a in zip(*np.nonzero(st.share), strict=True))
-            for st in inputs.inflows
-        ),
-        blocks=_blocks(inputs.inflows),
-        pairs=tuple(
-            (int(k), int(j)) for k, j in zip(*np.nonzero((tau > 0).any(axis=0)), strict=True)
-        ),
-        age_full=age,
-        has_ageing=bool(np.any(age > 0)),
-        part=pm[:, None, :, None],
-        has_participation=bool(np.any(pm != 0)),
-        mult=mult,
-        fph=fph,
-    )
-
-
-@dataclass(frozen=True)
-class Fused:
-    """Steps 1-4 folded into one multiply, one ageing shift and the moving pairs (no flows kept).
-
-    For headcount, ``aged = S x keep x stay x g`` moves up a band and ``S x keep x stay x (1 - g)``
-    stays; a pair k -> j moves ``S[k] x keep[k] x tau[k, j]``, split the same way between band a
-    and a + 1. FTE takes the participation factor ``(1 + p[k]) ** dt`` of the class it ends in
-    (participation and ageing commute: the factor is the same for every band of a class).
-    """
-
-    c1h: Array  # [D,1,K,A] share ageing up
-    c2h: Array  # [D,1,K,A] share staying
-    c1f: Array
-    c2f: Array
-    moves_h: tuple[tuple[int, int, Array, Array], ...]  # (k, j, stay [D,1,A], up [D,1,A])
-    moves_f: tuple[tuple[int, int, Array, Array], ...]
-
-
-def fuse(c: Coefficients) -> Fused:
-    g = c.age_full
-    ks = c.keep * c.stay
-    factor = 1.0 + c.part  # [D,1,K,1]
-    c1h, c2h = ks * g, ks * (1.0 - g)
-    moves_h, moves_f = [], []
-    for k, j in c.pairs:
-        base = c.keep[:, :, k, :] * c.tau[:, k, j, None, None]  # [D,1,A]
-        stay, up = base * (1.0 - g), base * g
-        moves_h.append((k, j, stay, up))
-        moves_f.append((k, j, stay * factor[:, :, j, :], up * factor[:, :, j, :]))
-    return Fused(c1h, c2h, c1h * factor, c2h * factor, tuple(moves_h), tuple(moves_f))
 
 
 def _fused_step(
@@ -280,7 +121,7 @@ def _add_inflow(
         fte[:, :, ks, bs] += part
     for s, stream in enumerate(inputs.inflows):
         nonzero = c.share_nz[s]
-        if len(nonzero) > _SPARSE_SHARES:
+        if len(nonzero) > SPARSE_SHARES:
             continue  # in a block above
         arrive = c.mult[:, s, None] * stream.schedule[t, orgs][None, :]  # [D, Oc]
         fte_in = arrive * c.fph[:, s, None]
