@@ -1,11 +1,14 @@
 """The engine's fast paths against the reference: inflows added over a block of classes x bands
 (one band, one class, several streams with the same share summed first) and steps written
 straight into the output (every step recorded, one draw) or copied there (several draws,
-``record_every``, chunks)."""
+``record_every``, chunks); parameters that change at a step (rates by year)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -126,3 +129,61 @@ def test_streams_with_one_share_form_one_block() -> None:
     hc = run(inputs, params).headcount[0, -1, 0]
     expected = ones[0] + 2 * (2 * share + other + few)  # two steps, nobody leaves or ages
     np.testing.assert_allclose(hc, expected, rtol=1e-12)
+
+
+def _segment(
+    inputs: EngineInputs, t0: int, t1: int, hc: np.ndarray, fte: np.ndarray
+) -> EngineInputs:
+    streams = tuple(InflowStream(s.name, s.schedule[t0:t1], s.share) for s in inputs.inflows)
+    return dataclasses.replace(inputs, headcount=hc, fte=fte, n_steps=t1 - t0, inflows=streams)
+
+
+@settings(max_examples=150, deadline=None)
+@given(models(), st.data())
+def test_parameter_changes_equal_chained_runs(
+    model: tuple[EngineInputs, EngineParams], data: st.DataObject
+) -> None:
+    """Rates that change at a step = running up to it, then on from its stocks with the new rates."""
+    inputs, params = model
+    if inputs.n_steps < 2:
+        return
+    at = data.draw(st.integers(1, inputs.n_steps - 1))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    n_k, n_a = inputs.shape[1:]
+    later = dataclasses.replace(
+        params,
+        leave_rate=rng.uniform(0.0, 0.5, (n_k, n_a)),
+        participation_rate=rng.uniform(-0.2, 0.1, n_k),
+    )
+    changed = run(inputs, dataclasses.replace(params, changes=((at, later),)))
+    first = run(_segment(inputs, 0, at, inputs.headcount, inputs.fte), params)
+    second = run(
+        _segment(inputs, at, inputs.n_steps, first.headcount[:, -1], first.fte[:, -1]), later
+    )
+    np.testing.assert_array_equal(changed.headcount[:, : at + 1], first.headcount)
+    np.testing.assert_allclose(changed.headcount[:, at:], second.headcount, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(changed.fte[:, at:], second.fte, rtol=1e-12, atol=1e-12)
+    flows = run(
+        inputs,
+        dataclasses.replace(params, changes=((at, later),)),
+        EngineOptions(record_flows=True),
+    )
+    np.testing.assert_allclose(flows.fte, changed.fte, rtol=1e-12, atol=1e-12)
+
+
+def test_parameter_changes_are_checked() -> None:
+    ones = np.ones((1, 1, 1))
+    inputs = EngineInputs(("O",), ("K",), ("A",), ones, ones, 12, 12)
+    base = EngineParams(np.zeros((1, 1)), np.zeros((1, 1)), [np.inf], np.zeros(1), [], [])
+    with pytest.raises(ValueError, match=r"increasing steps in 1\.\.11"):
+        run(inputs, dataclasses.replace(base, changes=((12, base),)))
+    with pytest.raises(ValueError, match="increasing steps"):
+        run(inputs, dataclasses.replace(base, changes=((6, base), (3, base))))
+    nested = dataclasses.replace(base, changes=((2, base),))
+    with pytest.raises(ValueError, match="changes of its own"):
+        run(inputs, dataclasses.replace(base, changes=((6, nested),)))
+    leave = dataclasses.replace(base, leave_rate=np.full((1, 1), 0.5))
+    res = run(inputs, dataclasses.replace(base, changes=((6, leave),)))
+    # nobody leaves for six months, then half a year at 50% a year
+    assert res.headcount[0, 6, 0, 0, 0] == 1.0
+    assert res.headcount[0, -1, 0, 0, 0] == pytest.approx(0.5**0.5)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -176,8 +176,39 @@ class _Values:
         return np.full(self.draws, central(value))
 
 
-def build_assumptions(cfg: CohortConfig, values: Mapping[str, Any] | None = None) -> Assumptions:
-    """Per-draw parameters (``D = 1`` with central values when ``values`` is None)."""
+def varies_by_year(cfg: CohortConfig) -> bool:
+    """Whether any leaving, transition or participation rule applies in some years only."""
+    rules = [*cfg.leaving, *cfg.transitions, *cfg.participation]
+    return any(r.years is not None for r in rules)
+
+
+def _same(a: EngineParams, b: EngineParams) -> bool:
+    names = ("leave_rate", "transition_rate", "participation_rate")
+    return all(np.array_equal(getattr(a, n), getattr(b, n)) for n in names)
+
+
+def build_assumptions(
+    cfg: CohortConfig, values: Mapping[str, Any] | None = None, year: int | None = None
+) -> Assumptions:
+    """Per-draw parameters (``D = 1`` with central values when ``values`` is None).
+
+    ``year`` (1 = the first forecast year) keeps only the rules that apply that year. Without it,
+    a scenario whose rules apply in some years only gets year 1's parameters with
+    ``EngineParams.changes`` at the first step of every later year whose rates differ.
+    """
+    if year is None and varies_by_year(cfg):
+        by_year = [build_assumptions(cfg, values, y) for y in range(1, cfg.years + 1)]
+        changes, current = [], by_year[0].engine
+        for y, a in enumerate(by_year[1:], start=2):
+            if not _same(a.engine, current):
+                changes.append(((y - 1) * cfg.steps_per_year, a.engine))
+                current = a.engine
+        first = by_year[0]
+        return replace(first, engine=replace(first.engine, changes=tuple(changes)))
+
+    def applies(rule: Any) -> bool:
+        return year is None or rule.years is None or year in rule.years
+
     v = _Values(values)
     D, K, A = v.draws, len(cfg.classes), len(cfg.bands)
     k_ix = {c.code: i for i, c in enumerate(cfg.classes)}
@@ -193,16 +224,22 @@ def build_assumptions(cfg: CohortConfig, values: Mapping[str, Any] | None = None
 
     keep = np.ones((D, K, A))
     for i, rule in enumerate(cfg.leaving):
+        if not applies(rule):
+            continue
         r = np.clip(v.get(f"{PREFIX}.leaving[{i}].annual_rate", rule.annual_rate), 0.0, 1.0)
         keep *= 1.0 - r[:, None, None] * mask(rule.classes, rule.bands)
     trans = np.zeros((D, K, K))
     for i, tr in enumerate(cfg.transitions):
+        if not applies(tr):
+            continue
         r = np.clip(v.get(f"{PREFIX}.transitions[{i}].annual_rate", tr.annual_rate), 0.0, 1.0)
         trans[:, k_ix[tr.from_class], k_ix[tr.to_class]] += r
     row = trans.sum(axis=2, keepdims=True)
     trans = np.where(row > 1.0, trans / np.where(row > 0, row, 1.0), trans)
     part = np.ones((D, K))
     for i, p in enumerate(cfg.participation):
+        if not applies(p):
+            continue
         ch = np.clip(
             v.get(f"{PREFIX}.participation[{i}].annual_change", p.annual_change), -0.99, None
         )

@@ -8,7 +8,7 @@ field. Rates are annual; the engine converts them to its time step.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +18,12 @@ from gpworkforce.forecast.distributions import Num, central, is_distribution
 Step = Literal["month", "quarter", "year"]
 STEPS_PER_YEAR: dict[str, int] = {"month": 12, "quarter": 4, "year": 1}
 ALL = "*"
+
+Years = list[Annotated[int, Field(ge=1, le=50)]] | None
+YEARS_HELP = (
+    "Forecast years in which the rule applies (1 = the first year after the start); omitted ="
+    " every year. Several rules with different years give rates that vary by year."
+)
 
 # default ST3 joining profile (DOMAIN.md: 34% / 48% / 62% join the GP workforce at 6/12/24 months)
 DEFAULT_PROFILE = ((6.0, 0.34), (12.0, 0.48), (24.0, 0.62))
@@ -85,6 +91,7 @@ class LeaveRule(_Model):
     classes: list[str] = Field(default=[ALL], description="Class codes it applies to ('*' = all).")
     bands: list[str] = Field(default=[ALL], description="Age bands it applies to ('*' = all).")
     annual_rate: Num = Field(description="Probability of leaving within a year (0.105 = 10.5%).")
+    years: Years = Field(None, min_length=1, description=YEARS_HELP)
 
 
 class TransitionRule(_Model):
@@ -93,6 +100,7 @@ class TransitionRule(_Model):
     from_class: str = Field(alias="from", description="Class people leave.")
     to_class: str = Field(alias="to", description="Class they join (same age band).")
     annual_rate: Num = Field(description="Share of the 'from' class that moves each year.")
+    years: Years = Field(None, min_length=1, description=YEARS_HELP)
 
 
 class ParticipationRule(_Model):
@@ -100,6 +108,7 @@ class ParticipationRule(_Model):
 
     classes: list[str] = Field(default=[ALL], description="Class codes ('*' = all).")
     annual_change: Num = Field(description="Proportional change of FTE per head a year.")
+    years: Years = Field(None, min_length=1, description=YEARS_HELP)
 
 
 class ProfilePoint(_Model):
@@ -284,7 +293,13 @@ def cohort_issues(cfg: CohortConfig, role_codes: set[str], prefix: str = "cohort
         for j, b in enumerate(rule.bands):
             known(f"{prefix}.leaving[{i}].bands[{j}]", b, bands, True)
         out += _unit(rule.annual_rate, f"{prefix}.leaving[{i}].annual_rate", 0, 1, "a probability")
-    out_sum: dict[str, float] = {}
+    for name in ("leaving", "transitions", "participation"):
+        for i, rule in enumerate(getattr(cfg, name)):
+            late = sorted(y for y in rule.years or [] if y > cfg.years)
+            if late:
+                path = f"{prefix}.{name}[{i}].years"
+                out.append((path, f"be forecast years 1..{cfg.years}", repr(late)))
+    out_sum: dict[tuple[str, int], float] = {}
     for i, tr in enumerate(cfg.transitions):
         known(f"{prefix}.transitions[{i}].from", tr.from_class, classes)
         known(f"{prefix}.transitions[{i}].to", tr.to_class, classes)
@@ -293,11 +308,19 @@ def cohort_issues(cfg: CohortConfig, role_codes: set[str], prefix: str = "cohort
         out += _unit(
             tr.annual_rate, f"{prefix}.transitions[{i}].annual_rate", 0, 1, "a probability"
         )
-        out_sum[tr.from_class] = out_sum.get(tr.from_class, 0.0) + central(tr.annual_rate)
-    for cls, total in out_sum.items():
+        for y in tr.years or [0]:  # 0 = every year
+            key = (tr.from_class, y)
+            out_sum[key] = out_sum.get(key, 0.0) + central(tr.annual_rate)
+    for (cls, y), total in out_sum.items():
+        total += out_sum.get((cls, 0), 0.0) if y else 0.0
         if total > 1:
+            where = f" in year {y}" if y else ""
             out.append(
-                (f"{prefix}.transitions", f"sum to at most 1 a year out of {cls}", f"{total:g}")
+                (
+                    f"{prefix}.transitions",
+                    f"sum to at most 1 a year out of {cls}{where}",
+                    f"{total:g}",
+                )
             )
     for i, p in enumerate(cfg.participation):
         for j, c in enumerate(p.classes):

@@ -151,14 +151,12 @@ class _Out:
     flows: dict[str, Array] | None
 
 
-def _alloc(c: Coefficients, inputs: EngineInputs, n_rec: int, n_org: int, flows: bool) -> _Out:
+def _alloc(draws: int, inputs: EngineInputs, n_rec: int, n_org: int, flows: bool) -> _Out:
     tail = (n_org, *inputs.shape[1:])
     return _Out(
-        hc=np.zeros((c.draws, n_rec, *tail)),
-        fte=np.zeros((c.draws, n_rec, *tail)),
-        flows={n: np.zeros((c.draws, inputs.n_steps, *tail)) for n in FLOW_NAMES}
-        if flows
-        else None,
+        hc=np.zeros((draws, n_rec, *tail)),
+        fte=np.zeros((draws, n_rec, *tail)),
+        flows={n: np.zeros((draws, inputs.n_steps, *tail)) for n in FLOW_NAMES} if flows else None,
     )
 
 
@@ -169,14 +167,15 @@ def _view(out: _Out, orgs: slice) -> _Out:
 
 def _run_chunk(
     inputs: EngineInputs,
-    c: Coefficients,
+    plan: _Plan,
     orgs: slice,
     rec: NDArray[np.int64],
     out: _Out,
     sum_orgs: bool,
 ) -> None:
     """Step one chunk of organisations through every time step, writing into ``out``."""
-    shape = (c.draws, orgs.stop - orgs.start, *inputs.shape[1:])
+    c = plan.first
+    shape = (plan.draws, orgs.stop - orgs.start, *inputs.shape[1:])
     H = np.broadcast_to(inputs.headcount[..., orgs, :, :], shape).copy()
     F = np.broadcast_to(inputs.fte[..., orgs, :, :], shape).copy()
     flat_h, flat_f = H.reshape(-1), F.reshape(-1)
@@ -202,6 +201,9 @@ def _run_chunk(
     direct = not sum_orgs and out.hc[:, 0].flags.c_contiguous and out.fte[:, 0].flags.c_contiguous
     cur = (H, F)
     for t in range(inputs.n_steps):
+        if t in plan.changes:  # parameters that apply from this step on
+            c = plan.changes[t]
+            fused = fuse(c) if flows is None else None
         if fused is not None:
             recorded = r < len(rec) and rec[r] == t + 1
             dst = (out.hc[:, r], out.fte[:, r]) if recorded and direct else (H, F)
@@ -265,6 +267,35 @@ def _run_chunk(
             r += 1
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """Coefficients from step 0 and those that take over at later steps (rates by year)."""
+
+    first: Coefficients
+    changes: dict[int, Coefficients]
+    draws: int
+
+
+def _plan(inputs: EngineInputs, params: EngineParams) -> _Plan:
+    first = prepare(inputs, params)
+    changes: dict[int, Coefficients] = {}
+    last = 0
+    for step, later in params.changes:
+        if later.changes:
+            raise ValueError("a parameter change must not carry changes of its own")
+        if not last < step < inputs.n_steps:
+            raise ValueError(
+                f"parameter changes must be at increasing steps in 1..{inputs.n_steps - 1},"
+                f" got step {step}"
+            )
+        changes[int(step)] = prepare(inputs, later)
+        last = step
+    draws = max([first.draws, *(c.draws for c in changes.values())])
+    if any(c.draws not in (1, draws) for c in changes.values()) or first.draws not in (1, draws):
+        raise ValueError("every parameter change must have 1 draw or the same draws as the rest")
+    return _Plan(first, changes, draws)
+
+
 def recorded_steps(n_steps: int, every: int) -> NDArray[np.int64]:
     """Steps kept by ``record_every``: 0, n, 2n, ... and always the last step."""
     if every < 1:
@@ -289,20 +320,20 @@ def run(
     hc, fte = inputs.headcount, inputs.fte
     if hc.shape != fte.shape or hc.shape[-3:] != inputs.shape or hc.ndim not in (3, 4):
         raise ValueError("initial headcount and FTE must be [orgs, classes, bands] or [D, ...]")
-    c = prepare(inputs, params)
-    if hc.ndim == 4 and hc.shape[0] not in (1, c.draws):
-        raise ValueError(f"initial stocks have {hc.shape[0]} draws, the parameters {c.draws}")
+    plan = _plan(inputs, params)
+    if hc.ndim == 4 and hc.shape[0] not in (1, plan.draws):
+        raise ValueError(f"initial stocks have {hc.shape[0]} draws, the parameters {plan.draws}")
     rec = recorded_steps(inputs.n_steps, opts.record_every)
     size = opts.org_chunk or max(n_org, 1)
     chunks = [slice(i, min(i + size, n_org)) for i in range(0, n_org, size)] or [slice(0, 0)]
     if opts.sum_orgs:  # each chunk sums its organisations; chunks are added in a fixed order
-        outs = [_alloc(c, inputs, len(rec), 1, opts.record_flows) for _ in chunks]
+        outs = [_alloc(plan.draws, inputs, len(rec), 1, opts.record_flows) for _ in chunks]
     else:  # every chunk writes into its own slice of one output
-        whole = _alloc(c, inputs, len(rec), n_org, opts.record_flows)
+        whole = _alloc(plan.draws, inputs, len(rec), n_org, opts.record_flows)
         outs = [_view(whole, ch) for ch in chunks]
 
     def job(i: int) -> None:
-        _run_chunk(inputs, c, chunks[i], rec, outs[i], opts.sum_orgs)
+        _run_chunk(inputs, plan, chunks[i], rec, outs[i], opts.sum_orgs)
 
     if opts.threads > 1 and len(chunks) > 1:
         with ThreadPoolExecutor(max_workers=opts.threads) as pool:

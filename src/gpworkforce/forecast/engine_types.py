@@ -60,6 +60,9 @@ class EngineParams:
     participation_rate  [D?, K]     proportional change a year in FTE per head (-0.03 = -3%)
     inflow_multiplier   [D?, S]     scales stream s (retention, 1 - attrition, ...)
     inflow_fte_per_head [D?, S]     FTE per head of people arriving in stream s
+    changes             ((step, EngineParams), ...): from step ``step`` on (0 < step < T,
+                        increasing) the given parameters apply instead, e.g. rates that vary by
+                        year; a change's own ``changes`` must be empty
     """
 
     leave_rate: ArrayLike
@@ -68,6 +71,7 @@ class EngineParams:
     participation_rate: ArrayLike
     inflow_multiplier: ArrayLike
     inflow_fte_per_head: ArrayLike
+    changes: tuple[tuple[int, EngineParams], ...] = ()
 
 
 @dataclass(frozen=True)
