@@ -10,7 +10,9 @@ Modules
                    :class:`~gpworkforce.errors.ValidationFailed`; ``schema_text`` = the JSON Schema.
 ``hee_linear``     method ``hee-linear``: LLR Tables 12-14 as line items (``hee_table``,
                    ``position`` vectorised over draws).
-``engine``, ``engine_types``  method ``cohort``: vectorised NumPy stock-and-flow engine (below).
+``engine``, ``engine_types``, ``engine_coeffs``  method ``cohort``: vectorised NumPy
+                   stock-and-flow engine (below); ``engine_coeffs`` turns rates into per-step
+                   coefficients.
 ``reference``      slow pure-Python implementation of the same equations (for tests).
 ``build``          cohort config -> ``EngineInputs`` (``compile_inputs``) and per-draw
                    parameters (``build_assumptions(cfg, values={field path: draws})``).
@@ -18,6 +20,8 @@ Modules
 ``demand``, ``costs``  demand rules and population index; cost of the gap.
 ``inputs``         starting stocks and patients from the canonical tables (no I/O).
 ``io``             reads the data files a scenario names, with their sources.
+``backtest``, ``backtest_cohort``  scoring forecasts from September 2017 against GPW: trend
+                   baselines and the cohort engine with rates calibrated on 2016-2018.
 ``outputs``, ``runrecord``, ``runner``  tables, charts, ``run.json``; ``run_scenario`` /
                    ``write_run`` are what the CLI (``gpworkforce forecast``) calls.
 
@@ -27,12 +31,14 @@ Engine API (``gpworkforce.forecast.engine``)
 inflows=(InflowStream(name, schedule[T,O], share[K,A]), ...))``
     What the run starts from. ``schedule`` is headcount arriving per step and organisation before
     the stream's multiplier; ``share`` says which class x age band they join (sums to 1).
+    ``headcount`` / ``fte`` may be ``[D, O, K, A]`` (each draw starts elsewhere: chained runs).
 
 ``EngineParams(leave_rate[D?,K,A], transition_rate[D?,K,K], band_width_years[A],
 participation_rate[D?,K], inflow_multiplier[D?,S], inflow_fte_per_head[D?,S])``
     All rates are annual. Any of them may carry a leading draws axis ``D`` (or omit it): one
     call runs every draw, vectorised. Per-step conversion: ``1 - (1 - r) ** dt`` for
     probabilities, ``(1 + p) ** dt - 1`` for participation, ``dt / width`` for ageing.
+    ``changes=((step, EngineParams), ...)`` replaces them from a step on (rates by year).
 
 ``EngineOptions(record_every=1, sum_orgs=False, record_flows=False, org_chunk=None, threads=1)``
     What to keep. For very large runs keep fewer steps (``record_every=12``) or only the total
