@@ -79,11 +79,15 @@ def finest_rows(demography: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     ):
         present.setdefault(key, set()).add(str(node))
     redundant: set[tuple] = set()
+    covered: dict[frozenset[str], list[str]] = {}  # most practices give the same set of nodes
     for key, nodes in present.items():
-        for node in nodes:
-            leaves = taxonomy.leaves_of(node)
-            if any(o != node and taxonomy.leaves_of(o) < leaves for o in nodes):
-                redundant.add((*key, node))
+        group = frozenset(nodes)
+        if group not in covered:
+            leaves = {n: taxonomy.leaves_of(n) for n in group}
+            covered[group] = [
+                n for n in group if any(o != n and leaves[o] < leaves[n] for o in group)
+            ]
+        redundant.update((*key, node) for node in covered[group])
     if not redundant:
         return demography
     idx = pd.MultiIndex.from_frame(demography.loc[:, [*_KEY, "node"]])

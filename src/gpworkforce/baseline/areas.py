@@ -48,11 +48,16 @@ def _group_of(taxonomy: Taxonomy, nodes: pd.Series) -> pd.Series:
 
 def _per_row(scope: Scope, values: pd.Series, practices: pd.Series) -> np.ndarray:
     """Sum ``values`` per row of ``scope`` (children then total); NaN where nothing is summed."""
+    index = row_index(scope)
+    v = values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    known = ~np.isnan(v)
+    members = scope.members
+    child = np.array([members.get(str(p)) for p in practices], dtype=object)[known]
+    v = v[known]
     out = []
-    child = practices.map(dict(scope.members))
-    for code, row in zip(row_index(scope)["org_code"], row_index(scope)["row"], strict=True):
-        sel = values if row == TOTAL else values.loc[(child == code).to_numpy()]
-        out.append(float(sel.sum()) if len(sel) and sel.notna().any() else np.nan)
+    for code, row in zip(index["org_code"], index["row"], strict=True):
+        sel = v if row == TOTAL else v[child == code]
+        out.append(float(sel.sum()) if len(sel) else np.nan)
     return np.array(out, dtype=float)
 
 

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -28,6 +30,8 @@ from gpworkforce.domain.measures import DEFAULT_CONVENTION, FteConvention
 from gpworkforce.domain.orgs import OrgRegistry
 from gpworkforce.domain.taxonomy import Taxonomy, load_taxonomy
 from gpworkforce.tables import DEMOGRAPHY, PATIENTS, VACANCIES, WORKFORCE, conform, empty
+
+T = TypeVar("T")
 
 UNKNOWN_VINTAGE = "unknown-vintage"
 RETURN_DATASET_PREFIX = "practice-return"
@@ -183,6 +187,24 @@ class BaselineData:
     convention: FteConvention = DEFAULT_CONVENTION
     source: SourceKind | None = None
     selected: bool = False
+    # results derived from this bundle's (immutable) frames, see :meth:`cached`; never copied by
+    # ``dataclasses.replace``, so a changed bundle starts empty
+    _memo: dict[tuple[object, ...], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def cached(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
+        """``build()`` once per ``key`` for this bundle (its frames must not be mutated).
+
+        The result is shared: callers must not mutate it either. Thread-safe in the sense that a
+        race computes the same value twice.
+        """
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = build()
+            self._memo[key] = value
+            return value
 
     def __post_init__(self) -> None:
         for name, spec in (
@@ -230,7 +252,10 @@ class BaselineData:
         return dataclasses.replace(self, source=kind)
 
     def at(self, period: dt.date) -> BaselineData:
-        """A selected copy restricted to one census date (patients are kept whole)."""
+        """A selected copy restricted to one census date (patients are kept whole; built once)."""
+        return self.cached(("at", period), lambda: self._at(period))
+
+    def _at(self, period: dt.date) -> BaselineData:
         ts = pd.Timestamp(period)
         # selection is per practice and period, so filtering the period first gives the same rows
         data = dataclasses.replace(

@@ -42,10 +42,48 @@ def prepare(
 def scope_values(
     data: BaselineData, scope: Scope, nodes: Iterable[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(practice values, org rows) for ``nodes`` in ``scope``; ``data`` already at one period."""
-    wf = data.workforce.loc[data.workforce["practice_code"].isin(list(scope.members))]
-    values = practice_values(wf, nodes, data.taxonomy)
-    return values, scope_rows(values, scope)
+    """(practice values, org rows) for ``nodes`` in ``scope``; ``data`` already at one period.
+
+    Computed once per bundle, scope and nodes (the tables of a report share them); the frames
+    returned are shared and must not be mutated.
+    """
+    nodes = tuple(nodes)
+    key = ("scope_values", scope.org_code, scope.period, scope.child_level, nodes)
+    key += (tuple(scope.members.items()),)
+
+    def build() -> tuple[pd.DataFrame, pd.DataFrame]:
+        if not set(nodes) <= set(data.taxonomy.nodes):  # unknown nodes: resolve's own errors
+            wf = data.workforce.loc[data.workforce["practice_code"].isin(list(scope.members))]
+            values = practice_values(wf, nodes, data.taxonomy)
+        else:
+            values = _some_values(all_practice_values(data), nodes, scope.members)
+        return values, scope_rows(values, scope)
+
+    return data.cached(key, build)
+
+
+def all_practice_values(data: BaselineData) -> pd.DataFrame:
+    """:func:`practice_values` of every taxonomy node for every practice (once per bundle).
+
+    ``data`` at one period and selected; every node is resolved in one pass (``resolve_many``),
+    so the tables of a report slice this instead of resolving their nodes again.
+    """
+    return data.cached(
+        ("all_practice_values",),
+        lambda: practice_values(data.workforce, list(data.taxonomy.nodes), data.taxonomy),
+    )
+
+
+def _some_values(
+    every: pd.DataFrame, nodes: tuple[str, ...], members: Iterable[str]
+) -> pd.DataFrame:
+    """The rows of ``every`` for ``nodes`` (in that order) and ``members``, as practice_values."""
+    rank = {node: i for i, node in enumerate(dict.fromkeys(nodes))}
+    order = every["node"].map(rank)
+    keep = order.notna() & every["practice_code"].isin(list(members))
+    picked = every.loc[keep.to_numpy(dtype=bool)]
+    picked = picked.iloc[order[keep.to_numpy(dtype=bool)].to_numpy().argsort(kind="stable")]
+    return picked.reset_index(drop=True)
 
 
 def wide(

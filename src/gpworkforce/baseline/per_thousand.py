@@ -72,7 +72,10 @@ def population_rows(
     """Registered and weighted population per row of ``scope`` (row_index columns + both bases)."""
     den = denominators or Denominators()
     out = row_index(scope)
-    pats = select_patients(data.patients, scope.period, den.tolerance_days)
+    pats = data.cached(
+        ("patients", scope.period, den.tolerance_days),
+        lambda: select_patients(data.patients, scope.period, den.tolerance_days),
+    )
     pats = pats.loc[pats["practice_code"].isin(list(scope.members))]
     long = pats.melt(
         id_vars="practice_code", value_vars=list(PATIENT_BASES), var_name="basis", value_name="n"
@@ -129,7 +132,10 @@ def patient_coverage_notes(
 ) -> list[str]:
     """Notes for list sizes known for fewer practices than are in scope (summed ones only)."""
     den = denominators or Denominators()
-    pats = select_patients(data.patients, scope.period, den.tolerance_days)
+    pats = data.cached(
+        ("patients", scope.period, den.tolerance_days),
+        lambda: select_patients(data.patients, scope.period, den.tolerance_days),
+    )
     pats = pats.loc[pats["practice_code"].isin(list(scope.members))]
     notes = []
     for basis in PATIENT_BASES:

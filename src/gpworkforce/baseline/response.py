@@ -194,10 +194,17 @@ def impute_returns(
     shares = _leaf_shares(at_census, data.taxonomy)
 
     new_wf, new_demo, new_vac, records = [], [], [], []
+    # each practice's first returned source (one pass, not one scan of the table per practice)
+    returned_sid = dict(
+        at_census.drop_duplicates("practice_code")
+        .loc[:, ["practice_code", "source_id"]]
+        .itertuples(index=False, name=None)
+    )
+    gpw_practices = set(gpw["practice_code"])
     for p in expected:
         name = scope.names.get(p) or (data.registry.get(p).name if p in data.registry else p)
         if p in returned:
-            sid = str(at_census.loc[at_census["practice_code"] == p, "source_id"].iloc[0])
+            sid = str(returned_sid[p])
             records.append((p, name, ImputationStatus.RETURNED.value, ts, sid))
         elif p in carried:
             rows = earlier.loc[earlier["practice_code"] == p]
@@ -212,7 +219,7 @@ def impute_returns(
                 ]
                 sink.append(sel.assign(period=ts, source_id=new_id))
             records.append((p, name, ImputationStatus.CARRIED_FORWARD.value, period, sid))
-        elif p in set(gpw["practice_code"]):
+        elif p in gpw_practices:
             rows = gpw.loc[gpw["practice_code"] == p]
             sid, period = str(rows["source_id"].iloc[0]), rows["period"].iloc[0]
             leaf_rows, scaled = _apportion(rows, shares, data.taxonomy)

@@ -32,7 +32,15 @@ from gpworkforce.errors import UserError
 from gpworkforce.reports.charts import grouped_bars, time_series
 from gpworkforce.reports.svg import chart_svg
 from gpworkforce.returns.convert import returns_to_tables
-from gpworkforce.tables import DEMOGRAPHY, PATIENTS, VACANCIES, WORKFORCE, conform, empty, resolve
+from gpworkforce.tables import (
+    DEMOGRAPHY,
+    PATIENTS,
+    VACANCIES,
+    WORKFORCE,
+    conform,
+    empty,
+    resolve_many,
+)
 from gpworkforce.web.intake import taxonomy
 from gpworkforce.web.models import (
     AuditEvent,
@@ -49,6 +57,7 @@ DATA_ACTIONS = ("return.accept", "return.import", "reference.load", "registry.lo
 COMPARE_NODES = (("GP_QUALIFIED", "Fully qualified GPs"), ("ADMIN", "Admin/non-clinical"))
 QUERY_ABS_WTE = 1.0  # a difference is queried when above both of these
 QUERY_REL = 0.20
+MAX_GPW_DISTANCE_DAYS = 366  # the nearest GPW period must be within a year
 CACHE_ENTRIES = 128
 
 
@@ -164,10 +173,39 @@ def reference_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def baseline_data(version: str) -> BaselineData:
+    """The library's input bundle for a data version, built once and shared by every dashboard."""
+    return _inputs(version).data
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What every dashboard of one data version reads: built once per version (frames immutable)."""
+
+    data: BaselineData  # accepted returns + GPW reference rows, unselected (the report selects)
+    gpw: BaselineData  # the GPW source alone, selected (for the September series)
+
+
+_inputs_lock = threading.Lock()  # one build per version even when several views arrive at once
+
+
+def _inputs(version: str) -> Inputs:
+    key = f"gpw-web:inputs:{version}"
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    with _inputs_lock:
+        hit = cache.get(key)
+        if hit is None:
+            hit = _build_inputs(version)
+            cache.set(key, hit)
+    return hit
+
+
+def _build_inputs(version: str) -> Inputs:
     wf_ret, demo, vac = accepted_tables()
     wf_ref, patients = reference_tables()
     workforce = pd.concat([conform(wf_ret, WORKFORCE), wf_ref], ignore_index=True)
-    return BaselineData(
+    data = BaselineData(
         workforce=conform(workforce, WORKFORCE),
         registry=_registry(version),
         demography=conform(demo, DEMOGRAPHY),
@@ -175,6 +213,7 @@ def baseline_data(version: str) -> BaselineData:
         vacancies=conform(vac, VACANCIES),
         taxonomy=taxonomy(),
     )
+    return Inputs(data=data, gpw=data.select(SourceKind.GPW))
 
 
 def build_dashboard(org_code: str, census: dt.date | None) -> Dashboard:
@@ -204,12 +243,13 @@ def build_dashboard(org_code: str, census: dt.date | None) -> Dashboard:
 def _compute(
     org_code: str, census: dt.date, periods: tuple[dt.date, ...], version: str
 ) -> Dashboard:
-    data = baseline_data(version)
+    inputs = _inputs(version)
+    data = inputs.data
     try:
         tables = baseline_report(data, org_code, census, source=SourceKind.RETURNS)
     except UserError as exc:
         return Dashboard(org_code, census, periods, (), exc.message)
-    extra = [gpw_series(data, org_code, census), gpw_comparison(data, org_code, census)]
+    extra = [gpw_series(inputs.gpw, org_code, census), gpw_comparison(data, org_code, census)]
     all_tables = (*tables, *(t for t in extra if t is not None))
     return Dashboard(org_code, census, periods, all_tables, charts=charts_for(all_tables))
 
@@ -259,7 +299,7 @@ def charts_for(tables: tuple[ReportTable, ...]) -> tuple[tuple[str, str], ...]:
 
 def gpw_series(data: BaselineData, org_code: str, census: dt.date) -> ReportTable | None:
     """September-to-September WTE of the GPW groups, by the hierarchy of each September."""
-    gpw = data.select(SourceKind.GPW)
+    gpw = data if data.selected else data.select(SourceKind.GPW)
     septembers = [p for p in gpw.periods() if p.month == census.month and p.day == census.day]
     if len(septembers) < 2:
         return None
@@ -281,41 +321,41 @@ def gpw_comparison(data: BaselineData, org_code: str, census: dt.date) -> Report
     """Each accepted return against the practice's GPW figure for the nearest period (<= 1 year)."""
     practices = set(data.registry.practices_under(org_code, census))
     wf = data.workforce.loc[data.workforce["practice_code"].isin(practices)]
-    own = wf.loc[wf["source_id"].str.startswith("practice-return:")]
-    own = own.loc[own["period"] == pd.Timestamp(census)]
-    gpw = wf.loc[wf["source_id"].str.startswith("gpw")]
+    target = pd.Timestamp(census)
+    own = wf.loc[wf["source_id"].str.startswith("practice-return:") & (wf["period"] == target)]
+    # resolve works per practice, period and source, so rows outside the window can go first
+    near = (wf["period"] - target).abs() <= pd.Timedelta(days=MAX_GPW_DISTANCE_DAYS)
+    gpw = wf.loc[wf["source_id"].str.startswith("gpw") & near]
     if own.empty or gpw.empty:
         return None
-    rows = []
+    nodes = [node for node, _ in COMPARE_NODES]
+    returned = resolve_many(own, nodes, data.taxonomy)
+    published = resolve_many(gpw, nodes, data.taxonomy)
+    names = {code: org.name for code, org in data.registry.organisations.items()}
+    rows: list[tuple[object, ...]] = []
     for node, label in COMPARE_NODES:
-        ret = resolve(own, node, data.taxonomy).set_index("practice_code")
-        pub = resolve(gpw, node, data.taxonomy)
+        ret = returned[node].drop_duplicates("practice_code").set_index("practice_code")["fte"]
+        pub = published[node]
         pub = pub.loc[pub["fte"].notna()].copy()
-        pub["distance"] = (pub["period"] - pd.Timestamp(census)).abs()
-        pub = pub.loc[pub["distance"] <= pd.Timedelta(days=366)]
+        pub["distance"] = (pub["period"] - target).abs()
         pub = pub.sort_values(["practice_code", "distance", "source_id"]).drop_duplicates(
             "practice_code"
         )
-        for p in pub.itertuples(index=False):
-            if p.practice_code not in ret.index:
-                continue
-            mine = ret.loc[p.practice_code, "fte"]
-            mine = mine.iloc[0] if isinstance(mine, pd.Series) else mine
-            diff = None if pd.isna(mine) else float(mine) - float(p.fte)
-            query = diff is not None and abs(diff) > max(QUERY_ABS_WTE, QUERY_REL * float(p.fte))
-            name = (
-                data.registry.organisations[p.practice_code].name
-                if p.practice_code in data.registry
-                else ""
-            )
+        pub = pub.loc[pub["practice_code"].isin(ret.index)]
+        for code, period, gpw_fte in zip(
+            pub["practice_code"], pub["period"], pub["fte"], strict=True
+        ):
+            mine = ret[code]
+            diff = None if pd.isna(mine) else float(mine) - float(gpw_fte)
+            query = diff is not None and abs(diff) > max(QUERY_ABS_WTE, QUERY_REL * float(gpw_fte))
             rows.append(
                 (
-                    p.practice_code,
-                    name,
+                    code,
+                    names.get(code, ""),
                     label,
                     mine,
-                    float(p.fte),
-                    p.period.date().isoformat(),
+                    float(gpw_fte),
+                    period.date().isoformat(),
                     diff,
                     "Query" if query else "",
                 )

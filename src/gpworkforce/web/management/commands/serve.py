@@ -10,6 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.core.servers.basehttp import WSGIServer, get_internal_wsgi_application, run
 
+from gpworkforce.web.warmup import warm_process
+
 
 class BacklogWSGIServer(WSGIServer):
     request_queue_size = 1024
@@ -29,5 +31,6 @@ class Command(BaseCommand):
         for _ in range(max(opts["workers"], 1) - 1):
             if os.fork() == 0:
                 break
+        warm_process()  # in each worker, after the fork
         self.stdout.write(f"serving on http://{opts['host']}:{opts['port']}/ (pid {os.getpid()})")
         run(opts["host"], opts["port"], handler, threading=True, server_cls=BacklogWSGIServer)
