@@ -8,10 +8,9 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
-from django.views.decorators.csrf import csrf_exempt
 
 from gpworkforce.web.permissions import GUARD_ATTR, public
-from gpworkforce.web.views.common import nav_items
+from gpworkforce.web.views.common import nav_items, render
 
 
 class LoginView(auth_views.LoginView):
@@ -37,9 +36,17 @@ setattr(LoginView, GUARD_ATTR, "public")
 
 
 @public
-@csrf_exempt  # logging out is harmless; the header's log-out form carries no token
 def logout_view(request: HttpRequest) -> HttpResponse:
+    """GET asks to confirm; POST (with its CSRF token, like every other form) logs out.
+
+    The NHS.UK header's account form cannot carry a CSRF token, so the header links here instead
+    of posting, and no view in the app is exempt from CSRF protection.
+    """
+    if request.method == "GET":
+        if not request.user.is_authenticated:
+            return redirect("login")
+        return render(request, "web/logout.jinja")
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        return HttpResponseNotAllowed(["GET", "POST"])
     logout(request)
     return redirect("login")
