@@ -11,6 +11,7 @@ from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.scope import Scope, build_scope, practice_values, row_index, scope_rows
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
+from gpworkforce.tables import resolve_many
 
 # The staff-group columns of LLR Table 3 / Table 8: (taxonomy node, label).
 GROUP_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -56,34 +57,41 @@ def scope_values(
             wf = data.workforce.loc[data.workforce["practice_code"].isin(list(scope.members))]
             values = practice_values(wf, nodes, data.taxonomy)
         else:
-            values = _some_values(all_practice_values(data), nodes, scope.members)
+            every = node_values(data, nodes)
+            values = every.loc[every["practice_code"].isin(list(scope.members))]
+            values = values.reset_index(drop=True)
         return values, scope_rows(values, scope)
 
     return data.cached(key, build)
 
 
-def all_practice_values(data: BaselineData) -> pd.DataFrame:
-    """:func:`practice_values` of every taxonomy node for every practice (once per bundle).
+def node_values(data: BaselineData, nodes: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`practice_values` of ``nodes`` for every practice, each node resolved once per bundle.
 
-    ``data`` at one period and selected; every node is resolved in one pass (``resolve_many``),
-    so the tables of a report slice this instead of resolving their nodes again.
+    ``data`` at one period and selected. The tables of a report ask for overlapping nodes; each
+    node's figures are resolved the first time any table asks and sliced afterwards.
     """
-    return data.cached(
-        ("all_practice_values",),
-        lambda: practice_values(data.workforce, list(data.taxonomy.nodes), data.taxonomy),
-    )
-
-
-def _some_values(
-    every: pd.DataFrame, nodes: tuple[str, ...], members: Iterable[str]
-) -> pd.DataFrame:
-    """The rows of ``every`` for ``nodes`` (in that order) and ``members``, as practice_values."""
-    rank = {node: i for i, node in enumerate(dict.fromkeys(nodes))}
-    order = every["node"].map(rank)
-    keep = order.notna() & every["practice_code"].isin(list(members))
-    picked = every.loc[keep.to_numpy(dtype=bool)]
-    picked = picked.iloc[order[keep.to_numpy(dtype=bool)].to_numpy().argsort(kind="stable")]
-    return picked.reset_index(drop=True)
+    memo: dict[str, pd.DataFrame] = data.cached(("node_values",), dict)
+    missing = [n for n in dict.fromkeys(nodes) if n not in memo]
+    if missing:
+        for node, res in resolve_many(data.workforce, missing, data.taxonomy).items():
+            memo[node] = res.loc[:, ["practice_code", "headcount", "fte"]]
+    frames = []
+    for node in dict.fromkeys(nodes):
+        res = memo[node]
+        if res.empty:
+            continue
+        res = res.copy()
+        res.insert(1, "node", pd.array([node] * len(res), dtype="string"))
+        frames.append(res)
+    if not frames:
+        return practice_values(data.workforce.iloc[:0], nodes, data.taxonomy)
+    out = pd.concat(frames, ignore_index=True)
+    if out.duplicated(["practice_code", "node"]).any():  # as practice_values: sum duplicates
+        out = out.groupby(["practice_code", "node"], as_index=False, sort=False)[
+            ["headcount", "fte"]
+        ].sum(min_count=1)
+    return out
 
 
 def wide(

@@ -17,6 +17,8 @@ import dataclasses
 import datetime as dt
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +54,7 @@ from gpworkforce.web.models import (
     registry_from_db,
 )
 from gpworkforce.web.payload import from_payload
+from gpworkforce.web.precompute import note_viewed
 
 DATA_ACTIONS = ("return.accept", "return.import", "reference.load", "registry.load")
 COMPARE_NODES = (("GP_QUALIFIED", "Fully qualified GPs"), ("ADMIN", "Admin/non-clinical"))
@@ -216,8 +219,14 @@ def _build_inputs(version: str) -> Inputs:
     return Inputs(data=data, gpw=data.select(SourceKind.GPW))
 
 
-def build_dashboard(org_code: str, census: dt.date | None) -> Dashboard:
-    """Every table for ``org_code`` on ``census`` (cached by data version)."""
+def build_dashboard(org_code: str, census: dt.date | None, *, remember: bool = True) -> Dashboard:
+    """Every table for ``org_code`` on ``census`` (cached by data version).
+
+    ``remember``: note the view so the dashboard is recomputed eagerly after the next data change
+    (:mod:`gpworkforce.web.precompute`).
+    """
+    if remember:
+        note_viewed(org_code, census)
     version = data_version()
     asked = f"gpw-web:dash-asked:{org_code}:{census}:{version}"
     hit = cache.get(asked)
@@ -226,18 +235,39 @@ def build_dashboard(org_code: str, census: dt.date | None) -> Dashboard:
     periods = tuple(available_periods())
     census = census or default_period(list(periods))
     key = f"gpw-web:dash:{org_code}:{census}:{version}"
-    hit = cache.get(key)
-    if hit is not None:
-        cache.set(asked, hit)
-        return hit
-    if census is None:
-        result = Dashboard(org_code, None, periods, (), "No figures have been loaded yet.")
-    else:
-        result = _compute(org_code, census, periods, version)
-    result = dataclasses.replace(result, version=version)
-    cache.set(key, result)
-    cache.set(asked, result)
-    return result
+    with _flight(key):  # viewers asking at once wait for one computation instead of repeating it
+        hit = cache.get(key)
+        if hit is None:
+            if census is None:
+                hit = Dashboard(org_code, None, periods, (), "No figures have been loaded yet.")
+            else:
+                hit = _compute(org_code, census, periods, version)
+            hit = dataclasses.replace(hit, version=version)
+            cache.set(key, hit)
+    cache.set(asked, hit)
+    return hit
+
+
+_flights: dict[str, tuple[threading.Lock, int]] = {}
+_flights_lock = threading.Lock()
+
+
+@contextmanager
+def _flight(key: str) -> Iterator[None]:
+    """Hold the lock of ``key`` (one per key while anyone holds or waits for it)."""
+    with _flights_lock:
+        lock, waiting = _flights.get(key, (threading.Lock(), 0))
+        _flights[key] = (lock, waiting + 1)
+    try:
+        with lock:
+            yield
+    finally:
+        with _flights_lock:
+            lock, waiting = _flights[key]
+            if waiting <= 1:
+                del _flights[key]
+            else:
+                _flights[key] = (lock, waiting - 1)
 
 
 def _compute(

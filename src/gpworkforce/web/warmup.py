@@ -3,7 +3,8 @@
 A fresh process otherwise spends about a second on its first dashboard before computing anything:
 importing the URL configuration and every view module (pandas, the returns validator, Altair),
 and vl-convert's first conversion (it starts its JavaScript engine). :func:`warm_process` does
-both at start-up. It computes no figures, so nothing it does goes stale when data change.
+both at start-up. It computes no figures, so nothing it does goes stale when data change. It also
+turns on eager recomputation after data changes (:mod:`gpworkforce.web.precompute`).
 Call it in each worker process after any fork (vl-convert's engine does not survive a fork).
 """
 
@@ -14,6 +15,7 @@ from django.urls import get_resolver
 
 from gpworkforce.reports.charts import grouped_bars
 from gpworkforce.reports.svg import chart_svg
+from gpworkforce.web import precompute
 
 
 def warm_process(*, charts: bool = True) -> None:
@@ -22,6 +24,7 @@ def warm_process(*, charts: bool = True) -> None:
     ``charts=False`` skips vl-convert: for code that may run before a fork (a pre-loading server).
     """
     get_resolver().url_patterns  # noqa: B018 - imports the URL conf and the views it names
+    precompute.enable()  # a server process: recompute dashboards right after data changes
     if not charts:
         return
     frame = pd.DataFrame({"Area": ["A"], "X WTE": pd.array([1.0], dtype="Float64")})

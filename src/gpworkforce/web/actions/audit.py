@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gpworkforce.web.models import AuditEvent, User
+from gpworkforce.web.precompute import schedule
 
 SYSTEM_ACTOR = "system"
 
@@ -26,6 +27,7 @@ def record(
     """Write one audit event. Must be called inside the action's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events are recorded only inside an action's transaction")
+    schedule(action)  # a change of the dashboards' data: recompute them once committed
     return AuditEvent.objects.create(
         at=timezone.now(),
         actor=actor,

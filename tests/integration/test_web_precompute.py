@@ -1,0 +1,88 @@
+"""Dashboards recomputed right after a data change (on top of the cold path), and the process
+warm-up that servers run at start."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from gpworkforce.web import dashboards, precompute
+from gpworkforce.web.actions.returns import submit_version, transition
+from gpworkforce.web.models import PracticeReturnRecord
+from gpworkforce.web.testing import OWN_PRACTICE, PASSWORD, World, build_world, sample_return
+from gpworkforce.web.warmup import warm_process
+from gpworkforce.web.workflow import TransitionName
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db: None) -> Iterator[World]:
+    dashboards.cache.items.clear()
+    dashboards.pages.items.clear()
+    yield build_world()
+    precompute.enable(False)
+
+
+def _approve_own(world: World) -> int:
+    rec = PracticeReturnRecord.objects.get(round=world.round, practice_id=OWN_PRACTICE)
+    u = world.users
+    submit_version(
+        actor=u["submitter"],
+        record_id=rec.pk,
+        data=sample_return(),
+        channel="form",
+        sha256="c" * 64,
+    )
+    transition(actor=u["manager"], record_id=rec.pk, name=TransitionName.APPROVE)
+    return rec.pk
+
+
+def test_acceptance_schedules_nothing_when_not_enabled(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    rec = _approve_own(world)
+    with django_capture_on_commit_callbacks() as callbacks:
+        transition(actor=world.users["analyst"], record_id=rec, name=TransitionName.ACCEPT)
+    assert callbacks == []  # tests and management commands: no background work
+
+
+def test_acceptance_schedules_a_recompute_after_commit_when_enabled(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    precompute.enable()
+    with django_capture_on_commit_callbacks() as callbacks:
+        rec = _approve_own(world)
+    assert callbacks == []  # submitting and approving change no accepted data
+    with django_capture_on_commit_callbacks() as callbacks:
+        transition(actor=world.users["analyst"], record_id=rec, name=TransitionName.ACCEPT)
+    assert callbacks == [precompute._wake_worker]
+
+
+def test_precompute_builds_viewed_and_top_dashboards_for_the_new_version(world: World) -> None:
+    analyst = Client()
+    assert analyst.login(username="analyst", password=PASSWORD)
+    assert analyst.get(reverse("dashboard", args=[OWN_PRACTICE])).status_code == 200
+    rec = _approve_own(world)
+    transition(actor=world.users["analyst"], record_id=rec, name=TransitionName.ACCEPT)
+    version = dashboards.data_version()
+    wanted = precompute.targets()
+    assert wanted[0] == (OWN_PRACTICE, None)  # the one viewed, first
+    assert {"QK1", "03W"} <= {org for org, _ in wanted}
+    assert precompute.precompute() == len(wanted)
+    for org, census in wanted:
+        hit = dashboards.cache.get(f"gpw-web:dash-asked:{org}:{census}:{version}")
+        assert hit is not None and hit.version == version and hit.tables
+    # the view after the change is served from what was computed, with the accepted figures
+    page = analyst.get(reverse("dashboard", args=["03W"])).content.decode()
+    assert "Response rate" in page
+
+
+def test_warm_process_imports_views_draws_a_chart_and_enables_precompute(db: None) -> None:
+    precompute.enable(False)
+    warm_process()
+    assert precompute.enabled()
+    precompute.enable(False)
