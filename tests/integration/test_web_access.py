@@ -77,6 +77,10 @@ def org_args(_ids: dict[str, object], v: str) -> list[object]:
     return [{"own": OWN_PRACTICE, "other": OTHER_PRACTICE, "unknown": "ZZZ999"}[v]]
 
 
+def user_args(ids: dict[str, object], v: str) -> list[object]:
+    return [{"own": ids["user"], "other": ids["other_user"], "unknown": 999999}[v]]
+
+
 def download_args(ids: dict[str, object], v: str) -> list[object]:
     return [*org_args(ids, v), "staff_by_group", "csv"]
 
@@ -211,6 +215,16 @@ TABLE: dict[str, Case] = {
     "user-new": Case(
         "get", no_object, {**ANON, **dict.fromkeys(ROLES[1:], same(403)), "admin": same(200)}
     ),
+    # Another account: one in the administrator's organisations, one elsewhere, none at all.
+    "user-edit": Case(
+        "get", user_args, {**ANON, **dict.fromkeys(ROLES[1:], same(403)), "admin": scoped(200)}
+    ),
+    "user-active": Case(
+        "get", user_args, {**ANON, **dict.fromkeys(ROLES[1:], same(403)), "admin": scoped(200)}
+    ),
+    "user-password": Case(
+        "get", user_args, {**ANON, **dict.fromkeys(ROLES[1:], same(403)), "admin": scoped(200)}
+    ),
     "audit-log": Case(
         "get",
         no_object,
@@ -292,6 +306,8 @@ def world_ids(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[st
             "other_round": w.other_round.pk,
             "return": own.pk,
             "other_return": other.pk,
+            "user": w.users["submitter"].pk,
+            "other_user": w.users["other_submitter"].pk,
         }
     yield ids
     with django_db_blocker.unblock():

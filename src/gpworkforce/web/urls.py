@@ -38,6 +38,9 @@ urlpatterns = [
     path("audit/", audit.audit_log, name="audit-log"),
     path("users/", users.user_list, name="user-list"),
     path("users/new/", users.user_new, name="user-new"),
+    path("users/<int:user_id>/", users.user_edit, name="user-edit"),
+    path("users/<int:user_id>/active/", users.user_active, name="user-active"),
+    path("users/<int:user_id>/password/", users.user_password, name="user-password"),
 ]
 
 handler403 = "gpworkforce.web.views.errors.forbidden"

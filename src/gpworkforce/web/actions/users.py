@@ -1,6 +1,15 @@
-"""Creating users with a role and an organisation."""
+"""Accounts: creating users with a role and an organisation, changing them, deactivating and
+reactivating them, and setting their password. Users are never deleted (the audit trail names them).
+
+Who may call these (an administrator, for accounts within their organisations) is decided at the
+HTTP edge (``permissions.guard``); the rules that hold whoever calls are checked here: the role must
+suit the organisation's tier, and an actor cannot deactivate themselves or change their own role or
+organisation (so an administrator cannot lock themselves out by mistake).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import transaction
 
@@ -11,17 +20,56 @@ from gpworkforce.web.models import Organisation, User
 from gpworkforce.web.roles import ROLE_ORG_TYPES, Role
 
 
+class AccountRuleError(UserError):
+    """A refused account change; ``field`` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+def _organisation(org_code: str) -> Organisation:
+    org = Organisation.objects.filter(code=org_code.strip().upper()).first()
+    if org is None:
+        raise UnknownOrganisation(f"organisation code must be a known ODS code, got {org_code!r}")
+    return org
+
+
+def _check_role_suits(role: Role, org: Organisation) -> None:
+    allowed = ROLE_ORG_TYPES[role]
+    if OrgType(org.type) not in allowed:
+        names = ", ".join(sorted(t.value for t in allowed))
+        raise AccountRuleError(
+            f"a {role.label} must belong to a {names}, got {org.code} ({org.type})", "role"
+        )
+
+
+def account_state(user: User) -> dict[str, Any]:
+    """What an audit event records about an account (never its password or hash)."""
+    return {
+        "username": user.get_username(),
+        "role": user.role,
+        "organisation": user.organisation_id or "",
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": user.is_active,
+    }
+
+
+def _locked(user_id: int) -> User:
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    if user is None:
+        raise UserError(f"account must exist, got id {user_id}")
+    return user
+
+
 @transaction.atomic
 def create_user(
     *, actor: User | None, username: str, password: str, role: Role, org_code: str, email: str = ""
 ) -> User:
-    org = Organisation.objects.filter(code=org_code.strip().upper()).first()
-    if org is None:
-        raise UnknownOrganisation(f"organisation code must be a known ODS code, got {org_code!r}")
-    allowed = ROLE_ORG_TYPES[role]
-    if OrgType(org.type) not in allowed:
-        names = ", ".join(sorted(t.value for t in allowed))
-        raise UserError(f"a {role.label} must belong to a {names}, got {org.code} ({org.type})")
+    org = _organisation(org_code)
+    _check_role_suits(role, org)
     if User.objects.filter(username=username).exists():
         raise UserError(f"username must be new, got {username!r} which exists")
     user = User(username=username, role=role.value, organisation=org, email=email)
@@ -33,6 +81,70 @@ def create_user(
         user,
         organisation_code=org.code,
         after={"username": username, "role": role.value, "organisation": org.code},
+    )
+    return user
+
+
+@transaction.atomic
+def update_user(
+    *,
+    actor: User | None,
+    user_id: int,
+    role: Role,
+    org_code: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    """Change an account's role, organisation, name and email (audited before and after)."""
+    user = _locked(user_id)
+    if not user.role:
+        raise UserError(f"account must be a person's (with a role), got system account {user}")
+    org = _organisation(org_code)
+    _check_role_suits(role, org)
+    if actor is not None and actor.pk == user.pk:
+        if role.value != user.role:
+            raise AccountRuleError("you cannot change your own role", "role")
+        if org.code != user.organisation_id:
+            raise AccountRuleError("you cannot change your own organisation", "organisation")
+    before = account_state(user)
+    user.role = role.value
+    user.organisation = org
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.email = email.strip()
+    if account_state(user) == before:
+        return user  # nothing changed: nothing to audit
+    user.save(update_fields=["role", "organisation", "first_name", "last_name", "email"])
+    audit.record(
+        actor,
+        "user.update",
+        user,
+        organisation_code=org.code,
+        before=before,
+        after=account_state(user),
+    )
+    return user
+
+
+@transaction.atomic
+def set_active(*, actor: User | None, user_id: int, active: bool) -> User:
+    """Deactivate (cannot log in; their sessions end on the next request) or reactivate."""
+    user = _locked(user_id)
+    if actor is not None and actor.pk == user.pk and not active:
+        raise AccountRuleError("you cannot deactivate your own account", "active")
+    if user.is_active == active:
+        return user
+    before = {"username": user.get_username(), "is_active": user.is_active}
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(
+        actor,
+        "user.reactivate" if active else "user.deactivate",
+        user,
+        organisation_code=user.organisation_id or "",
+        before=before,
+        after={"username": user.get_username(), "is_active": active},
     )
     return user
 

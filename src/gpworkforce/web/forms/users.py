@@ -47,3 +47,91 @@ class NewUserForm(forms.Form):
             for field, msgs in self.errors.items()
             for msg in msgs
         ]
+
+
+class EditUserForm(forms.Form):
+    """An administrator changes an account: role, organisation (within theirs), name and email."""
+
+    role = forms.ChoiceField(choices=Role.choices(), error_messages={"required": "Select a role"})
+    organisation = forms.ChoiceField(error_messages={"required": "Select an organisation"})
+    first_name = forms.CharField(
+        required=False,
+        max_length=150,
+        error_messages={"max_length": "First name must be at most 150 characters"},
+    )
+    last_name = forms.CharField(
+        required=False,
+        max_length=150,
+        error_messages={"max_length": "Last name must be at most 150 characters"},
+    )
+    email = forms.EmailField(
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an email address like name@nhs.net"},
+    )
+
+    def __init__(self, *args: Any, org_choices: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = org_choices
+        self.fields["organisation"].error_messages["invalid_choice"] = (
+            "Select an organisation you are responsible for"
+        )
+        self.fields["role"].error_messages["invalid_choice"] = "Select one of the roles listed"
+
+    def error_list(self) -> list[dict[str, str]]:
+        return _error_list(self)
+
+
+class SetActiveForm(forms.Form):
+    """Deactivate (``active=0``) or reactivate (``active=1``) an account."""
+
+    active = forms.TypedChoiceField(
+        choices=[("0", "Deactivate"), ("1", "Reactivate")],
+        coerce=lambda v: v == "1",
+        error_messages={
+            "required": "Choose to deactivate or reactivate the account",
+            "invalid_choice": "Choose to deactivate or reactivate the account",
+        },
+    )
+
+    def error_list(self) -> list[dict[str, str]]:
+        return _error_list(self)
+
+
+class SetPasswordForm(forms.Form):
+    """An administrator sets a new password for an account (Django's password validators)."""
+
+    password = forms.CharField(strip=False, error_messages={"required": "Enter a new password"})
+    password_confirm = forms.CharField(
+        strip=False, error_messages={"required": "Enter the new password again"}
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        try:
+            validate_password(password, user=self.user)
+        except ValidationError as exc:
+            raise ValidationError(" ".join(exc.messages)) from None
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        first, again = data.get("password"), data.get("password_confirm")
+        if first and again is not None and first != again:
+            self.add_error("password_confirm", "Enter the same password twice")
+        return data
+
+    def error_list(self) -> list[dict[str, str]]:
+        return _error_list(self)
+
+
+def _error_list(form: forms.Form) -> list[dict[str, str]]:
+    return [
+        {"text": str(msg), "href": f"#{field}"}
+        for field, msgs in form.errors.items()
+        for msg in msgs
+    ]

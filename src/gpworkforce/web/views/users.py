@@ -1,17 +1,31 @@
-"""Administrators: the accounts in their organisations, and creating one (through the actions)."""
+"""Administrators: the accounts in their organisations; creating, changing, deactivating or
+reactivating one and setting its password (all through the audited actions).
+
+An account outside the administrator's organisations (or a system account, which has none) answers
+404 like every other object out of scope.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import update_session_auth_hash
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from gpworkforce.errors import UserError
-from gpworkforce.web.actions.users import create_user
-from gpworkforce.web.forms.users import NewUserForm
+from gpworkforce.web.actions.users import (
+    AccountRuleError,
+    create_user,
+    set_active,
+    set_password,
+    update_user,
+)
+from gpworkforce.web.forms.users import EditUserForm, NewUserForm, SetActiveForm, SetPasswordForm
 from gpworkforce.web.models import User
-from gpworkforce.web.permissions import guard, visible_codes, visible_organisations
+from gpworkforce.web.permissions import Scope, guard, visible_codes, visible_organisations
 from gpworkforce.web.roles import Permission, Role
 from gpworkforce.web.views.common import home_crumb, render
 
@@ -57,4 +71,142 @@ def user_new(request: HttpRequest) -> HttpResponse:
         {"form": form, "errors": errors, "choices": choices, "roles": Role.choices()},
         status=400 if errors else 200,
         breadcrumbs=[home_crumb(), ("Accounts", reverse("user-list"))],
+    )
+
+
+# -- one account -----------------------------------------------------------------------------------
+def load_account(request: HttpRequest, user_id: int, **_: Any) -> Scope:
+    """The account, scoped by its organisation (today's hierarchy); unknown or system: 404."""
+    user = (
+        User.objects.select_related("organisation")
+        .filter(pk=user_id, organisation__isnull=False)
+        .first()
+    )
+    if user is None:
+        raise Http404("no such account")
+    return Scope(user, user.organisation_id)
+
+
+def _org_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    orgs = visible_organisations(request.user).order_by("type", "code")
+    return [(o.code, f"{o.name} ({o.code}, {o.get_type_display()})") for o in orgs]
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The form data of a POST (even an empty one, so that it shows its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _account_crumbs(user: User | None = None) -> list[tuple[str, str]]:
+    crumbs = [home_crumb(), ("Accounts", reverse("user-list"))]
+    if user is not None:
+        crumbs.append((user.get_username(), reverse("user-edit", args=[user.pk])))
+    return crumbs
+
+
+@guard(Permission.MANAGE_USERS, load_account)
+def user_edit(request: HttpRequest, scope: Scope, user_id: int) -> HttpResponse:
+    user: User = scope.obj
+    choices = _org_choices(request)
+    form = EditUserForm(_posted(request), org_choices=choices)
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                update_user(
+                    actor=request.user,
+                    user_id=user.pk,
+                    role=Role(data["role"]),
+                    org_code=data["organisation"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                )
+            except AccountRuleError as exc:
+                form.add_error(exc.field, exc.message)
+                errors = form.error_list()
+            else:
+                messages.success(request, f"Account {user.get_username()} saved.")
+                return redirect("user-list")
+        else:
+            errors = form.error_list()
+    values = (
+        request.POST
+        if form.is_bound
+        else {
+            "role": user.role,
+            "organisation": user.organisation_id,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+        }
+    )
+    return render(
+        request,
+        "web/user_edit.jinja",
+        {
+            "account": user,
+            "form": form,
+            "values": values,
+            "errors": errors,
+            "choices": choices,
+            "roles": Role.choices(),
+            "is_self": user.pk == request.user.pk,
+        },
+        status=400 if errors else 200,
+        breadcrumbs=_account_crumbs(),
+    )
+
+
+@guard(Permission.MANAGE_USERS, load_account)
+def user_active(request: HttpRequest, scope: Scope, user_id: int) -> HttpResponse:
+    user: User = scope.obj
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        form = SetActiveForm(request.POST)
+        if form.is_valid():
+            active: bool = form.cleaned_data["active"]
+            try:
+                set_active(actor=request.user, user_id=user.pk, active=active)
+            except AccountRuleError as exc:
+                form.add_error("active", exc.message)
+                errors = form.error_list()
+            else:
+                done = "reactivated" if active else "deactivated"
+                messages.success(request, f"Account {user.get_username()} {done}.")
+                return redirect("user-list")
+        else:
+            errors = form.error_list()
+    return render(
+        request,
+        "web/user_active.jinja",
+        {"account": user, "errors": errors},
+        status=400 if errors else 200,
+        breadcrumbs=_account_crumbs(user),
+    )
+
+
+@guard(Permission.MANAGE_USERS, load_account)
+def user_password(request: HttpRequest, scope: Scope, user_id: int) -> HttpResponse:
+    user: User = scope.obj
+    form = SetPasswordForm(_posted(request), user=user)
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        if form.is_valid():
+            set_password(actor=request.user, user=user, password=form.cleaned_data["password"])
+            if user.pk == request.user.pk:
+                update_session_auth_hash(request, user)  # keep the administrator signed in
+            messages.success(
+                request,
+                f"Password set for {user.get_username()}. Their other sessions have ended.",
+            )
+            return redirect("user-list")
+        errors = form.error_list()
+    return render(
+        request,
+        "web/user_password.jinja",
+        {"account": user, "form": form, "errors": errors},
+        status=400 if errors else 200,
+        breadcrumbs=_account_crumbs(user),
     )
