@@ -27,6 +27,11 @@ def world(db: None) -> Iterator[World]:
     precompute.enable(False)
 
 
+def _staff_row(html: str, name: str) -> str:
+    table = html.split('id="table-staff_by_group"')[1].split("</table>")[0]
+    return next(r for r in table.split("<tr") if name in r)
+
+
 def _approve_own(world: World) -> int:
     rec = PracticeReturnRecord.objects.get(round=world.round, practice_id=OWN_PRACTICE)
     u = world.users
@@ -86,3 +91,25 @@ def test_warm_process_imports_views_draws_a_chart_and_enables_precompute(db: Non
     warm_process()
     assert precompute.enabled()
     precompute.enable(False)
+
+
+def test_page_shows_previous_figures_flagged_while_the_new_ones_are_computed(world: World) -> None:
+    analyst = Client()
+    assert analyst.login(username="analyst", password=PASSWORD)
+    url = reverse("dashboard", args=["03W"])
+    before = analyst.get(url).content.decode()
+    assert "dashboard-updating" not in before
+    rec = _approve_own(world)
+    transition(actor=world.users["analyst"], record_id=rec, name=TransitionName.ACCEPT)
+    census = dashboards.default_period(dashboards.available_periods())
+    key = f"gpw-web:dash:03W:{census}:{dashboards.data_version()}"
+    with dashboards._flight(key):  # another request is computing the new version right now
+        during = analyst.get(url).content.decode()
+    assert "dashboard-updating" in during
+    assert "Response rate" in during
+    after = analyst.get(url).content.decode()
+    assert "dashboard-updating" not in after
+    # the accepted return (4 partners on 36 sessions = 4.0 WTE) only in the new figures
+    assert ">4.0<" not in _staff_row(during, "Alpha Surgery")
+    assert ">4.0<" in _staff_row(after, "Alpha Surgery")
+    assert dashboards.build_dashboard("03W", None).version == dashboards.data_version()

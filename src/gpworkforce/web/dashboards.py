@@ -100,6 +100,7 @@ class Dashboard:
     message: str = ""
     charts: tuple[tuple[str, str], ...] = ()  # (table key it follows, inline SVG)
     version: str = ""  # the data version it was computed from (cache key part)
+    updating: bool = False  # an earlier version's figures, shown while the new ones are computed
 
     def table(self, key: str) -> ReportTable | None:
         return next((t for t in self.tables if t.key == key), None)
@@ -219,11 +220,15 @@ def _build_inputs(version: str) -> Inputs:
     return Inputs(data=data, gpw=data.select(SourceKind.GPW))
 
 
-def build_dashboard(org_code: str, census: dt.date | None, *, remember: bool = True) -> Dashboard:
+def build_dashboard(
+    org_code: str, census: dt.date | None, *, remember: bool = True, allow_stale: bool = False
+) -> Dashboard:
     """Every table for ``org_code`` on ``census`` (cached by data version).
 
-    ``remember``: note the view so the dashboard is recomputed eagerly after the next data change
-    (:mod:`gpworkforce.web.precompute`).
+    One computation per dashboard and data version at a time: others asking meanwhile wait for
+    it, or with ``allow_stale`` get the previous version's figures at once, marked ``updating``
+    (pages do this; downloads wait). ``remember``: note the view so the dashboard is recomputed
+    eagerly after the next data change (:mod:`gpworkforce.web.precompute`).
     """
     if remember:
         note_viewed(org_code, census)
@@ -235,15 +240,22 @@ def build_dashboard(org_code: str, census: dt.date | None, *, remember: bool = T
     periods = tuple(available_periods())
     census = census or default_period(list(periods))
     key = f"gpw-web:dash:{org_code}:{census}:{version}"
-    with _flight(key):  # viewers asking at once wait for one computation instead of repeating it
-        hit = cache.get(key)
-        if hit is None:
-            if census is None:
-                hit = Dashboard(org_code, None, periods, (), "No figures have been loaded yet.")
-            else:
-                hit = _compute(org_code, census, periods, version)
-            hit = dataclasses.replace(hit, version=version)
-            cache.set(key, hit)
+    latest = f"gpw-web:dash-latest:{org_code}:{census}"
+    hit = cache.get(key)
+    if hit is None:
+        stale = cache.get(latest) if allow_stale else None
+        with _flight(key, wait=stale is None) as mine:
+            if not mine:  # being computed by another request: the previous figures, flagged
+                return dataclasses.replace(stale, updating=True)
+            hit = cache.get(key)
+            if hit is None:
+                if census is None:
+                    hit = Dashboard(org_code, None, periods, (), "No figures have been loaded yet.")
+                else:
+                    hit = _compute(org_code, census, periods, version)
+                hit = dataclasses.replace(hit, version=version)
+                cache.set(key, hit)
+                cache.set(latest, hit)
     cache.set(asked, hit)
     return hit
 
@@ -253,15 +265,20 @@ _flights_lock = threading.Lock()
 
 
 @contextmanager
-def _flight(key: str) -> Iterator[None]:
-    """Hold the lock of ``key`` (one per key while anyone holds or waits for it)."""
+def _flight(key: str, *, wait: bool = True) -> Iterator[bool]:
+    """Hold the lock of ``key`` (one per key while anyone holds or waits for it).
+
+    Yields whether this caller holds it: always with ``wait``, else only if nobody else did.
+    """
     with _flights_lock:
         lock, waiting = _flights.get(key, (threading.Lock(), 0))
         _flights[key] = (lock, waiting + 1)
+    mine = lock.acquire(blocking=wait)
     try:
-        with lock:
-            yield
+        yield mine
     finally:
+        if mine:
+            lock.release()
         with _flights_lock:
             lock, waiting = _flights[key]
             if waiting <= 1:

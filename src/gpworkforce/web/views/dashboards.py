@@ -60,7 +60,7 @@ def _table_view(table: Any) -> dict[str, Any]:
 @guard(Permission.VIEW_DASHBOARD, load_org)
 def dashboard(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
     org: Organisation = scope.obj
-    dash: Dashboard = build_dashboard(org.code, scope.on)
+    dash: Dashboard = build_dashboard(org.code, scope.on, allow_stale=True)
     can_download = has_permission(request.user, Permission.DOWNLOAD_TABLE)
     body = _body_html(org, dash, can_download)
     if getattr(request, "htmx", False):
@@ -69,7 +69,7 @@ def dashboard(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse
     # figures' data version and the registry: cache it per user for repeated views.
     page_key = (
         f"gpw-web:page:{request.user.pk}:{request.user.role}:{request.user.organisation_id}:{org.code}:{org.name}:{dash.census}:{dash.version}:"
-        f"{registry_version()}:{can_download}"
+        f"{dash.updating}:{registry_version()}:{can_download}"
     )
     pending_messages = "messages" in request.COOKIES or "_messages" in request.session
     content = None if pending_messages else memo.get(page_key)
@@ -91,7 +91,10 @@ def dashboard(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse
 def _body_html(org: Organisation, dash: Dashboard, can_download: bool) -> str:
     """The tables and charts as HTML, rendered once per data version (the same for every
     permitted viewer of this organisation with the same download right)."""
-    key = f"gpw-web:body:{org.code}:{dash.census}:{dash.version}:{org.name}:{can_download}"
+    key = (
+        f"gpw-web:body:{org.code}:{dash.census}:{dash.version}:{dash.updating}:{org.name}:"
+        f"{can_download}"
+    )
     html = memo.get(key)
     if html is None:
         html = get_template("web/_dashboard_body.jinja").render(
