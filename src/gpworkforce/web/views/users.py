@@ -92,6 +92,11 @@ def _org_choices(request: HttpRequest) -> list[tuple[str, str]]:
     return [(o.code, f"{o.name} ({o.code}, {o.get_type_display()})") for o in orgs]
 
 
+def _sentence(message: str) -> str:
+    """An action's message as a form error (NHS.UK error messages start with a capital)."""
+    return message[:1].upper() + message[1:]
+
+
 def _posted(request: HttpRequest) -> Any:
     """The form data of a POST (even an empty one, so that it shows its errors), else None."""
     return request.POST if request.method == "POST" else None
@@ -124,7 +129,7 @@ def user_edit(request: HttpRequest, scope: Scope, user_id: int) -> HttpResponse:
                     email=data["email"],
                 )
             except AccountRuleError as exc:
-                form.add_error(exc.field, exc.message)
+                form.add_error(exc.field, _sentence(exc.message))
                 errors = form.error_list()
             else:
                 messages.success(request, f"Account {user.get_username()} saved.")
@@ -170,7 +175,7 @@ def user_active(request: HttpRequest, scope: Scope, user_id: int) -> HttpRespons
             try:
                 set_active(actor=request.user, user_id=user.pk, active=active)
             except AccountRuleError as exc:
-                form.add_error("active", exc.message)
+                form.add_error("active", _sentence(exc.message))
                 errors = form.error_list()
             else:
                 done = "reactivated" if active else "deactivated"
