@@ -52,7 +52,7 @@ class Permission(StrEnum):
     QUERY_RETURN = "query_return"
     ACCEPT_RETURN = "accept_return"
     VIEW_AUDIT = "view_audit"
-    MANAGE_USERS = "manage_users"  # list and create accounts in the administrator's organisations
+    MANAGE_USERS = "manage_users"  # list, create, change, (de)activate accounts within scope
 
 
 _P = Permission
