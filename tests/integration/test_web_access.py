@@ -273,7 +273,7 @@ def fast_dashboards(monkeypatch: pytest.MonkeyPatch) -> None:
     (the dashboards' content is tested in test_web_dashboards.py)."""
     table = ReportTable("staff_by_group", "Staff", pd.DataFrame({"Area": ["x"], "GP WTE": [1.0]}))
 
-    def stub(org_code: str, census: object) -> Dashboard:
+    def stub(org_code: str, census: object, **_options: object) -> Dashboard:
         return Dashboard(org_code, CENSUS, (CENSUS,), (table,))
 
     monkeypatch.setattr(dashboard_views, "build_dashboard", stub)
