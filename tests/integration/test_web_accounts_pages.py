@@ -188,7 +188,7 @@ def test_editing_an_account_changes_it_and_the_form_shows_its_values(world: Worl
         (
             {"role": "practice_manager", "organisation": "QK1"},
             "role",
-            "A Practice manager must belong to a practice, got QK1 (icb)",
+            "Practice manager accounts must belong to a practice, got QK1, an ICB",
         ),
         ({"role": "", "organisation": "QK1"}, "role", "Select a role"),
         ({"role": "superuser", "organisation": "QK1"}, "role", "Select one of the roles listed"),
@@ -214,6 +214,26 @@ def test_invalid_edits_show_an_error_summary_and_the_fields_message(
     board = User.objects.get(username="board")
     assert (board.role, board.organisation_id, board.email) == ("board_viewer", "QK1", "")
     assert not AuditEvent.objects.filter(action="user.update").exists()
+
+
+def test_creating_an_account_with_a_role_its_organisation_does_not_allow_is_a_role_error(
+    world: World,
+) -> None:
+    r = client_for("admin").post(
+        reverse("user-new"),
+        {
+            "username": "newcomer",
+            "role": "administrator",
+            "organisation": "C82002",
+            "password": NEW_PASSWORD,
+        },
+    )
+    assert r.status_code == 400
+    assert summary_links(r.text) == ["#role"]
+    assert field_error(r.text, "role") == (
+        "Administrator accounts must belong to a sub-ICB or an ICB, got C82002, a practice"
+    )
+    assert not User.objects.filter(username="newcomer").exists()
 
 
 def test_an_administrator_cannot_change_their_own_role_on_the_page(world: World) -> None:

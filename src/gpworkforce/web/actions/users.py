@@ -35,12 +35,25 @@ def _organisation(org_code: str) -> Organisation:
     return org
 
 
+_TIER_NAMES = {
+    OrgType.PRACTICE: "a practice",
+    OrgType.PCN: "a PCN",
+    OrgType.SUB_ICB: "a sub-ICB",
+    OrgType.ICB: "an ICB",
+    OrgType.REGION: "a region",
+    OrgType.ENGLAND: "England",
+}
+
+
 def _check_role_suits(role: Role, org: Organisation) -> None:
     allowed = ROLE_ORG_TYPES[role]
     if OrgType(org.type) not in allowed:
-        names = ", ".join(sorted(t.value for t in allowed))
+        tiers = [_TIER_NAMES[t] for t in OrgType if t in allowed]
+        names = " or ".join([", ".join(tiers[:-1]), tiers[-1]] if len(tiers) > 1 else tiers)
         raise AccountRuleError(
-            f"a {role.label} must belong to a {names}, got {org.code} ({org.type})", "role"
+            f"{role.label} accounts must belong to {names}, "
+            f"got {org.code}, {_TIER_NAMES[OrgType(org.type)]}",
+            "role",
         )
 
 

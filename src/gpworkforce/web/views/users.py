@@ -58,6 +58,9 @@ def user_new(request: HttpRequest) -> HttpResponse:
                     role=Role(data["role"]),
                     org_code=data["organisation"],
                 )
+            except AccountRuleError as exc:  # e.g. a role the organisation's tier does not allow
+                form.add_error(exc.field, _sentence(exc.message))
+                errors = form.error_list()
             except UserError as exc:
                 errors = [{"text": exc.message, "href": "#username"}]
             else:
