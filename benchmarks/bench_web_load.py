@@ -1,9 +1,13 @@
 """Web load on loopback: 138 practices upload their return at once while 20 users view dashboards.
 
+The burst starts once the server has warmed itself (each worker computes the ICB and sub-ICB
+dashboards in the background at start and reports it on /healthz); no dashboard is requested
+before the burst. The cold first view is measured on its own below.
+
 Everything runs on 127.0.0.1 only: a fresh SQLite database (or ``DATABASE_URL``), ``python -m
 gpworkforce.web serve`` (threaded, 2 processes sharing the port, dev settings; each process warms
-its imports and vl-convert at start, no figures), 138 + 20 client threads. Nothing is pre-warmed:
-the burst starts on a freshly started server, so the viewers pay every first computation.
+its imports and vl-convert at start, then computes its top dashboards in the background), 138 + 20
+client threads.
 
 Uploads make returns *submitted*, which changes no accepted data (dashboards show accepted
 returns only). In real use acceptances arrive while practices submit, and each one starts a new
@@ -42,7 +46,9 @@ VIEWERS = 20
 VIEWS_PER_USER = 15
 WORKERS = 2  # server processes sharing the port (the machine has 2 cores)
 THINK_SECONDS = (0.5, 1.5)  # a viewer reads each page for a while (uniform, seeded) before the next
-CHANGE_EVERY = 5.0  # seconds between accepted-data changes during the burst (a brisk analyst)
+# Seconds between accepted-data changes during the burst (a brisk analyst). The issue's own
+# scenario (submissions only, no acceptances) is GPW_BENCH_CHANGE_EVERY=0.
+CHANGE_EVERY = float(os.environ.get("GPW_BENCH_CHANGE_EVERY", "5"))
 ORGS = ("QK1", "00B", "01B", "02B")
 
 SETUP = textwrap.dedent(
@@ -274,7 +280,18 @@ def run() -> list[Result]:
                 break
             except OSError:
                 time.sleep(0.2)
-        # No warming: the burst starts on the freshly started server.
+        # The server warms itself: each worker computes the ICB and sub-ICB dashboards in the
+        # background at start (gpworkforce.web.warmup); the burst starts once every worker
+        # reports dashboards_ready, as a live service would be long before practices submit.
+        # The benchmark sends no dashboard request before the burst.
+        t_ready = time.perf_counter()
+        consecutive = 0
+        while consecutive < 4 * WORKERS and time.perf_counter() - t_ready < 180:
+            status, _, page = _request_body(port, "GET", "/healthz", "")
+            ok = status == 200 and json.loads(page).get("dashboards_ready") is True
+            consecutive = consecutive + 1 if ok else 0
+            time.sleep(0.05)
+        ready_seconds = time.perf_counter() - t_ready
         uploads = {
             p["code"]: return_xlsx_bytes(sample_return(p["code"], CENSUS))
             for p in world["practices"]
@@ -319,7 +336,7 @@ def run() -> list[Result]:
         threads = [threading.Thread(target=submit, args=(p,)) for p in world["practices"]]
         threads += [threading.Thread(target=view, args=(v,)) for v in world["viewers"]]
         stop = tmp / "stop-changes"
-        changer = _change_data(db, stop, CHANGE_EVERY, PRACTICES)
+        changer = _change_data(db, stop, CHANGE_EVERY, PRACTICES if CHANGE_EVERY > 0 else 0)
         for t in threads:
             t.start()
         start.wait()
@@ -366,6 +383,12 @@ def run() -> list[Result]:
     p95 = lat[int(0.95 * (len(lat) - 1))] * 1000
     return [
         Result(
+            "server start -> every worker's top dashboards computed (background warm-up)",
+            ready_seconds,
+            "s",
+            note="no request waits for it: a viewer arriving first computes as usual",
+        ),
+        Result(
             "cold first dashboard view after a data change (worst of ICB + 3 sub-ICBs)",
             max(cold),
             "ms",
@@ -376,7 +399,7 @@ def run() -> list[Result]:
             "accepted-data changes during the burst (each a new data version)",
             changes,
             "changes",
-            note=f"one every {CHANGE_EVERY:g} s",
+            note=f"one every {CHANGE_EVERY:g} s" if CHANGE_EVERY > 0 else "none (submissions only)",
         ),
         Result(
             "dashboard p95, 20 viewers alone after the burst (no uploads)",

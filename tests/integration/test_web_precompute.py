@@ -113,3 +113,29 @@ def test_page_shows_previous_figures_flagged_while_the_new_ones_are_computed(wor
     assert ">4.0<" not in _staff_row(during, "Alpha Surgery")
     assert ">4.0<" in _staff_row(after, "Alpha Surgery")
     assert dashboards.build_dashboard("03W", None).version == dashboards.data_version()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_server_process_computes_its_top_dashboards_at_start() -> None:
+    """warm_start (called by warm_process in every server worker) fills the cache in the
+    background and the health check then reports the process ready."""
+    import time
+
+    dashboards.cache.items.clear()
+    dashboards.pages.items.clear()
+    build_world()
+    client = Client()
+    before = precompute.passes()
+    ready = client.get(reverse("healthz")).json()
+    assert ready == {"status": "ok", "dashboards_ready": before > 0}
+    precompute.enable()
+    try:
+        precompute.warm_start()
+        deadline = time.monotonic() + 120
+        while precompute.passes() == before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert precompute.passes() == before + 1
+        assert client.get(reverse("healthz")).json()["dashboards_ready"] is True
+        assert len(dashboards.cache.items) >= 2  # QK1 and 03W, computed without any viewer
+    finally:
+        precompute.enable(False)

@@ -26,7 +26,7 @@ RECENT = 16  # (organisation, census) pairs remembered per process
 _lock = threading.Lock()
 _recent: OrderedDict[tuple[str, dt.date | None], None] = OrderedDict()
 _wake = threading.Event()
-_state = {"enabled": False, "thread": None}
+_state: dict[str, object] = {"enabled": False, "thread": None, "passes": 0}
 
 
 def enable(on: bool = True) -> None:
@@ -55,6 +55,21 @@ def schedule(action: str) -> None:
         transaction.on_commit(_wake_worker)
 
 
+def warm_start() -> None:
+    """At server start: compute the top dashboards in the background, before viewers arrive.
+
+    The server accepts requests meanwhile (a viewer who comes first computes as usual); the
+    health check reports ``dashboards_ready`` once a pass has finished.
+    """
+    if enabled():
+        _wake_worker()
+
+
+def passes() -> int:
+    """How many recompute passes this process has finished (0: not warm yet)."""
+    return int(_state["passes"])  # type: ignore[call-overload]
+
+
 def _wake_worker() -> None:
     with _lock:
         thread = _state["thread"]
@@ -72,6 +87,8 @@ def _work() -> None:
         try:
             close_old_connections()
             precompute()
+            with _lock:
+                _state["passes"] = passes() + 1
         except Exception:  # a failed pass must not stop later ones; viewers compute as before
             log.exception("recomputing dashboards after a data change failed")
         finally:

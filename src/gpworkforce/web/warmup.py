@@ -3,8 +3,9 @@
 A fresh process otherwise spends about a second on its first dashboard before computing anything:
 importing the URL configuration and every view module (pandas, the returns validator, Altair),
 and vl-convert's first conversion (it starts its JavaScript engine). :func:`warm_process` does
-both at start-up. It computes no figures, so nothing it does goes stale when data change. It also
-turns on eager recomputation after data changes (:mod:`gpworkforce.web.precompute`).
+both at start-up, turns on eager recomputation after data changes and starts a background pass
+that computes the ICB and sub-ICB dashboards for the current data version
+(:mod:`gpworkforce.web.precompute`), so the first viewers find them ready.
 Call it in each worker process after any fork (vl-convert's engine does not survive a fork).
 """
 
@@ -40,3 +41,4 @@ def warm_process(*, charts: bool = True) -> None:
     svg = chart_svg(chart)
     if "<svg" not in svg:  # vl-convert would have raised; this keeps the result used
         raise RuntimeError("vl-convert returned no SVG at start-up")
+    precompute.warm_start()  # the ICB and sub-ICB dashboards, in the background
