@@ -7,8 +7,10 @@ sheet, row and column), so the web shows exactly what the CLI would. Nothing her
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 
 from django.http import HttpRequest, HttpResponse
@@ -82,26 +84,50 @@ def check_form(data: Mapping[str, object], practice_code: str, census_date: dt.d
 def check_upload(
     content: bytes, file_name: str, practice_code: str, census_date: dt.date
 ) -> tuple[Validated, str]:
-    """Parse and validate an uploaded XLSX/CSV return fully (in memory); also its SHA-256."""
+    """Parse and validate an uploaded XLSX/CSV return fully (in memory); also its SHA-256.
+
+    In a server process (see :func:`enable_offload`) the parsing runs in a helper process, so
+    the pure-Python XLSX parse does not hold this process's interpreter while other threads
+    serve page views; elsewhere (tests, commands) it runs inline. Same result either way.
+    """
     digest = sha256_of_bytes(content)
     name = (file_name or "upload").replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
+    pool = _OFFLOAD["pool"]
+    if pool is not None:
+        return pool.submit(_check, content, name, practice_code, census_date).result(), digest
+    return _check(content, name, practice_code, census_date), digest
+
+
+def _check(content: bytes, name: str, practice_code: str, census_date: dt.date) -> Validated:
     if len(content) > DEFAULT_LIMITS.max_bytes:
         issue = Issue(
             Location(name),
             f"be at most {DEFAULT_LIMITS.max_bytes:,} bytes",
             f"{len(content):,} bytes",
         )
-        return Validated(None, (issue,)), digest
+        return Validated(None, (issue,))
     try:
-        validated = check_return_bytes(
+        return check_return_bytes(
             content, name, {practice_code}, taxonomy(), census_date=census_date
         )
     except ValidationFailed as exc:
         return Validated(
             None, tuple(exc.issues) or (Issue(Location(name), "be readable", exc.summary),)
-        ), digest
+        )
     except UserError as exc:
-        return Validated(
-            None, (Issue(Location(name), "be a readable return", exc.message),)
-        ), digest
-    return validated, digest
+        return Validated(None, (Issue(Location(name), "be a readable return", exc.message),))
+
+
+_OFFLOAD: dict[str, ProcessPoolExecutor | None] = {"pool": None}
+
+
+def enable_offload(on: bool = True) -> None:
+    """Server processes: validate uploads in one helper process ("spawn": safe with threads)."""
+    current = _OFFLOAD["pool"]
+    if on and current is None:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        pool.submit(taxonomy).result()  # start it now (imports, taxonomy), not on the first upload
+        _OFFLOAD["pool"] = pool
+    elif not on and current is not None:
+        _OFFLOAD["pool"] = None
+        current.shutdown(wait=True)

@@ -16,7 +16,7 @@ from django.urls import get_resolver
 
 from gpworkforce.reports.charts import grouped_bars
 from gpworkforce.reports.svg import chart_svg
-from gpworkforce.web import precompute
+from gpworkforce.web import intake, precompute
 
 
 def warm_process(*, charts: bool = True) -> None:
@@ -41,4 +41,5 @@ def warm_process(*, charts: bool = True) -> None:
     svg = chart_svg(chart)
     if "<svg" not in svg:  # vl-convert would have raised; this keeps the result used
         raise RuntimeError("vl-convert returned no SVG at start-up")
+    intake.enable_offload()  # XLSX parsing of uploads in a helper process, off this interpreter
     precompute.warm_start()  # the ICB and sub-ICB dashboards, in the background
