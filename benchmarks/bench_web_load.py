@@ -166,7 +166,7 @@ def _request(
     ctype: str = "",
     csrf: str = "",
 ) -> tuple[int, float]:
-    status, elapsed, _ = _request_body(port, method, path, session, body, ctype, csrf)
+    status, elapsed, _, _ = _request_body(port, method, path, session, body, ctype, csrf)
     return status, elapsed
 
 
@@ -178,7 +178,8 @@ def _request_body(
     body: bytes = b"",
     ctype: str = "",
     csrf: str = "",
-) -> tuple[int, float, bytes]:
+) -> tuple[int, float, bytes, float]:
+    """Status, wall seconds at the client, body, and the app's own milliseconds (Server-Timing)."""
     headers = {
         "Cookie": f"sessionid={session}" + (f"; csrftoken={csrf}" if csrf else ""),
         "Host": f"127.0.0.1:{port}",
@@ -191,8 +192,10 @@ def _request_body(
     resp = con.getresponse()
     content = resp.read()
     elapsed = time.perf_counter() - t0
+    timing = resp.getheader("Server-Timing") or ""
     con.close()
-    return resp.status, elapsed, content
+    app_ms = float(timing.split("dur=")[1]) if "dur=" in timing else float("nan")
+    return resp.status, elapsed, content, app_ms
 
 
 def _multipart(fields: dict[str, str], file_name: str, content: bytes) -> tuple[bytes, str]:
@@ -287,7 +290,7 @@ def run() -> list[Result]:
         t_ready = time.perf_counter()
         consecutive = 0
         while consecutive < 4 * WORKERS and time.perf_counter() - t_ready < 180:
-            status, _, page = _request_body(port, "GET", "/healthz", "")
+            status, _, page, _ = _request_body(port, "GET", "/healthz", "")
             ok = status == 200 and json.loads(page).get("dashboards_ready") is True
             consecutive = consecutive + 1 if ok else 0
             time.sleep(0.05)
@@ -298,6 +301,7 @@ def run() -> list[Result]:
         }
         statuses: list[int] = []
         latencies: list[float] = []
+        app_times: list[float] = []  # the app's own milliseconds (Server-Timing) for those views
         updating: list[bool] = []  # views answered with the previous version's figures, flagged
         lock = threading.Lock()
         start = threading.Barrier(PRACTICES + VIEWERS + 1)
@@ -325,11 +329,12 @@ def run() -> list[Result]:
             rng = random.Random(v["session"])
             start.wait()
             while not uploads_done.is_set():
-                status, elapsed, page = _request_body(
+                status, elapsed, page, app_ms = _request_body(
                     port, "GET", f"/dashboards/{v['org']}/", v["session"]
                 )
                 with lock:
                     latencies.append(elapsed if status == 200 else float("inf"))
+                    app_times.append(app_ms)
                     updating.append(b'id="dashboard-updating"' in page)
                 time.sleep(rng.uniform(*THINK_SECONDS) / 4)  # busier than usual during the burst
 
@@ -432,6 +437,12 @@ def run() -> list[Result]:
             note=f"of {len(updating)}; the rest show the current data version",
         ),
         Result("dashboard max during the burst", lat[-1] * 1000, "ms"),
+        Result(
+            "dashboard p95 during the burst inside the app (Server-Timing)",
+            sorted(app_times)[int(0.95 * (len(app_times) - 1))],
+            "ms",
+            note="the rest of the client's time is waiting to be accepted and transferred",
+        ),
     ]
 
 

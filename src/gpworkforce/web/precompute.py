@@ -110,9 +110,15 @@ def targets() -> list[tuple[str, dt.date | None]]:
 def precompute() -> int:
     """Compute (and cache) every target dashboard for the current data version; how many."""
     from gpworkforce.web.dashboards import build_dashboard
+    from gpworkforce.web.models import Organisation
+    from gpworkforce.web.views.dashboards import _body_html
 
     done = 0
     for org_code, census in targets():
-        build_dashboard(org_code, census, remember=False)
+        dash = build_dashboard(org_code, census, remember=False)
+        org = Organisation.objects.filter(code=org_code).first()
+        if org is not None:  # the tables' HTML too, for viewers with and without downloads
+            for can_download in (True, False):
+                _body_html(org, dash, can_download)
         done += 1
     return done
