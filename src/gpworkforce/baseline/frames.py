@@ -151,6 +151,14 @@ def missing_columns_note(
     )
 
 
+def availability_notes(
+    scope: Scope, rows: pd.DataFrame, columns: Sequence[tuple[str, str]]
+) -> list[str]:
+    """The notes every table built from ``rows`` carries: columns nobody has, then partial cells."""
+    missing = missing_columns_note(scope, rows, columns)
+    return [*([missing] if missing else []), *coverage_notes(rows, columns)]
+
+
 def add_sum(frame: pd.DataFrame, cols: Sequence[str], name: str) -> None:
     """``frame[name]`` = row sum of ``cols``; NA when any part is NA."""
     total = frame[cols[0]].astype("Float64").copy()

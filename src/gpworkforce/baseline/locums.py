@@ -12,8 +12,7 @@ import pandas as pd
 
 from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.frames import (
-    coverage_notes,
-    missing_columns_note,
+    availability_notes,
     prepare,
     ratio,
     scope_values,
@@ -53,10 +52,7 @@ def locums_table_parts(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, li
         "(GP sessions per WTE, the NHS England convention the LLR plan used).",
         "Headcount is summed over practices: a locum working in two practices counts twice.",
     ]
-    missing = missing_columns_note(scope, rows, columns)
-    if missing:
-        notes.append(missing)
-    notes.extend(coverage_notes(rows, columns))
+    notes.extend(availability_notes(scope, rows, columns))
     return frame, notes
 
 

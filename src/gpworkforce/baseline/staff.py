@@ -16,9 +16,9 @@ from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.frames import (
     DEFAULT_GP_NODE,
     add_sum,
+    availability_notes,
     coverage_notes,
     group_columns,
-    missing_columns_note,
     prepare,
     scope_values,
     sources_of,
@@ -69,10 +69,7 @@ def by_group_parts(
     add_sum(frame, [f"{label} HC" for _, label in columns], "Total staff HC")
     add_sum(frame, [f"{label} WTE" for _, label in columns], "Total WTE")
     notes = [HEADCOUNT_CAVEAT, "Total = sum of the four groups; NA when any group is NA."]
-    missing = missing_columns_note(scope, rows, columns)
-    if missing:
-        notes.append(missing)
-    notes.extend(coverage_notes(rows, columns))
+    notes.extend(availability_notes(scope, rows, columns))
     return frame, notes
 
 
