@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, then every test (unit, spec, property, integration, browser) on the
-# default SQLite database, then the web tests again on PostgreSQL (skipped, saying why, only when
+# default SQLite database, then the whole suite again on PostgreSQL (skipped, saying why, only when
 # no PostgreSQL server answers). Extra arguments go to the first pytest run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
-bash scripts/web-test-postgres.sh
+bash scripts/test-postgres.sh
