@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -40,3 +41,11 @@ def test_inline_when_not_a_server_process() -> None:
     assert intake._OFFLOAD["pool"] is None
     result, _ = intake.check_upload(b"junk", "x.csv", OWN_PRACTICE, CENSUS)
     assert result.ret is None and all(i.location.file == "x.csv" for i in result.issues)
+
+
+def test_helper_runs_below_the_web_process_priority(offload: None) -> None:
+    pool = intake._OFFLOAD["pool"]
+    assert pool is not None
+    own = os.nice(0)
+    assert pool.submit(os.nice, 0).result() == min(own + intake.HELPER_NICENESS, 19)
+    assert os.nice(0) == own  # the web process itself is unchanged

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -119,13 +120,26 @@ def _check(content: bytes, name: str, practice_code: str, census_date: dt.date) 
 
 
 _OFFLOAD: dict[str, ProcessPoolExecutor | None] = {"pool": None}
+# The helper runs below the web processes' CPU priority: when the cores are busy, page views are
+# served first and a burst of uploads takes a little longer instead (an upload is already a
+# seconds-long, once-a-quarter action; a dashboard view should answer in well under a second).
+HELPER_NICENESS = 10
+
+
+def _lower_priority() -> None:
+    os.nice(HELPER_NICENESS)
 
 
 def enable_offload(on: bool = True) -> None:
-    """Server processes: validate uploads in one helper process ("spawn": safe with threads)."""
+    """Server processes: validate uploads in one helper process ("spawn": safe with threads),
+    at a lower CPU priority than the web process (:data:`HELPER_NICENESS`)."""
     current = _OFFLOAD["pool"]
     if on and current is None:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_lower_priority,
+        )
         pool.submit(taxonomy).result()  # start it now (imports, taxonomy), not on the first upload
         _OFFLOAD["pool"] = pool
     elif not on and current is not None:
