@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.core.servers.basehttp import WSGIServer, get_internal_wsgi_application, run
 
+from gpworkforce.web.jinja import warm_templates
 from gpworkforce.web.warmup import warm_process
 
 
@@ -28,9 +29,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         handler = get_internal_wsgi_application()
+        compiled = warm_templates()  # before the fork: every worker inherits them compiled
         for _ in range(max(opts["workers"], 1) - 1):
             if os.fork() == 0:
                 break
         warm_process()  # in each worker, after the fork
-        self.stdout.write(f"serving on http://{opts['host']}:{opts['port']}/ (pid {os.getpid()})")
+        self.stdout.write(
+            f"serving on http://{opts['host']}:{opts['port']}/ (pid {os.getpid()}; "
+            f"{compiled} templates compiled)"
+        )
         run(opts["host"], opts["port"], handler, threading=True, server_cls=BacklogWSGIServer)
