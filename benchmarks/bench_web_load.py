@@ -341,6 +341,8 @@ def run() -> list[Result]:
         app_times: list[float] = []  # the app's own milliseconds (Server-Timing) for those views
         updating: list[bool] = []  # views answered with the previous version's figures, flagged
         lock = threading.Lock()
+        trace: list[tuple[float, float, float, str]] = []  # (start s, client ms, app ms, org)
+        t0 = time.perf_counter()
         # The 138 uploading practices run in their own client process (as they would be on their
         # own machines), so the viewers' timings are not the clients' own interpreter contention.
         ctx = multiprocessing.get_context("fork")
@@ -365,6 +367,7 @@ def run() -> list[Result]:
                 with lock:
                     latencies.append(elapsed if status == 200 else float("inf"))
                     app_times.append(app_ms)
+                    trace.append((time.perf_counter() - t0, elapsed * 1000, app_ms, v["org"]))
                     updating.append(b'id="dashboard-updating"' in page)
                 time.sleep(rng.uniform(*THINK_SECONDS) / 4)  # busier than usual during the burst
 
@@ -374,6 +377,7 @@ def run() -> list[Result]:
         for t in threads:
             t.start()
         start.wait()
+        t0 = time.perf_counter()
         go.set()
         statuses, burst = results.get()  # type: ignore[misc]
         uploader.join()
@@ -411,6 +415,8 @@ def run() -> list[Result]:
         check=True,
     )
     stored, submitted = map(int, check.stdout.split())
+    if os.environ.get("GPW_BENCH_TRACE"):  # every view during the burst, for a closer look
+        Path(os.environ["GPW_BENCH_TRACE"]).write_text(json.dumps(trace))
     ok = sum(1 for s in statuses if s == 302)
     lat = sorted(latencies)
     p95 = lat[int(0.95 * (len(lat) - 1))] * 1000
