@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from gpworkforce.baseline.data import BaselineData, SourceKind
@@ -37,7 +38,11 @@ def prepare(
     """Select sources, restrict to ``period`` and build the scope of ``org_code``."""
     data = data.with_source(source)
     at = data.at(period)
-    return at, build_scope(data.registry, org_code, period, child_level)
+    scope = data.cached(
+        ("scope", org_code, period, child_level),
+        lambda: build_scope(data.registry, org_code, period, child_level),
+    )
+    return at, scope
 
 
 def scope_values(
@@ -45,24 +50,59 @@ def scope_values(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(practice values, org rows) for ``nodes`` in ``scope``; ``data`` already at one period.
 
-    Computed once per bundle, scope and nodes (the tables of a report share them); the frames
+    Computed once per bundle and scope for the nodes asked so far (the tables of a report share
+    them; :func:`preload` asks for all of a report's nodes at once): a later call whose nodes were
+    all computed before gets its rows sliced from that result. Every group is summed over the
+    same practices in the same order either way, so the figures are identical. The frames
     returned are shared and must not be mutated.
     """
     nodes = tuple(nodes)
-    key = ("scope_values", scope.org_code, scope.period, scope.child_level, nodes)
-    key += (tuple(scope.members.items()),)
+    key = ("scope_values", scope.key, nodes)
 
     def build() -> tuple[pd.DataFrame, pd.DataFrame]:
         if not set(nodes) <= set(data.taxonomy.nodes):  # unknown nodes: resolve's own errors
             wf = data.workforce.loc[data.workforce["practice_code"].isin(list(scope.members))]
             values = practice_values(wf, nodes, data.taxonomy)
-        else:
-            every = node_values(data, nodes)
-            values = every.loc[every["practice_code"].isin(list(scope.members))]
-            values = values.reset_index(drop=True)
-        return values, scope_rows(values, scope)
+            return values, scope_rows(values, scope)
+        wider: list[tuple[frozenset[str], pd.DataFrame, pd.DataFrame]]
+        wider = data.cached(("scope_values_union", scope.key), list)
+        wanted = set(nodes)
+        for have, all_values, all_rows in wider:
+            if wanted <= have:
+                values, rows = _only(all_values, nodes), _only(all_rows, nodes)
+                if len(rows):  # (empty frames are built afresh: their dtypes differ)
+                    return values, rows
+                break
+        every = node_values(data, nodes)
+        values = every.loc[every["practice_code"].isin(list(scope.members))]
+        values = values.reset_index(drop=True)
+        rows = scope_rows(values, scope)
+        wider.append((frozenset(nodes), values, rows))
+        return values, rows
 
     return data.cached(key, build)
+
+
+def preload(data: BaselineData, scope: Scope, nodes: Iterable[str]) -> None:
+    """Compute :func:`scope_values` of all ``nodes`` at once, for later calls to slice."""
+    scope_values(data, scope, sorted(set(nodes)))
+
+
+def _only(frame: pd.DataFrame, nodes: tuple[str, ...]) -> pd.DataFrame:
+    """Rows of ``frame`` whose node is in ``nodes``: grouped in the order of ``nodes`` (as
+    :func:`node_values` concatenates them), each node's rows in their order in ``frame``.
+
+    A frame sorted by node keeps its order, since a stable sort on the node's position only
+    reorders rows of different nodes.
+    """
+    position = {n: i for i, n in enumerate(dict.fromkeys(nodes))}
+    where = frame["node"].map(position)
+    keep = where.notna().to_numpy()
+    out = frame.loc[keep]
+    if "row" not in frame.columns:  # practice values: regroup by the order asked
+        order = np.argsort(where.to_numpy()[keep].astype(np.int64), kind="stable")
+        out = out.iloc[order]
+    return out.reset_index(drop=True)
 
 
 def node_values(data: BaselineData, nodes: tuple[str, ...]) -> pd.DataFrame:
@@ -105,14 +145,37 @@ def wide(
     Rows and columns with no data stay (as NA) so the layout never depends on the data.
     """
     out = row_index(scope)
-    key = pd.MultiIndex.from_frame(out[["org_code", "row"]])
+    # position of each of ``rows`` in the table (by org code and row kind) and in ``columns``
+    slot = {(c, r): i for i, (c, r) in enumerate(zip(out["org_code"], out["row"], strict=True))}
+    at_row = np.array(
+        [slot.get((c, r), -1) for c, r in zip(rows["org_code"], rows["row"], strict=True)],
+        dtype=np.int64,
+    )
+    node_pos: dict[str, list[int]] = {}
+    for i, (node, _) in enumerate(columns):
+        node_pos.setdefault(node, []).append(i)
     cols: dict[str, pd.Series] = {}
-    for node, label in columns:
-        sub = rows.loc[rows["node"] == node].set_index(["org_code", "row"])
-        for measure in measures:
-            values = sub[measure].reindex(key).to_numpy() if len(sub) else [pd.NA] * len(out)
-            cols[f"{label} {MEASURE_SUFFIX[measure]}"] = pd.Series(values, dtype="Float64")
-    return pd.concat([out, pd.DataFrame(cols)], axis=1)  # one block, however many columns
+    for measure in measures:
+        raw = rows[measure].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        missing = np.isnan(raw)  # NA, and NaN, which Float64 built from values also reads as NA
+        grid = np.full((len(columns), len(out)), np.nan)
+        blank = np.ones((len(columns), len(out)), dtype=bool)
+        for node, positions in node_pos.items():
+            mine = np.flatnonzero((rows["node"] == node).to_numpy(dtype=bool, na_value=False))
+            mine = mine[at_row[mine] >= 0]
+            for i in positions:  # a key given twice: the last row wins, as a reindex would fail
+                grid[i, at_row[mine]] = raw[mine]
+                blank[i, at_row[mine]] = missing[mine]
+        for i, (_, label) in enumerate(columns):
+            cols[f"{label} {MEASURE_SUFFIX[measure]}"] = pd.Series(
+                pd.arrays.FloatingArray(grid[i], blank[i])
+            )
+    ordered = {
+        f"{label} {MEASURE_SUFFIX[m]}": cols[f"{label} {MEASURE_SUFFIX[m]}"]
+        for _, label in columns
+        for m in measures
+    }
+    return pd.concat([out, pd.DataFrame(ordered)], axis=1)  # one block, however many columns
 
 
 def coverage_notes(
@@ -123,16 +186,26 @@ def coverage_notes(
     """Notes naming each cell that covers fewer practices than are in scope (or none at all)."""
     notes: list[str] = []
     total_rows = rows.loc[rows["row"] == "total"]
+    # only partial cells make a note, so test them all at once and look at those few
+    partial = {
+        m: total_rows.loc[
+            (total_rows[f"reporting_{m}"] > 0)
+            & (total_rows[f"reporting_{m}"] < total_rows["practices"])
+        ]
+        for m in measures
+    }
     for node, label in columns:
-        sub = total_rows.loc[total_rows["node"] == node]
         for measure in measures:
             col = f"reporting_{measure}"
-            for _, r in sub.iterrows():
-                if 0 < r[col] < r["practices"]:
-                    notes.append(
-                        f"{label} {MEASURE_SUFFIX[measure]}: {int(r[col])} of {r['practices']} "
-                        f"practices in {r['org_code']} have a figure; the total covers those."
-                    )
+            sub = partial[measure]
+            sub = sub.loc[sub["node"] == node]
+            for count, practices, org in zip(
+                sub[col], sub["practices"], sub["org_code"], strict=True
+            ):
+                notes.append(
+                    f"{label} {MEASURE_SUFFIX[measure]}: {int(count)} of {practices} "
+                    f"practices in {org} have a figure; the total covers those."
+                )
     if len(notes) > MAX_NOTES:
         notes = [*notes[:MAX_NOTES], f"... and {len(notes) - MAX_NOTES} more partial cells."]
     return notes

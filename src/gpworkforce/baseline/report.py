@@ -16,12 +16,13 @@ from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.frames import (
     DEFAULT_GP_NODE,
     group_columns,
+    preload,
     prepare,
     scope_values,
     sources_of,
     title_suffix,
 )
-from gpworkforce.baseline.locums import locums_table_parts
+from gpworkforce.baseline.locums import GP_DENOMINATOR, LOCUM_COLUMNS, locums_table_parts
 from gpworkforce.baseline.national import (
     ALL_LEVELS,
     FALLBACK_GP_NODE,
@@ -42,6 +43,7 @@ from gpworkforce.baseline.series import inequality, series
 from gpworkforce.baseline.staff import (
     by_group_parts,
     by_role_parts,
+    role_columns,
 )
 from gpworkforce.baseline.vacancies import reporting_practices, vacancies
 from gpworkforce.domain.orgs import OrgType
@@ -97,6 +99,7 @@ def baseline_report(
             data = result.data
     selected = data if data.selected else data.select(kind)
     at, scope = prepare(selected, org_code, period, child_level=child_level)
+    preload(at, scope, _report_nodes(at, target))
     gp_node = choose_gp_node(at, scope)
     gp_note = (
         f"GPs: {at.taxonomy.node(gp_node).name} - the selected source has no locum/registrar split."
@@ -172,6 +175,17 @@ def baseline_report(
         nodes = group_columns(at.taxonomy, gp_node)
         tables.append(series(selected, org_code, periods=same_month, nodes=nodes))
     return tables
+
+
+def _report_nodes(at: BaselineData, target: TargetConfig | None) -> set[str]:
+    """Every taxonomy node the staff, per-1,000, locum and inequality tables read."""
+    nodes = {DEFAULT_GP_NODE, FALLBACK_GP_NODE, GP_DENOMINATOR[0]}
+    nodes.update(n for n, _ in group_columns(at.taxonomy))
+    nodes.update(n for n, _ in role_columns(at.taxonomy))
+    nodes.update(n for n, _ in LOCUM_COLUMNS)
+    if target is not None:
+        nodes.add(target.node)
+    return {n for n in nodes if n in at.taxonomy.nodes}
 
 
 def _table(

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -51,6 +52,19 @@ class Scope:
     child_level: OrgType | None
     members: Mapping[str, str]  # practice code -> child org code (the org itself if no children)
     names: Mapping[str, str]  # org code -> name, for the org and its children
+    # derived frames (see :func:`row_index`); never compared, never copied by ``replace``
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """A hashable identity: equal keys mean equal scopes (cache keys of derived figures)."""
+        return (
+            self.org_code,
+            self.period,
+            self.child_level,
+            tuple(self.members.items()),
+            tuple(self.names.items()),
+        )
 
     @property
     def practices(self) -> list[str]:
@@ -205,7 +219,18 @@ def scope_rows(values: pd.DataFrame, scope: Scope, by: tuple[str, ...] = ("node"
 
 
 def row_index(scope: Scope) -> pd.DataFrame:
-    """The row labels of a scope table: every child (even one with no data) then the total."""
+    """The row labels of a scope table: every child (even one with no data) then the total.
+
+    Built once per scope; each call returns a copy the caller may add columns to.
+    """
+    built = scope._memo.get("row_index")
+    if built is None:
+        built = _row_index(scope)
+        scope._memo["row_index"] = built
+    return built.copy()
+
+
+def _row_index(scope: Scope) -> pd.DataFrame:
     codes = [*scope.children, scope.org_code]
     rows = [CHILD] * len(scope.children) + [TOTAL]
     sizes = pd.Series(list(scope.members.values()), dtype="string").value_counts()

@@ -1,0 +1,109 @@
+"""Figures sliced from a report's preloaded nodes equal those of each table computed alone, and
+the vectorised wide layout and coverage notes equal a straightforward per-cell construction."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from baseline_fixtures import GPW, SEP17, registry, workforce
+from gpworkforce.baseline.data import BaselineData, SourceKind
+from gpworkforce.baseline.frames import (
+    MEASURE_SUFFIX,
+    coverage_notes,
+    preload,
+    prepare,
+    scope_values,
+    wide,
+)
+from gpworkforce.baseline.scope import practice_values, row_index, scope_rows
+from gpworkforce.domain.taxonomy import load_taxonomy
+
+TAX = load_taxonomy()
+NODES = sorted(TAX.nodes)
+PRACTICES = ["P00001", "P00002", "P00003"]
+SOURCE = GPW.format(p="FY2018", v="2018-02-01")
+
+measure = st.one_of(st.none(), st.floats(0, 40, allow_nan=False).map(lambda x: round(x, 2)))
+row = st.tuples(st.sampled_from(PRACTICES), st.sampled_from(NODES), measure, measure)
+asks = st.lists(
+    st.lists(st.sampled_from(NODES), min_size=1, max_size=8, unique=True), min_size=1, max_size=5
+)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _data(rows: list[tuple]) -> BaselineData:
+    wf = workforce([(p, SEP17, n, hc, fte, SOURCE) for p, n, hc, fte in rows])
+    return BaselineData(workforce=wf, registry=registry(), source=SourceKind.GPW)
+
+
+@SETTINGS
+@given(
+    rows=st.lists(row, max_size=25, unique_by=lambda r: (r[0], r[1])),
+    preloaded=st.lists(st.sampled_from(NODES), min_size=1, max_size=30, unique=True),
+    asks=asks,
+    org=st.sampled_from(["QQ1", "CC1", "CC2"]),
+)
+def test_rows_sliced_from_a_preload_equal_each_table_alone(
+    rows: list[tuple], preloaded: list[str], asks: list[list[str]], org: str
+) -> None:
+    at, scope = prepare(_data(rows), org, SEP17)
+    preload(at, scope, preloaded)
+    for nodes in asks:
+        values, org_rows = scope_values(at, scope, nodes)
+        mine = at.workforce.loc[at.workforce["practice_code"].isin(list(scope.members))]
+        alone = practice_values(mine, nodes, TAX)
+        # the same rows in the same order, not only the same figures
+        expected_values = alone.sort_values("node", key=lambda s: s.map(nodes.index), kind="stable")
+        pd.testing.assert_frame_equal(values, expected_values.reset_index(drop=True))
+        pd.testing.assert_frame_equal(org_rows, scope_rows(alone, scope))
+
+
+def _wide_by_cell(rows: pd.DataFrame, scope, columns, measures) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """The layout cell by cell: each (row, column) looked up in ``rows``, NA when absent."""
+    out = row_index(scope)
+    for node, label in columns:
+        for m in measures:
+            cells = []
+            for code, kind in zip(out["org_code"], out["row"], strict=True):
+                hit = rows.loc[(rows["org_code"] == code) & (rows["row"] == kind)]
+                hit = hit.loc[hit["node"] == node, m]
+                cells.append(hit.iloc[0] if len(hit) else pd.NA)
+            out[f"{label} {MEASURE_SUFFIX[m]}"] = pd.Series(cells, dtype="Float64")
+    return out
+
+
+def _notes_by_row(rows: pd.DataFrame, columns, measures) -> list[str]:  # type: ignore[no-untyped-def]
+    notes = []
+    total = rows.loc[rows["row"] == "total"]
+    for node, label in columns:
+        for m in measures:
+            for _, r in total.loc[total["node"] == node].iterrows():
+                if 0 < r[f"reporting_{m}"] < r["practices"]:
+                    notes.append(
+                        f"{label} {MEASURE_SUFFIX[m]}: {int(r[f'reporting_{m}'])} of "
+                        f"{r['practices']} practices in {r['org_code']} have a figure; "
+                        "the total covers those."
+                    )
+    return notes
+
+
+@SETTINGS
+@given(
+    rows=st.lists(row, max_size=25, unique_by=lambda r: (r[0], r[1])),
+    nodes=st.lists(st.sampled_from(NODES), min_size=1, max_size=6),
+    org=st.sampled_from(["QQ1", "CC1", "CC2"]),
+    measures=st.sampled_from([("headcount", "fte"), ("fte",), ("headcount",)]),
+)
+def test_wide_and_coverage_notes_equal_the_cell_by_cell_construction(
+    rows: list[tuple], nodes: list[str], org: str, measures: tuple[str, ...]
+) -> None:
+    at, scope = prepare(_data(rows), org, SEP17)
+    _, org_rows = scope_values(at, scope, nodes)
+    columns = [(n, f"Label {i}") for i, n in enumerate(nodes)]  # a node may come twice
+    pd.testing.assert_frame_equal(
+        wide(org_rows, scope, columns, measures),
+        _wide_by_cell(org_rows, scope, columns, measures),
+    )
+    assert coverage_notes(org_rows, columns, measures) == _notes_by_row(org_rows, columns, measures)
