@@ -236,10 +236,13 @@ def resolve_many(
     Each value has :func:`resolve`'s columns (row order may differ). See :func:`resolve_dense`.
     """
     dense = resolve_dense(workforce, nodes, tax)
+    keys = {c: dense.keys[c].array for c in dense.keys.columns}
     out: dict[str, pd.DataFrame] = {}
     for code, exists in dense.exists.items():
-        frame = dense.keys.loc[exists].reset_index(drop=True)
+        where = np.flatnonzero(exists)
+        columns = {c: values.take(where) for c, values in keys.items()}
         for j, m in enumerate(MEASURES):
-            frame[m] = pd.array(dense.values[code][j][exists], dtype="Float64")
-        out[code] = frame
+            v = dense.values[code][j][where]
+            columns[m] = pd.arrays.FloatingArray(v, np.isnan(v))  # NaN: not available
+        out[code] = pd.DataFrame(columns)
     return out

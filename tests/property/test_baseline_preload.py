@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from baseline_fixtures import GPW, SEP17, registry, workforce
+from baseline_fixtures import GPW, MAR17, RET, SEP17, registry, workforce
 from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.frames import (
     MEASURE_SUFFIX,
@@ -17,6 +17,7 @@ from gpworkforce.baseline.frames import (
     scope_values,
     wide,
 )
+from gpworkforce.baseline.response import _leaf_shares
 from gpworkforce.baseline.scope import practice_values, row_index, scope_rows
 from gpworkforce.domain.taxonomy import load_taxonomy
 
@@ -107,3 +108,26 @@ def test_wide_and_coverage_notes_equal_the_cell_by_cell_construction(
         _wide_by_cell(org_rows, scope, columns, measures),
     )
     assert coverage_notes(org_rows, columns, measures) == _notes_by_row(org_rows, columns, measures)
+
+
+many_practices = [f"P{i:05d}" for i in range(1, 13)]
+leaf_row = st.tuples(
+    st.sampled_from(many_practices),
+    st.sampled_from(sorted(TAX.leaves) + sorted(TAX.nodes)[:6]),
+    measure,
+    measure,
+    st.sampled_from([RET.format(p="2017-09-30", v=v) for v in ("2017-10-02", "2017-10-09")]),
+    st.sampled_from([SEP17, MAR17]),
+)
+
+
+@SETTINGS
+@given(rows=st.lists(leaf_row, max_size=60, unique_by=lambda r: (r[0], r[1], r[4], r[5])))
+def test_leaf_shares_equal_summing_practice_values(rows: list[tuple]) -> None:
+    """The returned practices' role mix: the direct sum equals the general route exactly,
+    whether or not a practice has several sources or periods (which only the general route
+    handles, and the fast one must hand over to)."""
+    frame = workforce([(p, period, n, hc, fte, sid) for p, n, hc, fte, sid, period in rows])
+    values = practice_values(frame, sorted(TAX.leaves), TAX)
+    expected = values.groupby("node")[["headcount", "fte"]].sum(min_count=1)
+    pd.testing.assert_frame_equal(_leaf_shares(frame, TAX), expected)

@@ -12,7 +12,7 @@ from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.scope import Scope, build_scope, practice_values, row_index, scope_rows
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
-from gpworkforce.tables import resolve_many
+from gpworkforce.tables import MEASURES, resolve_dense
 
 # The staff-group columns of LLR Table 3 / Table 8: (taxonomy node, label).
 GROUP_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -109,24 +109,40 @@ def node_values(data: BaselineData, nodes: tuple[str, ...]) -> pd.DataFrame:
     """:func:`practice_values` of ``nodes`` for every practice, each node resolved once per bundle.
 
     ``data`` at one period and selected. The tables of a report ask for overlapping nodes; each
-    node's figures are resolved the first time any table asks and sliced afterwards.
+    node's figures are resolved the first time any table asks and sliced afterwards. Each node is
+    kept as the positions of the keys that have it and its two measures (see
+    :func:`gpworkforce.tables.resolve_dense`), and the frame is built once from those arrays.
     """
-    memo: dict[str, pd.DataFrame] = data.cached(("node_values",), dict)
-    missing = [n for n in dict.fromkeys(nodes) if n not in memo]
+    memo: dict[str, tuple[np.ndarray, np.ndarray]] = data.cached(("node_values",), dict)
+    keys: dict[str, pd.api.extensions.ExtensionArray] = data.cached(("node_keys",), dict)
+    wanted = list(dict.fromkeys(nodes))
+    missing = [n for n in wanted if n not in memo]
     if missing:
-        for node, res in resolve_many(data.workforce, missing, data.taxonomy).items():
-            memo[node] = res.loc[:, ["practice_code", "headcount", "fte"]]
-    frames = []
-    for node in dict.fromkeys(nodes):
-        res = memo[node]
-        if res.empty:
-            continue
-        res = res.copy()
-        res.insert(1, "node", pd.array([node] * len(res), dtype="string"))
-        frames.append(res)
-    if not frames:
+        dense = resolve_dense(data.workforce, missing, data.taxonomy)
+        # the keys are numbered the same way on every call (same frame): keep the first numbering
+        keys.setdefault("practice_code", dense.keys["practice_code"].array)
+        for node in missing:
+            where = np.flatnonzero(dense.exists[node])
+            memo[node] = (where, dense.values[node][:, where])
+    parts = [(n, *memo[n]) for n in wanted if len(memo[n][0])]
+    if not parts:
         return practice_values(data.workforce.iloc[:0], nodes, data.taxonomy)
-    out = pd.concat(frames, ignore_index=True)
+    where = np.concatenate([w for _, w, _ in parts])
+    values = np.concatenate([v for _, _, v in parts], axis=1)
+    labels = np.repeat(
+        np.array([n for n, _, _ in parts], dtype=object), [len(w) for _, w, _ in parts]
+    )
+    out = pd.DataFrame(
+        {
+            "practice_code": keys["practice_code"].take(where),
+            "node": pd.array(labels, dtype="string"),
+            # NaN is not available, as resolve_many's Float64 columns read it
+            **{
+                m: pd.arrays.FloatingArray(v, np.isnan(v))
+                for m, v in zip(MEASURES, values, strict=True)
+            },
+        }
+    )
     if out.duplicated(["practice_code", "node"]).any():  # as practice_values: sum duplicates
         out = out.groupby(["practice_code", "node"], as_index=False, sort=False)[
             ["headcount", "fte"]

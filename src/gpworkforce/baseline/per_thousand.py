@@ -69,8 +69,16 @@ class TargetConfig(BaseModel):
 def population_rows(
     data: BaselineData, scope: Scope, denominators: Denominators | None
 ) -> pd.DataFrame:
-    """Registered and weighted population per row of ``scope`` (row_index columns + both bases)."""
+    """Registered and weighted population per row of ``scope`` (row_index columns + both bases).
+
+    Built once per bundle, scope and denominators; each call returns a copy to add columns to.
+    """
     den = denominators or Denominators()
+    key = ("population_rows", scope.key, den.model_dump_json())
+    return data.cached(key, lambda: _population_rows(data, scope, den)).copy()
+
+
+def _population_rows(data: BaselineData, scope: Scope, den: Denominators) -> pd.DataFrame:
     out = row_index(scope)
     pats = data.cached(
         ("patients", scope.period, den.tolerance_days),

@@ -29,6 +29,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
 from gpworkforce.baseline.data import (
@@ -43,7 +44,7 @@ from gpworkforce.baseline.frames import title_suffix
 from gpworkforce.baseline.scope import Scope, build_scope, practice_values
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.domain.taxonomy import Taxonomy
-from gpworkforce.tables import DEMOGRAPHY, VACANCIES, WORKFORCE, conform
+from gpworkforce.tables import DEMOGRAPHY, MEASURES, VACANCIES, WORKFORCE, conform, resolve_dense
 
 
 class ImputationStatus(StrEnum):
@@ -118,9 +119,37 @@ def _nearest(
 
 
 def _leaf_shares(returned: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
-    """Summed headcount and FTE per leaf over the returned practices (index: leaf)."""
-    values = practice_values(returned, sorted(taxonomy.leaves), taxonomy)
-    return values.groupby("node")[["headcount", "fte"]].sum(min_count=1)
+    """Summed headcount and FTE per leaf over the returned practices (index: leaf).
+
+    ``returned`` holds one source per practice at one period, so each practice has at most one
+    figure per leaf: the leaf's rows, in :func:`practice_values`' order, are summed directly.
+    """
+    leaves = sorted(taxonomy.leaves)
+    keys = returned.loc[:, ["practice_code", "period", "source_id"]].drop_duplicates()
+    dense = resolve_dense(returned, leaves, taxonomy)
+    present = [(leaf, np.flatnonzero(e)) for leaf, e in dense.exists.items()]
+    present = [(leaf, w) for leaf, w in present if len(w)]
+    if keys["practice_code"].duplicated().any() or not present:
+        # several sources or periods for a practice (added up per practice first), or nothing
+        values = practice_values(returned, leaves, taxonomy)
+        return values.groupby("node")[list(MEASURES)].sum(min_count=1)
+    long = pd.DataFrame(
+        {
+            "node": pd.array(
+                np.repeat([leaf for leaf, _ in present], [len(w) for _, w in present]),
+                dtype="string",
+            ),
+            **{
+                m: pd.arrays.FloatingArray(v, np.isnan(v))
+                for m, v in zip(
+                    MEASURES,
+                    np.concatenate([dense.values[leaf][:, w] for leaf, w in present], axis=1),
+                    strict=True,
+                )
+            },
+        }
+    )
+    return long.groupby("node")[list(MEASURES)].sum(min_count=1)
 
 
 def _apportion(
