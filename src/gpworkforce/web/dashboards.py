@@ -7,8 +7,10 @@
   and builds every table the data support.
 - A September-to-September series of GPW figures, and a comparison of each accepted return with
   the practice's GPW figures flagging large differences as data-quality queries.
-Results are cached per organisation, census date and data version (the last audit event that
-changed accepted returns, reference figures or the registry), so a dashboard view is cheap.
+Results are kept per organisation, census date and data version (the last audit event that
+changed accepted returns, reference figures or the registry) in this process and in a store
+shared by the server's processes (:mod:`gpworkforce.web.dashstore`), so each dashboard is
+computed once per data version for all of them, and a dashboard view is cheap.
 """
 
 from __future__ import annotations
@@ -16,23 +18,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
-from collections import OrderedDict
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
 import pandas as pd
 from django.db.models import Max
 
 from gpworkforce.baseline import BaselineData, SourceKind
 from gpworkforce.baseline.report import baseline_report
-from gpworkforce.baseline.series import series
 from gpworkforce.domain.orgs import OrgRegistry
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import UserError
-from gpworkforce.reports.charts import grouped_bars, time_series
-from gpworkforce.reports.svg import chart_svg
 from gpworkforce.returns.convert import returns_to_tables
 from gpworkforce.tables import (
     DEMOGRAPHY,
@@ -41,8 +40,17 @@ from gpworkforce.tables import (
     WORKFORCE,
     conform,
     empty,
-    resolve_many,
 )
+from gpworkforce.web.dashboard_tables import (  # noqa: F401 - part of this module's interface
+    COMPARE_NODES,
+    MAX_GPW_DISTANCE_DAYS,
+    QUERY_ABS_WTE,
+    QUERY_REL,
+    charts_for,
+    gpw_comparison,
+    gpw_series,
+)
+from gpworkforce.web.dashstore import POLL_SECONDS, DashStore, Memo
 from gpworkforce.web.intake import taxonomy
 from gpworkforce.web.models import (
     AuditEvent,
@@ -54,41 +62,16 @@ from gpworkforce.web.models import (
     registry_from_db,
 )
 from gpworkforce.web.payload import from_payload
-from gpworkforce.web.precompute import note_viewed
+from gpworkforce.web.precompute import note_viewed, will_recompute
 
 DATA_ACTIONS = ("return.accept", "return.import", "reference.load", "registry.load")
-COMPARE_NODES = (("GP_QUALIFIED", "Fully qualified GPs"), ("ADMIN", "Admin/non-clinical"))
-QUERY_ABS_WTE = 1.0  # a difference is queried when above both of these
-QUERY_REL = 0.20
-MAX_GPW_DISTANCE_DAYS = 366  # the nearest GPW period must be within a year
 CACHE_ENTRIES = 128
 
-
-class _Memo:
-    """A small thread-safe LRU of computed dashboards (per process; keys carry the data version)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[str, Any] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> Any:
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-            return None
-
-    def set(self, key: str, value: Any) -> None:
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-cache = _Memo(CACHE_ENTRIES)  # computed dashboards and registries (expensive to rebuild)
-pages = _Memo(512)  # rendered HTML (cheap to rebuild; kept apart so pages never evict figures)
+cache = Memo(CACHE_ENTRIES)  # computed dashboards and registries (expensive to rebuild)
+pages = Memo(512)  # rendered HTML (cheap to rebuild; kept apart so pages never evict figures)
+# figures and tables HTML: this process's LRUs in front of the store shared by processes
+store = DashStore(cache)
+page_store = DashStore(pages)
 
 
 @dataclass(frozen=True)
@@ -225,11 +208,38 @@ def build_dashboard(
 ) -> Dashboard:
     """Every table for ``org_code`` on ``census`` (cached by data version).
 
-    One computation per dashboard and data version at a time: others asking meanwhile wait for
-    it, or with ``allow_stale`` get the previous version's figures at once, marked ``updating``
-    (pages do this; downloads wait). ``remember``: note the view so the dashboard is recomputed
-    eagerly after the next data change (:mod:`gpworkforce.web.precompute`).
+    One computation per dashboard and data version at a time, across the server's processes:
+    others asking meanwhile wait for it, or with ``allow_stale`` get the previous version's
+    figures at once, marked ``updating`` (pages do this; downloads wait). With ``allow_stale``
+    the previous figures are also shown (marked) when a background computer is about to compute
+    the new ones (:func:`gpworkforce.web.precompute.will_recompute`). ``remember``: note the
+    view so the dashboard is recomputed eagerly after the next data change.
     """
+    dash = _build(org_code, census, remember=remember, allow_stale=allow_stale, mode="compute")
+    if dash is None:  # cannot happen: only the other modes give up
+        raise RuntimeError(f"no figures for {org_code} on {census}")
+    return dash
+
+
+def build_unless_busy(org_code: str, census: dt.date | None) -> Dashboard | None:
+    """The current figures, computing them if needed, or None if another thread or process is
+    computing them right now (background recompute: it does another dashboard meanwhile)."""
+    return _build(org_code, census, remember=False, allow_stale=False, mode="defer")
+
+
+def follow_dashboard(org_code: str, census: dt.date | None) -> Dashboard | None:
+    """The current figures once another process has computed them (never computes); None if
+    they do not appear within :data:`FOLLOW_SECONDS`."""
+    return _build(org_code, census, remember=False, allow_stale=False, mode="follow")
+
+
+FOLLOW_SECONDS = 20.0
+Mode = Literal["compute", "defer", "follow"]
+
+
+def _build(
+    org_code: str, census: dt.date | None, *, remember: bool, allow_stale: bool, mode: Mode
+) -> Dashboard | None:
     if remember:
         note_viewed(org_code, census)
     version = data_version()
@@ -240,24 +250,98 @@ def build_dashboard(
     periods = tuple(available_periods())
     census = census or default_period(list(periods))
     key = f"gpw-web:dash:{org_code}:{census}:{version}"
-    latest = f"gpw-web:dash-latest:{org_code}:{census}"
-    hit = cache.get(key)
-    if hit is None:
-        stale = cache.get(latest) if allow_stale else None
-        with _flight(key, wait=stale is None) as mine:
-            if not mine:  # being computed by another request: the previous figures, flagged
+    hit = _valid(store.get(key), org_code, census, version)
+    if hit is None and mode == "follow":
+        deadline = time.monotonic() + FOLLOW_SECONDS
+        while hit is None and time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            hit = _valid(store.get(key), org_code, census, version)
+    if hit is None and mode != "follow":
+        stale = _previous(org_code, census, version) if allow_stale else None
+        if stale is not None and remember and will_recompute(version):
+            return dataclasses.replace(stale, updating=True)  # the background computes it
+        give_up = mode == "defer" or stale is not None
+        with _flight(key, wait=not give_up) as mine:
+            if mine:
+                hit = _once(key, org_code, census, periods, version, give_up=give_up)
+            if hit is None and stale is not None:  # being computed by another request/process
                 return dataclasses.replace(stale, updating=True)
-            hit = cache.get(key)
-            if hit is None:
-                if census is None:
-                    hit = Dashboard(org_code, None, periods, (), "No figures have been loaded yet.")
-                else:
-                    hit = _compute(org_code, census, periods, version)
-                hit = dataclasses.replace(hit, version=version)
-                cache.set(key, hit)
-                cache.set(latest, hit)
-    cache.set(asked, hit)
+    if hit is not None:
+        cache.set(asked, hit)
     return hit
+
+
+def _once(
+    key: str,
+    org_code: str,
+    census: dt.date | None,
+    periods: tuple[dt.date, ...],
+    version: str,
+    *,
+    give_up: bool,
+) -> Dashboard | None:
+    """The figures of ``key``: shared by another process, or computed here under its in-flight
+    marker. If another process holds the marker: None with ``give_up``, else wait for it."""
+    while True:
+        hit = _valid(store.get(key), org_code, census, version)
+        if hit is not None:
+            return hit
+        if store.claim(key):
+            try:
+                hit = _valid(store.get_shared(key), org_code, census, version)
+                if hit is None:  # (else finished elsewhere between the look-up and the claim)
+                    if census is None:
+                        msg = "No figures have been loaded yet."
+                        hit = Dashboard(org_code, None, periods, (), msg)
+                    else:
+                        hit = _compute(org_code, census, periods, version)
+                    hit = dataclasses.replace(hit, version=version)
+                    store.set(key, hit)
+                    _set_latest(hit)
+                cache.set(key, hit)
+            finally:
+                store.release(key)
+            return hit
+        if give_up:
+            return None
+        hit = _valid(store.wait_for(key), org_code, census, version)
+        if hit is not None:
+            return hit
+        # the other process gave up or crashed (its marker expired): try to compute it here
+
+
+def _valid(hit: object, org_code: str, census: dt.date | None, version: str) -> Dashboard | None:
+    """``hit`` if it is the figures asked for (a guard against a misconfigured shared cache)."""
+    if isinstance(hit, Dashboard) and (hit.org_code, hit.census, hit.version) == (
+        org_code,
+        census,
+        version,
+    ):
+        return hit
+    return None
+
+
+def _latest_key(org_code: str, census: dt.date | None) -> str:
+    return f"gpw-web:dash-latest:{org_code}:{census}"
+
+
+def _previous(org_code: str, census: dt.date | None, version: str) -> Dashboard | None:
+    """The figures of the data version computed last (anywhere) if it is not ``version``."""
+    stale = store.get(_latest_key(org_code, census))
+    if (
+        isinstance(stale, Dashboard)
+        and (stale.org_code, stale.census) == (org_code, census)
+        and stale.version != version
+    ):
+        return stale
+    return None
+
+
+def _set_latest(dash: Dashboard) -> None:
+    """Record ``dash`` as the last figures computed of its dashboard (shown, marked, while the
+    next version is computed). Versions are not ordered: a database re-created with the same
+    cache restarts its event ids, so the last one written wins."""
+    store.set(_latest_key(dash.org_code, dash.census), dash)
 
 
 _flights: dict[str, tuple[threading.Lock, int]] = {}
@@ -299,140 +383,3 @@ def _compute(
     extra = [gpw_series(inputs.gpw, org_code, census), gpw_comparison(data, org_code, census)]
     all_tables = (*tables, *(t for t in extra if t is not None))
     return Dashboard(org_code, census, periods, all_tables, charts=charts_for(all_tables))
-
-
-def charts_for(tables: tuple[ReportTable, ...]) -> tuple[tuple[str, str], ...]:
-    """Static SVG charts (Altair via the reports package) for the staff and series tables."""
-    out: list[tuple[str, str]] = []
-    by_key = {t.key: t for t in tables}
-    staff = by_key.get("staff_by_group")
-    if staff is not None:
-        frame = staff.frame
-        category = str(frame.columns[0])
-        wte = {
-            c: c.removesuffix(" WTE")
-            for c in map(str, frame.columns)
-            if c.endswith(" WTE") and not c.startswith("Total")
-        }
-        if wte and frame[list(wte)].notna().any().any():
-            chart = grouped_bars(
-                frame,
-                key="staff_wte",
-                title="WTE by staff group",
-                category=category,
-                series=wte,
-                value_title="WTE",
-                description="Whole-time equivalent staff by staff group for each area and the total.",
-            )
-            out.append(("staff_by_group", chart_svg(chart)))
-    trend = by_key.get("gpw_series")
-    if trend is not None:
-        wide = trend.frame
-        period = str(wide.columns[0])
-        labels = {c: c.removesuffix(" WTE") for c in map(str, wide.columns) if c.endswith(" WTE")}
-        if labels and wide[list(labels)].notna().any().any():
-            chart = time_series(
-                wide,
-                key="gpw_trend",
-                title="GPW WTE, September to September",
-                period=period,
-                series=labels,
-                value_title="WTE",
-                description="NHS Digital GPW whole-time equivalent staff each September.",
-            )
-            out.append(("gpw_series", chart_svg(chart)))
-    return tuple(out)
-
-
-def gpw_series(data: BaselineData, org_code: str, census: dt.date) -> ReportTable | None:
-    """September-to-September WTE of the GPW groups, by the hierarchy of each September."""
-    gpw = data if data.selected else data.select(SourceKind.GPW)
-    septembers = [p for p in gpw.periods() if p.month == census.month and p.day == census.day]
-    if len(septembers) < 2:
-        return None
-    try:
-        table = series(gpw, org_code, periods=septembers, nodes=list(COMPARE_NODES))
-    except UserError:
-        return None
-    return ReportTable(
-        key="gpw_series",
-        title=f"NHS Digital GPW WTE, {census:%B} to {census:%B}: {org_code}",
-        frame=table.frame,
-        notes=(*table.notes, "Source: NHS Digital General Practice Workforce (practice level)."),
-        sources=table.sources,
-        decimals=table.decimals,
-    )
-
-
-def gpw_comparison(data: BaselineData, org_code: str, census: dt.date) -> ReportTable | None:
-    """Each accepted return against the practice's GPW figure for the nearest period (<= 1 year)."""
-    practices = set(data.registry.practices_under(org_code, census))
-    wf = data.workforce.loc[data.workforce["practice_code"].isin(practices)]
-    target = pd.Timestamp(census)
-    own = wf.loc[wf["source_id"].str.startswith("practice-return:") & (wf["period"] == target)]
-    # resolve works per practice, period and source, so rows outside the window can go first
-    near = (wf["period"] - target).abs() <= pd.Timedelta(days=MAX_GPW_DISTANCE_DAYS)
-    gpw = wf.loc[wf["source_id"].str.startswith("gpw") & near]
-    if own.empty or gpw.empty:
-        return None
-    nodes = [node for node, _ in COMPARE_NODES]
-    returned = resolve_many(own, nodes, data.taxonomy)
-    published = resolve_many(gpw, nodes, data.taxonomy)
-    names = {code: org.name for code, org in data.registry.organisations.items()}
-    rows: list[tuple[object, ...]] = []
-    for node, label in COMPARE_NODES:
-        ret = returned[node].drop_duplicates("practice_code").set_index("practice_code")["fte"]
-        pub = published[node]
-        pub = pub.loc[pub["fte"].notna()].copy()
-        pub["distance"] = (pub["period"] - target).abs()
-        pub = pub.sort_values(["practice_code", "distance", "source_id"]).drop_duplicates(
-            "practice_code"
-        )
-        pub = pub.loc[pub["practice_code"].isin(ret.index)]
-        for code, period, gpw_fte in zip(
-            pub["practice_code"], pub["period"], pub["fte"], strict=True
-        ):
-            mine = ret[code]
-            diff = None if pd.isna(mine) else float(mine) - float(gpw_fte)
-            query = diff is not None and abs(diff) > max(QUERY_ABS_WTE, QUERY_REL * float(gpw_fte))
-            rows.append(
-                (
-                    code,
-                    names.get(code, ""),
-                    label,
-                    mine,
-                    float(gpw_fte),
-                    period.date().isoformat(),
-                    diff,
-                    "Query" if query else "",
-                )
-            )
-    if not rows:
-        return None
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "Practice",
-            "Name",
-            "Staff group",
-            "Return WTE",
-            "GPW WTE",
-            "GPW period",
-            "Difference WTE",
-            "Data quality",
-        ],
-    )
-    for col in ("Return WTE", "GPW WTE", "Difference WTE"):
-        frame[col] = frame[col].astype("Float64")
-    frame = frame.sort_values(["Data quality", "Practice"], ascending=[False, True], kind="stable")
-    return ReportTable(
-        key="gpw_comparison",
-        title=f"Accepted returns against NHS Digital GPW: {org_code}, {census:%d %B %Y}",
-        frame=frame.reset_index(drop=True),
-        notes=(
-            f"'Query' marks a difference of more than {QUERY_ABS_WTE:g} WTE and more than "
-            f"{QUERY_REL:.0%} of the GPW figure: a data-quality question for the practice.",
-            "GPW figure: the nearest GPW period within a year of the census date.",
-        ),
-        decimals={"Return WTE": 1, "GPW WTE": 1, "Difference WTE": 1},
-    )

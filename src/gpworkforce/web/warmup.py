@@ -16,7 +16,7 @@ from django.urls import get_resolver
 
 from gpworkforce.reports.charts import grouped_bars
 from gpworkforce.reports.svg import chart_svg
-from gpworkforce.web import intake, precompute
+from gpworkforce.web import intake, jinja, precompute
 
 
 def warm_process(*, charts: bool = True) -> None:
@@ -25,9 +25,17 @@ def warm_process(*, charts: bool = True) -> None:
     ``charts=False`` skips vl-convert: for code that may run before a fork (a pre-loading server).
     """
     get_resolver().url_patterns  # noqa: B018 - imports the URL conf and the views it names
+    jinja.warm_templates()  # compiled once, not by the first requests (fork-safe)
     precompute.enable()  # a server process: recompute dashboards right after data changes
     if not charts:
         return
+    warm_charts()
+    intake.enable_offload()  # XLSX parsing of uploads in a helper process, off this interpreter
+    precompute.warm_start()  # the ICB and sub-ICB dashboards, in the background
+
+
+def warm_charts() -> None:
+    """Render one tiny chart, so vl-convert's engine is started before the first dashboard."""
     frame = pd.DataFrame({"Area": ["A"], "X WTE": pd.array([1.0], dtype="Float64")})
     chart = grouped_bars(
         frame,
@@ -41,5 +49,3 @@ def warm_process(*, charts: bool = True) -> None:
     svg = chart_svg(chart)
     if "<svg" not in svg:  # vl-convert would have raised; this keeps the result used
         raise RuntimeError("vl-convert returned no SVG at start-up")
-    intake.enable_offload()  # XLSX parsing of uploads in a helper process, off this interpreter
-    precompute.warm_start()  # the ICB and sub-ICB dashboards, in the background

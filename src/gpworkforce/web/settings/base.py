@@ -91,3 +91,35 @@ def database_from_env(default_sqlite: Path | None) -> dict[str, object]:
             "init_command": "PRAGMA journal_mode=WAL;",
         },
     }
+
+
+def caches_for(
+    dashboards_dir: Path | None, *, from_env: bool = True
+) -> dict[str, dict[str, object]]:
+    """Django's default cache (per process) and the dashboards' store shared by processes.
+
+    ``dashboards_dir``: a ``FileBasedCache`` directory (the environment variable
+    ``GPWORKFORCE_DASHBOARD_CACHE`` takes precedence unless ``from_env`` is False); None:
+    per-process memory (tests). A
+    deployment can point ``CACHES["dashboards"]`` at Redis or Memcached in its own settings.
+    """
+    configured = os.environ.get("GPWORKFORCE_DASHBOARD_CACHE", "").strip() if from_env else ""
+    location = Path(configured) if configured else dashboards_dir
+    if location is None:
+        dashboards: dict[str, object] = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "gpworkforce-dashboards",
+        }
+    else:
+        dashboards = {
+            "BACKEND": "gpworkforce.web.filecache.AtomicAddFileCache",
+            "LOCATION": str(location),
+        }
+    # about 10 entries per dashboard and data version (figures, tables HTML, markers); culled by
+    # a quarter when full; a week at most
+    dashboards["TIMEOUT"] = 7 * 24 * 3600
+    dashboards["OPTIONS"] = {"MAX_ENTRIES": 2000, "CULL_FREQUENCY": 4}
+    return {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "dashboards": dashboards,
+    }

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from gpworkforce.web.settings.base import *  # noqa: F403
-from gpworkforce.web.settings.base import database_from_env
+from gpworkforce.web.settings.base import caches_for, database_from_env
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-secret-key"  # noqa: S105
@@ -20,3 +20,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# per-process memory: each test session (and each xdist worker) has its own dashboards' store
+CACHES = caches_for(None, from_env=False)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import get_template
 from django.urls import reverse
+from markupsafe import escape
 
 from gpworkforce import exports
 from gpworkforce.reports.formatting import NA_MEANING, display_rows, is_numeric_column
-from gpworkforce.web.dashboards import Dashboard, build_dashboard
+from gpworkforce.web.dashboards import Dashboard, build_dashboard, page_store
 from gpworkforce.web.dashboards import pages as memo
 from gpworkforce.web.models import Organisation, ParentLink
 from gpworkforce.web.models.orgs import registry_version
@@ -65,11 +67,13 @@ def dashboard(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse
     body = _body_html(org, dash, can_download)
     if getattr(request, "htmx", False):
         return HttpResponse(body)
-    # The whole page depends only on the user (header, drill-down links), the organisation, the
-    # figures' data version and the registry: cache it per user for repeated views.
+    # The page depends on the viewer only through their role, organisation (header navigation,
+    # drill-down links they may follow) and user name (header): rendered once per kind of viewer,
+    # organisation and data version, with the user name put in per response.
+    user = request.user
     page_key = (
-        f"gpw-web:page:{request.user.pk}:{request.user.role}:{request.user.organisation_id}:{org.code}:{org.name}:{dash.census}:{dash.version}:"
-        f"{dash.updating}:{registry_version()}:{can_download}"
+        f"gpw-web:page:{user.role}:{user.organisation_id}:{org.code}:{org.name}:{dash.census}:"
+        f"{dash.version}:{dash.updating}:{registry_version()}:{can_download}"
     )
     pending_messages = "messages" in request.COOKIES or "_messages" in request.session
     content = None if pending_messages else memo.get(page_key)
@@ -78,25 +82,38 @@ def dashboard(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse
             "org": org,
             "dash": dash,
             "body_html": body,
-            "children": _children(org, dash.census, request.user),
+            "children": _children(org, dash.census, user),
             "period_param": dash.census.isoformat() if dash.census else "",
+            "account_name": ACCOUNT_MARK,
         }
         response = render(request, "web/dashboard.jinja", ctx, breadcrumbs=[home_crumb()])
-        if not pending_messages:
-            memo.set(page_key, response.content)
-        return response
-    return HttpResponse(content)
+        if pending_messages:
+            return _with_account_name(response.content, user)
+        content = response.content
+        memo.set(page_key, content)
+    return _with_account_name(content, user)
+
+
+# Stands for the signed-in user's name in a cached page (random per process, so no data can
+# contain it; letters and digits only, so escaping leaves it as it is).
+ACCOUNT_MARK = "gpwaccount" + secrets.token_hex(12)
+
+
+def _with_account_name(content: bytes, user: Any) -> HttpResponse:
+    name = str(escape(user.get_username())).encode()
+    return HttpResponse(content.replace(ACCOUNT_MARK.encode(), name))
 
 
 def _body_html(org: Organisation, dash: Dashboard, can_download: bool) -> str:
     """The tables and charts as HTML, rendered once per data version (the same for every
-    permitted viewer of this organisation with the same download right)."""
+    permitted viewer of this organisation with the same download right), shared by the server's
+    processes like the figures."""
     key = (
         f"gpw-web:body:{org.code}:{dash.census}:{dash.version}:{dash.updating}:{org.name}:"
         f"{can_download}"
     )
-    html = memo.get(key)
-    if html is None:
+    html = page_store.get(key)
+    if not isinstance(html, str):
         html = get_template("web/_dashboard_body.jinja").render(
             {
                 "org": org,
@@ -108,7 +125,7 @@ def _body_html(org: Organisation, dash: Dashboard, can_download: bool) -> str:
                 "period_param": dash.census.isoformat() if dash.census else "",
             }
         )
-        memo.set(key, html)
+        page_store.set(key, html)
     return html
 
 

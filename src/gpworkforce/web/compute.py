@@ -1,0 +1,89 @@
+"""One process per host that computes the dashboards, so request threads never do.
+
+``serve`` starts it once, before forking its workers (:func:`start_compute_process`). It runs at
+a lower CPU priority (``nice`` :data:`NICE`), watches the data version and the dashboards viewed
+in any server process (:mod:`gpworkforce.web.precompute`), computes each target dashboard's
+figures and tables HTML for every new data version, and writes them to the store shared with
+the server processes (:mod:`gpworkforce.web.dashstore`). It announces itself with a heartbeat;
+while the heartbeat is fresh, server processes compute nothing in the background and page views
+show the previous figures, marked, until the new ones are there. If it dies, the heartbeat
+expires and the server processes compute again as without it. It exits when its parent does.
+
+``python -m gpworkforce.web.compute [PARENT_PID]`` runs it in the foreground.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import subprocess
+import sys
+import time
+
+log = logging.getLogger(__name__)
+NICE = 10  # the operating system runs the request processes first when the CPU is busy
+
+
+def start_compute_process() -> subprocess.Popen[bytes]:
+    """Start the compute process for this server (call once, in the parent, before forking).
+
+    It inherits the environment (settings module, database, dashboards cache location) and the
+    process group, so stopping the server's group stops it too; it also exits on its own when
+    this process ends.
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gpworkforce.web.settings.dev")
+    return subprocess.Popen(
+        [sys.executable, "-m", "gpworkforce.web.compute", str(os.getpid())],
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def run(parent_pid: int | None = None, *, max_passes: int | None = None) -> int:
+    """Heartbeat, watch and compute until the parent process ends (or ``max_passes``); how
+    many passes ran. Django must be set up."""
+    from django.db import close_old_connections
+
+    from gpworkforce.web import precompute
+    from gpworkforce.web.dashboards import data_version
+
+    done = 0
+    seen: tuple[str, list[object]] | None = None
+    while parent_pid is None or os.getppid() == parent_pid:
+        precompute.heartbeat()
+        close_old_connections()
+        try:
+            now = (data_version(), list(precompute._shared_recent()))
+            if now != seen:
+                precompute.precompute(follow=False, on_progress=precompute.heartbeat)
+                precompute.record_done(now[0])
+                seen = now  # read before the pass: a change during it gives one more pass
+                done += 1
+                if max_passes is not None and done >= max_passes:
+                    break
+        except Exception:  # keep serving later versions; the server processes fall back anyway
+            log.exception("computing dashboards failed")
+        time.sleep(precompute.POLL_SECONDS)
+    return done
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    parent = int(args[0]) if args else None
+    os.nice(NICE)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gpworkforce.web.settings.dev")
+    import django
+
+    django.setup()
+    from django.urls import get_resolver
+
+    from gpworkforce.web.warmup import warm_charts
+
+    get_resolver().url_patterns  # noqa: B018 - the views and templates, as a server has them
+    warm_charts()
+    with contextlib.suppress(KeyboardInterrupt):
+        run(parent)
+
+
+if __name__ == "__main__":
+    main()
