@@ -14,11 +14,13 @@ from gpworkforce.baseline.frames import (
     coverage_notes,
     preload,
     prepare,
+    scope_totals,
     scope_values,
+    values_of,
     wide,
 )
 from gpworkforce.baseline.response import _leaf_shares
-from gpworkforce.baseline.scope import practice_values, row_index, scope_rows
+from gpworkforce.baseline.scope import practice_values, rollup, row_index, scope_rows
 from gpworkforce.domain.taxonomy import load_taxonomy
 
 TAX = load_taxonomy()
@@ -131,3 +133,61 @@ def test_leaf_shares_equal_summing_practice_values(rows: list[tuple]) -> None:
     values = practice_values(frame, sorted(TAX.leaves), TAX)
     expected = values.groupby("node")[["headcount", "fte"]].sum(min_count=1)
     pd.testing.assert_frame_equal(_leaf_shares(frame, TAX), expected)
+
+
+def _scope_rows_by_list(values: pd.DataFrame, scope) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """scope_rows' row counts and names the plain way: a list built row by row."""
+    parts = []
+    if scope.child_level is not None:
+        parts.append(rollup(values, scope.members).assign(row="child"))
+    parts.append(rollup(values, dict.fromkeys(scope.members, scope.org_code)).assign(row="total"))
+    out = pd.concat(parts, ignore_index=True)
+    sizes = pd.Series(list(scope.members.values())).value_counts()
+    out["practices"] = [
+        len(scope.members) if r == "total" else int(sizes.get(c, 0))
+        for c, r in zip(out["org_code"], out["row"], strict=True)
+    ]
+    out["org_name"] = out["org_code"].map(dict(scope.names)).astype("string")
+    return out
+
+
+@SETTINGS
+@given(
+    rows=st.lists(row, max_size=25, unique_by=lambda r: (r[0], r[1])),
+    nodes=st.lists(st.sampled_from(NODES), min_size=1, max_size=6, unique=True),
+    org=st.sampled_from(["QQ1", "CC1", "CC2"]),
+)
+def test_scope_rows_and_series_totals_equal_the_plain_construction(
+    rows: list[tuple], nodes: list[str], org: str
+) -> None:
+    at, scope = prepare(_data(rows), org, SEP17)
+    mine = at.workforce.loc[at.workforce["practice_code"].isin(list(scope.members))]
+    values = practice_values(mine, nodes, TAX)
+    expected = _scope_rows_by_list(values, scope)
+    pd.testing.assert_frame_equal(scope_rows(values, scope), expected)
+    # a series period's totals, computed alone, then again once the whole rows are there
+    total = expected.loc[expected["row"] == "total"]
+    columns = ["org_code", "node", "headcount", "fte", "reporting_headcount", "reporting_fte"]
+    alone = scope_totals(at, scope, nodes)
+    pd.testing.assert_frame_equal(
+        alone.reset_index(drop=True), total[columns].reset_index(drop=True)
+    )
+    scope_values(at, scope, nodes)
+    pd.testing.assert_frame_equal(scope_totals(at, scope, nodes), total)
+
+
+@SETTINGS
+@given(
+    rows=st.lists(row, max_size=25, unique_by=lambda r: (r[0], r[1])),
+    nodes=st.lists(st.sampled_from(NODES), min_size=1, max_size=6, unique=True),
+    some=st.lists(st.sampled_from(PRACTICES), unique=True),
+    first=st.lists(st.sampled_from(NODES), max_size=4, unique=True),
+)
+def test_values_of_some_practices_equal_resolving_their_rows_alone(
+    rows: list[tuple], nodes: list[str], some: list[str], first: list[str]
+) -> None:
+    at, _ = prepare(_data(rows), "QQ1", SEP17)
+    if first:  # whatever other nodes the bundle resolved before
+        values_of(at, PRACTICES, first)
+    theirs = at.workforce.loc[at.workforce["practice_code"].isin(some)]
+    pd.testing.assert_frame_equal(values_of(at, some, nodes), practice_values(theirs, nodes, TAX))

@@ -102,13 +102,19 @@ def _rows_within(
     return demography.loc[demography["node"].isin(list(inside))]
 
 
-def _scoped_demography(at: BaselineData, scope: Scope) -> pd.DataFrame:
-    demo = at.demography.loc[at.demography["practice_code"].isin(list(scope.members))]
-    return finest_rows(demo, at.taxonomy)
+def scoped_demography(at: BaselineData, scope: Scope) -> pd.DataFrame:
+    """The finest demography rows of the practices in ``scope`` (once per bundle and scope; the
+    frame is shared and must not be mutated)."""
+
+    def build() -> pd.DataFrame:
+        demo = at.demography.loc[at.demography["practice_code"].isin(list(scope.members))]
+        return finest_rows(demo, at.taxonomy)
+
+    return at.cached(("scoped_demography", scope.key), build)
 
 
 def _over_55(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, list[str]]:
-    demo = _scoped_demography(at, scope)
+    demo = scoped_demography(at, scope)
     records = []
     for row in table9_rows(at.taxonomy):
         sub = _rows_within(demo, at.taxonomy, row.nodes)
@@ -178,7 +184,7 @@ def over_55(
 
 def _pyramid(at: BaselineData, scope: Scope, node: str) -> pd.DataFrame:
     nodes = tuple(g.value for g in StaffGroup) if node == ALL_STAFF else (node,)
-    demo = _rows_within(_scoped_demography(at, scope), at.taxonomy, nodes)
+    demo = _rows_within(scoped_demography(at, scope), at.taxonomy, nodes)
     bands = [b.value for b in AgeBand]
     columns = [*_SEX_LABELS.values(), NOT_SPLIT]
     sex = demo["sex"].map(lambda s: _SEX_LABELS.get(str(s), NOT_SPLIT))
@@ -255,5 +261,6 @@ __all__ = [
     "over_55_frame",
     "pyramid",
     "pyramid_frame",
+    "scoped_demography",
     "table9_rows",
 ]

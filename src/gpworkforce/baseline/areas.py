@@ -15,10 +15,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from gpworkforce.baseline.age import finest_rows
+from gpworkforce.baseline.age import scoped_demography
 from gpworkforce.baseline.data import BaselineData, SourceKind
-from gpworkforce.baseline.frames import prepare, ratio, title_suffix
-from gpworkforce.baseline.scope import TOTAL, Scope, practice_values, row_index
+from gpworkforce.baseline.frames import prepare, ratio, title_suffix, values_of
+from gpworkforce.baseline.scope import TOTAL, Scope, row_index
 from gpworkforce.baseline.vacancies import reporting_practices
 from gpworkforce.domain.demography import OVER_55, AgeBand
 from gpworkforce.domain.orgs import OrgType
@@ -62,8 +62,7 @@ def _per_row(scope: Scope, values: pd.Series, practices: pd.Series) -> np.ndarra
 
 
 def over_55_by_area_parts(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, list[str]]:
-    demo = at.demography.loc[at.demography["practice_code"].isin(list(scope.members))]
-    demo = finest_rows(demo, at.taxonomy)
+    demo = scoped_demography(at, scope)
     frame = row_index(scope)
     group = _group_of(at.taxonomy, demo["node"]) if len(demo) else demo["node"]
     known = demo["age_band"] != AgeBand.UNKNOWN.value
@@ -88,8 +87,7 @@ def vacancies_by_area_parts(at: BaselineData, scope: Scope) -> tuple[pd.DataFram
     reporting = reporting_practices(at, scope)
     vac = at.vacancies.loc[at.vacancies["practice_code"].isin(reporting)]
     group = _group_of(at.taxonomy, vac["node"]) if len(vac) else vac["node"]
-    wf = at.workforce.loc[at.workforce["practice_code"].isin(reporting)]
-    in_post = practice_values(wf, [g.value for g in StaffGroup], at.taxonomy)
+    in_post = values_of(at, reporting, [g.value for g in StaffGroup])
     frame = row_index(scope)
     known_rows = _per_row(
         scope, pd.Series(1.0, index=range(len(reporting))), pd.Series(reporting, dtype="string")

@@ -206,6 +206,10 @@ class BaselineData:
             self._memo[key] = value
             return value
 
+    def peek(self, key: tuple[object, ...]) -> Any:
+        """What :meth:`cached` holds for ``key``, or None (nothing is built)."""
+        return self._memo.get(key)
+
     def __post_init__(self) -> None:
         for name, spec in (
             ("workforce", WORKFORCE),
@@ -268,5 +272,8 @@ class BaselineData:
 
     def periods(self) -> list[dt.date]:
         """Census dates present in the (selected) workforce table, oldest first."""
+        return list(self.cached(("periods",), self._periods))
+
+    def _periods(self) -> tuple[dt.date, ...]:
         values = pd.to_datetime(self.workforce["period"]).dropna().unique()
-        return sorted(pd.Timestamp(v).date() for v in values)
+        return tuple(sorted(pd.Timestamp(v).date() for v in values))

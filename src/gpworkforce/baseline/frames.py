@@ -9,7 +9,15 @@ import numpy as np
 import pandas as pd
 
 from gpworkforce.baseline.data import BaselineData, SourceKind
-from gpworkforce.baseline.scope import Scope, build_scope, practice_values, row_index, scope_rows
+from gpworkforce.baseline.scope import (
+    TOTAL,
+    Scope,
+    build_scope,
+    practice_values,
+    rollup,
+    row_index,
+    scope_rows,
+)
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
 from gpworkforce.tables import MEASURES, resolve_dense
@@ -81,6 +89,37 @@ def scope_values(
         return values, rows
 
     return data.cached(key, build)
+
+
+def scope_totals(data: BaselineData, scope: Scope, nodes: Iterable[str]) -> pd.DataFrame:
+    """The total rows of :func:`scope_values` alone (columns org_code, node, measures, reporting).
+
+    A series needs only the organisation's total for each period: the children's rows are not
+    rolled up unless some table of that period already did. The figures are the same sums.
+    """
+    nodes = tuple(nodes)
+    done = data.peek(("scope_values", scope.key, nodes))
+    if done is not None or not set(nodes) <= set(data.taxonomy.nodes):
+        _, rows = scope_values(data, scope, nodes)
+        return rows.loc[rows["row"] == TOTAL]
+    every = node_values(data, nodes)
+    values = every.loc[every["practice_code"].isin(list(scope.members))].reset_index(drop=True)
+    return rollup(values, dict.fromkeys(scope.members, scope.org_code))
+
+
+def values_of(data: BaselineData, practices: Iterable[str], nodes: Iterable[str]) -> pd.DataFrame:
+    """:func:`practice_values` of ``practices``' rows, sliced from the bundle's node values.
+
+    ``data`` at one period and selected. The same rows in the same order as resolving those
+    practices' rows alone (the keys keep their relative order), without resolving again.
+    """
+    nodes = tuple(nodes)
+    wanted = list(practices)
+    if not set(nodes) <= set(data.taxonomy.nodes):  # unknown nodes: resolve's own errors
+        wf = data.workforce.loc[data.workforce["practice_code"].isin(wanted)]
+        return practice_values(wf, nodes, data.taxonomy)
+    every = node_values(data, nodes)
+    return every.loc[every["practice_code"].isin(wanted)].reset_index(drop=True)
 
 
 def preload(data: BaselineData, scope: Scope, nodes: Iterable[str]) -> None:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from gpworkforce.domain.orgs import ENGLAND_CODE, TIER_RANK, OrgRegistry, OrgType
@@ -209,13 +210,25 @@ def scope_rows(values: pd.DataFrame, scope: Scope, by: tuple[str, ...] = ("node"
     total["row"] = TOTAL
     parts.append(total)
     out = pd.concat(parts, ignore_index=True)
-    sizes = pd.Series(list(scope.members.values())).value_counts()
-    out["practices"] = [
-        len(scope.members) if r == TOTAL else int(sizes.get(c, 0))
-        for c, r in zip(out["org_code"], out["row"], strict=True)
-    ]
-    out["org_name"] = out["org_code"].map(dict(scope.names)).astype("string")
+    sizes = _sizes(scope)
+    codes = out["org_code"].to_numpy(dtype=object, na_value=None)
+    practices = np.fromiter((sizes.get(c, 0) for c in codes), dtype=np.int64, count=len(codes))
+    practices[(out["row"] == TOTAL).to_numpy(dtype=bool)] = len(scope.members)
+    out["practices"] = practices if len(out) else []  # (an empty list: float64, as always)
+    names = dict(scope.names)
+    out["org_name"] = pd.array([names.get(c) for c in codes], dtype="string")
     return out
+
+
+def _sizes(scope: Scope) -> dict[str, int]:
+    """Practices in scope under each child (built once per scope)."""
+    sizes = scope._memo.get("sizes")
+    if sizes is None:
+        sizes = {}
+        for child in scope.members.values():
+            sizes[child] = sizes.get(child, 0) + 1
+        scope._memo["sizes"] = sizes
+    return sizes
 
 
 def row_index(scope: Scope) -> pd.DataFrame:

@@ -19,7 +19,14 @@ from collections.abc import Sequence
 import pandas as pd
 
 from gpworkforce.baseline.data import BaselineData, SourceKind
-from gpworkforce.baseline.frames import GROUP_COLUMNS, prepare, ratio, scope_values, title_suffix
+from gpworkforce.baseline.frames import (
+    GROUP_COLUMNS,
+    prepare,
+    ratio,
+    scope_totals,
+    scope_values,
+    title_suffix,
+)
 from gpworkforce.baseline.per_thousand import PATIENT_BASES, Denominators, population_rows
 from gpworkforce.baseline.scope import CHILD, TOTAL, build_scope, row_index
 from gpworkforce.domain.orgs import OrgType
@@ -47,8 +54,7 @@ def series_frame(
     records = []
     for period in chosen:
         at, scope = prepare(data, org_code, period)
-        _, rows = scope_values(at, scope, [n for n, _ in nodes])
-        total = rows.loc[rows["row"] == TOTAL].set_index("node")
+        total = scope_totals(at, scope, [n for n, _ in nodes]).set_index("node")
         for node, label in nodes:
             value = total[measure].get(node, pd.NA) if len(total) else pd.NA
             records.append(

@@ -22,8 +22,8 @@ import datetime as dt
 import pandas as pd
 
 from gpworkforce.baseline.data import BaselineData, SourceKind, parse_source_id
-from gpworkforce.baseline.frames import prepare, ratio, title_suffix
-from gpworkforce.baseline.scope import Scope, practice_values
+from gpworkforce.baseline.frames import prepare, ratio, title_suffix, values_of
+from gpworkforce.baseline.scope import Scope
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
 
@@ -75,8 +75,7 @@ def _vacancies(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, list[str]]
         with_vacancy = vac.loc[(vac["group"] == group.value) & (vac["vacancy_wte"] > 0), "role"]
         for role in sorted({r for r in with_vacancy if r}):
             row_nodes.append(("role", role, tax.node(role).name))
-    wf = at.workforce.loc[at.workforce["practice_code"].isin(reporting)]
-    in_post = practice_values(wf, [n for _, n, _ in row_nodes], tax)
+    in_post = values_of(at, reporting, [n for _, n, _ in row_nodes])
     in_post_sum = in_post.groupby("node")["fte"].sum(min_count=1)
     records = []
     for level, node, label in row_nodes:
