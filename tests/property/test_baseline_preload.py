@@ -3,11 +3,13 @@ the vectorised wide layout and coverage notes equal a straightforward per-cell c
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from baseline_fixtures import GPW, MAR17, RET, SEP17, registry, workforce
+from gpworkforce.baseline.areas import _per_row
 from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.frames import (
     MEASURE_SUFFIX,
@@ -191,3 +193,32 @@ def test_values_of_some_practices_equal_resolving_their_rows_alone(
         values_of(at, PRACTICES, first)
     theirs = at.workforce.loc[at.workforce["practice_code"].isin(some)]
     pd.testing.assert_frame_equal(values_of(at, some, nodes), practice_values(theirs, nodes, TAX))
+
+
+def _per_row_by_mask(scope, values: pd.Series, practices: pd.Series) -> list[float]:  # type: ignore[no-untyped-def]
+    """Each row's sum the plain way: one mask over every value per row."""
+    v = values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    known = ~np.isnan(v)
+    child = np.array([scope.members.get(str(p)) for p in practices], dtype=object)[known]
+    v = v[known]
+    index = row_index(scope)
+    out = []
+    for code, kind in zip(index["org_code"], index["row"], strict=True):
+        sel = v if kind == "total" else v[child == code]
+        out.append(float(sel.sum()) if len(sel) else np.nan)
+    return out
+
+
+@SETTINGS
+@given(
+    cells=st.lists(
+        st.tuples(st.sampled_from([*PRACTICES, "P00004", "X99999"]), measure), max_size=40
+    ),
+    org=st.sampled_from(["QQ1", "CC1", "CC2", "P00001"]),
+)
+def test_area_sums_per_row_equal_one_mask_per_row(cells: list[tuple], org: str) -> None:
+    _, scope = prepare(_data([]), org, SEP17)
+    practices = pd.Series([p for p, _ in cells], dtype="string")
+    values = pd.Series([v for _, v in cells], dtype="Float64")
+    got = _per_row(scope, values, practices)
+    np.testing.assert_array_equal(got, _per_row_by_mask(scope, values, practices))

@@ -51,12 +51,16 @@ def _per_row(scope: Scope, values: pd.Series, practices: pd.Series) -> np.ndarra
     index = row_index(scope)
     v = values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     known = ~np.isnan(v)
+    # each value's row: looked up once per distinct practice, not once per value
+    codes, uniques = pd.factorize(practices, use_na_sentinel=False)
+    position = {c: i for i, c in enumerate(index["org_code"])}
     members = scope.members
-    child = np.array([members.get(str(p)) for p in practices], dtype=object)[known]
+    row_of = np.array([position.get(members.get(str(p)), -1) for p in uniques], dtype=np.int64)
+    at_row = row_of[codes][known] if len(codes) else np.zeros(0, dtype=np.int64)
     v = v[known]
     out = []
-    for code, row in zip(index["org_code"], index["row"], strict=True):
-        sel = v if row == TOTAL else v[child == code]
+    for i, row in enumerate(index["row"]):
+        sel = v if row == TOTAL else v[at_row == i]
         out.append(float(sel.sum()) if len(sel) else np.nan)
     return np.array(out, dtype=float)
 

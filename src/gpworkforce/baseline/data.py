@@ -275,5 +275,8 @@ class BaselineData:
         return list(self.cached(("periods",), self._periods))
 
     def _periods(self) -> tuple[dt.date, ...]:
-        values = pd.to_datetime(self.workforce["period"]).dropna().unique()
+        period = self.workforce["period"]  # datetime64 already (see __post_init__): no parsing
+        if not pd.api.types.is_datetime64_any_dtype(period):
+            period = pd.to_datetime(period)
+        values = period.dropna().unique()
         return tuple(sorted(pd.Timestamp(v).date() for v in values))
