@@ -16,6 +16,7 @@ from gpworkforce.baseline.frames import (
     coverage_notes,
     preload,
     prepare,
+    ratio,
     scope_totals,
     scope_values,
     values_of,
@@ -222,3 +223,21 @@ def test_area_sums_per_row_equal_one_mask_per_row(cells: list[tuple], org: str) 
     values = pd.Series([v for _, v in cells], dtype="Float64")
     got = _per_row(scope, values, practices)
     np.testing.assert_array_equal(got, _per_row_by_mask(scope, values, practices))
+
+
+number = st.one_of(st.none(), st.just(0.0), st.floats(-1e6, 1e6, allow_nan=False))
+
+
+@SETTINGS
+@given(
+    pairs=st.lists(st.tuples(number, number), max_size=20),
+    scale=st.sampled_from([1.0, 100.0, 1000.0]),
+    names=st.sampled_from([("a", "a"), ("a", "b"), (None, None)]),
+)
+def test_ratio_equals_the_pandas_formula(
+    pairs: list[tuple], scale: float, names: tuple[str | None, str | None]
+) -> None:
+    num = pd.Series([n for n, _ in pairs], dtype="Float64", name=names[0])
+    den = pd.Series([d for _, d in pairs], dtype="Float64", name=names[1])
+    expected = (num / den.mask(den == 0) * scale).astype("Float64")
+    pd.testing.assert_series_equal(ratio(num, den, scale), expected)

@@ -209,6 +209,8 @@ def wide(
     node_pos: dict[str, list[int]] = {}
     for i, (node, _) in enumerate(columns):
         node_pos.setdefault(node, []).append(i)
+    node_code, node_names = pd.factorize(rows["node"])  # (NA: -1, never a column's node)
+    code_of = {str(n): k for k, n in enumerate(node_names)}
     cols: dict[str, pd.Series] = {}
     for measure in measures:
         raw = rows[measure].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -216,7 +218,7 @@ def wide(
         grid = np.full((len(columns), len(out)), np.nan)
         blank = np.ones((len(columns), len(out)), dtype=bool)
         for node, positions in node_pos.items():
-            mine = np.flatnonzero((rows["node"] == node).to_numpy(dtype=bool, na_value=False))
+            mine = np.flatnonzero(node_code == code_of.get(node, -2))
             mine = mine[at_row[mine] >= 0]
             for i in positions:  # a key given twice: the last row wins, as a reindex would fail
                 grid[i, at_row[mine]] = raw[mine]
@@ -249,6 +251,8 @@ def coverage_notes(
         ]
         for m in measures
     }
+    if all(p.empty for p in partial.values()):
+        return notes
     for node, label in columns:
         for measure in measures:
             col = f"reporting_{measure}"
@@ -297,10 +301,16 @@ def add_sum(frame: pd.DataFrame, cols: Sequence[str], name: str) -> None:
 
 def ratio(numerator: pd.Series, denominator: pd.Series, scale: float = 1.0) -> pd.Series:
     """``numerator / denominator * scale`` as Float64; NA where either is NA or the denominator 0."""
-    num = numerator.astype("Float64")
-    den = denominator.astype("Float64")
-    den = den.mask(den == 0)
-    return (num / den * scale).astype("Float64")
+    if not numerator.index.equals(denominator.index):  # pandas aligns the two first
+        num_s, den_s = numerator.astype("Float64"), denominator.astype("Float64")
+        return (num_s / den_s.mask(den_s == 0) * scale).astype("Float64")
+    num = numerator.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    den = denominator.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    blank = np.isnan(num) | np.isnan(den) | (den == 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.where(blank, 0.0, num / np.where(blank, 1.0, den) * scale)
+    name = numerator.name if numerator.name == denominator.name else None
+    return pd.Series(pd.arrays.FloatingArray(values, blank), index=numerator.index, name=name)
 
 
 def group_columns(taxonomy: Taxonomy, gp_node: str = DEFAULT_GP_NODE) -> list[tuple[str, str]]:

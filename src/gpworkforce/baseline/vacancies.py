@@ -45,6 +45,10 @@ def _containing(taxonomy: Taxonomy, node: str, kind: str) -> str | None:
 
 def reporting_practices(at: BaselineData, scope: Scope) -> list[str]:
     """Practices in scope whose vacancies are known for the period (see module doc)."""
+    return list(at.cached(("reporting_practices", scope.key), lambda: _reporting(at, scope)))
+
+
+def _reporting(at: BaselineData, scope: Scope) -> tuple[str, ...]:
     members = set(scope.members)
     vac = set(at.vacancies.loc[at.vacancies["practice_code"].isin(list(members)), "practice_code"])
     wf = at.workforce.loc[
@@ -55,7 +59,7 @@ def reporting_practices(at: BaselineData, scope: Scope) -> list[str]:
         for p, s in wf.drop_duplicates().itertuples(index=False, name=None)
         if parse_source_id(s).complete_return
     }
-    return sorted(vac | returned)
+    return tuple(sorted(vac | returned))
 
 
 def _vacancies(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, list[str]]:
