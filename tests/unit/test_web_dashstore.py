@@ -142,3 +142,54 @@ def test_file_cache_add_replaces_an_expired_entry_only(tmp_path: Path) -> None:
     assert cache.add("m", "third", timeout=30)
     assert cache.get("m") == "third"
     assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".djcache")] == []
+
+
+class _FakeChild:
+    pid = 4242
+
+    def __init__(self) -> None:
+        self.running = True
+
+    def poll(self) -> int | None:
+        return None if self.running else 0
+
+
+def test_one_compute_process_is_started_per_shared_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.test import override_settings
+
+    from gpworkforce.web import compute, precompute
+
+    started: list[_FakeChild] = []
+
+    def fake_start() -> _FakeChild:
+        started.append(_FakeChild())
+        return started[-1]
+
+    monkeypatch.setattr(compute, "start_compute_process", fake_start)
+    monkeypatch.setitem(compute._child, "proc", None)
+    assert compute.ensure_compute_process() is False  # per-process memory (tests): never
+    shared = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "dashboards": {
+            "BACKEND": "gpworkforce.web.filecache.AtomicAddFileCache",
+            "LOCATION": str(tmp_path),
+        },
+    }
+    with override_settings(CACHES=shared):
+        monkeypatch.setenv("GPWORKFORCE_COMPUTE_PROCESS", "0")
+        assert compute.ensure_compute_process() is False  # opted out
+        monkeypatch.delenv("GPWORKFORCE_COMPUTE_PROCESS")
+        assert compute.ensure_compute_process() is True
+        assert compute.ensure_compute_process() is False  # ours is starting
+        monkeypatch.setitem(compute._child, "proc", None)  # another server process asks
+        assert compute.ensure_compute_process() is False  # the first one's marker
+        assert len(started) == 1
+        precompute.heartbeat()  # it is up; later it dies and its heartbeat and marker expire
+        started[0].running = False
+        assert compute.ensure_compute_process() is False
+        monkeypatch.setattr(precompute, "compute_process_alive", lambda: False)
+        DashStore(Memo(1)).shared.delete(dashstore._hashed("flight:gpw-web:compute-process"))
+        assert compute.ensure_compute_process() is True
+        assert len(started) == 2

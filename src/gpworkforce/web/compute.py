@@ -1,13 +1,16 @@
 """One process per host that computes the dashboards, so request threads never do.
 
-``serve`` starts it once, before forking its workers (:func:`start_compute_process`). It runs at
-a lower CPU priority (``nice`` :data:`NICE`), watches the data version and the dashboards viewed
+The first server process to warm up starts it (:func:`ensure_compute_process`, from
+:func:`gpworkforce.web.precompute.warm_start`; the others find it starting or running), when the
+dashboards' cache is shared between processes (not the per-process memory of the tests) and
+``GPWORKFORCE_COMPUTE_PROCESS`` is not ``0``. It runs at a lower CPU priority (``nice`` :data:`NICE`), watches the data version and the dashboards viewed
 in any server process (:mod:`gpworkforce.web.precompute`), computes each target dashboard's
 figures and tables HTML for every new data version, and writes them to the store shared with
 the server processes (:mod:`gpworkforce.web.dashstore`). It announces itself with a heartbeat;
 while the heartbeat is fresh, server processes compute nothing in the background and page views
 show the previous figures, marked, until the new ones are there. If it dies, the heartbeat
-expires and the server processes compute again as without it. It exits when its parent does.
+expires, the server processes compute in the background again as without it, and the next one
+to look starts a new one. It exits when the server process that started it does.
 
 ``python -m gpworkforce.web.compute [PARENT_PID]`` runs it in the foreground.
 """
@@ -23,10 +26,40 @@ import time
 
 log = logging.getLogger(__name__)
 NICE = 10  # the operating system runs the request processes first when the CPU is busy
+_child: dict[str, subprocess.Popen[bytes] | None] = {"proc": None}
+
+
+def wanted() -> bool:
+    """A compute process makes sense: the store is shared between processes, and not opted out."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from gpworkforce.web.dashboards import store
+
+    if os.environ.get("GPWORKFORCE_COMPUTE_PROCESS", "1").strip() == "0":
+        return False
+    return not isinstance(store.shared, LocMemCache)
+
+
+def ensure_compute_process() -> bool:
+    """Start the compute process from this server process unless one is running or being
+    started by another process (an in-flight marker decides who); whether this one started it."""
+    from gpworkforce.web import precompute
+    from gpworkforce.web.dashboards import store
+
+    proc = _child["proc"]
+    if proc is not None and proc.poll() is None:
+        return False  # ours, running or starting
+    if not wanted() or precompute.compute_process_alive():
+        return False
+    if not store.claim("gpw-web:compute-process"):  # another server process is starting one
+        return False
+    _child["proc"] = start_compute_process()
+    log.info("started the dashboards' compute process (pid %s)", _child["proc"].pid)
+    return True
 
 
 def start_compute_process() -> subprocess.Popen[bytes]:
-    """Start the compute process for this server (call once, in the parent, before forking).
+    """Start a compute process, child of this process.
 
     It inherits the environment (settings module, database, dashboards cache location) and the
     process group, so stopping the server's group stops it too; it also exits on its own when
@@ -77,7 +110,10 @@ def main(argv: list[str] | None = None) -> None:
     django.setup()
     from django.urls import get_resolver
 
+    from gpworkforce.web import precompute
     from gpworkforce.web.warmup import warm_charts
+
+    precompute.heartbeat()  # starting: the server processes need not start another one
 
     get_resolver().url_patterns  # noqa: B018 - the views and templates, as a server has them
     warm_charts()

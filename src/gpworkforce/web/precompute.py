@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -97,6 +98,9 @@ def warm_start() -> None:
     health check reports ``dashboards_ready`` once a pass has finished.
     """
     if enabled():
+        from gpworkforce.web.compute import ensure_compute_process
+
+        ensure_compute_process()
         _wake_worker()
 
 
@@ -159,6 +163,9 @@ def _wake_worker() -> None:
 
 
 def _work() -> None:
+    from gpworkforce.web.compute import ensure_compute_process
+
+    checked = time.monotonic()
     while True:
         woken = _wake.wait(POLL_SECONDS)
         _wake.clear()
@@ -166,6 +173,9 @@ def _work() -> None:
             connection.close()
             continue
         try:
+            if time.monotonic() - checked > HEARTBEAT_SECONDS:  # the compute process died?
+                checked = time.monotonic()
+                ensure_compute_process()
             close_old_connections()
             if poll(force=woken) is not None:
                 with _lock:
