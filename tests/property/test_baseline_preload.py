@@ -8,7 +8,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from baseline_fixtures import GPW, MAR17, RET, SEP17, registry, workforce
+from baseline_fixtures import GPW, MAR17, RET, SEP17, demography, registry, workforce
+from gpworkforce.baseline.age import _over_55, _rows_within, scoped_demography, table9_rows
 from gpworkforce.baseline.areas import _per_row
 from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.frames import (
@@ -241,3 +242,61 @@ def test_ratio_equals_the_pandas_formula(
     den = pd.Series([d for _, d in pairs], dtype="Float64", name=names[1])
     expected = (num / den.mask(den == 0) * scale).astype("Float64")
     pd.testing.assert_series_equal(ratio(num, den, scale), expected)
+
+
+def _over_55_row_by_row(at: BaselineData, scope) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Table 9 the plain way: each row's demography selected as a frame and summed by pandas."""
+    demo = scoped_demography(at, scope)
+    records = []
+    for r in table9_rows(TAX):
+        sub = _rows_within(demo, TAX, r.nodes)
+        known = sub.loc[sub["age_band"] != "Unknown", "fte"]
+        over = sub.loc[sub["age_band"].isin(["55-59", "60-64", "65-69", "70+"]), "fte"]
+        unknown = sub.loc[sub["age_band"] == "Unknown", "fte"]
+        known_sum = known.sum(min_count=1)
+        over_sum = over.sum(min_count=1) if len(over) else (0.0 if len(known) else pd.NA)
+        pct = pd.NA
+        if not pd.isna(known_sum) and known_sum > 0 and not pd.isna(over_sum):
+            pct = over_sum / known_sum * 100.0
+        records.append(
+            {
+                "Staff group": r.group,
+                "Job role": r.role,
+                "WTE (known age)": known_sum,
+                "WTE aged 55+": over_sum,
+                "% WTE aged 55+": pct,
+                "WTE age unknown": unknown.sum(min_count=1) if len(unknown) else 0.0,
+            }
+        )
+    frame = pd.DataFrame.from_records(records)
+    for col in ("WTE (known age)", "WTE aged 55+", "% WTE aged 55+", "WTE age unknown"):
+        frame[col] = frame[col].astype("Float64")
+    if demo.empty:
+        frame.loc[:, "WTE age unknown"] = pd.NA
+    return frame
+
+
+BANDS = ["<30", "40-44", "55-59", "60-64", "70+", "Unknown", None]
+demo_row = st.tuples(
+    st.sampled_from(PRACTICES),
+    st.sampled_from(NODES),
+    st.sampled_from(BANDS),
+    st.sampled_from(["F", "M", "ALL"]),
+    measure,
+    st.one_of(st.none(), st.floats(0, 2, allow_nan=False)),
+)
+
+
+@SETTINGS
+@given(
+    rows=st.lists(demo_row, max_size=40),
+    org=st.sampled_from(["QQ1", "CC1", "P00002"]),
+)
+def test_over_55_equals_summing_each_rows_frame(rows: list[tuple], org: str) -> None:
+    demo = demography([(p, SEP17, n, b, s, hc, f, SOURCE) for p, n, b, s, hc, f in rows])
+    data = BaselineData(
+        workforce=workforce([]), registry=registry(), demography=demo, source=SourceKind.GPW
+    )
+    at, scope = prepare(data, org, SEP17)
+    frame, _ = _over_55(at, scope)
+    pd.testing.assert_frame_equal(frame, _over_55_row_by_row(at, scope))

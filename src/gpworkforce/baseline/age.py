@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from gpworkforce.baseline.data import BaselineData, SourceKind
@@ -94,12 +95,28 @@ def finest_rows(demography: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     return demography.loc[~idx.isin(list(redundant))]
 
 
+def _nodes_within(
+    demography: pd.DataFrame, taxonomy: Taxonomy, nodes: tuple[str, ...]
+) -> list[str]:
+    """The nodes of ``demography`` whose leaves all lie within ``nodes``' leaves."""
+    allowed: frozenset[str] = frozenset().union(*(taxonomy.leaves_of(n) for n in nodes))
+    return [str(n) for n in demography["node"].unique() if taxonomy.leaves_of(str(n)) <= allowed]
+
+
 def _rows_within(
     demography: pd.DataFrame, taxonomy: Taxonomy, nodes: tuple[str, ...]
 ) -> pd.DataFrame:
-    allowed: frozenset[str] = frozenset().union(*(taxonomy.leaves_of(n) for n in nodes))
-    inside = {str(n) for n in demography["node"].unique() if taxonomy.leaves_of(str(n)) <= allowed}
-    return demography.loc[demography["node"].isin(list(inside))]
+    inside = _nodes_within(demography, taxonomy, nodes)
+    return demography.loc[demography["node"].isin(inside)]
+
+
+def _sum(data: np.ndarray, mask: np.ndarray, rows: np.ndarray) -> object:
+    """``Series.sum(min_count=1)`` of the selected rows of a Float64 column, computed as pandas
+    computes it (NumPy's sum of the values not missing, NA when there are none)."""
+    values, missing = data[rows], mask[rows]
+    if missing.size - missing.sum() < 1:
+        return pd.NA
+    return np.sum(values, where=~missing)
 
 
 def scoped_demography(at: BaselineData, scope: Scope) -> pd.DataFrame:
@@ -115,14 +132,20 @@ def scoped_demography(at: BaselineData, scope: Scope) -> pd.DataFrame:
 
 def _over_55(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, list[str]]:
     demo = scoped_demography(at, scope)
+    # every row of the table selects from the same arrays (each selection keeps the rows' order)
+    band = demo["age_band"].astype("string").to_numpy(dtype=object, na_value=None)
+    is_unknown = band == _UNKNOWN_AGE
+    is_known = ~is_unknown & demo["age_band"].notna().to_numpy()  # (NA is neither, as in pandas)
+    is_over = np.isin(band, list(_OVER_55))
+    fte = demo["fte"].astype("Float64").array
+    data, mask = fte.to_numpy(dtype=float, na_value=0.0), fte.isna()
+    nodes = demo["node"].astype("string").to_numpy(dtype=object, na_value=None)
     records = []
     for row in table9_rows(at.taxonomy):
-        sub = _rows_within(demo, at.taxonomy, row.nodes)
-        known = sub.loc[sub["age_band"] != _UNKNOWN_AGE, "fte"]
-        over = sub.loc[sub["age_band"].isin(list(_OVER_55)), "fte"]
-        unknown = sub.loc[sub["age_band"] == _UNKNOWN_AGE, "fte"]
-        known_sum = known.sum(min_count=1)
-        over_sum = over.sum(min_count=1) if len(over) else (0.0 if len(known) else pd.NA)
+        inside = np.isin(nodes, _nodes_within(demo, at.taxonomy, row.nodes))
+        known, over, unknown = inside & is_known, inside & is_over, inside & is_unknown
+        known_sum = _sum(data, mask, known)
+        over_sum = _sum(data, mask, over) if over.any() else (0.0 if known.any() else pd.NA)
         pct = pd.NA
         if not pd.isna(known_sum) and known_sum > 0 and not pd.isna(over_sum):
             pct = over_sum / known_sum * 100.0
@@ -133,7 +156,7 @@ def _over_55(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, list[str]]:
                 "WTE (known age)": known_sum,
                 "WTE aged 55+": over_sum,
                 "% WTE aged 55+": pct,
-                "WTE age unknown": unknown.sum(min_count=1) if len(unknown) else 0.0,
+                "WTE age unknown": _sum(data, mask, unknown) if unknown.any() else 0.0,
             }
         )
     frame = pd.DataFrame.from_records(records)
