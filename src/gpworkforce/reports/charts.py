@@ -89,7 +89,11 @@ def grouped_bars(
             yOffset=alt.YOffset("series:N", sort=list(series.values())),
             x=alt.X("value:Q", title=value_title),
             color=_colour("series", list(series.values()), series_title, long),
-            tooltip=[f"{category}:N", "series:N", alt.Tooltip("value:Q", format=",.2f")],
+            tooltip=[
+                alt.Tooltip(f"{category}:N"),
+                alt.Tooltip("series:N"),
+                alt.Tooltip("value:Q", format=",.2f"),
+            ],
         )
         .properties(width=WIDTH, height=max(120, 14 * len(series) * len(order) + 20))
     )
@@ -122,7 +126,11 @@ def stacked_bars(
             x=alt.X("value:Q", title=value_title, stack="zero"),
             color=_colour("series", labels, series_title, long),
             order=alt.Order("order:Q"),
-            tooltip=[f"{category}:N", "series:N", alt.Tooltip("value:Q", format=",.2f")],
+            tooltip=[
+                alt.Tooltip(f"{category}:N"),
+                alt.Tooltip("series:N"),
+                alt.Tooltip("value:Q", format=",.2f"),
+            ],
         )
         .properties(width=WIDTH, height=max(120, 34 * len(order)))
     )
@@ -152,7 +160,7 @@ def bars_against_target(
         .encode(
             y=alt.Y(f"{category}:N", title=None, sort=order, axis=alt.Axis(labelLimit=360)),
             x=alt.X("value:Q", title=value_title),
-            tooltip=[f"{category}:N", alt.Tooltip("value:Q", format=",.3f")],
+            tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip("value:Q", format=",.3f")],
         )
     )
     target_frame = pd.DataFrame(
@@ -161,12 +169,12 @@ def bars_against_target(
     rule = (
         alt.Chart(target_frame)
         .mark_rule(color=TARGET_COLOUR, strokeDash=[6, 3], size=2)
-        .encode(x="target:Q")
+        .encode(x=alt.X("target:Q"))
     )
     label = (
         alt.Chart(target_frame)
         .mark_text(align="left", baseline="bottom", dx=4, dy=-2, color=TARGET_COLOUR, y=0)
-        .encode(x="target:Q", text="label:N")
+        .encode(x=alt.X("target:Q"), text=alt.Text("label:N"))
     )
     height = max(120, 34 * len(order))
     chart = alt.layer(bars, rule, label).properties(width=WIDTH, height=height)
@@ -212,7 +220,11 @@ def age_sex_pyramid(
                 axis=alt.Axis(labelExpr="abs(datum.value)", tickCount=8),
             ),
             color=_colour(sex, sorted(data[sex].unique(), key=lambda s: s != left), "Sex", data),
-            tooltip=[f"{age}:N", f"{sex}:N", alt.Tooltip("value:Q", format=",.1f")],
+            tooltip=[
+                alt.Tooltip(f"{age}:N"),
+                alt.Tooltip(f"{sex}:N"),
+                alt.Tooltip("value:Q", format=",.1f"),
+            ],
         )
         .properties(width=WIDTH, height=max(160, 24 * len(ages)))
     )
@@ -251,7 +263,11 @@ def time_series(
             x=x,
             y=alt.Y("value:Q", title=value_title),
             color=_colour("series", list(series.values()), series_title, long),
-            tooltip=[f"{period}:N", "series:N", alt.Tooltip("value:Q", format=",.2f")],
+            tooltip=[
+                alt.Tooltip(f"{period}:N"),
+                alt.Tooltip("series:N"),
+                alt.Tooltip("value:Q", format=",.2f"),
+            ],
         )
         .properties(width=WIDTH, height=280)
     )
