@@ -1,0 +1,63 @@
+"""A dashboard page is rendered once per kind of viewer and data version; each viewer still sees
+their own name in the header and only the drill-down links their role and organisation allow."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from gpworkforce.web import dashboards
+from gpworkforce.web.actions.users import create_user
+from gpworkforce.web.roles import Role
+from gpworkforce.web.testing import OWN_PRACTICE, PASSWORD, build_world
+from gpworkforce.web.views import dashboards as views
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def test_each_viewer_sees_their_own_name_on_a_shared_page(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dashboards.cache.items.clear()
+    dashboards.pages.items.clear()
+    world = build_world()
+    create_user(
+        actor=None,
+        username="second<analyst>&co",
+        password=PASSWORD,
+        role=Role.ICB_ANALYST,
+        org_code="QK1",
+    )
+    renders: list[str] = []
+    original = views.render
+
+    def counting(request, template, *args, **kwargs):  # type: ignore[no-untyped-def]
+        renders.append(template)
+        return original(request, template, *args, **kwargs)
+
+    monkeypatch.setattr(views, "render", counting)
+    url = reverse("dashboard", args=["QK1"])
+    first = _client("analyst").get(url).content.decode()
+    second = _client("second<analyst>&co").get(url).content.decode()
+    assert renders == ["web/dashboard.jinja"]  # the second analyst's page came from the cache
+    assert "analyst (" in first and "second&lt;analyst&gt;&amp;co (" in second
+    assert "second&lt;analyst" not in first and "second<analyst>" not in second
+    assert views.ACCOUNT_MARK not in first + second
+    # the body (tables, figures) is the same; only the header's name differs
+    assert first.replace("analyst (", "X (") == second.replace(
+        "second&lt;analyst&gt;&amp;co (", "X ("
+    )
+    # another kind of viewer (a board viewer of the same ICB) gets a page of their own
+    board = _client("board").get(url).content.decode()
+    assert renders == ["web/dashboard.jinja", "web/dashboard.jinja"]
+    assert "board (" in board and "analyst (" not in board
+    # a practice user is refused the ICB page, whatever is cached
+    assert _client("submitter").get(url).status_code in (403, 404)
+    assert world.users["submitter"].organisation_id == OWN_PRACTICE
