@@ -326,10 +326,16 @@ def group_labels() -> dict[str, str]:
 
 
 def sources_of(data: BaselineData, practices: Iterable[str]) -> tuple[str, ...]:
-    """The distinct source ids the workforce figures of ``practices`` came from."""
-    wf = data.workforce
-    ids = wf.loc[wf["practice_code"].isin(list(practices)), "source_id"].dropna().unique()
-    return tuple(sorted(str(s) for s in ids))
+    """The distinct source ids the workforce figures of ``practices`` came from (once per
+    bundle and set of practices: every table of a report names the same sources)."""
+    wanted = frozenset(practices)
+
+    def build() -> tuple[str, ...]:
+        wf = data.workforce
+        ids = wf.loc[wf["practice_code"].isin(list(wanted)), "source_id"].dropna().unique()
+        return tuple(sorted(str(s) for s in ids))
+
+    return data.cached(("sources_of", wanted), build)
 
 
 def title_suffix(scope: Scope) -> str:
