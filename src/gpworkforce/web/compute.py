@@ -72,30 +72,38 @@ def start_compute_process() -> subprocess.Popen[bytes]:
     )
 
 
-def run(parent_pid: int | None = None, *, max_passes: int | None = None) -> int:
-    """Heartbeat, watch and compute until the parent process ends (or ``max_passes``); how
-    many passes ran. Django must be set up."""
-    from django.db import close_old_connections
+def run(
+    parent_pid: int | None = None, *, max_passes: int | None = None, own_connection: bool = True
+) -> int:
+    """Heartbeat, watch and compute until the parent process ends (or ``max_passes`` passes were
+    tried); how many passes succeeded. Django must be set up. ``own_connection``: close stale
+    database connections between looks and after a failure (False: the connection is the
+    caller's, e.g. a test's transaction)."""
+    from django.db import close_old_connections, connection
 
     from gpworkforce.web import precompute
     from gpworkforce.web.dashboards import data_version
 
-    done = 0
+    tried = done = 0
     seen: tuple[str, list[object]] | None = None
     while parent_pid is None or os.getppid() == parent_pid:
         precompute.heartbeat()
-        close_old_connections()
+        if own_connection:
+            close_old_connections()
         try:
             now = (data_version(), list(precompute._shared_recent()))
             if now != seen:
+                tried += 1
                 precompute.precompute(follow=False, on_progress=precompute.heartbeat)
                 precompute.record_done(now[0])
                 seen = now  # read before the pass: a change during it gives one more pass
                 done += 1
-                if max_passes is not None and done >= max_passes:
-                    break
         except Exception:  # keep serving later versions; the server processes fall back anyway
             log.exception("computing dashboards failed")
+            if own_connection:
+                connection.close()
+        if max_passes is not None and tried >= max_passes:
+            break
         time.sleep(precompute.POLL_SECONDS)
     return done
 
