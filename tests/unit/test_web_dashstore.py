@@ -193,3 +193,40 @@ def test_one_compute_process_is_started_per_shared_store(
         DashStore(Memo(1)).shared.delete(dashstore._hashed("flight:gpw-web:compute-process"))
         assert compute.ensure_compute_process() is True
         assert len(started) == 2
+
+
+def test_unreadable_entries_and_a_failing_cache_are_misses_never_errors(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from django.test import override_settings
+
+    files = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "dashboards": {
+            "BACKEND": "gpworkforce.web.filecache.AtomicAddFileCache",
+            "LOCATION": str(tmp_path),
+        },
+    }
+    with override_settings(CACHES=files):
+        store = DashStore(Memo(4))
+        store.set_shared("dash", {"figures": 1})
+        assert store.get_shared("dash") == {"figures": 1}
+        (entry,) = tmp_path.glob("*.djcache")
+        entry.write_bytes(entry.read_bytes()[:-5])  # damaged (or another code version's)
+        assert store.get("dash") is None
+        assert "cannot read dash" in caplog.text
+    broken = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "dashboards": {  # a directory that cannot be created: every read and write fails
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": "/proc/gpw-cannot-exist",
+        },
+    }
+    with override_settings(CACHES=broken):
+        store = DashStore(Memo(4))
+        store.set("dash", "figures")  # kept in this process only
+        assert store.get("dash") == "figures"
+        assert store.claim("dash") is True  # nobody to ask: this process computes
+        assert store.in_flight("dash") is False
+        store.release("dash")
+        assert "cannot write dash" in caplog.text

@@ -37,7 +37,11 @@ def wanted() -> bool:
 
     if os.environ.get("GPWORKFORCE_COMPUTE_PROCESS", "1").strip() == "0":
         return False
-    return not isinstance(store.shared, LocMemCache)
+    try:
+        return not isinstance(store.shared, LocMemCache)
+    except Exception:  # a cache that cannot be set up: the server processes compute themselves
+        log.warning("dashboards cache unavailable: no compute process", exc_info=True)
+        return False
 
 
 def ensure_compute_process() -> bool:

@@ -13,12 +13,16 @@
   result. A crashed computer's marker expires after :data:`FLIGHT_SECONDS`. Markers only avoid
   duplicate work: computing twice gives the same figures, so a lost race costs time, never
   correctness.
+- **Failures of the shared cache are misses**: an entry that cannot be read (written by another
+  version of the code, a damaged file, a backend that is down) is logged and computed again; a
+  write that fails leaves the value in this process only. A viewer never gets an error from it.
 """
 
 from __future__ import annotations
 
 import copyreg
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -30,7 +34,9 @@ from typing import Any
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 
+log = logging.getLogger(__name__)
 ALIAS = "dashboards"
+SCHEMA = "1"  # part of every key: change it when the stored values' layout changes
 FLIGHT_SECONDS = 30  # a computation takes about 1 s; a marker older than this is a crashed one
 POLL_SECONDS = 0.05  # how often a waiting download looks for another process's result
 _TOKEN = f"{os.getpid()}-{uuid.uuid4().hex}"  # whose marker it is (this process)
@@ -72,7 +78,7 @@ class Memo:
 
 
 def _hashed(key: str) -> str:
-    return "gpw:" + hashlib.sha256(key.encode()).hexdigest()[:40]
+    return "gpw:" + hashlib.sha256(f"{SCHEMA}:{key}".encode()).hexdigest()[:40]
 
 
 class DashStore:
@@ -97,7 +103,11 @@ class DashStore:
         return hit
 
     def get_shared(self, key: str) -> Any:
-        return self.shared.get(_hashed(key))
+        try:
+            return self.shared.get(_hashed(key))
+        except Exception:  # unreadable entry or backend down: a miss (see the module notes)
+            log.warning("dashboards cache: cannot read %s", key, exc_info=True)
+            return None
 
     def set(self, key: str, value: Any) -> None:
         """Keep ``value`` here and share it (until culled or the backend's timeout)."""
@@ -106,23 +116,34 @@ class DashStore:
 
     def set_shared(self, key: str, value: Any, *, timeout: float | None = None) -> None:
         """Share ``value`` only (``timeout`` seconds; None: the backend's default)."""
-        if timeout is None:
-            self.shared.set(_hashed(key), value)
-        else:
-            self.shared.set(_hashed(key), value, timeout=timeout)
+        try:
+            if timeout is None:
+                self.shared.set(_hashed(key), value)
+            else:
+                self.shared.set(_hashed(key), value, timeout=timeout)
+        except Exception:  # disk full, backend down: kept in this process only
+            log.warning("dashboards cache: cannot write %s", key, exc_info=True)
 
     def claim(self, key: str) -> bool:
-        """Mark ``key`` as being computed by this process; False if someone else marked it."""
-        return bool(self.shared.add(_hashed(f"flight:{key}"), self.token, timeout=FLIGHT_SECONDS))
+        """Mark ``key`` as being computed by this process; False if someone else marked it
+        (True if the shared cache fails: then this process computes)."""
+        try:
+            marker = _hashed(f"flight:{key}")
+            return bool(self.shared.add(marker, self.token, timeout=FLIGHT_SECONDS))
+        except Exception:
+            log.warning("dashboards cache: cannot mark %s", key, exc_info=True)
+            return True
 
     def in_flight(self, key: str) -> bool:
-        return self.shared.get(_hashed(f"flight:{key}")) is not None
+        return self.get_shared(f"flight:{key}") is not None
 
     def release(self, key: str) -> None:
         """Remove this process's marker (a marker taken over by another process is left)."""
-        marker = _hashed(f"flight:{key}")
-        if self.shared.get(marker) == self.token:
-            self.shared.delete(marker)
+        if self.get_shared(f"flight:{key}") == self.token:
+            try:
+                self.shared.delete(_hashed(f"flight:{key}"))
+            except Exception:  # it expires anyway
+                log.warning("dashboards cache: cannot unmark %s", key, exc_info=True)
 
     def wait_for(self, key: str, *, timeout: float = FLIGHT_SECONDS + 5) -> Any:
         """Poll the shared cache for ``key`` while another process's marker is on it.
