@@ -377,6 +377,7 @@ def run() -> list[Result]:
         for t in threads:
             t.start()
         start.wait()
+        time.sleep(float(os.environ.get("GPW_BENCH_VIEW_LEAD", "0")))  # diagnostic only
         t0 = time.perf_counter()
         go.set()
         statuses, burst = results.get()  # type: ignore[misc]

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import socket
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import cache
 
 from django.http import HttpRequest, HttpResponse
@@ -39,9 +41,38 @@ class UploadSlotMiddleware:
         if request.method == "POST" and request.content_type == "multipart/form-data":
             if _declared_length(request) > DEFAULT_LIMITS.max_bytes + MULTIPART_OVERHEAD:
                 return _too_large(request)
-            with UPLOAD_SLOTS:
+            with upload_slot():
                 return self.get_response(request)
         return self.get_response(request)
+
+
+_held = threading.local()
+
+
+@contextmanager
+def upload_slot() -> Iterator[None]:
+    """Hold one of :data:`UPLOAD_SLOTS` (re-entrant within a thread: a server that took the slot
+    before parsing the request, see ``serve``, passes the middleware through)."""
+    if getattr(_held, "on", False):
+        yield
+        return
+    with UPLOAD_SLOTS:
+        _held.on = True
+        try:
+            yield
+        finally:
+            _held.on = False
+
+
+def looks_like_upload(sock: socket.socket) -> bool:
+    """Whether a new connection's first request is an upload, by peeking at its request line
+    (nothing is consumed; waiting for the bytes releases the interpreter)."""
+    try:
+        head = sock.recv(512, socket.MSG_PEEK)
+    except OSError:
+        return False
+    line = head.split(b"\r\n", 1)[0]
+    return line.startswith(b"POST ") and b"/upload/" in line
 
 
 MULTIPART_OVERHEAD = 64 * 1024

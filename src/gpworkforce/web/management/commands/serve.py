@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.core.servers.basehttp import WSGIServer, get_internal_wsgi_application, run
 
+from gpworkforce.web.intake import looks_like_upload, upload_slot
 from gpworkforce.web.jinja import warm_templates
 from gpworkforce.web.warmup import warm_process
 
@@ -17,6 +18,15 @@ from gpworkforce.web.warmup import warm_process
 class BacklogWSGIServer(WSGIServer):
     request_queue_size = 1024
     allow_reuse_port = True
+
+    def finish_request(self, request: Any, client_address: Any) -> None:  # in the request's thread
+        # An upload waits for its slot before any of it is parsed: a burst of uploads then
+        # queues as blocked threads instead of competing with page views for the interpreter.
+        if looks_like_upload(request):
+            with upload_slot():
+                super().finish_request(request, client_address)
+        else:
+            super().finish_request(request, client_address)
 
 
 class Command(BaseCommand):
