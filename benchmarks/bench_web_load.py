@@ -298,6 +298,8 @@ def run() -> list[Result]:
     )
     world = json.loads(setup.stdout.strip().splitlines()[-1])
     port = _free_port()
+    # the server's own log (errors included) next to the database, kept for a closer look
+    server_log = (tmp / "server.log").open("wb")
     server = subprocess.Popen(
         [
             sys.executable,
@@ -310,8 +312,8 @@ def run() -> list[Result]:
             str(WORKERS),
         ],
         env=_env(db),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,  # the workers share a process group, stopped together
     )
     try:
@@ -401,6 +403,7 @@ def run() -> list[Result]:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        server_log.close()
     check = subprocess.run(
         [
             sys.executable,

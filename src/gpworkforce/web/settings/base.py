@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 
@@ -76,10 +77,38 @@ X_FRAME_OPTIONS = "DENY"
 
 
 def database_from_env(default_sqlite: Path | None) -> dict[str, object]:
-    """PostgreSQL (or any URL) when ``DATABASE_URL`` is set, else the given SQLite file."""
+    """PostgreSQL (or any URL) when ``DATABASE_URL`` is set, else the given SQLite file.
+
+    Connections close at the end of each request unless ``GPWORKFORCE_DB_CONN_MAX_AGE`` (seconds)
+    says otherwise: a threaded server that starts a thread per connection (``serve``) would
+    otherwise leave one open PostgreSQL connection per finished thread and, in a burst of
+    uploads, exceed the server's ``max_connections`` (measured: 104 of 100 during 138 uploads).
+    Servers with a fixed pool of threads (gunicorn gthread) may set it to keep them. With
+    PostgreSQL and no maximum age, each process keeps a pool of ``GPWORKFORCE_DB_POOL``
+    connections (default 10; 0 turns the pool off) shared by its threads.
+    """
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
-        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+        text = os.environ.get("GPWORKFORCE_DB_CONN_MAX_AGE", "0").strip() or "0"
+        if not text.isdigit():
+            raise ImproperlyConfigured(
+                f"GPWORKFORCE_DB_CONN_MAX_AGE must be a whole number of seconds, got {text!r}"
+            )
+        age = int(text)
+        db = dict(dj_database_url.parse(url, conn_max_age=age, conn_health_checks=age > 0))
+        pool = os.environ.get("GPWORKFORCE_DB_POOL", "10").strip() or "0"
+        if not pool.isdigit():
+            raise ImproperlyConfigured(
+                f"GPWORKFORCE_DB_POOL must be a whole number of connections (0: none), got {pool!r}"
+            )
+        if db["ENGINE"] == "django.db.backends.postgresql" and int(pool) > 0 and age == 0:
+            # one pool of connections per process, shared by its threads (psycopg_pool): no
+            # connection set-up per request; requests beyond the pool wait (30 s at most)
+            db["OPTIONS"] = {
+                **db.get("OPTIONS", {}),
+                "pool": {"max_size": int(pool), "timeout": 30},
+            }
+        return db
     if default_sqlite is None:
         raise RuntimeError("DATABASE_URL must be set")
     return {
