@@ -213,7 +213,8 @@ def _xml_mutation(op: tuple) -> bytes:  # type: ignore[type-arg]
     m = cells[op[1] % len(cells)]
     cell = m.group(0)
     if kind == "value":
-        new = re.sub(r"<v>.*?</v>", f"<v>{op[2]}</v>", cell)  # raw, unescaped: may break XML
+        # raw, unescaped (may break the XML); a function, so backslashes in it are not escapes
+        new = re.sub(r"<v>.*?</v>", lambda _m: f"<v>{op[2]}</v>", cell)
     elif kind == "drop_cell":
         new = ""
     elif kind == "type":
