@@ -10,9 +10,14 @@ from django.test import Client
 from django.urls import reverse
 
 from gpworkforce.web import dashboards, precompute
-from gpworkforce.web.actions.returns import submit_version, transition
-from gpworkforce.web.models import PracticeReturnRecord
-from gpworkforce.web.testing import OWN_PRACTICE, PASSWORD, World, build_world, sample_return
+from gpworkforce.web.actions.returns import transition
+from gpworkforce.web.testing import (
+    OWN_PRACTICE,
+    PASSWORD,
+    World,
+    approve_own_return,
+    build_world,
+)
 from gpworkforce.web.warmup import warm_process
 from gpworkforce.web.workflow import TransitionName
 
@@ -32,24 +37,10 @@ def _staff_row(html: str, name: str) -> str:
     return next(r for r in table.split("<tr") if name in r)
 
 
-def _approve_own(world: World) -> int:
-    rec = PracticeReturnRecord.objects.get(round=world.round, practice_id=OWN_PRACTICE)
-    u = world.users
-    submit_version(
-        actor=u["submitter"],
-        record_id=rec.pk,
-        data=sample_return(),
-        channel="form",
-        sha256="c" * 64,
-    )
-    transition(actor=u["manager"], record_id=rec.pk, name=TransitionName.APPROVE)
-    return rec.pk
-
-
 def test_acceptance_schedules_nothing_when_not_enabled(
     world: World, django_capture_on_commit_callbacks
 ) -> None:
-    rec = _approve_own(world)
+    rec = approve_own_return(world)
     with django_capture_on_commit_callbacks() as callbacks:
         transition(actor=world.users["analyst"], record_id=rec, name=TransitionName.ACCEPT)
     assert callbacks == []  # tests and management commands: no background work
@@ -60,7 +51,7 @@ def test_acceptance_schedules_a_recompute_after_commit_when_enabled(
 ) -> None:
     precompute.enable()
     with django_capture_on_commit_callbacks() as callbacks:
-        rec = _approve_own(world)
+        rec = approve_own_return(world)
     assert callbacks == []  # submitting and approving change no accepted data
     with django_capture_on_commit_callbacks() as callbacks:
         transition(actor=world.users["analyst"], record_id=rec, name=TransitionName.ACCEPT)
@@ -71,7 +62,7 @@ def test_precompute_builds_viewed_and_top_dashboards_for_the_new_version(world: 
     analyst = Client()
     assert analyst.login(username="analyst", password=PASSWORD)
     assert analyst.get(reverse("dashboard", args=[OWN_PRACTICE])).status_code == 200
-    rec = _approve_own(world)
+    rec = approve_own_return(world)
     transition(actor=world.users["analyst"], record_id=rec, name=TransitionName.ACCEPT)
     version = dashboards.data_version()
     wanted = precompute.targets()
@@ -109,7 +100,7 @@ def test_page_shows_previous_figures_flagged_while_the_new_ones_are_computed(wor
     url = reverse("dashboard", args=["03W"])
     before = analyst.get(url).content.decode()
     assert "dashboard-updating" not in before
-    rec = _approve_own(world)
+    rec = approve_own_return(world)
     transition(actor=world.users["analyst"], record_id=rec, name=TransitionName.ACCEPT)
     census = dashboards.default_period(dashboards.available_periods())
     key = f"gpw-web:dash:03W:{census}:{dashboards.data_version()}"

@@ -17,10 +17,15 @@ from django.test import Client
 from django.urls import reverse
 
 from gpworkforce.web import compute, dashboards, dashstore, precompute
-from gpworkforce.web.actions.returns import submit_version, transition
+from gpworkforce.web.actions.returns import transition
 from gpworkforce.web.dashstore import DashStore, Memo
-from gpworkforce.web.models import PracticeReturnRecord
-from gpworkforce.web.testing import OWN_PRACTICE, PASSWORD, World, build_world, sample_return
+from gpworkforce.web.testing import (
+    OWN_PRACTICE,
+    PASSWORD,
+    World,
+    approve_own_return,
+    build_world,
+)
 from gpworkforce.web.workflow import TransitionName
 
 pytestmark = pytest.mark.django_db
@@ -72,17 +77,8 @@ def other_process(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
 
 
 def _accept_own(world: World) -> None:
-    rec = PracticeReturnRecord.objects.get(round=world.round, practice_id=OWN_PRACTICE)
-    u = world.users
-    submit_version(
-        actor=u["submitter"],
-        record_id=rec.pk,
-        data=sample_return(),
-        channel="form",
-        sha256="c" * 64,
-    )
-    transition(actor=u["manager"], record_id=rec.pk, name=TransitionName.APPROVE)
-    transition(actor=u["analyst"], record_id=rec.pk, name=TransitionName.ACCEPT)
+    rec = approve_own_return(world)
+    transition(actor=world.users["analyst"], record_id=rec, name=TransitionName.ACCEPT)
 
 
 def _key(org: str) -> str:

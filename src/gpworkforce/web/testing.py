@@ -78,6 +78,25 @@ def build_world() -> World:
     return World(users=users, round=rnd, other_round=other)
 
 
+def approve_own_return(world: World) -> int:
+    """The own practice's return submitted (by form) and approved by its manager; its id."""
+    from gpworkforce.web.actions.returns import submit_version, transition
+    from gpworkforce.web.models import PracticeReturnRecord
+    from gpworkforce.web.workflow import TransitionName
+
+    rec = PracticeReturnRecord.objects.get(round=world.round, practice_id=OWN_PRACTICE)
+    u = world.users
+    submit_version(
+        actor=u["submitter"],
+        record_id=rec.pk,
+        data=sample_return(),
+        channel="form",
+        sha256="c" * 64,
+    )
+    transition(actor=u["manager"], record_id=rec.pk, name=TransitionName.APPROVE)
+    return rec.pk
+
+
 def sample_return(
     practice_code: str = OWN_PRACTICE, census: dt.date = CENSUS, gp_sessions: float = 36.0
 ) -> PracticeReturn:
