@@ -18,6 +18,7 @@ import pandas as pd
 
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
 from gpworkforce.loaders.files import TextFile
+from gpworkforce.numbers import parse_number_column
 
 # What publishers write for "not available" (NHS Digital uses NA and ND; blanks are common).
 NA_TOKENS: tuple[str, ...] = ("", "NA", "N/A", "n/a", "ND", "NULL", "null", "-", "..", "#N/A")
@@ -124,6 +125,7 @@ def read_table(
     header: bool = True,
     ncols: int | None = None,
     nullable: bool = True,
+    thousands: bool = False,
 ) -> ParsedTable:
     """Read the named columns of ``tf``; text as ``string``, numbers as ``Float64``.
 
@@ -131,6 +133,8 @@ def read_table(
     columns are read when present. With ``header=False`` columns are named by position
     (``"0"``, ``"1"``, ...) and ``ncols`` says how many the file must have at least.
     ``nullable=False`` leaves numbers as ``float64`` with NaN for NA (faster for wide files).
+    Numbers follow :mod:`gpworkforce.numbers` (finite, ASCII digits, no decimal commas);
+    ``thousands=True`` is for layouts that publish separators (``1,234``).
     """
     if header:
         raw_names = header_of(tf)
@@ -165,26 +169,26 @@ def read_table(
         "header": 0 if header else None,
         "skipinitialspace": False,
     }
-    try:
-        frame = pd.read_csv(io.StringIO(tf.text), dtype=dtypes, **read_kwargs)  # type: ignore[call-overload]
-    except ValueError as exc:  # a numeric column has a non-number: find every such cell
-        if isinstance(exc, pd.errors.ParserError):
-            raise InputFileError(f"{tf.name}: must be a well-formed CSV, got {exc}") from None
+    numeric_present = [rename[raw] for raw in use if rename[raw] not in text_set]
+    frame: pd.DataFrame | None = None
+    if not thousands:  # the fast path: pandas' C parser reads every number in one pass
         try:
-            text_frame = pd.read_csv(io.StringIO(tf.text), dtype=str, **read_kwargs)  # type: ignore[call-overload]
-        except ValueError as again:  # the header itself is malformed (e.g. stray quotes)
-            raise InputFileError(
-                f"{tf.name}: must be a well-formed CSV whose header names its columns, got {again}"
-            ) from None
+            frame = pd.read_csv(io.StringIO(tf.text), dtype=dtypes, **read_kwargs)  # type: ignore[call-overload]
+        except ValueError as exc:  # a numeric column has a non-number: find every such cell
+            if isinstance(exc, pd.errors.ParserError):
+                raise InputFileError(f"{tf.name}: must be a well-formed CSV, got {exc}") from None
+    if frame is None or _has_infinite(frame):
+        # every number read by gpworkforce.numbers: its rules, and every bad cell named
+        text_frame = _read_as_text(tf, read_kwargs)
         if not header:
             text_frame.columns = [str(c) for c in text_frame.columns]
         text_frame = text_frame.rename(columns=rename)
-        bad = number_issues(text_frame, [c for c in numeric_columns if c in text_frame], tf.name)
+        values, bad = parse_numbers(text_frame, numeric_present, tf.name, thousands=thousands)
         if bad:
-            raise ValidationFailed(
-                issues=bad, summary=f"{tf.name}: values must be numbers"
-            ) from None
-        raise InputFileError(f"{tf.name}: could not be read as CSV: {exc}") from None
+            raise ValidationFailed(issues=bad, summary=f"{tf.name}: values must be numbers")
+        for col, column_values in values.items():
+            text_frame[col] = column_values
+        frame = text_frame
     if not header:
         frame.columns = [str(c) for c in frame.columns]
     frame = frame.rename(columns=rename)
@@ -195,24 +199,47 @@ def read_table(
     return ParsedTable(frame=frame, columns=tuple(names), extra_columns=extra)
 
 
-def number_issues(text_frame: pd.DataFrame, columns: Sequence[str], file_name: str) -> list[Issue]:
-    """One issue per cell of ``columns`` that is neither a number nor an NA token."""
+def _read_as_text(tf: TextFile, read_kwargs: dict[str, object]) -> pd.DataFrame:
+    try:
+        return pd.read_csv(io.StringIO(tf.text), dtype="string", **read_kwargs)  # type: ignore[call-overload]
+    except ValueError as again:  # the header itself is malformed (e.g. stray quotes)
+        raise InputFileError(
+            f"{tf.name}: must be a well-formed CSV whose header names its columns, got {again}"
+        ) from None
+
+
+def _has_infinite(frame: pd.DataFrame) -> bool:
+    """Whether the fast path let an infinite value through ('inf' parses in pandas' C parser)."""
+    numbers = frame.select_dtypes(include="float64")
+    return bool(numbers.shape[1]) and bool(np.isinf(numbers.to_numpy()).any())
+
+
+def parse_numbers(
+    text_frame: pd.DataFrame, columns: Sequence[str], file_name: str, *, thousands: bool = False
+) -> tuple[dict[str, np.ndarray], list[Issue]]:
+    """Each of ``columns`` read by :func:`gpworkforce.numbers.parse_number_column` (NA tokens
+    and empty cells are NA): float values by column, and one issue per bad cell (row, column)."""
+    values: dict[str, np.ndarray] = {}
     issues: list[Issue] = []
     for col in columns:
-        s = text_frame[col]
-        stripped = s.str.strip()
-        is_na = s.isna() | stripped.isin(NA_TOKENS)
-        parsed = pd.to_numeric(stripped.where(~is_na), errors="coerce")
-        bad = parsed.isna() & ~is_na
-        for pos in np.flatnonzero(bad.to_numpy())[:MAX_ISSUES_PER_COLUMN]:
+        parsed = parse_number_column(
+            text_frame[col], na_tokens=NA_TOKENS, thousands=thousands, limit=MAX_ISSUES_PER_COLUMN
+        )
+        values[col] = parsed.values
+        for pos, why in parsed.bad:
             issues.append(
                 Issue(
-                    Location(file=file_name, row=int(pos) + FIRST_DATA_ROW, column=col),
-                    expected="be a number (or NA when not available)",
-                    found=repr(s.iloc[pos]),
+                    Location(file=file_name, row=pos + FIRST_DATA_ROW, column=col),
+                    expected=f"{why.expected} (or NA when not available)",
+                    found=why.found,
                 )
             )
-    return issues
+    return values, issues
+
+
+def number_issues(text_frame: pd.DataFrame, columns: Sequence[str], file_name: str) -> list[Issue]:
+    """One issue per cell of ``columns`` that is neither a number nor an NA token."""
+    return parse_numbers(text_frame, columns, file_name)[1]
 
 
 def negative_issues(frame: pd.DataFrame, columns: Sequence[str], file_name: str) -> list[Issue]:

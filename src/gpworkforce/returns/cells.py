@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from gpworkforce.errors import Issue
+from gpworkforce.numbers import NotANumber, parse_number
 from gpworkforce.returns.schema import ColumnStyle, SheetSpec
 
 
@@ -52,6 +53,22 @@ class RawReturn:
     issues: tuple[Issue, ...] = field(default=())
 
 
+@dataclass(frozen=True, slots=True)
+class UncachedFormula:
+    """An XLSX formula cell whose result the spreadsheet program never saved.
+
+    openpyxl reads the saved result; a workbook written by a program that does not calculate
+    (or edited and not re-saved in Excel) has none, and the cell would look empty.
+    """
+
+    formula: str
+
+
+UNCACHED_EXPECTED = (
+    "have its value saved (open the workbook in Excel and save it, or type the value)"
+)
+
+
 class Bad(tuple[str, str]):
     """Why a cell was rejected: ``(expected, found)``."""
 
@@ -76,6 +93,9 @@ def show(value: object) -> str:
     """A short, printable rendering of a cell for 'got ...'."""
     if is_empty(value):
         return "an empty cell"
+    if isinstance(value, UncachedFormula):
+        formula = value.formula if len(value.formula) <= 40 else value.formula[:37] + "..."
+        return f"the formula {formula} with no saved result"
     if isinstance(value, bool):
         return f"the boolean {value}"
     if isinstance(value, int) and value.bit_length() > 128:
@@ -98,6 +118,8 @@ def is_empty(value: object) -> bool:
 def as_text(value: object) -> str | Bad:
     if is_empty(value):
         return Bad("be given", "an empty cell")
+    if isinstance(value, UncachedFormula):
+        return Bad(UNCACHED_EXPECTED, show(value))
     if isinstance(value, bool | dt.date | dt.datetime):
         return Bad("be text", show(value))
     if isinstance(value, float) and value.is_integer():
@@ -106,9 +128,16 @@ def as_text(value: object) -> str | Bad:
 
 
 def as_number(value: object) -> float | Bad:
-    """A finite number from a numeric cell or numeric text (``'37.5'``)."""
+    """A finite number from a numeric cell or numeric text (``'37.5'``, ``'1,000'``).
+
+    Text is read by :func:`gpworkforce.numbers.parse_number` with thousands separators in the
+    ``###,###`` form allowed (spreadsheets display them); decimal commas, underscores, non-ASCII
+    digits and non-finite values are refused with the reason.
+    """
     if is_empty(value):
         return Bad("be given", "an empty cell")
+    if isinstance(value, UncachedFormula):
+        return Bad(UNCACHED_EXPECTED, show(value))
     if isinstance(value, bool):
         return Bad("be a number", show(value))
     if isinstance(value, int | float):
@@ -117,10 +146,10 @@ def as_number(value: object) -> float | Bad:
         except OverflowError:
             return Bad("be a finite number", show(value))
     elif isinstance(value, str):
-        try:
-            number = float(value.strip().replace(",", ""))
-        except ValueError:
-            return Bad("be a number", show(value))
+        parsed = parse_number(value, thousands=True)
+        if isinstance(parsed, NotANumber):
+            return Bad(parsed.expected, show(value))
+        number = parsed
     else:
         return Bad("be a number", show(value))
     if not math.isfinite(number):
@@ -131,7 +160,10 @@ def as_number(value: object) -> float | Bad:
 def as_whole(value: object) -> int | Bad:
     number = as_number(value)
     if isinstance(number, Bad):
-        return Bad("be a whole number", number.found) if number.expected != "be given" else number
+        # a plain non-number asks for a whole number; specific reasons (decimal comma, ...) stay
+        return (
+            Bad("be a whole number", number.found) if number.expected == "be a number" else number
+        )
     if not number.is_integer():
         return Bad("be a whole number", show(value))
     return int(number)
@@ -144,6 +176,8 @@ def as_date(value: object) -> dt.date | Bad:
     """A date from a date cell, ``YYYY-MM-DD`` text (a time part of 00:00 is allowed) or DD/MM/YYYY."""
     if is_empty(value):
         return Bad("be given", "an empty cell")
+    if isinstance(value, UncachedFormula):
+        return Bad(UNCACHED_EXPECTED, show(value))
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

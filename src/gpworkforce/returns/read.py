@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
+import re
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -23,7 +25,14 @@ from gpworkforce.domain.provenance import sha256_of_bytes
 from gpworkforce.domain.returns import PracticeReturn
 from gpworkforce.domain.taxonomy import Taxonomy
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
-from gpworkforce.returns.cells import RawReturn, RawRow, RawSheet, is_empty, show
+from gpworkforce.returns.cells import (
+    RawReturn,
+    RawRow,
+    RawSheet,
+    UncachedFormula,
+    is_empty,
+    show,
+)
 from gpworkforce.returns.schema import (
     CSV_COLUMNS,
     CSV_SECTION_COLUMN,
@@ -39,6 +48,7 @@ from gpworkforce.returns.validate import KnownPractices, Validated, validate_raw
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 _ZIP_MAGIC = b"PK\x03\x04"
 _TRUNCATED = -1
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _SHEET_ALIASES = {normalise_header(s.name): s for s in SHEETS}  # "Vacancies" for "vacancy"
 
 
@@ -204,15 +214,29 @@ def _parse_xlsx(data: bytes, file: str, limits: ReturnLimits) -> RawReturn:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            formulas = (
+                openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+                if _has_formulas(data)
+                else None
+            )
             try:
                 present = list(wb.sheetnames)
                 for name in present:
                     spec = wanted.get(name.strip().lower())
                     if spec is not None and spec.name not in grids:
                         rows = wb[name].iter_rows(max_col=limits.max_columns, values_only=True)
+                        if formulas is not None:
+                            rows = _with_uncached_formulas(
+                                rows,
+                                formulas[name].iter_rows(
+                                    max_col=limits.max_columns, values_only=True
+                                ),
+                            )
                         grids[spec.name] = (name, _take_rows(rows, limits))
             finally:
                 wb.close()
+                if formulas is not None:
+                    formulas.close()
     except UnreadableReturn:
         raise
     except Exception as exc:  # the edge: any parser failure on a damaged file
@@ -238,6 +262,36 @@ def _parse_xlsx(data: bytes, file: str, limits: ReturnLimits) -> RawReturn:
         if sheet is not None:
             sheets[spec.name] = sheet
     return RawReturn(file=file, column_style="header", sheets=sheets, issues=tuple(issues))
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet part holds a formula element (``<f>``), without parsing the XML."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:  # sizes already bounded by _check_zip
+        return any(
+            _FORMULA_ELEMENT.search(zf.read(info))
+            for info in zf.infolist()
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        )
+
+
+def _with_uncached_formulas(
+    values: Iterable[tuple[object, ...]], formulas: Iterable[tuple[object, ...]]
+) -> Iterator[tuple[object, ...]]:
+    """Rows of saved values, with :class:`UncachedFormula` where a formula has no saved result.
+
+    ``formulas`` is the same sheet read without ``data_only`` (formula text instead of results).
+    """
+    for row, row_formulas in itertools.zip_longest(values, formulas, fillvalue=()):
+        yield tuple(
+            UncachedFormula(_formula_text(f)) if v is None and _formula_text(f) else v
+            for v, f in itertools.zip_longest(row, tuple(row_formulas)[: len(row)])
+        )
+
+
+def _formula_text(cell: object) -> str:
+    """The formula of a cell read without ``data_only`` ("" if the cell holds no formula)."""
+    text = getattr(cell, "text", cell)  # array formulas are objects with .text
+    return text if isinstance(text, str) and text.startswith("=") else ""
 
 
 def _take_rows(
