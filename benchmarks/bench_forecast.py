@@ -1,7 +1,7 @@
 """Forecast benchmarks (issue 3): PySD vs our engine, national Monte Carlo, one ICS cohort run.
 
 1. The two-age-band GP model (``benchmarks/gp_two_band.mdl``) for 6,300 practices x 36 monthly
-   steps, run by PySD and by :func:`gpworkforce.forecast.mc_twoband.simulate` in this process:
+   steps, run by PySD and by :func:`benchmarks.twoband.simulate` in this process:
    largest relative difference (target <= 1e-9) and the speed ratio (target >= 1,000x).
 2. National practice-level Monte Carlo of the same model: 1,000 draws x 6,300 practices x 120
    monthly steps with per-draw parameters, streaming ICB and England totals per step, then
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.common import Result, best_of, peak_rss_mb
-from gpworkforce.forecast.mc_twoband import (
+from benchmarks.twoband import (
     PARAMETERS,
     TwoBandRates,
     monte_carlo_group_totals,
@@ -65,7 +65,7 @@ def practices() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[st
 
 
 def bench_pysd(u0: np.ndarray, o0: np.ndarray, trainees: np.ndarray) -> list[Result]:
-    from gpworkforce.forecast.mc_pysd import load_model, run_model
+    from benchmarks.twoband_pysd import load_model, run_model
 
     steps = 36
     with tempfile.TemporaryDirectory() as tmp:

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from gpworkforce.forecast.mc_pysd import load_model, run_model
-from gpworkforce.forecast.mc_twoband import (
+from benchmarks.twoband import (
     PARAMETERS,
     TwoBandRates,
     monte_carlo_group_totals,
@@ -18,6 +16,7 @@ from gpworkforce.forecast.mc_twoband import (
     simulate_reference,
     simulate_with_engine,
 )
+from benchmarks.twoband_pysd import load_model, run_model
 
 MDL = Path(__file__).resolve().parents[2] / "benchmarks" / "gp_two_band.mdl"
 N_PRACTICES, STEPS = 20, 12

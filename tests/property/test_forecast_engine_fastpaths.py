@@ -20,7 +20,7 @@ from gpworkforce.forecast.engine import (
     prepare,
     run,
 )
-from gpworkforce.forecast.reference import run_reference
+from reference_engine import run_reference
 
 SHAPES = ("band", "class", "box", "dense")
 

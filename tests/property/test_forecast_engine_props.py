@@ -20,7 +20,7 @@ from gpworkforce.forecast.engine import (
     InflowStream,
     run,
 )
-from gpworkforce.forecast.reference import run_reference
+from reference_engine import run_reference
 
 rate = st.floats(0.0, 1.0, allow_nan=False)
 

@@ -21,8 +21,8 @@ from gpworkforce.forecast.build import build_assumptions, compile_inputs, stock_
 from gpworkforce.forecast.cohort import run_cohort
 from gpworkforce.forecast.cohort_config import CohortConfig
 from gpworkforce.forecast.engine import EngineOptions, run
-from gpworkforce.forecast.reference import run_reference
 from gpworkforce.forecast.scenario_io import load_scenario
+from reference_engine import run_reference
 
 SAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "sample.toml"
 ROLES = ["GP_PARTNER", "GP_SALARIED", "GP_LOCUM", "NURSE_ANP", "DPC_PHARMACIST"]

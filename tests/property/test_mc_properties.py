@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from gpworkforce.forecast.calibration import calibrate
-from gpworkforce.forecast.mc_twoband import (
+from benchmarks.twoband import (
     PARAMETERS,
     TwoBandRates,
     monte_carlo_group_totals,
     monte_carlo_group_totals_linear,
     simulate_reference,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gpworkforce.forecast.calibration import calibrate
 from gpworkforce.forecast.sensitivity import tornado
 from gpworkforce.forecast.uncertainty import Dist, draw_parameters
 

@@ -13,7 +13,8 @@ Modules
 ``engine``, ``engine_types``, ``engine_coeffs``  method ``cohort``: vectorised NumPy
                    stock-and-flow engine (below); ``engine_coeffs`` turns rates into per-step
                    coefficients.
-``reference``      slow pure-Python implementation of the same equations (for tests).
+``methods``        the one interface every method implements (``ForecastMethod``: cohort,
+                   hee-linear, trend, persistence) and the registry the runner uses.
 ``build``          cohort config -> ``EngineInputs`` (``compile_inputs``) and per-draw
                    parameters (``build_assumptions(cfg, values={field path: draws})``).
 ``cohort``         ``run_cohort``: engine + supply, demand, gap, per 1,000, cost ``[D, R, O]``.

@@ -30,11 +30,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gpworkforce.forecast import hee_linear
 from gpworkforce.forecast.calibration import Calibration, calibrate_many
 from gpworkforce.forecast.distributions import central
-from gpworkforce.forecast.scenario import HeeLinearConfig, uncertain_fields
-from gpworkforce.forecast.uncertainty import QUANTILES, Dist, draw_parameters
+from gpworkforce.forecast.methods import (
+    HEE_LINEAR,
+    PERSISTENCE,
+    TREND,
+    HeeSpec,
+    RunRequest,
+    TrendSpec,
+)
+from gpworkforce.forecast.scenario import HeeLinearConfig
+from gpworkforce.forecast.uncertainty import QUANTILES
 
 START_FY = 2018  # GPW Year 2018 = 30 September 2017
 END_FY = 2024
@@ -141,15 +148,18 @@ def trend_runs(
     seed: int,
 ) -> np.ndarray:
     """(runs, horizon + 1) FTE paths: ``start * prod(1 + g + e_y)``, ``g ~ normal(trend,
-    trend_se)`` fixed per run, ``e_y ~ normal(0, shock_sd)`` each year; run 0 central."""
-    dists = {f"{org}.trend": Dist.normal(trend, trend_se)}
-    for h in range(1, horizon + 1):
-        dists[f"{org}.shock.{h}"] = Dist.normal(0.0, shock_sd)
-    draws = draw_parameters(dists, n_draws, seed)
-    g = draws.column(f"{org}.trend")[:, None]
-    shocks = np.column_stack([draws.column(f"{org}.shock.{h}") for h in range(1, horizon + 1)])
-    growth = np.cumprod(1.0 + g + shocks, axis=1)
-    return np.column_stack([np.full(draws.n_runs, start), start * growth])
+    trend_se)`` fixed per run, ``e_y ~ normal(0, shock_sd)`` each year; run 0 central
+    (method ``trend``, :mod:`gpworkforce.forecast.methods.trend`)."""
+    spec = TrendSpec(org, start, trend, trend_se, shock_sd, horizon)
+    return TREND.run(spec, RunRequest(draws=n_draws, seed=seed)).supply[:, :, 0]
+
+
+def persistence_runs(
+    org: str, start: float, shock_sd: float, horizon: int, n_draws: int, seed: int
+) -> np.ndarray:
+    """No trend, the same yearly shocks (method ``persistence``: the random walk)."""
+    spec = TrendSpec.persistence(org, start, shock_sd, horizon)
+    return PERSISTENCE.run(spec, RunRequest(draws=n_draws, seed=seed)).supply[:, :, 0]
 
 
 def calibrated_runs(
@@ -236,7 +246,7 @@ def backtest_calibrated(
             "calibrated-national": trend_runs(
                 org, start, national, sd / math.sqrt(n_all), sd, horizon, n_draws, seed
             ),
-            "random-walk": trend_runs(org, start, 0.0, 0.0, sd, horizon, n_draws, seed),
+            "random-walk": persistence_runs(org, start, sd, horizon, n_draws, seed),
         }
         for method, runs in runs_by_method.items():
             band = Band.from_runs(org, method, fys, runs)
@@ -264,12 +274,8 @@ def plan_runs(cfg: HeeLinearConfig, n_draws: int, seed: int) -> np.ndarray:
     ``cfg`` is a scenario's ``HeeLinearConfig``; any field given as a distribution is drawn
     (run 0 central). The ratio path is what carries over to GPW's figure (like with like).
     """
-    dists = {f"{hee_linear.PREFIX}.{k}": v for k, v in uncertain_fields(cfg).items()}
-    draws = draw_parameters(dists, n_draws if dists else 0, seed)
-    values = {name: draws.column(name) for name in draws.names}
-    pos = np.broadcast_to(np.asarray(hee_linear.position(cfg, values), dtype=float), draws.n_runs)
-    base_name = f"{hee_linear.PREFIX}.baseline_wte"
-    base = values.get(base_name, np.full(draws.n_runs, central(cfg.baseline_wte)))
+    result = HEE_LINEAR.run(HeeSpec(cfg), RunRequest(draws=n_draws, seed=seed))
+    base, pos = result.supply[:, 0, 0], result.supply[:, -1, 0]
     steps = np.arange(cfg.years + 1) / cfg.years
     return 1.0 + ((pos - base) / base)[:, None] * steps[None, :]
 
@@ -308,7 +314,8 @@ def plan_comparison(
         base = central(cfg.baseline_wte)
         end_ratio = float(ratios[0, -1])
         # role substitutes are GP-equivalents, not GPs: GPW's GP count cannot show them
-        gp_only = float(hee_linear.position(cfg.model_copy(update={"substitutes": []})))
+        no_subs = HeeSpec(cfg.model_copy(update={"substitutes": []}))
+        gp_only = float(HEE_LINEAR.run(no_subs, RunRequest()).supply[0, -1, 0])
         gp_ratio = gp_only / base
         got = actual.get(compare_fy, math.nan)
         rows.append(

@@ -19,7 +19,7 @@ so that ``end = start + inflows - leavers + transfers_in - transfers_out + aged_
 Every parameter may carry a leading *draws* axis (shape ``[D, ...]`` or without it, broadcast):
 one call runs ``D`` Monte Carlo draws at once. The loop runs over time steps (and over chunks of
 organisations, optionally on threads); never over organisations one by one.
-:mod:`gpworkforce.forecast.reference` is a slow pure-Python implementation of the same equations
+`tests/reference_engine.py` is a slow pure-Python implementation of the same equations
 that tests compare against.
 """
 

@@ -18,14 +18,14 @@ import pandas as pd
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import UserError
 from gpworkforce.forecast import outputs
-from gpworkforce.forecast.cohort import CohortForecast, run_cohort
+from gpworkforce.forecast.cohort import CohortForecast
 from gpworkforce.forecast.engine import EngineOptions
-from gpworkforce.forecast.hee_linear import HeeTable, hee_table, position
+from gpworkforce.forecast.hee_linear import HeeTable
 from gpworkforce.forecast.io import load_cohort_data
+from gpworkforce.forecast.methods import COHORT, HEE_LINEAR, CohortSpec, HeeSpec, RunRequest
 from gpworkforce.forecast.runrecord import RunRecord, file_sha256, make_record, write_record
 from gpworkforce.forecast.scenario import uncertain_fields
 from gpworkforce.forecast.scenario_io import LoadedScenario, load_scenario
-from gpworkforce.forecast.uncertainty import draw_parameters
 
 Progress = Callable[[str], None]
 MAX_DRAWS = 100_000
@@ -43,12 +43,13 @@ class ForecastRun:
     series: pd.DataFrame | None = None  # trajectory: date, line, central[, p10, p90]
 
 
-def _values(loaded: LoadedScenario, draws: int) -> tuple[dict[str, Any] | None, list[str]]:
-    dists = uncertain_fields(loaded.scenario)
-    if draws <= 0 or not dists:
-        return None, sorted(dists)
-    drawn = draw_parameters(dists, draws, loaded.scenario.seed)
-    return {n: drawn.column(n) for n in drawn.names}, list(drawn.names)
+def _request(loaded: LoadedScenario, draws: int, **kw: Any) -> RunRequest:
+    return RunRequest(draws=draws, seed=loaded.scenario.seed, **kw)
+
+
+def _names(loaded: LoadedScenario, drawn: tuple[str, ...]) -> list[str]:
+    """Parameters drawn, or (without draws) the uncertain ones that would be."""
+    return list(drawn) if drawn else sorted(uncertain_fields(loaded.scenario))
 
 
 def _target(loaded: LoadedScenario, fc: CohortForecast | None = None) -> tuple[Any, float] | None:
@@ -82,13 +83,12 @@ def _hee_series(table: HeeTable, name: str, start: Any, positions: Any) -> pd.Da
     return pd.DataFrame(rows)
 
 
-def _run_hee(loaded: LoadedScenario, draws: int, values: Any, names: list[str]) -> ForecastRun:
+def _run_hee(loaded: LoadedScenario, draws: int) -> ForecastRun:
     s = loaded.scenario
     assert s.hee_linear is not None
-    table = hee_table(s.hee_linear, s.name)
-    positions = None
-    if values is not None:
-        positions = np.asarray(position(s.hee_linear, values), dtype=np.float64)
+    result = HEE_LINEAR.run(HeeSpec(s.hee_linear, s.name), _request(loaded, draws))
+    table, positions = result.detail.table, result.detail.positions
+    names = _names(loaded, result.drawn)
     tables = outputs.hee_tables(table, positions)
     t = s.target
     if t is not None and t.wte is not None:
@@ -120,26 +120,24 @@ def _target_rows(loaded: LoadedScenario, fc: CohortForecast) -> ReportTable | No
     return outputs.target_table(supply, goal, fc.dates[r], t.label)
 
 
-def _run_cohort(
-    loaded: LoadedScenario, draws: int, values: Any, names: list[str], say: Progress
-) -> ForecastRun:
+def _run_cohort(loaded: LoadedScenario, draws: int, say: Progress) -> ForecastRun:
     s = loaded.scenario
     assert s.cohort is not None
     say("reading data files")
     data = load_cohort_data(loaded)
     sources = [src.source_id for src in data.sources]
-    common: dict[str, Any] = {
-        "patients": data.patients,
-        "population_index": data.population_index,
-        "costs": s.costs,
-    }
+    spec = CohortSpec(s.cohort, data, s.costs)
     say("running the central case")
-    central = run_cohort(s.cohort, data.stocks, options=EngineOptions(record_flows=True), **common)
+    flows = EngineOptions(record_flows=True)
+    central = COHORT.run(spec, _request(loaded, 0, options=flows)).detail
     fc = central
-    if values is not None:
+    drawn: tuple[str, ...] = ()
+    if draws > 0 and spec.distributions():
         say(f"running {draws} draws")
         every = EngineOptions(record_every=s.cohort.steps_per_year)
-        fc = run_cohort(s.cohort, data.stocks, values=values, options=every, **common)
+        result = COHORT.run(spec, _request(loaded, draws, options=every))
+        fc, drawn = result.detail, result.drawn
+    names = _names(loaded, drawn)
     tables = outputs.cohort_tables(fc, s.name, sources)
     target = _target_rows(loaded, fc)
     if target is not None:
@@ -169,11 +167,11 @@ def run_scenario(path: str | Path, draws: int = 0, progress: Progress | None = N
         raise UserError(f"--draws must be between 0 and {MAX_DRAWS}, got {draws}")
     loaded = load_scenario(path)
     s = loaded.scenario
-    values, names = _values(loaded, draws)
-    say(f"scenario {s.name!r} ({s.method}), {draws} draws, {len(names)} uncertain parameters")
+    n_uncertain = len(uncertain_fields(s))
+    say(f"scenario {s.name!r} ({s.method}), {draws} draws, {n_uncertain} uncertain parameters")
     if s.method == "hee-linear":
-        return _run_hee(loaded, draws, values, names)
-    return _run_cohort(loaded, draws, values, names, say)
+        return _run_hee(loaded, draws)
+    return _run_cohort(loaded, draws, say)
 
 
 def _has_dates(run: ForecastRun) -> bool:

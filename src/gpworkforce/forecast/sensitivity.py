@@ -141,37 +141,32 @@ def scenario_outcome(loaded: Any, year: int = 2030) -> ScenarioOutcome:
 
     scenario = loaded.scenario
     dists = uncertain_fields(scenario)
+    from gpworkforce.forecast.methods import COHORT, HEE_LINEAR, RunRequest
+
     if scenario.method == "hee-linear":
-        from gpworkforce.forecast import hee_linear
+        from gpworkforce.forecast.methods import HeeSpec
 
         cfg = scenario.hee_linear
+        spec = HeeSpec(cfg, scenario.name)
         target = scenario.target.wte if scenario.target is not None else None
         end_year = (cfg.baseline_date.year if cfg.baseline_date else 0) + cfg.years
 
         def hee_fn(values: Values) -> np.ndarray:
-            pos = np.asarray(hee_linear.position(cfg, values), dtype=float)
+            pos = HEE_LINEAR.run(spec, RunRequest(values=values)).supply[:, -1, 0]
             return (target - pos) if target is not None else -pos
 
         what = "gap (target - position)" if target is not None else "minus the position"
         label = f"WTE GP {what} in {end_year or 'the last year'}"
         return ScenarioOutcome(hee_fn, label, dists)
-    from gpworkforce.forecast.cohort import run_cohort
     from gpworkforce.forecast.engine import EngineOptions
     from gpworkforce.forecast.io import load_cohort_data
+    from gpworkforce.forecast.methods import CohortSpec
 
-    data = load_cohort_data(loaded)
-    cfg = scenario.cohort
+    cohort_spec = CohortSpec(scenario.cohort, load_cohort_data(loaded), scenario.costs)
 
     def forecast(values: Values | None) -> Any:
-        return run_cohort(
-            cfg,
-            data.stocks,
-            patients=data.patients,
-            population_index=data.population_index,
-            costs=scenario.costs,
-            values=values or None,
-            options=EngineOptions(sum_orgs=True),
-        )
+        request = RunRequest(values=values or None, options=EngineOptions(sum_orgs=True))
+        return COHORT.run(cohort_spec, request).detail
 
     central_run = forecast(None)
     r = _nearest_index(central_run.dates, dt.date(year, 9, 30))

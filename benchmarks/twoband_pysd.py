@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from gpworkforce.forecast.mc_twoband import TwoBandPath, TwoBandRates
+from benchmarks.twoband import TwoBandPath, TwoBandRates
 
 _RANGE = re.compile(r"\(P1-P\d+\)")
 
