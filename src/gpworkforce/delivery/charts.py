@@ -1,0 +1,178 @@
+"""Board charts for delivery assurance: the implementation timeline and the risk heat map.
+
+Built as Vega-Lite specifications (:class:`~gpworkforce.reports.model.ReportChart`), rendered to
+static SVG by :mod:`gpworkforce.reports.svg` like every other chart. Titles state the finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from gpworkforce.delivery.plan import CellStatus, TimelineCell, overdue_milestones
+from gpworkforce.delivery.risks import (
+    DEFAULT_BANDS,
+    IMPACT_LABELS,
+    LIKELIHOOD_LABELS,
+    Risk,
+    RiskBands,
+)
+from gpworkforce.reports.charts import TARGET_COLOUR, _config
+from gpworkforce.reports.model import ReportChart
+
+__all__ = ["risk_heat_map", "timeline_chart"]
+
+STATUS_COLOURS = {
+    CellStatus.COMPLETE: "#007f3b",
+    CellStatus.PLANNED: "#aeb7bd",
+    CellStatus.CRITICAL: "#005eb8",
+    CellStatus.ISSUE: "#d5281b",
+}
+BAND_COLOURS = {"green": "#007f3b", "yellow": "#ffeb3b", "orange": "#ed8b00", "red": "#d5281b"}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def timeline_chart(cells: Sequence[TimelineCell], today: dt.date) -> ReportChart:
+    """Figure 14 as a chart: a row per deliverable, a bar per period coloured by status."""
+    overdue = overdue_milestones(cells, today)
+    late = {(n, m.due) for n, m in overdue}
+    frame = pd.DataFrame(
+        [
+            {
+                "row": f"{c.number}. {c.detail}",
+                "order": c.number,
+                "start": c.start.isoformat(),
+                "end": (c.end + dt.timedelta(days=1)).isoformat(),
+                "period": c.period,
+                "status": c.status.value,
+                "overdue": (c.number, c.end) in late,
+            }
+            for c in cells
+        ]
+    )
+    rows = sorted(set(frame["row"]), key=lambda r: int(r.split(".")[0]))
+    status_order = [
+        s.value
+        for s in (CellStatus.COMPLETE, CellStatus.PLANNED, CellStatus.CRITICAL, CellStatus.ISSUE)
+    ]
+    y = alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=320))
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y")),
+            x2="end:T",
+            y=y,
+            color=alt.Color(
+                "status:N",
+                title="Status",
+                scale=alt.Scale(
+                    domain=status_order, range=[STATUS_COLOURS[CellStatus(s)] for s in status_order]
+                ),
+            ),
+            tooltip=["row:N", "period:N", "status:N"],
+        )
+    )
+    marks = frame.loc[frame["overdue"]]
+    late_marks = (
+        alt.Chart(marks)
+        .mark_point(shape="triangle-down", size=120, filled=True, color="#212b32")
+        .encode(x="end:T", y=y)
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"today": [today.isoformat()]}))
+        .mark_rule(color=TARGET_COLOUR, strokeDash=[4, 3])
+        .encode(x="today:T")
+    )
+    label = (
+        alt.Chart(
+            pd.DataFrame({"today": [today.isoformat()], "text": [f"Today, {today:%-d %b %Y}"]})
+        )
+        .mark_text(align="left", dx=4, dy=-6, color=TARGET_COLOUR, fontSize=12)
+        .encode(x="today:T", y=alt.value(0), text="text:N")
+    )
+    n_late = len(overdue)
+    title = (
+        f"{_plural(n_late, 'critical milestone')} overdue"
+        if n_late
+        else "No critical milestone is overdue"
+    )
+    description = (
+        f"Implementation plan for {_plural(len(rows), 'deliverable')} by month and quarter, coloured by status; "
+        f"the dashed line marks {today:%-d %B %Y}. {title}; overdue milestones are marked with a triangle."
+    )
+    chart = (bars + late_marks + rule + label).properties(width=560, height=24 * len(rows))
+    return ReportChart(
+        key="implementation_timeline",
+        title=title,
+        spec=_config(chart, title, description),
+        description=description,
+    )
+
+
+def risk_heat_map(risks: Sequence[Risk], bands: RiskBands = DEFAULT_BANDS) -> ReportChart:
+    """The 5 x 5 matrix with the number of live risks in each cell, coloured by level band."""
+    live = [r for r in risks if r.is_live]
+    counts = Counter(r.current for r in live)
+    frame = pd.DataFrame(
+        [
+            {
+                "likelihood": f"{lk} {LIKELIHOOD_LABELS[lk]}",
+                "impact": f"{im} {IMPACT_LABELS[im]}",
+                "level": bands.level(lk * im),
+                "colour": BAND_COLOURS[bands.band(lk * im).colour],
+                "count": counts.get((lk, im), 0),
+                "label": str(counts[(lk, im)]) if counts.get((lk, im)) else "",
+            }
+            for lk in range(1, 6)
+            for im in range(1, 6)
+        ]
+    )
+    x = alt.X(
+        "impact:N",
+        title="Impact",
+        sort=[f"{i} {IMPACT_LABELS[i]}" for i in range(1, 6)],
+        axis=alt.Axis(labelAngle=0),
+    )
+    y = alt.Y(
+        "likelihood:N",
+        title="Likelihood",
+        sort=[f"{i} {LIKELIHOOD_LABELS[i]}" for i in range(5, 0, -1)],
+    )
+    cells = (
+        alt.Chart(frame)
+        .mark_rect(stroke="white", strokeWidth=2)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("colour:N", scale=None),
+            tooltip=["likelihood:N", "impact:N", "level:N", "count:Q"],
+        )
+    )
+    text = (
+        alt.Chart(frame)
+        .mark_text(fontSize=16, fontWeight="bold", color="#212b32")
+        .encode(x=x, y=y, text="label:N")
+    )
+    top = Counter(bands.level(r.rating) for r in live)
+    worst = bands.bands[-1].name
+    title = f"{_plural(top.get(worst, 0), 'live risk')} rated {worst.lower()}, of {len(live)}"
+    description = (
+        "Risk heat map: live risks counted by likelihood and impact. Cells are coloured by level: "
+        + ", ".join(f"{b.name} {b.low}-{b.high}" for b in bands.bands)
+        + "."
+    )
+    chart = (cells + text).properties(width=420, height=300)
+    return ReportChart(
+        key="risk_heat_map",
+        title=title,
+        spec=_config(chart, title, description),
+        description=description,
+    )
