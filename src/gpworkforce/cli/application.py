@@ -26,7 +26,13 @@ EXIT_INTERNAL = 70
 # The one registry of command modules (``gpworkforce.cli.<name>`` with ``register(app)``).
 # Optional ones are skipped while their module does not exist yet.
 COMMAND_MODULES: tuple[str, ...] = ("baseline", "data", "returns", "demo")
-OPTIONAL_COMMAND_MODULES: tuple[str, ...] = ("forecast", "backtest", "sensitivity", "delivery")
+OPTIONAL_COMMAND_MODULES: tuple[str, ...] = (
+    "forecast",
+    "backtest",
+    "sensitivity",
+    "delivery",
+    "finance",
+)
 
 
 def _fail(message: str, code: int) -> typer.Exit:

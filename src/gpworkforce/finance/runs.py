@@ -1,0 +1,124 @@
+"""From a forecast run to a :class:`~gpworkforce.finance.costing.Workforce` (WTE by group, gap).
+
+Consumes the forecast's public results only (``ForecastRun``, ``HeeTable``, ``CohortForecast``):
+
+* **hee-linear**: the plan's straight line from the baseline to the position, one point a year
+  from ``baseline_date``. Group ``GP`` is the GP WTE (position without the role-substitution
+  line); each substitute role (e.g. ``DPC_PHARMACIST``) is a group whose headcount grows linearly
+  to the scenario's number (1 head = 1 WTE, as the plan counts them). With draws, every line is
+  recomputed per draw with the same draws the forecast used (same seed, same parameter names).
+  The gap is ``target.wte - GP-equivalent position`` (the plan's 639 - 541 = 98 at the baseline).
+* **cohort**: FTE per class summed over organisations and age bands at whole years from the start
+  (groups = class codes); the gap is ``demand - GP-equivalent supply``, clipped at 0 per
+  organisation before summing (one organisation's surplus does not fill another's gap).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+
+from gpworkforce.errors import Issue, Location, ValidationFailed
+from gpworkforce.finance.costing import Workforce
+from gpworkforce.forecast.distributions import central
+from gpworkforce.forecast.hee_linear import position
+from gpworkforce.forecast.outputs import yearly
+from gpworkforce.forecast.runner import ForecastRun
+from gpworkforce.forecast.scenario import uncertain_fields
+from gpworkforce.forecast.uncertainty import draw_parameters
+
+
+def _hee_values(run: ForecastRun) -> dict[str, Any] | None:
+    s = run.loaded.scenario
+    dists = uncertain_fields(s)
+    if run.draws <= 0 or not dists:
+        return None
+    drawn = draw_parameters(dists, run.draws, s.seed)
+    return {n: drawn.column(n) for n in drawn.names}
+
+
+def _draws(values: dict[str, Any] | None, key: str, value: Any, n: int) -> np.ndarray:
+    if values is not None and key in values:
+        return np.asarray(values[key], dtype=np.float64)
+    return np.full(n, central(value))
+
+
+def hee_workforce(run: ForecastRun) -> Workforce:
+    s = run.loaded.scenario
+    cfg = s.hee_linear
+    assert cfg is not None
+    if cfg.baseline_date is None:
+        raise ValidationFailed(
+            issues=[
+                Issue(
+                    Location(file=str(run.loaded.path), field="hee_linear.baseline_date"),
+                    "be given to cost the scenario year by year",
+                    "nothing",
+                )
+            ],
+            summary="scenario cannot be costed",
+        )
+    values = _hee_values(run)
+    n = run.draws + 1 if values is not None else 1
+    pos_all = np.broadcast_to(np.asarray(position(cfg, values), dtype=np.float64), (n,))
+    pos_gp = np.broadcast_to(
+        np.asarray(position(cfg.model_copy(update={"substitutes": []}), values), np.float64), (n,)
+    )
+    base = _draws(values, "hee_linear.baseline_wte", cfg.baseline_wte, n)
+    years = cfg.years
+    frac = np.arange(years + 1, dtype=np.float64) / years  # [Y]
+    start = cfg.baseline_date
+    dates = tuple(start.replace(year=start.year + i) for i in range(years + 1))
+    gp = base[:, None] + (pos_gp - base)[:, None] * frac[None, :]
+    equiv = base[:, None] + (pos_all - base)[:, None] * frac[None, :]
+    groups = ["GP"]
+    cols = [gp]
+    for i, sub in enumerate(cfg.substitutes):
+        head = _draws(values, f"hee_linear.substitutes[{i}].headcount", sub.headcount, n)
+        if sub.role in groups:
+            cols[groups.index(sub.role)] = cols[groups.index(sub.role)] + head[:, None] * frac
+        else:
+            groups.append(sub.role)
+            cols.append(head[:, None] * frac[None, :])
+    gap = None
+    t = s.target
+    if t is not None and t.wte is not None:
+        gap = t.wte - equiv
+    return Workforce(
+        scenario=s.name,
+        dates=dates,
+        groups=tuple(groups),
+        wte=np.stack(cols, axis=2),
+        gap=gap,
+        gap_label=f"Gap to {t.label}" if t is not None else "Gap to target",
+    )
+
+
+def cohort_workforce(run: ForecastRun) -> Workforce:
+    fc = run.cohort
+    s = run.loaded.scenario
+    assert fc is not None
+    idx = yearly(fc)
+    fte = fc.engine.fte[:, idx].sum(axis=(2, 4))  # [D, Y, K]
+    gap = None
+    if fc.gap is not None:
+        gap = np.clip(fc.gap[:, idx, :], 0.0, None).sum(axis=2)
+    dates: tuple[dt.date, ...] = tuple(fc.dates[i] for i in idx)
+    label = s.target.label if s.target is not None else "demand"
+    return Workforce(
+        scenario=s.name,
+        dates=dates,
+        groups=tuple(fc.engine.classes),
+        wte=np.ascontiguousarray(fte, dtype=np.float64),
+        gap=gap,
+        gap_label=f"Gap to demand ({label})",
+    )
+
+
+def workforce_of(run: ForecastRun) -> Workforce:
+    """The run's WTE by year and staff group and its gap, per draw (draw 0 = central)."""
+    if run.hee is not None:
+        return hee_workforce(run)
+    return cohort_workforce(run)
