@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from gpworkforce.errors import Issue, Location, ValidationFailed
+from gpworkforce.errors import Issue, Location, UserError, ValidationFailed
 from gpworkforce.finance.costing import Workforce
 from gpworkforce.forecast.distributions import central
 from gpworkforce.forecast.hee_linear import position
@@ -121,4 +121,9 @@ def workforce_of(run: ForecastRun) -> Workforce:
     """The run's WTE by year and staff group and its gap, per draw (draw 0 = central)."""
     if run.hee is not None:
         return hee_workforce(run)
-    return cohort_workforce(run)
+    if run.cohort is not None:
+        return cohort_workforce(run)
+    raise UserError(
+        f"{run.loaded.path}: method must be 'hee-linear' or 'cohort' to be costed (staff groups"
+        f" by year), got {run.loaded.scenario.method!r}"
+    )
