@@ -32,6 +32,7 @@ OPTIONAL_COMMAND_MODULES: tuple[str, ...] = (
     "sensitivity",
     "delivery",
     "finance",
+    "plan",
 )
 
 

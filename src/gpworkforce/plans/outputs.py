@@ -1,0 +1,305 @@
+"""Tables, charts and headlines of tracking and scoring (what ``gpworkforce plan`` writes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.plans.model import STAFF_GROUP_LABELS, Plan
+from gpworkforce.plans.scoring import PlanScore
+from gpworkforce.plans.spc import ASSURANCE_LABELS, VARIATION_LABELS
+from gpworkforce.plans.tracking import Tracking
+
+
+def _plan_notes(plan: Plan) -> tuple[str, ...]:
+    notes = [f"Plan version {plan.version}: {plan.revisions[-1].reason}"]
+    if plan.comparison.mode == "relative":
+        notes.append(
+            f"Compared relative: each plan figure x (actual at the plan's start /"
+            f" {plan.comparison.baseline_value:g}), the plan's own start figure."
+        )
+    if plan.comparison.note:
+        notes.append(plan.comparison.note)
+    return tuple(notes)
+
+
+def gpw_year(date: Any) -> str:
+    return f"{date:%d %b %Y} (GPW Year {date.year + 1})" if date.month == 9 else f"{date:%d %b %Y}"
+
+
+def score_tables(plan: Plan, result: PlanScore) -> list[ReportTable]:
+    rows = pd.DataFrame(
+        [
+            {
+                "scenario": r.scenario,
+                "staff group": STAFF_GROUP_LABELS[r.staff_group],
+                "date": r.date,
+                "actual WTE": r.actual,
+                "plan WTE": r.plan,
+                "plan P10": r.p10,
+                "plan P90": r.p90,
+                "error WTE": r.error,
+                "error %": r.error_pct,
+                "inside P10-P90": r.inside_band,
+                "beyond plan horizon": r.beyond_horizon,
+            }
+            for r in result.rows
+        ]
+    )
+    summary = pd.DataFrame(
+        [
+            {
+                "scenario": s.scenario,
+                "staff group": STAFF_GROUP_LABELS[s.staff_group],
+                "years scored": s.years,
+                "MAPE within horizon %": s.mape_horizon,
+                "MAPE all years %": s.mape_all,
+                "last actual date": s.last_date,
+                "last actual WTE": s.last_actual,
+                "plan WTE then": s.last_plan,
+                "error then %": s.last_error_pct,
+                "share inside P10-P90": s.inside_band_share,
+                "target WTE (like for like)": s.target,
+                "target date": s.target_date,
+                "actual at target date": s.actual_at_target_date,
+            }
+            for s in result.scenarios
+        ]
+    )
+    notes = (
+        *_plan_notes(plan),
+        "error = plan - actual; error % = error / actual x 100.",
+        "After the plan's horizon the plan's final position is held (beyond plan horizon).",
+    )
+    sources = (result.source, plan.source) if plan.source else (result.source,)
+    return [
+        ReportTable(
+            "plan_score_summary",
+            f"{plan.name}: scenarios against actuals",
+            summary,
+            notes=notes,
+            sources=sources,
+            decimals={"MAPE within horizon %": 1, "MAPE all years %": 1, "error then %": 1},
+        ),
+        ReportTable(
+            "plan_score_years",
+            f"{plan.name}: error per year and scenario",
+            rows,
+            notes=notes,
+            sources=sources,
+            decimals={"error %": 1},
+        ),
+    ]
+
+
+def tracking_tables(plan: Plan, result: Tracking) -> list[ReportTable]:
+    rows = pd.DataFrame(
+        [
+            {
+                "staff group": STAFF_GROUP_LABELS[r.staff_group],
+                "period": r.period,
+                "date": r.date,
+                "actual WTE": r.actual,
+                "plan WTE": r.plan,
+                "plan P10": r.p10,
+                "plan P90": r.p90,
+                "target WTE": r.target,
+                "variance WTE": r.variance,
+                "variance %": r.variance_pct,
+                "percentile in plan fan": r.percentile,
+                "inside P10-P90": r.inside_band,
+                "gap to target WTE": r.gap_to_target,
+                "SPC signals": r.spc_rules,
+                "SPC point": r.spc_point_type,
+            }
+            for g in result.groups
+            for r in g.rows
+        ]
+    )
+    summary = pd.DataFrame(
+        [
+            {
+                "staff group": STAFF_GROUP_LABELS[g.staff_group],
+                "latest period": g.rows[-1].period if g.rows else "",
+                "latest actual WTE": g.rows[-1].actual if g.rows else None,
+                "latest plan WTE": g.rows[-1].plan if g.rows else None,
+                "variation": VARIATION_LABELS[g.spc.variation] if g.spc else g.spc_note,
+                "assurance": (
+                    ASSURANCE_LABELS[g.spc.assurance] if g.spc and g.spc.assurance else ""
+                ),
+                "probability of meeting the target": g.probability_of_target,
+                "alerts": len(g.alerts),
+            }
+            for g in result.groups
+        ]
+    )
+    limits = pd.DataFrame(
+        [
+            {
+                "staff group": STAFF_GROUP_LABELS[g.staff_group],
+                "from": s.start,
+                "to": s.end,
+                "baseline periods": ", ".join(s.baseline),
+                "mean": s.mean,
+                "mean moving range": s.mean_moving_range,
+                "lower process limit": s.lower_limit,
+                "upper process limit": s.upper_limit,
+                "reason": s.reason,
+            }
+            for g in result.groups
+            if g.spc is not None
+            for s in g.spc.segments
+        ],
+        columns=[
+            "staff group",
+            "from",
+            "to",
+            "baseline periods",
+            "mean",
+            "mean moving range",
+            "lower process limit",
+            "upper process limit",
+            "reason",
+        ],
+    )
+    alerts = pd.DataFrame(
+        [
+            {
+                "staff group": STAFF_GROUP_LABELS[a.staff_group],
+                "period": a.period,
+                "alert": a.kind.value,
+                "message": a.message,
+                "evidence": "; ".join(
+                    f"{k} = {v:,.3f}" if isinstance(v, float) else f"{k} = {v}"
+                    for k, v in a.evidence.items()
+                ),
+            }
+            for a in result.alerts
+        ],
+        columns=["staff group", "period", "alert", "message", "evidence"],
+    )
+    notes = (*_plan_notes(plan), f"Adopted scenario: {result.scenario}")
+    src = (result.source,)
+    return [
+        ReportTable("plan_tracking_summary", f"{plan.name}: tracking summary", summary, notes, src),
+        ReportTable("plan_tracking", f"{plan.name}: actual vs plan vs target", rows, notes, src),
+        ReportTable("plan_spc_limits", f"{plan.name}: SPC limits", limits, notes, src),
+        ReportTable("plan_alerts", f"{plan.name}: alerts", alerts, notes, src),
+    ]
+
+
+def plan_chart(
+    title: str,
+    lines: pd.DataFrame,
+    target: tuple[Any, float, str] | None,
+    y_title: str = "WTE (on the actuals' definition)",
+) -> Any:
+    """Altair layers: each series' P10-P90 band (when any) and line, actuals in black, target.
+
+    ``lines``: columns date, series, value, p10, p90 (p10/p90 may be empty); series "Actual" is
+    drawn in black with points.
+    """
+    import altair as alt
+
+    frame = lines.assign(date=pd.to_datetime(lines["date"]))
+    x = alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y", labelAngle=-30))
+    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))
+    names = [n for n in dict.fromkeys(frame["series"]) if n != "Actual"]
+    colour = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=[*names, "Actual"], range=[*PALETTE[: len(names)], "#000000"]),
+        legend=alt.Legend(orient="bottom", columns=1, labelLimit=0),
+    )
+    plans = frame[frame["series"] != "Actual"]
+    actual = frame[frame["series"] == "Actual"]
+    layers = []
+    banded = plans.dropna(subset=["p10", "p90"])
+    if len(banded):
+        layers.append(
+            alt.Chart(banded)
+            .mark_area(opacity=0.2)
+            .encode(x=x, y="p10:Q", y2="p90:Q", color=colour)
+        )
+    layers.append(alt.Chart(plans).mark_line().encode(x=x, y=y, color=colour))
+    layers.append(alt.Chart(actual).mark_line(point=True).encode(x=x, y=y, color=colour))
+    if target is not None:
+        when, value, label = target
+        t = pd.DataFrame({"date": [pd.Timestamp(when)], "value": [value], "label": [label]})
+        layers.append(
+            alt.Chart(t)
+            .mark_point(shape="diamond", size=120, color="#330072", filled=True)
+            .encode(x=x, y=y)
+        )
+        layers.append(
+            alt.Chart(t)
+            .mark_text(align="right", dx=-10, dy=14, color="#330072")
+            .encode(x=x, y=y, text="label:N")
+        )
+        rule = pd.DataFrame({"value": [value]})
+        layers.append(
+            alt.Chart(rule).mark_rule(strokeDash=[4, 4], color="#330072").encode(y="value:Q")
+        )
+    return alt.layer(*layers).properties(title=title, width=640, height=340)
+
+
+PALETTE = ("#005eb8", "#ed8b00", "#009639", "#7c2855", "#00a9ce", "#ae2573", "#425563")
+
+
+def chart_svg(chart: Any) -> str:
+    import vl_convert
+
+    return str(vl_convert.vegalite_to_svg(chart.to_json()))
+
+
+def score_chart_frame(result: PlanScore) -> pd.DataFrame:
+    plan_rows = [
+        {"date": r.date, "series": r.scenario, "value": r.plan, "p10": r.p10, "p90": r.p90}
+        for r in result.rows
+    ]
+    seen: dict[Any, float] = {}
+    for r in result.rows:
+        seen.setdefault(r.date, r.actual)
+    actual_rows = [
+        {"date": d, "series": "Actual", "value": v, "p10": None, "p90": None}
+        for d, v in sorted(seen.items())
+    ]
+    return pd.DataFrame(plan_rows + actual_rows, columns=["date", "series", "value", "p10", "p90"])
+
+
+def tracking_chart_frame(result: Tracking, group: Any) -> pd.DataFrame:
+    recs = []
+    for g in result.groups:
+        if g.staff_group is not group:
+            continue
+        for r in g.rows:
+            recs.append(
+                {"date": r.date, "series": "Plan", "value": r.plan, "p10": r.p10, "p90": r.p90}
+            )
+            recs.append(
+                {"date": r.date, "series": "Actual", "value": r.actual, "p10": None, "p90": None}
+            )
+        if g.spc is not None:
+            for p in g.spc.points:
+                d = next(r.date for r in g.rows if r.period == p.label)
+                recs.append(
+                    {
+                        "date": d,
+                        "series": "Lower process limit",
+                        "value": p.lower_limit,
+                        "p10": None,
+                        "p90": None,
+                    }
+                )
+                recs.append(
+                    {
+                        "date": d,
+                        "series": "Upper process limit",
+                        "value": p.upper_limit,
+                        "p10": None,
+                        "p90": None,
+                    }
+                )
+    return pd.DataFrame(recs, columns=["date", "series", "value", "p10", "p90"])

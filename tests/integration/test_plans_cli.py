@@ -1,0 +1,190 @@
+"""``gpworkforce plan score|track`` end to end: the shipped LLR 2017 plan against real GPW, a plan
+tracked against returns loaded into a workspace, and user errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from gpworkforce.cli import app
+from gpworkforce.domain.demography import AgeBand, ContractType, Sex
+from gpworkforce.domain.returns import StaffLine
+from returns_support import base_return
+
+ROOT = Path(__file__).resolve().parents[2]
+LLR_PLAN = ROOT / "scenarios" / "llr-2017" / "plan.toml"
+
+
+def run(*args: object):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_llr_2017_plan_scored_against_gpw(tmp_path: Path, shared_data: Path) -> None:
+    out = tmp_path / "score"
+    result = run("plan", "score", LLR_PLAN, "--source", "gpw", "--out", out, "--xlsx")
+    assert result.exit_code == 0, result.output
+    # GPW qualified GP FTE for LLR (QK1): 519.6 in Year 2018 (Sep 2017), 510.8 in Year 2021,
+    # 489.2 in Year 2024 (the back-test's figures). Scenario 1 (561 from 541, Table 12) on GPW's
+    # definition: 561 x 519.6 / 541 = 538.8, held after 2020: +10.1% against 489.2.
+    assert "plan 538.8 vs actual 489.2 WTE (+10.1%)" in result.stdout
+    # Scenario 3: 658 x 519.6 / 541 = 632.0 -> +29.2%
+    assert "plan 632.0 vs actual 489.2 WTE (+29.2%)" in result.stdout
+    # target 639 x 519.6 / 541 = 613.7; actual in Year 2021 510.8: 102.9 short
+    assert "target 613.7 WTE (like for like) by September 2020: actual 510.8, 102.9 short" in (
+        result.stdout
+    )
+    years = pd.read_csv(out / "plan_score_years.csv", comment="#")
+    assert set(years["scenario"]) == {
+        "Scenario 1: Base position",
+        "Scenario 2: International recruitment and improved retention",
+        "Scenario 3: Scenario 2 plus role substitution",
+    }
+    s1 = years[years["scenario"] == "Scenario 1: Base position"].set_index("date")
+    assert s1.loc["2020-09-30", "actual WTE"] == pytest.approx(510.8)
+    assert s1.loc["2020-09-30", "plan WTE"] == pytest.approx(561 * 519.6 / 541)
+    assert len(s1) == 7  # Years 2018-2024
+    s2 = years[years["scenario"].str.startswith("Scenario 2")]
+    assert s2["inside P10-P90"].dropna().eq(False).all()  # the actual never entered the fan
+    summary = pd.read_csv(out / "plan_score_summary.csv", comment="#")
+    assert len(summary) == 3
+    assert openpyxl.load_workbook(out / "plan-score.xlsx").sheetnames
+    svg = (out / "plan_score_gp.svg").read_text()
+    assert svg.lstrip().startswith("<svg") and "Target by Sep 2020: 613.7 WTE" in svg
+
+
+def test_llr_2017_plan_tracked_against_gpw(tmp_path: Path, shared_data: Path) -> None:
+    out = tmp_path / "track"
+    result = run("plan", "track", LLR_PLAN, "--source", "gpw", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "adopted: Scenario 3" in result.stdout
+    assert "actuals: NHS Digital, General Practice Workforce" in result.stdout
+    # Sep 2020: 510.8 against 632.0 -> -121.2 (-19.2%)
+    assert "GPs, 2020/21 Q2: actual 510.8 WTE vs plan 632.0 (-121.2, -19.2%)" in result.stdout
+    alerts = pd.read_csv(out / "plan_alerts.csv", comment="#")
+    assert "target_unreachable" in set(alerts["alert"])
+    rows = pd.read_csv(out / "plan_tracking.csv", comment="#")
+    assert list(rows["period"]) == ["2017/18 Q2", "2018/19 Q2", "2019/20 Q2", "2020/21 Q2"]
+    assert (out / "plan_tracking_gp.svg").exists()
+
+
+def _return(code: str, census: dt.date, partner_sessions: float):
+    r = base_return(code, census)
+    staff = (
+        StaffLine(
+            "GP_PARTNER_PROVIDER",
+            3,
+            AgeBand.A45_49,
+            Sex.FEMALE,
+            ContractType.PARTNER,
+            sessions_per_week=partner_sessions,
+        ),
+        *r.staff[1:],
+    )
+    return dataclasses.replace(r, staff=staff)
+
+
+def test_plan_tracked_against_returns_in_a_workspace(tmp_path: Path, shared_data: Path) -> None:
+    from gpworkforce.returns import write_return_xlsx
+
+    # Two Leicester City practices return in Sep 2017 and Sep 2018. Qualified GP FTE per return
+    # (9 sessions = 1 WTE; the registrar is not a qualified GP): partners s / 9 + senior 8 / 9.
+    # 2017: (22.5 + 8) / 9 x 2 = 6.7778; 2018: (27 + 8) / 9 x 2 = 7.7778
+    files = []
+    for census, sessions in ((dt.date(2017, 9, 30), 22.5), (dt.date(2018, 9, 30), 27.0)):
+        for code in ("C82005", "C82008"):
+            ret = _return(code, census, sessions)
+            files.append(write_return_xlsx(ret, tmp_path / f"{code}-{census:%Y}.xlsx"))
+    ws = tmp_path / "ws"
+    loaded = run("load", "returns", *files, "--data", ws)
+    assert loaded.exit_code == 0, loaded.output
+    plan = tmp_path / "plan.toml"
+    plan.write_text(
+        """
+name = "City GP plan"
+organisation = "04C"
+level = "sub-icb"
+start = 2017-09-30
+end = 2019-09-30
+adopted = "Grow"
+[[revisions]]
+version = 1
+date = 2017-10-01
+reason = "agreed"
+[[scenarios]]
+name = "Grow"
+staff_group = "gp"
+points = [
+  { date = 2017-09-30, central = 6.5, p10 = 6.5, p90 = 6.5 },
+  { date = 2019-09-30, central = 8.5, p10 = 8.0, p90 = 9.5 },
+]
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("plan", "track", plan, "--source", "returns", "--data", ws, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert f"actuals: practices' returns accepted into the workspace {ws}" in result.stdout
+    rows = pd.read_csv(out / "plan_tracking.csv", comment="#").set_index("period")
+    assert rows.loc["2017/18 Q2", "actual WTE"] == pytest.approx(61 / 9)
+    assert rows.loc["2018/19 Q2", "actual WTE"] == pytest.approx(70 / 9)
+    # plan half way (365 of 730 days): 7.5, P10 7.25, P90 8.0; actual 7.7778 inside
+    assert rows.loc["2018/19 Q2", "plan WTE"] == pytest.approx(7.5)
+    assert rows.loc["2018/19 Q2", "variance WTE"] == pytest.approx(70 / 9 - 7.5)
+    assert bool(rows.loc["2018/19 Q2", "inside P10-P90"]) is True
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["score", "missing.toml"], 3, "PLAN must be an existing plan file"),
+        (["track", LLR_PLAN, "--source", "returns"], 2, "--source returns must be given a"),
+        (["score", LLR_PLAN, "--source", "cloud"], 2, "Invalid value for '--source'"),
+    ],
+)
+def test_user_errors_exit_non_zero_with_a_message(args, code, message, tmp_path: Path) -> None:
+    result = run("plan", *args, "--out", tmp_path / "o")
+    assert result.exit_code == code, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()  # nothing half-written
+
+
+def test_invalid_plan_names_the_file_and_field(tmp_path: Path) -> None:
+    plan = tmp_path / "bad.toml"
+    plan.write_text(
+        """
+name = "bad"
+organisation = "04C"
+level = "county"
+start = 2017-09-30
+end = 2019-09-30
+adopted = "Grow"
+[[revisions]]
+version = 1
+date = 2017-10-01
+reason = "agreed"
+[[scenarios]]
+name = "Grow"
+staff_group = "doctors"
+points = [{ date = 2017-09-30, central = 6.5 }, { date = 2019-09-30, central = 8.5 }]
+""",
+        encoding="utf-8",
+    )
+    result = run("plan", "score", plan, "--out", tmp_path / "o")
+    assert result.exit_code == 4, result.output
+    assert "field 'scenarios[0].staff_group'" in result.output
+    assert str(plan) in result.output
+    fixed = plan.read_text(encoding="utf-8").replace('"doctors"', '"gp"')
+    plan.write_text(fixed, encoding="utf-8")
+    level = run("plan", "score", plan, "--out", tmp_path / "o")
+    assert level.exit_code == 4 and "field 'level'" in level.output
+    not_toml = tmp_path / "x.toml"
+    not_toml.write_text("name = ", encoding="utf-8")
+    bad = run("plan", "score", not_toml, "--out", tmp_path / "o")
+    assert bad.exit_code == 3 and "must be valid TOML" in bad.output
