@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from gpworkforce.cli import app
@@ -35,6 +36,8 @@ def test_cost_prints_a_headline_and_writes_csv(tmp_path: Path) -> None:
         "cost_per_wte.csv",
         "wte.csv",
         "README.txt",
+        "funding_register.csv",  # scenarios/llr-2017/funding.csv is beside the scenario
+        "funding_coverage.csv",
     }
     rows = _rows(tmp_path / "costs.csv")
     total_2020 = [
@@ -89,3 +92,70 @@ def test_a_scenario_without_a_cost_model_says_how_to_give_one(tmp_path: Path) ->
     shutil.copy(LLR / "scenario-1.toml", tmp_path / "scenario-1.toml")
     code, _, err = invoke("cost", str(tmp_path / "scenario-1.toml"))
     assert code == 3 and "--costs FILE" in err
+
+
+def test_finance_allocations_regenerates_table_17(tmp_path: Path) -> None:
+    code, out, err = invoke(
+        "finance", "allocations", str(LLR / "allocations.csv"), "--out", str(tmp_path), "--xlsx"
+    )
+    assert code == 0, err
+    assert "2016/17: all organisations 11.23%" in out
+    assert "below the minimum: West Leicestershire" in out
+    assert (
+        "45 compared, 0 disagree with their inputs, 2 meet a threshold only after rounding" in out
+    )
+    rows = _rows(tmp_path / "allocations.csv")
+    assert len(rows) == 20  # 3 CCGs + all organisations, 5 years
+    elr = rows[0]
+    assert float(elr["total_primary_care_spend_gbp_thousands"]) == 45_979
+    assert float(elr["headroom_to_aspiration_wte_salaried_gp_llr_2017"]) == pytest.approx(
+        916_860 / 112_000, abs=0.05
+    )
+    assert (tmp_path / "allocations.xlsx").is_file()
+
+
+def test_finance_allocations_thresholds_and_role_costs(tmp_path: Path) -> None:
+    code, out, err = invoke(
+        "finance",
+        "allocations",
+        str(LLR / "allocations.csv"),
+        "--minimum",
+        "11.2",
+        "--wte-cost",
+        "ANP=60000",
+        "--out",
+        str(tmp_path),
+    )
+    assert code == 0, err
+    assert "minimum 11.2%" in out and "2019/20: all organisations 11.36% of GBP 1,418,903k;" in out
+    header = _rows(tmp_path / "allocations.csv")[0]
+    assert "headroom_to_aspiration_wte_ANP" in header
+    code, _, err = invoke("finance", "allocations", str(LLR / "allocations.csv"), "--wte-cost", "x")
+    assert code == 2 and "LABEL=GBP" in err
+
+
+def test_finance_allocations_bad_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "organisation,financial_year,allocation_gbp_thousands,delegated_primary_care_gbp_thousands\n"
+        "A,2017/18,=1+1,5\n"
+    )
+    code, _, err = invoke("finance", "allocations", str(bad), "--out", str(tmp_path / "o"))
+    assert code == 4 and "row 2" in err and "allocation_gbp_thousands" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_cost_with_the_funding_register_and_funding_command(tmp_path: Path) -> None:
+    code, out, err = invoke("cost", str(LLR / "scenario-2.toml"), "--out", str(tmp_path))
+    assert code == 0, err
+    cover = {r["financial_year"]: r for r in _rows(tmp_path / "funding_coverage.csv")}
+    # 2018/19: GBP 190,000 of GP5YFV against one year of Scenario 2's added GPs:
+    # (541 + 89/3 - 541) x 112,000 = 3,322,667
+    assert float(cover["2018/19"]["funding_counted_gbp"]) == 190_000
+    assert float(cover["2018/19"]["plan_added_cost_gbp"]) == pytest.approx(89 / 3 * 112_000, abs=1)
+    assert float(cover["2018/19"]["share_of_added_cost_pct"]) == pytest.approx(
+        100 * 190_000 / (89 / 3 * 112_000), abs=0.05
+    )
+    code, out, err = invoke("finance", "funding", str(LLR / "funding.csv"), "--out", str(tmp_path))
+    assert code == 0, err
+    assert "2016/17 95,000; 2017/18 190,000; 2018/19 190,000; 2019/20 190,000" in out

@@ -34,18 +34,99 @@ def cost(
     ] = 0,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output directory.")] = None,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write costs.xlsx.")] = False,
+    funding: Annotated[
+        Path | None,
+        typer.Option(
+            "--funding",
+            help="Funding register CSV/XLSX (default: funding.csv beside the scenario).",
+        ),
+    ] = None,
 ) -> None:
     """Cost a scenario: workforce, gap to target, locum cover and locum conversion, by year,
     staff group and payer, with P10/P50/P90 over draws."""
     from gpworkforce.finance.runner import cost_scenario, headline, write_costed
 
+    register = funding if funding is not None else scenario.parent / "funding.csv"
     with step(f"costing {scenario.name}"):
         costed = cost_scenario(
-            scenario, costs, draws, progress=lambda m: typer.echo(f"  {m}", err=True)
+            scenario,
+            costs,
+            draws,
+            progress=lambda m: typer.echo(f"  {m}", err=True),
+            funding=register if funding is not None or register.is_file() else None,
         )
     typer.echo(headline(costed))
     echo_written(write_costed(costed, out or Path(f"cost-{scenario.stem}"), xlsx=xlsx))
 
 
+def _wte_costs(costs: Path | None, given: list[str]) -> dict[str, float]:
+    from gpworkforce.errors import UserError
+    from gpworkforce.finance.runner import central_role_costs
+
+    out: dict[str, float] = {}
+    if costs is not None:
+        out.update(central_role_costs(costs))
+    for item in given:
+        label, sep, amount = item.partition("=")
+        try:
+            value = float(amount)
+        except ValueError:
+            value = -1.0
+        if not sep or not label.strip() or not value > 0:
+            raise UserError(f"--wte-cost must be LABEL=GBP with GBP above 0, got {item!r}")
+        out[label.strip()] = value
+    return out or {"salaried_gp_llr_2017": 112_000.0}
+
+
+@finance_app.command("allocations")
+def allocations(
+    file: Annotated[Path, typer.Argument(help="Allocations CSV or XLSX (docs/finance.md).")],
+    minimum: Annotated[
+        float, typer.Option("--minimum", min=0.0, max=100.0, help="Minimum share, %.")
+    ] = 10.9,
+    aspiration: Annotated[
+        float, typer.Option("--aspiration", min=0.0, max=100.0, help="Aspiration share, %.")
+    ] = 11.3,
+    wte_cost: Annotated[
+        list[str] | None,
+        typer.Option("--wte-cost", help="LABEL=GBP a year per WTE for headroom (repeatable)."),
+    ] = None,
+    costs: Annotated[
+        Path | None,
+        typer.Option("--costs", help="Cost model TOML: headroom in WTE of each of its roles."),
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output directory.")] = None,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write allocations.xlsx.")] = False,
+) -> None:
+    """Primary care spend as a share of each allocation against the thresholds, headroom in WTE,
+    and where a paper's printed figures disagree with their inputs (LLR Table 17)."""
+    from gpworkforce.finance.runner import allocation_headline, allocation_tables, write_tables
+    from gpworkforce.finance.tables_io import read_allocations
+
+    rows = read_allocations(file)
+    tables = allocation_tables(
+        rows, minimum / 100, aspiration / 100, _wte_costs(costs, wte_cost or [])
+    )
+    typer.echo(allocation_headline(tables, minimum, aspiration))
+    echo_written(write_tables(tables, out or Path(f"allocations-{file.stem}"), "allocations", xlsx))
+
+
+@finance_app.command("funding")
+def funding_register(
+    file: Annotated[Path, typer.Argument(help="Funding register CSV or XLSX (docs/finance.md).")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output directory.")] = None,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write funding.xlsx.")] = False,
+) -> None:
+    """Check a funding register and print the money per scheme and year."""
+    from gpworkforce.finance.runner import funding_headline, funding_tables, write_tables
+    from gpworkforce.finance.tables_io import read_funding
+
+    entries = read_funding(file)
+    tables = funding_tables(entries)
+    typer.echo(funding_headline(entries))
+    echo_written(write_tables(tables, out or Path(f"funding-{file.stem}"), "funding", xlsx))
+
+
 def register(app: typer.Typer) -> None:
     app.command("cost")(cost)
+    app.add_typer(finance_app, name="finance")

@@ -7,7 +7,11 @@ Modules
 ``prices``       cost per WTE by role and line; cash and real price factors (pure, vectorised).
 ``costing``      cost of a :class:`~gpworkforce.finance.costing.Workforce` by year, group, payer.
 ``runs``         forecast run (hee-linear or cohort, central or Monte Carlo) -> ``Workforce``.
-``runner``       ``cost_scenario`` (what ``gpworkforce cost`` calls), headline, writing tables.
+``allocations``  spend as a share of allocation, thresholds, headroom, checks of printed figures.
+``funding``      funding register entries and the share of the plan's cost they cover.
+``tables_io``    reads allocations and funding registers (CSV/XLSX) with row/column errors.
+``runner``       ``cost_scenario`` (what ``gpworkforce cost`` calls), allocation and funding
+                 tables, headlines, writing tables.
 
 Equations, assumptions and sources: ``docs/finance.md``.
 """

@@ -7,7 +7,7 @@ is the human summary; :func:`write_costed` writes the tables (CSV, or XLSX as we
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import pandas as pd
 
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.exports import write_csv_files, write_xlsx
+from gpworkforce.finance.allocations import ALL_ORGS, FundingRow, Thresholds, checks, derive
 from gpworkforce.finance.cost_io import find_cost_model, load_cost_model
 from gpworkforce.finance.costing import (
     ALL,
@@ -26,9 +27,11 @@ from gpworkforce.finance.costing import (
     role_cost_table,
     summarise,
 )
+from gpworkforce.finance.funding import FundingEntry, by_scheme, coverage, register_table
 from gpworkforce.finance.model import CostModel
-from gpworkforce.finance.prices import uncertain
+from gpworkforce.finance.prices import Values, role_costs, uncertain
 from gpworkforce.finance.runs import workforce_of
+from gpworkforce.finance.tables_io import read_funding
 from gpworkforce.forecast.runner import ForecastRun, run_scenario
 from gpworkforce.forecast.uncertainty import draw_parameters
 
@@ -119,11 +122,14 @@ def cost_scenario(
     costs: Path | None = None,
     draws: int = 0,
     progress: Progress | None = None,
+    funding: Path | None = None,
 ) -> CostedRun:
-    """Run ``scenario`` (central + ``draws``) and cost it with the cost model."""
+    """Run ``scenario`` (central + ``draws``) and cost it with the cost model; with a funding
+    register, add what share of the plan's cost it covers."""
     say = progress or (lambda _m: None)
     path = find_cost_model(Path(scenario), costs)
     model = load_cost_model(path)  # validated before the forecast runs
+    entries = read_funding(funding) if funding is not None else None
     run = run_scenario(scenario, draws=draws, progress=progress)
     say("costing")
     wf = workforce_of(run)
@@ -131,7 +137,10 @@ def cost_scenario(
     values = cost_values(model, wf.draws - 1, seed)
     rows = cost_run(model, wf, values)
     sources = (str(path), *run.record.scenario_files)
-    return CostedRun(run, model, path, wf, rows, build_tables(model, wf, rows, sources))
+    tables = build_tables(model, wf, rows, sources)
+    if entries is not None:
+        tables = (*tables, *funding_tables(entries, rows, str(funding)))
+    return CostedRun(run, model, path, wf, rows, tables)
 
 
 def headline(c: CostedRun) -> str:
@@ -157,9 +166,137 @@ def headline(c: CostedRun) -> str:
     return "\n".join(lines)
 
 
-def write_costed(c: CostedRun, out: Path, xlsx: bool = False) -> list[Path]:
+def write_tables(
+    tables: Sequence[ReportTable], out: Path, stem: str, xlsx: bool = False
+) -> list[Path]:
+    """CSV files (+ README) and, with ``xlsx``, ``<stem>.xlsx``, through gpworkforce.exports."""
     out.mkdir(parents=True, exist_ok=True)
-    paths = write_csv_files(list(c.tables), out)
+    paths = write_csv_files(list(tables), out)
     if xlsx:
-        paths.append(write_xlsx(list(c.tables), out / "costs.xlsx"))
+        paths.append(write_xlsx(list(tables), out / f"{stem}.xlsx"))
     return paths
+
+
+def write_costed(c: CostedRun, out: Path, xlsx: bool = False) -> list[Path]:
+    return write_tables(c.tables, out, "costs", xlsx)
+
+
+def central_role_costs(path: Path) -> dict[str, float]:
+    """Every role's full cost per WTE a year at base-year prices (central case), by role key."""
+    model = load_cost_model(path)
+    return {k: float(rc.total[0]) for k, rc in role_costs(model, Values(1, {})).items()}
+
+
+def allocation_tables(
+    rows: Sequence[FundingRow], minimum: float, aspiration: float, wte_costs: dict[str, float]
+) -> tuple[ReportTable, ...]:
+    th = Thresholds(minimum=minimum, aspiration=aspiration)
+    frame = derive(rows, th, wte_costs)
+    money = [c for c in frame.columns if c.endswith("_gbp_thousands")]
+    derived = ReportTable(
+        key="allocations",
+        title="Primary care spend as a share of allocation (GBP thousands)",
+        frame=frame,
+        notes=(
+            "Total primary care spend = delegated primary care funding + discretionary spend +"
+            " other funding; shares are of the organisation's allocation.",
+            f"Thresholds: minimum {100 * minimum:g}%, aspiration {100 * aspiration:g}%.",
+            "Headroom = spend - threshold x allocation (negative: below the threshold); in WTE"
+            " it is divided by the cost of one WTE a year: "
+            + ", ".join(f"{k} GBP {v:,.0f}" for k, v in wte_costs.items())
+            + ".",
+        ),
+        decimals={**dict.fromkeys(money, 0)}
+        | {c: 2 for c in frame.columns if c.endswith("_pct")}
+        | {c: 1 for c in frame.columns if "_wte_" in c},
+    )
+    check = checks(rows, th)
+    checked = ReportTable(
+        key="allocation_checks",
+        title="The source's printed figures against the figures regenerated from its inputs",
+        frame=check,
+        notes=("Compared at the printed precision: whole thousands, percentages to 1 dp.",),
+        decimals={"regenerated": 3},
+    )
+    return (derived, checked)
+
+
+def allocation_headline(tables: Sequence[ReportTable], minimum: float, aspiration: float) -> str:
+    frame, check = tables[0].frame, tables[1].frame
+    lines = [
+        f"Primary care spend as a share of allocation (minimum {minimum:g}%, aspiration"
+        f" {aspiration:g}%)"
+    ]
+    for year, part in frame.groupby("financial_year", sort=True):
+        below = part[(part["meets_minimum"] == "no") & (part["organisation"] != ALL_ORGS)]
+        total = part[part["organisation"] == ALL_ORGS]
+        text = f"  {year}:"
+        if len(total):
+            t = total.iloc[0]
+            text += (
+                f" all organisations {t['spend_share_pct']:.2f}% of"
+                f" GBP {t['allocation_gbp_thousands']:,.0f}k"
+            )
+        text += "; below the minimum: " + (", ".join(below["organisation"]) or "none")
+        lines.append(text)
+    if len(check):
+        bad = check[check["agrees_at_paper_precision"] == "no"]
+        noted = check[(check["note"] != "") & (check["agrees_at_paper_precision"] == "yes")]
+        lines.append(
+            f"  Source's printed figures: {len(check)} compared, {len(bad)} disagree with their"
+            f" inputs, {len(noted)} meet a threshold only after rounding"
+        )
+        for _, r in pd.concat([bad, noted]).iterrows():
+            lines.append(
+                f"    {r['organisation']} {r['financial_year']}: {r['figure']}: {r['note']}"
+            )
+    return "\n".join(lines)
+
+
+def funding_tables(
+    entries: Sequence[FundingEntry], rows: CostRows | None = None, source: str = ""
+) -> tuple[ReportTable, ...]:
+    register = ReportTable(
+        key="funding_register",
+        title="Funding register: amount, period, conditions and status per scheme and year",
+        frame=register_table(entries),
+        notes=(
+            "counted = allocated, secured or received; bids and plans are not counted.",
+            "A blank amount is not known (e.g. 'TBC'), never zero.",
+        ),
+        sources=(source,) if source else (),
+        decimals={"amount_gbp": 0},
+    )
+    if rows is None:
+        return (register,)
+    cover = coverage(entries, rows)
+    covered = ReportTable(
+        key="funding_coverage",
+        title="Share of the plan's cost the funding counted covers (cash, central case)",
+        frame=cover,
+        notes=(
+            "plan added cost = cost of the workforce that year - its cost at the start.",
+            "gap cost = cost of the gap to target filled by substantive staff.",
+            "Funding is matched to the run's dates by financial year; years without a run date"
+            " are not shown.",
+        ),
+        decimals={
+            c: (1 if c.endswith("_pct") else 0)
+            for c in cover.columns
+            if c not in ("financial_year", "date", "entries_amount_not_known")
+        },
+    )
+    return (register, covered)
+
+
+def funding_headline(entries: Sequence[FundingEntry]) -> str:
+    frame = by_scheme(entries)
+    lines = ["Funding by scheme and financial year (GBP; counted = allocated, secured, received)"]
+    for scheme, part in frame.groupby("scheme", sort=True):
+        cells = []
+        for _, r in part.iterrows():
+            amount = "not known" if pd.isna(r["amount_gbp"]) else f"{r['amount_gbp']:,.0f}"
+            tag = "" if r["counted"] == "yes" else " (not counted)"
+            cells.append(f"{r['financial_year']} {amount}{tag}")
+        lines.append(f"  {scheme}: " + "; ".join(cells))
+    return "\n".join(lines)
