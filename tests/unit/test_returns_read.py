@@ -134,6 +134,37 @@ def test_truncated_zip() -> None:
     assert issue.found.startswith("a damaged zip archive")
 
 
+def _patch_central_directory(data: bytes, offset: int, value: bytes) -> bytes:
+    """Every central-directory record's field at ``offset`` set to ``value``."""
+    buf = bytearray(data)
+    at = buf.find(b"PK\x01\x02")
+    assert at >= 0
+    while at >= 0:
+        buf[at + offset : at + offset + len(value)] = value
+        at = buf.find(b"PK\x01\x02", at + 4)
+    return bytes(buf)
+
+
+def test_zip_needing_an_unsupported_version_is_a_user_error() -> None:
+    # "version needed to extract" 25.5: zipfile raises NotImplementedError on opening it
+    issue = _unreadable(_patch_central_directory(XLSX, 6, b"\xff\x00"), "r.xlsx")
+    assert issue.expected == "be an XLSX workbook saved by a spreadsheet program"
+    assert issue.found == (
+        "a zip archive using a feature that cannot be unpacked (zip file version 25.5)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("offset", "value"),
+    [(8, b"\x01\x00"), (10, b"\x63\x00"), (10, b"\x0e\x00")],
+    ids=["encrypted-flag", "unknown-compression-99", "lzma-compression"],
+)
+def test_zip_members_zipfile_cannot_read_are_a_user_error(offset: int, value: bytes) -> None:
+    issue = _unreadable(_patch_central_directory(XLSX, offset, value), "r.xlsx")
+    assert issue.expected in ("be a readable XLSX workbook", "be a valid XLSX workbook")
+    assert issue.found
+
+
 def test_zip_without_workbook_part() -> None:
     issue = _unreadable(rezip(XLSX, {"xl/workbook.xml": None}), "r.xlsx")
     assert issue.expected == "be a readable XLSX workbook"

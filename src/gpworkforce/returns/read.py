@@ -186,9 +186,15 @@ def _check_zip(data: bytes, file: str, limits: ReturnLimits) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except NotImplementedError as exc:  # a zip feature or version zipfile does not support
         raise _unreadable(
-            file, "be a valid XLSX workbook", f"a damaged zip archive ({exc})"
+            file,
+            "be an XLSX workbook saved by a spreadsheet program",
+            f"a zip archive using a feature that cannot be unpacked ({str(exc)[:120]})",
+        ) from None
+    except Exception as exc:  # the edge: zipfile raises many types on a damaged archive
+        raise _unreadable(
+            file, "be a valid XLSX workbook", f"a damaged zip archive ({str(exc)[:120]})"
         ) from None
     if len(infos) > limits.max_zip_entries:
         raise _unreadable(
