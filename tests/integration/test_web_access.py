@@ -95,6 +95,7 @@ TABLE: dict[str, Case] = {
         "get", no_object, {"anonymous": same(200), **dict.fromkeys(ROLES[1:], same(302))}
     ),
     "logout": Case("post", no_object, dict.fromkeys(ROLES, same(302))),
+    "password-change": Case("get", no_object, {**ANON, **ALL_200}),
     "round-list": Case(
         "get",
         no_object,
@@ -223,6 +224,9 @@ TABLE: dict[str, Case] = {
         "get", user_args, {**ANON, **dict.fromkeys(ROLES[1:], same(403)), "admin": scoped(200)}
     ),
     "user-password": Case(
+        "get", user_args, {**ANON, **dict.fromkeys(ROLES[1:], same(403)), "admin": scoped(200)}
+    ),
+    "user-unlock": Case(
         "get", user_args, {**ANON, **dict.fromkeys(ROLES[1:], same(403)), "admin": scoped(200)}
     ),
     "audit-log": Case(

@@ -149,7 +149,8 @@ def test_the_password_audit_event_holds_neither_the_password_nor_its_hash(world:
     text = json.dumps([event.before, event.after, event.object_id, event.actor_username])
     assert NEW_PASSWORD not in text and stored.password not in text
     assert old_hash not in text and "password" not in json.dumps(event.after)
-    assert event.after == {"username": "submitter"} and event.actor == world.users["admin"]
+    assert event.after == {"username": "submitter", "change_required": True}
+    assert event.actor == world.users["admin"]
 
 
 def _update(w: World) -> None:

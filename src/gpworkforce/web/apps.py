@@ -8,3 +8,6 @@ class WebConfig(AppConfig):
     label = "web"
     verbose_name = "GP workforce"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from gpworkforce.web import signin  # noqa: F401 (connects the sign-in audit receivers)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", home.healthz, name="healthz"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.logout_view, name="logout"),
+    path("accounts/password/", accounts.password_change, name="password-change"),
     path("rounds/", rounds.round_list, name="round-list"),
     path("rounds/new/", rounds.round_open, name="round-open"),
     path("rounds/<int:round_id>/", rounds.round_detail, name="round-detail"),
@@ -41,6 +42,7 @@ urlpatterns = [
     path("users/<int:user_id>/", users.user_edit, name="user-edit"),
     path("users/<int:user_id>/active/", users.user_active, name="user-active"),
     path("users/<int:user_id>/password/", users.user_password, name="user-password"),
+    path("users/<int:user_id>/unlock/", users.user_unlock, name="user-unlock"),
 ]
 
 handler403 = "gpworkforce.web.views.errors.forbidden"

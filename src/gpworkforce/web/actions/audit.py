@@ -23,15 +23,20 @@ def record(
     organisation_code: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    actor_name: str | None = None,
 ) -> AuditEvent:
-    """Write one audit event. Must be called inside the action's transaction."""
+    """Write one audit event. Must be called inside the action's transaction.
+
+    ``actor_name``: who acted when there is no account to name (e.g. "anonymous" for a failed
+    sign-in); by default the actor's username, or "system" for none.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events are recorded only inside an action's transaction")
     schedule(action)  # a change of the dashboards' data: recompute them once committed
     return AuditEvent.objects.create(
         at=timezone.now(),
         actor=actor,
-        actor_username=actor.get_username() if actor is not None else SYSTEM_ACTOR,
+        actor_username=actor_name or (actor.get_username() if actor is not None else SYSTEM_ACTOR),
         action=action,
         object_type=object_type or type(obj).__name__,
         object_id=object_id if object_id is not None else str(getattr(obj, "pk", "")),

@@ -87,13 +87,20 @@ def create_user(
         raise UserError(f"username must be new, got {username!r} which exists")
     user = User(username=username, role=role.value, organisation=org, email=email)
     user.set_password(password)
+    # a first password chosen by an administrator must be replaced at the first sign-in
+    user.must_change_password = actor is not None
     user.save()
     audit.record(
         actor,
         "user.create",
         user,
         organisation_code=org.code,
-        after={"username": username, "role": role.value, "organisation": org.code},
+        after={
+            "username": username,
+            "role": role.value,
+            "organisation": org.code,
+            "change_required": user.must_change_password,
+        },
     )
     return user
 
@@ -164,16 +171,62 @@ def set_active(*, actor: User | None, user_id: int, active: bool) -> User:
 
 @transaction.atomic
 def set_password(*, actor: User | None, user: User, password: str) -> None:
-    """Set a user's password (the audit event never contains it)."""
+    """Set a user's password (the audit event never contains it).
+
+    A password set by someone else (an administrator) is temporary: the user must choose their own
+    at their next sign-in, so the administrator cannot go on using the account as its owner.
+    """
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.must_change_password = actor is not None and actor.pk != user.pk
+    user.save(update_fields=["password", "must_change_password"])
     audit.record(
         actor,
         "user.set_password",
         user,
         organisation_code=user.organisation_id or "",
-        after={"username": user.get_username()},
+        after={
+            "username": user.get_username(),
+            "change_required": user.must_change_password,
+        },
     )
+
+
+@transaction.atomic
+def change_own_password(*, user: User, password: str) -> None:
+    """The user chooses their own password (ends a required change; audited, never the password)."""
+    was_required = user.must_change_password
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit.record(
+        user,
+        "user.change_password",
+        user,
+        organisation_code=user.organisation_id or "",
+        after={"username": user.get_username(), "was_required": was_required},
+    )
+
+
+@transaction.atomic
+def unlock(*, actor: User | None, user_id: int) -> int:
+    """Clear the failed sign-ins counted against an account (django-axes), ending its lockout.
+
+    Returns how many attempt records were cleared; audited when there were any. Failures counted
+    against an address are cleared with ``axes_reset_ip`` (docs/deploy.md).
+    """
+    from axes.utils import reset
+
+    user = _locked(user_id)
+    cleared = reset(username=user.get_username())
+    if cleared:
+        audit.record(
+            actor,
+            "user.unlock",
+            user,
+            organisation_code=user.organisation_id or "",
+            after={"username": user.get_username(), "attempt_records_cleared": cleared},
+        )
+    return cleared
 
 
 @transaction.atomic

@@ -129,6 +129,27 @@ class SetPasswordForm(forms.Form):
         return _error_list(self)
 
 
+class ChangeOwnPasswordForm(SetPasswordForm):
+    """The user chooses their own password: the current one, then the new one twice."""
+
+    current_password = forms.CharField(
+        strip=False, error_messages={"required": "Enter your current password"}
+    )
+    field_order = ("current_password", "password", "password_confirm")
+
+    def clean_current_password(self) -> str:
+        current = self.cleaned_data["current_password"]
+        if not self.user.check_password(current):
+            raise ValidationError("Your current password is not the one entered")
+        return current
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password") and data.get("password") == data.get("current_password"):
+            self.add_error("password", "Choose a new password, not the current one")
+        return data
+
+
 def _error_list(form: forms.Form) -> list[dict[str, str]]:
     return [
         {"text": str(msg), "href": f"#{field}"}

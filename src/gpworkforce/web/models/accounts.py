@@ -15,6 +15,9 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
+    # Set when someone else (an administrator) chose the password: the user must choose their own
+    # at their next sign-in before anything else (gpworkforce.web.signin).
+    must_change_password = models.BooleanField(default=False)
 
     class Meta:
         constraints = (

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "gpworkforce.web.apps.WebConfig",
 ]
 
@@ -33,6 +34,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # after messages and htmx: ends idle or old sessions; holds back a password to be changed
+    "gpworkforce.web.signin.SessionLifetimeMiddleware",
+    "gpworkforce.web.signin.PasswordChangeRequiredMiddleware",
+    # last: turns a refused sign-in of a locked-out account or address into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gpworkforce.web.urls"
@@ -53,7 +59,10 @@ TEMPLATES = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -74,6 +83,48 @@ RETURN_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+
+def _whole_number(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip() or str(default)
+    if not text.isdigit() or int(text) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
+# -- sign-in and sessions (docs/decisions/0040) ----------------------------------------------------
+# A session ends after SESSION_IDLE_TIMEOUT seconds without a request and, whatever the activity,
+# SESSION_ABSOLUTE_LIFETIME seconds after sign-in (gpworkforce.web.signin.SessionLifetimeMiddleware);
+# the cookie lasts no longer than the absolute lifetime and not beyond the browser's session.
+SESSION_IDLE_TIMEOUT = 60 * _whole_number("GPWORKFORCE_SESSION_IDLE_MINUTES", 30)
+SESSION_ABSOLUTE_LIFETIME = 3600 * _whole_number("GPWORKFORCE_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# django-axes: after AXES_FAILURE_LIMIT failed sign-ins for one username, or from one address, that
+# account or address is locked for AXES_COOLOFF_TIME hours (an administrator can unlock an account
+# sooner). Failures are counted per username and per address, never reset by a success elsewhere.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _whole_number("GPWORKFORCE_SIGNIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = _whole_number("GPWORKFORCE_SIGNIN_LOCKOUT_MINUTES", 30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "gpworkforce.web.views.accounts.locked_out"
+AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, or behind GPWORKFORCE_TRUSTED_PROXIES reverse proxies the
+# address those proxies append to X-Forwarded-For (a client cannot forge it).
+_PROXIES = os.environ.get("GPWORKFORCE_TRUSTED_PROXIES", "0").strip() or "0"
+if not _PROXIES.isdigit():
+    raise ImproperlyConfigured(
+        f"GPWORKFORCE_TRUSTED_PROXIES must be a whole number of proxies (0: none), got {_PROXIES!r}"
+    )
+if int(_PROXIES):
+    AXES_IPWARE_PROXY_COUNT = int(_PROXIES)
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 
 def database_from_env(default_sqlite: Path | None) -> dict[str, object]:

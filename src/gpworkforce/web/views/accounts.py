@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import logout
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 
-from gpworkforce.web.permissions import GUARD_ATTR, public
-from gpworkforce.web.views.common import nav_items, render
+from gpworkforce.web.actions.users import change_own_password
+from gpworkforce.web.forms.users import ChangeOwnPasswordForm
+from gpworkforce.web.permissions import GUARD_ATTR, login_only, public
+from gpworkforce.web.views.common import home_crumb, nav_items, render
 
 
 class LoginView(auth_views.LoginView):
@@ -50,3 +54,41 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "POST"])
     logout(request)
     return redirect("login")
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """The page django-axes shows instead of signing in a locked account or address (429).
+
+    It does not say whether the username exists, nor which of the two is locked.
+    """
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    return render(
+        request,
+        "web/lockout.jinja",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        status=429,
+    )
+
+
+@login_only
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The signed-in user chooses a new password (required after an administrator set one)."""
+    user = request.user
+    form = ChangeOwnPasswordForm(request.POST if request.method == "POST" else None, user=user)
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        if form.is_valid():
+            change_own_password(user=user, password=form.cleaned_data["password"])
+            update_session_auth_hash(request, user)  # stay signed in; other sessions end
+            messages.success(request, "Your new password is set.")
+            return redirect("home")
+        errors = form.error_list()
+    return render(
+        request,
+        "web/password_change.jinja",
+        {"form": form, "errors": errors, "required": user.must_change_password},
+        status=400 if errors else 200,
+        breadcrumbs=[] if user.must_change_password else [home_crumb()],
+    )

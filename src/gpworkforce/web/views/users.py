@@ -21,12 +21,14 @@ from gpworkforce.web.actions.users import (
     create_user,
     set_active,
     set_password,
+    unlock,
     update_user,
 )
 from gpworkforce.web.forms.users import EditUserForm, NewUserForm, SetActiveForm, SetPasswordForm
 from gpworkforce.web.models import User
 from gpworkforce.web.permissions import Scope, guard, visible_codes, visible_organisations
 from gpworkforce.web.roles import Permission, Role
+from gpworkforce.web.signin import locked_usernames
 from gpworkforce.web.views.common import home_crumb, render
 
 
@@ -38,7 +40,13 @@ def user_list(request: HttpRequest) -> HttpResponse:
         .order_by("organisation_id", "username")
     )
     rows = [(u, Role(u.role).label if u.role else "no role") for u in users]
-    return render(request, "web/user_list.jinja", {"rows": rows}, breadcrumbs=[home_crumb()])
+    locked = locked_usernames(u.username for u, _ in rows)
+    return render(
+        request,
+        "web/user_list.jinja",
+        {"rows": rows, "locked": locked},
+        breadcrumbs=[home_crumb()],
+    )
 
 
 @guard(Permission.MANAGE_USERS)
@@ -161,6 +169,7 @@ def user_edit(request: HttpRequest, scope: Scope, user_id: int) -> HttpResponse:
             "choices": choices,
             "roles": Role.choices(),
             "is_self": user.pk == request.user.pk,
+            "is_locked": bool(locked_usernames([user.username])),
         },
         status=400 if errors else 200,
         breadcrumbs=_account_crumbs(),
@@ -216,5 +225,24 @@ def user_password(request: HttpRequest, scope: Scope, user_id: int) -> HttpRespo
         "web/user_password.jinja",
         {"account": user, "form": form, "errors": errors},
         status=400 if errors else 200,
+        breadcrumbs=_account_crumbs(user),
+    )
+
+
+@guard(Permission.MANAGE_USERS, load_account)
+def user_unlock(request: HttpRequest, scope: Scope, user_id: int) -> HttpResponse:
+    """Confirm (GET), then clear (POST) the failed sign-ins that lock an account (audited)."""
+    user: User = scope.obj
+    if request.method == "POST":
+        cleared = unlock(actor=request.user, user_id=user.pk)
+        if cleared:
+            messages.success(request, f"Account {user.get_username()} unlocked.")
+        else:
+            messages.info(request, f"Account {user.get_username()} was not locked.")
+        return redirect("user-edit", user.pk)
+    return render(
+        request,
+        "web/user_unlock.jinja",
+        {"account": user, "is_locked": bool(locked_usernames([user.username]))},
         breadcrumbs=_account_crumbs(user),
     )
