@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, then every test (unit, spec, property, integration, browser) on the
-# default SQLite database, then the whole suite again on PostgreSQL (skipped, saying why, only when
-# no PostgreSQL server answers). Extra arguments go to the first pytest run.
+# default SQLite database, then the whole suite again on PostgreSQL (fails when no server answers,
+# unless GPWORKFORCE_SKIP_POSTGRES=1 opts out). Extra arguments go to the first pytest run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/ruff check .
