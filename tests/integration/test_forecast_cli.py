@@ -9,6 +9,7 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 from typer.testing import CliRunner
@@ -31,12 +32,9 @@ def test_hee_linear_prints_the_table_and_writes_outputs(tmp_path: Path) -> None:
     )
     assert code == 0, err
     assert "Position in 2020" in out and "658" in out and "85 with a ratio of 3:1" in out
-    assert {p.name for p in tmp_path.iterdir()} >= {
-        "hee_linear.csv",
-        "forecast.xlsx",
-        "trajectory.svg",
-        "run.json",
-    }
+    written = {p.name for p in tmp_path.iterdir()}
+    assert written >= {"hee_linear.csv", "trajectory.svg", "run.json"}
+    assert "forecast.xlsx" not in written  # CSV by default; the workbook with --xlsx
     record = json.loads((tmp_path / "run.json").read_text())
     assert record["method"] == "hee-linear"
     assert record["scenario_files"] == ["scenario-3.toml", "scenario-2.toml", "scenario-1.toml"]
@@ -57,6 +55,9 @@ def test_cohort_with_draws_uses_real_population_projection(
         "50",
         "--out",
         str(tmp_path),
+        "--xlsx",
+        "--flows",
+        "total",
     )
     assert code == 0, err
     assert "running 50 draws" in err  # progress is shown
@@ -97,7 +98,7 @@ def test_same_inputs_give_bit_identical_outputs(tmp_path: Path, shared_data: Pat
     first, second = tmp_path / "a", tmp_path / "b"
     for out in (first, second):
         code, _, err = invoke(
-            "forecast", str(SCENARIOS / "sample.toml"), "--draws", "30", "--out", str(out)
+            "forecast", str(SCENARIOS / "sample.toml"), "--draws", "30", "--out", str(out), "--xlsx"
         )
         assert code == 0, err
     a, b = _files(first), _files(second)
@@ -119,7 +120,9 @@ def test_source_date_epoch_makes_the_run_record_identical_too(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1506729600")  # 30 Sep 2017 00:00 UTC
     scenarios = [str(SCENARIOS / "llr-2017" / f"scenario-{i}.toml") for i in (1, 2, 3)]
     for out in ("a", "b"):
-        code, _, err = invoke("forecast", *scenarios, "--draws", "20", "--out", str(tmp_path / out))
+        code, _, err = invoke(
+            "forecast", *scenarios, "--draws", "20", "--out", str(tmp_path / out), "--xlsx"
+        )
         assert code == 0, err
     a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
     assert "scenario-1/run.json" in a and "comparison.svg" in a and "scenario-2/forecast.xlsx" in a
@@ -134,10 +137,15 @@ def test_source_date_epoch_makes_the_run_record_identical_too(
 def test_draws_change_with_the_seed_but_not_the_central_case() -> None:
     a = run_scenario(SCENARIOS / "sample.toml", draws=20)
     b = run_scenario(SCENARIOS / "sample.toml", draws=20)
-    assert a.cohort is not None and b.cohort is not None
-    assert (a.cohort.supply_gp_equiv == b.cohort.supply_gp_equiv).all()
-    assert a.cohort.supply_gp_equiv.shape[0] == 21  # run 0 = central + 20 draws
-    assert a.cohort.supply_gp_equiv[1:, -1].std() > 0
+    assert a.summary is not None and b.summary is not None and a.cohort is not None
+    paths_a = a.summary.group_paths["supply_gp_equiv"]  # [runs, steps, TOTAL]
+    assert (paths_a == b.summary.group_paths["supply_gp_equiv"]).all()
+    assert paths_a.shape[0] == 21  # run 0 = central + 20 draws
+    assert paths_a[1:, -1].std() > 0
+    # run 0 of the draws is the central run
+    np.testing.assert_allclose(
+        paths_a[0, :, 0], a.cohort.supply_gp_equiv[0].sum(axis=1), rtol=1e-12
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 """``gpworkforce forecast`` and ``gpworkforce scenario-schema``.
 
 ``forecast SCENARIO.toml [MORE.toml ...] [--draws N] [--out DIR]`` validates the scenario(s),
-runs each (central case plus N Monte Carlo draws), prints the main table and writes CSV + XLSX
-tables, SVG charts and the run record ``run.json`` into DIR (default ``forecast-<file stem>``);
+runs each (central case plus N Monte Carlo draws), prints the main table and writes CSV tables
+(and XLSX with ``--xlsx``), SVG charts and the run record ``run.json`` into DIR (default ``forecast-<file stem>``);
 with several scenarios, one sub-directory each plus a comparison chart (like LLR Figure 9).
 """
 
@@ -53,6 +53,26 @@ def forecast(
         typer.Option("--draws", "-n", min=0, help="Monte Carlo draws besides the central case."),
     ] = 0,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output directory.")] = None,
+    xlsx: Annotated[
+        bool,
+        typer.Option("--xlsx", help="Also write forecast.xlsx (CSV files are always written)."),
+    ] = False,
+    flows: Annotated[
+        str | None,
+        typer.Option(
+            "--flows",
+            help="Central-case flows: none, total (summed over organisations) or org (per"
+            " organisation); default: the scenario's [output] flows.",
+        ),
+    ] = None,
+    memory_limit: Annotated[
+        float,
+        typer.Option(
+            "--memory-limit",
+            min=64,
+            help="Refuse (exit code 6) a run estimated to need more memory than this, in MB.",
+        ),
+    ] = 2048.0,
 ) -> None:
     """Forecast GP supply, demand and gap; write tables, charts and a run record.
 
@@ -60,9 +80,12 @@ def forecast(
     one chart (DIR/comparison.svg, like LLR Figure 9). Every scenario is validated before any runs.
     """
     from gpworkforce.exports import atomic_write_text, write_csv_files
-    from gpworkforce.forecast.runner import comparison, run_scenario, write_run
+    from gpworkforce.forecast.runner import RunOptions, comparison, run_scenario, write_run
     from gpworkforce.forecast.scenario_io import load_scenario
 
+    if flows not in (None, "none", "total", "org"):
+        raise UserError(f"--flows must be none, total or org, got {flows!r}")
+    options = RunOptions(flows=flows, xlsx=xlsx, memory_limit_mb=memory_limit)
     for path in scenarios:  # validate all before computing anything
         load_scenario(path)
     stems = [p.stem for p in scenarios]
@@ -76,7 +99,12 @@ def forecast(
     runs = []
     for path in scenarios:
         with step(f"forecasting {path.name}"):
-            run = run_scenario(path, draws=draws, progress=lambda m: typer.echo(f"  {m}", err=True))
+            run = run_scenario(
+                path,
+                draws=draws,
+                progress=lambda m: typer.echo(f"  {m}", err=True),
+                options=options,
+            )
         typer.echo(_summary(run))
         runs.append(run)
         echo_written(write_run(run, target if len(scenarios) == 1 else target / path.stem))

@@ -72,13 +72,37 @@ class StockRow(_Model):
     fte: float = Field(ge=0, description="FTE at the start (WTE for GPs).")
 
 
+class GpwStocks(_Model):
+    """Starting stocks per practice from the NHS Digital GPW practice-year file (the loader's)."""
+
+    file: str = Field(
+        "shared:nhs/gpw_practice_fy2016_2024_gp_admin.csv",
+        description="The GPW practice-year file (relative path, or shared:<dir>/<name>).",
+    )
+    year: int = Field(
+        ge=2016, le=2100, description="GPW Year (financial year ending; 2018 = 30 Sep 2017)."
+    )
+    node: str = Field("GP_QUALIFIED", description="Taxonomy node read (qualified GPs: EXTGL).")
+    class_code: str = Field(alias="class", description="Stock class the practices' staff join.")
+    band_shares: dict[str, float] = Field(
+        min_length=1,
+        description="Share of each practice's headcount and FTE in each age band (sums to 1).",
+    )
+    patients: bool = Field(
+        True, description="Also take each practice's registered patients from the same Year."
+    )
+
+
 class InitialStock(_Model):
-    """Where the starting stocks come from: rows inline and/or a CSV file."""
+    """Where the starting stocks come from: rows inline, a CSV file and/or the GPW file."""
 
     rows: list[StockRow] = Field(default_factory=list, description="Stocks given inline.")
     csv: str | None = Field(
         None,
         description="CSV with columns org,class,band,headcount,fte (path relative to the scenario).",
+    )
+    gpw: GpwStocks | None = Field(
+        None, description="Every practice with headcount and FTE in a GPW Year (national runs)."
     )
 
 
@@ -287,6 +311,16 @@ def cohort_issues(cfg: CohortConfig, role_codes: set[str], prefix: str = "cohort
     for i, row in enumerate(cfg.initial.rows):
         known(f"{prefix}.initial.rows[{i}].class", row.class_code, classes)
         known(f"{prefix}.initial.rows[{i}].band", row.band, bands)
+    g = cfg.initial.gpw
+    if g is not None:
+        known(f"{prefix}.initial.gpw.class", g.class_code, classes)
+        for band, share in g.band_shares.items():
+            known(f"{prefix}.initial.gpw.band_shares", band, bands)
+            if not 0 <= share <= 1:
+                out.append((f"{prefix}.initial.gpw.band_shares.{band}", "be a share", repr(share)))
+        if abs(sum(g.band_shares.values()) - 1) > 1e-9:
+            total = sum(g.band_shares.values())
+            out.append((f"{prefix}.initial.gpw.band_shares", "sum to 1", f"{total:g}"))
     for i, rule in enumerate(cfg.leaving):
         for j, c in enumerate(rule.classes):
             known(f"{prefix}.leaving[{i}].classes[{j}]", c, classes, True)
@@ -357,7 +391,8 @@ def cohort_issues(cfg: CohortConfig, role_codes: set[str], prefix: str = "cohort
                     out.append((path, "have from_age <= to_age", f"{aw.from_age} > {aw.to_age}"))
         if d.driver == "population" and d.population is None:
             out.append((f"{prefix}.demand.population", "be given for driver population", "none"))
-        if not d.patients and d.patients_csv is None:
+        from_gpw = cfg.initial.gpw is not None and cfg.initial.gpw.patients
+        if not d.patients and d.patients_csv is None and not from_gpw:
             out.append((f"{prefix}.demand.patients", "list patients or name patients_csv", "none"))
         if d.rule == "per_1000_weighted" and any(p.weighted is None for p in d.patients):
             out.append(

@@ -98,6 +98,68 @@ def _check_stock_labels(frame: pd.DataFrame, loaded: LoadedScenario, name: str) 
         raise ValidationFailed(issues=issues, summary=f"{name} does not match the scenario")
 
 
+def gpw_stocks(
+    loaded: LoadedScenario,
+) -> tuple[pd.DataFrame, pd.DataFrame | None, Source]:
+    """``[cohort.initial.gpw]``: every practice with headcount and FTE in the GPW Year, split by
+    the given band shares, and (if asked) its registered patients that Year. Read by the
+    project's loader (:mod:`gpworkforce.loaders.practice_year`), never parsed here."""
+    from gpworkforce.forecast.calibration import panel_from_workforce
+    from gpworkforce.loaders.practice_year import load_practice_year_gp_admin
+
+    cfg = loaded.scenario.cohort
+    assert cfg is not None and cfg.initial.gpw is not None
+    g = cfg.initial.gpw
+    path = loaded.resolve_path("cohort.initial.gpw.file", g.file)
+    if not path.is_file():
+        raise InputFileError(
+            f"{path}: the GPW practice-year file (cohort.initial.gpw.file) must exist"
+        )
+    data = load_practice_year_gp_admin(path)
+    panel = panel_from_workforce(data.workforce, g.node)
+    year = panel.loc[(panel["fy"] == g.year) & panel["headcount"].notna() & panel["fte"].notna()]
+    if year.empty:
+        raise ValidationFailed(
+            issues=[
+                Issue(
+                    Location(file=str(loaded.path), field="cohort.initial.gpw.year"),
+                    f"be a Year with {g.node} figures in {path.name}",
+                    str(g.year),
+                )
+            ],
+            summary="no starting stocks",
+        )
+    parts = [
+        pd.DataFrame(
+            {
+                "org": year["practice_code"].to_numpy(),
+                "class": g.class_code,
+                "band": band,
+                "headcount": year["headcount"].to_numpy() * share,
+                "fte": year["fte"].to_numpy() * share,
+            }
+        )
+        for band, share in g.band_shares.items()
+    ]
+    stocks = pd.concat(parts, ignore_index=True)
+    patients = None
+    if g.patients:
+        pt = data.patients
+        period = pd.to_datetime(pt["period"])
+        fy = (period.dt.year + (period.dt.month >= 4)).to_numpy()  # the Year (FY ending)
+        rows = pt.loc[(fy == g.year) & pt["registered"].notna()]
+        rows = rows.loc[rows["practice_code"].isin(set(year["practice_code"]))]
+        patients = pd.DataFrame(
+            {
+                "org": rows["practice_code"].astype(str).to_numpy(),
+                "registered": rows["registered"].astype(float).to_numpy(),
+                "weighted": np.nan,
+            }
+        )
+        stocks = stocks.loc[stocks["org"].isin(set(patients["org"]))].reset_index(drop=True)
+    return stocks, patients, data.source
+
+
 def load_cohort_data(loaded: LoadedScenario) -> CohortData:
     """Read the stocks CSV, patients CSV and population projection the scenario names."""
     cfg = loaded.scenario.cohort
@@ -111,6 +173,11 @@ def load_cohort_data(loaded: LoadedScenario) -> CohortData:
         _check_stock_labels(csv_rows, loaded, path.name)
         sources.append(_source(path, "user", "forecast-stocks", cfg.start.isoformat()))
     stocks = stock_frame(cfg, csv_rows)
+    gpw_patients = None
+    if cfg.initial.gpw is not None:
+        extra, gpw_patients, source = gpw_stocks(loaded)
+        stocks = pd.concat([stocks, extra], ignore_index=True)
+        sources.append(source)
     if stocks.empty:
         raise ValidationFailed(
             issues=[
@@ -138,6 +205,8 @@ def load_cohort_data(loaded: LoadedScenario) -> CohortData:
                 [patients, extra.loc[:, ["org", "registered", "weighted"]]], ignore_index=True
             )
             sources.append(_source(path, "user", "forecast-patients", cfg.start.isoformat()))
+        if gpw_patients is not None:
+            patients = pd.concat([patients, gpw_patients], ignore_index=True)
         patients["org"] = patients["org"].astype(str)
         if d.driver == "population" and d.population is not None:
             path = loaded.resolve_path("cohort.demand.population.file", d.population.file)

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.exports import atomic_write_text, write_csv_files, write_xlsx
 from gpworkforce.forecast.cohort import CohortForecast
+from gpworkforce.forecast.cohort_mc import TOTAL, CohortSummary, Fan
 from gpworkforce.forecast.hee_linear import HeeTable
 from gpworkforce.forecast.uncertainty import fan_chart, probability_meeting_target
 
@@ -211,6 +212,33 @@ def chart_svg(chart: alt.TopLevelMixin) -> str:
     return vl_convert.vegalite_to_svg(chart.to_json())
 
 
+def flows_by_org(fc: CohortForecast, scenario_name: str) -> ReportTable | None:
+    """Flows of the central case per forecast year and organisation (summed over classes and
+    bands)."""
+    flows = fc.engine.flows
+    if flows is None:
+        return None
+    spy = fc.engine.steps_per_year
+    names = list(flows.__dataclass_fields__)
+    n_years = flows.inflow_hc.shape[1] // spy
+    orgs = fc.engine.orgs
+    cols = {}
+    for n in names:
+        arr = getattr(flows, n)[0].sum(axis=(2, 3))  # [T, O]
+        cols[n] = arr[: n_years * spy].reshape(n_years, spy, len(orgs)).sum(axis=1).reshape(-1)
+    frame = pd.DataFrame(
+        {"year": np.repeat(np.arange(1, n_years + 1), len(orgs)), "org": np.tile(orgs, n_years)}
+        | cols
+    )
+    return ReportTable(
+        key="flows",
+        title=f"{scenario_name}: flows per forecast year and organisation (central case)",
+        frame=frame,
+        notes=("_hc = headcount, _fte = FTE; end = start + in - out every step.",),
+        decimals=dict.fromkeys(names, 2),
+    )
+
+
 def cohort_trajectory(fc: CohortForecast, title: str) -> pd.DataFrame:
     """Series for the chart: total supply (with fan when drawn) and demand over organisations."""
     frames = []
@@ -265,13 +293,18 @@ XLSX_MAX_ROWS = 1_048_575  # a worksheet holds 1,048,576 rows including the head
 
 
 def write_outputs(
-    out_dir: Path, tables: Sequence[ReportTable], charts: dict[str, str], stem: str
+    out_dir: Path,
+    tables: Sequence[ReportTable],
+    charts: dict[str, str],
+    stem: str,
+    *,
+    xlsx: bool = True,
 ) -> list[Path]:
-    """CSV files (+ README), one XLSX workbook and SVG charts into ``out_dir``; paths written.
+    """CSV files (+ README), the XLSX workbook (``xlsx``) and SVG charts into ``out_dir``.
 
     A table too long for a worksheet is written as CSV only (the README says so)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    fits = [t for t in tables if len(t.frame) <= XLSX_MAX_ROWS]
+    fits = [t for t in tables if len(t.frame) <= XLSX_MAX_ROWS] if xlsx else []
     csv_tables = [
         t
         if len(t.frame) <= XLSX_MAX_ROWS
@@ -291,3 +324,103 @@ def write_outputs(
     for name, svg in sorted(charts.items()):
         paths.append(atomic_write_text(out_dir / f"{name}.svg", svg))
     return paths
+
+
+def _total_rows(
+    fan: Fan, positions: NDArray[np.int64], dates: Sequence[dt.date], draws: bool
+) -> pd.DataFrame:
+    """The TOTAL column of a group fan at some of its positions."""
+    sel = np.searchsorted(fan.positions, positions)
+    sub = Fan(fan.measure, (TOTAL,), positions, fan.central[sel, -1:], fan.q[:, sel, -1:])
+    return sub.frame(dates, draws)
+
+
+def summary_tables(
+    summary: CohortSummary, central: CohortForecast, scenario_name: str, sources: Sequence[str]
+) -> list[ReportTable]:
+    """Tables of a cohort run from its streamed summary: ``forecast`` (per organisation for the
+    measures asked, and TOTAL, at whole years), ``stocks`` (central case), ``groups`` (every
+    measure per group at every step) and ``every_step`` (per organisation at every step)."""
+    draws = summary.runs > 1
+    dates = summary.dates
+    parts = []
+    for name, fan in summary.group_fans.items():
+        if name in summary.org_fans:
+            parts.append(summary.org_fans[name].frame(dates, draws))
+        if len(summary.orgs) > 1:
+            parts.append(_total_rows(fan, summary.yearly, dates, draws))
+    frame = pd.concat(parts, ignore_index=True)
+    value_cols = [c for c in ("central", "p10", "p50", "p90") if c in frame.columns]
+    notes = (
+        "central = the central case (every assumption at its central value).",
+        *(("p10/p50/p90 = percentiles over the Monte Carlo draws.",) if draws else ()),
+        *(f"{k}: {v}" for k, v in MEASURE_TITLES.items() if k in summary.group_fans),
+    )
+    tables = [
+        ReportTable(
+            key="forecast",
+            title=f"{scenario_name}: supply, demand and gap",
+            frame=frame,
+            notes=notes,
+            sources=tuple(sources),
+            decimals=dict.fromkeys(value_cols, 2),
+        ),
+        cohort_tables(central, scenario_name, sources)[1],
+    ]
+    if len(summary.groups) > 1:
+        group_frame = pd.concat(
+            [
+                f.frame(dates, draws).rename(columns={"org": "group"})
+                for f in summary.group_fans.values()
+            ],
+            ignore_index=True,
+        )
+        tables.append(
+            ReportTable(
+                key="groups",
+                title=f"{scenario_name}: every measure per group and in total, every step",
+                frame=group_frame,
+                notes=(*notes, "costs at whole years only (they need every organisation's gap)."),
+                sources=tuple(sources),
+                decimals=dict.fromkeys(value_cols, 2),
+            )
+        )
+    if summary.org_every_step:
+        step_frame = pd.concat(
+            [f.frame(dates, draws) for f in summary.org_every_step.values()], ignore_index=True
+        )
+        tables.append(
+            ReportTable(
+                key="every_step",
+                title=f"{scenario_name}: per organisation at every step",
+                frame=step_frame,
+                notes=notes[:2],
+                sources=tuple(sources),
+                decimals=dict.fromkeys(value_cols, 2),
+            )
+        )
+    return tables
+
+
+def summary_trajectory(summary: CohortSummary, title: str) -> pd.DataFrame:
+    """Series for the chart from the summary's TOTAL paths (every step, fan with draws)."""
+    frames = []
+    for measure, label in (("supply_gp_equiv", "supply"), ("demand", "demand")):
+        if measure in summary.group_paths:
+            runs = summary.group_paths[measure][:, :, -1:]
+            frames.append(
+                summarise(runs, summary.dates, ["TOTAL"], label).assign(line=f"{title}: {label}")
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
+def group_target_table(rows: pd.DataFrame, label: str) -> ReportTable:
+    """Supply against the target per group (and TOTAL) with the probability of meeting it."""
+    return ReportTable(
+        key="target_groups",
+        title=f"Meeting the target ({label}) per group",
+        frame=rows.rename(columns={"org": "group"}),
+        notes=("probability = share of draws whose supply reaches the group's target.",),
+        decimals={c: 1 for c in rows.columns if c.startswith(("supply", "target_"))}
+        | {"probability_meeting_target": 3},
+    )

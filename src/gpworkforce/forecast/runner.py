@@ -8,7 +8,7 @@ record (``run.json``) into a directory.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import UserError
 from gpworkforce.forecast import outputs
 from gpworkforce.forecast.cohort import CohortForecast
+from gpworkforce.forecast.cohort_mc import CohortSummary, SummaryOptions, target_rows
 from gpworkforce.forecast.engine import EngineOptions
 from gpworkforce.forecast.hee_linear import HeeTable
 from gpworkforce.forecast.io import load_cohort_data
@@ -41,6 +42,8 @@ class ForecastRun:
     hee: HeeTable | None = None
     cohort: CohortForecast | None = None
     series: pd.DataFrame | None = None  # trajectory: date, line, central[, p10, p90]
+    summary: CohortSummary | None = None  # cohort: quantiles over the draws (streamed)
+    xlsx: bool = False  # write forecast.xlsx too
 
 
 def _request(loaded: LoadedScenario, draws: int, **kw: Any) -> RunRequest:
@@ -105,49 +108,92 @@ def _run_hee(loaded: LoadedScenario, draws: int) -> ForecastRun:
     return ForecastRun(loaded, draws, tables, charts, record, hee=table, series=series)
 
 
-def _target_rows(loaded: LoadedScenario, fc: CohortForecast) -> ReportTable | None:
+@dataclass(frozen=True)
+class RunOptions:
+    """How ``gpworkforce forecast`` runs and writes (the CLI's flags).
+
+    flows          central-case flows: None = as the scenario's ``[output] flows`` says, or
+                   "none", "total" (summed over organisations) or "org" (per organisation)
+    xlsx           also write the workbook (CSV always)
+    memory_limit_mb  refuse a run whose estimate is above this (exit code 6)
+    threads        worker threads for the quantiles
+    """
+
+    flows: str | None = None
+    xlsx: bool = False
+    memory_limit_mb: float = 2048.0
+    threads: int = 2
+
+
+class MemoryLimitExceeded(UserError):
+    exit_code = 6
+
+
+def _target_totals(loaded: LoadedScenario, summary: CohortSummary) -> ReportTable | None:
     t = loaded.scenario.target
     if t is None:
         return None
-    r = min(range(len(fc.dates)), key=lambda i: abs((fc.dates[i] - t.date).days))
-    supply = fc.supply_gp_equiv[:, r, :].sum(axis=1)
+    pos = int(np.argmin([abs((d - t.date).days) for d in summary.dates]))
+    supply = summary.group_paths["supply_gp_equiv"][:, pos, -1]
     if t.wte is not None:
         goal = np.full(supply.shape, t.wte)
-    elif fc.registered is not None and t.per_1000 is not None:
-        goal = fc.registered[:, r, :].sum(axis=1) * t.per_1000 / 1000.0
+    elif "registered" in summary.group_paths and t.per_1000 is not None:
+        goal = summary.group_paths["registered"][:, pos, -1] * t.per_1000 / 1000.0
     else:
         return None
-    return outputs.target_table(supply, goal, fc.dates[r], t.label)
+    return outputs.target_table(supply, goal, summary.dates[pos], t.label)
 
 
-def _run_cohort(loaded: LoadedScenario, draws: int, say: Progress) -> ForecastRun:
+def _flows_table(
+    spec: CohortSpec, loaded: LoadedScenario, level: str, name: str
+) -> ReportTable | None:
+    if level == "none":
+        return None
+    opts = EngineOptions(record_flows=True, sum_orgs=level == "total")
+    fc = COHORT.run(spec, _request(loaded, 0, options=opts)).detail
+    return outputs.flows_table(fc, name) if level == "total" else outputs.flows_by_org(fc, name)
+
+
+def _run_cohort(loaded: LoadedScenario, draws: int, say: Progress, opts: RunOptions) -> ForecastRun:
     s = loaded.scenario
     assert s.cohort is not None
     say("reading data files")
     data = load_cohort_data(loaded)
     sources = [src.source_id for src in data.sources]
     spec = CohortSpec(s.cohort, data, s.costs)
+    groups = None
+    if s.output.groups == "icb":
+        from gpworkforce.forecast.calibration import icb_map
+
+        say("mapping practices to ICBs (NHS registry)")
+        groups = icb_map()
+    summary_opts = SummaryOptions(
+        org_measures=None if s.output.org_measures is None else tuple(s.output.org_measures),
+        every_step=tuple(s.output.every_step),
+        groups=groups,
+        threads=opts.threads,
+    )
+    n_runs = draws if spec.distributions() else 0
+    check_memory(estimate_bytes(spec, n_runs, summary_opts), opts.memory_limit_mb)
     say("running the central case")
-    flows = EngineOptions(record_flows=True)
-    central = COHORT.run(spec, _request(loaded, 0, options=flows)).detail
-    fc = central
-    drawn: tuple[str, ...] = ()
-    if draws > 0 and spec.distributions():
-        say(f"running {draws} draws")
-        every = EngineOptions(record_every=s.cohort.steps_per_year)
-        result = COHORT.run(spec, _request(loaded, draws, options=every))
-        fc, drawn = result.detail, result.drawn
-    names = _names(loaded, drawn)
-    tables = outputs.cohort_tables(fc, s.name, sources)
-    target = _target_rows(loaded, fc)
+    central = COHORT.run(spec, _request(loaded, 0, options=EngineOptions())).detail
+    say(f"running {n_runs} draws" if n_runs else "summarising the central case")
+    result = COHORT.run(spec, _request(loaded, n_runs, options=summary_opts))
+    summary: CohortSummary = result.detail
+    names = _names(loaded, result.drawn)
+    tables = outputs.summary_tables(summary, central, s.name, sources)
+    target = _target_totals(loaded, summary)
     if target is not None:
         tables.append(target)
-    flows = outputs.flows_table(central, s.name)
+        rows = target_rows(summary, s.target)
+        if rows is not None and len(summary.groups) > 1:
+            tables.append(outputs.group_target_table(rows, s.target.label if s.target else ""))
+    flows = _flows_table(spec, loaded, opts.flows or s.output.flows, s.name)
     if flows is not None:
         tables.append(flows)
     say("drawing charts")
-    series = outputs.cohort_trajectory(fc, s.name)
-    chart = outputs.trajectory_chart(series, _target(loaded, fc), s.name)
+    series = outputs.summary_trajectory(summary, s.name)
+    chart = outputs.trajectory_chart(series, _target(loaded, central), s.name)
     record = make_record(s, list(loaded.chain), draws, names, sources)
     return ForecastRun(
         loaded,
@@ -155,13 +201,51 @@ def _run_cohort(loaded: LoadedScenario, draws: int, say: Progress) -> ForecastRu
         tables,
         {"trajectory": outputs.chart_svg(chart)},
         record,
-        cohort=fc,
+        cohort=central,
         series=series,
+        summary=summary,
+        xlsx=opts.xlsx,
     )
 
 
-def run_scenario(path: str | Path, draws: int = 0, progress: Progress | None = None) -> ForecastRun:
+def estimate_bytes(spec: CohortSpec, runs: int, opts: SummaryOptions) -> int:
+    """Peak memory of a streamed cohort run, estimated before it starts (bytes)."""
+    cfg = spec.config
+    stocks = spec.data.stocks
+    n_org = int(stocks["org"].nunique()) if len(stocks) else 0
+    k, a, t = len(cfg.classes), len(cfg.bands), cfg.n_steps + 1
+    d = runs + 1
+    basis = k * a + len(cfg.inflows)
+    n_groups = (len(set(opts.groups.values())) if opts.groups else 0) + 1
+    measures = 9
+    central = 2 * t * n_org * k * a * 8 + 9 * t * n_org * 8  # the central run's stocks, measures
+    engine = 4 * d * t * basis * k * a * 8  # basis paths (headcount, FTE) and their sums
+    groups = measures * d * t * n_groups * 8
+    step = 4 * d * n_org * 8  # one step's values, their transpose, the quantile work
+    years = cfg.years + 1
+    org_rows = (len(opts.org_measures) if opts.org_measures is not None else measures) * years
+    org_rows += len(opts.every_step) * t
+    table = org_rows * n_org * 160  # rows of the tables written (about 160 bytes a row)
+    return int(central + engine + groups + step + table + 200 * 2**20)  # + the interpreter
+
+
+def check_memory(estimate: int, limit_mb: float) -> None:
+    if estimate > limit_mb * 2**20:
+        raise MemoryLimitExceeded(
+            f"this run needs about {estimate / 2**20:,.0f} MB, over the limit of {limit_mb:,.0f}"
+            " MB: keep fewer per-organisation measures ([output] org_measures, every_step),"
+            " fewer draws, or raise --memory-limit"
+        )
+
+
+def run_scenario(
+    path: str | Path,
+    draws: int = 0,
+    progress: Progress | None = None,
+    options: RunOptions | None = None,
+) -> ForecastRun:
     """Load and run a scenario; ``draws`` Monte Carlo draws besides the central case."""
+    opts = options or RunOptions()
     say = progress or (lambda _msg: None)
     if not 0 <= draws <= MAX_DRAWS:
         raise UserError(f"--draws must be between 0 and {MAX_DRAWS}, got {draws}")
@@ -170,8 +254,8 @@ def run_scenario(path: str | Path, draws: int = 0, progress: Progress | None = N
     n_uncertain = len(uncertain_fields(s))
     say(f"scenario {s.name!r} ({s.method}), {draws} draws, {n_uncertain} uncertain parameters")
     if s.method == "hee-linear":
-        return _run_hee(loaded, draws)
-    return _run_cohort(loaded, draws, say)
+        return replace(_run_hee(loaded, draws), xlsx=opts.xlsx)
+    return _run_cohort(loaded, draws, say, opts)
 
 
 def _has_dates(run: ForecastRun) -> bool:
@@ -206,7 +290,7 @@ def comparison(runs: list[ForecastRun]) -> tuple[ReportTable, str]:
 
 def write_run(run: ForecastRun, out_dir: Path) -> list[Path]:
     """Write tables, charts and ``run.json`` (with hashes of the deterministic files)."""
-    paths = outputs.write_outputs(out_dir, run.tables, run.charts, "forecast")
+    paths = outputs.write_outputs(out_dir, run.tables, run.charts, "forecast", xlsx=run.xlsx)
     hashes = {p.name: file_sha256(p) for p in paths}  # every output is deterministic
     record = run.record.model_copy(update={"outputs": dict(sorted(hashes.items()))})
     paths.append(write_record(record, out_dir / "run.json"))

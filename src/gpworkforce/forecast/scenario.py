@@ -136,6 +136,40 @@ class CostConfig(_Model):
     )
 
 
+OutputMeasure = Literal[
+    "supply_hc",
+    "supply_fte",
+    "supply_gp_equiv",
+    "registered",
+    "demand",
+    "gap",
+    "per_1000",
+    "cost_salaried",
+    "cost_locum",
+]
+
+
+class OutputConfig(_Model):
+    """What a run writes besides the totals (method 'cohort')."""
+
+    org_measures: list[OutputMeasure] | None = Field(
+        None,
+        description="Measures with a row per organisation at whole years (omit for all of them).",
+    )
+    every_step: list[OutputMeasure] = Field(
+        default_factory=list,
+        description="Measures with a row per organisation at every step (e.g. every month).",
+    )
+    groups: Literal["none", "icb"] = Field(
+        "none",
+        description="Group practices by ICB (NHS registry): every measure per ICB at every step.",
+    )
+    flows: Literal["none", "total", "org"] = Field(
+        "none",
+        description="Flows of the central case: none, summed over organisations, or per one.",
+    )
+
+
 class Scenario(_Model):
     """One forecast scenario: method, assumptions, target and costs."""
 
@@ -161,6 +195,9 @@ class Scenario(_Model):
     target: TargetConfig | None = Field(None, description="Target to compare supply with.")
     costs: CostConfig = Field(
         default_factory=CostConfig, description="Costs used to price the gap."
+    )
+    output: OutputConfig = Field(
+        default_factory=OutputConfig, description="What the run writes (cohort)."
     )
 
     @model_validator(mode="after")

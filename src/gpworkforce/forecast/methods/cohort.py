@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from gpworkforce.forecast.cohort import CohortForecast, run_cohort
 from gpworkforce.forecast.cohort_config import CohortConfig
+from gpworkforce.forecast.cohort_mc import SummaryOptions, run_cohort_summary
 from gpworkforce.forecast.io import CohortData
 from gpworkforce.forecast.methods._draws import request_values
 from gpworkforce.forecast.methods.base import Capability, Forecast, RunRequest
@@ -35,7 +36,28 @@ class CohortMethod:
     )
 
     def run(self, spec: CohortSpec, request: RunRequest) -> Forecast:
+        """With ``request.options`` a :class:`SummaryOptions`, the run is streamed (quantiles
+        only, nothing of size draws x organisations x steps kept): ``supply`` is then per group
+        and TOTAL, ``[runs, steps, groups]``, and ``detail`` the :class:`CohortSummary`."""
         values, drawn = request_values(spec.distributions(), request)
+        if isinstance(request.options, SummaryOptions):
+            summary = run_cohort_summary(
+                spec.config,
+                spec.data.stocks,
+                patients=spec.data.patients,
+                population_index=spec.data.population_index,
+                costs=spec.costs,
+                values=values,
+                options=request.options,
+            )
+            return Forecast(
+                method=self.name,
+                dates=summary.dates,
+                orgs=summary.groups,
+                supply=summary.group_paths["supply_gp_equiv"],
+                drawn=drawn,
+                detail=summary,
+            )
         fc: CohortForecast = run_cohort(
             spec.config,
             spec.data.stocks,

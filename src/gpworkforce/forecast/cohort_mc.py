@@ -1,0 +1,370 @@
+"""Monte Carlo summaries of the cohort method without holding draws x organisations x steps.
+
+:func:`summarise_cohort` runs the engine once on the basis organisations of
+:mod:`gpworkforce.forecast.kernels.linear` (every draw, every step), then, one recorded step at a
+time, forms each measure for every organisation as ``coeff [D, B] @ X [B, O]`` and keeps only its
+central value and P10/P50/P90 over the draws (:mod:`~gpworkforce.forecast.kernels.quantiles`):
+
+* per organisation: the measures asked (``org_measures``) at whole years, and those in
+  ``every_step`` at every step (e.g. each practice's GP-equivalent WTE every month);
+* per group (e.g. ICB, from ``groups``) and for ``TOTAL`` (all organisations): every measure at
+  every step (costs at whole years: they need each organisation's gap first);
+* the probability of meeting the target at its date, in total and per group.
+
+Measures and their equations are :mod:`gpworkforce.forecast.cohort`'s (supply, demand, gap, per
+1,000, costs); a test checks them against :func:`~gpworkforce.forecast.cohort.run_cohort` on the
+same draws. Memory: the basis paths ``[D, T + 1, B, K, A]``, the per-group paths ``[D, T + 1, G]``
+and one step's ``[D, O]`` at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from gpworkforce.forecast.build import Assumptions
+from gpworkforce.forecast.cohort_config import CohortConfig
+from gpworkforce.forecast.kernels.linear import LinearResponse
+from gpworkforce.forecast.kernels.quantiles import LinearSeries, over_draws
+
+Array = NDArray[np.float64]
+TOTAL = "TOTAL"
+LINEAR_MEASURES = ("supply_hc", "supply_fte", "supply_gp_equiv", "registered", "demand", "gap")
+MEASURES = (*LINEAR_MEASURES, "per_1000", "cost_salaried", "cost_locum")
+
+
+@dataclass(frozen=True)
+class SummaryOptions:
+    """What a Monte Carlo run keeps.
+
+    org_measures  measures with per-organisation quantiles at whole years (None = every one)
+    every_step    measures with per-organisation quantiles at every step
+    groups        organisation -> group (e.g. practice -> ICB); groups get every measure
+    threads       worker threads for the quantiles
+    """
+
+    org_measures: tuple[str, ...] | None = None
+    every_step: tuple[str, ...] = ()
+    groups: Mapping[str, str] | None = field(default=None, compare=False)
+    threads: int = 2
+
+
+@dataclass(frozen=True)
+class Fan:
+    """Central case and P10/P50/P90 of one measure for some series at some recorded steps."""
+
+    measure: str
+    names: tuple[str, ...]
+    positions: NDArray[np.int64]  # indices into the summary's dates
+    central: Array  # [R, N]
+    q: Array  # [3, R, N]
+
+    def frame(self, dates: Sequence[dt.date], with_draws: bool) -> pd.DataFrame:
+        r, n = self.central.shape
+        frame = pd.DataFrame(
+            {
+                "date": np.repeat(np.asarray([dates[i] for i in self.positions], dtype=object), n),
+                "org": np.tile(np.asarray(self.names, dtype=object), r),
+                "measure": self.measure,
+                "central": self.central.reshape(-1),
+            }
+        )
+        if with_draws:
+            for i, name in enumerate(("p10", "p50", "p90")):
+                frame[name] = self.q[i].reshape(-1)
+        return frame
+
+
+@dataclass(frozen=True)
+class CohortSummary:
+    """Everything a Monte Carlo cohort run reports (see the module docstring)."""
+
+    dates: tuple[dt.date, ...]  # every step
+    yearly: NDArray[np.int64]
+    runs: int
+    orgs: tuple[str, ...]
+    groups: tuple[str, ...]  # group names, TOTAL last
+    org_fans: dict[str, Fan]
+    org_every_step: dict[str, Fan]
+    group_fans: dict[str, Fan]
+    group_paths: dict[str, Array]  # measure -> [runs, steps, groups] (small: groups only)
+    basis_organisations: int
+    distinct_directions: int
+
+    @property
+    def draws(self) -> int:
+        return self.runs - 1
+
+
+@dataclass(frozen=True)
+class CohortInputs:
+    """What :func:`summarise_cohort` needs besides the response (built by the caller)."""
+
+    cfg: CohortConfig
+    assume: Assumptions
+    gp: NDArray[np.bool_]  # [K] GP classes
+    registered0: Array | None  # [O]
+    weighted0: Array | None  # [O]
+    index: Array | None  # [D, T + 1] growth of patients
+    per_1000: Array | None  # [D]
+    salaried_cost: Array | None  # [D]
+    locum_premium: Array | None  # [D]
+    dates: tuple[dt.date, ...]
+
+
+def _membership(
+    orgs: Sequence[str], groups: Mapping[str, str] | None
+) -> tuple[tuple[str, ...], Array]:
+    names = sorted({groups.get(o, "unassigned") for o in orgs}) if groups else []
+    cols = {g: i for i, g in enumerate(names)}
+    m = np.zeros((len(orgs), len(names) + 1))
+    for i, o in enumerate(orgs):
+        if groups:
+            m[i, cols[groups.get(o, "unassigned")]] = 1.0
+        m[i, -1] = 1.0
+    return (*names, TOTAL), m
+
+
+class _Measures:
+    """Each linear measure at step ``t`` as ``(coeff [D, B'], X [B', O])``."""
+
+    def __init__(self, resp: LinearResponse, ci: CohortInputs):
+        a = ci.assume
+        eq, sup = a.gp_equivalent, a.supervision
+        counts = (ci.gp[None, :] & (eq > 0)).astype(np.float64)
+        self.r_hc = resp.class_weighted("hc", counts)
+        self.r_gp = resp.class_weighted("fte", eq * ci.gp[None, :])
+        self.r_eq = resp.class_weighted("fte", eq - sup)
+        self.x_hc, self.x_fte = resp.x_hc, resp.x_fte
+        self.ci = ci
+        d = ci.cfg.demand
+        self.has_demand = d is not None and ci.registered0 is not None and ci.index is not None
+        self.rule = d.rule if d is not None else None
+
+    def names(self) -> tuple[str, ...]:
+        return MEASURES if self.has_demand else ("supply_hc", "supply_fte", "supply_gp_equiv")
+
+    def linear(self, name: str, t: int) -> tuple[Array, Array]:
+        ci = self.ci
+        if name == "supply_hc":
+            return self.r_hc[:, t], self.x_hc
+        if name == "supply_fte":
+            return self.r_gp[:, t], self.x_fte
+        if name == "supply_gp_equiv":
+            return self.r_eq[:, t], self.x_fte
+        assert ci.index is not None and ci.registered0 is not None
+        idx = ci.index[:, t, None]
+        if name == "registered":
+            return idx, ci.registered0[None, :]
+        if name == "demand":
+            if self.rule == "base_ratio":
+                return self.r_eq[:, 0] * idx, self.x_fte
+            assert ci.per_1000 is not None
+            base = ci.weighted0 if self.rule == "per_1000_weighted" else ci.registered0
+            assert base is not None
+            return ci.per_1000[:, None] * idx / 1000.0, base[None, :]
+        if name == "gap":
+            c_dem, x_dem = self.linear("demand", t)
+            return np.hstack([c_dem, -self.r_eq[:, t]]), np.vstack([x_dem, self.x_fte])
+        if name == "per_1000":
+            return self.r_eq[:, t] * 1000.0 / idx, self.x_fte / ci.registered0[None, :]
+        raise ValueError(f"{name} is not a linear measure")
+
+    def costs(self, gap: Array) -> tuple[Array, Array]:
+        """Cost of filling the gap ``[D, ...]`` (:func:`gpworkforce.forecast.costs.gap_costs`)."""
+        from gpworkforce.forecast.costs import gap_costs
+
+        assert self.ci.salaried_cost is not None and self.ci.locum_premium is not None
+        return gap_costs(gap, self.ci.salaried_cost, self.ci.locum_premium)
+
+
+def summarise_cohort(
+    resp: LinearResponse, ci: CohortInputs, options: SummaryOptions
+) -> CohortSummary:
+    """Per-organisation and per-group quantiles, streamed step by step (module docstring)."""
+    ms = _Measures(resp, ci)
+    names = ms.names()
+    steps = resp.basis.steps
+    spy = resp.basis.steps_per_year
+    yearly = np.flatnonzero((steps % spy == 0) | (steps == steps[-1]))
+    every = np.arange(len(steps))
+    org_wanted = names if options.org_measures is None else options.org_measures
+    org_wanted = tuple(m for m in names if m in org_wanted)
+    step_wanted = tuple(m for m in names if m in options.every_step)
+    group_names, member = _membership(resp.orgs, options.groups)
+    runs = resp.draws
+    series: dict[str, LinearSeries] = {}
+
+    def lin_series(name: str) -> LinearSeries:
+        if name not in series:
+            series[name] = LinearSeries.of(ms.linear(name, 0)[1])
+        return series[name]
+
+    # per group and TOTAL, every step: [D, T+1, G] paths (groups are few)
+    paths: dict[str, Array] = {}
+    for name in (m for m in names if m in LINEAR_MEASURES):
+        _, x = ms.linear(name, 0)
+        xg = x @ member  # [B', G]
+        paths[name] = np.stack([ms.linear(name, t)[0] @ xg for t in every], axis=1)
+    if "per_1000" in names:
+        paths["per_1000"] = paths["supply_gp_equiv"] / paths["registered"] * 1000.0
+    group_fans = {n: _fan(n, group_names, every, p, options.threads) for n, p in paths.items()}
+    org_fans: dict[str, Fan] = {}
+    cost_groups: dict[str, list[Array]] = {"cost_salaried": [], "cost_locum": []}
+    per_org_costs: dict[str, list[tuple[Array, Array]]] = {"cost_salaried": [], "cost_locum": []}
+    want_costs = "cost_salaried" in names
+    for name in org_wanted:
+        if name in LINEAR_MEASURES or name == "per_1000":
+            ls = lin_series(name)
+            parts = [ls.quantiles(ms.linear(name, int(t))[0], options.threads) for t in yearly]
+            org_fans[name] = _stack(name, resp.orgs, yearly, parts)
+    if want_costs:  # costs need every organisation's gap: whole years only
+        for t in yearly:
+            coeff, x = ms.linear("gap", int(t))
+            sal, loc = ms.costs(coeff @ x)
+            for key, val in (("cost_salaried", sal), ("cost_locum", loc)):
+                cost_groups[key].append(val @ member)
+                if key in org_wanted:
+                    per_org_costs[key].append(over_draws(val, options.threads))
+        for key in ("cost_salaried", "cost_locum"):
+            path = np.stack(cost_groups[key], axis=1)  # [D, years, G]
+            paths[key] = path
+            group_fans[key] = _fan(key, group_names, yearly, path, options.threads)
+            if key in org_wanted:
+                org_fans[key] = _stack(key, resp.orgs, yearly, per_org_costs[key])
+    org_every: dict[str, Fan] = {}
+    for name in step_wanted:
+        if name in LINEAR_MEASURES or name == "per_1000":
+            ls = lin_series(name)
+            parts = [ls.quantiles(ms.linear(name, int(t))[0], options.threads) for t in every]
+            org_every[name] = _stack(name, resp.orgs, every, parts)
+    directions = max((s.n_directions for s in series.values()), default=0)
+    return CohortSummary(
+        dates=ci.dates,
+        yearly=yearly,
+        runs=runs,
+        orgs=resp.orgs,
+        groups=group_names,
+        org_fans=org_fans,
+        org_every_step=org_every,
+        group_fans=group_fans,
+        group_paths=paths,
+        basis_organisations=int(resp.x_fte.shape[0]),
+        distinct_directions=directions,
+    )
+
+
+def _fan(
+    name: str, names: Sequence[str], positions: NDArray[np.int64], path: Array, threads: int
+) -> Fan:
+    """Fan of a small ``[D, R, N]`` path."""
+    d, r, n = path.shape
+    central, q = over_draws(path.reshape(d, r * n), threads)
+    return Fan(name, tuple(names), positions, central.reshape(r, n), q.reshape(3, r, n))
+
+
+def _stack(
+    name: str, names: Sequence[str], positions: NDArray[np.int64], parts: list[tuple[Array, Array]]
+) -> Fan:
+    central = np.stack([c for c, _ in parts])
+    q = np.stack([q for _, q in parts], axis=1)
+    return Fan(name, tuple(names), positions, central, q)
+
+
+def target_rows(summary: CohortSummary, cfg_target: Any) -> pd.DataFrame | None:
+    """Supply against a per-1,000 or WTE target at its date, in total and per group."""
+    if cfg_target is None:
+        return None
+    pos = int(np.argmin([abs((d - cfg_target.date).days) for d in summary.dates]))
+    supply = summary.group_paths["supply_gp_equiv"][:, pos, :]  # [D, G]
+    if cfg_target.per_1000 is not None and "registered" in summary.group_paths:
+        goal = summary.group_paths["registered"][:, pos, :] * cfg_target.per_1000 / 1000.0
+        names = summary.groups
+    elif cfg_target.wte is not None:
+        goal = np.full((supply.shape[0], 1), cfg_target.wte)
+        supply, names = supply[:, -1:], (TOTAL,)
+    else:
+        return None
+    draws = slice(1, None) if supply.shape[0] > 1 else slice(0, 1)
+    q = np.quantile(supply[draws], [0.1, 0.5, 0.9], axis=0)
+    met = np.mean(supply[draws] - goal[draws] >= 0.0, axis=0)
+    return pd.DataFrame(
+        {
+            "date": summary.dates[pos],
+            "org": list(names),
+            "target_wte": goal[0],
+            "supply_central": supply[0],
+            "supply_p10": q[0],
+            "supply_p50": q[1],
+            "supply_p90": q[2],
+            "probability_meeting_target": met,
+            "draws": supply.shape[0] - 1,
+        }
+    )
+
+
+def run_cohort_summary(
+    cfg: CohortConfig,
+    stocks: pd.DataFrame,
+    *,
+    patients: pd.DataFrame | None = None,
+    population_index: Array | None = None,
+    costs: Any = None,
+    values: Mapping[str, Any] | None = None,
+    options: SummaryOptions | None = None,
+) -> CohortSummary:
+    """The cohort method's Monte Carlo summary (same inputs as
+    :func:`~gpworkforce.forecast.cohort.run_cohort`, which keeps every path instead)."""
+    from gpworkforce.domain.taxonomy import load_taxonomy
+    from gpworkforce.forecast.build import _Values, build_assumptions, compile_inputs, is_gp_class
+    from gpworkforce.forecast.cohort import _patients, step_dates
+    from gpworkforce.forecast.demand import growth_index
+    from gpworkforce.forecast.kernels.linear import linear_response
+    from gpworkforce.forecast.scenario import CostConfig
+
+    tax = load_taxonomy()
+    costs = costs or CostConfig()
+    inputs = compile_inputs(cfg, stocks, tax)
+    gp = np.array([is_gp_class(c.role, tax) for c in cfg.classes])
+    v = _Values(values)
+    assume = build_assumptions(cfg, values)
+    resp = linear_response(inputs, assume.engine)
+    if resp is None:  # pragma: no cover - compile_inputs always factors its schedules
+        raise ValueError("the scenario's inflows cannot be summarised by the linear kernel")
+    steps = resp.basis.steps
+    D = resp.draws
+    reg0 = w0 = index = per = sal = prem = None
+    d = cfg.demand
+    if d is not None and patients is not None:
+        years = steps.astype(np.float64) / cfg.steps_per_year
+        if d.driver == "population":
+            if population_index is None:
+                raise ValueError("driver 'population' needs population_index")
+            index = np.broadcast_to(np.asarray(population_index)[steps][None, :], (D, len(steps)))
+        else:
+            rate = v.get("cohort.demand.list_growth_rate", d.list_growth_rate)
+            index = np.broadcast_to(growth_index(rate, years), (D, len(steps)))
+        reg0, w0 = _patients(cfg, inputs.orgs, patients)
+        if d.per_1000 is not None:
+            per = np.broadcast_to(v.get("cohort.demand.per_1000", d.per_1000), (D,))
+        sal = np.broadcast_to(v.get("costs.salaried_gp_cost", costs.salaried_gp_cost), (D,))
+        prem = np.broadcast_to(v.get("costs.locum_premium", costs.locum_premium), (D,))
+    ci = CohortInputs(
+        cfg=cfg,
+        assume=assume,
+        gp=gp,
+        registered0=reg0,
+        weighted0=w0,
+        index=None if index is None else np.ascontiguousarray(index),
+        per_1000=per,
+        salaried_cost=sal,
+        locum_premium=prem,
+        dates=step_dates(cfg.start, steps, cfg.steps_per_year),
+    )
+    return summarise_cohort(resp, ci, options or SummaryOptions())
