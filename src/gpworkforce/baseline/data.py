@@ -6,9 +6,12 @@ for every practice and period it keeps the rows of exactly one ``source_id``:
 
 1. only sources of the requested kind (``returns``: datasets starting ``practice-return``;
    ``gpw``: datasets starting ``gpw``; ``None``: any kind);
-2. among those, the newest vintage (the ISO publication date inside ``source_id``; an unknown
-   vintage is older than any known one);
-3. ties broken by the larger ``source_id`` string, so the choice never depends on row order.
+2. among those, the latest publication (the ISO publication date inside ``source_id``; an
+   unknown vintage is older than any known one);
+3. then the latest load: the larger position in ``source_order`` (the workspace's load order,
+   in which a practice's corrected return, its next version, comes after the one it corrects);
+   sources it does not list rank below those it does, in the order they first appear in the
+   table. Checksums are never compared (decision 0047).
 
 Patients (list sizes) are chosen separately (see :func:`select_patients`), because list sizes come
 from GPW or payments files even when the workforce comes from returns.
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -88,27 +91,38 @@ def source_kind(source_id: str) -> SourceKind | None:
     return parse_source_id(source_id).kind
 
 
-def _source_rank(ids: pd.Index, kind: SourceKind | None) -> np.ndarray:
-    """Rank of each distinct source id (0 = preferred); -1 for a source of another kind."""
+SourceOrder = Mapping[str, int]  # source_id -> load position (larger = loaded later)
+
+
+def _source_rank(
+    ids: pd.Index, kind: SourceKind | None, source_order: SourceOrder | None = None
+) -> np.ndarray:
+    """Rank of each distinct source id (0 = preferred); -1 for a source of another kind.
+
+    ``ids`` are in order of first appearance; see the module doc for the rule.
+    """
     parsed = [parse_source_id(str(s)) for s in ids]
+    loads = source_order or {}
     order = sorted(
         (i for i, p in enumerate(parsed) if kind is None or p.kind is kind),
-        key=lambda i: (parsed[i].vintage_key, str(ids[i])),
-        reverse=True,  # newest vintage first, then the larger source id
+        key=lambda i: (parsed[i].vintage_key, loads.get(str(ids[i]), -1), i),
+        reverse=True,  # latest publication first, then the latest load
     )
     rank = np.full(len(ids), -1, dtype=np.int64)
     rank[order] = np.arange(len(order))
     return rank
 
 
-def chosen_mask(frame: pd.DataFrame, kind: SourceKind | None) -> np.ndarray:
+def chosen_mask(
+    frame: pd.DataFrame, kind: SourceKind | None, source_order: SourceOrder | None = None
+) -> np.ndarray:
     """Boolean mask of ``frame``'s rows that come from the chosen source of their practice/period."""
     if frame.empty:
         return np.zeros(0, dtype=bool)
     p_codes, _ = pd.factorize(frame["practice_code"], use_na_sentinel=False)
     d_codes, d_uni = pd.factorize(frame["period"], use_na_sentinel=False)
     s_codes, s_uni = pd.factorize(frame["source_id"], use_na_sentinel=False)
-    rank = _source_rank(pd.Index(s_uni), kind)[s_codes]
+    rank = _source_rank(pd.Index(s_uni), kind, source_order)[s_codes]
     group = p_codes.astype(np.int64) * (len(d_uni) + 1) + d_codes
     allowed = rank >= 0
     best = np.full(int(group.max()) + 1, np.iinfo(np.int64).max, dtype=np.int64)
@@ -116,28 +130,36 @@ def chosen_mask(frame: pd.DataFrame, kind: SourceKind | None) -> np.ndarray:
     return allowed & (rank == best[group])
 
 
-def chosen_sources(frame: pd.DataFrame, kind: SourceKind | None) -> pd.DataFrame:
+def chosen_sources(
+    frame: pd.DataFrame, kind: SourceKind | None, source_order: SourceOrder | None = None
+) -> pd.DataFrame:
     """The one ``source_id`` kept per practice and period: columns practice_code, period, source_id."""
     keys = ["practice_code", "period", "source_id"]
-    picked = frame.loc[chosen_mask(frame, kind), keys].drop_duplicates()
+    picked = frame.loc[chosen_mask(frame, kind, source_order), keys].drop_duplicates()
     return picked.sort_values(keys[:2]).reset_index(drop=True)
 
 
-def select_sources(frame: pd.DataFrame, kind: SourceKind | None) -> pd.DataFrame:
+def select_sources(
+    frame: pd.DataFrame, kind: SourceKind | None, source_order: SourceOrder | None = None
+) -> pd.DataFrame:
     """Rows of ``frame`` from the chosen source of each practice and period (see module doc)."""
     if frame.empty:
         return frame
-    return frame.loc[chosen_mask(frame, kind)].reset_index(drop=True)
+    return frame.loc[chosen_mask(frame, kind, source_order)].reset_index(drop=True)
 
 
 def select_patients(
-    patients: pd.DataFrame, period: dt.date, tolerance_days: int = 183
+    patients: pd.DataFrame,
+    period: dt.date,
+    tolerance_days: int = 183,
+    source_order: SourceOrder | None = None,
 ) -> pd.DataFrame:
     """Registered and weighted list size per practice for ``period``.
 
     Per practice and measure: the figure at the census date itself if any source gives one,
     else the one from the nearest period within ``tolerance_days`` (earlier wins a tie); among
-    sources for the same period, the newest vintage. A measure nobody gives stays NA.
+    sources for the same period, the latest publication, then the latest load (as
+    :func:`select_sources`). A measure nobody gives stays NA.
     Returns columns practice_code, registered, weighted (index: none).
     """
     target = pd.Timestamp(period)
@@ -153,12 +175,17 @@ def select_patients(
     window["_later"] = window["period"] > target
     vintages = {s: parse_source_id(str(s)).vintage_key for s in window["source_id"].unique()}
     window["_vintage"] = window["source_id"].map(vintages)
+    loads = source_order or {}
+    s_codes, s_uni = pd.factorize(window["source_id"], use_na_sentinel=False)
+    load_of = np.asarray([loads.get(str(s), -1) for s in s_uni], dtype=np.int64)
+    window["_load"] = load_of[s_codes]
+    window["_appear"] = s_codes
     pieces = []
     for measure in ("registered", "weighted"):
         have = window.loc[window[measure].notna()]
         have = have.sort_values(
-            ["practice_code", "_distance", "_later", "_vintage", "source_id"],
-            ascending=[True, True, True, False, False],
+            ["practice_code", "_distance", "_later", "_vintage", "_load", "_appear"],
+            ascending=[True, True, True, False, False, False],
         ).drop_duplicates("practice_code", keep="first")
         pieces.append(have.set_index("practice_code")[measure])
     merged = pd.concat(pieces, axis=1)
@@ -187,6 +214,9 @@ class BaselineData:
     convention: FteConvention = DEFAULT_CONVENTION
     source: SourceKind | None = None
     selected: bool = False
+    # source_id -> load position (larger = loaded later): breaks ties between vintages of one
+    # publication date (see the module doc); empty = the order rows first appear in
+    source_order: SourceOrder = field(default_factory=dict)
     # results derived from this bundle's (immutable) frames, see :meth:`cached`; never copied by
     # ``dataclasses.replace``, so a changed bundle starts empty
     _memo: dict[tuple[object, ...], Any] = field(
@@ -237,9 +267,9 @@ class BaselineData:
             return self
         return dataclasses.replace(
             self,
-            workforce=select_sources(self.workforce, kind),
-            demography=select_sources(self.demography, kind),
-            vacancies=select_sources(self.vacancies, kind),
+            workforce=select_sources(self.workforce, kind, self.source_order),
+            demography=select_sources(self.demography, kind, self.source_order),
+            vacancies=select_sources(self.vacancies, kind, self.source_order),
             source=kind,
             selected=True,
         )

@@ -80,7 +80,7 @@ def all_levels_frames(
         has_detail = not np.isnan(dense.values[DEFAULT_GP_NODE][fte_row]).all()
         gp_node = DEFAULT_GP_NODE if has_detail else FALLBACK_GP_NODE
     columns = group_columns(tax, gp_node)
-    pats = select_patients(at.patients, period, tolerance_days)
+    pats = select_patients(at.patients, period, tolerance_days, at.source_order)
     out: dict[OrgType, pd.DataFrame] = {}
     for level in levels:
         mapping = practice_level_map(at.registry, period, level)

@@ -82,7 +82,7 @@ def _population_rows(data: BaselineData, scope: Scope, den: Denominators) -> pd.
     out = row_index(scope)
     pats = data.cached(
         ("patients", scope.period, den.tolerance_days),
-        lambda: select_patients(data.patients, scope.period, den.tolerance_days),
+        lambda: select_patients(data.patients, scope.period, den.tolerance_days, data.source_order),
     )
     pats = pats.loc[pats["practice_code"].isin(list(scope.members))]
     long = pats.melt(
@@ -142,7 +142,7 @@ def patient_coverage_notes(
     den = denominators or Denominators()
     pats = data.cached(
         ("patients", scope.period, den.tolerance_days),
-        lambda: select_patients(data.patients, scope.period, den.tolerance_days),
+        lambda: select_patients(data.patients, scope.period, den.tolerance_days, data.source_order),
     )
     pats = pats.loc[pats["practice_code"].isin(list(scope.members))]
     notes = []

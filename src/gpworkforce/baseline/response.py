@@ -37,6 +37,7 @@ from gpworkforce.baseline.data import (
     IMPUTED_GPW_DATASET,
     BaselineData,
     SourceKind,
+    SourceOrder,
     parse_source_id,
     select_sources,
 )
@@ -103,7 +104,11 @@ def _own_returns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _nearest(
-    frame: pd.DataFrame, census: pd.Timestamp, earlier_only: bool, max_days: int
+    frame: pd.DataFrame,
+    census: pd.Timestamp,
+    earlier_only: bool,
+    max_days: int,
+    source_order: SourceOrder | None = None,
 ) -> pd.DataFrame:
     """Per practice, the rows of its chosen source at the nearest allowed period."""
     if frame.empty:
@@ -115,7 +120,7 @@ def _nearest(
     keys["_later"] = keys["period"] > census
     keys = keys.sort_values(["practice_code", "_d", "_later"]).drop_duplicates("practice_code")
     picked = cand.merge(keys[["practice_code", "period"]], on=["practice_code", "period"])
-    return select_sources(picked, None)
+    return select_sources(picked, None, source_order)
 
 
 def _leaf_shares(returned: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
@@ -211,14 +216,20 @@ def impute_returns(
     expected = scope.practices
     wf = data.workforce.loc[data.workforce["practice_code"].isin(expected)]
     own = _own_returns(wf)
-    at_census = select_sources(own.loc[own["period"] == ts], None)
+    at_census = select_sources(own.loc[own["period"] == ts], None, data.source_order)
     returned = set(at_census["practice_code"])
     missing = [p for p in expected if p not in returned]
-    earlier = _nearest(own.loc[own["practice_code"].isin(missing)], ts, True, max_carry_days)
+    earlier = _nearest(
+        own.loc[own["practice_code"].isin(missing)], ts, True, max_carry_days, data.source_order
+    )
     carried = set(earlier["practice_code"])
     rest = [p for p in missing if p not in carried]
     gpw = _nearest(
-        _of_kind(wf.loc[wf["practice_code"].isin(rest)], SourceKind.GPW), ts, False, max_gpw_days
+        _of_kind(wf.loc[wf["practice_code"].isin(rest)], SourceKind.GPW),
+        ts,
+        False,
+        max_gpw_days,
+        data.source_order,
     )
     shares = _leaf_shares(at_census, data.taxonomy)
 

@@ -10,6 +10,7 @@ import typer
 
 from gpworkforce.cli.choices import SourceChoice
 from gpworkforce.cli.common import emit_report, period_option, step
+from gpworkforce.errors import UserError
 from gpworkforce.reports.formats import OutputFormat
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ def build_baseline_report(
         tables=tuple(report_tables),
         charts=baseline_charts(report_tables),
         statements=context.statements,
+        **({"generated": context.as_of} if context.as_of is not None else {}),
     )
 
 
@@ -55,14 +57,30 @@ def baseline(
         Path | None,
         typer.Option("--data", help="Workspace directory (default: the built-in LLR 2017 demo)."),
     ] = None,
+    pin: Annotated[
+        Path | None,
+        typer.Option(
+            "--pin", help="Read only the files a pin file names ('gpworkforce data pin')."
+        ),
+    ] = None,
+    state: Annotated[
+        str | None,
+        typer.Option(
+            "--state", help="Read only the files of an earlier data state a report printed."
+        ),
+    ] = None,
 ) -> None:
     """The baseline report for an organisation: staff, per 1,000, age, locums, vacancies."""
     from gpworkforce.cli.sources import demo_context, workspace_context
 
     on = period_option(period)
     code = org.strip().upper()
+    if data is None and (pin is not None or state is not None):
+        raise UserError("--pin and --state need --data (the workspace they refer to)")
     with step("Reading data from " + (str(data) if data else "the built-in LLR 2017 demo")):
-        context = workspace_context(data) if data is not None else demo_context()
+        context = (
+            workspace_context(data, pin=pin, state=state) if data is not None else demo_context()
+        )
     with step(f"Computing the baseline for {code} on {on.isoformat()}"):
         report = build_baseline_report(context, code, on, source)
     with step(f"Rendering {fmt.value}"):

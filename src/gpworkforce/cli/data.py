@@ -1,7 +1,9 @@
-"""``gpworkforce load``: validate files and add them, unchanged, to a workspace directory."""
+"""``gpworkforce load`` (validate files and add them, unchanged, to a workspace directory) and
+``gpworkforce data list | diff | pin | remove`` (the vintages a workspace holds)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -30,7 +32,11 @@ def load(
     ] = None,
     published: Annotated[
         str | None,
-        typer.Option("--published", help="Publication (vintage) date of a gpw-detailed file."),
+        typer.Option(
+            "--published",
+            help="Publication (vintage) date of the files (any kind but returns, whose vintage "
+            "is their version).",
+        ),
     ] = None,
 ) -> None:
     """Validate FILES as KIND and, only if every one is valid, copy them into the workspace.
@@ -57,5 +63,128 @@ def load(
         typer.echo(f"skipped {name}: the same file is already in {data}")
 
 
+DataDir = Annotated[Path, typer.Option("--data", help="The workspace directory.")]
+
+
+def list_files(data: DataDir) -> None:
+    """List the files in the workspace: id, kind, period, vintage, and which one reports read."""
+    from gpworkforce.cli.vintages import winners
+    from gpworkforce.cli.workspace import require_entries, state_digest
+
+    entries = require_entries(data)
+    wins = winners(entries)
+    rows = [("id", "kind", "period", "vintage", "loaded (UTC)", "file", "reports read")]
+    for e in entries:
+        winner = wins[e.sha256]
+        status = "this" if winner.sha256 == e.sha256 else f"{winner.short_id} instead"
+        loaded = e.loaded_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")
+        rows.append(
+            (e.short_id, e.kind.value, e.period, e.vintage_label, loaded, e.original_name, status)
+        )
+    typer.echo(_columns(rows))
+    typer.echo(f"data state {state_digest(entries)} ({len(entries)} file(s))")
+
+
+def diff(
+    a: Annotated[str, typer.Argument(metavar="A", help="Id of the first file (data list).")],
+    b: Annotated[str, typer.Argument(metavar="B", help="Id of the second file.")],
+    data: DataDir,
+    limit: Annotated[int, typer.Option("--limit", help="Changed rows to show.", min=0)] = 20,
+) -> None:
+    """What changed between two files of the workspace (e.g. two vintages of one period)."""
+    from gpworkforce.cli.vintages import diff_workforce
+    from gpworkforce.cli.workspace import find_entry, read_workspace, require_entries
+    from gpworkforce.loaders import build_registry
+
+    entries = require_entries(data)
+    ea, eb = find_entry(entries, a), find_entry(entries, b)
+    with step("Reading both files"):
+        fa, fb = read_workspace(data, build_registry(), (ea, eb))
+    d = diff_workforce(fa.workforce, fb.workforce)
+    typer.echo(f"A = {ea.original_name} ({ea.kind.value}, {ea.period}, {ea.vintage_label})")
+    typer.echo(f"B = {eb.original_name} ({eb.kind.value}, {eb.period}, {eb.vintage_label})")
+    typer.echo(
+        f"workforce rows: {d.only_a:,} only in A, {d.only_b:,} only in B, "
+        f"{len(d.changed):,} with a different FTE or headcount"
+    )
+    if len(d.totals):
+        rows = [("node", "FTE in A", "FTE in B", "change")]
+        for r in d.totals.itertuples(index=False):
+            rows.append((str(r.node), _num(r.fte_a), _num(r.fte_b), _num(r.change, sign=True)))
+        typer.echo(_columns(rows))
+    if len(d.changed) and limit:
+        rows = [("practice", "period", "node", "FTE A", "FTE B", "HC A", "HC B")]
+        for r in d.changed.head(limit).itertuples(index=False):
+            rows.append(
+                (
+                    str(r.practice_code),
+                    f"{r.period:%Y-%m-%d}",
+                    str(r.node),
+                    _num(r.fte_a),
+                    _num(r.fte_b),
+                    _num(r.headcount_a),
+                    _num(r.headcount_b),
+                )
+            )
+        typer.echo(_columns(rows))
+        if len(d.changed) > limit:
+            typer.echo(f"... and {len(d.changed) - limit:,} more (--limit)")
+
+
+def pin(
+    data: DataDir,
+    out: Annotated[Path, typer.Option("--out", help="The pin file to write (JSON).")],
+    state: Annotated[
+        str | None,
+        typer.Option("--state", help="An earlier data state a report printed (default: now)."),
+    ] = None,
+) -> None:
+    """Write a pin file naming the workspace's files now (or at an earlier data state), so a
+    report can be rerun on exactly those vintages with --pin."""
+    from gpworkforce.cli.workspace import make_pin, require_entries, state_entries, write_pin
+
+    entries = state_entries(data, state) if state else require_entries(data)
+    p = make_pin(entries)
+    write_pin(out, p)
+    typer.echo(f"pinned data state {p.state} ({len(entries)} file(s)) -> {out}")
+
+
+def remove(
+    ids: Annotated[list[str], typer.Argument(metavar="ID", help="Ids of the files (data list).")],
+    data: DataDir,
+) -> None:
+    """Remove files from the workspace (reports then read the next vintage, if any)."""
+    from gpworkforce.cli.workspace import remove_entries
+
+    for e in remove_entries(data, ids):
+        typer.echo(f"removed {e.short_id} {e.original_name} ({e.kind.value}, {e.period})")
+
+
+def _num(value: object, *, sign: bool = False) -> str:
+    import pandas as pd
+
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return "n/a"
+    return f"{float(value):+,.1f}" if sign else f"{float(value):,.1f}"  # type: ignore[arg-type]
+
+
+def _columns(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.command("load")(load)
+    group = typer.Typer(
+        name="data",
+        help="The files a workspace holds: list, diff, pin and remove vintages.",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
+    group.command("list")(list_files)
+    group.command("diff")(diff)
+    group.command("pin")(pin)
+    group.command("remove")(remove)
+    app.add_typer(group, name="data")

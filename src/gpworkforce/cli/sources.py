@@ -7,6 +7,7 @@ plan divided by (its Table 2).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,17 @@ import pandas as pd
 
 from gpworkforce import tables
 from gpworkforce.baseline import BaselineData, Denominators
-from gpworkforce.cli.workspace import combine, read_manifest, read_workspace
+from gpworkforce.cli.workspace import (
+    combine,
+    pinned_entries,
+    read_pin,
+    read_workspace,
+    require_entries,
+    source_order,
+    state_digest,
+    state_entries,
+)
+from gpworkforce.errors import UserError
 
 if TYPE_CHECKING:
     from gpworkforce.demo import DemoDataset
@@ -33,6 +44,9 @@ class DataContext:
     statements: tuple[str, ...]
     denominators: Denominators | None
     label: str
+    # a workspace report's time stamp: when its data state was complete (the last load it
+    # reads), so the same files give the same bytes (decision 0047); None = the time of running
+    as_of: dt.datetime | None = None
 
 
 def _concat(frames: list[pd.DataFrame], spec: dict[str, str]) -> pd.DataFrame:
@@ -72,23 +86,39 @@ def demo_context(ds: DemoDataset | None = None) -> DataContext:
     return DataContext(data, statements, denominators, "the built-in LLR 2017 demo")
 
 
-def workspace_context(directory: Path) -> DataContext:
-    """Every file loaded into the workspace, reloaded through its loader."""
+def workspace_context(
+    directory: Path, pin: Path | None = None, state: str | None = None
+) -> DataContext:
+    """Files loaded into the workspace, reloaded through their loaders: all of them, those a
+    pin file names (``pin``) or those of an earlier data state a report printed (``state``)."""
     from gpworkforce.loaders import build_registry
 
+    if pin is not None and state is not None:
+        raise UserError("give --pin or --state, not both")
+    if pin is not None:
+        entries = pinned_entries(directory, read_pin(pin))
+    elif state is not None:
+        entries = state_entries(directory, state)
+    else:
+        entries = require_entries(directory)
     registry = build_registry()
-    combined = combine(read_workspace(directory, registry))
+    combined = combine(read_workspace(directory, registry, entries))
     data = BaselineData(
         workforce=combined.workforce,
         registry=registry,
         demography=combined.demography,
         patients=combined.patients,
         vacancies=combined.vacancies,
+        source_order=source_order(entries),
     )
-    entries = read_manifest(directory).entries
     statements = (
-        f"Figures come from the {len(entries)} file(s) loaded into the workspace "
-        f"{directory}: " + "; ".join(f"{e.original_name} ({e.source_id})" for e in entries) + ".",
+        f"Figures come from the {len(entries)} file(s) of data state {state_digest(entries)} "
+        f"of the workspace {directory.name} (rerun on exactly these files with "
+        f"'--state {state_digest(entries)}'): "
+        + "; ".join(f"{e.original_name} ({e.kind.value}, {e.vintage_label})" for e in entries)
+        + ". Where files give the same period, the latest publication wins, then the latest "
+        "load.",
         REGISTRY_STATEMENT,
     )
-    return DataContext(data, statements, None, f"the workspace {directory}")
+    as_of = max(e.loaded_at for e in entries)
+    return DataContext(data, statements, None, f"the workspace {directory.name}", as_of)

@@ -9,12 +9,21 @@ failed load leaves the workspace as it was. Readers reload the raw files through
 
 The organisation registry is not a workspace kind: it is built from the public ODS and
 practice-map files (:func:`gpworkforce.loaders.build_registry`).
+
+Vintages (decision 0047): every entry records its publication date (``--published``; unknown
+when not given) and its load position (the manifest's order); a practice's returns for one census
+date are numbered ``version`` 1, 2, ... in load order. Reports read the latest publication of
+each period, then the latest load (:mod:`gpworkforce.baseline.data`). ``data pin`` writes the set
+of entries a report read to a file, so ``--pin FILE`` reproduces that report later.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import re
 import shutil
@@ -35,6 +44,7 @@ from gpworkforce.errors import InputFileError, Issue, Location, UserError, Valid
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 RAW = "raw"
+UNKNOWN = "unknown-vintage"
 
 
 @dataclass(frozen=True)
@@ -61,10 +71,26 @@ class ManifestEntry(BaseModel):
     loaded_at: dt.datetime
     option_period: dt.date | None = None  # --period given at load time (passed on reload)
     option_published: dt.date | None = None  # --published given at load time
+    publisher: str | None = None  # e.g. the practice code of a return
+    version: int | None = None  # returns: 1, 2, ... per practice and census date, in load order
 
     @property
     def options(self) -> LoadOptions:
         return LoadOptions(period=self.option_period, published=self.option_published)
+
+    @property
+    def short_id(self) -> str:
+        """How commands name an entry: the first 12 hex digits of its checksum."""
+        return self.sha256[:12]
+
+    @property
+    def vintage_label(self) -> str:
+        """The vintage in words: the publication date and, for returns, the version."""
+        if self.version is not None:
+            return f"version {self.version}"
+        return (
+            "publication date unknown" if self.vintage == UNKNOWN else f"published {self.vintage}"
+        )
 
 
 class Manifest(BaseModel):
@@ -192,7 +218,39 @@ def read_file(
     """Validate and read one file of ``kind`` (raises a :class:`UserError` when it is bad)."""
     if not path.is_file():
         raise InputFileError(f"{path}: must be an existing file, got nothing there")
-    return ADAPTERS[kind](path, registry, options or LoadOptions())
+    opts = options or LoadOptions()
+    if kind is Kind.RETURNS and opts.published is not None:
+        raise UserError(
+            "--published must not be given for returns: a return's vintage is its version "
+            "(returns of one practice and census date are numbered in the order they are loaded)"
+        )
+    loaded = ADAPTERS[kind](path, registry, opts)
+    if opts.published is not None and loaded.source.published != opts.published:
+        loaded = with_published(loaded, opts.published)
+    return loaded
+
+
+def with_published(loaded: LoadedFile, published: dt.date) -> LoadedFile:
+    """``loaded`` with its source's publication date set (and every row's ``source_id``)."""
+    old = loaded.source.source_id
+    source = loaded.source.model_copy(update={"published": published})
+    new = source.source_id
+
+    def restamp(frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.empty or "source_id" not in frame:
+            return frame
+        out = frame.copy()
+        out["source_id"] = out["source_id"].mask(out["source_id"] == old, new)
+        return out
+
+    return dataclasses.replace(
+        loaded,
+        source=source,
+        workforce=restamp(loaded.workforce),
+        demography=restamp(loaded.demography),
+        patients=restamp(loaded.patients),
+        vacancies=restamp(loaded.vacancies),
+    )
 
 
 # --- the workspace ---------------------------------------------------------------------------
@@ -209,7 +267,7 @@ def raw_folder(loaded: LoadedFile, sha256: str) -> str:
     file name (e.g. NHS Payments) read the same when the workspace reloads it.
     """
     src = loaded.source
-    vintage = src.published.isoformat() if src.published else "unknown-vintage"
+    vintage = src.published.isoformat() if src.published else UNKNOWN
     parts = (src.dataset, src.period, vintage, sha256[:12])
     return "__".join(_safe(p) for p in parts)
 
@@ -285,6 +343,11 @@ def _load_locked(
             issues=issues, summary=f"{bad} of {len(files)} file(s) rejected; nothing was loaded"
         )
     known = {e.sha256 for e in manifest.entries}
+    versions: dict[tuple[str, str], int] = {}
+    for e in manifest.entries:
+        if e.kind is Kind.RETURNS and e.publisher is not None:
+            key = (e.publisher, e.period)
+            versions[key] = max(versions.get(key, 0), e.version or 1)
     added: list[ManifestEntry] = []
     skipped: list[str] = []
     copied: list[Path] = []
@@ -302,6 +365,10 @@ def _load_locked(
                     shutil.copyfile(path, tmp)
                 copied.append(target)
             src = result.source
+            version = None
+            if kind is Kind.RETURNS:
+                version = versions.get((src.publisher, src.period), 0) + 1
+                versions[(src.publisher, src.period)] = version
             added.append(
                 ManifestEntry(
                     kind=kind,
@@ -311,10 +378,12 @@ def _load_locked(
                     source_id=src.source_id,
                     dataset=src.dataset,
                     period=src.period,
-                    vintage=src.published.isoformat() if src.published else "unknown-vintage",
+                    vintage=src.published.isoformat() if src.published else UNKNOWN,
                     loaded_at=now,
                     option_period=opts.period,
                     option_published=opts.published,
+                    publisher=src.publisher,
+                    version=version,
                 )
             )
         if added:
@@ -326,18 +395,17 @@ def _load_locked(
     return LoadOutcome(tuple(added), tuple(skipped))
 
 
-def read_workspace(directory: Path, registry: OrgRegistry) -> list[LoadedFile]:
-    """Reload every file in the manifest through its loader, after checking its checksum."""
+def read_workspace(
+    directory: Path, registry: OrgRegistry, entries: Sequence[ManifestEntry] | None = None
+) -> list[LoadedFile]:
+    """Reload ``entries`` (default: every file in the manifest) through their loaders, after
+    checking each file's checksum."""
     if not directory.is_dir():
         raise InputFileError(f"--data must be a workspace directory, got {directory} (missing)")
-    manifest = read_manifest(directory)
-    if not manifest.entries:
-        raise UserError(
-            f"the workspace {directory} holds no data yet; add files with "
-            f"'gpworkforce load KIND FILE... --data {directory}'"
-        )
+    if entries is None:
+        entries = require_entries(directory)
     out: list[LoadedFile] = []
-    for entry in manifest.entries:
+    for entry in entries:
         path = directory / entry.file
         if not path.is_file() or sha256_of_file(path) != entry.sha256:
             raise InputFileError(
@@ -346,6 +414,125 @@ def read_workspace(directory: Path, registry: OrgRegistry) -> list[LoadedFile]:
             )
         out.append(read_file(entry.kind, path, registry, entry.options))
     return out
+
+
+def require_entries(directory: Path) -> tuple[ManifestEntry, ...]:
+    """The manifest's entries, or a :class:`UserError` saying how to add some."""
+    if not directory.is_dir():
+        raise InputFileError(f"--data must be a workspace directory, got {directory} (missing)")
+    manifest = read_manifest(directory)
+    if not manifest.entries:
+        raise UserError(
+            f"the workspace {directory} holds no data yet; add files with "
+            f"'gpworkforce load KIND FILE... --data {directory}'"
+        )
+    return manifest.entries
+
+
+def source_order(entries: Sequence[ManifestEntry]) -> dict[str, int]:
+    """``source_id`` -> load position (the manifest's order), for the baseline's vintage rule."""
+    return {e.source_id: i for i, e in enumerate(entries)}
+
+
+# --- vintages: list, pin, remove -------------------------------------------------------------
+
+
+def state_digest(entries: Sequence[ManifestEntry]) -> str:
+    """A short name for a set of entries (their checksums in load order): reports print it."""
+    h = hashlib.sha256("\n".join(e.sha256 for e in entries).encode())
+    return h.hexdigest()[:12]
+
+
+class Pin(BaseModel):
+    """The entries a report read, so it can be run again on exactly those vintages."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format_version: int = 1
+    state: str  # state_digest of the entries
+    sha256: tuple[str, ...]  # in load order
+
+
+def make_pin(entries: Sequence[ManifestEntry]) -> Pin:
+    return Pin(state=state_digest(entries), sha256=tuple(e.sha256 for e in entries))
+
+
+def write_pin(path: Path, pin: Pin) -> None:
+    exports.atomic_write_text(path, json.dumps(pin.model_dump(mode="json"), indent=2) + "\n")
+
+
+def read_pin(path: Path) -> Pin:
+    try:
+        return Pin.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        raise InputFileError(
+            f"--pin must be a pin file written by 'gpworkforce data pin', got no file {path}"
+        ) from None
+    except (ValidationError, ValueError) as exc:
+        raise InputFileError(
+            f"{path}: must be a pin file written by 'gpworkforce data pin', got {exc.__class__.__name__}"
+        ) from None
+
+
+def pinned_entries(directory: Path, pin: Pin) -> tuple[ManifestEntry, ...]:
+    """The manifest entries a pin names, in load order; an error if any is no longer there."""
+    entries = require_entries(directory)
+    by_sha = {e.sha256: e for e in entries}
+    missing = [s[:12] for s in pin.sha256 if s not in by_sha]
+    if missing:
+        raise UserError(
+            f"the pin (data state {pin.state}) must name files still in {directory}, got "
+            f"{len(missing)} removed: {', '.join(missing)}"
+        )
+    wanted = set(pin.sha256)
+    return tuple(e for e in entries if e.sha256 in wanted)
+
+
+def state_entries(directory: Path, state: str) -> tuple[ManifestEntry, ...]:
+    """The entries of an earlier data state a report printed: the load-order prefix whose digest
+    is ``state`` (entries loaded since are left out)."""
+    entries = require_entries(directory)
+    for n in range(len(entries), 0, -1):
+        if state_digest(entries[:n]) == state.strip().lower():
+            return entries[:n]
+    raise UserError(
+        f"the data state must be one a report of this workspace printed (12 hex digits), got "
+        f"{state!r}: no such state in {directory} (was a file removed since?)"
+    )
+
+
+def find_entry(entries: Sequence[ManifestEntry], ref: str) -> ManifestEntry:
+    """The entry named by a checksum prefix (6 or more hex digits) or its source id."""
+    ref = ref.strip()
+    hits = [e for e in entries if e.source_id == ref]
+    if not hits and len(ref) >= 6:
+        hits = [e for e in entries if e.sha256.startswith(ref.lower())]
+    if len(hits) != 1:
+        found = "no such file" if not hits else f"{len(hits)} files"
+        raise UserError(
+            "a file must be named by the id 'gpworkforce data list' shows (6 or more hex "
+            f"digits of its checksum, or its source id), got {ref!r}: {found}"
+        )
+    return hits[0]
+
+
+def remove_entries(directory: Path, refs: Sequence[str]) -> tuple[ManifestEntry, ...]:
+    """Remove files from the workspace: the manifest first (atomically), then their raw files."""
+    directory = Path(directory)
+    with (directory / LOCK).open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        entries = require_entries(directory)
+        gone = [find_entry(entries, r) for r in refs]
+        drop = {e.sha256 for e in gone}
+        _write_manifest(
+            directory, Manifest(entries=tuple(e for e in entries if e.sha256 not in drop))
+        )
+        for entry in gone:
+            path = directory / entry.file
+            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()
+    return tuple(gone)
 
 
 @dataclass(frozen=True)
