@@ -4,9 +4,8 @@ The burst starts once the server has warmed itself (each worker computes the ICB
 dashboards in the background at start and reports it on /healthz); no dashboard is requested
 before the burst. The cold first view is measured on its own below.
 
-Everything runs on 127.0.0.1 only: a fresh SQLite database (or ``DATABASE_URL``), ``python -m
-gpworkforce.web serve`` (threaded, 2 processes sharing the port, dev settings; each process warms
-its imports and vl-convert at start, then computes its top dashboards in the background), 138 + 20
+Everything runs on 127.0.0.1 only: a fresh SQLite database (or ``DATABASE_URL``), gunicorn with
+the repository's ``gunicorn.conf.py`` (2 gthread worker processes, dev settings), 138 + 20
 client threads (the uploaders in a client process of their own, the viewers in another).
 
 Uploads make returns *submitted*, which changes no accepted data (dashboards show accepted
@@ -302,15 +301,15 @@ def run() -> list[Result]:
     server_log = (tmp / "server.log").open("wb")
     server = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "gpworkforce.web",
-            "serve",
-            "--port",
-            str(port),
+            str(Path(sys.executable).with_name("gunicorn")),
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
             "--workers",
             str(WORKERS),
         ],
+        cwd=Path(__file__).resolve().parents[1],
         env=_env(db),
         stdout=server_log,
         stderr=subprocess.STDOUT,

@@ -16,7 +16,12 @@ NHS=node_modules/nhsuk-frontend/dist/nhsuk
 TMP="$(mktemp -d "${DEST%/*}/.vendor.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$TMP/nhsuk/assets" "$TMP/htmx" "$TMP/axe"
+# The source maps too: the production settings' manifest storage follows every file's
+# sourceMappingURL and fails collectstatic when the map is missing.
 cp "$NHS/nhsuk-frontend.min.css" "$NHS/nhsuk-frontend.min.js" "$TMP/nhsuk/"
+cp "$NHS/nhsuk-frontend.min.css.map" "$NHS/nhsuk-frontend.min.js.map" "$TMP/nhsuk/"
+# The CSS names its icons at the site root (url(/assets/images/...)); here they live next to it.
+sed -i 's#url(/assets/#url(assets/#g' "$TMP/nhsuk/nhsuk-frontend.min.css"
 cp -R "$NHS/assets/." "$TMP/nhsuk/assets/"
 cp node_modules/htmx.org/dist/htmx.min.js "$TMP/htmx/"
 cp node_modules/axe-core/axe.min.js "$TMP/axe/"

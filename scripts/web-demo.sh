@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up and start the web app on the LLR 2017 demo: assets, database, demo users; prints the
-# address and logins, then serves on 127.0.0.1 (Ctrl-C stops). Needs `make setup` first.
+# address and logins, then serves on 127.0.0.1 under gunicorn (gunicorn.conf.py). Ctrl-C stops
+# every process this script started, and waits for them. Needs `make setup` first.
 #   PORT=8000 DEMO_PASSWORD=... scripts/web-demo.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,4 +12,25 @@ bash scripts/web-assets.sh
 ARGS=(--address "http://127.0.0.1:${PORT}/")
 if [ -n "${DEMO_PASSWORD:-}" ]; then ARGS+=(--password "$DEMO_PASSWORD"); fi
 .venv/bin/python -m gpworkforce.web seed_demo "${ARGS[@]}"
-exec .venv/bin/python -m gpworkforce.web runserver "127.0.0.1:${PORT}" --noreload
+
+# The long-running processes of the demo, one `start` each; all are stopped together.
+PIDS=()
+start() {
+  "$@" &
+  PIDS+=("$!")
+}
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait "${PIDS[@]}" 2>/dev/null || true
+}
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap stop EXIT
+
+start .venv/bin/gunicorn -c gunicorn.conf.py --bind "127.0.0.1:${PORT}"
+
+# Whichever process ends first (or Ctrl-C) ends the demo; the EXIT trap stops the others.
+status=0
+wait -n "${PIDS[@]}" || status=$?
+exit "$status"

@@ -80,17 +80,14 @@ def test_precompute_builds_viewed_and_top_dashboards_for_the_new_version(world: 
 def test_warm_process_imports_views_draws_a_chart_and_enables_precompute(
     db: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gpworkforce.web import intake
-
     started: list[str] = []
-    # the background pass and the upload helper process are tested on their own; here only that
-    # a server's warm-up starts them (without leaving a thread or a process behind)
+    # the background pass is tested on its own; here only that a server's warm-up starts it
+    # (without leaving a thread behind)
     monkeypatch.setattr(precompute, "warm_start", lambda: started.append("precompute"))
-    monkeypatch.setattr(intake, "enable_offload", lambda on=True: started.append("offload"))
     precompute.enable(False)
     warm_process()
     assert precompute.enabled()
-    assert started == ["offload", "precompute"]
+    assert started == ["precompute"]
     precompute.enable(False)
 
 

@@ -16,7 +16,7 @@ from django.urls import get_resolver
 
 from gpworkforce.reports.charts import grouped_bars
 from gpworkforce.reports.svg import chart_svg
-from gpworkforce.web import intake, jinja, precompute
+from gpworkforce.web import jinja, precompute
 
 
 def warm_process(*, charts: bool = True) -> None:
@@ -30,7 +30,6 @@ def warm_process(*, charts: bool = True) -> None:
     if not charts:
         return
     warm_charts()
-    intake.enable_offload()  # XLSX parsing of uploads in a helper process, off this interpreter
     precompute.warm_start()  # the ICB and sub-ICB dashboards, in the background
 
 

@@ -29,7 +29,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "gpworkforce.web.intake.UploadSlotMiddleware",
+    "gpworkforce.web.intake.RequestSizeLimitMiddleware",
     "gpworkforce.web.permissions.DenyByDefaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -80,6 +80,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 RETURN_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+# Any request body larger than this is refused (413) before it is read: the largest return plus
+# room for the multipart envelope and the form's other fields (intake.RequestSizeLimitMiddleware).
+MAX_REQUEST_BYTES = RETURN_UPLOAD_MAX_BYTES + 64 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -131,10 +134,8 @@ def database_from_env(default_sqlite: Path | None) -> dict[str, object]:
     """PostgreSQL (or any URL) when ``DATABASE_URL`` is set, else the given SQLite file.
 
     Connections close at the end of each request unless ``GPWORKFORCE_DB_CONN_MAX_AGE`` (seconds)
-    says otherwise: a threaded server that starts a thread per connection (``serve``) would
-    otherwise leave one open PostgreSQL connection per finished thread and, in a burst of
-    uploads, exceed the server's ``max_connections`` (measured: 104 of 100 during 138 uploads).
-    Servers with a fixed pool of threads (gunicorn gthread) may set it to keep them. With
+    says otherwise (gunicorn's gthread workers have a fixed pool of threads, so each may keep
+    one; mind PostgreSQL's ``max_connections`` against processes x threads). With
     PostgreSQL and no maximum age, each process keeps a pool of ``GPWORKFORCE_DB_POOL``
     connections (default 10; 0 turns the pool off) shared by its threads.
     """

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import get_template
 
 from gpworkforce.web.permissions import public
 from gpworkforce.web.views.common import render
+
+logger = logging.getLogger(__name__)
 
 
 @public
@@ -31,11 +36,22 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     )
 
 
+# The last resort when even the shell template cannot be rendered (e.g. static files missing).
+FALLBACK_500 = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+    "<title>Sorry, there is a problem with the service - GP workforce - NHS</title></head>"
+    "<body><h1>Sorry, there is a problem with the service</h1><p>Try again later.</p>"
+    '<p><a href="/">Go to the home page</a></p></body></html>'
+)
+
+
 @public
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "web/error.jinja",
-        {"heading": "Sorry, there is a problem with the service", "body": "Try again later."},
-        status=500,
-    )
+    """The 500 page: the page shell only, rendered without the request (no user, session,
+    messages or database, any of which may be what failed), else a fixed HTML page."""
+    try:
+        body = get_template("web/500.jinja").render({})
+    except Exception:
+        logger.exception("the 500 page could not be rendered; sent the plain one")
+        body = FALLBACK_500
+    return HttpResponse(body, status=500)

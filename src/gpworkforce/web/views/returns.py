@@ -143,7 +143,7 @@ def return_upload(request: HttpRequest, scope: Scope, return_id: int) -> HttpRes
         return redirect("return-detail", return_id=rec.pk)
     errors: list[dict[str, str]] = []
     if request.method == "POST":
-        done, errors = _handle_upload(request, rec)  # serialised by intake.UploadSlotMiddleware
+        done, errors = _handle_upload(request, rec)
         if done is not None:
             return done
     return render(

@@ -1,0 +1,82 @@
+"""gunicorn settings for the web app: ``gunicorn -c gunicorn.conf.py`` (see docs/deploy.md, docs/web.md).
+
+The demo (``scripts/web-demo.sh``), the production-settings test and the load benchmark all start
+the app with this file; a deployment does too, behind a reverse proxy that buffers requests.
+Every value can be overridden on the command line (``--bind``, ``--workers``, ...) or with
+``GUNICORN_CMD_ARGS``; the environment variables below are the usual knobs.
+
+Worker model: ``WEB_CONCURRENCY`` processes (default 2), each with ``GUNICORN_THREADS`` threads
+(default 16). A request holds a thread while it is read and answered, so at most processes x
+threads requests are in progress; a client that connects and sends nothing is handed back to the
+process's poller after 5 seconds (gunicorn's gthread worker) and holds no thread. A client that
+sends a request very slowly holds its thread until ``GUNICORN_READ_TIMEOUT`` seconds pass with
+nothing received, then it is disconnected. In production the reverse proxy receives each request
+in full before passing it on, so slow clients never reach gunicorn at all.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import struct
+from typing import Any
+
+
+def _int(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip() or str(default)
+    if not text.isdigit():
+        raise SystemExit(f"gunicorn.conf.py: {name} must be a whole number, got {text!r}")
+    return int(text)
+
+
+wsgi_app = "gpworkforce.web.wsgi:application"
+bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
+
+worker_class = "gthread"
+workers = _int("WEB_CONCURRENCY", 2)
+threads = _int("GUNICORN_THREADS", 16)
+# Import Django, the app and its templates once in the arbiter; the workers share them (fork).
+preload_app = True
+# A worker whose main loop has not reported for this long is killed and replaced.
+timeout = _int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = 30
+keepalive = 5
+# Recycle each worker after about this many requests (guards against slow leaks).
+max_requests = 5000
+max_requests_jitter = 500
+backlog = 2048
+
+# Request line and headers: gunicorn's own limits (a request beyond them gets a 400 and no
+# thread time). The body size limit is Django's (``MAX_REQUEST_BYTES``, ``DATA_UPLOAD_MAX_*``).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+# Receiving: seconds with nothing received from a client mid-request before it is disconnected
+# (a per-read timeout on each connection, set on the listening sockets and inherited by every
+# accepted connection on Linux).
+READ_TIMEOUT = _int("GUNICORN_READ_TIMEOUT", 20)
+
+# The proxy in front sets X-Forwarded-For/-Proto; only trust them from the proxy's address.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# client, time, request line, status, bytes, milliseconds (no query strings: they can hold names)
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+proc_name = "gpworkforce-web"
+# no control socket (gunicornc): it would be one shared path in the home directory
+control_socket_disable = True
+
+
+def _set_read_timeout(sockets: list[Any]) -> None:
+    packed = struct.pack("ll", READ_TIMEOUT, 0)  # struct timeval: seconds, microseconds
+    for s in sockets:
+        sock = getattr(s, "sock", s)
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, packed)
+
+
+def when_ready(server: Any) -> None:
+    _set_read_timeout(server.LISTENERS)

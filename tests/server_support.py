@@ -1,0 +1,208 @@
+"""The web app under gunicorn (``gunicorn.conf.py``) for tests: a temporary SQLite database seeded
+with the small world of :mod:`gpworkforce.web.testing`, a free port, and a small HTTP client with
+its own cookies (standard library only). Used by the production-settings and upload tests."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+REPO = Path(__file__).resolve().parents[1]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+# What the reverse proxy in front of production sets: the request came in over HTTPS.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+
+# The world every test server starts with (the same as tests/integration/test_web_access.py):
+# build_world(), the own practice's return and the other ICB's practice's return submitted.
+SEED = textwrap.dedent(
+    """
+    import json
+    import django
+    django.setup()
+    from django.core.management import call_command
+    call_command("migrate", verbosity=0, interactive=False)
+    from gpworkforce.web.actions.returns import submit_version
+    from gpworkforce.web.models import PracticeReturnRecord
+    from gpworkforce.web.testing import OTHER_PRACTICE, OWN_PRACTICE, build_world, sample_return
+    w = build_world()
+    own = PracticeReturnRecord.objects.get(round=w.round, practice_id=OWN_PRACTICE)
+    other = PracticeReturnRecord.objects.get(round=w.other_round, practice_id=OTHER_PRACTICE)
+    submit_version(actor=w.users["submitter"], record_id=own.pk, data=sample_return(),
+                   channel="form", sha256="0" * 64)
+    submit_version(actor=w.users["other_submitter"], record_id=other.pk,
+                   data=sample_return(OTHER_PRACTICE), channel="form", sha256="1" * 64)
+    draft = PracticeReturnRecord.objects.get(round=w.round, practice_id="C82002")
+    print(json.dumps({
+        "round": w.round.pk, "other_round": w.other_round.pk, "return": own.pk,
+        "other_return": other.pk, "draft_return": draft.pk,
+        "user": w.users["submitter"].pk, "other_user": w.users["other_submitter"].pk,
+    }))
+    """
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def clean_env(extra: Mapping[str, str]) -> dict[str, str]:
+    """This process's environment without any Django/database/gunicorn setting, plus ``extra``."""
+    prefixes = ("DJANGO_", "DATABASE_URL", "GPWORKFORCE_", "GUNICORN_", "WEB_CONCURRENCY")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    return {**base, **extra}
+
+
+def seed(env: Mapping[str, str]) -> dict[str, int]:
+    done = subprocess.run(
+        [sys.executable, "-c", SEED],
+        env=dict(env),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"seeding the test world failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@dataclass
+class Server:
+    """gunicorn with ``gunicorn.conf.py`` on a free loopback port; stop() ends it and waits."""
+
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @classmethod
+    def start(cls, env: Mapping[str, str], log: Path, *args: str) -> Server:
+        port = free_port()
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [str(GUNICORN), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", *args],
+                env=dict(env),
+                cwd=REPO,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        server = cls(port, process, log)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited at start-up:\n{server.log_text()[-4000:]}")
+            try:
+                status, _, _ = Client(port).request("GET", "/healthz")
+                if status == 200:
+                    return server
+            except OSError:
+                pass
+            time.sleep(0.2)
+        server.stop()
+        raise RuntimeError(f"gunicorn did not answer within 120 s:\n{server.log_text()[-4000:]}")
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+@dataclass
+class Client:
+    """One browser-like session: cookies, CSRF token, the proxy's headers."""
+
+    port: int
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)
+    timeout: float = 120
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        content_type: str | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        try:
+            headers = {"Host": f"127.0.0.1:{self.port}", **self.headers}
+            if self.cookies:
+                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            if body is not None:
+                headers["Content-Type"] = content_type or "application/x-www-form-urlencoded"
+                headers["Origin"] = f"https://127.0.0.1:{self.port}"
+                headers["Referer"] = f"https://127.0.0.1:{self.port}{path}"
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            for value in response.headers.get_all("Set-Cookie") or []:
+                for name, morsel in SimpleCookie(value).items():
+                    self.cookies[name] = morsel.value
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+        finally:
+            conn.close()
+
+    def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        return self.request("GET", path)
+
+    def csrf_token(self, page: bytes) -> str:
+        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if not found:
+            raise AssertionError("no CSRF token on the page")
+        return found.group(1).decode()
+
+    def post_form(self, path: str, page: bytes, fields: Mapping[str, str]) -> tuple[int, str]:
+        data = {"csrfmiddlewaretoken": self.csrf_token(page), **fields}
+        status, headers, _ = self.request("POST", path, urlencode(data).encode())
+        return status, headers.get("location", "")
+
+    def post_file(
+        self, path: str, page: bytes, field_name: str, file_name: str, content: bytes
+    ) -> tuple[int, str]:
+        boundary = uuid.uuid4().hex
+        token = self.csrf_token(page)
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+                f"{token}\r\n--{boundary}\r\nContent-Disposition: form-data; "
+                f'name="{field_name}"; filename="{file_name}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n"
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        status, headers, _ = self.request(
+            "POST", path, body, f"multipart/form-data; boundary={boundary}"
+        )
+        return status, headers.get("location", "")
+
+    def login(self, username: str, password: str) -> None:
+        status, _, page = self.get("/accounts/login/")
+        assert status == 200, status
+        status, location = self.post_form(
+            "/accounts/login/", page, {"username": username, "password": password}
+        )
+        assert status == 302 and urlsplit(location).path == "/", (username, status, location)
