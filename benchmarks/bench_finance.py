@@ -1,0 +1,144 @@
+"""Finance benchmark (issue 12): what costing a 1,000-draw run adds to the run's time.
+
+Scenario: the shipped LLR cohort scenario (3 CCGs, 4 classes, 2 age bands, monthly, 10 years, 10
+uncertain parameters) with ``scenarios/llr-2017/costs.toml`` (2 uncertain cost parameters),
+1,000 Monte Carlo draws.
+
+1. Through the CLI, one process each (what a user runs): ``gpworkforce forecast ... --draws
+   1000`` and ``gpworkforce cost ... --draws 1000``, CPU seconds (user + system of the child,
+   steadier than wall time on the shared machine; wall time in the note), best of 3. Target:
+   ``cost`` takes at most 20% more than ``forecast``. ``cost`` runs the same forecast but writes
+   the cost tables instead of the forecast's (no workbook, chart or stocks table).
+2. Inside ``gpworkforce cost``: the forecast (``run_scenario``) and the costing stage that the
+   command adds (WTE by group from the run, drawing the cost parameters, ``cost_run``, building and
+   writing the tables), wall-clock in one process: what costing itself costs.
+3. The obvious alternative for the costing stage: costing draw by draw (1,000 calls of
+   ``cost_run`` with one draw each) instead of one vectorised call.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.common import Result
+from gpworkforce.finance.cost_io import load_cost_model
+from gpworkforce.finance.costing import Workforce, cost_run
+from gpworkforce.finance.runner import build_tables, cost_values, write_costed
+from gpworkforce.finance.runs import workforce_of
+from gpworkforce.forecast.runner import run_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "llr-2017" / "cohort.toml"
+COSTS = ROOT / "scenarios" / "llr-2017" / "costs.toml"
+DRAWS = 1000
+
+
+def _cli_seconds(args: list[str]) -> tuple[float, float]:
+    """Wall-clock and CPU (user + system) seconds of one ``gpworkforce`` process."""
+    exe = Path(sys.executable).with_name("gpworkforce")
+    with tempfile.TemporaryDirectory() as tmp:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        subprocess.run(
+            [str(exe), *args, "--out", str(Path(tmp) / "out")],
+            check=True,
+            capture_output=True,
+            env=os.environ.copy(),
+        )
+        wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return wall, cpu
+
+
+def _costing_stage(run: object, out: Path) -> tuple[float, object]:
+    from gpworkforce.finance.runner import CostedRun
+
+    t0 = time.perf_counter()
+    model = load_cost_model(COSTS)
+    wf = workforce_of(run)  # type: ignore[arg-type]
+    values = cost_values(model, wf.draws - 1, run.loaded.scenario.seed)  # type: ignore[attr-defined]
+    rows = cost_run(model, wf, values)
+    tables = build_tables(model, wf, rows, (str(COSTS),))
+    write_costed(CostedRun(run, model, COSTS, wf, rows, tables), out)  # type: ignore[arg-type]
+    return time.perf_counter() - t0, (model, wf, values)
+
+
+def _per_draw(model: object, wf: Workforce, values: dict[str, np.ndarray] | None) -> float:
+    t0 = time.perf_counter()
+    for d in range(wf.draws):
+        one = Workforce(
+            wf.scenario,
+            wf.dates,
+            wf.groups,
+            wf.wte[d : d + 1],
+            None if wf.gap is None else wf.gap[d : d + 1],
+        )
+        vals = None if values is None else {k: v[d : d + 1] for k, v in values.items()}
+        cost_run(model, one, vals)  # type: ignore[arg-type]
+    return time.perf_counter() - t0
+
+
+def run() -> list[Result]:
+    results: list[Result] = []
+    cli: dict[str, tuple[float, float]] = {}
+    for command in ("forecast", "cost"):
+        runs = [_cli_seconds([command, str(SCENARIO), "--draws", str(DRAWS)]) for _ in range(3)]
+        cli[command] = (min(w for w, _ in runs), min(c for _, c in runs))
+        results.append(
+            Result(
+                f"CLI gpworkforce {command}, LLR cohort, 1,000 draws",
+                cli[command][1],
+                "s CPU",
+                note=f"best of 3; wall {cli[command][0]:.2f} s (the machine is shared)",
+            )
+        )
+    results.append(
+        Result(
+            "CLI: gpworkforce cost over gpworkforce forecast, CPU",
+            100 * (cli["cost"][1] / cli["forecast"][1] - 1),
+            "% more",
+            target=20,
+            note=f"wall: {100 * (cli['cost'][0] / cli['forecast'][0] - 1):+.1f}%",
+        )
+    )
+    shares = []
+    stage = forecast = 0.0
+    loop = 0.0
+    for _ in range(2):
+        t0 = time.perf_counter()
+        fc_run = run_scenario(SCENARIO, draws=DRAWS)
+        forecast_t = time.perf_counter() - t0
+        with tempfile.TemporaryDirectory() as tmp:
+            stage_t, (model, wf, values) = _costing_stage(fc_run, Path(tmp))
+        if not shares or stage_t / forecast_t < min(shares):
+            stage, forecast = stage_t, forecast_t
+        shares.append(stage_t / forecast_t)
+        loop = _per_draw(model, wf, values)
+    results.append(Result("forecast inside gpworkforce cost (run_scenario)", forecast, "s"))
+    results.append(Result("costing stage (groups, draws, cost_run, tables, CSV)", stage, "s"))
+    results.append(
+        Result(
+            "costing stage / forecast, in one process",
+            100 * min(shares),
+            "%",
+            note=f"best of {len(shares)}; all: {', '.join(f'{100 * s:.1f}' for s in shares)}",
+        )
+    )
+    results.append(
+        Result(
+            "alternative: cost_run draw by draw (1,001 calls)",
+            loop,
+            "s",
+            note="the vectorised call is part of the costing stage above",
+        )
+    )
+    return results
