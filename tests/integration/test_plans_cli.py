@@ -188,3 +188,36 @@ points = [{ date = 2017-09-30, central = 6.5 }, { date = 2019-09-30, central = 8
     not_toml.write_text("name = ", encoding="utf-8")
     bad = run("plan", "score", not_toml, "--out", tmp_path / "o")
     assert bad.exit_code == 3 and "must be valid TOML" in bad.output
+
+
+def test_trajectory_from_a_cohort_run_is_its_supply(tmp_path: Path, shared_data: Path) -> None:
+    from gpworkforce.plans.io import load_plan
+
+    # cohort.toml starts from GP FTE 519.6 (148.87 + 28.53 + 129.15 + 24.75 + 158.02 + 30.28) plus
+    # locum FTE 39.44 (8.34 + 1.60 + 21.07 + 4.04 + 3.68 + 0.71) = 559.04 GP equivalents; demand
+    # (0.58 per 1,000 of 1,120,132 patients = 649.7) must not be taken for the trajectory.
+    plan = tmp_path / "plan.toml"
+    cohort = ROOT / "scenarios" / "llr-2017" / "cohort.toml"
+    plan.write_text(
+        f"""
+name = "LLR cohort"
+organisation = "QK1"
+level = "icb"
+start = 2017-09-30
+end = 2027-09-30
+adopted = "Cohort"
+[[revisions]]
+version = 1
+date = 2017-10-01
+reason = "agreed"
+[[scenarios]]
+name = "Cohort"
+staff_group = "gp"
+scenario_file = "{cohort}"
+""",
+        encoding="utf-8",
+    )
+    (traj,) = load_plan(plan).scenarios
+    assert traj.points[0].central == pytest.approx(559.04, abs=1e-6)
+    assert traj.points[0].date == dt.date(2017, 9, 30)
+    assert traj.points[-1].date == dt.date(2027, 9, 30)

@@ -210,3 +210,32 @@ def test_relative_comparison_and_scoring_llr_scenario_1_by_hand():
     assert summary.years == 2
     assert summary.mape_horizon == pytest.approx(5.483, abs=1e-3)
     assert summary.mape_all == pytest.approx((5.483 + 10.141) / 2, abs=1e-3)
+
+
+def test_recalculation_recorded_in_the_plan_splits_the_limits():
+    # 400, 402, 400, 402 then, after ARRS staff are counted, 420, 424, 420, 424:
+    # segment 1 mean 401 (limits 395.68-406.32), segment 2 mean 422, mMR 4 -> 411.36-432.64.
+    dates = [
+        D(2018, 3, 31),
+        D(2018, 6, 30),
+        D(2018, 9, 30),
+        D(2018, 12, 31),
+        D(2019, 3, 31),
+        D(2019, 6, 30),
+        D(2019, 9, 30),
+        D(2019, 12, 31),
+    ]
+    values = [400.0, 402.0, 400.0, 402.0, 420.0, 424.0, 420.0, 424.0]
+    plan = blmk_plan(spc={"recalculations": [[D(2019, 3, 31), "ARRS roles counted"]]})
+    result = track(plan, {StaffGroup.GP: dict(zip(dates, values, strict=True))}, source="t")
+    spc = result.groups[0].spc
+    assert spc is not None
+    assert [s.reason for s in spc.segments] == ["initial baseline", "ARRS roles counted"]
+    assert spc.segments[1].start == "2018/19 Q4"
+    assert spc.segments[1].lower_limit == pytest.approx(411.36)
+    assert all(r.spc_rules == "" for r in result.groups[0].rows)
+    # without it, one baseline of all 8: mean 411.5, mMR 36 / 7 = 5.143, two sigma 9.12; the last
+    # three (424, 420, 424) have two beyond 420.62: two of three, an improvement
+    plain = track(blmk_plan(), {StaffGroup.GP: dict(zip(dates, values, strict=True))}, source="t")
+    assert plain.groups[0].spc is not None
+    assert plain.groups[0].spc.variation.value == "special_cause_improvement"

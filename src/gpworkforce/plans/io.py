@@ -145,8 +145,13 @@ def _from_scenario(path: Path, draws: int) -> tuple[tuple[TrajectoryPoint, ...],
     series = run.series
     if series is None or "date" not in series:
         raise InputFileError(f"{path}: the scenario must give a dated trajectory")
-    lines = list(dict.fromkeys(series["line"]))
-    chosen = series[series["line"] == lines[0]]
+    # the supply path (a cohort run also gives demand): measure "supply" where there is one
+    if "measure" in series:
+        chosen = series[series["measure"] == "supply"]
+        if "org" in chosen:
+            chosen = chosen[chosen["org"] == "TOTAL"]
+    else:
+        chosen = series[series["line"] == series["line"].iloc[0]]
     points = []
     for row in chosen.itertuples(index=False):
         rec = row._asdict()

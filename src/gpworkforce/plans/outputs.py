@@ -204,16 +204,20 @@ def plan_chart(
     import altair as alt
 
     frame = lines.assign(date=pd.to_datetime(lines["date"]))
+    for col in ("p10", "p90", "spc"):  # empty cells as JSON null, never NaN
+        if col in frame:
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     x = alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y", labelAngle=-30))
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))
-    names = [n for n in dict.fromkeys(frame["series"]) if n != "Actual"]
+    is_limit = frame["series"].isin(LIMIT_SERIES)
+    names = [n for n in dict.fromkeys(frame.loc[~is_limit, "series"]) if n != "Actual"]
     colour = alt.Color(
         "series:N",
         title=None,
         scale=alt.Scale(domain=[*names, "Actual"], range=[*PALETTE[: len(names)], "#000000"]),
         legend=alt.Legend(orient="bottom", columns=1, labelLimit=0),
     )
-    plans = frame[frame["series"] != "Actual"]
+    plans = frame[~is_limit & (frame["series"] != "Actual")]
     actual = frame[frame["series"] == "Actual"]
     layers = []
     banded = plans.dropna(subset=["p10", "p90"])
@@ -223,8 +227,35 @@ def plan_chart(
             .mark_area(opacity=0.2)
             .encode(x=x, y="p10:Q", y2="p90:Q", color=colour)
         )
+    if is_limit.any():
+        layers.append(
+            alt.Chart(frame[is_limit])
+            .mark_line(strokeDash=[6, 3], color="#768692")
+            .encode(x=x, y=y, detail="series:N", tooltip=["series:N", "value:Q"])
+        )
     layers.append(alt.Chart(plans).mark_line().encode(x=x, y=y, color=colour))
     layers.append(alt.Chart(actual).mark_line(point=True).encode(x=x, y=y, color=colour))
+    if "spc" in actual and actual["spc"].notna().any():
+        special = actual[actual["spc"].isin(list(SPC_COLOURS))]
+        layers.append(
+            alt.Chart(special)
+            .mark_point(filled=True, size=90)
+            .encode(
+                x=x,
+                y=y,
+                shape=alt.Shape(
+                    "spc:N",
+                    title="SPC",
+                    scale=alt.Scale(domain=list(SPC_COLOURS), range=["circle"] * len(SPC_COLOURS)),
+                ),
+                fill=alt.Fill(
+                    "spc:N",
+                    title="SPC",
+                    scale=alt.Scale(domain=list(SPC_COLOURS), range=list(SPC_COLOURS.values())),
+                    legend=alt.Legend(orient="bottom", labelLimit=0),
+                ),
+            )
+        )
     if target is not None:
         when, value, label = target
         t = pd.DataFrame({"date": [pd.Timestamp(when)], "value": [value], "label": [label]})
@@ -242,9 +273,26 @@ def plan_chart(
         layers.append(
             alt.Chart(rule).mark_rule(strokeDash=[4, 4], color="#330072").encode(y="value:Q")
         )
-    return alt.layer(*layers).properties(title=title, width=640, height=340)
+    heading = (
+        alt.TitleParams(title, subtitle="Dashed grey: SPC mean and process limits")
+        if is_limit.any()
+        else title
+    )
+    return alt.layer(*layers).properties(title=heading, width=640, height=340)
 
 
+LIMIT_SERIES = ("Mean", "Lower process limit", "Upper process limit")
+# MDC's icon colours: improvement blue, concern orange, no better direction purple
+SPC_COLOURS = {
+    "Special cause: improvement": "#289de0",
+    "Special cause: concern": "#fab428",
+    "Special cause (no better direction)": "#361475",
+}
+SPC_NAMES = {
+    "special_cause_improvement": "Special cause: improvement",
+    "special_cause_concern": "Special cause: concern",
+    "special_cause_neither": "Special cause (no better direction)",
+}
 PALETTE = ("#005eb8", "#ed8b00", "#009639", "#7c2855", "#00a9ce", "#ae2573", "#425563")
 
 
@@ -270,36 +318,21 @@ def score_chart_frame(result: PlanScore) -> pd.DataFrame:
 
 
 def tracking_chart_frame(result: Tracking, group: Any) -> pd.DataFrame:
-    recs = []
+    """Plan (with fan), actual (with its SPC point type) and the SPC mean and limits."""
+    recs: list[dict[str, Any]] = []
+
+    def add(date: Any, series: str, value: float, **kw: Any) -> None:
+        recs.append({"date": date, "series": series, "value": value, **kw})
+
     for g in result.groups:
         if g.staff_group is not group:
             continue
         for r in g.rows:
-            recs.append(
-                {"date": r.date, "series": "Plan", "value": r.plan, "p10": r.p10, "p90": r.p90}
-            )
-            recs.append(
-                {"date": r.date, "series": "Actual", "value": r.actual, "p10": None, "p90": None}
-            )
+            add(r.date, "Plan", r.plan, p10=r.p10, p90=r.p90)
+            add(r.date, "Actual", r.actual, spc=SPC_NAMES.get(r.spc_point_type))
         if g.spc is not None:
-            for p in g.spc.points:
-                d = next(r.date for r in g.rows if r.period == p.label)
-                recs.append(
-                    {
-                        "date": d,
-                        "series": "Lower process limit",
-                        "value": p.lower_limit,
-                        "p10": None,
-                        "p90": None,
-                    }
-                )
-                recs.append(
-                    {
-                        "date": d,
-                        "series": "Upper process limit",
-                        "value": p.upper_limit,
-                        "p10": None,
-                        "p90": None,
-                    }
-                )
-    return pd.DataFrame(recs, columns=["date", "series", "value", "p10", "p90"])
+            for r, p in zip(g.rows, g.spc.points, strict=True):
+                add(r.date, "Mean", p.mean)
+                add(r.date, "Lower process limit", p.lower_limit)
+                add(r.date, "Upper process limit", p.upper_limit)
+    return pd.DataFrame(recs, columns=["date", "series", "value", "p10", "p90", "spc"])
