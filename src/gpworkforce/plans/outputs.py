@@ -204,9 +204,12 @@ def plan_chart(
     import altair as alt
 
     frame = lines.assign(date=pd.to_datetime(lines["date"]))
-    for col in ("p10", "p90", "spc"):  # empty cells as JSON null, never NaN
+    # numbers as float64 (Altair writes NaN as null); the SPC label as text, "" when none
+    for col in ("p10", "p90"):
         if col in frame:
-            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+    if "spc" in frame:
+        frame["spc"] = ["" if pd.isna(v) else str(v) for v in frame["spc"]]
     x = alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y", labelAngle=-30))
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))
     is_limit = frame["series"].isin(LIMIT_SERIES)
@@ -235,7 +238,7 @@ def plan_chart(
         )
     layers.append(alt.Chart(plans).mark_line().encode(x=x, y=y, color=colour))
     layers.append(alt.Chart(actual).mark_line(point=True).encode(x=x, y=y, color=colour))
-    if "spc" in actual and actual["spc"].notna().any():
+    if "spc" in actual and actual["spc"].isin(list(SPC_COLOURS)).any():
         special = actual[actual["spc"].isin(list(SPC_COLOURS))]
         layers.append(
             alt.Chart(special)
