@@ -66,6 +66,23 @@ def emit_report(report: Report, fmt: OutputFormat, out: Path | None, stem: str) 
     return paths
 
 
+SHORT_WARNING = 160  # characters of a warning shown without --verbose
+
+
+def echo_warnings(name: str, warnings: Sequence[str], *, verbose: bool) -> None:
+    """A file's loader warnings on stderr: each shortened, or in full with ``verbose``."""
+    if not warnings:
+        return
+    typer.echo(f"{name}: {len(warnings)} warning(s)", err=True)
+    cut = False
+    for text in warnings:
+        if not verbose and len(text) > SHORT_WARNING:
+            text, cut = text[: SHORT_WARNING - 3] + "...", True
+        typer.echo(f"  - {text}", err=True)
+    if cut:
+        typer.echo("  (--verbose shows every warning in full)", err=True)
+
+
 def echo_written(paths: Sequence[Path]) -> None:
     for path in paths:
         typer.echo(f"wrote {path}", err=True)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from gpworkforce.cli.choices import Kind
-from gpworkforce.cli.common import period_option, step
+from gpworkforce.cli.common import echo_warnings, period_option, step
 
 
 def load(
@@ -38,6 +38,9 @@ def load(
             "is their version).",
         ),
     ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Print every loader warning in full.")
+    ] = False,
 ) -> None:
     """Validate FILES as KIND and, only if every one is valid, copy them into the workspace.
 
@@ -58,7 +61,11 @@ def load(
     with step(f"Validating {len(files)} {kind.value} file(s)"):
         outcome = load_into(data, kind, files, registry, options)
     for entry in outcome.added:
-        typer.echo(f"loaded {entry.original_name} -> {data / entry.file} ({entry.source_id})")
+        encoding = f"; {entry.encoding}" if entry.encoding else ""
+        typer.echo(
+            f"loaded {entry.original_name} -> {data / entry.file} ({entry.source_id}{encoding})"
+        )
+        echo_warnings(entry.original_name, entry.warnings, verbose=verbose)
     for name in outcome.already_present:
         typer.echo(f"skipped {name}: the same file is already in {data}")
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from gpworkforce.cli.choices import Kind, TemplateFormat
-from gpworkforce.cli.common import period_option
+from gpworkforce.cli.common import echo_warnings, period_option
 from gpworkforce.errors import ValidationFailed
 
 
@@ -41,6 +41,9 @@ def validate(
     kind: Annotated[
         Kind, typer.Option("--kind", help="What the file is.", case_sensitive=False)
     ] = Kind.RETURNS,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Print every loader warning in full.")
+    ] = False,
 ) -> None:
     """Check a file (by default a practice return) and print every problem with its location."""
     from gpworkforce.cli.workspace import read_file
@@ -55,7 +58,11 @@ def validate(
         raise typer.Exit(exc.exit_code) from None
     source = loaded.source
     rows = len(loaded.workforce)
-    typer.echo(f"{file}: valid {kind.value} file ({source.source_id}; {rows} workforce rows)")
+    encoding = f"; {loaded.encoding}" if loaded.encoding else ""
+    typer.echo(
+        f"{file}: valid {kind.value} file ({source.source_id}; {rows} workforce rows{encoding})"
+    )
+    echo_warnings(file.name, loaded.warnings, verbose=verbose)
 
 
 def register(app: typer.Typer) -> None:

@@ -73,6 +73,8 @@ class ManifestEntry(BaseModel):
     option_published: dt.date | None = None  # --published given at load time
     publisher: str | None = None  # e.g. the practice code of a return
     version: int | None = None  # returns: 1, 2, ... per practice and census date, in load order
+    encoding: str | None = None  # text encoding detected ("utf-8", "utf-8-sig", "cp1252"; xlsx)
+    warnings: tuple[str, ...] = ()  # what the loader noticed but kept (shown by load/validate)
 
     @property
     def options(self) -> LoadOptions:
@@ -113,6 +115,8 @@ class LoadedFile:
     patients: pd.DataFrame
     vacancies: pd.DataFrame
     payload: Any  # the loader's own result (e.g. population tables), for kinds that need it
+    warnings: tuple[str, ...] = ()  # the loader's warnings (kept values, ignored columns, ...)
+    encoding: str | None = None  # the file's text encoding as detected; "xlsx" for workbooks
 
 
 Adapter = Callable[[Path, OrgRegistry, LoadOptions], LoadedFile]
@@ -135,6 +139,8 @@ def _from_loader(kind: Kind, result: Any) -> LoadedFile:
         patients=_frame(result, "patients", tables.PATIENTS),
         vacancies=_frame(result, "vacancies", tables.VACANCIES),
         payload=result,
+        warnings=tuple(getattr(result, "warnings", ())),
+        encoding=getattr(result, "encoding", None) or None,
     )
 
 
@@ -199,6 +205,7 @@ def _returns(path: Path, registry: OrgRegistry, opts: LoadOptions) -> LoadedFile
         patients=tables.empty(tables.PATIENTS),
         vacancies=converted.vacancies,
         payload=ret,
+        encoding="xlsx" if path.suffix.lower() in (".xlsx", ".xlsm") else "utf-8",
     )
 
 
@@ -384,6 +391,8 @@ def _load_locked(
                     option_published=opts.published,
                     publisher=src.publisher,
                     version=version,
+                    encoding=result.encoding,
+                    warnings=result.warnings,
                 )
             )
         if added:

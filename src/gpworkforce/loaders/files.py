@@ -13,6 +13,7 @@ Every loader reads its file through :func:`read_text`, so the same rules hold ev
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,12 @@ _FORBIDDEN_BOMS = {
     codecs.BOM_UTF32_BE: "UTF-32",
 }
 _ZIP_MAGIC = b"PK\x03\x04"
+# A well-formed UTF-8 multi-byte sequence (2-4 bytes). In a file that is not valid UTF-8 as a
+# whole, one of these means two encodings were mixed (e.g. an en dash as E2 80 93 next to a
+# Windows-1252 0x96): decoding all of it as cp1252 would turn it into mojibake ("â€“").
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +99,17 @@ def decode(data: bytes, name: str, *, replace_errors: bool = False) -> tuple[str
         text = body.decode("utf-8", errors="replace")
         return text, encoding, text.count("\ufffd") - body.decode("utf-8", "ignore").count("\ufffd")
     if encoding == "utf-8":  # no BOM: Windows-1252 is the other encoding we accept
+        mixed = _UTF8_SEQUENCE.search(body)
+        if mixed is not None:  # UTF-8 text and bytes that are not: two encodings in one file
+            sequence = mixed.group().decode("utf-8")
+            bad = utf8_error.start
+            raise InputFileError(
+                f"{name}: must use one encoding throughout, got UTF-8 text ({sequence!r}, row "
+                f"{_row_of(body, mixed.start())}, offset {mixed.start()}) and bytes that are not "
+                f"UTF-8 (0x{body[bad]:02x}, row {_row_of(body, bad)}, offset {bad}: "
+                "Windows-1252?); open it in a spreadsheet or text editor and save it again as "
+                "'CSV UTF-8'"
+            )
         try:
             return body.decode("cp1252"), "cp1252", 0
         except UnicodeDecodeError as exc:
@@ -103,6 +121,11 @@ def decode(data: bytes, name: str, *, replace_errors: bool = False) -> tuple[str
         f"{name}: starts with a UTF-8 byte-order mark so must be valid UTF-8, got byte "
         f"0x{body[utf8_error.start]:02x} at offset {utf8_error.start + 3}"
     )
+
+
+def _row_of(body: bytes, offset: int) -> int:
+    """The 1-based line (CSV row, header = 1) that byte ``offset`` is on."""
+    return body.count(b"\n", 0, offset) + 1
 
 
 def read_text(

@@ -349,6 +349,7 @@ def load_gpw_detailed(
         patients=tables.conform(patients, tables.PATIENTS),
         attributes=attributes.reset_index(drop=True),
         warnings=tuple(warnings),
+        encoding=tf.encoding,
     )
 
 

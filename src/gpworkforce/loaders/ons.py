@@ -43,6 +43,7 @@ class LoadedPopulation:
     frame: pd.DataFrame
     source: Source
     warnings: tuple[str, ...] = ()
+    encoding: str = ""  # the file's text encoding as detected
 
 
 def _rule_issues(
@@ -118,4 +119,6 @@ def load_ons_population(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Lo
         file_name=tf.name,
         sha256=tf.sha256,
     )
-    return LoadedPopulation(frame=out, source=source, warnings=tuple(parsed.warnings(tf.name)))
+    return LoadedPopulation(
+        frame=out, source=source, warnings=tuple(parsed.warnings(tf.name)), encoding=tf.encoding
+    )

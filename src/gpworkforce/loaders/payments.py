@@ -130,4 +130,5 @@ def load_payments(
         patients=tables.conform(patients, tables.PATIENTS),
         attributes=attributes.reset_index(drop=True),
         warnings=tuple(warnings),
+        encoding=tf.encoding,
     )

@@ -169,4 +169,5 @@ def load_pcn_individual(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Lo
         workforce=tables.conform(workforce, tables.WORKFORCE),
         attributes=attributes.reset_index(drop=True),
         warnings=tuple(warnings),
+        encoding=tf.encoding,
     )

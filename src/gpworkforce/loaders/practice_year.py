@@ -174,4 +174,5 @@ def load_practice_year(
         patients=patients,
         attributes=attributes,
         warnings=tuple(warnings),
+        encoding=tf.encoding,
     )

@@ -35,6 +35,7 @@ class LoadedWorkforce:
     patients: pd.DataFrame = field(default_factory=lambda: tables.empty(tables.PATIENTS))
     attributes: pd.DataFrame = field(default_factory=lambda: tables.empty(ATTRIBUTE_KEYS))
     warnings: tuple[str, ...] = ()
+    encoding: str = ""  # the file's text encoding as detected ("utf-8", "utf-8-sig", "cp1252")
 
     @property
     def source_id(self) -> str:
