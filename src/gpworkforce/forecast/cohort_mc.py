@@ -216,7 +216,6 @@ def summarise_cohort(
         paths["per_1000"] = paths["supply_gp_equiv"] / paths["registered"] * 1000.0
     group_fans = {n: _fan(n, group_names, every, p, options.threads) for n, p in paths.items()}
     org_fans: dict[str, Fan] = {}
-    cost_groups: dict[str, list[Array]] = {"cost_salaried": [], "cost_locum": []}
     per_org_costs: dict[str, list[tuple[Array, Array]]] = {"cost_salaried": [], "cost_locum": []}
     want_costs = "cost_salaried" in names
     for name in org_wanted:
@@ -225,17 +224,32 @@ def summarise_cohort(
             parts = [ls.quantiles(ms.linear(name, int(t))[0], options.threads) for t in yearly]
             org_fans[name] = _stack(name, resp.orgs, yearly, parts)
     if want_costs:  # costs need every organisation's gap: whole years only
+        assert ci.salaried_cost is not None and ci.locum_premium is not None
+        order, starts = np.arange(len(resp.orgs)), None
+        if member.shape[1] > 1:  # organisations sorted by group: group sums are one reduceat
+            gidx = np.argmax(member[:, :-1], axis=1)
+            order = np.argsort(gidx, kind="stable")
+            starts = np.flatnonzero(np.r_[True, np.diff(gidx[order]) != 0])
+        short: list[Array] = []  # sum over organisations of max(gap, 0), [D, G]
         for t in yearly:
             coeff, x = ms.linear("gap", int(t))
-            sal, loc = ms.costs(coeff @ x)
-            for key, val in (("cost_salaried", sal), ("cost_locum", loc)):
-                cost_groups[key].append(val @ member)
-                if key in org_wanted:
-                    per_org_costs[key].append(over_draws(val, options.threads))
-        for key in ("cost_salaried", "cost_locum"):
-            path = np.stack(cost_groups[key], axis=1)  # [D, years, G]
-            paths[key] = path
-            group_fans[key] = _fan(key, group_names, yearly, path, options.threads)
+            gap = coeff @ x[:, order]  # [D, O]
+            np.maximum(gap, 0.0, out=gap)
+            by_group = [] if starts is None else [np.add.reduceat(gap, starts, axis=1)]
+            short.append(np.concatenate([*by_group, gap.sum(axis=1, keepdims=True)], axis=1))
+            if org_wanted_costs := [k for k in ("cost_salaried", "cost_locum") if k in org_wanted]:
+                sal, loc = ms.costs(gap)  # max(gap, 0) is its own positive part
+                inverse = np.empty_like(order)
+                inverse[order] = np.arange(len(order))
+                for key, val in (("cost_salaried", sal), ("cost_locum", loc)):
+                    if key in org_wanted_costs:
+                        per_org_costs[key].append(over_draws(val[:, inverse], options.threads))
+        path = np.stack(short, axis=1)  # [D, years, G]
+        sal_path = path * ci.salaried_cost[:, None, None]
+        loc_path = sal_path * (1.0 + ci.locum_premium[:, None, None])
+        for key, val in (("cost_salaried", sal_path), ("cost_locum", loc_path)):
+            paths[key] = val
+            group_fans[key] = _fan(key, group_names, yearly, val, options.threads)
             if key in org_wanted:
                 org_fans[key] = _stack(key, resp.orgs, yearly, per_org_costs[key])
     org_every: dict[str, Fan] = {}

@@ -147,7 +147,7 @@ def gpw_stocks(
         pt = data.patients
         period = pd.to_datetime(pt["period"])
         fy = (period.dt.year + (period.dt.month >= 4)).to_numpy()  # the Year (FY ending)
-        rows = pt.loc[(fy == g.year) & pt["registered"].notna()]
+        rows = pt.loc[(fy == g.year) & (pt["registered"].astype(float).fillna(0.0) > 0)]
         rows = rows.loc[rows["practice_code"].isin(set(year["practice_code"]))]
         patients = pd.DataFrame(
             {
@@ -176,7 +176,7 @@ def load_cohort_data(loaded: LoadedScenario) -> CohortData:
     gpw_patients = None
     if cfg.initial.gpw is not None:
         extra, gpw_patients, source = gpw_stocks(loaded)
-        stocks = pd.concat([stocks, extra], ignore_index=True)
+        stocks = extra if stocks.empty else pd.concat([stocks, extra], ignore_index=True)
         sources.append(source)
     if stocks.empty:
         raise ValidationFailed(
@@ -206,7 +206,11 @@ def load_cohort_data(loaded: LoadedScenario) -> CohortData:
             )
             sources.append(_source(path, "user", "forecast-patients", cfg.start.isoformat()))
         if gpw_patients is not None:
-            patients = pd.concat([patients, gpw_patients], ignore_index=True)
+            patients = (
+                gpw_patients
+                if patients.empty
+                else pd.concat([patients, gpw_patients], ignore_index=True)
+            )
         patients["org"] = patients["org"].astype(str)
         if d.driver == "population" and d.population is not None:
             path = loaded.resolve_path("cohort.demand.population.file", d.population.file)

@@ -7,6 +7,7 @@ record (``run.json``) into a directory.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -176,10 +177,18 @@ def _run_cohort(loaded: LoadedScenario, draws: int, say: Progress, opts: RunOpti
     n_runs = draws if spec.distributions() else 0
     check_memory(estimate_bytes(spec, n_runs, summary_opts), opts.memory_limit_mb)
     say("running the central case")
+    wall0, cpu0 = time.perf_counter(), time.process_time()
     central = COHORT.run(spec, _request(loaded, 0, options=EngineOptions())).detail
     say(f"running {n_runs} draws" if n_runs else "summarising the central case")
     result = COHORT.run(spec, _request(loaded, n_runs, options=summary_opts))
     summary: CohortSummary = result.detail
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    say(
+        f"computed in {wall:.2f} s ({cpu:.2f} s CPU): {len(summary.orgs):,} organisations,"
+        f" {summary.runs - 1:,} draws, {len(summary.dates) - 1} steps,"
+        f" {summary.basis_organisations} basis organisations,"
+        f" {summary.distinct_directions:,} distinct per-organisation series"
+    )
     names = _names(loaded, result.drawn)
     tables = outputs.summary_tables(summary, central, s.name, sources)
     target = _target_totals(loaded, summary)
