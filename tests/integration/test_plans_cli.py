@@ -130,6 +130,7 @@ points = [
     result = run("plan", "track", plan, "--source", "returns", "--data", ws, "--out", out)
     assert result.exit_code == 0, result.output
     assert f"actuals: practices' returns accepted into the workspace {ws}" in result.stdout
+    assert "practices without a return imputed" in result.stdout
     rows = pd.read_csv(out / "plan_tracking.csv", comment="#").set_index("period")
     assert rows.loc["2017/18 Q2", "actual WTE"] == pytest.approx(61 / 9)
     assert rows.loc["2018/19 Q2", "actual WTE"] == pytest.approx(70 / 9)
@@ -137,6 +138,9 @@ points = [
     assert rows.loc["2018/19 Q2", "plan WTE"] == pytest.approx(7.5)
     assert rows.loc["2018/19 Q2", "variance WTE"] == pytest.approx(70 / 9 - 7.5)
     assert bool(rows.loc["2018/19 Q2", "inside P10-P90"]) is True
+    # no GPW in this workspace: the practices that did not return stay missing, and it says so
+    assert rows.loc["2018/19 Q2", "actual from"].startswith("2 of ")
+    assert "0 carried forward, 0 from GPW" in rows.loc["2018/19 Q2", "actual from"]
 
 
 @pytest.mark.parametrize(
@@ -221,3 +225,58 @@ scenario_file = "{cohort}"
     assert traj.points[0].central == pytest.approx(559.04, abs=1e-6)
     assert traj.points[0].date == dt.date(2017, 9, 30)
     assert traj.points[-1].date == dt.date(2027, 9, 30)
+
+
+def test_practices_without_a_return_fall_back_to_gpw_and_say_so(
+    tmp_path: Path, shared_data: Path
+) -> None:
+    from gpworkforce.forecast.calibration import practices_of
+    from gpworkforce.returns import write_return_xlsx
+
+    gpw_file = shared_data / "nhs" / "gpw_practice_fy2016_2024_gp_admin.csv"
+    census = dt.date(2017, 9, 30)
+    files = [
+        write_return_xlsx(_return(code, census, 22.5), tmp_path / f"{code}.xlsx")
+        for code in ("C82005", "C82008")
+    ]
+    ws = tmp_path / "ws"
+    assert run("load", "returns", *files, "--data", ws).exit_code == 0
+    loaded = run("load", "gpw-practice-year", gpw_file, "--data", ws)
+    assert loaded.exit_code == 0, loaded.output
+    plan = tmp_path / "plan.toml"
+    plan.write_text(
+        """
+name = "City GP plan"
+organisation = "04C"
+level = "sub-icb"
+start = 2017-09-30
+end = 2019-09-30
+adopted = "Grow"
+[[revisions]]
+version = 1
+date = 2017-10-01
+reason = "agreed"
+[[scenarios]]
+name = "Grow"
+staff_group = "gp"
+points = [{ date = 2017-09-30, central = 150 }, { date = 2019-09-30, central = 160 }]
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("plan", "track", plan, "--source", "returns", "--data", ws, "--out", out)
+    assert result.exit_code == 0, result.output
+    # oracle from the raw GPW file: the other City practices' EXTGL FTE in Year 2018 (Sep 2017)
+    raw = pd.read_csv(gpw_file)
+    year = raw[raw["Year"] == 2018].set_index("Practice.Code")["TOTAL_GP_EXTGL_FTE"]
+    others = [p for p in practices_of("04C", census) if p not in ("C82005", "C82008")]
+    from_gpw = year.reindex(others).dropna()
+    expected = 61 / 9 + float(from_gpw.sum())
+    rows = pd.read_csv(out / "plan_tracking.csv", comment="#").set_index("period")
+    assert rows.loc["2017/18 Q2", "actual WTE"] == pytest.approx(expected, abs=1e-6)
+    n = len(others) + 2
+    assert rows.loc["2017/18 Q2", "actual from"] == (
+        f"2 of {n} practices returned; 0 carried forward, {len(from_gpw)} from GPW,"
+        f" {len(others) - len(from_gpw)} missing"
+    )
+    assert "actual from: 2 of" in result.stdout

@@ -10,6 +10,7 @@ print a headline. See docs/plans.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from enum import StrEnum
 from pathlib import Path
@@ -50,7 +51,9 @@ DataOpt = Annotated[
 ]
 
 
-def _actuals(plan: Plan, source: ActualsSource, data: Path | None) -> tuple[Actuals, str]:
+def _actuals(
+    plan: Plan, source: ActualsSource, data: Path | None
+) -> tuple[Actuals, str, dict[dt.date, str]]:
     from gpworkforce.plans.actuals import gpw_actuals, returns_actuals
 
     if source is ActualsSource.RETURNS:
@@ -111,8 +114,8 @@ def track(
     from gpworkforce.plans.tracking import track as track_plan
 
     plan = _load(plan_file)
-    actuals, label = _actuals(plan, source, data)
-    result = track_plan(plan, actuals, source=label)
+    actuals, label, provenance = _actuals(plan, source, data)
+    result = track_plan(plan, actuals, source=label, provenance=provenance)
     _prepare_out(out)
     written = _write(outputs.tracking_tables(plan, result), out, xlsx, "plan-tracking")
     for g in result.groups:
@@ -145,6 +148,7 @@ def track(
             + ("" if r.percentile is None else f", P{r.percentile:.0f} of the plan's fan")
             + f"; {variation}; {len(g.alerts)} alert(s)"
         )
+        typer.echo(f"  actual from: {r.actual_from}")
     for a in result.alerts:
         typer.echo(
             f"  alert [{a.kind.value}] {STAFF_GROUP_LABELS[a.staff_group]} {a.period}: {a.message}"
@@ -169,8 +173,8 @@ def score(
     from gpworkforce.plans.scoring import score_plan
 
     plan = _load(plan_file)
-    actuals, label = _actuals(plan, source, data)
-    result = score_plan(plan, actuals, source=label)
+    actuals, label, provenance = _actuals(plan, source, data)
+    result = score_plan(plan, actuals, source=label, provenance=provenance)
     if not result.scenarios:
         raise UserError(
             f"the actuals ({label}) must include the plan's start ({plan.start}) and a later"

@@ -55,7 +55,7 @@ def _practice_map(plan: Plan) -> dict[str, str]:
     return dict.fromkeys(practices_of(plan.organisation, plan.start), plan.organisation)
 
 
-def gpw_actuals(plan: Plan, data: Path | None = None) -> tuple[Actuals, str]:
+def gpw_actuals(plan: Plan, data: Path | None = None) -> tuple[Actuals, str, dict[dt.date, str]]:
     """Actual FTE per staff group and GPW year for the plan's organisation."""
     from gpworkforce.forecast.backtest import actual_fte
     from gpworkforce.forecast.calibration import load_panel
@@ -79,32 +79,53 @@ def gpw_actuals(plan: Plan, data: Path | None = None) -> tuple[Actuals, str]:
         out[group] = {
             gpw_date(int(fy)): float(v) for fy, v in row.items() if not math.isnan(float(v))
         }
-    return out, GPW_SOURCE
+    dates = sorted({d for series in out.values() for d in series})
+    return out, GPW_SOURCE, {d: f"GPW Year {d.year + 1}" for d in dates}
 
 
-def returns_actuals(plan: Plan, workspace: Path) -> tuple[Actuals, str]:
-    """Actual FTE per staff group and census date from the returns accepted into ``workspace``."""
+def returns_actuals(plan: Plan, workspace: Path) -> tuple[Actuals, str, dict[dt.date, str]]:
+    """Actual FTE per staff group at each census date with returns in ``workspace``, after the
+    baseline's documented imputation (docs/baseline.md): a practice without a return for the date
+    gets its earlier return carried forward, else its GPW figures where GPW files are loaded in the
+    workspace, else stays missing. Also returns, per date, where the figures came from."""
+    from gpworkforce.baseline.data import SourceKind
+    from gpworkforce.baseline.response import ImputationStatus, impute_returns
     from gpworkforce.baseline.series import series_frame
     from gpworkforce.cli.sources import workspace_context
 
-    context = workspace_context(workspace)
+    data = workspace_context(workspace).data
+    if plan.organisation not in data.registry:
+        raise UserError(f"organisation must be known to the registry, got {plan.organisation!r}")
     groups = sorted({t.staff_group for t in plan.scenarios})
     nodes = [(STAFF_GROUP_NODES[g], STAFF_GROUP_LABELS[g]) for g in groups]
-    try:
-        frame = series_frame(context.data, plan.organisation, nodes=nodes, source="returns")
-    except KeyError as exc:
-        raise UserError(
-            f"organisation must be known to the registry, got {plan.organisation!r}"
-        ) from exc
-    out: Actuals = {g: {} for g in groups}
     by_node = {STAFF_GROUP_NODES[g]: g for g in groups}
-    for row in frame.itertuples(index=False):
-        if pd.isna(row.value):
-            continue
-        out[by_node[str(row.node)]][row.period.date()] = float(row.value)
+    census_dates = data.with_source(SourceKind.RETURNS).select().periods()
+    out: Actuals = {g: {} for g in groups}
+    provenance: dict[dt.date, str] = {}
+    for census in census_dates:
+        imputed = impute_returns(data, plan.organisation, census)
+        if imputed.returned == 0:
+            continue  # no practice of this organisation returned for this date
+        frame = series_frame(
+            imputed.data, plan.organisation, periods=[census], nodes=nodes, source="returns"
+        )
+        for row in frame.itertuples(index=False):
+            if not pd.isna(row.value):
+                out[by_node[str(row.node)]][census] = float(row.value)
+        counts = {s: imputed.count(s) for s in ImputationStatus}
+        gpw = counts[ImputationStatus.GPW_SCALED] + counts[ImputationStatus.GPW]
+        provenance[census] = (
+            f"{counts[ImputationStatus.RETURNED]} of {imputed.expected} practices returned;"
+            f" {counts[ImputationStatus.CARRIED_FORWARD]} carried forward, {gpw} from GPW,"
+            f" {counts[ImputationStatus.MISSING]} missing"
+        )
     if not any(out.values()):
         raise UserError(
             f"the workspace {workspace} must hold accepted returns for {plan.organisation},"
             " got none; load them with 'gpworkforce load returns FILE... --data DIR'"
         )
-    return out, f"practices' returns accepted into the workspace {workspace}"
+    label = (
+        f"practices' returns accepted into the workspace {workspace}, practices without a"
+        " return imputed (carried forward, else GPW where loaded)"
+    )
+    return out, label, provenance

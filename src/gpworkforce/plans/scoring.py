@@ -35,6 +35,7 @@ class ScoreRow(_Frozen):
     staff_group: StaffGroup
     date: dt.date
     actual: float
+    actual_from: str
     plan: float
     p10: float | None
     p90: float | None
@@ -68,8 +69,13 @@ class PlanScore(_Frozen):
 
 
 def score_plan(
-    plan: Plan, actuals: Mapping[StaffGroup, Mapping[dt.date, float]], *, source: str
+    plan: Plan,
+    actuals: Mapping[StaffGroup, Mapping[dt.date, float]],
+    *,
+    source: str,
+    provenance: Mapping[dt.date, str] | None = None,
 ) -> PlanScore:
+    provenance = provenance or {}
     rows: list[ScoreRow] = []
     summaries: list[ScenarioScore] = []
     for traj in plan.scenarios:
@@ -93,6 +99,7 @@ def score_plan(
                     staff_group=traj.staff_group,
                     date=d,
                     actual=actual,
+                    actual_from=provenance.get(d, source),
                     plan=p.central,
                     p10=p.p10,
                     p90=p.p90,

@@ -66,6 +66,7 @@ class TrackingRow(_Frozen):
     date: dt.date
     period: str
     actual: float
+    actual_from: str
     plan: float
     p10: float | None
     p90: float | None
@@ -134,8 +135,11 @@ def track(
     actuals: Mapping[StaffGroup, Mapping[dt.date, float]],
     *,
     source: str,
+    provenance: Mapping[dt.date, str] | None = None,
 ) -> Tracking:
-    """Compare the adopted scenario with ``actuals`` (per staff group: date -> WTE)."""
+    """Compare the adopted scenario with ``actuals`` (per staff group: date -> WTE);
+    ``provenance`` says per date where the actual came from."""
+    provenance = provenance or {}
     groups = []
     for traj in plan.trajectories():
         series = {d: v for d, v in actuals.get(traj.staff_group, {}).items() if math.isfinite(v)}
@@ -163,6 +167,7 @@ def track(
                     date=d,
                     period=quarter_label(d),
                     actual=actual,
+                    actual_from=provenance.get(d, source),
                     plan=p.central,
                     p10=p.p10,
                     p90=p.p90,
