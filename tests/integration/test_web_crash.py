@@ -3,6 +3,8 @@
 Both run against a SQLite file so the state after the kill can be inspected: (1) a live server
 receiving half an upload is killed; (2) a process is killed inside the action's transaction right
 after the version row is written. Neither leaves a version, an audit event or a changed return.
+Positive controls: the same harness without the kill stores the version, its audit event and the
+submitted state, so "nothing stored" above is the kill's doing, not a broken endpoint.
 """
 
 from __future__ import annotations
@@ -60,7 +62,9 @@ def _state(db: Path) -> tuple[int, int, list[str]]:
         events = con.execute(
             "select count(*) from web_auditevent where action like 'return.%'"
         ).fetchone()[0]
-        states = [r[0] for r in con.execute("select distinct state from web_practicereturnrecord")]
+        states = sorted(
+            r[0] for r in con.execute("select distinct state from web_practicereturnrecord")
+        )
     return versions, events, states
 
 
@@ -81,8 +85,11 @@ def db_file(template_db: Path, tmp_path: Path) -> Path:
     return db
 
 
-def test_process_killed_inside_the_write_transaction_leaves_nothing(db_file: Path) -> None:
-    code = textwrap.dedent(
+@pytest.mark.parametrize("kill", [True, False], ids=["killed", "control-not-killed"])
+def test_process_killed_inside_the_write_transaction_leaves_nothing(
+    db_file: Path, kill: bool
+) -> None:
+    code = f"KILL = {kill}\n" + textwrap.dedent(
         """
         import os, signal, django
         django.setup()
@@ -93,7 +100,8 @@ def test_process_killed_inside_the_write_transaction_leaves_nothing(db_file: Pat
         original = ReturnVersion.save
         def save_then_die(self, *a, **k):
             original(self, *a, **k)  # the version row is written inside the open transaction...
-            os.kill(os.getpid(), signal.SIGKILL)  # ...and the server dies before commit
+            if KILL:
+                os.kill(os.getpid(), signal.SIGKILL)  # ...and the server dies before commit
         ReturnVersion.save = save_then_die
         rec = PracticeReturnRecord.objects.get(practice_id="C82001")
         submit_version(actor=User.objects.get(username="submitter"), record_id=rec.pk,
@@ -102,8 +110,12 @@ def test_process_killed_inside_the_write_transaction_leaves_nothing(db_file: Pat
         """
     )
     result = _run(code, db_file)
-    assert result.returncode == -signal.SIGKILL, result.stdout + result.stderr
-    assert _state(db_file) == (0, 0, ["draft"])
+    if kill:
+        assert result.returncode == -signal.SIGKILL, result.stdout + result.stderr
+        assert _state(db_file) == (0, 0, ["draft"])
+    else:
+        assert result.returncode == 0 and "NOT KILLED" in result.stdout, result.stderr
+        assert _state(db_file) == (1, 1, ["draft", "submitted"])
 
 
 def _free_port() -> int:
@@ -122,7 +134,8 @@ def _cookie_header(jar: dict[str, str]) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
-def test_server_killed_mid_upload_leaves_no_partial_data(db_file: Path) -> None:
+@pytest.mark.parametrize("kill", [True, False], ids=["killed", "control-not-killed"])
+def test_server_killed_mid_upload_leaves_no_partial_data(db_file: Path, kill: bool) -> None:
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -192,13 +205,18 @@ def test_server_killed_mid_upload_leaves_no_partial_data(db_file: Path) -> None:
             f"Cookie: {_cookie_header(jar)}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\n"
             f"Content-Length: {len(payload)}\r\n\r\n"
         ).encode()
-        raw.sendall(head + payload[: len(payload) // 2])  # half the upload...
-        time.sleep(0.5)
-        server.send_signal(signal.SIGKILL)  # ...and the server dies
-        server.wait(timeout=30)
+        if kill:
+            raw.sendall(head + payload[: len(payload) // 2])  # half the upload...
+            time.sleep(0.5)
+            server.send_signal(signal.SIGKILL)  # ...and the server dies
+            server.wait(timeout=30)
+        else:  # the whole upload, answered with the redirect to the submitted return
+            raw.sendall(head + payload)
+            answer = raw.makefile("rb").readline()
+            assert answer.split()[1] == b"302", answer
         raw.close()
     finally:
         if server.poll() is None:
             server.kill()
             server.wait(timeout=30)
-    assert _state(db_file) == (0, 0, ["draft"])
+    assert _state(db_file) == ((0, 0, ["draft"]) if kill else (1, 1, ["draft", "submitted"]))
