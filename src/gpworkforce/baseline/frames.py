@@ -321,6 +321,28 @@ def group_columns(taxonomy: Taxonomy, gp_node: str = DEFAULT_GP_NODE) -> list[tu
     return cols
 
 
+# The GPs a GP column leaves out, shown as a staff group of their own next to it (issue 10, 4):
+# qualified GPs (practice-year files) leave out locums and trainees; GPs excluding registrars
+# (returns, detailed GPW files) leave out the GPs in training.
+GP_COMPLEMENTS: dict[str, str] = {
+    "GP_QUALIFIED": "GP_LOCUM_AND_TRAINEE",
+    "GP_EXCL_REGISTRARS": "GP_REGISTRAR",
+}
+
+
+def gp_complement_column(taxonomy: Taxonomy, gp_node: str) -> tuple[str, str] | None:
+    """(node, label) of the GPs outside ``gp_node``'s column, or None if there is no such node."""
+    node = GP_COMPLEMENTS.get(gp_node)
+    if node is None or node not in taxonomy.nodes:
+        return None
+    return node, taxonomy.node(node).name
+
+
+def all_staff_totals(label: str) -> tuple[str, str]:
+    """Names of the HC and WTE totals that add the GPs outside the GP column (``label``)."""
+    return f"Total incl. {label} HC", f"Total incl. {label} WTE"
+
+
 def group_labels() -> dict[str, str]:
     return {g.value: label for g, (_, label) in zip(StaffGroup, GROUP_COLUMNS, strict=True)}
 

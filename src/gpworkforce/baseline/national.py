@@ -16,7 +16,12 @@ import numpy as np
 import pandas as pd
 
 from gpworkforce.baseline.data import BaselineData, SourceKind, select_patients
-from gpworkforce.baseline.frames import DEFAULT_GP_NODE, group_columns
+from gpworkforce.baseline.frames import (
+    DEFAULT_GP_NODE,
+    all_staff_totals,
+    gp_complement_column,
+    group_columns,
+)
 from gpworkforce.baseline.scope import practice_level_map, tier_label
 from gpworkforce.baseline.staff import HEADCOUNT_CAVEAT, role_columns
 from gpworkforce.domain.orgs import OrgType
@@ -73,13 +78,18 @@ def all_levels_frames(
     candidates = [DEFAULT_GP_NODE, FALLBACK_GP_NODE] if gp_node is None else [gp_node]
     groups = group_columns(tax, DEFAULT_GP_NODE)[1:]
     extra = role_columns(tax) if roles else []
+    complements = [c for g in candidates if (c := gp_complement_column(tax, g)) is not None]
     nodes = [*candidates, *(n for n, _ in groups), *(n for n, _ in extra)]
+    nodes += [n for n, _ in complements if n not in nodes]
     dense = resolve_dense(at.workforce, nodes, tax)  # one period, one source: a key per practice
     fte_row = MEASURES.index("fte")
     if gp_node is None:
         has_detail = not np.isnan(dense.values[DEFAULT_GP_NODE][fte_row]).all()
         gp_node = DEFAULT_GP_NODE if has_detail else FALLBACK_GP_NODE
     columns = group_columns(tax, gp_node)
+    complement = gp_complement_column(tax, gp_node)
+    if complement is not None and complement not in extra:
+        extra = [complement, *extra]
     pats = select_patients(at.patients, period, tolerance_days, at.source_order)
     out: dict[OrgType, pd.DataFrame] = {}
     for level in levels:
@@ -101,6 +111,10 @@ def all_levels_frames(
                 cols[f"{label} {_SUFFIX[measure]}"] = _sum_by(pos, dense.values[node][j], n)
         for suffix, name in (("HC", "Total staff HC"), ("WTE", "Total WTE")):
             cols[name] = np.sum([cols[f"{label} {suffix}"] for _, label in columns], axis=0)
+        if complement is not None:
+            for suffix, name in zip(("HC", "WTE"), all_staff_totals(complement[1]), strict=True):
+                base = cols["Total staff HC" if suffix == "HC" else "Total WTE"]
+                cols[name] = base + cols[f"{complement[1]} {suffix}"]
         for label in [*(lab for _, lab in columns), "Total"]:
             for basis in ("registered", "weighted"):
                 cols[f"{label} per 1,000 {basis}"] = _divide(

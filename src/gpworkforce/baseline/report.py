@@ -15,6 +15,7 @@ from gpworkforce.baseline.areas import area_table, over_55_by_area_parts, vacanc
 from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.frames import (
     DEFAULT_GP_NODE,
+    GP_COMPLEMENTS,
     group_columns,
     preload,
     prepare,
@@ -181,6 +182,7 @@ def _report_nodes(at: BaselineData, target: TargetConfig | None) -> set[str]:
     """Every taxonomy node the staff, per-1,000, locum and inequality tables read."""
     nodes = {DEFAULT_GP_NODE, FALLBACK_GP_NODE, GP_DENOMINATOR[0]}
     nodes.update(n for n, _ in group_columns(at.taxonomy))
+    nodes.update(GP_COMPLEMENTS.values())
     nodes.update(n for n, _ in role_columns(at.taxonomy))
     nodes.update(n for n, _ in LOCUM_COLUMNS)
     if target is not None:

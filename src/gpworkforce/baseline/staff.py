@@ -16,8 +16,10 @@ from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.frames import (
     DEFAULT_GP_NODE,
     add_sum,
+    all_staff_totals,
     availability_notes,
     coverage_notes,
+    gp_complement_column,
     group_columns,
     prepare,
     scope_values,
@@ -64,12 +66,23 @@ def by_group_parts(
     at: BaselineData, scope: Scope, gp_node: str = DEFAULT_GP_NODE
 ) -> tuple[pd.DataFrame, list[str]]:
     columns = group_columns(at.taxonomy, gp_node)
-    _, rows = scope_values(at, scope, [n for n, _ in columns])
-    frame = wide(rows, scope, columns)
+    extra = gp_complement_column(at.taxonomy, gp_node)
+    shown = [*columns, *([extra] if extra else [])]
+    _, rows = scope_values(at, scope, [n for n, _ in shown])
+    frame = wide(rows, scope, shown)
     add_sum(frame, [f"{label} HC" for _, label in columns], "Total staff HC")
     add_sum(frame, [f"{label} WTE" for _, label in columns], "Total WTE")
     notes = [HEADCOUNT_CAVEAT, "Total = sum of the four groups; NA when any group is NA."]
-    notes.extend(availability_notes(scope, rows, columns))
+    if extra is not None:
+        _, label = extra
+        hc_all, wte_all = all_staff_totals(label)
+        add_sum(frame, ["Total staff HC", f"{label} HC"], hc_all)
+        add_sum(frame, ["Total WTE", f"{label} WTE"], wte_all)
+        notes.append(
+            f"{label} are a staff group of their own, outside the GP column and the Total; "
+            f"'{wte_all}' adds them."
+        )
+    notes.extend(availability_notes(scope, rows, shown))
     return frame, notes
 
 
