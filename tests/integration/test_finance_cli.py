@@ -159,3 +159,34 @@ def test_cost_with_the_funding_register_and_funding_command(tmp_path: Path) -> N
     code, out, err = invoke("finance", "funding", str(LLR / "funding.csv"), "--out", str(tmp_path))
     assert code == 0, err
     assert "2016/17 95,000; 2017/18 190,000; 2018/19 190,000; 2019/20 190,000" in out
+
+
+def test_cost_cohort_monte_carlo_keeps_every_draw(tmp_path: Path, shared_data: Path) -> None:
+    code, _out, err = invoke(
+        "cost", str(LLR / "cohort.toml"), "--draws", "30", "--out", str(tmp_path)
+    )
+    assert code == 0, err
+    rows = _rows(tmp_path / "costs.csv")
+
+    def pick(measure: str, group: str, year: str) -> dict[str, str]:
+        [row] = [
+            r
+            for r in rows
+            if r["measure"] == measure
+            and r["group"] == group
+            and r["financial_year"] == year
+            and r["terms"] == "cash"
+        ]
+        return row
+
+    # the plan's 39.44 locum WTE (Table 10, the scenario's starting rows) at 112,000 + 45,000
+    locums = pick("Cost of the workforce", "GP_LOCUM", "2017/18")
+    assert float(locums["central"]) == pytest.approx(39.44 * 157_000)
+    end = pick("Cost of the gap to target, filled by substantive staff", "All", "2027/28")
+    assert int(end["draws"]) == 30
+    p10, p50, p90 = (float(end[k]) for k in ("p10", "p50", "p90"))
+    assert p10 < p50 < p90  # the draws differ: every draw was costed, not the central case
+    wte = {r["group"]: r for r in _rows(tmp_path / "wte.csv") if r["date"] == "2027-09-30"}
+    gap = next(v for k, v in wte.items() if k.startswith("Gap"))
+    # wte.csv shows 1 decimal place: 0.05 WTE x 112,000
+    assert float(end["central"]) == pytest.approx(float(gap["central"]) * 112_000, abs=5_600)

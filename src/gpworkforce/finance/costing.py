@@ -195,27 +195,41 @@ def _locum_wte(model: CostModel, wf: Workforce, role: str, v: Values) -> Array:
     return out
 
 
+def quantile_columns(runs: Array) -> dict[str, Array]:
+    """``central`` (run 0) and, with draws, P10/P50/P90 over runs 1..N of ``[..., runs, Y]``
+    flattened to rows in C order."""
+    out = {"central": runs[..., 0, :].reshape(-1)}
+    if runs.shape[-2] > 1:
+        # draws on the last, contiguous axis: numpy partitions it several times faster
+        draws = np.ascontiguousarray(np.swapaxes(runs[..., 1:, :], -1, -2))
+        q = np.quantile(draws, [0.1, 0.5, 0.9], axis=-1)
+        out |= {"p10": q[0].reshape(-1), "p50": q[1].reshape(-1), "p90": q[2].reshape(-1)}
+    return out
+
+
 def summarise(rows: CostRows, scenario: str) -> pd.DataFrame:
-    """Long table: one row per financial year, measure, group, payer and terms."""
-    D = rows.values.shape[1]
-    records = []
-    q = np.quantile(rows.values[:, 1:, :], [0.1, 0.5, 0.9], axis=1) if D > 1 else None
-    for i, (m, g, p, t) in enumerate(rows.keys):
-        for y, date in enumerate(rows.dates):
-            rec: dict[str, Any] = {
-                "scenario": scenario,
-                "date": date,
-                "financial_year": fy_label(fy_of(date)),
-                "measure": MEASURES[m],
-                "group": g,
-                "payer": p,
-                "terms": "cash" if t == "cash" else f"real ({rows.base_year} prices)",
-                "central": float(rows.values[i, 0, y]),
-            }
-            if q is not None:
-                rec |= {"p10": q[0, i, y], "p50": q[1, i, y], "p90": q[2, i, y], "draws": D - 1}
-            records.append(rec)
-    return pd.DataFrame.from_records(records)
+    """Long table: one row per measure, group, payer, terms and financial year (years inner)."""
+    K, D, Y = rows.values.shape
+    real = f"real ({rows.base_year} prices)"
+    keys = np.array(
+        [(MEASURES[m], g, p, "cash" if t == "cash" else real) for m, g, p, t in rows.keys],
+        dtype=object,
+    ).reshape(K, 4)
+    columns: dict[str, Any] = {
+        "scenario": scenario,
+        "date": np.tile(np.array(rows.dates, dtype=object), K),
+        "financial_year": np.tile(
+            np.array([fy_label(fy_of(d)) for d in rows.dates], dtype=object), K
+        ),
+        "measure": np.repeat(keys[:, 0], Y),
+        "group": np.repeat(keys[:, 1], Y),
+        "payer": np.repeat(keys[:, 2], Y),
+        "terms": np.repeat(keys[:, 3], Y),
+        **quantile_columns(rows.values),
+    }
+    if D > 1:
+        columns["draws"] = D - 1
+    return pd.DataFrame(columns)
 
 
 def role_cost_table(rows: CostRows) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from gpworkforce.finance.costing import (
     CostRows,
     Workforce,
     cost_run,
+    quantile_columns,
     role_cost_table,
     summarise,
 )
@@ -32,7 +33,7 @@ from gpworkforce.finance.model import CostModel
 from gpworkforce.finance.prices import Values, role_costs, uncertain
 from gpworkforce.finance.runs import workforce_of
 from gpworkforce.finance.tables_io import read_funding
-from gpworkforce.forecast.runner import ForecastRun, run_scenario
+from gpworkforce.forecast.scenario_io import LoadedScenario
 from gpworkforce.forecast.uncertainty import draw_parameters
 
 Progress = Callable[[str], None]
@@ -40,7 +41,7 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class CostedRun:
-    run: ForecastRun
+    loaded: LoadedScenario
     model: CostModel
     costs_path: Path
     workforce: Workforce
@@ -58,26 +59,21 @@ def cost_values(model: CostModel, draws: int, seed: int) -> dict[str, np.ndarray
 
 
 def _wte_table(wf: Workforce) -> pd.DataFrame:
-    records = []
-    D = wf.draws
-    for gi, g in enumerate(wf.groups):
-        for y, date in enumerate(wf.dates):
-            a = wf.wte[:, y, gi]
-            rec = {"scenario": wf.scenario, "date": date, "group": g, "central": float(a[0])}
-            if D > 1:
-                q = np.quantile(a[1:], [0.1, 0.5, 0.9])
-                rec |= {"p10": q[0], "p50": q[1], "p90": q[2]}
-            records.append(rec)
-        if wf.gap is not None and gi == len(wf.groups) - 1:
-            for y, date in enumerate(wf.dates):
-                a = np.clip(wf.gap[:, y], 0.0, None)
-                rec = {"scenario": wf.scenario, "date": date, "group": wf.gap_label}
-                rec["central"] = float(a[0])
-                if D > 1:
-                    q = np.quantile(a[1:], [0.1, 0.5, 0.9])
-                    rec |= {"p10": q[0], "p50": q[1], "p90": q[2]}
-                records.append(rec)
-    return pd.DataFrame.from_records(records)
+    """WTE by staff group and date (and the gap priced), central and P10/P50/P90."""
+    runs = np.moveaxis(wf.wte, 2, 0)  # [G, D, Y]
+    labels = list(wf.groups)
+    if wf.gap is not None:
+        runs = np.concatenate([runs, np.clip(wf.gap, 0.0, None)[None]], axis=0)
+        labels.append(wf.gap_label)
+    Y = len(wf.dates)
+    return pd.DataFrame(
+        {
+            "scenario": wf.scenario,
+            "date": np.tile(np.array(wf.dates, dtype=object), len(labels)),
+            "group": np.repeat(np.array(labels, dtype=object), Y),
+            **quantile_columns(runs),
+        }
+    )
 
 
 def build_tables(
@@ -130,17 +126,16 @@ def cost_scenario(
     path = find_cost_model(Path(scenario), costs)
     model = load_cost_model(path)  # validated before the forecast runs
     entries = read_funding(funding) if funding is not None else None
-    run = run_scenario(scenario, draws=draws, progress=progress)
+    loaded, wf = workforce_of(scenario, draws, progress)
     say("costing")
-    wf = workforce_of(run)
-    seed = model.seed if model.seed is not None else run.loaded.scenario.seed
+    seed = model.seed if model.seed is not None else loaded.scenario.seed
     values = cost_values(model, wf.draws - 1, seed)
     rows = cost_run(model, wf, values)
-    sources = (str(path), *run.record.scenario_files)
+    sources = (str(path), *(str(p) for p in loaded.chain))
     tables = build_tables(model, wf, rows, sources)
     if entries is not None:
         tables = (*tables, *funding_tables(entries, rows, str(funding)))
-    return CostedRun(run, model, path, wf, rows, tables)
+    return CostedRun(loaded, model, path, wf, rows, tables)
 
 
 def headline(c: CostedRun) -> str:

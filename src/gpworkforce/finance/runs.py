@@ -8,25 +8,35 @@ Consumes the forecast's public results only (``ForecastRun``, ``HeeTable``, ``Co
   to the scenario's number (1 head = 1 WTE, as the plan counts them). With draws, every line is
   recomputed per draw with the same draws the forecast used (same seed, same parameter names).
   The gap is ``target.wte - GP-equivalent position`` (the plan's 639 - 541 = 98 at the baseline).
-* **cohort**: FTE per class summed over organisations and age bands at whole years from the start
-  (groups = class codes); the gap is ``demand - GP-equivalent supply``, clipped at 0 per
-  organisation before summing (one organisation's surplus does not fill another's gap).
+* **cohort**: the engine run through the forecast's method interface (``COHORT.run``, same seed
+  and parameter names as ``gpworkforce forecast``, so the same draws) keeping every draw at whole
+  years from the start (the forecast command streams quantiles only, which cannot be costed draw
+  by draw). FTE per class summed over organisations and age bands (groups = class codes); the gap
+  is ``demand - GP-equivalent supply``, clipped at 0 per organisation before summing (one
+  organisation's surplus does not fill another's gap).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from gpworkforce.errors import Issue, Location, UserError, ValidationFailed
 from gpworkforce.finance.costing import Workforce
+from gpworkforce.forecast.cohort import CohortForecast
 from gpworkforce.forecast.distributions import central
+from gpworkforce.forecast.engine import EngineOptions
 from gpworkforce.forecast.hee_linear import position
+from gpworkforce.forecast.io import load_cohort_data
+from gpworkforce.forecast.methods import COHORT, CohortSpec, RunRequest
 from gpworkforce.forecast.outputs import yearly
-from gpworkforce.forecast.runner import ForecastRun
+from gpworkforce.forecast.runner import MAX_DRAWS, ForecastRun, run_scenario
 from gpworkforce.forecast.scenario import uncertain_fields
+from gpworkforce.forecast.scenario_io import LoadedScenario, load_scenario
 from gpworkforce.forecast.uncertainty import draw_parameters
 
 
@@ -96,10 +106,21 @@ def hee_workforce(run: ForecastRun) -> Workforce:
     )
 
 
-def cohort_workforce(run: ForecastRun) -> Workforce:
-    fc = run.cohort
-    s = run.loaded.scenario
-    assert fc is not None
+def cohort_forecast(loaded: LoadedScenario, draws: int) -> CohortForecast:
+    """Central case plus ``draws`` draws (when the scenario has distributions), every draw kept
+    at whole years from the start."""
+    s = loaded.scenario
+    assert s.cohort is not None
+    spec = CohortSpec(s.cohort, load_cohort_data(loaded), s.costs)
+    n = draws if spec.distributions() else 0
+    options = EngineOptions(record_every=s.cohort.steps_per_year)
+    result = COHORT.run(spec, RunRequest(draws=n, seed=s.seed, options=options))
+    fc: CohortForecast = result.detail
+    return fc
+
+
+def cohort_workforce(loaded: LoadedScenario, fc: CohortForecast) -> Workforce:
+    s = loaded.scenario
     idx = yearly(fc)
     fte = fc.engine.fte[:, idx].sum(axis=(2, 4))  # [D, Y, K]
     gap = None
@@ -117,13 +138,24 @@ def cohort_workforce(run: ForecastRun) -> Workforce:
     )
 
 
-def workforce_of(run: ForecastRun) -> Workforce:
-    """The run's WTE by year and staff group and its gap, per draw (draw 0 = central)."""
-    if run.hee is not None:
-        return hee_workforce(run)
-    if run.cohort is not None:
-        return cohort_workforce(run)
+def workforce_of(
+    path: str | Path, draws: int = 0, progress: Callable[[str], None] | None = None
+) -> tuple[LoadedScenario, Workforce]:
+    """Run the scenario and give its WTE by year and staff group and its gap, per draw (draw 0 =
+    central)."""
+    say = progress or (lambda _m: None)
+    if not 0 <= draws <= MAX_DRAWS:
+        raise UserError(f"--draws must be between 0 and {MAX_DRAWS}, got {draws}")
+    loaded = load_scenario(path)
+    method = loaded.scenario.method
+    say(f"scenario {loaded.scenario.name!r} ({method}), {draws} draws")
+    if method == "hee-linear":
+        run = run_scenario(path, draws=draws)
+        return loaded, hee_workforce(run)
+    if method == "cohort":
+        say("running the cohort engine, every draw kept at whole years")
+        return loaded, cohort_workforce(loaded, cohort_forecast(loaded, draws))
     raise UserError(
-        f"{run.loaded.path}: method must be 'hee-linear' or 'cohort' to be costed (staff groups"
-        f" by year), got {run.loaded.scenario.method!r}"
+        f"{path}: method must be 'hee-linear' or 'cohort' to be costed (staff groups by year),"
+        f" got {method!r}"
     )
