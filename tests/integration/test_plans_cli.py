@@ -280,3 +280,41 @@ points = [{ date = 2017-09-30, central = 150 }, { date = 2019-09-30, central = 1
         f" {len(others) - len(from_gpw)} missing"
     )
     assert "actual from: 2 of" in result.stdout
+
+
+def test_sub_icb_plan_tracked_against_gpw(tmp_path: Path, shared_data: Path) -> None:
+    from gpworkforce.forecast.calibration import practices_of
+
+    plan = tmp_path / "plan.toml"
+    plan.write_text(
+        """
+name = "City GP plan"
+organisation = "04C"
+level = "sub-icb"
+start = 2017-09-30
+end = 2019-09-30
+adopted = "Grow"
+[[revisions]]
+version = 1
+date = 2017-10-01
+reason = "agreed"
+[[scenarios]]
+name = "Grow"
+staff_group = "gp"
+points = [{ date = 2017-09-30, central = 150 }, { date = 2019-09-30, central = 170 }]
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("plan", "track", plan, "--source", "gpw", "--out", out)
+    assert result.exit_code == 0, result.output
+    raw = pd.read_csv(shared_data / "nhs" / "gpw_practice_fy2016_2024_gp_admin.csv")
+    city = raw[raw["Practice.Code"].isin(practices_of("04C", dt.date(2017, 9, 30)))]
+    by_year = city.groupby("Year")["TOTAL_GP_EXTGL_FTE"].sum()
+    rows = pd.read_csv(out / "plan_tracking.csv", comment="#").set_index("period")
+    assert rows.loc["2017/18 Q2", "actual WTE"] == pytest.approx(by_year[2018])
+    assert rows.loc["2018/19 Q2", "actual WTE"] == pytest.approx(by_year[2019])
+    assert rows.loc["2018/19 Q2", "plan WTE"] == pytest.approx(160.0)
+    assert rows.loc["2018/19 Q2", "actual from"] == "GPW Year 2019"
+    quarterly = pd.read_csv(out / "plan_quarterly.csv", comment="#")
+    assert len(quarterly) == 4  # actual, plan, target, variance rows for GPs

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from gpworkforce.plans.model import Plan, StaffGroup, TrajectoryPoint
@@ -239,3 +240,21 @@ def test_recalculation_recorded_in_the_plan_splits_the_limits():
     plain = track(blmk_plan(), {StaffGroup.GP: dict(zip(dates, values, strict=True))}, source="t")
     assert plain.groups[0].spc is not None
     assert plain.groups[0].spc.variation.value == "special_cause_improvement"
+
+
+def test_quarterly_table_in_blmk_table_1_layout():
+    from gpworkforce.plans.outputs import quarterly_frame
+
+    actuals = {StaffGroup.GP: {D(2018, 3, 31): 427.9, D(2018, 6, 30): 429.0}}
+    table = quarterly_frame(blmk_plan(), track(blmk_plan(), actuals, source="BLMK")).set_index(
+        "measure"
+    )
+    quarters = [c for c in table.columns if c != "staff group"]
+    assert quarters[0] == "2017/18 Q4" and quarters[-1] == "2020/21 Q2"  # Mar-18 .. Sep-20
+    assert len(quarters) == 11
+    assert table.loc["Actual WTE", "2017/18 Q4"] == 427.9
+    assert table.loc["Plan WTE", "2018/19 Q3"] == pytest.approx(438.7)  # Dec-18, as published
+    assert table.loc["Plan WTE", "2019/20 Q2"] == pytest.approx(479.6667, abs=1e-4)  # Sep-19
+    assert table.loc["Variance from plan WTE", "2018/19 Q1"] == pytest.approx(2.7)
+    assert table.loc["Target WTE", "2020/21 Q2"] == 537.5
+    assert pd.isna(table.loc["Actual WTE", "2019/20 Q2"])

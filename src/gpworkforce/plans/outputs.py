@@ -7,7 +7,13 @@ from typing import Any
 import pandas as pd
 
 from gpworkforce.domain.report import ReportTable
-from gpworkforce.plans.model import STAFF_GROUP_LABELS, Plan
+from gpworkforce.plans.model import (
+    STAFF_GROUP_LABELS,
+    Plan,
+    comparable,
+    quarter_label,
+    quarterly,
+)
 from gpworkforce.plans.scoring import PlanScore
 from gpworkforce.plans.spc import ASSURANCE_LABELS, VARIATION_LABELS
 from gpworkforce.plans.tracking import Tracking
@@ -184,12 +190,52 @@ def tracking_tables(plan: Plan, result: Tracking) -> list[ReportTable]:
     )
     notes = (*_plan_notes(plan), f"Adopted scenario: {result.scenario}")
     src = (result.source,)
+    quarters = ReportTable(
+        "plan_quarterly",
+        f"{plan.name}: actual vs plan vs target by quarter",
+        quarterly_frame(plan, result),
+        notes=(*notes, "Plan at quarter ends, linear between the plan's own dates."),
+        sources=src,
+    )
     return [
+        quarters,
         ReportTable("plan_tracking_summary", f"{plan.name}: tracking summary", summary, notes, src),
         ReportTable("plan_tracking", f"{plan.name}: actual vs plan vs target", rows, notes, src),
         ReportTable("plan_spc_limits", f"{plan.name}: SPC limits", limits, notes, src),
         ReportTable("plan_alerts", f"{plan.name}: alerts", alerts, notes, src),
     ]
+
+
+def quarterly_frame(plan: Plan, result: Tracking) -> pd.DataFrame:
+    """BLMK Table 1 layout: per staff group, rows actual / plan / target / variance, one column per
+    quarter of the plan's period (the plan on the actuals' definition)."""
+    records = []
+    for g in result.groups:
+        traj = next(t for t in plan.trajectories() if t.staff_group is g.staff_group)
+        actual = {quarter_label(r.date): r.actual for r in g.rows}
+        goal = g.rows[0].target if g.rows else None
+        start = next((r.actual for r in g.rows if r.date == traj.start), None)
+        plan_q: dict[str, float] = {}
+        if plan.comparison.mode == "absolute" or start is not None:
+            for p in quarterly(traj):
+                plan_q[quarter_label(p.date)] = comparable(plan, p, start).central
+        labels = list(dict.fromkeys([*plan_q, *actual]))
+        name = STAFF_GROUP_LABELS[g.staff_group]
+        target_row = dict.fromkeys(labels)
+        target = plan.target_for(g.staff_group)
+        if target is not None and goal is not None:
+            target_row[quarter_label(target.date)] = goal
+        variance = {q: actual[q] - plan_q[q] for q in labels if q in actual and q in plan_q}
+        for what, row in (
+            ("Actual WTE", actual),
+            ("Plan WTE", plan_q),
+            ("Target WTE", target_row),
+            ("Variance from plan WTE", variance),
+        ):
+            records.append(
+                {"staff group": name, "measure": what, **{q: row.get(q) for q in labels}}
+            )
+    return pd.DataFrame(records)
 
 
 def plan_chart(
