@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from gpworkforce.demo import DemoDataset, build_llr_2017
+from gpworkforce.demo import DemoDataset, build_llr_2017, paper
 
 ELR, LC, WL, LLR = "03W", "04C", "04V", "LLR"
 GROUP = {"GP": "GP", "NURSE": "Nurses", "DPC": "Other clinical", "ADMIN": "Admin"}
@@ -209,10 +209,26 @@ def test_registrars_exist_and_are_excluded_from_table3(demo: DemoDataset, sums) 
 
 
 def test_table4_target_follows_neither_stated_rule(demo: DemoDataset) -> None:
-    # LLR plan Table 4 and ch. 4.1.1: target 639 "based on a 12% increase" on 563; 0.58 per 1,000
-    assert round(563 * 1.12, 1) == 630.6 != 639
-    assert round(0.58 * demo.population_of("QK1") / 1000) == 646 != 639
-    assert round(639 / demo.population_of("QK1") * 1000, 2) == 0.57 != 0.58
-    assert (639 - 563, 639 - 541) == (76, 98)  # the gaps the text states are consistent with 639
-    assert round((541 / 563 - 1) * 100, 1) == -3.9  # printed "5% reduction"
-    assert sum("639" in d.where for d in demo.discrepancies) == 1
+    """LLR plan Table 4 and ch. 4.1.1: target 639 "based on a 12% increase" on Sep 2015's 563, or
+    0.58 WTE per 1,000. The figures are the demo's transcription of Table 4 and its population;
+    the discrepancy records the demo lists must state what those figures give."""
+    t = paper.TABLE4
+    pop = demo.population_of("QK1")
+    twelve_percent = rnd(t["sep15"] * 1.12, 1)
+    at_the_rate = rnd(float(t["per_1000"]) * pop / 1000, 1)
+    implied_rate = rnd(t["target_2020"] / pop * 1000, 2)
+    assert twelve_percent != t["target_2020"]
+    assert at_the_rate.to_integral_value() != t["target_2020"]
+    assert implied_rate != t["per_1000"]
+    (target,) = [d for d in demo.discrepancies if str(t["target_2020"]) in d.where]
+    thousands = f"{pop / 1000:,.3f}"
+    assert target.from_components == (
+        f"{t['sep15']} x 1.12 = {twelve_percent}; {t['per_1000']} x {thousands} = {at_the_rate}; "
+        f"{t['target_2020']} / {thousands} = {implied_rate}"
+    )
+    gaps = (t["target_2020"] - t["sep15"], t["target_2020"] - t["oct17"])
+    assert f"= {gaps[0]}," in target.explanation and f"= {gaps[1]})" in target.explanation
+    fall = rnd((t["oct17"] / t["sep15"] - 1) * 100, 1)
+    (fall_record,) = [d for d in demo.discrepancies if "fall in WTE GPs" in d.where]
+    assert fall_record.from_components == f"{t['oct17']} / {t['sep15']} - 1 = {fall}%"
+    assert fall_record.printed == f"5% reduction ({t['sep15']} to {t['oct17']})"
