@@ -273,3 +273,58 @@ def test_ptd_part_of_two_in_three(beyond, expected):
 )
 def test_ptd_assurance_type(lpl, upl, direction, expected):
     assert assurance(lpl, upl, 4.0, direction) is expected
+
+
+# --- nhspy-plotthedots (NHS Python Community) published test expectations ---
+# tests/unittests/test_limits_calculations.py: (mean, lpl, upl, near lpl, near upl) where "near"
+# is two sigma; in github.com/nhs-pycom/nhspy-plotthedots
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (list(range(1, 11)), (5.5, 2.84, 8.16, 3.7266666666666666, 7.273333333333333)),
+        (list(range(10, 0, -1)), (5.5, 2.84, 8.16, 3.7266666666666666, 7.273333333333333)),
+        ([1, 2, 3, 4, 5, 4, 3, 2, 1, 2], (2.7, 0.04, 5.36, 0.9266666666666667, 4.473333333333334)),
+        ([1, 2, 3], (2.0, -0.66, 4.66, 0.22666666666666657, 3.7733333333333334)),
+        (list(range(20)), (9.5, 6.84, 12.16, 7.726666666666667, 11.273333333333333)),
+        (
+            [3, 1, 4, 1, 5, 9, 2],
+            (
+                3.5714285714285716,
+                -6.625238095238096,
+                13.768095238095238,
+                -3.2263492063492065,
+                10.36920634920635,
+            ),
+        ),
+        (
+            [1, 2, 3, 2, 1, 2, 3, 4, 5, 6, 7, 4, 3, 2, 1, 2],
+            (3.0, -0.014666666666666828, 6.014666666666667, 0.9902222222222221, 5.009777777777778),
+        ),
+    ],
+)
+def test_nhspy_plotthedots_limits(values, expected):
+    r = xmr([str(i) for i in range(len(values))], [float(v) for v in values])
+    seg = r.segments[0]
+    got = (
+        seg.mean,
+        seg.lower_limit,
+        seg.upper_limit,
+        seg.mean - 2 * seg.sigma,
+        seg.mean + 2 * seg.sigma,
+    )
+    assert got == pytest.approx(expected, abs=1e-9)
+
+
+def test_nhspy_plotthedots_demo_case_from_the_mdc_tool():
+    # test_pandas_spc_x_calc.py: the MDC SPC tool's demonstration series; mean 76.67, limits
+    # about 57 and 96, only the twelfth point (54) special cause, none near a limit.
+    # By hand: mMR = 103 / 14 = 7.357, limits 76.667 -/+ 19.57 = 57.10 and 96.24.
+    values = [89, 86, 75, 77, 81, 74, 72, 78, 76, 82, 77, 54, 66, 77, 86]
+    r = xmr([str(i) for i in range(len(values))], [float(v) for v in values])
+    seg = r.segments[0]
+    assert seg.mean == pytest.approx(76.67, abs=5e-3)
+    assert round(seg.lower_limit) == 57 and round(seg.upper_limit) == 96
+    assert [p.special_cause for p in r.points] == [False] * 11 + [True] + [False] * 3
+    assert r.points[11].rules == (Rule.OUTSIDE_LIMITS,)
