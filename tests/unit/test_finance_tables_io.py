@@ -88,3 +88,23 @@ def test_funding_register_rules(tmp_path: Path) -> None:
         assert f"column '{col}'" in msg
     late = _csv(tmp_path, head + "HEE,2017/18,1,bid,,2018-04-01,2017-04-01\n", "h.csv")
     assert "on or after period_start" in _error(read_funding, late)
+
+
+def test_the_shipped_example_registers() -> None:
+    root = Path(__file__).resolve().parents[2] / "scenarios"
+    blmk = read_funding(root / "examples" / "funding-blmk-2018-19.csv")
+    # BLMK Table 2: eight amounts (GBP 1,785,000) and international recruitment "TBC"
+    known = [e.amount_gbp for e in blmk if e.amount_gbp is not None]
+    assert len(blmk) == 9 and sum(known) == 134_000 + 185_000 + 16_000 + 100_000 + 20_000 + (
+        330_000 + 730_000 + 270_000
+    )
+    assert [e.scheme for e in blmk if e.amount_gbp is None] == [
+        "NHS England: international recruitment"
+    ]
+    devon = read_funding(root / "examples" / "funding-devon-2017-18.csv")
+    assert [(e.financial_year, e.amount_gbp, e.status) for e in devon] == [
+        ("2017/18", 851_000, "secured"),
+        ("2018/19", None, "planned"),
+    ]
+    llr = read_funding(root / "llr-2017" / "funding.csv")
+    assert [e.amount_gbp for e in llr] == [95_000, 190_000, 190_000, 190_000]  # LLR Table 15

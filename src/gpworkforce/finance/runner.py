@@ -294,4 +294,7 @@ def funding_headline(entries: Sequence[FundingEntry]) -> str:
             tag = "" if r["counted"] == "yes" else " (not counted)"
             cells.append(f"{r['financial_year']} {amount}{tag}")
         lines.append(f"  {scheme}: " + "; ".join(cells))
+    counted = frame[frame["counted"] == "yes"].groupby("financial_year")["amount_gbp"].sum()
+    if len(counted):
+        lines.append("  Total counted: " + "; ".join(f"{y} {v:,.0f}" for y, v in counted.items()))
     return "\n".join(lines)
