@@ -194,6 +194,7 @@ def test_screen_outliers_drops_a_huge_moving_range_from_mmr():
     ("kwargs", "message"),
     [
         ({"labels": ["a"], "values": [1.0]}, "at least 2 points"),
+        ({"labels": [], "values": []}, "at least 2 points, got 0"),
         ({"labels": ["a", "b"], "values": [1.0]}, "one value per period"),
         ({"labels": ["a", "a"], "values": [1.0, 2.0]}, "unique"),
         ({"labels": ["a", "b"], "values": [1.0, float("nan")]}, "finite"),

@@ -258,3 +258,11 @@ def test_quarterly_table_in_blmk_table_1_layout():
     assert table.loc["Variance from plan WTE", "2018/19 Q1"] == pytest.approx(2.7)
     assert table.loc["Target WTE", "2020/21 Q2"] == 537.5
     assert pd.isna(table.loc["Actual WTE", "2019/20 Q2"])
+
+
+def test_relative_plan_without_an_actual_at_its_start_says_why_it_has_no_rows():
+    plan = blmk_plan(comparison={"mode": "relative", "baseline_value": 424.3})
+    result = track(plan, {StaffGroup.GP: {D(2018, 6, 30): 429.0}}, source="t")
+    (group,) = result.groups
+    assert group.rows == ()
+    assert "no actual on the plan's start (2018-03-31)" in group.spc_note

@@ -109,3 +109,20 @@ def test_trajectory_from_a_hee_linear_scenario_has_its_fan(tmp_path: Path) -> No
     assert last.p10 is not None and last.p90 is not None
     assert last.p10 < 630 < last.p90
     assert "200 draws" in traj.source
+
+
+def test_a_scenario_without_dates_is_refused(tmp_path: Path) -> None:
+    scenario = tmp_path / "undated.toml"
+    scenario.write_text(
+        'name = "undated"\nmethod = "hee-linear"\n[hee_linear]\nbaseline_wte = 541\nyears = 3\n'
+        "over55_wte = 87\nover55_loss_rate = 0.15\nsession_loss_rate = 0.03\n"
+        "trainees_qualifying = 153\ntrainee_retention = 0.7\n",
+        encoding="utf-8",
+    )
+    path = write_plan(
+        tmp_path,
+        '[[scenarios]]\nname = "Trajectory 01/05/2018"\nstaff_group = "gp"\n'
+        'scenario_file = "undated.toml"\n',
+    )
+    with pytest.raises(InputFileError, match="must give a dated trajectory"):
+        load_plan(path)

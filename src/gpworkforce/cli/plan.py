@@ -138,7 +138,8 @@ def track(
     for g in result.groups:
         name = STAFF_GROUP_LABELS[g.staff_group]
         if not g.rows:
-            typer.echo(f"{name}: no actual within the plan's period")
+            why = f" ({g.spc_note})" if g.spc_note else ""
+            typer.echo(f"{name}: no actual within the plan's period{why}")
             continue
         r = g.rows[-1]
         variation = outputs.VARIATION_LABELS[g.spc.variation] if g.spc else g.spc_note

@@ -158,9 +158,16 @@ def _from_scenario(path: Path, draws: int) -> tuple[tuple[TrajectoryPoint, ...],
         p10, p90 = rec.get("p10"), rec.get("p90")
         has = p10 is not None and p90 is not None and not (math.isnan(p10) or math.isnan(p90))
         central = float(rec["central"])
+        try:
+            day = dt.date.fromisoformat(str(rec["date"])[:10])
+        except ValueError as exc:
+            raise InputFileError(
+                f"{path}: the scenario must give a dated trajectory (hee_linear.baseline_date or"
+                f" cohort.start), got step {rec['date']!r}"
+            ) from exc
         points.append(
             TrajectoryPoint(
-                date=dt.date.fromisoformat(str(rec["date"])[:10]),
+                date=day,
                 central=central,
                 # a drawn fan can sit beside a central path that is not its median: keep it valid
                 p10=min(float(p10), central) if has else None,

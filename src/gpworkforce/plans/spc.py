@@ -278,6 +278,8 @@ def xmr(
         raise SpcInputError(f"need one value per period, got {len(values)} for {len(labels)}")
     if len(set(labels)) != len(labels):
         raise SpcInputError("period labels must be unique")
+    if len(values) < 2:
+        raise SpcInputError(f"an XmR chart needs at least 2 points, got {len(values)}")
     if not all(math.isfinite(v) for v in values):
         raise SpcInputError("every value must be a finite number (leave missing periods out)")
     if baseline_points is not None and baseline_points < 2:

@@ -200,6 +200,11 @@ def track(
                     )
                 )
         spc, note = _spc(plan, rows, goal)
+        if plan.comparison.mode == "relative" and at_start is None:
+            note = (
+                f"no actual on the plan's start ({traj.start}): a relative comparison cannot be"
+                " made"
+            )
         if spc is not None:
             rows = [
                 r.model_copy(
