@@ -33,6 +33,7 @@ OPTIONAL_COMMAND_MODULES: tuple[str, ...] = (
     "delivery",
     "finance",
     "plan",
+    "paper",
 )
 
 

@@ -150,6 +150,7 @@ def bars_against_target(
     description: str,
     target_label: str = "Target",
     after_table: str | None = None,
+    category_title: str = "Organisation",
 ) -> ReportChart:
     """One horizontal bar per ``category`` row and a dashed target line (e.g. GP WTE per 1,000)."""
     long, missing = _long(frame, category, {value: value_title})
@@ -158,9 +159,17 @@ def bars_against_target(
         alt.Chart(long)
         .mark_bar(color=PALETTE[0])
         .encode(
-            y=alt.Y(f"{category}:N", title=None, sort=order, axis=alt.Axis(labelLimit=360)),
+            y=alt.Y(
+                f"{category}:N",
+                title=category_title,
+                sort=order,
+                axis=alt.Axis(labelLimit=360, title=None),
+            ),
             x=alt.X("value:Q", title=value_title),
-            tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip("value:Q", format=",.3f")],
+            tooltip=[
+                alt.Tooltip(f"{category}:N", title=category_title),
+                alt.Tooltip("value:Q", title=value_title, format=",.3f"),
+            ],
         )
     )
     target_frame = pd.DataFrame(

@@ -1,0 +1,139 @@
+"""``gpworkforce paper``: a committee paper (PDF, Word, Excel data pack) from the tool's figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gpworkforce.cli.choices import SourceChoice
+from gpworkforce.cli.common import echo_written, period_option, step
+from gpworkforce.errors import UserError
+
+
+class PaperFormat(StrEnum):
+    PDF = "pdf"
+    DOCX = "docx"
+    XLSX = "xlsx"
+
+
+SOURCE_NOTES = {
+    SourceChoice.RETURNS: (
+        "Figures come from practices' quarterly workforce returns; practices that did not return are "
+        "filled in as the methods appendix describes."
+    ),
+    SourceChoice.GPW: "Figures come from NHS Digital's General Practice Workforce statistics (GPW).",
+}
+
+
+def paper(
+    org: Annotated[str, typer.Option("--org", help="ODS code of the organisation, e.g. QK1.")],
+    period: Annotated[
+        str, typer.Option("--period", help="Census date of the baseline, e.g. 2017-09-30.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the paper into.")],
+    source: Annotated[
+        SourceChoice, typer.Option("--source", help="Practices' returns or NHS Digital GPW.")
+    ] = SourceChoice.RETURNS,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Workspace directory (default: the built-in LLR 2017 demo)."),
+    ] = None,
+    scenario: Annotated[
+        list[Path] | None,
+        typer.Option("--scenario", help="A scenario file to forecast and compare (repeatable)."),
+    ] = None,
+    draws: Annotated[
+        int,
+        typer.Option("--draws", help="Monte Carlo draws for scenarios with uncertain assumptions."),
+    ] = 0,
+    risks: Annotated[
+        Path | None, typer.Option("--risks", help="Risk register CSV (LLR Figure 15 columns).")
+    ] = None,
+    timeline: Annotated[
+        Path | None,
+        typer.Option("--timeline", help="Implementation plan CSV (LLR Figure 14 layout)."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="The day delivery is judged on (default: the meeting date)."),
+    ] = None,
+    meeting: Annotated[
+        str, typer.Option("--meeting", help="The meeting the paper goes to.")
+    ] = "Workforce programme board",
+    meeting_date: Annotated[
+        str | None, typer.Option("--date", help="Date of the meeting (default: today).")
+    ] = None,
+    author: Annotated[str, typer.Option("--author", help="Author shown on the cover.")] = "",
+    fmt: Annotated[
+        list[PaperFormat] | None,
+        typer.Option("--format", help="pdf, docx or xlsx (repeatable; default all three)."),
+    ] = None,
+) -> None:
+    """Build a committee paper: key messages, baseline, scenarios, delivery and risks."""
+    from gpworkforce.cli.baseline import build_baseline_report
+    from gpworkforce.cli.sources import demo_context, workspace_context
+    from gpworkforce.delivery.plan import read_timeline
+    from gpworkforce.delivery.registers import read_risks
+    from gpworkforce.exports import atomic_write_bytes
+    from gpworkforce.papers.build import PaperInputs, build_paper, scenario_result
+    from gpworkforce.papers.render import paper_docx, paper_pdf, paper_xlsx
+
+    on = period_option(period)
+    when = period_option(meeting_date, "--date") if meeting_date else dt.date.today()
+    judged = period_option(as_of, "--as-of") if as_of else when
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out must be a folder, got the file {out}")
+    code = org.strip().upper()
+    # read and check every input file before any computation
+    register = read_risks(risks) if risks is not None else None
+    cells = read_timeline(timeline) if timeline is not None else None
+    with step("Reading data from " + (str(data) if data else "the built-in LLR 2017 demo")):
+        context = workspace_context(data) if data is not None else demo_context()
+    organisation = context.data.registry.get(code)
+    with step(f"Computing the baseline for {code} on {on.isoformat()}"):
+        report = build_baseline_report(context, code, on, source)
+    results = []
+    if scenario:
+        from gpworkforce.forecast.runner import run_scenario
+
+        for path in scenario:
+            with step(f"Forecasting {path}"):
+                results.append(scenario_result(run_scenario(path, draws)))
+    inputs = PaperInputs(
+        baseline=report,
+        organisation=organisation.name,
+        period=on,
+        source_note=SOURCE_NOTES[source],
+        meeting=meeting,
+        date=when,
+        as_of=judged,
+        scenarios=tuple(results),
+        risks=register,
+        timeline=cells,
+        author=author,
+    )
+    built = build_paper(inputs)
+    stem = f"paper-{code.lower()}-{on.isoformat()}"
+    written = []
+    out.mkdir(parents=True, exist_ok=True)
+    renderers = {
+        PaperFormat.PDF: paper_pdf,
+        PaperFormat.DOCX: paper_docx,
+        PaperFormat.XLSX: paper_xlsx,
+    }
+    for f in fmt or list(PaperFormat):
+        with step(f"Rendering {f.value}"):
+            written.append(atomic_write_bytes(out / f"{stem}.{f.value}", renderers[f](built)))
+    echo_written(written)
+    typer.echo(f"{built.title}: {built.meeting}, {when:%-d %B %Y}")
+    typer.echo("Key messages:")
+    for m in built.key_messages:
+        typer.echo(f"  - {m}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("paper")(paper)

@@ -1,0 +1,572 @@
+"""Assemble a committee paper from what the tool computed: baseline, scenarios, delivery, risks.
+
+Key messages are written from the figures by fixed sentences (no free text is generated), so the
+same inputs always give the same paper. Sections without inputs are left out, and the paper says
+what it does not cover.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from gpworkforce.delivery.charts import risk_heat_map, timeline_chart
+from gpworkforce.delivery.plan import TimelineCell, overdue_milestones
+from gpworkforce.delivery.risks import DEFAULT_BANDS, Risk, movement
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.papers.headline import BaselineHeadline, baseline_headline, fmt_number, fmt_pct
+from gpworkforce.papers.model import Figure, Paper, Section
+from gpworkforce.reports.model import Report, ReportChart
+
+__all__ = ["PaperInputs", "ScenarioResult", "build_paper", "scenario_result"]
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """What the paper needs of one forecast run."""
+
+    name: str
+    description: str
+    series: pd.DataFrame  # date, line, central[, p10, p90]
+    target_label: str | None = None
+    target_wte: float | None = None
+    target_date: dt.date | None = None
+    probability: float | None = None  # of meeting the target (Monte Carlo runs)
+    draws: int = 0
+
+
+def scenario_result(run: Any) -> ScenarioResult:
+    """A :class:`ScenarioResult` from a :class:`gpworkforce.forecast.runner.ForecastRun`."""
+    s = run.loaded.scenario
+    t = s.target
+    probability = None
+    for table in run.tables:
+        if (
+            table.key == "target"
+            and "probability_meeting_target" in table.frame.columns
+            and run.draws
+        ):
+            probability = float(table.frame["probability_meeting_target"].iloc[0])
+    target_wte = None
+    if t is not None and t.wte is not None:
+        target_wte = float(t.wte)
+    elif t is not None and t.per_1000 is not None:
+        for table in run.tables:
+            if table.key == "target" and "target_wte" in table.frame.columns:
+                target_wte = float(table.frame["target_wte"].iloc[0])
+    return ScenarioResult(
+        name=s.name,
+        description=s.description,
+        series=run.series if run.series is not None else pd.DataFrame(),
+        target_label=t.label if t is not None else None,
+        target_wte=target_wte,
+        target_date=t.date if t is not None else None,
+        probability=probability,
+        draws=run.draws,
+    )
+
+
+@dataclass(frozen=True)
+class PaperInputs:
+    baseline: Report
+    organisation: str  # name as people know it
+    period: dt.date
+    source_note: str  # which source the baseline used and why
+    meeting: str = "Workforce programme board"
+    date: dt.date | None = None  # the meeting date; default: the as-of date
+    as_of: dt.date | None = None  # the day delivery and risks are judged on
+    scenarios: Sequence[ScenarioResult] = ()
+    risks: Sequence[Risk] | None = None
+    timeline: Sequence[TimelineCell] | None = None
+    author: str = ""
+    extra_sources: Sequence[str] = field(default_factory=tuple)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+_INTERNAL = ("org_code", "row")
+_CODE_IN_BRACKETS = re.compile(r"\s*\((?:[A-Z][A-Z0-9]*_)+[A-Z0-9]+\)")
+
+
+def humanise(text: str) -> str:
+    """Text without internal taxonomy codes in brackets, e.g. "GPs (GP_EXCL_REGISTRARS)" -> "GPs"."""
+    return _CODE_IN_BRACKETS.sub("", text)
+
+
+def board_table(
+    table: ReportTable,
+    key: str,
+    title: str,
+    columns: Sequence[str] | None = None,
+    rename: dict[str, str] | None = None,
+    rows: pd.Series | None = None,
+    notes: Sequence[str] | None = None,
+) -> ReportTable:
+    """A baseline table as a board reads it: no internal columns, human headers, fewer columns."""
+    frame = table.frame if rows is None else table.frame.loc[rows]
+    keep = [c for c in (columns or frame.columns) if c not in _INTERNAL and c in frame.columns]
+    names = {"org_name": "Organisation", "practices": "Practices"} | (rename or {})
+    out = frame.loc[:, keep].rename(columns=names).reset_index(drop=True)
+    decimals = {names.get(c, c): d for c, d in dict(table.decimals).items() if c in keep}
+    return ReportTable(
+        key=key,
+        title=title,
+        frame=out,
+        notes=tuple(humanise(n) for n in (table.notes if notes is None else notes)),
+        decimals=decimals,
+    )
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
+
+
+def _date(d: dt.date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _strip_suffix(title: str) -> str:
+    return re.sub(r":\s.*\d{4}-\d{2}-\d{2}$", "", title)
+
+
+# --- sections -----------------------------------------------------------------------------------
+
+
+def _baseline_messages(h: BaselineHeadline) -> list[str]:
+    out = []
+    if h.gp_wte is not None:
+        text = f"{h.organisation} had {fmt_number(h.gp_wte)} WTE GPs (excluding registrars) on {_date(h.period)}"
+        if h.gp_per_1000 is not None:
+            text += f", {h.gp_per_1000:.3f} per 1,000 registered patients"
+        if h.target_per_1000 is not None and h.gap is not None:
+            side = "short of" if h.gap > 0 else "above"
+            text += (
+                f" against a target of {h.target_per_1000:.2f}: {fmt_number(abs(h.gap))} WTE {side} "
+                f"the {fmt_number(h.wte_needed)} WTE the target needs"
+            )
+        out.append(text + ".")
+    if h.gp_over55_pct is not None:
+        out.append(
+            f"{fmt_pct(h.gp_over55_pct)} of partner and salaried GP WTE ({fmt_number(h.gp_over55_wte)} WTE) "
+            "is aged 55 or over and could retire within the plan period."
+        )
+    if h.locum_wte is not None and h.locum_pct is not None:
+        out.append(
+            f"Locums provided {fmt_number(h.locum_wte)} WTE, {fmt_pct(h.locum_pct)} of GP WTE."
+        )
+    if h.gp_vacant_wte is not None:
+        out.append(
+            f"Practices reported {fmt_number(h.gp_vacant_wte)} WTE of GP vacancies, "
+            f"{fmt_number(h.gp_vacant_3m_wte)} WTE of them open for 3 months or more."
+        )
+    if h.expected is not None and h.returned is not None:
+        who = (
+            f"All {h.expected:,} practices"
+            if h.returned == h.expected
+            else f"{_plural(h.returned, 'practice')} of {h.expected:,}"
+        )
+        out.append(f"{who} returned workforce data ({fmt_pct(h.response_pct)}).")
+    return out
+
+
+def _baseline_sections(inputs: PaperInputs, h: BaselineHeadline) -> list[Section]:
+    t = {x.key: x for x in inputs.baseline.tables}
+    charts = {c.key: c for c in inputs.baseline.charts}
+    figures = [Figure(label, fmt_number(v), "WTE") for label, v in h.wte]
+    if h.gp_per_1000 is not None:
+        figures.append(
+            Figure(
+                "GP WTE per 1,000 patients",
+                f"{h.gp_per_1000:.3f}",
+                f"target {h.target_per_1000:.2f}" if h.target_per_1000 is not None else "",
+            )
+        )
+    if h.gap is not None:
+        figures.append(
+            Figure(
+                "Shortfall against target" if h.gap > 0 else "Above target",
+                fmt_number(abs(h.gap)),
+                "WTE GPs",
+            )
+        )
+    if h.response_pct is not None:
+        figures.append(
+            Figure(
+                "Practices that returned data",
+                fmt_pct(h.response_pct),
+                f"{h.returned} of {h.expected}",
+            )
+        )
+    sections = []
+    tables = []
+    if "staff_by_group" in t:
+        cols = [
+            "org_name",
+            "practices",
+            "GPs excl. registrars WTE",
+            "Nurses WTE",
+            "Other clinical (DPC) WTE",
+            "Admin/non-clinical WTE",
+            "Total WTE",
+        ]
+        tables.append(
+            board_table(
+                t["staff_by_group"],
+                "staff_wte",
+                "Staff WTE by staff group",
+                cols,
+                {
+                    "GPs excl. registrars WTE": "GPs WTE",
+                    "Other clinical (DPC) WTE": "Other clinical WTE",
+                    "Admin/non-clinical WTE": "Admin WTE",
+                },
+            )
+        )
+    if "target_gap" in t:
+        tables.append(
+            board_table(
+                t["target_gap"],
+                "target_gap",
+                "GP WTE against the per-1,000 target",
+                [
+                    "org_name",
+                    "Registered patients",
+                    "WTE",
+                    "WTE per 1,000",
+                    "Target per 1,000",
+                    "WTE needed",
+                    "Gap (WTE)",
+                ],
+                {"WTE": "GP WTE", "Gap (WTE)": "Shortfall (WTE)"},
+            )
+        )
+    sections.append(
+        Section(
+            key="baseline",
+            title="The workforce today",
+            paragraphs=(
+                f"Figures for {inputs.organisation} on {_date(inputs.period)}. {inputs.source_note}",
+                *_baseline_messages(h),
+            ),
+            figures=tuple(figures),
+            tables=tuple(tables),
+            charts=tuple(c for k, c in charts.items() if k in ("target_gap_chart",)),
+        )
+    )
+    risk_tables = []
+    if "over_55" in t:
+        frame = t["over_55"].frame
+        risk_tables.append(
+            board_table(
+                t["over_55"],
+                "over_55",
+                "WTE aged 55 and over by role",
+                ["Staff group", "Job role", "WTE (known age)", "WTE aged 55+", "% WTE aged 55+"],
+                rows=frame["Staff group"].isin(["GP", "Nurses", "Total"]),
+            )
+        )
+    if "locums" in t:
+        risk_tables.append(
+            board_table(
+                t["locums"],
+                "locums",
+                "GP locums",
+                [
+                    "org_name",
+                    "All locums HC",
+                    "All locums WTE",
+                    "All locums sessions/week",
+                    "Locum share of GP WTE %",
+                ],
+                {
+                    "All locums HC": "Locums (headcount)",
+                    "All locums WTE": "Locum WTE",
+                    "All locums sessions/week": "Sessions a week",
+                    "Locum share of GP WTE %": "Share of GP WTE %",
+                },
+            )
+        )
+    if "vacancies" in t:
+        frame = t["vacancies"].frame
+        risk_tables.append(
+            board_table(
+                t["vacancies"],
+                "vacancies",
+                "Vacancies by staff group",
+                ["Role", "In post WTE", "Vacant WTE", "Vacant 3+ months WTE", "Vacancy rate %"],
+                {"Role": "Staff group"},
+                rows=frame["Level"].isin(["group", "total"]),
+            )
+        )
+    sections.append(
+        Section(
+            key="pressures",
+            title="Retirement risk, locums and vacancies",
+            paragraphs=tuple(m for m in _baseline_messages(h)[1:4]),
+            tables=tuple(risk_tables),
+            charts=tuple(c for k, c in charts.items() if k in ("pyramid_gp_chart",)),
+        )
+    )
+    return sections
+
+
+def _scenario_section(inputs: PaperInputs) -> Section | None:
+    runs = list(inputs.scenarios)
+    if not runs:
+        return None
+    rows = []
+    for r in runs:
+        if r.series.empty:
+            continue
+        last = r.series.iloc[-1]
+        rows.append(
+            {
+                "Scenario": r.name,
+                "By": pd.Timestamp(last["date"]).strftime("%b %Y"),
+                "GP WTE (central)": float(last["central"]),
+                "P10": float(last["p10"])
+                if "p10" in r.series.columns and pd.notna(last.get("p10"))
+                else None,
+                "P90": float(last["p90"])
+                if "p90" in r.series.columns and pd.notna(last.get("p90"))
+                else None,
+                "Target WTE": r.target_wte,
+                "Shortfall (WTE)": (r.target_wte - float(last["central"]))
+                if r.target_wte is not None
+                else None,
+                "Chance of meeting the target": (
+                    f"{r.probability:.0%}" if r.probability is not None else "not estimated"
+                ),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    table = ReportTable(
+        key="scenarios",
+        title="Scenarios compared at the end of the forecast",
+        frame=frame,
+        notes=(
+            "Shortfall = target - central forecast (positive: below target). P10/P90: 8 in 10 draws fall between them, for scenarios run with uncertainty.",
+        ),
+        decimals={"GP WTE (central)": 0, "P10": 0, "P90": 0, "Target WTE": 0, "Shortfall (WTE)": 0},
+    )
+    messages = []
+    with_target = [row for row in rows if row["Target WTE"] is not None]
+    if with_target:
+        best = min(with_target, key=lambda row: row["Shortfall (WTE)"])
+        met = [row for row in with_target if row["Shortfall (WTE)"] <= 0]
+        if met:
+            label = next((r.target_label for r in runs if r.target_label), "the target")
+            messages.append(
+                f"{_plural(len(met), 'scenario')} of {len(with_target)} {'reaches' if len(met) == 1 else 'reach'} "
+                f"the plan's target of {best['Target WTE']:,.0f} WTE by {best['By']} ({label})."
+            )
+        else:
+            messages.append(
+                f"No scenario reaches the target of {best['Target WTE']:,.0f} WTE by {best['By']}; "
+                f"the closest, {best['Scenario']}, forecasts {best['GP WTE (central)']:,.0f} WTE, "
+                f"{best['Shortfall (WTE)']:,.0f} short."
+            )
+    for r in runs:
+        if r.probability is not None and r.target_wte is not None:
+            messages.append(
+                f"{r.name}: over {r.draws:,} draws of its uncertain assumptions, the chance of reaching "
+                f"{r.target_wte:,.0f} WTE is {r.probability:.0%}."
+            )
+    charts = []
+    dated = [r for r in runs if not r.series.empty]
+    if dated:
+        from gpworkforce.forecast.outputs import trajectory_chart
+
+        series = pd.concat([r.series for r in dated], ignore_index=True)
+        target = next(
+            ((r.target_date, r.target_wte) for r in dated if r.target_wte is not None), None
+        )
+        title = messages[0].split(";")[0] if messages else "Scenarios compared"
+        layered = trajectory_chart(series, target, title)
+        description = (
+            "GP WTE forecast by scenario over time"
+            + (f", with the target of {target[1]:,.0f} WTE as a dashed line" if target else "")
+            + ". Shaded bands show P10 to P90 where a scenario was run with uncertainty."
+        )
+        spec = layered.properties(title=title, width=560, description=description).to_dict(
+            validate=False
+        )
+        charts.append(
+            ReportChart(key="scenarios_chart", title=title, spec=spec, description=description)
+        )
+    return Section(
+        key="scenarios",
+        title="Scenarios and uncertainty",
+        paragraphs=(*messages, *(f"{r.name}: {r.description}" for r in runs if r.description)),
+        tables=(table,),
+        charts=tuple(charts),
+    )
+
+
+def _delivery_section(inputs: PaperInputs, today: dt.date) -> Section | None:
+    if not inputs.timeline:
+        return None
+    cells = list(inputs.timeline)
+    late = overdue_milestones(cells, today)
+    issues = sorted(
+        {c.detail for c in cells if c.status.value == "Issue" and c.start <= today <= c.end}
+    )
+    frame = pd.DataFrame(
+        [
+            {
+                "Deliverable": f"{n}. {m.name.rsplit(' (', 1)[0]}",
+                "Milestone due": m.due,
+                "Days overdue": m.days_overdue(today),
+            }
+            for n, m in late
+        ],
+        columns=["Deliverable", "Milestone due", "Days overdue"],
+    )
+    messages = [
+        f"On {_date(today)}, {_plural(len(late), 'critical milestone')} of the implementation plan "
+        f"{'is' if len(late) == 1 else 'are'} overdue"
+        + (
+            f" and {_plural(len(issues), 'deliverable')} report{'s' if len(issues) == 1 else ''} an issue this month."
+            if issues
+            else "."
+        )
+    ]
+    return Section(
+        key="delivery",
+        title="Delivery against the implementation plan",
+        paragraphs=tuple(messages),
+        tables=(ReportTable(key="overdue", title="Critical milestones overdue", frame=frame),),
+        charts=(timeline_chart(cells, today),),
+    )
+
+
+def _risk_section(inputs: PaperInputs) -> Section | None:
+    if inputs.risks is None:
+        return None
+    risks = list(inputs.risks)
+    live = [r for r in risks if r.is_live]
+    levels = Counter(DEFAULT_BANDS.level(r.rating) for r in live)
+    top = DEFAULT_BANDS.bands[-1].name
+    moves = Counter(movement(r).value for r in live)
+    frame = pd.DataFrame(
+        [
+            {
+                "Risk": r.ref,
+                "Description": r.description,
+                "Rating": r.rating,
+                "Level": DEFAULT_BANDS.level(r.rating),
+                "Since last review": {
+                    "up": "Higher",
+                    "down": "Lower",
+                    "same": "No change",
+                    "new": "Not yet reviewed",
+                }[movement(r).value],
+                "Responsible": r.organisation,
+            }
+            for r in sorted(live, key=lambda r: (-r.rating, r.ref))
+        ]
+    )
+    messages = [
+        f"{_plural(levels.get(top, 0), 'live risk')} of {len(live)} {'is' if levels.get(top, 0) == 1 else 'are'} rated {top.lower()}; "
+        f"since the last review {moves.get('up', 0)} went up and {moves.get('down', 0)} down."
+    ]
+    return Section(
+        key="risks",
+        title="Workforce risks",
+        paragraphs=tuple(messages),
+        tables=(ReportTable(key="risks", title="Live risks, highest rated first", frame=frame),),
+        charts=(risk_heat_map(risks),),
+    )
+
+
+def _methods(inputs: PaperInputs) -> Section:
+    paragraphs = [
+        "Headcount is the number of people; a person working in two practices counts in each. "
+        "WTE (whole-time equivalent) adds up across practices: 37.5 hours a week is 1 WTE, and for GPs 9 sessions a week.",
+        "GP WTE excludes GP registrars and includes partners, salaried GPs, retainers and locums, as the per-1,000 target counts them.",
+        "Where a practice did not return its figures, the last return is carried forward, else the national GP workforce "
+        "statistics are used; each figure says which.",
+    ]
+    if inputs.scenarios:
+        paragraphs.append(
+            "Scenarios are forecasts of GP WTE under stated assumptions. Central figures use each assumption's central value; "
+            "scenarios with uncertain assumptions are run many times with values drawn from their ranges, and P10 and P90 "
+            "give the range 8 in 10 runs fall within."
+        )
+    if inputs.risks is not None:
+        paragraphs.append(
+            "Risks are rated likelihood x impact on a 5 x 5 matrix: 1-3 low, 4-6 moderate, 8-12 high, 15-25 significant."
+        )
+    paragraphs.append(
+        "Full definitions: the gpworkforce documentation (glossary, baseline, model and delivery pages)."
+    )
+    return Section(
+        key="methods", title="Appendix A: Methods and definitions", paragraphs=tuple(paragraphs)
+    )
+
+
+def _provenance(inputs: PaperInputs) -> Section:
+    statements = list(inputs.baseline.statements) + list(inputs.extra_sources)
+    return Section(
+        key="provenance",
+        title="Appendix B: Where these figures come from",
+        paragraphs=tuple(statements),
+    )
+
+
+def build_paper(inputs: PaperInputs) -> Paper:
+    today = inputs.as_of or inputs.period
+    h = baseline_headline(inputs.baseline, inputs.organisation, inputs.period)
+    sections = _baseline_sections(inputs, h)
+    for extra in (
+        _scenario_section(inputs),
+        _delivery_section(inputs, today),
+        _risk_section(inputs),
+    ):
+        if extra is not None:
+            sections.append(extra)
+    key_messages = [_baseline_messages(h)[0]] if _baseline_messages(h) else []
+    for s in sections[2:]:
+        key_messages.extend(s.paragraphs[:1])
+    key_messages.extend(_baseline_messages(h)[1:])
+    missing = []
+    if not inputs.scenarios:
+        missing.append("scenarios")
+    if inputs.timeline is None:
+        missing.append("delivery against the implementation plan")
+    if inputs.risks is None:
+        missing.append("risks")
+    missing += ["finance", "trajectory against actuals"]
+    notes = (f"This paper does not cover: {', '.join(missing)}.",)
+    return Paper(
+        title=f"General practice workforce: {inputs.organisation}",
+        organisation=inputs.organisation,
+        meeting=inputs.meeting,
+        date=inputs.date or today,
+        purpose=(
+            f"To update the board on the general practice workforce of {inputs.organisation}: the position on "
+            f"{_date(inputs.period)}"
+            + (", the forecast under each scenario" if inputs.scenarios else "")
+            + (
+                ", delivery of the implementation plan and the workforce risks"
+                if inputs.timeline or inputs.risks is not None
+                else ""
+            )
+            + "."
+        ),
+        key_messages=tuple(key_messages),
+        recommendations=(
+            "The board is asked to NOTE the workforce position and the key messages above.",
+            "The board is asked to [complete: decisions sought, e.g. approve a scenario as the plan].",
+        ),
+        sections=tuple(sections),
+        appendices=(_methods(inputs), _provenance(inputs)),
+        author=inputs.author,
+        notes=notes,
+    )

@@ -1,0 +1,142 @@
+"""The headline figures of a baseline, defined once and read from the baseline's own tables.
+
+Every figure here is taken from a table :func:`gpworkforce.baseline.report.baseline_report` already
+computed (the organisation's total row), never recomputed, so the paper, the CLI and the report
+show the same number for the same inputs. What each figure counts:
+
+- **GP WTE**: GPs excluding registrars (partners, salaried GPs, retainers and locums), the figure
+  the per-1,000 target is set against (LLR plan Table 8);
+- **per 1,000 patients**: GP WTE / registered patients x 1,000; **target** and **gap** from the
+  baseline's target table (gap = WTE needed - WTE; positive is a shortfall);
+- **aged 55+**: the share of partner and salaried GP WTE (known age) in the 55+ bands;
+- **locum share**: locum WTE / GP WTE (locums included) x 100;
+- **GP vacancies**: vacant GP WTE and the part vacant for 3 months or more;
+- **response rate**: practices that returned / practices expected x 100.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.reports.model import Report
+
+__all__ = ["BaselineHeadline", "baseline_headline", "fmt_number", "fmt_pct"]
+
+STAFF_GROUPS = (
+    ("GPs excl. registrars WTE", "GPs (excluding registrars)"),
+    ("Nurses WTE", "Nurses"),
+    ("Other clinical (DPC) WTE", "Other clinical staff"),
+    ("Admin/non-clinical WTE", "Admin and non-clinical staff"),
+    ("Total WTE", "All staff"),
+)
+_PARTNER_SALARIED = ("Senior partner", "Partner", "Salaried")
+
+
+def fmt_number(value: float | None, decimals: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "not available"
+    return f"{value:,.{decimals}f}"
+
+
+def fmt_pct(value: float | None, decimals: int = 1) -> str:
+    return "not available" if value is None or math.isnan(value) else f"{value:.{decimals}f}%"
+
+
+@dataclass(frozen=True)
+class BaselineHeadline:
+    organisation: str
+    period: dt.date
+    wte: tuple[tuple[str, float | None], ...]
+    gp_wte: float | None
+    patients: float | None
+    gp_per_1000: float | None
+    target_per_1000: float | None
+    wte_needed: float | None
+    gap: float | None
+    gp_over55_pct: float | None
+    gp_over55_wte: float | None
+    locum_wte: float | None
+    locum_pct: float | None
+    gp_vacant_wte: float | None
+    gp_vacant_3m_wte: float | None
+    expected: int | None
+    returned: int | None
+    response_pct: float | None
+
+
+def _tables(report: Report) -> dict[str, ReportTable]:
+    return {t.key: t for t in report.tables}
+
+
+def _total(table: ReportTable | None) -> pd.Series | None:
+    if table is None:
+        return None
+    frame = table.frame
+    if "row" in frame.columns:
+        rows = frame.loc[frame["row"] == "total"]
+        return rows.iloc[0] if len(rows) else None
+    return frame.iloc[0] if len(frame) else None
+
+
+def _num(row: pd.Series | None, column: str) -> float | None:
+    if row is None or column not in row.index:
+        return None
+    value = row[column]
+    if value is None or value is pd.NA:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def baseline_headline(report: Report, organisation: str, period: dt.date) -> BaselineHeadline:
+    t = _tables(report)
+    staff = _total(t.get("staff_by_group"))
+    gap = _total(t.get("target_gap"))
+    locums = _total(t.get("locums"))
+    response = _total(t.get("response_rate"))
+    over55 = t.get("over_55")
+    over_pct = over_wte = None
+    if over55 is not None:
+        frame = over55.frame
+        rows = frame.loc[(frame["Staff group"] == "GP") & frame["Job role"].isin(_PARTNER_SALARIED)]
+        known = pd.to_numeric(rows["WTE (known age)"], errors="coerce").sum()
+        aged = pd.to_numeric(rows["WTE aged 55+"], errors="coerce").sum()
+        if len(rows) and known > 0:
+            over_pct, over_wte = 100.0 * aged / known, float(aged)
+    vacant = vacant3 = None
+    vac = t.get("vacancies")
+    if vac is not None:
+        rows = vac.frame.loc[(vac.frame["Level"] == "group") & (vac.frame["Node"] == "GP")]
+        if len(rows):
+            vacant = _num(rows.iloc[0], "Vacant WTE")
+            vacant3 = _num(rows.iloc[0], "Vacant 3+ months WTE")
+    expected = _num(response, "Expected practices")
+    returned = _num(response, "Returned")
+    return BaselineHeadline(
+        organisation=organisation,
+        period=period,
+        wte=tuple((label, _num(staff, column)) for column, label in STAFF_GROUPS),
+        gp_wte=_num(gap, "WTE") if gap is not None else _num(staff, STAFF_GROUPS[0][0]),
+        patients=_num(gap, "Registered patients"),
+        gp_per_1000=_num(gap, "WTE per 1,000"),
+        target_per_1000=_num(gap, "Target per 1,000"),
+        wte_needed=_num(gap, "WTE needed"),
+        gap=_num(gap, "Gap (WTE)"),
+        gp_over55_pct=over_pct,
+        gp_over55_wte=over_wte,
+        locum_wte=_num(locums, "All locums WTE"),
+        locum_pct=_num(locums, "Locum share of GP WTE %"),
+        gp_vacant_wte=vacant,
+        gp_vacant_3m_wte=vacant3,
+        expected=int(expected) if expected is not None else None,
+        returned=int(returned) if returned is not None else None,
+        response_pct=_num(response, "Response rate %"),
+    )

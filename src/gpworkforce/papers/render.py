@@ -1,0 +1,388 @@
+"""A :class:`~gpworkforce.papers.model.Paper` as PDF (WeasyPrint), Word (python-docx) and an
+Excel data pack (XlsxWriter). Renderers lay out and never compute; each output is byte-identical
+for the same paper (fixed dates inside the files and the zip archives)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup
+
+from gpworkforce import __version__
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.exports import neutralise
+from gpworkforce.papers.model import Paper, Section
+from gpworkforce.reports.formatting import display_rows, is_numeric_column
+from gpworkforce.reports.model import ReportChart
+from gpworkforce.reports.pdf import html_to_pdf
+from gpworkforce.reports.svg import chart_svg
+
+__all__ = ["paper_docx", "paper_html", "paper_pdf", "paper_xlsx"]
+
+FIXED = dt.datetime(2000, 1, 1)  # the date written inside files, so outputs are reproducible
+PNG_FONT = "DejaVu Sans"  # installed with the project's Debian fonts; Arial is not
+
+
+def _date(d: dt.date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+# --- HTML / PDF ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Head:
+    label: str
+    numeric: bool
+
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    numeric: bool
+
+
+@dataclass(frozen=True)
+class _Table:
+    title: str
+    header: tuple[_Head, ...]
+    rows: tuple[tuple[_Cell, ...], ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Chart:
+    svg: Markup
+    description: str
+
+
+def _table(t: ReportTable) -> _Table:
+    numeric = [is_numeric_column(t.frame, c) for c in t.frame.columns]
+    rows = display_rows(t.frame, dict(t.decimals))
+    return _Table(
+        title=t.title,
+        header=tuple(_Head(str(c), n) for c, n in zip(t.frame.columns, numeric, strict=True)),
+        rows=tuple(tuple(_Cell(x, n) for x, n in zip(r, numeric, strict=True)) for r in rows),
+        notes=t.notes,
+    )
+
+
+@dataclass(frozen=True)
+class _Section:
+    key: str
+    title: str
+    paragraphs: tuple[str, ...]
+    figures: tuple[Any, ...]
+    tables: tuple[_Table, ...]
+    charts: tuple[_Chart, ...]
+
+
+def _section(s: Section) -> _Section:
+    return _Section(
+        s.key,
+        s.title,
+        s.paragraphs,
+        s.figures,
+        tuple(_table(t) for t in s.tables),
+        tuple(_Chart(Markup(chart_svg(c)), c.description) for c in s.charts),  # noqa: S704
+    )
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("gpworkforce.papers", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def paper_html(paper: Paper) -> str:
+    css = resources.files("gpworkforce.papers").joinpath("templates/paper.css").read_text("utf-8")
+    return (
+        _environment()
+        .get_template("paper.html.j2")
+        .render(
+            paper=paper,
+            css=Markup(css),  # noqa: S704 - our own packaged stylesheet
+            date=_date(paper.date),
+            sections=[_section(s) for s in paper.sections],
+            appendices=[_section(s) for s in paper.appendices],
+        )
+    )
+
+
+def paper_pdf(paper: Paper) -> bytes:
+    return html_to_pdf(paper_html(paper))
+
+
+# --- Word ---------------------------------------------------------------------------------------
+
+
+def chart_png(chart: ReportChart, scale: float = 2.0) -> bytes:
+    """The chart as PNG for Word, drawn with a font that is installed."""
+    import vl_convert
+
+    spec = copy.deepcopy(dict(chart.spec))
+    config = dict(spec.get("config", {}))
+    config["font"] = PNG_FONT
+    spec["config"] = config
+    return vl_convert.vegalite_to_png(json.dumps(spec), scale=scale)
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same zip with every entry dated :data:`FIXED`, in the same order (reproducible)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def paper_docx(paper: Paper) -> bytes:
+    """An editable Word document with the same content as the PDF (charts as images)."""
+    import docx
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt, RGBColor
+
+    doc = docx.Document()
+    props = doc.core_properties
+    props.title = paper.title
+    props.author = paper.author or paper.organisation
+    props.created = props.modified = FIXED
+    props.last_modified_by = "gpworkforce"
+    props.revision = 1
+    section = doc.sections[0]
+    section.page_height, section.page_width = Mm(297), Mm(210)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Mm(18))
+    style = doc.styles["Normal"]
+    style.font.name = "Arial"
+    style.font.size = Pt(10.5)
+    blue = RGBColor(0x00, 0x30, 0x87)
+
+    p = doc.add_paragraph(paper.organisation)
+    p.runs[0].bold = True
+    p.runs[0].font.color.rgb = RGBColor(0x00, 0x5E, 0xB8)
+    doc.add_heading(paper.title, level=0)
+    meta = doc.add_table(rows=0, cols=2)
+    for label, value in (
+        ("Meeting", paper.meeting),
+        ("Date", _date(paper.date)),
+        ("Author", paper.author),
+        ("Prepared with", f"gpworkforce {paper.version or __version__}"),
+    ):
+        if value:
+            cells = meta.add_row().cells
+            cells[0].text, cells[1].text = label, value
+            cells[0].paragraphs[0].runs[0].bold = True
+    p = doc.add_paragraph()
+    p.add_run("Purpose: ").bold = True
+    p.add_run(paper.purpose)
+    doc.add_page_break()
+
+    doc.add_heading("Executive summary", level=1)
+    doc.add_heading("Key messages", level=2)
+    for m in paper.key_messages:
+        doc.add_paragraph(m, style="List Bullet")
+    doc.add_heading("Recommendations", level=2)
+    for r in paper.recommendations:
+        doc.add_paragraph(r, style="List Bullet")
+    for n in paper.notes:
+        doc.add_paragraph(n).runs[0].italic = True
+
+    def add_table(t: ReportTable) -> None:
+        cap = doc.add_paragraph(t.title)
+        cap.runs[0].bold = True
+        numeric = [is_numeric_column(t.frame, c) for c in t.frame.columns]
+        rows = display_rows(t.frame, dict(t.decimals))
+        table = doc.add_table(rows=1, cols=len(t.frame.columns))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, name, num in zip(table.rows[0].cells, t.frame.columns, numeric, strict=True):
+            cell.text = str(name)
+            run = cell.paragraphs[0].runs[0]
+            run.bold = True
+            run.font.size = Pt(8.5)
+            if num:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for values in rows:
+            cells = table.add_row().cells
+            for cell, text, num in zip(cells, values, numeric, strict=True):
+                cell.text = text
+                cell.paragraphs[0].runs[0].font.size = Pt(8.5)
+                if num:
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if t.notes:
+            note = doc.add_paragraph(" ".join(t.notes))
+            note.runs[0].font.size = Pt(8)
+
+    for i, s in enumerate(paper.sections, start=1):
+        doc.add_page_break()
+        h = doc.add_heading(f"{i}. {s.title}", level=1)
+        h.runs[0].font.color.rgb = blue
+        if s.figures:
+            grid = doc.add_table(rows=1, cols=len(s.figures))
+            grid.style = "Table Grid"
+            for cell, f in zip(grid.rows[0].cells, s.figures, strict=True):
+                cell.text = f.label
+                cell.paragraphs[0].runs[0].font.size = Pt(8)
+                value = cell.add_paragraph().add_run(f.value)
+                value.bold, value.font.size = True, Pt(13)
+                if f.context:
+                    cell.add_paragraph(f.context).runs[0].font.size = Pt(8)
+        for para in s.paragraphs:
+            doc.add_paragraph(para)
+        for t in s.tables:
+            add_table(t)
+        for c in s.charts:
+            doc.add_picture(io.BytesIO(chart_png(c)), width=Mm(170))
+            cap = doc.add_paragraph(c.description)
+            cap.runs[0].font.size = Pt(8)
+    for s in paper.appendices:
+        doc.add_page_break()
+        doc.add_heading(s.title, level=1)
+        for para in s.paragraphs:
+            doc.add_paragraph(para)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return _fixed_zip(buf.getvalue())
+
+
+# --- Excel data pack ----------------------------------------------------------------------------
+
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = _SHEET_BAD.sub(" ", title)[:28].strip() or "Table"
+    name, n = base, 2
+    while name.lower() in used:
+        name = f"{base[:25]} ({n})"
+        n += 1
+    used.add(name.lower())
+    return name
+
+
+def paper_xlsx(paper: Paper) -> bytes:
+    """Cover and notes sheets, then one sheet per table: human headers, frozen first column and
+    header row, filters, number formats, print titles, landscape A4 fitted to width."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    book.set_properties(
+        {"title": paper.title, "author": paper.author or paper.organisation, "created": FIXED}
+    )
+    bold = book.add_format({"bold": True})
+    title_fmt = book.add_format({"bold": True, "font_size": 16, "font_color": "#003087"})
+    head = book.add_format({"bold": True, "bottom": 2, "text_wrap": True, "valign": "top"})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    date_fmt = book.add_format({"num_format": "d mmm yyyy"})
+
+    cover = book.add_worksheet("Cover")
+    cover.set_column(0, 0, 22)
+    cover.set_column(1, 1, 100)
+    cover.write(0, 0, neutralise(paper.title), title_fmt)
+    rows = [
+        ("Organisation", paper.organisation),
+        ("Meeting", paper.meeting),
+        ("Date", _date(paper.date)),
+        ("Purpose", paper.purpose),
+    ]
+    for r, (k, v) in enumerate(rows, start=2):
+        cover.write(r, 0, k, bold)
+        cover.write(r, 1, neutralise(v), wrap)
+    r = len(rows) + 3
+    cover.write(r, 0, "Key messages", bold)
+    for m in paper.key_messages:
+        cover.write(r, 1, neutralise(m), wrap)
+        r += 1
+    r += 1
+    cover.write(r, 0, "Sheets", bold)
+    used = {"cover", "notes"}
+    names = []
+    for s, t in paper.tables:
+        names.append((s, t, _sheet_name(t.title, used)))
+    for s, t, name in names:
+        cover.write(r, 1, f"{name}: {t.title} (section: {s.title})", wrap)
+        r += 1
+
+    notes = book.add_worksheet("Notes")
+    notes.set_column(0, 0, 120)
+    lines = ["A blank cell means not available (no figure was given); it is not zero."]
+    for s in paper.appendices:
+        lines.append(s.title)
+        lines.extend(s.paragraphs)
+    for _s, t, name in names:
+        if t.notes:
+            lines.append(f"{name}: " + " ".join(t.notes))
+    for i, line in enumerate(lines):
+        notes.write(i, 0, neutralise(line), wrap)
+
+    for _s, t, name in names:
+        sheet = book.add_worksheet(name)
+        frame = t.frame
+        sheet.write(0, 0, neutralise(t.title), bold)
+        header_row = 2
+        fmts = {}
+        for c, col in enumerate(frame.columns):
+            sheet.write(header_row, c, neutralise(str(col)), head)
+            d = dict(t.decimals).get(str(col))
+            if is_numeric_column(frame, col):
+                fmts[c] = book.add_format(
+                    {
+                        "num_format": "#,##0" + (("." + "0" * d) if d else "")
+                        if d is not None
+                        else "#,##0.##"
+                    }
+                )
+            width = max([len(str(col)) * 0.9] + [len(str(v)) for v in frame[col].head(200)])
+            sheet.set_column(c, c, min(max(10, width + 2), 60))
+        for r_i, row in enumerate(frame.itertuples(index=False, name=None), start=header_row + 1):
+            for c, value in enumerate(row):
+                if value is None or (not isinstance(value, str) and pd.isna(value)):
+                    continue
+                if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
+                    sheet.write_datetime(r_i, c, pd.Timestamp(value).to_pydatetime(), date_fmt)
+                elif isinstance(value, bool):
+                    sheet.write_boolean(r_i, c, value)
+                elif (isinstance(value, int | float) and not isinstance(value, bool)) or hasattr(
+                    value, "item"
+                ):
+                    sheet.write_number(r_i, c, float(value), fmts.get(c))
+                else:
+                    sheet.write_string(r_i, c, neutralise(str(value)))
+        last = header_row + len(frame)
+        sheet.freeze_panes(header_row + 1, 1)
+        if len(frame.columns):
+            sheet.autofilter(header_row, 0, max(last, header_row), len(frame.columns) - 1)
+        sheet.repeat_rows(header_row)
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)
+        sheet.set_footer("&L" + neutralise(paper.title).replace("&", "&&") + "&RPage &P of &N")
+    book.close()
+    return buf.getvalue()

@@ -1,0 +1,150 @@
+"""The committee paper on the LLR 2017 demo: key messages carry the baseline's own figures, the
+paper shows no internal identifiers, and PDF, Word and Excel outputs are byte-reproducible."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from gpworkforce.cli import app
+from gpworkforce.cli.baseline import build_baseline_report
+from gpworkforce.cli.choices import SourceChoice
+from gpworkforce.cli.sources import demo_context
+from gpworkforce.delivery.plan import read_timeline
+from gpworkforce.delivery.registers import read_risks
+from gpworkforce.forecast.runner import run_scenario
+from gpworkforce.papers.build import PaperInputs, build_paper, scenario_result
+from gpworkforce.papers.render import paper_docx, paper_html, paper_pdf, paper_xlsx
+
+ROOT = Path(__file__).resolve().parents[2]
+LLR = ROOT / "scenarios" / "llr-2017"
+
+
+@pytest.fixture(scope="module")
+def paper():
+    context = demo_context()
+    period = dt.date(2017, 9, 30)
+    report = build_baseline_report(context, "QK1", period, SourceChoice.RETURNS)
+    runs = [scenario_result(run_scenario(LLR / f"scenario-{n}.toml")) for n in (1, 2, 3)]
+    return build_paper(
+        PaperInputs(
+            baseline=report,
+            organisation="Leicester, Leicestershire and Rutland",
+            period=period,
+            source_note="Figures come from practices' returns.",
+            meeting="GP Programme Board",
+            date=dt.date(2017, 10, 25),
+            as_of=dt.date(2017, 11, 1),
+            scenarios=runs,
+            risks=read_risks(LLR / "delivery" / "risks.csv"),
+            timeline=read_timeline(LLR / "delivery" / "implementation.csv"),
+        )
+    )
+
+
+def test_key_messages_carry_the_figures(paper):
+    text = "\n".join(paper.key_messages)
+    # the demo reproduces the LLR plan: 542.0 WTE GPs excluding registrars, 0.486 per 1,000 against
+    # 0.58, so 646.3 WTE needed and 104.3 short (docs/demo.md; Table 3 and Table 8)
+    assert "542.0 WTE GPs (excluding registrars) on 30 September 2017" in text
+    assert (
+        "0.486 per 1,000 registered patients against a target of 0.58: 104.3 WTE short of the 646.3 WTE"
+        in text
+    )
+    # the paper's three scenarios give 561, 630 and 658 against the 639 target (Tables 12-14)
+    scen = next(s for s in paper.sections if s.key == "scenarios")
+    frame = scen.tables[0].frame
+    assert [round(v) for v in frame["GP WTE (central)"]] == [561, 630, 658]
+    assert "1 scenario of 3 reaches the plan's target of 639 WTE by Sep 2020" in text
+    assert "7 live risks of 10 are rated significant" in text
+    assert "3 critical milestones of the implementation plan are overdue" in text
+
+
+def test_no_internal_identifiers_in_the_paper(paper):
+    html = paper_html(paper)
+    for internal in (
+        "org_code",
+        "org_name",
+        ">row<",
+        "GP_SALARIED",
+        "GP_EXCL_REGISTRARS",
+        "unknown-vintage",
+        "practice-return:",
+    ):
+        assert internal not in html, internal
+    headers = [str(c) for _, t in paper.tables for c in t.frame.columns]
+    assert all(re.fullmatch(r"[a-z_]+", h) is None for h in headers), headers
+
+
+def test_outputs_are_reproducible_and_well_formed(paper):
+    pdf = paper_pdf(paper)
+    assert pdf.startswith(b"%PDF") and pdf == paper_pdf(paper)
+    docx = paper_docx(paper)
+    assert docx == paper_docx(paper)
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        body = z.read("word/document.xml").decode()
+        assert "Key messages" in body and "Workforce risks" in body
+        assert sum(n.startswith("word/media/") for n in z.namelist()) == sum(
+            len(s.charts) for s in paper.sections
+        )
+    xlsx = paper_xlsx(paper)
+    assert xlsx == paper_xlsx(paper)
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    assert book.sheetnames[:2] == ["Cover", "Notes"]
+    assert len(book.sheetnames) == 2 + len(paper.tables)
+    staff = book["Staff WTE by staff group"]
+    assert staff.freeze_panes == "B4"
+    assert staff.auto_filter.ref.startswith("A3")
+    assert staff["A3"].value == "Organisation"
+    total = [
+        r
+        for r in staff.iter_rows(min_row=4, values_only=True)
+        if r[0] and "Integrated Care Board" in r[0]
+    ]
+    assert isinstance(total[0][2], float) and round(total[0][2], 1) == 542.0  # a number, not text
+
+
+def test_paper_command(tmp_path):
+    result = CliRunner().invoke(
+        app,
+        [
+            "paper",
+            "--org",
+            "QK1",
+            "--period",
+            "2017-09-30",
+            "--out",
+            str(tmp_path),
+            "--format",
+            "xlsx",
+            "--risks",
+            str(LLR / "delivery" / "risks.csv"),
+            "--date",
+            "2017-10-25",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "paper-qk1-2017-09-30.xlsx").exists()
+    assert "542.0 WTE GPs" in result.stdout
+    bad = CliRunner().invoke(
+        app,
+        [
+            "paper",
+            "--org",
+            "QK1",
+            "--period",
+            "2017-09-30",
+            "--out",
+            str(tmp_path),
+            "--risks",
+            str(tmp_path / "none.csv"),
+        ],
+    )
+    assert bad.exit_code == 3 and "file not found" in bad.stderr
