@@ -19,7 +19,10 @@ from __future__ import annotations
 import os
 import socket
 import struct
+import sys
 from typing import Any
+
+from gunicorn.glogging import Logger
 
 
 def _int(name: str, default: int) -> int:
@@ -68,6 +71,19 @@ access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 proc_name = "gpworkforce-web"
 # no control socket (gunicornc): it would be one shared path in the home directory
 control_socket_disable = True
+
+
+class ServerLogger(Logger):
+    """gunicorn's logger, with a read timeout logged as one line instead of a traceback."""
+
+    def exception(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        if isinstance(sys.exc_info()[1], BlockingIOError):  # SO_RCVTIMEO ran out
+            self.info("a client sent nothing for %s s mid-request: disconnected", READ_TIMEOUT)
+            return
+        super().exception(msg, *args, **kwargs)
+
+
+logger_class = ServerLogger
 
 
 def _set_read_timeout(sockets: list[Any]) -> None:

@@ -153,8 +153,9 @@ class Client:
                 headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
             if body is not None:
                 headers["Content-Type"] = content_type or "application/x-www-form-urlencoded"
-                headers["Origin"] = f"https://127.0.0.1:{self.port}"
-                headers["Referer"] = f"https://127.0.0.1:{self.port}{path}"
+                scheme = self.headers.get("X-Forwarded-Proto", "http")
+                headers["Origin"] = f"{scheme}://127.0.0.1:{self.port}"
+                headers["Referer"] = f"{scheme}://127.0.0.1:{self.port}{path}"
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
             data = response.read()

@@ -181,19 +181,25 @@ def test_plain_http_is_redirected_to_https(prod: tuple[Server, dict[str, int], P
 
 
 def test_server_error_page_renders_while_the_database_is_gone(
-    prod: tuple[Server, dict[str, int], Path],
+    prod: tuple[Server, dict[str, int], Path], tmp_path: Path
 ) -> None:
     """Last in this module: it moves the database away (and back)."""
     server, _, db = prod
     client = _signed_in(server, "analyst")
     assert client.get("/")[0] == 200
-    moved = db.with_name("moved.sqlite3")
-    db.rename(moved)
+    files = [db.with_name(db.name + suffix) for suffix in ("", "-wal", "-shm")]
+    away = tmp_path / "away"
+    away.mkdir()
+    for f in files:
+        if f.exists():
+            f.rename(away / f.name)
     try:
         status, _, page = client.get("/")
     finally:
-        db.unlink(missing_ok=True)  # the empty file SQLite created on connecting
-        moved.rename(db)
+        for f in files:
+            f.unlink(missing_ok=True)  # the empty database SQLite created on connecting
+            if (away / f.name).exists():
+                (away / f.name).rename(f)
     assert status == 500, page[:500]
     text = page.decode()
     assert "Sorry, there is a problem with the service" in text

@@ -130,6 +130,16 @@ if int(_PROXIES):
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 
+# SQLite with several threads and processes writing: a writer waits up to 30 s for the lock (not
+# "database is locked" at once), takes it when its transaction starts, and readers do not block
+# writers (WAL).
+SQLITE_OPTIONS = {
+    "timeout": 30,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL;",
+}
+
+
 def database_from_env(default_sqlite: Path | None) -> dict[str, object]:
     """PostgreSQL (or any URL) when ``DATABASE_URL`` is set, else the given SQLite file.
 
@@ -148,6 +158,9 @@ def database_from_env(default_sqlite: Path | None) -> dict[str, object]:
             )
         age = int(text)
         db = dict(dj_database_url.parse(url, conn_max_age=age, conn_health_checks=age > 0))
+        if db["ENGINE"] == "django.db.backends.sqlite3":
+            # as for the default file below: concurrent writers wait instead of failing
+            db["OPTIONS"] = {**db.get("OPTIONS", {}), **SQLITE_OPTIONS}
         pool = os.environ.get("GPWORKFORCE_DB_POOL", "10").strip() or "0"
         if not pool.isdigit():
             raise ImproperlyConfigured(
@@ -166,11 +179,7 @@ def database_from_env(default_sqlite: Path | None) -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(default_sqlite),
-        "OPTIONS": {
-            "timeout": 30,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL;",
-        },
+        "OPTIONS": dict(SQLITE_OPTIONS),
     }
 
 
