@@ -148,7 +148,13 @@ def test_finance_allocations_bad_file(tmp_path: Path) -> None:
 def test_cost_with_the_funding_register_and_funding_command(tmp_path: Path) -> None:
     code, out, err = invoke("cost", str(LLR / "scenario-2.toml"), "--out", str(tmp_path))
     assert code == 0, err
-    cover = {r["financial_year"]: r for r in _rows(tmp_path / "funding_coverage.csv")}
+    all_rows = _rows(tmp_path / "funding_coverage.csv")
+    cover = {r["financial_year"]: r for r in all_rows if r["scheme"] == "All schemes"}
+    schemes = {r["scheme"] for r in all_rows if r["financial_year"] == "2018/19"}
+    assert schemes == {
+        "All schemes",
+        "GP5YFV practice workforce development (administrative staff)",
+    }
     # 2018/19: GBP 190,000 of GP5YFV against one year of Scenario 2's added GPs:
     # (541 + 89/3 - 541) x 112,000 = 3,322,667
     assert float(cover["2018/19"]["funding_counted_gbp"]) == 190_000
@@ -190,3 +196,45 @@ def test_cost_cohort_monte_carlo_keeps_every_draw(tmp_path: Path, shared_data: P
     gap = next(v for k, v in wte.items() if k.startswith("Gap"))
     # wte.csv shows 1 decimal place: 0.05 WTE x 112,000
     assert float(end["central"]) == pytest.approx(float(gap["central"]) * 112_000, abs=5_600)
+
+
+def test_cost_compares_the_three_llr_scenarios(tmp_path: Path) -> None:
+    files = [str(LLR / f"scenario-{n}.toml") for n in (1, 2, 3)]
+    code, out, err = invoke("cost", *files, "--out", str(tmp_path))
+    assert code == 0, err
+    assert "Scenario 3: Scenario 2 plus role substitution" in out and "75,405,575" in out
+    rows = _rows(tmp_path / "comparison-costs.csv")
+    gap = {
+        r["scenario"][:10]: float(r["central_last"])
+        for r in rows
+        if r["measure"] == "Cost of the gap to target, filled by substantive staff"
+    }
+    assert gap == {"Scenario 1": 78 * 112_000, "Scenario 2": 9 * 112_000, "Scenario 3": 0}
+    workforce = {
+        r["scenario"][:10]: float(r["central_last"])
+        for r in rows
+        if r["measure"] == "Cost of the workforce"
+    }
+    # Scenario 3: Scenario 2's 630 GPs plus 35 pharmacists and 50 ANPs at costs.toml's centres
+    pharmacist = 43_000 + 0.1438 * 43_000 + 0.138 * (43_000 - 8_164)
+    anp = 47_000 + 0.1438 * 47_000 + 0.138 * (47_000 - 8_164)
+    assert workforce["Scenario 3"] == pytest.approx(630 * 112_000 + 35 * pharmacist + 50 * anp)
+    assert {p.name for p in tmp_path.iterdir()} >= {"scenario-1", "scenario-2", "scenario-3"}
+
+
+def test_outputs_are_safe_from_formula_injection(tmp_path: Path) -> None:
+    evil = tmp_path / "alloc.csv"
+    evil.write_text(
+        "organisation,financial_year,allocation_gbp_thousands,delegated_primary_care_gbp_thousands\n"
+        '"=HYPERLINK(""http://x"")",2017/18,100,11\n'
+    )
+    code, _, err = invoke(
+        "finance", "allocations", str(evil), "--out", str(tmp_path / "o"), "--xlsx"
+    )
+    assert code == 0, err
+    text = (tmp_path / "o" / "allocations.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and '\n"=HYPERLINK' not in text and "\n=HYPERLINK" not in text
+    book = openpyxl.load_workbook(tmp_path / "o" / "allocations.xlsx")
+    cells = [c for row in book[book.sheetnames[0]].iter_rows(values_only=True) for c in row]
+    assert '\'=HYPERLINK("http://x")' in cells
+    assert not any(isinstance(c, str) and c.startswith("=") for c in cells)

@@ -23,7 +23,10 @@ finance_app = typer.Typer(
 
 
 def cost(
-    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file (hee-linear or cohort).")],
+    scenarios: Annotated[
+        list[Path],
+        typer.Argument(help="Scenario TOML file(s) (hee-linear or cohort); several = compared."),
+    ],
     costs: Annotated[
         Path | None,
         typer.Option("--costs", help="Cost model TOML (default: costs.toml beside the scenario)."),
@@ -43,20 +46,38 @@ def cost(
     ] = None,
 ) -> None:
     """Cost a scenario: workforce, gap to target, locum cover and locum conversion, by year,
-    staff group and payer, with P10/P50/P90 over draws."""
-    from gpworkforce.finance.runner import cost_scenario, headline, write_costed
+    staff group and payer, with P10/P50/P90 over draws. With several scenarios each goes to
+    DIR/<file stem>/ and DIR/comparison.csv sets them side by side."""
+    from gpworkforce.errors import UserError
+    from gpworkforce.exports import write_csv_files
+    from gpworkforce.finance.cost_io import find_cost_model, load_cost_model
+    from gpworkforce.finance.runner import comparison, cost_scenario, headline, write_costed
 
-    register = funding if funding is not None else scenario.parent / "funding.csv"
-    with step(f"costing {scenario.name}"):
-        costed = cost_scenario(
-            scenario,
-            costs,
-            draws,
-            progress=lambda m: typer.echo(f"  {m}", err=True),
-            funding=register if funding is not None or register.is_file() else None,
-        )
-    typer.echo(headline(costed))
-    echo_written(write_costed(costed, out or Path(f"cost-{scenario.stem}"), xlsx=xlsx))
+    stems = [p.stem for p in scenarios]
+    if len(set(stems)) != len(stems):
+        raise UserError(f"scenario file names must differ (outputs go to DIR/<stem>), got {stems}")
+    for path in scenarios:  # every cost model validated before anything runs
+        load_cost_model(find_cost_model(path, costs))
+    several = len(scenarios) > 1
+    target = out or Path(f"cost-{scenarios[0].stem}" if not several else "cost-comparison")
+    done = []
+    for path in scenarios:
+        register = funding if funding is not None else path.parent / "funding.csv"
+        with step(f"costing {path.name}"):
+            costed = cost_scenario(
+                path,
+                costs,
+                draws,
+                progress=lambda m: typer.echo(f"  {m}", err=True),
+                funding=register if funding is not None or register.is_file() else None,
+            )
+        typer.echo(headline(costed))
+        echo_written(write_costed(costed, target / path.stem if several else target, xlsx=xlsx))
+        done.append(costed)
+    if several:
+        table = comparison(done)
+        typer.echo(table.frame.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
+        echo_written(write_csv_files([table], target, prefix="comparison-"))
 
 
 def _wte_costs(costs: Path | None, given: list[str]) -> dict[str, float]:

@@ -28,6 +28,7 @@ from gpworkforce.finance.prices import fy_of
 
 Status = Literal["planned", "bid", "allocated", "secured", "received"]
 COUNTED: tuple[Status, ...] = ("allocated", "secured", "received")
+ALL_SCHEMES = "All schemes"
 
 
 class FundingEntry(BaseModel):
@@ -78,8 +79,8 @@ def register_table(entries: Sequence[FundingEntry]) -> pd.DataFrame:
 def coverage(
     entries: Sequence[FundingEntry], rows: CostRows, counted: Sequence[str] = COUNTED
 ) -> pd.DataFrame:
-    """Per financial year of the costed run: funding counted and in the pipeline, the plan's
-    added cost and gap cost (cash, central), and the shares covered."""
+    """Per financial year of the costed run and scheme (then all schemes): funding counted and
+    in the pipeline, the plan's added cost and gap cost (cash, central), and the shares covered."""
     years = [fy_label(fy_of(d)) for d in rows.dates]
     workforce = rows.get("workforce")[0]
     added = workforce - workforce[0]
@@ -90,22 +91,25 @@ def coverage(
     records = []
     for i, y in enumerate(years):
         these = [e for e in entries if e.financial_year == y]
-        got = sum(e.amount_gbp or 0.0 for e in these if e.status in counted)
-        pipeline = sum(e.amount_gbp or 0.0 for e in these if e.status not in counted)
-        unknown = sum(1 for e in these if e.amount_gbp is None)
-        records.append(
-            {
-                "financial_year": y,
-                "date": rows.dates[i],
-                "funding_counted_gbp": got,
-                "funding_in_pipeline_gbp": pipeline,
-                "entries_amount_not_known": unknown,
-                "plan_added_cost_gbp": added[i],
-                "share_of_added_cost_pct": 100 * got / added[i] if added[i] > 0 else None,
-                "gap_cost_gbp": gap[i],
-                "share_of_gap_cost_pct": 100 * got / gap[i] if gap[i] > 0 else None,
-            }
-        )
+        schemes = sorted({e.scheme for e in these})
+        for scheme in [*schemes, ALL_SCHEMES]:
+            mine = these if scheme == ALL_SCHEMES else [e for e in these if e.scheme == scheme]
+            got = sum(e.amount_gbp or 0.0 for e in mine if e.status in counted)
+            pipeline = sum(e.amount_gbp or 0.0 for e in mine if e.status not in counted)
+            records.append(
+                {
+                    "financial_year": y,
+                    "date": rows.dates[i],
+                    "scheme": scheme,
+                    "funding_counted_gbp": got,
+                    "funding_in_pipeline_gbp": pipeline,
+                    "entries_amount_not_known": sum(1 for e in mine if e.amount_gbp is None),
+                    "plan_added_cost_gbp": added[i],
+                    "share_of_added_cost_pct": 100 * got / added[i] if added[i] > 0 else None,
+                    "gap_cost_gbp": gap[i],
+                    "share_of_gap_cost_pct": 100 * got / gap[i] if gap[i] > 0 else None,
+                }
+            )
     return pd.DataFrame.from_records(records)
 
 

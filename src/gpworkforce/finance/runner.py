@@ -298,3 +298,36 @@ def funding_headline(entries: Sequence[FundingEntry]) -> str:
     if len(counted):
         lines.append("  Total counted: " + "; ".join(f"{y} {v:,.0f}" for y, v in counted.items()))
     return "\n".join(lines)
+
+
+def comparison(runs: Sequence[CostedRun]) -> ReportTable:
+    """What each scenario costs: every measure's total at the first and last date, real terms,
+    central (and P10/P90 at the last date with draws)."""
+    records = []
+    for c in runs:
+        rows = c.rows
+        for m, title in MEASURES.items():
+            if (m, ALL, ALL, "real") not in rows.keys:
+                continue
+            arr = rows.get(m, terms="real")
+            rec: dict[str, object] = {
+                "scenario": c.workforce.scenario,
+                "measure": title,
+                "first": rows.dates[0],
+                "central_first": float(arr[0, 0]),
+                "last": rows.dates[-1],
+                "central_last": float(arr[0, -1]),
+            }
+            if arr.shape[0] > 1:
+                lo, hi = np.quantile(arr[1:, -1], [0.1, 0.9])
+                rec |= {"p10_last": lo, "p90_last": hi}
+            records.append(rec)
+    frame = pd.DataFrame.from_records(records)
+    bases = sorted({c.model.prices.base_year for c in runs})
+    return ReportTable(
+        key="costs",
+        title="Scenarios compared: what each costs (GBP a year, real terms)",
+        frame=frame,
+        notes=(f"Price base year(s): {', '.join(bases)}.",),
+        decimals={c: 0 for c in frame.columns if c.startswith(("central", "p10", "p90"))},
+    )
