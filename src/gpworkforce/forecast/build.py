@@ -176,6 +176,52 @@ class _Values:
         return np.full(self.draws, central(value))
 
 
+def annual_probability(rate: Array, kind: str, steps_per_year: int) -> Array:
+    """A leaving or moving rate as the probability of it happening within a year, clipped to
+    [0, 1]: ``1 - exp(-rate)`` for a continuous rate, ``1 - (1 - f) ** steps_per_year`` for a
+    share ``f`` a step."""
+    r = np.clip(np.asarray(rate, dtype=np.float64), 0.0, None)
+    if kind == "continuous":
+        return 1.0 - np.exp(-r)
+    if kind == "per_step":
+        return 1.0 - (1.0 - np.clip(r, 0.0, 1.0)) ** steps_per_year
+    return np.clip(r, 0.0, 1.0)
+
+
+def continuous_rate(rate: Array, kind: str, steps_per_year: int) -> Array:
+    """A leaving or moving rate as a continuous rate a year (flow = stock x rate):
+    ``-ln(1 - p)`` for an annual probability, ``f x steps_per_year`` for a share a step."""
+    r = np.clip(np.asarray(rate, dtype=np.float64), 0.0, None)
+    if kind == "annual_probability":
+        with np.errstate(divide="ignore"):
+            return -np.log1p(-np.clip(r, 0.0, 1.0))
+    if kind == "per_step":
+        return r * steps_per_year
+    return r
+
+
+def annual_change(change: Array, kind: str, steps_per_year: int) -> Array:
+    """A participation change as a proportional change a year (> -99%)."""
+    c = np.asarray(change, dtype=np.float64)
+    if kind == "continuous":
+        out = np.expm1(c)
+    elif kind == "per_step":
+        out = (1.0 + np.clip(c, -0.99, None)) ** steps_per_year - 1.0
+    else:
+        out = c
+    return np.clip(out, -0.99, None)
+
+
+def continuous_change(change: Array, kind: str, steps_per_year: int) -> Array:
+    """A participation change as a continuous rate a year (flow = FTE x rate)."""
+    c = np.asarray(change, dtype=np.float64)
+    if kind == "annual_change":
+        return np.log1p(np.clip(c, -0.99, None))
+    if kind == "per_step":
+        return c * steps_per_year
+    return c
+
+
 def varies_by_year(cfg: CohortConfig) -> bool:
     """Whether any leaving, transition or participation rule applies in some years only."""
     rules = [*cfg.leaving, *cfg.transitions, *cfg.participation]
@@ -222,28 +268,42 @@ def build_assumptions(
             m[k, list(as_)] = 1.0
         return m
 
+    sd = cfg.integration == "system-dynamics"
+    spy = cfg.steps_per_year
+    # sequential: annual probabilities combined as independent hazards; system-dynamics:
+    # continuous rates a year, which add (docs/model.md, "Rates and integration")
     keep = np.ones((D, K, A))
+    lam = np.zeros((D, K, A))
     for i, rule in enumerate(cfg.leaving):
         if not applies(rule):
             continue
-        r = np.clip(v.get(f"{PREFIX}.leaving[{i}].annual_rate", rule.annual_rate), 0.0, 1.0)
-        keep *= 1.0 - r[:, None, None] * mask(rule.classes, rule.bands)
+        r = v.get(f"{PREFIX}.leaving[{i}].annual_rate", rule.annual_rate)
+        m = mask(rule.classes, rule.bands)
+        if sd:
+            lam += continuous_rate(r, rule.rate_kind, spy)[:, None, None] * m
+        else:
+            keep *= 1.0 - annual_probability(r, rule.rate_kind, spy)[:, None, None] * m
     trans = np.zeros((D, K, K))
     for i, tr in enumerate(cfg.transitions):
         if not applies(tr):
             continue
-        r = np.clip(v.get(f"{PREFIX}.transitions[{i}].annual_rate", tr.annual_rate), 0.0, 1.0)
-        trans[:, k_ix[tr.from_class], k_ix[tr.to_class]] += r
-    row = trans.sum(axis=2, keepdims=True)
-    trans = np.where(row > 1.0, trans / np.where(row > 0, row, 1.0), trans)
+        r = v.get(f"{PREFIX}.transitions[{i}].annual_rate", tr.annual_rate)
+        conv = continuous_rate if sd else annual_probability
+        trans[:, k_ix[tr.from_class], k_ix[tr.to_class]] += conv(r, tr.rate_kind, spy)
+    if not sd:
+        row = trans.sum(axis=2, keepdims=True)
+        trans = np.where(row > 1.0, trans / np.where(row > 0, row, 1.0), trans)
     part = np.ones((D, K))
+    pi = np.zeros((D, K))
     for i, p in enumerate(cfg.participation):
         if not applies(p):
             continue
-        ch = np.clip(
-            v.get(f"{PREFIX}.participation[{i}].annual_change", p.annual_change), -0.99, None
-        )
-        part *= 1.0 + ch[:, None] * mask(p.classes)[:, 0][None, :]
+        ch = v.get(f"{PREFIX}.participation[{i}].annual_change", p.annual_change)
+        m1 = mask(p.classes)[:, 0][None, :]
+        if sd:
+            pi += continuous_change(ch, p.change_kind, spy)[:, None] * m1
+        else:
+            part *= 1.0 + annual_change(ch, p.change_kind, spy)[:, None] * m1
     mult = np.ones((D, len(cfg.inflows)))
     fph = np.ones((D, len(cfg.inflows)))
     for s, f in enumerate(cfg.inflows):
@@ -271,12 +331,13 @@ def build_assumptions(
     widths = [b.width_years if b.width_years is not None else np.inf for b in cfg.bands]
     widths[-1] = np.inf
     engine = EngineParams(
-        leave_rate=1.0 - keep,
+        leave_rate=lam if sd else 1.0 - keep,
         transition_rate=trans,
         band_width_years=np.asarray(widths, dtype=np.float64),
-        participation_rate=part - 1.0,
+        participation_rate=pi if sd else part - 1.0,
         inflow_multiplier=mult,
         inflow_fte_per_head=fph,
+        scheme="euler" if sd else "sequential",
     )
     return Assumptions(
         engine=engine, gp_equivalent=gp_eq, supervision=np.clip(sup, 0.0, None), draws=D

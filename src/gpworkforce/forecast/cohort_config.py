@@ -106,6 +106,19 @@ class InitialStock(_Model):
     )
 
 
+RateKind = Literal["annual_probability", "continuous", "per_step"]
+RATE_KIND_HELP = (
+    "What the rate means: 'annual_probability' (share leaving within a year, compounded to the"
+    " step), 'continuous' (a rate a year: flow = stock x rate, as in Vensim/PySD) or 'per_step'"
+    " (share of the stock each step)."
+)
+ChangeKind = Literal["annual_change", "continuous", "per_step"]
+CHANGE_KIND_HELP = (
+    "What the change means: 'annual_change' (proportional change a year, compounded),"
+    " 'continuous' (a rate a year: flow = FTE x rate) or 'per_step' (proportional change a step)."
+)
+
+
 class LeaveRule(_Model):
     """Leavers: an annual probability of leaving for some classes and bands."""
 
@@ -115,6 +128,7 @@ class LeaveRule(_Model):
     classes: list[str] = Field(default=[ALL], description="Class codes it applies to ('*' = all).")
     bands: list[str] = Field(default=[ALL], description="Age bands it applies to ('*' = all).")
     annual_rate: Num = Field(description="Probability of leaving within a year (0.105 = 10.5%).")
+    rate_kind: RateKind = Field("annual_probability", description=RATE_KIND_HELP)
     years: Years = Field(None, min_length=1, description=YEARS_HELP)
 
 
@@ -124,6 +138,7 @@ class TransitionRule(_Model):
     from_class: str = Field(alias="from", description="Class people leave.")
     to_class: str = Field(alias="to", description="Class they join (same age band).")
     annual_rate: Num = Field(description="Share of the 'from' class that moves each year.")
+    rate_kind: RateKind = Field("annual_probability", description=RATE_KIND_HELP)
     years: Years = Field(None, min_length=1, description=YEARS_HELP)
 
 
@@ -132,6 +147,7 @@ class ParticipationRule(_Model):
 
     classes: list[str] = Field(default=[ALL], description="Class codes ('*' = all).")
     annual_change: Num = Field(description="Proportional change of FTE per head a year.")
+    change_kind: ChangeKind = Field("annual_change", description=CHANGE_KIND_HELP)
     years: Years = Field(None, min_length=1, description=YEARS_HELP)
 
 
@@ -255,6 +271,14 @@ class CohortConfig(_Model):
     )
     inflows: list[Inflow] = Field(default_factory=list, description="Inflows.")
     demand: DemandConfig | None = Field(None, description="Demand; without it no gap is shown.")
+    integration: Literal["sequential", "system-dynamics"] = Field(
+        "sequential",
+        description=(
+            "'sequential': each step applies leavers, moves, ageing, participation and inflows"
+            " in turn, rates converted to the step; 'system-dynamics': Euler integration as"
+            " Vensim/PySD, every flow = stock x continuous rate on the stocks at the step's start."
+        ),
+    )
 
     @property
     def steps_per_year(self) -> int:
@@ -278,6 +302,12 @@ def _unit(value: Num, path: str, low: float, high: float, what: str) -> list[Pro
         if lo < low or hi > high:
             problems.append((path, f"stay within {low}..{high}", f"range {lo}..{hi}"))
     return problems
+
+
+def _rate(value: Num, kind: str, path: str) -> list[Problem]:
+    if kind == "continuous":
+        return _unit(value, path, 0, 50, "a continuous rate a year")
+    return _unit(value, path, 0, 1, "a probability" if kind == "annual_probability" else "a share")
 
 
 def cohort_issues(cfg: CohortConfig, role_codes: set[str], prefix: str = "cohort") -> list[Problem]:
@@ -326,7 +356,7 @@ def cohort_issues(cfg: CohortConfig, role_codes: set[str], prefix: str = "cohort
             known(f"{prefix}.leaving[{i}].classes[{j}]", c, classes, True)
         for j, b in enumerate(rule.bands):
             known(f"{prefix}.leaving[{i}].bands[{j}]", b, bands, True)
-        out += _unit(rule.annual_rate, f"{prefix}.leaving[{i}].annual_rate", 0, 1, "a probability")
+        out += _rate(rule.annual_rate, rule.rate_kind, f"{prefix}.leaving[{i}].annual_rate")
     for name in ("leaving", "transitions", "participation"):
         for i, rule in enumerate(getattr(cfg, name)):
             late = sorted(y for y in rule.years or [] if y > cfg.years)
@@ -339,12 +369,11 @@ def cohort_issues(cfg: CohortConfig, role_codes: set[str], prefix: str = "cohort
         known(f"{prefix}.transitions[{i}].to", tr.to_class, classes)
         if tr.from_class == tr.to_class:
             out.append((f"{prefix}.transitions[{i}].to", "differ from 'from'", repr(tr.to_class)))
-        out += _unit(
-            tr.annual_rate, f"{prefix}.transitions[{i}].annual_rate", 0, 1, "a probability"
-        )
+        out += _rate(tr.annual_rate, tr.rate_kind, f"{prefix}.transitions[{i}].annual_rate")
         for y in tr.years or [0]:  # 0 = every year
             key = (tr.from_class, y)
-            out_sum[key] = out_sum.get(key, 0.0) + central(tr.annual_rate)
+            if tr.rate_kind == "annual_probability" and cfg.integration == "sequential":
+                out_sum[key] = out_sum.get(key, 0.0) + central(tr.annual_rate)
     for (cls, y), total in out_sum.items():
         total += out_sum.get((cls, 0), 0.0) if y else 0.0
         if total > 1:

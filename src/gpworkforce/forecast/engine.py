@@ -25,6 +25,7 @@ that tests compare against.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -89,6 +90,42 @@ def _fused_step(
             stock[:, :, j, :] += stay_part
             if c.has_ageing:
                 stock[:, :, j, 1:] += up_part[..., :-1]
+
+
+def _euler_step(
+    H: Array, F: Array, c: Coefficients, put: Callable[[str, Array], None] | None
+) -> None:
+    """System-dynamics step in place: every flow on the stocks at the start of the step.
+
+    ``stock += dt x (in - out)`` with leavers ``S x leave``, moves ``S[k] x tau[k, j]``, ageing
+    ``S x dt / width`` (into the next band) and, for FTE, participation ``F x pm`` (rates x dt,
+    see :func:`~gpworkforce.forecast.engine_coeffs.prepare`); inflows are added after.
+    """
+    assert c.euler_stay is not None
+    for stock, is_fte in ((H, False), (F, True)):
+        old = stock.copy()
+        suffix = "fte" if is_fte else "hc"
+        np.multiply(old, c.euler_stay, out=stock)
+        if is_fte and c.has_participation:
+            stock += old * c.part
+        moved = _moves(old, c) if c.has_transitions else []
+        for j, m in moved:
+            stock[:, :, j, :] += m
+        if c.has_ageing:
+            up = old * c.age_full
+            stock[..., 1:] += up[..., :-1]
+        if put is not None:
+            put(f"leavers_{suffix}", old * c.leave)
+            out_share = 1.0 - c.stay if c.has_transitions else np.zeros_like(c.stay)
+            put(f"transfer_out_{suffix}", old * out_share)
+            put(f"transfer_in_{suffix}", _gather(old, moved))
+            up = old * c.age_full
+            aged_in = np.zeros_like(up)
+            aged_in[..., 1:] = up[..., :-1]
+            put(f"aged_out_{suffix}", up)
+            put(f"aged_in_{suffix}", aged_in)
+            if is_fte:
+                put("participation_fte", old * c.part)
 
 
 # ---- the step -----------------------------------------------------------------------------------
@@ -195,7 +232,7 @@ def _run_chunk(
     if rec[0] == 0:
         out.hc[:, 0], out.fte[:, 0] = keep(H), keep(F)
         r = 1
-    fused = fuse(c) if flows is None else None
+    fused = fuse(c) if flows is None and not c.euler else None
     # Without flows, a recorded step is computed straight into its output slot (no copy) when the
     # slot is one contiguous block; the next step then reads from there.
     direct = not sum_orgs and out.hc[:, 0].flags.c_contiguous and out.fte[:, 0].flags.c_contiguous
@@ -203,7 +240,20 @@ def _run_chunk(
     for t in range(inputs.n_steps):
         if t in plan.changes:  # parameters that apply from this step on
             c = plan.changes[t]
-            fused = fuse(c) if flows is None else None
+            fused = fuse(c) if flows is None and not c.euler else None
+        if c.euler:
+            _euler_step(H, F, c, None if flows is None else (lambda n, a, t=t: put(n, t, a)))
+            if inputs.inflows:
+                if flows is not None:
+                    in_hc, in_fte = np.zeros_like(H), np.zeros_like(F)
+                    _add_inflow(inputs, c, t, orgs, in_hc, in_fte, buf)
+                    put("inflow_hc", t, in_hc)
+                    put("inflow_fte", t, in_fte)
+                _add_inflow(inputs, c, t, orgs, H, F, buf)
+            if r < len(rec) and rec[r] == t + 1:
+                out.hc[:, r], out.fte[:, r] = keep(H), keep(F)
+                r += 1
+            continue
         if fused is not None:
             recorded = r < len(rec) and rec[r] == t + 1
             dst = (out.hc[:, r], out.fte[:, r]) if recorded and direct else (H, F)
@@ -283,6 +333,8 @@ def _plan(inputs: EngineInputs, params: EngineParams) -> _Plan:
     for step, later in params.changes:
         if later.changes:
             raise ValueError("a parameter change must not carry changes of its own")
+        if later.scheme != params.scheme:
+            raise ValueError("a parameter change must keep the integration scheme")
         if not last < step < inputs.n_steps:
             raise ValueError(
                 f"parameter changes must be at increasing steps in 1..{inputs.n_steps - 1},"

@@ -39,6 +39,8 @@ class Coefficients:
     has_participation: bool
     mult: Array  # [D,S]
     fph: Array  # [D,S]
+    euler: bool = False  # system-dynamics step: every flow on the start stocks (see prepare)
+    euler_stay: Array | None = None  # [D,1,K,A] 1 - leave - sum_j tau - age (Euler only)
 
 
 def _with_draws(value: ArrayLike, base_ndim: int, name: str) -> Array:
@@ -113,22 +115,41 @@ def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
             raise ValueError(f"{name} must have shape [D?, {tail}], got {arr.shape}")
     if width.shape != (n_band,):
         raise ValueError(f"band_width_years must have shape ({n_band},), got {width.shape}")
-    if np.any((leave < 0) | (leave > 1)) or np.any((trans < 0) | (trans > 1)):
+    if params.scheme not in ("sequential", "euler"):
+        raise ValueError(f"scheme must be 'sequential' or 'euler', got {params.scheme!r}")
+    euler = params.scheme == "euler"
+    if euler:  # continuous rates a year: any value >= 0
+        if np.any(leave < 0) or np.any(trans < 0):
+            raise ValueError("continuous leave and transition rates must be >= 0")
+    elif np.any((leave < 0) | (leave > 1)) or np.any((trans < 0) | (trans > 1)):
         raise ValueError("leave_rate and transition_rate must be probabilities in [0, 1]")
     if np.any(np.diagonal(trans, axis1=1, axis2=2) != 0):
         raise ValueError("transition_rate must have a zero diagonal")
-    if np.any(trans.sum(axis=2) > 1 + 1e-12):
+    if not euler and np.any(trans.sum(axis=2) > 1 + 1e-12):
         raise ValueError("transition rates out of a class must sum to at most 1 a year")
-    if np.any(part <= -1) or np.any(mult < 0) or np.any(fph < 0):
+    if (not euler and np.any(part <= -1)) or np.any(mult < 0) or np.any(fph < 0):
         raise ValueError("participation_rate must be > -1; multipliers and FTE/head >= 0")
     if n_band > 1 and np.any(width[:-1] < dt):
         raise ValueError(f"every band but the last must be at least one step ({dt} y) wide")
-    q = 1.0 - (1.0 - leave) ** dt
-    tau = 1.0 - (1.0 - trans) ** dt
-    stay = np.clip(1.0 - tau.sum(axis=2), 0.0, 1.0)
     age = np.zeros(n_band)
     age[:-1] = dt / width[:-1]
-    pm = (1.0 + part) ** dt - 1.0
+    euler_stay = None
+    if euler:  # Euler: a flow in one step is stock x rate x dt
+        q = leave * dt
+        tau = trans * dt
+        pm = part * dt
+        euler_stay = 1.0 - q - tau.sum(axis=2)[:, :, None] - age[None, None, :]
+        if np.any(euler_stay < -1e-12) or np.any(pm <= -1):
+            raise ValueError(
+                "a system-dynamics step must not take more than the stock: rates x step"
+                f" ({dt:g} y) sum above 1; use a shorter step"
+            )
+        euler_stay = euler_stay[:, None, :, :]
+    else:
+        q = 1.0 - (1.0 - leave) ** dt
+        tau = 1.0 - (1.0 - trans) ** dt
+        pm = (1.0 + part) ** dt - 1.0
+    stay = np.clip(1.0 - tau.sum(axis=2), 0.0, 1.0)
     return Coefficients(
         draws=draws,
         keep=(1.0 - q)[:, None, :, :],
@@ -150,6 +171,8 @@ def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
         has_participation=bool(np.any(pm != 0)),
         mult=mult,
         fph=fph,
+        euler=euler,
+        euler_stay=euler_stay,
     )
 
 

@@ -63,6 +63,11 @@ class EngineParams:
     changes             ((step, EngineParams), ...): from step ``step`` on (0 < step < T,
                         increasing) the given parameters apply instead, e.g. rates that vary by
                         year; a change's own ``changes`` must be empty
+    scheme              "sequential" (default): the rates above are annual probabilities
+                        (participation an annual proportional change), compounded to the step
+                        and applied one after another; "euler": they are continuous rates a year
+                        (flow = stock x rate), every flow evaluated on the stocks at the start
+                        of the step and ``stock + dt x net flow`` (Vensim/PySD integration)
     """
 
     leave_rate: ArrayLike
@@ -72,6 +77,7 @@ class EngineParams:
     inflow_multiplier: ArrayLike
     inflow_fte_per_head: ArrayLike
     changes: tuple[tuple[int, EngineParams], ...] = ()
+    scheme: str = "sequential"
 
 
 @dataclass(frozen=True)
