@@ -4,8 +4,10 @@
 read it later and, only when all are valid, copies each unchanged to
 ``DIR/raw/<kind>/<dataset>__<period>__<vintage>__<sha12>/<original name>`` and records it in
 ``DIR/manifest.json``. The manifest is the commit point: it is written last, atomically, so a
-failed load leaves the workspace as it was. Readers reload the raw files through the loaders
-(so a loader fix applies to data already loaded) and check each file's SHA-256 first.
+failed load leaves the workspace as it was. Readers read each file's tables from the parsed
+store (:mod:`gpworkforce.cli.parsed`, Parquet keyed by checksum, options and parse version) and
+re-parse the raw file through its loader only when that store is missing, damaged or older than
+the loaders (so a loader fix applies to data already loaded); a changed raw file is refused.
 
 The organisation registry is not a workspace kind: it is built from the public ODS and
 practice-map files (:func:`gpworkforce.loaders.build_registry`).
@@ -36,6 +38,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from gpworkforce import exports, tables
+from gpworkforce.cli import parsed
 from gpworkforce.cli.choices import Kind
 from gpworkforce.domain.orgs import OrgRegistry
 from gpworkforce.domain.provenance import Source, sha256_of_file
@@ -114,7 +117,7 @@ class LoadedFile:
     demography: pd.DataFrame
     patients: pd.DataFrame
     vacancies: pd.DataFrame
-    payload: Any  # the loader's own result (e.g. population tables), for kinds that need it
+    payload: Any  # the loader's own result; None when read from the parsed store
     warnings: tuple[str, ...] = ()  # the loader's warnings (kept values, ignored columns, ...)
     encoding: str | None = None  # the file's text encoding as detected; "xlsx" for workbooks
 
@@ -371,6 +374,7 @@ def _load_locked(
                 with exports.atomic_path(target) as tmp:
                     shutil.copyfile(path, tmp)
                 copied.append(target)
+            _store(directory, target, digest, opts, result)
             src = result.source
             version = None
             if kind is Kind.RETURNS:
@@ -400,6 +404,9 @@ def _load_locked(
     except BaseException:
         for target in copied:
             target.unlink(missing_ok=True)
+        for _path, _result, digest in loaded:
+            if digest not in {e.sha256 for e in manifest.entries}:
+                parsed.remove_store(directory, digest)
         raise
     return LoadOutcome(tuple(added), tuple(skipped))
 
@@ -416,13 +423,76 @@ def read_workspace(
     out: list[LoadedFile] = []
     for entry in entries:
         path = directory / entry.file
+        target = parsed.store_dir(directory, entry.sha256, _options_key(entry.options))
+        stored = parsed.read_store(target)
+        if stored is not None and _unchanged(path, stored):
+            out.append(_from_store(stored))
+            continue
         if not path.is_file() or sha256_of_file(path) != entry.sha256:
             raise InputFileError(
                 f"{path}: must be the file recorded in {MANIFEST} (sha256 {entry.sha256[:12]}), "
                 "got a missing or changed file"
             )
-        out.append(read_file(entry.kind, path, registry, entry.options))
+        loaded = read_file(entry.kind, path, registry, entry.options)
+        with contextlib.suppress(OSError):  # a read-only workspace still reads (more slowly)
+            if target.exists():  # damaged, or the raw file was touched: stored afresh
+                shutil.rmtree(target)
+            _store(directory, path, entry.sha256, entry.options, loaded)
+        out.append(loaded)
     return out
+
+
+def _options_key(opts: LoadOptions) -> str:
+    return json.dumps(
+        {
+            "period": opts.period.isoformat() if opts.period else None,
+            "published": opts.published.isoformat() if opts.published else None,
+        },
+        sort_keys=True,
+    )
+
+
+def _store(directory: Path, raw: Path, sha256: str, opts: LoadOptions, loaded: LoadedFile) -> None:
+    """Write ``loaded``'s tables to the parsed store (see :mod:`gpworkforce.cli.parsed`)."""
+    target = parsed.store_dir(directory, sha256, _options_key(opts))
+    if (target / parsed.META).is_file():
+        return
+    stat = raw.stat()
+    parsed.write_store(
+        target,
+        parsed.StoredFile(
+            kind=loaded.kind,
+            source=loaded.source,
+            frames={name: getattr(loaded, name) for name in parsed.TABLES},
+            warnings=loaded.warnings,
+            encoding=loaded.encoding,
+            raw_size=stat.st_size,
+            raw_mtime_ns=stat.st_mtime_ns,
+        ),
+    )
+
+
+def _unchanged(raw: Path, stored: parsed.StoredFile) -> bool:
+    """Whether the raw file looks as when it was parsed (size and time; hashed if not)."""
+    try:
+        stat = raw.stat()
+    except OSError:
+        return False
+    return stat.st_size == stored.raw_size and stat.st_mtime_ns == stored.raw_mtime_ns
+
+
+def _from_store(stored: parsed.StoredFile) -> LoadedFile:
+    return LoadedFile(
+        kind=stored.kind,
+        source=stored.source,
+        workforce=stored.frames["workforce"],
+        demography=stored.frames["demography"],
+        patients=stored.frames["patients"],
+        vacancies=stored.frames["vacancies"],
+        payload=None,
+        warnings=stored.warnings,
+        encoding=stored.encoding,
+    )
 
 
 def require_entries(directory: Path) -> tuple[ManifestEntry, ...]:
@@ -539,6 +609,7 @@ def remove_entries(directory: Path, refs: Sequence[str]) -> tuple[ManifestEntry,
         for entry in gone:
             path = directory / entry.file
             path.unlink(missing_ok=True)
+            parsed.remove_store(directory, entry.sha256)
             with contextlib.suppress(OSError):
                 path.parent.rmdir()
     return tuple(gone)

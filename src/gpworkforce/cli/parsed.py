@@ -1,0 +1,130 @@
+"""The workspace's parsed store: each loaded file's canonical tables as Parquet, by checksum.
+
+``load`` parses a file once (it must, to validate it) and writes what the loader returned under
+``DIR/parsed/<sha256>-<options>/v<PARSE_VERSION>/``: one Parquet file per non-empty table
+(``workforce``, ``demography``, ``patients``, ``vacancies``) and ``meta.json`` (kind, source,
+warnings, encoding, and the raw file's size and modification time when it was parsed). Reports
+then read these (pyarrow) instead of parsing the raw CSV or XLSX again (decision 0047).
+
+* The key is the raw file's SHA-256 and the load options, so the same bytes loaded with another
+  ``--period``/``--published`` are stored apart; :data:`PARSE_VERSION` is bumped whenever a
+  loader's output changes, so an old store is re-parsed from the raw file (a loader fix still
+  applies to files loaded before it) and the new result written.
+* A store folder is written to a temporary folder and renamed into place, so a reader sees a
+  whole store or none; a missing or unreadable one is rebuilt from the raw file.
+* The raw file is not hashed on every read: its size and modification time are compared with
+  those recorded, and only when they differ is it hashed (a changed raw file is still refused).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from gpworkforce import tables
+from gpworkforce.cli.choices import Kind
+from gpworkforce.domain.provenance import Source
+
+PARSED = "parsed"
+PARSE_VERSION = 1  # bump when any loader's tables change for the same input
+META = "meta.json"
+TABLES = {
+    "workforce": tables.WORKFORCE,
+    "demography": tables.DEMOGRAPHY,
+    "patients": tables.PATIENTS,
+    "vacancies": tables.VACANCIES,
+}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """What the store holds for one raw file (the tables a loader returned, without payload)."""
+
+    kind: Kind
+    source: Source
+    frames: dict[str, pd.DataFrame]
+    warnings: tuple[str, ...]
+    encoding: str | None
+    raw_size: int
+    raw_mtime_ns: int
+
+
+def store_dir(directory: Path, sha256: str, options_key: str) -> Path:
+    """``DIR/parsed/<sha256>-<options digest>/v<PARSE_VERSION>``."""
+    digest = hashlib.sha256(options_key.encode()).hexdigest()[:8]
+    return directory / PARSED / f"{sha256}-{digest}" / f"v{PARSE_VERSION}"
+
+
+def write_store(target: Path, stored: StoredFile) -> None:
+    """Write ``stored`` to ``target`` through a temporary folder and a rename (atomic)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".tmp-"))
+    try:
+        for name, frame in stored.frames.items():
+            if len(frame):
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
+        meta = {
+            "kind": stored.kind.value,
+            "source": stored.source.model_dump(mode="json"),
+            "warnings": list(stored.warnings),
+            "encoding": stored.encoding,
+            "raw_size": stored.raw_size,
+            "raw_mtime_ns": stored.raw_mtime_ns,
+        }
+        (tmp / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        try:
+            os.rename(tmp, target)
+        except OSError:  # another process stored the same file first: theirs is identical
+            if not (target / META).is_file():
+                raise
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def read_store(target: Path) -> StoredFile | None:
+    """The stored file, or None when there is no complete, readable store at ``target``."""
+    meta_path = target / META
+    if not meta_path.is_file():
+        return None
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        frames = {}
+        for name, spec in TABLES.items():
+            path = target / f"{name}.parquet"
+            if path.is_file():
+                frames[name] = pq.read_table(path).to_pandas()
+            else:
+                frames[name] = tables.empty(spec)
+        return StoredFile(
+            kind=Kind(meta["kind"]),
+            source=Source.model_validate(meta["source"]),
+            frames=frames,
+            warnings=tuple(meta["warnings"]),
+            encoding=meta["encoding"],
+            raw_size=int(meta["raw_size"]),
+            raw_mtime_ns=int(meta["raw_mtime_ns"]),
+        )
+    except (OSError, ValueError, KeyError, pa.ArrowException):
+        return None  # damaged or from another version: the caller re-parses the raw file
+
+
+def remove_store(directory: Path, sha256: str) -> None:
+    """Delete every stored version of the raw file ``sha256`` (all options)."""
+    root = directory / PARSED
+    if not root.is_dir():
+        return
+    for folder in root.glob(f"{sha256}-*"):
+        with contextlib.suppress(OSError):
+            shutil.rmtree(folder)

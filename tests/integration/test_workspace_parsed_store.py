@@ -1,0 +1,90 @@
+"""The parsed store: reports read each loaded file's tables from Parquet, never re-parsing it
+(issue 10, item 6), and fall back to the raw file only when the store cannot be used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from gpworkforce.cli import parsed, workspace
+from gpworkforce.cli.choices import Kind
+from gpworkforce.cli.workspace import load_into, read_file, read_manifest, read_workspace
+from gpworkforce.domain.orgs import OrgRegistry
+from gpworkforce.errors import InputFileError
+from gpworkforce.loaders import build_registry
+
+pytestmark = pytest.mark.integration
+
+FILES = {
+    Kind.GPW_PRACTICE_YEAR: "nhs/gpw_practice_fy2023_2025_staff_groups.csv",
+    Kind.PCN_INDIVIDUAL: "nhs/pcn_workforce_individual_2022-09_cp1252.csv",
+}
+
+
+@pytest.fixture(scope="module")
+def registry(shared_data: Path) -> OrgRegistry:
+    return build_registry(shared_data)
+
+
+def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a raw file was parsed")
+
+    monkeypatch.setattr(workspace, "ADAPTERS", dict.fromkeys(Kind, refuse))
+
+
+@pytest.mark.parametrize("kind", list(FILES))
+def test_reports_read_the_store_and_get_the_loaders_tables(
+    kind: Kind, shared_data: Path, registry: OrgRegistry, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    raw = shared_data / FILES[kind]
+    load_into(tmp_path, kind, [raw], registry)
+    direct = read_file(kind, raw, registry)
+    _no_parsing(monkeypatch)
+    (stored,) = read_workspace(tmp_path, registry)
+    assert stored.source == direct.source
+    assert stored.warnings == direct.warnings and stored.encoding == direct.encoding
+    for name in ("workforce", "demography", "patients", "vacancies"):
+        pd.testing.assert_frame_equal(getattr(stored, name), getattr(direct, name))
+
+
+def test_a_changed_raw_file_is_still_refused(
+    shared_data: Path, registry: OrgRegistry, tmp_path: Path
+) -> None:
+    load_into(
+        tmp_path, Kind.GPW_PRACTICE_YEAR, [shared_data / FILES[Kind.GPW_PRACTICE_YEAR]], registry
+    )
+    (entry,) = read_manifest(tmp_path).entries
+    with (tmp_path / entry.file).open("a") as fh:
+        fh.write("\n")
+    with pytest.raises(InputFileError, match="changed file"):
+        read_workspace(tmp_path, registry)
+
+
+def test_a_missing_or_older_store_is_rebuilt_from_the_raw_file(
+    shared_data: Path, registry: OrgRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = shared_data / FILES[Kind.GPW_PRACTICE_YEAR]
+    load_into(tmp_path, Kind.GPW_PRACTICE_YEAR, [raw], registry)
+    (entry,) = read_manifest(tmp_path).entries
+    first = next((tmp_path / parsed.PARSED).glob(f"{entry.sha256}-*/v{parsed.PARSE_VERSION}"))
+    (first / parsed.META).write_text("{damaged")
+    (again,) = read_workspace(tmp_path, registry)  # re-parsed, store written again
+    assert parsed.read_store(first) is not None
+    monkeypatch.setattr(parsed, "PARSE_VERSION", parsed.PARSE_VERSION + 1)  # a loader changed
+    read_workspace(tmp_path, registry)
+    assert (first.parent / f"v{parsed.PARSE_VERSION}" / parsed.META).is_file()
+    _no_parsing(monkeypatch)
+    (stored,) = read_workspace(tmp_path, registry)
+    pd.testing.assert_frame_equal(stored.workforce, again.workforce)
+
+
+def test_remove_deletes_the_store(shared_data: Path, registry: OrgRegistry, tmp_path: Path) -> None:
+    load_into(tmp_path, Kind.PCN_INDIVIDUAL, [shared_data / FILES[Kind.PCN_INDIVIDUAL]], registry)
+    (entry,) = read_manifest(tmp_path).entries
+    assert list((tmp_path / parsed.PARSED).glob(f"{entry.sha256}-*"))
+    workspace.remove_entries(tmp_path, [entry.short_id])
+    assert not list((tmp_path / parsed.PARSED).glob(f"{entry.sha256}-*"))
