@@ -45,6 +45,7 @@ from gpworkforce.web.actions.returns import submit_version
 from gpworkforce.web.actions.rounds import open_round
 from gpworkforce.web.actions.users import create_user, set_active
 from gpworkforce.web.dashboards import Dashboard
+from gpworkforce.web.jobs import tasks as jobs_tasks
 from gpworkforce.web.models import PracticeReturnRecord, User
 from gpworkforce.web.roles import Role
 from gpworkforce.web.testing import (
@@ -56,7 +57,6 @@ from gpworkforce.web.testing import (
     sample_return,
     small_registry,
 )
-from gpworkforce.web.views import dashboards as dashboard_views
 from gpworkforce.web.views import returns as return_views
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -314,10 +314,10 @@ def fast_dashboards(monkeypatch: pytest.MonkeyPatch) -> None:
     (the dashboards' content is tested in test_web_dashboards.py)."""
     table = ReportTable("staff_by_group", "Staff", pd.DataFrame({"Area": ["x"], "GP WTE": [1.0]}))
 
-    def stub(org_code: str, census: object, **_options: object) -> Dashboard:
-        return Dashboard(org_code, CENSUS, (CENSUS,), (table,))
+    def stub(org_code: str, census: object, version: str) -> Dashboard:
+        return Dashboard(org_code, CENSUS, (CENSUS,), (table,), version=version)
 
-    monkeypatch.setattr(dashboard_views, "build_dashboard", stub)
+    monkeypatch.setattr(jobs_tasks, "compute_dashboard", stub)
 
 
 @pytest.fixture(scope="module")

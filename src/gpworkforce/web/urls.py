@@ -45,6 +45,7 @@ urlpatterns = [
     path("users/<int:user_id>/unlock/", users.user_unlock, name="user-unlock"),
 ]
 
+handler400 = "gpworkforce.web.views.errors.bad_request"
 handler403 = "gpworkforce.web.views.errors.forbidden"
 handler404 = "gpworkforce.web.views.errors.not_found"
 handler500 = "gpworkforce.web.views.errors.server_error"

@@ -9,8 +9,12 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gpworkforce.web.settings.production")
 application = get_wsgi_application()
 
-from gpworkforce.web.warmup import warm_process  # noqa: E402 - needs the configured Django
+from django.urls import get_resolver  # noqa: E402 - needs the configured Django
 
-# Imports only: a pre-loading server (gunicorn --preload) imports this module before it forks,
-# and vl-convert's engine must start in the worker (call warm_process() in a post-fork hook).
-warm_process(charts=False)
+from gpworkforce.web.jinja import warm_templates  # noqa: E402
+
+# Done once in gunicorn's arbiter (preload_app), shared by its workers after the fork: every view
+# module imported (pandas, the returns validator) and every template compiled, so no first
+# request pays for them. Dashboards are computed by the task worker, never here.
+get_resolver().url_patterns  # noqa: B018
+warm_templates()

@@ -7,8 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from gpworkforce.web.jobs.tasks import DATA_ACTIONS, data_changed
 from gpworkforce.web.models import AuditEvent, User
-from gpworkforce.web.precompute import schedule
 
 SYSTEM_ACTOR = "system"
 
@@ -32,7 +32,8 @@ def record(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events are recorded only inside an action's transaction")
-    schedule(action)  # a change of the dashboards' data: recompute them once committed
+    if action in DATA_ACTIONS:  # the dashboards' data: a new data version, recomputed on commit
+        data_changed()
     return AuditEvent.objects.create(
         at=timezone.now(),
         actor=actor,

@@ -18,7 +18,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "gpworkforce.web.apps.WebConfig",
+    "gpworkforce.web.jobs.apps.JobsConfig",
 ]
 
 MIDDLEWARE = [
@@ -183,33 +186,73 @@ def database_from_env(default_sqlite: Path | None) -> dict[str, object]:
     }
 
 
-def caches_for(
-    dashboards_dir: Path | None, *, from_env: bool = True
-) -> dict[str, dict[str, object]]:
-    """Django's default cache (per process) and the dashboards' store shared by processes.
+CACHE_TABLE = "gpw_cache"  # created by `createcachetable` (scripts/web-demo.sh, docs/deploy.md)
+CACHE_SECONDS = 7 * 24 * 3600  # an entry is keyed by data version: old ones only take space
 
-    ``dashboards_dir``: a ``FileBasedCache`` directory (the environment variable
-    ``GPWORKFORCE_DASHBOARD_CACHE`` takes precedence unless ``from_env`` is False); None:
-    per-process memory (tests). A
-    deployment can point ``CACHES["dashboards"]`` at Redis or Memcached in its own settings.
+
+def caches_for(redis_url: str) -> dict[str, dict[str, object]]:
+    """Django's cache framework: ``default`` shared by every process, ``local`` per process.
+
+    ``default`` holds the computed dashboards (figures and tables HTML) and their tasks' state,
+    keyed by data version: Django's ``RedisCache`` at ``redis_url`` (``REDIS_URL``) if given,
+    else the database cache (table :data:`CACHE_TABLE`), so a deployment needs no extra service.
+    ``local`` (memory of one process) holds rendered pages, cheap to rebuild.
     """
-    configured = os.environ.get("GPWORKFORCE_DASHBOARD_CACHE", "").strip() if from_env else ""
-    location = Path(configured) if configured else dashboards_dir
-    if location is None:
-        dashboards: dict[str, object] = {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "gpworkforce-dashboards",
+    url = redis_url.strip()
+    if url:
+        shared: dict[str, object] = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
         }
     else:
-        dashboards = {
-            "BACKEND": "gpworkforce.web.filecache.AtomicAddFileCache",
-            "LOCATION": str(location),
+        shared = {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
         }
-    # about 10 entries per dashboard and data version (figures, tables HTML, markers); culled by
-    # a quarter when full; a week at most
-    dashboards["TIMEOUT"] = 7 * 24 * 3600
-    dashboards["OPTIONS"] = {"MAX_ENTRIES": 2000, "CULL_FREQUENCY": 4}
+    shared["TIMEOUT"] = CACHE_SECONDS
     return {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "dashboards": dashboards,
+        "default": shared,
+        "local": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "gpworkforce-pages",
+            "OPTIONS": {"MAX_ENTRIES": 512},
+        },
     }
+
+
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+
+
+def tasks_for(name: str, redis_url: str) -> tuple[dict[str, object], list[str], dict[str, object]]:
+    """Django's Tasks (the ``django-tasks`` backport): ``TASKS``, the extra installed apps and
+    ``RQ_QUEUES`` for the backend ``name`` (``GPWORKFORCE_TASK_BACKEND``; empty: database).
+
+    ``database`` (default): tasks are rows in this project's database, run by
+    ``python -m gpworkforce.web db_worker``. ``rq``: tasks are RQ jobs in the Redis at
+    ``REDIS_URL``, run by ``python -m gpworkforce.web rqworker --job-class django_tasks_rq.Job``
+    (deployments with several hosts). ``immediate``: run in the enqueuing process (tests).
+    """
+    name = name.strip() or "database"
+    if name not in TASK_BACKENDS:
+        raise ImproperlyConfigured(
+            f"GPWORKFORCE_TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}, got {name!r}"
+        )
+    tasks: dict[str, object] = {"default": {"BACKEND": TASK_BACKENDS[name], "QUEUES": ["default"]}}
+    if name != "rq":
+        return tasks, [], {}
+    url = redis_url.strip()
+    if not url:
+        raise ImproperlyConfigured("GPWORKFORCE_TASK_BACKEND=rq needs REDIS_URL, got nothing")
+    queues = {"default": {"URL": url, "DEFAULT_TIMEOUT": 600}}
+    return tasks, ["django_rq", "django_tasks_rq"], queues
+
+
+_REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = caches_for(_REDIS_URL)
+TASKS, _task_apps, RQ_QUEUES = tasks_for(os.environ.get("GPWORKFORCE_TASK_BACKEND", ""), _REDIS_URL)
+INSTALLED_APPS += _task_apps

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from gpworkforce.web.settings.base import *  # noqa: F403
-from gpworkforce.web.settings.base import caches_for, database_from_env
+from gpworkforce.web.settings.base import database_from_env
 
 DEBUG = True
 SECRET_KEY = "dev-only-insecure-secret-key-never-use-in-production"  # noqa: S105
@@ -17,5 +17,3 @@ _DB_FILE = Path(
 )
 _DB_FILE.parent.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": database_from_env(_DB_FILE)}
-# computed dashboards shared by the server's processes: next to the SQLite file (one per database)
-CACHES = caches_for(_DB_FILE.parent / f"{_DB_FILE.stem}-dashboards")

@@ -13,7 +13,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from gpworkforce.web.settings.base import *  # noqa: F403
-from gpworkforce.web.settings.base import WEB_DIR, caches_for, database_from_env
+from gpworkforce.web.settings.base import WEB_DIR, database_from_env
 
 
 def _required(name: str) -> str:
@@ -59,5 +59,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
 }
-# computed dashboards shared by the server's processes (GPWORKFORCE_DASHBOARD_CACHE to move it)
-CACHES = caches_for(WEB_DIR.parent.parent.parent / "var" / "dashboard-cache")

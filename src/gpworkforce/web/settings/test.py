@@ -20,8 +20,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
-# per-process memory: each test session (and each xdist worker) has its own dashboards' store
-CACHES = caches_for(None, from_env=False)
 # django-axes needs the request in authenticate(), which Django's test Client.login() does not
 # pass; the sign-in tests (tests/integration/test_web_signin.py) turn it on for themselves.
 AXES_ENABLED = False
+# the database cache (in each test's transaction) whatever REDIS_URL says; tasks run when
+# enqueued, in the test's process (tests of the database and RQ backends choose theirs)
+CACHES = caches_for("")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}

@@ -1,28 +1,42 @@
-"""Baseline dashboards at any level the user may see, with CSV/XLSX downloads of every table."""
+"""Baseline dashboards at any level the user may see, with CSV/XLSX downloads of every table.
+
+The figures are computed by a background task per dashboard and data version
+(:mod:`gpworkforce.web.jobs.tasks`); a page never computes them. It shows the current figures,
+or the previous ones marked "being updated" (refreshing itself) while the task runs, or says
+the task failed.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from typing import Any
 
+from django.core.cache import caches
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import get_template
 from django.urls import reverse
 from markupsafe import escape
 
 from gpworkforce import exports
-from gpworkforce.reports.formatting import NA_MEANING, display_rows, is_numeric_column
-from gpworkforce.web.dashboards import Dashboard, build_dashboard, page_store
-from gpworkforce.web.dashboards import pages as memo
+from gpworkforce.web import dashboard_html
+from gpworkforce.web.dashboards import Dashboard, available_periods
+from gpworkforce.web.jobs import figures, tasks
+from gpworkforce.web.jobs.figures import TaskState
 from gpworkforce.web.models import Organisation, ParentLink
 from gpworkforce.web.models.orgs import registry_version
 from gpworkforce.web.permissions import Scope, guard, has_permission
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import home_crumb, render
 
+MAX_CODE_LENGTH = 16  # organisation codes are 3 to 6 characters; longer is not one
+
 
 def load_org(request: HttpRequest, org_code: str, **_: Any) -> Scope:
+    if not (len(org_code) <= MAX_CODE_LENGTH and org_code.isascii() and org_code.isalnum()):
+        raise Http404("no such organisation")  # not a code: never sent to the database
     org = Organisation.objects.filter(code=org_code.upper()).first()
     if org is None:
         raise Http404("no such organisation")
@@ -30,11 +44,27 @@ def load_org(request: HttpRequest, org_code: str, **_: Any) -> Scope:
 
 
 def _period(request: HttpRequest) -> dt.date | None:
+    """The ``period`` parameter: absent or empty (the default census date) or an ISO date;
+    anything else is a bad request (whether there are figures for it is checked by the view,
+    after the permission check)."""
     text = request.GET.get("period", "")
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
+    if not text:
         return None
+    try:
+        return dt.date.fromisoformat(text[:10]) if len(text) == 10 else _bad_period(text)
+    except ValueError:
+        return _bad_period(text)
+
+
+def _bad_period(text: str) -> dt.date:
+    raise BadRequest(f"period must be a date like 2017-09-30, got {text[:40]!r}")
+
+
+def _check_period(on: dt.date | None) -> None:
+    """A census date asked for must be one there are figures for (else 404): no task is ever
+    queued for a date nobody can have data for."""
+    if on is not None and on not in set(available_periods()):
+        raise Http404("no figures for that date")
 
 
 def _children(org: Organisation, on: dt.date | None, user: Any) -> list[Organisation]:
@@ -46,37 +76,26 @@ def _children(org: Organisation, on: dt.date | None, user: Any) -> list[Organisa
     return [k for k in kids if has_permission(user, Permission.VIEW_DASHBOARD, k.code, on)]
 
 
-def _table_view(table: Any) -> dict[str, Any]:
-    frame = table.frame
-    return {
-        "key": table.key,
-        "title": table.title,
-        "columns": [str(c) for c in frame.columns],
-        "numeric": [is_numeric_column(frame, c) for c in frame.columns],
-        "rows": display_rows(frame, dict(table.decimals)),
-        "notes": table.notes,
-        "sources": table.sources,
-    }
-
-
 @guard(Permission.VIEW_DASHBOARD, load_org)
 def dashboard(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
     org: Organisation = scope.obj
-    dash: Dashboard = build_dashboard(org.code, scope.on, allow_stale=True)
+    _check_period(scope.on)
+    dash, state = tasks.for_page(org.code, scope.on)
     can_download = has_permission(request.user, Permission.DOWNLOAD_TABLE)
-    body = _body_html(org, dash, can_download)
+    body = _body_html(org, dash, state, can_download)
     if getattr(request, "htmx", False):
         return HttpResponse(body)
     # The page depends on the viewer only through their role, organisation (header navigation,
     # drill-down links they may follow) and user name (header): rendered once per kind of viewer,
     # organisation and data version, with the user name put in per response.
     user = request.user
-    page_key = (
-        f"gpw-web:page:{user.role}:{user.organisation_id}:{org.code}:{org.name}:{dash.census}:"
-        f"{dash.version}:{dash.updating}:{registry_version()}:{can_download}"
+    page_key = _hashed(
+        f"{user.role}:{user.organisation_id}:{org.code}:{org.name}:{dash.census}:"
+        f"{dash.version}:{dash.updating}:{dash.failed}:{registry_version()}:{can_download}"
     )
+    pages = caches["local"]
     pending_messages = "messages" in request.COOKIES or "_messages" in request.session
-    content = None if pending_messages else memo.get(page_key)
+    content = None if pending_messages or dash.updating else pages.get(page_key)
     if content is None:
         ctx = {
             "org": org,
@@ -90,7 +109,8 @@ def dashboard(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse
         if pending_messages:
             return _with_account_name(response.content, user)
         content = response.content
-        memo.set(page_key, content)
+        if not dash.updating:
+            pages.set(page_key, content)
     return _with_account_name(content, user)
 
 
@@ -99,43 +119,58 @@ def dashboard(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse
 ACCOUNT_MARK = "gpwaccount" + secrets.token_hex(12)
 
 
+def _hashed(text: str) -> str:
+    """A cache key for any text (organisation names have spaces)."""
+    return "gpw-page:" + hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
 def _with_account_name(content: bytes, user: Any) -> HttpResponse:
     name = str(escape(user.get_username())).encode()
     return HttpResponse(content.replace(ACCOUNT_MARK.encode(), name))
 
 
-def _body_html(org: Organisation, dash: Dashboard, can_download: bool) -> str:
-    """The tables and charts as HTML, rendered once per data version (the same for every
-    permitted viewer of this organisation with the same download right), shared by the server's
-    processes like the figures."""
-    key = (
-        f"gpw-web:body:{org.code}:{dash.census}:{dash.version}:{dash.updating}:{org.name}:"
-        f"{can_download}"
+def _body_html(
+    org: Organisation, dash: Dashboard, state: TaskState | None, can_download: bool
+) -> str:
+    """The task's state (being updated, failed) and the tables and charts (rendered by the
+    dashboard's task; rendered here only for figures that have none, e.g. no census date)."""
+    tables = None
+    if dash.census is not None and dash.version:
+        tables = figures.tables_html(org.code, dash.census, dash.version, can_download)
+    if tables is None:
+        tables = dashboard_html.tables_html(dash, can_download)
+    period = dash.census.isoformat() if dash.census else ""
+    refresh = reverse("dashboard", args=[org.code]) + (f"?period={period}" if period else "")
+    return get_template("web/_dashboard_body.jinja").render(
+        {
+            "dash": dash,
+            "tables_html": tables,
+            "attempts": state.attempt if state is not None else 0,
+            "refresh_url": refresh,
+        }
     )
-    html = page_store.get(key)
-    if not isinstance(html, str):
-        html = get_template("web/_dashboard_body.jinja").render(
-            {
-                "org": org,
-                "dash": dash,
-                "tables": [_table_view(t) for t in dash.tables],
-                "charts": dash.charts,
-                "na_meaning": NA_MEANING,
-                "can_download": can_download,
-                "period_param": dash.census.isoformat() if dash.census else "",
-            }
-        )
-        page_store.set(key, html)
-    return html
 
 
 @guard(Permission.DOWNLOAD_TABLE, load_org)
 def download(
     request: HttpRequest, scope: Scope, org_code: str, table_key: str, fmt: str
 ) -> HttpResponse:
-    dash = build_dashboard(scope.obj.code, scope.on)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("no such format")
+    _check_period(scope.on)
+    dash = tasks.for_download(scope.obj.code, scope.on)
+    if dash is None:
+        return render(
+            request,
+            "web/error.jinja",
+            {
+                "heading": "These figures are being updated",
+                "body": "Go back to the dashboard: the download is there once they are ready.",
+            },
+            status=503,
+        )
     table = dash.table(table_key)
-    if table is None or fmt not in ("csv", "xlsx"):
+    if table is None:
         raise Http404("no such table")
     stem = f"{scope.obj.code}-{dash.census}-{table.key}"
     if fmt == "csv":

@@ -14,6 +14,20 @@ logger = logging.getLogger(__name__)
 
 
 @public
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "web/error.jinja",
+        {
+            "heading": "The address is not valid",
+            "body": "Part of the address (such as a date) is not in the form expected. "
+            "Go back and use the links and menus on the page.",
+        },
+        status=400,
+    )
+
+
+@public
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(
         request,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from gpworkforce.web import precompute
+from gpworkforce.web.jobs.tasks import top_dashboards_ready
 from gpworkforce.web.permissions import has_permission, login_only, public, visible_returns
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import render
@@ -36,6 +36,6 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    # dashboards_ready: this server process has computed its top dashboards since it started
-    # (always false outside server processes, where nothing is precomputed).
-    return JsonResponse({"status": "ok", "dashboards_ready": precompute.passes() > 0})
+    # dashboards_ready: the ICB and sub-ICB dashboards of the current data version are computed
+    # (by the task worker; false while it is catching up or not running)
+    return JsonResponse({"status": "ok", "dashboards_ready": top_dashboards_ready()})

@@ -1,0 +1,233 @@
+"""Background work on Django's Tasks: the data version, one task per dashboard, retries, state.
+
+Most tests use the Dummy backend (tasks are only recorded, so each step is seen) or the test
+settings' Immediate backend; the database backend is run by its own worker in this process
+(SQLite here, PostgreSQL under scripts/test-postgres.sh); the RQ backend in
+``test_web_tasks_rq.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import pytest
+from django.core.cache import caches
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from django_tasks import default_task_backend
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from gpworkforce.web.actions.returns import transition
+from gpworkforce.web.dashboards import Dashboard
+from gpworkforce.web.jobs import figures, tasks
+from gpworkforce.web.jobs.figures import TaskState
+from gpworkforce.web.jobs.models import bump, current
+from gpworkforce.web.testing import CENSUS, PASSWORD, World, approve_own_return, build_world
+from gpworkforce.web.workflow import TransitionName
+
+DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
+DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TOP = ["03W", "04C", "99A", "QK1", "QXX"]  # the test registry's ICBs and sub-ICBs
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    caches["local"].clear()
+    return build_world()
+
+
+def analyst() -> Client:
+    c = Client()
+    assert c.login(username="analyst", password=PASSWORD)
+    return c
+
+
+def accept(world: World) -> None:
+    rec_id = approve_own_return(world)
+    transition(actor=world.users["analyst"], record_id=rec_id, name=TransitionName.ACCEPT)
+
+
+def enqueued() -> list[tuple[Any, ...]]:
+    """(task name, args) of every task the Dummy backend recorded."""
+    return [(r.task.name, *r.args) for r in default_task_backend.results]
+
+
+def test_the_data_version_changes_only_with_the_writing_transaction(world: World) -> None:
+    before = current()
+    with pytest.raises(RuntimeError, match="boom"), transaction.atomic():
+        accept(world)
+        assert current() != before  # visible inside the transaction
+        raise RuntimeError("boom")
+    assert current() == before  # rolled back with the data
+    accept(world)
+    assert current() != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_data_version_is_bumped_only_inside_a_transaction() -> None:
+    with pytest.raises(RuntimeError, match="inside the writing transaction"):
+        bump()
+
+
+def test_a_data_change_enqueues_each_top_dashboard_once_on_commit(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    with override_settings(TASKS=DUMMY):
+        with django_capture_on_commit_callbacks() as callbacks:
+            accept(build_world())  # many data changes in this test's one transaction
+        assert callbacks == [tasks.refresh_top_dashboards]
+        assert enqueued() == []  # nothing before the commit
+        callbacks[0]()
+        version = current()
+        assert sorted(tasks.top_dashboards()[0]) == TOP
+        assert sorted(enqueued()) == [
+            ("refresh_dashboard", org, CENSUS.isoformat(), version, 1) for org in TOP
+        ]
+        callbacks[0]()  # a second look at the same version enqueues nothing more
+        assert len(enqueued()) == len(TOP)
+
+
+def test_a_viewer_sees_previous_figures_marked_until_the_task_has_run(world: World) -> None:
+    page = analyst().get(reverse("dashboard", args=["03W"]))  # immediate: computed in the view
+    assert page.status_code == 200 and b"dashboard-updating" not in page.content
+    with override_settings(TASKS=DUMMY):
+        accept(world)
+        version = current()
+        page = analyst().get(reverse("dashboard", args=["03W"])).content.decode()
+        assert "dashboard-updating" in page and "from before the latest change" in page
+        assert 'hx-trigger="load delay:3s"' in page  # the page refreshes itself
+        [job] = default_task_backend.results
+        assert job.args == ["03W", CENSUS.isoformat(), version, 1]
+        assert job.task.priority == tasks.VIEWER_PRIORITY
+        analyst().get(reverse("dashboard", args=["03W"]))
+        assert len(default_task_backend.results) == 1  # already queued: not again
+        assert job.task.call(*job.args) == "computed"  # the worker runs it
+    page = analyst().get(reverse("dashboard", args=["03W"])).content.decode()
+    assert "dashboard-updating" not in page
+    assert figures.get("03W", CENSUS, version) is not None
+
+
+def test_a_dashboard_without_earlier_figures_says_it_is_being_computed(world: World) -> None:
+    with override_settings(TASKS=DUMMY):
+        body = analyst().get(reverse("dashboard", args=["03W"])).content.decode()
+        assert "The figures for this dashboard are being computed" in body
+        download = analyst().get(
+            reverse("dashboard-download", args=["03W", "staff_by_group", "csv"])
+        )
+        assert download.status_code == 503
+        assert b"being updated" in download.content
+
+
+def test_a_failing_dashboard_fails_alone_is_retried_a_bounded_number_of_times_and_says_so(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    real = tasks.compute_dashboard
+    calls: list[str] = []
+
+    def flaky(org_code: str, census: Any, version: str) -> Dashboard:
+        calls.append(org_code)
+        if org_code == "03W":
+            raise OverflowError("Python int too large to convert to C long")
+        return real(org_code, census, version)
+
+    monkeypatch.setattr(tasks, "compute_dashboard", flaky)
+    with caplog.at_level(logging.ERROR, logger="gpworkforce.web.jobs.tasks"):
+        page = analyst().get(reverse("dashboard", args=["03W"]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "These figures could not be updated" in body and "failed 3 times" in body
+    assert "OverflowError" not in body  # no exception text on a page
+    assert calls == ["03W"] * tasks.MAX_ATTEMPTS
+    failures = [r for r in caplog.records if "03W" in r.getMessage()]
+    assert [r.getMessage().rsplit(",", 1)[1] for r in failures] == [
+        f" attempt {n} of {tasks.MAX_ATTEMPTS}" for n in range(1, tasks.MAX_ATTEMPTS + 1)
+    ]
+    state = figures.state("03W", CENSUS, current())
+    assert state is not None and state.status == "failed" and "OverflowError" in state.error
+    analyst().get(reverse("dashboard", args=["03W"]))
+    assert calls == ["03W"] * tasks.MAX_ATTEMPTS  # not retried again for this data version
+    other = analyst().get(reverse("dashboard", args=["QK1"])).content.decode()
+    assert "could not be updated" not in other and 'id="table-' in other  # unaffected
+    assert calls[-1] == "QK1"
+
+
+def test_a_task_that_lost_its_worker_is_enqueued_again_by_the_next_view(
+    world: World,
+) -> None:
+    version = current()
+    lost = TaskState("running", 1, time.time() - tasks.STUCK_SECONDS - 1)
+    with override_settings(TASKS=DUMMY):
+        figures.set_state("03W", CENSUS, version, lost)
+        analyst().get(reverse("dashboard", args=["03W"]))
+        assert enqueued() == [("refresh_dashboard", "03W", CENSUS.isoformat(), version, 2)]
+        state = figures.state("03W", CENSUS, version)
+        assert state is not None and (state.status, state.attempt) == ("queued", 2)
+        last = TaskState("queued", tasks.MAX_ATTEMPTS, time.time() - tasks.STUCK_SECONDS - 1)
+        figures.set_state("03W", CENSUS, version, last)
+        page = analyst().get(reverse("dashboard", args=["03W"])).content.decode()
+        assert len(enqueued()) == 1  # the last attempt is gone: failed, not enqueued
+        assert "These figures could not be updated" in page
+
+
+def test_a_task_for_an_old_data_version_does_nothing(world: World) -> None:
+    old = current()
+    accept(world)
+    assert tasks.refresh_dashboard.call("03W", CENSUS.isoformat(), old, 1) == "superseded"
+    assert figures.get("03W", CENSUS, old) is None
+
+
+def test_healthz_reports_whether_the_top_dashboards_are_ready(world: World) -> None:
+    with override_settings(TASKS=DUMMY):
+        assert Client().get(reverse("healthz")).json()["dashboards_ready"] is False
+    tasks.refresh_top_dashboards()  # immediate backend: computed now
+    assert Client().get(reverse("healthz")).json() == {"status": "ok", "dashboards_ready": True}
+
+
+def run_database_worker() -> None:
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_backend_runs_enqueued_dashboards_in_its_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    caches["local"].clear()
+    real = tasks.compute_dashboard
+
+    def failing_for_03w(org_code: str, census: Any, version: str) -> Dashboard:
+        if org_code == "03W":
+            raise ValueError("cannot compute this one")
+        return real(org_code, census, version)
+
+    monkeypatch.setattr(tasks, "compute_dashboard", failing_for_03w)
+    monkeypatch.setattr(tasks, "RETRY_SECONDS", (0, 0))  # retries due at once (no run_after)
+    with override_settings(TASKS=DATABASE):
+        world = build_world()  # committed: each data change enqueues the top dashboards
+        accept(world)
+        version = current()
+        ready = DBTaskResult.objects.filter(status="READY", args_kwargs__args__2=version)
+        assert sorted(r.args_kwargs["args"][0] for r in ready) == TOP
+        run_database_worker()
+    assert figures.get("QK1", CENSUS, version) is not None
+    assert figures.get("03W", CENSUS, version) is None
+    runs = DBTaskResult.objects.filter(args_kwargs__args__0="03W", args_kwargs__args__2=version)
+    assert sorted((r.args_kwargs["args"][3], r.status) for r in runs) == [
+        (n, "FAILED") for n in range(1, tasks.MAX_ATTEMPTS + 1)
+    ]
+    assert "cannot compute this one" in runs.first().traceback
+    state = figures.state("03W", CENSUS, version)
+    assert state is not None and state.status == "failed"
+    assert not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists()
