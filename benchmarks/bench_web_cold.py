@@ -25,7 +25,10 @@ from benchmarks.common import Result
 
 ORGS = ("QK1", "03W", "04C", "04V")  # the LLR STP (ICB) and its three CCGs (sub-ICBs)
 REPEATS = 5
-TARGET_MS = 500
+# the issue-4/8 targets: dashboards current within 10 s of the last acceptance (a task for each
+# of the 5 top dashboards, one after another in one worker), page p95 <= 300 ms
+TASK_TARGET_MS = 2000
+VIEW_TARGET_MS = 300
 
 SCRIPT = textwrap.dedent(
     """
@@ -112,7 +115,7 @@ def run() -> list[Result]:
             f"dashboard task {org} after a data change, median of {REPEATS}",
             statistics.median(values),
             "ms",
-            TARGET_MS,
+            TASK_TARGET_MS,
             note=f"max {max(values):.0f} ms",
         )
         for org, values in cold.items()
@@ -122,7 +125,7 @@ def run() -> list[Result]:
             "dashboard task after a data change, any of the four, worst of all",
             max(everything),
             "ms",
-            1000,
+            None,
             note=f"{len(everything)} tasks",
         )
     )
@@ -134,7 +137,7 @@ def run() -> list[Result]:
             "CPU time of a dashboard task after a data change, median",
             statistics.median(cold_cpu),
             "ms",
-            TARGET_MS,
+            TASK_TARGET_MS,
             note="less sensitive to the other jobs on the machine than wall time",
         )
     )
@@ -153,6 +156,7 @@ def run() -> list[Result]:
             "page view once its task has run (figures and tables from the cache), median",
             statistics.median(views),
             "ms",
+            VIEW_TARGET_MS,
             note=f"max {max(views):.0f} ms",
         )
     )

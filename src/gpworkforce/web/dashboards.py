@@ -27,6 +27,7 @@ import pandas as pd
 from gpworkforce.baseline import BaselineData, SourceKind
 from gpworkforce.baseline.report import baseline_report
 from gpworkforce.domain.report import ReportTable
+from gpworkforce.domain.taxonomy import load_taxonomy
 from gpworkforce.errors import UserError
 from gpworkforce.returns.convert import returns_to_tables
 from gpworkforce.tables import (
@@ -46,7 +47,6 @@ from gpworkforce.web.dashboard_tables import (  # noqa: F401 - part of this modu
     gpw_comparison,
     gpw_series,
 )
-from gpworkforce.web.intake import taxonomy
 from gpworkforce.web.models import (
     CollectionRound,
     PracticeReturnRecord,
@@ -84,6 +84,9 @@ class Dashboard:
 
     def table(self, key: str) -> ReportTable | None:
         return next((t for t in self.tables if t.key == key), None)
+
+
+taxonomy = functools.cache(load_taxonomy)  # the staff taxonomy the returns are read with
 
 
 def available_periods() -> list[dt.date]:

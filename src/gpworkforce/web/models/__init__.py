@@ -2,14 +2,10 @@
 
 from gpworkforce.web.models.accounts import User
 from gpworkforce.web.models.audit import AuditEvent
+from gpworkforce.web.models.immutable import ImmutableRecord
 from gpworkforce.web.models.orgs import Organisation, ParentLink, descendant_codes, registry_from_db
 from gpworkforce.web.models.reference import ReferencePatients, ReferenceWorkforce
-from gpworkforce.web.models.returns import (
-    CollectionRound,
-    ImmutableRecord,
-    PracticeReturnRecord,
-    ReturnVersion,
-)
+from gpworkforce.web.models.returns import CollectionRound, PracticeReturnRecord, ReturnVersion
 
 __all__ = [
     "AuditEvent",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from gpworkforce.web.models.returns import ImmutableRecord
+from gpworkforce.web.models.immutable import ImmutableRecord
 
 
 class AuditEvent(models.Model):

@@ -6,12 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gpworkforce.web.models.immutable import ImmutableRecord
 from gpworkforce.web.models.orgs import Organisation
 from gpworkforce.web.workflow import RESPONDED_STATES, ReturnState
-
-
-class ImmutableRecord(Exception):
-    """Raised on any attempt to change or delete a record that must never change."""
 
 
 def _paired(a: str, b: str, name: str) -> models.CheckConstraint:
