@@ -39,7 +39,6 @@ SCRIPT = textwrap.dedent(
     from django.core.management import call_command
     from django.db import transaction
     call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
     call_command("seed_demo", stdout=io.StringIO())
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     from django.test import Client

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up and start the web app on the LLR 2017 demo: assets, database, cache table, demo users;
+# Set up and start the web app on the LLR 2017 demo: assets, database (and cache table), demo users;
 # prints the address and logins, then serves on 127.0.0.1 under gunicorn (gunicorn.conf.py) with
 # the task worker that computes the dashboards (Django Tasks, database backend). Ctrl-C stops
 # every process this script started, and waits for them. Needs `make setup` first.
@@ -10,7 +10,6 @@ PORT="${PORT:-8000}"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-gpworkforce.web.settings.dev}"
 bash scripts/web-assets.sh
 .venv/bin/python -m gpworkforce.web migrate --no-input -v0
-.venv/bin/python -m gpworkforce.web createcachetable
 ARGS=(--address "http://127.0.0.1:${PORT}/")
 if [ -n "${DEMO_PASSWORD:-}" ]; then ARGS+=(--password "$DEMO_PASSWORD"); fi
 .venv/bin/python -m gpworkforce.web seed_demo "${ARGS[@]}"
