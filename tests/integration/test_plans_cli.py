@@ -318,3 +318,46 @@ points = [{ date = 2017-09-30, central = 150 }, { date = 2019-09-30, central = 1
     assert rows.loc["2018/19 Q2", "actual from"] == "GPW Year 2019"
     quarterly = pd.read_csv(out / "plan_quarterly.csv", comment="#")
     assert len(quarterly) == 4  # actual, plan, target, variance rows for GPs
+
+
+def test_nurses_and_dpc_come_from_the_staff_groups_file(tmp_path: Path, shared_data: Path) -> None:
+    from gpworkforce.forecast.calibration import practices_of
+
+    plan = tmp_path / "plan.toml"
+    plan.write_text(
+        """
+name = "City wider workforce"
+organisation = "04C"
+level = "sub-icb"
+start = 2022-09-30
+end = 2024-09-30
+adopted = "Grow"
+[[revisions]]
+version = 1
+date = 2022-10-01
+reason = "agreed"
+[[scenarios]]
+name = "Grow"
+staff_group = "nurses"
+points = [{ date = 2022-09-30, central = 60 }, { date = 2024-09-30, central = 70 }]
+[[scenarios]]
+name = "Grow"
+staff_group = "dpc"
+points = [{ date = 2022-09-30, central = 80 }, { date = 2024-09-30, central = 100 }]
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("plan", "score", plan, "--source", "gpw", "--out", out)
+    assert result.exit_code == 0, result.output
+    raw = pd.read_csv(shared_data / "nhs" / "gpw_practice_fy2023_2025_staff_groups.csv")
+    city = raw[raw["Practice.Code"].isin(practices_of("04C", dt.date(2022, 9, 30)))]
+    by_year = city.groupby("Year")[["TOTAL_NURSES_FTE", "TOTAL_DPC_FTE"]].sum()
+    years = pd.read_csv(out / "plan_score_years.csv", comment="#")
+    nurses = years[years["staff group"] == "Nurses"].set_index("date")
+    dpc = years[years["staff group"] == "Direct patient care"].set_index("date")
+    # GPW Year 2023 is dated 30 Sep 2022, the plan's start
+    assert nurses.loc["2022-09-30", "actual WTE"] == pytest.approx(by_year.loc[2023].iloc[0])
+    assert nurses.loc["2024-09-30", "actual WTE"] == pytest.approx(by_year.loc[2025].iloc[0])
+    assert dpc.loc["2023-09-30", "actual WTE"] == pytest.approx(by_year.loc[2024].iloc[1])
+    assert dpc.loc["2023-09-30", "plan WTE"] == pytest.approx(80 + 20 * 365 / 731)

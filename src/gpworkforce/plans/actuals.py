@@ -31,10 +31,12 @@ from gpworkforce.plans.model import (
 )
 
 Actuals = dict[StaffGroup, dict[dt.date, float]]
-GPW_GROUPS = (StaffGroup.GP, StaffGroup.ADMIN)  # what the practice-year file holds
+STAFF_GROUPS_FILE = "gpw_practice_fy2023_2025_staff_groups.csv"
+GP_ADMIN_GROUPS = (StaffGroup.GP, StaffGroup.ADMIN)  # what the 2016-2024 file holds
 GPW_SOURCE = (
-    "NHS Digital, General Practice Workforce, practice level (GPW), Years 2016-2024:"
-    " fully qualified GPs (excl. locums and registrars) FTE"
+    "NHS Digital, General Practice Workforce, practice level (GPW), FTE: Years 2016-2024 for"
+    " fully qualified GPs (excl. locums and registrars) and admin; Years 2023-2025 for nurses"
+    " and direct patient care"
 )
 
 
@@ -55,23 +57,32 @@ def _practice_map(plan: Plan) -> dict[str, str]:
     return dict.fromkeys(practices_of(plan.organisation, plan.start), plan.organisation)
 
 
+def _staff_groups_panel(node: str) -> pd.DataFrame:
+    from gpworkforce.forecast.calibration import panel_from_workforce
+    from gpworkforce.loaders.practice_year import load_practice_year_staff_groups
+    from gpworkforce.paths import nhs_file
+
+    loaded = load_practice_year_staff_groups(nhs_file(STAFF_GROUPS_FILE))
+    return panel_from_workforce(loaded.workforce, node)
+
+
 def gpw_actuals(plan: Plan, data: Path | None = None) -> tuple[Actuals, str, dict[dt.date, str]]:
-    """Actual FTE per staff group and GPW year for the plan's organisation."""
+    """Actual FTE per staff group and GPW year for the plan's organisation: the 2016-2024 file
+    (``data``, default the shared copy) for GPs and admin, the 2023-2025 staff-groups file for
+    nurses and direct patient care."""
     from gpworkforce.forecast.backtest import actual_fte
     from gpworkforce.forecast.calibration import load_panel
 
-    groups = {t.staff_group for t in plan.scenarios}
-    unsupported = sorted(g.value for g in groups if g not in GPW_GROUPS)
-    if unsupported:
-        raise UserError(
-            "--source gpw must be used with staff groups GPW's practice-year file holds"
-            f" ({', '.join(g.value for g in GPW_GROUPS)}), got {', '.join(unsupported)};"
-            " use --source returns"
-        )
+    groups = sorted({t.staff_group for t in plan.scenarios})
     mapping = _practice_map(plan)
     out: Actuals = {}
-    for group in sorted(groups):
-        panel = load_panel(data, node=STAFF_GROUP_NODES[group])
+    for group in groups:
+        node = STAFF_GROUP_NODES[group]
+        # one file per staff group, so a series never joins two vintages (the files differ by
+        # up to 20 FTE per ICB in the years both hold)
+        panel = load_panel(data, node=node) if group in GP_ADMIN_GROUPS else None
+        if panel is None:
+            panel = _staff_groups_panel(node)
         table = actual_fte(panel, mapping)
         if plan.organisation not in table.index:
             raise UserError(f"GPW has no figures for organisation {plan.organisation!r}")
