@@ -132,6 +132,16 @@ def test_finance_allocations_thresholds_and_role_costs(tmp_path: Path) -> None:
     assert "headroom_to_aspiration_wte_ANP" in header
     code, _, err = invoke("finance", "allocations", str(LLR / "allocations.csv"), "--wte-cost", "x")
     assert code == 2 and "LABEL=GBP" in err
+    code, _, err = invoke(
+        "finance",
+        "allocations",
+        str(LLR / "allocations.csv"),
+        "--minimum",
+        "12",
+        "--aspiration",
+        "11",
+    )
+    assert code == 2 and "minimum at most the aspiration" in err and "internal" not in err
 
 
 def test_finance_allocations_bad_file(tmp_path: Path) -> None:

@@ -108,3 +108,18 @@ def test_the_shipped_example_registers() -> None:
     ]
     llr = read_funding(root / "llr-2017" / "funding.csv")
     assert [e.amount_gbp for e in llr] == [95_000, 190_000, 190_000, 190_000]  # LLR Table 15
+
+
+def test_xlsx_rows_are_the_sheets_rows_across_blank_rows(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEAD.split(","))
+    sheet.append(["A", "2017/18", 5, 1])
+    sheet.append([None, None, None, None])
+    sheet.append(["B", "2018/19", "x", 1])
+    book.save(tmp_path / "a.xlsx")
+    msg = _error(read_allocations, tmp_path / "a.xlsx")
+    assert "row 4, column 'allocation_gbp_thousands'" in msg
+    sheet["C4"] = 7
+    book.save(tmp_path / "a.xlsx")
+    assert [r.organisation for r in read_allocations(tmp_path / "a.xlsx")] == ["A", "B"]

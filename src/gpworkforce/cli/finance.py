@@ -47,7 +47,7 @@ def cost(
 ) -> None:
     """Cost a scenario: workforce, gap to target, locum cover and locum conversion, by year,
     staff group and payer, with P10/P50/P90 over draws. With several scenarios each goes to
-    DIR/<file stem>/ and DIR/comparison.csv sets them side by side."""
+    DIR/<file stem>/ and DIR/comparison-costs.csv sets them side by side."""
     from gpworkforce.errors import UserError
     from gpworkforce.exports import write_csv_files
     from gpworkforce.finance.cost_io import find_cost_model, load_cost_model

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from gpworkforce.domain.report import ReportTable
+from gpworkforce.errors import UserError
 from gpworkforce.exports import write_csv_files, write_xlsx
 from gpworkforce.finance.allocations import ALL_ORGS, FundingRow, Thresholds, checks, derive
 from gpworkforce.finance.cost_io import find_cost_model, load_cost_model
@@ -185,6 +186,11 @@ def central_role_costs(path: Path) -> dict[str, float]:
 def allocation_tables(
     rows: Sequence[FundingRow], minimum: float, aspiration: float, wte_costs: dict[str, float]
 ) -> tuple[ReportTable, ...]:
+    if not 0 < minimum <= aspiration < 1:
+        raise UserError(
+            "--minimum and --aspiration must be percentages above 0 and below 100 with the"
+            f" minimum at most the aspiration, got {100 * minimum:g} and {100 * aspiration:g}"
+        )
     th = Thresholds(minimum=minimum, aspiration=aspiration)
     frame = derive(rows, th, wte_costs)
     money = [c for c in frame.columns if c.endswith("_gbp_thousands")]

@@ -75,6 +75,7 @@ def _xlsx_text(path: Path) -> TextFile:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     issues = []
+    lines: list[list[str]] = []
     for i, row in enumerate(sheet.iter_rows(values_only=True)):
         cells = []
         for j, value in enumerate(row):
@@ -92,8 +93,11 @@ def _xlsx_text(path: Path) -> TextFile:
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             cells.append("" if value is None else str(value))
-        if any(cells):
-            writer.writerow(cells)
+        lines.append(cells)  # blank rows kept, so row numbers are the sheet's
+    while lines and not any(lines[-1]):
+        lines.pop()
+    width = max((len(c) for c in lines), default=0)
+    writer.writerows(c + [""] * (width - len(c)) for c in lines)
     book.close()
     formulas.close()
     if issues:
@@ -156,7 +160,10 @@ def _validated(
     seen: dict[tuple[str, ...], int] = {}
     for i, rec in enumerate(frame.to_dict("records")):
         row = i + FIRST_DATA_ROW
-        data = build({k: _cell(v) for k, v in rec.items()})
+        cells = {k: _cell(v) for k, v in rec.items()}
+        if all(v is None for v in cells.values()):
+            continue  # a blank row
+        data = build(cells)
         try:
             item = model.model_validate(data)
         except ValidationError as exc:
