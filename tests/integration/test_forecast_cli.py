@@ -224,3 +224,15 @@ def test_hee_linear_with_uncertainty_keeps_the_central_case(tmp_path: Path) -> N
     assert run.series is not None and {"p10", "p90"} <= set(run.series.columns)
     target = next(t for t in run.tables if t.key == "target").frame.iloc[0]
     assert 0.0 < target["probability_meeting_target"] < 0.5  # 639 is above the central 630
+
+
+def test_a_run_over_the_memory_limit_is_refused_before_it_starts(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["forecast", str(SCENARIOS / "sample.toml"), "--draws", "20", "--out", str(out)]
+    code, stdout, err = invoke(*args, "--memory-limit", "64")
+    assert code == 6
+    assert "over the limit of 64 MB" in stdout + err and "Traceback" not in stdout + err
+    assert not out.exists()  # nothing half-written
+    code, _, err = invoke(*args)
+    assert code == 0, err
+    assert "memory estimate" in err

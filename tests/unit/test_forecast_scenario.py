@@ -201,3 +201,18 @@ def test_canonical_json_ignores_how_the_scenario_was_written(tmp_path: Path) -> 
         load_scenario(flat).scenario.canonical_json()
         == load_scenario(child).scenario.canonical_json()
     )
+
+
+def test_shipped_scenarios_are_found_from_any_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the back-test's default plan comparison reads them: it must not depend on the cwd
+    from gpworkforce.forecast.scenario_io import SCENARIOS_ENV, shipped_scenarios_dir
+
+    monkeypatch.delenv(SCENARIOS_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    found = sorted(p.name for p in (shipped_scenarios_dir() / "llr-2017").glob("scenario-*.toml"))
+    assert found[:3] == ["scenario-1.toml", "scenario-2-uncertain.toml", "scenario-2.toml"]
+    monkeypatch.setenv(SCENARIOS_ENV, str(tmp_path / "nowhere"))
+    with pytest.raises(InputFileError, match="GPWORKFORCE_SCENARIOS_DIR"):
+        shipped_scenarios_dir()

@@ -75,14 +75,14 @@ def backtest(
     from gpworkforce.forecast import backtest as bt
     from gpworkforce.forecast import backtest_cohort as bt_cohort
     from gpworkforce.forecast.calibration import icb_map, load_panel
-    from gpworkforce.forecast.scenario_io import load_scenario
+    from gpworkforce.forecast.scenario_io import load_scenario, shipped_scenarios_dir
     from gpworkforce.forecast.sensitivity import write_svg
 
     if calibration not in ("pooled", "area"):
         raise UserError(f"--calibration must be 'pooled' or 'area', got {calibration!r}")
     if data is not None and not data.is_file():
         raise UserError(f"--data must be an existing GPW practice-year CSV, got {data}")
-    files = scenarios or sorted(Path("scenarios/llr-2017").glob("scenario-*.toml"))
+    files = scenarios or sorted((shipped_scenarios_dir() / "llr-2017").glob("scenario-*.toml"))
     if not files:
         typer.echo("no hee-linear scenario given: the plan comparison is skipped", err=True)
     loaded = [load_scenario(f) for f in files]

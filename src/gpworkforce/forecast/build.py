@@ -141,11 +141,12 @@ def compile_inputs(
     for f in cfg.inflows:
         completions = completion_schedule(f, cfg.start, spy, n_t)
         joined = np.convolve(completions, joining_weights(f, spy, n_t))[:n_t]
-        schedule = joined[:, None] * _allocation(f, fte, gp_mask)[None, :]
+        alloc = _allocation(f, fte, gp_mask)
+        schedule = joined[:, None] * alloc[None, :]
         share = np.zeros((len(classes), len(bands)))
         for d in f.destinations:
             share[k_ix[d.class_code], a_ix[f.band]] += d.share
-        streams.append(InflowStream(f.name, schedule, share))
+        streams.append(InflowStream(f.name, schedule, share, factors=(joined, alloc)))
     return EngineInputs(
         orgs=orgs,
         classes=classes,

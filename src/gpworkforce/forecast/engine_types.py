@@ -26,6 +26,9 @@ class InflowStream:
     name: str
     schedule: Array
     share: Array
+    # optional: schedule == outer(pattern [T], allocation [O]) as the builder made it, which the
+    # linear kernel uses instead of checking the schedule's rank
+    factors: tuple[Array, Array] | None = None
 
 
 @dataclass(frozen=True)

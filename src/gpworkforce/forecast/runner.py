@@ -175,7 +175,9 @@ def _run_cohort(loaded: LoadedScenario, draws: int, say: Progress, opts: RunOpti
         threads=opts.threads,
     )
     n_runs = draws if spec.distributions() else 0
-    check_memory(estimate_bytes(spec, n_runs, summary_opts), opts.memory_limit_mb)
+    need = estimate_bytes(spec, n_runs, summary_opts)
+    check_memory(need, opts.memory_limit_mb)
+    say(f"memory estimate {need / 2**20:,.0f} MB (limit {opts.memory_limit_mb:,.0f} MB)")
     say("running the central case")
     wall0, cpu0 = time.perf_counter(), time.process_time()
     central = COHORT.run(spec, _request(loaded, 0, options=EngineOptions())).detail

@@ -55,6 +55,23 @@ class LoadedScenario:
         return (owner.parent / value).resolve()
 
 
+SCENARIOS_ENV = "GPWORKFORCE_SCENARIOS_DIR"
+
+
+def shipped_scenarios_dir() -> Path:
+    """The project's ``scenarios/`` directory, wherever the command is run from:
+    ``GPWORKFORCE_SCENARIOS_DIR`` if set, else the one beside the source checkout."""
+    import os
+
+    env = os.environ.get(SCENARIOS_ENV)
+    where = Path(env) if env else Path(__file__).resolve().parents[3] / "scenarios"
+    if not where.is_dir():
+        raise InputFileError(
+            f"the shipped scenarios must be a directory (set {SCENARIOS_ENV}); looked in {where}"
+        )
+    return where
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()

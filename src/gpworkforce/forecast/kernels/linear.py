@@ -80,13 +80,25 @@ def _rank1(schedule: Array) -> tuple[Array, Array] | None:
     return pattern, alloc
 
 
+def _factors(given: tuple[Array, Array]) -> tuple[Array, Array]:
+    """The builder's ``(pattern, allocation)`` with the allocation scaled to sum to 1."""
+    pattern, alloc = (np.asarray(a, dtype=np.float64) for a in given)
+    total = alloc.sum()
+    if total == 0:
+        return np.zeros_like(pattern), np.zeros_like(alloc)
+    return pattern * total, alloc / total
+
+
 def linear_response(inputs: EngineInputs, params: EngineParams) -> LinearResponse | None:
     """Run the engine on the basis organisations; None when an inflow schedule is not
     ``pattern x allocation`` or the starting stocks differ by draw (then run the engine itself)."""
     if inputs.headcount.ndim != 3:
         return None
     n_org, n_cls, n_band = inputs.shape
-    factored = [_rank1(st.schedule) for st in inputs.inflows]
+    factored = [
+        _factors(st.factors) if st.factors is not None else _rank1(st.schedule)
+        for st in inputs.inflows
+    ]
     if any(f is None for f in factored):
         return None
     stocked = (inputs.headcount != 0).any(axis=0) | (inputs.fte != 0).any(axis=0)
