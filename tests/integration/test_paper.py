@@ -126,6 +126,13 @@ def test_paper_command(tmp_path):
             "xlsx",
             "--risks",
             str(LLR / "delivery" / "risks.csv"),
+            "--scenario",
+            str(LLR / "scenario-2.toml"),
+            "--finance",
+            "--allocations",
+            str(LLR / "allocations.csv"),
+            "--plan",
+            str(LLR / "plan.toml"),
             "--date",
             "2017-10-25",
         ],
@@ -133,6 +140,15 @@ def test_paper_command(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "paper-qk1-2017-09-30.xlsx").exists()
     assert "542.0 WTE GPs" in result.stdout
+    # finance: Scenario 2 ends 9 WTE short of 639; 9 x the cost model's salaried GP (LLR: £112,000)
+    assert (
+        "closing the remaining gap of 9.0 WTE by Sep 2020 would cost £1.0m a year" in result.stdout
+    )
+    # the plan scored against GPW: Scenario 1 closest (docs/plans.md)
+    assert "Scenario 1: Base position came closest to what happened" in result.stdout
+    book = openpyxl.load_workbook(tmp_path / "paper-qk1-2017-09-30.xlsx")
+    assert any(n.startswith("Primary care spend") for n in book.sheetnames), book.sheetnames
+    assert any(n.startswith("Cost a year") for n in book.sheetnames), book.sheetnames
     bad = CliRunner().invoke(
         app,
         [

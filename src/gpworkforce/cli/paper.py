@@ -72,6 +72,18 @@ def paper(
         list[PaperFormat] | None,
         typer.Option("--format", help="pdf, docx or xlsx (repeatable; default all three)."),
     ] = None,
+    finance: Annotated[
+        bool,
+        typer.Option("--finance", help="Cost each scenario with the cost model beside it."),
+    ] = False,
+    allocations: Annotated[
+        Path | None,
+        typer.Option("--allocations", help="Allocations table (CSV/XLSX): spend as a share."),
+    ] = None,
+    plan_file: Annotated[
+        Path | None,
+        typer.Option("--plan", help="A past plan (TOML) to score against GPW actuals."),
+    ] = None,
 ) -> None:
     """Build a committee paper: key messages, baseline, scenarios, delivery and risks."""
     from gpworkforce.cli.baseline import build_baseline_report
@@ -91,6 +103,18 @@ def paper(
     # read and check every input file before any computation
     register = read_risks(risks) if risks is not None else None
     cells = read_timeline(timeline) if timeline is not None else None
+    plan = None
+    if plan_file is not None:
+        from gpworkforce.plans.io import load_plan
+
+        plan = load_plan(plan_file)
+    funding_rows = None
+    if allocations is not None:
+        from gpworkforce.finance.tables_io import read_allocations
+
+        funding_rows = read_allocations(allocations)
+    if finance and not scenario:
+        raise UserError("--finance costs the scenarios: give at least one --scenario")
     with step("Reading data from " + (str(data) if data else "the built-in LLR 2017 demo")):
         context = workspace_context(data) if data is not None else demo_context()
     organisation = context.data.registry.get(code)
@@ -103,6 +127,35 @@ def paper(
         for path in scenario:
             with step(f"Forecasting {path}"):
                 results.append(scenario_result(run_scenario(path, draws)))
+    costs = []
+    if finance:
+        from gpworkforce.finance.runner import cost_scenario
+        from gpworkforce.papers.build import cost_summary
+
+        for path in scenario or []:
+            with step(f"Costing {path}"):
+                costs.append(cost_summary(cost_scenario(path, draws=draws)))
+    allocation_table, allocation_note = None, ""
+    if funding_rows is not None:
+        from gpworkforce.finance.runner import allocation_headline, allocation_tables
+        from gpworkforce.papers.build import allocation_summary
+
+        tables = allocation_tables(funding_rows, 0.109, 0.113, {})
+        allocation_table = allocation_summary(tables)
+        allocation_note = " ".join(
+            line.strip() for line in allocation_headline(tables, 10.9, 11.3).splitlines()[1:3]
+        )
+    score = None
+    if plan is not None:
+        from gpworkforce.papers.build import plan_score_summary
+        from gpworkforce.plans.actuals import gpw_actuals
+        from gpworkforce.plans.scoring import score_plan
+
+        with step("Scoring the plan against GPW"):
+            actuals, label, provenance = gpw_actuals(plan)
+            score = plan_score_summary(
+                plan, score_plan(plan, actuals, source=label, provenance=provenance)
+            )
     inputs = PaperInputs(
         baseline=report,
         organisation=organisation.name,
@@ -115,6 +168,10 @@ def paper(
         risks=register,
         timeline=cells,
         author=author,
+        costs=tuple(costs),
+        allocations=allocation_table,
+        allocation_note=allocation_note,
+        plan_score=score,
     )
     built = build_paper(inputs)
     stem = f"paper-{code.lower()}-{on.isoformat()}"

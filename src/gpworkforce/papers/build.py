@@ -73,6 +73,163 @@ def scenario_result(run: Any) -> ScenarioResult:
 
 
 @dataclass(frozen=True)
+class CostSummary:
+    """One costed scenario: each measure's cost a year at the end of the forecast (real terms)."""
+
+    scenario: str
+    base_year: int
+    end: dt.date
+    measures: tuple[tuple[str, float, float | None, float | None], ...]  # title, central, p10, p90
+    gap_wte_end: float | None = None
+
+
+def cost_summary(costed: Any) -> CostSummary:
+    """A :class:`CostSummary` from :func:`gpworkforce.finance.runner.cost_scenario`'s result."""
+    import numpy as np
+
+    from gpworkforce.finance.costing import ALL, MEASURES
+
+    rows, wf = costed.rows, costed.workforce
+    out = []
+    for key, title in MEASURES.items():
+        if (key, ALL, ALL, "real") not in rows.keys:
+            continue
+        arr = rows.get(key, terms="real")
+        lo = hi = None
+        if arr.shape[0] > 1:
+            lo, hi = (float(x) for x in np.quantile(arr[1:, -1], [0.1, 0.9]))
+        out.append((title, float(arr[0, -1]), lo, hi))
+    gap = None
+    if wf.gap is not None:
+        gap = float(max(wf.gap[0][-1], 0.0))
+    return CostSummary(
+        scenario=wf.scenario,
+        base_year=costed.model.prices.base_year,
+        end=rows.dates[-1],
+        measures=tuple(out),
+        gap_wte_end=gap,
+    )
+
+
+@dataclass(frozen=True)
+class PlanScoreSummary:
+    """A past plan scored against actuals (:func:`gpworkforce.plans.scoring.score_plan`)."""
+
+    plan_name: str
+    source: str
+    table: ReportTable
+    chart: ReportChart | None
+    messages: tuple[str, ...]
+
+
+def plan_score_summary(plan: Any, result: Any) -> PlanScoreSummary:
+    """The scored plan as the paper shows it: one row per scenario, the chart of the GP series."""
+    from gpworkforce.plans import outputs
+    from gpworkforce.plans.model import STAFF_GROUP_LABELS
+
+    rows = []
+    for sc in result.scenarios:
+        rows.append(
+            {
+                "Scenario": sc.scenario,
+                "Staff group": STAFF_GROUP_LABELS[sc.staff_group],
+                "Years scored": sc.years,
+                "Average error within the plan's years %": sc.mape_horizon,
+                "Latest actual": sc.last_date,
+                "Actual WTE": sc.last_actual,
+                "Plan WTE": sc.last_plan,
+                "Plan above actual by %": sc.last_error_pct,
+            }
+        )
+    table = ReportTable(
+        key="plan_score",
+        title=f"{plan.name}: each scenario against the actuals",
+        frame=pd.DataFrame(rows),
+        notes=(
+            "Average error = mean absolute percentage error over the years within the plan's horizon. "
+            "Actuals are counted on the same definition as the plan (like for like).",
+        ),
+        decimals={
+            "Average error within the plan's years %": 1,
+            "Actual WTE": 1,
+            "Plan WTE": 1,
+            "Plan above actual by %": 1,
+        },
+    )
+    messages = []
+    if result.scenarios:
+        best = min(result.scenarios, key=lambda sc: sc.mape_horizon)
+        messages.append(
+            f"Of the {_plural(len(result.scenarios), 'scenario')} of {plan.name}, {best.scenario} came closest to what "
+            f"happened, with an average error of {best.mape_horizon:.1f}% over the plan's years; "
+            f"by {_date(best.last_date)} the actual was {best.last_actual:,.1f} WTE against {best.last_plan:,.1f} planned."
+        )
+        first = result.scenarios[0]
+        if first.target is not None and first.target_date is not None:
+            actual = next((r.actual for r in result.rows if r.date == first.target_date), None)
+            if actual is not None:
+                short = first.target - actual
+                messages.append(
+                    f"The target of {first.target:,.1f} WTE (on the same definition) for {_date(first.target_date)} was "
+                    + (
+                        f"missed by {short:,.1f} WTE: the actual was {actual:,.1f}."
+                        if short > 0
+                        else f"met: the actual was {actual:,.1f}."
+                    )
+                )
+    chart = None
+    groups = sorted({sc.staff_group for sc in result.scenarios}, key=lambda g: g.value)
+    if groups:
+        group = groups[0]
+        sub = result.model_copy(
+            update={"rows": tuple(r for r in result.rows if r.staff_group is group)}
+        )
+        first = next(sc for sc in result.scenarios if sc.staff_group is group)
+        target = plan.target_for(group)
+        mark = None
+        if target is not None and first.target is not None:
+            mark = (target.date, first.target, f"Target {first.target:,.0f} WTE")
+        title = f"{plan.name}: scenarios against what happened"
+        layered = outputs.plan_chart(title, outputs.score_chart_frame(sub), mark)
+        description = f"{STAFF_GROUP_LABELS[group]} WTE planned by each scenario and the actual each year, with the target."
+        spec = layered.properties(width=560, description=description).to_dict(validate=False)
+        chart = ReportChart(key="plan_score_chart", title=title, spec=spec, description=description)
+    return PlanScoreSummary(
+        plan_name=plan.name,
+        source=result.source,
+        table=table,
+        chart=chart,
+        messages=tuple(messages),
+    )
+
+
+ALLOCATION_COLUMNS = {
+    "organisation": "Organisation",
+    "financial_year": "Year",
+    "allocation_gbp_thousands": "Allocation £k",
+    "total_primary_care_spend_gbp_thousands": "Primary care spend £k",
+    "spend_share_pct": "Share of allocation %",
+    "meets_minimum": "Meets the minimum",
+    "meets_aspiration": "Meets the aspiration",
+}
+
+
+def allocation_summary(tables: Sequence[ReportTable]) -> ReportTable:
+    """The allocations table (:func:`gpworkforce.finance.runner.allocation_tables`) for a board."""
+    t = tables[0]
+    frame = t.frame.loc[:, [c for c in ALLOCATION_COLUMNS if c in t.frame.columns]].rename(
+        columns=ALLOCATION_COLUMNS
+    )
+    return ReportTable(
+        key="allocations",
+        title="Primary care spend as a share of allocation",
+        frame=frame.reset_index(drop=True),
+        notes=tuple(humanise(n) for n in t.notes[:2]),
+        decimals={"Allocation £k": 0, "Primary care spend £k": 0, "Share of allocation %": 2},
+    )
+
+
+@dataclass(frozen=True)
 class PaperInputs:
     baseline: Report
     organisation: str  # name as people know it
@@ -86,6 +243,10 @@ class PaperInputs:
     timeline: Sequence[TimelineCell] | None = None
     author: str = ""
     extra_sources: Sequence[str] = field(default_factory=tuple)
+    costs: Sequence[CostSummary] = ()
+    allocations: ReportTable | None = None
+    allocation_note: str = ""
+    plan_score: PlanScoreSummary | None = None
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -361,10 +522,9 @@ def _scenario_section(inputs: PaperInputs) -> Section | None:
         best = min(with_target, key=lambda row: row["Shortfall (WTE)"])
         met = [row for row in with_target if row["Shortfall (WTE)"] <= 0]
         if met:
-            label = next((r.target_label for r in runs if r.target_label), "the target")
             messages.append(
                 f"{_plural(len(met), 'scenario')} of {len(with_target)} {'reaches' if len(met) == 1 else 'reach'} "
-                f"the plan's target of {best['Target WTE']:,.0f} WTE by {best['By']} ({label})."
+                f"the plan's target of {best['Target WTE']:,.0f} WTE by {best['By']}."
             )
         else:
             messages.append(
@@ -387,7 +547,9 @@ def _scenario_section(inputs: PaperInputs) -> Section | None:
         target = next(
             ((r.target_date, r.target_wte) for r in dated if r.target_wte is not None), None
         )
-        title = messages[0].split(";")[0] if messages else "Scenarios compared"
+        title = "GP WTE forecast by scenario" + (
+            f", against the target of {target[1]:,.0f} WTE" if target else ""
+        )
         layered = trajectory_chart(series, target, title)
         description = (
             "GP WTE forecast by scenario over time"
@@ -485,6 +647,72 @@ def _risk_section(inputs: PaperInputs) -> Section | None:
     )
 
 
+def _money(value: float) -> str:
+    if abs(value) >= 1e6:
+        return f"£{value / 1e6:,.1f}m"
+    return f"£{value / 1e3:,.0f}k"
+
+
+def _finance_section(inputs: PaperInputs) -> Section | None:
+    if not inputs.costs and inputs.allocations is None:
+        return None
+    paragraphs: list[str] = []
+    tables = []
+    if inputs.costs:
+        titles = list(dict.fromkeys(t for c in inputs.costs for t, *_ in c.measures))
+        rows = []
+        for c in inputs.costs:
+            values = {t: v for t, v, _lo, _hi in c.measures}
+            rows.append(
+                {"Scenario": c.scenario, "By": c.end.strftime("%b %Y")}
+                | {t: values.get(t) for t in titles}
+            )
+        first = inputs.costs[0]
+        tables.append(
+            ReportTable(
+                key="costs",
+                title=f"Cost a year at the end of each scenario (£, {first.base_year} prices)",
+                frame=pd.DataFrame(rows),
+                notes=(
+                    f"Real terms at {first.base_year} prices; each figure is the annual cost of the WTE at that date. "
+                    "Costs per WTE, on-costs and the locum premium come from the cost model beside each scenario.",
+                ),
+                decimals=dict.fromkeys(titles, 0),
+            )
+        )
+        for c in inputs.costs:
+            values = {t: v for t, v, _lo, _hi in c.measures}
+            sub = values.get("Cost of the gap to target, filled by substantive staff")
+            loc = values.get("Cost of the gap to target, filled by locums")
+            if sub is not None and loc is not None and c.gap_wte_end:
+                paragraphs.append(
+                    f"{c.scenario}: closing the remaining gap of {c.gap_wte_end:,.1f} WTE by {c.end:%b %Y} would cost "
+                    f"{_money(sub)} a year with substantive staff, or {_money(loc)} with locums ({c.base_year} prices)."
+                )
+            elif c.gap_wte_end == 0:
+                paragraphs.append(f"{c.scenario}: no gap to cost by {c.end:%b %Y}.")
+    if inputs.allocations is not None:
+        tables.append(inputs.allocations)
+        if inputs.allocation_note:
+            paragraphs.append(inputs.allocation_note)
+    return Section(
+        key="finance", title="Finance", paragraphs=tuple(paragraphs), tables=tuple(tables)
+    )
+
+
+def _plan_section(inputs: PaperInputs) -> Section | None:
+    p = inputs.plan_score
+    if p is None:
+        return None
+    return Section(
+        key="trajectory",
+        title="The plan against what happened",
+        paragraphs=(*p.messages, f"Actuals: {p.source}."),
+        tables=(p.table,),
+        charts=(p.chart,) if p.chart is not None else (),
+    )
+
+
 def _methods(inputs: PaperInputs) -> Section:
     paragraphs = [
         "Headcount is the number of people; a person working in two practices counts in each. "
@@ -526,6 +754,8 @@ def build_paper(inputs: PaperInputs) -> Paper:
     sections = _baseline_sections(inputs, h)
     for extra in (
         _scenario_section(inputs),
+        _finance_section(inputs),
+        _plan_section(inputs),
         _delivery_section(inputs, today),
         _risk_section(inputs),
     ):
@@ -542,8 +772,11 @@ def build_paper(inputs: PaperInputs) -> Paper:
         missing.append("delivery against the implementation plan")
     if inputs.risks is None:
         missing.append("risks")
-    missing += ["finance", "trajectory against actuals"]
-    notes = (f"This paper does not cover: {', '.join(missing)}.",)
+    if not inputs.costs and inputs.allocations is None:
+        missing.append("finance")
+    if inputs.plan_score is None:
+        missing.append("the plan against actuals")
+    notes = (f"This paper does not cover: {', '.join(missing)}.",) if missing else ()
     return Paper(
         title=f"General practice workforce: {inputs.organisation}",
         organisation=inputs.organisation,
