@@ -34,6 +34,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});
+"""
 # axe-core pinned in package.json (copied by scripts/web-assets.sh); the bundled one as fallback.
 _NPM_AXE = VENDOR / "axe" / "axe.min.js"
 AXE = Axe(axe_script=_NPM_AXE.read_text(encoding="utf-8")) if _NPM_AXE.exists() else Axe()
@@ -63,6 +69,7 @@ def world(transactional_db: None) -> dict[str, int]:
 class Session:
     def __init__(self, browser: Browser, base: str, username: str):
         self.context = browser.new_context(base_url=base)
+        self.context.add_init_script(WATCH_CSP)
         self.page: Page = self.context.new_page()
         self.checked: list[str] = []
         self.goto("/accounts/login/")
@@ -77,7 +84,10 @@ class Session:
         self.check()
 
     def check(self) -> None:
-        """axe: no serious or critical violation on the page as it is now."""
+        """axe: no serious or critical violation on the page as it is now; the browser reported no
+        Content-Security-Policy violation."""
+        violations = self.page.evaluate("window.__cspViolations || []")
+        assert violations == [], f"{self.page.url}: {violations}"
         results = AXE.run(self.page)
         bad = [
             f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"

@@ -216,6 +216,31 @@ TABLE: dict[str, Route] = {
 }  # fmt: skip
 
 
+# ---- Content-Security-Policy on every response (decision record 0040) ----------------------------
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
+
+
+def assert_content_security_policy(response: Any) -> None:
+    """Every response carries the policy: scripts from this site with this response's nonce, no
+    inline script, no eval; an HTML page has no inline script or event-handler attribute, and its
+    scripts carry the header's nonce."""
+    policy = response["Content-Security-Policy"]
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+    script_src = directives["script-src"]
+    assert "'self'" in script_src and "'unsafe-inline'" not in script_src, policy
+    assert "'unsafe-eval'" not in policy and "'unsafe-inline'" not in policy, policy
+    assert directives["frame-ancestors"] == ["'none'"], policy
+    if not response.get("Content-Type", "").startswith("text/html") or not response.content:
+        return
+    html = response.content.decode()
+    assert not INLINE_SCRIPT.search(html), INLINE_SCRIPT.search(html).group(0)
+    assert not INLINE_HANDLER.search(html), INLINE_HANDLER.search(html).group(0)
+    nonces = set(re.findall(r'<script[^>]*\bnonce="([^"]*)"', html))
+    if "<script" in html:
+        assert len(nonces) == 1 and f"'nonce-{nonces.pop()}'" in script_src, policy
+
+
 # ---- the resolver's patterns -------------------------------------------------------------------
 def project_patterns(
     patterns: list[URLPattern | URLResolver] | None = None, prefix: str = ""
@@ -412,6 +437,7 @@ def test_access(world_ids: dict[str, Any], fast_dashboards: None, route: str, me
                 assert match is not None and match.route == route, f"{url} does not reach {route!r}"
                 with transaction.atomic():
                     response = getattr(client, method.lower())(url)
+                    assert_content_security_policy(response)
                     transaction.set_rollback(True)
                 expected = policy[role][variant]
                 if response.status_code != expected:

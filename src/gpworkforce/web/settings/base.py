@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 WEB_DIR = Path(__file__).resolve().parent.parent
@@ -17,6 +18,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -27,6 +29,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "gpworkforce.web.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,6 +100,24 @@ def _whole_number(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, got {text!r}")
     return int(text)
 
+
+# Content-Security-Policy (django-csp 4): scripts only from this site and with the page's nonce,
+# no inline script or style, no eval, nothing framed (docs/decisions/0040).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        # the NHS.UK frontend CSS loads the Frutiger font from the NHS assets site
+        "font-src": [SELF, "https://assets.nhs.uk"],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 # -- sign-in and sessions (docs/decisions/0040) ----------------------------------------------------
 # A session ends after SESSION_IDLE_TIMEOUT seconds without a request and, whatever the activity,

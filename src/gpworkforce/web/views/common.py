@@ -16,8 +16,8 @@ from gpworkforce.web.roles import Permission, Role
 
 def nav_items(request: HttpRequest) -> list[dict[str, str]]:
     user = request.user
-    if not user.is_authenticated:
-        return []
+    if not user.is_authenticated or getattr(user, "must_change_password", False):
+        return []  # signed out, or allowed nowhere until they have chosen their own password
     items = [{"href": reverse("home"), "text": "Home"}]
     if has_permission(user, Permission.VIEW_ROUND):
         items.append({"href": reverse("round-list"), "text": "Collection rounds"})
