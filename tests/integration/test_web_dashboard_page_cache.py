@@ -3,6 +3,8 @@ their own name in the header and only the drill-down links their role and organi
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import caches
 from django.test import Client
@@ -43,8 +45,17 @@ def test_each_viewer_sees_their_own_name_on_a_shared_page(
 
     monkeypatch.setattr(views, "render", counting)
     url = reverse("dashboard", args=["QK1"])
-    first = _client("analyst").get(url).content.decode()
-    second = _client("second<analyst>&co").get(url).content.decode()
+    first_response = _client("analyst").get(url)
+    second_response = _client("second<analyst>&co").get(url)
+    first, second = first_response.content.decode(), second_response.content.decode()
+    # each response has its own CSP nonce, in its header and on its scripts, cached page or not
+    nonces = []
+    for response, html in ((first_response, first), (second_response, second)):
+        [nonce] = set(re.findall(r'nonce="([^"]+)"', html))
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1] and views.NONCE_MARK not in first + second
+    first, second = first.replace(nonces[0], "N"), second.replace(nonces[1], "N")
     assert renders == ["web/dashboard.jinja"]  # the second analyst's page came from the cache
     assert "analyst (" in first and "second&lt;analyst&gt;&amp;co (" in second
     assert "second&lt;analyst" not in first and "second<analyst>" not in second

@@ -108,15 +108,18 @@ def dashboard(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse
         response = render(request, "web/dashboard.jinja", ctx, breadcrumbs=[home_crumb()])
         if pending_messages:
             return _with_account_name(response.content, user)
-        content = response.content
+        # this response's CSP nonce stands as a mark in the cached page (each response its own)
+        content = response.content.replace(str(request.csp_nonce).encode(), NONCE_MARK.encode())
         if not dash.updating:
             pages.set(page_key, content)
-    return _with_account_name(content, user)
+    return _with_account_name(content, user, str(request.csp_nonce))
 
 
 # Stands for the signed-in user's name in a cached page (random per process, so no data can
 # contain it; letters and digits only, so escaping leaves it as it is).
 ACCOUNT_MARK = "gpwaccount" + secrets.token_hex(12)
+# Stands for the response's Content-Security-Policy nonce in a cached page (likewise).
+NONCE_MARK = "gpwnonce" + secrets.token_hex(12)
 
 
 def _hashed(text: str) -> str:
@@ -124,9 +127,12 @@ def _hashed(text: str) -> str:
     return "gpw-page:" + hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
-def _with_account_name(content: bytes, user: Any) -> HttpResponse:
+def _with_account_name(content: bytes, user: Any, nonce: str = "") -> HttpResponse:
     name = str(escape(user.get_username())).encode()
-    return HttpResponse(content.replace(ACCOUNT_MARK.encode(), name))
+    content = content.replace(ACCOUNT_MARK.encode(), name)
+    if nonce:  # reading request.csp_nonce also puts it in this response's header
+        content = content.replace(NONCE_MARK.encode(), nonce.encode())
+    return HttpResponse(content)
 
 
 def _body_html(
