@@ -21,6 +21,20 @@ ROOT = Path(__file__).resolve().parents[2]
 LLR_PLAN = ROOT / "scenarios" / "llr-2017" / "plan.toml"
 
 
+def write_plan(
+    path: Path, *, name: str, organisation: str, level: str, start: str, end: str, adopted: str,
+    scenarios: str,
+) -> Path:  # fmt: skip
+    """A plan file with one revision and the given ``[[scenarios]]`` tables."""
+    path.write_text(
+        f'name = "{name}"\norganisation = "{organisation}"\nlevel = "{level}"\n'
+        f'start = {start}\nend = {end}\nadopted = "{adopted}"\n'
+        f'[[revisions]]\nversion = 1\ndate = {start}\nreason = "agreed"\n{scenarios}',
+        encoding="utf-8",
+    )
+    return path
+
+
 def run(*args: object):
     return CliRunner().invoke(app, [str(a) for a in args])
 
@@ -103,19 +117,15 @@ def test_plan_tracked_against_returns_in_a_workspace(tmp_path: Path, shared_data
     ws = tmp_path / "ws"
     loaded = run("load", "returns", *files, "--data", ws)
     assert loaded.exit_code == 0, loaded.output
-    plan = tmp_path / "plan.toml"
-    plan.write_text(
-        """
-name = "City GP plan"
-organisation = "04C"
-level = "sub-icb"
-start = 2017-09-30
-end = 2019-09-30
-adopted = "Grow"
-[[revisions]]
-version = 1
-date = 2017-10-01
-reason = "agreed"
+    plan = write_plan(
+        tmp_path / "plan.toml",
+        name="City GP plan",
+        organisation="04C",
+        level="sub-icb",
+        start="2017-09-30",
+        end="2019-09-30",
+        adopted="Grow",
+        scenarios="""
 [[scenarios]]
 name = "Grow"
 staff_group = "gp"
@@ -124,7 +134,6 @@ points = [
   { date = 2019-09-30, central = 8.5, p10 = 8.0, p90 = 9.5 },
 ]
 """,
-        encoding="utf-8",
     )
     out = tmp_path / "out"
     result = run("plan", "track", plan, "--source", "returns", "--data", ws, "--out", out)
@@ -160,25 +169,20 @@ def test_user_errors_exit_non_zero_with_a_message(args, code, message, tmp_path:
 
 
 def test_invalid_plan_names_the_file_and_field(tmp_path: Path) -> None:
-    plan = tmp_path / "bad.toml"
-    plan.write_text(
-        """
-name = "bad"
-organisation = "04C"
-level = "county"
-start = 2017-09-30
-end = 2019-09-30
-adopted = "Grow"
-[[revisions]]
-version = 1
-date = 2017-10-01
-reason = "agreed"
+    plan = write_plan(
+        tmp_path / "bad.toml",
+        name="bad",
+        organisation="04C",
+        level="county",
+        start="2017-09-30",
+        end="2019-09-30",
+        adopted="Grow",
+        scenarios="""
 [[scenarios]]
 name = "Grow"
 staff_group = "doctors"
 points = [{ date = 2017-09-30, central = 6.5 }, { date = 2019-09-30, central = 8.5 }]
 """,
-        encoding="utf-8",
     )
     result = run("plan", "score", plan, "--out", tmp_path / "o")
     assert result.exit_code == 4, result.output
@@ -200,26 +204,21 @@ def test_trajectory_from_a_cohort_run_is_its_supply(tmp_path: Path, shared_data:
     # cohort.toml starts from GP FTE 519.6 (148.87 + 28.53 + 129.15 + 24.75 + 158.02 + 30.28) plus
     # locum FTE 39.44 (8.34 + 1.60 + 21.07 + 4.04 + 3.68 + 0.71) = 559.04 GP equivalents; demand
     # (0.58 per 1,000 of 1,120,132 patients = 649.7) must not be taken for the trajectory.
-    plan = tmp_path / "plan.toml"
     cohort = ROOT / "scenarios" / "llr-2017" / "cohort.toml"
-    plan.write_text(
-        f"""
-name = "LLR cohort"
-organisation = "QK1"
-level = "icb"
-start = 2017-09-30
-end = 2027-09-30
-adopted = "Cohort"
-[[revisions]]
-version = 1
-date = 2017-10-01
-reason = "agreed"
+    plan = write_plan(
+        tmp_path / "plan.toml",
+        name="LLR cohort",
+        organisation="QK1",
+        level="icb",
+        start="2017-09-30",
+        end="2027-09-30",
+        adopted="Cohort",
+        scenarios=f"""
 [[scenarios]]
 name = "Cohort"
 staff_group = "gp"
 scenario_file = "{cohort}"
 """,
-        encoding="utf-8",
     )
     (traj,) = load_plan(plan).scenarios
     assert traj.points[0].central == pytest.approx(559.04, abs=1e-6)
@@ -243,25 +242,20 @@ def test_practices_without_a_return_fall_back_to_gpw_and_say_so(
     assert run("load", "returns", *files, "--data", ws).exit_code == 0
     loaded = run("load", "gpw-practice-year", gpw_file, "--data", ws)
     assert loaded.exit_code == 0, loaded.output
-    plan = tmp_path / "plan.toml"
-    plan.write_text(
-        """
-name = "City GP plan"
-organisation = "04C"
-level = "sub-icb"
-start = 2017-09-30
-end = 2019-09-30
-adopted = "Grow"
-[[revisions]]
-version = 1
-date = 2017-10-01
-reason = "agreed"
+    plan = write_plan(
+        tmp_path / "plan.toml",
+        name="City GP plan",
+        organisation="04C",
+        level="sub-icb",
+        start="2017-09-30",
+        end="2019-09-30",
+        adopted="Grow",
+        scenarios="""
 [[scenarios]]
 name = "Grow"
 staff_group = "gp"
 points = [{ date = 2017-09-30, central = 150 }, { date = 2019-09-30, central = 160 }]
 """,
-        encoding="utf-8",
     )
     out = tmp_path / "out"
     result = run("plan", "track", plan, "--source", "returns", "--data", ws, "--out", out)
@@ -285,25 +279,20 @@ points = [{ date = 2017-09-30, central = 150 }, { date = 2019-09-30, central = 1
 def test_sub_icb_plan_tracked_against_gpw(tmp_path: Path, shared_data: Path) -> None:
     from gpworkforce.forecast.calibration import practices_of
 
-    plan = tmp_path / "plan.toml"
-    plan.write_text(
-        """
-name = "City GP plan"
-organisation = "04C"
-level = "sub-icb"
-start = 2017-09-30
-end = 2019-09-30
-adopted = "Grow"
-[[revisions]]
-version = 1
-date = 2017-10-01
-reason = "agreed"
+    plan = write_plan(
+        tmp_path / "plan.toml",
+        name="City GP plan",
+        organisation="04C",
+        level="sub-icb",
+        start="2017-09-30",
+        end="2019-09-30",
+        adopted="Grow",
+        scenarios="""
 [[scenarios]]
 name = "Grow"
 staff_group = "gp"
 points = [{ date = 2017-09-30, central = 150 }, { date = 2019-09-30, central = 170 }]
 """,
-        encoding="utf-8",
     )
     out = tmp_path / "out"
     result = run("plan", "track", plan, "--source", "gpw", "--out", out)
@@ -323,19 +312,15 @@ points = [{ date = 2017-09-30, central = 150 }, { date = 2019-09-30, central = 1
 def test_nurses_and_dpc_come_from_the_staff_groups_file(tmp_path: Path, shared_data: Path) -> None:
     from gpworkforce.forecast.calibration import practices_of
 
-    plan = tmp_path / "plan.toml"
-    plan.write_text(
-        """
-name = "City wider workforce"
-organisation = "04C"
-level = "sub-icb"
-start = 2022-09-30
-end = 2024-09-30
-adopted = "Grow"
-[[revisions]]
-version = 1
-date = 2022-10-01
-reason = "agreed"
+    plan = write_plan(
+        tmp_path / "plan.toml",
+        name="City wider workforce",
+        organisation="04C",
+        level="sub-icb",
+        start="2022-09-30",
+        end="2024-09-30",
+        adopted="Grow",
+        scenarios="""
 [[scenarios]]
 name = "Grow"
 staff_group = "nurses"
@@ -345,7 +330,6 @@ name = "Grow"
 staff_group = "dpc"
 points = [{ date = 2022-09-30, central = 80 }, { date = 2024-09-30, central = 100 }]
 """,
-        encoding="utf-8",
     )
     out = tmp_path / "out"
     result = run("plan", "score", plan, "--source", "gpw", "--out", out)

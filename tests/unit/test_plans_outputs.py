@@ -58,5 +58,6 @@ def test_tracking_chart_is_valid_json_with_limits_and_special_cause_points(track
     spec = json.loads(chart.to_json(), parse_constant=_no_nan)
     rows = [r for data in spec["datasets"].values() for r in data]
     assert any(r.get("spc") == "Special cause: concern" for r in rows)
-    svg = outputs.chart_svg(chart)
+    svg = outputs.chart_svg(chart, key="demo", title="Demo", description="Plan and actuals.")
+    assert '<desc id="chart-demo-desc">Plan and actuals.</desc>' in svg
     assert "Target: 470 WTE" in svg and "Dashed grey: SPC mean and process limits" in svg

@@ -131,7 +131,17 @@ def track(
             f"{plan.name}: {STAFF_GROUP_LABELS[g.staff_group]}, actual vs plan", frame, mark
         )
         path = out / f"plan_tracking_{g.staff_group.value}.svg"
-        written.append(atomic_write_text(path, outputs.chart_svg(chart)))
+        svg = outputs.chart_svg(
+            chart,
+            key=path.stem,
+            title=f"{STAFF_GROUP_LABELS[g.staff_group]}: actual vs plan",
+            description=(
+                f"{STAFF_GROUP_LABELS[g.staff_group]} WTE by period: the plan"
+                " (with its P10-P90 fan where it has one), the actuals with special-cause points"
+                " coloured, the SPC mean and process limits, and the target."
+            ),
+        )
+        written.append(atomic_write_text(path, svg))
     echo_written(written)
     typer.echo(f"{plan.name} (version {plan.version}), adopted: {plan.adopted}")
     typer.echo(f"actuals: {label}")
@@ -200,7 +210,17 @@ def score(
             mark,
         )
         path = out / f"plan_score_{group.value}.svg"
-        written.append(atomic_write_text(path, outputs.chart_svg(chart)))
+        svg = outputs.chart_svg(
+            chart,
+            key=path.stem,
+            title=f"{STAFF_GROUP_LABELS[group]}: scenarios vs actuals",
+            description=(
+                f"{STAFF_GROUP_LABELS[group]} WTE by year: each scenario of the plan (held at its"
+                " final position after the plan's end, with its P10-P90 fan where it has one),"
+                " the actuals, and the target."
+            ),
+        )
+        written.append(atomic_write_text(path, svg))
     echo_written(written)
     typer.echo(f"{plan.name}: scenarios against {label}")
     for s in result.scenarios:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
@@ -347,10 +348,13 @@ SPC_NAMES = {
 PALETTE = ("#005eb8", "#ed8b00", "#009639", "#7c2855", "#00a9ce", "#ae2573", "#425563")
 
 
-def chart_svg(chart: Any) -> str:
-    import vl_convert
+def chart_svg(chart: Any, *, key: str, title: str, description: str) -> str:
+    """Static SVG through the reports' renderer: an image with a title and a text description."""
+    from gpworkforce.reports.model import ReportChart
+    from gpworkforce.reports.svg import chart_svg as render
 
-    return str(vl_convert.vegalite_to_svg(chart.to_json()))
+    spec = json.loads(chart.to_json())
+    return render(ReportChart(key=key, title=title, spec=spec, description=description))
 
 
 def score_chart_frame(result: PlanScore) -> pd.DataFrame:
