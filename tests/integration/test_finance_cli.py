@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -38,7 +40,15 @@ def test_cost_prints_a_headline_and_writes_csv(tmp_path: Path) -> None:
         "README.txt",
         "funding_register.csv",  # scenarios/llr-2017/funding.csv is beside the scenario
         "funding_coverage.csv",
+        "cost.json",
     }
+    record = json.loads((tmp_path / "cost.json").read_text())
+    assert record["draws"] == 0 and record["price_base_year"] == "2017/18"
+    assert any(k.endswith("costs.toml") for k in record["inputs"])
+    assert (
+        record["outputs"]["costs.csv"]
+        == hashlib.sha256((tmp_path / "costs.csv").read_bytes()).hexdigest()
+    )
     rows = _rows(tmp_path / "costs.csv")
     total_2020 = [
         r
@@ -248,3 +258,16 @@ def test_outputs_are_safe_from_formula_injection(tmp_path: Path) -> None:
     cells = [c for row in book[book.sheetnames[0]].iter_rows(values_only=True) for c in row]
     assert '\'=HYPERLINK("http://x")' in cells
     assert not any(isinstance(c, str) and c.startswith("=") for c in cells)
+
+
+def test_the_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
+    scenario = str(LLR / "scenario-2-uncertain.toml")
+    for name in ("a", "b"):
+        code, _, err = invoke(
+            "cost", scenario, "--draws", "25", "--xlsx", "--out", str(tmp_path / name)
+        )
+        assert code == 0, err
+    names = sorted(p.name for p in (tmp_path / "a").iterdir() if p.name != "cost.json")
+    assert "costs.xlsx" in names
+    for n in names:
+        assert (tmp_path / "a" / n).read_bytes() == (tmp_path / "b" / n).read_bytes(), n

@@ -7,6 +7,8 @@ is the human summary; :func:`write_costed` writes the tables (CSV, or XLSX as we
 
 from __future__ import annotations
 
+import json
+import platform
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,9 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from gpworkforce import __version__
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import UserError
-from gpworkforce.exports import write_csv_files, write_xlsx
+from gpworkforce.exports import atomic_write_text, write_csv_files, write_xlsx
 from gpworkforce.finance.allocations import ALL_ORGS, FundingRow, Thresholds, checks, derive
 from gpworkforce.finance.cost_io import find_cost_model, load_cost_model
 from gpworkforce.finance.costing import (
@@ -34,6 +37,7 @@ from gpworkforce.finance.model import CostModel
 from gpworkforce.finance.prices import Values, role_costs, uncertain
 from gpworkforce.finance.runs import workforce_of
 from gpworkforce.finance.tables_io import read_funding
+from gpworkforce.forecast.runrecord import file_sha256, run_timestamp
 from gpworkforce.forecast.scenario_io import LoadedScenario
 from gpworkforce.forecast.uncertainty import draw_parameters
 
@@ -48,6 +52,7 @@ class CostedRun:
     workforce: Workforce
     rows: CostRows
     tables: tuple[ReportTable, ...]
+    funding_path: Path | None = None
 
 
 def cost_values(model: CostModel, draws: int, seed: int) -> dict[str, np.ndarray] | None:
@@ -136,7 +141,7 @@ def cost_scenario(
     tables = build_tables(model, wf, rows, sources)
     if entries is not None:
         tables = (*tables, *funding_tables(entries, rows, str(funding)))
-    return CostedRun(loaded, model, path, wf, rows, tables)
+    return CostedRun(loaded, model, path, wf, rows, tables, funding)
 
 
 def headline(c: CostedRun) -> str:
@@ -174,7 +179,29 @@ def write_tables(
 
 
 def write_costed(c: CostedRun, out: Path, xlsx: bool = False) -> list[Path]:
-    return write_tables(c.tables, out, "costs", xlsx)
+    """The tables and ``cost.json``: what was costed with what (files with SHA-256), draws,
+    seeds, versions, a UTC timestamp (``SOURCE_DATE_EPOCH`` fixes it) and every output's hash."""
+    paths = write_tables(c.tables, out, "costs", xlsx)
+    s = c.loaded.scenario
+    inputs = [*c.loaded.chain, c.costs_path, *([c.funding_path] if c.funding_path else [])]
+    record = {
+        "scenario": s.name,
+        "method": s.method,
+        "draws": c.workforce.draws - 1,
+        "scenario_seed": s.seed,
+        "cost_model": c.model.name,
+        "cost_seed": c.model.seed if c.model.seed is not None else s.seed,
+        "price_base_year": c.model.prices.base_year,
+        "inputs": {str(p): file_sha256(Path(p)) for p in inputs},
+        "gpworkforce": __version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "created_utc": run_timestamp(),
+        "outputs": {p.name: file_sha256(p) for p in sorted(paths)},
+    }
+    text = json.dumps(record, indent=2, sort_keys=True) + "\n"
+    paths.append(atomic_write_text(out / "cost.json", text))
+    return paths
 
 
 def central_role_costs(path: Path) -> dict[str, float]:
