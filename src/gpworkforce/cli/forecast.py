@@ -129,6 +129,42 @@ def scenario_schema(
     echo_written([out])
 
 
+def goal_seek(
+    scenario: Annotated[Path, typer.Argument(help="Cohort scenario TOML with a [target].")],
+    parameter: Annotated[
+        str,
+        typer.Option("--parameter", help="Field path to change, e.g. cohort.inflows[0].retention."),
+    ],
+    probability: Annotated[
+        float, typer.Option("--probability", help="Wanted probability of meeting the target.")
+    ] = 0.8,
+    low: Annotated[float, typer.Option("--low", help="Smallest shift to try.")] = -1.0,
+    high: Annotated[float, typer.Option("--high", help="Largest shift to try.")] = 1.0,
+    draws: Annotated[int, typer.Option("--draws", "-n", min=10, help="Monte Carlo draws.")] = 200,
+) -> None:
+    """Find the change in one assumption needed to meet the target with a given probability."""
+    from gpworkforce.forecast.goalseek import goal_seek as seek
+    from gpworkforce.forecast.io import load_cohort_data
+    from gpworkforce.forecast.methods import CohortSpec
+    from gpworkforce.forecast.scenario_io import load_scenario
+
+    loaded = load_scenario(scenario)
+    s = loaded.scenario
+    if s.cohort is None:
+        raise UserError(f"{scenario}: goal seeking needs method 'cohort', got {s.method!r}")
+    spec = CohortSpec(s.cohort, load_cohort_data(loaded), s.costs)
+    with step(f"solving for {parameter} (bisection, {draws} draws a trial)"):
+        r = seek(spec, s.target, parameter, probability, low, high, draws=draws, seed=s.seed)
+    typer.echo(
+        f"{r.parameter}: shift {r.delta:+.4f} (central value {r.central_value:.4f}) meets"
+        f" the target of {r.target_wte:,.1f} WTE with probability {r.probability:.3f}"
+        f" (+/- {r.standard_error:.3f} Monte Carlo s.e., {r.draws} draws; wanted"
+        f" {r.wanted:.2f}); supply P10/P50/P90 {r.supply_p10:,.1f} / {r.supply_p50:,.1f} /"
+        f" {r.supply_p90:,.1f} WTE; {r.iterations} bisection steps"
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.command("forecast")(forecast)
+    app.command("goal-seek")(goal_seek)
     app.command("scenario-schema")(scenario_schema)

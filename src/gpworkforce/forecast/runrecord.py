@@ -26,6 +26,8 @@ from gpworkforce.errors import UserError
 from gpworkforce.exports import atomic_write_text
 from gpworkforce.forecast.scenario import Scenario
 
+CORRELATION = "shared: each draw of a parameter applies to every organisation"
+
 
 class RunRecord(BaseModel):
     """Everything needed to replay a run and check its outputs."""
@@ -44,6 +46,14 @@ class RunRecord(BaseModel):
     numpy_version: str = Field(description="NumPy version (arithmetic may differ across versions).")
     python_version: str = Field(description="Python version.")
     timestamp: str = Field(description="When the run was made (UTC, ISO 8601).")
+    correlation: str = Field(
+        CORRELATION,
+        description="How draws are shared between organisations (every draw of a parameter is"
+        " one value for all of them: organisations' bands move together).",
+    )
+    integration: str = Field(
+        "sequential", description="How a cohort step is integrated: sequential or system-dynamics."
+    )
     outputs: dict[str, str] = Field(
         default_factory=dict, description="SHA-256 of each deterministic output file."
     )
@@ -73,6 +83,7 @@ def make_record(
         numpy_version=np.__version__,
         python_version=platform.python_version(),
         timestamp=run_timestamp(),
+        integration=scenario.cohort.integration if scenario.cohort is not None else "n/a",
     )
 
 
