@@ -20,7 +20,7 @@ step and measure asked, instead of stepping ``D x O x K x A`` cells.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,6 +31,7 @@ from gpworkforce.forecast.engine import (
     EngineParams,
     EngineResult,
     InflowStream,
+    recorded_steps,
     run,
 )
 
@@ -131,5 +132,92 @@ def linear_response(inputs: EngineInputs, params: EngineParams) -> LinearRespons
         n_steps=inputs.n_steps,
         inflows=tuple(streams),
     )
-    basis = run(basis_inputs, params, EngineOptions())
+    patterns = [f[0] for f in factored if f is not None]
+    if n_cls * n_band <= STEP_MAP_CELLS:
+        basis = _by_step_maps(basis_inputs, params, cells, patterns)
+    else:
+        basis = run(basis_inputs, params, EngineOptions())
     return LinearResponse(inputs.orgs, basis, x_hc, x_fte)
+
+
+STEP_MAP_CELLS = 32  # classes x bands up to which the step is applied as a matrix
+
+
+def _one_step(inputs: EngineInputs, params: EngineParams) -> tuple[Array, Array, Array, Array]:
+    """The engine's step as ``x -> M x + sum_s pattern_s[t] v_s`` (headcount and FTE), got by
+    running the engine itself for one step on unit stocks and on one unit of each inflow."""
+    _, n_cls, n_band = inputs.shape
+    n = n_cls * n_band
+    n_str = len(inputs.inflows)
+    unit = np.zeros((n + n_str, n_cls, n_band))
+    unit[:n] = np.eye(n).reshape(n, n_cls, n_band)
+    streams = []
+    for s, st in enumerate(inputs.inflows):
+        schedule = np.zeros((1, n + n_str))
+        schedule[0, n + s] = 1.0
+        streams.append(InflowStream(st.name, schedule, st.share))
+    one = EngineInputs(
+        orgs=tuple(f"u{i}" for i in range(n + n_str)),
+        classes=inputs.classes,
+        bands=inputs.bands,
+        headcount=unit,
+        fte=unit.copy(),
+        steps_per_year=inputs.steps_per_year,
+        n_steps=1,
+        inflows=tuple(streams),
+    )
+    res = run(one, params, EngineOptions())
+    h = res.headcount[:, 1].reshape(res.draws, n + n_str, n)
+    f = res.fte[:, 1].reshape(res.draws, n + n_str, n)
+    # column i of M is the step applied to unit stock i
+    return (
+        np.ascontiguousarray(h[:, :n].transpose(0, 2, 1)),
+        np.ascontiguousarray(f[:, :n].transpose(0, 2, 1)),
+        h[:, n:],
+        f[:, n:],
+    )
+
+
+def _by_step_maps(
+    basis: EngineInputs,
+    params: EngineParams,
+    cells: list[tuple[int, int]],
+    patterns: list[Array],
+) -> EngineResult:
+    """What ``run(basis, params)`` returns (every step recorded), computed by applying the
+    engine's one-step map (:func:`_one_step`) step after step: a small matrix product a step
+    instead of the engine's per-step operations. Parameters that change by year switch maps."""
+    _, n_cls, n_band = basis.shape
+    n, n_basis, n_t = n_cls * n_band, len(basis.orgs), basis.n_steps
+    segments = [(0, replace(params, changes=()))] + [(int(t), p) for t, p in params.changes]
+    maps = [_one_step(basis, p) for _, p in segments]
+    draws = max(m[0].shape[0] for m in maps)
+    start = np.zeros((draws, n, n_basis))
+    for b, (k, a) in enumerate(cells):
+        start[:, k * n_band + a, b] = 1.0
+    out_h = np.empty((draws, n_t + 1, n, n_basis))
+    out_f = np.empty_like(out_h)
+    out_h[:, 0] = out_f[:, 0] = start
+    first_stream = len(cells)
+    seg = 0
+    m_h, m_f, v_h, v_f = maps[0]
+    for t in range(n_t):
+        if seg + 1 < len(segments) and segments[seg + 1][0] == t:
+            seg += 1
+            m_h, m_f, v_h, v_f = maps[seg]
+        np.matmul(m_h, out_h[:, t], out=out_h[:, t + 1])
+        np.matmul(m_f, out_f[:, t], out=out_f[:, t + 1])
+        for s, pattern in enumerate(patterns):
+            if pattern[t] != 0.0:
+                out_h[:, t + 1, :, first_stream + s] += pattern[t] * v_h[:, s]
+                out_f[:, t + 1, :, first_stream + s] += pattern[t] * v_f[:, s]
+    shape = (draws, n_t + 1, n_cls, n_band, n_basis)
+    return EngineResult(
+        orgs=basis.orgs,
+        classes=basis.classes,
+        bands=basis.bands,
+        steps=recorded_steps(n_t, 1),
+        steps_per_year=basis.steps_per_year,
+        headcount=np.ascontiguousarray(out_h.reshape(shape).transpose(0, 1, 4, 2, 3)),
+        fte=np.ascontiguousarray(out_f.reshape(shape).transpose(0, 1, 4, 2, 3)),
+    )
