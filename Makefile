@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | sha1sum | cut -c1-12)
 DEMO_OUT ?= out/demo
 
-.PHONY: setup system-deps web-assets demo report test test-fast lint format bench clean
+.PHONY: setup system-deps web-assets demo report test test-fast lint format bench mutation clean
 
 setup: $(STAMP) system-deps web-assets
 
@@ -49,6 +49,11 @@ format: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks
+
+# Mutation testing of the core modules (scripts/mutation.py; hours for all of them, so a scheduled
+# job, not part of `make test`). MODULES="workflow exports" runs some; scores in out/mutation/.
+mutation: setup
+	$(BIN)/python scripts/mutation.py $(MODULES)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

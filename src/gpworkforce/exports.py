@@ -99,10 +99,6 @@ def _cell(value: Any) -> Cell:
     return neutralise(str(value))
 
 
-def _csv_text(value: Any, decimals: int | None) -> str:
-    return _cell_text(_cell(value), decimals)
-
-
 def _cell_text(cell: Cell, decimals: int | None) -> str:
     """A converted cell (see :func:`_cell`) as CSV text."""
     kind = type(cell)
@@ -171,7 +167,7 @@ def write_csv_stream(table: ReportTable, stream: IO[str]) -> None:
 
 
 def column_texts(series: pd.Series, decimals: int | None) -> list[str]:
-    """Every value of a column as CSV text, as :func:`_csv_text` writes it but fast on long
+    """Every value of a column as CSV text, as :func:`_cell_text` writes each cell, but fast on long
     columns: numbers with fixed decimals are formatted in one pass, and other columns (codes,
     labels, dates) convert each distinct value once."""
     if (

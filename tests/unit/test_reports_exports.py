@@ -186,3 +186,58 @@ def test_atomic_write_bytes_replaces(tmp_path: Path) -> None:
     exports.atomic_write_bytes(target, b"two")
     assert target.read_bytes() == b"two"
     assert sorted(p.name for p in target.parent.iterdir()) == ["x.bin"]
+
+
+# ---- written to kill surviving mutants (docs/testing.md, "Mutation testing") -----------------
+def test_csv_metadata_text_exactly() -> None:
+    second = _table("b", title="Second", notes=(), sources=("ONS",))
+    assert exports.csv_metadata([_table("a"), second]) == (
+        "a.csv: GP WTE by CCG\n"
+        "  Note: Qualified GPs only.\n"
+        "  Note: -minus note\n"
+        "  Source: NHS Digital GPW, Sep 2017\n"
+        "\n"
+        "b.csv: Second\n"
+        "  Source: ONS\n"
+        "\n"
+        f"{exports.NA_LEGEND}\n"
+    )
+    assert exports.csv_metadata([second], ["other.csv"]).startswith("other.csv: Second\n")
+
+
+def test_write_csv_files_without_a_prefix(tmp_path: Path) -> None:
+    paths = exports.write_csv_files([_table("a")], tmp_path)
+    assert [p.name for p in paths] == ["a.csv", "README.txt"]
+
+
+def test_xlsx_number_formats_by_decimals() -> None:
+    frame = pd.DataFrame({"n0": [1234.4], "n2": [1234.5], "free": [1.5]})
+    table = ReportTable("t", "T", frame, decimals={"n0": 0, "n2": 2})
+    ws = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes([table])))["t"]
+    assert ws["A4"].number_format == "#,##0"
+    assert ws["B4"].number_format == "#,##0.00"
+    assert ws["C4"].number_format == "General"
+
+
+def test_xlsx_column_widths_follow_the_longest_shown_value() -> None:
+    frame = pd.DataFrame(
+        {
+            "a": pd.Series(["x" * 30, None, "short\n" + "y" * 40], dtype="object"),
+            "b": [None, None, None],
+            "n": [1.0, 123456789.0, -5.0],
+        }
+    )
+    ws = openpyxl.load_workbook(
+        io.BytesIO(exports.xlsx_bytes([ReportTable("t", "T", frame, decimals={"n": 0})]))
+    )["t"]
+    assert ws.column_dimensions["A"].width == pytest.approx(42, abs=1)  # 40 + 2 (longest line)
+    assert ws.column_dimensions["B"].width == pytest.approx(8, abs=1)  # empty: the minimum
+    # 123456789 shown as 123,456,789: 9 digits + 2 separators + 2
+    assert ws.column_dimensions["C"].width == pytest.approx(13, abs=1)
+
+
+def test_write_xlsx_keeps_the_creation_date(tmp_path: Path) -> None:
+    when = dt.datetime(2020, 5, 17, 8, 0, tzinfo=dt.UTC)
+    path = exports.write_xlsx([_table("a")], tmp_path / "r.xlsx", created=when)
+    assert path.read_bytes() == exports.xlsx_bytes([_table("a")], created=when)
+    assert openpyxl.load_workbook(path).properties.created == dt.datetime(2020, 5, 17, 8, 0)

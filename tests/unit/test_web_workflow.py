@@ -116,3 +116,28 @@ def test_every_role_and_permission_is_in_the_tables() -> None:
 
 def test_no_role_grants_nothing() -> None:
     assert not any(role_grants(None, p) for p in Permission)
+
+
+# The refusal reasons are shown to users as they are (the web's messages), so they are specified.
+REFUSALS = [
+    (T.APPROVE, facts(S.DRAFT), Actor(MANAGER, True),
+     "'approve' is allowed only when the return is resubmitted, submitted; it is draft"),
+    (T.ACCEPT, facts(S.SUBMITTED), Actor(ANALYST, True),
+     "'accept' is allowed only when the return is approved; it is submitted"),
+    (T.APPROVE, facts(S.SUBMITTED, submitter=MANAGER), Actor(MANAGER, True),
+     "the person who submitted a return cannot approve it"),
+    (T.ACCEPT, facts(S.APPROVED, all_submitters={SUBMITTER, ANALYST}), Actor(ANALYST, True),
+     "the person who submitted a return cannot accept it"),
+    (T.QUERY, facts(S.SUBMITTED), Actor(ANALYST, False),
+     "you do not have permission to query this return"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "state", "actor", "reason"), REFUSALS)
+def test_refusals_give_the_documented_reason(
+    name: TransitionName, state: ReturnFacts, actor: Actor, reason: str
+) -> None:
+    with pytest.raises(TransitionRefused) as info:
+        check_transition(name, state, actor)
+    assert info.value.reason == reason
+    assert str(info.value) == reason

@@ -1,0 +1,177 @@
+"""Mutation testing of the core modules with mutmut (configured in pyproject.toml, [tool.mutmut]).
+
+Each module is run on its own, with the tests that exercise it, in a copy of the project under
+``out/mutation/<module>/`` (mutmut writes its ``mutants/`` tree there, never into ``src/``); the
+run is niced. Each module's score (killed / (killed + survived + timeouts); mutants no test
+reaches count as survived) is printed and appended to ``out/mutation/scores.tsv``.
+
+    python scripts/mutation.py                 # every module below (hours on 2 shared cores)
+    python scripts/mutation.py workflow exports
+    python scripts/mutation.py --list
+
+This is a scheduled job, not part of ``make test`` or CI (see docs/testing.md, "Mutation testing").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "out" / "mutation"
+
+# module name -> (file to mutate, tests that exercise it). Slow suites are left out: the 135-case
+# access matrix (permissions) and the formula-injection properties with thousands of examples
+# (exports), which made a run take hours; the scores in docs/testing.md are for these selections.
+MODULES: dict[str, tuple[str, list[str]]] = {
+    "workflow": (
+        "src/gpworkforce/web/workflow.py",
+        ["tests/unit/test_web_workflow.py", "tests/integration/test_web_returns_flow.py"],
+    ),
+    "permissions": (
+        "src/gpworkforce/web/permissions.py",
+        [
+            "tests/integration/test_web_permissions.py",
+            "tests/integration/test_web_guards.py",
+            "tests/integration/test_web_returns_flow.py",
+        ],
+    ),
+    "exports": (
+        "src/gpworkforce/exports.py",
+        ["tests/unit/test_reports_exports.py", "tests/property/test_exports_column_texts.py"],
+    ),
+    "rules": (
+        "src/gpworkforce/returns/rules.py",
+        ["tests/spec/test_returns_rules.py", "tests/unit/test_returns_read.py"],
+    ),
+    "validate": (
+        "src/gpworkforce/returns/validate.py",
+        ["tests/spec/test_returns_rules.py", "tests/unit/test_returns_read.py"],
+    ),
+    "per_thousand": (
+        "src/gpworkforce/baseline/per_thousand.py",
+        ["tests/unit/test_baseline_per_thousand.py", "tests/property/test_baseline_properties.py"],
+    ),
+    "hee_linear": (
+        "src/gpworkforce/forecast/hee_linear.py",
+        ["tests/spec/test_forecast_hee_linear.py"],
+    ),
+    "cohort": (
+        "src/gpworkforce/forecast/cohort.py",
+        ["tests/unit/test_forecast_cohort.py", "tests/spec/test_forecast_engine_spec.py"],
+    ),
+}
+
+_SECTION = re.compile(r"^\[tool\.mutmut\]\n(?:(?!^\[).*\n?)*", re.M)
+
+
+def module_config(text: str, source: str, tests: list[str]) -> str:
+    """pyproject.toml with its [tool.mutmut] section narrowed to one module and its tests."""
+    found = _SECTION.search(text)
+    if found is None:
+        raise SystemExit("pyproject.toml has no [tool.mutmut] section")
+    config = dict(tomllib.loads(text)["tool"]["mutmut"])
+    config["only_mutate"] = [source]
+    config["pytest_add_cli_args_test_selection"] = tests
+    lines = ["[tool.mutmut]", *(f"{key} = {json.dumps(value)}" for key, value in config.items())]
+    return text[: found.start()] + "\n".join(lines) + "\n" + text[found.end() :]
+
+
+def run_module(name: str, children: int) -> dict[str, object]:
+    source, tests = MODULES[name]
+    work = OUT / name
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    for part in ("src", "tests", "docs", "scenarios"):
+        shutil.copytree(
+            ROOT / part, work / part, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3")
+        )
+    shutil.copy2(ROOT / "README.md", work / "README.md")
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (work / "pyproject.toml").write_text(module_config(text, source, tests), encoding="utf-8")
+    env = dict(os.environ)
+    from gpworkforce.errors import InputFileError
+    from gpworkforce.paths import shared_data_dir
+
+    try:
+        env.setdefault("GPWORKFORCE_DATA_DIR", str(shared_data_dir()))
+    except InputFileError as exc:  # tests that need the real data will fail and say so
+        print(f"mutation: {exc}", file=sys.stderr)
+    mutmut = [str(Path(sys.executable).with_name("mutmut"))]
+    started = time.monotonic()
+    log = (work / "mutmut.log").open("w", encoding="utf-8")
+    subprocess.run(
+        ["nice", "-n", "10", *mutmut, "run", "--max-children", str(children)],
+        cwd=work,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        check=True,
+    )
+    subprocess.run([*mutmut, "export-cicd-stats"], cwd=work, env=env, check=True, stdout=log)
+    stats = json.loads((work / "mutants" / "mutmut-cicd-stats.json").read_text(encoding="utf-8"))
+    killed = int(stats.get("killed", 0))
+    survived = int(stats.get("survived", 0)) + int(stats.get("no_tests", 0))
+    timeouts = int(stats.get("timeout", 0))
+    total = killed + survived + timeouts
+    score = killed / total if total else float("nan")
+    row = {
+        "module": name,
+        "file": source,
+        "mutants": int(stats.get("total", total)),
+        "killed": killed,
+        "survived": survived,
+        "timeouts": timeouts,
+        "score": round(score, 3),
+        "minutes": round((time.monotonic() - started) / 60, 1),
+    }
+    survivors = subprocess.run(
+        [*mutmut, "results"], cwd=work, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    (work / "survivors.txt").write_text(survivors, encoding="utf-8")
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help=f"any of {', '.join(MODULES)} (default all)")
+    parser.add_argument("--list", action="store_true", help="print the modules and their tests")
+    parser.add_argument("--max-children", type=int, default=1, help="parallel mutants (1)")
+    args = parser.parse_args(argv)
+    if args.list:
+        for name, (source, tests) in MODULES.items():
+            print(f"{name}\t{source}\t{' '.join(tests)}")
+        return 0
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        parser.error(f"unknown module(s) {unknown}; choose from {', '.join(MODULES)}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    scores = OUT / "scores.tsv"
+    if not scores.exists():
+        scores.write_text(
+            "module\tfile\tmutants\tkilled\tsurvived\ttimeouts\tscore\tminutes\n", encoding="utf-8"
+        )
+    failed = []
+    for name in args.modules or list(MODULES):
+        try:
+            row = run_module(name, args.max_children)
+        except subprocess.CalledProcessError as exc:
+            print(f"mutation: {name} failed ({exc}); see {OUT / name / 'mutmut.log'}", flush=True)
+            failed.append(name)
+            continue
+        print("\t".join(str(v) for v in row.values()), flush=True)
+        with scores.open("a", encoding="utf-8") as fh:
+            fh.write("\t".join(str(v) for v in row.values()) + "\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
