@@ -228,6 +228,7 @@ def test_creating_an_account_with_a_role_its_organisation_does_not_allow_is_a_ro
             "username": "newcomer",
             "role": "administrator",
             "organisation": "C82002",
+            "email": "newcomer@nhs.net",
             "password": NEW_PASSWORD,
         },
     )

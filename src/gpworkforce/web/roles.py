@@ -113,3 +113,27 @@ ROLE_ORG_TYPES: Mapping[Role, frozenset[OrgType]] = MappingProxyType(
 def role_grants(role: Role | None, permission: Permission) -> bool:
     """Whether the table grants ``permission`` to ``role`` (no role: nothing)."""
     return role is not None and permission in ROLE_PERMISSIONS[role]
+
+
+# -- segregation of duties -------------------------------------------------------------------------
+# Pairs of permissions one person must never hold together over organisations that overlap (one is
+# the other or contains it), whatever accounts they hold them through; with what the pair allows.
+_WORKFLOW = (_P.EDIT_RETURN, _P.SUBMIT_RETURN, _P.APPROVE_RETURN, _P.QUERY_RETURN, _P.ACCEPT_RETURN)
+CONFLICTING_PERMISSIONS: Mapping[frozenset[Permission], str] = MappingProxyType(
+    {
+        frozenset({_P.SUBMIT_RETURN, _P.ACCEPT_RETURN}): "both submit and accept the same return",
+        frozenset({_P.APPROVE_RETURN, _P.ACCEPT_RETURN}): "both approve and accept the same return",
+        **{
+            frozenset({_P.MANAGE_USERS, p}): (
+                "both manage the accounts and act on the returns of the same organisation"
+            )
+            for p in _WORKFLOW
+        },
+    }
+)
+
+
+def roles_conflict(a: Role, b: Role) -> str | None:
+    """What one person holding both roles could do alone that needs two people, else None."""
+    held = ROLE_PERMISSIONS[a] | ROLE_PERMISSIONS[b]
+    return next((what for pair, what in CONFLICTING_PERMISSIONS.items() if pair <= held), None)

@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.errors import UnknownOrganisation, UserError
 from gpworkforce.web.actions import audit
-from gpworkforce.web.models import Organisation, User
-from gpworkforce.web.roles import ROLE_ORG_TYPES, Role
+from gpworkforce.web.models import Organisation, User, descendant_codes
+from gpworkforce.web.roles import ROLE_ORG_TYPES, Role, roles_conflict
 
 
 class AccountRuleError(UserError):
@@ -57,6 +58,35 @@ def _check_role_suits(role: Role, org: Organisation) -> None:
         )
 
 
+def _overlap(a: str, b: str) -> bool:
+    """Whether one organisation is the other or contains it (today's hierarchy)."""
+    today = timezone.localdate()
+    return a == b or b in descendant_codes(a, today) or a in descendant_codes(b, today)
+
+
+def _check_segregation(*, email: str, role: Role, org: Organisation, user_id: int | None) -> None:
+    """Refuse an account that would let one person (known by their email address) hold, through
+    this and their other active accounts, roles that need two people (roles.CONFLICTING_...)."""
+    email = email.strip()
+    if not email:
+        return
+    others = (
+        User.objects.filter(email__iexact=email, is_active=True, organisation__isnull=False)
+        .exclude(role="")
+        .exclude(pk=user_id)
+        .select_related("organisation")
+    )
+    for other in others:
+        what = roles_conflict(role, Role(other.role))
+        if what and _overlap(org.code, other.organisation_id):
+            raise AccountRuleError(
+                f"one person cannot {what}: {email} already has the account "
+                f"{other.get_username()} ({Role(other.role).label}, {other.organisation.name}); "
+                "choose another role or organisation, or deactivate that account first",
+                "role",
+            )
+
+
 def account_state(user: User) -> dict[str, Any]:
     """What an audit event records about an account (never its password or hash)."""
     return {
@@ -83,9 +113,10 @@ def create_user(
 ) -> User:
     org = _organisation(org_code)
     _check_role_suits(role, org)
+    _check_segregation(email=email, role=role, org=org, user_id=None)
     if User.objects.filter(username=username).exists():
         raise UserError(f"username must be new, got {username!r} which exists")
-    user = User(username=username, role=role.value, organisation=org, email=email)
+    user = User(username=username, role=role.value, organisation=org, email=email.strip())
     user.set_password(password)
     # a first password chosen by an administrator must be replaced at the first sign-in
     user.must_change_password = actor is not None
@@ -127,6 +158,12 @@ def update_user(
             raise AccountRuleError("you cannot change your own role", "role")
         if org.code != user.organisation_id:
             raise AccountRuleError("you cannot change your own organisation", "organisation")
+    if user.email and not email.strip():
+        raise AccountRuleError(
+            "email address cannot be removed: it tells which accounts belong to the same person",
+            "email",
+        )
+    _check_segregation(email=email, role=role, org=org, user_id=user.pk)
     before = account_state(user)
     user.role = role.value
     user.organisation = org
@@ -155,6 +192,10 @@ def set_active(*, actor: User | None, user_id: int, active: bool) -> User:
         raise AccountRuleError("you cannot deactivate your own account", "active")
     if user.is_active == active:
         return user
+    if active and user.role and user.organisation_id:
+        _check_segregation(
+            email=user.email, role=Role(user.role), org=user.organisation, user_id=user.pk
+        )
     before = {"username": user.get_username(), "is_active": user.is_active}
     user.is_active = active
     user.save(update_fields=["is_active"])

@@ -21,6 +21,13 @@ class NewUserForm(forms.Form):
     )
     role = forms.ChoiceField(choices=Role.choices(), error_messages={"required": "Select a role"})
     organisation = forms.ChoiceField(error_messages={"required": "Select an organisation"})
+    email = forms.EmailField(
+        max_length=254,
+        error_messages={
+            "required": "Enter the person's work email address",
+            "invalid": "Enter an email address like name@nhs.net",
+        },
+    )
     password = forms.CharField(
         strip=False, error_messages={"required": "Enter a first password for the user"}
     )

@@ -65,6 +65,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
                     password=data["password"],
                     role=Role(data["role"]),
                     org_code=data["organisation"],
+                    email=data["email"],
                 )
             except AccountRuleError as exc:  # e.g. a role the organisation's tier does not allow
                 form.add_error(exc.field, _sentence(exc.message))
