@@ -15,9 +15,15 @@ import pytest
 
 from gpworkforce.domain.orgs import Organisation, OrgRegistry, OrgType, ParentLink
 from gpworkforce.web.actions.registry import load_registry
+from gpworkforce.web.actions.rounds import open_round
 from gpworkforce.web.actions.users import create_user, set_active
 from gpworkforce.web.models import User
-from gpworkforce.web.permissions import has_permission, visible_codes
+from gpworkforce.web.permissions import (
+    has_permission,
+    visible_codes,
+    visible_returns,
+    visible_rounds,
+)
 from gpworkforce.web.roles import ROLE_PERMISSIONS, Permission, Role
 from gpworkforce.web.testing import PASSWORD, small_registry
 
@@ -97,3 +103,40 @@ def test_scoping_follows_the_hierarchy_in_force_on_each_date_after_a_move() -> N
     for on in (None, BEFORE, AFTER):
         assert {"C82001", "C82002", "C82003"} <= visible_codes(fresh(qk1), on)
         assert not {"C82001", "C82002", "C82003"} & visible_codes(fresh(qxx), on)
+
+
+def test_visible_returns_and_rounds_follow_each_rounds_census_date() -> None:
+    load_registry(
+        registry(ParentLink(MOVED, "03W", end=MOVED_ON), ParentLink(MOVED, "99A", start=MOVED_ON)),
+        actor=None,
+        source="after the move",
+    )
+    qk1_2017 = open_round(actor=None, census_date=BEFORE, org_code="QK1")
+    qk1_2020 = open_round(actor=None, census_date=AFTER, org_code="QK1")
+    qxx_2020 = open_round(actor=None, census_date=AFTER, org_code="QXX")
+    accounts = {
+        "qk1": user("qk1-analyst", Role.ICB_ANALYST, "QK1"),
+        "qxx": user("qxx-analyst", Role.ICB_ANALYST, "QXX"),
+        "practice": user("alpha-submitter", Role.PRACTICE_SUBMITTER, "C82001"),
+        "board": user("qk1-board", Role.BOARD_VIEWER, "QK1"),
+    }
+
+    def seen(who: str) -> set[tuple[int, str]]:
+        rows = visible_returns(fresh(accounts[who])).values_list("round__census_date", "practice")
+        return {(on.year, code) for on, code in rows}
+
+    qk1_practices = {"C82001", "C82002", "C82003"}
+    assert seen("qk1") == {(2017, c) for c in qk1_practices | {MOVED}} | {
+        (2020, c) for c in qk1_practices
+    }
+    assert seen("qxx") == {(2017, MOVED), (2020, MOVED), (2020, "Y00001")}
+    assert seen("practice") == {(2017, "C82001"), (2020, "C82001")}
+    assert seen("board") == set()
+
+    def rounds(who: str) -> set[int]:
+        return set(visible_rounds(fresh(accounts[who])).values_list("pk", flat=True))
+
+    assert rounds("qk1") == {qk1_2017.pk, qk1_2020.pk}
+    assert rounds("qxx") == {qk1_2017.pk, qxx_2020.pk}  # it sees the moved practice's 2017 return
+    assert rounds("practice") == set()  # practice roles do not list rounds
+    assert rounds("board") == set()
