@@ -71,7 +71,7 @@ def baseline(
     ] = None,
 ) -> None:
     """The baseline report for an organisation: staff, per 1,000, age, locums, vacancies."""
-    from gpworkforce.cli.sources import demo_context, workspace_context
+    from gpworkforce.cli.sources import Focus, demo_context, workspace_context
 
     on = period_option(period)
     code = org.strip().upper()
@@ -79,7 +79,9 @@ def baseline(
         raise UserError("--pin and --state need --data (the workspace they refer to)")
     with step("Reading data from " + (str(data) if data else "the built-in LLR 2017 demo")):
         context = (
-            workspace_context(data, pin=pin, state=state) if data is not None else demo_context()
+            workspace_context(data, pin=pin, state=state, focus=Focus(code, on, source.value))
+            if data is not None
+            else demo_context()
         )
     with step(f"Computing the baseline for {code} on {on.isoformat()}"):
         report = build_baseline_report(context, code, on, source)

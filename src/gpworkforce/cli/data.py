@@ -56,8 +56,10 @@ def load(
         published=period_option(published, "--published") if published else None,
     )
 
-    with step("Reading the organisation registry"):
-        registry = build_registry()
+    registry = None
+    if kind is Kind.RETURNS:  # only returns are checked against the registry
+        with step("Reading the organisation registry"):
+            registry = build_registry()
     with step(f"Validating {len(files)} {kind.value} file(s)"):
         outcome = load_into(data, kind, files, registry, options)
     for entry in outcome.added:

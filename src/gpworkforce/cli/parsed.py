@@ -47,6 +47,27 @@ TABLES = {
 
 
 @dataclass(frozen=True)
+class Wanted:
+    """The rows a report needs: by table, the census dates to keep; practices (None = all).
+
+    A file none of whose dates is wanted is not read at all; otherwise pyarrow filters the rows
+    while reading, so a report on one ICB never holds the national tables in memory.
+    """
+
+    periods: dict[str, frozenset[str]]  # table -> ISO dates kept (absent table: every date)
+    practices: frozenset[str] | None = None
+
+    def dates(self, table: str, available: list[str] | None) -> list[str] | None:
+        """The dates of ``table`` to read (None: all; [] : none)."""
+        keep = self.periods.get(table)
+        if keep is None:
+            return None
+        if available is None:
+            return sorted(keep)
+        return sorted(set(available) & keep)
+
+
+@dataclass(frozen=True)
 class StoredFile:
     """What the store holds for one raw file (the tables a loader returned, without payload)."""
 
@@ -81,6 +102,11 @@ def write_store(target: Path, stored: StoredFile) -> None:
             "encoding": stored.encoding,
             "raw_size": stored.raw_size,
             "raw_mtime_ns": stored.raw_mtime_ns,
+            "periods": {
+                name: sorted({f"{p:%Y-%m-%d}" for p in frame["period"].dropna().unique()})
+                for name, frame in stored.frames.items()
+                if "period" in frame
+            },
         }
         (tmp / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
         try:
@@ -93,8 +119,9 @@ def write_store(target: Path, stored: StoredFile) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def read_store(target: Path) -> StoredFile | None:
-    """The stored file, or None when there is no complete, readable store at ``target``."""
+def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
+    """The stored file (only the ``wanted`` rows), or None when there is no complete, readable
+    store at ``target``."""
     meta_path = target / META
     if not meta_path.is_file():
         return None
@@ -103,10 +130,19 @@ def read_store(target: Path) -> StoredFile | None:
         frames = {}
         for name, spec in TABLES.items():
             path = target / f"{name}.parquet"
-            if path.is_file():
-                frames[name] = pq.read_table(path).to_pandas()
-            else:
+            dates = (
+                None if wanted is None else wanted.dates(name, meta.get("periods", {}).get(name))
+            )
+            if not path.is_file() or dates == []:
                 frames[name] = tables.empty(spec)
+                continue
+            filters = []
+            if dates is not None:
+                filters.append(("period", "in", [pd.Timestamp(d) for d in dates]))
+            if wanted is not None and wanted.practices is not None:
+                filters.append(("practice_code", "in", sorted(wanted.practices)))
+            table = pq.read_table(path, filters=filters or None)
+            frames[name] = tables.conform(table.to_pandas(), spec) if filters else table.to_pandas()
         return StoredFile(
             kind=Kind(meta["kind"]),
             source=Source.model_validate(meta["source"]),
@@ -118,6 +154,15 @@ def read_store(target: Path) -> StoredFile | None:
         )
     except (OSError, ValueError, KeyError, pa.ArrowException):
         return None  # damaged or from another version: the caller re-parses the raw file
+
+
+def stored_periods(target: Path) -> set[str]:
+    """The census dates (ISO) the store at ``target`` holds in any table (none if unreadable)."""
+    try:
+        meta = json.loads((target / META).read_text(encoding="utf-8"))
+        return {d for dates in meta.get("periods", {}).values() for d in dates}
+    except (OSError, ValueError, AttributeError):
+        return set()
 
 
 def remove_store(directory: Path, sha256: str) -> None:

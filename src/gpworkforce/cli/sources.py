@@ -17,6 +17,7 @@ import pandas as pd
 
 from gpworkforce import tables
 from gpworkforce.baseline import BaselineData, Denominators
+from gpworkforce.cli.parsed import Wanted
 from gpworkforce.cli.workspace import (
     combine,
     pinned_entries,
@@ -26,7 +27,9 @@ from gpworkforce.cli.workspace import (
     source_order,
     state_digest,
     state_entries,
+    stored_periods,
 )
+from gpworkforce.domain.orgs import OrgRegistry, OrgType
 from gpworkforce.errors import UserError
 
 if TYPE_CHECKING:
@@ -86,11 +89,70 @@ def demo_context(ds: DemoDataset | None = None) -> DataContext:
     return DataContext(data, statements, denominators, "the built-in LLR 2017 demo")
 
 
+@dataclass(frozen=True)
+class Focus:
+    """What one report reads: an organisation on a census date from one kind of source."""
+
+    org: str
+    period: dt.date
+    source: str | None  # "returns", "gpw" or None
+
+
+# how far from the census date a report may look: returns carried forward and GPW figures used
+# in their place (baseline.response), list sizes (select_patients)
+_WINDOW_DAYS = 400
+_PATIENT_DAYS = 183
+
+
+def focus_rows(registry: OrgRegistry, focus: Focus, periods: set[str]) -> Wanted:
+    """The rows a baseline report on ``focus`` reads, among census dates ``periods``: the
+    same month in every year (the series), and, for returns, a window around the date (carried
+    forward returns and GPW in their place); demography and vacancies at the census date; only
+    the practices ever under the organisation on those dates."""
+    target = pd.Timestamp(focus.period)
+
+    def near(d: str, days: int) -> bool:
+        return abs((pd.Timestamp(d) - target).days) <= days
+
+    same_month = {d for d in periods if pd.Timestamp(d).month == target.month}
+    window = {d for d in periods if near(d, _WINDOW_DAYS)} if focus.source != "gpw" else set()
+    workforce = same_month | window | {focus.period.isoformat()}
+    census = {focus.period.isoformat()} | (window if focus.source != "gpw" else set())
+    patients = workforce | {d for d in periods if near(d, _PATIENT_DAYS)}
+    practices: frozenset[str] | None = None
+    code = focus.org.strip().upper()
+    if code in registry and registry.get(code).type is not OrgType.ENGLAND:
+        org = registry.get(code)
+        members: set[str] = set()
+        for d in sorted(workforce):
+            on = pd.Timestamp(d).date()
+            if org.type is OrgType.PRACTICE:
+                members.add(code)
+            else:
+                members.update(
+                    p for p, a in registry.practice_map(on, org.type).items() if a == code
+                )
+        practices = frozenset(members)
+    return Wanted(
+        periods={
+            "workforce": frozenset(workforce),
+            "demography": frozenset(census),
+            "vacancies": frozenset(census),
+            "patients": frozenset(patients),
+        },
+        practices=practices,
+    )
+
+
 def workspace_context(
-    directory: Path, pin: Path | None = None, state: str | None = None
+    directory: Path,
+    pin: Path | None = None,
+    state: str | None = None,
+    focus: Focus | None = None,
 ) -> DataContext:
-    """Files loaded into the workspace, reloaded through their loaders: all of them, those a
-    pin file names (``pin``) or those of an earlier data state a report printed (``state``)."""
+    """Files loaded into the workspace, from the parsed store: all of them, those a pin file
+    names (``pin``) or those of an earlier data state a report printed (``state``); with
+    ``focus`` only the rows a report on it reads (see :func:`focus_rows`)."""
     from gpworkforce.loaders import build_registry
 
     if pin is not None and state is not None:
@@ -102,7 +164,10 @@ def workspace_context(
     else:
         entries = require_entries(directory)
     registry = build_registry()
-    combined = combine(read_workspace(directory, registry, entries))
+    wanted = None
+    if focus is not None:
+        wanted = focus_rows(registry, focus, stored_periods(directory, entries))
+    combined = combine(read_workspace(directory, registry, entries, wanted))
     data = BaselineData(
         workforce=combined.workforce,
         registry=registry,

@@ -122,7 +122,7 @@ class LoadedFile:
     encoding: str | None = None  # the file's text encoding as detected; "xlsx" for workbooks
 
 
-Adapter = Callable[[Path, OrgRegistry, LoadOptions], LoadedFile]
+Adapter = Callable[[Path, OrgRegistry | None, LoadOptions], LoadedFile]
 
 
 # --- adapters: kind -> the loader that validates and reads it --------------------------------
@@ -152,14 +152,14 @@ def _header(path: Path) -> str:
         return fh.readline(65536).decode("utf-8", errors="replace")
 
 
-def _gpw_detailed(path: Path, registry: OrgRegistry, opts: LoadOptions) -> LoadedFile:
+def _gpw_detailed(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
     from gpworkforce.loaders import load_gpw_detailed
 
     result = load_gpw_detailed(path, period=opts.period, published=opts.published)
     return _from_loader(Kind.GPW_DETAILED, result)
 
 
-def _practice_year(path: Path, registry: OrgRegistry, opts: LoadOptions) -> LoadedFile:
+def _practice_year(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
     from gpworkforce.loaders import load_practice_year_gp_admin, load_practice_year_staff_groups
 
     # The two practice-year layouts: all staff groups (has nurses) or GPs and admin only.
@@ -168,30 +168,32 @@ def _practice_year(path: Path, registry: OrgRegistry, opts: LoadOptions) -> Load
     return _from_loader(Kind.GPW_PRACTICE_YEAR, load_practice_year_gp_admin(path))
 
 
-def _payments(path: Path, registry: OrgRegistry, opts: LoadOptions) -> LoadedFile:
+def _payments(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
     from gpworkforce.loaders import load_payments
 
     return _from_loader(Kind.PAYMENTS, load_payments(path, period=opts.period))
 
 
-def _pcn(path: Path, registry: OrgRegistry, opts: LoadOptions) -> LoadedFile:
+def _pcn(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
     from gpworkforce.loaders import load_pcn_individual
 
     return _from_loader(Kind.PCN_INDIVIDUAL, load_pcn_individual(path))
 
 
-def _population(path: Path, registry: OrgRegistry, opts: LoadOptions) -> LoadedFile:
+def _population(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
     from gpworkforce.loaders import load_ons_population
 
     return _from_loader(Kind.ONS_POPULATION, load_ons_population(path))
 
 
-def _returns(path: Path, registry: OrgRegistry, opts: LoadOptions) -> LoadedFile:
+def _returns(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
     from gpworkforce.domain.taxonomy import load_taxonomy
+    from gpworkforce.loaders import build_registry
     from gpworkforce.returns import read_return, return_to_tables
 
     taxonomy = load_taxonomy()
-    ret = read_return(path, registry, taxonomy, census_date=opts.period)
+    known = registry if registry is not None else build_registry()
+    ret = read_return(path, known, taxonomy, census_date=opts.period)
     source = ret.source or Source(
         publisher=ret.practice_code,
         dataset="practice-return",
@@ -223,7 +225,7 @@ ADAPTERS: Mapping[Kind, Adapter] = {
 
 
 def read_file(
-    kind: Kind, path: Path, registry: OrgRegistry, options: LoadOptions | None = None
+    kind: Kind, path: Path, registry: OrgRegistry | None, options: LoadOptions | None = None
 ) -> LoadedFile:
     """Validate and read one file of ``kind`` (raises a :class:`UserError` when it is bad)."""
     if not path.is_file():
@@ -310,7 +312,7 @@ def load_into(
     directory: Path,
     kind: Kind,
     files: Sequence[Path],
-    registry: OrgRegistry,
+    registry: OrgRegistry | None,
     options: LoadOptions | None = None,
 ) -> LoadOutcome:
     """Validate every file; if all are valid copy them in and record them; else change nothing.
@@ -328,7 +330,7 @@ def _load_locked(
     directory: Path,
     kind: Kind,
     files: Sequence[Path],
-    registry: OrgRegistry,
+    registry: OrgRegistry | None,
     options: LoadOptions | None,
 ) -> LoadOutcome:
     manifest = read_manifest(directory)
@@ -412,10 +414,14 @@ def _load_locked(
 
 
 def read_workspace(
-    directory: Path, registry: OrgRegistry, entries: Sequence[ManifestEntry] | None = None
+    directory: Path,
+    registry: OrgRegistry | None,
+    entries: Sequence[ManifestEntry] | None = None,
+    wanted: parsed.Wanted | None = None,
 ) -> list[LoadedFile]:
-    """Reload ``entries`` (default: every file in the manifest) through their loaders, after
-    checking each file's checksum."""
+    """The tables of ``entries`` (default: every file in the manifest): from the parsed store
+    (only the ``wanted`` rows), else from the raw file through its loader after checking its
+    checksum (then every row)."""
     if not directory.is_dir():
         raise InputFileError(f"--data must be a workspace directory, got {directory} (missing)")
     if entries is None:
@@ -424,7 +430,7 @@ def read_workspace(
     for entry in entries:
         path = directory / entry.file
         target = parsed.store_dir(directory, entry.sha256, _options_key(entry.options))
-        stored = parsed.read_store(target)
+        stored = parsed.read_store(target, wanted)
         if stored is not None and _unchanged(path, stored):
             out.append(_from_store(stored))
             continue
@@ -439,6 +445,15 @@ def read_workspace(
                 shutil.rmtree(target)
             _store(directory, path, entry.sha256, entry.options, loaded)
         out.append(loaded)
+    return out
+
+
+def stored_periods(directory: Path, entries: Sequence[ManifestEntry]) -> set[str]:
+    """Every census date (ISO) the parsed stores of ``entries`` hold, from their metadata."""
+    out: set[str] = set()
+    for entry in entries:
+        target = parsed.store_dir(directory, entry.sha256, _options_key(entry.options))
+        out.update(parsed.stored_periods(target))
     return out
 
 
