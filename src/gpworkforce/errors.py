@@ -20,11 +20,14 @@ class Location:
     row: int | None = None
     column: str | None = None
     field: str | None = None  # a field path in a structured file, e.g. "cohort.leaving[0].rate"
+    line: int | None = None  # line in a text file (TOML) where the field is set
 
     def __str__(self) -> str:
         parts = []
         if self.file:
             parts.append(self.file)
+        if self.line is not None:
+            parts.append(f"line {self.line}")
         if self.sheet:
             parts.append(f"sheet {self.sheet!r}")
         if self.row is not None:

@@ -115,12 +115,14 @@ def test_errors_name_the_file_the_field_and_the_value(tmp_path: Path) -> None:
     with pytest.raises(ValidationFailed) as err:
         load_scenario(child)
     text = str(err.value)
-    assert f"{base}, field 'hee_linear.trainee_retention': must be a number" in text
+    # the file, the line the key is on, the field path and the value
+    assert f"{base}, line 10, field 'hee_linear.trainee_retention': must be a number" in text
     assert "'most'" in text
     assert (
-        f"{child}, field 'hee_linear.over55_wte': must triangular needs low <= mode <= high" in text
+        f"{child}, line 3, field 'hee_linear.over55_wte': must triangular needs low <= mode <= high"
+        in text
     )
-    assert f"{child}, field 'hee_linear.bogus': must be a known field" in text
+    assert f"{child}, line 4, field 'hee_linear.bogus': must be a known field" in text
     assert len(err.value.issues) == 3
     assert err.value.exit_code == 4
 
@@ -216,3 +218,19 @@ def test_shipped_scenarios_are_found_from_any_working_directory(
     monkeypatch.setenv(SCENARIOS_ENV, str(tmp_path / "nowhere"))
     with pytest.raises(InputFileError, match="GPWORKFORCE_SCENARIOS_DIR"):
         shipped_scenarios_dir()
+
+
+def test_lines_follow_arrays_of_tables(tmp_path: Path) -> None:
+    from gpworkforce.forecast.scenario_io import toml_line
+
+    path = write(
+        tmp_path,
+        "c.toml",
+        "[cohort]\nyears = 3\n\n[[cohort.leaving]]\nannual_rate = 0.1\n\n"
+        "[[cohort.leaving]]\nkind = 'early'\nannual_rate = 2\n[cohort.demand]\nper_1000 = 1\n",
+    )
+    assert toml_line(path, "cohort.leaving[1].annual_rate") == 9
+    assert toml_line(path, "cohort.leaving[0].annual_rate") == 5
+    assert toml_line(path, "cohort.leaving[1].bands[0]") == 7  # not set: its table's header
+    assert toml_line(path, "cohort.demand.per_1000") == 11
+    assert toml_line(path, "cohort.years") == 2

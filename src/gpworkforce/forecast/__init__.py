@@ -13,6 +13,10 @@ Modules
 ``engine``, ``engine_types``, ``engine_coeffs``  method ``cohort``: vectorised NumPy
                    stock-and-flow engine (below); ``engine_coeffs`` turns rates into per-step
                    coefficients.
+``kernels``        ``linear`` (every organisation's path from a few basis runs of the engine) and
+                   ``quantiles`` (P10/P50/P90 over draws, proportional series computed once).
+``cohort_mc``      streamed Monte Carlo summary of the cohort method (what the CLI uses).
+``goalseek``       the shift of one assumption needed to meet the target with probability p.
 ``methods``        the one interface every method implements (``ForecastMethod``: cohort,
                    hee-linear, trend, persistence) and the registry the runner uses.
 ``build``          cohort config -> ``EngineInputs`` (``compile_inputs``) and per-draw

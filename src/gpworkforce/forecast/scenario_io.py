@@ -13,6 +13,7 @@ bad value.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -155,7 +156,66 @@ def resolve_toml(path: Path) -> tuple[dict[str, Any], tuple[Path, ...], dict[_Ke
 
 
 def _issue(file: Path, field: str, expected: str, found: str) -> Issue:
-    return Issue(Location(file=str(file), field=field), expected=expected, found=found)
+    return Issue(
+        Location(file=str(file), field=field, line=toml_line(file, field)),
+        expected=expected,
+        found=found,
+    )
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"]+)\s*=")
+
+
+def _tokens(field: str) -> list[tuple[str, int | None]]:
+    out: list[tuple[str, int | None]] = []
+    for part in field.split("."):
+        name, *idx = part.replace("]", "").split("[")
+        out.append((name, int(idx[0]) if idx and idx[0].isdigit() else None))
+    return out
+
+
+def toml_line(file: Path, field: str) -> int | None:
+    """The line of ``file`` where ``field`` (``cohort.leaving[1].annual_rate``) is set, or the
+    line of the nearest enclosing key or table; None when the file cannot be read or has none.
+    Tables and arrays of tables are followed by their headers (``[[cohort.leaving]]`` counted);
+    inside an inline table or array the key holding it is given."""
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    want = _tokens(field)
+    table: list[tuple[str, int | None]] = []
+    counts: dict[tuple[str, ...], int] = {}
+    best, best_len = None, 0
+
+    def score(path: list[tuple[str, int | None]]) -> int:
+        n = 0
+        for (name, idx), (w_name, w_idx) in zip(path, want, strict=False):
+            if name != w_name or (idx is not None and idx != w_idx):
+                break
+            n += 1
+        return n
+
+    for number, raw in enumerate(lines, start=1):
+        header = _HEADER.match(raw)
+        if header:
+            names = tuple(n.strip().strip('"') for n in header[2].split("."))
+            if header[1] == "[[":
+                counts[names] = counts.get(names, -1) + 1
+                table = [(n, None) for n in names[:-1]] + [(names[-1], counts[names])]
+            else:
+                table = [(n, None) for n in names]
+            here = table
+        else:
+            key = _KEY.match(raw)
+            if not key:
+                continue
+            here = [*table, (key[1].strip('"'), None)]
+        n = score(here)
+        if n == len(here) and n > best_len:
+            best, best_len = number, n
+    return best
 
 
 def _path_text(key: _Key) -> str:
