@@ -1,0 +1,108 @@
+"""The skill-mix view as report tables and a chart (Lakeside Surgery's Graph 1, LLR plan 3.3.2)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.reports.charts import stacked_bars
+from gpworkforce.reports.model import ReportChart
+from gpworkforce.skillmix.catalogue import Catalogue
+from gpworkforce.skillmix.mix import MINUTES, SkillMixView
+
+SOURCES = (
+    "Skill levels: SWiPe framework as defined in the LLR GP Workforce Plan 2017, Table 7.",
+    "Task categories: NHS England national GP appointment categories (Appointments in General"
+    " Practice); rates, minutes and productive hours: the skill-mix catalogue (docs/skillmix.md).",
+)
+
+
+def _bars(view: SkillMixView) -> tuple[str, str, str]:
+    return (
+        "Current staff",
+        "Optimum for today's demand",
+        f"Optimum after {view.years} years of demographic change",
+    )
+
+
+def mix_table(view: SkillMixView) -> ReportTable:
+    current = view.wte_equivalent(view.supply)
+    optimum = view.wte_equivalent(view.optimum)
+    future = view.wte_equivalent(view.future)
+    frame = pd.DataFrame(
+        {
+            "Skill level": [lv.value for lv in view.levels],
+            "WTE employed": [view.wte[lv] for lv in view.levels],
+            "Current (task WTE)": [current[lv] for lv in view.levels],
+            "Optimum (task WTE)": [optimum[lv] for lv in view.levels],
+            f"After {view.years} years (task WTE)": [future[lv] for lv in view.levels],
+        }
+    )
+    frame["Optimum minus current"] = frame["Optimum (task WTE)"] - frame["Current (task WTE)"]
+    total = {"Skill level": "Total", **{c: frame[c].sum() for c in frame.columns[1:]}}
+    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    return ReportTable(
+        key="skill_mix",
+        title="Skill mix: current staff, the optimum for task demand, and after demographic change",
+        frame=frame,
+        notes=(
+            f"Task WTE = hours a year on tasks / {view.standard_hours:,.1f} productive hours of a"
+            " standard WTE. Current: staff in post at their productive hours. Optimum: every task"
+            " at the least skilled level able to do it, plus the supervision it costs.",
+            f"Registered patients {view.patients:,.0f}; demand grows by a factor of"
+            f" {view.growth:g} a year for {view.years} years.",
+        ),
+        sources=SOURCES,
+        decimals=dict.fromkeys(frame.columns[1:], 1),
+    )
+
+
+def demand_table(view: SkillMixView, catalogue: Catalogue) -> ReportTable:
+    rows = []
+    for task in catalogue.tasks:
+        level = catalogue.lowest_level(task)
+        n = view.demand[task.key]
+        rows.append(
+            {
+                "Task": task.name,
+                "Per 1,000 patients a year": task.per_1000,
+                "Tasks a year": n,
+                f"Tasks a year after {view.years} years": view.future_demand[task.key],
+                "Least skilled level able": level.value,
+                "Hours a year at that level": n * task.minutes[level] / MINUTES,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    return ReportTable(
+        key="task_demand",
+        title="Demand in tasks a year, by type",
+        frame=frame,
+        notes=("Hours exclude supervision, which is counted at the supervising level.",),
+        sources=SOURCES,
+        decimals={c: 0 for c in frame.columns[1:] if c != "Least skilled level able"},
+    )
+
+
+def mix_chart(view: SkillMixView) -> ReportChart:
+    bars = _bars(view)
+    hours = (view.supply, view.optimum, view.future)
+    frame = pd.DataFrame(
+        [
+            {"bar": bar, **{lv.value: h[lv] / view.standard_hours for lv in view.levels}}
+            for bar, h in zip(bars, hours, strict=True)
+        ]
+    )
+    return stacked_bars(
+        frame,
+        key="skill_mix_chart",
+        title="Skill mix by level (task WTE)",
+        category="bar",
+        series={lv.value: lv.value for lv in view.levels},
+        value_title="WTE on tasks",
+        series_title="Skill level",
+        description=(
+            "Three stacked bars of WTE on tasks by skill level: current staff, the optimum mix for"
+            f" today's task demand and the optimum after {view.years} years of demographic change."
+        ),
+        after_table="skill_mix",
+    )
