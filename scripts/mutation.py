@@ -140,11 +140,34 @@ def run_module(name: str, children: int) -> dict[str, object]:
     return row
 
 
+def summary(name: str) -> str:
+    """Counts by status of a module's last (possibly unfinished) run, from mutmut's own results."""
+    work = OUT / name
+    if not (work / "mutants").is_dir():
+        return f"{name}\tnot run"
+    mutmut = str(Path(sys.executable).with_name("mutmut"))
+    listing = subprocess.run(
+        [mutmut, "results", "--all", "true"], cwd=work, capture_output=True, text=True, check=True
+    ).stdout
+    counts: dict[str, int] = {}
+    for line in listing.splitlines():
+        if ": " in line:
+            status = line.rsplit(": ", 1)[1].strip()
+            counts[status] = counts.get(status, 0) + 1
+    killed = counts.get("killed", 0)
+    missed = counts.get("survived", 0) + counts.get("no tests", 0) + counts.get("timeout", 0)
+    score = f"{killed / (killed + missed):.1%}" if killed + missed else "n/a"
+    return f"{name}\t{score}\t{dict(sorted(counts.items()))}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help=f"any of {', '.join(MODULES)} (default all)")
     parser.add_argument("--list", action="store_true", help="print the modules and their tests")
     parser.add_argument("--max-children", type=int, default=1, help="parallel mutants (1)")
+    parser.add_argument(
+        "--summary", action="store_true", help="counts of the last runs so far (also unfinished)"
+    )
     args = parser.parse_args(argv)
     if args.list:
         for name, (source, tests) in MODULES.items():
@@ -153,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
         parser.error(f"unknown module(s) {unknown}; choose from {', '.join(MODULES)}")
+    if args.summary:
+        for name in args.modules or list(MODULES):
+            print(summary(name))
+        return 0
     OUT.mkdir(parents=True, exist_ok=True)
     scores = OUT / "scores.tsv"
     if not scores.exists():

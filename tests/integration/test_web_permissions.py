@@ -21,6 +21,7 @@ from gpworkforce.web.models import User
 from gpworkforce.web.permissions import (
     has_permission,
     visible_codes,
+    visible_organisations,
     visible_returns,
     visible_rounds,
 )
@@ -95,6 +96,11 @@ def test_scoping_follows_the_hierarchy_in_force_on_each_date_after_a_move() -> N
     assert has_permission(fresh(qk1), Permission.VIEW_RETURN, MOVED, BEFORE)
     assert not has_permission(fresh(qk1), Permission.VIEW_RETURN, MOVED, AFTER)
     assert not has_permission(fresh(qk1), Permission.VIEW_RETURN, MOVED)
+    orgs = {
+        on: set(visible_organisations(fresh(qk1), on).values_list("code", flat=True))
+        for on in (BEFORE, AFTER)
+    }
+    assert MOVED in orgs[BEFORE] and MOVED not in orgs[AFTER]
     # QXX, responsible now, sees it today and (through today's hierarchy) its history too.
     for on in (None, BEFORE, AFTER):
         assert MOVED in visible_codes(fresh(qxx), on), on
