@@ -237,7 +237,7 @@ def caches_for(redis_url: str) -> dict[str, dict[str, object]]:
         "local": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "gpworkforce-pages",
-            "OPTIONS": {"MAX_ENTRIES": 512},
+            "OPTIONS": {"MAX_ENTRIES": 128},  # a dashboard's figures and HTML: 0.3-1 MB each
         },
     }
 
