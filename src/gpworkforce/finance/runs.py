@@ -1,6 +1,7 @@
 """From a forecast run to a :class:`~gpworkforce.finance.costing.Workforce` (WTE by group, gap).
 
-Consumes the forecast's public results only (``ForecastRun``, ``HeeTable``, ``CohortForecast``):
+Consumes the forecast's public results only (``ForecastRun``, ``HeeTable``, ``CohortForecast``,
+``CohortSummary``):
 
 * **hee-linear**: the plan's straight line from the baseline to the position, one point a year
   from ``baseline_date``. Group ``GP`` is the GP WTE (position without the role-substitution
@@ -8,18 +9,18 @@ Consumes the forecast's public results only (``ForecastRun``, ``HeeTable``, ``Co
   to the scenario's number (1 head = 1 WTE, as the plan counts them). With draws, every line is
   recomputed per draw with the same draws the forecast used (same seed, same parameter names).
   The gap is ``target.wte - GP-equivalent position`` (the plan's 639 - 541 = 98 at the baseline).
-* **cohort**: the engine run through the forecast's method interface (``COHORT.run``, same seed
-  and parameter names as ``gpworkforce forecast``, so the same draws) keeping every draw at whole
-  years from the start (the forecast command streams quantiles only, which cannot be costed draw
-  by draw). FTE per class summed over organisations and age bands (groups = class codes); the gap
-  is ``demand - GP-equivalent supply``, clipped at 0 per organisation before summing (one
-  organisation's surplus does not fill another's gap).
+* **cohort**: every draw of the forecast at whole years from the start, through the forecast's
+  method interface (``COHORT.run``, ``CohortSummary``): WTE per class from one organisation
+  holding every organisation's stocks, and the gap (``demand - GP-equivalent supply`` clipped at
+  0 per organisation, then summed) from the streamed summary priced at GBP 1 a WTE
+  (:func:`cohort_workforce`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ import numpy as np
 from gpworkforce.errors import Issue, Location, UserError, ValidationFailed
 from gpworkforce.finance.costing import Workforce
 from gpworkforce.forecast.cohort import CohortForecast
+from gpworkforce.forecast.cohort_mc import TOTAL, CohortSummary, SummaryOptions
 from gpworkforce.forecast.distributions import central
 from gpworkforce.forecast.engine import EngineOptions
 from gpworkforce.forecast.hee_linear import position
@@ -35,7 +37,7 @@ from gpworkforce.forecast.io import load_cohort_data
 from gpworkforce.forecast.methods import COHORT, CohortSpec, RunRequest
 from gpworkforce.forecast.outputs import yearly
 from gpworkforce.forecast.runner import MAX_DRAWS, ForecastRun, run_scenario
-from gpworkforce.forecast.scenario import uncertain_fields
+from gpworkforce.forecast.scenario import CostConfig, uncertain_fields
 from gpworkforce.forecast.scenario_io import LoadedScenario, load_scenario
 from gpworkforce.forecast.uncertainty import draw_parameters
 
@@ -106,34 +108,71 @@ def hee_workforce(run: ForecastRun) -> Workforce:
     )
 
 
-def cohort_forecast(loaded: LoadedScenario, draws: int) -> CohortForecast:
-    """Central case plus ``draws`` draws (when the scenario has distributions), every draw kept
-    at whole years from the start."""
+def _cohort_values(spec: CohortSpec, draws: int, seed: int) -> dict[str, Any] | None:
+    """The forecast's draws: the same distributions, master seed and parameter names
+    (``draw_parameters`` keys each parameter's stream by its name), row 0 the central case."""
+    dists = spec.distributions()
+    if draws <= 0 or not dists:
+        return None
+    drawn = draw_parameters(dists, draws, seed)
+    return {n: drawn.column(n) for n in drawn.names}
+
+
+def cohort_workforce(loaded: LoadedScenario, draws: int) -> Workforce:
+    """WTE per class ``[D, Y, K]`` and the gap ``[D, Y]`` of a cohort run, every draw, at whole
+    years from the start, in two runs through the forecast's method interface:
+
+    * **WTE per class**: the engine on one organisation holding the sum of every organisation's
+      starting stocks. The engine is linear in the stocks and inflows and its rates do not depend
+      on the organisation, and inflows shared over organisations sum to the stream, so the total
+      of the organisations' paths is the path of their total (tested against the full run).
+    * **gap**: the forecast's streamed Monte Carlo summary priced at GBP 1 per WTE with no locum
+      premium, whose whole-year ``cost_salaried`` for ``TOTAL`` is the sum over organisations of
+      ``max(gap, 0)`` per draw (one organisation's surplus does not fill another's gap).
+
+    Both use the forecast's own draws (same seed and parameter names); the scenario's own
+    ``[costs]`` draws are left out of the gap run so the unit price stays 1.
+    """
     s = loaded.scenario
     assert s.cohort is not None
-    spec = CohortSpec(s.cohort, load_cohort_data(loaded), s.costs)
-    n = draws if spec.distributions() else 0
+    data = load_cohort_data(loaded)
+    spec = CohortSpec(s.cohort, data, s.costs)
+    values = _cohort_values(spec, draws, s.seed)
+    stocks = data.stocks
+    total = (
+        stocks.groupby(["class", "band"], as_index=False, sort=False)[["headcount", "fte"]]
+        .sum()
+        .assign(org="ALL")
+        .loc[:, list(stocks.columns)]
+    )
+    one = CohortSpec(s.cohort, replace(data, stocks=total, patients=None), s.costs)
     options = EngineOptions(record_every=s.cohort.steps_per_year)
-    result = COHORT.run(spec, RunRequest(draws=n, seed=s.seed, options=options))
-    fc: CohortForecast = result.detail
-    return fc
-
-
-def cohort_workforce(loaded: LoadedScenario, fc: CohortForecast) -> Workforce:
-    s = loaded.scenario
+    fc: CohortForecast = COHORT.run(one, RunRequest(values=values, options=options)).detail
     idx = yearly(fc)
     fte = fc.engine.fte[:, idx].sum(axis=(2, 4))  # [D, Y, K]
-    gap = None
-    if fc.gap is not None:
-        gap = np.clip(fc.gap[:, idx, :], 0.0, None).sum(axis=2)
     dates: tuple[dt.date, ...] = tuple(fc.dates[i] for i in idx)
+    gap = None
+    if s.cohort.demand is not None and data.patients is not None:
+        unit = CohortSpec(s.cohort, data, CostConfig(salaried_gp_cost=1.0, locum_premium=0.0))
+        kept = (
+            None
+            if values is None
+            else {k: v for k, v in values.items() if not k.startswith("costs.")}
+        )
+        summary_options = SummaryOptions(org_measures=(), every_step=())
+        summary: CohortSummary = COHORT.run(
+            unit, RunRequest(values=kept, options=summary_options)
+        ).detail
+        gap = summary.group_paths["cost_salaried"][:, :, summary.groups.index(TOTAL)]
+        if gap.shape != fte.shape[:2]:
+            raise RuntimeError(f"gap {gap.shape} and WTE {fte.shape} runs or years differ")
     label = s.target.label if s.target is not None else "demand"
     return Workforce(
         scenario=s.name,
         dates=dates,
         groups=tuple(fc.engine.classes),
         wte=np.ascontiguousarray(fte, dtype=np.float64),
-        gap=gap,
+        gap=None if gap is None else np.ascontiguousarray(gap, dtype=np.float64),
         gap_label=f"Gap to demand ({label})",
     )
 
@@ -153,8 +192,8 @@ def workforce_of(
         run = run_scenario(path, draws=draws)
         return loaded, hee_workforce(run)
     if method == "cohort":
-        say("running the cohort engine, every draw kept at whole years")
-        return loaded, cohort_workforce(loaded, cohort_forecast(loaded, draws))
+        say("running the cohort engine (WTE per class; gap from the streamed summary)")
+        return loaded, cohort_workforce(loaded, draws)
     raise UserError(
         f"{path}: method must be 'hee-linear' or 'cohort' to be costed (staff groups by year),"
         f" got {method!r}"
