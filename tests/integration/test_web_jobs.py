@@ -231,3 +231,25 @@ def test_the_database_backend_runs_enqueued_dashboards_in_its_worker(
     state = figures.state("03W", CENSUS, version)
     assert state is not None and state.status == "failed"
     assert not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists()
+
+
+def test_a_failed_attempt_is_retried_later_where_the_backend_can_defer(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(org_code: str, census: Any, version: str) -> Dashboard:
+        raise ValueError("no")
+
+    monkeypatch.setattr(tasks, "compute_dashboard", failing)
+    version = current()
+    with override_settings(TASKS=DUMMY):  # records tasks, supports run_after
+        assert figures.claim("03W", CENSUS, version)
+        before = time.time()
+        with pytest.raises(ValueError, match="no"):
+            tasks.refresh_dashboard.call("03W", CENSUS.isoformat(), version, 1)
+        [retry] = default_task_backend.results
+        assert retry.args == ["03W", CENSUS.isoformat(), version, 2]
+        due = retry.task.run_after.timestamp() - before
+        assert tasks.RETRY_SECONDS[0] - 1 < due < tasks.RETRY_SECONDS[0] + 5
+        state = figures.state("03W", CENSUS, version)
+        assert state is not None and (state.status, state.attempt) == ("queued", 2)
+        assert state.error == "ValueError: no"
