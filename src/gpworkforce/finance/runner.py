@@ -229,9 +229,13 @@ def allocation_tables(
             "Total primary care spend = delegated primary care funding + discretionary spend +"
             " other funding; shares are of the organisation's allocation.",
             f"Thresholds: minimum {100 * minimum:g}%, aspiration {100 * aspiration:g}%.",
-            "Headroom = spend - threshold x allocation (negative: below the threshold); in WTE"
-            " it is divided by the cost of one WTE a year: "
-            + ", ".join(f"{k} GBP {v:,.0f}" for k, v in wte_costs.items())
+            "Headroom = spend - threshold x allocation (negative: below the threshold)"
+            + (
+                "; in WTE it is divided by the cost of one WTE a year: "
+                + ", ".join(f"{k} GBP {v:,.0f}" for k, v in wte_costs.items())
+                if wte_costs
+                else ""
+            )
             + ".",
         ),
         decimals={**dict.fromkeys(money, 0)}
