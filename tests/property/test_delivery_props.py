@@ -157,7 +157,7 @@ def test_a_worse_indicator_never_lowers_the_score(a, bump, which):
     keys = [
         Indicator.OVER55_SHARE,
         Indicator.LOCUM_RELIANCE,
-        Indicator.LONG_VACANCIES,
+        Indicator.GP_VACANCIES,
         Indicator.PATIENTS_PER_GP,
     ]
     base = dict(zip(keys, a, strict=True))

@@ -225,7 +225,7 @@ def test_resilience_score_worked_by_hand():
         values={
             Indicator.OVER55_SHARE: 0.38,  # (0.38-0.2)/(0.5-0.2) = 0.6 -> 0.6 x 2 = 1.2
             Indicator.LOCUM_RELIANCE: 0.05,  # below 0.1 -> 0
-            Indicator.LONG_VACANCIES: 1,  # 1/2 = 0.5 -> 0.75
+            Indicator.GP_VACANCIES: 1,  # 1/2 = 0.5 -> 0.75
             Indicator.PATIENTS_PER_GP: 3500,  # capped at 1 -> 2.0
             Indicator.GP_WTE_CHANGE: -0.05,  # -0.05/-0.2 = 0.25 -> 0.375
             Indicator.SINGLE_HANDED: True,  # 1.0
@@ -241,7 +241,7 @@ def test_resilience_score_worked_by_hand():
         Indicator.PATIENTS_PER_GP,
         Indicator.OVER55_SHARE,
         Indicator.SINGLE_HANDED,
-        Indicator.LONG_VACANCIES,
+        Indicator.GP_VACANCIES,
         Indicator.GP_WTE_CHANGE,
     ]
 

@@ -13,7 +13,8 @@ from typing import Annotated
 
 import typer
 
-from gpworkforce.cli.common import echo_written, period_option
+from gpworkforce.cli.choices import SourceChoice
+from gpworkforce.cli.common import echo_written, period_option, step
 
 delivery_app = typer.Typer(
     help="Delivery assurance: risk register, implementation timeline, maturity matrices.",
@@ -134,6 +135,130 @@ def maturity(
         for level in m.levels:
             if level in d.descriptors:
                 typer.echo(f"  {level}: {d.descriptors[level]}")
+
+
+@delivery_app.command("resilience")
+def resilience(
+    org: Annotated[str, typer.Option("--org", help="ODS code: an ICB, sub-ICB location or PCN.")],
+    period: Annotated[str, typer.Option("--period", help="Census date, e.g. 2017-09-30.")],
+    source: Annotated[
+        SourceChoice, typer.Option("--source", help="Practices' returns or NHS Digital GPW.")
+    ] = SourceChoice.RETURNS,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Workspace directory (default: the built-in LLR 2017 demo)."),
+    ] = None,
+    previous: Annotated[
+        str | None,
+        typer.Option("--previous", help="An earlier census date for the change in GP WTE."),
+    ] = None,
+    risks: Annotated[
+        Path | None,
+        typer.Option("--risks", help="Risk register CSV: propose a risk per practice on the list."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the ranked list (and proposals).")
+    ] = None,
+) -> None:
+    """Rank practices by the resilience score (docs/delivery.md) and list the watch list."""
+    import pandas as pd
+
+    from gpworkforce.cli.baseline import build_baseline_report
+    from gpworkforce.cli.sources import demo_context, workspace_context
+    from gpworkforce.delivery.registers import read_risks, write_risks
+    from gpworkforce.delivery.resilience import DEFAULT_RESILIENCE, LABELS, watch_list
+    from gpworkforce.delivery.resilience_data import practice_measures
+    from gpworkforce.delivery.triggers import Trigger, TriggerKind, propose_risks
+    from gpworkforce.domain.orgs import OrgType
+    from gpworkforce.exports import atomic_write_text
+
+    on = period_option(period)
+    before = period_option(previous, "--previous") if previous else None
+    register = read_risks(risks) if risks is not None else None
+    code = org.strip().upper()
+    context = workspace_context(data) if data is not None else demo_context()
+    registry = context.data.registry
+    registry.get(code)  # unknown code: a user error
+    measures = []
+
+    def practices_of(area: str) -> None:
+        report = build_baseline_report(context, area, on, source)
+        prior = build_baseline_report(context, area, before, source) if before else None
+        measures.extend(practice_measures(report, prior))
+
+    top = build_baseline_report(context, code, on, source)
+    children = [
+        str(c)
+        for c in next(t for t in top.tables if t.key == "staff_by_group").frame.query(
+            "row == 'child'"
+        )["org_code"]
+    ]
+    if children and all(
+        c in registry and registry.get(c).type is OrgType.PRACTICE for c in children
+    ):
+        measures.extend(
+            practice_measures(
+                top, build_baseline_report(context, code, before, source) if before else None
+            )
+        )
+    else:
+        for child in children:
+            with step(f"Scoring the practices of {child}"):
+                practices_of(child)
+    ranked = watch_list(measures, DEFAULT_RESILIENCE)
+    on_list = [s for s in ranked if s.watch]
+    typer.echo(
+        f"{len(on_list)} of {len(ranked)} practices on the resilience watch list "
+        f"(score {DEFAULT_RESILIENCE.watch_threshold:g} or more of 100) on {on:%-d %B %Y}"
+    )
+    for s in ranked[:10]:
+        mark = "WATCH" if s.watch else "     "
+        typer.echo(
+            f"  {s.rank:>3}. {mark} {s.score:5.1f}  {s.name} ({s.code}): {'; '.join(s.reasons) or 'no pressure indicator'}"
+        )
+    missing = sorted({LABELS[i] for s in ranked for i in s.missing})
+    if missing:
+        typer.echo("Not available for some practices (scored 0): " + ", ".join(missing))
+    proposals = ()
+    if register is not None:
+        triggers = [
+            Trigger(
+                key=f"resilience:{s.code}",
+                kind=TriggerKind.RESILIENCE_WATCH,
+                raised_on=on,
+                subject=f"{s.name} ({s.code})",
+                evidence=f"Resilience score {s.score:.1f} of 100: " + "; ".join(s.reasons) + ".",
+                likelihood=3,
+                impact=3,
+            )
+            for s in on_list
+        ]
+        proposals = propose_risks(triggers, register)
+        typer.echo(f"{len(proposals)} risk(s) proposed to the register's owners")
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        frame = pd.DataFrame(
+            [
+                {
+                    "Rank": s.rank,
+                    "Practice": s.code,
+                    "Name": s.name,
+                    "Score": round(s.score, 1),
+                    "On watch list": "yes" if s.watch else "no",
+                    "Reasons": "; ".join(s.reasons),
+                    "Not available": ", ".join(LABELS[i] for i in s.missing),
+                }
+                for s in ranked
+            ]
+        )
+        from gpworkforce.domain.report import ReportTable
+        from gpworkforce.exports import csv_bytes
+
+        table = ReportTable(key="resilience", title="Practice resilience watch list", frame=frame)
+        written = [atomic_write_text(out / "resilience.csv", csv_bytes(table).decode("utf-8-sig"))]
+        if proposals:
+            written.append(write_risks(proposals, out / "proposed-risks.csv"))
+        echo_written(written)
 
 
 def register(app: typer.Typer) -> None:

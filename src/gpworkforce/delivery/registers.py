@@ -59,6 +59,8 @@ RISK_COLUMNS = (
     "Date closed",
     "Closure reason",
     "Workstream",
+    "Raised by",
+    "Raised on",
 )
 MITIGATION_SEPARATOR = "; "
 
@@ -225,6 +227,8 @@ def _risk_from_row(cells: _Cells, bands: RiskBands) -> Risk | None:
         "status": status,
         "closed_on": closed,
         "closure_reason": cells.text("Closure reason"),
+        "trigger": cells.text("Raised by"),
+        "trigger_on": cells.date("Raised on"),
     }
     try:
         return Risk.model_validate(data)
@@ -282,6 +286,8 @@ def _risk_row(risk: Risk, bands: RiskBands) -> list[str]:
         risk.closed_on.isoformat() if risk.closed_on else "",
         risk.closure_reason,
         risk.workstream,
+        risk.trigger,
+        risk.trigger_on.isoformat() if risk.trigger_on else "",
     ]
 
 

@@ -38,7 +38,7 @@ class _Model(BaseModel):
 class Indicator(StrEnum):
     OVER55_SHARE = "over55_share"
     LOCUM_RELIANCE = "locum_reliance"
-    LONG_VACANCIES = "long_vacancies"
+    GP_VACANCIES = "gp_vacant_wte"
     PATIENTS_PER_GP = "patients_per_gp_wte"
     GP_WTE_CHANGE = "gp_wte_change"
     SINGLE_HANDED = "single_handed"
@@ -48,7 +48,7 @@ class Indicator(StrEnum):
 LABELS = {
     Indicator.OVER55_SHARE: "share of GP WTE aged 55 or over",
     Indicator.LOCUM_RELIANCE: "GP locum WTE as a share of all GP WTE",
-    Indicator.LONG_VACANCIES: "vacancies open 3 months or more",
+    Indicator.GP_VACANCIES: "vacant GP WTE",
     Indicator.PATIENTS_PER_GP: "registered patients per GP WTE",
     Indicator.GP_WTE_CHANGE: "change in GP WTE over the last year",
     Indicator.SINGLE_HANDED: "single-handed practice",
@@ -91,7 +91,7 @@ DEFAULT_RESILIENCE = ResilienceConfig(
     rules={
         Indicator.OVER55_SHARE: IndicatorRule(weight=2, starts=0.2, full=0.5),
         Indicator.LOCUM_RELIANCE: IndicatorRule(weight=1.5, starts=0.1, full=0.3),
-        Indicator.LONG_VACANCIES: IndicatorRule(weight=1.5, starts=0, full=2),
+        Indicator.GP_VACANCIES: IndicatorRule(weight=1.5, starts=0, full=2),
         Indicator.PATIENTS_PER_GP: IndicatorRule(weight=2, starts=2000, full=3000),
         Indicator.GP_WTE_CHANGE: IndicatorRule(weight=1.5, starts=0.0, full=-0.2),
         Indicator.SINGLE_HANDED: IndicatorRule(weight=1, starts=0, full=1),
@@ -120,7 +120,12 @@ class Contribution(_Model):
         if self.indicator in YES_NO:
             return LABELS[self.indicator]
         v = self.value
-        shown = f"{v:.0%}" if self.indicator in _SHARES else f"{v:,.0f}"
+        if self.indicator in _SHARES:
+            shown = f"{v:.0%}"
+        elif self.indicator is Indicator.GP_VACANCIES:
+            shown = f"{v:,.1f}"
+        else:
+            shown = f"{v:,.0f}"
         return f"{LABELS[self.indicator]}: {shown}"
 
 
