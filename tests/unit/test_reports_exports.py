@@ -203,6 +203,8 @@ def test_csv_metadata_text_exactly() -> None:
         f"{exports.NA_LEGEND}\n"
     )
     assert exports.csv_metadata([second], ["other.csv"]).startswith("other.csv: Second\n")
+    with pytest.raises(ValueError):  # a name for every table, not silently fewer
+        exports.csv_metadata([_table("a"), second], ["one.csv"])
 
 
 def test_write_csv_files_without_a_prefix(tmp_path: Path) -> None:
@@ -225,15 +227,24 @@ def test_xlsx_column_widths_follow_the_longest_shown_value() -> None:
             "a": pd.Series(["x" * 30, None, "short\n" + "y" * 40], dtype="object"),
             "b": [None, None, None],
             "n": [1.0, 123456789.0, -5.0],
+            "m": [1.0, 12345678.5, 2.0],
+            "d": [1234.5, 1.0, 2.0],
+            "e": ["", "", ""],
         }
     )
-    ws = openpyxl.load_workbook(
-        io.BytesIO(exports.xlsx_bytes([ReportTable("t", "T", frame, decimals={"n": 0})]))
-    )["t"]
-    assert ws.column_dimensions["A"].width == pytest.approx(42, abs=1)  # 40 + 2 (longest line)
-    assert ws.column_dimensions["B"].width == pytest.approx(8, abs=1)  # empty: the minimum
-    # 123456789 shown as 123,456,789: 9 digits + 2 separators + 2
-    assert ws.column_dimensions["C"].width == pytest.approx(13, abs=1)
+    table = ReportTable("t", "T", frame, decimals={"n": 0, "d": 2})
+    ws = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes([table])))["t"]
+    # openpyxl invents width 13 for a column the file gives none: read only the ones written;
+    # xlsxwriter adds a fixed padding of under one character to each
+    widths = {key: int(dim.width) for key, dim in ws.column_dimensions.items()}
+    assert widths == {
+        "A": 42,  # the longest line, 40, + 2
+        "B": 8,  # empty: the minimum
+        "C": 13,  # "123,456,789": 9 digits + 2 separators + 2
+        "D": 12,  # "12345678.5" (no fixed decimals, no separators) + 2
+        "E": 10,  # "1,234.50": 7 characters + 1 separator + 2
+        "F": 8,  # empty texts: the minimum
+    }
 
 
 def test_write_xlsx_keeps_the_creation_date(tmp_path: Path) -> None:
