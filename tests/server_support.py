@@ -9,6 +9,7 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,6 +57,27 @@ SEED = textwrap.dedent(
 )
 
 
+# The small world alone (every return a draft), for the browser tests.
+WORLD = textwrap.dedent(
+    """
+    import json
+    import django
+    django.setup()
+    from django.core.management import call_command
+    call_command("migrate", verbosity=0, interactive=False)
+    from gpworkforce.web.models import PracticeReturnRecord
+    from gpworkforce.web.testing import OTHER_PRACTICE, OWN_PRACTICE, build_world
+    w = build_world()
+    own = PracticeReturnRecord.objects.get(round=w.round, practice_id=OWN_PRACTICE)
+    other = PracticeReturnRecord.objects.get(round=w.other_round, practice_id=OTHER_PRACTICE)
+    print(json.dumps({
+        "own": own.pk, "other": other.pk, "round": w.round.pk,
+        "users": {name: u.pk for name, u in w.users.items()},
+    }))
+    """
+)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -68,9 +91,10 @@ def clean_env(extra: Mapping[str, str]) -> dict[str, str]:
     return {**base, **extra}
 
 
-def seed(env: Mapping[str, str]) -> dict[str, int]:
+def seed(env: Mapping[str, str], script: str = SEED) -> dict[str, Any]:
+    """Run a seeding script (prints its ids as JSON on its last line) against ``env``'s database."""
     done = subprocess.run(
-        [sys.executable, "-c", SEED],
+        [sys.executable, "-c", script],
         env=dict(env),
         cwd=REPO,
         capture_output=True,
@@ -207,3 +231,20 @@ class Client:
             "/accounts/login/", page, {"username": username, "password": password}
         )
         assert status == 302 and urlsplit(location).path == "/", (username, status, location)
+
+
+@dataclass
+class App:
+    """A running test server as the browser tests see it: its address, the seeded ids, its
+    database (read directly for what no page shows)."""
+
+    url: str
+    ids: dict[str, Any]
+    db: Path
+
+    def __str__(self) -> str:
+        return self.url
+
+    def query(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
+        with sqlite3.connect(self.db) as conn:
+            return conn.execute(sql, params).fetchall()

@@ -12,8 +12,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from gpworkforce.web.models import User
-from gpworkforce.web.testing import PASSWORD, build_world
+from gpworkforce.web.testing import PASSWORD
+from server_support import App
 
 VENDOR = Path(__file__).resolve().parents[2] / "src" / "gpworkforce" / "web" / "static" / "vendor"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
@@ -61,13 +61,10 @@ def axe_clean(page: Page) -> None:
     assert not bad, f"{page.url}: " + "; ".join(bad)
 
 
-def test_an_administrator_manages_an_account_accessibly(
-    browser: Browser, live_server: object, transactional_db: None
-) -> None:
-    world = build_world()
-    base = str(live_server)
-    board_id = world.users["board"].pk
-    admin_id = world.users["admin"].pk
+def test_an_administrator_manages_an_account_accessibly(browser: Browser, app: App) -> None:
+    base = app.url
+    board_id = app.ids["users"]["board"]
+    admin_id = app.ids["users"]["admin"]
     leaver = log_in(browser, base, "board")
     admin = log_in(browser, base, "admin")
 
@@ -85,7 +82,7 @@ def test_an_administrator_manages_an_account_accessibly(
     admin.check("input[name='role'][value='icb_analyst']")
     admin.click("text=Save changes")
     expect(admin.locator("h1")).to_have_text("Accounts")
-    assert User.objects.get(pk=board_id).email == "board@nhs.net"
+    assert app.query("SELECT email FROM web_user WHERE id = ?", board_id) == [("board@nhs.net",)]
 
     admin.goto(f"/users/{board_id}/password/")
     axe_clean(admin)

@@ -1,4 +1,4 @@
-"""The web app in Debian's Chromium (Playwright, headless) against a live server, with axe checks.
+"""The web app in Debian's Chromium (Playwright, headless) against gunicorn (conftest.py), with axe checks.
 
 A practice enters its return on the form, fixes a validation error and submits; the analyst
 queries it; the practice resubmits by uploading the XLSX template; the manager approves; the
@@ -17,14 +17,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from gpworkforce.returns import return_xlsx_bytes
-from gpworkforce.web.models import PracticeReturnRecord
-from gpworkforce.web.testing import (
-    OTHER_PRACTICE,
-    OWN_PRACTICE,
-    PASSWORD,
-    build_world,
-    sample_return,
-)
+from gpworkforce.web.testing import OTHER_PRACTICE, PASSWORD, sample_return
+from server_support import App
 
 VENDOR = Path(__file__).resolve().parents[2] / "src" / "gpworkforce" / "web" / "static" / "vendor"
 CHROMIUM_ARGS = [
@@ -59,11 +53,8 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def world(transactional_db: None) -> dict[str, int]:
-    w = build_world()
-    own = PracticeReturnRecord.objects.get(round=w.round, practice_id=OWN_PRACTICE)
-    other = PracticeReturnRecord.objects.get(round=w.other_round, practice_id=OTHER_PRACTICE)
-    return {"own": own.pk, "other": other.pk, "round": w.round.pk}
+def world(app: App) -> dict[str, int]:
+    return {k: app.ids[k] for k in ("own", "other", "round")}
 
 
 class Session:
@@ -107,9 +98,9 @@ def _cell(page: Page, table: str, row_text: str, column: int) -> str:
 
 
 def test_return_workflow_end_to_end(
-    browser: Browser, live_server: object, world: dict[str, int], tmp_path: Path
+    browser: Browser, app: App, world: dict[str, int], tmp_path: Path
 ) -> None:
-    base = str(live_server)
+    base = app.url
     analyst = Session(browser, base, "analyst")
     analyst.goto("/dashboards/03W/")
     headers = analyst.page.locator("#table-staff_by_group thead th").all_inner_texts()
@@ -194,21 +185,21 @@ def test_return_workflow_end_to_end(
 
 
 def test_board_viewer_sees_dashboards_only(
-    browser: Browser, live_server: object, world: dict[str, int]
+    browser: Browser, app: App, world: dict[str, int]
 ) -> None:
-    board = Session(browser, str(live_server), "board")
+    board = Session(browser, app.url, "board")
     board.goto("/dashboards/QK1/")
     expect(board.page.locator("h1")).to_contain_text("(QK1)")
-    response = board.page.goto(f"{live_server}/rounds/")
+    response = board.page.goto(f"{app.url}/rounds/")
     assert response is not None and response.status == 403
     board.check()
     board.close()
 
 
 def test_administrator_pages_and_form_errors_are_accessible(
-    browser: Browser, live_server: object, world: dict[str, int]
+    browser: Browser, app: App, world: dict[str, int]
 ) -> None:
-    admin = Session(browser, str(live_server), "admin")
+    admin = Session(browser, app.url, "admin")
     admin.goto("/users/")
     admin.goto("/users/new/")
     admin.page.fill("#username", "someone")
@@ -217,7 +208,7 @@ def test_administrator_pages_and_form_errors_are_accessible(
     admin.check()
     admin.goto("/audit/")
     admin.close()
-    anonymous = browser.new_context(base_url=str(live_server)).new_page()
+    anonymous = browser.new_context(base_url=app.url).new_page()
     anonymous.goto("/accounts/login/")
     anonymous.fill("#id_username", "admin")
     anonymous.fill("#id_password", "wrong")
