@@ -34,6 +34,7 @@ OPTIONAL_COMMAND_MODULES: tuple[str, ...] = (
     "finance",
     "plan",
     "paper",
+    "skillmix",
 )
 
 

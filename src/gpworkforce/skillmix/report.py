@@ -9,6 +9,7 @@ from gpworkforce.reports.charts import stacked_bars
 from gpworkforce.reports.model import ReportChart
 from gpworkforce.skillmix.catalogue import Catalogue
 from gpworkforce.skillmix.mix import MINUTES, SkillMixView
+from gpworkforce.skillmix.optimise import Solution
 
 SOURCES = (
     "Skill levels: SWiPe framework as defined in the LLR GP Workforce Plan 2017, Table 7.",
@@ -106,3 +107,69 @@ def mix_chart(view: SkillMixView) -> ReportChart:
         ),
         after_table="skill_mix",
     )
+
+
+def solution_tables(solution: Solution, catalogue: Catalogue) -> tuple[ReportTable, ...]:
+    """The levers chosen, what the tasks are done by, and every constraint explained in words."""
+    names = {code: role.name for code, role in catalogue.roles.items()}
+    levers = [
+        {"Lever": f"Recruit {names[code]}", "Amount": wte, "Unit": "WTE"}
+        for code, wte in solution.recruits.items()
+    ]
+    levers += [
+        {"Lever": f"Upskill: {name}", "Amount": wte, "Unit": "WTE trained"}
+        for name, wte in solution.upskills.items()
+    ]
+    levers += [
+        {"Lever": f"Workload release: {name}", "Amount": wte, "Unit": "GP WTE covered"}
+        for name, wte in solution.releases.items()
+    ]
+    levers.append(
+        {"Lever": "Locum conversion", "Amount": solution.locums_converted, "Unit": "locum WTE"}
+    )
+    lever_table = ReportTable(
+        key="levers",
+        title=f"Cheapest mix of levers: GBP {solution.cost:,.0f} a year",
+        frame=pd.DataFrame(levers),
+        notes=("Costs are GBP a year in the target year at the problem's prices.",),
+        decimals={"Amount": 2},
+    )
+    rows = []
+    for task in catalogue.tasks:
+        done = solution.allocation[task.key]
+        rows.append(
+            {
+                "Task": task.name,
+                "Tasks a year": solution.demand[task.key],
+                **{lv.code.value: done.get(lv.code, 0.0) for lv in catalogue.levels},
+            }
+        )
+    frame = pd.DataFrame(rows)
+    allocation = ReportTable(
+        key="task_allocation",
+        title="Who does the tasks in the target year (tasks a year by skill level)",
+        frame=frame,
+        sources=SOURCES,
+        decimals=dict.fromkeys(frame.columns[1:], 0),
+    )
+    constraints = ReportTable(
+        key="constraints",
+        title="Constraints: which bind and what more of each is worth",
+        frame=pd.DataFrame(
+            [
+                {
+                    "Constraint": c.label,
+                    "Binding": "yes" if c.binding else "no",
+                    "Shadow price (GBP a year per unit)": abs(c.dual) if c.binding else 0.0,
+                    "In words": c.explanation,
+                }
+                for c in solution.constraints
+            ]
+        ),
+        notes=(
+            "A shadow price is the change in the optimal yearly cost for one unit more of the"
+            " constraint's limit, valid at the margin (small changes).",
+        ),
+        decimals={"Shadow price (GBP a year per unit)": 2},
+    )
+    return lever_table, allocation, constraints

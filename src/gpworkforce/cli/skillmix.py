@@ -1,0 +1,137 @@
+"""``gpworkforce skillmix`` and ``gpworkforce optimise``: skill mix by SWiPe level and the cheapest
+mix of levers (docs/skillmix.md).
+
+``skillmix --org CODE --period DATE [--years N] [--growth G] [--catalogue FILE] [--data DIR]
+[--out DIR]``: current mix, the optimum the task demand implies and the optimum after N years of
+demographic change (LLR plan Graph 1), from the built-in demo or a workspace baseline. Prints the
+tables; with ``--out`` writes them as CSV and ``skillmix.html`` with the chart.
+
+``optimise PROBLEM.toml [--out DIR]``: the cheapest mix of recruitment, upskilling, workload
+release and locum conversion meeting the task demand of the target year (HiGHS), with binding
+constraints and shadow prices in words; CSV tables in DIR (default ``optimise-<file stem>``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gpworkforce.cli.choices import SourceChoice
+from gpworkforce.cli.common import echo_written, period_option, step
+
+
+def skillmix(
+    org: Annotated[str, typer.Option("--org", help="ODS code of the organisation, e.g. 03W.")],
+    period: Annotated[str, typer.Option("--period", help="Census date, e.g. 2017-09-30.")],
+    years: Annotated[
+        int, typer.Option("--years", min=0, max=50, help="Years of demographic change.")
+    ] = 5,
+    growth: Annotated[
+        float,
+        typer.Option("--growth", min=0.5, max=2.0, help="Demand growth factor a year, e.g. 1.01."),
+    ] = 1.01,
+    catalogue: Annotated[
+        Path | None,
+        typer.Option("--catalogue", help="TOML overriding the default levels, tasks and roles."),
+    ] = None,
+    source: Annotated[
+        SourceChoice, typer.Option("--source", help="Practices' returns or NHS Digital GPW.")
+    ] = SourceChoice.RETURNS,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Workspace directory (default: the built-in LLR 2017 demo)."),
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output directory.")] = None,
+) -> None:
+    """Skill mix by level: current staff, the optimum for task demand, and after N years."""
+    from gpworkforce.cli.sources import Focus, demo_context, workspace_context
+    from gpworkforce.exports import write_csv_files
+    from gpworkforce.reports.formats import OutputFormat
+    from gpworkforce.reports.model import Report
+    from gpworkforce.reports.output import write_report
+    from gpworkforce.reports.text import render_text
+    from gpworkforce.skillmix.inputs import baseline_inputs
+    from gpworkforce.skillmix.io import load_catalogue
+    from gpworkforce.skillmix.mix import skill_mix_view
+    from gpworkforce.skillmix.report import demand_table, mix_chart, mix_table
+
+    on = period_option(period)
+    code = org.strip().upper()
+    cat = load_catalogue(catalogue)  # validated before any data is read
+    with step("Reading data from " + (str(data) if data else "the built-in LLR 2017 demo")):
+        context = (
+            workspace_context(data, focus=Focus(code, on, source.value))
+            if data is not None
+            else demo_context()
+        )
+    organisation = context.data.registry.get(code)  # unknown code -> UnknownOrganisation
+    with step(f"Computing the skill mix of {code} on {on.isoformat()}"):
+        wte, patients, missing = baseline_inputs(
+            context.data, code, on, source=source.value, denominators=context.denominators
+        )
+        view = skill_mix_view(cat, wte, patients, years=years, growth=growth)
+        tables = (mix_table(view), demand_table(view, cat))
+    statements = [
+        "Skill levels are the SWiPe levels of the LLR GP Workforce Plan (Table 7). The default task"
+        " rates, minutes and productive hours are illustrative assumptions (docs/skillmix.md):"
+        " replace them with local figures (--catalogue) before drawing conclusions.",
+        "The optimum does every task at the least skilled level able to do it: the most"
+        " substitution the catalogue allows, not a costed plan (see gpworkforce optimise).",
+        *context.statements,
+    ]
+    if missing:
+        statements.append(f"{missing} role(s) with WTE not available are left out.")
+    report = Report(
+        title=f"Skill mix: {organisation.name} ({organisation.code})",
+        subtitle=f"Census date {on:%d %B %Y}; staff from {source.value} ({context.label})",
+        tables=tables,
+        charts=(mix_chart(view),),
+        statements=tuple(statements),
+        **({"generated": context.as_of} if context.as_of is not None else {}),
+    )
+    typer.echo(render_text(report.tables, width=140), nl=False)
+    if out is not None:
+        written = write_csv_files(report.tables, out, prefix="skillmix-")
+        written += write_report(report, OutputFormat.HTML, out / "skillmix.html")
+        echo_written(written)
+
+
+def optimise(
+    problem: Annotated[Path, typer.Argument(help="Optimisation problem TOML (docs/skillmix.md).")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output directory.")] = None,
+) -> None:
+    """The cheapest mix of levers meeting the task demand of the target year, with the binding
+    constraints and what one more of each is worth."""
+    from gpworkforce.domain.taxonomy import load_taxonomy
+    from gpworkforce.exports import write_csv_files
+    from gpworkforce.skillmix.optimise import solve
+    from gpworkforce.skillmix.problem_io import load_problem
+    from gpworkforce.skillmix.report import solution_tables
+
+    spec, cat = load_problem(problem)
+    with step(f"Optimising {problem.name}"):
+        solution = solve(spec, cat, load_taxonomy())
+    typer.echo(f"{solution.problem}: cheapest mix costs GBP {solution.cost:,.0f} a year")
+    for code, wte in solution.recruits.items():
+        if wte > 1e-9:
+            typer.echo(f"  recruit {cat.roles[code].name}: {wte:,.2f} WTE")
+    for name, wte in solution.upskills.items():
+        if wte > 1e-9:
+            typer.echo(f"  upskill {name}: {wte:,.2f} WTE")
+    for name, wte in solution.releases.items():
+        if wte > 1e-9:
+            typer.echo(f"  workload release {name}: {wte:,.2f} GP WTE covered")
+    if solution.locums_converted > 1e-9:
+        typer.echo(f"  locum conversion: {solution.locums_converted:,.2f} WTE")
+    typer.echo("Binding constraints:")
+    for constraint in solution.binding():
+        typer.echo(f"  - {constraint.explanation}")
+    target = out if out is not None else Path(f"optimise-{problem.stem}")
+    echo_written(write_csv_files(solution_tables(solution, cat), target, prefix="optimise-"))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("skillmix")(skillmix)
+    app.command("optimise")(optimise)

@@ -1,0 +1,92 @@
+"""``gpworkforce skillmix`` and ``gpworkforce optimise`` end to end through the command line."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from gpworkforce.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+LLR = ROOT / "scenarios" / "llr-2017"
+PROBLEM = LLR / "skillmix-problem.toml"
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_optimise_llr_problem_writes_levers_and_explains_binding_constraints(
+    tmp_path: Path,
+) -> None:
+    code, out, err = invoke("optimise", str(PROBLEM), "--out", str(tmp_path))
+    assert code == 0, err
+    assert "cheapest mix costs GBP" in out
+    # LLR's 39.44 locum WTE (Table 10) at the plan's GBP 45,000 premium a WTE (ch. 7.2)
+    assert "Locum WTE able to convert (39.44) binds: one more WTE would be worth £45,000" in out
+    # the minimum GP cover (0.5 per 1,000 of 1,114,316 x 1.007^3 patients = 568.9 WTE) binds
+    # with 454 GP WTE in post: 114.9 salaried GPs at GBP 112,000 (costs.toml)
+    levers = {r["Lever"]: float(r["Amount"]) for r in _rows(tmp_path / "optimise-levers.csv")}
+    expected_gps = 0.5 * 1114316 * 1.007**3 / 1000 - 454
+    assert abs(levers["Recruit Salaried GP"] - expected_gps) < 0.01
+    constraints = _rows(tmp_path / "optimise-constraints.csv")
+    min_gp = next(r for r in constraints if r["Constraint"].startswith("Minimum GP"))
+    assert min_gp["Binding"] == "yes"
+    assert (tmp_path / "optimise-task_allocation.csv").is_file()
+
+
+def test_optimise_bad_problem_names_the_key(tmp_path: Path) -> None:
+    shutil.copy(LLR / "costs.toml", tmp_path / "costs.toml")
+    bad = tmp_path / "bad.toml"
+    text = PROBLEM.read_text(encoding="utf-8").replace('cost = "anp"', 'cost = "astronaut"')
+    bad.write_text(text.replace("GP_LOCUM = 39.44", "GP_LOCUMS = 39.44"), encoding="utf-8")
+    code, _, err = invoke("optimise", str(bad), "--out", str(tmp_path / "o"))
+    assert code == 4
+    assert "staff.GP_LOCUMS" in err and "recruit.NURSE_ANP.cost" in err
+    assert "'astronaut'" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_optimise_infeasible_problem_exits_6(tmp_path: Path) -> None:
+    shutil.copy(LLR / "costs.toml", tmp_path / "costs.toml")
+    text = PROBLEM.read_text(encoding="utf-8").replace(
+        "min_gp_per_1000 = 0.5", "min_gp_per_1000 = 0.58"
+    )
+    (tmp_path / "p.toml").write_text(text, encoding="utf-8")
+    code, _, err = invoke("optimise", str(tmp_path / "p.toml"))
+    assert code == 6
+    assert "no mix of the levers meets the task demand of 2020" in err
+
+
+def test_skillmix_on_the_demo_writes_tables_and_chart(tmp_path: Path) -> None:
+    code, out, err = invoke(
+        "skillmix", "--org", "03W", "--period", "2017-09-30", "--out", str(tmp_path)
+    )
+    assert code == 0, err
+    assert "Skill mix: current staff" in out
+    rows = {r["Skill level"]: r for r in _rows(tmp_path / "skillmix-skill_mix.csv")}
+    assert set(rows) == {"Autonomous", "Enhanced", "Core", "Foundation", "Total"}
+    # 03W's demo GP partners, salaried GPs, locums and ANPs are all Autonomous (taxonomy skill)
+    assert float(rows["Autonomous"]["WTE employed"]) > 150
+    html = (tmp_path / "skillmix.html").read_text(encoding="utf-8")
+    assert "Skill mix by level" in html and "<svg" in html
+
+
+def test_skillmix_bad_catalogue_and_unknown_org_are_clear_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "cat.toml"
+    bad.write_text("[tasks.home_visit]\nper_1000 = -1\n", encoding="utf-8")
+    code, _, err = invoke(
+        "skillmix", "--org", "03W", "--period", "2017-09-30", "--catalogue", str(bad)
+    )
+    assert code == 4 and "tasks.home_visit.per_1000" in err
+    code, _, err = invoke("skillmix", "--org", "ZZZ", "--period", "2017-09-30")
+    assert code == 5, err
