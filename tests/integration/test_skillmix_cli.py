@@ -73,6 +73,7 @@ def test_skillmix_on_the_demo_writes_tables_and_chart(tmp_path: Path) -> None:
     )
     assert code == 0, err
     assert "Skill mix: current staff" in out
+    assert "Patients 329,012" in out  # East Leicestershire and Rutland, LLR plan Table 8
     rows = {r["Skill level"]: r for r in _rows(tmp_path / "skillmix-skill_mix.csv")}
     assert set(rows) == {"Autonomous", "Enhanced", "Core", "Foundation", "Total"}
     # 03W's demo GP partners, salaried GPs, locums and ANPs are all Autonomous (taxonomy skill)
@@ -90,3 +91,11 @@ def test_skillmix_bad_catalogue_and_unknown_org_are_clear_errors(tmp_path: Path)
     assert code == 4 and "tasks.home_visit.per_1000" in err
     code, _, err = invoke("skillmix", "--org", "ZZZ", "--period", "2017-09-30")
     assert code == 5, err
+
+
+def test_skillmix_on_the_weighted_list() -> None:
+    code, out, err = invoke(
+        "skillmix", "--org", "03W", "--period", "2017-09-30", "--patients", "weighted"
+    )
+    assert code == 0, err
+    assert "Patients " in out and "Patients 329,012" not in out

@@ -13,6 +13,7 @@ constraints and shadow prices in words; CSV tables in DIR (default ``optimise-<f
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,11 @@ import typer
 
 from gpworkforce.cli.choices import SourceChoice
 from gpworkforce.cli.common import echo_written, period_option, step
+
+
+class PatientBasis(StrEnum):
+    REGISTERED = "registered"
+    WEIGHTED = "weighted"
 
 
 def skillmix(
@@ -39,6 +45,12 @@ def skillmix(
     source: Annotated[
         SourceChoice, typer.Option("--source", help="Practices' returns or NHS Digital GPW.")
     ] = SourceChoice.RETURNS,
+    patients: Annotated[
+        PatientBasis,
+        typer.Option(
+            "--patients", help="Registered patients, or weighted (Carr-Hill: age, sex, need)."
+        ),
+    ] = PatientBasis.REGISTERED,
     data: Annotated[
         Path | None,
         typer.Option("--data", help="Workspace directory (default: the built-in LLR 2017 demo)."),
@@ -68,10 +80,15 @@ def skillmix(
         )
     organisation = context.data.registry.get(code)  # unknown code -> UnknownOrganisation
     with step(f"Computing the skill mix of {code} on {on.isoformat()}"):
-        wte, patients, missing = baseline_inputs(
-            context.data, code, on, source=source.value, denominators=context.denominators
+        wte, count, missing = baseline_inputs(
+            context.data,
+            code,
+            on,
+            source=source.value,
+            denominators=context.denominators,
+            basis=patients.value,
         )
-        view = skill_mix_view(cat, wte, patients, years=years, growth=growth)
+        view = skill_mix_view(cat, wte, count, years=years, growth=growth)
         tables = (mix_table(view), demand_table(view, cat))
     statements = [
         "Skill levels are the SWiPe levels of the LLR GP Workforce Plan (Table 7). The default task"
@@ -83,6 +100,11 @@ def skillmix(
     ]
     if missing:
         statements.append(f"{missing} role(s) with WTE not available are left out.")
+    if patients is PatientBasis.WEIGHTED:
+        statements.append(
+            "Demand is from the weighted list (Carr-Hill formula, NHS Payments to General"
+            " Practice): per-1,000 rates apply to weighted patients."
+        )
     report = Report(
         title=f"Skill mix: {organisation.name} ({organisation.code})",
         subtitle=f"Census date {on:%d %B %Y}; staff from {source.value} ({context.label})",

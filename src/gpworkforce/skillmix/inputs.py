@@ -22,10 +22,13 @@ def baseline_inputs(
     *,
     source: str | None,
     denominators: Denominators | None,
+    basis: str = "registered",
 ) -> tuple[dict[str, float], float, int]:
-    """(WTE by role, registered patients, roles not available) for ``org`` on ``period``.
+    """(WTE by role, patients, roles not available) for ``org`` on ``period``.
 
-    Roles whose WTE is not available are left out (and counted), never taken as zero.
+    ``basis``: "registered" patients, or "weighted" (the Carr-Hill weighted list of NHS Payments
+    to General Practice: weighted for age, sex and other needs). Roles whose WTE is not available
+    are left out (and counted), never taken as zero.
     """
     at, scope = prepare(data, org, period, source=source)
     totals = scope_totals(at, scope, list(taxonomy_roles(at.taxonomy)))
@@ -34,7 +37,7 @@ def baseline_inputs(
     if not wte:
         raise UserError(f"{org}: no staff WTE available on {period.isoformat()}")
     pops = population_rows(at, scope, denominators)
-    total = pops.loc[pops["row"] == TOTAL, "Registered patients"]
+    total = pops.loc[pops["row"] == TOTAL, f"{basis.capitalize()} patients"]
     if total.empty or pd.isna(total.iloc[0]) or float(total.iloc[0]) <= 0:
-        raise UserError(f"{org}: no registered patients available on {period.isoformat()}")
+        raise UserError(f"{org}: no {basis} patients available on {period.isoformat()}")
     return wte, float(total.iloc[0]), int(fte.isna().sum())

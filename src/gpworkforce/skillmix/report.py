@@ -50,7 +50,7 @@ def mix_table(view: SkillMixView) -> ReportTable:
             f"Task WTE = hours a year on tasks / {view.standard_hours:,.1f} productive hours of a"
             " standard WTE. Current: staff in post at their productive hours. Optimum: every task"
             " at the least skilled level able to do it, plus the supervision it costs.",
-            f"Registered patients {view.patients:,.0f}; demand grows by a factor of"
+            f"Patients {view.patients:,.0f}; demand grows by a factor of"
             f" {view.growth:g} a year for {view.years} years.",
         ),
         sources=SOURCES,
