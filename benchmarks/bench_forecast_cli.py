@@ -111,8 +111,10 @@ def _general_scenario(tmp: Path, data: object) -> Path:
     return path
 
 
-def _naive(loaded: object, inputs: object, groups: dict[str, str]) -> tuple[float, np.ndarray]:
-    """The naive loop; returns seconds and the last month's practice quantiles [3, O]."""
+def _naive(
+    loaded: object, inputs: object, groups: dict[str, str]
+) -> tuple[float, float, np.ndarray]:
+    """The naive loop; returns wall and CPU seconds and the last month's practice quantiles."""
     from gpworkforce.forecast.scenario import uncertain_fields
     from gpworkforce.forecast.uncertainty import draw_parameters
 
@@ -127,7 +129,7 @@ def _naive(loaded: object, inputs: object, groups: dict[str, str]) -> tuple[floa
     member = np.zeros((len(orgs), len(names)))
     for i, o in enumerate(orgs):
         member[i, names.index(groups.get(o, "unassigned"))] = 1.0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     dt = 1 / 12
     q_u = 1 - (1 - col["cohort.leaving[0].annual_rate"]) ** dt
     q_o = 1 - (1 - col["cohort.leaving[1].annual_rate"]) ** dt
@@ -152,7 +154,7 @@ def _naive(loaded: object, inputs: object, groups: dict[str, str]) -> tuple[floa
             reg = reg0 @ member * (1 + col["cohort.demand.list_growth_rate"]) ** (t / 12)
             p_meet = np.mean(icb[1:] >= 0.45 * reg[1:] / 1000, axis=0)
     assert icb_q is not None and eng_q is not None and p_meet is not None
-    return time.perf_counter() - t0, practice_q
+    return time.perf_counter() - t0, time.process_time() - c0, practice_q
 
 
 def loaded_registered(loaded: object, inputs: object) -> np.ndarray:
@@ -163,13 +165,17 @@ def loaded_registered(loaded: object, inputs: object) -> np.ndarray:
 
 
 def _kernel_paths(inputs: object, params: object) -> np.ndarray:
-    """What the CLI computes for the central case: basis run, then every practice's GP FTE."""
+    """What the CLI computes for the central case: basis run, then every practice's GP FTE
+    (with one BLAS thread, as the CLI runs it)."""
+    from threadpoolctl import threadpool_limits
+
     from gpworkforce.forecast.kernels.linear import linear_response
 
-    resp = linear_response(inputs, params)  # type: ignore[arg-type]
-    assert resp is not None
-    coeff = resp.class_weighted("fte", np.ones((1, 1)))[0]  # [T+1, B]
-    return coeff @ resp.x_fte  # [T+1, O]
+    with threadpool_limits(limits=1, user_api="blas"):
+        resp = linear_response(inputs, params)  # type: ignore[arg-type]
+        assert resp is not None
+        coeff = resp.class_weighted("fte", np.ones((1, 1)))[0]  # [T+1, B]
+        return coeff @ resp.x_fte  # [T+1, O]
 
 
 def _pysd(inputs: object, params: object) -> list[Result]:
@@ -268,14 +274,15 @@ def run() -> list[Result]:
             max_rows=None,
         )[-len(inputs.orgs) :]  # type: ignore[attr-defined]
     before = _load()
-    naive_s, naive_q = _naive(loaded, inputs, icb_map())
+    naive_s, naive_cpu, naive_q = _naive(loaded, inputs, icb_map())
     gap = float(np.max(np.abs(naive_q.T - ours)))
     results.append(
         Result(
             "naive NumPy loop, same outputs (practice, ICB, England quantiles, P(meet) per ICB)",
             naive_s,
             "s",
-            note=f"{before}; after {_load()}; largest difference from the CLI's last-month"
+            note=f"CPU {naive_cpu:.2f} s; {before}; after {_load()}; largest difference from the"
+            " CLI's last-month"
             f" practice quantiles {gap:.3f} WTE (CSV has 2 decimals)",
         )
     )

@@ -236,3 +236,28 @@ def test_a_run_over_the_memory_limit_is_refused_before_it_starts(tmp_path: Path)
     code, _, err = invoke(*args)
     assert code == 0, err
     assert "memory estimate" in err
+
+
+def test_flows_only_when_asked_and_at_the_level_asked(tmp_path: Path) -> None:
+    base = ["forecast", str(SCENARIOS / "sample.toml"), "--out"]
+    code, _, err = invoke(*base, str(tmp_path / "none"))
+    assert code == 0, err
+    assert not (tmp_path / "none" / "flows.csv").exists()
+    for level in ("total", "org"):
+        code, _, err = invoke(*base, str(tmp_path / level), "--flows", level)
+        assert code == 0, err
+        with (tmp_path / level / "flows.csv").open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert ("org" in rows[0]) == (level == "org")
+        if level == "org":
+            assert len({r["org"] for r in rows}) > 1
+        total = {r["year"]: 0.0 for r in rows}
+        for r in rows:
+            total[r["year"]] += float(r["leavers_hc"])
+        if level == "total":
+            by_total = total
+        else:  # per-organisation flows add up to the total (2 decimals each)
+            for year, value in total.items():
+                assert value == pytest.approx(by_total[year], abs=0.01 * len(rows))
+    code, out, err = invoke(*base, str(tmp_path / "bad"), "--flows", "all")
+    assert code == 2 and "--flows must be none, total or org" in out + err

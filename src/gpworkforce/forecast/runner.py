@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import UserError
@@ -180,9 +181,12 @@ def _run_cohort(loaded: LoadedScenario, draws: int, say: Progress, opts: RunOpti
     say(f"memory estimate {need / 2**20:,.0f} MB (limit {opts.memory_limit_mb:,.0f} MB)")
     say("running the central case")
     wall0, cpu0 = time.perf_counter(), time.process_time()
-    central = COHORT.run(spec, _request(loaded, 0, options=EngineOptions())).detail
-    say(f"running {n_runs} draws" if n_runs else "summarising the central case")
-    result = COHORT.run(spec, _request(loaded, n_runs, options=summary_opts))
+    # the products here are small ([draws, basis] @ [basis, organisations]): BLAS threads only
+    # spin on a busy machine, so one BLAS thread (the quantiles use their own threads)
+    with threadpool_limits(limits=1, user_api="blas"):
+        central = COHORT.run(spec, _request(loaded, 0, options=EngineOptions())).detail
+        say(f"running {n_runs} draws" if n_runs else "summarising the central case")
+        result = COHORT.run(spec, _request(loaded, n_runs, options=summary_opts))
     summary: CohortSummary = result.detail
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     say(
