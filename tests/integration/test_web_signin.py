@@ -248,3 +248,48 @@ def test_administrator_setting_their_own_password_is_not_asked_again() -> None:
     me.refresh_from_db()
     assert me.check_password(new) and not me.must_change_password
     assert admin.get(reverse("home")).status_code == 200
+
+
+PROXY_ADDRESS = """
+import django
+django.setup()
+from axes.helpers import get_client_ip_address
+from django.test import RequestFactory
+request = RequestFactory().post(
+    "/accounts/login/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.7"
+)
+print(get_client_ip_address(request))
+"""
+
+
+@pytest.mark.parametrize(
+    ("proxies", "address"),
+    [
+        ("", "10.0.0.1"),  # no proxy: the connection's address, whatever the header says
+        ("1", "203.0.113.7"),  # one proxy: the address it appended, not what the client sent
+    ],
+)
+def test_lockout_counts_the_clients_address_behind_trusted_proxies(
+    proxies: str, address: str
+) -> None:
+    import subprocess
+    import sys
+
+    from server_support import REPO, clean_env
+
+    env = clean_env(
+        {
+            "DJANGO_SETTINGS_MODULE": "gpworkforce.web.settings.dev",
+            "GPWORKFORCE_TRUSTED_PROXIES": proxies,
+        }
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", PROXY_ADDRESS],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert done.stdout.strip().splitlines()[-1] == address
