@@ -143,6 +143,18 @@ def test_activity_keeps_a_session_alive_and_refreshes_it() -> None:
     assert c.get(reverse("home")).status_code == 200
 
 
+def test_a_page_polling_by_itself_does_not_keep_an_idle_session_alive() -> None:
+    build_world()
+    c = _signed_in()
+    _set_clock(c, started_ago=20 * 60, seen_ago=20 * 60)
+    seen = c.session[SEEN_KEY]
+    polled = c.get(reverse("home"), HTTP_HX_REQUEST="true", HTTP_X_BACKGROUND_REFRESH="1")
+    assert polled.status_code == 200
+    assert c.session[SEEN_KEY] == seen  # not activity
+    _set_clock(c, started_ago=31 * 60, seen_ago=31 * 60)
+    assert c.get(reverse("home"), HTTP_X_BACKGROUND_REFRESH="1").status_code == 302
+
+
 def test_a_session_ends_at_its_absolute_lifetime_despite_activity(settings: object) -> None:
     build_world()
     assert settings.SESSION_ABSOLUTE_LIFETIME == 12 * 3600

@@ -122,6 +122,12 @@ def locked_usernames(usernames: Iterable[str]) -> set[str]:
     return {r["username"] for r in rows if r["failures"] >= settings.AXES_FAILURE_LIMIT}
 
 
+def _background(request: HttpRequest) -> bool:
+    """A request the page makes by itself (the dashboard polling for new figures), not the user:
+    it does not count as activity, so an open page cannot keep an idle session alive."""
+    return request.headers.get("X-Background-Refresh") == "1"
+
+
 def _to_login(request: HttpRequest) -> HttpResponse:
     """Back to the sign-in page (an htmx request is told to load it as a whole page)."""
     if getattr(request, "htmx", False):
@@ -152,7 +158,7 @@ class SessionLifetimeMiddleware:
             elif now - started > settings.SESSION_ABSOLUTE_LIFETIME:
                 hours = settings.SESSION_ABSOLUTE_LIFETIME / 3600
                 ended = f"You were signed out {hours:g} hours after signing in. Sign in again."
-            elif now - seen >= SEEN_GRANULARITY:
+            elif now - seen >= SEEN_GRANULARITY and not _background(request):
                 session[SEEN_KEY] = now
             if ended:
                 logout(request)
