@@ -25,7 +25,7 @@ from gpworkforce.web.actions.returns import transition
 from gpworkforce.web.dashboards import Dashboard
 from gpworkforce.web.jobs import figures, tasks
 from gpworkforce.web.jobs.figures import TaskState
-from gpworkforce.web.jobs.models import bump, current
+from gpworkforce.web.jobs.models import bump, current, new_series
 from gpworkforce.web.testing import CENSUS, PASSWORD, World, approve_own_return, build_world
 from gpworkforce.web.workflow import TransitionName
 
@@ -253,3 +253,12 @@ def test_a_failed_attempt_is_retried_later_where_the_backend_can_defer(
         state = figures.state("03W", CENSUS, version)
         assert state is not None and (state.status, state.attempt) == ("queued", 2)
         assert state.error == "ValueError: no"
+
+
+def test_a_new_series_after_a_restore_never_meets_figures_computed_before(world: World) -> None:
+    analyst().get(reverse("dashboard", args=["03W"]))  # computed (immediate backend)
+    before = current()
+    assert figures.get("03W", CENSUS, before) is not None
+    after = new_series()
+    assert after != before and after.split(".")[1] == before.split(".")[1]  # same number
+    assert figures.get("03W", CENSUS, after) is None  # recomputed for the restored data

@@ -53,3 +53,11 @@ def bump() -> str:
     if DataVersion.objects.filter(pk=_PK).update(number=F("number") + 1) == 0:
         DataVersion.objects.create(pk=_PK, number=1)
     return current()
+
+
+def new_series() -> str:
+    """A new token for the data version (after a restore: whatever was computed before it, in
+    any cache, belongs to another series and is never taken for the restored data); its key."""
+    with transaction.atomic():
+        DataVersion.objects.update_or_create(pk=_PK, defaults={"token": _token()})
+    return current()

@@ -33,7 +33,15 @@ class Command(BaseCommand):
             restore(connections["default"].settings_dict, options["file"])
         except BackupError as exc:
             raise CommandError(exc.message) from None
+        from gpworkforce.web.jobs.models import new_series
+        from gpworkforce.web.jobs.tasks import refresh_top_dashboards
         from gpworkforce.web.models import AuditEvent, ReturnVersion
+
+        # the restored data get a data version of their own (a cache may hold figures computed
+        # under the restored version's number after the backup was taken), and their dashboards
+        # are queued for the task workers
+        new_series()
+        refresh_top_dashboards()
 
         self.stdout.write(
             f"restored from {options['file']}: {ReturnVersion.objects.count()} return versions, "
