@@ -252,3 +252,28 @@ def test_write_xlsx_keeps_the_creation_date(tmp_path: Path) -> None:
     path = exports.write_xlsx([_table("a")], tmp_path / "r.xlsx", created=when)
     assert path.read_bytes() == exports.xlsx_bytes([_table("a")], created=when)
     assert openpyxl.load_workbook(path).properties.created == dt.datetime(2020, 5, 17, 8, 0)
+
+
+def test_xlsx_booleans_datetimes_and_styles() -> None:
+    frame = pd.DataFrame(
+        {
+            "flag": [True, False],
+            "at": [dt.datetime(2017, 9, 30, 12, 30), dt.datetime(2017, 9, 30)],
+        }
+    )
+    table = ReportTable("t", "Title", frame, notes=("A note.",), sources=("A source.",))
+    ws = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes([table])))["t"]
+    assert (ws["A4"].value, ws["A4"].data_type) == (True, "b")
+    assert (ws["A5"].value, ws["A5"].data_type) == (False, "b")
+    assert ws["B4"].value == dt.datetime(2017, 9, 30, 12, 30)
+    assert ws["B4"].number_format == "yyyy-mm-dd hh:mm"  # a time of day is shown
+    assert ws["B5"].number_format == "yyyy-mm-dd"  # midnight: the date alone
+    title, header = ws["A1"], ws["A3"]
+    assert title.font.b and title.font.sz == 14
+    assert header.font.b and header.alignment.wrap_text and header.alignment.vertical == "top"
+    assert header.border.bottom.style == "thin"
+    assert header.fill.fgColor.rgb.upper().endswith("E8EDEE")
+    cells = {c.value: c for c in ws["A"] if c.value is not None}
+    assert cells["Notes"].font.b and cells["Sources"].font.b
+    assert cells["A note."].font.i and cells["A source."].font.i
+    assert cells[exports.NA_LEGEND].font.i
