@@ -106,8 +106,65 @@ def _add(terms: dict[int, float], col: int, value: float) -> None:
     terms[col] = terms.get(col, 0.0) + value
 
 
+@dataclass(frozen=True, slots=True)
+class Built:
+    """The programme of a problem before solving, with the columns of each kind of lever."""
+
+    model: _Model
+    recruit: Mapping[str, int]
+    upskill: Mapping[str, int]
+    release: Mapping[str, int]
+    locum: int | None
+    tasks: Mapping[tuple[str, SkillLevel], int]
+    demand: Mapping[str, float]
+
+    @property
+    def lp(self) -> highspy.HighsLp:
+        """The HiGHS model (costs, bounds, rows, column-wise matrix) e.g. for another solver."""
+        return self.model.h.getLp()
+
+
 def solve(problem: Problem, catalogue: Catalogue, taxonomy: Taxonomy) -> Solution:
     """Solve ``problem`` (recruit costs already in GBP) for ``catalogue``; raises :class:`Infeasible`."""
+    built = build(problem, catalogue, taxonomy)
+    m, x = built.model, built.tasks
+    recruit, upskill, release, locum = built.recruit, built.upskill, built.release, built.locum
+    demand = built.demand
+    m.h.run()
+    status = m.h.getModelStatus()
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise Infeasible(
+            f"{problem.name}: no mix of the levers meets the task demand of {problem.target_year}"
+            f" within the constraints (HiGHS: {m.h.modelStatusToString(status)}); allow more"
+            " recruitment, training places, budget or supervision, or lower the minimum GP cover"
+        )
+    sol = m.h.getSolution()
+    value = list(sol.col_value)
+    cost = float(m.h.getInfo().objective_function_value)
+    constraints = tuple(
+        _explain(key, label, lower, upper, float(act), float(dual), problem, catalogue)
+        for (key, label, lower, upper), act, dual in zip(
+            m.rows, sol.row_value, sol.row_dual, strict=True
+        )
+    )
+    return Solution(
+        problem=problem.name,
+        cost=cost,
+        recruits={code: value[col] for code, col in recruit.items()},
+        upskills={name: value[col] for name, col in upskill.items()},
+        releases={name: value[col] for name, col in release.items()},
+        locums_converted=0.0 if locum is None else value[locum],
+        allocation={
+            task.key: {level: value[x[task.key, level]] for level in task.minutes}
+            for task in catalogue.tasks
+        },
+        demand=demand,
+        constraints=constraints + _bounds(problem, m, value, list(sol.col_dual)),
+    )
+
+
+def build(problem: Problem, catalogue: Catalogue, taxonomy: Taxonomy) -> Built:
+    """The linear programme of ``problem`` (see the module docstring), not yet solved."""
     gp_roles = {
         code
         for code in catalogue.roles
@@ -207,37 +264,7 @@ def solve(problem: Problem, catalogue: Catalogue, taxonomy: Taxonomy) -> Solutio
     if problem.budget is not None:
         m.row("budget", "Budget", dict(enumerate(m.costs)), -INF, problem.budget)
 
-    m.h.run()
-    status = m.h.getModelStatus()
-    if status != highspy.HighsModelStatus.kOptimal:
-        raise Infeasible(
-            f"{problem.name}: no mix of the levers meets the task demand of {problem.target_year}"
-            f" within the constraints (HiGHS: {m.h.modelStatusToString(status)}); allow more"
-            " recruitment, training places, budget or supervision, or lower the minimum GP cover"
-        )
-    sol = m.h.getSolution()
-    value = list(sol.col_value)
-    cost = float(m.h.getInfo().objective_function_value)
-    constraints = tuple(
-        _explain(key, label, lower, upper, float(act), float(dual), problem, catalogue)
-        for (key, label, lower, upper), act, dual in zip(
-            m.rows, sol.row_value, sol.row_dual, strict=True
-        )
-    )
-    return Solution(
-        problem=problem.name,
-        cost=cost,
-        recruits={code: value[col] for code, col in recruit.items()},
-        upskills={name: value[col] for name, col in upskill.items()},
-        releases={name: value[col] for name, col in release.items()},
-        locums_converted=0.0 if locum is None else value[locum],
-        allocation={
-            task.key: {level: value[x[task.key, level]] for level in task.minutes}
-            for task in catalogue.tasks
-        },
-        demand=demand,
-        constraints=constraints + _bounds(problem, m, value, list(sol.col_dual)),
-    )
+    return Built(m, recruit, upskill, release, locum, x, demand)
 
 
 def _gbp(value: float) -> str:
