@@ -259,6 +259,7 @@ def test_xlsx_booleans_datetimes_and_styles() -> None:
         {
             "flag": [True, False],
             "at": [dt.datetime(2017, 9, 30, 12, 30), dt.datetime(2017, 9, 30)],
+            "on": [dt.date(2017, 9, 30), dt.date(2018, 3, 31)],
         }
     )
     table = ReportTable("t", "Title", frame, notes=("A note.",), sources=("A source.",))
@@ -268,6 +269,8 @@ def test_xlsx_booleans_datetimes_and_styles() -> None:
     assert ws["B4"].value == dt.datetime(2017, 9, 30, 12, 30)
     assert ws["B4"].number_format == "yyyy-mm-dd hh:mm"  # a time of day is shown
     assert ws["B5"].number_format == "yyyy-mm-dd"  # midnight: the date alone
+    assert [ws["C4"].value, ws["C5"].value] == [dt.datetime(2017, 9, 30), dt.datetime(2018, 3, 31)]
+    assert ws["C4"].number_format == ws["C5"].number_format == "yyyy-mm-dd"
     title, header = ws["A1"], ws["A3"]
     assert title.font.b and title.font.sz == 14
     assert header.font.b and header.alignment.wrap_text and header.alignment.vertical == "top"
