@@ -164,3 +164,21 @@ def test_no_feasible_mix_is_a_clear_error() -> None:
         solve(problem(budget=10_000), CAT, TAX)
     with pytest.raises(Infeasible):
         solve(problem(recruit={"NURSE_ANP": {"cost": 40_000, "max_wte": 1}}), CAT, TAX)
+
+
+def test_demand_met_with_probability_p_uses_the_growth_quantile() -> None:
+    # Growth uniform between 1.00 and 1.02 a year, 3 years: the 90th percentile of growth is
+    # 1.018, so demand is 10,000 x 1.018^3 = 10,549.8 tasks; the shortfall of 4,549.8 tasks by
+    # ANPs (3,000 a WTE at GBP 40,000) costs GBP 60,663.6. 1,000 draws: the percentile of growth
+    # is within about 0.001 of 1.018 (0.003 on the factor, GBP 400 on the cost).
+    growth = {"kind": "uniform", "low": 1.0, "high": 1.02}
+    p90 = problem(growth=growth, probability=0.9)
+    factor, basis = p90.demand_factor()
+    assert factor == pytest.approx(1.018**3, abs=0.004)
+    assert "probability 0.9" in basis and "1,000 draws" in basis
+    assert solve(p90, CAT, TAX).cost == pytest.approx(60_663.6, abs=600)
+    # the 10th percentile: 1.002^3 = 1.006; central (no probability): 1.01^3
+    assert problem(growth=growth, probability=0.1).demand_factor()[0] == pytest.approx(
+        1.002**3, abs=0.004
+    )
+    assert problem(growth=growth).demand_factor()[0] == pytest.approx(1.01**3)

@@ -135,7 +135,8 @@ def optimise(
     spec, cat = load_problem(problem)
     with step(f"Optimising {problem.name}"):
         solution = solve(spec, cat, load_taxonomy())
-    typer.echo(f"{solution.problem}: cheapest mix costs GBP {solution.cost:,.0f} a year")
+    typer.echo(f"{solution.problem}: cheapest mix costs £{solution.cost:,.0f} a year")
+    typer.echo(f"  demand of {spec.target_year}: {solution.demand_basis}")
     for code, wte in solution.recruits.items():
         if wte > 1e-9:
             typer.echo(f"  recruit {cat.roles[code].name}: {wte:,.2f} WTE")

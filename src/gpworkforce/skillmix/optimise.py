@@ -69,6 +69,7 @@ class Solution:
     allocation: Mapping[str, Mapping[SkillLevel, float]]  # tasks a year by task and level
     demand: Mapping[str, float]
     constraints: tuple[Constraint, ...]
+    demand_basis: str = ""
 
     def binding(self) -> tuple[Constraint, ...]:
         return tuple(c for c in self.constraints if c.binding)
@@ -160,6 +161,7 @@ def solve(problem: Problem, catalogue: Catalogue, taxonomy: Taxonomy) -> Solutio
         },
         demand=demand,
         constraints=constraints + _bounds(problem, m, value, list(sol.col_dual)),
+        demand_basis=problem.demand_factor()[1],
     )
 
 
@@ -172,7 +174,8 @@ def build(problem: Problem, catalogue: Catalogue, taxonomy: Taxonomy) -> Built:
     }
     levels = [lv.code for lv in catalogue.levels]
     in_post = supply_hours(catalogue, problem.staff)
-    demand = task_demand(catalogue, problem.patients, growth=problem.growth, years=problem.horizon)
+    factor, _ = problem.demand_factor()
+    demand = task_demand(catalogue, problem.patients * factor)
     gp_in_post = sum(wte for code, wte in problem.staff.items() if code in gp_roles)
     m = _Model()
 
@@ -255,7 +258,7 @@ def build(problem: Problem, catalogue: Catalogue, taxonomy: Taxonomy) -> Built:
         m.row(f"release:{name}", f"GP WTE covered by {name}", terms, -INF, gp_in_post)
     # minimum GP cover in the target year
     if problem.min_gp_per_1000 > 0:
-        patients_y = problem.patients * problem.growth**problem.horizon
+        patients_y = problem.patients * factor
         terms = {col: 1.0 for code, col in recruit.items() if code in gp_roles}
         for name, u in problem.upskill.items():
             _add(terms, upskill[name], (u.to_role in gp_roles) - (u.from_role in gp_roles))
@@ -303,7 +306,7 @@ def _explain(
     elif kind == "release":
         text = f"Covering one more GP WTE with {name} is worth {_gbp(dual)} a year."
     elif kind == "min_gp":
-        per_step = dual * 0.01 * problem.patients * problem.growth**problem.horizon / 1000
+        per_step = dual * 0.01 * problem.patients * problem.demand_factor()[0] / 1000
         text = (
             f"The minimum GP cover binds: each GP WTE it requires costs {_gbp(dual)} a year more than"
             f" the cheapest alternative; 0.01 WTE per 1,000 patients more costs {_gbp(per_step)} a year."

@@ -7,6 +7,7 @@ WTE at the problem's prices; a recruit's cost may instead name a role of the fin
 
 from __future__ import annotations
 
+import numpy as np
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -15,6 +16,9 @@ from pydantic import (
     PositiveFloat,
     model_validator,
 )
+
+from gpworkforce.forecast.distributions import Num, central, is_distribution
+from gpworkforce.forecast.uncertainty import draw_parameters
 
 
 class _Frozen(BaseModel):
@@ -67,7 +71,12 @@ class Problem(_Frozen):
     base_year: int
     target_year: int
     patients: PositiveFloat = Field(description="registered (or weighted) patients, base year")
-    growth: PositiveFloat = Field(1.0, description="demand growth factor a year")
+    growth: Num = Field(1.0, description="demand growth factor a year, or its distribution")
+    probability: float | None = Field(
+        None, gt=0, lt=1, description="meet the demand of this quantile of the growth draws"
+    )
+    draws: int = Field(1000, ge=1, le=100_000, description="Monte Carlo draws of the growth")
+    seed: int = Field(2017, description="master seed of the draws")
     catalogue: str | None = Field(None, description="catalogue overrides TOML (relative path)")
     costs: str | None = Field(None, description="finance cost model TOML (relative path)")
     min_gp_per_1000: NonNegativeFloat = 0.0
@@ -92,6 +101,33 @@ class Problem(_Frozen):
                 f"target_year must be at least base_year {self.base_year}, got {self.target_year}"
             )
         return self
+
+    @model_validator(mode="after")
+    def _growth(self) -> Problem:
+        low = self.growth.lower_bound if is_distribution(self.growth) else self.growth
+        if not low > 0:  # type: ignore[operator]
+            raise ValueError(f"growth must be above 0 (and its distribution too), got {low}")
+        return self
+
+    def demand_factor(self) -> tuple[float, str]:
+        """Demand in the target year over the base year, and how it was chosen (in words).
+
+        A distribution of growth with ``probability`` p: the p-quantile over ``draws`` Monte
+        Carlo draws of growth ** horizon (demand rises with growth, so each task's demand is at
+        its own p-quantile); without ``probability``: the central value.
+        """
+        if not is_distribution(self.growth):
+            return float(self.growth) ** self.horizon, f"growth {self.growth:g} a year"  # type: ignore[operator]
+        if self.probability is None:
+            g = central(self.growth)  # type: ignore[arg-type]
+            return g**self.horizon, f"central growth {g:g} a year"
+        runs = draw_parameters({"growth": self.growth}, self.draws, self.seed)
+        factors = runs.column("growth")[1:] ** self.horizon
+        q = float(np.quantile(factors, self.probability))
+        return q, (
+            f"demand met with probability {self.probability:g}: the {100 * self.probability:g}th"
+            f" percentile of {self.draws:,} draws of growth (seed {self.seed})"
+        )
 
     @property
     def horizon(self) -> int:

@@ -131,7 +131,10 @@ def solution_tables(solution: Solution, catalogue: Catalogue) -> tuple[ReportTab
         key="levers",
         title=f"Cheapest mix of levers: GBP {solution.cost:,.0f} a year",
         frame=pd.DataFrame(levers),
-        notes=("Costs are GBP a year in the target year at the problem's prices.",),
+        notes=(
+            "Costs are GBP a year in the target year at the problem's prices.",
+            f"Task demand: {solution.demand_basis}.",
+        ),
         decimals={"Amount": 2},
     )
     rows = []
