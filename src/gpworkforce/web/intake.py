@@ -7,54 +7,13 @@ sheet, row and column), so the web shows exactly what the CLI would. Nothing her
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cache
-
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse
 
 from gpworkforce.domain.provenance import sha256_of_bytes
 from gpworkforce.domain.taxonomy import Taxonomy, load_taxonomy
 from gpworkforce.errors import Issue, Location, UserError, ValidationFailed
 from gpworkforce.returns import DEFAULT_LIMITS, Validated, check_return_bytes, validate_return_dict
-
-
-class RequestSizeLimitMiddleware:
-    """Refuse a request whose declared body is larger than ``settings.MAX_REQUEST_BYTES`` (a 413
-    page) before anything reads it: Django limits form fields (``DATA_UPLOAD_MAX_MEMORY_SIZE``)
-    but not uploaded files, which it would otherwise spool to disk whatever their size. Placed
-    before the CSRF check, which parses the body of a POST."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-        self.limit = int(settings.MAX_REQUEST_BYTES)
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _declared_length(request) > self.limit:
-            return _too_large(request)
-        return self.get_response(request)
-
-
-def _declared_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
-
-
-def _too_large(request: HttpRequest) -> HttpResponse:
-    from gpworkforce.web.views.common import render
-
-    limit = DEFAULT_LIMITS.max_bytes // (1024 * 1024)
-    return render(
-        request,
-        "web/error.jinja",
-        {
-            "heading": "The file is too large",
-            "body": f"A return must be at most {limit} MB. Go back and choose the completed template.",
-        },
-        status=413,
-    )
 
 
 @cache

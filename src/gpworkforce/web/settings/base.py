@@ -35,7 +35,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "gpworkforce.web.intake.RequestSizeLimitMiddleware",
+    "gpworkforce.web.limits.RequestSizeLimitMiddleware",
     "gpworkforce.web.permissions.DenyByDefaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -87,7 +87,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 RETURN_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 # Any request body larger than this is refused (413) before it is read: the largest return plus
-# room for the multipart envelope and the form's other fields (intake.RequestSizeLimitMiddleware).
+# room for the multipart envelope and the form's other fields (limits.RequestSizeLimitMiddleware).
 MAX_REQUEST_BYTES = RETURN_UPLOAD_MAX_BYTES + 64 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
