@@ -313,6 +313,7 @@ def test_administrator_creates_an_account_within_their_organisations(world: Worl
     admin = client_for("admin")
     ok = {
         "username": "new-manager",
+        "email": "new-manager@example.nhs.uk",
         "role": "practice_manager",
         "organisation": "C82002",
         "password": "a-long-enough-pass-42",
