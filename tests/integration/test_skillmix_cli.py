@@ -100,3 +100,23 @@ def test_skillmix_on_the_weighted_list() -> None:
     )
     assert code == 0, err
     assert "Patients " in out and "Patients 329,012" not in out
+
+
+def test_skillmix_from_a_gpw_workspace_shows_unknown_levels_as_not_available(
+    tmp_path: Path, shared_data: Path
+) -> None:
+    # GPW's practice-year file has qualified GPs and some admin roles only: the current mix of
+    # every level is not available (never the sum of the roles that happen to be there).
+    ws = tmp_path / "ws"
+    gp_admin = shared_data / "nhs" / "gpw_practice_fy2016_2024_gp_admin.csv"
+    code, _, err = invoke("load", "gpw-practice-year", str(gp_admin), "--data", str(ws))
+    assert code == 0, err
+    args = ("--org", "QK1", "--period", "2017-09-30", "--source", "gpw", "--data", str(ws))
+    code, _, err = invoke("skillmix", *args, "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    rows = {r["Skill level"]: r for r in _rows(tmp_path / "o" / "skillmix-skill_mix.csv")}
+    assert rows["Autonomous"]["Current (task WTE)"] == ""  # blank = not available
+    assert rows["Total"]["WTE employed"] == ""
+    assert float(rows["Autonomous"]["Optimum (task WTE)"]) > 0
+    html = (tmp_path / "o" / "skillmix.html").read_text(encoding="utf-8")
+    assert "have no WTE in this source (GP partner" in html

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from gpworkforce.domain.taxonomy import SkillLevel as L
@@ -119,3 +120,17 @@ def test_skill_mix_table_and_chart_show_the_three_bars() -> None:
     drawn = {(r["bar"], r["series"]): r["value"] for r in data}
     assert drawn[("Current staff", "Autonomous")] == 2.0
     assert drawn[("Optimum for today's demand", "Enhanced")] == 0.9375
+
+
+def test_levels_with_a_role_not_available_have_no_current_figure() -> None:
+    from gpworkforce.skillmix.report import mix_chart, mix_table
+
+    cat = catalogue(TWO_TASKS)
+    view = skill_mix_view(cat, {"GP_SALARIED": 2.0}, 2000, unavailable=("NURSE_PRACTICE",))
+    frame = mix_table(view).frame.set_index("Skill level")
+    assert pd.isna(frame.loc["Core", "Current (task WTE)"])
+    assert pd.isna(frame.loc["Total", "WTE employed"])  # never a partial sum
+    assert frame.loc["Autonomous", "Current (task WTE)"] == 2.0
+    assert frame.loc["Core", "Optimum (task WTE)"] == 0.0125
+    data = next(iter(mix_chart(view).spec["datasets"].values()))
+    assert ("Current staff", "Core") not in {(r["bar"], r["series"]) for r in data}

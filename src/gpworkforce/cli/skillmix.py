@@ -88,7 +88,7 @@ def skillmix(
             denominators=context.denominators,
             basis=patients.value,
         )
-        view = skill_mix_view(cat, wte, count, years=years, growth=growth)
+        view = skill_mix_view(cat, wte, count, years=years, growth=growth, unavailable=missing)
         tables = (mix_table(view), demand_table(view, cat))
     statements = [
         "Skill levels are the SWiPe levels of the LLR GP Workforce Plan (Table 7). The default task"
@@ -99,7 +99,12 @@ def skillmix(
         *context.statements,
     ]
     if missing:
-        statements.append(f"{missing} role(s) with WTE not available are left out.")
+        levels = ", ".join(sorted(lv.value for lv in view.unknown))
+        statements.append(
+            f"{len(missing)} role(s) have no WTE in this source"
+            f" ({', '.join(cat.roles[code].name for code in missing)}): the"
+            f" current figures of their levels ({levels}) are not available."
+        )
     if patients is PatientBasis.WEIGHTED:
         statements.append(
             "Demand is from the weighted list (Carr-Hill formula, NHS Payments to General"

@@ -23,15 +23,16 @@ def baseline_inputs(
     source: str | None,
     denominators: Denominators | None,
     basis: str = "registered",
-) -> tuple[dict[str, float], float, int]:
-    """(WTE by role, patients, roles not available) for ``org`` on ``period``.
+) -> tuple[dict[str, float], float, tuple[str, ...]]:
+    """(WTE by role, patients, role codes whose WTE is not available) for ``org`` on ``period``.
 
     ``basis``: "registered" patients, or "weighted" (the Carr-Hill weighted list of NHS Payments
     to General Practice: weighted for age, sex and other needs). Roles whose WTE is not available
     are left out (and counted), never taken as zero.
     """
     at, scope = prepare(data, org, period, source=source)
-    totals = scope_totals(at, scope, list(taxonomy_roles(at.taxonomy)))
+    roles = list(taxonomy_roles(at.taxonomy))
+    totals = scope_totals(at, scope, roles)
     fte = pd.to_numeric(totals["fte"], errors="coerce")
     wte = {str(node): float(v) for node, v in zip(totals["node"], fte, strict=True) if pd.notna(v)}
     if not wte:
@@ -40,4 +41,6 @@ def baseline_inputs(
     total = pops.loc[pops["row"] == TOTAL, f"{basis.capitalize()} patients"]
     if total.empty or pd.isna(total.iloc[0]) or float(total.iloc[0]) <= 0:
         raise UserError(f"{org}: no {basis} patients available on {period.isoformat()}")
-    return wte, float(total.iloc[0]), int(fte.isna().sum())
+    # a role the source has no figure for is absent from the totals or NA: not available
+    missing = tuple(code for code in roles if code not in wte)
+    return wte, float(total.iloc[0]), missing

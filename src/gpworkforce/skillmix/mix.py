@@ -137,6 +137,7 @@ class SkillMixView:
     years: int
     growth: float
     standard_hours: float
+    unknown: frozenset[SkillLevel] = frozenset()  # levels with a role whose WTE is not available
 
     def wte_equivalent(self, hours: Mapping[SkillLevel, float]) -> dict[SkillLevel, float]:
         return {lv: hours[lv] / self.standard_hours for lv in self.levels}
@@ -149,8 +150,13 @@ def skill_mix_view(
     *,
     years: int = 5,
     growth: float = 1.0,
+    unavailable: tuple[str, ...] = (),
 ) -> SkillMixView:
-    """The three bars of Lakeside Surgery's Graph 1 for one practice, PCN or ICB."""
+    """The three bars of Lakeside Surgery's Graph 1 for one practice, PCN or ICB.
+
+    ``unavailable``: roles whose WTE is not available; their levels' current figures are unknown
+    (shown as not available, never as the sum of the other roles).
+    """
     demand = task_demand(catalogue, patients)
     future_demand = task_demand(catalogue, patients, growth=growth, years=years)
     return SkillMixView(
@@ -165,4 +171,5 @@ def skill_mix_view(
         years=years,
         growth=growth,
         standard_hours=catalogue.productive_hours,
+        unknown=frozenset(catalogue.roles[code].level for code in unavailable),
     )

@@ -18,6 +18,13 @@ SOURCES = (
 )
 
 
+def _known(values: list[float], known: list[bool]) -> pd.Series:
+    """Values with those not known as NA (Float64), never as a partial sum."""
+    return pd.Series(
+        [v if k else pd.NA for v, k in zip(values, known, strict=True)], dtype="Float64"
+    )
+
+
 def _bars(view: SkillMixView) -> tuple[str, str, str]:
     return (
         "Current staff",
@@ -30,18 +37,20 @@ def mix_table(view: SkillMixView) -> ReportTable:
     current = view.wte_equivalent(view.supply)
     optimum = view.wte_equivalent(view.optimum)
     future = view.wte_equivalent(view.future)
+    known = [lv not in view.unknown for lv in view.levels]
     frame = pd.DataFrame(
         {
             "Skill level": [lv.value for lv in view.levels],
-            "WTE employed": [view.wte[lv] for lv in view.levels],
-            "Current (task WTE)": [current[lv] for lv in view.levels],
+            "WTE employed": _known([view.wte[lv] for lv in view.levels], known),
+            "Current (task WTE)": _known([current[lv] for lv in view.levels], known),
             "Optimum (task WTE)": [optimum[lv] for lv in view.levels],
             f"After {view.years} years (task WTE)": [future[lv] for lv in view.levels],
         }
     )
     frame["Optimum minus current"] = frame["Optimum (task WTE)"] - frame["Current (task WTE)"]
-    total = {"Skill level": "Total", **{c: frame[c].sum() for c in frame.columns[1:]}}
-    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    total = {"Skill level": "Total", **{c: frame[c].sum(skipna=False) for c in frame.columns[1:]}}
+    total_row = pd.DataFrame([total]).astype(frame.dtypes.to_dict())
+    frame = pd.concat([frame, total_row], ignore_index=True)
     return ReportTable(
         key="skill_mix",
         title="Skill mix: current staff, the optimum for task demand, and after demographic change",
@@ -89,8 +98,16 @@ def mix_chart(view: SkillMixView) -> ReportChart:
     hours = (view.supply, view.optimum, view.future)
     frame = pd.DataFrame(
         [
-            {"bar": bar, **{lv.value: h[lv] / view.standard_hours for lv in view.levels}}
-            for bar, h in zip(bars, hours, strict=True)
+            {
+                "bar": bar,
+                **{
+                    lv.value: pd.NA
+                    if i == 0 and lv in view.unknown
+                    else h[lv] / view.standard_hours
+                    for lv in view.levels
+                },
+            }
+            for i, (bar, h) in enumerate(zip(bars, hours, strict=True))
         ]
     )
     return stacked_bars(
