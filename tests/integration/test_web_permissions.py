@@ -146,3 +146,33 @@ def test_visible_returns_and_rounds_follow_each_rounds_census_date() -> None:
     assert rounds("qxx") == {qk1_2017.pk, qxx_2020.pk}  # it sees the moved practice's 2017 return
     assert rounds("practice") == set()  # practice roles do not list rounds
     assert rounds("board") == set()
+
+
+def test_deny_by_default_lets_through_only_views_that_declare_a_rule() -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+    from django.views import View
+
+    from gpworkforce.web.permissions import GUARD_ATTR, DenyByDefaultMiddleware, public
+
+    def plain(request: object) -> None:
+        return None
+
+    @public
+    def marked(request: object) -> None:
+        return None
+
+    class MarkedPage(View):
+        pass
+
+    setattr(MarkedPage, GUARD_ATTR, "public")  # as the log-in page is marked
+    static = type(plain)(plain.__code__, plain.__globals__, "serve")
+    static.__module__ = "django.contrib.staticfiles.views"
+    middleware = DenyByDefaultMiddleware(lambda request: None)  # type: ignore[arg-type,return-value]
+    request = RequestFactory().get("/")
+    class_view = MarkedPage.as_view()
+    assert not hasattr(class_view, GUARD_ATTR)  # the marker is on the class only
+    for allowed in (marked, class_view, static):
+        assert middleware.process_view(request, allowed, (), {}) is None
+    with pytest.raises(PermissionDenied):
+        middleware.process_view(request, plain, (), {})
