@@ -1,4 +1,5 @@
-"""Sign-in pages and the Content-Security-Policy in Debian's Chromium (Playwright, headless).
+"""Sign-in pages and the Content-Security-Policy in Debian's Chromium (Playwright, headless),
+against the app under gunicorn (tests/browser/conftest.py).
 
 Every page visited is watched for CSP violations (``securitypolicyviolation`` events, reported by
 the browser itself): none may occur, and htmx still works under the policy. The sign-in, lockout
@@ -16,9 +17,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from gpworkforce.web.actions.users import set_password
-from gpworkforce.web.models import User
-from gpworkforce.web.testing import OWN_PRACTICE, PASSWORD, build_world
+from gpworkforce.web.testing import OWN_PRACTICE, PASSWORD
+from server_support import WORLD, App, Server, clean_env, seed
 
 pytestmark = pytest.mark.browser
 
@@ -31,11 +31,11 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " + e.sourceFile + ":" + e.lineNumber);
 });
 """
+TEMPORARY = "Temporary-pass-9876"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as pw:
         b = pw.chromium.launch(
             executable_path="/usr/bin/chromium",
@@ -55,9 +55,23 @@ def shots(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def axes_on(settings: object) -> None:
-    settings.AXES_ENABLED = True  # the live server runs in this process: same settings
-    settings.AXES_FAILURE_LIMIT = 3
+def locking_app(tmp_path: Path) -> Iterator[App]:
+    """The app under gunicorn with django-axes on, locking after 3 failures."""
+    db = tmp_path / "web.sqlite3"
+    env = clean_env(
+        {
+            "DJANGO_SETTINGS_MODULE": "gpworkforce.web.settings.test",
+            "DATABASE_URL": f"sqlite:///{db}",
+            "GPWORKFORCE_TEST_AXES": "1",
+            "GPWORKFORCE_SIGNIN_FAILURE_LIMIT": "3",
+        }
+    )
+    ids = seed(env, WORLD)
+    server = Server.start(env, tmp_path / "gunicorn.log")
+    try:
+        yield App(f"http://127.0.0.1:{server.port}", ids, db)
+    finally:
+        server.stop()
 
 
 def new_page(browser: Browser, base: str) -> Page:
@@ -85,16 +99,12 @@ def sign_in(page: Page, username: str, password: str) -> None:
 
 
 def test_pages_run_under_the_policy_and_htmx_still_works(
-    browser: Browser, live_server: object, transactional_db: None, shots: Path
+    browser: Browser, app: App, shots: Path
 ) -> None:
-    build_world()
-    page = new_page(browser, str(live_server))
-    page.goto("/accounts/login/")
+    page = new_page(browser, app.url)
     response = page.goto("/accounts/login/")
-    assert (
-        response is not None
-        and "script-src 'self' 'nonce-" in response.headers["content-security-policy"]
-    )
+    assert response is not None
+    assert "script-src 'self' 'nonce-" in response.headers["content-security-policy"]
     # the NHS.UK "JavaScript is on" classes, set by the script that used to be inline
     assert "js-enabled" in (page.locator("body").get_attribute("class") or "")
     no_violations(page)
@@ -114,11 +124,8 @@ def test_pages_run_under_the_policy_and_htmx_still_works(
     page.context.close()
 
 
-def test_lockout_page(
-    browser: Browser, live_server: object, transactional_db: None, axes_on: None, shots: Path
-) -> None:
-    build_world()
-    page = new_page(browser, str(live_server))
+def test_lockout_page(browser: Browser, locking_app: App, shots: Path) -> None:
+    page = new_page(browser, locking_app.url)
     for _ in range(3):
         sign_in(page, "board", "wrong-password-here")
     sign_in(page, "board", PASSWORD)
@@ -128,30 +135,35 @@ def test_lockout_page(
     page.context.close()
 
 
-def test_forced_password_change_page(
-    browser: Browser, live_server: object, transactional_db: None, shots: Path
-) -> None:
-    w = build_world()
-    temporary = "Temporary-pass-9876"
-    set_password(actor=w.users["admin"], user=w.users["submitter"], password=temporary)
-    page = new_page(browser, str(live_server))
-    sign_in(page, "submitter", temporary)
+def test_forced_password_change_page(browser: Browser, app: App, shots: Path) -> None:
+    admin = new_page(browser, app.url)
+    sign_in(admin, "admin", PASSWORD)
+    admin.goto(f"/users/{app.ids['users']['submitter']}/password/")
+    admin.fill("#password", TEMPORARY)
+    admin.fill("#password_confirm", TEMPORARY)
+    admin.click("button:has-text('Set password')")
+    expect(admin.locator("h1")).to_have_text("Accounts")
+    admin.context.close()
+
+    page = new_page(browser, app.url)
+    sign_in(page, "submitter", TEMPORARY)
     expect(page.locator("h1")).to_have_text("Choose a new password")
     page.goto("/rounds/")  # anything else sends them back
     expect(page.locator("h1")).to_have_text("Choose a new password")
     no_violations(page)
     page.screenshot(path=str(shots / "password-change.png"), full_page=True)
-    page.fill("#current_password", temporary)
+    page.fill("#current_password", TEMPORARY)
     page.fill("#password", "short")
     page.fill("#password_confirm", "short")
     page.click("button:has-text('Save new password')")
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     no_violations(page)
     page.screenshot(path=str(shots / "password-change-errors.png"), full_page=True)
-    page.fill("#current_password", temporary)
+    page.fill("#current_password", TEMPORARY)
     page.fill("#password", "My-own-choice-4821")
     page.fill("#password_confirm", "My-own-choice-4821")
     page.click("button:has-text('Save new password')")
     expect(page.locator("h1")).to_have_text("GP workforce")
-    assert not User.objects.get(username="submitter").must_change_password
+    [(flag,)] = app.query("SELECT must_change_password FROM web_user WHERE username = 'submitter'")
+    assert flag == 0
     page.context.close()

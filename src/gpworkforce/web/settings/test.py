@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -20,9 +21,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# serve static files from the source folders (no collectstatic): the test servers under gunicorn
+# (tests/browser/conftest.py) otherwise answer 404 for every script and stylesheet
+WHITENOISE_USE_FINDERS = True
 # django-axes needs the request in authenticate(), which Django's test Client.login() does not
-# pass; the sign-in tests (tests/integration/test_web_signin.py) turn it on for themselves.
-AXES_ENABLED = False
+# pass; the sign-in tests turn it on for themselves (in process: the settings fixture; a test
+# server under gunicorn: GPWORKFORCE_TEST_AXES=1).
+AXES_ENABLED = os.environ.get("GPWORKFORCE_TEST_AXES", "") == "1"
 # the database cache (in each test's transaction) whatever REDIS_URL says; tasks run when
 # enqueued, in the test's process (tests of the database and RQ backends choose theirs)
 CACHES = caches_for("")
