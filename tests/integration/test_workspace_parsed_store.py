@@ -114,7 +114,8 @@ def test_a_focused_read_gives_the_same_report(
     on = dt.date.fromisoformat(period)
     full = workspace_context(tmp_path / "ws")
     focused = workspace_context(tmp_path / "ws", focus=Focus(org, on, source))
-    assert len(focused.data.workforce) < len(full.data.workforce) / 10
+    # one census date for every practice (to count those it cannot place), others for its own
+    assert len(focused.data.workforce) < len(full.data.workforce) / 5
     outputs = []
     for i, context in enumerate((full, focused)):
         report = build_baseline_report(context, org, on, SourceChoice(source))

@@ -14,8 +14,43 @@ from gpworkforce.errors import UserError
 from gpworkforce.reports.formats import OutputFormat
 
 if TYPE_CHECKING:
+    from gpworkforce.baseline.placement import Placement
     from gpworkforce.cli.sources import DataContext
     from gpworkforce.reports.model import Report
+
+
+def check_placement(
+    context: DataContext, org: str, period: dt.date, source: SourceChoice
+) -> Placement:
+    """How many practices of the source the report places; a :class:`UserError` when the source
+    has no figures on ``period`` (GPW) or when it has some but none is under ``org``."""
+    from gpworkforce.baseline.placement import TIER_WORDS, placement
+    from gpworkforce.baseline.scope import build_scope
+    from gpworkforce.domain.orgs import ENGLAND_CODE, OrgType
+
+    registry = context.data.registry
+    tier = (
+        OrgType.ENGLAND if org == ENGLAND_CODE and org not in registry else registry.get(org).type
+    )
+    placed = placement(context.data, period, tier, source.value)
+    if placed.in_source == 0:
+        if source is SourceChoice.GPW:
+            periods = context.data.with_source(source.value).select().periods()
+            have = ", ".join(p.isoformat() for p in periods[-24:]) or "none"
+            raise UserError(
+                f"--period must be a census date with GPW figures in {context.label}, got "
+                f"{period} (periods with figures: {have})"
+            )
+        return placed
+    members = build_scope(registry, org, period).members
+    at = context.data.with_source(source.value).at(period)
+    if not at.workforce["practice_code"].isin(list(members)).any():
+        raise UserError(
+            f"{org} must hold at least one practice with {source.value} figures on {period}, got "
+            f"none: {placed.placed:,} of the source's {placed.in_source:,} practices are placed "
+            f"elsewhere and {len(placed.unplaced):,} in no {TIER_WORDS[tier]}"
+        )
+    return placed
 
 
 def build_baseline_report(
@@ -27,6 +62,7 @@ def build_baseline_report(
     from gpworkforce.reports.model import Report
 
     organisation = context.data.registry.get(org)  # unknown code -> UnknownOrganisation
+    placed = check_placement(context, org, period, source)
     report_tables = baseline_report(
         context.data, org, period, source=source.value, denominators=context.denominators
     )
@@ -35,7 +71,7 @@ def build_baseline_report(
         subtitle=f"Census date {period:%d %B %Y}; figures from {source.value} ({context.label})",
         tables=tuple(report_tables),
         charts=baseline_charts(report_tables),
-        statements=context.statements,
+        statements=(*context.statements, placed.statement()),
         **({"generated": context.as_of} if context.as_of is not None else {}),
     )
 

@@ -56,6 +56,8 @@ class Wanted:
 
     periods: dict[str, frozenset[str]]  # table -> ISO dates kept (absent table: every date)
     practices: frozenset[str] | None = None
+    # workforce dates read for every practice (a report counts the practices it cannot place)
+    every_practice_on: frozenset[str] = frozenset()
 
     def dates(self, table: str, available: list[str] | None) -> list[str] | None:
         """The dates of ``table`` to read (None: all; [] : none)."""
@@ -136,13 +138,9 @@ def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
             if not path.is_file() or dates == []:
                 frames[name] = tables.empty(spec)
                 continue
-            filters = []
-            if dates is not None:
-                filters.append(("period", "in", [pd.Timestamp(d) for d in dates]))
-            if wanted is not None and wanted.practices is not None:
-                filters.append(("practice_code", "in", sorted(wanted.practices)))
-            table = pq.read_table(path, filters=filters or None)
-            frames[name] = tables.conform(table.to_pandas(), spec) if filters else table.to_pandas()
+            filters = _filters(name, dates, wanted)
+            frame = pq.read_table(path, filters=filters).to_pandas()
+            frames[name] = tables.conform(frame, spec) if filters else frame
         return StoredFile(
             kind=Kind(meta["kind"]),
             source=Source.model_validate(meta["source"]),
@@ -154,6 +152,24 @@ def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
         )
     except (OSError, ValueError, KeyError, pa.ArrowException):
         return None  # damaged or from another version: the caller re-parses the raw file
+
+
+def _filters(name: str, dates: list[str] | None, wanted: Wanted | None) -> list[object] | None:
+    """pyarrow filters (disjunctive normal form) selecting the wanted rows of table ``name``."""
+    if wanted is None:
+        return None
+    by_date: list[tuple[str, str, object]] = []
+    if dates is not None:
+        by_date.append(("period", "in", [pd.Timestamp(d) for d in dates]))
+    if wanted.practices is None:
+        return [by_date] if by_date else None
+    by_practice = [*by_date, ("practice_code", "in", sorted(wanted.practices))]
+    everyone = sorted(wanted.every_practice_on) if name == "workforce" else []
+    if dates is not None:
+        everyone = [d for d in everyone if d in dates]
+    if not everyone:
+        return [by_practice]
+    return [by_practice, [("period", "in", [pd.Timestamp(d) for d in everyone])]]
 
 
 def stored_periods(target: Path) -> set[str]:

@@ -141,6 +141,7 @@ def focus_rows(registry: OrgRegistry, focus: Focus, periods: set[str]) -> Wanted
             "patients": frozenset(patients),
         },
         practices=practices,
+        every_practice_on=frozenset({focus.period.isoformat()}),
     )
 
 

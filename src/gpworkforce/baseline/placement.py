@@ -1,0 +1,90 @@
+"""Which practices of a source a report could place in the organisation hierarchy (issue 10, 1).
+
+A practice with workforce figures that the registry does not put under any organisation of the
+report's tier on the census date (closed, opened since the registry's extracts, or unknown)
+counts in no area. Reports say how many there are and their WTE, never silently drop them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from gpworkforce.baseline.data import BaselineData, SourceKind
+from gpworkforce.baseline.scope import practice_values
+from gpworkforce.domain.orgs import OrgType
+
+# the staff groups whose WTE an unplaced practice is reported with (all GPs, locums included)
+PLACEMENT_NODES = ("GP", "GP_QUALIFIED", "GP_LOCUM_AND_TRAINEE", "NURSE", "DPC", "ADMIN")
+
+
+TIER_WORDS = {
+    OrgType.PRACTICE: "open practice",
+    OrgType.PCN: "PCN",
+    OrgType.SUB_ICB: "sub-ICB location",
+    OrgType.ICB: "ICB",
+    OrgType.REGION: "region",
+    OrgType.ENGLAND: "organisation of the registry",
+}
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Practices with workforce figures on ``period`` and those no organisation holds."""
+
+    period: dt.date
+    tier: OrgType
+    in_source: int
+    unplaced: tuple[str, ...]
+    unplaced_wte: float  # NaN when none of them has a WTE figure
+
+    @property
+    def placed(self) -> int:
+        return self.in_source - len(self.unplaced)
+
+    def statement(self) -> str:
+        if not self.unplaced:
+            return (
+                f"All {self.in_source:,} practices with workforce figures on {self.period} are "
+                "placed in the organisation hierarchy."
+            )
+        wte = (
+            "WTE not available" if np.isnan(self.unplaced_wte) else f"{self.unplaced_wte:,.1f} WTE"
+        )
+        shown = ", ".join(self.unplaced[:10]) + (" ..." if len(self.unplaced) > 10 else "")
+        return (
+            f"{len(self.unplaced):,} of the {self.in_source:,} practices with workforce figures "
+            f"on {self.period} could not be placed in any {TIER_WORDS[self.tier]} on that "
+            f"date ({wte}: all staff groups) and count in no area: {shown}."
+        )
+
+
+def placement(
+    data: BaselineData, period: dt.date, tier: OrgType, source: SourceKind | str | None
+) -> Placement:
+    """How many practices of ``source`` with figures on ``period`` no ``tier`` organisation holds."""
+    at = data.with_source(source).at(period)
+    wf = at.workforce
+    practices = sorted(set(wf["practice_code"].dropna().astype(str)))
+    if tier is OrgType.PRACTICE:
+        known = {p for p in practices if p in at.registry and at.registry.get(p).is_open(period)}
+    else:
+        known = set(at.registry.practice_map(period, tier))
+    unplaced = tuple(p for p in practices if p not in known)
+    wte = float("nan")
+    if unplaced:
+        values = practice_values(
+            wf.loc[wf["practice_code"].isin(list(unplaced))], PLACEMENT_NODES, at.taxonomy
+        )
+        fte = values.pivot_table(index="practice_code", columns="node", values="fte", aggfunc="sum")
+        fte = fte.reindex(columns=list(PLACEMENT_NODES)).astype(float)
+        # all GPs: the GP figure, else qualified GPs plus locums and trainees (practice-year files)
+        split = fte[["GP_QUALIFIED", "GP_LOCUM_AND_TRAINEE"]].sum(axis=1, min_count=1)
+        gp = fte["GP"].fillna(split)
+        per_practice = pd.concat([gp, fte[["NURSE", "DPC", "ADMIN"]]], axis=1)
+        if per_practice.notna().any().any():
+            wte = float(np.nansum(per_practice.to_numpy()))
+    return Placement(period, tier, len(practices), unplaced, wte)
