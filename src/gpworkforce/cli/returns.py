@@ -9,7 +9,15 @@ import typer
 
 from gpworkforce.cli.choices import Kind, TemplateFormat
 from gpworkforce.cli.common import echo_warnings, period_option
-from gpworkforce.errors import ValidationFailed
+from gpworkforce.errors import UserError, ValidationFailed
+
+_ORG_WORDS = {
+    "pcn": "a PCN",
+    "sub_icb": "a sub-ICB location",
+    "icb": "an ICB",
+    "region": "a region",
+    "england": "England",
+}
 
 
 def template(
@@ -25,12 +33,26 @@ def template(
     ] = TemplateFormat.XLSX,
 ) -> None:
     """Write a practice return template pre-filled with the practice and census date."""
+    from gpworkforce.domain.orgs import OrgType
+    from gpworkforce.domain.periods import Quarter
     from gpworkforce.loaders import build_registry
     from gpworkforce.returns import write_template_csv, write_template_xlsx
 
     on = period_option(census_date, "--census-date")
+    if on != Quarter.containing(on).census_date:
+        raise UserError(
+            "--census-date must be a quarter end (31 March, 30 June, 30 September or "
+            f"31 December), got {on}"
+        )
     code = practice.strip().upper()
-    build_registry().get(code)  # unknown code -> UnknownOrganisation (a user error)
+    org = build_registry().get(code)  # unknown code -> UnknownOrganisation (a user error)
+    if org.type is not OrgType.PRACTICE:
+        raise UserError(
+            f"--practice must be the ODS code of a practice, got {code}, which is "
+            f"{_ORG_WORDS.get(org.type.value, org.type.value)} ({org.name})"
+        )
+    if not org.is_open(on):
+        raise UserError(f"--practice must be a practice open on {on}, got {code} ({org.name})")
     writer = write_template_xlsx if fmt is TemplateFormat.XLSX else write_template_csv
     path = writer(out, practice_code=code, census_date=on)
     typer.echo(f"wrote {path}", err=True)
