@@ -12,6 +12,7 @@ IMD score and quintile (and the ICB name, partners per GP) go to the attributes 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,12 +24,13 @@ from gpworkforce.domain.measures import MAX_FTE_PER_HEAD
 from gpworkforce.domain.periods import gpw_practice_year_census
 from gpworkforce.domain.provenance import Source
 from gpworkforce.domain.taxonomy import load_taxonomy
-from gpworkforce.errors import Issue, Location, raise_if_issues
+from gpworkforce.errors import Issue, Location, ValidationFailed, raise_if_issues
 from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_text
 from gpworkforce.loaders.result import LoadedWorkforce, melt_measures, stem_columns
 from gpworkforce.loaders.tabular import (
     FIRST_DATA_ROW,
     MAX_ISSUES_PER_COLUMN,
+    PRACTICE_CODE,
     code_issues,
     header_of,
     negative_issues,
@@ -85,13 +87,20 @@ def load_practice_year_staff_groups(
     )
 
 
+# GPW's first practice-level census was September 2015 (Year 2016); a Year after the next
+# financial year cannot have been published yet.
+FIRST_YEAR = 2016
+
+
 def _year_issues(years: pd.Series, file_name: str) -> list[Issue]:
-    ok = years.notna() & (years % 1 == 0) & years.between(1990, 2100)
+    last = dt.date.today().year + 1
+    ok = years.notna() & (years % 1 == 0) & years.between(FIRST_YEAR, last)
     bad = np.flatnonzero(~ok.fillna(False).to_numpy(dtype=bool))
     return [
         Issue(
             Location(file=file_name, row=int(p) + FIRST_DATA_ROW, column=YEAR),
-            expected="be a financial year ending, like 2018",
+            expected=f"be a financial year ending from {FIRST_YEAR} (GPW's first practice-level "
+            f"census, September 2015) to {last}",
             found="nothing" if pd.isna(years.iloc[p]) else f"{years.iloc[p]:g}",
         )
         for p in bad[:MAX_ISSUES_PER_COLUMN]
@@ -140,7 +149,24 @@ def load_practice_year(
     parsed = read_table(tf, text_columns=text, numeric_columns=numeric, required=required)
     frame = parsed.frame
     frame[PRACTICE] = frame[PRACTICE].str.strip().str.upper()
-    issues = code_issues(frame[PRACTICE], PRACTICE, tf.name)
+    if frame.empty:
+        raise ValidationFailed(
+            issues=[
+                Issue(
+                    Location(file=tf.name, row=FIRST_DATA_ROW),
+                    "hold at least one practice row",
+                    "none (a header only)",
+                )
+            ],
+            summary=f"{tf.name}: an empty dataset",
+        )
+    issues = code_issues(
+        frame[PRACTICE],
+        PRACTICE,
+        tf.name,
+        pattern=PRACTICE_CODE,
+        expected="be a GP practice's ODS code (a letter and five digits, like C82001)",
+    )
     issues += _year_issues(frame[YEAR], tf.name)
     issues += negative_issues(frame, [PATIENTS, *measures], tf.name)
     if not issues:

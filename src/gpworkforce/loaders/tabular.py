@@ -24,6 +24,7 @@ from gpworkforce.numbers import parse_number_column
 NA_TOKENS: tuple[str, ...] = ("", "NA", "N/A", "n/a", "ND", "NULL", "null", "-", "..", "#N/A")
 MAX_ISSUES_PER_COLUMN = 200
 FIRST_DATA_ROW = 2  # header is row 1
+PRACTICE_CODE = r"^[A-Z][0-9]{5}$"  # a GP practice's ODS code, e.g. C82001
 
 
 @dataclass(frozen=True)
@@ -280,6 +281,7 @@ def code_issues(
     *,
     pattern: str = r"^[A-Z0-9]{3,9}$",
     first_row: int = FIRST_DATA_ROW,
+    expected: str = "be an ODS code (3-9 upper-case letters or digits)",
 ) -> list[Issue]:
     """Issues for codes that are missing or do not look like ODS codes."""
     ok = codes.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
@@ -289,7 +291,7 @@ def code_issues(
         issues.append(
             Issue(
                 Location(file=file_name, row=int(pos) + first_row, column=column),
-                expected="be an ODS code (3-9 upper-case letters or digits)",
+                expected=expected,
                 found="nothing" if pd.isna(value) else repr(value),
             )
         )
