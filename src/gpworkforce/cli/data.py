@@ -57,7 +57,8 @@ def load(
     )
 
     registry = None
-    if kind is Kind.RETURNS:  # only returns are checked against the registry
+    # returns are checked against the registry; practice-year files compared with it
+    if kind in (Kind.RETURNS, Kind.GPW_PRACTICE_YEAR):
         with step("Reading the organisation registry"):
             registry = build_registry()
     with step(f"Validating {len(files)} {kind.value} file(s)"):

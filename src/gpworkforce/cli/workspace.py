@@ -164,7 +164,14 @@ def _practice_year(path: Path, registry: OrgRegistry | None, opts: LoadOptions) 
 
     # The two practice-year layouts: all staff groups (has nurses) or GPs and admin only.
     if "TOTAL_NURSES_FTE" in _header(path):
-        return _from_loader(Kind.GPW_PRACTICE_YEAR, load_practice_year_staff_groups(path))
+        result = load_practice_year_staff_groups(path)
+        loaded = _from_loader(Kind.GPW_PRACTICE_YEAR, result)
+        if registry is None:  # reading the workspace: the warnings were given at load
+            return loaded
+        from gpworkforce.loaders.own_orgs import icb_disagreements
+
+        extra = icb_disagreements(result.attributes, registry, path.name)
+        return dataclasses.replace(loaded, warnings=(*loaded.warnings, *extra))
     return _from_loader(Kind.GPW_PRACTICE_YEAR, load_practice_year_gp_admin(path))
 
 
