@@ -160,6 +160,39 @@ def summary(name: str) -> str:
     return f"{name}\t{score}\t{dict(sorted(counts.items()))}"
 
 
+def recheck(name: str) -> str:
+    """Run the CURRENT tests of a module against each mutant its last run left alive (survived or
+    timed out), one pytest per mutant (mutmut's switch: MUTANT_UNDER_TEST). For tests written
+    after a run started; the unmutated code must pass them first (a control)."""
+    tests = MODULES[name][1]
+    mutants = OUT / name / "mutants"
+    mutmut = str(Path(sys.executable).with_name("mutmut"))
+    listing = subprocess.run(
+        [mutmut, "results"], cwd=OUT / name, capture_output=True, text=True, check=True
+    ).stdout
+    alive = [
+        line.split(":")[0].strip()
+        for line in listing.splitlines()
+        if line.rstrip().endswith(("survived", "timeout"))
+    ]
+    for test in tests:
+        shutil.copy2(ROOT / test, mutants / test)
+    env = {**os.environ, "PYTHONPATH": str(mutants / "src")}
+
+    def run(mutant: str) -> int:
+        cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+        env["MUTANT_UNDER_TEST"] = mutant
+        return subprocess.run(
+            ["nice", "-n", "10", *cmd], cwd=mutants, env=env, capture_output=True, check=False
+        ).returncode
+
+    if run("") != 0:
+        return f"{name}\trecheck impossible: the current tests fail on the unmutated code"
+    still = [m for m in alive if run(m) == 0]
+    (OUT / name / "survivors-rechecked.txt").write_text("\n".join(still) + "\n", encoding="utf-8")
+    return f"{name}\t{len(alive)} left alive by the run, {len(alive) - len(still)} killed now"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help=f"any of {', '.join(MODULES)} (default all)")
@@ -167,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-children", type=int, default=1, help="parallel mutants (1)")
     parser.add_argument(
         "--summary", action="store_true", help="counts of the last runs so far (also unfinished)"
+    )
+    parser.add_argument(
+        "--recheck", action="store_true", help="current tests against the last run's survivors"
     )
     args = parser.parse_args(argv)
     if args.list:
@@ -176,9 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
         parser.error(f"unknown module(s) {unknown}; choose from {', '.join(MODULES)}")
-    if args.summary:
+    if args.summary or args.recheck:
         for name in args.modules or list(MODULES):
-            print(summary(name))
+            print(recheck(name) if args.recheck else summary(name), flush=True)
         return 0
     OUT.mkdir(parents=True, exist_ok=True)
     scores = OUT / "scores.tsv"
