@@ -298,3 +298,26 @@ def test_issue_prints_as_file_sheet_row_column_must_got() -> None:
     assert (
         str(issue) == "r.xlsx, sheet 'Staff', row 1, column 'Headcount': must be 0 or more, got -1"
     )
+
+
+# Values exactly at each limit are accepted (the limits are inclusive; one step over is a case
+# above). Staff line 1: 3 GPs; line 2: 2 nurses; Locums line 1: 1 locum.
+BOUNDARIES = [
+    ("headcount at the per-line limit", "Staff", 2, {"headcount": "1000"}),
+    ("sessions at 12 per head", "Staff", 1, {"sessions_per_week": "36"}),
+    ("hours at 2 FTE per head", "Staff", 2, {"hours_per_week": "150"}),
+    ("zero hours", "Staff", 2, {"hours_per_week": "0"}),
+    ("zero headcount and zero hours", "Staff", 2, {"headcount": "0", "hours_per_week": "0"}),
+    ("locum sessions at 12 per head", "Locums", 1, {"sessions_per_week": "12"}),
+    ("months open at 120", "Vacancies", 1, {"months_open": "120"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("sheet", "line", "cells"), [b[1:] for b in BOUNDARIES], ids=[b[0] for b in BOUNDARIES]
+)
+def test_values_at_a_limit_are_accepted(sheet: str, line: int, cells: dict[str, object]) -> None:
+    data = _apply(Case("boundary", sheet, line, cells, None, "", ""))
+    result = validate_return_dict(data, REGISTRY, TAXONOMY, file="form")
+    assert result.issues == (), "\n".join(str(i) for i in result.issues)
+    assert result.ret is not None
