@@ -307,7 +307,8 @@ def ratio(numerator: pd.Series, denominator: pd.Series, scale: float = 1.0) -> p
     num = numerator.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     den = denominator.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     blank = np.isnan(num) | np.isnan(den) | (den == 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # a tiny (subnormal) denominator overflows to infinity, as pandas' own division gives
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         values = np.where(blank, 0.0, num / np.where(blank, 1.0, den) * scale)
     name = numerator.name if numerator.name == denominator.name else None
     return pd.Series(pd.arrays.FloatingArray(values, blank), index=numerator.index, name=name)
