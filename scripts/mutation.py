@@ -182,9 +182,17 @@ def recheck(name: str) -> str:
     def run(mutant: str) -> int:
         cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
         env["MUTANT_UNDER_TEST"] = mutant
-        return subprocess.run(
-            ["nice", "-n", "10", *cmd], cwd=mutants, env=env, capture_output=True, check=False
-        ).returncode
+        try:
+            return subprocess.run(
+                ["nice", "-n", "10", *cmd],
+                cwd=mutants,
+                env=env,
+                capture_output=True,
+                check=False,
+                timeout=300,
+            ).returncode
+        except subprocess.TimeoutExpired:  # a hanging mutant: not counted as killed
+            return 0
 
     if run("") != 0:
         return f"{name}\trecheck impossible: the current tests fail on the unmutated code"
