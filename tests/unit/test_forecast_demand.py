@@ -49,3 +49,19 @@ def test_unknown_area_or_sex_is_a_user_error() -> None:
     bad = pop().assign(sex="x")
     with pytest.raises(ValidationFailed, match="be f or m"):
         weighted_population(bad, ["E1"], [AgeWeight(from_age=0, to_age=100, weight=1.0)])
+
+
+def test_demand_index_by_driver():
+    from gpworkforce.forecast.demand import demand_index
+
+    steps = np.array([0, 6, 12])
+    # population driver: the projection's index at each step, the same for every draw
+    pop = demand_index(
+        "population", steps, 12, 2, [1.0, 9, 9, 9, 9, 9, 1.1, 9, 9, 9, 9, 9, 1.2], None
+    )
+    assert pop.tolist() == [[1.0, 1.1, 1.2], [1.0, 1.1, 1.2]]
+    # list growth: (1 + g) ** years per draw; g = 0.21 gives 1.1 at half a year, 1.21 at a year
+    grow = demand_index("list", steps, 12, 2, None, np.array([0.0, 0.21]))
+    assert np.allclose(grow, [[1.0, 1.0, 1.0], [1.0, 1.1, 1.21]])
+    with pytest.raises(ValueError, match="population_index"):
+        demand_index("population", steps, 12, 1, None, None)

@@ -29,7 +29,7 @@ from gpworkforce.errors import Issue, Location, ValidationFailed
 from gpworkforce.forecast.build import _Values, build_assumptions, compile_inputs, is_gp_class
 from gpworkforce.forecast.cohort_config import CohortConfig
 from gpworkforce.forecast.costs import gap_costs
-from gpworkforce.forecast.demand import demand_wte, growth_index
+from gpworkforce.forecast.demand import demand_index, demand_wte
 from gpworkforce.forecast.engine import (
     EngineInputs,
     EngineOptions,
@@ -181,14 +181,12 @@ def run_cohort(
     registered = demand = gap = per_1000 = cost_s = cost_l = None
     d = cfg.demand
     if d is not None and patients is not None:
-        years = steps.astype(np.float64) / cfg.steps_per_year
-        if d.driver == "population":
-            if population_index is None:
-                raise ValueError("driver 'population' needs population_index")
-            index = np.broadcast_to(np.asarray(population_index)[steps][None, :], (D, len(steps)))
-        else:
-            rate = v.get("cohort.demand.list_growth_rate", d.list_growth_rate)
-            index = np.broadcast_to(growth_index(rate, years), (D, len(steps)))
+        rate = (
+            None
+            if d.driver == "population"
+            else v.get("cohort.demand.list_growth_rate", d.list_growth_rate)
+        )
+        index = demand_index(d.driver, steps, cfg.steps_per_year, D, population_index, rate)
         reg0, w0 = _patients(
             cfg, result.orgs if not (options and options.sum_orgs) else inputs.orgs, patients
         )

@@ -338,7 +338,7 @@ def run_cohort_summary(
     from gpworkforce.domain.taxonomy import load_taxonomy
     from gpworkforce.forecast.build import _Values, build_assumptions, compile_inputs, is_gp_class
     from gpworkforce.forecast.cohort import _patients, step_dates
-    from gpworkforce.forecast.demand import growth_index
+    from gpworkforce.forecast.demand import demand_index
     from gpworkforce.forecast.kernels.linear import linear_response
     from gpworkforce.forecast.scenario import CostConfig
 
@@ -356,14 +356,12 @@ def run_cohort_summary(
     reg0 = w0 = index = per = sal = prem = None
     d = cfg.demand
     if d is not None and patients is not None:
-        years = steps.astype(np.float64) / cfg.steps_per_year
-        if d.driver == "population":
-            if population_index is None:
-                raise ValueError("driver 'population' needs population_index")
-            index = np.broadcast_to(np.asarray(population_index)[steps][None, :], (D, len(steps)))
-        else:
-            rate = v.get("cohort.demand.list_growth_rate", d.list_growth_rate)
-            index = np.broadcast_to(growth_index(rate, years), (D, len(steps)))
+        rate = (
+            None
+            if d.driver == "population"
+            else v.get("cohort.demand.list_growth_rate", d.list_growth_rate)
+        )
+        index = demand_index(d.driver, steps, cfg.steps_per_year, D, population_index, rate)
         reg0, w0 = _patients(cfg, inputs.orgs, patients)
         if d.per_1000 is not None:
             per = np.broadcast_to(v.get("cohort.demand.per_1000", d.per_1000), (D,))

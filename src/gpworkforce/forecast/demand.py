@@ -128,6 +128,27 @@ def growth_index(rate: Array, years_after: Array) -> Array:
     return (1.0 + rate[:, None]) ** years_after[None, :]
 
 
+def demand_index(
+    driver: str,
+    steps: NDArray[np.int64],
+    steps_per_year: int,
+    draws: int,
+    population_index: Sequence[float] | NDArray[np.float64] | None,
+    growth_rate: Array | None,
+) -> Array:
+    """The list-size index ``[D, steps]`` that scales base-year patients: the population
+    projection's index at each step for the ``population`` driver, else ``(1 + g) ** years``
+    with ``g`` the list growth rate per draw (the one place both cohort runners take it from)."""
+    if driver == "population":
+        if population_index is None:
+            raise ValueError("driver 'population' needs population_index")
+        return np.broadcast_to(np.asarray(population_index)[steps][None, :], (draws, len(steps)))
+    if growth_rate is None:
+        raise ValueError("a list growth rate is needed unless the driver is 'population'")
+    years = steps.astype(np.float64) / steps_per_year
+    return np.broadcast_to(growth_index(growth_rate, years), (draws, len(steps)))
+
+
 def demand_wte(
     rule: str,
     per_1000: Array | None,
