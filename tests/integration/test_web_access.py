@@ -45,6 +45,7 @@ from gpworkforce.web.actions.returns import submit_version
 from gpworkforce.web.actions.rounds import open_round
 from gpworkforce.web.actions.users import create_user, set_active
 from gpworkforce.web.dashboards import Dashboard
+from gpworkforce.web.finance.testing import finance_world
 from gpworkforce.web.jobs import tasks as jobs_tasks
 from gpworkforce.web.models import PracticeReturnRecord, User
 from gpworkforce.web.roles import Role
@@ -130,6 +131,33 @@ def download_args(ids: dict[str, Any], v: str) -> list[object]:
     return [*org_args(ids, v), "staff_by_group", "csv"]
 
 
+FINANCE_ORGS = {"own": "QK1", "other": "QXX", "unknown": "ZZZ999"}
+
+
+def finance_org_args(_ids: dict[str, Any], v: str) -> list[object]:
+    """Finance pages are an organisation's (not a practice's): the historic practice is none."""
+    return [FINANCE_ORGS.get(v, HISTORIC_PRACTICE)]
+
+
+def finance_item_args(kind: str) -> Args:
+    def args(ids: dict[str, Any], v: str) -> list[object]:
+        if v == "unknown":  # the own organisation, an object that does not exist
+            return ["QK1", 999999 if kind != "scenario" else "no-such-scenario"]
+        if v == "other":
+            return ["QXX", ids["finance"]["QXX"][kind]]
+        return [*finance_org_args(ids, v), ids["finance"]["QK1"][kind]]
+
+    return args
+
+
+def finance_download_args(ids: dict[str, Any], v: str) -> list[object]:
+    return [*finance_org_args(ids, v), "allocations", "csv"]
+
+
+def finance_scenario_download_args(ids: dict[str, Any], v: str) -> list[object]:
+    return [*finance_item_args("scenario")(ids, v), "costs_by_year", "xlsx"]
+
+
 ALL = "GET POST PUT PATCH DELETE"
 NOT_POST = "GET PUT PATCH DELETE"
 WRITES = "PUT PATCH DELETE"
@@ -151,6 +179,20 @@ ACCOUNT = only({"admin": scoped(200)})
 # A dashboard without a period is scoped by today's hierarchy: the practice that moved away is
 # no longer QK1's (scoping on an earlier date: tests/integration/test_web_permissions.py).
 DASHBOARD = {"anonymous": same(302), "inactive": same(302), **{r: scoped(200) for r in SIGNED_IN}}
+
+# Finance: analysts and board viewers read their organisation's pages (others 403); analysts
+# alone change them (an empty POST is a form with errors: 400; an upload without a file too).
+# Reading pages answer other methods 405; another ICB's organisation or object is not found.
+FIN_READ = {
+    "GET": only({"analyst": scoped(200), "board": scoped(200)}),
+    "POST PUT PATCH DELETE": only({"analyst": scoped(405), "board": scoped(405)}),
+}
+FIN_EDIT = {
+    "GET": only({"analyst": scoped(200)}),
+    "POST": only({"analyst": scoped(400)}),
+    "PUT PATCH DELETE": only({"analyst": scoped(405)}),
+}
+FIN_DOWNLOAD = only({"analyst": scoped(200), "board": scoped(200)})
 
 TABLE: dict[str, Route] = {
     "": Route(no_object, {ALL: {"anonymous": same(302), "inactive": same(302), **dict.fromkeys(SIGNED_IN, same(200))}}),
@@ -213,6 +255,21 @@ TABLE: dict[str, Route] = {
     "users/<int:user_id>/active/": Route(user_args, {"POST": only({"admin": scoped(400)}), NOT_POST: ACCOUNT}),
     "users/<int:user_id>/password/": Route(user_args, {"POST": only({"admin": scoped(400)}), NOT_POST: ACCOUNT}),
     "users/<int:user_id>/unlock/": Route(user_args, {"POST": only({"admin": scoped(302)}), NOT_POST: ACCOUNT}),
+    "finance/": Route(no_object, {ALL: only({"analyst": same(302), "board": same(302)})}),
+    "finance/<str:org_code>/": Route(finance_org_args, FIN_READ),
+    "finance/<str:org_code>/allocations/": Route(finance_org_args, FIN_READ),
+    "finance/<str:org_code>/allocations/new/": Route(finance_org_args, FIN_EDIT),
+    "finance/<str:org_code>/allocations/upload/": Route(finance_org_args, FIN_EDIT),
+    "finance/<str:org_code>/allocations/<int:row_id>/": Route(finance_item_args("allocation"), FIN_EDIT),
+    "finance/<str:org_code>/thresholds/": Route(finance_org_args, FIN_EDIT),
+    "finance/<str:org_code>/funding/": Route(finance_org_args, FIN_READ),
+    "finance/<str:org_code>/funding/new/": Route(finance_org_args, FIN_EDIT),
+    "finance/<str:org_code>/funding/<int:entry_id>/": Route(finance_item_args("funding"), FIN_EDIT),
+    "finance/<str:org_code>/scenarios/<slug:key>/": Route(finance_item_args("scenario"), FIN_READ),
+    "finance/<str:org_code>/scenarios/<slug:key>/<str:table_key>.<str:fmt>": Route(
+        finance_scenario_download_args, {ALL: FIN_DOWNLOAD}
+    ),
+    "finance/<str:org_code>/<str:table_key>.<str:fmt>": Route(finance_download_args, {ALL: FIN_DOWNLOAD}),
 }  # fmt: skip
 
 
@@ -398,6 +455,7 @@ def world_ids(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[st
                 "historic": users["historic_submitter"].pk,
             },
             "user_pks": {name: u.pk for name, u in users.items()},
+            "finance": finance_world("QK1", "QXX"),
         }
     yield ids
     with django_db_blocker.unblock():

@@ -104,7 +104,9 @@ def test_separation_of_duties_in_the_role_table() -> None:
     assert ROLE_PERMISSIONS[Role.BOARD_VIEWER] == {
         Permission.VIEW_DASHBOARD,
         Permission.DOWNLOAD_TABLE,
+        Permission.VIEW_FINANCE,  # board viewers read the finance pages; analysts edit them
     }
+    assert {r for r in Role if Permission.EDIT_FINANCE in ROLE_PERMISSIONS[r]} == {Role.ICB_ANALYST}
 
 
 def test_every_role_and_permission_is_in_the_tables() -> None:

@@ -73,9 +73,21 @@ def forecast(
             help="Refuse (exit code 6) a run estimated to need more memory than this, in MB.",
         ),
     ] = 2048.0,
+    costs: Annotated[
+        Path | None,
+        typer.Option(
+            "--costs",
+            help="Cost model TOML: cost the run (default: costs.toml beside the scenario, if any).",
+        ),
+    ] = None,
+    no_costs: Annotated[
+        bool, typer.Option("--no-costs", help="Do not cost the run even with a cost model.")
+    ] = False,
 ) -> None:
     """Forecast GP supply, demand and gap; write tables, charts and a run record.
 
+    With a cost model (``--costs FILE`` or ``costs.toml`` beside the scenario) the same run is
+    costed: by year, staff group and payer, P10/P50/P90 over the draws, in DIR/cost/.
     With several scenarios each is written to DIR/<file stem>/ and their trajectories are drawn on
     one chart (DIR/comparison.svg, like LLR Figure 9). Every scenario is validated before any runs.
     """
@@ -86,8 +98,12 @@ def forecast(
     if flows not in (None, "none", "total", "org"):
         raise UserError(f"--flows must be none, total or org, got {flows!r}")
     options = RunOptions(flows=flows, xlsx=xlsx, memory_limit_mb=memory_limit)
+    if no_costs and costs is not None:
+        raise UserError("--costs and --no-costs cannot be given together")
+    models: dict[Path, Path | None] = {}
     for path in scenarios:  # validate all before computing anything
         load_scenario(path)
+        models[path] = None if no_costs else _cost_model(path, costs)
     stems = [p.stem for p in scenarios]
     if len(set(stems)) != len(stems):
         raise UserError(f"scenario file names must differ (outputs go to DIR/<stem>), got {stems}")
@@ -107,11 +123,37 @@ def forecast(
             )
         typer.echo(_summary(run))
         runs.append(run)
-        echo_written(write_run(run, target if len(scenarios) == 1 else target / path.stem))
+        where = target if len(scenarios) == 1 else target / path.stem
+        echo_written(write_run(run, where))
+        model = models[path]
+        if model is not None:
+            _cost(run, model, where / "cost")
     if len(runs) > 1:
         table, svg = comparison(runs)
         echo_written(write_csv_files([table], target, prefix=""))
         echo_written([atomic_write_text(target / "comparison.svg", svg)])
+
+
+def _cost_model(scenario: Path, given: Path | None) -> Path | None:
+    """The cost model to cost a run with (validated now, before anything runs), or None."""
+    from gpworkforce.finance.cost_io import COSTS_FILE, load_cost_model
+
+    path = given if given is not None else scenario.parent / COSTS_FILE
+    if given is None and not path.is_file():
+        return None
+    load_cost_model(path)
+    return path
+
+
+def _cost(run: ForecastRun, model: Path, out: Path) -> None:
+    """Cost the run just made (same draws) and write the cost tables into ``out``."""
+    from gpworkforce.finance.runner import cost_forecast, headline, write_costed
+
+    register = run.loaded.path.parent / "funding.csv"
+    with step(f"costing with {model.name}"):
+        costed = cost_forecast(run, model, funding=register if register.is_file() else None)
+    typer.echo(headline(costed))
+    echo_written(write_costed(costed, out))
 
 
 def scenario_schema(

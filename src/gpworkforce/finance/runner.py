@@ -35,8 +35,9 @@ from gpworkforce.finance.costing import (
 from gpworkforce.finance.funding import FundingEntry, by_scheme, coverage, register_table
 from gpworkforce.finance.model import CostModel
 from gpworkforce.finance.prices import Values, role_costs, uncertain
-from gpworkforce.finance.runs import workforce_of
+from gpworkforce.finance.runs import run_workforce, workforce_of
 from gpworkforce.finance.tables_io import read_funding
+from gpworkforce.forecast.runner import ForecastRun
 from gpworkforce.forecast.runrecord import file_sha256, run_timestamp
 from gpworkforce.forecast.scenario_io import LoadedScenario
 from gpworkforce.forecast.uncertainty import draw_parameters
@@ -128,11 +129,24 @@ def cost_scenario(
 ) -> CostedRun:
     """Run ``scenario`` (central + ``draws``) and cost it with the cost model; with a funding
     register, add what share of the plan's cost it covers."""
-    say = progress or (lambda _m: None)
     path = find_cost_model(Path(scenario), costs)
     model = load_cost_model(path)  # validated before the forecast runs
     entries = read_funding(funding) if funding is not None else None
     loaded, wf = workforce_of(scenario, draws, progress)
+    return price(loaded, wf, model, path, entries, funding, progress)
+
+
+def price(
+    loaded: LoadedScenario,
+    wf: Workforce,
+    model: CostModel,
+    path: Path,
+    entries: Sequence[FundingEntry] | None = None,
+    funding: Path | None = None,
+    progress: Progress | None = None,
+) -> CostedRun:
+    """Cost a workforce (every draw) with a loaded cost model: rows and tables."""
+    say = progress or (lambda _m: None)
     say("costing")
     seed = model.seed if model.seed is not None else loaded.scenario.seed
     values = cost_values(model, wf.draws - 1, seed)
@@ -142,6 +156,19 @@ def cost_scenario(
     if entries is not None:
         tables = (*tables, *funding_tables(entries, rows, str(funding)))
     return CostedRun(loaded, model, path, wf, rows, tables, funding)
+
+
+def cost_forecast(
+    run: ForecastRun,
+    costs: Path,
+    funding: Path | None = None,
+    progress: Progress | None = None,
+) -> CostedRun:
+    """Cost a forecast run already made (what ``gpworkforce forecast`` does with a cost model):
+    the same draws, no second run."""
+    model = load_cost_model(costs)
+    entries = read_funding(funding) if funding is not None else None
+    return price(run.loaded, run_workforce(run), model, costs, entries, funding, progress)
 
 
 def headline(c: CostedRun) -> str:

@@ -177,6 +177,38 @@ def cohort_workforce(loaded: LoadedScenario, draws: int) -> Workforce:
     )
 
 
+def summary_workforce(run: ForecastRun) -> Workforce:
+    """WTE per class ``[D, Y, K]`` and the gap ``[D, Y]`` of a cohort run the forecast has
+    already made (its streamed Monte Carlo summary keeps, per draw, the FTE of each class over
+    all organisations and the sum over organisations of ``max(gap, 0)`` at whole years): no
+    second run. Gives what :func:`cohort_workforce` gives for the same scenario and draws."""
+    s = run.loaded.scenario
+    summary = run.summary
+    if summary is None or summary.class_fte is None:
+        raise UserError(f"{run.loaded.path}: the run kept no per-draw staff groups to cost")
+    dates: tuple[dt.date, ...] = tuple(summary.dates[i] for i in summary.yearly)
+    gap = None
+    if summary.shortfall is not None:
+        gap = summary.shortfall[:, :, summary.groups.index(TOTAL)]
+    label = s.target.label if s.target is not None else "demand"
+    return Workforce(
+        scenario=s.name,
+        dates=dates,
+        groups=summary.classes,
+        wte=np.ascontiguousarray(summary.class_fte, dtype=np.float64),
+        gap=None if gap is None else np.ascontiguousarray(gap, dtype=np.float64),
+        gap_label=f"Gap to demand ({label})",
+    )
+
+
+def run_workforce(run: ForecastRun) -> Workforce:
+    """The WTE by year and staff group and the gap, per draw, of a forecast run already made
+    (``gpworkforce forecast`` costs its own run this way)."""
+    if run.hee is not None:
+        return hee_workforce(run)
+    return summary_workforce(run)
+
+
 def workforce_of(
     path: str | Path, draws: int = 0, progress: Callable[[str], None] | None = None
 ) -> tuple[LoadedScenario, Workforce]:

@@ -96,6 +96,12 @@ class CohortSummary:
     group_paths: dict[str, Array]  # measure -> [runs, steps, groups] (small: groups only)
     basis_organisations: int
     distinct_directions: int
+    # for costing every draw (gpworkforce.finance): FTE per staff class summed over all
+    # organisations, [runs, whole years, classes], and the sum over organisations of max(gap, 0),
+    # [runs, whole years, groups] (None without demand)
+    classes: tuple[str, ...] = ()
+    class_fte: Array | None = None
+    shortfall: Array | None = None
 
     @property
     def draws(self) -> int:
@@ -215,6 +221,9 @@ def summarise_cohort(
     if "per_1000" in names:
         paths["per_1000"] = paths["supply_gp_equiv"] / paths["registered"] * 1000.0
     group_fans = {n: _fan(n, group_names, every, p, options.threads) for n, p in paths.items()}
+    # FTE per class over all organisations at whole years: basis paths x each basis's total
+    class_fte = np.einsum("dtbka,b->dtk", resp.basis.fte[:, yearly], resp.x_fte.sum(axis=1))
+    shortfall = None
     org_fans: dict[str, Fan] = {}
     per_org_costs: dict[str, list[tuple[Array, Array]]] = {"cost_salaried": [], "cost_locum": []}
     want_costs = "cost_salaried" in names
@@ -245,6 +254,7 @@ def summarise_cohort(
                     if key in org_wanted_costs:
                         per_org_costs[key].append(over_draws(val[:, inverse], options.threads))
         path = np.stack(short, axis=1)  # [D, years, G]
+        shortfall = path
         sal_path = path * ci.salaried_cost[:, None, None]
         loc_path = sal_path * (1.0 + ci.locum_premium[:, None, None])
         for key, val in (("cost_salaried", sal_path), ("cost_locum", loc_path)):
@@ -271,6 +281,9 @@ def summarise_cohort(
         group_paths=paths,
         basis_organisations=int(resp.x_fte.shape[0]),
         distinct_directions=directions,
+        classes=tuple(resp.basis.classes),
+        class_fte=np.ascontiguousarray(class_fte),
+        shortfall=shortfall,
     )
 
 

@@ -53,6 +53,8 @@ class Permission(StrEnum):
     ACCEPT_RETURN = "accept_return"
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"  # list, create, change, (de)activate accounts within scope
+    VIEW_FINANCE = "view_finance"  # allocations, funding register, scenario costs (/finance/)
+    EDIT_FINANCE = "edit_finance"  # change allocations, thresholds and the funding register
 
 
 _P = Permission
@@ -82,9 +84,11 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
                 _P.QUERY_RETURN,
                 _P.ACCEPT_RETURN,
                 _P.VIEW_AUDIT,
+                _P.VIEW_FINANCE,
+                _P.EDIT_FINANCE,
             }
         ),
-        Role.BOARD_VIEWER: frozenset({_P.VIEW_DASHBOARD, _P.DOWNLOAD_TABLE}),
+        Role.BOARD_VIEWER: frozenset({_P.VIEW_DASHBOARD, _P.DOWNLOAD_TABLE, _P.VIEW_FINANCE}),
         Role.ADMINISTRATOR: frozenset(
             {
                 _P.VIEW_DASHBOARD,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from gpworkforce.web.finance import urls as finance_urls
 from gpworkforce.web.views import accounts, audit, dashboards, home, returns, rounds, users
 
 urlpatterns = [
@@ -43,6 +44,7 @@ urlpatterns = [
     path("users/<int:user_id>/active/", users.user_active, name="user-active"),
     path("users/<int:user_id>/password/", users.user_password, name="user-password"),
     path("users/<int:user_id>/unlock/", users.user_unlock, name="user-unlock"),
+    *finance_urls.urlpatterns,
 ]
 
 handler400 = "gpworkforce.web.views.errors.bad_request"

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "gpworkforce.web.apps.WebConfig",
     "gpworkforce.web.jobs.apps.JobsConfig",
+    "gpworkforce.web.finance.apps.FinanceConfig",
 ]
 
 MIDDLEWARE = [

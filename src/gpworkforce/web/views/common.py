@@ -25,6 +25,10 @@ def nav_items(request: HttpRequest) -> list[dict[str, str]]:
         items.append(
             {"href": reverse("dashboard", args=[user.organisation_id]), "text": "Dashboard"}
         )
+    if has_permission(user, Permission.VIEW_FINANCE) and user.organisation_id:
+        items.append(
+            {"href": reverse("finance-org", args=[user.organisation_id]), "text": "Finance"}
+        )
     if has_permission(user, Permission.VIEW_AUDIT):
         items.append({"href": reverse("audit-log"), "text": "Audit log"})
     if has_permission(user, Permission.MANAGE_USERS):

@@ -23,6 +23,7 @@ from gpworkforce.web.actions.registry import load_registry
 from gpworkforce.web.actions.returns import import_accepted
 from gpworkforce.web.actions.rounds import open_round
 from gpworkforce.web.actions.users import create_user, set_password, system_account
+from gpworkforce.web.finance.seed import seed_llr_finance
 from gpworkforce.web.models import CollectionRound, PracticeReturnRecord, User
 from gpworkforce.web.payload import payload_sha256, to_payload
 from gpworkforce.web.roles import Role
@@ -85,6 +86,7 @@ class Command(BaseCommand):
             else:
                 set_password(actor=None, user=existing, password=password)
             logins.append((username, password, role, org))
+        seed_llr_finance(icb)  # Table 17, GP5YFV funding and the plan's scenarios (/finance/)
         importer = system_account(username=IMPORT_ACCOUNT)
         rnd = CollectionRound.objects.filter(
             census_date=demo.census_date, organisation_id=icb
