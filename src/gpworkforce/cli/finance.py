@@ -151,3 +151,76 @@ def funding_register(
 def register(app: typer.Typer) -> None:
     app.command("cost")(cost)
     app.add_typer(finance_app, name="finance")
+
+
+@finance_app.command("spend")
+def spend(
+    file: Annotated[
+        Path, typer.Argument(help="Locum and agency spend by practice and quarter (CSV or XLSX).")
+    ],
+    scenario: Annotated[
+        Path,
+        typer.Option("--scenario", help="The plan's adopted scenario (TOML), costed as the plan."),
+    ],
+    costs: Annotated[
+        Path | None,
+        typer.Option("--costs", help="Cost model TOML (default: costs.toml beside the scenario)."),
+    ] = None,
+    draws: Annotated[
+        int,
+        typer.Option("--draws", "-n", min=0, help="Monte Carlo draws for the plan's P10/P90."),
+    ] = 0,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output directory.")] = None,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write spend.xlsx.")] = False,
+) -> None:
+    """Locum and agency spend actuals by quarter against the plan's costed trajectory:
+    variance, percentile in the plan's fan and the SPC chart (lower spend better)."""
+    import pandas as pd
+
+    from gpworkforce.domain.report import ReportTable
+    from gpworkforce.errors import UserError
+    from gpworkforce.finance.cost_io import find_cost_model, load_cost_model
+    from gpworkforce.finance.runner import cost_scenario, write_tables
+    from gpworkforce.finance.spend import planned_quarterly, quarterly
+    from gpworkforce.finance.tables_io import read_spend
+    from gpworkforce.plans.spend import track_spend
+
+    rows = read_spend(file)  # checked before anything runs
+    load_cost_model(find_cost_model(scenario, costs))
+    with step(f"costing {scenario.name}"):
+        costed = cost_scenario(scenario, costs, draws)
+    actual = quarterly(rows)
+    try:
+        planned = planned_quarterly(costed.rows, list(actual["quarter_end"]))
+    except ValueError as exc:
+        raise UserError(f"{scenario}: {exc}") from None
+    table, spc, why = track_spend(actual, planned)
+    by_practice = ReportTable(
+        key="spend_by_practice",
+        title="Locum and agency spend by practice and quarter (GBP, as reported)",
+        frame=pd.DataFrame([r.model_dump() for r in rows]),
+        decimals={"locum_gbp": 0, "agency_gbp": 0},
+    )
+    frame = table.frame
+    typer.echo(
+        f"Locum and agency spend against {costed.workforce.scenario}'s costed plan"
+        f" ({len(rows)} practice-quarters, {actual['practices'].max()} practices at most)"
+    )
+    outside = len(actual) - len(frame)
+    for _, r in frame.iterrows():
+        inside = r.get("Inside the plan's band")
+        band = f"; inside the plan's P10-P90: {inside}" if inside else ""
+        typer.echo(
+            f"  {r['Quarter']}: actual {r['Locum and agency spend (GBP)']:,.0f}, plan"
+            f" {r['Plan (GBP)']:,.0f}, variance {r['Variance (GBP)']:+,.0f}"
+            f" ({r['Variance %']:+.1f}%){band}"
+        )
+    if outside:
+        typer.echo(f"  {outside} quarter(s) outside the plan's dates left out")
+    if spc is not None:
+        typer.echo(f"  SPC: latest point {spc.variation.value}")
+    elif why:
+        typer.echo(f"  {why}")
+    echo_written(
+        write_tables([table, by_practice], out or Path(f"spend-{file.stem}"), "spend", xlsx)
+    )

@@ -43,6 +43,7 @@ MEASURES = {
     "gap_locum_extra": "Extra cost of filling the gap with locums instead of substantive staff",
     "locum_conversion_saving": "Saving from converting locum sessions to salaried",
     "vacancies": "Cost of filling vacant posts (reported and unreported)",
+    "locum_spend": "Locum and agency spend (locum WTE at their cost)",
 }
 
 
@@ -166,6 +167,9 @@ def cost_run(model: CostModel, wf: Workforce, values: Mapping[str, Any] | None =
         )
         for payer, cost in per_wte[vac.role].items():
             add("vacancies", costs[vac.role].label, payer, wte[:, None] * cost)
+    for key, wte in _locum_roles(model, wf, v).items():
+        for payer, cost in per_wte[key].items():
+            add("locum_spend", costs[key].label, payer, wte * cost)
     keys: list[tuple[str, str, str, str]] = []
     arrays: list[Array] = []
     for measure in MEASURES:
@@ -192,6 +196,29 @@ def _locum_wte(model: CostModel, wf: Workforce, role: str, v: Values) -> Array:
     lc = model.locum_conversion
     if not found and lc is not None and lc.locum_wte is not None:
         out = out + v.get(f"{PREFIX}.locum_conversion.locum_wte", lc.locum_wte)[:, None]
+    return out
+
+
+def _locum_roles(model: CostModel, wf: Workforce, v: Values) -> dict[str, Array]:
+    """WTE ``[D, Y]`` of every locum role (bank, agency, self-employed) the run's groups are
+    priced with; without one, the locum conversion's ``locum_wte`` (held flat) as its locum
+    role. What the plan expects to spend on locums and agency staff."""
+    out: dict[str, Array] = {}
+    for role in model.roles:
+        if role.contract != "locum":
+            continue
+        wte = np.zeros(wf.wte.shape[:2])
+        found = False
+        for gi, group in enumerate(wf.groups):
+            for part in model.groups[group]:
+                if part.role == role.key:
+                    wte = wte + wf.wte[:, :, gi] * part.share
+                    found = True
+        if found:
+            out[role.key] = wte
+    lc = model.locum_conversion
+    if not out and lc is not None and lc.locum_wte is not None:
+        out[lc.locum_role] = _locum_wte(model, wf, lc.locum_role, v)
     return out
 
 

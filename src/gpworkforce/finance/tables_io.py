@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
 from gpworkforce.finance.allocations import FundingRow
 from gpworkforce.finance.funding import FundingEntry
+from gpworkforce.finance.spend import SpendRow
 from gpworkforce.loaders.files import TextFile, read_bytes, read_text, sha256_of_bytes
 from gpworkforce.loaders.tabular import FIRST_DATA_ROW, read_table
 
@@ -58,6 +59,10 @@ FUNDING_TEXT = (
 )
 FUNDING_MONEY = ("amount_gbp",)
 FUNDING_REQUIRED = ("scheme", "financial_year", "amount_gbp", "status")
+
+SPEND_TEXT = ("practice", "quarter_end")
+SPEND_MONEY = ("locum_gbp", "agency_gbp")
+SPEND_REQUIRED = ("practice", "quarter_end")
 
 
 def _xlsx_text(path: Path) -> TextFile:
@@ -261,3 +266,17 @@ def read_funding(path: str | Path) -> list[FundingEntry]:
         tf,
         lambda e: (e.scheme, e.organisation, e.financial_year),
     )
+
+
+def read_spend(path: str | Path) -> list[SpendRow]:
+    """Locum and agency spend by practice and quarter (columns in docs/finance.md)."""
+    frame, _, tf = _rows(Path(path), SPEND_TEXT, SPEND_MONEY, SPEND_REQUIRED, lambda _n: False)
+
+    def build(rec: dict[str, Any]) -> dict[str, Any]:
+        data = {k: v for k, v in rec.items() if v is not None}
+        for col in SPEND_MONEY:
+            if col in data:
+                data[col] = float(data[col])
+        return data
+
+    return _validated(build, SpendRow, frame, tf, lambda r: (r.practice, r.quarter_end.isoformat()))
