@@ -35,6 +35,7 @@ OPTIONAL_COMMAND_MODULES: tuple[str, ...] = (
     "plan",
     "paper",
     "skillmix",
+    "evaluate",
 )
 
 

@@ -273,10 +273,12 @@ def calibrate_many(
     first_fy: int | None = None,
     last_fy: int | None = None,
     node: str = DEFAULT_NODE,
+    skip_unusable: bool = False,
 ) -> dict[str, Calibration]:
     """:func:`calibrate` for every organisation in a practice -> organisation map.
 
-    Organisations whose practices have fewer than two years of data are left out.
+    Organisations whose practices have fewer than two years of data are left out; with
+    ``skip_unusable`` so is one with a year of no usable headcount (otherwise that is an error).
     """
     members: dict[str, list[str]] = {}
     for practice, org in practice_org.items():
@@ -287,7 +289,11 @@ def calibrate_many(
         span = years.reindex(codes).dropna()
         if span.empty or span["min"].min() == span["max"].max():
             continue
-        out[org] = calibrate(panel, codes, org, first_fy=first_fy, last_fy=last_fy, node=node)
+        try:
+            out[org] = calibrate(panel, codes, org, first_fy=first_fy, last_fy=last_fy, node=node)
+        except UserError:
+            if not skip_unusable:
+                raise
     return out
 
 
@@ -307,12 +313,30 @@ def icb_map(dates: tuple[dt.date, ...] = MAP_DATES) -> dict[str, str]:
     the ICB their CCG or STP became part of on the latest earlier date that places them.
     """
     from gpworkforce.domain.orgs import OrgType
+
+    return area_map(OrgType.ICB, dates)
+
+
+def area_map(
+    org_type: object, dates: tuple[dt.date, ...] = MAP_DATES, *, live_only: bool = False
+) -> dict[str, str]:
+    """Practice -> code of its ancestor of tier ``org_type`` (an ``OrgType``: ICB or sub-ICB),
+    the first date in ``dates`` that places it winning (see :func:`icb_map`).
+
+    With ``live_only`` only areas that exist on the first date are kept: a practice whose area
+    was dissolved earlier (a CCG merged before the sub-ICB locations of July 2022) is left out
+    rather than forming an area whose figures fall to nothing."""
+    from gpworkforce.domain.orgs import OrgType
     from gpworkforce.loaders.registry import build_registry
 
+    tier = OrgType(org_type)
     registry = build_registry()
     mapping: dict[str, str] = {}
     for on in reversed(dates):
-        mapping.update(registry.practice_map(on, OrgType.ICB))
+        mapping.update(registry.practice_map(on, tier))
+    if live_only:
+        live = set(registry.practice_map(dates[0], tier).values())
+        mapping = {p: a for p, a in mapping.items() if a in live}
     return mapping
 
 

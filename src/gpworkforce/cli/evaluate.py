@@ -1,0 +1,304 @@
+"""``gpworkforce evaluate``: rolling-origin evaluation of every forecasting method against GPW."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gpworkforce.cli.common import echo_written, step
+from gpworkforce.errors import UserError
+
+SOURCE = "NHS Digital, General Practice Workforce, practice level (GPW), Years 2016-2024"
+LEVELS = {"icb": "ICB", "sub-icb": "sub-ICB location"}
+
+SUMMARY_COLUMNS = {
+    "level": "Level",
+    "method": "Method",
+    "calibration": "Band",
+    "horizon": "Years ahead",
+    "cases": "Forecasts scored",
+    "areas": "Areas",
+    "origins": "Origins",
+    "mape": "Mean absolute % error",
+    "mase": "Error relative to no change (MASE)",
+    "bias_pct": "Bias (mean % error)",
+    "cases_with_band": "Forecasts with a band",
+    "coverage_80": "Inside P10-P90 (%)",
+    "below_p10": "Below P10 (%)",
+    "above_p90": "Above P90 (%)",
+    "coverage_95": "Inside P2.5-P97.5 (%)",
+    "below_p2_5": "Below P2.5 (%)",
+    "above_p97_5": "Above P97.5 (%)",
+    "width_80_pct": "P10-P90 width (% of actual)",
+    "crps_pct": "CRPS (% of actual)",
+}
+SKILL_COLUMNS = {
+    "level": "Level",
+    "horizon": "Years ahead",
+    "method": "Method",
+    "cases": "Forecasts scored",
+    "mase": "Error relative to no change (MASE)",
+    "mase_low": "MASE, 95% interval from",
+    "mase_high": "MASE, 95% interval to",
+    "skill": "Better than no change",
+    "default": "Default central forecast",
+    "reason": "Why",
+}
+BAND_LABELS = {
+    "model": "The method's own draws",
+    "conformal": "Past errors (conformal)",
+    "recalibrated": "Draws recalibrated on past PITs",
+}
+
+
+def _human(frame, columns: dict[str, str]):  # type: ignore[no-untyped-def]
+    from gpworkforce.forecast.evaluation import METHOD_LABELS
+
+    out = frame.copy()
+    if "method" in out:
+        out["method"] = out["method"].map(lambda m: METHOD_LABELS.get(m, m))
+    if "default" in out:
+        out["default"] = out["default"].map(lambda m: METHOD_LABELS.get(m, m))
+    if "calibration" in out:
+        out["calibration"] = out["calibration"].map(lambda c: BAND_LABELS.get(c, c))
+    if "level" in out:
+        out["level"] = out["level"].map(lambda v: LEVELS.get(v, v))
+    if "skill" in out:
+        out["skill"] = out["skill"].map({True: "yes", False: "no"})
+    return out[[c for c in columns if c in out]].rename(columns=columns)
+
+
+def _panel(data: Path | None):  # type: ignore[no-untyped-def]
+    from gpworkforce.forecast.calibration import load_panel, panel_from_workforce
+
+    if data is None:
+        return load_panel(), "the shared GPW practice-year file"
+    if data.is_dir():
+        from gpworkforce.cli.sources import workspace_context
+
+        ctx = workspace_context(data)
+        panel = panel_from_workforce(ctx.data.workforce)
+        if panel.empty or panel["fy"].nunique() < 4:
+            years = sorted(int(y) for y in panel["fy"].unique())
+            raise UserError(
+                f"--data {data}: the workspace must hold qualified GP figures for at least four"
+                f" GPW years (load the practice-year file), got {len(years)} year(s)"
+                + (f": {', '.join(map(str, years))}" if years else "")
+            )
+        return panel, f"the workspace {data.name}"
+    if data.is_file():
+        return load_panel(data), str(data)
+    raise UserError(f"--data must be a GPW practice-year CSV or a workspace directory, got {data}")
+
+
+def _llr_plan(panel, icb_map, cases, draws: int, seed: int):  # type: ignore[no-untyped-def]
+    """The LLR plan's three scenarios (GP-only, like for like) beside no change and the cohort
+    engine from the same origin, for QK1: absolute % error per year."""
+    import pandas as pd
+
+    from gpworkforce.forecast import backtest as bt
+    from gpworkforce.forecast.methods import HEE_LINEAR, HeeSpec, RunRequest
+    from gpworkforce.forecast.scenario_io import load_scenario, shipped_scenarios_dir
+
+    area, origin = "QK1", 2018
+    actual = bt.actual_fte(panel, icb_map)
+    if area not in actual.index or origin not in actual.columns:
+        return None
+    act = actual.loc[area]
+    start = float(act[origin])
+    rows = []
+    for f in sorted((shipped_scenarios_dir() / "llr-2017").glob("scenario-[0-9].toml")):
+        cfg = load_scenario(f).scenario.hee_linear
+        if cfg is None:
+            continue
+        gp_only = cfg.model_copy(update={"substitutes": []})
+        path = HEE_LINEAR.run(HeeSpec(gp_only), RunRequest()).supply[0, :, 0]
+        base = float(path[0])
+        for h in range(1, len(path)):
+            target = origin + h
+            if target in act.index and not pd.isna(act[target]):
+                fc = start * float(path[h]) / base
+                rows.append((load_scenario(f).scenario.name, h, target, fc, float(act[target])))
+    model = cases.loc[
+        (cases["calibration"] == "model")
+        & (cases["org"] == area)
+        & (cases["origin"] == origin)
+        & (cases["level"] == "icb")
+        & (cases["method"].isin(["persistence", "cohort"]))
+    ]
+    from gpworkforce.forecast.evaluation import METHOD_LABELS
+
+    for r in model.itertuples():
+        if r.horizon <= 3:
+            rows.append((METHOD_LABELS[r.method], r.horizon, r.target, r.central, r.actual))
+    frame = pd.DataFrame(
+        rows, columns=["Forecast", "Years ahead", "GPW Year", "Forecast FTE", "Actual FTE"]
+    )
+    frame["Error (%)"] = (frame["Forecast FTE"] / frame["Actual FTE"] - 1) * 100
+    return frame.sort_values(["Forecast", "Years ahead"], kind="stable").reset_index(drop=True)
+
+
+def evaluate(
+    out: Annotated[Path, typer.Option("--out", help="Directory for tables and charts.")] = Path(
+        "evaluation-out"
+    ),
+    level: Annotated[
+        str, typer.Option("--level", help="'icb', 'sub-icb' or 'all' (both).")
+    ] = "all",
+    draws: Annotated[
+        int, typer.Option("--draws", min=20, max=20_000, help="Monte Carlo draws per forecast.")
+    ] = 500,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Master seed of the draws.")
+    ] = 20170930,
+    max_horizon: Annotated[
+        int, typer.Option("--max-horizon", min=1, max=10, help="Longest horizon scored, years.")
+    ] = 6,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="A workspace directory (its loaded practice-year files) or a GPW practice-year"
+            " CSV; default: the shared data file.",
+        ),
+    ] = None,
+) -> None:
+    """Forecast every area from every year the data allow, by every method, and score each
+    forecast against what GPW later showed (rolling origin): error against no change, bias,
+    band coverage and CRPS by horizon, and which method to offer as the default."""
+    from gpworkforce.domain.orgs import OrgType
+    from gpworkforce.domain.report import ReportTable
+    from gpworkforce.exports import write_csv_files, write_xlsx
+    from gpworkforce.forecast import evaluation as ev
+    from gpworkforce.forecast.calibration import area_map
+    from gpworkforce.forecast.sensitivity import write_svg
+
+    chosen = {"icb": ["icb"], "sub-icb": ["sub-icb"], "all": ["icb", "sub-icb"]}.get(level)
+    if chosen is None:
+        raise UserError(f"--level must be 'icb', 'sub-icb' or 'all', got {level!r}")
+    with step("reading the GPW practice-year series and the practice -> area maps"):
+        panel, where = _panel(data)
+        tiers = {"icb": OrgType.ICB, "sub-icb": OrgType.SUB_ICB}
+        maps = {lv: area_map(tiers[lv], live_only=True) for lv in chosen}
+    with step(f"forecasting from every origin by {len(ev.METHODS)} methods, {draws} draws each"):
+        try:
+            result = ev.evaluate(panel, maps, max_horizon=max_horizon, draws=draws, seed=seed)
+        except ValueError as exc:
+            raise UserError(f"the evaluation needs more history: {exc}") from None
+    summary = ev.summary(result.cases)
+    skill = ev.skill(result.cases, seed=seed)
+    origins = f"{result.origins[0]}-{result.origins[-1]}"
+    notes = (
+        f"Origins: GPW Years {origins}; each forecast uses only the series up to its origin.",
+        "MASE below 1 = smaller errors than assuming no change on the same forecasts.",
+        "Bands: the method's own draws; past errors (conformal); draws recalibrated on past"
+        " probability integral transforms. Calibrated bands use only forecasts whose target"
+        " year was published at the origin.",
+        f"Data: {where}.",
+    )
+    cases = result.cases.drop(columns=["pinball"])
+    plan_table = None
+    if "icb" in chosen:
+        plan_table = _llr_plan(panel, maps["icb"], result.cases, draws, seed)
+    pct1 = dict.fromkeys(
+        [v for k, v in SUMMARY_COLUMNS.items() if k not in ("level", "method", "calibration")], 1
+    )
+    pct1 |= {SUMMARY_COLUMNS["mase"]: 2}
+    for k in ("horizon", "cases", "areas", "origins", "cases_with_band"):
+        pct1.pop(SUMMARY_COLUMNS[k], None)
+    mase3 = {SKILL_COLUMNS[k]: 2 for k in ("mase", "mase_low", "mase_high")}
+    tables = [
+        ReportTable(
+            "evaluation_summary",
+            "How well each method has forecast qualified GP FTE, by years ahead",
+            _human(summary, SUMMARY_COLUMNS),
+            notes=notes,
+            sources=(SOURCE,),
+            decimals=pct1,
+        ),
+        ReportTable(
+            "evaluation_skill",
+            "Skill over no change, with 95% bootstrap intervals over areas",
+            _human(skill, SKILL_COLUMNS),
+            notes=("Intervals resample whole areas (2,000 replicates).",),
+            sources=(SOURCE,),
+            decimals=mase3,
+        ),
+        ReportTable(
+            "evaluation_cases",
+            "Every forecast scored",
+            cases,
+            notes=("One row per method, band, area, origin and years ahead.",),
+            sources=(SOURCE,),
+        ),
+    ]
+    if plan_table is not None:
+        tables.append(
+            ReportTable(
+                "evaluation_llr_plan",
+                "The LLR 2017 plan's scenarios as forecasts, against GPW (Leicester,"
+                " Leicestershire and Rutland ICB)",
+                plan_table,
+                notes=(
+                    "Like for like: each scenario's change on the plan's own baseline (WTE incl."
+                    " locums, Sep 2017) applied to GPW's qualified GP FTE for Sep 2017; role"
+                    " substitutes are left out because GPW cannot count them.",
+                    "No change and the cohort engine are the same years' forecasts from GPW"
+                    " Year 2018 in this evaluation.",
+                ),
+                sources=(SOURCE, "LLR GP Workforce Plan (2017), Tables 12-14"),
+                decimals={c: 1 for c in plan_table.columns if c != "Forecast"},
+            )
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    written = write_csv_files(tables, out)
+    excel = [t for t in tables if t.key != "evaluation_cases"]
+    written.append(write_xlsx(excel, out / "evaluation.xlsx"))
+    for lv in chosen:
+        written.append(
+            write_svg(ev.mase_chart(summary, lv, LEVELS[lv]), out / f"evaluation_mase_{lv}.svg")
+        )
+        written.append(
+            write_svg(
+                ev.coverage_chart(summary, lv, LEVELS[lv]), out / f"evaluation_coverage_{lv}.svg"
+            )
+        )
+    echo_written(written)
+    typer.echo(
+        f"Rolling-origin evaluation, GPW Years {origins}, {len(result.cases) // 3:,} forecasts:"
+    )
+    for lv in chosen:
+        rows = skill.loc[skill["level"] == lv].drop_duplicates("horizon")
+        for r in rows.itertuples():
+            best = ev.METHOD_LABELS.get(r.default, r.default)
+            s = summary.loc[
+                (summary["level"] == lv)
+                & (summary["method"] == r.default)
+                & (summary["calibration"] == "model")
+                & (summary["horizon"] == r.horizon)
+            ]
+            mape = float(s["mape"].iloc[0]) if len(s) else math.nan
+            shown = (
+                "skill shown"
+                if r.default != "persistence"
+                and bool(
+                    skill.loc[
+                        (skill["level"] == lv)
+                        & (skill["horizon"] == r.horizon)
+                        & (skill["method"] == r.default),
+                        "skill",
+                    ].any()
+                )
+                else "no skill over no change shown"
+            )
+            typer.echo(
+                f"  {LEVELS[lv]}, {r.horizon} year(s) ahead: default {best}"
+                f" (mean error {mape:.1f}%; {shown})"
+            )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("evaluate")(evaluate)

@@ -1,0 +1,725 @@
+"""Rolling-origin evaluation: how well has each forecasting method done before, here?
+
+Every method forecasts qualified GP FTE for every area (ICB or sub-ICB) from every *origin* the
+GPW practice-year series allows, using only what was known at the origin, and each forecast is
+scored against what GPW later showed at horizons 1 to :data:`MAX_HORIZON` years. The same cases
+are scored twice:
+
+``model``      the method's own Monte Carlo band (its parameter and shock uncertainty);
+``conformal``  the method's central path with a band made from its own *past* errors: the log
+               errors ``log(actual / central)`` of every earlier forecast of the same method and
+               level whose target year was already published at the origin (so nothing after the
+               origin is used). Errors of the same horizon are used when there are at least
+               :data:`MIN_RESIDUALS` of them; otherwise the one-year errors scaled by ``sqrt(h)``
+               (the random-walk scaling, an assumption stated in every run record). With no past
+               error at all the case has no conformal band and is counted as such.
+``recalibrated`` the method's own draws read at recalibrated quantile levels (quantile
+               recalibration, Kuleshov et al. 2018): the probability integral transform (PIT:
+               where the actual fell in the draws, read from the draws' log-normal fit so that
+               an actual beyond every draw still ranks) of every earlier forecast whose target
+               was already published gives the empirical distribution ``G`` of past PITs, and
+               the band's ``tau`` quantile is the fit's ``G^-1(tau)`` quantile. PITs are free of
+               scale, so all horizons' PITs are pooled when one horizon has fewer than
+               :data:`MIN_RESIDUALS`.
+
+Methods (:data:`METHODS`), all through the :class:`~gpworkforce.forecast.methods.ForecastMethod`
+interface:
+
+``persistence``     no change, with the pooled yearly shocks: the benchmark ("no change").
+``trend-local``     the area's own mean net FTE growth since the first year of the series.
+``trend-national``  the mean net growth of all areas.
+``hee-linear``      the HEE linear arithmetic as the LLR planners used it in 2017 (their Scenario 1
+                    rates: 16% of GPs over 55 losing 15% a year, 3% of sessions lost a year,
+                    trainees qualifying at 153 per 541 WTE over three years of whom 70% stay),
+                    scaled to each area's start; a straight line, no band of its own.
+``cohort``          the cohort engine with pooled calibrated joiner, leaver and participation rates
+                    (:mod:`.backtest_cohort`; an assumed 16% aged 55+).
+``ensemble``        the equal mixture of persistence, trend-local, trend-national and cohort.
+
+Scores per case: error of the central path (percentage, absolute and signed), whether the actual
+fell inside P10-P90 and P2.5-P97.5 and in which tail, the band's width, pinball losses at the
+band's quantiles and the continuous ranked probability score (CRPS) of the draws. The summary
+per method, level and horizon gives MAPE, the MASE against persistence (the method's summed
+absolute error over persistence's on the same cases; below 1 = better than "no change"), bias,
+coverage and tails, width and CRPS; :func:`skill` adds a bootstrap interval of the MASE over
+areas and names the method to offer as the default central forecast.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from gpworkforce.forecast import backtest as bt
+from gpworkforce.forecast import backtest_cohort as btc
+from gpworkforce.forecast.calibration import Calibration, calibrate_many
+from gpworkforce.forecast.methods import HEE_LINEAR, HeeSpec, RunRequest
+from gpworkforce.forecast.scenario import HeeLinearConfig
+
+MAX_HORIZON = 6
+MIN_INTERVALS = 2  # years of growth needed before an origin (the pooled spreads need two)
+MIN_RESIDUALS = 30  # past errors of one horizon needed to calibrate by that horizon alone
+QUANTILES: tuple[float, ...] = (0.025, 0.1, 0.5, 0.9, 0.975)
+CALIBRATIONS: tuple[str, ...] = ("model", "conformal", "recalibrated")
+
+METHOD_LABELS: Mapping[str, str] = {
+    "persistence": "No change (persistence)",
+    "trend-local": "Area's own trend",
+    "trend-national": "National trend",
+    "hee-linear": "HEE linear (LLR 2017 rates)",
+    "cohort": "Cohort engine",
+    "ensemble": "Ensemble (equal mix)",
+}
+METHODS: tuple[str, ...] = tuple(METHOD_LABELS)
+ENSEMBLE_OF: tuple[str, ...] = ("persistence", "trend-local", "trend-national", "cohort")
+
+# LLR GP Workforce Plan 2017, Table 11 and Scenario 1 (scenarios/llr-2017/scenario-1-*.toml).
+LLR_BASE = 541.0
+LLR_S1 = HeeLinearConfig(
+    baseline_wte=LLR_BASE,
+    years=3,
+    over55_wte=87,
+    over55_loss_rate=0.15,
+    session_loss_rate=0.03,
+    trainees_qualifying=153,
+    trainee_retention=0.70,
+    rounding="none",
+)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What was known at one origin for one level: starts, calibrations and pooled spreads."""
+
+    fy: int
+    horizon: int
+    start_fte: Mapping[str, float]
+    start_hc: Mapping[str, float]
+    cals: Mapping[str, Calibration]
+    shock_sd: float
+    national: float
+    national_se: float
+
+
+Paths = dict[str, np.ndarray]  # org -> (runs, horizon + 1) FTE, run 0 the central path
+MethodFn = Callable[[Origin, int, int], Paths]
+
+
+def _persistence(o: Origin, draws: int, seed: int) -> Paths:
+    return {
+        org: bt.persistence_runs(org, o.start_fte[org], o.shock_sd, o.horizon, draws, seed)
+        for org in o.cals
+    }
+
+
+def _trend_local(o: Origin, draws: int, seed: int) -> Paths:
+    return {
+        org: bt.calibrated_runs(org, o.start_fte[org], cal, o.shock_sd, o.horizon, draws, seed)
+        for org, cal in o.cals.items()
+    }
+
+
+def _trend_national(o: Origin, draws: int, seed: int) -> Paths:
+    return {
+        org: bt.trend_runs(
+            org, o.start_fte[org], o.national, o.national_se, o.shock_sd, o.horizon, draws, seed
+        )
+        for org in o.cals
+    }
+
+
+def hee_linear_ratio(years: int) -> np.ndarray:
+    """``(years + 1,)`` FTE relative to the start along the LLR Scenario 1 straight line."""
+    cfg = LLR_S1.model_copy(update={"years": years})
+    supply = HEE_LINEAR.run(HeeSpec(cfg), RunRequest()).supply
+    end = float(supply[0, -1, 0]) / LLR_BASE
+    return 1.0 + (end - 1.0) * np.arange(years + 1) / years
+
+
+def _hee_linear(o: Origin, draws: int, seed: int) -> Paths:
+    ratio = hee_linear_ratio(o.horizon)
+    return {org: (o.start_fte[org] * ratio)[None, :] for org in o.cals}
+
+
+def _cohort(o: Origin, draws: int, seed: int) -> Paths:
+    models = btc.rate_models(o.cals, "pooled")
+    out: Paths = {}
+    for org, area in models.items():
+        drawn = btc.draw_rates(area, o.horizon, draws, seed)
+        _, fte = btc.simulate(org, o.start_hc[org], o.start_fte[org], drawn)
+        # the engine starts from the practices with both measures; rescale to the area's FTE
+        out[org] = fte * (o.start_fte[org] / fte[0, 0]) if fte[0, 0] > 0 else fte
+    return out
+
+
+BASE_METHODS: Mapping[str, MethodFn] = {
+    "persistence": _persistence,
+    "trend-local": _trend_local,
+    "trend-national": _trend_national,
+    "hee-linear": _hee_linear,
+    "cohort": _cohort,
+}
+
+
+def ensemble(members: Sequence[Paths]) -> Paths:
+    """Equal mixture: the mean of the members' central paths and all their draws pooled."""
+    out: Paths = {}
+    for org in members[0]:
+        runs = [m[org] for m in members]
+        central = np.mean([r[0] for r in runs], axis=0)
+        draws = [r[1:] for r in runs if r.shape[0] > 1]
+        out[org] = np.vstack([central[None, :], *draws])
+    return out
+
+
+def origin_state(
+    full: Mapping[str, Calibration],
+    stocks: pd.DataFrame,
+    actuals: pd.DataFrame,
+    fy: int,
+    *,
+    last_fy: int,
+    max_horizon: int = MAX_HORIZON,
+) -> Origin:
+    """What was known at ``fy``: each area's calibration cut to the intervals ending by ``fy``
+    (an interval depends only on its two years, so nothing after the origin is used)."""
+    keep: dict[str, Calibration] = {}
+    for org, cal in full.items():
+        ivs = tuple(iv for iv in cal.intervals if iv.end_fy <= fy)
+        if (
+            len(ivs) >= MIN_INTERVALS
+            and org in actuals.index
+            and fy in actuals.columns
+            and not math.isnan(actuals.at[org, fy])
+            and (org, fy) in stocks.index
+            and all(min(iv.hc_start, iv.hc_end, iv.fte_start, iv.fte_end) > 0 for iv in ivs)
+        ):
+            keep[org] = Calibration(org=cal.org, node=cal.node, intervals=ivs)
+    if not keep:
+        raise ValueError(f"no area has {MIN_INTERVALS} years of growth before GPW Year {fy}")
+    n_all = sum(len(c.intervals) for c in keep.values())
+    sd = bt.pooled_shock_sd(keep)
+    return Origin(
+        fy=fy,
+        horizon=min(max_horizon, last_fy - fy),
+        start_fte={org: float(actuals.at[org, fy]) for org in keep},
+        start_hc={org: float(stocks.at[(org, fy), "headcount"]) for org in keep},
+        cals=keep,
+        shock_sd=sd,
+        national=float(np.mean([c.net_rate_fte for c in keep.values()])),
+        national_se=sd / math.sqrt(n_all),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoring predictive distributions (draws) against actuals: pure arithmetic, one row per case.
+
+
+def crps(samples: np.ndarray, actual: np.ndarray) -> np.ndarray:
+    """CRPS of each row's empirical distribution: ``E|X - y| - E|X - X'| / 2``.
+
+    ``samples`` is ``(cases, draws)``, ``actual`` ``(cases,)``.
+    """
+    x = np.sort(np.asarray(samples, dtype=np.float64), axis=1)
+    n = x.shape[1]
+    first = np.mean(np.abs(x - np.asarray(actual)[:, None]), axis=1)
+    weights = 2.0 * np.arange(1, n + 1) - n - 1
+    pair = 2.0 * (x @ weights) / (n * n)  # E|X - X'| over all ordered pairs
+    return first - pair / 2.0
+
+
+def pinball(q: np.ndarray, actual: np.ndarray, tau: float) -> np.ndarray:
+    """Quantile (pinball) loss of the ``tau`` quantiles ``q``."""
+    diff = np.asarray(actual) - np.asarray(q)
+    return np.maximum(tau * diff, (tau - 1.0) * diff)
+
+
+BAND_COLUMNS = (
+    "below_p10",
+    "above_p90",
+    "inside_80",
+    "below_p2_5",
+    "above_p97_5",
+    "inside_95",
+    "width_80_pct",
+    "width_95_pct",
+    "pinball",
+    "crps",
+    "crps_pct",
+)
+
+
+def score_block(
+    central: np.ndarray, samples: np.ndarray | None, actual: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Scores of ``cases`` forecasts: ``central`` and ``actual`` ``(cases,)``, ``samples``
+    ``(cases, draws)`` or None. Band scores are NaN for a case whose samples have no spread."""
+    central = np.asarray(central, dtype=np.float64)
+    actual = np.asarray(actual, dtype=np.float64)
+    err = central - actual
+    out: dict[str, np.ndarray] = {
+        "central": central,
+        "actual": actual,
+        "error": err,
+        "abs_error": np.abs(err),
+        "pct_error": err / actual * 100.0,
+        "ape": np.abs(err) / actual * 100.0,
+    }
+    n = central.shape[0]
+    if samples is None or samples.shape[1] < 2:
+        for t in QUANTILES:
+            out[f"q{t:g}"] = np.full(n, np.nan)
+        for c in BAND_COLUMNS:
+            out[c] = np.full(n, np.nan)
+        return out
+    q = np.quantile(samples, QUANTILES, axis=1)  # (quantiles, cases)
+    for t, row in zip(QUANTILES, q, strict=True):
+        out[f"q{t:g}"] = row
+    p2, p10, _, p90, p97 = q
+    flat = np.ptp(samples, axis=1) == 0.0
+
+    def share(flag: np.ndarray) -> np.ndarray:
+        return np.where(flat, np.nan, flag.astype(np.float64))
+
+    c = crps(samples, actual)
+    out |= {
+        "below_p10": share(actual < p10),
+        "above_p90": share(actual > p90),
+        "inside_80": share((p10 <= actual) & (actual <= p90)),
+        "below_p2_5": share(actual < p2),
+        "above_p97_5": share(actual > p97),
+        "inside_95": share((p2 <= actual) & (actual <= p97)),
+        "width_80_pct": np.where(flat, np.nan, (p90 - p10) / actual * 100.0),
+        "width_95_pct": np.where(flat, np.nan, (p97 - p2) / actual * 100.0),
+        "pinball": np.where(
+            flat,
+            np.nan,
+            np.mean([pinball(v, actual, t) for t, v in zip(QUANTILES, q, strict=True)], axis=0),
+        ),
+        "crps": np.where(flat, np.nan, c),
+        "crps_pct": np.where(flat, np.nan, c / actual * 100.0),
+    }
+    return out
+
+
+def conformal_samples(
+    central: np.ndarray, horizon: int, past: Mapping[int, np.ndarray], min_n: int = MIN_RESIDUALS
+) -> tuple[np.ndarray | None, str]:
+    """``(cases, errors)`` band samples ``central * exp(r)`` from past log errors ``past[h]``,
+    and how they were made."""
+    central = np.asarray(central, dtype=np.float64)
+    same = past.get(horizon)
+    if same is not None and same.size >= min_n:
+        return central[:, None] * np.exp(same)[None, :], f"horizon {horizon} errors (n={same.size})"
+    one = past.get(1)
+    if one is not None and one.size >= min_n:
+        scaled = one * math.sqrt(horizon)
+        how = f"1-year errors x sqrt({horizon}) (n={one.size})"
+        return central[:, None] * np.exp(scaled)[None, :], how
+    return None, "no earlier errors"
+
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def _log_moments(draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    logs = np.log(np.clip(np.asarray(draws, dtype=np.float64), 1e-9, None))
+    return logs.mean(axis=1), logs.std(axis=1)
+
+
+def normal_score(draws: np.ndarray, actual: np.ndarray) -> np.ndarray:
+    """Where each actual fell under its row of draws, as a normal score: ``(log y - m) / s``
+    with ``m`` and ``s`` the mean and spread of the log draws (their log-normal fit), so that
+    an actual beyond every draw still ranks. NaN where the draws have no spread."""
+    mu, sd = _log_moments(draws)
+    return np.divide(
+        np.log(np.asarray(actual, dtype=np.float64)) - mu,
+        sd,
+        out=np.full(mu.shape, np.nan),
+        where=sd > 0,
+    )
+
+
+def pit(draws: np.ndarray, actual: np.ndarray) -> np.ndarray:
+    """Probability integral transform of each actual under its draws' log-normal fit."""
+    return 0.5 * (1.0 + _erf(normal_score(draws, actual) / math.sqrt(2.0)))
+
+
+def recalibrated_samples(
+    draws: np.ndarray | None,
+    horizon: int,
+    past: Mapping[int, np.ndarray],
+    min_n: int = MIN_RESIDUALS,
+) -> tuple[np.ndarray | None, str]:
+    """Quantile recalibration: each row's log-normal fit read at the levels where earlier
+    actuals fell (``past[h]``: their normal scores, see :func:`normal_score`), i.e. samples
+    ``exp(m + s z_j)``. Returns ``(cases, past scores)`` samples and how they were made."""
+    if draws is None or draws.shape[1] < 2:
+        return None, "the method has no draws"
+    same = past.get(horizon)
+    same = same[np.isfinite(same)] if same is not None else None
+    if same is not None and same.size >= min_n:
+        z, how = same, f"horizon {horizon} PITs (n={same.size})"
+    else:
+        pooled = np.concatenate(list(past.values())) if past else np.empty(0)
+        pooled = pooled[np.isfinite(pooled)]
+        if pooled.size < min_n:
+            return None, "no earlier forecasts"
+        z, how = pooled, f"all horizons' PITs (n={pooled.size})"
+    mu, sd = _log_moments(draws)
+    return np.exp(mu[:, None] + sd[:, None] * z[None, :]), how
+
+
+# ---------------------------------------------------------------------------------------------
+# The evaluation.
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    cases: pd.DataFrame  # one row per method, calibration, level, area, origin and horizon
+    origins: tuple[int, ...]
+    levels: tuple[str, ...]
+    draws: int
+    seed: int
+
+
+def _known(history: Sequence[tuple[int, int, np.ndarray]], origin: int) -> dict[int, np.ndarray]:
+    """Values of earlier forecasts by horizon, only those whose target was known at ``origin``."""
+    by_h: dict[int, list[np.ndarray]] = {}
+    for target, h, values in history:
+        if target <= origin:
+            by_h.setdefault(h, []).append(values)
+    return {h: np.concatenate(v) for h, v in by_h.items()}
+
+
+def evaluate_level(
+    panel: pd.DataFrame,
+    practice_org: Mapping[str, str],
+    level: str,
+    *,
+    origins: Sequence[int] | None = None,
+    methods: Sequence[str] = METHODS,
+    max_horizon: int = MAX_HORIZON,
+    draws: int = 500,
+    seed: int = 20170930,
+) -> pd.DataFrame:
+    """Every method from every origin for every area of ``practice_org``: the case table."""
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown:
+        raise ValueError(f"methods must be among {', '.join(METHODS)}, got {', '.join(unknown)}")
+    first_fy, last_fy = int(panel["fy"].min()), int(panel["fy"].max())
+    actuals = bt.actual_fte(panel, practice_org)
+    full = calibrate_many(
+        panel, practice_org, first_fy=first_fy, last_fy=last_fy, skip_unusable=True
+    )
+    stocks = _stocks(panel, practice_org)
+    if origins is None:
+        origins = range(first_fy + MIN_INTERVALS, last_fy)
+    need = set(methods) | (set(ENSEMBLE_OF) if "ensemble" in methods else set())
+    frames: list[pd.DataFrame] = []
+    # past log errors and PITs per method, as (target year, horizon, values of all areas)
+    past_err: dict[str, list[tuple[int, int, np.ndarray]]] = {m: [] for m in methods}
+    past_pit: dict[str, list[tuple[int, int, np.ndarray]]] = {m: [] for m in methods}
+    for fy in sorted(origins):
+        state = origin_state(full, stocks, actuals, fy, last_fy=last_fy, max_horizon=max_horizon)
+        paths = {m: fn(state, draws, seed) for m, fn in BASE_METHODS.items() if m in need}
+        if "ensemble" in methods:
+            paths["ensemble"] = ensemble([paths[m] for m in ENSEMBLE_OF])
+        orgs = list(state.cals)
+        for method in methods:
+            known_err = _known(past_err[method], fy)
+            known_pit = _known(past_pit[method], fy)
+            stacked = np.stack([paths[method][org] for org in orgs])  # (orgs, runs, years + 1)
+            for h in range(1, state.horizon + 1):
+                target = fy + h
+                actual = actuals.loc[orgs, target].to_numpy(dtype=np.float64)
+                ok = ~np.isnan(actual) & (actual > 0)
+                if not ok.any():
+                    continue
+                central = stacked[ok, 0, h]
+                act = actual[ok]
+                draws_h = stacked[ok, 1:, h] if stacked.shape[1] > 1 else None
+                base = {
+                    "method": method,
+                    "level": level,
+                    "org": np.asarray(orgs)[ok],
+                    "origin": fy,
+                    "horizon": h,
+                    "target": target,
+                }
+                conf, conf_how = conformal_samples(central, h, known_err)
+                recal, recal_how = recalibrated_samples(draws_h, h, known_pit)
+                for calibration, samples, how in (
+                    ("model", draws_h, "the method's draws"),
+                    ("conformal", conf, conf_how),
+                    ("recalibrated", recal, recal_how),
+                ):
+                    scores = score_block(central, samples, act)
+                    frames.append(
+                        pd.DataFrame(base | {"calibration": calibration, "band_from": how} | scores)
+                    )
+                good = central > 0
+                past_err[method].append((target, h, np.log(act[good] / central[good])))
+                if draws_h is not None:
+                    past_pit[method].append((target, h, normal_score(draws_h, act)))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _stocks(panel: pd.DataFrame, practice_org: Mapping[str, str]) -> pd.DataFrame:
+    """Headcount and FTE per area and year over practices with both measures (the cohort
+    engine's starting stocks), indexed by (area, GPW year)."""
+    rows = panel.loc[panel["headcount"].notna() & panel["fte"].notna()]
+    rows = rows.assign(org=rows["practice_code"].map(practice_org)).dropna(subset=["org"])
+    return rows.groupby(["org", "fy"])[["headcount", "fte"]].sum()
+
+
+def evaluate(
+    panel: pd.DataFrame,
+    maps: Mapping[str, Mapping[str, str]],
+    *,
+    origins: Sequence[int] | None = None,
+    methods: Sequence[str] = METHODS,
+    max_horizon: int = MAX_HORIZON,
+    draws: int = 500,
+    seed: int = 20170930,
+) -> Evaluation:
+    """:func:`evaluate_level` for each level of ``maps`` (level name -> practice -> area)."""
+    frames = [
+        evaluate_level(
+            panel,
+            m,
+            level,
+            origins=origins,
+            methods=methods,
+            max_horizon=max_horizon,
+            draws=draws,
+            seed=seed,
+        )
+        for level, m in maps.items()
+    ]
+    cases = pd.concat(frames, ignore_index=True)
+    return Evaluation(
+        cases=cases,
+        origins=tuple(sorted(int(o) for o in cases["origin"].unique())),
+        levels=tuple(maps),
+        draws=draws,
+        seed=seed,
+    )
+
+
+SUMMARY_KEYS = ("level", "method", "calibration", "horizon")
+
+
+def summary(cases: pd.DataFrame) -> pd.DataFrame:
+    """Per level, method, calibration and horizon: the scores over the cases that have them."""
+    pers = cases.loc[
+        (cases["method"] == "persistence") & (cases["calibration"] == "model"),
+        ["level", "org", "origin", "horizon", "abs_error"],
+    ].rename(columns={"abs_error": "persistence_abs_error"})
+    merged = cases.merge(pers, on=["level", "org", "origin", "horizon"], how="left")
+    out = []
+    for key, g in merged.groupby(list(SUMMARY_KEYS), sort=True):
+        banded = g.loc[g["inside_80"].notna()]
+        row = dict(zip(SUMMARY_KEYS, key, strict=True))
+        row |= {
+            "cases": len(g),
+            "areas": g["org"].nunique(),
+            "origins": g["origin"].nunique(),
+            "mape": float(g["ape"].mean()),
+            "mase": float(g["abs_error"].sum() / g["persistence_abs_error"].sum())
+            if g["persistence_abs_error"].sum() > 0
+            else math.nan,
+            "bias_pct": float(g["pct_error"].mean()),
+            "cases_with_band": len(banded),
+        }
+        if len(banded):
+            row |= {
+                "coverage_80": float(banded["inside_80"].mean() * 100),
+                "below_p10": float(banded["below_p10"].mean() * 100),
+                "above_p90": float(banded["above_p90"].mean() * 100),
+                "coverage_95": float(banded["inside_95"].mean() * 100),
+                "below_p2_5": float(banded["below_p2_5"].mean() * 100),
+                "above_p97_5": float(banded["above_p97_5"].mean() * 100),
+                "width_80_pct": float(banded["width_80_pct"].mean()),
+                "crps_pct": float(banded["crps_pct"].mean()),
+            }
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def calibration_ok(row: Mapping[str, float], *, tol: float = 5.0, tail_tol: float = 3.0) -> bool:
+    """The issue's test of a calibrated band: 80% and 95% coverage within ``tol`` points of
+    nominal and each tail within ``tail_tol`` points of its nominal share."""
+    vals = [row.get(k, math.nan) for k in ("coverage_80", "coverage_95")]
+    if any(isinstance(v, float) and math.isnan(v) for v in vals):
+        return False
+    return (
+        abs(row["coverage_80"] - 80) <= tol
+        and abs(row["coverage_95"] - 95) <= tol
+        and abs(row["below_p10"] - 10) <= tail_tol
+        and abs(row["above_p90"] - 10) <= tail_tol
+        and abs(row["below_p2_5"] - 2.5) <= tail_tol
+        and abs(row["above_p97_5"] - 2.5) <= tail_tol
+    )
+
+
+def bootstrap_mase(
+    abs_err: np.ndarray,
+    ref_abs_err: np.ndarray,
+    clusters: np.ndarray,
+    *,
+    reps: int = 2000,
+    seed: int = 20170930,
+) -> tuple[float, float, float]:
+    """MASE (summed absolute error over the reference's) and its 95% bootstrap interval,
+    resampling whole areas (``clusters``) so that an area's cases move together."""
+    keys, inv = np.unique(clusters, return_inverse=True)
+    num = np.bincount(inv, weights=abs_err, minlength=len(keys))
+    den = np.bincount(inv, weights=ref_abs_err, minlength=len(keys))
+    point = float(num.sum() / den.sum()) if den.sum() > 0 else math.nan
+    rng = np.random.default_rng(seed)
+    pick = rng.integers(0, len(keys), size=(reps, len(keys)))
+    n_b, d_b = num[pick].sum(axis=1), den[pick].sum(axis=1)
+    ratios = np.divide(n_b, d_b, out=np.full(reps, np.nan), where=d_b > 0)
+    lo, hi = np.nanquantile(ratios, [0.025, 0.975])
+    return point, float(lo), float(hi)
+
+
+def skill(cases: pd.DataFrame, *, reps: int = 2000, seed: int = 20170930) -> pd.DataFrame:
+    """Per level, horizon and method: MASE with its bootstrap interval, whether the method has
+    skill over persistence (interval entirely below 1), and the default central method."""
+    model = cases.loc[cases["calibration"] == "model"]
+    pers = model.loc[
+        model["method"] == "persistence", ["level", "org", "origin", "horizon", "abs_error"]
+    ]
+    pers = pers.rename(columns={"abs_error": "ref"})
+    rows = []
+    for (level, h, method), g in model.groupby(["level", "horizon", "method"], sort=True):
+        if method == "persistence":
+            continue
+        m = g.merge(pers, on=["level", "org", "origin", "horizon"], how="inner")
+        point, lo, hi = bootstrap_mase(
+            m["abs_error"].to_numpy(),
+            m["ref"].to_numpy(),
+            m["org"].to_numpy(),
+            reps=reps,
+            seed=seed,
+        )
+        rows.append(
+            {
+                "level": level,
+                "horizon": h,
+                "method": method,
+                "cases": len(m),
+                "mase": point,
+                "mase_low": lo,
+                "mase_high": hi,
+                "skill": bool(hi < 1.0),
+            }
+        )
+    table = pd.DataFrame(rows)
+    defaults = []
+    for (level, h), g in table.groupby(["level", "horizon"], sort=True):
+        skilled = g.loc[g["skill"]]
+        if len(skilled):
+            best = str(skilled.sort_values("mase").iloc[0]["method"])
+            why = "shows skill over no change (its MASE interval lies below 1)"
+        else:
+            lowest = g.sort_values("mase").iloc[0]
+            best = str(lowest["method"]) if lowest["mase"] < 1.0 else "persistence"
+            why = (
+                "no method has shown skill over no change here; centred on the best-evaluated"
+                " method, whose advantage is within the bootstrap interval"
+            )
+        defaults.append({"level": level, "horizon": h, "default": best, "reason": why})
+    return table.merge(pd.DataFrame(defaults), on=["level", "horizon"], how="left")
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts (Altair; rendered to SVG by the CLI).
+
+BAND_LABELS: Mapping[str, str] = {
+    "model": "Method's own draws",
+    "conformal": "Past errors (conformal)",
+    "recalibrated": "Recalibrated draws",
+}
+
+
+def mase_chart(summary_frame: pd.DataFrame, level: str, level_label: str) -> object:
+    """Error relative to no change by years ahead, one line per method, the no-change line at 1."""
+    import altair as alt
+
+    rows = summary_frame.loc[
+        (summary_frame["level"] == level) & (summary_frame["calibration"] == "model")
+    ].assign(Method=lambda f: f["method"].map(METHOD_LABELS))
+    rows = rows.rename(columns={"horizon": "Years ahead", "mase": "Error relative to no change"})
+    x = alt.X("Years ahead:O", title="Years ahead")
+    lines = (
+        alt.Chart(rows)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "Error relative to no change:Q",
+                title="Error relative to no change (MASE)",
+                scale=alt.Scale(zero=False),
+            ),
+            color=alt.Color("Method:N", title="Method", legend=alt.Legend(labelLimit=320)),
+            tooltip=[
+                "Method",
+                "Years ahead",
+                alt.Tooltip("Error relative to no change:Q", format=".2f"),
+            ],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"y": [1.0]}))
+        .mark_rule(strokeDash=[4, 3], color="black")
+        .encode(y="y:Q")
+    )
+    label = (
+        alt.Chart(pd.DataFrame({"y": [1.0], "text": ["No change = 1"]}))
+        .mark_text(align="left", dx=4, dy=-6)
+        .encode(y="y:Q", text="text:N")
+    )
+    title = f"{level_label}s: which methods beat assuming no change (below 1 = better)"
+    return (lines + rule + label).properties(title=title, width=520, height=300)
+
+
+def coverage_chart(summary_frame: pd.DataFrame, level: str, level_label: str) -> object:
+    """Share of actuals inside P10-P90 by years ahead, per method and band, against the 80%."""
+    import altair as alt
+
+    rows = summary_frame.loc[
+        (summary_frame["level"] == level) & summary_frame["coverage_80"].notna()
+    ].assign(
+        Method=lambda f: f["method"].map(METHOD_LABELS),
+        Band=lambda f: f["calibration"].map(BAND_LABELS),
+    )
+    rows = rows.rename(columns={"horizon": "Years ahead", "coverage_80": "Inside P10-P90 (%)"})
+    base = alt.Chart().encode(x=alt.X("Years ahead:O", title="Years ahead"))
+    lines = base.mark_line(point=True).encode(
+        y=alt.Y(
+            "Inside P10-P90 (%):Q",
+            title="Actuals inside P10-P90 (%)",
+            scale=alt.Scale(domain=[0, 100]),
+        ),
+        color=alt.Color("Band:N", title="Band", legend=alt.Legend(labelLimit=320)),
+        tooltip=[
+            "Method",
+            "Band",
+            "Years ahead",
+            alt.Tooltip("Inside P10-P90 (%):Q", format=".0f"),
+        ],
+    )
+    rule = alt.Chart().mark_rule(strokeDash=[4, 3], color="black").encode(y=alt.datum(80))
+    return (
+        alt.layer(lines, rule, data=rows)
+        .properties(width=170, height=160)
+        .facet(facet=alt.Facet("Method:N", title=None), columns=3)
+        .properties(title=f"{level_label}s: how often the 80% band held the actual (dashed: 80%)")
+    )

@@ -1,0 +1,46 @@
+"""``gpworkforce evaluate`` end to end on the real GPW practice-year file (issue 15, item 1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from gpworkforce.cli import app
+
+
+def test_evaluate_scores_every_icb_from_every_origin(tmp_path: Path, shared_data: Path) -> None:
+    out = tmp_path / "ev"
+    args = ["evaluate", "--out", str(out), "--level", "icb", "--draws", "40", "--max-horizon", "2"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Rolling-origin evaluation, GPW Years 2018-2023" in result.stdout
+    assert "ICB, 1 year(s) ahead: default" in result.stdout
+    names = {p.name for p in out.iterdir()}
+    assert {"evaluation_summary.csv", "evaluation_skill.csv", "evaluation_cases.csv"} <= names
+    assert {"evaluation.xlsx", "evaluation_mase_icb.svg", "evaluation_coverage_icb.svg"} <= names
+    cases = pd.read_csv(out / "evaluation_cases.csv", encoding="utf-8-sig")
+    model = cases.loc[cases["calibration"] == "model"]
+    # the series runs GPW Years 2016-2024: origins 2018-2022 reach two years ahead, 2023 one,
+    # so 5 x 2 + 1 = 11 forecasts per ICB and method; 42 ICBs
+    per_method = model.groupby("method").size()
+    assert set(per_method) == {42 * 11}
+    assert sorted(model["origin"].unique().tolist()) == [2018, 2019, 2020, 2021, 2022, 2023]
+    assert set(model["horizon"]) == {1, 2}
+    assert (model["target"] == model["origin"] + model["horizon"]).all()
+    summary = pd.read_csv(out / "evaluation_summary.csv", encoding="utf-8-sig")
+    pers = summary.loc[summary["Method"] == "No change (persistence)"]
+    assert pers["Error relative to no change (MASE)"].tolist() == pytest.approx([1.0] * len(pers))
+    assert (out / "evaluation_mase_icb.svg").read_text().lstrip().startswith("<svg")
+
+
+def test_evaluate_user_errors_exit_non_zero(tmp_path: Path) -> None:
+    runner = CliRunner()
+    bad = runner.invoke(app, ["evaluate", "--out", str(tmp_path), "--level", "region"])
+    assert bad.exit_code == 2 and "--level must be 'icb', 'sub-icb' or 'all'" in bad.output
+    missing = runner.invoke(app, ["evaluate", "--data", str(tmp_path / "none.csv")])
+    assert missing.exit_code == 2
+    assert "--data must be a GPW practice-year CSV or a workspace directory" in missing.output
+    assert "Traceback" not in bad.output + missing.output

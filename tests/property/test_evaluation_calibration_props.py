@@ -1,0 +1,101 @@
+"""Calibration on data simulated from a known process recovers nominal coverage (issue 15).
+
+The process is known, so the oracle is the process itself: outcomes drawn from it fall inside
+the calibrated band's P10-P90 about 80% of the time and inside P2.5-P97.5 about 95%, with each tail
+near its nominal share. Coverage is counted here directly, not by the module's scoring.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gpworkforce.forecast import evaluation as ev
+
+N_PAST = 1000  # earlier forecasts the band is calibrated on
+N_NEW = 3000  # later forecasts it is tested on
+
+
+def _noise(rng: np.random.Generator, shape: str, scale: float, n: int) -> np.ndarray:
+    if shape == "normal":
+        return rng.normal(0.0, scale, n)
+    if shape == "heavy":
+        return scale * rng.standard_t(3, n) / np.sqrt(3.0)
+    return scale * (rng.gamma(2.0, 1.0, n) - 2.0) / np.sqrt(2.0)  # skewed
+
+
+def _coverage(lo: np.ndarray, hi: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """% inside [lo, hi], % below lo, % above hi."""
+    return (
+        float(np.mean((lo <= y) & (y <= hi)) * 100),
+        float(np.mean(y < lo) * 100),
+        float(np.mean(y > hi) * 100),
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    scale=st.floats(0.005, 0.15),
+    bias=st.floats(-0.05, 0.05),
+    shape=st.sampled_from(["normal", "heavy", "skewed"]),
+    horizon=st.integers(1, 6),
+)
+def test_conformal_band_recovers_nominal_coverage(
+    seed: int, scale: float, bias: float, shape: str, horizon: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    # a forecaster whose log errors are biased and noisy in a way it does not know
+    past = bias + _noise(rng, shape, scale, N_PAST)
+    central = rng.uniform(50, 500, N_NEW)
+    actual = central * np.exp(bias + _noise(rng, shape, scale, N_NEW))
+    samples, how = ev.conformal_samples(central, horizon, {horizon: past})
+    assert samples is not None and how.startswith(f"horizon {horizon}")
+    q = np.quantile(samples, [0.025, 0.1, 0.9, 0.975], axis=1)
+    inside80, below10, above90 = _coverage(q[1], q[2], actual)
+    inside95, below2, above97 = _coverage(q[0], q[3], actual)
+    assert abs(inside80 - 80) <= 5 and abs(inside95 - 95) <= 5
+    assert abs(below10 - 10) <= 3 and abs(above90 - 10) <= 3
+    assert abs(below2 - 2.5) <= 3 and abs(above97 - 2.5) <= 3
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    width=st.floats(0.3, 3.0),
+    shift=st.floats(-2.0, 2.0),
+    sigma=st.floats(0.01, 0.2),
+)
+def test_recalibration_repairs_a_band_that_is_too_narrow_wide_or_shifted(
+    seed: int, width: float, shift: float, sigma: float
+) -> None:
+    rng = np.random.default_rng(seed)
+    # truth: log y ~ normal(log 100, sigma); the model's draws put log y at normal(log 100 +
+    # shift x sigma, width x sigma): off-centre and too narrow or too wide
+    n_draws = 400
+    model = 100 * np.exp(sigma * (shift + width * rng.standard_normal((1, n_draws))))
+
+    def truth(n: int) -> np.ndarray:
+        return 100 * np.exp(sigma * rng.standard_normal(n))
+
+    past = ev.normal_score(np.repeat(model, N_PAST, axis=0), truth(N_PAST))
+    y_new = truth(N_NEW)
+    recal, how = ev.recalibrated_samples(model, 2, {2: past})
+    assert recal is not None and how.startswith("horizon 2")
+    q = np.quantile(recal[0], [0.025, 0.1, 0.9, 0.975])
+    inside80, below10, above90 = _coverage(np.full(N_NEW, q[1]), np.full(N_NEW, q[2]), y_new)
+    inside95, below2, above97 = _coverage(np.full(N_NEW, q[0]), np.full(N_NEW, q[3]), y_new)
+    assert abs(inside80 - 80) <= 5 and abs(inside95 - 95) <= 5
+    assert abs(below10 - 10) <= 3 and abs(above90 - 10) <= 3
+    assert abs(below2 - 2.5) <= 3 and abs(above97 - 2.5) <= 3
+
+
+def test_positive_control_an_uncalibrated_narrow_band_fails_the_same_check() -> None:
+    # without recalibration, draws half as wide as the truth cover far less than 80%
+    rng = np.random.default_rng(1)
+    model = 0.5 * rng.standard_normal(400)
+    y = rng.standard_normal(N_NEW)
+    q10, q90 = np.quantile(model, [0.1, 0.9])
+    inside = float(np.mean((q10 <= y) & (y <= q90)) * 100)
+    assert inside < 75

@@ -1,0 +1,229 @@
+"""Rolling-origin evaluation arithmetic against hand-worked values (issue 15, item 1).
+
+Every expected value below is worked by hand in its comment; none is produced by the module.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gpworkforce.forecast import evaluation as ev
+
+
+def test_crps_of_three_equal_weight_samples() -> None:
+    # samples 1, 2, 3 and actual 2: E|X - y| = (1 + 0 + 1) / 3 = 2/3; over the 9 ordered pairs
+    # |X - X'| sums to 0+1+2 + 1+0+1 + 2+1+0 = 8, so E|X - X'| = 8/9; CRPS = 2/3 - 4/9 = 2/9.
+    got = ev.crps(np.array([[3.0, 1.0, 2.0]]), np.array([2.0]))
+    assert got[0] == pytest.approx(2 / 9)
+
+
+def test_crps_of_a_point_mass_is_the_absolute_error() -> None:
+    # every sample 10, actual 13: E|X - y| = 3 and E|X - X'| = 0.
+    assert ev.crps(np.full((1, 4), 10.0), np.array([13.0]))[0] == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize(
+    ("q", "actual", "tau", "loss"),
+    [
+        (10.0, 12.0, 0.9, 1.8),  # under-forecast: 0.9 x 2
+        (10.0, 12.0, 0.1, 0.2),  # 0.1 x 2
+        (10.0, 8.0, 0.9, 0.2),  # over-forecast: (1 - 0.9) x 2
+        (10.0, 8.0, 0.1, 1.8),  # (1 - 0.1) x 2
+        (10.0, 10.0, 0.5, 0.0),
+    ],
+)
+def test_pinball_loss(q: float, actual: float, tau: float, loss: float) -> None:
+    assert ev.pinball(np.array([q]), np.array([actual]), tau)[0] == pytest.approx(loss)
+
+
+def test_score_block_point_errors_and_band_flags() -> None:
+    # central 105 against actual 100: error +5, 5% too high. Samples 0..100 (101 values):
+    # P10 = 10, P90 = 90, P2.5 = 2.5, P97.5 = 97.5; the actual 100 is above every one of them.
+    samples = np.arange(101.0)[None, :]
+    got = ev.score_block(np.array([105.0]), samples, np.array([100.0]))
+    assert got["error"][0] == 5.0 and got["ape"][0] == 5.0 and got["pct_error"][0] == 5.0
+    assert got["q0.1"][0] == pytest.approx(10.0) and got["q0.9"][0] == pytest.approx(90.0)
+    assert got["above_p90"][0] == 1.0 and got["inside_80"][0] == 0.0
+    assert got["above_p97_5"][0] == 1.0 and got["inside_95"][0] == 0.0
+    assert got["below_p10"][0] == 0.0
+    assert got["width_80_pct"][0] == pytest.approx(80.0)  # (90 - 10) / 100
+    assert got["width_95_pct"][0] == pytest.approx(95.0)
+
+
+def test_score_block_without_spread_has_no_band_scores() -> None:
+    got = ev.score_block(np.array([10.0]), np.full((1, 5), 10.0), np.array([12.0]))
+    assert math.isnan(got["inside_80"][0]) and math.isnan(got["crps"][0])
+    assert got["abs_error"][0] == 2.0
+    none = ev.score_block(np.array([10.0]), None, np.array([8.0]))
+    assert math.isnan(none["inside_95"][0])
+    assert none["ape"][0] == pytest.approx(25.0)
+
+
+def test_known_uses_only_targets_published_at_the_origin() -> None:
+    history = [
+        (2019, 1, np.array([0.1])),  # origin 2018, 1 year ahead
+        (2020, 2, np.array([0.2])),  # origin 2018, 2 years ahead
+        (2020, 1, np.array([0.3])),  # origin 2019
+        (2021, 1, np.array([0.4])),  # not yet known at 2020
+    ]
+    known = ev._known(history, 2020)
+    assert sorted(known) == [1, 2]
+    assert sorted(known[1].tolist()) == [0.1, 0.3]
+    assert known[2].tolist() == [0.2]
+
+
+def test_conformal_band_from_same_horizon_errors_then_scaled_one_year_errors() -> None:
+    errs = {2: np.log(np.array([1.1, 0.9, 1.0])), 1: np.array([0.0, 0.02, -0.02])}
+    samples, how = ev.conformal_samples(np.array([100.0]), 2, errs, min_n=3)
+    # central 100 x (1.1, 0.9, 1.0)
+    assert sorted(samples[0].round(9).tolist()) == [90.0, 100.0, 110.0]
+    assert how.startswith("horizon 2 errors")
+    samples4, how4 = ev.conformal_samples(np.array([100.0]), 4, errs, min_n=3)
+    # no horizon-4 errors: one-year errors x sqrt(4) = (0, 0.04, -0.04)
+    assert sorted(samples4[0].tolist()) == pytest.approx(
+        [100 * math.exp(-0.04), 100.0, 100 * math.exp(0.04)]
+    )
+    assert "sqrt(4)" in how4
+    none, why = ev.conformal_samples(np.array([100.0]), 1, {}, min_n=3)
+    assert none is None and why == "no earlier errors"
+
+
+def test_recalibration_reads_the_log_normal_fit_at_past_pit_levels() -> None:
+    # draws whose logs are exactly -1 and +1 around log 100: log mean log(100), log spread 1.
+    draws = 100.0 * np.exp(np.array([[-1.0, 1.0]]))
+    # past actuals all at the fit's centre (normal score 0, PIT 0.5): every sample is the fit's
+    # median, exp(log 100) = 100
+    got, _ = ev.recalibrated_samples(draws, 1, {1: np.zeros(4)}, min_n=4)
+    assert got[0] == pytest.approx([100.0] * 4)
+    # past actuals all one log spread up (score +1, PIT 0.8413447): every sample is 100 e
+    got2, how = ev.recalibrated_samples(draws, 3, {1: np.ones(2)}, min_n=2)
+    assert got2[0] == pytest.approx([100 * math.e] * 2, rel=1e-5) and "all horizons" in how
+    none, why = ev.recalibrated_samples(None, 1, {1: np.zeros(40)})
+    assert none is None and why == "the method has no draws"
+
+
+def test_pit_of_the_log_normal_fit() -> None:
+    draws = 100.0 * np.exp(np.array([[-1.0, 1.0]]))  # log mean log 100, log spread 1
+    # actual 100: z = 0, PIT 0.5; actual 100 e: z = 1, PIT 0.8413447 (normal table)
+    got = ev.pit(np.vstack([draws, draws]), np.array([100.0, 100 * math.e]))
+    assert got == pytest.approx([0.5, 0.8413447], abs=1e-6)
+    # an actual far beyond every draw still ranks: z = 5, PIT 0.9999997
+    assert ev.pit(draws, np.array([100 * math.exp(5)]))[0] == pytest.approx(0.9999997, abs=1e-7)
+    assert ev.normal_score(draws, np.array([100 * math.exp(-2.5)]))[0] == pytest.approx(-2.5)
+
+
+def _cases(rows: list[tuple[str, str, int, int, float]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["method", "org", "origin", "horizon", "abs_error"])
+    frame["level"] = "icb"
+    frame["calibration"] = "model"
+    frame["actual"] = 100.0
+    frame["ape"] = frame["abs_error"]
+    frame["pct_error"] = frame["abs_error"]
+    for c in ("inside_80", "below_p10", "above_p90", "inside_95", "below_p2_5", "above_p97_5"):
+        frame[c] = np.nan
+    frame["width_80_pct"] = frame["crps_pct"] = np.nan
+    return frame
+
+
+def test_mase_is_summed_error_over_persistence_on_the_same_cases() -> None:
+    cases = _cases(
+        [
+            ("persistence", "A", 2018, 1, 4.0),
+            ("persistence", "B", 2018, 1, 2.0),
+            ("trend", "A", 2018, 1, 1.0),
+            ("trend", "B", 2018, 1, 2.0),
+        ]
+    )
+    table = ev.summary(cases)
+    trend = table.loc[table["method"] == "trend"].iloc[0]
+    assert trend["mase"] == pytest.approx(3.0 / 6.0)  # (1 + 2) / (4 + 2)
+    assert trend["mape"] == pytest.approx(1.5)
+    pers = table.loc[table["method"] == "persistence"].iloc[0]
+    assert pers["mase"] == pytest.approx(1.0)
+
+
+def test_bootstrap_interval_resamples_areas() -> None:
+    # area A: method error 1 vs 4; area B: 2 vs 2. Point MASE (1 + 2) / (4 + 2) = 0.5. A
+    # resample of only A gives 0.25 and of only B gives 1.0: the interval lies within [0.25, 1].
+    point, lo, hi = ev.bootstrap_mase(
+        np.array([1.0, 2.0]), np.array([4.0, 2.0]), np.array(["A", "B"]), reps=400
+    )
+    assert point == pytest.approx(0.5)
+    assert 0.25 <= lo <= point <= hi <= 1.0
+
+
+def test_skill_needs_the_whole_interval_below_one() -> None:
+    # 20 areas where the trend's error is half persistence's in every one: the interval is [0.5,
+    # 0.5], skill shown, and the trend is the default.
+    rows = []
+    for i in range(20):
+        rows += [("persistence", f"A{i}", 2018, 1, 2.0), ("trend-local", f"A{i}", 2018, 1, 1.0)]
+    table = ev.skill(_cases(rows), reps=200)
+    row = table.iloc[0]
+    assert row["mase"] == pytest.approx(0.5) and row["mase_high"] == pytest.approx(0.5)
+    assert bool(row["skill"]) and row["default"] == "trend-local"
+    # equal errors: MASE 1, no skill, the default stays "no change"
+    rows = []
+    for i in range(20):
+        rows += [("persistence", f"A{i}", 2018, 1, 2.0), ("trend-local", f"A{i}", 2018, 1, 2.0)]
+    row = ev.skill(_cases(rows), reps=200).iloc[0]
+    assert not bool(row["skill"]) and row["default"] == "persistence"
+    assert "no method has shown skill" in row["reason"]
+
+
+def test_calibration_ok_applies_the_issue_tolerances() -> None:
+    good = {
+        "coverage_80": 76.0,
+        "coverage_95": 91.0,
+        "below_p10": 12.0,
+        "above_p90": 12.0,
+        "below_p2_5": 4.5,
+        "above_p97_5": 4.5,
+    }
+    assert ev.calibration_ok(good)
+    assert not ev.calibration_ok(good | {"coverage_80": 74.0})  # 6 points off
+    assert not ev.calibration_ok(good | {"above_p90": 13.5})  # tail 3.5 points off
+
+
+def _growth_panel(rate: float, years: range, areas: int = 3) -> tuple[pd.DataFrame, dict]:
+    """Two practices per area, each growing by exactly ``rate`` a year, 1 FTE per head."""
+    rows, mapping = [], {}
+    for a in range(areas):
+        for p in range(2):
+            code = f"P{a}{p}"
+            mapping[code] = f"AREA{a}"
+            start = 10.0 * (a + 1) + p
+            for k, fy in enumerate(years):
+                v = start * (1 + rate) ** k
+                rows.append({"practice_code": code, "fy": fy, "headcount": v, "fte": v})
+    return pd.DataFrame(rows), mapping
+
+
+def test_evaluation_of_steady_growth_by_hand() -> None:
+    # every area grows exactly 10% a year from 2016 to 2022. From origin 2018 the areas' own and
+    # the national trend are both 10% and forecast exactly; no change misses by FTE_o x (1.1^h - 1),
+    # i.e. 10% then 21% of the origin's figure, so its APE is 1 - 1/1.1^h of the actual:
+    # h=1: 0.1/1.1 = 9.0909%; h=2: 0.21/1.21 = 17.3554%.
+    panel, mapping = _growth_panel(0.10, range(2016, 2023))
+    cases = ev.evaluate_level(
+        panel, mapping, "icb", methods=("persistence", "trend-local", "trend-national"), draws=20
+    )
+    model = cases.loc[cases["calibration"] == "model"]
+    pers = model.loc[(model["method"] == "persistence") & (model["origin"] == 2018)]
+    assert pers.loc[pers["horizon"] == 1, "ape"].to_numpy() == pytest.approx([100 / 11] * 3)
+    assert pers.loc[pers["horizon"] == 2, "ape"].to_numpy() == pytest.approx([21 / 1.21] * 3)
+    for method in ("trend-local", "trend-national"):
+        got = model.loc[model["method"] == method, "ape"].to_numpy()
+        assert got == pytest.approx(np.zeros_like(got), abs=1e-9)
+    # origins 2018..2021 (two years of growth needed; the last year has nothing after it);
+    # 4 + 3 + 2 + 1 = 10 origin-horizon pairs per area and method
+    assert sorted(model["origin"].unique().tolist()) == [2018, 2019, 2020, 2021]
+    assert len(pers) == 3 * 4  # origin 2018: horizons 1-4 for 3 areas
+    assert len(model.loc[model["method"] == "persistence"]) == 3 * 10
+    table = ev.summary(cases)
+    trend = table.loc[(table["method"] == "trend-local") & (table["calibration"] == "model")]
+    assert trend["mase"].to_numpy() == pytest.approx(np.zeros(len(trend)), abs=1e-9)
