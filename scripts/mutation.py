@@ -54,19 +54,23 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "validate": (
         "src/gpworkforce/returns/validate.py",
-        ["tests/spec/test_returns_rules.py", "tests/unit/test_returns_read.py"],
+        [
+            "tests/spec/test_returns_rules.py",
+            "tests/unit/test_returns_read.py",
+            "tests/unit/test_returns_validate.py",
+        ],
     ),
     "per_thousand": (
         "src/gpworkforce/baseline/per_thousand.py",
-        ["tests/unit/test_baseline_per_thousand.py", "tests/property/test_baseline_properties.py"],
+        ["tests/unit/test_baseline_per_thousand.py"],
     ),
     "hee_linear": (
         "src/gpworkforce/forecast/hee_linear.py",
-        ["tests/spec/test_forecast_hee_linear.py"],
+        ["tests/spec/test_forecast_hee_linear.py", "tests/unit/test_hee_linear_arithmetic.py"],
     ),
     "cohort": (
         "src/gpworkforce/forecast/cohort.py",
-        ["tests/unit/test_forecast_cohort.py", "tests/spec/test_forecast_engine_spec.py"],
+        ["tests/unit/test_forecast_cohort.py", "tests/unit/test_cohort_outputs.py"],
     ),
 }
 
@@ -81,8 +85,17 @@ def module_config(text: str, source: str, tests: list[str]) -> str:
     config = dict(tomllib.loads(text)["tool"]["mutmut"])
     config["only_mutate"] = [source]
     config["pytest_add_cli_args_test_selection"] = tests
+    # one test database for the whole run (see test_db_env): not migrated again for every mutant
+    config["pytest_add_cli_args"] = [*config.get("pytest_add_cli_args", []), "--reuse-db"]
     lines = ["[tool.mutmut]", *(f"{key} = {json.dumps(value)}" for key, value in config.items())]
     return text[: found.start()] + "\n".join(lines) + "\n" + text[found.end() :]
+
+
+def test_db_env(work: Path) -> dict[str, str]:
+    """The environment for pytest in ``work``: the Django test database in a file there, so that
+    with ``--reuse-db`` it is migrated once, not once per mutant (5 of the 6-10 seconds a mutant
+    of a web module took); tests roll back or flush what they write."""
+    return {"GPWORKFORCE_TEST_DB_FILE": str(work / "test-db.sqlite3")}
 
 
 def run_module(name: str, children: int) -> dict[str, object]:
@@ -97,7 +110,7 @@ def run_module(name: str, children: int) -> dict[str, object]:
     shutil.copy2(ROOT / "README.md", work / "README.md")
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     (work / "pyproject.toml").write_text(module_config(text, source, tests), encoding="utf-8")
-    env = dict(os.environ)
+    env = {**os.environ, **test_db_env(work)}
     from gpworkforce.errors import InputFileError
     from gpworkforce.paths import shared_data_dir
 
@@ -109,7 +122,7 @@ def run_module(name: str, children: int) -> dict[str, object]:
     started = time.monotonic()
     log = (work / "mutmut.log").open("w", encoding="utf-8")
     subprocess.run(
-        ["nice", "-n", "10", *mutmut, "run", "--max-children", str(children)],
+        ["nice", "-n", "19", *mutmut, "run", "--max-children", str(children)],
         cwd=work,
         env=env,
         stdout=log,
@@ -177,14 +190,15 @@ def recheck(name: str) -> str:
     ]
     for test in tests:
         shutil.copy2(ROOT / test, mutants / test)
-    env = {**os.environ, "PYTHONPATH": str(mutants / "src")}
+    env = {**os.environ, **test_db_env(OUT / name), "PYTHONPATH": str(mutants / "src")}
 
     def run(mutant: str) -> int:
-        cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+        cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--reuse-db"]
+        cmd += tests
         env["MUTANT_UNDER_TEST"] = mutant
         try:
             return subprocess.run(
-                ["nice", "-n", "10", *cmd],
+                ["nice", "-n", "19", *cmd],
                 cwd=mutants,
                 env=env,
                 capture_output=True,

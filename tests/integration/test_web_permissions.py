@@ -10,8 +10,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.test import RequestFactory
 
 from gpworkforce.domain.orgs import Organisation, OrgRegistry, OrgType, ParentLink
 from gpworkforce.web.actions.registry import load_registry
@@ -19,7 +24,12 @@ from gpworkforce.web.actions.rounds import open_round
 from gpworkforce.web.actions.users import create_user, set_active
 from gpworkforce.web.models import User
 from gpworkforce.web.permissions import (
+    GUARD_ATTR,
+    Scope,
+    guard,
     has_permission,
+    login_only,
+    public,
     visible_codes,
     visible_organisations,
     visible_returns,
@@ -176,3 +186,149 @@ def test_deny_by_default_lets_through_only_views_that_declare_a_rule() -> None:
         assert middleware.process_view(request, allowed, (), {}) is None
     with pytest.raises(PermissionDenied):
         middleware.process_view(request, plain, (), {})
+
+
+# ---- the view guard applied in the test itself (docs/testing.md, "Mutation testing"): the views'
+# decorators run when the URLconf is imported, so only a guard built here tests its own code.
+def _guarded_calls() -> tuple[list[dict[str, object]], object]:
+    calls: list[dict[str, object]] = []
+
+    def view(request: object, **kwargs: object) -> HttpResponse:
+        calls.append(kwargs)
+        return HttpResponse("shown")
+
+    return calls, view
+
+
+def _request(path: str, account: object) -> HttpRequest:
+    request = RequestFactory().get(path)
+    request.user = account  # type: ignore[attr-defined]
+    return request
+
+
+def test_guard_without_a_loader_checks_the_role_only() -> None:
+    load_registry(small_registry(), actor=None, source="tests")
+    analyst = fresh(user("g-analyst", Role.ICB_ANALYST, "QK1"))
+    board = fresh(user("g-board", Role.BOARD_VIEWER, "QK1"))
+    calls, view = _guarded_calls()
+    guarded = guard(Permission.OPEN_ROUND)(view)  # type: ignore[arg-type]
+    assert getattr(guarded, GUARD_ATTR) == Permission.OPEN_ROUND
+    assert guarded.__name__ == "view"  # functools.wraps: error pages and logs name the view
+
+    anonymous = guarded(_request("/rounds/new/?year=2017", AnonymousUser()), page="2")
+    assert anonymous.status_code == 302
+    assert anonymous["Location"] == "/accounts/login/?next=/rounds/new/%3Fyear%3D2017"
+    with pytest.raises(PermissionDenied) as denied:
+        guarded(_request("/rounds/new/", board))
+    assert str(denied.value) == "your role may not open round"
+    assert calls == []
+
+    shown = guarded(_request("/rounds/new/", analyst), page="2")
+    assert shown.content == b"shown"
+    assert calls == [{"page": "2"}]  # the URL's arguments, and no scope without a loader
+
+
+def test_guard_with_a_loader_checks_the_organisation_on_the_loaded_date() -> None:
+    load_registry(
+        registry(ParentLink(MOVED, "03W", end=MOVED_ON), ParentLink(MOVED, "99A", start=MOVED_ON)),
+        actor=None,
+        source="after the move",
+    )
+    qk1 = fresh(user("g-qk1", Role.ICB_ANALYST, "QK1"))
+    calls, view = _guarded_calls()
+    loaded: list[dict[str, object]] = []
+
+    def load(request: object, **kwargs: object) -> Scope:
+        loaded.append(kwargs)
+        return Scope(obj=f"return {kwargs['pk']}", org_code=MOVED, on=kwargs["on"])  # type: ignore[arg-type]
+
+    guarded = guard(Permission.VIEW_RETURN, load)(view)  # type: ignore[arg-type]
+    # Before the move the practice was under QK1: the view gets the loaded scope.
+    shown = guarded(_request("/returns/7/", qk1), pk=7, on=BEFORE)
+    assert shown.content == b"shown"
+    assert loaded == [{"pk": 7, "on": BEFORE}]
+    assert calls == [{"scope": Scope("return 7", MOVED, BEFORE), "pk": 7, "on": BEFORE}]
+    # After the move it is not QK1's: not found (its existence is not revealed), view not called.
+    with pytest.raises(Http404):
+        guarded(_request("/returns/7/", qk1), pk=7, on=AFTER)
+    assert len(calls) == 1
+    # A role without the permission is refused before anything is loaded.
+    board = fresh(user("g-board", Role.BOARD_VIEWER, "QK1"))
+    with pytest.raises(PermissionDenied):
+        guarded(_request("/returns/7/", board), pk=7, on=BEFORE)
+    assert len(loaded) == 2
+
+
+def test_login_only_and_public_mark_and_guard_the_view() -> None:
+    load_registry(small_registry(), actor=None, source="tests")
+    board = fresh(user("l-board", Role.BOARD_VIEWER, "QK1"))
+    calls, view = _guarded_calls()
+    home = login_only(view)  # type: ignore[arg-type]
+    assert getattr(home, GUARD_ATTR) == "login"
+    assert home.__name__ == "view"
+    anonymous = home(_request("/?tab=1", AnonymousUser()), section="a")
+    assert anonymous.status_code == 302
+    assert anonymous["Location"] == "/accounts/login/?next=/%3Ftab%3D1"
+    assert calls == []
+    assert home(_request("/", board), section="a").content == b"shown"
+    assert calls == [{"section": "a"}]
+    assert getattr(public(view), GUARD_ATTR) == "public"
+
+
+def test_an_object_without_a_sign_in_state_sees_nothing() -> None:
+    load_registry(small_registry(), actor=None, source="tests")
+    # no is_authenticated at all (not a Django user): treated as signed out, whatever else it has
+    stranger = SimpleNamespace(is_active=True, organisation_id="QK1", role=Role.ICB_ANALYST.value)
+    assert visible_codes(stranger) == frozenset()
+    assert visible_codes(AnonymousUser()) == frozenset()
+    assert not has_permission(stranger, Permission.VIEW_RETURN)
+
+
+def test_deny_by_default_reads_the_marker_on_the_view_function_or_its_class() -> None:
+    from django.views import View
+
+    from gpworkforce.web.permissions import DenyByDefaultMiddleware
+
+    class UnmarkedPage(View):
+        pass
+
+    middleware = DenyByDefaultMiddleware(lambda request: None)  # type: ignore[arg-type,return-value]
+    request = RequestFactory().get("/")
+    marked_function = UnmarkedPage.as_view()
+    setattr(marked_function, GUARD_ATTR, "login")  # the function carries it, the class does not
+    assert middleware.process_view(request, marked_function, (), {}) is None
+    with pytest.raises(PermissionDenied) as refused:
+        middleware.process_view(request, UnmarkedPage.as_view(), (), {})
+    assert str(refused.value) == "this page declares no access rule"
+
+    def serve(request: object) -> None:
+        return None
+
+    for module in ("django.views.static", "django.contrib.staticfiles.views"):
+        serve.__module__ = module  # Django's own static file views
+        assert middleware.process_view(request, serve, (), {}) is None
+    serve.__module__ = "gpworkforce.web.views.static"  # a project view is not let through by name
+    with pytest.raises(PermissionDenied):
+        middleware.process_view(request, serve, (), {})
+
+
+def test_an_account_without_a_role_has_no_permission() -> None:
+    load_registry(small_registry(), actor=None, source="tests")
+    account = fresh(user("no-role", Role.ICB_ANALYST, "QK1"))
+    User.objects.filter(pk=account.pk).update(role="")
+    roleless = fresh(account)
+    assert roleless.role == "" and roleless.is_active
+    for permission in Permission:
+        assert not has_permission(roleless, permission), permission
+
+
+def test_the_organisation_may_be_given_as_a_record_or_a_code() -> None:
+    from gpworkforce.web.models import Organisation as OrgRecord
+
+    load_registry(small_registry(), actor=None, source="tests")
+    analyst = fresh(user("o-analyst", Role.ICB_ANALYST, "QK1"))
+    alpha, faraway = OrgRecord.objects.get(code="C82001"), OrgRecord.objects.get(code="Y00001")
+    assert str(alpha) == "Alpha Surgery (C82001)"  # so a record is not read as its text
+    assert has_permission(analyst, Permission.VIEW_RETURN, alpha)
+    assert has_permission(analyst, Permission.VIEW_RETURN, "C82001")
+    assert not has_permission(analyst, Permission.VIEW_RETURN, faraway)

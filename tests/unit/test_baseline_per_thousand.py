@@ -14,6 +14,7 @@ from gpworkforce.baseline.per_thousand import (
     TargetConfig,
     per_thousand,
     per_thousand_frame,
+    target_gap,
     target_gap_frame,
 )
 
@@ -132,3 +133,107 @@ def test_per_thousand_report_table_decimals():
     table = per_thousand(_data(PATS), "QQ1", SEP17)
     assert table.decimals["GPs excl. registrars per 1,000 registered"] == 2
     assert table.decimals["Registered patients"] == 0
+
+
+# ---- written to kill surviving mutants (docs/testing.md, "Mutation testing") -----------------
+# The data above, by hand: CC1 = P1 + P2 (GPs 2.0 + 1.0 WTE, one nurse 1.0 WTE; registered
+# 2,000 + 3,000, weighted 2,500 + 2,500); CC2 = P3 (GPs 1.5 WTE; 5,000 registered, 6,000 weighted);
+# QQ1 = both (GPs 4.5, nurses 1.0, total 5.5 WTE; 10,000 registered, 11,000 weighted).
+SOURCE = "practice-return:2017-09-30:2017-10-05:abc123abc123"
+GROUPS = ["GPs excl. registrars", "Nurses", "Other clinical (DPC)", "Admin/non-clinical"]
+
+
+def test_per_thousand_report_table() -> None:
+    table = per_thousand(_data(PATS), "QQ1", SEP17)
+    assert table.key == "per_thousand"
+    assert table.title == "WTE per 1,000 patients by staff group: ICB One (QQ1), 2017-09-30"
+    assert table.sources == (SOURCE,)
+    assert table.notes[:2] == (
+        "Per 1,000 = WTE / patients x 1,000. Total WTE = sum of the four groups (NA if any is NA).",
+        "Patients: registered and weighted list sizes of the practices in each row, summed.",
+    )
+    per_1000 = [
+        f"{g} per 1,000 {b}" for g in [*GROUPS, "Total"] for b in ("registered", "weighted")
+    ]
+    wte = [f"{g} WTE" for g in [*GROUPS, "Total"]]
+    assert table.decimals == {
+        "Registered patients": 0,
+        "Weighted patients": 0,
+        **dict.fromkeys(wte, 1),
+        **dict.fromkeys(per_1000, 2),
+    }
+    icb, cc2 = _row(table.frame, "QQ1"), _row(table.frame, "CC2")
+    assert icb["Total WTE"] == pytest.approx(5.5)
+    assert icb["Total per 1,000 weighted"] == pytest.approx(0.5)  # 5.5 / 11,000 x 1,000
+    assert icb["Nurses per 1,000 weighted"] == pytest.approx(1 / 11)  # 1.0 / 11,000 x 1,000
+    assert cc2["GPs excl. registrars per 1,000 weighted"] == pytest.approx(0.25)  # 1.5 / 6,000
+    assert cc2["Other clinical (DPC) WTE"] == 0
+
+
+def test_target_gap_report_table() -> None:
+    table = target_gap(_data(PATS), "QQ1", SEP17)
+    assert table.key == "target_gap"
+    assert table.title == "WTE against the per-1,000 target: ICB One (QQ1), 2017-09-30"
+    assert table.sources == (SOURCE,)
+    assert table.notes[:3] == (
+        "WTE counts GPs excluding registrars (GP_EXCL_REGISTRARS); target 0.58 WTE per 1,000 "
+        "registered patients.",
+        "WTE needed = target x patients / 1,000; gap = WTE needed - WTE (positive = shortfall).",
+        "Patients: registered and weighted list sizes of the practices in each row, summed.",
+    )
+    assert table.decimals == {
+        "WTE": 1,
+        "WTE needed": 1,
+        "Gap (WTE)": 1,
+        "WTE per 1,000": 3,
+        "Target per 1,000": 2,
+        "Registered patients": 0,
+        "Weighted patients": 0,
+    }
+    icb, cc2 = _row(table.frame, "QQ1"), _row(table.frame, "CC2")
+    # QQ1: 0.58 x 10,000 / 1,000 = 5.8 needed, 4.5 there: 1.3 short
+    assert (icb["WTE"], icb["WTE needed"], icb["Gap (WTE)"]) == pytest.approx((4.5, 5.8, 1.3))
+    assert icb["WTE per 1,000"] == pytest.approx(0.45)
+    # CC2: 0.58 x 5,000 / 1,000 = 2.9 needed, 1.5 there: 1.4 short
+    assert (cc2["WTE needed"], cc2["Gap (WTE)"]) == pytest.approx((2.9, 1.4))
+    assert table.frame["Target per 1,000"].tolist() == [0.58, 0.58, 0.58]
+    custom = target_gap(_data(PATS), "QQ1", SEP17, target=TargetConfig(per_1000=0.5))
+    assert _row(custom.frame, "QQ1")["WTE needed"] == pytest.approx(5.0)
+
+
+def test_the_denominator_note_names_given_populations() -> None:
+    def second_note(den: Denominators | None) -> str:
+        return per_thousand_frame(_data(PATS), "QQ1", SEP17, denominators=den)[1][1]
+
+    summed = "Patients: registered and weighted list sizes of the practices in each row, summed."
+    assert second_note(None) == summed
+    assert second_note(Denominators()) == summed  # nothing given: the same as none
+    assert second_note(Denominators(weighted={"CC1": 1.0})) == (
+        "Populations given per organisation; others are summed practice list sizes."
+    )
+    assert second_note(Denominators(registered={"CC1": 1.0}, label="ONS mid-2017")) == (
+        "Populations given per organisation (ONS mid-2017); others are summed practice list sizes."
+    )
+
+
+def test_given_weighted_populations_and_a_partly_given_total() -> None:
+    # weighted given for CC2 only: CC2 uses it; QQ1's children are not all given, so QQ1 sums the
+    # practices' lists (11,000), not the one given child
+    den = Denominators(weighted={"CC2": 8000})
+    frame, _ = per_thousand_frame(_data(PATS), "QQ1", SEP17, denominators=den)
+    assert _row(frame, "CC2")["Weighted patients"] == 8000
+    assert _row(frame, "CC1")["Weighted patients"] == 5000
+    assert _row(frame, "QQ1")["Weighted patients"] == 11000
+    assert _row(frame, "CC2")["GPs excl. registrars per 1,000 weighted"] == pytest.approx(1.5 / 8)
+    assert _row(frame, "QQ1")["Registered patients"] == 10000  # registered not given at all
+
+
+def test_no_coverage_note_for_a_basis_whose_total_is_given() -> None:
+    pats = patients([("P00001", SEP17, 0, None, "gpw-x:FY2018:2018-01-01:a")])
+    den = Denominators(registered={"QQ1": 9000})
+    _, notes = per_thousand_frame(_data(pats), "QQ1", SEP17, denominators=den)
+    assert not any(n.startswith("Registered list size known") for n in notes)
+    assert (
+        "Weighted list size known for 0 of 3 practices in QQ1; patients are summed over those."
+        in notes
+    )

@@ -280,3 +280,46 @@ def test_xlsx_booleans_datetimes_and_styles() -> None:
     assert cells["Notes"].font.b and cells["Sources"].font.b
     assert cells["A note."].font.i and cells["A source."].font.i
     assert cells[exports.NA_LEGEND].font.i
+
+
+def test_csv_numbers_without_fixed_decimals() -> None:
+    frame = pd.DataFrame({"x": [3.0, 2.5, 999_999_999_999_999.0, 1e15, -4.0]})
+    rows = exports.csv_bytes(ReportTable("t", "T", frame)).decode("utf-8-sig").split("\r\n")
+    # whole numbers print without ".0" up to 15 digits; from 1e15 on, Python's own repr
+    assert rows[1:6] == ["3", "2.5", "999999999999999", "1000000000000000.0", "-4"]
+
+
+def test_csv_cells_of_a_mixed_object_column() -> None:
+    utc_noon = dt.datetime(2020, 1, 2, 12, 30, tzinfo=dt.UTC)
+    values = [np.int64(5), np.float32(2.5), utc_noon, True, "=1", None, 7.0, dt.date(2021, 5, 6)]
+    frame = pd.DataFrame({"v": pd.Series(values, dtype=object)})
+    rows = exports.csv_bytes(ReportTable("t", "T", frame)).decode("utf-8-sig").split("\r\n")
+    # the time zone is dropped, the wall-clock time kept; a formula-like text is neutralised; a
+    # blank cell alone on its row is written "" (the csv module's way of telling it from no row)
+    assert rows[1:9] == ["5", "2.5", "2020-01-02 12:30:00", "TRUE", "'=1", '""', "7", "2021-05-06"]
+
+
+def test_atomic_write_gives_a_new_file_normal_permissions_and_keeps_an_existing_files(
+    tmp_path: Path,
+) -> None:
+    fresh = exports.atomic_write_bytes(tmp_path / "new.csv", b"x")
+    assert fresh.stat().st_mode & 0o777 == 0o644  # rw-r--r--, not mkstemp's private 0600
+    private = tmp_path / "private.csv"
+    private.write_bytes(b"old")
+    private.chmod(0o600)
+    exports.atomic_write_text(private, "né", encoding="latin-1")
+    assert private.stat().st_mode & 0o777 == 0o600
+    assert private.read_bytes() == b"n\xe9"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.csv", "private.csv"]
+
+
+def test_xlsx_keeps_texts_as_texts_and_cuts_overlong_ones() -> None:
+    frame = pd.DataFrame({"t": ["123", "http://example.com", "1e5", "x" * 40_000]})
+    table = ReportTable("t", "=title", frame, notes=("+note",))
+    ws = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes([table])))["t"]
+    assert ws["A1"].value == "'=title"  # the title is neutralised too
+    got = [(ws.cell(row=r, column=1).value, ws.cell(row=r, column=1).data_type) for r in (4, 5, 6)]
+    assert got == [("123", "s"), ("http://example.com", "s"), ("1e5", "s")]
+    assert ws["A5"].hyperlink is None
+    assert ws["A7"].value == "x" * 32_767  # Excel's limit for one cell
+    assert "'+note" in [c.value for c in ws["A"]]

@@ -16,6 +16,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES = {
     "default": database_from_env(Path(tempfile.gettempdir()) / "gpworkforce-web-test.sqlite3")
 }
+# A test database kept in a file between runs (with pytest's --reuse-db) when this names one: mutation
+# testing (scripts/mutation.py) runs pytest once per mutant and would otherwise migrate every time.
+if os.environ.get("GPWORKFORCE_TEST_DB_FILE"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["GPWORKFORCE_TEST_DB_FILE"]}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
