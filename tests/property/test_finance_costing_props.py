@@ -146,3 +146,29 @@ def test_cost_never_falls_when_pay_rises(c: dict[str, Any], more: float) -> None
     rows2 = cost_run(_model(dict(c, pay=c["pay"] + more)), _workforce(c))
     for measure in ("workforce", "gap_substantive", "gap_locum"):
         assert (rows2.get(measure) >= rows.get(measure) - 1e-6).all()
+
+
+@given(cases())
+def test_locum_spend_is_the_locum_groups_workforce_cost(c: dict[str, Any]) -> None:
+    """Group B is priced wholly as the locum role: its locum spend is its workforce cost
+    (computed by a different path in cost_run), in cash and real terms."""
+    rows = cost_run(_model(c), _workforce(c))
+    for terms in ("cash", "real"):
+        np.testing.assert_allclose(
+            rows.get("locum_spend", terms=terms),
+            rows.get("workforce", "B", "Practice", terms=terms),
+            rtol=1e-12,
+            atol=1e-6,
+        )
+
+
+@given(cases(), st.integers(0, 9), st.floats(0, 100), st.floats(0, 50_000))
+def test_locum_spend_never_falls_when_locum_wte_or_pay_rises(
+    c: dict[str, Any], cell: int, more_wte: float, more_pay: float
+) -> None:
+    before = cost_run(_model(c), _workforce(c)).get("locum_spend")
+    c2 = dict(c, wte=list(c["wte"]), pay=c["pay"] + more_pay)
+    i = (cell % c["years"]) * 2 + 1  # group B (locums) in year cell
+    c2["wte"][i] += more_wte
+    after = cost_run(_model(c2), _workforce(c2)).get("locum_spend")
+    assert (after >= before - 1e-6).all()

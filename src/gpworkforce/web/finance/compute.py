@@ -256,8 +256,8 @@ COVERAGE_LABELS = {
     "financial_year": "Financial year",
     "date": "Date costed",
     "scheme": "Scheme",
-    "counted_gbp": "Funding counted (GBP)",
-    "not_counted_gbp": "Bids and plans, not counted (GBP)",
+    "funding_counted_gbp": "Funding counted (GBP)",
+    "funding_in_pipeline_gbp": "Bids and plans (GBP)",
     "entries_amount_not_known": "Entries with the amount not known",
     "plan_added_cost_gbp": "Plan's added cost (GBP)",
     "share_of_added_cost_pct": "Share of the plan's added cost (%)",
@@ -269,6 +269,7 @@ COVERAGE_LABELS = {
 def coverage_table(owner_code: str, costed: CostedRun) -> ReportTable:
     entries = [funding_entry(r) for r in FundingRecord.objects.filter(owner_id=owner_code)]
     frame = coverage(entries, costed.rows) if entries else pd.DataFrame()
+    frame = frame.drop(columns=[c for c in ("date",) if c in frame])
     frame = frame.rename(columns={k: v for k, v in COVERAGE_LABELS.items() if k in frame})
     return ReportTable(
         key="funding_coverage",

@@ -141,7 +141,7 @@ def _model_errors(form: Form, exc: ValidationError, names: Mapping[str, str]) ->
         msg = err["msg"].removeprefix("Value error, ")
         got = err.get("input")
         text = f"{labels.get(name, 'This form')} must {_must(msg)}"
-        if got is not None and not isinstance(got, dict | BaseModel):
+        if got is not None and "(found" not in msg and not isinstance(got, dict | BaseModel):
             text += f", got {got:g}" if isinstance(got, float) else f", got {str(got)[:40]!r}"
         form.errors.setdefault(name if name in labels else "__all__", text)
 
