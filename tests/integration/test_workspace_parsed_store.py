@@ -121,3 +121,45 @@ def test_a_focused_read_gives_the_same_report(
         report = build_baseline_report(context, org, on, SourceChoice(source))
         outputs.append(write_report(report, OutputFormat.XLSX, tmp_path / f"r{i}.xlsx"))
     assert (tmp_path / "r0.xlsx").read_bytes() == (tmp_path / "r1.xlsx").read_bytes()
+
+
+def test_text_read_back_from_the_store_is_the_canonical_string_dtype_with_its_gaps(
+    tmp_path: Path,
+) -> None:
+    """Text comes back from Parquet dictionaries as pandas "string" (Python storage, as the
+    loaders give it), each row its own value and a missing value still missing."""
+    from gpworkforce import tables
+    from gpworkforce.domain.provenance import Source
+
+    rows = pd.DataFrame(
+        {
+            "practice_code": ["A1", "B2", "A1", "C3"],
+            "period": pd.to_datetime(["2024-09-30"] * 3 + ["2023-09-30"]),
+            "node": ["GP", None, "NURSE", "GP"],
+            "headcount": [1.0, 2.0, None, 4.0],
+            "fte": [0.5, 1.5, 2.5, None],
+            "source_id": ["s:1", "s:1", "s:1", "s:2"],
+        }
+    )
+    frame = tables.conform(rows, tables.WORKFORCE)
+    source = Source(publisher="x", dataset="gpw-x", period="2024-09-30", file_name="f.csv")
+    parsed.write_store(
+        tmp_path / "store",
+        parsed.StoredFile(
+            kind=Kind.GPW_DETAILED,
+            source=source,
+            frames={"workforce": frame},
+            warnings=(),
+            encoding="utf-8",
+            raw_size=1,
+            raw_mtime_ns=1,
+        ),
+    )
+    whole = parsed.read_store(tmp_path / "store")
+    assert whole is not None
+    pd.testing.assert_frame_equal(whole.frames["workforce"], frame)
+    assert whole.frames["workforce"]["node"].dtype == pd.StringDtype("python")
+    wanted = parsed.Wanted(periods={"workforce": frozenset({"2024-09-30"})}, practices=None)
+    part = parsed.read_store(tmp_path / "store", wanted)
+    assert part is not None
+    pd.testing.assert_frame_equal(part.frames["workforce"], frame.iloc[:3])

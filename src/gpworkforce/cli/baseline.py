@@ -13,6 +13,9 @@ from gpworkforce.cli.common import emit_report, period_option, step
 from gpworkforce.errors import UserError
 from gpworkforce.reports.formats import OutputFormat
 
+# the formats that draw charts (the others show the same tables without them)
+CHART_FORMATS = frozenset({OutputFormat.HTML, OutputFormat.PDF})
+
 if TYPE_CHECKING:
     from gpworkforce.baseline.placement import Placement
     from gpworkforce.cli.sources import DataContext
@@ -54,11 +57,16 @@ def check_placement(
 
 
 def build_baseline_report(
-    context: DataContext, org: str, period: dt.date, source: SourceChoice
+    context: DataContext,
+    org: str,
+    period: dt.date,
+    source: SourceChoice,
+    *,
+    with_charts: bool = True,
 ) -> Report:
-    """Run the baseline analyses for ``org`` on ``period`` and assemble the report to render."""
+    """Run the baseline analyses for ``org`` on ``period`` and assemble the report to render
+    (``with_charts=False``: no charts, for formats that show none, without importing Altair)."""
     from gpworkforce.baseline.report import baseline_report
-    from gpworkforce.reports.baseline_charts import baseline_charts
     from gpworkforce.reports.model import Report
 
     organisation = context.data.registry.get(org)  # unknown code -> UnknownOrganisation
@@ -66,11 +74,16 @@ def build_baseline_report(
     report_tables = baseline_report(
         context.data, org, period, source=source.value, denominators=context.denominators
     )
+    charts = ()
+    if with_charts:
+        from gpworkforce.reports.baseline_charts import baseline_charts
+
+        charts = baseline_charts(report_tables)
     return Report(
         title=f"General practice workforce baseline: {organisation.name} ({organisation.code})",
         subtitle=f"Census date {period:%d %B %Y}; figures from {source.value} ({context.label})",
         tables=tuple(report_tables),
-        charts=baseline_charts(report_tables),
+        charts=charts,
         statements=(*context.statements, placed.statement()),
         **({"generated": context.as_of} if context.as_of is not None else {}),
     )
@@ -120,7 +133,7 @@ def baseline(
             else demo_context()
         )
     with step(f"Computing the baseline for {code} on {on.isoformat()}"):
-        report = build_baseline_report(context, code, on, source)
+        report = build_baseline_report(context, code, on, source, with_charts=fmt in CHART_FORMATS)
     with step(f"Rendering {fmt.value}"):
         emit_report(report, fmt, out, f"baseline-{code}-{on.isoformat()}")
 

@@ -24,9 +24,11 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -139,7 +141,7 @@ def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
                 frames[name] = tables.empty(spec)
                 continue
             filters = _filters(name, dates, wanted)
-            frame = pq.read_table(path, filters=filters).to_pandas()
+            frame = _to_pandas(pq.read_table(path, filters=filters, read_dictionary=_text(spec)))
             frames[name] = tables.conform(frame, spec) if filters else frame
         return StoredFile(
             kind=Kind(meta["kind"]),
@@ -152,6 +154,27 @@ def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
         )
     except (OSError, ValueError, KeyError, pa.ArrowException):
         return None  # damaged or from another version: the caller re-parses the raw file
+
+
+def _text(spec: Mapping[str, str]) -> list[str]:
+    return [column for column, dtype in spec.items() if dtype == "string"]
+
+
+def _to_pandas(table: pa.Table) -> pd.DataFrame:
+    """``table`` as pandas, its dictionary-encoded text columns as the canonical "string" dtype.
+
+    Text is read from Parquet as dictionaries (each distinct value decoded once) and expanded
+    here by taking from the few distinct Python strings: decoding every row into its own Python
+    string was most of a report's read time and memory (docs/performance.md).
+    """
+    frame = table.to_pandas()
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes = values.cat.codes.to_numpy()
+            distinct = np.append(np.asarray(values.cat.categories, dtype=object), pd.NA)
+            frame[column] = pd.arrays.StringArray(distinct.take(codes))  # code -1 -> NA
+    return frame
 
 
 def _filters(name: str, dates: list[str] | None, wanted: Wanted | None) -> list[object] | None:

@@ -98,6 +98,10 @@ class OrgRegistry:
     organisations: Mapping[str, Organisation]
     links: tuple[ParentLink, ...] = ()
     _by_child: Mapping[str, tuple[ParentLink, ...]] = field(init=False, repr=False, compare=False)
+    # practice_map answers by (date, tier): a report asks the same ones many times
+    _maps: dict[tuple[dt.date, OrgType], dict[str, str]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         by_child: dict[str, list[ParentLink]] = defaultdict(list)
@@ -113,6 +117,7 @@ class OrgRegistry:
                 )
             by_child[link.child].append(link)
         object.__setattr__(self, "_by_child", {k: tuple(v) for k, v in by_child.items()})
+        object.__setattr__(self, "_maps", {})
 
     @classmethod
     def build(
@@ -183,14 +188,37 @@ class OrgRegistry:
 
     def practice_map(self, on: dt.date, org_type: OrgType) -> dict[str, str]:
         """For every practice open on ``on``: the code of its ancestor of tier ``org_type``."""
+        key = (on, OrgType(org_type))
+        known = self._maps.get(key)
+        if known is None:
+            known = self._maps[key] = self._practice_map(on, org_type)
+        return dict(known)  # a copy: callers may change theirs
+
+    def _practice_map(self, on: dt.date, org_type: OrgType) -> dict[str, str]:
+        # parent_of_type for every open practice, with the links in force on ``on`` found once
+        practices = [
+            p.code
+            for p in self.organisations.values()
+            if p.type == OrgType.PRACTICE and p.is_open(on)
+        ]
+        if org_type == OrgType.ENGLAND:
+            return dict.fromkeys(practices, ENGLAND_CODE)
+        up: dict[str, list[str]] = defaultdict(list)
+        for lk in self.links:  # in the order parents() lists them
+            if (lk.start is None or on >= lk.start) and (lk.end is None or on < lk.end):
+                up[lk.child].append(lk.parent)
+        kind = {code: org.type for code, org in self.organisations.items()}
         out: dict[str, str] = {}
-        for p in self.organisations.values():
-            if p.type != OrgType.PRACTICE or not p.is_open(on):
-                continue
-            if org_type == OrgType.ENGLAND:
-                out[p.code] = ENGLAND_CODE
-                continue
-            anc = self.parent_of_type(p.code, org_type, on)
-            if anc is not None:
-                out[p.code] = anc.code
+        for code in practices:
+            seen: set[str] = set()
+            frontier = [code]
+            while frontier and code not in out:  # the walk of parent_of_type
+                for parent in up.get(frontier.pop(), ()):
+                    if parent in seen:
+                        continue
+                    seen.add(parent)
+                    if kind[parent] == org_type:
+                        out[code] = parent
+                        break
+                    frontier.append(parent)
         return out

@@ -295,6 +295,18 @@ def build_registry(data_dir: Path | None = None) -> OrgRegistry:
 
 @lru_cache(maxsize=4)
 def _cached_registry(stamp: tuple[tuple[str, int, int], ...]) -> OrgRegistry:
+    from gpworkforce.loaders import registry_cache
+
+    key = registry_cache.cache_key(stamp)
+    cached = registry_cache.read_cached(key)
+    if cached is not None:
+        return cached
+    registry = _registry_from_files(stamp)
+    registry_cache.write_cached(key, registry)
+    return registry
+
+
+def _registry_from_files(stamp: tuple[tuple[str, int, int], ...]) -> OrgRegistry:
     paths = [Path(st[0]) for st in stamp]
     earlier: pd.DataFrame | None = None
     earlier_source = PAYMENTS_FILE

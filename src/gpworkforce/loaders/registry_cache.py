@@ -1,0 +1,135 @@
+"""The built national registry kept on disk, so a command does not rebuild it every time.
+
+Building the registry from the ODS and practice-map CSVs takes about half a second of CPU, a
+large share of a one-ICB ``baseline`` (docs/performance.md, issue 10 item 6). The organisations
+and links it produced are written as two Parquet tables under the cache directory, named by a
+digest of the input files (path, size, modification time) *and* of the source of the modules
+that build it, so a changed input file or a changed rule builds afresh. Reading it back gives an
+equal :class:`~gpworkforce.domain.orgs.OrgRegistry` (tested); a cache that is missing, damaged or
+cannot be written is simply not used.
+
+The directory is ``GPWORKFORCE_CACHE_DIR`` or ``$XDG_CACHE_HOME/gpworkforce`` (default
+``~/.cache/gpworkforce``); ``GPWORKFORCE_CACHE_DIR=off`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from gpworkforce.domain.orgs import Organisation, OrgRegistry, OrgType, ParentLink
+
+ENV_VAR = "GPWORKFORCE_CACHE_DIR"
+FORMAT = 1
+_ORGS = "organisations.parquet"
+_LINKS = "links.parquet"
+# the modules whose code decides what the registry holds
+_BUILDERS = ("registry.py", "registry_files.py", "hierarchy.py")
+
+
+def cache_root() -> Path | None:
+    """Where cached registries live (None: caching is off)."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return None if env.strip().lower() == "off" else Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "gpworkforce"
+
+
+def cache_key(stamp: Sequence[tuple[str, int, int]]) -> str:
+    """A digest of the input files' (path, mtime, size) and of the code that builds from them."""
+    h = hashlib.sha256(f"format {FORMAT}\n".encode())
+    for path, mtime, size in stamp:
+        h.update(f"{path}\0{mtime}\0{size}\n".encode())
+    here = Path(__file__).resolve().parent
+    for module in (*(here / m for m in _BUILDERS), here.parent / "domain" / "orgs.py"):
+        h.update(module.read_bytes())
+    return h.hexdigest()[:24]
+
+
+def read_cached(key: str) -> OrgRegistry | None:
+    """The registry cached under ``key``, or None."""
+    root = cache_root()
+    if root is None:
+        return None
+    folder = root / "registry" / key
+    try:
+        orgs = pq.read_table(folder / _ORGS).to_pydict()
+        links = pq.read_table(folder / _LINKS).to_pydict()
+        organisations = {
+            code: Organisation(code, name, OrgType(kind), opened, closed)
+            for code, name, kind, opened, closed in zip(
+                orgs["code"],
+                orgs["name"],
+                orgs["type"],
+                orgs["opened"],
+                orgs["closed"],
+                strict=True,
+            )
+        }
+        parent_links = tuple(
+            ParentLink(child, parent, start, end, source)
+            for child, parent, start, end, source in zip(
+                links["child"],
+                links["parent"],
+                links["start"],
+                links["end"],
+                links["source"],
+                strict=True,
+            )
+        )
+        return OrgRegistry(organisations=organisations, links=parent_links)
+    except (OSError, KeyError, ValueError, TypeError, pa.ArrowException):
+        return None
+
+
+def write_cached(key: str, registry: OrgRegistry) -> None:
+    """Keep ``registry`` under ``key`` (atomically; silently not when it cannot be written)."""
+    root = cache_root()
+    if root is None:
+        return
+    folder = root / "registry" / key
+    if folder.is_dir():
+        return
+    orgs = list(registry.organisations.values())
+    links = registry.links
+    with contextlib.suppress(OSError, pa.ArrowException):
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
+        try:
+            pq.write_table(
+                pa.table(
+                    {
+                        "code": [o.code for o in orgs],
+                        "name": [o.name for o in orgs],
+                        "type": [o.type.value for o in orgs],
+                        "opened": pa.array([o.opened for o in orgs], pa.date32()),
+                        "closed": pa.array([o.closed for o in orgs], pa.date32()),
+                    }
+                ),
+                tmp / _ORGS,
+            )
+            pq.write_table(
+                pa.table(
+                    {
+                        "child": [lk.child for lk in links],
+                        "parent": [lk.parent for lk in links],
+                        "start": pa.array([lk.start for lk in links], pa.date32()),
+                        "end": pa.array([lk.end for lk in links], pa.date32()),
+                        "source": [lk.source for lk in links],
+                    }
+                ),
+                tmp / _LINKS,
+            )
+            os.rename(tmp, folder)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
