@@ -265,6 +265,8 @@ TABLE: dict[str, Route] = {
     "finance/<str:org_code>/funding/": Route(finance_org_args, FIN_READ),
     "finance/<str:org_code>/funding/new/": Route(finance_org_args, FIN_EDIT),
     "finance/<str:org_code>/funding/<int:entry_id>/": Route(finance_item_args("funding"), FIN_EDIT),
+    "finance/<str:org_code>/spend/": Route(finance_org_args, FIN_READ),
+    "finance/<str:org_code>/spend/upload/": Route(finance_org_args, FIN_EDIT),
     "finance/<str:org_code>/scenarios/<slug:key>/": Route(finance_item_args("scenario"), FIN_READ),
     "finance/<str:org_code>/scenarios/<slug:key>/<str:table_key>.<str:fmt>": Route(
         finance_scenario_download_args, {ALL: FIN_DOWNLOAD}

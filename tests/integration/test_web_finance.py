@@ -14,7 +14,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from gpworkforce.web.finance.models import AllocationRecord, FundingRecord, Thresholds
+from gpworkforce.web.finance.models import (
+    AllocationRecord,
+    FundingRecord,
+    SpendRecord,
+    Thresholds,
+)
 from gpworkforce.web.finance.seed import seed_llr_finance
 from gpworkforce.web.finance.testing import finance_world
 from gpworkforce.web.models import AuditEvent, User
@@ -237,3 +242,35 @@ def test_another_organisations_rows_are_not_found_under_ones_own(world: World) -
     assert c.get(url).status_code == 404
     url = reverse("finance-funding-edit", args=["QK1", ids["QXX"]["funding"]])
     assert c.get(url).status_code == 404
+
+
+SPEND = b"""practice,quarter_end,locum_gbp,agency_gbp
+C82001,2017-12-31,"20,000",5000
+C82002,2017-12-31,15000,
+C82001,2018-03-31,18000,4000
+"""
+
+
+def test_spend_is_loaded_and_tracked_against_the_plan(world: World) -> None:
+    analyst = client(world.users["analyst"])
+    url = reverse("finance-spend-upload", args=["QK1"])
+    bad = io.BytesIO(SPEND + b"C82002,2018-03-30,-1,\n")
+    bad.name = "spend.csv"
+    response = analyst.post(url, {"file": bad})
+    assert response.status_code == 400
+    text = html_lib.unescape(response.content.decode())
+    assert "spend.csv, row 5, column 'quarter_end'" in text
+    assert "spend.csv, row 5, column 'locum_gbp': must be greater than or equal to 0" in text
+    assert not SpendRecord.objects.exists()  # nothing half-written
+    good = io.BytesIO(SPEND)
+    good.name = "spend.csv"
+    assert analyst.post(url, {"file": good}).status_code == 302
+    assert SpendRecord.objects.filter(owner_id="QK1").count() == 3
+    assert AuditEvent.objects.filter(action="finance.spend_loaded").count() == 1
+    board = client(world.users["board"])
+    page = board.get(reverse("finance-spend", args=["QK1"]) + "?scenario=scenario-3")
+    text = html_lib.unescape(page.content.decode())
+    # Scenario 3 prices 39.44 locum WTE at GBP 157,000 a year: 1,548,020 a quarter
+    assert "2017/18 Q3" in text and "40,000" in text and "1,548,020" in text
+    assert "-1,508,020" in text
+    assert board.get(url).status_code == 403

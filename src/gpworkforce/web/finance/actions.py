@@ -13,11 +13,13 @@ from django.db import transaction
 
 from gpworkforce.finance.allocations import FundingRow
 from gpworkforce.finance.funding import FundingEntry
+from gpworkforce.finance.spend import SpendRow
 from gpworkforce.web.actions.audit import record
 from gpworkforce.web.finance.models import (
     AllocationRecord,
     CostedScenario,
     FundingRecord,
+    SpendRecord,
     Thresholds,
 )
 from gpworkforce.web.models import User
@@ -198,3 +200,35 @@ def add_scenario(
         after={"key": key, "title": title, "scenario_file": scenario_file, "draws": draws},
     )
     return rec
+
+
+@transaction.atomic
+def load_spend(
+    *, actor: User | None, owner: str, rows: Sequence[SpendRow], file_name: str
+) -> tuple[int, int]:
+    """Spend rows from a file: each (practice, quarter) replaces the row it matches or is added.
+    Returns (added, changed)."""
+    added = changed = 0
+    for row in rows:
+        rec = (
+            SpendRecord.objects.select_for_update()
+            .filter(owner_id=owner, practice=row.practice, quarter_end=row.quarter_end)
+            .first()
+        )
+        if rec is None:
+            rec = SpendRecord(owner_id=owner, practice=row.practice, quarter_end=row.quarter_end)
+            added += 1
+        elif (rec.locum_gbp, rec.agency_gbp) != (row.locum_gbp, row.agency_gbp):
+            changed += 1
+        rec.locum_gbp, rec.agency_gbp = row.locum_gbp, row.agency_gbp
+        rec.save()
+    record(
+        actor,
+        "finance.spend_loaded",
+        None,
+        object_type="SpendFile",
+        object_id=file_name[:64],
+        organisation_code=owner,
+        after={"file": file_name, "rows": len(rows), "added": added, "changed": changed},
+    )
+    return added, changed

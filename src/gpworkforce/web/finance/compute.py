@@ -28,6 +28,7 @@ from gpworkforce.web.finance.models import (
     AllocationRecord,
     CostedScenario,
     FundingRecord,
+    SpendRecord,
 )
 from gpworkforce.web.finance.models import Thresholds as ThresholdsRecord
 
@@ -452,3 +453,34 @@ def headline(c: CostedRun, terms: str) -> list[dict[str, str]]:
             }
         )
     return out
+
+
+# -- spend actuals ---------------------------------------------------------------------------------
+def spend_rows(owner_code: str) -> list[Any]:
+    from gpworkforce.finance.spend import SpendRow
+
+    return [
+        SpendRow(
+            practice=r.practice,
+            quarter_end=r.quarter_end,
+            locum_gbp=r.locum_gbp,
+            agency_gbp=r.agency_gbp,
+        )
+        for r in SpendRecord.objects.filter(owner_id=owner_code)
+    ]
+
+
+def spend_tracking(owner_code: str, costed: CostedRun) -> tuple[ReportTable, str, int]:
+    """Locum and agency spend per quarter against the scenario's costed trajectory; a note
+    (why there is no SPC chart, or no plan) and how many quarters fall outside the scenario."""
+    from gpworkforce.finance.spend import planned_quarterly, quarterly
+    from gpworkforce.plans.spend import track_spend
+
+    actual = quarterly(spend_rows(owner_code))
+    try:
+        planned = planned_quarterly(costed.rows, list(actual["quarter_end"]))
+    except ValueError as exc:
+        empty = ReportTable("spend_tracking", "Locum and agency spend", pd.DataFrame())
+        return empty, str(exc), len(actual)
+    table, _spc, why = track_spend(actual, planned)
+    return table, why, len(actual) - len(table.frame)

@@ -89,3 +89,21 @@ class CostedScenario(models.Model):
     class Meta:
         ordering = ("position", "key")
         constraints = (models.UniqueConstraint(fields=("owner", "key"), name="scenario_key_once"),)
+
+
+class SpendRecord(models.Model):
+    """A practice's locum and agency spend in one quarter (GBP; None = not reported)."""
+
+    owner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    practice = models.CharField(max_length=10)
+    quarter_end = models.DateField()
+    locum_gbp = models.FloatField(null=True, blank=True)
+    agency_gbp = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("quarter_end", "practice")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("owner", "practice", "quarter_end"), name="spend_once_a_quarter"
+            ),
+        )

@@ -34,6 +34,12 @@ urlpatterns = [
         views.funding_edit,
         name="finance-funding-edit",
     ),
+    path("finance/<str:org_code>/spend/", views.spend, name="finance-spend"),
+    path(
+        "finance/<str:org_code>/spend/upload/",
+        views.spend_upload,
+        name="finance-spend-upload",
+    ),
     path(
         "finance/<str:org_code>/scenarios/<slug:key>/",
         views.scenario_cost,

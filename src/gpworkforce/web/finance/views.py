@@ -19,7 +19,12 @@ from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import UserError
 from gpworkforce.reports.formatting import NA_MEANING, display_rows, is_numeric_column
 from gpworkforce.web.finance import actions, charts, compute, forms
-from gpworkforce.web.finance.models import AllocationRecord, CostedScenario, FundingRecord
+from gpworkforce.web.finance.models import (
+    AllocationRecord,
+    CostedScenario,
+    FundingRecord,
+    SpendRecord,
+)
 from gpworkforce.web.models import Organisation
 from gpworkforce.web.permissions import Scope, guard, has_permission
 from gpworkforce.web.roles import Permission
@@ -297,16 +302,100 @@ def allocation_upload(request: HttpRequest, scope: Scope, org_code: str) -> Http
     )
 
 
+@guard(Permission.VIEW_FINANCE, load_org)
+def spend(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
+    if (refused := _not_allowed(request, SAFE)) is not None:
+        return refused
+    org: Organisation = scope.obj
+    scenarios = list(CostedScenario.objects.filter(owner_id=org.code))
+    chosen = _chosen(scenarios, request.GET.get("scenario", ""))
+    has_rows = SpendRecord.objects.filter(owner_id=org.code).exists()
+    table = None
+    note = ""
+    outside = 0
+    if chosen is not None and has_rows:
+        try:
+            table, note, outside = compute.spend_tracking(org.code, compute.cost_of(chosen))
+        except UserError as exc:
+            note = exc.message
+    return render(
+        request,
+        "finance/spend.jinja",
+        {
+            "org": org,
+            "scenarios": scenarios,
+            "chosen": chosen,
+            "has_rows": has_rows,
+            "table": _table_view(table) if table is not None and len(table.frame) else None,
+            "note": note,
+            "outside": outside,
+            "can_edit": _can_edit(request, org),
+            "na_meaning": NA_MEANING,
+        },
+        breadcrumbs=_crumbs(org),
+    )
+
+
+@guard(Permission.EDIT_FINANCE, load_org)
+def spend_upload(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
+    org: Organisation = scope.obj
+    crumbs = _crumbs(org, ("Locum and agency spend", reverse("finance-spend", args=[org.code])))
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = [{"text": "Select a spend file to upload (.xlsx or .csv)", "href": "#file"}]
+        else:
+            name = Path(upload.name or "upload.csv").name
+            suffix = Path(name).suffix.lower()
+            content = upload.read(MAX_UPLOAD_BYTES + 1)
+            if suffix not in (".csv", ".xlsx"):
+                errors = [
+                    {"text": f"The file must be .xlsx or .csv, got {name!r}", "href": "#file"}
+                ]
+            elif len(content) > MAX_UPLOAD_BYTES:
+                errors = [{"text": "The file must be at most 5 MB", "href": "#file"}]
+            else:
+                try:
+                    rows = _read_file(content, name, suffix, "spend")
+                except UserError as exc:
+                    errors = [{"text": line, "href": "#file"} for line in _lines(exc)[:100]]
+                else:
+                    added, changed = actions.load_spend(
+                        actor=request.user, owner=org.code, rows=rows, file_name=name
+                    )
+                    messages.success(
+                        request,
+                        f"Loaded {len(rows)} rows from {name}: {added} added, {changed} changed.",
+                    )
+                    return redirect("finance-spend", org_code=org.code)
+    elif (refused := _not_allowed(request, SAFE)) is not None:
+        return refused
+    return render(
+        request,
+        "finance/spend_upload.jinja",
+        {"org": org, "errors": errors, "accept": UPLOAD_ACCEPT},
+        status=400 if errors else 200,
+        breadcrumbs=crumbs,
+    )
+
+
 def _read_allocations(content: bytes, name: str, suffix: str) -> list[Any]:
+    return _read_file(content, name, suffix, "allocations")
+
+
+def _read_file(content: bytes, name: str, suffix: str, kind: str) -> list[Any]:
     """The file's rows, checked by the finance library's reader (a temporary copy named like
     the upload, so its messages name the user's file)."""
-    from gpworkforce.finance.tables_io import read_allocations
+    from gpworkforce.finance.tables_io import read_allocations, read_spend
+
+    reader = read_spend if kind == "spend" else read_allocations
 
     safe = "".join(ch if ch.isalnum() or ch in "-_. " else "_" for ch in Path(name).stem)[:80]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{safe or 'upload'}{suffix}"
         path.write_bytes(content)
-        return list(read_allocations(path))
+        return list(reader(path))
 
 
 def _lines(exc: UserError) -> list[str]:
