@@ -326,7 +326,7 @@ def spend(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
             "scenarios": scenarios,
             "chosen": chosen,
             "has_rows": has_rows,
-            "table": _table_view(table) if table is not None and len(table.frame) else None,
+            "tables": _spend_views(table) if table is not None and len(table.frame) else [],
             "note": note,
             "outside": outside,
             "can_edit": _can_edit(request, org),
@@ -334,6 +334,38 @@ def spend(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
         },
         breadcrumbs=_crumbs(org),
     )
+
+
+def _spend_views(table: ReportTable) -> list[dict[str, Any]]:
+    """The tracking table in two, to read at 1,280 px: against the plan, then the split."""
+    f = table.frame
+    against = [
+        "Quarter",
+        "Locum and agency spend (GBP)",
+        "Plan (GBP)",
+        "Plan P10 (GBP)",
+        "Plan P90 (GBP)",
+        "Variance (GBP)",
+        "Variance %",
+        "Inside the plan's band",
+        "Percentile in the plan's fan",
+        "SPC point",
+    ]
+    split = ["Quarter", "Practices reporting", "Locum spend (GBP)", "Agency spend (GBP)"]
+    parts = []
+    for key, title, cols, notes in (
+        ("spend_against_plan", table.title, against, table.notes[1:]),
+        (
+            "spend_split",
+            "Who reported, and locum against agency spend (GBP)",
+            split,
+            table.notes[:1],
+        ),
+    ):
+        cols = [c for c in cols if c in f.columns]
+        dec = {k: v for k, v in table.decimals.items() if k in cols}
+        parts.append(_table_view(ReportTable(key, title, f[cols], notes, decimals=dec)))
+    return parts
 
 
 @guard(Permission.EDIT_FINANCE, load_org)
@@ -452,7 +484,7 @@ def funding(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
             "register": _table_view(
                 register, _links(request, "finance-download", org.code, register.key)
             ),
-            "cover": _table_view(cover) if cover is not None else None,
+            "cover": _table_view(_without_zero_counts(cover)) if cover is not None else None,
             "scenarios": scenarios,
             "chosen": chosen,
             "problem": problem,
@@ -462,6 +494,17 @@ def funding(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
         },
         breadcrumbs=_crumbs(org),
     )
+
+
+def _without_zero_counts(table: ReportTable) -> ReportTable:
+    """The coverage table without its count of entries whose amount is not known when there are
+    none (a column less to read at 1,280 px)."""
+    col = "Entries with the amount not known"
+    f = table.frame
+    if col not in f.columns or f[col].astype(float).any():
+        return table
+    dec = {k: v for k, v in table.decimals.items() if k != col}
+    return ReportTable(table.key, table.title, f.drop(columns=[col]), table.notes, decimals=dec)
 
 
 def _chosen(scenarios: list[CostedScenario], key: str) -> CostedScenario | None:
