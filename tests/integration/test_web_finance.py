@@ -274,3 +274,18 @@ def test_spend_is_loaded_and_tracked_against_the_plan(world: World) -> None:
     assert "2017/18 Q3" in text and "40,000" in text and "1,548,020" in text
     assert "-1,508,020" in text
     assert board.get(url).status_code == 403
+
+
+def test_a_scenario_that_cannot_be_costed_says_why(world: World) -> None:
+    from gpworkforce.web.finance.models import CostedScenario
+
+    CostedScenario.objects.create(
+        owner_id="QK1", key="gone", title="A removed file", scenario_file="llr-2017/gone.toml"
+    )
+    c = client(world.users["board"])
+    page = c.get(reverse("finance-scenario", args=["QK1", "gone"]))
+    assert page.status_code == 422 and b"A removed file cannot be costed" in page.content
+    download = c.get(
+        reverse("finance-scenario-download", args=["QK1", "gone", "costs_by_year", "csv"])
+    )
+    assert download.status_code == 422

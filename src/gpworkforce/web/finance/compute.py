@@ -17,6 +17,7 @@ import pandas as pd
 from django.conf import settings
 
 from gpworkforce.domain.report import ReportTable
+from gpworkforce.errors import UserError
 from gpworkforce.finance.allocations import ALL_ORGS, FundingRow, Thresholds, checks, derive
 from gpworkforce.finance.cost_io import find_cost_model, load_cost_model
 from gpworkforce.finance.costing import ALL, MEASURES, quantile_columns, summarise
@@ -79,8 +80,11 @@ def headroom_costs(owner_code: str) -> dict[str, float]:
     first = CostedScenario.objects.filter(owner_id=owner_code).first()
     if first is None:
         return dict([DEFAULT_HEADROOM_COST])
-    path = costs_path(first)
-    return dict(_role_costs(str(path), _digest(path)))
+    try:
+        path = costs_path(first)
+        return dict(_role_costs(str(path), _digest(path)))
+    except UserError:  # the cost model is missing or invalid: the plan's GP cost instead
+        return dict([DEFAULT_HEADROOM_COST])
 
 
 @functools.lru_cache(maxsize=16)

@@ -661,7 +661,15 @@ def scenario_download(
         raise Http404("no such format")
     s = _scenario(scope, key)
     terms = _terms(request)
-    costed = compute.cost_of(s)
+    try:
+        costed = compute.cost_of(s)
+    except UserError as exc:
+        return render(
+            request,
+            "web/error.jinja",
+            {"heading": f"{s.title} cannot be costed", "body": exc.message},
+            status=422,
+        )
     tables = {t.key: t for t in compute.cost_tables(costed, terms)}
     table = tables.get(table_key)
     if table is None:
