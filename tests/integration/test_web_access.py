@@ -48,6 +48,8 @@ from gpworkforce.web.dashboards import Dashboard
 from gpworkforce.web.finance.testing import finance_world
 from gpworkforce.web.jobs import tasks as jobs_tasks
 from gpworkforce.web.models import PracticeReturnRecord, User
+from gpworkforce.web.plans.actions import create_plan
+from gpworkforce.web.plans.testing import tiny_plan
 from gpworkforce.web.roles import Role
 from gpworkforce.web.testing import (
     CENSUS,
@@ -158,6 +160,18 @@ def finance_scenario_download_args(ids: dict[str, Any], v: str) -> list[object]:
     return [*finance_item_args("scenario")(ids, v), "costs_by_year", "xlsx"]
 
 
+def plan_args(ids: dict[str, Any], v: str) -> list[object]:
+    return [ids["plans"][v]]
+
+
+def plan_group_args(ids: dict[str, Any], v: str) -> list[object]:
+    return [*plan_args(ids, v), "gp"]
+
+
+def plan_download_args(ids: dict[str, Any], v: str) -> list[object]:
+    return [*plan_args(ids, v), "plan", "toml"]
+
+
 ALL = "GET POST PUT PATCH DELETE"
 NOT_POST = "GET PUT PATCH DELETE"
 WRITES = "PUT PATCH DELETE"
@@ -178,6 +192,7 @@ RETURN_EDIT = only({"submitter": scoped(302), "manager": scoped(302)})
 ACCOUNT = only({"admin": scoped(200)})
 # A dashboard without a period is scoped by today's hierarchy: the practice that moved away is
 # no longer QK1's (scoping on an earlier date: tests/integration/test_web_permissions.py).
+PLAN_VIEW = only({"analyst": scoped(200), "board": scoped(200)})
 DASHBOARD = {"anonymous": same(302), "inactive": same(302), **{r: scoped(200) for r in SIGNED_IN}}
 
 # Finance: analysts and board viewers read their organisation's pages (others 403); analysts
@@ -272,6 +287,35 @@ TABLE: dict[str, Route] = {
         finance_scenario_download_args, {ALL: FIN_DOWNLOAD}
     ),
     "finance/<str:org_code>/<str:table_key>.<str:fmt>": Route(finance_download_args, {ALL: FIN_DOWNLOAD}),
+    # Plans: analysts and board viewers read their organisations' plans; analysts change them (the
+    # board viewer reaches the plan, then lacks the permission: 403); the historic variant is a
+    # plan of the practice that has moved to the other ICB (scoped by today's hierarchy).
+    "plans/": Route(no_object, {ALL: only({"analyst": same(200), "board": same(200)})}),
+    "plans/new/": Route(no_object, {"POST": only({"analyst": same(400)}), NOT_POST: only({"analyst": same(200)})}),
+    "plans/<int:plan_id>/": Route(plan_args, {ALL: PLAN_VIEW}),
+    "plans/<int:plan_id>/groups/<str:group>/": Route(plan_group_args, {ALL: PLAN_VIEW}),
+    "plans/<int:plan_id>/score/": Route(plan_args, {ALL: PLAN_VIEW}),
+    "plans/<int:plan_id>/download/<str:key>.<str:fmt>": Route(plan_download_args, {ALL: PLAN_VIEW}),
+    "plans/<int:plan_id>/revise/": Route(plan_args, {
+        "POST": only({"analyst": scoped(400), "board": scoped(403)}),
+        NOT_POST: only({"analyst": scoped(200), "board": scoped(403)}),
+    }),
+    "plans/<int:plan_id>/adopt/": Route(plan_args, {
+        "POST": only({"analyst": scoped(302), "board": scoped(403)}),
+        NOT_POST: only({"analyst": scoped(405), "board": scoped(403)}),
+    }),
+    "plans/<int:plan_id>/close/": Route(plan_args, {
+        "POST": only({"analyst": scoped(400), "board": scoped(403)}),
+        NOT_POST: only({"analyst": scoped(200), "board": scoped(403)}),
+    }),
+    "plans/<int:plan_id>/recalculations/": Route(plan_args, {
+        "POST": only({"analyst": scoped(302), "board": scoped(403)}),
+        NOT_POST: only({"analyst": scoped(405), "board": scoped(403)}),
+    }),
+    # a practice's own figures against its share of the plans above it
+    "plans/practice/<str:org_code>/": Route(org_args, {ALL: only({
+        "submitter": scoped(200), "manager": scoped(200), "analyst": scoped(200), "board": scoped(200),
+    })}),
 }  # fmt: skip
 
 
@@ -447,7 +491,12 @@ def world_ids(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[st
                 channel="form",
                 sha256=str(len(variant)) * 64,
             )
+        plans = {
+            variant: create_plan(actor=None, org_code=code, document=tiny_plan(code)).pk
+            for variant, code in (("own", "QK1"), ("other", "QXX"), ("historic", HISTORIC_PRACTICE))
+        }
         ids = {
+            "plans": {**plans, "unknown": 999999},
             "rounds": {"own": rnd.pk, "other": other.pk, "unknown": 999999, "historic": rnd.pk},
             "returns": {**{v: r.pk for v, r in returns.items()}, "unknown": 999999},
             "users": {

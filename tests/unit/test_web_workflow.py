@@ -101,12 +101,17 @@ def test_separation_of_duties_in_the_role_table() -> None:
     assert approvers == {Role.PRACTICE_MANAGER}
     assert acceptors == {Role.ICB_ANALYST}
     assert not acceptors & submitters
+    # the board reads (dashboards, plans and their tracking) and changes nothing
     assert ROLE_PERMISSIONS[Role.BOARD_VIEWER] == {
         Permission.VIEW_DASHBOARD,
         Permission.DOWNLOAD_TABLE,
         Permission.VIEW_FINANCE,  # board viewers read the finance pages; analysts edit them
+        Permission.VIEW_PLAN,
+        Permission.VIEW_PRACTICE_PLAN,
     }
     assert {r for r in Role if Permission.EDIT_FINANCE in ROLE_PERMISSIONS[r]} == {Role.ICB_ANALYST}
+    editors = {r for r in Role if Permission.EDIT_PLAN in ROLE_PERMISSIONS[r]}
+    assert editors == {Role.ICB_ANALYST}
 
 
 def test_every_role_and_permission_is_in_the_tables() -> None:

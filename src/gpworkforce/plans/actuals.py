@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gpworkforce.baseline.data import BaselineData
 from gpworkforce.errors import UserError
 from gpworkforce.plans.model import (
     STAFF_GROUP_LABELS,
@@ -99,16 +100,39 @@ def returns_actuals(plan: Plan, workspace: Path) -> tuple[Actuals, str, dict[dt.
     baseline's documented imputation (docs/baseline.md): a practice without a return for the date
     gets its earlier return carried forward, else its GPW figures where GPW files are loaded in the
     workspace, else stays missing. Also returns, per date, where the figures came from."""
-    from gpworkforce.baseline.data import SourceKind
-    from gpworkforce.baseline.response import ImputationStatus, impute_returns
-    from gpworkforce.baseline.series import series_frame
     from gpworkforce.cli.sources import workspace_context
 
     data = workspace_context(workspace).data
+    out, provenance = actuals_from_returns(plan, data)
+    if not any(out.values()):
+        raise UserError(
+            f"the workspace {workspace} must hold accepted returns for {plan.organisation},"
+            " got none; load them with 'gpworkforce load returns FILE... --data DIR'"
+        )
+    label = (
+        f"practices' returns accepted into the workspace {workspace}, practices without a"
+        " return imputed (carried forward, else GPW where loaded)"
+    )
+    return out, label, provenance
+
+
+def _groups_and_nodes(plan: Plan) -> tuple[list[StaffGroup], list[tuple[str, str]]]:
+    groups = sorted({t.staff_group for t in plan.scenarios})
+    return groups, [(STAFF_GROUP_NODES[g], STAFF_GROUP_LABELS[g]) for g in groups]
+
+
+def actuals_from_returns(plan: Plan, data: BaselineData) -> tuple[Actuals, dict[dt.date, str]]:
+    """Actual FTE per staff group at each census date for which a practice of the plan's
+    organisation has a return in ``data`` (unselected: every source), after the baseline's
+    imputation (:func:`gpworkforce.baseline.response.impute_returns`), with per date how many
+    practices returned, were carried forward, came from GPW or are missing."""
+    from gpworkforce.baseline.data import SourceKind
+    from gpworkforce.baseline.response import ImputationStatus, impute_returns
+    from gpworkforce.baseline.series import series_frame
+
     if plan.organisation not in data.registry:
         raise UserError(f"organisation must be known to the registry, got {plan.organisation!r}")
-    groups = sorted({t.staff_group for t in plan.scenarios})
-    nodes = [(STAFF_GROUP_NODES[g], STAFF_GROUP_LABELS[g]) for g in groups]
+    groups, nodes = _groups_and_nodes(plan)
     by_node = {STAFF_GROUP_NODES[g]: g for g in groups}
     census_dates = data.with_source(SourceKind.RETURNS).select().periods()
     out: Actuals = {g: {} for g in groups}
@@ -130,13 +154,60 @@ def returns_actuals(plan: Plan, workspace: Path) -> tuple[Actuals, str, dict[dt.
             f" {counts[ImputationStatus.CARRIED_FORWARD]} carried forward, {gpw} from GPW,"
             f" {counts[ImputationStatus.MISSING]} missing"
         )
-    if not any(out.values()):
-        raise UserError(
-            f"the workspace {workspace} must hold accepted returns for {plan.organisation},"
-            " got none; load them with 'gpworkforce load returns FILE... --data DIR'"
-        )
+    return out, provenance
+
+
+def actuals_from_gpw_rows(plan: Plan, data: BaselineData) -> tuple[Actuals, dict[dt.date, str]]:
+    """Actual FTE per staff group at each GPW date held in ``data`` (its GPW rows alone, summed
+    over the organisation's practices by the registry on each date), with the GPW year."""
+    from gpworkforce.baseline.data import SourceKind
+    from gpworkforce.baseline.series import series_frame
+
+    if plan.organisation not in data.registry:
+        raise UserError(f"organisation must be known to the registry, got {plan.organisation!r}")
+    groups, nodes = _groups_and_nodes(plan)
+    by_node = {STAFF_GROUP_NODES[g]: g for g in groups}
+    gpw = data.with_source(SourceKind.GPW)
+    periods = gpw.select().periods()
+    out: Actuals = {g: {} for g in groups}
+    if not periods:
+        return out, {}
+    frame = series_frame(gpw, plan.organisation, periods=periods, nodes=nodes, source="gpw")
+    for row in frame.itertuples(index=False):
+        if not pd.isna(row.value):
+            out[by_node[str(row.node)]][pd.Timestamp(row.period).date()] = float(row.value)
+    dates = sorted({d for series in out.values() for d in series})
+    return out, {d: _gpw_label(d) for d in dates}
+
+
+def _gpw_label(d: dt.date) -> str:
+    """GPW's practice-year rows: a September census to Year 2020, the mean of the financial year
+    (dated 31 March) from Year 2021 (:func:`gpworkforce.domain.periods.gpw_practice_year_census`)."""
+    if (d.month, d.day) == (9, 30):
+        return f"GPW Year {d.year + 1} (September {d.year})"
+    if (d.month, d.day) == (3, 31):
+        return f"GPW Year {d.year} (mean of {d.year - 1}/{d.year % 100:02d})"
+    return f"GPW {d:%d %b %Y}"
+
+
+def returns_else_gpw(plan: Plan, data: BaselineData) -> tuple[Actuals, str, dict[dt.date, str]]:
+    """Per staff group and date: the accepted returns (imputed as :func:`actuals_from_returns`)
+    where any practice of the organisation returned for that date, else GPW's figure for that
+    date (:func:`actuals_from_gpw_rows`); per date, which it was and how it was made."""
+    returned, from_returns = actuals_from_returns(plan, data)
+    published, from_gpw = actuals_from_gpw_rows(plan, data)
+    out: Actuals = {}
+    provenance: dict[dt.date, str] = {}
+    for group in set(returned) | set(published):
+        series = dict(published.get(group, {}))
+        series.update(returned.get(group, {}))
+        out[group] = series
+    for d, how in from_gpw.items():
+        provenance[d] = how
+    for d, how in from_returns.items():
+        provenance[d] = f"Accepted returns: {how}"
     label = (
-        f"practices' returns accepted into the workspace {workspace}, practices without a"
-        " return imputed (carried forward, else GPW where loaded)"
+        "practices' accepted returns where any practice returned for the date (others imputed:"
+        " carried forward, else GPW), else NHS Digital's GPW figures"
     )
     return out, label, provenance

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tomllib
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -222,3 +223,255 @@ def load_plan(path: str | Path) -> Plan:
         raise ValidationFailed(
             issues=_issues(path, exc), summary=f"plan {path.name} is invalid"
         ) from None
+
+
+# -- the quarterly table (BLMK Table 1 layout) -----------------------------------------------------
+# One row per staff group and measure, one column per quarter: what `gpworkforce plan track`
+# writes as plan_quarterly (actual and variance rows are read past, so that file reads back).
+QUARTERLY_MEASURES = {
+    "plan wte": "central",
+    "plan": "central",
+    "p10 wte": "p10",
+    "p10": "p10",
+    "p90 wte": "p90",
+    "p90": "p90",
+    "target wte": "target",
+    "target": "target",
+    "target per 1,000": "per_1000",
+    "target per 1000": "per_1000",
+    "registered patients": "registered",
+}
+IGNORED_MEASURES = ("actual wte", "actual", "variance from plan wte", "variance")
+
+
+def _staff_group(text: str) -> StaffGroup | None:
+    from gpworkforce.plans.model import STAFF_GROUP_LABELS
+
+    key = text.strip().lower()
+    for group, label in STAFF_GROUP_LABELS.items():
+        if key in (group.value, label.lower()):
+            return group
+    return None
+
+
+def _quarter_end_of(header: object) -> dt.date | None:
+    """A column header as a quarter end: '2024/25 Q1' (financial year), or a date in the quarter."""
+    from gpworkforce.plans.model import quarter_end
+
+    if isinstance(header, dt.datetime | pd.Timestamp):
+        return quarter_end(pd.Timestamp(header).date())
+    if isinstance(header, dt.date):
+        return quarter_end(header)
+    text = str(header).strip()
+    parts = text.replace(" ", "").upper().split("Q")
+    if len(parts) == 2 and "/" in parts[0] and parts[1] in ("1", "2", "3", "4"):
+        try:
+            fy = int(parts[0].split("/")[0])
+        except ValueError:
+            return None
+        q = int(parts[1])
+        month = (3 * q + 3 - 1) % 12 + 1  # Q1 ends in June, Q4 in March
+        year = fy + 1 if q == 4 else fy
+        return quarter_end(dt.date(year, month, 1))
+    try:
+        return quarter_end(dt.date.fromisoformat(text[:10]))
+    except ValueError:
+        return None
+
+
+class QuarterlyTable(BaseModel):
+    """What a quarterly table holds: per staff group its points and, where given, its target."""
+
+    model_config = ConfigDict(frozen=True)
+
+    points: dict[StaffGroup, tuple[TrajectoryPoint, ...]]
+    targets: dict[StaffGroup, dict[str, Any]]
+
+
+def read_quarterly(frame: pd.DataFrame, where: str = "the table") -> QuarterlyTable:
+    """A plan's trajectories (and targets) from a table in the quarterly layout: columns
+    ``staff group``, ``measure`` and one per quarter (``2024/25 Q1`` or a date in the quarter).
+    Measures: Plan WTE (needed), P10 WTE and P90 WTE (both or neither), Target WTE or Target per
+    1,000 with Registered patients (one quarter's cell: the target's date). Every problem names
+    the row (as the spreadsheet numbers it: the header is row 1) and the column."""
+    cols = {str(c).strip().lower(): c for c in frame.columns}
+    for needed in ("staff group", "measure"):
+        if needed not in cols:
+            raise InputFileError(
+                f"{where}: must have a column '{needed}' (then one column per quarter), got"
+                f" {[str(c) for c in frame.columns]}"
+            )
+    quarter_cols: list[tuple[object, dt.date]] = []
+    for c in frame.columns:
+        if str(c).strip().lower() in ("staff group", "measure"):
+            continue
+        if str(c).strip() == "" or str(c).startswith("Unnamed:"):
+            continue
+        end = _quarter_end_of(c)
+        if end is None:
+            raise InputFileError(
+                f"{where}, row 1, column {str(c)!r}: must be a quarter like 2024/25 Q1 or a date,"
+                f" got {str(c)!r}"
+            )
+        quarter_cols.append((c, end))
+    if not quarter_cols:
+        raise InputFileError(f"{where}: must have at least one quarter column, got none")
+    values: dict[StaffGroup, dict[str, dict[dt.date, float]]] = {}
+    first_row: dict[StaffGroup, int] = {}
+    for i, row in enumerate(frame.to_dict("records"), start=2):
+        raw_group, raw_measure = row[cols["staff group"]], row[cols["measure"]]
+        if _blank(raw_group) and _blank(raw_measure):
+            continue
+        group = _staff_group(str(raw_group)) if not _blank(raw_group) else None
+        if group is None:
+            raise InputFileError(
+                f"{where}, row {i}, column 'staff group': must be one of GPs, Nurses, Direct"
+                f" patient care, Admin and non-clinical, got {raw_group!r}"
+            )
+        measure_text = "" if _blank(raw_measure) else str(raw_measure).strip().lower()
+        if measure_text in IGNORED_MEASURES:
+            continue
+        measure = QUARTERLY_MEASURES.get(measure_text)
+        if measure is None:
+            raise InputFileError(
+                f"{where}, row {i}, column 'measure': must be one of Plan WTE, P10 WTE, P90 WTE,"
+                f" Target WTE, Target per 1,000, Registered patients, got {raw_measure!r}"
+            )
+        first_row.setdefault(group, i)
+        slot = values.setdefault(group, {}).setdefault(measure, {})
+        if slot:
+            raise InputFileError(
+                f"{where}, row {i}, column 'measure': {raw_measure} is given twice for {raw_group}"
+            )
+        for col, end in quarter_cols:
+            v = row[col]
+            if _blank(v):
+                continue
+            try:
+                number = float(str(v).replace(",", "")) if isinstance(v, str) else float(v)
+            except (TypeError, ValueError):
+                number = math.nan
+            if not math.isfinite(number) or number < 0:
+                raise InputFileError(
+                    f"{where}, row {i}, column {str(col)!r}: must be a number of at least 0, got"
+                    f" {v!r}"
+                )
+            slot[end] = number
+    if not values:
+        raise InputFileError(f"{where}: must have at least one Plan WTE row, got none")
+    points: dict[StaffGroup, tuple[TrajectoryPoint, ...]] = {}
+    targets: dict[StaffGroup, dict[str, Any]] = {}
+    for group, measures in values.items():
+        row_no = first_row[group]
+        central = measures.get("central", {})
+        if len(central) < 2:
+            raise InputFileError(
+                f"{where}, row {row_no}: {group_label(group)} must have a Plan WTE row with at"
+                f" least two quarters, got {len(central)}"
+            )
+        p10, p90 = measures.get("p10", {}), measures.get("p90", {})
+        pts = []
+        for end in sorted(central):
+            lo, hi = p10.get(end), p90.get(end)
+            try:
+                pts.append(TrajectoryPoint(date=end, central=central[end], p10=lo, p90=hi))
+            except ValidationError as exc:
+                msg = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+                raise InputFileError(
+                    f"{where}, {group_label(group)}, quarter ending {end:%d %b %Y}: {msg}"
+                ) from None
+        points[group] = tuple(pts)
+        wte, rate, reg = (measures.get(k, {}) for k in ("target", "per_1000", "registered"))
+        if wte and rate:
+            raise InputFileError(
+                f"{where}, {group_label(group)}: give Target WTE or Target per 1,000, not both"
+            )
+        chosen = wte or rate
+        if chosen:
+            if len(chosen) != 1:
+                raise InputFileError(
+                    f"{where}, {group_label(group)}: a target row must have one quarter filled"
+                    f" (the target's date), got {len(chosen)}"
+                )
+            ((when, value),) = chosen.items()
+            if value <= 0:
+                raise InputFileError(
+                    f"{where}, {group_label(group)}: the target must be above 0, got {value}"
+                )
+            target: dict[str, Any] = {"staff_group": group, "date": when}
+            if wte:
+                target["wte"] = value
+            else:
+                if reg.get(when) is None or reg[when] <= 0:
+                    raise InputFileError(
+                        f"{where}, {group_label(group)}: a Target per 1,000 needs Registered"
+                        f" patients in the same quarter ({when:%d %b %Y}), got none"
+                    )
+                target["per_1000"] = value
+                target["registered"] = reg[when]
+            targets[group] = target
+    return QuarterlyTable(points=points, targets=targets)
+
+
+def group_label(group: StaffGroup) -> str:
+    from gpworkforce.plans.model import STAFF_GROUP_LABELS
+
+    return STAFF_GROUP_LABELS[group]
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == ""
+
+
+def read_quarterly_file(path: Path, name: str | None = None) -> QuarterlyTable:
+    """A quarterly table from a CSV or XLSX file (its first sheet); ``name`` for messages."""
+    where = name or path.name
+    suffix = Path(where).suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(path, dtype=object, keep_default_na=False)
+        elif suffix == ".xlsx":
+            frame = pd.read_excel(path, sheet_name=0, engine="openpyxl", dtype=object)
+        else:
+            raise InputFileError(f"{where}: must be a .csv or .xlsx file")
+    except (ValueError, KeyError, UnicodeDecodeError, OSError) as exc:
+        raise InputFileError(f"{where}: could not be read as a table ({exc})") from exc
+    except Exception as exc:  # openpyxl raises its own errors for a damaged workbook
+        raise InputFileError(f"{where}: could not be read as a spreadsheet ({exc})") from exc
+    return read_quarterly(frame, where)
+
+
+def dump_plan(plan: Plan) -> str:
+    """The plan as a plan file (TOML) with every trajectory's points inline: reads back with
+    :func:`load_plan` to an equal plan."""
+    import tomli_w
+
+    data = plan.model_dump(mode="python", exclude_none=True)
+    entries = []
+    for t in data.pop("scenarios"):
+        entries.append(
+            {
+                "name": t["scenario"],
+                "staff_group": str(t["staff_group"]),
+                "source": t["source"],
+                "points": [dict(p) for p in t["points"]],
+            }
+        )
+    data["scenarios"] = entries
+    data["level"] = str(plan.level)
+    data["direction"] = str(plan.direction)
+    for t in data.get("targets", []):
+        t["staff_group"] = str(t["staff_group"])
+    spc = data.get("spc", {})
+    spc["recalculations"] = [list(r) for r in spc.get("recalculations", [])]
+    return tomli_w.dumps(_plain(data))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, StrEnum):
+        return str(value)
+    return value

@@ -305,3 +305,45 @@ def comparable_target(plan: Plan, target: Target, actual_at_start: float | None)
 
 def dates_of(points: Sequence[TrajectoryPoint]) -> list[dt.date]:
     return [p.date for p in points]
+
+
+def practice_share(plan: Plan, practice: str, practice_name: str, share: float | None) -> Plan:
+    """The plan's share for one of its organisation's practices.
+
+    ``share``: the practice's part of the organisation's actual at the plan's start (0-1). An
+    ``absolute`` plan has every trajectory point (central, P10, P90) and absolute target scaled
+    by it (a per-1,000 target keeps its rate, its registered patients scaled); a ``relative``
+    plan needs no share: it is applied to the practice's own actual at the start, which is the
+    same thing (``share`` may be None)."""
+    changes: dict[str, object] = {
+        "organisation": practice,
+        "organisation_name": practice_name,
+        "level": Level.PRACTICE,
+        "name": f"{plan.name}: share of {practice_name or practice}",
+    }
+    if plan.comparison.mode == "absolute":
+        if share is None or not (math.isfinite(share) and share > 0):
+            raise ValueError(f"an absolute plan needs the practice's share (> 0), got {share}")
+        changes["scenarios"] = [
+            t.model_copy(
+                update={
+                    "points": tuple(
+                        TrajectoryPoint(
+                            date=p.date,
+                            central=p.central * share,
+                            p10=scale(p.p10, share),
+                            p90=scale(p.p90, share),
+                        )
+                        for p in t.points
+                    )
+                }
+            )
+            for t in plan.scenarios
+        ]
+        changes["targets"] = [
+            t.model_copy(
+                update={"wte": scale(t.wte, share), "registered": scale(t.registered, share)}
+            )
+            for t in plan.targets
+        ]
+    return plan.model_copy(update=changes)

@@ -55,13 +55,23 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"  # list, create, change, (de)activate accounts within scope
     VIEW_FINANCE = "view_finance"  # allocations, funding register, scenario costs (/finance/)
     EDIT_FINANCE = "edit_finance"  # change allocations, thresholds and the funding register
+    VIEW_PLAN = "view_plan"  # plans, their tracking, charts and alerts
+    EDIT_PLAN = "edit_plan"  # create, revise, adopt, re-baseline, close; SPC recalculation points
+    VIEW_PRACTICE_PLAN = "view_practice_plan"  # a practice's actuals against its share of a plan
 
 
 _P = Permission
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
     {
         Role.PRACTICE_SUBMITTER: frozenset(
-            {_P.VIEW_DASHBOARD, _P.DOWNLOAD_TABLE, _P.VIEW_RETURN, _P.EDIT_RETURN, _P.SUBMIT_RETURN}
+            {
+                _P.VIEW_DASHBOARD,
+                _P.DOWNLOAD_TABLE,
+                _P.VIEW_RETURN,
+                _P.EDIT_RETURN,
+                _P.SUBMIT_RETURN,
+                _P.VIEW_PRACTICE_PLAN,
+            }
         ),
         Role.PRACTICE_MANAGER: frozenset(
             {
@@ -72,6 +82,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
                 _P.SUBMIT_RETURN,
                 _P.APPROVE_RETURN,
                 _P.QUERY_RETURN,
+                _P.VIEW_PRACTICE_PLAN,
             }
         ),
         Role.ICB_ANALYST: frozenset(
@@ -86,9 +97,20 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
                 _P.VIEW_AUDIT,
                 _P.VIEW_FINANCE,
                 _P.EDIT_FINANCE,
+                _P.VIEW_PLAN,
+                _P.EDIT_PLAN,
+                _P.VIEW_PRACTICE_PLAN,
             }
         ),
-        Role.BOARD_VIEWER: frozenset({_P.VIEW_DASHBOARD, _P.DOWNLOAD_TABLE, _P.VIEW_FINANCE}),
+        Role.BOARD_VIEWER: frozenset(
+            {
+                _P.VIEW_DASHBOARD,
+                _P.DOWNLOAD_TABLE,
+                _P.VIEW_FINANCE,
+                _P.VIEW_PLAN,
+                _P.VIEW_PRACTICE_PLAN,
+            }
+        ),
         Role.ADMINISTRATOR: frozenset(
             {
                 _P.VIEW_DASHBOARD,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import path
 
 from gpworkforce.web.finance import urls as finance_urls
+from gpworkforce.web.plans import urls as plan_urls
 from gpworkforce.web.views import accounts, audit, dashboards, home, returns, rounds, users
 
 urlpatterns = [
@@ -45,6 +46,7 @@ urlpatterns = [
     path("users/<int:user_id>/password/", users.user_password, name="user-password"),
     path("users/<int:user_id>/unlock/", users.user_unlock, name="user-unlock"),
     *finance_urls.urlpatterns,
+    *plan_urls.urlpatterns,  # /plans/... (gpworkforce.web.plans)
 ]
 
 handler400 = "gpworkforce.web.views.errors.bad_request"

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "gpworkforce.web.apps.WebConfig",
     "gpworkforce.web.jobs.apps.JobsConfig",
     "gpworkforce.web.finance.apps.FinanceConfig",
+    "gpworkforce.web.plans.apps.PlansConfig",
 ]
 
 MIDDLEWARE = [

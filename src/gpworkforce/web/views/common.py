@@ -29,6 +29,12 @@ def nav_items(request: HttpRequest) -> list[dict[str, str]]:
         items.append(
             {"href": reverse("finance-org", args=[user.organisation_id]), "text": "Finance"}
         )
+    if has_permission(user, Permission.VIEW_PLAN):
+        items.append({"href": reverse("plan-list"), "text": "Plans"})
+    elif has_permission(user, Permission.VIEW_PRACTICE_PLAN) and user.organisation_id:
+        items.append(
+            {"href": reverse("plan-practice", args=[user.organisation_id]), "text": "Plans"}
+        )
     if has_permission(user, Permission.VIEW_AUDIT):
         items.append({"href": reverse("audit-log"), "text": "Audit log"})
     if has_permission(user, Permission.MANAGE_USERS):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
@@ -9,6 +11,10 @@ from gpworkforce.web.jobs.tasks import top_dashboards_ready
 from gpworkforce.web.permissions import has_permission, login_only, public, visible_returns
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import render
+
+# What other apps add to the home page (registered in their AppConfig.ready): each is called with
+# the request and gives HTML (shown in order) or None (nothing for this user).
+HOME_PANELS: list[Callable[[HttpRequest], str | None]] = []
 
 
 @login_only
@@ -28,6 +34,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_dashboard": has_permission(user, Permission.VIEW_DASHBOARD)
             and bool(user.organisation_id),
             "can_audit": has_permission(user, Permission.VIEW_AUDIT),
+            "can_plans": has_permission(user, Permission.VIEW_PLAN),
+            "panels": [html for panel in HOME_PANELS if (html := panel(request))],
         },
     )
 

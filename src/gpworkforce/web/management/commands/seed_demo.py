@@ -26,6 +26,7 @@ from gpworkforce.web.actions.users import create_user, set_password, system_acco
 from gpworkforce.web.finance.seed import seed_llr_finance
 from gpworkforce.web.models import CollectionRound, PracticeReturnRecord, User
 from gpworkforce.web.payload import payload_sha256, to_payload
+from gpworkforce.web.plans.demo import seed_llr_plan
 from gpworkforce.web.roles import Role
 
 IMPORT_ACCOUNT = "system-import"
@@ -105,4 +106,6 @@ class Command(BaseCommand):
                 sha256=payload_sha256(to_payload(ret)),
                 file_name="demo: synthetic LLR 2017 return",
             )
+        # the LLR 2017 plan (three scenarios, Scenario 3 adopted): tracking and scoring pages
+        seed_llr_plan(icb)
         return logins

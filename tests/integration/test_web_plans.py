@@ -1,0 +1,176 @@
+"""Plans in the web app: immutability in the models, audited actions, alerts recorded and read by
+other apps, the home page, and a spreadsheet's problems named by row and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from gpworkforce.web.models import AuditEvent, ImmutableRecord
+from gpworkforce.web.plans.actions import adopt, close, create_plan, revise
+from gpworkforce.web.plans.alerts import open_alerts, refresh_alerts
+from gpworkforce.web.plans.models import Plan, PlanAlert, PlanVersion, RecalculationPoint
+from gpworkforce.web.plans.testing import tiny_plan
+from gpworkforce.web.plans.tracking import tracked
+from gpworkforce.web.testing import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+def test_versions_points_and_closed_plans_never_change() -> None:
+    build_world()
+    plan = create_plan(actor=None, org_code="QK1", document=tiny_plan())
+    v1 = PlanVersion.objects.get(plan=plan)
+    v1.reason = "edited in place"
+    with pytest.raises(ImmutableRecord):
+        v1.save()
+    with pytest.raises(ImmutableRecord):
+        v1.delete()
+    with pytest.raises(ImmutableRecord):
+        plan.delete()
+    adopt(actor=None, plan_id=plan.pk)
+    plan.refresh_from_db()
+    plan.state = "draft"
+    with pytest.raises(ImmutableRecord):
+        plan.save()
+    plan.refresh_from_db()
+    plan.name = "renamed"
+    with pytest.raises(ImmutableRecord):
+        plan.save()
+    plan.refresh_from_db()
+    # a re-baseline is a new version with its reason; the first stays as it was
+    v2 = revise(actor=None, plan_id=plan.pk, reason="new funding")
+    plan.refresh_from_db()
+    assert (v2.number, plan.adopted_version) == (2, 2)
+    assert v2.library_plan().revisions[-1].reason == "new funding"
+    assert PlanVersion.objects.get(plan=plan, number=1).document == v1.document
+    plan.adopted_version = 1
+    with pytest.raises(ImmutableRecord):
+        plan.save()
+    point = RecalculationPoint.objects.create(
+        plan=plan, date=dt.date(2018, 9, 30), reason="x", recorded_at=v2.created_at
+    )
+    point.reason = "y"
+    with pytest.raises(ImmutableRecord):
+        point.save()
+    close(actor=None, plan_id=plan.pk, reason="superseded")
+    plan.refresh_from_db()
+    plan.closed_reason = "reopened"
+    with pytest.raises(ImmutableRecord):
+        plan.save()
+    actions = list(
+        AuditEvent.objects.filter(object_type="Plan")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["plan.create", "plan.adopt", "plan.rebaseline", "plan.close"]
+
+
+def test_an_alert_is_recorded_shown_on_home_and_cleared() -> None:
+    """No actuals for the plan's organisation: a target plan with no fan and a latest actual far
+    below it is unreachable; here the alert is made from the library's tracking result."""
+    from gpworkforce.plans.model import StaffGroup
+    from gpworkforce.plans.tracking import track
+
+    world = build_world()
+    doc = tiny_plan(target=12.0)
+    plan = adopt(actor=None, plan_id=create_plan(actor=None, org_code="QK1", document=doc).pk)
+    actuals = {StaffGroup.GP: {dt.date(2017, 9, 30): 10.0, dt.date(2018, 9, 30): 9.0}}
+    result = track(doc, actuals, source="test")
+    assert [a.kind.value for a in result.alerts] == ["target_unreachable"]
+    assert refresh_alerts(plan, result) == 1
+    alert = PlanAlert.objects.get()
+    assert alert.evidence["latest_actual"] == 9.0 and alert.cleared_at is None
+    # other apps (the risk register): by the organisation or one above it, not another's
+    assert [a.pk for a in open_alerts("QK1")] == [alert.pk]
+    assert list(open_alerts("QXX")) == []
+    client = Client()
+    client.force_login(world.users["board"])
+    page = client.get("/").content.decode()
+    assert "Plan alerts (1)" in page and "Target unlikely to be met" in page
+    client.force_login(world.users["submitter"])
+    assert "Plan alerts" not in client.get("/").content.decode()
+    # no longer found: cleared, never deleted
+    refresh_alerts(plan, None)
+    alert.refresh_from_db()
+    assert alert.cleared_at is not None
+    assert list(open_alerts("QK1")) == []
+
+
+SHEET_PROBLEMS = [
+    (
+        "staff group,measure,2017/18 Q2,2018/19 Q2\nGPs,Plan WTE,10,abc\n",
+        "row 2, column '2018/19 Q2': must be a number of at least 0, got 'abc'",
+    ),
+    (
+        "staff group,measure,2017/18 Q2,2018/19 Q2\nDoctors,Plan WTE,10,12\n",
+        "row 2, column 'staff group': must be one of",
+    ),
+    (
+        "staff group,measure,2017/18 Q2,Someday\nGPs,Plan WTE,10,12\n",
+        "row 1, column 'Someday': must be a quarter like 2024/25 Q1",
+    ),
+    (
+        "staff group,measure,2017/18 Q2,2018/19 Q2\nGPs,Plan WTE,10,12\nGPs,Target WTE,,13\n",
+        "Target source: say where the targets come from",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "problem"), SHEET_PROBLEMS)
+def test_a_bad_spreadsheet_is_a_form_error_naming_row_and_column(text: str, problem: str) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    world = build_world()
+    client = Client()
+    client.force_login(world.users["analyst"])
+    response = client.post(
+        "/plans/new/",
+        {
+            "organisation": "QK1",
+            "name": "BLMK style",
+            "file": SimpleUploadedFile("plan.csv", text.encode()),
+        },
+    )
+    assert response.status_code == 400
+    assert problem in response.content.decode().replace("&#39;", "'")
+    assert not Plan.objects.exists()
+
+
+def test_a_spreadsheet_becomes_a_draft_plan_and_its_quarterly_table_reads_back() -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    world = build_world()
+    client = Client()
+    client.force_login(world.users["analyst"])
+    text = (
+        "staff group,measure,2017/18 Q2,2018/19 Q2\n"
+        "GPs,Plan WTE,10,12\nGPs,P10 WTE,9,11\nGPs,P90 WTE,11,13\n"
+        "GPs,Target WTE,,12.5\nNurses,Plan WTE,5,5.5\n"
+    )
+    response = client.post(
+        "/plans/new/",
+        {
+            "organisation": "QK1",
+            "name": "BLMK style",
+            "file": SimpleUploadedFile("plan.csv", text.encode()),
+            "trajectory_source": "BLMK Table 1",
+            "target_source": "BLMK Table 1",
+        },
+    )
+    assert response.status_code == 302
+    plan = Plan.objects.get()
+    doc = plan.latest_version().library_plan()
+    gp = next(t for t in doc.scenarios if t.staff_group.value == "gp")
+    assert [(p.date, p.central, p.p10, p.p90) for p in gp.points] == [
+        (dt.date(2017, 9, 30), 10.0, 9.0, 11.0),
+        (dt.date(2018, 9, 30), 12.0, 11.0, 13.0),
+    ]
+    assert doc.targets[0].wte == 12.5 and doc.targets[0].date == dt.date(2018, 9, 30)
+    assert {t.staff_group.value for t in doc.scenarios} == {"gp", "nurses"}
+    assert tracked(plan).plan.name == "BLMK style"
+    with transaction.atomic():
+        assert AuditEvent.objects.filter(action="plan.create").count() == 1
