@@ -129,7 +129,7 @@ def measure_spec(plan: LibraryPlan, result: Tracking, group: StaffGroup) -> str:
     target = None
     t = plan.target_for(group)
     if t is not None and g is not None and g.rows and g.rows[0].target is not None:
-        target = (t.date, g.rows[0].target, t.label)
+        target = (t.date, g.rows[0].target, target_label(g.rows[0].target, t.date))
     chart = plan_chart(f"{STAFF_GROUP_LABELS[group]}: actual, plan and target", frame, target)
     return _responsive(chart.to_json())
 
@@ -139,10 +139,16 @@ def score_spec(plan: LibraryPlan, result: PlanScore) -> str:
     target = None
     s = next((s for s in result.scenarios if s.target is not None), None)
     t = plan.targets[0] if plan.targets else None
-    if s is not None and t is not None and s.target_date is not None:
-        target = (s.target_date, s.target, t.label)
+    if s is not None and t is not None and s.target_date is not None and s.target is not None:
+        target = (s.target_date, s.target, target_label(s.target, s.target_date))
     chart = plan_chart(f"{plan.name}: each scenario against what happened", frame, target)
     return _responsive(chart.to_json())
+
+
+def target_label(value: float, on: Any) -> str:
+    """The target as drawn: on the actuals' definition (a relative plan's target is converted, a
+    practice's is its share), so the label gives the value drawn, not the plan's own wording."""
+    return f"Target: {value:,.1f} WTE by {on:%B %Y}"
 
 
 def _responsive(spec_json: str) -> str:
@@ -176,3 +182,29 @@ DOWNLOADS = {
 
 def chart_table(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dict("records")
+
+
+@dataclass(frozen=True)
+class ScoreYear:
+    date: Any
+    actual_from: str
+    actual: float
+    beyond_horizon: bool
+    cells: list[tuple[float, float, bool | None] | None]  # per scenario: plan, error %, inside
+
+
+def score_years(result: PlanScore) -> tuple[list[str], list[ScoreYear]]:
+    """The scoring rows pivoted: one row per date with an actual (one staff group at a time, in
+    order), one column per scenario (plan, error %, inside the band)."""
+    names = list(dict.fromkeys(r.scenario for r in result.rows))
+    by_key = {(r.staff_group, r.date, r.scenario): r for r in result.rows}
+    keys = list(dict.fromkeys((r.staff_group, r.date) for r in result.rows))
+    out = []
+    for group, date in keys:
+        first = next(by_key[(group, date, n)] for n in names if (group, date, n) in by_key)
+        cells: list[tuple[float, float, bool | None] | None] = []
+        for n in names:
+            r = by_key.get((group, date, n))
+            cells.append(None if r is None else (r.plan, r.error_pct, r.inside_band))
+        out.append(ScoreYear(date, first.actual_from, first.actual, first.beyond_horizon, cells))
+    return names, out

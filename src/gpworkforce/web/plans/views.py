@@ -240,6 +240,7 @@ def plan_score(request: HttpRequest, scope: Scope, plan_id: int) -> HttpResponse
     doc = plan.tracked_version().library_plan()
     result, problem = scored(plan)
     spec = present.score_spec(doc, result) if result is not None and result.rows else ""
+    names, years = present.score_years(result) if result is not None else ([], [])
     return render(
         request,
         "plans/plan_score.jinja",
@@ -249,6 +250,8 @@ def plan_score(request: HttpRequest, scope: Scope, plan_id: int) -> HttpResponse
             "result": result,
             "problem": problem,
             "spec": spec,
+            "score_names": names,
+            "score_rows": years,
             "labels": STAFF_GROUP_LABELS,
             "can_download": has_permission(request.user, Permission.DOWNLOAD_TABLE),
         },
