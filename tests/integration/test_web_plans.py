@@ -174,3 +174,53 @@ def test_a_spreadsheet_becomes_a_draft_plan_and_its_quarterly_table_reads_back()
     assert tracked(plan).plan.name == "BLMK style"
     with transaction.atomic():
         assert AuditEvent.objects.filter(action="plan.create").count() == 1
+
+
+def test_downloads_neutralise_formulas() -> None:
+    """A scenario named like a formula comes out of the CSV and the workbook as text."""
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    from gpworkforce.web.actions.reference import load_reference
+
+    world = build_world()
+    wf = pd.DataFrame(
+        [
+            {
+                "practice_code": code,
+                "period": pd.Timestamp(on),
+                "node": "GP_QUALIFIED",
+                "headcount": None,
+                "fte": 3.0,
+                "source_id": "gpw-practice-year-gp-admin:FY2018-FY2019:unknown-vintage:0",
+            }
+            for code in ("C82001", "C82002", "C82003")
+            for on in (dt.date(2017, 9, 30), dt.date(2018, 9, 30))
+        ]
+    )
+    empty = pd.DataFrame(columns=["practice_code", "period", "registered", "weighted", "source_id"])
+    load_reference(actor=None, workforce=wf, patients=empty)
+    doc = tiny_plan()
+    evil = doc.model_copy(
+        update={
+            "adopted": '=HYPERLINK("http://x","y")',
+            "scenarios": tuple(
+                t.model_copy(update={"scenario": '=HYPERLINK("http://x","y")'})
+                for t in doc.scenarios
+            ),
+        }
+    )
+    plan = create_plan(actor=None, org_code="QK1", document=evil)
+    client = Client()
+    client.force_login(world.users["board"])
+    csv = client.get(f"/plans/{plan.pk}/download/plan_score_summary.csv")
+    assert csv.status_code == 200
+    text = csv.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+    xlsx = client.get(f"/plans/{plan.pk}/download/plan_score_summary.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    cells = [c.value for row in book.active.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("HYPERLINK" in c for c in cells)
+    assert not any(c.startswith("=") for c in cells)
