@@ -150,6 +150,7 @@ def test_a_spreadsheet_becomes_a_draft_plan_and_its_quarterly_table_reads_back()
         "staff group,measure,2017/18 Q2,2018/19 Q2\n"
         "GPs,Plan WTE,10,12\nGPs,P10 WTE,9,11\nGPs,P90 WTE,11,13\n"
         "GPs,Target WTE,,12.5\nNurses,Plan WTE,5,5.5\n"
+        'Nurses,"Target per 1,000",,0.5\nNurses,Registered patients,,12000\n'
     )
     response = client.post(
         "/plans/new/",
@@ -171,6 +172,9 @@ def test_a_spreadsheet_becomes_a_draft_plan_and_its_quarterly_table_reads_back()
     ]
     assert doc.targets[0].wte == 12.5 and doc.targets[0].date == dt.date(2018, 9, 30)
     assert {t.staff_group.value for t in doc.scenarios} == {"gp", "nurses"}
+    nurses = next(t for t in doc.targets if t.staff_group.value == "nurses")
+    # 0.5 WTE per 1,000 of 12,000 patients = 6 WTE
+    assert (nurses.per_1000, nurses.registered, nurses.value) == (0.5, 12000.0, 6.0)
     assert tracked(plan).plan.name == "BLMK style"
     with transaction.atomic():
         assert AuditEvent.objects.filter(action="plan.create").count() == 1
@@ -224,3 +228,22 @@ def test_downloads_neutralise_formulas() -> None:
     cells = [c.value for row in book.active.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("HYPERLINK" in c for c in cells)
     assert not any(c.startswith("=") for c in cells)
+
+
+@pytest.mark.django_db(transaction=True)  # each action commits, as a request's does
+def test_accepting_a_return_raises_the_alert_it_causes() -> None:
+    """The plan's band at 30 Sep 2018 is 11 to 13 WTE; C82001's return of 72 sessions (8.0 WTE)
+    with the others' GPW figures (3.0 + 3.5) makes 14.5: above P90, raised once the acceptance
+    commits (the data-change hook's task), with the evidence."""
+    from plans_support import Y2018, accept_own_return, load_gpw, the_plan
+
+    world = build_world()
+    load_gpw()
+    plan_id = the_plan()
+    assert not PlanAlert.objects.exists()
+    accept_own_return(world, Y2018, sessions=72.0)
+    alert = PlanAlert.objects.get(plan_id=plan_id, kind="outside_band")
+    assert alert.period == "2018/19 Q2"
+    assert alert.evidence == {"actual": 14.5, "p10": 11.0, "plan": 12.0, "p90": 13.0}
+    assert [a.pk for a in open_alerts("03W")] == []  # the ICB's plan, not the sub-ICB's
+    assert alert.pk in [a.pk for a in open_alerts("QK1")]

@@ -15,59 +15,14 @@ WTE by 30 Sep 2018. The fan is a two-piece normal: sd = 1 / 1.281552 = 0.780304 
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pandas as pd
 import pytest
 
-from gpworkforce.web.actions.reference import load_reference
-from gpworkforce.web.actions.returns import submit_version, transition
-from gpworkforce.web.actions.rounds import open_round
-from gpworkforce.web.models import Organisation, PracticeReturnRecord
-from gpworkforce.web.plans.actions import adopt, create_plan
-from gpworkforce.web.plans.testing import tiny_plan
+from gpworkforce.web.models import Organisation
 from gpworkforce.web.plans.tracking import practice_tracking, tracked
-from gpworkforce.web.testing import build_world, sample_return
-from gpworkforce.web.workflow import TransitionName
+from gpworkforce.web.testing import build_world
+from plans_support import Y2018, accept_own_return, load_gpw, the_plan
 
 pytestmark = pytest.mark.django_db
-
-Y2017, Y2018 = dt.date(2017, 9, 30), dt.date(2018, 9, 30)
-GPW_SOURCE = "gpw-practice-year-gp-admin:FY2018-FY2019:unknown-vintage:000000000000"
-GPW_FTE = {
-    ("C82001", Y2017): 4.0,
-    ("C82002", Y2017): 3.0,
-    ("C82003", Y2017): 3.0,
-    ("C82001", Y2018): 5.0,
-    ("C82002", Y2018): 3.0,
-    ("C82003", Y2018): 3.5,
-}
-
-
-def load_gpw() -> None:
-    wf = pd.DataFrame(
-        [
-            {
-                "practice_code": code,
-                "period": pd.Timestamp(on),
-                "node": "GP_QUALIFIED",
-                "headcount": None,
-                "fte": fte,
-                "source_id": GPW_SOURCE,
-            }
-            for (code, on), fte in GPW_FTE.items()
-        ]
-    )
-    patients = pd.DataFrame(
-        columns=["practice_code", "period", "registered", "weighted", "source_id"]
-    )
-    load_reference(actor=None, workforce=wf, patients=patients)
-
-
-def the_plan() -> int:
-    doc = tiny_plan("QK1", points=((Y2017, 10.0), (Y2018, 12.0)), target=12.0, band=1.0)
-    plan = create_plan(actor=None, org_code="QK1", document=doc)
-    return adopt(actor=None, plan_id=plan.pk).pk
 
 
 def rows(plan_id: int) -> dict[str, object]:
@@ -110,21 +65,6 @@ def check(got: dict[str, object], want: dict[str, tuple[object, ...]]) -> None:
         assert r.inside_band is inside, period  # type: ignore[attr-defined]
         assert r.gap_to_target == pytest.approx(gap), period  # type: ignore[attr-defined]
         assert r.actual_from == source, period  # type: ignore[attr-defined]
-
-
-def accept_own_return(world: object, census: dt.date, sessions: float) -> None:
-    rnd = open_round(actor=None, census_date=census, org_code="QK1")
-    rec = PracticeReturnRecord.objects.get(round=rnd, practice_id="C82001")
-    users = world.users  # type: ignore[attr-defined]
-    submit_version(
-        actor=users["submitter"],
-        record_id=rec.pk,
-        data=sample_return("C82001", census, gp_sessions=sessions),
-        channel="form",
-        sha256="d" * 64,
-    )
-    transition(actor=users["manager"], record_id=rec.pk, name=TransitionName.APPROVE)
-    transition(actor=users["analyst"], record_id=rec.pk, name=TransitionName.ACCEPT)
 
 
 def test_actuals_from_gpw_then_from_an_accepted_return() -> None:
