@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from gpworkforce import labels
 from gpworkforce.domain.report import ReportTable
 
 NA_LEGEND = "A blank cell means not available (no figure was given); it is not zero."
@@ -340,7 +341,15 @@ def _write_sheet(book: xlsxwriter.Workbook, fmts: _Formats, table: ReportTable, 
             _write_cell(sheet, row, col, cell, fmts, fmt)
         sheet.set_column(col, col, _column_width(columns[col], cells, decimals[col]))
     row = header_row + len(frame)
-    sheet.freeze_panes(header_row + 1, 0)
+    # header row and first column stay in view; filters on the header; printed landscape,
+    # one page wide, the header repeated on every page
+    sheet.freeze_panes(header_row + 1, 1 if len(columns) > 1 else 0)
+    if columns and len(frame):
+        sheet.autofilter(header_row, 0, row, len(columns) - 1)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header_row)
     row += 2
     for label, lines in (("Notes", table.notes), ("Sources", table.sources)):
         if not lines:
@@ -378,7 +387,7 @@ def write_xlsx_stream(
     book.set_properties({"created": created or XLSX_CREATED})
     fmts = _Formats(book)
     for table, name in zip(tables, sheet_names([t.key for t in tables]), strict=True):
-        _write_sheet(book, fmts, table, name)
+        _write_sheet(book, fmts, labels.readable(table), name)
     book.close()
 
 

@@ -76,10 +76,11 @@ def test_cost_with_draws_and_xlsx_keeps_numbers_as_numbers(tmp_path: Path) -> No
     book = openpyxl.load_workbook(tmp_path / "costs.xlsx")
     sheet = book[book.sheetnames[0]]
     rows = list(sheet.iter_rows(values_only=True))
-    at = next(i for i, r in enumerate(rows) if "central" in r)  # below the title and notes
-    header = list(rows[at])
-    assert {"central", "p10", "p50", "p90"} <= set(header)
-    values = [r[header.index("p90")] for r in rows[at + 1 :] if r[header.index("financial_year")]]
+    at = next(i for i, r in enumerate(rows) if "Central" in r)  # below the title and notes
+    header = list(rows[at])  # labelled for people (gpworkforce.labels)
+    p90 = "P90 (1 in 10 higher)"
+    assert {"Central", "P10 (1 in 10 lower)", "P50 (median)", p90} <= set(header)
+    values = [r[header.index(p90)] for r in rows[at + 1 :] if r[header.index("Financial year")]]
     assert len(values) > 50 and all(isinstance(v, int | float) for v in values)
 
 

@@ -85,7 +85,7 @@ def test_sample_scenario_runs(tmp_path: Path) -> None:
         "forecast", str(SCENARIOS / "sample.toml"), "--draws", "20", "--out", str(tmp_path)
     )
     assert code == 0, err
-    assert "demand" in out and "cost_locum" in out
+    assert "Demand (WTE)" in out and "Cost of the gap filled by locums" in out
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -261,3 +261,27 @@ def test_flows_only_when_asked_and_at_the_level_asked(tmp_path: Path) -> None:
                 assert value == pytest.approx(by_total[year], abs=0.01 * len(rows))
     code, out, err = invoke(*base, str(tmp_path / "bad"), "--flows", "all")
     assert code == 2 and "--flows must be none, total or org" in out + err
+
+
+def test_uncertain_forecast_prints_its_headline_first(tmp_path: Path) -> None:
+    """P10/P50/P90 and the chance of meeting the target on screen, as target.csv holds them."""
+    code, out, err = invoke(
+        "forecast",
+        str(SCENARIOS / "llr-2017" / "scenario-2-uncertain.toml"),
+        "--draws",
+        "40",
+        "--out",
+        str(tmp_path),
+    )
+    assert code == 0, err
+    with (tmp_path / "target.csv").open(encoding="utf-8-sig", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    lines = out.splitlines()
+    assert lines[0] == "Headline: Scenario 2 with uncertainty, GP WTE on 30 September 2020"
+    p10, p50, p90 = (f"{float(row[k]):,.1f}" for k in ("supply_p10", "supply_p50", "supply_p90"))
+    assert f"P10 {p10}, P50 {p50}, P90 {p90} WTE" in lines[1]
+    chance = float(row["probability_meeting_target"])
+    assert lines[3] == (
+        f"  Chance of meeting the target: {100 * chance:.0f}% ({round(chance * 40)} of 40 runs)"
+    )
+    assert "Target (0.58 WTE per 1,000): 639.0 WTE" in lines[2]

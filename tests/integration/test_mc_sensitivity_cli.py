@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from gpworkforce import labels
 from gpworkforce.cli import app
 
 SCENARIO_1 = Path(__file__).resolve().parents[2] / "scenarios" / "llr-2017" / "scenario-1.toml"
@@ -41,8 +42,15 @@ def test_tornado_of_the_llr_scenario(tmp_path: Path) -> None:
     drawn = pd.read_csv(out / "draws.csv")
     assert len(drawn) == 501 and drawn.loc[0, "outcome"] == 78  # run 0 = central case
     assert drawn.loc[0, "hee_linear.session_loss_rate"] == pytest.approx(0.03)
-    assert (out / "tornado.svg").read_text().lstrip().startswith("<svg")
-    assert "1. hee_linear.session_loss_rate" in result.stdout
+    svg = (out / "tornado.svg").read_text()
+    assert svg.lstrip().startswith("<svg")
+    # the chart names each assumption in words (the labels catalogue), never by its field path
+    assert "Share of GP WTE lost a year to fewer sessions or early leaving" in svg
+    assert labels.internal_keys_in(svg) == []
+    assert (
+        " 1. Share of GP WTE lost a year to fewer sessions or early leaving "
+        "(hee_linear.session_loss_rate)" in result.stdout
+    )
 
 
 def test_scenario_without_distributions_is_a_user_error(tmp_path: Path) -> None:

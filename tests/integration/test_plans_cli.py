@@ -339,7 +339,7 @@ points = [{ date = 2022-09-30, central = 80 }, { date = 2024-09-30, central = 10
     by_year = city.groupby("Year")[["TOTAL_NURSES_FTE", "TOTAL_DPC_FTE"]].sum()
     years = pd.read_csv(out / "plan_score_years.csv", comment="#")
     nurses = years[years["staff group"] == "Nurses"].set_index("date")
-    dpc = years[years["staff group"] == "Direct patient care"].set_index("date")
+    dpc = years[years["staff group"] == "Other clinical (DPC)"].set_index("date")
     # GPW Year 2023 is dated 30 Sep 2022, the plan's start
     assert nurses.loc["2022-09-30", "actual WTE"] == pytest.approx(by_year.loc[2023].iloc[0])
     assert nurses.loc["2024-09-30", "actual WTE"] == pytest.approx(by_year.loc[2025].iloc[0])

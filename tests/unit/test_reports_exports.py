@@ -123,8 +123,10 @@ def test_xlsx_layout_formats_and_safety(tmp_path: Path) -> None:
     assert book.sheetnames == ["staff", "locums"]
     ws = book["staff"]
     assert ws["A1"].value == "GP WTE by CCG"
-    assert [c.value for c in ws[3]] == ["area", "wte", "headcount"]
-    assert ws.freeze_panes == "A4"
+    # headers through the labels catalogue: a known key gets its label, others stay
+    assert [c.value for c in ws[3]] == ["area", "wte", "Headcount (people)"]
+    assert ws.freeze_panes == "B4"  # header row and first column stay in view
+    assert ws.auto_filter.ref is not None and ws.auto_filter.ref.startswith("A3")
     assert ws["B4"].value == pytest.approx(177.44)
     assert ws["B4"].number_format == "#,##0.0"
     assert ws["B6"].value is None  # NA -> blank

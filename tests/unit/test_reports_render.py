@@ -181,7 +181,9 @@ def test_time_series_and_stacked_bars_build() -> None:
         description="Sep to Sep.",
     )
     assert line.spec["mark"]["type"] == "line"
-    assert [r["period"] for r in _values(line)] == ["2015-09-30", "2016-09-30"]
+    assert [
+        r["Date"] for r in _values(line)
+    ]  # the field is named for people == ["2015-09-30", "2016-09-30"]
     stacked = ch.stacked_bars(
         _staff().frame,
         key="st",

@@ -15,6 +15,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from gpworkforce import labels
 from gpworkforce.baseline.age import scoped_demography
 from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.frames import prepare, ratio, title_suffix, values_of
@@ -27,10 +28,7 @@ from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
 
 # (label, staff groups) columns: the four groups as the staff tables name them, then all staff
 AREA_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("GPs", ("GP",)),
-    ("Nurses", ("NURSE",)),
-    ("Other clinical (DPC)", ("DPC",)),
-    ("Admin/non-clinical", ("ADMIN",)),
+    *((labels.staff_group(g.value), (g.value,)) for g in StaffGroup),
     ("All staff", tuple(g.value for g in StaffGroup)),
 )
 _OVER = [b.value for b in OVER_55]

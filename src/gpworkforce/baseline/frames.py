@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from gpworkforce import labels
 from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.scope import (
     TOTAL,
@@ -23,11 +24,8 @@ from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
 from gpworkforce.tables import MEASURES, resolve_dense
 
 # The staff-group columns of LLR Table 3 / Table 8: (taxonomy node, label).
-GROUP_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("GP_EXCL_REGISTRARS", "GPs excl. registrars"),
-    ("NURSE", "Nurses"),
-    ("DPC", "Other clinical (DPC)"),
-    ("ADMIN", "Admin/non-clinical"),
+GROUP_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    (node, labels.role(node)) for node in ("GP_EXCL_REGISTRARS", "NURSE", "DPC", "ADMIN")
 )
 DEFAULT_GP_NODE = "GP_EXCL_REGISTRARS"
 MEASURE_SUFFIX = {"headcount": "HC", "fte": "WTE"}

@@ -221,8 +221,7 @@ def target_gap_parts(
     frame["WTE needed"] = (patients.astype("Float64") * target.per_1000 / 1000.0).astype("Float64")
     frame["Gap (WTE)"] = (frame["WTE needed"] - frame["WTE"]).astype("Float64")
     notes = [
-        f"WTE counts {label} ({target.node}); target {target.per_1000:g} WTE per 1,000 "
-        f"{target.basis} patients.",
+        f"WTE counts {label}; target {target.per_1000:g} WTE per 1,000 {target.basis} patients.",
         "WTE needed = target x patients / 1,000; gap = WTE needed - WTE (positive = shortfall).",
         _denominator_note(denominators),
         *patient_coverage_notes(at, scope, denominators),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -134,8 +134,18 @@ def baseline(
         )
     with step(f"Computing the baseline for {code} on {on.isoformat()}"):
         report = build_baseline_report(context, code, on, source, with_charts=fmt in CHART_FORMATS)
+    echo_headline(report, context.data.registry.get(code).name, code, on, source)
     with step(f"Rendering {fmt.value}"):
         emit_report(report, fmt, out, f"baseline-{code}-{on.isoformat()}")
+
+
+def echo_headline(report: Any, name: str, code: str, on: dt.date, source: SourceChoice) -> None:
+    """The headline figures first, on stdout (the definitions of gpworkforce.papers.headline)."""
+    from gpworkforce.papers.headline import baseline_headline, headline_lines
+
+    basis = "practices' returns" if source.value == "returns" else "NHS Digital GPW"
+    head = baseline_headline(report, code, on)
+    typer.echo("\n".join(headline_lines(head, f"{name} ({code})", basis)) + "\n")
 
 
 def register(app: typer.Typer) -> None:

@@ -29,16 +29,72 @@ def _summary(run: ForecastRun) -> str:
     fc = run.cohort
     assert fc is not None
     last = len(fc.dates) - 1
-    lines = [f"{run.record.scenario_name} ({fc.dates[0]} to {fc.dates[last]}, central case)"]
+    from gpworkforce import labels
+
+    start, end = f"{fc.dates[0]:%-d %b %Y}", f"{fc.dates[last]:%-d %b %Y}"
+    lines = [f"{run.record.scenario_name} (central case)", f"  {'':50s} {start:>14s} {end:>14s}"]
     for name, arr in fc.measures().items():
+        label = labels.column(name)
         if name == "per_1000":
             assert fc.registered is not None
             total = fc.supply_gp_equiv[0].sum(axis=1) / fc.registered[0].sum(axis=1) * 1000.0
-            lines.append(f"  {name:16s} start {total[0]:14,.3f}   end {total[last]:14,.3f}")
+            label = "GP-equivalent WTE per 1,000 patients"
+            lines.append(f"  {label:50s} {total[0]:14,.3f} {total[last]:14,.3f}")
             continue
         total = arr[0].sum(axis=1)
-        lines.append(f"  {name:16s} start {total[0]:14,.1f}   end {total[last]:14,.1f}")
+        lines.append(f"  {label:50s} {total[0]:14,.1f} {total[last]:14,.1f}")
     return "\n".join(lines)
+
+
+def _wte(value: object) -> str:
+    return f"{float(value):,.1f}"  # type: ignore[arg-type]
+
+
+def headline(run: ForecastRun) -> list[str]:
+    """The forecast's headline: GP WTE at the target date (central; P10/P50/P90 with draws), the
+    target and the gap, and the chance of meeting it, as a person reads them."""
+    import pandas as pd
+
+    name = run.record.scenario_name
+    target = next((t.frame for t in run.tables if t.key == "target"), None)
+    if target is not None and len(target):
+        row = target.iloc[0]
+        on = pd.Timestamp(row["date"]).date()
+        lines = [f"Headline: {name}, GP WTE on {on:%-d %B %Y}"]
+        central = float(row["supply_central"])
+        if run.draws and pd.notna(row.get("supply_p10")):
+            lines.append(
+                f"  Central {_wte(central)} WTE; P10 {_wte(row['supply_p10'])}, "
+                f"P50 {_wte(row['supply_p50'])}, P90 {_wte(row['supply_p90'])} WTE "
+                f"(8 in 10 of {run.draws:,} runs end between P10 and P90)"
+            )
+        else:
+            lines.append(
+                f"  Central {_wte(central)} WTE (no Monte Carlo draws: --draws N for a range)"
+            )
+        goal = float(row["target_wte"])
+        gap = goal - central
+        word = "short of" if gap > 0 else "above"
+        lines.append(
+            f"  {row['target']}: {_wte(goal)} WTE; the central case is "
+            f"{_wte(abs(gap))} WTE {word} it"
+        )
+        chance = row.get("probability_meeting_target")
+        if run.draws and chance is not None and pd.notna(chance):
+            lines.append(
+                f"  Chance of meeting the target: {100 * float(chance):.0f}% "
+                f"({round(float(chance) * run.draws):,} of {run.draws:,} runs)"
+            )
+        return lines
+    series = run.series
+    if series is None or series.empty:
+        return []
+    last = series.loc[series["date"] == series["date"].max()].iloc[0]
+    on = pd.Timestamp(last["date"]).date()
+    text = f"Headline: {name}, GP WTE on {on:%-d %B %Y}: central {_wte(last['central'])} WTE"
+    if "p10" in series.columns and pd.notna(last.get("p10")) and run.draws:
+        text += f" (P10 {_wte(last['p10'])}, P90 {_wte(last['p90'])})"
+    return [text]
 
 
 def forecast(
@@ -121,6 +177,9 @@ def forecast(
                 progress=lambda m: typer.echo(f"  {m}", err=True),
                 options=options,
             )
+        lines = headline(run)
+        if lines:
+            typer.echo("\n".join(lines) + "\n")
         typer.echo(_summary(run))
         runs.append(run)
         where = target if len(scenarios) == 1 else target / path.stem

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from gpworkforce import labels
 from gpworkforce.cli.common import echo_written, step
 from gpworkforce.errors import UserError
 
@@ -95,7 +96,7 @@ def sensitivity(
     typer.echo(f"{outcome.label}, central case: {bars[0].central_outcome:,.1f}")
     for rank, bar in enumerate(bars, start=1):
         typer.echo(
-            f"{rank:>2}. {bar.parameter}: swing {bar.swing:,.1f}"
+            f"{rank:>2}. {labels.lever(bar.parameter)} ({bar.parameter}): swing {bar.swing:,.1f}"
             f" (P10 {bar.low_value:g} -> {bar.outcome_low:,.1f};"
             f" P90 {bar.high_value:g} -> {bar.outcome_high:,.1f})"
         )

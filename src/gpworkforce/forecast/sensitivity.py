@@ -188,9 +188,11 @@ def tornado_chart(bars: list[TornadoBar], title: str, outcome_label: str) -> Any
     """Altair chart: one horizontal bar per parameter from its P10 to its P90 outcome."""
     import altair as alt
 
+    from gpworkforce import labels
+
     frame = pd.DataFrame(
         {
-            "parameter": [b.parameter for b in bars],
+            "parameter": [labels.lever(b.parameter) for b in bars],
             "low": [min(b.outcome_low, b.outcome_high) for b in bars],
             "high": [max(b.outcome_low, b.outcome_high) for b in bars],
             "at": [
@@ -199,17 +201,30 @@ def tornado_chart(bars: list[TornadoBar], title: str, outcome_label: str) -> Any
             ],
         }
     )
-    order = [b.parameter for b in bars]
+    order = list(frame["parameter"])
     centre = bars[0].central_outcome if bars else 0.0
-    base = alt.Chart(frame).encode(y=alt.Y("parameter:N", sort=order, title=None))
+    base = alt.Chart(frame).encode(
+        y=alt.Y("parameter:N", sort=order, title=None, axis=alt.Axis(labelLimit=420))
+    )
     spans = base.mark_bar().encode(
         x=alt.X("low:Q", title=outcome_label, scale=alt.Scale(zero=False)),
         x2="high:Q",
         color=alt.Color("at:N", title="Direction"),
-        tooltip=["parameter", "low", "high"],
+        tooltip=[
+            alt.Tooltip("parameter:N", title="Assumption"),
+            alt.Tooltip("low:Q", title="Lowest result", format=",.1f"),
+            alt.Tooltip("high:Q", title="Highest result", format=",.1f"),
+        ],
     )
     rule = alt.Chart(pd.DataFrame({"x": [centre]})).mark_rule(color="black").encode(x="x:Q")
-    return (spans + rule).properties(title=title, width=520, height=max(60, 26 * len(bars)))
+    from gpworkforce.reports.charts import FONT
+
+    return (
+        (spans + rule)
+        .properties(title=title, width=520, height=max(60, 26 * len(bars)))
+        .configure(font=FONT)  # the font the labels were measured in is the one drawn
+        .configure_legend(labelLimit=400)
+    )
 
 
 def write_svg(chart: Any, path: Path) -> Path:

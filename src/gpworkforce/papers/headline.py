@@ -18,20 +18,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
+from gpworkforce.baseline.frames import GROUP_COLUMNS
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.reports.model import Report
 
 __all__ = ["BaselineHeadline", "baseline_headline", "fmt_number", "fmt_pct"]
 
+# (column of the staff table, label): the staff groups as the labels catalogue names them
 STAFF_GROUPS = (
-    ("GPs excl. registrars WTE", "GPs (excluding registrars)"),
-    ("Nurses WTE", "Nurses"),
-    ("Other clinical (DPC) WTE", "Other clinical staff"),
-    ("Admin/non-clinical WTE", "Admin and non-clinical staff"),
+    *((f"{label} WTE", label) for _node, label in GROUP_COLUMNS),
     ("Total WTE", "All staff"),
 )
 _PARTNER_SALARIED = ("Senior partner", "Partner", "Salaried")
@@ -69,8 +69,9 @@ class BaselineHeadline:
     response_pct: float | None
 
 
-def _tables(report: Report) -> dict[str, ReportTable]:
-    return {t.key: t for t in report.tables}
+def _tables(report: Report | Sequence[ReportTable]) -> dict[str, ReportTable]:
+    tables = report.tables if isinstance(report, Report) else report
+    return {t.key: t for t in tables}
 
 
 def _total(table: ReportTable | None) -> pd.Series | None:
@@ -96,7 +97,9 @@ def _num(row: pd.Series | None, column: str) -> float | None:
     return None if math.isnan(number) else number
 
 
-def baseline_headline(report: Report, organisation: str, period: dt.date) -> BaselineHeadline:
+def baseline_headline(
+    report: Report | Sequence[ReportTable], organisation: str, period: dt.date
+) -> BaselineHeadline:
     t = _tables(report)
     staff = _total(t.get("staff_by_group"))
     gap = _total(t.get("target_gap"))
@@ -140,3 +143,34 @@ def baseline_headline(report: Report, organisation: str, period: dt.date) -> Bas
         returned=int(returned) if returned is not None else None,
         response_pct=_num(response, "Response rate %"),
     )
+
+
+def headline_lines(h: BaselineHeadline, name: str, basis: str) -> list[str]:
+    """The headline as lines a person reads in a terminal (the CLI prints them first).
+
+    ``name`` is the organisation's name, ``basis`` what the figures count ("practices' returns")."""
+    lines = [
+        f"Headline: {name}, {h.period:%-d %B %Y} ({basis})",
+        f"  Current GP WTE (GPs excluding registrars): {fmt_number(h.gp_wte)} WTE",
+        "  WTE by staff group:",
+        *(f"    {label}: {fmt_number(value)} WTE" for label, value in h.wte),
+    ]
+    if h.gp_per_1000 is not None and h.target_per_1000 is not None:
+        lines.append(
+            f"  GP WTE per 1,000 patients: {h.gp_per_1000:.2f} against a target of "
+            f"{h.target_per_1000:.2f} ({fmt_number(h.patients, 0)} patients)"
+        )
+    if h.gap is not None:
+        word = "short of" if h.gap > 0 else "above"
+        lines.append(
+            f"  Gap to target: {fmt_number(abs(h.gap))} WTE {word} the "
+            f"{fmt_number(h.wte_needed)} WTE the target needs"
+        )
+    if h.response_pct is not None:
+        lines.append(
+            f"  Response rate: {fmt_pct(h.response_pct, 0)} "
+            f"({h.returned} of {h.expected} practices returned)"
+        )
+    if h.gp_over55_pct is not None:
+        lines.append(f"  GP partners and salaried GPs aged 55+: {fmt_pct(h.gp_over55_pct)} of WTE")
+    return lines

@@ -22,6 +22,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from gpworkforce import labels
 from gpworkforce.plans.spc import Direction
 
 
@@ -43,12 +44,8 @@ class StaffGroup(StrEnum):
     ADMIN = "admin"
 
 
-STAFF_GROUP_LABELS = {
-    StaffGroup.GP: "GPs",
-    StaffGroup.NURSES: "Nurses",
-    StaffGroup.DPC: "Direct patient care",
-    StaffGroup.ADMIN: "Admin and non-clinical",
-}
+# the words for each group: the labels catalogue's (gpworkforce.labels)
+STAFF_GROUP_LABELS = {g: labels.staff_group(g.value) for g in StaffGroup}
 # the taxonomy node whose FTE is the actual for a staff group (GPs: fully qualified, excluding
 # locums and registrars, like GPW's EXTGL)
 STAFF_GROUP_NODES = {

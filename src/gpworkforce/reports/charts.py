@@ -14,6 +14,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from gpworkforce import labels
 from gpworkforce.reports.model import ReportChart
 
 # NHS identity colours (blue, purple, green, warm yellow, pink, aqua green, mid grey).
@@ -52,16 +53,25 @@ def _long(
     return long.loc[numbers.notna().to_numpy()].reset_index(drop=True), missing
 
 
+def _human_field(frame: pd.DataFrame, key: str) -> tuple[pd.DataFrame, str]:
+    """The frame with column ``key`` named as people read it (charts' descriptions for screen
+    readers name the fields they encode)."""
+    name = labels.column(key)
+    if name == key or name in frame.columns:
+        return frame, key
+    return frame.rename(columns={key: name}), name
+
+
 def _with_missing(description: str, missing: int) -> str:
     if missing:
         return f"{description} {missing} value(s) not available are not drawn."
     return description
 
 
-def _colour(field: str, labels: Sequence[str], title: str, data: pd.DataFrame) -> alt.Color:
+def _colour(field: str, names: Sequence[str], title: str, data: pd.DataFrame) -> alt.Color:
     """Colours for the labels that have data (in the given order; none drawn -> no legend entry)."""
     present = set(data[field])
-    domain = [label for label in dict.fromkeys(labels) if label in present] or list(labels)[:1]
+    domain = [label for label in dict.fromkeys(names) if label in present] or list(names)[:1]
     scale = alt.Scale(domain=domain, range=list(PALETTE[: max(len(domain), 1)]))
     return alt.Color(f"{field}:N", title=title, scale=scale, sort=domain)
 
@@ -79,6 +89,7 @@ def grouped_bars(
     after_table: str | None = None,
 ) -> ReportChart:
     """Horizontal bars per ``category`` row, one bar per ``series`` column (e.g. WTE by group)."""
+    frame, category = _human_field(frame, category)
     long, missing = _long(frame, category, series)
     order = list(dict.fromkeys(frame[category].astype(str)))
     chart = (
@@ -90,9 +101,9 @@ def grouped_bars(
             x=alt.X("value:Q", title=value_title),
             color=_colour("series", list(series.values()), series_title, long),
             tooltip=[
-                alt.Tooltip(f"{category}:N"),
-                alt.Tooltip("series:N"),
-                alt.Tooltip("value:Q", format=",.2f"),
+                alt.Tooltip(f"{category}:N", title=labels.column(category)),
+                alt.Tooltip("series:N", title=series_title or "Series"),
+                alt.Tooltip("value:Q", title=value_title, format=",.2f"),
             ],
         )
         .properties(width=WIDTH, height=max(120, 14 * len(series) * len(order) + 20))
@@ -114,9 +125,10 @@ def stacked_bars(
     after_table: str | None = None,
 ) -> ReportChart:
     """Horizontal bars per ``category`` row with ``series`` columns stacked (e.g. locums by type)."""
+    frame, category = _human_field(frame, category)
     long, missing = _long(frame, category, series)
-    labels = list(series.values())
-    long["order"] = long["series"].map({label: i for i, label in enumerate(labels)})
+    names = list(series.values())
+    long["order"] = long["series"].map({label: i for i, label in enumerate(names)})
     order = list(dict.fromkeys(frame[category].astype(str)))
     chart = (
         alt.Chart(long)
@@ -124,12 +136,12 @@ def stacked_bars(
         .encode(
             y=alt.Y(f"{category}:N", title=None, sort=order, axis=alt.Axis(labelLimit=360)),
             x=alt.X("value:Q", title=value_title, stack="zero"),
-            color=_colour("series", labels, series_title, long),
+            color=_colour("series", names, series_title, long),
             order=alt.Order("order:Q"),
             tooltip=[
-                alt.Tooltip(f"{category}:N"),
-                alt.Tooltip("series:N"),
-                alt.Tooltip("value:Q", format=",.2f"),
+                alt.Tooltip(f"{category}:N", title=labels.column(category)),
+                alt.Tooltip("series:N", title=series_title or "Series"),
+                alt.Tooltip("value:Q", title=value_title, format=",.2f"),
             ],
         )
         .properties(width=WIDTH, height=max(120, 34 * len(order)))
@@ -230,9 +242,9 @@ def age_sex_pyramid(
             ),
             color=_colour(sex, sorted(data[sex].unique(), key=lambda s: s != left), "Sex", data),
             tooltip=[
-                alt.Tooltip(f"{age}:N"),
-                alt.Tooltip(f"{sex}:N"),
-                alt.Tooltip("value:Q", format=",.1f"),
+                alt.Tooltip(f"{age}:N", title=labels.column(age)),
+                alt.Tooltip(f"{sex}:N", title=labels.column(sex)),
+                alt.Tooltip("value:Q", title=value_title, format=",.1f"),
             ],
         )
         .properties(width=WIDTH, height=max(160, 24 * len(ages)))
@@ -254,6 +266,7 @@ def time_series(
     after_table: str | None = None,
 ) -> ReportChart:
     """Lines with points over ``period`` (dates or labels), one line per ``series`` column."""
+    frame, period = _human_field(frame, period)
     long, missing = _long(frame, period, series)
     if pd.api.types.is_datetime64_any_dtype(frame[period]):
         long[period] = pd.to_datetime(long[period]).dt.strftime("%Y-%m-%d")
@@ -273,9 +286,9 @@ def time_series(
             y=alt.Y("value:Q", title=value_title),
             color=_colour("series", list(series.values()), series_title, long),
             tooltip=[
-                alt.Tooltip(f"{period}:N"),
-                alt.Tooltip("series:N"),
-                alt.Tooltip("value:Q", format=",.2f"),
+                alt.Tooltip(f"{period}:N", title=labels.column(period)),
+                alt.Tooltip("series:N", title=series_title or "Series"),
+                alt.Tooltip("value:Q", title=value_title, format=",.2f"),
             ],
         )
         .properties(width=WIDTH, height=280)

@@ -9,6 +9,7 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
+from gpworkforce import labels
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.reports.formatting import NA_MEANING, NA_TEXT, display_rows, is_numeric_column
 from gpworkforce.reports.model import Report, ReportChart
@@ -133,7 +134,10 @@ def render_html(report: Report, *, max_columns: int | None = None) -> str:
     return template.render(
         report=report,
         css=Markup(_css()),  # noqa: S704 - our own packaged stylesheet
-        tables=[_table(t, report.charts_after(t.key), max_columns) for t in report.tables],
+        tables=[
+            _table(labels.readable(t), report.charts_after(t.key), max_columns)
+            for t in report.tables
+        ],
         loose_charts=[_chart(c) for c in report.loose_charts],
         na_meaning=NA_MEANING,
         generated=report.generated.strftime("%d %B %Y %H:%M %Z").strip(),

@@ -4,15 +4,23 @@ or by a page view that finds none (e.g. an older version's figures)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import pandas as pd
 from django.template.loader import get_template
 
+from gpworkforce import labels
+from gpworkforce.papers.headline import baseline_headline, fmt_number, fmt_pct
 from gpworkforce.reports.formatting import NA_MEANING, display_rows, is_numeric_column
 from gpworkforce.web.dashboards import Dashboard
 
+# a table with more rows than this is collapsed behind "Show the table" (NHS.UK details)
+LONG_TABLE_ROWS = 12
+
 
 def _table_view(table: Any) -> dict[str, Any]:
+    table = labels.readable(table)
     frame = table.frame
     return {
         "key": table.key,
@@ -20,18 +28,104 @@ def _table_view(table: Any) -> dict[str, Any]:
         "columns": [str(c) for c in frame.columns],
         "numeric": [is_numeric_column(frame, c) for c in frame.columns],
         "rows": display_rows(frame, dict(table.decimals)),
+        "long": len(frame) > LONG_TABLE_ROWS,
+        "rows_text": labels.plural(len(frame), "row"),
+        "wide": len(frame.columns) > WIDE_TABLE_COLUMNS,
         "notes": table.notes,
-        "sources": table.sources,
+    }
+
+
+WIDE_TABLE_COLUMNS = 8  # wider tables scroll sideways inside their box, and say so
+
+
+def _signed(value: float | None) -> str:
+    if value is None:
+        return "not available"
+    return f"{value:+,.1f}".replace("-", "−")
+
+
+def _gpw_year_change(dash: Dashboard) -> dict[str, str] | None:
+    """GPW fully qualified GP WTE at the census date and a year before (like for like)."""
+    table = dash.table("gpw_series")
+    if table is None or dash.census is None:
+        return None
+    frame = table.frame
+    column = next((c for c in map(str, frame.columns) if c.startswith("Fully qualified")), None)
+    if column is None:
+        return None
+    by_period = dict(zip(frame["Period"].astype(str), frame[column], strict=True))
+    now = by_period.get(dash.census.isoformat())
+    before_date = dash.census.replace(year=dash.census.year - 1)
+    before = by_period.get(before_date.isoformat())
+    if now is None or before is None or pd.isna(now) or pd.isna(before):
+        return None
+    return {
+        "label": "Fully qualified GPs, NHS Digital GPW",
+        "value": _signed(float(now) - float(before)) + " WTE",
+        "context": f"{fmt_number(float(before))} on {labels.date_text(before_date)} to "
+        f"{fmt_number(float(now))} on {labels.date_text(dash.census)} (published figures, "
+        "like for like; they exclude locums and registrars, so they differ from the returns' "
+        "figure above)",
+    }
+
+
+def headline_view(dash: Dashboard) -> dict[str, Any] | None:
+    """The few figures that matter, read from the dashboard's own tables (the definitions of
+    :mod:`gpworkforce.papers.headline`, the same as the CLI's and the committee paper's)."""
+    if dash.census is None or dash.table("staff_by_group") is None:
+        return None
+    h = baseline_headline(dash.tables, dash.org_code, dash.census)
+    sources = [s for t in dash.tables for s in t.sources]
+    received = labels.latest_received(sources)
+    first = dash.census.replace(day=1)  # the quarter end three months before the census date
+    month = first.month - 2
+    year = first.year + (month - 1) // 12
+    quarter = dt.date(year, (month - 1) % 12 + 1, 1) - dt.timedelta(days=1)
+    per_1000 = None
+    if h.gp_per_1000 is not None and h.target_per_1000 is not None:
+        per_1000 = {
+            "value": f"{h.gp_per_1000:.2f}",
+            "context": f"against a target of {h.target_per_1000:.2f}, on "
+            f"{fmt_number(h.patients, 0)} registered patients (the practices' list sizes, summed)",
+        }
+    gap = None
+    if h.gap is not None:
+        word = "short of" if h.gap > 0 else "above"
+        gap = {
+            "value": f"{fmt_number(abs(h.gap))} WTE",
+            "context": f"{word} the {fmt_number(h.wte_needed)} WTE GPs the target needs",
+        }
+    return {
+        "census": labels.date_text(dash.census),
+        "gp_wte": fmt_number(h.gp_wte),
+        "groups": [(label, fmt_number(v)) for label, v in h.wte],
+        "per_1000": per_1000,
+        "gap": gap,
+        "response": None
+        if h.response_pct is None
+        else {
+            "value": fmt_pct(h.response_pct, 0),
+            "context": f"{h.returned} of {labels.plural(h.expected or 0, 'practice')} "
+            "sent an accepted return",
+        },
+        "year_change": _gpw_year_change(dash),
+        "quarter_text": f"Not shown: this dashboard holds the figures for one census date; "
+        f"open {labels.date_text(quarter)}'s census in the list above to compare.",
+        "received": labels.date_text(received) if received else None,
     }
 
 
 def tables_html(dash: Dashboard, can_download: bool) -> str:
-    """The message (if any), every table with its download links (if allowed) and charts."""
+    """The message (if any), every table with its download links (if allowed) and charts, then
+    where the figures come from (one line per source and date, behind an expander)."""
+    sources = [s for t in dash.tables for s in t.sources]
     return get_template("web/_dashboard_tables.jinja").render(
         {
             "org": {"code": dash.org_code},
             "dash": dash,
+            "headline": headline_view(dash),
             "tables": [_table_view(t) for t in dash.tables],
+            "sources": labels.sources_summary(sources),
             "charts": dash.charts,
             "na_meaning": NA_MEANING,
             "can_download": can_download,

@@ -12,6 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
+from gpworkforce import labels
 from gpworkforce.baseline import BaselineData, SourceKind
 from gpworkforce.baseline.series import series
 from gpworkforce.domain.report import ReportTable
@@ -20,7 +21,7 @@ from gpworkforce.reports.charts import grouped_bars, time_series
 from gpworkforce.reports.svg import chart_svg
 from gpworkforce.tables import resolve_many
 
-COMPARE_NODES = (("GP_QUALIFIED", "Fully qualified GPs"), ("ADMIN", "Admin/non-clinical"))
+COMPARE_NODES = tuple((node, labels.role(node)) for node in ("GP_QUALIFIED", "ADMIN"))
 QUERY_ABS_WTE = 1.0  # a difference is queried when above both of these
 QUERY_REL = 0.20
 MAX_GPW_DISTANCE_DAYS = 366  # the nearest GPW period must be within a year
@@ -33,7 +34,10 @@ def charts_for(tables: tuple[ReportTable, ...]) -> tuple[tuple[str, str], ...]:
     staff = by_key.get("staff_by_group")
     if staff is not None:
         frame = staff.frame
-        category = str(frame.columns[0])
+        # the areas only: a total on the same axis would make each area look tiny
+        if "row" in frame.columns and (frame["row"] == "child").any():
+            frame = frame.loc[frame["row"] == "child"]
+        category = "org_name" if "org_name" in frame.columns else str(frame.columns[0])
         wte = {
             c: c.removesuffix(" WTE")
             for c in map(str, frame.columns)
@@ -43,11 +47,11 @@ def charts_for(tables: tuple[ReportTable, ...]) -> tuple[tuple[str, str], ...]:
             chart = grouped_bars(
                 frame,
                 key="staff_wte",
-                title="WTE by staff group",
+                title="WTE by staff group in each area",
                 category=category,
                 series=wte,
                 value_title="WTE",
-                description="Whole-time equivalent staff by staff group for each area and the total.",
+                description="Whole-time equivalent staff by staff group in each area (the total is in the table).",
             )
             out.append(("staff_by_group", chart_svg(chart)))
     trend = by_key.get("gpw_series")

@@ -20,7 +20,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from markupsafe import escape
 
-from gpworkforce import exports
+from gpworkforce import exports, labels
 from gpworkforce.web import dashboard_html
 from gpworkforce.web.dashboards import Dashboard, available_periods
 from gpworkforce.web.jobs import figures, tasks
@@ -180,7 +180,9 @@ def download(
         raise Http404("no such table")
     stem = f"{scope.obj.code}-{dash.census}-{table.key}"
     if fmt == "csv":
-        response = HttpResponse(exports.csv_bytes(table), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            exports.csv_bytes(labels.readable(table)), content_type="text/csv; charset=utf-8"
+        )
     else:
         response = HttpResponse(
             exports.xlsx_bytes([table]),

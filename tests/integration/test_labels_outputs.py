@@ -1,0 +1,102 @@
+"""No page, chart or export shows an unlabelled internal key (issue 14, item 2).
+
+Renders what people open: the CLI's baseline report as HTML (tables and chart SVGs) and XLSX for
+the LLR demo, and the web dashboard page with its CSV and Excel downloads; then scans every text
+for the keys the labels catalogue knows to be internal (taxonomy codes such as ``GP_SALARIED``,
+column keys such as ``org_code``, source ids, scenario field paths). The scanner is checked on a
+page that does show keys, so a scanner that finds nothing cannot pass the test.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import reverse
+from typer.testing import CliRunner
+
+from gpworkforce import labels
+from gpworkforce.cli import app
+from gpworkforce.web.actions.returns import submit_version, transition
+from gpworkforce.web.models import PracticeReturnRecord
+from gpworkforce.web.testing import CENSUS, OWN_PRACTICE, PASSWORD, build_world, sample_return
+from gpworkforce.web.workflow import TransitionName
+
+RAW = "<th>org_code</th><th>row</th><td>GP_SALARIED</td><li>practice-return:2017-09-30:unknown-vintage:nochecksum</li>"
+
+
+def _workbook_text(data: bytes) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return "\n".join(
+        str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c
+    )
+
+
+def test_the_scanner_finds_the_keys_the_issue_reported() -> None:
+    assert labels.internal_keys_in(RAW) == [
+        "GP_SALARIED",
+        "org_code",
+        "practice-return:2017-09-30:unknown-vintage:",
+    ]
+
+
+def test_cli_baseline_report_html_and_xlsx_show_no_internal_key(tmp_path: Path) -> None:
+    runner = CliRunner()
+    html, xlsx = tmp_path / "r.html", tmp_path / "r.xlsx"
+    for fmt, out in (("html", html), ("xlsx", xlsx)):
+        result = runner.invoke(
+            app,
+            [
+                "baseline",
+                "--org",
+                "QK1",
+                "--period",
+                "2017-09-30",
+                "--format",
+                fmt,
+                "--out",
+                str(out),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    page = html.read_text()
+    assert page.count("<svg") >= 4  # the charts are part of what is scanned
+    assert labels.internal_keys_in(page) == []
+    book = _workbook_text(xlsx.read_bytes())
+    assert "Organisation" in book and "(total)" in book
+    assert labels.internal_keys_in(book) == []
+
+
+@pytest.mark.django_db
+def test_web_dashboard_and_its_downloads_show_no_internal_key() -> None:
+    world = build_world()
+    rec = PracticeReturnRecord.objects.get(round=world.round, practice_id=OWN_PRACTICE)
+    u = world.users
+    submit_version(
+        actor=u["submitter"],
+        record_id=rec.pk,
+        data=sample_return(),
+        channel="form",
+        sha256="c" * 64,
+    )
+    transition(actor=u["manager"], record_id=rec.pk, name=TransitionName.APPROVE)
+    transition(actor=u["analyst"], record_id=rec.pk, name=TransitionName.ACCEPT)
+    client = Client()
+    assert client.login(username="analyst", password=PASSWORD)
+    page = client.get(reverse("dashboard", args=["QK1"]) + f"?period={CENSUS}")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Where these figures come from" in text
+    assert labels.internal_keys_in(text) == []
+    for key in ("staff_by_group", "per_thousand", "vacancies", "imputation"):
+        for fmt in ("csv", "xlsx"):
+            url = reverse("dashboard-download", args=["QK1", key, fmt]) + f"?period={CENSUS}"
+            r = client.get(url)
+            if r.status_code == 404:  # a table the small world's figures do not support
+                continue
+            assert r.status_code == 200, (key, fmt)
+            body = r.content.decode("utf-8-sig") if fmt == "csv" else _workbook_text(r.content)
+            assert labels.internal_keys_in(body) == [], (key, fmt)
