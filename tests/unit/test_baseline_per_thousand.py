@@ -176,8 +176,7 @@ def test_target_gap_report_table() -> None:
     assert table.title == "WTE against the per-1,000 target: ICB One (QQ1), 2017-09-30"
     assert table.sources == (SOURCE,)
     assert table.notes[:3] == (
-        "WTE counts GPs excluding registrars; target 0.58 WTE per 1,000 "
-        "registered patients.",
+        "WTE counts GPs excluding registrars; target 0.58 WTE per 1,000 registered patients.",
         "WTE needed = target x patients / 1,000; gap = WTE needed - WTE (positive = shortfall).",
         "Patients: registered and weighted list sizes of the practices in each row, summed.",
     )
