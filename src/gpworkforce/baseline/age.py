@@ -210,7 +210,10 @@ def _pyramid(at: BaselineData, scope: Scope, node: str) -> pd.DataFrame:
     demo = _rows_within(scoped_demography(at, scope), at.taxonomy, nodes)
     bands = [b.value for b in AgeBand]
     columns = [*_SEX_LABELS.values(), NOT_SPLIT]
-    sex = demo["sex"].map(lambda s: _SEX_LABELS.get(str(s), NOT_SPLIT))
+    # each distinct value labelled once (a lambda per row took most of England's pyramid time)
+    codes, distinct = pd.factorize(demo["sex"], use_na_sentinel=False)
+    labels = np.array([_SEX_LABELS.get(str(s), NOT_SPLIT) for s in distinct], dtype=object)
+    sex = pd.Series(labels[codes], index=demo.index, dtype=object)
     counts = (
         demo.assign(_sex=sex.astype("string"))
         .groupby(["age_band", "_sex"])["headcount"]

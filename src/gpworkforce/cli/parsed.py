@@ -97,7 +97,7 @@ def write_store(target: Path, stored: StoredFile) -> None:
     try:
         for name, frame in stored.frames.items():
             if len(frame):
-                table = pa.Table.from_pandas(frame, preserve_index=False)
+                table = pa.Table.from_pandas(_dictionaries(frame), preserve_index=False)
                 pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
         meta = {
             "kind": stored.kind.value,
@@ -154,6 +154,16 @@ def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
         )
     except (OSError, ValueError, KeyError, pa.ArrowException):
         return None  # damaged or from another version: the caller re-parses the raw file
+
+
+def _dictionaries(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its text columns as categoricals: Arrow then stores each distinct value
+    once (a Parquet dictionary) instead of converting every row's Python string."""
+    out = frame.copy(deep=False)
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.StringDtype):
+            out[column] = pd.Categorical(out[column])
+    return out
 
 
 def _text(spec: Mapping[str, str]) -> list[str]:
