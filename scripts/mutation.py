@@ -15,6 +15,7 @@ This is a scheduled job, not part of ``make test`` or CI (see docs/testing.md, "
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -73,6 +74,54 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         ["tests/unit/test_forecast_cohort.py", "tests/unit/test_cohort_outputs.py"],
     ),
 }
+
+# Minutes each module's run took (2026-12-04, mutmut 3.8.1, one mutant at a time, nice 19, on the
+# shared 2-core machine at a load average of 8-26): what a CI budget (--budget) is checked against.
+MINUTES: dict[str, float] = {
+    "workflow": 5.0,
+    "permissions": 8.0,
+    "exports": 15.0,
+    "rules": 10.0,
+    "validate": 12.0,
+    "per_thousand": 15.0,
+    "hee_linear": 7.5,
+    "cohort": 12.0,
+}
+
+
+def changed_modules(base: str) -> list[str]:
+    """The modules whose source file or selected tests differ between ``base`` and the work tree."""
+    listing = subprocess.run(
+        ["git", "diff", "--name-only", base],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    changed = set(listing.split())
+    return [
+        name
+        for name, (source, tests) in MODULES.items()
+        if source in changed or changed.intersection(tests)
+    ]
+
+
+def within_budget(names: list[str], budget: float | None) -> tuple[list[str], list[str]]:
+    """``names`` split into those whose recorded run times fit ``budget`` minutes (in order) and
+    the rest, which are left to the scheduled run."""
+    if budget is None:
+        return names, []
+    run: list[str] = []
+    left: list[str] = []
+    spent = 0.0
+    for name in names:
+        if spent + MINUTES[name] <= budget:
+            run.append(name)
+            spent += MINUTES[name]
+        else:
+            left.append(name)
+    return run, left
+
 
 _SECTION = re.compile(r"^\[tool\.mutmut\]\n(?:(?!^\[).*\n?)*", re.M)
 
@@ -173,10 +222,11 @@ def summary(name: str) -> str:
     return f"{name}\t{score}\t{dict(sorted(counts.items()))}"
 
 
-def recheck(name: str) -> str:
+def recheck(name: str, only: list[str] | None = None) -> str:
     """Run the CURRENT tests of a module against each mutant its last run left alive (survived or
     timed out), one pytest per mutant (mutmut's switch: MUTANT_UNDER_TEST). For tests written
-    after a run started; the unmutated code must pass them first (a control)."""
+    after a run started; the unmutated code must pass them first (a control). ``only``: just the
+    mutants whose names match one of these shell patterns (e.g. those a new test aims at)."""
     tests = MODULES[name][1]
     mutants = OUT / name / "mutants"
     mutmut = str(Path(sys.executable).with_name("mutmut"))
@@ -188,6 +238,8 @@ def recheck(name: str) -> str:
         for line in listing.splitlines()
         if line.rstrip().endswith(("survived", "timeout"))
     ]
+    if only:
+        alive = [m for m in alive if any(fnmatch.fnmatchcase(m, p) for p in only)]
     for test in tests:
         shutil.copy2(ROOT / test, mutants / test)
     env = {**os.environ, **test_db_env(OUT / name), "PYTHONPATH": str(mutants / "src")}
@@ -211,7 +263,9 @@ def recheck(name: str) -> str:
     if run("") != 0:
         return f"{name}\trecheck impossible: the current tests fail on the unmutated code"
     still = [m for m in alive if run(m) == 0]
-    (OUT / name / "survivors-rechecked.txt").write_text("\n".join(still) + "\n", encoding="utf-8")
+    with (OUT / name / "survivors-rechecked.txt").open("a", encoding="utf-8") as fh:
+        fh.write("".join(f"{m}\tstill alive\n" for m in still))
+        fh.write("".join(f"{m}\tkilled\n" for m in alive if m not in still))
     return f"{name}\t{len(alive)} left alive by the run, {len(alive) - len(still)} killed now"
 
 
@@ -226,6 +280,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--recheck", action="store_true", help="current tests against the last run's survivors"
     )
+    parser.add_argument(
+        "--mutants",
+        nargs="+",
+        metavar="PATTERN",
+        help="with --recheck: only the survivors matching these patterns (e.g. '*_signed*')",
+    )
+    parser.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="only the modules whose source or selected tests changed since git REF (CI)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        metavar="MINUTES",
+        help="run only as many modules as their recorded run times fit; list the rest",
+    )
+    parser.add_argument(
+        "--min-score",
+        type=float,
+        metavar="FRACTION",
+        help="exit non-zero when a module scores below this (e.g. 0.9)",
+    )
     args = parser.parse_args(argv)
     if args.list:
         for name, (source, tests) in MODULES.items():
@@ -236,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown module(s) {unknown}; choose from {', '.join(MODULES)}")
     if args.summary or args.recheck:
         for name in args.modules or list(MODULES):
-            print(recheck(name) if args.recheck else summary(name), flush=True)
+            print(recheck(name, args.mutants) if args.recheck else summary(name), flush=True)
         return 0
     OUT.mkdir(parents=True, exist_ok=True)
     scores = OUT / "scores.tsv"
@@ -244,8 +321,19 @@ def main(argv: list[str] | None = None) -> int:
         scores.write_text(
             "module\tfile\tmutants\tkilled\tsurvived\ttimeouts\tscore\tminutes\n", encoding="utf-8"
         )
+    names = args.modules or list(MODULES)
+    if args.changed_since:
+        touched = changed_modules(args.changed_since)
+        names = [n for n in names if n in touched]
+        print(f"mutation: changed since {args.changed_since}: {', '.join(names) or 'none'}")
+    names, left = within_budget(names, args.budget)
+    if left:
+        print(
+            f"mutation: {', '.join(left)} left to the scheduled run (over {args.budget:g} minutes)",
+            flush=True,
+        )
     failed = []
-    for name in args.modules or list(MODULES):
+    for name in names:
         try:
             row = run_module(name, args.max_children)
         except subprocess.CalledProcessError as exc:
@@ -255,6 +343,9 @@ def main(argv: list[str] | None = None) -> int:
         print("\t".join(str(v) for v in row.values()), flush=True)
         with scores.open("a", encoding="utf-8") as fh:
             fh.write("\t".join(str(v) for v in row.values()) + "\n")
+        if args.min_score is not None and not float(row["score"]) >= args.min_score:  # type: ignore[arg-type]
+            print(f"mutation: {name} scored {row['score']}, below {args.min_score}", flush=True)
+            failed.append(name)
     return 1 if failed else 0
 
 

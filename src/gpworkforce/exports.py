@@ -293,7 +293,6 @@ class _Formats:
         self.header = book.add_format(
             {"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#E8EDEE"}
         )
-        self.text = book.add_format({})
         self.date = book.add_format({"num_format": "yyyy-mm-dd"})
         self.datetime = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         self.note = book.add_format({"italic": True})

@@ -153,7 +153,7 @@ def test_xlsx_dates_are_dates() -> None:
 
 
 def test_xlsx_needs_a_table() -> None:
-    with pytest.raises(ValueError, match="at least one"):
+    with pytest.raises(ValueError, match=r"^a workbook needs at least one table$"):
         exports.xlsx_bytes([])
 
 
@@ -166,6 +166,7 @@ def test_xlsx_needs_a_table() -> None:
         (["a:b", "a?b"], ["a_b", "a_b~2"]),
         (["'quoted'"], ["quoted"]),
         ([""], ["Sheet1"]),
+        (["Xray X", "'X'"], ["Xray X", "X"]),  # only apostrophes are stripped from the ends
     ],
 )
 def test_sheet_names(keys: list[str], names: list[str]) -> None:
@@ -325,3 +326,70 @@ def test_xlsx_keeps_texts_as_texts_and_cuts_overlong_ones() -> None:
     assert ws["A5"].hyperlink is None
     assert ws["A7"].value == "x" * 32_767  # Excel's limit for one cell
     assert "'+note" in [c.value for c in ws["A"]]
+
+
+def test_xlsx_of_a_table_with_no_rows() -> None:
+    wte = "whole-time equivalent"
+    frame = pd.DataFrame({"code": pd.Series([], dtype=object), wte: pd.Series([], dtype=float)})
+    table = ReportTable("t", "Nothing yet", frame, decimals={wte: 1})
+    ws = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes([table])))["t"]
+    assert [c.value for c in ws[3]] == ["code", wte]
+    assert ws["A5"].value == exports.NA_LEGEND  # header, one blank row, then the legend
+    widths = {key: int(dim.width) for key, dim in ws.column_dimensions.items()}
+    assert widths == {"A": 8, "B": 23}  # the minimum; the heading's 21 characters + 2
+    assert exports.csv_bytes(table).decode("utf-8-sig") == f"code,{wte}\r\n"
+
+
+def test_xlsx_column_widths_for_long_headings_and_billions() -> None:
+    frame = pd.DataFrame({"Registered patients": [12.0], "n": [1_234_567_890.0]})
+    table = ReportTable("t", "T", frame, decimals={"n": 0})
+    ws = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes([table])))["t"]
+    widths = {key: int(dim.width) for key, dim in ws.column_dimensions.items()}
+    assert widths == {
+        "A": 21,  # the heading, 19 characters, + 2 (the values are shorter)
+        "B": 15,  # "1,234,567,890": 10 digits + 3 separators + 2
+    }
+
+
+def test_xlsx_notes_sources_and_legend_rows() -> None:
+    # 4 data rows on rows 4-7; one blank row; then each block and one blank row after it
+    ws = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes([_table()])))["staff"]
+    assert [ws.cell(row=r, column=1).value for r in range(8, 17)] == [
+        None,
+        "Notes",
+        "Qualified GPs only.",
+        "'-minus note",
+        None,
+        "Sources",
+        "NHS Digital GPW, Sep 2017",
+        None,
+        exports.NA_LEGEND,
+    ]
+    assert ws.max_row == 16
+    # no notes: the sources still follow (on the row the notes would have started)
+    bare = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes([_table(notes=())])))["staff"]
+    assert [bare.cell(row=r, column=1).value for r in range(9, 13)] == [
+        "Sources",
+        "NHS Digital GPW, Sep 2017",
+        None,
+        exports.NA_LEGEND,
+    ]
+
+
+def test_csv_whole_number_columns_and_repeated_labels_with_fixed_decimals() -> None:
+    frame = pd.DataFrame(
+        {
+            "count": pd.Series([10, pd.NA, 3], dtype="Int64"),
+            "share": pd.Series([1.5, 1.5, 1.5], dtype=object),
+        }
+    )
+    labels = pd.DataFrame({"share": pd.Series([0.5] * 8 + ["n/a"], dtype=object)})
+    table = ReportTable("t", "T", frame, decimals={"count": 1, "share": 2})
+    rows = exports.csv_bytes(table).decode("utf-8-sig").split("\r\n")
+    # a whole-number column stays whole (a missing count is blank); numbers in a text column
+    # take the column's decimals
+    assert rows[1:4] == ["10,1.50", ",1.50", "3,1.50"]
+    many = exports.csv_bytes(ReportTable("t", "T", labels, decimals={"share": 2}))
+    assert many.decode("utf-8-sig").split("\r\n")[1:10] == ["0.50"] * 8 + ["n/a"]
+    ws = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes([table])))["t"]
+    assert [ws["A4"].value, ws["A5"].value, ws["A6"].value] == [10, None, 3]

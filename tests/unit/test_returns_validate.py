@@ -101,7 +101,8 @@ def test_a_practice_that_is_not_yet_open_is_checked_on_the_date_given() -> None:
 def test_malformed_plain_data_is_reported_not_raised() -> None:
     data = base_dict()
     data["vacancies"] = "GP, 1, 4"  # text, not a list of lines
-    data["locums"] = ["GP_LOCUM_OTHER"]  # a line that is not a mapping of cells
+    locum = data["locums"][0]  # type: ignore[index]
+    data["locums"] = ["GP_LOCUM_OTHER", locum]  # a line that is not a mapping of cells, then one
     staff = data["staff"]
     data["staff"] = [{}, staff[0], {"role_code": "  "}, staff[1]]  # type: ignore[index]
     raw = raw_from_dict(data, file="form")
@@ -109,10 +110,11 @@ def test_malformed_plain_data_is_reported_not_raised() -> None:
         ("Vacancies", None, "be a list of lines", "'GP, 1, 4'"),
         ("Locums", 1, "be a line of cells", "'GP_LOCUM_OTHER'"),
     ]
-    assert raw.issues[0].location.file == "form"
+    assert [i.location.file for i in raw.issues] == ["form", "form"]
     # empty lines are skipped; the others keep the number of their place in the list
     assert [r.row for r in raw.sheets["Staff"].rows] == [2, 4]
-    assert raw.sheets["Locums"].rows == ()
+    assert [r.row for r in raw.sheets["Locums"].rows] == [2]
+    assert raw.column_style == "header"  # columns named by their headings unless told otherwise
     result = validate_return_dict(data, REGISTRY, TAXONOMY)
     assert [(i.location.sheet, i.expected) for i in result.issues] == [
         ("Vacancies", "be a list of lines"),
@@ -165,4 +167,31 @@ def test_a_registry_entry_that_is_not_a_practice() -> None:
     issues = validate_return_dict(data, REGISTRY, TAXONOMY).issues
     assert [(i.expected, i.found) for i in issues] == [
         ("be a practice code (03W is a sub_icb)", "'03w'")
+    ]
+
+
+def test_census_and_registry_messages_in_full() -> None:
+    other_quarter = validate_return_dict(
+        base_dict(), REGISTRY, TAXONOMY, census_date=dt.date(2017, 12, 31)
+    ).issues
+    assert [where(i) for i in other_quarter] == [
+        (
+            "Practice",
+            1,
+            "Census date",
+            "be the census date being collected, 2017-12-31",
+            "the date 2017-09-30",
+        )
+    ]
+    data = base_dict()
+    data["practice_code"] = "C99999"
+    unknown = validate_return_dict(data, REGISTRY, TAXONOMY).issues
+    assert [where(i) for i in unknown] == [
+        (
+            "Practice",
+            1,
+            "Practice code",
+            "be the ODS code of a practice in the registry",
+            "'C99999'",
+        )
     ]
