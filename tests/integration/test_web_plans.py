@@ -247,3 +247,48 @@ def test_accepting_a_return_raises_the_alert_it_causes() -> None:
     assert alert.evidence == {"actual": 14.5, "p10": 11.0, "plan": 12.0, "p90": 13.0}
     assert [a.pk for a in open_alerts("03W")] == []  # the ICB's plan, not the sub-ICB's
     assert alert.pk in [a.pk for a in open_alerts("QK1")]
+
+
+def test_a_recalculation_point_recorded_on_the_page_splits_the_limits() -> None:
+    """Four GPW Septembers (10, 11, 12, 16 WTE): the analyst says the process changed from
+    September 2019; the limits are then computed for 2017-2018 and for 2019-2020 apart
+    (means 10.5 and 14.0), with the reason, and the action is audited."""
+    import pandas as pd
+
+    from gpworkforce.web.actions.reference import load_reference
+
+    world = build_world()
+    values = {2017: 10.0, 2018: 11.0, 2019: 12.0, 2020: 16.0}
+    wf = pd.DataFrame(
+        [
+            {
+                "practice_code": "C82001",
+                "period": pd.Timestamp(dt.date(year, 9, 30)),
+                "node": "GP_QUALIFIED",
+                "headcount": None,
+                "fte": v,
+                "source_id": "gpw-practice-year-gp-admin:FY2018-FY2021:unknown-vintage:0",
+            }
+            for year, v in values.items()
+        ]
+    )
+    empty = pd.DataFrame(columns=["practice_code", "period", "registered", "weighted", "source_id"])
+    load_reference(actor=None, workforce=wf, patients=empty)
+    doc = tiny_plan(points=((dt.date(2017, 9, 30), 10.0), (dt.date(2020, 9, 30), 13.0)))
+    plan = adopt(actor=None, plan_id=create_plan(actor=None, org_code="QK1", document=doc).pk)
+    client = Client()
+    client.force_login(world.users["analyst"])
+    url = f"/plans/{plan.pk}/recalculations/"
+    assert client.post(url, {"period": "2019-09-30", "reason": ""}).status_code == 302
+    assert not RecalculationPoint.objects.exists()  # no reason: refused
+    client.post(url, {"period": "2019-09-30", "reason": "new ARRS roles counted"})
+    spc = tracked(plan).tracking.groups[0].spc  # type: ignore[union-attr]
+    assert spc is not None
+    assert [(s.start, s.end, s.mean, s.reason) for s in spc.segments] == [
+        ("2017/18 Q2", "2018/19 Q2", 10.5, "initial baseline"),
+        ("2019/20 Q2", "2020/21 Q2", 14.0, "new ARRS roles counted"),
+    ]
+    assert AuditEvent.objects.filter(action="plan.recalculation").count() == 1
+    board = Client()
+    board.force_login(world.users["board"])
+    assert board.post(url, {"period": "2018-09-30", "reason": "x"}).status_code == 403
