@@ -292,3 +292,21 @@ def test_a_recalculation_point_recorded_on_the_page_splits_the_limits() -> None:
     board = Client()
     board.force_login(world.users["board"])
     assert board.post(url, {"period": "2018-09-30", "reason": "x"}).status_code == 403
+
+
+def test_the_plan_pages_show_no_internal_key() -> None:
+    from gpworkforce import labels
+    from plans_support import Y2018, accept_own_return, load_gpw, the_plan
+
+    world = build_world()
+    load_gpw()
+    plan_id = the_plan()
+    accept_own_return(world, Y2018, sessions=72.0)  # an alert, a return's provenance
+    client = Client()
+    client.force_login(world.users["analyst"])
+    for path in ("", "groups/gp/", "score/", "download/plan_tracking.csv"):
+        text = client.get(f"/plans/{plan_id}/{path}").content.decode("utf-8-sig")
+        assert labels.internal_keys_in(text) == [], path
+    client.force_login(world.users["submitter"])
+    text = client.get("/plans/practice/C82001/").content.decode()
+    assert labels.internal_keys_in(text) == []

@@ -114,3 +114,21 @@ def test_a_band_without_its_other_side_names_the_quarter() -> None:
     )
     with pytest.raises(InputFileError, match="quarter ending 30 Jun 2024: give both p10 and p90"):
         read_quarterly(frame, "plan.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("name", "group"),
+    [
+        ("GPs", StaffGroup.GP),
+        ("nurses", StaffGroup.NURSES),
+        ("Direct patient care", StaffGroup.DPC),
+        ("Other clinical (DPC)", StaffGroup.DPC),
+        ("Admin and non-clinical", StaffGroup.ADMIN),
+        ("Admin/non-clinical", StaffGroup.ADMIN),
+    ],
+)
+def test_staff_groups_by_the_names_people_use(name: str, group: StaffGroup) -> None:
+    frame = pd.DataFrame(
+        {"staff group": [name], "measure": ["Plan WTE"], "2024/25 Q1": [1.0], "2024/25 Q2": [2.0]}
+    )
+    assert list(read_quarterly(frame).points) == [group]

@@ -244,14 +244,28 @@ QUARTERLY_MEASURES = {
 IGNORED_MEASURES = ("actual wte", "actual", "variance from plan wte", "variance")
 
 
+# other names people give the staff groups (BLMK, GPW, the LLR plan), besides the labels
+STAFF_GROUP_ALIASES = {
+    "gp": StaffGroup.GP,
+    "gps": StaffGroup.GP,
+    "nurse": StaffGroup.NURSES,
+    "direct patient care": StaffGroup.DPC,
+    "other clinical": StaffGroup.DPC,
+    "admin": StaffGroup.ADMIN,
+    "admin and non-clinical": StaffGroup.ADMIN,
+    "admin/non-clinical": StaffGroup.ADMIN,
+    "non-clinical": StaffGroup.ADMIN,
+}
+
+
 def _staff_group(text: str) -> StaffGroup | None:
     from gpworkforce.plans.model import STAFF_GROUP_LABELS
 
-    key = text.strip().lower()
+    key = " ".join(text.strip().lower().split())
     for group, label in STAFF_GROUP_LABELS.items():
         if key in (group.value, label.lower()):
             return group
-    return None
+    return STAFF_GROUP_ALIASES.get(key)
 
 
 def _quarter_end_of(header: object) -> dt.date | None:
@@ -326,7 +340,7 @@ def read_quarterly(frame: pd.DataFrame, where: str = "the table") -> QuarterlyTa
         if group is None:
             raise InputFileError(
                 f"{where}, row {i}, column 'staff group': must be one of GPs, Nurses, Direct"
-                f" patient care, Admin and non-clinical, got {raw_group!r}"
+                f" patient care (other clinical), Admin and non-clinical, got {raw_group!r}"
             )
         measure_text = "" if _blank(raw_measure) else str(raw_measure).strip().lower()
         if measure_text in IGNORED_MEASURES:
