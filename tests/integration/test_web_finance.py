@@ -289,3 +289,28 @@ def test_a_scenario_that_cannot_be_costed_says_why(world: World) -> None:
         reverse("finance-scenario-download", args=["QK1", "gone", "costs_by_year", "csv"])
     )
     assert download.status_code == 422
+
+
+def test_pages_and_downloads_show_no_internal_key(world: World) -> None:
+    from gpworkforce import labels
+
+    c = client(world.users["analyst"])
+    urls = [
+        reverse("finance-org", args=["QK1"]),
+        reverse("finance-allocations", args=["QK1"]),
+        reverse("finance-funding", args=["QK1"]),
+        reverse("finance-spend", args=["QK1"]),
+        reverse("finance-scenario", args=["QK1", "scenario-3"]),
+        reverse("finance-scenario", args=["QK1", "scenario-2-uncertain"]) + "?terms=cash",
+        reverse("finance-download", args=["QK1", "allocations", "csv"]),
+        reverse("finance-download", args=["QK1", "funding_register", "csv"]),
+        reverse("finance-scenario-download", args=["QK1", "scenario-3", "costs_by_group", "csv"]),
+    ]
+    for url in urls:
+        page = c.get(url)
+        assert page.status_code == 200, url
+        text = html_lib.unescape(page.content.decode("utf-8-sig"))
+        assert labels.internal_keys_in(text) == [], url
+    # Scenario 3's substitutes are named, not coded
+    html = c.get(reverse("finance-scenario", args=["QK1", "scenario-3"])).content.decode()
+    assert "DPC_PHARMACIST" not in html

@@ -10,6 +10,7 @@ import vl_convert
 
 from gpworkforce.finance.costing import ALL, MEASURES
 from gpworkforce.finance.runner import CostedRun
+from gpworkforce.web.finance.compute import group_label
 
 WIDTH = 760
 
@@ -66,7 +67,9 @@ def group_chart(c: CostedRun, terms: str) -> str:
         if m != "workforce" or g == ALL or p != ALL or t != terms:
             continue
         for i, d in enumerate(rows.dates):
-            records.append({"date": f"{d:%b %Y}", "group": g, "central": arr[0, i] / 1e6})
+            records.append(
+                {"date": f"{d:%b %Y}", "group": group_label(g), "central": arr[0, i] / 1e6}
+            )
     frame = pd.DataFrame(records)
     if frame.empty:
         return ""

@@ -356,6 +356,7 @@ def cost_tables(c: CostedRun, terms: str) -> tuple[ReportTable, ...]:
         (frame["measure"] == MEASURES["workforce"]) & (frame["group"] != ALL),
         ["group", "payer", "financial_year"],
     )
+    groups["Staff group"] = groups["Staff group"].map(group_label)
     payers = payer_totals(c, terms)
     draws = c.workforce.draws - 1
     band = (
@@ -389,6 +390,18 @@ def cost_tables(c: CostedRun, terms: str) -> tuple[ReportTable, ...]:
         ),
         per_wte,
     )
+
+
+def group_label(code: str) -> str:
+    """A run's staff group as people read it: taxonomy codes (``DPC_PHARMACIST``) in words."""
+    from gpworkforce import labels
+
+    if "_" in code or code.isupper():
+        try:
+            return labels.role(code)
+        except Exception:  # not a taxonomy code (a cost model's own group name)
+            return code
+    return code
 
 
 def payer_totals(c: CostedRun, terms: str) -> pd.DataFrame:
