@@ -53,8 +53,16 @@ QUERY: dict[str, st.SearchStrategy[str]] = {
     "period": st.one_of(dates, odd_dates, numbers, anything),
     "page": st.one_of(numbers, anything),
     "next": anything,
+    "scenario": st.one_of(st.sampled_from(["scenario-1", "llr-2017-scenario-3"]), anything),
+    "terms": st.one_of(st.sampled_from(["real", "cash"]), anything),
 }
-QUERY_ROUTES = {"period": "dashboards/", "page": "audit/", "next": "accounts/login/"}
+QUERY_ROUTES = {
+    "period": "dashboards/",
+    "page": "audit/",
+    "next": "accounts/login/",
+    "scenario": "finance/QK1/spend/",
+    "terms": "finance/QK1/scenarios/scenario-1/",
+}
 
 
 def _routes(patterns: list[URLPattern | URLResolver], prefix: str = "") -> list[str]:
