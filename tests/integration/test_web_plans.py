@@ -310,3 +310,41 @@ def test_the_plan_pages_show_no_internal_key() -> None:
     client.force_login(world.users["submitter"])
     text = client.get("/plans/practice/C82001/").content.decode()
     assert labels.internal_keys_in(text) == []
+
+
+def test_the_downloaded_quarterly_workbook_reads_back_as_a_rebaseline() -> None:
+    """The quarterly table downloaded as Excel (a title above it, notes below it) is uploaded as
+    the plan's re-baseline: version 2 has the plan's five quarters (10.0 in September 2017 to
+    12.0 in September 2018) and its 12 WTE target."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plans_support import load_gpw, the_plan
+
+    world = build_world()
+    load_gpw()
+    plan_id = the_plan()
+    client = Client()
+    client.force_login(world.users["analyst"])
+    book = client.get(f"/plans/{plan_id}/download/plan_quarterly.xlsx").content
+    response = client.post(
+        f"/plans/{plan_id}/revise/",
+        {
+            "reason": "re-baselined from the quarterly table",
+            "file": SimpleUploadedFile("quarterly.xlsx", book),
+            "target_source": "the plan's own target",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan = Plan.objects.get(pk=plan_id)
+    assert plan.adopted_version == 2
+    doc = plan.tracked_version().library_plan()
+    points = doc.scenarios[0].points
+    assert [p.date for p in points] == [
+        dt.date(2017, 9, 30),
+        dt.date(2017, 12, 31),
+        dt.date(2018, 3, 31),
+        dt.date(2018, 6, 30),
+        dt.date(2018, 9, 30),
+    ]
+    assert (points[0].central, points[-1].central) == (10.0, 12.0)
+    assert doc.targets[0].wte == 12.0 and doc.revisions[-1].reason.startswith("re-baselined")

@@ -302,7 +302,31 @@ class QuarterlyTable(BaseModel):
     targets: dict[StaffGroup, dict[str, Any]]
 
 
-def read_quarterly(frame: pd.DataFrame, where: str = "the table") -> QuarterlyTable:
+def quarterly_block(raw: pd.DataFrame, where: str = "the table") -> tuple[pd.DataFrame, int]:
+    """The quarterly table inside a sheet read without a header (``header=None``): from the row
+    holding ``staff group`` and ``measure`` (a title above it is passed over, as in the workbook
+    the plan pages download) to the first blank row (notes and sources below it are not the
+    table); with the spreadsheet's number of the table's first data row."""
+    for k, row in enumerate(raw.itertuples(index=False)):
+        cells = [str(c).strip().lower() for c in row if not _blank(c)]
+        if "staff group" in cells and "measure" in cells:
+            header = ["" if _blank(c) else c for c in row]
+            body = raw.iloc[k + 1 :]
+            blank = [i for i, r in enumerate(body.itertuples(index=False)) if all(map(_blank, r))]
+            body = body.iloc[: blank[0]] if blank else body
+            frame = pd.DataFrame(body.to_numpy(), columns=header)
+            return frame.loc[:, [c for c in frame.columns if str(c).strip()]], k + 2
+        if k >= 20:
+            break
+    raise InputFileError(
+        f"{where}: must have a header row with the columns 'staff group' and 'measure' (then one"
+        " column per quarter) in its first 20 rows, got none"
+    )
+
+
+def read_quarterly(
+    frame: pd.DataFrame, where: str = "the table", first_row: int = 2
+) -> QuarterlyTable:
     """A plan's trajectories (and targets) from a table in the quarterly layout: columns
     ``staff group``, ``measure`` and one per quarter (``2024/25 Q1`` or a date in the quarter).
     Measures: Plan WTE (needed), P10 WTE and P90 WTE (both or neither), Target WTE or Target per
@@ -324,15 +348,15 @@ def read_quarterly(frame: pd.DataFrame, where: str = "the table") -> QuarterlyTa
         end = _quarter_end_of(c)
         if end is None:
             raise InputFileError(
-                f"{where}, row 1, column {str(c)!r}: must be a quarter like 2024/25 Q1 or a date,"
-                f" got {str(c)!r}"
+                f"{where}, row {first_row - 1}, column {str(c)!r}: must be a quarter like 2024/25"
+                f" Q1 or a date, got {str(c)!r}"
             )
         quarter_cols.append((c, end))
     if not quarter_cols:
         raise InputFileError(f"{where}: must have at least one quarter column, got none")
     values: dict[StaffGroup, dict[str, dict[dt.date, float]]] = {}
-    first_row: dict[StaffGroup, int] = {}
-    for i, row in enumerate(frame.to_dict("records"), start=2):
+    group_row: dict[StaffGroup, int] = {}
+    for i, row in enumerate(frame.to_dict("records"), start=first_row):
         raw_group, raw_measure = row[cols["staff group"]], row[cols["measure"]]
         if _blank(raw_group) and _blank(raw_measure):
             continue
@@ -351,7 +375,7 @@ def read_quarterly(frame: pd.DataFrame, where: str = "the table") -> QuarterlyTa
                 f"{where}, row {i}, column 'measure': must be one of Plan WTE, P10 WTE, P90 WTE,"
                 f" Target WTE, Target per 1,000, Registered patients, got {raw_measure!r}"
             )
-        first_row.setdefault(group, i)
+        group_row.setdefault(group, i)
         slot = values.setdefault(group, {}).setdefault(measure, {})
         if slot:
             raise InputFileError(
@@ -376,7 +400,7 @@ def read_quarterly(frame: pd.DataFrame, where: str = "the table") -> QuarterlyTa
     points: dict[StaffGroup, tuple[TrajectoryPoint, ...]] = {}
     targets: dict[StaffGroup, dict[str, Any]] = {}
     for group, measures in values.items():
-        row_no = first_row[group]
+        row_no = group_row[group]
         central = measures.get("central", {})
         if len(central) < 2:
             raise InputFileError(
@@ -443,16 +467,17 @@ def read_quarterly_file(path: Path, name: str | None = None) -> QuarterlyTable:
     suffix = Path(where).suffix.lower()
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=object, keep_default_na=False)
+            raw = pd.read_csv(path, dtype=object, keep_default_na=False, header=None)
         elif suffix == ".xlsx":
-            frame = pd.read_excel(path, sheet_name=0, engine="openpyxl", dtype=object)
+            raw = pd.read_excel(path, sheet_name=0, engine="openpyxl", dtype=object, header=None)
         else:
             raise InputFileError(f"{where}: must be a .csv or .xlsx file")
     except (ValueError, KeyError, UnicodeDecodeError, OSError) as exc:
         raise InputFileError(f"{where}: could not be read as a table ({exc})") from exc
     except Exception as exc:  # openpyxl raises its own errors for a damaged workbook
         raise InputFileError(f"{where}: could not be read as a spreadsheet ({exc})") from exc
-    return read_quarterly(frame, where)
+    frame, first = quarterly_block(raw, where)
+    return read_quarterly(frame, where, first)
 
 
 def dump_plan(plan: Plan) -> str:

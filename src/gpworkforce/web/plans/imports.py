@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from gpworkforce.errors import UserError, ValidationFailed
-from gpworkforce.plans.io import load_plan, read_quarterly
+from gpworkforce.plans.io import load_plan, quarterly_block, read_quarterly
 from gpworkforce.plans.model import STAFF_GROUP_LABELS
 from gpworkforce.plans.model import Plan as LibraryPlan
 
@@ -66,12 +66,17 @@ def from_toml(content: bytes, name: str) -> LibraryPlan:
 
 
 def read_frame(content: bytes, name: str) -> pd.DataFrame:
+    """The file's first sheet (or the CSV) as read, without taking any row as the header."""
     suffix = Path(name).suffix.lower()
     try:
         if suffix == ".csv":
-            return pd.read_csv(io.BytesIO(content), dtype=object, keep_default_na=False)
+            return pd.read_csv(
+                io.BytesIO(content), dtype=object, keep_default_na=False, header=None
+            )
         if suffix == ".xlsx":
-            return pd.read_excel(io.BytesIO(content), sheet_name=0, engine="openpyxl", dtype=object)
+            return pd.read_excel(
+                io.BytesIO(content), sheet_name=0, engine="openpyxl", dtype=object, header=None
+            )
     except Exception as exc:  # pandas and openpyxl raise many kinds for a damaged file
         raise PlanInputError([f"{name}: could not be read as a table ({exc})"]) from None
     raise PlanInputError([f"{name}: must be a .csv or .xlsx file, got {suffix or 'no extension'}"])
@@ -90,7 +95,8 @@ def from_spreadsheet(
 ) -> LibraryPlan:
     """A one-scenario plan (the adopted trajectory) from a quarterly table."""
     try:
-        table = read_quarterly(read_frame(content, name), name)
+        frame, first_row = quarterly_block(read_frame(content, name), name)
+        table = read_quarterly(frame, name, first_row)
     except PlanInputError:
         raise
     except UserError as exc:
