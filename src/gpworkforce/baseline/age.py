@@ -73,26 +73,29 @@ def finest_rows(demography: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     """Demography rows without an ancestor node where its practice's source also gives a descendant."""
     if demography.empty:
         return demography
-    pairs = demography.loc[:, [*_KEY, "node"]].drop_duplicates()
-    present: dict[tuple, set[str]] = {}
-    for key, node in zip(
-        pairs[_KEY].itertuples(index=False, name=None), pairs["node"], strict=True
-    ):
-        present.setdefault(key, set()).add(str(node))
-    redundant: set[tuple] = set()
-    covered: dict[frozenset[str], list[str]] = {}  # most practices give the same set of nodes
-    for key, nodes in present.items():
-        group = frozenset(nodes)
-        if group not in covered:
-            leaves = {n: taxonomy.leaves_of(n) for n in group}
-            covered[group] = [
-                n for n in group if any(o != n and leaves[o] < leaves[n] for o in group)
+    # every row's (practice, period, source) group and node as integers: one pass over the text
+    group = np.zeros(len(demography), dtype=np.int64)
+    for column in _KEY:
+        codes, distinct = pd.factorize(demography[column], use_na_sentinel=False)
+        group, _ = pd.factorize(group * (len(distinct) + 1) + codes)  # renumbered: no overflow
+    node_codes, nodes = pd.factorize(demography["node"], use_na_sentinel=False)
+    pair = group.astype(np.int64) * (len(nodes) + 1) + node_codes
+    present: dict[int, set[int]] = {}
+    for code in np.unique(pair).tolist():
+        present.setdefault(code // (len(nodes) + 1), set()).add(code % (len(nodes) + 1))
+    redundant: list[int] = []
+    covered: dict[frozenset[int], list[int]] = {}  # most practices give the same set of nodes
+    for key, given in present.items():
+        kinds = frozenset(given)
+        if kinds not in covered:
+            leaves = {n: taxonomy.leaves_of(str(nodes[n])) for n in kinds}
+            covered[kinds] = [
+                n for n in kinds if any(o != n and leaves[o] < leaves[n] for o in kinds)
             ]
-        redundant.update((*key, node) for node in covered[group])
+        redundant.extend(key * (len(nodes) + 1) + n for n in covered[kinds])
     if not redundant:
         return demography
-    idx = pd.MultiIndex.from_frame(demography.loc[:, [*_KEY, "node"]])
-    return demography.loc[~idx.isin(list(redundant))]
+    return demography.loc[~np.isin(pair, np.asarray(redundant, dtype=np.int64))]
 
 
 def _nodes_within(

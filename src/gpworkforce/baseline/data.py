@@ -119,12 +119,16 @@ def chosen_mask(
     """Boolean mask of ``frame``'s rows that come from the chosen source of their practice/period."""
     if frame.empty:
         return np.zeros(0, dtype=bool)
-    p_codes, _ = pd.factorize(frame["practice_code"], use_na_sentinel=False)
     d_codes, d_uni = pd.factorize(frame["period"], use_na_sentinel=False)
     s_codes, s_uni = pd.factorize(frame["source_id"], use_na_sentinel=False)
     rank = _source_rank(pd.Index(s_uni), kind, source_order)[s_codes]
-    group = p_codes.astype(np.int64) * (len(d_uni) + 1) + d_codes
     allowed = rank >= 0
+    period_sources = np.bincount(d_codes * (len(s_uni) + 1) + s_codes)
+    if np.count_nonzero(period_sources) == len(d_uni):
+        # one source per period (e.g. one national file each): it is every practice's choice
+        return allowed
+    p_codes, _ = pd.factorize(frame["practice_code"], use_na_sentinel=False)
+    group = p_codes.astype(np.int64) * (len(d_uni) + 1) + d_codes
     best = np.full(int(group.max()) + 1, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(best, group[allowed], rank[allowed])
     return allowed & (rank == best[group])
