@@ -149,7 +149,10 @@ def select_sources(
     """Rows of ``frame`` from the chosen source of each practice and period (see module doc)."""
     if frame.empty:
         return frame
-    return frame.loc[chosen_mask(frame, kind, source_order)].reset_index(drop=True)
+    mask = chosen_mask(frame, kind, source_order)
+    if mask.all() and frame.index.equals(pd.RangeIndex(len(frame))):
+        return frame  # every row chosen: the same rows, not copied (frames are never mutated)
+    return frame.loc[mask].reset_index(drop=True)
 
 
 def select_patients(

@@ -102,6 +102,7 @@ class OrgRegistry:
     _maps: dict[tuple[dt.date, OrgType], dict[str, str]] = field(
         init=False, repr=False, compare=False
     )
+    _maps_up: dict[dt.date, dict[str, list[str]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_child: dict[str, list[ParentLink]] = defaultdict(list)
@@ -118,6 +119,7 @@ class OrgRegistry:
             by_child[link.child].append(link)
         object.__setattr__(self, "_by_child", {k: tuple(v) for k, v in by_child.items()})
         object.__setattr__(self, "_maps", {})
+        object.__setattr__(self, "_maps_up", {})
 
     @classmethod
     def build(
@@ -203,22 +205,40 @@ class OrgRegistry:
         ]
         if org_type == OrgType.ENGLAND:
             return dict.fromkeys(practices, ENGLAND_CODE)
-        up: dict[str, list[str]] = defaultdict(list)
-        for lk in self.links:  # in the order parents() lists them
-            if (lk.start is None or on >= lk.start) and (lk.end is None or on < lk.end):
-                up[lk.child].append(lk.parent)
+        up = self._maps_up.get(on)
+        if up is None:  # each child's parents in force on ``on``, in the order parents() lists
+            up = self._maps_up[on] = defaultdict(list)
+            for lk in self.links:
+                if (lk.start is None or on >= lk.start) and (lk.end is None or on < lk.end):
+                    up[lk.child].append(lk.parent)
         kind = {code: org.type for code, org in self.organisations.items()}
-        out: dict[str, str] = {}
-        for code in practices:
+
+        def walk(start: str) -> str | None:  # parent_of_type's walk from ``start``
             seen: set[str] = set()
-            frontier = [code]
-            while frontier and code not in out:  # the walk of parent_of_type
+            frontier = [start]
+            while frontier:
                 for parent in up.get(frontier.pop(), ()):
                     if parent in seen:
                         continue
                     seen.add(parent)
                     if kind[parent] == org_type:
-                        out[code] = parent
-                        break
+                        return parent
                     frontier.append(parent)
+            return None
+
+        above: dict[str, str | None] = {}  # the walk from each organisation above a practice
+        out: dict[str, str] = {}
+        for code in practices:
+            parents = up.get(code, ())
+            found = next((p for p in parents if kind[p] == org_type), None)
+            # else the walk goes up from the last parent first, and an organisation's ancestors
+            # are above it, so each parent's own walk (shared by its practices) gives the answer
+            for parent in reversed(list(dict.fromkeys(parents))):
+                if found is not None:
+                    break
+                if parent not in above:
+                    above[parent] = walk(parent)
+                found = above[parent]
+            if found is not None:
+                out[code] = found
         return out
