@@ -63,7 +63,7 @@ from gpworkforce.web.testing import (
 from gpworkforce.web.views import returns as return_views
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-ROLES = ("anonymous", "inactive", "submitter", "manager", "analyst", "board", "admin")
+ROLES = ("anonymous", "inactive", "submitter", "manager", "analyst", "board", "admin", "programme")
 SIGNED_IN = ROLES[2:]
 VARIANTS = ("own", "other", "unknown", "historic")
 HISTORIC_PRACTICE = "C82009"  # under 03W (QK1) until 1 April 2019, then under 99A (QXX)
@@ -172,6 +172,17 @@ def plan_download_args(ids: dict[str, Any], v: str) -> list[object]:
     return [*plan_args(ids, v), "plan", "toml"]
 
 
+def delivery_args(kind: str, *extra: object) -> Args:
+    """A delivery register object (``ids["delivery"][kind]``) of each variant, then ``extra``."""
+    return lambda ids, v: [ids["delivery"][kind][v], *extra]
+
+
+def export_args(_ids: dict[str, Any], v: str) -> list[object]:
+    return {"unknown": ["no-such-register", "csv"], "other": ["risks", "xlsx"]}.get(
+        v, ["risks", "csv"]
+    )
+
+
 ALL = "GET POST PUT PATCH DELETE"
 NOT_POST = "GET PUT PATCH DELETE"
 WRITES = "PUT PATCH DELETE"
@@ -194,6 +205,21 @@ ACCOUNT = only({"admin": scoped(200)})
 # no longer QK1's (scoping on an earlier date: tests/integration/test_web_permissions.py).
 PLAN_VIEW = only({"analyst": scoped(200), "board": scoped(200)})
 DASHBOARD = {"anonymous": same(302), "inactive": same(302), **{r: scoped(200) for r in SIGNED_IN}}
+# Delivery assurance: programme office and analysts edit, board viewers read, practices see and
+# answer their own practice's items (the "own" risk and assessment are the own practice's; the
+# "own" KPI and milestone are QK1's, which a practice does not see); administrators are refused.
+VIEWERS = ("submitter", "manager", "analyst", "board", "programme")
+EDITORS = ("analyst", "programme")
+DELIVERY_PAGE = only(dict.fromkeys(VIEWERS, same(200)))
+DELIVERY_ICB_OBJECT = only(
+    {**dict.fromkeys(VIEWERS, scoped(200)), "submitter": same(404), "manager": same(404)}
+)
+DELIVERY_PRACTICE_OBJECT = only(dict.fromkeys(VIEWERS, scoped(200)))
+
+
+def editors(code: dict[str, int]) -> Policy:
+    return only(dict.fromkeys(EDITORS, code))
+
 
 # Finance: analysts and board viewers read their organisation's pages (others 403); analysts
 # alone change them (an empty POST is a form with errors: 400; an upload without a file too).
@@ -316,6 +342,38 @@ TABLE: dict[str, Route] = {
     "plans/practice/<str:org_code>/": Route(org_args, {ALL: only({
         "submitter": scoped(200), "manager": scoped(200), "analyst": scoped(200), "board": scoped(200),
     })}),
+    "delivery/": Route(no_object, {ALL: DELIVERY_PAGE}),
+    "delivery/board/": Route(no_object, {ALL: DELIVERY_PAGE}),
+    "delivery/timeline/": Route(no_object, {ALL: DELIVERY_PAGE}),
+    "delivery/initiatives/": Route(no_object, {ALL: DELIVERY_PAGE}),
+    "delivery/kpis/<int:kpi_id>/": Route(delivery_args("kpi"), {ALL: DELIVERY_ICB_OBJECT}),
+    # an empty POST is a form with errors (400); other methods are not allowed (405)
+    "delivery/kpis/<int:kpi_id>/value/": Route(delivery_args("kpi"), {"POST": editors(scoped(400)), NOT_POST: editors(scoped(405))}),
+    "delivery/kpis/<int:kpi_id>/override/": Route(delivery_args("kpi"), {"POST": editors(scoped(400)), NOT_POST: editors(scoped(405))}),
+    "delivery/kpis/<int:kpi_id>/withdraw/": Route(delivery_args("kpi"), {"POST": editors(scoped(302)), NOT_POST: editors(scoped(405))}),
+    "delivery/milestones/<int:milestone_id>/done/": Route(delivery_args("milestone"), {"POST": editors(scoped(302)), NOT_POST: editors(scoped(405))}),
+    "delivery/registers/": Route(no_object, {"POST": editors(same(400)), NOT_POST: DELIVERY_PAGE}),
+    "delivery/registers/<str:register>.<str:fmt>": Route(export_args, {ALL: only({r: {**same(200), "unknown": 404} for r in VIEWERS})}),
+    "risks/": Route(no_object, {ALL: DELIVERY_PAGE}),
+    "risks/new/": Route(no_object, {"POST": editors(same(400)), NOT_POST: editors(same(200))}),
+    "risks/check/": Route(no_object, {"POST": editors(same(302)), NOT_POST: editors(same(405))}),
+    "risks/<int:risk_id>/": Route(delivery_args("risk"), {ALL: DELIVERY_PRACTICE_OBJECT}),
+    "risks/<int:risk_id>/answer/": Route(delivery_args("risk"), {
+        "POST": only({"submitter": scoped(400), "manager": scoped(400)}),
+        NOT_POST: only({"submitter": scoped(405), "manager": scoped(405)}),
+    }),
+    "risks/<int:risk_id>/<str:action>/": Route(delivery_args("risk", "review"), {"POST": editors(scoped(400)), NOT_POST: editors(scoped(405))}),
+    "maturity/": Route(no_object, {ALL: DELIVERY_PAGE}),
+    "maturity/assess/": Route(no_object, {
+        "POST": only({**dict.fromkeys(VIEWERS, same(400)), "board": same(403)}),
+        NOT_POST: DELIVERY_PAGE,
+    }),
+    "maturity/<int:assessment_id>/": Route(delivery_args("assessment"), {ALL: DELIVERY_PRACTICE_OBJECT}),
+    # the analyst and the programme office moderate the practice's self-assessment (both agree: 302)
+    "maturity/<int:assessment_id>/moderate/": Route(delivery_args("assessment"), {"POST": editors(scoped(302)), NOT_POST: editors(scoped(405))}),
+    "resilience/": Route(no_object, {ALL: DELIVERY_PAGE}),
+    "resilience/review/": Route(no_object, {"POST": editors(same(302)), NOT_POST: editors(same(405))}),
+    "resilience/settings/": Route(no_object, {"POST": editors(same(400)), NOT_POST: editors(same(200))}),
 }  # fmt: skip
 
 
@@ -495,8 +553,10 @@ def world_ids(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[st
             variant: create_plan(actor=None, org_code=code, document=tiny_plan(code)).pk
             for variant, code in (("own", "QK1"), ("other", "QXX"), ("historic", HISTORIC_PRACTICE))
         }
+        delivery = delivery_world(users["submitter"])
         ids = {
             "plans": {**plans, "unknown": 999999},
+            "delivery": delivery,
             "rounds": {"own": rnd.pk, "other": other.pk, "unknown": 999999, "historic": rnd.pk},
             "returns": {**{v: r.pk for v, r in returns.items()}, "unknown": 999999},
             "users": {
@@ -511,6 +571,55 @@ def world_ids(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[st
     yield ids
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
+
+
+def delivery_world(practice_user: User) -> dict[str, dict[str, int]]:
+    """A KPI, milestone, risk and maturity self-assessment for each variant (own, other ICB's,
+    the historic practice's, unknown)."""
+    from gpworkforce.delivery.maturity import load_template
+    from gpworkforce.web.delivery import actions as delivery_actions
+    from gpworkforce.web.delivery.models import KpiRecord, MilestoneRecord, Workstream
+
+    matrix = load_template("primary-care-five-pillars")
+    levels = {d.key: matrix.levels[0] for d in matrix.dimensions}
+    out: dict[str, dict[str, int]] = {"kpi": {}, "milestone": {}, "risk": {}, "assessment": {}}
+    for variant, icb, practice in (
+        ("own", "QK1", OWN_PRACTICE),
+        ("other", "QXX", OTHER_PRACTICE),
+        ("historic", "QXX", HISTORIC_PRACTICE),
+    ):
+        ws = Workstream.objects.create(
+            organisation_id=icb if variant != "historic" else practice,
+            number=1 if variant != "historic" else 2,
+            name="Workforce data",
+            start_year=2017,
+            end_year=2020,
+        )
+        out["kpi"][variant] = KpiRecord.objects.create(
+            organisation_id=ws.organisation_id, ref=f"K{variant}", name="Response", target=100
+        ).pk
+        out["milestone"][variant] = MilestoneRecord.objects.create(
+            workstream=ws, name="Baseline", due=CENSUS
+        ).pk
+        out["risk"][variant] = delivery_actions.raise_risk(
+            actor=None,
+            org_code=practice,
+            description="GP vacancies",
+            likelihood=3,
+            impact=4,
+            added=CENSUS,
+        ).pk
+        out["assessment"][variant] = delivery_actions.submit_assessment(
+            actor=practice_user if variant == "own" else None,
+            matrix=matrix,
+            org_code=practice,
+            period_end=CENSUS,
+            levels=levels,
+            evidence={},
+        ).pk
+    for kind in out:
+        out[kind]["unknown"] = 999999
+    return out
 
 
 def client_for(role: str, ids: dict[str, Any]) -> Client:

@@ -20,7 +20,14 @@ def test_seed_demo_loads_llr_2017_with_a_user_per_role(shared_data: Path) -> Non
     out = io.StringIO()
     call_command("seed_demo", password="demo-pass-123", stdout=out)
     text = out.getvalue()
-    for username in ("demo-submitter", "demo-manager", "demo-analyst", "demo-board", "demo-admin"):
+    for username in (
+        "demo-submitter",
+        "demo-manager",
+        "demo-analyst",
+        "demo-board",
+        "demo-admin",
+        "demo-programme",
+    ):
         assert username in text
     assert {u.role for u in User.objects.exclude(role="")} == {r.value for r in Role}
     states = list(PracticeReturnRecord.objects.values_list("state", flat=True))
@@ -38,9 +45,17 @@ def test_seed_demo_loads_llr_2017_with_a_user_per_role(shared_data: Path) -> Non
     assert 'id="table-staff_by_group"' in html and 'id="table-gpw_series"' in html
     assert "99.3" in html.split('id="table-response_rate"')[1].split("</table>")[0]  # 140 of 141
 
+    # The LLR delivery registers (Figures 13-15, Table 16) for the ICB.
+    from gpworkforce.web.delivery.models import Initiative, MilestoneRecord, RiskRecord, Workstream
+
+    seeded = (Workstream, MilestoneRecord, Initiative, RiskRecord)
+    counts = [m.objects.count() for m in seeded]
+    assert counts == [13, 28, 21, 10]  # 28 Critical Milestone cells in Figure 14
+
     # Seeding again is harmless (idempotent).
     call_command("seed_demo", password="demo-pass-123", stdout=io.StringIO())
     assert PracticeReturnRecord.objects.filter(state="accepted").count() == 140
+    assert [m.objects.count() for m in seeded] == counts
 
 
 def test_load_gpw_needs_a_known_org(shared_data: Path) -> None:

@@ -181,7 +181,10 @@ def test_every_page_a_role_may_see_is_served_with_its_assets(
         if route == "healthz":  # not a page
             continue
         expected = entry.policy("GET")[role]["own"]
-        path = url_for(route, entry.args(own, "own"))
+        try:
+            path = url_for(route, entry.args(own, "own"))
+        except KeyError:  # an object this world lacks (the delivery registers': test_web_access)
+            continue
         status, headers, page = _get_computed(client, path)
         assert status == expected, (role, path, status, expected)
         if status == 200 and headers.get("content-type", "").startswith("text/html"):

@@ -55,6 +55,11 @@ QUERY: dict[str, st.SearchStrategy[str]] = {
     "next": anything,
     "scenario": st.one_of(st.sampled_from(["scenario-1", "llr-2017-scenario-3"]), anything),
     "terms": st.one_of(st.sampled_from(["real", "cash"]), anything),
+    "on": st.one_of(dates, odd_dates, numbers, anything),
+    "show": anything,
+    "matrix": anything,
+    "by": anything,
+    "organisation": st.one_of(st.sampled_from(["QK1", "QXX", "C82001", "ZZZ"]), anything),
 }
 QUERY_ROUTES = {
     "period": "dashboards/",
@@ -62,6 +67,11 @@ QUERY_ROUTES = {
     "next": "accounts/login/",
     "scenario": "finance/QK1/spend/",
     "terms": "finance/QK1/scenarios/scenario-1/",
+    "on": "delivery/timeline/",
+    "show": "risks/",
+    "matrix": "maturity/",
+    "by": "maturity/",
+    "organisation": "delivery/registers/risks.csv",
 }
 
 

@@ -108,10 +108,15 @@ def test_separation_of_duties_in_the_role_table() -> None:
         Permission.VIEW_FINANCE,  # board viewers read the finance pages; analysts edit them
         Permission.VIEW_PLAN,
         Permission.VIEW_PRACTICE_PLAN,
+        Permission.VIEW_DELIVERY,  # board viewers read the delivery registers, never edit them
     }
     assert {r for r in Role if Permission.EDIT_FINANCE in ROLE_PERMISSIONS[r]} == {Role.ICB_ANALYST}
     editors = {r for r in Role if Permission.EDIT_PLAN in ROLE_PERMISSIONS[r]}
     assert editors == {Role.ICB_ANALYST}
+    editors = {r for r in Role if Permission.EDIT_DELIVERY in ROLE_PERMISSIONS[r]}
+    assert editors == {Role.ICB_ANALYST, Role.PROGRAMME_OFFICE}
+    answerers = {r for r in Role if Permission.ANSWER_DELIVERY in ROLE_PERMISSIONS[r]}
+    assert answerers == {Role.PRACTICE_SUBMITTER, Role.PRACTICE_MANAGER}
 
 
 def test_every_role_and_permission_is_in_the_tables() -> None:

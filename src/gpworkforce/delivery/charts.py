@@ -18,13 +18,15 @@ from gpworkforce.delivery.risks import (
     DEFAULT_BANDS,
     IMPACT_LABELS,
     LIKELIHOOD_LABELS,
+    Movement,
     Risk,
     RiskBands,
+    movement,
 )
 from gpworkforce.reports.charts import TARGET_COLOUR, _config
 from gpworkforce.reports.model import ReportChart
 
-__all__ = ["risk_heat_map", "timeline_chart"]
+__all__ = ["risk_heat_map", "risk_movement_chart", "timeline_chart"]
 
 STATUS_COLOURS = {
     CellStatus.COMPLETE: "#007f3b",
@@ -172,6 +174,89 @@ def risk_heat_map(risks: Sequence[Risk], bands: RiskBands = DEFAULT_BANDS) -> Re
     chart = (cells + text).properties(width=420, height=300)
     return ReportChart(
         key="risk_heat_map",
+        title=title,
+        spec=_config(chart, title, description),
+        description=description,
+    )
+
+
+MOVEMENT_COLOURS = {
+    Movement.UP: "#d5281b",
+    Movement.DOWN: "#007f3b",
+    Movement.SAME: "#4c6272",
+    Movement.NEW: "#005eb8",
+}
+MOVEMENT_WORDS = {
+    Movement.UP: "up",
+    Movement.DOWN: "down",
+    Movement.SAME: "no change",
+    Movement.NEW: "not yet reviewed",
+}
+
+
+def risk_movement_chart(risks: Sequence[Risk]) -> ReportChart:
+    """Each risk's rating before its latest review and at it (the movement), one row per risk."""
+    rows = []
+    for r in risks:
+        if r.reviews:
+            before = r.reviews[-2].rating if len(r.reviews) > 1 else r.original_rating
+        else:
+            before = r.original_rating
+        move = movement(r)
+        label = f"{r.ref} {r.description[:40]}" + ("…" if len(r.description) > 40 else "")
+        for when, rating in (("before", before), ("now", r.rating)):
+            rows.append(
+                {
+                    "risk": label,
+                    "ref": r.ref,
+                    "when": "Previous rating" if when == "before" else "Latest rating",
+                    "rating": rating,
+                    "movement": MOVEMENT_WORDS[move],
+                }
+            )
+    frame = pd.DataFrame(rows)
+    order = [
+        f"{r.ref} {r.description[:40]}" + ("…" if len(r.description) > 40 else "") for r in risks
+    ]
+    words = [MOVEMENT_WORDS[m] for m in (Movement.UP, Movement.DOWN, Movement.SAME, Movement.NEW)]
+    colours = alt.Scale(
+        domain=words,
+        range=[
+            MOVEMENT_COLOURS[m] for m in (Movement.UP, Movement.DOWN, Movement.SAME, Movement.NEW)
+        ],
+    )
+    y = alt.Y("risk:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+    x = alt.X("rating:Q", title="Rating (likelihood x impact)", scale=alt.Scale(domain=[0, 25]))
+    line = (
+        alt.Chart(frame)
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=x, y=y, detail="ref:N", color=alt.Color("movement:N", title="Movement", scale=colours)
+        )
+    )
+    points = (
+        alt.Chart(frame)
+        .mark_point(size=70, filled=True)
+        .encode(
+            x=x,
+            y=y,
+            shape=alt.Shape("when:N", title=None),
+            color=alt.Color("movement:N", scale=colours, legend=None),
+            tooltip=["risk:N", "when:N", "rating:Q", "movement:N"],
+        )
+    )
+    counts = Counter(movement(r) for r in risks)
+    title = (
+        f"{_plural(counts.get(Movement.UP, 0), 'risk')} up and "
+        f"{counts.get(Movement.DOWN, 0):,} down at their latest review"
+    )
+    description = (
+        "Risk movement: for each live risk, its rating before its latest review and at it; "
+        "red lines went up, green down, grey did not change, blue are not yet reviewed."
+    )
+    chart = (line + points).properties(width=480, height=max(60, 22 * len(risks)))
+    return ReportChart(
+        key="risk_movement",
         title=title,
         spec=_config(chart, title, description),
         description=description,

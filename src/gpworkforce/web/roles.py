@@ -19,6 +19,7 @@ class Role(StrEnum):
     ICB_ANALYST = "icb_analyst"
     BOARD_VIEWER = "board_viewer"
     ADMINISTRATOR = "administrator"
+    PROGRAMME_OFFICE = "programme_office"
 
     @property
     def label(self) -> str:
@@ -36,6 +37,7 @@ ROLE_LABELS: Mapping[Role, str] = MappingProxyType(
         Role.ICB_ANALYST: "ICB analyst",
         Role.BOARD_VIEWER: "Board viewer",
         Role.ADMINISTRATOR: "Administrator",
+        Role.PROGRAMME_OFFICE: "Programme office",
     }
 )
 
@@ -58,6 +60,10 @@ class Permission(StrEnum):
     VIEW_PLAN = "view_plan"  # plans, their tracking, charts and alerts
     EDIT_PLAN = "edit_plan"  # create, revise, adopt, re-baseline, close; SPC recalculation points
     VIEW_PRACTICE_PLAN = "view_practice_plan"  # a practice's actuals against its share of a plan
+    # delivery assurance (web/delivery): registers, risks, maturity, resilience
+    VIEW_DELIVERY = "view_delivery"
+    EDIT_DELIVERY = "edit_delivery"  # plan, KPIs, risks, moderation, resilience weights
+    ANSWER_DELIVERY = "answer_delivery"  # a practice answers its own items (self-assessment)
 
 
 _P = Permission
@@ -71,6 +77,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
                 _P.EDIT_RETURN,
                 _P.SUBMIT_RETURN,
                 _P.VIEW_PRACTICE_PLAN,
+                _P.VIEW_DELIVERY,
+                _P.ANSWER_DELIVERY,
             }
         ),
         Role.PRACTICE_MANAGER: frozenset(
@@ -83,6 +91,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
                 _P.APPROVE_RETURN,
                 _P.QUERY_RETURN,
                 _P.VIEW_PRACTICE_PLAN,
+                _P.VIEW_DELIVERY,
+                _P.ANSWER_DELIVERY,
             }
         ),
         Role.ICB_ANALYST: frozenset(
@@ -100,6 +110,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
                 _P.VIEW_PLAN,
                 _P.EDIT_PLAN,
                 _P.VIEW_PRACTICE_PLAN,
+                _P.VIEW_DELIVERY,
+                _P.EDIT_DELIVERY,
             }
         ),
         Role.BOARD_VIEWER: frozenset(
@@ -109,6 +121,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
                 _P.VIEW_FINANCE,
                 _P.VIEW_PLAN,
                 _P.VIEW_PRACTICE_PLAN,
+                _P.VIEW_DELIVERY,
             }
         ),
         Role.ADMINISTRATOR: frozenset(
@@ -121,6 +134,9 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
                 _P.MANAGE_USERS,
             }
         ),
+        Role.PROGRAMME_OFFICE: frozenset(
+            {_P.VIEW_DASHBOARD, _P.DOWNLOAD_TABLE, _P.VIEW_DELIVERY, _P.EDIT_DELIVERY}
+        ),
     }
 )
 
@@ -132,6 +148,7 @@ ROLE_ORG_TYPES: Mapping[Role, frozenset[OrgType]] = MappingProxyType(
         Role.ICB_ANALYST: frozenset({OrgType.PCN, OrgType.SUB_ICB, OrgType.ICB}),
         Role.BOARD_VIEWER: frozenset({OrgType.PCN, OrgType.SUB_ICB, OrgType.ICB}),
         Role.ADMINISTRATOR: frozenset({OrgType.SUB_ICB, OrgType.ICB}),
+        Role.PROGRAMME_OFFICE: frozenset({OrgType.PCN, OrgType.SUB_ICB, OrgType.ICB}),
     }
 )
 

@@ -63,6 +63,7 @@ USERS: dict[str, tuple[Role, str]] = {
     "analyst": (Role.ICB_ANALYST, "QK1"),
     "board": (Role.BOARD_VIEWER, "QK1"),
     "admin": (Role.ADMINISTRATOR, "QK1"),
+    "programme": (Role.PROGRAMME_OFFICE, "QK1"),
     "other_submitter": (Role.PRACTICE_SUBMITTER, OTHER_PRACTICE),
 }
 

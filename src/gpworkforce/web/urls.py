@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from gpworkforce.web.finance import urls as finance_urls
 from gpworkforce.web.plans import urls as plan_urls
@@ -47,6 +47,7 @@ urlpatterns = [
     path("users/<int:user_id>/unlock/", users.user_unlock, name="user-unlock"),
     *finance_urls.urlpatterns,
     *plan_urls.urlpatterns,  # /plans/... (gpworkforce.web.plans)
+    path("", include("gpworkforce.web.delivery.urls")),
 ]
 
 handler400 = "gpworkforce.web.views.errors.bad_request"

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "gpworkforce.web.jobs.apps.JobsConfig",
     "gpworkforce.web.finance.apps.FinanceConfig",
     "gpworkforce.web.plans.apps.PlansConfig",
+    "gpworkforce.web.delivery.apps.DeliveryConfig",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,8 @@ def nav_items(request: HttpRequest) -> list[dict[str, str]]:
         items.append(
             {"href": reverse("plan-practice", args=[user.organisation_id]), "text": "Plans"}
         )
+    if has_permission(user, Permission.VIEW_DELIVERY):
+        items.append({"href": reverse("delivery-plan"), "text": "Delivery"})
     if has_permission(user, Permission.VIEW_AUDIT):
         items.append({"href": reverse("audit-log"), "text": "Audit log"})
     if has_permission(user, Permission.MANAGE_USERS):

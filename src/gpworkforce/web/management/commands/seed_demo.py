@@ -23,6 +23,7 @@ from gpworkforce.web.actions.registry import load_registry
 from gpworkforce.web.actions.returns import import_accepted
 from gpworkforce.web.actions.rounds import open_round
 from gpworkforce.web.actions.users import create_user, set_password, system_account
+from gpworkforce.web.delivery.seed import seed_delivery
 from gpworkforce.web.finance.seed import seed_llr_finance
 from gpworkforce.web.models import CollectionRound, PracticeReturnRecord, User
 from gpworkforce.web.payload import payload_sha256, to_payload
@@ -76,6 +77,7 @@ class Command(BaseCommand):
             "demo-analyst": (Role.ICB_ANALYST, icb),
             "demo-board": (Role.BOARD_VIEWER, icb),
             "demo-admin": (Role.ADMINISTRATOR, icb),
+            "demo-programme": (Role.PROGRAMME_OFFICE, icb),
         }
         logins = []
         for username, (role, org) in users.items():
@@ -108,4 +110,5 @@ class Command(BaseCommand):
             )
         # the LLR 2017 plan (three scenarios, Scenario 3 adopted): tracking and scoring pages
         seed_llr_plan(icb)
+        seed_delivery(icb)  # LLR's delivery plan, implementation plan, risk log and initiatives
         return logins

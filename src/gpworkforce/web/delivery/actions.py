@@ -1,0 +1,616 @@
+"""Every write to the delivery registers: checked by the library, done in one transaction, audited.
+
+Each action takes the acting user (``None``: the system, e.g. seeding or automatic proposals),
+checks the permission on the object's organisation, validates with the library's domain objects
+(so a rule lives in one place) and records one audit event with the state before and after.
+Mistakes raise :class:`FieldError` (a :class:`UserError` naming the form field), never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from pydantic import ValidationError
+
+from gpworkforce.delivery import risks as lib_risks
+from gpworkforce.delivery import triggers as lib_triggers
+from gpworkforce.delivery.kpis import Override, Rag
+from gpworkforce.delivery.maturity import Assessment, MaturityMatrix
+from gpworkforce.delivery.plan import CellStatus
+from gpworkforce.delivery.resilience import ResilienceConfig
+from gpworkforce.errors import UserError, ValidationFailed
+from gpworkforce.web.actions import audit
+from gpworkforce.web.delivery.models import (
+    KpiOverrideRecord,
+    KpiRecord,
+    KpiValueRecord,
+    MaturityAssessmentRecord,
+    MilestoneRecord,
+    MitigationRecord,
+    ResilienceSettings,
+    RiskRecord,
+    RiskResponse,
+    RiskReviewRecord,
+    TimelineEntry,
+)
+from gpworkforce.web.models import Organisation, User
+from gpworkforce.web.permissions import has_permission
+from gpworkforce.web.roles import Permission
+
+
+class FieldError(UserError):
+    """A mistake in one field of a form (``field`` names it, for the error summary's link)."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+def _name(actor: User | None) -> str:
+    return actor.get_username() if actor is not None else audit.SYSTEM_ACTOR
+
+
+def _require(actor: User | None, permission: Permission, org_code: str) -> None:
+    if actor is not None and not has_permission(actor, permission, org_code):
+        raise FieldError(f"you may not change the delivery registers of {org_code}")
+
+
+def _pydantic_message(exc: ValidationError) -> tuple[str, str]:
+    err = exc.errors()[0]
+    field = str(err["loc"][0]) if err["loc"] else ""
+    return str(err["msg"]).removeprefix("Value error, "), field
+
+
+# -- risks -----------------------------------------------------------------------------------------
+def next_risk_ref(org_code: str, prefix: str = "R") -> str:
+    used = set(RiskRecord.objects.filter(organisation_id=org_code).values_list("ref", flat=True))
+    n = 1
+    while f"{prefix}{n:03d}" in used:
+        n += 1
+    return f"{prefix}{n:03d}"
+
+
+@transaction.atomic
+def raise_risk(
+    *,
+    actor: User | None,
+    org_code: str,
+    description: str,
+    likelihood: int,
+    impact: int,
+    added: dt.date,
+    workstream: str = "",
+    responsible: str = "",
+    owner: str = "",
+    ref: str = "",
+) -> RiskRecord:
+    """A new open risk in ``org_code``'s register, scored likelihood x impact."""
+    _require(actor, Permission.EDIT_DELIVERY, org_code)
+    if not Organisation.objects.filter(code=org_code).exists():
+        raise FieldError(f"organisation must be a known code, got {org_code!r}", "organisation")
+    ref = ref.strip() or next_risk_ref(org_code)
+    if RiskRecord.objects.filter(organisation_id=org_code, ref=ref).exists():
+        raise FieldError(f"risk number must be new in the register, got {ref!r}", "ref")
+    try:
+        domain = lib_risks.Risk(
+            ref=ref,
+            description=description.strip(),
+            workstream=workstream.strip(),
+            organisation=responsible.strip(),
+            owner=owner.strip(),
+            added=added,
+            original_likelihood=likelihood,
+            original_impact=impact,
+        )
+    except ValidationError as exc:
+        message, field = _pydantic_message(exc)
+        raise FieldError(f"{field.replace('_', ' ')} must be valid: {message}", field) from None
+    risk = RiskRecord.objects.create(
+        organisation_id=org_code,
+        ref=domain.ref,
+        description=domain.description,
+        workstream=domain.workstream,
+        responsible=domain.organisation,
+        owner=domain.owner,
+        added=domain.added,
+        original_likelihood=likelihood,
+        original_impact=impact,
+    )
+    audit.record(actor, "risk.raise", risk, organisation_code=org_code, after=risk.snapshot())
+    return risk
+
+
+def _locked(risk_id: int) -> RiskRecord:
+    return RiskRecord.objects.select_for_update().get(pk=risk_id)
+
+
+@transaction.atomic
+def review_risk(
+    *, actor: User | None, risk_id: int, on: dt.date, likelihood: int, impact: int, note: str = ""
+) -> RiskRecord:
+    """A dated review appended to the risk's history (movement is computed from it)."""
+    risk = _locked(risk_id)
+    _require(actor, Permission.EDIT_DELIVERY, risk.organisation_id)
+    before = risk.snapshot()
+    try:
+        review = lib_risks.Review(
+            on=on, likelihood=likelihood, impact=impact, note=note.strip(), by=_name(actor)
+        )
+        lib_risks.review_risk(risk.to_domain(), review)
+    except ValidationError as exc:
+        message, field = _pydantic_message(exc)
+        raise FieldError(f"the review must be valid: {message}", field or "on") from None
+    except ValueError as exc:
+        raise FieldError(str(exc), "on") from None
+    last = risk.reviews.order_by("-on", "-id").first()
+    if last is not None and on < last.on:
+        raise FieldError(
+            f"review date must not be before the latest review ({last.on:%d %B %Y})", "on"
+        )
+    RiskReviewRecord.objects.create(
+        risk=risk, on=on, likelihood=likelihood, impact=impact, note=note.strip(), by=_name(actor)
+    )
+    audit.record(
+        actor,
+        "risk.review",
+        risk,
+        organisation_code=risk.organisation_id,
+        before=before,
+        after=risk.snapshot() | {"reviewed_on": on.isoformat(), "note": note.strip()},
+    )
+    return risk
+
+
+@transaction.atomic
+def close_risk(
+    *, actor: User | None, risk_id: int, on: dt.date, reason: str, dismiss: bool = False
+) -> RiskRecord:
+    """Close an open risk (or dismiss a proposal) with a date and a reason; never reopened."""
+    risk = _locked(risk_id)
+    _require(actor, Permission.EDIT_DELIVERY, risk.organisation_id)
+    if not reason.strip():
+        raise FieldError("reason must be given: say why", "reason")
+    before = risk.snapshot()
+    try:
+        closed = lib_risks.close_risk(risk.to_domain(), on, reason.strip(), dismiss=dismiss)
+    except ValidationError as exc:
+        message, _field = _pydantic_message(exc)
+        raise FieldError(message, "on") from None
+    except ValueError as exc:
+        raise FieldError(str(exc), "reason") from None
+    if on < risk.added:
+        raise FieldError(
+            f"date must not be before the risk was added ({risk.added:%d %B %Y})", "on"
+        )
+    risk.status, risk.closed_on, risk.closure_reason = (
+        closed.status.value,
+        closed.closed_on,
+        closed.closure_reason,
+    )
+    risk.save(update_fields=["status", "closed_on", "closure_reason"])
+    audit.record(
+        actor,
+        "risk.dismiss" if dismiss else "risk.close",
+        risk,
+        organisation_code=risk.organisation_id,
+        before=before,
+        after=risk.snapshot(),
+    )
+    return risk
+
+
+@transaction.atomic
+def accept_proposal(*, actor: User | None, risk_id: int, on: dt.date, note: str = "") -> RiskRecord:
+    """The owner accepts a proposed risk: it opens, with the acceptance as its first review."""
+    risk = _locked(risk_id)
+    _require(actor, Permission.EDIT_DELIVERY, risk.organisation_id)
+    before = risk.snapshot()
+    try:
+        accepted = lib_triggers.accept_proposal(risk.to_domain(), on, _name(actor), note.strip())
+    except ValidationError as exc:
+        message, _field = _pydantic_message(exc)
+        raise FieldError(message, "on") from None
+    except ValueError as exc:
+        raise FieldError(str(exc), "on") from None
+    review = accepted.reviews[-1]
+    RiskReviewRecord.objects.create(
+        risk=risk,
+        on=review.on,
+        likelihood=review.likelihood,
+        impact=review.impact,
+        note=review.note,
+        by=review.by,
+    )
+    risk.status = accepted.status.value
+    risk.save(update_fields=["status"])
+    audit.record(
+        actor,
+        "risk.accept",
+        risk,
+        organisation_code=risk.organisation_id,
+        before=before,
+        after=risk.snapshot(),
+    )
+    return risk
+
+
+@transaction.atomic
+def add_mitigation(
+    *, actor: User | None, risk_id: int, action: str, owner: str = "", due: dt.date | None = None
+) -> MitigationRecord:
+    risk = _locked(risk_id)
+    _require(actor, Permission.EDIT_DELIVERY, risk.organisation_id)
+    if not action.strip():
+        raise FieldError("mitigating action must be given", "action")
+    if not risk.to_domain().is_live:
+        raise FieldError(f"risk {risk.ref} is {risk.status}: mitigations are for live risks")
+    m = MitigationRecord.objects.create(
+        risk=risk, action=action.strip(), owner=owner.strip(), due=due
+    )
+    audit.record(
+        actor,
+        "risk.mitigation",
+        m,
+        organisation_code=risk.organisation_id,
+        after={"risk": risk.ref, "action": m.action, "owner": m.owner, "due": str(due or "")},
+    )
+    return m
+
+
+@transaction.atomic
+def respond_to_risk(*, actor: User, risk_id: int, text: str) -> RiskResponse:
+    """A practice answers a risk about itself (kept beside the reviews)."""
+    risk = _locked(risk_id)
+    if not has_permission(actor, Permission.ANSWER_DELIVERY, risk.organisation_id):
+        raise FieldError(f"you may not answer risks of {risk.organisation_id}")
+    if not text.strip():
+        raise FieldError("answer must be given", "text")
+    r = RiskResponse.objects.create(
+        risk=risk, text=text.strip(), by=_name(actor), at=timezone.now()
+    )
+    audit.record(
+        actor,
+        "risk.answer",
+        r,
+        organisation_code=risk.organisation_id,
+        after={"risk": risk.ref, "text": r.text},
+    )
+    return r
+
+
+@transaction.atomic
+def propose(
+    *, actor: User | None, org_code: str, triggers: Iterable[lib_triggers.Trigger]
+) -> list[RiskRecord]:
+    """Proposed risks for the triggers ``org_code``'s register has not handled (library rules:
+    a live risk for the same condition, or a closure dated on or after the trigger, raises none)."""
+    _require(actor, Permission.EDIT_DELIVERY, org_code)
+    register = [
+        r.to_domain()
+        for r in RiskRecord.objects.filter(organisation_id=org_code).prefetch_related(
+            "reviews", "mitigations"
+        )
+    ]
+    # refs are unique per organisation: proposals continue the register's own numbering
+    proposals = lib_triggers.propose_risks(list(triggers), register, prefix="A")
+    made = []
+    for p in proposals:
+        risk = RiskRecord.objects.create(
+            organisation_id=org_code,
+            ref=p.ref,
+            description=p.description,
+            workstream=p.workstream,
+            responsible=p.organisation,
+            owner=p.owner,
+            added=p.added,
+            original_likelihood=p.original_likelihood,
+            original_impact=p.original_impact,
+            status=p.status.value,
+            trigger=p.trigger,
+            trigger_on=p.trigger_on,
+        )
+        audit.record(
+            actor,
+            "risk.propose",
+            risk,
+            organisation_code=org_code,
+            after=risk.snapshot() | {"trigger": p.trigger, "trigger_on": str(p.trigger_on)},
+        )
+        made.append(risk)
+    return made
+
+
+# -- KPIs ------------------------------------------------------------------------------------------
+@transaction.atomic
+def record_kpi_value(
+    *,
+    actor: User | None,
+    kpi_id: int,
+    period_end: dt.date,
+    value: float,
+    source: str,
+    today: dt.date,
+) -> KpiValueRecord:
+    """A KPI's value for a period (entered each quarter with its source); a correction of the same
+    period replaces the value and the audit keeps the old one."""
+    kpi = KpiRecord.objects.select_for_update().get(pk=kpi_id)
+    _require(actor, Permission.EDIT_DELIVERY, kpi.organisation_id)
+    if not source.strip():
+        raise FieldError("source must say where the value comes from", "source")
+    if period_end > today:
+        raise FieldError(
+            f"period end must not be after today, got {period_end:%d %B %Y}", "period_end"
+        )
+    if value != value or value in (float("inf"), float("-inf")):
+        raise FieldError("value must be a number", "value")
+    existing = KpiValueRecord.objects.filter(kpi=kpi, period_end=period_end).first()
+    before = {"value": existing.value, "source": existing.source} if existing is not None else None
+    row, _ = KpiValueRecord.objects.update_or_create(
+        kpi=kpi,
+        period_end=period_end,
+        defaults={
+            "value": value,
+            "source": source.strip(),
+            "recorded_on": today,
+            "recorded_by": actor,
+        },
+    )
+    audit.record(
+        actor,
+        "kpi.value",
+        row,
+        organisation_code=kpi.organisation_id,
+        before=before,
+        after={
+            "kpi": kpi.ref,
+            "period_end": period_end.isoformat(),
+            "value": value,
+            "source": row.source,
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def override_kpi(
+    *,
+    actor: User | None,
+    kpi_id: int,
+    rag: str,
+    reason: str,
+    expires: dt.date,
+    today: dt.date,
+) -> KpiOverrideRecord:
+    """Override the computed RAG with a reason and an expiry (both required, both audited)."""
+    kpi = KpiRecord.objects.select_for_update().get(pk=kpi_id)
+    _require(actor, Permission.EDIT_DELIVERY, kpi.organisation_id)
+    if rag not in (Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value):
+        raise FieldError("RAG must be red, amber or green", "rag")
+    if not reason.strip():
+        raise FieldError("reason must be given for an override", "reason")
+    if expires < today:
+        raise FieldError(f"expiry must be today or later, got {expires:%d %B %Y}", "expires")
+    Override(rag=Rag(rag), reason=reason.strip(), by=_name(actor), set_on=today, expires=expires)
+    # a new override ends the one before it
+    for old in KpiOverrideRecord.objects.filter(kpi=kpi, withdrawn_on__isnull=True):
+        if old.to_domain().active(today):
+            old.withdrawn_on = today
+            old.save(update_fields=["withdrawn_on"])
+    row = KpiOverrideRecord.objects.create(
+        kpi=kpi, rag=rag, reason=reason.strip(), by=_name(actor), set_on=today, expires=expires
+    )
+    audit.record(
+        actor,
+        "kpi.override",
+        row,
+        organisation_code=kpi.organisation_id,
+        after={"kpi": kpi.ref, "rag": rag, "reason": row.reason, "expires": expires.isoformat()},
+    )
+    return row
+
+
+@transaction.atomic
+def withdraw_override(*, actor: User | None, kpi_id: int, today: dt.date) -> int:
+    kpi = KpiRecord.objects.select_for_update().get(pk=kpi_id)
+    _require(actor, Permission.EDIT_DELIVERY, kpi.organisation_id)
+    n = 0
+    for old in KpiOverrideRecord.objects.filter(kpi=kpi, withdrawn_on__isnull=True):
+        if old.to_domain().active(today):
+            old.withdrawn_on = today
+            old.save(update_fields=["withdrawn_on"])
+            audit.record(
+                actor,
+                "kpi.override.withdraw",
+                old,
+                organisation_code=kpi.organisation_id,
+                before={"rag": old.rag, "expires": old.expires.isoformat()},
+                after={"withdrawn_on": today.isoformat()},
+            )
+            n += 1
+    return n
+
+
+@transaction.atomic
+def milestone_done(
+    *, actor: User | None, milestone_id: int, done: dt.date, today: dt.date
+) -> MilestoneRecord:
+    m = (
+        MilestoneRecord.objects.select_for_update()
+        .select_related("workstream")
+        .get(pk=milestone_id)
+    )
+    org = m.workstream.organisation_id
+    _require(actor, Permission.EDIT_DELIVERY, org)
+    if done > today:
+        raise FieldError("date done must not be in the future", "done")
+    before = {"done": m.done.isoformat() if m.done else None}
+    m.done = done
+    m.save(update_fields=["done"])
+    # the board marks a met critical milestone Complete on the implementation plan (Figure 14)
+    TimelineEntry.objects.filter(
+        workstream=m.workstream, end=m.due, status=CellStatus.CRITICAL.value
+    ).update(status=CellStatus.COMPLETE.value)
+    audit.record(
+        actor,
+        "milestone.done",
+        m,
+        organisation_code=org,
+        before=before,
+        after={"name": m.name, "done": done.isoformat()},
+    )
+    return m
+
+
+# -- maturity --------------------------------------------------------------------------------------
+@transaction.atomic
+def submit_assessment(
+    *,
+    actor: User | None,
+    matrix: MaturityMatrix,
+    org_code: str,
+    period_end: dt.date,
+    levels: Mapping[str, str],
+    evidence: Mapping[str, str],
+) -> MaturityAssessmentRecord:
+    """An organisation's self-assessment for a period (a resubmission replaces it until moderated)."""
+    if actor is not None and not (
+        has_permission(actor, Permission.ANSWER_DELIVERY, org_code)
+        or has_permission(actor, Permission.EDIT_DELIVERY, org_code)
+    ):
+        raise FieldError(f"you may not assess {org_code}")
+    assessment = Assessment(
+        matrix=matrix.key,
+        organisation=org_code,
+        period_end=period_end,
+        levels={k: v for k, v in levels.items() if v},
+        evidence={k: v.strip() for k, v in evidence.items() if v.strip()},
+    )
+    try:
+        assessment.check(matrix)
+    except ValidationFailed as exc:
+        first = exc.issues[0]
+        field = (first.location.field or "").split(".")[-1]
+        names = {d.key: d.name for d in matrix.dimensions}
+        raise FieldError(
+            f"{names.get(field, field)}: must {first.expected}, got {first.found}", field
+        ) from None
+    existing = MaturityAssessmentRecord.objects.filter(
+        organisation_id=org_code, matrix=matrix.key, period_end=period_end
+    ).first()
+    if existing is not None and existing.moderated_at is not None:
+        raise FieldError(
+            f"the assessment for {period_end:%d %B %Y} has been moderated and cannot be changed",
+            "period_end",
+        )
+    before = {"levels": existing.levels} if existing is not None else None
+    row, _ = MaturityAssessmentRecord.objects.update_or_create(
+        organisation_id=org_code,
+        matrix=matrix.key,
+        period_end=period_end,
+        defaults={
+            "levels": dict(assessment.levels),
+            "evidence": dict(assessment.evidence),
+            "submitted_by": _name(actor),
+            "submitted_at": timezone.now(),
+        },
+    )
+    audit.record(
+        actor,
+        "maturity.assess",
+        row,
+        organisation_code=org_code,
+        before=before,
+        after={"matrix": matrix.key, "period_end": period_end.isoformat(), "levels": row.levels},
+    )
+    return row
+
+
+@transaction.atomic
+def moderate_assessment(
+    *,
+    actor: User | None,
+    matrix: MaturityMatrix,
+    assessment_id: int,
+    moderated: Mapping[str, str],
+    note: str,
+) -> MaturityAssessmentRecord:
+    """A reviewer's moderation: the levels they set where they differ (the reviewer cannot be the
+    person who submitted the self-assessment)."""
+    row = MaturityAssessmentRecord.objects.select_for_update().get(pk=assessment_id)
+    _require(actor, Permission.EDIT_DELIVERY, row.organisation_id)
+    if actor is not None and actor.get_username() == row.submitted_by:
+        raise FieldError("the person who submitted a self-assessment cannot moderate it")
+    changed = {k: v for k, v in moderated.items() if v and v != row.levels.get(k)}
+    domain = Assessment(
+        matrix=row.matrix,
+        organisation=row.organisation_id,
+        period_end=row.period_end,
+        levels=row.levels,
+        evidence=row.evidence,
+        moderated=changed,
+        reviewer=_name(actor),
+    )
+    try:
+        domain.check(matrix)
+    except ValidationFailed as exc:
+        first = exc.issues[0]
+        raise FieldError(str(first), (first.location.field or "").split(".")[-1]) from None
+    before = {"moderated": row.moderated, "reviewer": row.reviewer}
+    row.moderated, row.reviewer = changed, _name(actor)
+    row.moderation_note, row.moderated_at = note.strip(), timezone.now()
+    row.save()
+    audit.record(
+        actor,
+        "maturity.moderate",
+        row,
+        organisation_code=row.organisation_id,
+        before=before,
+        after={"moderated": changed, "reviewer": row.reviewer, "note": row.moderation_note},
+    )
+    return row
+
+
+# -- resilience ------------------------------------------------------------------------------------
+@transaction.atomic
+def save_resilience_settings(
+    *, actor: User | None, org_code: str, config: ResilienceConfig
+) -> ResilienceSettings:
+    _require(actor, Permission.EDIT_DELIVERY, org_code)
+    existing = ResilienceSettings.objects.filter(organisation_id=org_code).first()
+    before = existing.config if existing is not None else None
+    row, _ = ResilienceSettings.objects.update_or_create(
+        organisation_id=org_code,
+        defaults={
+            "config": config.model_dump(mode="json"),
+            "updated_by": _name(actor),
+            "updated_at": timezone.now(),
+        },
+    )
+    audit.record(
+        actor,
+        "resilience.settings",
+        row,
+        organisation_code=org_code,
+        before=before,
+        after=row.config,
+    )
+    return row
+
+
+def audit_import(
+    actor: User | None, register: str, org_code: str, counts: Mapping[str, Any]
+) -> None:
+    """One audit event for an import (inside its transaction)."""
+    audit.record(
+        actor,
+        f"{register}.import",
+        None,
+        object_type=register,
+        object_id=org_code,
+        organisation_code=org_code,
+        after=dict(counts),
+    )

@@ -1,0 +1,953 @@
+"""CSV and XLSX export and import of each delivery register, round-tripping.
+
+Export writes one organisation's register through :mod:`gpworkforce.exports` (formula-injection
+safe: text a spreadsheet could run gets a leading apostrophe, which import removes again). Import
+reads every row first, reports every problem with its row and column, and writes nothing unless
+the whole file is good; then it updates the register in one transaction with one audit event.
+Rows are matched on their natural key (risk number, workstream number, initiative name, KPI
+reference, ...): a matched row is updated, a new one added, nothing is deleted. A closed or
+dismissed risk is never reopened by a file.
+
+The risk register's columns and checks are the library's (:mod:`gpworkforce.delivery.registers`,
+LLR Figure 15); the file carries a risk's latest review, the full history stays here.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from gpworkforce.delivery.kpis import Direction, Rag
+from gpworkforce.delivery.maturity import Assessment
+from gpworkforce.delivery.registers import RISK_COLUMNS, read_risks, risks_csv
+from gpworkforce.delivery.risks import RiskStatus
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.errors import InputFileError, Issue, Location, UserError, ValidationFailed
+from gpworkforce.exports import FORMULA_TRIGGERS, csv_bytes, xlsx_bytes
+from gpworkforce.web.delivery import actions
+from gpworkforce.web.delivery.models import (
+    Initiative,
+    KpiRecord,
+    KpiValueRecord,
+    MaturityAssessmentRecord,
+    MilestoneRecord,
+    MitigationRecord,
+    ResilienceReview,
+    RiskRecord,
+    RiskReviewRecord,
+    Workstream,
+)
+from gpworkforce.web.delivery.services import matrices
+from gpworkforce.web.models import User
+
+LIST_SEPARATOR = "\n"  # several actions or measures in one cell: one per line
+
+REGISTER_LABELS = {
+    "risks": "Risk register",
+    "plan": "Delivery plan workstreams",
+    "milestones": "Milestones",
+    "initiatives": "Initiatives",
+    "kpis": "KPIs",
+    "kpi-values": "KPI values",
+    "maturity": "Maturity assessments",
+    "resilience": "Resilience watch list",
+}
+IMPORTABLE = tuple(k for k in REGISTER_LABELS if k != "resilience")
+
+PLAN_COLUMNS = (
+    "Number",
+    "Workstream",
+    "Position",
+    "Owner",
+    "Start year",
+    "End year",
+    "Actions",
+    "Success measures",
+    "KPIs as written",
+)
+MILESTONE_COLUMNS = ("Workstream number", "Milestone", "Due", "Done")
+INITIATIVE_COLUMNS = (
+    "Initiative",
+    "National",
+    "Local",
+    "Lever",
+    "Funding",
+    "Lead",
+    "Status",
+    "Start",
+    "End",
+    "Description",
+    "Expected outcomes",
+    "Workstream number",
+    "Assumed WTE",
+    "Arrived WTE",
+)
+KPI_COLUMNS = (
+    "KPI",
+    "Name",
+    "Workstream number",
+    "Measure kind",
+    "Measure",
+    "Measure organisation",
+    "Staff group",
+    "Unit",
+    "Direction",
+    "Target",
+    "Amber tolerance",
+    "Out of date after days",
+    "Red after milestone overdue days",
+)
+KPI_VALUE_COLUMNS = ("KPI", "Period end", "Value", "Source")
+MATURITY_COLUMNS = (
+    "Organisation",
+    "Matrix",
+    "Period end",
+    "Dimension",
+    "Self-assessed level",
+    "Evidence",
+    "Moderated level",
+    "Reviewer",
+)
+RESILIENCE_COLUMNS = (
+    "Rank",
+    "Practice",
+    "Name",
+    "Score",
+    "On watch list",
+    "Reasons",
+    "Not available",
+)
+MEASURE_KINDS = ("baseline", "plan-variance", "response-rate", "spend", "entered")
+
+
+# -- cells -----------------------------------------------------------------------------------------
+def _d(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _n(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else ""
+
+
+def _unneutralise(text: str) -> str:
+    if (
+        text[:1] == "'"
+        and text[1:2]
+        and (text[1] in FORMULA_TRIGGERS or text[1:].lstrip()[:1] in FORMULA_TRIGGERS)
+    ):
+        return text[1:]
+    return text
+
+
+# -- export ----------------------------------------------------------------------------------------
+def rows_for(register: str, org_code: str) -> tuple[Sequence[str], list[list[str]]]:
+    """The register's header and rows for one organisation, as text."""
+    if register == "risks":
+        risks = [
+            r.to_domain()
+            for r in RiskRecord.objects.filter(organisation_id=org_code).prefetch_related(
+                "reviews", "mitigations"
+            )
+        ]
+        parsed = list(csv.reader(io.StringIO(risks_csv(risks), newline="")))
+        return parsed[0], [[_unneutralise(c) for c in row] for row in parsed[1:]]
+    if register == "plan":
+        return PLAN_COLUMNS, [
+            [
+                str(w.number),
+                w.name,
+                w.position,
+                w.owner,
+                str(w.start_year),
+                str(w.end_year),
+                LIST_SEPARATOR.join(w.actions),
+                LIST_SEPARATOR.join(w.success_measures),
+                LIST_SEPARATOR.join(w.kpi_text),
+            ]
+            for w in Workstream.objects.filter(organisation_id=org_code)
+        ]
+    if register == "milestones":
+        return MILESTONE_COLUMNS, [
+            [str(m.workstream.number), m.name, _d(m.due), _d(m.done)]
+            for m in MilestoneRecord.objects.filter(workstream__organisation_id=org_code)
+            .select_related("workstream")
+            .order_by("workstream__number", "due", "id")
+        ]
+    if register == "initiatives":
+        return INITIATIVE_COLUMNS, [
+            [
+                i.name,
+                _yes(i.national),
+                _yes(i.local),
+                i.lever,
+                i.funding,
+                i.lead,
+                i.status,
+                _d(i.start),
+                _d(i.end),
+                i.description,
+                i.outcomes,
+                str(i.workstream.number) if i.workstream else "",
+                _n(i.assumed_wte),
+                _n(i.arrived_wte),
+            ]
+            for i in Initiative.objects.filter(organisation_id=org_code).select_related(
+                "workstream"
+            )
+        ]
+    if register == "kpis":
+        return KPI_COLUMNS, [
+            [
+                k.ref,
+                k.name,
+                str(k.workstream.number) if k.workstream else "",
+                k.measure_kind,
+                k.measure,
+                k.measure_org,
+                k.staff_group,
+                k.unit,
+                k.direction,
+                _n(k.target),
+                _n(k.amber_tolerance),
+                str(k.stale_after_days),
+                str(k.red_after_days),
+            ]
+            for k in KpiRecord.objects.filter(organisation_id=org_code).select_related("workstream")
+        ]
+    if register == "kpi-values":
+        return KPI_VALUE_COLUMNS, [
+            [v.kpi.ref, _d(v.period_end), _n(v.value), v.source]
+            for v in KpiValueRecord.objects.filter(kpi__organisation_id=org_code)
+            .select_related("kpi")
+            .order_by("kpi__ref", "period_end")
+        ]
+    if register == "maturity":
+        rows = []
+        mats = matrices()
+        for a in MaturityAssessmentRecord.objects.filter(
+            organisation_id__in=_assessed(org_code)
+        ).order_by("organisation_id", "matrix", "period_end"):
+            m = mats.get(a.matrix)
+            keys = [d.key for d in m.dimensions] if m else sorted(a.levels)
+            for key in keys:
+                rows.append(
+                    [
+                        a.organisation_id,
+                        a.matrix,
+                        _d(a.period_end),
+                        key,
+                        a.levels.get(key, ""),
+                        a.evidence.get(key, ""),
+                        a.moderated.get(key, ""),
+                        a.reviewer if a.moderated else "",
+                    ]
+                )
+        return MATURITY_COLUMNS, rows
+    if register == "resilience":
+        review = ResilienceReview.objects.filter(organisation_id=org_code).first()
+        scores = review.scores if review is not None else []
+        return RESILIENCE_COLUMNS, [
+            [
+                str(s["rank"]),
+                s["code"],
+                s["name"],
+                f"{s['score']:.1f}",
+                "yes" if s["watch"] else "no",
+                "; ".join(s["reasons"]),
+                ", ".join(s["missing"]),
+            ]
+            for s in scores
+        ]
+    raise UserError(f"register must be one of {', '.join(REGISTER_LABELS)}, got {register!r}")
+
+
+def _assessed(org_code: str) -> list[str]:
+    """The maturity register of an organisation holds its own and its descendants' assessments."""
+    from gpworkforce.web.models import descendant_codes
+
+    return sorted(descendant_codes(org_code, timezone.localdate()))
+
+
+def export_bytes(register: str, org_code: str, fmt: str) -> bytes:
+    header, rows = rows_for(register, org_code)
+    frame = pd.DataFrame(rows, columns=list(header), dtype=object)
+    table = ReportTable(
+        key=register.replace("-", "_"),
+        title=f"{REGISTER_LABELS[register]}: {org_code}",
+        frame=frame,
+    )
+    if fmt == "csv":
+        return csv_bytes(table)
+    if fmt == "xlsx":
+        return xlsx_bytes([table])
+    raise UserError(f"format must be csv or xlsx, got {fmt!r}")
+
+
+# -- reading ---------------------------------------------------------------------------------------
+def read_rows(
+    name: str, data: bytes, required: Sequence[str]
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """(header, [(row number, {column: text})]) from a CSV or XLSX upload; formula-neutralised
+    text is restored, surrounding spaces dropped, blank rows skipped."""
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        lines = _xlsx_lines(name, data)
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                f"{name}: must be UTF-8 text (CSV) or an XLSX workbook, got a bad byte at {exc.start}"
+            ) from None
+        lines = list(enumerate(csv.reader(io.StringIO(text, newline="")), start=1))
+    header_at = next(
+        (i for i, (_n, cells) in enumerate(lines) if required and cells[:1] == [required[0]]), None
+    )
+    if header_at is None:
+        raise ValidationFailed(
+            [
+                Issue(
+                    Location(file=name, row=1, column=required[0]),
+                    "be the first column's header",
+                    "no such header",
+                )
+            ],
+            summary=f"{name}: not this register's file",
+        )
+    header = [h.strip() for h in lines[header_at][1]]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise ValidationFailed(
+            [
+                Issue(
+                    Location(file=name, row=lines[header_at][0], column=c),
+                    "be a column",
+                    "no such column",
+                )
+                for c in missing
+            ],
+            summary=f"{name}: missing columns",
+        )
+    out = []
+    for number, cells in lines[header_at + 1 :]:
+        if not any(c.strip() for c in cells):
+            if name.lower().endswith(".xlsx"):
+                break  # the sheet's notes and legend follow the table after a blank row
+            continue
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            raise InputFileError(f"{name}, row {number}: must have {len(header)} cells, got more")
+        out.append(
+            (
+                number,
+                {
+                    h: _unneutralise(cells[i].strip()) if i < len(cells) else ""
+                    for i, h in enumerate(header)
+                },
+            )
+        )
+    return header, out
+
+
+def _xlsx_lines(name: str, data: bytes) -> list[tuple[int, list[str]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a corrupt file
+        raise InputFileError(
+            f"{name}: must be a readable XLSX workbook, got {type(exc).__name__}"
+        ) from None
+    lines = []
+    for i, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+        cells = []
+        for value in row:
+            if isinstance(value, dt.datetime | dt.date):
+                value = value.isoformat()[:10]
+            elif isinstance(value, float) and value.is_integer():
+                value = int(value)
+            cells.append("" if value is None else str(value))
+        lines.append((i, cells))
+    book.close()
+    return lines
+
+
+class _Row:
+    def __init__(self, name: str, number: int, cells: dict[str, str], issues: list[Issue]):
+        self.name, self.row_no, self.cells, self.issues = name, number, cells, issues
+
+    def bad(self, column: str, expected: str, found: str) -> None:
+        self.issues.append(
+            Issue(Location(file=self.name, row=self.row_no, column=column), expected, found)
+        )
+
+    def text(self, column: str, *, required: bool = False) -> str:
+        v = self.cells.get(column, "")
+        if required and not v:
+            self.bad(column, "not be empty", "an empty cell")
+        return v
+
+    def date(self, column: str, *, required: bool = False) -> dt.date | None:
+        v = self.cells.get(column, "")
+        if not v:
+            if required:
+                self.bad(column, "be a date (YYYY-MM-DD or DD/MM/YYYY)", "an empty cell")
+            return None
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return dt.datetime.strptime(v, fmt).date()
+            except ValueError:
+                continue
+        self.bad(column, "be a date (YYYY-MM-DD or DD/MM/YYYY)", repr(v))
+        return None
+
+    def number(self, column: str, *, required: bool = False, whole: bool = False) -> float | None:
+        v = self.cells.get(column, "").replace(",", "")
+        if not v:
+            if required:
+                self.bad(column, "be a number", "an empty cell")
+            return None
+        try:
+            x = float(v)
+        except ValueError:
+            self.bad(column, "be a number", repr(self.cells.get(column)))
+            return None
+        if x != x or x in (float("inf"), float("-inf")) or (whole and not x.is_integer()):
+            self.bad(column, "be a whole number" if whole else "be a finite number", repr(v))
+            return None
+        return x
+
+    def flag(self, column: str) -> bool:
+        v = self.cells.get(column, "").casefold()
+        if v not in ("", "yes", "y", "✓", "no", "n", "true", "false"):
+            self.bad(column, "be yes, ✓ or empty", repr(self.cells.get(column)))
+        return v in ("yes", "y", "✓", "true")
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged}
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def import_register(
+    actor: User | None, register: str, org_code: str, name: str, data: bytes
+) -> ImportResult:
+    """Read the whole file, then write it (nothing written if any row has a problem)."""
+    importer = _IMPORTERS.get(register)
+    if importer is None:
+        raise UserError(f"register must be one of {', '.join(IMPORTABLE)}, got {register!r}")
+    actions._require(actor, actions.Permission.EDIT_DELIVERY, org_code)
+    with transaction.atomic():
+        result = importer(actor, org_code, name, data)
+        actions.audit_import(actor, register, org_code, result.counts() | {"file": name})
+    return result
+
+
+def _fail(issues: list[Issue], name: str, what: str) -> None:
+    if issues:
+        raise ValidationFailed(issues, summary=f"{name}: {len(issues)} problem(s) in the {what}")
+
+
+def _set(obj: Any, values: dict[str, Any]) -> bool:
+    changed = False
+    for k, v in values.items():
+        if getattr(obj, k) != v:
+            setattr(obj, k, v)
+            changed = True
+    if changed:
+        obj.save()
+    return changed
+
+
+def _import_risks(actor: User | None, org: str, name: str, data: bytes) -> ImportResult:
+    read_rows(name, data, RISK_COLUMNS[:5])  # the header check with this module's messages
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / (Path(name).stem + ".csv")
+        header, rows = read_rows(name, data, RISK_COLUMNS[:5])
+        buf = io.StringIO(newline="")
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(header)
+        for _number, cells in rows:
+            w.writerow([cells[h] for h in header])
+        path.write_text(buf.getvalue(), encoding="utf-8")
+        try:
+            risks = read_risks(path)
+        except ValidationFailed as exc:
+            issues = [
+                Issue(
+                    Location(file=name, row=i.location.row, column=i.location.column),
+                    i.expected,
+                    i.found,
+                )
+                for i in exc.issues
+            ]
+            raise ValidationFailed(
+                issues, summary=f"{name}: {len(issues)} problem(s) in the risk register"
+            ) from None
+    issues: list[Issue] = []
+    existing = {
+        r.ref: r
+        for r in RiskRecord.objects.filter(organisation_id=org).prefetch_related(
+            "reviews", "mitigations"
+        )
+    }
+    for n, risk in enumerate(risks, start=2):
+        old = existing.get(risk.ref)
+        if old is None:
+            continue
+        if not old.to_domain().is_live and risk.is_live:
+            issues.append(
+                Issue(
+                    Location(file=name, row=n, column="Status"),
+                    f"not reopen risk {risk.ref}, {old.status} on {old.closed_on:%d/%m/%Y}",
+                    repr(risk.status.value),
+                )
+            )
+        last = old.reviews.order_by("-on", "-id").first()
+        if risk.reviews and last is not None and risk.reviews[-1].on < last.on:
+            issues.append(
+                Issue(
+                    Location(file=name, row=n, column="Date reviewed"),
+                    f"not be before the register's latest review ({last.on:%d/%m/%Y})",
+                    risk.reviews[-1].on.strftime("%d/%m/%Y"),
+                )
+            )
+    _fail(issues, name, "risk register")
+    result = ImportResult()
+    for risk in risks:
+        old = existing.get(risk.ref)
+        if old is None:
+            rec = RiskRecord.objects.create(
+                organisation_id=org,
+                ref=risk.ref,
+                description=risk.description,
+                workstream=risk.workstream,
+                responsible=risk.organisation,
+                owner=risk.owner,
+                added=risk.added,
+                original_likelihood=risk.original_likelihood,
+                original_impact=risk.original_impact,
+                status=risk.status.value,
+                closed_on=risk.closed_on,
+                closure_reason=risk.closure_reason,
+                trigger=risk.trigger,
+                trigger_on=risk.trigger_on,
+            )
+            for m in risk.mitigations:
+                MitigationRecord.objects.create(
+                    risk=rec, action=m.action, owner=m.owner, due=m.due, done=m.done
+                )
+            for rv in risk.reviews:
+                RiskReviewRecord.objects.create(
+                    risk=rec,
+                    on=rv.on,
+                    likelihood=rv.likelihood,
+                    impact=rv.impact,
+                    note=rv.note,
+                    by=rv.by,
+                )
+            result.added += 1
+            continue
+        changed = _set(
+            old,
+            {
+                "description": risk.description,
+                "workstream": risk.workstream,
+                "responsible": risk.organisation,
+                "owner": risk.owner,
+            },
+        )
+        last = old.reviews.order_by("-on", "-id").first()
+        if risk.reviews:
+            rv = risk.reviews[-1]
+            if last is None or (rv.on, rv.likelihood, rv.impact) != (
+                last.on,
+                last.likelihood,
+                last.impact,
+            ):
+                RiskReviewRecord.objects.create(
+                    risk=old,
+                    on=rv.on,
+                    likelihood=rv.likelihood,
+                    impact=rv.impact,
+                    by=actor.get_username() if actor else "import",
+                )
+                changed = True
+        actions_now = {m.action for m in old.mitigations.all()}
+        for m in risk.mitigations:
+            if m.action not in actions_now:
+                MitigationRecord.objects.create(risk=old, action=m.action)
+                changed = True
+        if old.to_domain().is_live and not risk.is_live:
+            old.status, old.closed_on, old.closure_reason = (
+                risk.status.value,
+                risk.closed_on,
+                risk.closure_reason,
+            )
+            old.save(update_fields=["status", "closed_on", "closure_reason"])
+            changed = True
+        elif old.status == RiskStatus.PROPOSED.value and risk.status is RiskStatus.OPEN:
+            old.status = RiskStatus.OPEN.value
+            old.save(update_fields=["status"])
+            changed = True
+        result.updated += changed
+        result.unchanged += not changed
+    return result
+
+
+def _import_plan(actor: User | None, org: str, name: str, data: bytes) -> ImportResult:
+    _h, rows = read_rows(name, data, PLAN_COLUMNS[:2])
+    issues: list[Issue] = []
+    parsed = []
+    seen: set[int] = set()
+    for number, cells in rows:
+        r = _Row(name, number, cells, issues)
+        n = r.number("Number", required=True, whole=True)
+        title = r.text("Workstream", required=True)
+        start = r.number("Start year", required=True, whole=True)
+        end = r.number("End year", required=True, whole=True)
+        if n is not None and (n < 1 or int(n) in seen):
+            r.bad("Number", "be a whole number from 1, once each", cells["Number"])
+        if start is not None and end is not None and end < start:
+            r.bad("End year", f"not be before the start year ({start:g})", f"{end:g}")
+        for col, v in (("Start year", start), ("End year", end)):
+            if v is not None and not 2000 <= v <= 2100:
+                r.bad(col, "be a year from 2000 to 2100", f"{v:g}")
+        if n is not None:
+            seen.add(int(n))
+        parsed.append(
+            (
+                int(n or 0),
+                {
+                    "name": title,
+                    "position": r.text("Position"),
+                    "owner": r.text("Owner"),
+                    "start_year": int(start or 0),
+                    "end_year": int(end or 0),
+                    "actions": _lines(r.text("Actions")),
+                    "success_measures": _lines(r.text("Success measures")),
+                    "kpi_text": _lines(r.text("KPIs as written")),
+                },
+            )
+        )
+    _fail(issues, name, "delivery plan")
+    result = ImportResult()
+    for n, values in parsed:
+        w = Workstream.objects.filter(organisation_id=org, number=n).first()
+        if w is None:
+            Workstream.objects.create(organisation_id=org, number=n, **values)
+            result.added += 1
+        elif _set(w, values):
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split(LIST_SEPARATOR) if line.strip()]
+
+
+def _workstreams(org: str) -> dict[int, Workstream]:
+    return {w.number: w for w in Workstream.objects.filter(organisation_id=org)}
+
+
+def _workstream_cell(
+    r: _Row, column: str, known: dict[int, Workstream], *, required: bool = False
+) -> Workstream | None:
+    n = r.number(column, required=required, whole=True)
+    if n is None:
+        return None
+    if int(n) not in known:
+        r.bad(column, "be the number of a workstream in the delivery plan", f"{n:g}")
+        return None
+    return known[int(n)]
+
+
+def _import_milestones(actor: User | None, org: str, name: str, data: bytes) -> ImportResult:
+    _h, rows = read_rows(name, data, MILESTONE_COLUMNS[:3])
+    known = _workstreams(org)
+    issues: list[Issue] = []
+    parsed = []
+    for number, cells in rows:
+        r = _Row(name, number, cells, issues)
+        w = _workstream_cell(r, "Workstream number", known, required=True)
+        title = r.text("Milestone", required=True)
+        due = r.date("Due", required=True)
+        done = r.date("Done")
+        parsed.append((w, title, due, done))
+    _fail(issues, name, "milestones")
+    result = ImportResult()
+    for w, title, due, done in parsed:
+        m = MilestoneRecord.objects.filter(workstream=w, name=title).first()
+        if m is None:
+            MilestoneRecord.objects.create(workstream=w, name=title, due=due, done=done)
+            result.added += 1
+        elif _set(m, {"due": due, "done": done}):
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result
+
+
+def _import_initiatives(actor: User | None, org: str, name: str, data: bytes) -> ImportResult:
+    _h, rows = read_rows(name, data, INITIATIVE_COLUMNS[:3])
+    known = _workstreams(org)
+    issues: list[Issue] = []
+    parsed = []
+    for number, cells in rows:
+        r = _Row(name, number, cells, issues)
+        title = r.text("Initiative", required=True)
+        national, local = r.flag("National"), r.flag("Local")
+        if title and not (national or local):
+            r.bad("National", "be ticked, or Local ticked", "neither ticked")
+        start, end = r.date("Start"), r.date("End")
+        if start and end and end < start:
+            r.bad("End", f"not be before the start ({start:%d/%m/%Y})", end.strftime("%d/%m/%Y"))
+        parsed.append(
+            (
+                title,
+                {
+                    "national": national,
+                    "local": local,
+                    "lever": r.text("Lever"),
+                    "funding": r.text("Funding"),
+                    "lead": r.text("Lead"),
+                    "status": r.text("Status"),
+                    "start": start,
+                    "end": end,
+                    "description": r.text("Description"),
+                    "outcomes": r.text("Expected outcomes"),
+                    "workstream": _workstream_cell(r, "Workstream number", known),
+                    "assumed_wte": r.number("Assumed WTE"),
+                    "arrived_wte": r.number("Arrived WTE"),
+                },
+            )
+        )
+    _fail(issues, name, "initiatives")
+    result = ImportResult()
+    for title, values in parsed:
+        i = Initiative.objects.filter(organisation_id=org, name=title).first()
+        if i is None:
+            Initiative.objects.create(organisation_id=org, name=title, **values)
+            result.added += 1
+        elif _set(i, values):
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result
+
+
+def _import_kpis(actor: User | None, org: str, name: str, data: bytes) -> ImportResult:
+    _h, rows = read_rows(name, data, KPI_COLUMNS[:2])
+    known = _workstreams(org)
+    issues: list[Issue] = []
+    parsed = []
+    for number, cells in rows:
+        r = _Row(name, number, cells, issues)
+        ref = r.text("KPI", required=True)
+        kind = r.text("Measure kind") or "entered"
+        if kind not in MEASURE_KINDS:
+            r.bad("Measure kind", "be one of " + ", ".join(MEASURE_KINDS), repr(kind))
+        direction = r.text("Direction") or Direction.HIGHER_IS_BETTER.value
+        if direction not in {d.value for d in Direction}:
+            r.bad("Direction", "be higher or lower", repr(direction))
+        target = r.number("Target", required=True)
+        tol = r.number("Amber tolerance")
+        if tol is not None and tol < 0:
+            r.bad("Amber tolerance", "not be negative", f"{tol:g}")
+        stale = r.number("Out of date after days", whole=True)
+        red = r.number("Red after milestone overdue days", whole=True)
+        parsed.append(
+            (
+                ref,
+                {
+                    "name": r.text("Name", required=True),
+                    "workstream": _workstream_cell(r, "Workstream number", known),
+                    "measure_kind": kind,
+                    "measure": r.text("Measure"),
+                    "measure_org": r.text("Measure organisation"),
+                    "staff_group": r.text("Staff group"),
+                    "unit": r.text("Unit"),
+                    "direction": direction,
+                    "target": target,
+                    "amber_tolerance": tol or 0.0,
+                    "stale_after_days": int(stale) if stale else 120,
+                    "red_after_days": int(red) if red is not None else 90,
+                },
+            )
+        )
+    _fail(issues, name, "KPIs")
+    result = ImportResult()
+    for ref, values in parsed:
+        k = KpiRecord.objects.filter(organisation_id=org, ref=ref).first()
+        if k is None:
+            KpiRecord.objects.create(organisation_id=org, ref=ref, **values)
+            result.added += 1
+        elif _set(k, values):
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result
+
+
+def _import_kpi_values(actor: User | None, org: str, name: str, data: bytes) -> ImportResult:
+    _h, rows = read_rows(name, data, KPI_VALUE_COLUMNS)
+    known = {k.ref: k for k in KpiRecord.objects.filter(organisation_id=org)}
+    issues: list[Issue] = []
+    parsed = []
+    today = timezone.localdate()
+    for number, cells in rows:
+        r = _Row(name, number, cells, issues)
+        ref = r.text("KPI", required=True)
+        if ref and ref not in known:
+            r.bad("KPI", "be the reference of a KPI in the register", repr(ref))
+        period = r.date("Period end", required=True)
+        if period and period > today:
+            r.bad("Period end", "not be after today", period.strftime("%d/%m/%Y"))
+        value = r.number("Value", required=True)
+        source = r.text("Source", required=True)
+        parsed.append((known.get(ref), period, value, source))
+    _fail(issues, name, "KPI values")
+    result = ImportResult()
+    for kpi, period, value, source in parsed:
+        v = KpiValueRecord.objects.filter(kpi=kpi, period_end=period).first()
+        if v is None:
+            KpiValueRecord.objects.create(
+                kpi=kpi,
+                period_end=period,
+                value=value,
+                source=source,
+                recorded_on=today,
+                recorded_by=actor,
+            )
+            result.added += 1
+        elif _set(v, {"value": value, "source": source}):
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result
+
+
+def _import_maturity(actor: User | None, org: str, name: str, data: bytes) -> ImportResult:
+    _h, rows = read_rows(name, data, MATURITY_COLUMNS[:5])
+    mats = matrices()
+    allowed = set(_assessed(org))
+    issues: list[Issue] = []
+    groups: dict[tuple[str, str, dt.date], dict[str, Any]] = {}
+    for number, cells in rows:
+        r = _Row(name, number, cells, issues)
+        code = r.text("Organisation", required=True)
+        if code and code not in allowed:
+            r.bad("Organisation", f"be {org} or an organisation under it", repr(code))
+        key = r.text("Matrix", required=True)
+        if key and key not in mats:
+            r.bad("Matrix", "be one of " + ", ".join(mats), repr(key))
+        period = r.date("Period end", required=True)
+        dim = r.text("Dimension", required=True)
+        if not (code and key in mats and period and dim):
+            continue
+        g = groups.setdefault(
+            (code, key, period),
+            {"levels": {}, "evidence": {}, "moderated": {}, "reviewer": "", "row": number},
+        )
+        g["levels"][dim] = r.text("Self-assessed level", required=True)
+        if r.text("Evidence"):
+            g["evidence"][dim] = r.text("Evidence")
+        if r.text("Moderated level"):
+            g["moderated"][dim] = r.text("Moderated level")
+            g["reviewer"] = r.text("Reviewer") or g["reviewer"]
+    for (code, key, period), g in groups.items():
+        try:
+            a = Assessment(
+                matrix=key,
+                organisation=code,
+                period_end=period,
+                levels=g["levels"],
+                evidence=g["evidence"],
+                moderated=g["moderated"],
+                reviewer=g["reviewer"],
+            )
+            a.check(mats[key])
+        except ValidationFailed as exc:
+            for i in exc.issues:
+                issues.append(
+                    Issue(
+                        Location(file=name, row=g["row"], column=i.location.field),
+                        i.expected,
+                        i.found,
+                    )
+                )
+        except ValueError as exc:
+            issues.append(
+                Issue(
+                    Location(file=name, row=g["row"], column="Reviewer"),
+                    "be valid",
+                    str(exc).splitlines()[-1],
+                )
+            )
+    _fail(issues, name, "maturity assessments")
+    result = ImportResult()
+    now = timezone.now()
+    by = actor.get_username() if actor else "import"
+    for (code, key, period), g in groups.items():
+        values = {
+            "levels": g["levels"],
+            "evidence": g["evidence"],
+            "moderated": g["moderated"],
+            "reviewer": g["reviewer"],
+        }
+        a = MaturityAssessmentRecord.objects.filter(
+            organisation_id=code, matrix=key, period_end=period
+        ).first()
+        if a is None:
+            MaturityAssessmentRecord.objects.create(
+                organisation_id=code,
+                matrix=key,
+                period_end=period,
+                submitted_by=by,
+                submitted_at=now,
+                moderated_at=now if g["moderated"] else None,
+                **values,
+            )
+            result.added += 1
+        elif _set(a, values):
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result
+
+
+_IMPORTERS: dict[str, Callable[[User | None, str, str, bytes], ImportResult]] = {
+    "risks": _import_risks,
+    "plan": _import_plan,
+    "milestones": _import_milestones,
+    "initiatives": _import_initiatives,
+    "kpis": _import_kpis,
+    "kpi-values": _import_kpi_values,
+    "maturity": _import_maturity,
+}
+
+__all__ = ["IMPORTABLE", "REGISTER_LABELS", "Rag", "export_bytes", "import_register", "rows_for"]

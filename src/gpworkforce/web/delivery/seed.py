@@ -1,0 +1,176 @@
+"""The demo's delivery registers: LLR's delivery plan (Figure 13), implementation plan (Figure 14),
+risk log (Figure 15) and initiatives (Table 16) from ``scenarios/llr-2017/delivery``, read by the
+library's readers, loaded for one organisation (the ICB). Idempotent: a register already holding
+rows is left as it is. Every row written is audited as one ``delivery.seed`` event."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from django.db import transaction
+
+from gpworkforce.delivery.plan import CellStatus, milestones, read_delivery_plan, read_timeline
+from gpworkforce.delivery.registers import read_initiatives, read_risks
+from gpworkforce.web.actions import audit
+from gpworkforce.web.delivery.models import (
+    Initiative,
+    KpiRecord,
+    MilestoneRecord,
+    MitigationRecord,
+    RiskRecord,
+    RiskReviewRecord,
+    TimelineEntry,
+    Workstream,
+)
+
+# The LLR plan's owner of every deliverable; where the seed names nobody, the programme board.
+SCENARIO_LEVER_FILE = "scenario-2.toml"  # the plan's chosen scenario (LLR Table 13)
+
+
+def delivery_folder() -> Path:
+    from gpworkforce.forecast.scenario_io import shipped_scenarios_dir
+
+    return shipped_scenarios_dir() / "llr-2017" / "delivery"
+
+
+@transaction.atomic
+def seed_delivery(org_code: str, folder: Path | None = None) -> dict[str, int]:
+    folder = folder or delivery_folder()
+    counts = {"workstreams": 0, "milestones": 0, "initiatives": 0, "risks": 0, "kpis": 0}
+    if not Workstream.objects.filter(organisation_id=org_code).exists():
+        plan = read_delivery_plan(folder / "delivery-plan.toml")
+        cells = read_timeline(folder / "implementation.csv")
+        by_number = {}
+        for d in plan.deliverable:
+            by_number[d.number] = Workstream.objects.create(
+                organisation_id=org_code,
+                number=d.number,
+                name=d.name,
+                position=d.position,
+                owner=d.owner,
+                start_year=d.start_year,
+                end_year=d.end_year,
+                actions=list(d.actions),
+                success_measures=list(d.success_measures),
+                kpi_text=list(d.kpis),
+            )
+        counts["workstreams"] = len(by_number)
+        for c in cells:
+            w = by_number.get(c.number)
+            if w is None:
+                continue
+            TimelineEntry.objects.create(
+                workstream=w,
+                detail=c.detail,
+                period=c.period,
+                start=c.start,
+                end=c.end,
+                status=c.status.value,
+            )
+        for number, ms in milestones(cells).items():
+            for m in ms:
+                MilestoneRecord.objects.create(workstream=by_number[number], name=m.name, due=m.due)
+                counts["milestones"] += 1
+        # The plan's first KPI, bound to a measure the tool computes: the collection round's
+        # response rate ("LLR roll out and 100% reporting via workforce tool").
+        KpiRecord.objects.create(
+            organisation_id=org_code,
+            ref="1a",
+            name="Practices reporting through the workforce tool",
+            workstream=by_number.get(1),
+            measure_kind="response-rate",
+            measure_org=org_code,
+            unit="%",
+            target=100,
+            amber_tolerance=5,
+        )
+        # Scenario 2's international recruits (LLR Table 13), entered as they arrive.
+        KpiRecord.objects.create(
+            organisation_id=org_code,
+            ref="3a",
+            name="International GP recruits in post",
+            workstream=by_number.get(3),
+            measure_kind="entered",
+            unit="WTE",
+            target=_scenario_lever(folder, "international_recruits") or 30,
+            amber_tolerance=10,
+        )
+        counts["kpis"] = 2
+    if not Initiative.objects.filter(organisation_id=org_code).exists():
+        lever_wte = {"international_recruits": _scenario_lever(folder, "international_recruits")}
+        gp_workstream = Workstream.objects.filter(organisation_id=org_code, number=3).first()
+        for i in read_initiatives(folder / "initiatives.csv"):
+            Initiative.objects.create(
+                organisation_id=org_code,
+                name=i.name,
+                national=i.national,
+                local=i.local,
+                lever=i.lever,
+                funding=i.funding,
+                workstream=gp_workstream if i.lever else None,
+                assumed_wte=lever_wte.get(i.lever),
+            )
+            counts["initiatives"] += 1
+    if not RiskRecord.objects.filter(organisation_id=org_code).exists():
+        for r in read_risks(folder / "risks.csv"):
+            rec = RiskRecord.objects.create(
+                organisation_id=org_code,
+                ref=r.ref,
+                description=r.description,
+                workstream=r.workstream,
+                responsible=r.organisation,
+                owner=r.owner,
+                added=r.added,
+                original_likelihood=r.original_likelihood,
+                original_impact=r.original_impact,
+                status=r.status.value,
+                closed_on=r.closed_on,
+                closure_reason=r.closure_reason,
+            )
+            for m in r.mitigations:
+                MitigationRecord.objects.create(risk=rec, action=m.action)
+            for rv in r.reviews:
+                RiskReviewRecord.objects.create(
+                    risk=rec,
+                    on=rv.on,
+                    likelihood=rv.likelihood,
+                    impact=rv.impact,
+                    note="as printed in the log",
+                )
+            counts["risks"] += 1
+    if any(counts.values()):
+        audit.record(
+            None,
+            "delivery.seed",
+            None,
+            object_type="delivery",
+            object_id=org_code,
+            organisation_code=org_code,
+            after=counts | {"source": str(folder.name)},
+        )
+    return counts
+
+
+def _scenario_lever(folder: Path, lever: str) -> float | None:
+    path = folder.parent / SCENARIO_LEVER_FILE
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (FileNotFoundError, tomllib.TOMLDecodeError):
+        return None
+    found = _find(data, lever)
+    return float(found) if isinstance(found, int | float) else None
+
+
+def _find(data: object, key: str) -> object:
+    if isinstance(data, dict):
+        if key in data:
+            return data[key]
+        for v in data.values():
+            hit = _find(v, key)
+            if hit is not None:
+                return hit
+    return None
+
+
+__all__ = ["CellStatus", "seed_delivery"]

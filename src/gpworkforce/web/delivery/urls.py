@@ -1,0 +1,42 @@
+"""URL patterns of delivery assurance (included from ``web/urls.py``; each in the access matrix)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from gpworkforce.web.delivery.views import maturity, plan, resilience, risks
+
+urlpatterns = [
+    path("delivery/", plan.plan, name="delivery-plan"),
+    path("delivery/board/", plan.board, name="delivery-board"),
+    path("delivery/timeline/", plan.timeline, name="delivery-timeline"),
+    path("delivery/initiatives/", plan.initiatives, name="delivery-initiatives"),
+    path("delivery/kpis/<int:kpi_id>/", plan.kpi_detail, name="delivery-kpi"),
+    path("delivery/kpis/<int:kpi_id>/value/", plan.kpi_value, name="delivery-kpi-value"),
+    path("delivery/kpis/<int:kpi_id>/override/", plan.kpi_override, name="delivery-kpi-override"),
+    path("delivery/kpis/<int:kpi_id>/withdraw/", plan.kpi_withdraw, name="delivery-kpi-withdraw"),
+    path(
+        "delivery/milestones/<int:milestone_id>/done/",
+        plan.milestone_done,
+        name="delivery-milestone-done",
+    ),
+    path("delivery/registers/", plan.registers, name="delivery-registers"),
+    path(
+        "delivery/registers/<str:register>.<str:fmt>",
+        plan.register_export,
+        name="delivery-register-export",
+    ),
+    path("risks/", risks.risk_list, name="risk-list"),
+    path("risks/new/", risks.risk_new, name="risk-new"),
+    path("risks/check/", risks.risk_check, name="risk-check"),
+    path("risks/<int:risk_id>/", risks.risk_detail, name="risk-detail"),
+    path("risks/<int:risk_id>/answer/", risks.risk_answer, name="risk-answer"),
+    path("risks/<int:risk_id>/<str:action>/", risks.risk_action, name="risk-action"),
+    path("maturity/", maturity.maturity, name="maturity"),
+    path("maturity/assess/", maturity.assess, name="maturity-assess"),
+    path("maturity/<int:assessment_id>/", maturity.assessment_detail, name="maturity-detail"),
+    path("maturity/<int:assessment_id>/moderate/", maturity.moderate, name="maturity-moderate"),
+    path("resilience/", resilience.resilience, name="resilience"),
+    path("resilience/review/", resilience.resilience_review, name="resilience-review"),
+    path("resilience/settings/", resilience.resilience_settings, name="resilience-settings"),
+]

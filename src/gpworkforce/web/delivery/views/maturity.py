@@ -1,0 +1,201 @@
+"""Pages under /maturity/: the heat map by dimension (PCN or practice, sub-ICB, ICB), a
+self-assessment form, and an assessment's page with the reviewer's moderation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from gpworkforce.delivery.maturity import progress
+from gpworkforce.domain.orgs import OrgType
+from gpworkforce.web.delivery import actions, services
+from gpworkforce.web.delivery.models import MaturityAssessmentRecord
+from gpworkforce.web.delivery.views.common import crumbs, field_errors, form_date, loader
+from gpworkforce.web.permissions import Scope, guard, has_permission, visible_organisations
+from gpworkforce.web.roles import Permission
+from gpworkforce.web.views.common import render
+
+GROUP_LEVELS = {"own": "Each organisation", "sub_icb": "Sub-ICB location", "icb": "ICB"}
+
+
+def _crumb() -> tuple[str, str]:
+    return ("Maturity", reverse("maturity"))
+
+
+def _matrix_choice(request: HttpRequest) -> Any:
+    mats = services.matrices()
+    key = request.GET.get("matrix") or request.POST.get("matrix") or "pcn-nhse-2018"
+    return mats, mats.get(key) or next(iter(mats.values()))
+
+
+@guard(Permission.VIEW_DELIVERY)
+def maturity(request: HttpRequest) -> HttpResponse:
+    mats, matrix = _matrix_choice(request)
+    level = request.GET.get("by", "own")
+    if level not in GROUP_LEVELS:
+        level = "own"
+    rows = [r for r in services.assessments_for(request.user) if r.matrix == matrix.key]
+    today = services.today()
+    names = dict(visible_organisations(request.user).values_list("code", "name"))
+    group_of: dict[str, str] = {}
+    for r in rows:
+        if level == "own":
+            group_of[r.organisation_id] = r.organisation_id
+        else:
+            kind = OrgType.SUB_ICB if level == "sub_icb" else OrgType.ICB
+            g = services.ancestor_of_type(r.organisation_id, kind, today)
+            if g is not None:
+                group_of[r.organisation_id] = g
+    cells = progress(matrix, [r.to_domain() for r in rows], group_of)
+    periods = sorted({c.period_end for c in cells})
+    period = periods[-1] if periods else None
+    asked = request.GET.get("period", "")
+    if asked and any(p.isoformat() == asked for p in periods):
+        period = dt.date.fromisoformat(asked)
+    groups = sorted({c.group for c in cells if c.period_end == period})
+    grid = {(c.group, c.dimension): c for c in cells if c.period_end == period}
+    trend = []
+    for p in periods:
+        these = [c for c in cells if c.period_end == p]
+        n = sum(sum(c.counts) for c in these)
+        trend.append(
+            {"period": p, "mean": sum(c.mean_rank * sum(c.counts) for c in these) / n if n else 0}
+        )
+    return render(
+        request,
+        "delivery/maturity.jinja",
+        {
+            "matrices": mats,
+            "matrix": matrix,
+            "by": level,
+            "group_levels": GROUP_LEVELS,
+            "groups": groups,
+            "grid": grid,
+            "names": names,
+            "period": period,
+            "periods": periods,
+            "trend": trend,
+            "assessments": sorted(
+                rows, key=lambda r: (r.period_end, r.organisation_id), reverse=True
+            ),
+            "can_assess": has_permission(request.user, Permission.ANSWER_DELIVERY)
+            or has_permission(request.user, Permission.EDIT_DELIVERY),
+            "top": len(matrix.levels) - 1,
+        },
+        breadcrumbs=crumbs(),
+    )
+
+
+def _assessable(request: HttpRequest, subject: str) -> list[tuple[str, str]]:
+    """Organisations the user may assess with a matrix for ``subject`` (PCN or practice)."""
+    kind = {"pcn": "pcn", "practice": "practice", "sub-icb": "sub_icb", "icb": "icb"}[subject]
+    orgs = visible_organisations(request.user).filter(type=kind).order_by("name")
+    return [
+        (o.code, f"{o.name} ({o.code})")
+        for o in orgs
+        if has_permission(request.user, Permission.ANSWER_DELIVERY, o.code)
+        or has_permission(request.user, Permission.EDIT_DELIVERY, o.code)
+    ]
+
+
+@guard(Permission.VIEW_DELIVERY)
+def assess(request: HttpRequest) -> HttpResponse:
+    mats, matrix = _matrix_choice(request)
+    orgs = _assessable(request, matrix.subject)
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        if not (
+            has_permission(request.user, Permission.ANSWER_DELIVERY)
+            or has_permission(request.user, Permission.EDIT_DELIVERY)
+        ):
+            raise PermissionDenied("your role may not submit self-assessments")
+        try:
+            org = request.POST.get("organisation", "")
+            if org not in {c for c, _l in orgs}:
+                raise actions.FieldError("Choose an organisation you may assess", "organisation")
+            row = actions.submit_assessment(
+                actor=request.user,
+                matrix=matrix,
+                org_code=org,
+                period_end=form_date(request, "period_end", "period end"),  # type: ignore[arg-type]
+                levels={d.key: request.POST.get(f"level-{d.key}", "") for d in matrix.dimensions},
+                evidence={
+                    d.key: request.POST.get(f"evidence-{d.key}", "") for d in matrix.dimensions
+                },
+            )
+        except actions.FieldError as exc:
+            errors = field_errors(exc)
+            if exc.field and not exc.field.startswith(("organisation", "period_end")):
+                errors[0]["href"] = f"#level-{exc.field}"
+        else:
+            messages.success(request, "Self-assessment submitted for moderation.")
+            return redirect("maturity-detail", assessment_id=row.pk)
+    return render(
+        request,
+        "delivery/maturity_assess.jinja",
+        {"matrices": mats, "matrix": matrix, "orgs": orgs, "errors": errors, "post": request.POST},
+        status=400 if errors else 200,
+        breadcrumbs=crumbs(_crumb()),
+    )
+
+
+load_assessment = loader(MaturityAssessmentRecord, "assessment_id")
+
+
+def _page(
+    request: HttpRequest, row: MaturityAssessmentRecord, errors: list[dict[str, str]] | None = None
+) -> HttpResponse:
+    mats = services.matrices()
+    matrix = mats.get(row.matrix)
+    return render(
+        request,
+        "delivery/maturity_detail.jinja",
+        {
+            "a": row,
+            "matrix": matrix,
+            "can_moderate": has_permission(
+                request.user, Permission.EDIT_DELIVERY, row.organisation_id
+            )
+            and request.user.get_username() != row.submitted_by,
+            "errors": errors or [],
+        },
+        status=400 if errors else 200,
+        breadcrumbs=crumbs(_crumb()),
+    )
+
+
+@guard(Permission.VIEW_DELIVERY, load_assessment)
+def assessment_detail(request: HttpRequest, scope: Scope, assessment_id: int) -> HttpResponse:
+    return _page(request, scope.obj)
+
+
+@guard(Permission.EDIT_DELIVERY, load_assessment)
+def moderate(request: HttpRequest, scope: Scope, assessment_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    row: MaturityAssessmentRecord = scope.obj
+    matrix = services.matrices().get(row.matrix)
+    if matrix is None:
+        return _page(
+            request, row, [{"text": "This assessment's matrix is no longer available", "href": "#"}]
+        )
+    try:
+        actions.moderate_assessment(
+            actor=request.user,
+            matrix=matrix,
+            assessment_id=row.pk,
+            moderated={
+                d.key: request.POST.get(f"moderated-{d.key}", "") for d in matrix.dimensions
+            },
+            note=request.POST.get("note", ""),
+        )
+    except actions.FieldError as exc:
+        return _page(request, row, field_errors(exc))
+    messages.success(request, "Moderation recorded.")
+    return redirect("maturity-detail", assessment_id=row.pk)
