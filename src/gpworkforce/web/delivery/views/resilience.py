@@ -20,7 +20,7 @@ from gpworkforce.delivery.resilience import (
     ResilienceConfig,
 )
 from gpworkforce.errors import UserError
-from gpworkforce.web.dashboards import available_periods
+from gpworkforce.web.dashboards import available_periods, default_period
 from gpworkforce.web.delivery import actions, services
 from gpworkforce.web.delivery.models import ResilienceReview
 from gpworkforce.web.delivery.views.common import can, chosen_org, crumbs, form_number
@@ -46,7 +46,7 @@ def resilience(request: HttpRequest) -> HttpResponse:
         review = ResilienceReview.objects.filter(organisation_id__in=list(codes)).first()
     scores = []
     if review is not None:
-        visible = services.visible_codes(request.user)
+        visible = services.visible_codes(request.user, review.census)
         scores = [s for s in review.scores if s["code"] in visible]
     config = (
         ResilienceConfig.model_validate(review.config)
@@ -68,6 +68,7 @@ def resilience(request: HttpRequest) -> HttpResponse:
             "can_edit": can(request, Permission.EDIT_DELIVERY, org),
             "org": org,
             "periods": periods,
+            "default_census": default_period(periods),
         },
         breadcrumbs=crumbs(),
     )
@@ -82,7 +83,7 @@ def resilience_review(request: HttpRequest) -> HttpResponse:
     if not periods:
         messages.error(request, "No workforce figures have been loaded yet: nothing to score.")
         return redirect("resilience")
-    census = periods[-1]
+    census = default_period(periods) or periods[-1]  # the latest collection round's date
     asked = request.POST.get("census", "")
     if asked and any(p.isoformat() == asked for p in periods):
         census = dt.date.fromisoformat(asked)
