@@ -1,6 +1,7 @@
 """The risk register in Debian's Chromium (Playwright, headless) under gunicorn, with axe checks:
 the programme office raises a risk and reviews it (the movement is computed), then looks for new
-risks, finds one proposed because a KPI turned red, and accepts it into the register."""
+risks, finds one proposed from a plan alert (the target unlikely to be met), accepts it into the
+register and reviews it."""
 
 from __future__ import annotations
 
@@ -33,6 +34,14 @@ DELIVERY_WORLD = textwrap.dedent(
     actions.record_kpi_value(actor=w.users["programme"], kpi_id=kpi.pk,
         period_end=dt.date(2017, 9, 30), value=4, source="recruitment tracker",
         today=dt.date(2017, 11, 15))
+    from gpworkforce.web.plans.actions import adopt, create_plan
+    from gpworkforce.web.plans.models import PlanAlert
+    from gpworkforce.web.plans.testing import tiny_plan
+    plan = create_plan(actor=None, org_code="QK1", document=tiny_plan("QK1", name="LLR GP plan"))
+    plan = adopt(actor=None, plan_id=plan.pk)
+    PlanAlert.objects.create(plan=plan, version=plan.adopted_version, staff_group="gp",
+        period="2017/18 Q2", kind="target_unreachable", message="P(target met) 0.12, below 0.2",
+        evidence={"probability": 0.12}, raised_at=dt.datetime(2017, 11, 10, tzinfo=dt.timezone.utc))
     print(json.dumps({"users": {name: u.pk for name, u in w.users.items()}}))
     """
 )
@@ -90,18 +99,25 @@ def test_the_programme_office_raises_reviews_and_accepts_risks(
     expect(page.locator("dl")).to_contain_text("Up")
     expect(page.locator("dl")).to_contain_text("Significant")
 
-    # a KPI turned red: the tool proposes a risk; the owner accepts it
+    # a plan alert: the tool proposes a risk; the owner accepts it and reviews it
     page.click("nav[aria-label='Delivery assurance'] >> text=Risks")
     page.click("button:has-text('Look for new risks now')")
     expect(page.locator("[role=status]")).to_contain_text("new risk(s) proposed")
     callout = page.locator(".nhsuk-warning-callout")
-    expect(callout).to_contain_text("KPI turned red")
-    callout.locator("li", has_text="International GP recruits").locator("a").click()
+    expect(callout).to_contain_text("KPI turned red")  # KPI 3a is red too
+    callout.locator("li", has_text="Plan alert").locator("a").click()
+    expect(page.locator("h1")).to_contain_text("LLR GP plan, GPs: target unlikely to be met")
     expect(page.locator(".nhsuk-caption-l")).to_contain_text("Proposed")
     axe_clean(page)
     page.fill("#note", "agreed: recruitment is behind plan")
     page.click("button:has-text('Accept: add to the register')")
     expect(page.locator(".nhsuk-caption-l")).to_contain_text("Open")
     expect(page.locator("#reviews")).to_contain_text("agreed: recruitment is behind plan")
+    expect(page.locator("#reviews")).to_contain_text("4 x 4 = 16")
+    page.select_option("#likelihood", "5")
+    page.fill("#note", "second quarter below the band")
+    page.click("button:has-text('Record review')")
+    expect(page.locator("#reviews")).to_contain_text("5 x 4 = 20")
+    expect(page.locator("dl")).to_contain_text("Up")
     page.click("nav[aria-label='Delivery assurance'] >> text=Risks")
-    expect(page.locator("#risk-register")).to_contain_text("International GP recruits in post")
+    expect(page.locator("#risk-register")).to_contain_text("LLR GP plan")

@@ -447,3 +447,128 @@ def test_kpi_values_enter_with_their_source_and_feed_the_rag(world: World) -> No
     )
     status = services.kpi_status(KpiRecord.objects.get(pk=kpi.pk), DAY)
     assert status.result.computed.value == "amber"  # 5 short of 30, within 10
+
+
+def _plan_alert(plan_id: int, period: str, raised: dt.datetime) -> None:
+    from gpworkforce.web.plans.models import Plan, PlanAlert
+
+    plan = Plan.objects.get(pk=plan_id)
+    PlanAlert.objects.create(
+        plan=plan,
+        version=plan.adopted_version,
+        staff_group="gp",
+        period=period,
+        kind="target_unreachable",
+        message="P(target met) 0.12, below 0.2",
+        evidence={"probability": 0.12},
+        raised_at=raised,
+    )
+
+
+def test_a_plan_alert_proposes_a_risk_in_the_plans_register(world: World) -> None:
+    from gpworkforce.web.plans.actions import adopt, create_plan
+    from gpworkforce.web.plans.testing import tiny_plan
+
+    plan = create_plan(actor=None, org_code="03W", document=tiny_plan("03W", name="ELR GP plan"))
+    adopt(actor=None, plan_id=plan.pk)
+    _plan_alert(plan.pk, "2017/18 Q2", dt.datetime(2017, 11, 10, 12, tzinfo=dt.UTC))
+    made = [
+        r for r in services.refresh_proposals(None, "QK1", DAY) if r.trigger.startswith("plan:")
+    ]
+    assert len(made) == 1
+    risk = made[0]
+    assert risk.organisation_id == "03W" and risk.status == "proposed"
+    assert risk.trigger_on == dt.date(2017, 11, 10)
+    assert (
+        "Plan alert: ELR GP plan, GPs: target unlikely to be met (2017/18 Q2)" in risk.description
+    )
+    assert (risk.original_likelihood, risk.original_impact) == (4, 4)
+    c = client_for("analyst")
+    assert (
+        c.post(
+            reverse("risk-action", args=[risk.pk, "dismiss"]), {"reason": "plan under revision"}
+        ).status_code
+        == 302
+    )
+    # the same open alert raises nothing again
+    assert not [
+        r for r in services.refresh_proposals(None, "QK1", DAY) if r.trigger.startswith("plan:")
+    ]
+    # the next quarter's alert of the same kind is a new occurrence
+    later = DAY + dt.timedelta(days=100)
+    _plan_alert(plan.pk, "2017/18 Q4", dt.datetime(2018, 2, 20, 12, tzinfo=dt.UTC))
+    again = [
+        r for r in services.refresh_proposals(None, "QK1", later) if r.trigger.startswith("plan:")
+    ]
+    assert len(again) == 1 and "2017/18 Q4" in again[0].description
+    risk.refresh_from_db()
+    assert risk.status == "dismissed"
+
+
+def test_resilience_weights_and_a_review_that_proposes_risks_for_the_watch_list(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gpworkforce.delivery.resilience import Indicator
+    from gpworkforce.web.delivery.models import ResilienceReview, ResilienceSettings
+
+    c = client_for("programme")
+    form = {f"weight-{i.value}": "1" for i in Indicator}
+    form |= {f"starts-{i.value}": "0" for i in Indicator} | {
+        f"full-{i.value}": "50" for i in Indicator
+    }
+    form["threshold"] = "35"
+    bad = c.post(reverse("resilience-settings"), form | {"weight-single_handed": "-1"})
+    assert bad.status_code == 400 and "must not be negative" in bad.content.decode()
+    assert c.post(reverse("resilience-settings"), form).status_code == 302
+    saved = ResilienceSettings.objects.get(organisation_id="QK1")
+    assert (
+        saved.config["watch_threshold"] == 35
+        and saved.config["rules"]["over55_share"]["full"] == 0.5
+    )
+    assert AuditEvent.objects.filter(action="resilience.settings").count() == 1
+
+    scores = [
+        {
+            "code": OWN_PRACTICE,
+            "name": "Alpha Surgery",
+            "score": 62.5,
+            "rank": 1,
+            "watch": True,
+            "reasons": ["single-handed practice"],
+            "missing": [],
+            "parent": "03W",
+        },
+        {
+            "code": "C82002",
+            "name": "Beta Medical Centre",
+            "score": 10.0,
+            "rank": 2,
+            "watch": False,
+            "reasons": [],
+            "missing": [],
+            "parent": "03W",
+        },
+    ]
+    seen: dict[str, object] = {}
+
+    def fake(org_code: str, census: dt.date, previous: dt.date | None, config: object) -> list:
+        seen.update(org=org_code, census=census, threshold=config.watch_threshold)  # type: ignore[attr-defined]
+        return scores
+
+    monkeypatch.setattr(services, "compute_scores", fake)
+    assert c.post(reverse("resilience-review"), {"census": "2017-09-30"}).status_code == 302
+    assert seen == {"org": "QK1", "census": dt.date(2017, 9, 30), "threshold": 35}
+    review = ResilienceReview.objects.get()
+    assert review.config["watch_threshold"] == 35
+    proposal = RiskRecord.objects.get(trigger=f"resilience:{OWN_PRACTICE}")
+    assert proposal.organisation_id == OWN_PRACTICE and proposal.status == "proposed"
+    assert "Resilience score 62.5 of 100: single-handed practice." in proposal.description
+    # the practice sees its own item and answers it; the ICB's page lists both practices
+    manager = client_for("manager")
+    assert "Resilience score 62.5" in manager.get(reverse("risk-list")).content.decode()
+    page = manager.get(reverse("resilience")).content.decode()
+    assert "Alpha Surgery" in page and "Beta Medical Centre" not in page
+    assert "Beta Medical Centre" in c.get(reverse("resilience")).content.decode()
+    # reviewing again the same day proposes nothing new
+    assert c.post(reverse("resilience-review"), {"census": "2017-09-30"}).status_code == 302
+    assert RiskRecord.objects.filter(trigger__startswith="resilience:").count() == 1

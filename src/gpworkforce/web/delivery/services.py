@@ -242,10 +242,47 @@ def resilience_triggers(org_codes: Iterable[str]) -> list[tuple[str, Trigger]]:
     return out
 
 
-def plan_alert_triggers(org_codes: Iterable[str], on: dt.date) -> list[tuple[str, Trigger]]:
-    """Plan alerts (trajectory breach, SPC concern, target unreachable): none until the plans'
-    pages keep their alerts in the database; the library's trigger kind is ready for them."""
-    return []
+PLAN_ALERT_SCORES = {  # suggested likelihood and impact of a proposal, by the alert's kind
+    "target_unreachable": (4, 4),
+    "spc_concern": (3, 3),
+    "outside_band": (3, 3),
+}
+
+
+def plan_alert_triggers(org_code: str) -> list[tuple[str, Trigger]]:
+    """The open alerts of the adopted plans of ``org_code`` and every organisation under it
+    (``gpworkforce.web.plans.alerts.open_alerts``: an actual outside the plan's band, an SPC
+    concern, the target unlikely to be met), one condition per plan, staff group and kind; its
+    date is the day the latest alert of that condition was raised, proposed in the register of
+    the plan's organisation."""
+    from gpworkforce.plans.model import STAFF_GROUP_LABELS, StaffGroup
+    from gpworkforce.web.plans.alerts import open_alerts
+
+    out = []
+    for alert in open_alerts(org_code):
+        plan = alert.plan
+        try:
+            group = STAFF_GROUP_LABELS[StaffGroup(alert.staff_group)]
+        except (ValueError, KeyError):
+            group = alert.staff_group
+        likelihood, impact = PLAN_ALERT_SCORES.get(alert.kind, (3, 3))
+        out.append(
+            (
+                plan.organisation_id,
+                Trigger(
+                    key=f"plan:{plan.pk}:{alert.staff_group}:{alert.kind}",
+                    kind=TriggerKind.PLAN_ALERT,
+                    raised_on=timezone.localtime(alert.raised_at).date(),
+                    subject=f"{plan.name}, {group}: {alert.kind_label.lower()} ({alert.period})",
+                    evidence=alert.message.strip() or alert.kind_label,
+                    organisation=plan.organisation_id,
+                    workstream="Workforce plan",
+                    likelihood=likelihood,
+                    impact=impact,
+                ),
+            )
+        )
+    return out
 
 
 @transaction.atomic
@@ -258,7 +295,7 @@ def refresh_proposals(actor: User | None, org_code: str, on: dt.date) -> list[Ri
         *kpi_triggers(codes, on),
         *response_rate_triggers(codes, on),
         *resilience_triggers(codes),
-        *plan_alert_triggers(codes, on),
+        *plan_alert_triggers(org_code),
     ]
     by_org: dict[str, list[Trigger]] = {}
     for code, trig in triggers:
