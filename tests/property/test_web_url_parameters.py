@@ -60,8 +60,6 @@ QUERY: dict[str, st.SearchStrategy[str]] = {
     "matrix": anything,
     "by": anything,
     "organisation": st.one_of(st.sampled_from(["QK1", "QXX", "C82001", "ZZZ"]), anything),
-    "scenario": anything,  # the finance pages' (read there, not listed here before)
-    "terms": st.one_of(st.sampled_from(["real", "cash"]), anything),
 }
 QUERY_ROUTES = {
     "period": "dashboards/",
@@ -74,8 +72,6 @@ QUERY_ROUTES = {
     "matrix": "maturity/",
     "by": "maturity/",
     "organisation": "delivery/registers/risks.csv",
-    "scenario": "finance/QK1/funding/",
-    "terms": "finance/QK1/",
 }
 
 
