@@ -107,7 +107,8 @@ KPI_COLUMNS = (
     "Out of date after days",
     "Red after milestone overdue days",
 )
-KPI_VALUE_COLUMNS = ("KPI", "Period end", "Value", "Source")
+# "Source" alone is a column the exports relabel (source ids in words): a name of our own
+KPI_VALUE_COLUMNS = ("KPI", "Period end", "Value", "Source of the value")
 MATURITY_COLUMNS = (
     "Organisation",
     "Matrix",
@@ -828,7 +829,7 @@ def _import_kpi_values(actor: User | None, org: str, name: str, data: bytes) -> 
         if period and period > today:
             r.bad("Period end", "not be after today", period.strftime("%d/%m/%Y"))
         value = r.number("Value", required=True)
-        source = r.text("Source", required=True)
+        source = r.text("Source of the value", required=True)
         parsed.append((known.get(ref), period, value, source))
     _fail(issues, name, "KPI values")
     result = ImportResult()
