@@ -133,8 +133,12 @@ def _trend_national(o: Origin, draws: int, seed: int) -> Paths:
 
 
 def hee_linear_ratio(years: int) -> np.ndarray:
-    """``(years + 1,)`` FTE relative to the start along the LLR Scenario 1 straight line."""
-    cfg = LLR_S1.model_copy(update={"years": years})
+    """``(years + 1,)`` FTE relative to the start along the LLR Scenario 1 straight line: the
+    plan's yearly losses and its trainees at the plan's pace (153 over three years), so that the
+    line's slope does not depend on how far it is drawn."""
+    cfg = LLR_S1.model_copy(
+        update={"years": years, "trainees_qualifying": LLR_S1.trainees_qualifying * years / 3}
+    )
     supply = HEE_LINEAR.run(HeeSpec(cfg), RunRequest()).supply
     end = float(supply[0, -1, 0]) / LLR_BASE
     return 1.0 + (end - 1.0) * np.arange(years + 1) / years
