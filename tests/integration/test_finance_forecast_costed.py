@@ -98,3 +98,24 @@ def test_no_costs_and_a_bad_cost_model(tmp_path: Path) -> None:
     assert result.exit_code == 4
     assert "pay_per_session" in result.stderr
     assert not (tmp_path / "run.json").exists()  # refused before anything ran
+
+
+def test_a_cost_model_found_beside_that_does_not_fit_is_a_warning(tmp_path: Path) -> None:
+    """A forecast is not refused because of a cost model it was not asked to use; asked for
+    with --costs, the same misfit is an error naming the staff group."""
+    scenario = tmp_path / "scenario-1.toml"
+    scenario.write_text((LLR / "scenario-1.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    text = (LLR / "costs.toml").read_text(encoding="utf-8")
+    (tmp_path / "costs.toml").write_text(
+        text.replace('GP = [{ role = "gp_salaried", share = 1.0 }]\n', ""), encoding="utf-8"
+    )
+    runner = CliRunner()
+    result = runner.invoke(app, ["forecast", str(scenario), "-o", str(tmp_path / "a")])
+    assert result.exit_code == 0, result.stderr
+    assert "not costed with" in result.stderr and "no entry for GP" in result.stderr
+    assert (tmp_path / "a" / "run.json").is_file() and not (tmp_path / "a" / "cost").exists()
+    result = runner.invoke(
+        app,
+        ["forecast", str(scenario), "--costs", str(tmp_path / "costs.toml"), "-o", str(tmp_path)],
+    )
+    assert result.exit_code == 4 and "no entry for GP" in result.stderr

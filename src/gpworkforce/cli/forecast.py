@@ -186,7 +186,14 @@ def forecast(
         echo_written(write_run(run, where))
         model = models[path]
         if model is not None:
-            _cost(run, model, where / "cost")
+            try:
+                _cost(run, model, where / "cost")
+            except UserError as exc:
+                if costs is not None:  # asked for: the run is not complete without its cost
+                    raise
+                typer.echo(
+                    f"  not costed with {model} (found beside the scenario): {exc}", err=True
+                )
     if len(runs) > 1:
         table, svg = comparison(runs)
         echo_written(write_csv_files([table], target, prefix=""))
