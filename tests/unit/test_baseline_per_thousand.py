@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from baseline_fixtures import RET, SEP17, full_return, patients, registry, workforce
+from baseline_fixtures import GPW, RET, SEP17, full_return, patients, registry, workforce
 from gpworkforce.baseline.data import BaselineData, select_patients
 from gpworkforce.baseline.per_thousand import (
     Denominators,
@@ -17,6 +17,7 @@ from gpworkforce.baseline.per_thousand import (
     target_gap,
     target_gap_frame,
 )
+from gpworkforce.domain.orgs import OrgType
 
 R17 = RET.format(p="2017-09-30", v="2017-10-05")
 
@@ -152,6 +153,7 @@ def test_per_thousand_report_table() -> None:
         "Per 1,000 = WTE / patients x 1,000. Total WTE = sum of the four groups (NA if any is NA).",
         "Patients: registered and weighted list sizes of the practices in each row, summed.",
     )
+    assert not any("list size known" in n for n in table.notes)  # all 3 practices' are known
     per_1000 = [
         f"{g} per 1,000 {b}" for g in [*GROUPS, "Total"] for b in ("registered", "weighted")
     ]
@@ -236,3 +238,123 @@ def test_no_coverage_note_for_a_basis_whose_total_is_given() -> None:
         "Weighted list size known for 0 of 3 practices in QQ1; patients are summed over those."
         in notes
     )
+
+
+def _two_sources() -> BaselineData:
+    """The returns above plus a GPW file giving each practice 5 GP partner WTE (15 in QQ1)."""
+    gpw = GPW.format(p="2017-09-30", v="2018-03-01")
+    rows = [
+        row
+        for p in ("P00001", "P00002", "P00003")
+        for row in full_return(p, SEP17, gpw, {"GP_PARTNER_PROVIDER": (5, 5.0)})
+    ]
+    both = pd.concat([_data(PATS).workforce, workforce(rows)], ignore_index=True)
+    return BaselineData(workforce=both, registry=registry(), patients=PATS)
+
+
+def _gp_wte(frame: pd.DataFrame, code: str) -> float:
+    row = _row(frame, code)
+    return float(row["WTE"] if "WTE" in row else row["GPs excl. registrars WTE"])
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        lambda *a, **k: per_thousand(*a, **k).frame,
+        lambda *a, **k: per_thousand_frame(*a, **k)[0],
+        lambda *a, **k: target_gap(*a, **k).frame,
+        lambda *a, **k: target_gap_frame(*a, **k)[0],
+    ],
+    ids=["per_thousand", "per_thousand_frame", "target_gap", "target_gap_frame"],
+)
+def test_every_entry_point_passes_its_options_on(table) -> None:  # type: ignore[no-untyped-def]
+    data = _two_sources()
+    # the source chosen: returns 2.0 + 1.0 + 1.5 = 4.5 GP WTE; GPW 5 + 5 + 5 = 15
+    assert _gp_wte(table(data, "QQ1", SEP17, source="returns"), "QQ1") == pytest.approx(4.5)
+    assert _gp_wte(table(data, "QQ1", SEP17, source="gpw"), "QQ1") == pytest.approx(15.0)
+    # the rows: practices under CC1 instead of the default child level
+    codes = table(_data(PATS), "CC1", SEP17, child_level=OrgType.PRACTICE)["org_code"].tolist()
+    assert codes == ["P00001", "P00002", "CC1"]
+    # the populations given
+    den = Denominators(registered={"QQ1": 9000})
+    frame = table(_data(PATS), "QQ1", SEP17, denominators=den)
+    assert _row(frame, "QQ1")["Registered patients"] == 9000
+
+
+def test_target_gap_with_missing_patients_is_blank_not_an_error() -> None:
+    # list sizes known only for P00001, and 0: CC1 has 0 registered patients, CC2 none known
+    pats = patients([("P00001", SEP17, 0, None, "gpw-x:FY2018:2018-01-01:a")])
+    frame, _ = target_gap_frame(_data(pats), "QQ1", SEP17)
+    cc1, cc2 = _row(frame, "CC1"), _row(frame, "CC2")
+    assert cc1["WTE needed"] == 0.0 and cc1["Gap (WTE)"] == pytest.approx(-3.0)
+    assert pd.isna(cc1["WTE per 1,000"])  # per 1,000 of no patients: not available
+    assert pd.isna(cc2["WTE needed"]) and pd.isna(cc2["Gap (WTE)"])
+    weighted, _ = target_gap_frame(_data(pats), "QQ1", SEP17, target=TargetConfig(basis="weighted"))
+    assert weighted["WTE needed"].isna().all() and weighted["Gap (WTE)"].isna().all()
+
+
+def test_target_gap_notes_follow_the_populations_and_coverage() -> None:
+    # P00003 sent nothing: QQ1's GP figure covers 2 of its 3 practices
+    two = _data(PATS).workforce
+    data = BaselineData(
+        workforce=two.loc[two["practice_code"] != "P00003"].reset_index(drop=True),
+        registry=registry(),
+        patients=patients([("P00001", SEP17, 2000, 2500, "gpw-x:FY2018:2018-01-01:a")]),
+    )
+    den = Denominators(registered={"QQ1": 9000}, label="ONS")
+    _, notes = target_gap_frame(data, "QQ1", SEP17, denominators=den)
+    assert notes[2:] == [
+        "Populations given per organisation (ONS); others are summed practice list sizes.",
+        # registered given for QQ1: no note on its list sizes; weighted known for 1 of 3
+        "Weighted list size known for 1 of 3 practices in QQ1; patients are summed over those.",
+        "GPs excluding registrars WTE: 2 of 3 practices in QQ1 have a figure; the total covers "
+        "those.",
+    ]
+    _, notes = per_thousand_frame(data, "QQ1", SEP17, denominators=den)
+    assert notes[-4:] == [
+        f"{label} WTE: 2 of 3 practices in QQ1 have a figure; the total covers those."
+        for label in GROUPS
+    ]
+
+
+def test_one_bundle_answers_each_question_afresh() -> None:
+    # P00002's list size is from 30 June, 92 days before the census: inside the default window of
+    # 183 days, outside one of 30. One bundle of data, asked in turn with different settings.
+    pats = patients(
+        [
+            ("P00001", SEP17, 2000, 2500, "gpw-x:FY2018:2018-01-01:a"),
+            ("P00002", dt.date(2017, 6, 30), 3000, 2500, "gpw-x:FY2018:2018-01-01:a"),
+        ]
+    )
+    data = _data(pats)
+    first, _ = per_thousand_frame(data, "QQ1", SEP17)
+    assert _row(first, "CC1")["Registered patients"] == 5000
+    narrow, _ = per_thousand_frame(data, "QQ1", SEP17, denominators=Denominators(tolerance_days=30))
+    assert _row(narrow, "CC1")["Registered patients"] == 2000
+    given, _ = per_thousand_frame(
+        data, "QQ1", SEP17, denominators=Denominators(registered={"CC1": 7})
+    )
+    assert _row(given, "CC1")["Registered patients"] == 7
+    practices, _ = per_thousand_frame(data, "CC1", SEP17, child_level=OrgType.PRACTICE)
+    assert practices["org_code"].tolist() == ["P00001", "P00002", "CC1"]
+
+
+def test_the_gp_column_can_count_another_node() -> None:
+    frame, _ = per_thousand_frame(_data(PATS), "QQ1", SEP17, gp_node="GP_QUALIFIED")
+    label = "Fully qualified GPs (excluding trainees and locums)"  # its name in the taxonomy
+    assert f"{label} WTE" in frame.columns
+    assert "GPs excl. registrars WTE" not in frame.columns
+    table = per_thousand(_data(PATS), "QQ1", SEP17, gp_node="GP_QUALIFIED")
+    assert _row(table.frame, "QQ1")[f"{label} WTE"] == pytest.approx(4.5)
+
+
+def test_a_total_not_given_is_the_sum_of_its_given_children() -> None:
+    # 4,000 + 7,000 given for the two CCGs: QQ1 is 11,000 (its practices' lists sum to 10,000)
+    den = Denominators(registered={"CC1": 4000, "CC2": 7000})
+    frame, _ = per_thousand_frame(_data(PATS), "QQ1", SEP17, denominators=den)
+    assert [_row(frame, c)["Registered patients"] for c in ("CC1", "CC2", "QQ1")] == [
+        4000,
+        7000,
+        11000,
+    ]
+    assert _row(frame, "QQ1")["Total per 1,000 registered"] == pytest.approx(0.5)  # 5.5 / 11

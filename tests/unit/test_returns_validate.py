@@ -130,8 +130,8 @@ def test_missing_line_lists_are_empty_sheets() -> None:
     assert result.unwrap().vacancies == () and result.unwrap().locums == ()
     data["staff"] = None
     issues = validate_return_dict(data, REGISTRY, TAXONOMY).issues
-    assert [(i.location.sheet, i.expected) for i in issues] == [
-        ("Staff", "list at least one staff line")
+    assert [(i.location.sheet, i.location.row, i.expected, i.found) for i in issues] == [
+        ("Staff", None, "list at least one staff line", "no lines")
     ]
 
 
@@ -195,3 +195,14 @@ def test_census_and_registry_messages_in_full() -> None:
             "'C99999'",
         )
     ]
+
+
+def test_vacancies_for_one_role_open_for_different_times_are_not_duplicates() -> None:
+    data = base_dict()
+    data["vacancies"] = [
+        {"role_code": "GP_SALARIED_BY_PRACTICE", "wte_vacant": "1", "months_open": "4"},
+        {"role_code": "GP_SALARIED_BY_PRACTICE", "wte_vacant": "0.5", "months_open": "6"},
+    ]
+    result = validate_return_dict(data, REGISTRY, TAXONOMY)
+    assert result.ok, result.issues
+    assert [v.months_open for v in result.unwrap().vacancies] == [4, 6]
