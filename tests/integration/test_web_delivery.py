@@ -572,3 +572,16 @@ def test_resilience_weights_and_a_review_that_proposes_risks_for_the_watch_list(
     # reviewing again the same day proposes nothing new
     assert c.post(reverse("resilience-review"), {"census": "2017-09-30"}).status_code == 302
     assert RiskRecord.objects.filter(trigger__startswith="resilience:").count() == 1
+
+
+def test_initiatives_show_the_funding_register_entries_they_draw_on(world: World) -> None:
+    from gpworkforce.web.finance.seed import seed_llr_finance
+
+    seed_llr_finance("QK1")
+    page = client_for("analyst").get(reverse("delivery-initiatives")).content.decode()
+    row = page.split("Correspondence Management")[1].split("</tr>")[0]
+    assert "GP5YFV practice workforce development (administrative staff)" in row
+    # scenarios/llr-2017/funding.csv: 95,000 + 3 x 190,000 for 2016/17 to 2019/20
+    assert "£665,000 over 4 years" in row
+    board = client_for("board").get(reverse("delivery-initiatives")).content.decode()
+    assert "£665,000 over 4 years" in board

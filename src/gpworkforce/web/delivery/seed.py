@@ -26,6 +26,14 @@ from gpworkforce.web.delivery.models import (
 
 # The LLR plan's owner of every deliverable; where the seed names nobody, the programme board.
 SCENARIO_LEVER_FILE = "scenario-2.toml"  # the plan's chosen scenario (LLR Table 13)
+# The funding scheme each initiative draws on, where the funding register says what it pays for
+# (scenarios/llr-2017/funding.csv: the GP5YFV administrative staff money pays for "active
+# signposting and correspondence management pilots", LLR plan Table 15 and chapter 6).
+ADMIN_STAFF_SCHEME = "GP5YFV practice workforce development (administrative staff)"
+FUNDING_OF = {
+    "Care Navigators/Active Signposting": ADMIN_STAFF_SCHEME,
+    "Correspondence Management": ADMIN_STAFF_SCHEME,
+}
 
 
 def delivery_folder() -> Path:
@@ -107,7 +115,7 @@ def seed_delivery(org_code: str, folder: Path | None = None) -> dict[str, int]:
                 national=i.national,
                 local=i.local,
                 lever=i.lever,
-                funding=i.funding,
+                funding=i.funding or FUNDING_OF.get(i.name, ""),
                 workstream=gp_workstream if i.lever else None,
                 assumed_wte=lever_wte.get(i.lever),
             )

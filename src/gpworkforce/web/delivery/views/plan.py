@@ -254,9 +254,29 @@ def timeline(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _funding(schemes: set[str], user: Any) -> dict[str, dict[str, Any]]:
+    """What the finance pages' funding register holds for each scheme, within the user's
+    organisations: total known amount, years, statuses, and the organisation that holds it."""
+    from gpworkforce.web.finance.models import FundingRecord
+
+    out: dict[str, dict[str, Any]] = {}
+    rows = FundingRecord.objects.filter(
+        scheme__in=sorted(schemes), owner_id__in=services.visible_codes(user)
+    )
+    for r in rows:
+        f = out.setdefault(
+            r.scheme, {"total": 0.0, "years": set(), "statuses": set(), "owner": r.owner_id}
+        )
+        f["total"] += r.amount_gbp or 0.0
+        f["years"].add(r.financial_year)
+        f["statuses"].add(r.get_status_display().lower())
+    return out
+
+
 @guard(Permission.VIEW_DELIVERY)
 def initiatives(request: HttpRequest) -> HttpResponse:
     items = list(services.scoped(Initiative.objects.select_related("workstream"), request.user))
+    funding = _funding({i.funding for i in items if i.funding}, request.user)
     return render(
         request,
         "delivery/initiatives.jinja",
@@ -265,6 +285,8 @@ def initiatives(request: HttpRequest) -> HttpResponse:
             local=[i for i in items if i.local],
             items=items,
             lever_labels=LEVER_LABELS,
+            funding=funding,
+            can_finance=can(request, Permission.VIEW_FINANCE),
         ),
         breadcrumbs=crumbs(_plan_crumb()),
     )
