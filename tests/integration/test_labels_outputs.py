@@ -64,6 +64,10 @@ def test_cli_baseline_report_html_and_xlsx_show_no_internal_key(tmp_path: Path) 
         assert result.exit_code == 0, result.output
     page = html.read_text()
     assert page.count("<svg") >= 4  # the charts are part of what is scanned
+    # the headline comes first (issue 14, item 1), before the statements about the data
+    assert page.index("Current GP WTE (GPs excluding registrars): 542.0 WTE") < page.index(
+        "About these figures"
+    )
     assert labels.internal_keys_in(page) == []
     book = _workbook_text(xlsx.read_bytes())
     assert "Organisation" in book and "(total)" in book

@@ -136,6 +136,42 @@ def download_args(ids: dict[str, Any], v: str) -> list[object]:
 FINANCE_ORGS = {"own": "QK1", "other": "QXX", "unknown": "ZZZ999"}
 
 
+def paper_world() -> dict[str, int]:
+    """A built committee paper of QK1's and one of QXX's (their files a few bytes)."""
+    import django.utils.timezone as tz
+
+    from gpworkforce.web.models import Organisation as OrgRow
+    from gpworkforce.web.papers.models import PaperJob
+
+    out = {}
+    for code in ("QK1", "QXX"):
+        job = PaperJob.objects.create(
+            organisation=OrgRow.objects.get(code=code),
+            census_date=CENSUS,
+            meeting="Board",
+            meeting_date=CENSUS,
+            requested_at=tz.now(),
+            status="done",
+            pdf=b"%PDF-1.7",
+            docx=b"PK",
+            xlsx=b"PK",
+        )
+        out[code] = job.pk
+    return out
+
+
+def paper_args(ids: dict[str, Any], v: str) -> list[object]:
+    if v == "unknown":
+        return ["QK1", 999999]
+    if v == "other":
+        return ["QXX", ids["papers"]["QXX"]]
+    return [*finance_org_args(ids, v), ids["papers"]["QK1"]]
+
+
+def paper_download_args(ids: dict[str, Any], v: str) -> list[object]:
+    return [*paper_args(ids, v), "pdf"]
+
+
 def finance_org_args(_ids: dict[str, Any], v: str) -> list[object]:
     """Finance pages are an organisation's (not a practice's): the historic practice is none."""
     return [FINANCE_ORGS.get(v, HISTORIC_PRACTICE)]
@@ -374,6 +410,20 @@ TABLE: dict[str, Route] = {
     "resilience/": Route(no_object, {ALL: DELIVERY_PAGE}),
     "resilience/review/": Route(no_object, {"POST": editors(same(302)), NOT_POST: editors(same(405))}),
     "resilience/settings/": Route(no_object, {"POST": editors(same(400)), NOT_POST: editors(same(200))}),
+    # Committee papers: analysts and board viewers ask for one (an empty POST: 400) and read it.
+    "papers/<str:org_code>/": Route(finance_org_args, {
+        "GET": only({"analyst": scoped(200), "board": scoped(200)}),
+        "POST": only({"analyst": scoped(400), "board": scoped(400)}),
+        WRITES: only({"analyst": scoped(405), "board": scoped(405)}),
+    }),
+    "papers/<str:org_code>/<int:job_id>/": Route(paper_args, {
+        "GET": only({"analyst": scoped(200), "board": scoped(200)}),
+        "POST PUT PATCH DELETE": only({"analyst": scoped(405), "board": scoped(405)}),
+    }),
+    "papers/<str:org_code>/<int:job_id>/paper.<str:fmt>": Route(paper_download_args, {
+        "GET": only({"analyst": scoped(200), "board": scoped(200)}),
+        "POST PUT PATCH DELETE": only({"analyst": scoped(405), "board": scoped(405)}),
+    }),
 }  # fmt: skip
 
 
@@ -567,6 +617,7 @@ def world_ids(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[st
             },
             "user_pks": {name: u.pk for name, u in users.items()},
             "finance": finance_world("QK1", "QXX"),
+            "papers": paper_world(),
         }
     yield ids
     with django_db_blocker.unblock():

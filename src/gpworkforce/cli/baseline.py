@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -134,18 +135,23 @@ def baseline(
         )
     with step(f"Computing the baseline for {code} on {on.isoformat()}"):
         report = build_baseline_report(context, code, on, source, with_charts=fmt in CHART_FORMATS)
-    echo_headline(report, context.data.registry.get(code).name, code, on, source)
+    lines = echo_headline(report, context.data.registry.get(code).name, code, on, source)
+    report = dataclasses.replace(report, headline=tuple(line.strip() for line in lines[1:]))
     with step(f"Rendering {fmt.value}"):
         emit_report(report, fmt, out, f"baseline-{code}-{on.isoformat()}")
 
 
-def echo_headline(report: Any, name: str, code: str, on: dt.date, source: SourceChoice) -> None:
+def echo_headline(
+    report: Any, name: str, code: str, on: dt.date, source: SourceChoice
+) -> list[str]:
     """The headline figures first, on stdout (the definitions of gpworkforce.papers.headline)."""
     from gpworkforce.papers.headline import baseline_headline, headline_lines
 
     basis = "practices' returns" if source.value == "returns" else "NHS Digital GPW"
     head = baseline_headline(report, code, on)
-    typer.echo("\n".join(headline_lines(head, f"{name} ({code})", basis)) + "\n")
+    lines = headline_lines(head, f"{name} ({code})", basis)
+    typer.echo("\n".join(lines) + "\n")
+    return lines
 
 
 def register(app: typer.Typer) -> None:

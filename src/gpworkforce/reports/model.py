@@ -56,6 +56,7 @@ class Report:
     charts: tuple[ReportChart, ...] = ()
     subtitle: str = ""
     statements: tuple[str, ...] = ()
+    headline: tuple[str, ...] = ()  # the few figures that matter, shown first
     generated: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     version: str = __version__
 
@@ -63,6 +64,7 @@ class Report:
         object.__setattr__(self, "tables", tuple(self.tables))
         object.__setattr__(self, "charts", tuple(self.charts))
         object.__setattr__(self, "statements", tuple(self.statements))
+        object.__setattr__(self, "headline", tuple(self.headline))
         keys = [t.key for t in self.tables]
         if len(set(keys)) != len(keys):
             raise ValueError(f"report table keys must be unique, got {keys}")

@@ -109,8 +109,13 @@ def headline_view(dash: Dashboard) -> dict[str, Any] | None:
             "sent an accepted return",
         },
         "year_change": _gpw_year_change(dash),
-        "quarter_text": f"Not shown: this dashboard holds the figures for one census date; "
-        f"open {labels.date_text(quarter)}'s census in the list above to compare.",
+        "quarter_text": (
+            f"Not shown on this page: choose {labels.date_text(quarter)} in the census date "
+            "list above to see that quarter's figures."
+            if quarter in dash.periods
+            else f"Not available: there are no figures for {labels.date_text(quarter)} "
+            "(no collection round or published figures for that quarter)."
+        ),
         "received": labels.date_text(received) if received else None,
     }
 

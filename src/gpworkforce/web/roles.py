@@ -64,6 +64,7 @@ class Permission(StrEnum):
     VIEW_DELIVERY = "view_delivery"
     EDIT_DELIVERY = "edit_delivery"  # plan, KPIs, risks, moderation, resilience weights
     ANSWER_DELIVERY = "answer_delivery"  # a practice answers its own items (self-assessment)
+    BUILD_PAPER = "build_paper"  # ask for a committee paper (/papers/) and download it
 
 
 _P = Permission
@@ -112,6 +113,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
                 _P.VIEW_PRACTICE_PLAN,
                 _P.VIEW_DELIVERY,
                 _P.EDIT_DELIVERY,
+                _P.BUILD_PAPER,
             }
         ),
         Role.BOARD_VIEWER: frozenset(
@@ -122,6 +124,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
                 _P.VIEW_PLAN,
                 _P.VIEW_PRACTICE_PLAN,
                 _P.VIEW_DELIVERY,
+                _P.BUILD_PAPER,
             }
         ),
         Role.ADMINISTRATOR: frozenset(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from gpworkforce.web.finance import urls as finance_urls
+from gpworkforce.web.papers import urls as paper_urls
 from gpworkforce.web.plans import urls as plan_urls
 from gpworkforce.web.views import accounts, audit, dashboards, home, returns, rounds, users
 
@@ -48,6 +49,7 @@ urlpatterns = [
     *finance_urls.urlpatterns,
     *plan_urls.urlpatterns,  # /plans/... (gpworkforce.web.plans)
     path("", include("gpworkforce.web.delivery.urls")),
+    *paper_urls.urlpatterns,
 ]
 
 handler400 = "gpworkforce.web.views.errors.bad_request"

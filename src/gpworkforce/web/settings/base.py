@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "gpworkforce.web.finance.apps.FinanceConfig",
     "gpworkforce.web.plans.apps.PlansConfig",
     "gpworkforce.web.delivery.apps.DeliveryConfig",
+    "gpworkforce.web.papers.apps.PapersConfig",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,10 @@ def nav_items(request: HttpRequest) -> list[dict[str, str]]:
         )
     if has_permission(user, Permission.VIEW_DELIVERY):
         items.append({"href": reverse("delivery-plan"), "text": "Delivery"})
+    if has_permission(user, Permission.BUILD_PAPER) and user.organisation_id:
+        items.append(
+            {"href": reverse("paper-org", args=[user.organisation_id]), "text": "Committee papers"}
+        )
     if has_permission(user, Permission.VIEW_AUDIT):
         items.append({"href": reverse("audit-log"), "text": "Audit log"})
     if has_permission(user, Permission.MANAGE_USERS):

@@ -1,0 +1,86 @@
+"""Build a committee paper from the web's data: the baseline of one organisation on one census
+date from the accepted returns and the published GPW figures (the dashboards' inputs), through the
+library's paper builder and renderers (:mod:`gpworkforce.papers`). Pure of the request: the task
+calls it, a benchmark too."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from gpworkforce.baseline import SourceKind
+from gpworkforce.baseline.report import baseline_report
+from gpworkforce.papers.build import PaperInputs, build_paper
+from gpworkforce.papers.render import paper_docx, paper_pdf, paper_xlsx
+from gpworkforce.reports.baseline_charts import baseline_charts
+from gpworkforce.reports.model import Report
+
+SOURCE_NOTE = (
+    "Figures come from practices' accepted quarterly workforce returns in this service; practices "
+    "without an accepted return are filled in as the methods appendix describes."
+)
+Progress = Callable[[int, str], None]  # per cent done, what is happening now
+
+
+@dataclass(frozen=True)
+class BuiltPaper:
+    title: str
+    pdf: bytes
+    docx: bytes
+    xlsx: bytes
+    pages: int
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Pages of a PDF WeasyPrint wrote: its page objects, which sit in compressed object
+    streams."""
+    parts = [pdf]
+    for m in re.finditer(rb"/ObjStm.*?stream\r?\n", pdf, re.S):
+        end = pdf.find(b"endstream", m.end())
+        with contextlib.suppress(zlib.error):
+            parts.append(zlib.decompress(pdf[m.end() : end].rstrip(b"\r\n")))
+    return len(re.findall(rb"/Type\s*/Page\b", b"".join(parts)))
+
+
+def build(
+    data: object,
+    org_code: str,
+    org_name: str,
+    census: dt.date,
+    meeting: str,
+    meeting_date: dt.date,
+    progress: Progress = lambda _p, _s: None,
+) -> BuiltPaper:
+    """The paper's three files; ``data`` is the dashboards' :class:`BaselineData`."""
+    progress(10, "Computing the baseline")
+    tables = baseline_report(data, org_code, census, source=SourceKind.RETURNS)  # type: ignore[arg-type]
+    report = Report(
+        title=f"General practice workforce baseline: {org_name} ({org_code})",
+        subtitle=f"Census date {census:%d %B %Y}; figures from practices' returns",
+        tables=tuple(tables),
+        charts=baseline_charts(tables),
+        generated=dt.datetime.combine(meeting_date, dt.time(), tzinfo=dt.UTC),
+    )
+    progress(35, "Writing the key messages and sections")
+    paper = build_paper(
+        PaperInputs(
+            baseline=report,
+            organisation=org_name,
+            period=census,
+            source_note=SOURCE_NOTE,
+            meeting=meeting,
+            date=meeting_date,
+            as_of=meeting_date,
+        )
+    )
+    progress(45, "Laying out the PDF")
+    pdf = paper_pdf(paper)
+    progress(75, "Writing the Word document")
+    docx = paper_docx(paper)
+    progress(90, "Writing the Excel data pack")
+    xlsx = paper_xlsx(paper)
+    return BuiltPaper(paper.title, pdf, docx, xlsx, pdf_pages(pdf))

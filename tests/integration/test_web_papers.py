@@ -1,0 +1,116 @@
+"""Committee papers from the web: asked for by a form, built by the task queue with its progress
+on the job's page, downloaded as PDF, Word and Excel when done (issue 14, item 7)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from gpworkforce import labels
+from gpworkforce.web.actions.returns import submit_version, transition
+from gpworkforce.web.models import AuditEvent, PracticeReturnRecord
+from gpworkforce.web.papers.models import PaperJob
+from gpworkforce.web.testing import CENSUS, OWN_PRACTICE, PASSWORD, build_world, sample_return
+from gpworkforce.web.workflow import TransitionName
+
+pytestmark = pytest.mark.django_db
+
+
+def _accept_own(world) -> None:  # type: ignore[no-untyped-def]
+    rec = PracticeReturnRecord.objects.get(round=world.round, practice_id=OWN_PRACTICE)
+    u = world.users
+    submit_version(
+        actor=u["submitter"],
+        record_id=rec.pk,
+        data=sample_return(),
+        channel="form",
+        sha256="c" * 64,
+    )
+    transition(actor=u["manager"], record_id=rec.pk, name=TransitionName.APPROVE)
+    transition(actor=u["analyst"], record_id=rec.pk, name=TransitionName.ACCEPT)
+
+
+def _client(username: str) -> Client:
+    c = Client()
+    assert c.login(username=username, password=PASSWORD)
+    return c
+
+
+def test_a_board_viewer_builds_a_paper_and_downloads_it(
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    _accept_own(build_world())
+    board = _client("board")
+    form = board.get(reverse("paper-org", args=["QK1"]))
+    assert form.status_code == 200 and "Build the paper" in form.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs (immediate backend)
+        r = board.post(
+            reverse("paper-org", args=["QK1"]),
+            {
+                "census_date": CENSUS.isoformat(),
+                "meeting": "LLR GP Programme Board",
+                "meeting_date": "25/10/2017",
+            },
+        )
+    job = PaperJob.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse("paper-job", args=["QK1", job.pk])
+    assert job.status == "done" and job.progress == 100 and job.pages and job.pages >= 3
+    assert AuditEvent.objects.filter(action="paper.request", object_id=str(job.pk)).exists()
+    page = board.get(r["Location"]).content.decode()
+    assert f"{job.pages} pages" in page and "Download the paper as PDF" in page
+    pdf = board.get(reverse("paper-download", args=["QK1", job.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Disposition"] == f'attachment; filename="paper-qk1-{CENSUS}.pdf"'
+    docx = board.get(reverse("paper-download", args=["QK1", job.pk, "docx"])).content
+    text = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
+    assert "LLR GP Programme Board" in text
+    xlsx = board.get(reverse("paper-download", args=["QK1", job.pk, "xlsx"])).content
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    assert book.sheetnames[:2] == ["Cover", "Notes"]
+    cells = "\n".join(
+        str(c) for s in book for row in s.iter_rows(values_only=True) for c in row if c
+    )
+    assert labels.internal_keys_in(cells) == []
+
+
+def test_progress_is_shown_while_the_paper_is_built() -> None:
+    world = build_world()
+    from django.utils import timezone
+
+    from gpworkforce.web.models import Organisation
+
+    job = PaperJob.objects.create(
+        organisation=Organisation.objects.get(code="QK1"),
+        census_date=CENSUS,
+        meeting="Board",
+        meeting_date=CENSUS,
+        requested_by=world.users["analyst"],
+        requested_at=timezone.now(),
+        status="running",
+        progress=45,
+        stage="Laying out the PDF",
+    )
+    page = _client("analyst").get(reverse("paper-job", args=["QK1", job.pk])).content.decode()
+    assert "Being built</strong>: Laying out the PDF (45% done)" in page
+    assert 'hx-get="' + reverse("paper-job", args=["QK1", job.pk]) + '"' in page  # polls
+    assert 'value="45"' in page
+    missing = _client("analyst").get(reverse("paper-download", args=["QK1", job.pk, "pdf"]))
+    assert missing.status_code == 404  # nothing to download until it is ready
+
+
+def test_a_bad_form_names_the_field_and_queues_nothing() -> None:
+    build_world()
+    r = _client("analyst").post(
+        reverse("paper-org", args=["QK1"]),
+        {"census_date": CENSUS.isoformat(), "meeting": "", "meeting_date": "next Tuesday"},
+    )
+    assert r.status_code == 400
+    text = r.content.decode()
+    assert "Enter the meeting the paper goes to" in text
+    assert "Enter the date of the meeting as a date, like 25/10/2017" in text
+    assert not PaperJob.objects.exists()
