@@ -368,6 +368,9 @@ def test_the_board_summary_and_pages_show_the_llr_plan(world: World) -> None:
     assert "8 national and 13 local" in initiatives  # LLR Table 16
     timeline = c.get(reverse("delivery-timeline")).content.decode()
     assert "3 critical milestones overdue" in timeline and "<svg" in timeline
+    assert "Today, 15 Nov 2017" in timeline
+    earlier = c.get(reverse("delivery-timeline") + "?on=2017-10-15").content.decode()
+    assert "As at, 15 Oct 2017" in earlier and "No critical milestone is overdue" in earlier
     risks = c.get(reverse("risk-list")).content.decode()
     assert "7 significant of 10" in risks  # Figure 15: R001, R002, R004, R005, R006, R008, R010
     assert TimelineEntry.objects.count() == 13 * 13 and MilestoneRecord.objects.count() == 28
@@ -585,3 +588,15 @@ def test_initiatives_show_the_funding_register_entries_they_draw_on(world: World
     assert "£665,000 over 4 years" in row
     board = client_for("board").get(reverse("delivery-initiatives")).content.decode()
     assert "£665,000 over 4 years" in board
+
+
+def test_the_seed_command_refuses_an_unknown_organisation_and_seeds_once(world: World) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="must be a known organisation code"):
+        call_command("seed_delivery", org="ZZZ", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("seed_delivery", org="qk1", stdout=out)  # seeded by the fixture already
+    assert "0 workstreams, 0 milestones, 0 initiatives, 0 risks, 0 kpis added" in out.getvalue()
+    assert RiskRecord.objects.filter(organisation_id="QK1").count() == 10

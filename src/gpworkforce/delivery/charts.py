@@ -41,8 +41,12 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
-def timeline_chart(cells: Sequence[TimelineCell], today: dt.date) -> ReportChart:
-    """Figure 14 as a chart: a row per deliverable, a bar per period coloured by status."""
+def timeline_chart(
+    cells: Sequence[TimelineCell], today: dt.date, *, marker: str = "Today"
+) -> ReportChart:
+    """Figure 14 as a chart: a row per deliverable, a bar per period coloured by status.
+
+    ``marker`` labels the dashed line at ``today`` ("As at" when showing an earlier date)."""
     overdue = overdue_milestones(cells, today)
     late = {(n, m.due) for n, m in overdue}
     frame = pd.DataFrame(
@@ -95,7 +99,7 @@ def timeline_chart(cells: Sequence[TimelineCell], today: dt.date) -> ReportChart
     )
     label = (
         alt.Chart(
-            pd.DataFrame({"today": [today.isoformat()], "text": [f"Today, {today:%-d %b %Y}"]})
+            pd.DataFrame({"today": [today.isoformat()], "text": [f"{marker}, {today:%-d %b %Y}"]})
         )
         .mark_text(align="left", dx=4, dy=-6, color=TARGET_COLOUR, fontSize=12)
         .encode(x="today:T", y=alt.value(0), text="text:N")

@@ -494,7 +494,9 @@ def board_summary(user: Any, on: dt.date) -> BoardSummary:
     live = [r for r in rows if r.domain.status.value == "open"]
     new = [r for r in live if recent <= r.risk.added <= on]
     escalated = [
-        r for r in live if r.escalated and r.domain.reviews and r.domain.reviews[-1].on >= recent
+        r
+        for r in live
+        if r.escalated and r.domain.reviews and recent <= r.domain.reviews[-1].on <= on
     ]
     overdue = []
     for m in scoped(

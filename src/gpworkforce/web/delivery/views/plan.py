@@ -223,7 +223,8 @@ def timeline(request: HttpRequest) -> HttpResponse:
         )
     )
     cells = [e.to_domain() for e in entries]
-    chart = svg(timeline_chart(cells, today)) if cells else ""
+    marker = "Today" if today == services.today() else "As at"
+    chart = svg(timeline_chart(cells, today, marker=marker)) if cells else ""
     periods = sorted({(e.start, e.period) for e in entries})
     grid: dict[tuple[int, str], str] = {(e.workstream.number, e.period): e.status for e in entries}
     names = {e.workstream.number: e.detail for e in entries}
