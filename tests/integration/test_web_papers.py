@@ -4,6 +4,7 @@ on the job's page, downloaded as PDF, Word and Excel when done (issue 14, item 7
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -69,6 +70,9 @@ def test_a_board_viewer_builds_a_paper_and_downloads_it(
     docx = board.get(reverse("paper-download", args=["QK1", job.pk, "docx"])).content
     text = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
     assert "LLR GP Programme Board" in text
+    words = re.sub(r"<[^>]+>", " ", text)  # the document's text without its XML
+    assert labels.internal_keys_in(words) == []
+    assert labels.internal_keys_in(page) == []
     xlsx = board.get(reverse("paper-download", args=["QK1", job.pk, "xlsx"])).content
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
     assert book.sheetnames[:2] == ["Cover", "Notes"]

@@ -9,6 +9,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
+from gpworkforce import labels
+
 
 def _url(name: str, *args: object, **kwargs: object) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
@@ -26,6 +28,7 @@ def environment(**options: Any) -> Environment:
         static=static,
         url=_url,
         get_messages=get_messages,
+        plural=labels.plural,  # "1 practice", "2 practices" (the labels catalogue)
     )
     return env
 
