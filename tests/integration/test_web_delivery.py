@@ -106,11 +106,16 @@ def test_every_register_round_trips_through_its_file(world: World, fmt: str) -> 
     files = {r: registers_io.export_bytes(r, "QK1", fmt) for r in ORDER}
     assert all(b.count(b"\n") >= 2 for b in before.values()), before  # header and rows
     _wipe()
+    added = 0
     for register in ORDER:
         result = registers_io.import_register(
             world.users["programme"], register, "QK1", f"{register}.{fmt}", files[register]
         )
         assert result.updated == 0 and result.added > 0, (register, result)
+        added += result.added
+    # every row an import adds is audited, by whom
+    events = AuditEvent.objects.filter(action="import.add", actor_username="programme")
+    assert events.count() == added
     after = {r: registers_io.export_bytes(r, "QK1", "csv") for r in ORDER}
     assert after == before
     # importing the same files again changes nothing
@@ -119,6 +124,7 @@ def test_every_register_round_trips_through_its_file(world: World, fmt: str) -> 
             world.users["programme"], register, "QK1", f"{register}.{fmt}", files[register]
         )
         assert (result.added, result.updated) == (0, 0), (register, result)
+    assert not AuditEvent.objects.filter(action="import.update").exists()
     assert AuditEvent.objects.filter(action="risks.import", organisation_code="QK1").count() == 2
 
 
@@ -600,3 +606,19 @@ def test_the_seed_command_refuses_an_unknown_organisation_and_seeds_once(world: 
     call_command("seed_delivery", org="qk1", stdout=out)  # seeded by the fixture already
     assert "0 workstreams, 0 milestones, 0 initiatives, 0 risks, 0 kpis added" in out.getvalue()
     assert RiskRecord.objects.filter(organisation_id="QK1").count() == 10
+
+
+def test_an_import_that_changes_a_row_audits_the_change(world: World) -> None:
+    text = registers_io.export_bytes("initiatives", "QK1", "csv").decode("utf-8-sig")
+    changed = text.replace("Nurse Associates,,yes,", "Nurse Associates,,yes,,,Head of nursing,")
+    assert changed != text
+    result = registers_io.import_register(
+        world.users["analyst"], "initiatives", "QK1", "initiatives.csv", changed.encode()
+    )
+    assert (result.added, result.updated) == (0, 1)
+    event = AuditEvent.objects.get(action="import.update")
+    assert event.after == {"lead": ["", "Head of nursing"]} and event.actor_username == "analyst"
+    assert (
+        Initiative.objects.get(organisation_id="QK1", name="Nurse Associates").lead
+        == "Head of nursing"
+    )

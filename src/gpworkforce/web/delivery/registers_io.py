@@ -471,15 +471,38 @@ def _fail(issues: list[Issue], name: str, what: str) -> None:
         raise ValidationFailed(issues, summary=f"{name}: {len(issues)} problem(s) in the {what}")
 
 
-def _set(obj: Any, values: dict[str, Any]) -> bool:
-    changed = False
+def _json(value: Any) -> Any:
+    return value if value is None or isinstance(value, bool | int | float | str) else str(value)
+
+
+def _set(obj: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Set ``values`` on ``obj`` and save it if any changed; the changes, field -> [old, new]."""
+    changes = {}
     for k, v in values.items():
-        if getattr(obj, k) != v:
+        old = getattr(obj, k)
+        if old != v:
+            changes[k] = [_json(old), _json(v)]
             setattr(obj, k, v)
-            changed = True
-    if changed:
+    if changes:
         obj.save()
-    return changed
+    return changes
+
+
+def _row_event(
+    actor: User | None, org: str, obj: Any, changes: dict[str, Any] | None = None
+) -> None:
+    """One audit event per row an import adds (``changes`` None) or changes."""
+    from gpworkforce.web.actions import audit
+
+    audit.record(
+        actor,
+        "import.update" if changes is not None else "import.add",
+        obj,
+        organisation_code=org,
+        after=changes
+        if changes is not None
+        else {"row": str(getattr(obj, "name", "") or getattr(obj, "ref", "") or obj.pk)},
+    )
 
 
 def _import_risks(actor: User | None, org: str, name: str, data: bytes) -> ImportResult:
@@ -569,9 +592,10 @@ def _import_risks(actor: User | None, org: str, name: str, data: bytes) -> Impor
                     note=rv.note,
                     by=rv.by,
                 )
+            _row_event(actor, org, rec)
             result.added += 1
             continue
-        changed = _set(
+        changes = _set(
             old,
             {
                 "description": risk.description,
@@ -595,12 +619,12 @@ def _import_risks(actor: User | None, org: str, name: str, data: bytes) -> Impor
                     impact=rv.impact,
                     by=actor.get_username() if actor else "import",
                 )
-                changed = True
+                changes["review"] = [_json(last.on if last else None), rv.on.isoformat()]
         actions_now = {m.action for m in old.mitigations.all()}
         for m in risk.mitigations:
             if m.action not in actions_now:
                 MitigationRecord.objects.create(risk=old, action=m.action)
-                changed = True
+                changes.setdefault("mitigations added", [None, []])[1].append(m.action)
         if old.to_domain().is_live and not risk.is_live:
             old.status, old.closed_on, old.closure_reason = (
                 risk.status.value,
@@ -608,11 +632,14 @@ def _import_risks(actor: User | None, org: str, name: str, data: bytes) -> Impor
                 risk.closure_reason,
             )
             old.save(update_fields=["status", "closed_on", "closure_reason"])
-            changed = True
+            changes["status"] = ["live", risk.status.value]
         elif old.status == RiskStatus.PROPOSED.value and risk.status is RiskStatus.OPEN:
             old.status = RiskStatus.OPEN.value
             old.save(update_fields=["status"])
-            changed = True
+            changes["status"] = ["proposed", "open"]
+        changed = bool(changes)
+        if changed:
+            _row_event(actor, org, old, changes)
         result.updated += changed
         result.unchanged += not changed
     return result
@@ -658,9 +685,11 @@ def _import_plan(actor: User | None, org: str, name: str, data: bytes) -> Import
     for n, values in parsed:
         w = Workstream.objects.filter(organisation_id=org, number=n).first()
         if w is None:
-            Workstream.objects.create(organisation_id=org, number=n, **values)
+            created = Workstream.objects.create(organisation_id=org, number=n, **values)
+            _row_event(actor, org, created)
             result.added += 1
-        elif _set(w, values):
+        elif changes := _set(w, values):
+            _row_event(actor, org, w, changes)
             result.updated += 1
         else:
             result.unchanged += 1
@@ -704,9 +733,11 @@ def _import_milestones(actor: User | None, org: str, name: str, data: bytes) -> 
     for w, title, due, done in parsed:
         m = MilestoneRecord.objects.filter(workstream=w, name=title).first()
         if m is None:
-            MilestoneRecord.objects.create(workstream=w, name=title, due=due, done=done)
+            created = MilestoneRecord.objects.create(workstream=w, name=title, due=due, done=done)
+            _row_event(actor, org, created)
             result.added += 1
-        elif _set(m, {"due": due, "done": done}):
+        elif changes := _set(m, {"due": due, "done": done}):
+            _row_event(actor, org, m, changes)
             result.updated += 1
         else:
             result.unchanged += 1
@@ -752,9 +783,11 @@ def _import_initiatives(actor: User | None, org: str, name: str, data: bytes) ->
     for title, values in parsed:
         i = Initiative.objects.filter(organisation_id=org, name=title).first()
         if i is None:
-            Initiative.objects.create(organisation_id=org, name=title, **values)
+            created = Initiative.objects.create(organisation_id=org, name=title, **values)
+            _row_event(actor, org, created)
             result.added += 1
-        elif _set(i, values):
+        elif changes := _set(i, values):
+            _row_event(actor, org, i, changes)
             result.updated += 1
         else:
             result.unchanged += 1
@@ -805,9 +838,11 @@ def _import_kpis(actor: User | None, org: str, name: str, data: bytes) -> Import
     for ref, values in parsed:
         k = KpiRecord.objects.filter(organisation_id=org, ref=ref).first()
         if k is None:
-            KpiRecord.objects.create(organisation_id=org, ref=ref, **values)
+            created = KpiRecord.objects.create(organisation_id=org, ref=ref, **values)
+            _row_event(actor, org, created)
             result.added += 1
-        elif _set(k, values):
+        elif changes := _set(k, values):
+            _row_event(actor, org, k, changes)
             result.updated += 1
         else:
             result.unchanged += 1
@@ -836,7 +871,7 @@ def _import_kpi_values(actor: User | None, org: str, name: str, data: bytes) -> 
     for kpi, period, value, source in parsed:
         v = KpiValueRecord.objects.filter(kpi=kpi, period_end=period).first()
         if v is None:
-            KpiValueRecord.objects.create(
+            created = KpiValueRecord.objects.create(
                 kpi=kpi,
                 period_end=period,
                 value=value,
@@ -844,8 +879,10 @@ def _import_kpi_values(actor: User | None, org: str, name: str, data: bytes) -> 
                 recorded_on=today,
                 recorded_by=actor,
             )
+            _row_event(actor, org, created)
             result.added += 1
-        elif _set(v, {"value": value, "source": source}):
+        elif changes := _set(v, {"value": value, "source": source}):
+            _row_event(actor, org, v, changes)
             result.updated += 1
         else:
             result.unchanged += 1
@@ -924,7 +961,7 @@ def _import_maturity(actor: User | None, org: str, name: str, data: bytes) -> Im
             organisation_id=code, matrix=key, period_end=period
         ).first()
         if a is None:
-            MaturityAssessmentRecord.objects.create(
+            created = MaturityAssessmentRecord.objects.create(
                 organisation_id=code,
                 matrix=key,
                 period_end=period,
@@ -933,8 +970,10 @@ def _import_maturity(actor: User | None, org: str, name: str, data: bytes) -> Im
                 moderated_at=now if g["moderated"] else None,
                 **values,
             )
+            _row_event(actor, org, created)
             result.added += 1
-        elif _set(a, values):
+        elif changes := _set(a, values):
+            _row_event(actor, org, a, changes)
             result.updated += 1
         else:
             result.unchanged += 1
