@@ -188,3 +188,72 @@ def test_step_dates_from_a_day_that_is_not_a_month_end() -> None:
         dt.date(2017, 12, 31),
         dt.date(2018, 3, 31),
     )
+
+
+def test_draws_are_batched_by_the_memory_they_keep(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gpworkforce.forecast import cohort
+    from gpworkforce.forecast.build import compile_inputs
+
+    # 2 organisations x 1 class x 1 band = 2 cells; 2 yearly steps, 3 recorded (0, 1, 2).
+    # A draw keeps headcount and FTE (2 x 8 bytes) per cell and recorded step: 16 x 2 x 3 = 96
+    # bytes; summed over organisations 48; with every flow (13 a step) 16 x 2 x (3 + 26) = 928.
+    cfg = config([stock("A", "GP", 10, 8), stock("B", "GP", 5, 4)], years=2)
+    inputs = compile_inputs(cfg, frame(cfg))
+
+    def sizes(limit: int, options: EngineOptions | None) -> list[int]:
+        monkeypatch.setattr(cohort, "MAX_BATCH_BYTES", limit)
+        return [s.stop - s.start for s in cohort._batches(25, inputs, options)]
+
+    assert sizes(960, None) == [10, 10, 5]  # 960 // 96 = 10 draws a batch
+    assert sizes(960, EngineOptions(sum_orgs=True)) == [20, 5]  # 960 // 48
+    assert sizes(1900, EngineOptions(record_flows=True)) == [2] * 12 + [1]  # 1900 // 928
+    assert sizes(10, None) == [1] * 25  # never fewer than one draw a batch
+
+
+def test_patients_without_a_weighted_column_and_many_missing() -> None:
+    cfg = config([stock("A", "GP", 10, 8)], demand=demand("per_1000_target"))
+    fc = run_cohort(cfg, frame(cfg), patients=pd.DataFrame([{"org": "A", "registered": 20000.0}]))
+    assert fc.demand is not None
+    np.testing.assert_allclose(fc.demand[0, :, 0], [10.0, 10.0])  # 0.5 x 20,000 / 1,000
+    orgs = [f"P{i:02d}" for i in range(12)]
+    many = config([stock(o, "GP", 1, 1) for o in orgs], demand=demand("per_1000_target"))
+    with pytest.raises(ValidationFailed) as failed:
+        run_cohort(many, frame(many), patients=pd.DataFrame([{"org": "P00", "registered": 1000.0}]))
+    # 11 organisations have none: the message names the first 10
+    assert failed.value.issues[0].found == f"none for {orgs[1:11]}"
+
+
+def test_demand_needs_both_its_rule_and_patients() -> None:
+    with_rule = config([stock("A", "GP", 10, 8)], demand=demand("per_1000_target"))
+    patients = pd.DataFrame([{"org": "A", "registered": 20000.0}])
+    no_patients = run_cohort(with_rule, frame(with_rule))  # a rule but no patients given
+    no_rule = config([stock("A", "GP", 10, 8)])
+    no_demand = run_cohort(no_rule, frame(no_rule), patients=patients)  # patients, no rule
+    for fc in (no_patients, no_demand):
+        assert fc.demand is None and fc.registered is None and fc.gap is None
+        assert fc.supply_fte[0, 0, 0] == pytest.approx(8.0)
+    # summed over organisations without weighted patients: registered only
+    two = config(
+        [stock("A", "GP", 10, 8), stock("B", "GP", 5, 4)], demand=demand("per_1000_target")
+    )
+    both = pd.DataFrame([{"org": "A", "registered": 20000.0}, {"org": "B", "registered": 10000.0}])
+    fc = run_cohort(two, frame(two), patients=both, options=EngineOptions(sum_orgs=True))
+    assert fc.demand is not None
+    np.testing.assert_allclose(fc.demand[0, :, 0], [15.0, 15.0])  # 0.5 x 30,000 / 1,000
+
+
+def test_base_ratio_demand_keeps_the_starting_ratio_and_the_engine_result_is_kept() -> None:
+    # half the GPs leave in the year (8 -> 4 WTE); the list grows 10%: demand keeps the START's
+    # patients per GP, 8 WTE for 20,000, so 8 then 8.8 whatever the supply does
+    cfg = config(
+        [stock("A", "GP", 10, 8)],
+        leaving=[{"kind": "early", "annual_rate": 0.5}],
+        demand=demand("base_ratio", per_1000=None, list_growth_rate=0.1),
+    )
+    patients = pd.DataFrame([{"org": "A", "registered": 20000.0}])
+    fc = run_cohort(cfg, frame(cfg), patients=patients)
+    assert fc.demand is not None
+    np.testing.assert_allclose(fc.supply_fte[0, :, 0], [8.0, 4.0])
+    np.testing.assert_allclose(fc.demand[0, :, 0], [8.0, 8.8])
+    # the engine's own stocks come with the forecast: 10 heads at the start
+    assert fc.engine.headcount[0, 0].sum() == pytest.approx(10.0)
