@@ -320,6 +320,7 @@ TABLE: dict[str, Route] = {
     }),
     "returns/<int:return_id>/versions/<int:number>/": Route(version_args, {ALL: RETURN_VIEW}),
     "dashboards/<str:org_code>/": Route(org_args, {ALL: DASHBOARD}),
+    "dashboards/<str:org_code>/queries/": Route(org_args, {ALL: DASHBOARD}),
     "dashboards/<str:org_code>/<str:table_key>.<str:fmt>": Route(download_args, {ALL: DASHBOARD}),
     "audit/": Route(no_object, {ALL: only({"analyst": same(200), "admin": same(200)})}),
     "users/": Route(no_object, {ALL: only({"admin": same(200)})}),

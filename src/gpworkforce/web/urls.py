@@ -8,7 +8,16 @@ from django.urls import include, path
 from gpworkforce.web.finance import urls as finance_urls
 from gpworkforce.web.papers import urls as paper_urls
 from gpworkforce.web.plans import urls as plan_urls
-from gpworkforce.web.views import accounts, audit, dashboards, home, returns, rounds, users
+from gpworkforce.web.views import (
+    accounts,
+    audit,
+    dashboards,
+    home,
+    queries,
+    returns,
+    rounds,
+    users,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -34,6 +43,7 @@ urlpatterns = [
         name="version-detail",
     ),
     path("dashboards/<str:org_code>/", dashboards.dashboard, name="dashboard"),
+    path("dashboards/<str:org_code>/queries/", queries.quality_queries, name="quality-queries"),
     path(
         "dashboards/<str:org_code>/<str:table_key>.<str:fmt>",
         dashboards.download,
