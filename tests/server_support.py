@@ -48,10 +48,16 @@ SEED = textwrap.dedent(
     submit_version(actor=w.users["other_submitter"], record_id=other.pk,
                    data=sample_return(OTHER_PRACTICE), channel="form", sha256="1" * 64)
     draft = PracticeReturnRecord.objects.get(round=w.round, practice_id="C82002")
+    from gpworkforce.forecast.scenario_io import load_scenario
+    from gpworkforce.web.scenarios.actions import create_scenario, request_run
+    scenario = create_scenario(w.users["analyst"], "QK1",
+                               load_scenario("scenarios/llr-2017/scenario-1.toml").scenario)
+    run = request_run(w.users["analyst"], scenario.pk, 0)
     print(json.dumps({
         "round": w.round.pk, "other_round": w.other_round.pk, "return": own.pk,
         "other_return": other.pk, "draft_return": draft.pk,
         "user": w.users["submitter"].pk, "other_user": w.users["other_submitter"].pk,
+        "scenario": scenario.pk, "run": run.pk,
     }))
     """
 )

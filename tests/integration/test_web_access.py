@@ -37,6 +37,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, path, resolve
 from django.urls.exceptions import Resolver404
 
+import scenario_support
 from gpworkforce.domain.orgs import Organisation, OrgRegistry, OrgType, ParentLink
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.web import urls as project_urls
@@ -219,6 +220,18 @@ def export_args(_ids: dict[str, Any], v: str) -> list[object]:
     )
 
 
+def scenario_args(ids: dict[str, Any], v: str) -> list[object]:
+    return [ids["scenarios"]["scenarios"][v]]
+
+
+def scenario_run_args(ids: dict[str, Any], v: str) -> list[object]:
+    return [ids["scenarios"]["runs"][v]]
+
+
+def icb_args(_ids: dict[str, Any], v: str) -> list[object]:
+    return [{"own": "QK1", "other": "QXX", "unknown": "ZZZ999"}.get(v, "99A")]
+
+
 ALL = "GET POST PUT PATCH DELETE"
 NOT_POST = "GET PUT PATCH DELETE"
 WRITES = "PUT PATCH DELETE"
@@ -256,6 +269,8 @@ DELIVERY_PRACTICE_OBJECT = only(dict.fromkeys(VIEWERS, scoped(200)))
 def editors(code: dict[str, int]) -> Policy:
     return only(dict.fromkeys(EDITORS, code))
 
+
+SCENARIO_VIEW = only({"analyst": scoped(200), "board": scoped(200)})
 
 # Finance: analysts and board viewers read their organisation's pages (others 403); analysts
 # alone change them (an empty POST is a form with errors: 400; an upload without a file too).
@@ -425,6 +440,18 @@ TABLE: dict[str, Route] = {
         "GET": only({"analyst": scoped(200), "board": scoped(200)}),
         "POST PUT PATCH DELETE": only({"analyst": scoped(405), "board": scoped(405)}),
     }),
+    # Scenarios (issue 11): analysts change and run, board viewers read; an empty POST is a form
+    # with errors (400); the run page is by POST (other methods go back to the scenario).
+    "scenarios/": Route(no_object, {ALL: only({"analyst": same(200), "board": same(200)})}),
+    "scenarios/new/": Route(no_object, {"POST": only({"analyst": same(400)}), NOT_POST: only({"analyst": same(200)})}),
+    "scenarios/import/": Route(no_object, {"POST": only({"analyst": same(400)}), NOT_POST: only({"analyst": same(200)})}),
+    "scenarios/<int:scenario_id>/": Route(scenario_args, {ALL: SCENARIO_VIEW}),
+    "scenarios/<int:scenario_id>/edit/": Route(scenario_args, {"POST": only({"analyst": scoped(400)}), NOT_POST: only({"analyst": scoped(200)})}),
+    "scenarios/<int:scenario_id>/copy/": Route(scenario_args, {"POST": only({"analyst": scoped(400)}), NOT_POST: only({"analyst": scoped(200)})}),
+    "scenarios/<int:scenario_id>/run/": Route(scenario_args, {"POST": only({"analyst": scoped(400)}), NOT_POST: only({"analyst": scoped(302)})}),
+    "scenarios/<int:scenario_id>/scenario.toml": Route(scenario_args, {ALL: SCENARIO_VIEW}),
+    "scenarios/runs/<int:run_id>/": Route(scenario_run_args, {ALL: SCENARIO_VIEW}),
+    "scenarios/compare/<str:org_code>/": Route(icb_args, {ALL: SCENARIO_VIEW}),
 }  # fmt: skip
 
 
@@ -619,6 +646,7 @@ def world_ids(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[st
             "user_pks": {name: u.pk for name, u in users.items()},
             "finance": finance_world("QK1", "QXX"),
             "papers": paper_world(),
+            "scenarios": scenario_support.access_world(users),
         }
     yield ids
     with django_db_blocker.unblock():

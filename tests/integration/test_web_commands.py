@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from gpworkforce.web.models import AuditEvent, PracticeReturnRecord, ReferenceWorkforce, User
 from gpworkforce.web.roles import Role
+from gpworkforce.web.scenarios.models import Run, Scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -51,11 +52,15 @@ def test_seed_demo_loads_llr_2017_with_a_user_per_role(shared_data: Path) -> Non
     seeded = (Workstream, MilestoneRecord, Initiative, RiskRecord)
     counts = [m.objects.count() for m in seeded]
     assert counts == [13, 28, 21, 10]  # 28 Critical Milestone cells in Figure 14
+    # The LLR 2017 scenarios (issue 11), each with a run queued for the task worker.
+    scenarios = Scenario.objects.filter(organisation_id="QK1")
+    assert scenarios.count() == 5 and Run.objects.filter(scenario__in=scenarios).count() == 5
 
     # Seeding again is harmless (idempotent).
     call_command("seed_demo", password="demo-pass-123", stdout=io.StringIO())
     assert PracticeReturnRecord.objects.filter(state="accepted").count() == 140
     assert [m.objects.count() for m in seeded] == counts
+    assert Scenario.objects.count() == 5
 
 
 def test_load_gpw_needs_a_known_org(shared_data: Path) -> None:

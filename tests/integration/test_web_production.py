@@ -171,6 +171,7 @@ def test_every_page_a_role_may_see_is_served_with_its_assets(
         "rounds": {"own": ids["round"]},
         "returns": {"own": ids["return"]},
         "users": {"own": ids["user"]},
+        "scenarios": {"scenarios": {"own": ids["scenario"]}, "runs": {"own": ids["run"]}},
     }
     client = _signed_in(server, role)
     checked: set[str] = set()

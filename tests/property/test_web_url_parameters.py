@@ -60,6 +60,8 @@ QUERY: dict[str, st.SearchStrategy[str]] = {
     "matrix": anything,
     "by": anything,
     "organisation": st.one_of(st.sampled_from(["QK1", "QXX", "C82001", "ZZZ"]), anything),
+    "panel": st.one_of(st.just("progress"), anything),
+    "s": st.one_of(numbers, anything),
 }
 QUERY_ROUTES = {
     "period": "dashboards/",
@@ -72,6 +74,8 @@ QUERY_ROUTES = {
     "matrix": "maturity/",
     "by": "maturity/",
     "organisation": "delivery/registers/risks.csv",
+    "panel": "scenarios/runs/1/",
+    "s": "scenarios/compare/QK1/",
 }
 
 

@@ -110,6 +110,7 @@ def test_separation_of_duties_in_the_role_table() -> None:
         Permission.VIEW_PRACTICE_PLAN,
         Permission.VIEW_DELIVERY,  # board viewers read the delivery registers, never edit them
         Permission.BUILD_PAPER,  # and ask for committee papers, like analysts
+        Permission.VIEW_SCENARIO,  # board viewers read scenarios and runs, never change them
     }
     assert {r for r in Role if Permission.EDIT_FINANCE in ROLE_PERMISSIONS[r]} == {Role.ICB_ANALYST}
     editors = {r for r in Role if Permission.EDIT_PLAN in ROLE_PERMISSIONS[r]}

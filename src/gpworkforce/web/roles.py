@@ -65,6 +65,8 @@ class Permission(StrEnum):
     EDIT_DELIVERY = "edit_delivery"  # plan, KPIs, risks, moderation, resilience weights
     ANSWER_DELIVERY = "answer_delivery"  # a practice answers its own items (self-assessment)
     BUILD_PAPER = "build_paper"  # ask for a committee paper (/papers/) and download it
+    VIEW_SCENARIO = "view_scenario"  # forecast scenarios, their runs and charts
+    EDIT_SCENARIO = "edit_scenario"  # create, copy, edit, import and run scenarios
 
 
 _P = Permission
@@ -114,6 +116,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
                 _P.VIEW_DELIVERY,
                 _P.EDIT_DELIVERY,
                 _P.BUILD_PAPER,
+                _P.VIEW_SCENARIO,
+                _P.EDIT_SCENARIO,
             }
         ),
         Role.BOARD_VIEWER: frozenset(
@@ -125,6 +129,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
                 _P.VIEW_PRACTICE_PLAN,
                 _P.VIEW_DELIVERY,
                 _P.BUILD_PAPER,
+                _P.VIEW_SCENARIO,
             }
         ),
         Role.ADMINISTRATOR: frozenset(

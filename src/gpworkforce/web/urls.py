@@ -8,6 +8,7 @@ from django.urls import include, path
 from gpworkforce.web.finance import urls as finance_urls
 from gpworkforce.web.papers import urls as paper_urls
 from gpworkforce.web.plans import urls as plan_urls
+from gpworkforce.web.scenarios import urls as scenario_urls
 from gpworkforce.web.views import (
     accounts,
     audit,
@@ -60,6 +61,7 @@ urlpatterns = [
     *plan_urls.urlpatterns,  # /plans/... (gpworkforce.web.plans)
     path("", include("gpworkforce.web.delivery.urls")),
     *paper_urls.urlpatterns,
+    *scenario_urls.urlpatterns,
 ]
 
 handler400 = "gpworkforce.web.views.errors.bad_request"

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "gpworkforce.web.plans.apps.PlansConfig",
     "gpworkforce.web.delivery.apps.DeliveryConfig",
     "gpworkforce.web.papers.apps.PapersConfig",
+    "gpworkforce.web.scenarios.apps.ScenariosConfig",
 ]
 
 MIDDLEWARE = [

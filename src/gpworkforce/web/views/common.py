@@ -41,6 +41,8 @@ def nav_items(request: HttpRequest) -> list[dict[str, str]]:
         items.append(
             {"href": reverse("paper-org", args=[user.organisation_id]), "text": "Committee papers"}
         )
+    if has_permission(user, Permission.VIEW_SCENARIO):
+        items.append({"href": reverse("scenario-list"), "text": "Scenarios"})
     if has_permission(user, Permission.VIEW_AUDIT):
         items.append({"href": reverse("audit-log"), "text": "Audit log"})
     if has_permission(user, Permission.MANAGE_USERS):

@@ -29,6 +29,7 @@ from gpworkforce.web.models import CollectionRound, PracticeReturnRecord, User
 from gpworkforce.web.payload import payload_sha256, to_payload
 from gpworkforce.web.plans.demo import seed_llr_plan
 from gpworkforce.web.roles import Role
+from gpworkforce.web.scenarios.demo import seed_llr_scenarios
 
 IMPORT_ACCOUNT = "system-import"
 GP_ADMIN_FILE = "gpw_practice_fy2016_2024_gp_admin.csv"
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         try:
             demo = build_llr_2017()
             logins = self._seed(demo, opts["password"] or secrets.token_urlsafe(12))
+            seed_llr_scenarios(demo.registry.of_type(OrgType.ICB)[0].code)
         except UserError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(

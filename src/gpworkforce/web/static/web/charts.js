@@ -6,6 +6,7 @@
   function draw() {
     var charts = document.querySelectorAll("[data-vega-spec]");
     Array.prototype.forEach.call(charts, function (el) {
+      if (el.getAttribute("data-vega-drawn")) return; // drawn before this htmx swap
       var spec;
       try {
         spec = JSON.parse(el.getAttribute("data-vega-spec"));
@@ -30,6 +31,8 @@
         });
     });
   }
+  // charts that arrive with an htmx swap (a scenario run's results when it finishes)
+  document.addEventListener("htmx:afterSettle", draw);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", draw);
   } else {

@@ -1,0 +1,232 @@
+"""Scenario pages and runs (issue 11): the scenario page with a finished run, and a run for one
+ICB with 1,000 draws from the click until it is finished.
+
+A fresh SQLite database with the small test world (``web.testing``) and the LLR 2017 scenarios
+for QK1, in a child process with the development settings (database task backend), and one
+task worker (``db_worker --interval 0.5``, as ``scripts/web-demo.sh`` starts it) in another.
+
+- **Page**: ``GET /scenarios/<id>/`` through Django's test client (middleware, permission checks,
+  the run's results read, the Vega-Lite specifications built, the page rendered), for LLR
+  Scenario 2 with ranges (1,000 draws) and the cohort model (1,000 draws, 121 monthly points, a
+  10-bar tornado). Compared with the obvious alternative: drawing the same fan chart as SVG on
+  the server (vl-convert, as the reports do) for every view.
+- **Run**: the analyst's POST to ``/scenarios/<id>/run/`` with 1,000 draws until the worker has
+  marked the run finished (polled every 20 ms): the request, the queue, the worker's pick-up,
+  the forecast, its output files and hashes, the tornado, the results written. The worker's
+  first run (imports) is reported apart. Compared with ``gpworkforce forecast FILE --draws
+  1000`` from the command line (a new process each time).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+from benchmarks.common import Result
+
+REPO = Path(__file__).resolve().parents[1]
+PAGE_TARGET_MS = 300
+RUN_TARGET_S = 3.0
+PAGE_VIEWS = 200
+RUNS = 5
+
+SETUP = textwrap.dedent(
+    """
+    import json
+    import django
+    django.setup()
+    from django.core.management import call_command
+    call_command("migrate", verbosity=0)
+    from gpworkforce.web.testing import build_world
+    from gpworkforce.web.scenarios.demo import seed_llr_scenarios
+    build_world()
+    seed_llr_scenarios("QK1")  # five scenarios, each with a run queued
+    from gpworkforce.web.scenarios.models import Scenario
+    print(json.dumps({s.source.rsplit("/", 1)[-1]: s.pk for s in Scenario.objects.all()}))
+    """
+)
+
+MEASURE = textwrap.dedent(
+    """
+    import json, sys, time
+    import django
+    django.setup()
+    from django.conf import settings
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    from django.test import Client
+    from gpworkforce.web.models import User
+    from gpworkforce.web.scenarios.models import Run
+    ids, views, runs = json.loads(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    client = Client()
+    client.force_login(User.objects.get(username="analyst"))
+    out = {"page": {}, "svg": [], "run": {}, "first": {}}
+
+    def wait_all():
+        deadline = time.time() + 600
+        while Run.objects.exclude(status__in=("done", "failed")).exists():
+            if time.time() > deadline:
+                raise SystemExit("runs not finished in 10 minutes: is the worker running?")
+            time.sleep(0.05)
+        bad = list(Run.objects.filter(status="failed").values_list("error", flat=True))
+        if bad:
+            raise SystemExit(f"failed runs: {bad}")
+
+    wait_all()  # the seeded runs (the worker's imports are paid here)
+    for name in ("scenario-2-uncertain.toml", "cohort.toml"):
+        url = f"/scenarios/{ids[name]}/"
+        client.get(url)
+        times = []
+        for _ in range(views):
+            t0 = time.perf_counter()
+            resp = client.get(url)
+            times.append((time.perf_counter() - t0) * 1000)
+            if resp.status_code != 200 or b"gpw-headline" not in resp.content:
+                raise SystemExit(f"{url}: {resp.status_code}")
+        out["page"][name] = times
+
+    import vl_convert
+    from gpworkforce.web.scenarios import charts
+    run = Run.objects.filter(scenario_id=ids["cohort.toml"], status="done").first()
+    spec = charts.run_view(run)["fan_spec"]
+    for _ in range(20):
+        t0 = time.perf_counter()
+        vl_convert.vegalite_to_svg(spec)
+        out["svg"].append((time.perf_counter() - t0) * 1000)
+
+    for name in ("scenario-2-uncertain.toml", "cohort.toml"):
+        out["run"][name] = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            resp = client.post(f"/scenarios/{ids[name]}/run/", {"draws": "1000"})
+            run_id = int(resp["Location"].rstrip("/").rsplit("/", 1)[-1])
+            while Run.objects.filter(pk=run_id).exclude(status__in=("done", "failed")).exists():
+                time.sleep(0.02)
+            elapsed = time.perf_counter() - t0
+            run = Run.objects.get(pk=run_id)
+            if run.status != "done":
+                raise SystemExit(f"run {run_id} failed: {run.error}")
+            out["run"][name].append(elapsed)
+    print(json.dumps(out))
+    """
+)
+
+
+def _env(db: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GPWORKFORCE_"))}
+    env.pop("DATABASE_URL", None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="gpworkforce.web.settings.dev",
+        GPWORKFORCE_WEB_DB=str(db),
+        GPWORKFORCE_TASK_BACKEND="database",
+    )
+    return env
+
+
+def _python(env: dict[str, str], script: str, *args: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-4000:] + done.stdout[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1]
+
+
+def _cli_seconds(file: str, tmp: Path) -> list[float]:
+    gpw = Path(sys.executable).with_name("gpworkforce")
+    out = []
+    for i in range(3):
+        t0 = time.perf_counter()
+        subprocess.run(
+            [str(gpw), "forecast", str(REPO / "scenarios" / "llr-2017" / file), "--draws",
+             "1000", "--no-costs", "--out", str(tmp / f"cli-{file}-{i}")],
+            capture_output=True,
+            check=True,
+        )  # fmt: skip
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def run() -> list[Result]:
+    tmp = Path(tempfile.mkdtemp(prefix="gpw-web-scenarios-"))
+    env = _env(tmp / "bench.sqlite3")
+    ids = _python(env, SETUP)
+    with (tmp / "worker.log").open("wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "gpworkforce.web", "db_worker", "--no-reload", "--interval",
+             "0.5"],
+            env=env,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            out = _python(env, MEASURE, json.dumps(ids), str(PAGE_VIEWS), str(RUNS))
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+    results = []
+    pages: dict[str, list[float]] = out["page"]  # type: ignore[assignment]
+    labels = {
+        "scenario-2-uncertain.toml": "LLR Scenario 2 with ranges",
+        "cohort.toml": "LLR cohort",
+    }
+    for name, times in pages.items():
+        results.append(
+            Result(
+                f"scenario page with a finished run ({labels[name]}, 1,000 draws), p95 of"
+                f" {len(times)}",
+                _p95(times),
+                "ms",
+                PAGE_TARGET_MS,
+                note=f"median {statistics.median(times):.0f} ms",
+            )
+        )
+    svg: list[float] = out["svg"]  # type: ignore[assignment]
+    results.append(
+        Result(
+            "alternative: the cohort fan chart drawn as SVG on the server (vl-convert), median",
+            statistics.median(svg),
+            "ms",
+            None,
+            note="per view, on top of the page",
+        )
+    )
+    runs: dict[str, list[float]] = out["run"]  # type: ignore[assignment]
+    for name, seconds in runs.items():
+        results.append(
+            Result(
+                f"run of {labels[name]} (one ICB), 1,000 draws, click to finished, worst of"
+                f" {len(seconds)}",
+                max(seconds),
+                "s",
+                RUN_TARGET_S,
+                note=f"median {statistics.median(seconds):.2f} s (worker polls every 0.5 s)",
+            )
+        )
+        cli = _cli_seconds(name, tmp)
+        results.append(
+            Result(
+                f"alternative: gpworkforce forecast {name} --draws 1000 (new process), median",
+                statistics.median(cli),
+                "s",
+                None,
+            )
+        )
+    return results

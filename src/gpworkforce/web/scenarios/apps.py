@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ScenariosConfig(AppConfig):
+    name = "gpworkforce.web.scenarios"
+    label = "scenarios"
+    verbose_name = "Forecast scenarios"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,313 @@
+"""What a run's page shows: Vega-Lite specifications (drawn in the page by vega-embed, each with
+a table alternative), the target in words and figures, the tornado with human labels, and the
+side-by-side comparison of several runs (LLR Figure 9). Computes from a run's stored results
+only (no forecasting here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from gpworkforce.labels import sources_summary
+from gpworkforce.web.scenarios.labels import parameter_label
+from gpworkforce.web.scenarios.models import Run
+
+VEGA_LITE = "https://vega.github.io/schema/vega-lite/v6.json"
+WIDTH = 640
+NHS_BLUE = "#005eb8"
+TARGET_RED = "#d5281b"
+PALETTE = ["#005eb8", "#007f3b", "#ffb81c", "#7c2855", "#330072", "#00a499", "#768692"]
+
+# the UK Professional Head of Intelligence Assessment's probability yardstick, made contiguous
+YARDSTICK = (
+    (0.05, "a remote chance"),
+    (0.2, "highly unlikely"),
+    (0.375, "unlikely"),
+    (0.525, "a realistic possibility"),
+    (0.775, "likely"),
+    (0.95, "highly likely"),
+    (1.01, "almost certain"),
+)
+
+
+def probability_words(p: float) -> str:
+    """0.38 -> "unlikely" (the yardstick above)."""
+    return next(words for limit, words in YARDSTICK if p < limit)
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _long(d: str) -> str:
+    return _date(d).strftime("%-d %B %Y")
+
+
+def _spec(layers: list[dict[str, Any]], title: str, height: int = 320, **extra: Any) -> str:
+    spec = {
+        "$schema": VEGA_LITE,
+        "title": title,
+        "width": WIDTH,
+        "height": height,
+        "layer": layers,
+        "config": {"font": "Arial, sans-serif", "axis": {"labelFontSize": 12, "titleFontSize": 13}},
+        **extra,
+    }
+    return json.dumps(spec, separators=(",", ":"))
+
+
+def fan_spec(
+    lines: list[dict[str, Any]], targets: list[dict[str, Any]], title: str, y_title: str
+) -> str:
+    """Supply lines (central) with their P10-P90 fans, and each target as a labelled line.
+
+    ``lines``: ``{"name", "color", "rows": [{"date", "central", "p10", "p90"}]}``."""
+    layers: list[dict[str, Any]] = []
+    for line in lines:
+        rows = [
+            {"date": r["date"], "central": r["central"], "p10": r.get("p10"), "p90": r.get("p90")}
+            for r in line["rows"]
+        ]
+        has_fan = any(r["p10"] is not None for r in rows)
+        if has_fan:
+            layers.append(
+                {
+                    "data": {"values": rows},
+                    "mark": {"type": "area", "opacity": 0.18, "color": line["color"]},
+                    "encoding": {
+                        "x": {"field": "date", "type": "temporal"},
+                        "y": {"field": "p10", "type": "quantitative"},
+                        "y2": {"field": "p90"},
+                    },
+                }
+            )
+        layers.append(
+            {
+                "data": {"values": [r | {"scenario": line["name"]} for r in rows]},
+                "mark": {"type": "line", "point": True, "strokeWidth": 2.5},
+                "encoding": {
+                    "x": {
+                        "field": "date",
+                        "type": "temporal",
+                        "title": None,
+                        "axis": {"format": "%b %Y", "labelAngle": 0, "labelOverlap": True},
+                    },
+                    "y": {
+                        "field": "central",
+                        "type": "quantitative",
+                        "title": y_title,
+                        "scale": {"zero": False},
+                    },
+                    "color": {
+                        "field": "scenario",
+                        "type": "nominal",
+                        "title": None,
+                        "scale": {
+                            "domain": [li["name"] for li in lines],
+                            "range": [li["color"] for li in lines],
+                        },
+                        "legend": {"orient": "bottom", "labelLimit": 600},
+                    },
+                },
+            }
+        )
+    for target in targets:
+        start = min(r["date"] for li in lines for r in li["rows"]) if lines else target["date"]
+        tgt = [
+            {"date": start, "wte": target["wte"]},
+            {"date": target["date"], "wte": target["wte"]},
+        ]
+        layers.append(
+            {
+                "data": {"values": tgt},
+                "mark": {"type": "line", "strokeDash": [6, 4], "color": TARGET_RED},
+                "encoding": {
+                    "x": {"field": "date", "type": "temporal"},
+                    "y": {"field": "wte", "type": "quantitative"},
+                },
+            }
+        )
+        layers.append(
+            {
+                "data": {
+                    "values": [tgt[0] | {"label": f"{target['label']}: {target['wte']:,.0f} WTE"}]
+                },
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dx": 4,
+                    "dy": -8,
+                    "color": TARGET_RED,
+                    "fontWeight": "bold",
+                },
+                "encoding": {
+                    "x": {"field": "date", "type": "temporal"},
+                    "y": {"field": "wte", "type": "quantitative"},
+                    "text": {"field": "label"},
+                },
+            }
+        )
+    return _spec(layers, title)
+
+
+def tornado_spec(tornado: dict[str, Any]) -> str:
+    bars = [
+        {
+            "label": b["label"],
+            "low": min(b["outcome_at_p10"], b["outcome_at_p90"]),
+            "high": max(b["outcome_at_p10"], b["outcome_at_p90"]),
+        }
+        for b in tornado["bars"]
+    ]
+    order = [b["label"] for b in bars]
+    layers = [
+        {
+            "data": {"values": bars},
+            "mark": {"type": "bar", "color": NHS_BLUE, "height": 18},
+            "encoding": {
+                "y": {
+                    "field": "label",
+                    "type": "nominal",
+                    "sort": order,
+                    "title": None,
+                    "axis": {"labelLimit": 360},
+                },
+                "x": {
+                    "field": "low",
+                    "type": "quantitative",
+                    "title": tornado["outcome"],
+                    "scale": {"zero": False},
+                },
+                "x2": {"field": "high"},
+            },
+        },
+        {
+            "data": {"values": [{"x": tornado["central"]}]},
+            "mark": {"type": "rule", "color": "#212b32", "strokeWidth": 2},
+            "encoding": {"x": {"field": "x", "type": "quantitative"}},
+        },
+    ]
+    return _spec(layers, "What moves the result most", height=max(80, 34 * len(bars)))
+
+
+def target_sentence(target: dict[str, Any], draws: int) -> dict[str, str]:
+    """The target in words and figures."""
+    gap = target["gap"]
+    central = target["supply_central"]
+    when = _long(target["date"])
+    if gap > 0:
+        gap_text = f"{gap:,.0f} WTE short of the target of {target['wte']:,.0f} WTE"
+    else:
+        gap_text = f"{-gap:,.0f} WTE above the target of {target['wte']:,.0f} WTE"
+    headline = f"Central case: {central:,.0f} WTE GPs by {when}, {gap_text}."
+    p = target["probability"]
+    if draws > 0:
+        met = round(p * target["draws"])
+        chance = (
+            f"Meeting the target is {probability_words(p)}: {p:.0%} of {target['draws']:,}"
+            f" Monte Carlo draws ({met:,}) reach it."
+        )
+    else:
+        chance = (
+            "No probability without draws: the central case "
+            + ("meets" if p >= 1 else "does not meet")
+            + " the target. Run with draws to see how likely it is."
+        )
+    return {"headline": headline, "chance": chance, "when": when}
+
+
+def run_view(run: Run) -> dict[str, Any]:
+    """Template context of a finished run."""
+    res = run.results or {}
+    supply = res.get("supply", [])
+    target = res.get("target")
+    name = run.scenario_name
+    fan = fan_spec(
+        [{"name": name, "color": NHS_BLUE, "rows": supply}],
+        [target] if target else [],
+        f"{name}: GP supply" + (" with its P10-P90 range" if run.draws else ""),
+        "WTE GPs",
+    )
+    tornado = res.get("tornado")
+    if tornado:
+        document = _document(run)
+        for b in tornado["bars"]:
+            b["label"] = parameter_label(b["parameter"], document)
+    return {
+        "fan_spec": fan,
+        "supply_rows": supply,
+        "target": target,
+        "target_text": target_sentence(target, run.draws) if target else None,
+        "tornado": tornado,
+        "tornado_spec": tornado_spec(tornado) if tornado else None,
+        "tables": res.get("tables", []),
+        "record": run.record or {},
+        "data_read": sources_summary(run.data_vintages or []),
+    }
+
+
+def _document(run: Run) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        return tomllib.loads(run.scenario_toml)
+    except tomllib.TOMLDecodeError:  # pragma: no cover - runs hold the canonical TOML
+        return {}
+
+
+def comparison_view(runs: list[Run]) -> dict[str, Any]:
+    """Several runs of one organisation side by side: one chart, one table."""
+    if not runs:
+        return {"compare_spec": None, "compare_rows": [], "compare_runs": []}
+    lines = [
+        {
+            "name": r.scenario_name,
+            "color": PALETTE[i % len(PALETTE)],
+            "rows": (r.results or {}).get("supply", []),
+        }
+        for i, r in enumerate(runs)
+    ]
+    targets: list[dict[str, Any]] = []
+    for r in runs:
+        t = (r.results or {}).get("target")
+        if t and not any(
+            (o["label"], o["wte"], o["date"]) == (t["label"], t["wte"], t["date"]) for o in targets
+        ):
+            targets.append(t)
+    spec = fan_spec(lines, targets, "Scenarios compared: GP supply", "WTE GPs")
+    rows = []
+    for r in runs:
+        res = r.results or {}
+        supply = res.get("supply", [])
+        end = supply[-1] if supply else {}
+        t = res.get("target")
+        at = (
+            {
+                "date": t["date"],
+                "central": t["supply_central"],
+                "p10": t["supply_p10"],
+                "p90": t["supply_p90"],
+            }
+            if t
+            else end
+        )
+        has_band = r.draws > 0 and at.get("p10") is not None
+        rows.append(
+            {
+                "run": r,
+                "end_date": _long(at["date"]) if at else "",
+                "central": at.get("central"),
+                "p10": at.get("p10") if has_band else None,
+                "p90": at.get("p90") if has_band else None,
+                "target": t,
+                "probability": t["probability"] if t and r.draws else None,
+                "words": probability_words(t["probability"]) if t and r.draws else "",
+            }
+        )
+    return {
+        "compare_spec": spec,
+        "compare_rows": rows,
+        "compare_runs": runs,
+        "compare_targets": targets,
+    }

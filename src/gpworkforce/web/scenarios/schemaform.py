@@ -1,0 +1,495 @@
+"""The scenario form, generated from the scenario schema (the library's pydantic models).
+
+:func:`build_fields` walks :class:`gpworkforce.forecast.scenario.Scenario` and the scenario
+document together and gives one :class:`FormField` per lever: its label, unit, help text (the
+schema's description), the range offered, and its current value. A number that the schema types
+``Num`` may be one figure or a distribution (normal, triangular, uniform, lognormal, 80% interval),
+so its field carries the distribution's kind and parameters too. Lists of rules (leaving,
+substitutes, ...) give one group of fields per item, with "remove"; the list of substitutes
+offers one empty item to add. Fields the form does not show (per-organisation tables, outputs)
+are kept as they are.
+
+:func:`apply_form` turns posted data back into a document: values that are not numbers or dates
+are reported by field at once, then the whole document is validated by the library (the CLI's
+rules); its issues are mapped back onto the fields they name.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import itertools
+import re
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from gpworkforce.errors import Issue
+from gpworkforce.forecast.distributions import DISTRIBUTIONS
+from gpworkforce.forecast.scenario import Scenario
+from gpworkforce.web.scenarios import compute
+from gpworkforce.web.scenarios.labels import info
+
+# distribution kinds, their words and their parameters (in the order a person states them)
+DIST_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "": ("One figure", ()),
+    "triangular": ("Triangular (lowest, most likely, highest)", ("low", "mode", "high")),
+    "interval80": ("80% interval (P10 to P90)", ("p10", "p90")),
+    "uniform": ("Uniform (lowest to highest)", ("low", "high")),
+    "normal": ("Normal (mean and standard deviation)", ("mean", "sd")),
+    "lognormal": ("Lognormal (median and P90)", ("median", "p90")),
+}
+PARAM_WORDS = {
+    "low": "Lowest",
+    "mode": "Most likely",
+    "high": "Highest",
+    "p10": "P10",
+    "p90": "P90",
+    "mean": "Mean",
+    "sd": "Standard deviation",
+    "median": "Median",
+}
+SKIP = {"extends", "method", "output"}
+SECTION_TITLES = {
+    "": "About the scenario",
+    "hee_linear": "Assumptions (HEE GP Forecast Model arithmetic)",
+    "cohort": "Assumptions (cohort model)",
+    "target": "Target",
+    "costs": "Costs",
+}
+EXTRA_ITEMS = {"hee_linear.substitutes"}  # lists offering one empty item to add
+OPTIONAL_SECTIONS = {"target"}  # left empty in the form: the scenario has none
+Kind = Literal["num", "int", "float", "text", "textarea", "date", "choice", "list_text", "list_num"]
+
+
+@dataclass
+class FormField:
+    path: str
+    kind: Kind
+    label: str
+    hint: str
+    unit: str = ""
+    low: float | None = None
+    high: float | None = None
+    value: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    dist_kind: str = ""  # num: "" for one figure, else the distribution's kind
+    dist: dict[str, str] = field(default_factory=dict)  # num: parameter -> text
+    required: bool = False
+    error: str = ""
+    group: str = ""  # the list item this field belongs to ("Substitutes 1"), if any
+
+    @property
+    def id(self) -> str:
+        return "f-" + re.sub(r"[^A-Za-z0-9]+", "-", self.path).strip("-")
+
+    @property
+    def range_text(self) -> str:
+        if self.low is not None and self.high is not None:
+            return f"from {_fmt(self.low)} to {_fmt(self.high)}"
+        if self.low is not None:
+            return f"at least {_fmt(self.low)}"
+        return ""
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    fields: list[FormField]
+    items: list[ItemGroup] = field(default_factory=list)
+
+
+@dataclass
+class ItemGroup:
+    path: str  # "hee_linear.substitutes[0]"
+    title: str
+    fields: list[FormField]
+    removable: bool = True
+    extra: bool = False
+
+    @property
+    def summary(self) -> str:
+        """The item's first few values, so that a closed item says which it is."""
+        shown = []
+        for f in self.fields:
+            text = f.value or (f.dist_kind and DIST_KINDS[f.dist_kind][0].split(" (")[0])
+            if text and f.kind != "textarea":
+                shown.append(str(text)[:30])
+            if len(shown) == 3:
+                break
+        return ", ".join(shown)
+
+    @property
+    def id(self) -> str:
+        return "g-" + re.sub(r"[^A-Za-z0-9]+", "-", self.path).strip("-")
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() and abs(x) >= 1000 else f"{x:g}"
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() else str(int(value))
+    return str(value)
+
+
+# -- annotations -----------------------------------------------------------------------------------
+def _strip(tp: Any) -> Any:
+    while get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    return tp
+
+
+def _options(tp: Any) -> tuple[Any, bool]:
+    """(the type without None, whether None is allowed)."""
+    tp = _strip(tp)
+    if get_origin(tp) in (Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        optional = len(args) < len(get_args(tp))
+        if len(args) == 1:
+            return _strip(args[0]), optional
+        return tp, optional
+    return tp, False
+
+
+def _is_num(tp: Any) -> bool:
+    if get_origin(tp) not in (Union, types.UnionType):
+        return False
+    flat: list[Any] = []
+    for a in get_args(tp):
+        a = _strip(a)
+        flat += list(get_args(a)) if get_origin(a) in (Union, types.UnionType) else [a]
+    return float in flat and any(isinstance(a, type) and a in DISTRIBUTIONS for a in flat)
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _leaf_kind(tp: Any) -> tuple[Kind, tuple[tuple[str, str], ...]] | None:
+    if _is_num(tp):
+        return "num", ()
+    if get_origin(tp) is Literal:
+        return "choice", tuple((str(a), str(a)) for a in get_args(tp))
+    if tp is bool:
+        return "choice", (("true", "Yes"), ("false", "No"))
+    if tp is int:
+        return "int", ()
+    if tp is float:
+        return "float", ()
+    if tp is str:
+        return "text", ()
+    if tp is dt.date:
+        return "date", ()
+    if get_origin(tp) is list:
+        (inner,) = get_args(tp)
+        inner, _ = _options(inner)
+        if inner is str or get_origin(inner) is Literal:
+            return "list_text", ()
+        if inner is float or _is_num(inner):
+            return "list_num", ()
+    return None
+
+
+# -- building --------------------------------------------------------------------------------------
+def _leaf(path: str, f: Any, tp: Any, value: Any, optional: bool) -> FormField | None:
+    found = _leaf_kind(tp)
+    if found is None:
+        return None
+    kind, choices = found
+    meta = info(path, f.description or "")
+    low, high = meta.low, meta.high
+    for m in f.metadata:
+        low = getattr(m, "ge", None) if getattr(m, "ge", None) is not None else low
+        low = getattr(m, "gt", None) if getattr(m, "gt", None) is not None else low
+        high = getattr(m, "le", None) if getattr(m, "le", None) is not None else high
+    if kind == "text" and path == "description":
+        kind = "textarea"
+    ff = FormField(
+        path=path,
+        kind=kind,
+        label=meta.label,
+        hint=f.description or "",
+        unit=meta.unit,
+        low=low,
+        high=high,
+        choices=((("", "Not set"),) if optional and kind == "choice" else ()) + choices,
+        required=f.is_required() and not optional,
+    )
+    if kind == "num" and isinstance(value, Mapping):
+        ff.dist_kind = str(value.get("kind", ""))
+        ff.dist = {k: _text(v) for k, v in value.items() if k != "kind"}
+    elif kind in ("list_text", "list_num"):
+        ff.value = ", ".join(_text(v) for v in (value or []) if not isinstance(v, Mapping))
+        if any(isinstance(v, Mapping) for v in (value or [])):
+            return None  # a list with distributions in it: kept as it is
+    elif isinstance(value, bool):
+        ff.value = "true" if value else "false"
+    else:
+        ff.value = _text(value)
+    return ff
+
+
+def _walk(
+    model: type[BaseModel], data: Mapping[str, Any], prefix: str, section: Section, group: str = ""
+) -> list[FormField]:
+    out: list[FormField] = []
+    for field_name, f in model.model_fields.items():
+        name = f.alias or field_name  # as the TOML and the library's messages spell it
+        if not prefix and name in SKIP:
+            continue
+        path = f"{prefix}.{name}" if prefix else name
+        tp, optional = _options(f.annotation)
+        value = data.get(name) if isinstance(data, Mapping) else None
+        if _is_model(tp):
+            if prefix == "" and value is None and name in ("hee_linear", "cohort"):
+                continue  # the other method's section
+            if prefix == "":
+                continue  # top-level sections are walked by build_fields
+            if value is None and optional:
+                continue  # an optional part the scenario does not have: left out
+            out += _walk(tp, value or {}, path, section, group)
+            continue
+        if get_origin(tp) is list and _is_model(_options(get_args(tp)[0])[0]):
+            item_tp = _options(get_args(tp)[0])[0]
+            items = value or []
+            for i, item in enumerate(items):
+                ipath = f"{path}[{i}]"
+                grp = ItemGroup(ipath, f"{info(path).label} {i + 1}", [])
+                grp.fields = _walk(item_tp, item, ipath, section, grp.title)
+                section.items.append(grp)
+            if path in EXTRA_ITEMS:
+                ipath = f"{path}[{len(items)}]"
+                grp = ItemGroup(ipath, f"Add: {info(path).label.lower()}", [], False, True)
+                grp.fields = _walk(item_tp, {}, ipath, section, grp.title)
+                for ff in grp.fields:
+                    ff.required = False
+                section.items.append(grp)
+            continue
+        ff = _leaf(path, f, tp, value, optional)
+        if ff is not None:
+            ff.group = group
+            out.append(ff)
+    return out
+
+
+def build_fields(document: Mapping[str, Any]) -> list[Section]:
+    """The form's sections for a scenario document (JSON form: dates as ISO text)."""
+    top = Section("", SECTION_TITLES[""], [])
+    top.fields = _walk(Scenario, document, "", top)
+    sections = [top]
+    for key in ("hee_linear", "cohort", "target", "costs"):
+        f = Scenario.model_fields[key]
+        tp, _ = _options(f.annotation)
+        value = document.get(key)
+        if value is None and key in ("hee_linear", "cohort"):
+            continue
+        sec = Section(key, SECTION_TITLES[key], [])
+        sec.fields = _walk(tp, value or {}, key, sec)
+        sections.append(sec)
+    return sections
+
+
+def all_fields(sections: list[Section]) -> list[FormField]:
+    out = []
+    for s in sections:
+        out += s.fields
+        for g in s.items:
+            out += g.fields
+    return out
+
+
+# -- applying --------------------------------------------------------------------------------------
+_TOKEN = re.compile(r"([A-Za-z0-9_]+)(?:\[(\d+)\])?")
+
+
+def _keys(path: str) -> list[str | int]:
+    out: list[str | int] = []
+    for part in path.split("."):
+        m = _TOKEN.fullmatch(part)
+        assert m is not None, path
+        out.append(m[1])
+        if m[2] is not None:
+            out.append(int(m[2]))
+    return out
+
+
+def _set(doc: dict[str, Any], path: str, value: Any) -> None:
+    keys = _keys(path)
+    cur: Any = doc
+    for k, nxt in itertools.pairwise(keys):
+        if isinstance(k, int):
+            while len(cur) <= k:
+                cur.append({})
+            cur = cur[k]
+        else:
+            if cur.get(k) is None:
+                cur[k] = [] if isinstance(nxt, int) else {}
+            cur = cur[k]
+    last = keys[-1]
+    if value is None:
+        if isinstance(cur, dict):
+            cur.pop(last, None)
+    else:
+        cur[last] = value
+
+
+def _number(text: str, integer: bool = False) -> float | int:
+    t = text.strip().replace(",", "")
+    if t.endswith("%"):
+        return float(t[:-1]) / 100.0
+    return int(t) if integer else float(t)
+
+
+@dataclass
+class FormResult:
+    document: dict[str, Any]
+    sections: list[Section]
+    errors: list[tuple[str, str]]  # (field id or "", message)
+    scenario: Scenario | None = None
+
+
+def _parse(ff: FormField, data: Mapping[str, str]) -> tuple[Any, str]:
+    """(value for the document or None to leave it unset, error message)."""
+    raw = (data.get(ff.path) or "").strip()
+    try:
+        if ff.kind == "num":
+            kind = (data.get(ff.path + "__kind") or "").strip()
+            if kind not in DIST_KINDS:
+                return None, f"{ff.label}: choose how the figure is given"
+            ff.dist_kind = kind
+            ff.value = raw
+            if not kind:
+                if not raw:
+                    return None, f"{ff.label}: enter a number" if ff.required else ""
+                return _number(raw), ""
+            params = {}
+            for p in DIST_KINDS[kind][1]:
+                text = (data.get(f"{ff.path}__{p}") or "").strip()
+                ff.dist[p] = text
+                if not text:
+                    return None, f"{ff.label}: enter the {PARAM_WORDS[p].lower()}"
+                params[p] = _number(text)
+            return {"kind": kind, **params}, ""
+        ff.value = raw
+        if not raw:
+            if ff.required:
+                return None, f"{ff.label}: enter a value"
+            return None, ""
+        if ff.kind == "int":
+            return _number(raw, integer=True), ""
+        if ff.kind == "float":
+            return _number(raw), ""
+        if ff.kind == "date":
+            return dt.date.fromisoformat(raw).isoformat(), ""
+        if ff.kind == "choice":
+            if raw not in {c for c, _ in ff.choices}:
+                return None, f"{ff.label}: choose one of the options"
+            return {"true": True, "false": False}.get(raw, raw), ""
+        if ff.kind == "list_text":
+            return [p.strip() for p in raw.split(",") if p.strip()], ""
+        if ff.kind == "list_num":
+            return [_number(p) for p in raw.split(";" if ";" in raw else ",") if p.strip()], ""
+        return raw, ""
+    except ValueError:
+        what = {"date": "a date like 2017-09-30", "int": "a whole number"}.get(ff.kind, "a number")
+        return None, f"{ff.label}: enter {what}, got {raw[:40]!r}"
+
+
+def _in_range(ff: FormField, value: Any) -> str:
+    if ff.kind not in ("num", "int", "float") or not isinstance(value, int | float):
+        return ""
+    if (ff.low is not None and value < ff.low) or (ff.high is not None and value > ff.high):
+        return f"{ff.label}: must be {ff.range_text}, got {_fmt(value)}"
+    return ""
+
+
+def _any_input(sec: Section, data: Mapping[str, str]) -> bool:
+    """Whether any of the section's own inputs (a label aside) was filled in."""
+    for ff in sec.fields:
+        if ff.path.endswith(".label"):
+            continue
+        if (data.get(ff.path) or "").strip():
+            return True
+        if ff.kind == "num" and (data.get(ff.path + "__kind") or "").strip():
+            return True
+    return False
+
+
+def apply_form(document: Mapping[str, Any], data: Mapping[str, str]) -> FormResult:
+    """Posted form data over ``document`` -> a new validated document, or the errors by field."""
+    doc: dict[str, Any] = copy.deepcopy(dict(document))
+    sections = build_fields(doc)
+    errors: list[tuple[str, str]] = []
+    removed: list[str] = []
+    for sec in sections:
+        for grp in sec.items:
+            if grp.removable and data.get(grp.path + "__remove"):
+                removed.append(grp.path)
+            if grp.extra:
+                filled = any((data.get(f.path) or "").strip() for f in grp.fields)
+                if not filled:
+                    continue
+            for ff in grp.fields:
+                value, error = _parse(ff, data)
+                error = error or _in_range(ff, value)
+                if error:
+                    ff.error = error
+                    errors.append((ff.id, error))
+                elif value is not None or not grp.extra:
+                    _set(doc, ff.path, value)
+        if sec.key in OPTIONAL_SECTIONS and not _any_input(sec, data):
+            doc.pop(sec.key, None)  # an optional section left empty: none
+            continue
+        for ff in sec.fields:
+            value, error = _parse(ff, data)
+            error = error or _in_range(ff, value)
+            if error:
+                ff.error = error
+                errors.append((ff.id, error))
+            else:
+                _set(doc, ff.path, value)
+    for path in sorted(removed, key=lambda p: [*_keys(p)], reverse=True):
+        keys = _keys(path)
+        parent: Any = doc
+        for k in keys[:-1]:
+            parent = parent[k]
+        if isinstance(parent, list) and keys[-1] < len(parent):
+            parent.pop(keys[-1])
+    if errors:
+        return FormResult(doc, sections, errors)
+    try:
+        scenario = compute.validate(doc)
+    except compute.ScenarioInvalid as exc:
+        errors = _map_issues(exc.issues, sections)
+        return FormResult(doc, sections, errors)
+    return FormResult(compute.json_document(scenario), sections, [], scenario)
+
+
+def _map_issues(issues: Any, sections: list[Section]) -> list[tuple[str, str]]:
+    by_path = {f.path: f for f in all_fields(sections)}
+    out: list[tuple[str, str]] = []
+    for issue in issues:
+        assert isinstance(issue, Issue)
+        path = issue.location.field or ""
+        ff = by_path.get(path)
+        while ff is None and ("." in path or "[" in path):
+            path = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
+            ff = by_path.get(path)
+        field = issue.location.field or "(top level)"
+        if ff is None and field == "(top level)":
+            message = f"The scenario: {issue.expected}"
+        else:
+            label = ff.label if ff is not None else field
+            message = f"{label}: must {issue.expected}, got {issue.found}"
+        if ff is not None:
+            ff.error = message
+        out.append((ff.id if ff is not None else "", message))
+    return out

@@ -1,0 +1,114 @@
+"""The run's background task (Django Tasks, the backend of the ``jobs`` app's settings).
+
+:func:`run_scenario` takes a queued :class:`~.models.Run`, marks it running, runs its TOML
+through the library (:func:`.compute.run_toml`), writing its progress to the row as it goes, and
+finishes it as ``done`` with the record and results, or ``failed`` with a message a person can
+read (a scenario the library refuses: its issues; anything else: "the run failed", logged with
+the traceback). Finishing is one conditional UPDATE from ``running``, so a run finishes once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from gpworkforce.errors import UserError, ValidationFailed
+from gpworkforce.web.scenarios import compute
+from gpworkforce.web.scenarios.labels import parameter_label
+from gpworkforce.web.scenarios.models import Run
+
+log = logging.getLogger(__name__)
+STUCK_SECONDS = 15 * 60  # a run queued or running this long has lost its worker
+RUN_PRIORITY = 10  # someone is waiting for it, as for a dashboard being viewed
+
+
+def enqueue(run_id: int) -> bool:
+    """Queue the run's task; False (the run marked failed) when the queue is down."""
+    try:
+        run_scenario.using(priority=RUN_PRIORITY).enqueue(run_id)
+    except Exception:
+        log.exception("cannot enqueue scenario run %s", run_id)
+        _finish(run_id, "failed", error="The run could not be queued. Try again later.")
+        return False
+    return True
+
+
+def _progress(run_id: int, percent: int, text: str) -> None:
+    Run.objects.filter(pk=run_id, status="running").update(
+        progress=max(0, min(int(percent), 99)), progress_text=text[:300]
+    )
+
+
+def _finish(run_id: int, status: str, **values: object) -> int:
+    return Run.objects.filter(Q(status="running") | Q(status="queued"), pk=run_id).update(
+        status=status, finished_at=timezone.now(), **values
+    )
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationFailed):
+        return "The scenario is invalid: " + "; ".join(str(i) for i in exc.issues)[:1500]
+    return str(exc)[:1500]
+
+
+@task()
+def run_scenario(run_id: int) -> str:
+    """Run one queued scenario run (see the module notes); what happened."""
+    started = Run.objects.filter(pk=run_id, status="queued").update(
+        status="running", started_at=timezone.now(), progress=1, progress_text="Starting"
+    )
+    if not started:
+        return "not queued"
+    run = Run.objects.get(pk=run_id)
+    t0 = time.perf_counter()
+    labels = parameter_label_for(run)
+    try:
+        outcome = compute.run_toml(
+            run.scenario_toml,
+            run.draws,
+            progress=lambda p, text: _progress(run_id, p, text),
+            labels=labels,
+        )
+    except UserError as exc:
+        _finish(run_id, "failed", error=_message(exc), progress=100)
+        return "failed"
+    except Exception:
+        log.exception("scenario run %s failed", run_id)
+        _finish(
+            run_id,
+            "failed",
+            error="The run failed because of a fault in the application; it has been logged.",
+            progress=100,
+        )
+        return "failed"
+    _finish(
+        run_id,
+        "done",
+        progress=100,
+        progress_text=f"Finished in {time.perf_counter() - t0:.1f} s",
+        record=outcome.record,
+        results=outcome.results,
+        code_version=outcome.code_version,
+        data_vintages=outcome.data_vintages,
+    )
+    return "done"
+
+
+def parameter_label_for(run: Run):  # type: ignore[no-untyped-def]
+    """Human labels of the run's field paths (from its scenario document)."""
+    import tomllib
+
+    document = tomllib.loads(run.scenario_toml)
+    return lambda path: parameter_label(path, document)
+
+
+def stuck(run: Run) -> bool:
+    """Whether a queued or running run has waited so long that its worker must be gone."""
+    if run.finished:
+        return False
+    since = run.started_at or run.requested_at
+    return (timezone.now() - since).total_seconds() > STUCK_SECONDS
