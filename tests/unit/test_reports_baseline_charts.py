@@ -27,7 +27,8 @@ def test_staff_by_group_charts_children_wte_only() -> None:
     [chart] = baseline_charts([ReportTable("staff_by_group", "Staff", frame)])
     assert chart.after_table == "staff_by_group"
     rows = [r for r in _values(chart.spec) if "series" in r]
-    assert {(r["org_name"], r["series"], r["value"]) for r in rows} == {
+    # the category is shown under its human name (the labels catalogue), not the field name
+    assert {(r["Organisation"], r["series"], r["value"]) for r in rows} == {
         ("East", "GPs", 176.0),
         ("City", "GPs", 174.0),
     }
