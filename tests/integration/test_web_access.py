@@ -189,6 +189,14 @@ def finance_item_args(kind: str) -> Args:
     return args
 
 
+def finance_run_args(ids: dict[str, Any], v: str) -> list[object]:
+    """A run of the scenarios app under its organisation's finance pages (queued: the page says
+    it has not finished)."""
+    if v == "unknown":
+        return ["QK1", 999999]
+    return [*finance_org_args(ids, v), ids["scenarios"]["runs"]["other" if v == "other" else "own"]]
+
+
 def finance_download_args(ids: dict[str, Any], v: str) -> list[object]:
     return [*finance_org_args(ids, v), "allocations", "csv"]
 
@@ -359,6 +367,7 @@ TABLE: dict[str, Route] = {
     "finance/<str:org_code>/funding/new/": Route(finance_org_args, FIN_EDIT),
     "finance/<str:org_code>/funding/<int:entry_id>/": Route(finance_item_args("funding"), FIN_EDIT),
     "finance/<str:org_code>/spend/": Route(finance_org_args, FIN_READ),
+    "finance/<str:org_code>/runs/<int:run_id>/": Route(finance_run_args, FIN_READ),
     "finance/<str:org_code>/spend/upload/": Route(finance_org_args, FIN_EDIT),
     "finance/<str:org_code>/scenarios/<slug:key>/": Route(finance_item_args("scenario"), FIN_READ),
     "finance/<str:org_code>/scenarios/<slug:key>/<str:table_key>.<str:fmt>": Route(

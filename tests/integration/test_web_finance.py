@@ -314,3 +314,39 @@ def test_pages_and_downloads_show_no_internal_key(world: World) -> None:
     # Scenario 3's substitutes are named, not coded
     html = c.get(reverse("finance-scenario", args=["QK1", "scenario-3"])).content.decode()
     assert "DPC_PHARMACIST" not in html
+
+
+def test_a_stored_scenario_run_is_costed_and_links_to_its_page(world: World) -> None:
+    from django.utils import timezone
+
+    import scenario_support
+    from gpworkforce.web.scenarios import actions as scenario_actions
+    from gpworkforce.web.scenarios.models import Run
+
+    row = scenario_actions.create_scenario(world.users["analyst"], "QK1", scenario_support.llr())
+    queued = scenario_support.queued_run(row)
+    done = Run.objects.create(
+        scenario=row,
+        organisation_id="QK1",
+        scenario_version=row.version,
+        scenario_name=row.name,
+        scenario_toml=row.toml,
+        scenario_hash=row.scenario_hash,
+        method=row.method,
+        seed=int(row.document.get("seed", 0)),
+        draws=0,
+        status="done",
+        requested_at=timezone.now(),
+        finished_at=timezone.now(),
+        results={"quarterly": []},
+        record={},
+    )
+    c = client(world.users["board"])
+    html = html_lib.unescape(c.get(reverse("finance-run", args=["QK1", done.pk])).content.decode())
+    assert "GBP 10,976,000" in html  # Scenario 1: 98 WTE x GBP 112,000 at September 2017
+    assert reverse("scenario-run-detail", args=[done.pk]) in html
+    page = c.get(reverse("finance-run", args=["QK1", queued.pk]))
+    assert page.status_code == 200 and b"has not finished" in page.content
+    overview = c.get(reverse("finance-org", args=["QK1"])).content.decode()
+    assert reverse("finance-run", args=["QK1", done.pk]) in overview
+    assert c.get(reverse("finance-run", args=["QXX", done.pk])).status_code == 404

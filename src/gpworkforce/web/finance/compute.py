@@ -316,6 +316,32 @@ def _cost(path: str, costs: str, draws: int, _digest: str) -> CostedRun:
     return cost_scenario(Path(path), Path(costs), draws)
 
 
+def cost_stored_run(run: Any, owner_code: str) -> CostedRun:
+    """A finished run of the scenarios app (its exact TOML, seed and draws) costed with the
+    cost model of the organisation's first costed scenario; cached per TOML and cost model."""
+    if run.method != "hee-linear":
+        raise UserError(
+            "cohort runs are costed with `gpworkforce forecast` on the run's scenario file (they"
+            " need the data files and several seconds a run): download it from the run's page"
+        )
+    first = CostedScenario.objects.filter(owner_id=owner_code).first()
+    if first is None:
+        raise UserError("this organisation has no costed scenario, so no cost model to use")
+    costs = costs_path(first)
+    digest = hashlib.sha256(run.scenario_toml.encode() + _digest(costs).encode()).hexdigest()
+    return _cost_toml(run.scenario_toml, str(costs), int(run.draws), digest)
+
+
+@functools.lru_cache(maxsize=16)
+def _cost_toml(toml: str, costs: str, draws: int, _digest: str) -> CostedRun:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "scenario.toml"
+        path.write_text(toml, encoding="utf-8")
+        return cost_scenario(path, Path(costs), draws)
+
+
 TERMS = ("real", "cash")
 
 

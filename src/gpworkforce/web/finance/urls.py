@@ -35,6 +35,7 @@ urlpatterns = [
         name="finance-funding-edit",
     ),
     path("finance/<str:org_code>/spend/", views.spend, name="finance-spend"),
+    path("finance/<str:org_code>/runs/<int:run_id>/", views.run_cost, name="finance-run"),
     path(
         "finance/<str:org_code>/spend/upload/",
         views.spend_upload,

@@ -98,6 +98,7 @@ def finance_org(request: HttpRequest, scope: Scope, org_code: str) -> HttpRespon
     alloc = compute.allocations_view(org.code)
     records, _ = compute.register(org.code)
     scenarios = list(CostedScenario.objects.filter(owner_id=org.code))
+    runs = _finished_runs(org.code)
     latest: dict[str, Any] = {}
     frame = alloc.table.frame
     if len(frame):
@@ -117,9 +118,21 @@ def finance_org(request: HttpRequest, scope: Scope, org_code: str) -> HttpRespon
             "funding_count": len(records),
             "funding_years": sorted({r.financial_year for r in records}),
             "scenarios": scenarios,
+            "runs": runs,
             "can_edit": _can_edit(request, org),
         },
         breadcrumbs=[home_crumb()],
+    )
+
+
+def _finished_runs(org_code: str) -> list[Any]:
+    """The organisation's latest finished runs in the scenarios app (HEE linear: costed here)."""
+    from gpworkforce.web.scenarios.models import Run
+
+    return list(
+        Run.objects.filter(organisation_id=org_code, status="done", method="hee-linear").order_by(
+            "-requested_at", "-id"
+        )[:10]
     )
 
 
@@ -611,6 +624,63 @@ def scenario_cost(request: HttpRequest, scope: Scope, org_code: str, key: str) -
             "can_download": _can_download(request),
             "na_meaning": NA_MEANING,
             "others": CostedScenario.objects.filter(owner_id=org.code).exclude(pk=s.pk),
+        },
+        breadcrumbs=_crumbs(org),
+    )
+
+
+@guard(Permission.VIEW_FINANCE, load_org)
+def run_cost(request: HttpRequest, scope: Scope, org_code: str, run_id: int) -> HttpResponse:
+    """The cost of a run stored by the scenarios app (``web.scenarios.models.Run``), linked to
+    its page there."""
+    from gpworkforce.web.scenarios.models import Run
+
+    run = Run.objects.filter(pk=run_id, organisation_id=scope.org_code).first()
+    if run is None:
+        raise Http404("no such run")
+    if (refused := _not_allowed(request, SAFE)) is not None:
+        return refused
+    org: Organisation = scope.obj
+    run_url = reverse("scenario-run-detail", args=[run.pk])
+    title = f"{run.scenario_name} (run {run.pk})"
+    if run.status != "done":
+        return render(
+            request,
+            "finance/run_pending.jinja",
+            {"org": org, "run": run, "run_url": run_url, "title": title},
+            breadcrumbs=_crumbs(org),
+        )
+    terms = _terms(request)
+    try:
+        costed = compute.cost_stored_run(run, org.code)
+    except UserError as exc:
+        return render(
+            request,
+            "web/error.jinja",
+            {"heading": f"{title} cannot be costed here", "body": exc.message},
+            status=422,
+            breadcrumbs=_crumbs(org),
+        )
+    return render(
+        request,
+        "finance/scenario.jinja",
+        {
+            "org": org,
+            "s": {"title": title, "scenario_file": f"the scenario as run {run.pk} ran it"},
+            "run_url": run_url,
+            "costed": costed,
+            "terms": terms,
+            "base_year": costed.model.prices.base_year,
+            "headline": compute.headline(costed, terms),
+            "tables": [_table_view(t) for t in compute.cost_tables(costed, terms)],
+            "cost_chart": charts.cost_chart(costed, terms),
+            "group_chart": charts.group_chart(costed, terms),
+            "draws": costed.workforce.draws - 1,
+            "first": costed.rows.dates[0],
+            "last": costed.rows.dates[-1],
+            "can_download": False,
+            "na_meaning": NA_MEANING,
+            "others": [],
         },
         breadcrumbs=_crumbs(org),
     )
