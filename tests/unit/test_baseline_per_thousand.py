@@ -272,9 +272,9 @@ def test_every_entry_point_passes_its_options_on(table) -> None:  # type: ignore
     # the source chosen: returns 2.0 + 1.0 + 1.5 = 4.5 GP WTE; GPW 5 + 5 + 5 = 15
     assert _gp_wte(table(data, "QQ1", SEP17, source="returns"), "QQ1") == pytest.approx(4.5)
     assert _gp_wte(table(data, "QQ1", SEP17, source="gpw"), "QQ1") == pytest.approx(15.0)
-    # the rows: practices under CC1 instead of the default child level
-    codes = table(_data(PATS), "CC1", SEP17, child_level=OrgType.PRACTICE)["org_code"].tolist()
-    assert codes == ["P00001", "P00002", "CC1"]
+    # the rows: QQ1's practices instead of its CCGs (the default child level)
+    codes = table(_data(PATS), "QQ1", SEP17, child_level=OrgType.PRACTICE)["org_code"].tolist()
+    assert codes == ["P00001", "P00002", "P00003", "QQ1"]
     # the populations given
     den = Denominators(registered={"QQ1": 9000})
     frame = table(_data(PATS), "QQ1", SEP17, denominators=den)
