@@ -249,32 +249,68 @@ def recheck(name: str, only: list[str] | None = None, tests_named: str | None = 
     for test in tests:
         shutil.copy2(ROOT / test, mutants / test)
     env = {**os.environ, **test_db_env(OUT / name), "PYTHONPATH": str(mutants / "src")}
-
-    def run(mutant: str) -> int:
-        cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--reuse-db"]
-        cmd += tests
-        if tests_named:
-            cmd += ["-k", " or ".join(t.strip() for t in tests_named.split(",") if t.strip())]
-        env["MUTANT_UNDER_TEST"] = mutant
-        try:
-            return subprocess.run(
-                ["nice", "-n", "19", *cmd],
-                cwd=mutants,
-                env=env,
-                capture_output=True,
-                check=False,
-                timeout=300,
-            ).returncode
-        except subprocess.TimeoutExpired:  # a hanging mutant: not counted as killed
-            return 0
-
-    if run("") != 0:
+    args = ["-x", "-q", "-p", "no:cacheprovider", "--reuse-db", *tests]
+    if tests_named:
+        args += ["-k", " or ".join(t.strip() for t in tests_named.split(",") if t.strip())]
+    # one process imports everything and runs the control, then forks once per mutant (as mutmut
+    # does): a pytest started afresh per mutant spent most of its time importing
+    worker = subprocess.run(
+        [
+            "nice",
+            "-n",
+            "19",
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--recheck-worker",
+            json.dumps([args, alive]),
+        ],
+        cwd=mutants,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    answer = worker.stdout.strip().splitlines()[-1] if worker.stdout.strip() else "null"
+    codes = json.loads(answer) if answer.startswith(("{", "null")) else None
+    if not codes:
         return f"{name}\trecheck impossible: the current tests fail on the unmutated code"
-    still = [m for m in alive if run(m) == 0]
+    still = [m for m in alive if codes.get(m, 0) == 0]
     with (OUT / name / "survivors-rechecked.txt").open("a", encoding="utf-8") as fh:
         fh.write("".join(f"{m}\tstill alive\n" for m in still))
         fh.write("".join(f"{m}\tkilled\n" for m in alive if m not in still))
     return f"{name}\t{len(alive)} left alive by the run, {len(alive) - len(still)} killed now"
+
+
+def recheck_worker(spec: str) -> int:
+    """In ``mutants/``: the control run in this process, then one fork per mutant with mutmut's
+    switch set; prints ``{mutant: pytest exit code}`` (0: the mutant survived), or ``null`` when
+    the control fails. A mutant still running after 5 minutes counts as alive."""
+    import pytest
+
+    args, alive = json.loads(spec)
+    if pytest.main(list(args)) != 0:
+        print("null")
+        return 1
+    codes: dict[str, int] = {}
+    for mutant in alive:
+        pid = os.fork()
+        if pid == 0:  # the child: run the tests against this mutant and leave
+            os.environ["MUTANT_UNDER_TEST"] = mutant
+            os._exit(int(pytest.main(list(args))))
+        deadline = time.monotonic() + 300
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                codes[mutant] = os.waitstatus_to_exitcode(status)
+                break
+            if time.monotonic() > deadline:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+                codes[mutant] = 0
+                break
+            time.sleep(0.1)
+    print(json.dumps(codes))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -316,7 +352,10 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FRACTION",
         help="exit non-zero when a module scores below this (e.g. 0.9)",
     )
+    parser.add_argument("--recheck-worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.recheck_worker:
+        return recheck_worker(args.recheck_worker)
     if args.list:
         for name, (source, tests) in MODULES.items():
             print(f"{name}\t{source}\t{' '.join(tests)}")
