@@ -62,6 +62,7 @@ from gpworkforce.web.testing import (
     small_registry,
 )
 from gpworkforce.web.views import returns as return_views
+from runs_support import finished_run
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 ROLES = ("anonymous", "inactive", "submitter", "manager", "analyst", "board", "admin", "programme")
@@ -207,6 +208,10 @@ def finance_scenario_download_args(ids: dict[str, Any], v: str) -> list[object]:
 
 def plan_args(ids: dict[str, Any], v: str) -> list[object]:
     return [ids["plans"][v]]
+
+
+def plan_run_args(ids: dict[str, Any], v: str) -> list[object]:
+    return [ids["runs"][v]]
 
 
 def plan_group_args(ids: dict[str, Any], v: str) -> list[object]:
@@ -398,6 +403,10 @@ TABLE: dict[str, Route] = {
     "plans/<int:plan_id>/recalculations/": Route(plan_args, {
         "POST": only({"analyst": scoped(302), "board": scoped(403)}),
         NOT_POST: only({"analyst": scoped(405), "board": scoped(403)}),
+    }),
+    # a finished scenario run adopted as a plan's trajectory (analysts; the run's organisation)
+    "plans/from-run/<int:run_id>/": Route(plan_run_args, {
+        "POST": only({"analyst": scoped(400)}), NOT_POST: only({"analyst": scoped(200)}),
     }),
     # a practice's own figures against its share of the plans above it
     "plans/practice/<str:org_code>/": Route(org_args, {ALL: only({
@@ -641,8 +650,13 @@ def world_ids(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[st
             for variant, code in (("own", "QK1"), ("other", "QXX"), ("historic", HISTORIC_PRACTICE))
         }
         delivery = delivery_world(users["submitter"])
+        runs = {
+            variant: finished_run(code).pk
+            for variant, code in (("own", "QK1"), ("other", "QXX"), ("historic", HISTORIC_PRACTICE))
+        }
         ids = {
             "plans": {**plans, "unknown": 999999},
+            "runs": {**runs, "unknown": 999999},
             "delivery": delivery,
             "rounds": {"own": rnd.pk, "other": other.pk, "unknown": 999999, "historic": rnd.pk},
             "returns": {**{v: r.pk for v, r in returns.items()}, "unknown": 999999},

@@ -348,3 +348,39 @@ def test_the_downloaded_quarterly_workbook_reads_back_as_a_rebaseline() -> None:
     ]
     assert (points[0].central, points[-1].central) == (10.0, 12.0)
     assert doc.targets[0].wte == 12.0 and doc.revisions[-1].reason.startswith("re-baselined")
+
+
+def test_a_finished_run_becomes_a_plan_then_its_rebaseline() -> None:
+    """Run quarters 10.0 (9.0-11.0), 10.5, 11.0 (9.8-12.2) become a new draft plan's trajectory
+    with the run as its source; once adopted, a second adoption of the run is a re-baseline."""
+    from runs_support import finished_run
+
+    world = build_world()
+    run = finished_run("QK1")
+    client = Client()
+    client.force_login(world.users["analyst"])
+    url = f"/plans/from-run/{run.pk}/"
+    assert url in client.get("/plans/").content.decode()  # offered on the plans page
+    assert client.get(url).status_code == 200
+    assert (
+        client.post(url, {"plan": "new", "name": "From the run", "reason": ""}).status_code == 400
+    )
+    response = client.post(url, {"plan": "new", "name": "From the run", "reason": "agreed"})
+    assert response.status_code == 302
+    plan = Plan.objects.get(name="From the run")
+    doc = plan.latest_version().library_plan()
+    points = doc.scenarios[0].points
+    assert [(p.date.isoformat(), p.central, p.p10, p.p90) for p in points] == [
+        ("2017-09-30", 10.0, 9.0, 11.0),
+        ("2017-12-31", 10.5, 9.4, 11.6),
+        ("2018-03-31", 11.0, 9.8, 12.2),
+    ]
+    assert doc.adopted == "Scenario 3" and f"run {run.pk}" in doc.scenarios[0].source
+    adopt(actor=None, plan_id=plan.pk)
+    client.post(url, {"plan": str(plan.pk), "name": "", "reason": "re-run with new data"})
+    plan.refresh_from_db()
+    assert plan.adopted_version == 2
+    assert AuditEvent.objects.filter(action="plan.rebaseline").count() == 1
+    board = Client()
+    board.force_login(world.users["board"])
+    assert board.get(url).status_code == 403

@@ -23,4 +23,5 @@ urlpatterns = [
         name="plan-recalculation",
     ),
     path("plans/practice/<str:org_code>/", views.practice_plans, name="plan-practice"),
+    path("plans/from-run/<int:run_id>/", views.plan_from_run, name="plan-from-run"),
 ]

@@ -71,14 +71,20 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     open_counts: dict[int, int] = {}
     for a in alerts.open_alerts(request.user.organisation_id):
         open_counts[a.plan_id] = open_counts.get(a.plan_id, 0) + 1
+    can_edit = has_permission(request.user, Permission.EDIT_PLAN)
+    runs = []
+    if can_edit:
+        from gpworkforce.web.scenarios.models import Run
+
+        runs = list(
+            Run.objects.filter(status="done", organisation_id__in=codes)
+            .select_related("organisation")
+            .order_by("-finished_at", "-id")[:10]
+        )
     return render(
         request,
         "plans/plan_list.jinja",
-        {
-            "plans": plans,
-            "open_counts": open_counts,
-            "can_edit": has_permission(request.user, Permission.EDIT_PLAN),
-        },
+        {"plans": plans, "open_counts": open_counts, "can_edit": can_edit, "runs": runs},
         breadcrumbs=[home_crumb()],
     )
 
@@ -457,4 +463,82 @@ def practice_plans(request: HttpRequest, scope: Scope, org_code: str) -> HttpRes
         "plans/practice.jinja",
         {"practice": practice, "shares": shares, "labels": STAFF_GROUP_LABELS},
         breadcrumbs=[home_crumb()],
+    )
+
+
+def load_run(request: HttpRequest, run_id: int, **_: Any) -> Scope:
+    from gpworkforce.web.scenarios.models import Run
+
+    run = Run.objects.select_related("organisation").filter(pk=run_id).first()
+    if run is None:
+        raise Http404("no such run")
+    return Scope(run, run.organisation_id)
+
+
+@guard(Permission.EDIT_PLAN, load_run)
+def plan_from_run(request: HttpRequest, scope: Scope, run_id: int) -> HttpResponse:
+    """Adopt a finished scenario run as a plan's trajectory: a new draft plan, or a new version
+    (re-baseline, if adopted) of a plan of the same organisation."""
+    from gpworkforce.web.plans.runs import document_from_run
+
+    run = scope.obj
+    plans = list(
+        Plan.objects.filter(organisation_id=run.organisation_id)
+        .exclude(state=PlanState.CLOSED)
+        .order_by("name")
+    )
+    errors: list[dict[str, str]] = []
+    values = {"plan": "new", "name": f"Plan from {run.scenario_name}", "reason": ""}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "").strip() for k in values}
+        target = next((p for p in plans if str(p.pk) == values["plan"]), None)
+        if values["plan"] != "new" and target is None:
+            errors.append(
+                {"text": "Choose a plan of this organisation, or a new plan", "href": "#plan"}
+            )
+        if not values["reason"]:
+            errors.append(
+                {"text": "Say why this run becomes the plan's trajectory", "href": "#reason"}
+            )
+        if target is None and not values["name"]:
+            errors.append({"text": "Enter the new plan's name", "href": "#name"})
+        if not errors:
+            try:
+                base = target.latest_version().library_plan() if target else None
+                doc = document_from_run(
+                    run,
+                    name=target.name if target else values["name"],
+                    reason=values["reason"],
+                    today=timezone.localdate(),
+                    by=request.user.get_username(),
+                    base=base,
+                )
+                origin = f"scenario run {run.pk}"
+                if target is None:
+                    plan = actions.create_plan(
+                        actor=request.user,
+                        org_code=run.organisation_id,
+                        document=doc,
+                        imported_from=origin,
+                    )
+                else:
+                    actions.revise(
+                        actor=request.user,
+                        plan_id=target.pk,
+                        reason=values["reason"],
+                        document=doc,
+                        imported_from=origin,
+                    )
+                    plan = target
+            except UserError as exc:
+                errors.append({"text": exc.message, "href": "#reason"})
+            else:
+                messages.success(request, "The run is the plan's trajectory.")
+                return redirect("plan-detail", plan_id=plan.pk)
+    return render(
+        request,
+        "plans/plan_from_run.jinja",
+        {"run": run, "plans": plans, "values": values, "errors": errors},
+        status=400 if errors else 200,
+        breadcrumbs=_crumbs(),
     )
