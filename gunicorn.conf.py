@@ -6,8 +6,12 @@ Every value can be overridden on the command line (``--bind``, ``--workers``, ..
 ``GUNICORN_CMD_ARGS``; the environment variables below are the usual knobs.
 
 Worker model: ``WEB_CONCURRENCY`` processes (default 2), each with ``GUNICORN_THREADS`` threads
-(default 16). A request holds a thread while it is read and answered, so at most processes x
-threads requests are in progress; a client that connects and sends nothing is handed back to the
+(default 100). A request holds a thread while it is read and answered, so at most processes x
+threads requests are in progress; one that finds every thread busy waits in the process's queue,
+behind whatever arrived before it. 100 threads let a whole ICB's practices (about 140) upload at
+once next to the page views without a page waiting behind the uploads; at most
+``GPWORKFORCE_UPLOAD_CONCURRENCY`` uploads per process are parsed at a time, the others wait
+holding a thread but no CPU or database connection (``web/intake.py``, decision 0058); a client that connects and sends nothing is handed back to the
 process's poller after 5 seconds (gunicorn's gthread worker) and holds no thread. A client that
 sends a request very slowly holds its thread until ``GUNICORN_READ_TIMEOUT`` seconds pass with
 nothing received, then it is disconnected. In production the reverse proxy receives each request
@@ -37,7 +41,7 @@ bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
 
 worker_class = "gthread"
 workers = _int("WEB_CONCURRENCY", 2)
-threads = _int("GUNICORN_THREADS", 16)
+threads = _int("GUNICORN_THREADS", 100)
 # Import Django, the app and its templates once in the arbiter; the workers share them (fork).
 preload_app = True
 # A worker whose main loop has not reported for this long is killed and replaced.

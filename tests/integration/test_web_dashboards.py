@@ -8,7 +8,7 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from gpworkforce.web.actions.reference import load_reference
@@ -50,7 +50,8 @@ def accept_own(world: World, gp_sessions: float = 36.0) -> None:
         sha256="c" * 64,
     )
     transition(actor=u["manager"], record_id=rec.pk, name=TransitionName.APPROVE)
-    transition(actor=u["analyst"], record_id=rec.pk, name=TransitionName.ACCEPT)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # as on commit: its refresh is enqueued
+        transition(actor=u["analyst"], record_id=rec.pk, name=TransitionName.ACCEPT)
 
 
 def staff_row(html: str, name: str) -> str:

@@ -12,21 +12,32 @@ import logging
 import time
 from typing import Any
 
+import pandas as pd
 import pytest
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django_tasks import default_task_backend
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from gpworkforce.web.actions.returns import transition
-from gpworkforce.web.dashboards import Dashboard
+from gpworkforce.web.actions.returns import import_accepted, transition
+from gpworkforce.web.actions.users import system_account
+from gpworkforce.web.dashboards import Dashboard, compute_dashboard
 from gpworkforce.web.jobs import figures, tasks
 from gpworkforce.web.jobs.figures import TaskState
-from gpworkforce.web.jobs.models import bump, current, new_series
-from gpworkforce.web.testing import CENSUS, PASSWORD, World, approve_own_return, build_world
+from gpworkforce.web.jobs.models import DataChange, bump, current, new_series
+from gpworkforce.web.models import PracticeReturnRecord
+from gpworkforce.web.testing import (
+    CENSUS,
+    PASSWORD,
+    World,
+    approve_own_return,
+    build_world,
+    sample_return,
+)
+from gpworkforce.web.views.dashboards import FIGURES_HEADER
 from gpworkforce.web.workflow import TransitionName
 
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
@@ -37,6 +48,7 @@ TOP = ["03W", "04C", "99A", "QK1", "QXX"]  # the test registry's ICBs and sub-IC
 @pytest.fixture
 def world(db: None) -> World:
     caches["local"].clear()
+    cache.clear()  # in this test's transaction: entries committed by transactional tests
     return build_world()
 
 
@@ -73,39 +85,115 @@ def test_the_data_version_is_bumped_only_inside_a_transaction() -> None:
         bump()
 
 
-def test_a_data_change_enqueues_each_top_dashboard_once_on_commit(
+def test_a_data_change_enqueues_its_refresh_once_on_commit_and_the_refresh_each_dashboard(
     db: None, django_capture_on_commit_callbacks: Any
 ) -> None:
+    world = build_world()
     with override_settings(TASKS=DUMMY):
         with django_capture_on_commit_callbacks() as callbacks:
-            accept(build_world())  # many data changes in this test's one transaction
-        assert callbacks == [tasks.refresh_top_dashboards]
+            accept(world)  # an action's transaction, with many records written
+        assert callbacks == [tasks.enqueue_refresh]
         assert enqueued() == []  # nothing before the commit
         callbacks[0]()
         version = current()
+        assert enqueued() == [
+            ("refresh_dashboards", version),
+            ("watch_dashboards", version),  # deferred: catches up after a lost worker
+        ]
+        watch = default_task_backend.results[1]
+        assert watch.task.run_after is not None and watch.enqueued_at is not None
+        due = (watch.task.run_after - watch.enqueued_at).total_seconds()
+        assert tasks.WATCH_SECONDS - 1 <= due <= tasks.WATCH_SECONDS + 5
+        default_task_backend.clear()
+        assert tasks.refresh_dashboards.call(version) == "5 enqueued, 0 unchanged"
         assert sorted(tasks.top_dashboards()[0]) == TOP
         assert sorted(enqueued()) == [
             ("refresh_dashboard", org, CENSUS.isoformat(), version, 1) for org in TOP
         ]
-        callbacks[0]()  # a second look at the same version enqueues nothing more
+        tasks.refresh_dashboards.call(version)  # a second look at the same version: nothing more
         assert len(enqueued()) == len(TOP)
 
 
+def import_for(practice: str) -> None:
+    """An accepted return for ``practice`` (system import, committed on return)."""
+    rec = PracticeReturnRecord.objects.get(round__census_date=CENSUS, practice_id=practice)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        import_accepted(
+            importer=system_account(username="system-import"),
+            record_id=rec.pk,
+            data=sample_return(practice, CENSUS),
+            sha256="1" * 64,
+            file_name="test",
+        )
+
+
+def test_a_return_accepted_recomputes_only_the_dashboards_over_its_practice(
+    world: World,
+) -> None:
+    import_for("C82003")  # the first accepted return of the census: every dashboard changes
+    assert [c.practice_code for c in DataChange.objects.order_by("-number")[:1]] == [""]
+    tasks.refresh_dashboards.call(current())  # immediate backend: all five computed
+    before = current()
+    with override_settings(TASKS=DUMMY):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            accept(world)  # C82001, under 03W under QK1
+        assert DataChange.objects.order_by("-number").first().practice_code == "C82001"
+        after = current()
+        default_task_backend.clear()
+        assert tasks.refresh_dashboards.call(after) == "2 enqueued, 3 unchanged"
+        assert sorted(r.args[0] for r in default_task_backend.results) == ["03W", "QK1"]
+    for org in ("04C", "99A", "QXX"):  # kept, now current, and right: as computed afresh
+        ptr = figures.pointer(org, CENSUS)
+        assert ptr is not None and (ptr.figures, ptr.current_for) == (before, after)
+        kept, fresh = figures.get(org, CENSUS, before), compute_dashboard(org, CENSUS, after)
+        assert kept is not None and len(kept.tables) == len(fresh.tables) > 0
+        for k, f in zip(kept.tables, fresh.tables, strict=True):
+            assert (k.key, k.title, k.notes, k.sources) == (f.key, f.title, f.notes, f.sources)
+            pd.testing.assert_frame_equal(k.frame, f.frame)
+    ptr = figures.pointer("03W", CENSUS)
+    assert ptr is not None and ptr.current_for == before  # to be recomputed
+    page = analyst().get(reverse("dashboard", args=["04C"]))
+    assert page[FIGURES_HEADER] == f"current; version={after}"
+
+
+def test_the_most_viewed_dashboards_are_refreshed_first(world: World) -> None:
+    figures.flush_views()  # other tests' views: into this test's transaction, then dropped
+    cache.clear()
+    for org in ("04C", "04C", "04C", "03W", "03W"):
+        analyst().get(reverse("dashboard", args=[org]))
+    figures.flush_views()
+    ordered = tasks.kept_current()
+    assert [org for org, _ in ordered[:2]] == ["04C", "03W"]
+    with override_settings(TASKS=DUMMY):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            accept(world)  # the first accepted return of the census: every dashboard changes
+        default_task_backend.clear()
+        tasks.refresh_dashboards.call(current())
+        by_priority = sorted(default_task_backend.results, key=lambda r: -r.task.priority)
+        assert [r.args[0] for r in by_priority[:2]] == ["04C", "03W"]
+        assert by_priority[0].task.priority > by_priority[1].task.priority
+
+
 def test_a_viewer_sees_previous_figures_marked_until_the_task_has_run(world: World) -> None:
-    page = analyst().get(reverse("dashboard", args=["03W"]))  # immediate: computed in the view
+    page = analyst().get(reverse("dashboard", args=["03W"]))  # immediate: computed on first view
     assert page.status_code == 200 and b"dashboard-updating" not in page.content
     with override_settings(TASKS=DUMMY):
-        accept(world)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            accept(world)
         version = current()
-        page = analyst().get(reverse("dashboard", args=["03W"])).content.decode()
-        assert "dashboard-updating" in page and "from before the latest change" in page
-        assert 'hx-trigger="load delay:3s"' in page  # the page refreshes itself
-        [job] = default_task_backend.results
-        assert job.args == ["03W", CENSUS.isoformat(), version, 1]
-        assert job.task.priority == tasks.VIEWER_PRIORITY
+        assert enqueued() == [("refresh_dashboards", version), ("watch_dashboards", version)]
+        page = analyst().get(reverse("dashboard", args=["03W"]))
+        body = page.content.decode()
+        assert "dashboard-updating" in body and "from before the latest change" in body
+        assert 'hx-trigger="load delay:3s"' in body  # the page refreshes itself
+        assert page[FIGURES_HEADER] == "updating"
         analyst().get(reverse("dashboard", args=["03W"]))
-        assert len(default_task_backend.results) == 1  # already queued: not again
-        assert job.task.call(*job.args) == "computed"  # the worker runs it
+        assert len(default_task_backend.results) == 2  # a viewer enqueues nothing
+        refresh = default_task_backend.results[0]
+        refresh.task.call(*refresh.args)  # the worker runs the refresh, then the dashboard
+        [job] = [r for r in default_task_backend.results if r.args[0] == "03W"]
+        assert job.args == ["03W", CENSUS.isoformat(), version, 1]
+        assert job.task.call(*job.args) == "computed"
     page = analyst().get(reverse("dashboard", args=["03W"])).content.decode()
     assert "dashboard-updating" not in page
     assert figures.get("03W", CENSUS, version) is not None
@@ -155,21 +243,31 @@ def test_a_failing_dashboard_fails_alone_is_retried_a_bounded_number_of_times_an
     assert calls[-1] == "QK1"
 
 
-def test_a_task_that_lost_its_worker_is_enqueued_again_by_the_next_view(
-    world: World,
-) -> None:
+def test_the_watch_enqueues_again_what_a_lost_worker_was_running(world: World) -> None:
     version = current()
     lost = TaskState("running", 1, time.time() - tasks.STUCK_SECONDS - 1)
     with override_settings(TASKS=DUMMY):
-        figures.set_state("03W", CENSUS, version, lost)
-        analyst().get(reverse("dashboard", args=["03W"]))
-        assert enqueued() == [("refresh_dashboard", "03W", CENSUS.isoformat(), version, 2)]
-        state = figures.state("03W", CENSUS, version)
+        for org in TOP:  # every top dashboard was running on the worker that was killed
+            figures.set_state(org, CENSUS, version, lost)
+        figures.set_state("03W", CENSUS, version, TaskState("running", 1, time.time()))
+        analyst().get(reverse("dashboard", args=["04C"]))
+        assert enqueued() == []  # a viewer does not
+        assert tasks.watch_dashboards.call(version) == "5 not ready"
+        again = [r for r in enqueued() if r[0] == "refresh_dashboard"]
+        assert sorted(again) == [
+            ("refresh_dashboard", org, CENSUS.isoformat(), version, 2)
+            for org in TOP
+            if org != "03W"  # still running, and recently: left alone
+        ]
+        assert ("watch_dashboards", version) in enqueued()  # and it looks again later
+        state = figures.state("04C", CENSUS, version)
         assert state is not None and (state.status, state.attempt) == ("queued", 2)
         last = TaskState("queued", tasks.MAX_ATTEMPTS, time.time() - tasks.STUCK_SECONDS - 1)
-        figures.set_state("03W", CENSUS, version, last)
-        page = analyst().get(reverse("dashboard", args=["03W"])).content.decode()
-        assert len(enqueued()) == 1  # the last attempt is gone: failed, not enqueued
+        figures.set_state("04C", CENSUS, version, last)
+        default_task_backend.clear()
+        tasks.watch_dashboards.call(version)
+        assert ("refresh_dashboard", "04C", CENSUS.isoformat(), version, 4) not in enqueued()
+        page = analyst().get(reverse("dashboard", args=["04C"])).content.decode()
         assert "These figures could not be updated" in page
 
 
@@ -183,7 +281,7 @@ def test_a_task_for_an_old_data_version_does_nothing(world: World) -> None:
 def test_healthz_reports_whether_the_top_dashboards_are_ready(world: World) -> None:
     with override_settings(TASKS=DUMMY):
         assert Client().get(reverse("healthz")).json()["dashboards_ready"] is False
-    tasks.refresh_top_dashboards()  # immediate backend: computed now
+    tasks.enqueue_refresh()  # immediate backend: computed now
     assert Client().get(reverse("healthz")).json() == {"status": "ok", "dashboards_ready": True}
 
 
@@ -215,12 +313,15 @@ def test_the_database_backend_runs_enqueued_dashboards_in_its_worker(
     monkeypatch.setattr(tasks, "compute_dashboard", failing_for_03w)
     monkeypatch.setattr(tasks, "RETRY_SECONDS", (0, 0))  # retries due at once (no run_after)
     with override_settings(TASKS=DATABASE):
-        world = build_world()  # committed: each data change enqueues the top dashboards
+        world = build_world()  # committed: each data change enqueues its refresh
         accept(world)
         version = current()
-        ready = DBTaskResult.objects.filter(status="READY", args_kwargs__args__2=version)
-        assert sorted(r.args_kwargs["args"][0] for r in ready) == TOP
-        run_database_worker()
+        ready = DBTaskResult.objects.filter(status="READY", args_kwargs__args__0=version)
+        assert sorted(r.task_path.rsplit(".", 1)[1] for r in ready) == [
+            "refresh_dashboards",
+            "watch_dashboards",
+        ]
+        run_database_worker()  # the watches are due later
     assert figures.get("QK1", CENSUS, version) is not None
     assert figures.get("03W", CENSUS, version) is None
     runs = DBTaskResult.objects.filter(args_kwargs__args__0="03W", args_kwargs__args__2=version)
@@ -230,7 +331,9 @@ def test_the_database_backend_runs_enqueued_dashboards_in_its_worker(
     assert "cannot compute this one" in runs.first().traceback
     state = figures.state("03W", CENSUS, version)
     assert state is not None and state.status == "failed"
-    assert not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists()
+    assert not DBTaskResult.objects.filter(status="RUNNING").exists()
+    left = DBTaskResult.objects.filter(status="READY")
+    assert {r.task_path.rsplit(".", 1)[1] for r in left} == {"watch_dashboards"}
 
 
 def test_a_failed_attempt_is_retried_later_where_the_backend_can_defer(

@@ -47,7 +47,12 @@ CHECK = textwrap.dedent(
     print(json.dumps({
         "cache": settings.CACHES["default"]["BACKEND"],
         "tasks": type(task_backends["default"]).__name__,
-        "ready": {c: figures.get(c, census, current()) is not None for c in codes},
+        "ready": {
+            c: (p := figures.pointer(c, census)) is not None
+            and p.current_for == current()
+            and figures.get(c, census, p.figures) is not None
+            for c in codes
+        },
     }))
     """
 )

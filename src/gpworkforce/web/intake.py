@@ -2,18 +2,62 @@
 
 Both paths end in :class:`gpworkforce.returns.Validated` (the return, or every issue located by
 sheet, row and column), so the web shows exactly what the CLI would. Nothing here writes.
+
+Parsing an uploaded workbook is the costliest thing a request does (pure Python, holding the
+interpreter's lock). At most ``GPWORKFORCE_UPLOAD_CONCURRENCY`` uploads per server process are
+parsed at once (:func:`parsing_slot`, default 2); the others wait, without holding a database
+connection, up to ``GPWORKFORCE_UPLOAD_WAIT_SECONDS`` (default 120), so a burst of uploads
+leaves the process's other threads, page views among them, the CPU they need (decision 0058).
+Only a signed-in user allowed to submit, whose whole request has been received and passed its
+CSRF check, ever waits here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
+
+from django.db import connections
 
 from gpworkforce.domain.provenance import sha256_of_bytes
 from gpworkforce.domain.taxonomy import Taxonomy, load_taxonomy
 from gpworkforce.errors import Issue, Location, UserError, ValidationFailed
 from gpworkforce.returns import DEFAULT_LIMITS, Validated, check_return_bytes, validate_return_dict
+
+
+def _setting(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip() or str(default)
+    return int(text) if text.isdigit() and int(text) > 0 else default
+
+
+UPLOAD_CONCURRENCY = _setting("GPWORKFORCE_UPLOAD_CONCURRENCY", 2)
+UPLOAD_WAIT_SECONDS = _setting("GPWORKFORCE_UPLOAD_WAIT_SECONDS", 120)
+_parsing = threading.BoundedSemaphore(UPLOAD_CONCURRENCY)
+
+
+class Busy(Exception):
+    """No parsing slot came free in time: the upload was not read; the user tries again."""
+
+
+@contextmanager
+def parsing_slot() -> Iterator[None]:
+    """Hold one of this process's upload parsing slots (see the module notes); :class:`Busy`
+    if none comes free in ``UPLOAD_WAIT_SECONDS``. The thread's database connections are closed
+    (given back to the pool) before it waits: a waiting upload holds none."""
+    if not _parsing.acquire(blocking=False):
+        for conn in connections.all(initialized_only=True):
+            if not conn.in_atomic_block:
+                conn.close()
+        if not _parsing.acquire(timeout=UPLOAD_WAIT_SECONDS):
+            raise Busy
+    try:
+        yield
+    finally:
+        _parsing.release()
 
 
 @cache
@@ -35,7 +79,8 @@ def check_upload(
     """Parse and validate an uploaded XLSX/CSV return fully (in memory); also its SHA-256."""
     digest = sha256_of_bytes(content)
     name = (file_name or "upload").replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
-    return _check(content, name, practice_code, census_date), digest
+    with parsing_slot():
+        return _check(content, name, practice_code, census_date), digest
 
 
 def _check(content: bytes, name: str, practice_code: str, census_date: dt.date) -> Validated:

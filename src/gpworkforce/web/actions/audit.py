@@ -33,7 +33,8 @@ def record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events are recorded only inside an action's transaction")
     if action in DATA_ACTIONS:  # the dashboards' data: a new data version, recomputed on commit
-        data_changed()
+        rnd = getattr(obj, "round", None)
+        data_changed(action, organisation_code, getattr(rnd, "census_date", None))
     return AuditEvent.objects.create(
         at=timezone.now(),
         actor=actor,

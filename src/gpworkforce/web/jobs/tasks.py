@@ -1,62 +1,112 @@
 """The dashboards' background work on Django's Tasks (``django-tasks``; backend by setting).
 
+- **After a data change** (:func:`data_changed`, called by the action layer inside the writing
+  transaction): the data version is bumped in that transaction (with a note of what changed), and
+  once it commits (``transaction.on_commit``) two tasks are enqueued: :func:`refresh_dashboards`
+  and, a little later, :func:`watch_dashboards`. Nothing is computed on the request.
+- :func:`refresh_dashboards` (one per data version; does nothing if a newer version exists by the
+  time it runs): goes through the dashboards the worker keeps current (the ICB and sub-ICB ones at
+  the default census date, and every one computed before), most viewed first. A dashboard the
+  changes since its figures cannot touch (a return accepted for a practice outside it) keeps its
+  figures, now marked as current; each other one gets its own task, at a priority by its rank.
 - **One task per dashboard and data version** (:func:`refresh_dashboard`): computes the figures
   and tables' HTML and keeps them in the cache (:mod:`.figures`). It fails on its own: the
   failure is logged with the dashboard, version and attempt, and retried after
   :data:`RETRY_SECONDS` up to :data:`MAX_ATTEMPTS` attempts in all, then recorded as failed
   (the dashboard's page says so) until the data change again. Other dashboards' tasks are not
   affected. A task whose version is no longer current does nothing.
-- **After a data change** (:func:`data_changed`, called by the action layer inside the writing
-  transaction): the data version is bumped in that transaction, and once it commits
-  (``transaction.on_commit``) the ICB and sub-ICB dashboards at the default census date are
-  enqueued, so their viewers find them ready.
-- **A page view that finds no figures** for the current version (:func:`for_page`) enqueues
-  that dashboard's task (at a higher priority) and shows the figures computed last, marked
-  "being updated", or says they are being computed. A task queued or running for longer than
-  :data:`STUCK_SECONDS` (its worker was killed) is enqueued again by the next view.
+- :func:`watch_dashboards` (deferred; again every :data:`WATCH_SECONDS` while a dashboard of the
+  version is not ready): enqueues again a task queued or running for longer than
+  :data:`STUCK_SECONDS` (its worker was killed) and any dashboard nothing was enqueued for. So a
+  killed worker, once restarted, catches up without a viewer or a new change.
+- **A page view** (:func:`look`) reads the data version (one indexed read) and, unless its process
+  already knows the figures are current, the dashboard's small pointer and task state (one read of
+  the cache); it writes nothing, except for a dashboard that has never been computed, whose task
+  the first view enqueues.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import functools
 import logging
 import time
+from dataclasses import dataclass
+from typing import Literal
 
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import Task
 
 from gpworkforce.web import dashboard_html
-from gpworkforce.web.dashboards import (
-    Dashboard,
-    available_periods,
-    compute_dashboard,
-    default_period,
-)
+from gpworkforce.web.dashboards import available_periods, compute_dashboard, default_period
 from gpworkforce.web.jobs import figures
-from gpworkforce.web.jobs.figures import TaskState
-from gpworkforce.web.jobs.models import bump, current
-from gpworkforce.web.models import Organisation
+from gpworkforce.web.jobs.figures import DashboardKey, TaskState
+from gpworkforce.web.jobs.models import (
+    Versions,
+    bump,
+    changes_between,
+    current,
+    number_of,
+    snapshot,
+)
+from gpworkforce.web.models import Organisation, PracticeReturnRecord, descendant_codes
 
 log = logging.getLogger(__name__)
 
 # audit actions that change what the dashboards read: each bumps the data version
-DATA_ACTIONS = ("return.accept", "return.import", "reference.load", "registry.load")
+DATA_ACTIONS = ("return.accept", "return.import", "reference.load", "registry.load", "round.open")
+RETURN_ACTIONS = ("return.accept", "return.import")  # one practice's accepted return
 MAX_ATTEMPTS = 3
 RETRY_SECONDS = (10, 60)  # before the second and the third attempt
-STUCK_SECONDS = 300  # a dashboard takes about a second: a task this old lost its worker
-VIEWER_PRIORITY = 10  # a dashboard someone is waiting for goes before the eager ones
+STUCK_SECONDS = 60  # a dashboard takes 1-8 s: a task queued or running this long lost its worker
+WATCH_SECONDS = 20  # the watch runs this long after a change, and again while one is not ready
+VIEWER_PRIORITY = 30  # a dashboard someone is waiting for (never computed) goes first
+REFRESH_PRIORITY = 40  # a data version's refresh goes before dashboards of older versions
+TOP_PRIORITY = 20  # the most viewed dashboard's task; each next one a step lower (down to 0)
 
 
-def data_changed() -> None:
-    """In a data-changing action's transaction: bump the data version and, once the transaction
-    commits, enqueue the top dashboards (one callback per transaction, however many records it
-    writes; a rolled-back savepoint takes its bump and callback with it)."""
-    bump()
+def data_changed(action: str, practice_code: str = "", census: dt.date | None = None) -> None:
+    """In a data-changing action's transaction: bump the data version (noting what changed) and,
+    once the transaction commits, enqueue its refresh (one callback per transaction, however many
+    records it writes; a rolled-back savepoint takes its bump and callback with it).
+
+    A return accepted for a practice changes only the dashboards over that practice, unless it is
+    the first accepted return for its census date (a new period in every dashboard's series)."""
+    narrow = ""
+    if action in RETURN_ACTIONS and practice_code and census is not None:
+        others = PracticeReturnRecord.objects.filter(state="accepted", round__census_date=census)
+        if others.exclude(practice_id=practice_code).exists():
+            narrow = practice_code
+    bump(practice_code=narrow, registry=action == "registry.load")
     conn = transaction.get_connection()
-    if not any(func is refresh_top_dashboards for _sids, func, _robust in conn.run_on_commit):
-        transaction.on_commit(refresh_top_dashboards, robust=True)
+    active = set(conn.savepoint_ids)
+    if not any(
+        func is enqueue_refresh and sids <= active for sids, func, _robust in conn.run_on_commit
+    ):
+        transaction.on_commit(enqueue_refresh, robust=True)
+
+
+def _at(job: Task, priority: int) -> Task:  # type: ignore[type-arg]
+    """``job`` at ``priority`` where the backend orders by priority (RQ does not: FIFO)."""
+    return job.using(priority=priority) if job.get_backend().supports_priority else job
+
+
+def enqueue_refresh() -> None:
+    """Enqueue the current data version's refresh, and its watch a little later."""
+    version = current()
+    _at(refresh_dashboards, REFRESH_PRIORITY).enqueue(version)
+    _enqueue_watch(version)
+
+
+def _enqueue_watch(version: str) -> None:
+    job = _at(watch_dashboards, REFRESH_PRIORITY)
+    if not job.get_backend().supports_defer:
+        return  # e.g. the immediate backend: nothing can be lost between now and later
+    later = timezone.now() + dt.timedelta(seconds=WATCH_SECONDS)
+    job.using(run_after=later).enqueue(version)
 
 
 def top_dashboards() -> tuple[list[str], dt.date | None]:
@@ -66,41 +116,106 @@ def top_dashboards() -> tuple[list[str], dt.date | None]:
     return list(codes.values_list("code", flat=True)), census
 
 
-def refresh_top_dashboards() -> int:
-    """Enqueue the top dashboards for the current data version; how many were enqueued."""
-    version = current()
+def kept_current() -> list[DashboardKey]:
+    """The dashboards the worker keeps current, most viewed first: the top ones at the default
+    census date and every one computed before."""
     codes, census = top_dashboards()
-    if census is None:
-        return 0
-    return sum(request(code, census, version) for code in codes)
+    wanted = set(figures.known())
+    if census is not None:
+        wanted |= {(c, census) for c in codes}
+    top = {(c, census) for c in codes}
+    views = figures.view_counts(sorted(wanted))
+    return sorted(wanted, key=lambda d: (-views[d], d not in top, d[0], d[1]))
 
 
 def top_dashboards_ready() -> bool:
-    """Whether every top dashboard has its figures for the current data version."""
+    """Whether every top dashboard has figures current for the data version."""
     version = current()
     codes, census = top_dashboards()
-    return census is None or all(figures.get(c, census, version) for c in codes)
+    if census is None:
+        return True
+    for code in codes:
+        ptr = figures.pointer(code, census)
+        if ptr is None or ptr.current_for != version:
+            return False
+    return True
+
+
+def _untouched(
+    org_code: str, census: dt.date, since: str, version: str, changes: dict[int, object]
+) -> bool:
+    """Whether the changes after ``since`` up to ``version`` cannot touch this dashboard."""
+    (t0, n0), (t1, n1) = number_of(since), number_of(version)
+    if t0 != t1 or n0 >= n1:
+        return False
+    if n0 not in changes:
+        changes[n0] = changes_between(n0, n1)
+    rows = changes[n0]
+    if rows is None:
+        return False
+    practices = {r.practice_code for r in rows}  # type: ignore[attr-defined]
+    if "" in practices:
+        return False
+    return not practices & descendant_codes(org_code, census)
+
+
+@task()
+def refresh_dashboards(version: str) -> str:
+    """Bring every dashboard kept current to ``version`` (see the module notes); what it did."""
+    if current() != version:
+        return "superseded"
+    changes: dict[int, object] = {}
+    moved = enqueued = 0
+    for rank, (org, census) in enumerate(kept_current()):
+        ptr = figures.pointer(org, census)
+        if ptr is not None and ptr.current_for == version:
+            continue
+        if ptr is not None and _untouched(org, census, ptr.current_for, version, changes):
+            moved += figures.move_on(org, census, version)
+            continue
+        enqueued += request(org, census, version, priority=max(TOP_PRIORITY - rank, 0))
+    log.info("data version %s: %d dashboards enqueued, %d unchanged", version, enqueued, moved)
+    return f"{enqueued} enqueued, {moved} unchanged"
+
+
+@task()
+def watch_dashboards(version: str) -> str:
+    """Enqueue again what a killed worker lost for ``version`` (see the module notes)."""
+    if current() != version:
+        return "superseded"
+    pending = 0
+    for org, census in kept_current():
+        ptr, st = figures.status(org, census, version)
+        if ptr is not None and ptr.current_for == version:
+            continue
+        if st is None:
+            pending += 1
+            request(org, census, version)
+        elif st.status != "failed":
+            pending += 1
+            if time.time() - st.at >= STUCK_SECONDS:
+                log.warning(
+                    "dashboard %s on %s (data version %s): attempt %d %s for %.0f s; "
+                    "its worker is gone",
+                    org,
+                    census,
+                    version,
+                    st.attempt,
+                    st.status,
+                    time.time() - st.at,
+                )
+                _retry_or_fail(org, census, version, st.attempt, "worker lost")
+    if pending:
+        _enqueue_watch(version)
+    return f"{pending} not ready"
 
 
 def request(org_code: str, census: dt.date, version: str, *, priority: int = 0) -> bool:
     """Enqueue the dashboard's task unless it is queued, running or failed for this version (or
-    computed); whether it was enqueued. A queued or running one older than
-    :data:`STUCK_SECONDS` counts as an attempt that failed."""
+    computed); whether it was enqueued."""
     if figures.claim(org_code, census, version):
         return _enqueue(org_code, census, version, 1, priority=priority)
-    st = figures.state(org_code, census, version)
-    if st is None or st.status == "failed" or time.time() - st.at < STUCK_SECONDS:
-        return False
-    log.warning(
-        "dashboard %s on %s (data version %s): attempt %d %s for %.0f s; its worker is gone",
-        org_code,
-        census,
-        version,
-        st.attempt,
-        st.status,
-        time.time() - st.at,
-    )
-    return _retry_or_fail(org_code, census, version, st.attempt, "worker lost", priority=priority)
+    return False
 
 
 def _enqueue(
@@ -112,12 +227,12 @@ def _enqueue(
     delay: float = 0,
     priority: int = 0,
 ) -> bool:
-    job = refresh_dashboard.using(priority=priority)
+    job = _at(refresh_dashboard, priority)
     if delay and job.get_backend().supports_defer:
         job = job.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
     try:
         job.enqueue(org_code, census.isoformat(), version, attempt)
-    except Exception:  # the queue is down: the state stays queued, and counts as stuck later
+    except Exception:  # the queue is down: the state stays queued; the watch enqueues it again
         log.exception(
             "cannot enqueue dashboard %s on %s (data version %s)", org_code, census, version
         )
@@ -148,7 +263,8 @@ def refresh_dashboard(org_code: str, census: str, version: str, attempt: int = 1
     day = dt.date.fromisoformat(census)
     if current() != version:
         return "superseded"
-    if figures.get(org_code, day, version) is not None:
+    ptr = figures.pointer(org_code, day)
+    if ptr is not None and ptr.current_for == version:
         return "cached"
     figures.set_state(org_code, day, version, TaskState("running", attempt, time.time()))
     started = time.perf_counter()
@@ -156,6 +272,9 @@ def refresh_dashboard(org_code: str, census: str, version: str, attempt: int = 1
         dash = compute_dashboard(org_code, day, version)
         html = {dl: dashboard_html.tables_html(dash, dl) for dl in (True, False)}
         figures.put(dash, html)
+        now = current()  # changes committed while it computed may not touch it: then current
+        if now != version and _untouched(org_code, day, version, now, {}):
+            figures.move_on(org_code, day, now)
     except Exception as exc:
         log.exception(
             "dashboard %s on %s (data version %s) failed, attempt %d of %d",
@@ -177,30 +296,63 @@ def refresh_dashboard(org_code: str, census: str, version: str, attempt: int = 1
     return "computed"
 
 
-def for_page(org_code: str, census: dt.date | None) -> tuple[Dashboard, TaskState | None]:
-    """What a page shows for the dashboard: the current version's figures; else (its task is
-    enqueued if it was not) the figures computed last, marked ``updating``, or ``failed`` if the
-    task has failed for good; and the task's state."""
-    version = current()
-    periods = tuple(available_periods())
-    census = census or default_period(list(periods))
+# -- what a page shows ----------------------------------------------------------------------------
+Shown = Literal["current", "updating", "failed"]
+
+
+@dataclass(frozen=True)
+class Look:
+    """What a page of one dashboard shows, as found by :func:`look`."""
+
+    versions: Versions  # the data version row
+    census: dt.date | None  # the census date shown (None: no figures loaded at all)
+    periods: tuple[dt.date, ...]  # every census date with figures (current data version)
+    figures: str  # the data version of the figures shown ("": none yet)
+    shown: Shown  # current; updating (older figures, or none yet, while the task runs); failed
+    attempts: int  # attempts of the current version's task (failed: how many failed)
+
+
+@functools.lru_cache(maxsize=8)
+def _periods(version: str) -> tuple[tuple[dt.date, ...], dt.date | None]:
+    """Census dates with figures and the default one, per data version (every change to rounds
+    or reference figures makes a new version); ``version`` is only the key."""
+    periods = available_periods()
+    return tuple(periods), default_period(periods)
+
+
+def periods() -> tuple[Versions, tuple[dt.date, ...], dt.date | None]:
+    """The data version row, and its census dates with figures and the default one."""
+    versions = snapshot()
+    dates, default = _periods(versions.key)
+    return versions, dates, default
+
+
+def look(
+    org_code: str,
+    census: dt.date | None,
+    known_periods: tuple[Versions, tuple[dt.date, ...], dt.date | None] | None = None,
+) -> Look:
+    """What a page of the dashboard shows (see the module notes: no write unless the dashboard
+    has never been computed); ``known_periods``: what :func:`periods` returned for this request."""
+    versions, dates, default = known_periods or periods()
+    version = versions.key
+    census = census or default
     if census is None:
-        msg = "No figures have been loaded yet."
-        return Dashboard(org_code, None, periods, (), msg, version=version), None
-    dash = figures.get(org_code, census, version)
-    if dash is None:
+        return Look(versions, None, dates, "", "current", 0)
+    known = f"gpw-current:{org_code}:{census.isoformat()}:{version}"
+    local = caches["local"]
+    hit = local.get(known)
+    if isinstance(hit, str):
+        return Look(versions, census, dates, hit, "current", 0)
+    ptr, st = figures.status(org_code, census, version)
+    if ptr is not None and number_of(ptr.figures)[0] != versions.token:
+        ptr = None  # figures of another series of versions (before a restore) are never shown
+    if ptr is None and st is None:  # never computed, nothing queued: the one write a view makes
         request(org_code, census, version, priority=VIEWER_PRIORITY)
-        dash = figures.get(org_code, census, version)  # an immediate backend has computed it
-    if dash is not None:
-        return dataclasses.replace(dash, periods=periods), None
-    st = figures.state(org_code, census, version)
-    failed = st is not None and st.status == "failed"
-    shown = figures.latest(org_code, census) or Dashboard(org_code, census, periods, ())
-    return dataclasses.replace(shown, periods=periods, updating=not failed, failed=failed), st
-
-
-def for_download(org_code: str, census: dt.date | None) -> Dashboard | None:
-    """The current version's figures for a download, or None while they are being computed
-    (the task is enqueued if it was not)."""
-    dash, _ = for_page(org_code, census)
-    return None if dash.updating or dash.failed else dash
+        ptr, st = figures.status(org_code, census, version)  # an immediate backend has run it
+    if ptr is not None and ptr.current_for == version:
+        local.set(known, ptr.figures)
+        return Look(versions, census, dates, ptr.figures, "current", 0)
+    shown: Shown = "failed" if st is not None and st.status == "failed" else "updating"
+    attempts = st.attempt if st is not None else 0
+    return Look(versions, census, dates, ptr.figures if ptr else "", shown, attempts)

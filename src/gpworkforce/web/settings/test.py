@@ -41,3 +41,6 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# dashboard view counts stay in the process until a test adds them (jobs.figures.flush_views): no
+# background thread writing to the test database
+DASHBOARD_VIEWS_FLUSH_SECONDS = 0

@@ -8,6 +8,7 @@ the task failed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
@@ -22,11 +23,9 @@ from markupsafe import escape
 
 from gpworkforce import exports, labels
 from gpworkforce.web import dashboard_html
-from gpworkforce.web.dashboards import Dashboard, available_periods
+from gpworkforce.web.dashboards import Dashboard
 from gpworkforce.web.jobs import figures, tasks
-from gpworkforce.web.jobs.figures import TaskState
 from gpworkforce.web.models import Organisation, ParentLink
-from gpworkforce.web.models.orgs import registry_version
 from gpworkforce.web.permissions import Scope, guard, has_permission
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import home_crumb, render
@@ -60,10 +59,10 @@ def _bad_period(text: str) -> dt.date:
     raise BadRequest(f"period must be a date like 2017-09-30, got {text[:40]!r}")
 
 
-def _check_period(on: dt.date | None) -> None:
+def _check_period(on: dt.date | None, periods: tuple[dt.date, ...]) -> None:
     """A census date asked for must be one there are figures for (else 404): no task is ever
     queued for a date nobody can have data for."""
-    if on is not None and on not in set(available_periods()):
+    if on is not None and on not in periods:
         raise Http404("no figures for that date")
 
 
@@ -78,43 +77,86 @@ def _children(org: Organisation, on: dt.date | None, user: Any) -> list[Organisa
 
 @guard(Permission.VIEW_DASHBOARD, load_org)
 def dashboard(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
+    """The dashboard's page. Writes nothing (unless the dashboard was never computed, when the
+    first view enqueues its task): the page is rendered once per kind of viewer, organisation,
+    figures shown and their state, in this process's memory, and served from there."""
     org: Organisation = scope.obj
-    _check_period(scope.on)
-    dash, state = tasks.for_page(org.code, scope.on)
+    known = tasks.periods()
+    _check_period(scope.on, known[1])  # before anything can be enqueued for that date
+    seen = tasks.look(org.code, scope.on, known)
+    if seen.census is not None:
+        figures.count_view(org.code, seen.census)
     can_download = has_permission(request.user, Permission.DOWNLOAD_TABLE)
-    body = _body_html(org, dash, state, can_download)
-    if getattr(request, "htmx", False):
-        return HttpResponse(body)
+    user = request.user
     # The page depends on the viewer only through their role, organisation (header navigation,
     # drill-down links they may follow) and user name (header): rendered once per kind of viewer,
-    # organisation and data version, with the user name put in per response.
-    user = request.user
+    # organisation and figures shown, with the user name put in per response.
+    kind = "body" if getattr(request, "htmx", False) else "page"
     page_key = _hashed(
-        f"{user.role}:{user.organisation_id}:{org.code}:{org.name}:{dash.census}:"
-        f"{dash.version}:{dash.updating}:{dash.failed}:{registry_version()}:{can_download}"
+        f"{kind}:{user.role}:{user.organisation_id}:{org.code}:{org.name}:{seen.census}:"
+        f"{seen.figures}:{seen.shown}:{seen.attempts}:{seen.versions.token}:"
+        f"{seen.versions.registry}:{seen.periods}:{can_download}"
     )
     pages = caches["local"]
     pending_messages = "messages" in request.COOKIES or "_messages" in request.session
-    content = None if pending_messages or dash.updating else pages.get(page_key)
+    content = None if pending_messages else pages.get(page_key)
     if content is None:
-        ctx = {
-            "org": org,
-            "dash": dash,
-            "body_html": body,
-            "children": _children(org, dash.census, user),
-            "period_param": dash.census.isoformat() if dash.census else "",
-            "account_name": ACCOUNT_MARK,
-        }
-        response = render(request, "web/dashboard.jinja", ctx, breadcrumbs=[home_crumb()])
-        if pending_messages:
-            return _with_account_name(response.content, user)
-        # this response's CSP nonce stands as a mark in the cached page (each response its own)
-        content = response.content.replace(str(request.csp_nonce).encode(), NONCE_MARK.encode())
-        if not dash.updating:
+        dash, cacheable = _figures(org, seen)
+        body = _body_html(org, dash, seen.attempts, can_download)
+        if kind == "body":
+            content = body.encode()
+        else:
+            ctx = {
+                "org": org,
+                "dash": dash,
+                "body_html": body,
+                "children": _children(org, dash.census, user),
+                "period_param": dash.census.isoformat() if dash.census else "",
+                "account_name": ACCOUNT_MARK,
+            }
+            response = render(request, "web/dashboard.jinja", ctx, breadcrumbs=[home_crumb()])
+            if pending_messages:
+                return _marked(_with_account_name(response.content, user), seen)
+            # this response's CSP nonce stands as a mark in the cached page (each its own)
+            content = response.content.replace(str(request.csp_nonce).encode(), NONCE_MARK.encode())
+        if cacheable:
             pages.set(page_key, content)
-    return _with_account_name(content, user, str(request.csp_nonce))
+    if kind == "body":
+        return _marked(HttpResponse(content), seen)
+    return _marked(_with_account_name(content, user, str(request.csp_nonce)), seen)
 
 
+def _figures(org: Organisation, seen: tasks.Look) -> tuple[Dashboard, bool]:
+    """The figures a page shows, marked with their state; whether the page can be kept (not if
+    the figures it points at have just been replaced: the next view finds the new ones)."""
+    dash = None
+    if seen.census is not None and seen.figures:
+        dash = figures.get(org.code, seen.census, seen.figures)
+    cacheable = dash is not None or not seen.figures
+    if dash is None:
+        message = "" if seen.census is not None else "No figures have been loaded yet."
+        dash = Dashboard(org.code, seen.census, seen.periods, (), message)
+    return (
+        dataclasses.replace(
+            dash,
+            periods=seen.periods,
+            updating=seen.shown == "updating" or not cacheable,
+            failed=seen.shown == "failed",
+        ),
+        cacheable,
+    )
+
+
+def _marked(response: HttpResponse, seen: tasks.Look) -> HttpResponse:
+    """Which data version the figures shown hold for (current ones: the current version), for
+    monitoring and the load benchmark's currency measure."""
+    response[FIGURES_HEADER] = (
+        f"current; version={seen.versions.key}" if seen.shown == "current" else seen.shown
+    )
+    return response
+
+
+FIGURES_HEADER = "X-Dashboard-Figures"
 # Stands for the signed-in user's name in a cached page (random per process, so no data can
 # contain it; letters and digits only, so escaping leaves it as it is).
 ACCOUNT_MARK = "gpwaccount" + secrets.token_hex(12)
@@ -135,9 +177,7 @@ def _with_account_name(content: bytes, user: Any, nonce: str = "") -> HttpRespon
     return HttpResponse(content)
 
 
-def _body_html(
-    org: Organisation, dash: Dashboard, state: TaskState | None, can_download: bool
-) -> str:
+def _body_html(org: Organisation, dash: Dashboard, attempts: int, can_download: bool) -> str:
     """The task's state (being updated, failed) and the tables and charts (rendered by the
     dashboard's task; rendered here only for figures that have none, e.g. no census date)."""
     tables = None
@@ -151,7 +191,7 @@ def _body_html(
         {
             "dash": dash,
             "tables_html": tables,
-            "attempts": state.attempt if state is not None else 0,
+            "attempts": attempts,
             "refresh_url": refresh,
         }
     )
@@ -163,8 +203,12 @@ def download(
 ) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404("no such format")
-    _check_period(scope.on)
-    dash = tasks.for_download(scope.obj.code, scope.on)
+    known = tasks.periods()
+    _check_period(scope.on, known[1])
+    seen = tasks.look(scope.obj.code, scope.on, known)
+    dash = None
+    if seen.shown == "current" and seen.census is not None and seen.figures:
+        dash = figures.get(scope.obj.code, seen.census, seen.figures)
     if dash is None:
         return render(
             request,

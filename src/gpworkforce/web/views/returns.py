@@ -169,9 +169,16 @@ def _handle_upload(
         ]
     upload = form.cleaned_data["file"]
     content = upload.read(intake.DEFAULT_LIMITS.max_bytes + 1)
-    validated, digest = intake.check_upload(
-        content, upload.name or "upload", rec.practice_id, rec.round.census_date
-    )
+    try:
+        validated, digest = intake.check_upload(
+            content, upload.name or "upload", rec.practice_id, rec.round.census_date
+        )
+    except intake.Busy:
+        busy = (
+            "The service is busy receiving other returns, so this file was not read and nothing "
+            "was saved. Upload it again in a minute."
+        )
+        return None, [{"text": busy, "href": "#file"}]
     if validated.ok and validated.ret is not None:
         return _submit(request, rec, validated.ret, "upload", upload.name or "upload", digest), []
     errors = [{"text": str(issue), "href": "#file"} for issue in validated.issues[:100]]

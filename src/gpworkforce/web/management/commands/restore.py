@@ -34,14 +34,14 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(exc.message) from None
         from gpworkforce.web.jobs.models import new_series
-        from gpworkforce.web.jobs.tasks import refresh_top_dashboards
+        from gpworkforce.web.jobs.tasks import enqueue_refresh
         from gpworkforce.web.models import AuditEvent, ReturnVersion
 
         # the restored data get a data version of their own (a cache may hold figures computed
         # under the restored version's number after the backup was taken), and their dashboards
         # are queued for the task workers
         new_series()
-        refresh_top_dashboards()
+        enqueue_refresh()
 
         self.stdout.write(
             f"restored from {options['file']}: {ReturnVersion.objects.count()} return versions, "
