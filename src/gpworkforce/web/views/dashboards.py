@@ -126,6 +126,15 @@ def dashboard(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse
     return _marked(_with_account_name(content, user, str(request.csp_nonce)), seen)
 
 
+def figures_shown(org: Organisation, on: dt.date | None) -> Dashboard:
+    """The figures a page of the dashboard shows, marked being updated or failed (the census
+    date checked first: a 404 for one without figures); writes nothing, as :func:`dashboard`."""
+    known = tasks.periods()
+    _check_period(on, known[1])
+    dash, _ = _figures(org, tasks.look(org.code, on, known))
+    return dash
+
+
 def _figures(org: Organisation, seen: tasks.Look) -> tuple[Dashboard, bool]:
     """The figures a page shows, marked with their state; whether the page can be kept (not if
     the figures it points at have just been replaced: the next view finds the new ones)."""

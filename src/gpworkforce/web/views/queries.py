@@ -11,11 +11,10 @@ from django.http import HttpRequest, HttpResponse
 
 from gpworkforce import labels
 from gpworkforce.reports.formatting import display_rows, is_numeric_column
-from gpworkforce.web.jobs import tasks
 from gpworkforce.web.permissions import Scope, guard
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import home_crumb, render
-from gpworkforce.web.views.dashboards import _check_period, load_org
+from gpworkforce.web.views.dashboards import figures_shown, load_org
 
 QUERY = "Query"
 
@@ -23,8 +22,7 @@ QUERY = "Query"
 @guard(Permission.VIEW_DASHBOARD, load_org)
 def quality_queries(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
     org = scope.obj
-    _check_period(scope.on)
-    dash, _state = tasks.for_page(org.code, scope.on)
+    dash = figures_shown(org, scope.on)
     table = dash.table("gpw_comparison")
     ctx: dict[str, Any] = {"org": org, "dash": dash, "table": None, "groups": []}
     if table is not None:
