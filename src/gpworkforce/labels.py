@@ -150,6 +150,16 @@ COLUMNS: Mapping[str, str] = MappingProxyType(
         "org": "Organisation code",
         "measure": "Measure",
         "financial_year": "Financial year",
+        # forecast outputs (target.csv, position.csv, hee_linear.csv)
+        "target": "Target",
+        "draws": "Monte Carlo runs",
+        "supply_central": "GP WTE, central",
+        "supply_p10": "GP WTE, P10",
+        "supply_p50": "GP WTE, P50",
+        "supply_p90": "GP WTE, P90",
+        "baseline": "Baseline",
+        "local_assumptions": "Local assumptions",
+        "number_over_3_years": "Number over 3 years",
         "row": "Row",
         "practices": "Practices",
         "period": "Date",
@@ -384,6 +394,17 @@ def readable(table: ReportTable) -> ReportTable:
     elif "Node" in cols or "node" in cols:
         key = "Node" if "Node" in cols else "node"
         out[key] = out[key].map(lambda c: c if pd.isna(c) else role(str(c)))
+    decimals_in = dict(table.decimals)
+    if "probability_meeting_target" in cols:  # a probability shown as the per cent its label says
+        out["probability_meeting_target"] = (
+            pd.to_numeric(out["probability_meeting_target"], errors="coerce") * 100.0
+        )
+        decimals_in["probability_meeting_target"] = 1
+    for key in ("date", "period"):  # ISO dates kept as text become dates
+        if key in cols and out[key].dtype == object:
+            parsed = pd.to_datetime(out[key], format="%Y-%m-%d", errors="coerce")
+            if parsed.notna().sum() == out[key].notna().sum():
+                out[key] = parsed
     if "measure" in cols:
         out["measure"] = out["measure"].map(lambda v: v if pd.isna(v) else column(str(v)))
     if "Level" in cols:
@@ -395,7 +416,7 @@ def readable(table: ReportTable) -> ReportTable:
     if len(set(renamed.values())) != len(renamed):  # two keys with one label: keep the keys
         renamed = {c: c for c in renamed}
     out = out.rename(columns=renamed)
-    decimals = {renamed[k]: v for k, v in table.decimals.items() if k in renamed}
+    decimals = {renamed[k]: v for k, v in decimals_in.items() if k in renamed}
     return ReportTable(
         key=table.key,
         title=table.title,
@@ -431,6 +452,12 @@ _FIELD_KEYS = frozenset(
         "outcome_at_p90",
         "age_band",
         "staff_group",
+        "supply_central",
+        "supply_p10",
+        "supply_p50",
+        "supply_p90",
+        "local_assumptions",
+        "number_over_3_years",
     }
 )
 _SOURCE_ID = re.compile(

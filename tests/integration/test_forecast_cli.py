@@ -6,6 +6,7 @@ Also: the same inputs give bit-identical outputs; user mistakes give a message a
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from gpworkforce import labels
 from gpworkforce.cli import app
 from gpworkforce.forecast.runner import run_scenario
 
@@ -272,8 +274,15 @@ def test_uncertain_forecast_prints_its_headline_first(tmp_path: Path) -> None:
         "40",
         "--out",
         str(tmp_path),
+        "--xlsx",
     )
     assert code == 0, err
+    book = openpyxl.load_workbook(tmp_path / "forecast.xlsx")
+    cells = "\n".join(str(c) for s in book for r in s.iter_rows(values_only=True) for c in r if c)
+    assert labels.internal_keys_in(cells) == []  # the workbook is labelled for people
+    target = list(book["target"].iter_rows(values_only=True))
+    chance = target[3][target[2].index("Chance of meeting the target (%)")]
+    assert isinstance(target[3][0], dt.datetime) and chance > 1  # a date, and a per cent
     with (tmp_path / "target.csv").open(encoding="utf-8-sig", newline="") as fh:
         (row,) = list(csv.DictReader(fh))
     lines = out.splitlines()

@@ -140,3 +140,14 @@ def test_internal_keys_found(text: str, found: list[str]) -> None:
 
 def test_codes_the_user_asked_for_are_allowed() -> None:
     assert labels.internal_keys_in("GP_SALARIED", allow=["GP_SALARIED"]) == []
+
+
+def test_probabilities_become_the_per_cent_their_label_says_and_iso_dates_dates() -> None:
+    frame = pd.DataFrame(
+        {"date": ["2020-09-30"], "probability_meeting_target": [0.15], "target_wte": [639.0]}
+    )
+    out = labels.readable(ReportTable("target", "Target", frame, decimals={"target_wte": 1}))
+    assert list(out.frame.columns) == ["Date", "Chance of meeting the target (%)", "Target WTE"]
+    assert out.frame["Chance of meeting the target (%)"].iloc[0] == pytest.approx(15.0)
+    assert out.frame["Date"].iloc[0] == pd.Timestamp("2020-09-30")
+    assert dict(out.decimals) == {"Chance of meeting the target (%)": 1, "Target WTE": 1}
