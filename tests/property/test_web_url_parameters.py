@@ -62,6 +62,7 @@ QUERY: dict[str, st.SearchStrategy[str]] = {
     "organisation": st.one_of(st.sampled_from(["QK1", "QXX", "C82001", "ZZZ"]), anything),
     "panel": st.one_of(st.just("progress"), anything),
     "s": st.one_of(numbers, anything),
+    "group": st.one_of(st.sampled_from(["GPs", "Nurses", "Direct patient care"]), anything),
 }
 QUERY_ROUTES = {
     "period": "dashboards/",
@@ -76,6 +77,7 @@ QUERY_ROUTES = {
     "organisation": "delivery/registers/risks.csv",
     "panel": "scenarios/runs/1/",
     "s": "scenarios/compare/QK1/",
+    "group": "dashboards/QK1/queries/",
 }
 
 
