@@ -56,3 +56,23 @@ def test_no_record_without_four_years_of_history() -> None:
     _load(0.0, range(2021, 2024))
     assert track_record("03W", "cohort") is None
     assert track_record("03W", "unknown-method") is None
+
+
+def test_the_scenario_page_shows_the_methods_track_record() -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from gpworkforce.web.scenarios import actions
+    from scenario_support import llr
+
+    world = build_world()
+    cache.clear()
+    _load(0.10, range(2016, 2023))
+    row = actions.create_scenario(world.users["analyst"], "03W", llr("scenario-1.toml"))
+    client = Client()
+    client.force_login(world.users["board"])
+    page = client.get(reverse("scenario-detail", args=[row.pk])).content.decode()
+    assert "How well has this method done here before?" in page
+    assert "smaller than assuming no change" in page
+    # one year ahead: HEE linear 8.0% off, no change 9.1% off (see the hand-worked test above)
+    assert f"{(1 - (1 + HEE_SLOPE) / 1.1) * 100:.1f}%" in page and "9.1%" in page
