@@ -654,11 +654,13 @@ def run_cost(request: HttpRequest, scope: Scope, org_code: str, run_id: int) -> 
     try:
         costed = compute.cost_stored_run(run, org.code)
     except UserError as exc:
+        # a run this page cannot price (a cohort run, a run without a cost model) is a normal
+        # answer, not a failed request: the page says why
         return render(
             request,
             "web/error.jinja",
             {"heading": f"{title} cannot be costed here", "body": exc.message},
-            status=422,
+            status=200,
             breadcrumbs=_crumbs(org),
         )
     return render(
