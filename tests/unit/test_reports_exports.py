@@ -393,3 +393,25 @@ def test_csv_whole_number_columns_and_repeated_labels_with_fixed_decimals() -> N
     assert many.decode("utf-8-sig").split("\r\n")[1:10] == ["0.50"] * 8 + ["n/a"]
     ws = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes([table])))["t"]
     assert [ws["A4"].value, ws["A5"].value, ws["A6"].value] == [10, None, 3]
+
+
+def test_xlsx_sheets_keep_headings_in_view_filter_and_print_on_a4() -> None:
+    ws = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes([_table()])))["staff"]
+    assert ws.freeze_panes == "B4"  # the header rows and the first column stay in view
+    assert ws.auto_filter.ref == "A3:C7"  # the header (row 3) over the 4 data rows, 3 columns
+    setup = ws.page_setup
+    assert (setup.orientation, setup.paperSize) == ("landscape", 9)  # 9: A4
+    # one page wide (1, the file format's default, is left out of the file), as long as needed
+    assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$3:$3"  # the header on every printed page
+    one = ReportTable("t", "T", pd.DataFrame({"a": [1, 2]}))
+    single = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes([one])))["t"]
+    assert single.freeze_panes == "A4"  # one column: nothing to keep beside it
+    assert single.auto_filter.ref == "A3:A5"
+    two = ReportTable("t", "T", pd.DataFrame({"a": [1], "b": [2]}))
+    assert openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes([two])))["t"].freeze_panes == "B4"
+    empty = ReportTable("t", "T", pd.DataFrame({"a": pd.Series([], dtype=float), "b": []}))
+    assert (
+        openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes([empty])))["t"].auto_filter.ref is None
+    )
