@@ -54,13 +54,14 @@ DataOpt = Annotated[
 def _actuals(
     plan: Plan, source: ActualsSource, data: Path | None
 ) -> tuple[Actuals, str, dict[dt.date, str]]:
+    from gpworkforce.cli.sources import workspace_context
     from gpworkforce.plans.actuals import gpw_actuals, returns_actuals
 
     if source is ActualsSource.RETURNS:
         if data is None:
             raise UserError("--source returns must be given a workspace with --data DIR")
         with step(f"reading accepted returns from the workspace {data}"):
-            return returns_actuals(plan, data)
+            return returns_actuals(plan, workspace_context(data).data, f"the workspace {data}")
     if data is not None and not data.is_file():
         raise UserError(f"--data must be a GPW practice-year CSV with --source gpw, got {data}")
     with step("reading GPW practice-year series"):

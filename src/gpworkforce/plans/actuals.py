@@ -95,22 +95,22 @@ def gpw_actuals(plan: Plan, data: Path | None = None) -> tuple[Actuals, str, dic
     return out, GPW_SOURCE, {d: f"GPW Year {d.year + 1}" for d in dates}
 
 
-def returns_actuals(plan: Plan, workspace: Path) -> tuple[Actuals, str, dict[dt.date, str]]:
-    """Actual FTE per staff group at each census date with returns in ``workspace``, after the
-    baseline's documented imputation (docs/baseline.md): a practice without a return for the date
-    gets its earlier return carried forward, else its GPW figures where GPW files are loaded in the
-    workspace, else stays missing. Also returns, per date, where the figures came from."""
-    from gpworkforce.cli.sources import workspace_context
-
-    data = workspace_context(workspace).data
+def returns_actuals(
+    plan: Plan, data: BaselineData, where: str
+) -> tuple[Actuals, str, dict[dt.date, str]]:
+    """Actual FTE per staff group at each census date with returns in ``data`` (read from a
+    workspace by the caller; ``where`` names it), after the baseline's documented imputation
+    (docs/baseline.md): a practice without a return for the date gets its earlier return carried
+    forward, else its GPW figures where GPW files are loaded, else stays missing. Also returns,
+    per date, where the figures came from."""
     out, provenance = actuals_from_returns(plan, data)
     if not any(out.values()):
         raise UserError(
-            f"the workspace {workspace} must hold accepted returns for {plan.organisation},"
+            f"{where} must hold accepted returns for {plan.organisation},"
             " got none; load them with 'gpworkforce load returns FILE... --data DIR'"
         )
     label = (
-        f"practices' returns accepted into the workspace {workspace}, practices without a"
+        f"practices' returns accepted into {where}, practices without a"
         " return imputed (carried forward, else GPW where loaded)"
     )
     return out, label, provenance
