@@ -11,7 +11,6 @@ The machine is shared: the load average before and after each measurement is in 
 
 from __future__ import annotations
 
-import os
 import resource
 import subprocess
 import sys
@@ -19,27 +18,22 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import Result
+from benchmarks.common import Result, load_average
 
 ORIGINS = range(2018, 2024)
-
-
-def _load() -> str:
-    one, five, _ = os.getloadavg()
-    return f"load {one:.1f} (1 min), {five:.1f} (5 min)"
 
 
 def _cli(*args: str) -> tuple[float, float, str]:
     """Run the CLI: (wall s, CPU s of the children so far, load before -> after)."""
     exe = str(Path(sys.executable).with_name("gpworkforce"))
-    before = _load()
+    before = load_average()
     cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run([exe, *args], check=True, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
-    return wall, cpu, f"{before} -> {_load()}"
+    return wall, cpu, f"{before} -> {load_average()}"
 
 
 def run() -> list[Result]:

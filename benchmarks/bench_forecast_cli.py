@@ -22,7 +22,6 @@ The machine is shared: the load average before and after each measurement is in 
 
 from __future__ import annotations
 
-import os
 import re
 import resource
 import subprocess
@@ -33,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import Result
+from benchmarks.common import Result, load_average
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "england" / "practices-mc.toml"
@@ -42,14 +41,9 @@ DRAWS = 1000
 COMPUTED = re.compile(r"computed in ([0-9.]+) s \(([0-9.]+) s CPU\)")
 
 
-def _load() -> str:
-    one, five, _ = os.getloadavg()
-    return f"load {one:.1f} (1 min), {five:.1f} (5 min)"
-
-
 def _cli(scenario: Path, out: Path) -> tuple[float, float, float, float, str]:
     """Run the CLI; (compute wall s, compute CPU s, total wall s, peak MB of the child, load)."""
-    before = _load()
+    before = load_average()
     t0 = time.perf_counter()
     proc = subprocess.run(
         [
@@ -71,7 +65,7 @@ def _cli(scenario: Path, out: Path) -> tuple[float, float, float, float, str]:
     match = COMPUTED.search(proc.stderr)
     assert match is not None, proc.stderr
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return float(match[1]), float(match[2]), total, peak, f"{before}; after {_load()}"
+    return float(match[1]), float(match[2]), total, peak, f"{before}; after {load_average()}"
 
 
 def _model() -> tuple[object, object, object]:
@@ -187,7 +181,7 @@ def _pysd(inputs: object, params: object) -> list[Result]:
     rates = TwoBandRates(0.7, 0.67, 0.05, 0.06, 0.15, 0.02)  # the scenario's central values
     with tempfile.TemporaryDirectory() as tmp:
         model = load_model(MDL, fte.shape[0], Path(tmp))
-        before = _load()
+        before = load_average()
         t0, c0 = time.perf_counter(), time.process_time()
         theirs = run_model(model, fte[:, 0], fte[:, 1], trainees, rates, 120).total
         pysd_s, pysd_cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -273,7 +267,7 @@ def run() -> list[Result]:
             encoding="utf-8-sig",
             max_rows=None,
         )[-len(inputs.orgs) :]  # type: ignore[attr-defined]
-    before = _load()
+    before = load_average()
     naive_s, naive_cpu, naive_q = _naive(loaded, inputs, icb_map())
     gap = float(np.max(np.abs(naive_q.T - ours)))
     results.append(
@@ -281,7 +275,7 @@ def run() -> list[Result]:
             "naive NumPy loop, same outputs (practice, ICB, England quantiles, P(meet) per ICB)",
             naive_s,
             "s",
-            note=f"CPU {naive_cpu:.2f} s; {before}; after {_load()}; largest difference from the"
+            note=f"CPU {naive_cpu:.2f} s; {before}; after {load_average()}; largest difference from the"
             " CLI's last-month"
             f" practice quantiles {gap:.3f} WTE (CSV has 2 decimals)",
         )

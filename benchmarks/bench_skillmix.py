@@ -14,7 +14,6 @@ programme in the same run.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -25,18 +24,13 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import csc_matrix, csr_matrix, vstack
 
-from benchmarks.common import Result, best_of
+from benchmarks.common import Result, best_of, load_average
 from gpworkforce.domain.taxonomy import load_taxonomy
 from gpworkforce.skillmix.optimise import INF, Built, build, solve
 from gpworkforce.skillmix.problem_io import load_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBLEM = ROOT / "scenarios" / "llr-2017" / "skillmix-problem.toml"
-
-
-def _load() -> str:
-    one, five, _ = os.getloadavg()
-    return f"load {one:.1f} (1 min), {five:.1f} (5 min)"
 
 
 def linprog_cost(built: Built) -> float:
@@ -77,7 +71,7 @@ def _cli() -> float:
 
 
 def run() -> list[Result]:
-    before = _load()
+    before = load_average()
     cli = _cli()
     problem, catalogue = load_problem(PROBLEM)
     taxonomy = load_taxonomy()
@@ -95,7 +89,7 @@ def run() -> list[Result]:
             cli,
             "s",
             target=10.0,
-            note=f"{size}; aggregated, one year; {before} -> {_load()}",
+            note=f"{size}; aggregated, one year; {before} -> {load_average()}",
         ),
         Result("build + solve with highspy (best of 20)", t_highs * 1000, "ms", note=size),
         Result(

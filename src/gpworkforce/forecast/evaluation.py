@@ -182,7 +182,7 @@ def ensemble(members: Sequence[Paths]) -> Paths:
 
 def origin_state(
     full: Mapping[str, Calibration],
-    stocks: pd.DataFrame,
+    stocks: pd.DataFrame,  # the origin's starting stocks by area (backtest_cohort.start_stocks)
     actuals: pd.DataFrame,
     fy: int,
     *,
@@ -199,7 +199,7 @@ def origin_state(
             and org in actuals.index
             and fy in actuals.columns
             and not math.isnan(actuals.at[org, fy])
-            and (org, fy) in stocks.index
+            and org in stocks.index
             and all(min(iv.hc_start, iv.hc_end, iv.fte_start, iv.fte_end) > 0 for iv in ivs)
         ):
             keep[org] = Calibration(org=cal.org, node=cal.node, intervals=ivs)
@@ -211,7 +211,7 @@ def origin_state(
         fy=fy,
         horizon=min(max_horizon, last_fy - fy),
         start_fte={org: float(actuals.at[org, fy]) for org in keep},
-        start_hc={org: float(stocks.at[(org, fy), "headcount"]) for org in keep},
+        start_hc={org: float(stocks.at[org, "headcount"]) for org in keep},
         cals=keep,
         shock_sd=sd,
         national=float(np.mean([c.net_rate_fte for c in keep.values()])),
@@ -420,7 +420,6 @@ def evaluate_level(
     full = calibrate_many(
         panel, practice_org, first_fy=first_fy, last_fy=last_fy, skip_unusable=True
     )
-    stocks = _stocks(panel, practice_org)
     if origins is None:
         origins = range(first_fy + MIN_INTERVALS, last_fy)
     need = set(methods) | (set(ENSEMBLE_OF) if "ensemble" in methods else set())
@@ -429,6 +428,7 @@ def evaluate_level(
     past_err: dict[str, list[tuple[int, int, np.ndarray]]] = {m: [] for m in methods}
     past_pit: dict[str, list[tuple[int, int, np.ndarray]]] = {m: [] for m in methods}
     for fy in sorted(origins):
+        stocks = btc.start_stocks(panel, practice_org, fy)
         state = origin_state(full, stocks, actuals, fy, last_fy=last_fy, max_horizon=max_horizon)
         paths = {m: fn(state, draws, seed) for m, fn in BASE_METHODS.items() if m in need}
         if "ensemble" in methods:
@@ -471,14 +471,6 @@ def evaluate_level(
                 if draws_h is not None:
                     past_pit[method].append((target, h, normal_score(draws_h, act)))
     return pd.concat(frames, ignore_index=True)
-
-
-def _stocks(panel: pd.DataFrame, practice_org: Mapping[str, str]) -> pd.DataFrame:
-    """Headcount and FTE per area and year over practices with both measures (the cohort
-    engine's starting stocks), indexed by (area, GPW year)."""
-    rows = panel.loc[panel["headcount"].notna() & panel["fte"].notna()]
-    rows = rows.assign(org=rows["practice_code"].map(practice_org)).dropna(subset=["org"])
-    return rows.groupby(["org", "fy"])[["headcount", "fte"]].sum()
 
 
 def evaluate(

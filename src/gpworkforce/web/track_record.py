@@ -19,12 +19,12 @@ from dataclasses import dataclass
 import pandas as pd
 from django.core.cache import cache
 
-from gpworkforce.domain.periods import financial_year_ending
 from gpworkforce.forecast import evaluation as ev
+from gpworkforce.forecast.calibration import DEFAULT_NODE, PANEL_COLUMNS, panel_from_workforce
 from gpworkforce.web.jobs.models import current as data_version
 from gpworkforce.web.models import Organisation, ReferenceWorkforce, descendant_codes
 
-GP_NODE = "GP_QUALIFIED"
+GP_NODE = DEFAULT_NODE
 DRAWS = 200
 SCENARIO_METHOD = {"hee-linear": "hee-linear", "cohort": "cohort"}
 CACHE_SECONDS = 24 * 3600
@@ -74,15 +74,15 @@ def panel(org_code: str) -> tuple[pd.DataFrame, dict[str, str]]:
     )
     rows = list(
         ReferenceWorkforce.objects.filter(practice_code__in=practices, node=GP_NODE).values_list(
-            "practice_code", "period", "headcount", "fte"
+            "practice_code", "period", "node", "headcount", "fte"
         )
     )
-    frame = pd.DataFrame(rows, columns=["practice_code", "period", "headcount", "fte"])
+    frame = pd.DataFrame(rows, columns=["practice_code", "period", "node", "headcount", "fte"])
     if frame.empty:
-        return frame.assign(fy=pd.Series(dtype="int64")), {}
-    frame["fy"] = [financial_year_ending(p) for p in frame["period"]]
-    grouped = frame.groupby(["practice_code", "fy"], as_index=False)[["headcount", "fte"]].mean()
-    return grouped, dict.fromkeys(practices, org_code)
+        return pd.DataFrame(columns=list(PANEL_COLUMNS)), {}
+    panel = panel_from_workforce(frame, GP_NODE)  # GPW Year of each snapshot, NA kept as NA
+    yearly = panel.groupby(["practice_code", "fy"], as_index=False)[["headcount", "fte"]].mean()
+    return yearly, dict.fromkeys(practices, org_code)
 
 
 def track_record(org_code: str, scenario_method: str) -> TrackRecord | None:
