@@ -505,6 +505,33 @@ def _row_event(
     )
 
 
+def _upsert(
+    actor: User | None,
+    org: str,
+    model: Any,
+    rows: Sequence[tuple[dict[str, Any], dict[str, Any]]],
+    create_only: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = None,
+) -> ImportResult:
+    """The one write step of every register's import: each row is ``(key, values)``; the row
+    matching ``key`` (its natural key) is updated with ``values`` when any differ, a new one made
+    from ``key``, ``values`` and ``create_only(key, values)`` (fields set when a row is added,
+    never changed afterwards) when none matches. One audit event per added or changed row."""
+    result = ImportResult()
+    for key, values in rows:
+        found = model.objects.filter(**key).first()
+        if found is None:
+            extra = create_only(key, values) if create_only is not None else {}
+            created = model.objects.create(**key, **values, **extra)
+            _row_event(actor, org, created)
+            result.added += 1
+        elif changes := _set(found, values):
+            _row_event(actor, org, found, changes)
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result
+
+
 def _import_risks(actor: User | None, org: str, name: str, data: bytes) -> ImportResult:
     read_rows(name, data, RISK_COLUMNS[:5])  # the header check with this module's messages
     with tempfile.TemporaryDirectory() as tmp:
@@ -681,19 +708,9 @@ def _import_plan(actor: User | None, org: str, name: str, data: bytes) -> Import
             )
         )
     _fail(issues, name, "delivery plan")
-    result = ImportResult()
-    for n, values in parsed:
-        w = Workstream.objects.filter(organisation_id=org, number=n).first()
-        if w is None:
-            created = Workstream.objects.create(organisation_id=org, number=n, **values)
-            _row_event(actor, org, created)
-            result.added += 1
-        elif changes := _set(w, values):
-            _row_event(actor, org, w, changes)
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    return result
+    return _upsert(
+        actor, org, Workstream, [({"organisation_id": org, "number": n}, v) for n, v in parsed]
+    )
 
 
 def _lines(text: str) -> list[str]:
@@ -729,19 +746,12 @@ def _import_milestones(actor: User | None, org: str, name: str, data: bytes) -> 
         done = r.date("Done")
         parsed.append((w, title, due, done))
     _fail(issues, name, "milestones")
-    result = ImportResult()
-    for w, title, due, done in parsed:
-        m = MilestoneRecord.objects.filter(workstream=w, name=title).first()
-        if m is None:
-            created = MilestoneRecord.objects.create(workstream=w, name=title, due=due, done=done)
-            _row_event(actor, org, created)
-            result.added += 1
-        elif changes := _set(m, {"due": due, "done": done}):
-            _row_event(actor, org, m, changes)
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    return result
+    return _upsert(
+        actor,
+        org,
+        MilestoneRecord,
+        [({"workstream": w, "name": t}, {"due": due, "done": done}) for w, t, due, done in parsed],
+    )
 
 
 def _import_initiatives(actor: User | None, org: str, name: str, data: bytes) -> ImportResult:
@@ -779,19 +789,9 @@ def _import_initiatives(actor: User | None, org: str, name: str, data: bytes) ->
             )
         )
     _fail(issues, name, "initiatives")
-    result = ImportResult()
-    for title, values in parsed:
-        i = Initiative.objects.filter(organisation_id=org, name=title).first()
-        if i is None:
-            created = Initiative.objects.create(organisation_id=org, name=title, **values)
-            _row_event(actor, org, created)
-            result.added += 1
-        elif changes := _set(i, values):
-            _row_event(actor, org, i, changes)
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    return result
+    return _upsert(
+        actor, org, Initiative, [({"organisation_id": org, "name": t}, v) for t, v in parsed]
+    )
 
 
 def _import_kpis(actor: User | None, org: str, name: str, data: bytes) -> ImportResult:
@@ -834,19 +834,9 @@ def _import_kpis(actor: User | None, org: str, name: str, data: bytes) -> Import
             )
         )
     _fail(issues, name, "KPIs")
-    result = ImportResult()
-    for ref, values in parsed:
-        k = KpiRecord.objects.filter(organisation_id=org, ref=ref).first()
-        if k is None:
-            created = KpiRecord.objects.create(organisation_id=org, ref=ref, **values)
-            _row_event(actor, org, created)
-            result.added += 1
-        elif changes := _set(k, values):
-            _row_event(actor, org, k, changes)
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    return result
+    return _upsert(
+        actor, org, KpiRecord, [({"organisation_id": org, "ref": ref}, v) for ref, v in parsed]
+    )
 
 
 def _import_kpi_values(actor: User | None, org: str, name: str, data: bytes) -> ImportResult:
@@ -867,26 +857,16 @@ def _import_kpi_values(actor: User | None, org: str, name: str, data: bytes) -> 
         source = r.text("Source of the value", required=True)
         parsed.append((known.get(ref), period, value, source))
     _fail(issues, name, "KPI values")
-    result = ImportResult()
-    for kpi, period, value, source in parsed:
-        v = KpiValueRecord.objects.filter(kpi=kpi, period_end=period).first()
-        if v is None:
-            created = KpiValueRecord.objects.create(
-                kpi=kpi,
-                period_end=period,
-                value=value,
-                source=source,
-                recorded_on=today,
-                recorded_by=actor,
-            )
-            _row_event(actor, org, created)
-            result.added += 1
-        elif changes := _set(v, {"value": value, "source": source}):
-            _row_event(actor, org, v, changes)
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    return result
+    return _upsert(
+        actor,
+        org,
+        KpiValueRecord,
+        [
+            ({"kpi": kpi, "period_end": period}, {"value": value, "source": source})
+            for kpi, period, value, source in parsed
+        ],
+        create_only=lambda _k, _v: {"recorded_on": today, "recorded_by": actor},
+    )
 
 
 def _import_maturity(actor: User | None, org: str, name: str, data: bytes) -> ImportResult:
@@ -947,37 +927,29 @@ def _import_maturity(actor: User | None, org: str, name: str, data: bytes) -> Im
                 )
             )
     _fail(issues, name, "maturity assessments")
-    result = ImportResult()
     now = timezone.now()
-    by = actor.get_username() if actor else "import"
-    for (code, key, period), g in groups.items():
-        values = {
-            "levels": g["levels"],
-            "evidence": g["evidence"],
-            "moderated": g["moderated"],
-            "reviewer": g["reviewer"],
-        }
-        a = MaturityAssessmentRecord.objects.filter(
-            organisation_id=code, matrix=key, period_end=period
-        ).first()
-        if a is None:
-            created = MaturityAssessmentRecord.objects.create(
-                organisation_id=code,
-                matrix=key,
-                period_end=period,
-                submitted_by=by,
-                submitted_at=now,
-                moderated_at=now if g["moderated"] else None,
-                **values,
+    return _upsert(
+        actor,
+        org,
+        MaturityAssessmentRecord,
+        [
+            (
+                {"organisation_id": code, "matrix": key, "period_end": period},
+                {
+                    "levels": g["levels"],
+                    "evidence": g["evidence"],
+                    "moderated": g["moderated"],
+                    "reviewer": g["reviewer"],
+                },
             )
-            _row_event(actor, org, created)
-            result.added += 1
-        elif changes := _set(a, values):
-            _row_event(actor, org, a, changes)
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    return result
+            for (code, key, period), g in groups.items()
+        ],
+        create_only=lambda _k, values: {
+            "submitted_by": actor.get_username() if actor else "import",
+            "submitted_at": now,
+            "moderated_at": now if values["moderated"] else None,
+        },
+    )
 
 
 _IMPORTERS: dict[str, Callable[[User | None, str, str, bytes], ImportResult]] = {
