@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -358,3 +359,34 @@ def test_a_total_not_given_is_the_sum_of_its_given_children() -> None:
         11000,
     ]
     assert _row(frame, "QQ1")["Total per 1,000 registered"] == pytest.approx(0.5)  # 5.5 / 11
+
+
+def test_two_patient_sources_of_one_vintage_follow_the_load_order() -> None:
+    """Two list-size files with the same publication date for one practice and census date: the
+    one loaded later counts, whatever order their rows have in the table (module doc, rule 3)."""
+    pats = patients(
+        [
+            # loaded second, but its rows come first in the table
+            ("P00001", SEP17, 4000, 4000, "gpw-x:FY2018:2018-01-01:late"),
+            ("P00001", SEP17, 2000, 2500, "gpw-x:FY2018:2018-01-01:early"),
+            ("P00002", SEP17, 3000, 2500, "gpw-x:FY2018:2018-01-01:early"),
+            ("P00003", SEP17, 5000, 6000, "gpw-x:FY2018:2018-01-01:early"),
+        ]
+    )
+    order = {"gpw-x:FY2018:2018-01-01:early": 0, "gpw-x:FY2018:2018-01-01:late": 1}
+    data = dataclasses.replace(_data(pats), source_order=order)
+    frame, notes = per_thousand_frame(data, "QQ1", SEP17)
+    # CC1 = P00001 + P00002: 4,000 + 3,000 patients; GP WTE 2.0 + 1.0 = 3.0 -> 3 / 7,000 x 1,000
+    assert _row(frame, "CC1")["Registered patients"] == 7000
+    assert _row(frame, "CC1")["Weighted patients"] == 6500
+    assert _row(frame, "QQ1")["Registered patients"] == 12000
+    assert _row(frame, "CC1")["GPs excl. registrars per 1,000 registered"] == pytest.approx(
+        3.0 / 7000 * 1000
+    )
+    assert not any("list size known" in n for n in notes)
+    # the control: with the load order reversed the other file counts (2,000 + 3,000 patients)
+    flipped = dataclasses.replace(_data(pats), source_order={k: -v for k, v in order.items()})
+    frame2, _ = per_thousand_frame(flipped, "QQ1", SEP17)
+    assert _row(frame2, "CC1")["Registered patients"] == 5000
+    gap = target_gap_frame(data, "QQ1", SEP17)[0]
+    assert _row(gap, "QQ1")["Registered patients"] == 12000
