@@ -57,6 +57,19 @@ def check_placement(
     return placed
 
 
+def with_ons_population(context: DataContext, values: list[str], on: dt.date) -> DataContext:
+    """``context`` dividing per-1,000 figures by ONS populations (``--ons-area ORG=AREA,...``)."""
+    from gpworkforce.baseline.population import ons_denominators, parse_ons_areas
+
+    if context.population is None:
+        raise UserError("--ons-area needs --data (a workspace with an ONS population file)")
+    areas = parse_ons_areas(values)
+    for org in areas:
+        context.data.registry.get(org)  # unknown code -> UnknownOrganisation (a user error)
+    denominators = ons_denominators(context.population, areas, on)
+    return dataclasses.replace(context, denominators=denominators)
+
+
 def build_baseline_report(
     context: DataContext,
     org: str,
@@ -119,6 +132,15 @@ def baseline(
             "--state", help="Read only the files of an earlier data state a report printed."
         ),
     ] = None,
+    ons_area: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ons-area",
+            help="Divide an organisation's per-1,000 figures by the ONS population of the "
+            "areas named, e.g. QK1=E06000016,E06000017,E10000018 (repeatable; needs an "
+            "ons-population file in --data).",
+        ),
+    ] = None,
 ) -> None:
     """The baseline report for an organisation: staff, per 1,000, age, locums, vacancies."""
     from gpworkforce.cli.sources import Focus, demo_context, workspace_context
@@ -133,6 +155,8 @@ def baseline(
             if data is not None
             else demo_context()
         )
+    if ons_area:
+        context = with_ons_population(context, ons_area, on)
     with step(f"Computing the baseline for {code} on {on.isoformat()}"):
         report = build_baseline_report(context, code, on, source, with_charts=fmt in CHART_FORMATS)
     lines = echo_headline(report, context.data.registry.get(code).name, code, on, source)
@@ -154,5 +178,72 @@ def echo_headline(
     return lines
 
 
+def pcn_baseline(
+    org: Annotated[str, typer.Option("--org", help="ODS code of the organisation, e.g. QK1.")],
+    period: Annotated[str, typer.Option("--period", help="Census date, e.g. 2022-09-30.")],
+    data: Annotated[
+        Path, typer.Option("--data", help="Workspace directory with pcn-individual files.")
+    ],
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
+        OutputFormat.TABLE
+    ),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="File to write (a directory for csv with several tables)."),
+    ] = None,
+) -> None:
+    """Staff employed by the PCNs of an organisation (ARRS roles), by PCN and role."""
+    from gpworkforce.baseline.pcn import pcn_baseline as build
+    from gpworkforce.cli.choices import Kind
+    from gpworkforce.cli.workspace import combine, read_workspace, require_entries, source_order
+    from gpworkforce.domain.orgs import ENGLAND_CODE
+    from gpworkforce.domain.taxonomy import load_taxonomy
+    from gpworkforce.loaders import build_registry
+    from gpworkforce.reports.model import Report
+
+    on = period_option(period)
+    code = org.strip().upper()
+    entries = [e for e in require_entries(data) if e.kind is Kind.PCN_INDIVIDUAL]
+    if not entries:
+        raise UserError(
+            f"--data must hold a PCN workforce file, got none in {data} (add one with "
+            f"'gpworkforce load pcn-individual FILE --data {data}')"
+        )
+    registry = build_registry()
+    name = "England" if code == ENGLAND_CODE else registry.get(code).name
+    with step(f"Reading {len(entries)} PCN workforce file(s) from {data}"):
+        workforce = combine(read_workspace(data, registry, entries)).workforce
+    have = sorted({f"{p:%Y-%m-%d}" for p in workforce["period"].dropna().unique()})
+    if on.isoformat() not in have:
+        raise UserError(
+            f"--period must be a census date of a loaded PCN workforce file, got {on} "
+            f"(periods with figures: {', '.join(have) or 'none'})"
+        )
+    result = build(workforce, registry, load_taxonomy(), code, on, source_order(entries))
+    lost = sum(result.unplaced.values())
+    placement = (
+        f"{len(result.unplaced):,} PCN(s) with figures on {on} could not be placed in any "
+        f"organisation ({lost:,.1f} WTE): {', '.join(sorted(result.unplaced)[:20])}"
+        if result.unplaced
+        else f"Every PCN with figures on {on} was placed."
+    )
+    if result.pcns == 0:
+        raise UserError(
+            f"{code} must hold at least one PCN with figures on {on}, got none: "
+            f"{result.elsewhere:,} PCN(s) are placed elsewhere and {len(result.unplaced):,} "
+            "in no organisation"
+        )
+    files = "; ".join(f"{e.original_name} ({e.vintage_label})" for e in entries)
+    report = Report(
+        title=f"PCN workforce baseline: {name} ({code})",
+        subtitle=f"Census date {on:%d %B %Y}; {result.pcns} PCNs; figures from NHS Digital",
+        tables=(result.table,),
+        statements=(f"Figures come from the PCN workforce file(s) {files}.", placement),
+        generated=max(e.loaded_at for e in entries),
+    )
+    emit_report(report, fmt, out, f"pcn-baseline-{code}-{on.isoformat()}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("baseline")(baseline)
+    app.command("pcn-baseline")(pcn_baseline)

@@ -2,7 +2,7 @@
 
 ``load`` parses a file once (it must, to validate it) and writes what the loader returned under
 ``DIR/parsed/<sha256>-<options>/v<PARSE_VERSION>/``: one Parquet file per non-empty table
-(``workforce``, ``demography``, ``patients``, ``vacancies``) and ``meta.json`` (kind, source,
+(``workforce``, ``demography``, ``patients``, ``vacancies``, ``population``) and ``meta.json`` (kind, source,
 warnings, encoding, and the raw file's size and modification time when it was parsed). Reports
 then read these (pyarrow) instead of parsing the raw CSV or XLSX again (decision 0047).
 
@@ -36,16 +36,21 @@ import pyarrow.parquet as pq
 from gpworkforce import tables
 from gpworkforce.cli.choices import Kind
 from gpworkforce.domain.provenance import Source
+from gpworkforce.loaders.ons import POPULATION
 
 PARSED = "parsed"
-PARSE_VERSION = 1  # bump when any loader's tables change for the same input
+# bump when any loader's tables change for the same input (2: ONS populations stored)
+PARSE_VERSION = 2
 META = "meta.json"
 TABLES = {
     "workforce": tables.WORKFORCE,
     "demography": tables.DEMOGRAPHY,
     "patients": tables.PATIENTS,
     "vacancies": tables.VACANCIES,
+    "population": POPULATION,  # ONS projections: small, read whole (no period or practice)
 }
+# the tables a report's Wanted rows filter (the others are read whole)
+FILTERED = frozenset({"workforce", "demography", "patients", "vacancies"})
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,9 @@ def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
         for name, spec in TABLES.items():
             path = target / f"{name}.parquet"
             dates = (
-                None if wanted is None else wanted.dates(name, meta.get("periods", {}).get(name))
+                None
+                if wanted is None or name not in FILTERED
+                else wanted.dates(name, meta.get("periods", {}).get(name))
             )
             if not path.is_file() or dates == []:
                 frames[name] = tables.empty(spec)
@@ -189,7 +196,7 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
 
 def _filters(name: str, dates: list[str] | None, wanted: Wanted | None) -> list[object] | None:
     """pyarrow filters (disjunctive normal form) selecting the wanted rows of table ``name``."""
-    if wanted is None:
+    if wanted is None or name not in FILTERED:
         return None
     by_date: list[tuple[str, str, object]] = []
     if dates is not None:

@@ -50,6 +50,8 @@ class DataContext:
     # a workspace report's time stamp: when its data state was complete (the last load it
     # reads), so the same files give the same bytes (decision 0047); None = the time of running
     as_of: dt.datetime | None = None
+    # ONS population projections loaded in the workspace (None: the demo, which has none)
+    population: pd.DataFrame | None = None
 
 
 def _concat(frames: list[pd.DataFrame], spec: dict[str, str]) -> pd.DataFrame:
@@ -187,4 +189,11 @@ def workspace_context(
         REGISTRY_STATEMENT,
     )
     as_of = max(e.loaded_at for e in entries)
-    return DataContext(data, statements, None, f"the workspace {directory.name}", as_of)
+    return DataContext(
+        data,
+        statements,
+        None,
+        f"the workspace {directory.name}",
+        as_of,
+        population=combined.population,
+    )

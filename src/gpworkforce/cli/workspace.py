@@ -43,6 +43,7 @@ from gpworkforce.cli.choices import Kind
 from gpworkforce.domain.orgs import OrgRegistry
 from gpworkforce.domain.provenance import Source, sha256_of_file
 from gpworkforce.errors import InputFileError, Issue, Location, UserError, ValidationFailed
+from gpworkforce.loaders.ons import POPULATION
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
@@ -120,6 +121,8 @@ class LoadedFile:
     payload: Any  # the loader's own result; None when read from the parsed store
     warnings: tuple[str, ...] = ()  # the loader's warnings (kept values, ignored columns, ...)
     encoding: str | None = None  # the file's text encoding as detected; "xlsx" for workbooks
+    # ONS population projections (loaders.ons.POPULATION columns; empty for other kinds)
+    population: pd.DataFrame = dataclasses.field(default_factory=lambda: tables.empty(POPULATION))
 
 
 Adapter = Callable[[Path, OrgRegistry | None, LoadOptions], LoadedFile]
@@ -190,7 +193,8 @@ def _pcn(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedF
 def _population(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
     from gpworkforce.loaders import load_ons_population
 
-    return _from_loader(Kind.ONS_POPULATION, load_ons_population(path))
+    result = load_ons_population(path)
+    return dataclasses.replace(_from_loader(Kind.ONS_POPULATION, result), population=result.frame)
 
 
 def _returns(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
@@ -514,6 +518,7 @@ def _from_store(stored: parsed.StoredFile) -> LoadedFile:
         payload=None,
         warnings=stored.warnings,
         encoding=stored.encoding,
+        population=stored.frames["population"],
     )
 
 
@@ -645,6 +650,7 @@ class CombinedTables:
     demography: pd.DataFrame
     patients: pd.DataFrame
     vacancies: pd.DataFrame
+    population: pd.DataFrame  # ONS projections (loaders.ons.POPULATION columns)
 
 
 def _concat(files: Sequence[LoadedFile], name: str, spec: Mapping[str, str]) -> pd.DataFrame:
@@ -659,4 +665,5 @@ def combine(files: Sequence[LoadedFile]) -> CombinedTables:
         demography=_concat(files, "demography", tables.DEMOGRAPHY),
         patients=_concat(files, "patients", tables.PATIENTS),
         vacancies=_concat(files, "vacancies", tables.VACANCIES),
+        population=_concat(files, "population", POPULATION),
     )
