@@ -195,21 +195,27 @@ def pcn_baseline(
     """Staff employed by the PCNs of an organisation (ARRS roles), by PCN and role."""
     from gpworkforce.baseline.pcn import pcn_baseline as build
     from gpworkforce.cli.choices import Kind
-    from gpworkforce.cli.workspace import combine, read_workspace, require_entries, source_order
+    from gpworkforce.cli.workspace import (
+        combine,
+        read_workspace,
+        require_entries,
+        source_order,
+        workspace_registry,
+    )
     from gpworkforce.domain.orgs import ENGLAND_CODE
     from gpworkforce.domain.taxonomy import load_taxonomy
-    from gpworkforce.loaders import build_registry
     from gpworkforce.reports.model import Report
 
     on = period_option(period)
     code = org.strip().upper()
-    entries = [e for e in require_entries(data) if e.kind is Kind.PCN_INDIVIDUAL]
+    every = require_entries(data)
+    entries = [e for e in every if e.kind is Kind.PCN_INDIVIDUAL]
     if not entries:
         raise UserError(
             f"--data must hold a PCN workforce file, got none in {data} (add one with "
             f"'gpworkforce load pcn-individual FILE --data {data}')"
         )
-    registry = build_registry()
+    registry = workspace_registry(data, every)
     name = "England" if code == ENGLAND_CODE else registry.get(code).name
     with step(f"Reading {len(entries)} PCN workforce file(s) from {data}"):
         workforce = combine(read_workspace(data, registry, entries)).workforce

@@ -14,6 +14,12 @@ class Kind(StrEnum):
     PCN_INDIVIDUAL = "pcn-individual"
     ONS_POPULATION = "ons-population"
     RETURNS = "returns"
+    ODS_PRACTICES = "ods-practices"  # ODS epraccur (headerless); --period = its extract date
+    PRACTICE_MAP = "practice-map"  # gp_reg_pat_prac_map: practice -> PCN -> sub-ICB -> ICB
+
+
+# kinds that add to the organisation registry rather than to the workforce tables
+REGISTRY_KINDS = frozenset({Kind.ODS_PRACTICES, Kind.PRACTICE_MAP})
 
 
 class SourceChoice(StrEnum):

@@ -48,8 +48,12 @@ def load(
     dataset, period, vintage and checksum, and is recorded in manifest.json. A file already
     loaded (same bytes) is skipped.
     """
-    from gpworkforce.cli.workspace import LoadOptions, load_into
-    from gpworkforce.loaders import build_registry
+    from gpworkforce.cli.workspace import (
+        LoadOptions,
+        load_into,
+        read_manifest,
+        workspace_registry,
+    )
 
     options = LoadOptions(
         period=period_option(period) if period else None,
@@ -57,10 +61,12 @@ def load(
     )
 
     registry = None
-    # returns are checked against the registry; practice-year files compared with it
+    # returns are checked against the registry; practice-year files compared with it (the
+    # workspace's own ODS extracts and practice maps included, decision 0078)
     if kind in (Kind.RETURNS, Kind.GPW_PRACTICE_YEAR):
         with step("Reading the organisation registry"):
-            registry = build_registry()
+            existing = read_manifest(data).entries if data.is_dir() else ()
+            registry = workspace_registry(data, existing)
     with step(f"Validating {len(files)} {kind.value} file(s)"):
         outcome = load_into(data, kind, files, registry, options)
     for entry in outcome.added:

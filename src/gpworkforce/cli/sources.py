@@ -8,6 +8,7 @@ plan divided by (its Table 2).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from gpworkforce import tables
 from gpworkforce.baseline import BaselineData, Denominators
 from gpworkforce.cli.parsed import Wanted
 from gpworkforce.cli.workspace import (
+    ManifestEntry,
     combine,
     pinned_entries,
     read_pin,
@@ -28,6 +30,7 @@ from gpworkforce.cli.workspace import (
     state_digest,
     state_entries,
     stored_periods,
+    workspace_registry,
 )
 from gpworkforce.domain.orgs import OrgRegistry, OrgType
 from gpworkforce.errors import UserError
@@ -38,6 +41,11 @@ if TYPE_CHECKING:
 REGISTRY_STATEMENT = (
     "Organisations and their hierarchy on the census date come from NHS England ODS and NHS "
     "Digital practice maps (real, public data)."
+)
+WORKSPACE_REGISTRY_STATEMENT = (
+    "Organisations and their hierarchy on the census date come from NHS England ODS and NHS "
+    "Digital practice maps (real, public data), with the ODS extracts and practice maps loaded "
+    "in the workspace: {files}."
 )
 
 
@@ -147,6 +155,16 @@ def focus_rows(registry: OrgRegistry, focus: Focus, periods: set[str]) -> Wanted
     )
 
 
+def _registry_statement(entries: Sequence[ManifestEntry]) -> str:
+    from gpworkforce.cli.choices import REGISTRY_KINDS
+
+    mine = [e for e in entries if e.kind in REGISTRY_KINDS]
+    if not mine:
+        return REGISTRY_STATEMENT
+    files = "; ".join(f"{e.original_name} ({e.kind.value} of {e.period})" for e in mine)
+    return WORKSPACE_REGISTRY_STATEMENT.format(files=files)
+
+
 def workspace_context(
     directory: Path,
     pin: Path | None = None,
@@ -156,8 +174,6 @@ def workspace_context(
     """Files loaded into the workspace, from the parsed store: all of them, those a pin file
     names (``pin``) or those of an earlier data state a report printed (``state``); with
     ``focus`` only the rows a report on it reads (see :func:`focus_rows`)."""
-    from gpworkforce.loaders import build_registry
-
     if pin is not None and state is not None:
         raise UserError("give --pin or --state, not both")
     if pin is not None:
@@ -166,7 +182,7 @@ def workspace_context(
         entries = state_entries(directory, state)
     else:
         entries = require_entries(directory)
-    registry = build_registry()
+    registry = workspace_registry(directory, entries)
     wanted = None
     if focus is not None:
         wanted = focus_rows(registry, focus, stored_periods(directory, entries))
@@ -186,7 +202,7 @@ def workspace_context(
         + "; ".join(f"{e.original_name} ({e.kind.value}, {e.vintage_label})" for e in entries)
         + ". Where files give the same period, the latest publication wins, then the latest "
         "load.",
-        REGISTRY_STATEMENT,
+        _registry_statement(entries),
     )
     as_of = max(e.loaded_at for e in entries)
     return DataContext(

@@ -9,8 +9,9 @@ store (:mod:`gpworkforce.cli.parsed`, Parquet keyed by checksum, options and par
 re-parse the raw file through its loader only when that store is missing, damaged or older than
 the loaders (so a loader fix applies to data already loaded); a changed raw file is refused.
 
-The organisation registry is not a workspace kind: it is built from the public ODS and
-practice-map files (:func:`gpworkforce.loaders.build_registry`).
+The organisation registry is built from the public ODS and practice-map files
+(:func:`gpworkforce.loaders.build_registry`) together with any ODS extracts (``ods-practices``)
+and practice maps (``practice-map``) loaded into the workspace (:func:`workspace_registry`).
 
 Vintages (decision 0047): every entry records its publication date (``--published``; unknown
 when not given) and its load position (the manifest's order); a practice's returns for one census
@@ -225,6 +226,63 @@ def _returns(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> Loa
     )
 
 
+def _registry_source(path: Path, dataset: str, period: dt.date) -> Source:
+    return Source(
+        publisher="NHS England ODS" if dataset == "ods-epraccur" else "NHS Digital",
+        dataset=dataset,
+        period=period.isoformat(),
+        file_name=path.name,
+        sha256=sha256_of_file(path),
+    )
+
+
+def _no_tables(kind: Kind, source: Source) -> LoadedFile:
+    return LoadedFile(
+        kind=kind,
+        source=source,
+        workforce=tables.empty(tables.WORKFORCE),
+        demography=tables.empty(tables.DEMOGRAPHY),
+        patients=tables.empty(tables.PATIENTS),
+        vacancies=tables.empty(tables.VACANCIES),
+        payload=None,
+    )
+
+
+def _ods(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
+    from gpworkforce.loaders.registry_files import GP_PRACTICE_SETTING, read_epraccur
+
+    if opts.period is None:
+        raise UserError(
+            f"--period must give the extract date of the ODS file {path.name} (the file "
+            "carries none), e.g. --period 2024-06-30"
+        )
+    frame = read_epraccur(path)
+    if not (frame["setting"] == GP_PRACTICE_SETTING).any():
+        raise ValidationFailed(
+            issues=[
+                Issue(
+                    Location(file=path.name, column="26 (prescribing setting)"),
+                    expected=f"hold at least one GP practice (setting {GP_PRACTICE_SETTING})",
+                    found="none",
+                )
+            ],
+            summary=f"{path.name}: not an ODS GP practice file",
+        )
+    return _no_tables(Kind.ODS_PRACTICES, _registry_source(path, "ods-epraccur", opts.period))
+
+
+def _practice_map(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
+    from gpworkforce.loaders.registry_files import read_practice_map
+
+    found = read_practice_map(path)
+    if opts.period is not None and opts.period != found.extract_date:
+        raise UserError(
+            f"--period must be the map's own extract date {found.extract_date} or not given, "
+            f"got {opts.period}"
+        )
+    return _no_tables(Kind.PRACTICE_MAP, _registry_source(path, "practice-map", found.extract_date))
+
+
 ADAPTERS: Mapping[Kind, Adapter] = {
     Kind.GPW_DETAILED: _gpw_detailed,
     Kind.GPW_PRACTICE_YEAR: _practice_year,
@@ -232,6 +290,8 @@ ADAPTERS: Mapping[Kind, Adapter] = {
     Kind.PCN_INDIVIDUAL: _pcn,
     Kind.ONS_POPULATION: _population,
     Kind.RETURNS: _returns,
+    Kind.ODS_PRACTICES: _ods,
+    Kind.PRACTICE_MAP: _practice_map,
 }
 
 
@@ -656,6 +716,20 @@ class CombinedTables:
 def _concat(files: Sequence[LoadedFile], name: str, spec: Mapping[str, str]) -> pd.DataFrame:
     parts = [tables.conform(getattr(f, name), spec) for f in files if len(getattr(f, name))]
     return pd.concat(parts, ignore_index=True) if parts else tables.empty(spec)
+
+
+def workspace_registry(directory: Path, entries: Sequence[ManifestEntry]) -> OrgRegistry:
+    """The registry from the public files plus the ODS extracts and practice maps among
+    ``entries`` (in load order; see :func:`gpworkforce.loaders.build_registry`)."""
+    from gpworkforce.loaders import build_registry
+
+    ods = [
+        (dt.date.fromisoformat(e.period), directory / e.file)
+        for e in entries
+        if e.kind is Kind.ODS_PRACTICES
+    ]
+    maps = [directory / e.file for e in entries if e.kind is Kind.PRACTICE_MAP]
+    return build_registry(later_ods=ods, extra_maps=maps)
 
 
 def combine(files: Sequence[LoadedFile]) -> CombinedTables:

@@ -221,11 +221,14 @@ def registry_from_frames(
     ccg_icb_source: str = CCG_ICB_FILE,
     earlier_ccg: pd.DataFrame | None = None,
     earlier_source: str = PAYMENTS_FILE,
+    later_ods: pd.DataFrame | None = None,
 ) -> OrgRegistry:
     """Assemble the registry from already-read frames (pure; see module docs for the rules).
 
     ``earlier_ccg`` (columns ``practice, ccg, ccg_name`` from an older source, e.g. NHS Payments
     2017/18) fills the time before a practice's ODS link starts, when it names a different CCG.
+    ``later_ods`` (a later epraccur extract) gives the GP practices it lists their names and
+    opening and closing dates; it adds no links.
     """
     orgs = _Orgs()
     orgs.add(ENGLAND_CODE, "England", OrgType.ENGLAND)
@@ -258,6 +261,10 @@ def registry_from_frames(
     map_ccgs = set().union(*(set(m.frame["CCG_CODE"]) for m in maps)) if maps else set()
     orphans = {ccg for _, ccg in pairs} - map_ccgs
     links += _stp_links(stp_snaps, ccg_icb, ccg_icb_source, orphans, pairs, first, orgs)
+    if later_ods is not None:
+        later = _plain(later_ods[later_ods["setting"] == GP_PRACTICE_SETTING])
+        for row in later.itertuples(index=False):
+            orgs.add(row.code, row.name, OrgType.PRACTICE, opened=row.opened, closed=row.closed)
     return OrgRegistry.build(orgs.items.values(), links)
 
 
@@ -273,11 +280,23 @@ def registry_files(data_dir: Path) -> tuple[Path, list[Path], Path]:
     return ods, maps, icb
 
 
-def build_registry(data_dir: Path | None = None) -> OrgRegistry:
+def build_registry(
+    data_dir: Path | None = None,
+    *,
+    later_ods: Sequence[tuple[dt.date, Path]] = (),
+    extra_maps: Sequence[Path] = (),
+) -> OrgRegistry:
     """The whole national registry from the shared files (cached per file versions).
 
     ``data_dir`` holds ``nhs/`` (default: :func:`gpworkforce.paths.shared_data_dir`). The result
     is immutable and cached: a second call with unchanged files returns the same object.
+
+    A user's files add to it (a workspace's ``ods-practices`` and ``practice-map`` kinds):
+    ``extra_maps`` are more practice maps (a map with the extract date of another replaces it;
+    of several with one date the last given wins); ``later_ods`` are ODS extracts with their
+    extract dates, the latest of which gives every practice it lists its name and opening and
+    closing dates (practices opened since the shared extract become organisations). Links before
+    the first map still come from the shared December 2019 extract (decision 0021).
     """
     if data_dir is None:
         from gpworkforce.paths import shared_data_dir
@@ -290,23 +309,32 @@ def build_registry(data_dir: Path | None = None) -> OrgRegistry:
         (str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size)
         for p in (ods, *maps, icb, *optional)
     )
-    return _cached_registry(stamp)
+    roles = [(f"ods:{on.isoformat()}", p) for on, p in later_ods]
+    roles += [("map", p) for p in extra_maps]
+    extra = tuple(
+        (role, str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for role, p in roles
+    )
+    return _cached_registry(stamp, extra)
+
+
+Extra = tuple[tuple[str, str, int, int], ...]  # (role, path, mtime, size) of a user's file
 
 
 @lru_cache(maxsize=4)
-def _cached_registry(stamp: tuple[tuple[str, int, int], ...]) -> OrgRegistry:
+def _cached_registry(stamp: tuple[tuple[str, int, int], ...], extra: Extra = ()) -> OrgRegistry:
     from gpworkforce.loaders import registry_cache
 
-    key = registry_cache.cache_key(stamp)
+    keyed = tuple((f"{role}\0{path}", mtime, size) for role, path, mtime, size in extra)
+    key = registry_cache.cache_key((*stamp, *keyed))
     cached = registry_cache.read_cached(key)
     if cached is not None:
         return cached
-    registry = _registry_from_files(stamp)
+    registry = _registry_from_files(stamp, extra)
     registry_cache.write_cached(key, registry)
     return registry
 
 
-def _registry_from_files(stamp: tuple[tuple[str, int, int], ...]) -> OrgRegistry:
+def _registry_from_files(stamp: tuple[tuple[str, int, int], ...], extra: Extra = ()) -> OrgRegistry:
     paths = [Path(st[0]) for st in stamp]
     earlier: pd.DataFrame | None = None
     earlier_source = PAYMENTS_FILE
@@ -314,12 +342,23 @@ def _registry_from_files(stamp: tuple[tuple[str, int, int], ...]) -> OrgRegistry
         pay = paths.pop()
         earlier, earlier_source = read_payments_ccgs(pay), pay.name
     ods_path, map_paths, icb_path = paths[0], paths[1:-1], paths[-1]
+    by_date = {m.extract_date: m for m in (read_practice_map(p) for p in map_paths)}
+    for role, path, _, _ in extra:
+        if role == "map":
+            added = read_practice_map(Path(path))
+            by_date[added.extract_date] = added  # the user's map of a date replaces ours
+    later = sorted(
+        (dt.date.fromisoformat(role[4:]), i, path)
+        for i, (role, path, _, _) in enumerate(extra)
+        if role.startswith("ods:")
+    )  # by extract date, then load order
     return registry_from_frames(
         read_epraccur(ods_path),
-        [read_practice_map(p) for p in map_paths],
+        [by_date[d] for d in sorted(by_date)],
         read_ccg_to_icb(icb_path),
         ods_source=ods_path.name,
         ccg_icb_source=icb_path.name,
         earlier_ccg=earlier,
         earlier_source=earlier_source,
+        later_ods=read_epraccur(Path(later[-1][2])) if later else None,
     )

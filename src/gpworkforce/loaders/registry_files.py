@@ -51,6 +51,20 @@ MAP_COLUMNS: tuple[str, ...] = (
     "COMM_REGION_CODE",
     "COMM_REGION_NAME",
 )
+# The layout published since ICBs replaced CCGs and STPs (July 2022): the same tiers renamed.
+SUB_ICB_MAP_COLUMNS: dict[str, str] = {
+    "EXTRACT_DATE": "EXTRACT_DATE",
+    "PRACTICE_CODE": "PRACTICE_CODE",
+    "PRACTICE_NAME": "PRACTICE_NAME",
+    "PCN_CODE": "PCN_CODE",
+    "PCN_NAME": "PCN_NAME",
+    "SUB_ICB_LOCATION_CODE": "CCG_CODE",
+    "SUB_ICB_LOCATION_NAME": "CCG_NAME",
+    "ICB_CODE": "STP_CODE",
+    "ICB_NAME": "STP_NAME",
+    "COMM_REGION_CODE": "COMM_REGION_CODE",
+    "COMM_REGION_NAME": "COMM_REGION_NAME",
+}
 UNALLOCATED_PCN = "U"
 _MAP_DATE_FORMATS = ("%d-%b-%y", "%d%b%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%b-%Y")
 
@@ -173,17 +187,29 @@ def _extract_date(values: pd.Series, file_name: str) -> dt.date:
 
 
 def read_practice_map(path: Path) -> PracticeMap:
-    """A ``gp_reg_pat_prac_map`` extract: practice -> PCN -> CCG -> STP -> region."""
+    """A ``gp_reg_pat_prac_map`` extract: practice -> PCN -> CCG -> STP -> region.
+
+    Both published layouts are read: CCG/STP columns (to 2022) and sub-ICB location/ICB
+    columns (since), the latter renamed to the former (a sub-ICB is the CCG tier, an ICB the
+    STP tier)."""
     tf = read_text(path)
-    parsed = read_table(tf, text_columns=MAP_COLUMNS, numeric_columns=(), required=MAP_COLUMNS)
-    frame = parsed.frame
+    first = tf.text.split("\n", 1)[0]
+    if "SUB_ICB_LOCATION_CODE" in first and "CCG_CODE" not in first:
+        names = tuple(SUB_ICB_MAP_COLUMNS)
+        parsed = read_table(tf, text_columns=names, numeric_columns=(), required=names)
+        frame = parsed.frame.rename(columns=SUB_ICB_MAP_COLUMNS).loc[:, list(MAP_COLUMNS)]
+        label = {ours: theirs for theirs, ours in SUB_ICB_MAP_COLUMNS.items()}
+    else:
+        label = {c: c for c in MAP_COLUMNS}
+        parsed = read_table(tf, text_columns=MAP_COLUMNS, numeric_columns=(), required=MAP_COLUMNS)
+        frame = parsed.frame
     for col in MAP_COLUMNS:
         frame[col] = frame[col].str.strip()
     # PCN code "U" (name "Unallocated") marks a practice in no PCN: no link, not an organisation.
     frame.loc[frame["PCN_CODE"] == UNALLOCATED_PCN, "PCN_CODE"] = pd.NA
     issues: list[Issue] = []
     for col in ("PRACTICE_CODE", "CCG_CODE", "STP_CODE", "COMM_REGION_CODE"):
-        issues += code_issues(frame[col], col, tf.name)
+        issues += code_issues(frame[col], label[col], tf.name)
     raise_if_issues(issues, f"{tf.name}: not a valid practice map")
     return PracticeMap(_extract_date(frame["EXTRACT_DATE"], tf.name), frame, tf.name)
 
