@@ -339,6 +339,10 @@ def record_kpi_value(
     period replaces the value and the audit keeps the old one."""
     kpi = KpiRecord.objects.select_for_update().get(pk=kpi_id)
     _require(actor, Permission.EDIT_DELIVERY, kpi.organisation_id)
+    if kpi.measure_kind != "entered":
+        raise FieldError(
+            "this KPI's values are computed by the tool from its measure, never entered", "value"
+        )
     if not source.strip():
         raise FieldError("source must say where the value comes from", "source")
     if period_end > today:

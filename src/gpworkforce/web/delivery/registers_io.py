@@ -34,7 +34,7 @@ from gpworkforce.delivery.risks import RiskStatus
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import InputFileError, Issue, Location, UserError, ValidationFailed
 from gpworkforce.exports import FORMULA_TRIGGERS, csv_bytes, xlsx_bytes
-from gpworkforce.web.delivery import actions
+from gpworkforce.web.delivery import actions, measures
 from gpworkforce.web.delivery.models import (
     Initiative,
     KpiRecord,
@@ -128,7 +128,6 @@ RESILIENCE_COLUMNS = (
     "Reasons",
     "Not available",
 )
-MEASURE_KINDS = ("baseline", "plan-variance", "response-rate", "spend", "entered")
 
 
 # -- cells -----------------------------------------------------------------------------------------
@@ -803,8 +802,15 @@ def _import_kpis(actor: User | None, org: str, name: str, data: bytes) -> Import
         r = _Row(name, number, cells, issues)
         ref = r.text("KPI", required=True)
         kind = r.text("Measure kind") or "entered"
-        if kind not in MEASURE_KINDS:
-            r.bad("Measure kind", "be one of " + ", ".join(MEASURE_KINDS), repr(kind))
+        columns = {
+            "measure_kind": "Measure kind",
+            "measure": "Measure",
+            "staff_group": "Staff group",
+        }
+        for field, expected, found in measures.measure_problems(
+            kind, r.text("Measure"), r.text("Staff group")
+        ):
+            r.bad(columns[field], expected, found)
         direction = r.text("Direction") or Direction.HIGHER_IS_BETTER.value
         if direction not in {d.value for d in Direction}:
             r.bad("Direction", "be higher or lower", repr(direction))
@@ -850,6 +856,8 @@ def _import_kpi_values(actor: User | None, org: str, name: str, data: bytes) -> 
         ref = r.text("KPI", required=True)
         if ref and ref not in known:
             r.bad("KPI", "be the reference of a KPI in the register", repr(ref))
+        elif ref and known[ref].measure_kind != "entered":
+            r.bad("KPI", "be a KPI whose values are entered (this one's are computed)", repr(ref))
         period = r.date("Period end", required=True)
         if period and period > today:
             r.bad("Period end", "not be after today", period.strftime("%d/%m/%Y"))

@@ -25,7 +25,8 @@ from gpworkforce.web.delivery.models import (
 )
 
 # The LLR plan's owner of every deliverable; where the seed names nobody, the programme board.
-SCENARIO_LEVER_FILE = "scenario-2.toml"  # the plan's chosen scenario (LLR Table 13)
+SCENARIO_LEVER_FILE = "scenario-2.toml"
+PLAN_NAME = "LLR GP Workforce Plan 2017"  # scenarios/llr-2017/plan.toml, seeded by the plans app  # the plan's chosen scenario (LLR Table 13)
 # The funding scheme each initiative draws on, where the funding register says what it pays for
 # (scenarios/llr-2017/funding.csv: the GP5YFV administrative staff money pays for "active
 # signposting and correspondence management pilots", LLR plan Table 15 and chapter 6).
@@ -104,7 +105,39 @@ def seed_delivery(org_code: str, folder: Path | None = None) -> dict[str, int]:
             target=_scenario_lever(folder, "international_recruits") or 30,
             amber_tolerance=10,
         )
-        counts["kpis"] = 2
+        # KPIs bound to measures the tool computes (issue 13 item 1): the baseline's GP WTE per
+        # 1,000 patients (NHS England's 0.58 target, LLR Table 4), the share of GP WTE aged 55+
+        # and the locum share (LLR's retention and locum deliverable), the adopted plan's GP
+        # variance, and primary care spend as a share of allocation (LLR Table 17's 11.3%).
+        computed = [
+            ("3e", "GP WTE per 1,000 registered patients", 3, "baseline", "gp-wte-per-1000",
+             "", "WTE per 1,000", "higher", 0.58, 0.03, 400),
+            ("3b", "Share of GP WTE aged 55 and over", 3, "baseline", "gp-over-55-share",
+             "", "%", "lower", 25.0, 5.0, 400),
+            ("3c", "Locum share of GP WTE", 3, "baseline", "locum-share",
+             "", "%", "lower", 10.0, 3.0, 400),
+            ("3d", "GP WTE against the adopted workforce plan", 3, "plan-variance",
+             PLAN_NAME, "gp", "WTE", "higher", 0.0, 5.0, 200),
+            ("12a", "Primary care spend as a share of allocation", 12, "spend",
+             "All organisations", "", "%", "higher", 11.3, 0.4, 400),
+        ]  # fmt: skip
+        for ref, name, ws, kind, measure, group, unit, direction, target, tol, stale in computed:
+            KpiRecord.objects.create(
+                organisation_id=org_code,
+                ref=ref,
+                name=name,
+                workstream=by_number.get(ws),
+                measure_kind=kind,
+                measure=measure,
+                measure_org=org_code if kind != "spend" else "",
+                staff_group=group,
+                unit=unit,
+                direction=direction,
+                target=target,
+                amber_tolerance=tol,
+                stale_after_days=stale,
+            )
+        counts["kpis"] = 2 + len(computed)
     if not Initiative.objects.filter(organisation_id=org_code).exists():
         lever_wte = {"international_recruits": _scenario_lever(folder, "international_recruits")}
         gp_workstream = Workstream.objects.filter(organisation_id=org_code, number=3).first()

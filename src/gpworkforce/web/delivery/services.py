@@ -28,7 +28,7 @@ from gpworkforce.delivery.risks import DEFAULT_BANDS, Movement, movement
 from gpworkforce.delivery.triggers import Trigger, TriggerKind
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.web.actions import audit
-from gpworkforce.web.delivery import actions
+from gpworkforce.web.delivery import actions, measures
 from gpworkforce.web.delivery.models import (
     KpiRecord,
     MaturityAssessmentRecord,
@@ -93,7 +93,11 @@ def kpi_status(kpi: KpiRecord, on: dt.date) -> KpiStatus:
 def kpi_values(kpi: KpiRecord) -> list[tuple[KpiValue, dt.date]]:
     """The KPI's values with the day each was known: entered ones as typed in; a response rate
     computed now from the collection rounds of the KPI's organisation (each round's value known
-    once its deadline, :data:`RESPONSE_DEADLINE_DAYS` after the census date, has passed)."""
+    once its deadline, :data:`RESPONSE_DEADLINE_DAYS` after the census date, has passed); a
+    baseline measure, a plan's variance or a spend line read by :mod:`.measures`."""
+    computed = measures.computed_values(kpi)
+    if computed is not None:
+        return computed
     if kpi.measure_kind == "response-rate":
         out = []
         for rnd in CollectionRound.objects.filter(

@@ -11,8 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from gpworkforce import labels
 from gpworkforce.delivery.charts import timeline_chart
 from gpworkforce.delivery.kpis import Rag
+from gpworkforce.delivery.measures import BASELINE_MEASURES, MEASURE_KIND_LABELS
 from gpworkforce.delivery.plan import CellStatus, overdue_milestones
 from gpworkforce.errors import UserError, ValidationFailed
 from gpworkforce.web.delivery import actions, registers_io, services
@@ -52,6 +54,36 @@ LEVER_LABELS = {
     "locum_conversion": "Locums moving to salaried posts",
     "trainee_retention": "Registrars staying after training",
 }
+
+
+def measured_by(kpi: KpiRecord) -> str:
+    """What a KPI's values come from, in words."""
+    kind = kpi.measure_kind
+    org = kpi.measure_org or kpi.organisation_id
+    if kind == "baseline":
+        spec = BASELINE_MEASURES.get(kpi.measure)
+        what = spec.label if spec is not None else "an unknown baseline measure"
+        return f"{what} of {org_name(org)}, from the baseline (computed by the tool)"
+    if kind == "plan-variance":
+        group = labels.staff_group(kpi.staff_group or "gp")
+        return (
+            f"the variance of the plan '{kpi.measure}' of {org_name(org)} for {group}: "
+            "actual minus plan (computed by the tool)"
+        )
+    if kind == "spend":
+        return (
+            f"{MEASURE_KIND_LABELS['spend'].lower()} of {kpi.measure or 'all organisations'}, "
+            "from the finance allocations register (computed by the tool)"
+        )
+    if kind == "response-rate":
+        return f"the collection rounds' response rate for {org_name(org)} (computed by the tool)"
+    return MEASURE_KIND_LABELS["entered"].lower()
+
+
+def org_name(code: str) -> str:
+    from gpworkforce.web.models import Organisation
+
+    return Organisation.objects.filter(code=code).values_list("name", flat=True).first() or code
 
 
 def _plan_crumb() -> tuple[str, str]:
@@ -125,6 +157,8 @@ def _kpi_page(
             kpi=kpi,
             status=status,
             values=list(kpi.values.all()),
+            computed=services.kpi_values(kpi) if kpi.measure_kind != "entered" else [],
+            measured_by=measured_by(kpi),
             overrides=overrides,
             today=today,
             can_edit=has_permission(request.user, Permission.EDIT_DELIVERY, kpi.organisation_id),
