@@ -154,3 +154,41 @@ def test_malformed_ons_area_is_refused(value: str) -> None:
 def test_no_population_loaded_is_refused() -> None:
     with pytest.raises(UserError, match="needs an ONS population projection"):
         ons_denominators(POPULATION.iloc[0:0], {"QXX": ("E06000001",)}, ON)
+
+
+def _own(rows: list[tuple[str, str | None, str | None]]) -> pd.DataFrame:
+    from gpworkforce.loaders.pcn import PCN_PLACES
+
+    frame = pd.DataFrame(
+        [
+            {"practice_code": pcn, "period": pd.Timestamp(ON), "pcn_name": f"{pcn} (file)",
+             "sub_icb_code": sub, "icb_code": icb, "region_code": None, "source_id": NEW}
+            for pcn, sub, icb in rows
+        ]
+    )  # fmt: skip
+    return tables.conform(frame, PCN_PLACES)
+
+
+def test_the_file_own_placement_wins_and_disagreements_are_counted() -> None:
+    # the file places U00004 (unknown to the registry) and U00003 (registry: QYY) in QXX;
+    # U00002's row names no ICB, so the registry's placement holds for it
+    own = _own([("U00004", "01A", "QXX"), ("U00003", "03C", "QXX"), ("U00002", None, None)])
+    result = pcn_baseline(
+        _workforce(), _registry(), load_taxonomy(), "QXX", ON, {OLD: 0, NEW: 1}, own
+    )
+    frame = result.table.frame.set_index("PCN")
+    assert list(frame.index) == ["Riverside PCN", "Hillside PCN", "Southern PCN",
+                                 "U00004 (file)", "Total"]  # fmt: skip
+    assert frame.loc["Total", "Total WTE"] == pytest.approx(4.5 + 0.6 + 5.0 + 2.5)
+    assert result.unplaced == pytest.approx({"U00005": 0.8})
+    assert result.disagree == {"U00003": ("QXX", "QYY"), "U00004": ("QXX", None)}
+    assert result.elsewhere == 0
+    assert any("2 PCN(s) are placed by the file" in n for n in result.table.notes)
+
+
+def test_an_own_placement_from_a_source_not_chosen_is_ignored() -> None:
+    own = _own([("U00003", "03C", "QXX")]).assign(source_id=OLD)  # superseded file's row
+    result = pcn_baseline(
+        _workforce(), _registry(), load_taxonomy(), "QXX", ON, {OLD: 0, NEW: 1}, own
+    )
+    assert result.pcns == 2 and result.disagree == {}

@@ -3,8 +3,11 @@
 Input: workforce rows whose ``practice_code`` is a **PCN code** (the PCN individual-level
 loader, :func:`gpworkforce.loaders.load_pcn_individual`), with taxonomy leaves and staff groups as
 ``node``. The report's organisation holds the PCNs whose ancestor of its tier on the census date
-is that organisation (the registry's PCN -> sub-ICB -> ICB links); a PCN the registry cannot
-place there or anywhere is counted, with its FTE, never dropped silently.
+is that organisation. Where the file itself names the PCN's sub-ICB, ICB and region for the
+census date (``own``: the PCN individual-level file does), that placement is used for its
+period, and the PCNs the registry places differently are counted; otherwise the registry's PCN
+-> sub-ICB -> ICB links place it. A PCN neither places is counted, with its FTE, never dropped
+silently.
 
 Figures (per PCN ``p`` and taxonomy role ``r`` on the census date)::
 
@@ -18,7 +21,7 @@ Headcount is not summed (a person may work in several PCNs).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -30,14 +33,39 @@ from gpworkforce.domain.taxonomy import Taxonomy
 TOTAL_LABEL = "Total"
 
 
+# the column of the file's own placement holding each tier's code
+_OWN_COLUMN = {
+    OrgType.SUB_ICB: "sub_icb_code",
+    OrgType.ICB: "icb_code",
+    OrgType.REGION: "region_code",
+}
+
+
 @dataclass(frozen=True)
 class PcnBaseline:
     """The table, and the PCNs with figures that could not be placed in any organisation."""
 
     table: ReportTable
     pcns: int  # PCNs of the organisation with figures on the date
-    unplaced: dict[str, float]  # PCN code -> total FTE, for PCNs the registry places nowhere
+    unplaced: dict[str, float]  # PCN code -> total FTE, for PCNs placed nowhere
     elsewhere: int  # PCNs with figures placed in other organisations of the tier
+    # PCN code -> (the file's code, the registry's code or None) where they differ at the tier
+    disagree: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+
+
+def _own(own: pd.DataFrame | None, tier: OrgType, on: dt.date, sources: set[str]) -> dict[str, str]:
+    """PCN -> the file's own code of ``tier`` on ``on`` (from the chosen sources only)."""
+    if own is None or own.empty:
+        return {}
+    rows = own.loc[(own["period"] == pd.Timestamp(on)) & own["source_id"].isin(sources)]
+    if tier is OrgType.ENGLAND:  # any named sub-ICB, ICB or region places it in England
+        named = rows[list(_OWN_COLUMN.values())].notna().any(axis=1)
+        return dict.fromkeys(rows.loc[named, "practice_code"].astype(str), ENGLAND_CODE)
+    column = _OWN_COLUMN.get(tier)
+    if column is None:
+        return {}
+    rows = rows.loc[rows[column].notna()]
+    return dict(zip(rows["practice_code"].astype(str), rows[column].astype(str), strict=True))
 
 
 def _ancestor(registry: OrgRegistry, pcn: str, tier: OrgType, on: dt.date) -> str | None:
@@ -58,15 +86,22 @@ def pcn_baseline(
     org: str,
     period: dt.date,
     source_order: dict[str, int] | None = None,
+    own: pd.DataFrame | None = None,
 ) -> PcnBaseline:
-    """FTE by PCN and role for ``org`` on ``period`` (see the module doc for the rules)."""
+    """FTE by PCN and role for ``org`` on ``period`` (see the module doc for the rules);
+    ``own``: the files' own placements (``loaders.pcn.PCN_PLACES`` columns)."""
     tier = OrgType.ENGLAND if org == ENGLAND_CODE else registry.get(org).type
     chosen = select_sources(workforce, None, source_order)
     rows = chosen.loc[chosen["period"] == pd.Timestamp(period)]
     rows = rows.loc[rows["fte"].notna()]
     groups = {g.value for g in {leaf.group for leaf in taxonomy.leaves.values()}}
     totals = rows.loc[rows["node"].isin(groups)].groupby("practice_code")["fte"].sum()
-    where = {str(p): _ancestor(registry, str(p), tier, period) for p in totals.index}
+    by_registry = {str(p): _ancestor(registry, str(p), tier, period) for p in totals.index}
+    by_file = _own(own, tier, period, {str(s) for s in rows["source_id"].unique()})
+    where = {p: by_file.get(p, a) for p, a in by_registry.items()}
+    disagree = {
+        p: (by_file[p], a) for p, a in by_registry.items() if p in by_file and by_file[p] != a
+    }
     unplaced = {p: float(totals[p]) for p, a in where.items() if a is None}
     mine = sorted(p for p, a in where.items() if a == org)
     elsewhere = sum(1 for a in where.values() if a is not None and a != org)
@@ -75,9 +110,12 @@ def pcn_baseline(
         index="practice_code", columns="node", values="fte", aggfunc="sum", fill_value=0.0
     )
     order = [code for code in taxonomy.leaves if code in fte.columns]
+    named = {} if own is None else dict(zip(own["practice_code"], own["pcn_name"], strict=True))
     frame = pd.DataFrame(
         {
-            "PCN": [registry.get(p).name if p in registry else p for p in mine],
+            "PCN": [
+                registry.get(p).name if p in registry else str(named.get(p) or p) for p in mine
+            ],
             **{
                 f"{taxonomy.node(code).name} WTE": [
                     float(fte.at[p, code]) if p in fte.index else 0.0 for p in mine
@@ -94,9 +132,18 @@ def pcn_baseline(
         "Staff employed by primary care networks (most funded by the Additional Roles "
         "Reimbursement Scheme), not by practices: in addition to practice staff.",
         "Total WTE = every staff group the role map counts (PCN directors are not counted).",
-        f"PCNs are placed in {name} by the registry's PCN -> sub-ICB -> ICB links on "
-        f"{period:%d %B %Y}.",
+        f"PCNs are placed in {name} as the PCN workforce file places them on "
+        f"{period:%d %B %Y} (its own sub-ICB, ICB and region codes), else by the registry's "
+        "PCN -> sub-ICB -> ICB links.",
     ]
+    if disagree:
+        shown = "; ".join(
+            f"{p} (file: {f}; registry: {r or 'none'})" for p, (f, r) in sorted(disagree.items())
+        )
+        notes.append(
+            f"{len(disagree)} PCN(s) are placed by the file where the registry places them "
+            f"elsewhere or nowhere (the file's placement is used): {shown[:600]}"
+        )
     table = ReportTable(
         key="pcn_staff",
         title=f"PCN-employed staff by role, {name}, {period:%d %B %Y} (WTE)",
@@ -105,4 +152,6 @@ def pcn_baseline(
         sources=tuple(sorted({str(s) for s in rows["source_id"].unique()})),
         decimals=dict.fromkeys(frame.columns[1:], 1),
     )
-    return PcnBaseline(table=table, pcns=len(mine), unplaced=unplaced, elsewhere=elsewhere)
+    return PcnBaseline(
+        table=table, pcns=len(mine), unplaced=unplaced, elsewhere=elsewhere, disagree=disagree
+    )

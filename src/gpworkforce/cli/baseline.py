@@ -218,14 +218,17 @@ def pcn_baseline(
     registry = workspace_registry(data, every)
     name = "England" if code == ENGLAND_CODE else registry.get(code).name
     with step(f"Reading {len(entries)} PCN workforce file(s) from {data}"):
-        workforce = combine(read_workspace(data, registry, entries)).workforce
+        combined = combine(read_workspace(data, registry, entries))
+    workforce = combined.workforce
     have = sorted({f"{p:%Y-%m-%d}" for p in workforce["period"].dropna().unique()})
     if on.isoformat() not in have:
         raise UserError(
             f"--period must be a census date of a loaded PCN workforce file, got {on} "
             f"(periods with figures: {', '.join(have) or 'none'})"
         )
-    result = build(workforce, registry, load_taxonomy(), code, on, source_order(entries))
+    result = build(
+        workforce, registry, load_taxonomy(), code, on, source_order(entries), combined.pcn_places
+    )
     lost = sum(result.unplaced.values())
     placement = (
         f"{len(result.unplaced):,} PCN(s) with figures on {on} could not be placed in any "

@@ -37,10 +37,12 @@ from gpworkforce import tables
 from gpworkforce.cli.choices import Kind
 from gpworkforce.domain.provenance import Source
 from gpworkforce.loaders.ons import POPULATION
+from gpworkforce.loaders.pcn import PCN_PLACES
 
 PARSED = "parsed"
-# bump when any loader's tables change for the same input (2: ONS populations stored)
-PARSE_VERSION = 2
+# bump when any loader's tables change for the same input (2: ONS populations stored; 3: the
+# PCN file's own placement of each PCN)
+PARSE_VERSION = 3
 META = "meta.json"
 TABLES = {
     "workforce": tables.WORKFORCE,
@@ -48,6 +50,7 @@ TABLES = {
     "patients": tables.PATIENTS,
     "vacancies": tables.VACANCIES,
     "population": POPULATION,  # ONS projections: small, read whole (no period or practice)
+    "pcn_places": PCN_PLACES,  # the PCN file's own sub-ICB/ICB/region per PCN: read whole
 }
 # the tables a report's Wanted rows filter (the others are read whole)
 FILTERED = frozenset({"workforce", "demography", "patients", "vacancies"})

@@ -45,6 +45,7 @@ from gpworkforce.domain.orgs import OrgRegistry
 from gpworkforce.domain.provenance import Source, sha256_of_file
 from gpworkforce.errors import InputFileError, Issue, Location, UserError, ValidationFailed
 from gpworkforce.loaders.ons import POPULATION
+from gpworkforce.loaders.pcn import PCN_PLACES
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
@@ -124,6 +125,8 @@ class LoadedFile:
     encoding: str | None = None  # the file's text encoding as detected; "xlsx" for workbooks
     # ONS population projections (loaders.ons.POPULATION columns; empty for other kinds)
     population: pd.DataFrame = dataclasses.field(default_factory=lambda: tables.empty(POPULATION))
+    # the PCN file's own placement of each PCN (loaders.pcn.PCN_PLACES; empty for other kinds)
+    pcn_places: pd.DataFrame = dataclasses.field(default_factory=lambda: tables.empty(PCN_PLACES))
 
 
 Adapter = Callable[[Path, OrgRegistry | None, LoadOptions], LoadedFile]
@@ -188,7 +191,12 @@ def _payments(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> Lo
 def _pcn(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
     from gpworkforce.loaders import load_pcn_individual
 
-    return _from_loader(Kind.PCN_INDIVIDUAL, load_pcn_individual(path))
+    result = load_pcn_individual(path)
+    places = result.attributes.assign(source_id=result.source.source_id)
+    return dataclasses.replace(
+        _from_loader(Kind.PCN_INDIVIDUAL, result),
+        pcn_places=tables.conform(places.loc[:, list(PCN_PLACES)], PCN_PLACES),
+    )
 
 
 def _population(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
@@ -333,6 +341,7 @@ def with_published(loaded: LoadedFile, published: dt.date) -> LoadedFile:
         demography=restamp(loaded.demography),
         patients=restamp(loaded.patients),
         vacancies=restamp(loaded.vacancies),
+        pcn_places=restamp(loaded.pcn_places),
     )
 
 
@@ -579,6 +588,7 @@ def _from_store(stored: parsed.StoredFile) -> LoadedFile:
         warnings=stored.warnings,
         encoding=stored.encoding,
         population=stored.frames["population"],
+        pcn_places=stored.frames["pcn_places"],
     )
 
 
@@ -711,6 +721,7 @@ class CombinedTables:
     patients: pd.DataFrame
     vacancies: pd.DataFrame
     population: pd.DataFrame  # ONS projections (loaders.ons.POPULATION columns)
+    pcn_places: pd.DataFrame  # PCN files' own placements (loaders.pcn.PCN_PLACES columns)
 
 
 def _concat(files: Sequence[LoadedFile], name: str, spec: Mapping[str, str]) -> pd.DataFrame:
@@ -740,4 +751,5 @@ def combine(files: Sequence[LoadedFile]) -> CombinedTables:
         patients=_concat(files, "patients", tables.PATIENTS),
         vacancies=_concat(files, "vacancies", tables.VACANCIES),
         population=_concat(files, "population", POPULATION),
+        pcn_places=_concat(files, "pcn_places", PCN_PLACES),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,16 @@ TEXT = (
     "Data_source",
 )
 NUMERIC = ("CENSUS_YEAR", "CENSUS_MONTH", "FTE")
+# where the file itself places each PCN (its own sub-ICB, ICB and region codes on the census date)
+PCN_PLACES: Mapping[str, str] = {
+    "practice_code": "string",  # the PCN code
+    "period": "datetime64[ns]",
+    "pcn_name": "string",
+    "sub_icb_code": "string",
+    "icb_code": "string",
+    "region_code": "string",
+    "source_id": "string",
+}
 REQUIRED = ("CENSUS_YEAR", "CENSUS_MONTH", "PCN_CODE", *ROLE_COLUMNS, "FTE", "UNIQUE_IDENTIFIER")
 ATTRIBUTES = {
     "PCN_NAME": "pcn_name",
