@@ -31,6 +31,7 @@ from gpworkforce.loaders.tabular import (
     header_of,
     negative_matrix_issues,
     read_table,
+    require_rows,
 )
 
 _BANDS = "|".join(spec.AGE_SUFFIXES)
@@ -272,6 +273,7 @@ def load_gpw_detailed(
         nullable=False,
     )
     frame = parsed.frame
+    require_rows(frame, tf.name, "practice row")
     numeric = [c for c in plan.numeric if c in frame.columns]
     matrix = _Matrix(frame[numeric].to_numpy(dtype=float), {c: i for i, c in enumerate(numeric)})
     codes = frame[spec.PRACTICE].str.strip().str.upper()

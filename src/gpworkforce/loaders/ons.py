@@ -22,6 +22,7 @@ from gpworkforce.loaders.tabular import (
     MAX_ISSUES_PER_COLUMN,
     code_issues,
     read_table,
+    require_rows,
 )
 
 POPULATION: Mapping[str, str] = {
@@ -69,6 +70,7 @@ def load_ons_population(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Lo
         required=tuple(POPULATION),
     )
     f = parsed.frame
+    require_rows(f, tf.name, "area, year, age and sex row")
     f["sex"] = f["sex"].str.strip().str.lower()
     year, age, pop = (
         f[c].to_numpy(dtype=float, na_value=np.nan) for c in ("year", "age", "population")

@@ -21,7 +21,7 @@ from gpworkforce.domain.provenance import Source
 from gpworkforce.errors import Issue, Location, ValidationFailed, raise_if_issues
 from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_text
 from gpworkforce.loaders.result import LoadedWorkforce
-from gpworkforce.loaders.tabular import code_issues, negative_issues, read_table
+from gpworkforce.loaders.tabular import code_issues, negative_issues, read_table, require_rows
 
 PRACTICE = "Practice Code"
 REGISTERED = "Number of Registered Patients (Last Known Figure)"
@@ -79,6 +79,7 @@ def load_payments(
         tf, text_columns=text, numeric_columns=(REGISTERED, WEIGHTED), required=REQUIRED
     )
     frame = parsed.frame
+    require_rows(frame, tf.name, "practice row")
     frame[PRACTICE] = frame[PRACTICE].str.strip().str.upper()
     issues = code_issues(frame[PRACTICE], PRACTICE, tf.name)
     issues += negative_issues(frame, [REGISTERED, WEIGHTED], tf.name)

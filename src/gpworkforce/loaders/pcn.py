@@ -31,6 +31,7 @@ from gpworkforce.loaders.tabular import (
     code_issues,
     negative_issues,
     read_table,
+    require_rows,
 )
 
 ROLE_COLUMNS = ("STAFF_GROUP", "STAFF_ROLE", "DETAILED_STAFF_ROLE")
@@ -104,6 +105,7 @@ def load_pcn_individual(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Lo
     tf = read_text(path, max_bytes=max_bytes)
     parsed = read_table(tf, text_columns=TEXT, numeric_columns=NUMERIC, required=REQUIRED)
     frame = parsed.frame
+    require_rows(frame, tf.name, "staff row")
     for col in ("PCN_CODE", *ROLE_COLUMNS, "UNIQUE_IDENTIFIER"):
         frame[col] = frame[col].str.strip()
     frame.loc[frame["UNIQUE_IDENTIFIER"] == "", "UNIQUE_IDENTIFIER"] = pd.NA

@@ -16,7 +16,7 @@ import pandas as pd
 
 from gpworkforce.errors import Issue, Location, ValidationFailed, raise_if_issues
 from gpworkforce.loaders.files import read_text
-from gpworkforce.loaders.tabular import FIRST_DATA_ROW, code_issues, read_table
+from gpworkforce.loaders.tabular import FIRST_DATA_ROW, code_issues, read_table, require_rows
 
 # ODS epraccur: headerless; position -> our name (ODS "GP practice" file layout).
 EPRACCUR_COLUMNS: dict[int, str] = {
@@ -203,6 +203,7 @@ def read_practice_map(path: Path) -> PracticeMap:
         label = {c: c for c in MAP_COLUMNS}
         parsed = read_table(tf, text_columns=MAP_COLUMNS, numeric_columns=(), required=MAP_COLUMNS)
         frame = parsed.frame
+    require_rows(frame, tf.name, "practice row")
     for col in MAP_COLUMNS:
         frame[col] = frame[col].str.strip()
     # PCN code "U" (name "Unallocated") marks a practice in no PCN: no link, not an organisation.

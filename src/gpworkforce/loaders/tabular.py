@@ -274,6 +274,22 @@ def negative_matrix_issues(
     return issues
 
 
+def require_rows(frame: pd.DataFrame, file_name: str, what: str) -> None:
+    """A :class:`ValidationFailed` when ``frame`` has no rows: a header alone is not a dataset
+    (``what`` names a row, e.g. "practice row")."""
+    if frame.empty:
+        raise ValidationFailed(
+            issues=[
+                Issue(
+                    Location(file=file_name, row=FIRST_DATA_ROW),
+                    f"hold at least one {what}",
+                    "none (a header only)",
+                )
+            ],
+            summary=f"{file_name}: an empty dataset",
+        )
+
+
 def code_issues(
     codes: pd.Series,
     column: str,
