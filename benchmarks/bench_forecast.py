@@ -50,9 +50,10 @@ DISTRIBUTIONS = {
 
 def practices() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Under-55 FTE, 55+ FTE, trainees a year, ICB index (sorted) and ICB codes of 6,300 practices."""
-    from gpworkforce.forecast.calibration import icb_map, load_panel
+    from gpworkforce.forecast.calibration import GP_ADMIN_FILE, icb_map, load_panel
+    from gpworkforce.paths import nhs_file
 
-    panel = load_panel()
+    panel = load_panel(nhs_file(GP_ADMIN_FILE))
     year = panel.loc[(panel["fy"] == 2024) & panel["fte"].notna()].copy()
     mapping = icb_map()
     year["icb"] = year["practice_code"].map(mapping)

@@ -42,4 +42,5 @@ def test_backtest_user_errors_exit_non_zero(tmp_path: Path) -> None:
     bad_mode = runner.invoke(app, ["backtest", "--calibration", "national"])
     assert bad_mode.exit_code == 2 and "--calibration must be 'pooled' or 'area'" in bad_mode.output
     missing = runner.invoke(app, ["backtest", "--data", str(tmp_path / "none.csv")])
-    assert missing.exit_code == 2 and "--data must be an existing" in missing.output
+    assert missing.exit_code == 2
+    assert "--data must be a GPW practice-year CSV or a workspace directory" in missing.output

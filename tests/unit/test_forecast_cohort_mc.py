@@ -34,8 +34,18 @@ def _close(a: np.ndarray, b: np.ndarray) -> None:
     np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9 * max(1.0, float(np.max(np.abs(b)))))
 
 
+@pytest.mark.parametrize("kernel", ["basis", "adjoint"])
 @pytest.mark.parametrize("name", ["sample.toml", "llr-2017/cohort.toml"])
-def test_summary_equals_quantiles_of_the_full_run(name: str, shared_data: Path) -> None:
+def test_summary_equals_quantiles_of_the_full_run(
+    name: str, kernel: str, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gpworkforce.forecast.kernels import adjoint, linear
+
+    if kernel == "adjoint":  # as for 42 roles x 10 bands: the measures streamed backwards
+        monkeypatch.setattr(linear, "STEP_MAP_CELLS", 0)
+    used = []
+    real = linear.linear_response
+    monkeypatch.setattr(linear, "linear_response", lambda i, p: used.append(real(i, p)) or used[-1])
     loaded = load_scenario(SCENARIOS / name)
     s = loaded.scenario
     data = load_cohort_data(loaded)
@@ -56,6 +66,7 @@ def test_summary_equals_quantiles_of_the_full_run(name: str, shared_data: Path) 
         **common,
     )
     assert summary.runs == 41 and summary.dates == full.dates
+    assert isinstance(used[0], adjoint.AdjointResponse) == (kernel == "adjoint")
     member = np.array([[groups[o] == g for g in ("A", "B")] + [True] for o in orgs], dtype=float)
     for measure, arr in full.measures().items():
         yearly = arr[:, summary.yearly]

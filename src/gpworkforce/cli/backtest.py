@@ -46,7 +46,11 @@ def backtest(
     ] = None,
     data: Annotated[
         Path | None,
-        typer.Option("--data", help="GPW practice-year CSV (default: the shared data file)."),
+        typer.Option(
+            "--data",
+            help="A workspace directory (its loaded practice-year files) or a GPW practice-year"
+            " CSV; default: the shared data file.",
+        ),
     ] = None,
     calibration: Annotated[
         str,
@@ -70,18 +74,17 @@ def backtest(
         )
     import pandas as pd
 
+    from gpworkforce.cli.sources import gpw_panel
     from gpworkforce.domain.report import ReportTable
     from gpworkforce.exports import write_csv_files, write_xlsx
     from gpworkforce.forecast import backtest as bt
     from gpworkforce.forecast import backtest_cohort as bt_cohort
-    from gpworkforce.forecast.calibration import icb_map, load_panel
+    from gpworkforce.forecast.calibration import icb_map
     from gpworkforce.forecast.scenario_io import load_scenario, shipped_scenarios_dir
     from gpworkforce.forecast.sensitivity import write_svg
 
     if calibration not in ("pooled", "area"):
         raise UserError(f"--calibration must be 'pooled' or 'area', got {calibration!r}")
-    if data is not None and not data.is_file():
-        raise UserError(f"--data must be an existing GPW practice-year CSV, got {data}")
     files = scenarios or sorted((shipped_scenarios_dir() / "llr-2017").glob("scenario-*.toml"))
     if not files:
         typer.echo("no hee-linear scenario given: the plan comparison is skipped", err=True)
@@ -92,7 +95,8 @@ def backtest(
                 f"{f}: --scenario must use method 'hee-linear', got {sc.scenario.method!r}"
             )
     with step("reading GPW practice-year series and the practice -> ICB map"):
-        panel = load_panel(data)
+        panel, where = gpw_panel(data)
+        source = f"{SOURCE}; read from {where}"
         practice_icb = icb_map()
     with step(f"back-testing every ICB from GPW Year {start_fy} with {draws} draws"):
         result = bt.backtest_calibrated(
@@ -134,9 +138,9 @@ def backtest(
             "Back-test scores per area and method",
             scores,
             notes=("MAPE and bias in %; coverage = share of actuals inside P10-P90.",),
-            sources=(SOURCE,),
+            sources=(source,),
         ),
-        ReportTable("backtest_bands", "Forecast bands and actuals", bands, sources=(SOURCE,)),
+        ReportTable("backtest_bands", "Forecast bands and actuals", bands, sources=(source,)),
         ReportTable(
             "backtest_engine_rates",
             "Cohort-engine back-test: calibrated annual rates per area",
@@ -146,7 +150,7 @@ def backtest(
                 f"Assumed: {bt_cohort.OVER55_SHARE:.1%} of GPs over 55 (LLR plan Table 11),"
                 f" 55+ leave {bt_cohort.RETIREMENT_RATIO:g}x as often as under-55s.",
             ),
-            sources=(SOURCE,),
+            sources=(source,),
         ),
         ReportTable(
             "plan_comparison",
@@ -157,7 +161,7 @@ def backtest(
                 " GPW: fully qualified GPs (excl. locums and registrars), 1 FTE = 37.5 hours.",
                 "The plan's change is applied to GPW's own start figure (like with like).",
             ),
-            sources=(SOURCE, "LLR GP Workforce Plan (2017)"),
+            sources=(source, "LLR GP Workforce Plan (2017)"),
         ),
     ]
     out.mkdir(parents=True, exist_ok=True)

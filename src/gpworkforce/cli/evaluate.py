@@ -71,29 +71,6 @@ def _human(frame, columns: dict[str, str]):  # type: ignore[no-untyped-def]
     return out[[c for c in columns if c in out]].rename(columns=columns)
 
 
-def _panel(data: Path | None):  # type: ignore[no-untyped-def]
-    from gpworkforce.forecast.calibration import load_panel, panel_from_workforce
-
-    if data is None:
-        return load_panel(), "the shared GPW practice-year file"
-    if data.is_dir():
-        from gpworkforce.cli.sources import workspace_context
-
-        ctx = workspace_context(data)
-        panel = panel_from_workforce(ctx.data.workforce)
-        if panel.empty or panel["fy"].nunique() < 4:
-            years = sorted(int(y) for y in panel["fy"].unique())
-            raise UserError(
-                f"--data {data}: the workspace must hold qualified GP figures for at least four"
-                f" GPW years (load the practice-year file), got {len(years)} year(s)"
-                + (f": {', '.join(map(str, years))}" if years else "")
-            )
-        return panel, f"the workspace {data.name}"
-    if data.is_file():
-        return load_panel(data), str(data)
-    raise UserError(f"--data must be a GPW practice-year CSV or a workspace directory, got {data}")
-
-
 def _llr_plan(panel, icb_map, cases, draws: int, seed: int):  # type: ignore[no-untyped-def]
     """The LLR plan's three scenarios (GP-only, like for like) beside no change and the cohort
     engine from the same origin, for QK1: absolute % error per year."""
@@ -169,6 +146,7 @@ def evaluate(
     """Forecast every area from every year the data allow, by every method, and score each
     forecast against what GPW later showed (rolling origin): error against no change, bias,
     band coverage and CRPS by horizon, and which method to offer as the default."""
+    from gpworkforce.cli.sources import gpw_panel
     from gpworkforce.domain.orgs import OrgType
     from gpworkforce.domain.report import ReportTable
     from gpworkforce.exports import write_csv_files, write_xlsx
@@ -180,7 +158,7 @@ def evaluate(
     if chosen is None:
         raise UserError(f"--level must be 'icb', 'sub-icb' or 'all', got {level!r}")
     with step("reading the GPW practice-year series and the practice -> area maps"):
-        panel, where = _panel(data)
+        panel, where = gpw_panel(data)
         tiers = {"icb": OrgType.ICB, "sub-icb": OrgType.SUB_ICB}
         maps = {lv: area_map(tiers[lv], live_only=True) for lv in chosen}
     with step(f"forecasting from every origin by {len(ev.METHODS)} methods, {draws} draws each"):

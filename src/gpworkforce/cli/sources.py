@@ -213,3 +213,29 @@ def workspace_context(
         as_of,
         population=combined.population,
     )
+
+
+def gpw_panel(data: Path | None, min_years: int = 4) -> tuple[pd.DataFrame, str]:
+    """Qualified GPs per practice and GPW Year (the back-tests' and calibration's panel) and
+    where it came from: a workspace directory (its parsed store), a GPW practice-year CSV (the
+    loader), or without ``data`` the shared copy of that file (the loader). The forecast modules
+    take the panel; none of them opens a file."""
+    from gpworkforce.forecast.calibration import GP_ADMIN_FILE, load_panel, panel_from_workforce
+    from gpworkforce.paths import nhs_file
+
+    if data is None:
+        return load_panel(nhs_file(GP_ADMIN_FILE)), "the shared GPW practice-year file"
+    if data.is_dir():
+        ctx = workspace_context(data)
+        panel = panel_from_workforce(ctx.data.workforce)
+        if panel.empty or panel["fy"].nunique() < min_years:
+            years = sorted(int(y) for y in panel["fy"].unique())
+            raise UserError(
+                f"--data {data}: the workspace must hold qualified GP figures for at least"
+                f" {min_years} GPW years (load the practice-year file), got {len(years)} year(s)"
+                + (f": {', '.join(map(str, years))}" if years else "")
+            )
+        return panel, f"the workspace {data.name}"
+    if data.is_file():
+        return load_panel(data), str(data)
+    raise UserError(f"--data must be a GPW practice-year CSV or a workspace directory, got {data}")

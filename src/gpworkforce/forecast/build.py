@@ -117,6 +117,15 @@ def _allocation(inflow: Inflow, fte0: Array, gp_mask: NDArray[np.bool_]) -> Arra
     return np.full(n_org, 1.0 / max(n_org, 1))
 
 
+def _codes(column: pd.Series, index: Mapping[str, int]) -> NDArray[np.intp]:
+    """Position of each row's label in ``index`` (KeyError for a label not in it)."""
+    labels = column.astype(str)
+    codes = pd.Categorical(labels, categories=list(index)).codes.astype(np.intp)
+    if np.any(codes < 0):
+        raise KeyError(str(labels[codes < 0].iloc[0]))
+    return codes
+
+
 def compile_inputs(
     cfg: CohortConfig, stocks: pd.DataFrame, tax: Taxonomy | None = None
 ) -> EngineInputs:
@@ -131,10 +140,12 @@ def compile_inputs(
     shape = (len(orgs), len(classes), len(bands))
     hc = np.zeros(shape)
     fte = np.zeros(shape)
-    for row in stocks.itertuples(index=False):
-        idx = (o_ix[str(row.org)], k_ix[str(row[1])], a_ix[str(row.band)])
-        hc[idx] += float(row.headcount)
-        fte[idx] += float(row.fte)
+    # every row added in order (np.add.at is unbuffered), as a loop over the rows would
+    idx = tuple(
+        _codes(stocks[col], ix) for col, ix in (("org", o_ix), ("class", k_ix), ("band", a_ix))
+    )
+    np.add.at(hc, idx, stocks["headcount"].to_numpy(dtype=np.float64))
+    np.add.at(fte, idx, stocks["fte"].to_numpy(dtype=np.float64))
     gp_mask = np.array([is_gp_class(c.role, tax) for c in cfg.classes])
     spy, n_t = cfg.steps_per_year, cfg.n_steps
     streams = []

@@ -67,12 +67,14 @@ def panel_from_workforce(workforce: pd.DataFrame, node: str = DEFAULT_NODE) -> p
     return panel
 
 
-def load_panel(path: Path | None = None, node: str = DEFAULT_NODE) -> pd.DataFrame:
-    """The GPW practice-year panel of ``node`` read with the project's loader."""
+def load_panel(path: Path, node: str = DEFAULT_NODE) -> pd.DataFrame:
+    """The GPW practice-year panel of ``node`` in the file ``path``, read with the project's
+    loader. Which file (the shared copy, a user's file) or a workspace instead is the caller's
+    choice (``gpworkforce.cli.sources.gpw_panel``): calibration and back-tests take a panel and
+    never pick or open NHS files themselves."""
     from gpworkforce.loaders.practice_year import load_practice_year_gp_admin
-    from gpworkforce.paths import nhs_file
 
-    loaded = load_practice_year_gp_admin(path or nhs_file(GP_ADMIN_FILE))
+    loaded = load_practice_year_gp_admin(path)
     return panel_from_workforce(loaded.workforce, node)
 
 

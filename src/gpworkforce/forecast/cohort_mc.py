@@ -30,10 +30,12 @@ from numpy.typing import NDArray
 
 from gpworkforce.forecast.build import Assumptions
 from gpworkforce.forecast.cohort_config import CohortConfig
+from gpworkforce.forecast.kernels.adjoint import AdjointResponse
 from gpworkforce.forecast.kernels.linear import LinearResponse
 from gpworkforce.forecast.kernels.quantiles import LinearSeries, over_draws
 
 Array = NDArray[np.float64]
+Response = LinearResponse | AdjointResponse
 TOTAL = "TOTAL"
 LINEAR_MEASURES = ("supply_hc", "supply_fte", "supply_gp_equiv", "registered", "demand", "gap")
 MEASURES = (*LINEAR_MEASURES, "per_1000", "cost_salaried", "cost_locum")
@@ -138,48 +140,55 @@ def _membership(
 
 
 class _Measures:
-    """Each linear measure at step ``t`` as ``(coeff [D, B'], X [B', O])``."""
+    """Each linear measure at the current step as ``(coeff [D, B'], X [B', O])``; the response's
+    class-weighted coefficients arrive one step at a time (:meth:`at`)."""
 
-    def __init__(self, resp: LinearResponse, ci: CohortInputs):
+    def __init__(self, resp: Response, ci: CohortInputs):
         a = ci.assume
         eq, sup = a.gp_equivalent, a.supervision
         counts = (ci.gp[None, :] & (eq > 0)).astype(np.float64)
-        self.r_hc = resp.class_weighted("hc", counts)
-        self.r_gp = resp.class_weighted("fte", eq * ci.gp[None, :])
-        self.r_eq = resp.class_weighted("fte", eq - sup)
+        self.specs = (("hc", counts), ("fte", eq * ci.gp[None, :]), ("fte", eq - sup))
         self.x_hc, self.x_fte = resp.x_hc, resp.x_fte
         self.ci = ci
         d = ci.cfg.demand
         self.has_demand = d is not None and ci.registered0 is not None and ci.index is not None
         self.rule = d.rule if d is not None else None
+        self.t = 0
+        self.r_hc = self.r_gp = self.r_eq = self.r_eq0 = np.zeros((0, 0))
+
+    def at(self, t: int, coeffs: list[Array]) -> None:
+        self.t = t
+        self.r_hc, self.r_gp, self.r_eq = coeffs
+        if t == 0:  # the responses are valid for this step only: keep a copy
+            self.r_eq0 = self.r_eq.copy()
 
     def names(self) -> tuple[str, ...]:
         return MEASURES if self.has_demand else ("supply_hc", "supply_fte", "supply_gp_equiv")
 
-    def linear(self, name: str, t: int) -> tuple[Array, Array]:
-        ci = self.ci
+    def linear(self, name: str) -> tuple[Array, Array]:
+        ci, t = self.ci, self.t
         if name == "supply_hc":
-            return self.r_hc[:, t], self.x_hc
+            return self.r_hc, self.x_hc
         if name == "supply_fte":
-            return self.r_gp[:, t], self.x_fte
+            return self.r_gp, self.x_fte
         if name == "supply_gp_equiv":
-            return self.r_eq[:, t], self.x_fte
+            return self.r_eq, self.x_fte
         assert ci.index is not None and ci.registered0 is not None
         idx = ci.index[:, t, None]
         if name == "registered":
             return idx, ci.registered0[None, :]
         if name == "demand":
             if self.rule == "base_ratio":
-                return self.r_eq[:, 0] * idx, self.x_fte
+                return self.r_eq0 * idx, self.x_fte
             assert ci.per_1000 is not None
             base = ci.weighted0 if self.rule == "per_1000_weighted" else ci.registered0
             assert base is not None
             return ci.per_1000[:, None] * idx / 1000.0, base[None, :]
         if name == "gap":
-            c_dem, x_dem = self.linear("demand", t)
-            return np.hstack([c_dem, -self.r_eq[:, t]]), np.vstack([x_dem, self.x_fte])
+            c_dem, x_dem = self.linear("demand")
+            return np.hstack([c_dem, -self.r_eq]), np.vstack([x_dem, self.x_fte])
         if name == "per_1000":
-            return self.r_eq[:, t] * 1000.0 / idx, self.x_fte / ci.registered0[None, :]
+            return self.r_eq * 1000.0 / idx, self.x_fte / ci.registered0[None, :]
         raise ValueError(f"{name} is not a linear measure")
 
     def costs(self, gap: Array) -> tuple[Array, Array]:
@@ -190,15 +199,15 @@ class _Measures:
         return gap_costs(gap, self.ci.salaried_cost, self.ci.locum_premium)
 
 
-def summarise_cohort(
-    resp: LinearResponse, ci: CohortInputs, options: SummaryOptions
-) -> CohortSummary:
-    """Per-organisation and per-group quantiles, streamed step by step (module docstring)."""
+def summarise_cohort(resp: Response, ci: CohortInputs, options: SummaryOptions) -> CohortSummary:
+    """Per-organisation and per-group quantiles, streamed step by step (module docstring): one
+    pass over the steps, each step's coefficients used for every output and then dropped."""
     ms = _Measures(resp, ci)
     names = ms.names()
-    steps = resp.basis.steps
-    spy = resp.basis.steps_per_year
+    steps = resp.steps
+    spy = resp.steps_per_year
     yearly = np.flatnonzero((steps % spy == 0) | (steps == steps[-1]))
+    is_year = {int(t) for t in yearly}
     every = np.arange(len(steps))
     org_wanted = names if options.org_measures is None else options.org_measures
     org_wanted = tuple(m for m in names if m in org_wanted)
@@ -206,68 +215,90 @@ def summarise_cohort(
     group_names, member = _membership(resp.orgs, options.groups)
     runs = resp.draws
     series: dict[str, LinearSeries] = {}
-
-    def lin_series(name: str) -> LinearSeries:
-        if name not in series:
-            series[name] = LinearSeries.of(ms.linear(name, 0)[1])
-        return series[name]
-
-    # per group and TOTAL, every step: [D, T+1, G] paths (groups are few)
-    paths: dict[str, Array] = {}
-    for name in (m for m in names if m in LINEAR_MEASURES):
-        _, x = ms.linear(name, 0)
-        xg = x @ member  # [B', G]
-        paths[name] = np.stack([ms.linear(name, t)[0] @ xg for t in every], axis=1)
-    if "per_1000" in names:
-        paths["per_1000"] = paths["supply_gp_equiv"] / paths["registered"] * 1000.0
-    group_fans = {n: _fan(n, group_names, every, p, options.threads) for n, p in paths.items()}
-    # FTE per class over all organisations at whole years: basis paths x each basis's total
-    class_fte = np.einsum("dtbka,b->dtk", resp.basis.fte[:, yearly], resp.x_fte.sum(axis=1))
-    shortfall = None
-    org_fans: dict[str, Fan] = {}
-    per_org_costs: dict[str, list[tuple[Array, Array]]] = {"cost_salaried": [], "cost_locum": []}
+    linear_names = [m for m in names if m in LINEAR_MEASURES]
     want_costs = "cost_salaried" in names
-    for name in org_wanted:
-        if name in LINEAR_MEASURES or name == "per_1000":
-            ls = lin_series(name)
-            parts = [ls.quantiles(ms.linear(name, int(t))[0], options.threads) for t in yearly]
-            org_fans[name] = _stack(name, resp.orgs, yearly, parts)
-    if want_costs:  # costs need every organisation's gap: whole years only
-        assert ci.salaried_cost is not None and ci.locum_premium is not None
-        order, starts = np.arange(len(resp.orgs)), None
-        if member.shape[1] > 1:  # organisations sorted by group: group sums are one reduceat
-            gidx = np.argmax(member[:, :-1], axis=1)
-            order = np.argsort(gidx, kind="stable")
-            starts = np.flatnonzero(np.r_[True, np.diff(gidx[order]) != 0])
-        short: list[Array] = []  # sum over organisations of max(gap, 0), [D, G]
-        for t in yearly:
-            coeff, x = ms.linear("gap", int(t))
+    org_costs = [k for k in ("cost_salaried", "cost_locum") if k in org_wanted]
+    order, starts = np.arange(len(resp.orgs)), None
+    if want_costs and member.shape[1] > 1:  # orgs sorted by group: group sums are one reduceat
+        gidx = np.argmax(member[:, :-1], axis=1)
+        order = np.argsort(gidx, kind="stable")
+        starts = np.flatnonzero(np.r_[True, np.diff(gidx[order]) != 0])
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))
+    group_x: dict[str, Array] = {}
+    group_steps: dict[str, list[Array]] = {n: [] for n in linear_names}
+    org_parts: dict[str, list[tuple[Array, Array]]] = {n: [] for n in org_wanted}
+    every_parts: dict[str, list[tuple[Array, Array]]] = {n: [] for n in step_wanted}
+    short: list[Array] = []  # sum over organisations of max(gap, 0), [D, G], whole years
+
+    per_org = ("per_1000", *linear_names)
+    done: dict[str, tuple[Array, Array]] = {}  # this step's per-organisation quantiles
+
+    def quantiles(name: str) -> tuple[Array, Array]:
+        if name not in done:
+            coeff, x = ms.linear(name)
+            if name not in series:
+                series[name] = LinearSeries.of(x)
+            done[name] = series[name].quantiles(coeff, options.threads)
+        return done[name]
+
+    for t, coeffs in zip(every, resp.weighted_steps(ms.specs), strict=True):
+        ms.at(int(t), coeffs)
+        done.clear()
+        for name in linear_names:  # per group and TOTAL, every step (groups are few)
+            if name == "gap":  # demand - supply: the two paths already summed
+                group_steps[name].append(
+                    group_steps["demand"][-1] - group_steps["supply_gp_equiv"][-1]
+                )
+                continue
+            coeff, x = ms.linear(name)
+            if name not in group_x:
+                group_x[name] = x @ member  # [B', G]
+            group_steps[name].append(coeff @ group_x[name])
+        for name in step_wanted:
+            if name in per_org:
+                every_parts[name].append(quantiles(name))
+        if int(t) not in is_year:
+            continue
+        for name in org_wanted:
+            if name in per_org:
+                org_parts[name].append(quantiles(name))
+        if want_costs:  # costs need every organisation's gap: whole years only
+            coeff, x = ms.linear("gap")
             gap = coeff @ x[:, order]  # [D, O]
             np.maximum(gap, 0.0, out=gap)
             by_group = [] if starts is None else [np.add.reduceat(gap, starts, axis=1)]
             short.append(np.concatenate([*by_group, gap.sum(axis=1, keepdims=True)], axis=1))
-            if org_wanted_costs := [k for k in ("cost_salaried", "cost_locum") if k in org_wanted]:
+            if org_costs:
                 sal, loc = ms.costs(gap)  # max(gap, 0) is its own positive part
-                inverse = np.empty_like(order)
-                inverse[order] = np.arange(len(order))
                 for key, val in (("cost_salaried", sal), ("cost_locum", loc)):
-                    if key in org_wanted_costs:
-                        per_org_costs[key].append(over_draws(val[:, inverse], options.threads))
-        path = np.stack(short, axis=1)  # [D, years, G]
-        shortfall = path
+                    if key in org_costs:
+                        org_parts[key].append(over_draws(val[:, inverse], options.threads))
+    paths: dict[str, Array] = {n: np.stack(v, axis=1) for n, v in group_steps.items()}
+    if "per_1000" in names:
+        paths["per_1000"] = paths["supply_gp_equiv"] / paths["registered"] * 1000.0
+    group_fans = {n: _fan(n, group_names, every, p, options.threads) for n, p in paths.items()}
+    class_fte = resp.class_fte(yearly)
+    shortfall = None
+    org_fans = {
+        n: _stack(n, resp.orgs, yearly, org_parts[n])
+        for n in org_wanted
+        if n not in ("cost_salaried", "cost_locum") and org_parts[n]
+    }
+    if want_costs:
+        assert ci.salaried_cost is not None and ci.locum_premium is not None
+        shortfall = path = np.stack(short, axis=1)  # [D, years, G]
         sal_path = path * ci.salaried_cost[:, None, None]
         loc_path = sal_path * (1.0 + ci.locum_premium[:, None, None])
         for key, val in (("cost_salaried", sal_path), ("cost_locum", loc_path)):
             paths[key] = val
             group_fans[key] = _fan(key, group_names, yearly, val, options.threads)
             if key in org_wanted:
-                org_fans[key] = _stack(key, resp.orgs, yearly, per_org_costs[key])
-    org_every: dict[str, Fan] = {}
-    for name in step_wanted:
-        if name in LINEAR_MEASURES or name == "per_1000":
-            ls = lin_series(name)
-            parts = [ls.quantiles(ms.linear(name, int(t))[0], options.threads) for t in every]
-            org_every[name] = _stack(name, resp.orgs, every, parts)
+                org_fans[key] = _stack(key, resp.orgs, yearly, org_parts[key])
+    org_fans = {n: org_fans[n] for n in org_wanted if n in org_fans}
+    org_every = {
+        n: _stack(n, resp.orgs, every, every_parts[n]) for n in step_wanted if every_parts[n]
+    }
     directions = max((s.n_directions for s in series.values()), default=0)
     return CohortSummary(
         dates=ci.dates,
@@ -281,7 +312,7 @@ def summarise_cohort(
         group_paths=paths,
         basis_organisations=int(resp.x_fte.shape[0]),
         distinct_directions=directions,
-        classes=tuple(resp.basis.classes),
+        classes=tuple(resp.classes),
         class_fte=np.ascontiguousarray(class_fte),
         shortfall=shortfall,
     )
@@ -364,7 +395,7 @@ def run_cohort_summary(
     resp = linear_response(inputs, assume.engine)
     if resp is None:  # pragma: no cover - compile_inputs always factors its schedules
         raise ValueError("the scenario's inflows cannot be summarised by the linear kernel")
-    steps = resp.basis.steps
+    steps = resp.steps
     D = resp.draws
     reg0 = w0 = index = per = sal = prem = None
     d = cfg.demand

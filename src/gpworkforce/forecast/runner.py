@@ -234,7 +234,18 @@ def estimate_bytes(spec: CohortSpec, runs: int, opts: SummaryOptions) -> int:
     n_groups = (len(set(opts.groups.values())) if opts.groups else 0) + 1
     measures = 9
     central = 2 * t * n_org * k * a * 8 + 9 * t * n_org * 8  # the central run's stocks, measures
-    engine = 4 * d * t * basis * k * a * 8  # basis paths (headcount, FTE) and their sums
+    from gpworkforce.forecast.build import varies_by_year
+    from gpworkforce.forecast.kernels.linear import STEP_MAP_CELLS
+
+    n_str = len(cfg.inflows)
+    if k * a > STEP_MAP_CELLS and not varies_by_year(cfg):
+        # the adjoint kernel: the step operator, three measures' responses and their history
+        # with the inflows, and one step's coefficients; nothing grows with cells squared
+        pairs = len(cfg.transitions)
+        operator = 2 * d * (2 + 2 * pairs + 2 * n_str) * k * a * 8
+        engine = operator + 2 * 3 * d * k * a * 8 + 3 * t * d * n_str * 8 + 8 * d * basis * 8
+    else:
+        engine = 4 * d * t * basis * k * a * 8  # basis paths (headcount, FTE) and their sums
     groups = measures * d * t * n_groups * 8
     step = 4 * d * n_org * 8  # one step's values, their transpose, the quantile work
     years = cfg.years + 1

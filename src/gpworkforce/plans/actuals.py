@@ -72,7 +72,8 @@ def gpw_actuals(plan: Plan, data: Path | None = None) -> tuple[Actuals, str, dic
     (``data``, default the shared copy) for GPs and admin, the 2023-2025 staff-groups file for
     nurses and direct patient care."""
     from gpworkforce.forecast.backtest import actual_fte
-    from gpworkforce.forecast.calibration import load_panel
+    from gpworkforce.forecast.calibration import GP_ADMIN_FILE, load_panel
+    from gpworkforce.paths import nhs_file
 
     groups = sorted({t.staff_group for t in plan.scenarios})
     mapping = _practice_map(plan)
@@ -81,7 +82,8 @@ def gpw_actuals(plan: Plan, data: Path | None = None) -> tuple[Actuals, str, dic
         node = STAFF_GROUP_NODES[group]
         # one file per staff group, so a series never joins two vintages (the files differ by
         # up to 20 FTE per ICB in the years both hold)
-        panel = load_panel(data, node=node) if group in GP_ADMIN_GROUPS else None
+        path = data or nhs_file(GP_ADMIN_FILE)
+        panel = load_panel(path, node=node) if group in GP_ADMIN_GROUPS else None
         if panel is None:
             panel = _staff_groups_panel(node)
         table = actual_fte(panel, mapping)

@@ -20,7 +20,9 @@ step and measure asked, instead of stepping ``D x O x K x A`` cells.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,6 +36,9 @@ from gpworkforce.forecast.engine import (
     recorded_steps,
     run,
 )
+
+if TYPE_CHECKING:
+    from gpworkforce.forecast.kernels.adjoint import AdjointResponse
 
 Array = NDArray[np.float64]
 RANK1_RTOL = 1e-12
@@ -51,6 +56,28 @@ class LinearResponse:
     @property
     def draws(self) -> int:
         return self.basis.draws
+
+    @property
+    def steps(self) -> NDArray[np.int64]:
+        return self.basis.steps
+
+    @property
+    def steps_per_year(self) -> int:
+        return self.basis.steps_per_year
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return tuple(self.basis.classes)
+
+    def weighted_steps(self, specs: Sequence[tuple[str, Array]]) -> Iterator[list[Array]]:
+        """Step by step, :meth:`class_weighted` of each ``(which, weights)`` at that step."""
+        paths = [self.class_weighted(which, w) for which, w in specs]
+        for t in range(len(self.steps)):
+            yield [p[:, t] for p in paths]
+
+    def class_fte(self, at: NDArray[np.int64]) -> Array:
+        """FTE per class summed over every organisation at steps ``at``, ``[D, len(at), K]``."""
+        return np.einsum("dtbka,b->dtk", self.basis.fte[:, at], self.x_fte.sum(axis=1))
 
     def class_weighted(self, which: str, weights: Array) -> Array:
         """``[D, T + 1, B]``: the basis paths summed over bands and over classes with
@@ -90,9 +117,16 @@ def _factors(given: tuple[Array, Array]) -> tuple[Array, Array]:
     return pattern * total, alloc / total
 
 
-def linear_response(inputs: EngineInputs, params: EngineParams) -> LinearResponse | None:
+def linear_response(
+    inputs: EngineInputs, params: EngineParams
+) -> LinearResponse | AdjointResponse | None:
     """Run the engine on the basis organisations; None when an inflow schedule is not
-    ``pattern x allocation`` or the starting stocks differ by draw (then run the engine itself)."""
+    ``pattern x allocation`` or the starting stocks differ by draw (then run the engine itself).
+
+    With more than :data:`STEP_MAP_CELLS` class x band cells and the same rates every step, the
+    response is an :class:`~gpworkforce.forecast.kernels.adjoint.AdjointResponse` (measures
+    streamed backwards through the engine's sparse step) instead of basis runs, whose size grows
+    with the square of the cells."""
     if inputs.headcount.ndim != 3:
         return None
     n_org, n_cls, n_band = inputs.shape
@@ -133,6 +167,12 @@ def linear_response(inputs: EngineInputs, params: EngineParams) -> LinearRespons
         inflows=tuple(streams),
     )
     patterns = [f[0] for f in factored if f is not None]
+    if n_cls * n_band > STEP_MAP_CELLS and not params.changes:
+        from gpworkforce.forecast.kernels.adjoint import adjoint_response
+
+        adj = adjoint_response(inputs, params, cells, patterns, x_hc, x_fte)
+        if adj is not None:
+            return adj
     if n_cls * n_band <= STEP_MAP_CELLS:
         basis = _by_step_maps(basis_inputs, params, cells, patterns)
     else:

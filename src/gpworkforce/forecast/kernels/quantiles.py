@@ -29,17 +29,21 @@ CHUNK = 512  # series per partition call: a chunk of 512 x 1,000 draws is 4 MB
 def over_draws(values: Array, threads: int = 1) -> tuple[Array, Array]:
     """Run 0 ``[O]`` and the quantiles ``[3, O]`` of ``values [D, O]`` over runs 1..N (run 0
     itself when there are no draws)."""
-    central = np.array(values[0], dtype=np.float64)
-    draws = values[1:] if values.shape[0] > 1 else values[:1]
-    n = draws.shape[1]
+    return over_rows(np.ascontiguousarray(values.T), threads)
+
+
+def over_rows(rows: Array, threads: int = 1) -> tuple[Array, Array]:
+    """:func:`over_draws` of ``rows [O, D]`` (each series' runs contiguous, run 0 first)."""
+    central = np.array(rows[:, 0], dtype=np.float64)
+    draws = rows[:, 1:] if rows.shape[1] > 1 else rows[:, :1]
+    n = draws.shape[0]
     out = np.empty((len(QUANTILES), n))
     if n == 0:
         return central, out
-    rows = np.ascontiguousarray(draws.T)  # [O, D]: each series' draws contiguous
 
     def job(lo: int) -> None:
         hi = min(lo + CHUNK, n)
-        out[:, lo:hi] = np.quantile(rows[lo:hi], QUANTILES, axis=1)
+        out[:, lo:hi] = np.quantile(draws[lo:hi], QUANTILES, axis=1)
 
     starts = range(0, n, CHUNK)
     if threads > 1 and n > CHUNK:
@@ -76,6 +80,6 @@ class LinearSeries:
 
     def quantiles(self, coeff: Array, threads: int = 1) -> tuple[Array, Array]:
         """Run 0 and the quantiles ``[3, O]`` of ``coeff [D, B] @ X`` over runs 1..N."""
-        values = coeff @ self.directions  # [D, U]
-        central, q = over_draws(values, threads)
+        rows = self.directions.T @ coeff.T  # [U, D]: each series' draws contiguous
+        central, q = over_rows(rows, threads)
         return central[self.group] * self.scale, q[:, self.group] * self.scale
