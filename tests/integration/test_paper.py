@@ -164,3 +164,30 @@ def test_paper_command(tmp_path):
         ],
     )
     assert bad.exit_code == 3 and "file not found" in bad.stderr
+
+
+def test_word_tables_hold_every_cell_with_a_repeated_bold_header(paper):
+    """The Word tables are written as XML in one piece: python-docx reads back every header and
+    cell of each table as the paper formats it, the header row repeats on each page and is bold,
+    and numbers are right-aligned."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from gpworkforce.reports.formatting import display_rows
+
+    document = docx.Document(io.BytesIO(paper_docx(paper)))
+    tables = [t for _s, t in paper.tables if len(t.frame.columns)]
+    # the data tables are those with a repeated header row (not the cover's or figures' grids)
+    data = [t for t in document.tables if t.rows[0]._tr.xpath("./w:trPr/w:tblHeader")]
+    assert len(data) == len(tables)
+    for table, written in zip(tables, data, strict=True):
+        header = [c.text for c in written.rows[0].cells]
+        assert header == [str(c) for c in table.frame.columns]
+        assert all(r.bold for c in written.rows[0].cells for r in c.paragraphs[0].runs)
+        rows = [[c.text for c in r.cells] for r in written.rows[1:]]
+        assert rows == [list(r) for r in display_rows(table.frame, dict(table.decimals))]
+    staff = next(w for t, w in zip(tables, data, strict=True) if t.key == "staff_wte")
+    total = next(r for r in staff.rows if "Integrated Care Board" in r.cells[0].text)
+    assert total.cells[2].text == "542.0"
+    assert total.cells[2].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert total.cells[0].paragraphs[0].alignment is None

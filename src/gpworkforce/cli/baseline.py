@@ -20,6 +20,7 @@ CHART_FORMATS = frozenset({OutputFormat.HTML, OutputFormat.PDF})
 if TYPE_CHECKING:
     from gpworkforce.baseline.placement import Placement
     from gpworkforce.cli.sources import DataContext
+    from gpworkforce.domain.orgs import OrgType
     from gpworkforce.reports.model import Report
 
 
@@ -77,16 +78,23 @@ def build_baseline_report(
     source: SourceChoice,
     *,
     with_charts: bool = True,
+    child_level: OrgType | None = None,
 ) -> Report:
     """Run the baseline analyses for ``org`` on ``period`` and assemble the report to render
-    (``with_charts=False``: no charts, for formats that show none, without importing Altair)."""
+    (``with_charts=False``: no charts, for formats that show none, without importing Altair;
+    ``child_level``: the rows of the area tables, default the level below ``org``)."""
     from gpworkforce.baseline.report import baseline_report
     from gpworkforce.reports.model import Report
 
     organisation = context.data.registry.get(org)  # unknown code -> UnknownOrganisation
     placed = check_placement(context, org, period, source)
     report_tables = baseline_report(
-        context.data, org, period, source=source.value, denominators=context.denominators
+        context.data,
+        org,
+        period,
+        source=source.value,
+        denominators=context.denominators,
+        child_level=child_level,
     )
     charts = ()
     if with_charts:

@@ -29,6 +29,15 @@ class SourceChoice(StrEnum):
     GPW = "gpw"
 
 
+class RowsChoice(StrEnum):
+    """``--rows`` of ``gpworkforce paper``: the areas each baseline table lists (``OrgType``
+    values; default: the level below the organisation)."""
+
+    SUB_ICB = "sub-icb"
+    PCN = "pcn"
+    PRACTICE = "practice"
+
+
 class TemplateFormat(StrEnum):
     XLSX = "xlsx"
     CSV = "csv"

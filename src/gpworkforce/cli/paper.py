@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from gpworkforce.cli.choices import SourceChoice
+from gpworkforce.cli.choices import RowsChoice, SourceChoice
 from gpworkforce.cli.common import echo_written, period_option, step
 from gpworkforce.errors import UserError
 
@@ -84,6 +84,14 @@ def paper(
         Path | None,
         typer.Option("--plan", help="A past plan (TOML) to score against GPW actuals."),
     ] = None,
+    rows: Annotated[
+        RowsChoice | None,
+        typer.Option(
+            "--rows",
+            help="Areas the baseline tables list: sub-icb, pcn or practice (default: the level "
+            "below --org).",
+        ),
+    ] = None,
 ) -> None:
     """Build a committee paper: key messages, baseline, scenarios, delivery and risks."""
     from gpworkforce.cli.baseline import build_baseline_report
@@ -92,6 +100,7 @@ def paper(
     from gpworkforce.delivery.registers import read_risks
     from gpworkforce.exports import atomic_write_bytes
     from gpworkforce.papers.build import PaperInputs, build_paper, scenario_result
+    from gpworkforce.papers.headline import quarter_before
     from gpworkforce.papers.render import paper_docx, paper_pdf, paper_xlsx
 
     on = period_option(period)
@@ -119,7 +128,17 @@ def paper(
         context = workspace_context(data) if data is not None else demo_context()
     organisation = context.data.registry.get(code)
     with step(f"Computing the baseline for {code} on {on.isoformat()}"):
-        report = build_baseline_report(context, code, on, source)
+        from gpworkforce.domain.orgs import OrgType
+
+        level = None if rows is None else OrgType(rows.value.replace("-", "_"))
+        report = build_baseline_report(context, code, on, source, child_level=level)
+    before = quarter_before(on)
+    previous = None
+    with step(f"Computing the baseline for {code} on {before.isoformat()} (the quarter before)"):
+        try:
+            previous = build_baseline_report(context, code, before, source, with_charts=False)
+        except UserError as exc:  # no figures then: the paper says the change is not available
+            typer.echo(f"  no change since then: {exc.message}", err=True)
     results = []
     if scenario:
         from gpworkforce.forecast.runner import run_scenario
@@ -172,6 +191,8 @@ def paper(
         allocations=allocation_table,
         allocation_note=allocation_note,
         plan_score=score,
+        previous=previous,
+        previous_period=before,
     )
     built = build_paper(inputs)
     stem = f"paper-{code.lower()}-{on.isoformat()}"

@@ -15,7 +15,6 @@ from pathlib import Path
 import altair as alt
 import numpy as np
 import pandas as pd
-import vl_convert
 from numpy.typing import NDArray
 
 from gpworkforce.domain.report import ReportTable
@@ -24,6 +23,7 @@ from gpworkforce.forecast.cohort import CohortForecast
 from gpworkforce.forecast.cohort_mc import TOTAL, CohortSummary, Fan
 from gpworkforce.forecast.hee_linear import HeeTable
 from gpworkforce.forecast.uncertainty import fan_chart, probability_meeting_target
+from gpworkforce.reports.svg import vegalite_svg
 
 MEASURE_TITLES = {
     "supply_hc": "GP headcount",
@@ -208,8 +208,8 @@ def trajectory_chart(
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> str:
-    """Static SVG of an Altair chart (no browser needed)."""
-    return vl_convert.vegalite_to_svg(chart.to_json())
+    """Static SVG of an Altair chart (no browser needed; drawn once per distinct chart)."""
+    return vegalite_svg(chart.to_json())
 
 
 def flows_by_org(fc: CohortForecast, scenario_name: str) -> ReportTable | None:

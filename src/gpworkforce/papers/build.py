@@ -20,7 +20,16 @@ from gpworkforce.delivery.charts import risk_heat_map, timeline_chart
 from gpworkforce.delivery.plan import TimelineCell, overdue_milestones
 from gpworkforce.delivery.risks import DEFAULT_BANDS, Risk, movement
 from gpworkforce.domain.report import ReportTable
-from gpworkforce.papers.headline import BaselineHeadline, baseline_headline, fmt_number, fmt_pct
+from gpworkforce.papers.headline import (
+    BaselineHeadline,
+    HeadlineChange,
+    baseline_headline,
+    comparable,
+    fmt_number,
+    fmt_pct,
+    fmt_signed,
+    headline_change,
+)
 from gpworkforce.papers.model import Figure, Paper, Section
 from gpworkforce.reports.model import Report, ReportChart
 
@@ -247,6 +256,10 @@ class PaperInputs:
     allocations: ReportTable | None = None
     allocation_note: str = ""
     plan_score: PlanScoreSummary | None = None
+    # the baseline of the quarter before (same source and definitions), for the change since then;
+    # ``previous_period`` is the date asked for, also when it has no figures (``previous`` None)
+    previous: Report | None = None
+    previous_period: dt.date | None = None
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -336,10 +349,48 @@ def _baseline_messages(h: BaselineHeadline) -> list[str]:
     return out
 
 
-def _baseline_sections(inputs: PaperInputs, h: BaselineHeadline) -> list[Section]:
+def _change(inputs: PaperInputs, h: BaselineHeadline) -> HeadlineChange | None:
+    if inputs.previous is None or inputs.previous_period is None:
+        return None
+    before = baseline_headline(inputs.previous, inputs.organisation, inputs.previous_period)
+    return headline_change(h, before) if comparable(before) else None
+
+
+def _change_message(inputs: PaperInputs, change: HeadlineChange | None) -> str | None:
+    """One sentence on the change since the quarter before (or why there is none)."""
+    if inputs.previous_period is None:
+        return None
+    if change is None or change.gp_wte is None:
+        return (
+            f"Change since {_date(inputs.previous_period)}: not available (no accepted returns "
+            "or figures from the same source for that date)."
+        )
+    word = "rose" if change.gp_wte > 0 else "fell" if change.gp_wte < 0 else "did not change"
+    text = f"GP WTE {word}"
+    if change.gp_wte != 0:
+        text += f" by {fmt_number(abs(change.gp_wte))} WTE"
+    text += f" since {_date(change.since)} (from {fmt_number(change.gp_wte_before)} WTE)"
+    if change.total_wte is not None:
+        text += f"; all staff changed by {fmt_signed(change.total_wte)} WTE"
+    return text + "."
+
+
+def _baseline_sections(
+    inputs: PaperInputs, h: BaselineHeadline, change: HeadlineChange | None = None
+) -> list[Section]:
     t = {x.key: x for x in inputs.baseline.tables}
     charts = {c.key: c for c in inputs.baseline.charts}
     figures = [Figure(label, fmt_number(v), "WTE") for label, v in h.wte]
+    if inputs.previous_period is not None:
+        figures.append(
+            Figure(
+                f"GP WTE change since {_date(inputs.previous_period)}",
+                fmt_signed(change.gp_wte if change is not None else None),
+                f"WTE, from {fmt_number(change.gp_wte_before)}"
+                if change is not None and change.gp_wte is not None
+                else "no figures for that date",
+            )
+        )
     if h.gp_per_1000 is not None:
         figures.append(
             Figure(
@@ -751,7 +802,8 @@ def _provenance(inputs: PaperInputs) -> Section:
 def build_paper(inputs: PaperInputs) -> Paper:
     today = inputs.as_of or inputs.period
     h = baseline_headline(inputs.baseline, inputs.organisation, inputs.period)
-    sections = _baseline_sections(inputs, h)
+    change = _change(inputs, h)
+    sections = _baseline_sections(inputs, h, change)
     for extra in (
         _scenario_section(inputs),
         _finance_section(inputs),
@@ -762,6 +814,9 @@ def build_paper(inputs: PaperInputs) -> Paper:
         if extra is not None:
             sections.append(extra)
     key_messages = [_baseline_messages(h)[0]] if _baseline_messages(h) else []
+    change_message = _change_message(inputs, change)
+    if change_message is not None:
+        key_messages.append(change_message)
     for s in sections[2:]:
         key_messages.extend(s.paragraphs[:1])
     key_messages.extend(_baseline_messages(h)[1:])

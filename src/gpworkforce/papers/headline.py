@@ -27,7 +27,17 @@ from gpworkforce.baseline.frames import GROUP_COLUMNS
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.reports.model import Report
 
-__all__ = ["BaselineHeadline", "baseline_headline", "fmt_number", "fmt_pct"]
+__all__ = [
+    "BaselineHeadline",
+    "HeadlineChange",
+    "baseline_headline",
+    "comparable",
+    "fmt_number",
+    "fmt_pct",
+    "fmt_signed",
+    "headline_change",
+    "quarter_before",
+]
 
 # (column of the staff table, label): the staff groups as the labels catalogue names them
 STAFF_GROUPS = (
@@ -45,6 +55,25 @@ def fmt_number(value: float | None, decimals: int = 1) -> str:
 
 def fmt_pct(value: float | None, decimals: int = 1) -> str:
     return "not available" if value is None or math.isnan(value) else f"{value:.{decimals}f}%"
+
+
+def fmt_signed(value: float | None, decimals: int = 1) -> str:
+    """A change with its sign (+3.2, −1.5 with a true minus; 0.0 without a sign)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "not available"
+    text = f"{value:,.{decimals}f}"
+    if text.lstrip("-") == f"{0:.{decimals}f}":
+        return text.lstrip("-")
+    return ("+" + text) if value > 0 else text.replace("-", "\u2212")
+
+
+def quarter_before(day: dt.date) -> dt.date:
+    """The last day of the month three months before ``day``'s month: the previous quarter's
+    census date for a quarter-end census (30 September 2017 -> 30 June 2017)."""
+    month = day.month - 3
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -142,6 +171,46 @@ def baseline_headline(
         expected=int(expected) if expected is not None else None,
         returned=int(returned) if returned is not None else None,
         response_pct=_num(response, "Response rate %"),
+    )
+
+
+@dataclass(frozen=True)
+class HeadlineChange:
+    """The headline now against an earlier census date (``since``): each change is now - then,
+    ``None`` where either side has no figure. Response rate change in percentage points."""
+
+    since: dt.date
+    gp_wte: float | None
+    gp_wte_before: float | None
+    total_wte: float | None
+    gp_per_1000: float | None
+    gap: float | None
+    response_points: float | None
+
+
+def comparable(before: BaselineHeadline) -> bool:
+    """Whether an earlier headline counts for a change: it has a GP figure and, from returns, at
+    least one practice returned (with none, every figure is filled in from GPW: another source,
+    not the quarter's returns)."""
+    return before.gp_wte is not None and (before.returned is None or before.returned > 0)
+
+
+def _minus(now: float | None, then: float | None) -> float | None:
+    return None if now is None or then is None else now - then
+
+
+def headline_change(now: BaselineHeadline, before: BaselineHeadline) -> HeadlineChange:
+    """What changed between two headlines of the same organisation (same definitions)."""
+    total_now = dict(now.wte).get("All staff")
+    total_then = dict(before.wte).get("All staff")
+    return HeadlineChange(
+        since=before.period,
+        gp_wte=_minus(now.gp_wte, before.gp_wte),
+        gp_wte_before=before.gp_wte,
+        total_wte=_minus(total_now, total_then),
+        gp_per_1000=_minus(now.gp_per_1000, before.gp_per_1000),
+        gap=_minus(now.gap, before.gap),
+        response_points=_minus(now.response_pct, before.response_pct),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from functools import lru_cache
 
 import vl_convert
 
@@ -13,9 +14,27 @@ from gpworkforce.reports.model import ReportChart
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>", re.IGNORECASE)
 
 
+@lru_cache(maxsize=128)
+def _svg_of(text: str) -> str:
+    return vl_convert.vegalite_to_svg(text)
+
+
+def vegalite_svg(spec: object) -> str:
+    """vl-convert's SVG for ``spec`` (a specification or its JSON text), laid out once per
+    distinct specification: the cache is keyed by the JSON text (the chart's content), so a chart
+    drawn for the PDF is not laid out again for Word's PNG, nor a scenario's trajectory again when
+    the same scenario is run a second time (costed, or scored in a plan) in the same process."""
+    return _svg_of(spec if isinstance(spec, str) else json.dumps(spec))
+
+
+def svg_png(svg: str, scale: float = 2.0) -> bytes:
+    """An SVG drawn by :func:`vegalite_svg` as PNG (resvg), without laying the chart out again."""
+    return bytes(vl_convert.svg_to_png(svg, scale=scale))
+
+
 def chart_svg(chart: ReportChart) -> str:
     """The chart as an inline SVG element marked up as an image with a title and description."""
-    raw = vl_convert.vegalite_to_svg(json.dumps(dict(chart.spec)))
+    raw = vegalite_svg(dict(chart.spec))
     start = raw.find("<svg")
     if start < 0:
         raise RuntimeError(f"vl-convert returned no SVG for chart {chart.key!r}")

@@ -4,14 +4,21 @@ or by a page view that finds none (e.g. an older version's figures)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pandas as pd
 from django.template.loader import get_template
 
 from gpworkforce import labels
-from gpworkforce.papers.headline import baseline_headline, fmt_number, fmt_pct
+from gpworkforce.papers.headline import (
+    BaselineHeadline,
+    baseline_headline,
+    fmt_number,
+    fmt_pct,
+    fmt_signed,
+    headline_change,
+    quarter_before,
+)
 from gpworkforce.reports.formatting import NA_MEANING, display_rows, is_numeric_column
 from gpworkforce.web.dashboards import Dashboard
 
@@ -69,6 +76,38 @@ def _gpw_year_change(dash: Dashboard) -> dict[str, str] | None:
     }
 
 
+def _group_change(dash: Dashboard, label: str, now: float | None) -> str | None:
+    """A staff group's WTE change since the quarter before (None: no figures then)."""
+    if dash.previous is None:
+        return None
+    before = dict(dash.previous.wte).get(label)
+    if now is None or before is None:
+        return "not available"
+    return fmt_signed(now - before)
+
+
+def _quarter_change(dash: Dashboard, h: BaselineHeadline) -> dict[str, str] | None:
+    """GP WTE now against the quarter before, from the same source and definitions."""
+    if dash.previous is None:
+        return None
+    c = headline_change(h, dash.previous)
+    if c.gp_wte is None:
+        return None
+    since = labels.date_text(c.since)
+    parts = [
+        f"GP WTE from {fmt_number(c.gp_wte_before)} on {since} to {fmt_number(h.gp_wte)} "
+        f"(accepted returns both quarters, practices without one filled in the same way)"
+    ]
+    if c.gp_per_1000 is not None:
+        parts.append(f"per 1,000 patients {fmt_signed(c.gp_per_1000, 3)}")
+    if c.response_points is not None and dash.previous.response_pct is not None:
+        parts.append(
+            f"response rate {fmt_pct(dash.previous.response_pct, 0)} then, "
+            f"{fmt_pct(h.response_pct, 0)} now"
+        )
+    return {"value": fmt_signed(c.gp_wte) + " WTE", "context": "; ".join(parts) + "."}
+
+
 def headline_view(dash: Dashboard) -> dict[str, Any] | None:
     """The few figures that matter, read from the dashboard's own tables (the definitions of
     :mod:`gpworkforce.papers.headline`, the same as the CLI's and the committee paper's)."""
@@ -77,10 +116,7 @@ def headline_view(dash: Dashboard) -> dict[str, Any] | None:
     h = baseline_headline(dash.tables, dash.org_code, dash.census)
     sources = [s for t in dash.tables for s in t.sources]
     received = labels.latest_received(sources)
-    first = dash.census.replace(day=1)  # the quarter end three months before the census date
-    month = first.month - 2
-    year = first.year + (month - 1) // 12
-    quarter = dt.date(year, (month - 1) % 12 + 1, 1) - dt.timedelta(days=1)
+    quarter = quarter_before(dash.census)
     per_1000 = None
     if h.gp_per_1000 is not None and h.target_per_1000 is not None:
         per_1000 = {
@@ -98,7 +134,9 @@ def headline_view(dash: Dashboard) -> dict[str, Any] | None:
     return {
         "census": labels.date_text(dash.census),
         "gp_wte": fmt_number(h.gp_wte),
-        "groups": [(label, fmt_number(v)) for label, v in h.wte],
+        "groups": [(label, fmt_number(v), _group_change(dash, label, v)) for label, v in h.wte],
+        "quarter_change": _quarter_change(dash, h),
+        "quarter": labels.date_text(quarter),
         "per_1000": per_1000,
         "gap": gap,
         "response": None
@@ -110,8 +148,8 @@ def headline_view(dash: Dashboard) -> dict[str, Any] | None:
         },
         "year_change": _gpw_year_change(dash),
         "quarter_text": (
-            f"Not shown on this page: choose {labels.date_text(quarter)} in the census date "
-            "list above to see that quarter's figures."
+            f"Not available: no practice of this organisation has an accepted return for "
+            f"{labels.date_text(quarter)}."
             if quarter in dash.periods
             else f"Not available: there are no figures for {labels.date_text(quarter)} "
             "(no collection round or published figures for that quarter)."

@@ -29,6 +29,12 @@ from gpworkforce.baseline.report import baseline_report
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.domain.taxonomy import load_taxonomy
 from gpworkforce.errors import UserError
+from gpworkforce.papers.headline import (
+    BaselineHeadline,
+    baseline_headline,
+    comparable,
+    quarter_before,
+)
 from gpworkforce.returns.convert import returns_to_tables
 from gpworkforce.tables import (
     DEMOGRAPHY,
@@ -81,6 +87,8 @@ class Dashboard:
     version: str = ""  # the data version it was computed from (cache key part)
     updating: bool = False  # not the current version's figures: its task is queued or running
     failed: bool = False  # the current version's task failed for good (figures shown: older)
+    # the headline of the quarter before (same source and definitions), for the change since then
+    previous: BaselineHeadline | None = None
 
     def table(self, key: str) -> ReportTable | None:
         return next((t for t in self.tables if t.key == key), None)
@@ -187,5 +195,28 @@ def compute_dashboard(org_code: str, census: dt.date, version: str) -> Dashboard
     extra = [gpw_series(inputs.gpw, org_code, census), gpw_comparison(data, org_code, census)]
     all_tables = (*tables, *(t for t in extra if t is not None))
     return Dashboard(
-        org_code, census, periods, all_tables, charts=charts_for(all_tables), version=version
+        org_code,
+        census,
+        periods,
+        all_tables,
+        charts=charts_for(all_tables),
+        version=version,
+        previous=previous_headline(data, org_code, census),
     )
+
+
+def previous_headline(
+    data: BaselineData, org_code: str, census: dt.date
+) -> BaselineHeadline | None:
+    """The headline of the quarter before ``census`` from the accepted returns, or ``None`` when
+    that quarter has none (no round then, or no practice of the organisation returned: figures
+    filled in from GPW alone are not that quarter's returns)."""
+    before = quarter_before(census)
+    try:
+        tables = baseline_report(
+            data, org_code, before, source=SourceKind.RETURNS, include_series=False
+        )
+    except UserError:
+        return None
+    headline = baseline_headline(tables, org_code, before)
+    return headline if comparable(headline) else None
