@@ -101,6 +101,12 @@ def test_a_later_map_places_a_practice_opened_since(shared_data: Path, tmp_path:
     after = _baseline_html(ws, tmp_path / "after.html")
     assert "could not be placed" not in after
     assert "gp-reg-pat-prac-map.csv (practice-map of 2024-01-01)" in after
+    # a return template for the new practice: known only with the workspace's map
+    args = ("template", "--practice", "Y99998", "--census-date", "2024-03-31", "--format", "csv")
+    assert run(*args, "--out", tmp_path / "t.csv").exit_code == 5  # unknown organisation
+    result = run(*args, "--out", tmp_path / "t.csv", "--data", ws)
+    assert result.exit_code == 0, result.output
+    assert "Y99998" in (tmp_path / "t.csv").read_text(encoding="utf-8-sig")
 
 
 def test_a_later_ods_extract_closes_a_practice(shared_data: Path, tmp_path: Path) -> None:

@@ -31,8 +31,16 @@ def template(
     fmt: Annotated[
         TemplateFormat, typer.Option("--format", help="xlsx (with drop-down lists) or csv.")
     ] = TemplateFormat.XLSX,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Workspace whose loaded ODS extracts and practice maps add to the registry.",
+        ),
+    ] = None,
 ) -> None:
     """Write a practice return template pre-filled with the practice and census date."""
+    from gpworkforce.cli.workspace import require_entries, workspace_registry
     from gpworkforce.domain.orgs import OrgType
     from gpworkforce.domain.periods import Quarter
     from gpworkforce.loaders import build_registry
@@ -45,7 +53,8 @@ def template(
             f"31 December), got {on}"
         )
     code = practice.strip().upper()
-    org = build_registry().get(code)  # unknown code -> UnknownOrganisation (a user error)
+    registry = build_registry() if data is None else workspace_registry(data, require_entries(data))
+    org = registry.get(code)  # unknown code -> UnknownOrganisation (a user error)
     if org.type is not OrgType.PRACTICE:
         raise UserError(
             f"--practice must be the ODS code of a practice, got {code}, which is "
