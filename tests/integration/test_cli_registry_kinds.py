@@ -40,8 +40,9 @@ def run(*args: str | Path) -> Result:
     return runner.invoke(app, [str(a) for a in args])
 
 
-def _later_map(shared: Path, out: Path) -> Path:
-    """The real January 2022 map in the post-2022 layout, dated 1 January 2024, plus Y99998."""
+def _later_map(shared: Path, out: Path, sub_icb: str = "03W") -> Path:
+    """The real January 2022 map in the post-2022 layout, dated 1 January 2024, plus Y99998
+    (in ``sub_icb`` of LLR)."""
     with (shared / "nhs/gp_reg_pat_prac_map_2022-01.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     buf = io.StringIO()
@@ -56,7 +57,7 @@ def _later_map(shared: Path, out: Path) -> Path:
         )  # fmt: skip
     writer.writerow(
         ["GP_PRAC_PAT_LIST", "01Jan2024", "Y99998", "NEW PRACTICE", "LE1 1AA", "U30213",
-         "CROSS COUNTIES PCN", "E38000051", "03W", "NHS LLR ICB - 03W", "E54000015", "QK1",
+         "CROSS COUNTIES PCN", "E38000051", sub_icb, f"NHS LLR ICB - {sub_icb}", "E54000015", "QK1",
          "NHS Leicester, Leicestershire and Rutland ICB", "E40000008", "Y60", "Midlands", "EMIS"]
     )  # fmt: skip
     out.write_text(buf.getvalue(), encoding="utf-8")
@@ -132,6 +133,29 @@ def test_a_later_ods_extract_closes_a_practice(shared_data: Path, tmp_path: Path
                  "--data", ws)  # fmt: skip
     assert result.exit_code == 2  # its only practice with figures has closed: nothing placed
     assert "2 in no" in result.stderr
+
+
+def test_of_two_maps_of_one_date_the_later_publication_wins(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    ws = tmp_path / "ws"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = _later_map(shared_data, tmp_path / "a" / "map.csv", "03W")
+    second = _later_map(shared_data, tmp_path / "b" / "map.csv", "04C")
+    # the 03W map was published later but loaded first: publication decides, then load order
+    for path, published in ((first, "2024-02-01"), (second, "2024-01-15")):
+        result = run("load", "practice-map", path, "--data", ws, "--published", published)
+        assert result.exit_code == 0, result.output
+    on = dt.date(2024, 3, 31)
+    registry = workspace_registry(ws, read_manifest(ws).entries)
+    assert registry.parent_of_type("Y99998", OrgType.SUB_ICB, on).code == "03W"
+    # with one publication date, the later load wins
+    ws2 = tmp_path / "ws2"
+    for path in (first, second):
+        assert run("load", "practice-map", path, "--data", ws2).exit_code == 0
+    registry = workspace_registry(ws2, read_manifest(ws2).entries)
+    assert registry.parent_of_type("Y99998", OrgType.SUB_ICB, on).code == "04C"
 
 
 def test_the_real_map_loads_as_published(shared_data: Path, tmp_path: Path) -> None:

@@ -731,15 +731,21 @@ def _concat(files: Sequence[LoadedFile], name: str, spec: Mapping[str, str]) -> 
 
 def workspace_registry(directory: Path, entries: Sequence[ManifestEntry]) -> OrgRegistry:
     """The registry from the public files plus the ODS extracts and practice maps among
-    ``entries`` (in load order; see :func:`gpworkforce.loaders.build_registry`)."""
+    ``entries`` (see :func:`gpworkforce.loaders.build_registry`): of two files with one
+    extract date, the later publication wins, then the later load (decision 0047)."""
     from gpworkforce.loaders import build_registry
 
+    # of files of one extract date the last given wins: order by publication, then load
+    ordered = sorted(
+        enumerate(entries),
+        key=lambda pair: ("" if pair[1].vintage == UNKNOWN else pair[1].vintage, pair[0]),
+    )
     ods = [
         (dt.date.fromisoformat(e.period), directory / e.file)
-        for e in entries
+        for _, e in ordered
         if e.kind is Kind.ODS_PRACTICES
     ]
-    maps = [directory / e.file for e in entries if e.kind is Kind.PRACTICE_MAP]
+    maps = [directory / e.file for _, e in ordered if e.kind is Kind.PRACTICE_MAP]
     return build_registry(later_ods=ods, extra_maps=maps)
 
 
