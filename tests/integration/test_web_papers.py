@@ -118,3 +118,47 @@ def test_a_bad_form_names_the_field_and_queues_nothing() -> None:
     assert "Enter the meeting the paper goes to" in text
     assert "Enter the date of the meeting as a date, like 25/10/2017" in text
     assert not PaperJob.objects.exists()
+
+
+def test_the_web_paper_covers_scenarios_delivery_risks_and_the_change_since_last_quarter(
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    """Beside the baseline, the web's paper shows the organisation's scenarios (latest finished
+    run), its implementation plan and its risk register, as the CLI's paper does from files."""
+    import docx
+    from tests.runs_support import finished_run
+
+    from gpworkforce.web.delivery.seed import seed_delivery
+
+    _accept_own(build_world())
+    finished_run("QK1", "Scenario 3")  # ends on 31 March 2018 at 11.0 WTE, P10 9.8, P90 12.2
+    counts = seed_delivery("QK1")
+    assert counts["risks"] > 0 and counts["workstreams"] > 0
+    board = _client("board")
+    with django_capture_on_commit_callbacks(execute=True):
+        board.post(
+            reverse("paper-org", args=["QK1"]),
+            {
+                "census_date": CENSUS.isoformat(),
+                "meeting": "LLR GP Programme Board",
+                "meeting_date": "25/10/2017",
+            },
+        )
+    job = PaperJob.objects.get()
+    assert job.status == "done", job.error
+    document = docx.Document(io.BytesIO(bytes(job.docx)))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert any("Scenarios" in h for h in headings), headings
+    assert any("risks" in h.lower() for h in headings), headings
+    assert any("implementation plan" in h.lower() for h in headings), headings
+    rows = [
+        [c.text for c in r.cells]
+        for t in document.tables
+        if t.rows[0].cells[0].text == "Scenario"
+        for r in t.rows[1:]
+    ]
+    assert rows[0][:5] == ["Scenario 3", "Mar 2018", "11", "10", "12"]
+    text = "\n".join(p.text for p in document.paragraphs)
+    # the world has no return for the quarter before: the paper says so instead of comparing
+    assert "Change since 30 June" in text and "not available" in text
+    assert labels.internal_keys_in(text) == []

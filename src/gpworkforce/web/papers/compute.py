@@ -14,10 +14,13 @@ from dataclasses import dataclass
 
 from gpworkforce.baseline import SourceKind
 from gpworkforce.baseline.report import baseline_report
+from gpworkforce.errors import UserError
 from gpworkforce.papers.build import PaperInputs, build_paper
+from gpworkforce.papers.headline import quarter_before
 from gpworkforce.papers.render import paper_docx, paper_pdf, paper_xlsx
 from gpworkforce.reports.baseline_charts import baseline_charts
 from gpworkforce.reports.model import Report
+from gpworkforce.web.papers.sources import WebParts
 
 SOURCE_NOTE = (
     "Figures come from practices' accepted quarterly workforce returns in this service; practices "
@@ -54,10 +57,29 @@ def build(
     meeting: str,
     meeting_date: dt.date,
     progress: Progress = lambda _p, _s: None,
+    parts: WebParts | None = None,
 ) -> BuiltPaper:
-    """The paper's three files; ``data`` is the dashboards' :class:`BaselineData`."""
+    """The paper's three files; ``data`` is the dashboards' :class:`BaselineData`, ``parts`` the
+    scenarios, risks and implementation plan the web keeps for the organisation (none: the
+    baseline alone)."""
     progress(10, "Computing the baseline")
     tables = baseline_report(data, org_code, census, source=SourceKind.RETURNS)  # type: ignore[arg-type]
+    before = quarter_before(census)
+    try:
+        previous = Report(
+            title="the quarter before",
+            tables=tuple(
+                baseline_report(
+                    data,  # type: ignore[arg-type]
+                    org_code,
+                    before,
+                    source=SourceKind.RETURNS,
+                    include_series=False,
+                )
+            ),
+        )
+    except UserError:  # no figures then: the paper says the change is not available
+        previous = None
     report = Report(
         title=f"General practice workforce baseline: {org_name} ({org_code})",
         subtitle=f"Census date {census:%d %B %Y}; figures from practices' returns",
@@ -75,6 +97,11 @@ def build(
             meeting=meeting,
             date=meeting_date,
             as_of=meeting_date,
+            previous=previous,
+            previous_period=before,
+            scenarios=parts.scenarios if parts else (),
+            risks=parts.risks if parts else None,
+            timeline=parts.timeline if parts else None,
         )
     )
     progress(45, "Laying out the PDF")

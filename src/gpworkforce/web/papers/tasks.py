@@ -12,6 +12,7 @@ from gpworkforce.web.dashboards import _inputs
 from gpworkforce.web.jobs.models import current
 from gpworkforce.web.papers.compute import build
 from gpworkforce.web.papers.models import PaperJob
+from gpworkforce.web.papers.sources import web_parts
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ def build_paper_job(job_id: int) -> str:
             job.meeting,
             job.meeting_date,
             progress=_progress(job_id),  # type: ignore[arg-type]
+            parts=web_parts(job.organisation.code, job.meeting_date),
         )
     except Exception as exc:
         log.exception("committee paper %s (%s) failed", job_id, job.organisation.code)

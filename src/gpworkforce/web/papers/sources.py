@@ -1,0 +1,82 @@
+"""What the web keeps besides the baseline that a committee paper shows (ADR 0085): each of the
+organisation's scenarios at its latest finished run, the risk register of the organisation and
+the organisations under it, and the implementation plan of its workstreams. Read-only; the paper's
+task calls it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from gpworkforce.delivery.plan import TimelineCell
+from gpworkforce.delivery.risks import Risk
+from gpworkforce.papers.build import ScenarioResult
+
+
+@dataclass(frozen=True)
+class WebParts:
+    scenarios: tuple[ScenarioResult, ...]
+    risks: tuple[Risk, ...] | None  # None: the organisation keeps no risk register here
+    timeline: tuple[TimelineCell, ...] | None  # None: no implementation plan here
+
+
+def scenario_from_run(run: object) -> ScenarioResult | None:
+    """A finished web run (``scenarios.models.Run``) as the paper reads a forecast: its GP
+    trajectory at each quarter end (P10/P90 where it has draws) and its target."""
+    points = run.quarterly_trajectory("gp")  # type: ignore[attr-defined]
+    if not points:
+        return None
+    band = any(p.has_band for p in points)
+    name = run.scenario_name  # type: ignore[attr-defined]
+    rows = [
+        {"date": p.date.isoformat(), "line": name, "central": p.central}
+        | ({"p10": p.p10, "p90": p.p90} if band else {})
+        for p in points
+    ]
+    target = (run.results or {}).get("target")  # type: ignore[attr-defined]
+    draws = int(run.draws)  # type: ignore[attr-defined]
+    return ScenarioResult(
+        name=name,
+        description=run.scenario.description,  # type: ignore[attr-defined]
+        series=pd.DataFrame(rows),
+        target_label=target.get("label") if target else None,
+        target_wte=float(target["wte"]) if target and target.get("wte") is not None else None,
+        target_date=dt.date.fromisoformat(target["date"]) if target else None,
+        probability=float(target["probability"]) if target and draws else None,
+        draws=draws,
+    )
+
+
+def web_parts(org_code: str, on: dt.date) -> WebParts:
+    """The organisation's scenarios, risks (its own and those of the organisations under it on
+    ``on``) and its implementation plan."""
+    from gpworkforce.web.delivery.models import RiskRecord, TimelineEntry
+    from gpworkforce.web.models import descendant_codes
+    from gpworkforce.web.scenarios.models import Run, Scenario
+
+    results = []
+    for scenario in Scenario.objects.filter(organisation_id=org_code).order_by("name", "id"):
+        run = (
+            Run.objects.filter(scenario=scenario, status="done")
+            .select_related("scenario")
+            .order_by("-requested_at", "-id")
+            .first()
+        )
+        result = scenario_from_run(run) if run is not None else None
+        if result is not None:
+            results.append(result)
+    records = (
+        RiskRecord.objects.filter(organisation_id__in=descendant_codes(org_code, on))
+        .prefetch_related("reviews", "mitigations")
+        .order_by("organisation_id", "ref")
+    )
+    risks = tuple(r.to_domain() for r in records)
+    cells = tuple(
+        e.to_domain()
+        for e in TimelineEntry.objects.filter(workstream__organisation_id=org_code).select_related(
+            "workstream"
+        )
+    )
+    return WebParts(scenarios=tuple(results), risks=risks or None, timeline=cells or None)
