@@ -69,10 +69,24 @@ def test_optimise_infeasible_problem_exits_6(tmp_path: Path) -> None:
 
 
 def test_skillmix_on_the_demo_writes_tables_and_chart(tmp_path: Path) -> None:
+    practices = tmp_path / "practices.csv"
     code, out, err = invoke(
-        "skillmix", "--org", "03W", "--period", "2017-09-30", "--out", str(tmp_path)
+        "skillmix",
+        "--org",
+        "03W",
+        "--period",
+        "2017-09-30",
+        "--out",
+        str(tmp_path),
+        "--practices-out",
+        str(practices),
     )
     assert code == 0, err
+    # the practices file the multi-year optimiser reads: 03W's practices with a patient count
+    listed = _rows(practices)
+    assert "3 practice(s) without registered patients on 2017-09-30 are left out" in out
+    assert len(listed) == 30 and all(float(r["patients"]) > 0 for r in listed)
+    assert {"practice", "name", "GP_PARTNER", "NURSE_ANP"} <= set(listed[0])
     assert "Skill mix: current staff" in out
     assert "Patients 329,012" in out  # East Leicestershire and Rutland, LLR plan Table 8
     rows = {r["Skill level"]: r for r in _rows(tmp_path / "skillmix-skill_mix.csv")}
@@ -120,3 +134,76 @@ def test_skillmix_from_a_gpw_workspace_shows_unknown_levels_as_not_available(
     assert float(rows["Autonomous"]["Optimum (task WTE)"]) > 0
     html = (tmp_path / "o" / "skillmix.html").read_text(encoding="utf-8")
     assert "have no WTE in this source (GP partner" in html
+
+
+PLAN = """
+name = "two practices"
+base_year = 2017
+years = 3
+practices = "practices.csv"
+costs = "costs.toml"
+min_gp_per_1000 = 0.4
+training_places = 2
+[roles.GP_SALARIED]
+cost = "gp_salaried"
+attrition = 0.1
+recruit_a_year = 1
+[roles.NURSE_ANP]
+cost = "anp"
+[roles.NURSE_PRACTICE]
+cost = 42000
+[roles.DPC_HCA]
+cost = 26000
+[roles.NURSE_SPECIALIST]
+cost = 50000
+[roles.ADMIN_RECEPTION]
+cost = 23000
+[paths.nurse_to_anp]
+from = "NURSE_PRACTICE"
+to = "NURSE_ANP"
+cost = 10000
+delay_years = 1
+"""
+
+
+def _plan(tmp_path: Path, practices: str) -> Path:
+    shutil.copy(LLR / "costs.toml", tmp_path / "costs.toml")
+    (tmp_path / "practices.csv").write_text(practices, encoding="utf-8")
+    path = tmp_path / "plan.toml"
+    path.write_text(PLAN, encoding="utf-8")
+    return path
+
+
+def test_optimise_a_multi_year_practice_problem(tmp_path: Path) -> None:
+    path = _plan(
+        tmp_path,
+        "practice,name,patients,GP_SALARIED,NURSE_ANP,NURSE_PRACTICE,ADMIN_RECEPTION\n"
+        "A1,Alpha,8000,4,1,2,6\nB2,Beta,5000,2,0,1,4\n",
+    )
+    code, out, err = invoke("optimise", str(path), "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    assert "cheapest levers 2018-2020 cost £" in out
+    assert "(2 practices;" in out
+    levers = _rows(tmp_path / "out" / "optimise-plan_levers.csv")
+    assert [r["Lever"] for r in levers][-1] == "Cost of the levers"
+    practices = _rows(tmp_path / "out" / "optimise-plan_practices.csv")
+    assert [r["Practice"] for r in practices] == ["Alpha", "Beta"]
+    # minimum cover 0.4 per 1,000: Beta needs 2.0 GP WTE and keeps at least that every year
+    beta = practices[1]
+    assert float(beta["Salaried GP WTE 2020"]) >= 0.4 * 5 - 1e-6
+
+
+def test_optimise_bad_practices_file_names_row_and_column(tmp_path: Path) -> None:
+    path = _plan(
+        tmp_path,
+        "practice,name,patients,GP_SALARIED,NOT_A_ROLE\nA1,Alpha,8000,4,1\n",
+    )
+    code, _, err = invoke("optimise", str(path))
+    assert code == 4
+    assert "practices.csv, row 1, column NOT_A_ROLE" in err or "NOT_A_ROLE" in err
+    path = _plan(tmp_path, "practice,name,patients,GP_SALARIED\nA1,Alpha,-3,4\nB2,Beta,9,x\n")
+    code, _, err = invoke("optimise", str(path))
+    assert code == 4
+    assert "patients" in err and "row 2" in err
+    assert "GP_SALARIED" in err and "row 3" in err
+    assert "Traceback" not in err

@@ -56,6 +56,14 @@ def skillmix(
         typer.Option("--data", help="Workspace directory (default: the built-in LLR 2017 demo)."),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output directory.")] = None,
+    practices_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--practices-out",
+            help="Also write the organisation's practices (patients, WTE by role) as the CSV a"
+            " multi-year optimisation problem names (practices = FILE).",
+        ),
+    ] = None,
 ) -> None:
     """Skill mix by level: current staff, the optimum for task demand, and after N years."""
     from gpworkforce.cli.sources import Focus, demo_context, workspace_context
@@ -119,6 +127,22 @@ def skillmix(
         **({"generated": context.as_of} if context.as_of is not None else {}),
     )
     typer.echo(render_text(report.tables, width=140), nl=False)
+    if practices_out is not None:
+        from gpworkforce.skillmix.inputs import practice_inputs
+        from gpworkforce.skillmix.problem_io import write_practices
+
+        with step(f"Writing the practices of {code}"):
+            found, notes = practice_inputs(
+                context.data,
+                code,
+                on,
+                source=source.value,
+                denominators=context.denominators,
+                basis=patients.value,
+            )
+            echo_written([write_practices(found, practices_out)])
+        for note in notes:
+            typer.echo(f"  note: {note}")
     if out is not None:
         written = write_csv_files(report.tables, out, prefix="skillmix-")
         written += write_report(report, OutputFormat.HTML, out / "skillmix.html")
@@ -134,9 +158,12 @@ def optimise(
     from gpworkforce.domain.taxonomy import load_taxonomy
     from gpworkforce.exports import write_csv_files
     from gpworkforce.skillmix.optimise import solve
-    from gpworkforce.skillmix.problem_io import load_problem
+    from gpworkforce.skillmix.problem_io import is_plan_problem, load_problem
     from gpworkforce.skillmix.report import solution_tables
 
+    if is_plan_problem(problem):
+        _optimise_plan(problem, out)
+        return
     spec, cat = load_problem(problem)
     with step(f"Optimising {problem.name}"):
         solution = solve(spec, cat, load_taxonomy())
@@ -158,6 +185,48 @@ def optimise(
         typer.echo(f"  - {constraint.explanation}")
     target = out if out is not None else Path(f"optimise-{problem.stem}")
     echo_written(write_csv_files(solution_tables(solution, cat), target, prefix="optimise-"))
+
+
+def _optimise_plan(problem: Path, out: Path | None) -> None:
+    """A multi-year practice problem (it names ``practices``): the levers a year per practice."""
+    from gpworkforce.domain.taxonomy import load_taxonomy
+    from gpworkforce.exports import write_csv_files
+    from gpworkforce.skillmix.multiyear import solve
+    from gpworkforce.skillmix.problem_io import load_plan_problem
+    from gpworkforce.skillmix.report import plan_tables
+
+    spec, practices, cat = load_plan_problem(problem)
+    with step(f"Optimising {problem.name}: {len(practices)} practices, {spec.years} years"):
+        solution = solve(spec, practices, cat, load_taxonomy())
+    first, last = solution.years[0], solution.years[-1]
+    typer.echo(
+        f"{solution.problem}: cheapest levers {first}-{last} cost £{solution.cost:,.0f} over the"
+        f" plan ({len(practices)} practices; programme of {solution.size[0]:,} columns x"
+        f" {solution.size[1]:,} rows)"
+    )
+    typer.echo(f"  task demand: {solution.demand_basis}")
+    for code, cols in solution.recruits.items():
+        if cols.sum() > 1e-9:
+            typer.echo(f"  recruit {cat.roles[code].name}: {cols.sum():,.2f} WTE over the plan")
+    for code, cols in solution.retained.items():
+        if cols.sum() > 1e-9:
+            typer.echo(f"  retain {cat.roles[code].name}: {cols.sum():,.2f} WTE over the plan")
+    for name, cols in solution.starts.items():
+        if cols.sum() > 1e-9:
+            typer.echo(f"  start {name}: {cols.sum():,.2f} WTE over the plan")
+    for name, cols in solution.releases.items():
+        if cols.sum() > 1e-9:
+            typer.echo(
+                f"  workload release {name}: {cols[:, -1].sum():,.2f} GP WTE covered in {last}"
+            )
+    binding = solution.binding()
+    typer.echo(f"Binding constraints ({len(binding)}):")
+    for item in binding[:20]:
+        typer.echo(f"  - {item.explanation}")
+    if len(binding) > 20:
+        typer.echo(f"  ... and {len(binding) - 20} more in optimise-plan_constraints.csv")
+    target = out if out is not None else Path(f"optimise-{problem.stem}")
+    echo_written(write_csv_files(plan_tables(solution, cat), target, prefix="optimise-"))
 
 
 def register(app: typer.Typer) -> None:

@@ -7,12 +7,13 @@ import datetime as dt
 
 import pandas as pd
 
-from gpworkforce.baseline.data import BaselineData
-from gpworkforce.baseline.frames import prepare, scope_totals
+from gpworkforce.baseline.data import BaselineData, select_patients
+from gpworkforce.baseline.frames import prepare, scope_totals, values_of
 from gpworkforce.baseline.per_thousand import Denominators, population_rows
 from gpworkforce.baseline.scope import TOTAL
 from gpworkforce.errors import UserError
 from gpworkforce.skillmix.catalogue import taxonomy_roles
+from gpworkforce.skillmix.multiyear import Practices
 
 
 def baseline_inputs(
@@ -44,3 +45,60 @@ def baseline_inputs(
     # a role the source has no figure for is absent from the totals or NA: not available
     missing = tuple(code for code in roles if code not in wte)
     return wte, float(total.iloc[0]), missing
+
+
+def practice_inputs(
+    data: BaselineData,
+    org: str,
+    period: dt.date,
+    *,
+    source: str | None,
+    denominators: Denominators | None = None,
+    basis: str = "registered",
+) -> tuple[Practices, tuple[str, ...]]:
+    """Every practice of ``org`` on ``period`` with its patients and WTE by taxonomy role, for the
+    multi-year optimiser, and statements on what was left out.
+
+    A practice without a patient count is left out (and counted); a role no practice has a WTE
+    for is left out; a practice whose WTE for a role other practices have is not available is
+    taken as 0 for that role and counted (the optimiser needs a figure; the statement says so).
+    """
+    at, scope = prepare(data, org, period, source=source)
+    roles = list(taxonomy_roles(at.taxonomy))
+    values = values_of(at, scope.practices, roles)
+    fte = values.assign(fte=pd.to_numeric(values["fte"], errors="coerce")).pivot_table(
+        index="practice_code", columns="node", values="fte", aggfunc="sum", dropna=False
+    )
+    den = denominators or Denominators()
+    pats = select_patients(at.patients, period, den.tolerance_days, at.source_order)
+    pats = pats.loc[pats["practice_code"].isin(scope.practices)].set_index("practice_code")
+    counts = pd.to_numeric(pats[basis], errors="coerce")
+    codes = [c for c in scope.practices if c in counts.index and counts[c] > 0]
+    if not codes:
+        raise UserError(f"{org}: no practice has {basis} patients on {period.isoformat()}")
+    notes = []
+    if len(codes) < len(scope.practices):
+        notes.append(
+            f"{len(scope.practices) - len(codes)} practice(s) without {basis} patients on"
+            f" {period.isoformat()} are left out."
+        )
+    fte = fte.reindex(index=codes)
+    kept = [r for r in roles if r in fte.columns and fte[r].notna().any()]
+    gaps = int(fte[kept].isna().sum().sum())
+    if gaps:
+        notes.append(
+            f"{gaps} practice-role WTE figure(s) not available are taken as 0 in the optimisation."
+        )
+    names = []
+    for code in codes:
+        try:
+            names.append(at.registry.get(code).name)
+        except UserError:
+            names.append(code)
+    practices = Practices(
+        codes=tuple(codes),
+        names=tuple(names),
+        patients=counts.reindex(codes).to_numpy(dtype=float),
+        staff={r: fte[r].fillna(0.0).to_numpy(dtype=float) for r in kept},
+    )
+    return practices, tuple(notes)

@@ -3,15 +3,23 @@ recruit costs that name a cost-model role resolved to GBP a year from the financ
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from pydantic import ValidationError
 
-from gpworkforce.errors import Issue, Location, ValidationFailed
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
+from gpworkforce.exports import write_csv
 from gpworkforce.finance.cost_io import validation_issues
 from gpworkforce.finance.runner import central_role_costs
 from gpworkforce.skillmix.catalogue import Catalogue
 from gpworkforce.skillmix.io import load_catalogue, read_toml
+from gpworkforce.skillmix.multiyear import Practices
+from gpworkforce.skillmix.plan_problem import PlanProblem
 from gpworkforce.skillmix.problem import Problem
 
 
@@ -68,3 +76,154 @@ def load_problem(path: Path) -> tuple[Problem, Catalogue]:
         for code, r in problem.recruit.items()
     }
     return problem.model_copy(update={"recruit": recruit}), catalogue
+
+
+def read_practices(path: Path, catalogue: Catalogue) -> Practices:
+    """A practices CSV: ``practice`` (code), optional ``name``, ``patients`` (> 0), then WTE in
+    post by role code (empty = 0). Every problem is reported with its row and column."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: practices file must exist, not found") from None
+    except UnicodeDecodeError:
+        raise InputFileError(f"{path}: practices file must be UTF-8 text") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{path}: practices file must be a file, got a directory") from None
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader, [])]
+    issues: list[Issue] = []
+
+    def bad(row: int | None, column: str | None, expected: str, found: object) -> None:
+        issues.append(
+            Issue(Location(file=str(path), row=row, column=column), expected, repr(found))
+        )
+
+    for needed in ("practice", "patients"):
+        if needed not in header:
+            bad(1, needed, f"have a column '{needed}'", ", ".join(header) or "no header")
+    roles = [h for h in header if h not in ("practice", "name", "patients")]
+    for code in roles:
+        if code not in catalogue.roles:
+            bad(1, code, "be a role code of the staff taxonomy (or practice, name, patients)", code)
+    if issues:
+        raise ValidationFailed(issues=issues, summary=f"practices {path.name}")
+    codes: list[str] = []
+    names: list[str] = []
+    patients: list[float] = []
+    staff: dict[str, list[float]] = {code: [] for code in roles}
+    for number, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            bad(number, None, f"have {len(header)} cells like the header", len(cells))
+            continue
+        row = dict(zip(header, (c.strip() for c in cells), strict=True))
+        code = row["practice"]
+        if not code:
+            bad(number, "practice", "be a practice code", code)
+        elif code in codes:
+            bad(number, "practice", "appear once", code)
+        codes.append(code)
+        names.append(row.get("name") or code)
+        try:
+            count = float(row["patients"])
+        except ValueError:
+            count = float("nan")
+        if not count > 0:
+            bad(number, "patients", "be a number of registered patients above 0", row["patients"])
+        patients.append(count)
+        for role in roles:
+            cell = row[role]
+            try:
+                wte = float(cell) if cell else 0.0
+            except ValueError:
+                wte = float("nan")
+            if not wte >= 0:
+                bad(number, role, "be WTE of 0 or more (empty = 0)", cell)
+            staff[role].append(wte)
+    if not codes and not issues:
+        bad(None, None, "list at least one practice", "no rows")
+    if issues:
+        raise ValidationFailed(issues=issues, summary=f"practices {path.name}")
+    return Practices(
+        codes=tuple(codes),
+        names=tuple(names),
+        patients=np.asarray(patients),
+        staff={k: np.asarray(v) for k, v in staff.items()},
+    )
+
+
+def load_plan_problem(path: Path) -> tuple[PlanProblem, Practices, Catalogue]:
+    """A multi-year practice problem (``practices = "FILE.csv"``) with every cost in GBP."""
+    data, text = read_toml(path, "optimisation problem file")
+    try:
+        problem = PlanProblem.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            issues=validation_issues(exc, path, text), summary=f"problem {path.name}"
+        ) from None
+    base = path.parent
+    catalogue = load_catalogue(base / problem.catalogue if problem.catalogue else None)
+    issues: list[Issue] = []
+
+    def bad(field: str, expected: str, found: object) -> None:
+        issues.append(Issue(Location(file=str(path), field=field), expected, repr(found)))
+
+    for code in problem.roles:
+        if code not in catalogue.roles:
+            bad(f"roles.{code}", "be a role code of the staff taxonomy", code)
+    for name, p in problem.paths.items():
+        for field, code in (("from", p.from_role), ("to", p.to_role)):
+            if code not in catalogue.roles:
+                bad(f"paths.{name}.{field}", "be a role code of the staff taxonomy", code)
+    named = {code: r.cost for code, r in problem.roles.items() if isinstance(r.cost, str)}
+    costs: dict[str, float] = {}
+    if named and problem.costs is None:
+        code = next(iter(named))
+        bad(
+            f"roles.{code}.cost",
+            'be GBP a year, or name a role of a cost model given as costs = "FILE"',
+            named[code],
+        )
+    elif named:
+        costs = central_role_costs(base / problem.costs)  # type: ignore[operator]
+        for code, key in named.items():
+            if key not in costs:
+                bad(
+                    f"roles.{code}.cost",
+                    f"name a role of {problem.costs} ({', '.join(sorted(costs))})",
+                    key,
+                )
+    if issues:
+        raise ValidationFailed(issues=issues, summary=f"problem {path.name}")
+    practices = read_practices(base / problem.practices, catalogue)
+    roles = {
+        code: r.model_copy(update={"cost": costs[r.cost]}) if isinstance(r.cost, str) else r
+        for code, r in problem.roles.items()
+    }
+    return problem.model_copy(update={"roles": roles}), practices, catalogue
+
+
+def is_plan_problem(path: Path) -> bool:
+    """Whether the problem file is a multi-year practice problem (it names ``practices``)."""
+    data, _ = read_toml(path, "optimisation problem file")
+    return "practices" in data
+
+
+def write_practices(practices: Practices, path: Path) -> Path:
+    """``practices`` as the CSV :func:`read_practices` reads (formula-safe, written atomically)."""
+    frame = pd.DataFrame(
+        {
+            "practice": list(practices.codes),
+            "name": list(practices.names),
+            "patients": practices.patients,
+            **practices.staff,
+        }
+    )
+    table = ReportTable(
+        key="practices",
+        title="Practices: registered patients and WTE in post by role",
+        frame=frame,
+        decimals={"patients": 0, **dict.fromkeys(practices.staff, 2)},
+    )
+    return write_csv(table, path)

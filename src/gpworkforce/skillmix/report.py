@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from gpworkforce.domain.report import ReportTable
@@ -9,6 +10,7 @@ from gpworkforce.reports.charts import stacked_bars
 from gpworkforce.reports.model import ReportChart
 from gpworkforce.skillmix.catalogue import Catalogue
 from gpworkforce.skillmix.mix import MINUTES, SkillMixView
+from gpworkforce.skillmix.multiyear import PlanSolution
 from gpworkforce.skillmix.optimise import Solution
 
 SOURCES = (
@@ -193,3 +195,115 @@ def solution_tables(solution: Solution, catalogue: Catalogue) -> tuple[ReportTab
         decimals={"Shadow price (GBP a year per unit)": 2},
     )
     return lever_table, allocation, constraints
+
+
+def plan_tables(solution: PlanSolution, catalogue: Catalogue) -> tuple[ReportTable, ...]:
+    """A multi-year practice solution: the levers a year across the ICS, the WTE by level a year,
+    the levers by practice, and the binding constraints in words."""
+    names = {code: role.name for code, role in catalogue.roles.items()}
+    years = [str(y) for y in solution.years]
+    rows: list[dict[str, object]] = []
+    for code, cols in solution.recruits.items():
+        rows.append({"Lever": f"Recruit {names[code]}", "Unit": "WTE", **_by_year(cols, years)})
+    for code, cols in solution.retained.items():
+        rows.append({"Lever": f"Retain {names[code]}", "Unit": "WTE", **_by_year(cols, years)})
+    for name, cols in solution.starts.items():
+        rows.append({"Lever": f"Start {name}", "Unit": "WTE", **_by_year(cols, years)})
+    for name, cols in solution.releases.items():
+        rows.append(
+            {
+                "Lever": f"Workload release: {name}",
+                "Unit": "GP WTE covered",
+                **_by_year(cols, years),
+            }
+        )
+    rows.append(
+        {
+            "Lever": "Cost of the levers",
+            "Unit": "GBP",
+            **dict(zip(years, solution.cost_by_year.tolist(), strict=True)),
+        }
+    )
+    levers = ReportTable(
+        key="plan_levers",
+        title=f"Cheapest levers year by year across {len(solution.practices)} practices:"
+        f" GBP {solution.cost:,.0f} over the plan",
+        frame=pd.DataFrame(rows),
+        notes=(
+            "Cost of the levers: the pay of the staff the levers add or keep, training, retention"
+            " and workload release, less the pay saved by staff who move role; a year, and over the"
+            " plan (discounted at the problem's rate).",
+            f"Task demand: {solution.demand_basis}.",
+        ),
+        decimals=dict.fromkeys(years, 2),
+    )
+    wte = [
+        {
+            "Skill level": level.value,
+            **_by_year(hours / catalogue.productive_hours, years),
+        }
+        for level, hours in solution.level_hours.items()
+    ]
+    by_level = ReportTable(
+        key="plan_levels",
+        title="Task WTE by skill level a year (hours on tasks / standard productive hours)",
+        frame=pd.DataFrame(wte),
+        sources=SOURCES,
+        decimals=dict.fromkeys(years, 1),
+    )
+    last = len(years) - 1
+    practice_rows = []
+    for j, (code, name) in enumerate(
+        zip(solution.practices.codes, solution.practices.names, strict=True)
+    ):
+        row: dict[str, object] = {"Practice": name, "Code": code}
+        for role, cols in solution.recruits.items():
+            row[f"Recruit {names[role]} (WTE, all years)"] = float(cols[j].sum())
+        for path, cols in solution.starts.items():
+            row[f"Start {path} (WTE, all years)"] = float(cols[j].sum())
+        for role, cols in solution.stock.items():
+            row[f"{names[role]} WTE {years[last]}"] = float(cols[j, last])
+        practice_rows.append(row)
+    frame = pd.DataFrame(practice_rows)
+    practices = ReportTable(
+        key="plan_practices",
+        title="Levers by practice",
+        frame=frame,
+        decimals=dict.fromkeys(frame.columns[2:], 2),
+    )
+    constraints = ReportTable(
+        key="plan_constraints",
+        title="Binding constraints and what one more of each is worth",
+        frame=pd.DataFrame(
+            [
+                {
+                    "Constraint": e.label,
+                    "Practices (of rows)": f"{e.binding} of {e.rows}",
+                    "Shadow price (GBP over the plan per unit)": abs(e.dual),
+                    "In words": e.explanation,
+                }
+                for e in solution.binding()
+            ],
+            columns=[
+                "Constraint",
+                "Practices (of rows)",
+                "Shadow price (GBP over the plan per unit)",
+                "In words",
+            ],
+        ),
+        notes=(
+            "Shadow price: the change in the optimal cost over the plan for one unit more of the"
+            " constraint's limit, valid for small changes; per-practice constraints show the mean"
+            " over the practices where they bind.",
+        ),
+        decimals={"Shadow price (GBP over the plan per unit)": 0},
+    )
+    return levers, by_level, practices, constraints
+
+
+def _by_year(cols: object, years: list[str]) -> dict[str, float]:
+    """ICS totals a year of a (practices, years) array, or a (years,) array as it is."""
+    values = np.asarray(cols, dtype=float)
+    if values.ndim == 2:
+        values = values.sum(axis=0)
+    return dict(zip(years, values.tolist(), strict=True))

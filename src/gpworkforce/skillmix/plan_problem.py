@@ -1,0 +1,165 @@
+"""A multi-year, per-practice optimisation problem: the levers year by year for every practice of an
+ICS, to meet task demand in each year 1..Y with probability p (docs/skillmix.md, "Several years and
+practices").
+
+The schema of ``gpworkforce optimise PROBLEM.toml`` when the file names ``practices = "FILE.csv"``
+(one row a practice: ``practice``, ``patients`` and WTE in post by role code). Costs are GBP a year
+per WTE at the problem's prices, or the key of a role of the finance cost model (``costs``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    PositiveFloat,
+    model_validator,
+)
+
+from gpworkforce.forecast.distributions import Num, central, is_distribution
+from gpworkforce.forecast.uncertainty import draw_parameters
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class RoleLevers(_Frozen):
+    """One role's pay, leaving and the levers that act on it.
+
+    ``cost``: GBP a year per WTE in post (or a cost-model role key): recruits, upskilled staff and
+    retained staff cost it every year they are in post. ``attrition``: share of the WTE in post
+    leaving each year. ``recruit_a_year``: most WTE the ICS can recruit a year (None: no limit, 0:
+    not recruited). ``supervision_hours``: Autonomous hours a year each recruited WTE needs in its
+    1st, 2nd, ... year in post (new roles, e.g. ARRS, cost GP time in their first years).
+    ``retain_cost``: GBP one-off per WTE kept who would have left, at most ``retain_share`` of the
+    leavers a year.
+    """
+
+    cost: NonNegativeFloat | str = Field(description="GBP a year per WTE, or a cost-model role key")
+    attrition: float = Field(0.0, ge=0, lt=1)
+    recruit_a_year: NonNegativeFloat | None = None
+    supervision_hours: list[NonNegativeFloat] = []
+    retain_cost: NonNegativeFloat | None = None
+    retain_share: float = Field(0.0, ge=0, le=1)
+    source: str = ""
+
+
+class Path_(_Frozen):
+    """Upskilling (or converting) WTE of one role into another.
+
+    Trainees starting in year s work in ``to`` from year s + ``delay_years``; until then they stay in
+    ``from`` and spend ``study_share`` of their hours studying. ``cost``: GBP one-off per trainee.
+    ``training_place``: each trainee takes one of the ICS's training places a year while training
+    (false for a contract conversion such as locum to salaried, delay 0).
+    """
+
+    from_role: str = Field(alias="from")
+    to_role: str = Field(alias="to")
+    cost: NonNegativeFloat = 0.0
+    delay_years: int = Field(ge=0, le=10)
+    study_share: float = Field(0.0, ge=0, le=1)
+    training_place: bool = True
+    max_a_year: NonNegativeFloat | None = None
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _places(self) -> Path_:
+        if self.training_place and self.delay_years < 1:
+            raise ValueError("a path that takes a training place must last at least 1 year")
+        return self
+
+
+class Release(_Frozen):
+    """Workload release: Autonomous hours a year released per GP WTE covered, its cost a year per
+    GP WTE, and at most ``max_share`` of the GP WTE in post covered."""
+
+    hours_per_gp_wte: PositiveFloat
+    cost_per_gp_wte: NonNegativeFloat
+    max_share: float = Field(1.0, ge=0, le=1)
+    source: str = ""
+
+
+class PlanProblem(_Frozen):
+    name: str
+    base_year: int
+    years: int = Field(ge=1, le=30, description="plan years after the base year")
+    practices: str = Field(description="CSV: practice, patients, WTE by role code (relative path)")
+    growth: Num = Field(1.0, description="task demand growth factor a year, or its distribution")
+    patient_growth: PositiveFloat | None = Field(
+        None, description="list growth a year for the GP cover (default: the central growth)"
+    )
+    probability: float | None = Field(
+        None, gt=0, lt=1, description="meet each year's demand of this quantile of the draws"
+    )
+    draws: int = Field(1000, ge=1, le=100_000)
+    seed: int = 2017
+    catalogue: str | None = None
+    costs: str | None = None
+    discount_rate: float = Field(0.0, ge=0, lt=1, description="a year, for the total cost")
+    min_gp_per_1000: NonNegativeFloat = 0.0
+    budget: PositiveFloat | list[PositiveFloat] | None = Field(
+        None, description="GBP a year for the levers (one figure, or one a plan year)"
+    )
+    supervision_share: float = Field(1.0, gt=0, le=1)
+    training_places: NonNegativeFloat | list[NonNegativeFloat] = 0.0
+    roles: dict[str, RoleLevers] = {}
+    paths: dict[str, Path_] = {}
+    release: dict[str, Release] = {}
+
+    @model_validator(mode="after")
+    def _check(self) -> PlanProblem:
+        low = self.growth.lower_bound if is_distribution(self.growth) else self.growth
+        if not low > 0:  # type: ignore[operator]
+            raise ValueError(f"growth must be above 0 (and its distribution too), got {low}")
+        for field in ("budget", "training_places"):
+            value = getattr(self, field)
+            if isinstance(value, list) and len(value) != self.years:
+                raise ValueError(
+                    f"{field} must give one figure or one a plan year ({self.years}),"
+                    f" got {len(value)}"
+                )
+        return self
+
+    def per_year(self, field: str) -> list[float] | None:
+        value = getattr(self, field)
+        if value is None:
+            return None
+        return [float(v) for v in value] if isinstance(value, list) else [float(value)] * self.years
+
+    @property
+    def plan_years(self) -> list[int]:
+        return [self.base_year + y for y in range(1, self.years + 1)]
+
+    def demand_factors(self) -> tuple[np.ndarray, str]:
+        """Task demand in each plan year over the base year, and how it was chosen (in words).
+
+        A distribution of growth with ``probability`` p: for each year y the p-quantile over
+        ``draws`` Monte Carlo draws of growth ** y (demand rises with growth, so every task of every
+        practice is at its own p-quantile: the mix meets that year's demand in a share p of the
+        draws). Without ``probability``: the central growth.
+        """
+        ys = np.arange(1, self.years + 1, dtype=float)
+        if not is_distribution(self.growth):
+            g = float(self.growth)  # type: ignore[arg-type]
+            return g**ys, f"growth {g:g} a year"
+        if self.probability is None:
+            g = central(self.growth)  # type: ignore[arg-type]
+            return g**ys, f"central growth {g:g} a year"
+        runs = draw_parameters({"growth": self.growth}, self.draws, self.seed)
+        draws = np.asarray(runs.column("growth")[1:], dtype=float)
+        factors = np.quantile(draws[:, None] ** ys[None, :], self.probability, axis=0)
+        return factors, (
+            f"each year's demand met with probability {self.probability:g}: the"
+            f" {100 * self.probability:g}th percentile of {self.draws:,} draws of growth"
+            f" (seed {self.seed})"
+        )
+
+    def patient_factors(self) -> np.ndarray:
+        g = self.patient_growth
+        if g is None:
+            g = central(self.growth) if is_distribution(self.growth) else float(self.growth)  # type: ignore[arg-type]
+        return float(g) ** np.arange(1, self.years + 1, dtype=float)

@@ -1,0 +1,144 @@
+"""Properties of the multi-year practice optimiser: more capacity (training places, recruits a
+year, budget, staff in post) never raises the optimal cost; meeting demand with a higher
+probability never lowers it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from gpworkforce.domain.taxonomy import load_taxonomy
+from gpworkforce.skillmix.multiyear import Practices, solve
+from gpworkforce.skillmix.optimise import Infeasible
+from gpworkforce.skillmix.plan_problem import PlanProblem
+from skillmix_support import catalogue
+
+TAX = load_taxonomy()
+CAT = catalogue(
+    {
+        "consult": {
+            "name": "Consultation",
+            "per_1000": 5000,
+            "minutes": {"Autonomous": 10, "Enhanced": 20},
+            "supervision": {"Enhanced": 2},
+        },
+        "clinic": {"name": "Clinic", "per_1000": 800, "minutes": {"Enhanced": 20, "Core": 25}},
+    },
+    roles={"NURSE_ANP": {"level": "Enhanced"}, "NURSE_PRACTICE": {"level": "Core"}},
+    hours=1000,
+)
+
+
+def _problem(places: float, gp_cap: float, budget: float | None, **more: Any) -> PlanProblem:
+    return PlanProblem.model_validate(
+        {
+            "name": "prop",
+            "base_year": 2017,
+            "years": 4,
+            "practices": "unused.csv",
+            "min_gp_per_1000": 0.4,
+            "training_places": places,
+            "budget": budget,
+            "supervision_share": 0.3,
+            "roles": {
+                "GP_SALARIED": {
+                    "cost": 100_000,
+                    "attrition": 0.1,
+                    "recruit_a_year": gp_cap,
+                    "retain_cost": 20_000,
+                    "retain_share": 0.5,
+                },
+                "NURSE_ANP": {"cost": 45_000, "attrition": 0.1, "supervision_hours": [100]},
+                "NURSE_PRACTICE": {"cost": 35_000, "attrition": 0.05},
+            },
+            "paths": {
+                "nurse_to_anp": {
+                    "from": "NURSE_PRACTICE",
+                    "to": "NURSE_ANP",
+                    "cost": 6000,
+                    "delay_years": 2,
+                    "study_share": 0.2,
+                }
+            },
+            "release": {"letters": {"hours_per_gp_wte": 100, "cost_per_gp_wte": 2000}},
+            **more,
+        }
+    )
+
+
+def _practices(sizes: list[float], gps: list[float]) -> Practices:
+    n = len(sizes)
+    return Practices(
+        tuple(f"P{i}" for i in range(n)),
+        tuple(f"Practice {i}" for i in range(n)),
+        np.asarray(sizes),
+        {
+            "GP_SALARIED": np.asarray(gps),
+            "NURSE_ANP": np.full(n, 0.5),
+            "NURSE_PRACTICE": np.full(n, 1.5),
+        },
+    )
+
+
+def _cost(problem: PlanProblem, practices: Practices) -> float:
+    try:
+        return solve(problem, practices, CAT, TAX).cost
+    except Infeasible:
+        return float("inf")
+
+
+SIZES = st.lists(st.floats(min_value=1000, max_value=12_000), min_size=1, max_size=3)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    sizes=SIZES,
+    places=st.floats(min_value=0.0, max_value=2.0),
+    gp_cap=st.floats(min_value=0.0, max_value=2.0),
+    budget=st.one_of(st.none(), st.floats(min_value=50_000, max_value=2_000_000)),
+    which=st.sampled_from(["places", "gp_cap", "budget", "staff"]),
+    more=st.floats(min_value=0.01, max_value=2.0),
+)
+def test_more_capacity_never_raises_the_optimal_cost(
+    sizes: list[float],
+    places: float,
+    gp_cap: float,
+    budget: float | None,
+    which: str,
+    more: float,
+) -> None:
+    gps = [s / 2000 for s in sizes]
+    practices = _practices(sizes, gps)
+    base = _cost(_problem(places, gp_cap, budget), practices)
+    assume(base < float("inf"))  # a problem with no solution has no cost to compare
+    if which == "places":
+        bigger = _cost(_problem(places + more, gp_cap, budget), practices)
+    elif which == "gp_cap":
+        bigger = _cost(_problem(places, gp_cap + more, budget), practices)
+    elif which == "budget":
+        bigger = _cost(
+            _problem(places, gp_cap, None if budget is None else budget * (1 + more)), practices
+        )
+    else:  # more GPs in post: their pay is the baseline's, not a lever's
+        staffed = _practices(sizes, [g + more for g in gps])
+        bigger = _cost(_problem(places, gp_cap, budget), staffed)
+    assert bigger <= base * (1 + 1e-7) + 1e-3
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    sizes=SIZES,
+    p=st.floats(min_value=0.05, max_value=0.9),
+    step=st.floats(min_value=0.01, max_value=0.09),
+)
+def test_a_higher_probability_never_costs_less(sizes: list[float], p: float, step: float) -> None:
+    practices = _practices(sizes, [s / 2000 for s in sizes])
+    growth = {"kind": "uniform", "low": 0.98, "high": 1.06}
+    low = _cost(_problem(1.0, 1.0, None, growth=growth, probability=p, draws=200), practices)
+    high = _cost(
+        _problem(1.0, 1.0, None, growth=growth, probability=p + step, draws=200), practices
+    )
+    assert high >= low * (1 - 1e-7) - 1e-3
