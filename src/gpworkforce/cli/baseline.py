@@ -258,6 +258,7 @@ def pcn_baseline(
         statements=(f"Figures come from the PCN workforce file(s) {files}.", placement),
         generated=max(e.loaded_at for e in entries),
     )
+    typer.echo(placement, err=True)  # whatever the format, also where tables print alone
     emit_report(report, fmt, out, f"pcn-baseline-{code}-{on.isoformat()}")
 
 
