@@ -47,7 +47,7 @@ def test_unknown_area_or_sex_is_a_user_error() -> None:
     with pytest.raises(ValidationFailed, match="match rows of the file"):
         weighted_population(pop(), ["E9"], [AgeWeight(from_age=0, to_age=100, weight=1.0)])
     bad = pop().assign(sex="x")
-    with pytest.raises(ValidationFailed, match="be f or m"):
+    with pytest.raises(ValidationFailed, match="be female/male/persons"):
         weighted_population(bad, ["E1"], [AgeWeight(from_age=0, to_age=100, weight=1.0)])
 
 

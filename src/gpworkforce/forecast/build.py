@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy, load_taxonomy
 from gpworkforce.forecast.cohort_config import ALL, CohortConfig, Inflow
-from gpworkforce.forecast.distributions import central
+from gpworkforce.forecast.distributions import central, is_distribution
 from gpworkforce.forecast.engine import EngineInputs, EngineParams, InflowStream
 
 Array = NDArray[np.float64]
@@ -98,11 +98,19 @@ def steps_in_month(start: dt.date, steps_per_year: int, n_steps: int, month: int
     return (covered == month).any(axis=1).astype(np.float64)
 
 
-def completion_schedule(inflow: Inflow, start: dt.date, steps_per_year: int, n_steps: int) -> Array:
-    """People completing in each step before the joining profile: a forecast year's ``per_year``
-    spread evenly over its steps, or all in the step holding ``completion_month``."""
-    year_of_step = np.minimum(np.arange(n_steps) // steps_per_year, len(inflow.per_year) - 1)
-    per_year = np.asarray(inflow.per_year, dtype=np.float64)[year_of_step]
+def completion_schedule(
+    inflow: Inflow,
+    start: dt.date,
+    steps_per_year: int,
+    n_steps: int,
+    counts: Array | None = None,
+) -> Array:
+    """People completing in each step before the joining profile: a forecast year's count
+    (``counts``, else the central ``per_year``) spread evenly over its steps, or all in the
+    step holding ``completion_month``."""
+    given = counts if counts is not None else np.asarray([central(x) for x in inflow.per_year])
+    year_of_step = np.minimum(np.arange(n_steps) // steps_per_year, len(given) - 1)
+    per_year = np.asarray(given, dtype=np.float64)[year_of_step]
     if inflow.completion_month is None:
         return per_year / steps_per_year
     return per_year * steps_in_month(start, steps_per_year, n_steps, inflow.completion_month)
@@ -126,10 +134,118 @@ def _codes(column: pd.Series, index: Mapping[str, int]) -> NDArray[np.intp]:
     return codes
 
 
+@dataclass(frozen=True)
+class StreamSpec:
+    """One inflow stream of the engine and what sets its size.
+
+    ``joining`` gives the timing (delay, profile, completion month), destinations, band and
+    allocation (an inflow, or a pipeline as one); ``counts`` the people completing in each
+    forecast year before ``factors``, each ``(field path, value, kind)`` drawn per run and
+    multiplied in: a scale (>= 0), a share (clipped to [0, 1]) or a loss (``1 - share``). ``org_year`` marks the stream of one forecast year
+    of an inflow given per organisation (``org_csv``): its allocation comes from that file.
+    """
+
+    name: str
+    source: int  # index of the inflow (org_csv frames are keyed by it) or -1 for a pipeline
+    joining: Inflow
+    counts: Array  # [years]
+    factors: tuple[tuple[str, Any, str], ...]  # (path, value, "scale" | "share" | "loss")
+    fte: tuple[str, Any]
+    org_year: int | None = None
+
+
+def _expand(values: list[float], years: int) -> Array:
+    out = np.asarray(values, dtype=np.float64)
+    return out[np.minimum(np.arange(years), len(out) - 1)]
+
+
+def stream_specs(cfg: CohortConfig) -> list[StreamSpec]:
+    """The engine's inflow streams, in order: each inflow (one stream per forecast year when a
+    per_year count is a distribution or the inflow is given per organisation), then each row
+    of each pipeline. Linear in the counts, so the Monte Carlo kernel stays linear."""
+    out: list[StreamSpec] = []
+    years = cfg.years
+    for i, f in enumerate(cfg.inflows):
+        base = f"{PREFIX}.inflows[{i}]"
+        common = (
+            (f"{base}.volume_factor", f.volume_factor, "scale"),
+            (f"{base}.retention", f.retention, "share"),
+            (f"{base}.attrition", f.attrition, "loss"),
+        )
+        fte = (f"{base}.fte_per_head", f.fte_per_head)
+        if f.org_csv is not None:
+            for y in range(years):
+                unit = np.zeros(years)
+                unit[y] = 1.0
+                out.append(StreamSpec(f"{f.name} (year {y + 1})", i, f, unit, common, fte, y))
+        elif any(is_distribution(x) for x in f.per_year):
+            last = len(f.per_year) - 1
+            for j, value in enumerate(f.per_year):
+                unit = np.zeros(years)
+                if j < last:
+                    unit[j : j + 1] = 1.0
+                else:
+                    unit[j:] = 1.0
+                count = ((f"{base}.per_year[{j}]", value, "scale"),)
+                out.append(StreamSpec(f"{f.name} (year {j + 1})", i, f, unit, count + common, fte))
+        else:
+            counts = _expand([central(x) for x in f.per_year], years)
+            out.append(StreamSpec(f.name, i, f, counts, common, fte))
+    for i, pl in enumerate(cfg.pipeline):
+        base = f"{PREFIX}.pipeline[{i}]"
+        joining = Inflow(
+            name=pl.name,
+            kind="trainees",
+            per_year=[0.0],
+            delay_months=pl.delay_months,
+            completion_month=pl.completion_month,
+            joining_profile=pl.joining_profile,
+            destinations=pl.destinations,
+            band=pl.band,
+            fte_per_head=pl.fte_per_head,
+            allocation=pl.allocation,
+        )
+        for j, row in enumerate(pl.in_training):
+            unit = np.zeros(years)
+            done = pl.programme_years - row.year  # forecast year index of completion
+            if done < years:
+                unit[done] = 1.0
+            completion = (
+                (f"{base}.in_training[{j}].completion", row.completion, "share")
+                if row.completion is not None
+                else (f"{base}.completion", pl.completion, "share")
+            )
+            factors = (
+                (f"{base}.in_training[{j}].count", row.count, "scale"),
+                completion,
+                (f"{base}.retention", pl.retention, "share"),
+            )
+            name = f"{pl.name} (training year {row.year})"
+            out.append(
+                StreamSpec(
+                    name, -1, joining, unit, factors, (f"{base}.fte_per_head", pl.fte_per_head)
+                )
+            )
+    return out
+
+
+def _org_shares(frame: pd.DataFrame, orgs: tuple[str, ...], year: int) -> tuple[float, Array]:
+    """(total, each organisation's share) of the joiners in forecast year ``year`` (0-based)."""
+    rows = frame[frame["year"] == year + 1]
+    by_org = rows.groupby("org")["count"].sum()
+    counts = np.asarray([float(by_org.get(o, 0.0)) for o in orgs])
+    total = float(counts.sum())
+    return total, (counts / total if total > 0 else counts)
+
+
 def compile_inputs(
-    cfg: CohortConfig, stocks: pd.DataFrame, tax: Taxonomy | None = None
+    cfg: CohortConfig,
+    stocks: pd.DataFrame,
+    tax: Taxonomy | None = None,
+    org_inflows: Mapping[int, pd.DataFrame] | None = None,
 ) -> EngineInputs:
-    """Engine inputs from the config and the starting stocks (columns org,class,band,headcount,fte)."""
+    """Engine inputs from the config and the starting stocks (columns org,class,band,headcount,fte);
+    ``org_inflows`` holds the ``org,year,count`` rows of inflows given per organisation."""
     tax = tax or load_taxonomy()
     classes = tuple(c.code for c in cfg.classes)
     bands = tuple(b.label for b in cfg.bands)
@@ -149,15 +265,25 @@ def compile_inputs(
     gp_mask = np.array([is_gp_class(c.role, tax) for c in cfg.classes])
     spy, n_t = cfg.steps_per_year, cfg.n_steps
     streams = []
-    for f in cfg.inflows:
-        completions = completion_schedule(f, cfg.start, spy, n_t)
+    for spec in stream_specs(cfg):
+        f = spec.joining
+        alloc = None
+        counts = spec.counts
+        if spec.org_year is not None:
+            frame = (org_inflows or {}).get(spec.source)
+            if frame is None:
+                raise ValueError(f"inflow {f.name!r} is given per organisation: pass its rows")
+            total, alloc = _org_shares(frame, orgs, spec.org_year)
+            counts = counts * total
+        completions = completion_schedule(f, cfg.start, spy, n_t, counts)
         joined = np.convolve(completions, joining_weights(f, spy, n_t))[:n_t]
-        alloc = _allocation(f, fte, gp_mask)
+        if alloc is None:
+            alloc = _allocation(f, fte, gp_mask)
         schedule = joined[:, None] * alloc[None, :]
         share = np.zeros((len(classes), len(bands)))
         for d in f.destinations:
             share[k_ix[d.class_code], a_ix[f.band]] += d.share
-        streams.append(InflowStream(f.name, schedule, share, factors=(joined, alloc)))
+        streams.append(InflowStream(spec.name, schedule, share, factors=(joined, alloc)))
     return EngineInputs(
         orgs=orgs,
         classes=classes,
@@ -316,16 +442,14 @@ def build_assumptions(
             pi += continuous_change(ch, p.change_kind, spy)[:, None] * m1
         else:
             part *= 1.0 + annual_change(ch, p.change_kind, spy)[:, None] * m1
-    mult = np.ones((D, len(cfg.inflows)))
-    fph = np.ones((D, len(cfg.inflows)))
-    for s, f in enumerate(cfg.inflows):
-        base = f"{PREFIX}.inflows[{s}]"
-        mult[:, s] = (
-            np.clip(v.get(f"{base}.volume_factor", f.volume_factor), 0.0, None)
-            * np.clip(v.get(f"{base}.retention", f.retention), 0.0, 1.0)
-            * (1.0 - np.clip(v.get(f"{base}.attrition", f.attrition), 0.0, 1.0))
-        )
-        fph[:, s] = np.clip(v.get(f"{base}.fte_per_head", f.fte_per_head), 0.0, None)
+    specs = stream_specs(cfg)
+    mult = np.ones((D, len(specs)))
+    fph = np.ones((D, len(specs)))
+    for s, spec in enumerate(specs):
+        for path, value, kind in spec.factors:  # draws outside the range are clipped to it
+            x = np.clip(v.get(path, value), 0.0, None if kind == "scale" else 1.0)
+            mult[:, s] *= 1.0 - x if kind == "loss" else x
+        fph[:, s] = np.clip(v.get(*spec.fte), 0.0, None)
     gp_eq = np.stack(
         [
             v.get(f"{PREFIX}.classes[{k}].gp_equivalent", c.gp_equivalent)

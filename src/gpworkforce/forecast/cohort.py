@@ -29,7 +29,7 @@ from gpworkforce.errors import Issue, Location, ValidationFailed
 from gpworkforce.forecast.build import _Values, build_assumptions, compile_inputs, is_gp_class
 from gpworkforce.forecast.cohort_config import CohortConfig
 from gpworkforce.forecast.costs import gap_costs
-from gpworkforce.forecast.demand import demand_index, demand_wte
+from gpworkforce.forecast.demand import demand_wte, need_index, patient_index
 from gpworkforce.forecast.engine import (
     EngineInputs,
     EngineOptions,
@@ -154,12 +154,14 @@ def run_cohort(
     costs: CostConfig | None = None,
     values: Mapping[str, Any] | None = None,
     options: EngineOptions | None = None,
+    org_inflows: Mapping[int, pd.DataFrame] | None = None,
 ) -> CohortForecast:
     """Run the cohort method. ``values`` maps field paths to draws (``D`` each); without it the
-    run is the central case (``D = 1``). ``population_index`` is ``I(t)`` at every step 0..T."""
+    run is the central case (``D = 1``). ``population_index`` is the projection by weight row
+    at every step 0..T (:func:`~gpworkforce.forecast.demand.patient_index`)."""
     tax = load_taxonomy()
     costs = costs or CostConfig()
-    inputs = compile_inputs(cfg, stocks, tax)
+    inputs = compile_inputs(cfg, stocks, tax, org_inflows)
     gp = np.array([is_gp_class(c.role, tax) for c in cfg.classes])
     v = _Values(values)
     supplies: list[tuple[Array, Array, Array]] = []
@@ -181,12 +183,8 @@ def run_cohort(
     registered = demand = gap = per_1000 = cost_s = cost_l = None
     d = cfg.demand
     if d is not None and patients is not None:
-        rate = (
-            None
-            if d.driver == "population"
-            else v.get("cohort.demand.list_growth_rate", d.list_growth_rate)
-        )
-        index = demand_index(d.driver, steps, cfg.steps_per_year, D, population_index, rate)
+        index = patient_index(d, v.get, steps, cfg.steps_per_year, D, population_index)
+        need = need_index(d, v.get, steps, cfg.steps_per_year, D)
         reg0, w0 = _patients(
             cfg, result.orgs if not (options and options.sum_orgs) else inputs.orgs, patients
         )
@@ -197,7 +195,7 @@ def run_cohort(
         weighted = None if w0 is None else index[:, :, None] * w0[None, None, :]
         per = None if d.per_1000 is None else v.get("cohort.demand.per_1000", d.per_1000)
         base_supply = np.broadcast_to(supply_eq[:, 0, :], (D, supply_eq.shape[2]))
-        demand = demand_wte(d.rule, per, registered, weighted, base_supply)
+        demand = demand_wte(d.rule, per, registered, weighted, base_supply) * need[:, :, None]
         gap = demand - supply_eq
         per_1000 = supply_eq / registered * 1000.0
         cost_s, cost_l = gap_costs(

@@ -172,9 +172,16 @@ class Inflow(_Model):
     kind: Literal["trainees", "international", "returners", "recruitment"] = Field(
         description="Type of inflow (trainees use the joining profile)."
     )
-    per_year: list[float] = Field(
-        min_length=1,
-        description="Headcount per forecast year (whole area); the last value repeats.",
+    per_year: list[Num] = Field(
+        default_factory=list,
+        description="Headcount per forecast year (whole area); the last value repeats. Each may"
+        " be a distribution (drawn once per run; a repeated last value is one draw).",
+    )
+    org_csv: str | None = Field(
+        None,
+        description="Instead of per_year: a CSV org,year,count giving each organisation's"
+        " joiners in forecast year 1, 2, ... (years not listed: none); path relative to the"
+        " scenario. 'allocation' is then not used.",
     )
     volume_factor: Num = Field(1.0, description="Scale on per_year (uncertainty on volumes).")
     retention: Num = Field(
@@ -202,6 +209,55 @@ class Inflow(_Model):
     )
 
 
+class TraineeYear(_Model):
+    """Trainees in one year of the programme at the start."""
+
+    year: int = Field(
+        ge=1, le=10, description="Year of training they are in at the start (1 = first)."
+    )
+    count: Num = Field(description="Headcount in that year at the start (whole area).")
+    completion: Num | None = Field(
+        None, description="Share of them who complete (omit: the pipeline's completion)."
+    )
+
+
+class Pipeline(_Model):
+    """Trainees already in training at the start: they complete in the forecast years that
+    their year of training leaves (year y of an L-year programme completes in forecast year
+    L - y + 1) and then join like an inflow of trainees."""
+
+    name: str = Field(
+        min_length=1, description="Label in outputs, e.g. 'GP registrars in training'."
+    )
+    programme_years: int = Field(
+        ge=1, le=10, description="Length of the training programme (GP: 3)."
+    )
+    in_training: list[TraineeYear] = Field(
+        min_length=1, description="Trainees by year of training."
+    )
+    completion: Num = Field(1.0, description="Share of trainees who complete the programme.")
+    retention: Num = Field(
+        1.0, description="Share of those completing who join and stay locally (LLR: 70%)."
+    )
+    delay_months: float = Field(0.0, ge=0, description="Months from completion to first joining.")
+    completion_month: int | None = Field(
+        None,
+        ge=1,
+        le=12,
+        description="Calendar month of completion (8 = August rotation);"
+        " omitted = spread evenly over the forecast year.",
+    )
+    joining_profile: list[ProfilePoint] = Field(
+        default_factory=list, description="Cumulative share joined by months after the delay."
+    )
+    destinations: list[Destination] = Field(min_length=1, description="Classes they join.")
+    band: str = Field(description="Age band they join.")
+    fte_per_head: Num = Field(1.0, description="FTE per head of joiners.")
+    allocation: Literal["gp_fte", "equal"] = Field(
+        "gp_fte", description="How the area's completers are shared over organisations."
+    )
+
+
 class PatientRow(_Model):
     """Registered (and weighted) patients of one organisation at the start."""
 
@@ -218,19 +274,44 @@ class AgeWeight(_Model):
     from_age: int = Field(ge=0, le=100, description="Youngest age.")
     to_age: int = Field(ge=0, le=100, description="Oldest age.")
     sex: Literal["F", "M"] | None = Field(None, description="Only this sex (omit for both).")
-    weight: float = Field(ge=0, description="Relative consultation rate (any scale).")
+    weight: Num = Field(
+        description="Relative consultation rate (any scale, >= 0); may be a distribution."
+    )
+
+
+PopulationLayout = Literal["long", "snpp", "npp"]
 
 
 class PopulationDriver(_Model):
-    """Patients grow with an ONS projection weighted by consultation rates by age."""
+    """Patients grow with an ONS projection weighted by consultation rates by age and sex."""
 
     file: str = Field(
-        description="ONS CSV (area_code,area_name,year,age,sex,population); 'shared:ons/<name>' reads the shared data."
+        description="ONS projection CSV (layout below); 'shared:ons/<name>' reads the shared data."
     )
-    area_codes: list[str] = Field(min_length=1, description="ONS area codes to add up.")
+    more_files: list[str] = Field(
+        default_factory=list,
+        description="Further files of the same layout added to the first (the SNPP publishes"
+        " females and males as separate files).",
+    )
+    layout: PopulationLayout = Field(
+        "long",
+        description="'long': area_code,area_name,year,age,sex,population; 'snpp': the ONS"
+        " subnational projection as published (AREA_CODE,AREA_NAME,COMPONENT,SEX,AGE_GROUP,"
+        " then a column per year); 'npp': the ONS national projection's machine-readable"
+        " table (Sex,Age, then a column per year; one country, no area codes).",
+    )
+    area_codes: list[str] = Field(
+        default_factory=list,
+        description="ONS area codes to add up (layouts 'long' and 'snpp'; not for 'npp').",
+    )
     base_year: int = Field(description="Projection year matching the start (its index is 1).")
     weights: list[AgeWeight] = Field(
         min_length=1, description="Consultation-rate weights by age; ages not covered weigh 0."
+    )
+    growth_scale: Num = Field(
+        1.0,
+        description="Scale on the projection's growth (1 = as projected, 0 = no growth); a"
+        " distribution puts uncertainty on the projection: index = 1 + scale x (W(t)/W(0) - 1).",
     )
 
 
@@ -246,6 +327,16 @@ class DemandConfig(_Model):
         "list_growth", description="What grows the patients: a rate or a population projection."
     )
     list_growth_rate: Num = Field(0.0, description="Annual growth of the list (0.01 = 1%).")
+    need_trend: Num = Field(
+        0.0,
+        description="Change a year in GP time each (weighted) patient needs, compounded"
+        " (0.01 = each person needs 1% more each year); multiplies demand, not the lists.",
+    )
+    list_factor: Num = Field(
+        1.0,
+        description="Scale on the registered lists at the start (0.97 = 3% of registrations"
+        " are not real patients); a distribution makes list sizes uncertain.",
+    )
     population: PopulationDriver | None = Field(None, description="Needed for driver population.")
     patients: list[PatientRow] = Field(
         default_factory=list, description="Patients at the start, per organisation."
@@ -270,6 +361,9 @@ class CohortConfig(_Model):
         default_factory=list, description="FTE per head changes."
     )
     inflows: list[Inflow] = Field(default_factory=list, description="Inflows.")
+    pipeline: list[Pipeline] = Field(
+        default_factory=list, description="Trainees already in training at the start."
+    )
     demand: DemandConfig | None = Field(None, description="Demand; without it no gap is shown.")
     integration: Literal["sequential", "system-dynamics"] = Field(
         "sequential",
@@ -399,8 +493,16 @@ def cohort_issues(cfg: CohortConfig, role_codes: set[str], prefix: str = "cohort
         total = sum(d.share for d in f.destinations)
         if abs(total - 1) > 1e-9:
             out.append((f"{base}.destinations", "have shares summing to 1", f"{total:g}"))
-        if any(v < 0 for v in f.per_year):
-            out.append((f"{base}.per_year", "be >= 0", repr(f.per_year)))
+        for j, value in enumerate(f.per_year):
+            out += _unit(value, f"{base}.per_year[{j}]", 0, 1e6, "a headcount >= 0")
+        if (not f.per_year) == (f.org_csv is None):
+            out.append(
+                (
+                    f"{base}.per_year",
+                    "be given, or org_csv instead (one of the two)",
+                    "both" if f.per_year else "neither",
+                )
+            )
         for name in ("retention", "attrition"):
             out += _unit(getattr(f, name), f"{base}.{name}", 0, 1, "a share")
         out += _unit(f.volume_factor, f"{base}.volume_factor", 0, 10, "a factor")
@@ -409,15 +511,73 @@ def cohort_issues(cfg: CohortConfig, role_codes: set[str], prefix: str = "cohort
         shares = [p.cumulative_share for p in f.joining_profile]
         if months != sorted(set(months)) or shares != sorted(shares):
             out.append((f"{base}.joining_profile", "rise with months", repr(f.joining_profile)))
+    for i, pl in enumerate(cfg.pipeline):
+        base = f"{prefix}.pipeline[{i}]"
+        known(f"{base}.band", pl.band, bands)
+        for j, dd in enumerate(pl.destinations):
+            known(f"{base}.destinations[{j}].class", dd.class_code, classes)
+        total = sum(dd.share for dd in pl.destinations)
+        if abs(total - 1) > 1e-9:
+            out.append((f"{base}.destinations", "have shares summing to 1", f"{total:g}"))
+        for name in ("completion", "retention"):
+            out += _unit(getattr(pl, name), f"{base}.{name}", 0, 1, "a share")
+        out += _unit(pl.fte_per_head, f"{base}.fte_per_head", 0, 2, "FTE per head")
+        seen_years: set[int] = set()
+        for j, row in enumerate(pl.in_training):
+            path = f"{base}.in_training[{j}]"
+            out += _unit(row.count, f"{path}.count", 0, 1e6, "a headcount >= 0")
+            if row.completion is not None:
+                out += _unit(row.completion, f"{path}.completion", 0, 1, "a share")
+            if row.year > pl.programme_years:
+                out.append(
+                    (
+                        f"{path}.year",
+                        f"be a year of the programme (1..{pl.programme_years})",
+                        repr(row.year),
+                    )
+                )
+            elif pl.programme_years - row.year + 1 > cfg.years:
+                first = pl.programme_years - cfg.years + 1
+                out.append(
+                    (
+                        f"{path}.year",
+                        f"complete within the {cfg.years}-year horizon (year {first} or later of"
+                        f" the {pl.programme_years}-year programme)",
+                        f"year {row.year} completes in forecast year {pl.programme_years - row.year + 1}",
+                    )
+                )
+            if row.year in seen_years:
+                out.append((f"{path}.year", "appear once", repr(row.year)))
+            seen_years.add(row.year)
+        months = [p.months for p in pl.joining_profile]
+        shares = [p.cumulative_share for p in pl.joining_profile]
+        if months != sorted(set(months)) or shares != sorted(shares):
+            out.append((f"{base}.joining_profile", "rise with months", repr(pl.joining_profile)))
     d = cfg.demand
     if d is not None:
         if d.rule != "base_ratio" and d.per_1000 is None:
             out.append((f"{prefix}.demand.per_1000", f"be given for rule {d.rule}", "none"))
+        out += _unit(
+            d.list_growth_rate, f"{prefix}.demand.list_growth_rate", -0.99, 1, "a growth a year"
+        )
+        out += _unit(d.need_trend, f"{prefix}.demand.need_trend", -0.5, 0.5, "a change a year")
+        out += _unit(d.list_factor, f"{prefix}.demand.list_factor", 0, 2, "a factor")
         if d.population is not None:
-            for i, aw in enumerate(d.population.weights):
+            pop = d.population
+            for i, aw in enumerate(pop.weights):
+                path = f"{prefix}.demand.population.weights[{i}]"
                 if aw.from_age > aw.to_age:
-                    path = f"{prefix}.demand.population.weights[{i}]"
                     out.append((path, "have from_age <= to_age", f"{aw.from_age} > {aw.to_age}"))
+                out += _unit(aw.weight, f"{path}.weight", 0, 1e6, "a weight >= 0")
+            out += _unit(
+                pop.growth_scale, f"{prefix}.demand.population.growth_scale", 0, 10, "a factor"
+            )
+            if pop.layout == "npp" and pop.area_codes:
+                path = f"{prefix}.demand.population.area_codes"
+                out.append((path, "be omitted for layout npp (one country)", repr(pop.area_codes)))
+            if pop.layout != "npp" and not pop.area_codes:
+                path = f"{prefix}.demand.population.area_codes"
+                out.append((path, f"name at least one area for layout {pop.layout}", "none"))
         if d.driver == "population" and d.population is None:
             out.append((f"{prefix}.demand.population", "be given for driver population", "none"))
         from_gpw = cfg.initial.gpw is not None and cfg.initial.gpw.patients

@@ -119,11 +119,12 @@ class CohortInputs:
     gp: NDArray[np.bool_]  # [K] GP classes
     registered0: Array | None  # [O]
     weighted0: Array | None  # [O]
-    index: Array | None  # [D, T + 1] growth of patients
+    index: Array | None  # [D, T + 1] registered patients relative to the start's lists
     per_1000: Array | None  # [D]
     salaried_cost: Array | None  # [D]
     locum_premium: Array | None  # [D]
     dates: tuple[dt.date, ...]
+    need: Array | None = None  # [D, T + 1] GP time each patient needs relative to the start
 
 
 def _membership(
@@ -178,12 +179,13 @@ class _Measures:
         if name == "registered":
             return idx, ci.registered0[None, :]
         if name == "demand":
-            if self.rule == "base_ratio":
-                return self.r_eq0 * idx, self.x_fte
+            need = 1.0 if ci.need is None else ci.need[:, t, None]
+            if self.rule == "base_ratio":  # the start's patients per GP-equivalent WTE held
+                return self.r_eq0 * (idx / ci.index[:, 0, None]) * need, self.x_fte
             assert ci.per_1000 is not None
             base = ci.weighted0 if self.rule == "per_1000_weighted" else ci.registered0
             assert base is not None
-            return ci.per_1000[:, None] * idx / 1000.0, base[None, :]
+            return ci.per_1000[:, None] * idx * need / 1000.0, base[None, :]
         if name == "gap":
             c_dem, x_dem = self.linear("demand")
             return np.hstack([c_dem, -self.r_eq]), np.vstack([x_dem, self.x_fte])
@@ -376,19 +378,20 @@ def run_cohort_summary(
     costs: Any = None,
     values: Mapping[str, Any] | None = None,
     options: SummaryOptions | None = None,
+    org_inflows: Mapping[int, pd.DataFrame] | None = None,
 ) -> CohortSummary:
     """The cohort method's Monte Carlo summary (same inputs as
     :func:`~gpworkforce.forecast.cohort.run_cohort`, which keeps every path instead)."""
     from gpworkforce.domain.taxonomy import load_taxonomy
     from gpworkforce.forecast.build import _Values, build_assumptions, compile_inputs, is_gp_class
     from gpworkforce.forecast.cohort import _patients, step_dates
-    from gpworkforce.forecast.demand import demand_index
+    from gpworkforce.forecast.demand import need_index, patient_index
     from gpworkforce.forecast.kernels.linear import linear_response
     from gpworkforce.forecast.scenario import CostConfig
 
     tax = load_taxonomy()
     costs = costs or CostConfig()
-    inputs = compile_inputs(cfg, stocks, tax)
+    inputs = compile_inputs(cfg, stocks, tax, org_inflows)
     gp = np.array([is_gp_class(c.role, tax) for c in cfg.classes])
     v = _Values(values)
     assume = build_assumptions(cfg, values)
@@ -397,15 +400,11 @@ def run_cohort_summary(
         raise ValueError("the scenario's inflows cannot be summarised by the linear kernel")
     steps = resp.steps
     D = resp.draws
-    reg0 = w0 = index = per = sal = prem = None
+    reg0 = w0 = index = need = per = sal = prem = None
     d = cfg.demand
     if d is not None and patients is not None:
-        rate = (
-            None
-            if d.driver == "population"
-            else v.get("cohort.demand.list_growth_rate", d.list_growth_rate)
-        )
-        index = demand_index(d.driver, steps, cfg.steps_per_year, D, population_index, rate)
+        index = patient_index(d, v.get, steps, cfg.steps_per_year, D, population_index)
+        need = need_index(d, v.get, steps, cfg.steps_per_year, D)
         reg0, w0 = _patients(cfg, inputs.orgs, patients)
         if d.per_1000 is not None:
             per = np.broadcast_to(v.get("cohort.demand.per_1000", d.per_1000), (D,))
@@ -418,6 +417,7 @@ def run_cohort_summary(
         registered0=reg0,
         weighted0=w0,
         index=None if index is None else np.ascontiguousarray(index),
+        need=None if need is None else np.ascontiguousarray(need),
         per_1000=per,
         salaried_cost=sal,
         locum_premium=prem,

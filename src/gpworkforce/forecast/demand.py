@@ -19,7 +19,7 @@ Pure functions on arrays and frames; :func:`read_population` is the only I/O.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -27,55 +27,157 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
-from gpworkforce.forecast.cohort_config import AgeWeight
+from gpworkforce.forecast.cohort_config import AgeWeight, DemandConfig
+from gpworkforce.forecast.distributions import central
 
 Array = NDArray[np.float64]
 POPULATION_COLUMNS = ("area_code", "year", "age", "sex", "population")
 
 
-def read_population(path: Path) -> pd.DataFrame:
-    """Read an ONS single-year-of-age projection CSV (area_code,area_name,year,age,sex,population)."""
+def _bad(path: Path, issues: list[Issue]) -> ValidationFailed:
+    return ValidationFailed(issues=issues, summary=f"population file {path.name} is invalid")
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(path, dtype={"area_code": "string", "sex": "string"})
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputFileError(f"{path}: population file must exist, not found") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
         raise InputFileError(f"{path}: must be a readable CSV, got {exc}") from None
-    missing = [c for c in POPULATION_COLUMNS if c not in frame.columns]
-    if missing:
-        raise ValidationFailed(
-            issues=[
-                Issue(
-                    Location(file=path.name),
-                    f"have columns {list(POPULATION_COLUMNS)}",
-                    f"missing {missing}",
-                )
-            ],
-            summary=f"population file {path.name} is invalid",
-        )
+
+
+def _numbers(path: Path, frame: pd.DataFrame, columns: Sequence[str]) -> list[Issue]:
     issues = []
-    for col in ("year", "age", "population"):
-        bad = pd.to_numeric(frame[col], errors="coerce").isna()
-        for row in np.flatnonzero(bad.to_numpy())[:5]:
+    for col in columns:
+        values = pd.to_numeric(
+            frame[col].astype(str).str.strip().str.replace(",", ""), errors="coerce"
+        )
+        for row in np.flatnonzero((values.isna() | (values < 0)).to_numpy())[:5]:
             issues.append(
                 Issue(
-                    Location(file=path.name, row=int(row) + 2, column=col),
-                    "be a number",
+                    Location(file=path.name, row=int(row) + 2, column=str(col)),
+                    "be a number >= 0",
                     repr(frame[col].iloc[row]),
                 )
             )
+        frame[col] = values
+    return issues
+
+
+def _need_columns(path: Path, frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise _bad(
+            path,
+            [
+                Issue(
+                    Location(file=path.name), f"have columns {list(columns)}", f"missing {missing}"
+                )
+            ],
+        )
+
+
+_SEX_WORDS = {
+    "f": "f",
+    "female": "f",
+    "females": "f",
+    "2": "f",
+    "m": "m",
+    "male": "m",
+    "males": "m",
+    "1": "m",
+}
+_SEX_WORDS |= {"persons": "p", "person": "p", "all": "p", "p": "p"}
+
+
+def _age(text: str) -> float:
+    """``'0'``..``'104'``, ``'90 and over'``, ``'105 - 109'``, ``'110 and over'``: the first whole
+    number (an open or grouped top age counts as its youngest age); NaN for anything else."""
+    head = text.strip().split(" ")[0].split("-")[0]
+    return float(head) if head.isdigit() else float("nan")
+
+
+def _wide(path: Path, frame: pd.DataFrame, ids: dict[str, str]) -> pd.DataFrame:
+    """A wide ONS table (one column per projection year) as long rows."""
+    _need_columns(path, frame, list(ids))
+    years = [c for c in frame.columns if str(c).strip().isdigit()]
+    if not years:
+        issue = Issue(Location(file=path.name), "have a column per projection year", "none")
+        raise _bad(path, [issue])
+    if "COMPONENT" in frame.columns:  # the SNPP's component files: the population only
+        frame = frame[frame["COMPONENT"].str.strip().str.lower() == "population"]
+    age_col = next(c for c, v in ids.items() if v == "age")
+    frame = frame[~frame[age_col].str.strip().str.lower().isin(["all ages", "all"])].copy()
+    issues = _numbers(path, frame, years)
     if issues:
-        raise ValidationFailed(issues=issues, summary=f"population file {path.name} is invalid")
-    for col in ("year", "age", "population"):
-        frame[col] = pd.to_numeric(frame[col])
-    return frame
+        raise _bad(path, issues)
+    ages = frame[age_col].map(_age)
+    if ages.isna().any():
+        row = int(np.flatnonzero(ages.isna().to_numpy())[0])
+        where = Location(file=path.name, row=int(frame.index[row]) + 2, column=age_col)
+        found = repr(frame[age_col].iloc[row])
+        raise _bad(path, [Issue(where, "be an age (0, 89, '90 and over', '105 - 109')", found)])
+    frame = frame.rename(columns=ids).assign(age=ages)
+    if "area_code" not in frame.columns:
+        frame["area_code"] = "*"
+    long = frame.melt(
+        id_vars=["area_code", "sex", "age"],
+        value_vars=years,
+        var_name="year",
+        value_name="population",
+    )
+    long["year"] = long["year"].astype(str).str.strip().astype(int)
+    return long.loc[:, list(POPULATION_COLUMNS)]
 
 
-def weighted_population(
+def read_population(path: Path, layout: str = "long") -> pd.DataFrame:
+    """An ONS population projection as ``area_code, year, age, sex, population`` rows (sex
+    ``f``/``m``/``p`` for persons). Layouts: ``long`` (area_code,area_name,year,age,sex,
+    population), ``snpp`` (the subnational projection as published: AREA_CODE, AREA_NAME,
+    COMPONENT, SEX, AGE_GROUP and a column per year; "All ages" rows dropped) and ``npp`` (the
+    national projection's machine-readable table: Sex, Age and a column per year; area ``*``)."""
+    frame = _read_csv(path)
+    if layout == "snpp":
+        ids = {"AREA_CODE": "area_code", "SEX": "sex", "AGE_GROUP": "age"}
+        out = _wide(path, frame, ids)
+    elif layout == "npp":
+        out = _wide(path, frame, {"Sex": "sex", "Age": "age"})
+    else:
+        _need_columns(path, frame, POPULATION_COLUMNS)
+        issues = _numbers(path, frame, ("year", "age", "population"))
+        if issues:
+            raise _bad(path, issues)
+        out = frame.loc[:, ["area_code", "year", "age", "sex", "population"]].copy()
+    sex = out["sex"].astype(str).str.strip().str.lower().map(_SEX_WORDS)
+    if sex.isna().any():
+        bad = out["sex"][sex.isna()].iloc[0]
+        raise _bad(
+            path,
+            [
+                Issue(
+                    Location(file=path.name, column="sex"),
+                    "be female/male/persons (f, m, 2, 1)",
+                    repr(bad),
+                )
+            ],
+        )
+    out["sex"] = sex
+    out["area_code"] = out["area_code"].astype(str).str.strip()
+    return out.reset_index(drop=True)
+
+
+def population_parts(
     pop: pd.DataFrame, area_codes: Sequence[str], weights: Sequence[AgeWeight]
-) -> pd.Series:
-    """Consultation-weighted population by projection year, for the chosen areas."""
-    rows = pop[pop["area_code"].isin(list(area_codes))]
+) -> pd.DataFrame:
+    """The population each weight row applies to, by projection year (columns = weight rows).
+
+    Each (sex, age) cell belongs to the last weight row covering it (later rows override); cells
+    no row covers weigh 0. The consultation-weighted population is then
+    ``W(y) = sum_i weight_i x parts[y, i]``, linear in the weights, so a run can draw the
+    weights without re-reading the file. Persons rows (no sex) need the same owner for both
+    sexes at their age."""
+    rows = pop if not area_codes else pop[pop["area_code"].isin(list(area_codes))]
     if rows.empty:
         raise ValidationFailed(
             issues=[
@@ -87,21 +189,54 @@ def weighted_population(
             ],
             summary="population projection has no rows for the chosen areas",
         )
-    w = np.zeros((2, 101))  # [female, male] x age
-    for aw in weights:
-        sexes = [0, 1] if aw.sex is None else [0 if aw.sex == "F" else 1]
-        for sx in sexes:
-            w[sx, aw.from_age : aw.to_age + 1] = aw.weight
-    ages = rows["age"].clip(0, 100).astype(int).to_numpy()
-    sex = rows["sex"].astype(str).str.strip().str.upper().str[:1].map({"F": 0, "M": 1})
-    if sex.isna().any():
-        bad = rows["sex"][sex.isna()].iloc[0]
+    owner = np.full((2, 111), -1)  # [female, male] x age -> weight row
+    for i, aw in enumerate(weights):
+        for sx in [0, 1] if aw.sex is None else [0 if aw.sex == "F" else 1]:
+            owner[sx, aw.from_age : min(aw.to_age, 100) + 1] = i
+    owner[:, 101:] = owner[:, 100:101]  # ages above 100 take the weight of 100
+    ages = rows["age"].clip(0, 110).astype(int).to_numpy()
+    sex_words = rows["sex"].astype(str).str.strip().str.lower().map(_SEX_WORDS)
+    if sex_words.isna().any():
+        bad = rows["sex"][sex_words.isna()].iloc[0]
         raise ValidationFailed(
-            issues=[Issue(Location(column="sex"), "be f or m", repr(bad))],
+            issues=[Issue(Location(column="sex"), "be female/male/persons (f, m)", repr(bad))],
             summary="population projection has an unknown sex",
         )
-    contrib = rows["population"].to_numpy(dtype=np.float64) * w[sex.to_numpy(dtype=int), ages]
-    return pd.Series(contrib, index=rows["year"].to_numpy()).groupby(level=0).sum().sort_index()
+    sex = sex_words.to_numpy()
+    persons = sex == "p"
+    if persons.any() and np.any(owner[0, ages[persons]] != owner[1, ages[persons]]):
+        raise ValidationFailed(
+            issues=[
+                Issue(
+                    Location(field="cohort.demand.population.weights"),
+                    "not depend on sex when the file gives persons only",
+                    "weights by sex",
+                )
+            ],
+            summary="population projection cannot be weighted by sex",
+        )
+    row = owner[np.where(sex == "m", 1, 0), ages]
+    frame = pd.DataFrame(
+        {
+            "year": rows["year"].to_numpy(dtype=int),
+            "row": row,
+            "pop": rows["population"].to_numpy(dtype=np.float64),
+        }
+    )
+    frame = frame[frame["row"] >= 0]
+    table = frame.pivot_table(
+        index="year", columns="row", values="pop", aggfunc="sum", fill_value=0.0
+    )
+    return table.reindex(columns=range(len(weights)), fill_value=0.0).sort_index()
+
+
+def weighted_population(
+    pop: pd.DataFrame, area_codes: Sequence[str], weights: Sequence[AgeWeight]
+) -> pd.Series:
+    """Consultation-weighted population by projection year (central weights), for the areas."""
+    parts = population_parts(pop, area_codes, weights)
+    w = np.asarray([central(aw.weight) for aw in weights], dtype=np.float64)
+    return pd.Series(parts.to_numpy() @ w, index=parts.index)
 
 
 def population_index(weighted: pd.Series, base_year: int, years_after: Array) -> Array:
@@ -121,6 +256,75 @@ def population_index(weighted: pd.Series, base_year: int, years_after: Array) ->
         )
     base = float(np.interp(base_year, years, values))
     return np.interp(base_year + years_after, years, values) / base
+
+
+def parts_at(parts: pd.DataFrame, base_year: int, years_after: Array) -> Array:
+    """Each weight row's population ``[R, N]`` at ``base_year + t`` for ``t`` in
+    ``years_after``, interpolated between projection years (the horizon must lie inside)."""
+    values = parts.to_numpy(dtype=np.float64)
+    total = pd.Series(values.sum(axis=1), index=parts.index)
+    population_index(total, base_year, years_after)  # refuses a horizon outside the projection
+    years = parts.index.to_numpy(dtype=np.float64)
+    at = base_year + np.asarray(years_after, dtype=np.float64)
+    return np.stack([np.interp(at, years, values[:, r]) for r in range(values.shape[1])])
+
+
+Getter = Callable[[str, object], Array]
+"""``get(field path, scenario value)``: the value per draw ``[D]`` (drawn or central)."""
+
+PREFIX = "cohort.demand"
+
+
+def patient_index(
+    d: DemandConfig,
+    get: Getter,
+    steps: NDArray[np.int64],
+    steps_per_year: int,
+    draws: int,
+    population: Array | None,
+) -> Array:
+    """Registered patients at each recorded step relative to the start's lists, ``[D, S]``.
+
+    ``population`` is the projection by weight row at every step 0..T, ``[R, T + 1]``
+    (:func:`parts_at`), or an already weighted index ``[T + 1]``. Per draw::
+
+        I(t) = f x (1 + s x (W(t) / W(0) - 1)),   W(t) = sum_i w_i x parts_i(t)
+
+    for the ``population`` driver (``w`` the drawn consultation weights, ``s`` the growth
+    scale), or ``f x (1 + g) ** years`` for list growth ``g``; ``f`` is the list factor."""
+    years = steps.astype(np.float64) / steps_per_year
+    factor = np.clip(get(f"{PREFIX}.list_factor", d.list_factor), 0.0, None)
+    if d.driver == "population":
+        if population is None or d.population is None:
+            raise ValueError("driver 'population' needs the population projection")
+        pop = np.asarray(population, dtype=np.float64)
+        if pop.ndim == 1:
+            ratio = np.broadcast_to(pop[steps][None, :], (draws, len(steps)))
+        else:
+            w = np.stack(
+                [
+                    np.clip(get(f"{PREFIX}.population.weights[{i}].weight", aw.weight), 0.0, None)
+                    for i, aw in enumerate(d.population.weights)
+                ],
+                axis=1,
+            )  # [D, R]
+            w = np.broadcast_to(w, (draws, pop.shape[0]))
+            ratio = (w @ pop[:, steps]) / (w @ pop[:, 0])[:, None]
+        scale = get(f"{PREFIX}.population.growth_scale", d.population.growth_scale)
+        index = 1.0 + scale[:, None] * (ratio - 1.0)
+    else:
+        rate = np.clip(get(f"{PREFIX}.list_growth_rate", d.list_growth_rate), -0.99, None)
+        index = growth_index(rate, years)
+    return np.broadcast_to(factor[:, None] * index, (draws, len(steps)))
+
+
+def need_index(
+    d: DemandConfig, get: Getter, steps: NDArray[np.int64], steps_per_year: int, draws: int
+) -> Array:
+    """GP time each patient needs relative to the start, ``(1 + n) ** years``, ``[D, S]``."""
+    years = steps.astype(np.float64) / steps_per_year
+    n = np.clip(get(f"{PREFIX}.need_trend", d.need_trend), -0.99, None)
+    return np.broadcast_to(growth_index(n, years), (draws, len(steps)))
 
 
 def growth_index(rate: Array, years_after: Array) -> Array:

@@ -40,6 +40,11 @@ DRAWN = frozenset(
         "gp_equivalent",
         "supervision_gp_fte",
         "list_growth_rate",
+        "need_trend",
+        "list_factor",
+        "growth_scale",
+        "completion",
+        "count",
         "per_1000",
         "salaried_gp_cost",
         "locum_premium",
@@ -95,6 +100,7 @@ def _probability(
         costs=spec.costs,
         values=values,
         options=SummaryOptions(org_measures=(), threads=1),
+        org_inflows=spec.data.org_inflows,
     )
     rows = target_rows(summary, target)
     if rows is None:

@@ -7,7 +7,8 @@ and column.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 from gpworkforce.domain.provenance import Source, sha256_of_file
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
 from gpworkforce.forecast.build import STOCK_COLUMNS, stock_frame
-from gpworkforce.forecast.demand import population_index, read_population, weighted_population
+from gpworkforce.forecast.demand import parts_at, population_parts, read_population
 from gpworkforce.forecast.scenario_io import LoadedScenario
 
 PATIENT_COLUMNS = ("org", "registered")
@@ -28,8 +29,12 @@ class CohortData:
 
     stocks: pd.DataFrame
     patients: pd.DataFrame | None
+    # the projection's population at every step 0..T by consultation-weight row, [R, T + 1]
+    # (demand.parts_at; a run weights it with its drawn weights), or a weighted index [T + 1]
     population_index: np.ndarray | None
     sources: tuple[Source, ...]
+    # rows org,year,count of each inflow given per organisation (org_csv), by inflow index
+    org_inflows: Mapping[int, pd.DataFrame] = field(default_factory=dict)
 
 
 def _source(path: Path, publisher: str, dataset: str, period: str) -> Source:
@@ -189,6 +194,14 @@ def load_cohort_data(loaded: LoadedScenario) -> CohortData:
             ],
             summary="scenario has no starting stocks",
         )
+    org_inflows = {}
+    known_orgs = set(stocks["org"].astype(str))
+    for i, f in enumerate(cfg.inflows):
+        if f.org_csv is None:
+            continue
+        path = loaded.resolve_path(f"cohort.inflows[{i}].org_csv", f.org_csv)
+        org_inflows[i] = _org_inflow_rows(path, known_orgs, cfg.years)
+        sources.append(_source(path, "user", "forecast-inflows", cfg.start.isoformat()))
     patients = pop_index = None
     d = cfg.demand
     if d is not None:
@@ -213,19 +226,46 @@ def load_cohort_data(loaded: LoadedScenario) -> CohortData:
             )
         patients["org"] = patients["org"].astype(str)
         if d.driver == "population" and d.population is not None:
-            path = loaded.resolve_path("cohort.demand.population.file", d.population.file)
-            pop = read_population(path)
-            weighted = weighted_population(pop, d.population.area_codes, d.population.weights)
+            p = d.population
+            frames, paths = [], []
+            for i, name in enumerate([p.file, *p.more_files]):
+                key = "cohort.demand.population." + (f"more_files[{i - 1}]" if i else "file")
+                path = loaded.resolve_path(key, name)
+                frames.append(read_population(path, p.layout))
+                paths.append(path)
+            pop = pd.concat(frames, ignore_index=True)
+            parts = population_parts(pop, p.area_codes, p.weights)
             years = np.arange(cfg.n_steps + 1, dtype=np.float64) / cfg.steps_per_year
-            pop_index = population_index(weighted, d.population.base_year, years)
-            sources.append(
-                _source(
-                    path,
-                    "ONS",
-                    "population-projection",
-                    f"{int(pop['year'].min())}-{int(pop['year'].max())}",
-                )
-            )
+            pop_index = parts_at(parts, p.base_year, years)
+            period = f"{int(pop['year'].min())}-{int(pop['year'].max())}"
+            for path in paths:
+                sources.append(_source(path, "ONS", "population-projection", period))
     return CohortData(
-        stocks=stocks, patients=patients, population_index=pop_index, sources=tuple(sources)
+        stocks=stocks,
+        patients=patients,
+        population_index=pop_index,
+        sources=tuple(sources),
+        org_inflows=org_inflows,
     )
+
+
+def _org_inflow_rows(path: Path, orgs: set[str], years: int) -> pd.DataFrame:
+    """An inflow's ``org,year,count`` rows: organisations with stocks, forecast years 1..years,
+    counts >= 0 (problems named by row and column)."""
+    frame = read_numeric_csv(path, ("org", "year", "count"), ("year", "count"))
+    frame["org"] = frame["org"].astype(str).str.strip()
+    issues = []
+    for row in np.flatnonzero(~frame["org"].isin(orgs).to_numpy())[:20]:
+        where = Location(file=path.name, row=int(row) + 2, column="org")
+        issues.append(
+            Issue(where, "be an organisation with starting stocks", repr(frame["org"].iloc[row]))
+        )
+    year = frame["year"].to_numpy()
+    bad = (year != np.round(year)) | (year < 1) | (year > years)
+    for row in np.flatnonzero(bad)[:20]:
+        where = Location(file=path.name, row=int(row) + 2, column="year")
+        issues.append(Issue(where, f"be a forecast year 1..{years}", repr(frame["year"].iloc[row])))
+    if issues:
+        raise ValidationFailed(issues=issues, summary=f"{path.name} is invalid")
+    frame["year"] = frame["year"].astype(int)
+    return frame.loc[:, ["org", "year", "count"]]

@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import UserError
 from gpworkforce.forecast import outputs
+from gpworkforce.forecast.build import stream_specs
 from gpworkforce.forecast.cohort import CohortForecast
 from gpworkforce.forecast.cohort_mc import CohortSummary, SummaryOptions, target_rows
 from gpworkforce.forecast.engine import EngineOptions
@@ -230,7 +231,7 @@ def estimate_bytes(spec: CohortSpec, runs: int, opts: SummaryOptions) -> int:
     n_org = int(stocks["org"].nunique()) if len(stocks) else 0
     k, a, t = len(cfg.classes), len(cfg.bands), cfg.n_steps + 1
     d = runs + 1
-    basis = k * a + len(cfg.inflows)
+    basis = k * a + len(stream_specs(cfg))
     n_groups = (len(set(opts.groups.values())) if opts.groups else 0) + 1
     measures = 9
     central = 2 * t * n_org * k * a * 8 + 9 * t * n_org * 8  # the central run's stocks, measures

@@ -49,6 +49,7 @@ class CohortMethod:
                 costs=spec.costs,
                 values=values,
                 options=request.options,
+                org_inflows=spec.data.org_inflows,
             )
             return Forecast(
                 method=self.name,
@@ -66,6 +67,7 @@ class CohortMethod:
             costs=spec.costs,
             values=values,
             options=request.options,
+            org_inflows=spec.data.org_inflows,
         )
         return Forecast(
             method=self.name,

@@ -87,6 +87,23 @@ FIELDS: dict[str, FieldInfo] = {
     "cohort.demand.population.area_codes": FieldInfo("ONS areas (codes)"),
     "cohort.demand.population.base_year": FieldInfo("Base year of the projection", "year"),
     "cohort.demand.population.weights": FieldInfo("Age weight"),
+    "cohort.demand.need_trend": FieldInfo(
+        "Change in GP time each patient needs", "share a year", -0.5, 0.5
+    ),
+    "cohort.demand.list_factor": FieldInfo("Scale on the registered lists", "factor", 0, 2),
+    "cohort.demand.population.layout": FieldInfo("Layout of the projection file"),
+    "cohort.demand.population.more_files": FieldInfo("Further projection files"),
+    "cohort.demand.population.growth_scale": FieldInfo(
+        "Scale on the projected growth", "factor", 0, 10
+    ),
+    "cohort.pipeline": FieldInfo("Trainees in training at the start"),
+    "cohort.pipeline.programme_years": FieldInfo(
+        "Length of the training programme", "years", 1, 10
+    ),
+    "cohort.pipeline.in_training": FieldInfo("Trainees by year of training"),
+    "cohort.pipeline.completion": FieldInfo("Share who complete training", SHARE, 0, 1),
+    "cohort.pipeline.retention": FieldInfo("Share who stay after training", SHARE, 0, 1),
+    "cohort.inflows.org_csv": FieldInfo("Joiners per organisation file"),
     "cohort.demand.patients": FieldInfo("Registered patients"),
     "cohort.demand.patients_csv": FieldInfo("Registered patients file"),
     "hee_linear.substitutes": FieldInfo("Substitutes"),
