@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from gpworkforce.errors import ValidationFailed
+from gpworkforce.forecast.runrecord import make_record
 from gpworkforce.forecast.scenario_io import load_scenario
 
 COHORT = """\
@@ -135,3 +136,26 @@ def test_demand_uncertainty_out_of_range(tmp_path: Path) -> None:
     assert problems(tmp_path, text) == [
         "line 41, field 'cohort.demand.list_factor': must stay within 0..2, got range -1.0..1.0"
     ]
+
+
+def test_hierarchical_draws_need_groups_and_the_record_states_the_mode(tmp_path: Path) -> None:
+    text = COHORT + '\n[correlation]\ndraws = "hierarchical"\n'
+    assert problems(tmp_path, text) == [
+        "line 45, field 'correlation.draws': must name its groups: hierarchical draws need"
+        " [output] groups = 'icb', got hierarchical"
+    ]
+    path = tmp_path / "ok.toml"
+    path.write_text(
+        COHORT
+        + '\n[output]\ngroups = "icb"\n\n[correlation]\ndraws = "hierarchical"\ngroup_share = 0.7\n',
+        encoding="utf-8",
+    )
+    record = make_record(load_scenario(path).scenario, [path], 10, [], [])
+    assert record.correlation == (
+        "hierarchical: each ICB draws its own values; a practice keeps its ICB's draw in a share"
+        " 0.7 of the runs and its own otherwise"
+    )
+    plain = tmp_path / "plain.toml"
+    plain.write_text(COHORT, encoding="utf-8")
+    shared = make_record(load_scenario(plain).scenario, [plain], 10, [], [])
+    assert shared.correlation.startswith("shared: ")

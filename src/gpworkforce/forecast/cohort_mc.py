@@ -27,9 +27,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
 
 from gpworkforce.forecast.build import Assumptions
 from gpworkforce.forecast.cohort_config import CohortConfig
+from gpworkforce.forecast.correlation import Mode, draw_index, gather
 from gpworkforce.forecast.kernels.adjoint import AdjointResponse
 from gpworkforce.forecast.kernels.linear import LinearResponse
 from gpworkforce.forecast.kernels.quantiles import LinearSeries, over_draws
@@ -49,12 +51,18 @@ class SummaryOptions:
     every_step    measures with per-organisation quantiles at every step
     groups        organisation -> group (e.g. practice -> ICB); groups get every measure
     threads       worker threads for the quantiles
+    correlation   how organisations share draws (:mod:`gpworkforce.forecast.correlation`):
+                  shared, independent or hierarchical (by ``groups``, ``group_share``)
+    seed          seed of the organisations' orders of the runs (not shared)
     """
 
     org_measures: tuple[str, ...] | None = None
     every_step: tuple[str, ...] = ()
     groups: Mapping[str, str] | None = field(default=None, compare=False)
     threads: int = 2
+    correlation: Mode = "shared"
+    group_share: float = 0.5
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -228,6 +236,11 @@ def summarise_cohort(resp: Response, ci: CohortInputs, options: SummaryOptions) 
     inverse = np.empty_like(order)
     inverse[order] = np.arange(len(order))
     group_x: dict[str, Array] = {}
+    # each organisation's own order of the runs (None: shared draws, sums by group_x)
+    index = draw_index(
+        options.correlation, runs, resp.orgs, options.seed, options.groups, options.group_share
+    )
+    sparse_member = csr_matrix(member)
     group_steps: dict[str, list[Array]] = {n: [] for n in linear_names}
     org_parts: dict[str, list[tuple[Array, Array]]] = {n: [] for n in org_wanted}
     every_parts: dict[str, list[tuple[Array, Array]]] = {n: [] for n in step_wanted}
@@ -254,6 +267,10 @@ def summarise_cohort(resp: Response, ci: CohortInputs, options: SummaryOptions) 
                 )
                 continue
             coeff, x = ms.linear(name)
+            if index is not None:  # gather each organisation's run, then sum to groups
+                gathered = gather(coeff @ x, index)
+                group_steps[name].append((sparse_member.T @ gathered.T).T)
+                continue
             if name not in group_x:
                 group_x[name] = x @ member  # [B', G]
             group_steps[name].append(coeff @ group_x[name])
@@ -267,7 +284,7 @@ def summarise_cohort(resp: Response, ci: CohortInputs, options: SummaryOptions) 
                 org_parts[name].append(quantiles(name))
         if want_costs:  # costs need every organisation's gap: whole years only
             coeff, x = ms.linear("gap")
-            gap = coeff @ x[:, order]  # [D, O]
+            gap = gather(coeff @ x, index)[:, order]  # [D, O]
             np.maximum(gap, 0.0, out=gap)
             by_group = [] if starts is None else [np.add.reduceat(gap, starts, axis=1)]
             short.append(np.concatenate([*by_group, gap.sum(axis=1, keepdims=True)], axis=1))

@@ -175,6 +175,9 @@ def _run_cohort(loaded: LoadedScenario, draws: int, say: Progress, opts: RunOpti
         every_step=tuple(s.output.every_step),
         groups=groups,
         threads=opts.threads,
+        correlation=s.correlation.draws,
+        group_share=s.correlation.group_share,
+        seed=s.seed,
     )
     n_runs = draws if spec.distributions() else 0
     need = estimate_bytes(spec, n_runs, summary_opts)
@@ -249,6 +252,8 @@ def estimate_bytes(spec: CohortSpec, runs: int, opts: SummaryOptions) -> int:
         engine = 4 * d * t * basis * k * a * 8  # basis paths (headcount, FTE) and their sums
     groups = measures * d * t * n_groups * 8
     step = 4 * d * n_org * 8  # one step's values, their transpose, the quantile work
+    if opts.correlation != "shared":  # each organisation's order of the runs, a gathered step
+        step += d * n_org * (4 + 2 * 8)
     years = cfg.years + 1
     org_rows = (len(opts.org_measures) if opts.org_measures is not None else measures) * years
     org_rows += len(opts.every_step) * t

@@ -48,8 +48,8 @@ class RunRecord(BaseModel):
     timestamp: str = Field(description="When the run was made (UTC, ISO 8601).")
     correlation: str = Field(
         CORRELATION,
-        description="How draws are shared between organisations (every draw of a parameter is"
-        " one value for all of them: organisations' bands move together).",
+        description="How draws are shared between organisations ([correlation] draws: shared,"
+        " independent or hierarchical).",
     )
     integration: str = Field(
         "sequential", description="How a cohort step is integrated: sequential or system-dynamics."
@@ -84,6 +84,7 @@ def make_record(
         python_version=platform.python_version(),
         timestamp=run_timestamp(),
         integration=scenario.cohort.integration if scenario.cohort is not None else "n/a",
+        correlation=scenario.correlation.describe() if scenario.method == "cohort" else CORRELATION,
     )
 
 

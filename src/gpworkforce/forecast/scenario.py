@@ -170,6 +170,36 @@ class OutputConfig(_Model):
     )
 
 
+class CorrelationConfig(_Model):
+    """How organisations share Monte Carlo draws (method 'cohort'; docs/model.md)."""
+
+    draws: Literal["shared", "independent", "hierarchical"] = Field(
+        "shared",
+        description="'shared': every organisation uses the same draw of each parameter (their"
+        " paths move together); 'independent': each organisation its own; 'hierarchical': each"
+        " ICB draws its own and its practices keep it in a share group_share of the runs (needs"
+        " [output] groups = 'icb').",
+    )
+    group_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Hierarchical: share of the runs in which a practice keeps its ICB's draw"
+        " (1 = as shared within each ICB, 0 = independent).",
+    )
+
+    def describe(self) -> str:
+        """What the run record states."""
+        if self.draws == "independent":
+            return "independent: each organisation draws every parameter on its own"
+        if self.draws == "hierarchical":
+            return (
+                "hierarchical: each ICB draws its own values; a practice keeps its ICB's draw in"
+                f" a share {self.group_share:g} of the runs and its own otherwise"
+            )
+        return "shared: each draw of a parameter applies to every organisation"
+
+
 class Scenario(_Model):
     """One forecast scenario: method, assumptions, target and costs."""
 
@@ -198,6 +228,10 @@ class Scenario(_Model):
     )
     output: OutputConfig = Field(
         default_factory=OutputConfig, description="What the run writes (cohort)."
+    )
+    correlation: CorrelationConfig = Field(
+        default_factory=CorrelationConfig,
+        description="How organisations share Monte Carlo draws (cohort).",
     )
 
     @model_validator(mode="after")

@@ -280,6 +280,18 @@ def _semantic(s: Scenario) -> list[tuple[str, str, str]]:
     if s.cohort is not None:
         roles = set(load_taxonomy().nodes)
         problems += cohort_issues(s.cohort, roles)
+    if s.correlation.draws == "hierarchical" and s.output.groups != "icb":
+        problems.append(
+            (
+                "correlation.draws",
+                "name its groups: hierarchical draws need [output] groups = 'icb'",
+                "hierarchical",
+            )
+        )
+    if s.correlation.draws != "shared" and s.method != "cohort":
+        problems.append(
+            ("correlation.draws", "be shared for method " + s.method, s.correlation.draws)
+        )
     h = s.hee_linear
     if h is not None:
         for name in ("over55_loss_rate", "session_loss_rate", "trainee_retention"):
