@@ -261,8 +261,29 @@ def goal_seek(
     if s.cohort is None:
         raise UserError(f"{scenario}: goal seeking needs method 'cohort', got {s.method!r}")
     spec = CohortSpec(s.cohort, load_cohort_data(loaded), s.costs)
+    options = None
+    if s.correlation.draws != "shared":  # the scenario's correlation of draws in every trial
+        from gpworkforce.forecast.calibration import icb_map
+        from gpworkforce.forecast.cohort_mc import SummaryOptions
+
+        options = SummaryOptions(
+            groups=icb_map() if s.output.groups == "icb" else None,
+            correlation=s.correlation.draws,
+            group_share=s.correlation.group_share,
+            seed=s.seed,
+        )
     with step(f"solving for {parameter} (bisection, {draws} draws a trial)"):
-        r = seek(spec, s.target, parameter, probability, low, high, draws=draws, seed=s.seed)
+        r = seek(
+            spec,
+            s.target,
+            parameter,
+            probability,
+            low,
+            high,
+            draws=draws,
+            seed=s.seed,
+            options=options,
+        )
     typer.echo(
         f"{r.parameter}: shift {r.delta:+.4f} (central value {r.central_value:.4f}) meets"
         f" the target of {r.target_wte:,.1f} WTE with probability {r.probability:.3f}"

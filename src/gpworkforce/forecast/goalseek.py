@@ -14,7 +14,7 @@ standard error ``sqrt(p (1 - p) / N)`` and the supply band at the target date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -90,7 +90,10 @@ class GoalResult:
 
 
 def _probability(
-    spec: CohortSpec, target: TargetConfig, values: dict[str, np.ndarray]
+    spec: CohortSpec,
+    target: TargetConfig,
+    values: dict[str, np.ndarray],
+    options: SummaryOptions | None = None,
 ) -> tuple[float, dict[str, float]]:
     summary = run_cohort_summary(
         spec.config,
@@ -99,7 +102,7 @@ def _probability(
         population_index=spec.data.population_index,
         costs=spec.costs,
         values=values,
-        options=SummaryOptions(org_measures=(), threads=1),
+        options=replace(options or SummaryOptions(), org_measures=(), every_step=(), threads=1),
         org_inflows=spec.data.org_inflows,
     )
     rows = target_rows(summary, target)
@@ -123,9 +126,11 @@ def goal_seek(
     seed: int = 20170930,
     tolerance: float = 1e-4,
     max_iterations: int = 60,
+    options: SummaryOptions | None = None,
 ) -> GoalResult:
     """The smallest shift of ``parameter`` in ``[low, high]`` that meets the target with at
-    least ``probability`` (see the module docstring)."""
+    least ``probability`` (see the module docstring); ``options`` carries the scenario's
+    correlation of draws (and groups) into every trial."""
     if target is None:
         raise UserError("goal seeking needs a [target] section in the scenario")
     if not 0 < probability < 1:
@@ -147,7 +152,7 @@ def goal_seek(
     )
 
     def at(delta: float) -> tuple[float, dict[str, float]]:
-        return _probability(spec, target, values | {parameter: base + delta})
+        return _probability(spec, target, values | {parameter: base + delta}, options)
 
     p_low, _ = at(low)
     p_high, _ = at(high)
