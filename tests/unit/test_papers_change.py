@@ -151,3 +151,31 @@ def test_dashboard_headline_shows_the_change_by_staff_group():
     alone = headline_view(Dashboard("X", SEP, (JUN, SEP), now.tables))
     assert alone is not None and alone["quarter_change"] is None
     assert "no practice of this organisation has an accepted return" in alone["quarter_text"]
+
+
+def test_provenance_lists_the_tables_sources_when_the_baseline_states_none():
+    now = _report(542.0, 2674.0, 10)
+    table = now.tables[0]
+    sourced = Report(
+        title="baseline",
+        tables=(
+            ReportTable(
+                key=table.key,
+                title=table.title,
+                frame=table.frame,
+                sources=("practice-return:2017-09-30:2017-10-20:05926d38d5c5",) * 3,
+            ),
+            *now.tables[1:],
+        ),
+    )
+    paper = build_paper(
+        PaperInputs(baseline=sourced, organisation="X", period=SEP, source_note="Returns.")
+    )
+    appendix = paper.appendices[-1]
+    assert appendix.title == "Appendix B: Where these figures come from"
+    assert len(appendix.paragraphs) == 1 and "3 returns" in appendix.paragraphs[0]
+    assert "05926d38d5c5" not in appendix.paragraphs[0]
+    bare = build_paper(PaperInputs(baseline=now, organisation="X", period=SEP, source_note="R."))
+    assert bare.appendices[-1].paragraphs == (
+        "The figures' sources were not recorded with the baseline.",
+    )

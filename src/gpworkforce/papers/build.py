@@ -791,7 +791,15 @@ def _methods(inputs: PaperInputs) -> Section:
 
 
 def _provenance(inputs: PaperInputs) -> Section:
-    statements = list(inputs.baseline.statements) + list(inputs.extra_sources)
+    statements = list(inputs.baseline.statements)
+    if not statements:  # no statement of the data read (the web's baseline): its tables' sources
+        from gpworkforce import labels
+
+        sources = [s for t in inputs.baseline.tables for s in t.sources]
+        statements = [line + "." for line in labels.sources_summary(sources)] or [
+            "The figures' sources were not recorded with the baseline."
+        ]
+    statements += list(inputs.extra_sources)
     return Section(
         key="provenance",
         title="Appendix B: Where these figures come from",
