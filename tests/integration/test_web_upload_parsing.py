@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -17,6 +18,7 @@ from gpworkforce.returns import return_xlsx_bytes
 from gpworkforce.web import intake
 from gpworkforce.web.models import PracticeReturnRecord, ReturnVersion
 from gpworkforce.web.testing import CENSUS, OWN_PRACTICE, PASSWORD, build_world, sample_return
+from gpworkforce.web.views import returns as returns_views
 
 
 def test_at_most_the_configured_number_of_uploads_are_parsed_at_once(
@@ -80,3 +82,37 @@ def test_an_upload_that_waits_too_long_is_told_to_try_again_and_nothing_is_saved
     again = client.post(url, {"file": SimpleUploadedFile("r.xlsx", content)})
     assert again.status_code == 302
     assert ReturnVersion.objects.filter(practice_return=rec).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("message", "answered"), [("database is locked", 400), ("disk I/O error", None)]
+)
+def test_an_upload_whose_database_stays_locked_is_told_to_try_again_and_nothing_is_saved(
+    monkeypatch: pytest.MonkeyPatch, message: str, answered: int | None
+) -> None:
+    """SQLite's single writer lock not coming free within the connection's timeout (seen under a
+    saturated upload burst, docs/performance.md) gives the busy page, with nothing saved, not a
+    500; any other database error still fails the request."""
+    world = build_world()
+    rec = PracticeReturnRecord.objects.get(round=world.round, practice_id=OWN_PRACTICE)
+    real = returns_views.submit_version
+
+    def locked(**kwargs: Any) -> Any:
+        with transaction.atomic():
+            real(**kwargs)  # written, then rolled back with the error
+            raise OperationalError(message)
+
+    monkeypatch.setattr(returns_views, "submit_version", locked)
+    client = Client(raise_request_exception=False)
+    assert client.login(username="submitter", password=PASSWORD)
+    content = return_xlsx_bytes(sample_return())
+    page = client.post(
+        reverse("return-upload", args=[rec.pk]), {"file": SimpleUploadedFile("r.xlsx", content)}
+    )
+    assert page.status_code == (answered or 500)
+    if answered:
+        assert "busy receiving other returns, so nothing was saved" in page.content.decode()
+    assert ReturnVersion.objects.count() == 0
+    rec.refresh_from_db()
+    assert rec.state == "draft"

@@ -60,6 +60,14 @@ def parsing_slot() -> Iterator[None]:
         _parsing.release()
 
 
+def database_busy(exc: Exception) -> bool:
+    """Whether a database error is SQLite's single writer lock not coming free within the
+    connection's timeout (nothing was written: the transaction never began). Under a burst of
+    uploads on a saturated host this happens; the user is told to upload again, never a 500
+    (docs/performance.md, decision 0072)."""
+    return "database is locked" in str(exc)
+
+
 @cache
 def taxonomy() -> Taxonomy:
     return load_taxonomy()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -180,7 +181,17 @@ def _handle_upload(
         )
         return None, [{"text": busy, "href": "#file"}]
     if validated.ok and validated.ret is not None:
-        return _submit(request, rec, validated.ret, "upload", upload.name or "upload", digest), []
+        name = upload.name or "upload"
+        try:
+            return _submit(request, rec, validated.ret, "upload", name, digest), []
+        except OperationalError as exc:
+            if not intake.database_busy(exc):
+                raise
+            busy = (
+                "The service is busy receiving other returns, so nothing was saved. "
+                "Upload the file again in a minute."
+            )
+            return None, [{"text": busy, "href": "#file"}]
     errors = [{"text": str(issue), "href": "#file"} for issue in validated.issues[:100]]
     if len(validated.issues) > 100:
         more = len(validated.issues) - 100
