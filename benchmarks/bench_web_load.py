@@ -3,8 +3,11 @@ returns are accepted every 5 s, and a gunicorn worker and the task worker are ki
 
 Everything runs on 127.0.0.1 only: a fresh SQLite database (or ``DATABASE_URL``: an empty
 PostgreSQL database), gunicorn with the repository's ``gunicorn.conf.py`` (2 gthread worker
-processes, dev settings) and one task worker (``db_worker``), as the demo runs them; 138 + 20 client
-threads (the uploaders in a client process of their own, the viewers in another).
+processes, dev settings) and one task worker (``db_worker``); 138 + 20 client threads (the
+uploaders in a client process of their own, the viewers in another). As deployed (decision 0072,
+``GPW_BENCH_TOPOLOGY=split``, the default) the uploads go to a second gunicorn group of 2
+processes at nice 10, as the reverse proxy would send them; ``GPW_BENCH_TOPOLOGY=one`` serves
+everything from the one group (the demo, and the alternative).
 
 The burst starts once the task worker has computed the ICB and sub-ICB dashboards (reported on
 /healthz). Then, at the same instant: the 138 practices upload their XLSX return (a client whose
@@ -20,7 +23,11 @@ Measures: submissions lost (every practice's return stored, with the bytes it se
 dashboard latency during the upload burst and over the whole run, views cut by the killed worker,
 and currency: for each acceptance, the time from its commit until a viewer of each dashboard is
 answered with figures current for it (the ``X-Dashboard-Figures`` header); the target is on the
-last acceptance. Then the viewers alone, and the first view of each dashboard after a change.
+last acceptance. Then the viewers alone, the control (the viewers alone at the run's pace: what
+the page views cost without uploads or acceptances), and the first view of each dashboard after
+a change. The CPU seconds each kind of process used during the burst and the control are read
+from ``/proc``; ``GPW_BENCH_PYSPY`` (the path of py-spy) also samples which thread of each
+gunicorn worker holds the interpreter's lock during the burst.
 """
 
 from __future__ import annotations
@@ -51,7 +58,17 @@ EXTRA = 12  # practices of the same round whose returns are accepted during the 
 VIEWERS = 20
 VIEWS_PER_USER = 15
 WORKERS = 2  # server processes sharing the port (the machine has 2 cores)
+# "split" (the deployment in docs/deploy.md): the reverse proxy sends upload POSTs to a gunicorn
+# process group of their own at a lower CPU priority (decision 0072); "one": a single group
+# serves everything (the obvious alternative, and the demo).
+TOPOLOGY = os.environ.get("GPW_BENCH_TOPOLOGY", "split")
+UPLOAD_WORKERS = 2
+UPLOAD_NICE = 10
+# A diagnosis, not the scenario: the page group's CPU priority (e.g. -5, as root) shows what the
+# page views cost when they come before everything else on the machine (other users' work too).
+PAGE_NICE = int(os.environ.get("GPW_BENCH_PAGE_NICE", "0"))
 THINK_SECONDS = (0.5, 1.5)  # a viewer reads each page for a while (uniform, seeded) before the next
+BURST_PACE = 4  # during the run the viewers read each page for a quarter of that
 # Seconds between acceptances, and how many (the issue's scenario: one every 5 s).
 CHANGE_EVERY = float(os.environ.get("GPW_BENCH_CHANGE_EVERY", "5"))
 CHANGES = int(os.environ.get("GPW_BENCH_CHANGES", "8"))
@@ -247,25 +264,32 @@ def _multipart(fields: dict[str, str], file_name: str, content: bytes) -> tuple[
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-def _viewers_only(port: int, viewers: list[dict[str, str]]) -> list[float]:
-    """Dashboard latencies with the 20 viewers alone (no uploads): the baseline."""
+def _viewers_only(
+    port: int, viewers: list[dict[str, str]], pace: float = 1.0, views: int = VIEWS_PER_USER
+) -> tuple[list[float], list[float]]:
+    """Dashboard latencies at the client and inside the app with the 20 viewers alone (no
+    uploads, no acceptances), each reading a page for ``THINK_SECONDS / pace`` between views."""
     out: list[float] = []
+    app: list[float] = []
     lock = threading.Lock()
 
     def view(v: dict[str, str]) -> None:
         rng = random.Random(v["session"])
-        for _ in range(VIEWS_PER_USER):
-            status, elapsed = _request(port, "GET", f"/dashboards/{v['org']}/", v["session"])
+        for _ in range(views):
+            status, elapsed, _, app_ms, _ = _request_body(
+                port, "GET", f"/dashboards/{v['org']}/", v["session"]
+            )
             with lock:
                 out.append(elapsed if status == 200 else float("inf"))
-            time.sleep(rng.uniform(*THINK_SECONDS))
+                app.append(app_ms)
+            time.sleep(rng.uniform(*THINK_SECONDS) / pace)
 
     threads = [threading.Thread(target=view, args=(v,)) for v in viewers]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return sorted(out)
+    return sorted(out), sorted(app)
 
 
 def _upload_all(
@@ -320,6 +344,86 @@ def _upload_all(
     results.put((statuses, retried, time.perf_counter() - t0))  # type: ignore[attr-defined]
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a process has used so far (None once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy() -> float:
+    """CPU seconds every process on the machine has used so far (all cores, all users)."""
+    values = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU seconds used by each role's processes over a stretch of time, sampled every 0.2 s
+    (a process killed in between counts up to its last sample; one started later from zero)."""
+
+    def __init__(self, roles: dict[str, object]) -> None:
+        self.roles = roles  # role -> callable returning its pids now
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.role_of: dict[int, str] = {}
+        self.stop = threading.Event()
+        self.machine = _machine_busy()
+        self.wall = time.perf_counter()
+        self._sample(start=True)
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def _sample(self, start: bool = False) -> None:
+        for role, pids in self.roles.items():
+            for pid in pids():  # type: ignore[operator]
+                cpu = _cpu_seconds(pid)
+                if cpu is None:
+                    continue
+                self.role_of[pid] = role
+                self.first.setdefault(pid, cpu if start else 0.0)
+                self.last[pid] = cpu
+
+    def _loop(self) -> None:
+        while not self.stop.wait(0.2):
+            self._sample()
+
+    def finish(self) -> str:
+        self.stop.set()
+        self.thread.join()
+        self._sample()
+        wall = time.perf_counter() - self.wall
+        machine = _machine_busy() - self.machine
+        used: dict[str, float] = {}
+        for pid, role in self.role_of.items():
+            used[role] = used.get(role, 0.0) + self.last[pid] - self.first[pid]
+        parts = [f"{role} {sec:.1f} s" for role, sec in used.items()]
+        others = machine - sum(used.values())
+        return (
+            f"CPU over {wall:.1f} s of wall time ({2 * wall:.1f} core-s on 2 cores): "
+            + ", ".join(parts)
+            + f", the rest of the machine {others:.1f} s"
+        )
+
+
+def _profile(pids: list[int], out: Path, seconds: int) -> list[subprocess.Popen[bytes]]:
+    """``GPW_BENCH_PYSPY`` (the py-spy executable): sample which thread of each web worker holds
+    the interpreter's lock during the burst, as collapsed stacks (``pyspy-<pid>.txt``)."""
+    spy = os.environ.get("GPW_BENCH_PYSPY")
+    if not spy:
+        return []
+    how = ["--duration", str(seconds), "--rate", "50", "--nonblocking", "--gil", "--format", "raw"]
+    return [
+        subprocess.Popen(
+            [spy, "record", "--pid", str(pid), *how, "-o", str(out / f"pyspy-{pid}.txt")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for pid in pids
+    ]
+
+
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[int(0.95 * (len(ordered) - 1))] * 1000
@@ -328,6 +432,22 @@ def _p95(values: list[float]) -> float:
 def _children(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(x) for x in path.read_text().split()] if path.exists() else []
+
+
+def _start_gunicorn(
+    db: Path, port: int, workers: int, nice: int, log: object
+) -> subprocess.Popen[bytes]:
+    """gunicorn with the repository's ``gunicorn.conf.py`` on ``port``, at CPU priority ``nice``."""
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    command = [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+    return subprocess.Popen(
+        ["nice", "-n", str(nice), *command, "--workers", str(workers)],
+        cwd=Path(__file__).resolve().parents[1],
+        env=_env(db),
+        stdout=log,  # type: ignore[arg-type]
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # the workers share a process group, stopped together
+    )
 
 
 def _start_worker(db: Path, log: object) -> subprocess.Popen[bytes]:
@@ -388,32 +508,23 @@ def run() -> list[Result]:
     port = _free_port()
     # the server's own log (errors included) next to the database, kept for a closer look
     server_log = (tmp / "server.log").open("wb")
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "-c",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-        ],
-        cwd=Path(__file__).resolve().parents[1],
-        env=_env(db),
-        stdout=server_log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # the workers share a process group, stopped together
-    )
+    server = _start_gunicorn(db, port, WORKERS, PAGE_NICE, server_log)
+    servers = [server]
+    upload_port = port
+    if TOPOLOGY == "split":  # the proxy sends upload POSTs to a process group of their own
+        upload_port = _free_port()
+        servers.append(_start_gunicorn(db, upload_port, UPLOAD_WORKERS, UPLOAD_NICE, server_log))
     workers = [_start_worker(db, server_log)]
     stop_viewing = threading.Event()
     load: dict[str, float] = {"before": os.getloadavg()[0]}
     try:
-        for _ in range(300):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        for p in {port, upload_port}:
+            for _ in range(300):
+                try:
+                    socket.create_connection(("127.0.0.1", p), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
         # The seeding's data changes enqueued their refreshes; the burst starts once the task
         # worker has computed the top dashboards of the last one (no dashboard is requested).
         t_ready = time.perf_counter()
@@ -438,7 +549,7 @@ def run() -> list[Result]:
         go = ctx.Event()
         results: multiprocessing.queues.SimpleQueue[object] = ctx.SimpleQueue()
         uploader = ctx.Process(
-            target=_upload_all, args=(port, world["practices"], uploads, go, results)
+            target=_upload_all, args=(upload_port, world["practices"], uploads, go, results)
         )
         uploader.start()
         ready = results.get()  # the uploader's threads are waiting at their barrier
@@ -469,7 +580,7 @@ def run() -> list[Result]:
                         latencies.append(value)
                         app_times.append(app_ms)
                         updating.append(figs == "updating")
-                time.sleep(rng.uniform(*THINK_SECONDS) / 4)  # busier than usual during the burst
+                time.sleep(rng.uniform(*THINK_SECONDS) / BURST_PACE)  # busier than usual
 
         threads = [threading.Thread(target=view, args=(v,), daemon=True) for v in world["viewers"]]
         stop = tmp / "stop-changes"
@@ -477,12 +588,22 @@ def run() -> list[Result]:
             t.start()
         start.wait()
         changer = _change_data(db, stop, CHANGE_EVERY, CHANGES)
+        meter = CpuMeter(
+            {
+                "page workers": lambda: _children(server.pid),
+                "upload workers": lambda: [p for u in servers[1:] for p in _children(u.pid)],
+                "task worker": lambda: [w.pid for w in workers if w.poll() is None],
+                "uploading client": lambda: [uploader.pid] if uploader.pid else [],
+                "viewing client": lambda: [os.getpid()],
+            }
+        )
+        spies = _profile([p for u in servers for p in _children(u.pid)], tmp, 15)
         t0 = time.perf_counter()
         go.set()
         # mid-burst: SIGKILL to one gunicorn worker (its arbiter starts another), then to the
         # task worker (started again a second later, as a supervisor would)
         time.sleep(KILL_WEB_AT)
-        killed_web = _children(server.pid)[:1]
+        killed_web = [p for u in servers for p in _children(u.pid)[:1]]
         for pid in killed_web:
             os.kill(pid, signal.SIGKILL)
         time.sleep(max(KILL_TASKS_AT - (time.perf_counter() - t0), 0))
@@ -495,13 +616,27 @@ def run() -> list[Result]:
         uploader.join()
         uploads_done.set()
         load["burst"] = os.getloadavg()[0]
+        burst_cpu = meter.finish()
+        for spy in spies:
+            spy.wait()
         changes = _changes_made(changer)
         time.sleep(CATCH_UP)
         stop_viewing.set()
         for t in threads:
             t.join()
         load["end"] = os.getloadavg()[0]
-        idle = _viewers_only(port, world["viewers"])  # steady state: the viewers alone
+        idle, _ = _viewers_only(port, world["viewers"])  # steady state: the viewers alone
+        # the control: the viewers at the burst's pace, with no uploads and no acceptances
+        load["control"] = os.getloadavg()[0]
+        control_cpu = CpuMeter(
+            {
+                "page workers": lambda: _children(server.pid),
+                "task worker": lambda: [w.pid for w in workers if w.poll() is None],
+                "viewing client": lambda: [os.getpid()],
+            }
+        )
+        paced, paced_app = _viewers_only(port, world["viewers"], BURST_PACE, 2 * VIEWS_PER_USER)
+        control_note = control_cpu.finish()
         # first views after one more change, nothing else running
         _changes_made(_change_data(db, stop, 0.0, 1))
         first: list[float] = []
@@ -512,11 +647,13 @@ def run() -> list[Result]:
             first.append(elapsed * 1000 if status == 200 else float("inf"))
     finally:
         stop_viewing.set()
-        os.killpg(server.pid, signal.SIGTERM)
+        for u in servers:
+            os.killpg(u.pid, signal.SIGTERM)
         for w in workers:
             if w.poll() is None:
                 os.killpg(w.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for u in servers:
+            u.wait(timeout=30)
         for w in workers:
             w.wait(timeout=30)
         server_log.close()
@@ -567,14 +704,19 @@ def run() -> list[Result]:
             note=f"{len(stored)} practices stored; {len(set(retried))} retried after the "
             f"killed worker cut them; {doubled} stored twice",
         ),
-        Result("upload burst wall time (138 concurrent XLSX uploads)", burst, "s"),
+        Result(
+            "upload burst wall time (138 concurrent XLSX uploads)",
+            burst,
+            "s",
+            note=burst_cpu + (f"; py-spy samples in {tmp}" if spies else ""),
+        ),
         Result(
             "dashboard p95 during the burst",
             _p95(lat),
             "ms",
             300,
             note=f"p50 {statistics.median(lat) * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms, "
-            f"{len(lat)} views by {VIEWERS} users; load average {loads}",
+            f"{len(lat)} views by {VIEWERS} users; load average {loads}; topology {TOPOLOGY}, page group at nice {PAGE_NICE}",
         ),
         Result(
             "dashboard p95 during the burst inside the app (Server-Timing)",
@@ -617,6 +759,15 @@ def run() -> list[Result]:
             "ms",
             300,
             note=f"p50 {statistics.median(idle) * 1000:.0f} ms",
+        ),
+        Result(
+            "control: dashboard p95, 20 viewers at the run's pace alone (no uploads, no changes)",
+            _p95(paced),
+            "ms",
+            300,
+            note=f"p50 {statistics.median(paced) * 1000:.0f} ms, inside the app p95 "
+            f"{paced_app[int(0.95 * (len(paced_app) - 1))]:.0f} ms, {len(paced)} views; "
+            f"{control_note}; load average {load['control']:.1f}",
         ),
         Result(
             "first dashboard view after a data change (worst of ICB + 3 sub-ICBs)",
