@@ -21,7 +21,7 @@ from django.urls import reverse
 from gpworkforce.web.models import AuditEvent, ImmutableRecord
 from gpworkforce.web.scenarios import actions, schemaform
 from gpworkforce.web.scenarios.demo import seed_llr_scenarios
-from gpworkforce.web.scenarios.models import Run, Scenario
+from gpworkforce.web.scenarios.models import Run, Scenario, Sensitivity
 from gpworkforce.web.testing import World, build_world
 from scenario_support import LLR, llr
 
@@ -315,7 +315,9 @@ def test_a_run_with_draws_has_its_fan_target_and_tornado(world: World) -> None:
     assert 0 < target["probability"] < 0.5
     last = run.quarterly_trajectory()[-1]
     assert last.has_band and last.p10 < last.p50 < last.p90
-    labels = [b["parameter"] for b in run.results["tornado"]["bars"]]
+    assert "tornado" not in run.results  # decision 0080: it follows in its own task
+    assert Sensitivity.objects.get(run=run).status == "done"
+    labels = [b["parameter"] for b in run.tornado()["bars"]]
     assert sorted(labels) == sorted(
         [
             "hee_linear.international_recruits",
@@ -341,6 +343,79 @@ def test_a_run_with_draws_has_its_fan_target_and_tornado(world: World) -> None:
         reverse("scenario-list"),
     ):
         assert internal_keys_in(client.get(url).content.decode()) == [], url
+
+
+def test_the_run_is_finished_before_its_tornado_which_follows_in_its_own_task(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Decision 0080: the run is done (fan, target, probability on the page) with the tornado
+    still queued; the page's tornado panel polls until the follow-up task has finished, then
+    shows the chart and its table; the finished tornado never changes."""
+    from gpworkforce.web.scenarios import tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks, "enqueue_tornado", queued.append)  # the worker has not got to it
+    client = client_for(world, "board")
+    row = actions.create_scenario(world.users["analyst"], "QK1", llr("scenario-2-uncertain.toml"))
+    run = post_run(client_for(world), row.pk, 300)
+    assert run.status == "done" and run.results["target"]["draws"] == 300
+    assert queued == [run.pk]
+    sens = Sensitivity.objects.get(run=run)
+    assert sens.status == "queued" and run.tornado() is None
+
+    page = client.get(reverse("scenario-detail", args=[row.pk])).content.decode()
+    assert "of 300 Monte Carlo draws" in page  # the results are there already
+    panel_url = reverse("scenario-run-detail", args=[run.pk]) + "?panel=tornado"
+    assert f'hx-get="{panel_url}"' in page and "Being worked out" in page
+    assert "Assumptions ranked by how far" not in page
+    htmx = {"HX-Request": "true"}
+    pending = client.get(panel_url, headers=htmx).content.decode()
+    assert 'id="tornado-panel"' in pending and 'hx-trigger="every 1s"' in pending
+
+    assert tasks.tornado.call(run.pk) == "done"
+    assert tasks.tornado.call(run.pk) == "not queued"  # it finishes once
+    done = client.get(panel_url, headers=htmx).content.decode()
+    assert "every 1s" not in done and "Assumptions ranked by how far" in done
+    assert "GPs recruited internationally over the forecast" in done
+    bars = run.tornado()["bars"]
+    assert len(bars) == 4 and bars[0]["swing"] >= bars[-1]["swing"] > 0
+    page = client.get(reverse("scenario-detail", args=[row.pk])).content.decode()
+    assert "Assumptions ranked by how far" in page and "Being worked out" not in page
+
+    sens = Sensitivity.objects.get(run=run)
+    sens.error = "changed"
+    with pytest.raises(ImmutableRecord):
+        sens.save()
+    with pytest.raises(ImmutableRecord):
+        sens.delete()
+
+
+def test_a_run_without_uncertain_assumptions_has_no_tornado_to_follow(world: World) -> None:
+    row = actions.create_scenario(world.users["analyst"], "QK1", llr())
+    run = post_run(client_for(world), row.pk, 100)
+    assert run.status == "done" and not Sensitivity.objects.filter(run=run).exists()
+    page = client_for(world).get(reverse("scenario-detail", args=[row.pk])).content.decode()
+    assert "What moves the result most" not in page and "tornado=" not in page
+
+
+def test_a_tornado_that_fails_says_why_on_the_page(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gpworkforce.errors import UserError
+    from gpworkforce.web.scenarios import compute, tasks
+
+    def refuse(text: str, labels: object) -> None:
+        raise UserError("the outcome year is outside the forecast")
+
+    monkeypatch.setattr(compute, "tornado_toml", refuse)
+    row = actions.create_scenario(world.users["analyst"], "QK1", llr("scenario-2-uncertain.toml"))
+    run = post_run(client_for(world), row.pk, 50)
+    assert run.status == "done"
+    assert Sensitivity.objects.get(run=run).status == "failed"
+    url = reverse("scenario-run-detail", args=[run.pk]) + "?panel=tornado"
+    html = client_for(world).get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "could not be worked out: the outcome year is outside the forecast" in html
+    assert "every 1s" not in html and tasks.tornado.call(run.pk) == "not queued"
 
 
 def test_a_scenario_the_library_refuses_at_run_time_fails_with_its_message(world: World) -> None:

@@ -60,7 +60,7 @@ QUERY: dict[str, st.SearchStrategy[str]] = {
     "matrix": anything,
     "by": anything,
     "organisation": st.one_of(st.sampled_from(["QK1", "QXX", "C82001", "ZZZ"]), anything),
-    "panel": st.one_of(st.just("progress"), anything),
+    "panel": st.one_of(st.sampled_from(["progress", "tornado"]), anything),
     "s": st.one_of(numbers, anything),
     "group": st.one_of(st.sampled_from(["GPs", "Nurses", "Direct patient care"]), anything),
 }

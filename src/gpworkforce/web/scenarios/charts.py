@@ -11,7 +11,8 @@ from typing import Any
 
 from gpworkforce.labels import sources_summary
 from gpworkforce.web.scenarios.labels import parameter_label
-from gpworkforce.web.scenarios.models import Run
+from gpworkforce.web.scenarios.models import Run, Sensitivity
+from gpworkforce.web.scenarios.tasks import stuck
 
 VEGA_LITE = "https://vega.github.io/schema/vega-lite/v6.json"
 WIDTH = 640
@@ -229,21 +230,44 @@ def run_view(run: Run) -> dict[str, Any]:
         f"{name}: GP supply" + (" with its P10-P90 range" if run.draws else ""),
         "WTE GPs",
     )
-    tornado = res.get("tornado")
-    if tornado:
-        document = _document(run)
-        for b in tornado["bars"]:
-            b["label"] = parameter_label(b["parameter"], document)
     return {
         "fan_spec": fan,
         "supply_rows": supply,
         "target": target,
         "target_text": target_sentence(target, run.draws) if target else None,
-        "tornado": tornado,
-        "tornado_spec": tornado_spec(tornado) if tornado else None,
+        **tornado_view(run),
         "tables": res.get("tables", []),
         "record": run.record or {},
         "data_read": sources_summary(run.data_vintages or []),
+    }
+
+
+def tornado_view(run: Run) -> dict[str, Any]:
+    """Template context of a finished run's tornado (decision 0080): ``tornado_state`` is
+    ``"done"`` (with ``tornado`` and ``tornado_spec``), ``"pending"`` (its task has not finished;
+    ``tornado_stuck`` when it has waited too long), ``"failed"`` (``tornado_error``) or ``"none"``
+    (no uncertain assumption)."""
+    tornado = (run.results or {}).get("tornado")  # runs finished before decision 0080
+    sens = None
+    if not tornado:
+        sens = Sensitivity.objects.filter(run_id=run.pk).first()
+        if sens is not None and sens.status == "done":
+            tornado = sens.tornado
+    if tornado:
+        document = _document(run)
+        for b in tornado["bars"]:
+            b["label"] = parameter_label(b["parameter"], document)
+        state = "done"
+    elif sens is None:
+        state = "none"
+    else:
+        state = "failed" if sens.status == "failed" else "pending"
+    return {
+        "tornado": tornado or None,
+        "tornado_spec": tornado_spec(tornado) if tornado else None,
+        "tornado_state": state,
+        "tornado_error": sens.error if sens is not None else "",
+        "tornado_stuck": sens is not None and state == "pending" and stuck(sens),
     }
 
 

@@ -354,15 +354,12 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def run_toml(
-    text: str,
-    draws: int,
-    progress: Progress | None = None,
-    labels: Callable[[str], str] = str,
-) -> RunOutcome:
+def run_toml(text: str, draws: int, progress: Progress | None = None) -> RunOutcome:
     """Run a scenario's canonical TOML as ``gpworkforce forecast FILE --draws N`` does (the
-    outputs written to a temporary directory, their SHA-256 kept in the record), then the
-    tornado when assumptions are uncertain. ``progress(percent, text)`` is told how far it is."""
+    outputs written to a temporary directory, their SHA-256 kept in the record).
+    ``progress(percent, text)`` is told how far it is. The tornado is not worked out here: it
+    is :func:`tornado_toml`, a follow-up task (decision 0080); ``results["uncertain"]`` says
+    whether there is one to work out."""
     from gpworkforce.forecast.runner import run_scenario, write_run
 
     say = progress or (lambda _p, _t: None)
@@ -370,18 +367,16 @@ def run_toml(
         raise UserError(f"draws must be between 0 and {MAX_WEB_DRAWS:,}, got {draws}")
     with _scenario_file(text) as path:
         say(5, "reading the scenario")
-        steps = iter(range(10, 60, 5))
+        steps = iter(range(10, 80, 5))
 
         def lib_progress(msg: str) -> None:
-            say(next(steps, 60), msg)
+            say(next(steps, 80), msg)
 
         run = run_scenario(path, draws=draws, progress=lib_progress)
-        say(65, "writing the outputs")
+        say(85, "writing the outputs")
         out = path.parent / "out"
         write_run(run, out)
         record = json.loads((out / "run.json").read_text(encoding="utf-8"))
-        say(75, "the tornado (each uncertain assumption at its P10 and P90)")
-        tornado = _tornado(run.loaded, labels)
     say(95, "keeping the results")
     supply = _supply_series(run)
     results = {
@@ -389,7 +384,6 @@ def run_toml(
         "demand": _demand_series(run),
         "quarterly": quarterly_points(supply),
         "target": _target(run, supply),
-        "tornado": tornado,
         "tables": _tables(run),
         "uncertain": list(record.get("uncertain_parameters", [])),
     }
@@ -399,6 +393,15 @@ def run_toml(
         code_version=code_version(),
         data_vintages=list(record.get("data_sources", [])),
     )
+
+
+def tornado_toml(text: str, labels: Callable[[str], str] = str) -> dict[str, Any] | None:
+    """The tornado of a scenario's canonical TOML (each uncertain assumption at its P10 and its
+    P90, the others central): the same scenario file a run ran, loaded as the CLI loads it.
+    None when no assumption is uncertain."""
+    with _scenario_file(text) as path:
+        loaded = load_scenario(path)
+        return _tornado(loaded, labels)
 
 
 def toml_sha256(text: str) -> str:

@@ -106,7 +106,10 @@ class Run(models.Model):
     for every method; the codes are ``gpworkforce.plans.model.StaffGroup`` values. The same
     points are stored as plain data in ``results["quarterly"]`` (a list of
     ``{"date", "staff_group", "central", "p10", "p50", "p90"}``), and the target, the
-    probability of meeting it and the tornado in ``results["target"]`` / ``results["tornado"]``.
+    probability of meeting it in ``results["target"]``. The tornado is not part of the run: it
+    follows in its own task (decision 0080) and is kept in :class:`Sensitivity`
+    (``run.sensitivity``); :meth:`tornado` gives it whichever way it was kept (runs finished
+    before decision 0080 have it in ``results["tornado"]``).
     """
 
     scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="runs")
@@ -184,3 +187,55 @@ class Run(models.Model):
             for r in rows
             if r["staff_group"] == staff_group
         ]
+
+    def tornado(self) -> dict[str, Any] | None:
+        """The run's tornado when it has been worked out (see the class notes), else None."""
+        kept = (self.results or {}).get("tornado")
+        if kept:
+            return kept
+        sens = Sensitivity.objects.filter(run_id=self.pk, status="done").first()
+        return sens.tornado if sens is not None else None
+
+
+class Sensitivity(models.Model):
+    """The tornado of a finished run (decision 0080): each uncertain assumption at its P10 and its
+    P90, the others central. Worked out by a follow-up task once the run is done, so the run and
+    its fan chart do not wait for these one-at-a-time runs. Same life as a run: queued ->
+    running -> done | failed, and then it never changes. ``tornado`` holds
+    ``{"outcome", "central", "bars": [{"parameter", "label", "p10_value", "p90_value",
+    "outcome_at_p10", "outcome_at_p90", "swing"}]}``."""
+
+    run = models.OneToOneField(
+        Run, on_delete=models.PROTECT, primary_key=True, related_name="sensitivity"
+    )
+    status = models.CharField(max_length=10, choices=RUN_STATUS, default="queued")
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    tornado = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = (
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(tornado__isnull=False),
+                name="scenario_sensitivity_done_has_tornado",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"tornado of run {self.run_id} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            stored = Sensitivity.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored in FINISHED:
+                raise ImmutableRecord("a finished tornado cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableRecord("a tornado cannot be deleted")

@@ -324,6 +324,10 @@ def scenario_toml(request: HttpRequest, scope: Scope, scenario_id: int) -> HttpR
 @guard(Permission.VIEW_SCENARIO, load_run)
 def run_detail(request: HttpRequest, scope: Scope, run_id: int) -> HttpResponse:
     run: Run = scope.obj
+    if getattr(request, "htmx", False) and request.GET.get("panel") == "tornado":
+        # the tornado's own panel, polled until its follow-up task has finished (decision 0080)
+        ctx = {"run": run, **(charts.tornado_view(run) if run.status == "done" else {})}
+        return render(request, "scenarios/_tornado.jinja", ctx)
     ctx = {"scenario": run.scenario, **_run_context(run)}
     if getattr(request, "htmx", False):
         if request.GET.get("panel") == "progress":  # the scenario page's panel
