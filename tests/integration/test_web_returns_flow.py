@@ -99,6 +99,7 @@ def test_full_workflow_form_query_upload_approve_accept(world: World) -> None:
     )
     v1 = ReturnVersion.objects.get(practice_return=rec, number=1)
     assert v1.channel == "form" and len(v1.sha256) == 64
+    assert "spend" not in v1.payload  # a form posted without the optional section
 
     # The submitter may not approve, nor accept; the analyst may not accept before approval.
     assert submitter.post(reverse("return-transition", args=[rec.pk, "approve"])).status_code == 403
@@ -336,3 +337,65 @@ def test_administrator_creates_an_account_within_their_organisations(world: Worl
     assert weak.status_code == 400
     assert not User.objects.filter(username__startswith="x-").exists()
     assert "new-manager" in admin.get(reverse("user-list")).content.decode()
+
+
+def test_the_optional_spend_section_is_validated_kept_and_feeds_spend_tracking(
+    world: World,
+) -> None:
+    """Issue 12 item 4: the form's spend section refuses bad figures with the field named and
+    writes nothing; a good one is kept in the version, and once the return is accepted its spend
+    is what the finance spend page tracks for the ICB (with no spend file loaded)."""
+    import html as html_lib
+
+    from gpworkforce.web.finance.seed import seed_llr_finance
+
+    seed_llr_finance("QK1")
+    rec = own_record(world)
+    submitter = client_for("submitter")
+    url = reverse("return-form", args=[rec.pk])
+    spend = {
+        "spend-TOTAL_FORMS": "1",
+        "spend-INITIAL_FORMS": "0",
+        "spend-MIN_NUM_FORMS": "0",
+        "spend-MAX_NUM_FORMS": "1",
+    }
+    bad = (
+        form_post(sample_return())
+        | spend
+        | {
+            "spend-0-locum_spend_gbp": "-40",
+            "spend-0-agency_spend_gbp": "lots",
+        }
+    )
+    response = submitter.post(url, bad)
+    assert response.status_code == 400
+    text = html_lib.unescape(response.content.decode())
+    assert "column 'Locum spend (GBP)': must be 0 or more (pounds spent), got '-40'" in text
+    assert 'href="#id_spend-0-locum_spend_gbp"' in text
+    assert 'id="id_spend-0-agency_spend_gbp-error"' in text
+    assert ReturnVersion.objects.count() == 0
+
+    good = (
+        form_post(sample_return())
+        | spend
+        | {
+            "spend-0-locum_spend_gbp": "£12,500",
+            "spend-0-agency_spend_gbp": "",
+        }
+    )
+    assert submitter.post(url, good).status_code == 302
+    version = ReturnVersion.objects.get(practice_return=rec, number=1)
+    assert version.payload["spend"] == {"locum_gbp": 12500.0, "agency_gbp": None}
+    page = submitter.get(reverse("return-detail", args=[rec.pk])).content.decode()
+    assert "£12,500.00" in page and "Not given" in page
+
+    analyst = client_for("analyst")
+    spend_url = reverse("finance-spend", args=["QK1"]) + "?scenario=scenario-3"
+    assert "No spend has been reported or loaded yet" in analyst.get(spend_url).content.decode()
+    client_for("manager").post(reverse("return-transition", args=[rec.pk, "approve"]))
+    analyst.post(reverse("return-transition", args=[rec.pk, "accept"]))
+    text = html_lib.unescape(analyst.get(spend_url).content.decode())
+    assert "(1 practice quarter so far)" in text
+    # Scenario 3 prices 39.44 locum WTE at GBP 157,000 a year: 1,548,020 a quarter (2017/18 Q2)
+    assert "2017/18 Q2" in text and "12,500" in text and "1,548,020" in text
+    assert "-1,535,520" in text

@@ -18,7 +18,8 @@ from gpworkforce.errors import Issue
 from gpworkforce.returns import check_return_bytes, validate_return_dict
 from gpworkforce.returns.schema import SHEETS_BY_NAME, ReturnLimits
 from gpworkforce.returns.template import build_csv, build_xlsx
-from returns_support import REGISTRY, TAXONOMY, base_dict
+from returns_support import REGISTRY, TAXONOMY
+from returns_support import base_dict as without_spend
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,31 @@ CASES = [
     Case("negative locum sessions", "Locums", 1, {"sessions_per_week": "-2"},
          "sessions_per_week", "be 0 or more", "'-2'"),
     Case("locum bad sex", "Locums", 1, {"sex": "Z"}, "sex", "be F, M or U", "'Z'"),
+    # Spend sheet (optional; issue 12 item 4)
+    Case("negative locum spend", "Spend", 1, {"locum_spend_gbp": "-5"}, "locum_spend_gbp",
+         "be 0 or more (pounds spent)", "'-5'"),
+    Case("agency spend too large", "Spend", 1, {"agency_spend_gbp": "6000000"}, "agency_spend_gbp",
+         "be at most £5,000,000 (one practice's spend in a quarter)", "£6,000,000.00"),
+    Case("locum spend as words", "Spend", 1, {"locum_spend_gbp": "lots"}, "locum_spend_gbp",
+         "be a number", "'lots'"),
+    Case("agency spend not finite", "Spend", 1, {"agency_spend_gbp": "nan"}, "agency_spend_gbp",
+         "be a finite number", "'nan'"),
+    Case("spend with a decimal comma", "Spend", 1, {"locum_spend_gbp": "£1250,50"}, "locum_spend_gbp",
+         "use a decimal point, not a comma (write 1250.50)", "'£1250,50'"),
 ]  # fmt: skip
 
-_LIST_KEY = {"Staff": "staff", "Vacancies": "vacancies", "Locums": "locums"}
+_LIST_KEY = {
+    "Staff": "staff",
+    "Vacancies": "vacancies",
+    "Locums": "locums",
+    "Spend": "spend",
+}
+SPEND_LINE = {"locum_spend_gbp": "12500", "agency_spend_gbp": "3000.5"}
+
+
+def base_dict() -> dict[str, object]:
+    """The shared base return with its optional spend section filled."""
+    return without_spend() | {"spend": [dict(SPEND_LINE)]}
 
 
 def _apply(case: Case) -> dict[str, object]:
@@ -149,7 +172,7 @@ def _rows(data: dict[str, object]) -> dict[str, list[dict[str, object]]]:
     """Plain data as template rows, for writing the exact cells into XLSX and CSV files."""
     rows = {"Practice": [{k: data[k] for k in ("practice_code", "census_date")}]}
     for sheet, key in _LIST_KEY.items():
-        rows[sheet] = list(data[key])  # type: ignore[call-overload]
+        rows[sheet] = list(data.get(key, []))  # type: ignore[call-overload]
     return rows
 
 
@@ -161,7 +184,7 @@ def _csv_line(data: dict[str, object], sheet: str, line: int | None) -> int:
     for other, key in _LIST_KEY.items():
         if other == sheet:
             return before + (line or 0)
-        before += len(data[key])  # type: ignore[arg-type]
+        before += len(data.get(key, []))  # type: ignore[arg-type]
     raise AssertionError(sheet)
 
 
@@ -321,3 +344,120 @@ def test_values_at_a_limit_are_accepted(sheet: str, line: int, cells: dict[str, 
     result = validate_return_dict(data, REGISTRY, TAXONOMY, file="form")
     assert result.issues == (), "\n".join(str(i) for i in result.issues)
     assert result.ret is not None
+
+
+# ---- the optional spend section (issue 12 item 4) -------------------------------------------------
+def _every_path(data: dict[str, object]) -> list[tuple[str, object]]:
+    """The outcome of validating ``data`` as form data, as an XLSX and as a CSV file."""
+    rows = _rows(data)
+    return [
+        ("form", validate_return_dict(data, REGISTRY, TAXONOMY)),
+        ("xlsx", check_return_bytes(build_xlsx(rows, blank_rows=5), "r.xlsx", REGISTRY, TAXONOMY)),
+        ("csv", check_return_bytes(build_csv(rows).encode(), "r.csv", REGISTRY, TAXONOMY)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "locum", "agency"),
+    [
+        ({"locum_spend_gbp": "12500", "agency_spend_gbp": "3000.5"}, 12500.0, 3000.5),
+        (
+            {"locum_spend_gbp": "£1,250.50", "agency_spend_gbp": ""},
+            1250.5,
+            None,
+        ),  # empty is not zero
+        ({"locum_spend_gbp": "", "agency_spend_gbp": "0"}, None, 0.0),
+        (
+            {"locum_spend_gbp": "5000000", "agency_spend_gbp": "0.01"},
+            5_000_000.0,
+            0.01,
+        ),  # the limit itself
+    ],
+)
+def test_spend_is_read_as_pounds_by_every_path(
+    cells: dict[str, str], locum: float | None, agency: float | None
+) -> None:
+    data = base_dict() | {"spend": [cells]}
+    for path, result in _every_path(data):
+        assert result.ok, (path, result.issues)  # type: ignore[attr-defined]
+        spend = result.ret.spend  # type: ignore[attr-defined]
+        assert (spend.locum_gbp, spend.agency_gbp) == (locum, agency), path
+
+
+def test_a_return_without_the_spend_section_has_no_spend_by_every_path() -> None:
+    for path, result in _every_path(without_spend()):
+        assert result.ok and result.ret.spend is None, path  # type: ignore[attr-defined]
+
+
+def test_files_made_before_the_spend_section_are_still_read() -> None:
+    """A workbook with no Spend sheet and a CSV with no spend columns are accepted."""
+    import io
+
+    import openpyxl
+
+    rows = _rows(without_spend())
+    wb = openpyxl.load_workbook(io.BytesIO(build_xlsx(rows, blank_rows=5)))
+    del wb["Spend"]
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = check_return_bytes(buf.getvalue(), "old.xlsx", REGISTRY, TAXONOMY)
+    assert result.ok and result.ret.spend is None, result.issues  # type: ignore[union-attr]
+    header, *lines = build_csv(rows).splitlines()
+    keep = [
+        i
+        for i, c in enumerate(header.split(","))
+        if c not in ("locum_spend_gbp", "agency_spend_gbp")
+    ]
+    old = "\n".join(",".join(line.split(",")[i] for i in keep) for line in [header, *lines])
+    assert "gbp" not in old
+    result = check_return_bytes(old.encode(), "old.csv", REGISTRY, TAXONOMY)
+    assert result.ok and result.ret.spend is None, result.issues  # type: ignore[union-attr]
+    # a spend line in a CSV without the spend columns is named, not dropped
+    old += "\nspend" + "," * (len(keep) - 1)
+    issue = _only_issue(check_return_bytes(old.encode(), "old.csv", REGISTRY, TAXONOMY).issues)
+    assert issue.location.column == "locum_spend_gbp"
+    assert issue.expected == "be a column header in row 1 for a spend line"
+
+
+def test_a_second_spend_line_is_refused() -> None:
+    data = base_dict()
+    data["spend"] = [dict(SPEND_LINE), {"locum_spend_gbp": "1"}]
+    for path, result in _every_path(data):
+        issue = _only_issue(result.issues)  # type: ignore[attr-defined]
+        assert issue.expected == "have at most one spend line", path
+        assert issue.location.sheet == ("Spend" if path != "csv" else None)
+
+
+def test_a_spend_line_with_neither_figure_names_the_locum_column() -> None:
+    """Reachable when a line has only cells the reader ignores (a note column)."""
+    from gpworkforce.returns.cells import RawReturn, RawRow, RawSheet
+    from gpworkforce.returns.schema import SPEND
+    from gpworkforce.returns.validate import raw_from_dict, validate_raw
+
+    raw = raw_from_dict(base_dict(), file="form")
+    sheets = dict(raw.sheets)
+    sheets["Spend"] = RawSheet(
+        SPEND, (RawRow(1, {"locum_spend_gbp": None, "agency_spend_gbp": " "}),), "Spend"
+    )
+    result = validate_raw(
+        RawReturn(file="form", column_style="header", sheets=sheets, issues=()), REGISTRY, TAXONOMY
+    )
+    issue = _only_issue(result.issues)
+    assert (issue.location.sheet, issue.location.row, issue.location.column) == (
+        "Spend",
+        1,
+        "Locum spend (GBP)",
+    )
+    assert issue.found == "both empty"
+    assert "give the locum spend or the agency spend (or both)" in issue.expected
+
+
+def test_spend_limit_follows_the_limits() -> None:
+    data = base_dict() | {"spend": [{"locum_spend_gbp": "1000.01"}]}
+    tight = ReturnLimits(max_quarter_spend_gbp=1000)
+    issue = _only_issue(validate_return_dict(data, REGISTRY, TAXONOMY, limits=tight).issues)
+    assert issue.expected == "be at most £1,000 (one practice's spend in a quarter)"
+    assert issue.found == "£1,000.01"
+    loose = validate_return_dict(data | {"spend": [{"locum_spend_gbp": "1000"}]}, REGISTRY, TAXONOMY,
+                                 limits=tight)  # fmt: skip
+    assert loose.ok

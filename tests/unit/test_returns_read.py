@@ -243,7 +243,7 @@ def test_csv_unknown_section_and_misplaced_cells() -> None:
     lines[4] = lines[4].replace("staff,,,", "staff,C82001,,", 1)
     issues = _issues("\n".join(lines).encode(), "r.csv")
     assert [(i.location.row, i.location.column, i.expected) for i in issues] == [
-        (3, "section", "be one of practice, staff, vacancy, locum"),
+        (3, "section", "be one of practice, staff, vacancy, locum, spend"),
         (5, "practice_code", "be empty on a staff line"),
     ]
 
@@ -253,7 +253,7 @@ def test_csv_row_with_too_many_cells() -> None:
     lines[3] += ",extra"
     (issue,) = _issues("\n".join(lines).encode(), "r.csv")
     assert issue.location.row == 4
-    assert issue.expected == "have 13 cells like the header"
+    assert issue.expected == "have 15 cells like the header"
 
 
 def test_csv_blank_lines_are_skipped_and_lines_counted() -> None:

@@ -5,7 +5,9 @@ A return lists, for one practice and one census date:
   their total weekly hours (or, for GPs, sessions) - never both;
 - *vacancies*: WTE vacant by role and how many months each has been open;
 - *locums*: GP locums by type (covering absence, covering a vacancy, other) with headcount and average
-  sessions a week over the quarter.
+  sessions a week over the quarter;
+- optionally its *spend*: what the practice paid for GP locums and for agency staff in the quarter,
+  in pounds (issue 12; either may be unknown, which is never read as zero).
 Locums are returned only on the locum lines (staff lines may not use locum roles), so no one is
 counted twice. The objects validate invariants that do not need context (non-negative, one of hours
 or sessions); rules needing the registry or taxonomy live in ``gpworkforce.returns.validate``.
@@ -77,6 +79,21 @@ class LocumLine:
 
 
 @dataclass(frozen=True, slots=True)
+class SpendLine:
+    """The quarter's locum and agency spend in GBP (None = not reported, never zero)."""
+
+    locum_gbp: float | None = None
+    agency_gbp: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.locum_gbp is None and self.agency_gbp is None:
+            raise ValueError("a spend line gives locum or agency spend (or both)")
+        for value in (self.locum_gbp, self.agency_gbp):
+            if value is not None and not value >= 0:
+                raise ValueError(f"spend must be >= 0, got {value}")
+
+
+@dataclass(frozen=True, slots=True)
 class PracticeReturn:
     practice_code: str
     census_date: dt.date
@@ -84,3 +101,4 @@ class PracticeReturn:
     vacancies: tuple[VacancyLine, ...] = ()
     locums: tuple[LocumLine, ...] = ()
     source: Source | None = field(default=None, compare=False)
+    spend: SpendLine | None = None

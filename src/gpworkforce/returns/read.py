@@ -35,6 +35,7 @@ from gpworkforce.returns.cells import (
 )
 from gpworkforce.returns.schema import (
     CSV_COLUMNS,
+    CSV_REQUIRED_COLUMNS,
     CSV_SECTION_COLUMN,
     DEFAULT_LIMITS,
     SHEETS,
@@ -251,6 +252,8 @@ def _parse_xlsx(data: bytes, file: str, limits: ReturnLimits) -> RawReturn:
     issues: list[Issue] = []
     sheets: dict[str, RawSheet] = {}
     for spec in SHEETS:
+        if spec.name not in grids and spec.optional:
+            continue  # e.g. the Spend sheet: workbooks made before it existed have none
         if spec.name not in grids:
             found = ", ".join(repr(n) for n in present[:8]) or "none"
             issues.append(
@@ -411,7 +414,7 @@ def _parse_csv(data: bytes, file: str, limits: ReturnLimits) -> RawReturn:
         key = normalise_header(text_)
         if key in CSV_COLUMNS and key not in positions:
             positions[key] = i
-    missing = [c for c in CSV_COLUMNS if c not in positions]
+    missing = [c for c in CSV_REQUIRED_COLUMNS if c not in positions]
     for column in missing:
         issues.append(
             Issue(Location(file, None, 1, column), "be a column header in row 1", "no such column")
@@ -435,8 +438,14 @@ def _parse_csv(data: bytes, file: str, limits: ReturnLimits) -> RawReturn:
             issues.append(Issue(where, f"be one of {choices}", show(_cell(values, section_i))))
             continue
         own = {f.key for f in spec.fields}
+        absent = [f.key for f in spec.fields if f.key not in positions]  # optional columns
+        if absent:
+            where = Location(file, None, line, absent[0])
+            expected = f"be a column header in row 1 for a {spec.section} line"
+            issues.append(Issue(where, expected, "no such column"))
+            continue
         for key in CSV_COLUMNS[1:]:
-            if key not in own and not is_empty(_cell(values, positions[key])):
+            if key in positions and key not in own and not is_empty(_cell(values, positions[key])):
                 where = Location(file, None, line, key)
                 found = show(_cell(values, positions[key]))
                 issues.append(Issue(where, f"be empty on a {spec.section} line", found))

@@ -1,4 +1,4 @@
-"""Line-level rules of a practice return: one staff, vacancy or locum row at a time.
+"""Line-level rules of a practice return: one staff, vacancy, locum or spend row at a time.
 
 Each check reads cells from a :class:`~gpworkforce.returns.cells.RawRow`, reports every problem to
 an :class:`IssueSink` and returns the domain line only when the row has none. Used by
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from gpworkforce.domain.demography import AgeBand, ContractType, Sex
 from gpworkforce.domain.measures import MAX_FTE_PER_HEAD, FteConvention
-from gpworkforce.domain.returns import LocumLine, StaffLine, VacancyLine
+from gpworkforce.domain.returns import LocumLine, SpendLine, StaffLine, VacancyLine
 from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
 from gpworkforce.errors import Issue, Location
 from gpworkforce.returns.cells import (
@@ -268,6 +268,47 @@ def locum_line(ctx: LineContext, sheet: RawSheet, row: RawRow) -> LocumLine | No
     assert isinstance(kind, str) and headcount is not None and sessions is not None
     assert age is not None and sex is not None
     return LocumLine(kind, headcount, sessions, AgeBand(age), Sex(sex))
+
+
+def _money(ctx: LineContext, sheet: RawSheet, row: RawRow, key: str) -> float | Bad | None:
+    """An optional amount in pounds: None when empty, Bad (reported) when wrong."""
+    value = row.get(key)
+    if is_empty(value):
+        return None
+    if isinstance(value, str):  # "£1,250.50" is how people write money
+        value = value.strip().removeprefix("£").strip()
+    got = as_number(value)
+    if isinstance(got, Bad):  # found: the cell as written (with its £)
+        ctx.sink.add(sheet, row.row, key, got.expected, show(row.get(key)))
+        return got
+    limit = ctx.limits.max_quarter_spend_gbp
+    if got < 0:
+        ctx.sink.add(sheet, row.row, key, "be 0 or more (pounds spent)", show(row.get(key)))
+        return Bad("", "")
+    if got > limit:
+        ctx.sink.add(
+            sheet, row.row, key,
+            f"be at most £{limit:,.0f} (one practice's spend in a quarter)",
+            f"£{got:,.2f}",
+        )  # fmt: skip
+        return Bad("", "")
+    return got
+
+
+def spend_line(ctx: LineContext, sheet: RawSheet, row: RawRow) -> SpendLine | None:
+    """The quarter's locum and agency spend: each optional (empty = not known), at least one."""
+    locum = _money(ctx, sheet, row, "locum_spend_gbp")
+    agency = _money(ctx, sheet, row, "agency_spend_gbp")
+    if isinstance(locum, Bad) or isinstance(agency, Bad):
+        return None
+    if locum is None and agency is None:
+        ctx.sink.add(
+            sheet, row.row, "locum_spend_gbp",
+            "give the locum spend or the agency spend (or both), or leave the line out",
+            "both empty",
+        )  # fmt: skip
+        return None
+    return SpendLine(locum, agency)
 
 
 def report_duplicates(

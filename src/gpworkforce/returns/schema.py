@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SheetName = Literal["Practice", "Staff", "Vacancies", "Locums"]
+SheetName = Literal["Practice", "Staff", "Vacancies", "Locums", "Spend"]
 ColumnStyle = Literal["header", "key"]
 
 
@@ -35,6 +35,7 @@ class SheetSpec:
     section: str  # value of the CSV ``section`` column
     fields: tuple[FieldSpec, ...]
     help: str
+    optional: bool = False  # a workbook may leave the sheet out, a CSV its columns
 
     def field(self, key: str) -> FieldSpec:
         for f in self.fields:
@@ -131,7 +132,33 @@ LOCUMS = SheetSpec(
     help="GP locums by type with their average sessions a week over the quarter.",
 )
 
-SHEETS: tuple[SheetSpec, ...] = (PRACTICE, STAFF, VACANCIES, LOCUMS)
+SPEND = SheetSpec(
+    name="Spend",
+    section="spend",
+    fields=(
+        FieldSpec(
+            "locum_spend_gbp",
+            "Locum spend (GBP)",
+            "Optional: what the practice paid for GP locums in the quarter, in pounds.",
+            required=False,
+            width=20,
+        ),
+        FieldSpec(
+            "agency_spend_gbp",
+            "Agency spend (GBP)",
+            "Optional: what the practice paid agencies for staff in the quarter, in pounds.",
+            required=False,
+            width=20,
+        ),
+    ),
+    help=(
+        "Optional: the quarter's locum and agency spend in pounds, on one line. Leave a figure"
+        " empty if it is not known (empty is never read as zero)."
+    ),
+    optional=True,
+)
+
+SHEETS: tuple[SheetSpec, ...] = (PRACTICE, STAFF, VACANCIES, LOCUMS, SPEND)
 SHEETS_BY_NAME: dict[str, SheetSpec] = {s.name: s for s in SHEETS}
 SHEETS_BY_SECTION: dict[str, SheetSpec] = {s.section: s for s in SHEETS}
 
@@ -140,6 +167,11 @@ CSV_SECTION_COLUMN = "section"
 CSV_COLUMNS: tuple[str, ...] = (
     CSV_SECTION_COLUMN,
     *dict.fromkeys(f.key for s in SHEETS for f in s.fields),
+)
+# the columns a CSV return must have (an optional section's columns may be left out)
+CSV_REQUIRED_COLUMNS: tuple[str, ...] = (
+    CSV_SECTION_COLUMN,
+    *dict.fromkeys(f.key for s in SHEETS if not s.optional for f in s.fields),
 )
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -169,6 +201,11 @@ class ReturnLimits(BaseModel):
     max_sessions_per_head: float = Field(12.0, gt=0, description="Weekly sessions one GP can work.")
     max_months_open: int = Field(120, ge=0, description="Longest a vacancy may have been open.")
     max_vacancy_wte: float = Field(100.0, gt=0, description="Largest WTE on one vacancy line.")
+    max_quarter_spend_gbp: float = Field(
+        5_000_000.0,
+        gt=0,
+        description="Largest locum or agency spend one practice has in a quarter.",
+    )
 
 
 DEFAULT_LIMITS = ReturnLimits()

@@ -1,6 +1,7 @@
 """The practice return template: an XLSX workbook (XlsxWriter) and its CSV equivalent.
 
-The workbook has an Instructions sheet, the four data sheets of :mod:`gpworkforce.returns.schema`
+The workbook has an Instructions sheet, the data sheets of :mod:`gpworkforce.returns.schema`
+(the Spend sheet optional)
 and a Lists sheet of allowed codes (taxonomy leaves, age bands, sexes, contract types, locum types)
 that the data sheets' drop-downs point at. Headers are bold, frozen and explained by input
 messages. The same builder writes a filled return (:mod:`gpworkforce.returns.writer`), so a
@@ -26,6 +27,7 @@ from gpworkforce.returns.schema import (
     LOCUMS,
     PRACTICE,
     SHEETS,
+    SPEND,
     STAFF,
     VACANCIES,
     SheetSpec,
@@ -51,7 +53,10 @@ _INSTRUCTIONS = (
     "whole months open.",
     "4. Locums sheet: GP locums by type (covering absence, covering a vacancy, other) with the "
     "average total sessions a week they worked over the quarter. Do not also list them on Staff.",
-    "5. Use the codes on the Lists sheet (the drop-downs offer them). Leave unused rows empty.",
+    "5. Spend sheet (optional): what the practice paid in the quarter for GP locums and for "
+    "agency staff, in pounds, on one line. Leave a figure empty if it is not known; an empty "
+    "figure is never read as zero.",
+    "6. Use the codes on the Lists sheet (the drop-downs offer them). Leave unused rows empty.",
     "",
     "The return is complete: a role you do not list counts as zero staff.",
     "Every problem found is reported with its sheet, row and column; nothing is kept from a "
@@ -114,7 +119,7 @@ def build_xlsx(
     for spec in SHEETS:
         ws = data_sheets[spec.name]
         _exact_numbers(ws)
-        last = 1 if spec is PRACTICE else blank_rows + len(rows.get(spec.name, ()))
+        last = 1 if spec in (PRACTICE, SPEND) else blank_rows + len(rows.get(spec.name, ()))
         _layout(ws, spec, ranges, fmt_head, last)
         for r, cells in enumerate(rows.get(spec.name, ()), start=1):
             for c, fld in enumerate(spec.fields):

@@ -17,7 +17,13 @@ from gpworkforce.domain.measures import DEFAULT_CONVENTION, FteConvention
 from gpworkforce.domain.orgs import OrgRegistry, OrgType
 from gpworkforce.domain.periods import Quarter
 from gpworkforce.domain.provenance import Source
-from gpworkforce.domain.returns import LocumLine, PracticeReturn, StaffLine, VacancyLine
+from gpworkforce.domain.returns import (
+    LocumLine,
+    PracticeReturn,
+    SpendLine,
+    StaffLine,
+    VacancyLine,
+)
 from gpworkforce.domain.taxonomy import Taxonomy
 from gpworkforce.errors import Issue, Location, raise_if_issues
 from gpworkforce.returns.cells import (
@@ -35,6 +41,7 @@ from gpworkforce.returns.rules import (
     LineContext,
     locum_line,
     report_duplicates,
+    spend_line,
     staff_line,
     vacancy_line,
 )
@@ -42,6 +49,7 @@ from gpworkforce.returns.schema import (
     DEFAULT_LIMITS,
     LOCUMS,
     PRACTICE,
+    SPEND,
     STAFF,
     VACANCIES,
     ColumnStyle,
@@ -138,6 +146,16 @@ def _practice_problem(code: str, on: object, known: KnownPractices) -> str | Non
 _Line = StaffLine | VacancyLine | LocumLine
 
 
+def _spend(ctx: LineContext, raw: RawReturn) -> SpendLine | None:
+    """The optional spend section: no sheet or no line = not returned; at most one line."""
+    sheet = raw.sheets.get(SPEND.name)
+    if sheet is None or not sheet.rows:
+        return None
+    for extra in sheet.rows[1:]:
+        ctx.sink.add(sheet, extra.row, None, "have at most one spend line", "another line")
+    return spend_line(ctx, sheet, sheet.rows[0])
+
+
 def _lines(
     ctx: LineContext, raw: RawReturn, spec_name: str
 ) -> tuple[RawSheet | None, list[tuple[RawRow, _Line | None]]]:
@@ -184,6 +202,7 @@ def validate_raw(
         sink.add(staff_sheet, None, None, "list at least one staff line", "no lines")
     vac_sheet, vacancies = _lines(ctx, raw, VACANCIES.name)
     loc_sheet, locums = _lines(ctx, raw, LOCUMS.name)
+    spend = _spend(ctx, raw)
     good_staff = [(r, s) for r, s in staff if isinstance(s, StaffLine)]
     good_vacancies = [(r, v) for r, v in vacancies if isinstance(v, VacancyLine)]
     good_locums = [(r, lc) for r, lc in locums if isinstance(lc, LocumLine)]
@@ -213,6 +232,7 @@ def validate_raw(
         vacancies=tuple(v for _, v in good_vacancies),
         locums=tuple(lc for _, lc in good_locums),
         source=source,
+        spend=spend,
     )
     return Validated(ret, ())
 
@@ -223,8 +243,8 @@ def raw_from_dict(
     """Plain data (e.g. a web form) as a :class:`RawReturn`.
 
     ``data`` has ``practice_code`` and ``census_date`` and lists of row mappings under ``staff``,
-    ``vacancies`` and ``locums`` keyed by field key (``role_code``, ``headcount``, ...). Rows are
-    numbered from 1 in the order given.
+    ``vacancies``, ``locums`` and (optional) ``spend`` keyed by field key (``role_code``,
+    ``headcount``, ``locum_spend_gbp``...). Rows are numbered from 1 in the order given.
     """
     sheets: dict[str, RawSheet] = {
         PRACTICE.name: RawSheet(
@@ -234,7 +254,12 @@ def raw_from_dict(
         )
     }
     issues: list[Issue] = []
-    for spec, name in ((STAFF, "staff"), (VACANCIES, "vacancies"), (LOCUMS, "locums")):
+    for spec, name in (
+        (STAFF, "staff"),
+        (VACANCIES, "vacancies"),
+        (LOCUMS, "locums"),
+        (SPEND, "spend"),
+    ):
         rows = data.get(name) or []
         if not isinstance(rows, Sequence) or isinstance(rows, str | bytes):
             issues.append(Issue(Location(file, spec.name), "be a list of lines", show(rows)))

@@ -11,7 +11,7 @@ from pathlib import Path
 from gpworkforce.domain.returns import PracticeReturn
 from gpworkforce.domain.taxonomy import Taxonomy
 from gpworkforce.returns.atomic import write_bytes_atomic
-from gpworkforce.returns.schema import LOCUMS, PRACTICE, STAFF, VACANCIES
+from gpworkforce.returns.schema import LOCUMS, PRACTICE, SPEND, STAFF, VACANCIES
 from gpworkforce.returns.template import Rows, build_csv, build_xlsx
 
 
@@ -45,6 +45,11 @@ def return_rows(ret: PracticeReturn) -> Rows:
             }
             for lc in ret.locums
         ],
+        SPEND.name: (
+            [{"locum_spend_gbp": ret.spend.locum_gbp, "agency_spend_gbp": ret.spend.agency_gbp}]
+            if ret.spend is not None
+            else []
+        ),
     }
 
 

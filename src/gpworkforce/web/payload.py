@@ -8,11 +8,19 @@ import json
 from typing import Any
 
 from gpworkforce.domain.demography import AgeBand, ContractType, Sex
-from gpworkforce.domain.returns import LocumLine, PracticeReturn, StaffLine, VacancyLine
+from gpworkforce.domain.returns import (
+    LocumLine,
+    PracticeReturn,
+    SpendLine,
+    StaffLine,
+    VacancyLine,
+)
 
 
 def to_payload(ret: PracticeReturn) -> dict[str, Any]:
-    return {
+    """The return as JSON data; ``spend`` only when the return has its optional spend section
+    (so the payload, and its hash, of a return without one is what it was before issue 12)."""
+    out: dict[str, Any] = {
         "practice_code": ret.practice_code,
         "census_date": ret.census_date.isoformat(),
         "staff": [
@@ -41,6 +49,9 @@ def to_payload(ret: PracticeReturn) -> dict[str, Any]:
             for loc in ret.locums
         ],
     }
+    if ret.spend is not None:
+        out["spend"] = {"locum_gbp": ret.spend.locum_gbp, "agency_gbp": ret.spend.agency_gbp}
+    return out
 
 
 def from_payload(data: dict[str, Any]) -> PracticeReturn:
@@ -73,6 +84,7 @@ def from_payload(data: dict[str, Any]) -> PracticeReturn:
             )
             for loc in data["locums"]
         ),
+        spend=SpendLine(**data["spend"]) if data.get("spend") else None,
     )
 
 

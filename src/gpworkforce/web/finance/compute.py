@@ -499,18 +499,61 @@ def headline(c: CostedRun, terms: str) -> list[dict[str, str]]:
 
 
 # -- spend actuals ---------------------------------------------------------------------------------
+def returned_spend(owner_code: str) -> list[Any]:
+    """Spend from the optional spend section of the accepted returns (their current version) of
+    the practices under ``owner_code`` on each return's census date (issue 12 item 4)."""
+    from gpworkforce.finance.spend import SpendRow
+    from gpworkforce.web.models import PracticeReturnRecord, ReturnVersion
+    from gpworkforce.web.models.orgs import descendant_codes
+
+    recs = list(
+        PracticeReturnRecord.objects.filter(state="accepted", current_version__isnull=False)
+        .select_related("round")
+        .values_list("id", "current_version", "practice_id", "round__census_date")
+    )
+    if not recs:
+        return []
+    current = {(rid, v) for rid, v, _p, _d in recs}
+    under = {
+        rid
+        for rid, _v, practice, census in recs
+        if practice in descendant_codes(owner_code, census)
+    }
+    out = []
+    for rid, number, payload in ReturnVersion.objects.filter(
+        practice_return_id__in=list(under)
+    ).values_list("practice_return_id", "number", "payload"):
+        spend = payload.get("spend") if (rid, number) in current else None
+        if spend:
+            out.append(
+                SpendRow(
+                    practice=payload["practice_code"],
+                    quarter_end=payload["census_date"],
+                    locum_gbp=spend.get("locum_gbp"),
+                    agency_gbp=spend.get("agency_gbp"),
+                )
+            )
+    return out
+
+
 def spend_rows(owner_code: str) -> list[Any]:
+    """The owner's spend actuals: rows loaded from files, and the spend section of accepted
+    returns; where both give a practice's quarter, the accepted return's figures are used (the
+    practice's own statement, checked through the return's workflow)."""
     from gpworkforce.finance.spend import SpendRow
 
-    return [
-        SpendRow(
+    rows = {
+        (r.practice, r.quarter_end): SpendRow(
             practice=r.practice,
             quarter_end=r.quarter_end,
             locum_gbp=r.locum_gbp,
             agency_gbp=r.agency_gbp,
         )
         for r in SpendRecord.objects.filter(owner_id=owner_code)
-    ]
+    }
+    for row in returned_spend(owner_code):
+        rows[(row.practice, row.quarter_end)] = row
+    return [rows[k] for k in sorted(rows)]
 
 
 def spend_tracking(owner_code: str, costed: CostedRun) -> tuple[ReportTable, str, int]:

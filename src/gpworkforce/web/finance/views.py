@@ -322,7 +322,8 @@ def spend(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
     org: Organisation = scope.obj
     scenarios = list(CostedScenario.objects.filter(owner_id=org.code))
     chosen = _chosen(scenarios, request.GET.get("scenario", ""))
-    has_rows = SpendRecord.objects.filter(owner_id=org.code).exists()
+    from_returns = len(compute.returned_spend(org.code))
+    has_rows = from_returns > 0 or SpendRecord.objects.filter(owner_id=org.code).exists()
     table = None
     note = ""
     outside = 0
@@ -339,6 +340,7 @@ def spend(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
             "scenarios": scenarios,
             "chosen": chosen,
             "has_rows": has_rows,
+            "from_returns": from_returns,
             "tables": _spend_views(table) if table is not None and len(table.frame) else [],
             "note": note,
             "outside": outside,

@@ -1,4 +1,5 @@
-"""The return's web form: one formset per sheet of the template (staff, vacancies, locums).
+"""The return's web form: one formset per sheet of the template (staff, vacancies, locums, and the
+optional spend section: one line).
 
 Fields are plain text so that EVERY rule is the library's (``gpworkforce.returns``); the library's
 issues (sheet, row, column) are mapped back onto the form's cells for per-field messages.
@@ -15,7 +16,14 @@ from django.forms import BaseFormSet, formset_factory
 from gpworkforce.domain.demography import AgeBand, ContractType
 from gpworkforce.domain.taxonomy import Taxonomy
 from gpworkforce.errors import Issue
-from gpworkforce.returns.schema import LOCUMS, STAFF, VACANCIES, SheetSpec, normalise_header
+from gpworkforce.returns.schema import (
+    LOCUMS,
+    SPEND,
+    STAFF,
+    VACANCIES,
+    SheetSpec,
+    normalise_header,
+)
 
 MAX_LINES = 200
 UPLOAD_ACCEPT = ".xlsx,.csv"
@@ -33,12 +41,15 @@ SHEET_FORMS: Mapping[str, tuple[SheetSpec, str]] = {
     "staff": (STAFF, "staff"),
     "vacancies": (VACANCIES, "vacancies"),
     "locums": (LOCUMS, "locums"),
+    "spend": (SPEND, "spend"),
 }
+SINGLE_LINE = frozenset({"spend"})  # sections of one line: no "Add a line"
 
 
 def formset_class(spec: SheetSpec, extra: int) -> type[BaseFormSet]:
+    most = 1 if spec is SPEND else MAX_LINES
     return formset_factory(
-        _form_for(spec), extra=extra, max_num=MAX_LINES, absolute_max=MAX_LINES, validate_max=True
+        _form_for(spec), extra=extra, max_num=most, absolute_max=most, validate_max=True
     )
 
 
@@ -56,8 +67,10 @@ class ReturnForms:
             lines = list((initial or {}).get(spec.name, []))
             extra = 0 if lines else 1
             bound = data
-            if data is not None and add_line == prefix:
+            if data is not None and add_line == prefix and prefix not in SINGLE_LINE:
                 bound = _with_extra_line(data, prefix)
+            if bound is not None and spec.optional and f"{prefix}-TOTAL_FORMS" not in bound:
+                bound = _without_section(bound, prefix)  # a form made before the section
             fs_cls = formset_class(spec, extra)
             self.formsets[prefix] = (
                 fs_cls(bound, prefix=prefix)
@@ -95,6 +108,14 @@ def _with_extra_line(data: Mapping[str, Any], prefix: str) -> dict[str, Any]:
     except ValueError:
         return copy
     copy[f"{prefix}-TOTAL_FORMS"] = str(min(total + 1, MAX_LINES))
+    return copy
+
+
+def _without_section(data: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    """POST data with an optional section's management data saying it has no lines."""
+    copy = {k: data.get(k) for k in data}
+    copy[f"{prefix}-TOTAL_FORMS"] = "0"
+    copy[f"{prefix}-INITIAL_FORMS"] = "0"
     return copy
 
 
