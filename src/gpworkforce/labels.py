@@ -36,6 +36,7 @@ __all__ = [
     "SOURCE_DATASETS",
     "STAFF_GROUPS",
     "column",
+    "cost_group",
     "date_text",
     "internal_keys_in",
     "latest_received",
@@ -96,6 +97,19 @@ def staff_group(code: str) -> str:
         return STAFF_GROUPS[key]
     except KeyError:
         raise KeyError(f"no label for staff group {code!r}") from None
+
+
+def cost_group(name: str) -> str:
+    """A costed run's staff group as people read it: a taxonomy code (``GP``,
+    ``DPC_PHARMACIST``, the cohort model's staff classes) in words; a name a cost model or the
+    costing gave (``Salaried GP``, ``All``, the gap priced) as it is."""
+    name = str(name)
+    if name and ("_" in name or name.isupper()) and " " not in name:
+        try:
+            return role(name)
+        except KeyError:  # not a taxonomy code: a cost model's own group name
+            return name
+    return name
 
 
 def role(code: str) -> str:

@@ -207,7 +207,7 @@ def test_cost_cohort_monte_carlo_keeps_every_draw(tmp_path: Path, shared_data: P
         return row
 
     # the plan's 39.44 locum WTE (Table 10, the scenario's starting rows) at 112,000 + 45,000
-    locums = pick("Cost of the workforce", "GP_LOCUM", "2017/18")
+    locums = pick("Cost of the workforce", "GP locum", "2017/18")  # words, not GP_LOCUM
     assert float(locums["central"]) == pytest.approx(39.44 * 157_000)
     end = pick("Cost of the gap to target, filled by substantive staff", "All", "2027/28")
     assert int(end["draws"]) == 30
@@ -215,6 +215,13 @@ def test_cost_cohort_monte_carlo_keeps_every_draw(tmp_path: Path, shared_data: P
     assert p10 < p50 < p90  # the draws differ: every draw was costed, not the central case
     wte = {r["group"]: r for r in _rows(tmp_path / "wte.csv") if r["date"] == "2027-09-30"}
     gap = next(v for k, v in wte.items() if k.startswith("Gap"))
+    # the staff groups in words from the labels catalogue, never the model's codes
+    assert {"GPs", "GP locum", "Advanced nurse practitioner"} <= set(wte)
+    from gpworkforce.labels import internal_keys_in
+
+    for name in ("costs.csv", "wte.csv"):
+        text = (tmp_path / name).read_text(encoding="utf-8-sig")
+        assert internal_keys_in(text.split("\n", 1)[1]) == [], name  # the rows (not headers)
     # wte.csv shows 1 decimal place: 0.05 WTE x 112,000
     assert float(end["central"]) == pytest.approx(float(gap["central"]) * 112_000, abs=5_600)
 

@@ -64,7 +64,7 @@ def test_forecast_writes_cost_tables_for_a_hee_linear_run(tmp_path: Path) -> Non
     rows = _rows(cost / "costs.csv")
     gap = _pick(rows, "Cost of the gap to target, filled by substantive staff", "All", "2017/18")
     assert float(gap["central"]) == pytest.approx(98 * 112_000)  # the plan's 98 WTE
-    end = _pick(rows, "Cost of the workforce", "GP", "2020/21", "Practice")
+    end = _pick(rows, "Cost of the workforce", "GPs", "2020/21", "Practice")
     p10, p50, p90 = (float(end[k]) for k in ("p10", "p50", "p90"))
     assert int(end["draws"]) == 50 and p10 < p50 < p90
     assert float(end["central"]) == pytest.approx(630 * 112_000)  # Table 13's 630 GP WTE
@@ -76,7 +76,7 @@ def test_forecast_costs_a_cohort_monte_carlo_run(tmp_path: Path, shared_data: Pa
     )
     assert result.exit_code == 0, result.stderr
     rows = _rows(tmp_path / "cost" / "costs.csv")
-    locums = _pick(rows, "Cost of the workforce", "GP_LOCUM", "2017/18", "Practice")
+    locums = _pick(rows, "Cost of the workforce", "GP locum", "2017/18", "Practice")
     assert float(locums["central"]) == pytest.approx(39.44 * 157_000)  # Table 10 x locum cost
     end = _pick(rows, "Cost of the gap to target, filled by substantive staff", "All", "2027/28")
     assert int(end["draws"]) == 20 and float(end["p10"]) < float(end["p90"])

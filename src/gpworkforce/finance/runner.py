@@ -41,6 +41,7 @@ from gpworkforce.forecast.runner import ForecastRun
 from gpworkforce.forecast.runrecord import file_sha256, run_timestamp
 from gpworkforce.forecast.scenario_io import LoadedScenario
 from gpworkforce.forecast.uncertainty import draw_parameters
+from gpworkforce.labels import cost_group
 
 Progress = Callable[[str], None]
 
@@ -65,7 +66,27 @@ def cost_values(model: CostModel, draws: int, seed: int) -> dict[str, np.ndarray
     return {n: drawn.column(n) for n in drawn.names}
 
 
-def _wte_table(wf: Workforce) -> pd.DataFrame:
+def group_words(loaded: LoadedScenario | None) -> Callable[[str], str]:
+    """How the costed tables name a run's staff groups: the labels catalogue's words for a
+    taxonomy code; a cohort model's own class code (``ANP``) by the role it stands for
+    (``NURSE_ANP``: "Advanced nurse practitioner"), with its contract type and sex when classes
+    of one role are split by them, so that no two classes share a name."""
+    cohort = loaded.scenario.cohort if loaded is not None else None
+    if cohort is None:
+        return cost_group
+    named: dict[str, str] = {}
+    for c in cohort.classes:
+        own = cost_group(c.code)
+        named[c.code] = own if own != c.code else cost_group(c.role)
+    first = dict(named)
+    for c in cohort.classes:
+        if sum(1 for v in first.values() if v == first[c.code]) > 1:
+            split = [str(x.value).replace("_", " ") for x in (c.contract, c.sex) if x is not None]
+            named[c.code] += f" ({', '.join(split)})" if split else f" ({c.code})"
+    return lambda group: named.get(group) or cost_group(group)
+
+
+def _wte_table(wf: Workforce, words: Callable[[str], str] = cost_group) -> pd.DataFrame:
     """WTE by staff group and date (and the gap priced), central and P10/P50/P90."""
     runs = np.moveaxis(wf.wte, 2, 0)  # [G, D, Y]
     labels = list(wf.groups)
@@ -77,16 +98,23 @@ def _wte_table(wf: Workforce) -> pd.DataFrame:
         {
             "scenario": wf.scenario,
             "date": np.tile(np.array(wf.dates, dtype=object), len(labels)),
-            "group": np.repeat(np.array(labels, dtype=object), Y),
+            "group": np.repeat(np.array([words(g) for g in labels], dtype=object), Y),
             **quantile_columns(runs),
         }
     )
 
 
 def build_tables(
-    model: CostModel, wf: Workforce, rows: CostRows, sources: tuple[str, ...]
+    model: CostModel,
+    wf: Workforce,
+    rows: CostRows,
+    sources: tuple[str, ...],
+    words: Callable[[str], str] = cost_group,
 ) -> tuple[ReportTable, ...]:
+    """The costed run's tables; staff groups named by ``words`` (:func:`group_words`), never
+    by their codes."""
     frame = summarise(rows, wf.scenario)
+    frame["group"] = frame["group"].map(words)
     money = [c for c in ("central", "p10", "p50", "p90") if c in frame.columns]
     costs = ReportTable(
         key="costs",
@@ -110,7 +138,7 @@ def build_tables(
         notes=tuple(f"{r.label}: {r.source}" for r in model.roles if r.source),
         decimals={"gbp_a_year": 0},
     )
-    wte = _wte_table(wf)
+    wte = _wte_table(wf, words)
     wte_t = ReportTable(
         key="wte",
         title=f"{wf.scenario}: WTE by staff group and the gap priced",
@@ -152,7 +180,7 @@ def price(
     values = cost_values(model, wf.draws - 1, seed)
     rows = cost_run(model, wf, values)
     sources = (str(path), *(str(p) for p in loaded.chain))
-    tables = build_tables(model, wf, rows, sources)
+    tables = build_tables(model, wf, rows, sources, group_words(loaded))
     if entries is not None:
         tables = (*tables, *funding_tables(entries, rows, str(funding)))
     return CostedRun(loaded, model, path, wf, rows, tables, funding)

@@ -419,15 +419,10 @@ def cost_tables(c: CostedRun, terms: str) -> tuple[ReportTable, ...]:
 
 
 def group_label(code: str) -> str:
-    """A run's staff group as people read it: taxonomy codes (``DPC_PHARMACIST``) in words."""
+    """A run's staff group as people read it (the labels catalogue's :func:`cost_group`)."""
     from gpworkforce import labels
 
-    if "_" in code or code.isupper():
-        try:
-            return labels.role(code)
-        except Exception:  # not a taxonomy code (a cost model's own group name)
-            return code
-    return code
+    return labels.cost_group(code)
 
 
 def payer_totals(c: CostedRun, terms: str) -> pd.DataFrame:
