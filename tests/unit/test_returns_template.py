@@ -20,7 +20,9 @@ def _open(data: bytes) -> openpyxl.Workbook:
 
 def test_sheets_headers_and_frozen_rows() -> None:
     wb = _open(build_xlsx())
-    assert wb.sheetnames == ["Instructions", "Practice", "Staff", "Vacancies", "Locums", "Lists"]
+    assert wb.sheetnames == [
+        "Instructions", "Practice", "Staff", "Vacancies", "Locums", "Spend", "Lists"
+    ]  # fmt: skip
     for spec in SHEETS:
         ws = wb[spec.name]
         headers = [c.value for c in ws[1]][: len(spec.fields)]
