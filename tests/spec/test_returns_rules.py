@@ -461,3 +461,34 @@ def test_spend_limit_follows_the_limits() -> None:
     loose = validate_return_dict(data | {"spend": [{"locum_spend_gbp": "1000"}]}, REGISTRY, TAXONOMY,
                                  limits=tight)  # fmt: skip
     assert loose.ok
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ({"locum_spend_gbp": "-1", "agency_spend_gbp": "5"}, None),  # one bad figure: no line
+        ({"locum_spend_gbp": "5", "agency_spend_gbp": "5000000.01"}, None),
+        ({"locum_spend_gbp": "x", "agency_spend_gbp": "5"}, None),
+        ({"locum_spend_gbp": " £ 7 ", "agency_spend_gbp": None}, (7.0, None)),
+        ({"locum_spend_gbp": None, "agency_spend_gbp": 0}, (None, 0.0)),
+    ],
+)
+def test_spend_line_is_built_only_from_good_figures(
+    cells: dict[str, object], expected: tuple[float | None, float | None] | None
+) -> None:
+    """The line rule on its own: a line with any refused figure gives no spend line (and the
+    issue); good figures give exactly them."""
+    from gpworkforce.domain.measures import DEFAULT_CONVENTION
+    from gpworkforce.returns.cells import RawRow, RawSheet
+    from gpworkforce.returns.rules import IssueSink, LineContext, spend_line
+    from gpworkforce.returns.schema import DEFAULT_LIMITS, SPEND
+
+    sink = IssueSink("form", "header")
+    ctx = LineContext(TAXONOMY, DEFAULT_CONVENTION, DEFAULT_LIMITS, sink)
+    sheet = RawSheet(SPEND, (), "Spend")
+    line = spend_line(ctx, sheet, RawRow(1, cells))
+    if expected is None:
+        assert line is None and len(sink.issues) == 1
+    else:
+        assert line is not None and not sink.issues
+        assert (line.locum_gbp, line.agency_gbp) == expected
