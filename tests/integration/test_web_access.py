@@ -416,6 +416,13 @@ TABLE: dict[str, Route] = {
     "delivery/board/": Route(no_object, {ALL: DELIVERY_PAGE}),
     "delivery/timeline/": Route(no_object, {ALL: DELIVERY_PAGE}),
     "delivery/initiatives/": Route(no_object, {ALL: DELIVERY_PAGE}),
+    # the plan's forms: editors only; an empty POST is a form with errors
+    "delivery/workstreams/new/": Route(no_object, {"POST": editors(same(400)), NOT_POST: editors(same(200))}),
+    "delivery/workstreams/<int:workstream_id>/edit/": Route(delivery_args("workstream"), {"POST": editors(scoped(400)), NOT_POST: editors(scoped(200))}),
+    "delivery/kpis/new/": Route(no_object, {"POST": editors(same(400)), NOT_POST: editors(same(200))}),
+    "delivery/kpis/<int:kpi_id>/edit/": Route(delivery_args("kpi"), {"POST": editors(scoped(400)), NOT_POST: editors(scoped(200))}),
+    "delivery/initiatives/new/": Route(no_object, {"POST": editors(same(400)), NOT_POST: editors(same(200))}),
+    "delivery/initiatives/<int:initiative_id>/edit/": Route(delivery_args("initiative"), {"POST": editors(scoped(400)), NOT_POST: editors(scoped(200))}),
     "delivery/kpis/<int:kpi_id>/": Route(delivery_args("kpi"), {ALL: DELIVERY_ICB_OBJECT}),
     # an empty POST is a form with errors (400); other methods are not allowed (405)
     "delivery/kpis/<int:kpi_id>/value/": Route(delivery_args("kpi"), {"POST": editors(scoped(400)), NOT_POST: editors(scoped(405))}),
@@ -681,11 +688,18 @@ def delivery_world(practice_user: User) -> dict[str, dict[str, int]]:
     the historic practice's, unknown)."""
     from gpworkforce.delivery.maturity import load_template
     from gpworkforce.web.delivery import actions as delivery_actions
-    from gpworkforce.web.delivery.models import KpiRecord, MilestoneRecord, Workstream
+    from gpworkforce.web.delivery.models import (
+        Initiative,
+        KpiRecord,
+        MilestoneRecord,
+        Workstream,
+    )
 
     matrix = load_template("primary-care-five-pillars")
     levels = {d.key: matrix.levels[0] for d in matrix.dimensions}
-    out: dict[str, dict[str, int]] = {"kpi": {}, "milestone": {}, "risk": {}, "assessment": {}}
+    out: dict[str, dict[str, int]] = {
+        "kpi": {}, "milestone": {}, "risk": {}, "assessment": {}, "workstream": {}, "initiative": {},
+    }  # fmt: skip
     for variant, icb, practice in (
         ("own", "QK1", OWN_PRACTICE),
         ("other", "QXX", OTHER_PRACTICE),
@@ -698,6 +712,10 @@ def delivery_world(practice_user: User) -> dict[str, dict[str, int]]:
             start_year=2017,
             end_year=2020,
         )
+        out["workstream"][variant] = ws.pk
+        out["initiative"][variant] = Initiative.objects.create(
+            organisation_id=ws.organisation_id, name="International recruitment", national=True
+        ).pk
         out["kpi"][variant] = KpiRecord.objects.create(
             organisation_id=ws.organisation_id, ref=f"K{variant}", name="Response", target=100
         ).pk

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from gpworkforce.delivery.maturity import MaturityMatrix, ProgressCell
 from gpworkforce.delivery.plan import CellStatus, TimelineCell, overdue_milestones
 from gpworkforce.delivery.risks import (
     DEFAULT_BANDS,
@@ -26,7 +27,7 @@ from gpworkforce.delivery.risks import (
 from gpworkforce.reports.charts import TARGET_COLOUR, _config
 from gpworkforce.reports.model import ReportChart
 
-__all__ = ["risk_heat_map", "risk_movement_chart", "timeline_chart"]
+__all__ = ["maturity_progress_chart", "risk_heat_map", "risk_movement_chart", "timeline_chart"]
 
 STATUS_COLOURS = {
     CellStatus.COMPLETE: "#007f3b",
@@ -261,6 +262,79 @@ def risk_movement_chart(risks: Sequence[Risk]) -> ReportChart:
     chart = (line + points).properties(width=480, height=max(60, 22 * len(risks)))
     return ReportChart(
         key="risk_movement",
+        title=title,
+        spec=_config(chart, title, description),
+        description=description,
+    )
+
+
+def maturity_progress_chart(matrix: MaturityMatrix, cells: Sequence[ProgressCell]) -> ReportChart:
+    """Mean level of each dimension at each period over every organisation assessed (the
+    organisations' latest self-assessment in the period, moderated where a reviewer moderated it),
+    one line per dimension; the y axis is the matrix's levels."""
+    names = {d.key: d.name for d in matrix.dimensions}
+    totals: dict[tuple[str, dt.date], list[float]] = {}
+    for c in cells:
+        n = sum(c.counts)
+        acc = totals.setdefault((c.dimension, c.period_end), [0.0, 0.0])
+        acc[0] += c.mean_rank * n
+        acc[1] += n
+    rows = [
+        {
+            "dimension": names[dim],
+            "period": period.isoformat(),
+            "mean": total / n,
+            "organisations": int(n),
+        }
+        for (dim, period), (total, n) in sorted(totals.items(), key=lambda kv: kv[0][1])
+        if n
+    ]
+    frame = pd.DataFrame(rows, columns=["dimension", "period", "mean", "organisations"])
+    top = len(matrix.levels) - 1
+    axis = alt.Axis(
+        values=list(range(len(matrix.levels))),
+        labelExpr="[" + ", ".join(repr(level) for level in matrix.levels) + "][datum.value]",
+        title=None,
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=alt.X("period:T", title="Period end", axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("mean:Q", scale=alt.Scale(domain=[0, top]), axis=axis),
+            color=alt.Color(
+                "dimension:N",
+                title="Dimension",
+                sort=list(names.values()),
+                legend=alt.Legend(orient="right", labelLimit=260, symbolType="stroke"),
+            ),
+            tooltip=[
+                "dimension:N",
+                "period:T",
+                alt.Tooltip("mean:Q", format=".2f"),
+                "organisations:Q",
+            ],
+        )
+        .properties(width=420, height=220)
+    )
+    periods = sorted({c.period_end for c in cells})
+    if len(periods) > 1:
+        first = [r["mean"] for r in rows if r["period"] == periods[0].isoformat()]
+        last = [r["mean"] for r in rows if r["period"] == periods[-1].isoformat()]
+        change = sum(last) / len(last) - sum(first) / len(first)
+        title = (
+            f"Mean maturity {'up' if change > 0 else 'down' if change < 0 else 'unchanged'}"
+            f"{f' by {abs(change):.2f} of a level' if change else ''} from "
+            f"{periods[0]:%b %Y} to {periods[-1]:%b %Y}"
+        )
+    else:
+        title = "Mean maturity by dimension"
+    description = (
+        f"{matrix.name}: the mean level of each dimension at each period over the organisations "
+        "assessed (moderated levels where a reviewer moderated), least mature at the bottom."
+    )
+    return ReportChart(
+        key="maturity_progress",
         title=title,
         spec=_config(chart, title, description),
         description=description,

@@ -25,6 +25,7 @@ from gpworkforce.delivery.resilience import ResilienceConfig
 from gpworkforce.errors import UserError, ValidationFailed
 from gpworkforce.web.actions import audit
 from gpworkforce.web.delivery.models import (
+    Initiative,
     KpiOverrideRecord,
     KpiRecord,
     KpiValueRecord,
@@ -36,6 +37,7 @@ from gpworkforce.web.delivery.models import (
     RiskResponse,
     RiskReviewRecord,
     TimelineEntry,
+    Workstream,
 )
 from gpworkforce.web.models import Organisation, User
 from gpworkforce.web.permissions import has_permission
@@ -618,3 +620,65 @@ def audit_import(
         organisation_code=org_code,
         after=dict(counts),
     )
+
+
+# -- workstreams, KPIs and initiatives (the plan's forms) ------------------------------------------
+# each register row's kind: its model, the audit action's prefix, its natural key within the
+# organisation and how the key is said in a message
+_EDITABLE: dict[str, tuple[type[Any], str, str]] = {
+    "workstream": (Workstream, "number", "a workstream numbered"),
+    "kpi": (KpiRecord, "ref", "a KPI with the reference"),
+    "initiative": (Initiative, "name", "an initiative called"),
+}
+
+
+def _snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    out = {}
+    for f in fields:
+        v = getattr(obj, f)
+        out[f] = v if v is None or isinstance(v, bool | int | float | str | list) else str(v)
+    return out
+
+
+@transaction.atomic
+def save_row(
+    *,
+    actor: User | None,
+    kind: str,
+    org_code: str,
+    row_id: int | None,
+    values: Mapping[str, Any],
+) -> Any:
+    """Add (``row_id`` None) or change a workstream, KPI or initiative of ``org_code``'s delivery
+    plan; its natural key (number, reference, name) must stay unique in the organisation. One
+    audit event (``<kind>.create`` or ``<kind>.update``) with the fields before and after."""
+    model, key, said = _EDITABLE[kind]
+    _require(actor, Permission.EDIT_DELIVERY, org_code)
+    clash = model.objects.filter(organisation_id=org_code, **{key: values[key]})
+    if row_id is not None:
+        clash = clash.exclude(pk=row_id)
+    if clash.exists():
+        raise FieldError(f"There is already {said} {values[key]}", key)
+    if row_id is None:
+        obj = model.objects.create(organisation_id=org_code, **values)
+        audit.record(
+            actor, f"{kind}.create", obj, organisation_code=org_code, after=_snapshot(obj, values)
+        )
+        return obj
+    obj = model.objects.select_for_update().get(pk=row_id, organisation_id=org_code)
+    before = _snapshot(obj, values)
+    for k, v in values.items():
+        setattr(obj, k, v)
+    obj.save()
+    after = _snapshot(obj, values)
+    changed = {k for k in after if after[k] != before[k]}
+    if changed:
+        audit.record(
+            actor,
+            f"{kind}.update",
+            obj,
+            organisation_code=org_code,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
+    return obj

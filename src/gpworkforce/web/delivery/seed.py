@@ -5,10 +5,12 @@ rows is left as it is. Every row written is audited as one ``delivery.seed`` eve
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from gpworkforce.delivery.plan import CellStatus, milestones, read_delivery_plan, read_timeline
 from gpworkforce.delivery.registers import read_initiatives, read_risks
@@ -214,4 +216,65 @@ def _find(data: object, key: str) -> object:
     return None
 
 
-__all__ = ["CellStatus", "seed_delivery"]
+DEMO_PERIODS = (dt.date(2017, 9, 30), dt.date(2018, 9, 30))
+DEMO_ASSESSED = 8  # practices (and PCNs) of the ICB that assess themselves in the demo
+
+
+def _demo_rank(code: str, dimension: str, levels: int) -> int:
+    """A fixed, varied starting level per organisation and dimension (not random: the demo is the
+    same every time), below the top level so that there is room to progress."""
+    return sum(map(ord, code + dimension)) % (levels - 1)
+
+
+@transaction.atomic
+def seed_maturity_demo(org_code: str) -> int:
+    """Self-assessments for the demo (issue 13 item 5): the first practices of ``org_code`` against
+    the Dorset-style primary care matrix and its PCNs against the BLMK/NHS England PCN maturity
+    steps, for September 2017 and September 2018, every other dimension a step further in 2018,
+    half of the 2017 ones moderated (one dimension a level lower). Illustrative levels, said so in
+    the evidence; idempotent (nothing is added when the organisations have assessments)."""
+    from gpworkforce.delivery.maturity import load_template
+    from gpworkforce.web.delivery import actions
+    from gpworkforce.web.delivery.models import MaturityAssessmentRecord
+    from gpworkforce.web.models import Organisation, descendant_codes
+
+    under = descendant_codes(org_code, timezone.localdate())
+    orgs = Organisation.objects.filter(code__in=under)
+    made = 0
+    for kind, template in (("practice", "primary-care-five-pillars"), ("pcn", "pcn-nhse-2018")):
+        matrix = load_template(template)
+        codes = sorted(orgs.filter(type=kind).values_list("code", flat=True))[:DEMO_ASSESSED]
+        if not codes or MaturityAssessmentRecord.objects.filter(organisation_id__in=codes).exists():
+            continue
+        top = len(matrix.levels) - 1
+        for i, code in enumerate(codes):
+            for n, period in enumerate(DEMO_PERIODS):
+                levels = {}
+                for j, d in enumerate(matrix.dimensions):
+                    rank = _demo_rank(code, d.key, len(matrix.levels))
+                    if n == 1 and (i + j) % 2 == 0:
+                        rank = min(rank + 1, top)
+                    levels[d.key] = matrix.levels[rank]
+                row = actions.submit_assessment(
+                    actor=None,
+                    matrix=matrix,
+                    org_code=code,
+                    period_end=period,
+                    levels=levels,
+                    evidence={matrix.dimensions[0].key: "Demo data: illustrative levels"},
+                )
+                made += 1
+                if n == 0 and i % 2 == 0:
+                    first = matrix.dimensions[0].key
+                    lower = max(matrix.rank(levels[first]) - 1, 0)
+                    actions.moderate_assessment(
+                        actor=None,
+                        matrix=matrix,
+                        assessment_id=row.pk,
+                        moderated={first: matrix.levels[lower]},
+                        note="Demo moderation: evidence for this dimension was thin",
+                    )
+    return made
+
+
+__all__ = ["CellStatus", "seed_delivery", "seed_maturity_demo"]

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from django.urls import path
 
-from gpworkforce.web.delivery.views import maturity, plan, resilience, risks
+from gpworkforce.web.delivery.views import edit, maturity, plan, resilience, risks
 
 urlpatterns = [
     path("delivery/", plan.plan, name="delivery-plan"),
     path("delivery/board/", plan.board, name="delivery-board"),
     path("delivery/timeline/", plan.timeline, name="delivery-timeline"),
     path("delivery/initiatives/", plan.initiatives, name="delivery-initiatives"),
+    path("delivery/workstreams/new/", edit.workstream_new, name="delivery-workstream-new"),
+    path(
+        "delivery/workstreams/<int:workstream_id>/edit/",
+        edit.workstream_edit,
+        name="delivery-workstream-edit",
+    ),
+    path("delivery/kpis/new/", edit.kpi_new, name="delivery-kpi-new"),
+    path("delivery/kpis/<int:kpi_id>/edit/", edit.kpi_edit, name="delivery-kpi-edit"),
+    path("delivery/initiatives/new/", edit.initiative_new, name="delivery-initiative-new"),
+    path(
+        "delivery/initiatives/<int:initiative_id>/edit/",
+        edit.initiative_edit,
+        name="delivery-initiative-edit",
+    ),
     path("delivery/kpis/<int:kpi_id>/", plan.kpi_detail, name="delivery-kpi"),
     path("delivery/kpis/<int:kpi_id>/value/", plan.kpi_value, name="delivery-kpi-value"),
     path("delivery/kpis/<int:kpi_id>/override/", plan.kpi_override, name="delivery-kpi-override"),

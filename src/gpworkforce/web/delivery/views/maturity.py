@@ -12,11 +12,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from gpworkforce.delivery.charts import maturity_progress_chart
 from gpworkforce.delivery.maturity import progress
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.web.delivery import actions, services
 from gpworkforce.web.delivery.models import MaturityAssessmentRecord
-from gpworkforce.web.delivery.views.common import crumbs, field_errors, form_date, loader
+from gpworkforce.web.delivery.views.common import crumbs, field_errors, form_date, loader, svg
 from gpworkforce.web.permissions import Scope, guard, has_permission, visible_organisations
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import render
@@ -67,10 +68,12 @@ def maturity(request: HttpRequest) -> HttpResponse:
         trend.append(
             {"period": p, "mean": sum(c.mean_rank * sum(c.counts) for c in these) / n if n else 0}
         )
+    chart = svg(maturity_progress_chart(matrix, cells)) if len(periods) > 1 else ""
     return render(
         request,
         "delivery/maturity.jinja",
         {
+            "chart": chart,
             "matrices": mats,
             "matrix": matrix,
             "by": level,

@@ -322,6 +322,7 @@ def initiatives(request: HttpRequest) -> HttpResponse:
             lever_labels=LEVER_LABELS,
             funding=funding,
             can_finance=can(request, Permission.VIEW_FINANCE),
+            can_edit=can(request, Permission.EDIT_DELIVERY),
         ),
         breadcrumbs=crumbs(_plan_crumb()),
     )

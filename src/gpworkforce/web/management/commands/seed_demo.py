@@ -23,7 +23,7 @@ from gpworkforce.web.actions.registry import load_registry
 from gpworkforce.web.actions.returns import import_accepted
 from gpworkforce.web.actions.rounds import open_round
 from gpworkforce.web.actions.users import create_user, set_password, system_account
-from gpworkforce.web.delivery.seed import seed_delivery
+from gpworkforce.web.delivery.seed import seed_delivery, seed_maturity_demo
 from gpworkforce.web.finance.seed import seed_llr_finance
 from gpworkforce.web.models import CollectionRound, PracticeReturnRecord, User
 from gpworkforce.web.payload import payload_sha256, to_payload
@@ -113,4 +113,5 @@ class Command(BaseCommand):
         # the LLR 2017 plan (three scenarios, Scenario 3 adopted): tracking and scoring pages
         seed_llr_plan(icb)
         seed_delivery(icb)  # LLR's delivery plan, implementation plan, risk log and initiatives
+        seed_maturity_demo(icb)  # self-assessments of practices and PCNs, two periods
         return logins
