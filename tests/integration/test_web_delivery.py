@@ -590,7 +590,7 @@ def test_initiatives_show_the_funding_register_entries_they_draw_on(world: World
 
     seed_llr_finance("QK1")
     page = client_for("analyst").get(reverse("delivery-initiatives")).content.decode()
-    row = page.split("Correspondence Management")[1].split("</tr>")[0]
+    row = next(r for r in page.split("<tr") if "Correspondence Management" in r)
     assert "GP5YFV practice workforce development (administrative staff)" in row
     # scenarios/llr-2017/funding.csv: 95,000 + 3 x 190,000 for 2016/17 to 2019/20
     assert "£665,000 over 4 years" in row
