@@ -175,6 +175,7 @@ class _Built:
     U: Mapping[str, np.ndarray]
     W: Mapping[str, np.ndarray]
     task_hours: Mapping[SkillLevel, tuple[np.ndarray, list[tuple[np.ndarray, float]]]]
+    implicit: Mapping[str, tuple[np.ndarray, np.ndarray]]  # role -> stock rows, their lower bound
     disc: np.ndarray
     baseline_by_year: np.ndarray
     cost_rows: np.ndarray  # (Y,) row indices of the yearly cost (budget rows or free rows)
@@ -205,13 +206,18 @@ def build(
 
     S = {k: b.cols((J, Y), pay[k] * disc[None, :]) for k in roles}
     R: dict[str, np.ndarray] = {}
+    implicit: dict[str, np.ndarray] = {}  # role -> its stock rows, when recruits are implicit
     T: dict[str, np.ndarray] = {}
     for k in roles:
         lever = problem.roles.get(k)
         if lever is None:
             continue
-        if lever.recruit_a_year is None or lever.recruit_a_year > 0:
+        if (lever.recruit_a_year is None or lever.recruit_a_year > 0) and any(
+            lever.supervision_hours
+        ):
             R[k] = b.cols((J, Y), 0.0)
+        elif lever.recruit_a_year is None or lever.recruit_a_year > 0:
+            implicit[k] = np.empty(0)  # recruits = the stock row's surplus (fewer columns)
         if lever.retain_cost is not None and lever.retain_share > 0 and lever.attrition > 0:
             T[k] = b.cols((J, Y), lever.retain_cost * disc[None, :])
     U: dict[str, np.ndarray] = {}
@@ -274,30 +280,27 @@ def build(
         supply_fixed[role.level] += staff0[k][:, None] * role.productive_hours
 
     # stock: S[y] - (1-a) S[y-1] - R[y] - T[y] - arrivals + departures = (y==1) (1-a) S0
+    stock_rhs: dict[str, np.ndarray] = {}
     for k in roles:
         a = rate[k]
         rhs = np.zeros((J, Y))
         rhs[:, 0] = (1 - a) * staff0[k]
-        rows = b.rows("stock", k, (J, Y), rhs, rhs)
-        b.add(rows, S[k], 1.0)
-        b.add(rows[:, 1:], S[k][:, :-1], -(1 - a))
+        stock_rhs[k] = rhs
+        # implicit recruits: S[y] - (1-a) S[y-1] - T - arrivals + departures >= rhs, the surplus
+        # being the WTE recruited (the same programme as with recruit columns, 1 column fewer each)
+        rows = b.rows("stock", k, (J, Y), rhs, INF if k in implicit else rhs)
+        _flow(b, rows, k, a, S, T, U, problem, Y)
         if k in R:
             b.add(rows, R[k], -1.0)
+        if k in implicit:
+            implicit[k] = rows
         if k in T:
-            b.add(rows, T[k], -1.0)
             share = problem.roles[k].retain_share * a
             upper = np.zeros((J, Y))
             upper[:, 0] = share * staff0[k]
             ret = b.rows("retain", k, (J, Y), -INF, upper)
             b.add(ret, T[k], 1.0)
             b.add(ret[:, 1:], S[k][:, :-1], -share)
-        for name, p in problem.paths.items():
-            d = p.delay_years
-            if d >= Y:
-                continue
-            sign = (p.to_role == k) - (p.from_role == k)
-            if sign:
-                b.add(rows[:, d:], U[name][:, : Y - d], -float(sign))
 
     # hours and supervision by level: variable hours - hours in post <= - fixed hours
     for level in levels:
@@ -367,6 +370,11 @@ def build(
         if cap is not None:
             rows = b.rows("recruit_cap", k, (Y,), -INF, cap)
             b.add(rows[:, None], cols.T, 1.0)
+    for k in implicit:
+        cap = problem.roles[k].recruit_a_year
+        if cap is not None:
+            rows = b.rows("recruit_cap", k, (Y,), -INF, cap + stock_rhs[k].sum(axis=0))
+            _flow(b, np.broadcast_to(rows[None, :], (J, Y)), k, rate[k], S, T, U, problem, Y)
     baseline = np.array(
         [sum(pay[k] * staff0[k].sum() * (1 - rate[k]) ** y for k in roles) for y in years]
     )
@@ -392,11 +400,35 @@ def build(
         U,
         W,
         {lv: (fixed_hours[lv], terms[lv]) for lv in levels},
+        {k: (rows, stock_rhs[k]) for k, rows in implicit.items()},
         disc,
         baseline,
         cost_rows,
         basis,
     )
+
+
+def _flow(
+    b: _Builder,
+    rows: np.ndarray,
+    k: str,
+    a: float,
+    S: Mapping[str, np.ndarray],
+    T: Mapping[str, np.ndarray],
+    U: Mapping[str, np.ndarray],
+    problem: PlanProblem,
+    Y: int,
+) -> None:
+    """Add S[y] - (1-a) S[y-1] - T[y] - arrivals + departures of role k to ``rows`` (J, Y)."""
+    b.add(rows, S[k], 1.0)
+    b.add(rows[:, 1:], S[k][:, :-1], -(1 - a))
+    if k in T:
+        b.add(rows, T[k], -1.0)
+    for name, p in problem.paths.items():
+        d = p.delay_years
+        sign = (p.to_role == k) - (p.from_role == k)
+        if sign and d < Y:
+            b.add(rows[:, d:], U[name][:, : Y - d], -float(sign))
 
 
 def _add_shifted(b: _Builder, rows: np.ndarray, cols, value: float) -> None:
@@ -457,7 +489,15 @@ def solve(
         cost=total,
         cost_by_year=by_year,
         stock=pick(built.S),
-        recruits=pick(built.R),
+        recruits={
+            k: (
+                value[built.R[k]]
+                if k in built.R
+                else activity[built.implicit[k][0]] - built.implicit[k][1]
+            )
+            for k in built.roles
+            if k in built.R or k in built.implicit
+        },
         retained=pick(built.T),
         starts=pick(built.U),
         releases=pick(built.W),
