@@ -1,8 +1,8 @@
 """Spec: every validation rule of the practice return, as a table of input cells -> issue.
 
 Each case changes cells of a valid return and names the one issue expected: where (sheet, row,
-column) and what the message says ("must ..., got ..."). Rules come from issue 2 item 4 and
-docs/returns.md. Every case runs through the web-form path (plain data), and the XLSX and CSV
+column) and the whole message ("must ..., got ...", compared exactly). Rules come from issue 2
+item 4 and docs/returns.md. Every case runs through the web-form path (plain data), and the XLSX and CSV
 readers, which must agree on the message and locate the same cell in their own terms.
 """
 
@@ -29,8 +29,8 @@ class Case:
     line: int | None  # 1-based line on the sheet (None for the Practice sheet)
     cells: dict[str, object]  # field key -> new value ("" empties it)
     column: str | None  # field key the issue names (None: the whole row)
-    must: str  # expected text in "must ..."
-    got: str  # expected text in "got ..."
+    must: str  # the whole text after "must"
+    got: str  # the whole text after "got"
 
 
 CASES = [
@@ -46,7 +46,8 @@ CASES = [
     Case("missing practice", "Practice", None, {"practice_code": ""}, "practice_code",
          "be given", "an empty cell"),
     Case("census not quarter end", "Practice", None, {"census_date": "2017-09-29"},
-         "census_date", "be a quarter end", "the date 2017-09-29"),
+         "census_date", "be a quarter end (31 March, 30 June, 30 September or 31 December)",
+         "the date 2017-09-29"),
     Case("census not a date", "Practice", None, {"census_date": "next friday"}, "census_date",
          "be a date like 2017-09-30", "'next friday'"),
     Case("census impossible date", "Practice", None, {"census_date": "2017-02-30"},
@@ -58,9 +59,13 @@ CASES = [
          "be a detailed role code (GP_PARTNER is split into GP_PARTNER_PROVIDER, "
          "GP_SENIOR_PARTNER)", "'GP_PARTNER'"),
     Case("locum on staff sheet", "Staff", 1, {"role_code": "GP_LOCUM_OTHER"}, "role_code",
-         "be on the Locums sheet", "'GP_LOCUM_OTHER'"),
+         "be on the Locums sheet (GP locums are returned there)", "'GP_LOCUM_OTHER'"),
     Case("missing role", "Staff", 2, {"role_code": ""}, "role_code", "be given",
          "an empty cell"),
+    # a staff group with more than six roles: the message names the first six
+    Case("role is a whole staff group", "Staff", 2, {"role_code": "NURSE"}, "role_code",
+         "be a detailed role code (NURSE is split into NURSE_ANP, NURSE_DISPENSING, "
+         "NURSE_DISTRICT, NURSE_EXTENDED, NURSE_PARTNER, NURSE_PRACTICE)", "'NURSE'"),
     # Staff sheet: headcount
     Case("negative headcount", "Staff", 1, {"headcount": "-1"}, "headcount", "be 0 or more",
          "-1"),
@@ -76,6 +81,8 @@ CASES = [
          "be at most 1000 on one line", "5000"),
     Case("zero headcount with hours", "Staff", 2, {"headcount": "0"}, "headcount",
          "be more than 0 when hours are given", "0 people working 52.5 hours a week"),
+    Case("zero headcount with half an hour", "Staff", 2, {"headcount": "0", "hours_per_week": "0.5"},
+         "headcount", "be more than 0 when hours are given", "0 people working 0.5 hours a week"),
     # Staff sheet: hours and sessions
     Case("hours per head over 80", "Staff", 2, {"hours_per_week": "200"}, "hours_per_week",
          "be at most 80 hours a week per head (160 for 2)", "200 (100.0 per head)"),
@@ -85,11 +92,13 @@ CASES = [
          "sessions_per_week", "be at most 12 sessions a week per head (36 for 3)",
          "40 (13.3 per head)"),
     Case("hours and sessions both", "Staff", 1, {"hours_per_week": "10"},
-         "sessions_per_week", "be empty when hours per week are given", "'22.5'"),
+         "sessions_per_week",
+         "be empty when hours per week are given (give hours or sessions, not both)", "'22.5'"),
     Case("neither hours nor sessions", "Staff", 2, {"hours_per_week": ""}, "hours_per_week",
          "be given (or, for GPs, sessions per week)", "an empty cell"),
     Case("sessions for a nurse", "Staff", 2, {"hours_per_week": "", "sessions_per_week": "5"},
-         "sessions_per_week", "be empty for NURSE_PRACTICE, which is not a GP role", "'5'"),
+         "sessions_per_week",
+         "be empty for NURSE_PRACTICE, which is not a GP role (give hours per week)", "'5'"),
     Case("negative hours", "Staff", 2, {"hours_per_week": "-7.5"}, "hours_per_week",
          "be 0 or more", "'-7.5'"),
     Case("not-a-number hours", "Staff", 2, {"hours_per_week": "nan"}, "hours_per_week",
@@ -112,7 +121,7 @@ CASES = [
          "be a role code from the Lists sheet", "'\u2603?\\u202e'"),  # bidi control escaped
     # Vacancies sheet
     Case("zero vacancy", "Vacancies", 1, {"wte_vacant": "0"}, "wte_vacant",
-         "be more than 0 and at most 100", "0"),
+         "be more than 0 and at most 100", "0.0"),
     Case("missing vacancy WTE", "Vacancies", 1, {"wte_vacant": ""}, "wte_vacant",
          "be given", "an empty cell"),
     Case("months open over 120", "Vacancies", 1, {"months_open": "121"}, "months_open",
@@ -120,10 +129,11 @@ CASES = [
     Case("fractional months", "Vacancies", 1, {"months_open": "2.5"}, "months_open",
          "be a whole number", "'2.5'"),
     Case("locum vacancy", "Vacancies", 1, {"role_code": "GP_LOCUM_VACANCY"}, "role_code",
-         "be on the Locums sheet", "'GP_LOCUM_VACANCY'"),
+         "be on the Locums sheet (GP locums are returned there)", "'GP_LOCUM_VACANCY'"),
     # Locums sheet
     Case("locum type not a locum", "Locums", 1, {"locum_type": "GP_SALARIED_BY_PRACTICE"},
-         "locum_type", "be a locum type", "'GP_SALARIED_BY_PRACTICE'"),
+         "locum_type", "be a locum type (GP_LOCUM_ABSENCE, GP_LOCUM_VACANCY, GP_LOCUM_OTHER)",
+         "'GP_SALARIED_BY_PRACTICE'"),
     Case("locum sessions per head", "Locums", 1, {"sessions_per_week": "13"},
          "sessions_per_week", "be at most 12 sessions a week per head (12 for 1)",
          "13 (13.0 per head)"),
@@ -132,6 +142,10 @@ CASES = [
     Case("negative locum sessions", "Locums", 1, {"sessions_per_week": "-2"},
          "sessions_per_week", "be 0 or more", "'-2'"),
     Case("locum bad sex", "Locums", 1, {"sex": "Z"}, "sex", "be F, M or U", "'Z'"),
+    Case("negative locum headcount", "Locums", 1, {"headcount": "-1"}, "headcount",
+         "be 0 or more", "-1"),
+    Case("locum unknown age band", "Locums", 1, {"age_band": "15-19"}, "age_band",
+         "be an age band from the Lists sheet", "'15-19'"),
     # Spend sheet (optional; issue 12 item 4)
     Case("negative locum spend", "Spend", 1, {"locum_spend_gbp": "-5"}, "locum_spend_gbp",
          "be 0 or more (pounds spent)", "'-5'"),
@@ -203,8 +217,8 @@ def test_rule_from_plain_data(case: Case) -> None:
     assert issue.location.sheet == case.sheet
     assert issue.location.row == (1 if case.line is None else case.line)
     assert issue.location.column == (spec.field(case.column).header if case.column else None)
-    assert case.must in issue.expected
-    assert case.got in issue.found
+    assert issue.expected == case.must
+    assert issue.found == case.got
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -222,8 +236,7 @@ def test_rule_from_xlsx_and_csv(case: Case) -> None:
     assert (c_issue.location.file, c_issue.location.sheet) == ("r.csv", None)
     assert c_issue.location.row == _csv_line(data, case.sheet, case.line)
     assert c_issue.location.column == case.column
-    assert x_issue.expected == c_issue.expected
-    assert case.must in x_issue.expected
+    assert x_issue.expected == c_issue.expected == case.must
 
 
 def test_base_data_is_valid_by_every_path() -> None:
@@ -237,19 +250,35 @@ def test_base_data_is_valid_by_every_path() -> None:
 @pytest.mark.parametrize(
     ("sheet", "extra", "what"),
     [
-        ("staff", 0, "role, age band, sex and contract type"),
-        ("vacancies", 0, "role and months open"),
-        ("locums", 0, "locum type, age band and sex"),
+        ("staff", 0, "role, age band, sex and contract type (row 1 has GP_PARTNER_PROVIDER, "
+         "45-49, F, partner)"),
+        ("vacancies", 0, "role and months open (row 1 has GP_SALARIED_BY_PRACTICE, 4)"),
+        ("locums", 0, "locum type, age band and sex (row 1 has GP_LOCUM_OTHER, Unknown, U)"),
     ],
-)
+)  # fmt: skip
 def test_duplicate_lines_are_rejected_on_the_second(sheet: str, extra: int, what: str) -> None:
     data = base_dict()
     lines = data[sheet]
     lines.append(dict(lines[extra]))  # type: ignore[attr-defined]
     issue = _only_issue(validate_return_dict(data, REGISTRY, TAXONOMY).issues)
     assert issue.location.row == len(lines)  # type: ignore[arg-type]
-    assert f"be the only line with the same {what} (row {extra + 1} has" in issue.expected
+    assert issue.expected == f"be the only line with the same {what}"
     assert issue.found == "a duplicate line"
+
+
+def test_sessions_that_come_to_more_than_two_fte_a_head_under_wider_limits() -> None:
+    """With a practice's own limit of 30 sessions a head, 90 sessions for 3 GPs pass the
+    sessions check but come to 90 / 9 = 10 FTE, over 2 FTE a head (6 for 3 people)."""
+    data = _apply(Case("wide", "Staff", 1, {"sessions_per_week": "90"}, None, "", ""))
+    limits = ReturnLimits(max_sessions_per_head=30)
+    issue = _only_issue(validate_return_dict(data, REGISTRY, TAXONOMY, limits=limits).issues)
+    assert (issue.location.sheet, issue.location.row) == ("Staff", 1)
+    assert issue.location.column == SHEETS_BY_NAME["Staff"].field("sessions_per_week").header
+    assert issue.expected == "come to at most 2 FTE per head (3 people)"
+    assert issue.found == "90 sessions = 10.00 FTE"
+    # the control: 54 sessions (6 FTE, exactly 2 a head) are accepted
+    ok = _apply(Case("wide", "Staff", 1, {"sessions_per_week": "54"}, None, "", ""))
+    assert validate_return_dict(ok, REGISTRY, TAXONOMY, limits=limits).ok
 
 
 def test_every_problem_is_reported_not_just_the_first() -> None:
@@ -333,6 +362,8 @@ BOUNDARIES = [
     ("zero headcount and zero hours", "Staff", 2, {"headcount": "0", "hours_per_week": "0"}),
     ("locum sessions at 12 per head", "Locums", 1, {"sessions_per_week": "12"}),
     ("months open at 120", "Vacancies", 1, {"months_open": "120"}),
+    ("months open 0", "Vacancies", 1, {"months_open": "0"}),
+    ("vacancy WTE at the limit", "Vacancies", 1, {"wte_vacant": "100"}),
 ]
 
 

@@ -133,8 +133,8 @@ def _amount(ctx: LineContext, sheet: RawSheet, row: RawRow, key: str) -> float |
 
 def _per_head(
     ctx: LineContext, sheet: RawSheet, row: RawRow, key: str, amount: float, headcount: int
-) -> bool:
-    """Check the weekly amount on a line is workable by its headcount; True when it is."""
+) -> None:
+    """Report a weekly amount on a line that its headcount cannot work."""
     unit = "hours" if key == "hours_per_week" else "sessions"
     if headcount == 0:
         if amount > 0:
@@ -142,8 +142,7 @@ def _per_head(
                 sheet, row.row, "headcount", f"be more than 0 when {unit} are given",
                 f"0 people working {amount:g} {unit} a week",
             )  # fmt: skip
-            return False
-        return True
+        return
     limit = ctx.limits.max_hours_per_head if unit == "hours" else ctx.limits.max_sessions_per_head
     if amount > limit * headcount:
         ctx.sink.add(
@@ -151,7 +150,7 @@ def _per_head(
             f"be at most {limit:g} {unit} a week per head ({limit * headcount:g} for {headcount})",
             f"{amount:g} ({amount / headcount:.1f} per head)",
         )  # fmt: skip
-        return False
+        return
     conv = ctx.convention
     fte = conv.fte_from_hours(amount) if unit == "hours" else conv.fte_from_sessions(amount)
     if fte > MAX_FTE_PER_HEAD * headcount:
@@ -160,8 +159,6 @@ def _per_head(
             f"come to at most {MAX_FTE_PER_HEAD:g} FTE per head ({headcount} people)",
             f"{amount:g} {unit} = {fte:.2f} FTE",
         )  # fmt: skip
-        return False
-    return True
 
 
 def staff_line(ctx: LineContext, sheet: RawSheet, row: RawRow) -> StaffLine | None:
