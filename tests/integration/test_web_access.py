@@ -448,6 +448,13 @@ TABLE: dict[str, Route] = {
     "maturity/<int:assessment_id>/": Route(delivery_args("assessment"), {ALL: DELIVERY_PRACTICE_OBJECT}),
     # the analyst and the programme office moderate the practice's self-assessment (both agree: 302)
     "maturity/<int:assessment_id>/moderate/": Route(delivery_args("assessment"), {"POST": editors(scoped(302)), NOT_POST: editors(scoped(405))}),
+    # evidence files: added by those who assess or edit (an empty POST: "Choose a file", 400; a
+    # board viewer reads but adds nothing), downloaded by everyone who sees the assessment
+    "maturity/<int:assessment_id>/evidence/": Route(delivery_args("assessment"), {
+        "POST": only({**dict.fromkeys(VIEWERS, scoped(400)), "board": scoped(403)}),
+        NOT_POST: only(dict.fromkeys(VIEWERS, scoped(405))),
+    }),
+    "maturity/evidence/<int:file_id>/": Route(delivery_args("evidence"), {ALL: DELIVERY_PRACTICE_OBJECT}),
     "resilience/": Route(no_object, {ALL: DELIVERY_PAGE}),
     "resilience/review/": Route(no_object, {"POST": editors(same(302)), NOT_POST: editors(same(405))}),
     "resilience/settings/": Route(no_object, {"POST": editors(same(400)), NOT_POST: editors(same(200))}),
@@ -686,9 +693,12 @@ def world_ids(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[st
 def delivery_world(practice_user: User) -> dict[str, dict[str, int]]:
     """A KPI, milestone, risk and maturity self-assessment for each variant (own, other ICB's,
     the historic practice's, unknown)."""
+    from django.utils import timezone
+
     from gpworkforce.delivery.maturity import load_template
     from gpworkforce.web.delivery import actions as delivery_actions
     from gpworkforce.web.delivery.models import (
+        EvidenceFile,
         Initiative,
         KpiRecord,
         MilestoneRecord,
@@ -699,6 +709,7 @@ def delivery_world(practice_user: User) -> dict[str, dict[str, int]]:
     levels = {d.key: matrix.levels[0] for d in matrix.dimensions}
     out: dict[str, dict[str, int]] = {
         "kpi": {}, "milestone": {}, "risk": {}, "assessment": {}, "workstream": {}, "initiative": {},
+        "evidence": {},
     }  # fmt: skip
     for variant, icb, practice in (
         ("own", "QK1", OWN_PRACTICE),
@@ -737,6 +748,16 @@ def delivery_world(practice_user: User) -> dict[str, dict[str, int]]:
             period_end=CENSUS,
             levels=levels,
             evidence={},
+        ).pk
+        out["evidence"][variant] = EvidenceFile.objects.create(
+            assessment_id=out["assessment"][variant],
+            dimension=matrix.dimensions[0].key,
+            name="minutes.txt",
+            size=5,
+            sha256="0" * 64,
+            data=b"hello",
+            uploaded_by="tests",
+            uploaded_at=timezone.now(),
         ).pk
     for kind in out:
         out[kind]["unknown"] = 999999

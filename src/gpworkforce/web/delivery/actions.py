@@ -682,3 +682,80 @@ def save_row(
             after={k: after[k] for k in changed},
         )
     return obj
+
+
+# -- maturity evidence files -----------------------------------------------------------------------
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+EVIDENCE_TYPES = {  # the kinds of file taken as evidence, by extension, and how each is served
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv",
+    ".txt": "text/plain",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+}
+
+
+def evidence_name(name: str) -> str:
+    """A file's name safe to show and to offer as a download name: its last path part, letters,
+    digits, spaces, dots, dashes and underscores only, at most 120 characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    clean = "".join(ch if ch.isalnum() or ch in " ._-" else "_" for ch in base).strip(" .")
+    stem, dot, ext = clean.rpartition(".")
+    return (stem[: 120 - len(ext) - 1] + dot + ext) if dot else clean[:120]
+
+
+@transaction.atomic
+def add_evidence_file(
+    *, actor: User, assessment_id: int, dimension: str, name: str, data: bytes
+) -> Any:
+    """Keep a file as evidence for one dimension of a self-assessment (by those who may assess
+    the organisation); checked for kind and size; one audit event with its name, size and hash."""
+    import hashlib
+    from pathlib import PurePosixPath
+
+    from gpworkforce.web.delivery.models import EvidenceFile
+
+    row = MaturityAssessmentRecord.objects.select_for_update().get(pk=assessment_id)
+    if not (
+        has_permission(actor, Permission.ANSWER_DELIVERY, row.organisation_id)
+        or has_permission(actor, Permission.EDIT_DELIVERY, row.organisation_id)
+    ):
+        raise FieldError(f"you may not add evidence for {row.organisation_id}", "file")
+    if dimension not in row.levels:
+        raise FieldError("Choose the dimension the file is evidence for", "dimension")
+    clean = evidence_name(name)
+    ext = PurePosixPath(clean).suffix.lower()
+    if ext not in EVIDENCE_TYPES:
+        raise FieldError(
+            "The file must be one of " + ", ".join(EVIDENCE_TYPES) + f", got '{clean or name}'",
+            "file",
+        )
+    if not data:
+        raise FieldError("The file is empty", "file")
+    if len(data) > EVIDENCE_MAX_BYTES:
+        raise FieldError(
+            f"The file must be at most {EVIDENCE_MAX_BYTES // (1024 * 1024)} MB, "
+            f"got {len(data) / (1024 * 1024):.1f} MB",
+            "file",
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    kept = EvidenceFile.objects.create(
+        assessment=row,
+        dimension=dimension,
+        name=clean,
+        size=len(data),
+        sha256=digest,
+        data=data,
+        uploaded_by=_name(actor),
+        uploaded_at=timezone.now(),
+    )
+    audit.record(
+        actor,
+        "maturity.evidence",
+        kept,
+        organisation_code=row.organisation_id,
+        after={"dimension": dimension, "name": clean, "size": len(data), "sha256": digest},
+    )
+    return kept

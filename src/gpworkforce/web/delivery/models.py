@@ -365,3 +365,23 @@ class ResilienceReview(models.Model):
 
     class Meta:
         ordering = ("-reviewed_on", "-id")
+
+
+class EvidenceFile(models.Model):
+    """A file offered as evidence for one dimension of a self-assessment, kept in the database
+    (never at a path built from its name), served only as a download to those who see the
+    assessment."""
+
+    assessment = models.ForeignKey(
+        MaturityAssessmentRecord, on_delete=models.PROTECT, related_name="files"
+    )
+    dimension = models.CharField(max_length=60)
+    name = models.CharField(max_length=120)  # the file's name, cleaned for display and download
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    uploaded_by = models.CharField(max_length=150)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("assessment_id", "dimension", "id")

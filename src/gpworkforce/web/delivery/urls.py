@@ -50,6 +50,16 @@ urlpatterns = [
     path("maturity/assess/", maturity.assess, name="maturity-assess"),
     path("maturity/<int:assessment_id>/", maturity.assessment_detail, name="maturity-detail"),
     path("maturity/<int:assessment_id>/moderate/", maturity.moderate, name="maturity-moderate"),
+    path(
+        "maturity/<int:assessment_id>/evidence/",
+        maturity.evidence_upload,
+        name="maturity-evidence-upload",
+    ),
+    path(
+        "maturity/evidence/<int:file_id>/",
+        maturity.evidence_download,
+        name="maturity-evidence-download",
+    ),
     path("resilience/", resilience.resilience, name="resilience"),
     path("resilience/review/", resilience.resilience_review, name="resilience-review"),
     path("resilience/settings/", resilience.resilience_settings, name="resilience-settings"),

@@ -16,7 +16,7 @@ from gpworkforce.delivery.charts import maturity_progress_chart
 from gpworkforce.delivery.maturity import progress
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.web.delivery import actions, services
-from gpworkforce.web.delivery.models import MaturityAssessmentRecord
+from gpworkforce.web.delivery.models import EvidenceFile, MaturityAssessmentRecord
 from gpworkforce.web.delivery.views.common import crumbs, field_errors, form_date, loader, svg
 from gpworkforce.web.permissions import Scope, guard, has_permission, visible_organisations
 from gpworkforce.web.roles import Permission
@@ -166,6 +166,11 @@ def _page(
                 request.user, Permission.EDIT_DELIVERY, row.organisation_id
             )
             and request.user.get_username() != row.submitted_by,
+            "can_add_evidence": has_permission(
+                request.user, Permission.ANSWER_DELIVERY, row.organisation_id
+            )
+            or has_permission(request.user, Permission.EDIT_DELIVERY, row.organisation_id),
+            "files": list(row.files.defer("data")),
             "errors": errors or [],
         },
         status=400 if errors else 200,
@@ -202,3 +207,45 @@ def moderate(request: HttpRequest, scope: Scope, assessment_id: int) -> HttpResp
         return _page(request, row, field_errors(exc))
     messages.success(request, "Moderation recorded.")
     return redirect("maturity-detail", assessment_id=row.pk)
+
+
+@guard(Permission.VIEW_DELIVERY, load_assessment)
+def evidence_upload(request: HttpRequest, scope: Scope, assessment_id: int) -> HttpResponse:
+    """A file as evidence for one dimension (those who may assess the organisation)."""
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    org = scope.org_code
+    if not (
+        has_permission(request.user, Permission.ANSWER_DELIVERY, org)
+        or has_permission(request.user, Permission.EDIT_DELIVERY, org)
+    ):
+        raise PermissionDenied("your role may not add evidence")
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise actions.FieldError("Choose a file", "file")
+        actions.add_evidence_file(
+            actor=request.user,
+            assessment_id=scope.obj.pk,
+            dimension=request.POST.get("dimension", ""),
+            name=upload.name or "",
+            data=upload.read(actions.EVIDENCE_MAX_BYTES + 1),
+        )
+    except actions.FieldError as exc:
+        return _page(request, scope.obj, field_errors(exc))
+    messages.success(request, "Evidence file added.")
+    return redirect("maturity-detail", assessment_id=scope.obj.pk)
+
+
+@guard(Permission.VIEW_DELIVERY, loader(EvidenceFile, "file_id", "assessment__organisation_id"))
+def evidence_download(request: HttpRequest, scope: Scope, file_id: int) -> HttpResponse:
+    """The file as it was uploaded, always as an attachment (never shown in the page)."""
+    f: EvidenceFile = scope.obj
+    ext = f.name.rpartition(".")[2].lower()
+    response = HttpResponse(
+        bytes(f.data),
+        content_type=actions.EVIDENCE_TYPES.get(f".{ext}", "application/octet-stream"),
+    )
+    response["Content-Disposition"] = f'attachment; filename="{f.name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
