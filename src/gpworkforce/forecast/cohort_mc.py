@@ -241,6 +241,7 @@ def summarise_cohort(resp: Response, ci: CohortInputs, options: SummaryOptions) 
         options.correlation, runs, resp.orgs, options.seed, options.groups, options.group_share
     )
     sparse_member = csr_matrix(member)
+    index_t = None if index is None else np.ascontiguousarray(index.T)  # [O, D]: rows contiguous
     group_steps: dict[str, list[Array]] = {n: [] for n in linear_names}
     org_parts: dict[str, list[tuple[Array, Array]]] = {n: [] for n in org_wanted}
     every_parts: dict[str, list[tuple[Array, Array]]] = {n: [] for n in step_wanted}
@@ -267,9 +268,10 @@ def summarise_cohort(resp: Response, ci: CohortInputs, options: SummaryOptions) 
                 )
                 continue
             coeff, x = ms.linear(name)
-            if index is not None:  # gather each organisation's run, then sum to groups
-                gathered = gather(coeff @ x, index)
-                group_steps[name].append((sparse_member.T @ gathered.T).T)
+            if index_t is not None:  # gather each organisation's run, then sum to groups
+                # organisation by organisation ([O, D]): each gather reads one contiguous row
+                gathered = np.take_along_axis(x.T @ coeff.T, index_t, axis=1)
+                group_steps[name].append((sparse_member.T @ gathered).T)
                 continue
             if name not in group_x:
                 group_x[name] = x @ member  # [B', G]
