@@ -480,7 +480,9 @@ def test_a_spend_line_with_neither_figure_names_the_locum_column() -> None:
         "Locum spend (GBP)",
     )
     assert issue.found == "both empty"
-    assert "give the locum spend or the agency spend (or both)" in issue.expected
+    assert issue.expected == (
+        "give the locum spend or the agency spend (or both), or leave the line out"
+    )
 
 
 def test_spend_limit_follows_the_limits() -> None:

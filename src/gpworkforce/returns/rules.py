@@ -267,6 +267,10 @@ def locum_line(ctx: LineContext, sheet: RawSheet, row: RawRow) -> LocumLine | No
     return LocumLine(kind, headcount, sessions, AgeBand(age), Sex(sex))
 
 
+# what _money returns for a figure it has already reported (its texts are never shown)
+_REPORTED = Bad("a figure reported above", "")
+
+
 def _money(ctx: LineContext, sheet: RawSheet, row: RawRow, key: str) -> float | Bad | None:
     """An optional amount in pounds: None when empty, Bad (reported) when wrong."""
     value = row.get(key)
@@ -281,14 +285,14 @@ def _money(ctx: LineContext, sheet: RawSheet, row: RawRow, key: str) -> float | 
     limit = ctx.limits.max_quarter_spend_gbp
     if got < 0:
         ctx.sink.add(sheet, row.row, key, "be 0 or more (pounds spent)", show(row.get(key)))
-        return Bad("", "")
+        return _REPORTED
     if got > limit:
         ctx.sink.add(
             sheet, row.row, key,
             f"be at most £{limit:,.0f} (one practice's spend in a quarter)",
             f"£{got:,.2f}",
         )  # fmt: skip
-        return Bad("", "")
+        return _REPORTED
     return got
 
 
