@@ -456,7 +456,12 @@ def test_a_second_spend_line_is_refused() -> None:
     for path, result in _every_path(data):
         issue = _only_issue(result.issues)  # type: ignore[attr-defined]
         assert issue.expected == "have at most one spend line", path
+        assert issue.found == "another line", path
         assert issue.location.sheet == ("Spend" if path != "csv" else None)
+        assert issue.location.column is None
+        # the second line: row 2 of the form's list, below the header in the workbook, and in
+        # the CSV after the header, practice, 2 staff, 1 vacancy, 1 locum and the first spend line
+        assert issue.location.row == {"form": 2, "xlsx": 3, "csv": 8}[path], path
 
 
 def test_a_spend_line_with_neither_figure_names_the_locum_column() -> None:
