@@ -74,7 +74,11 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "cohort": (
         "src/gpworkforce/forecast/cohort.py",
-        ["tests/unit/test_forecast_cohort.py", "tests/unit/test_cohort_outputs.py"],
+        [
+            "tests/unit/test_forecast_cohort.py",
+            "tests/unit/test_cohort_outputs.py",
+            "tests/spec/test_scenario_language_spec.py",
+        ],
     ),
 }
 
