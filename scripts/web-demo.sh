@@ -34,6 +34,11 @@ start .venv/bin/gunicorn -c gunicorn.conf.py --bind "127.0.0.1:${PORT}"
 start nice -n 10 .venv/bin/python -m gpworkforce.web db_worker --no-reload --interval 0.5
 
 # Whichever process ends first (or Ctrl-C) ends the demo; the EXIT trap stops the others.
+# gunicorn and the worker catch Ctrl-C themselves and exit 0; bash then takes the interrupt as
+# handled by its child and may not run the INT trap (its "wait and cooperative exit" rule). A
+# server of the demo never ends with 0 unless it was told to stop, so that is reported as the
+# interrupt it was (130), not as success.
 status=0
 wait -n "${PIDS[@]}" || status=$?
+if [ "$status" -eq 0 ]; then status=130; fi
 exit "$status"
