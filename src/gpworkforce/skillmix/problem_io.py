@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,18 +23,26 @@ from gpworkforce.skillmix.multiyear import Practices
 from gpworkforce.skillmix.plan_problem import PlanProblem
 from gpworkforce.skillmix.problem import Problem
 
+_P = TypeVar("_P", Problem, PlanProblem)
 
-def load_problem(path: Path) -> tuple[Problem, Catalogue]:
-    """The problem at ``path`` with every cost in GBP, and its catalogue (defaults + overrides)."""
+
+def _read_problem(path: Path, model: type[_P]) -> tuple[_P, Catalogue]:
+    """The problem file at ``path`` validated as ``model``, and its catalogue (defaults and the
+    overrides the file names); a file that does not validate is refused with every issue named."""
     data, text = read_toml(path, "optimisation problem file")
     try:
-        problem = Problem.model_validate(data)
+        problem = model.model_validate(data)
     except ValidationError as exc:
         raise ValidationFailed(
             issues=validation_issues(exc, path, text), summary=f"problem {path.name}"
         ) from None
+    return problem, load_catalogue(path.parent / problem.catalogue if problem.catalogue else None)
+
+
+def load_problem(path: Path) -> tuple[Problem, Catalogue]:
+    """The problem at ``path`` with every cost in GBP, and its catalogue (defaults + overrides)."""
+    problem, catalogue = _read_problem(path, Problem)
     base = path.parent
-    catalogue = load_catalogue(base / problem.catalogue if problem.catalogue else None)
     issues: list[Issue] = []
 
     def bad(field: str, expected: str, found: object) -> None:
@@ -155,15 +164,8 @@ def read_practices(path: Path, catalogue: Catalogue) -> Practices:
 
 def load_plan_problem(path: Path) -> tuple[PlanProblem, Practices, Catalogue]:
     """A multi-year practice problem (``practices = "FILE.csv"``) with every cost in GBP."""
-    data, text = read_toml(path, "optimisation problem file")
-    try:
-        problem = PlanProblem.model_validate(data)
-    except ValidationError as exc:
-        raise ValidationFailed(
-            issues=validation_issues(exc, path, text), summary=f"problem {path.name}"
-        ) from None
+    problem, catalogue = _read_problem(path, PlanProblem)
     base = path.parent
-    catalogue = load_catalogue(base / problem.catalogue if problem.catalogue else None)
     issues: list[Issue] = []
 
     def bad(field: str, expected: str, found: object) -> None:
