@@ -226,6 +226,36 @@ def test_cost_cohort_monte_carlo_keeps_every_draw(tmp_path: Path, shared_data: P
     assert float(end["central"]) == pytest.approx(float(gap["central"]) * 112_000, abs=5_600)
 
 
+@pytest.mark.parametrize("mode", ["independent", "hierarchical"])
+def test_costing_draws_not_shared_by_organisations_is_refused_naming_the_field(
+    tmp_path: Path, shared_data: Path, mode: str
+) -> None:
+    """The per-draw WTE of each staff group over all organisations is kept for shared draws
+    only, so a Monte Carlo cost of another mode would have shared draws' spread: refused before
+    anything runs, naming the field; the central case is costed (the same in every mode)."""
+    text = (LLR / "cohort.toml").read_text(encoding="utf-8")
+    extra = '[output]\ngroups = "icb"\n' if mode == "hierarchical" else ""
+    scenario = tmp_path / f"{mode}.toml"
+    scenario.write_text(f'{text}\n{extra}[correlation]\ndraws = "{mode}"\n', encoding="utf-8")
+    shutil.copy(LLR / "costs.toml", tmp_path / "costs.toml")
+    out = tmp_path / "out"
+    code, _out, err = invoke("cost", str(scenario), "--draws", "3", "--out", str(out))
+    assert code == 4, err
+    assert "field 'correlation.draws': must be 'shared' to cost a Monte Carlo run" in err
+    assert f"got '{mode}'" in err and "Traceback" not in err
+    assert not out.exists()  # nothing half-written
+    # forecast with the cost model asked for: refused before the forecast runs
+    code, _out, err = invoke(
+        "forecast", str(scenario), "--draws", "3", "--costs", str(LLR / "costs.toml"),
+        "--out", str(out),
+    )  # fmt: skip
+    assert code == 4 and "correlation.draws" in err and not out.exists()
+    # the central case is costed
+    code, _out, err = invoke("cost", str(scenario), "--out", str(out))
+    assert code == 0, err
+    assert (out / "costs.csv").is_file()
+
+
 def test_cost_compares_the_three_llr_scenarios(tmp_path: Path) -> None:
     files = [str(LLR / f"scenario-{n}.toml") for n in (1, 2, 3)]
     code, out, err = invoke("cost", *files, "--out", str(tmp_path))

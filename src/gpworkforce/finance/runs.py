@@ -182,6 +182,7 @@ def summary_workforce(run: ForecastRun) -> Workforce:
     already made (its streamed Monte Carlo summary keeps, per draw, the FTE of each class over
     all organisations and the sum over organisations of ``max(gap, 0)`` at whole years): no
     second run. Gives what :func:`cohort_workforce` gives for the same scenario and draws."""
+    check_costable(run.loaded, run.draws)
     s = run.loaded.scenario
     summary = run.summary
     if summary is None or summary.class_fte is None:
@@ -209,6 +210,30 @@ def run_workforce(run: ForecastRun) -> Workforce:
     return summary_workforce(run)
 
 
+def check_costable(loaded: LoadedScenario, draws: int) -> None:
+    """Refuse, naming the field, a Monte Carlo cohort run whose organisations do not share
+    draws (``[correlation] draws = 'independent'`` or ``'hierarchical'``): the per-draw WTE of
+    each staff group over all organisations that costing prices is kept for shared draws only
+    (:func:`summary_workforce`, :func:`cohort_workforce` run one organisation holding every
+    organisation's stocks), so its P10/P90 would be those of shared draws. The central case
+    (no draws) is the same in every mode and is costed."""
+    s = loaded.scenario
+    mode = s.correlation.draws
+    if s.method != "cohort" or draws <= 0 or mode == "shared":
+        return
+    raise ValidationFailed(
+        issues=[
+            Issue(
+                Location(file=str(loaded.path), field="correlation.draws"),
+                "be 'shared' to cost a Monte Carlo run (the cost of each staff group per draw"
+                " is kept for shared draws only)",
+                f"{mode!r} (cost the central case with --draws 0, or forecast with --no-costs)",
+            )
+        ],
+        summary="scenario cannot be costed",
+    )
+
+
 def workforce_of(
     path: str | Path, draws: int = 0, progress: Callable[[str], None] | None = None
 ) -> tuple[LoadedScenario, Workforce]:
@@ -218,6 +243,7 @@ def workforce_of(
     if not 0 <= draws <= MAX_DRAWS:
         raise UserError(f"--draws must be between 0 and {MAX_DRAWS}, got {draws}")
     loaded = load_scenario(path)
+    check_costable(loaded, draws)
     method = loaded.scenario.method
     say(f"scenario {loaded.scenario.name!r} ({method}), {draws} draws")
     if method == "hee-linear":

@@ -81,15 +81,20 @@ def scenario_result(run: Any) -> ScenarioResult:
     )
 
 
+Measure = tuple[str, float, float | None, float | None]  # title, central, p10, p90
+
+
 @dataclass(frozen=True)
 class CostSummary:
-    """One costed scenario: each measure's cost a year at the end of the forecast (real terms)."""
+    """One costed scenario: each measure's cost a year at the end of the forecast, in real terms
+    (``base_year`` prices) and in cash terms (with the cost model's pay uplifts)."""
 
     scenario: str
-    base_year: int
+    base_year: str  # the price base year, a financial year ("2017/18")
     end: dt.date
-    measures: tuple[tuple[str, float, float | None, float | None], ...]  # title, central, p10, p90
+    measures: tuple[Measure, ...]  # real terms
     gap_wte_end: float | None = None
+    cash: tuple[Measure, ...] = ()  # cash terms, the same measures
 
 
 def cost_summary(costed: Any) -> CostSummary:
@@ -99,24 +104,29 @@ def cost_summary(costed: Any) -> CostSummary:
     from gpworkforce.finance.costing import ALL, MEASURES
 
     rows, wf = costed.rows, costed.workforce
-    out = []
-    for key, title in MEASURES.items():
-        if (key, ALL, ALL, "real") not in rows.keys:
-            continue
-        arr = rows.get(key, terms="real")
-        lo = hi = None
-        if arr.shape[0] > 1:
-            lo, hi = (float(x) for x in np.quantile(arr[1:, -1], [0.1, 0.9]))
-        out.append((title, float(arr[0, -1]), lo, hi))
+
+    def at_end(terms: str) -> tuple[Measure, ...]:
+        out = []
+        for key, title in MEASURES.items():
+            if (key, ALL, ALL, terms) not in rows.keys:
+                continue
+            arr = rows.get(key, terms=terms)
+            lo = hi = None
+            if arr.shape[0] > 1:
+                lo, hi = (float(x) for x in np.quantile(arr[1:, -1], [0.1, 0.9]))
+            out.append((title, float(arr[0, -1]), lo, hi))
+        return tuple(out)
+
     gap = None
     if wf.gap is not None:
         gap = float(max(wf.gap[0][-1], 0.0))
     return CostSummary(
         scenario=wf.scenario,
-        base_year=costed.model.prices.base_year,
+        base_year=str(costed.model.prices.base_year),
         end=rows.dates[-1],
-        measures=tuple(out),
+        measures=at_end("real"),
         gap_wte_end=gap,
+        cash=at_end("cash"),
     )
 
 
@@ -704,6 +714,12 @@ def _money(value: float) -> str:
     return f"£{value / 1e3:,.0f}k"
 
 
+def _same_terms(c: CostSummary) -> bool:
+    """Whether cash and real terms are equal (a cost model with no uplift or inflation)."""
+    real = {t: v for t, v, _lo, _hi in c.measures}
+    return all(abs(v - real.get(t, float("nan"))) <= 0.5 for t, v, _lo, _hi in c.cash)
+
+
 def _finance_section(inputs: PaperInputs) -> Section | None:
     if not inputs.costs and inputs.allocations is None:
         return None
@@ -711,35 +727,56 @@ def _finance_section(inputs: PaperInputs) -> Section | None:
     tables = []
     if inputs.costs:
         titles = list(dict.fromkeys(t for c in inputs.costs for t, *_ in c.measures))
+        bases = sorted({c.base_year for c in inputs.costs})
         rows = []
         for c in inputs.costs:
-            values = {t: v for t, v, _lo, _hi in c.measures}
-            rows.append(
-                {"Scenario": c.scenario, "By": c.end.strftime("%b %Y")}
-                | {t: values.get(t) for t in titles}
+            for terms, measures in (
+                (f"Real ({c.base_year} prices)", c.measures),
+                ("Cash", c.cash),
+            ):
+                if not measures:
+                    continue
+                values = {t: v for t, v, _lo, _hi in measures}
+                rows.append(
+                    {"Scenario": c.scenario, "By": c.end.strftime("%b %Y"), "Terms": terms}
+                    | {t: values.get(t) for t in titles}
+                )
+        same = [c.scenario for c in inputs.costs if c.cash and _same_terms(c)]
+        notes = [
+            f"Price base year {' and '.join(bases)} (financial year, April to March). Real terms:"
+            " cash deflated to base-year prices; cash terms: with each year's pay uplift.",
+            "Each figure is the annual cost of the WTE at that date. Costs per WTE, on-costs and"
+            " the locum premium come from the cost model beside each scenario.",
+        ]
+        if same:
+            notes.append(
+                f"{', '.join(same)}: the cost model states no pay uplift or inflation, so cash"
+                " and real terms are equal."
             )
-        first = inputs.costs[0]
         tables.append(
             ReportTable(
                 key="costs",
-                title=f"Cost a year at the end of each scenario (£, {first.base_year} prices)",
+                title=f"Cost a year at the end of each scenario (£, real terms at {' and '.join(bases)} prices and cash terms)",
                 frame=pd.DataFrame(rows),
-                notes=(
-                    f"Real terms at {first.base_year} prices; each figure is the annual cost of the WTE at that date. "
-                    "Costs per WTE, on-costs and the locum premium come from the cost model beside each scenario.",
-                ),
+                notes=tuple(notes),
                 decimals=dict.fromkeys(titles, 0),
             )
         )
         for c in inputs.costs:
             values = {t: v for t, v, _lo, _hi in c.measures}
+            cash = {t: v for t, v, _lo, _hi in c.cash}
             sub = values.get("Cost of the gap to target, filled by substantive staff")
             loc = values.get("Cost of the gap to target, filled by locums")
             if sub is not None and loc is not None and c.gap_wte_end:
-                paragraphs.append(
+                text = (
                     f"{c.scenario}: closing the remaining gap of {c.gap_wte_end:,.1f} WTE by {c.end:%b %Y} would cost "
-                    f"{_money(sub)} a year with substantive staff, or {_money(loc)} with locums ({c.base_year} prices)."
+                    f"{_money(sub)} a year with substantive staff, or {_money(loc)} with locums ({c.base_year} prices"
                 )
+                csub = cash.get("Cost of the gap to target, filled by substantive staff")
+                cloc = cash.get("Cost of the gap to target, filled by locums")
+                if csub is not None and cloc is not None and not _same_terms(c):
+                    text += f"; {_money(csub)} and {_money(cloc)} in cash terms"
+                paragraphs.append(text + ").")
             elif c.gap_wte_end == 0:
                 paragraphs.append(f"{c.scenario}: no gap to cost by {c.end:%b %Y}.")
     if inputs.allocations is not None:
