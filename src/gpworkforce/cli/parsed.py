@@ -37,12 +37,13 @@ from gpworkforce import tables
 from gpworkforce.cli.choices import Kind
 from gpworkforce.domain.provenance import Source
 from gpworkforce.loaders.ons import POPULATION
+from gpworkforce.loaders.own_orgs import PRACTICE_PLACES
 from gpworkforce.loaders.pcn import PCN_PLACES
 
 PARSED = "parsed"
 # bump when any loader's tables change for the same input (2: ONS populations stored; 3: the
-# PCN file's own placement of each PCN)
-PARSE_VERSION = 3
+# PCN file's own placement of each PCN; 4: where a workforce file places its practices)
+PARSE_VERSION = 4
 META = "meta.json"
 TABLES = {
     "workforce": tables.WORKFORCE,
@@ -51,6 +52,9 @@ TABLES = {
     "vacancies": tables.VACANCIES,
     "population": POPULATION,  # ONS projections: small, read whole (no period or practice)
     "pcn_places": PCN_PLACES,  # the PCN file's own sub-ICB/ICB/region per PCN: read whole
+    # a workforce file's own sub-ICB/ICB per practice and date: read whole (before a report
+    # knows which practices it wants, since the file may move some into its organisation)
+    "practice_places": PRACTICE_PLACES,
 }
 # the tables a report's Wanted rows filter (the others are read whole)
 FILTERED = frozenset({"workforce", "demography", "patients", "vacancies"})

@@ -18,7 +18,7 @@ import pandas as pd
 
 from gpworkforce import tables
 from gpworkforce.baseline import BaselineData, Denominators
-from gpworkforce.cli.parsed import Wanted
+from gpworkforce.cli.parsed import FILTERED, Wanted
 from gpworkforce.cli.workspace import (
     ManifestEntry,
     combine,
@@ -34,6 +34,7 @@ from gpworkforce.cli.workspace import (
 )
 from gpworkforce.domain.orgs import OrgRegistry, OrgType
 from gpworkforce.errors import UserError
+from gpworkforce.loaders.own_orgs import PRACTICE_PLACES, FilePlacement
 
 if TYPE_CHECKING:
     from gpworkforce.demo import DemoDataset
@@ -165,6 +166,24 @@ def _registry_statement(entries: Sequence[ManifestEntry]) -> str:
     return WORKSPACE_REGISTRY_STATEMENT.format(files=files)
 
 
+def files_placement(
+    directory: Path, registry: OrgRegistry, entries: Sequence[ManifestEntry]
+) -> FilePlacement:
+    """``registry`` with the practices placed where the workforce files among ``entries`` place
+    them on their census dates (``loaders.own_orgs.place_as_files_do``): only the small table
+    of placements is read from each file's parsed store."""
+    from gpworkforce.cli.choices import Kind
+    from gpworkforce.loaders.own_orgs import place_as_files_do
+
+    placing = [e for e in entries if e.kind in (Kind.GPW_DETAILED, Kind.GPW_PRACTICE_YEAR)]
+    if not placing:
+        return FilePlacement(registry)
+    nothing = Wanted(periods={name: frozenset() for name in FILTERED})
+    files = read_workspace(directory, registry, placing, nothing)
+    places = _concat([f.practice_places for f in files], PRACTICE_PLACES)
+    return place_as_files_do(registry, places, source_order(entries))
+
+
 def workspace_context(
     directory: Path,
     pin: Path | None = None,
@@ -183,6 +202,8 @@ def workspace_context(
     else:
         entries = require_entries(directory)
     registry = workspace_registry(directory, entries)
+    placement = files_placement(directory, registry, entries)
+    registry = placement.registry
     wanted = None
     if focus is not None:
         wanted = focus_rows(registry, focus, stored_periods(directory, entries))
@@ -203,6 +224,7 @@ def workspace_context(
         + ". Where files give the same period, the latest publication wins, then the latest "
         "load.",
         _registry_statement(entries),
+        *filter(None, [placement.statement(wanted.practices if wanted else None)]),
     )
     as_of = max(e.loaded_at for e in entries)
     return DataContext(

@@ -45,6 +45,7 @@ from gpworkforce.domain.orgs import OrgRegistry
 from gpworkforce.domain.provenance import Source, sha256_of_file
 from gpworkforce.errors import InputFileError, Issue, Location, UserError, ValidationFailed
 from gpworkforce.loaders.ons import POPULATION
+from gpworkforce.loaders.own_orgs import PRACTICE_PLACES, practice_places
 from gpworkforce.loaders.pcn import PCN_PLACES
 
 MANIFEST = "manifest.json"
@@ -127,6 +128,10 @@ class LoadedFile:
     population: pd.DataFrame = dataclasses.field(default_factory=lambda: tables.empty(POPULATION))
     # the PCN file's own placement of each PCN (loaders.pcn.PCN_PLACES; empty for other kinds)
     pcn_places: pd.DataFrame = dataclasses.field(default_factory=lambda: tables.empty(PCN_PLACES))
+    # where a workforce file places its practices itself (loaders.own_orgs.PRACTICE_PLACES)
+    practice_places: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: tables.empty(PRACTICE_PLACES)
+    )
 
 
 Adapter = Callable[[Path, OrgRegistry | None, LoadOptions], LoadedFile]
@@ -163,7 +168,8 @@ def _gpw_detailed(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -
     from gpworkforce.loaders import load_gpw_detailed
 
     result = load_gpw_detailed(path, period=opts.period, published=opts.published)
-    return _from_loader(Kind.GPW_DETAILED, result)
+    places = practice_places(result.attributes, result.source.source_id)
+    return dataclasses.replace(_from_loader(Kind.GPW_DETAILED, result), practice_places=places)
 
 
 def _practice_year(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
@@ -172,7 +178,9 @@ def _practice_year(path: Path, registry: OrgRegistry | None, opts: LoadOptions) 
     # The two practice-year layouts: all staff groups (has nurses) or GPs and admin only.
     if "TOTAL_NURSES_FTE" in _header(path):
         result = load_practice_year_staff_groups(path)
+        places = practice_places(result.attributes, result.source.source_id)
         loaded = _from_loader(Kind.GPW_PRACTICE_YEAR, result)
+        loaded = dataclasses.replace(loaded, practice_places=places)
         if registry is None:  # reading the workspace: the warnings were given at load
             return loaded
         from gpworkforce.loaders.own_orgs import icb_disagreements
@@ -342,6 +350,7 @@ def with_published(loaded: LoadedFile, published: dt.date) -> LoadedFile:
         patients=restamp(loaded.patients),
         vacancies=restamp(loaded.vacancies),
         pcn_places=restamp(loaded.pcn_places),
+        practice_places=restamp(loaded.practice_places),
     )
 
 
@@ -589,6 +598,7 @@ def _from_store(stored: parsed.StoredFile) -> LoadedFile:
         encoding=stored.encoding,
         population=stored.frames["population"],
         pcn_places=stored.frames["pcn_places"],
+        practice_places=stored.frames["practice_places"],
     )
 
 
@@ -722,6 +732,7 @@ class CombinedTables:
     vacancies: pd.DataFrame
     population: pd.DataFrame  # ONS projections (loaders.ons.POPULATION columns)
     pcn_places: pd.DataFrame  # PCN files' own placements (loaders.pcn.PCN_PLACES columns)
+    practice_places: pd.DataFrame  # workforce files' own placements (own_orgs.PRACTICE_PLACES)
 
 
 def _concat(files: Sequence[LoadedFile], name: str, spec: Mapping[str, str]) -> pd.DataFrame:
@@ -758,4 +769,5 @@ def combine(files: Sequence[LoadedFile]) -> CombinedTables:
         vacancies=_concat(files, "vacancies", tables.VACANCIES),
         population=_concat(files, "population", POPULATION),
         pcn_places=_concat(files, "pcn_places", PCN_PLACES),
+        practice_places=_concat(files, "practice_places", PRACTICE_PLACES),
     )

@@ -7,12 +7,16 @@ disagree (a practice opened or moved since): each disagreement is reported, neve
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 
-from gpworkforce.domain.orgs import OrgRegistry, OrgType
+from gpworkforce.domain.orgs import Organisation, OrgRegistry, OrgType, ParentLink
 
 _PREFIX = re.compile(r"^nhs\s+|\s+integrated care board$|\s+icb$")
 
@@ -58,3 +62,212 @@ def icb_disagreements(attributes: pd.DataFrame, registry: OrgRegistry, file_name
             f"{'; '.join(nowhere[:10])}" + (" ..." if len(nowhere) > 10 else "")
         )
     return out
+
+
+# --- placing practices as a workforce file itself places them (issue 10, item 1) -------------
+
+# Where a workforce file names a practice's organisations itself, for the file's census dates:
+# the staff-groups file names the ICB (by name), the detailed GPW file codes for the sub-ICB
+# location (CCG before July 2022) and ICB (STP), and their names.
+PRACTICE_PLACES: dict[str, str] = {
+    "practice_code": "string",
+    "period": "datetime64[ns]",
+    "sub_icb_code": "string",
+    "icb_code": "string",
+    "icb_name": "string",
+    "source_id": "string",
+}
+
+
+def practice_places(attributes: pd.DataFrame, source_id: str) -> pd.DataFrame:
+    """The organisation columns of a loader's attributes frame as :data:`PRACTICE_PLACES` rows
+    (empty when the file names no organisation of its practices)."""
+    from gpworkforce import tables
+
+    named = [c for c in ("sub_icb_code", "icb_code", "icb_name") if c in attributes]
+    if not named or attributes.empty:
+        return tables.empty(PRACTICE_PLACES)
+    out = attributes.loc[:, ["practice_code", "period", *named]].copy()
+    out = out.dropna(subset=named, how="all")
+    for column in ("sub_icb_code", "icb_code", "icb_name"):
+        if column not in out:
+            out[column] = pd.NA
+    out["source_id"] = source_id
+    return tables.conform(out, PRACTICE_PLACES)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """One practice on one census date, counted where a workforce file places it."""
+
+    practice: str
+    on: dt.date
+    before: str | None  # the registry's organisation's name (None: it placed it nowhere)
+    after: str  # the file's organisation's name
+
+    def line(self) -> str:
+        if self.before is None:
+            return f"{self.practice} on {self.on}: {self.after}"
+        return f"{self.practice} on {self.on}: {self.before} -> {self.after}"
+
+
+@dataclass(frozen=True)
+class FilePlacement:
+    """The registry with the files' own placements in force on their dates, and what changed."""
+
+    registry: OrgRegistry
+    changes: tuple[Moved, ...] = ()
+    unresolved: tuple[str, ...] = ()  # organisation names or codes the registry does not know
+
+    @property
+    def moved(self) -> tuple[str, ...]:
+        return tuple(m.line() for m in self.changes if m.before is not None)
+
+    @property
+    def placed(self) -> tuple[str, ...]:
+        return tuple(m.line() for m in self.changes if m.before is None)
+
+    def statement(self, practices: Iterable[str] | None = None) -> str | None:
+        """One line for a report (naming only ``practices``' changes when given), or None
+        when the files agree with the registry there."""
+        keep = None if practices is None else set(practices)
+        changes = [m for m in self.changes if keep is None or m.practice in keep]
+        if not (changes or self.unresolved):
+            return None
+        moved = [m.line() for m in changes if m.before is not None]
+        placed = [m.line() for m in changes if m.before is None]
+        where = "" if keep is None else " in this report"
+        parts = []
+        if moved:
+            parts.append(
+                f"{len(moved):,} practice-date(s){where} are counted where the workforce file "
+                f"places them, not where the registry does: {'; '.join(moved[:8])}"
+                + (" ..." if len(moved) > 8 else "")
+            )
+        if placed:
+            parts.append(
+                f"{len(placed):,} practice-date(s){where} the registry places in no "
+                f"organisation are counted where the workforce file places them: "
+                f"{'; '.join(placed[:8])}" + (" ..." if len(placed) > 8 else "")
+            )
+        if self.unresolved:
+            parts.append(
+                "the file names organisations the registry does not know, so the registry's "
+                f"placement is kept there: {', '.join(self.unresolved[:8])}"
+                + (" ..." if len(self.unresolved) > 8 else "")
+            )
+        return (
+            "Where a workforce file names a practice's organisations itself, that placement is "
+            "used for the file's census dates (a practice moved this way is counted in the ICB "
+            "or sub-ICB location the file names, and in no PCN of it on that date): "
+            + "; ".join(parts)
+            + "."
+        )
+
+
+def _resolve(
+    registry: OrgRegistry, code: object, name: object, tier: OrgType, by_name: dict[str, str]
+) -> tuple[str | None, str | None]:
+    """(registry code, unresolved label) of the organisation of ``tier`` a row names."""
+    if isinstance(code, str) and code.strip():
+        c = code.strip().upper()
+        if c in registry and registry.get(c).type is tier:
+            return c, None
+    if isinstance(name, str) and name.strip():
+        found = by_name.get(icb_key(name))
+        if found is not None:
+            return found, None
+        return None, name.strip()
+    if isinstance(code, str) and code.strip():
+        return None, code.strip()
+    return None, None
+
+
+def _cut(link: ParentLink, dates: Iterable[dt.date]) -> list[ParentLink]:
+    """``link`` without the days ``dates`` (each a one-day gap), as up to len+1 links."""
+    out: list[ParentLink] = []
+    start = link.start
+    for day in sorted(d for d in set(dates) if link.in_force(d)):
+        if start is None or day > start:
+            out.append(dataclasses.replace(link, start=start, end=day))
+        start = day + dt.timedelta(days=1)
+    if link.end is None or start is None or start < link.end:
+        out.append(dataclasses.replace(link, start=start))
+    return out
+
+
+def place_as_files_do(
+    registry: OrgRegistry, places: pd.DataFrame, order: dict[str, int] | None = None
+) -> FilePlacement:
+    """``registry`` with every practice placed, on each census date of ``places``, where the
+    workforce file places it: the sub-ICB location it names (CCG in older files) when the
+    registry knows it, else the ICB it names (by code, or by name compared loosely). Of two
+    files naming one practice on one date, the later in ``order`` (source id -> position: the
+    latest publication, then the latest load) wins. Practices the registry does not know become
+    organisations of their own. Nothing changes where the file agrees with the registry."""
+    if places.empty:
+        return FilePlacement(registry)
+    rank = (order or {}).get
+    rows = places.assign(_rank=[rank(s, -1) for s in places["source_id"]])
+    rows = rows.sort_values(["_rank"], kind="stable").drop_duplicates(
+        ["practice_code", "period"], keep="last"
+    )
+    icb_names = {icb_key(o.name): o.code for o in registry.of_type(OrgType.ICB)}
+    sub_names: dict[str, str] = {}
+    new_links: list[ParentLink] = []
+    new_orgs: list[Organisation] = []
+    cut: dict[str, set[dt.date]] = {}
+    changes: list[Moved] = []
+    unresolved: set[str] = set()
+    for period, group in rows.groupby("period", sort=True):
+        on = pd.Timestamp(period).date()
+        end = on + dt.timedelta(days=1)
+        subs = registry.practice_map(on, OrgType.SUB_ICB)
+        icbs = registry.practice_map(on, OrgType.ICB)
+        columns = [group[c].tolist() for c in ("practice_code", "sub_icb_code", "icb_code")]
+        for practice, sub_code, icb_code, icb_name in zip(
+            *columns, group["icb_name"].tolist(), strict=True
+        ):
+            practice = str(practice)
+            sub, sub_missing = _resolve(registry, sub_code, None, OrgType.SUB_ICB, sub_names)
+            icb, icb_missing = _resolve(registry, icb_code, icb_name, OrgType.ICB, icb_names)
+            unresolved.update(x for x in (sub_missing, icb_missing) if x)
+            if sub is not None:
+                parent, now = sub, subs.get(practice)
+                icb_of_sub = registry.parent_of_type(sub, OrgType.ICB, on)
+                same = now == sub and (icb is None or icb_of_sub is None or icb_of_sub.code == icb)
+            elif icb is not None:
+                parent, now = icb, icbs.get(practice)
+                same = now == icb
+            else:
+                continue
+            if same:
+                continue
+            known = practice in registry
+            if not known and practice not in {o.code for o in new_orgs}:
+                new_orgs.append(Organisation(practice, practice, OrgType.PRACTICE))
+            source = "own placement of a workforce file"
+            new_links.append(ParentLink(practice, parent, on, end, source))
+            if sub is not None and icb is not None:
+                icb_of_sub = registry.parent_of_type(sub, OrgType.ICB, on)
+                if icb_of_sub is None or icb_of_sub.code != icb:
+                    new_links.append(ParentLink(practice, icb, on, end, source))
+            target = registry.get(icb if icb is not None else sub).name
+            was = icbs.get(practice) if sub is None else now
+            if known and was is not None:
+                cut.setdefault(practice, set()).add(on)
+                changes.append(Moved(practice, on, registry.get(was).name, target))
+            else:
+                changes.append(Moved(practice, on, None, target))
+    if not new_links:
+        return FilePlacement(registry, unresolved=tuple(sorted(unresolved)))
+    links: list[ParentLink] = list(new_links)
+    for link in registry.links:
+        days = cut.get(link.child)
+        links.extend(_cut(link, days) if days else (link,))
+    orgs = [*registry.organisations.values(), *new_orgs]
+    return FilePlacement(
+        OrgRegistry.build(orgs, links),
+        changes=tuple(changes),
+        unresolved=tuple(sorted(unresolved)),
+    )
