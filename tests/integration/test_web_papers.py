@@ -162,3 +162,58 @@ def test_the_web_paper_covers_scenarios_delivery_risks_and_the_change_since_last
     # the world has no return for the quarter before: the paper says so instead of comparing
     assert "Change since 30 June" in text and "not available" in text
     assert labels.internal_keys_in(text) == []
+
+
+def test_the_web_paper_has_the_finance_chapter_in_real_and_cash_terms(
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    """The organisation's costed scenarios and allocations (the finance pages' data) make the
+    paper's finance chapter, as ``gpworkforce paper --finance --allocations`` from files: each
+    scenario's cost at its end in real terms (price base year stated) and cash terms, and LLR's
+    Table 17 against the thresholds."""
+    import docx
+
+    from gpworkforce.web.finance.seed import seed_llr_finance
+
+    _accept_own(build_world())
+    seed_llr_finance("QK1")
+    board = _client("board")
+    with django_capture_on_commit_callbacks(execute=True):
+        board.post(
+            reverse("paper-org", args=["QK1"]),
+            {
+                "census_date": CENSUS.isoformat(),
+                "meeting": "LLR GP Programme Board",
+                "meeting_date": "25/10/2017",
+            },
+        )
+    job = PaperJob.objects.get()
+    assert job.status == "done", job.error
+    document = docx.Document(io.BytesIO(bytes(job.docx)))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert any(h.endswith("Finance") for h in headings), headings
+    text = "\n".join(p.text for p in document.paragraphs)
+    # Scenario 2 ends 9 WTE short of 639: 9 x GBP 112,000 (the LLR cost model has no uplift)
+    assert (
+        "Scenario 2: international recruitment and retention: closing the remaining gap of 9.0"
+        " WTE by Sep 2020 would cost £1.0m a year with substantive staff" in text
+    )
+    costs = next(
+        t
+        for t in document.tables
+        if [c.text for c in t.rows[0].cells][:3] == ["Scenario", "By", "Terms"]
+    )
+    terms = [r.cells[2].text for r in costs.rows[1:]]
+    assert terms == ["Real (2017/18 prices)", "Cash"] * 4
+    assert "Price base year 2017/18" in document.element.xml  # the table's note
+    allocations = next(
+        t
+        for t in document.tables
+        if t.rows[0].cells[0].text == "Organisation"
+        and "Share of allocation %" in [c.text for c in t.rows[0].cells]
+    )
+    assert len(allocations.rows) > 15  # three CCGs and LLR over five years
+    assert "West Leicestershire" in text  # below the 10.9% minimum in 2016/17 and 2017/18
+    book = openpyxl.load_workbook(io.BytesIO(bytes(job.xlsx)))
+    assert any(n.startswith("Cost a year") for n in book.sheetnames), book.sheetnames
+    assert labels.internal_keys_in(text) == []

@@ -132,3 +132,63 @@ def test_a_practice_twice_in_a_quarter_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValidationFailed) as err:
         read_spend(path)
     assert "row 6" in str(err.value) and "a repeat of row 2" in str(err.value)
+
+
+def test_spend_from_the_returns_loaded_into_a_workspace(tmp_path: Path, shared_data: Path) -> None:
+    """``--data WORKSPACE`` reads the spend section of the practice returns loaded into it; a
+    return's figures are used where a file gives the same practice's quarter. By hand:
+    2017/18 Q3 = C82005's return 20,000 + 5,000 (its file row of 99,999 is replaced) + C82008's
+    return 12,000 = 37,000 against the plan's 1,548,020: -1,511,020 (-97.6%); 2017/18 Q4 =
+    the file's 10,000 for C82008 (C82005's return of that quarter has no spend section)."""
+    import dataclasses
+
+    from gpworkforce.domain.returns import SpendLine
+    from gpworkforce.returns import write_return_xlsx
+    from returns_support import base_return
+
+    q3, q4 = dt.date(2017, 12, 31), dt.date(2018, 3, 31)
+    returns = [
+        dataclasses.replace(base_return("C82005", q3), spend=SpendLine(20_000, 5_000)),
+        dataclasses.replace(base_return("C82008", q3), spend=SpendLine(locum_gbp=12_000)),
+        base_return("C82005", q4),  # no spend section
+    ]
+    files = [
+        str(write_return_xlsx(r, tmp_path / f"{r.practice_code}-{r.census_date:%Y%m}.xlsx"))
+        for r in returns
+    ]
+    ws = tmp_path / "ws"
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(app, list(args))
+
+    loaded = run("load", "returns", *files, "--data", str(ws))
+    assert loaded.exit_code == 0, loaded.output
+    path = tmp_path / "spend.csv"
+    path.write_text(
+        "practice,quarter_end,locum_gbp,agency_gbp\n"
+        "C82005,2017-12-31,99999,\nC82008,2018-03-31,10000,\n",
+        encoding="utf-8",
+    )
+    scenario = str(LLR / "scenario-3.toml")
+    out = tmp_path / "out"
+    result = run("finance", "spend", str(path), "--data", str(ws), "--scenario", scenario,
+                 "--out", str(out))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "2017/18 Q3: actual 37,000, plan 1,548,020, variance -1,511,020 (-97.6%)" in (
+        result.stdout
+    )
+    assert "2017/18 Q4: actual 10,000, plan 1,548,020" in result.stdout
+    # the returns alone: Q3 only
+    result = run("finance", "spend", "--data", str(ws), "--scenario", scenario, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "2017/18 Q3: actual 37,000" in result.stdout and "Q4" not in result.stdout
+    # neither a file nor a workspace; a workspace without returns
+    result = run("finance", "spend", "--scenario", scenario)
+    assert result.exit_code != 0 and "give the spend: a FILE" in result.stderr
+    empty = tmp_path / "empty"
+    assert run("load", "returns", files[2], "--data", str(empty)).exit_code == 0
+    result = run("finance", "spend", "--data", str(empty), "--scenario", scenario)
+    assert result.exit_code != 0 and "none of its practice returns has a spend section" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.output

@@ -10,11 +10,12 @@ writes CSV tables (and ``costs.xlsx`` with ``--xlsx``) into DIR (default ``cost-
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from gpworkforce.cli.common import echo_written, step
+from gpworkforce.errors import UserError
 
 finance_app = typer.Typer(
     help="Allocations and funding: primary care spend against thresholds, headroom in WTE.",
@@ -48,7 +49,6 @@ def cost(
     """Cost a scenario: workforce, gap to target, locum cover and locum conversion, by year,
     staff group and payer, with P10/P50/P90 over draws. With several scenarios each goes to
     DIR/<file stem>/ and DIR/comparison-costs.csv sets them side by side."""
-    from gpworkforce.errors import UserError
     from gpworkforce.exports import write_csv_files
     from gpworkforce.finance.cost_io import find_cost_model, load_cost_model
     from gpworkforce.finance.runner import comparison, cost_scenario, headline, write_costed
@@ -81,7 +81,6 @@ def cost(
 
 
 def _wte_costs(costs: Path | None, given: list[str]) -> dict[str, float]:
-    from gpworkforce.errors import UserError
     from gpworkforce.finance.runner import central_role_costs
 
     out: dict[str, float] = {}
@@ -153,15 +152,62 @@ def register(app: typer.Typer) -> None:
     app.add_typer(finance_app, name="finance")
 
 
+def workspace_spend(directory: Path) -> list[Any]:
+    """The spend section of every practice return loaded (accepted) into the workspace, one row
+    per practice and quarter (a later load of the same practice and quarter replaces an
+    earlier one, as in the manifest's order); returns without a spend section give none."""
+    from gpworkforce.cli.choices import Kind
+    from gpworkforce.cli.workspace import read_file, require_entries, workspace_registry
+    from gpworkforce.domain.provenance import sha256_of_file
+    from gpworkforce.errors import InputFileError
+    from gpworkforce.finance.spend import SpendRow
+
+    entries = require_entries(directory)
+    returns = [e for e in entries if e.kind is Kind.RETURNS]
+    if not returns:
+        raise UserError(
+            f"--data {directory} holds no practice returns; load them with `gpworkforce load"
+            " returns FILE... --data DIR`"
+        )
+    registry = workspace_registry(directory, entries)
+    rows: dict[tuple[str, Any], SpendRow] = {}
+    for entry in returns:
+        path = directory / entry.file
+        if not path.is_file() or sha256_of_file(path) != entry.sha256:
+            raise InputFileError(
+                f"{path}: must be the file recorded in the workspace's manifest (sha256"
+                f" {entry.sha256[:12]}), got a missing or changed file"
+            )
+        ret = read_file(entry.kind, path, registry, entry.options).payload
+        if ret is None or ret.spend is None:
+            continue
+        row = SpendRow(
+            practice=ret.practice_code,
+            quarter_end=ret.census_date,
+            locum_gbp=ret.spend.locum_gbp,
+            agency_gbp=ret.spend.agency_gbp,
+        )
+        rows[(row.practice, row.quarter_end)] = row
+    return [rows[k] for k in sorted(rows)]
+
+
 @finance_app.command("spend")
 def spend(
-    file: Annotated[
-        Path, typer.Argument(help="Locum and agency spend by practice and quarter (CSV or XLSX).")
-    ],
     scenario: Annotated[
         Path,
         typer.Option("--scenario", help="The plan's adopted scenario (TOML), costed as the plan."),
     ],
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="Locum and agency spend by practice and quarter (CSV or XLSX)."),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Workspace: read the spend section of the practice returns loaded into it.",
+        ),
+    ] = None,
     costs: Annotated[
         Path | None,
         typer.Option("--costs", help="Cost model TOML (default: costs.toml beside the scenario)."),
@@ -174,18 +220,34 @@ def spend(
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write spend.xlsx.")] = False,
 ) -> None:
     """Locum and agency spend actuals by quarter against the plan's costed trajectory:
-    variance, percentile in the plan's fan and the SPC chart (lower spend better)."""
+    variance, percentile in the plan's fan and the SPC chart (lower spend better). Spend comes
+    from FILE, from the returns in a workspace (--data), or both (a return's figures are used
+    where both give a practice's quarter)."""
     import pandas as pd
 
     from gpworkforce.domain.report import ReportTable
-    from gpworkforce.errors import UserError
     from gpworkforce.finance.cost_io import find_cost_model, load_cost_model
     from gpworkforce.finance.runner import cost_scenario, write_tables
     from gpworkforce.finance.spend import planned_quarterly, quarterly
     from gpworkforce.finance.tables_io import read_spend
     from gpworkforce.plans.spend import track_spend
 
-    rows = read_spend(file)  # checked before anything runs
+    if file is None and data is None:
+        raise UserError(
+            "give the spend: a FILE (CSV or XLSX), --data WORKSPACE (the practice returns"
+            " loaded into it), or both"
+        )
+    # checked before anything runs
+    by_key = {(r.practice, r.quarter_end): r for r in (read_spend(file) if file else [])}
+    if data is not None:
+        returned = workspace_spend(data)
+        if not returned and not by_key:
+            raise UserError(
+                f"--data {data}: none of its practice returns has a spend section (Locum spend,"
+                " Agency spend), and no FILE was given"
+            )
+        by_key.update({(r.practice, r.quarter_end): r for r in returned})
+    rows = [by_key[k] for k in sorted(by_key)]
     load_cost_model(find_cost_model(scenario, costs))
     with step(f"costing {scenario.name}"):
         costed = cost_scenario(scenario, costs, draws)
@@ -221,6 +283,5 @@ def spend(
         typer.echo(f"  SPC: latest point {spc.variation.value}")
     elif why:
         typer.echo(f"  {why}")
-    echo_written(
-        write_tables([table, by_practice], out or Path(f"spend-{file.stem}"), "spend", xlsx)
-    )
+    stem = file.stem if file is not None else "returns"
+    echo_written(write_tables([table, by_practice], out or Path(f"spend-{stem}"), "spend", xlsx))

@@ -565,3 +565,41 @@ def spend_tracking(owner_code: str, costed: CostedRun) -> tuple[ReportTable, str
         return empty, str(exc), len(actual)
     table, _spc, why = track_spend(actual, planned)
     return table, why, len(actual) - len(table.frame)
+
+
+# -- the finance chapter of the web's committee paper ---------------------------------------------
+@dataclass(frozen=True)
+class PaperFinance:
+    """What the web's committee paper shows in its finance chapter (as ``gpworkforce paper
+    --finance --allocations`` does): each costed scenario's cost a year at its end, real and
+    cash terms, and primary care spend as a share of allocation against the thresholds."""
+
+    costs: tuple[Any, ...]  # gpworkforce.papers.build.CostSummary
+    allocations: ReportTable | None
+    allocation_note: str
+
+
+def paper_finance(owner_code: str) -> PaperFinance:
+    """The organisation's costed scenarios (in their order, named by their titles) and its
+    allocations; a scenario that cannot be costed is left out."""
+    import dataclasses
+
+    from gpworkforce.finance.runner import allocation_headline, allocation_tables
+    from gpworkforce.papers.build import allocation_summary, cost_summary
+
+    costs = []
+    for s in CostedScenario.objects.filter(owner_id=owner_code):
+        try:
+            summary = cost_summary(cost_of(s))
+        except UserError:
+            continue
+        costs.append(dataclasses.replace(summary, scenario=s.title))
+    rows = [funding_row(r) for r in AllocationRecord.objects.filter(owner_id=owner_code)]
+    table, note = None, ""
+    if rows:
+        th = thresholds_of(owner_code)
+        tables = allocation_tables(rows, th.minimum, th.aspiration, {})
+        table = allocation_summary(tables)
+        lines = allocation_headline(tables, 100 * th.minimum, 100 * th.aspiration).splitlines()
+        note = " ".join(line.strip() for line in lines[1:3])
+    return PaperFinance(tuple(costs), table, note)

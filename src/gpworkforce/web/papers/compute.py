@@ -102,6 +102,9 @@ def build(
             scenarios=parts.scenarios if parts else (),
             risks=parts.risks if parts else None,
             timeline=parts.timeline if parts else None,
+            costs=parts.finance.costs if parts and parts.finance else (),
+            allocations=parts.finance.allocations if parts and parts.finance else None,
+            allocation_note=parts.finance.allocation_note if parts and parts.finance else "",
         )
     )
     progress(45, "Laying out the PDF")

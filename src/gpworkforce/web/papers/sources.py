@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -20,6 +21,7 @@ class WebParts:
     scenarios: tuple[ScenarioResult, ...]
     risks: tuple[Risk, ...] | None  # None: the organisation keeps no risk register here
     timeline: tuple[TimelineCell, ...] | None  # None: no implementation plan here
+    finance: Any = None  # gpworkforce.web.finance.compute.PaperFinance; None: no finance chapter
 
 
 def scenario_from_run(run: object) -> ScenarioResult | None:
@@ -79,4 +81,11 @@ def web_parts(org_code: str, on: dt.date) -> WebParts:
             "workstream"
         )
     )
-    return WebParts(scenarios=tuple(results), risks=risks or None, timeline=cells or None)
+    from gpworkforce.web.finance.compute import paper_finance
+
+    return WebParts(
+        scenarios=tuple(results),
+        risks=risks or None,
+        timeline=cells or None,
+        finance=paper_finance(org_code),
+    )
