@@ -16,12 +16,8 @@ import pytest
 
 from gpworkforce.errors import ValidationFailed
 from gpworkforce.forecast.cohort_config import AgeWeight
-from gpworkforce.forecast.demand import (
-    parts_at,
-    population_parts,
-    read_population,
-    weighted_population,
-)
+from gpworkforce.forecast.demand import parts_at, population_parts, weighted_population
+from gpworkforce.loaders.ons import read_projection as read_population
 from gpworkforce.paths import shared_data_dir
 
 WEIGHTS = [

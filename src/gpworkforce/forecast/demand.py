@@ -14,157 +14,24 @@ Weighted (Carr-Hill) patients grow with the same index. Demand rules (WTE GPs):
 * ``base_ratio``:        ``D = supply_0 x registered(t) / registered_0``: the start's patients per
   GP-equivalent WTE held constant (NHS England Long Term Workforce Plan 2023).
 
-Pure functions on arrays and frames; :func:`read_population` is the only I/O.
+Pure functions on arrays and frames; the files are read by :func:`gpworkforce.loaders.ons.read_projection`
+ .
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
+from gpworkforce.errors import Issue, Location, ValidationFailed
 from gpworkforce.forecast.cohort_config import AgeWeight, DemandConfig
 from gpworkforce.forecast.distributions import central
+from gpworkforce.loaders.ons import SEX_WORDS
 
 Array = NDArray[np.float64]
-POPULATION_COLUMNS = ("area_code", "year", "age", "sex", "population")
-
-
-def _bad(path: Path, issues: list[Issue]) -> ValidationFailed:
-    return ValidationFailed(issues=issues, summary=f"population file {path.name} is invalid")
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: population file must exist, not found") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise InputFileError(f"{path}: must be a readable CSV, got {exc}") from None
-
-
-def _numbers(path: Path, frame: pd.DataFrame, columns: Sequence[str]) -> list[Issue]:
-    issues = []
-    for col in columns:
-        values = pd.to_numeric(
-            frame[col].astype(str).str.strip().str.replace(",", ""), errors="coerce"
-        )
-        for row in np.flatnonzero((values.isna() | (values < 0)).to_numpy())[:5]:
-            issues.append(
-                Issue(
-                    Location(file=path.name, row=int(row) + 2, column=str(col)),
-                    "be a number >= 0",
-                    repr(frame[col].iloc[row]),
-                )
-            )
-        frame[col] = values
-    return issues
-
-
-def _need_columns(path: Path, frame: pd.DataFrame, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise _bad(
-            path,
-            [
-                Issue(
-                    Location(file=path.name), f"have columns {list(columns)}", f"missing {missing}"
-                )
-            ],
-        )
-
-
-_SEX_WORDS = {
-    "f": "f",
-    "female": "f",
-    "females": "f",
-    "2": "f",
-    "m": "m",
-    "male": "m",
-    "males": "m",
-    "1": "m",
-}
-_SEX_WORDS |= {"persons": "p", "person": "p", "all": "p", "p": "p"}
-
-
-def _age(text: str) -> float:
-    """``'0'``..``'104'``, ``'90 and over'``, ``'105 - 109'``, ``'110 and over'``: the first whole
-    number (an open or grouped top age counts as its youngest age); NaN for anything else."""
-    head = text.strip().split(" ")[0].split("-")[0]
-    return float(head) if head.isdigit() else float("nan")
-
-
-def _wide(path: Path, frame: pd.DataFrame, ids: dict[str, str]) -> pd.DataFrame:
-    """A wide ONS table (one column per projection year) as long rows."""
-    _need_columns(path, frame, list(ids))
-    years = [c for c in frame.columns if str(c).strip().isdigit()]
-    if not years:
-        issue = Issue(Location(file=path.name), "have a column per projection year", "none")
-        raise _bad(path, [issue])
-    if "COMPONENT" in frame.columns:  # the SNPP's component files: the population only
-        frame = frame[frame["COMPONENT"].str.strip().str.lower() == "population"]
-    age_col = next(c for c, v in ids.items() if v == "age")
-    frame = frame[~frame[age_col].str.strip().str.lower().isin(["all ages", "all"])].copy()
-    issues = _numbers(path, frame, years)
-    if issues:
-        raise _bad(path, issues)
-    ages = frame[age_col].map(_age)
-    if ages.isna().any():
-        row = int(np.flatnonzero(ages.isna().to_numpy())[0])
-        where = Location(file=path.name, row=int(frame.index[row]) + 2, column=age_col)
-        found = repr(frame[age_col].iloc[row])
-        raise _bad(path, [Issue(where, "be an age (0, 89, '90 and over', '105 - 109')", found)])
-    frame = frame.rename(columns=ids).assign(age=ages)
-    if "area_code" not in frame.columns:
-        frame["area_code"] = "*"
-    long = frame.melt(
-        id_vars=["area_code", "sex", "age"],
-        value_vars=years,
-        var_name="year",
-        value_name="population",
-    )
-    long["year"] = long["year"].astype(str).str.strip().astype(int)
-    return long.loc[:, list(POPULATION_COLUMNS)]
-
-
-def read_population(path: Path, layout: str = "long") -> pd.DataFrame:
-    """An ONS population projection as ``area_code, year, age, sex, population`` rows (sex
-    ``f``/``m``/``p`` for persons). Layouts: ``long`` (area_code,area_name,year,age,sex,
-    population), ``snpp`` (the subnational projection as published: AREA_CODE, AREA_NAME,
-    COMPONENT, SEX, AGE_GROUP and a column per year; "All ages" rows dropped) and ``npp`` (the
-    national projection's machine-readable table: Sex, Age and a column per year; area ``*``)."""
-    frame = _read_csv(path)
-    if layout == "snpp":
-        ids = {"AREA_CODE": "area_code", "SEX": "sex", "AGE_GROUP": "age"}
-        out = _wide(path, frame, ids)
-    elif layout == "npp":
-        out = _wide(path, frame, {"Sex": "sex", "Age": "age"})
-    else:
-        _need_columns(path, frame, POPULATION_COLUMNS)
-        issues = _numbers(path, frame, ("year", "age", "population"))
-        if issues:
-            raise _bad(path, issues)
-        out = frame.loc[:, ["area_code", "year", "age", "sex", "population"]].copy()
-    sex = out["sex"].astype(str).str.strip().str.lower().map(_SEX_WORDS)
-    if sex.isna().any():
-        bad = out["sex"][sex.isna()].iloc[0]
-        raise _bad(
-            path,
-            [
-                Issue(
-                    Location(file=path.name, column="sex"),
-                    "be female/male/persons (f, m, 2, 1)",
-                    repr(bad),
-                )
-            ],
-        )
-    out["sex"] = sex
-    out["area_code"] = out["area_code"].astype(str).str.strip()
-    return out.reset_index(drop=True)
 
 
 def population_parts(
@@ -195,7 +62,7 @@ def population_parts(
             owner[sx, aw.from_age : min(aw.to_age, 100) + 1] = i
     owner[:, 101:] = owner[:, 100:101]  # ages above 100 take the weight of 100
     ages = rows["age"].clip(0, 110).astype(int).to_numpy()
-    sex_words = rows["sex"].astype(str).str.strip().str.lower().map(_SEX_WORDS)
+    sex_words = rows["sex"].astype(str).str.strip().str.lower().map(SEX_WORDS)
     if sex_words.isna().any():
         bad = rows["sex"][sex_words.isna()].iloc[0]
         raise ValidationFailed(

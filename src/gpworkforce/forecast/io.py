@@ -17,8 +17,9 @@ import pandas as pd
 from gpworkforce.domain.provenance import Source, sha256_of_file
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
 from gpworkforce.forecast.build import STOCK_COLUMNS, stock_frame
-from gpworkforce.forecast.demand import parts_at, population_parts, read_population
+from gpworkforce.forecast.demand import parts_at, population_parts
 from gpworkforce.forecast.scenario_io import LoadedScenario
+from gpworkforce.loaders.ons import read_projection
 
 PATIENT_COLUMNS = ("org", "registered")
 
@@ -231,7 +232,7 @@ def load_cohort_data(loaded: LoadedScenario) -> CohortData:
             for i, name in enumerate([p.file, *p.more_files]):
                 key = "cohort.demand.population." + (f"more_files[{i - 1}]" if i else "file")
                 path = loaded.resolve_path(key, name)
-                frames.append(read_population(path, p.layout))
+                frames.append(read_projection(path, p.layout))
                 paths.append(path)
             pop = pd.concat(frames, ignore_index=True)
             parts = population_parts(pop, p.area_codes, p.weights)
