@@ -8,6 +8,7 @@ near its nominal share. Coverage is counted here directly, not by the module's s
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -99,3 +100,73 @@ def test_positive_control_an_uncalibrated_narrow_band_fails_the_same_check() -> 
     q10, q90 = np.quantile(model, [0.1, 0.9])
     inside = float(np.mean((q10 <= y) & (y <= q90)) * 100)
     assert inside < 75
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    scale=st.floats(0.005, 0.1),
+    old_bias=st.floats(-0.05, 0.05),
+    process=st.sampled_from(["random-walk", "scaled-heavy", "scaled-skewed", "scaled-normal"]),
+    growth=st.floats(0.2, 1.0),
+    horizon=st.integers(1, 6),
+)
+def test_recent_band_recovers_nominal_coverage_when_an_old_bias_has_gone(
+    seed: int, scale: float, old_bias: float, process: str, growth: float, horizon: int
+) -> None:
+    """The band's assumptions, met by two known processes: today's errors have median zero
+    (an old bias has gone) and ``h``-year errors are one-year errors of the same shape, scaled.
+    A normal random walk (``h``-year errors are sums of ``h`` yearly shocks, scaling
+    ``sqrt(h)``, extrapolated from 3 years), and errors of one shape (heavy-tailed, skewed or
+    normal, median zero) whose spread grows as ``h ** growth``, scored at horizon ``h`` before.
+    """
+    rng = np.random.default_rng(seed)
+    n_areas = 2000
+
+    def noise(n: int) -> np.ndarray:
+        shape = process.split("-")[1]
+        x = _noise(rng, shape, scale, n)
+        if shape == "skewed":  # median zero: the gamma(2)'s median, not its mean, at 0
+            x -= scale * (1.678346990016661 - 2.0) / np.sqrt(2.0)
+        return x
+
+    def errors(h: int, bias: float) -> np.ndarray:
+        if process == "random-walk":
+            return bias * h + sum(_noise(rng, "normal", scale, n_areas) for _ in range(h))
+        return bias * h + h**growth * noise(n_areas)
+
+    # earlier origins scored with a bias that has since gone; the latest one-year errors
+    # (origin 2022) have none
+    past = {(2018, 1): errors(1, old_bias), (2022, 1): errors(1, 0)}
+    past[(2018, 3 if process == "random-walk" else horizon)] = errors(
+        3 if process == "random-walk" else horizon, old_bias
+    )
+    central = rng.uniform(50, 500, n_areas)
+    actual = central * np.exp(errors(horizon, 0.0))
+    samples, how = ev.recent_samples(central, horizon, past)
+    assert samples is not None and "GPW Year 2023" in how
+    q = np.quantile(samples, [0.025, 0.1, 0.9, 0.975], axis=1)
+    inside80, below10, above90 = _coverage(q[1], q[2], actual)
+    inside95, below2, above97 = _coverage(q[0], q[3], actual)
+    assert abs(inside80 - 80) <= 5 and abs(inside95 - 95) <= 5
+    assert abs(below10 - 10) <= 3 and abs(above90 - 10) <= 3
+    assert abs(below2 - 2.5) <= 3 and abs(above97 - 2.5) <= 3
+
+
+def test_recent_band_scales_by_the_measured_spread_ratio() -> None:
+    # hand-worked: one-year errors -2..2 (P10-P90 range 3.2), three-year errors twice as wide
+    one = np.linspace(-0.02, 0.02, 11)
+    errs = {(2019, 1): one, (2019, 3): 2 * one, (2021, 1): one + 0.01}
+    k3, why3 = ev.horizon_spread_ratio(errs, 3)
+    assert k3 == pytest.approx(2.0) and "3-year / 1-year" in why3
+    k4, _ = ev.horizon_spread_ratio(errs, 4)
+    assert k4 == pytest.approx(2.0 * np.sqrt(4 / 3))
+    k2, why2 = ev.horizon_spread_ratio({(2019, 1): one}, 2)
+    assert k2 == pytest.approx(np.sqrt(2)) and "no longer forecast" in why2
+    samples, how = ev.recent_samples(np.array([100.0]), 3, errs, min_n=5)
+    assert samples is not None and "GPW Year 2022" in how
+    # recentred: the latest errors' +0.01 bias is dropped, so the median sample is the central
+    assert np.median(samples[0]) == pytest.approx(100.0)
+    assert samples[0].max() == pytest.approx(100 * np.exp(2 * 0.02))
+    none, why = ev.recent_samples(np.array([100.0]), 1, {(2019, 2): one})
+    assert none is None and why == "no earlier errors"

@@ -51,6 +51,7 @@ BAND_LABELS = {
     "model": "The method's own draws",
     "conformal": "Past errors (conformal)",
     "recalibrated": "Draws recalibrated on past PITs",
+    "recent": "Latest year's errors, recentred and scaled by horizon",
 }
 
 
@@ -173,8 +174,10 @@ def evaluate(
         f"Origins: GPW Years {origins}; each forecast uses only the series up to its origin.",
         "MASE below 1 = smaller errors than assuming no change on the same forecasts.",
         "Bands: the method's own draws; past errors (conformal); draws recalibrated on past"
-        " probability integral transforms. Calibrated bands use only forecasts whose target"
-        " year was published at the origin.",
+        " probability integral transforms; the latest published year's one-year errors,"
+        " recentred on the method's path and scaled by horizon (recent). Calibrated bands use"
+        " only forecasts whose target year was published at the origin; each forecast's"
+        " 'band_from' says which errors its band came from.",
         f"Data: {where}.",
     )
     cases = result.cases.drop(columns=["pinball"])
@@ -246,7 +249,7 @@ def evaluate(
         )
     echo_written(written)
     typer.echo(
-        f"Rolling-origin evaluation, GPW Years {origins}, {len(result.cases) // 3:,} forecasts:"
+        f"Rolling-origin evaluation, GPW Years {origins}, {len(result.cases) // len(ev.CALIBRATIONS):,} forecasts:"
     )
     for lv in chosen:
         rows = skill.loc[skill["level"] == lv].drop_duplicates("horizon")

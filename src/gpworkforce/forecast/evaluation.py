@@ -21,6 +21,14 @@ are scored twice:
                the band's ``tau`` quantile is the fit's ``G^-1(tau)`` quantile. PITs are free of
                scale, so all horizons' PITs are pooled when one horizon has fewer than
                :data:`MIN_RESIDUALS`.
+``recent``     the method's central path with a band from the *latest* published year's errors,
+               recentred: the one-year log errors of every area whose target year is the latest
+               one published at the origin, less their median (past biases changed sign after
+               2021, so an old bias is not carried forward: the centre stays the method's), and
+               scaled to horizon ``h`` by how much wider ``h``-year errors were than one-year
+               errors from the same earlier origins (ratio of their P10-P90 ranges); beyond the
+               longest horizon already scored, that ratio is extended by ``sqrt(h / h_known)``,
+               and with none scored yet, ``sqrt(h)``. Nothing after the origin is read.
 
 Methods (:data:`METHODS`), all through the :class:`~gpworkforce.forecast.methods.ForecastMethod`
 interface:
@@ -64,7 +72,8 @@ MAX_HORIZON = 6
 MIN_INTERVALS = 2  # years of growth needed before an origin (the pooled spreads need two)
 MIN_RESIDUALS = 30  # past errors of one horizon needed to calibrate by that horizon alone
 QUANTILES: tuple[float, ...] = (0.025, 0.1, 0.5, 0.9, 0.975)
-CALIBRATIONS: tuple[str, ...] = ("model", "conformal", "recalibrated")
+CALIBRATIONS: tuple[str, ...] = ("model", "conformal", "recalibrated", "recent")
+MIN_RECENT = 20  # areas with a latest one-year error needed for a recent band
 
 METHOD_LABELS: Mapping[str, str] = {
     "persistence": "No change (persistence)",
@@ -378,6 +387,66 @@ def recalibrated_samples(
     return np.exp(mu[:, None] + sd[:, None] * z[None, :]), how
 
 
+def _p10_p90_range(values: np.ndarray) -> float:
+    lo, hi = np.quantile(values, [0.1, 0.9])
+    return float(hi - lo)
+
+
+def horizon_spread_ratio(
+    errors: Mapping[tuple[int, int], np.ndarray], horizon: int
+) -> tuple[float, str]:
+    """How much wider ``horizon``-year log errors were than one-year errors from the same earlier
+    origins (``errors[(origin, h)]``: the areas' log errors of the forecasts from ``origin``
+    ``h`` years ahead): the ratio of their P10-P90 ranges. Beyond the longest horizon scored the
+    ratio is extended by ``sqrt(h / h_known)``; with no longer horizon scored, ``sqrt(h)``."""
+    if horizon == 1:
+        return 1.0, "1 year"
+    longer = sorted({h for (_, h) in errors if 1 < h <= horizon})
+    if not longer:
+        return math.sqrt(horizon), f"sqrt({horizon}) (no longer forecast scored yet)"
+    known = longer[-1]
+    origins = sorted(o for (o, h) in errors if h == known and (o, 1) in errors)
+    if not origins:
+        return math.sqrt(horizon), f"sqrt({horizon}) (no longer forecast scored yet)"
+    wide = np.concatenate([errors[(o, known)] for o in origins])
+    one = np.concatenate([errors[(o, 1)] for o in origins])
+    base = _p10_p90_range(one)
+    if base <= 0:
+        return math.sqrt(horizon), f"sqrt({horizon}) (one-year errors without spread)"
+    ratio = _p10_p90_range(wide) / base
+    if known == horizon:
+        return (
+            ratio,
+            f"{horizon}-year / 1-year spread {ratio:.2f} (origins {origins[0]}-{origins[-1]})",
+        )
+    ratio *= math.sqrt(horizon / known)
+    return ratio, f"{known}-year / 1-year spread x sqrt({horizon}/{known}) = {ratio:.2f}"
+
+
+def recent_samples(
+    central: np.ndarray,
+    horizon: int,
+    errors: Mapping[tuple[int, int], np.ndarray],
+    min_n: int = MIN_RECENT,
+) -> tuple[np.ndarray | None, str]:
+    """``(cases, areas)`` band samples ``central * exp(k_h (r - median r))`` with ``r`` the
+    one-year log errors of the latest origin whose one-year target is published
+    (``errors[(origin, 1)]``) and ``k_h`` from :func:`horizon_spread_ratio`; and how they were
+    made. None when fewer than ``min_n`` such errors exist."""
+    ones = sorted(o for (o, h) in errors if h == 1)
+    if not ones:
+        return None, "no earlier errors"
+    latest = ones[-1]
+    r = np.asarray(errors[(latest, 1)], dtype=np.float64)
+    r = r[np.isfinite(r)]
+    if r.size < min_n:
+        return None, f"too few latest errors (n={r.size})"
+    k, why = horizon_spread_ratio(errors, horizon)
+    spread = (r - np.median(r)) * k
+    how = f"1-year errors of GPW Year {latest + 1} (n={r.size}), recentred; {why}"
+    return np.asarray(central, dtype=np.float64)[:, None] * np.exp(spread)[None, :], how
+
+
 # ---------------------------------------------------------------------------------------------
 # The evaluation.
 
@@ -398,6 +467,13 @@ def _known(history: Sequence[tuple[int, int, np.ndarray]], origin: int) -> dict[
         if target <= origin:
             by_h.setdefault(h, []).append(values)
     return {h: np.concatenate(v) for h, v in by_h.items()}
+
+
+def _by_origin(
+    history: Sequence[tuple[int, int, np.ndarray]], origin: int
+) -> dict[tuple[int, int], np.ndarray]:
+    """Earlier forecasts' values by (their origin, horizon), only those known at ``origin``."""
+    return {(target - h, h): values for target, h, values in history if target <= origin}
 
 
 def evaluate_level(
@@ -457,10 +533,12 @@ def evaluate_level(
                 }
                 conf, conf_how = conformal_samples(central, h, known_err)
                 recal, recal_how = recalibrated_samples(draws_h, h, known_pit)
+                rec, rec_how = recent_samples(central, h, _by_origin(past_err[method], fy))
                 for calibration, samples, how in (
                     ("model", draws_h, "the method's draws"),
                     ("conformal", conf, conf_how),
                     ("recalibrated", recal, recal_how),
+                    ("recent", rec, rec_how),
                 ):
                     scores = score_block(central, samples, act)
                     frames.append(
@@ -642,6 +720,7 @@ BAND_LABELS: Mapping[str, str] = {
     "model": "Method's own draws",
     "conformal": "Past errors (conformal)",
     "recalibrated": "Recalibrated draws",
+    "recent": "Latest errors, recentred",
 }
 
 
