@@ -18,11 +18,19 @@ def test_evaluate_scores_every_icb_from_every_origin(tmp_path: Path, shared_data
     assert result.exit_code == 0, result.output
     assert "Rolling-origin evaluation, GPW Years 2018-2023" in result.stdout
     assert "ICB, 1 year(s) ahead: default" in result.stdout
+    # the run says how the default's calibrated band did, against the issue's target
+    one_year = next(x for x in result.stdout.splitlines() if "ICB, 1 year(s) ahead" in x)
+    assert "calibrated band: " in one_year and "% inside P10-P90" in one_year
+    assert "the calibration target" in one_year
     names = {p.name for p in out.iterdir()}
     assert {"evaluation_summary.csv", "evaluation_skill.csv", "evaluation_cases.csv"} <= names
     assert {"evaluation.xlsx", "evaluation_mase_icb.svg", "evaluation_coverage_icb.svg"} <= names
     cases = pd.read_csv(out / "evaluation_cases.csv", encoding="utf-8-sig")
     model = cases.loc[cases["calibration"] == "model"]
+    recent = cases.loc[(cases["calibration"] == "recent") & cases["inside_80"].notna()]
+    # the recent band exists from origin 2019 (the 2019 errors of 2018's forecasts) and says so
+    assert recent["origin"].min() == 2019
+    assert recent["band_from"].str.startswith("1-year errors of GPW Year").all()
     # the series runs GPW Years 2016-2024: origins 2018-2022 reach two years ahead, 2023 one,
     # so 5 x 2 + 1 = 11 forecasts per ICB and method; 42 ICBs
     per_method = model.groupby("method").size()

@@ -277,8 +277,33 @@ def evaluate(
             )
             typer.echo(
                 f"  {LEVELS[lv]}, {r.horizon} year(s) ahead: default {best}"
-                f" (mean error {mape:.1f}%; {shown})"
+                f" (mean error {mape:.1f}%; {shown}); {_band_line(summary, lv, r)}"
             )
+
+
+def _band_line(summary, level: str, row) -> str:  # type: ignore[no-untyped-def]
+    """How the default method's calibrated band (latest errors, recentred) did at this horizon."""
+    from gpworkforce.forecast import evaluation as ev
+
+    band = summary.loc[
+        (summary["level"] == level)
+        & (summary["method"] == row.default)
+        & (summary["calibration"] == "recent")
+        & (summary["horizon"] == row.horizon)
+        & (summary["cases_with_band"] > 0)
+    ]
+    if band.empty:
+        return "no calibrated band yet (no earlier errors to calibrate on)"
+    b = band.iloc[0]
+    verdict = (
+        "meets the calibration target"
+        if ev.calibration_ok(b.to_dict())
+        else "misses the calibration target (within 5 points, tails within 3)"
+    )
+    return (
+        f"calibrated band: {b['coverage_80']:.0f}% inside P10-P90 ({b['below_p10']:.0f}% below,"
+        f" {b['above_p90']:.0f}% above), {b['coverage_95']:.0f}% inside P2.5-P97.5, {verdict}"
+    )
 
 
 def register(app: typer.Typer) -> None:
