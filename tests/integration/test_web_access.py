@@ -351,6 +351,8 @@ TABLE: dict[str, Route] = {
     "dashboards/<str:org_code>/queries/": Route(org_args, {ALL: DASHBOARD}),
     "dashboards/<str:org_code>/<str:table_key>.<str:fmt>": Route(download_args, {ALL: DASHBOARD}),
     "audit/": Route(no_object, {ALL: only({"analyst": same(200), "admin": same(200)})}),
+    # the published files loaded (national reference data) and their loader warnings
+    "data/": Route(no_object, {ALL: {"anonymous": same(302), "inactive": same(302), **dict.fromkeys(SIGNED_IN, same(200))}}),
     "users/": Route(no_object, {ALL: only({"admin": same(200)})}),
     "users/new/": Route(no_object, {
         ALL: only({"admin": same(200)}),  # an empty POST shows the form again

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 from django.db import transaction
+from django.utils import timezone
 
+from gpworkforce.domain.provenance import Source
 from gpworkforce.tables import PATIENTS, WORKFORCE, conform
 from gpworkforce.web.actions import audit
-from gpworkforce.web.models import ReferencePatients, ReferenceWorkforce, User
+from gpworkforce.web.models import ReferencePatients, ReferenceSource, ReferenceWorkforce, User
 
 
 def _num(value: object) -> float | None:
@@ -21,10 +25,13 @@ def load_reference(
     workforce: pd.DataFrame,
     patients: pd.DataFrame,
     practices: set[str] | None = None,
+    source: Source | None = None,
+    warnings: Sequence[str] = (),
 ) -> dict[str, int]:
     """Store canonical WORKFORCE and PATIENTS rows (optionally only for ``practices``).
 
     Rows of a ``source_id`` already loaded are replaced (re-loading a file is idempotent).
+    ``source`` (the loader's) and the loader's ``warnings`` are kept for the data page.
     """
     wf = conform(workforce, WORKFORCE)
     pt = conform(patients, PATIENTS)
@@ -62,6 +69,23 @@ def load_reference(
         batch_size=2000,
     )
     counts = {"workforce_rows": len(wf), "patient_rows": len(pt), "sources": len(sources)}
+    if source is not None:
+        ReferenceSource.objects.update_or_create(
+            source_id=source.source_id,
+            defaults={
+                "publisher": source.publisher,
+                "dataset": source.dataset,
+                "period": source.period,
+                "published": source.published,
+                "file_name": source.file_name or "",
+                "sha256": source.sha256 or "",
+                "warnings": list(warnings),
+                "workforce_rows": len(wf),
+                "patient_rows": len(pt),
+                "practices": len(set(wf["practice_code"]) | set(pt["practice_code"])),
+                "loaded_at": timezone.now(),
+            },
+        )
     audit.record(
         actor,
         "reference.load",

@@ -4,7 +4,11 @@ from gpworkforce.web.models.accounts import User
 from gpworkforce.web.models.audit import AuditEvent
 from gpworkforce.web.models.immutable import ImmutableRecord
 from gpworkforce.web.models.orgs import Organisation, ParentLink, descendant_codes, registry_from_db
-from gpworkforce.web.models.reference import ReferencePatients, ReferenceWorkforce
+from gpworkforce.web.models.reference import (
+    ReferencePatients,
+    ReferenceSource,
+    ReferenceWorkforce,
+)
 from gpworkforce.web.models.returns import CollectionRound, PracticeReturnRecord, ReturnVersion
 
 __all__ = [
@@ -15,6 +19,7 @@ __all__ = [
     "ParentLink",
     "PracticeReturnRecord",
     "ReferencePatients",
+    "ReferenceSource",
     "ReferenceWorkforce",
     "ReturnVersion",
     "User",

@@ -38,3 +38,22 @@ class ReferencePatients(models.Model):
                 fields=("source_id", "practice_code", "period"), name="ref_pat_unique"
             ),
         )
+
+
+class ReferenceSource(models.Model):
+    """One published file loaded for the dashboards: what it is and what its loader noticed
+    (ignored columns, implausible values kept as published, rows dropped), shown on the data
+    page so nothing a loader said is lost between the command line and the analyst."""
+
+    source_id = models.CharField(max_length=200, unique=True)
+    publisher = models.CharField(max_length=100)
+    dataset = models.CharField(max_length=100)
+    period = models.CharField(max_length=40)
+    published = models.DateField(null=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    warnings = models.JSONField(default=list)
+    workforce_rows = models.IntegerField(default=0)
+    patient_rows = models.IntegerField(default=0)
+    practices = models.IntegerField(default=0)
+    loaded_at = models.DateTimeField()

@@ -55,12 +55,16 @@ class Command(BaseCommand):
                 workforce=loaded.workforce,
                 patients=loaded.patients,
                 practices=practices,
+                source=loaded.source,
+                warnings=loaded.warnings,
             )
         except UserError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(
             f"GPW: {counts['workforce_rows']} workforce rows, {counts['patient_rows']} list-size rows"
         )
+        for warning in loaded.warnings:  # also kept for the data page (/data/)
+            self.stdout.write(f"  warning: {warning}")
 
 
 def _ever_under(code: str) -> set[str]:

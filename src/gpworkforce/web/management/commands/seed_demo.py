@@ -69,7 +69,12 @@ class Command(BaseCommand):
         )
         history = load_practice_year_gp_admin(nhs_file(GP_ADMIN_FILE))
         load_reference(
-            actor=None, workforce=history.workforce, patients=history.patients, practices=practices
+            actor=None,
+            workforce=history.workforce,
+            patients=history.patients,
+            practices=practices,
+            source=history.source,
+            warnings=history.warnings,
         )
         icb = demo.registry.of_type(OrgType.ICB)[0].code
         demo_practice = sorted(r.practice_code for r in demo.returns)[0]
