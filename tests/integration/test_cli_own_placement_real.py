@@ -63,3 +63,24 @@ def test_england_and_llr_equal_the_files_own_sums(shared_data: Path, tmp_path: P
         "Leicestershire and Rutland Integrated Care Board" in text
     )
     assert "Greater Manchester" not in text  # other ICBs' moves are not this report's
+
+
+def test_the_gpw_headline_names_the_gps_it_counts(shared_data: Path, tmp_path: Path) -> None:
+    """GPW practice files give qualified GPs and 'locums and trainees' as groups: the headline
+    says so instead of 'GPs excluding registrars: not available WTE' (seen before the fix)."""
+    ws = tmp_path / "ws"
+    loaded = CliRunner().invoke(app, ["load", "gpw-practice-year", str(shared_data / FILE),
+                                      "--data", str(ws)])  # fmt: skip
+    assert loaded.exit_code == 0, loaded.output
+    result = CliRunner().invoke(app, ["baseline", "--org", "QK1", "--period", "2024-03-31",
+                                      "--source", "gpw", "--data", str(ws)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    head = result.stdout.split("\n\n", 1)[0]
+    _, llr = file_sums(shared_data / FILE, "2024")
+    assert (
+        f"Current GP WTE (fully qualified GPs, excluding trainees and locums): {llr:,.1f} WTE"
+        in head
+    )
+    assert f"    Fully qualified GPs (excluding trainees and locums): {llr:,.1f} WTE" in head
+    assert "    GP locums and trainees: 228.9 WTE" in head  # LLR's figure quoted in issue 10
+    assert "not available WTE" not in head

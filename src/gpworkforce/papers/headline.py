@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from gpworkforce import labels
 from gpworkforce.baseline.frames import GROUP_COLUMNS
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.reports.model import Report
@@ -126,6 +127,28 @@ def _num(row: pd.Series | None, column: str) -> float | None:
     return None if math.isnan(number) else number
 
 
+def _staff_wte(staff: pd.Series | None) -> tuple[tuple[str, float | None], ...]:
+    """WTE by staff group from the total row. Where the source counts qualified GPs only (GPW
+    practice-level files: locums and trainees as a group of their own), the GP line is the
+    qualified GPs' and the locums and trainees follow it, each under its own name, rather than a
+    'GPs excluding registrars' figure that source cannot give."""
+    out: list[tuple[str, float | None]] = []
+    for column, label in STAFF_GROUPS:
+        if column == STAFF_GROUPS[0][0] and staff is not None and column not in staff.index:
+            qualified = labels.role("GP_QUALIFIED")
+            found = [
+                c for c in staff.index if str(c).startswith(qualified) and str(c).endswith(" WTE")
+            ]
+            if found:
+                out.append((found[0].removesuffix(" WTE"), _num(staff, found[0])))
+                locums = f"{labels.role('GP_LOCUM_AND_TRAINEE')} WTE"
+                if locums in staff.index:
+                    out.append((locums.removesuffix(" WTE"), _num(staff, locums)))
+                continue
+        out.append((label, _num(staff, column)))
+    return tuple(out)
+
+
 def baseline_headline(
     report: Report | Sequence[ReportTable], organisation: str, period: dt.date
 ) -> BaselineHeadline:
@@ -155,7 +178,7 @@ def baseline_headline(
     return BaselineHeadline(
         organisation=organisation,
         period=period,
-        wte=tuple((label, _num(staff, column)) for column, label in STAFF_GROUPS),
+        wte=_staff_wte(staff),
         gp_wte=_num(gap, "WTE") if gap is not None else _num(staff, STAFF_GROUPS[0][0]),
         patients=_num(gap, "Registered patients"),
         gp_per_1000=_num(gap, "WTE per 1,000"),
@@ -214,15 +237,28 @@ def headline_change(now: BaselineHeadline, before: BaselineHeadline) -> Headline
     )
 
 
+def _gp_definition(h: BaselineHeadline) -> str:
+    """Which GPs the current GP WTE counts: GPs excluding registrars (returns), or fully
+    qualified GPs where the source gives locums and trainees only as a group (GPW files)."""
+    first = h.wte[0][0] if h.wte else ""
+    if first.startswith(labels.role("GP_QUALIFIED")):
+        return "fully qualified GPs, excluding trainees and locums"
+    return "GPs excluding registrars"
+
+
 def headline_lines(h: BaselineHeadline, name: str, basis: str) -> list[str]:
     """The headline as lines a person reads in a terminal (the CLI prints them first).
 
     ``name`` is the organisation's name, ``basis`` what the figures count ("practices' returns")."""
     lines = [
         f"Headline: {name}, {h.period:%-d %B %Y} ({basis})",
-        f"  Current GP WTE (GPs excluding registrars): {fmt_number(h.gp_wte)} WTE",
+        f"  Current GP WTE ({_gp_definition(h)}): {fmt_number(h.gp_wte)}"
+        + (" WTE" if h.gp_wte is not None else ""),
         "  WTE by staff group:",
-        *(f"    {label}: {fmt_number(value)} WTE" for label, value in h.wte),
+        *(
+            f"    {label}: {fmt_number(value)}" + (" WTE" if value is not None else "")
+            for label, value in h.wte
+        ),
     ]
     if h.gp_per_1000 is not None and h.target_per_1000 is not None:
         lines.append(
