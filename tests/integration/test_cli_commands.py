@@ -307,6 +307,10 @@ def test_demo_writes_report_returns_and_says_what_is_real(tmp_path: Path) -> Non
     assert len(list((out / "returns").glob("*.xlsx"))) == 141
     assert str(html) in result.stdout
     assert "Real: " in result.stdout and "Synthetic: " in result.stdout
+    # the headline first (issue 14, item 8): GP WTE 542.0 (LLR plan Table 3) before the files
+    head = "Current GP WTE (GPs excluding registrars): 542.0 WTE"
+    assert head in result.stdout
+    assert result.stdout.index(head) < result.stdout.index(str(html))
     staff = pd.read_csv(out / "baseline-qk1-2017-09-30-csv" / "staff_by_group.csv")
     total = staff.set_index("org_code").loc["QK1"]
     assert total["Total staff HC"] == 3751  # LLR plan Table 3

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from gpworkforce.cli.baseline import build_baseline_report
+from gpworkforce.cli.baseline import build_baseline_report, echo_headline
 from gpworkforce.cli.choices import SourceChoice
 from gpworkforce.cli.common import echo_written, step
 from gpworkforce.errors import UserError
@@ -33,6 +34,10 @@ def demo(
     context = demo_context(dataset)
     with step(f"Computing the baseline for {DEMO_ORG} on {dataset.census_date.isoformat()}"):
         report = build_baseline_report(context, DEMO_ORG, dataset.census_date, SourceChoice.RETURNS)
+    # the headline first, on stdout and at the top of the report (as ``gpworkforce baseline``)
+    name = context.data.registry.get(DEMO_ORG).name
+    lines = echo_headline(report, name, DEMO_ORG, dataset.census_date, SourceChoice.RETURNS)
+    report = dataclasses.replace(report, headline=tuple(line.strip() for line in lines[1:]))
     stem = f"baseline-{DEMO_ORG.lower()}-{dataset.census_date.isoformat()}"
     written: list[Path] = []
     with step("Rendering the report as HTML, XLSX and CSV"):

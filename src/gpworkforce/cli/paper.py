@@ -29,6 +29,13 @@ SOURCE_NOTES = {
 }
 
 
+ROWS_WORDS = {
+    RowsChoice.PRACTICE: ("practice", "practices"),
+    RowsChoice.PCN: ("PCN", "PCNs"),
+    RowsChoice.SUB_ICB: ("sub-ICB area", "sub-ICB areas"),
+}
+
+
 def paper(
     org: Annotated[str, typer.Option("--org", help="ODS code of the organisation, e.g. QK1.")],
     period: Annotated[
@@ -156,14 +163,13 @@ def paper(
                 costs.append(cost_summary(cost_scenario(path, draws=draws)))
     allocation_table, allocation_note = None, ""
     if funding_rows is not None:
-        from gpworkforce.finance.runner import allocation_headline, allocation_tables
-        from gpworkforce.papers.build import allocation_summary
+        from gpworkforce.finance.runner import allocation_tables
+        from gpworkforce.papers.build import allocation_message, allocation_summary
 
         tables = allocation_tables(funding_rows, 0.109, 0.113, {})
         allocation_table = allocation_summary(tables)
-        allocation_note = " ".join(
-            line.strip() for line in allocation_headline(tables, 10.9, 11.3).splitlines()[1:3]
-        )
+        allocation_note = allocation_message(allocation_table, 10.9, 11.3)
+
     score = None
     if plan is not None:
         from gpworkforce.papers.build import plan_score_summary
@@ -193,6 +199,7 @@ def paper(
         plan_score=score,
         previous=previous,
         previous_period=before,
+        rows_label=ROWS_WORDS[rows] if rows is not None else ("area", "areas"),
     )
     built = build_paper(inputs)
     stem = f"paper-{code.lower()}-{on.isoformat()}"

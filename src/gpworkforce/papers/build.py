@@ -11,11 +11,12 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
+from gpworkforce.baseline.scope import TOTAL
 from gpworkforce.delivery.charts import risk_heat_map, timeline_chart
 from gpworkforce.delivery.plan import TimelineCell, overdue_milestones
 from gpworkforce.delivery.risks import DEFAULT_BANDS, Risk, movement
@@ -248,6 +249,34 @@ def allocation_summary(tables: Sequence[ReportTable]) -> ReportTable:
     )
 
 
+def allocation_message(table: ReportTable, minimum_pct: float, aspiration_pct: float) -> str:
+    """One sentence a board reads from :func:`allocation_summary`'s table: the latest year's share
+    across all organisations against the two thresholds, and who was below the minimum."""
+    frame = table.frame
+    if frame.empty or "Year" not in frame.columns:
+        return ""
+    year = max(frame["Year"])
+    part = frame[frame["Year"] == year]
+    total = part[part["Organisation"] == "All organisations"]
+    below = [
+        str(o)
+        for o, m in zip(part["Organisation"], part["Meets the minimum"], strict=True)
+        if m == "no" and o != "All organisations"
+    ]
+    text = f"In {year}, "
+    if len(total):
+        text += (
+            f"primary care spend was {float(total['Share of allocation %'].iloc[0]):.2f}% of the "
+            f"allocation across all organisations (minimum {minimum_pct:g}%, aspiration "
+            f"{aspiration_pct:g}%); "
+        )
+    return text + (
+        f"below the minimum: {', '.join(below)}."
+        if below
+        else "no organisation was below the minimum."
+    )
+
+
 @dataclass(frozen=True)
 class PaperInputs:
     baseline: Report
@@ -270,6 +299,8 @@ class PaperInputs:
     # ``previous_period`` is the date asked for, also when it has no figures (``previous`` None)
     previous: Report | None = None
     previous_period: dt.date | None = None
+    # what the area tables' rows are, one and many (``--rows``): "practice", "practices"
+    rows_label: tuple[str, str] = ("area", "areas")
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -305,6 +336,44 @@ def board_table(
         notes=tuple(humanise(n) for n in (table.notes if notes is None else notes)),
         decimals=decimals,
     )
+
+
+# A table longer than this prints its total and the SHOWN_ROWS rows that matter most; the whole
+# table is in the Excel data pack only (decision 0097: a board reads the few rows that stand out,
+# and every printed row costs layout time).
+PRINT_ROWS = 25
+SHOWN_ROWS = 10
+
+
+def printed(
+    source: ReportTable, table: ReportTable, rank: str, phrase: str, words: tuple[str, str]
+) -> tuple[ReportTable, ReportTable | None]:
+    """The table as printed and, when it is longer than :data:`PRINT_ROWS`, the whole table for
+    the data pack. The printed one keeps the total rows (``row`` = total in the baseline table)
+    and the :data:`SHOWN_ROWS` others with the largest ``rank``, largest first."""
+    frame = table.frame
+    if len(frame) <= PRINT_ROWS or rank not in frame.columns:
+        return table, None
+    if "row" in source.frame.columns and len(source.frame) == len(frame):
+        total = (source.frame["row"] == TOTAL).to_numpy()
+    else:
+        total = pd.Series(False, index=frame.index).to_numpy()
+    children = frame.loc[~total]
+    top = children.sort_values(rank, ascending=False, kind="stable", na_position="last")
+    shown = pd.concat([top.head(SHOWN_ROWS), frame.loc[total]]).reset_index(drop=True)
+    one, many = words
+    short = replace(
+        table,
+        title=f"{table.title}: the {SHOWN_ROWS} {many} {phrase}",
+        frame=shown,
+        notes=(
+            f"All {_plural(len(children), one, many)} are in the Excel data pack "
+            f'("{table.title}, every {one}").',
+            *table.notes,
+        ),
+    )
+    whole = replace(table, key=f"{table.key}_all", title=f"{table.title}, every {one}")
+    return short, whole
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -427,6 +496,7 @@ def _baseline_sections(
         )
     sections = []
     tables = []
+    whole_tables: list[ReportTable | None] = []
     if "staff_by_group" in t:
         cols = [
             "org_name",
@@ -437,7 +507,8 @@ def _baseline_sections(
             "Admin/non-clinical WTE",
             "Total WTE",
         ]
-        tables.append(
+        short, whole = printed(
+            t["staff_by_group"],
             board_table(
                 t["staff_by_group"],
                 "staff_wte",
@@ -448,10 +519,16 @@ def _baseline_sections(
                     "Other clinical (DPC) WTE": "Other clinical WTE",
                     "Admin/non-clinical WTE": "Admin WTE",
                 },
-            )
+            ),
+            "Total WTE",
+            "with the most staff (WTE)",
+            inputs.rows_label,
         )
+        tables.append(short)
+        whole_tables.append(whole)
     if "target_gap" in t:
-        tables.append(
+        short, whole = printed(
+            t["target_gap"],
             board_table(
                 t["target_gap"],
                 "target_gap",
@@ -466,8 +543,13 @@ def _baseline_sections(
                     "Gap (WTE)",
                 ],
                 {"WTE": "GP WTE", "Gap (WTE)": "Shortfall (WTE)"},
-            )
+            ),
+            "Shortfall (WTE)",
+            "furthest below the target",
+            inputs.rows_label,
         )
+        tables.append(short)
+        whole_tables.append(whole)
     sections.append(
         Section(
             key="baseline",
@@ -478,10 +560,17 @@ def _baseline_sections(
             ),
             figures=tuple(figures),
             tables=tuple(tables),
-            charts=tuple(c for k, c in charts.items() if k in ("target_gap_chart",)),
+            # a bar a row: unreadable on A4 when the table is long (its top rows are printed)
+            charts=tuple(
+                c
+                for k, c in charts.items()
+                if k == "target_gap_chart" and not any(w is not None for w in whole_tables)
+            ),
+            data_tables=tuple(x for x in whole_tables if x is not None),
         )
     )
     risk_tables = []
+    whole_tables = []
     if "over_55" in t:
         frame = t["over_55"].frame
         risk_tables.append(
@@ -494,7 +583,8 @@ def _baseline_sections(
             )
         )
     if "locums" in t:
-        risk_tables.append(
+        short, whole = printed(
+            t["locums"],
             board_table(
                 t["locums"],
                 "locums",
@@ -512,8 +602,13 @@ def _baseline_sections(
                     "All locums sessions/week": "Sessions a week",
                     "Locum share of GP WTE %": "Share of GP WTE %",
                 },
-            )
+            ),
+            "Share of GP WTE %",
+            "relying most on locums",
+            inputs.rows_label,
         )
+        risk_tables.append(short)
+        whole_tables.append(whole)
     if "vacancies" in t:
         frame = t["vacancies"].frame
         risk_tables.append(
@@ -533,6 +628,7 @@ def _baseline_sections(
             paragraphs=tuple(m for m in _baseline_messages(h)[1:4]),
             tables=tuple(risk_tables),
             charts=tuple(c for k, c in charts.items() if k in ("pyramid_gp_chart",)),
+            data_tables=tuple(x for x in whole_tables if x is not None),
         )
     )
     return sections

@@ -35,9 +35,11 @@ class Section:
     figures: tuple[Figure, ...] = ()
     tables: tuple[ReportTable, ...] = ()
     charts: tuple[ReportChart, ...] = ()
+    # in the Excel data pack only: a long table whose printed version shows its first rows
+    data_tables: tuple[ReportTable, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("paragraphs", "figures", "tables", "charts"):
+        for name in ("paragraphs", "figures", "tables", "charts", "data_tables"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
 
@@ -69,4 +71,10 @@ class Paper:
 
     @property
     def tables(self) -> tuple[tuple[Section, ReportTable], ...]:
+        """The tables printed in the PDF and the Word document."""
         return tuple((s, t) for s in self.all_sections for t in s.tables)
+
+    @property
+    def pack_tables(self) -> tuple[tuple[Section, ReportTable], ...]:
+        """Every table of the Excel data pack: the printed ones, then the long ones in full."""
+        return self.tables + tuple((s, t) for s in self.all_sections for t in s.data_tables)

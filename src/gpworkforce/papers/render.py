@@ -4,6 +4,7 @@ for the same paper (fixed dates inside the files and the zip archives)."""
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import io
@@ -53,6 +54,10 @@ class _Cell:
     numeric: bool
 
 
+# A table of more columns than this prints in a smaller type, so it fits the width of A4
+WIDE_COLUMNS = 8
+
+
 @dataclass(frozen=True)
 class _Table:
     title: str
@@ -60,10 +65,14 @@ class _Table:
     rows: tuple[tuple[_Cell, ...], ...]
     notes: tuple[str, ...]
 
+    @property
+    def wide(self) -> bool:
+        return len(self.header) > WIDE_COLUMNS
+
 
 @dataclass(frozen=True)
 class _Chart:
-    svg: Markup
+    src: str  # the SVG as a data: URL (an image, not inline markup: parsed and styled once)
     description: str
 
 
@@ -105,11 +114,14 @@ def _section(s: Section) -> _Section:
         s.paragraphs,
         s.figures,
         tuple(_table(t) for t in s.tables),
-        tuple(
-            _Chart(Markup(chart_svg(paper_chart(c))), c.description)  # noqa: S704
-            for c in s.charts
-        ),
+        tuple(_Chart(_svg_url(chart_svg(paper_chart(c))), c.description) for c in s.charts),
     )
+
+
+def _svg_url(svg: str) -> str:
+    """The SVG as an image URL: WeasyPrint draws it as vector graphics like inline SVG, but its
+    elements stay out of the HTML tree the stylesheet is matched against (less layout work)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 @cache
@@ -351,7 +363,7 @@ def paper_xlsx(paper: Paper) -> bytes:
     cover.write(r, 0, "Sheets", bold)
     used = {"cover", "notes"}
     names = []
-    for s, t in paper.tables:
+    for s, t in paper.pack_tables:
         names.append((s, t, _sheet_name(t.title, used)))
     for s, t, name in names:
         cover.write(r, 1, f"{name}: {t.title} (section: {s.title})", wrap)

@@ -19,9 +19,9 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
+from statistics import NormalDist
 
 from pydantic import BaseModel, ConfigDict
-from scipy.stats import norm
 
 from gpworkforce.plans.model import (
     Plan,
@@ -40,7 +40,9 @@ from gpworkforce.plans.spc import (
     xmr,
 )
 
-Z90 = float(norm.ppf(0.9))  # 1.2816: P90 of the standard normal
+# the standard normal from the standard library (scipy.stats costs about a second to import)
+_NORMAL = NormalDist()
+Z90 = _NORMAL.inv_cdf(0.9)  # 1.2816: P90 of the standard normal
 
 
 class _Frozen(BaseModel):
@@ -116,7 +118,7 @@ def fan_percentile(point: TrajectoryPoint, value: float) -> float | None:
     sd = _half_normal_sd(point, upper)
     if sd <= 0:
         return None if value != point.central else 50.0
-    return float(norm.cdf((value - point.central) / sd) * 100.0)
+    return float(_NORMAL.cdf((value - point.central) / sd) * 100.0)
 
 
 def probability_at_least(point: TrajectoryPoint, goal: float) -> float | None:
@@ -127,7 +129,7 @@ def probability_at_least(point: TrajectoryPoint, goal: float) -> float | None:
     sd = _half_normal_sd(point, upper)
     if sd <= 0:
         return 1.0 if point.central >= goal else 0.0
-    return float(1.0 - norm.cdf((goal - point.central) / sd))
+    return float(1.0 - _NORMAL.cdf((goal - point.central) / sd))
 
 
 def track(
