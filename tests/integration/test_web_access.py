@@ -241,6 +241,25 @@ def scenario_run_args(ids: dict[str, Any], v: str) -> list[object]:
     return [ids["scenarios"]["runs"][v]]
 
 
+def skillmix_world() -> dict[str, int]:
+    """A queued skill-mix optimisation of QK1, of QXX and of the practice that moved to QXX."""
+    import django.utils.timezone as tz
+
+    from gpworkforce.web.skillmix.models import Optimisation
+
+    out = {"unknown": 999999}
+    for variant, code in (("own", "QK1"), ("other", "QXX"), ("historic", HISTORIC_PRACTICE)):
+        out[variant] = Optimisation.objects.create(
+            organisation_id=code, census_date=CENSUS, choices={"target_year": 2020},
+            problem={}, requested_at=tz.now(),
+        ).pk  # fmt: skip
+    return out
+
+
+def skillmix_job_args(ids: dict[str, Any], v: str) -> list[object]:
+    return [ids["skillmix"][v]]
+
+
 def icb_args(_ids: dict[str, Any], v: str) -> list[object]:
     return [{"own": "QK1", "other": "QXX", "unknown": "ZZZ999"}.get(v, "99A")]
 
@@ -486,6 +505,26 @@ TABLE: dict[str, Route] = {
     "scenarios/<int:scenario_id>/scenario.toml": Route(scenario_args, {ALL: SCENARIO_VIEW}),
     "scenarios/runs/<int:run_id>/": Route(scenario_run_args, {ALL: SCENARIO_VIEW}),
     "scenarios/compare/<str:org_code>/": Route(icb_args, {ALL: SCENARIO_VIEW}),
+    # Skill mix (issue 16): whoever sees an organisation's dashboard sees its skill mix (practices
+    # their own); analysts set up and run optimisations and adopt them (an empty POST: 400), board
+    # viewers read them. Reading pages answer other methods 405.
+    "skill-mix/<str:org_code>/": Route(org_args, {
+        "GET": DASHBOARD,
+        "POST PUT PATCH DELETE": {"anonymous": same(302), "inactive": same(302), **{r: scoped(405) for r in SIGNED_IN}},
+    }),
+    "skill-mix/<str:org_code>/optimise/": Route(finance_org_args, {
+        "GET": only({"analyst": scoped(200)}),
+        "POST": only({"analyst": scoped(400)}),
+        WRITES: only({"analyst": scoped(405)}),
+    }),
+    "skill-mix/optimisations/<int:job_id>/": Route(skillmix_job_args, {
+        "GET": SCENARIO_VIEW,
+        "POST PUT PATCH DELETE": only({"analyst": scoped(405), "board": scoped(405)}),
+    }),
+    "skill-mix/optimisations/<int:job_id>/adopt/": Route(skillmix_job_args, {
+        "POST": only({"analyst": scoped(400)}),
+        NOT_POST: only({"analyst": scoped(405)}),
+    }),
 }  # fmt: skip
 
 
@@ -686,6 +725,7 @@ def world_ids(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[st
             "finance": finance_world("QK1", "QXX"),
             "papers": paper_world(),
             "scenarios": scenario_support.access_world(users),
+            "skillmix": skillmix_world(),
         }
     yield ids
     with django_db_blocker.unblock():

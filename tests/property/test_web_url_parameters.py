@@ -63,6 +63,7 @@ QUERY: dict[str, st.SearchStrategy[str]] = {
     "panel": st.one_of(st.sampled_from(["progress", "tornado"]), anything),
     "s": st.one_of(numbers, anything),
     "group": st.one_of(st.sampled_from(["GPs", "Nurses", "Direct patient care"]), anything),
+    "years": st.one_of(st.sampled_from(["0", "5", "30", "31", "-1", "05"]), numbers, anything),
 }
 QUERY_ROUTES = {
     "period": "dashboards/",
@@ -78,6 +79,7 @@ QUERY_ROUTES = {
     "panel": "scenarios/runs/1/",
     "s": "scenarios/compare/QK1/",
     "group": "dashboards/QK1/queries/",
+    "years": "skill-mix/QK1/",
 }
 
 

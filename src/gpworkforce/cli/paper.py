@@ -146,6 +146,24 @@ def paper(
             previous = build_baseline_report(context, code, before, source, with_charts=False)
         except UserError as exc:  # no figures then: the paper says the change is not available
             typer.echo(f"  no change since then: {exc.message}", err=True)
+    skill = None
+    with step(f"Computing the skill mix of {code} on {on.isoformat()}"):
+        from gpworkforce.papers.build import skill_mix_chapter
+        from gpworkforce.skillmix.inputs import baseline_inputs
+        from gpworkforce.skillmix.io import load_catalogue
+        from gpworkforce.skillmix.mix import skill_mix_view
+
+        try:
+            wte, count, missing = baseline_inputs(
+                context.data, code, on, source=source.value, denominators=context.denominators
+            )
+        except UserError as exc:  # no staff or patients: the paper says it has no skill mix
+            typer.echo(f"  no skill-mix chapter: {exc.message}", err=True)
+        else:
+            view = skill_mix_view(
+                load_catalogue(), wte, count, years=5, growth=1.01, unavailable=missing
+            )
+            skill = skill_mix_chapter(view)
     results = []
     if scenario:
         from gpworkforce.forecast.runner import run_scenario
@@ -200,6 +218,7 @@ def paper(
         previous=previous,
         previous_period=before,
         rows_label=ROWS_WORDS[rows] if rows is not None else ("area", "areas"),
+        skill_mix=skill,
     )
     built = build_paper(inputs)
     stem = f"paper-{code.lower()}-{on.isoformat()}"

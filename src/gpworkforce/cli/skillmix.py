@@ -75,7 +75,7 @@ def skillmix(
     from gpworkforce.skillmix.inputs import baseline_inputs
     from gpworkforce.skillmix.io import load_catalogue
     from gpworkforce.skillmix.mix import skill_mix_view
-    from gpworkforce.skillmix.report import demand_table, mix_chart, mix_table
+    from gpworkforce.skillmix.report import demand_table, mix_chart, mix_headline, mix_table
 
     on = period_option(period)
     code = org.strip().upper()
@@ -124,8 +124,11 @@ def skillmix(
         tables=tables,
         charts=(mix_chart(view),),
         statements=tuple(statements),
+        headline=mix_headline(view),
         **({"generated": context.as_of} if context.as_of is not None else {}),
     )
+    for line in report.headline:
+        typer.echo(line)
     typer.echo(render_text(report.tables, width=140), nl=False)
     if practices_out is not None:
         from gpworkforce.skillmix.inputs import practice_inputs

@@ -34,7 +34,14 @@ from gpworkforce.papers.headline import (
 from gpworkforce.papers.model import Figure, Paper, Section
 from gpworkforce.reports.model import Report, ReportChart
 
-__all__ = ["PaperInputs", "ScenarioResult", "build_paper", "scenario_result"]
+__all__ = [
+    "PaperInputs",
+    "ScenarioResult",
+    "SkillMixChapter",
+    "build_paper",
+    "scenario_result",
+    "skill_mix_chapter",
+]
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,37 @@ def scenario_result(run: Any) -> ScenarioResult:
 
 
 Measure = tuple[str, float, float | None, float | None]  # title, central, p10, p90
+
+
+@dataclass(frozen=True)
+class SkillMixChapter:
+    """The skill-mix chapter (issue 16): the headline, the table and chart of the current mix by
+    skill level against the optimum for the task demand and after N years (LLR plan Graph 1),
+    and, where one was run, the headline of the cheapest mix of levers."""
+
+    headline: tuple[str, ...]
+    table: ReportTable
+    chart: ReportChart
+    notes: tuple[str, ...] = ()
+    optimisation: tuple[str, ...] = ()
+
+
+def skill_mix_chapter(view: Any, optimisation: Sequence[str] = ()) -> SkillMixChapter:
+    """The chapter of a :class:`gpworkforce.skillmix.mix.SkillMixView`."""
+    from gpworkforce.skillmix.report import mix_chart, mix_headline, mix_table
+
+    return SkillMixChapter(
+        headline=mix_headline(view),
+        table=mix_table(view),
+        chart=mix_chart(view),
+        notes=(
+            "Skill levels are the SWiPe levels of the LLR GP Workforce Plan (Table 7). The optimum"
+            " does every task at the least skilled level able to do it: the most substitution the"
+            " task catalogue allows, not a costed plan. Its task rates, minutes and productive"
+            " hours are illustrative defaults to be replaced with local figures.",
+        ),
+        optimisation=tuple(optimisation),
+    )
 
 
 @dataclass(frozen=True)
@@ -301,6 +339,7 @@ class PaperInputs:
     previous_period: dt.date | None = None
     # what the area tables' rows are, one and many (``--rows``): "practice", "practices"
     rows_label: tuple[str, str] = ("area", "areas")
+    skill_mix: SkillMixChapter | None = None
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -728,6 +767,19 @@ def _scenario_section(inputs: PaperInputs) -> Section | None:
     )
 
 
+def _skill_mix_section(inputs: PaperInputs) -> Section | None:
+    chapter = inputs.skill_mix
+    if chapter is None:
+        return None
+    return Section(
+        key="skill_mix",
+        title="Skill mix: who will provide care",
+        paragraphs=(*chapter.headline, *chapter.optimisation, *chapter.notes),
+        tables=(chapter.table,),
+        charts=(chapter.chart,),
+    )
+
+
 def _delivery_section(inputs: PaperInputs, today: dt.date) -> Section | None:
     if not inputs.timeline:
         return None
@@ -947,6 +999,7 @@ def build_paper(inputs: PaperInputs) -> Paper:
     sections = _baseline_sections(inputs, h, change)
     for extra in (
         _scenario_section(inputs),
+        _skill_mix_section(inputs),
         _finance_section(inputs),
         _plan_section(inputs),
         _delivery_section(inputs, today),
@@ -964,6 +1017,8 @@ def build_paper(inputs: PaperInputs) -> Paper:
     missing = []
     if not inputs.scenarios:
         missing.append("scenarios")
+    if inputs.skill_mix is None:
+        missing.append("skill mix")
     if inputs.timeline is None:
         missing.append("delivery against the implementation plan")
     if inputs.risks is None:

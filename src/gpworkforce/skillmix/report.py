@@ -6,12 +6,15 @@ import numpy as np
 import pandas as pd
 
 from gpworkforce.domain.report import ReportTable
+from gpworkforce.labels import plural
 from gpworkforce.reports.charts import stacked_bars
 from gpworkforce.reports.model import ReportChart
 from gpworkforce.skillmix.catalogue import Catalogue
 from gpworkforce.skillmix.mix import MINUTES, SkillMixView
 from gpworkforce.skillmix.multiyear import PlanSolution
 from gpworkforce.skillmix.optimise import Solution
+
+SMALL = 1e-6
 
 SOURCES = (
     "Skill levels: SWiPe framework as defined in the LLR GP Workforce Plan 2017, Table 7.",
@@ -33,6 +36,45 @@ def _bars(view: SkillMixView) -> tuple[str, str, str]:
         "Optimum for today's demand",
         f"Optimum after {view.years} years of demographic change",
     )
+
+
+def mix_headline(view: SkillMixView) -> tuple[str, ...]:
+    """The few figures that matter: staff on tasks today against the optimum, now and after N
+    years, and the level with the largest gap."""
+    current = view.wte_equivalent(view.supply)
+    optimum = view.wte_equivalent(view.optimum)
+    future = view.wte_equivalent(view.future)
+    out = []
+    known = [lv for lv in view.levels if lv not in view.unknown]
+    if len(known) == len(view.levels):
+        now = sum(current.values())
+        out.append(
+            f"Staff in post give {now:,.1f} WTE on tasks; the task demand of"
+            f" {view.patients:,.0f} patients needs {sum(optimum.values()):,.1f} WTE with every task"
+            f" at the least skilled level able to do it, and {sum(future.values()):,.1f} WTE after"
+            f" {plural(view.years, 'year')} of demographic change."
+        )
+    else:
+        out.append(
+            f"The task demand of {view.patients:,.0f} patients needs"
+            f" {sum(optimum.values()):,.1f} WTE on tasks at the least skilled able level, and"
+            f" {sum(future.values()):,.1f} WTE after {plural(view.years, 'year')}."
+        )
+    if known:
+        gaps = {lv: future[lv] - current[lv] for lv in known}
+        short = max(gaps, key=lambda lv: gaps[lv])
+        over = min(gaps, key=lambda lv: gaps[lv])
+        if gaps[short] > SMALL:
+            out.append(
+                f"The largest shortfall after {plural(view.years, 'year')} is at the"
+                f" {short.value} level: {gaps[short]:,.1f} WTE more than today."
+            )
+        if gaps[over] < -SMALL:
+            out.append(
+                f"The {over.value} level has {-gaps[over]:,.1f} WTE more on tasks today than the"
+                " optimum needs then."
+            )
+    return tuple(out)
 
 
 def mix_table(view: SkillMixView) -> ReportTable:

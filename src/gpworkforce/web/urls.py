@@ -9,6 +9,7 @@ from gpworkforce.web.finance import urls as finance_urls
 from gpworkforce.web.papers import urls as paper_urls
 from gpworkforce.web.plans import urls as plan_urls
 from gpworkforce.web.scenarios import urls as scenario_urls
+from gpworkforce.web.skillmix import urls as skillmix_urls
 from gpworkforce.web.views import (
     accounts,
     audit,
@@ -64,6 +65,7 @@ urlpatterns = [
     path("", include("gpworkforce.web.delivery.urls")),
     *paper_urls.urlpatterns,
     *scenario_urls.urlpatterns,
+    *skillmix_urls.urlpatterns,
 ]
 
 handler400 = "gpworkforce.web.views.errors.bad_request"

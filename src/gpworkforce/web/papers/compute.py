@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from gpworkforce.baseline import SourceKind
 from gpworkforce.baseline.report import baseline_report
 from gpworkforce.errors import UserError
-from gpworkforce.papers.build import PaperInputs, build_paper
+from gpworkforce.papers.build import PaperInputs, SkillMixChapter, build_paper, skill_mix_chapter
 from gpworkforce.papers.headline import quarter_before
 from gpworkforce.papers.render import paper_docx, paper_pdf, paper_xlsx
 from gpworkforce.reports.baseline_charts import baseline_charts
 from gpworkforce.reports.model import Report
+from gpworkforce.skillmix.inputs import baseline_inputs
+from gpworkforce.skillmix.io import load_catalogue
+from gpworkforce.skillmix.mix import skill_mix_view
 from gpworkforce.web.papers.sources import WebParts
 
 SOURCE_NOTE = (
@@ -47,6 +50,25 @@ def pdf_pages(pdf: bytes) -> int:
         with contextlib.suppress(zlib.error):
             parts.append(zlib.decompress(pdf[m.end() : end].rstrip(b"\r\n")))
     return len(re.findall(rb"/Type\s*/Page\b", b"".join(parts)))
+
+
+def skill_mix(
+    data: object, org_code: str, census: dt.date, optimisation: tuple[str, ...] = ()
+) -> SkillMixChapter | None:
+    """The skill-mix chapter from the same figures as the baseline (5 years of 1% demand growth,
+    as ``gpworkforce skillmix``); None when the organisation has no staff or patients then."""
+    try:
+        wte, count, missing = baseline_inputs(
+            data,  # type: ignore[arg-type]
+            org_code,
+            census,
+            source=SourceKind.RETURNS.value,
+            denominators=None,
+        )
+    except UserError:
+        return None
+    view = skill_mix_view(load_catalogue(), wte, count, years=5, growth=1.01, unavailable=missing)
+    return skill_mix_chapter(view, optimisation)
 
 
 def build(
@@ -87,6 +109,8 @@ def build(
         charts=baseline_charts(tables),
         generated=dt.datetime.combine(meeting_date, dt.time(), tzinfo=dt.UTC),
     )
+    progress(30, "Computing the skill mix")
+    skill = skill_mix(data, org_code, census, parts.optimisation if parts else ())
     progress(35, "Writing the key messages and sections")
     paper = build_paper(
         PaperInputs(
@@ -105,6 +129,7 @@ def build(
             costs=parts.finance.costs if parts and parts.finance else (),
             allocations=parts.finance.allocations if parts and parts.finance else None,
             allocation_note=parts.finance.allocation_note if parts and parts.finance else "",
+            skill_mix=skill,
         )
     )
     progress(45, "Laying out the PDF")

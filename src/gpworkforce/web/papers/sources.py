@@ -22,6 +22,7 @@ class WebParts:
     risks: tuple[Risk, ...] | None  # None: the organisation keeps no risk register here
     timeline: tuple[TimelineCell, ...] | None  # None: no implementation plan here
     finance: Any = None  # gpworkforce.web.finance.compute.PaperFinance; None: no finance chapter
+    optimisation: tuple[str, ...] = ()  # the latest solved skill-mix optimisation, in words
 
 
 def scenario_from_run(run: object) -> ScenarioResult | None:
@@ -88,4 +89,21 @@ def web_parts(org_code: str, on: dt.date) -> WebParts:
         risks=risks or None,
         timeline=cells or None,
         finance=paper_finance(org_code),
+        optimisation=latest_optimisation(org_code),
+    )
+
+
+def latest_optimisation(org_code: str) -> tuple[str, ...]:
+    """The headline of the organisation's latest solved skill-mix optimisation (none: empty)."""
+    from gpworkforce.web.skillmix.compute import result_headline
+    from gpworkforce.web.skillmix.models import Optimisation
+
+    job = Optimisation.objects.filter(organisation_id=org_code, status="done").first()
+    if job is None or not job.result:
+        return ()
+    lines = result_headline(job.result, job.choices.get("probability"))
+    return (
+        f"Skill-mix optimisation {job.pk} ({job.requested_at:%d %B %Y}, staff and patients of"
+        f" {job.census_date:%d %B %Y}): {lines[0]}",
+        *lines[1:],
     )

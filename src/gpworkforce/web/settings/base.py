@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "gpworkforce.web.delivery.apps.DeliveryConfig",
     "gpworkforce.web.papers.apps.PapersConfig",
     "gpworkforce.web.scenarios.apps.ScenariosConfig",
+    "gpworkforce.web.skillmix.apps.SkillMixConfig",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,258 @@
+"""Skill-mix pages under ``/skill-mix/`` (issue 16).
+
+- ``/skill-mix/<org>/``: the skill-mix view of a practice, PCN, sub-ICB or ICB (LLR plan Graph 1):
+  current mix by level, the optimum for its task demand and the optimum after N years (``years``)
+  on a census date (``period``). Whoever may see the organisation's dashboard (practices their own
+  practice); analysts and board viewers also see its optimisations.
+- ``/skill-mix/<org>/optimise/``: the form that sets the problem and runs it on the task queue
+  (analysts).
+- ``/skill-mix/optimisations/<id>/``: an optimisation, its progress, and its result (analysts and
+  board viewers); ``.../adopt/`` makes it a scenario (analysts, POST).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from gpworkforce.errors import UserError
+from gpworkforce.skillmix.levers import LEVERS, Choices
+from gpworkforce.web.dashboards import _inputs, available_periods, default_period
+from gpworkforce.web.jobs.models import current
+from gpworkforce.web.models import Organisation
+from gpworkforce.web.permissions import Scope, guard, has_permission
+from gpworkforce.web.roles import Permission
+from gpworkforce.web.scenarios.models import Run
+from gpworkforce.web.skillmix import actions, compute
+from gpworkforce.web.skillmix.forms import OptimiseForm
+from gpworkforce.web.skillmix.models import Optimisation
+from gpworkforce.web.views.common import home_crumb, render
+from gpworkforce.web.views.dashboards import load_org as dashboard_org
+
+MAX_CODE_LENGTH = 16
+DEFAULT_YEARS = 5
+MAX_YEARS = 30
+READ = ("GET", "HEAD")
+
+
+def load_org(request: HttpRequest, org_code: str, **_: Any) -> Scope:
+    if not (len(org_code) <= MAX_CODE_LENGTH and org_code.isascii() and org_code.isalnum()):
+        raise Http404("no such organisation")
+    org = Organisation.objects.filter(code=org_code.upper()).first()
+    if org is None:
+        raise Http404("no such organisation")
+    return Scope(org, org.code)
+
+
+def load_job(request: HttpRequest, job_id: int, **_: Any) -> Scope:
+    job = Optimisation.objects.select_related("organisation").filter(pk=job_id).first()
+    if job is None:
+        raise Http404("no such optimisation")
+    return Scope(job, job.organisation_id)
+
+
+def _years(request: HttpRequest) -> int:
+    text = request.GET.get("years", "")
+    if not text:
+        return DEFAULT_YEARS
+    if not (text.isascii() and text.isdigit() and len(text) <= 2 and int(text) <= MAX_YEARS):
+        raise BadRequest(f"years must be a whole number from 0 to {MAX_YEARS}, got {text[:20]!r}")
+    return int(text)
+
+
+def _census(on: dt.date | None) -> dt.date | None:
+    periods = available_periods()
+    if on is not None and on not in periods:
+        raise Http404("no figures for that date")
+    return on or default_period(periods)
+
+
+def _crumbs(org: Organisation) -> list[tuple[str, str]]:
+    return [home_crumb(), (f"Skill mix: {org.name}", reverse("skillmix-org", args=[org.code]))]
+
+
+@guard(Permission.VIEW_DASHBOARD, dashboard_org)
+def skill_mix(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
+    org: Organisation = scope.obj
+    years = _years(request)
+    census = _census(scope.on)
+    if request.method not in READ:
+        return HttpResponseNotAllowed(list(READ))
+    result = message = None
+    if census is None:
+        message = "There are no workforce figures yet."
+    else:
+        try:
+            result = compute.view_result(_inputs(current()).data, org.code, census, years)
+        except UserError as exc:
+            message = exc.message
+    user = request.user
+    can_read = has_permission(user, Permission.VIEW_SCENARIO, org.code)
+    return render(
+        request,
+        "skillmix/mix.jinja",
+        {
+            "org": org,
+            "census": census,
+            "years": years,
+            "result": result,
+            "message": message,
+            "periods": list(reversed(available_periods())),
+            "jobs": list(Optimisation.objects.filter(organisation=org)[:10]) if can_read else [],
+            "can_optimise": has_permission(user, Permission.EDIT_SCENARIO, org.code),
+        },
+        breadcrumbs=[home_crumb()],
+    )
+
+
+def _choices(form: OptimiseForm, base_year: int) -> Choices:
+    data = form.cleaned_data
+    budget = data.get("budget")
+    probability = data.get("probability")
+    return Choices(
+        base_year=base_year,
+        target_year=int(data["target_year"]),
+        probability=None if probability is None else probability / 100.0,
+        budget=None if budget is None else float(budget),
+        training_places=float(data["training_places"]),
+        levers=frozenset(data["levers"]),
+        min_gp_per_1000=float(data["min_gp_per_1000"]),
+        staff_share=data["staff_share"] / 100.0,
+    )
+
+
+def _as_json(choices: Choices) -> dict[str, Any]:
+    return {
+        "target_year": choices.target_year,
+        "probability": choices.probability,
+        "budget": choices.budget,
+        "training_places": choices.training_places,
+        "levers": sorted(choices.levers),
+        "min_gp_per_1000": choices.min_gp_per_1000,
+        "staff_share": choices.staff_share,
+    }
+
+
+@guard(Permission.EDIT_SCENARIO, load_org)
+def optimise(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
+    org: Organisation = scope.obj
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    census = default_period(available_periods())
+    base_year = (census or dt.date.today()).year
+    problem_error = None
+    if request.method == "POST":
+        form = OptimiseForm(request.POST, base_year=base_year)
+        if form.is_valid() and census is not None:
+            choices = _choices(form, base_year)
+            try:
+                problem = compute.make_problem(
+                    _inputs(current()).data, org.code, org.name, census, choices
+                )
+            except UserError as exc:
+                problem_error = exc.message
+            else:
+                job = actions.request_optimisation(
+                    request.user,
+                    org.code,
+                    census,
+                    _as_json(choices),
+                    compute.problem_json(problem),
+                )
+                return redirect("skillmix-job", job_id=job.pk)
+        elif census is None:
+            problem_error = "There are no workforce figures yet to optimise."
+        status = 400
+    else:
+        form = OptimiseForm(
+            initial={
+                "target_year": base_year + 3,
+                "probability": 90,
+                "training_places": 20,
+                "min_gp_per_1000": Decimal("0.5"),
+                "staff_share": 90,
+                "levers": list(LEVERS),
+            },
+            base_year=base_year,
+        )
+        status = 200
+    return render(
+        request,
+        "skillmix/optimise.jinja",
+        {
+            "org": org,
+            "form": form,
+            "census": census,
+            "problem_error": problem_error,
+            "jobs": list(Optimisation.objects.filter(organisation=org)[:10]),
+        },
+        status=status,
+        breadcrumbs=_crumbs(org),
+    )
+
+
+def _job_context(request: HttpRequest, job: Optimisation) -> dict[str, Any]:
+    ctx: dict[str, Any] = {"job": job, "org": job.organisation}
+    if job.status == "done" and job.result:
+        ctx["headline"] = compute.result_headline(job.result, job.choices.get("probability"))
+        scenarios = actions.adopted_scenarios(job)
+        runs = {
+            s.pk: Run.objects.filter(scenario=s, status="done").order_by("-requested_at").first()
+            for s in scenarios
+        }
+        ctx["adopted"] = [(s, runs[s.pk]) for s in scenarios]
+        ctx["can_adopt"] = has_permission(
+            request.user, Permission.EDIT_SCENARIO, job.organisation_id
+        )
+        ctx["can_plan"] = has_permission(request.user, Permission.EDIT_PLAN, job.organisation_id)
+        ctx["levers_allowed"] = [LEVERS[k] for k in job.choices.get("levers", []) if k in LEVERS]
+    return ctx
+
+
+@guard(Permission.VIEW_SCENARIO, load_job)
+def job_detail(request: HttpRequest, scope: Scope, job_id: int) -> HttpResponse:
+    job: Optimisation = scope.obj
+    if request.method not in READ:
+        return HttpResponseNotAllowed(list(READ))
+    ctx = _job_context(request, job)
+    if getattr(request, "htmx", False):
+        response = render(request, "skillmix/_progress.jinja", ctx)
+        if job.finished:
+            response["HX-Refresh"] = "true"
+        return response
+    return render(request, "skillmix/job.jinja", ctx, breadcrumbs=_crumbs(job.organisation))
+
+
+MAX_NAME = 200
+
+
+@guard(Permission.EDIT_SCENARIO, load_job)
+def job_adopt(request: HttpRequest, scope: Scope, job_id: int) -> HttpResponse:
+    job: Optimisation = scope.obj
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    name = request.POST.get("name", "").strip()
+    errors = []
+    if job.status != "done" or not job.result:
+        errors.append({"text": "Only a solved optimisation can be adopted", "href": "#adopt"})
+    if not name or len(name) > MAX_NAME:
+        errors.append(
+            {"text": f"Enter a scenario name of 1 to {MAX_NAME} characters", "href": "#name"}
+        )
+    if errors:
+        ctx = _job_context(request, job) | {"errors": errors, "name": name[:MAX_NAME]}
+        return render(
+            request, "skillmix/job.jinja", ctx, status=400, breadcrumbs=_crumbs(job.organisation)
+        )
+    row = actions.adopt_as_scenario(request.user, job, name)
+    messages.success(
+        request, "Scenario created from the optimisation. Run it, then make it a plan."
+    )
+    return redirect("scenario-detail", scenario_id=row.pk)
