@@ -963,6 +963,12 @@ def _methods(inputs: PaperInputs) -> Section:
             "scenarios with uncertain assumptions are run many times with values drawn from their ranges, and P10 and P90 "
             "give the range 8 in 10 runs fall within."
         )
+    if inputs.skill_mix is not None:
+        paragraphs.append(
+            "Skill mix: staff WTE by role are placed at the four SWiPe skill levels; task demand is "
+            "tasks a year per 1,000 registered patients by type, each with minutes at the levels able to do it "
+            "and the supervision it costs. WTE on tasks = hours a year on tasks / 1,612.5 productive hours."
+        )
     if inputs.risks is not None:
         paragraphs.append(
             "Risks are rated likelihood x impact on a 5 x 5 matrix: 1-3 low, 4-6 moderate, 8-12 high, 15-25 significant."
