@@ -15,13 +15,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from pathlib import Path
 
 import pandas as pd
 
-from gpworkforce.baseline.data import BaselineData
+from gpworkforce.baseline.data import BaselineData, parse_source_id
 from gpworkforce.errors import UserError
 from gpworkforce.plans.model import (
     STAFF_GROUP_LABELS,
@@ -159,25 +160,60 @@ def actuals_from_returns(plan: Plan, data: BaselineData) -> tuple[Actuals, dict[
     return out, provenance
 
 
+# Which GPW practice-year file each staff group's series is read from, first choice first, when
+# the data hold more than one (the web app may load both): one file per series, as ``gpw_actuals``
+# reads them, so a series never joins two vintages. A group none of whose files is loaded reads
+# whatever GPW rows hold it (e.g. the detailed file).
+GPW_DATASETS: dict[StaffGroup, tuple[str, ...]] = {
+    StaffGroup.GP: ("gpw-practice-year-gp-admin", "gpw-practice-year-staff-groups"),
+    StaffGroup.ADMIN: ("gpw-practice-year-gp-admin", "gpw-practice-year-staff-groups"),
+    StaffGroup.NURSES: ("gpw-practice-year-staff-groups",),
+    StaffGroup.DPC: ("gpw-practice-year-staff-groups",),
+}
+
+
+def _one_file_for(gpw: BaselineData, group: StaffGroup) -> BaselineData:
+    """``gpw`` restricted to the rows of the first file of :data:`GPW_DATASETS` holding the
+    group's figures (all of ``gpw`` when none does)."""
+    wf = gpw.workforce
+    held = wf.loc[wf["node"] == STAFF_GROUP_NODES[group], "source_id"].dropna().unique()
+    dataset = {str(s): parse_source_id(str(s)).dataset for s in held}
+    for wanted in GPW_DATASETS[group]:
+        ids = [s for s, d in dataset.items() if d == wanted]
+        if ids:
+            return dataclasses.replace(gpw, workforce=wf.loc[wf["source_id"].isin(ids)])
+    return gpw
+
+
 def actuals_from_gpw_rows(plan: Plan, data: BaselineData) -> tuple[Actuals, dict[dt.date, str]]:
     """Actual FTE per staff group at each GPW date held in ``data`` (its GPW rows alone, summed
-    over the organisation's practices by the registry on each date), with the GPW year."""
+    over the organisation's practices by the registry on each date), with the GPW year. Each
+    group's series comes from one GPW file (:data:`GPW_DATASETS`): GPs and admin from the
+    2016-2024 file, nurses and direct patient care from the 2023-2025 staff-groups file."""
     from gpworkforce.baseline.data import SourceKind
     from gpworkforce.baseline.series import series_frame
 
     if plan.organisation not in data.registry:
         raise UserError(f"organisation must be known to the registry, got {plan.organisation!r}")
-    groups, nodes = _groups_and_nodes(plan)
-    by_node = {STAFF_GROUP_NODES[g]: g for g in groups}
+    groups, _nodes = _groups_and_nodes(plan)
     gpw = data.with_source(SourceKind.GPW)
-    periods = gpw.select().periods()
     out: Actuals = {g: {} for g in groups}
-    if not periods:
-        return out, {}
-    frame = series_frame(gpw, plan.organisation, periods=periods, nodes=nodes, source="gpw")
-    for row in frame.itertuples(index=False):
-        if not pd.isna(row.value):
-            out[by_node[str(row.node)]][pd.Timestamp(row.period).date()] = float(row.value)
+    for group in groups:
+        mine = _one_file_for(gpw, group)
+        periods = mine.select().periods()
+        if not periods:
+            continue
+        node = STAFF_GROUP_NODES[group]
+        frame = series_frame(
+            mine,
+            plan.organisation,
+            periods=periods,
+            nodes=[(node, STAFF_GROUP_LABELS[group])],
+            source="gpw",
+        )
+        for row in frame.itertuples(index=False):
+            if not pd.isna(row.value):
+                out[group][pd.Timestamp(row.period).date()] = float(row.value)
     dates = sorted({d for series in out.values() for d in series})
     return out, {d: _gpw_label(d) for d in dates}
 
