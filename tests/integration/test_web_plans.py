@@ -376,6 +376,27 @@ def test_a_finished_run_becomes_a_plan_then_its_rebaseline() -> None:
         ("2018-03-31", 11.0, 9.8, 12.2),
     ]
     assert doc.adopted == "Scenario 3" and f"run {run.pk}" in doc.scenarios[0].source
+    assert doc.targets == ()  # the run's scenario had no target
+    # a run whose scenario has a target gives it to a new plan, saying where it came from
+    with_target = finished_run("QK1", name="Scenario 2")
+    results = {
+        **with_target.results,
+        "target": {"label": "NHSE target", "date": "2018-03-31", "wte": 12.5, "per_1000": None},
+    }
+    type(with_target).objects.filter(pk=with_target.pk).update(results=results)
+    response = client.post(
+        f"/plans/from-run/{with_target.pk}/",
+        {"plan": "new", "name": "With a target", "reason": "agreed"},
+    )
+    assert response.status_code == 302
+    (target,) = Plan.objects.get(name="With a target").latest_version().library_plan().targets
+    assert (target.staff_group.value, target.date, target.wte, target.label) == (
+        "gp",
+        dt.date(2018, 3, 31),
+        12.5,
+        "NHSE target",
+    )
+    assert f"scenario 'Scenario 2' (version 1), run {with_target.pk}" in target.source
     adopt(actor=None, plan_id=plan.pk)
     client.post(url, {"plan": str(plan.pk), "name": "", "reason": "re-run with new data"})
     plan.refresh_from_db()

@@ -23,7 +23,7 @@ def document_from_run(
     base: LibraryPlan | None = None,
 ) -> LibraryPlan:
     """A plan whose adopted scenario is ``run``'s trajectory (targets, comparison and SPC settings
-    kept from ``base`` when given)."""
+    kept from ``base`` when given; a new plan takes the target of the run's scenario)."""
     if run.status != "done":
         raise UserError(f"only a finished run can be adopted, this one is {run.status}")
     scenarios: list[dict[str, Any]] = []
@@ -67,7 +67,9 @@ def document_from_run(
         "revisions": [{"version": 1, "date": today, "reason": reason, "by": by}],
         "source": source,
     }
-    if base is not None:
+    if base is None:
+        data["targets"] = _run_target(run)
+    else:
         data |= {
             "targets": [t.model_dump() for t in base.targets],
             "direction": base.direction,
@@ -78,3 +80,25 @@ def document_from_run(
         return LibraryPlan.model_validate(data)
     except ValueError as exc:
         raise UserError(f"the run's trajectory must make a valid plan: {exc}") from None
+
+
+def _run_target(run: Run) -> list[dict[str, Any]]:
+    """The run's scenario target as the plan's GP target (in WTE at its date: a per-1,000 target
+    as the run worked it out for its registered patients), with where it comes from."""
+    target = (run.results or {}).get("target")
+    if not target or target.get("wte") is None:
+        return []
+    on = dt.date.fromisoformat(target["date"])
+    per_1000 = target.get("per_1000")
+    how = f" ({per_1000:g} WTE per 1,000 patients)" if per_1000 else ""
+    return [
+        {
+            "staff_group": "gp",
+            "date": on,
+            "wte": float(target["wte"]),
+            "label": target.get("label")
+            or f"Target: {float(target['wte']):,.0f} WTE by {on:%B %Y}",
+            "source": f"the target of scenario '{run.scenario_name}' (version"
+            f" {run.scenario_version}){how}, run {run.pk}",
+        }
+    ]

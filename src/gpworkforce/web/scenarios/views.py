@@ -328,7 +328,11 @@ def run_detail(request: HttpRequest, scope: Scope, run_id: int) -> HttpResponse:
         # the tornado's own panel, polled until its follow-up task has finished (decision 0080)
         ctx = {"run": run, **(charts.tornado_view(run) if run.status == "done" else {})}
         return render(request, "scenarios/_tornado.jinja", ctx)
-    ctx = {"scenario": run.scenario, **_run_context(run)}
+    ctx = {
+        "scenario": run.scenario,
+        **_run_context(run),
+        "can_adopt": has_permission(request.user, Permission.EDIT_PLAN, run.organisation_id),
+    }
     if getattr(request, "htmx", False):
         if request.GET.get("panel") == "progress":  # the scenario page's panel
             response = render(request, "scenarios/_progress_panel.jinja", ctx)
