@@ -30,9 +30,17 @@ def _n_draws(params: EngineParams) -> int:
     n = 1
     for name, nd in dims.items():
         arr = np.asarray(getattr(params, name))
-        if arr.ndim == nd + 1:
+        if arr.ndim >= nd + 1:  # participation by band is [D, K, A]
             n = max(n, arr.shape[0])
     return n
+
+
+def _participation(params: EngineParams, d: int, n_band: int) -> Nested:
+    """``[class][band]`` annual change: ``[K]`` / ``[D, K]`` the same in every band."""
+    arr = np.asarray(params.participation_rate, dtype=np.float64)
+    if arr.ndim == 3:
+        return arr[d if arr.shape[0] > 1 else 0].tolist()
+    return [[p] * n_band for p in _draw(arr, 1, d)]
 
 
 def run_reference(inputs: EngineInputs, params: EngineParams) -> tuple[Nested, Nested]:
@@ -47,7 +55,7 @@ def run_reference(inputs: EngineInputs, params: EngineParams) -> tuple[Nested, N
     for d in range(_n_draws(params)):
         leave = _draw(params.leave_rate, 2, d)
         trans = _draw(params.transition_rate, 2, d)
-        part = _draw(params.participation_rate, 1, d)
+        part = _participation(params, d, n_band)
         mult = _draw(params.inflow_multiplier, 1, d)
         fph = _draw(params.inflow_fte_per_head, 1, d)
         hist_h: Nested = [[] for _ in range(inputs.n_steps + 1)]
@@ -84,11 +92,11 @@ def run_reference(inputs: EngineInputs, params: EngineParams) -> tuple[Nested, N
                         for a in range(n_band - 1):
                             stock[k][a] -= up[a]
                             stock[k][a + 1] += up[a]
-                # 4. participation: FTE per head changes by (1 + p) ** dt
+                # 4. participation: FTE per head changes by (1 + p[k][a]) ** dt, p of the class
+                #    and band each FTE is in now, after the moves and ageing above
                 for k in range(n_cls):
-                    factor = math.pow(1.0 + part[k], dt)
                     for a in range(n_band):
-                        f[k][a] = f[k][a] * factor
+                        f[k][a] = f[k][a] * math.pow(1.0 + part[k][a], dt)
                 # 5. inflows
                 for s in range(len(schedules)):
                     for k in range(n_cls):

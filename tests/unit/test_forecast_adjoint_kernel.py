@@ -16,7 +16,9 @@ from gpworkforce.forecast.kernels.linear import linear_response
 pytestmark = pytest.mark.unit
 
 
-def _case(seed: int, scheme: str, draws: int) -> tuple[EngineInputs, EngineParams]:
+def _case(
+    seed: int, scheme: str, draws: int, by_band: bool = False
+) -> tuple[EngineInputs, EngineParams]:
     rng = np.random.default_rng(seed)
     o, k, a, t = 9, 7, 6, 30  # 42 cells: above the step-map limit, so the adjoint is used
     hc = rng.uniform(0, 5, (o, k, a)) * (rng.uniform(size=(o, k, a)) > 0.3)
@@ -49,7 +51,7 @@ def _case(seed: int, scheme: str, draws: int) -> tuple[EngineInputs, EngineParam
         leave_rate=rng.uniform(0.02, 0.2, (draws, k, a)),
         transition_rate=trans,
         band_width_years=np.r_[np.full(a - 1, 2.0), np.inf],
-        participation_rate=rng.uniform(-0.03, 0.01, (draws, k)),
+        participation_rate=rng.uniform(-0.03, 0.01, (draws, k, a) if by_band else (draws, k)),
         inflow_multiplier=rng.uniform(0.5, 1.0, (draws, 2)),
         inflow_fte_per_head=rng.uniform(0.6, 0.9, (draws, 2)),
         scheme=scheme,
@@ -59,8 +61,11 @@ def _case(seed: int, scheme: str, draws: int) -> tuple[EngineInputs, EngineParam
 
 @pytest.mark.parametrize("scheme", ["sequential", "euler"])
 @pytest.mark.parametrize("draws", [1, 6])
-def test_streamed_measures_equal_the_engine_per_organisation(scheme: str, draws: int) -> None:
-    inputs, params = _case(7, scheme, draws)
+@pytest.mark.parametrize("by_band", [False, True])  # participation by age band
+def test_streamed_measures_equal_the_engine_per_organisation(
+    scheme: str, draws: int, by_band: bool
+) -> None:
+    inputs, params = _case(7, scheme, draws, by_band)
     resp = linear_response(inputs, params)
     assert isinstance(resp, AdjointResponse)
     full = run(inputs, params)

@@ -13,7 +13,9 @@ from gpworkforce.forecast.kernels.linear import STEP_MAP_CELLS, linear_response
 pytestmark = pytest.mark.unit
 
 
-def _case(seed: int, scheme: str, draws: int) -> tuple[EngineInputs, EngineParams]:
+def _case(
+    seed: int, scheme: str, draws: int, by_band: bool = False
+) -> tuple[EngineInputs, EngineParams]:
     rng = np.random.default_rng(seed)
     o, k, a, t = 7, 3, 3, 24
     hc = rng.uniform(0, 5, (o, k, a))
@@ -41,7 +43,7 @@ def _case(seed: int, scheme: str, draws: int) -> tuple[EngineInputs, EngineParam
             leave_rate=rng.uniform(0.02, 0.2, (draws, k, a)) * scale,
             transition_rate=trans,
             band_width_years=np.array([10.0, 15.0, np.inf]),
-            participation_rate=rng.uniform(-0.03, 0.01, (draws, k)),
+            participation_rate=rng.uniform(-0.03, 0.01, (draws, k, a) if by_band else (draws, k)),
             inflow_multiplier=rng.uniform(0.5, 1.0, (draws, 1)),
             inflow_fte_per_head=rng.uniform(0.6, 0.9, (draws, 1)),
             scheme=scheme,
@@ -56,8 +58,9 @@ def _case(seed: int, scheme: str, draws: int) -> tuple[EngineInputs, EngineParam
 
 @pytest.mark.parametrize("scheme", ["sequential", "euler"])
 @pytest.mark.parametrize("draws", [1, 5])
-def test_basis_paths_rebuild_every_organisation(scheme: str, draws: int) -> None:
-    inputs, params = _case(11, scheme, draws)
+@pytest.mark.parametrize("by_band", [False, True])  # participation by age band
+def test_basis_paths_rebuild_every_organisation(scheme: str, draws: int, by_band: bool) -> None:
+    inputs, params = _case(11, scheme, draws, by_band)
     assert len(inputs.classes) * len(inputs.bands) <= STEP_MAP_CELLS  # the step-map path
     resp = linear_response(inputs, params)
     assert resp is not None

@@ -431,17 +431,17 @@ def build_assumptions(
     if not sd:
         row = trans.sum(axis=2, keepdims=True)
         trans = np.where(row > 1.0, trans / np.where(row > 0, row, 1.0), trans)
-    part = np.ones((D, K))
-    pi = np.zeros((D, K))
+    part = np.ones((D, K, A))  # by class and age band (the engine's [D, K, A] form)
+    pi = np.zeros((D, K, A))
     for i, p in enumerate(cfg.participation):
         if not applies(p):
             continue
         ch = v.get(f"{PREFIX}.participation[{i}].annual_change", p.annual_change)
-        m1 = mask(p.classes)[:, 0][None, :]
+        m = mask(p.classes, p.bands)[None]
         if sd:
-            pi += continuous_change(ch, p.change_kind, spy)[:, None] * m1
+            pi += continuous_change(ch, p.change_kind, spy)[:, None, None] * m
         else:
-            part *= 1.0 + annual_change(ch, p.change_kind, spy)[:, None] * m1
+            part *= 1.0 + annual_change(ch, p.change_kind, spy)[:, None, None] * m
     specs = stream_specs(cfg)
     mult = np.ones((D, len(specs)))
     fph = np.ones((D, len(specs)))

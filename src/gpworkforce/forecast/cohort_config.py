@@ -146,6 +146,11 @@ class ParticipationRule(_Model):
     """Change in FTE per head (sessions worked) each year, e.g. -0.03 = 3% fewer sessions."""
 
     classes: list[str] = Field(default=[ALL], description="Class codes ('*' = all).")
+    bands: list[str] = Field(
+        default=[ALL],
+        description="Age bands it applies to ('*' = all), e.g. ['55-59', '60+'] for over-55s"
+        " reducing sessions; a person ageing into a band in a step takes that band's change.",
+    )
     annual_change: Num = Field(description="Proportional change of FTE per head a year.")
     change_kind: ChangeKind = Field("annual_change", description=CHANGE_KIND_HELP)
     years: Years = Field(None, min_length=1, description=YEARS_HELP)
@@ -482,6 +487,8 @@ def cohort_issues(cfg: CohortConfig, role_codes: set[str], prefix: str = "cohort
     for i, p in enumerate(cfg.participation):
         for j, c in enumerate(p.classes):
             known(f"{prefix}.participation[{i}].classes[{j}]", c, classes, True)
+        for j, b in enumerate(p.bands):
+            known(f"{prefix}.participation[{i}].bands[{j}]", b, bands, True)
         out += _unit(
             p.annual_change, f"{prefix}.participation[{i}].annual_change", -0.5, 0.5, "a change"
         )

@@ -9,7 +9,8 @@ years applies, in this order (see ``docs/model.md`` for the equations):
 1. leavers:       ``L = S * q``            with ``q = 1 - (1 - leave_rate) ** dt``
 2. transitions:   ``X[k->j] = S * tau[k, j]``, ``tau = 1 - (1 - transition_rate) ** dt``
 3. ageing:        ``G[a->a+1] = S * dt / width[a]``  (the last band does not age out)
-4. participation: ``P = F * ((1 + participation_rate) ** dt - 1)``  (FTE only)
+4. participation: ``P = F * ((1 + participation_rate[k, a]) ** dt - 1)``  (FTE only; on the
+                  class and band after steps 2-3, so a share ageing up takes its new band's rate)
 5. inflows:       ``I = sum_s multiplier[s] * schedule[s][t, o] * share[s][k, a]``
                   (FTE inflow = I * fte_per_head[s])
 

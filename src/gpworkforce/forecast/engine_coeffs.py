@@ -35,7 +35,7 @@ class Coefficients:
     blocks: tuple[InflowBlock, ...]  # streams with many non-zero shares, grouped by share
     age_full: Array  # [A] per-step share ageing out of band a (0 for the last band)
     has_ageing: bool
-    part: Array  # [D,1,K,1] per-step proportional FTE change
+    part: Array  # [D,1,K,A] per-step proportional FTE change (same for every band unless by band)
     has_participation: bool
     mult: Array  # [D,S]
     fph: Array  # [D,S]
@@ -89,6 +89,22 @@ def _blocks(streams: tuple[InflowStream, ...]) -> tuple[InflowBlock, ...]:
     return tuple(out)
 
 
+def _participation(value: ArrayLike, n_cls: int, n_band: int) -> Array:
+    """``participation_rate`` as ``[D, K, A]``: ``[K]`` and ``[D, K]`` (one change per class,
+    every band alike) are spread over the bands; ``[D, K, A]`` (by band) is taken as it is (its
+    draws axis is required, ``D = 1`` for one draw, so a 2-D array always means ``[D, K]``)."""
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.ndim == 3:
+        return arr
+    arr = _with_draws(arr, 1, "participation_rate")
+    if arr.shape[1:] != (n_cls,):
+        raise ValueError(
+            f"participation_rate must have shape [D?, {n_cls}] or [D, {n_cls}, {n_band}],"
+            f" got {arr.shape}"
+        )
+    return np.repeat(arr[:, :, None], n_band, axis=2)
+
+
 def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
     """Check shapes and ranges and turn annual rates into per-step coefficients."""
     _, n_cls, n_band = inputs.shape
@@ -96,14 +112,14 @@ def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
     dt = inputs.dt
     leave = _with_draws(params.leave_rate, 2, "leave_rate")
     trans = _with_draws(params.transition_rate, 2, "transition_rate")
-    part = _with_draws(params.participation_rate, 1, "participation_rate")
+    part = _participation(params.participation_rate, n_cls, n_band)
     mult = _with_draws(params.inflow_multiplier, 1, "inflow_multiplier")
     fph = _with_draws(params.inflow_fte_per_head, 1, "inflow_fte_per_head")
     width = np.asarray(params.band_width_years, dtype=np.float64)
     expected = {
         "leave_rate": (leave, (n_cls, n_band)),
         "transition_rate": (trans, (n_cls, n_cls)),
-        "participation_rate": (part, (n_cls,)),
+        "participation_rate": (part, (n_cls, n_band)),
         "inflow_multiplier": (mult, (n_str,)),
         "inflow_fte_per_head": (fph, (n_str,)),
     }
@@ -167,7 +183,7 @@ def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
         ),
         age_full=age,
         has_ageing=bool(np.any(age > 0)),
-        part=pm[:, None, :, None],
+        part=pm[:, None, :, :],
         has_participation=bool(np.any(pm != 0)),
         mult=mult,
         fph=fph,
@@ -182,8 +198,9 @@ class Fused:
 
     For headcount, ``aged = S x keep x stay x g`` moves up a band and ``S x keep x stay x (1 - g)``
     stays; a pair k -> j moves ``S[k] x keep[k] x tau[k, j]``, split the same way between band a
-    and a + 1. FTE takes the participation factor ``(1 + p[k]) ** dt`` of the class it ends in
-    (participation and ageing commute: the factor is the same for every band of a class).
+    and a + 1. FTE takes the participation factor ``(1 + p[k, a]) ** dt`` of the class *and band it
+    ends the step in* (participation applies after leavers, moves and ageing, docs/model.md): the
+    share ageing up from band a takes band a + 1's factor, the share staying band a's.
     """
 
     c1h: Array  # [D,1,K,A] share ageing up
@@ -197,12 +214,14 @@ class Fused:
 def fuse(c: Coefficients) -> Fused:
     g = c.age_full
     ks = c.keep * c.stay
-    factor = 1.0 + c.part  # [D,1,K,1]
+    factor = 1.0 + c.part  # [D,1,K,A]: band a's factor, for the share staying in band a
+    up_factor = factor.copy()  # band a + 1's, for the share ageing up out of band a
+    up_factor[..., :-1] = factor[..., 1:]  # (the last band does not age out: its share is 0)
     c1h, c2h = ks * g, ks * (1.0 - g)
     moves_h, moves_f = [], []
     for k, j in c.pairs:
         base = c.keep[:, :, k, :] * c.tau[:, k, j, None, None]  # [D,1,A]
         stay, up = base * (1.0 - g), base * g
         moves_h.append((k, j, stay, up))
-        moves_f.append((k, j, stay * factor[:, :, j, :], up * factor[:, :, j, :]))
-    return Fused(c1h, c2h, c1h * factor, c2h * factor, tuple(moves_h), tuple(moves_f))
+        moves_f.append((k, j, stay * factor[:, :, j, :], up * up_factor[:, :, j, :]))
+    return Fused(c1h, c2h, c1h * up_factor, c2h * factor, tuple(moves_h), tuple(moves_f))
