@@ -1,6 +1,6 @@
 """Properties of the multi-year practice optimiser: more capacity (training places, recruits a
 year, budget, staff in post) never raises the optimal cost; meeting demand with a higher
-probability never lowers it."""
+probability never lowers it; the warm start finds the cold start's optimum."""
 
 from __future__ import annotations
 
@@ -142,3 +142,36 @@ def test_a_higher_probability_never_costs_less(sizes: list[float], p: float, ste
         _problem(1.0, 1.0, None, growth=growth, probability=p + step, draws=200), practices
     )
     assert high >= low * (1 - 1e-7) - 1e-3
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    sizes=SIZES,
+    places=st.floats(min_value=0.0, max_value=2.0),
+    gp_cap=st.floats(min_value=0.0, max_value=2.0),
+    budget=st.one_of(st.none(), st.floats(min_value=50_000, max_value=2_000_000)),
+)
+def test_the_warm_start_finds_the_optimum_of_a_cold_start(
+    sizes: list[float], places: float, gp_cap: float, budget: float | None
+) -> None:
+    """The warm start (practices alone, then the ICS-wide rows) solves the same programme: the same
+    optimal cost and the same yearly costs as the dual simplex and the interior point from
+    scratch, and infeasible exactly when they are."""
+    practices = _practices(sizes, [s / 2000 for s in sizes])
+    problem = _problem(places, gp_cap, budget)
+    found = {}
+    for method in ("warm", "simplex", "ipm"):
+        try:
+            found[method] = solve(problem, practices, CAT, TAX, method=method)
+        except Infeasible:
+            found[method] = None
+    if found["simplex"] is None:
+        assert found["warm"] is None and found["ipm"] is None
+        return
+    warm, cold, ipm = found["warm"], found["simplex"], found["ipm"]
+    assert warm is not None and ipm is not None
+    scale = max(1.0, abs(cold.cost))
+    assert abs(warm.cost - cold.cost) <= 1e-7 * scale
+    assert abs(ipm.cost - cold.cost) <= 1e-6 * scale
+    for solution in (warm, cold, ipm):  # undiscounted: the yearly costs add up to the total
+        assert abs(solution.cost_by_year.sum() - solution.cost) <= 1e-6 * scale

@@ -28,6 +28,12 @@ class PatientBasis(StrEnum):
     WEIGHTED = "weighted"
 
 
+class SolveMethod(StrEnum):  # skillmix.multiyear.METHODS
+    WARM = "warm"
+    SIMPLEX = "simplex"
+    IPM = "ipm"
+
+
 def skillmix(
     org: Annotated[str, typer.Option("--org", help="ODS code of the organisation, e.g. 03W.")],
     period: Annotated[str, typer.Option("--period", help="Census date, e.g. 2017-09-30.")],
@@ -155,6 +161,15 @@ def skillmix(
 def optimise(
     problem: Annotated[Path, typer.Argument(help="Optimisation problem TOML (docs/skillmix.md).")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output directory.")] = None,
+    method: Annotated[
+        SolveMethod,
+        typer.Option(
+            "--method",
+            help="How HiGHS solves a multi-year practice problem: warm (the dual simplex from the"
+            " practices' own optima, the default), simplex (from scratch) or ipm (interior point"
+            " with crossover). The optimum is the same.",
+        ),
+    ] = SolveMethod.WARM,
 ) -> None:
     """The cheapest mix of levers meeting the task demand of the target year, with the binding
     constraints and what one more of each is worth."""
@@ -165,7 +180,7 @@ def optimise(
     from gpworkforce.skillmix.report import solution_tables
 
     if is_plan_problem(problem):
-        _optimise_plan(problem, out)
+        _optimise_plan(problem, out, method)
         return
     spec, cat = load_problem(problem)
     with step(f"Optimising {problem.name}"):
@@ -190,7 +205,7 @@ def optimise(
     echo_written(write_csv_files(solution_tables(solution, cat), target, prefix="optimise-"))
 
 
-def _optimise_plan(problem: Path, out: Path | None) -> None:
+def _optimise_plan(problem: Path, out: Path | None, method: SolveMethod) -> None:
     """A multi-year practice problem (it names ``practices``): the levers a year per practice."""
     from gpworkforce.domain.taxonomy import load_taxonomy
     from gpworkforce.exports import write_csv_files
@@ -200,7 +215,7 @@ def _optimise_plan(problem: Path, out: Path | None) -> None:
 
     spec, practices, cat = load_plan_problem(problem)
     with step(f"Optimising {problem.name}: {len(practices)} practices, {spec.years} years"):
-        solution = solve(spec, practices, cat, load_taxonomy())
+        solution = solve(spec, practices, cat, load_taxonomy(), method=method.value)
     first, last = solution.years[0], solution.years[-1]
     typer.echo(
         f"{solution.problem}: cheapest levers {first}-{last} cost £{solution.cost:,.0f} over the"

@@ -21,7 +21,8 @@ T[k,j,y]; trainees starting U[p,j,s]; GP WTE covered by release W[i,j,y]; tasks 
               path, budget a year (the lever cost of the year).
 
 Rows are added as numpy blocks (one block = one kind of row for every practice and year), so the
-programme for an ICS of ~140 practices over 10 years builds in a fraction of a second.
+programme for an ICS of ~140 practices over 10 years builds in a fraction of a second; it is solved
+by the dual simplex warm-started from the practices' own optima (:func:`run`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csc_matrix
 
 from gpworkforce.domain.taxonomy import SkillLevel, Taxonomy
 from gpworkforce.skillmix.catalogue import Catalogue
@@ -128,12 +129,17 @@ class _Builder:
         self.c.append(cols.ravel())
         self.v.append(vals.ravel().copy())
 
-    def model(self) -> highspy.Highs:
+    def matrix(self) -> csc_matrix:
+        """The constraint matrix (rows x columns), duplicates summed."""
         a = coo_matrix(
             (np.concatenate(self.v), (np.concatenate(self.r), np.concatenate(self.c))),
             shape=(self.nrow, self.ncol),
         ).tocsc()
         a.sum_duplicates()
+        return a
+
+    def model(self) -> highspy.Highs:
+        a = self.matrix()
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = self.ncol, self.nrow
         lp.col_cost_ = np.concatenate(self.cost)
@@ -147,12 +153,16 @@ class _Builder:
         lp.a_matrix_.value_ = a.data
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
-        # interior point then crossover to a vertex (its duals are the shadow prices): on an ICS
-        # of ~140 practices x 10 years it takes about a quarter of the dual simplex's time
-        # (docs/performance.md)
-        h.setOptionValue("solver", "ipm")
+        # the dual simplex ends at a vertex (its duals are the shadow prices); solve() starts it
+        # from the practices' own optima (docs/skillmix.md, "Solver")
+        h.setOptionValue("solver", "simplex")
         h.passModel(lp)
         return h
+
+    def linking_rows(self) -> np.ndarray:
+        """Rows that tie the practices together (ICS-wide: one a year), in row order."""
+        parts = [idx for _, _, idx in self.blocks if idx.ndim == 1]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
 def gp_roles(catalogue: Catalogue, taxonomy: Taxonomy) -> set[str]:
@@ -178,8 +188,15 @@ class _Built:
     implicit: Mapping[str, tuple[np.ndarray, np.ndarray]]  # role -> stock rows, their lower bound
     disc: np.ndarray
     baseline_by_year: np.ndarray
-    cost_rows: np.ndarray  # (Y,) row indices of the yearly cost (budget rows or free rows)
+    cost_terms: tuple[tuple[np.ndarray, float], ...]  # (J, Y) columns, GBP a year per unit
     demand_basis: str
+
+    def yearly_cost(self, value: np.ndarray) -> np.ndarray:
+        """(Y,) cost of the WTE in post and the levers in each year (undiscounted), GBP."""
+        total = np.zeros_like(self.baseline_by_year)
+        for cols, coef in self.cost_terms:
+            total += coef * value[cols].sum(axis=0)
+        return total
 
 
 def build(
@@ -212,12 +229,13 @@ def build(
         lever = problem.roles.get(k)
         if lever is None:
             continue
-        if (lever.recruit_a_year is None or lever.recruit_a_year > 0) and any(
-            lever.supervision_hours
-        ):
+        recruited = lever.recruit_a_year is None or lever.recruit_a_year > 0
+        # recruits that need supervision, or are capped across the ICS, are columns (the cap row
+        # then has one entry a practice); others are the stock row's surplus (fewer columns)
+        if recruited and (any(lever.supervision_hours) or lever.recruit_a_year is not None):
             R[k] = b.cols((J, Y), 0.0)
-        elif lever.recruit_a_year is None or lever.recruit_a_year > 0:
-            implicit[k] = np.empty(0)  # recruits = the stock row's surplus (fewer columns)
+        elif recruited:
+            implicit[k] = np.empty(0)
         if lever.retain_cost is not None and lever.retain_share > 0 and lever.attrition > 0:
             T[k] = b.cols((J, Y), lever.retain_cost * disc[None, :])
     U: dict[str, np.ndarray] = {}
@@ -378,17 +396,16 @@ def build(
     baseline = np.array(
         [sum(pay[k] * staff0[k].sum() * (1 - rate[k]) ** y for k in roles) for y in years]
     )
+    # the cost of each year (undiscounted): a budget row when there is a budget
+    cost_terms: list[tuple[np.ndarray, float]] = [(S[k], pay[k]) for k in roles]
+    cost_terms += [(T[k], float(problem.roles[k].retain_cost or 0.0)) for k in T]
+    cost_terms += [(U[name], p.cost) for name, p in problem.paths.items()]
+    cost_terms += [(W[name], r.cost_per_gp_wte) for name, r in problem.release.items()]
     budget = problem.per_year("budget")
-    upper = INF if budget is None else baseline + np.asarray(budget)
-    cost_rows = b.rows("budget" if budget is not None else "cost", "", (Y,), -INF, upper)
-    for k in roles:
-        b.add(cost_rows[:, None], S[k].T, pay[k])
-        if k in T:
-            b.add(cost_rows[:, None], T[k].T, problem.roles[k].retain_cost)
-    for name, p in problem.paths.items():
-        b.add(cost_rows[:, None], U[name].T, p.cost)
-    for name, r in problem.release.items():
-        b.add(cost_rows[:, None], W[name].T, r.cost_per_gp_wte)
+    if budget is not None:
+        rows = b.rows("budget", "", (Y,), -INF, baseline + np.asarray(budget))
+        for cols, value in cost_terms:
+            b.add(rows[:, None], cols.T, value)
 
     return _Built(
         b.model(),
@@ -403,7 +420,7 @@ def build(
         {k: (rows, stock_rhs[k]) for k, rows in implicit.items()},
         disc,
         baseline,
-        cost_rows,
+        tuple(cost_terms),
         basis,
     )
 
@@ -451,13 +468,52 @@ _UNITS = {
 }
 
 
+METHODS = ("warm", "simplex", "ipm")
+
+
+def run(built: _Built, method: str = "warm") -> None:
+    """Solve the built programme with HiGHS, ending at a vertex (basic duals).
+
+    ``warm`` (the default): the dual simplex on the practices alone (the ICS-wide rows relaxed:
+    a block-diagonal programme, cheap), then on the whole programme from that basis: it is
+    already optimal for every practice, so only the ICS-wide rows remain to be met. ``simplex``:
+    the dual simplex from scratch. ``ipm``: interior point with crossover. All three solve the
+    same programme to the same optimum (docs/performance.md compares them).
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    h = built.h
+    if method == "ipm":
+        h.setOptionValue("solver", "ipm")
+        h.run()
+        return
+    h.setOptionValue("solver", "simplex")
+    link = built.b.linking_rows().astype(np.int32)
+    if method == "warm" and len(link):
+        lower = np.concatenate(built.b.lower_r)[link]
+        upper = np.concatenate(built.b.upper_r)[link]
+        free = np.full(len(link), INF)
+        h.changeRowsBounds(len(link), link, -free, free)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return  # the practices alone cannot be met: nor can the whole programme
+        h.changeRowsBounds(len(link), link, lower, upper)
+    h.run()
+
+
 def solve(
-    problem: PlanProblem, practices: Practices, catalogue: Catalogue, taxonomy: Taxonomy
+    problem: PlanProblem,
+    practices: Practices,
+    catalogue: Catalogue,
+    taxonomy: Taxonomy,
+    *,
+    method: str = "warm",
 ) -> PlanSolution:
-    """Solve ``problem`` for ``practices``; raises :class:`Infeasible` when nothing meets it."""
+    """Solve ``problem`` for ``practices``; raises :class:`Infeasible` when nothing meets it.
+    ``method``: how HiGHS solves it (:func:`run`); the optimum is the same."""
     built = build(problem, practices, catalogue, taxonomy)
     h = built.h
-    h.run()
+    run(built, method)
     status = h.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
         raise Infeasible(
@@ -474,7 +530,7 @@ def solve(
     total = float(h.getInfo().objective_function_value) - float(
         (built.baseline_by_year * built.disc).sum()
     )
-    by_year = activity[built.cost_rows] - built.baseline_by_year
+    by_year = built.yearly_cost(value) - built.baseline_by_year
     pick = lambda blocks: {k: value[v] for k, v in blocks.items()}  # noqa: E731
     hours = {
         level: const + sum((value[cols] * coef for cols, coef in terms), np.zeros_like(const))
