@@ -188,7 +188,7 @@ class _Built:
     implicit: Mapping[str, tuple[np.ndarray, np.ndarray]]  # role -> stock rows, their lower bound
     disc: np.ndarray
     baseline_by_year: np.ndarray
-    cost_terms: tuple[tuple[np.ndarray, float], ...]  # (J, Y) columns, GBP a year per unit
+    cost_terms: tuple[tuple[np.ndarray, float | np.ndarray], ...]  # (J, Y) columns, GBP per unit
     demand_basis: str
 
     def yearly_cost(self, value: np.ndarray) -> np.ndarray:
@@ -217,7 +217,7 @@ def build(
     zero = np.zeros(J)
     staff0 = {k: np.asarray(practices.staff.get(k, zero), dtype=float) for k in roles + fixed}
     rate = {k: problem.roles[k].attrition if k in problem.roles else 0.0 for k in roles}
-    pay = {k: float(problem.roles[k].cost) if k in problem.roles else 0.0 for k in roles}
+    pay = {k: problem.role_cost(k) for k in roles}  # (Y,) GBP a year per WTE
     disc = (1.0 + problem.discount_rate) ** -years.astype(float)  # (Y,)
     b = _Builder()
 
@@ -394,10 +394,10 @@ def build(
             rows = b.rows("recruit_cap", k, (Y,), -INF, cap + stock_rhs[k].sum(axis=0))
             _flow(b, np.broadcast_to(rows[None, :], (J, Y)), k, rate[k], S, T, U, problem, Y)
     baseline = np.array(
-        [sum(pay[k] * staff0[k].sum() * (1 - rate[k]) ** y for k in roles) for y in years]
+        [sum(pay[k][y - 1] * staff0[k].sum() * (1 - rate[k]) ** y for k in roles) for y in years]
     )
     # the cost of each year (undiscounted): a budget row when there is a budget
-    cost_terms: list[tuple[np.ndarray, float]] = [(S[k], pay[k]) for k in roles]
+    cost_terms: list[tuple[np.ndarray, float | np.ndarray]] = [(S[k], pay[k]) for k in roles]
     cost_terms += [(T[k], float(problem.roles[k].retain_cost or 0.0)) for k in T]
     cost_terms += [(U[name], p.cost) for name, p in problem.paths.items()]
     cost_terms += [(W[name], r.cost_per_gp_wte) for name, r in problem.release.items()]
@@ -405,7 +405,7 @@ def build(
     if budget is not None:
         rows = b.rows("budget", "", (Y,), -INF, baseline + np.asarray(budget))
         for cols, value in cost_terms:
-            b.add(rows[:, None], cols.T, value)
+            b.add(rows[:, None], cols.T, np.reshape(value, (-1, 1)) if np.ndim(value) else value)
 
     return _Built(
         b.model(),

@@ -30,8 +30,10 @@ class _Frozen(BaseModel):
 class RoleLevers(_Frozen):
     """One role's pay, leaving and the levers that act on it.
 
-    ``cost``: GBP a year per WTE in post (or a cost-model role key): recruits, upskilled staff and
-    retained staff cost it every year they are in post. ``attrition``: share of the WTE in post
+    ``cost``: GBP a year per WTE in post, one figure or one a plan year; or the key of a role of
+    the finance cost model (``costs``); or left out, for the cost model's group of the same code
+    (``[groups]``, e.g. ``NURSE_ANP``): a cost model's figures move with its pay uplift year by
+    year. Recruits, upskilled staff and retained staff cost it every year they are in post. ``attrition``: share of the WTE in post
     leaving each year. ``recruit_a_year``: most WTE the ICS can recruit a year (None: no limit, 0:
     not recruited). ``supervision_hours``: Autonomous hours a year each recruited WTE needs in its
     1st, 2nd, ... year in post (new roles, e.g. ARRS, cost GP time in their first years).
@@ -39,7 +41,11 @@ class RoleLevers(_Frozen):
     leavers a year.
     """
 
-    cost: NonNegativeFloat | str = Field(description="GBP a year per WTE, or a cost-model role key")
+    cost: NonNegativeFloat | list[NonNegativeFloat] | str | None = Field(
+        None,
+        description="GBP a year per WTE (one figure or one a plan year), a cost-model role key,"
+        " or none: the cost model's group of the role's code",
+    )
     attrition: float = Field(0.0, ge=0, lt=1)
     recruit_a_year: NonNegativeFloat | None = None
     supervision_hours: list[NonNegativeFloat] = []
@@ -122,7 +128,23 @@ class PlanProblem(_Frozen):
                     f"{field} must give one figure or one a plan year ({self.years}),"
                     f" got {len(value)}"
                 )
+        for code, role in self.roles.items():
+            if isinstance(role.cost, list) and len(role.cost) != self.years:
+                raise ValueError(
+                    f"roles.{code}.cost must give one figure or one a plan year ({self.years}),"
+                    f" got {len(role.cost)}"
+                )
         return self
+
+    def role_cost(self, code: str) -> np.ndarray:
+        """(Y,) GBP a year per WTE of role ``code`` in each plan year (0 for a role without
+        levers); costs must be resolved to GBP first (``problem_io.load_plan_problem``)."""
+        role = self.roles.get(code)
+        if role is None:
+            return np.zeros(self.years)
+        if role.cost is None or isinstance(role.cost, str):
+            raise ValueError(f"roles.{code}.cost must be resolved to GBP before solving")
+        return np.broadcast_to(np.asarray(role.cost, dtype=float), (self.years,)).copy()
 
     def per_year(self, field: str) -> list[float] | None:
         value = getattr(self, field)

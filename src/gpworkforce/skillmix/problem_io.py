@@ -15,7 +15,8 @@ from pydantic import ValidationError
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
 from gpworkforce.exports import write_csv
-from gpworkforce.finance.cost_io import validation_issues
+from gpworkforce.finance.cost_io import load_cost_model, validation_issues
+from gpworkforce.finance.prices import Values, price_factors, role_costs
 from gpworkforce.finance.runner import central_role_costs
 from gpworkforce.skillmix.catalogue import Catalogue
 from gpworkforce.skillmix.io import load_catalogue, read_toml
@@ -178,32 +179,69 @@ def load_plan_problem(path: Path) -> tuple[PlanProblem, Practices, Catalogue]:
         for field, code in (("from", p.from_role), ("to", p.to_role)):
             if code not in catalogue.roles:
                 bad(f"paths.{name}.{field}", "be a role code of the staff taxonomy", code)
-    named = {code: r.cost for code, r in problem.roles.items() if isinstance(r.cost, str)}
-    costs: dict[str, float] = {}
-    if named and problem.costs is None:
-        code = next(iter(named))
+    priced = {
+        code: r.cost for code, r in problem.roles.items() if r.cost is None or isinstance(r.cost, str)
+    }
+    resolved: dict[str, list[float]] = {}
+    if priced and problem.costs is None:
+        code = next(iter(priced))
         bad(
             f"roles.{code}.cost",
-            'be GBP a year, or name a role of a cost model given as costs = "FILE"',
-            named[code],
+            'be GBP a year, or name a role of a cost model given as costs = "FILE" (or be left'
+            " out to take the cost model's group of the same code)",
+            priced[code],
         )
-    elif named:
-        costs = central_role_costs(base / problem.costs)  # type: ignore[operator]
-        for code, key in named.items():
-            if key not in costs:
+    elif priced:
+        roles_by_year, groups_by_year = plan_costs(
+            base / problem.costs,  # type: ignore[operator]
+            problem.plan_years,
+        )
+        for code, key in priced.items():
+            if key is None and code in groups_by_year:
+                resolved[code] = groups_by_year[code]
+            elif key is None:
                 bad(
                     f"roles.{code}.cost",
-                    f"name a role of {problem.costs} ({', '.join(sorted(costs))})",
+                    f"be given, or {code} be a group of {problem.costs}"
+                    f" ({', '.join(sorted(groups_by_year))})",
+                    None,
+                )
+            elif key in roles_by_year:
+                resolved[code] = roles_by_year[key]
+            else:
+                bad(
+                    f"roles.{code}.cost",
+                    f"name a role of {problem.costs} ({', '.join(sorted(roles_by_year))})",
                     key,
                 )
     if issues:
         raise ValidationFailed(issues=issues, summary=f"problem {path.name}")
     practices = read_practices(base / problem.practices, catalogue)
     roles = {
-        code: r.model_copy(update={"cost": costs[r.cost]}) if isinstance(r.cost, str) else r
+        code: r.model_copy(update={"cost": resolved[code]}) if code in resolved else r
         for code, r in problem.roles.items()
     }
     return problem.model_copy(update={"roles": roles}), practices, catalogue
+
+
+def plan_costs(
+    path: Path, years: list[int]
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """GBP a year per WTE in each of ``years`` (first calendar years of the financial years, e.g.
+    2018 for 2018/19) from the finance cost model at ``path``: by role key, and by group (the
+    model's ``[groups]`` mix of roles, shares summing to 1). The central case: the same pay,
+    on-costs and locum premiums as ``gpworkforce cost``, moved by the model's pay uplift from its
+    price base year (docs/finance.md, "Equations")."""
+    model = load_cost_model(path)
+    central = Values(1, {})
+    cash = price_factors(model, years, central)[0][0]  # (Y,) draw 0: the central case
+    base = {k: float(rc.total[0]) for k, rc in role_costs(model, central).items()}
+    by_role = {k: [c * f for f in cash] for k, c in base.items()}
+    by_group = {
+        group: [sum(part.share * base[part.role] for part in mix) * f for f in cash]
+        for group, mix in model.groups.items()
+    }
+    return by_role, by_group
 
 
 def is_plan_problem(path: Path) -> bool:
