@@ -81,7 +81,7 @@ def cost(
 
 
 def _wte_costs(costs: Path | None, given: list[str]) -> dict[str, float]:
-    from gpworkforce.finance.runner import central_role_costs
+    from gpworkforce.finance.cost_io import central_role_costs
 
     out: dict[str, float] = {}
     if costs is not None:

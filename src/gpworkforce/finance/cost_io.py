@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
 from gpworkforce.finance.model import CostModel
+from gpworkforce.finance.prices import Values, role_costs
 
 COSTS_FILE = "costs.toml"
 _KEY = re.compile(r'^\s*("[^"]*"|[A-Za-z0-9_\-.]+)\s*=')
@@ -150,3 +151,9 @@ def find_cost_model(scenario: Path, given: Path | None) -> Path:
             " the scenario; found neither"
         )
     return beside
+
+
+def central_role_costs(path: Path) -> dict[str, float]:
+    """Every role's full cost per WTE a year at base-year prices (central case), by role key."""
+    model = load_cost_model(path)
+    return {k: float(rc.total[0]) for k, rc in role_costs(model, Values(1, {})).items()}

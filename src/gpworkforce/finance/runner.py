@@ -21,6 +21,7 @@ from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import UserError
 from gpworkforce.exports import atomic_write_text, write_csv_files, write_xlsx
 from gpworkforce.finance.allocations import ALL_ORGS, FundingRow, Thresholds, checks, derive
+from gpworkforce.finance.cost_io import central_role_costs as central_role_costs  # re-exported
 from gpworkforce.finance.cost_io import find_cost_model, load_cost_model
 from gpworkforce.finance.costing import (
     ALL,
@@ -34,7 +35,7 @@ from gpworkforce.finance.costing import (
 )
 from gpworkforce.finance.funding import FundingEntry, by_scheme, coverage, register_table
 from gpworkforce.finance.model import CostModel
-from gpworkforce.finance.prices import Values, role_costs, uncertain
+from gpworkforce.finance.prices import uncertain
 from gpworkforce.finance.runs import run_workforce, workforce_of
 from gpworkforce.finance.tables_io import read_funding
 from gpworkforce.forecast.runner import ForecastRun
@@ -257,12 +258,6 @@ def write_costed(c: CostedRun, out: Path, xlsx: bool = False) -> list[Path]:
     text = json.dumps(record, indent=2, sort_keys=True) + "\n"
     paths.append(atomic_write_text(out / "cost.json", text))
     return paths
-
-
-def central_role_costs(path: Path) -> dict[str, float]:
-    """Every role's full cost per WTE a year at base-year prices (central case), by role key."""
-    model = load_cost_model(path)
-    return {k: float(rc.total[0]) for k, rc in role_costs(model, Values(1, {})).items()}
 
 
 def allocation_tables(

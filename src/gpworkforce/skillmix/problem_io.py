@@ -15,9 +15,8 @@ from pydantic import ValidationError
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
 from gpworkforce.exports import write_csv
-from gpworkforce.finance.cost_io import load_cost_model, validation_issues
+from gpworkforce.finance.cost_io import central_role_costs, load_cost_model, validation_issues
 from gpworkforce.finance.prices import Values, price_factors, role_costs
-from gpworkforce.finance.runner import central_role_costs
 from gpworkforce.skillmix.catalogue import Catalogue
 from gpworkforce.skillmix.io import load_catalogue, read_toml
 from gpworkforce.skillmix.multiyear import Practices
@@ -180,7 +179,9 @@ def load_plan_problem(path: Path) -> tuple[PlanProblem, Practices, Catalogue]:
             if code not in catalogue.roles:
                 bad(f"paths.{name}.{field}", "be a role code of the staff taxonomy", code)
     priced = {
-        code: r.cost for code, r in problem.roles.items() if r.cost is None or isinstance(r.cost, str)
+        code: r.cost
+        for code, r in problem.roles.items()
+        if r.cost is None or isinstance(r.cost, str)
     }
     resolved: dict[str, list[float]] = {}
     if priced and problem.costs is None:
