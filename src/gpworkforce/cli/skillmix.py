@@ -6,9 +6,10 @@ mix of levers (docs/skillmix.md).
 demographic change (LLR plan Graph 1), from the built-in demo or a workspace baseline. Prints the
 tables; with ``--out`` writes them as CSV and ``skillmix.html`` with the chart.
 
-``optimise PROBLEM.toml [--out DIR]``: the cheapest mix of recruitment, upskilling, workload
-release and locum conversion meeting the task demand of the target year (HiGHS), with binding
-constraints and shadow prices in words; CSV tables in DIR (default ``optimise-<file stem>``).
+``optimise PROBLEM.toml [--out DIR] [--method warm|simplex|ipm]``: the cheapest mix of
+recruitment, upskilling, workload release and locum conversion meeting the task demand of the
+target year (HiGHS), with binding constraints and shadow prices in words; CSV tables in DIR
+(default ``optimise-<file stem>``).
 """
 
 from __future__ import annotations
