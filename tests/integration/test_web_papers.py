@@ -217,3 +217,69 @@ def test_the_web_paper_has_the_finance_chapter_in_real_and_cash_terms(
     book = openpyxl.load_workbook(io.BytesIO(bytes(job.xlsx)))
     assert any(n.startswith("Cost a year") for n in book.sheetnames), book.sheetnames
     assert labels.internal_keys_in(text) == []
+
+
+def test_the_web_paper_scores_the_organisations_plan_against_gpw(
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    """The organisation's adopted plan, scored against GPW as its score page does, makes the
+    paper's chapter "The plan against what happened" (``gpworkforce paper --plan`` from files):
+    a plan of 10 then 12 WTE GPs against GPW's 3 practices x 3.0 FTE = 9.0 on both dates."""
+    import datetime as dt
+
+    import docx
+    import pandas as pd
+
+    from gpworkforce.web.actions.reference import load_reference
+    from gpworkforce.web.plans.actions import adopt, create_plan
+    from gpworkforce.web.plans.testing import tiny_plan
+
+    world = build_world()
+    _accept_own(world)
+    wf = pd.DataFrame(
+        [
+            {
+                "practice_code": code,
+                "period": pd.Timestamp(on),
+                "node": "GP_QUALIFIED",
+                "headcount": None,
+                "fte": 3.0,
+                "source_id": "gpw-practice-year-gp-admin:FY2018-FY2019:unknown-vintage:0",
+            }
+            for code in ("C82001", "C82002", "C82003")
+            for on in (dt.date(2017, 9, 30), dt.date(2018, 9, 30))
+        ]
+    )
+    empty = pd.DataFrame(columns=["practice_code", "period", "registered", "weighted", "source_id"])
+    load_reference(actor=None, workforce=wf, patients=empty)
+    adopt(actor=None, plan_id=create_plan(actor=None, org_code="QK1", document=tiny_plan()).pk)
+    board = _client("board")
+    with django_capture_on_commit_callbacks(execute=True):
+        board.post(
+            reverse("paper-org", args=["QK1"]),
+            {
+                "census_date": CENSUS.isoformat(),
+                "meeting": "LLR GP Programme Board",
+                "meeting_date": "25/10/2017",
+            },
+        )
+    job = PaperJob.objects.get()
+    assert job.status == "done", job.error
+    document = docx.Document(io.BytesIO(bytes(job.docx)))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert any(h.endswith("The plan against what happened") for h in headings), headings
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert (
+        "The target of 12.0 WTE (on the same definition) for 30 September 2018 was missed by"
+        " 3.0 WTE: the actual was 9.0." in text
+    ), text
+    score = next(
+        t
+        for t in document.tables
+        if t.rows[0].cells[0].text == "Scenario"
+        and "Actual WTE" in [c.text for c in t.rows[0].cells]
+    )
+    header = [c.text for c in score.rows[0].cells]
+    row = [c.text for c in score.rows[1].cells]
+    assert row[header.index("Actual WTE")] == "9.0" and row[header.index("Plan WTE")] == "12.0"
+    assert "This paper does not cover" not in text or "plan against actuals" not in text

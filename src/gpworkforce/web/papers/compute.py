@@ -130,6 +130,7 @@ def build(
             allocations=parts.finance.allocations if parts and parts.finance else None,
             allocation_note=parts.finance.allocation_note if parts and parts.finance else "",
             skill_mix=skill,
+            plan_score=parts.plan_score if parts else None,
         )
     )
     progress(45, "Laying out the PDF")

@@ -1,6 +1,7 @@
 """What the web keeps besides the baseline that a committee paper shows (ADR 0085): each of the
 organisation's scenarios at its latest finished run, the risk register of the organisation and
-the organisations under it, and the implementation plan of its workstreams. Read-only; the paper's
+the organisations under it, the implementation plan of its workstreams, its costs and
+allocations, and its plan scored against GPW. Read-only; the paper's
 task calls it."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pandas as pd
 
 from gpworkforce.delivery.plan import TimelineCell
 from gpworkforce.delivery.risks import Risk
-from gpworkforce.papers.build import ScenarioResult
+from gpworkforce.papers.build import PlanScoreSummary, ScenarioResult, plan_score_summary
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class WebParts:
     timeline: tuple[TimelineCell, ...] | None  # None: no implementation plan here
     finance: Any = None  # gpworkforce.web.finance.compute.PaperFinance; None: no finance chapter
     optimisation: tuple[str, ...] = ()  # the latest solved skill-mix optimisation, in words
+    plan_score: PlanScoreSummary | None = None  # the plan against GPW; None: no plan here
 
 
 def scenario_from_run(run: object) -> ScenarioResult | None:
@@ -90,6 +92,7 @@ def web_parts(org_code: str, on: dt.date) -> WebParts:
         timeline=cells or None,
         finance=paper_finance(org_code),
         optimisation=latest_optimisation(org_code),
+        plan_score=plan_against_actuals(org_code),
     )
 
 
@@ -107,3 +110,24 @@ def latest_optimisation(org_code: str) -> tuple[str, ...]:
         f" {job.census_date:%d %B %Y}): {lines[0]}",
         *lines[1:],
     )
+
+
+def plan_against_actuals(org_code: str) -> PlanScoreSummary | None:
+    """The organisation's plan (the adopted one, else its latest draft; a closed plan is over)
+    with each scenario of its tracked version against GPW, as the plan's score page shows it;
+    None when it has no plan or GPW has no figures for it."""
+    from gpworkforce.web.plans.models import Plan, PlanState
+    from gpworkforce.web.plans.tracking import scored
+
+    plans = Plan.objects.filter(organisation_id=org_code).exclude(state=PlanState.CLOSED)
+    plan = (
+        plans.filter(state=PlanState.ADOPTED).order_by("-id").first()
+        or plans.order_by("-id").first()
+    )
+    if plan is None:
+        return None
+    version = plan.tracked_version()
+    score, _problem = scored(plan, version)
+    if score is None:
+        return None
+    return plan_score_summary(version.library_plan(), score)
