@@ -176,3 +176,18 @@ def test_change_outside_the_range_is_named_by_key_and_line(tmp_path: Path) -> No
         "line 20, field 'cohort.participation[1].annual_change': must be a change"
         " (-0.5..0.5), got -0.7"
     ]
+
+
+def test_a_rule_by_band_is_named_with_its_bands() -> None:
+    from gpworkforce.web.scenarios.labels import parameter_label
+
+    doc = {"cohort": {"participation": [{"annual_change": -0.02}, SCENARIO_RULE]}}
+    assert parameter_label("cohort.participation[1].annual_change", doc) == (
+        "Hours worked (GPs, 55+): change in WTE per head a year"
+    )
+    assert parameter_label("cohort.participation[0].annual_change", doc) == (
+        "Hours worked (everyone): change in WTE per head a year"
+    )
+
+
+SCENARIO_RULE = {"classes": ["GP"], "bands": ["55+"], "annual_change": -0.10}

@@ -141,7 +141,13 @@ def _item(document: dict[str, Any], section: str, key: str, index: int) -> dict[
     return items[index] if 0 <= index < len(items) and isinstance(items[index], dict) else {}
 
 
-CLASS_WORDS = {"GP": "GPs", "GP_LOCUM": "GP locums", "PHARMACIST": "pharmacists", "ANP": "ANPs"}
+CLASS_WORDS = {
+    "*": "everyone",
+    "GP": "GPs",
+    "GP_LOCUM": "GP locums",
+    "PHARMACIST": "pharmacists",
+    "ANP": "ANPs",
+}
 
 
 def class_words(codes: list[str] | str) -> str:
@@ -152,9 +158,9 @@ def class_words(codes: list[str] | str) -> str:
 
 def _rule_words(document: dict[str, Any], section: str, key: str, index: int) -> str:
     item = _item(document, section, key, index)
+    bands = ", ".join(b.replace("under", "under ") for b in item.get("bands") or [] if b != "*")
     if key == "leaving":
         what = str(item.get("kind", "leaving")).replace("_", " ")
-        bands = ", ".join(b.replace("under", "under ") for b in item.get("bands") or [])
         who = class_words(item["classes"]) if item.get("classes") else ""
         where = ", ".join(w for w in (who, bands) if w)
         return f"Leaving ({what}{', ' + where if where else ''})"
@@ -163,7 +169,8 @@ def _rule_words(document: dict[str, Any], section: str, key: str, index: int) ->
             f"Moving ({class_words(item.get('from', '?'))} to {class_words(item.get('to', '?'))})"
         )
     if key == "participation":
-        return f"Working time ({class_words(item.get('classes') or ['everyone'])})"
+        who = class_words(item.get("classes") or ["everyone"])
+        return f"Working time ({who}, {bands})" if bands else f"Working time ({who})"
     if key == "inflows":
         return f"Joiners ({item.get('name', f'inflow {index + 1}')})"
     if key == "substitutes":
