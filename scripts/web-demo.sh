@@ -31,7 +31,7 @@ trap stop EXIT
 
 start .venv/bin/gunicorn -c gunicorn.conf.py --bind "127.0.0.1:${PORT}"
 # the task worker, at a lower CPU priority than the pages
-start nice -n 10 .venv/bin/python -m gpworkforce.web db_worker --no-reload --interval 0.5
+start nice -n 10 .venv/bin/python -m gpworkforce.web db_worker --no-reload --interval 0.2
 
 # Whichever process ends first (or Ctrl-C) ends the demo; the EXIT trap stops the others.
 # gunicorn and the worker catch Ctrl-C themselves and exit 0; bash then takes the interrupt as

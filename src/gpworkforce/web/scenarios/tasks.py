@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import Q
@@ -44,10 +45,29 @@ def enqueue(run_id: int) -> bool:
     return True
 
 
+PROGRESS_EVERY_S = 0.5  # the run's page asks for its progress every 0.5 s
+
+
 def _progress(run_id: int, percent: int, text: str) -> None:
     Run.objects.filter(pk=run_id, status="running").update(
         progress=max(0, min(int(percent), 99)), progress_text=text[:300]
     )
+
+
+def _progress_writer(run_id: int) -> Callable[[int, str], None]:
+    """``_progress`` at most every :data:`PROGRESS_EVERY_S` seconds: each write is a database
+    transaction (on SQLite a commit to disk) that the run would wait for, and the page, asking
+    every 0.5 s, would not see most of them."""
+    last = time.monotonic()
+
+    def say(percent: int, text: str) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= PROGRESS_EVERY_S:
+            last = now
+            _progress(run_id, percent, text)
+
+    return say
 
 
 def _finish(run_id: int, status: str, **values: object) -> int:
@@ -73,9 +93,7 @@ def run_scenario(run_id: int) -> str:
     run = Run.objects.get(pk=run_id)
     t0 = time.perf_counter()
     try:
-        outcome = compute.run_toml(
-            run.scenario_toml, run.draws, progress=lambda p, text: _progress(run_id, p, text)
-        )
+        outcome = compute.run_toml(run.scenario_toml, run.draws, progress=_progress_writer(run_id))
     except UserError as exc:
         _finish(run_id, "failed", error=_message(exc), progress=100)
         return "failed"
