@@ -107,7 +107,7 @@ def latest_optimisation(org_code: str) -> tuple[str, ...]:
     lines = result_headline(job.result, job.choices.get("probability"))
     return (
         f"Skill-mix optimisation {job.pk} ({job.requested_at:%d %B %Y}, staff and patients of"
-        f" {job.census_date:%d %B %Y}): {lines[0]}",
+        f" {job.census_date:%d %B %Y}): {lines[0][:1].lower()}{lines[0][1:]}",
         *lines[1:],
     )
 

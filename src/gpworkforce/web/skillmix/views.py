@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -40,6 +41,7 @@ MAX_CODE_LENGTH = 16
 DEFAULT_YEARS = 5
 MAX_YEARS = 30
 READ = ("GET", "HEAD")
+VIEW_SECONDS = 24 * 3600  # a view is kept per data version: new data is a new key
 
 
 def load_org(request: HttpRequest, org_code: str, **_: Any) -> Scope:
@@ -89,10 +91,16 @@ def skill_mix(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse
     if census is None:
         message = "There are no workforce figures yet."
     else:
-        try:
-            result = compute.view_result(_inputs(current()).data, org.code, census, years)
-        except UserError as exc:
-            message = exc.message
+        version = current()
+        key = f"skillmix-view:{version}:{org.code}:{census.isoformat()}:{years}"
+        result = caches["default"].get(key)  # the same figures until the data change
+        if result is None:
+            try:
+                result = compute.view_result(_inputs(version).data, org.code, census, years)
+            except UserError as exc:
+                message = exc.message
+            else:
+                caches["default"].set(key, result, VIEW_SECONDS)
     user = request.user
     can_read = has_permission(user, Permission.VIEW_SCENARIO, org.code)
     return render(
