@@ -48,3 +48,30 @@ def test_plans_page_opens_with_adopted_plans_and_open_alerts() -> None:
     ]
     # the headline comes before the list of plans
     assert page.index('class="app-headline"') < page.index("<table")
+
+
+def test_scenarios_page_opens_with_the_count_and_the_best_chance_of_meeting_the_target() -> None:
+    from tests.runs_support import finished_run
+
+    from gpworkforce.web.scenarios.models import Run
+
+    world = build_world()
+    client = Client()
+    client.force_login(world.users["analyst"])
+    first = finished_run("QK1", "Scenario 2")
+    page = client.get("/scenarios/").content.decode()
+    assert _headline(page) == [
+        ("Scenarios", "1", "1 with a finished run"),
+        ("Best chance of meeting the target", "Not estimated", "no finished run estimates it"),
+    ]
+    second = finished_run("QK1", "Scenario 3")
+    for run, p in ((first, 0.15), (second, 0.42)):  # the stored result of a run with draws
+        Run.objects.filter(pk=run.pk).update(
+            results=run.results | {"target": {"probability": p, "gap": 5.0}}
+        )
+    page = client.get("/scenarios/").content.decode()
+    assert _headline(page) == [
+        ("Scenarios", "2", "2 with a finished run"),
+        ("Best chance of meeting the target", "42%", "Scenario 3"),
+    ]
+    assert page.index('class="app-headline"') < page.index("<table")
