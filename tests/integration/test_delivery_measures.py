@@ -162,3 +162,27 @@ def test_a_kpi_file_naming_an_unknown_measure_is_refused_with_row_and_column() -
     assert "row 3" in text and "'Measure'" in text and "GP WTE per million" in text
     assert "row 4" in text and "'Staff group'" in text and "doctors" in text
     assert not KpiRecord.objects.exists()  # nothing written
+
+
+def test_a_baseline_kpi_has_its_history_at_every_census_date() -> None:
+    """An earlier census date's dashboard, never viewed, is asked of the task worker (here the
+    immediate backend runs it) so the KPI's values reach back to the first census date."""
+    from gpworkforce.web.jobs.models import bump
+    from gpworkforce.web.models import ReferencePatients, ReferenceWorkforce
+
+    build_world()
+    _gpw()
+    earlier = dt.date(CENSUS.year - 1, CENSUS.month, CENSUS.day)
+    for code, wte in GP_WTE.items():  # a year before: 2 GP WTE fewer in each practice
+        ReferenceWorkforce.objects.create(
+            practice_code=code, period=earlier, node="GP_QUALIFIED", headcount=wte - 2,
+            fte=wte - 2, source_id="gpw-practice:test:2016-12-01:abc",
+        )  # fmt: skip
+        ReferencePatients.objects.create(
+            practice_code=code, period=earlier, registered=PATIENTS[code], weighted=None,
+            source_id="gpw-practice:test:2016-12-01:abc",
+        )  # fmt: skip
+    bump()
+    kpi = _kpi("1h", "baseline", "gp-wte")
+    values = {v.period_end: v.value for v, _known in services.kpi_values(kpi)}
+    assert values == {earlier: pytest.approx(14.0), CENSUS: pytest.approx(20.0)}

@@ -449,6 +449,8 @@ TABLE: dict[str, Route] = {
     "delivery/kpis/<int:kpi_id>/value/": Route(delivery_args("kpi"), {"POST": editors(scoped(400)), NOT_POST: editors(scoped(405))}),
     "delivery/kpis/<int:kpi_id>/override/": Route(delivery_args("kpi"), {"POST": editors(scoped(400)), NOT_POST: editors(scoped(405))}),
     "delivery/kpis/<int:kpi_id>/withdraw/": Route(delivery_args("kpi"), {"POST": editors(scoped(302)), NOT_POST: editors(scoped(405))}),
+    "delivery/milestones/new/": Route(no_object, {"POST": editors(same(400)), NOT_POST: editors(same(200))}),
+    "delivery/milestones/<int:milestone_id>/edit/": Route(delivery_args("milestone"), {"POST": editors(scoped(400)), NOT_POST: editors(scoped(200))}),
     "delivery/milestones/<int:milestone_id>/done/": Route(delivery_args("milestone"), {"POST": editors(scoped(302)), NOT_POST: editors(scoped(405))}),
     "delivery/registers/": Route(no_object, {"POST": editors(same(400)), NOT_POST: DELIVERY_PAGE}),
     "delivery/registers/<str:register>.<str:fmt>": Route(export_args, {ALL: only({r: {**same(200), "unknown": 404} for r in VIEWERS})}),
@@ -472,6 +474,11 @@ TABLE: dict[str, Route] = {
     # evidence files: added by those who assess or edit (an empty POST: "Choose a file", 400; a
     # board viewer reads but adds nothing), downloaded by everyone who sees the assessment
     "maturity/<int:assessment_id>/evidence/": Route(delivery_args("assessment"), {
+        "POST": only({**dict.fromkeys(VIEWERS, scoped(400)), "board": scoped(403)}),
+        NOT_POST: only(dict.fromkeys(VIEWERS, scoped(405))),
+    }),
+    # a measure as evidence: the same people (an empty POST: "Choose the dimension", 400)
+    "maturity/<int:assessment_id>/measure/": Route(delivery_args("assessment"), {
         "POST": only({**dict.fromkeys(VIEWERS, scoped(400)), "board": scoped(403)}),
         NOT_POST: only(dict.fromkeys(VIEWERS, scoped(405))),
     }),

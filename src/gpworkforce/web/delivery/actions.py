@@ -440,6 +440,80 @@ def withdraw_override(*, actor: User | None, kpi_id: int, today: dt.date) -> int
     return n
 
 
+def _milestone_snapshot(m: MilestoneRecord) -> dict[str, Any]:
+    return {
+        "workstream": m.workstream.number,
+        "name": m.name,
+        "due": m.due.isoformat(),
+        "done": m.done.isoformat() if m.done else None,
+    }
+
+
+def _mark_complete(m: MilestoneRecord) -> None:
+    # the board marks a met critical milestone Complete on the implementation plan (Figure 14)
+    TimelineEntry.objects.filter(
+        workstream=m.workstream, end=m.due, status=CellStatus.CRITICAL.value
+    ).update(status=CellStatus.COMPLETE.value)
+
+
+@transaction.atomic
+def save_milestone(
+    *,
+    actor: User | None,
+    org_code: str,
+    milestone_id: int | None,
+    values: Mapping[str, Any],
+    today: dt.date,
+) -> MilestoneRecord:
+    """Add (``milestone_id`` None) or change a milestone of one of ``org_code``'s workstreams:
+    its name unique in the workstream, its done date not in the future. One audit event
+    (``milestone.create`` or ``milestone.update``) with the fields before and after."""
+    _require(actor, Permission.EDIT_DELIVERY, org_code)
+    ws = values["workstream"]
+    if ws is None or ws.organisation_id != org_code:
+        raise FieldError("Choose a workstream of this organisation", "workstream")
+    if values.get("done") is not None and values["done"] > today:
+        raise FieldError(f"Done must be today or earlier, not {values['done']:%d/%m/%Y}", "done")
+    clash = MilestoneRecord.objects.filter(workstream=ws, name=values["name"])
+    if milestone_id is not None:
+        clash = clash.exclude(pk=milestone_id)
+    if clash.exists():
+        raise FieldError(
+            f"Workstream {ws.number} already has a milestone called {values['name']}", "name"
+        )
+    if milestone_id is None:
+        m = MilestoneRecord.objects.create(**values)
+        if m.done is not None:
+            _mark_complete(m)
+        audit.record(
+            actor, "milestone.create", m, organisation_code=org_code, after=_milestone_snapshot(m)
+        )
+        return m
+    m = (
+        MilestoneRecord.objects.select_for_update()
+        .select_related("workstream")
+        .get(pk=milestone_id, workstream__organisation_id=org_code)
+    )
+    before = _milestone_snapshot(m)
+    for k, v in values.items():
+        setattr(m, k, v)
+    m.save()
+    if m.done is not None:
+        _mark_complete(m)
+    after = _milestone_snapshot(m)
+    changed = {k for k in after if after[k] != before[k]}
+    if changed:
+        audit.record(
+            actor,
+            "milestone.update",
+            m,
+            organisation_code=org_code,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
+    return m
+
+
 @transaction.atomic
 def milestone_done(
     *, actor: User | None, milestone_id: int, done: dt.date, today: dt.date
@@ -456,10 +530,7 @@ def milestone_done(
     before = {"done": m.done.isoformat() if m.done else None}
     m.done = done
     m.save(update_fields=["done"])
-    # the board marks a met critical milestone Complete on the implementation plan (Figure 14)
-    TimelineEntry.objects.filter(
-        workstream=m.workstream, end=m.due, status=CellStatus.CRITICAL.value
-    ).update(status=CellStatus.COMPLETE.value)
+    _mark_complete(m)
     audit.record(
         actor,
         "milestone.done",
@@ -672,6 +743,10 @@ def save_row(
     obj.save()
     after = _snapshot(obj, values)
     changed = {k for k in after if after[k] != before[k]}
+    if kind == "initiative" and changed & {"lever", "run_id", "comparison_run_id"}:
+        # what the initiative delivers is worked out again for the new link (decision 0088)
+        obj.delivered, obj.delivered_status, obj.delivered_error = None, "", ""
+        obj.save(update_fields=["delivered", "delivered_status", "delivered_error"])
     if changed:
         audit.record(
             actor,
@@ -712,10 +787,7 @@ def add_evidence_file(
 ) -> Any:
     """Keep a file as evidence for one dimension of a self-assessment (by those who may assess
     the organisation); checked for kind and size; one audit event with its name, size and hash."""
-    import hashlib
     from pathlib import PurePosixPath
-
-    from gpworkforce.web.delivery.models import EvidenceFile
 
     row = MaturityAssessmentRecord.objects.select_for_update().get(pk=assessment_id)
     if not (
@@ -740,6 +812,35 @@ def add_evidence_file(
             f"got {len(data) / (1024 * 1024):.1f} MB",
             "file",
         )
+    return keep_evidence_file(actor, row, dimension, clean, data)
+
+
+def evidence_problem(name: str, data: bytes) -> tuple[str, str] | None:
+    """(what was expected, what was found) when a file cannot be kept as evidence (the same
+    rules as an upload: its name as kept, its kind, not empty, its size), else None."""
+    from pathlib import PurePosixPath
+
+    clean = evidence_name(name)
+    if clean != name:
+        return ("be a cleaned file name (letters, digits, spaces, dots, dashes, underscores)",
+                repr(name))  # fmt: skip
+    if PurePosixPath(clean).suffix.lower() not in EVIDENCE_TYPES:
+        return ("be one of " + ", ".join(EVIDENCE_TYPES), repr(name))
+    if not data:
+        return ("be a file with something in it", "an empty file")
+    if len(data) > EVIDENCE_MAX_BYTES:
+        return (f"be at most {EVIDENCE_MAX_BYTES // (1024 * 1024)} MB", "a larger file")
+    return None
+
+
+def keep_evidence_file(
+    actor: User | None, row: MaturityAssessmentRecord, dimension: str, clean: str, data: bytes
+) -> Any:
+    """Keep a checked file (see :func:`add_evidence_file`, :func:`evidence_problem`); audited."""
+    import hashlib
+
+    from gpworkforce.web.delivery.models import EvidenceFile
+
     digest = hashlib.sha256(data).hexdigest()
     kept = EvidenceFile.objects.create(
         assessment=row,
@@ -759,3 +860,41 @@ def add_evidence_file(
         after={"dimension": dimension, "name": clean, "size": len(data), "sha256": digest},
     )
     return kept
+
+
+@transaction.atomic
+def add_evidence_measure(
+    *, actor: User, assessment_id: int, dimension: str, measure: str
+) -> MaturityAssessmentRecord:
+    """Offer one of the tool's own measures (a baseline measure of the assessed organisation)
+    as evidence for one dimension, by those who may assess the organisation; audited
+    ``maturity.evidence_measure``. The figure itself is read when the page is shown, as at the
+    assessment's period end, so it is never typed in."""
+    from gpworkforce.delivery.measures import BASELINE_MEASURES
+
+    row = MaturityAssessmentRecord.objects.select_for_update().get(pk=assessment_id)
+    if not (
+        has_permission(actor, Permission.ANSWER_DELIVERY, row.organisation_id)
+        or has_permission(actor, Permission.EDIT_DELIVERY, row.organisation_id)
+    ):
+        raise FieldError(f"you may not add evidence for {row.organisation_id}", "measure")
+    if dimension not in row.levels:
+        raise FieldError("Choose the dimension the measure is evidence for", "measure_dimension")
+    if measure not in BASELINE_MEASURES:
+        raise FieldError("Choose one of the tool's measures", "measure")
+    held = list(row.measures.get(dimension, []))
+    if measure in held:
+        raise FieldError(
+            f"{BASELINE_MEASURES[measure].label} is already evidence for this dimension", "measure"
+        )
+    row.measures = {**row.measures, dimension: [*held, measure]}
+    row.save(update_fields=["measures"])
+    audit.record(
+        actor,
+        "maturity.evidence_measure",
+        row,
+        organisation_code=row.organisation_id,
+        before={"dimension": dimension, "measures": held},
+        after={"dimension": dimension, "measures": [*held, measure]},
+    )
+    return row

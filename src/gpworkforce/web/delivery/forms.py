@@ -233,14 +233,48 @@ class InitiativeForm(_OrgForm):
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea)
     outcomes = forms.CharField(label="Expected outcomes", required=False, widget=forms.Textarea)
     workstream = forms.ChoiceField(label="Workstream", required=False)
-    assumed_wte = forms.FloatField(
-        label="WTE the plan assumes it delivers", required=False, min_value=0
+    run = forms.ChoiceField(
+        label="Forecast run that assumes it",
+        required=False,
+        help_text="A finished run of a scenario with the lever: the WTE the initiative delivers"
+        " is worked out from it",
     )
-    arrived_wte = forms.FloatField(label="WTE arrived so far", required=False, min_value=0)
+    comparison_run = forms.ChoiceField(
+        label="Compare with a run without the scheme",
+        required=False,
+        help_text="Optional for recruits, returners and locums moving to salaried posts (left"
+        " blank, the lever is switched off); needed for leaving rates and registrars staying",
+    )
+    arrived_kpi = forms.ChoiceField(
+        label="KPI that counts what has arrived",
+        required=False,
+        help_text="Its latest value is the WTE arrived so far",
+    )
+    assumed_wte = forms.FloatField(
+        label="WTE the plan assumes it delivers (when no run models it)",
+        required=False,
+        min_value=0,
+    )
+    arrived_wte = forms.FloatField(
+        label="WTE arrived so far (when no KPI counts it)", required=False, min_value=0
+    )
 
     def __init__(self, *args: Any, org: str, current_funding: str = "", **kwargs: Any):
         super().__init__(*args, org=org, **kwargs)
+        from gpworkforce.web.delivery.models import KpiRecord
         from gpworkforce.web.finance.models import FundingRecord
+        from gpworkforce.web.scenarios.models import Run
+
+        runs = Run.objects.filter(organisation_id=org, status="done").order_by("-finished_at")
+        run_choices = [("", "None")] + [
+            (str(r.pk), f"{r.scenario_name} (run {r.pk}, {r.finished_at:%d %b %Y})")
+            for r in runs[:200]
+        ]
+        self.fields["run"].choices = run_choices  # type: ignore[attr-defined]
+        self.fields["comparison_run"].choices = run_choices  # type: ignore[attr-defined]
+        self.fields["arrived_kpi"].choices = [("", "None")] + [  # type: ignore[attr-defined]
+            (str(k.pk), f"{k.ref} {k.name}") for k in KpiRecord.objects.filter(organisation_id=org)
+        ]
 
         schemes = sorted(
             set(FundingRecord.objects.filter(owner_id=org).values_list("scheme", flat=True))
@@ -255,6 +289,22 @@ class InitiativeForm(_OrgForm):
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", f"The end must not be before the start ({start:%d/%m/%Y})")
+        if data.get("run") and not data.get("lever"):
+            self.add_error("lever", "Choose the lever the run is to measure, or no run")
+        if data.get("comparison_run") and not data.get("run"):
+            self.add_error("run", "Choose the run to compare, or no comparison")
+        elif data.get("comparison_run") and data["comparison_run"] == data.get("run"):
+            self.add_error("comparison_run", "Choose a different run from the one it measures")
+        if (
+            data.get("run")
+            and data.get("lever") in ("leaving_rates", "trainee_retention")
+            and not data.get("comparison_run")
+        ):
+            self.add_error(
+                "comparison_run",
+                "Leaving rates and registrars staying have no 'off': choose a run without the"
+                " scheme to compare with",
+            )
         return data
 
     def values(self) -> dict[str, Any]:
@@ -274,6 +324,36 @@ class InitiativeForm(_OrgForm):
             "workstream": self.workstream_obj(),
             "assumed_wte": d["assumed_wte"],
             "arrived_wte": d["arrived_wte"],
+            "run_id": int(d["run"]) if d["run"] else None,
+            "comparison_run_id": int(d["comparison_run"]) if d["comparison_run"] else None,
+            "arrived_kpi_id": int(d["arrived_kpi"]) if d["arrived_kpi"] else None,
+        }
+
+
+class MilestoneForm(_OrgForm):
+    workstream = forms.ChoiceField(label="Workstream")
+    name = forms.CharField(label="Milestone", max_length=300)
+    due = forms.DateField(label="Due", input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    done = forms.DateField(
+        label="Done",
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text="Leave blank until it is met",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("workstream") and self.workstream_obj() is None:
+            self.add_error("workstream", "Choose a workstream of this organisation")
+        return data
+
+    def values(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "workstream": self.workstream_obj(),
+            "name": d["name"].strip(),
+            "due": d["due"],
+            "done": d["done"],
         }
 
 

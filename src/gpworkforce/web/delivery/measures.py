@@ -5,8 +5,9 @@ it was known (for the date a red KPI's risk proposal carries).
 
 Baseline figures are read as the dashboard pages read them (:func:`gpworkforce.web.jobs.tasks.look`
 for the latest census date, which asks the task worker for figures never computed; the kept
-figures for earlier dates): a value not computed yet is simply not there until the worker has
-computed it, and nothing is computed in the request.
+figures for earlier dates, each asked of the worker once at :data:`HISTORY_PRIORITY` when never
+computed, so a KPI's history reaches back to the first census date): a value not computed yet is
+simply not there until the worker has computed it, and nothing is computed in the request.
 """
 
 from __future__ import annotations
@@ -26,12 +27,16 @@ from gpworkforce.delivery.measures import (
 
 # a census date's figures count as known this many days after it (the returns' deadline)
 KNOWN_AFTER_DAYS = 42
+# an earlier census date's dashboard never computed is asked of the task worker below every
+# dashboard someone is waiting for or that is being warmed (jobs.tasks: 0 to 40), so a KPI's
+# history fills in the background, once per data version
+HISTORY_PRIORITY = -10
 
 
 def baseline_values(org_code: str, measure: str) -> list[tuple[KpiValue, dt.date]]:
     from gpworkforce.web.jobs import figures
     from gpworkforce.web.jobs.models import number_of
-    from gpworkforce.web.jobs.tasks import look, periods
+    from gpworkforce.web.jobs.tasks import look, periods, request
     from gpworkforce.web.models import Organisation
 
     if measure not in BASELINE_MEASURES:
@@ -48,6 +53,11 @@ def baseline_values(org_code: str, measure: str) -> list[tuple[KpiValue, dt.date
             ptr = figures.pointer(org_code, day)
             ok = ptr is not None and number_of(ptr.figures)[0] == versions.token
             version = ptr.figures if ok and ptr is not None else ""
+            if not version:  # never computed: asked once, at low priority (the KPI's history)
+                request(org_code, day, versions.key, priority=HISTORY_PRIORITY)
+                ptr = figures.pointer(org_code, day)  # an immediate backend has run it
+                ok = ptr is not None and number_of(ptr.figures)[0] == versions.token
+                version = ptr.figures if ok and ptr is not None else ""
         dash = figures.get(org_code, day, version) if version else None
         if dash is None:
             continue

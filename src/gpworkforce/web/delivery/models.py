@@ -107,8 +107,23 @@ class Initiative(models.Model):
     workstream = models.ForeignKey(
         Workstream, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives"
     )
-    assumed_wte = models.FloatField(null=True, blank=True)  # what the plan assumes it delivers
-    arrived_wte = models.FloatField(null=True, blank=True)  # what has arrived so far
+    assumed_wte = models.FloatField(null=True, blank=True)  # entered: what the plan assumes
+    arrived_wte = models.FloatField(null=True, blank=True)  # entered: what has arrived so far
+    # computed (decision 0088): the WTE the lever delivers in a forecast run, against the same
+    # scenario without it (or with the lever as in a comparison run); and what has arrived, the
+    # latest value of a KPI that counts it
+    run = models.ForeignKey(
+        "scenarios.Run", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    comparison_run = models.ForeignKey(
+        "scenarios.Run", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    arrived_kpi = models.ForeignKey(
+        "KpiRecord", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    delivered = models.JSONField(null=True, blank=True)  # [{date, with, without}]
+    delivered_status = models.CharField(max_length=10, blank=True, default="")
+    delivered_error = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ("organisation_id", "id")
@@ -316,6 +331,8 @@ class MaturityAssessmentRecord(models.Model):
     period_end = models.DateField()
     levels = models.JSONField(default=dict)
     evidence = models.JSONField(default=dict)
+    # the tool's own measures offered as evidence: {dimension: [baseline measure key, ...]}
+    measures = models.JSONField(default=dict, blank=True)
     submitted_by = models.CharField(max_length=150)
     submitted_at = models.DateTimeField()
     moderated = models.JSONField(default=dict)

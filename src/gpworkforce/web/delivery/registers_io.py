@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import tempfile
 from collections.abc import Callable, Sequence
@@ -29,13 +30,22 @@ from django.utils import timezone
 
 from gpworkforce.delivery.kpis import Direction, Rag
 from gpworkforce.delivery.maturity import Assessment
+from gpworkforce.delivery.measures import BASELINE_MEASURES
 from gpworkforce.delivery.registers import RISK_COLUMNS, read_risks, risks_csv
+from gpworkforce.delivery.resilience import LABELS as RESILIENCE_LABELS
+from gpworkforce.delivery.resilience import (
+    YES_NO,
+    Indicator,
+    IndicatorRule,
+    ResilienceConfig,
+)
 from gpworkforce.delivery.risks import RiskStatus
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import InputFileError, Issue, Location, UserError, ValidationFailed
 from gpworkforce.exports import FORMULA_TRIGGERS, csv_bytes, xlsx_bytes
 from gpworkforce.web.delivery import actions, measures
 from gpworkforce.web.delivery.models import (
+    EvidenceFile,
     Initiative,
     KpiRecord,
     KpiValueRecord,
@@ -47,10 +57,15 @@ from gpworkforce.web.delivery.models import (
     RiskReviewRecord,
     Workstream,
 )
-from gpworkforce.web.delivery.services import matrices
+from gpworkforce.web.delivery.services import matrices, resilience_config
 from gpworkforce.web.models import User
 
 LIST_SEPARATOR = "\n"  # several actions or measures in one cell: one per line
+# shown and read in % (as on the settings page); the others in their own units
+WEIGHT_SHARES = frozenset(
+    {Indicator.OVER55_SHARE, Indicator.LOCUM_RELIANCE, Indicator.GP_WTE_CHANGE}
+)
+WEIGHT_UNITS = {Indicator.GP_VACANCIES: "WTE", Indicator.PATIENTS_PER_GP: "patients per GP WTE"}
 
 REGISTER_LABELS = {
     "risks": "Risk register",
@@ -61,6 +76,7 @@ REGISTER_LABELS = {
     "kpi-values": "KPI values",
     "maturity": "Maturity assessments",
     "resilience": "Resilience watch list",
+    "resilience-weights": "Resilience weights",
 }
 IMPORTABLE = tuple(k for k in REGISTER_LABELS if k != "resilience")
 
@@ -118,7 +134,17 @@ MATURITY_COLUMNS = (
     "Evidence",
     "Moderated level",
     "Reviewer",
+    "Evidence measures",
+    "Evidence files",
 )
+# the maturity register with its evidence files: a ZIP of the register's CSV and the files
+MATURITY_ZIP_SHEET = "maturity.csv"
+MATURITY_ZIP_MAX_FILES = 2000
+MATURITY_ZIP_MAX_BYTES = 200 * 1024 * 1024
+# the watch list's weights, ranges and threshold (shares in %, as on the settings page); the
+# threshold is the last row, its value in the Weight column
+WEIGHT_COLUMNS = ("Indicator", "Weight", "0 points at", "Full points at", "Unit")
+THRESHOLD_ROW = "Watch threshold"
 RESILIENCE_COLUMNS = (
     "Rank",
     "Practice",
@@ -245,6 +271,9 @@ def rows_for(register: str, org_code: str) -> tuple[Sequence[str], list[list[str
         ).order_by("organisation_id", "matrix", "period_end"):
             m = mats.get(a.matrix)
             keys = [d.key for d in m.dimensions] if m else sorted(a.levels)
+            files: dict[str, list[str]] = {}
+            for dimension, file_name in a.files.values_list("dimension", "name"):
+                files.setdefault(dimension, []).append(file_name)
             for key in keys:
                 rows.append(
                     [
@@ -256,9 +285,35 @@ def rows_for(register: str, org_code: str) -> tuple[Sequence[str], list[list[str
                         a.evidence.get(key, ""),
                         a.moderated.get(key, ""),
                         a.reviewer if a.moderated else "",
+                        LIST_SEPARATOR.join(
+                            BASELINE_MEASURES[k].label
+                            for k in a.measures.get(key, [])
+                            if k in BASELINE_MEASURES
+                        ),
+                        LIST_SEPARATOR.join(files.get(key, [])),
                     ]
                 )
         return MATURITY_COLUMNS, rows
+    if register == "resilience-weights":
+        config = resilience_config(org_code)
+        rows = []
+        for ind in Indicator:
+            rule = config.rules.get(ind, IndicatorRule(weight=0, starts=0, full=1))
+            if ind in YES_NO:
+                rows.append([RESILIENCE_LABELS[ind], _n(rule.weight), "", "", "yes or no"])
+                continue
+            scale = 100.0 if ind in WEIGHT_SHARES else 1.0
+            rows.append(
+                [
+                    RESILIENCE_LABELS[ind],
+                    _n(rule.weight),
+                    _n(round(rule.starts * scale, 10)),
+                    _n(round(rule.full * scale, 10)),
+                    "%" if ind in WEIGHT_SHARES else WEIGHT_UNITS.get(ind, ""),
+                ]
+            )
+        rows.append([THRESHOLD_ROW, _n(config.watch_threshold), "", "", "score out of 100"])
+        return WEIGHT_COLUMNS, rows
     if register == "resilience":
         review = ResilienceReview.objects.filter(organisation_id=org_code).first()
         scores = review.scores if review is not None else []
@@ -284,7 +339,41 @@ def _assessed(org_code: str) -> list[str]:
     return sorted(descendant_codes(org_code, timezone.localdate()))
 
 
+def evidence_path(org: str, matrix: str, period: dt.date, dimension: str, name: str) -> str:
+    """Where an evidence file sits in the maturity register's ZIP."""
+    return f"evidence/{org}/{matrix}/{period.isoformat()}/{dimension}/{name}"
+
+
+def maturity_zip(org_code: str) -> bytes:
+    """The maturity register's CSV and every evidence file of its assessments, at
+    :func:`evidence_path`; fixed timestamps and order, so the same register gives the same
+    bytes."""
+    import zipfile
+
+    out = io.BytesIO()
+    stamp = (1980, 1, 1, 0, 0, 0)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            zipfile.ZipInfo(MATURITY_ZIP_SHEET, stamp), export_bytes("maturity", org_code, "csv")
+        )
+        files = (
+            EvidenceFile.objects.filter(assessment__organisation_id__in=_assessed(org_code))
+            .select_related("assessment")
+            .order_by("assessment__organisation_id", "assessment__matrix",
+                      "assessment__period_end", "dimension", "name", "id")
+        )  # fmt: skip
+        for f in files:
+            a = f.assessment
+            path = evidence_path(a.organisation_id, a.matrix, a.period_end, f.dimension, f.name)
+            z.writestr(zipfile.ZipInfo(path, stamp), bytes(f.data))
+    return out.getvalue()
+
+
 def export_bytes(register: str, org_code: str, fmt: str) -> bytes:
+    if fmt == "zip":
+        if register != "maturity":
+            raise UserError("only the maturity register is exported as a ZIP (with its files)")
+        return maturity_zip(org_code)
     header, rows = rows_for(register, org_code)
     frame = pd.DataFrame(rows, columns=list(header), dtype=object)
     table = ReportTable(
@@ -877,8 +966,52 @@ def _import_kpi_values(actor: User | None, org: str, name: str, data: bytes) -> 
     )
 
 
+def _unzip_maturity(name: str, data: bytes) -> tuple[str, bytes, dict[str, bytes]]:
+    """(sheet name, sheet bytes, {path: bytes} of the files under evidence/) from a maturity
+    ZIP; a clear message for a file that is not one, too many or too large files, or no sheet.
+    Nothing is written to disk: files are matched to rows by their path."""
+    import zipfile
+
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+        infos = [i for i in z.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise InputFileError(f"{name}: must be a ZIP file, got an unreadable one ({exc})") from None
+    if len(infos) > MATURITY_ZIP_MAX_FILES:
+        raise InputFileError(
+            f"{name}: must hold at most {MATURITY_ZIP_MAX_FILES:,} files, got {len(infos):,}"
+        )
+    if sum(i.file_size for i in infos) > MATURITY_ZIP_MAX_BYTES:
+        raise InputFileError(
+            f"{name}: must unpack to at most {MATURITY_ZIP_MAX_BYTES // 2**20} MB of files"
+        )
+    sheets = [i for i in infos if i.filename in (MATURITY_ZIP_SHEET, "maturity.xlsx")]
+    if not sheets:
+        raise InputFileError(
+            f"{name}: must hold the register as {MATURITY_ZIP_SHEET} (or maturity.xlsx) at its"
+            " top level, as the export does"
+        )
+    sheet = sheets[0]
+    files = {}
+    for i in infos:
+        if i is sheet:
+            continue
+        if i.file_size > actions.EVIDENCE_MAX_BYTES:
+            files[i.filename] = b"\0" * (actions.EVIDENCE_MAX_BYTES + 1)  # reported as too large
+        else:
+            files[i.filename] = z.read(i)
+    return sheet.filename, z.read(sheet), files
+
+
 def _import_maturity(actor: User | None, org: str, name: str, data: bytes) -> ImportResult:
+    files: dict[str, bytes] | None = None
+    zip_name = name
+    if name.lower().endswith(".zip"):
+        name, data, files = _unzip_maturity(name, data)
+        name = f"{zip_name}: {name}"
     _h, rows = read_rows(name, data, MATURITY_COLUMNS[:5])
+    by_label = {m.label.lower(): k for k, m in BASELINE_MEASURES.items()}
+    used_paths: set[str] = set()
     mats = matrices()
     allowed = set(_assessed(org))
     issues: list[Issue] = []
@@ -897,8 +1030,32 @@ def _import_maturity(actor: User | None, org: str, name: str, data: bytes) -> Im
             continue
         g = groups.setdefault(
             (code, key, period),
-            {"levels": {}, "evidence": {}, "moderated": {}, "reviewer": "", "row": number},
-        )
+            {
+                "levels": {}, "evidence": {}, "moderated": {}, "reviewer": "", "row": number,
+                "measures": {}, "files": [],
+            },
+        )  # fmt: skip
+        for label in r.text("Evidence measures").split(LIST_SEPARATOR):
+            if not label.strip():
+                continue
+            measure = by_label.get(label.strip().lower()) or (
+                label.strip() if label.strip() in BASELINE_MEASURES else None
+            )
+            if measure is None:
+                r.bad(
+                    "Evidence measures",
+                    "name measures of the tool, one a line ("
+                    + "; ".join(m.label for m in BASELINE_MEASURES.values())
+                    + ")",
+                    repr(label.strip()),
+                )
+            elif measure not in g["measures"].get(dim, []):
+                g["measures"].setdefault(dim, []).append(measure)
+        for file_name in r.text("Evidence files").split(LIST_SEPARATOR):
+            if not file_name.strip():
+                continue
+            path = evidence_path(code, key, period, dim, file_name.strip())
+            g["files"].append((dim, file_name.strip(), path, number))
         g["levels"][dim] = r.text("Self-assessed level", required=True)
         if r.text("Evidence"):
             g["evidence"][dim] = r.text("Evidence")
@@ -934,9 +1091,58 @@ def _import_maturity(actor: User | None, org: str, name: str, data: bytes) -> Im
                     str(exc).splitlines()[-1],
                 )
             )
+    # every file a row names: in the ZIP (checked as an upload is), else already held
+    to_add: list[tuple[tuple[str, str, dt.date], str, str, bytes]] = []
+    for (code, key, period), g in groups.items():
+        held = {
+            (f.dimension, f.name): f.sha256
+            for f in EvidenceFile.objects.filter(
+                assessment__organisation_id=code, assessment__matrix=key,
+                assessment__period_end=period,
+            ).only("dimension", "name", "sha256")
+        }  # fmt: skip
+        for dim, file_name, path, number in g["files"]:
+            at = Location(file=name, row=number, column="Evidence files")
+            content = files.get(path) if files is not None else None
+            if content is None:
+                if (dim, file_name) not in held:
+                    issues.append(
+                        Issue(
+                            at,
+                            f"name a file in the ZIP at {path} or one the assessment holds",
+                            repr(file_name),
+                        )
+                    )
+                continue
+            used_paths.add(path)
+            problem = actions.evidence_problem(file_name, content)
+            if problem:
+                issues.append(Issue(at, problem[0], problem[1]))
+                continue
+            digest = hashlib.sha256(content).hexdigest()
+            if (dim, file_name) in held:
+                if held[(dim, file_name)] != digest:
+                    issues.append(
+                        Issue(
+                            at,
+                            "be the same file as the one the assessment holds under that name"
+                            " (files are never replaced: give a new file a new name)",
+                            "a different file",
+                        )
+                    )
+                continue
+            to_add.append(((code, key, period), dim, file_name, content))
+    for path in sorted(set(files or {}) - used_paths):
+        issues.append(
+            Issue(
+                Location(file=zip_name, column="Evidence files"),
+                "hold only the register and the files its rows name",
+                repr(path),
+            )
+        )
     _fail(issues, name, "maturity assessments")
     now = timezone.now()
-    return _upsert(
+    result = _upsert(
         actor,
         org,
         MaturityAssessmentRecord,
@@ -948,6 +1154,7 @@ def _import_maturity(actor: User | None, org: str, name: str, data: bytes) -> Im
                     "evidence": g["evidence"],
                     "moderated": g["moderated"],
                     "reviewer": g["reviewer"],
+                    "measures": g["measures"],
                 },
             )
             for (code, key, period), g in groups.items()
@@ -958,6 +1165,79 @@ def _import_maturity(actor: User | None, org: str, name: str, data: bytes) -> Im
             "moderated_at": now if values["moderated"] else None,
         },
     )
+    for (code, key, period), dim, file_name, content in to_add:
+        assessment = MaturityAssessmentRecord.objects.get(
+            organisation_id=code, matrix=key, period_end=period
+        )
+        actions.keep_evidence_file(actor, assessment, dim, file_name, content)
+    return result
+
+
+def _import_weights(actor: User | None, org: str, name: str, data: bytes) -> ImportResult:
+    """The watch list's weights from a file as exported; every indicator and the threshold
+    must be there once; saved as the settings page saves them (one ``resilience.settings``)."""
+    _h, rows = read_rows(name, data, WEIGHT_COLUMNS[:2])
+    by_label = {label.lower(): ind for ind, label in RESILIENCE_LABELS.items()}
+    issues: list[Issue] = []
+    rules: dict[Indicator, IndicatorRule] = {}
+    threshold: float | None = None
+    for number, cells in rows:
+        r = _Row(name, number, cells, issues)
+        label = r.text("Indicator", required=True)
+        if label.lower() == THRESHOLD_ROW.lower():
+            value = r.number("Weight", required=True)
+            if value is not None and not 0 <= value <= 100:
+                r.bad("Weight", "be the watch threshold, from 0 to 100", repr(value))
+            threshold = value
+            continue
+        ind = by_label.get(label.lower())
+        if ind is None:
+            if label:
+                r.bad(
+                    "Indicator", "be one of " + "; ".join(RESILIENCE_LABELS.values()), repr(label)
+                )
+            continue
+        if ind in rules:
+            r.bad("Indicator", "appear once", repr(label))
+            continue
+        weight = r.number("Weight", required=True)
+        if weight is not None and weight < 0:
+            r.bad("Weight", "not be negative", repr(weight))
+        if ind in YES_NO:
+            starts, full = 0.0, 1.0
+        else:
+            scale = 100.0 if ind in WEIGHT_SHARES else 1.0
+            a = r.number("0 points at", required=True)
+            b = r.number("Full points at", required=True)
+            if a is not None and b is not None and a == b:
+                r.bad("Full points at", "differ from the 0-point value", repr(b))
+            starts = (a or 0.0) / scale
+            full = (b if b is not None else 1.0) / scale
+        if weight is not None and weight >= 0 and starts != full:
+            rules[ind] = IndicatorRule(weight=weight, starts=starts, full=full)
+    missing = [RESILIENCE_LABELS[i] for i in Indicator if i not in rules]
+    if missing and not issues:
+        issues.append(
+            Issue(Location(file=name, column="Indicator"), "list every indicator",
+                  "no row for " + "; ".join(missing))
+        )  # fmt: skip
+    if threshold is None and not issues:
+        issues.append(
+            Issue(Location(file=name, column="Indicator"), f"have a '{THRESHOLD_ROW}' row",
+                  "none")
+        )  # fmt: skip
+    if not issues and not any(rule.weight > 0 for rule in rules.values()):
+        issues.append(
+            Issue(Location(file=name, column="Weight"), "give at least one indicator a weight"
+                  " above 0", "all 0")
+        )  # fmt: skip
+    _fail(issues, name, "resilience weights")
+    assert threshold is not None
+    new = ResilienceConfig(rules=rules, watch_threshold=threshold)
+    if resilience_config(org) == new:
+        return ImportResult(unchanged=1)
+    actions.save_resilience_settings(actor=actor, org_code=org, config=new)
+    return ImportResult(updated=1)
 
 
 _IMPORTERS: dict[str, Callable[[User | None, str, str, bytes], ImportResult]] = {
@@ -968,6 +1248,7 @@ _IMPORTERS: dict[str, Callable[[User | None, str, str, bytes], ImportResult]] = 
     "kpis": _import_kpis,
     "kpi-values": _import_kpi_values,
     "maturity": _import_maturity,
+    "resilience-weights": _import_weights,
 }
 
 __all__ = ["IMPORTABLE", "REGISTER_LABELS", "Rag", "export_bytes", "import_register", "rows_for"]

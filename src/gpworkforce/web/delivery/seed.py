@@ -155,6 +155,7 @@ def seed_delivery(org_code: str, folder: Path | None = None) -> dict[str, int]:
                 assumed_wte=lever_wte.get(i.lever),
             )
             counts["initiatives"] += 1
+        _link_runs(org_code)
     if not RiskRecord.objects.filter(organisation_id=org_code).exists():
         for r in read_risks(folder / "risks.csv"):
             rec = RiskRecord.objects.create(
@@ -193,6 +194,48 @@ def seed_delivery(org_code: str, folder: Path | None = None) -> dict[str, int]:
             after=counts | {"source": str(folder.name)},
         )
     return counts
+
+
+# the demo's initiatives and the LLR scenario runs that measure their levers (decision 0088):
+# initiative -> (scenario file of the run, scenario file of the comparison run or None)
+LEVER_RUNS = {
+    "International Recruitment": ("scenario-2.toml", None),
+    "GP Retention & Portfolio": ("scenario-2.toml", "scenario-1.toml"),
+    "Think Tank - Retaining our Registrars in LLR": ("scenario-2.toml", "scenario-1.toml"),
+    "Think Tank - Locum conversion to Substantive": ("cohort.toml", None),
+}
+ARRIVED_KPI = {"International Recruitment": "3a"}
+
+
+def _link_runs(org_code: str) -> None:
+    """Link the demo's initiatives to the first run of the seeded LLR scenarios (queued or
+    finished: the initiatives page asks for the working out once the runs are done) and
+    International Recruitment to the KPI that counts the recruits who arrived."""
+    from gpworkforce.web.scenarios.models import Run
+
+    def first_run(file: str | None) -> int | None:
+        if file is None:
+            return None
+        run = (
+            Run.objects.filter(
+                organisation_id=org_code, scenario__source=f"demo: scenarios/llr-2017/{file}"
+            )
+            .order_by("requested_at", "id")
+            .first()
+        )
+        return run.pk if run is not None else None
+
+    for name, (file, comparison) in LEVER_RUNS.items():
+        run_id, comparison_id = first_run(file), first_run(comparison)
+        if run_id is None or (comparison is not None and comparison_id is None):
+            continue
+        Initiative.objects.filter(organisation_id=org_code, name=name).update(
+            run_id=run_id, comparison_run_id=comparison_id, assumed_wte=None
+        )
+    for name, ref in ARRIVED_KPI.items():
+        kpi = KpiRecord.objects.filter(organisation_id=org_code, ref=ref).first()
+        if kpi is not None:
+            Initiative.objects.filter(organisation_id=org_code, name=name).update(arrived_kpi=kpi)
 
 
 def _scenario_lever(folder: Path, lever: str) -> float | None:

@@ -29,6 +29,12 @@ urlpatterns = [
     path("delivery/kpis/<int:kpi_id>/value/", plan.kpi_value, name="delivery-kpi-value"),
     path("delivery/kpis/<int:kpi_id>/override/", plan.kpi_override, name="delivery-kpi-override"),
     path("delivery/kpis/<int:kpi_id>/withdraw/", plan.kpi_withdraw, name="delivery-kpi-withdraw"),
+    path("delivery/milestones/new/", edit.milestone_new, name="delivery-milestone-new"),
+    path(
+        "delivery/milestones/<int:milestone_id>/edit/",
+        edit.milestone_edit,
+        name="delivery-milestone-edit",
+    ),
     path(
         "delivery/milestones/<int:milestone_id>/done/",
         plan.milestone_done,
@@ -54,6 +60,11 @@ urlpatterns = [
         "maturity/<int:assessment_id>/evidence/",
         maturity.evidence_upload,
         name="maturity-evidence-upload",
+    ),
+    path(
+        "maturity/<int:assessment_id>/measure/",
+        maturity.evidence_measure,
+        name="maturity-evidence-measure",
     ),
     path(
         "maturity/evidence/<int:file_id>/",

@@ -11,9 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from gpworkforce.web.delivery import actions
-from gpworkforce.web.delivery.forms import InitiativeForm, KpiForm, WorkstreamForm, errors_of
-from gpworkforce.web.delivery.models import Initiative, KpiRecord, Workstream
+from gpworkforce.web.delivery import actions, levers, services
+from gpworkforce.web.delivery.forms import (
+    InitiativeForm,
+    KpiForm,
+    MilestoneForm,
+    WorkstreamForm,
+    errors_of,
+)
+from gpworkforce.web.delivery.models import Initiative, KpiRecord, MilestoneRecord, Workstream
 from gpworkforce.web.delivery.views.common import chosen_org, crumbs, editable_orgs, loader
 from gpworkforce.web.permissions import Scope, guard
 from gpworkforce.web.roles import Permission
@@ -24,6 +30,7 @@ KINDS: dict[str, tuple[type[Any], str, str]] = {
     "workstream": (WorkstreamForm, "Add a workstream", "delivery-plan"),
     "kpi": (KpiForm, "Add a KPI", "delivery-kpi"),
     "initiative": (InitiativeForm, "Add an initiative", "delivery-initiatives"),
+    "milestone": (MilestoneForm, "Add a milestone", "delivery-timeline"),
 }
 ROW_FIELDS = {
     "workstream": ("number", "name", "position", "owner", "start_year", "end_year"),
@@ -31,6 +38,7 @@ ROW_FIELDS = {
         "name", "national", "local", "lever", "funding", "lead", "status", "start", "end",
         "description", "outcomes", "assumed_wte", "arrived_wte",
     ),
+    "milestone": ("name", "due", "done"),
 }  # fmt: skip
 
 
@@ -48,6 +56,9 @@ def _initial(kind: str, obj: Any) -> dict[str, Any]:
         }
     else:
         out["workstream"] = str(obj.workstream_id or "")
+    if kind == "initiative":
+        for f in ("run", "comparison_run", "arrived_kpi"):
+            out[f] = str(getattr(obj, f"{f}_id") or "")
     return out
 
 
@@ -63,16 +74,27 @@ def _page(request: HttpRequest, kind: str, org: str, obj: Any) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                saved = actions.save_row(
-                    actor=request.user,
-                    kind=kind,
-                    org_code=org,
-                    row_id=obj.pk if obj is not None else None,
-                    values=form.values(),  # type: ignore[attr-defined]
-                )
+                if kind == "milestone":
+                    saved = actions.save_milestone(
+                        actor=request.user,
+                        org_code=org,
+                        milestone_id=obj.pk if obj is not None else None,
+                        values=form.values(),  # type: ignore[attr-defined]
+                        today=services.today(),
+                    )
+                else:
+                    saved = actions.save_row(
+                        actor=request.user,
+                        kind=kind,
+                        org_code=org,
+                        row_id=obj.pk if obj is not None else None,
+                        values=form.values(),  # type: ignore[attr-defined]
+                    )
             except actions.FieldError as exc:
                 errors = [{"text": exc.message, "href": f"#{exc.field}" if exc.field else "#"}]
             else:
+                if kind == "initiative":
+                    levers.ask(saved)
                 messages.success(request, "Saved. The change is in the audit log.")
                 target = KINDS[kind][2]
                 if kind == "kpi":
@@ -103,6 +125,8 @@ def _said(kind: str, obj: Any) -> str:
         return f"workstream {obj.number}. {obj.name}"
     if kind == "kpi":
         return f"KPI {obj.ref} {obj.name}"
+    if kind == "milestone":
+        return f"milestone {obj.name}"
     return f"initiative {obj.name}"
 
 
@@ -118,8 +142,8 @@ def _new(kind: str) -> Any:
     return view
 
 
-def _edit(kind: str, model: Any, key: str) -> Any:
-    @guard(Permission.EDIT_DELIVERY, loader(model, key))
+def _edit(kind: str, model: Any, key: str, org_field: str = "organisation_id") -> Any:
+    @guard(Permission.EDIT_DELIVERY, loader(model, key, org_field))
     def view(request: HttpRequest, scope: Scope, **_kwargs: Any) -> HttpResponse:
         return _page(request, kind, scope.org_code, scope.obj)
 
@@ -133,3 +157,5 @@ kpi_new = _new("kpi")
 kpi_edit = _edit("kpi", KpiRecord, "kpi_id")
 initiative_new = _new("initiative")
 initiative_edit = _edit("initiative", Initiative, "initiative_id")
+milestone_new = _new("milestone")
+milestone_edit = _edit("milestone", MilestoneRecord, "milestone_id", "workstream__organisation_id")

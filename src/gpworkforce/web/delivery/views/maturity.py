@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from gpworkforce.delivery.charts import maturity_progress_chart
 from gpworkforce.delivery.maturity import progress
+from gpworkforce.delivery.measures import BASELINE_MEASURES
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.web.delivery import actions, services
 from gpworkforce.web.delivery.models import EvidenceFile, MaturityAssessmentRecord
@@ -171,11 +172,57 @@ def _page(
             )
             or has_permission(request.user, Permission.EDIT_DELIVERY, row.organisation_id),
             "files": list(row.files.defer("data")),
+            "measure_evidence": _measure_evidence(row),
+            "measure_choices": [(k, m.label) for k, m in BASELINE_MEASURES.items()],
             "errors": errors or [],
         },
         status=400 if errors else 200,
         breadcrumbs=crumbs(_crumb()),
     )
+
+
+def _measure_evidence(row: MaturityAssessmentRecord) -> dict[str, list[dict[str, Any]]]:
+    """Each measure offered as evidence, by dimension, with the organisation's own figure at the
+    latest census date on or before the assessment's period end (None when there is none yet)."""
+    from gpworkforce.web.delivery.measures import baseline_values
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    for dimension, keys in (row.measures or {}).items():
+        for key in keys:
+            spec = BASELINE_MEASURES.get(key)
+            if spec is None:
+                continue
+            values = [v for v, _known in baseline_values(row.organisation_id, key)]
+            by_then = [v for v in values if v.period_end <= row.period_end]
+            latest = max(by_then, key=lambda v: v.period_end) if by_then else None
+            out.setdefault(dimension, []).append(
+                {"label": spec.label, "unit": spec.unit, "value": latest}
+            )
+    return out
+
+
+@guard(Permission.VIEW_DELIVERY, load_assessment)
+def evidence_measure(request: HttpRequest, scope: Scope, assessment_id: int) -> HttpResponse:
+    """One of the tool's measures as evidence for one dimension (those who may assess)."""
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    org = scope.org_code
+    if not (
+        has_permission(request.user, Permission.ANSWER_DELIVERY, org)
+        or has_permission(request.user, Permission.EDIT_DELIVERY, org)
+    ):
+        raise PermissionDenied("your role may not add evidence")
+    try:
+        actions.add_evidence_measure(
+            actor=request.user,
+            assessment_id=scope.obj.pk,
+            dimension=request.POST.get("measure_dimension", ""),
+            measure=request.POST.get("measure", ""),
+        )
+    except actions.FieldError as exc:
+        return _page(request, scope.obj, field_errors(exc))
+    messages.success(request, "Measure added as evidence.")
+    return redirect("maturity-detail", assessment_id=scope.obj.pk)
 
 
 @guard(Permission.VIEW_DELIVERY, load_assessment)

@@ -17,7 +17,7 @@ from gpworkforce.delivery.kpis import Rag
 from gpworkforce.delivery.measures import BASELINE_MEASURES, MEASURE_KIND_LABELS
 from gpworkforce.delivery.plan import CellStatus, overdue_milestones
 from gpworkforce.errors import UserError, ValidationFailed
-from gpworkforce.web.delivery import actions, registers_io, services
+from gpworkforce.web.delivery import actions, levers, registers_io, services
 from gpworkforce.web.delivery.models import Initiative, KpiRecord, MilestoneRecord, TimelineEntry
 from gpworkforce.web.delivery.views.common import (
     as_at,
@@ -310,7 +310,16 @@ def _funding(schemes: set[str], user: Any) -> dict[str, dict[str, Any]]:
 
 @guard(Permission.VIEW_DELIVERY)
 def initiatives(request: HttpRequest) -> HttpResponse:
-    items = list(services.scoped(Initiative.objects.select_related("workstream"), request.user))
+    items = list(
+        services.scoped(
+            Initiative.objects.select_related("workstream", "run", "comparison_run", "arrived_kpi"),
+            request.user,
+        )
+    )
+    for i in items:
+        levers.ask(i)  # worked out by the task worker when due (never in the request)
+    today = services.today()
+    wte = {i.pk: levers.initiative_wte(i, today) for i in items}
     funding = _funding({i.funding for i in items if i.funding}, request.user)
     return render(
         request,
@@ -320,6 +329,11 @@ def initiatives(request: HttpRequest) -> HttpResponse:
             local=[i for i in items if i.local],
             items=items,
             lever_labels=LEVER_LABELS,
+            wte=wte,
+            wte_measured=[
+                i.pk for i in items if wte[i.pk].status or i.arrived_kpi_id or wte[i.pk].assumed
+            ],
+            can_scenarios=can(request, Permission.VIEW_SCENARIO),
             funding=funding,
             can_finance=can(request, Permission.VIEW_FINANCE),
             can_edit=can(request, Permission.EDIT_DELIVERY),
@@ -400,15 +414,17 @@ def registers(request: HttpRequest) -> HttpResponse:
 
 @guard(Permission.VIEW_DELIVERY)
 def register_export(request: HttpRequest, register: str, fmt: str) -> HttpResponse:
-    if register not in registers_io.REGISTER_LABELS or fmt not in ("csv", "xlsx"):
+    if register not in registers_io.REGISTER_LABELS or fmt not in ("csv", "xlsx", "zip"):
         raise Http404("no such register")
+    if fmt == "zip" and register != "maturity":
+        raise Http404("only the maturity register is exported with its files")
     org = chosen_org(request)
     data = registers_io.export_bytes(register, org, fmt)
-    kind = (
-        "text/csv; charset=utf-8"
-        if fmt == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    kind = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "zip": "application/zip",
+    }[fmt]
     response = HttpResponse(data, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{register}-{org}.{fmt}"'
     return response
