@@ -146,3 +146,17 @@ def test_a_zip_with_a_problem_is_refused_whole_every_problem_located() -> None:
             world.users["programme"], "maturity", "QK1", "m.zip", _zip({"x.txt": b"x"})
         )
     assert not MaturityAssessmentRecord.objects.exists()
+
+
+def test_the_zip_downloads_from_the_registers_page_for_maturity_only() -> None:
+    from django.test import Client
+
+    world = build_world()
+    _fill(world)
+    c = Client()
+    c.force_login(world.users["programme"])
+    assert "ZIP with the evidence files" in c.get("/delivery/registers/").content.decode()
+    r = c.get("/delivery/registers/maturity.zip")
+    assert r.status_code == 200 and r["Content-Type"] == "application/zip"
+    assert r.content == registers_io.export_bytes("maturity", "QK1", "zip")
+    assert c.get("/delivery/registers/risks.zip").status_code == 404
