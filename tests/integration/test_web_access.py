@@ -341,7 +341,9 @@ TABLE: dict[str, Route] = {
         ALL: only({"analyst": same(200)}),  # an empty POST shows the form again
     }),
     "rounds/<int:round_id>/": Route(round_args, {
-        ALL: only({"analyst": scoped(200, historic=200), "admin": scoped(200, historic=200)}),
+        NOT_POST: only({"analyst": scoped(200, historic=200), "admin": scoped(200, historic=200)}),
+        # a reminder: back to the page (the action refuses whoever may not chase, with a message)
+        "POST": only({"analyst": scoped(302, historic=302), "admin": scoped(302, historic=302)}),
     }),
     "returns/<int:return_id>/": Route(return_args, {ALL: RETURN_VIEW}),
     "returns/<int:return_id>/form/": Route(return_args, {ALL: RETURN_EDIT}),

@@ -8,6 +8,7 @@ rules hold at the HTTP edge (the submitter cannot approve or accept).
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -21,6 +22,7 @@ from gpworkforce.web.actions.returns import submit_version
 from gpworkforce.web.models import (
     AuditEvent,
     ImmutableRecord,
+    Organisation,
     PracticeReturnRecord,
     ReturnVersion,
     User,
@@ -74,11 +76,15 @@ def test_form_with_errors_shows_every_problem_per_field_and_writes_nothing(world
     )
     response = client_for("submitter").post(reverse("return-form", args=[rec.pk]), data)
     assert response.status_code == 400
-    html = response.content.decode()
+    html = html_lib.unescape(response.content.decode())
     assert "There is a problem" in html
     assert 'href="#id_staff-0-headcount"' in html
     assert 'id="id_staff-1-role_code-error"' in html
-    assert "Staff" in html and "row 1" in html
+    # plain words naming the field as the form shows it, not spreadsheet cells
+    assert "People on staff line 1 must be 0 or more; you entered -3" in html
+    assert "Role on staff line 2 must be a role code from the list" in html
+    summary = html.split("nhsuk-error-summary__list")[1].split("</ul>")[0]
+    assert "row 1" not in summary and "column" not in summary and "Lists sheet" not in summary
     rec.refresh_from_db()
     assert rec.state == "draft" and rec.current_version is None
     assert ReturnVersion.objects.count() == 0
@@ -239,9 +245,11 @@ def test_round_shows_response_rate_and_outstanding_practices(world: World) -> No
     html = (
         client_for("analyst").get(reverse("round-detail", args=[world.round.pk])).content.decode()
     )
-    assert "33.3% (1 of 3 practices)" in html
+    assert "33%: 1 of 3 practices" in html
     outstanding = html.split('id="outstanding-list"')[1].split("</ul>")[0]
-    assert "C82002" in outstanding and "C82003" in outstanding and OWN_PRACTICE not in outstanding
+    names = dict(Organisation.objects.values_list("code", "name"))
+    assert names["C82002"] in outstanding and names["C82003"] in outstanding
+    assert names[OWN_PRACTICE] not in outstanding
 
 
 def test_analyst_opens_a_round_through_the_form(world: World) -> None:
@@ -345,7 +353,6 @@ def test_the_optional_spend_section_is_validated_kept_and_feeds_spend_tracking(
     """Issue 12 item 4: the form's spend section refuses bad figures with the field named and
     writes nothing; a good one is kept in the version, and once the return is accepted its spend
     is what the finance spend page tracks for the ICB (with no spend file loaded)."""
-    import html as html_lib
 
     from gpworkforce.web.finance.seed import seed_llr_finance
 
@@ -370,7 +377,10 @@ def test_the_optional_spend_section_is_validated_kept_and_feeds_spend_tracking(
     response = submitter.post(url, bad)
     assert response.status_code == 400
     text = html_lib.unescape(response.content.decode())
-    assert "column 'Locum spend (GBP)': must be 0 or more (pounds spent), got '-40'" in text
+    assert (
+        "Locum spend (£) on the spend section must be 0 or more (pounds spent); you entered '-40'"
+        in text
+    )
     assert 'href="#id_spend-0-locum_spend_gbp"' in text
     assert 'id="id_spend-0-agency_spend_gbp-error"' in text
     assert ReturnVersion.objects.count() == 0

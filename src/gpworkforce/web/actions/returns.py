@@ -14,7 +14,9 @@ from gpworkforce.web.actions.rounds import ActionRefused
 from gpworkforce.web.models import PracticeReturnRecord, ReturnVersion, User
 from gpworkforce.web.payload import to_payload
 from gpworkforce.web.permissions import has_permission
+from gpworkforce.web.roles import Permission
 from gpworkforce.web.workflow import (
+    EDITABLE_STATES,
     TRANSITIONS,
     Actor,
     ReturnFacts,
@@ -100,6 +102,7 @@ def submit_version(
     rec.submitted_at = now
     rec.approved_by = None
     rec.approved_at = None
+    rec.draft_form, rec.draft_saved_at, rec.draft_saved_by = None, None, None
     rec.save()
     audit.record(
         actor,
@@ -110,6 +113,39 @@ def submit_version(
         after={**_snapshot(rec), "version": number, "sha256": sha256, "channel": channel},
     )
     return version
+
+
+MAX_DRAFT_LINES = 600  # the form's three sections of at most 200 lines each
+
+
+@transaction.atomic
+def save_draft(
+    *, actor: User, record_id: int, lines: dict[str, list[dict[str, str]]]
+) -> PracticeReturnRecord:
+    """Keep the form's lines as typed (not validated, not submitted) to finish later. Only while
+    the return can be edited; replaces the previous draft; audited as ``return.save_draft``."""
+    rec = _locked(record_id)
+    if not has_permission(actor, Permission.EDIT_RETURN, rec.practice_id, rec.round.census_date):
+        raise ActionRefused("your role may not edit this return")
+    if rec.state_enum not in EDITABLE_STATES:
+        raise ActionRefused(f"the return is {rec.state_enum.label.lower()}; it cannot be edited")
+    count = sum(len(rows) for rows in lines.values())
+    if count > MAX_DRAFT_LINES:
+        raise UserError(f"a draft must have at most {MAX_DRAFT_LINES} lines, got {count}")
+    clean = {
+        str(section)[:20]: [{str(k)[:40]: str(v)[:100] for k, v in row.items()} for row in rows]
+        for section, rows in lines.items()
+    }
+    rec.draft_form, rec.draft_saved_at, rec.draft_saved_by = clean, timezone.now(), actor
+    rec.save(update_fields=["draft_form", "draft_saved_at", "draft_saved_by"])
+    audit.record(
+        actor,
+        "return.save_draft",
+        rec,
+        organisation_code=rec.practice_id,
+        after={section: len(rows) for section, rows in clean.items()},
+    )
+    return rec
 
 
 @transaction.atomic

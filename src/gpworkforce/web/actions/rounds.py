@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -19,7 +20,8 @@ from gpworkforce.web.models import (
     descendant_codes,
 )
 from gpworkforce.web.permissions import has_permission
-from gpworkforce.web.roles import Permission
+from gpworkforce.web.roles import Permission, Role
+from gpworkforce.web.workflow import RESPONDED_STATES
 
 
 class ActionRefused(UserError):
@@ -81,3 +83,60 @@ def open_round(*, actor: User | None, census_date: dt.date, org_code: str) -> Co
         after={"census_date": census_date.isoformat(), "practices": len(practices)},
     )
     return rnd
+
+
+REMINDED_ROLES = (Role.PRACTICE_SUBMITTER.value, Role.PRACTICE_MANAGER.value)
+
+
+@transaction.atomic
+def remind_outstanding(*, actor: User, round_id: int, note: str = "") -> dict[str, int]:
+    """Chase the practices of a round that have not returned: email their submitters and
+    managers (those with an address) and record the reminder (audited as ``round.remind`` with
+    the practices chased and the emails sent). Who may open the round may chase it. Returns
+    ``{"practices": n, "emails": m}``; a mail server that refuses is reported, the reminder is
+    still recorded (with no emails sent) so the chase can be done by phone."""
+    rnd = CollectionRound.objects.select_for_update().filter(pk=round_id).first()
+    if rnd is None:
+        raise UserError(f"the round must exist, got id {round_id}")
+    if not has_permission(actor, Permission.OPEN_ROUND, rnd.organisation_id, rnd.census_date):
+        raise ActionRefused("your role may not chase returns for this round")
+    outstanding = sorted(
+        PracticeReturnRecord.objects.filter(round=rnd)
+        .exclude(state__in=[s.value for s in RESPONDED_STATES])
+        .values_list("practice_id", flat=True)
+    )
+    if not outstanding:
+        raise UserError("a reminder needs practices still to return, but every practice has")
+    recipients = list(
+        User.objects.filter(
+            organisation_id__in=outstanding, role__in=REMINDED_ROLES, is_active=True
+        )
+        .exclude(email="")
+        .values_list("email", "organisation_id")
+    )
+    subject = f"Workforce return for {rnd.census_date:%d %B %Y}: due {rnd.due_date:%d %B %Y}"
+    body = (
+        f"Your practice's workforce return for {rnd.census_date:%d %B %Y} has not been "
+        f"submitted yet. It is due on {rnd.due_date:%d %B %Y}. Sign in to the GP workforce "
+        "service to enter it on the form or upload the template."
+        + (f"\n\n{note.strip()[:1000]}" if note.strip() else "")
+    )
+    messages = [(subject, body, None, [email]) for email, _org in recipients]
+    sent, failure = 0, ""
+    try:
+        sent = send_mass_mail(messages, fail_silently=False) if messages else 0
+    except OSError as exc:  # smtplib's errors are OSErrors: no mail server, refused
+        failure = f"{type(exc).__name__}: {exc}"[:300]
+    audit.record(
+        actor,
+        "round.remind",
+        rnd,
+        organisation_code=rnd.organisation_id,
+        after={
+            "practices": outstanding,
+            "emails_sent": sent,
+            "note": note.strip()[:1000],
+            "failure": failure,
+        },
+    )
+    return {"practices": len(outstanding), "emails": sent, "failed": int(bool(failure))}

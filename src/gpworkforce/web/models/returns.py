@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -20,6 +22,9 @@ def _paired(a: str, b: str, name: str) -> models.CheckConstraint:
     )
 
 
+DEFAULT_DEADLINE_DAYS = 42  # returns are due six weeks after the census date unless set
+
+
 class CollectionRound(models.Model):
     """A quarterly collection for one census date, covering the practices under ``organisation``."""
 
@@ -29,6 +34,8 @@ class CollectionRound(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     opened_at = models.DateTimeField()
+    # the date returns are due; empty: DEFAULT_DEADLINE_DAYS after the census date
+    deadline = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ("-census_date", "organisation_id")
@@ -40,6 +47,11 @@ class CollectionRound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.census_date:%d %B %Y}"
+
+    @property
+    def due_date(self) -> dt.date:
+        """When returns are due: the round's deadline, else six weeks after the census date."""
+        return self.deadline or self.census_date + dt.timedelta(days=DEFAULT_DEADLINE_DAYS)
 
     def response_counts(self) -> tuple[int, int]:
         """(practices that returned, practices expected)."""
@@ -71,6 +83,12 @@ class PracticeReturnRecord(models.Model):
     )
     accepted_at = models.DateTimeField(null=True, blank=True)
     query_note = models.TextField(blank=True, default="")
+    # the form as last saved unfinished ("Save as draft"): lines as typed, not yet validated
+    draft_form = models.JSONField(null=True, blank=True)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
+    draft_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ("practice_id",)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -11,21 +12,29 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from gpworkforce import labels
+from gpworkforce.domain.measures import DEFAULT_CONVENTION
 from gpworkforce.errors import UserError
 from gpworkforce.returns import return_rows
 from gpworkforce.returns.template import build_xlsx, template_rows
 from gpworkforce.web import intake
-from gpworkforce.web.actions.returns import submit_version, transition
+from gpworkforce.web.actions.returns import save_draft, submit_version, transition
 from gpworkforce.web.forms.returns import (
+    FIELD_LABELS,
     UPLOAD_ACCEPT,
     ReturnForms,
     UploadForm,
     field_errors,
+    merge_people,
+    role_group_of,
+    role_groups,
     select_options,
+    wte_by_group,
 )
 from gpworkforce.web.models import PracticeReturnRecord, ReturnVersion
 from gpworkforce.web.payload import from_payload, payload_sha256, to_payload
 from gpworkforce.web.permissions import Scope, guard, has_permission
+from gpworkforce.web.return_review import previous_accepted, review
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import home_crumb, render
 from gpworkforce.web.workflow import EDITABLE_STATES, TRANSITIONS, TransitionName
@@ -72,6 +81,7 @@ def return_detail(request: HttpRequest, scope: Scope, return_id: int) -> HttpRes
     can_edit = rec.state_enum in EDITABLE_STATES and has_permission(
         request.user, Permission.EDIT_RETURN, rec.practice_id, rec.round.census_date
     )
+    ret = from_payload(current.payload) if current else None
     return render(
         request,
         "web/return_detail.jinja",
@@ -79,7 +89,10 @@ def return_detail(request: HttpRequest, scope: Scope, return_id: int) -> HttpRes
             "rec": rec,
             "versions": versions,
             "current": current,
-            "lines": return_rows(from_payload(current.payload)) if current else None,
+            "review": review(rec, ret) if ret is not None else None,
+            "role_name": labels.role,
+            "field_labels": FIELD_LABELS,
+            "lines": return_rows(ret) if ret is not None else None,
             "can_edit": can_edit,
             "actions": _available_actions(request, rec),
         },
@@ -89,6 +102,9 @@ def return_detail(request: HttpRequest, scope: Scope, return_id: int) -> HttpRes
 
 @guard(Permission.EDIT_RETURN, load_return)
 def return_form(request: HttpRequest, scope: Scope, return_id: int) -> HttpResponse:
+    """The return on a form: one line per person (or group of people alike), role chosen by
+    staff group, a running WTE total, "Save as draft", "Start from your last return"; every
+    rule is the library's (``intake.check_form``)."""
     rec: PracticeReturnRecord = scope.obj
     if rec.state_enum not in EDITABLE_STATES:
         messages.info(
@@ -97,7 +113,17 @@ def return_form(request: HttpRequest, scope: Scope, return_id: int) -> HttpRespo
         return redirect("return-detail", return_id=rec.pk)
     errors: list[dict[str, str]] = []
     by_field: dict[str, list[str]] = {}
-    if request.method == "POST":
+    previous = previous_accepted(rec)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "copy" and previous is not None:
+        forms = ReturnForms(initial=_copied(return_rows(previous[1])))
+        messages.info(
+            request,
+            f"Started from your accepted return for {previous[0].round.census_date:%d %B %Y}. "
+            "Check every line, change what is different and add anyone new. Nothing is saved "
+            "until you save a draft or submit.",
+        )
+    elif request.method == "POST" and action != "copy":
         add = request.POST.get("add_line")
         forms = ReturnForms(
             request.POST, add_line=add if add in ("staff", "vacancies", "locums") else None
@@ -105,17 +131,29 @@ def return_form(request: HttpRequest, scope: Scope, return_id: int) -> HttpRespo
         structural = forms.structural_errors()
         if add or structural:
             errors = [{"text": e, "href": "#staff-lines"} for e in structural]
+        elif action == "save":
+            try:
+                save_draft(actor=request.user, record_id=rec.pk, lines=forms.as_lines())
+            except UserError as exc:
+                errors = [{"text": exc.message, "href": "#staff-lines"}]
+            else:
+                messages.success(
+                    request,
+                    "Draft saved. It has not been checked or submitted: come back to finish it.",
+                )
+                return redirect("return-form", return_id=rec.pk)
         else:
-            validated = intake.check_form(forms.as_data(), rec.practice_id, rec.round.census_date)
+            data = forms.as_data()
+            staff, origin = merge_people(list(data.get("staff", [])))
+            validated = intake.check_form(
+                {**data, "staff": staff}, rec.practice_id, rec.round.census_date
+            )
             if validated.ok and validated.ret is not None:
                 return _submit(request, rec, validated.ret, "form", "", None)
-            by_field, errors = field_errors(validated.issues)
+            by_field, errors = field_errors(validated.issues, {"staff": origin})
     else:
-        current = (
-            rec.versions.filter(number=rec.current_version).first() if rec.current_version else None
-        )
-        initial = return_rows(from_payload(current.payload)) if current else None
-        forms = ReturnForms(initial=initial)
+        forms = ReturnForms(initial=_starting_lines(rec))
+    tax = intake.taxonomy()
     return render(
         request,
         "web/return_form.jinja",
@@ -124,7 +162,13 @@ def return_form(request: HttpRequest, scope: Scope, return_id: int) -> HttpRespo
             "forms": forms,
             "by_field": by_field,
             "errors": errors,
-            "options": select_options(intake.taxonomy()),
+            "options": select_options(tax),
+            "role_groups": role_groups(tax),
+            "role_group_of": role_group_of(tax),
+            "labels": FIELD_LABELS,
+            "totals": wte_by_group(forms.entered(), tax),
+            "previous": previous[0] if previous is not None else None,
+            "convention": DEFAULT_CONVENTION,
         },
         status=400 if errors else 200,
         breadcrumbs=[
@@ -132,6 +176,22 @@ def return_form(request: HttpRequest, scope: Scope, return_id: int) -> HttpRespo
             (rec.practice.name, reverse("return-detail", args=[rec.pk])),
         ],
     )
+
+
+def _starting_lines(rec: PracticeReturnRecord) -> Mapping[str, list[dict[str, object]]] | None:
+    """What the form opens with: the saved draft, else the current version, else nothing."""
+    if rec.draft_form:
+        return rec.draft_form
+    current = (
+        rec.versions.filter(number=rec.current_version).first() if rec.current_version else None
+    )
+    return return_rows(from_payload(current.payload)) if current else None
+
+
+def _copied(rows: Mapping[str, list[dict[str, object]]]) -> dict[str, list[dict[str, object]]]:
+    """Last quarter's lines as a start: staff, vacancies (to confirm) and locums; not the spend,
+    which is the quarter's own."""
+    return {name: list(rows.get(name, [])) for name in ("Staff", "Vacancies", "Locums")}
 
 
 @guard(Permission.EDIT_RETURN, load_return)
@@ -286,7 +346,13 @@ def version_detail(request: HttpRequest, scope: Scope, return_id: int, number: i
     return render(
         request,
         "web/version_detail.jinja",
-        {"rec": rec, "version": version, "lines": return_rows(from_payload(version.payload))},
+        {
+            "rec": rec,
+            "version": version,
+            "lines": return_rows(from_payload(version.payload)),
+            "role_name": labels.role,
+            "field_labels": FIELD_LABELS,
+        },
         breadcrumbs=[
             *_crumbs(request, rec),
             (rec.practice.name, reverse("return-detail", args=[rec.pk])),

@@ -10,20 +10,23 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from gpworkforce.domain.orgs import OrgType
 from gpworkforce.errors import UserError
-from gpworkforce.web.actions.rounds import open_round
+from gpworkforce.labels import plural
+from gpworkforce.web.actions.rounds import open_round, remind_outstanding
 from gpworkforce.web.forms.rounds import OpenRoundForm
-from gpworkforce.web.models import CollectionRound
+from gpworkforce.web.models import AuditEvent, CollectionRound, Organisation, ParentLink
 from gpworkforce.web.permissions import (
     Scope,
     guard,
+    has_permission,
     visible_organisations,
     visible_returns,
     visible_rounds,
 )
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import home_crumb, render
-from gpworkforce.web.workflow import RESPONDED_STATES
+from gpworkforce.web.workflow import RESPONDED_STATES, ReturnState
 
 
 def load_round(request: HttpRequest, round_id: int, **_: Any) -> Scope:
@@ -49,8 +52,6 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 def _can_open(request: HttpRequest) -> bool:
-    from gpworkforce.web.permissions import has_permission
-
     return has_permission(request.user, Permission.OPEN_ROUND)
 
 
@@ -91,11 +92,28 @@ def round_open(request: HttpRequest) -> HttpResponse:
 
 @guard(Permission.VIEW_ROUND, load_round)
 def round_detail(request: HttpRequest, scope: Scope, round_id: int) -> HttpResponse:
+    """The round: response rate, deadline and days left, returns grouped by sub-ICB and PCN with
+    a distinct colour per status, and chasing the practices still to return (POST here: the
+    action checks the user may open rounds for the organisation)."""
     rnd: CollectionRound = scope.obj
-    returns = list(visible_returns(request.user).filter(round=rnd).order_by("practice_id"))
+    if request.method == "POST":
+        _remind(request, rnd)
+        return redirect("round-detail", round_id=rnd.pk)
+    returns = list(
+        visible_returns(request.user)
+        .filter(round=rnd)
+        .select_related("practice")
+        .order_by("practice__name", "practice_id")
+    )
     responded = [r for r in returns if r.state in RESPONDED_STATES]
     outstanding = [r for r in returns if r.state not in RESPONDED_STATES]
     rate = len(responded) / len(returns) if returns else 0.0
+    today = dt.date.today()
+    reminders = list(
+        AuditEvent.objects.filter(
+            action="round.remind", object_type="CollectionRound", object_id=str(rnd.pk)
+        ).order_by("-at")[:5]
+    )
     return render(
         request,
         "web/round_detail.jinja",
@@ -105,7 +123,99 @@ def round_detail(request: HttpRequest, scope: Scope, round_id: int) -> HttpRespo
             "outstanding": outstanding,
             "responded": len(responded),
             "rate": rate,
-            "today": dt.date.today(),
+            "today": today,
+            "days_left": (rnd.due_date - today).days,
+            "groups": group_returns(returns, rnd.census_date),
+            "states": list(ReturnState),
+            "reminders": reminders,
+            "can_remind": bool(outstanding)
+            and has_permission(
+                request.user, Permission.OPEN_ROUND, rnd.organisation_id, rnd.census_date
+            ),
         },
         breadcrumbs=[home_crumb(), ("Collection rounds", reverse("round-list"))],
     )
+
+
+def _remind(request: HttpRequest, rnd: CollectionRound) -> None:
+    try:
+        done = remind_outstanding(
+            actor=request.user, round_id=rnd.pk, note=request.POST.get("note", "")
+        )
+    except UserError as exc:
+        messages.error(request, exc.message)
+        return
+    sent = plural(done["emails"], "email")
+    chased = plural(done["practices"], "practice")
+    if done["failed"]:
+        messages.error(
+            request,
+            f"Reminder recorded for {chased}, but the emails could not be sent (the mail "
+            "server refused). Chase them by phone; the reminder is in the audit log.",
+        )
+    else:
+        messages.success(request, f"Reminder recorded for {chased}: {sent} sent.")
+
+
+NO_PCN = "Not in a PCN on the census date"
+NO_SUB_ICB = "No sub-ICB location on the census date"
+
+
+def group_returns(returns: list[Any], census: dt.date) -> list[dict[str, Any]]:
+    """The returns by sub-ICB location (CCG before July 2022) and PCN on the census date, each
+    group with its counts; sorted by name, the ungrouped last."""
+    codes = [r.practice_id for r in returns]
+    up: dict[str, list[str]] = {}
+    for child, parent in ParentLink.objects.filter(
+        ParentLink.in_force_q(census), child_id__in=codes
+    ).values_list("child_id", "parent_id"):
+        up.setdefault(child, []).append(parent)
+    parents = {p for ps in up.values() for p in ps}
+    for child, parent in ParentLink.objects.filter(
+        ParentLink.in_force_q(census), child_id__in=parents
+    ).values_list("child_id", "parent_id"):
+        up.setdefault(child, []).append(parent)
+    orgs = {
+        o.code: o
+        for o in Organisation.objects.filter(code__in={p for ps in up.values() for p in ps}).only(
+            "code", "name", "type"
+        )
+    }
+
+    def above(code: str, kind: OrgType) -> Any:
+        for parent in up.get(code, ()):
+            org = orgs.get(parent)
+            if org is not None and org.type == kind.value:
+                return org
+        for parent in up.get(code, ()):  # a practice's sub-ICB through its PCN
+            for grand in up.get(parent, ()):
+                org = orgs.get(grand)
+                if org is not None and org.type == kind.value:
+                    return org
+        return None
+
+    tree: dict[str, dict[str, list[Any]]] = {}
+    for r in returns:
+        sub = above(r.practice_id, OrgType.SUB_ICB)
+        pcn = above(r.practice_id, OrgType.PCN)
+        sub_name = f"{sub.name} ({sub.code})" if sub else NO_SUB_ICB
+        tree.setdefault(sub_name, {}).setdefault(pcn.name if pcn else NO_PCN, []).append(r)
+    out = []
+    for sub_name in sorted(tree, key=lambda n: (n == NO_SUB_ICB, n)):
+        pcns = [
+            {"name": name, "returns": rows, **_counts_of(rows)}
+            for name, rows in sorted(
+                tree[sub_name].items(), key=lambda kv: (kv[0] == NO_PCN, kv[0])
+            )
+        ]
+        rows = [r for p in pcns for r in p["returns"]]
+        out.append({"name": sub_name, "pcns": pcns, **_counts_of(rows)})
+    return out
+
+
+def _counts_of(rows: list[Any]) -> dict[str, int]:
+    return {
+        "expected": len(rows),
+        "responded": sum(1 for r in rows if r.state in RESPONDED_STATES),
+        "accepted": sum(1 for r in rows if r.state == ReturnState.ACCEPTED.value),
+    }
