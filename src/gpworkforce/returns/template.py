@@ -18,6 +18,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
+from gpworkforce import labels
 from gpworkforce.domain.demography import AgeBand, ContractType, Sex
 from gpworkforce.domain.taxonomy import Taxonomy, load_taxonomy
 from gpworkforce.returns.atomic import write_bytes_atomic
@@ -66,10 +67,16 @@ _INSTRUCTIONS = (
 
 def _lists(taxonomy: Taxonomy) -> dict[str, list[tuple[str, str]]]:
     """Reference lists: name -> [(code, description)]."""
-    leaves = sorted(taxonomy.leaves.values(), key=lambda lf: (lf.group.value, lf.code))
+    # the taxonomy's own order (staff group, then role as NHS Digital lists them), named as
+    # people read them: "GPs: GP senior partner", not "GP: Senior partner"
+    leaves = list(taxonomy.leaves.values())
     return {
-        "Role code": [(lf.code, f"{lf.group.value}: {lf.name}") for lf in leaves if not lf.locum],
-        "Locum type": [(lf.code, lf.name) for lf in leaves if lf.locum],
+        "Role code": [
+            (lf.code, f"{labels.staff_group(lf.group.value)}: {labels.role(lf.code)}")
+            for lf in leaves
+            if not lf.locum
+        ],
+        "Locum type": [(lf.code, labels.role(lf.code)) for lf in leaves if lf.locum],
         "Age band": [(b.value, b.value) for b in AgeBand],
         "Sex": [(s.value, _SEX_NAMES[s]) for s in Sex],
         "Contract type": [(c.value, c.value.replace("_", " ")) for c in ContractType],
