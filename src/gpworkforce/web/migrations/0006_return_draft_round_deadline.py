@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("web", "0004_programme_office_role"),
+        ("web", "0005_reference_source"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
