@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import html as html_lib
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -350,3 +351,102 @@ def test_a_stored_scenario_run_is_costed_and_links_to_its_page(world: World) -> 
     overview = c.get(reverse("finance-org", args=["QK1"])).content.decode()
     assert reverse("finance-run", args=["QK1", done.pk]) in overview
     assert c.get(reverse("finance-run", args=["QXX", done.pk])).status_code == 404
+
+
+def _cohort_run(world: World, draws: int, correlation: str = "shared"):  # type: ignore[no-untyped-def]
+    """A finished run of the LLR cohort scenario in the scenarios app (its exact TOML)."""
+    from django.utils import timezone
+
+    from gpworkforce.forecast.scenario_io import load_scenario
+    from gpworkforce.web.scenarios.actions import create_scenario
+    from gpworkforce.web.scenarios.models import Run
+
+    row = create_scenario(
+        world.users["analyst"], "QK1", load_scenario(LLR / "cohort.toml").scenario,
+        source="test", action="scenario.import",
+    )  # fmt: skip
+    return Run.objects.create(
+        scenario=row, organisation_id="QK1", scenario_version=row.version,
+        scenario_name=row.name, scenario_toml=_with_correlation(row.toml, correlation), scenario_hash=row.scenario_hash,
+        method="cohort", seed=int(row.document.get("seed", 0)), draws=draws, status="done",
+        requested_at=timezone.now(), finished_at=timezone.now(), results={"quarterly": []},
+        record={},
+    )  # fmt: skip
+
+
+def _with_correlation(toml: str, mode: str) -> str:
+    import tomllib
+
+    if mode == "shared":
+        return toml
+    assert tomllib.loads(toml)["correlation"]["draws"] == "shared"
+    text = re.sub(r'(\[correlation\][^\[]*?draws = )"shared"', rf'\1"{mode}"', toml)
+    assert tomllib.loads(text)["correlation"]["draws"] == mode
+    return text
+
+
+def test_a_cohort_run_is_costed_by_the_task_queue_then_shown(
+    world: World, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cohort run's WTE per staff group and draw needs the engine: the page queues the task
+    and says it is costing, asks again every 2 seconds (204 while pending), and reloads when
+    the costs are ready. The costs are those of ``gpworkforce cost`` on the same TOML and
+    draws; by hand, the plan's 39.44 locum WTE (Table 10) at GBP 157,000 in 2017/18."""
+    from django.core.cache import cache
+    from django.test import override_settings
+    from django_tasks import default_task_backend
+
+    from gpworkforce.finance.costing import ALL
+    from gpworkforce.finance.runner import cost_scenario
+    from gpworkforce.web.finance import compute
+    from gpworkforce.web.finance.tasks import cost_cohort_run
+
+    cache.clear()
+    run = _cohort_run(world, draws=8)
+    c = client(world.users["board"])
+    url = reverse("finance-run", args=["QK1", run.pk])
+    dummy = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}
+    }
+    with override_settings(TASKS=dummy):  # a queue that holds the task until a worker runs it
+        page = c.get(url)
+        assert page.status_code == 200 and b"Costing this run" in page.content
+        assert b'hx-trigger="every 2s"' in page.content
+        assert c.get(url, headers={"HX-Request": "true"}).status_code == 204
+        c.get(url)
+        queued = [r for r in default_task_backend.results if r.task.name == "cost_cohort_run"]
+        assert len(queued) == 1  # queued once, not at every look
+        cost_cohort_run.call(*queued[0].args)  # the worker
+        default_task_backend.clear()
+    ready = c.get(url, headers={"HX-Request": "true"})
+    assert ready.headers.get("HX-Refresh") == "true"
+    html = html_lib.unescape(c.get(url).content.decode())
+    assert "Costing this run" not in html and "GP locum" in html
+    costed = compute.cost_stored_run(run, "QK1")
+    assert costed.workforce.draws == 9  # central + 8 draws
+    cli = cost_scenario(LLR / "cohort.toml", draws=8)
+    for key in ("workforce", "gap_substantive"):
+        assert costed.rows.get(key, ALL, ALL, "cash") == pytest.approx(
+            cli.rows.get(key, ALL, ALL, "cash")
+        ), key
+    locum = costed.rows.get("workforce", "GP_LOCUM", "Practice", "cash")
+    assert locum[0, 0] == pytest.approx(39.44 * 157_000)
+    assert f"{round(39.44 * 157_000):,}" in html
+    overview = c.get(reverse("finance-org", args=["QK1"])).content.decode()
+    assert url in overview  # cohort runs are listed for costing too
+
+
+def test_a_cohort_run_that_cannot_be_costed_says_why(world: World, shared_data: Path) -> None:
+    """Draws not shared by organisations: refused before anything is queued, naming the field."""
+    from django.core.cache import cache
+
+    cache.clear()
+    run = _cohort_run(world, draws=4, correlation="independent")
+    html = html_lib.unescape(
+        client(world.users["board"])
+        .get(reverse("finance-run", args=["QK1", run.pk]))
+        .content.decode()
+    )
+    assert "cannot be costed here" in html
+    assert "field 'correlation.draws': must be 'shared' to cost a Monte Carlo run" in html
+    assert "the run's scenario" in html and "/tmp" not in html  # no temporary file named

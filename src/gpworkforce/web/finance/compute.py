@@ -5,9 +5,10 @@ keyed by the files' contents, so a page shows it again without recomputing."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from gpworkforce.finance.funding import FundingEntry, coverage, register_table
 from gpworkforce.finance.model import fy_label
 from gpworkforce.finance.prices import Values, fy_of, role_costs
 from gpworkforce.finance.runner import CostedRun, cost_scenario
+from gpworkforce.forecast.scenario_io import load_scenario
 from gpworkforce.web.finance.models import (
     AllocationRecord,
     CostedScenario,
@@ -316,29 +318,104 @@ def _cost(path: str, costs: str, draws: int, _digest: str) -> CostedRun:
     return cost_scenario(Path(path), Path(costs), draws)
 
 
+class CostingPending(Exception):
+    """A cohort run's workforce is being worked out by the task queue (:mod:`.tasks`)."""
+
+
 def cost_stored_run(run: Any, owner_code: str) -> CostedRun:
     """A finished run of the scenarios app (its exact TOML, seed and draws) costed with the
-    cost model of the organisation's first costed scenario; cached per TOML and cost model."""
-    if run.method != "hee-linear":
-        raise UserError(
-            "cohort runs are costed with `gpworkforce forecast` on the run's scenario file (they"
-            " need the data files and several seconds a run): download it from the run's page"
-        )
+    cost model of the organisation's first costed scenario; cached per TOML and cost model.
+
+    A cohort run needs its data files and seconds of the engine to give the WTE of each staff
+    group per draw, so that part is worked out by the task queue (:func:`cohort_workforce`,
+    kept in the shared cache): until it is there, :class:`CostingPending` is raised and the
+    task queued (once); pricing it is quick and done here."""
     first = CostedScenario.objects.filter(owner_id=owner_code).first()
     if first is None:
         raise UserError("this organisation has no costed scenario, so no cost model to use")
     costs = costs_path(first)
     digest = hashlib.sha256(run.scenario_toml.encode() + _digest(costs).encode()).hexdigest()
+    if run.method == "cohort":
+        return _cost_cohort(run.scenario_toml, int(run.draws), str(costs), digest)
     return _cost_toml(run.scenario_toml, str(costs), int(run.draws), digest)
 
 
+def workforce_key(toml: str, draws: int) -> str:
+    """The shared cache's key of a cohort run's workforce (its TOML and draws decide it)."""
+    return f"finance:cohort-workforce:{hashlib.sha256(toml.encode()).hexdigest()}:{draws}"
+
+
+STATE_SECONDS = 15 * 60  # a costing queued this long has lost its worker: queued again
+
+
+def _cost_cohort(toml: str, draws: int, costs: str, digest: str) -> CostedRun:
+    from django.core.cache import cache
+
+    from gpworkforce.finance.runs import check_costable
+
+    key = workforce_key(toml, draws)
+    wf = cache.get(key)
+    if wf is None:
+        with _toml_file(toml) as path:
+            check_costable(load_scenario(path), draws)  # refused now, not after the queue
+        state = cache.get(f"{key}:state")
+        if isinstance(state, str) and state.startswith("failed:"):
+            raise UserError(state.removeprefix("failed:"))
+        if state == "done":  # worked out, then dropped from the cache: again
+            cache.delete(f"{key}:state")
+        if cache.add(f"{key}:state", "queued", timeout=STATE_SECONDS):
+            from gpworkforce.web.finance.tasks import cost_cohort_run
+
+            cost_cohort_run.enqueue(toml, draws)
+        wf = cache.get(key)  # an immediate queue (tests) has already worked it out
+        if wf is None:
+            state = cache.get(f"{key}:state")
+            if isinstance(state, str) and state.startswith("failed:"):
+                raise UserError(state.removeprefix("failed:"))
+            raise CostingPending()
+    return _price_cohort(toml, costs, draws, digest)
+
+
 @functools.lru_cache(maxsize=16)
-def _cost_toml(toml: str, costs: str, draws: int, _digest: str) -> CostedRun:
+def _price_cohort(toml: str, costs: str, draws: int, _digest: str) -> CostedRun:
+    from django.core.cache import cache
+
+    from gpworkforce.finance.runner import price
+
+    wf = cache.get(workforce_key(toml, draws))
+    if wf is None:  # gone from the cache since the caller looked: worked out again
+        raise CostingPending()
+    with _toml_file(toml) as path:
+        loaded = load_scenario(path)
+    return price(loaded, wf, load_cost_model(Path(costs)), Path(costs))
+
+
+def cohort_workforce(toml: str, draws: int) -> Any:
+    """WTE by staff group and the gap per draw of a cohort scenario's TOML (the engine runs:
+    seconds); what the task keeps in the cache."""
+    from gpworkforce.finance.runs import workforce_of
+
+    with _toml_file(toml) as path:
+        return workforce_of(path, draws)[1]
+
+
+@contextlib.contextmanager
+def _toml_file(toml: str) -> Iterator[Path]:
+    """The run's TOML as a file, for the library; messages name it "the run's scenario"."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scenario.toml"
         path.write_text(toml, encoding="utf-8")
+        try:
+            yield path
+        except UserError as exc:  # the run's scenario, not a temporary file, is what is wrong
+            raise UserError(exc.message.replace(str(path), "the run's scenario")) from None
+
+
+@functools.lru_cache(maxsize=16)
+def _cost_toml(toml: str, costs: str, draws: int, _digest: str) -> CostedRun:
+    with _toml_file(toml) as path:
         return cost_scenario(path, Path(costs), draws)
 
 

@@ -126,11 +126,11 @@ def finance_org(request: HttpRequest, scope: Scope, org_code: str) -> HttpRespon
 
 
 def _finished_runs(org_code: str) -> list[Any]:
-    """The organisation's latest finished runs in the scenarios app (HEE linear: costed here)."""
+    """The organisation's latest finished runs in the scenarios app (each costed here)."""
     from gpworkforce.web.scenarios.models import Run
 
     return list(
-        Run.objects.filter(organisation_id=org_code, status="done", method="hee-linear").order_by(
+        Run.objects.filter(organisation_id=org_code, status="done").order_by(
             "-requested_at", "-id"
         )[:10]
     )
@@ -655,6 +655,15 @@ def run_cost(request: HttpRequest, scope: Scope, org_code: str, run_id: int) -> 
     terms = _terms(request)
     try:
         costed = compute.cost_stored_run(run, org.code)
+    except compute.CostingPending:
+        if request.headers.get("HX-Request"):  # the pending page asking again
+            return HttpResponse(status=204)
+        return render(
+            request,
+            "finance/run_pending.jinja",
+            {"org": org, "run": run, "run_url": run_url, "title": title, "costing": True},
+            breadcrumbs=_crumbs(org),
+        )
     except UserError as exc:
         # a run this page cannot price (a cohort run, a run without a cost model) is a normal
         # answer, not a failed request: the page says why
@@ -665,6 +674,8 @@ def run_cost(request: HttpRequest, scope: Scope, org_code: str, run_id: int) -> 
             status=200,
             breadcrumbs=_crumbs(org),
         )
+    if request.headers.get("HX-Request"):  # costed while the pending page waited: show it
+        return HttpResponse(status=200, headers={"HX-Refresh": "true"})
     return render(
         request,
         "finance/scenario.jinja",
