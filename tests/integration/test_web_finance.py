@@ -422,6 +422,11 @@ def test_a_cohort_run_is_costed_by_the_task_queue_then_shown(
     assert ready.headers.get("HX-Refresh") == "true"
     html = html_lib.unescape(c.get(url).content.decode())
     assert "Costing this run" not in html and "GP locum" in html
+    # the cohort model's classes (ANP, PHARMACIST) by the roles they stand for, never coded
+    assert "Advanced nurse practitioner" in html and ">ANP<" not in html
+    from gpworkforce.labels import internal_keys_in
+
+    assert internal_keys_in(re.sub(r"<[^>]+>", " ", html)) == []
     costed = compute.cost_stored_run(run, "QK1")
     assert costed.workforce.draws == 9  # central + 8 draws
     cli = cost_scenario(LLR / "cohort.toml", draws=8)

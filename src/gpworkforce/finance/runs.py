@@ -227,7 +227,7 @@ def check_costable(loaded: LoadedScenario, draws: int) -> None:
                 Location(file=str(loaded.path), field="correlation.draws"),
                 "be 'shared' to cost a Monte Carlo run (the cost of each staff group per draw"
                 " is kept for shared draws only)",
-                f"{mode!r} (cost the central case with --draws 0, or forecast with --no-costs)",
+                f"{mode!r} (the central case, without draws, is costed in every mode)",
             )
         ],
         summary="scenario cannot be costed",

@@ -9,8 +9,7 @@ import pandas as pd
 import vl_convert
 
 from gpworkforce.finance.costing import ALL, MEASURES
-from gpworkforce.finance.runner import CostedRun
-from gpworkforce.web.finance.compute import group_label
+from gpworkforce.finance.runner import CostedRun, group_words
 
 WIDTH = 760
 
@@ -62,14 +61,13 @@ def cost_chart(c: CostedRun, terms: str) -> str:
 def group_chart(c: CostedRun, terms: str) -> str:
     """Cost of the workforce by staff group and year (central), stacked."""
     rows = c.rows
+    words = group_words(c.loaded)  # a cohort model's class codes by the role each stands for
     records = []
     for (m, g, p, t), arr in zip(rows.keys, rows.values, strict=True):
         if m != "workforce" or g == ALL or p != ALL or t != terms:
             continue
         for i, d in enumerate(rows.dates):
-            records.append(
-                {"date": f"{d:%b %Y}", "group": group_label(g), "central": arr[0, i] / 1e6}
-            )
+            records.append({"date": f"{d:%b %Y}", "group": words(g), "central": arr[0, i] / 1e6})
     frame = pd.DataFrame(records)
     if frame.empty:
         return ""

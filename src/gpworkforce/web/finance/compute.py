@@ -25,7 +25,7 @@ from gpworkforce.finance.costing import ALL, MEASURES, quantile_columns, summari
 from gpworkforce.finance.funding import FundingEntry, coverage, register_table
 from gpworkforce.finance.model import fy_label
 from gpworkforce.finance.prices import Values, fy_of, role_costs
-from gpworkforce.finance.runner import CostedRun, cost_scenario
+from gpworkforce.finance.runner import CostedRun, cost_scenario, group_words
 from gpworkforce.forecast.scenario_io import load_scenario
 from gpworkforce.web.finance.models import (
     AllocationRecord,
@@ -459,7 +459,7 @@ def cost_tables(c: CostedRun, terms: str) -> tuple[ReportTable, ...]:
         (frame["measure"] == MEASURES["workforce"]) & (frame["group"] != ALL),
         ["group", "payer", "financial_year"],
     )
-    groups["Staff group"] = groups["Staff group"].map(group_label)
+    groups["Staff group"] = groups["Staff group"].map(group_words(c.loaded))
     payers = payer_totals(c, terms)
     draws = c.workforce.draws - 1
     band = (
@@ -493,13 +493,6 @@ def cost_tables(c: CostedRun, terms: str) -> tuple[ReportTable, ...]:
         ),
         per_wte,
     )
-
-
-def group_label(code: str) -> str:
-    """A run's staff group as people read it (the labels catalogue's :func:`cost_group`)."""
-    from gpworkforce import labels
-
-    return labels.cost_group(code)
 
 
 def payer_totals(c: CostedRun, terms: str) -> pd.DataFrame:
