@@ -37,9 +37,17 @@ def test_cash_and_real_terms_with_uplifts_and_inflation() -> None:
     assert section is not None
     [table] = section.tables
     assert "real terms at 2017/18 prices and cash terms" in table.title
-    assert list(table.frame["Terms"]) == ["Real (2017/18 prices)", "Cash"]
-    got = dict(zip(table.frame["Terms"], table.frame[SUBSTANTIVE], strict=True))
-    assert got["Cash"] == pytest.approx(got["Real (2017/18 prices)"] * 1.0612080, rel=1e-6)
+    frame = table.frame.set_index("Cost a year")
+    assert list(frame.columns) == [
+        "Scenario",
+        "By",
+        "Real terms (£, 2017/18 prices)",
+        "Cash terms (£)",
+    ]
+    row = frame.loc[SUBSTANTIVE]
+    assert row["Cash terms (£)"] == pytest.approx(
+        row["Real terms (£, 2017/18 prices)"] * 1.0612080, rel=1e-6
+    )
     assert any("Price base year 2017/18" in n for n in table.notes)
     assert not any("cash and real terms are equal" in n for n in table.notes)
     [text] = section.paragraphs
@@ -53,7 +61,8 @@ def test_a_cost_model_without_uplift_says_cash_equals_real() -> None:
     section = _finance_section(_Inputs((summary,)))  # type: ignore[arg-type]
     assert section is not None
     [table] = section.tables
-    sub = list(table.frame[SUBSTANTIVE])
-    assert sub == [pytest.approx(9 * 112_000), pytest.approx(9 * 112_000)]
+    row = table.frame.set_index("Cost a year").loc[SUBSTANTIVE]
+    assert row["Real terms (£, 2017/18 prices)"] == pytest.approx(9 * 112_000)
+    assert row["Cash terms (£)"] == pytest.approx(9 * 112_000)
     assert any("cash and real terms are equal" in n for n in table.notes)
     assert section.paragraphs[0].endswith("(2017/18 prices).")

@@ -198,13 +198,16 @@ def test_the_web_paper_has_the_finance_chapter_in_real_and_cash_terms(
         "Scenario 2: international recruitment and retention: closing the remaining gap of 9.0"
         " WTE by Sep 2020 would cost £1.0m a year with substantive staff" in text
     )
-    costs = next(
-        t
-        for t in document.tables
-        if [c.text for c in t.rows[0].cells][:3] == ["Scenario", "By", "Terms"]
-    )
-    terms = [r.cells[2].text for r in costs.rows[1:]]
-    assert terms == ["Real (2017/18 prices)", "Cash"] * 4
+    header = ["Scenario", "By", "Cost a year", "Real terms (£, 2017/18 prices)", "Cash terms (£)"]
+    costs = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == header)
+    cells = [[c.text for c in r.cells] for r in costs.rows[1:]]
+    scenarios = list(dict.fromkeys(r[0] for r in cells))
+    assert len(scenarios) == 4 and scenarios[0] == "Scenario 1: base position"  # their titles
+    gap = next(
+        r for r in cells
+        if r[0].startswith("Scenario 2: international") and r[2].endswith("substantive staff")
+    )  # fmt: skip
+    assert gap[3:] == ["1,008,000", "1,008,000"]  # 9 WTE x GBP 112,000, no uplift in the model
     assert "Price base year 2017/18" in document.element.xml  # the table's note
     allocations = next(
         t

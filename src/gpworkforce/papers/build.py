@@ -874,20 +874,24 @@ def _finance_section(inputs: PaperInputs) -> Section | None:
     paragraphs: list[str] = []
     tables = []
     if inputs.costs:
-        titles = list(dict.fromkeys(t for c in inputs.costs for t, *_ in c.measures))
         bases = sorted({c.base_year for c in inputs.costs})
+        real_col = (
+            f"Real terms (£, {bases[0]} prices)"
+            if len(bases) == 1
+            else "Real terms (£, the cost model's base-year prices)"
+        )
         rows = []
         for c in inputs.costs:
-            for terms, measures in (
-                (f"Real ({c.base_year} prices)", c.measures),
-                ("Cash", c.cash),
-            ):
-                if not measures:
-                    continue
-                values = {t: v for t, v, _lo, _hi in measures}
+            cash = {t: v for t, v, _lo, _hi in c.cash}
+            for title, value, _lo, _hi in c.measures:
                 rows.append(
-                    {"Scenario": c.scenario, "By": c.end.strftime("%b %Y"), "Terms": terms}
-                    | {t: values.get(t) for t in titles}
+                    {
+                        "Scenario": c.scenario,
+                        "By": c.end.strftime("%b %Y"),
+                        "Cost a year": title,
+                        real_col: value,
+                        "Cash terms (£)": cash.get(title),
+                    }
                 )
         same = [c.scenario for c in inputs.costs if c.cash and _same_terms(c)]
         notes = [
@@ -907,7 +911,7 @@ def _finance_section(inputs: PaperInputs) -> Section | None:
                 title=f"Cost a year at the end of each scenario (£, real terms at {' and '.join(bases)} prices and cash terms)",
                 frame=pd.DataFrame(rows),
                 notes=tuple(notes),
-                decimals=dict.fromkeys(titles, 0),
+                decimals={real_col: 0, "Cash terms (£)": 0},
             )
         )
         for c in inputs.costs:

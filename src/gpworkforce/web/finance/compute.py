@@ -654,8 +654,8 @@ def paper_finance(owner_code: str) -> PaperFinance:
     allocations; a scenario that cannot be costed is left out."""
     import dataclasses
 
-    from gpworkforce.finance.runner import allocation_headline, allocation_tables
-    from gpworkforce.papers.build import allocation_summary, cost_summary
+    from gpworkforce.finance.runner import allocation_tables
+    from gpworkforce.papers.build import allocation_message, allocation_summary, cost_summary
 
     costs = []
     for s in CostedScenario.objects.filter(owner_id=owner_code):
@@ -670,6 +670,5 @@ def paper_finance(owner_code: str) -> PaperFinance:
         th = thresholds_of(owner_code)
         tables = allocation_tables(rows, th.minimum, th.aspiration, {})
         table = allocation_summary(tables)
-        lines = allocation_headline(tables, 100 * th.minimum, 100 * th.aspiration).splitlines()
-        note = " ".join(line.strip() for line in lines[1:3])
+        note = allocation_message(table, 100 * th.minimum, 100 * th.aspiration)
     return PaperFinance(tuple(costs), table, note)
