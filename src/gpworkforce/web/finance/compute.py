@@ -5,10 +5,9 @@ keyed by the files' contents, so a page shows it again without recomputing."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from gpworkforce.finance.model import fy_label
 from gpworkforce.finance.prices import Values, fy_of, role_costs
 from gpworkforce.finance.runner import CostedRun, cost_scenario, group_words
 from gpworkforce.forecast.scenario_io import load_scenario
+from gpworkforce.web.finance.cohort_runs import STATE_SECONDS, toml_file, workforce_key
 from gpworkforce.web.finance.models import (
     AllocationRecord,
     CostedScenario,
@@ -340,14 +340,6 @@ def cost_stored_run(run: Any, owner_code: str) -> CostedRun:
     return _cost_toml(run.scenario_toml, str(costs), int(run.draws), digest)
 
 
-def workforce_key(toml: str, draws: int) -> str:
-    """The shared cache's key of a cohort run's workforce (its TOML and draws decide it)."""
-    return f"finance:cohort-workforce:{hashlib.sha256(toml.encode()).hexdigest()}:{draws}"
-
-
-STATE_SECONDS = 15 * 60  # a costing queued this long has lost its worker: queued again
-
-
 def _cost_cohort(toml: str, draws: int, costs: str, digest: str) -> CostedRun:
     from django.core.cache import cache
 
@@ -356,7 +348,7 @@ def _cost_cohort(toml: str, draws: int, costs: str, digest: str) -> CostedRun:
     key = workforce_key(toml, draws)
     wf = cache.get(key)
     if wf is None:
-        with _toml_file(toml) as path:
+        with toml_file(toml) as path:
             check_costable(load_scenario(path), draws)  # refused now, not after the queue
         state = cache.get(f"{key}:state")
         if isinstance(state, str) and state.startswith("failed:"):
@@ -364,7 +356,7 @@ def _cost_cohort(toml: str, draws: int, costs: str, digest: str) -> CostedRun:
         if state == "done":  # worked out, then dropped from the cache: again
             cache.delete(f"{key}:state")
         if cache.add(f"{key}:state", "queued", timeout=STATE_SECONDS):
-            from gpworkforce.web.finance.tasks import cost_cohort_run
+            from gpworkforce.web.finance.tasks import cost_cohort_run  # needs Django's tasks
 
             cost_cohort_run.enqueue(toml, draws)
         wf = cache.get(key)  # an immediate queue (tests) has already worked it out
@@ -385,37 +377,14 @@ def _price_cohort(toml: str, costs: str, draws: int, _digest: str) -> CostedRun:
     wf = cache.get(workforce_key(toml, draws))
     if wf is None:  # gone from the cache since the caller looked: worked out again
         raise CostingPending()
-    with _toml_file(toml) as path:
+    with toml_file(toml) as path:
         loaded = load_scenario(path)
     return price(loaded, wf, load_cost_model(Path(costs)), Path(costs))
 
 
-def cohort_workforce(toml: str, draws: int) -> Any:
-    """WTE by staff group and the gap per draw of a cohort scenario's TOML (the engine runs:
-    seconds); what the task keeps in the cache."""
-    from gpworkforce.finance.runs import workforce_of
-
-    with _toml_file(toml) as path:
-        return workforce_of(path, draws)[1]
-
-
-@contextlib.contextmanager
-def _toml_file(toml: str) -> Iterator[Path]:
-    """The run's TOML as a file, for the library; messages name it "the run's scenario"."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "scenario.toml"
-        path.write_text(toml, encoding="utf-8")
-        try:
-            yield path
-        except UserError as exc:  # the run's scenario, not a temporary file, is what is wrong
-            raise UserError(exc.message.replace(str(path), "the run's scenario")) from None
-
-
 @functools.lru_cache(maxsize=16)
 def _cost_toml(toml: str, costs: str, draws: int, _digest: str) -> CostedRun:
-    with _toml_file(toml) as path:
+    with toml_file(toml) as path:
         return cost_scenario(path, Path(costs), draws)
 
 

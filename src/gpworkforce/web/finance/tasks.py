@@ -1,6 +1,6 @@
 """The finance pages' background work: the WTE of each staff group per draw of a cohort run,
 which needs the run's data files and seconds of the cohort engine (issue 12: every run is
-costed). Kept in the shared cache (:func:`~.compute.workforce_key`) for the page to price; a
+costed). Kept in the shared cache (:func:`~.cohort_runs.workforce_key`) for the page to price; a
 failure is kept there too, as a message a person can read."""
 
 from __future__ import annotations
@@ -18,7 +18,11 @@ log = logging.getLogger(__name__)
 @task()
 def cost_cohort_run(toml: str, draws: int) -> str:
     """Work out a cohort run's workforce per draw (see the module notes); what happened."""
-    from gpworkforce.web.finance.compute import STATE_SECONDS, cohort_workforce, workforce_key
+    from gpworkforce.web.finance.cohort_runs import (
+        STATE_SECONDS,
+        cohort_workforce,
+        workforce_key,
+    )
 
     key = workforce_key(toml, draws)
     try:
