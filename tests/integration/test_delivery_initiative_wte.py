@@ -251,3 +251,42 @@ def test_a_milestone_is_added_changed_and_marked_done_through_forms_audited() ->
     assert board.get("/delivery/milestones/new/").status_code == 403
     assert board.get(url).status_code == 403
     assert "Add a milestone" not in board.get("/delivery/timeline/").content.decode()
+
+
+def test_an_initiatives_runs_and_kpi_round_trip_through_the_register_file() -> None:
+    """The initiatives register carries the forecast run, the comparison run and the KPI that
+    counts arrivals: exported, wiped and imported again, the links come back; a run of another
+    organisation or an unknown KPI is refused, naming the row and column."""
+    from gpworkforce.web.delivery import registers_io
+
+    world = build_world()
+    s1, s2 = _run(world, "scenario-1.toml"), _run(world, "scenario-2.toml")
+    kpi = KpiRecord.objects.create(
+        organisation_id="QK1", ref="3a", name="Recruits in post", target=30
+    )
+    Initiative.objects.create(
+        organisation_id="QK1",
+        name="Retention",
+        local=True,
+        lever="leaving_rates",
+        run=s2,
+        comparison_run=s1,
+        arrived_kpi=kpi,
+    )
+    before = registers_io.export_bytes("initiatives", "QK1", "csv")
+    text = before.decode("utf-8-sig")
+    assert f",{s2.pk},{s1.pk},3a" in text
+    Initiative.objects.all().delete()
+    actor = world.users["programme"]
+    result = registers_io.import_register(actor, "initiatives", "QK1", "i.csv", before)
+    assert result.added == 1
+    back = Initiative.objects.get(name="Retention")
+    assert (back.run_id, back.comparison_run_id, back.arrived_kpi_id) == (s2.pk, s1.pk, kpi.pk)
+    assert registers_io.export_bytes("initiatives", "QK1", "csv") == before
+    # a comparison run that is the forecast run itself, and a KPI QK1 does not have
+    bad = text.replace(f",{s2.pk},{s1.pk},3a", f",{s2.pk},{s2.pk},9z").encode("utf-8-sig")
+    with pytest.raises(Exception) as err:
+        registers_io.import_register(actor, "initiatives", "QK1", "bad.csv", bad)
+    message = str(err.value)
+    assert "column 'Comparison run': must be a different run from the forecast run" in message
+    assert "column 'Arrived WTE KPI': must be the reference of a KPI of QK1, got '9z'" in message

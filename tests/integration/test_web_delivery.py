@@ -49,7 +49,8 @@ def client_for(username: str) -> Client:
     return c
 
 
-ORDER = ("plan", "milestones", "initiatives", "kpis", "kpi-values", "risks", "maturity")
+# KPIs before the initiatives that name them (the arrived-WTE KPI)
+ORDER = ("plan", "milestones", "kpis", "kpi-values", "initiatives", "risks", "maturity")
 
 
 def _fill(world: World) -> None:

@@ -107,6 +107,9 @@ INITIATIVE_COLUMNS = (
     "Workstream number",
     "Assumed WTE",
     "Arrived WTE",
+    "Forecast run",  # the run whose lever the initiative's delivered WTE is measured in
+    "Comparison run",  # the run without the scheme (leaving rates, registrars staying)
+    "Arrived WTE KPI",  # the KPI (its reference) that counts what has arrived
 )
 KPI_COLUMNS = (
     "KPI",
@@ -232,9 +235,12 @@ def rows_for(register: str, org_code: str) -> tuple[Sequence[str], list[list[str
                 str(i.workstream.number) if i.workstream else "",
                 _n(i.assumed_wte),
                 _n(i.arrived_wte),
+                str(i.run_id or ""),
+                str(i.comparison_run_id or ""),
+                i.arrived_kpi.ref if i.arrived_kpi else "",
             ]
             for i in Initiative.objects.filter(organisation_id=org_code).select_related(
-                "workstream"
+                "workstream", "arrived_kpi"
             )
         ]
     if register == "kpis":
@@ -873,13 +879,60 @@ def _import_initiatives(actor: User | None, org: str, name: str, data: bytes) ->
                     "workstream": _workstream_cell(r, "Workstream number", known),
                     "assumed_wte": r.number("Assumed WTE"),
                     "arrived_wte": r.number("Arrived WTE"),
+                    **_initiative_links(r, org),
                 },
             )
         )
     _fail(issues, name, "initiatives")
+    for title, values in parsed:  # a new run or lever: what it delivers is worked out again
+        old = Initiative.objects.filter(organisation_id=org, name=title).first()
+        link = ("lever", "run_id", "comparison_run_id")
+        if old is not None and any(getattr(old, k) != values[k] for k in link):
+            values.update(delivered=None, delivered_status="", delivered_error="")
     return _upsert(
         actor, org, Initiative, [({"organisation_id": org, "name": t}, v) for t, v in parsed]
     )
+
+
+def _run_cell(r: _Row, column: str, org: str) -> int | None:
+    """A finished run of ``org`` by its number (as the forms offer them), or None when empty."""
+    from gpworkforce.web.scenarios.models import Run
+
+    number = r.number(column, whole=True)
+    if number is None:
+        return None
+    run = Run.objects.filter(pk=int(number), organisation_id=org, status="done").first()
+    if run is None:
+        r.bad(column, f"be the number of a finished forecast run of {org}", repr(r.text(column)))
+        return None
+    return run.pk
+
+
+def _initiative_links(r: _Row, org: str) -> dict[str, Any]:
+    """The forecast runs and the KPI an initiative is linked to, checked as the form checks
+    them (decision 0088): a comparison needs a run, differs from it, and leaving rates and
+    registrars staying need one."""
+    run, comparison = _run_cell(r, "Forecast run", org), _run_cell(r, "Comparison run", org)
+    lever = r.text("Lever")
+    if run is not None and not lever:
+        r.bad("Lever", "name the lever the run is to measure", "an empty cell")
+    if comparison is not None and run is None:
+        r.bad("Forecast run", "be the run to compare with the comparison run", "an empty cell")
+    elif comparison is not None and comparison == run:
+        r.bad("Comparison run", "be a different run from the forecast run", repr(str(comparison)))
+    if run is not None and lever in ("leaving_rates", "trainee_retention") and comparison is None:
+        r.bad("Comparison run", "be a run without the scheme (this lever has no 'off')", "none")
+    kpi = None
+    ref = r.text("Arrived WTE KPI")
+    if ref:
+        kpi = KpiRecord.objects.filter(organisation_id=org, ref=ref).first()
+        if kpi is None:
+            r.bad("Arrived WTE KPI", f"be the reference of a KPI of {org}", repr(ref))
+    return {
+        "run_id": run,
+        "comparison_run_id": comparison,
+        "arrived_kpi_id": kpi.pk if kpi else None,
+    }
 
 
 def _import_kpis(actor: User | None, org: str, name: str, data: bytes) -> ImportResult:
