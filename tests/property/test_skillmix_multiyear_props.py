@@ -175,3 +175,66 @@ def test_the_warm_start_finds_the_optimum_of_a_cold_start(
     assert abs(ipm.cost - cold.cost) <= 1e-6 * scale
     for solution in (warm, cold, ipm):  # undiscounted: the yearly costs add up to the total
         assert abs(solution.cost_by_year.sum() - solution.cost) <= 1e-6 * scale
+
+
+UNCERTAIN = catalogue(
+    {
+        "consult": {
+            "name": "Consultation",
+            "per_1000": 5000,
+            "minutes": {
+                "Autonomous": {"kind": "uniform", "low": 8, "high": 12},
+                "Enhanced": {"kind": "triangular", "low": 16, "mode": 20, "high": 26},
+            },
+            "supervision": {"Enhanced": {"kind": "uniform", "low": 1, "high": 3}},
+        },
+        "clinic": {"name": "Clinic", "per_1000": 800, "minutes": {"Enhanced": 20, "Core": 25}},
+    },
+    roles={
+        "NURSE_ANP": {
+            "level": "Enhanced",
+            "productive_hours": {"kind": "normal", "mean": 1000, "sd": 80},
+        },
+        "NURSE_PRACTICE": {"level": "Core"},
+        "GP_SALARIED": {"productive_hours": {"kind": "uniform", "low": 900, "high": 1100}},
+    },
+    hours=1000,
+)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    sizes=SIZES,
+    places=st.floats(min_value=0.0, max_value=2.0),
+    gp_cap=st.floats(min_value=0.0, max_value=2.0),
+    p=st.floats(min_value=0.5, max_value=0.95),
+    which=st.sampled_from(["places", "gp_cap", "staff"]),
+    more=st.floats(min_value=0.01, max_value=2.0),
+)
+def test_more_capacity_never_raises_the_optimal_cost_with_uncertain_inputs(
+    sizes: list[float], places: float, gp_cap: float, p: float, which: str, more: float
+) -> None:
+    # uncertain minutes, supervision and productive hours, each level's hours met in a share p of
+    # 200 draws (the p-quantile of the combined gap per draw)
+    def cost(problem: PlanProblem, practices: Practices) -> float:
+        try:
+            s = solve(problem, practices, UNCERTAIN, TAX)
+        except Infeasible:
+            return float("inf")
+        assert "at least" in s.demand_basis
+        return s.cost
+
+    gps = [s / 2000 for s in sizes]
+    practices = _practices(sizes, gps)
+    chance = {"probability": p, "draws": 200}
+    base = cost(_problem(places, gp_cap, None, **chance), practices)
+    assume(base < float("inf"))
+    if which == "places":
+        bigger = cost(_problem(places + more, gp_cap, None, **chance), practices)
+    elif which == "gp_cap":
+        bigger = cost(_problem(places, gp_cap + more, None, **chance), practices)
+    else:
+        bigger = cost(
+            _problem(places, gp_cap, None, **chance), _practices(sizes, [g + more for g in gps])
+        )
+    assert bigger <= base * (1 + 1e-7) + 1e-3

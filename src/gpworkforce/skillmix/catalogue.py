@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFloat, model_validator
 
 from gpworkforce.domain.taxonomy import Node, SkillLevel, StaffGroup, Taxonomy
+from gpworkforce.forecast.distributions import Distribution, central, is_distribution
 
 
 class _Frozen(BaseModel):
@@ -72,15 +73,15 @@ class _Defaults(_Frozen):
 
 class _RoleEntry(_Frozen):
     level: SkillLevel | None = None
-    productive_hours: NonNegativeFloat | None = None
+    productive_hours: NonNegativeFloat | Distribution | None = None
 
 
 class _TaskEntry(_Frozen):
     name: str
     category: str = ""
     per_1000: NonNegativeFloat
-    minutes: dict[SkillLevel, PositiveFloat]
-    supervision: dict[SkillLevel, NonNegativeFloat] = {}
+    minutes: dict[SkillLevel, PositiveFloat | Distribution]
+    supervision: dict[SkillLevel, NonNegativeFloat | Distribution] = {}
     supervised_by: SkillLevel = SkillLevel.AUTONOMOUS
     source: str = ""
 
@@ -120,6 +121,12 @@ class Catalogue(_Frozen):
     tasks: tuple[Task, ...]
     roles: Mapping[str, Role]
     productive_hours: PositiveFloat = Field(description="hours a year on tasks of a standard WTE")
+    uncertain: Mapping[str, Distribution] = Field(
+        default_factory=dict,
+        description="distributions of values given as one, by key (tasks.KEY.minutes.LEVEL,"
+        " tasks.KEY.supervision.LEVEL, roles.CODE.productive_hours); the values above are their"
+        " central values",
+    )
 
     def rank(self, level: SkillLevel) -> int:
         return next(lv.rank for lv in self.levels if lv.code == level)
@@ -167,15 +174,38 @@ def build_catalogue(parsed: CatalogueFile, taxonomy: Taxonomy) -> Catalogue:
         for code, entry in sorted(parsed.levels.items(), key=lambda kv: -kv[1].rank)
     )
     rank = {lv.code: lv.rank for lv in levels}
+    uncertain: dict[str, Any] = {}
+
+    def value(field: str, number: Any, positive: bool) -> float:
+        """A plain number, or a distribution's central value (the distribution kept by key)."""
+        if not is_distribution(number):
+            return float(number)
+        low = number.lower_bound
+        if (positive and not low > 0) or low < 0:
+            raise ValueError(
+                f"{field}: must be {'above' if positive else 'at least'} 0 in every draw (the"
+                f" distribution's lowest plausible value), got {low:g}"
+            )
+        uncertain[field] = number
+        return central(number)
+
     tasks = []
     for key, entry in parsed.tasks.items():
         for level in entry.supervision:
-            if entry.supervision[level] > 0 and rank[entry.supervised_by] <= rank[level]:
+            if central(entry.supervision[level]) > 0 and rank[entry.supervised_by] <= rank[level]:
                 raise ValueError(
                     f"tasks.{key}.supervised_by: must rank above the supervised level {level.value},"
                     f" got {entry.supervised_by.value}"
                 )
-        tasks.append(Task(key=key, **entry.model_dump()))
+        data = entry.model_dump()
+        data["minutes"] = {
+            lv: value(f"tasks.{key}.minutes.{lv.value}", m, True) for lv, m in entry.minutes.items()
+        }
+        data["supervision"] = {
+            lv: value(f"tasks.{key}.supervision.{lv.value}", m, False)
+            for lv, m in entry.supervision.items()
+        }
+        tasks.append(Task(key=key, **data))
     known = taxonomy_roles(taxonomy)
     unknown = sorted(set(parsed.roles) - set(known))
     if unknown:
@@ -193,11 +223,14 @@ def build_catalogue(parsed: CatalogueFile, taxonomy: Taxonomy) -> Catalogue:
             code=code,
             name=node.name,
             level=level,
-            productive_hours=parsed.defaults.productive_hours if hours is None else hours,
+            productive_hours=parsed.defaults.productive_hours
+            if hours is None
+            else value(f"roles.{code}.productive_hours", hours, False),
         )
     return Catalogue(
         levels=levels,
         tasks=tuple(tasks),
         roles=roles,
         productive_hours=parsed.defaults.productive_hours,
+        uncertain=uncertain,
     )

@@ -28,13 +28,15 @@ by the dual simplex warm-started from the practices' own optima (:func:`run`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import highspy
 import numpy as np
 from scipy.sparse import coo_matrix, csc_matrix
 
 from gpworkforce.domain.taxonomy import SkillLevel, Taxonomy
+from gpworkforce.forecast.distributions import central, is_distribution
+from gpworkforce.forecast.uncertainty import draw_parameters
 from gpworkforce.skillmix.catalogue import Catalogue
 from gpworkforce.skillmix.mix import MINUTES
 from gpworkforce.skillmix.optimise import INF, TOL, Infeasible
@@ -103,6 +105,10 @@ class _Builder:
         self.r: list[np.ndarray] = []
         self.c: list[np.ndarray] = []
         self.v: list[np.ndarray] = []
+        self.tags: list[
+            tuple[str, ...]
+        ] = []  # per add: the uncertain values its entries scale with
+        self.parts: list[tuple[np.ndarray, np.ndarray, tuple[str, ...]]] = []  # tagged upper bounds
         self.blocks: list[tuple[str, str, np.ndarray]] = []  # kind, key, row indices
 
     def cols(self, shape: tuple[int, ...], cost: float | np.ndarray, upper: float = INF):
@@ -122,31 +128,42 @@ class _Builder:
         self.blocks.append((kind, key, idx))
         return idx
 
-    def add(self, rows: np.ndarray, cols: np.ndarray, value: float | np.ndarray) -> None:
+    def add(
+        self, rows: np.ndarray, cols: np.ndarray, value: float | np.ndarray, tag: tuple = ()
+    ) -> None:
         rows, cols = np.broadcast_arrays(rows, cols)
         vals = np.broadcast_to(np.asarray(value, dtype=float), rows.shape)
         self.r.append(rows.ravel())
         self.c.append(cols.ravel())
         self.v.append(vals.ravel().copy())
+        self.tags.append(tag)
 
-    def matrix(self) -> csc_matrix:
+    def part(self, rows: np.ndarray, value: np.ndarray, tag: tuple) -> None:
+        """Record that ``value`` (at central values) of the rows' upper bound scales with ``tag``."""
+        rows, vals = np.broadcast_arrays(rows, np.asarray(value, dtype=float))
+        self.parts.append((rows.ravel(), vals.ravel().copy(), tag))
+
+    def matrix(self, values: np.ndarray | None = None) -> csc_matrix:
         """The constraint matrix (rows x columns), duplicates summed."""
+        v = np.concatenate(self.v) if values is None else values
         a = coo_matrix(
-            (np.concatenate(self.v), (np.concatenate(self.r), np.concatenate(self.c))),
+            (v, (np.concatenate(self.r), np.concatenate(self.c))),
             shape=(self.nrow, self.ncol),
         ).tocsc()
         a.sum_duplicates()
         return a
 
-    def model(self) -> highspy.Highs:
-        a = self.matrix()
+    def model(
+        self, values: np.ndarray | None = None, row_upper: np.ndarray | None = None
+    ) -> highspy.Highs:
+        a = self.matrix(values)
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = self.ncol, self.nrow
         lp.col_cost_ = np.concatenate(self.cost)
         lp.col_lower_ = np.zeros(self.ncol)
         lp.col_upper_ = np.concatenate(self.upper)
         lp.row_lower_ = np.concatenate(self.lower_r)
-        lp.row_upper_ = np.concatenate(self.upper_r)
+        lp.row_upper_ = np.concatenate(self.upper_r) if row_upper is None else row_upper
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = a.indptr.astype(np.int32)
         lp.a_matrix_.index_ = a.indices.astype(np.int32)
@@ -184,12 +201,13 @@ class _Built:
     T: Mapping[str, np.ndarray]
     U: Mapping[str, np.ndarray]
     W: Mapping[str, np.ndarray]
-    task_hours: Mapping[SkillLevel, tuple[np.ndarray, list[tuple[np.ndarray, float]]]]
+    task_hours: Mapping[SkillLevel, tuple[np.ndarray, list[tuple[np.ndarray, float, tuple]]]]
     implicit: Mapping[str, tuple[np.ndarray, np.ndarray]]  # role -> stock rows, their lower bound
     disc: np.ndarray
     baseline_by_year: np.ndarray
     cost_terms: tuple[tuple[np.ndarray, float | np.ndarray], ...]  # (J, Y) columns, GBP per unit
     demand_basis: str
+    reference: np.ndarray | None = None  # columns at the staff in post, no levers (chance path)
 
     def yearly_cost(self, value: np.ndarray) -> np.ndarray:
         """(Y,) cost of the WTE in post and the levers in each year (undiscounted), GBP."""
@@ -200,11 +218,27 @@ class _Built:
 
 
 def build(
-    problem: PlanProblem, practices: Practices, catalogue: Catalogue, taxonomy: Taxonomy
+    problem: PlanProblem,
+    practices: Practices,
+    catalogue: Catalogue,
+    taxonomy: Taxonomy,
+    draws: Mapping[str, np.ndarray] | None = None,
 ) -> _Built:
-    """The programme (see the module docstring), ready to solve; recruit costs already in GBP."""
+    """The programme (see the module docstring), ready to solve; recruit costs already in GBP.
+
+    ``draws`` (name -> (D,) values, :func:`parameter_draws`): the programme is built at central
+    values with every coefficient and bound that an uncertain value scales tagged by its name, for
+    the chance constraints of :func:`solve` ("Uncertain minutes and hours" in docs/skillmix.md)."""
     J, Y = len(practices), problem.years
     years = np.arange(1, Y + 1)
+    uncertain = frozenset(draws or ())
+
+    def tg(*names: str) -> tuple[str, ...]:
+        return tuple(n for n in names if n in uncertain)
+
+    def hk(code: str) -> tuple[str, ...]:
+        return tg(f"roles.{code}.productive_hours")
+
     gps = gp_roles(catalogue, taxonomy)
     roles = tuple(
         sorted(
@@ -252,50 +286,80 @@ def build(
     # tasks: one level -> fixed hours; two levels -> Z = tasks at the second level (the rest at
     # the first; a surplus never helps, so demand is met exactly); more -> X by level + a demand row
     factors, basis = problem.demand_factors()
+    cap_factors = factors  # most tasks a lower level can take over
+    if draws is not None:
+        g_c = central(problem.growth)  # type: ignore[arg-type]
+        factors = g_c ** years.astype(float)
+        g_low = float(np.min(draws["growth"])) if "growth" in draws else g_c
+        cap_factors = g_low ** years.astype(float)  # never more than the demand of any draw
     scale = practices.patients[:, None] / 1000.0 * factors[None, :]  # (J, Y)
+    cap_scale = practices.patients[:, None] / 1000.0 * cap_factors[None, :]
     levels = [lv.code for lv in catalogue.levels]
     fixed_hours = {lv: np.zeros((J, Y)) for lv in levels}  # task and supervision hours
-    terms: dict[SkillLevel, list[tuple[np.ndarray, float]]] = {lv: [] for lv in levels}
-    sup_terms: dict[SkillLevel, list[tuple[object, float]]] = {lv: [] for lv in levels}
+    terms: dict[SkillLevel, list[tuple[np.ndarray, float, tuple]]] = {lv: [] for lv in levels}
+    sup_terms: dict[SkillLevel, list[tuple[object, float, tuple]]] = {lv: [] for lv in levels}
     sup_fixed = {lv: np.zeros((J, Y)) for lv in levels}
+    # parts of the fixed hours (and of the hours of roles without levers) that uncertain values
+    # scale, at central values: level -> [(J, Y) hours, tag]
+    fixed_parts: dict[SkillLevel, list[tuple[np.ndarray, tuple]]] = {lv: [] for lv in levels}
+    sup_parts: dict[SkillLevel, list[tuple[np.ndarray, tuple]]] = {lv: [] for lv in levels}
+    supply_parts: dict[SkillLevel, list[tuple[np.ndarray, tuple]]] = {lv: [] for lv in levels}
     X: dict[tuple[str, SkillLevel], np.ndarray] = {}
     Z: dict[str, tuple[SkillLevel, SkillLevel, np.ndarray]] = {}
     for t in catalogue.tasks:
         demand = t.per_1000 * scale
         able = list(t.minutes)
         first = able[0]
-        fixed_hours[first] += demand * t.minutes[first] / MINUTES
+
+        def mk(lv: SkillLevel, key: str = t.key) -> tuple[str, ...]:
+            return tg(f"tasks.{key}.minutes.{lv.value}")
+
+        def sk(lv: SkillLevel, key: str = t.key) -> tuple[str, ...]:
+            return tg(f"tasks.{key}.supervision.{lv.value}")
+
+        hours = demand * t.minutes[first] / MINUTES
+        fixed_hours[first] += hours
+        if mk(first) or tg("growth"):
+            fixed_parts[first].append((hours, tg("growth") + mk(first)))
         if t.supervision.get(first):
             extra = demand * t.supervision[first] / MINUTES
             fixed_hours[t.supervised_by] += extra
             sup_fixed[t.supervised_by] += extra
+            if sk(first) or tg("growth"):
+                fixed_parts[t.supervised_by].append((extra, tg("growth") + sk(first)))
+                sup_parts[t.supervised_by].append((extra, tg("growth") + sk(first)))
+        others = able[1:]
         if len(able) == 2:
-            second = able[1]
             z = b.cols((J, Y), 0.0)
-            b.upper[-1][:] = demand.ravel()
-            Z[t.key] = (first, second, z)
-            terms[first].append((z, -t.minutes[first] / MINUTES))
-            terms[second].append((z, t.minutes[second] / MINUTES))
-            net = (t.supervision.get(second, 0.0) - t.supervision.get(first, 0.0)) / MINUTES
-            if net:
-                terms[t.supervised_by].append((z, net))
-                sup_terms[t.supervised_by].append((z, net))
+            b.upper[-1][:] = (t.per_1000 * cap_scale).ravel()
+            Z[t.key] = (first, able[1], z)
+            cols_by_level = {able[1]: z}
         elif len(able) > 2:
             # the first level does the rest: demand - the others' tasks, kept >= 0 by this row
-            rows = b.rows("demand", t.key, (J, Y), -INF, demand)
-            for lv in able[1:]:
-                X[t.key, lv] = b.cols((J, Y), 0.0)
+            rows = b.rows("demand", t.key, (J, Y), -INF, t.per_1000 * cap_scale)
+            cols_by_level = {}
+            for lv in others:
+                X[t.key, lv] = cols_by_level[lv] = b.cols((J, Y), 0.0)
                 b.add(rows, X[t.key, lv], 1.0)
-                d_sup = (t.supervision.get(lv, 0.0) - t.supervision.get(first, 0.0)) / MINUTES
-                terms[first].append((X[t.key, lv], -t.minutes[first] / MINUTES))
-                terms[lv].append((X[t.key, lv], t.minutes[lv] / MINUTES))
-                if d_sup:
-                    terms[t.supervised_by].append((X[t.key, lv], d_sup))
-                    sup_terms[t.supervised_by].append((X[t.key, lv], d_sup))
+        for lv, cols in cols_by_level.items() if len(able) > 1 else ():
+            terms[first].append((cols, -t.minutes[first] / MINUTES, mk(first)))
+            terms[lv].append((cols, t.minutes[lv] / MINUTES, mk(lv)))
+            s_lv, s_first = t.supervision.get(lv, 0.0), t.supervision.get(first, 0.0)
+            if draws is None:
+                pieces = [((s_lv - s_first) / MINUTES, ())] if s_lv != s_first else []
+            else:  # one entry per uncertain value (HiGHS sums duplicates)
+                pieces = [(s / MINUTES, tag) for s, tag in ((s_lv, sk(lv)), (-s_first, sk(first)))]
+                pieces = [(v, tag) for v, tag in pieces if v or tag]
+            for value, tag in pieces:
+                terms[t.supervised_by].append((cols, value, tag))
+                sup_terms[t.supervised_by].append((cols, value, tag))
     supply_fixed = {lv: np.zeros((J, Y)) for lv in levels}  # hours of roles without levers
     for k in fixed:
         role = catalogue.roles[k]
-        supply_fixed[role.level] += staff0[k][:, None] * role.productive_hours
+        hours = np.broadcast_to(staff0[k][:, None] * role.productive_hours, (J, Y))
+        supply_fixed[role.level] += hours
+        if hk(k):
+            supply_parts[role.level].append((hours, hk(k)))
 
     # stock: S[y] - (1-a) S[y-1] - R[y] - T[y] - arrivals + departures = (y==1) (1-a) S0
     stock_rhs: dict[str, np.ndarray] = {}
@@ -324,36 +388,50 @@ def build(
     for level in levels:
         rhs = supply_fixed[level] - fixed_hours[level]
         rows = b.rows("hours", level.value, (J, Y), -INF, rhs)
-        for cols, value in terms[level]:
-            b.add(rows, cols, value)
-        recruit_sup: list[tuple[object, float]] = []
+        for hours, tag in supply_parts[level]:
+            b.part(rows, hours, tag)
+        for hours, tag in fixed_parts[level]:
+            b.part(rows, -hours, tag)
+        for cols, value, tag in terms[level]:
+            b.add(rows, cols, value, tag)
+        recruit_sup: list[tuple[object, float, tuple]] = []
         if level == SkillLevel.AUTONOMOUS:
             for k, cols in R.items():
                 for age, hours in enumerate(problem.roles[k].supervision_hours):
                     if hours and age < Y:
                         # recruits of year s are in their (age+1)th year in year s+age
-                        recruit_sup.append(((cols, age), hours))
+                        recruit_sup.append(((cols, age), hours, ()))
             for name, r in problem.release.items():
                 b.add(rows, W[name], -r.hours_per_gp_wte)
-        for cols, value in recruit_sup:
-            _add_shifted(b, rows, cols, value)
+        for cols, value, tag in recruit_sup:
+            _add_shifted(b, rows, cols, value, tag)
         for name, p in problem.paths.items():
             frm = catalogue.roles[p.from_role]
             if frm.level == level and p.study_share > 0:
                 for lag in range(p.delay_years):
-                    _add_shifted(b, rows, (U[name], lag), p.study_share * frm.productive_hours)
+                    _add_shifted(
+                        b,
+                        rows,
+                        (U[name], lag),
+                        p.study_share * frm.productive_hours,
+                        hk(p.from_role),
+                    )
         in_level = [k for k in roles if catalogue.roles[k].level == level]
         for k in in_level:
-            b.add(rows, S[k], -catalogue.roles[k].productive_hours)
+            b.add(rows, S[k], -catalogue.roles[k].productive_hours, hk(k))
         given = sup_terms[level] + recruit_sup
         if given and problem.supervision_share < 1:
             share = problem.supervision_share
             cap = share * supply_fixed[level] - sup_fixed[level]
             srows = b.rows("supervision", level.value, (J, Y), -INF, cap)
-            for cols, value in given:
-                _add_shifted(b, srows, cols, value)
+            for hours, tag in supply_parts[level]:
+                b.part(srows, share * hours, tag)
+            for hours, tag in sup_parts[level]:
+                b.part(srows, -hours, tag)
+            for cols, value, tag in given:
+                _add_shifted(b, srows, cols, value, tag)
             for k in in_level:
-                b.add(srows, S[k], -share * catalogue.roles[k].productive_hours)
+                b.add(srows, S[k], -share * catalogue.roles[k].productive_hours, hk(k))
 
     # minimum GP cover and workload release
     gp_stock = [S[k] for k in roles if k in gps]
@@ -422,7 +500,16 @@ def build(
         baseline,
         tuple(cost_terms),
         basis,
+        _reference(b.ncol, S, staff0) if draws is not None else None,
     )
+
+
+def _reference(ncol: int, S: Mapping[str, np.ndarray], staff0: Mapping[str, np.ndarray]):
+    """Columns at the staff in post every year and no levers: where the draws are first ranked."""
+    x = np.zeros(ncol)
+    for k, cols in S.items():
+        x[cols] = staff0[k][:, None]
+    return x
 
 
 def _flow(
@@ -448,7 +535,7 @@ def _flow(
             b.add(rows[:, d:], U[name][:, : Y - d], -float(sign))
 
 
-def _add_shifted(b: _Builder, rows: np.ndarray, cols, value: float) -> None:
+def _add_shifted(b: _Builder, rows: np.ndarray, cols, value: float, tag: tuple = ()) -> None:
     """Add ``value`` x column (j, s) to row (j, s + lag): cols is an array or (array, lag)."""
     if isinstance(cols, tuple):
         cols, lag = cols
@@ -457,7 +544,7 @@ def _add_shifted(b: _Builder, rows: np.ndarray, cols, value: float) -> None:
     Y = rows.shape[1]
     if lag >= Y:
         return
-    b.add(rows[:, lag:], cols[:, : Y - lag], value)
+    b.add(rows[:, lag:], cols[:, : Y - lag], value, tag)
 
 
 _UNITS = {
@@ -508,12 +595,23 @@ def solve(
     taxonomy: Taxonomy,
     *,
     method: str = "warm",
+    draws: Mapping[str, np.ndarray] | None = None,
 ) -> PlanSolution:
     """Solve ``problem`` for ``practices``; raises :class:`Infeasible` when nothing meets it.
-    ``method``: how HiGHS solves it (:func:`run`); the optimum is the same."""
-    built = build(problem, practices, catalogue, taxonomy)
+    ``method``: how HiGHS solves it (:func:`run`); the optimum is the same. ``draws``: (D,) values
+    of the uncertain inputs by name (default :func:`parameter_draws`); with them (and a
+    ``probability``) each level's hours are a chance constraint (:func:`_solve_chance`)."""
+    if problem.probability is None:
+        draws = None
+    elif draws is None:
+        draws = parameter_draws(problem, catalogue)
+    built = build(problem, practices, catalogue, taxonomy, draws)
+    if draws is not None:
+        built, basis = _solve_chance(built, draws, problem, catalogue, method)
+        built = replace(built, demand_basis=basis or built.demand_basis)
+    else:
+        run(built, method)
     h = built.h
-    run(built, method)
     status = h.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
         raise Infeasible(
@@ -533,7 +631,7 @@ def solve(
     by_year = built.yearly_cost(value) - built.baseline_by_year
     pick = lambda blocks: {k: value[v] for k, v in blocks.items()}  # noqa: E731
     hours = {
-        level: const + sum((value[cols] * coef for cols, coef in terms), np.zeros_like(const))
+        level: const + sum((value[cols] * coef for cols, coef, _ in terms), np.zeros_like(const))
         for level, (const, terms) in built.task_hours.items()
     }
     explained = _explain(built, problem, practices, catalogue, activity, dual, years)
@@ -679,4 +777,189 @@ def _practice_words(
         f"GP WTE covered by {key} {year}",
         f"{key} covers every GP it can {where}: covering one more GP WTE is worth"
         f" {_gbp(mean)} on average ({most}).",
+    )
+
+
+# -- uncertain minutes and hours: chance constraints over the draws ---------------------------------
+
+CHANCE_ROWS = ("hours", "supervision")
+ROUNDS = 6
+
+
+def parameter_draws(problem: PlanProblem, catalogue: Catalogue) -> dict[str, np.ndarray] | None:
+    """(D,) draws of every uncertain value (growth, and the catalogue's uncertain minutes and hours)
+    when the problem asks for a probability and the catalogue has uncertain values; else None
+    (growth alone is handled by :meth:`PlanProblem.demand_factors`). Seeded as the forecast seeds
+    its parameters: each value's draws depend only on the seed and its name."""
+    if problem.probability is None or not catalogue.uncertain:
+        return None
+    dists = dict(catalogue.uncertain)
+    if is_distribution(problem.growth):
+        dists["growth"] = problem.growth
+    runs = draw_parameters(dists, problem.draws, problem.seed)
+    return {name: np.asarray(runs.column(name)[1:], dtype=float) for name in dists}
+
+
+@dataclass(frozen=True, slots=True)
+class _Chance:
+    """The chance rows (hours and supervision of every level, practice and year) and, per draw,
+    how each uncertain value scales the entries and bounds tagged with it."""
+
+    rows: np.ndarray  # (R,) row indices
+    year: np.ndarray  # (R,) plan year index of each row
+    ratios: Mapping[str, np.ndarray]  # name -> (D, Y) draw / central value (growth: its power)
+    entries: Mapping[tuple, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]  # tag -> (entry
+    # positions, position of their row among the chance rows, columns, central values)
+    parts: Mapping[tuple, tuple[np.ndarray, np.ndarray]]  # tag -> (chance-row position, value)
+    fixed_upper: np.ndarray  # (R,) the untagged part of each chance row's upper bound
+    probability: float
+
+    def factor(self, tag: tuple, pos: np.ndarray, draw: np.ndarray | None = None) -> np.ndarray:
+        """Scale of ``tag`` for rows at ``pos``: (D, len(pos)), or (len(pos),) at ``draw``."""
+        out = np.ones(1)
+        for name in tag:
+            r = self.ratios[name][:, self.year[pos]]  # (D, n)
+            out = out * (r if draw is None else r[draw, np.arange(len(pos))])
+        return out
+
+    def gap(self, x: np.ndarray) -> np.ndarray:
+        """(D, R) hours needed minus hours available (row activity minus its bound) in each draw,
+        at columns ``x``: the combined quantity whose p-quantile the constraint bounds."""
+        n = len(self.rows)
+        d = next(iter(self.ratios.values())).shape[0]
+        g = np.zeros((d, n)) - self.fixed_upper[None, :]
+        for tag, (_, pos, cols, vals) in self.entries.items():
+            contrib = np.bincount(pos, vals * x[cols], minlength=n)
+            g += self.factor(tag, np.arange(n)) * contrib[None, :] if tag else contrib[None, :]
+        for tag, (pos, vals) in self.parts.items():
+            g -= self.factor(tag, np.arange(n)) * np.bincount(pos, vals, minlength=n)[None, :]
+        return g
+
+    def select(self, x: np.ndarray) -> np.ndarray:
+        """(R,) for each row, the draw at the p-quantile of its gap at ``x`` (inverted CDF: the
+        smallest gap that a share p of the draws does not exceed)."""
+        g = self.gap(x)
+        k = int(np.ceil(self.probability * g.shape[0] - 1e-9)) - 1
+        order = np.argsort(g, axis=0, kind="stable")
+        return order[max(k, 0), :]
+
+    def met(self, x: np.ndarray) -> np.ndarray:
+        """(R,) share of the draws in which each row holds at ``x``."""
+        g = self.gap(x)
+        scale = np.maximum(1.0, np.abs(self.fixed_upper))[None, :]
+        return np.mean(g <= 1e-7 * scale, axis=0)
+
+
+def _chance(
+    built: _Built, draws: Mapping[str, np.ndarray], problem: PlanProblem, catalogue: Catalogue
+) -> _Chance:
+    b = built.b
+    rows = np.concatenate(
+        [idx.ravel() for kind, _, idx in b.blocks if kind in CHANCE_ROWS and idx.ndim == 2]
+        or [np.empty(0, dtype=np.int64)]
+    )
+    year = np.concatenate(
+        [
+            np.broadcast_to(np.arange(idx.shape[1])[None, :], idx.shape).ravel()
+            for kind, _, idx in b.blocks
+            if kind in CHANCE_ROWS and idx.ndim == 2
+        ]
+        or [np.empty(0, dtype=np.int64)]
+    )
+    pos_of = np.full(b.nrow, -1)
+    pos_of[rows] = np.arange(len(rows))
+    ys = np.arange(1, problem.years + 1, dtype=float)
+    ratios: dict[str, np.ndarray] = {}
+    cat_uncertain = {k: v for k, v in draws.items() if k != "growth"}
+    for name, values in cat_uncertain.items():
+        c = _central_of(catalogue, name)
+        ratios[name] = np.repeat((values / c)[:, None], problem.years, axis=1)
+    if "growth" in draws:
+        g_c = central(problem.growth)  # type: ignore[arg-type]
+        ratios["growth"] = (draws["growth"][:, None] / g_c) ** ys[None, :]
+    entries: dict[tuple, list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]] = {}
+    start = 0
+    for r, c, v, tag in zip(b.r, b.c, b.v, b.tags, strict=True):
+        pos = pos_of[r]
+        keep = pos >= 0
+        if keep.any():
+            where = np.arange(start, start + len(r))[keep]
+            entries.setdefault(tag, []).append((where, pos[keep], c[keep], v[keep]))
+        start += len(r)
+    parts: dict[tuple, list[tuple[np.ndarray, np.ndarray]]] = {}
+    tagged_upper = np.zeros(len(rows))
+    for r, v, tag in b.parts:
+        pos = pos_of[r]
+        parts.setdefault(tag, []).append((pos, v))
+        tagged_upper += np.bincount(pos, v, minlength=len(rows))
+    upper = np.concatenate(b.upper_r)[rows]
+    return _Chance(
+        rows=rows,
+        year=year,
+        ratios=ratios,
+        entries={
+            t: tuple(np.concatenate(a) for a in zip(*e, strict=True)) for t, e in entries.items()
+        },  # type: ignore[misc]
+        parts={t: tuple(np.concatenate(a) for a in zip(*e, strict=True)) for t, e in parts.items()},  # type: ignore[misc]
+        fixed_upper=upper - tagged_upper,
+        probability=float(problem.probability or 0.5),
+    )
+
+
+def _central_of(catalogue: Catalogue, name: str) -> float:
+    value = catalogue.uncertain[name].central
+    if not value > 0:
+        raise ValueError(f"{name}: must have a central value above 0 to be drawn, got {value:g}")
+    return value
+
+
+def _at_draws(built: _Built, ch: _Chance, dstar: np.ndarray) -> highspy.Highs:
+    """The programme with each chance row's coefficients and bound at its own draw."""
+    b = built.b
+    values = np.concatenate(b.v)
+    for tag, (where, pos, _, vals) in ch.entries.items():
+        if tag:
+            values[where] = vals * ch.factor(tag, pos, dstar[pos])
+    upper = np.concatenate(b.upper_r)
+    bound = ch.fixed_upper.copy()
+    for tag, (pos, vals) in ch.parts.items():
+        np.add.at(bound, pos, vals * ch.factor(tag, pos, dstar[pos]))
+    upper[ch.rows] = bound
+    return b.model(values, upper)
+
+
+def _solve_chance(
+    built: _Built,
+    draws: Mapping[str, np.ndarray],
+    problem: PlanProblem,
+    catalogue: Catalogue,
+    method: str,
+) -> tuple[_Built, str]:
+    """Chance constraints: each level's hours (and supervision) of each practice and year are met
+    in a share p of the draws. Every draw's row is linear in the columns, so at a given mix the
+    row holds in a draw when its gap (hours needed minus hours available, all inputs of that draw
+    together) is <= 0; the row is imposed at the draw whose gap is the p-quantile, ranked first at
+    the staff in post, then at the optimum found, until the optimum meets every row in a share p
+    of the draws (or :data:`ROUNDS` rounds). Returns the solved programme and how it was met."""
+    ch = _chance(built, draws, problem, catalogue)
+    x = built.reference
+    met = np.ones(0)
+    for _ in range(ROUNDS):
+        dstar = ch.select(x)  # type: ignore[arg-type]
+        solved = replace(built, h=_at_draws(built, ch, dstar))
+        run(solved, method)
+        if solved.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return solved, ""
+        x = np.asarray(solved.h.getSolution().col_value)
+        met = ch.met(x)
+        if not len(met) or met.min() >= ch.probability - 1e-12:
+            break
+    p = ch.probability
+    n = next(iter(draws.values())).shape[0]
+    low = float(met.min()) if len(met) else 1.0
+    return solved, (
+        f"each level's hours met with probability {p:g} over {n:,} draws (seed"
+        f" {problem.seed}) of {', '.join(sorted(draws))}: the p-quantile of hours needed minus"
+        f" hours available per draw; at the optimum every practice, level and year is met in at"
+        f" least {100 * low:.1f}% of the draws"
     )

@@ -9,6 +9,8 @@ per WTE at the problem's prices, or the key of a role of the finance cost model 
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 from pydantic import (
     BaseModel,
@@ -19,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from gpworkforce.finance.allocations import ALL_ORGS, FundingRow, Thresholds, with_totals
+from gpworkforce.finance.model import fy_label
 from gpworkforce.forecast.distributions import Num, central, is_distribution
 from gpworkforce.forecast.uncertainty import draw_parameters
 
@@ -89,6 +93,57 @@ class Release(_Frozen):
     source: str = ""
 
 
+class AllocationBudget(_Frozen):
+    """The yearly budget read from the finance model's allocations table (docs/finance.md).
+
+    Budget of plan year y (financial year y/y+1) = ``share`` x the ``figure`` of ``organisation``
+    (a name of the table, or "All organisations": the sum of its organisations) that year, GBP
+    thousands x 1,000. ``figure``: the total primary care spend, or its headroom over the
+    minimum or aspiration share of the allocation (as ``gpworkforce finance allocations``
+    computes it: spend - threshold x allocation).
+    """
+
+    allocations: str = Field(description="CSV/XLSX of allocations (relative path)")
+    organisation: str = ALL_ORGS
+    figure: Literal["total_spend", "headroom_to_minimum", "headroom_to_aspiration"] = "total_spend"
+    share: float = Field(1.0, gt=0, le=1)
+    thresholds: Thresholds = Thresholds()
+
+    def yearly(self, rows: list[FundingRow], plan_years: list[int]) -> list[float]:
+        """GBP a year for each plan year; ``ValueError`` ("field: must ..., got ...") when the
+        table has no row for the organisation and year or the figure is not above 0."""
+        table = {(r.organisation, r.financial_year): r for r in with_totals(rows)}
+        orgs = sorted({r.organisation for r in with_totals(rows)})
+        if not any(o == self.organisation for o in orgs):
+            raise ValueError(
+                f"budget.organisation: must be an organisation of {self.allocations}"
+                f" ({', '.join(orgs)}), got {self.organisation!r}"
+            )
+        out = []
+        for year in plan_years:
+            fy = fy_label(year)
+            row = table.get((self.organisation, fy))
+            if row is None:
+                raise ValueError(
+                    f"budget.allocations: must have a row for {self.organisation} in {fy}"
+                    f" (plan year {year}), got none in {self.allocations}"
+                )
+            gbp_k = row.total
+            if self.figure == "headroom_to_minimum":
+                gbp_k -= self.thresholds.minimum * row.allocation
+            elif self.figure == "headroom_to_aspiration":
+                gbp_k -= self.thresholds.aspiration * row.allocation
+            value = self.share * gbp_k * 1000.0
+            if not value > 0:
+                raise ValueError(
+                    f"budget.figure: must give a budget above 0 in every plan year, got"
+                    f" GBP {value:,.0f} in {fy} ({self.figure.replace('_', ' ')} of"
+                    f" {self.organisation})"
+                )
+            out.append(value)
+        return out
+
+
 class PlanProblem(_Frozen):
     name: str
     base_year: int
@@ -107,8 +162,10 @@ class PlanProblem(_Frozen):
     costs: str | None = None
     discount_rate: float = Field(0.0, ge=0, lt=1, description="a year, for the total cost")
     min_gp_per_1000: NonNegativeFloat = 0.0
-    budget: PositiveFloat | list[PositiveFloat] | None = Field(
-        None, description="GBP a year for the levers (one figure, or one a plan year)"
+    budget: PositiveFloat | list[PositiveFloat] | AllocationBudget | None = Field(
+        None,
+        description="GBP a year for the levers (one figure, or one a plan year), or read from"
+        " the allocations table ({ allocations = FILE, organisation, figure, share })",
     )
     supervision_share: float = Field(1.0, gt=0, le=1)
     training_places: NonNegativeFloat | list[NonNegativeFloat] = 0.0
@@ -150,6 +207,8 @@ class PlanProblem(_Frozen):
         value = getattr(self, field)
         if value is None:
             return None
+        if isinstance(value, AllocationBudget):
+            raise ValueError(f"{field} must be read from {value.allocations} before solving")
         return [float(v) for v in value] if isinstance(value, list) else [float(value)] * self.years
 
     @property

@@ -17,10 +17,11 @@ from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
 from gpworkforce.exports import write_csv
 from gpworkforce.finance.cost_io import central_role_costs, load_cost_model, validation_issues
 from gpworkforce.finance.prices import Values, price_factors, role_costs
+from gpworkforce.finance.tables_io import read_allocations
 from gpworkforce.skillmix.catalogue import Catalogue
 from gpworkforce.skillmix.io import load_catalogue, read_toml
 from gpworkforce.skillmix.multiyear import Practices
-from gpworkforce.skillmix.plan_problem import PlanProblem
+from gpworkforce.skillmix.plan_problem import AllocationBudget, PlanProblem
 from gpworkforce.skillmix.problem import Problem
 
 _P = TypeVar("_P", Problem, PlanProblem)
@@ -215,6 +216,14 @@ def load_plan_problem(path: Path) -> tuple[PlanProblem, Practices, Catalogue]:
                     f"name a role of {problem.costs} ({', '.join(sorted(roles_by_year))})",
                     key,
                 )
+    budget = problem.budget
+    if isinstance(budget, AllocationBudget):
+        try:
+            budget = budget.yearly(read_allocations(base / budget.allocations), problem.plan_years)
+        except ValueError as exc:
+            field, _, message = str(exc).partition(": ")
+            expected, _, found = message.removeprefix("must ").rpartition(", got ")
+            issues.append(Issue(Location(file=str(path), field=field), expected, found))
     if issues:
         raise ValidationFailed(issues=issues, summary=f"problem {path.name}")
     practices = read_practices(base / problem.practices, catalogue)
@@ -222,7 +231,7 @@ def load_plan_problem(path: Path) -> tuple[PlanProblem, Practices, Catalogue]:
         code: r.model_copy(update={"cost": resolved[code]}) if code in resolved else r
         for code, r in problem.roles.items()
     }
-    return problem.model_copy(update={"roles": roles}), practices, catalogue
+    return problem.model_copy(update={"roles": roles, "budget": budget}), practices, catalogue
 
 
 def plan_costs(
