@@ -295,7 +295,7 @@ def _parts(source_id: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
-_ID_FORM = re.compile(r"^[a-z][a-z0-9.-]*:[0-9-]*:[A-Za-z0-9-]*:[A-Za-z0-9]*$")
+_ID_FORM = re.compile(r"^[a-z][a-z0-9.-]*:[0-9A-Za-z-]*:[A-Za-z0-9-]*:[A-Za-z0-9]*$")
 
 
 def _is_source_id(text: str) -> bool:

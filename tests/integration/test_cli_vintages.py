@@ -141,7 +141,7 @@ def test_diff_names_the_changed_figure(files: dict[str, Path], tmp_path: Path) -
     a, b = (e.short_id for e in read_manifest(tmp_path).entries)
     out = ok(run("data", "diff", a, b, "--data", tmp_path)).stdout
     assert "0 only in A, 0 only in B, 1 with a different FTE or headcount" in out
-    assert "C82001    2024-03-31  GP_QUALIFIED  11.1   21.1" in out
+    assert "C82001    2024-03-31  Fully qualified GPs  11.1   21.1" in out
     assert "+10.0" in out
 
 

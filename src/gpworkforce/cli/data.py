@@ -69,6 +69,15 @@ def load(
             registry = workspace_registry(data, existing)
     with step(f"Validating {len(files)} {kind.value} file(s)"):
         outcome = load_into(data, kind, files, registry, options)
+    from gpworkforce import labels
+
+    skipped = len(outcome.already_present)
+    typer.echo(
+        f"Headline: {labels.plural(len(outcome.added), 'file')} added to the workspace {data}"
+        + (f"; {labels.plural(skipped, 'file')} already there, skipped" if skipped else "")
+    )
+    for line in labels.sources_summary(e.source_id for e in outcome.added):
+        typer.echo(f"  {line}")
     for entry in outcome.added:
         encoding = f"; {entry.encoding}" if entry.encoding else ""
         typer.echo(
@@ -84,11 +93,15 @@ DataDir = Annotated[Path, typer.Option("--data", help="The workspace directory."
 
 def list_files(data: DataDir) -> None:
     """List the files in the workspace: id, kind, period, vintage, and which one reports read."""
+    from gpworkforce.cli.headlines import list_lines
     from gpworkforce.cli.vintages import winners
     from gpworkforce.cli.workspace import require_entries, state_digest
 
     entries = require_entries(data)
     wins = winners(entries)
+    read = [e for e in entries if wins[e.sha256].sha256 == e.sha256]
+    for line in list_lines(len(entries), len(read), [e.source_id for e in read]):
+        typer.echo(line)
     rows = [("id", "kind", "period", "vintage", "loaded (UTC)", "file", "reports read")]
     for e in entries:
         winner = wins[e.sha256]
@@ -108,6 +121,7 @@ def diff(
     limit: Annotated[int, typer.Option("--limit", help="Changed rows to show.", min=0)] = 20,
 ) -> None:
     """What changed between two files of the workspace (e.g. two vintages of one period)."""
+    from gpworkforce.cli.headlines import diff_lines, role_label
     from gpworkforce.cli.vintages import diff_workforce
     from gpworkforce.cli.workspace import find_entry, read_workspace, require_entries
     from gpworkforce.loaders import build_registry
@@ -117,6 +131,8 @@ def diff(
     with step("Reading both files"):
         fa, fb = read_workspace(data, build_registry(), (ea, eb))
     d = diff_workforce(fa.workforce, fb.workforce)
+    for line in diff_lines(d.totals, d.only_a, d.only_b, len(d.changed)):
+        typer.echo(line)
     typer.echo(f"A = {ea.original_name} ({ea.kind.value}, {ea.period}, {ea.vintage_label})")
     typer.echo(f"B = {eb.original_name} ({eb.kind.value}, {eb.period}, {eb.vintage_label})")
     typer.echo(
@@ -124,18 +140,20 @@ def diff(
         f"{len(d.changed):,} with a different FTE or headcount"
     )
     if len(d.totals):
-        rows = [("node", "FTE in A", "FTE in B", "change")]
+        rows = [("role", "WTE in A", "WTE in B", "change")]
         for r in d.totals.itertuples(index=False):
-            rows.append((str(r.node), _num(r.fte_a), _num(r.fte_b), _num(r.change, sign=True)))
+            rows.append(
+                (role_label(str(r.node)), _num(r.fte_a), _num(r.fte_b), _num(r.change, sign=True))
+            )
         typer.echo(_columns(rows))
     if len(d.changed) and limit:
-        rows = [("practice", "period", "node", "FTE A", "FTE B", "HC A", "HC B")]
+        rows = [("practice", "period", "role", "WTE A", "WTE B", "headcount A", "headcount B")]
         for r in d.changed.head(limit).itertuples(index=False):
             rows.append(
                 (
                     str(r.practice_code),
                     f"{r.period:%Y-%m-%d}",
-                    str(r.node),
+                    role_label(str(r.node)),
                     _num(r.fte_a),
                     _num(r.fte_b),
                     _num(r.headcount_a),
@@ -162,6 +180,14 @@ def pin(
     entries = state_entries(data, state) if state else require_entries(data)
     p = make_pin(entries)
     write_pin(out, p)
+    from gpworkforce import labels
+
+    typer.echo(
+        f"Headline: reports run with --pin {out} will read exactly these "
+        f"{labels.plural(len(entries), 'file')}:"
+    )
+    for line in labels.sources_summary(e.source_id for e in entries):
+        typer.echo(f"  {line}")
     typer.echo(f"pinned data state {p.state} ({len(entries)} file(s)) -> {out}")
 
 
@@ -170,9 +196,14 @@ def remove(
     data: DataDir,
 ) -> None:
     """Remove files from the workspace (reports then read the next vintage, if any)."""
+    from gpworkforce import labels
     from gpworkforce.cli.workspace import remove_entries
 
-    for e in remove_entries(data, ids):
+    removed = remove_entries(data, ids)
+    typer.echo(f"Headline: {labels.plural(len(removed), 'file')} removed from the workspace {data}")
+    for line in labels.sources_summary(e.source_id for e in removed):
+        typer.echo(f"  {line}")
+    for e in removed:
         typer.echo(f"removed {e.short_id} {e.original_name} ({e.kind.value}, {e.period})")
 
 

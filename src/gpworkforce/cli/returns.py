@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from gpworkforce.cli.choices import Kind, TemplateFormat
 from gpworkforce.cli.common import echo_warnings, period_option
 from gpworkforce.errors import UserError, ValidationFailed
+
+if TYPE_CHECKING:
+    from gpworkforce.domain.orgs import OrgRegistry
+    from gpworkforce.domain.provenance import Source
 
 _ORG_WORDS = {
     "pcn": "a PCN",
@@ -40,6 +44,7 @@ def template(
     ] = None,
 ) -> None:
     """Write a practice return template pre-filled with the practice and census date."""
+    from gpworkforce import labels
     from gpworkforce.cli.workspace import require_entries, workspace_registry
     from gpworkforce.domain.orgs import OrgType
     from gpworkforce.domain.periods import Quarter
@@ -64,6 +69,10 @@ def template(
         raise UserError(f"--practice must be a practice open on {on}, got {code} ({org.name})")
     writer = write_template_xlsx if fmt is TemplateFormat.XLSX else write_template_csv
     path = writer(out, practice_code=code, census_date=on)
+    typer.echo(
+        f"Headline: a blank return for {org.name} ({code}), census date "
+        f"{labels.date_text(on)}, ready for its staff ({fmt.value.upper()})"
+    )
     typer.echo(f"wrote {path}", err=True)
 
 
@@ -77,11 +86,13 @@ def validate(
     ] = False,
 ) -> None:
     """Check a file (by default a practice return) and print every problem with its location."""
+    from gpworkforce.cli.headlines import workforce_lines
     from gpworkforce.cli.workspace import read_file
     from gpworkforce.loaders import build_registry
 
+    registry = build_registry()
     try:
-        loaded = read_file(kind, file, build_registry())
+        loaded = read_file(kind, file, registry)
     except ValidationFailed as exc:
         typer.echo(f"{file}: {exc.summary}: {len(exc.issues)} problem(s)", err=True)
         for issue in exc.issues:
@@ -90,10 +101,25 @@ def validate(
     source = loaded.source
     rows = len(loaded.workforce)
     encoding = f"; {loaded.encoding}" if loaded.encoding else ""
+    for line in workforce_lines(loaded.workforce, _valid_what(kind, loaded.source, registry)):
+        typer.echo(line)
     typer.echo(
         f"{file}: valid {kind.value} file ({source.source_id}; {rows} workforce rows{encoding})"
     )
     echo_warnings(file.name, loaded.warnings, verbose=verbose)
+
+
+def _valid_what(kind: Kind, source: Source, registry: OrgRegistry) -> str:
+    """What a valid file is, in words: the practice's return, or the dataset it holds."""
+    from gpworkforce import labels
+
+    if kind is Kind.RETURNS:
+        try:
+            name = f"{registry.get(source.publisher).name} ({source.publisher})"
+        except UserError:
+            name = source.publisher
+        return f"a valid practice return from {name}"
+    return f"a valid file of {labels.source(source.source_id)}"
 
 
 def register(app: typer.Typer) -> None:

@@ -42,6 +42,7 @@ def sensitivity(
     from gpworkforce.exports import write_csv_files
     from gpworkforce.forecast import sensitivity as sens
     from gpworkforce.forecast.scenario_io import load_scenario
+    from gpworkforce.papers.headline import fmt_number
 
     if not scenario.is_file():
         raise UserError(f"SCENARIO must be an existing scenario TOML file, got {scenario}")
@@ -93,12 +94,19 @@ def sensitivity(
     chart = sens.tornado_chart(bars, f"{loaded.scenario.name}: what moves the gap", outcome.label)
     written.append(sens.write_svg(chart, out / "tornado.svg"))
     echo_written(written)
-    typer.echo(f"{outcome.label}, central case: {bars[0].central_outcome:,.1f}")
+    top = bars[0]
+    typer.echo(f"Headline: {outcome.label}, central case: {fmt_number(top.central_outcome)}")
+    typer.echo(
+        f"  Moved most by: {labels.lever(top.parameter)} (from {fmt_number(top.outcome_low)} at "
+        f"its P10 to {fmt_number(top.outcome_high)} at its P90, a swing of "
+        f"{fmt_number(top.swing)})"
+    )
+    typer.echo(f"  {labels.plural(len(bars), 'uncertain assumption')}, ranked by swing:")
     for rank, bar in enumerate(bars, start=1):
         typer.echo(
-            f"{rank:>2}. {labels.lever(bar.parameter)} ({bar.parameter}): swing {bar.swing:,.1f}"
-            f" (P10 {bar.low_value:g} -> {bar.outcome_low:,.1f};"
-            f" P90 {bar.high_value:g} -> {bar.outcome_high:,.1f})"
+            f"{rank:>2}. {labels.lever(bar.parameter)}: swing {fmt_number(bar.swing)}"
+            f" (P10 {bar.low_value:g} -> {fmt_number(bar.outcome_low)};"
+            f" P90 {bar.high_value:g} -> {fmt_number(bar.outcome_high)})"
         )
 
 
