@@ -4,6 +4,7 @@ its own cookies (standard library only). Used by the production-settings and upl
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -15,7 +16,7 @@ import sys
 import textwrap
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -254,3 +255,33 @@ class App:
     def query(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
         with sqlite3.connect(self.db) as conn:
             return conn.execute(sql, params).fetchall()
+
+
+@contextlib.contextmanager
+def app_with_worker(
+    tmp_path: Path, world: str = WORLD, interval: str | None = "0.2"
+) -> Iterator[App]:
+    """The app under gunicorn with the development settings' database task backend and one
+    task worker (``db_worker``) beside it, as deployed (the test settings would run tasks inside
+    the request), on a fresh SQLite database seeded by ``world``; both stopped afterwards."""
+    db = tmp_path / "web.sqlite3"
+    env = clean_env(
+        {
+            "DJANGO_SETTINGS_MODULE": "gpworkforce.web.settings.dev",
+            "DATABASE_URL": f"sqlite:///{db}",
+            "GPWORKFORCE_TASK_BACKEND": "database",
+        }
+    )
+    ids = seed(env, world)
+    server = Server.start(env, tmp_path / "gunicorn.log")
+    command = [sys.executable, "-m", "gpworkforce.web", "db_worker", "--no-reload"]
+    if interval is not None:
+        command += ["--interval", interval]
+    with (tmp_path / "worker.log").open("wb") as log:
+        worker = subprocess.Popen(command, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield App(f"http://127.0.0.1:{server.port}", ids, db)
+    finally:
+        worker.terminate()
+        server.stop()
+        worker.wait(timeout=30)

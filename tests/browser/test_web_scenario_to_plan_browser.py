@@ -8,8 +8,6 @@ checked by axe and for Content-Security-Policy violations."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 from test_web_browser import Session, browser  # noqa: F401 (the module's Chromium fixture)
 
-from server_support import REPO, App, Server, clean_env, seed
+from server_support import App, app_with_worker
 
 pytestmark = pytest.mark.browser
 
@@ -61,30 +59,9 @@ WORLD = textwrap.dedent(
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[App]:
-    db = tmp_path / "web.sqlite3"
-    env = clean_env(
-        {
-            "DJANGO_SETTINGS_MODULE": "gpworkforce.web.settings.dev",
-            "DATABASE_URL": f"sqlite:///{db}",
-            "GPWORKFORCE_TASK_BACKEND": "database",
-        }
-    )
-    ids = seed(env, WORLD)
-    server = Server.start(env, tmp_path / "gunicorn.log")
-    with (tmp_path / "worker.log").open("wb") as log:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "gpworkforce.web", "db_worker", "--no-reload"],
-            env=env,
-            cwd=REPO,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        yield App(f"http://127.0.0.1:{server.port}", ids, db)
-    finally:
-        worker.terminate()
-        server.stop()
-        worker.wait(timeout=30)
+    """The app under gunicorn with its own task worker (``server_support.app_with_worker``)."""
+    with app_with_worker(tmp_path, WORLD, interval=None) as running:
+        yield running
 
 
 def test_a_scenario_run_becomes_a_plan_and_a_quarters_actual_arrives(

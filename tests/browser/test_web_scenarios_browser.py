@@ -7,8 +7,6 @@ every page on the way. A board viewer then reads it and is refused the form."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,47 +14,17 @@ import pytest
 from playwright.sync_api import Browser, expect
 from test_web_accounts_browser import axe_clean, browser, log_in
 
-from server_support import REPO, WORLD, App, Server, clean_env, seed
+from server_support import WORLD, App
+from server_support import app_with_worker as running_app
 
 __all__ = ["browser"]
 
 
 @pytest.fixture
 def app_with_worker(tmp_path: Path) -> Iterator[App]:
-    """The app under gunicorn with the development settings' database task backend, and one
-    task worker beside it (the test settings would run tasks inside the request)."""
-    db = tmp_path / "web.sqlite3"
-    env = clean_env(
-        {
-            "DJANGO_SETTINGS_MODULE": "gpworkforce.web.settings.dev",
-            "DATABASE_URL": f"sqlite:///{db}",
-            "GPWORKFORCE_TASK_BACKEND": "database",
-        }
-    )
-    ids = seed(env, WORLD)
-    server = Server.start(env, tmp_path / "gunicorn.log")
-    with (tmp_path / "worker.log").open("wb") as log:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gpworkforce.web",
-                "db_worker",
-                "--no-reload",
-                "--interval",
-                "0.2",
-            ],
-            env=env,
-            cwd=REPO,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        yield App(f"http://127.0.0.1:{server.port}", ids, db)
-    finally:
-        worker.terminate()
-        server.stop()
-        worker.wait(timeout=30)
+    """The app under gunicorn with its own task worker (``server_support.app_with_worker``)."""
+    with running_app(tmp_path, WORLD) as running:
+        yield running
 
 
 def test_an_analyst_creates_and_runs_a_scenario(browser: Browser, app_with_worker: App) -> None:
