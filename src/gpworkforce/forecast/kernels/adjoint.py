@@ -89,19 +89,48 @@ class StepOperator:
             out[t.lo + t.offset : t.hi + t.offset] += part
         return out
 
-    def adjoint(self, y: Array, fte: bool, out: Array, tmp: Array) -> Array:
+    def adjoint(
+        self, y: Array, fte: bool, out: Array, tmp: Array, rows: Sequence[tuple[int, int]] = ()
+    ) -> Array:
         """``M^T y`` for ``y [m, >= n, D]`` (m measures; rows from n on are left alone) into
-        ``out`` (not ``y``); ``tmp`` is ``[m, width, D]`` scratch."""
+        ``out`` (not ``y``); ``tmp`` is ``[m, width, D]`` scratch. With ``rows`` (runs
+        ``(a, b)`` of cells, e.g. :meth:`reaching`), only those rows of ``out`` are written:
+        the others are the caller's to know are zero."""
         first, *rest = self.terms
-        n = self.n
-        np.multiply(first.f if fte else first.h, y[:, :n], out=out[:, :n])
+        runs = rows or ((0, self.n),)
+        for a, b in runs:
+            coef = first.f if fte else first.h
+            np.multiply(coef[a:b], y[:, a:b], out=out[:, a:b])
         for t in rest:
-            w = t.hi - t.lo
-            part = tmp[:, :w]
             coef = t.f if fte else t.h
-            np.multiply(coef, y[:, t.lo + t.offset : t.hi + t.offset], out=part)
-            out[:, t.lo : t.hi] += part
+            for a, b in runs:
+                lo, hi = max(a, t.lo), min(b, t.hi)
+                if lo >= hi:
+                    continue
+                part = tmp[:, : hi - lo]
+                np.multiply(
+                    coef[lo - t.lo : hi - t.lo], y[:, lo + t.offset : hi + t.offset], out=part
+                )
+                out[:, lo:hi] += part
         return out
+
+    def reaching(self, weighed: NDArray[np.bool_], fte: bool) -> list[tuple[int, int]]:
+        """Runs ``(a, b)`` of the cells from which some path of non-zero shares (any draw)
+        reaches a cell in ``weighed [n]``: outside them a measure's responses ``(M^T)^t w``
+        stay exact zeros at every step (42 roles: most never become a GP-equivalent role)."""
+        reach = np.asarray(weighed, dtype=bool).copy()
+        moves = [
+            (t.offset, t.lo, t.hi, np.flatnonzero((t.f if fte else t.h).any(axis=1)) + t.lo)
+            for t in self.terms[1:]
+        ]
+        while True:
+            before = int(reach.sum())
+            for off, _, _, cols in moves:
+                reach[cols] |= reach[cols + off]
+            if int(reach.sum()) == before:
+                break
+        edges = np.flatnonzero(np.diff(np.r_[0, reach.astype(np.int8), 0]))
+        return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def _structure(
@@ -255,6 +284,7 @@ class AdjointResponse:
                 ys[fte] = np.zeros((len(ws), n + n_str, d))
                 ys[fte][:, :n] = np.stack(ws)
         bufs = {fte: np.zeros_like(y) for fte, y in ys.items()}
+        rows = {fte: op.reaching((y[:, :n] != 0).any(axis=(0, 2)), fte) for fte, y in ys.items()}
         tmps = {fte: np.empty((y.shape[0], op.width, d)) for fte, y in ys.items()}
         n_t = len(self.steps)
         # g[s, u] = v_s . y_u for every measure: [S, T + 1, m, D]
@@ -272,7 +302,7 @@ class AdjointResponse:
             yield [ys[fte][m].T for fte, m in where]
             if t + 1 < n_t:
                 for fte, y in ys.items():
-                    ys[fte], bufs[fte] = op.adjoint(y, fte, bufs[fte], tmps[fte]), y
+                    ys[fte], bufs[fte] = op.adjoint(y, fte, bufs[fte], tmps[fte], rows[fte]), y
 
     def class_fte(self, at: NDArray[np.int64]) -> Array:
         """FTE per class summed over every organisation at steps ``at``, ``[D, len(at), K]``
