@@ -234,6 +234,17 @@ def step_operator(inputs: EngineInputs, params: EngineParams) -> StepOperator | 
     return op
 
 
+def _runs(pattern: Array) -> list[tuple[int, int, float]]:
+    """``(a, b, c)``: ``pattern[a:b] == c`` (non-zero), maximal runs."""
+    if len(pattern) == 0:
+        return []
+    edges = np.flatnonzero(np.diff(pattern)) + 1
+    starts, ends = np.r_[0, edges], np.r_[edges, len(pattern)]
+    return [
+        (int(a), int(b), float(pattern[a])) for a, b in zip(starts, ends, strict=True) if pattern[a]
+    ]
+
+
 @dataclass(frozen=True)
 class AdjointResponse:
     """What :class:`~gpworkforce.forecast.kernels.linear.LinearResponse` gives the summaries,
@@ -287,18 +298,33 @@ class AdjointResponse:
         rows = {fte: op.reaching((y[:, :n] != 0).any(axis=(0, 2)), fte) for fte, y in ys.items()}
         tmps = {fte: np.empty((y.shape[0], op.width, d)) for fte, y in ys.items()}
         n_t = len(self.steps)
-        # g[s, u] = v_s . y_u for every measure: [S, T + 1, m, D]
-        g = {fte: np.zeros((n_str, n_t, y.shape[0], d)) for fte, y in ys.items()}
+        # g[s, u] = v_s . y_u for every measure: [S, T + 1, m, D]; with a pattern of few runs
+        # of equal values (a yearly figure spread over months), its prefix sums instead:
+        # g[s, u] = sum of v_s . y_v for v < u, [S, T + 2, m, D]
+        runs = [_runs(p) for p in self.patterns]
+        by_runs = [2 * len(r) <= n_t for r in runs]
+        g = {fte: np.zeros((n_str, n_t + 1, y.shape[0], d)) for fte, y in ys.items()}
         for t in range(n_t):
             for fte, y in ys.items():
                 m = y.shape[0]
                 for s, inflow in enumerate(op.inflows):
                     v = inflow.f if fte else inflow.h
-                    np.einsum("mcd,cd->md", y[:, inflow.cells], v, out=g[fte][s, t])
-                    # inflows of steps u < t, seen t - 1 - u steps later
-                    if t:
-                        past = g[fte][s, :t].reshape(t, m * d)
-                        y[:, n + s] = (self.patterns[s, t - 1 :: -1] @ past).reshape(m, d)
+                    gs = g[fte][s]
+                    if not by_runs[s]:
+                        np.einsum("mcd,cd->md", y[:, inflow.cells], v, out=gs[t])
+                        # inflows of steps u < t, seen t - 1 - u steps later
+                        if t:
+                            past = gs[:t].reshape(t, m * d)
+                            y[:, n + s] = (self.patterns[s, t - 1 :: -1] @ past).reshape(m, d)
+                        continue
+                    np.einsum("mcd,cd->md", y[:, inflow.cells], v, out=gs[t + 1])
+                    gs[t + 1] += gs[t]
+                    if t:  # pattern[k] = c on k in [a, b): c x (v_s . y_u, u in [t - b, t - a))
+                        acc = y[:, n + s]
+                        acc[...] = 0.0
+                        for a, b, c in runs[s]:
+                            if a < t:
+                                acc += c * (gs[t - a] - gs[max(t - b, 0)])
             yield [ys[fte][m].T for fte, m in where]
             if t + 1 < n_t:
                 for fte, y in ys.items():
