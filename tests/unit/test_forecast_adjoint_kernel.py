@@ -86,6 +86,28 @@ def test_streamed_measures_equal_the_engine_per_organisation(
     assert seen == inputs.n_steps + 1
 
 
+def test_measures_of_few_classes_skip_the_cells_that_never_reach_them() -> None:
+    inputs, params = _case(11, "euler", 5)
+    resp = linear_response(inputs, params)
+    assert isinstance(resp, AdjointResponse)
+    # only class C weighs: A and B reach it (A -> B -> C) and F reaches A (F -> A); D, E and G
+    # never do, so the backward steps leave their 18 cells out
+    w_c = np.eye(7)[2] * 0.8
+    weighed = np.repeat(w_c != 0, 6)
+    rows = resp.op.reaching(weighed, fte=False)
+    kept = np.zeros(42, dtype=bool)
+    for a, b in rows:
+        kept[a:b] = True
+    assert kept.reshape(7, 6).all(axis=1).tolist() == [True, True, True, False, False, True, False]
+    full = run(inputs, params)
+    want_hc = np.einsum("dtoka,k->dto", full.headcount, w_c)
+    want_fte = np.einsum("dtoka,k->dto", full.fte, w_c)
+    for t, (r_hc, r_fte) in enumerate(resp.weighted_steps([("hc", w_c), ("fte", w_c)])):
+        np.testing.assert_allclose(r_hc @ resp.x_hc, want_hc[:, t], rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(r_fte @ resp.x_fte, want_fte[:, t], rtol=1e-10, atol=1e-12)
+        assert t < 3 or np.any(r_hc[:, :6] != 0)  # class A's response arrives within 2 steps
+
+
 def test_class_totals_equal_the_engine() -> None:
     inputs, params = _case(3, "sequential", 4)
     resp = linear_response(inputs, params)

@@ -16,7 +16,7 @@ import pytest
 from gpworkforce.forecast.cohort import run_cohort
 from gpworkforce.forecast.cohort_mc import TOTAL, SummaryOptions, run_cohort_summary, target_rows
 from gpworkforce.forecast.io import load_cohort_data
-from gpworkforce.forecast.kernels.quantiles import LinearSeries, over_draws
+from gpworkforce.forecast.kernels.quantiles import LinearSeries
 from gpworkforce.forecast.scenario import uncertain_fields
 from gpworkforce.forecast.scenario_io import load_scenario
 from gpworkforce.forecast.uncertainty import draw_parameters
@@ -28,6 +28,11 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 def _drawn(loaded, n: int) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
     drawn = draw_parameters(uncertain_fields(loaded.scenario), n, loaded.scenario.seed)
     return {k: drawn.column(k) for k in drawn.names}
+
+
+def over_draws(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Run 0 and ``np.quantile`` over runs 1..N (the oracle: NumPy's, not the kernel's)."""
+    return values[0], np.quantile(values[1:], (0.1, 0.5, 0.9), axis=0)
 
 
 def _close(a: np.ndarray, b: np.ndarray) -> None:
@@ -118,6 +123,11 @@ def test_proportional_series_are_computed_once_and_scaled() -> None:
     ls = LinearSeries.of(x)
     assert ls.n_directions == 3  # two proportional columns share one; the zero column is its own
     coeff = rng.normal(size=(101, 3))
+    central, q = ls.quantiles(coeff)
+    want_c, want_q = over_draws(coeff @ x)
+    _close(central, want_c)
+    _close(q, want_q)
+    coeff[:, 1] = 0.0  # a basis no draw responds to is left out of the product
     central, q = ls.quantiles(coeff)
     want_c, want_q = over_draws(coeff @ x)
     _close(central, want_c)
