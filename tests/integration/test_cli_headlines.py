@@ -144,3 +144,37 @@ def test_workspace_commands_headlines(shared_data: Path, revised: Path, tmp_path
     assert removed[1].startswith(
         f"  {GPW_LABEL}, FY2023-FY2025: 1 file, published or received 1 June"
     )
+
+
+def test_goal_seek_headline_gives_the_change_the_chance_and_p10_p50_p90() -> None:
+    """The figures come from the engine's own goal seek (same scenario, seed and draws); the test
+    checks the command leads with them, readably, under the lever's name."""
+    from gpworkforce.forecast.goalseek import goal_seek
+    from gpworkforce.forecast.io import load_cohort_data
+    from gpworkforce.forecast.methods import CohortSpec
+    from gpworkforce.forecast.scenario_io import load_scenario
+
+    scenario = Path(__file__).resolve().parents[2] / "scenarios" / "llr-2017" / "cohort.toml"
+    param = "cohort.inflows[0].volume_factor"
+    loaded = load_scenario(scenario)
+    s = loaded.scenario
+    assert s.cohort is not None and s.correlation.draws == "shared"
+    spec = CohortSpec(s.cohort, load_cohort_data(loaded), s.costs)
+    r = goal_seek(spec, s.target, param, 0.5, 0.0, 20.0, draws=40, seed=s.seed)
+    result = run("goal-seek", scenario, "--parameter", param, "--probability", "0.5",
+                 "--low", "0", "--high", "20", "--draws", "40")  # fmt: skip
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        f"Headline: to meet the target of {r.target_wte:,.1f} WTE with a 50% chance, "
+        f"Joiners (rule 1): volume (scale on the planned numbers) must change by "
+        f"{r.delta:+.4f}, to a central value of {r.central_value:.4f}"
+    )
+    assert lines[1].startswith(
+        f"  Chance of meeting the target with that change: {100 * r.probability:.1f}% (+/- "
+    )
+    assert lines[1].endswith("percentage points, Monte Carlo, 40 draws)")
+    assert lines[2] == (
+        f"  GP-equivalent WTE at the target date with that change: P10 {r.supply_p10:,.1f} WTE, "
+        f"P50 {r.supply_p50:,.1f} WTE, P90 {r.supply_p90:,.1f} WTE"
+    )
+    assert "cohort." not in result.stdout and "volume_factor" not in result.stdout

@@ -302,13 +302,25 @@ def goal_seek(
             seed=s.seed,
             options=options,
         )
+    from gpworkforce import labels
+    from gpworkforce.papers.headline import fmt_number, fmt_pct
+
     typer.echo(
-        f"{r.parameter}: shift {r.delta:+.4f} (central value {r.central_value:.4f}) meets"
-        f" the target of {r.target_wte:,.1f} WTE with probability {r.probability:.3f}"
-        f" (+/- {r.standard_error:.3f} Monte Carlo s.e., {r.draws} draws; wanted"
-        f" {r.wanted:.2f}); supply P10/P50/P90 {r.supply_p10:,.1f} / {r.supply_p50:,.1f} /"
-        f" {r.supply_p90:,.1f} WTE; {r.iterations} bisection steps"
+        f"Headline: to meet the target of {fmt_number(r.target_wte)} WTE with a "
+        f"{fmt_pct(100 * r.wanted, 0)} chance, {labels.lever(r.parameter)} must change by "
+        f"{r.delta:+.4f}, to a central value of {r.central_value:.4f}"
     )
+    typer.echo(
+        f"  Chance of meeting the target with that change: {fmt_pct(100 * r.probability)} "
+        f"(+/- {fmt_number(100 * r.standard_error)} percentage points, Monte Carlo, "
+        f"{labels.plural(r.draws, 'draw')})"
+    )
+    typer.echo(
+        f"  GP-equivalent WTE at the target date with that change: P10 "
+        f"{fmt_number(r.supply_p10)} WTE, P50 {fmt_number(r.supply_p50)} WTE, P90 "
+        f"{fmt_number(r.supply_p90)} WTE"
+    )
+    typer.echo(f"  Found in {labels.plural(r.iterations, 'bisection step')}")
 
 
 def register(app: typer.Typer) -> None:
