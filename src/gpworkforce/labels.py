@@ -269,6 +269,23 @@ def lever(path: str, names: Mapping[str, str] | None = None) -> str:
     return f"{head} ({detail}): {what}"
 
 
+# ---- forecast methods of the back-test (gpworkforce.forecast.backtest) ----------------------------
+BACKTEST_METHODS: Mapping[str, str] = MappingProxyType(
+    {
+        "calibrated": "Area's own trend",
+        "calibrated-national": "National trend",
+        "random-walk": "No change (random walk)",
+        "cohort-pooled": "Cohort engine (all areas' rates)",
+        "cohort-area": "Cohort engine (area's own rates)",
+    }
+)
+
+
+def backtest_method(code: str) -> str:
+    """A back-test method as people read it (the code itself where the catalogue has none)."""
+    return BACKTEST_METHODS.get(str(code), str(code))
+
+
 # ---- sources --------------------------------------------------------------------------------------
 SOURCE_DATASETS: Mapping[str, str] = MappingProxyType(
     {

@@ -19,9 +19,10 @@ def test_backtest_writes_tables_chart_and_summary(tmp_path: Path, shared_data: P
         args += ["--scenario", str(SCENARIOS / f"scenario-{i}.toml")]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "calibrated, 42 ICBs" in result.stdout and "random-walk, 42 ICBs" in result.stdout
-    assert "cohort-pooled, 42 ICBs" in result.stdout
-    assert "Scenario 1" in result.stdout
+    assert "  Area's own trend: median error " in result.stdout
+    assert "  No change (random walk): median error " in result.stdout
+    assert "  Cohort engine (all areas' rates): median error " in result.stdout
+    assert "  Scenario 1" in result.stdout and "against an actual" in result.stdout
     names = {p.name for p in out.iterdir()}
     assert {"backtest_scores.csv", "backtest_bands.csv", "plan_comparison.csv"} <= names
     assert {"backtest.xlsx", "backtest_QK1.svg", "backtest_engine_rates.csv"} <= names
@@ -31,6 +32,23 @@ def test_backtest_writes_tables_chart_and_summary(tmp_path: Path, shared_data: P
     assert (scores["method"] == "cohort-pooled").sum() == 42
     assert scores["method"].str.startswith("hee-linear").sum() == 3
     assert (out / "backtest_QK1.svg").read_text().lstrip().startswith("<svg")
+    # the headline first: the most accurate method by median error over the ICBs, computed here
+    # from the scores file (the median of each method's P50 errors)
+    names = {
+        "calibrated": "Area's own trend",
+        "calibrated-national": "National trend",
+        "random-walk": "No change (random walk)",
+        "cohort-pooled": "Cohort engine (all areas' rates)",
+    }
+    scored = scores.loc[scores["method"].isin(list(names)) & (scores["n"] > 0)]
+    medians = scored.groupby("method")["mape_p50"].median()
+    best = medians.idxmin()
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(
+        "Headline: forecasts from GPW Year 2018 scored against GPW Years 2019-2024 in 42 ICBs: "
+        f"the most accurate method was {names[best]}, median error {medians[best]:.1f}%, "
+    ), first
+    assert first.endswith("of actual figures (80% expected)")
 
 
 def test_backtest_user_errors_exit_non_zero(tmp_path: Path) -> None:

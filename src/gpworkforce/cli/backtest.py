@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from gpworkforce import labels
 from gpworkforce.cli.common import echo_written, step
 from gpworkforce.errors import UserError
 
@@ -82,6 +83,7 @@ def backtest(
     from gpworkforce.forecast.calibration import icb_map
     from gpworkforce.forecast.scenario_io import load_scenario, shipped_scenarios_dir
     from gpworkforce.forecast.sensitivity import write_svg
+    from gpworkforce.papers.headline import fmt_number, fmt_pct, fmt_signed
 
     if calibration not in ("pooled", "area"):
         raise UserError(f"--calibration must be 'pooled' or 'area', got {calibration!r}")
@@ -175,24 +177,45 @@ def backtest(
     written.append(write_svg(chart, out / f"backtest_{area}.svg"))
     echo_written(written)
     all_scores = [*engine.result.scores, *result.scores]
+    summaries = {}
     for method in (engine.method, *bt.METHODS):
         of_method = [s for s in all_scores if s.method == method]
-        summary = bt.summarise(of_method)
-        own = next(s for s in of_method if s.org == area)
+        summaries[method] = (bt.summarise(of_method), next(s for s in of_method if s.org == area))
+    area_name = _area_name(area)
+    best = min(summaries, key=lambda m: summaries[m][0]["median_mape_p50"])
+    top = summaries[best][0]
+    typer.echo(
+        f"Headline: forecasts from GPW Year {start_fy} scored against GPW Years "
+        f"{start_fy + 1}-{bt.END_FY} in {labels.plural(int(top['areas']), 'ICB')}: the most "
+        f"accurate method was {labels.backtest_method(best)}, median error "
+        f"{fmt_pct(top['median_mape_p50'])}, its P10-P90 band holding "
+        f"{fmt_pct(100 * top['coverage'], 0)} of actual figures (80% expected)"
+    )
+    for method, (summary, own) in summaries.items():
         typer.echo(
-            f"{method}, {int(summary['areas'])} ICBs, Years {start_fy + 1}-{bt.END_FY}:"
-            f" median MAPE {summary['median_mape_p50']:.1f}%,"
-            f" P10-P90 coverage {summary['coverage']:.0%} (80% expected);"
-            f" {area}: MAPE {own.mape_p50:.1f}%, coverage {own.coverage:.0%}"
+            f"  {labels.backtest_method(method)}: median error {fmt_pct(summary['median_mape_p50'])},"
+            f" P10-P90 band holding {fmt_pct(100 * summary['coverage'], 0)};"
+            f" {area_name}: error {fmt_pct(own.mape_p50)}, band holding {fmt_pct(100 * own.coverage, 0)}"
         )
     for row in plan.table.itertuples():
         got = row.actual_fte_compare_fy
         typer.echo(
-            f"{row.scenario}: plan {row.plan_position_wte:.0f} WTE ({row.plan_change_pct:+.1f}%)"
-            f" -> GPW-equivalent {row.gpw_equivalent_position:.0f} vs actual"
-            f" {'n/a' if math.isnan(got) else f'{got:.0f}'} in Year {row.compare_fy}"
-            f" ({row.error_pct:+.1f}%)"
+            f"  {row.scenario}: plan {fmt_number(row.plan_position_wte, 0)} WTE"
+            f" ({fmt_signed(row.plan_change_pct)}%) -> GPW-equivalent"
+            f" {fmt_number(row.gpw_equivalent_position, 0)} WTE against an actual"
+            f" {'not available' if math.isnan(got) else f'{fmt_number(got, 0)} WTE'} in Year"
+            f" {row.compare_fy} ({fmt_signed(row.error_pct)}%)"
         )
+
+
+def _area_name(code: str) -> str:
+    """The ICB's name from the organisation registry (its code where the registry has none)."""
+    from gpworkforce.loaders import build_registry
+
+    try:
+        return build_registry().get(code).name
+    except UserError:
+        return code
 
 
 def register(app: typer.Typer) -> None:
