@@ -227,33 +227,37 @@ def test_cost_cohort_monte_carlo_keeps_every_draw(tmp_path: Path, shared_data: P
 
 
 @pytest.mark.parametrize("mode", ["independent", "hierarchical"])
-def test_costing_draws_not_shared_by_organisations_is_refused_naming_the_field(
+def test_costing_draws_not_shared_by_organisations(
     tmp_path: Path, shared_data: Path, mode: str
 ) -> None:
-    """The per-draw WTE of each staff group over all organisations is kept for shared draws
-    only, so a Monte Carlo cost of another mode would have shared draws' spread: refused before
-    anything runs, naming the field; the central case is costed (the same in every mode)."""
+    """A Monte Carlo run whose organisations do not share draws is costed (each draw the whole
+    system's cost in that draw), by ``cost`` and by ``forecast --costs`` alike: the same tables."""
     text = (LLR / "cohort.toml").read_text(encoding="utf-8")
     extra = '[output]\ngroups = "icb"\n' if mode == "hierarchical" else ""
     scenario = tmp_path / f"{mode}.toml"
     scenario.write_text(f'{text}\n{extra}[correlation]\ndraws = "{mode}"\n', encoding="utf-8")
     shutil.copy(LLR / "costs.toml", tmp_path / "costs.toml")
     out = tmp_path / "out"
-    code, _out, err = invoke("cost", str(scenario), "--draws", "3", "--out", str(out))
-    assert code == 4, err
-    assert "field 'correlation.draws': must be 'shared' to cost a Monte Carlo run" in err
-    assert f"got '{mode}'" in err and "Traceback" not in err
-    assert not out.exists()  # nothing half-written
-    # forecast with the cost model asked for: refused before the forecast runs
-    code, _out, err = invoke(
-        "forecast", str(scenario), "--draws", "3", "--costs", str(LLR / "costs.toml"),
-        "--out", str(out),
-    )  # fmt: skip
-    assert code == 4 and "correlation.draws" in err and not out.exists()
-    # the central case is costed
-    code, _out, err = invoke("cost", str(scenario), "--out", str(out))
+    code, _out, err = invoke("cost", str(scenario), "--draws", "8", "--out", str(out))
     assert code == 0, err
-    assert (out / "costs.csv").is_file()
+    rows = _rows(out / "costs.csv")
+    [end] = [
+        r
+        for r in rows
+        if r["measure"] == "Cost of the gap to target, filled by substantive staff"
+        and r["group"] == "All"
+        and r["terms"] == "cash"
+        and r["financial_year"] == "2027/28"
+    ]
+    assert int(end["draws"]) == 8
+    assert float(end["p10"]) < float(end["p50"]) < float(end["p90"])
+    fc = tmp_path / "fc"
+    code, _out, err = invoke(
+        "forecast", str(scenario), "--draws", "8", "--costs", str(LLR / "costs.toml"),
+        "--out", str(fc),
+    )  # fmt: skip
+    assert code == 0, err
+    assert _rows(fc / "cost" / "costs.csv") == rows
 
 
 def test_cost_compares_the_three_llr_scenarios(tmp_path: Path) -> None:

@@ -40,17 +40,38 @@ def _pick(
     return row
 
 
-def test_the_cohort_forecasts_own_run_costs_the_same_workforce(shared_data: Path) -> None:
+def _with_correlation(tmp_path: Path, mode: str) -> Path:
+    """LLR's cohort scenario with ``[correlation] draws = mode`` (hierarchical: by ICB)."""
+    if mode == "shared":
+        return LLR / "cohort.toml"
+    text = (LLR / "cohort.toml").read_text(encoding="utf-8")
+    extra = '[output]\ngroups = "icb"\n' if mode == "hierarchical" else ""
+    scenario = tmp_path / f"{mode}.toml"
+    scenario.write_text(f'{text}\n{extra}[correlation]\ndraws = "{mode}"\n', encoding="utf-8")
+    return scenario
+
+
+@pytest.mark.parametrize("mode", ["shared", "independent", "hierarchical"])
+def test_the_cohort_forecasts_own_run_costs_the_same_workforce(
+    shared_data: Path, tmp_path: Path, mode: str
+) -> None:
+    """``forecast`` (its own summary) and ``cost`` (its own runs) cost the same per-draw WTE and
+    gap, whether or not organisations share draws."""
     draws = 40
-    run = run_scenario(LLR / "cohort.toml", draws=draws)
+    scenario = _with_correlation(tmp_path, mode)
+    run = run_scenario(scenario, draws=draws)
     mine = run_workforce(run)
-    other = cohort_workforce(load_scenario(LLR / "cohort.toml"), draws)
+    other = cohort_workforce(load_scenario(scenario), draws)
     assert mine.groups == other.groups and mine.dates == other.dates
     assert mine.wte.shape == (draws + 1, len(mine.dates), len(mine.groups))
     np.testing.assert_allclose(mine.wte, other.wte, rtol=1e-9, atol=1e-6)
     assert mine.gap is not None and other.gap is not None
     np.testing.assert_allclose(mine.gap, other.gap, rtol=1e-9, atol=1e-6)
     assert np.ptp(mine.gap[1:, -1]) > 1  # the draws really differ
+    if mode != "shared":  # each organisation's own draws: the total's spread is narrower
+        shared = cohort_workforce(load_scenario(LLR / "cohort.toml"), draws)
+        np.testing.assert_allclose(mine.wte[0], shared.wte[0], rtol=1e-9)  # same central case
+        assert mine.wte[1:, -1].sum(axis=1).std() < shared.wte[1:, -1].sum(axis=1).std()
 
 
 def test_forecast_writes_cost_tables_for_a_hee_linear_run(tmp_path: Path) -> None:

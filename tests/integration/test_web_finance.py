@@ -10,6 +10,7 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 from django.test import Client
@@ -441,17 +442,26 @@ def test_a_cohort_run_is_costed_by_the_task_queue_then_shown(
     assert url in overview  # cohort runs are listed for costing too
 
 
-def test_a_cohort_run_that_cannot_be_costed_says_why(world: World, shared_data: Path) -> None:
-    """Draws not shared by organisations: refused before anything is queued, naming the field."""
+def test_a_cohort_run_with_each_practices_own_draws_is_costed(
+    world: World, shared_data: Path
+) -> None:
+    """Draws not shared by organisations (independent): costed, each draw the whole system's
+    cost in that draw, the same per-draw WTE the forecast's own run of that scenario keeps."""
     from django.core.cache import cache
+
+    from gpworkforce.finance.runs import run_workforce
+    from gpworkforce.forecast.runner import run_scenario
+    from gpworkforce.web.finance import compute
+    from gpworkforce.web.finance.cohort_runs import toml_file
 
     cache.clear()
     run = _cohort_run(world, draws=4, correlation="independent")
-    html = html_lib.unescape(
-        client(world.users["board"])
-        .get(reverse("finance-run", args=["QK1", run.pk]))
-        .content.decode()
-    )
-    assert "cannot be costed here" in html
-    assert "field 'correlation.draws': must be 'shared' to cost a Monte Carlo run" in html
-    assert "the run's scenario" in html and "/tmp" not in html  # no temporary file named
+    page = client(world.users["board"]).get(reverse("finance-run", args=["QK1", run.pk]))
+    html = html_lib.unescape(page.content.decode())
+    assert page.status_code == 200, html
+    assert "cannot be costed" not in html and "GP locum" in html
+    costed = compute.cost_stored_run(run, "QK1")
+    assert costed.workforce.draws == 5  # central + 4 draws
+    with toml_file(run.scenario_toml) as path:
+        forecast = run_workforce(run_scenario(path, draws=4))
+    np.testing.assert_allclose(costed.workforce.wte, forecast.wte, rtol=1e-9, atol=1e-6)

@@ -9,7 +9,7 @@ with several scenarios, one sub-directory each plus a comparison chart (like LLR
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -158,10 +158,8 @@ def forecast(
         raise UserError("--costs and --no-costs cannot be given together")
     models: dict[Path, Path | None] = {}
     for path in scenarios:  # validate all before computing anything
-        loaded = load_scenario(path)
+        load_scenario(path)  # every scenario checked before anything runs
         models[path] = None if no_costs else _cost_model(path, costs)
-        if models[path] is not None:
-            models[path] = _costable(loaded, draws, models[path], asked=costs is not None)
     stems = [p.stem for p in scenarios]
     if len(set(stems)) != len(stems):
         raise UserError(f"scenario file names must differ (outputs go to DIR/<stem>), got {stems}")
@@ -211,22 +209,6 @@ def _cost_model(scenario: Path, given: Path | None) -> Path | None:
         return None
     load_cost_model(path)
     return path
-
-
-def _costable(loaded: Any, draws: int, model: Path, asked: bool) -> Path | None:
-    """The cost model if this run can be costed; refused before anything runs when the cost
-    model was asked for, else said and skipped (the forecast runs uncosted)."""
-    from gpworkforce.errors import ValidationFailed
-    from gpworkforce.finance.runs import check_costable
-
-    try:
-        check_costable(loaded, draws)
-    except ValidationFailed as exc:
-        if asked:
-            raise
-        typer.echo(f"  not costed with {model} (found beside the scenario): {exc}", err=True)
-        return None
-    return model
 
 
 def _cost(run: ForecastRun, model: Path, out: Path) -> None:

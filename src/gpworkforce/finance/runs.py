@@ -13,7 +13,9 @@ Consumes the forecast's public results only (``ForecastRun``, ``HeeTable``, ``Co
   method interface (``COHORT.run``, ``CohortSummary``): WTE per class from one organisation
   holding every organisation's stocks, and the gap (``demand - GP-equivalent supply`` clipped at
   0 per organisation, then summed) from the streamed summary priced at GBP 1 a WTE
-  (:func:`cohort_workforce`).
+  (:func:`cohort_workforce`). When organisations do not share draws (``[correlation] draws =
+  'independent'`` or ``'hierarchical'``) both come from the summary, which sums each
+  organisation in its own run of each draw, so a draw's cost is the whole system's in that draw.
 """
 
 from __future__ import annotations
@@ -138,6 +140,8 @@ def cohort_workforce(loaded: LoadedScenario, draws: int) -> Workforce:
     data = load_cohort_data(loaded)
     spec = CohortSpec(s.cohort, data, s.costs)
     values = _cohort_values(spec, draws, s.seed)
+    if values is not None and s.correlation.draws != "shared":
+        return _own_draws_workforce(loaded, data, values)
     stocks = data.stocks
     total = (
         stocks.groupby(["class", "band"], as_index=False, sort=False)[["headcount", "fte"]]
@@ -177,16 +181,37 @@ def cohort_workforce(loaded: LoadedScenario, draws: int) -> Workforce:
     )
 
 
-def summary_workforce(run: ForecastRun) -> Workforce:
-    """WTE per class ``[D, Y, K]`` and the gap ``[D, Y]`` of a cohort run the forecast has
-    already made (its streamed Monte Carlo summary keeps, per draw, the FTE of each class over
-    all organisations and the sum over organisations of ``max(gap, 0)`` at whole years): no
-    second run. Gives what :func:`cohort_workforce` gives for the same scenario and draws."""
-    check_costable(run.loaded, run.draws)
-    s = run.loaded.scenario
-    summary = run.summary
+def _own_draws_workforce(loaded: LoadedScenario, data: Any, values: dict[str, Any]) -> Workforce:
+    """WTE per class and the gap of a cohort run whose organisations do not share draws
+    (``[correlation] draws = 'independent'`` or ``'hierarchical'``): one streamed summary, with
+    the forecast's own orders of the runs (same seed, groups and share), which sums each
+    organisation in its own run per draw (:func:`~gpworkforce.forecast.cohort_mc.summarise_cohort`),
+    priced at GBP 1 a WTE so that its ``TOTAL`` cost is the summed ``max(gap, 0)``."""
+    s = loaded.scenario
+    assert s.cohort is not None
+    groups = None
+    if s.output.groups == "icb":
+        from gpworkforce.forecast.calibration import icb_map
+
+        groups = icb_map()
+    unit = CohortSpec(s.cohort, data, CostConfig(salaried_gp_cost=1.0, locum_premium=0.0))
+    kept = {k: v for k, v in values.items() if not k.startswith("costs.")}
+    options = SummaryOptions(
+        org_measures=(),
+        every_step=(),
+        groups=groups,
+        correlation=s.correlation.draws,
+        group_share=s.correlation.group_share,
+        seed=s.seed,
+    )
+    summary: CohortSummary = COHORT.run(unit, RunRequest(values=kept, options=options)).detail
+    return _from_summary(loaded, summary)
+
+
+def _from_summary(loaded: LoadedScenario, summary: CohortSummary | None) -> Workforce:
+    s = loaded.scenario
     if summary is None or summary.class_fte is None:
-        raise UserError(f"{run.loaded.path}: the run kept no per-draw staff groups to cost")
+        raise UserError(f"{loaded.path}: the run kept no per-draw staff groups to cost")
     dates: tuple[dt.date, ...] = tuple(summary.dates[i] for i in summary.yearly)
     gap = None
     if summary.shortfall is not None:
@@ -202,36 +227,23 @@ def summary_workforce(run: ForecastRun) -> Workforce:
     )
 
 
+def summary_workforce(run: ForecastRun) -> Workforce:
+    """WTE per class ``[D, Y, K]`` and the gap ``[D, Y]`` of a cohort run the forecast has
+    already made (its streamed Monte Carlo summary keeps, per draw, the FTE of each class over
+    all organisations and the sum over organisations of ``max(gap, 0)`` at whole years): no
+    second run. Gives what :func:`cohort_workforce` gives for the same scenario and draws. With
+    organisations' own draws (independent, hierarchical) both are summed organisation by
+    organisation in the run each organisation's draws were, so each draw's cost is the whole
+    system's in that draw."""
+    return _from_summary(run.loaded, run.summary)
+
+
 def run_workforce(run: ForecastRun) -> Workforce:
     """The WTE by year and staff group and the gap, per draw, of a forecast run already made
     (``gpworkforce forecast`` costs its own run this way)."""
     if run.hee is not None:
         return hee_workforce(run)
     return summary_workforce(run)
-
-
-def check_costable(loaded: LoadedScenario, draws: int) -> None:
-    """Refuse, naming the field, a Monte Carlo cohort run whose organisations do not share
-    draws (``[correlation] draws = 'independent'`` or ``'hierarchical'``): the per-draw WTE of
-    each staff group over all organisations that costing prices is kept for shared draws only
-    (:func:`summary_workforce`, :func:`cohort_workforce` run one organisation holding every
-    organisation's stocks), so its P10/P90 would be those of shared draws. The central case
-    (no draws) is the same in every mode and is costed."""
-    s = loaded.scenario
-    mode = s.correlation.draws
-    if s.method != "cohort" or draws <= 0 or mode == "shared":
-        return
-    raise ValidationFailed(
-        issues=[
-            Issue(
-                Location(file=str(loaded.path), field="correlation.draws"),
-                "be 'shared' to cost a Monte Carlo run (the cost of each staff group per draw"
-                " is kept for shared draws only)",
-                f"{mode!r} (the central case, without draws, is costed in every mode)",
-            )
-        ],
-        summary="scenario cannot be costed",
-    )
 
 
 def workforce_of(
@@ -243,7 +255,6 @@ def workforce_of(
     if not 0 <= draws <= MAX_DRAWS:
         raise UserError(f"--draws must be between 0 and {MAX_DRAWS}, got {draws}")
     loaded = load_scenario(path)
-    check_costable(loaded, draws)
     method = loaded.scenario.method
     say(f"scenario {loaded.scenario.name!r} ({method}), {draws} draws")
     if method == "hee-linear":

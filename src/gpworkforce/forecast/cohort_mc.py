@@ -9,7 +9,10 @@ central value and P10/P50/P90 over the draws (:mod:`~gpworkforce.forecast.kernel
   ``every_step`` at every step (e.g. each practice's GP-equivalent WTE every month);
 * per group (e.g. ICB, from ``groups``) and for ``TOTAL`` (all organisations): every measure at
   every step (costs at whole years: they need each organisation's gap first);
-* the probability of meeting the target at its date, in total and per group.
+* the probability of meeting the target at its date, in total and per group;
+* for costing, per draw at whole years, each class's FTE summed over all organisations and the
+  sum of ``max(gap, 0)``; when organisations have their own draws (``correlation``), each
+  organisation is taken in its own run of the draw before summing (decision 0103).
 
 Measures and their equations are :mod:`gpworkforce.forecast.cohort`'s (supply, demand, gap, per
 1,000, costs); a test checks them against :func:`~gpworkforce.forecast.cohort.run_cohort` on the
@@ -258,7 +261,14 @@ def summarise_cohort(resp: Response, ci: CohortInputs, options: SummaryOptions) 
             done[name] = series[name].quantiles(coeff, options.threads)
         return done[name]
 
-    for t, coeffs in zip(every, resp.weighted_steps(ms.specs), strict=True):
+    # per-draw FTE of each class over all organisations when organisations do not share draws:
+    # each organisation's own run of each class, gathered, then summed (shared: resp.class_fte)
+    n_class = len(resp.classes)
+    class_specs = _class_specs(resp, index_t)
+    gathered_fte: list[Array] = []  # [D, K] per whole year
+    specs = (*ms.specs, *class_specs)
+    for t, all_coeffs in zip(every, resp.weighted_steps(specs), strict=True):
+        coeffs = all_coeffs[: len(ms.specs)]
         ms.at(int(t), coeffs)
         done.clear()
         for name in linear_names:  # per group and TOTAL, every step (groups are few)
@@ -281,6 +291,9 @@ def summarise_cohort(resp: Response, ci: CohortInputs, options: SummaryOptions) 
                 every_parts[name].append(quantiles(name))
         if int(t) not in is_year:
             continue
+        if index_t is not None:
+            by_class = all_coeffs[len(ms.specs) :] or _class_coeffs(resp, int(t), n_class)
+            gathered_fte.append(_gathered_classes(by_class, resp.x_fte, index_t))
         for name in org_wanted:
             if name in per_org:
                 org_parts[name].append(quantiles(name))
@@ -299,7 +312,7 @@ def summarise_cohort(resp: Response, ci: CohortInputs, options: SummaryOptions) 
     if "per_1000" in names:
         paths["per_1000"] = paths["supply_gp_equiv"] / paths["registered"] * 1000.0
     group_fans = {n: _fan(n, group_names, every, p, options.threads) for n, p in paths.items()}
-    class_fte = resp.class_fte(yearly)
+    class_fte = resp.class_fte(yearly) if index_t is None else np.stack(gathered_fte, axis=1)
     shortfall = None
     org_fans = {
         n: _stack(n, resp.orgs, yearly, org_parts[n])
@@ -337,6 +350,34 @@ def summarise_cohort(resp: Response, ci: CohortInputs, options: SummaryOptions) 
         class_fte=np.ascontiguousarray(class_fte),
         shortfall=shortfall,
     )
+
+
+def _class_specs(resp: Response, index_t: Any) -> tuple[tuple[str, Array], ...]:
+    """Extra ``(which, weights)`` specs giving each class's FTE coefficients every step: needed
+    only with each organisation's own draws, and only for the adjoint response (the linear
+    response's basis gives them at whole years directly, :func:`_class_coeffs`)."""
+    if index_t is None or isinstance(resp, LinearResponse):
+        return ()
+    eye = np.eye(len(resp.classes))
+    return tuple(("fte", eye[k]) for k in range(len(resp.classes)))
+
+
+def _class_coeffs(resp: Response, t: int, n_class: int) -> list[Array]:
+    """Each class's FTE response ``[D, B]`` to a unit of every basis at step ``t`` (linear
+    response: its basis paths summed over bands)."""
+    assert isinstance(resp, LinearResponse)
+    by_class = resp.basis.fte[:, t].sum(axis=-1)  # [D, B, K]
+    return [by_class[:, :, k] for k in range(n_class)]
+
+
+def _gathered_classes(coeffs: Sequence[Array], x_fte: Array, index_t: Any) -> Array:
+    """``[D, K]``: per draw ``d``, the FTE of each class summed over organisations, each
+    organisation ``o`` in its own run ``index[d, o]`` (``index_t`` is ``index.T``, ``[O, D]``)."""
+    out = np.empty((index_t.shape[1], len(coeffs)))
+    for k, coeff in enumerate(coeffs):
+        per_org = x_fte.T @ coeff.T  # [O, D]: organisation o in run r
+        out[:, k] = np.take_along_axis(per_org, index_t, axis=1).sum(axis=0)
+    return out
 
 
 def _fan(

@@ -343,13 +343,9 @@ def cost_stored_run(run: Any, owner_code: str) -> CostedRun:
 def _cost_cohort(toml: str, draws: int, costs: str, digest: str) -> CostedRun:
     from django.core.cache import cache
 
-    from gpworkforce.finance.runs import check_costable
-
     key = workforce_key(toml, draws)
     wf = cache.get(key)
     if wf is None:
-        with toml_file(toml) as path:
-            check_costable(load_scenario(path), draws)  # refused now, not after the queue
         state = cache.get(f"{key}:state")
         if isinstance(state, str) and state.startswith("failed:"):
             raise UserError(state.removeprefix("failed:"))
