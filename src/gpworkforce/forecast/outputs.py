@@ -204,6 +204,13 @@ def trajectory_chart(
             .mark_point(shape="diamond", size=120, filled=True, color="black")
             .encode(x="date:T", y="value:Q", tooltip=["line", "value"])
         )
+        # the target line says what it is: a board reads it without a legend entry
+        label = tgt.assign(text=[f"Target: {target[1]:,.1f} {y_title} by {target[0]:%-d %B %Y}"])
+        layers.append(
+            alt.Chart(label)
+            .mark_text(align="right", baseline="top", dx=-8, dy=6, color="black", fontSize=12)
+            .encode(x="date:T", y="value:Q", text="text:N")
+        )
     return alt.layer(*layers).properties(title=title, width=640, height=360)
 
 
