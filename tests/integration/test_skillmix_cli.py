@@ -39,6 +39,10 @@ def test_optimise_llr_problem_writes_levers_and_explains_binding_constraints(
     levers = {r["Lever"]: float(r["Amount"]) for r in _rows(tmp_path / "optimise-levers.csv")}
     expected_gps = 0.5 * 1114316 * 1.007**3 / 1000 - 454
     assert abs(levers["Recruit Salaried GP"] - expected_gps) < 0.01
+    # the headline first: the cost, then the levers in words with their WTE
+    lines = out.splitlines()
+    assert lines[0].startswith("Headline: ") and "the cheapest mix costs £" in lines[0]
+    assert f"  recruit Salaried GP: {expected_gps:,.2f} WTE" in lines[:8]
     constraints = _rows(tmp_path / "optimise-constraints.csv")
     min_gp = next(r for r in constraints if r["Constraint"].startswith("Minimum GP"))
     assert min_gp["Binding"] == "yes"

@@ -186,7 +186,7 @@ def optimise(
     spec, cat = load_problem(problem)
     with step(f"Optimising {problem.name}"):
         solution = solve(spec, cat, load_taxonomy())
-    typer.echo(f"{solution.problem}: cheapest mix costs £{solution.cost:,.0f} a year")
+    typer.echo(f"Headline: {solution.problem}: the cheapest mix costs £{solution.cost:,.0f} a year")
     typer.echo(f"  demand of {spec.target_year}: {solution.demand_basis}")
     for code, wte in solution.recruits.items():
         if wte > 1e-9:
@@ -219,7 +219,7 @@ def _optimise_plan(problem: Path, out: Path | None, method: SolveMethod) -> None
         solution = solve(spec, practices, cat, load_taxonomy(), method=method.value)
     first, last = solution.years[0], solution.years[-1]
     typer.echo(
-        f"{solution.problem}: cheapest levers {first}-{last} cost £{solution.cost:,.0f} over the"
+        f"Headline: {solution.problem}: the cheapest levers {first}-{last} cost £{solution.cost:,.0f} over the"
         f" plan ({len(practices)} practices; programme of {solution.size[0]:,} columns x"
         f" {solution.size[1]:,} rows)"
     )
