@@ -32,6 +32,7 @@ import pandas as pd
 from gpworkforce.domain.measures import DEFAULT_CONVENTION, FteConvention
 from gpworkforce.domain.orgs import OrgRegistry
 from gpworkforce.domain.taxonomy import Taxonomy, load_taxonomy
+from gpworkforce.loaders.patients_age import PATIENT_AGES
 from gpworkforce.tables import DEMOGRAPHY, PATIENTS, VACANCIES, WORKFORCE, conform, empty
 
 T = TypeVar("T")
@@ -217,6 +218,8 @@ class BaselineData:
     demography: pd.DataFrame = field(default_factory=lambda: empty(DEMOGRAPHY))
     patients: pd.DataFrame = field(default_factory=lambda: empty(PATIENTS))
     vacancies: pd.DataFrame = field(default_factory=lambda: empty(VACANCIES))
+    # registered patients by practice, sex and age (loaders.patients_age.PATIENT_AGES)
+    patient_ages: pd.DataFrame = field(default_factory=lambda: empty(PATIENT_AGES))
     taxonomy: Taxonomy = field(default_factory=load_taxonomy)
     convention: FteConvention = DEFAULT_CONVENTION
     source: SourceKind | None = None

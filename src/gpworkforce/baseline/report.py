@@ -36,6 +36,7 @@ from gpworkforce.baseline.per_thousand import (
     per_thousand_parts,
     target_gap_parts,
 )
+from gpworkforce.baseline.registered_ages import registered_by_age
 from gpworkforce.baseline.response import impute_returns, response_rate
 from gpworkforce.baseline.scope import (
     Scope,
@@ -150,6 +151,9 @@ def baseline_report(
             tables.append(
                 area_table("over_55_by_area", "WTE aged 55+ by area", scope, frame, notes)
             )
+    ages = registered_by_age(selected, scope)
+    if ages is not None:
+        tables.append(ages)
     loc_frame, loc_notes = locums_table_parts(at, scope)
     if loc_frame["All locums WTE"].notna().any():
         tables.append(  # Table 10 shows locum WTE to 2 dp

@@ -11,6 +11,7 @@ class Kind(StrEnum):
     GPW_DETAILED = "gpw-detailed"
     GPW_PRACTICE_YEAR = "gpw-practice-year"
     PAYMENTS = "payments"
+    PATIENTS_AGE_SEX = "patients-age-sex"  # Patients Registered at a GP Practice by age and sex
     PCN_INDIVIDUAL = "pcn-individual"
     ONS_POPULATION = "ons-population"
     RETURNS = "returns"

@@ -38,6 +38,7 @@ from gpworkforce.cli.choices import Kind
 from gpworkforce.domain.provenance import Source
 from gpworkforce.loaders.ons import POPULATION
 from gpworkforce.loaders.own_orgs import PRACTICE_PLACES
+from gpworkforce.loaders.patients_age import PATIENT_AGES
 from gpworkforce.loaders.pcn import PCN_PLACES
 
 PARSED = "parsed"
@@ -55,6 +56,9 @@ TABLES = {
     # a workforce file's own sub-ICB/ICB per practice and date: read whole (before a report
     # knows which practices it wants, since the file may move some into its organisation)
     "practice_places": PRACTICE_PLACES,
+    # registered patients by practice, sex and age: read whole (its extract date, the 1st of a
+    # month, is not a census date a report asks for; the report picks the nearest extract)
+    "patient_ages": PATIENT_AGES,
 }
 # the tables a report's Wanted rows filter (the others are read whole)
 FILTERED = frozenset({"workforce", "demography", "patients", "vacancies"})

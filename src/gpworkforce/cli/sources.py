@@ -214,6 +214,7 @@ def workspace_context(
         demography=combined.demography,
         patients=combined.patients,
         vacancies=combined.vacancies,
+        patient_ages=combined.patient_ages,
         source_order=source_order(entries),
     )
     statements = (

@@ -46,6 +46,7 @@ from gpworkforce.domain.provenance import Source, sha256_of_file
 from gpworkforce.errors import InputFileError, Issue, Location, UserError, ValidationFailed
 from gpworkforce.loaders.ons import POPULATION
 from gpworkforce.loaders.own_orgs import PRACTICE_PLACES, practice_places
+from gpworkforce.loaders.patients_age import PATIENT_AGES
 from gpworkforce.loaders.pcn import PCN_PLACES
 
 MANIFEST = "manifest.json"
@@ -132,6 +133,10 @@ class LoadedFile:
     practice_places: pd.DataFrame = dataclasses.field(
         default_factory=lambda: tables.empty(PRACTICE_PLACES)
     )
+    # registered patients by practice, sex and age (loaders.patients_age.PATIENT_AGES)
+    patient_ages: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: tables.empty(PATIENT_AGES)
+    )
 
 
 Adapter = Callable[[Path, OrgRegistry | None, LoadOptions], LoadedFile]
@@ -194,6 +199,15 @@ def _payments(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> Lo
     from gpworkforce.loaders import load_payments
 
     return _from_loader(Kind.PAYMENTS, load_payments(path, period=opts.period))
+
+
+def _patient_ages(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
+    from gpworkforce.loaders.patients_age import load_patients_age_sex
+
+    result = load_patients_age_sex(path)
+    return dataclasses.replace(
+        _from_loader(Kind.PATIENTS_AGE_SEX, result), patient_ages=result.ages
+    )
 
 
 def _pcn(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
@@ -303,6 +317,7 @@ ADAPTERS: Mapping[Kind, Adapter] = {
     Kind.GPW_DETAILED: _gpw_detailed,
     Kind.GPW_PRACTICE_YEAR: _practice_year,
     Kind.PAYMENTS: _payments,
+    Kind.PATIENTS_AGE_SEX: _patient_ages,
     Kind.PCN_INDIVIDUAL: _pcn,
     Kind.ONS_POPULATION: _population,
     Kind.RETURNS: _returns,
@@ -599,6 +614,7 @@ def _from_store(stored: parsed.StoredFile) -> LoadedFile:
         population=stored.frames["population"],
         pcn_places=stored.frames["pcn_places"],
         practice_places=stored.frames["practice_places"],
+        patient_ages=stored.frames["patient_ages"],
     )
 
 
@@ -733,6 +749,7 @@ class CombinedTables:
     population: pd.DataFrame  # ONS projections (loaders.ons.POPULATION columns)
     pcn_places: pd.DataFrame  # PCN files' own placements (loaders.pcn.PCN_PLACES columns)
     practice_places: pd.DataFrame  # workforce files' own placements (own_orgs.PRACTICE_PLACES)
+    patient_ages: pd.DataFrame  # registered patients by age and sex (patients_age.PATIENT_AGES)
 
 
 def _concat(files: Sequence[LoadedFile], name: str, spec: Mapping[str, str]) -> pd.DataFrame:
@@ -770,4 +787,5 @@ def combine(files: Sequence[LoadedFile]) -> CombinedTables:
         population=_concat(files, "population", POPULATION),
         pcn_places=_concat(files, "pcn_places", PCN_PLACES),
         practice_places=_concat(files, "practice_places", PRACTICE_PLACES),
+        patient_ages=_concat(files, "patient_ages", PATIENT_AGES),
     )

@@ -6,6 +6,12 @@ global-sum weighting). A practice whose patient quarter is "NO KNOWN PATIENTS" p
 both: that is *not available*, not an empty list, so it becomes ``<NA>``.
 ``period`` is the end of the financial year (2018-03-31 for 2017/18), taken from the file name
 (``..._2017-18...``) unless given.
+
+Layouts, told apart by the header: 2017-18 gives the *last known* list sizes (``Number of
+Registered/Weighted Patients (Last Known Figure)``, with ``Quarter used for patient data``);
+2018-19 gives the year's *average* list sizes instead (``Average Number of Registered/Weighted
+Patients``, no quarter column). A later year in either naming loads the same way; the columns
+read are named in a warning for the second.
 """
 
 from __future__ import annotations
@@ -21,7 +27,13 @@ from gpworkforce.domain.provenance import Source
 from gpworkforce.errors import Issue, Location, ValidationFailed, raise_if_issues
 from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_text
 from gpworkforce.loaders.result import LoadedWorkforce
-from gpworkforce.loaders.tabular import code_issues, negative_issues, read_table, require_rows
+from gpworkforce.loaders.tabular import (
+    code_issues,
+    header_of,
+    negative_issues,
+    read_table,
+    require_rows,
+)
 
 PRACTICE = "Practice Code"
 REGISTERED = "Number of Registered Patients (Last Known Figure)"
@@ -39,6 +51,8 @@ ATTRIBUTES: dict[str, str] = {
     "Atypical Characteristics": "atypical",
     QUARTER: "patient_quarter",
 }
+AVERAGE_REGISTERED = "Average Number of Registered Patients"
+AVERAGE_WEIGHTED = "Average Number of Weighted Patients"
 REQUIRED = (
     PRACTICE,
     REGISTERED,
@@ -46,6 +60,14 @@ REQUIRED = (
     "Contract Type",
     "Dispensing Practice",
     "Practice Rurality",
+)
+# the 2018-19 layout: yearly average list sizes; rurality is not required there
+REQUIRED_AVERAGE = (
+    PRACTICE,
+    AVERAGE_REGISTERED,
+    AVERAGE_WEIGHTED,
+    "Contract Type",
+    "Dispensing Practice",
 )
 _FY_IN_NAME = re.compile(r"(20\d\d)[-_](\d\d)(?!\d)")
 
@@ -75,14 +97,22 @@ def load_payments(
             summary=f"{tf.name}: financial year unknown",
         )
     text = [PRACTICE, *ATTRIBUTES]
+    header = {h.strip() for h in header_of(tf)}
+    average = REGISTERED not in header and AVERAGE_REGISTERED in header
+    registered, weighted = (
+        (AVERAGE_REGISTERED, AVERAGE_WEIGHTED) if average else (REGISTERED, WEIGHTED)
+    )
     parsed = read_table(
-        tf, text_columns=text, numeric_columns=(REGISTERED, WEIGHTED), required=REQUIRED
+        tf,
+        text_columns=text,
+        numeric_columns=(registered, weighted),
+        required=REQUIRED_AVERAGE if average else REQUIRED,
     )
     frame = parsed.frame
     require_rows(frame, tf.name, "practice row")
     frame[PRACTICE] = frame[PRACTICE].str.strip().str.upper()
     issues = code_issues(frame[PRACTICE], PRACTICE, tf.name)
-    issues += negative_issues(frame, [REGISTERED, WEIGHTED], tf.name)
+    issues += negative_issues(frame, [registered, weighted], tf.name)
     raise_if_issues(issues, f"{tf.name}: not a valid NHS Payments to General Practice file")
     none_known = pd.Series(False, index=frame.index)
     if QUARTER in frame:
@@ -101,8 +131,8 @@ def load_payments(
         {
             "practice_code": frame[PRACTICE],
             "period": stamp,
-            "registered": frame[REGISTERED].mask(none_known),
-            "weighted": frame[WEIGHTED].mask(none_known),
+            "registered": frame[registered].mask(none_known),
+            "weighted": frame[weighted].mask(none_known),
             "source_id": source.source_id,
         }
     )
@@ -118,6 +148,11 @@ def load_payments(
         )
     attributes.insert(1, "period", stamp)
     warnings: list[str] = []  # the many payment columns are known and deliberately not loaded
+    if average:
+        warnings.append(
+            f"{tf.name}: list sizes are the year's averages ('{AVERAGE_REGISTERED}', "
+            f"'{AVERAGE_WEIGHTED}'), not the last known figures"
+        )
     if tf.replaced:
         warnings.append(
             f"{tf.name}: {tf.replaced} invalid byte(s) replaced by '\ufffd' (not UTF-8)"
