@@ -16,7 +16,7 @@ def test_evaluate_scores_every_icb_from_every_origin(tmp_path: Path, shared_data
     args = ["evaluate", "--out", str(out), "--level", "icb", "--draws", "40", "--max-horizon", "2"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "Rolling-origin evaluation, GPW Years 2018-2023" in result.stdout
+    assert result.stdout.startswith("Headline: rolling-origin evaluation, GPW Years 2018-2023, ")
     assert "ICB, 1 year(s) ahead: default" in result.stdout
     # the run says how the default's calibrated band did, against the issue's target
     one_year = next(x for x in result.stdout.splitlines() if "ICB, 1 year(s) ahead" in x)
@@ -27,6 +27,11 @@ def test_evaluate_scores_every_icb_from_every_origin(tmp_path: Path, shared_data
     assert {"evaluation.xlsx", "evaluation_mase_icb.svg", "evaluation_coverage_icb.svg"} <= names
     cases = pd.read_csv(out / "evaluation_cases.csv", encoding="utf-8-sig")
     model = cases.loc[cases["calibration"] == "model"]
+    # the headline counts the forecasts scored (one row per forecast and calibration)
+    assert result.stdout.splitlines()[0] == (
+        f"Headline: rolling-origin evaluation, GPW Years 2018-2023, {len(model):,} forecasts; "
+        "the default method for each level and horizon:"
+    )
     recent = cases.loc[(cases["calibration"] == "recent") & cases["inside_80"].notna()]
     # the recent band exists from origin 2019 (the 2019 errors of 2018's forecasts) and says so
     assert recent["origin"].min() == 2019

@@ -249,7 +249,9 @@ def evaluate(
         )
     echo_written(written)
     typer.echo(
-        f"Rolling-origin evaluation, GPW Years {origins}, {len(result.cases) // len(ev.CALIBRATIONS):,} forecasts:"
+        f"Headline: rolling-origin evaluation, GPW Years {origins}, "
+        f"{len(result.cases) // len(ev.CALIBRATIONS):,} forecasts; the default method for each "
+        "level and horizon:"
     )
     for lv in chosen:
         rows = skill.loc[skill["level"] == lv].drop_duplicates("horizon")
