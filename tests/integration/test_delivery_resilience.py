@@ -38,7 +38,9 @@ def test_resilience_watch_list_from_the_demo_baseline(tmp_path):
     assert "single-handed practice" in ranked[1]
     assert float(first[3]) >= 40 and first[4] == "yes"
     watched = sum(1 for line in ranked[1:] if ",yes," in line)
-    assert f"{watched} of 141 practices on the resilience watch list" in result.stdout
+    assert result.stdout.startswith(
+        f"Headline: {watched} of 141 practices on the resilience watch list"
+    )
     assert f"{watched} risk(s) proposed" in result.stdout
     proposed = read_risks(tmp_path / "proposed-risks.csv")
     assert all(

@@ -113,7 +113,7 @@ def test_delivery_commands(tmp_path):
         app, ["delivery", "risks", str(DEMO / "risks.csv"), "--out", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
-    assert "10 live risks of 10: 7 significant, 3 high" in result.stdout
+    assert result.stdout.startswith("Headline: 10 live risks of 10: 7 significant, 3 high")
     assert (tmp_path / "risk-heat-map.svg").read_text().startswith("<svg")
     assert (
         (tmp_path / "risks.csv").read_text(encoding="utf-8-sig").splitlines()[1].startswith("R001,")
@@ -131,7 +131,8 @@ def test_delivery_commands(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "on 1 November 2017: 3 critical milestones overdue" in result.stdout
+    assert "on 1 November 2017: 3 critical milestones overdue" in result.stdout.splitlines()[0]
+    assert result.stdout.startswith("Headline: ")
     assert "3 critical milestones overdue" in (tmp_path / "implementation-timeline.svg").read_text()
     bad = tmp_path / "bad.csv"
     bad.write_text(

@@ -58,7 +58,8 @@ def risks(
         if levels[b.name]
     )
     typer.echo(
-        f"{len(live)} live risk{'s' if len(live) != 1 else ''} of {len(register)}: {by_level or 'none'}"
+        f"Headline: {len(live)} live risk{'s' if len(live) != 1 else ''} of {len(register)}: "
+        f"{by_level or 'none'}"
     )
     typer.echo(
         f"Since the last review: {moves[Movement.UP]} up, {moves[Movement.DOWN]} down, "
@@ -102,7 +103,7 @@ def timeline(
         {(c.number, c.detail) for c in cells if c.status.value == "Issue" and c.start <= today}
     )
     typer.echo(
-        f"{len(rows)} deliverables; on {today:%-d %B %Y}: {len(late)} critical milestone{'s' if len(late) != 1 else ''} overdue, "
+        f"Headline: {len(rows)} deliverables; on {today:%-d %B %Y}: {len(late)} critical milestone{'s' if len(late) != 1 else ''} overdue, "
         f"{len(issues)} deliverable{'s' if len(issues) != 1 else ''} with an issue reported"
     )
     for _number, m in late:
@@ -208,7 +209,7 @@ def resilience(
     ranked = watch_list(measures, DEFAULT_RESILIENCE)
     on_list = [s for s in ranked if s.watch]
     typer.echo(
-        f"{len(on_list)} of {len(ranked)} practices on the resilience watch list "
+        f"Headline: {len(on_list)} of {len(ranked)} practices on the resilience watch list "
         f"(score {DEFAULT_RESILIENCE.watch_threshold:g} or more of 100) on {on:%-d %B %Y}"
     )
     for s in ranked[:10]:
