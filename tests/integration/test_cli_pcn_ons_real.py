@@ -58,6 +58,15 @@ def test_llr_pcns_match_the_file_own_icb(shared_data: Path, pcn_ws: Path, tmp_pa
     rows = _rows(out)
     expected, pcns = _raw_pcn_fte(shared_data, "QK1")
     assert len(rows) == len(pcns) + 1 == 22  # 21 PCNs and the total
+    # the headline first, on stdout whatever the format: PCNs and total WTE, from the raw file
+    from gpworkforce.loaders import build_registry
+
+    name = build_registry().get("QK1").name
+    assert result.stdout.splitlines()[0] == (
+        f"Headline: {name}, 30 September 2022: {len(pcns)} PCNs with {expected:,.1f} WTE in "
+        "total (NHS Digital PCN workforce)"
+    )
+    assert result.stdout.splitlines()[1].startswith("  Largest roles: ")
     assert rows[-1]["PCN"] == "Total"
     assert float(rows[-1]["Total WTE"]) == round(expected, 1) == 246.7
     roles = [c for c in rows[0] if c.endswith(" WTE") and c != "Total WTE"]

@@ -18,6 +18,8 @@ from gpworkforce.reports.formats import OutputFormat
 CHART_FORMATS = frozenset({OutputFormat.HTML, OutputFormat.PDF})
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from gpworkforce.baseline.placement import Placement
     from gpworkforce.cli.sources import DataContext
     from gpworkforce.domain.orgs import OrgType
@@ -259,7 +261,29 @@ def pcn_baseline(
         generated=max(e.loaded_at for e in entries),
     )
     typer.echo(placement, err=True)  # whatever the format, also where tables print alone
+    for line in _pcn_headline(result.table.frame, name, on, result.pcns):
+        typer.echo(line)
     emit_report(report, fmt, out, f"pcn-baseline-{code}-{on.isoformat()}")
+
+
+def _pcn_headline(frame: pd.DataFrame, name: str, on: dt.date, pcns: int) -> list[str]:
+    """The PCN baseline's headline: PCNs, total WTE and the largest roles (the total row)."""
+    from gpworkforce import labels
+    from gpworkforce.papers.headline import fmt_number
+
+    total = frame.iloc[-1]
+    roles = sorted(
+        (c for c in frame.columns if c.endswith(" WTE") and c != "Total WTE"),
+        key=lambda c: -float(total[c]),
+    )
+    largest = ", ".join(
+        f"{c.removesuffix(' WTE')} {fmt_number(float(total[c]))} WTE" for c in roles[:3]
+    )
+    return [
+        f"Headline: {name}, {labels.date_text(on)}: {labels.plural(pcns, 'PCN')} with "
+        f"{fmt_number(float(total['Total WTE']))} WTE in total (NHS Digital PCN workforce)",
+        *([f"  Largest roles: {largest}"] if largest else []),
+    ]
 
 
 def register(app: typer.Typer) -> None:
