@@ -4,6 +4,7 @@ page's detail, computed from what the page lists."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -26,7 +27,7 @@ def _headline(page: str) -> list[tuple[str, str, str]]:
         block.group(0),
         re.S,
     )
-    return [(a.strip(), b.strip(), c.strip()) for a, b, c in items]
+    return [tuple(html.unescape(x.strip()) for x in item) for item in items]
 
 
 def test_plans_page_opens_with_adopted_plans_and_open_alerts() -> None:
@@ -75,3 +76,130 @@ def test_scenarios_page_opens_with_the_count_and_the_best_chance_of_meeting_the_
         ("Best chance of meeting the target", "42%", "Scenario 3"),
     ]
     assert page.index('class="app-headline"') < page.index("<table")
+
+
+def _first_table_after_headline(page: str) -> None:
+    assert page.index('class="app-headline"') < page.index("<table")
+
+
+def test_finance_page_opens_with_the_latest_years_share_headroom_and_who_is_below() -> None:
+    from gpworkforce.web.finance.models import AllocationRecord
+    from gpworkforce.web.finance.seed import seed_llr_finance
+
+    world = build_world()
+    seed_llr_finance("QK1")
+    records = list(AllocationRecord.objects.filter(owner_id="QK1"))
+    year = max((r.financial_year for r in records), key=lambda y: int(y[:4]))
+    these = [r for r in records if r.financial_year == year]
+    allocation = sum(r.allocation for r in these)
+    spend = sum(r.delegated + r.discretionary + sum((r.other or {}).values()) for r in these)
+    below = sorted(
+        r.organisation
+        for r in these
+        if r.delegated + r.discretionary + sum((r.other or {}).values()) < 0.109 * r.allocation
+    )
+    head = spend - 0.113 * allocation
+    client = Client()
+    client.force_login(world.users["board"])
+    page = client.get("/finance/QK1/").content.decode()
+    figures = _headline(page)
+    assert figures[0] == (
+        f"Primary care spend, {year}",
+        f"{100 * spend / allocation:.2f}% of allocation",
+        "all organisations; minimum 10.9%, aspiration 11.3%",
+    )
+    label = "Headroom to the 11.3% aspiration" if head >= 0 else "Short of the 11.3% aspiration"
+    assert figures[1][0] == label
+    amount = abs(head)
+    assert figures[1][1] == (
+        f"£{amount / 1000:,.1f} million" if amount >= 10_000 else f"£{amount:,.0f} thousand"
+    )
+    n = len(these)
+    assert figures[2][:2] == ("Below the 10.9% minimum", f"{len(below)} of {n} organisations")
+    for name in below:
+        assert name in figures[2][2]
+    _first_table_after_headline(page)
+
+
+def test_plan_page_opens_with_the_gp_actual_against_plan_and_target() -> None:
+    from gpworkforce.web.plans.models import PlanAlert
+    from plans_support import GPW_FTE, Y2018, load_gpw, the_plan
+
+    world = build_world()
+    load_gpw()
+    plan_id = the_plan()  # plan 12.0 WTE at 30 Sep 2018, target 12.0
+    actual = sum(fte for (_, on), fte in GPW_FTE.items() if on == Y2018)
+    client = Client()
+    client.force_login(world.users["board"])
+    page = client.get(f"/plans/{plan_id}/").content.decode()
+    figures = _headline(page)
+    assert figures[0][:2] == ("GPs now", f"{actual:,.1f} WTE")
+    assert figures[1] == ("Against the plan", f"{actual - 12.0:+,.1f} WTE", "plan 12.0 WTE")
+    assert figures[2][:2] == ("Target", "12.0 WTE")
+    assert figures[2][2].startswith(f"{12.0 - actual:,.1f} WTE short of it")
+    n = PlanAlert.objects.filter(plan_id=plan_id, cleared_at__isnull=True).count()
+    assert figures[3][:2] == ("Open alerts", f"{n:,}")
+    _first_table_after_headline(page)
+
+
+def _run_with_target(name: str, central: float, p: float):
+    from tests.runs_support import finished_run
+
+    from gpworkforce.web.scenarios.models import Run
+
+    run = finished_run("QK1", name)
+    target = {
+        "date": "2018-03-31",
+        "label": "Target",
+        "wte": 12.0,
+        "supply_central": central,
+        "supply_p10": central - 1.0,
+        "supply_p50": central,
+        "supply_p90": central + 1.0,
+        "gap": 12.0 - central,
+        "probability": p,
+        "draws": 100,
+    }
+    supply = [
+        {
+            "date": "2018-03-31",
+            "central": central,
+            "p10": central - 1,
+            "p50": central,
+            "p90": central + 1,
+        }
+    ]
+    Run.objects.filter(pk=run.pk).update(results=run.results | {"target": target, "supply": supply})
+    return Run.objects.get(pk=run.pk)
+
+
+def test_scenario_and_run_pages_open_with_the_central_case_target_gap_and_chance() -> None:
+    world = build_world()
+    client = Client()
+    client.force_login(world.users["analyst"])
+    run = _run_with_target("Scenario 2", 11.25, 0.37)
+    expected = [
+        ("GPs by 31 March 2018, central case", f"{11.25:,.1f} WTE", "P10 to P90: 10.2 to 12.2 WTE"),
+        ("Target", "12 WTE", "Target"),
+        ("Short of the target", f"{12.0 - 11.25:,.1f} WTE", "the central case against the target"),
+        ("Chance of meeting the target", "37%", "of 100 draws"),
+    ]
+    for url in (f"/scenarios/{run.scenario_id}/", f"/scenarios/runs/{run.pk}/"):
+        page = client.get(url).content.decode()
+        assert _headline(page) == expected, url
+        _first_table_after_headline(page)
+
+
+def test_comparison_page_opens_with_the_range_of_central_cases_and_the_best_chance() -> None:
+    world = build_world()
+    client = Client()
+    client.force_login(world.users["analyst"])
+    _run_with_target("Low road", 10.5, 0.12)
+    _run_with_target("High road", 12.75, 0.64)
+    page = client.get("/scenarios/compare/QK1/").content.decode()
+    assert _headline(page) == [
+        ("Scenarios compared", "2", "each one's latest finished run"),
+        ("Central cases", f"{10.5:,.1f} to {12.75:,.1f} WTE", "lowest Low road, highest High road"),
+        ("Best chance of meeting the target", "64%", "High road"),
+    ]
+    _first_table_after_headline(page)

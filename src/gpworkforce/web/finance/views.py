@@ -19,6 +19,7 @@ from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import UserError
 from gpworkforce.reports.formatting import NA_MEANING, display_rows, is_numeric_column
 from gpworkforce.web.finance import actions, charts, compute, forms
+from gpworkforce.web.finance.headline import org_headline
 from gpworkforce.web.finance.models import (
     AllocationRecord,
     CostedScenario,
@@ -114,6 +115,7 @@ def finance_org(request: HttpRequest, scope: Scope, org_code: str) -> HttpRespon
         {
             "org": org,
             "alloc": alloc,
+            "headline": org_headline(alloc),
             "latest": latest,
             "funding_count": len(records),
             "funding_years": sorted({r.financial_year for r in records}),

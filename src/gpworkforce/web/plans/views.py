@@ -194,6 +194,9 @@ def plan_detail(request: HttpRequest, scope: Scope, plan_id: int) -> HttpRespons
             "result": result,
             "problem": state.problem,
             "summary": summary,
+            # the headline's staff group: GPs when the plan tracks them, else the first group
+            "lead": next((r for r in summary if r.group is StaffGroup.GP), None)
+            or (summary[0] if summary else None),
             "quarters": quarters,
             "quarter_rows": quarter_rows,
             "alerts": list(open_alerts),
