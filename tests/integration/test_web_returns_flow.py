@@ -296,6 +296,57 @@ def test_analyst_opens_a_round_through_the_form(world: World) -> None:
     assert r.status_code == 400 and "already have a return" in r.content.decode()  # QK1's round
 
 
+def _open(client: Client, census: tuple[str, str, str], **deadline: str):
+    """Post the form as the browser does: the NHS.UK date input names its boxes ``x[day]``."""
+    return client.post(
+        reverse("round-open"),
+        {
+            "organisation": "03W",
+            "census_date[day]": census[0],
+            "census_date[month]": census[1],
+            "census_date[year]": census[2],
+            **{f"deadline[{k}]": v for k, v in deadline.items()},
+        },
+    )
+
+
+def test_the_open_round_form_asks_for_the_deadline_and_the_round_page_shows_it(
+    world: World,
+) -> None:
+    import datetime as dt
+
+    from gpworkforce.web.models import CollectionRound
+
+    analyst = client_for("analyst")
+    form = analyst.get(reverse("round-open")).content.decode()
+    assert 'name="deadline[day]"' in form and 'name="census_date[day]"' in form
+    # bad deadlines: a form error naming the field, no round opened
+    for bad, message in (
+        ({"day": "11", "month": "", "year": "2018"}, "Enter the deadline as day, month and year"),
+        ({"day": "31", "month": "2", "year": "2018"}, "Deadline must be a real date"),
+        ({"day": "1", "month": "12", "year": "2017"}, "Deadline must be after the census date"),
+    ):
+        r = _open(analyst, ("31", "12", "2017"), **bad)
+        text = html_lib.unescape(r.content.decode())
+        assert r.status_code == 400 and message in text, text
+        assert 'href="#deadline-day"' in text
+        assert not CollectionRound.objects.filter(census_date=dt.date(2017, 12, 31)).exists()
+    # a deadline given: stored and shown on the round page
+    r = _open(analyst, ("31", "12", "2017"), day="2", month="2", year="2018")
+    assert r.status_code == 302
+    rnd = CollectionRound.objects.get(census_date=dt.date(2017, 12, 31), organisation_id="03W")
+    assert rnd.deadline == dt.date(2018, 2, 2)
+    page = html_lib.unescape(analyst.get(r["Location"]).content.decode())
+    assert "02 February 2018" in page and "six weeks after the census date" not in page
+    # left blank: six weeks (42 days) after the census date, said so on the page
+    r = _open(analyst, ("31", "3", "2018"))
+    rnd = CollectionRound.objects.get(census_date=dt.date(2018, 3, 31), organisation_id="03W")
+    assert rnd.deadline is None
+    page = html_lib.unescape(analyst.get(r["Location"]).content.decode())
+    due = dt.date(2018, 3, 31) + dt.timedelta(weeks=6)
+    assert f"{due:%d %B %Y} (six weeks after the census date)" in page
+
+
 def test_template_download_is_prefilled_and_an_empty_one_is_rejected_on_upload(
     world: World,
 ) -> None:

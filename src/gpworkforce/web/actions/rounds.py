@@ -41,8 +41,11 @@ def practices_in_scope(org_code: str, census_date: dt.date) -> list[str]:
 
 
 @transaction.atomic
-def open_round(*, actor: User | None, census_date: dt.date, org_code: str) -> CollectionRound:
-    """Open a round for the practices under ``org_code`` (actor None = system, e.g. seeding)."""
+def open_round(
+    *, actor: User | None, census_date: dt.date, org_code: str, deadline: dt.date | None = None
+) -> CollectionRound:
+    """Open a round for the practices under ``org_code`` (actor None = system, e.g. seeding);
+    returns are due by ``deadline`` (None: six weeks after the census date)."""
     if actor is not None and not has_permission(
         actor, Permission.OPEN_ROUND, org_code, census_date
     ):
@@ -50,6 +53,11 @@ def open_round(*, actor: User | None, census_date: dt.date, org_code: str) -> Co
     org = Organisation.objects.filter(code=org_code).first()
     if org is None:
         raise UserError(f"organisation must be a known ODS code, got {org_code!r}")
+    if deadline is not None and deadline <= census_date:
+        raise UserError(
+            f"the deadline must be after the census date ({census_date:%d %B %Y}),"
+            f" got {deadline:%d %B %Y}"
+        )
     practices = practices_in_scope(org.code, census_date)
     if not practices:
         raise UserError(f"{org.code} must have practices open on {census_date:%d %B %Y}, got none")
@@ -66,7 +74,11 @@ def open_round(*, actor: User | None, census_date: dt.date, org_code: str) -> Co
     try:
         with transaction.atomic():
             rnd = CollectionRound.objects.create(
-                census_date=census_date, organisation=org, opened_by=actor, opened_at=timezone.now()
+                census_date=census_date,
+                organisation=org,
+                opened_by=actor,
+                opened_at=timezone.now(),
+                deadline=deadline,
             )
     except IntegrityError:
         raise UserError(
@@ -80,7 +92,11 @@ def open_round(*, actor: User | None, census_date: dt.date, org_code: str) -> Co
         "round.open",
         rnd,
         organisation_code=org.code,
-        after={"census_date": census_date.isoformat(), "practices": len(practices)},
+        after={
+            "census_date": census_date.isoformat(),
+            "deadline": rnd.due_date.isoformat(),
+            "practices": len(practices),
+        },
     )
     return rnd
 

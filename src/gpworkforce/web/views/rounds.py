@@ -73,6 +73,7 @@ def round_open(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     census_date=form.cleaned_data["census_date"],
                     org_code=form.cleaned_data["organisation"],
+                    deadline=form.cleaned_data.get("deadline"),
                 )
             except UserError as exc:
                 errors = [{"text": exc.message, "href": "#census_date-day"}]
