@@ -22,9 +22,9 @@ from markupsafe import Markup
 
 from gpworkforce import __version__
 from gpworkforce.domain.report import ReportTable
-from gpworkforce.exports import neutralise
+from gpworkforce.exports import is_missing, neutralise
 from gpworkforce.papers.model import Paper, Section
-from gpworkforce.reports.formatting import display_rows, is_numeric_column
+from gpworkforce.reports.formatting import format_value, is_numeric_column
 from gpworkforce.reports.model import ReportChart
 from gpworkforce.reports.pdf import html_to_pdf
 from gpworkforce.reports.svg import chart_svg, svg_png, vegalite_svg
@@ -37,6 +37,25 @@ PNG_FONT = "DejaVu Sans"  # installed with the project's Debian fonts; Arial is 
 
 def _date(d: dt.date) -> str:
     return f"{d.day} {d:%B %Y}"
+
+
+def printed_value(value: Any, decimals: int | None = None) -> str:
+    """A table cell as the paper prints it: a date as people write it ("31 Oct 2017"), any other
+    value as :func:`format_value` writes it (the Excel pack keeps real dates)."""
+    if not is_missing(value) and isinstance(value, pd.Timestamp | dt.date):
+        stamp = pd.Timestamp(value)
+        if stamp == stamp.normalize():
+            return f"{stamp.day} {stamp:%b %Y}"
+    return format_value(value, decimals)
+
+
+def printed_rows(frame: pd.DataFrame, decimals: dict[str, int]) -> list[list[str]]:
+    """Every row of ``frame`` as the paper prints it (PDF and Word)."""
+    places = [decimals.get(str(c)) for c in frame.columns]
+    return [
+        [printed_value(v, d) for v, d in zip(row, places, strict=True)]
+        for row in frame.itertuples(index=False, name=None)
+    ]
 
 
 # --- HTML / PDF ---------------------------------------------------------------------------------
@@ -78,7 +97,7 @@ class _Chart:
 
 def _table(t: ReportTable) -> _Table:
     numeric = [is_numeric_column(t.frame, c) for c in t.frame.columns]
-    rows = display_rows(t.frame, dict(t.decimals))
+    rows = printed_rows(t.frame, dict(t.decimals))
     return _Table(
         title=t.title,
         header=tuple(_Head(str(c), n) for c, n in zip(t.frame.columns, numeric, strict=True)),
@@ -169,7 +188,7 @@ def _docx_table_xml(t: ReportTable) -> str:
     """A table as WordprocessingML, written in one piece: python-docx's cell-by-cell API walks the
     whole table for every row and cell (most of a long paper's Word time), the XML is the same."""
     numeric = [is_numeric_column(t.frame, c) for c in t.frame.columns]
-    rows = display_rows(t.frame, dict(t.decimals))
+    rows = printed_rows(t.frame, dict(t.decimals))
     # 8.5 pt = 17 half-points; widths shared equally across the text width (170 mm = 9638 twips)
     width = 9638 // max(len(numeric), 1)
 
