@@ -211,10 +211,12 @@ def test_the_denominator_note_names_given_populations() -> None:
     assert second_note(None) == summed
     assert second_note(Denominators()) == summed  # nothing given: the same as none
     assert second_note(Denominators(weighted={"CC1": 1.0})) == (
-        "Populations given per organisation; others are summed practice list sizes."
+        "Populations given per organisation, kept as given (a population is not a practice "
+        "list); others are summed practice list sizes."
     )
     assert second_note(Denominators(registered={"CC1": 1.0}, label="ONS mid-2017")) == (
-        "Populations given per organisation (ONS mid-2017); others are summed practice list sizes."
+        "Populations given per organisation (ONS mid-2017), kept as given (a population is not a "
+        "practice list); others are summed practice list sizes."
     )
 
 
@@ -305,7 +307,8 @@ def test_target_gap_notes_follow_the_populations_and_coverage() -> None:
     den = Denominators(registered={"QQ1": 9000}, label="ONS")
     _, notes = target_gap_frame(data, "QQ1", SEP17, denominators=den)
     assert notes[2:] == [
-        "Populations given per organisation (ONS); others are summed practice list sizes.",
+        "Populations given per organisation (ONS), kept as given (a population is not a practice "
+        "list); others are summed practice list sizes.",
         # registered given for QQ1: no note on its list sizes; weighted known for 1 of 3
         "Weighted list size known for 1 of 3 practices in QQ1; patients are summed over those.",
         "GPs excluding registrars WTE: 2 of 3 practices in QQ1 have a figure; the total covers "
@@ -390,3 +393,52 @@ def test_two_patient_sources_of_one_vintage_follow_the_load_order() -> None:
     assert _row(frame2, "CC1")["Registered patients"] == 5000
     gap = target_gap_frame(data, "QQ1", SEP17)[0]
     assert _row(gap, "QQ1")["Registered patients"] == 12000
+
+
+def test_practices_without_a_figure_leave_the_denominator() -> None:
+    # P00003 (CC2; 5,000 registered, 6,000 weighted) sent nothing: QQ1's figures are P00001 and
+    # P00002's staff over their 5,000 registered (5,000 weighted) patients. GPs 3.0 WTE: 0.6 per
+    # 1,000; all groups 4.0 WTE: 0.8 per 1,000; CC2 has no figure: NA, not 0.
+    two = _data(PATS).workforce
+    data = BaselineData(
+        workforce=two.loc[two["practice_code"] != "P00003"].reset_index(drop=True),
+        registry=registry(),
+        patients=PATS,
+    )
+    frame, notes = per_thousand_frame(data, "QQ1", SEP17)
+    qq1, cc2 = _row(frame, "QQ1"), _row(frame, "CC2")
+    assert qq1["Registered patients"] == 10000
+    assert qq1["GPs excl. registrars per 1,000 registered"] == pytest.approx(0.6)
+    assert qq1["GPs excl. registrars per 1,000 weighted"] == pytest.approx(0.6)
+    assert qq1["Total per 1,000 registered"] == pytest.approx(0.8)
+    assert qq1["Nurses per 1,000 weighted"] == pytest.approx(0.2)
+    assert pd.isna(cc2["GPs excl. registrars per 1,000 registered"])
+    assert pd.isna(cc2["Total per 1,000 weighted"])
+    assert [n for n in notes if "left out" in n] == [
+        f"{label}: 1 practice in QQ1 with a {basis} list size but no figure left out of the "
+        f"denominator ({n} {basis} patients), so staff and patients are of the same practices."
+        for label in [*GROUPS, "Total"]
+        for basis, n in (("registered", "5,000"), ("weighted", "6,000"))
+    ]
+    gap, gap_notes = target_gap_frame(data, "QQ1", SEP17, target=TargetConfig(basis="weighted"))
+    assert _row(gap, "QQ1")["WTE needed"] == pytest.approx(0.58 * 5)  # 5,000 weighted matched
+    assert _row(gap, "QQ1")["WTE per 1,000"] == pytest.approx(0.6)
+    assert gap_notes[-3].startswith("GPs excluding registrars WTE: 1 practice in QQ1 with a reg")
+    assert gap_notes[-2].startswith("GPs excluding registrars WTE: 1 practice in QQ1 with a wei")
+
+
+def test_two_practices_left_out_are_counted_in_the_plural() -> None:
+    # only P00002 sent a return: P00001 and P00003 (2,000 + 5,000 registered) are left out
+    two = _data(PATS).workforce
+    data = BaselineData(
+        workforce=two.loc[two["practice_code"] == "P00002"].reset_index(drop=True),
+        registry=registry(),
+        patients=PATS,
+    )
+    frame, notes = per_thousand_frame(data, "QQ1", SEP17)
+    assert _row(frame, "QQ1")["GPs excl. registrars per 1,000 registered"] == pytest.approx(1 / 3)
+    assert (
+        "GPs excl. registrars: 2 practices in QQ1 with a registered list size but no figure left "
+        "out of the denominator (7,000 registered patients), so staff and patients are of the same "
+        "practices." in notes
+    )

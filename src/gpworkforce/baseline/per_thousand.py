@@ -6,6 +6,12 @@ by default each row's practices' list sizes (PATIENTS, see ``select_patients``) 
 caller may give populations per organisation instead (the LLR plan used "population as of Sep 17,
 NHS E" per CCG).
 
+Matched denominators: a summed denominator counts only the practices that have a figure for the
+column's numerator (per staff group: a practice may have GP but not nurse figures; the total
+column: practices with a figure for any group), so patients whose practices contribute no staff
+are left out, and a note says how many practices and patients were. Given populations are kept as
+given (a population is not a practice list).
+
 Formulas (per row): ``per 1,000 = WTE / patients * 1000``; ``WTE needed = target * patients /
 1000``; ``gap = WTE needed - WTE`` (positive: short of the target). NA in, NA out.
 """
@@ -78,13 +84,14 @@ def population_rows(
     return data.cached(key, lambda: _population_rows(data, scope, den)).copy()
 
 
-def _population_rows(data: BaselineData, scope: Scope, den: Denominators) -> pd.DataFrame:
+def _population_rows(
+    data: BaselineData, scope: Scope, den: Denominators, only: frozenset[str] | None = None
+) -> pd.DataFrame:
+    """Population per row; with ``only``, list sizes are summed over those practices alone."""
     out = row_index(scope)
-    pats = data.cached(
-        ("patients", scope.period, den.tolerance_days),
-        lambda: select_patients(data.patients, scope.period, den.tolerance_days, data.source_order),
-    )
-    pats = pats.loc[pats["practice_code"].isin(list(scope.members))]
+    pats = _scope_patients(data, scope, den)
+    if only is not None:
+        pats = pats.loc[pats["practice_code"].isin(sorted(only))]
     long = pats.melt(
         id_vars="practice_code", value_vars=list(PATIENT_BASES), var_name="basis", value_name="n"
     )
@@ -110,26 +117,86 @@ def _population_rows(data: BaselineData, scope: Scope, den: Denominators) -> pd.
     return out
 
 
+def _scope_patients(data: BaselineData, scope: Scope, den: Denominators) -> pd.DataFrame:
+    """The chosen list sizes (``select_patients``) of the practices in ``scope``."""
+    pats = data.cached(
+        ("patients", scope.period, den.tolerance_days),
+        lambda: select_patients(data.patients, scope.period, den.tolerance_days, data.source_order),
+    )
+    return pats.loc[pats["practice_code"].isin(list(scope.members))]
+
+
+def with_figure(values: pd.DataFrame, nodes: list[str]) -> frozenset[str]:
+    """Practices with a WTE figure (not NA) for any of ``nodes`` in practice ``values``."""
+    mine = values.loc[values["node"].isin(nodes) & values["fte"].notna()]
+    return frozenset(mine["practice_code"])
+
+
+def matched_rows(
+    data: BaselineData, scope: Scope, den: Denominators | None, practices: frozenset[str]
+) -> pd.DataFrame:
+    """:func:`population_rows` with list sizes summed over ``practices`` only (given kept)."""
+    den = den or Denominators()
+    key = ("matched_rows", scope.key, den.model_dump_json(), practices)
+    return data.cached(key, lambda: _population_rows(data, scope, den, practices))
+
+
+def excluded_notes(
+    data: BaselineData,
+    scope: Scope,
+    den: Denominators | None,
+    practices: frozenset[str],
+    what: str,
+) -> list[str]:
+    """Notes on the practices of ``scope`` with a list size but no figure for ``what``: their
+    patients are left out of its summed denominators (none for a basis whose total is given)."""
+    den = den or Denominators()
+    pats = _scope_patients(data, scope, den)
+    out = pats.loc[~pats["practice_code"].isin(sorted(practices))]
+    notes = []
+    for basis in PATIENT_BASES:
+        if scope.org_code in getattr(den, basis):
+            continue
+        known = out[basis].dropna()
+        if len(known):
+            notes.append(
+                f"{what}: {plural(len(known), 'practice')} in {scope.org_code} with a {basis} "
+                f"list size but no figure left out of the denominator ({round(known.sum()):,} "
+                f"{basis} patients), so staff and patients are of the same practices."
+            )
+    return notes
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def per_thousand_parts(
     at: BaselineData, scope: Scope, denominators: Denominators | None, gp_node: str
 ) -> tuple[pd.DataFrame, list[str]]:
     columns = group_columns(at.taxonomy, gp_node)
-    _, rows = scope_values(at, scope, [n for n, _ in columns])
+    nodes = [n for n, _ in columns]
+    values, rows = scope_values(at, scope, nodes)
     frame = population_rows(at, scope, denominators)
     staff = wide(rows, scope, columns, measures=("fte",))
     labels = [label for _, label in columns]
     for label in labels:
         frame[f"{label} WTE"] = staff[f"{label} WTE"]
     add_sum(frame, [f"{label} WTE" for label in labels], "Total WTE")
-    for label in [*labels, "Total"]:
+    matched = []
+    for label, group in [*[(label, [n]) for n, label in columns], ("Total", nodes)]:
+        practices = with_figure(values, group)
+        den = matched_rows(at, scope, denominators, practices)
+        matched.extend(excluded_notes(at, scope, denominators, practices, label))
         for basis in PATIENT_BASES:
             frame[f"{label} per 1,000 {basis}"] = ratio(
-                frame[f"{label} WTE"], frame[f"{basis.capitalize()} patients"], 1000.0
+                frame[f"{label} WTE"], den[f"{basis.capitalize()} patients"], 1000.0
             )
     notes = [
         "Per 1,000 = WTE / patients x 1,000. Total WTE = sum of the four groups (NA if any is NA).",
         _denominator_note(denominators),
         *patient_coverage_notes(at, scope, denominators),
+        *matched,
     ]
     notes.extend(coverage_notes(rows, columns))
     return frame, notes
@@ -140,11 +207,7 @@ def patient_coverage_notes(
 ) -> list[str]:
     """Notes for list sizes known for fewer practices than are in scope (summed ones only)."""
     den = denominators or Denominators()
-    pats = data.cached(
-        ("patients", scope.period, den.tolerance_days),
-        lambda: select_patients(data.patients, scope.period, den.tolerance_days, data.source_order),
-    )
-    pats = pats.loc[pats["practice_code"].isin(list(scope.members))]
+    pats = _scope_patients(data, scope, den)
     notes = []
     for basis in PATIENT_BASES:
         if scope.org_code in getattr(den, basis):
@@ -161,7 +224,10 @@ def patient_coverage_notes(
 def _denominator_note(den: Denominators | None) -> str:
     if den is not None and (den.registered or den.weighted):
         label = f" ({den.label})" if den.label else ""
-        return f"Populations given per organisation{label}; others are summed practice list sizes."
+        return (
+            f"Populations given per organisation{label}, kept as given (a population is not a "
+            "practice list); others are summed practice list sizes."
+        )
     return "Patients: registered and weighted list sizes of the practices in each row, summed."
 
 
@@ -210,11 +276,13 @@ def per_thousand(
 def target_gap_parts(
     at: BaselineData, scope: Scope, denominators: Denominators | None, target: TargetConfig
 ) -> tuple[pd.DataFrame, list[str]]:
-    _, rows = scope_values(at, scope, [target.node])
+    values, rows = scope_values(at, scope, [target.node])
     label = at.taxonomy.node(target.node).name
     frame = population_rows(at, scope, denominators)
     staff = wide(rows, scope, [(target.node, "x")], measures=("fte",))
-    patients = frame[f"{target.basis.capitalize()} patients"]
+    practices = with_figure(values, [target.node])
+    den = matched_rows(at, scope, denominators, practices)
+    patients = den[f"{target.basis.capitalize()} patients"]
     frame["WTE"] = staff["x WTE"]
     frame["WTE per 1,000"] = ratio(frame["WTE"], patients, 1000.0)
     frame["Target per 1,000"] = pd.Series([target.per_1000] * len(frame), dtype="Float64")
@@ -225,6 +293,7 @@ def target_gap_parts(
         "WTE needed = target x patients / 1,000; gap = WTE needed - WTE (positive = shortfall).",
         _denominator_note(denominators),
         *patient_coverage_notes(at, scope, denominators),
+        *excluded_notes(at, scope, denominators, practices, f"{label} WTE"),
     ]
     notes.extend(coverage_notes(rows, [(target.node, label)]))
     return frame, notes
