@@ -442,3 +442,22 @@ def test_two_practices_left_out_are_counted_in_the_plural() -> None:
         "out of the denominator (7,000 registered patients), so staff and patients are of the same "
         "practices." in notes
     )
+
+
+def test_target_gap_leaves_no_one_out_of_a_given_population() -> None:
+    # P00003 sent nothing; QQ1's registered population is given (9,000): kept whole, no note on
+    # registered patients left out; weighted is summed, so P00003's 6,000 are left out of it
+    two = _data(PATS).workforce
+    data = BaselineData(
+        workforce=two.loc[two["practice_code"] != "P00003"].reset_index(drop=True),
+        registry=registry(),
+        patients=PATS,
+    )
+    den = Denominators(registered={"QQ1": 9000})
+    frame, notes = target_gap_frame(data, "QQ1", SEP17, denominators=den)
+    assert _row(frame, "QQ1")["WTE needed"] == pytest.approx(0.58 * 9)
+    assert [n for n in notes if "left out" in n] == [
+        "GPs excluding registrars WTE: 1 practice in QQ1 with a weighted list size but no figure "
+        "left out of the denominator (6,000 weighted patients), so staff and patients are of the "
+        "same practices."
+    ]
