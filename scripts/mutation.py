@@ -66,7 +66,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "per_thousand": (
         "src/gpworkforce/baseline/per_thousand.py",
-        ["tests/unit/test_baseline_per_thousand.py"],
+        [
+            "tests/unit/test_baseline_per_thousand.py",
+            "tests/spec/test_baseline_matched_per_thousand.py",
+        ],
     ),
     "hee_linear": (
         "src/gpworkforce/forecast/hee_linear.py",
