@@ -127,7 +127,10 @@ def test_return_workflow_end_to_end(
         page.select_option(f"#id_staff-{i}-contract_type", contract)
     page.click("text=Check and submit")
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
-    expect(page.locator("#id_staff-0-headcount-error")).to_contain_text("got -4")
+    # the error in plain words, naming what was typed (the form speaks to people, issue 14)
+    expect(page.locator("#id_staff-0-headcount-error")).to_contain_text(
+        "People must be 0 or more; you entered -4"
+    )
     submitter.check()
     page.fill("#id_staff-0-headcount", "4")
     page.click("text=Check and submit")
