@@ -21,19 +21,21 @@ def test_issues_map_to_the_cell_they_name() -> None:
         Issue(Location(None, "Vacancies", None, None), "list distinct lines", "a duplicate"),
     ]
     by_field, summary = field_errors(issues)
+    # in plain words, naming the field as the form shows it (issue 14, decision 0095)
     assert by_field == {
-        "staff-1-headcount": ["must be a whole number >= 0, got -4"],
-        "locums-0-locum_type": ["must be a locum type, got GP_PARTNER"],
+        "staff-1-headcount": ["People must be a whole number >= 0; you entered -4"],
+        "locums-0-locum_type": ["Locum type must be a locum type; you entered GP_PARTNER"],
     }
     assert [s["href"] for s in summary] == [
         "#id_staff-1-headcount",
         "#id_locums-0-locum_type",
         "#vacancies-lines",
     ]
-    assert (
-        summary[0]["text"]
-        == "sheet 'Staff', row 2, column 'Headcount': must be a whole number >= 0, got -4"
-    )
+    assert [s["text"] for s in summary] == [
+        "People on staff line 2 must be a whole number >= 0; you entered -4",
+        "Locum type on locum line 1 must be a locum type; you entered GP_PARTNER",
+        "Vacancy section must list distinct lines (found a duplicate)",
+    ]
 
 
 def test_add_line_adds_exactly_one_blank_line_and_keeps_entries() -> None:
