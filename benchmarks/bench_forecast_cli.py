@@ -161,11 +161,11 @@ def loaded_registered(loaded: object, inputs: object) -> np.ndarray:
 def _kernel_paths(inputs: object, params: object) -> np.ndarray:
     """What the CLI computes for the central case: basis run, then every practice's GP FTE
     (with one BLAS thread, as the CLI runs it)."""
-    from threadpoolctl import threadpool_limits
+    from gpworkforce.forecast.blas import one_blas_thread
 
     from gpworkforce.forecast.kernels.linear import linear_response
 
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         resp = linear_response(inputs, params)  # type: ignore[arg-type]
         assert resp is not None
         coeff = resp.class_weighted("fte", np.ones((1, 1)))[0]  # [T+1, B]

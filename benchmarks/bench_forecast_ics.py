@@ -71,7 +71,7 @@ def _spec() -> tuple[object, object]:
 
 
 def _naive_and_streamed() -> list[Result]:
-    from threadpoolctl import threadpool_limits
+    from gpworkforce.forecast.blas import one_blas_thread
 
     from gpworkforce.forecast.cohort_mc import SummaryOptions
     from gpworkforce.forecast.engine import EngineOptions
@@ -90,7 +90,7 @@ def _naive_and_streamed() -> list[Result]:
     )
     del full, supply
     opts = SummaryOptions(every_step=("supply_gp_equiv",), org_measures=("supply_gp_equiv",))
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         w0, c0 = time.perf_counter(), time.process_time()
         summary = COHORT.run(spec, RunRequest(draws=DRAWS, seed=seed, options=opts)).detail
         wall, cpu = time.perf_counter() - w0, time.process_time() - c0

@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import UserError
 from gpworkforce.forecast import outputs
+from gpworkforce.forecast.blas import one_blas_thread
 from gpworkforce.forecast.build import stream_specs
 from gpworkforce.forecast.cohort import CohortForecast
 from gpworkforce.forecast.cohort_mc import CohortSummary, SummaryOptions, target_rows
@@ -187,7 +187,7 @@ def _run_cohort(loaded: LoadedScenario, draws: int, say: Progress, opts: RunOpti
     wall0, cpu0 = time.perf_counter(), time.process_time()
     # the products here are small ([draws, basis] @ [basis, organisations]): BLAS threads only
     # spin on a busy machine, so one BLAS thread (the quantiles use their own threads)
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         central = COHORT.run(spec, _request(loaded, 0, options=EngineOptions())).detail
         say(f"running {n_runs} draws" if n_runs else "summarising the central case")
         result = COHORT.run(spec, _request(loaded, n_runs, options=summary_opts))
