@@ -162,7 +162,6 @@ def _kernel_paths(inputs: object, params: object) -> np.ndarray:
     """What the CLI computes for the central case: basis run, then every practice's GP FTE
     (with one BLAS thread, as the CLI runs it)."""
     from gpworkforce.forecast.blas import one_blas_thread
-
     from gpworkforce.forecast.kernels.linear import linear_response
 
     with one_blas_thread():

@@ -72,7 +72,6 @@ def _spec() -> tuple[object, object]:
 
 def _naive_and_streamed() -> list[Result]:
     from gpworkforce.forecast.blas import one_blas_thread
-
     from gpworkforce.forecast.cohort_mc import SummaryOptions
     from gpworkforce.forecast.engine import EngineOptions
     from gpworkforce.forecast.methods import COHORT, RunRequest
