@@ -178,3 +178,33 @@ def test_goal_seek_headline_gives_the_change_the_chance_and_p10_p50_p90() -> Non
         f"P50 {r.supply_p50:,.1f} WTE, P90 {r.supply_p90:,.1f} WTE"
     )
     assert "cohort." not in result.stdout and "volume_factor" not in result.stdout
+
+
+def test_scenario_schema_headline_counts_the_schema_it_prints() -> None:
+    import json
+
+    result = runner.invoke(app, ["scenario-schema"])
+    assert result.exit_code == 0, result.output
+    schema = json.loads(result.stdout)  # the headline must not spoil the JSON
+    line = result.stderr.splitlines()[0]
+    assert line.startswith("Headline: the scenario file schema has ")
+    assert f" {len(schema['properties'])} top-level settings" in line
+    assert f" {len(schema['$defs'])} definitions" in line
+    assert all(name in line for name in schema["properties"])
+
+
+def test_maturity_headlines_count_matrices_and_dimensions() -> None:
+    import tomllib
+
+    folder = Path(__file__).parents[2] / "src" / "gpworkforce" / "data" / "maturity"
+    files = sorted(folder.glob("*.toml"))
+    listed = run("delivery", "maturity")
+    assert head(listed, 1)[0].startswith(f"Headline: {len(files)} maturity matrices shipped")
+    raw = tomllib.loads(files[0].read_text(encoding="utf-8"))
+    one = run("delivery", "maturity", files[0].stem)
+    first = head(one, 1)[0]
+    assert f": {len(raw['dimensions'])} dimensions" in first
+    assert (
+        f"one of {len(raw['levels'])} levels, from {raw['levels'][0]} to {raw['levels'][-1]}"
+        in first
+    )

@@ -123,13 +123,23 @@ def maturity(
     from gpworkforce.delivery.maturity import load_template, template_names
 
     if template is None:
-        for name in template_names():
+        names = template_names()
+        typer.echo(
+            f"Headline: {len(names)} maturity {'matrix' if len(names) == 1 else 'matrices'}"
+            " shipped; give a matrix's name to print its levels and descriptors."
+        )
+        for name in names:
             m = load_template(name)
             typer.echo(
                 f"{name}: {m.name} ({len(m.dimensions)} dimensions, levels {' / '.join(m.levels)})"
             )
         return
     m = load_template(template)
+    dims = len(m.dimensions)
+    typer.echo(
+        f"Headline: {m.name}: {dims} {'dimension' if dims == 1 else 'dimensions'}, each assessed"
+        f" at one of {len(m.levels)} levels, from {m.levels[0]} to {m.levels[-1]}."
+    )
     typer.echo(f"{m.name}\nSource: {m.source}\nLevels: {' / '.join(m.levels)}")
     for d in m.dimensions:
         typer.echo(f"\n{d.name}")

@@ -228,11 +228,22 @@ def scenario_schema(
     ] = None,
 ) -> None:
     """Print (or write) the JSON Schema of scenario files."""
-    from gpworkforce.forecast.scenario_io import schema_text, write_schema
+    from gpworkforce.forecast.scenario_io import json_schema, schema_text, write_schema
 
+    schema = json_schema()
+    sections = sorted(schema.get("properties", {}))
+    line = (
+        f"Headline: the scenario file schema has {len(sections)} top-level settings"
+        f" ({', '.join(sections)}) and {len(schema.get('$defs', {}))} definitions of tables"
+        " within them; docs/scenarios.md explains each."
+    )
     if out is None:
+        # the schema itself goes to standard output (to be redirected or piped), the headline
+        # to standard error so that the output stays valid JSON
+        typer.echo(line, err=True)
         typer.echo(schema_text(), nl=False)
         return
+    typer.echo(line)
     write_schema(out)
     echo_written([out])
 
