@@ -73,3 +73,16 @@ def truncate(link: ParentLink, end: dt.date) -> ParentLink | None:
     if link.start is not None and link.start >= end:
         return None
     return ParentLink(link.child, link.parent, link.start, end, link.source)
+
+
+def carried_forward(full: Sequence[Snapshot], partial: Sequence[Snapshot]) -> list[Snapshot]:
+    """``full`` with each ``partial`` snapshot (a source that names only some children, such as
+    an ODS extract naming the ICB of the sub-ICB locations that have practices) inserted as the
+    snapshot in force before its date updated with its edges: a child it does not name keeps
+    its parent, where a ``full`` snapshot would end its link."""
+    out = sorted(full, key=lambda s: s.on)
+    for part in sorted(partial, key=lambda s: s.on):
+        before = [s for s in out if s.on <= part.on]
+        edges = {**(before[-1].edges if before else {}), **part.edges}
+        out = [*before, Snapshot(part.on, edges, part.source), *out[len(before) :]]
+    return out

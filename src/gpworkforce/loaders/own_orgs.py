@@ -52,13 +52,14 @@ def icb_disagreements(attributes: pd.DataFrame, registry: OrgRegistry, file_name
     if elsewhere:
         out.append(
             f"{file_name}: {len(elsewhere)} practice-year row(s) name an ICB other than the "
-            f"registry's on that date (the registry's is used): {'; '.join(elsewhere[:10])}"
-            + (" ..." if len(elsewhere) > 10 else "")
+            f"registry's on that date (the file's is used for its period, decision 0101): "
+            f"{'; '.join(elsewhere[:10])}" + (" ..." if len(elsewhere) > 10 else "")
         )
     if nowhere:
         out.append(
             f"{file_name}: {len(nowhere)} practice-year row(s) name an ICB but the registry "
-            f"places the practice in none on that date (they count in no area): "
+            f"places the practice in none on that date (they count in the ICB the file names, "
+            f"where it is known, decision 0101): "
             f"{'; '.join(nowhere[:10])}" + (" ..." if len(nowhere) > 10 else "")
         )
     return out

@@ -24,6 +24,7 @@ Sources and how each becomes effective-dated links:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -33,10 +34,17 @@ import pandas as pd
 
 from gpworkforce.domain.orgs import ENGLAND_CODE, Organisation, OrgRegistry, OrgType, ParentLink
 from gpworkforce.errors import InputFileError
-from gpworkforce.loaders.hierarchy import Snapshot, modal_parent, snapshot_links, truncate
+from gpworkforce.loaders.hierarchy import (
+    Snapshot,
+    carried_forward,
+    modal_parent,
+    snapshot_links,
+    truncate,
+)
 from gpworkforce.loaders.registry_files import (
     GP_PRACTICE_SETTING,
     ICB_ESTABLISHED,
+    OdsExtract,
     PracticeMap,
     read_ccg_to_icb,
     read_epraccur,
@@ -48,6 +56,10 @@ EPRACCUR_FILE = "epraccur_2019-12_headerless.csv"
 MAP_GLOB = "gp_reg_pat_prac_map_*.csv"
 CCG_ICB_FILE = "ccg_to_icb.csv"
 PAYMENTS_FILE = "nhs_payments_to_general_practice_2017-18.csv"  # optional: 2017/18 CCGs
+# the shared extract's month: a user's extract dated after it adds dated links (decision 0119)
+ODS_BASE_DATE = dt.date(2019, 12, 31)
+_ICB_CODE = re.compile(r"Q[A-Z0-9]{2}")  # an ICB's ODS code (QK1); fullmatch
+_REGION_CODE = re.compile(r"Y\d{2}")  # an NHS England region's (Y60)
 
 
 def _date(value: object) -> dt.date | None:
@@ -103,10 +115,84 @@ def _epraccur_part(ods: pd.DataFrame, orgs: _Orgs, source: str) -> list[ParentLi
     return links
 
 
+def _extract_part(
+    extracts: Sequence[OdsExtract], orgs: _Orgs
+) -> tuple[list[Snapshot], list[Snapshot], list[Snapshot]]:
+    """Dated snapshots from ODS extracts later than the shared one: practice -> commissioner
+    (every practice open on the extract date; one not listed, closed or left has no link from
+    then) and, for extracts since ICBs were established, commissioner -> ICB (the "high level
+    health geography") and ICB -> region (the "national grouping"), each a partial snapshot
+    (only the organisations with practices are named)."""
+    ccg: list[Snapshot] = []
+    stp: list[Snapshot] = []
+    reg: list[Snapshot] = []
+    by_date = {e.extract_date: e for e in extracts if e.extract_date > ODS_BASE_DATE}
+    for on in sorted(by_date):
+        e = by_date[on]
+        f = e.frame[e.frame["setting"] == GP_PRACTICE_SETTING]
+        stamp = pd.Timestamp(on)
+        live = (
+            (f["opened"].isna() | (f["opened"] <= stamp))
+            & (f["closed"].isna() | (f["closed"] >= stamp))
+            & (f["left"].isna() | (f["left"] > stamp))
+            & f["commissioner"].fillna("").ne("")
+        ).to_numpy(dtype=bool)
+        f = _plain(f.loc[live])
+        for code in set(f["commissioner"]):
+            orgs.ensure(code, OrgType.SUB_ICB)
+        ccg.append(Snapshot(on, dict(zip(f["code"], f["commissioner"], strict=True)), e.file_name))
+        if on < ICB_ESTABLISHED:
+            continue
+        icbs = f[f["health_geography"].fillna("").str.fullmatch(_ICB_CODE)]
+        stp_edges = modal_parent(zip(icbs["commissioner"], icbs["health_geography"], strict=True))
+        regions = icbs[icbs["national_grouping"].fillna("").str.fullmatch(_REGION_CODE)]
+        reg_edges = modal_parent(
+            zip(regions["health_geography"], regions["national_grouping"], strict=True)
+        )
+        for code in stp_edges.values():
+            orgs.ensure(code, OrgType.ICB)
+        for code in reg_edges.values():
+            orgs.ensure(code, OrgType.REGION)
+        stp.append(Snapshot(on, stp_edges, e.file_name))
+        reg.append(Snapshot(on, reg_edges, e.file_name))
+    return ccg, stp, reg
+
+
+def _pcn_with_extracts(
+    maps: Sequence[PracticeMap], extract_ccg: Sequence[Snapshot]
+) -> list[Snapshot]:
+    """Practice -> PCN snapshots of the maps, and one at each ODS extract's date (ODS names no
+    PCN): a practice keeps its PCN while the extract shows it in the sub-ICB location the last
+    snapshot did; one that moved, closed or is not listed leaves its PCN."""
+    events: list[tuple[dt.date, int, PracticeMap | Snapshot]] = [
+        (m.extract_date, 0, m) for m in maps
+    ] + [(s.on, 1, s) for s in extract_ccg]
+    pcn: dict[str, str] = {}
+    ccg: dict[str, str] = {}
+    out: list[Snapshot] = []
+    for on, _, item in sorted(events, key=lambda ev: (ev[0], ev[1])):
+        if isinstance(item, PracticeMap):
+            f = item.frame
+            has = f[f["PCN_CODE"].fillna("") != ""]
+            pcn = dict(zip(has.PRACTICE_CODE, has.PCN_CODE, strict=True))
+            ccg = dict(zip(f.PRACTICE_CODE, f.CCG_CODE, strict=True))
+            out.append(Snapshot(on, pcn, item.file_name))
+        else:
+            pcn = {p: n for p, n in pcn.items() if p in item.edges and item.edges[p] == ccg.get(p)}
+            ccg = dict(item.edges)
+            out.append(Snapshot(on, pcn, item.source))
+    return out
+
+
 def _map_part(
-    maps: Sequence[PracticeMap], ods: pd.DataFrame | None, orgs: _Orgs
+    maps: Sequence[PracticeMap],
+    ods: pd.DataFrame | None,
+    orgs: _Orgs,
+    extract_ccg: Sequence[Snapshot] = (),
+    extract_reg: Sequence[Snapshot] = (),
 ) -> tuple[list[ParentLink], set[str], list[Snapshot]]:
-    """Links from the practice maps; also the practices in the first map and CCG->STP snapshots."""
+    """Links from the practice maps (with the ODS extracts' practice -> commissioner snapshots
+    in the same tier); also the practices in the first map and CCG->STP snapshots."""
     ordered = sorted(maps, key=lambda m: m.extract_date)
     in_maps = set().union(*(set(m.frame["PRACTICE_CODE"]) for m in maps)) if maps else set()
     others = ods[ods["code"].isin(in_maps - orgs.items.keys())] if ods is not None else None
@@ -145,11 +231,6 @@ def _map_part(
                 orgs.add(code, name, kind)
         has_pcn = f[f["PCN_CODE"].fillna("") != ""]
         src = m.file_name
-        tiers["pcn"].append(
-            Snapshot(
-                m.extract_date, dict(zip(has_pcn.PRACTICE_CODE, has_pcn.PCN_CODE, strict=True)), src
-            )
-        )
         tiers["ccg"].append(
             Snapshot(m.extract_date, dict(zip(f.PRACTICE_CODE, f.CCG_CODE, strict=True)), src)
         )
@@ -169,12 +250,14 @@ def _map_part(
         tiers["eng"].append(
             Snapshot(m.extract_date, dict.fromkeys(f.COMM_REGION_CODE, ENGLAND_CODE), src)
         )
+    tiers["pcn"] = _pcn_with_extracts(ordered, extract_ccg)
+    tiers["ccg"] += list(extract_ccg)
     links: list[ParentLink] = []
     links += snapshot_links(tiers["pcn"], backdate_first=False)
     links += snapshot_links(tiers["ccg"], backdate_first=False)
     links += snapshot_links(tiers["pcn_ccg"], backdate_first=False)
-    for key in ("reg", "eng"):
-        links += snapshot_links(tiers[key], backdate_first=True)
+    links += snapshot_links(carried_forward(tiers["reg"], extract_reg), backdate_first=True)
+    links += snapshot_links(tiers["eng"], backdate_first=True)
     in_first = set(ordered[0].frame["PRACTICE_CODE"]) if ordered else set()
     return links, in_first, tiers["stp"]
 
@@ -187,6 +270,7 @@ def _stp_links(
     practice_ccg: Sequence[tuple[str, str]],
     first_map: PracticeMap | None,
     orgs: _Orgs,
+    extract_stp: Sequence[Snapshot] = (),
 ) -> list[ParentLink]:
     snaps = list(stp_snaps)
     if ccg_icb is not None:
@@ -196,7 +280,7 @@ def _stp_links(
         snaps.append(
             Snapshot(ICB_ESTABLISHED, dict(zip(ccg_icb.ccg, ccg_icb.icb, strict=True)), ccg_source)
         )
-    links = snapshot_links(snaps, backdate_first=True)
+    links = snapshot_links(carried_forward(snaps, extract_stp), backdate_first=True)
     if first_map is not None:
         # CCGs gone before the first map: the STP where most of their practices were in it
         f = first_map.frame
@@ -221,21 +305,29 @@ def registry_from_frames(
     ccg_icb_source: str = CCG_ICB_FILE,
     earlier_ccg: pd.DataFrame | None = None,
     earlier_source: str = PAYMENTS_FILE,
-    later_ods: pd.DataFrame | None = None,
+    later_ods: Sequence[OdsExtract] = (),
 ) -> OrgRegistry:
     """Assemble the registry from already-read frames (pure; see module docs for the rules).
 
     ``earlier_ccg`` (columns ``practice, ccg, ccg_name`` from an older source, e.g. NHS Payments
     2017/18) fills the time before a practice's ODS link starts, when it names a different CCG.
-    ``later_ods`` (a later epraccur extract) gives the GP practices it lists their names and
-    opening and closing dates; it adds no links.
+    ``later_ods`` (epraccur extracts with their extract dates, in the order they were loaded)
+    are dated snapshots like the maps (decision 0119): from each extract's date a practice is
+    under the commissioner it names (a practice closed or not listed has no link), its PCN kept
+    only while its sub-ICB location is unchanged; extracts since July 2022 also place their
+    sub-ICB locations in ICBs and ICBs in regions. Of two of one date the last given wins; the
+    latest gives every practice it lists its name and opening and closing dates. Extracts not
+    later than the shared December 2019 one give names and dates only.
     """
     orgs = _Orgs()
     orgs.add(ENGLAND_CODE, "England", OrgType.ENGLAND)
     links: list[ParentLink] = []
     ods_links = _epraccur_part(ods, orgs, ods_source) if ods is not None else []
-    map_links, _, stp_snaps = _map_part(maps, ods, orgs)
+    extract_ccg, extract_stp, extract_reg = _extract_part(later_ods, orgs)
+    map_links, _, stp_snaps = _map_part(maps, ods, orgs, extract_ccg, extract_reg)
     first = min(maps, key=lambda m: m.extract_date) if maps else None
+    # the ODS link holds until the first later snapshot of the tier (a map or a later extract)
+    takeover = min([m.extract_date for m in maps] + [snap.on for snap in extract_ccg], default=None)
     pairs = [(lk.child, lk.parent) for lk in ods_links]
     before_of: dict[str, str] = {}
     if earlier_ccg is not None:
@@ -250,7 +342,7 @@ def registry_from_frames(
                 )
     for link in ods_links:
         # the first map takes over; a practice it does not list had closed (or had no patients)
-        cut = truncate(link, first.extract_date) if first is not None else link
+        cut = truncate(link, takeover) if takeover is not None else link
         if cut is not None:
             links.append(cut)
         before = before_of.get(link.child)
@@ -260,9 +352,11 @@ def registry_from_frames(
     links += map_links
     map_ccgs = set().union(*(set(m.frame["CCG_CODE"]) for m in maps)) if maps else set()
     orphans = {ccg for _, ccg in pairs} - map_ccgs
-    links += _stp_links(stp_snaps, ccg_icb, ccg_icb_source, orphans, pairs, first, orgs)
-    if later_ods is not None:
-        later = _plain(later_ods[later_ods["setting"] == GP_PRACTICE_SETTING])
+    links += _stp_links(
+        stp_snaps, ccg_icb, ccg_icb_source, orphans, pairs, first, orgs, extract_stp
+    )
+    for extract in sorted(later_ods, key=lambda e: e.extract_date):  # stable: last given wins
+        later = _plain(extract.frame[extract.frame["setting"] == GP_PRACTICE_SETTING])
         for row in later.itertuples(index=False):
             orgs.add(row.code, row.name, OrgType.PRACTICE, opened=row.opened, closed=row.closed)
     return OrgRegistry.build(orgs.items.values(), links)
@@ -347,11 +441,11 @@ def _registry_from_files(stamp: tuple[tuple[str, int, int], ...], extra: Extra =
         if role == "map":
             added = read_practice_map(Path(path))
             by_date[added.extract_date] = added  # the user's map of a date replaces ours
-    later = sorted(
-        (dt.date.fromisoformat(role[4:]), i, path)
-        for i, (role, path, _, _) in enumerate(extra)
+    later = [
+        OdsExtract(dt.date.fromisoformat(role[4:]), read_epraccur(Path(path)), Path(path).name)
+        for role, path, _, _ in extra
         if role.startswith("ods:")
-    )  # by extract date, then load order
+    ]  # in the order given: of one extract date the last wins
     return registry_from_frames(
         read_epraccur(ods_path),
         [by_date[d] for d in sorted(by_date)],
@@ -360,5 +454,5 @@ def _registry_from_files(stamp: tuple[tuple[str, int, int], ...], extra: Extra =
         ccg_icb_source=icb_path.name,
         earlier_ccg=earlier,
         earlier_source=earlier_source,
-        later_ods=read_epraccur(Path(later[-1][2])) if later else None,
+        later_ods=later,
     )

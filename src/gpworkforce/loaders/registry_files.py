@@ -74,6 +74,15 @@ ICB_ESTABLISHED = dt.date(2022, 7, 1)
 
 
 @dataclass(frozen=True)
+class OdsExtract:
+    """One ODS epraccur extract loaded by a user, with its extract date (the file has none)."""
+
+    extract_date: dt.date
+    frame: pd.DataFrame  # read_epraccur's columns
+    file_name: str
+
+
+@dataclass(frozen=True)
 class PracticeMap:
     """One 'Patients Registered at a GP Practice' mapping extract."""
 
