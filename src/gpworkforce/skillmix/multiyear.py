@@ -32,12 +32,14 @@ from dataclasses import dataclass, field, replace
 
 import highspy
 import numpy as np
-from scipy.sparse import coo_matrix, csc_matrix, csr_matrix
+from scipy.sparse import coo_matrix, csc_matrix
+from threadpoolctl import threadpool_limits
 
 from gpworkforce.domain.taxonomy import SkillLevel, Taxonomy
 from gpworkforce.forecast.distributions import central, is_distribution
 from gpworkforce.forecast.uncertainty import draw_parameters
 from gpworkforce.skillmix.catalogue import Catalogue
+from gpworkforce.skillmix.chance import SHORT, ChanceRows, chance_rows
 from gpworkforce.skillmix.mix import MINUTES
 from gpworkforce.skillmix.optimise import INF, TOL, Infeasible
 from gpworkforce.skillmix.plan_problem import PlanProblem
@@ -607,7 +609,9 @@ def solve(
         draws = parameter_draws(problem, catalogue)
     built = build(problem, practices, catalogue, taxonomy, draws)
     if draws is not None:
-        built, basis = _solve_chance(built, draws, problem, catalogue, method)
+        # the gaps are small matrix products, one a year and round: BLAS threads only contend
+        with threadpool_limits(limits=1, user_api="blas"):
+            built, basis = _solve_chance(built, draws, problem, catalogue, method)
         built = replace(built, demand_basis=basis or built.demand_basis)
     else:
         run(built, method)
@@ -803,137 +807,29 @@ def parameter_draws(problem: PlanProblem, catalogue: Catalogue) -> dict[str, np.
     return {name: np.asarray(runs.column(name)[1:], dtype=float) for name in dists}
 
 
-@dataclass(frozen=True, slots=True)
-class _Chance:
-    """The chance rows (hours and supervision of every level, practice and year) and, per draw,
-    how each uncertain value scales the entries and bounds tagged with it."""
-
-    rows: np.ndarray  # (R,) row indices
-    year: np.ndarray  # (R,) plan year index of each row
-    ratios: Mapping[str, np.ndarray]  # name -> (D, Y) draw / central value (growth: its power)
-    entries: Mapping[tuple, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]  # tag -> (entry
-    # positions, position of their row among the chance rows, columns, central values)
-    parts: Mapping[tuple, tuple[np.ndarray, np.ndarray]]  # tag -> (chance-row position, value)
-    fixed_upper: np.ndarray  # (R,) the untagged part of each chance row's upper bound
-    probability: float
-
-    def factor(self, tag: tuple, pos: np.ndarray, draw: np.ndarray | None = None) -> np.ndarray:
-        """Scale of ``tag`` for rows at ``pos``: (D, len(pos)), or (len(pos),) at ``draw``."""
-        out = np.ones(1)
-        for name in tag:
-            r = self.ratios[name][:, self.year[pos]]  # (D, n)
-            out = out * (r if draw is None else r[draw, np.arange(len(pos))])
-        return out
-
-    def gap(self, x: np.ndarray) -> np.ndarray:
-        """(D, R) hours needed minus hours available (row activity minus its bound) in each draw,
-        at columns ``x``: the combined quantity whose p-quantile the constraint bounds."""
-        n = len(self.rows)
-        d = next(iter(self.ratios.values())).shape[0]
-        g = np.zeros((d, n)) - self.fixed_upper[None, :]
-        for tag, (_, pos, cols, vals) in self.entries.items():
-            contrib = np.bincount(pos, vals * x[cols], minlength=n)
-            g += self.factor(tag, np.arange(n)) * contrib[None, :] if tag else contrib[None, :]
-        for tag, (pos, vals) in self.parts.items():
-            g -= self.factor(tag, np.arange(n)) * np.bincount(pos, vals, minlength=n)[None, :]
-        return g
-
-    def select(self, x: np.ndarray) -> np.ndarray:
-        """(R,) for each row, the draw at the p-quantile of its gap at ``x`` (inverted CDF: the
-        smallest gap that a share p of the draws does not exceed)."""
-        g = self.gap(x)
-        k = int(np.ceil(self.probability * g.shape[0] - 1e-9)) - 1
-        order = np.argsort(g, axis=0, kind="stable")
-        return order[max(k, 0), :]
-
-    def met(self, x: np.ndarray) -> np.ndarray:
-        """(R,) share of the draws in which each row holds at ``x``."""
-        g = self.gap(x)
-        return np.mean(g <= 1e-5 + 1e-9 * np.abs(self.fixed_upper)[None, :], axis=0)
-
-    def cuts(self, pos: np.ndarray, draw: np.ndarray):
-        """Rows ``pos`` at draws ``draw`` as new rows (CSR: starts, columns, values, upper)."""
-        row_of = np.full(len(self.rows), -1)
-        row_of[pos] = np.arange(len(pos))
-        new_r, new_c, new_v = [], [], []
-        for tag, (_, at, cols, vals) in self.entries.items():
-            keep = row_of[at] >= 0
-            if not keep.any():
-                continue
-            at_k = at[keep]
-            v = vals[keep]
-            if tag:
-                v = v * self.factor(tag, at_k, draw[row_of[at_k]])
-            new_r.append(row_of[at_k])
-            new_c.append(cols[keep])
-            new_v.append(v)
-        ncol = int(max(c.max() for c in new_c)) + 1
-        m = csr_matrix(
-            (np.concatenate(new_v), (np.concatenate(new_r), np.concatenate(new_c))),
-            shape=(len(pos), ncol),
-        )
-        m.sum_duplicates()  # HiGHS refuses a column twice in a row
-        upper = self.fixed_upper[pos].copy()
-        for tag, (at, vals) in self.parts.items():
-            keep = row_of[at] >= 0
-            at_k = at[keep]
-            np.add.at(upper, row_of[at_k], vals[keep] * self.factor(tag, at_k, draw[row_of[at_k]]))
-        return m.indptr[:-1], m.indices, m.data, upper
-
-
 def _chance(
     built: _Built, draws: Mapping[str, np.ndarray], problem: PlanProblem, catalogue: Catalogue
-) -> _Chance:
+) -> ChanceRows:
+    """The programme's chance rows with the draw-to-central ratio of every uncertain value."""
     b = built.b
-    rows = np.concatenate(
-        [idx.ravel() for kind, _, idx in b.blocks if kind in CHANCE_ROWS and idx.ndim == 2]
-        or [np.empty(0, dtype=np.int64)]
-    )
-    year = np.concatenate(
-        [
-            np.broadcast_to(np.arange(idx.shape[1])[None, :], idx.shape).ravel()
-            for kind, _, idx in b.blocks
-            if kind in CHANCE_ROWS and idx.ndim == 2
-        ]
-        or [np.empty(0, dtype=np.int64)]
-    )
-    pos_of = np.full(b.nrow, -1)
-    pos_of[rows] = np.arange(len(rows))
     ys = np.arange(1, problem.years + 1, dtype=float)
     ratios: dict[str, np.ndarray] = {}
-    cat_uncertain = {k: v for k, v in draws.items() if k != "growth"}
-    for name, values in cat_uncertain.items():
-        c = _central_of(catalogue, name)
-        ratios[name] = np.repeat((values / c)[:, None], problem.years, axis=1)
-    if "growth" in draws:
-        g_c = central(problem.growth)  # type: ignore[arg-type]
-        ratios["growth"] = (draws["growth"][:, None] / g_c) ** ys[None, :]
-    entries: dict[tuple, list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]] = {}
-    start = 0
-    for r, c, v, tag in zip(b.r, b.c, b.v, b.tags, strict=True):
-        pos = pos_of[r]
-        keep = pos >= 0
-        if keep.any():
-            where = np.arange(start, start + len(r))[keep]
-            entries.setdefault(tag, []).append((where, pos[keep], c[keep], v[keep]))
-        start += len(r)
-    parts: dict[tuple, list[tuple[np.ndarray, np.ndarray]]] = {}
-    tagged_upper = np.zeros(len(rows))
-    for r, v, tag in b.parts:
-        pos = pos_of[r]
-        parts.setdefault(tag, []).append((pos, v))
-        tagged_upper += np.bincount(pos, v, minlength=len(rows))
-    upper = np.concatenate(b.upper_r)[rows]
-    return _Chance(
-        rows=rows,
-        year=year,
-        ratios=ratios,
-        entries={
-            t: tuple(np.concatenate(a) for a in zip(*e, strict=True)) for t, e in entries.items()
-        },  # type: ignore[misc]
-        parts={t: tuple(np.concatenate(a) for a in zip(*e, strict=True)) for t, e in parts.items()},  # type: ignore[misc]
-        fixed_upper=upper - tagged_upper,
-        probability=float(problem.probability or 0.5),
+    for name, values in draws.items():
+        if name == "growth":
+            g_c = central(problem.growth)  # type: ignore[arg-type]
+            ratios[name] = (values[:, None] / g_c) ** ys[None, :]
+        else:
+            c = _central_of(catalogue, name)
+            ratios[name] = np.repeat((values / c)[:, None], problem.years, axis=1)
+    return chance_rows(
+        b.blocks,
+        list(zip(b.r, b.c, b.v, b.tags, strict=True)),
+        b.parts,
+        np.concatenate(b.upper_r),
+        b.nrow,
+        CHANCE_ROWS,
+        ratios,
+        float(problem.probability or 0.5),
     )
 
 
@@ -944,18 +840,10 @@ def _central_of(catalogue: Catalogue, name: str) -> float:
     return value
 
 
-def _at_draws(built: _Built, ch: _Chance, dstar: np.ndarray) -> highspy.Highs:
+def _at_draws(built: _Built, ch: ChanceRows, dstar: np.ndarray) -> highspy.Highs:
     """The programme with each chance row's coefficients and bound at its own draw."""
     b = built.b
-    values = np.concatenate(b.v)
-    for tag, (where, pos, _, vals) in ch.entries.items():
-        if tag:
-            values[where] = vals * ch.factor(tag, pos, dstar[pos])
-    upper = np.concatenate(b.upper_r)
-    bound = ch.fixed_upper.copy()
-    for tag, (pos, vals) in ch.parts.items():
-        np.add.at(bound, pos, vals * ch.factor(tag, pos, dstar[pos]))
-    upper[ch.rows] = bound
+    values, upper = ch.at_draws(np.concatenate(b.v), np.concatenate(b.upper_r), dstar)
     return b.model(values, upper)
 
 
@@ -973,20 +861,28 @@ def _solve_chance(
     the staff in post, then at the optimum found; a row still met in fewer than a share p of the
     draws then gets, round by round, a copy at the draw at the p-quantile of its gap at the latest
     optimum (each copy a constraint of its own, so a later optimum meets it too), until every row
-    is met in a share p of the draws or :data:`ROUNDS` rounds have passed. Returns the solved
-    programme and how it was met."""
+    is met in a share p of the draws or :data:`ROUNDS` rounds have passed. Each round starts from
+    the basis the one before ended at (the re-ranked programme has the same rows and columns; the
+    copies are added to the live model). Returns the solved programme and how it was met."""
     ch = _chance(built, draws, problem, catalogue)
-    x = built.reference
-    met = np.ones(0)
+    assert built.reference is not None
+    met, dstar = ch.evaluate(built.reference)
     solved = built
     for round_ in range(ROUNDS):
-        if round_ < 2:  # each row at its p-quantile draw: at the staff in post, then here
-            dstar = ch.select(x)  # type: ignore[arg-type]
+        if round_ == 0:  # each row at its p-quantile draw at the staff in post
             solved = replace(built, h=_at_draws(built, ch, dstar))
             run(solved, method)
+        elif round_ == 1:  # re-ranked at the optimum found, solved on from its basis
+            basis = solved.h.getBasis()
+            solved = replace(built, h=_at_draws(built, ch, dstar))
+            if method == "ipm":
+                run(solved, method)
+            else:
+                solved.h.setBasis(basis)
+                solved.h.run()
         else:  # a copy of each row still short of p, at its p-quantile draw here
-            short = np.flatnonzero(met < ch.probability - 1e-12)
-            starts, cols, vals, upper = ch.cuts(short, ch.select(x)[short])
+            short = np.flatnonzero(met < ch.probability - SHORT)
+            starts, cols, vals, upper = ch.cuts(short, dstar[short])
             status = solved.h.addRows(
                 len(short),
                 np.full(len(short), -INF),
@@ -1002,8 +898,9 @@ def _solve_chance(
         if solved.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return solved, ""
         x = np.asarray(solved.h.getSolution().col_value)
-        met = ch.met(x)
-        if not len(met) or met.min() >= ch.probability - 1e-12:
+        # the shares met here and the draws the next round imposes (every row's when re-ranking)
+        met, dstar = ch.evaluate(x, every=round_ == 0)
+        if not len(met) or met.min() >= ch.probability - SHORT:
             break
     p = ch.probability
     n = next(iter(draws.values())).shape[0]
