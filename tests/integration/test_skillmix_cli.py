@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from gpworkforce.cli import app
@@ -211,3 +213,25 @@ def test_optimise_bad_practices_file_names_row_and_column(tmp_path: Path) -> Non
     assert "patients" in err and "row 2" in err
     assert "GP_SALARIED" in err and "row 3" in err
     assert "Traceback" not in err
+
+
+def test_optimise_writes_the_plans_levers_as_a_cohort_scenario_that_forecast_runs(
+    tmp_path: Path,
+) -> None:
+    path = _plan(
+        tmp_path,
+        "practice,name,patients,GP_SALARIED,NURSE_ANP,NURSE_PRACTICE,ADMIN_RECEPTION\n"
+        "A1,Alpha,8000,4,1,2,6\nB2,Beta,5000,2,0,1,4\n",
+    )
+    code, _, err = invoke("optimise", str(path), "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    scenario = tmp_path / "out" / "optimise-plan_scenario.toml"
+    assert f"wrote {scenario}" in err
+    code, out, err = invoke("forecast", str(scenario), "--out", str(tmp_path / "run"))
+    assert code == 0, err
+    # the run's GP WTE at the end of the plan is the plan's salaried GPs summed over the practices
+    plan = _rows(tmp_path / "out" / "optimise-plan_practices.csv")
+    last = sum(float(r["Salaried GP WTE 2020"]) for r in plan)
+    found = re.search(r"GP WTE on 30 September 2020: central ([\d.,]+) WTE", out)
+    assert found is not None, out[:300]
+    assert float(found.group(1).replace(",", "")) == pytest.approx(last, abs=0.06)

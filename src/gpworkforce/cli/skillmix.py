@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -246,6 +246,37 @@ def _optimise_plan(problem: Path, out: Path | None, method: SolveMethod) -> None
         typer.echo(f"  ... and {len(binding) - 20} more in optimise-plan_constraints.csv")
     target = out if out is not None else Path(f"optimise-{problem.stem}")
     echo_written(write_csv_files(plan_tables(solution, cat), target, prefix="optimise-"))
+    echo_written([_write_adopted(solution, spec, cat, target)])
+
+
+def _write_adopted(solution: Any, spec: Any, cat: Any, target: Path) -> Path:
+    """The levers as a cohort scenario (decision 0131), ready for ``gpworkforce forecast``."""
+    import datetime as dt
+
+    import tomli_w
+
+    from gpworkforce.domain.taxonomy import load_taxonomy
+    from gpworkforce.skillmix.adopt_plan import ORG, cohort_scenario
+
+    scenario = cohort_scenario(
+        solution, spec, cat, load_taxonomy(), org=ORG, start=dt.date(spec.base_year, 9, 30)
+    )
+    data = scenario.model_dump(mode="python", exclude={"extends"}, by_alias=True)
+    path = target / "optimise-plan_scenario.toml"
+    header = (
+        "# The plan's levers as a cohort scenario (docs/skillmix.md, 'Adoption as a cohort"
+        " scenario').\n# Run it: gpworkforce forecast " + path.name + "\n"
+    )
+    path.write_text(header + tomli_w.dumps(_strip_none(data)), encoding="utf-8")
+    return path
+
+
+def _strip_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_strip_none(v) for v in value]
+    return value
 
 
 def register(app: typer.Typer) -> None:
