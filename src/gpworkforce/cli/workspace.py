@@ -171,7 +171,13 @@ def _header(path: Path) -> str:
 
 def _gpw_detailed(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
     from gpworkforce.loaders import load_gpw_detailed
+    from gpworkforce.loaders.gpw_high_level import is_high_level, load_gpw_high_level
 
+    # two published practice-level layouts, told apart by the header: detailed (wide) and
+    # high level (one row per practice, staff group, role and measure)
+    if is_high_level(_header(path).strip().split(",")):
+        high = load_gpw_high_level(path, period=opts.period, published=opts.published)
+        return _from_loader(Kind.GPW_DETAILED, high)
     result = load_gpw_detailed(path, period=opts.period, published=opts.published)
     places = practice_places(result.attributes, result.source.source_id)
     return dataclasses.replace(_from_loader(Kind.GPW_DETAILED, result), practice_places=places)

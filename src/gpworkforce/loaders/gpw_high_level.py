@@ -1,0 +1,235 @@
+"""NHS Digital's GPW "Practice Level - High level" CSV: one row per practice, staff group, role
+and measure (published monthly since January 2023; see ``docs/loaders.md``).
+
+The layout is the file's as published in the practice-level ZIP ("General Practice - <Month
+YYYY> Practice Level - High level.csv"): ``PRAC_CODE, PRAC_NAME, STAFF_GROUP,
+DETAILED_STAFF_ROLE, MEASURE, VALUE``; ``STAFF_GROUP`` is one of ``GP``, ``Nurses``, ``Direct
+Patient Care``, ``Admin/Non-Clinical``; ``MEASURE`` is ``FTE`` or ``Headcount``; each group has a
+``Total`` role row; ``NA`` means not available (the role is estimated at sub-ICB level only).
+It is told apart from the detailed layout by its header (``DETAILED_STAFF_ROLE``, ``MEASURE``,
+``VALUE``), and its values are read by the one strict number parser (:mod:`gpworkforce.numbers`).
+
+Each group's ``Total`` becomes the group's WORKFORCE row (GP, NURSE, DPC, ADMIN). Roles whose
+published name is in :data:`ROLE_NODES` (a reviewed table) also become rows of their taxonomy
+role; every other role counts only in its group's total and is listed in a warning with its FTE,
+never dropped silently. Where a practice's roles do not add up to its published total the
+difference is warned about (the published total is what is loaded).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gpworkforce import tables
+from gpworkforce.domain.provenance import Source
+from gpworkforce.errors import Issue, Location, ValidationFailed, raise_if_issues
+from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_text
+from gpworkforce.loaders.gpw_detailed import period_from_file_name
+from gpworkforce.loaders.result import LoadedWorkforce, checked
+from gpworkforce.loaders.tabular import (
+    FIRST_DATA_ROW,
+    MAX_ISSUES_PER_COLUMN,
+    PRACTICE_CODE,
+    code_issues,
+    negative_issues,
+    read_table,
+    require_rows,
+)
+
+PRACTICE = "PRAC_CODE"
+GROUP = "STAFF_GROUP"
+ROLE = "DETAILED_STAFF_ROLE"
+MEASURE = "MEASURE"
+VALUE = "VALUE"
+REQUIRED: tuple[str, ...] = (PRACTICE, GROUP, ROLE, MEASURE, VALUE)
+TEXT: tuple[str, ...] = (PRACTICE, "PRAC_NAME", GROUP, ROLE, MEASURE)
+TOTAL = "Total"
+# published staff group -> taxonomy group
+GROUPS: Mapping[str, str] = {
+    "GP": "GP",
+    "Nurses": "NURSE",
+    "Direct Patient Care": "DPC",
+    "Admin/Non-Clinical": "ADMIN",
+}
+MEASURES: Mapping[str, str] = {"FTE": "fte", "Headcount": "headcount"}
+# Reviewed: published role names (as seen in the file) -> taxonomy leaf. Other roles count in
+# their group's total only (warned).
+ROLE_NODES: Mapping[tuple[str, str], str] = {
+    ("GP", "Senior Partner"): "GP_SENIOR_PARTNER",
+    ("GP", "Partner/Provider"): "GP_PARTNER_PROVIDER",
+    ("GP", "Salaried By Practice"): "GP_SALARIED_BY_PRACTICE",
+    ("GP", "Salaried By Other"): "GP_SALARIED_BY_OTHER",
+    ("Nurses", "Practice Nurse"): "NURSE_PRACTICE",
+    ("Nurses", "Advanced Nurse Practitioner"): "NURSE_ANP",
+}
+_TOLERANCE = 0.05  # FTE: the file rounds each figure
+
+
+def is_high_level(header: Sequence[str]) -> bool:
+    """Whether a header is the high-level layout's (rather than the detailed one's)."""
+    names = {h.strip().lstrip("\ufeff") for h in header}
+    return {PRACTICE, ROLE, MEASURE, VALUE} <= names
+
+
+def _value_issues(
+    frame: pd.DataFrame, column: str, allowed: Sequence[str], name: str
+) -> list[Issue]:
+    bad = np.flatnonzero(~frame[column].isin(allowed).fillna(False).to_numpy(dtype=bool))
+    return [
+        Issue(
+            Location(file=name, row=int(p) + FIRST_DATA_ROW, column=column),
+            expected=f"be one of {', '.join(allowed)}",
+            found=repr(frame[column].iloc[p]) if pd.notna(frame[column].iloc[p]) else "nothing",
+        )
+        for p in bad[:MAX_ISSUES_PER_COLUMN]
+    ]
+
+
+def load_gpw_high_level(
+    path: Path,
+    *,
+    period: dt.date | None = None,
+    published: dt.date | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> LoadedWorkforce:
+    """Load one "Practice Level - High level" CSV into WORKFORCE (see the module docs).
+
+    The file carries no date: the census date is ``period`` or the month in its published name.
+    """
+    tf = read_text(path, max_bytes=max_bytes)
+    parsed = read_table(tf, text_columns=TEXT, numeric_columns=(VALUE,), required=REQUIRED)
+    frame = parsed.frame
+    require_rows(frame, tf.name, "practice row")
+    for col in (c for c in TEXT if c in frame.columns):
+        frame[col] = frame[col].str.strip()
+    frame[PRACTICE] = frame[PRACTICE].str.upper()
+    issues = code_issues(
+        frame[PRACTICE],
+        PRACTICE,
+        tf.name,
+        pattern=PRACTICE_CODE,
+        expected="be a GP practice's ODS code (a letter and five digits, like C82001)",
+    )
+    issues += _value_issues(frame, GROUP, list(GROUPS), tf.name)
+    issues += _value_issues(frame, MEASURE, list(MEASURES), tf.name)
+    no_role = np.flatnonzero(frame[ROLE].fillna("").eq("").to_numpy(dtype=bool))
+    issues += [
+        Issue(Location(tf.name, None, int(p) + FIRST_DATA_ROW, ROLE), "name the role", "nothing")
+        for p in no_role[:MAX_ISSUES_PER_COLUMN]
+    ]
+    issues += negative_issues(frame, [VALUE], tf.name)
+    keys = [PRACTICE, GROUP, ROLE, MEASURE]
+    if not issues:
+        dup = np.flatnonzero(frame.duplicated(keys).to_numpy())
+        issues += [
+            Issue(
+                Location(file=tf.name, row=int(p) + FIRST_DATA_ROW, column=ROLE),
+                expected="appear once per practice, staff group, role and measure",
+                found="a second row for " + " / ".join(str(frame[k].iloc[p]) for k in keys),
+            )
+            for p in dup[:MAX_ISSUES_PER_COLUMN]
+        ]
+    raise_if_issues(issues, f"{tf.name}: not a valid GPW high-level practice file")
+    census = period or period_from_file_name(tf.name)
+    if census is None:
+        raise ValidationFailed(
+            issues=[
+                Issue(
+                    Location(file=tf.name),
+                    "be named with its month as published (e.g. 'January 2023') or be loaded "
+                    "with the census date given (--period 2023-01-31)",
+                    "neither",
+                )
+            ],
+            summary=f"{tf.name}: census date",
+        )
+    stamp = pd.Timestamp(census)
+    source = Source(
+        publisher="NHS Digital",
+        dataset="gpw-practice-high-level",
+        period=census.isoformat(),
+        published=published,
+        file_name=tf.name,
+        sha256=tf.sha256,
+    )
+    pairs = list(zip(frame[GROUP], frame[ROLE], strict=True))
+    is_total = frame[ROLE].eq(TOTAL).to_numpy(dtype=bool)
+    node = np.array(
+        [
+            GROUPS[g] if t else ROLE_NODES.get((g, r))
+            for (g, r), t in zip(pairs, is_total, strict=True)
+        ],
+        dtype=object,
+    )
+    frame["node"] = node
+    frame["measure"] = frame[MEASURE].map(MEASURES)
+    mapped = frame[pd.notna(node)]
+    wide = mapped.pivot_table(
+        index=[PRACTICE, "node"], columns="measure", values=VALUE, aggfunc="first", dropna=False
+    )
+    wide = wide.reindex(columns=["headcount", "fte"])
+    wide = wide[wide.notna().any(axis=1)].reset_index()
+    workforce = pd.DataFrame(
+        {
+            "practice_code": wide[PRACTICE].astype("string"),
+            "period": stamp,
+            "node": wide["node"].astype("string"),
+            "headcount": wide["headcount"].astype("Float64"),
+            "fte": wide["fte"].astype("Float64"),
+            "source_id": source.source_id,
+        }
+    )
+    warnings = parsed.warnings(tf.name) + _role_warnings(frame, is_total, tf.name)
+    names = frame.drop_duplicates(PRACTICE)
+    attributes = pd.DataFrame(
+        {
+            "practice_code": names[PRACTICE].to_numpy(),
+            "period": stamp,
+            **({"practice_name": names["PRAC_NAME"].to_numpy()} if "PRAC_NAME" in names else {}),
+        }
+    )
+    return LoadedWorkforce(
+        source=source,
+        workforce=checked(tables.conform(workforce, tables.WORKFORCE), tables.WORKFORCE),
+        attributes=attributes,
+        warnings=tuple(warnings),
+        encoding=tf.encoding,
+    )
+
+
+def _role_warnings(frame: pd.DataFrame, is_total: np.ndarray, name: str) -> list[str]:
+    """Roles that count only in their group's total, and totals their roles do not add up to."""
+    out: list[str] = []
+    fte = frame[frame[MEASURE].eq("FTE").to_numpy(dtype=bool)]
+    roles = fte[~is_total[frame[MEASURE].eq("FTE").to_numpy(dtype=bool)]]
+    only_total = roles[roles["node"].isna()]
+    if len(only_total):
+        by_role = only_total.groupby([GROUP, ROLE], sort=True)[VALUE].sum()
+        shown = "; ".join(f"{g} / {r} ({v:.1f} FTE)" for (g, r), v in by_role.head(12).items())
+        more = " ..." if len(by_role) > 12 else ""
+        out.append(
+            f"{name}: {len(by_role)} role(s) name no taxonomy role and count only in their "
+            f"staff-group total: {shown}{more}"
+        )
+    summed = roles.groupby([PRACTICE, GROUP], sort=True)[VALUE].sum(min_count=1)
+    totals = fte[fte[ROLE].eq(TOTAL)].set_index([PRACTICE, GROUP])[VALUE]
+    both = pd.concat([summed.rename("roles"), totals.rename("total")], axis=1, join="inner")
+    off = both[(both["roles"] - both["total"]).abs() > _TOLERANCE].dropna()
+    if len(off):
+        shown = "; ".join(
+            f"{p} {g}: roles {r:.2f}, total {t:.2f}"
+            for (p, g), r, t in zip(off.index, off["roles"], off["total"], strict=True)
+        )
+        out.append(
+            f"{name}: {len(off)} practice staff group(s) whose roles do not add up to the "
+            f"published total (the total is used): {shown[:600]}"
+        )
+    return out
+
+
+__all__ = ["ROLE_NODES", "is_high_level", "load_gpw_high_level"]
