@@ -7,6 +7,7 @@ disagree (a practice opened or moved since): each disagreement is reported, neve
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import re
@@ -14,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from gpworkforce.domain.orgs import Organisation, OrgRegistry, OrgType, ParentLink
@@ -209,7 +211,9 @@ def place_as_files_do(
     if places.empty:
         return FilePlacement(registry)
     rank = (order or {}).get
-    rows = places.assign(_rank=[rank(s, -1) for s in places["source_id"]])
+    codes, ids = pd.factorize(places["source_id"], use_na_sentinel=False)
+    ranks = np.fromiter((rank(s, -1) for s in ids), dtype=np.int64, count=len(ids))
+    rows = places.assign(_rank=ranks[codes])
     rows = rows.sort_values(["_rank"], kind="stable").drop_duplicates(
         ["practice_code", "period"], keep="last"
     )
@@ -217,44 +221,75 @@ def place_as_files_do(
     sub_names: dict[str, str] = {}
     new_links: list[ParentLink] = []
     new_orgs: list[Organisation] = []
+    new_codes: set[str] = set()
     cut: dict[str, set[dt.date]] = {}
     changes: list[Moved] = []
     unresolved: set[str] = set()
+    # a file names few distinct organisations: each is resolved once (the same answers as
+    # resolving every row), and a date's practice maps are built only if some row needs them
+    resolved: dict[tuple[object, ...], tuple[str | None, str | None]] = {}
+
+    def resolve(code: object, name: object, tier: OrgType) -> tuple[str | None, str | None]:
+        key = (code, name, tier)
+        try:
+            return resolved[key]
+        except (KeyError, TypeError):  # (TypeError: an unhashable cell, resolved afresh)
+            found = _resolve(
+                registry, code, name, tier, sub_names if tier is OrgType.SUB_ICB else icb_names
+            )
+            with contextlib.suppress(TypeError):
+                resolved[key] = found
+            return found
+
+    maps: dict[tuple[dt.date, OrgType], dict[str, str]] = {}
+
+    def practice_map(tier: OrgType, on: dt.date) -> dict[str, str]:
+        if (on, tier) not in maps:
+            maps[on, tier] = registry.practice_map(on, tier)
+        return maps[on, tier]
+
     for period, group in rows.groupby("period", sort=True):
         on = pd.Timestamp(period).date()
         end = on + dt.timedelta(days=1)
-        subs = registry.practice_map(on, OrgType.SUB_ICB)
-        icbs = registry.practice_map(on, OrgType.ICB)
+        icb_above: dict[str, Organisation | None] = {}
         columns = [group[c].tolist() for c in ("practice_code", "sub_icb_code", "icb_code")]
         for practice, sub_code, icb_code, icb_name in zip(
             *columns, group["icb_name"].tolist(), strict=True
         ):
             practice = str(practice)
-            sub, sub_missing = _resolve(registry, sub_code, None, OrgType.SUB_ICB, sub_names)
-            icb, icb_missing = _resolve(registry, icb_code, icb_name, OrgType.ICB, icb_names)
-            unresolved.update(x for x in (sub_missing, icb_missing) if x)
+            sub, sub_missing = resolve(sub_code, None, OrgType.SUB_ICB)
+            icb, icb_missing = resolve(icb_code, icb_name, OrgType.ICB)
+            if sub_missing:
+                unresolved.add(sub_missing)
+            if icb_missing:
+                unresolved.add(icb_missing)
             if sub is not None:
-                parent, now = sub, subs.get(practice)
-                icb_of_sub = registry.parent_of_type(sub, OrgType.ICB, on)
+                parent, now = sub, practice_map(OrgType.SUB_ICB, on).get(practice)
+                if sub not in icb_above:
+                    icb_above[sub] = registry.parent_of_type(sub, OrgType.ICB, on)
+                icb_of_sub = icb_above[sub]
                 same = now == sub and (icb is None or icb_of_sub is None or icb_of_sub.code == icb)
             elif icb is not None:
-                parent, now = icb, icbs.get(practice)
+                parent, now = icb, practice_map(OrgType.ICB, on).get(practice)
                 same = now == icb
             else:
                 continue
             if same:
                 continue
             known = practice in registry
-            if not known and practice not in {o.code for o in new_orgs}:
+            if not known and practice not in new_codes:
+                new_codes.add(practice)
                 new_orgs.append(Organisation(practice, practice, OrgType.PRACTICE))
             source = "own placement of a workforce file"
             new_links.append(ParentLink(practice, parent, on, end, source))
-            if sub is not None and icb is not None:
-                icb_of_sub = registry.parent_of_type(sub, OrgType.ICB, on)
-                if icb_of_sub is None or icb_of_sub.code != icb:
-                    new_links.append(ParentLink(practice, icb, on, end, source))
+            if (
+                sub is not None
+                and icb is not None
+                and (icb_of_sub is None or icb_of_sub.code != icb)
+            ):
+                new_links.append(ParentLink(practice, icb, on, end, source))
             target = registry.get(icb if icb is not None else sub).name
-            was = icbs.get(practice) if sub is None else now
+            was = practice_map(OrgType.ICB, on).get(practice) if sub is None else now
             if known and was is not None:
                 cut.setdefault(practice, set()).add(on)
                 changes.append(Moved(practice, on, registry.get(was).name, target))
