@@ -295,6 +295,8 @@ SOURCE_DATASETS: Mapping[str, str] = MappingProxyType(
         "gpw-practice-year-gp-admin": "NHS Digital GPW, practice level (GPs and admin, by year)",
         "gpw-practice-year-staff-groups": "NHS Digital GPW, practice level (staff groups, by year)",
         "gpw-practice-detailed": "NHS Digital GPW, practice level (detailed)",
+        "gpw-practice-high-level": "NHS Digital GPW, practice level (high level)",
+        "gp-workforce-individual": "NHS Digital GPW, individual level (by sub-ICB location)",
         "gpw": "NHS Digital General Practice Workforce (GPW)",
         "ods-epraccur": "NHS ODS register of practices (epraccur)",
         "nhs-payments-to-general-practice": "NHS Payments to General Practice (list sizes)",

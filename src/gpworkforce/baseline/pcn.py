@@ -20,6 +20,7 @@ Headcount is not summed (a person may work in several PCNs).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -51,6 +52,7 @@ class PcnBaseline:
     elsewhere: int  # PCNs with figures placed in other organisations of the tier
     # PCN code -> (the file's code, the registry's code or None) where they differ at the tier
     disagree: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    codes: tuple[str, ...] = ()  # the organisation's units (PCN codes), in the table's order
 
 
 def _own(own: pd.DataFrame | None, tier: OrgType, on: dt.date, sources: set[str]) -> dict[str, str]:
@@ -153,5 +155,80 @@ def pcn_baseline(
         decimals=dict.fromkeys(frame.columns[1:], 1),
     )
     return PcnBaseline(
-        table=table, pcns=len(mine), unplaced=unplaced, elsewhere=elsewhere, disagree=disagree
+        table=table,
+        pcns=len(mine),
+        unplaced=unplaced,
+        elsewhere=elsewhere,
+        disagree=disagree,
+        codes=tuple(mine),
     )
+
+
+def sub_icb_baseline(
+    workforce: pd.DataFrame,
+    registry: OrgRegistry,
+    taxonomy: Taxonomy,
+    org: str,
+    period: dt.date,
+    source_order: dict[str, int] | None = None,
+    own: pd.DataFrame | None = None,
+) -> PcnBaseline:
+    """Staff by sub-ICB location and role from the GPW individual-level file (rows whose
+    ``practice_code`` is a sub-ICB location code): the same rules as :func:`pcn_baseline`, one
+    row per sub-ICB location, placed as the file places it (its ICB and region codes)."""
+    result = pcn_baseline(workforce, registry, taxonomy, org, period, source_order, own)
+    name = "England" if org == ENGLAND_CODE else registry.get(org).name
+    chosen = select_sources(workforce, None, source_order)
+    rows = chosen.loc[(chosen["period"] == pd.Timestamp(period)) & chosen["fte"].notna()]
+    rows = rows.loc[rows["practice_code"].isin(result.codes)]
+    fte = rows.pivot_table(
+        index="practice_code", columns="node", values="fte", aggfunc="sum", fill_value=0.0
+    )
+    groups = [g.value for g in dict.fromkeys(leaf.group for leaf in taxonomy.leaves.values())]
+    present = [n for n in fte.columns if n not in groups]
+    order = [g for g in groups if g in fte.columns] + sorted(present)
+    named = {} if own is None else dict(zip(own["practice_code"], own["pcn_name"], strict=True))
+    frame = pd.DataFrame(
+        {
+            "Sub-ICB location": [
+                registry.get(p).name if p in registry else str(named.get(p) or p)
+                for p in result.codes
+            ],
+            **{
+                f"{taxonomy.node(code).name} WTE": [
+                    float(fte.at[p, code]) if p in fte.index else 0.0 for p in result.codes
+                ]
+                for code in order
+            },
+            "Total WTE": [
+                float(sum(fte.at[p, g] for g in groups if g in fte.columns))
+                if p in fte.index
+                else 0.0
+                for p in result.codes
+            ],
+        }
+    )
+    total_row = {
+        "Sub-ICB location": TOTAL_LABEL,
+        **{c: float(frame[c].sum()) for c in frame.columns[1:]},
+    }
+    frame = pd.concat([frame, pd.DataFrame([total_row])], ignore_index=True)
+    notes = (
+        "Practice staff (GPs, nurses, direct patient care, admin) from NHS Digital's "
+        "individual-level GPW file, which places each person in a sub-ICB location, not a "
+        "practice: FTE summed over the people of each role.",
+        "Total WTE = the four staff groups. Roles the role map does not name count in their "
+        "staff group only.",
+        f"Sub-ICB locations are placed in {name} as the file places them on "
+        f"{period:%d %B %Y} (its own ICB and region codes), else by the registry.",
+        *(n.replace("PCN(s)", "sub-ICB location(s)") for n in result.table.notes[3:]),
+    )
+    table = ReportTable(
+        key="sub_icb_staff",
+        title=f"Practice staff by sub-ICB location and role, {name}, {period:%d %B %Y} (WTE)",
+        frame=frame,
+        notes=notes,
+        sources=result.table.sources,
+        decimals=dict.fromkeys(frame.columns[1:], 1),
+    )
+    return dataclasses.replace(result, table=table)

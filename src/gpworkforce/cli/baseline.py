@@ -286,6 +286,93 @@ def _pcn_headline(frame: pd.DataFrame, name: str, on: dt.date, pcns: int) -> lis
     ]
 
 
+def sub_icb_baseline(
+    org: Annotated[str, typer.Option("--org", help="ODS code of the organisation, e.g. QK1.")],
+    period: Annotated[str, typer.Option("--period", help="Census date, e.g. 2025-09-30.")],
+    data: Annotated[
+        Path, typer.Option("--data", help="Workspace directory with gpw-individual files.")
+    ],
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
+        OutputFormat.TABLE
+    ),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="File to write (a directory for csv with several tables)."),
+    ] = None,
+) -> None:
+    """Practice staff by sub-ICB location and role, from the GPW individual-level file."""
+    from gpworkforce import labels
+    from gpworkforce.baseline.pcn import sub_icb_baseline as build
+    from gpworkforce.cli.choices import Kind
+    from gpworkforce.cli.workspace import (
+        combine,
+        read_workspace,
+        require_entries,
+        source_order,
+        workspace_registry,
+    )
+    from gpworkforce.domain.orgs import ENGLAND_CODE
+    from gpworkforce.domain.taxonomy import load_taxonomy
+    from gpworkforce.papers.headline import fmt_number
+    from gpworkforce.reports.model import Report
+
+    on = period_option(period)
+    code = org.strip().upper()
+    every = require_entries(data)
+    entries = [e for e in every if e.kind is Kind.GPW_INDIVIDUAL]
+    if not entries:
+        raise UserError(
+            f"--data must hold a GPW individual-level file, got none in {data} (add one with "
+            f"'gpworkforce load gpw-individual FILE --data {data}')"
+        )
+    registry = workspace_registry(data, every)
+    name = "England" if code == ENGLAND_CODE else registry.get(code).name
+    with step(f"Reading {len(entries)} GPW individual-level file(s) from {data}"):
+        combined = combine(read_workspace(data, registry, entries))
+    have = sorted({f"{p:%Y-%m-%d}" for p in combined.workforce["period"].dropna().unique()})
+    if on.isoformat() not in have:
+        raise UserError(
+            f"--period must be a census date of a loaded GPW individual-level file, got {on} "
+            f"(periods with figures: {', '.join(have) or 'none'})"
+        )
+    result = build(
+        combined.workforce, registry, load_taxonomy(), code, on, source_order(entries),
+        combined.pcn_places,
+    )  # fmt: skip
+    lost = sum(result.unplaced.values())
+    placement = (
+        f"{len(result.unplaced):,} sub-ICB location(s) with figures on {on} could not be placed "
+        f"in any organisation ({lost:,.1f} WTE): {', '.join(sorted(result.unplaced)[:20])}"
+        if result.unplaced
+        else f"Every sub-ICB location with figures on {on} was placed."
+    )
+    if result.pcns == 0:
+        raise UserError(
+            f"{code} must hold at least one sub-ICB location with figures on {on}, got none: "
+            f"{result.elsewhere:,} are placed elsewhere and {len(result.unplaced):,} in no "
+            "organisation"
+        )
+    files = "; ".join(f"{e.original_name} ({e.vintage_label})" for e in entries)
+    report = Report(
+        title=f"Practice staff by sub-ICB location: {name} ({code})",
+        subtitle=f"Census date {on:%d %B %Y}; {labels.plural(result.pcns, 'sub-ICB location')}; "
+        "figures from NHS Digital",
+        tables=(result.table,),
+        statements=(f"Figures come from the GPW individual-level file(s) {files}.", placement),
+        generated=max(e.loaded_at for e in entries),
+    )
+    typer.echo(placement, err=True)
+    total = result.table.frame.iloc[-1]
+    typer.echo(
+        f"Headline: {name}, {labels.date_text(on)}: "
+        f"{labels.plural(result.pcns, 'sub-ICB location')} with "
+        f"{fmt_number(float(total['Total WTE']))} WTE of practice staff (NHS Digital GPW, "
+        "individual level)"
+    )
+    emit_report(report, fmt, out, f"sub-icb-baseline-{code}-{on.isoformat()}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("baseline")(baseline)
     app.command("pcn-baseline")(pcn_baseline)
+    app.command("sub-icb-baseline")(sub_icb_baseline)

@@ -13,6 +13,7 @@ class Kind(StrEnum):
     PAYMENTS = "payments"
     PATIENTS_AGE_SEX = "patients-age-sex"  # Patients Registered at a GP Practice by age and sex
     PCN_INDIVIDUAL = "pcn-individual"
+    GPW_INDIVIDUAL = "gpw-individual"  # GPW individual level: staff by sub-ICB location
     ONS_POPULATION = "ons-population"
     RETURNS = "returns"
     ODS_PRACTICES = "ods-practices"  # ODS epraccur (headerless); --period = its extract date

@@ -175,6 +175,13 @@ def _gpw_detailed(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -
 
     # two published practice-level layouts, told apart by the header: detailed (wide) and
     # high level (one row per practice, staff group, role and measure)
+    from gpworkforce.loaders.gpw_individual import is_gpw_individual
+
+    if is_gpw_individual(_header(path).strip().split(",")):
+        raise InputFileError(
+            f"{path.name}: is NHS Digital's individual-level GPW file (staff by sub-ICB "
+            "location, no practice): load it as 'gpw-individual', not 'gpw-detailed'"
+        )
     if is_high_level(_header(path).strip().split(",")):
         high = load_gpw_high_level(path, period=opts.period, published=opts.published)
         return _from_loader(Kind.GPW_DETAILED, high)
@@ -225,6 +232,13 @@ def _pcn(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedF
         _from_loader(Kind.PCN_INDIVIDUAL, result),
         pcn_places=tables.conform(places.loc[:, list(PCN_PLACES)], PCN_PLACES),
     )
+
+
+def _gpw_individual(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
+    from gpworkforce.loaders.gpw_individual import load_gpw_individual
+
+    result, places = load_gpw_individual(path, period=opts.period, published=opts.published)
+    return dataclasses.replace(_from_loader(Kind.GPW_INDIVIDUAL, result), pcn_places=places)
 
 
 def _population(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
@@ -325,6 +339,7 @@ ADAPTERS: Mapping[Kind, Adapter] = {
     Kind.PAYMENTS: _payments,
     Kind.PATIENTS_AGE_SEX: _patient_ages,
     Kind.PCN_INDIVIDUAL: _pcn,
+    Kind.GPW_INDIVIDUAL: _gpw_individual,
     Kind.ONS_POPULATION: _population,
     Kind.RETURNS: _returns,
     Kind.ODS_PRACTICES: _ods,
