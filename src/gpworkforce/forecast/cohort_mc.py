@@ -34,7 +34,7 @@ from scipy.sparse import csr_matrix
 
 from gpworkforce.forecast.build import Assumptions
 from gpworkforce.forecast.cohort_config import CohortConfig
-from gpworkforce.forecast.correlation import Mode, draw_index, gather
+from gpworkforce.forecast.correlation import Mode, OwnRuns, draw_index, gather
 from gpworkforce.forecast.kernels.adjoint import AdjointResponse
 from gpworkforce.forecast.kernels.linear import LinearResponse
 from gpworkforce.forecast.kernels.quantiles import LinearSeries, over_draws
@@ -245,6 +245,13 @@ def summarise_cohort(resp: Response, ci: CohortInputs, options: SummaryOptions) 
     )
     sparse_member = csr_matrix(member)
     index_t = None if index is None else np.ascontiguousarray(index.T)  # [O, D]: rows contiguous
+    # group sums from each run's weights (OwnRuns) where that is cheaper than gathering every
+    # organisation's values each step (decision 0113); None: shared draws, or the gather
+    own = _own_run_paths(index, member, resp.x_fte)
+    own_gap = None  # index_t[order] as positions in the [O, D] values of organisations by group
+    if own is not None and want_costs and index_t is not None:
+        runs_of = index_t[order].astype(np.intp)
+        own_gap = runs_of + (np.arange(len(order)) * runs)[:, None]
     group_steps: dict[str, list[Array]] = {n: [] for n in linear_names}
     org_parts: dict[str, list[tuple[Array, Array]]] = {n: [] for n in org_wanted}
     every_parts: dict[str, list[tuple[Array, Array]]] = {n: [] for n in step_wanted}
@@ -272,6 +279,10 @@ def summarise_cohort(resp: Response, ci: CohortInputs, options: SummaryOptions) 
         ms.at(int(t), coeffs)
         done.clear()
         for name in linear_names:  # per group and TOTAL, every step (groups are few)
+            if own is not None:  # buffered, summed to groups a block of steps at a time
+                if name != "gap":  # (the gap: demand - supply once they are summed)
+                    own.add(name, *ms.linear(name))
+                continue
             if name == "gap":  # demand - supply: the two paths already summed
                 group_steps[name].append(
                     group_steps["demand"][-1] - group_steps["supply_gp_equiv"][-1]
@@ -293,26 +304,50 @@ def summarise_cohort(resp: Response, ci: CohortInputs, options: SummaryOptions) 
             continue
         if index_t is not None:
             by_class = all_coeffs[len(ms.specs) :] or _class_coeffs(resp, int(t), n_class)
-            gathered_fte.append(_gathered_classes(by_class, resp.x_fte, index_t))
+            if own is not None:
+                for k, coeff in enumerate(by_class):
+                    own.add(f"class {k}", coeff, resp.x_fte)
+            else:
+                gathered_fte.append(_gathered_classes(by_class, resp.x_fte, index_t))
         for name in org_wanted:
             if name in per_org:
                 org_parts[name].append(quantiles(name))
         if want_costs:  # costs need every organisation's gap: whole years only
             coeff, x = ms.linear("gap")
-            gap = gather(coeff @ x, index)[:, order]  # [D, O]
-            np.maximum(gap, 0.0, out=gap)
-            by_group = [] if starts is None else [np.add.reduceat(gap, starts, axis=1)]
-            short.append(np.concatenate([*by_group, gap.sum(axis=1, keepdims=True)], axis=1))
+            if own_gap is None:
+                gap = gather(coeff @ x, index)[:, order]  # [D, O]
+                np.maximum(gap, 0.0, out=gap)
+                by_group = [] if starts is None else [np.add.reduceat(gap, starts, axis=1)]
+                total = gap.sum(axis=1, keepdims=True)
+            else:  # organisation by organisation ([O, D]): each gather reads one row of runs
+                gap_t = np.take(x[:, order].T @ coeff.T, own_gap)
+                np.maximum(gap_t, 0.0, out=gap_t)
+                by_group = [] if starts is None else [np.add.reduceat(gap_t, starts, axis=0).T]
+                total, gap = gap_t.sum(axis=0)[:, None], gap_t.T
+            short.append(np.concatenate([*by_group, total], axis=1))
             if org_costs:
                 sal, loc = ms.costs(gap)  # max(gap, 0) is its own positive part
                 for key, val in (("cost_salaried", sal), ("cost_locum", loc)):
                     if key in org_costs:
                         org_parts[key].append(over_draws(val[:, inverse], options.threads))
-    paths: dict[str, Array] = {n: np.stack(v, axis=1) for n, v in group_steps.items()}
+    if own is not None:
+        summed = own.finish()
+        paths: dict[str, Array] = {n: summed[n] for n in linear_names if n != "gap"}
+        if "gap" in linear_names:
+            paths["gap"] = paths["demand"] - paths["supply_gp_equiv"]
+        if n_class:  # each class's FTE over all organisations (the TOTAL), [D, years, K]
+            own_fte = np.stack([summed[f"class {k}"][:, :, -1] for k in range(n_class)], axis=2)
+    else:
+        paths = {n: np.stack(v, axis=1) for n, v in group_steps.items()}
     if "per_1000" in names:
         paths["per_1000"] = paths["supply_gp_equiv"] / paths["registered"] * 1000.0
     group_fans = {n: _fan(n, group_names, every, p, options.threads) for n, p in paths.items()}
-    class_fte = resp.class_fte(yearly) if index_t is None else np.stack(gathered_fte, axis=1)
+    if index_t is None:
+        class_fte = resp.class_fte(yearly)
+    elif own is not None and n_class:
+        class_fte = own_fte
+    else:
+        class_fte = np.stack(gathered_fte, axis=1)
     shortfall = None
     org_fans = {
         n: _stack(n, resp.orgs, yearly, org_parts[n])
@@ -350,6 +385,107 @@ def summarise_cohort(resp: Response, ci: CohortInputs, options: SummaryOptions) 
         class_fte=np.ascontiguousarray(class_fte),
         shortfall=shortfall,
     )
+
+
+# CPU per value, relative to a multiply-add of the sparse product (measured, decision 0113): a
+# gathered value (with forming and summing it), and a multiply-add of a dense BLAS product
+GATHER_COST = 40
+BLAS_SPEEDUP = 7
+Direction = tuple[bytes, Array, NDArray[np.intp], Array]
+
+
+def _directions(x: Array) -> list[Direction]:
+    """The rows of ``x [B, O]`` grouped by direction: ``(key, weights [O], rows, scales)`` with
+    ``x[rows] = scales[:, None] * weights`` (to 12 significant digits, as
+    :class:`~gpworkforce.forecast.kernels.quantiles.LinearSeries` groups organisations); all-zero
+    rows are left out. A national run whose practices share one age split has one direction."""
+    live = np.flatnonzero((x != 0).any(axis=1))
+    if np.any(x[live] < 0):  # not stocks: every row its own direction
+        return [(b"row%d" % b, x[b], np.array([b]), np.ones(1)) for b in live]
+    sums = x.sum(axis=1)
+    out: dict[bytes, tuple[Array, list[int], list[float]]] = {}
+    for b in live:
+        unit = x[b] / sums[b]
+        key = np.round(unit, 12).tobytes()
+        out.setdefault(key, (unit, [], []))
+        out[key][1].append(int(b))
+        out[key][2].append(float(sums[b]))
+    return [(k, w, np.asarray(rows), np.asarray(sc)) for k, (w, rows, sc) in out.items()]
+
+
+class _OwnRunPaths:
+    """Per-group paths of measures ``coeff [D, B] @ x [B, O]`` when each organisation uses its own
+    run of every draw: each step's coefficients are buffered and, a block of steps at a time,
+    summed to groups with :meth:`OwnRuns.sums`: one product per direction of the rows of the
+    measures' ``x`` (series of every measure with that direction side by side, each distinct
+    series once)."""
+
+    BUFFER = 64 * 2**20  # bytes of coefficients held before they are summed
+
+    def __init__(self, own: OwnRuns, with_total: bool):
+        self.own, self.with_total = own, with_total
+        self.buf: dict[str, list[Array]] = {}
+        self.dirs: dict[str, list[Direction]] = {}
+        self.blocks: dict[str, list[Array]] = {}
+        self.held = 0
+
+    def add(self, name: str, coeff: Array, x: Array) -> None:
+        if name not in self.dirs:
+            self.dirs[name] = _directions(x)
+            self.buf[name], self.blocks[name] = [], []
+        d = self.own.runs
+        self.buf[name].append(np.array(np.broadcast_to(coeff, (d, x.shape[0]))))
+        self.held += d * x.shape[0] * 8
+        if self.held > self.BUFFER:
+            self._flush()
+
+    def _flush(self) -> None:
+        g = self.own.n_groups
+        series: dict[bytes, tuple[Array, list[tuple[str, Array]]]] = {}
+        blocks: dict[str, Array] = {}
+        for name, parts in self.buf.items():
+            if not parts:
+                continue
+            c = np.stack(parts, axis=1)  # [D, n, B]
+            d, n = c.shape[0], c.shape[1]
+            blocks[name] = np.zeros((d, n, g + 1 if self.with_total else g))
+            for key, w, rows, scales in self.dirs[name]:
+                series.setdefault(key, (w, []))[1].append((name, c[:, :, rows] @ scales))
+            parts.clear()
+        for w, items in series.values():
+            cols = np.concatenate([y for _, y in items], axis=1)  # [D, columns]
+            distinct, back = np.unique(cols, axis=1, return_inverse=True)
+            summed = self.own.sums(w, distinct)[:, :, back.reshape(-1)]  # [D, G, columns]
+            at = 0
+            for name, y in items:
+                blocks[name][:, :, :g] += summed[:, :, at : at + y.shape[1]].transpose(0, 2, 1)
+                at += y.shape[1]
+        for name, block in blocks.items():
+            if self.with_total:
+                block[:, :, -1] = block[:, :, :g].sum(axis=2)
+            self.blocks[name].append(block)
+        self.held = 0
+
+    def finish(self) -> dict[str, Array]:
+        """Each measure's ``[D, steps added, groups (+ TOTAL)]``."""
+        self._flush()
+        return {n: np.concatenate(b, axis=1) for n, b in self.blocks.items()}
+
+
+def _own_run_paths(index: Any, member: Array, x_fte: Array) -> _OwnRunPaths | None:
+    """:class:`_OwnRunPaths` when organisations use their own runs and summing each run's
+    weights costs less than gathering every organisation's value (``D x O`` sparse multiply-adds a
+    direction and series, against ``D x O x B`` dense ones and ``D x O`` gathered values a measure
+    and step): always but with hundreds of distinct directions (an ICS of many cells); else None."""
+    if index is None:
+        return None
+    n_org = index.shape[1]
+    grouped = member.shape[1] > 1
+    n_groups = member.shape[1] - 1 if grouped else 1
+    if len(_directions(x_fte)) > GATHER_COST + x_fte.shape[0] / BLAS_SPEEDUP:
+        return None
+    group = np.argmax(member[:, :-1], axis=1) if grouped else np.zeros(n_org, dtype=np.intp)
+    return _OwnRunPaths(OwnRuns(index, group, n_groups), with_total=grouped)
 
 
 def _class_specs(resp: Response, index_t: Any) -> tuple[tuple[str, Array], ...]:
