@@ -389,8 +389,8 @@ def summarise_cohort(resp: Response, ci: CohortInputs, options: SummaryOptions) 
 
 # CPU per value, relative to a multiply-add of the sparse product (measured, decision 0113): a
 # gathered value (with forming and summing it), and a multiply-add of a dense BLAS product
-GATHER_COST = 40
-BLAS_SPEEDUP = 7
+GATHER_COST = 50
+BLAS_SPEEDUP = 5
 Direction = tuple[bytes, Array, NDArray[np.intp], Array]
 
 
