@@ -187,6 +187,66 @@ def test_a_distribution_and_a_substitute_added_through_the_form(world: World) ->
     )
 
 
+def test_the_correlation_of_draws_is_chosen_on_the_form_stored_and_stated_by_the_run(
+    world: World,
+) -> None:
+    """Issue 9: the cohort form offers shared, independent and by-ICB draws (with the share),
+    refuses bad input in words on the field and saves nothing, stores the choice in the TOML,
+    and the run record on the run page says how the draws were shared."""
+    from gpworkforce.forecast.scenario_io import load_scenario
+
+    client = client_for(world)
+    hee = actions.create_scenario(world.users["analyst"], "QK1", llr())
+    page = client.get(reverse("scenario-edit", args=[hee.pk])).content.decode()
+    assert "Uncertainty between organisations" not in page  # HEE linear: one organisation
+    sample = load_scenario(LLR.parent / "sample.toml").scenario
+    row = actions.create_scenario(world.users["analyst"], "QK1", sample)
+    page = client.get(reverse("scenario-edit", args=[row.pk])).content.decode()
+    assert "Uncertainty between organisations" in page
+    for words in (
+        "Shared: every organisation takes the same draw of each assumption",
+        "Independent: each organisation draws every assumption on its own",
+        "By ICB: each ICB draws its own, and its practices follow it in part",
+    ):
+        assert words in page
+    base = form_data(row.document)
+    bad = {
+        "1.5": "Share of draws in which a practice follows its ICB: must be from 0 to 1, got 1.5",
+        "half": "Share of draws in which a practice follows its ICB: enter a number, got &#39;half&#39;",
+    }
+    for share, message in bad.items():
+        data = base | {"correlation.draws": "hierarchical", "correlation.group_share": share}
+        response = client.post(reverse("scenario-edit", args=[row.pk]), data)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+    data = base | {"correlation.draws": "sometimes"}
+    response = client.post(reverse("scenario-edit", args=[row.pk]), data)
+    assert response.status_code == 400
+    assert "How organisations share each draw: choose one of the options" in (
+        response.content.decode()
+    )
+    row.refresh_from_db()
+    assert row.version == 1 and row.document["correlation"]["draws"] == "shared"
+
+    data = base | {"correlation.draws": "independent"}
+    assert client.post(reverse("scenario-edit", args=[row.pk]), data).status_code == 302
+    row.refresh_from_db()
+    assert row.document["correlation"] == {"draws": "independent", "group_share": 0.5}
+    assert re.search(r'\[correlation\]\ndraws = "independent"', row.toml), row.toml
+    run = post_run(client, row.pk, 20)
+    assert run.status == "done", run.progress_text
+    assert run.record["correlation"].startswith("independent")
+    page = client.get(reverse("scenario-run-detail", args=[run.pk])).content.decode()
+    assert "How organisations share each draw" in page
+    assert "Independent: each organisation draws every parameter on its own" in page
+
+    data = base | {"correlation.draws": "hierarchical", "correlation.group_share": "0.7"}
+    assert client.post(reverse("scenario-edit", args=[row.pk]), data).status_code == 302
+    row.refresh_from_db()
+    assert row.document["correlation"] == {"draws": "hierarchical", "group_share": 0.7}
+    assert row.document["output"]["groups"] == "icb"  # by ICB needs the practices' ICBs
+
+
 # ---- import, copy, new ---------------------------------------------------------------------------
 def test_import_refuses_extends_and_bad_toml_and_accepts_a_whole_file(world: World) -> None:
     client = client_for(world)

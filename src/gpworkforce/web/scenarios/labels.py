@@ -63,6 +63,10 @@ FIELDS: dict[str, FieldInfo] = {
     "target.date": FieldInfo("Date the target should be met by", "date"),
     "costs.salaried_gp_cost": FieldInfo("Annual cost of one salaried GP", "GBP a year", 0, 1e6),
     "costs.locum_premium": FieldInfo("Extra cost of locum cover over a salaried GP", SHARE, 0, 5),
+    "correlation.draws": FieldInfo("How organisations share each draw"),
+    "correlation.group_share": FieldInfo(
+        "Share of draws in which a practice follows its ICB", SHARE, 0, 1
+    ),
     "cohort.start": FieldInfo("Start date", "date"),
     "cohort.years": FieldInfo("Years the forecast runs", "years", 1, 50),
     "cohort.step": FieldInfo("Time step"),

@@ -31,7 +31,7 @@ from gpworkforce.errors import Issue
 from gpworkforce.forecast.distributions import DISTRIBUTIONS
 from gpworkforce.forecast.scenario import Scenario
 from gpworkforce.web.scenarios import compute
-from gpworkforce.web.scenarios.labels import info
+from gpworkforce.web.scenarios.labels import generic_path, info
 
 # distribution kinds, their words and their parameters (in the order a person states them)
 DIST_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -59,6 +59,27 @@ SECTION_TITLES = {
     "cohort": "Assumptions (cohort model)",
     "target": "Target",
     "costs": "Costs",
+    "correlation": "Uncertainty between organisations",
+}
+# choices and hints in words where the schema's own are written for TOML authors
+CHOICE_WORDS: dict[str, dict[str, str]] = {
+    "correlation.draws": {
+        "shared": "Shared: every organisation takes the same draw of each assumption",
+        "independent": "Independent: each organisation draws every assumption on its own",
+        "hierarchical": "By ICB: each ICB draws its own, and its practices follow it in part",
+    },
+}
+HINTS: dict[str, str] = {
+    "correlation.draws": (
+        "Only runs with Monte Carlo draws use this. Shared draws move every organisation"
+        " together, so the spread of a total is widest; independent draws let highs and lows"
+        " cancel out, so it is narrowest; by ICB lies between (it groups practices by their"
+        " ICB, from the NHS registry, and the run then reports each ICB too)."
+    ),
+    "correlation.group_share": (
+        "By ICB only: in this share of the draws a practice takes its ICB's values, in the"
+        " rest its own (1 = every practice of an ICB together, 0 = each on its own)."
+    ),
 }
 EXTRA_ITEMS = {"hee_linear.substitutes"}  # lists offering one empty item to add
 OPTIONAL_SECTIONS = {"target"}  # left empty in the form: the scenario has none
@@ -212,11 +233,13 @@ def _leaf(path: str, f: Any, tp: Any, value: Any, optional: bool) -> FormField |
         high = getattr(m, "le", None) if getattr(m, "le", None) is not None else high
     if kind == "text" and path == "description":
         kind = "textarea"
+    words = CHOICE_WORDS.get(generic_path(path), {})
+    choices = tuple((value, words.get(value, text)) for value, text in choices)
     ff = FormField(
         path=path,
         kind=kind,
         label=meta.label,
-        hint=f.description or "",
+        hint=HINTS.get(generic_path(path), f.description or ""),
         unit=meta.unit,
         low=low,
         high=high,
@@ -285,12 +308,14 @@ def build_fields(document: Mapping[str, Any]) -> list[Section]:
     top = Section("", SECTION_TITLES[""], [])
     top.fields = _walk(Scenario, document, "", top)
     sections = [top]
-    for key in ("hee_linear", "cohort", "target", "costs"):
+    for key in ("hee_linear", "cohort", "target", "costs", "correlation"):
         f = Scenario.model_fields[key]
         tp, _ = _options(f.annotation)
         value = document.get(key)
         if value is None and key in ("hee_linear", "cohort"):
             continue
+        if key == "correlation" and document.get("method") != "cohort":
+            continue  # organisations share draws only in the cohort model
         sec = Section(key, SECTION_TITLES[key], [])
         sec.fields = _walk(tp, value or {}, key, sec)
         sections.append(sec)
@@ -465,6 +490,8 @@ def apply_form(document: Mapping[str, Any], data: Mapping[str, str]) -> FormResu
             parent.pop(keys[-1])
     if errors:
         return FormResult(doc, sections, errors)
+    if (doc.get("correlation") or {}).get("draws") == "hierarchical":
+        doc["output"] = {**(doc.get("output") or {}), "groups": "icb"}  # grouped by ICB
     try:
         scenario = compute.validate(doc)
     except compute.ScenarioInvalid as exc:
