@@ -322,8 +322,12 @@ def summarise_cohort(resp: Response, ci: CohortInputs, options: SummaryOptions) 
             else:  # organisation by organisation ([O, D]): each gather reads one row of runs
                 gap_t = np.take(x[:, order].T @ coeff.T, own_gap)
                 np.maximum(gap_t, 0.0, out=gap_t)
-                by_group = [] if starts is None else [np.add.reduceat(gap_t, starts, axis=0).T]
-                total, gap = gap_t.sum(axis=0)[:, None], gap_t.T
+                if starts is None:
+                    by_group, total = [], gap_t.sum(axis=0)[:, None]
+                else:
+                    by_group = [np.add.reduceat(gap_t, starts, axis=0).T]
+                    total = by_group[0].sum(axis=1, keepdims=True)
+                gap = gap_t.T
             short.append(np.concatenate([*by_group, total], axis=1))
             if org_costs:
                 sal, loc = ms.costs(gap)  # max(gap, 0) is its own positive part
@@ -413,6 +417,31 @@ def _directions(x: Array) -> list[Direction]:
     return [(k, w, np.asarray(rows), np.asarray(sc)) for k, (w, rows, sc) in out.items()]
 
 
+PROPORTIONAL_RTOL = 1e-13  # columns within this of a multiple of another are summed once
+
+
+def _proportional(cols: Array) -> tuple[NDArray[np.intp], Array]:
+    """For the columns of ``cols [D, C]``: the first column each is a multiple of, and the factor
+    (``cols[:, c] = factor[c] * cols[:, first[c]]`` to :data:`PROPORTIONAL_RTOL` in every run),
+    so that a group sum is taken once for, e.g., registered patients and the demand they make
+    at a fixed rate per 1,000. Columns are compared on their values relative to run 0 (the
+    central case) rounded to 12 digits, then checked."""
+    n = cols.shape[1]
+    first, factor = np.arange(n), np.ones(n)
+    ref = cols[0]
+    scaled = np.where(ref != 0, ref, 1.0)
+    key = np.round(cols / scaled, 12)
+    key[:, ref == 0] = np.round(cols[:, ref == 0], 12)  # run 0 is zero: as they are
+    _, head, inverse = np.unique(key, axis=1, return_index=True, return_inverse=True)
+    for c, rep in enumerate(head[inverse.reshape(-1)]):
+        if rep == c or ref[c] == 0 or ref[rep] == 0:
+            continue
+        k = ref[c] / ref[rep]
+        if np.all(np.abs(cols[:, c] - k * cols[:, rep]) <= PROPORTIONAL_RTOL * np.abs(cols[:, c])):
+            first[c], factor[c] = rep, k
+    return first, factor
+
+
 class _OwnRunPaths:
     """Per-group paths of measures ``coeff [D, B] @ x [B, O]`` when each organisation uses its own
     run of every draw: each step's coefficients are buffered and, a block of steps at a time,
@@ -454,11 +483,14 @@ class _OwnRunPaths:
             parts.clear()
         for w, items in series.values():
             cols = np.concatenate([y for _, y in items], axis=1)  # [D, columns]
-            distinct, back = np.unique(cols, axis=1, return_inverse=True)
-            summed = self.own.sums(w, distinct)[:, :, back.reshape(-1)]  # [D, G, columns]
+            first, factor = _proportional(cols)
+            distinct, back = np.unique(first, return_inverse=True)
+            summed = self.own.sums(w, cols[:, distinct])  # [D, G, distinct]
+            by_col = np.ascontiguousarray(summed.transpose(0, 2, 1))  # [D, distinct, G]
             at = 0
             for name, y in items:
-                blocks[name][:, :, :g] += summed[:, :, at : at + y.shape[1]].transpose(0, 2, 1)
+                part = slice(at, at + y.shape[1])
+                blocks[name][:, :, :g] += by_col[:, back[part], :] * factor[None, part, None]
                 at += y.shape[1]
         for name, block in blocks.items():
             if self.with_total:
@@ -469,7 +501,9 @@ class _OwnRunPaths:
     def finish(self) -> dict[str, Array]:
         """Each measure's ``[D, steps added, groups (+ TOTAL)]``."""
         self._flush()
-        return {n: np.concatenate(b, axis=1) for n, b in self.blocks.items()}
+        return {
+            n: b[0] if len(b) == 1 else np.concatenate(b, axis=1) for n, b in self.blocks.items()
+        }
 
 
 def _own_run_paths(index: Any, member: Array, x_fte: Array) -> _OwnRunPaths | None:
