@@ -28,6 +28,10 @@ from gpworkforce.web.actions.returns import submit_version
 from gpworkforce.web.models import PracticeReturnRecord, User
 from gpworkforce.web.testing import sample_return
 rec = PracticeReturnRecord.objects.get(pk={own})
+import datetime as dt
+from gpworkforce.web.models import CollectionRound
+# an open round (the 2017 round has closed), so the page offers to chase
+CollectionRound.objects.filter(pk=rec.round_id).update(deadline=dt.date.today() + dt.timedelta(days=7))
 submit_version(actor=User.objects.get(username="submitter"), record_id=rec.pk, data=sample_return(gp_sessions=4.0),
                channel="form", sha256="2" * 64)
 print(json.dumps({{"submitted": rec.pk}}))

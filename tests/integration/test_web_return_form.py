@@ -18,8 +18,9 @@ from django.test import Client
 from django.urls import reverse
 
 from gpworkforce.domain.returns import PracticeReturn
+from gpworkforce.errors import UserError
 from gpworkforce.web.actions.returns import import_accepted
-from gpworkforce.web.actions.rounds import open_round
+from gpworkforce.web.actions.rounds import open_round, remind_outstanding
 from gpworkforce.web.actions.users import system_account
 from gpworkforce.web.models import (
     AuditEvent,
@@ -242,13 +243,33 @@ def test_round_page_groups_by_sub_icb_shows_deadline_and_distinct_status_colours
     assert "Leicester City (04C): 0 of 1 practice returned" in page
     assert "Not in a PCN on the census date" in page
     assert "11 November 2017 (six weeks after the census date)" in page
-    assert "Overdue by" in page
+    # a 2017 round seen today closed when the next quarter's census came (31 December 2017):
+    # its missing returns are missing, not thousands of days overdue, and nobody is chased
+    assert "Closed on 31 December 2017: 3 practices did not return" in page
+    assert "Overdue by" not in page and "Send and record a reminder" not in page
     colours = {"nhsuk-tag--grey", "nhsuk-tag--blue", "nhsuk-tag--red", "nhsuk-tag--purple"}
     assert all(c in page for c in colours | {"nhsuk-tag--yellow", "nhsuk-tag--green"})
 
 
+def test_an_open_round_past_its_deadline_is_overdue_and_a_closed_one_cannot_be_chased(
+    world: World,
+) -> None:
+    url = reverse("round-detail", args=[world.round.pk])
+    with pytest.raises(UserError, match="closed on 31 December 2017"):
+        remind_outstanding(actor=world.users["analyst"], round_id=world.round.pk)
+    late = dt.date.today() - dt.timedelta(days=5)
+    CollectionRound.objects.filter(pk=world.round.pk).update(
+        census_date=late - dt.timedelta(days=10), deadline=late
+    )
+    page = html_lib.unescape(client_for("analyst").get(url).content.decode())
+    assert "Overdue by 5 days" in page and "Closed on" not in page
+    assert "Send and record a reminder" in page
+
+
 def test_reminders_email_the_outstanding_practices_and_are_audited(world: World) -> None:
     User.objects.filter(username="submitter").update(email="alpha@example.nhs.uk")
+    due = dt.date.today() + dt.timedelta(days=7)  # an open round (the 2017 one has closed)
+    CollectionRound.objects.filter(pk=world.round.pk).update(deadline=due)
     url = reverse("round-detail", args=[world.round.pk])
     board = client_for("board")
     board.post(url, {"note": "please"})
@@ -261,7 +282,7 @@ def test_reminders_email_the_outstanding_practices_and_are_audited(world: World)
     assert event.after["emails_sent"] == 1
     [message] = mail.outbox
     assert message.to == ["alpha@example.nhs.uk"]
-    assert "due on 11 November 2017" in message.body and "Call us if stuck." in message.body
+    assert f"due on {due:%d %B %Y}" in message.body and "Call us if stuck." in message.body
     page = html_lib.unescape(client_for("analyst").get(url).content.decode())
     assert "by analyst, 3 practices, 1 email sent" in page
-    assert CollectionRound.objects.get(pk=world.round.pk).due_date == dt.date(2017, 11, 11)
+    assert CollectionRound.objects.get(pk=world.round.pk).due_date == due

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from gpworkforce.domain.demography import AgeBand, ContractType, Sex
 from gpworkforce.domain.returns import LocumLine, PracticeReturn, StaffLine
 from gpworkforce.domain.taxonomy import load_taxonomy
-from gpworkforce.returns.review import group_totals, review_return
+from gpworkforce.returns.review import (
+    PATIENTS_PER_GP_RANGES,
+    group_totals,
+    list_size_range,
+    review_return,
+)
 
 TAX = load_taxonomy()
 CENSUS = dt.date(2017, 9, 30)
@@ -63,6 +69,38 @@ def test_three_partners_for_a_large_practice_is_challenged_with_the_figures() ->
     assert flag.title == "5,000 patients per GP"
     assert "15,000 registered patients for 3.0 fully qualified GP WTE" in flag.reason
     assert "every GP is on the return" in flag.reason
+    assert "nine in ten of England's practices in GPW September 2017: 1,280 to 4,880" in flag.reason
+
+
+def test_patients_per_gp_is_judged_against_the_nearest_earlier_gpw_snapshot() -> None:
+    # 5,000 patients per GP was in England's top 5% in 2017, not by 2023-24 (lists grew)
+    late = review_return(
+        _ret(gp(3, 27.0), *NORMAL[2:], census=dt.date(2024, 9, 30)), TAX, registered_patients=15_000
+    )
+    assert late.flags == () and late.list_size_range.source == "GPW 2023-24 (the year's average)"
+    assert list_size_range(dt.date(2017, 12, 31)).source == "GPW September 2017"
+    assert list_size_range(dt.date(2017, 9, 29)).source == "GPW September 2016"
+    assert list_size_range(dt.date(2010, 3, 31)).source == "GPW September 2015"
+    small = review_return(_ret(*NORMAL), TAX, registered_patients=3_000)  # 1,000 per GP WTE
+    assert [f.title for f in small.flags] == ["1,000 patients per GP"]
+    assert "counted twice" in small.flags[0].reason
+
+
+def test_the_list_size_ranges_are_the_gpw_files_5th_and_95th_percentiles(
+    shared_data: Path,
+) -> None:
+    import pandas as pd
+
+    f = pd.read_csv(shared_data / "nhs" / "gpw_practice_fy2016_2024_gp_admin.csv", na_values=["NA"])
+    f = f[(f["TOTAL_GP_EXTGL_FTE"] > 0) & (f["TOTAL_PATIENTS"] > 0)]
+    per_gp = f["TOTAL_PATIENTS"] / f["TOTAL_GP_EXTGL_FTE"]
+    years = sorted(f["Year"].unique())
+    assert len(years) == len(PATIENTS_PER_GP_RANGES)
+    for year, usual in zip(years, PATIENTS_PER_GP_RANGES, strict=True):
+        q = per_gp[f["Year"] == year].quantile([0.05, 0.95])
+        assert (usual.low, usual.high) == (round(q[0.05], -1), round(q[0.95], -1)), year
+        # GPW's Year is the financial year ending; September snapshots until 2020
+        assert usual.snapshot.year == (year - 1 if year <= 2020 else year)
 
 
 def test_wte_per_person_outside_the_usual_range_is_flagged() -> None:

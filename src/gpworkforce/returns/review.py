@@ -5,11 +5,12 @@ the difference from NHS Digital's GPW figures, and plausibility flags, each with
 
 - **WTE per person** in a staff group outside ``WTE_PER_HEAD`` (0.2-1.1): hours or sessions
   entered per line instead of in total, or a line's people miscounted;
-- **patients per fully qualified GP WTE** outside ``PATIENTS_PER_GP``: England's practices sat
-  between about 1,500 and 2,600 registered patients per fully qualified GP WTE in 2015-2024
-  (NHS Digital GPW and list sizes; LLR 2017: 2,027); the flag uses a wide 1,000-3,500 so only
-  a return that is probably incomplete (three partners returned for a 15,000-patient practice)
-  or double-counted is challenged;
+- **patients per fully qualified GP WTE** outside the range of nine in ten of England's
+  practices on the nearest earlier GPW snapshot (``PATIENTS_PER_GP_RANGES``: the 5th and 95th
+  percentiles of registered patients per fully qualified GP FTE, from NHS Digital's GPW
+  practice-level files; for September 2017 1,280 to 4,880), so a return that is probably
+  incomplete (three partners returned for a 15,000-patient practice) or double-counted is
+  challenged, and about one practice in ten is asked to check;
 - **sudden change** in a staff group's WTE since the last accepted return of more than
   ``CHANGE_ABS_WTE`` and ``CHANGE_REL`` of the earlier figure;
 - **missing roles**: no GPs, no nurses or no admin/non-clinical staff (almost every practice has
@@ -32,10 +33,45 @@ from gpworkforce.domain.taxonomy import Taxonomy
 GROUPS = ("GP", "NURSE", "DPC", "ADMIN")
 QUALIFIED_GP = "GP_QUALIFIED"
 WTE_PER_HEAD = (0.2, 1.1)
-PATIENTS_PER_GP = (1000.0, 3500.0)
+
 CHANGE_ABS_WTE = 1.0
 CHANGE_REL = 0.25
 EXPECTED_GROUPS = ("GP", "NURSE", "ADMIN")
+
+
+@dataclass(frozen=True, slots=True)
+class ListSizeRange:
+    """Registered patients per fully qualified GP FTE that nine in ten of England's practices
+    fell within on one GPW snapshot (its 5th and 95th percentiles)."""
+
+    snapshot: dt.date
+    source: str  # the snapshot as a person reads it
+    low: float
+    high: float
+
+
+# Computed from NHS Digital's General Practice Workforce practice-level figures, 2015-2024 (the
+# shared data's gpw_practice_fy2016_2024_gp_admin.csv: TOTAL_PATIENTS / TOTAL_GP_EXTGL_FTE,
+# practices with both above zero, about 6,300-7,300 a year), rounded to the nearest 10;
+# tests/unit/test_returns_review.py recomputes them from that file. GPW was published each
+# September until 2019, then as the mean of each financial year's snapshots.
+PATIENTS_PER_GP_RANGES = (
+    ListSizeRange(dt.date(2015, 9, 30), "GPW September 2015", 1210.0, 4690.0),
+    ListSizeRange(dt.date(2016, 9, 30), "GPW September 2016", 1220.0, 4450.0),
+    ListSizeRange(dt.date(2017, 9, 30), "GPW September 2017", 1280.0, 4880.0),
+    ListSizeRange(dt.date(2018, 9, 30), "GPW September 2018", 1300.0, 5240.0),
+    ListSizeRange(dt.date(2019, 9, 30), "GPW September 2019", 1320.0, 5200.0),
+    ListSizeRange(dt.date(2021, 3, 31), "GPW 2020-21 (the year's average)", 1350.0, 5400.0),
+    ListSizeRange(dt.date(2022, 3, 31), "GPW 2021-22 (the year's average)", 1360.0, 5680.0),
+    ListSizeRange(dt.date(2023, 3, 31), "GPW 2022-23 (the year's average)", 1370.0, 5820.0),
+    ListSizeRange(dt.date(2024, 3, 31), "GPW 2023-24 (the year's average)", 1350.0, 6220.0),
+)
+
+
+def list_size_range(on: dt.date) -> ListSizeRange:
+    """The range of the latest GPW snapshot on or before ``on`` (the earliest before 2015)."""
+    earlier = [r for r in PATIENTS_PER_GP_RANGES if r.snapshot <= on]
+    return earlier[-1] if earlier else PATIENTS_PER_GP_RANGES[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +107,7 @@ class ReturnReview:
     gpw_date: dt.date | None
     registered_patients: int | None
     patients_per_gp: float | None
+    list_size_range: ListSizeRange  # what patients per GP is judged against
 
 
 def group_totals(
@@ -141,7 +178,9 @@ def review_return(
     )
     flags += _per_head_flags(now)
     per_gp = _patients_per_gp(registered_patients, now[QUALIFIED_GP].wte)
-    flags += _list_size_flags(registered_patients, now[QUALIFIED_GP].wte, per_gp)
+    flags += _list_size_flags(
+        registered_patients, now[QUALIFIED_GP].wte, per_gp, list_size_range(ret.census_date)
+    )
     if before is not None and previous is not None:
         flags += _change_flags(now, before, previous.census_date)
     flags += [
@@ -162,6 +201,7 @@ def review_return(
         gpw_date,
         registered_patients,
         per_gp,
+        list_size_range(ret.census_date),
     )
 
 
@@ -191,10 +231,12 @@ def _patients_per_gp(patients: int | None, gp_wte: float) -> float | None:
     return patients / gp_wte
 
 
-def _list_size_flags(patients: int | None, gp_wte: float, per_gp: float | None) -> list[Flag]:
+def _list_size_flags(
+    patients: int | None, gp_wte: float, per_gp: float | None, usual: ListSizeRange
+) -> list[Flag]:
     if patients is None:
         return []
-    low, high = PATIENTS_PER_GP
+    low, high = usual.low, usual.high
     if per_gp is None:
         return [
             Flag(
@@ -209,7 +251,8 @@ def _list_size_flags(patients: int | None, gp_wte: float, per_gp: float | None) 
         Flag(
             f"{per_gp:,.0f} patients per GP",
             f"{patients:,} registered patients for {gp_wte:,.1f} fully qualified GP WTE is "
-            f"outside the national range of {low:,.0f} to {high:,.0f} patients per GP WTE. "
+            f"outside the range of nine in ten of England's practices in {usual.source}: "
+            f"{low:,.0f} to {high:,.0f} patients per fully qualified GP WTE. "
             + (
                 "Check that every GP is on the return."
                 if per_gp > high

@@ -123,6 +123,10 @@ def remind_outstanding(*, actor: User, round_id: int, note: str = "") -> dict[st
     )
     if not outstanding:
         raise UserError("a reminder needs practices still to return, but every practice has")
+    if rnd.is_closed(dt.date.today()):
+        raise UserError(
+            f"a reminder needs an open round, but this one closed on {rnd.closes_on:%d %B %Y}"
+        )
     recipients = list(
         User.objects.filter(
             organisation_id__in=outstanding, role__in=REMINDED_ROLES, is_active=True

@@ -25,6 +25,15 @@ def _paired(a: str, b: str, name: str) -> models.CheckConstraint:
 DEFAULT_DEADLINE_DAYS = 42  # returns are due six weeks after the census date unless set
 
 
+def next_quarter(day: dt.date) -> dt.date:
+    """The last day of the month three months after ``day``'s month (30 September 2017 -> 31
+    December 2017): the next quarter's census date for a quarter-end census."""
+    month = day.month + 3
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
 class CollectionRound(models.Model):
     """A quarterly collection for one census date, covering the practices under ``organisation``."""
 
@@ -52,6 +61,16 @@ class CollectionRound(models.Model):
     def due_date(self) -> dt.date:
         """When returns are due: the round's deadline, else six weeks after the census date."""
         return self.deadline or self.census_date + dt.timedelta(days=DEFAULT_DEADLINE_DAYS)
+
+    @property
+    def closes_on(self) -> dt.date:
+        """The day the round closes: the next quarter's census date (three months after this
+        one's), when that quarter's round takes over, or the deadline when that is later. After
+        it a missing return is not overdue any more but missing, and nobody is chased for it."""
+        return max(self.due_date, next_quarter(self.census_date))
+
+    def is_closed(self, today: dt.date) -> bool:
+        return today > self.closes_on
 
     def response_counts(self) -> tuple[int, int]:
         """(practices that returned, practices expected)."""

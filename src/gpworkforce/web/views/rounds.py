@@ -126,10 +126,12 @@ def round_detail(request: HttpRequest, scope: Scope, round_id: int) -> HttpRespo
             "rate": rate,
             "today": today,
             "days_left": (rnd.due_date - today).days,
+            "closed": rnd.is_closed(today),
             "groups": group_returns(returns, rnd.census_date),
             "states": list(ReturnState),
             "reminders": reminders,
             "can_remind": bool(outstanding)
+            and not rnd.is_closed(today)
             and has_permission(
                 request.user, Permission.OPEN_ROUND, rnd.organisation_id, rnd.census_date
             ),
