@@ -72,7 +72,7 @@ def test_an_analyst_creates_and_runs_a_scenario(browser: Browser, app_with_worke
     # the worker picks the run up; the page follows its progress and shows the results
     expect(page.locator(".nhsuk-card__heading").first).to_contain_text("finished", timeout=60_000)
     expect(page.locator(".gpw-headline")).to_contain_text(
-        "Central case: 630 WTE GPs by 30 September 2020, 9 WTE short of the target of 639 WTE."
+        "Central case: 630.0 WTE GPs by 30 September 2020, 9.0 WTE short of the target of 639.0 WTE."
     )
     expect(page.locator(".gpw-headline")).to_contain_text("of 1,000 Monte Carlo draws")
     # vega-embed drew the fan and the tornado (after the htmx swap that brought them)
@@ -84,7 +84,7 @@ def test_an_analyst_creates_and_runs_a_scenario(browser: Browser, app_with_worke
 
     board = log_in(browser, app.url, "board")
     board.goto(page.url)
-    expect(board.locator(".gpw-headline")).to_contain_text("Central case: 630 WTE GPs")
+    expect(board.locator(".gpw-headline")).to_contain_text("Central case: 630.0 WTE GPs")
     expect(board.locator("text=Run the forecast")).to_have_count(0)
     scenario_id = app.query("SELECT id FROM scenarios_scenario WHERE name = 'Alpha plan'")[0][0]
     response = board.goto(f"/scenarios/{scenario_id}/edit/")

@@ -193,3 +193,21 @@ def test_word_tables_hold_every_cell_with_a_repeated_bold_header(paper):
     assert total.cells[2].text == "542.0"
     assert total.cells[2].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
     assert total.cells[0].paragraphs[0].alignment is None
+
+
+def test_every_chart_in_the_paper_states_its_finding_and_names_every_series(paper):
+    import json
+
+    from gpworkforce.reports.chart_checks import chart_problems, title_text
+
+    charts = [c for s in paper.all_sections for c in s.charts]
+    assert len(charts) >= 4
+    for chart in charts:
+        spec = json.loads(json.dumps(dict(chart.spec)))
+        assert chart_problems(spec) == [], chart.key
+        assert chart.title == title_text(spec), chart.key  # the caption reads the same finding
+    scenarios = next(c for c in charts if c.key == "scenarios_chart")
+    # the scenarios' finding carries the same figures as the key message (Tables 12-14)
+    assert title_text(dict(scenarios.spec)) == (
+        "1 of 3 scenarios reaches the target of 639.0 WTE GPs by Sep 2020"
+    )

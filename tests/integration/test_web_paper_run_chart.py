@@ -40,5 +40,5 @@ def test_a_stored_web_run_is_drawn_as_a_static_svg_fan_chart_in_the_paper() -> N
     assert [layer["mark"]["type"] for layer in layers][:2] == ["area", "line"]  # fan, then line
     svg = chart_svg(paper_chart(chart))
     assert svg.lstrip().startswith("<svg") and "</svg>" in svg
-    for text in ("Recruitment and retention", "against the target of 12 WTE", "Date"):
+    for text in ("Recruitment and retention", "the target of 12.5", "Date"):
         assert text in svg

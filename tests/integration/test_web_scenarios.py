@@ -388,9 +388,28 @@ def test_a_run_with_draws_has_its_fan_target_and_tornado(world: World) -> None:
     )
     html = client.get(reverse("scenario-detail", args=[row.pk])).content.decode()
     assert (
-        "Central case: 630 WTE GPs by 30 September 2020, 9 WTE short of the target of 639" in html
+        "Central case: 630.0 WTE GPs by 30 September 2020, 9.0 WTE short of the target of 639.0"
+        in html
     )
     assert f"{target['probability']:.0%} of 1,000 Monte Carlo draws" in html
+    # one figure: the headline boxes above the sentence show the same numbers, to 1 decimal place
+    boxes = html.split('id="headline"')[1].split("</section>")[0]
+    for figure in ("630.0 WTE", "639.0 WTE", "9.0 WTE"):
+        assert f'app-headline__value">{figure}' in boxes, figure
+    # the charts state their findings with the same figures (issue 14, item 6)
+    import json
+
+    from gpworkforce.reports.chart_checks import chart_problems, title_text
+    from gpworkforce.web.scenarios.charts import run_view
+
+    view = run_view(run)
+    fan = json.loads(view["fan_spec"])
+    assert title_text(fan) == (
+        f"{run.scenario_name}: 630.0 WTE GPs by Sep 2020, 9.0 short of the target of 639.0"
+    )
+    tornado = json.loads(view["tornado_spec"])
+    assert " moves the result most: " in title_text(tornado)
+    assert chart_problems(fan) == [] and chart_problems(tornado) == []
     # the tornado in words (the labels catalogue's), never a field path
     assert "Share of GP WTE lost a year to fewer sessions or early leaving" in html
     assert "hee_linear." not in html.split("<main", 1)[1]  # no field paths shown

@@ -48,7 +48,9 @@ def test_pyramid_from_wide_female_male_columns() -> None:
     [chart] = baseline_charts([ReportTable("pyramid_all", "Headcount by age: LLR", frame)])
     signed = {(r["Sex"], r["Age band"]): r["signed"] for r in _values(chart.spec)}
     assert signed[("Female", "<30")] == -330.0 and signed[("Male", "30-34")] == 65.0
-    assert chart.title == "Headcount by age"
+    # the finding first (no band says 55 or over here, so the share of women), the label under it
+    assert chart.title == "86% are female (694 of 808)"
+    assert chart.spec["title"]["subtitle"] == "Headcount by age"
 
 
 def test_locums_stack_types_not_totals() -> None:

@@ -203,7 +203,10 @@ def test_chart_svg_is_accessible_image() -> None:
     svg = chart_svg(_chart())
     assert svg.startswith("<svg")
     assert 'role="img"' in svg
-    assert '<title id="chart-wte-title">GP WTE by area</title>' in svg
+    # the accessible name is the chart's finding (its title); the label is drawn under it
+    assert _chart().title == "East <Leics> has the most WTE: 176.0"  # escaped as it goes in
+    assert '<title id="chart-wte-title">East &lt;Leics&gt; has the most WTE: 176.0</title>' in svg
+    assert ">GP WTE by area</text>" in svg
     assert "GP WTE per area." in svg
     assert svg.rstrip().endswith("</svg>")
 

@@ -91,6 +91,14 @@ def paper(
         Path | None,
         typer.Option("--plan", help="A past plan (TOML) to score against GPW actuals."),
     ] = None,
+    full_appendices: Annotated[
+        bool,
+        typer.Option(
+            "--full-appendices",
+            help="Print the full appendices: every area's rows, each scenario year by year, the "
+            "risk register and the implementation plan in full (a longer paper).",
+        ),
+    ] = False,
     rows: Annotated[
         RowsChoice | None,
         typer.Option(
@@ -166,11 +174,13 @@ def paper(
             skill = skill_mix_chapter(view)
     results = []
     if scenario:
-        from gpworkforce.forecast.runner import run_scenario
+        from gpworkforce.forecast.runner import RunOptions, run_scenario
 
         for path in scenario:
             with step(f"Forecasting {path}"):
-                results.append(scenario_result(run_scenario(path, draws)))
+                # the paper draws its own chart of every scenario: no SVG of each run
+                run = run_scenario(path, draws, options=RunOptions(charts=False))
+                results.append(scenario_result(run))
     costs = []
     if finance:
         from gpworkforce.finance.runner import cost_scenario
@@ -219,6 +229,7 @@ def paper(
         previous_period=before,
         rows_label=ROWS_WORDS[rows] if rows is not None else ("area", "areas"),
         skill_mix=skill,
+        full_appendices=full_appendices,
     )
     built = build_paper(inputs)
     stem = f"paper-{code.lower()}-{on.isoformat()}"

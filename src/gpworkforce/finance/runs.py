@@ -38,7 +38,7 @@ from gpworkforce.forecast.hee_linear import position
 from gpworkforce.forecast.io import load_cohort_data
 from gpworkforce.forecast.methods import COHORT, CohortSpec, RunRequest
 from gpworkforce.forecast.outputs import yearly
-from gpworkforce.forecast.runner import MAX_DRAWS, ForecastRun, run_scenario
+from gpworkforce.forecast.runner import MAX_DRAWS, ForecastRun, RunOptions, run_scenario
 from gpworkforce.forecast.scenario import CostConfig, uncertain_fields
 from gpworkforce.forecast.scenario_io import LoadedScenario, load_scenario
 from gpworkforce.forecast.uncertainty import draw_parameters
@@ -258,7 +258,7 @@ def workforce_of(
     method = loaded.scenario.method
     say(f"scenario {loaded.scenario.name!r} ({method}), {draws} draws")
     if method == "hee-linear":
-        run = run_scenario(path, draws=draws)
+        run = run_scenario(path, draws=draws, options=RunOptions(charts=False))
         return loaded, hee_workforce(run)
     if method == "cohort":
         say("running the cohort engine (WTE per class; gap from the streamed summary)")

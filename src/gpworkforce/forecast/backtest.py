@@ -363,4 +363,18 @@ def backtest_chart(bands: Sequence[Band], actual: Mapping[int, float], title: st
         .mark_line(point=True, color="black", strokeDash=[4, 2])
         .encode(x=x, y="actual:Q", tooltip=["fy", "actual"])
     )
-    return (area + line + dots).properties(title=title, width=560, height=320)
+    from gpworkforce.reports.charts import heading
+
+    label = title + "; black dots: the actual, bands: P10 to P90"
+    finding = ""
+    both = frame.merge(acts, on="fy")
+    if len(both):
+        last = both.loc[both["fy"] == both["fy"].max()]
+        inside = int(((last["p10"] <= last["actual"]) & (last["actual"] <= last["p90"])).sum())
+        finding = (
+            f"The actual in {int(last['fy'].iloc[0])} ({float(last['actual'].iloc[0]):,.0f}) is "
+            f"inside the P10-P90 band of {inside} of {len(last)} methods"
+        )
+    return (area + line + dots).properties(
+        title=heading(finding, label) if finding else label, width=560, height=320
+    )

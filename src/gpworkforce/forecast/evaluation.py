@@ -761,8 +761,21 @@ def mase_chart(summary_frame: pd.DataFrame, level: str, level_label: str) -> obj
         .mark_text(align="left", dx=4, dy=-6)
         .encode(y="y:Q", text="text:N")
     )
+    from gpworkforce.reports.charts import heading
+
     title = f"{level_label}s: which methods beat assuming no change (below 1 = better)"
-    return (lines + rule + label).properties(title=title, width=520, height=300)
+    finding = ""
+    scored = rows.dropna(subset=["Error relative to no change"])
+    if len(scored):
+        far = scored.loc[scored["Years ahead"] == scored["Years ahead"].max()]
+        best = far.loc[far["Error relative to no change"].idxmin()]
+        finding = (
+            f"{best['Years ahead']} years ahead, {best['Method']} has the lowest error: "
+            f"{best['Error relative to no change']:.2f} times assuming no change"
+        )
+    return (lines + rule + label).properties(
+        title=heading(finding, title) if finding else title, width=520, height=300
+    )
 
 
 def coverage_chart(summary_frame: pd.DataFrame, level: str, level_label: str) -> object:
@@ -796,5 +809,21 @@ def coverage_chart(summary_frame: pd.DataFrame, level: str, level_label: str) ->
         alt.layer(lines, rule, data=rows)
         .properties(width=170, height=160)
         .facet(facet=alt.Facet("Method:N", title=None), columns=3)
-        .properties(title=f"{level_label}s: how often the 80% band held the actual (dashed: 80%)")
+        .properties(title=_coverage_heading(rows, level_label))
+    )
+
+
+def _coverage_heading(rows: pd.DataFrame, level_label: str) -> object:
+    from gpworkforce.reports.charts import heading
+
+    label = f"{level_label}s: how often the 80% band held the actual (dashed: 80%)"
+    held = rows.dropna(subset=["Inside P10-P90 (%)"])
+    if held.empty:
+        return label
+    far = held.loc[held["Years ahead"] == held["Years ahead"].max()]
+    ok = int((far["Inside P10-P90 (%)"] >= 80).sum())
+    return heading(
+        f"{far['Years ahead'].iloc[0]} years ahead, {ok} of {len(far)} bands held the actual "
+        "80% of the time or more",
+        label,
     )

@@ -23,6 +23,7 @@ from gpworkforce.forecast.cohort import CohortForecast
 from gpworkforce.forecast.cohort_mc import TOTAL, CohortSummary, Fan
 from gpworkforce.forecast.hee_linear import HeeTable
 from gpworkforce.forecast.uncertainty import fan_chart, probability_meeting_target
+from gpworkforce.reports.charts import heading as heading_params
 from gpworkforce.reports.svg import vegalite_svg
 
 MEASURE_TITLES = {
@@ -183,7 +184,8 @@ def trajectory_chart(
             base.mark_area(opacity=0.25).encode(
                 y=alt.Y("p10:Q", title=y_title),
                 y2="p90:Q",
-                color=alt.Color("line:N", legend=legend),
+                # one legend, drawn by the lines (a band's pale swatch reads as no colour)
+                color=alt.Color("line:N", legend=None),
             )
         )
     layers.append(
@@ -211,7 +213,50 @@ def trajectory_chart(
             .mark_text(align="right", baseline="top", dx=-8, dy=6, color="black", fontSize=12)
             .encode(x="date:T", y="value:Q", text="text:N")
         )
-    return alt.layer(*layers).properties(title=title, width=640, height=360)
+    heading = heading_params(trajectory_finding(series, target, y_title), title)
+    return alt.layer(*layers).properties(title=heading, width=640, height=360)
+
+
+def trajectory_finding(
+    series: pd.DataFrame, target: tuple[dt.date, float] | None, unit: str = "WTE GPs"
+) -> str:
+    """The chart's finding from its figures: each line's central value on the target's date (or
+    at its end) against the target; without a target, where the line ends against its start."""
+    if series.empty:
+        return ""
+    frame = series.assign(date=pd.to_datetime(series["date"]))
+    ends: list[tuple[str, pd.Timestamp, float, float]] = []
+    for line, rows in frame.groupby("line", sort=False):
+        rows = rows.sort_values("date")
+        if target is not None:
+            upto = rows.loc[rows["date"] <= pd.Timestamp(target[0])]
+            rows = upto if len(upto) else rows
+        first, last = rows.iloc[0], rows.iloc[-1]
+        ends.append((str(line), last["date"], float(last["central"]), float(first["central"])))
+    if target is not None:
+        when, goal = f"{target[0]:%b %Y}", target[1]
+        if len(ends) == 1:
+            line, _d, value, _f = ends[0]
+            gap = goal - value
+            return (
+                f"{line}: {value:,.1f} {unit} by {when}, {gap:,.1f} short of the target of {goal:,.1f}"
+                if gap > 0
+                else f"{line}: {value:,.1f} {unit} by {when}, meets the target of {goal:,.1f}"
+            )
+        met = [e for e in ends if e[2] >= goal]
+        if met:
+            verb = "reaches" if len(met) == 1 else "reach"
+            return f"{len(met)} of {len(ends)} scenarios {verb} the target of {goal:,.1f} {unit} by {when}"
+        line, _d, value, _f = max(ends, key=lambda e: e[2])
+        return (
+            f"No scenario reaches the target of {goal:,.1f} {unit} by {when}; the closest, {line}, "
+            f"is {goal - value:,.1f} short"
+        )
+    line, day, value, start = max(ends, key=lambda e: e[2])
+    word = "rises" if value > start else "falls" if value < start else "stays"
+    if len(ends) == 1:
+        return f"{line}: {unit} {word} from {start:,.1f} to {value:,.1f} by {day:%b %Y}"
+    return f"{line} ends highest: {value:,.1f} {unit} by {day:%b %Y}"
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> str:

@@ -89,7 +89,7 @@ def _hee_series(table: HeeTable, name: str, start: Any, positions: Any) -> pd.Da
     return pd.DataFrame(rows)
 
 
-def _run_hee(loaded: LoadedScenario, draws: int) -> ForecastRun:
+def _run_hee(loaded: LoadedScenario, draws: int, *, with_charts: bool = True) -> ForecastRun:
     s = loaded.scenario
     assert s.hee_linear is not None
     result = HEE_LINEAR.run(HeeSpec(s.hee_linear, s.name), _request(loaded, draws))
@@ -104,7 +104,7 @@ def _run_hee(loaded: LoadedScenario, draws: int) -> ForecastRun:
     series = _hee_series(table, s.name, start, positions)
     tables.append(ReportTable(key="trajectory", title=f"{s.name}: trajectory", frame=series))
     charts = {}
-    if start is not None:
+    if start is not None and with_charts:
         chart = outputs.trajectory_chart(series, _target(loaded), s.name)
         charts["trajectory"] = outputs.chart_svg(chart)
     record = make_record(s, list(loaded.chain), draws, names, [])
@@ -125,6 +125,9 @@ class RunOptions:
     flows: str | None = None
     xlsx: bool = False
     memory_limit_mb: float = 2048.0
+    # draw the trajectory chart's SVG (the forecast command writes it; the paper, costing and
+    # plan scoring read only the tables and the series, and skip the drawing)
+    charts: bool = True
     threads: int = 2
 
 
@@ -210,15 +213,18 @@ def _run_cohort(loaded: LoadedScenario, draws: int, say: Progress, opts: RunOpti
     flows = _flows_table(spec, loaded, opts.flows or s.output.flows, s.name)
     if flows is not None:
         tables.append(flows)
-    say("drawing charts")
     series = outputs.summary_trajectory(summary, s.name)
-    chart = outputs.trajectory_chart(series, _target(loaded, central), s.name)
+    charts = {}
+    if opts.charts:
+        say("drawing charts")
+        chart = outputs.trajectory_chart(series, _target(loaded, central), s.name)
+        charts["trajectory"] = outputs.chart_svg(chart)
     record = make_record(s, list(loaded.chain), draws, names, sources)
     return ForecastRun(
         loaded,
         draws,
         tables,
-        {"trajectory": outputs.chart_svg(chart)},
+        charts,
         record,
         cohort=central,
         series=series,
@@ -286,7 +292,7 @@ def run_scenario(
     n_uncertain = len(uncertain_fields(s))
     say(f"scenario {s.name!r} ({s.method}), {draws} draws, {n_uncertain} uncertain parameters")
     if s.method == "hee-linear":
-        return replace(_run_hee(loaded, draws), xlsx=opts.xlsx)
+        return replace(_run_hee(loaded, draws, with_charts=opts.charts), xlsx=opts.xlsx)
     return _run_cohort(loaded, draws, say, opts)
 
 

@@ -217,11 +217,25 @@ def tornado_chart(bars: list[TornadoBar], title: str, outcome_label: str) -> Any
         ],
     )
     rule = alt.Chart(pd.DataFrame({"x": [centre]})).mark_rule(color="black").encode(x="x:Q")
-    from gpworkforce.reports.charts import FONT
+    label = (
+        alt.Chart(pd.DataFrame({"x": [centre], "text": [f"Central case: {centre:,.1f}"]}))
+        .mark_text(align="left", dx=4, dy=-4, color="black", y=0)
+        .encode(x="x:Q", text="text:N")
+    )
+    from gpworkforce.reports.charts import FONT, heading
 
+    finding = ""
+    if bars:
+        top = max(bars, key=lambda b: abs(b.outcome_high - b.outcome_low))
+        lo, hi = sorted((top.outcome_low, top.outcome_high))
+        finding = f"{labels.lever(top.parameter)} moves it most: from {lo:,.1f} to {hi:,.1f}"
     return (
-        (spans + rule)
-        .properties(title=title, width=520, height=max(60, 26 * len(bars)))
+        (spans + rule + label)
+        .properties(
+            title=heading(finding, title) if finding else title,
+            width=520,
+            height=max(60, 26 * len(bars)),
+        )
         .configure(font=FONT)  # the font the labels were measured in is the one drawn
         .configure_legend(labelLimit=400)
     )

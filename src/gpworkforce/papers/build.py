@@ -32,6 +32,7 @@ from gpworkforce.papers.headline import (
     headline_change,
 )
 from gpworkforce.papers.model import Figure, Paper, Section
+from gpworkforce.reports.chart_checks import title_text
 from gpworkforce.reports.model import Report, ReportChart
 
 __all__ = [
@@ -251,7 +252,9 @@ def plan_score_summary(plan: Any, result: Any) -> PlanScoreSummary:
         layered = outputs.plan_chart(title, outputs.score_chart_frame(sub), mark)
         description = f"{STAFF_GROUP_LABELS[group]} WTE planned by each scenario and the actual each year, with the target."
         spec = layered.properties(width=560, description=description).to_dict(validate=False)
-        chart = ReportChart(key="plan_score_chart", title=title, spec=spec, description=description)
+        chart = ReportChart(
+            key="plan_score_chart", title=title_text(spec), spec=spec, description=description
+        )
     return PlanScoreSummary(
         plan_name=plan.name,
         source=result.source,
@@ -340,6 +343,9 @@ class PaperInputs:
     # what the area tables' rows are, one and many (``--rows``): "practice", "practices"
     rows_label: tuple[str, str] = ("area", "areas")
     skill_mix: SkillMixChapter | None = None
+    # the full appendices (``--full-appendices``): every area's rows, each scenario year by year,
+    # the risk register's reviews and mitigations, the implementation plan's deliverables
+    full_appendices: bool = False
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -743,18 +749,19 @@ def _scenario_section(inputs: PaperInputs) -> Section | None:
         target = next(
             ((r.target_date, r.target_wte) for r in dated if r.target_wte is not None), None
         )
-        title = "GP WTE forecast by scenario" + (
-            f", against the target of {target[1]:,.0f} WTE" if target else ""
+        label = (
+            "GP WTE forecast by scenario"
+            + (", the target dashed" if target else "")
+            + ("; shaded: P10 to P90" if any(r.draws for r in dated) else "")
         )
-        layered = trajectory_chart(series, target, title)
+        layered = trajectory_chart(series, target, label)
+        title = title_text(layered.to_dict(validate=False))
         description = (
             "GP WTE forecast by scenario over time"
             + (f", with the target of {target[1]:,.0f} WTE as a dashed line" if target else "")
             + ". Shaded bands show P10 to P90 where a scenario was run with uncertainty."
         )
-        spec = layered.properties(title=title, width=560, description=description).to_dict(
-            validate=False
-        )
+        spec = layered.properties(width=560, description=description).to_dict(validate=False)
         charts.append(
             ReportChart(key="scenarios_chart", title=title, spec=spec, description=description)
         )
@@ -1002,6 +1009,175 @@ def _provenance(inputs: PaperInputs) -> Section:
     )
 
 
+FULL_NOTE = "are in the Excel data pack ("
+
+
+def _full_appendices(inputs: PaperInputs, sections: list[Section]) -> list[Section]:
+    """The appendices a full board paper carries (C onwards), in the order they are referred to;
+    the long tables move from the Excel pack only into Appendix C (and stay in the pack)."""
+    out: list[Section] = []
+    whole = [t for s in sections for t in s.data_tables]
+    if whole:
+        one = inputs.rows_label[0]
+        out.append(
+            Section(
+                key="every_row",
+                title=f"Appendix C: Every {one}'s figures",
+                paragraphs=(
+                    f"The tables of sections 1 and 2 with every {one}, in the order of the "
+                    "tables there; the total is the last row.",
+                ),
+                tables=tuple(whole),
+            )
+        )
+        for i, s in enumerate(sections):
+            if s.data_tables:
+                sections[i] = replace(
+                    s,
+                    data_tables=(),
+                    tables=tuple(
+                        replace(
+                            t,
+                            notes=tuple(
+                                n.replace(FULL_NOTE, "are in Appendix C and the Excel data pack (")
+                                for n in t.notes
+                            ),
+                        )
+                        for t in s.tables
+                    ),
+                )
+    letter = iter("DEFGH")
+    years = [r for r in inputs.scenarios if not r.series.empty]
+    if years:
+        out.append(_scenario_years(inputs, years, next(letter)))
+    if inputs.risks:
+        out.append(_risk_register(inputs.risks, next(letter)))
+    if inputs.timeline:
+        out.append(_deliverables(inputs.timeline, next(letter)))
+    return out
+
+
+def _scenario_years(inputs: PaperInputs, runs: Sequence[ScenarioResult], letter: str) -> Section:
+    tables = []
+    for i, r in enumerate(runs, start=1):
+        f = r.series.assign(date=pd.to_datetime(r.series["date"]))
+        frame = pd.DataFrame({"Date": f["date"].dt.date, "GP WTE (central)": f["central"]})
+        for q in ("p10", "p90"):
+            if q in f.columns and f[q].notna().any():
+                frame[q.upper()] = f[q].to_numpy()
+        if r.target_wte is not None:
+            frame["Shortfall against the target (WTE)"] = r.target_wte - frame["GP WTE (central)"]
+        tables.append(
+            ReportTable(
+                key=f"scenario_years_{i}",
+                title=f"{r.name}: GP WTE at each date of the forecast",
+                frame=frame.reset_index(drop=True),
+                notes=(
+                    (
+                        f"Target: {r.target_wte:,.1f} WTE by {_date(r.target_date)}."
+                        if r.target_wte is not None and r.target_date is not None
+                        else "No target set in the scenario."
+                    ),
+                    *((r.description,) if r.description else ()),
+                ),
+                decimals=dict.fromkeys(frame.columns[1:], 1),
+            )
+        )
+    return Section(
+        key="scenario_years",
+        title=f"Appendix {letter}: Each scenario year by year",
+        paragraphs=(
+            "Each scenario's forecast at every date it was run to (section 3 gives its end); "
+            "P10 and P90 where it was run with uncertainty.",
+        ),
+        tables=tuple(tables),
+    )
+
+
+def _risk_register(risks: Sequence[Risk], letter: str) -> Section:
+    rows = []
+    for r in sorted(risks, key=lambda r: r.ref):
+        for m in r.mitigations or ():
+            rows.append(
+                {
+                    "Risk": r.ref,
+                    "Mitigating action": m.action,
+                    "Owner": m.owner,
+                    "Due": m.due,
+                    "Done": m.done if m.done is not None else "open",
+                }
+            )
+    reviews = [
+        {
+            "Risk": r.ref,
+            "Reviewed": v.on,
+            "Likelihood": v.likelihood,
+            "Impact": v.impact,
+            "Rating": v.rating,
+            "Note": v.note,
+        }
+        for r in sorted(risks, key=lambda r: r.ref)
+        for v in r.reviews
+    ]
+    register = pd.DataFrame(
+        [
+            {
+                "Risk": r.ref,
+                "Description": r.description,
+                "Workstream": r.workstream,
+                "Owner": r.owner or r.organisation,
+                "Added": r.added,
+                "Status": r.status.value.capitalize(),
+                "Rating": r.rating,
+            }
+            for r in sorted(risks, key=lambda r: r.ref)
+        ]
+    )
+    tables = [ReportTable(key="risk_register", title="The risk register", frame=register)]
+    if reviews:
+        tables.append(
+            ReportTable(
+                key="risk_reviews", title="Reviews of each risk", frame=pd.DataFrame(reviews)
+            )
+        )
+    if rows:
+        tables.append(
+            ReportTable(
+                key="risk_mitigations", title="Mitigating actions", frame=pd.DataFrame(rows)
+            )
+        )
+    return Section(
+        key="risk_register",
+        title=f"Appendix {letter}: The risk register in full",
+        paragraphs=(
+            f"Every risk on the register ({_plural(len(risks), 'risk')}, live and closed), its "
+            "reviews and its mitigating actions; section 8 gives the live risks by rating.",
+        ),
+        tables=tuple(tables),
+    )
+
+
+def _deliverables(cells: Sequence[TimelineCell], letter: str) -> Section:
+    frame = pd.DataFrame(
+        [
+            {
+                "Workstream": f"{c.number}. {c.detail}",
+                "Period": c.period,
+                "From": c.start,
+                "To": c.end,
+                "Status": c.status.value.capitalize(),
+            }
+            for c in cells
+        ]
+    )
+    return Section(
+        key="deliverables",
+        title=f"Appendix {letter}: The implementation plan in full",
+        paragraphs=("Every period of each workstream of the implementation plan and its status.",),
+        tables=(ReportTable(key="deliverables", title="Implementation plan", frame=frame),),
+    )
+
+
 def build_paper(inputs: PaperInputs) -> Paper:
     today = inputs.as_of or inputs.period
     h = baseline_headline(inputs.baseline, inputs.organisation, inputs.period)
@@ -1038,6 +1214,7 @@ def build_paper(inputs: PaperInputs) -> Paper:
     if inputs.plan_score is None:
         missing.append("the plan against actuals")
     notes = (f"This paper does not cover: {', '.join(missing)}.",) if missing else ()
+    extra_appendices = _full_appendices(inputs, sections) if inputs.full_appendices else []
     return Paper(
         title=f"General practice workforce: {inputs.organisation}",
         organisation=inputs.organisation,
@@ -1060,7 +1237,11 @@ def build_paper(inputs: PaperInputs) -> Paper:
             "The board is asked to [complete: decisions sought, e.g. approve a scenario as the plan].",
         ),
         sections=tuple(sections),
-        appendices=(_methods(inputs), _provenance(inputs)),
+        appendices=(
+            _methods(inputs),
+            _provenance(inputs),
+            *extra_appendices,
+        ),
         author=inputs.author,
         notes=notes,
     )

@@ -322,6 +322,8 @@ def paper_docx(paper: Paper) -> bytes:
         doc.add_heading(s.title, level=1)
         for para in s.paragraphs:
             doc.add_paragraph(para)
+        for t in s.tables:
+            add_table(t)
     buf = io.BytesIO()
     doc.save(buf)
     return _fixed_zip(buf.getvalue())

@@ -140,9 +140,9 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[TrajectoryPoint, .
 
 
 def _from_scenario(path: Path, draws: int) -> tuple[tuple[TrajectoryPoint, ...], str]:
-    from gpworkforce.forecast.runner import run_scenario
+    from gpworkforce.forecast.runner import RunOptions, run_scenario
 
-    run = run_scenario(path, draws=draws)
+    run = run_scenario(path, draws=draws, options=RunOptions(charts=False))  # the series only
     series = run.series
     if series is None or "date" not in series:
         raise InputFileError(f"{path}: the scenario must give a dated trajectory")

@@ -325,12 +325,38 @@ def plan_chart(
         layers.append(
             alt.Chart(rule).mark_rule(strokeDash=[4, 4], color="#330072").encode(y="value:Q")
         )
-    heading = (
-        alt.TitleParams(title, subtitle="Dashed grey: SPC mean and process limits")
-        if is_limit.any()
-        else title
+    subtitle = [title, "Dashed grey: SPC mean and process limits"] if is_limit.any() else title
+    from gpworkforce.reports.charts import wrap
+
+    heading = alt.TitleParams(
+        wrap(plan_finding(frame, target) or title),
+        subtitle=subtitle,
+        subtitleFontSize=12,
+        subtitleColor="#4c6272",
     )
     return alt.layer(*layers).properties(title=heading, width=640, height=340)
+
+
+def plan_finding(frame: pd.DataFrame, target: tuple[Any, float, str] | None) -> str:
+    """The latest actual against the target (else against the first plan line on that date)."""
+    actual = frame.loc[frame["series"] == "Actual"].dropna(subset=["value"])
+    if actual.empty:
+        return ""
+    last = actual.sort_values("date").iloc[-1]
+    when, value = pd.Timestamp(last["date"]), float(last["value"])
+    head = f"Actual {value:,.1f} WTE in {when:%b %Y}"
+    if target is not None:
+        gap = float(target[1]) - value
+        side = "below" if gap > 0 else "above"
+        return f"{head}, {abs(gap):,.1f} {side} the target of {float(target[1]):,.1f}"
+    plans = frame.loc[~frame["series"].isin(["Actual", *LIMIT_SERIES])].dropna(subset=["value"])
+    same = plans.loc[pd.to_datetime(plans["date"]) == when]
+    if same.empty:
+        return head
+    first = same.iloc[0]
+    diff = value - float(first["value"])
+    side = "above" if diff > 0 else "below"
+    return f"{head}, {abs(diff):,.1f} {side} {first['series']}"
 
 
 LIMIT_SERIES = ("Mean", "Lower process limit", "Upper process limit")

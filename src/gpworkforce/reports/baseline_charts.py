@@ -35,6 +35,30 @@ def _ending(frame: pd.DataFrame, suffix: str, *, skip: tuple[str, ...] = ()) -> 
     }
 
 
+def _children(frame: pd.DataFrame) -> pd.DataFrame:
+    """The areas' rows (no total row) when the frame says which is which."""
+    if ROW in frame.columns:
+        return frame.loc[frame[ROW] != "total"]
+    return frame
+
+
+def _staff_finding(frame: pd.DataFrame, series: dict[str, str]) -> str:
+    values = frame[list(series)].apply(pd.to_numeric, errors="coerce")
+    if values.notna().sum().sum() == 0 or len(frame) == 0:
+        return ""
+    totals = values.sum(axis=1)
+    top = int(totals.to_numpy().argmax())
+    name = str(frame[NAME].iloc[top])
+    groups = values.sum(axis=0)
+    largest = series[str(groups.idxmax())]
+    return (
+        f"{name} has the most staff ({charts.number_text(float(totals.iloc[top]))} WTE); "
+        f"{largest} are the largest group ({charts.number_text(float(groups.max()))} WTE)"
+        if len(frame) > 1
+        else f"{largest} are the largest group: {charts.number_text(float(groups.max()))} WTE"
+    )
+
+
 def _staff(table: ReportTable) -> ReportChart | None:
     frame = _rows(table.frame, children_only=True)
     series = _ending(frame, " WTE", skip=("Total",))
@@ -43,7 +67,8 @@ def _staff(table: ReportTable) -> ReportChart | None:
     return charts.grouped_bars(
         frame,
         key=f"{table.key}_chart",
-        title="WTE by staff group",
+        finding=_staff_finding(frame, series),
+        title="WTE by staff group in each area (the total is in the table)",
         category=NAME,
         series=series,
         value_title="WTE",
@@ -58,9 +83,14 @@ def _per_thousand(table: ReportTable) -> ReportChart | None:
     series = _ending(frame, " per 1,000 registered", skip=("Total",))
     if NAME not in frame.columns or not series:
         return None
+    first = next(iter(series))
+    finding = charts.range_finding(
+        _children(frame), NAME, first, f"{series[first]} WTE per 1,000 patients"
+    )
     return charts.grouped_bars(
         frame,
         key=f"{table.key}_chart",
+        finding=finding,
         title="WTE per 1,000 registered patients by staff group",
         category=NAME,
         series=series,
@@ -83,6 +113,7 @@ def _target(table: ReportTable) -> ReportChart | None:
     return charts.bars_against_target(
         frame,
         key=f"{table.key}_chart",
+        finding=_target_finding(frame, target),
         title="WTE per 1,000 patients against the target",
         category=NAME,
         value="WTE per 1,000",
@@ -91,6 +122,31 @@ def _target(table: ReportTable) -> ReportChart | None:
         description=f"WTE per 1,000 patients per area; the dashed line is the target of {target:g}.",
         after_table=table.key,
     )
+
+
+def _target_finding(frame: pd.DataFrame, target: float) -> str:
+    """The organisation's gap to the target and how many areas fall short of it."""
+    areas = _children(frame)
+    values = pd.to_numeric(areas["WTE per 1,000"], errors="coerce").dropna()
+    below = int((values < target).sum())
+    areas_text = f"{below} of {len(values)} areas are below it" if len(values) > 1 else ""
+    total = frame.loc[frame[ROW] == "total"] if ROW in frame.columns else frame.iloc[0:0]
+    gap = (
+        pd.to_numeric(total["Gap (WTE)"], errors="coerce").dropna()
+        if "Gap (WTE)" in total.columns
+        else pd.Series(dtype=float)
+    )
+    if len(gap) == 1:
+        g = float(gap.iloc[0])
+        head = (
+            f"{charts.number_text(g)} WTE short of the target of {target:g} per 1,000 patients"
+            if g > 0
+            else f"{charts.number_text(-g)} WTE above the target of {target:g} per 1,000 patients"
+        )
+        return f"{head}; {areas_text}" if areas_text else head
+    if areas_text:
+        return f"{areas_text.capitalize()}: the target is {target:g} WTE per 1,000 patients"
+    return ""
 
 
 def _pyramid(table: ReportTable) -> ReportChart | None:
@@ -125,7 +181,7 @@ def _locums(table: ReportTable) -> ReportChart | None:
     return charts.stacked_bars(
         frame,
         key=f"{table.key}_chart",
-        title="Locum WTE by type",
+        title="Locum WTE by type of locum work in each area",
         category=NAME,
         series=series,
         value_title="Locum WTE",
@@ -146,7 +202,7 @@ def _series(table: ReportTable) -> ReportChart | None:
     return charts.time_series(
         frame,
         key=f"{table.key}_chart",
-        title="WTE over time",
+        title="WTE by staff group at each census date",
         period="Period",
         series=series,
         value_title="WTE",

@@ -4,10 +4,16 @@ Each builder takes a frame and the names of its columns and returns a :class:`Re
 ``spec`` is a Vega-Lite mapping; :mod:`gpworkforce.reports.svg` turns it into static SVG. Rows
 whose value is not available are left out of the chart (never drawn as zero) and the chart's text
 description says how many were left out.
+
+A chart's title states its finding, computed from the figures drawn ("East Leicestershire and
+Rutland has the most staff: 612.3 WTE"); what the chart shows ("WTE by staff group in each area")
+is its subtitle (issue 14, item 6; :mod:`gpworkforce.reports.chart_checks` says what a board
+chart must have). A caller that knows more gives its own ``finding``.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,9 +30,30 @@ WIDTH = 560
 FONT = "Arial"
 
 
-def _config(chart: alt.TopLevelMixin, title: str, description: str) -> dict[str, Any]:
+def wrap(text: str, width: int = 72) -> str | list[str]:
+    """A title in lines that fit an A4 chart (Vega-Lite draws a list as lines)."""
+    lines = textwrap.wrap(text, width)
+    return lines if len(lines) > 1 else text
+
+
+def heading(finding: str, label: str | list[str]) -> alt.TitleParams:
+    """The title a board reads first (the finding) over what the chart shows (its label)."""
+    return alt.TitleParams(
+        wrap(finding),
+        subtitle=label,
+        subtitleFontSize=12,
+        subtitleColor="#4c6272",
+        anchor="start",
+    )
+
+
+def _config(
+    chart: alt.TopLevelMixin, title: str, description: str, finding: str = ""
+) -> dict[str, Any]:
     configured = (
-        chart.properties(title=title, description=description)
+        chart.properties(
+            title=heading(finding, title) if finding else title, description=description
+        )
         .configure(font=FONT)
         .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#212b32")
         .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", labelLimit=400)
@@ -68,6 +95,34 @@ def _with_missing(description: str, missing: int) -> str:
     return description
 
 
+def number_text(value: float) -> str:
+    """A figure as a title gives it: whole numbers as they are, 1 decimal place, 2 below 1."""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}" if abs(value) < 1 else f"{value:,.1f}"
+
+
+def largest_finding(long: pd.DataFrame, category: str, what: str, unit: str) -> str:
+    """'<category> has the most <what>: <value> <unit>' over the summed series (no data: '')."""
+    if long.empty:
+        return ""
+    sums = long.groupby(category, sort=False)["value"].sum()
+    top = str(sums.idxmax())
+    return f"{top} has the most {what}: {number_text(float(sums.max()))} {unit}".rstrip()
+
+
+def range_finding(frame: pd.DataFrame, category: str, column: str, what: str) -> str:
+    """'<what> ranges from <low> in <A> to <high> in <B>' (fewer than two values: '')."""
+    values = pd.to_numeric(frame[column], errors="coerce")
+    ok = values.notna().to_numpy()
+    if ok.sum() < 2:
+        return ""
+    names = frame.loc[ok, category].astype(str).to_numpy()
+    vals = values[ok].to_numpy(dtype=float)
+    lo, hi = int(vals.argmin()), int(vals.argmax())
+    return f"{what} ranges from {number_text(vals[lo])} in {names[lo]} to {number_text(vals[hi])} in {names[hi]}"
+
+
 def _colour(field: str, names: Sequence[str], title: str, data: pd.DataFrame) -> alt.Color:
     """Colours for the labels that have data (in the given order; none drawn -> no legend entry)."""
     present = set(data[field])
@@ -87,8 +142,12 @@ def grouped_bars(
     description: str,
     series_title: str = "",
     after_table: str | None = None,
+    finding: str = "",
 ) -> ReportChart:
-    """Horizontal bars per ``category`` row, one bar per ``series`` column (e.g. WTE by group)."""
+    """Horizontal bars per ``category`` row, one bar per ``series`` column (e.g. WTE by group).
+
+    Counts only for parts of one whole: a total row drawn on the same axis would dwarf its parts
+    (callers draw the areas and leave the total to the table)."""
     frame, category = _human_field(frame, category)
     long, missing = _long(frame, category, series)
     order = list(dict.fromkeys(frame[category].astype(str)))
@@ -109,7 +168,10 @@ def grouped_bars(
         .properties(width=WIDTH, height=max(120, 14 * len(series) * len(order) + 20))
     )
     text = _with_missing(description, missing)
-    return ReportChart(key, title, _config(chart, title, text), text, after_table)
+    finding = finding or largest_finding(long, category, value_title, "")
+    return ReportChart(
+        key, finding or title, _config(chart, title, text, finding), text, after_table
+    )
 
 
 def stacked_bars(
@@ -123,6 +185,7 @@ def stacked_bars(
     description: str,
     series_title: str = "",
     after_table: str | None = None,
+    finding: str = "",
 ) -> ReportChart:
     """Horizontal bars per ``category`` row with ``series`` columns stacked (e.g. locums by type)."""
     frame, category = _human_field(frame, category)
@@ -147,7 +210,16 @@ def stacked_bars(
         .properties(width=WIDTH, height=max(120, 34 * len(order)))
     )
     text = _with_missing(description, missing)
-    return ReportChart(key, title, _config(chart, title, text), text, after_table)
+    if not finding and not long.empty:
+        parts = long.groupby("series", sort=False)["value"].sum()
+        total = float(parts.sum())
+        finding = (
+            f"{parts.idxmax()} is the largest part: {number_text(float(parts.max()))} of "
+            f"{number_text(total)} {value_title}"
+        )
+    return ReportChart(
+        key, finding or title, _config(chart, title, text, finding), text, after_table
+    )
 
 
 def bars_against_target(
@@ -163,6 +235,7 @@ def bars_against_target(
     target_label: str = "Target",
     after_table: str | None = None,
     category_title: str = "Organisation",
+    finding: str = "",
 ) -> ReportChart:
     """One horizontal bar per ``category`` row and a dashed target line (e.g. GP WTE per 1,000)."""
     long, missing = _long(frame, category, {value: value_title})
@@ -200,7 +273,12 @@ def bars_against_target(
     height = max(120, 34 * len(order))
     chart = alt.layer(bars, rule, label).properties(width=WIDTH, height=height)
     text = _with_missing(description, missing)
-    return ReportChart(key, title, _config(chart, title, text), text, after_table)
+    if not finding and not long.empty:
+        below = int((long["value"] < target).sum())
+        finding = f"{below} of {len(long)} are below the {target_label.lower()} of {target:g}"
+    return ReportChart(
+        key, finding or title, _config(chart, title, text, finding), text, after_table
+    )
 
 
 def age_sex_pyramid(
@@ -216,6 +294,7 @@ def age_sex_pyramid(
     left: str = "F",
     age_order: Sequence[str] | None = None,
     after_table: str | None = None,
+    finding: str = "",
 ) -> ReportChart:
     """Population pyramid: ``left`` sex drawn to the left, others to the right, ages bottom-up."""
     data = frame.loc[:, [age, sex, value]].copy()
@@ -250,7 +329,30 @@ def age_sex_pyramid(
         .properties(width=WIDTH, height=max(160, 24 * len(ages)))
     )
     text = _with_missing(description, missing)
-    return ReportChart(key, title, _config(chart, title, text), text, after_table)
+    finding = finding or _older_finding(data, age) or _left_finding(data, sex, left)
+    return ReportChart(
+        key, finding or title, _config(chart, title, text, finding), text, after_table
+    )
+
+
+def _left_finding(data: pd.DataFrame, sex: str, left: str) -> str:
+    """'<share> are <left>' (e.g. women) when the age bands say nothing of age 55."""
+    total = float(data["value"].sum()) if len(data) else 0.0
+    if total <= 0:
+        return ""
+    part = float(data.loc[data[sex] == left, "value"].sum())
+    return f"{part / total:.0%} are {left.lower()} ({number_text(part)} of {number_text(total)})"
+
+
+def _older_finding(data: pd.DataFrame, age: str) -> str:
+    """'<share> are aged 55 or over' from age bands that start with their lowest age ('' when
+    no band starts at 55 or over: the bands do not say)."""
+    total = float(data["value"].sum()) if len(data) else 0.0
+    first = pd.to_numeric(data[age].str.extract(r"^(\d+)", expand=False), errors="coerce")
+    if total <= 0 or not first.ge(55).any():
+        return ""
+    older = float(data.loc[first.ge(55).to_numpy(), "value"].sum())
+    return f"{older / total:.0%} are aged 55 or over ({number_text(older)} of {number_text(total)})"
 
 
 def time_series(
@@ -264,6 +366,7 @@ def time_series(
     description: str,
     series_title: str = "",
     after_table: str | None = None,
+    finding: str = "",
 ) -> ReportChart:
     """Lines with points over ``period`` (dates or labels), one line per ``series`` column."""
     frame, period = _human_field(frame, period)
@@ -294,4 +397,33 @@ def time_series(
         .properties(width=WIDTH, height=280)
     )
     text = _with_missing(description, missing)
-    return ReportChart(key, title, _config(chart, title, text), text, after_table)
+    finding = finding or _change_finding(long, period, list(series.values()), value_title)
+    return ReportChart(
+        key, finding or title, _config(chart, title, text, finding), text, after_table
+    )
+
+
+def _change_finding(long: pd.DataFrame, period: str, names: Sequence[str], unit: str) -> str:
+    """'<series> rose by <d> <unit>, from <a> in <p0> to <b> in <p1>' for the first series drawn
+    at two periods or more."""
+    for name in names:
+        line = long.loc[long["series"] == name]
+        if len(line) < 2:
+            continue
+        first, last = line.iloc[0], line.iloc[-1]
+        d = float(last["value"]) - float(first["value"])
+        word = "rose" if d > 0 else "fell" if d < 0 else "did not change"
+        by = f" by {number_text(abs(d))} {unit}" if d else ""
+        return (
+            f"{name} {word}{by}, from {number_text(float(first['value']))} in {_period(first[period])} "
+            f"to {number_text(float(last['value']))} in {_period(last[period])}"
+        )
+    return ""
+
+
+def _period(value: Any) -> str:
+    text = str(value)
+    try:
+        return pd.Timestamp(text).strftime("%b %Y") if len(text) == 10 else text
+    except ValueError:
+        return text

@@ -154,9 +154,19 @@ def mix_chart(view: SkillMixView) -> ReportChart:
             for i, (bar, h) in enumerate(zip(bars, hours, strict=True))
         ]
     )
+    cur, opt, fut = (
+        sum(h[lv] for lv in view.levels if not (i == 0 and lv in view.unknown))
+        / view.standard_hours
+        for i, h in enumerate(hours)
+    )
+    finding = (
+        f"Today's staff give {cur:,.1f} WTE on tasks; the optimum mix for today's demand "
+        f"needs {opt:,.1f}, and {fut:,.1f} after {view.years} years"
+    )
     return stacked_bars(
         frame,
         key="skill_mix_chart",
+        finding=finding,
         title="Skill mix by level (task WTE)",
         category="bar",
         series={lv.value: lv.value for lv in view.levels},

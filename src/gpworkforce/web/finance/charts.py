@@ -10,6 +10,7 @@ import vl_convert
 
 from gpworkforce.finance.costing import ALL, MEASURES
 from gpworkforce.finance.runner import CostedRun, group_words
+from gpworkforce.reports.charts import heading
 
 WIDTH = 760
 
@@ -54,7 +55,18 @@ def cost_chart(c: CostedRun, terms: str) -> str:
     word = "real terms" if terms == "real" else "cash terms"
     drawn = rows.values.shape[1] > 1
     title = f"Cost by year, {word}" + (" (line: central; band: P10 to P90)" if drawn else "")
-    chart = (band + line if drawn else line).properties(width=WIDTH, height=300, title=title)
+    finding = ""
+    first_measure = frame.loc[frame["measure"] == frame["measure"].iloc[0]] if len(frame) else frame
+    if len(first_measure) > 1:
+        a, b = first_measure.iloc[0], first_measure.iloc[-1]
+        verb = "rises" if b["central"] > a["central"] else "falls"
+        finding = (
+            f"{a['measure']} {verb} from £{a['central']:,.1f}m a year in {a['date']} to "
+            f"£{b['central']:,.1f}m in {b['date']} ({word})"
+        )
+    chart = (band + line if drawn else line).properties(
+        width=WIDTH, height=300, title=heading(finding, title) if finding else title
+    )
     return _svg(chart)
 
 
@@ -81,9 +93,22 @@ def group_chart(c: CostedRun, terms: str) -> str:
                 "group:N", title="Staff group", legend=alt.Legend(orient="bottom", labelLimit=0)
             ),
         )
-        .properties(width=WIDTH, height=260, title="Cost of the workforce by staff group (central)")
+        .properties(
+            width=WIDTH,
+            height=260,
+            title=heading(_group_finding(frame), "Cost of the workforce by staff group (central)"),
+        )
     )
     return _svg(chart)
+
+
+def _group_finding(frame: pd.DataFrame) -> str:
+    last = frame.loc[frame["date"] == frame["date"].iloc[-1]]
+    by_group = last.groupby("group", sort=False)["central"].sum()
+    return (
+        f"{by_group.idxmax()} cost the most in {last['date'].iloc[0]}: "
+        f"£{by_group.max():,.1f}m of £{by_group.sum():,.1f}m a year"
+    )
 
 
 def share_chart(frame: pd.DataFrame, minimum: float, aspiration: float) -> str:
@@ -121,7 +146,16 @@ def share_chart(frame: pd.DataFrame, minimum: float, aspiration: float) -> str:
         .mark_text(align="left", dx=4, dy=-6, color="#425563")
         .encode(y="share:Q", text="label:N", x=alt.value(0))
     )
+    latest = data.loc[data["year"] == sorted(data["year"].astype(str))[-1]]
+    share = pd.to_numeric(latest["share"], errors="coerce").dropna()
+    below = int((share < 100 * minimum).sum())
+    finding = (
+        f"{below} of {len(share)} below the {100 * minimum:g}% minimum in {latest['year'].iloc[0]}"
+        if len(share)
+        else ""
+    )
+    label = "Primary care spend as a share of allocation"
     chart = (lines + rule + text).properties(
-        width=WIDTH, height=280, title="Primary care spend as a share of allocation"
+        width=WIDTH, height=280, title=heading(finding, label) if finding else label
     )
     return _svg(chart)

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from gpworkforce.labels import sources_summary
+from gpworkforce.reports.charts import wrap
 from gpworkforce.web.scenarios.labels import parameter_label
 from gpworkforce.web.scenarios.models import Run, Sensitivity
 from gpworkforce.web.scenarios.tasks import stuck
@@ -45,10 +46,20 @@ def _long(d: str) -> str:
     return _date(d).strftime("%-d %B %Y")
 
 
-def _spec(layers: list[dict[str, Any]], title: str, height: int = 320, **extra: Any) -> str:
+def _spec(
+    layers: list[dict[str, Any]], title: str, height: int = 320, finding: str = "", **extra: Any
+) -> str:
     spec = {
         "$schema": VEGA_LITE,
-        "title": title,
+        # the finding first, what the chart shows under it (issue 14, item 6)
+        "title": {
+            "text": wrap(finding),
+            "subtitle": title,
+            "anchor": "start",
+            "subtitleColor": "#4c6272",
+        }
+        if finding
+        else title,
         "width": WIDTH,
         "height": height,
         "layer": layers,
@@ -132,7 +143,7 @@ def fan_spec(
         layers.append(
             {
                 "data": {
-                    "values": [tgt[0] | {"label": f"{target['label']}: {target['wte']:,.0f} WTE"}]
+                    "values": [tgt[0] | {"label": f"{target['label']}: {target['wte']:,.1f} WTE"}]
                 },
                 "mark": {
                     "type": "text",
@@ -149,7 +160,27 @@ def fan_spec(
                 },
             }
         )
-    return _spec(layers, title)
+    banded = any(r.get("p10") is not None for li in lines for r in li["rows"])
+    label = title + ("; shaded: P10 to P90 of the draws" if banded else "")
+    return _spec(layers, label, finding=_fan_finding(lines, targets, y_title))
+
+
+def _fan_finding(lines: list[dict[str, Any]], targets: list[dict[str, Any]], unit: str) -> str:
+    """The same finding the reports' trajectory charts state (one definition)."""
+    import pandas as pd
+
+    from gpworkforce.forecast.outputs import trajectory_finding
+
+    rows = [
+        {"date": r["date"], "line": li["name"], "central": r["central"]}
+        for li in lines
+        for r in li["rows"]
+        if r.get("central") is not None
+    ]
+    if not rows:
+        return ""
+    target = (_date(targets[0]["date"]), float(targets[0]["wte"])) if targets else None
+    return trajectory_finding(pd.DataFrame(rows), target, unit)
 
 
 def tornado_spec(tornado: dict[str, Any]) -> str:
@@ -188,8 +219,26 @@ def tornado_spec(tornado: dict[str, Any]) -> str:
             "mark": {"type": "rule", "color": "#212b32", "strokeWidth": 2},
             "encoding": {"x": {"field": "x", "type": "quantitative"}},
         },
+        {
+            "data": {"values": [{"x": tornado["central"], "text": "Central case"}]},
+            "mark": {"type": "text", "align": "left", "dx": 4, "dy": -4, "color": "#212b32"},
+            "encoding": {
+                "x": {"field": "x", "type": "quantitative"},
+                "y": {"value": 0},
+                "text": {"field": "text"},
+            },
+        },
     ]
-    return _spec(layers, "What moves the result most", height=max(80, 34 * len(bars)))
+    finding = ""
+    if bars:
+        top = max(bars, key=lambda b: b["high"] - b["low"])
+        finding = f"{top['label']} moves the result most: {top['low']:,.1f} to {top['high']:,.1f}"
+    return _spec(
+        layers,
+        "What moves the result most: each assumption from its P10 to its P90",
+        height=max(80, 34 * len(bars)),
+        finding=finding,
+    )
 
 
 def target_sentence(target: dict[str, Any], draws: int) -> dict[str, str]:
@@ -197,11 +246,12 @@ def target_sentence(target: dict[str, Any], draws: int) -> dict[str, str]:
     gap = target["gap"]
     central = target["supply_central"]
     when = _long(target["date"])
+    # the same figures, to the same decimal place, as the headline boxes above the sentence
     if gap > 0:
-        gap_text = f"{gap:,.0f} WTE short of the target of {target['wte']:,.0f} WTE"
+        gap_text = f"{gap:,.1f} WTE short of the target of {target['wte']:,.1f} WTE"
     else:
-        gap_text = f"{-gap:,.0f} WTE above the target of {target['wte']:,.0f} WTE"
-    headline = f"Central case: {central:,.0f} WTE GPs by {when}, {gap_text}."
+        gap_text = f"{-gap:,.1f} WTE above the target of {target['wte']:,.1f} WTE"
+    headline = f"Central case: {central:,.1f} WTE GPs by {when}, {gap_text}."
     p = target["probability"]
     if draws > 0:
         met = round(p * target["draws"])
