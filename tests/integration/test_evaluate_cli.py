@@ -17,11 +17,15 @@ def test_evaluate_scores_every_icb_from_every_origin(tmp_path: Path, shared_data
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Headline: rolling-origin evaluation, GPW Years 2018-2023, ")
-    assert "ICB, 1 year(s) ahead: default" in result.stdout
-    # the run says how the default's calibrated band did, against the issue's target
-    one_year = next(x for x in result.stdout.splitlines() if "ICB, 1 year(s) ahead" in x)
-    assert "calibrated band: " in one_year and "% inside P10-P90" in one_year
+    assert "ICB, 1 year ahead: default" in result.stdout
+    # the run says how the default's calibrated band did, against the issue's target, and from
+    # how many starting years (origins 2018-2023 one year ahead, 2018-2022 two)
+    lines = result.stdout.splitlines()
+    one_year = next(x for x in lines if "ICB, 1 year ahead" in x)
+    assert "calibrated band (6 starting years): " in one_year and "% inside P10-P90" in one_year
     assert "the calibration target" in one_year
+    two_years = next(x for x in lines if "ICB, 2 years ahead" in x)
+    assert "calibrated band (5 starting years): " in two_years
     names = {p.name for p in out.iterdir()}
     assert {"evaluation_summary.csv", "evaluation_skill.csv", "evaluation_cases.csv"} <= names
     assert {"evaluation.xlsx", "evaluation_mase_icb.svg", "evaluation_coverage_icb.svg"} <= names
@@ -32,6 +36,16 @@ def test_evaluate_scores_every_icb_from_every_origin(tmp_path: Path, shared_data
         f"Headline: rolling-origin evaluation, GPW Years 2018-2023, {len(model):,} forecasts; "
         "the default method for each level and horizon:"
     )
+    # the leave-one-out band: every origin's band from the other origins' errors only
+    loo = cases.loc[cases["calibration"] == "leave-out"]
+    assert loo["inside_80"].notna().all()
+    for row in loo.drop_duplicates(["method", "origin", "horizon"]).itertuples():
+        assert str(row.origin) not in row.band_from.split("(")[0], row.band_from
+    summary_raw = pd.read_csv(out / "evaluation_summary.csv", encoding="utf-8-sig")
+    judged = summary_raw.loc[
+        summary_raw["Band"] == "Errors of the other starting years (leave one out)"
+    ]
+    assert set(judged["Enough starting years to judge the band"]) == {"yes"}  # 5-6 origins
     recent = cases.loc[(cases["calibration"] == "recent") & cases["inside_80"].notna()]
     # the recent band exists from origin 2019 (the 2019 errors of 2018's forecasts) and says so
     assert recent["origin"].min() == 2019

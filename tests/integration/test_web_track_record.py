@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 
+from gpworkforce.forecast import evaluation as ev
 from gpworkforce.web.models import ReferenceWorkforce
 from gpworkforce.web.testing import build_world
 from gpworkforce.web.track_record import track_record
@@ -76,3 +77,79 @@ def test_the_scenario_page_shows_the_methods_track_record() -> None:
     assert "smaller than assuming no change" in page
     # one year ahead: HEE linear 8.0% off, no change 9.1% off (see the hand-worked test above)
     assert f"{(1 - (1 + HEE_SLOPE) / 1.1) * 100:.1f}%" in page and "9.1%" in page
+    # every method beside it at the scenario's 3 years, with the skill statement
+    assert "Every method checked here, 3 years ahead" in page
+    for label in (
+        "Area&#39;s own trend",
+        "Cohort engine",
+        "Ensemble (equal mix)",
+    ):
+        assert label in page
+    assert "Too few forecasts to judge skill at 3 years ahead here" in page
+    assert "National trend" not in page  # one organisation has no national trend of its own
+
+
+def test_every_method_is_listed_at_the_scenarios_horizon_with_its_skill() -> None:
+    build_world()
+    cache.clear()
+    _load(0.10, range(2016, 2023))  # exact 10% a year: the area's own trend is exactly right
+    record = track_record("03W", "hee-linear", horizon=1)
+    assert record is not None and record.horizon == 1
+    by = {m.method: m for m in record.methods}
+    # every method but the national trend (one organisation has none of its own)
+    assert set(by) == set(ev.METHODS) - {"trend-national"}
+    # one year ahead from 2018-2021: no change is 1/11 off every time, HEE linear
+    # (1 - (1 + s) / 1.1) of the actual: the same ratio at every origin, so no interval
+    hee = (1 - (1 + HEE_SLOPE) / 1.1) * 11
+    assert by["hee-linear"].forecasts == 4 and by["hee-linear"].origins == 4
+    assert by["hee-linear"].mase == pytest.approx(hee)
+    assert by["hee-linear"].mase_low == pytest.approx(hee)
+    assert by["hee-linear"].mase_high == pytest.approx(hee)
+    assert not by["hee-linear"].has_band  # a straight line
+    assert by["persistence"].mase == pytest.approx(1.0) and not by["persistence"].skill
+    # the area's own trend is the process itself: no error at all
+    assert by["trend-local"].error == pytest.approx(0.0, abs=1e-9)
+    assert by["trend-local"].skill and by["hee-linear"].skill
+    assert record.centre is not None and record.centre.method == "trend-local"
+    assert record.skill_statement.startswith(
+        "HEE linear (LLR 2017 rates) has shown skill over \u201cno change\u201d at 1 year"
+    )
+    assert f"{100 * (1 - hee):.0f}% smaller" in record.skill_statement
+
+
+def test_too_few_years_checked_is_said_not_judged() -> None:
+    build_world()
+    cache.clear()
+    _load(0.10, range(2016, 2023))
+    # three years ahead: only origins 2018 and 2019 reach a published year (2021, 2022)
+    record = track_record("03W", "hee-linear", horizon=3)
+    assert record is not None and record.horizon == 3
+    assert all(m.origins == 2 and not m.skill for m in record.methods)
+    assert record.skill_statement == (
+        "Too few forecasts to judge skill at 3 years ahead here: GPW history allows"
+        " 2 starting years (at least 3 needed)."
+    )
+    # a horizon beyond what the history can check is compared at the longest it can
+    assert track_record("03W", "hee-linear", horizon=10).horizon == 4
+
+
+def test_a_method_without_skill_is_centred_on_the_best_evaluated() -> None:
+    build_world()
+    cache.clear()
+    _load(-0.10, range(2016, 2023))  # falling 10% a year: HEE linear's rise is worse than no change
+    record = track_record("03W", "hee-linear", horizon=1)
+    assert record is not None
+    by = {m.method: m for m in record.methods}
+    assert by["hee-linear"].mase > 1 and not by["hee-linear"].skill
+    assert record.centre is not None and record.centre.method == "trend-local"
+    assert "has not shown skill" in record.skill_statement
+    assert "centred on the area's own trend, which has shown skill here" in record.skill_statement
+
+
+def test_scenario_horizon_read_from_the_document() -> None:
+    from gpworkforce.web.track_record import scenario_horizon
+
+    assert scenario_horizon({"hee_linear": {"years": 3}}, "hee-linear") == 3
+    assert scenario_horizon({"cohort": {"years": 10}}, "cohort") == 10
+    assert scenario_horizon({"cohort": {}}, "cohort") is None
+    assert scenario_horizon(None, "cohort") is None

@@ -35,7 +35,7 @@ def _coverage(lo: np.ndarray, hi: np.ndarray, y: np.ndarray) -> tuple[float, flo
     )
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, derandomize=True)
 @given(
     seed=st.integers(0, 2**31 - 1),
     scale=st.floats(0.005, 0.15),
@@ -61,7 +61,7 @@ def test_conformal_band_recovers_nominal_coverage(
     assert abs(below2 - 2.5) <= 3 and abs(above97 - 2.5) <= 3
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, derandomize=True)
 @given(
     seed=st.integers(0, 2**31 - 1),
     width=st.floats(0.3, 3.0),
@@ -102,7 +102,7 @@ def test_positive_control_an_uncalibrated_narrow_band_fails_the_same_check() -> 
     assert inside < 75
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=15, deadline=None, derandomize=True)
 @given(
     seed=st.integers(0, 2**31 - 1),
     scale=st.floats(0.005, 0.1),
@@ -170,3 +170,70 @@ def test_recent_band_scales_by_the_measured_spread_ratio() -> None:
     assert samples[0].max() == pytest.approx(100 * np.exp(2 * 0.02))
     none, why = ev.recent_samples(np.array([100.0]), 1, {(2019, 2): one})
     assert none is None and why == "no earlier errors"
+
+
+@settings(max_examples=8, deadline=None, derandomize=True)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    scale=st.floats(0.005, 0.1),
+    shift_share=st.floats(0.0, 0.6),
+    bias=st.floats(-0.03, 0.03),
+    shape=st.sampled_from(["normal", "heavy", "skewed"]),
+)
+def test_leave_out_band_recovers_nominal_coverage_with_a_shift_shared_by_all_areas(
+    seed: int, scale: float, shift_share: float, bias: float, shape: str
+) -> None:
+    """The leave-one-origin-out band's process: each origin's areas share one national shift
+    (normal, sd ``shift_share x scale`` about a lasting bias) and spread about it with a
+    symmetric or skewed shape. Each origin's forecasts are scored with a band made from the
+    other origins' errors only; pooled over origins the band holds the actual at nominal
+    rates, each tail near its share. Examples are fixed (derandomised) so the check cannot
+    flicker."""
+    rng = np.random.default_rng(seed)
+    n_origins, n_areas = 40, 25
+    shifts = bias + shift_share * scale * rng.standard_normal(n_origins)
+    errors = {
+        o: shifts[o] + _noise(rng, "normal" if shape == "skewed" else shape, scale, n_areas)
+        for o in range(n_origins)
+    }
+    lo80, hi80, lo95, hi95, ys = [], [], [], [], []
+    for o, e in errors.items():
+        central = rng.uniform(50, 500, n_areas)
+        samples, how = ev.leave_out_samples(central, {k: v for k, v in errors.items() if k != o})
+        assert samples is not None and f"{n_origins - 1} national shifts" in how
+        q = np.quantile(samples, [0.025, 0.1, 0.9, 0.975], axis=1)
+        lo95.append(q[0]), lo80.append(q[1]), hi80.append(q[2]), hi95.append(q[3])
+        ys.append(central * np.exp(e))
+    y = np.concatenate(ys)
+    inside80, below10, above90 = _coverage(np.concatenate(lo80), np.concatenate(hi80), y)
+    inside95, below2, above97 = _coverage(np.concatenate(lo95), np.concatenate(hi95), y)
+    assert abs(inside80 - 80) <= 5 and abs(inside95 - 95) <= 5
+    assert abs(below10 - 10) <= 3 and abs(above90 - 10) <= 3
+    assert abs(below2 - 2.5) <= 3 and abs(above97 - 2.5) <= 3
+
+
+def test_leave_out_band_by_hand() -> None:
+    # two other origins: shifts (medians) -0.02 and +0.04, centre +0.01; deviations -0.03 and
+    # +0.03 widened by sqrt(1 + 1/2), symmetrised; areas' spread about their shift +-0.01
+    others = {2019: np.array([-0.03, -0.02, -0.01]), 2020: np.array([0.03, 0.04, 0.05])}
+    samples, how = ev.leave_out_samples(np.array([100.0]), others, n_samples=1000)
+    assert samples is not None
+    assert how == "errors of the other origins 2019, 2020 (n=6, 2 national shifts, centre +1.0%)"
+    d = 0.03 * np.sqrt(1.5)
+    assert np.median(samples[0]) == pytest.approx(100 * np.exp(0.01), rel=1e-3)
+    assert samples[0].max() == pytest.approx(100 * np.exp(0.01 + d + 0.01), rel=1e-3)
+    assert samples[0].min() == pytest.approx(100 * np.exp(0.01 - d - 0.01), rel=1e-3)
+    none, why = ev.leave_out_samples(np.array([100.0]), {})
+    assert none is None and why == "no other origin's errors at this horizon"
+
+
+def test_positive_control_a_band_without_the_shared_shift_is_too_narrow() -> None:
+    # recentring each origin on its own median (as the recent band does) drops the national
+    # shift: with a shift as large as the areas' spread, such a band covers well under 80%
+    rng = np.random.default_rng(3)
+    shifts = 0.03 * rng.standard_normal(60)
+    errors = [s + 0.03 * rng.standard_normal(30) for s in shifts]
+    spread = np.concatenate([e - np.median(e) for e in errors])
+    q10, q90 = np.quantile(spread, [0.1, 0.9])
+    y = np.concatenate(errors)
+    assert float(np.mean((q10 <= y) & (y <= q90)) * 100) < 70

@@ -26,6 +26,7 @@ SUMMARY_COLUMNS = {
     "mase": "Error relative to no change (MASE)",
     "bias_pct": "Bias (mean % error)",
     "cases_with_band": "Forecasts with a band",
+    "coverage_judged": "Enough starting years to judge the band",
     "coverage_80": "Inside P10-P90 (%)",
     "below_p10": "Below P10 (%)",
     "above_p90": "Above P90 (%)",
@@ -52,6 +53,7 @@ BAND_LABELS = {
     "conformal": "Past errors (conformal)",
     "recalibrated": "Draws recalibrated on past PITs",
     "recent": "Latest year's errors, recentred and scaled by horizon",
+    "leave-out": "Errors of the other starting years (leave one out)",
 }
 
 
@@ -69,6 +71,8 @@ def _human(frame, columns: dict[str, str]):  # type: ignore[no-untyped-def]
         out["level"] = out["level"].map(lambda v: LEVELS.get(v, v))
     if "skill" in out:
         out["skill"] = out["skill"].map({True: "yes", False: "no"})
+    if "coverage_judged" in out:
+        out["coverage_judged"] = out["coverage_judged"].map({True: "yes", False: "no"})
     return out[[c for c in columns if c in out]].rename(columns=columns)
 
 
@@ -175,9 +179,15 @@ def evaluate(
         "MASE below 1 = smaller errors than assuming no change on the same forecasts.",
         "Bands: the method's own draws; past errors (conformal); draws recalibrated on past"
         " probability integral transforms; the latest published year's one-year errors,"
-        " recentred on the method's path and scaled by horizon (recent). Calibrated bands use"
-        " only forecasts whose target year was published at the origin; each forecast's"
-        " 'band_from' says which errors its band came from.",
+        " recentred on the method's path and scaled by horizon (recent); the errors of every"
+        " other starting year at the same horizon, split into the year's national shift and the"
+        " areas' spread about it (leave one out). The first three use only forecasts whose"
+        " target year was published at the origin; the leave-one-out band uses later years too"
+        " (never the scored year's own errors). Each forecast's 'band_from' says which errors"
+        " its band came from.",
+        f"Coverage is judged only where at least {ev.MIN_ORIGINS_FOR_COVERAGE} starting years"
+        " were scored: the areas' errors from one starting year move together, so fewer say"
+        " little.",
         f"Data: {where}.",
     )
     cases = result.cases.drop(columns=["pinball"])
@@ -188,7 +198,7 @@ def evaluate(
         [v for k, v in SUMMARY_COLUMNS.items() if k not in ("level", "method", "calibration")], 1
     )
     pct1 |= {SUMMARY_COLUMNS["mase"]: 2}
-    for k in ("horizon", "cases", "areas", "origins", "cases_with_band"):
+    for k in ("horizon", "cases", "areas", "origins", "cases_with_band", "coverage_judged"):
         pct1.pop(SUMMARY_COLUMNS[k], None)
     mase3 = {SKILL_COLUMNS[k]: 2 for k in ("mase", "mase_low", "mase_high")}
     tables = [
@@ -278,34 +288,46 @@ def evaluate(
                 else "no skill over no change shown"
             )
             typer.echo(
-                f"  {LEVELS[lv]}, {r.horizon} year(s) ahead: default {best}"
+                f"  {LEVELS[lv]}, {_plural(r.horizon, 'year')} ahead: default {best}"
                 f" (mean error {mape:.1f}%; {shown}); {_band_line(summary, lv, r)}"
             )
 
 
 def _band_line(summary, level: str, row) -> str:  # type: ignore[no-untyped-def]
-    """How the default method's calibrated band (latest errors, recentred) did at this horizon."""
+    """How the default method's calibrated band (other starting years' errors, leave one out)
+    did at this horizon, or that too few starting years were scored to judge it."""
     from gpworkforce.forecast import evaluation as ev
 
     band = summary.loc[
         (summary["level"] == level)
         & (summary["method"] == row.default)
-        & (summary["calibration"] == "recent")
+        & (summary["calibration"] == "leave-out")
         & (summary["horizon"] == row.horizon)
         & (summary["cases_with_band"] > 0)
     ]
     if band.empty:
-        return "no calibrated band yet (no earlier errors to calibrate on)"
+        return "no calibrated band (no other starting year forecast this far ahead)"
     b = band.iloc[0]
+    if b["origins"] < ev.MIN_ORIGINS_FOR_COVERAGE:
+        return (
+            f"calibrated band not judged: {_plural(int(b['origins']), 'starting year')} scored"
+            f" ({int(b['cases_with_band'])} forecasts), at least {ev.MIN_ORIGINS_FOR_COVERAGE}"
+            f" needed; it held {b['coverage_80']:.0f}% inside P10-P90"
+        )
     verdict = (
         "meets the calibration target"
         if ev.calibration_ok(b.to_dict())
         else "misses the calibration target (within 5 points, tails within 3)"
     )
     return (
-        f"calibrated band: {b['coverage_80']:.0f}% inside P10-P90 ({b['below_p10']:.0f}% below,"
+        f"calibrated band ({_plural(int(b['origins']), 'starting year')}):"
+        f" {b['coverage_80']:.0f}% inside P10-P90 ({b['below_p10']:.0f}% below,"
         f" {b['above_p90']:.0f}% above), {b['coverage_95']:.0f}% inside P2.5-P97.5, {verdict}"
     )
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def register(app: typer.Typer) -> None:

@@ -29,6 +29,18 @@ are scored twice:
                errors from the same earlier origins (ratio of their P10-P90 ranges); beyond the
                longest horizon already scored, that ratio is extended by ``sqrt(h / h_known)``,
                and with none scored yet, ``sqrt(h)``. Nothing after the origin is read.
+``leave-out``  the method's central path with a band from its errors at the same level and
+               horizon from every *other* origin (leave one origin out: a forecast is never scored
+               against a band made from its own errors, nor from those of the other areas of its
+               origin). The errors are split into each origin's national shift (the median log
+               error of its areas) and the areas' spread about it: the band is centred on the mean
+               of the other origins' shifts, the shifts' deviations from that mean are widened by
+               ``sqrt(1 + 1/n)`` for the ``n`` origins they come from (a new origin's shift is
+               less certain than the spread of ``n`` known ones) and both parts are symmetrised,
+               then added. It uses later origins than the one scored, so it is a cross-validated
+               measure of how a band calibrated on all published errors would do, not a
+               real-time one; the areas' errors of one origin move together, so coverage is
+               judged only at horizons with at least :data:`MIN_ORIGINS_FOR_COVERAGE` origins.
 
 Methods (:data:`METHODS`), all through the :class:`~gpworkforce.forecast.methods.ForecastMethod`
 interface:
@@ -72,8 +84,15 @@ MAX_HORIZON = 6
 MIN_INTERVALS = 2  # years of growth needed before an origin (the pooled spreads need two)
 MIN_RESIDUALS = 30  # past errors of one horizon needed to calibrate by that horizon alone
 QUANTILES: tuple[float, ...] = (0.025, 0.1, 0.5, 0.9, 0.975)
-CALIBRATIONS: tuple[str, ...] = ("model", "conformal", "recalibrated", "recent")
+CALIBRATIONS: tuple[str, ...] = ("model", "conformal", "recalibrated", "recent", "leave-out")
 MIN_RECENT = 20  # areas with a latest one-year error needed for a recent band
+# origins (years forecast from) needed before a horizon's coverage or skill is judged: errors of
+# areas from one origin share that year's national shift, so fewer origins say little
+MIN_ORIGINS_TO_JUDGE = 3
+# origins needed before a horizon's band coverage is judged: each left-out origin's band then
+# comes from at least three other origins' national shifts
+MIN_ORIGINS_FOR_COVERAGE = 4
+LEAVE_OUT_SAMPLES = 400  # evenly spaced quantiles kept of a leave-out band's distribution
 
 METHOD_LABELS: Mapping[str, str] = {
     "persistence": "No change (persistence)",
@@ -447,6 +466,40 @@ def recent_samples(
     return np.asarray(central, dtype=np.float64)[:, None] * np.exp(spread)[None, :], how
 
 
+def leave_out_samples(
+    central: np.ndarray,
+    others: Mapping[int, np.ndarray],
+    n_samples: int = LEAVE_OUT_SAMPLES,
+) -> tuple[np.ndarray | None, str]:
+    """``(cases, n_samples)`` band samples ``central * exp(m + d + u)`` from the log errors of
+    the *other* origins at the same level and horizon (``others[origin]``: its areas' errors):
+    ``m`` the mean of the origins' national shifts (median errors), ``d`` a shift's deviation
+    from ``m`` widened by ``sqrt(1 + 1/n)`` and ``u`` an area's error about its origin's shift,
+    both symmetrised; every ``d + u`` pair, read at ``n_samples`` evenly spaced quantiles. None
+    without another origin's errors."""
+    errs = {o: np.asarray(e, dtype=np.float64) for o, e in others.items()}
+    errs = {o: e[np.isfinite(e)] for o, e in errs.items()}
+    errs = {o: e for o, e in errs.items() if e.size}
+    if not errs:
+        return None, "no other origin's errors at this horizon"
+    shifts = np.array([np.median(e) for e in errs.values()])
+    n = shifts.size
+    centre = float(shifts.mean())
+    dev = (shifts - centre) * math.sqrt(1.0 + 1.0 / n)
+    dev = np.concatenate([dev, -dev])
+    spread = np.concatenate([e - np.median(e) for e in errs.values()])
+    spread = np.concatenate([spread, -spread])
+    pooled = (dev[:, None] + spread[None, :]).ravel()
+    levels = (np.arange(n_samples) + 0.5) / n_samples
+    r = centre + np.quantile(pooled, levels)
+    origins = sorted(errs)
+    how = (
+        f"errors of the other origins {', '.join(str(o) for o in origins)} (n={spread.size // 2},"
+        f" {n} national shifts, centre {centre * 100:+.1f}%)"
+    )
+    return np.asarray(central, dtype=np.float64)[:, None] * np.exp(r)[None, :], how
+
+
 # ---------------------------------------------------------------------------------------------
 # The evaluation.
 
@@ -486,8 +539,10 @@ def evaluate_level(
     max_horizon: int = MAX_HORIZON,
     draws: int = 500,
     seed: int = 20170930,
+    ensemble_of: Sequence[str] = ENSEMBLE_OF,
 ) -> pd.DataFrame:
-    """Every method from every origin for every area of ``practice_org``: the case table."""
+    """Every method from every origin for every area of ``practice_org``: the case table.
+    ``ensemble_of``: the methods the ensemble mixes (one area alone has no national trend)."""
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         raise ValueError(f"methods must be among {', '.join(METHODS)}, got {', '.join(unknown)}")
@@ -498,17 +553,19 @@ def evaluate_level(
     )
     if origins is None:
         origins = range(first_fy + MIN_INTERVALS, last_fy)
-    need = set(methods) | (set(ENSEMBLE_OF) if "ensemble" in methods else set())
+    need = set(methods) | (set(ensemble_of) if "ensemble" in methods else set())
     frames: list[pd.DataFrame] = []
     # past log errors and PITs per method, as (target year, horizon, values of all areas)
     past_err: dict[str, list[tuple[int, int, np.ndarray]]] = {m: [] for m in methods}
     past_pit: dict[str, list[tuple[int, int, np.ndarray]]] = {m: [] for m in methods}
+    # each (method, horizon)'s forecasts by origin, for the leave-one-origin-out band
+    blocks: dict[tuple[str, int], dict[int, tuple[dict, np.ndarray, np.ndarray]]] = {}
     for fy in sorted(origins):
         stocks = btc.start_stocks(panel, practice_org, fy)
         state = origin_state(full, stocks, actuals, fy, last_fy=last_fy, max_horizon=max_horizon)
         paths = {m: fn(state, draws, seed) for m, fn in BASE_METHODS.items() if m in need}
         if "ensemble" in methods:
-            paths["ensemble"] = ensemble([paths[m] for m in ENSEMBLE_OF])
+            paths["ensemble"] = ensemble([paths[m] for m in ensemble_of])
         orgs = list(state.cals)
         for method in methods:
             known_err = _known(past_err[method], fy)
@@ -546,8 +603,20 @@ def evaluate_level(
                     )
                 good = central > 0
                 past_err[method].append((target, h, np.log(act[good] / central[good])))
+                blocks.setdefault((method, h), {})[fy] = (base, central, act)
                 if draws_h is not None:
                     past_pit[method].append((target, h, normal_score(draws_h, act)))
+    for by_origin in blocks.values():
+        errors = {
+            fy: np.log(act[central > 0] / central[central > 0])
+            for fy, (_, central, act) in by_origin.items()
+        }
+        for fy, (base, central, act) in by_origin.items():
+            samples, how = leave_out_samples(central, {o: e for o, e in errors.items() if o != fy})
+            scores = score_block(central, samples, act)
+            frames.append(
+                pd.DataFrame(base | {"calibration": "leave-out", "band_from": how} | scores)
+            )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -609,6 +678,9 @@ def summary(cases: pd.DataFrame) -> pd.DataFrame:
             else math.nan,
             "bias_pct": float(g["pct_error"].mean()),
             "cases_with_band": len(banded),
+            "coverage_judged": bool(
+                len(banded) and banded["origin"].nunique() >= MIN_ORIGINS_FOR_COVERAGE
+            ),
         }
         if len(banded):
             row |= {
@@ -721,6 +793,7 @@ BAND_LABELS: Mapping[str, str] = {
     "conformal": "Past errors (conformal)",
     "recalibrated": "Recalibrated draws",
     "recent": "Latest errors, recentred",
+    "leave-out": "Other years' errors (leave one out)",
 }
 
 

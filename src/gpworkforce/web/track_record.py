@@ -2,12 +2,17 @@
 
 The rolling-origin evaluation (:mod:`gpworkforce.forecast.evaluation`) of one organisation, from
 the GPW figures loaded into the web app (``ReferenceWorkforce``, fully qualified GPs): every origin
-its history allows, each forecast scored against what GPW later showed, for the method a scenario
-uses and for "no change" on the same forecasts. One organisation alone gives no spread between
-areas, so the method's pooled spreads are its own; the national comparison across every ICB and
-sub-ICB location is ``gpworkforce evaluate`` (docs/model.md).
+its history allows, each forecast scored against what GPW later showed, for **every** evaluated
+method and for "no change" on the same forecasts. At the scenario's horizon the page shows each
+method's average error, its error relative to no change (MASE) with a 95% bootstrap interval
+that resamples the years forecast from (one organisation has no other areas to resample), and
+how often the actual fell inside its own 80% range; and whether the scenario's method has shown
+skill over no change here, or which method a forecast should be centred on instead. One
+organisation alone gives no spread between areas, so the method's pooled spreads are its own; the
+national comparison across every ICB and sub-ICB location is ``gpworkforce evaluate``
+(docs/model.md).
 
-Computed once per organisation, method and data version, and kept in Django's cache.
+Computed once per organisation and data version (all methods at once), kept in Django's cache.
 """
 
 from __future__ import annotations
@@ -28,6 +33,10 @@ GP_NODE = DEFAULT_NODE
 DRAWS = 200
 SCENARIO_METHOD = {"hee-linear": "hee-linear", "cohort": "cohort"}
 CACHE_SECONDS = 24 * 3600
+# one organisation alone has no national trend (it would be its own trend again): the methods
+# checked here, and the ensemble of those of them that have a band
+WEB_METHODS = tuple(m for m in ev.METHODS if m != "trend-national")
+WEB_ENSEMBLE = tuple(m for m in ev.ENSEMBLE_OF if m != "trend-national")
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,34 @@ class HorizonRecord:
 
 
 @dataclass(frozen=True)
+class MethodRecord:
+    """One method's record at one horizon for one organisation."""
+
+    method: str
+    label: str
+    forecasts: int
+    origins: int  # years forecast from
+    error: float  # mean absolute % error
+    mase: float  # summed absolute error over no change's on the same forecasts (1 for it)
+    mase_low: float  # 95% bootstrap interval over the years forecast from
+    mase_high: float
+    coverage_80: float  # % of actuals inside the method's own P10-P90; NaN without a band
+
+    @property
+    def has_band(self) -> bool:
+        return not math.isnan(self.coverage_80)
+
+    @property
+    def skill(self) -> bool:
+        """Shown skill over no change: enough years checked and the whole interval below 1."""
+        return (
+            self.method != "persistence"
+            and self.origins >= ev.MIN_ORIGINS_TO_JUDGE
+            and self.mase_high < 1.0
+        )
+
+
+@dataclass(frozen=True)
 class TrackRecord:
     org_name: str
     method: str
@@ -48,6 +85,64 @@ class TrackRecord:
     last_origin: int
     rows: tuple[HorizonRecord, ...]
     mase: float  # summed absolute error over no change's, all horizons
+    horizon: int = 0  # the horizon of the methods table (the scenario's, or the longest checked)
+    asked: int = 0  # the scenario's horizon
+    methods: tuple[MethodRecord, ...] = ()
+
+    @property
+    def mine(self) -> MethodRecord | None:
+        return next((m for m in self.methods if m.method == self.method), None)
+
+    @property
+    def centre(self) -> MethodRecord | None:
+        """The method to centre a forecast on at :attr:`horizon`: the skilled method with the
+        smallest MASE; without one, the lowest MASE below 1; otherwise no change."""
+        skilled = [m for m in self.methods if m.skill]
+        if skilled:
+            return min(skilled, key=lambda m: m.mase)
+        better = [m for m in self.methods if m.method != "persistence" and m.mase < 1.0]
+        if better:
+            return min(better, key=lambda m: m.mase)
+        return next((m for m in self.methods if m.method == "persistence"), None)
+
+    @property
+    def skill_statement(self) -> str:
+        """Plain English: has the scenario's method shown skill over no change at the horizon
+        here, and if not, what the forecast should be centred on."""
+        mine, centre = self.mine, self.centre
+        if mine is None or centre is None:
+            return ""
+        years = _years(self.horizon)
+        if mine.origins < ev.MIN_ORIGINS_TO_JUDGE:
+            return (
+                f"Too few forecasts to judge skill at {years} here: GPW history allows"
+                f" {_count(mine.origins, 'starting year')} (at least"
+                f" {ev.MIN_ORIGINS_TO_JUDGE} needed)."
+            )
+        if mine.skill:
+            return (
+                f"{_cap(_the(mine.label))} has shown skill over \u201cno change\u201d at {years}"
+                f" here: its errors were {100 * (1 - mine.mase):.0f}% smaller, and the 95%"
+                f" interval ({mine.mase_low:.2f} to {mine.mase_high:.2f}) stays below 1."
+            )
+        head = (
+            f"{_cap(_the(mine.label))} has not shown skill over \u201cno change\u201d at"
+            f" {years} here (errors relative to no change {mine.mase:.2f}, 95% interval"
+            f" {mine.mase_low:.2f} to {mine.mase_high:.2f})"
+        )
+        if centre.method == self.method:
+            return head + (
+                "; it is still the best-evaluated method here, by a margin within chance,"
+                " so its central line is kept."
+            )
+        if centre.skill:
+            return head + f"; centred on {_the(centre.label)}, which has shown skill here."
+        if centre.method == "persistence":
+            return head + "; centred on no change, the best-evaluated forecast here."
+        return head + (
+            f"; centred on {_the(centre.label)}, the best-evaluated forecast here"
+            " (no method has shown skill)."
+        )
 
     @property
     def verdict(self) -> str:
@@ -63,6 +158,24 @@ class TrackRecord:
             f"Over {n} past forecasts its errors were {100 * (self.mase - 1):.0f}% larger than"
             " assuming no change: treat its central line with caution."
         )
+
+
+def _years(n: int) -> str:
+    return f"{n} year ahead" if n == 1 else f"{n} years ahead"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _the(label: str) -> str:
+    """'Cohort engine' -> 'the cohort engine'; a name led by an acronym (HEE linear) as it is."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() else "the " + label[:1].lower() + label[1:]
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def panel(org_code: str) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -85,34 +198,83 @@ def panel(org_code: str) -> tuple[pd.DataFrame, dict[str, str]]:
     return yearly, dict.fromkeys(practices, org_code)
 
 
-def track_record(org_code: str, scenario_method: str) -> TrackRecord | None:
-    """The record of the method a scenario of ``scenario_method`` uses, or None when the
-    organisation's loaded history is too short to score any forecast (four GPW Years)."""
+def track_record(
+    org_code: str, scenario_method: str, horizon: int | None = None
+) -> TrackRecord | None:
+    """The record of the method a scenario of ``scenario_method`` uses, beside every other
+    evaluated method at ``horizon`` years (the scenario's; capped at the longest horizon the
+    history can check), or None when the organisation's loaded history is too short to score
+    any forecast (four GPW Years)."""
     method = SCENARIO_METHOD.get(scenario_method)
     if method is None:
         return None
-    key = f"track-record:{org_code}:{method}:{data_version()}"
-    hit = cache.get(key)
-    if hit is not None:
-        return hit or None  # False caches "no record"
-    record = _compute(org_code, method)
-    cache.set(key, record or False, CACHE_SECONDS)
-    return record
+    key = f"track-record:all-methods:{org_code}:{data_version()}"
+    model = cache.get(key)
+    if model is None:
+        model = _cases(org_code)
+        cache.set(key, model if model is not None else False, CACHE_SECONDS)
+    if model is None or model is False or model.empty:
+        return None
+    return _record(org_code, method, model, horizon)
 
 
-def _compute(org_code: str, method: str) -> TrackRecord | None:
+def scenario_horizon(document: object, method: str) -> int | None:
+    """The years a scenario document forecasts (``[hee_linear]`` or ``[cohort]`` ``years``)."""
+    if not isinstance(document, dict):
+        return None
+    section = document.get(method.replace("-", "_"))
+    years = section.get("years") if isinstance(section, dict) else None
+    return int(years) if isinstance(years, int | float) and years >= 1 else None
+
+
+def _cases(org_code: str) -> pd.DataFrame | None:
+    """The organisation's scored forecasts by every method (the methods' own bands only)."""
     frame, mapping = panel(org_code)
     if frame.empty or frame["fy"].nunique() < ev.MIN_INTERVALS + 2:
         return None
     try:
         cases = ev.evaluate_level(
-            frame, mapping, "area", methods=("persistence", method), draws=DRAWS
+            frame, mapping, "area", methods=WEB_METHODS, draws=DRAWS, ensemble_of=WEB_ENSEMBLE
         )
     except ValueError:
         return None
-    model = cases.loc[cases["calibration"] == "model"]
-    if model.empty:
-        return None
+    keep = ["method", "origin", "horizon", "abs_error", "ape", "pct_error", "inside_80"]
+    return cases.loc[cases["calibration"] == "model", keep].reset_index(drop=True)
+
+
+def _methods_at(model: pd.DataFrame, horizon: int) -> tuple[MethodRecord, ...]:
+    at = model.loc[model["horizon"] == horizon]
+    ref = at.loc[at["method"] == "persistence", ["origin", "abs_error"]].rename(
+        columns={"abs_error": "ref"}
+    )
+    out = []
+    for method in WEB_METHODS:
+        g = at.loc[at["method"] == method].merge(ref, on="origin", how="inner")
+        if g.empty:
+            continue
+        point, lo, hi = ev.bootstrap_mase(
+            g["abs_error"].to_numpy(), g["ref"].to_numpy(), g["origin"].to_numpy()
+        )
+        band = g["inside_80"].dropna()
+        out.append(
+            MethodRecord(
+                method=method,
+                label=ev.METHOD_LABELS[method],
+                forecasts=len(g),
+                origins=int(g["origin"].nunique()),
+                error=float(g["ape"].mean()),
+                mase=point,
+                mase_low=lo,
+                mase_high=hi,
+                coverage_80=float(band.mean() * 100) if len(band) else math.nan,
+            )
+        )
+    return tuple(out)
+
+
+def _record(
+    org_code: str, method: str, model: pd.DataFrame, asked: int | None
+) -> TrackRecord | None:
     mine = model.loc[model["method"] == method]
     base = model.loc[model["method"] == "persistence"]
     rows = []
@@ -129,6 +291,8 @@ def _compute(org_code: str, method: str) -> TrackRecord | None:
         )
     ref_total = float(base["abs_error"].sum())
     org = Organisation.objects.filter(code=org_code).values_list("name", flat=True).first()
+    longest = int(model["horizon"].max())
+    horizon = min(asked or longest, longest)
     return TrackRecord(
         org_name=org or org_code,
         method=method,
@@ -137,4 +301,7 @@ def _compute(org_code: str, method: str) -> TrackRecord | None:
         last_origin=int(mine["origin"].max()),
         rows=tuple(rows),
         mase=float(mine["abs_error"].sum()) / ref_total if ref_total > 0 else math.nan,
+        horizon=horizon,
+        asked=asked or horizon,
+        methods=_methods_at(model, horizon),
     )

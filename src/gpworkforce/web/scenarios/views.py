@@ -24,7 +24,7 @@ from gpworkforce.web.roles import Permission
 from gpworkforce.web.scenarios import actions, charts, compute, schemaform, starting
 from gpworkforce.web.scenarios.models import Run, Scenario
 from gpworkforce.web.scenarios.tasks import stuck
-from gpworkforce.web.track_record import track_record
+from gpworkforce.web.track_record import scenario_horizon, track_record
 from gpworkforce.web.views.common import home_crumb, render
 
 MAX_CODE_LENGTH = 16
@@ -214,7 +214,9 @@ def scenario_detail(request: HttpRequest, scope: Scope, scenario_id: int) -> Htt
             **_run_context(shown),
             "pending": latest if latest is not None and not latest.finished else None,
             "pending_stuck": latest is not None and stuck(latest),
-            "track": track_record(row.organisation_id, row.method),
+            "track": track_record(
+                row.organisation_id, row.method, scenario_horizon(row.document, row.method)
+            ),
         },
         breadcrumbs=_crumbs(),
     )
