@@ -33,14 +33,16 @@ import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 
 from gpworkforce import labels
 from gpworkforce.domain.report import ReportTable
+
+if TYPE_CHECKING:  # imported where a workbook is written: CSV and text reports skip it
+    import xlsxwriter
 
 NA_LEGEND = "A blank cell means not available (no figure was given); it is not zero."
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -382,6 +384,8 @@ def write_xlsx_stream(
         "strings_to_numbers": False,
         "nan_inf_to_errors": False,
     }
+    import xlsxwriter
+
     book = xlsxwriter.Workbook(stream, options)
     book.set_properties({"created": created or XLSX_CREATED})
     fmts = _Formats(book)

@@ -10,7 +10,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gpworkforce.baseline.data import SourceKind, chosen_mask
+from gpworkforce.baseline.data import BaselineData, SourceKind, _select_sources, chosen_mask
+from gpworkforce.domain.orgs import OrgRegistry
 
 SOURCES = [
     "gpw-practice-detailed:2024-09-30:2024-11-01:aa",
@@ -87,3 +88,22 @@ def test_chosen_rows_follow_the_vintage_rule(
     order = {s: i for i, s in enumerate(loaded[:listed])}
     got = chosen_mask(frame, kind, order)
     np.testing.assert_array_equal(got, reference(frame, kind, order))
+    # the distinct sources kept come out of the same pass, as the plain unique of the kept rows
+    kept, sources = _select_sources(frame, kind, order)
+    assert sources == tuple(sorted({str(s) for s in kept["source_id"].unique()}))
+    assert sources == tuple(sorted(set(frame.loc[got, "source_id"])))
+    # and a selected bundle reports them without looking again
+    bundle = BaselineData(
+        workforce=frame.assign(
+            node=pd.array(["GP"] * len(frame), dtype="string"),
+            headcount=pd.array([1.0] * len(frame), dtype="Float64"),
+            fte=pd.array([1.0] * len(frame), dtype="Float64"),
+        ),
+        registry=OrgRegistry.build([], []),
+        source_order=order,
+    )
+    selected = bundle.select(kind)
+    assert selected is bundle.select(kind)  # selected once per bundle and kind
+    assert selected.workforce_sources() == sources
+    fresh = BaselineData(workforce=selected.workforce, registry=selected.registry)
+    assert fresh.workforce_sources() == sources

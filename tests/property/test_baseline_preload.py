@@ -9,7 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from baseline_fixtures import GPW, MAR17, RET, SEP17, demography, registry, workforce
-from gpworkforce.baseline.age import _over_55, _rows_within, scoped_demography, table9_rows
+from gpworkforce.baseline.age import (
+    _inside,
+    _over_55,
+    _rows_within,
+    _sources,
+    scoped_demography,
+    table9_rows,
+)
 from gpworkforce.baseline.areas import _per_row
 from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.frames import (
@@ -25,7 +32,7 @@ from gpworkforce.baseline.frames import (
 )
 from gpworkforce.baseline.response import _leaf_shares
 from gpworkforce.baseline.scope import practice_values, rollup, row_index, scope_rows
-from gpworkforce.domain.taxonomy import load_taxonomy
+from gpworkforce.domain.taxonomy import StaffGroup, load_taxonomy
 
 TAX = load_taxonomy()
 NODES = sorted(TAX.nodes)
@@ -300,3 +307,31 @@ def test_over_55_equals_summing_each_rows_frame(rows: list[tuple], org: str) -> 
     at, scope = prepare(data, org, SEP17)
     frame, _ = _over_55(at, scope)
     pd.testing.assert_frame_equal(frame, _over_55_row_by_row(at, scope))
+
+
+@SETTINGS
+@given(
+    rows=st.lists(demo_row, max_size=40),
+    org=st.sampled_from(["QQ1", "CC1", "P00002"]),
+    asked=st.lists(st.sampled_from(NODES), min_size=1, max_size=4, unique=True),
+)
+def test_rows_within_nodes_by_codes_equal_the_rows_selected_by_name(
+    rows: list[tuple], org: str, asked: list[str]
+) -> None:
+    demo = demography([(p, SEP17, n, b, s, hc, f, SOURCE) for p, n, b, s, hc, f in rows])
+    data = BaselineData(
+        workforce=workforce([]), registry=registry(), demography=demo, source=SourceKind.GPW
+    )
+    at, scope = prepare(data, org, SEP17)
+    scoped = scoped_demography(at, scope)
+    for nodes in (tuple(asked), tuple(g.value for g in StaffGroup)):
+        got = scoped.loc[_inside(at, scope, nodes)]
+        pd.testing.assert_frame_equal(got, _rows_within(scoped, TAX, nodes))
+    assert _sources(at, scope) == tuple(
+        sorted(
+            str(s)
+            for s in demo.loc[demo["practice_code"].isin(list(scope.members)), "source_id"]
+            .dropna()
+            .unique()
+        )
+    )

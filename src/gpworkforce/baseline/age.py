@@ -13,6 +13,7 @@ unknown age is shown separately and left out of the denominator. NA when no WTE 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,15 +103,42 @@ def _nodes_within(
     demography: pd.DataFrame, taxonomy: Taxonomy, nodes: tuple[str, ...]
 ) -> list[str]:
     """The nodes of ``demography`` whose leaves all lie within ``nodes``' leaves."""
-    allowed: frozenset[str] = frozenset().union(*(taxonomy.leaves_of(n) for n in nodes))
-    return [str(n) for n in demography["node"].unique() if taxonomy.leaves_of(str(n)) <= allowed]
+    return _within(demography["node"].unique(), taxonomy, nodes)
 
 
 def _rows_within(
     demography: pd.DataFrame, taxonomy: Taxonomy, nodes: tuple[str, ...]
 ) -> pd.DataFrame:
+    """The rows of ``demography`` whose node lies within ``nodes`` (the plain form of
+    :func:`_inside`, kept as its reference)."""
     inside = _nodes_within(demography, taxonomy, nodes)
     return demography.loc[demography["node"].isin(inside)]
+
+
+def _within(distinct: Iterable[object], taxonomy: Taxonomy, nodes: tuple[str, ...]) -> list[str]:
+    """Of the ``distinct`` node values, those whose leaves all lie within ``nodes``' leaves."""
+    allowed: frozenset[str] = frozenset().union(*(taxonomy.leaves_of(n) for n in nodes))
+    return [str(n) for n in distinct if taxonomy.leaves_of(str(n)) <= allowed]
+
+
+def _node_codes(at: BaselineData, scope: Scope) -> tuple[np.ndarray, pd.Index]:
+    """Each row's node in :func:`scoped_demography` as an integer (NA: -1) and the distinct
+    nodes, once per bundle and scope (the tables select rows by node many times)."""
+
+    def build() -> tuple[np.ndarray, pd.Index]:
+        codes, distinct = pd.factorize(scoped_demography(at, scope)["node"])
+        return codes, pd.Index(distinct)
+
+    return at.cached(("scoped_demography_nodes", scope.key), build)
+
+
+def _inside(at: BaselineData, scope: Scope, nodes: tuple[str, ...]) -> np.ndarray:
+    """Which rows of :func:`scoped_demography` have a node within ``nodes`` (as
+    ``isin(_nodes_within(...))``, on the integer codes)."""
+    codes, distinct = _node_codes(at, scope)
+    names = _within(distinct, at.taxonomy, nodes)
+    wanted = np.flatnonzero(distinct.isin(names))
+    return np.isin(codes, wanted)
 
 
 def _sum(data: np.ndarray, mask: np.ndarray, rows: np.ndarray) -> object:
@@ -142,10 +170,9 @@ def _over_55(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, list[str]]:
     is_over = np.isin(band, list(_OVER_55))
     fte = demo["fte"].astype("Float64").array
     data, mask = fte.to_numpy(dtype=float, na_value=0.0), fte.isna()
-    nodes = demo["node"].astype("string").to_numpy(dtype=object, na_value=None)
     records = []
     for row in table9_rows(at.taxonomy):
-        inside = np.isin(nodes, _nodes_within(demo, at.taxonomy, row.nodes))
+        inside = _inside(at, scope, row.nodes)
         known, over, unknown = inside & is_known, inside & is_over, inside & is_unknown
         known_sum = _sum(data, mask, known)
         over_sum = _sum(data, mask, over) if over.any() else (0.0 if known.any() else pd.NA)
@@ -210,7 +237,7 @@ def over_55(
 
 def _pyramid(at: BaselineData, scope: Scope, node: str) -> pd.DataFrame:
     nodes = tuple(g.value for g in StaffGroup) if node == ALL_STAFF else (node,)
-    demo = _rows_within(scoped_demography(at, scope), at.taxonomy, nodes)
+    demo = scoped_demography(at, scope).loc[_inside(at, scope, nodes)]
     bands = [b.value for b in AgeBand]
     columns = [*_SEX_LABELS.values(), NOT_SPLIT]
     # each distinct value labelled once (a lambda per row took most of England's pyramid time)
@@ -277,9 +304,14 @@ def pyramid(
 
 
 def _sources(at: BaselineData, scope: Scope) -> tuple[str, ...]:
-    demo = at.demography
-    ids = demo.loc[demo["practice_code"].isin(list(scope.members)), "source_id"].dropna().unique()
-    return tuple(sorted(str(s) for s in ids))
+    """The source ids of the scope's demography rows (once per bundle and scope)."""
+
+    def build() -> tuple[str, ...]:
+        demo = at.demography
+        chosen = demo.loc[demo["practice_code"].isin(list(scope.members)), "source_id"]
+        return tuple(sorted(str(s) for s in chosen.dropna().unique()))
+
+    return at.cached(("demography_sources", scope.key), build)
 
 
 __all__ = [

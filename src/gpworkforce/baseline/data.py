@@ -92,7 +92,9 @@ def source_kind(source_id: str) -> SourceKind | None:
     return parse_source_id(source_id).kind
 
 
-SourceOrder = Mapping[str, int]  # source_id -> load position (larger = loaded later)
+SourceOrder = Mapping[str, int]
+# the memo key of BaselineData.workforce_sources
+WORKFORCE_SOURCES = ("workforce_sources",)  # source_id -> load position (larger = loaded later)
 
 
 def _source_rank(
@@ -118,8 +120,17 @@ def chosen_mask(
     frame: pd.DataFrame, kind: SourceKind | None, source_order: SourceOrder | None = None
 ) -> np.ndarray:
     """Boolean mask of ``frame``'s rows that come from the chosen source of their practice/period."""
+    return _chosen(frame, kind, source_order)[0]
+
+
+def _chosen(
+    frame: pd.DataFrame, kind: SourceKind | None, source_order: SourceOrder | None = None
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """:func:`chosen_mask` and the distinct source ids of the rows it keeps (as ``str``, sorted:
+    what ``sorted({str(s) for s in kept["source_id"].unique()})`` gives, without a second pass
+    over the text)."""
     if frame.empty:
-        return np.zeros(0, dtype=bool)
+        return np.zeros(0, dtype=bool), ()
     d_codes, d_uni = pd.factorize(frame["period"], use_na_sentinel=False)
     s_codes, s_uni = pd.factorize(frame["source_id"], use_na_sentinel=False)
     rank = _source_rank(pd.Index(s_uni), kind, source_order)[s_codes]
@@ -127,12 +138,15 @@ def chosen_mask(
     period_sources = np.bincount(d_codes * (len(s_uni) + 1) + s_codes)
     if np.count_nonzero(period_sources) == len(d_uni):
         # one source per period (e.g. one national file each): it is every practice's choice
-        return allowed
-    p_codes, _ = pd.factorize(frame["practice_code"], use_na_sentinel=False)
-    group = p_codes.astype(np.int64) * (len(d_uni) + 1) + d_codes
-    best = np.full(int(group.max()) + 1, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(best, group[allowed], rank[allowed])
-    return allowed & (rank == best[group])
+        mask = allowed
+    else:
+        p_codes, _ = pd.factorize(frame["practice_code"], use_na_sentinel=False)
+        group = p_codes.astype(np.int64) * (len(d_uni) + 1) + d_codes
+        best = np.full(int(group.max()) + 1, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(best, group[allowed], rank[allowed])
+        mask = allowed & (rank == best[group])
+    kept = np.flatnonzero(np.bincount(s_codes[mask], minlength=len(s_uni)))
+    return mask, tuple(sorted({str(s_uni[i]) for i in kept}))
 
 
 def chosen_sources(
@@ -148,12 +162,20 @@ def select_sources(
     frame: pd.DataFrame, kind: SourceKind | None, source_order: SourceOrder | None = None
 ) -> pd.DataFrame:
     """Rows of ``frame`` from the chosen source of each practice and period (see module doc)."""
+    return _select_sources(frame, kind, source_order)[0]
+
+
+def _select_sources(
+    frame: pd.DataFrame, kind: SourceKind | None, source_order: SourceOrder | None = None
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """:func:`select_sources` and the distinct source ids of the rows it keeps (see _chosen)."""
     if frame.empty:
-        return frame
-    mask = chosen_mask(frame, kind, source_order)
+        return frame, tuple(sorted({str(s) for s in frame["source_id"].unique()}))
+    mask, sources = _chosen(frame, kind, source_order)
     if mask.all() and frame.index.equals(pd.RangeIndex(len(frame))):
-        return frame  # every row chosen: the same rows, not copied (frames are never mutated)
-    return frame.loc[mask].reset_index(drop=True)
+        # every row chosen: the same rows, not copied (frames are never mutated)
+        return frame, sources
+    return frame.loc[mask].reset_index(drop=True), sources
 
 
 def select_patients(
@@ -275,13 +297,27 @@ class BaselineData:
             if kind != self.source:
                 raise ValueError(f"data already selected for source {self.source}, not {kind}")
             return self
-        return dataclasses.replace(
+        if kind != self.source:  # (the bundle set to ``kind`` is kept, so is its selection)
+            return self.with_source(kind).select()
+        return self.cached(("select",), self._select)
+
+    def _select(self) -> BaselineData:
+        workforce, sources = _select_sources(self.workforce, self.source, self.source_order)
+        selected = dataclasses.replace(
             self,
-            workforce=select_sources(self.workforce, kind, self.source_order),
-            demography=select_sources(self.demography, kind, self.source_order),
-            vacancies=select_sources(self.vacancies, kind, self.source_order),
-            source=kind,
+            workforce=workforce,
+            demography=select_sources(self.demography, self.source, self.source_order),
+            vacancies=select_sources(self.vacancies, self.source, self.source_order),
             selected=True,
+        )
+        selected.cached(WORKFORCE_SOURCES, lambda: sources)
+        return selected
+
+    def workforce_sources(self) -> tuple[str, ...]:
+        """The distinct source ids of the workforce rows, as ``str``, sorted (once per bundle)."""
+        return self.cached(
+            WORKFORCE_SOURCES,
+            lambda: tuple(sorted({str(s) for s in self.workforce["source_id"].unique()})),
         )
 
     def with_source(self, source: SourceKind | str | None) -> BaselineData:
@@ -293,7 +329,10 @@ class BaselineData:
             if kind != self.source:
                 raise ValueError(f"data already selected for source {self.source}, not {kind}")
             return self
-        return dataclasses.replace(self, source=kind)
+        if kind == self.source:
+            return self
+        # the same bundle each time, so what it computes (its selection, its periods) is shared
+        return self.cached(("with_source", kind), lambda: dataclasses.replace(self, source=kind))
 
     def at(self, period: dt.date) -> BaselineData:
         """A selected copy restricted to one census date (patients are kept whole; built once)."""

@@ -120,11 +120,7 @@ def series(
         title=f"WTE over time: {name}",
         frame=frame,
         notes=tuple(notes),
-        sources=tuple(
-            sorted(
-                {str(s) for s in data.with_source(source).select().workforce["source_id"].unique()}
-            )
-        ),
+        sources=data.with_source(source).select().workforce_sources(),
         decimals={c: 1 for c in frame.columns if c != "Period"},
     )
 
