@@ -61,6 +61,34 @@ def test_evaluate_scores_every_icb_from_every_origin(tmp_path: Path, shared_data
     pers = summary.loc[summary["Method"] == "No change (persistence)"]
     assert pers["Error relative to no change (MASE)"].tolist() == pytest.approx([1.0] * len(pers))
     assert (out / "evaluation_mase_icb.svg").read_text().lstrip().startswith("<svg")
+    _check_llr_plan_as_a_forecast(out / "evaluation_llr_plan.csv")
+
+
+def _check_llr_plan_as_a_forecast(path: Path) -> None:
+    """Issue 15, item 5: the LLR 2017 plan's scenarios scored like for like against GPW.
+
+    The plan counted WTE GPs including locums (541 in October 2017); GPW's practice file counts
+    qualified GPs without locums (LLR, Year 2018 = September 2017: 519.6 FTE). Each scenario's
+    published 2020 position is a change on 541 (Tables 12-13: 561, 630 WTE), applied to GPW's
+    519.6; scenario 3's extra 28 are role substitutes GPW cannot count, so its GP-only forecast
+    is scenario 2's. GPW Year 2021 (2020/21) showed 510.8."""
+    plan = pd.read_csv(path, encoding="utf-8-sig")
+    plan["name"] = plan["Forecast"].str.slice(0, 10)
+    row = plan.set_index(["name", "Years ahead"])
+    assert {"Scenario 1", "Scenario 2", "Scenario 3", "No change ", "Cohort eng"} <= set(
+        plan["name"]
+    )
+    # no change from Sep 2017 (GPW Year 2018)
+    assert row.loc[("No change ", 1), "Forecast FTE"] == pytest.approx(519.6, abs=0.05)
+    s1, s2, s3 = (row.loc[(f"Scenario {i}", 3)] for i in (1, 2, 3))
+    assert s1["Actual FTE"] == pytest.approx(510.8, abs=0.05)  # GPW Year 2021
+    assert s1["Forecast FTE"] == pytest.approx(519.6 * 561 / 541, abs=0.1)
+    assert s2["Forecast FTE"] == pytest.approx(519.6 * 630 / 541, abs=0.1)
+    assert s3["Forecast FTE"] == pytest.approx(s2["Forecast FTE"])
+    # the scored error, and the plan's ordering: even the base position over-forecast
+    expected = (519.6 * 561 / 541 / 510.8 - 1) * 100
+    assert s1["Error (%)"] == pytest.approx(expected, abs=0.1)
+    assert 0 < s1["Error (%)"] < s2["Error (%)"]
 
 
 def test_evaluate_user_errors_exit_non_zero(tmp_path: Path) -> None:

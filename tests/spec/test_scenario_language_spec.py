@@ -200,6 +200,30 @@ def test_base_ratio_demand_is_not_moved_by_the_list_factor_but_by_need() -> None
                 np.testing.assert_allclose(run, [5.0, 5.775, 6.670125], rtol=1e-12)
 
 
+def test_published_population_totals_and_a_density_target_in_demand() -> None:
+    # population 200 in 2017 to 266.2 in 2020 (+10% a year, compounded between the years given):
+    # lists 10,000, 11,000, 12,100, 13,310; GPs per 1,000 from 0.6 to the target by 2019 in equal
+    # steps, then held: target 0.8 -> 0.6, 0.7, 0.8, 0.8 -> demand 6, 7.7, 9.68, 10.648;
+    # target 0.9 (the second run's draw) -> 0.6, 0.75, 0.9, 0.9 -> 6, 8.25, 10.89, 11.979
+    demand = {
+        "rule": "per_1000_target",
+        "per_1000": 0.6,
+        "target_per_1000": {"kind": "uniform", "low": 0.75, "high": 0.95},
+        "target_year": 2019,
+        "driver": "projection",
+        "projection": [{"year": 2017, "people": 200.0}, {"year": 2020, "people": 266.2}],
+        "patients": [{"org": "O", "registered": 10_000.0}],
+    }
+    cfg = config(3, {"O": 5.0}, demand=demand)
+    values = {"cohort.demand.target_per_1000": [0.8, 0.9]}
+    full, streamed = both_paths(cfg, values=values, patients=PATIENTS)
+    expected = [[6.0, 7.7, 9.68, 10.648], [6.0, 8.25, 10.89, 11.979]]
+    np.testing.assert_allclose(full.demand[:, :, 0], expected, rtol=1e-12)
+    np.testing.assert_allclose(streamed.group_paths["demand"][:, :, -1], expected, rtol=1e-12)
+    lists = [10_000, 11_000, 12_100, 13_310]
+    np.testing.assert_allclose(full.registered[:, :, 0], [lists, lists], rtol=1e-12)
+
+
 def test_population_driver_with_uncertain_weights_and_growth() -> None:
     # projection by weight row at steps 0, 1, 2 (children, over-65s): [100, 110, 120], [50, 60, 80]
     # run 0: weights 1, 1 -> W = 150, 170, 200: lists 1, 1.1333, 1.3333 x 10,000

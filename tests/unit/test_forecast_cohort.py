@@ -220,3 +220,84 @@ def test_draws_in_batches_give_the_same_numbers(monkeypatch: pytest.MonkeyPatch)
     assert batched.supply_fte.shape == (7, 37, 1)
     # more leaving, less supply at the end
     assert (np.diff(batched.supply_fte[:, -1, 0]) < 0).all()
+
+
+def _projection_target_config(need_trend: float) -> CohortConfig:
+    return config(
+        years=4,
+        demand={
+            "rule": "per_1000_target",
+            "per_1000": 0.5,
+            "target_per_1000": 0.7,  # reached in 2019, two years after the 2017 start
+            "target_year": 2019,
+            "need_trend": need_trend,
+            "driver": "projection",
+            # +21% from 2017 to 2019 (10% a year, compounded), then flat
+            "projection": [
+                {"year": 2017, "people": 100},
+                {"year": 2019, "people": 121},
+                {"year": 2021, "people": 121},
+            ],
+            "patients": [{"org": "A", "registered": 20000}],
+        },
+    )
+
+
+@pytest.mark.parametrize("need_trend", [0.0, 0.1])
+def test_demand_from_a_published_projection_and_a_density_target(need_trend: float) -> None:
+    from gpworkforce.forecast.cohort_mc import run_cohort_summary
+
+    cfg = _projection_target_config(need_trend)
+    stocks = pd.DataFrame([r.model_dump(by_alias=True) for r in cfg.initial.rows])
+    patients = pd.DataFrame([{"org": "A", "registered": 20000.0, "weighted": None}])
+    fc = run_cohort(cfg, stocks, patients=patients, costs=CostConfig())
+    assert fc.demand is not None and fc.registered is not None
+    # patients: 20,000 x 1, 1.1, 1.21 then held (the projection, not list growth)
+    registered = np.array([20000.0, 22000.0, 24200.0, 24200.0, 24200.0])
+    np.testing.assert_allclose(fc.registered[0, :, 0], registered)
+    # per 1,000: 0.5 -> 0.7 in equal steps by 2019, then held; times the need trend
+    per_1000 = np.array([0.5, 0.6, 0.7, 0.7, 0.7])
+    need = (1 + need_trend) ** np.arange(5)
+    expected = registered * per_1000 / 1000 * need
+    np.testing.assert_allclose(fc.demand[0, :, 0], expected)
+    np.testing.assert_allclose(fc.gap[0, :, 0], expected - fc.supply_gp_equiv[0, :, 0])
+    # the Monte Carlo summary reads the same demand
+    summary = run_cohort_summary(cfg, stocks, patients=patients)
+    np.testing.assert_allclose(summary.group_paths["demand"][0, summary.yearly, -1], expected)
+
+
+def test_projection_and_target_are_checked() -> None:
+    from gpworkforce.forecast.cohort_config import cohort_issues
+
+    def problems(**demand: object) -> list[tuple[str, str, str]]:
+        base: dict[str, object] = {
+            "rule": "per_1000_target",
+            "per_1000": 0.5,
+            "patients": [{"org": "A", "registered": 20000}],
+        }
+        return cohort_issues(config(years=4, demand=base | demand), {"GP_QUALIFIED"})
+
+    short = [{"year": 2017, "people": 1}, {"year": 2020, "people": 2}]
+    assert problems(driver="projection", projection=short) == [
+        (
+            "cohort.demand.projection",
+            "cover the start's year 2017 to the horizon's 2021",
+            "2017-2020",
+        )
+    ]
+    assert problems(driver="projection", projection=short[:1]) == [
+        ("cohort.demand.projection", "give two or more years for driver projection", "1")
+    ]
+    backwards = [{"year": 2022, "people": 1}, {"year": 2016, "people": 2}]
+    assert problems(driver="projection", projection=backwards)[0][1] == (
+        "list each year once, earliest first"
+    )
+    assert problems(projection=short)[0][1] == "be omitted unless driver is projection"
+    assert problems(target_per_1000=0.7)[0][1] == "come with target_year (both or neither)"
+    assert problems(target_per_1000=0.7, target_year=2017) == [
+        ("cohort.demand.target_year", "be after the start's year 2017", "2017")
+    ]
+    assert problems(target_per_1000=0.7, target_year=2019, rule="base_ratio", per_1000=None)[0][
+        1
+    ].startswith("be used with rule per_1000_target")
+    assert problems(target_per_1000=0.7, target_year=2019) == []

@@ -183,8 +183,10 @@ def run_cohort(
     registered = demand = gap = per_1000 = cost_s = cost_l = None
     d = cfg.demand
     if d is not None and patients is not None:
-        index = patient_index(d, v.get, steps, cfg.steps_per_year, D, population_index)
-        need = need_index(d, v.get, steps, cfg.steps_per_year, D)
+        index = patient_index(
+            d, v.get, steps, cfg.steps_per_year, D, population_index, cfg.start.year
+        )
+        need = need_index(d, v.get, steps, cfg.steps_per_year, D, cfg.start.year)
         reg0, w0 = _patients(
             cfg, result.orgs if not (options and options.sum_orgs) else inputs.orgs, patients
         )

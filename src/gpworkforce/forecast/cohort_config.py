@@ -320,6 +320,17 @@ class PopulationDriver(_Model):
     )
 
 
+class PopulationPoint(_Model):
+    """A published population total (or index) for one year, e.g. ONS as a plan quotes it."""
+
+    year: int = Field(ge=1900, le=2200, description="Year of the figure (mid-year).")
+    people: float = Field(
+        gt=0,
+        description="Population in that year; any consistent scale (100 and 104.2 say '+4.2%'),"
+        " only the ratios between years are used.",
+    )
+
+
 class DemandConfig(_Model):
     """GP demand in WTE, by a chosen rule, from patients growing over time."""
 
@@ -328,14 +339,32 @@ class DemandConfig(_Model):
         " patients; base_ratio: keep the start's patients per GP WTE (NHS England LTWP 2023)."
     )
     per_1000: Num | None = Field(None, description="WTE GPs per 1,000 patients (LLR: 0.58).")
-    driver: Literal["list_growth", "population"] = Field(
-        "list_growth", description="What grows the patients: a rate or a population projection."
+    driver: Literal["list_growth", "population", "projection"] = Field(
+        "list_growth",
+        description="What grows the patients: a rate ('list_growth'), an ONS projection file"
+        " weighted by age ('population'), or published population totals given here"
+        " ('projection', with projection = [{year, people}]).",
     )
     list_growth_rate: Num = Field(0.0, description="Annual growth of the list (0.01 = 1%).")
     need_trend: Num = Field(
         0.0,
         description="Change a year in GP time each (weighted) patient needs, compounded"
         " (0.01 = each person needs 1% more each year); multiplies demand, not the lists.",
+    )
+    projection: list[PopulationPoint] = Field(
+        default_factory=list,
+        description="For driver 'projection': population by year (two or more years, rising),"
+        " the start's year among or between them; patients grow with the population, compounded"
+        " evenly between the years given (a published total such as '+4.2% over 15 years').",
+    )
+    target_per_1000: Num | None = Field(
+        None,
+        description="A density target: WTE GPs per 1,000 patients to reach by target_year,"
+        " moving in equal steps from per_1000 at the start and held after (Centre for Workforce"
+        " Intelligence 2013: 67.8 to 83-84 GPs per 100,000 by 2030); needs per_1000.",
+    )
+    target_year: int | None = Field(
+        None, description="Year by whose start-date anniversary target_per_1000 is reached."
     )
     list_factor: Num = Field(
         1.0,
@@ -407,6 +436,53 @@ def _rate(value: Num, kind: str, path: str) -> list[Problem]:
     if kind == "continuous":
         return _unit(value, path, 0, 50, "a continuous rate a year")
     return _unit(value, path, 0, 1, "a probability" if kind == "annual_probability" else "a share")
+
+
+def _projection_issues(cfg: CohortConfig, prefix: str) -> list[Problem]:
+    d = cfg.demand
+    assert d is not None
+    path = f"{prefix}.demand.projection"
+    if d.driver != "projection":
+        return [(path, "be omitted unless driver is projection", "points")] if d.projection else []
+    years = [p.year for p in d.projection]
+    if len(years) < 2:
+        return [(path, "give two or more years for driver projection", f"{len(years)}")]
+    if years != sorted(set(years)):
+        return [(path, "list each year once, earliest first", repr(years))]
+    first, last = cfg.start.year, cfg.start.year + cfg.years
+    if first < years[0] or last > years[-1]:
+        return [
+            (
+                path,
+                f"cover the start's year {first} to the horizon's {last}",
+                f"{years[0]}-{years[-1]}",
+            )
+        ]
+    return []
+
+
+def _target_issues(cfg: CohortConfig, prefix: str) -> list[Problem]:
+    d = cfg.demand
+    assert d is not None
+    if d.target_per_1000 is None and d.target_year is None:
+        return []
+    path = f"{prefix}.demand.target_per_1000"
+    if d.target_per_1000 is None or d.target_year is None:
+        return [(path, "come with target_year (both or neither)", "only one given")]
+    if d.rule == "base_ratio" or d.per_1000 is None:
+        return [
+            (path, "be used with rule per_1000_target or per_1000_weighted and per_1000", d.rule)
+        ]
+    out = _unit(d.target_per_1000, path, 0, 100, "WTE GPs per 1,000 patients")
+    if d.target_year <= cfg.start.year:
+        out.append(
+            (
+                f"{prefix}.demand.target_year",
+                f"be after the start's year {cfg.start.year}",
+                repr(d.target_year),
+            )
+        )
+    return out
 
 
 def cohort_issues(cfg: CohortConfig, role_codes: set[str], prefix: str = "cohort") -> list[Problem]:
@@ -587,6 +663,8 @@ def cohort_issues(cfg: CohortConfig, role_codes: set[str], prefix: str = "cohort
                 out.append((path, f"name at least one area for layout {pop.layout}", "none"))
         if d.driver == "population" and d.population is None:
             out.append((f"{prefix}.demand.population", "be given for driver population", "none"))
+        out += _projection_issues(cfg, prefix)
+        out += _target_issues(cfg, prefix)
         from_gpw = cfg.initial.gpw is not None and cfg.initial.gpw.patients
         if not d.patients and d.patients_csv is None and not from_gpw:
             out.append((f"{prefix}.demand.patients", "list patients or name patients_csv", "none"))

@@ -633,8 +633,10 @@ def run_cohort_summary(
     reg0 = w0 = index = need = per = sal = prem = None
     d = cfg.demand
     if d is not None and patients is not None:
-        index = patient_index(d, v.get, steps, cfg.steps_per_year, D, population_index)
-        need = need_index(d, v.get, steps, cfg.steps_per_year, D)
+        index = patient_index(
+            d, v.get, steps, cfg.steps_per_year, D, population_index, cfg.start.year
+        )
+        need = need_index(d, v.get, steps, cfg.steps_per_year, D, cfg.start.year)
         reg0, w0 = _patients(cfg, inputs.orgs, patients)
         if d.per_1000 is not None:
             per = np.broadcast_to(v.get("cohort.demand.per_1000", d.per_1000), (D,))

@@ -5,7 +5,14 @@ Patients at step ``t`` are the start's patients times a growth index ``I(t)``:
 * ``list_growth``: ``I(t) = (1 + g) ** (t * dt)`` for an annual list growth ``g``;
 * ``population``: ``I(t) = W(y0 + t * dt) / W(y0)`` where ``W(y) = sum_age,sex pop(y) x w(age, sex)``
   is the ONS projected population of the chosen areas weighted by relative consultation rates,
-  linearly interpolated between projection years (``y0`` = the scenario's base year).
+  linearly interpolated between projection years (``y0`` = the scenario's base year);
+* ``projection``: ``I(t) = P(y0 + t * dt) / P(y0)`` for published totals ``P`` given in the
+  scenario (``y0`` = the start's year), compounded evenly between the years given (log-linear),
+  so "+4.2% over 15 years" is 0.275% a year, not list inflation.
+
+Need per patient: ``(1 + n) ** years`` for the need trend ``n``, times the density target's path
+when one is set: ``(p0 + (pT - p0) x min(years / (Y - y0), 1)) / p0`` for ``per_1000 = p0`` at
+the start and ``target_per_1000 = pT`` reached in year ``Y`` (``target_year``).
 
 Weighted (Carr-Hill) patients grow with the same index. Demand rules (WTE GPs):
 
@@ -149,6 +156,7 @@ def patient_index(
     steps_per_year: int,
     draws: int,
     population: Array | None,
+    start_year: int = 0,
 ) -> Array:
     """Registered patients at each recorded step relative to the start's lists, ``[D, S]``.
 
@@ -179,19 +187,45 @@ def patient_index(
             ratio = (w @ pop[:, steps]) / (w @ pop[:, 0])[:, None]
         scale = get(f"{PREFIX}.population.growth_scale", d.population.growth_scale)
         index = 1.0 + scale[:, None] * (ratio - 1.0)
+    elif d.driver == "projection":
+        index = np.broadcast_to(
+            projection_index(d, start_year, years)[None, :], (draws, len(steps))
+        )
     else:
         rate = np.clip(get(f"{PREFIX}.list_growth_rate", d.list_growth_rate), -0.99, None)
         index = growth_index(rate, years)
     return np.broadcast_to(factor[:, None] * index, (draws, len(steps)))
 
 
+def projection_index(d: DemandConfig, start_year: int, years_after: Array) -> Array:
+    """``P(y0 + t) / P(y0)`` from the scenario's published totals, log-linear between them."""
+    if len(d.projection) < 2:
+        raise ValueError("driver 'projection' needs two or more years of population")
+    at = np.array([p.year for p in d.projection], dtype=np.float64)
+    log_p = np.log([p.people for p in d.projection])
+    base = np.interp(float(start_year), at, log_p)
+    return np.exp(np.interp(start_year + years_after, at, log_p) - base)
+
+
 def need_index(
-    d: DemandConfig, get: Getter, steps: NDArray[np.int64], steps_per_year: int, draws: int
+    d: DemandConfig,
+    get: Getter,
+    steps: NDArray[np.int64],
+    steps_per_year: int,
+    draws: int,
+    start_year: int = 0,
 ) -> Array:
-    """GP time each patient needs relative to the start, ``(1 + n) ** years``, ``[D, S]``."""
+    """GP time each patient needs relative to the start, ``[D, S]``: ``(1 + n) ** years``, times
+    the density target's path when ``target_per_1000`` is set (module docstring)."""
     years = steps.astype(np.float64) / steps_per_year
     n = np.clip(get(f"{PREFIX}.need_trend", d.need_trend), -0.99, None)
-    return np.broadcast_to(growth_index(n, years), (draws, len(steps)))
+    index = growth_index(n, years)
+    if d.target_per_1000 is not None and d.target_year is not None and d.per_1000 is not None:
+        p0 = np.asarray(get(f"{PREFIX}.per_1000", d.per_1000), dtype=np.float64)
+        p_t = np.asarray(get(f"{PREFIX}.target_per_1000", d.target_per_1000), dtype=np.float64)
+        share = np.clip(years / (d.target_year - start_year), 0.0, 1.0)
+        index = index * (1.0 + (p_t / p0 - 1.0)[:, None] * share[None, :])
+    return np.broadcast_to(index, (draws, len(steps)))
 
 
 def growth_index(rate: Array, years_after: Array) -> Array:
