@@ -95,6 +95,13 @@ FIELDS: dict[str, FieldInfo] = {
         "Change in GP time each patient needs", "share a year", -0.5, 0.5
     ),
     "cohort.demand.list_factor": FieldInfo("Scale on the registered lists", "factor", 0, 2),
+    "cohort.demand.projection": FieldInfo("Population by year (published totals)"),
+    "cohort.demand.projection.year": FieldInfo("Year of the population figure", "year"),
+    "cohort.demand.projection.people": FieldInfo("Population that year", "people"),
+    "cohort.demand.target_per_1000": FieldInfo(
+        "Target GPs per 1,000 patients", "WTE per 1,000", 0, 10
+    ),
+    "cohort.demand.target_year": FieldInfo("Year the target is reached", "year"),
     "cohort.demand.population.layout": FieldInfo("Layout of the projection file"),
     "cohort.demand.population.more_files": FieldInfo("Further projection files"),
     "cohort.demand.population.growth_scale": FieldInfo(
