@@ -191,3 +191,9 @@ def test_two_census_months_in_one_file_are_refused(tmp_path: Path) -> None:
                  tmp_path / "ws")  # fmt: skip
     assert result.exit_code != 0
     assert "give one census year and month" in " ".join(result.stderr.split())
+
+
+def test_validate_counts_sub_icb_locations_not_practices(tmp_path: Path) -> None:
+    result = run("validate", individual_file(tmp_path), "--kind", "gpw-individual")
+    assert result.exit_code == 0, result.output
+    assert "3 sub-ICB locations, census date 30 September 2025" in result.stdout

@@ -61,13 +61,14 @@ def _dates(workforce: pd.DataFrame) -> str:
     )
 
 
-def workforce_lines(workforce: pd.DataFrame, what: str) -> list[str]:
-    """``what`` (e.g. "a valid practice return from ...") then its practices, census dates and,
-    on the latest census date, WTE by staff group."""
+def workforce_lines(workforce: pd.DataFrame, what: str, unit: str = "practice") -> list[str]:
+    """``what`` (e.g. "a valid practice return from ...") then its practices (or the ``unit``
+    its rows are keyed by: PCNs, sub-ICB locations), census dates and, on the latest census
+    date, WTE by staff group."""
     practices = workforce["practice_code"].nunique() if len(workforce) else 0
     lines = [
         f"Headline: {what}",
-        f"  {labels.plural(int(practices), 'practice')}, {_dates(workforce)}",
+        f"  {labels.plural(int(practices), unit)}, {_dates(workforce)}",
     ]
     if workforce.empty:
         return lines

@@ -101,7 +101,10 @@ def validate(
     source = loaded.source
     rows = len(loaded.workforce)
     encoding = f"; {loaded.encoding}" if loaded.encoding else ""
-    for line in workforce_lines(loaded.workforce, _valid_what(kind, loaded.source, registry)):
+    unit = {Kind.PCN_INDIVIDUAL: "PCN", Kind.GPW_INDIVIDUAL: "sub-ICB location"}.get(
+        kind, "practice"
+    )
+    for line in workforce_lines(loaded.workforce, _valid_what(kind, loaded.source, registry), unit):
         typer.echo(line)
     typer.echo(
         f"{file}: valid {kind.value} file ({source.source_id}; {rows} workforce rows{encoding})"
