@@ -89,3 +89,32 @@ def test_an_analyst_optimises_the_skill_mix_and_adopts_it(
     board.goto(result_url)
     expect(board.locator(".gpw-headline")).to_contain_text("costs £")
     expect(board.locator("button:has-text('Adopt as a scenario')")).to_have_count(0)
+
+
+def test_an_analyst_plans_every_year_practice_by_practice_and_adopts_it(
+    browser: Browser, app_with_worker: App, tmp_path: Path
+) -> None:
+    app = app_with_worker
+    page = log_in(browser, app.url, "analyst")
+    page.click("a:has-text('Skill mix')")
+    page.click("text=Plan every year, practice by practice")
+    expect(page.locator("h1")).to_have_text("Plan the cheapest levers year by year")
+    axe_clean(page)
+    page.fill("#years", "40")
+    page.click("button:has-text('Run the plan')")
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter from 1 to 15 plan years")
+    axe_clean(page)
+    page.fill("#years", "5")
+    page.fill("#min_gp_per_1000", "0.6")
+    page.click("button:has-text('Run the plan')")
+    # the worker solves it; the page updates itself
+    expect(page.locator(".gpw-headline")).to_contain_text("over the plan", timeout=90_000)
+    expect(page.locator("text=The minimum GP cover binds").first).to_be_visible()
+    expect(page.locator("table").first).to_contain_text("Recruit Salaried GP")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    axe_clean(page)
+    page.screenshot(path=str(tmp_path / "skillmix-plan-result.png"), full_page=True)
+    page.fill("#name", "Plan levers")
+    page.click("button:has-text('Adopt as a scenario')")
+    expect(page.locator("h1")).to_have_text("Plan levers")
+    expect(page.locator("body")).to_contain_text("The levers of the skill-mix plan")

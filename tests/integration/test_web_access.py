@@ -526,6 +526,11 @@ TABLE: dict[str, Route] = {
         "POST": only({"analyst": scoped(400)}),
         WRITES: only({"analyst": scoped(405)}),
     }),
+    "skill-mix/<str:org_code>/plan/": Route(finance_org_args, {
+        "GET": only({"analyst": scoped(200)}),
+        "POST": only({"analyst": scoped(400)}),
+        WRITES: only({"analyst": scoped(405)}),
+    }),
     "skill-mix/optimisations/<int:job_id>/": Route(skillmix_job_args, {
         "GET": SCENARIO_VIEW,
         "POST PUT PATCH DELETE": only({"analyst": scoped(405), "board": scoped(405)}),

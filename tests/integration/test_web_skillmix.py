@@ -176,3 +176,73 @@ def test_an_infeasible_problem_says_why(world: World) -> None:
     assert job.status == "failed" and "no mix of the levers meets the task demand" in job.message
     page = text_of(analyst.get(f"/skill-mix/optimisations/{job.pk}/"))
     assert "No mix of the levers could be found" in page and "lower the minimum GP cover" in page
+
+
+PLAN_FORM = {
+    "years": "4",
+    "by_practice": "yes",
+    "probability": "90",
+    "training_places": "2",
+    "min_gp_per_1000": "0.6",
+    "budget": "",
+}
+
+
+def test_a_multi_year_plan_is_solved_on_the_task_queue_and_adopted_as_a_cohort_scenario(
+    world: World,
+) -> None:
+    from gpworkforce.skillmix.multiyear import solve as solve_plan
+    from gpworkforce.skillmix.plan_problem import PlanProblem
+    from gpworkforce.web.skillmix.compute import practices_from
+
+    analyst = client_for(world, "analyst")
+    assert "Run the plan" in analyst.get("/skill-mix/QK1/plan/").content.decode()
+    bad = analyst.post("/skill-mix/QK1/plan/", PLAN_FORM | {"years": "40", "by_practice": ""})
+    assert bad.status_code == 400
+    assert "Enter from 1 to 15 plan years" in text_of(bad)
+    assert "Choose whether to plan the practices one by one or as one" in text_of(bad)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the task runs (immediate backend)
+        response = analyst.post("/skill-mix/QK1/plan/", PLAN_FORM)
+    assert response.status_code == 302
+    job = Optimisation.objects.get()
+    assert job.status == "done", job.message
+    assert job.choices["kind"] == "plan" and job.choices["last_year"] == job.census_date.year + 4
+    # the oracle: the library's multi-year solver on the problem and practices the form made
+    problem = PlanProblem.model_validate(job.problem["plan"])
+    practices = practices_from(job.problem["practices"])
+    assert practices.codes == (OWN_PRACTICE,) and practices.patients[0] == PATIENTS
+    assert {k: float(v[0]) for k, v in practices.staff.items() if v[0]} == STAFF
+    assert (problem.years, problem.probability, problem.min_gp_per_1000) == (4, 0.9, 0.6)
+    solution = solve_plan(problem, practices, load_catalogue(), load_taxonomy())
+    assert job.result["cost"] == pytest.approx(solution.cost)
+    page = text_of(analyst.get(f"/skill-mix/optimisations/{job.pk}/"))
+    assert f"cost £{solution.cost:,.0f} over the plan" in page
+    assert "The minimum GP cover binds" in page  # 0.6 x 12,000: 7.2 GP WTE > 6 in post
+    assert "GP_" not in page and "practice_nurse_to_anp" not in page  # names, not codes
+    recruited = solution.recruits["GP_SALARIED"].sum(axis=0)
+    row = re.search(r"Recruit Salaried GP((?: [\d,.]+){4}) WTE", page)
+    assert row is not None
+    assert [float(v.replace(",", "")) for v in row.group(1).split()] == pytest.approx(
+        recruited, abs=0.051
+    )
+    # adopted as a cohort scenario: its run gives the plan's salaried GPs year by year
+    response = analyst.post(f"/skill-mix/optimisations/{job.pk}/adopt/", {"name": "Plan levers"})
+    scenario = Scenario.objects.get(name="Plan levers")
+    assert response.status_code == 302 and scenario.document["method"] == "cohort"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert analyst.post(f"/scenarios/{scenario.pk}/run/", {"draws": "0"}).status_code == 302
+    run = Run.objects.get(scenario=scenario)
+    assert run.status == "done", run.error
+    gp = sum(solution.stock[k].sum(axis=0) for k in ("GP_PARTNER", "GP_SALARIED", "GP_LOCUM"))
+    headline = text_of(analyst.get(f"/scenarios/runs/{run.pk}/"))
+    assert f"{gp[-1]:,.1f}" in headline
+
+
+def test_a_plan_of_the_practices_as_one_sums_them(world: World) -> None:
+    analyst = client_for(world, "analyst")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        analyst.post("/skill-mix/QK1/plan/", PLAN_FORM | {"by_practice": "no", "years": "2"})
+    job = Optimisation.objects.get()
+    assert job.status == "done", job.message
+    assert job.problem["practices"]["patients"] == [PATIENTS]
+    assert job.result["years"] == [job.census_date.year + 1, job.census_date.year + 2]

@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 from gpworkforce.skillmix.catalogue import Catalogue
+from gpworkforce.skillmix.plan_problem import PlanProblem
 from gpworkforce.skillmix.problem import Problem
 
 LEVERS = {
@@ -113,3 +114,61 @@ def upskill_label(problem: Problem, key: str, catalogue: Catalogue) -> str:
 
 def release_label(key: str) -> str:
     return RELEASE_NAMES.get(key, key.replace("_", " "))
+
+
+# ---- the multi-year plan of an organisation (the web's /skill-mix/<org>/plan/) ---------------------
+
+
+def plan_library() -> dict[str, Any]:
+    """The packaged levers of the multi-year plan (``data/skillmix/plan-levers.toml``)."""
+    text = (
+        resources.files("gpworkforce.data")
+        .joinpath("skillmix", "plan-levers.toml")
+        .read_text("utf-8")
+    )
+    return tomllib.loads(text)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanChoices:
+    """What the analyst sets for a multi-year plan: its years after the base year, the probability
+    each year's task demand is met with (None: central values), training places a year, the
+    minimum GP cover (WTE per 1,000 patients), the budget (GBP a year; None: none) and whether the
+    practices are planned one by one or the organisation as one."""
+
+    base_year: int
+    years: int
+    probability: float | None
+    training_places: float
+    min_gp_per_1000: float
+    budget: float | None
+    by_practice: bool
+
+
+def organisation_plan_problem(
+    name: str, choices: PlanChoices, catalogue: Catalogue, levers: Mapping[str, Any] | None = None
+) -> PlanProblem:
+    """The multi-year :class:`PlanProblem` of the choices with the packaged levers (roles the
+    catalogue does not know left out); its practices are given separately."""
+    lib = dict(plan_library() if levers is None else levers)
+    roles = {c: r for c, r in lib.pop("roles", {}).items() if c in catalogue.roles}
+    paths = {
+        n: p
+        for n, p in lib.pop("paths", {}).items()
+        if p["from"] in catalogue.roles and p["to"] in catalogue.roles
+    }
+    data: dict[str, Any] = lib | {
+        "name": name,
+        "base_year": choices.base_year,
+        "years": choices.years,
+        "practices": "(the organisation's practices)",
+        "training_places": choices.training_places,
+        "min_gp_per_1000": choices.min_gp_per_1000,
+        "roles": roles,
+        "paths": paths,
+    }
+    if choices.probability is not None:
+        data["probability"] = choices.probability
+    if choices.budget is not None:
+        data["budget"] = choices.budget
+    return PlanProblem.model_validate(data)

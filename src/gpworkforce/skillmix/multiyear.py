@@ -758,32 +758,33 @@ def _practice_words(
     worst_name: str,
     catalogue: Catalogue,
 ) -> tuple[str, str]:
-    where = f"in {n} of {of} practices in {year}"
+    where = f"in {n} of {of} practices in {year}" if of > 1 else f"in {year}"
     most = f"most at {worst_name}, {_gbp(worst)}"
     if kind == "hours":
         h = catalogue.productive_hours
         return (
             f"{key} hours {year}",
             f"{key} hours are all used {where}: one more WTE at the {key} level ({h:,.1f} hours"
-            f" on tasks) is worth {_gbp(mean * h)} over the plan on average (most at"
-            f" {worst_name}, {_gbp(worst * h)}).",
+            f" on tasks) is worth {_gbp(mean * h)} over the plan"
+            + (f" on average (most at {worst_name}, {_gbp(worst * h)})." if of > 1 else "."),
         )
     if kind == "supervision":
         return (
             f"{key} supervision {year}",
             f"{key} supervision capacity binds {where}: one more hour a year is worth"
-            f" {_gbp(mean)} on average ({most}).",
+            f" {_gbp(mean)}" + (f" on average ({most})." if of > 1 else "."),
         )
     if kind == "min_gp":
         return (
             f"Minimum GP cover {year}",
             f"The minimum GP cover binds {where}: each GP WTE it requires costs {_gbp(mean)}"
-            f" over the plan more than the cheapest alternative, on average ({most}).",
+            f" over the plan more than the cheapest alternative"
+            + (f", on average ({most})." if of > 1 else "."),
         )
     return (
         f"GP WTE covered by {key} {year}",
         f"{key} covers every GP it can {where}: covering one more GP WTE is worth"
-        f" {_gbp(mean)} on average ({most}).",
+        f" {_gbp(mean)}" + (f" on average ({most})." if of > 1 else "."),
     )
 
 

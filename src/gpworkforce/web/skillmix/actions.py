@@ -154,3 +154,18 @@ def adopt_as_scenario(actor: User | None, job: Optimisation, name: str) -> Scena
         source=SOURCE.format(job.pk),
         action="skillmix.adopt",
     )
+
+
+@transaction.atomic
+def adopt_plan_as_scenario(actor: User | None, job: Optimisation, name: str) -> Scenario:
+    """A solved multi-year plan as the cohort scenario its result carries (decision 0131): its
+    levers summed over the practices, year by year, from the WTE in post on the census date."""
+    result = job.result or {}
+    scenario = ScenarioModel.model_validate(result["scenario"] | {"name": name})
+    return scenario_actions.create_scenario(
+        actor,
+        job.organisation_id,
+        scenario,
+        source=SOURCE.format(job.pk),
+        action="skillmix.adopt",
+    )

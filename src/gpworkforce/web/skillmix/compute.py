@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from gpworkforce.baseline import SourceKind
@@ -19,12 +20,23 @@ from gpworkforce.errors import UserError
 from gpworkforce.labels import plural
 from gpworkforce.reports.model import ReportChart
 from gpworkforce.skillmix.adopt import adoption, net_additions
+from gpworkforce.skillmix.adopt_plan import cohort_scenario
 from gpworkforce.skillmix.catalogue import Catalogue
-from gpworkforce.skillmix.inputs import baseline_inputs
+from gpworkforce.skillmix.inputs import baseline_inputs, practice_inputs
 from gpworkforce.skillmix.io import load_catalogue
-from gpworkforce.skillmix.levers import Choices, organisation_problem, release_label, upskill_label
+from gpworkforce.skillmix.levers import (
+    Choices,
+    PlanChoices,
+    organisation_plan_problem,
+    organisation_problem,
+    release_label,
+    upskill_label,
+)
 from gpworkforce.skillmix.mix import SkillMixView, skill_mix_view, wte_by_level
+from gpworkforce.skillmix.multiyear import PlanSolution, Practices
+from gpworkforce.skillmix.multiyear import solve as solve_plan
 from gpworkforce.skillmix.optimise import Solution, solve
+from gpworkforce.skillmix.plan_problem import PlanProblem
 from gpworkforce.skillmix.problem import Problem
 from gpworkforce.skillmix.report import mix_chart, mix_headline, mix_table
 
@@ -263,3 +275,189 @@ def failure_message(exc: Exception) -> str:
     if isinstance(exc, UserError):
         return exc.message
     return "The optimisation could not be run; the failure has been logged."
+
+
+# ---- the multi-year plan (per practice, or the organisation as one) -------------------------------
+def plan_practices(
+    data: Any, org_code: str, org_name: str, census: dt.date, by_practice: bool
+) -> tuple[Practices, tuple[str, ...]]:
+    """The organisation's practices on ``census`` (accepted returns filled in from GPW, else GPW
+    alone), or their sum as one when not ``by_practice``; with statements of what was left out."""
+    try:
+        found, notes = practice_inputs(data, org_code, census, source=SourceKind.RETURNS.value)
+        source = "practices' accepted returns, filled in from published GPW figures"
+        if not any(v.any() for v in found.staff.values()):
+            raise UserError("no return gives staff")
+    except UserError:
+        found, notes = practice_inputs(data, org_code, census, source=SourceKind.GPW.value)
+        source = "published GPW figures (no accepted return gives staff for this date)"
+    if not any(v.any() for v in found.staff.values()):
+        raise UserError(f"{org_name}: no practice has staff WTE on {census:%d %B %Y}")
+    notes = (f"Staff from {source}.", *notes)
+    if by_practice or len(found) == 1:
+        return found, notes
+    summed = Practices(
+        codes=(org_code,),
+        names=(org_name,),
+        patients=np.array([float(found.patients.sum())]),
+        staff={k: np.array([float(v.sum())]) for k, v in found.staff.items()},
+    )
+    return summed, (*notes, f"The {plural(len(found), 'practice')} are planned as one.")
+
+
+def practices_json(practices: Practices) -> dict[str, Any]:
+    return {
+        "codes": list(practices.codes),
+        "names": list(practices.names),
+        "patients": [float(p) for p in practices.patients],
+        "staff": {k: [float(x) for x in v] for k, v in practices.staff.items()},
+    }
+
+
+def practices_from(data: dict[str, Any]) -> Practices:
+    return Practices(
+        codes=tuple(data["codes"]),
+        names=tuple(data["names"]),
+        patients=np.asarray(data["patients"], dtype=float),
+        staff={k: np.asarray(v, dtype=float) for k, v in data["staff"].items()},
+    )
+
+
+def make_plan_problem(
+    data: Any, org_code: str, org_name: str, census: dt.date, choices: PlanChoices
+) -> dict[str, Any]:
+    """What the task solves: the plan problem (JSON), its practices and the statements on them."""
+    cat = load_catalogue()
+    practices, notes = plan_practices(data, org_code, org_name, census, choices.by_practice)
+    first, last = choices.base_year + 1, choices.base_year + choices.years
+    problem = organisation_plan_problem(f"{org_name}: cheapest levers {first}-{last}", choices, cat)
+    return {
+        "plan": problem.model_dump(mode="json", by_alias=True, exclude_none=True),
+        "practices": practices_json(practices),
+        "notes": list(notes),
+    }
+
+
+def _plan_words(catalogue: Catalogue, problem: PlanProblem) -> dict[str, str]:
+    out = {code: role.name for code, role in catalogue.roles.items()}
+    out |= {key: _path_label(problem, key, catalogue) for key in problem.paths}
+    out |= {key: release_label(key) for key in problem.release}
+    return out
+
+
+def _path_label(problem: PlanProblem, key: str, catalogue: Catalogue) -> str:
+    p = problem.paths[key]
+    frm, to = catalogue.roles[p.from_role].name, catalogue.roles[p.to_role].name
+    return f"{frm} to {to}" if p.training_place else f"{frm} moved to {to} contracts"
+
+
+def plan_solved(stored: dict[str, Any], org_code: str, census: dt.date) -> dict[str, Any]:
+    """Solve the stored plan problem and keep what the pages show (raises ``Infeasible``)."""
+    cat = load_catalogue()
+    taxonomy = load_taxonomy()
+    problem = PlanProblem.model_validate(stored["plan"])
+    practices = practices_from(stored["practices"])
+    solution = solve_plan(problem, practices, cat, taxonomy)
+    return plan_result_data(solution, problem, cat, taxonomy, org_code, census)
+
+
+def plan_result_data(
+    solution: PlanSolution,
+    problem: PlanProblem,
+    cat: Catalogue,
+    taxonomy: Any,
+    org_code: str,
+    census: dt.date,
+) -> dict[str, Any]:
+    words = _plan_words(cat, problem)
+    levers: list[dict[str, Any]] = []
+
+    def add(label: str, values: np.ndarray, unit: str) -> None:
+        by_year = values.sum(axis=0)
+        if by_year.sum() > SMALL:
+            levers.append({"lever": label, "by_year": [float(v) for v in by_year], "unit": unit})
+
+    for code, v in solution.recruits.items():
+        add(f"Recruit {cat.roles[code].name}", v, "WTE")
+    for code, v in solution.retained.items():
+        add(f"Keep {cat.roles[code].name} who would leave", v, "WTE")
+    for key, v in solution.starts.items():
+        verb = "Start training" if problem.paths[key].training_place else "Move"
+        add(f"{verb}: {_path_label(problem, key, cat)}", v, "WTE")
+    for key, v in solution.releases.items():
+        add(f"Workload release: {release_label(key)}", v, "GP WTE covered")
+    practices = solution.practices
+    before = {lv.code: 0.0 for lv in cat.levels}
+    after = dict(before)
+    for code, wte in practices.staff.items():
+        if code in cat.roles:
+            level = cat.roles[code].level
+            before[level] += float(wte.sum())
+            if code not in solution.stock:
+                after[level] += float(wte.sum())
+    for code, stock in solution.stock.items():
+        after[cat.roles[code].level] += float(stock[:, -1].sum())
+    constraints = [
+        {
+            "kind": e.kind,
+            "year": e.year,
+            "label": in_words(e.label, words),
+            "binding": e.binding,
+            "rows": e.rows,
+            "shadow_price": abs(e.dual),
+            "words": in_words(e.explanation, words),
+        }
+        for e in sorted(solution.explained, key=lambda e: (_ORDER.get(e.kind, 5), e.year or 0))
+    ]
+    scenario = cohort_scenario(solution, problem, cat, taxonomy, org=org_code, start=census)
+    return {
+        "kind": "plan",
+        "cost": solution.cost,
+        "cost_by_year": [float(v) for v in solution.cost_by_year],
+        "years": list(solution.years),
+        "practices": len(practices),
+        "demand_basis": solution.demand_basis,
+        "levers": levers,
+        "mix": [
+            {
+                "level": lv.code.value,
+                "in_post": before[lv.code],
+                "after": after[lv.code],
+            }
+            for lv in cat.levels
+        ],
+        "constraints": constraints,
+        "size": list(solution.size),
+        "scenario": scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
+    }
+
+
+def plan_headline(result: dict[str, Any], probability: float | None) -> list[str]:
+    """The plan's few sentences: its cost, the largest levers, the first binding constraints."""
+    first, last = result["years"][0], result["years"][-1]
+    n = result["practices"]
+    out = [
+        f"The cheapest levers {first}-{last} cost £{result['cost']:,.0f} over the plan"
+        f" (discounted), meeting every year's task demand"
+        + (f" with probability {probability:.0%}" if probability is not None else "")
+        + (f" in each of {plural(n, 'practice')}." if n > 1 else ".")
+    ]
+    if result["levers"]:
+        biggest = sorted(result["levers"], key=lambda r: -sum(r["by_year"]))[:3]
+        parts = [f"{r['lever']} ({sum(r['by_year']):,.1f} {r['unit']})" for r in biggest]
+        if all(r["unit"] == "WTE" for r in biggest):
+            out.append("Largest levers over the plan: " + "; ".join(parts) + ".")
+        else:
+            out.append("Largest levers (summed over the years): " + "; ".join(parts) + ".")
+    else:
+        out.append("The staff in post meet the demand every year: no lever is needed.")
+    kinds: dict[str, list[dict[str, Any]]] = {}
+    for c in result["constraints"]:
+        if c["binding"]:
+            kinds.setdefault(c["kind"], []).append(c)
+    for found in list(kinds.values())[:3]:  # the first year of each kind that binds
+        more = len(found) - 1
+        out.append(
+            found[0]["words"] + (f" It binds in {plural(more, 'other year')} too." if more else "")
+        )
+    return out

@@ -107,3 +107,37 @@ class OptimiseForm(forms.Form):
                 f" (the figures are of {self.base_year})"
             )
         return year
+
+
+PLAN_YEARS = 15
+
+
+class PlanForm(forms.Form):
+    years = forms.IntegerField(
+        label="Plan years",
+        help_text=f"Years after the census year to plan, 1 to {PLAN_YEARS}",
+        min_value=1,
+        max_value=PLAN_YEARS,
+        error_messages={
+            "required": "Enter the number of plan years",
+            "invalid": "Enter the plan years as a whole number, like 5",
+            "min_value": f"Enter from 1 to {PLAN_YEARS} plan years",
+            "max_value": f"Enter from 1 to {PLAN_YEARS} plan years",
+        },
+    )
+    by_practice = forms.ChoiceField(
+        label="Plan the practices",
+        choices=[
+            ("yes", "One by one: each practice meets its own task demand every year"),
+            ("no", "As one: the organisation's staff and patients summed"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether to plan the practices one by one or as one",
+            "invalid_choice": "Choose whether to plan the practices one by one or as one",
+        },
+    )
+    probability = OptimiseForm.base_fields["probability"]
+    training_places = OptimiseForm.base_fields["training_places"]
+    min_gp_per_1000 = OptimiseForm.base_fields["min_gp_per_1000"]
+    budget = OptimiseForm.base_fields["budget"]

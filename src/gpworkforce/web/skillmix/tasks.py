@@ -11,7 +11,7 @@ from django_tasks import task
 
 from gpworkforce.errors import UserError
 from gpworkforce.skillmix.problem import Problem
-from gpworkforce.web.skillmix.compute import failure_message, solved
+from gpworkforce.web.skillmix.compute import failure_message, plan_solved, solved
 from gpworkforce.web.skillmix.models import Optimisation
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,10 @@ def solve_optimisation(job_id: int) -> str:
     )
     started = time.perf_counter()
     try:
-        result = solved(Problem.model_validate(job.problem))
+        if job.choices.get("kind") == "plan":  # every year, per practice or as one
+            result = plan_solved(job.problem, job.organisation_id, job.census_date)
+        else:
+            result = solved(Problem.model_validate(job.problem))
     except UserError as exc:  # infeasible, or the data cannot make the problem: said in words
         Optimisation.objects.filter(pk=job_id).update(
             status="failed", stage="No result", message=failure_message(exc)

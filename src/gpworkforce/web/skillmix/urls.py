@@ -12,4 +12,5 @@ urlpatterns = [
     path("skill-mix/optimisations/<int:job_id>/adopt/", views.job_adopt, name="skillmix-adopt"),
     path("skill-mix/<str:org_code>/", views.skill_mix, name="skillmix-org"),
     path("skill-mix/<str:org_code>/optimise/", views.optimise, name="skillmix-optimise"),
+    path("skill-mix/<str:org_code>/plan/", views.optimise_plan, name="skillmix-plan"),
 ]

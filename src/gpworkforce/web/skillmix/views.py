@@ -24,7 +24,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from gpworkforce.errors import UserError
-from gpworkforce.skillmix.levers import LEVERS, Choices
+from gpworkforce.skillmix.levers import LEVERS, Choices, PlanChoices
 from gpworkforce.web.dashboards import _inputs, available_periods, default_period
 from gpworkforce.web.jobs.models import current
 from gpworkforce.web.models import Organisation
@@ -32,7 +32,7 @@ from gpworkforce.web.permissions import Scope, guard, has_permission
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.scenarios.models import Run
 from gpworkforce.web.skillmix import actions, compute
-from gpworkforce.web.skillmix.forms import OptimiseForm
+from gpworkforce.web.skillmix.forms import OptimiseForm, PlanForm
 from gpworkforce.web.skillmix.models import Optimisation
 from gpworkforce.web.views.common import home_crumb, render
 from gpworkforce.web.views.dashboards import load_org as dashboard_org
@@ -206,10 +206,97 @@ def optimise(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
     )
 
 
+def _plan_choices(form: PlanForm, base_year: int) -> PlanChoices:
+    data = form.cleaned_data
+    budget = data.get("budget")
+    probability = data.get("probability")
+    return PlanChoices(
+        base_year=base_year,
+        years=int(data["years"]),
+        probability=None if probability is None else probability / 100.0,
+        training_places=float(data["training_places"]),
+        min_gp_per_1000=float(data["min_gp_per_1000"]),
+        budget=None if budget is None else float(budget),
+        by_practice=data["by_practice"] == "yes",
+    )
+
+
+def _plan_json(choices: PlanChoices) -> dict[str, Any]:
+    return {
+        "kind": "plan",
+        "years": choices.years,
+        "first_year": choices.base_year + 1,
+        "last_year": choices.base_year + choices.years,
+        "target_year": choices.base_year + choices.years,
+        "probability": choices.probability,
+        "budget": choices.budget,
+        "training_places": choices.training_places,
+        "min_gp_per_1000": choices.min_gp_per_1000,
+        "by_practice": choices.by_practice,
+    }
+
+
+@guard(Permission.EDIT_SCENARIO, load_org)
+def optimise_plan(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
+    """The multi-year plan: every year, the practices one by one or as one, on the task queue."""
+    org: Organisation = scope.obj
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    census = default_period(available_periods())
+    base_year = (census or dt.date.today()).year
+    problem_error = None
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        if form.is_valid() and census is not None:
+            choices = _plan_choices(form, base_year)
+            try:
+                stored = compute.make_plan_problem(
+                    _inputs(current()).data, org.code, org.name, census, choices
+                )
+            except UserError as exc:
+                problem_error = exc.message
+            else:
+                job = actions.request_optimisation(
+                    request.user, org.code, census, _plan_json(choices), stored
+                )
+                return redirect("skillmix-job", job_id=job.pk)
+        elif census is None:
+            problem_error = "There are no workforce figures yet to plan from."
+        status = 400
+    else:
+        form = PlanForm(
+            initial={
+                "years": 5,
+                "by_practice": "yes",
+                "probability": 90,
+                "training_places": 20,
+                "min_gp_per_1000": Decimal("0.5"),
+            }
+        )
+        status = 200
+    return render(
+        request,
+        "skillmix/plan.jinja",
+        {
+            "org": org,
+            "form": form,
+            "census": census,
+            "base_year": base_year,
+            "problem_error": problem_error,
+            "jobs": list(Optimisation.objects.filter(organisation=org)[:10]),
+        },
+        status=status,
+        breadcrumbs=_crumbs(org),
+    )
+
+
 def _job_context(request: HttpRequest, job: Optimisation) -> dict[str, Any]:
     ctx: dict[str, Any] = {"job": job, "org": job.organisation}
     if job.status == "done" and job.result:
-        ctx["headline"] = compute.result_headline(job.result, job.choices.get("probability"))
+        if job.choices.get("kind") == "plan":
+            ctx["headline"] = compute.plan_headline(job.result, job.choices.get("probability"))
+        else:
+            ctx["headline"] = compute.result_headline(job.result, job.choices.get("probability"))
         scenarios = actions.adopted_scenarios(job)
         runs = {
             s.pk: Run.objects.filter(scenario=s, status="done").order_by("-requested_at").first()
@@ -221,7 +308,12 @@ def _job_context(request: HttpRequest, job: Optimisation) -> dict[str, Any]:
         )
         ctx["can_plan"] = has_permission(request.user, Permission.EDIT_PLAN, job.organisation_id)
         ctx["levers_allowed"] = [LEVERS[k] for k in job.choices.get("levers", []) if k in LEVERS]
+    ctx["errors"] = []
     return ctx
+
+
+def _job_template(job: Optimisation) -> str:
+    return "skillmix/job_plan.jinja" if job.choices.get("kind") == "plan" else "skillmix/job.jinja"
 
 
 @guard(Permission.VIEW_SCENARIO, load_job)
@@ -235,7 +327,7 @@ def job_detail(request: HttpRequest, scope: Scope, job_id: int) -> HttpResponse:
         if job.finished:
             response["HX-Refresh"] = "true"
         return response
-    return render(request, "skillmix/job.jinja", ctx, breadcrumbs=_crumbs(job.organisation))
+    return render(request, _job_template(job), ctx, breadcrumbs=_crumbs(job.organisation))
 
 
 MAX_NAME = 200
@@ -257,9 +349,12 @@ def job_adopt(request: HttpRequest, scope: Scope, job_id: int) -> HttpResponse:
     if errors:
         ctx = _job_context(request, job) | {"errors": errors, "name": name[:MAX_NAME]}
         return render(
-            request, "skillmix/job.jinja", ctx, status=400, breadcrumbs=_crumbs(job.organisation)
+            request, _job_template(job), ctx, status=400, breadcrumbs=_crumbs(job.organisation)
         )
-    row = actions.adopt_as_scenario(request.user, job, name)
+    if job.choices.get("kind") == "plan":
+        row = actions.adopt_plan_as_scenario(request.user, job, name)
+    else:
+        row = actions.adopt_as_scenario(request.user, job, name)
     messages.success(
         request, "Scenario created from the optimisation. Run it, then make it a plan."
     )
