@@ -47,12 +47,15 @@ def run_reference(inputs: EngineInputs, params: EngineParams) -> tuple[Nested, N
     """Headcount and FTE as nested lists ``[draw][step][org][class][band]`` for steps 0..T."""
     n_org, n_cls, n_band = inputs.shape
     dt = inputs.dt
-    widths = [float(w) for w in np.asarray(params.band_width_years, dtype=np.float64)]
+    width_arr = np.asarray(params.band_width_years, dtype=np.float64)  # [A] or [D?, A]
     schedules = [s.schedule.tolist() for s in inputs.inflows]
     shares = [s.share.tolist() for s in inputs.inflows]
     all_h: Nested = []
     all_f: Nested = []
-    for d in range(_n_draws(params)):
+    n_draws = max(_n_draws(params), width_arr.shape[0] if width_arr.ndim == 2 else 1)
+    for d in range(n_draws):
+        row = width_arr if width_arr.ndim == 1 else width_arr[d if width_arr.shape[0] > 1 else 0]
+        widths = [float(w) for w in row]
         leave = _draw(params.leave_rate, 2, d)
         trans = _draw(params.transition_rate, 2, d)
         part = _participation(params, d, n_band)

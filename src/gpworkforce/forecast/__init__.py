@@ -38,7 +38,7 @@ inflows=(InflowStream(name, schedule[T,O], share[K,A]), ...))``
     the stream's multiplier; ``share`` says which class x age band they join (sums to 1).
     ``headcount`` / ``fte`` may be ``[D, O, K, A]`` (each draw starts elsewhere: chained runs).
 
-``EngineParams(leave_rate[D?,K,A], transition_rate[D?,K,K], band_width_years[A],
+``EngineParams(leave_rate[D?,K,A], transition_rate[D?,K,K], band_width_years[D?,A],
 participation_rate[D?,K], inflow_multiplier[D?,S], inflow_fte_per_head[D?,S])``
     All rates are annual. Any of them may carry a leading draws axis ``D`` (or omit it): one
     call runs every draw, vectorised. Per-step conversion: ``1 - (1 - r) ** dt`` for

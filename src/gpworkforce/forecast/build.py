@@ -366,6 +366,21 @@ def varies_by_year(cfg: CohortConfig) -> bool:
     return any(r.years is not None for r in rules)
 
 
+def _band_widths(cfg: CohortConfig, v: _Values) -> Array:
+    """Years in each age band, ``[A]`` (``inf`` for the last), or ``[D, A]`` when a width is
+    uncertain; a drawn width below one step is clipped to one step (the engine's least)."""
+    widths = []
+    for i, b in enumerate(cfg.bands[:-1]):
+        path = f"{PREFIX}.bands[{i}].width_years"
+        widths.append(np.inf if b.width_years is None else v.get(path, b.width_years))
+    if not any(f"{PREFIX}.bands[{i}].width_years" in v.values for i in range(len(cfg.bands))):
+        return np.array([float(np.ravel(w)[0]) for w in widths] + [np.inf], dtype=np.float64)
+    out = np.full((v.draws, len(cfg.bands)), np.inf)
+    for i, w in enumerate(widths):
+        out[:, i] = np.clip(w, 1.0 / cfg.steps_per_year, None)
+    return out
+
+
 def _same(a: EngineParams, b: EngineParams) -> bool:
     names = ("leave_rate", "transition_rate", "participation_rate")
     return all(np.array_equal(getattr(a, n), getattr(b, n)) for n in names)
@@ -464,12 +479,10 @@ def build_assumptions(
         ],
         axis=1,
     )
-    widths = [b.width_years if b.width_years is not None else np.inf for b in cfg.bands]
-    widths[-1] = np.inf
     engine = EngineParams(
         leave_rate=lam if sd else 1.0 - keep,
         transition_rate=trans,
-        band_width_years=np.asarray(widths, dtype=np.float64),
+        band_width_years=_band_widths(cfg, v),
         participation_rate=pi if sd else part - 1.0,
         inflow_multiplier=mult,
         inflow_fte_per_head=fph,

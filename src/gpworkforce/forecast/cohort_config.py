@@ -8,6 +8,7 @@ field. Rates are annual; the engine converts them to its time step.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -37,10 +38,10 @@ class AgeBandSpec(_Model):
     """One age band of the stocks, youngest first."""
 
     label: str = Field(min_length=1, description="Band label, e.g. '<30', '55-59' or 'under55'.")
-    width_years: float | None = Field(
+    width_years: Num | None = Field(
         None,
-        gt=0,
-        description="Years a person spends in the band (1/width ages out each year); omit for the last.",
+        description="Years a person spends in the band (1/width ages out each year); omit for"
+        " the last. May be a distribution: every draw at least one step.",
     )
 
 
@@ -432,6 +433,25 @@ def _unit(value: Num, path: str, low: float, high: float, what: str) -> list[Pro
     return problems
 
 
+def _width(value: Num, path: str, steps_per_year: int) -> list[Problem]:
+    """A band width: at least one step, and a distribution whose plausible draws (its
+    ``lower_bound``; for a lognormal its 0.13th percentile, ``exp(mu - 3 sigma)``) are too."""
+    step = 1 / steps_per_year
+    least = f"one step ({step:.4g} year{'' if step == 1 else 's'})"
+    c = central(value)
+    if c < step:
+        return [(path, f"be at least {least}", repr(c))]
+    if is_distribution(value):
+        low = (
+            math.exp(value.mu - 3 * value.sigma)  # type: ignore[union-attr]
+            if value.kind == "lognormal"  # type: ignore[union-attr]
+            else value.lower_bound  # type: ignore[union-attr]
+        )
+        if low < step:
+            return [(path, f"have every draw at least {least}", f"draws down to {low:.4g}")]
+    return []
+
+
 def _rate(value: Num, kind: str, path: str) -> list[Problem]:
     if kind == "continuous":
         return _unit(value, path, 0, 50, "a continuous rate a year")
@@ -497,10 +517,8 @@ def cohort_issues(cfg: CohortConfig, role_codes: set[str], prefix: str = "cohort
     for i, b in enumerate(cfg.bands[:-1]):
         if b.width_years is None:
             out.append((f"{prefix}.bands[{i}].width_years", "be given (all but the last)", "none"))
-        elif b.width_years < 1 / cfg.steps_per_year:
-            out.append(
-                (f"{prefix}.bands[{i}].width_years", "be at least one step", repr(b.width_years))
-            )
+        else:
+            out += _width(b.width_years, f"{prefix}.bands[{i}].width_years", cfg.steps_per_year)
     for i, c in enumerate(cfg.classes):
         if c.role not in role_codes:
             out.append((f"{prefix}.classes[{i}].role", "be a taxonomy code", repr(c.role)))

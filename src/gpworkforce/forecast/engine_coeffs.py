@@ -33,7 +33,8 @@ class Coefficients:
     pairs: tuple[tuple[int, int], ...]  # (from, to) classes with any transition
     share_nz: tuple[tuple[tuple[int, int], ...], ...]  # per stream: non-zero (class, band)
     blocks: tuple[InflowBlock, ...]  # streams with many non-zero shares, grouped by share
-    age_full: Array  # [A] per-step share ageing out of band a (0 for the last band)
+    age_full: Array  # [A] per-step share ageing out of band a (0 for the last band), or
+    # [D, 1, 1, A] when band widths differ by draw
     has_ageing: bool
     part: Array  # [D,1,K,A] per-step proportional FTE change (same for every band unless by band)
     has_participation: bool
@@ -124,13 +125,16 @@ def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
         "inflow_fte_per_head": (fph, (n_str,)),
     }
     draws = max(a.shape[0] for a, _ in expected.values())
+    if width.ndim == 2:  # band widths with their own draws axis
+        draws = max(draws, width.shape[0])
     if inputs.headcount.ndim == 4:  # starting stocks with their own draws axis
         draws = max(draws, inputs.headcount.shape[0])
     for name, (arr, tail) in expected.items():
         if arr.shape[1:] != tail or arr.shape[0] not in (1, draws):
             raise ValueError(f"{name} must have shape [D?, {tail}], got {arr.shape}")
-    if width.shape != (n_band,):
-        raise ValueError(f"band_width_years must have shape ({n_band},), got {width.shape}")
+    by_draw = width.ndim == 2 and width.shape[0] in (1, draws) and width.shape[1] == n_band
+    if width.shape != (n_band,) and not by_draw:
+        raise ValueError(f"band_width_years must have shape [D?, {n_band}], got {width.shape}")
     if params.scheme not in ("sequential", "euler"):
         raise ValueError(f"scheme must be 'sequential' or 'euler', got {params.scheme!r}")
     euler = params.scheme == "euler"
@@ -145,16 +149,17 @@ def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
         raise ValueError("transition rates out of a class must sum to at most 1 a year")
     if (not euler and np.any(part <= -1)) or np.any(mult < 0) or np.any(fph < 0):
         raise ValueError("participation_rate must be > -1; multipliers and FTE/head >= 0")
-    if n_band > 1 and np.any(width[:-1] < dt):
+    if n_band > 1 and np.any(width[..., :-1] < dt):
         raise ValueError(f"every band but the last must be at least one step ({dt} y) wide")
-    age = np.zeros(n_band)
-    age[:-1] = dt / width[:-1]
+    age = np.zeros(width.shape)  # [A], or [D, A] when the widths are drawn
+    age[..., :-1] = dt / width[..., :-1]
+    age3 = age.reshape(-1, 1, n_band)  # [D | 1, 1, A]
     euler_stay = None
     if euler:  # Euler: a flow in one step is stock x rate x dt
         q = leave * dt
         tau = trans * dt
         pm = part * dt
-        euler_stay = 1.0 - q - tau.sum(axis=2)[:, :, None] - age[None, None, :]
+        euler_stay = 1.0 - q - tau.sum(axis=2)[:, :, None] - age3
         if np.any(euler_stay < -1e-12) or np.any(pm <= -1):
             raise ValueError(
                 "a system-dynamics step must not take more than the stock: rates x step"
@@ -181,7 +186,7 @@ def prepare(inputs: EngineInputs, params: EngineParams) -> Coefficients:
         pairs=tuple(
             (int(k), int(j)) for k, j in zip(*np.nonzero((tau > 0).any(axis=0)), strict=True)
         ),
-        age_full=age,
+        age_full=age if age.ndim == 1 else age3[:, None],
         has_ageing=bool(np.any(age > 0)),
         part=pm[:, None, :, :],
         has_participation=bool(np.any(pm != 0)),
@@ -213,6 +218,7 @@ class Fused:
 
 def fuse(c: Coefficients) -> Fused:
     g = c.age_full
+    g_moves = g if g.ndim == 1 else g[:, :, 0, :]  # [A] or [D, 1, A], as the moves' shares
     ks = c.keep * c.stay
     factor = 1.0 + c.part  # [D,1,K,A]: band a's factor, for the share staying in band a
     up_factor = factor.copy()  # band a + 1's, for the share ageing up out of band a
@@ -221,7 +227,7 @@ def fuse(c: Coefficients) -> Fused:
     moves_h, moves_f = [], []
     for k, j in c.pairs:
         base = c.keep[:, :, k, :] * c.tau[:, k, j, None, None]  # [D,1,A]
-        stay, up = base * (1.0 - g), base * g
+        stay, up = base * (1.0 - g_moves), base * g_moves
         moves_h.append((k, j, stay, up))
         moves_f.append((k, j, stay * factor[:, :, j, :], up * up_factor[:, :, j, :]))
     return Fused(c1h, c2h, c1h * up_factor, c2h * factor, tuple(moves_h), tuple(moves_f))

@@ -59,7 +59,7 @@ class EngineParams:
 
     leave_rate          [D?, K, A]  probability of leaving within a year (all causes)
     transition_rate     [D?, K, K]  probability a year of moving from class k to class j (diag 0)
-    band_width_years    [A]         years spent in each age band (``inf`` for the last)
+    band_width_years    [D?, A]     years spent in each age band (``inf`` for the last)
     participation_rate  [D?, K]     proportional change a year in FTE per head (-0.03 = -3%),
                         or [D, K, A] by age band (the draws axis required, D = 1 for one
                         draw): applied to the band a person is in after ageing in the step
