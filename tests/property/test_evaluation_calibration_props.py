@@ -213,16 +213,18 @@ def test_leave_out_band_recovers_nominal_coverage_with_a_shift_shared_by_all_are
 
 
 def test_leave_out_band_by_hand() -> None:
-    # two other origins: shifts (medians) -0.02 and +0.04, centre +0.01; deviations -0.03 and
-    # +0.03 widened by sqrt(1 + 1/2), symmetrised; areas' spread about their shift +-0.01
+    # two other origins: shifts (medians) -0.02 and +0.04, centre +0.01; every error kept with
+    # its shift, deviations from the centre -0.04..-0.02 and +0.02..+0.04, symmetrised
     others = {2019: np.array([-0.03, -0.02, -0.01]), 2020: np.array([0.03, 0.04, 0.05])}
     samples, how = ev.leave_out_samples(np.array([100.0]), others, n_samples=1000)
     assert samples is not None
     assert how == "errors of the other origins 2019, 2020 (n=6, 2 national shifts, centre +1.0%)"
-    d = 0.03 * np.sqrt(1.5)
     assert np.median(samples[0]) == pytest.approx(100 * np.exp(0.01), rel=1e-3)
-    assert samples[0].max() == pytest.approx(100 * np.exp(0.01 + d + 0.01), rel=1e-3)
-    assert samples[0].min() == pytest.approx(100 * np.exp(0.01 - d - 0.01), rel=1e-3)
+    assert samples[0].max() == pytest.approx(100 * np.exp(0.01 + 0.04), rel=1e-3)
+    assert samples[0].min() == pytest.approx(100 * np.exp(0.01 - 0.04), rel=1e-3)
+    # symmetrised: as much of the band above the centre as below it
+    logs = np.log(samples[0] / 100) - 0.01
+    assert np.sort(logs) == pytest.approx(-np.sort(logs)[::-1], abs=1e-12)
     none, why = ev.leave_out_samples(np.array([100.0]), {})
     assert none is None and why == "no other origin's errors at this horizon"
 

@@ -32,12 +32,11 @@ are scored twice:
 ``leave-out``  the method's central path with a band from its errors at the same level and
                horizon from every *other* origin (leave one origin out: a forecast is never scored
                against a band made from its own errors, nor from those of the other areas of its
-               origin). The errors are split into each origin's national shift (the median log
-               error of its areas) and the areas' spread about it: the band is centred on the mean
-               of the other origins' shifts, the shifts' deviations from that mean are widened by
-               ``sqrt(1 + 1/n)`` for the ``n`` origins they come from (a new origin's shift is
-               less certain than the spread of ``n`` known ones) and both parts are symmetrised,
-               then added. It uses later origins than the one scored, so it is a cross-validated
+               origin). Each error keeps its origin's national shift (unlike ``recent``, which
+               recentres one year's errors and so drops the shift all areas share): the band is
+               centred on the mean of the other origins' shifts (their median log errors) and the
+               errors' deviations from it are symmetrised. It uses later origins than the one
+               scored, so it is a cross-validated
                measure of how a band calibrated on all published errors would do, not a
                real-time one; the areas' errors of one origin move together, so coverage is
                judged only at horizons with at least :data:`MIN_ORIGINS_FOR_COVERAGE` origins.
@@ -471,31 +470,24 @@ def leave_out_samples(
     others: Mapping[int, np.ndarray],
     n_samples: int = LEAVE_OUT_SAMPLES,
 ) -> tuple[np.ndarray | None, str]:
-    """``(cases, n_samples)`` band samples ``central * exp(m + d + u)`` from the log errors of
-    the *other* origins at the same level and horizon (``others[origin]``: its areas' errors):
-    ``m`` the mean of the origins' national shifts (median errors), ``d`` a shift's deviation
-    from ``m`` widened by ``sqrt(1 + 1/n)`` and ``u`` an area's error about its origin's shift,
-    both symmetrised; every ``d + u`` pair, read at ``n_samples`` evenly spaced quantiles. None
-    without another origin's errors."""
+    """``(cases, n_samples)`` band samples ``central * exp(m +- (r - m))`` from the log errors
+    ``r`` of the *other* origins at the same level and horizon (``others[origin]``: its areas'
+    errors), with ``m`` the mean of those origins' national shifts (their median errors): each
+    error is kept with its origin's shift, so the band is as wide as areas *and* origins
+    differed, and the deviations are symmetrised about ``m``; read at ``n_samples`` evenly
+    spaced quantiles. None without another origin's errors."""
     errs = {o: np.asarray(e, dtype=np.float64) for o, e in others.items()}
     errs = {o: e[np.isfinite(e)] for o, e in errs.items()}
     errs = {o: e for o, e in errs.items() if e.size}
     if not errs:
         return None, "no other origin's errors at this horizon"
-    shifts = np.array([np.median(e) for e in errs.values()])
-    n = shifts.size
-    centre = float(shifts.mean())
-    dev = (shifts - centre) * math.sqrt(1.0 + 1.0 / n)
-    dev = np.concatenate([dev, -dev])
-    spread = np.concatenate([e - np.median(e) for e in errs.values()])
-    spread = np.concatenate([spread, -spread])
-    pooled = (dev[:, None] + spread[None, :]).ravel()
+    centre = float(np.mean([np.median(e) for e in errs.values()]))
+    dev = np.concatenate(list(errs.values())) - centre
     levels = (np.arange(n_samples) + 0.5) / n_samples
-    r = centre + np.quantile(pooled, levels)
-    origins = sorted(errs)
+    r = centre + np.quantile(np.concatenate([dev, -dev]), levels)
     how = (
-        f"errors of the other origins {', '.join(str(o) for o in origins)} (n={spread.size // 2},"
-        f" {n} national shifts, centre {centre * 100:+.1f}%)"
+        f"errors of the other origins {', '.join(str(o) for o in sorted(errs))} (n={dev.size},"
+        f" {len(errs)} national shifts, centre {centre * 100:+.1f}%)"
     )
     return np.asarray(central, dtype=np.float64)[:, None] * np.exp(r)[None, :], how
 
