@@ -382,8 +382,13 @@ def plan_result_data(
     for code, v in solution.retained.items():
         add(f"Keep {cat.roles[code].name} who would leave", v, "WTE")
     for key, v in solution.starts.items():
-        verb = "Start training" if problem.paths[key].training_place else "Move"
-        add(f"{verb}: {_path_label(problem, key, cat)}", v, "WTE")
+        p = problem.paths[key]
+        frm, to = cat.roles[p.from_role].name, cat.roles[p.to_role].name
+        add(
+            f"Start training: {frm} to {to}" if p.training_place else f"Move {frm} to {to}",
+            v,
+            "WTE",
+        )
     for key, v in solution.releases.items():
         add(f"Workload release: {release_label(key)}", v, "GP WTE covered")
     practices = solution.practices
@@ -451,10 +456,11 @@ def plan_headline(result: dict[str, Any], probability: float | None) -> list[str
             out.append("Largest levers (summed over the years): " + "; ".join(parts) + ".")
     else:
         out.append("The staff in post meet the demand every year: no lever is needed.")
-    kinds: dict[str, list[dict[str, Any]]] = {}
+    kinds: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for c in result["constraints"]:
-        if c["binding"]:
-            kinds.setdefault(c["kind"], []).append(c)
+        if c["binding"]:  # one constraint over the years: its label without the year
+            what = c["label"].removesuffix(f" {c['year']}") if c["year"] else c["label"]
+            kinds.setdefault((c["kind"], what), []).append(c)
     for found in list(kinds.values())[:3]:  # the first year of each kind that binds
         more = len(found) - 1
         out.append(
