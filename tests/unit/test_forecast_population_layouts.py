@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gpworkforce.errors import ValidationFailed
+from gpworkforce.errors import InputFileError, ValidationFailed
 from gpworkforce.forecast.cohort_config import AgeWeight
 from gpworkforce.forecast.demand import parts_at, population_parts, weighted_population
 from gpworkforce.loaders.ons import read_projection as read_population
@@ -70,6 +70,17 @@ def test_npp_as_published(tmp_path: Path) -> None:
     w = weighted_population(pop, [], WEIGHTS)
     # 2018: 300 + 290 + men 104: 2 x 3 + women 105+: 4 x (2 + 1) = 608; 2019: 610 + 8 + 12 = 630
     assert w.to_dict() == {2018: 608.0, 2019: 630.0}
+
+
+@pytest.mark.parametrize("name", ["uk_ppp_opendata2018.xml", "en_ppp_opendata2016.xlsx"])
+def test_the_npp_spreadsheet_itself_is_refused_with_what_to_do(tmp_path: Path, name: str) -> None:
+    """ONS ships the national projection's open data as a spreadsheet (its Population sheet is
+    the layout above); the reader takes that sheet saved as CSV and says so."""
+    path = tmp_path / name
+    path.write_text("<?xml version='1.0'?><Workbook/>", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"must be a CSV, got a \.x\w+ spreadsheet") as err:
+        read_population(path, "npp")
+    assert "save its 'Population' sheet (Sex, Age and a column per year) as CSV" in str(err.value)
 
 
 def test_persons_rows_need_weights_that_ignore_sex(tmp_path: Path) -> None:

@@ -240,12 +240,21 @@ def _wide(path: Path, frame: pd.DataFrame, ids: dict[str, str]) -> pd.DataFrame:
     return long.loc[:, list(POPULATION_COLUMNS)]
 
 
+SPREADSHEETS = (".xml", ".xlsx", ".xls", ".ods")  # how ONS ships the NPP open data
+
+
 def read_projection(path: Path, layout: str = "long") -> pd.DataFrame:
     """An ONS population projection as ``area_code, year, age, sex, population`` rows (sex
     ``f``/``m``/``p`` for persons). Layouts: ``long`` (area_code,area_name,year,age,sex,
     population), ``snpp`` (the subnational projection as published: AREA_CODE, AREA_NAME,
     COMPONENT, SEX, AGE_GROUP and a column per year; "All ages" rows dropped) and ``npp`` (the
     national projection's machine-readable table: Sex, Age and a column per year; area ``*``)."""
+    if Path(path).suffix.lower() in SPREADSHEETS:
+        raise InputFileError(
+            f"{path}: population file must be a CSV, got a {Path(path).suffix} spreadsheet: ONS"
+            " publishes the national projection's open data as a spreadsheet; save its"
+            " 'Population' sheet (Sex, Age and a column per year) as CSV and give that file"
+        )
     frame = _read_csv(path)
     if layout == "snpp":
         ids = {"AREA_CODE": "area_code", "SEX": "sex", "AGE_GROUP": "age"}
