@@ -211,3 +211,56 @@ def test_every_chart_in_the_paper_states_its_finding_and_names_every_series(pape
     assert title_text(dict(scenarios.spec)) == (
         "1 of 3 scenarios reaches the target of 639.0 WTE GPs by Sep 2020"
     )
+
+
+def test_the_full_appendices_print_every_practice_each_scenario_the_register_and_the_plan():
+    """--full-appendices: the LLR practice-level paper with appendices C-F, every practice's rows
+    printed once (and once in the Excel pack), the short tables pointing to Appendix C."""
+    from gpworkforce.domain.orgs import OrgType
+    from gpworkforce.web.papers.compute import pdf_pages
+
+    context = demo_context()
+    period = dt.date(2017, 9, 30)
+    report = build_baseline_report(
+        context, "QK1", period, SourceChoice.RETURNS, child_level=OrgType.PRACTICE
+    )
+    runs = [scenario_result(run_scenario(LLR / f"scenario-{n}.toml")) for n in (1, 2, 3)]
+    common = {
+        "baseline": report,
+        "organisation": "Leicester, Leicestershire and Rutland",
+        "period": period,
+        "source_note": "Figures come from practices' returns.",
+        "scenarios": runs,
+        "risks": read_risks(LLR / "delivery" / "risks.csv"),
+        "timeline": read_timeline(LLR / "delivery" / "implementation.csv"),
+        "rows_label": ("practice", "practices"),
+    }
+    short = build_paper(PaperInputs(**common))
+    full = build_paper(PaperInputs(**common, full_appendices=True))
+    titles = [s.title for s in full.appendices]
+    assert titles == [
+        "Appendix A: Methods and definitions",
+        "Appendix B: Where these figures come from",
+        "Appendix C: Every practice's figures",
+        "Appendix D: Each scenario year by year",
+        "Appendix E: The risk register in full",
+        "Appendix F: The implementation plan in full",
+    ]
+    every = full.appendices[2].tables
+    assert [len(t.frame) for t in every] == [142, 142, 142]  # 141 practices and the total
+    assert [s.title for s in short.appendices] == titles[:2]
+    # each whole table once in the pack: printed in Appendix C, no longer a data-only table
+    keys = [t.key for _s, t in full.pack_tables]
+    assert len(keys) == len(set(keys)) and "staff_wte_all" in keys
+    assert {t.key for _s, t in short.pack_tables} <= set(keys)
+    notes = " ".join(n for s in full.sections for t in s.tables for n in t.notes)
+    assert "All 141 practices are in Appendix C and the Excel data pack" in notes
+    years = full.appendices[3].tables[1].frame  # scenario 2: 2017 to 2020, central 541 -> 630
+    assert round(years["GP WTE (central)"].iloc[-1]) == 630
+    html = paper_html(full)
+    names = report.tables[0].frame["org_name"]
+    from markupsafe import escape
+
+    assert all(str(escape(str(n))) in html for n in names)
+    # without finance, skill mix and the plan: 37 pages against 15 (the command's paper: 43 / 19)
+    assert pdf_pages(paper_pdf(full)) >= pdf_pages(paper_pdf(short)) + 20

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -233,21 +234,97 @@ def paper(
     )
     built = build_paper(inputs)
     stem = f"paper-{code.lower()}-{on.isoformat()}"
-    written = []
     out.mkdir(parents=True, exist_ok=True)
     renderers = {
         PaperFormat.PDF: paper_pdf,
         PaperFormat.DOCX: paper_docx,
         PaperFormat.XLSX: paper_xlsx,
     }
-    for f in fmt or list(PaperFormat):
-        with step(f"Rendering {f.value}"):
-            written.append(atomic_write_bytes(out / f"{stem}.{f.value}", renderers[f](built)))
+    formats = list(dict.fromkeys(fmt or list(PaperFormat)))
+    written = render_files(built, formats, renderers, out, stem, atomic_write_bytes)
     echo_written(written)
     typer.echo(f"{built.title}: {built.meeting}, {when:%-d %B %Y}")
     typer.echo("Key messages:")
     for m in built.key_messages:
         typer.echo(f"  - {m}")
+
+
+def render_files(
+    built: Any,
+    formats: list[PaperFormat],
+    renderers: dict[PaperFormat, Callable[[Any], bytes]],
+    out: Path,
+    stem: str,
+    write: Callable[[Path, bytes], Path],
+) -> list[Path]:
+    """Write each format's file. With the PDF and another format, on a system that forks, the
+    others are written by a forked child while this process writes the PDF (the longest by far),
+    so a two-core machine renders both at once; the files are the same bytes either way. Every
+    chart is drawn as SVG before the fork: vl-convert's layout engine does not survive a fork,
+    its SVG-to-PNG conversion (all Word needs) does. The child's step lines are printed after
+    the PDF's, so the output reads the same."""
+    import os
+
+    paths = {f: out / f"{stem}.{f.value}" for f in formats}
+    others = [f for f in formats if f is not PaperFormat.PDF]
+    if PaperFormat.PDF not in formats or not others or not hasattr(os, "fork"):
+        for f in formats:
+            with step(f"Rendering {f.value}"):
+                write(paths[f], renderers[f](built))
+        return [paths[f] for f in formats]
+    import multiprocessing
+
+    from gpworkforce.papers.render import paper_chart
+    from gpworkforce.reports.svg import vegalite_svg
+
+    with step("Drawing the charts"):
+        for section in built.all_sections:
+            for chart in section.charts:
+                vegalite_svg(dict(paper_chart(chart).spec))
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_render_child, args=(built, others, renderers, paths, write, send))
+    child.start()
+    send.close()
+    try:
+        with step("Rendering pdf"):
+            write(paths[PaperFormat.PDF], renderers[PaperFormat.PDF](built))
+    finally:
+        try:
+            log, error = receive.recv()
+        except EOFError:  # the child stopped before it could say
+            log, error = "", "the process writing them stopped"
+        child.join()
+    typer.echo(log, err=True, nl=False)
+    if child.exitcode != 0:
+        raise UserError(f"the Word or Excel file could not be written: {error or child.exitcode}")
+    return [paths[f] for f in formats]
+
+
+def _render_child(
+    built: Any,
+    others: list[PaperFormat],
+    renderers: dict[PaperFormat, Callable[[Any], bytes]],
+    paths: dict[PaperFormat, Path],
+    write: Callable[[Path, bytes], Path],
+    send: Any,
+) -> None:
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    error = ""
+    try:
+        with contextlib.redirect_stderr(buffer):
+            for f in others:
+                with step(f"Rendering {f.value}"):
+                    write(paths[f], renderers[f](built))
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    send.send((buffer.getvalue(), error))
+    send.close()
+    if error:
+        raise SystemExit(1)
 
 
 def register(app: typer.Typer) -> None:
