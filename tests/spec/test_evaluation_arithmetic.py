@@ -157,22 +157,44 @@ def test_bootstrap_interval_resamples_areas() -> None:
 
 
 def test_skill_needs_the_whole_interval_below_one() -> None:
-    # 20 areas where the trend's error is half persistence's in every one: the interval is [0.5,
-    # 0.5], skill shown, and the trend is the default.
+    # 20 areas from 3 origins where the trend's error is half persistence's in every one: the
+    # interval is [0.5, 0.5], skill shown, and the trend is the default.
     rows = []
     for i in range(20):
-        rows += [("persistence", f"A{i}", 2018, 1, 2.0), ("trend-local", f"A{i}", 2018, 1, 1.0)]
+        for origin in (2018, 2019, 2020):
+            rows += [
+                ("persistence", f"A{i}", origin, 1, 2.0),
+                ("trend-local", f"A{i}", origin, 1, 1.0),
+            ]
     table = ev.skill(_cases(rows), reps=200)
     row = table.iloc[0]
     assert row["mase"] == pytest.approx(0.5) and row["mase_high"] == pytest.approx(0.5)
+    assert row["origins"] == 3
     assert bool(row["skill"]) and row["default"] == "trend-local"
     # equal errors: MASE 1, no skill, the default stays "no change"
     rows = []
     for i in range(20):
-        rows += [("persistence", f"A{i}", 2018, 1, 2.0), ("trend-local", f"A{i}", 2018, 1, 2.0)]
+        for origin in (2018, 2019, 2020):
+            rows += [
+                ("persistence", f"A{i}", origin, 1, 2.0),
+                ("trend-local", f"A{i}", origin, 1, 2.0),
+            ]
     row = ev.skill(_cases(rows), reps=200).iloc[0]
     assert not bool(row["skill"]) and row["default"] == "persistence"
     assert "no method has shown skill" in row["reason"]
+
+
+def test_one_origins_luck_is_not_skill() -> None:
+    # the same halved errors in 20 areas, but all from one origin: the areas share that year's
+    # national shift, so the interval below 1 is not taken as skill; the trend is still the
+    # best-evaluated centre, and the reason says why no skill is claimed
+    rows = []
+    for i in range(20):
+        rows += [("persistence", f"A{i}", 2018, 6, 2.0), ("trend-local", f"A{i}", 2018, 6, 1.0)]
+    row = ev.skill(_cases(rows), reps=200).iloc[0]
+    assert row["mase_high"] == pytest.approx(0.5) and row["origins"] == 1
+    assert not bool(row["skill"]) and row["default"] == "trend-local"
+    assert row["reason"].startswith("only 1 starting year scored, too few to judge skill")
 
 
 def test_calibration_ok_applies_the_issue_tolerances() -> None:

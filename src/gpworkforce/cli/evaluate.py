@@ -41,6 +41,7 @@ SKILL_COLUMNS = {
     "horizon": "Years ahead",
     "method": "Method",
     "cases": "Forecasts scored",
+    "origins": "Starting years",
     "mase": "Error relative to no change (MASE)",
     "mase_low": "MASE, 95% interval from",
     "mase_high": "MASE, 95% interval to",
@@ -287,6 +288,14 @@ def evaluate(
                 )
                 else "no skill over no change shown"
             )
+            n_origins = int(
+                skill.loc[(skill["level"] == lv) & (skill["horizon"] == r.horizon), "origins"].max()
+            )
+            if n_origins < ev.MIN_ORIGINS_TO_JUDGE:
+                shown = (
+                    f"too few starting years to judge skill ({n_origins},"
+                    f" at least {ev.MIN_ORIGINS_TO_JUDGE} needed)"
+                )
             typer.echo(
                 f"  {LEVELS[lv]}, {_plural(r.horizon, 'year')} ahead: default {best}"
                 f" (mean error {mape:.1f}%; {shown}); {_band_line(summary, lv, r)}"

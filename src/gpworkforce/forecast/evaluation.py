@@ -729,7 +729,8 @@ def bootstrap_mase(
 
 def skill(cases: pd.DataFrame, *, reps: int = 2000, seed: int = 20170930) -> pd.DataFrame:
     """Per level, horizon and method: MASE with its bootstrap interval, whether the method has
-    skill over persistence (interval entirely below 1), and the default central method."""
+    skill over persistence (interval entirely below 1, from at least
+    :data:`MIN_ORIGINS_TO_JUDGE` origins), and the default central method."""
     model = cases.loc[cases["calibration"] == "model"]
     pers = model.loc[
         model["method"] == "persistence", ["level", "org", "origin", "horizon", "abs_error"]
@@ -753,10 +754,13 @@ def skill(cases: pd.DataFrame, *, reps: int = 2000, seed: int = 20170930) -> pd.
                 "horizon": h,
                 "method": method,
                 "cases": len(m),
+                "origins": int(m["origin"].nunique()),
                 "mase": point,
                 "mase_low": lo,
                 "mase_high": hi,
-                "skill": bool(hi < 1.0),
+                # the areas of one origin share its national shift: one origin's luck is not
+                # skill, however many areas it has
+                "skill": bool(hi < 1.0 and m["origin"].nunique() >= MIN_ORIGINS_TO_JUDGE),
             }
         )
     table = pd.DataFrame(rows)
@@ -769,9 +773,17 @@ def skill(cases: pd.DataFrame, *, reps: int = 2000, seed: int = 20170930) -> pd.
         else:
             lowest = g.sort_values("mase").iloc[0]
             best = str(lowest["method"]) if lowest["mase"] < 1.0 else "persistence"
+            few = int(g["origins"].max())
             why = (
-                "no method has shown skill over no change here; centred on the best-evaluated"
-                " method, whose advantage is within the bootstrap interval"
+                (
+                    f"only {few} starting year{'' if few == 1 else 's'} scored, too few to judge"
+                    f" skill (at least {MIN_ORIGINS_TO_JUDGE}); centred on the best-evaluated method"
+                )
+                if few < MIN_ORIGINS_TO_JUDGE
+                else (
+                    "no method has shown skill over no change here; centred on the best-evaluated"
+                    " method, whose advantage is within the bootstrap interval"
+                )
             )
         defaults.append({"level": level, "horizon": h, "default": best, "reason": why})
     return table.merge(pd.DataFrame(defaults), on=["level", "horizon"], how="left")
