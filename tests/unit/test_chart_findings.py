@@ -165,7 +165,7 @@ def test_the_baseline_charts_state_their_findings_from_the_figures() -> None:
         "areas are below it",
         "locums_chart": "Locum cover is the largest part: 6 of 11.5 Locum WTE",
         "series_chart": "GPs fell by 18 WTE, from 560 in Sep 2015 to 542 in Sep 2017",
-        "pyramid_gp_chart": "19% are aged 55 or over (25 of 130)",
+        "pyramid_gp_chart": "19% of GPs are aged 55 or over (25 of 130)",
     }
     for key, chart in charts.items():
         assert chart_problems(_spec(chart)) == [], key

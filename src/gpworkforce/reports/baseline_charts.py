@@ -156,9 +156,14 @@ def _pyramid(table: ReportTable) -> ReportChart | None:
     long = frame.melt(
         id_vars=["Age band"], value_vars=["Female", "Male"], var_name="Sex", value_name="Headcount"
     )
+    label = table.title.split(":")[0]
+    who = label.split(", ", 1)[1] if ", " in label else ""
+    data = long.assign(value=pd.to_numeric(long["Headcount"], errors="coerce").fillna(0.0))
+    finding = charts.older_finding(data.astype({"Age band": str}), "Age band", who)
     return charts.age_sex_pyramid(
         long,
         key=f"{table.key}_chart",
+        finding=finding,
         title=table.title.split(":")[0],
         age="Age band",
         sex="Sex",

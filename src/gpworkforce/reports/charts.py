@@ -32,7 +32,7 @@ FONT = "Arial"
 
 def wrap(text: str, width: int = 72) -> str | list[str]:
     """A title in lines that fit an A4 chart (Vega-Lite draws a list as lines)."""
-    lines = textwrap.wrap(text, width)
+    lines = textwrap.wrap(text, width, break_on_hyphens=False)
     return lines if len(lines) > 1 else text
 
 
@@ -329,7 +329,7 @@ def age_sex_pyramid(
         .properties(width=WIDTH, height=max(160, 24 * len(ages)))
     )
     text = _with_missing(description, missing)
-    finding = finding or _older_finding(data, age) or _left_finding(data, sex, left)
+    finding = finding or older_finding(data, age) or _left_finding(data, sex, left)
     return ReportChart(
         key, finding or title, _config(chart, title, text, finding), text, after_table
     )
@@ -344,7 +344,7 @@ def _left_finding(data: pd.DataFrame, sex: str, left: str) -> str:
     return f"{part / total:.0%} are {left.lower()} ({number_text(part)} of {number_text(total)})"
 
 
-def _older_finding(data: pd.DataFrame, age: str) -> str:
+def older_finding(data: pd.DataFrame, age: str, who: str = "") -> str:
     """'<share> are aged 55 or over' from age bands that start with their lowest age ('' when
     no band starts at 55 or over: the bands do not say)."""
     total = float(data["value"].sum()) if len(data) else 0.0
@@ -352,7 +352,11 @@ def _older_finding(data: pd.DataFrame, age: str) -> str:
     if total <= 0 or not first.ge(55).any():
         return ""
     older = float(data.loc[first.ge(55).to_numpy(), "value"].sum())
-    return f"{older / total:.0%} are aged 55 or over ({number_text(older)} of {number_text(total)})"
+    of = f" of {who}" if who else ""
+    return (
+        f"{older / total:.0%}{of} are aged 55 or over "
+        f"({number_text(older)} of {number_text(total)})"
+    )
 
 
 def time_series(

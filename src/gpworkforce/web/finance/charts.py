@@ -48,7 +48,10 @@ def cost_chart(c: CostedRun, terms: str) -> str:
             "measure:N", title=None, legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)
         ),
     )
-    band = base.mark_area(opacity=0.2).encode(y="p10:Q", y2="p90:Q")
+    # one legend, drawn by the lines (a band's pale swatch reads as no colour)
+    band = base.mark_area(opacity=0.2).encode(
+        y="p10:Q", y2="p90:Q", color=alt.Color("measure:N", legend=None)
+    )
     line = base.mark_line(point=True).encode(
         y=alt.Y("central:Q", title="GBP million a year"),
     )
