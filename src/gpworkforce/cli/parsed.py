@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from gpworkforce import tables
@@ -158,9 +159,9 @@ def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
             if not path.is_file() or dates == []:
                 frames[name] = tables.empty(spec)
                 continue
-            filters = _filters(name, dates, wanted)
-            frame = _to_pandas(pq.read_table(path, filters=filters, read_dictionary=_text(spec)))
-            frames[name] = tables.conform(frame, spec) if filters else frame
+            table = pq.read_table(path, read_dictionary=_text(spec))
+            keep = _row_mask(table, name, dates, wanted)
+            frames[name] = _to_pandas(table if keep is None else table.filter(keep))
         return StoredFile(
             kind=Kind(meta["kind"]),
             source=Source.model_validate(meta["source"]),
@@ -201,8 +202,22 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
         if isinstance(values.dtype, pd.CategoricalDtype):
             codes = values.cat.codes.to_numpy()
             distinct = np.append(np.asarray(values.cat.categories, dtype=object), pd.NA)
-            frame[column] = pd.arrays.StringArray(distinct.take(codes))  # code -1 -> NA
+            frame[column] = _strings(distinct.take(codes))  # code -1 -> NA
     return frame
+
+
+_STRINGS = pd.arrays.StringArray(np.array([], dtype=object))
+
+
+def _strings(values: np.ndarray) -> pd.arrays.StringArray:
+    """``pd.arrays.StringArray(values)`` for an object array of ``str`` and ``pd.NA`` only,
+    without checking every cell again (the check cost ~0.1 s per million cells; the values come
+    from a Parquet dictionary of strings plus NA, so they pass it). Equal to the checked
+    constructor (tested); falls back to it if pandas lacks the unchecked one."""
+    unchecked = getattr(_STRINGS, "_from_backing_data", None)
+    if unchecked is None:  # pragma: no cover - another pandas
+        return pd.arrays.StringArray(values)
+    return unchecked(values)
 
 
 def _filters(name: str, dates: list[str] | None, wanted: Wanted | None) -> list[object] | None:
@@ -221,6 +236,44 @@ def _filters(name: str, dates: list[str] | None, wanted: Wanted | None) -> list[
     if not everyone:
         return [by_practice]
     return [by_practice, [("period", "in", [pd.Timestamp(d) for d in everyone])]]
+
+
+def _row_mask(
+    table: pa.Table, name: str, dates: list[str] | None, wanted: Wanted | None
+) -> pa.ChunkedArray | None:
+    """Which rows of ``table`` :func:`_filters` keeps (None: all), computed on the read table:
+    the practice codes are tested once per distinct value of their Parquet dictionary, so a
+    report on one ICB does not pay for pyarrow's row-by-row filter on text (slower than reading
+    the whole national table)."""
+    if wanted is None or name not in FILTERED:
+        return None
+    period = table.column("period")
+
+    def on(days: list[str]) -> pa.ChunkedArray:
+        stamps = pa.array([pd.Timestamp(d) for d in days], type=period.type)
+        return pc.is_in(period, value_set=stamps)
+
+    by_date = on(dates) if dates is not None else None
+    if wanted.practices is None:
+        return by_date
+    known = pa.array(sorted(wanted.practices), type=pa.string())
+    column = table.column("practice_code")
+    chunks = []
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type):  # each distinct code tested once
+            hit = pc.is_in(chunk.dictionary, value_set=known).take(chunk.indices)
+        else:
+            hit = pc.is_in(chunk, value_set=known)
+        chunks.append(pc.fill_null(hit, False))
+    by_practice = pa.chunked_array(chunks, type=pa.bool_())
+    if by_date is not None:
+        by_practice = pc.and_(by_practice, by_date)
+    everyone = sorted(wanted.every_practice_on) if name == "workforce" else []
+    if dates is not None:
+        everyone = [d for d in everyone if d in dates]
+    if not everyone:
+        return by_practice
+    return pc.or_(by_practice, on(everyone))
 
 
 def stored_periods(target: Path) -> set[str]:
