@@ -176,3 +176,13 @@ def test_a_file_without_its_month_needs_the_census_date(tmp_path: Path) -> None:
     result = run("load", "gpw-detailed", plain, "--data", tmp_path / "ws", "--period",
                  "2023-01-31")  # fmt: skip
     assert result.exit_code == 0, result.output
+
+
+def test_each_reviewed_role_feeds_its_own_taxonomy_role() -> None:
+    """The loader takes one published value per practice and taxonomy role: two published roles
+    mapped to one taxonomy role would lose one of them."""
+    from gpworkforce.domain.taxonomy import load_taxonomy
+    from gpworkforce.loaders.gpw_high_level import ROLE_NODES
+
+    assert len(set(ROLE_NODES.values())) == len(ROLE_NODES)
+    assert set(ROLE_NODES.values()) <= set(load_taxonomy().leaves)
