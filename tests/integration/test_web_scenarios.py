@@ -247,6 +247,36 @@ def test_the_correlation_of_draws_is_chosen_on_the_form_stored_and_stated_by_the
     assert row.document["output"]["groups"] == "icb"  # by ICB needs the practices' ICBs
 
 
+def test_an_uncertain_band_width_is_given_on_the_form_and_checked_in_words(world: World) -> None:
+    """Issue 9: an age band's width may be a range; one whose lowest draw is below a step is
+    refused on its field in words (the library's rule), and a good one is stored."""
+    from gpworkforce.forecast.scenario_io import load_scenario
+
+    client = client_for(world)
+    sample = load_scenario(LLR.parent / "sample.toml").scenario  # quarterly steps
+    row = actions.create_scenario(world.users["analyst"], "QK1", sample)
+    path = "cohort.bands[0].width_years"
+    bad = form_data(row.document) | {
+        f"{path}__kind": "uniform",
+        f"{path}__low": "0",
+        f"{path}__high": "20",
+    }
+    response = client.post(reverse("scenario-edit", args=[row.pk]), bad)
+    assert response.status_code == 400
+    assert (
+        "Years a person spends in the band: must have every draw at least one step (0.25 years),"
+        " got draws down to 0" in response.content.decode()
+    )
+    good = bad | {f"{path}__low": "10"}
+    assert client.post(reverse("scenario-edit", args=[row.pk]), good).status_code == 302
+    row.refresh_from_db()
+    assert row.document["cohort"]["bands"][0]["width_years"] == {
+        "kind": "uniform",
+        "low": 10.0,
+        "high": 20.0,
+    }
+
+
 # ---- import, copy, new ---------------------------------------------------------------------------
 def test_import_refuses_extends_and_bad_toml_and_accepts_a_whole_file(world: World) -> None:
     client = client_for(world)

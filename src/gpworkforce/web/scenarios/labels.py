@@ -72,6 +72,8 @@ FIELDS: dict[str, FieldInfo] = {
     "cohort.step": FieldInfo("Time step"),
     "cohort.integration": FieldInfo("How each step is worked out"),
     "cohort.bands": FieldInfo("Age band"),
+    "cohort.bands.label": FieldInfo("Label of the age band"),
+    "cohort.bands.width_years": FieldInfo("Years a person spends in the band", "years", 0, 100),
     "cohort.classes": FieldInfo("Staff class"),
     "cohort.initial.csv": FieldInfo("Starting stocks file"),
     "cohort.initial.rows": FieldInfo("Starting stock"),
