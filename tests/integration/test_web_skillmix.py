@@ -246,3 +246,11 @@ def test_a_plan_of_the_practices_as_one_sums_them(world: World) -> None:
     assert job.status == "done", job.message
     assert job.problem["practices"]["patients"] == [PATIENTS]
     assert job.result["years"] == [job.census_date.year + 1, job.census_date.year + 2]
+    # the committee paper's skill-mix chapter reads the latest solved one, a plan as well
+    from gpworkforce.web.papers.sources import latest_optimisation
+
+    lines = latest_optimisation("QK1")
+    assert lines[0].startswith(f"Skill-mix plan {job.pk} (")
+    assert (
+        f"the cheapest levers {job.result['years'][0]}-{job.result['years'][1]} cost £" in lines[0]
+    )

@@ -98,15 +98,17 @@ def web_parts(org_code: str, on: dt.date) -> WebParts:
 
 def latest_optimisation(org_code: str) -> tuple[str, ...]:
     """The headline of the organisation's latest solved skill-mix optimisation (none: empty)."""
-    from gpworkforce.web.skillmix.compute import result_headline
+    from gpworkforce.web.skillmix.compute import plan_headline, result_headline
     from gpworkforce.web.skillmix.models import Optimisation
 
     job = Optimisation.objects.filter(organisation_id=org_code, status="done").first()
     if job is None or not job.result:
         return ()
-    lines = result_headline(job.result, job.choices.get("probability"))
+    plan = job.choices.get("kind") == "plan"  # the multi-year plan (decision 0132)
+    lines = (plan_headline if plan else result_headline)(job.result, job.choices.get("probability"))
+    what = "plan" if plan else "optimisation"
     return (
-        f"Skill-mix optimisation {job.pk} ({job.requested_at:%d %B %Y}, staff and patients of"
+        f"Skill-mix {what} {job.pk} ({job.requested_at:%d %B %Y}, staff and patients of"
         f" {job.census_date:%d %B %Y}): {lines[0][:1].lower()}{lines[0][1:]}",
         *lines[1:],
     )
