@@ -258,8 +258,10 @@ def estimate_bytes(spec: CohortSpec, runs: int, opts: SummaryOptions) -> int:
         engine = 4 * d * t * basis * k * a * 8  # basis paths (headcount, FTE) and their sums
     groups = measures * d * t * n_groups * 8
     step = 4 * d * n_org * 8  # one step's values, their transpose, the quantile work
-    if opts.correlation != "shared":  # each organisation's order of the runs, a gathered step
-        step += d * n_org * (4 + 2 * 8)
+    if opts.correlation != "shared":  # each organisation's order of the runs (decision 0113):
+        # the order and its sparse sums (4 + 8 bytes), the shortfall's gather positions, values
+        # and gathered values at a whole year (3 x 8), the buffered coefficients
+        step += d * n_org * (4 + 8 + 3 * 8) + 64 * 2**20
     years = cfg.years + 1
     org_rows = (len(opts.org_measures) if opts.org_measures is not None else measures) * years
     org_rows += len(opts.every_step) * t
