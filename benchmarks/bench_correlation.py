@@ -58,7 +58,7 @@ def run() -> list[Result]:
                 encoding="utf-8",
             )
             wall, cpu, total, peak, load = _cli(path, Path(tmp) / mode)
-            note = f"CPU {cpu:.2f} s; whole command {total:.1f} s; load {load}"
+            note = f"CPU {cpu:.2f} s; whole command {total:.1f} s; {load}"
             out.append(
                 Result(f"forecast national MC, {mode} draws: compute", wall, "s", 5.0, note=note)
             )
@@ -69,7 +69,7 @@ def run() -> list[Result]:
         for label, gather in (("weights' sums", False), ("previous gather", True)):
             before = load_average()
             wall, cpu = _in_process(path, gather)
-            note = f"CPU {cpu:.2f} s; load {before}; after {load_average()}"
+            note = f"CPU {cpu:.2f} s; {before}; after: {load_average()}"
             out.append(
                 Result(
                     f"in one process, independent draws, {label}: compute",
