@@ -262,5 +262,8 @@ def test_the_full_appendices_print_every_practice_each_scenario_the_register_and
     from markupsafe import escape
 
     assert all(str(escape(str(n))) in html for n in names)
-    # without finance, skill mix and the plan: 37 pages against 15 (the command's paper: 43 / 19)
-    assert pdf_pages(paper_pdf(full)) >= pdf_pages(paper_pdf(short)) + 20
+    # without finance, skill mix and the plan: about 31 pages against 15 (the command's: 37 / 19)
+    assert pdf_pages(paper_pdf(full)) >= pdf_pages(paper_pdf(short)) + 12
+    plan = full.appendices[5].tables[0].frame  # one row per workstream, not per month
+    assert len(plan) == 13 and plan["Periods complete"].sum() == 36
+    assert plan["Issues"].ne("none").sum() >= 1

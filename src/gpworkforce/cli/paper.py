@@ -97,7 +97,7 @@ def paper(
         typer.Option(
             "--full-appendices",
             help="Print the full appendices: every area's rows, each scenario year by year, the "
-            "risk register and the implementation plan in full (a longer paper).",
+            "risk register in full and the implementation plan by workstream (a longer paper).",
         ),
     ] = False,
     rows: Annotated[

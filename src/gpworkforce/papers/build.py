@@ -18,7 +18,7 @@ import pandas as pd
 
 from gpworkforce.baseline.scope import TOTAL
 from gpworkforce.delivery.charts import risk_heat_map, timeline_chart
-from gpworkforce.delivery.plan import TimelineCell, overdue_milestones
+from gpworkforce.delivery.plan import CellStatus, TimelineCell, overdue_milestones
 from gpworkforce.delivery.risks import DEFAULT_BANDS, Risk, movement
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.papers.headline import (
@@ -1158,23 +1158,41 @@ def _risk_register(risks: Sequence[Risk], letter: str) -> Section:
 
 
 def _deliverables(cells: Sequence[TimelineCell], letter: str) -> Section:
-    frame = pd.DataFrame(
-        [
+    """One row per workstream: when it runs, its periods done, its critical milestones and its
+    issues by period (the section's chart has every period; a month-by-month list would not
+    tell the board more)."""
+    rows = []
+    for number in dict.fromkeys(c.number for c in cells):
+        mine = sorted((c for c in cells if c.number == number), key=lambda c: c.start)
+
+        def periods(status: CellStatus, cs: list[TimelineCell] = mine) -> str:
+            return ", ".join(c.period for c in cs if c.status is status) or "none"
+
+        rows.append(
             {
-                "Workstream": f"{c.number}. {c.detail}",
-                "Period": c.period,
-                "From": c.start,
-                "To": c.end,
-                "Status": c.status.value.capitalize(),
+                "Workstream": f"{number}. {mine[0].detail}",
+                "From": mine[0].start,
+                "To": mine[-1].end,
+                "Periods complete": sum(c.status is CellStatus.COMPLETE for c in mine),
+                "Periods planned": sum(c.status is CellStatus.PLANNED for c in mine),
+                "Critical milestones": periods(CellStatus.CRITICAL),
+                "Issues": periods(CellStatus.ISSUE),
             }
-            for c in cells
-        ]
-    )
+        )
     return Section(
         key="deliverables",
         title=f"Appendix {letter}: The implementation plan in full",
-        paragraphs=("Every period of each workstream of the implementation plan and its status.",),
-        tables=(ReportTable(key="deliverables", title="Implementation plan", frame=frame),),
+        paragraphs=(
+            "Each workstream of the implementation plan: when it runs, how many of its periods "
+            "are complete and planned, and the periods of its critical milestones and issues.",
+        ),
+        tables=(
+            ReportTable(
+                key="deliverables",
+                title="Implementation plan by workstream",
+                frame=pd.DataFrame(rows),
+            ),
+        ),
     )
 
 
