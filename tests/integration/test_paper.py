@@ -244,7 +244,7 @@ def test_the_full_appendices_print_every_practice_each_scenario_the_register_and
         "Appendix C: Every practice's figures",
         "Appendix D: Each scenario year by year",
         "Appendix E: The risk register in full",
-        "Appendix F: The implementation plan in full",
+        "Appendix F: The implementation plan by workstream",
     ]
     every = full.appendices[2].tables
     assert [len(t.frame) for t in every] == [142, 142, 142]  # 141 practices and the total

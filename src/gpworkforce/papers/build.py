@@ -1181,7 +1181,7 @@ def _deliverables(cells: Sequence[TimelineCell], letter: str) -> Section:
         )
     return Section(
         key="deliverables",
-        title=f"Appendix {letter}: The implementation plan in full",
+        title=f"Appendix {letter}: The implementation plan by workstream",
         paragraphs=(
             "Each workstream of the implementation plan: when it runs, how many of its periods "
             "are complete and planned, and the periods of its critical milestones and issues.",
