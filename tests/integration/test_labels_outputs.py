@@ -72,6 +72,11 @@ def test_cli_baseline_report_html_and_xlsx_show_no_internal_key(tmp_path: Path) 
     book = _workbook_text(xlsx.read_bytes())
     assert "Organisation" in book and "(total)" in book
     assert labels.internal_keys_in(book) == []
+    # the default format: the tables printed to the terminal
+    text = runner.invoke(app, ["baseline", "--org", "QK1", "--period", "2017-09-30"])
+    assert text.exit_code == 0, text.output
+    assert "Organisation" in text.stdout and "(total)" in text.stdout
+    assert labels.internal_keys_in(text.stdout) == []
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
+from gpworkforce import labels
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.reports.formatting import NA_MEANING, display_rows, is_numeric_column
 
@@ -116,7 +117,9 @@ def _nth_from_bottom(lines: list[str], level: int, depth: int) -> str:
 
 
 def render_text(tables: Sequence[ReportTable], width: int = 120) -> str:
-    """Several tables as plain text separated by blank lines, ending with the n/a legend."""
-    blocks = [render_table_text(t, width) for t in tables]
+    """Several tables as plain text separated by blank lines, ending with the n/a legend. Each
+    table is shown as people read it (:func:`gpworkforce.labels.readable`: column keys labelled,
+    the total row marked in the organisation's name, taxonomy codes and source ids in words)."""
+    blocks = [render_table_text(labels.readable(t), width) for t in tables]
     blocks.append(NA_MEANING)
     return "\n\n".join(blocks) + "\n"
