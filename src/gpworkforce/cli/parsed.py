@@ -161,7 +161,10 @@ def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
                 continue
             table = pq.read_table(path, read_dictionary=_text(spec))
             keep = _row_mask(table, name, dates, wanted)
-            frames[name] = _to_pandas(table if keep is None else table.filter(keep))
+            if keep is not None:  # (the whole table is let go before pandas gets the rows)
+                table = table.filter(keep)
+            frames[name] = _to_pandas(table)
+            del table, keep
         return StoredFile(
             kind=Kind(meta["kind"]),
             source=Source.model_validate(meta["source"]),
