@@ -28,6 +28,8 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
+from gpworkforce.web import cpu_priority
+
 
 def _int(name: str, default: int) -> int:
     text = os.environ.get(name, "").strip() or str(default)
@@ -63,6 +65,14 @@ limit_request_field_size = 8190
 # (a per-read timeout on each connection, set on the listening sockets and inherited by every
 # accepted connection on Linux).
 READ_TIMEOUT = _int("GUNICORN_READ_TIMEOUT", 20)
+
+# CPU priority of this group's workers (decision 0110): normal for the page group; the upload
+# group (decision 0072) runs with GUNICORN_CPU_PRIORITY=idle, so that parsing a workbook only ever
+# uses a core no page view wants. "idle" or a nice value 0-19 (see web/cpu_priority.py).
+try:
+    CPU_PRIORITY = cpu_priority.from_env("GUNICORN_CPU_PRIORITY", 0)
+except ValueError as exc:
+    raise SystemExit(f"gunicorn.conf.py: {exc}") from None
 
 # The proxy in front sets X-Forwarded-For/-Proto; only trust them from the proxy's address.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
@@ -100,3 +110,9 @@ def _set_read_timeout(sockets: list[Any]) -> None:
 
 def when_ready(server: Any) -> None:
     _set_read_timeout(server.LISTENERS)
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    # in the new worker, before it starts its threads (they inherit the priority)
+    cpu_priority.lower(CPU_PRIORITY)
+    server.log.info("worker %s at CPU priority %s", worker.pid, cpu_priority.describe())

@@ -6,8 +6,10 @@ PostgreSQL database), gunicorn with the repository's ``gunicorn.conf.py`` (2 gth
 processes, dev settings) and one task worker (``db_worker``); 138 + 20 client threads (the
 uploaders in a client process of their own, the viewers in another). As deployed (decision 0072,
 ``GPW_BENCH_TOPOLOGY=split``, the default) the uploads go to a second gunicorn group of 2
-processes at nice 10, as the reverse proxy would send them; ``GPW_BENCH_TOPOLOGY=one`` serves
-everything from the one group (the demo, and the alternative).
+processes in the idle CPU class (``GUNICORN_CPU_PRIORITY=idle``, decision 0110;
+``GPW_BENCH_UPLOAD_PRIORITY`` sets another), as the reverse proxy would send them, and the task
+worker runs at its own default priority (nice 10); ``GPW_BENCH_TOPOLOGY=one`` serves everything
+from the one group (the demo, and the alternative).
 
 The burst starts once the task worker has computed the ICB and sub-ICB dashboards (reported on
 /healthz). Then, at the same instant: the 138 practices upload their XLSX return (a client whose
@@ -63,7 +65,9 @@ WORKERS = 2  # server processes sharing the port (the machine has 2 cores)
 # serves everything (the obvious alternative, and the demo).
 TOPOLOGY = os.environ.get("GPW_BENCH_TOPOLOGY", "split")
 UPLOAD_WORKERS = 2
-UPLOAD_NICE = 10
+# The upload group's CPU priority, as docs/deploy.md sets it (GUNICORN_CPU_PRIORITY, decision 0110:
+# the idle class); a nice value 0-19 instead measures the alternative (0072 had nice 10).
+UPLOAD_PRIORITY = os.environ.get("GPW_BENCH_UPLOAD_PRIORITY", "idle")
 # A diagnosis, not the scenario: the page group's CPU priority (e.g. -5, as root) shows what the
 # page views cost when they come before everything else on the machine (other users' work too).
 PAGE_NICE = int(os.environ.get("GPW_BENCH_PAGE_NICE", "0"))
@@ -435,15 +439,19 @@ def _children(pid: int) -> list[int]:
 
 
 def _start_gunicorn(
-    db: Path, port: int, workers: int, nice: int, log: object
+    db: Path, port: int, workers: int, nice: int, log: object, priority: str = ""
 ) -> subprocess.Popen[bytes]:
-    """gunicorn with the repository's ``gunicorn.conf.py`` on ``port``, at CPU priority ``nice``."""
+    """gunicorn with the repository's ``gunicorn.conf.py`` on ``port``, at CPU priority ``nice``
+    (the workers lower theirs to ``priority``, ``GUNICORN_CPU_PRIORITY``, if given)."""
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     command = [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+    env = _env(db)
+    if priority:
+        env["GUNICORN_CPU_PRIORITY"] = priority
     return subprocess.Popen(
         ["nice", "-n", str(nice), *command, "--workers", str(workers)],
         cwd=Path(__file__).resolve().parents[1],
-        env=_env(db),
+        env=env,
         stdout=log,  # type: ignore[arg-type]
         stderr=subprocess.STDOUT,
         start_new_session=True,  # the workers share a process group, stopped together
@@ -513,7 +521,9 @@ def run() -> list[Result]:
     upload_port = port
     if TOPOLOGY == "split":  # the proxy sends upload POSTs to a process group of their own
         upload_port = _free_port()
-        servers.append(_start_gunicorn(db, upload_port, UPLOAD_WORKERS, UPLOAD_NICE, server_log))
+        servers.append(
+            _start_gunicorn(db, upload_port, UPLOAD_WORKERS, 0, server_log, UPLOAD_PRIORITY)
+        )
     workers = [_start_worker(db, server_log)]
     stop_viewing = threading.Event()
     load: dict[str, float] = {"before": os.getloadavg()[0]}
@@ -544,6 +554,8 @@ def run() -> list[Result]:
         updating: list[bool] = []  # burst views answered with figures being updated
         cut: list[str] = []  # views whose connection the killed worker cut
         seen: list[tuple[float, float, str, int | None]] = []  # (start, end, org, version)
+        # every view's start, client and in-app seconds, dashboard, figures (GPW_BENCH_TRACE)
+        detail: list[tuple[float, float, float, str, str]] = []
         lock = threading.Lock()
         ctx = multiprocessing.get_context("fork")
         go = ctx.Event()
@@ -576,6 +588,7 @@ def run() -> list[Result]:
                     value = elapsed if status == 200 else float("inf")
                     everything.append(value)
                     seen.append((began, time.time(), v["org"], _version_of(figs)))
+                    detail.append((began, elapsed, app_ms / 1000, v["org"], figs))
                     if in_burst:
                         latencies.append(value)
                         app_times.append(app_ms)
@@ -599,6 +612,7 @@ def run() -> list[Result]:
         )
         spies = _profile([p for u in servers for p in _children(u.pid)], tmp, 15)
         t0 = time.perf_counter()
+        burst_began = time.time()
         go.set()
         # mid-burst: SIGKILL to one gunicorn worker (its arbiter starts another), then to the
         # task worker (started again a second later, as a supervisor would)
@@ -681,7 +695,15 @@ def run() -> list[Result]:
     doubled = sum(1 for shas in stored.values() if len(shas) > 1)
     if os.environ.get("GPW_BENCH_TRACE"):  # every view, for a closer look
         Path(os.environ["GPW_BENCH_TRACE"]).write_text(
-            json.dumps({"views": seen, "changes": changes})
+            json.dumps(
+                {
+                    "views": seen,
+                    "changes": changes,
+                    "detail": detail,
+                    "burst": [burst_began, burst],
+                    "killed_tasks_at": killed_tasks_at,
+                }
+            )
         )
     ok = sum(1 for s in statuses if s == 302)
     lat = sorted(latencies)
@@ -716,7 +738,9 @@ def run() -> list[Result]:
             "ms",
             300,
             note=f"p50 {statistics.median(lat) * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms, "
-            f"{len(lat)} views by {VIEWERS} users; load average {loads}; topology {TOPOLOGY}, page group at nice {PAGE_NICE}",
+            f"{len(lat)} views by {VIEWERS} users; load average {loads}; topology {TOPOLOGY}, page "
+            f"group at nice {PAGE_NICE}, upload group at {UPLOAD_PRIORITY}, task worker at "
+            f"{os.environ.get('GPWORKFORCE_TASK_CPU_PRIORITY') or 'its default'}",
         ),
         Result(
             "dashboard p95 during the burst inside the app (Server-Timing)",
