@@ -143,6 +143,61 @@ def test_activity_keeps_a_session_alive_and_refreshes_it() -> None:
     assert c.get(reverse("home")).status_code == 200
 
 
+def _through_the_middleware(c: Client, view: object) -> tuple[object, object]:
+    """The signed-in client's request through SessionLifetimeMiddleware alone, answered by
+    ``view``; the response (not yet closed) and the session as the request saw it."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    from gpworkforce.web.signin import SessionLifetimeMiddleware
+
+    request = RequestFactory().get(reverse("home"))
+    request.session = SessionStore(c.session.session_key)
+    request.user = User.objects.get(username="submitter")
+    return SessionLifetimeMiddleware(view)(request), request.session  # type: ignore[arg-type]
+
+
+def _stored_seen(c: Client) -> float:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    return float(SessionStore(c.session.session_key).load()[SEEN_KEY])
+
+
+def test_a_views_activity_is_saved_once_its_response_is_sent_not_before() -> None:
+    """A page view never waits for the database's write lock to note its user's activity before
+    the user has the page (decision 0110): the session is saved when the server closes the
+    response, after sending it."""
+    from django.http import HttpResponse
+
+    build_world()
+    c = _signed_in()
+    _set_clock(c, started_ago=10 * 60, seen_ago=5 * 60)
+    before = _stored_seen(c)
+    response, session = _through_the_middleware(c, lambda request: HttpResponse("the page"))
+    assert _stored_seen(c) == before  # answered, nothing written yet
+    assert session.modified is False  # so SessionMiddleware does not save it with the response
+    response.close()  # the WSGI server, after sending the body
+    assert time.time() - _stored_seen(c) < 5
+
+
+def test_a_view_that_changes_the_session_saves_the_activity_with_it() -> None:
+    from django.http import HttpResponse
+
+    build_world()
+    c = _signed_in()
+    _set_clock(c, started_ago=10 * 60, seen_ago=5 * 60)
+
+    def view(request: object) -> HttpResponse:
+        request.session["something"] = 1  # type: ignore[attr-defined]
+        return HttpResponse("the page")
+
+    response, session = _through_the_middleware(c, view)
+    assert time.time() - session[SEEN_KEY] < 5  # saved by SessionMiddleware with the response
+    before = session[SEEN_KEY]
+    response.close()
+    assert session[SEEN_KEY] == before  # no second save
+
+
 def test_a_page_polling_by_itself_does_not_keep_an_idle_session_alive() -> None:
     build_world()
     c = _signed_in()

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -33,6 +34,8 @@ from django.utils import timezone
 
 from gpworkforce.web.actions import audit
 from gpworkforce.web.models import User
+
+log = logging.getLogger(__name__)
 
 STARTED_KEY = "gpw_signed_in_at"  # epoch seconds of the sign-in
 SEEN_KEY = "gpw_last_seen_at"  # epoch seconds of the last request that counted as activity
@@ -144,6 +147,7 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        noted: float | None = None
         if request.user.is_authenticated:
             session = request.session
             now = time.time()
@@ -159,12 +163,44 @@ class SessionLifetimeMiddleware:
                 hours = settings.SESSION_ABSOLUTE_LIFETIME / 3600
                 ended = f"You were signed out {hours:g} hours after signing in. Sign in again."
             elif now - seen >= SEEN_GRANULARITY and not _background(request):
-                session[SEEN_KEY] = now
+                noted = now
             if ended:
                 logout(request)
                 messages.info(request, ended)
                 return _to_login(request)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if noted is not None:
+            _note_activity(request, response, noted)
+        return response
+
+
+def _note_activity(request: HttpRequest, response: HttpResponse, now: float) -> None:
+    """Note the activity in the session: with the session if this request changed it anyway
+    (SessionMiddleware saves it with the response), else once the response has been sent.
+
+    A page view then never waits for the database's write lock before its user has the page: on
+    SQLite that lock is held in turn by every upload of a burst (from processes in the idle CPU
+    class, decision 0110), and a view noting its user's minute of activity waited up to 10 s for
+    it. The WSGI server calls the response's ``close()`` after sending the body (gunicorn, and
+    Django's test client as one would); the save runs there, on the request's thread."""
+    session = request.session
+    if not request.user.is_authenticated:
+        return  # signed out by the view
+    if session.modified:
+        session[SEEN_KEY] = now
+        return
+    sent = response.close
+
+    def close() -> None:
+        try:
+            session[SEEN_KEY] = now
+            session.save()
+        except Exception:  # noted again by the next request (a minute of idle time at most)
+            log.warning("could not note the activity of a session", exc_info=True)
+        finally:
+            sent()
+
+    response.close = close  # type: ignore[method-assign]
 
 
 # Pages a user who must change their password may still reach.
