@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import secrets
+import threading
 from typing import Any
 
 from django.core.cache import caches
@@ -100,30 +101,65 @@ def dashboard(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse
     pages = caches["local"]
     pending_messages = "messages" in request.COOKIES or "_messages" in request.session
     content = None if pending_messages else pages.get(page_key)
-    if content is None:
-        dash, cacheable = _figures(org, seen)
-        body = _body_html(org, dash, seen.attempts, can_download)
-        if kind == "body":
-            content = body.encode()
-        else:
-            ctx = {
-                "org": org,
-                "dash": dash,
-                "body_html": body,
-                "children": _children(org, dash.census, user),
-                "period_param": dash.census.isoformat() if dash.census else "",
-                "account_name": ACCOUNT_MARK,
-            }
-            response = render(request, "web/dashboard.jinja", ctx, breadcrumbs=[home_crumb()])
-            if pending_messages:
-                return _marked(_with_account_name(response.content, user), seen)
-            # this response's CSP nonce stands as a mark in the cached page (each its own)
-            content = response.content.replace(str(request.csp_nonce).encode(), NONCE_MARK.encode())
-        if cacheable:
-            pages.set(page_key, content)
+    if content is None and not pending_messages:
+        # one thread of this process renders a page missing from memory; the others that want
+        # it meanwhile wait and then serve it (after a data change, or in a new process, every
+        # viewer of a dashboard arrives at once: each rendering it would multiply the work)
+        with _rendering(page_key):
+            content = pages.get(page_key)
+            if content is None:
+                content = _render(request, org, seen, kind, page_key, can_download)
+    elif content is None:
+        content = _render(request, org, seen, kind, None, can_download)
+    if isinstance(content, HttpResponse):  # a page with the user's messages: never kept
+        return content
     if kind == "body":
         return _marked(HttpResponse(content), seen)
     return _marked(_with_account_name(content, user, str(request.csp_nonce)), seen)
+
+
+_RENDER_LOCKS = tuple(threading.Lock() for _ in range(64))
+
+
+def _rendering(page_key: str) -> threading.Lock:
+    """The lock a thread holds while it renders the page ``page_key`` (one of a fixed set: two
+    pages rarely share one, and no lock is ever made or dropped)."""
+    return _RENDER_LOCKS[int(page_key[-8:], 16) % len(_RENDER_LOCKS)]
+
+
+def _render(
+    request: HttpRequest,
+    org: Organisation,
+    seen: tasks.Look,
+    kind: str,
+    page_key: str | None,
+    can_download: bool,
+) -> bytes | HttpResponse:
+    """The dashboard's page (or its body) with marks for the user name and the CSP nonce, kept
+    in this process's memory under ``page_key`` if it can be; ``page_key`` None: a page showing
+    the user's messages, returned as the response itself and never kept."""
+    user = request.user
+    dash, cacheable = _figures(org, seen)
+    body = _body_html(org, dash, seen.attempts, can_download)
+    if kind == "body":
+        content = body.encode()
+    else:
+        ctx = {
+            "org": org,
+            "dash": dash,
+            "body_html": body,
+            "children": _children(org, dash.census, user),
+            "period_param": dash.census.isoformat() if dash.census else "",
+            "account_name": ACCOUNT_MARK,
+        }
+        response = render(request, "web/dashboard.jinja", ctx, breadcrumbs=[home_crumb()])
+        if page_key is None:
+            return _marked(_with_account_name(response.content, user), seen)
+        # this response's CSP nonce stands as a mark in the cached page (each its own)
+        content = response.content.replace(str(request.csp_nonce).encode(), NONCE_MARK.encode())
+    if cacheable and page_key is not None:
+        caches["local"].set(page_key, content)
+    return content
 
 
 def figures_shown(org: Organisation, on: dt.date | None) -> Dashboard:
