@@ -433,6 +433,26 @@ def _p95(values: list[float]) -> float:
     return ordered[int(0.95 * (len(ordered) - 1))] * 1000
 
 
+def _database_backends() -> list[int]:
+    """PostgreSQL's server processes serving this run's database (``DATABASE_URL``), if any: the
+    part of each request's work done by the database, outside the web processes."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return []
+    name = url.rsplit("/", 1)[-1].split("?")[0]
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if command.startswith(b"postgres: ") and f" {name} ".encode() in command:
+            found.append(int(entry.name))
+    return found
+
+
 def _children(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(x) for x in path.read_text().split()] if path.exists() else []
@@ -608,6 +628,7 @@ def run() -> list[Result]:
                 "task worker": lambda: [w.pid for w in workers if w.poll() is None],
                 "uploading client": lambda: [uploader.pid] if uploader.pid else [],
                 "viewing client": lambda: [os.getpid()],
+                "PostgreSQL backends": _database_backends,
             }
         )
         spies = _profile([p for u in servers for p in _children(u.pid)], tmp, 15)
@@ -647,6 +668,7 @@ def run() -> list[Result]:
                 "page workers": lambda: _children(server.pid),
                 "task worker": lambda: [w.pid for w in workers if w.poll() is None],
                 "viewing client": lambda: [os.getpid()],
+                "PostgreSQL backends": _database_backends,
             }
         )
         paced, paced_app = _viewers_only(port, world["viewers"], BURST_PACE, 2 * VIEWS_PER_USER)
