@@ -218,7 +218,7 @@ def test_a_red_kpi_proposes_a_risk_that_is_not_raised_again_once_closed(
     kpi_proposals = [r for r in made if r.trigger.startswith("kpi:QK1:3a")]
     assert len(kpi_proposals) == 1 and kpi_proposals[0].status == "proposed"
     proposal = kpi_proposals[0]
-    assert "4 is 26 short of the target of 30" in proposal.description
+    assert "4.0 WTE is 26.0 WTE short of the target of 30.0 WTE" in proposal.description
     c = client_for("programme")
     # dismissing needs a reason
     url = reverse("risk-action", args=[proposal.pk, "dismiss"])

@@ -112,7 +112,8 @@ def vacancies_by_area_parts(at: BaselineData, scope: Scope) -> tuple[pd.DataFram
             100.0,
         )
     notes = [
-        f"Vacancies known for {len(reporting)} of {len(scope.members)} practices; each row covers "
+        f"Vacancies known for {len(reporting)} of {labels.plural(len(scope.members), 'practice')}; "
+        "each row covers "
         "its practices that report vacancies.",
         "Vacancy rate = vacant WTE / (in post WTE + vacant WTE) x 100; GPs include registrars.",
     ]

@@ -26,6 +26,7 @@ from gpworkforce.baseline.frames import prepare, ratio, title_suffix, values_of
 from gpworkforce.baseline.scope import Scope
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
+from gpworkforce.labels import plural
 
 LONG_OPEN_MONTHS = 3
 TOTAL_NODE = "TOTAL"
@@ -95,7 +96,7 @@ def _vacancies(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, list[str]]
         frame["Vacant WTE"], frame["In post WTE"] + frame["Vacant WTE"], 100.0
     )
     notes = [
-        f"Vacancies known for {len(reporting)} of {len(scope.members)} practices "
+        f"Vacancies known for {len(reporting)} of {plural(len(scope.members), 'practice')} "
         "(practice returns, or files with vacancy lines); figures cover those practices only.",
         "Vacancy rate = vacant WTE / (in post WTE + vacant WTE) x 100.",
         f"Long-open: vacancies open {LONG_OPEN_MONTHS} months or more.",

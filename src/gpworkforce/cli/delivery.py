@@ -15,6 +15,7 @@ import typer
 
 from gpworkforce.cli.choices import SourceChoice
 from gpworkforce.cli.common import echo_written, period_option, step
+from gpworkforce.labels import plural
 
 delivery_app = typer.Typer(
     help="Delivery assurance: risk register, implementation timeline, maturity matrices.",
@@ -219,7 +220,7 @@ def resilience(
     ranked = watch_list(measures, DEFAULT_RESILIENCE)
     on_list = [s for s in ranked if s.watch]
     typer.echo(
-        f"Headline: {len(on_list)} of {len(ranked)} practices on the resilience watch list "
+        f"Headline: {len(on_list)} of {plural(len(ranked), 'practice')} on the resilience watch list "
         f"(score {DEFAULT_RESILIENCE.watch_threshold:g} or more of 100) on {on:%-d %B %Y}"
     )
     for s in ranked[:10]:

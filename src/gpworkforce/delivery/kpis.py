@@ -25,6 +25,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from gpworkforce.labels import plural
+
 __all__ = [
     "Direction",
     "Kpi",
@@ -133,6 +135,15 @@ class RagResult(_Model):
     override: Override | None = Field(None, description="The override applied, if any.")
 
 
+def amount(value: float, unit: str) -> str:
+    """A KPI's value as people read it, with its unit: ``11.3%``, ``58.8 WTE``, ``0.483 WTE per
+    1,000``; one decimal from 1 up, three significant figures below."""
+    shown = f"{value:,.1f}" if abs(value) >= 1 else f"{value:.3g}"
+    if unit == "%":
+        return f"{shown}%"
+    return f"{shown} {unit}" if unit else shown
+
+
 def _shortfall(kpi: Kpi, value: float) -> float:
     if kpi.direction is Direction.HIGHER_IS_BETTER:
         return kpi.target - value
@@ -155,24 +166,25 @@ def kpi_rag(
         reasons.append("no value reported yet")
     else:
         gap = _shortfall(kpi, latest.value)
+        value, target = amount(latest.value, kpi.unit), amount(kpi.target, kpi.unit)
         if gap <= 0:
             computed = Rag.GREEN
-            reasons.append(f"{latest.value:g} meets the target of {kpi.target:g}")
+            reasons.append(f"{value} meets the target of {target}")
         elif gap <= kpi.amber_tolerance:
             computed = Rag.AMBER
-            reasons.append(f"{latest.value:g} is {gap:g} short of the target of {kpi.target:g}")
+            reasons.append(f"{value} is {amount(gap, kpi.unit)} short of the target of {target}")
         else:
             computed = Rag.RED
-            reasons.append(f"{latest.value:g} is {gap:g} short of the target of {kpi.target:g}")
+            reasons.append(f"{value} is {amount(gap, kpi.unit)} short of the target of {target}")
         age = (today - latest.period_end).days
         if age > kpi.stale_after_days:
-            reasons.append(f"latest value is {age} days old")
+            reasons.append(f"latest value is {plural(age, 'day')} old")
             computed = _worse(computed, Rag.AMBER)
     for m in milestones:
         late = m.days_overdue(today)
         if late <= 0:
             continue
-        reasons.append(f"milestone '{m.name}' is {late} days overdue")
+        reasons.append(f"milestone '{m.name}' is {plural(late, 'day')} overdue")
         level = Rag.RED if late > kpi.red_after_days else Rag.AMBER
         computed = level if computed is Rag.NOT_REPORTED else _worse(computed, level)
     shown = override.rag if override is not None and override.active(today) else computed

@@ -24,6 +24,7 @@ import pandas as pd
 
 from gpworkforce.baseline.data import BaselineData, parse_source_id
 from gpworkforce.errors import UserError
+from gpworkforce.labels import plural
 from gpworkforce.plans.model import (
     STAFF_GROUP_LABELS,
     STAFF_GROUP_NODES,
@@ -153,7 +154,7 @@ def actuals_from_returns(plan: Plan, data: BaselineData) -> tuple[Actuals, dict[
         counts = {s: imputed.count(s) for s in ImputationStatus}
         gpw = counts[ImputationStatus.GPW_SCALED] + counts[ImputationStatus.GPW]
         provenance[census] = (
-            f"{counts[ImputationStatus.RETURNED]} of {imputed.expected} practices returned;"
+            f"{counts[ImputationStatus.RETURNED]} of {plural(imputed.expected, 'practice')} returned;"
             f" {counts[ImputationStatus.CARRIED_FORWARD]} carried forward, {gpw} from GPW,"
             f" {counts[ImputationStatus.MISSING]} missing"
         )

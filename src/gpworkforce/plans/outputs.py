@@ -19,6 +19,38 @@ from gpworkforce.plans.scoring import PlanScore
 from gpworkforce.plans.spc import ASSURANCE_LABELS, VARIATION_LABELS
 from gpworkforce.plans.tracking import Tracking
 
+# The evidence of an alert (gpworkforce.plans.tracking) in words: its keys as people name them;
+# probabilities as per cents, everything else numeric in WTE.
+_EVIDENCE_NAMES = {
+    "p10": "P10",
+    "p90": "P90",
+    "plan": "plan",
+    "mean": "mean",
+    "lower_limit": "lower process limit",
+    "upper_limit": "upper process limit",
+    "rules": "rules broken",
+    "latest_actual": "latest actual",
+    "latest_plan": "latest plan",
+}
+_EVIDENCE_SHARES = frozenset({"probability", "threshold"})
+
+
+def evidence_text(evidence: dict[str, Any]) -> str:
+    """An alert's evidence as one line: ``probability 3%; threshold 20%; target 593.2 WTE``."""
+    parts = []
+    for key, value in evidence.items():
+        name = _EVIDENCE_NAMES.get(key, key.replace("_", " "))
+        if value is None:
+            shown = "not known"
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            shown = str(value)
+        elif key in _EVIDENCE_SHARES:
+            shown = f"{value:.0%}"
+        else:
+            shown = f"{value:,.1f} WTE"
+        parts.append(f"{name} {shown}")
+    return "; ".join(parts)
+
 
 def _plan_notes(plan: Plan) -> tuple[str, ...]:
     notes = [f"Plan version {plan.version}: {plan.revisions[-1].reason}"]
@@ -180,10 +212,7 @@ def tracking_tables(plan: Plan, result: Tracking) -> list[ReportTable]:
                 "period": a.period,
                 "alert": a.kind.value,
                 "message": a.message,
-                "evidence": "; ".join(
-                    f"{k} = {v:,.3f}" if isinstance(v, float) else f"{k} = {v}"
-                    for k, v in a.evidence.items()
-                ),
+                "evidence": evidence_text(a.evidence),
             }
             for a in result.alerts
         ],

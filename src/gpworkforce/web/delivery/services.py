@@ -27,6 +27,7 @@ from gpworkforce.delivery.resilience_data import practice_measures
 from gpworkforce.delivery.risks import DEFAULT_BANDS, Movement, movement
 from gpworkforce.delivery.triggers import Trigger, TriggerKind
 from gpworkforce.domain.orgs import OrgType
+from gpworkforce.labels import plural
 from gpworkforce.web.actions import audit
 from gpworkforce.web.delivery import actions, measures
 from gpworkforce.web.delivery.models import (
@@ -112,7 +113,8 @@ def kpi_values(kpi: KpiRecord) -> list[tuple[KpiValue, dt.date]]:
             value = KpiValue(
                 period_end=rnd.census_date,
                 value=round(rate, 1),
-                source=f"collection round of {rnd.census_date:%d %B %Y}: {len(states)} practices",
+                source=f"collection round of {rnd.census_date:%d %B %Y}: "
+                f"{plural(len(states), 'practice')}",
             )
             out.append((value, rnd.census_date + dt.timedelta(days=RESPONSE_DEADLINE_DAYS)))
         return sorted(out, key=lambda x: x[0].period_end)
@@ -201,7 +203,7 @@ def response_rate_triggers(org_codes: Iterable[str], on: dt.date) -> list[tuple[
                     raised_on=deadline,
                     subject=f"collection round of {rnd.census_date:%d %B %Y}",
                     evidence=(
-                        f"{rate:.0%} of {len(states)} practices had responded "
+                        f"{rate:.0%} of {plural(len(states), 'practice')} had responded "
                         f"{RESPONSE_DEADLINE_DAYS} days after the census date "
                         f"(threshold {RESPONSE_RATE_THRESHOLD:.0%})."
                     ),

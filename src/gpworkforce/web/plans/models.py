@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 
 from gpworkforce.plans.model import Plan as LibraryPlan
+from gpworkforce.plans.outputs import evidence_text
 from gpworkforce.web.models import ImmutableRecord, Organisation
 
 
@@ -163,6 +164,11 @@ class PlanAlert(models.Model):
     evidence = models.JSONField()
     raised_at = models.DateTimeField()
     cleared_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def evidence_text(self) -> str:
+        """The evidence in words (probabilities as per cents, the rest in WTE)."""
+        return evidence_text(self.evidence)
 
     class Meta:
         ordering = ("-raised_at", "-id")

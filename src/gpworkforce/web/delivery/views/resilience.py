@@ -20,6 +20,7 @@ from gpworkforce.delivery.resilience import (
     ResilienceConfig,
 )
 from gpworkforce.errors import UserError
+from gpworkforce.labels import plural
 from gpworkforce.web.dashboards import available_periods, default_period
 from gpworkforce.web.delivery import actions, services
 from gpworkforce.web.delivery.models import ResilienceReview
@@ -102,7 +103,8 @@ def resilience_review(request: HttpRequest) -> HttpResponse:
     on_list = sum(1 for s in review.scores if s["watch"])
     messages.success(
         request,
-        f"Watch list reviewed for {census:%d %B %Y}: {on_list} of {len(review.scores)} practices on it; "
+        f"Watch list reviewed for {census:%d %B %Y}: {on_list} of "
+        f"{plural(len(review.scores), 'practice')} on it; "
         "a risk is proposed for each new one.",
     )
     return redirect("resilience")
