@@ -500,7 +500,7 @@ _SOURCE_ID = re.compile(
     r":[0-9-]*:[A-Za-z0-9-]*:"
 )
 _TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z][A-Za-z0-9_]*(?:\[\d+\])?(?:\.[A-Za-z_]\w*)*")
-_LEVER_KEY = re.compile(r"\b(?:cohort|hee_linear)\.\w+")
+_LEVER_KEY = re.compile(r"\b(?:cohort|hee_linear)\.(?!(?:toml|json|csv|xlsx)\b)\w+")
 
 
 def internal_keys_in(text: str, *, allow: Iterable[str] = ()) -> list[str]:

@@ -1,5 +1,10 @@
 """No page, chart or export shows an unlabelled internal key (issue 14, item 2).
 
+Every page of the access matrix (tests/integration/test_web_access.py), fetched as each role
+allowed to see it, is read for internal keys, counts like "1 practices", raw None/nan and
+timestamps (tests/page_checks.py); its width at 1,280 px is measured in the browser test
+tests/browser/test_web_pages_fit_browser.py.
+
 Renders what people open: the CLI's baseline report as HTML (tables and chart SVGs) and XLSX for
 the LLR demo, and the web dashboard page with its CSV and Excel downloads; then scans every text
 for the keys the labels catalogue knows to be internal (taxonomy codes such as ``GP_SALARIED``,
@@ -11,13 +16,17 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
+import test_web_access as access
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from typer.testing import CliRunner
 
+import page_checks
 from gpworkforce import labels
 from gpworkforce.cli import app
 from gpworkforce.web.actions.returns import submit_version, transition
@@ -109,3 +118,53 @@ def test_web_dashboard_and_its_downloads_show_no_internal_key() -> None:
             assert r.status_code == 200, (key, fmt)
             body = r.content.decode("utf-8-sig") if fmt == "csv" else _workbook_text(r.content)
             assert labels.internal_keys_in(body) == [], (key, fmt)
+
+
+# ---- every page of the access matrix, as each role allowed to see it -----------------------------
+def test_the_page_checks_find_what_the_issue_reported() -> None:
+    page = (
+        "<p>Vacancies known for 1 of 1 practices</p><select><option>None</option></select>"
+        "<td>nan</td><td>GP_SALARIED</td><p>at 2017-10-01T09:00:00</p>"
+        "<script>var x = 'GP_SALARIED'; var y = '1 practices';</script>"
+        "<p>1 of 3 practices; 1 practice; None sent; Q1 is late</p>"
+    )
+    assert page_checks.page_problems(page) == [
+        "internal key 'GP_SALARIED'",
+        "count '1 practices'",
+        "raw value 'None'",
+        "raw value 'nan'",
+        "timestamp '2017-10-01T09:00'",
+    ]
+
+
+# The access matrix's world (a module fixture, committed; flushed after this module's last test,
+# which is the only one that asks for it).
+world_ids = access.world_ids
+PAGE_ROLES = ("submitter", "manager", "analyst", "board", "admin", "programme")
+
+
+@pytest.mark.django_db
+def test_every_page_of_the_access_matrix_reads_as_words(world_ids: dict[str, Any]) -> None:
+    """Each page a role may open (GET, own organisation, 200, HTML) shows no internal key, no
+    '1 practices', no raw None/nan and no raw timestamp; the figures are computed for real."""
+    wrong: list[str] = []
+    seen = 0
+    for route, entry in access.TABLE.items():
+        if route == "healthz" or "GET" not in " ".join(entry.methods):
+            continue
+        url = access.url_for(route, entry.args(world_ids, "own"))
+        for role in PAGE_ROLES:
+            if entry.policy("GET")[role]["own"] != 200:
+                continue
+            with transaction.atomic():
+                response = access.client_for(role, world_ids).get(url)
+                transaction.set_rollback(True)
+            if response.status_code != 200 or not response.get("Content-Type", "").startswith(
+                "text/html"
+            ):
+                continue
+            seen += 1
+            problems = page_checks.page_problems(response.content.decode())
+            wrong += [f"{role} {url}: {p}" for p in problems]
+    assert seen >= 150, f"only {seen} pages read"
+    assert not wrong, "\n".join(wrong)

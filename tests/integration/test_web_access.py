@@ -671,76 +671,85 @@ def fast_dashboards(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(jobs_tasks, "compute_dashboard", stub)
 
 
+def build_access_world() -> dict[str, Any]:
+    """The world of the access matrix: the users of every role, a round and returns, plans,
+    delivery registers, runs, finance, papers, scenarios and skill-mix jobs for each variant;
+    the ids as :data:`TABLE`'s argument builders read them. Also seeded into the browser tests'
+    server (tests/browser/test_web_pages_fit_browser.py)."""
+    load_registry(registry_with_a_moved_practice(), actor=None, source="tests")
+    users = {
+        name: create_user(actor=None, username=name, password=PASSWORD, role=role, org_code=org)
+        for name, (role, org) in USERS.items()
+    }
+    users["historic_submitter"] = create_user(
+        actor=None,
+        username="historic_submitter",
+        password=PASSWORD,
+        role=Role.PRACTICE_SUBMITTER,
+        org_code=HISTORIC_PRACTICE,
+    )
+    users["inactive"] = create_user(
+        actor=None,
+        username="inactive",
+        password=PASSWORD,
+        role=Role.ICB_ANALYST,
+        org_code="QK1",
+    )
+    rnd = open_round(actor=users["analyst"], census_date=CENSUS, org_code="QK1")
+    other = open_round(actor=None, census_date=CENSUS, org_code="QXX")
+    returns = {
+        "own": PracticeReturnRecord.objects.get(round=rnd, practice_id=OWN_PRACTICE),
+        "other": PracticeReturnRecord.objects.get(round=other, practice_id=OTHER_PRACTICE),
+        "historic": PracticeReturnRecord.objects.get(round=rnd, practice_id=HISTORIC_PRACTICE),
+    }
+    for variant, submitter, code in (
+        ("own", "submitter", OWN_PRACTICE),
+        ("other", "other_submitter", OTHER_PRACTICE),
+        ("historic", "historic_submitter", HISTORIC_PRACTICE),
+    ):
+        submit_version(
+            actor=users[submitter],
+            record_id=returns[variant].pk,
+            data=sample_return(code),
+            channel="form",
+            sha256=str(len(variant)) * 64,
+        )
+    plans = {
+        variant: create_plan(actor=None, org_code=code, document=tiny_plan(code)).pk
+        for variant, code in (("own", "QK1"), ("other", "QXX"), ("historic", HISTORIC_PRACTICE))
+    }
+    delivery = delivery_world(users["submitter"])
+    runs = {
+        variant: finished_run(code).pk
+        for variant, code in (("own", "QK1"), ("other", "QXX"), ("historic", HISTORIC_PRACTICE))
+    }
+    ids = {
+        "plans": {**plans, "unknown": 999999},
+        "runs": {**runs, "unknown": 999999},
+        "delivery": delivery,
+        "rounds": {"own": rnd.pk, "other": other.pk, "unknown": 999999, "historic": rnd.pk},
+        "returns": {**{v: r.pk for v, r in returns.items()}, "unknown": 999999},
+        "users": {
+            "own": users["submitter"].pk,
+            "other": users["other_submitter"].pk,
+            "unknown": 999999,
+            "historic": users["historic_submitter"].pk,
+        },
+        "user_pks": {name: u.pk for name, u in users.items()},
+        "finance": finance_world("QK1", "QXX"),
+        "papers": paper_world(),
+        "scenarios": scenario_support.access_world(users),
+        "skillmix": skillmix_world(),
+    }
+    return ids
+
+
 @pytest.fixture(scope="module")
 def world_ids(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """One world for the whole module (committed once; each request runs in a savepoint rolled
     back after it), removed again at the end so other modules start from an empty database."""
     with django_db_blocker.unblock():
-        load_registry(registry_with_a_moved_practice(), actor=None, source="tests")
-        users = {
-            name: create_user(actor=None, username=name, password=PASSWORD, role=role, org_code=org)
-            for name, (role, org) in USERS.items()
-        }
-        users["historic_submitter"] = create_user(
-            actor=None,
-            username="historic_submitter",
-            password=PASSWORD,
-            role=Role.PRACTICE_SUBMITTER,
-            org_code=HISTORIC_PRACTICE,
-        )
-        users["inactive"] = create_user(
-            actor=None,
-            username="inactive",
-            password=PASSWORD,
-            role=Role.ICB_ANALYST,
-            org_code="QK1",
-        )
-        rnd = open_round(actor=users["analyst"], census_date=CENSUS, org_code="QK1")
-        other = open_round(actor=None, census_date=CENSUS, org_code="QXX")
-        returns = {
-            "own": PracticeReturnRecord.objects.get(round=rnd, practice_id=OWN_PRACTICE),
-            "other": PracticeReturnRecord.objects.get(round=other, practice_id=OTHER_PRACTICE),
-            "historic": PracticeReturnRecord.objects.get(round=rnd, practice_id=HISTORIC_PRACTICE),
-        }
-        for variant, submitter, code in (
-            ("own", "submitter", OWN_PRACTICE),
-            ("other", "other_submitter", OTHER_PRACTICE),
-            ("historic", "historic_submitter", HISTORIC_PRACTICE),
-        ):
-            submit_version(
-                actor=users[submitter],
-                record_id=returns[variant].pk,
-                data=sample_return(code),
-                channel="form",
-                sha256=str(len(variant)) * 64,
-            )
-        plans = {
-            variant: create_plan(actor=None, org_code=code, document=tiny_plan(code)).pk
-            for variant, code in (("own", "QK1"), ("other", "QXX"), ("historic", HISTORIC_PRACTICE))
-        }
-        delivery = delivery_world(users["submitter"])
-        runs = {
-            variant: finished_run(code).pk
-            for variant, code in (("own", "QK1"), ("other", "QXX"), ("historic", HISTORIC_PRACTICE))
-        }
-        ids = {
-            "plans": {**plans, "unknown": 999999},
-            "runs": {**runs, "unknown": 999999},
-            "delivery": delivery,
-            "rounds": {"own": rnd.pk, "other": other.pk, "unknown": 999999, "historic": rnd.pk},
-            "returns": {**{v: r.pk for v, r in returns.items()}, "unknown": 999999},
-            "users": {
-                "own": users["submitter"].pk,
-                "other": users["other_submitter"].pk,
-                "unknown": 999999,
-                "historic": users["historic_submitter"].pk,
-            },
-            "user_pks": {name: u.pk for name, u in users.items()},
-            "finance": finance_world("QK1", "QXX"),
-            "papers": paper_world(),
-            "scenarios": scenario_support.access_world(users),
-            "skillmix": skillmix_world(),
-        }
+        ids = build_access_world()
     yield ids
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)

@@ -461,3 +461,12 @@ def test_target_gap_leaves_no_one_out_of_a_given_population() -> None:
         "left out of the denominator (6,000 weighted patients), so staff and patients are of the "
         "same practices."
     ]
+
+
+def test_the_list_size_note_counts_one_practice_in_the_singular():
+    pats = patients([("P00001", SEP17, 2000, 2500, "gpw-x:FY2018:2018-01-01:a")])
+    _, notes = per_thousand_frame(_data(pats), "CC2", SEP17)  # CC2 holds P00003 alone
+    assert (
+        "Registered list size known for 0 of 1 practice in CC2; patients are summed over those."
+        in notes
+    )

@@ -215,8 +215,9 @@ def patient_coverage_notes(
         known = int(pats[basis].notna().sum())
         if known < len(scope.members):
             notes.append(
-                f"{basis.capitalize()} list size known for {known} of {len(scope.members)} "
-                f"practices in {scope.org_code}; patients are summed over those."
+                f"{basis.capitalize()} list size known for {known} of "
+                f"{plural(len(scope.members), 'practice')} in {scope.org_code}; patients are"
+                " summed over those."
             )
     return notes
 

@@ -16,7 +16,7 @@ from gpworkforce.web.delivery import measures
 from gpworkforce.web.delivery.models import Workstream
 
 LEVER_CHOICES = [
-    ("", "None"),
+    ("", "No lever"),
     ("international_recruits", "International recruits joining"),
     ("returners", "GPs returning to practice"),
     ("leaving_rates", "GP leaving rates"),
@@ -37,7 +37,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _workstream_choices(org: str) -> list[tuple[str, str]]:
-    return [("", "None")] + [
+    return [("", "No workstream")] + [
         (str(w.pk), f"{w.number}. {w.name}")
         for w in Workstream.objects.filter(organisation_id=org).order_by("number")
     ]
@@ -266,13 +266,13 @@ class InitiativeForm(_OrgForm):
         from gpworkforce.web.scenarios.models import Run
 
         runs = Run.objects.filter(organisation_id=org, status="done").order_by("-finished_at")
-        run_choices = [("", "None")] + [
+        run_choices = [("", "No run")] + [
             (str(r.pk), f"{r.scenario_name} (run {r.pk}, {r.finished_at:%d %b %Y})")
             for r in runs[:200]
         ]
         self.fields["run"].choices = run_choices  # type: ignore[attr-defined]
         self.fields["comparison_run"].choices = run_choices  # type: ignore[attr-defined]
-        self.fields["arrived_kpi"].choices = [("", "None")] + [  # type: ignore[attr-defined]
+        self.fields["arrived_kpi"].choices = [("", "No KPI")] + [  # type: ignore[attr-defined]
             (str(k.pk), f"{k.ref} {k.name}") for k in KpiRecord.objects.filter(organisation_id=org)
         ]
 
@@ -280,7 +280,7 @@ class InitiativeForm(_OrgForm):
             set(FundingRecord.objects.filter(owner_id=org).values_list("scheme", flat=True))
             | ({current_funding} if current_funding else set())
         )
-        self.fields["funding"].choices = [("", "None")] + [(s, s) for s in schemes]  # type: ignore[attr-defined]
+        self.fields["funding"].choices = [("", "No funding scheme")] + [(s, s) for s in schemes]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

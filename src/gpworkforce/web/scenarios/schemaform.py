@@ -30,6 +30,7 @@ from pydantic import BaseModel
 from gpworkforce.errors import Issue
 from gpworkforce.forecast.distributions import DISTRIBUTIONS
 from gpworkforce.forecast.scenario import Scenario
+from gpworkforce.labels import cost_group
 from gpworkforce.web.scenarios import compute
 from gpworkforce.web.scenarios.labels import generic_path, info
 
@@ -139,7 +140,7 @@ class ItemGroup:
         for f in self.fields:
             text = f.value or (f.dist_kind and DIST_KINDS[f.dist_kind][0].split(" (")[0])
             if text and f.kind != "textarea":
-                shown.append(str(text)[:30])
+                shown.append(_summary_value(str(text))[:30])
             if len(shown) == 3:
                 break
         return ", ".join(shown)
@@ -147,6 +148,14 @@ class ItemGroup:
     @property
     def id(self) -> str:
         return "g-" + re.sub(r"[^A-Za-z0-9]+", "-", self.path).strip("-")
+
+
+def _summary_value(text: str) -> str:
+    """A value as a closed item's summary shows it: a taxonomy code in words (``GP_LOCUM``:
+    "GP locums"), a long decimal to four significant figures (``0.3333333333333333``: 0.3333)."""
+    if re.fullmatch(r"-?\d+\.\d{5,}", text):
+        return f"{float(text):.4g}"
+    return cost_group(text)
 
 
 def _fmt(x: float) -> str:

@@ -18,6 +18,7 @@ from django.db.models import Max, Sum
 
 from gpworkforce.domain.taxonomy import load_taxonomy
 from gpworkforce.forecast.scenario import HeeLinearConfig, Scenario, TargetConfig
+from gpworkforce.labels import plural
 from gpworkforce.web.models import (
     Organisation,
     PracticeReturnRecord,
@@ -96,7 +97,7 @@ def current_baseline(org_code: str) -> Start:
     found = _over55_from_returns(practices)
     share, share_source = found or (LLR_OVER55_SHARE, "the LLR plan's 87 of 541 WTE (assumed)")
     gp_source = (
-        f"GPW {latest:%d %B %Y} (fully qualified GPs, {len(practices)} practices)"
+        f"GPW {latest:%d %B %Y} (fully qualified GPs, {plural(len(practices), 'practice')})"
         if latest is not None
         else "no GPW figures loaded (enter the baseline)"
     )

@@ -1,14 +1,83 @@
-"""The audit log: events about the organisations the user may see, newest first."""
+"""The audit log: events about the organisations the user may see, newest first, in words (what
+was done to what, the organisation by name, the state before and after as labelled values)."""
 
 from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 
-from gpworkforce.web.models import AuditEvent
+from gpworkforce.web.models import AuditEvent, Organisation
 from gpworkforce.web.permissions import guard, visible_codes
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import home_crumb, render
+
+_HASH = re.compile(r"^[0-9a-f]{40,}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LONG = 120  # characters of one value shown; the rest is in the database
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: dt.datetime
+    who: str
+    what: str
+    organisation: str
+    before: list[tuple[str, str]]
+    after: list[tuple[str, str]]
+
+
+def words(key: str) -> str:
+    """An action's, object type's or field's key in words: ``scenario_run`` and
+    ``PracticeReturnRecord`` become "scenario run" and "practice return"."""
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", key).replace("_", " ").replace("-", " ")
+    text = re.sub(r" Record$", "", text.strip())
+    return text.lower()
+
+
+def action_text(action: str, object_type: str, object_id: str) -> str:
+    """``return.import`` on ``PracticeReturnRecord`` 12: "Return: import (practice return 12)"."""
+    subject, _, verb = action.partition(".")
+    head = words(subject).capitalize() + (f": {words(verb)}" if verb else "")
+    thing = " ".join(x for x in (words(object_type), str(object_id)) if x)
+    return f"{head} ({thing})" if thing else head
+
+
+def value_text(value: Any) -> str:
+    """A recorded value as people read it: yes/no, dates written out, fingerprints shortened."""
+    if value is None or value == "":
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.4g}"
+    if isinstance(value, str):
+        if _HASH.match(value):
+            return value[:12] + "…"
+        if _ISO_DATE.match(value):
+            return f"{dt.date.fromisoformat(value):%-d %b %Y}"
+        text = value
+    elif isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        text = ", ".join(value_text(v) for v in value)
+    elif isinstance(value, dict) and all(isinstance(v, str | int | float) for v in value.values()):
+        text = "; ".join(f"{words(str(k))} {value_text(v)}" for k, v in value.items())
+    else:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= _LONG else text[: _LONG - 1] + "…"
+
+
+def fields(state: Any) -> list[tuple[str, str]]:
+    """The state before or after, one (label, value) per recorded field."""
+    if state is None:
+        return []
+    if not isinstance(state, dict):
+        return [("", value_text(state))]
+    return [(words(str(k)).capitalize(), value_text(v)) for k, v in state.items()]
 
 
 @guard(Permission.VIEW_AUDIT)
@@ -16,4 +85,26 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     codes = visible_codes(request.user)
     events = AuditEvent.objects.filter(organisation_code__in=codes).order_by("-at", "-id")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "web/audit_log.jinja", {"page": page}, breadcrumbs=[home_crumb()])
+    shown = {e.organisation_code for e in page.object_list}
+    names = dict(Organisation.objects.filter(code__in=shown).values_list("code", "name"))
+    rows = [
+        AuditRow(
+            at=e.at,
+            who=e.actor_username,
+            what=action_text(e.action, e.object_type, e.object_id),
+            organisation=(
+                f"{names[e.organisation_code]} ({e.organisation_code})"
+                if e.organisation_code in names
+                else e.organisation_code
+            ),
+            before=fields(e.before),
+            after=fields(e.after),
+        )
+        for e in page.object_list
+    ]
+    return render(
+        request,
+        "web/audit_log.jinja",
+        {"page": page, "rows": rows},
+        breadcrumbs=[home_crumb()],
+    )

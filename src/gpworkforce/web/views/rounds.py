@@ -78,7 +78,9 @@ def round_open(request: HttpRequest) -> HttpResponse:
             except UserError as exc:
                 errors = [{"text": exc.message, "href": "#census_date-day"}]
             else:
-                messages.success(request, f"Round opened for {rnd.returns.count()} practices.")
+                messages.success(
+                    request, f"Round opened for {plural(rnd.returns.count(), 'practice')}."
+                )
                 return redirect("round-detail", round_id=rnd.pk)
         else:
             errors = form.error_list()
