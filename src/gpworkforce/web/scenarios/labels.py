@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from gpworkforce.labels import lever
+from gpworkforce.labels import cost_group, lever
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ FIELDS: dict[str, FieldInfo] = {
     "hee_linear.international_recruits": FieldInfo(
         "International recruits over the horizon", "WTE", 0, 100_000
     ),
-    "hee_linear.substitutes.role": FieldInfo("Role of the substitute staff (taxonomy code)"),
+    "hee_linear.substitutes.role": FieldInfo("Role of the substitute staff"),
     "hee_linear.substitutes.headcount": FieldInfo(
         "Substitute staff added over the horizon", "people", 0, 100_000
     ),
@@ -187,7 +187,7 @@ def _rule_words(document: dict[str, Any], section: str, key: str, index: int) ->
     if key == "inflows":
         return f"Joiners ({item.get('name', f'inflow {index + 1}')})"
     if key == "substitutes":
-        return f"Substitutes ({item.get('role', f'group {index + 1}')})"
+        return f"Substitutes ({cost_group(str(item['role'])) if item.get('role') else f'group {index + 1}'})"
     if key == "classes":
         words = class_words(str(item.get("code", index + 1)))
         return words[0].upper() + words[1:]

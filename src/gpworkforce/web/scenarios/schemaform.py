@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from gpworkforce.domain.taxonomy import load_taxonomy
 from gpworkforce.errors import Issue
 from gpworkforce.forecast.distributions import DISTRIBUTIONS
 from gpworkforce.forecast.scenario import Scenario
@@ -82,6 +83,9 @@ HINTS: dict[str, str] = {
         " rest its own (1 = every practice of an ICB together, 0 = each on its own)."
     ),
 }
+# fields that hold a taxonomy role code: chosen from the roles by name, not typed as a code
+ROLE_FIELDS = {"hee_linear.substitutes.role"}
+HINTS["hee_linear.substitutes.role"] = "The kind of clinical staff counted as GP substitutes."
 EXTRA_ITEMS = {"hee_linear.substitutes"}  # lists offering one empty item to add
 OPTIONAL_SECTIONS = {"target"}  # left empty in the form: the scenario has none
 Kind = Literal["num", "int", "float", "text", "textarea", "date", "choice", "list_text", "list_num"]
@@ -148,6 +152,26 @@ class ItemGroup:
     @property
     def id(self) -> str:
         return "g-" + re.sub(r"[^A-Za-z0-9]+", "-", self.path).strip("-")
+
+
+def substitute_roles(current: str = "") -> tuple[tuple[str, str], ...]:
+    """The nurse and direct patient care roles (and the two groups) by name, for a field that
+    holds a role code; ``current`` kept when it is another code."""
+    taxonomy = load_taxonomy()
+    roles = sorted(
+        ((c, cost_group(c)) for c in taxonomy.nodes if c.startswith(("NURSE_", "DPC_"))),
+        key=lambda x: x[1],
+    )
+    codes = ["NURSE", "DPC", *(c for c, _ in roles)]
+    out = [
+        ("", "Choose a role"),
+        ("NURSE", cost_group("NURSE")),
+        ("DPC", cost_group("DPC")),
+        *roles,
+    ]
+    if current and current not in codes:
+        out.append((current, cost_group(current)))
+    return tuple(out)
 
 
 def _summary_value(text: str) -> str:
@@ -244,6 +268,8 @@ def _leaf(path: str, f: Any, tp: Any, value: Any, optional: bool) -> FormField |
         kind = "textarea"
     words = CHOICE_WORDS.get(generic_path(path), {})
     choices = tuple((value, words.get(value, text)) for value, text in choices)
+    if generic_path(path) in ROLE_FIELDS and kind == "text":
+        kind, choices = "choice", substitute_roles(str(value or ""))
     ff = FormField(
         path=path,
         kind=kind,

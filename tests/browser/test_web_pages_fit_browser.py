@@ -1,0 +1,141 @@
+"""Every page fits 1,280 px (issue 14, item 1): no horizontal scrolling of the page itself; a wide
+data table scrolls inside its own box, which says so.
+
+The app under gunicorn (test settings) on the access matrix's world
+(tests/integration/test_web_access.py: ``build_access_world``); Chromium at 1,280 x 800 opens
+every page of the matrix (GET, own organisation) as the first role allowed to see it, measures
+``document.documentElement.scrollWidth`` and reads the page as a person would
+(tests/page_checks.py). The measure is checked on a page made too wide, so a measure that sees
+nothing cannot pass.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+import page_checks
+from gpworkforce.web.testing import PASSWORD
+from server_support import REPO, Server, clean_env, seed
+
+sys.path.insert(0, str(REPO / "tests" / "integration"))
+import test_web_access as access
+
+pytestmark = pytest.mark.browser
+
+ACCESS_WORLD = textwrap.dedent(
+    """
+    import json
+    import sys
+    sys.path[:0] = ["tests", "tests/integration"]
+    import django
+    django.setup()
+    from django.core.management import call_command
+    call_command("migrate", verbosity=0, interactive=False)
+    from test_web_access import build_access_world
+    print(json.dumps(build_access_world(), default=str))
+    """
+)
+# the role whose pages are opened first: the one that sees most
+ORDER = ("analyst", "programme", "admin", "board", "manager", "submitter")
+MEASURE = "() => document.documentElement.scrollWidth"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
+    tmp = tmp_path_factory.mktemp("fit")
+    env = clean_env(
+        {
+            "DJANGO_SETTINGS_MODULE": "gpworkforce.web.settings.test",
+            "DATABASE_URL": f"sqlite:///{tmp / 'web.sqlite3'}",
+        }
+    )
+    ids = seed(env, ACCESS_WORLD)
+    server = Server.start(env, tmp / "gunicorn.log")
+    try:
+        yield f"http://127.0.0.1:{server.port}", ids
+    finally:
+        server.stop()
+
+
+def _signed_in(browser: Browser, base: str, role: str) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(
+        base_url=base, viewport={"width": page_checks.WIDTH, "height": 800}
+    )
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("#id_username", role)
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Log in')")
+    page.wait_for_url(f"{base}/")
+    return context, page
+
+
+def _pages(ids: dict[str, Any]) -> dict[str, list[str]]:
+    """role -> the URLs it opens: each page of the matrix once, as the first role allowed."""
+    out: dict[str, list[str]] = {r: [] for r in ORDER}
+    for route, entry in access.TABLE.items():
+        if route == "healthz":
+            continue
+        policy = entry.policy("GET")
+        role = next((r for r in ORDER if policy[r]["own"] == 200), None)
+        if role is not None:
+            out[role].append(access.url_for(route, entry.args(ids, "own")))
+    return out
+
+
+def test_the_width_measure_sees_a_page_made_too_wide(browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": page_checks.WIDTH, "height": 800})
+    page = context.new_page()
+    page.set_content('<div style="width: 2000px">wide</div>')
+    assert page.evaluate(MEASURE) > page_checks.WIDTH
+    page.set_content('<div style="overflow-x: auto"><div style="width: 2000px">box</div></div>')
+    assert page.evaluate(MEASURE) <= page_checks.WIDTH
+    context.close()
+
+
+def test_every_page_fits_1280_px_and_reads_as_words(
+    browser: Browser, served: tuple[str, dict[str, Any]]
+) -> None:
+    base, ids = served
+    wrong: list[str] = []
+    opened = 0
+    for role, urls in _pages(ids).items():
+        if not urls:
+            continue
+        context, page = _signed_in(browser, base, role)
+        for url in urls:
+            fetched = context.request.get(url)
+            if fetched.status != 200 or not fetched.headers.get("content-type", "").startswith(
+                "text/html"
+            ):
+                continue  # a download, or a redirect the access test already checks
+            page.goto(url)
+            opened += 1
+            width = page.evaluate(MEASURE)
+            if width > page_checks.WIDTH:
+                wrong.append(f"{role} {url}: {width} px wide")
+            nodes = [line.strip() for line in page.inner_text("body").splitlines()]
+            wrong += [
+                f"{role} {url}: {p}" for p in page_checks.text_problems([n for n in nodes if n])
+            ]
+        context.close()
+    assert opened >= 100, f"only {opened} pages opened"
+    assert not wrong, "\n".join(wrong)
