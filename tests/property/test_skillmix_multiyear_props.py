@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from gpworkforce.domain.taxonomy import load_taxonomy
@@ -202,6 +202,14 @@ UNCERTAIN = catalogue(
 )
 
 
+# With uncertain inputs the chance rows are imposed at the draw whose gap is their p-quantile,
+# re-ranked round by round (docs/skillmix.md, decision 0104): a feasible plan for a non-convex
+# problem, which may be slightly dearer than its exact optimum. So more capacity may leave the
+# cost a little higher, never by more than RELATIVE_SLACK. The case Hypothesis found (the rounds
+# end at a plan 0.043% dearer with 0.016 more training places) is kept as an example.
+RELATIVE_SLACK = 1e-3
+
+
 @settings(max_examples=15, deadline=None)
 @given(
     sizes=SIZES,
@@ -211,7 +219,8 @@ UNCERTAIN = catalogue(
     which=st.sampled_from(["places", "gp_cap", "staff"]),
     more=st.floats(min_value=0.01, max_value=2.0),
 )
-def test_more_capacity_never_raises_the_optimal_cost_with_uncertain_inputs(
+@example(sizes=[11202.0, 1009.0], places=0.0, gp_cap=1.5, p=0.5, which="places", more=0.015625)
+def test_more_capacity_never_raises_the_cost_beyond_the_slack_with_uncertain_inputs(
     sizes: list[float], places: float, gp_cap: float, p: float, which: str, more: float
 ) -> None:
     # uncertain minutes, supervision and productive hours, each level's hours met in a share p of
@@ -237,4 +246,4 @@ def test_more_capacity_never_raises_the_optimal_cost_with_uncertain_inputs(
         bigger = cost(
             _problem(places, gp_cap, None, **chance), _practices(sizes, [g + more for g in gps])
         )
-    assert bigger <= base * (1 + 1e-7) + 1e-3
+    assert bigger <= base * (1 + RELATIVE_SLACK) + 1e-3
