@@ -4,12 +4,16 @@ password set by an administrator must be changed at the next sign-in."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
+from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
+from django.core import signals
 from django.core.exceptions import ValidationError
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import reverse
 
@@ -163,6 +167,18 @@ def _stored_seen(c: Client) -> float:
     return float(SessionStore(c.session.session_key).load()[SEEN_KEY])
 
 
+@contextlib.contextmanager
+def _closed_as_the_test_client_closes() -> Iterator[None]:
+    """Close a response as Django's test client does: without ``close_old_connections`` on
+    ``request_finished``, which would close the test's database connection inside its
+    transaction (PostgreSQL then refuses the next query; a server closes it between requests)."""
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_finished.connect(close_old_connections)
+
+
 def test_a_views_activity_is_saved_once_its_response_is_sent_not_before() -> None:
     """A page view never waits for the database's write lock to note its user's activity before
     the user has the page (decision 0110): the session is saved when the server closes the
@@ -176,7 +192,8 @@ def test_a_views_activity_is_saved_once_its_response_is_sent_not_before() -> Non
     response, session = _through_the_middleware(c, lambda request: HttpResponse("the page"))
     assert _stored_seen(c) == before  # answered, nothing written yet
     assert session.modified is False  # so SessionMiddleware does not save it with the response
-    response.close()  # the WSGI server, after sending the body
+    with _closed_as_the_test_client_closes():
+        response.close()  # the WSGI server, after sending the body
     assert time.time() - _stored_seen(c) < 5
 
 
@@ -194,7 +211,8 @@ def test_a_view_that_changes_the_session_saves_the_activity_with_it() -> None:
     response, session = _through_the_middleware(c, view)
     assert time.time() - session[SEEN_KEY] < 5  # saved by SessionMiddleware with the response
     before = session[SEEN_KEY]
-    response.close()
+    with _closed_as_the_test_client_closes():
+        response.close()
     assert session[SEEN_KEY] == before  # no second save
 
 
