@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from gpworkforce.baseline.placement import Placement
+    from gpworkforce.cli.choices import Kind
     from gpworkforce.cli.sources import DataContext
-    from gpworkforce.domain.orgs import OrgType
+    from gpworkforce.cli.workspace import CombinedTables, ManifestEntry
+    from gpworkforce.domain.orgs import OrgRegistry, OrgType
     from gpworkforce.reports.model import Report
 
 
@@ -188,6 +190,48 @@ def echo_headline(
     return lines
 
 
+@dataclasses.dataclass(frozen=True)
+class _KindOn:
+    """One kind's loaded files read from a workspace, for an organisation on a census date."""
+
+    entries: list[ManifestEntry]
+    registry: OrgRegistry
+    name: str  # the organisation's name
+    combined: CombinedTables  # the files' parsed tables
+
+
+def _read_kind_on(data: Path, kind: Kind, what: str, code: str, on: dt.date) -> _KindOn:
+    """The workspace's files of ``kind`` (``what``: "PCN workforce file", ...), refusing a
+    workspace without one and a census date no such file has figures for."""
+    from gpworkforce.cli.workspace import (
+        combine,
+        read_workspace,
+        require_entries,
+        workspace_registry,
+    )
+    from gpworkforce.domain.orgs import ENGLAND_CODE
+
+    every = require_entries(data)
+    entries = [e for e in every if e.kind is kind]
+    if not entries:
+        article = "an" if what[0] in "AEIOU" else "a"
+        raise UserError(
+            f"--data must hold {article} {what}, got none in {data} (add one with "
+            f"'gpworkforce load {kind.value} FILE --data {data}')"
+        )
+    registry = workspace_registry(data, every)
+    name = "England" if code == ENGLAND_CODE else registry.get(code).name
+    with step(f"Reading {len(entries)} {what}(s) from {data}"):
+        combined = combine(read_workspace(data, registry, entries))
+    have = sorted({f"{p:%Y-%m-%d}" for p in combined.workforce["period"].dropna().unique()})
+    if on.isoformat() not in have:
+        raise UserError(
+            f"--period must be a census date of a loaded {what}, got {on} "
+            f"(periods with figures: {', '.join(have) or 'none'})"
+        )
+    return _KindOn(entries, registry, name, combined)
+
+
 def pcn_baseline(
     org: Annotated[str, typer.Option("--org", help="ODS code of the organisation, e.g. QK1.")],
     period: Annotated[str, typer.Option("--period", help="Census date, e.g. 2022-09-30.")],
@@ -205,39 +249,22 @@ def pcn_baseline(
     """Staff employed by the PCNs of an organisation (ARRS roles), by PCN and role."""
     from gpworkforce.baseline.pcn import pcn_baseline as build
     from gpworkforce.cli.choices import Kind
-    from gpworkforce.cli.workspace import (
-        combine,
-        read_workspace,
-        require_entries,
-        source_order,
-        workspace_registry,
-    )
-    from gpworkforce.domain.orgs import ENGLAND_CODE
+    from gpworkforce.cli.workspace import source_order
     from gpworkforce.domain.taxonomy import load_taxonomy
     from gpworkforce.reports.model import Report
 
     on = period_option(period)
     code = org.strip().upper()
-    every = require_entries(data)
-    entries = [e for e in every if e.kind is Kind.PCN_INDIVIDUAL]
-    if not entries:
-        raise UserError(
-            f"--data must hold a PCN workforce file, got none in {data} (add one with "
-            f"'gpworkforce load pcn-individual FILE --data {data}')"
-        )
-    registry = workspace_registry(data, every)
-    name = "England" if code == ENGLAND_CODE else registry.get(code).name
-    with step(f"Reading {len(entries)} PCN workforce file(s) from {data}"):
-        combined = combine(read_workspace(data, registry, entries))
-    workforce = combined.workforce
-    have = sorted({f"{p:%Y-%m-%d}" for p in workforce["period"].dropna().unique()})
-    if on.isoformat() not in have:
-        raise UserError(
-            f"--period must be a census date of a loaded PCN workforce file, got {on} "
-            f"(periods with figures: {', '.join(have) or 'none'})"
-        )
+    k = _read_kind_on(data, Kind.PCN_INDIVIDUAL, "PCN workforce file", code, on)
+    entries, registry, name, combined = k.entries, k.registry, k.name, k.combined
     result = build(
-        workforce, registry, load_taxonomy(), code, on, source_order(entries), combined.pcn_places
+        combined.workforce,
+        registry,
+        load_taxonomy(),
+        code,
+        on,
+        source_order(entries),
+        combined.pcn_places,
     )
     lost = sum(result.unplaced.values())
     placement = (
@@ -304,37 +331,15 @@ def sub_icb_baseline(
     from gpworkforce import labels
     from gpworkforce.baseline.pcn import sub_icb_baseline as build
     from gpworkforce.cli.choices import Kind
-    from gpworkforce.cli.workspace import (
-        combine,
-        read_workspace,
-        require_entries,
-        source_order,
-        workspace_registry,
-    )
-    from gpworkforce.domain.orgs import ENGLAND_CODE
+    from gpworkforce.cli.workspace import source_order
     from gpworkforce.domain.taxonomy import load_taxonomy
     from gpworkforce.papers.headline import fmt_number
     from gpworkforce.reports.model import Report
 
     on = period_option(period)
     code = org.strip().upper()
-    every = require_entries(data)
-    entries = [e for e in every if e.kind is Kind.GPW_INDIVIDUAL]
-    if not entries:
-        raise UserError(
-            f"--data must hold a GPW individual-level file, got none in {data} (add one with "
-            f"'gpworkforce load gpw-individual FILE --data {data}')"
-        )
-    registry = workspace_registry(data, every)
-    name = "England" if code == ENGLAND_CODE else registry.get(code).name
-    with step(f"Reading {len(entries)} GPW individual-level file(s) from {data}"):
-        combined = combine(read_workspace(data, registry, entries))
-    have = sorted({f"{p:%Y-%m-%d}" for p in combined.workforce["period"].dropna().unique()})
-    if on.isoformat() not in have:
-        raise UserError(
-            f"--period must be a census date of a loaded GPW individual-level file, got {on} "
-            f"(periods with figures: {', '.join(have) or 'none'})"
-        )
+    k = _read_kind_on(data, Kind.GPW_INDIVIDUAL, "GPW individual-level file", code, on)
+    entries, registry, name, combined = k.entries, k.registry, k.name, k.combined
     result = build(
         combined.workforce, registry, load_taxonomy(), code, on, source_order(entries),
         combined.pcn_places,
