@@ -17,7 +17,6 @@ codes place each sub-ICB location on its census date (``PCN_PLACES`` columns).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,6 +31,7 @@ from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_text
 from gpworkforce.loaders.gpw_detailed import period_from_file_name
 from gpworkforce.loaders.gpw_high_level import GROUPS
 from gpworkforce.loaders.pcn import PCN_PLACES
+from gpworkforce.loaders.people import census_month, missing_fte_issues, strip_people, sum_people
 from gpworkforce.loaders.result import LoadedWorkforce
 from gpworkforce.loaders.tabular import (
     FIRST_DATA_ROW,
@@ -99,24 +99,7 @@ def _census(frame: pd.DataFrame, period: dt.date | None, name: str) -> dt.date:
                 summary=f"{name}: census date",
             )
         return found
-    pairs = frame[["YEAR", "Month"]].drop_duplicates()
-    ok = len(pairs) == 1 and bool(pairs.notna().all(axis=None))
-    if ok:
-        year, month = (float(v) for v in pairs.iloc[0])
-        ok = year.is_integer() and month.is_integer() and 2015 <= year <= 2100 and 1 <= month <= 12
-    if not ok:
-        raise ValidationFailed(
-            issues=[
-                Issue(
-                    Location(file=name, column="YEAR/Month"),
-                    "give one census year and month (1-12) for the whole file",
-                    ", ".join(f"{r.YEAR}/{r.Month}" for r in pairs.head(5).itertuples()),
-                )
-            ],
-            summary=f"{name}: census month",
-        )
-    y, m = int(year), int(month)
-    census = dt.date(y, m, calendar.monthrange(y, m)[1])
+    census = census_month(frame, "YEAR", "Month", name, earliest=2015)
     if period is not None and period != census:
         raise ValidationFailed(
             issues=[
@@ -129,12 +112,6 @@ def _census(frame: pd.DataFrame, period: dt.date | None, name: str) -> dt.date:
             summary=f"{name}: census month",
         )
     return census
-
-
-def _headcount(rows: pd.DataFrame, by: list[str]) -> pd.Series:
-    counts = rows.groupby(by, sort=False)["UNIQUE_IDENTIFIER"].nunique()
-    anonymous = rows["UNIQUE_IDENTIFIER"].isna().groupby([rows[c] for c in by], sort=False).any()
-    return counts.astype("Float64").mask(anonymous.reindex(counts.index).fillna(False).to_numpy())
 
 
 def load_gpw_individual(
@@ -150,9 +127,7 @@ def load_gpw_individual(
     parsed = read_table(tf, text_columns=TEXT, numeric_columns=NUMERIC, required=REQUIRED)
     frame = parsed.frame
     require_rows(frame, tf.name, "staff row")
-    for col in (c for c in TEXT if c in frame.columns):
-        frame[col] = frame[col].str.strip()
-    frame.loc[frame["UNIQUE_IDENTIFIER"] == "", "UNIQUE_IDENTIFIER"] = pd.NA
+    strip_people(frame, [c for c in TEXT if c in frame.columns])
     issues = code_issues(frame[SUB_ICB], SUB_ICB, tf.name)
     bad_group = np.flatnonzero(~frame["STAFF_GROUP"].isin(list(GROUPS)).fillna(False).to_numpy())
     issues += [
@@ -166,15 +141,7 @@ def load_gpw_individual(
         for p in bad_group[:MAX_ISSUES_PER_COLUMN]
     ]
     issues += negative_issues(frame, ["FTE"], tf.name)
-    no_fte = np.flatnonzero(frame["FTE"].isna().to_numpy())
-    issues += [
-        Issue(
-            Location(tf.name, None, int(p) + FIRST_DATA_ROW, "FTE"),
-            "be the person's FTE in this role",
-            "nothing",
-        )
-        for p in no_fte[:MAX_ISSUES_PER_COLUMN]
-    ]
+    issues += missing_fte_issues(frame, tf.name)
     raise_if_issues(issues, f"{tf.name}: not a valid GPW individual-level file")
     census = _census(frame, period, tf.name)
     stamp = pd.Timestamp(census)
@@ -189,20 +156,8 @@ def load_gpw_individual(
     frame["group"] = frame["STAFF_GROUP"].map(GROUPS)
     keys = list(zip(frame["STAFF_GROUP"], frame["STAFF_ROLE"], strict=True))
     frame["role"] = [ROLE_NODES.get(k) for k in keys]  # type: ignore[arg-type]
-    parts = []
-    for level in ("group", "role"):
-        rows = frame[frame[level].notna()]
-        by = [SUB_ICB, level]
-        fte = rows.groupby(by, sort=False)["FTE"].sum()
-        parts.append(
-            pd.DataFrame({"fte": fte, "headcount": _headcount(rows, by)})
-            .reset_index()
-            .rename(columns={level: "node"})
-        )
-    long = pd.concat(parts, ignore_index=True)
-    workforce = long.rename(columns={SUB_ICB: "practice_code"}).assign(
-        period=stamp, source_id=source.source_id
-    )
+    long = sum_people(frame, SUB_ICB, ("group", "role"))
+    workforce = long.assign(period=stamp, source_id=source.source_id)
     warnings = parsed.warnings(tf.name)
     other = frame[frame["role"].isna()]
     if len(other):

@@ -10,8 +10,6 @@ to count, so a headcount including any is *not available*.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,18 +19,12 @@ import pandas as pd
 from gpworkforce import tables
 from gpworkforce.domain.provenance import Source
 from gpworkforce.domain.taxonomy import load_taxonomy
-from gpworkforce.errors import Issue, Location, raise_if_issues
+from gpworkforce.errors import raise_if_issues
 from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_text
 from gpworkforce.loaders.pcn_roles import PCN_ROLE_MAP
+from gpworkforce.loaders.people import census_month, missing_fte_issues, strip_people, sum_people
 from gpworkforce.loaders.result import LoadedWorkforce
-from gpworkforce.loaders.tabular import (
-    FIRST_DATA_ROW,
-    MAX_ISSUES_PER_COLUMN,
-    code_issues,
-    negative_issues,
-    read_table,
-    require_rows,
-)
+from gpworkforce.loaders.tabular import code_issues, negative_issues, read_table, require_rows
 
 ROLE_COLUMNS = ("STAFF_GROUP", "STAFF_ROLE", "DETAILED_STAFF_ROLE")
 TEXT = (
@@ -71,59 +63,20 @@ ATTRIBUTES = {
 }
 
 
-def _census(frame: pd.DataFrame, name: str) -> dt.date:
-    pairs = frame[["CENSUS_YEAR", "CENSUS_MONTH"]].drop_duplicates()
-    ok = len(pairs) == 1 and pairs.notna().all(axis=None)
-    if ok:
-        year, month = (int(v) for v in pairs.iloc[0])
-        ok = 1990 <= year <= 2100 and 1 <= month <= 12
-    if not ok:
-        raise_if_issues(
-            [
-                Issue(
-                    Location(file=name, column="CENSUS_YEAR/CENSUS_MONTH"),
-                    expected="give one census year and month (1-12) for the whole file",
-                    found=", ".join(
-                        f"{r.CENSUS_YEAR}/{r.CENSUS_MONTH}" for r in pairs.head(5).itertuples()
-                    ),
-                )
-            ],
-            f"{name}: census month",
-        )
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _headcount(rows: pd.DataFrame, by: list[str]) -> pd.Series:
-    """Distinct identifiers per group; NA where any row lacks an identifier."""
-    counts = rows.groupby(by, sort=False)["UNIQUE_IDENTIFIER"].nunique()
-    anonymous = rows["UNIQUE_IDENTIFIER"].isna().groupby([rows[c] for c in by], sort=False).any()
-    return counts.astype("Float64").mask(anonymous.reindex(counts.index).fillna(False).to_numpy())
-
-
 def load_pcn_individual(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedWorkforce:
     """Load the PCN individual-level workforce CSV (see module docs for the rules)."""
     tf = read_text(path, max_bytes=max_bytes)
     parsed = read_table(tf, text_columns=TEXT, numeric_columns=NUMERIC, required=REQUIRED)
     frame = parsed.frame
     require_rows(frame, tf.name, "staff row")
-    for col in ("PCN_CODE", *ROLE_COLUMNS, "UNIQUE_IDENTIFIER"):
-        frame[col] = frame[col].str.strip()
-    frame.loc[frame["UNIQUE_IDENTIFIER"] == "", "UNIQUE_IDENTIFIER"] = pd.NA
+    strip_people(frame, ("PCN_CODE", *ROLE_COLUMNS, "UNIQUE_IDENTIFIER"))
     issues = code_issues(frame["PCN_CODE"], "PCN_CODE", tf.name)
     # NHS Digital publishes a few negative FTEs on contracted-services rows (adjustments); they
     # are part of its totals, so they are kept as published and reported.
     negative = negative_issues(frame, ["FTE"], tf.name)
-    no_fte = np.flatnonzero(frame["FTE"].isna().to_numpy())
-    issues += [
-        Issue(
-            Location(tf.name, None, int(p) + FIRST_DATA_ROW, "FTE"),
-            "be the person's FTE in this role",
-            "nothing",
-        )
-        for p in no_fte[:MAX_ISSUES_PER_COLUMN]
-    ]
+    issues += missing_fte_issues(frame, tf.name)
     raise_if_issues(issues, f"{tf.name}: not a valid PCN individual-level workforce file")
-    census = _census(frame, tf.name)
+    census = census_month(frame, "CENSUS_YEAR", "CENSUS_MONTH", tf.name, earliest=1990)
 
     keys = list(zip(*(frame[c] for c in ROLE_COLUMNS), strict=True))
     frame["node"] = [PCN_ROLE_MAP.get(k) for k in keys]  # type: ignore[arg-type]
@@ -150,16 +103,7 @@ def load_pcn_individual(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Lo
     mapped = frame[frame["node"].notna()].copy()
     tax = load_taxonomy()
     mapped["group"] = [tax.leaves[n].group.value for n in mapped["node"]]
-    parts = []
-    for level in ("node", "group"):
-        by = ["PCN_CODE", level]
-        fte = mapped.groupby(by, sort=False)["FTE"].sum()
-        parts.append(
-            pd.DataFrame({"fte": fte, "headcount": _headcount(mapped, by)})
-            .reset_index()
-            .rename(columns={level: "node_code"})
-        )
-    long = pd.concat(parts, ignore_index=True)
+    long = sum_people(mapped, "PCN_CODE", ("node", "group"))
     source = Source(
         publisher="NHS Digital",
         dataset="pcn-workforce-individual",
@@ -167,9 +111,7 @@ def load_pcn_individual(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Lo
         file_name=tf.name,
         sha256=tf.sha256,
     )
-    workforce = long.rename(columns={"PCN_CODE": "practice_code", "node_code": "node"}).assign(
-        period=pd.Timestamp(census), source_id=source.source_id
-    )
+    workforce = long.assign(period=pd.Timestamp(census), source_id=source.source_id)
     attr_cols = [c for c in ATTRIBUTES if c in frame.columns]
     attributes = (
         frame.drop_duplicates("PCN_CODE")
