@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -131,7 +132,7 @@ def test_roles_without_a_taxonomy_role_and_totals_that_do_not_add_up_are_warned(
 ) -> None:
     loaded = load_gpw_high_level(high_level(tmp_path))
     said = " ".join(loaded.warnings)
-    assert "GP / GP in Training Grade ST3 (2.0 FTE)" in said
+    assert "GP in Training" not in said  # counted as GPs in training, not left in the total only
     assert "Direct Patient Care / Healthcare Assistant (2.4 FTE)" in said
     # C82001 admin: the receptionists (9.5) are not the whole published total (20.5)
     assert "C82001 Admin/Non-Clinical: roles 9.50, total 20.50" in said
@@ -186,3 +187,56 @@ def test_each_reviewed_role_feeds_its_own_taxonomy_role() -> None:
 
     assert len(set(ROLE_NODES.values())) == len(ROLE_NODES)
     assert set(ROLE_NODES.values()) <= set(load_taxonomy().leaves)
+
+
+def gp_figures(workforce: pd.DataFrame, node: str) -> dict[str, tuple[float | None, ...]]:
+    rows = workforce[workforce["node"] == node]
+
+    def num(v: object) -> float | None:
+        return None if pd.isna(v) else round(float(v), 6)  # type: ignore[arg-type]
+
+    return {
+        str(p): (num(hc), num(fte))
+        for p, hc, fte in zip(rows["practice_code"], rows["headcount"], rows["fte"], strict=True)
+    }
+
+
+def test_gps_excluding_trainees_are_the_gp_total_less_the_training_grades(tmp_path: Path) -> None:
+    """By hand from FIGURES: C82001 15 GPs (11.75 FTE) of whom 2 (2.0 FTE) in training grade ST3
+    -> 13 (9.75 FTE); C82002 and C82003 list no training grade -> their totals."""
+    loaded = load_gpw_high_level(high_level(tmp_path))
+    assert gp_figures(loaded.workforce, "GP_EXCL_REGISTRARS") == {
+        "C82001": (13.0, 9.75),
+        "C82002": (3.0, 2.8),
+        "C82003": (4.0, 3.5),
+    }
+    assert gp_figures(loaded.workforce, "GP_REGISTRAR")["C82001"] == (2.0, 2.0)
+
+
+def test_a_training_grade_not_available_leaves_gps_excluding_trainees_not_available(
+    tmp_path: Path,
+) -> None:
+    extra = ["C82002,P,GP,GP in Training Grade ST1/2,FTE,NA",
+             "C82002,P,GP,GP in Training Grade ST1/2,Headcount,1"]  # fmt: skip
+    loaded = load_gpw_high_level(high_level(tmp_path, extra))
+    got = gp_figures(loaded.workforce, "GP_EXCL_REGISTRARS")
+    assert got["C82002"] == (2.0, None)  # 3 GPs less 1 in training; FTE unknown, not 2.8
+    assert got["C82001"] == (13.0, 9.75)
+
+
+def test_the_baseline_reports_gps_excluding_trainees_from_the_high_level_file(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a").mkdir()
+    ws = tmp_path / "ws"
+    assert run("load", "gpw-detailed", high_level(tmp_path / "a"), "--data", ws).exit_code == 0
+    result = run("baseline", "--org", "QK1", "--period", "2023-01-31", "--source", "gpw",
+                 "--data", ws, "--format", "csv", "--out", tmp_path / "out")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "out" / "staff_by_group.csv").open(encoding="utf-8-sig") as fh:
+        rows = {r["org_code"]: r for r in csv.DictReader(fh)}
+    # 9.75 + 2.8 (03W) and 3.5 (04V); 13 + 3 and 4 people
+    assert float(rows["03W"]["GPs excl. registrars WTE"]) == pytest.approx(12.55, abs=0.051)
+    assert float(rows["04V"]["GPs excl. registrars WTE"]) == 3.5
+    assert float(rows["QK1"]["GPs excl. registrars WTE"]) == pytest.approx(16.05, abs=0.051)
+    assert rows["QK1"]["GPs excl. registrars HC"] == "20"

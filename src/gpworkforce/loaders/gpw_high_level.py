@@ -14,6 +14,11 @@ published name is in :data:`ROLE_NODES` (a reviewed table) also become rows of t
 role; every other role counts only in its group's total and is listed in a warning with its FTE,
 never dropped silently. Where a practice's roles do not add up to its published total the
 difference is warned about (the published total is what is loaded).
+
+GP roles whose name starts ``GP in Training`` (the training grades) give each practice two more
+rows: ``GP_REGISTRAR`` (their sum) and ``GP_EXCL_REGISTRARS`` (the GP total less that sum: GPs
+excluding trainees, locums included, the detailed file's ``TOTAL_GP_EXTG``), which the baseline
+reports as "GPs excl. registrars".
 """
 
 from __future__ import annotations
@@ -68,6 +73,12 @@ ROLE_NODES: Mapping[tuple[str, str], str] = {
     ("Nurses", "Advanced Nurse Practitioner"): "NURSE_ANP",
 }
 _TOLERANCE = 0.05  # FTE: the file rounds each figure
+# GP roles of doctors in training: every published GP role whose name starts so ("GP in Training
+# Grade ST3", ...; five such roles in the 2026 files). Read by prefix, as public code reading the
+# published files does, because the full list of their names is not confirmed.
+TRAINEE_PREFIX = "GP in Training"
+TRAINEES = "GP_REGISTRAR"  # their total
+EXCLUDING_TRAINEES = "GP_EXCL_REGISTRARS"  # the GP total less them (TOTAL_GP_EXTG)
 
 
 def is_high_level(header: Sequence[str]) -> bool:
@@ -184,7 +195,14 @@ def load_gpw_high_level(
             "source_id": source.source_id,
         }
     )
-    warnings = parsed.warnings(tf.name) + _role_warnings(frame, is_total, tf.name)
+    trainee = frame[GROUP].eq("GP").to_numpy(dtype=bool) & frame[ROLE].str.startswith(
+        TRAINEE_PREFIX
+    ).fillna(False).to_numpy(dtype=bool)
+    workforce = pd.concat(
+        [workforce, _gp_excluding_trainees(frame, trainee, stamp, source.source_id)],
+        ignore_index=True,
+    )
+    warnings = parsed.warnings(tf.name) + _role_warnings(frame, is_total | trainee, tf.name)
     names = frame.drop_duplicates(PRACTICE)
     attributes = pd.DataFrame(
         {
@@ -202,12 +220,62 @@ def load_gpw_high_level(
     )
 
 
-def _role_warnings(frame: pd.DataFrame, is_total: np.ndarray, name: str) -> list[str]:
-    """Roles that count only in their group's total, and totals their roles do not add up to."""
+def _gp_excluding_trainees(
+    frame: pd.DataFrame, trainee: np.ndarray, stamp: pd.Timestamp, source_id: str
+) -> pd.DataFrame:
+    """Per practice with a GP total: GPs in training (the sum of their roles) and GPs excluding
+    them (the GP total less that sum, FTE and headcount: the total counts a person once, and a
+    doctor in training holds no other GP role in the practice).
+
+    A practice with no trainee role row has none; a trainee role or a total not available
+    (``NA``) makes both figures not available (no row)."""
+    gp_total = frame[GROUP].eq("GP").to_numpy(dtype=bool) & frame[ROLE].eq(TOTAL).to_numpy(
+        dtype=bool
+    )
+    cols = [PRACTICE, MEASURE, VALUE]
+    totals = frame.loc[gp_total, cols].pivot_table(
+        index=PRACTICE, columns=MEASURE, values=VALUE, aggfunc="first", dropna=False
+    )
+    totals = totals.reindex(columns=list(MEASURES))
+    grouped = frame.loc[trainee, cols].groupby([PRACTICE, MEASURE])[VALUE]
+    summed = grouped.sum(min_count=1).where(grouped.count() == grouped.size())
+    trainees = summed.unstack(MEASURE).reindex(index=totals.index, columns=list(MEASURES))
+    none = ~trainees.index.isin(frame.loc[trainee, PRACTICE].unique())
+    trainees.loc[none] = 0.0  # a practice with no trainee role row has no trainees
+    # the total counts each person once; a doctor in training holds no other GP role there
+    excluding = (totals - trainees).where(lambda v: v > -_TOLERANCE).clip(lower=0)
+    rows = [
+        pd.DataFrame(
+            {
+                "practice_code": totals.index.astype("string"),
+                "node": TRAINEES,
+                "headcount": trainees["Headcount"].to_numpy(),
+                "fte": trainees["FTE"].to_numpy(),
+            }
+        ),
+        pd.DataFrame(
+            {
+                "practice_code": totals.index.astype("string"),
+                "node": EXCLUDING_TRAINEES,
+                "headcount": excluding["Headcount"].to_numpy(),
+                "fte": excluding["FTE"].to_numpy(),
+            }
+        ),
+    ]
+    out = pd.concat(rows, ignore_index=True)
+    out = out[out["headcount"].notna() | out["fte"].notna()]
+    return tables.conform(out.assign(period=stamp, source_id=source_id), tables.WORKFORCE)
+
+
+def _role_warnings(frame: pd.DataFrame, counted: np.ndarray, name: str) -> list[str]:
+    """Roles that count only in their group's total, and totals their roles do not add up to
+    (``counted``: group totals and roles counted otherwise, e.g. GPs in training)."""
     out: list[str] = []
-    fte = frame[frame[MEASURE].eq("FTE").to_numpy(dtype=bool)]
-    roles = fte[~is_total[frame[MEASURE].eq("FTE").to_numpy(dtype=bool)]]
-    only_total = roles[roles["node"].isna()]
+    is_fte = frame[MEASURE].eq("FTE").to_numpy(dtype=bool)
+    is_total = frame[ROLE].eq(TOTAL).to_numpy(dtype=bool)
+    fte = frame[is_fte]
+    roles = fte[~is_total[is_fte]]
+    only_total = fte[~counted[is_fte] & fte["node"].isna().to_numpy(dtype=bool)]
     if len(only_total):
         by_role = only_total.groupby([GROUP, ROLE], sort=True)[VALUE].sum()
         shown = "; ".join(f"{g} / {r} ({v:.1f} FTE)" for (g, r), v in by_role.head(12).items())
