@@ -301,6 +301,7 @@ SOURCE_DATASETS: Mapping[str, str] = MappingProxyType(
         "ods-epraccur": "NHS ODS register of practices (epraccur)",
         "nhs-payments-to-general-practice": "NHS Payments to General Practice (list sizes)",
         "pcn-workforce-individual": "NHS Digital PCN workforce",
+        "pcn-workforce-tables": "NHS Digital PCN workforce, bulletin tables (by PCN and role)",
         "patients-registered-single-age": "NHS Digital patients registered, by single year of age",
         "patients-registered-quinary-age": "NHS Digital patients registered, by five-year age band",
         "snpp-single-year-of-age": "ONS subnational population projections",

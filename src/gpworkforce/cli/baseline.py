@@ -200,8 +200,10 @@ class _KindOn:
     combined: CombinedTables  # the files' parsed tables
 
 
-def _read_kind_on(data: Path, kind: Kind, what: str, code: str, on: dt.date) -> _KindOn:
-    """The workspace's files of ``kind`` (``what``: "PCN workforce file", ...), refusing a
+def _read_kind_on(
+    data: Path, kinds: tuple[Kind, ...], what: str, code: str, on: dt.date
+) -> _KindOn:
+    """The workspace's files of ``kinds`` (``what``: "PCN workforce file", ...), refusing a
     workspace without one and a census date no such file has figures for."""
     from gpworkforce.cli.workspace import (
         combine,
@@ -212,12 +214,12 @@ def _read_kind_on(data: Path, kind: Kind, what: str, code: str, on: dt.date) -> 
     from gpworkforce.domain.orgs import ENGLAND_CODE
 
     every = require_entries(data)
-    entries = [e for e in every if e.kind is kind]
+    entries = [e for e in every if e.kind in kinds]
     if not entries:
         article = "an" if what[0] in "AEIOU" else "a"
+        how = " or ".join(f"'gpworkforce load {k.value} FILE --data {data}'" for k in kinds)
         raise UserError(
-            f"--data must hold {article} {what}, got none in {data} (add one with "
-            f"'gpworkforce load {kind.value} FILE --data {data}')"
+            f"--data must hold {article} {what}, got none in {data} (add one with {how})"
         )
     registry = workspace_registry(data, every)
     name = "England" if code == ENGLAND_CODE else registry.get(code).name
@@ -236,7 +238,8 @@ def pcn_baseline(
     org: Annotated[str, typer.Option("--org", help="ODS code of the organisation, e.g. QK1.")],
     period: Annotated[str, typer.Option("--period", help="Census date, e.g. 2022-09-30.")],
     data: Annotated[
-        Path, typer.Option("--data", help="Workspace directory with pcn-individual files.")
+        Path,
+        typer.Option("--data", help="Workspace directory with pcn-individual or pcn-tables files."),
     ],
     fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
         OutputFormat.TABLE
@@ -248,14 +251,14 @@ def pcn_baseline(
 ) -> None:
     """Staff employed by the PCNs of an organisation (ARRS roles), by PCN and role."""
     from gpworkforce.baseline.pcn import pcn_baseline as build
-    from gpworkforce.cli.choices import Kind
+    from gpworkforce.cli.choices import PCN_KINDS
     from gpworkforce.cli.workspace import source_order
     from gpworkforce.domain.taxonomy import load_taxonomy
     from gpworkforce.reports.model import Report
 
     on = period_option(period)
     code = org.strip().upper()
-    k = _read_kind_on(data, Kind.PCN_INDIVIDUAL, "PCN workforce file", code, on)
+    k = _read_kind_on(data, PCN_KINDS, "PCN workforce file", code, on)
     entries, registry, name, combined = k.entries, k.registry, k.name, k.combined
     result = build(
         combined.workforce,
@@ -338,7 +341,7 @@ def sub_icb_baseline(
 
     on = period_option(period)
     code = org.strip().upper()
-    k = _read_kind_on(data, Kind.GPW_INDIVIDUAL, "GPW individual-level file", code, on)
+    k = _read_kind_on(data, (Kind.GPW_INDIVIDUAL,), "GPW individual-level file", code, on)
     entries, registry, name, combined = k.entries, k.registry, k.name, k.combined
     result = build(
         combined.workforce, registry, load_taxonomy(), code, on, source_order(entries),

@@ -13,12 +13,16 @@ class Kind(StrEnum):
     PAYMENTS = "payments"
     PATIENTS_AGE_SEX = "patients-age-sex"  # Patients Registered at a GP Practice by age and sex
     PCN_INDIVIDUAL = "pcn-individual"
+    PCN_TABLES = "pcn-tables"  # PCN workforce bulletin tables (XLSX): staff by PCN and role
     GPW_INDIVIDUAL = "gpw-individual"  # GPW individual level: staff by sub-ICB location
     ONS_POPULATION = "ons-population"
     RETURNS = "returns"
     ODS_PRACTICES = "ods-practices"  # ODS epraccur (headerless); --period = its extract date
     PRACTICE_MAP = "practice-map"  # gp_reg_pat_prac_map: practice -> PCN -> sub-ICB -> ICB
 
+
+# kinds with staff of primary care networks (the PCN baseline reads them together)
+PCN_KINDS = (Kind.PCN_INDIVIDUAL, Kind.PCN_TABLES)
 
 # kinds that add to the organisation registry rather than to the workforce tables
 REGISTRY_KINDS = frozenset({Kind.ODS_PRACTICES, Kind.PRACTICE_MAP})

@@ -44,8 +44,9 @@ from gpworkforce.loaders.pcn import PCN_PLACES
 
 PARSED = "parsed"
 # bump when any loader's tables change for the same input (2: ONS populations stored; 3: the
-# PCN file's own placement of each PCN; 4: where a workforce file places its practices)
-PARSE_VERSION = 4
+# PCN file's own placement of each PCN; 4: where a workforce file places its practices; 5: the
+# high-level file's GPs in training and GPs excluding them)
+PARSE_VERSION = 5
 META = "meta.json"
 TABLES = {
     "workforce": tables.WORKFORCE,

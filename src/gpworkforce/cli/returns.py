@@ -101,9 +101,11 @@ def validate(
     source = loaded.source
     rows = len(loaded.workforce)
     encoding = f"; {loaded.encoding}" if loaded.encoding else ""
-    unit = {Kind.PCN_INDIVIDUAL: "PCN", Kind.GPW_INDIVIDUAL: "sub-ICB location"}.get(
-        kind, "practice"
-    )
+    unit = {
+        Kind.PCN_INDIVIDUAL: "PCN",
+        Kind.PCN_TABLES: "PCN",
+        Kind.GPW_INDIVIDUAL: "sub-ICB location",
+    }.get(kind, "practice")
     for line in workforce_lines(loaded.workforce, _valid_what(kind, loaded.source, registry), unit):
         typer.echo(line)
     typer.echo(

@@ -234,6 +234,13 @@ def _pcn(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedF
     )
 
 
+def _pcn_tables(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
+    from gpworkforce.loaders.pcn_tables import load_pcn_tables
+
+    result, places = load_pcn_tables(path, period=opts.period, published=opts.published)
+    return dataclasses.replace(_from_loader(Kind.PCN_TABLES, result), pcn_places=places)
+
+
 def _gpw_individual(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
     from gpworkforce.loaders.gpw_individual import load_gpw_individual
 
@@ -339,6 +346,7 @@ ADAPTERS: Mapping[Kind, Adapter] = {
     Kind.PAYMENTS: _payments,
     Kind.PATIENTS_AGE_SEX: _patient_ages,
     Kind.PCN_INDIVIDUAL: _pcn,
+    Kind.PCN_TABLES: _pcn_tables,
     Kind.GPW_INDIVIDUAL: _gpw_individual,
     Kind.ONS_POPULATION: _population,
     Kind.RETURNS: _returns,
