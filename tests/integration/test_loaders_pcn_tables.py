@@ -227,6 +227,10 @@ def test_the_census_date_comes_from_the_name_or_must_be_given(tmp_path: Path) ->
     assert "--period 2024-10-31" in " ".join(result.stderr.split())
     result = run("load", "pcn-tables", plain, "--data", tmp_path / "ws", "--period", "2022-09-30")
     assert result.exit_code == 0, result.output
+    checked = run("validate", plain, "--kind", "pcn-tables", "--period", "2022-09-30")
+    assert checked.exit_code == 0, checked.output
+    assert "4 PCNs, census date 30 September 2022" in checked.stdout  # 10.0 + 9.3 + 5.6 + 8.0
+    assert "Staff in post on 30 September 2022: 32.9 WTE in total" in checked.stdout
 
 
 def test_an_england_row_that_is_not_the_sum_of_the_pcns_is_warned(tmp_path: Path) -> None:

@@ -81,18 +81,27 @@ def validate(
     kind: Annotated[
         Kind, typer.Option("--kind", help="What the file is.", case_sensitive=False)
     ] = Kind.RETURNS,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            help="Census or extract date, when the file does not say (as for load).",
+        ),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", help="Print every loader warning in full.")
     ] = False,
 ) -> None:
     """Check a file (by default a practice return) and print every problem with its location."""
+    from gpworkforce.cli.choices import REGISTRY_KINDS
     from gpworkforce.cli.headlines import workforce_lines
-    from gpworkforce.cli.workspace import read_file
+    from gpworkforce.cli.workspace import LoadOptions, read_file, registry_lines
     from gpworkforce.loaders import build_registry
 
     registry = build_registry()
+    options = LoadOptions(period=period_option(period) if period else None)
     try:
-        loaded = read_file(kind, file, registry)
+        loaded = read_file(kind, file, registry, options)
     except ValidationFailed as exc:
         typer.echo(f"{file}: {exc.summary}: {len(exc.issues)} problem(s)", err=True)
         for issue in exc.issues:
@@ -106,7 +115,13 @@ def validate(
         Kind.PCN_TABLES: "PCN",
         Kind.GPW_INDIVIDUAL: "sub-ICB location",
     }.get(kind, "practice")
-    for line in workforce_lines(loaded.workforce, _valid_what(kind, loaded.source, registry), unit):
+    what = _valid_what(kind, loaded.source, registry)
+    lines = (
+        [f"Headline: {what}", *registry_lines(loaded)]
+        if kind in REGISTRY_KINDS
+        else workforce_lines(loaded.workforce, what, unit)
+    )
+    for line in lines:
         typer.echo(line)
     typer.echo(
         f"{file}: valid {kind.value} file ({source.source_id}; {rows} workforce rows{encoding})"

@@ -293,7 +293,7 @@ def _registry_source(path: Path, dataset: str, period: dt.date) -> Source:
     )
 
 
-def _no_tables(kind: Kind, source: Source) -> LoadedFile:
+def _no_tables(kind: Kind, source: Source, payload: Any = None) -> LoadedFile:
     return LoadedFile(
         kind=kind,
         source=source,
@@ -301,8 +301,36 @@ def _no_tables(kind: Kind, source: Source) -> LoadedFile:
         demography=tables.empty(tables.DEMOGRAPHY),
         patients=tables.empty(tables.PATIENTS),
         vacancies=tables.empty(tables.VACANCIES),
-        payload=None,
+        payload=payload,
     )
+
+
+def registry_lines(loaded: LoadedFile) -> list[str]:
+    """What a registry file (ODS extract, practice map) read at load holds, in words (empty
+    when read from the workspace, where its frame is not kept)."""
+    from gpworkforce import labels
+    from gpworkforce.loaders.registry_files import GP_PRACTICE_SETTING, PracticeMap
+
+    frame = loaded.payload
+    if isinstance(frame, PracticeMap):
+        practices = frame.frame["PRACTICE_CODE"].nunique()
+        pcns = frame.frame["PCN_CODE"].replace({"U": pd.NA}).nunique()
+        return [
+            f"  {labels.plural(int(practices), 'practice')} mapped, {labels.plural(int(pcns), 'PCN')}"
+        ]
+    if isinstance(frame, pd.DataFrame) and "setting" in frame:
+        on = pd.Timestamp(loaded.source.period)
+        gp = frame.loc[frame["setting"] == GP_PRACTICE_SETTING]
+        # open on the day as OrgRegistry.is_open counts it (a practice closing that day is open)
+        open_on = (
+            (gp["opened"].isna() | (gp["opened"] <= on))
+            & (gp["closed"].isna() | (gp["closed"] >= on))
+        ).sum()
+        return [
+            f"  {labels.plural(len(gp), 'GP practice')} listed, {int(open_on):,} open on "
+            f"{labels.date_text(on.date())}"
+        ]
+    return []
 
 
 def _ods(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
@@ -325,7 +353,8 @@ def _ods(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedF
             ],
             summary=f"{path.name}: not an ODS GP practice file",
         )
-    return _no_tables(Kind.ODS_PRACTICES, _registry_source(path, "ods-epraccur", opts.period))
+    source = _registry_source(path, "ods-epraccur", opts.period)
+    return _no_tables(Kind.ODS_PRACTICES, source, frame)
 
 
 def _practice_map(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
@@ -337,7 +366,8 @@ def _practice_map(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -
             f"--period must be the map's own extract date {found.extract_date} or not given, "
             f"got {opts.period}"
         )
-    return _no_tables(Kind.PRACTICE_MAP, _registry_source(path, "practice-map", found.extract_date))
+    source = _registry_source(path, "practice-map", found.extract_date)
+    return _no_tables(Kind.PRACTICE_MAP, source, found)
 
 
 ADAPTERS: Mapping[Kind, Adapter] = {
