@@ -216,6 +216,25 @@ def period_from_file_name(name: str) -> dt.date | None:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def period_or_name(period: dt.date | None, name: str, *, named: str, given: str) -> dt.date:
+    """``period`` if given, else the month in the file's published name; a file with neither is
+    refused, showing a published name (``named``) and a census date (``given``) as examples."""
+    census = period or period_from_file_name(name)
+    if census is None:
+        raise ValidationFailed(
+            issues=[
+                Issue(
+                    Location(file=name),
+                    f"be named with its month as published (e.g. {named}) or be loaded with "
+                    f"the census date given (--period {given})",
+                    "neither",
+                )
+            ],
+            summary=f"{name}: census date",
+        )
+    return census
+
+
 def _census(frame: pd.DataFrame, plan: ColumnPlan, period: dt.date | None, name: str) -> dt.date:
     """The census date: the file's date column (checked against ``period``), else ``period``,
     else the month and year in the file's published name."""

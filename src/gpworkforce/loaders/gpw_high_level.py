@@ -32,9 +32,9 @@ import pandas as pd
 
 from gpworkforce import tables
 from gpworkforce.domain.provenance import Source
-from gpworkforce.errors import Issue, Location, ValidationFailed, raise_if_issues
+from gpworkforce.errors import Issue, Location, raise_if_issues
 from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_text
-from gpworkforce.loaders.gpw_detailed import period_from_file_name
+from gpworkforce.loaders.gpw_detailed import period_or_name
 from gpworkforce.loaders.result import LoadedWorkforce, checked
 from gpworkforce.loaders.tabular import (
     FIRST_DATA_ROW,
@@ -146,19 +146,7 @@ def load_gpw_high_level(
             for p in dup[:MAX_ISSUES_PER_COLUMN]
         ]
     raise_if_issues(issues, f"{tf.name}: not a valid GPW high-level practice file")
-    census = period or period_from_file_name(tf.name)
-    if census is None:
-        raise ValidationFailed(
-            issues=[
-                Issue(
-                    Location(file=tf.name),
-                    "be named with its month as published (e.g. 'January 2023') or be loaded "
-                    "with the census date given (--period 2023-01-31)",
-                    "neither",
-                )
-            ],
-            summary=f"{tf.name}: census date",
-        )
+    census = period_or_name(period, tf.name, named="'January 2023'", given="2023-01-31")
     stamp = pd.Timestamp(census)
     source = Source(
         publisher="NHS Digital",

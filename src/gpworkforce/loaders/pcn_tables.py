@@ -46,7 +46,7 @@ from gpworkforce.domain.provenance import Source, sha256_of_bytes
 from gpworkforce.domain.taxonomy import load_taxonomy
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed, raise_if_issues
 from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_bytes
-from gpworkforce.loaders.gpw_detailed import period_from_file_name
+from gpworkforce.loaders.gpw_detailed import period_or_name
 from gpworkforce.loaders.pcn import PCN_PLACES
 from gpworkforce.loaders.pcn_roles import PCN_TABLE_ROLE_MAP
 from gpworkforce.loaders.result import LoadedWorkforce
@@ -339,19 +339,8 @@ def load_pcn_tables(
     sheets = _read_sheets(data, name)
     fte = _table(sheets["Table 4a"], name, "Table 4a")
     heads = _table(sheets["Table 4b"], name, "Table 4b")
-    census = period or period_from_file_name(name)
-    if census is None:
-        raise ValidationFailed(
-            issues=[
-                Issue(
-                    Location(file=name),
-                    "be named with its month as published (e.g. 'PCNW October 2024 - Bulletin "
-                    "tables.xlsx') or be loaded with the census date given (--period 2024-10-31)",
-                    "neither",
-                )
-            ],
-            summary=f"{name}: census date",
-        )
+    example = "'PCNW October 2024 - Bulletin tables.xlsx'"
+    census = period_or_name(period, name, named=example, given="2024-10-31")
     stamp = pd.Timestamp(census)
     source = Source(
         publisher="NHS Digital",
