@@ -14,6 +14,8 @@ Public API::
     load_practice_year_staff_groups(path) -> LoadedWorkforce
     load_gpw_detailed(path, period=None, published=None) -> LoadedWorkforce  # raw NHS Digital CSV
     load_pcn_individual(path) -> LoadedWorkforce          # practice_code holds the PCN code
+    pcn_tables.load_pcn_tables(path, period=None)         # PCN bulletin tables XLSX (4a, 4b)
+    people                                                # what person-level files share
     load_payments(path, period=None) -> LoadedWorkforce   # PATIENTS (registered, weighted) + attributes
     load_ons_population(path) -> LoadedPopulation         # area, year, age, sex, population
 """
