@@ -73,6 +73,11 @@ def test_the_sample_gives_the_pcn_baseline_worked_out_by_hand(tmp_path: Path) ->
                           "Total"}  # fmt: skip
     assert float(table["Total"]["Total WTE"]) == 24.9
     assert float(table["Total"]["Pharmacist WTE"]) == 10.5
+    shown = run("pcn-baseline", "--org", "QK1", "--period", "2022-09-30", "--data", ws)
+    said = " ".join(shown.stdout.split())
+    assert "Rutland Integrated Care Board by the registry's PCN ->" in said
+    assert "on 30 September 2022 (the files place no PCN themselves)" in said
+    assert "its own sub-ICB" not in said  # the workbook names no PCN's sub-ICB location
 
 
 def test_left_out_roles_are_warned_at_load_and_kept_in_the_manifest(tmp_path: Path) -> None:

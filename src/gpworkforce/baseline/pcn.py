@@ -134,9 +134,14 @@ def pcn_baseline(
         "Staff employed by primary care networks (most funded by the Additional Roles "
         "Reimbursement Scheme), not by practices: in addition to practice staff.",
         "Total WTE = every staff group the role map counts (PCN directors are not counted).",
-        f"PCNs are placed in {name} as the PCN workforce file places them on "
-        f"{period:%d %B %Y} (its own sub-ICB, ICB and region codes), else by the registry's "
-        "PCN -> sub-ICB -> ICB links.",
+        (
+            f"PCNs are placed in {name} as the PCN workforce file places them on "
+            f"{period:%d %B %Y} (its own sub-ICB, ICB and region codes), else by the registry's "
+            "PCN -> sub-ICB -> ICB links."
+            if by_file
+            else f"PCNs are placed in {name} by the registry's PCN -> sub-ICB -> ICB links on "
+            f"{period:%d %B %Y} (the files place no PCN themselves)."
+        ),
     ]
     if disagree:
         shown = "; ".join(
