@@ -211,6 +211,7 @@ def test_gps_excluding_trainees_are_the_gp_total_less_the_training_grades(tmp_pa
         "C82003": (4.0, 3.5),
     }
     assert gp_figures(loaded.workforce, "GP_REGISTRAR")["C82001"] == (2.0, 2.0)
+    assert not any("excluding trainees is not available" in w for w in loaded.warnings)
 
 
 def test_a_training_grade_not_available_leaves_gps_excluding_trainees_not_available(
@@ -221,6 +222,11 @@ def test_a_training_grade_not_available_leaves_gps_excluding_trainees_not_availa
     loaded = load_gpw_high_level(high_level(tmp_path, extra))
     got = gp_figures(loaded.workforce, "GP_EXCL_REGISTRARS")
     assert got["C82002"] == (2.0, None)  # 3 GPs less 1 in training; FTE unknown, not 2.8
+    assert any(
+        "1 practice(s) with GP rows whose WTE of GPs excluding trainees is not available" in w
+        and w.endswith(": C82002")
+        for w in loaded.warnings
+    ), loaded.warnings
     assert got["C82001"] == (13.0, 9.75)
 
 

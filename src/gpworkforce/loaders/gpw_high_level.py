@@ -186,11 +186,18 @@ def load_gpw_high_level(
     trainee = frame[GROUP].eq("GP").to_numpy(dtype=bool) & frame[ROLE].str.startswith(
         TRAINEE_PREFIX
     ).fillna(False).to_numpy(dtype=bool)
-    workforce = pd.concat(
-        [workforce, _gp_excluding_trainees(frame, trainee, stamp, source.source_id)],
-        ignore_index=True,
-    )
+    qualified = _gp_excluding_trainees(frame, trainee, stamp, source.source_id)
+    workforce = pd.concat([workforce, qualified], ignore_index=True)
     warnings = parsed.warnings(tf.name) + _role_warnings(frame, is_total | trainee, tf.name)
+    with_gps = set(frame.loc[frame[GROUP].eq("GP").to_numpy(dtype=bool), PRACTICE])
+    has_fte = qualified.loc[qualified["node"].eq(EXCLUDING_TRAINEES), ["practice_code", "fte"]]
+    unknown = sorted(with_gps - set(has_fte.loc[has_fte["fte"].notna(), "practice_code"]))
+    if unknown:
+        warnings.append(
+            f"{tf.name}: {len(unknown)} practice(s) with GP rows whose WTE of GPs excluding "
+            "trainees is not available (their GP total or a training grade is NA, or no GP "
+            f"total is given): {', '.join(unknown[:20])}"
+        )
     names = frame.drop_duplicates(PRACTICE)
     attributes = pd.DataFrame(
         {
