@@ -16,24 +16,26 @@ def test_evaluate_scores_every_icb_from_every_origin(tmp_path: Path, shared_data
     args = ["evaluate", "--out", str(out), "--level", "icb", "--draws", "40", "--max-horizon", "2"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Headline: rolling-origin evaluation, GPW Years 2018-2023, ")
+    assert result.stdout.startswith("Headline: rolling-origin evaluation, GPW Years 2018-2024, ")
     assert "ICB, 1 year ahead: default" in result.stdout
     # the run says how the default's calibrated band did, against the issue's target, and from
-    # how many starting years (origins 2018-2023 one year ahead, 2018-2022 two)
+    # how many starting years (origins 2018-2024 one year ahead, 2018-2023 two: Year 2025 comes
+    # from the later staff-groups file)
     lines = result.stdout.splitlines()
     one_year = next(x for x in lines if "ICB, 1 year ahead" in x)
-    assert "calibrated band (6 starting years): " in one_year and "% inside P10-P90" in one_year
+    assert "calibrated band (7 starting years): " in one_year and "% inside P10-P90" in one_year
     assert "the calibration target" in one_year
     two_years = next(x for x in lines if "ICB, 2 years ahead" in x)
-    assert "calibrated band (5 starting years): " in two_years
+    assert "calibrated band (6 starting years): " in two_years
     names = {p.name for p in out.iterdir()}
     assert {"evaluation_summary.csv", "evaluation_skill.csv", "evaluation_cases.csv"} <= names
+    assert "evaluation_bands.csv" in names
     assert {"evaluation.xlsx", "evaluation_mase_icb.svg", "evaluation_coverage_icb.svg"} <= names
     cases = pd.read_csv(out / "evaluation_cases.csv", encoding="utf-8-sig")
     model = cases.loc[cases["calibration"] == "model"]
     # the headline counts the forecasts scored (one row per forecast and calibration)
     assert result.stdout.splitlines()[0] == (
-        f"Headline: rolling-origin evaluation, GPW Years 2018-2023, {len(model):,} forecasts; "
+        f"Headline: rolling-origin evaluation, GPW Years 2018-2024, {len(model):,} forecasts; "
         "the default method for each level and horizon:"
     )
     # the leave-one-out band: every origin's band from the other origins' errors only
@@ -45,16 +47,16 @@ def test_evaluate_scores_every_icb_from_every_origin(tmp_path: Path, shared_data
     judged = summary_raw.loc[
         summary_raw["Band"] == "Errors of the other starting years (leave one out)"
     ]
-    assert set(judged["Enough starting years to judge the band"]) == {"yes"}  # 5-6 origins
+    assert set(judged["Enough starting years to judge the band"]) == {"yes"}  # 6-7 origins
     recent = cases.loc[(cases["calibration"] == "recent") & cases["inside_80"].notna()]
     # the recent band exists from origin 2019 (the 2019 errors of 2018's forecasts) and says so
     assert recent["origin"].min() == 2019
     assert recent["band_from"].str.startswith("1-year errors of GPW Year").all()
-    # the series runs GPW Years 2016-2024: origins 2018-2022 reach two years ahead, 2023 one,
-    # so 5 x 2 + 1 = 11 forecasts per ICB and method; 42 ICBs
+    # the series runs GPW Years 2016-2024 and the later file adds 2025: origins 2018-2023 reach
+    # two years ahead, 2024 one, so 6 x 2 + 1 = 13 forecasts per ICB and method; 42 ICBs
     per_method = model.groupby("method").size()
-    assert set(per_method) == {42 * 11}
-    assert sorted(model["origin"].unique().tolist()) == [2018, 2019, 2020, 2021, 2022, 2023]
+    assert set(per_method) == {42 * 13}
+    assert sorted(model["origin"].unique().tolist()) == list(range(2018, 2025))
     assert set(model["horizon"]) == {1, 2}
     assert (model["target"] == model["origin"] + model["horizon"]).all()
     summary = pd.read_csv(out / "evaluation_summary.csv", encoding="utf-8-sig")
@@ -62,6 +64,47 @@ def test_evaluate_scores_every_icb_from_every_origin(tmp_path: Path, shared_data
     assert pers["Error relative to no change (MASE)"].tolist() == pytest.approx([1.0] * len(pers))
     assert (out / "evaluation_mase_icb.svg").read_text().lstrip().startswith("<svg")
     _check_llr_plan_as_a_forecast(out / "evaluation_llr_plan.csv")
+    _check_run_record_and_current_bands(out, summary_raw)
+
+
+def _check_run_record_and_current_bands(out: Path, summary: pd.DataFrame) -> None:
+    """The run says which files and Years it used, and the band for a forecast made now is
+    the leave-one-out construction on every starting year, beside that band's check."""
+    readme = (out / "README.txt").read_text()
+    assert (
+        "Data: the shared GPW practice-year file, GPW Years 2016-2024; Year 2025 scored as"
+        " targets from the shared GPW staff-groups file, chain-linked on Year 2024"
+    ) in readme
+    bands = pd.read_csv(out / "evaluation_bands.csv", encoding="utf-8-sig")
+    assert len(bands) == 6 * 2  # six methods, two horizons, one level
+    one = bands.loc[(bands["Method"] == "Cohort engine") & (bands["Years ahead"] == 1)].iloc[0]
+    assert one["Starting years the band is made from"] == 7
+    assert one["Made from"].startswith("errors of every origin 2018, 2019, 2020, 2021, 2022,")
+    assert "7 national shifts" in one["Made from"] and "shifts' spread x 1.15" in one["Made from"]
+    assert one["P10 / central"] < one["P50 / central"] < one["P90 / central"]
+    assert one["P2.5 / central"] < one["P10 / central"] and one["P97.5 / central"] > 1
+    check = summary.loc[
+        (summary["Method"] == "Cohort engine")
+        & (summary["Years ahead"] == 1)
+        & (summary["Band"] == "Errors of the other starting years (leave one out)")
+    ].iloc[0]
+    assert one["Left-out check: inside P10-P90 (%)"] == check["Inside P10-P90 (%)"]
+    assert one["Enough starting years to judge the band"] == "yes"
+    assert one["Meets the calibration target"] in {"yes", "no"}
+
+
+def test_evaluate_without_the_later_file_scores_the_series_alone(
+    tmp_path: Path, shared_data: Path
+) -> None:
+    out = tmp_path / "ev"
+    args = ["evaluate", "--out", str(out), "--level", "icb", "--draws", "20", "--max-horizon", "1"]
+    result = CliRunner().invoke(app, [*args, "--no-later"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Headline: rolling-origin evaluation, GPW Years 2018-2023, ")
+    assert (
+        "Data: the shared GPW practice-year file, GPW Years 2016-2024; no later Year scored"
+        in (out / "README.txt").read_text()
+    )
 
 
 def _check_llr_plan_as_a_forecast(path: Path) -> None:
@@ -98,4 +141,7 @@ def test_evaluate_user_errors_exit_non_zero(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["evaluate", "--data", str(tmp_path / "none.csv")])
     assert missing.exit_code == 2
     assert "--data must be a GPW practice-year CSV or a workspace directory" in missing.output
-    assert "Traceback" not in bad.output + missing.output
+    later = runner.invoke(app, ["evaluate", "--later", str(tmp_path / "none.csv")])
+    assert later.exit_code == 2
+    assert "--later must be a GPW practice-year CSV with all staff groups" in later.output
+    assert "Traceback" not in bad.output + missing.output + later.output

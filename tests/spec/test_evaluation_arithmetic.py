@@ -249,3 +249,116 @@ def test_evaluation_of_steady_growth_by_hand() -> None:
     table = ev.summary(cases)
     trend = table.loc[(table["method"] == "trend-local") & (table["calibration"] == "model")]
     assert trend["mase"].to_numpy() == pytest.approx(np.zeros(len(trend)), abs=1e-9)
+
+
+def test_chain_linked_uses_only_the_later_files_growth() -> None:
+    # the series ends in 2024 at 100 (A) and 50 (B). The later file revised 2024 to 102 and
+    # 49 and shows 2025 at 107.1 and 51.45, i.e. growth of 5% for both: A 2025 = 100 x 1.05
+    # = 105, B = 50 x 1.05 = 52.5 (not 107.1 and 51.45, which carry the revision). C is not in
+    # the later file, D has no 2024 there: no 2025 for either.
+    series = pd.DataFrame(
+        {2023: [98.0, 49.0, 10.0, 20.0], 2024: [100.0, 50.0, 11.0, 21.0]},
+        index=["A", "B", "C", "D"],
+    )
+    later = pd.DataFrame(
+        {2023: [99.0, 48.0, np.nan], 2024: [102.0, 49.0, np.nan], 2025: [107.1, 51.45, 30.0]},
+        index=["A", "B", "D"],
+    )
+    got = ev.chain_linked(series, later)
+    assert got.columns.tolist() == [2023, 2024, 2025]
+    assert got.loc["A", 2025] == pytest.approx(105.0) and got.loc["B", 2025] == pytest.approx(52.5)
+    assert math.isnan(got.loc["C", 2025]) and math.isnan(got.loc["D", 2025])
+    # the series' own Years are kept as they were
+    assert got[[2023, 2024]].equals(series)
+    # nothing later than the series: unchanged
+    assert ev.chain_linked(series, later[[2023, 2024]]).equals(series)
+
+
+def test_evaluation_scores_a_later_publications_year_as_a_target() -> None:
+    # the steady 10% growth of 2016-2022, and a later publication holding 2022 revised 5% up
+    # and 2023 another 10% on it. Chain-linked, 2023 is 2022 x 1.1, so the trends stay exact
+    # for target 2023 and no change from origin 2022 misses by 1 - 1/1.1 = 9.0909%; origin
+    # 2022 is added (5 origins, 2018-2022), and nothing of the later file moves the forecasts.
+    panel, mapping = _growth_panel(0.10, range(2016, 2023))
+    newer = panel.loc[panel["fy"] == 2022].assign(
+        headcount=lambda f: f["headcount"] * 1.05, fte=lambda f: f["fte"] * 1.05
+    )
+    newer = pd.concat(
+        [newer, newer.assign(fy=2023, fte=newer["fte"] * 1.1, headcount=newer["headcount"] * 1.1)]
+    )
+    methods = ("persistence", "trend-local", "trend-national")
+    cases = ev.evaluate_level(panel, mapping, "icb", methods=methods, draws=20, later=newer)
+    model = cases.loc[cases["calibration"] == "model"]
+    assert sorted(model["origin"].unique().tolist()) == [2018, 2019, 2020, 2021, 2022]
+    assert model["target"].max() == 2023
+    last = model.loc[(model["method"] == "persistence") & (model["origin"] == 2022)]
+    assert last["horizon"].tolist() == [1, 1, 1]
+    assert last["ape"].to_numpy() == pytest.approx([100 / 11] * 3)
+    for method in ("trend-local", "trend-national"):
+        got = model.loc[(model["method"] == method) & (model["target"] == 2023), "ape"]
+        assert got.to_numpy() == pytest.approx(np.zeros(len(got)), abs=1e-9)
+    # without the later file the same series has origins 2018-2021 only
+    alone = ev.evaluate_level(panel, mapping, "icb", methods=methods, draws=20)
+    assert alone["origin"].max() == 2021
+
+
+def test_current_band_is_the_leave_out_construction_on_every_origin() -> None:
+    # two origins of two areas: log errors 2019: -0.03, -0.01 (shift -0.02); 2020: +0.03,
+    # +0.05 (shift +0.04). Centre +0.01; two shifts, widened by sqrt(3): deviations
+    # sqrt(3) x (-0.03) +- 0.01 and sqrt(3) x 0.03 +- 0.01, symmetrised; the largest is
+    # 0.0520 + 0.01 = 0.0620, so P97.5 <= exp(0.01 + 0.0620) and the median is exp(0.01).
+    central = 100.0
+    rows = []
+    for origin, errs in ((2019, (-0.03, -0.01)), (2020, (0.03, 0.05))):
+        for area, e in zip(("A", "B"), errs, strict=True):
+            rows.append(
+                {
+                    "calibration": "model",
+                    "level": "icb",
+                    "method": "persistence",
+                    "horizon": 1,
+                    "org": area,
+                    "origin": origin,
+                    "central": central,
+                    "actual": central * math.exp(e),
+                }
+            )
+    cases = pd.DataFrame(rows)
+    summary = pd.DataFrame(
+        [
+            {
+                "level": "icb",
+                "method": "persistence",
+                "calibration": "leave-out",
+                "horizon": 1,
+                "coverage_judged": False,
+                "coverage_80": 50.0,
+                "coverage_95": 100.0,
+                "below_p10": 25.0,
+                "above_p90": 25.0,
+                "below_p2_5": 0.0,
+                "above_p97_5": 0.0,
+            }
+        ]
+    )
+    got = ev.current_bands(cases, summary)
+    assert len(got) == 1
+    row = got.iloc[0]
+    # two origins: too few to judge, so whether it meets the target is not said
+    assert row["origins"] == 2 and not row["coverage_judged"] and row["target_met"] is None
+    assert row["q0.5"] == pytest.approx(math.exp(0.01), abs=2e-4)
+    top = 0.01 + math.sqrt(3) * 0.03 + 0.01
+    assert math.exp(0.01) < row["q0.975"] <= math.exp(top) + 1e-12
+    assert row["q0.025"] >= math.exp(0.01 - top) - 1e-12
+    assert row["coverage_80"] == 50.0
+    # judged, the left-out check's 50% inside P10-P90 misses the target; at 80 / 95 with
+    # tails 10 / 10 and 2.5 / 2.5 it meets it
+    judged = summary.assign(coverage_judged=True)
+    missed = ev.current_bands(cases, judged).iloc[0]["target_met"]
+    assert missed is not None and not missed
+    nominal = judged.assign(
+        coverage_80=80.0, coverage_95=95.0, below_p10=10.0, above_p90=10.0
+    ).assign(below_p2_5=2.5, above_p97_5=2.5)
+    assert ev.current_bands(cases, nominal).iloc[0]["target_met"]
+    assert row["band_from"].startswith("errors of every origin 2019, 2020 (n=4, 2 national")
+    assert "shifts' spread x 1.73" in row["band_from"]

@@ -11,7 +11,11 @@ import typer
 from gpworkforce.cli.common import echo_written, step
 from gpworkforce.errors import UserError
 
-SOURCE = "NHS Digital, General Practice Workforce, practice level (GPW), Years 2016-2024"
+SOURCE = (
+    "NHS Digital, General Practice Workforce, practice level (GPW), fully qualified GPs: the"
+    " practice-year file and, for later Years, the practice-year file with all staff groups"
+    " (the Years of each in the notes)"
+)
 LEVELS = {"icb": "ICB", "sub-icb": "sub-ICB location"}
 
 SUMMARY_COLUMNS = {
@@ -49,6 +53,22 @@ SKILL_COLUMNS = {
     "default": "Default central forecast",
     "reason": "Why",
 }
+CURRENT_BAND_COLUMNS = {
+    "level": "Level",
+    "method": "Method",
+    "horizon": "Years ahead",
+    "origins": "Starting years the band is made from",
+    "q0.025": "P2.5 / central",
+    "q0.1": "P10 / central",
+    "q0.5": "P50 / central",
+    "q0.9": "P90 / central",
+    "q0.975": "P97.5 / central",
+    "coverage_80": "Left-out check: inside P10-P90 (%)",
+    "coverage_95": "Left-out check: inside P2.5-P97.5 (%)",
+    "coverage_judged": "Enough starting years to judge the band",
+    "target_met": "Meets the calibration target",
+    "band_from": "Made from",
+}
 BAND_LABELS = {
     "model": "The method's own draws",
     "conformal": "Past errors (conformal)",
@@ -74,6 +94,8 @@ def _human(frame, columns: dict[str, str]):  # type: ignore[no-untyped-def]
         out["skill"] = out["skill"].map({True: "yes", False: "no"})
     if "coverage_judged" in out:
         out["coverage_judged"] = out["coverage_judged"].map({True: "yes", False: "no"})
+    if "target_met" in out:
+        out["target_met"] = out["target_met"].map({True: "yes", False: "no"}).fillna("not judged")
     return out[[c for c in columns if c in out]].rename(columns=columns)
 
 
@@ -148,11 +170,24 @@ def evaluate(
             " CSV; default: the shared data file.",
         ),
     ] = None,
+    later: Annotated[
+        Path | None,
+        typer.Option(
+            "--later",
+            help="A newer GPW practice-year CSV with all staff groups: its Years after the"
+            " series' last are scored as targets, chain-linked on the series' last Year;"
+            " default: the shared file (Years 2023-2025) when --data is not given.",
+        ),
+    ] = None,
+    no_later: Annotated[
+        bool,
+        typer.Option("--no-later", help="Score the series alone, without a later publication."),
+    ] = False,
 ) -> None:
     """Forecast every area from every year the data allow, by every method, and score each
     forecast against what GPW later showed (rolling origin): error against no change, bias,
     band coverage and CRPS by horizon, and which method to offer as the default."""
-    from gpworkforce.cli.sources import gpw_panel
+    from gpworkforce.cli.sources import gpw_later_panel, gpw_panel
     from gpworkforce.domain.orgs import OrgType
     from gpworkforce.domain.report import ReportTable
     from gpworkforce.exports import write_csv_files, write_xlsx
@@ -165,11 +200,14 @@ def evaluate(
         raise UserError(f"--level must be 'icb', 'sub-icb' or 'all', got {level!r}")
     with step("reading the GPW practice-year series and the practice -> area maps"):
         panel, where = gpw_panel(data)
+        newer, newer_where = gpw_later_panel(later, data, use=not no_later)
         tiers = {"icb": OrgType.ICB, "sub-icb": OrgType.SUB_ICB}
         maps = {lv: area_map(tiers[lv], live_only=True) for lv in chosen}
     with step(f"forecasting from every origin by {len(ev.METHODS)} methods, {draws} draws each"):
         try:
-            result = ev.evaluate(panel, maps, max_horizon=max_horizon, draws=draws, seed=seed)
+            result = ev.evaluate(
+                panel, maps, max_horizon=max_horizon, draws=draws, seed=seed, later=newer
+            )
         except ValueError as exc:
             raise UserError(f"the evaluation needs more history: {exc}") from None
     summary = ev.summary(result.cases)
@@ -181,15 +219,16 @@ def evaluate(
         "Bands: the method's own draws; past errors (conformal); draws recalibrated on past"
         " probability integral transforms; the latest published year's one-year errors,"
         " recentred on the method's path and scaled by horizon (recent); the errors of every"
-        " other starting year at the same horizon, split into the year's national shift and the"
-        " areas' spread about it (leave one out). The first three use only forecasts whose"
+        " other starting year at the same horizon, each kept with its year's national shift,"
+        " the shifts' spread widened by sqrt((n + 1) / (n - 1)) for their small number n"
+        " (leave one out; decision 0143). The first three use only forecasts whose"
         " target year was published at the origin; the leave-one-out band uses later years too"
         " (never the scored year's own errors). Each forecast's 'band_from' says which errors"
         " its band came from.",
         f"Coverage is judged only where at least {ev.MIN_ORIGINS_FOR_COVERAGE} starting years"
         " were scored: the areas' errors from one starting year move together, so fewer say"
         " little.",
-        f"Data: {where}.",
+        _data_note(where, panel, newer_where, result.cases),
     )
     cases = result.cases.drop(columns=["pinball"])
     plan_table = None
@@ -218,6 +257,26 @@ def evaluate(
             notes=("Intervals resample whole areas (2,000 replicates).",),
             sources=(SOURCE,),
             decimals=mase3,
+        ),
+        ReportTable(
+            "evaluation_bands",
+            "The calibrated band for a forecast made now: each quantile as a ratio to the"
+            " method's central forecast",
+            _human(ev.current_bands(result.cases, summary), CURRENT_BAND_COLUMNS),
+            notes=(
+                "Multiply a method's central forecast by these ratios for its calibrated band."
+                " Each is made as the leave-one-out band is, from the errors of every starting"
+                " year scored (each with its year's national shift, the shifts' spread widened"
+                " for their small number); the left-out check is how that construction covered"
+                " the actuals when each starting year was left out.",
+                f"A band from fewer than {ev.MIN_ORIGINS_FOR_COVERAGE} starting years was not"
+                " judged: its coverage rests on too few national shifts to say.",
+            ),
+            sources=(SOURCE,),
+            decimals={
+                CURRENT_BAND_COLUMNS[k]: 3 for k in ("q0.025", "q0.1", "q0.5", "q0.9", "q0.975")
+            }
+            | {CURRENT_BAND_COLUMNS[k]: 1 for k in ("coverage_80", "coverage_95")},
         ),
         ReportTable(
             "evaluation_cases",
@@ -332,6 +391,21 @@ def _band_line(summary, level: str, row) -> str:  # type: ignore[no-untyped-def]
         f"calibrated band ({_plural(int(b['origins']), 'starting year')}):"
         f" {b['coverage_80']:.0f}% inside P10-P90 ({b['below_p10']:.0f}% below,"
         f" {b['above_p90']:.0f}% above), {b['coverage_95']:.0f}% inside P2.5-P97.5, {verdict}"
+    )
+
+
+def _data_note(where: str, panel, newer_where: str, cases) -> str:  # type: ignore[no-untyped-def]
+    """Where the series and the targets came from, with the Years each supplied."""
+    first, last = int(panel["fy"].min()), int(panel["fy"].max())
+    added = sorted(int(t) for t in cases["target"].unique() if int(t) > last)
+    text = f"Data: {where}, GPW Years {first}-{last}"
+    if not added:
+        return f"{text}; no later Year scored ({newer_where})."
+    years = ", ".join(str(y) for y in added)
+    return (
+        f"{text}; Year{'s' if len(added) > 1 else ''} {years} scored as targets from"
+        f" {newer_where}, chain-linked on Year {last} (only that file's growth since Year {last}"
+        " is used, not its revised level)."
     )
 
 

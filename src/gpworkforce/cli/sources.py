@@ -262,3 +262,26 @@ def gpw_panel(data: Path | None, min_years: int = 4) -> tuple[pd.DataFrame, str]
     if data.is_file():
         return load_panel(data), str(data)
     raise UserError(f"--data must be a GPW practice-year CSV or a workspace directory, got {data}")
+
+
+def gpw_later_panel(
+    later: Path | None, data: Path | None, *, use: bool = True
+) -> tuple[pd.DataFrame | None, str]:
+    """The newer GPW practice-year publication (all staff groups) whose Years after the series'
+    last extend the rolling-origin evaluation's targets, and where it came from: ``later`` when
+    given, else the shared copy when the series is the shared file too (``data`` is None), else
+    none (a user's own series is not joined to a file they did not name)."""
+    from gpworkforce.forecast.calibration import STAFF_GROUPS_FILE, load_staff_groups_panel
+    from gpworkforce.paths import nhs_file
+
+    if not use:
+        return None, "no later publication (--no-later)"
+    if later is None and data is not None:
+        return None, "no later publication (--data given without --later)"
+    path = later if later is not None else nhs_file(STAFF_GROUPS_FILE)
+    if not path.is_file():
+        raise UserError(
+            f"--later must be a GPW practice-year CSV with all staff groups, got {path}"
+        )
+    where = "the shared GPW staff-groups file" if later is None else str(later)
+    return load_staff_groups_panel(path), where

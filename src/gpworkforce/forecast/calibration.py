@@ -45,6 +45,9 @@ from gpworkforce.forecast.uncertainty import Dist
 
 DEFAULT_NODE = "GP_QUALIFIED"
 GP_ADMIN_FILE = "gpw_practice_fy2016_2024_gp_admin.csv"
+# the newer publication with every staff group, Years 2023-2025 (its qualified GPs extend the
+# practice-year series by Year 2025; the two differ by up to 0.4% in the Years both hold)
+STAFF_GROUPS_FILE = "gpw_practice_fy2023_2025_staff_groups.csv"
 PANEL_COLUMNS = ("practice_code", "fy", "headcount", "fte")
 
 
@@ -75,6 +78,15 @@ def load_panel(path: Path, node: str = DEFAULT_NODE) -> pd.DataFrame:
     from gpworkforce.loaders.practice_year import load_practice_year_gp_admin
 
     loaded = load_practice_year_gp_admin(path)
+    return panel_from_workforce(loaded.workforce, node)
+
+
+def load_staff_groups_panel(path: Path, node: str = DEFAULT_NODE) -> pd.DataFrame:
+    """As :func:`load_panel`, from the GPW practice-year file with all staff groups
+    (:data:`STAFF_GROUPS_FILE`'s layout)."""
+    from gpworkforce.loaders.practice_year import load_practice_year_staff_groups
+
+    loaded = load_practice_year_staff_groups(path)
     return panel_from_workforce(loaded.workforce, node)
 
 

@@ -2,7 +2,8 @@
 
 Every method forecasts qualified GP FTE for every area (ICB or sub-ICB) from every *origin* the
 GPW practice-year series allows, using only what was known at the origin, and each forecast is
-scored against what GPW later showed at horizons 1 to :data:`MAX_HORIZON` years. The same cases
+scored against what GPW later showed at horizons 1 to :data:`MAX_HORIZON` years (a later
+publication's Years after the series' last are scored too, chain-linked: :func:`chain_linked`). The same cases
 are scored twice:
 
 ``model``      the method's own Monte Carlo band (its parameter and shock uncertainty);
@@ -34,9 +35,12 @@ are scored twice:
                against a band made from its own errors, nor from those of the other areas of its
                origin). Each error keeps its origin's national shift (unlike ``recent``, which
                recentres one year's errors and so drops the shift all areas share): the band is
-               centred on the mean of the other origins' shifts (their median log errors) and the
-               errors' deviations from it are symmetrised. It uses later origins than the one
-               scored, so it is a cross-validated
+               centred on the mean of the other origins' shifts (their median log errors), the
+               shifts' deviations from it widened for their small number
+               (:func:`shift_widening`), and the errors' deviations from it are symmetrised. The
+               band for a forecast made now (:func:`current_bands`) is the same construction on
+               every origin's errors. It uses later origins than the one scored, so it is a
+               cross-validated
                measure of how a band calibrated on all published errors would do, not a
                real-time one; the areas' errors of one origin move together, so coverage is
                judged only at horizons with at least :data:`MIN_ORIGINS_FOR_COVERAGE` origins.
@@ -465,29 +469,49 @@ def recent_samples(
     return np.asarray(central, dtype=np.float64)[:, None] * np.exp(spread)[None, :], how
 
 
+def shift_widening(n_shifts: int) -> float:
+    """How much wider the spread of ``n`` origins' national shifts about their mean must be
+    drawn to be the spread of a *new* origin's shift about that mean: the new shift's deviation
+    has variance ``sigma^2 (1 + 1/n)``, the ``n`` known shifts' deviations from their own mean
+    ``sigma^2 (n - 1) / n`` on average, so the ratio of spreads is ``sqrt((n + 1) / (n - 1))``
+    (1.41 with 3 shifts, 1.29 with 4, 1.22 with 5). 1 with a single shift (no spread known)."""
+    return math.sqrt((n_shifts + 1) / (n_shifts - 1)) if n_shifts > 1 else 1.0
+
+
 def leave_out_samples(
     central: np.ndarray,
     others: Mapping[int, np.ndarray],
     n_samples: int = LEAVE_OUT_SAMPLES,
+    *,
+    which: str = "the other origins",
 ) -> tuple[np.ndarray | None, str]:
-    """``(cases, n_samples)`` band samples ``central * exp(m +- (r - m))`` from the log errors
-    ``r`` of the *other* origins at the same level and horizon (``others[origin]``: its areas'
-    errors), with ``m`` the mean of those origins' national shifts (their median errors): each
-    error is kept with its origin's shift, so the band is as wide as areas *and* origins
-    differed, and the deviations are symmetrised about ``m``; read at ``n_samples`` evenly
-    spaced quantiles. None without another origin's errors."""
+    """``(cases, n_samples)`` band samples ``central * exp(m +- (k (s_o - m) + r - s_o))`` from
+    the log errors ``r`` of the *other* origins at the same level and horizon
+    (``others[origin]``: its areas' errors), with ``s_o`` each origin's national shift (its
+    median error), ``m`` the mean of those shifts and ``k`` :func:`shift_widening` of their
+    number: each error is kept with its origin's shift, the shifts' deviations from ``m``
+    widened by ``k`` (a new origin's shift is further from ``m`` than the known ones are), and
+    the deviations symmetrised about ``m``; read at ``n_samples`` evenly spaced quantiles.
+    None without another origin's errors."""
     errs = {o: np.asarray(e, dtype=np.float64) for o, e in others.items()}
     errs = {o: e[np.isfinite(e)] for o, e in errs.items()}
     errs = {o: e for o, e in errs.items() if e.size}
     if not errs:
         return None, "no other origin's errors at this horizon"
-    centre = float(np.mean([np.median(e) for e in errs.values()]))
-    dev = np.concatenate(list(errs.values())) - centre
+    shifts = {o: float(np.median(e)) for o, e in errs.items()}
+    centre = float(np.mean(list(shifts.values())))
+    k = shift_widening(len(errs))
+    dev = np.concatenate([k * (shifts[o] - centre) + (e - shifts[o]) for o, e in errs.items()])
     levels = (np.arange(n_samples) + 0.5) / n_samples
     r = centre + np.quantile(np.concatenate([dev, -dev]), levels)
+    widened = (
+        f"shifts' spread x {k:.2f}"
+        if len(errs) > 1
+        else "one national shift, its spread unknown and not widened"
+    )
     how = (
-        f"errors of the other origins {', '.join(str(o) for o in sorted(errs))} (n={dev.size},"
-        f" {len(errs)} national shifts, centre {centre * 100:+.1f}%)"
+        f"errors of {which} {', '.join(str(o) for o in sorted(errs))} (n={dev.size},"
+        f" {len(errs)} national shifts, centre {centre * 100:+.1f}%, {widened})"
     )
     return np.asarray(central, dtype=np.float64)[:, None] * np.exp(r)[None, :], how
 
@@ -521,6 +545,24 @@ def _by_origin(
     return {(target - h, h): values for target, h, values in history if target <= origin}
 
 
+def chain_linked(actuals: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
+    """``actuals`` (areas x GPW Years) extended by the Years of a newer publication ``later``
+    (same layout) after ``actuals``' last Year, chain-linked: ``actual[y] = actual[last] x
+    later[y] / later[last]``, so only the newer file's *growth* is used and its revisions of
+    the overlapping Years (up to 0.4% nationally) do not enter as a change. An area without
+    both Years in ``later`` gets NaN for the added Years."""
+    last = int(max(actuals.columns))
+    added = [y for y in sorted(later.columns) if int(y) > last]
+    if not added or last not in later.columns:
+        return actuals
+    base = later[last].reindex(actuals.index)
+    base = base.where(base > 0)
+    out = actuals.copy()
+    for y in added:
+        out[y] = actuals[last] * later[y].reindex(actuals.index) / base
+    return out
+
+
 def evaluate_level(
     panel: pd.DataFrame,
     practice_org: Mapping[str, str],
@@ -532,9 +574,13 @@ def evaluate_level(
     draws: int = 500,
     seed: int = 20170930,
     ensemble_of: Sequence[str] = ENSEMBLE_OF,
+    later: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every method from every origin for every area of ``practice_org``: the case table.
-    ``ensemble_of``: the methods the ensemble mixes (one area alone has no national trend)."""
+    ``ensemble_of``: the methods the ensemble mixes (one area alone has no national trend).
+    ``later``: a newer publication's practice-year panel whose Years after ``panel``'s last are
+    scored as targets (chain-linked, :func:`chain_linked`); forecasts still start only from
+    ``panel``'s Years and read nothing of ``later`` but those targets."""
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         raise ValueError(f"methods must be among {', '.join(METHODS)}, got {', '.join(unknown)}")
@@ -543,6 +589,9 @@ def evaluate_level(
     full = calibrate_many(
         panel, practice_org, first_fy=first_fy, last_fy=last_fy, skip_unusable=True
     )
+    if later is not None and len(later):
+        actuals = chain_linked(actuals, bt.actual_fte(later, practice_org))
+        last_fy = int(max(actuals.columns))
     if origins is None:
         origins = range(first_fy + MIN_INTERVALS, last_fy)
     need = set(methods) | (set(ensemble_of) if "ensemble" in methods else set())
@@ -621,6 +670,7 @@ def evaluate(
     max_horizon: int = MAX_HORIZON,
     draws: int = 500,
     seed: int = 20170930,
+    later: pd.DataFrame | None = None,
 ) -> Evaluation:
     """:func:`evaluate_level` for each level of ``maps`` (level name -> practice -> area)."""
     frames = [
@@ -633,6 +683,7 @@ def evaluate(
             max_horizon=max_horizon,
             draws=draws,
             seed=seed,
+            later=later,
         )
         for level, m in maps.items()
     ]
@@ -687,6 +738,43 @@ def summary(cases: pd.DataFrame) -> pd.DataFrame:
             }
         out.append(row)
     return pd.DataFrame(out)
+
+
+def current_bands(cases: pd.DataFrame, summary_frame: pd.DataFrame) -> pd.DataFrame:
+    """The calibrated band for a forecast made now, per level, method and horizon: the same
+    construction as the ``leave-out`` band (:func:`leave_out_samples`), from the errors of
+    *every* scored origin, as the ratio of each of :data:`QUANTILES` to the method's central
+    forecast; beside it how that construction covered the actuals when each origin was left
+    out (the evaluation of this band) and whether enough origins were scored to judge it."""
+    model = cases.loc[cases["calibration"] == "model"]
+    model = model.loc[(model["central"] > 0) & (model["actual"] > 0)]
+    judged = summary_frame.loc[summary_frame["calibration"] == "leave-out"].set_index(
+        ["level", "method", "horizon"]
+    )
+    rows = []
+    for (level, method, h), g in model.groupby(["level", "method", "horizon"], sort=True):
+        errors = {
+            int(o): np.log(gg["actual"].to_numpy() / gg["central"].to_numpy())
+            for o, gg in g.groupby("origin")
+        }
+        samples, how = leave_out_samples(np.array([1.0]), errors, which="every origin")
+        if samples is None:
+            continue
+        q = np.quantile(samples[0], QUANTILES)
+        row = {"level": level, "method": method, "horizon": int(h), "origins": len(errors)}
+        row |= {f"q{t:g}": float(v) for t, v in zip(QUANTILES, q, strict=True)}
+        ev_row = judged.loc[(level, method, h)] if (level, method, h) in judged.index else None
+        is_judged = bool(ev_row is not None and ev_row["coverage_judged"])
+        row |= {
+            "coverage_judged": is_judged,
+            # None: too few origins to say either way
+            "target_met": bool(calibration_ok(ev_row.to_dict())) if is_judged else None,
+            "coverage_80": float(ev_row["coverage_80"]) if ev_row is not None else math.nan,
+            "coverage_95": float(ev_row["coverage_95"]) if ev_row is not None else math.nan,
+            "band_from": how,
+        }
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def calibration_ok(row: Mapping[str, float], *, tol: float = 5.0, tail_tol: float = 3.0) -> bool:

@@ -34,7 +34,6 @@ from gpworkforce.plans.model import (
 )
 
 Actuals = dict[StaffGroup, dict[dt.date, float]]
-STAFF_GROUPS_FILE = "gpw_practice_fy2023_2025_staff_groups.csv"
 GP_ADMIN_GROUPS = (StaffGroup.GP, StaffGroup.ADMIN)  # what the 2016-2024 file holds
 GPW_SOURCE = (
     "NHS Digital, General Practice Workforce, practice level (GPW), FTE: Years 2016-2024 for"
@@ -61,12 +60,10 @@ def _practice_map(plan: Plan) -> dict[str, str]:
 
 
 def _staff_groups_panel(node: str) -> pd.DataFrame:
-    from gpworkforce.forecast.calibration import panel_from_workforce
-    from gpworkforce.loaders.practice_year import load_practice_year_staff_groups
+    from gpworkforce.forecast.calibration import STAFF_GROUPS_FILE, load_staff_groups_panel
     from gpworkforce.paths import nhs_file
 
-    loaded = load_practice_year_staff_groups(nhs_file(STAFF_GROUPS_FILE))
-    return panel_from_workforce(loaded.workforce, node)
+    return load_staff_groups_panel(nhs_file(STAFF_GROUPS_FILE), node)
 
 
 def gpw_actuals(plan: Plan, data: Path | None = None) -> tuple[Actuals, str, dict[dt.date, str]]:
