@@ -86,6 +86,12 @@ def test_the_scenario_page_shows_the_methods_track_record() -> None:
     ):
         assert label in page
     assert "Too few forecasts to judge skill at 3 years ahead here" in page
+    # three years ahead only origins 2018 and 2019 are checked: the ranges' coverage is shown
+    # but said not to be judged, with the count
+    assert "(not judged: 2 starting years)" in page
+    assert "from fewer than 4 starting years that share is shown but not judged" in " ".join(
+        page.split()
+    )
     assert "National trend" not in page  # one organisation has no national trend of its own
 
 
@@ -125,6 +131,16 @@ def test_too_few_years_checked_is_said_not_judged() -> None:
     record = track_record("03W", "hee-linear", horizon=3)
     assert record is not None and record.horizon == 3
     assert all(m.origins == 2 and not m.skill for m in record.methods)
+    assert not any(m.coverage_judged for m in record.methods)
+    assert any(m.has_band for m in record.methods)
+    # one year ahead from origins 2018-2021: four starting years, the coverage is judged
+    one = track_record("03W", "hee-linear", horizon=1)
+    assert one is not None
+    assert (
+        {m.method for m in one.methods if m.coverage_judged}
+        == {m.method for m in one.methods if m.has_band}
+        != set()
+    )
     assert record.skill_statement == (
         "Too few forecasts to judge skill at 3 years ahead here: GPW history allows"
         " 2 starting years (at least 3 needed)."

@@ -67,6 +67,12 @@ class MethodRecord:
         return not math.isnan(self.coverage_80)
 
     @property
+    def coverage_judged(self) -> bool:
+        """Enough starting years checked for the range's coverage to say anything (the
+        evaluation's rule: a share from fewer rests on too few years' luck)."""
+        return self.has_band and self.origins >= ev.MIN_ORIGINS_FOR_COVERAGE
+
+    @property
     def skill(self) -> bool:
         """Shown skill over no change: enough years checked and the whole interval below 1."""
         return (
@@ -88,6 +94,10 @@ class TrackRecord:
     horizon: int = 0  # the horizon of the methods table (the scenario's, or the longest checked)
     asked: int = 0  # the scenario's horizon
     methods: tuple[MethodRecord, ...] = ()
+
+    @property
+    def min_coverage_origins(self) -> int:
+        return ev.MIN_ORIGINS_FOR_COVERAGE
 
     @property
     def mine(self) -> MethodRecord | None:
