@@ -21,7 +21,8 @@ from gpworkforce.delivery.plan import read_timeline
 from gpworkforce.delivery.registers import read_risks
 from gpworkforce.forecast.runner import run_scenario
 from gpworkforce.papers.build import PaperInputs, build_paper, scenario_result
-from gpworkforce.papers.render import paper_docx, paper_html, paper_pdf, paper_xlsx
+from gpworkforce.papers.pdf import paper_pdf
+from gpworkforce.papers.render import paper_docx, paper_html, paper_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 LLR = ROOT / "scenarios" / "llr-2017"
@@ -247,7 +248,23 @@ def test_the_full_appendices_print_every_practice_each_scenario_the_register_and
         "Appendix F: The implementation plan by workstream",
     ]
     every = full.appendices[2].tables
-    assert [len(t.frame) for t in every] == [142, 142, 142]  # 141 practices and the total
+    assert [len(t.frame) for t in every] == [142, 142, 142, 142]  # 141 practices and the total
+    # staff aged 55 and over, every practice: the baseline's shares, under human headers
+    aged = next(t for t in every if t.key == "over_55_by_area_all").frame
+    source = next(t for t in report.tables if t.key == "over_55_by_area").frame
+    assert list(aged.columns) == [
+        "Organisation",
+        "GPs %",
+        "Nurses %",
+        "Other clinical %",
+        "Admin and non-clinical %",
+        "All staff %",
+    ]
+    assert aged["GPs %"].tolist() == source["GPs % aged 55+"].tolist()
+    printed = next(t for s in full.sections for t in s.tables if t.key == "over_55_by_area").frame
+    top = source.loc[source["row"] == "child"].nlargest(10, "GPs % aged 55+", keep="first")
+    assert printed["Organisation"].tolist()[:10] == top["org_name"].tolist()
+    assert printed["Organisation"].iloc[-1] == source["org_name"].iloc[-1]  # the total last
     assert [s.title for s in short.appendices] == titles[:2]
     # each whole table once in the pack: printed in Appendix C, no longer a data-only table
     keys = [t.key for _s, t in full.pack_tables]
@@ -267,3 +284,100 @@ def test_the_full_appendices_print_every_practice_each_scenario_the_register_and
     plan = full.appendices[5].tables[0].frame  # one row per workstream, not per month
     assert len(plan) == 13 and plan["Periods complete"].sum() == 36
     assert plan["Issues"].ne("none").sum() >= 1
+
+
+@pytest.fixture(scope="module")
+def whole_and_joined(paper):
+    """The paper laid out by WeasyPrint as one document (the oracle) and in parts, joined."""
+    from gpworkforce.papers.pdf import lay_out
+
+    return lay_out(paper_html(paper)).pdf, paper_pdf(paper)
+
+
+def _outline_and_names(pdf: bytes):
+    import pikepdf
+
+    doc = pikepdf.open(io.BytesIO(pdf))
+    page = {p.objgen: i for i, p in enumerate(doc.pages)}
+
+    def where(dest):
+        return page[dest[0].objgen], [
+            round(float(v), 2) for v in list(dest)[1:] if not isinstance(v, pikepdf.Name)
+        ]
+
+    items = []
+    with doc.open_outline() as outline:
+
+        def walk(nodes, depth):
+            for n in nodes:
+                items.append((depth, n.title, *where(n.destination), n.is_closed))
+                walk(n.children, depth + 1)
+
+        walk(outline.root, 0)
+    names = {k: where(v) for k, v in pikepdf.NameTree(doc.Root.Names.Dests).items()}
+    return len(doc.pages), items, names, dict(doc.docinfo), str(doc.Root.Lang)
+
+
+def test_the_pdf_laid_out_in_parts_is_the_paper_laid_out_whole(whole_and_joined):
+    """Bookmarks (titles, nesting, page, position), the sections' named destinations, the
+    document information and the language are those WeasyPrint writes for the whole paper."""
+    whole, joined = whole_and_joined
+    pages, items, names, info, lang = _outline_and_names(joined)
+    assert (pages, items, names, info, lang) == _outline_and_names(whole)
+    assert pages >= 12 and len(items) >= 10 and "methods" in names
+    assert [d for d, *_ in items][:3] == [0, 1, 2]  # the title, then the summary under it
+
+
+def test_the_page_footers_are_the_whole_papers(paper):
+    """The footers laid over the parts read, page by page, as WeasyPrint writes them in the whole
+    paper: none on the cover, then the title and "Page n of N"."""
+    import weasyprint
+
+    from gpworkforce.papers.render import footer_html
+
+    def footers(html):
+        pages = weasyprint.HTML(string=html).render().pages
+        return [
+            [
+                "".join(b.text for b in box.descendants() if hasattr(b, "text"))
+                for box in p._page_box.children[1:]  # the margin boxes after the page's body
+            ]
+            for p in pages
+        ]
+
+    whole = footers(paper_html(paper))
+    assert footers(footer_html(paper, len(whole))) == whole
+    assert whole[0] == [] and whole[1][-1] == f"Page 2 of {len(whole)}"
+
+
+def test_the_joined_pdf_looks_like_the_whole_paper(whole_and_joined, tmp_path):
+    """Every page drawn at 40 dpi is the same picture (the parts, their footers laid over)."""
+    import shutil
+    import subprocess
+
+    from PIL import Image, ImageChops
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler's pdftoppm is not installed")
+    for name, pdf in zip(("whole", "joined"), whole_and_joined, strict=True):
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "40", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)],
+            check=True,
+        )
+    whole = sorted(tmp_path.glob("whole-*.png"))
+    joined = sorted(tmp_path.glob("joined-*.png"))
+    assert len(whole) == len(joined) >= 12
+    for a, b in zip(whole, joined, strict=True):
+        diff = ImageChops.difference(Image.open(a).convert("RGB"), Image.open(b).convert("RGB"))
+        assert diff.getbbox() is None, a.name
+
+
+def test_the_pdf_is_the_same_bytes_laid_out_in_forked_processes(paper, whole_and_joined):
+    from gpworkforce.papers.pdf import layout_pool
+
+    pool = layout_pool()
+    if pool is None:
+        pytest.skip("no fork on this system")
+    with pool:
+        assert paper_pdf(paper, pool) == whole_and_joined[1]

@@ -117,7 +117,6 @@ def paper(
     from gpworkforce.exports import atomic_write_bytes
     from gpworkforce.papers.build import PaperInputs, build_paper, scenario_result
     from gpworkforce.papers.headline import quarter_before
-    from gpworkforce.papers.render import paper_docx, paper_pdf, paper_xlsx
 
     on = period_option(period)
     when = period_option(meeting_date, "--date") if meeting_date else dt.date.today()
@@ -140,191 +139,157 @@ def paper(
         funding_rows = read_allocations(allocations)
     if finance and not scenario:
         raise UserError("--finance costs the scenarios: give at least one --scenario")
-    with step("Reading data from " + (str(data) if data else "the built-in LLR 2017 demo")):
-        context = workspace_context(data) if data is not None else demo_context()
-    organisation = context.data.registry.get(code)
-    with step(f"Computing the baseline for {code} on {on.isoformat()}"):
-        from gpworkforce.domain.orgs import OrgType
-
-        level = None if rows is None else OrgType(rows.value.replace("-", "_"))
-        report = build_baseline_report(context, code, on, source, child_level=level)
-    before = quarter_before(on)
-    previous = None
-    with step(f"Computing the baseline for {code} on {before.isoformat()} (the quarter before)"):
-        try:
-            previous = build_baseline_report(context, code, before, source, with_charts=False)
-        except UserError as exc:  # no figures then: the paper says the change is not available
-            typer.echo(f"  no change since then: {exc.message}", err=True)
-    skill = None
-    with step(f"Computing the skill mix of {code} on {on.isoformat()}"):
-        from gpworkforce.papers.build import skill_mix_chapter
-        from gpworkforce.skillmix.inputs import baseline_inputs
-        from gpworkforce.skillmix.io import load_catalogue
-        from gpworkforce.skillmix.mix import skill_mix_view
-
-        try:
-            wte, count, missing = baseline_inputs(
-                context.data, code, on, source=source.value, denominators=context.denominators
-            )
-        except UserError as exc:  # no staff or patients: the paper says it has no skill mix
-            typer.echo(f"  no skill-mix chapter: {exc.message}", err=True)
-        else:
-            view = skill_mix_view(
-                load_catalogue(), wte, count, years=5, growth=1.01, unavailable=missing
-            )
-            skill = skill_mix_chapter(view)
-    results = []
-    if scenario:
-        from gpworkforce.forecast.runner import RunOptions, run_scenario
-
-        for path in scenario:
-            with step(f"Forecasting {path}"):
-                # the paper draws its own chart of every scenario: no SVG of each run
-                run = run_scenario(path, draws, options=RunOptions(charts=False))
-                results.append(scenario_result(run))
-    costs = []
-    if finance:
-        from gpworkforce.finance.runner import cost_scenario
-        from gpworkforce.papers.build import cost_summary
-
-        for path in scenario or []:
-            with step(f"Costing {path}"):
-                costs.append(cost_summary(cost_scenario(path, draws=draws)))
-    allocation_table, allocation_note = None, ""
-    if funding_rows is not None:
-        from gpworkforce.finance.runner import allocation_tables
-        from gpworkforce.papers.build import allocation_message, allocation_summary
-
-        tables = allocation_tables(funding_rows, 0.109, 0.113, {})
-        allocation_table = allocation_summary(tables)
-        allocation_note = allocation_message(allocation_table, 10.9, 11.3)
-
-    score = None
-    if plan is not None:
-        from gpworkforce.papers.build import plan_score_summary
-        from gpworkforce.plans.actuals import gpw_actuals
-        from gpworkforce.plans.scoring import score_plan
-
-        with step("Scoring the plan against GPW"):
-            actuals, label, provenance = gpw_actuals(plan)
-            score = plan_score_summary(
-                plan, score_plan(plan, actuals, source=label, provenance=provenance)
-            )
-    inputs = PaperInputs(
-        baseline=report,
-        organisation=organisation.name,
-        period=on,
-        source_note=SOURCE_NOTES[source],
-        meeting=meeting,
-        date=when,
-        as_of=judged,
-        scenarios=tuple(results),
-        risks=register,
-        timeline=cells,
-        author=author,
-        costs=tuple(costs),
-        allocations=allocation_table,
-        allocation_note=allocation_note,
-        plan_score=score,
-        previous=previous,
-        previous_period=before,
-        rows_label=ROWS_WORDS[rows] if rows is not None else ("area", "areas"),
-        skill_mix=skill,
-        full_appendices=full_appendices,
-    )
-    built = build_paper(inputs)
-    stem = f"paper-{code.lower()}-{on.isoformat()}"
-    out.mkdir(parents=True, exist_ok=True)
-    renderers = {
-        PaperFormat.PDF: paper_pdf,
-        PaperFormat.DOCX: paper_docx,
-        PaperFormat.XLSX: paper_xlsx,
-    }
     formats = list(dict.fromkeys(fmt or list(PaperFormat)))
-    written = render_files(built, formats, renderers, out, stem, atomic_write_bytes)
-    echo_written(written)
-    typer.echo(f"{built.title}: {built.meeting}, {when:%-d %B %Y}")
-    typer.echo("Key messages:")
-    for m in built.key_messages:
-        typer.echo(f"  - {m}")
+    # the PDF's layout processes are forked now, before any chart is drawn, and load WeasyPrint
+    # while this process reads the data and computes the paper
+    from gpworkforce.papers.pdf import layout_pool, submitter
+
+    pool = layout_pool() if PaperFormat.PDF in formats or plan is not None else None
+    # the plan is scored against GPW (which reads GPW's files) in the pool too, while this
+    # process reads the data and computes the baselines
+    scoring = None
+    if plan is not None:
+        scoring = submitter(pool)(score_plan_summary, plan)
+    try:
+        with step("Reading data from " + (str(data) if data else "the built-in LLR 2017 demo")):
+            context = workspace_context(data) if data is not None else demo_context()
+        organisation = context.data.registry.get(code)
+        with step(f"Computing the baseline for {code} on {on.isoformat()}"):
+            from gpworkforce.domain.orgs import OrgType
+
+            level = None if rows is None else OrgType(rows.value.replace("-", "_"))
+            report = build_baseline_report(context, code, on, source, child_level=level)
+        before = quarter_before(on)
+        previous = None
+        with step(
+            f"Computing the baseline for {code} on {before.isoformat()} (the quarter before)"
+        ):
+            try:
+                previous = build_baseline_report(context, code, before, source, with_charts=False)
+            except UserError as exc:  # no figures then: the paper says the change is not available
+                typer.echo(f"  no change since then: {exc.message}", err=True)
+        skill = None
+        with step(f"Computing the skill mix of {code} on {on.isoformat()}"):
+            from gpworkforce.papers.build import skill_mix_chapter
+            from gpworkforce.skillmix.inputs import baseline_inputs
+            from gpworkforce.skillmix.io import load_catalogue
+            from gpworkforce.skillmix.mix import skill_mix_view
+
+            try:
+                wte, count, missing = baseline_inputs(
+                    context.data, code, on, source=source.value, denominators=context.denominators
+                )
+            except UserError as exc:  # no staff or patients: the paper says it has no skill mix
+                typer.echo(f"  no skill-mix chapter: {exc.message}", err=True)
+            else:
+                view = skill_mix_view(
+                    load_catalogue(), wte, count, years=5, growth=1.01, unavailable=missing
+                )
+                skill = skill_mix_chapter(view)
+        results = []
+        if scenario:
+            from gpworkforce.forecast.runner import RunOptions, run_scenario
+
+            for path in scenario:
+                with step(f"Forecasting {path}"):
+                    # the paper draws its own chart of every scenario: no SVG of each run
+                    run = run_scenario(path, draws, options=RunOptions(charts=False))
+                    results.append(scenario_result(run))
+        costs = []
+        if finance:
+            from gpworkforce.finance.runner import cost_scenario
+            from gpworkforce.papers.build import cost_summary
+
+            for path in scenario or []:
+                with step(f"Costing {path}"):
+                    costs.append(cost_summary(cost_scenario(path, draws=draws)))
+        allocation_table, allocation_note = None, ""
+        if funding_rows is not None:
+            from gpworkforce.finance.runner import allocation_tables
+            from gpworkforce.papers.build import allocation_message, allocation_summary
+
+            tables = allocation_tables(funding_rows, 0.109, 0.113, {})
+            allocation_table = allocation_summary(tables)
+            allocation_note = allocation_message(allocation_table, 10.9, 11.3)
+
+        score = None
+        if scoring is not None:
+            with step("Scoring the plan against GPW (beside the steps above)"):
+                score = scoring.result()
+        inputs = PaperInputs(
+            baseline=report,
+            organisation=organisation.name,
+            period=on,
+            source_note=SOURCE_NOTES[source],
+            meeting=meeting,
+            date=when,
+            as_of=judged,
+            scenarios=tuple(results),
+            risks=register,
+            timeline=cells,
+            author=author,
+            costs=tuple(costs),
+            allocations=allocation_table,
+            allocation_note=allocation_note,
+            plan_score=score,
+            previous=previous,
+            previous_period=before,
+            rows_label=ROWS_WORDS[rows] if rows is not None else ("area", "areas"),
+            skill_mix=skill,
+            full_appendices=full_appendices,
+        )
+        built = build_paper(inputs)
+        stem = f"paper-{code.lower()}-{on.isoformat()}"
+        out.mkdir(parents=True, exist_ok=True)
+        written = render_files(built, formats, out, stem, atomic_write_bytes, pool)
+        echo_written(written)
+        typer.echo(f"{built.title}: {built.meeting}, {when:%-d %B %Y}")
+        typer.echo("Key messages:")
+        for m in built.key_messages:
+            typer.echo(f"  - {m}")
+
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def score_plan_summary(plan: Any) -> Any:
+    """The plan scored against GPW as the paper shows it."""
+    from gpworkforce.papers.build import plan_score_summary
+    from gpworkforce.plans.actuals import gpw_actuals
+    from gpworkforce.plans.scoring import score_plan
+
+    actuals, label, provenance = gpw_actuals(plan)
+    return plan_score_summary(plan, score_plan(plan, actuals, source=label, provenance=provenance))
 
 
 def render_files(
     built: Any,
     formats: list[PaperFormat],
-    renderers: dict[PaperFormat, Callable[[Any], bytes]],
     out: Path,
     stem: str,
     write: Callable[[Path, bytes], Path],
+    pool: Any = None,
 ) -> list[Path]:
-    """Write each format's file. With the PDF and another format, on a system that forks, the
-    others are written by a forked child while this process writes the PDF (the longest by far),
-    so a two-core machine renders both at once; the files are the same bytes either way. Every
-    chart is drawn as SVG before the fork: vl-convert's layout engine does not survive a fork,
-    its SVG-to-PNG conversion (all Word needs) does. The child's step lines are printed after
-    the PDF's, so the output reads the same."""
-    import os
+    """Write each format's file. The PDF's parts are laid out in ``pool`` (forked processes, see
+    :func:`gpworkforce.papers.pdf.layout_pool`) while this process draws the charts and writes
+    the Word document and the Excel pack; the files are the same bytes without a pool."""
+    from gpworkforce.papers.pdf import PaperPdf
+    from gpworkforce.papers.render import paper_docx, paper_xlsx
 
     paths = {f: out / f"{stem}.{f.value}" for f in formats}
-    others = [f for f in formats if f is not PaperFormat.PDF]
-    if PaperFormat.PDF not in formats or not others or not hasattr(os, "fork"):
-        for f in formats:
+    pdf = None
+    if PaperFormat.PDF in formats:
+        with step("Laying out the pdf (its parts in parallel)"):
+            pdf = PaperPdf(built, pool)
+    for f, render in ((PaperFormat.DOCX, paper_docx), (PaperFormat.XLSX, paper_xlsx)):
+        if f in formats:
             with step(f"Rendering {f.value}"):
-                write(paths[f], renderers[f](built))
-        return [paths[f] for f in formats]
-    import multiprocessing
-
-    from gpworkforce.papers.render import paper_chart
-    from gpworkforce.reports.svg import vegalite_svg
-
-    with step("Drawing the charts"):
-        for section in built.all_sections:
-            for chart in section.charts:
-                vegalite_svg(dict(paper_chart(chart).spec))
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_render_child, args=(built, others, renderers, paths, write, send))
-    child.start()
-    send.close()
-    try:
-        with step("Rendering pdf"):
-            write(paths[PaperFormat.PDF], renderers[PaperFormat.PDF](built))
-    finally:
-        try:
-            log, error = receive.recv()
-        except EOFError:  # the child stopped before it could say
-            log, error = "", "the process writing them stopped"
-        child.join()
-    typer.echo(log, err=True, nl=False)
-    if child.exitcode != 0:
-        raise UserError(f"the Word or Excel file could not be written: {error or child.exitcode}")
+                write(paths[f], render(built))
+    if pdf is not None:
+        with step("Rendering pdf (joining its parts)"):
+            write(paths[PaperFormat.PDF], pdf.result())
     return [paths[f] for f in formats]
-
-
-def _render_child(
-    built: Any,
-    others: list[PaperFormat],
-    renderers: dict[PaperFormat, Callable[[Any], bytes]],
-    paths: dict[PaperFormat, Path],
-    write: Callable[[Path, bytes], Path],
-    send: Any,
-) -> None:
-    import contextlib
-    import io
-
-    buffer = io.StringIO()
-    error = ""
-    try:
-        with contextlib.redirect_stderr(buffer):
-            for f in others:
-                with step(f"Rendering {f.value}"):
-                    write(paths[f], renderers[f](built))
-    except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"
-    send.send((buffer.getvalue(), error))
-    send.close()
-    if error:
-        raise SystemExit(1)
 
 
 def register(app: typer.Typer) -> None:

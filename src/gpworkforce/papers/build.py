@@ -627,6 +627,35 @@ def _baseline_sections(
                 rows=frame["Staff group"].isin(["GP", "Nurses", "Total"]),
             )
         )
+    if "over_55_by_area" in t:
+        short, whole = printed(
+            t["over_55_by_area"],
+            board_table(
+                t["over_55_by_area"],
+                "over_55_by_area",
+                "Staff aged 55 and over",
+                [
+                    "org_name",
+                    "GPs % aged 55+",
+                    "Nurses % aged 55+",
+                    "Other clinical (DPC) % aged 55+",
+                    "Admin/non-clinical % aged 55+",
+                    "All staff % aged 55+",
+                ],
+                {
+                    "GPs % aged 55+": "GPs %",
+                    "Nurses % aged 55+": "Nurses %",
+                    "Other clinical (DPC) % aged 55+": "Other clinical %",
+                    "Admin/non-clinical % aged 55+": "Admin and non-clinical %",
+                    "All staff % aged 55+": "All staff %",
+                },
+            ),
+            "GPs %",
+            "with the largest share of GPs aged 55 and over",
+            inputs.rows_label,
+        )
+        risk_tables.append(short)
+        whole_tables.append(whole)
     if "locums" in t:
         short, whole = printed(
             t["locums"],

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -26,10 +27,9 @@ from gpworkforce.exports import is_missing, neutralise
 from gpworkforce.papers.model import Paper, Section
 from gpworkforce.reports.formatting import format_value, is_numeric_column
 from gpworkforce.reports.model import ReportChart
-from gpworkforce.reports.pdf import html_to_pdf
 from gpworkforce.reports.svg import chart_svg, svg_png, vegalite_svg
 
-__all__ = ["paper_docx", "paper_html", "paper_pdf", "paper_xlsx"]
+__all__ = ["footer_html", "paper_docx", "paper_html", "paper_xlsx"]
 
 FIXED = dt.datetime(2000, 1, 1)  # the date written inside files, so outputs are reproducible
 PNG_FONT = "DejaVu Sans"  # installed with the project's Debian fonts; Arial is not
@@ -154,23 +154,47 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def paper_html(paper: Paper) -> str:
-    css = resources.files("gpworkforce.papers").joinpath("templates/paper.css").read_text("utf-8")
+def _css() -> str:
+    return resources.files("gpworkforce.papers").joinpath("templates/paper.css").read_text("utf-8")
+
+
+def paper_html(
+    paper: Paper,
+    *,
+    front: bool = True,
+    appendices: Sequence[Section] | None = None,
+    footers: bool = True,
+) -> str:
+    """The paper as one HTML document, or a part of it for :mod:`gpworkforce.papers.pdf`: without
+    ``front`` no cover, summary or sections; ``appendices`` the appendices printed (default all);
+    without ``footers`` no page footers (the parts' footers are laid out separately, once the
+    pages of every part are known). Every section starts a page, so the parts' pages are the
+    whole paper's."""
     return (
         _environment()
         .get_template("paper.html.j2")
         .render(
             paper=paper,
-            css=Markup(css),  # noqa: S704 - our own packaged stylesheet
+            css=Markup(_css()),  # noqa: S704 - our own packaged stylesheet
             date=_date(paper.date),
-            sections=[_section(s) for s in paper.sections],
-            appendices=[_section(s) for s in paper.appendices],
+            front=front,
+            footers=footers,
+            sections=[_section(s) for s in paper.sections] if front else [],
+            appendices=[
+                _section(s) for s in (paper.appendices if appendices is None else appendices)
+            ],
         )
     )
 
 
-def paper_pdf(paper: Paper) -> bytes:
-    return html_to_pdf(paper_html(paper))
+def footer_html(paper: Paper, pages: int) -> str:
+    """``pages`` empty pages with the paper's page footers (its title, "Page n of N"; none on the
+    cover), by the paper's own stylesheet: laid over the pages of the parts joined."""
+    return (
+        _environment()
+        .get_template("paper-footers.html.j2")
+        .render(css=Markup(_css()), title=paper.title, pages=pages)  # noqa: S704 - our stylesheet
+    )
 
 
 # --- Word ---------------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from gpworkforce.baseline.report import baseline_report
 from gpworkforce.errors import UserError
 from gpworkforce.papers.build import PaperInputs, SkillMixChapter, build_paper, skill_mix_chapter
 from gpworkforce.papers.headline import quarter_before
-from gpworkforce.papers.render import paper_docx, paper_pdf, paper_xlsx
+from gpworkforce.papers.pdf import paper_pdf
+from gpworkforce.papers.render import paper_docx, paper_xlsx
 from gpworkforce.reports.baseline_charts import baseline_charts
 from gpworkforce.reports.model import Report
 from gpworkforce.skillmix.inputs import baseline_inputs
