@@ -65,6 +65,24 @@ def test_evaluate_scores_every_icb_from_every_origin(tmp_path: Path, shared_data
     assert (out / "evaluation_mase_icb.svg").read_text().lstrip().startswith("<svg")
     _check_llr_plan_as_a_forecast(out / "evaluation_llr_plan.csv")
     _check_run_record_and_current_bands(out, summary_raw)
+    _check_a_forecast_takes_the_evaluated_band(out, tmp_path / "fc")
+
+
+def _check_a_forecast_takes_the_evaluated_band(ev: Path, out: Path) -> None:
+    """`gpworkforce forecast --band evaluated` reads this very file (decision 0148): the LLR
+    Scenario 1 (HEE linear, 541 -> 561 WTE over 3 years) gets HEE linear's ICB ratios at 1 and 2
+    years and no band at 3 (the evaluation went to 2)."""
+    scenario = Path(__file__).resolve().parents[2] / "scenarios" / "llr-2017" / "scenario-1.toml"
+    args = ["forecast", str(scenario), "--out", str(out), "--band", "evaluated"]
+    result = CliRunner().invoke(app, [*args, "--evaluation", str(ev), "--band-level", "icb"])
+    assert result.exit_code == 0, result.output
+    bands = pd.read_csv(ev / "evaluation_bands.csv", encoding="utf-8-sig")
+    hee = bands.loc[bands["Method"] == "HEE linear (LLR 2017 rates)"].set_index("Years ahead")
+    got = pd.read_csv(out / "evaluated_band.csv", encoding="utf-8-sig").set_index("years_ahead")
+    for h, central in ((1, 541 + 20 / 3), (2, 541 + 40 / 3)):
+        for col, ratio in (("p10", "P10 / central"), ("p90", "P90 / central")):
+            assert got.loc[h, col] == pytest.approx(central * hee.loc[h, ratio], abs=0.051)
+    assert pd.isna(got.loc[3, "p10"]) and got.loc[3, "band"].startswith("not judged")
 
 
 def _check_run_record_and_current_bands(out: Path, summary: pd.DataFrame) -> None:

@@ -10,13 +10,13 @@ import typer
 
 from gpworkforce.cli.common import echo_written, step
 from gpworkforce.errors import UserError
+from gpworkforce.forecast.evaluation_labels import CURRENT_BAND_COLUMNS, LEVELS
 
 SOURCE = (
     "NHS Digital, General Practice Workforce, practice level (GPW), fully qualified GPs: the"
     " practice-year file and, for later Years, the practice-year file with all staff groups"
     " (the Years of each in the notes)"
 )
-LEVELS = {"icb": "ICB", "sub-icb": "sub-ICB location"}
 
 SUMMARY_COLUMNS = {
     "level": "Level",
@@ -52,22 +52,6 @@ SKILL_COLUMNS = {
     "skill": "Better than no change",
     "default": "Default central forecast",
     "reason": "Why",
-}
-CURRENT_BAND_COLUMNS = {
-    "level": "Level",
-    "method": "Method",
-    "horizon": "Years ahead",
-    "origins": "Starting years the band is made from",
-    "q0.025": "P2.5 / central",
-    "q0.1": "P10 / central",
-    "q0.5": "P50 / central",
-    "q0.9": "P90 / central",
-    "q0.975": "P97.5 / central",
-    "coverage_80": "Left-out check: inside P10-P90 (%)",
-    "coverage_95": "Left-out check: inside P2.5-P97.5 (%)",
-    "coverage_judged": "Enough starting years to judge the band",
-    "target_met": "Meets the calibration target",
-    "band_from": "Made from",
 }
 BAND_LABELS = {
     "model": "The method's own draws",

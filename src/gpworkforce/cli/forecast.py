@@ -17,6 +17,7 @@ from gpworkforce.cli.common import echo_written, step
 from gpworkforce.errors import UserError
 
 if TYPE_CHECKING:
+    from gpworkforce.forecast.evaluated_band import EvaluatedBand
     from gpworkforce.forecast.runner import ForecastRun
 
 # pandas, Altair and the engines are imported inside the commands, so `gpworkforce --help` does
@@ -97,6 +98,66 @@ def headline(run: ForecastRun) -> list[str]:
     return [text]
 
 
+def band_headline(run: ForecastRun, band: EvaluatedBand) -> list[str]:
+    """The evaluated band, year by year, as a person reads it; horizons beyond the evaluated
+    ones said to be not judged (no band given)."""
+    import pandas as pd
+
+    from gpworkforce.forecast.evaluated_band import ahead
+
+    frame = run.band
+    assert frame is not None
+    lines = [
+        f"  Evaluated band for {band.describe()}, from {band.path.name} (SHA-256"
+        f" {band.sha256[:12]}...), GP-equivalent WTE:"
+    ]
+    beyond = []
+    for r in frame.itertuples(index=False):
+        if pd.isna(getattr(r, "p10", float("nan"))):
+            beyond.append(int(r.years_ahead))
+            continue
+        on = f"{pd.Timestamp(r.date):%-d %b %Y}" if r.date is not None else ""
+        wide = (
+            f"; P2.5 {_wte(r.p2_5)}, P97.5 {_wte(r.p97_5)}"
+            if "p2_5" in frame.columns and pd.notna(r.p2_5)
+            else ""
+        )
+        lines.append(
+            f"    {on} ({ahead(int(r.years_ahead))} ahead): central {_wte(r.central)}; P10 {_wte(r.p10)},"
+            f" P50 {_wte(r.p50)}, P90 {_wte(r.p90)}{wide}; {r.band}"
+        )
+    if beyond:
+        span = str(beyond[0]) if len(beyond) == 1 else f"{beyond[0]}-{beyond[-1]}"
+        lines.append(
+            f"    {span} years ahead: not judged, the evaluation has bands only to"
+            f" {band.max_horizon} years; no band given"
+        )
+    return lines
+
+
+def _evaluated_band(
+    band: str, evaluation: Path | None, level: str | None, methods: set[str]
+) -> dict[str, EvaluatedBand]:
+    """``--band``: the evaluated band of each scenario method, read and checked before anything
+    runs (empty for the scenario's own draws)."""
+    from gpworkforce.forecast.evaluated_band import band_path, read_band
+
+    if band not in ("draws", "evaluated"):
+        raise UserError(f"--band must be draws or evaluated, got {band!r}")
+    if band == "draws":
+        if evaluation is not None or level is not None:
+            raise UserError("--evaluation and --band-level are used only with --band evaluated")
+        return {}
+    if evaluation is None or level is None:
+        raise UserError(
+            "--band evaluated needs --evaluation DIR (the output directory of"
+            " `gpworkforce evaluate`) and --band-level icb|sub-icb (the level of the area"
+            " forecast)"
+        )
+    path = band_path(evaluation)
+    return {m: read_band(path, level, m) for m in sorted(methods)}
+
+
 def forecast(
     scenarios: Annotated[
         list[Path],
@@ -139,6 +200,25 @@ def forecast(
     no_costs: Annotated[
         bool, typer.Option("--no-costs", help="Do not cost the run even with a cost model.")
     ] = False,
+    band: Annotated[
+        str,
+        typer.Option(
+            "--band",
+            help="draws: the scenario's own Monte Carlo band; evaluated: the central case times"
+            " the band `gpworkforce evaluate` measured (needs --evaluation and --band-level).",
+        ),
+    ] = "draws",
+    evaluation: Annotated[
+        Path | None,
+        typer.Option(
+            "--evaluation",
+            help="Output directory of `gpworkforce evaluate` (or its evaluation_bands.csv).",
+        ),
+    ] = None,
+    band_level: Annotated[
+        str | None,
+        typer.Option("--band-level", help="Level of the area forecast: icb or sub-icb."),
+    ] = None,
 ) -> None:
     """Forecast GP supply, demand and gap; write tables, charts and a run record.
 
@@ -146,9 +226,18 @@ def forecast(
     costed: by year, staff group and payer, P10/P50/P90 over the draws, in DIR/cost/.
     With several scenarios each is written to DIR/<file stem>/ and their trajectories are drawn on
     one chart (DIR/comparison.svg, like LLR Figure 9). Every scenario is validated before any runs.
+    With ``--band evaluated --evaluation DIR --band-level icb|sub-icb`` the central case is also
+    given the band ``gpworkforce evaluate`` measured for that level and the scenario's method,
+    year by year (DIR/evaluated_band.csv; the calibration used is in run.json and the README).
     """
     from gpworkforce.exports import atomic_write_text, write_csv_files
-    from gpworkforce.forecast.runner import RunOptions, comparison, run_scenario, write_run
+    from gpworkforce.forecast.runner import (
+        RunOptions,
+        comparison,
+        run_scenario,
+        with_evaluated_band,
+        write_run,
+    )
     from gpworkforce.forecast.scenario_io import load_scenario
 
     if flows not in (None, "none", "total", "org"):
@@ -157,9 +246,11 @@ def forecast(
     if no_costs and costs is not None:
         raise UserError("--costs and --no-costs cannot be given together")
     models: dict[Path, Path | None] = {}
+    methods: set[str] = set()
     for path in scenarios:  # validate all before computing anything
-        load_scenario(path)  # every scenario checked before anything runs
+        methods.add(load_scenario(path).scenario.method)  # every scenario checked first
         models[path] = None if no_costs else _cost_model(path, costs)
+    bands = _evaluated_band(band, evaluation, band_level, methods)
     stems = [p.stem for p in scenarios]
     if len(set(stems)) != len(stems):
         raise UserError(f"scenario file names must differ (outputs go to DIR/<stem>), got {stems}")
@@ -177,7 +268,12 @@ def forecast(
                 progress=lambda m: typer.echo(f"  {m}", err=True),
                 options=options,
             )
+        evaluated = bands.get(run.loaded.scenario.method)
+        if evaluated is not None:
+            run = with_evaluated_band(run, evaluated)
         lines = headline(run)
+        if evaluated is not None:
+            lines += band_headline(run, evaluated)
         if lines:
             typer.echo("\n".join(lines) + "\n")
         typer.echo(_summary(run))

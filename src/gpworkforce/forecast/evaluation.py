@@ -80,6 +80,7 @@ import pandas as pd
 from gpworkforce.forecast import backtest as bt
 from gpworkforce.forecast import backtest_cohort as btc
 from gpworkforce.forecast.calibration import Calibration, calibrate_many
+from gpworkforce.forecast.evaluation_labels import METHOD_LABELS
 from gpworkforce.forecast.methods import HEE_LINEAR, HeeSpec, RunRequest
 from gpworkforce.forecast.scenario import HeeLinearConfig
 
@@ -97,14 +98,6 @@ MIN_ORIGINS_TO_JUDGE = 3
 MIN_ORIGINS_FOR_COVERAGE = 4
 LEAVE_OUT_SAMPLES = 400  # evenly spaced quantiles kept of a leave-out band's distribution
 
-METHOD_LABELS: Mapping[str, str] = {
-    "persistence": "No change (persistence)",
-    "trend-local": "Area's own trend",
-    "trend-national": "National trend",
-    "hee-linear": "HEE linear (LLR 2017 rates)",
-    "cohort": "Cohort engine",
-    "ensemble": "Ensemble (equal mix)",
-}
 METHODS: tuple[str, ...] = tuple(METHOD_LABELS)
 ENSEMBLE_OF: tuple[str, ...] = ("persistence", "trend-local", "trend-national", "cohort")
 

@@ -24,6 +24,12 @@ from gpworkforce.forecast.build import stream_specs
 from gpworkforce.forecast.cohort import CohortForecast
 from gpworkforce.forecast.cohort_mc import CohortSummary, SummaryOptions, target_rows
 from gpworkforce.forecast.engine import EngineOptions
+from gpworkforce.forecast.evaluated_band import (
+    EvaluatedBand,
+    apply_band,
+    band_table,
+    record_entry,
+)
 from gpworkforce.forecast.hee_linear import HeeTable
 from gpworkforce.forecast.io import load_cohort_data
 from gpworkforce.forecast.methods import COHORT, HEE_LINEAR, CohortSpec, HeeSpec, RunRequest
@@ -47,6 +53,7 @@ class ForecastRun:
     series: pd.DataFrame | None = None  # trajectory: date, line, central[, p10, p90]
     summary: CohortSummary | None = None  # cohort: quantiles over the draws (streamed)
     xlsx: bool = False  # write forecast.xlsx too
+    band: pd.DataFrame | None = None  # with --band evaluated: evaluated_band.apply_band's frame
 
 
 def _request(loaded: LoadedScenario, draws: int, **kw: Any) -> RunRequest:
@@ -326,6 +333,39 @@ def comparison(runs: list[ForecastRun]) -> tuple[ReportTable, str]:
     )
     chart = outputs.trajectory_chart(frame, target, "Scenarios compared")
     return table, outputs.chart_svg(chart)
+
+
+def central_by_year(run: ForecastRun) -> list[tuple[int, Any, float]]:
+    """The central case's GP-equivalent WTE (the whole run) at each whole year after the start:
+    ``(years ahead, date, WTE)``; the start itself is left out."""
+    s = run.loaded.scenario
+    if run.hee is not None:
+        start = s.hee_linear.baseline_date if s.hee_linear is not None else None
+        return [
+            (i, start.replace(year=start.year + i) if start is not None else None, wte)
+            for i, wte in run.hee.trajectory()
+            if i > 0
+        ]
+    summary = run.summary
+    assert summary is not None and s.cohort is not None
+    per_year = s.cohort.steps_per_year
+    supply = summary.group_paths["supply_gp_equiv"]
+    return [
+        (int(pos) // per_year, summary.dates[int(pos)], float(supply[0, int(pos), -1]))
+        for pos in summary.yearly
+        if pos > 0 and pos % per_year == 0
+    ]
+
+
+def with_evaluated_band(run: ForecastRun, band: EvaluatedBand) -> ForecastRun:
+    """The run with the evaluated band applied to its central case year by year: the table
+    ``evaluated_band`` among its outputs and the calibration in its run record (decision 0148)."""
+    points = central_by_year(run)
+    frame = apply_band(band, points)
+    horizons = [h for h, _, _ in points]
+    record = run.record.model_copy(update={"band": record_entry(band, horizons)})
+    tables = [*run.tables, band_table(band, frame)]
+    return replace(run, tables=tables, record=record, band=frame)
 
 
 def write_run(run: ForecastRun, out_dir: Path) -> list[Path]:

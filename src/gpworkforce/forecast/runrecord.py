@@ -17,6 +17,7 @@ import json
 import os
 import platform
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -56,6 +57,11 @@ class RunRecord(BaseModel):
     )
     outputs: dict[str, str] = Field(
         default_factory=dict, description="SHA-256 of each deterministic output file."
+    )
+    band: dict[str, Any] | None = Field(
+        None,
+        description="With --band evaluated: the calibration used (file, SHA-256, level, method,"
+        " each horizon's ratios and starting years, the horizons not judged); absent otherwise.",
     )
 
 
@@ -108,5 +114,8 @@ def file_sha256(path: Path) -> str:
 
 
 def write_record(record: RunRecord, path: Path) -> Path:
-    text = json.dumps(record.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+    text = (
+        json.dumps(record.model_dump(mode="json", exclude_none=True), indent=2, sort_keys=True)
+        + "\n"
+    )
     return atomic_write_text(path, text)

@@ -1,0 +1,276 @@
+"""The evaluated band applied to a forecast (``gpworkforce forecast --band evaluated``).
+
+``gpworkforce evaluate`` writes ``evaluation_bands.csv``: per level, method and horizon, each
+quantile of the band for a forecast made now as a ratio to the method's central forecast, made
+from every starting year's errors (decision 0143). :func:`read_band` reads and checks that file
+for one level and method; :func:`apply_band` multiplies a forecast's central path, year by year,
+by those ratios (pure). Horizons the file has no band for are "not judged" and get no band.
+Decision 0148.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from gpworkforce.domain.report import ReportTable
+from gpworkforce.errors import UserError
+from gpworkforce.forecast.evaluation_labels import CURRENT_BAND_COLUMNS as COLS
+from gpworkforce.forecast.evaluation_labels import LEVELS, METHOD_LABELS
+
+BAND_FILE = "evaluation_bands.csv"
+# the quantiles a band must have, and those it may have (P2.5 / P97.5)
+REQUIRED = ("q0.1", "q0.5", "q0.9")
+OPTIONAL = ("q0.025", "q0.975")
+QUANTILE_NAMES = {"q0.025": "p2_5", "q0.1": "p10", "q0.5": "p50", "q0.9": "p90", "q0.975": "p97_5"}
+NOT_JUDGED = "not judged"
+
+
+@dataclass(frozen=True)
+class HorizonBand:
+    """One horizon's evaluated band: quantile ratios to the central forecast and its evidence."""
+
+    horizon: int
+    ratios: Mapping[str, float]  # "q0.1" -> P10 / central, ...
+    origins: int  # starting years the band is made from
+    starting_years: tuple[int, ...]  # read from "Made from" (empty when it names none)
+    made_from: str
+    judged: bool  # at least 4 starting years scored
+    target_met: bool | None  # None: not judged
+    coverage_80: float | None  # the left-out check
+
+    def verdict(self) -> str:
+        if not self.judged:
+            return f"{NOT_JUDGED}: made from {self.origins} starting years, too few to judge"
+        met = "meets" if self.target_met else "misses"
+        check = (
+            ""
+            if self.coverage_80 is None
+            else f", left-out check {self.coverage_80:.1f}% inside P10-P90"
+        )
+        return f"judged: {met} the calibration target{check}"
+
+
+@dataclass(frozen=True)
+class EvaluatedBand:
+    """The band of one level and method from one ``evaluation_bands.csv``."""
+
+    path: Path
+    sha256: str
+    level: str  # "icb" / "sub-icb"
+    method: str  # evaluated method key
+    horizons: tuple[HorizonBand, ...]
+
+    @property
+    def max_horizon(self) -> int:
+        return max(h.horizon for h in self.horizons)
+
+    def at(self, horizon: int) -> HorizonBand | None:
+        return next((h for h in self.horizons if h.horizon == horizon), None)
+
+    def describe(self) -> str:
+        return f"{LEVELS[self.level]}, {METHOD_LABELS[self.method]}"
+
+
+def ahead(years: int) -> str:
+    return "1 year" if years == 1 else f"{years} years"
+
+
+def band_path(given: Path) -> Path:
+    """``--evaluation``: the output directory of ``gpworkforce evaluate`` or the file itself."""
+    path = given / BAND_FILE if given.is_dir() else given
+    if not path.is_file():
+        where = f"{given} has no {BAND_FILE}" if given.is_dir() else f"{given} does not exist"
+        raise UserError(
+            f"--evaluation: {where}; expected the output directory of `gpworkforce evaluate`"
+            f" (with {BAND_FILE}) or that file"
+        )
+    return path
+
+
+def _number(value: Any, path: Path, row: int, column: str, *, positive: bool = True) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        x = math.nan
+    if not math.isfinite(x) or (positive and x <= 0):
+        raise UserError(
+            f"{path}, row {row}, column {column!r}: expected a positive number, found {value!r}"
+        )
+    return x
+
+
+def _years(made_from: str) -> tuple[int, ...]:
+    """The starting years named in ``Made from`` ("errors of every origin 2018, 2019 (n=...")."""
+    head = made_from.split("(", 1)[0]
+    return tuple(int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", head))
+
+
+def read_band(path: Path, level: str, method: str) -> EvaluatedBand:
+    """Read ``evaluation_bands.csv`` and keep ``level`` and ``method``'s rows, checked: the
+    columns, each ratio positive and in order (P2.5 <= P10 <= P50 <= P90 <= P97.5), horizons
+    whole and unique. Any fault: :class:`UserError` naming the file, row and column."""
+    if level not in LEVELS:
+        raise UserError(f"--band-level must be one of {', '.join(LEVELS)}, got {level!r}")
+    if method not in METHOD_LABELS:
+        raise UserError(f"no evaluated band exists for method {method!r}")
+    data = path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: not a readable CSV ({exc})") from None
+    needed = ["level", "method", "horizon", "origins", *REQUIRED, "band_from", "coverage_judged"]
+    missing = [COLS[k] for k in needed if COLS[k] not in frame.columns]
+    if missing:
+        raise UserError(
+            f"{path}: not the layout of `gpworkforce evaluate`'s {BAND_FILE}; missing column(s)"
+            f" {', '.join(repr(m) for m in missing)} (found {', '.join(map(repr, frame.columns))})"
+        )
+    label = LEVELS[level]
+    name = METHOD_LABELS[method]
+    levels = sorted(set(frame[COLS["level"]]))
+    if label not in levels:
+        raise UserError(
+            f"{path}: no band for level {label!r} (--band-level {level}); the file has"
+            f" {', '.join(repr(v) for v in levels) or 'no rows'}"
+        )
+    rows = frame.loc[frame[COLS["level"]] == label]
+    methods = sorted(set(rows[COLS["method"]]))
+    if name not in methods:
+        raise UserError(
+            f"{path}: no band for method {name!r} (the scenario's method) at level {label!r};"
+            f" the file has {', '.join(repr(m) for m in methods)}"
+        )
+    quantiles = [k for k in ("q0.025", *REQUIRED, "q0.975") if COLS[k] in frame.columns]
+    horizons: list[HorizonBand] = []
+    for i, r in rows.loc[rows[COLS["method"]] == name].iterrows():
+        row = int(i) + 2  # the header is row 1
+        h = _number(r[COLS["horizon"]], path, row, COLS["horizon"])
+        if h != int(h):
+            raise UserError(
+                f"{path}, row {row}, column {COLS['horizon']!r}: expected whole years,"
+                f" found {r[COLS['horizon']]!r}"
+            )
+        if any(b.horizon == int(h) for b in horizons):
+            raise UserError(f"{path}, row {row}: a second band for {int(h)} years ahead")
+        ratios = {k: _number(r[COLS[k]], path, row, COLS[k]) for k in quantiles}
+        values = [ratios[k] for k in quantiles]
+        if values != sorted(values):
+            raise UserError(
+                f"{path}, row {row}: the ratios must rise from {COLS[quantiles[0]]!r} to"
+                f" {COLS[quantiles[-1]]!r}, found {', '.join(f'{v:g}' for v in values)}"
+            )
+        judged = r[COLS["coverage_judged"]].strip().lower() == "yes"
+        met = r.get(COLS["target_met"], "").strip().lower()
+        cov = r.get(COLS["coverage_80"], "")
+        horizons.append(
+            HorizonBand(
+                horizon=int(h),
+                ratios=ratios,
+                origins=int(_number(r[COLS["origins"]], path, row, COLS["origins"])),
+                starting_years=_years(r[COLS["band_from"]]),
+                made_from=r[COLS["band_from"]],
+                judged=judged,
+                target_met=(met == "yes") if judged else None,
+                coverage_80=float(cov) if cov not in ("", None) else None,
+            )
+        )
+    horizons.sort(key=lambda b: b.horizon)
+    return EvaluatedBand(path, sha256, level, method, tuple(horizons))
+
+
+def apply_band(band: EvaluatedBand, central: Sequence[tuple[int, Any, float]]) -> pd.DataFrame:
+    """Per forecast year ``(years ahead, date, central)``: the central forecast times each of
+    the band's ratios at that horizon; beyond the horizons evaluated no band (NaN) and "not
+    judged"."""
+    rows = []
+    for h, date, value in central:
+        b = band.at(h)
+        row: dict[str, Any] = {"date": date, "years_ahead": h, "central": value}
+        for k, col in QUANTILE_NAMES.items():
+            row[col] = value * b.ratios[k] if b is not None and k in b.ratios else math.nan
+        if b is None:
+            row["starting_years"] = ""
+            row["band"] = (
+                f"{NOT_JUDGED}: the evaluation has no band {ahead(h)} ahead (its bands go to"
+                f" {ahead(band.max_horizon)}); no band given"
+            )
+        else:
+            row["starting_years"] = ", ".join(map(str, b.starting_years)) or str(b.origins)
+            row["band"] = b.verdict()
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    return frame.dropna(axis=1, how="all") if len(frame) else frame
+
+
+def not_judged(band: EvaluatedBand, horizons: Sequence[int]) -> list[int]:
+    """Forecast horizons beyond the evaluated ones (no band given there)."""
+    return [h for h in horizons if band.at(h) is None]
+
+
+def calibration_notes(band: EvaluatedBand, horizons: Sequence[int]) -> tuple[str, ...]:
+    """What the run's README says about the calibration it used."""
+    used = [band.at(h) for h in horizons if band.at(h) is not None]
+    years = sorted({y for b in used for y in b.starting_years})
+    beyond = not_judged(band, horizons)
+    notes = [
+        f"Band: the evaluated band of {band.describe()} from {band.path} (SHA-256"
+        f" {band.sha256}): each quantile is the central forecast of GP-equivalent WTE times the"
+        " ratio `gpworkforce evaluate` measured for that level, method and horizon (decision"
+        " 0148); the scenario's own draws are not used for it.",
+        "Starting years the band is made from: "
+        + ("; ".join(f"{ahead(b.horizon)} ahead: {b.made_from}" for b in used) or "none")
+        + (f" (in all: {', '.join(map(str, years))})." if years else "."),
+    ]
+    if beyond:
+        notes.append(
+            f"{NOT_JUDGED.capitalize()} {', '.join(map(str, beyond))} years ahead: the evaluation"
+            f" has bands only to {ahead(band.max_horizon)}; no band is given there."
+        )
+    return tuple(notes)
+
+
+def band_table(band: EvaluatedBand, frame: pd.DataFrame) -> ReportTable:
+    value_cols = [c for c in ("central", *QUANTILE_NAMES.values()) if c in frame.columns]
+    return ReportTable(
+        key="evaluated_band",
+        title=f"GP-equivalent WTE with the evaluated band ({band.describe()})",
+        frame=frame,
+        notes=calibration_notes(band, [int(h) for h in frame["years_ahead"]]),
+        decimals=dict.fromkeys(value_cols, 1),
+    )
+
+
+def record_entry(band: EvaluatedBand, horizons: Sequence[int]) -> dict[str, Any]:
+    """The run record's (``run.json``) account of the calibration used."""
+    return {
+        "kind": "evaluated",
+        "file": str(band.path),
+        "sha256": band.sha256,
+        "level": band.level,
+        "method": band.method,
+        "horizons": [
+            {
+                "years_ahead": h,
+                "ratios": {QUANTILE_NAMES[k]: v for k, v in b.ratios.items()},
+                "starting_years": list(b.starting_years),
+                "starting_years_count": b.origins,
+                "made_from": b.made_from,
+                "judgement": b.verdict(),
+            }
+            for h in horizons
+            if (b := band.at(h)) is not None
+        ],
+        "not_judged": not_judged(band, horizons),
+    }
