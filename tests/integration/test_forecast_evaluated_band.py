@@ -232,10 +232,25 @@ def test_the_options_must_go_together(tmp_path: Path) -> None:
             "icb",
             "row 2: the ratios must rise from 'P2.5 / central' to 'P97.5 / central'",
         ),
-        (HEADER, [ROWS[0], ROWS[0]], "icb", "row 3: a second band for 1 years ahead"),
+        (HEADER, [ROWS[0], ROWS[0]], "icb", "row 3: a second band for 1 year ahead"),
+        (
+            HEADER,
+            [[*ROWS[0][:9], "most", *ROWS[0][10:]]],
+            "icb",
+            "row 2, column 'Left-out check: inside P10-P90 (%)': expected a positive number",
+        ),
         (HEADER, ROWS, "england", "--band-level must be one of icb, sub-icb"),
     ],
-    ids=["layout", "level", "method", "not-a-number", "out-of-order", "duplicate", "bad-level"],
+    ids=[
+        "layout",
+        "level",
+        "method",
+        "not-a-number",
+        "out-of-order",
+        "duplicate",
+        "check",
+        "bad-level",
+    ],
 )
 def test_a_bad_band_file_is_refused_before_anything_runs(
     tmp_path: Path, header: list[str], rows: list[list[str]], level: str, message: str

@@ -163,7 +163,7 @@ def read_band(path: Path, level: str, method: str) -> EvaluatedBand:
                 f" found {r[COLS['horizon']]!r}"
             )
         if any(b.horizon == int(h) for b in horizons):
-            raise UserError(f"{path}, row {row}: a second band for {int(h)} years ahead")
+            raise UserError(f"{path}, row {row}: a second band for {ahead(int(h))} ahead")
         ratios = {k: _number(r[COLS[k]], path, row, COLS[k]) for k in quantiles}
         values = [ratios[k] for k in quantiles]
         if values != sorted(values):
@@ -183,7 +183,7 @@ def read_band(path: Path, level: str, method: str) -> EvaluatedBand:
                 made_from=r[COLS["band_from"]],
                 judged=judged,
                 target_met=(met == "yes") if judged else None,
-                coverage_80=float(cov) if cov not in ("", None) else None,
+                coverage_80=(_number(cov, path, row, COLS["coverage_80"]) if cov.strip() else None),
             )
         )
     horizons.sort(key=lambda b: b.horizon)
