@@ -112,6 +112,7 @@ def test_the_hand_worked_band_is_the_central_case_times_the_evaluated_ratios(
     assert two["band"] == "not judged: made from 3 starting years, too few to judge"
     assert three["band"].startswith("not judged: the evaluation has no band 3 years ahead")
     # the headline prints the band as a person reads it
+    assert "Central 561.0 WTE (no Monte Carlo draws: the evaluated band is below)" in stdout
     assert (
         "30 Sep 2018 (1 year ahead): central 547.7; P10 531.2, P50 547.7, P90 564.1;"
         " P2.5 520.3, P97.5 575.0; judged: meets the calibration target, left-out check 80.5%"

@@ -70,9 +70,10 @@ def headline(run: ForecastRun) -> list[str]:
                 f"(8 in 10 of {run.draws:,} runs end between P10 and P90)"
             )
         else:
-            lines.append(
-                f"  Central {_wte(central)} WTE (no Monte Carlo draws: --draws N for a range)"
+            hint = (
+                "the evaluated band is below" if run.band is not None else "--draws N for a range"
             )
+            lines.append(f"  Central {_wte(central)} WTE (no Monte Carlo draws: {hint})")
         goal = float(row["target_wte"])
         gap = goal - central
         word = "short of" if gap > 0 else "above"
