@@ -25,6 +25,7 @@ from gpworkforce.baseline.scope import Scope
 from gpworkforce.domain.demography import OVER_55, AgeBand, Sex
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
+from gpworkforce.tables import factorize
 
 _KEY = ["practice_code", "period", "source_id"]
 _OVER_55 = frozenset(b.value for b in OVER_55)
@@ -77,9 +78,9 @@ def finest_rows(demography: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     # every row's (practice, period, source) group and node as integers: one pass over the text
     group = np.zeros(len(demography), dtype=np.int64)
     for column in _KEY:
-        codes, distinct = pd.factorize(demography[column], use_na_sentinel=False)
+        codes, distinct = factorize(demography[column], use_na_sentinel=False)
         group, _ = pd.factorize(group * (len(distinct) + 1) + codes)  # renumbered: no overflow
-    node_codes, nodes = pd.factorize(demography["node"], use_na_sentinel=False)
+    node_codes, nodes = factorize(demography["node"], use_na_sentinel=False)
     pair = group.astype(np.int64) * (len(nodes) + 1) + node_codes
     present: dict[int, set[int]] = {}
     for code in np.unique(pair).tolist():
@@ -126,7 +127,7 @@ def _node_codes(at: BaselineData, scope: Scope) -> tuple[np.ndarray, pd.Index]:
     nodes, once per bundle and scope (the tables select rows by node many times)."""
 
     def build() -> tuple[np.ndarray, pd.Index]:
-        codes, distinct = pd.factorize(scoped_demography(at, scope)["node"])
+        codes, distinct = factorize(scoped_demography(at, scope)["node"])
         return codes, pd.Index(distinct)
 
     return at.cached(("scoped_demography_nodes", scope.key), build)
@@ -241,7 +242,7 @@ def _pyramid(at: BaselineData, scope: Scope, node: str) -> pd.DataFrame:
     bands = [b.value for b in AgeBand]
     columns = [*_SEX_LABELS.values(), NOT_SPLIT]
     # each distinct value labelled once (a lambda per row took most of England's pyramid time)
-    codes, distinct = pd.factorize(demo["sex"], use_na_sentinel=False)
+    codes, distinct = factorize(demo["sex"], use_na_sentinel=False)
     labels = np.array([_SEX_LABELS.get(str(s), NOT_SPLIT) for s in distinct], dtype=object)
     sex = pd.Series(labels[codes], index=demo.index, dtype=object)
     counts = (

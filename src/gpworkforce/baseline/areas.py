@@ -25,6 +25,7 @@ from gpworkforce.domain.demography import OVER_55, AgeBand
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
+from gpworkforce.tables import factorize
 
 # (label, staff groups) columns: the four groups as the staff tables name them, then all staff
 AREA_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -50,7 +51,7 @@ def _per_row(scope: Scope, values: pd.Series, practices: pd.Series) -> np.ndarra
     v = values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     known = ~np.isnan(v)
     # each value's row: looked up once per distinct practice, not once per value
-    codes, uniques = pd.factorize(practices, use_na_sentinel=False)
+    codes, uniques = factorize(practices, use_na_sentinel=False)
     position = {c: i for i, c in enumerate(index["org_code"])}
     members = scope.members
     row_of = np.array([position.get(members.get(str(p)), -1) for p in uniques], dtype=np.int64)

@@ -33,7 +33,15 @@ from gpworkforce.domain.measures import DEFAULT_CONVENTION, FteConvention
 from gpworkforce.domain.orgs import OrgRegistry
 from gpworkforce.domain.taxonomy import Taxonomy, load_taxonomy
 from gpworkforce.loaders.patients_age import PATIENT_AGES
-from gpworkforce.tables import DEMOGRAPHY, PATIENTS, VACANCIES, WORKFORCE, conform, empty
+from gpworkforce.tables import (
+    DEMOGRAPHY,
+    PATIENTS,
+    VACANCIES,
+    WORKFORCE,
+    conform,
+    empty,
+    factorize,
+)
 
 T = TypeVar("T")
 
@@ -132,7 +140,7 @@ def _chosen(
     if frame.empty:
         return np.zeros(0, dtype=bool), ()
     d_codes, d_uni = pd.factorize(frame["period"], use_na_sentinel=False)
-    s_codes, s_uni = pd.factorize(frame["source_id"], use_na_sentinel=False)
+    s_codes, s_uni = factorize(frame["source_id"], use_na_sentinel=False)
     rank = _source_rank(pd.Index(s_uni), kind, source_order)[s_codes]
     allowed = rank >= 0
     period_sources = np.bincount(d_codes * (len(s_uni) + 1) + s_codes)
@@ -140,7 +148,7 @@ def _chosen(
         # one source per period (e.g. one national file each): it is every practice's choice
         mask = allowed
     else:
-        p_codes, _ = pd.factorize(frame["practice_code"], use_na_sentinel=False)
+        p_codes, _ = factorize(frame["practice_code"], use_na_sentinel=False)
         group = p_codes.astype(np.int64) * (len(d_uni) + 1) + d_codes
         best = np.full(int(group.max()) + 1, np.iinfo(np.int64).max, dtype=np.int64)
         np.minimum.at(best, group[allowed], rank[allowed])
@@ -206,7 +214,7 @@ def select_patients(
     vintages = {s: parse_source_id(str(s)).vintage_key for s in window["source_id"].unique()}
     window["_vintage"] = window["source_id"].map(vintages)
     loads = source_order or {}
-    s_codes, s_uni = pd.factorize(window["source_id"], use_na_sentinel=False)
+    s_codes, s_uni = factorize(window["source_id"], use_na_sentinel=False)
     load_of = np.asarray([loads.get(str(s), -1) for s in s_uni], dtype=np.int64)
     window["_load"] = load_of[s_codes]
     window["_appear"] = s_codes

@@ -21,7 +21,7 @@ from gpworkforce.baseline.scope import (
 )
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
-from gpworkforce.tables import MEASURES, resolve_dense
+from gpworkforce.tables import MEASURES, factorize, resolve_dense
 
 # The staff-group columns of LLR Table 3 / Table 8: (taxonomy node, label).
 GROUP_COLUMNS: tuple[tuple[str, str], ...] = tuple(
@@ -207,7 +207,7 @@ def wide(
     node_pos: dict[str, list[int]] = {}
     for i, (node, _) in enumerate(columns):
         node_pos.setdefault(node, []).append(i)
-    node_code, node_names = pd.factorize(rows["node"])  # (NA: -1, never a column's node)
+    node_code, node_names = factorize(rows["node"])  # (NA: -1, never a column's node)
     code_of = {str(n): k for k, n in enumerate(node_names)}
     cols: dict[str, pd.Series] = {}
     for measure in measures:

@@ -78,6 +78,12 @@ class Wanted:
     practices: frozenset[str] | None = None
     # workforce dates read for every practice (a report counts the practices it cannot place)
     every_practice_on: frozenset[str] = frozenset()
+    # the tables read at all (None: every table); the others come back empty
+    tables: frozenset[str] | None = None
+
+    def reads(self, table: str) -> bool:
+        """Whether ``table`` is read at all."""
+        return self.tables is None or table in self.tables
 
     def dates(self, table: str, available: list[str] | None) -> list[str] | None:
         """The dates of ``table`` to read (None: all; [] : none)."""
@@ -157,10 +163,10 @@ def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
                 if wanted is None or name not in FILTERED
                 else wanted.dates(name, meta.get("periods", {}).get(name))
             )
-            if not path.is_file() or dates == []:
+            if not path.is_file() or dates == [] or (wanted is not None and not wanted.reads(name)):
                 frames[name] = tables.empty(spec)
                 continue
-            table = pq.read_table(path, read_dictionary=_text(spec))
+            table = tables.read_parquet(path, _text(spec))
             keep = _row_mask(table, name, dates, wanted)
             if keep is not None:  # (the whole table is let go before pandas gets the rows)
                 table = table.filter(keep)

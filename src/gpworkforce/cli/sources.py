@@ -63,11 +63,6 @@ class DataContext:
     population: pd.DataFrame | None = None
 
 
-def _concat(frames: list[pd.DataFrame], spec: dict[str, str]) -> pd.DataFrame:
-    parts = [tables.conform(f, spec) for f in frames if len(f)]
-    return pd.concat(parts, ignore_index=True) if parts else tables.empty(spec)
-
-
 @cache
 def _built_demo() -> DemoDataset:
     """The demo dataset, built once per process (it is immutable)."""
@@ -83,11 +78,11 @@ def demo_context(ds: DemoDataset | None = None) -> DataContext:
     ds = ds if ds is not None else _built_demo()
     from_returns = returns_to_tables(ds.returns)
     data = BaselineData(
-        workforce=_concat([ds.workforce, from_returns.workforce], dict(tables.WORKFORCE)),
+        workforce=tables.concat([ds.workforce, from_returns.workforce], dict(tables.WORKFORCE)),
         registry=ds.registry,
-        demography=_concat([from_returns.demography], dict(tables.DEMOGRAPHY)),
-        patients=_concat([ds.patients], dict(tables.PATIENTS)),
-        vacancies=_concat([from_returns.vacancies], dict(tables.VACANCIES)),
+        demography=tables.concat([from_returns.demography], dict(tables.DEMOGRAPHY)),
+        patients=tables.concat([ds.patients], dict(tables.PATIENTS)),
+        vacancies=tables.concat([from_returns.vacancies], dict(tables.VACANCIES)),
     )
     statements = tuple(
         f"{note.kind.capitalize()}: {note.figure}. Source: {note.source}. {note.detail}"
@@ -113,6 +108,11 @@ class Focus:
 # in their place (baseline.response), list sizes (select_patients)
 _WINDOW_DAYS = 400
 _PATIENT_DAYS = 183
+# the parsed tables a baseline report reads (the files' own placements are read before, by
+# files_placement; the PCN files' placements only by the PCN commands)
+REPORT_TABLES = frozenset(
+    {"workforce", "demography", "patients", "vacancies", "population", "patient_ages"}
+)
 
 
 def focus_rows(registry: OrgRegistry, focus: Focus, periods: set[str]) -> Wanted:
@@ -153,6 +153,7 @@ def focus_rows(registry: OrgRegistry, focus: Focus, periods: set[str]) -> Wanted
         },
         practices=practices,
         every_practice_on=frozenset({focus.period.isoformat()}),
+        tables=REPORT_TABLES,
     )
 
 
@@ -178,9 +179,11 @@ def files_placement(
     placing = [e for e in entries if e.kind in (Kind.GPW_DETAILED, Kind.GPW_PRACTICE_YEAR)]
     if not placing:
         return FilePlacement(registry)
-    nothing = Wanted(periods={name: frozenset() for name in FILTERED})
+    nothing = Wanted(
+        periods={name: frozenset() for name in FILTERED}, tables=frozenset({"practice_places"})
+    )
     files = read_workspace(directory, registry, placing, nothing)
-    places = _concat([f.practice_places for f in files], PRACTICE_PLACES)
+    places = tables.concat([f.practice_places for f in files], PRACTICE_PLACES)
     return place_as_files_do(registry, places, source_order(entries))
 
 

@@ -812,8 +812,7 @@ class CombinedTables:
 
 
 def _concat(files: Sequence[LoadedFile], name: str, spec: Mapping[str, str]) -> pd.DataFrame:
-    parts = [tables.conform(getattr(f, name), spec) for f in files if len(getattr(f, name))]
-    return pd.concat(parts, ignore_index=True) if parts else tables.empty(spec)
+    return tables.concat((getattr(f, name) for f in files), spec)
 
 
 def workspace_registry(directory: Path, entries: Sequence[ManifestEntry]) -> OrgRegistry:

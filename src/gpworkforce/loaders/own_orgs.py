@@ -7,7 +7,6 @@ disagree (a practice opened or moved since): each disagreement is reported, neve
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import re
@@ -199,6 +198,23 @@ def _cut(link: ParentLink, dates: Iterable[dt.date]) -> list[ParentLink]:
     return out
 
 
+def _latest_per_practice_date(places: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
+    """Of ``places``' rows for one practice and date, the one of the latest source in ``order``
+    (sources it does not list first; ties: the later row), in order of their sources' rank:
+    ``places.sort_values(rank, kind="stable").drop_duplicates([practice, period], keep="last")``
+    on integer codes instead of the text."""
+    from gpworkforce.tables import factorize
+
+    codes, ids = factorize(places["source_id"], use_na_sentinel=False)
+    ranks = np.fromiter((order.get(s, -1) for s in ids), dtype=np.int64, count=len(ids))
+    by_rank = np.argsort(ranks[codes], kind="stable")
+    practice, _ = factorize(places["practice_code"], use_na_sentinel=False)
+    period, dates = pd.factorize(places["period"], use_na_sentinel=False)
+    key = (practice.astype(np.int64) * (len(dates) + 1) + period)[by_rank]
+    last = ~pd.Series(key).duplicated(keep="last").to_numpy()
+    return places.iloc[by_rank[last]]
+
+
 def place_as_files_do(
     registry: OrgRegistry, places: pd.DataFrame, order: dict[str, int] | None = None
 ) -> FilePlacement:
@@ -210,13 +226,9 @@ def place_as_files_do(
     organisations of their own. Nothing changes where the file agrees with the registry."""
     if places.empty:
         return FilePlacement(registry)
-    rank = (order or {}).get
-    codes, ids = pd.factorize(places["source_id"], use_na_sentinel=False)
-    ranks = np.fromiter((rank(s, -1) for s in ids), dtype=np.int64, count=len(ids))
-    rows = places.assign(_rank=ranks[codes])
-    rows = rows.sort_values(["_rank"], kind="stable").drop_duplicates(
-        ["practice_code", "period"], keep="last"
-    )
+    from gpworkforce.tables import factorize
+
+    rows = _latest_per_practice_date(places, order or {})
     icb_names = {icb_key(o.name): o.code for o in registry.of_type(OrgType.ICB)}
     sub_names: dict[str, str] = {}
     new_links: list[ParentLink] = []
@@ -226,20 +238,26 @@ def place_as_files_do(
     changes: list[Moved] = []
     unresolved: set[str] = set()
     # a file names few distinct organisations: each is resolved once (the same answers as
-    # resolving every row), and a date's practice maps are built only if some row needs them
-    resolved: dict[tuple[object, ...], tuple[str | None, str | None]] = {}
-
-    def resolve(code: object, name: object, tier: OrgType) -> tuple[str | None, str | None]:
-        key = (code, name, tier)
-        try:
-            return resolved[key]
-        except (KeyError, TypeError):  # (TypeError: an unhashable cell, resolved afresh)
-            found = _resolve(
-                registry, code, name, tier, sub_names if tier is OrgType.SUB_ICB else icb_names
-            )
-            with contextlib.suppress(TypeError):
-                resolved[key] = found
-            return found
+    # resolving every row), and the rows naming none the registry knows are passed over at once
+    sub_codes, subs = factorize(rows["sub_icb_code"], use_na_sentinel=False)
+    sub_found = [_resolve(registry, c, None, OrgType.SUB_ICB, sub_names) for c in subs]
+    i_codes, icb_codes = factorize(rows["icb_code"], use_na_sentinel=False)
+    n_codes, icb_named = factorize(rows["icb_name"], use_na_sentinel=False)
+    pairs, pair_index = np.unique(
+        i_codes.astype(np.int64) * (len(icb_named) + 1) + n_codes, return_inverse=True
+    )
+    icb_found = [
+        _resolve(registry, icb_codes[p // (len(icb_named) + 1)],
+                 icb_named[p % (len(icb_named) + 1)], OrgType.ICB, icb_names)
+        for p in pairs.tolist()
+    ]  # fmt: skip
+    for _, missing in (*sub_found, *icb_found):
+        if missing:
+            unresolved.add(missing)
+    sub_of = np.array([f for f, _ in sub_found] + [None], dtype=object)[sub_codes]
+    icb_of = np.array([f for f, _ in icb_found] + [None], dtype=object)[pair_index.ravel()]
+    named = pd.notna(sub_of) | pd.notna(icb_of)  # (the others keep the registry's placement)
+    rows = rows.loc[named].assign(_sub=sub_of[named], _icb=icb_of[named])
 
     maps: dict[tuple[dt.date, OrgType], dict[str, str]] = {}
 
@@ -252,17 +270,11 @@ def place_as_files_do(
         on = pd.Timestamp(period).date()
         end = on + dt.timedelta(days=1)
         icb_above: dict[str, Organisation | None] = {}
-        columns = [group[c].tolist() for c in ("practice_code", "sub_icb_code", "icb_code")]
-        for practice, sub_code, icb_code, icb_name in zip(
-            *columns, group["icb_name"].tolist(), strict=True
-        ):
+        for practice, sub, icb in zip(
+            group["practice_code"].tolist(), group["_sub"].tolist(), group["_icb"].tolist(),
+            strict=True,
+        ):  # fmt: skip
             practice = str(practice)
-            sub, sub_missing = resolve(sub_code, None, OrgType.SUB_ICB)
-            icb, icb_missing = resolve(icb_code, icb_name, OrgType.ICB)
-            if sub_missing:
-                unresolved.add(sub_missing)
-            if icb_missing:
-                unresolved.add(icb_missing)
             if sub is not None:
                 parent, now = sub, practice_map(OrgType.SUB_ICB, on).get(practice)
                 if sub not in icb_above:

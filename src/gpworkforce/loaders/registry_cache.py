@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from gpworkforce.domain.orgs import Organisation, OrgRegistry, OrgType, ParentLink
+from gpworkforce.tables import read_parquet
 
 ENV_VAR = "GPWORKFORCE_CACHE_DIR"
 FORMAT = 1
@@ -62,8 +63,8 @@ def read_cached(key: str) -> OrgRegistry | None:
         return None
     folder = root / "registry" / key
     try:
-        orgs = pq.read_table(folder / _ORGS).to_pydict()
-        links = pq.read_table(folder / _LINKS).to_pydict()
+        orgs = read_parquet(folder / _ORGS).to_pydict()
+        links = read_parquet(folder / _LINKS).to_pydict()
         organisations = {
             code: Organisation(code, name, OrgType(kind), opened, closed)
             for code, name, kind, opened, closed in zip(
