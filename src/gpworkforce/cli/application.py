@@ -7,6 +7,7 @@ bug: a one-line "internal error" (exit 70), with the traceback only when ``GPWOR
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -113,4 +114,5 @@ _register()
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point (``gpworkforce``)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    gc.freeze()  # the modules, classes and constants the imports built are never collected
     app(args=args, prog_name="gpworkforce")

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
+
 from gpworkforce.errors import UnknownOrganisation
 
 ENGLAND_CODE = "ENG"
@@ -102,7 +104,11 @@ class OrgRegistry:
     _maps: dict[tuple[dt.date, OrgType], dict[str, str]] = field(
         init=False, repr=False, compare=False
     )
-    _maps_up: dict[dt.date, dict[str, list[str]]] = field(init=False, repr=False, compare=False)
+    _maps_up: dict[dt.date, dict[str, tuple[str, ...]]] = field(
+        init=False, repr=False, compare=False
+    )
+    # the practices' and links' dates as ordinals, built on the first practice_map (see _dated)
+    _dates: list[_Dated] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_child: dict[str, list[ParentLink]] = defaultdict(list)
@@ -120,6 +126,7 @@ class OrgRegistry:
         object.__setattr__(self, "_by_child", {k: tuple(v) for k, v in by_child.items()})
         object.__setattr__(self, "_maps", {})
         object.__setattr__(self, "_maps_up", {})
+        object.__setattr__(self, "_dates", [])
 
     @classmethod
     def build(
@@ -196,22 +203,24 @@ class OrgRegistry:
             known = self._maps[key] = self._practice_map(on, org_type)
         return dict(known)  # a copy: callers may change theirs
 
+    def _dated(self) -> _Dated:
+        if not self._dates:
+            self._dates.append(_Dated.of(self))
+        return self._dates[0]
+
     def _practice_map(self, on: dt.date, org_type: OrgType) -> dict[str, str]:
         # parent_of_type for every open practice, with the links in force on ``on`` found once
-        practices = [
-            p.code
-            for p in self.organisations.values()
-            if p.type == OrgType.PRACTICE and p.is_open(on)
-        ]
+        dated = self._dated()
+        practices = dated.open_practices(on)
         if org_type == OrgType.ENGLAND:
             return dict.fromkeys(practices, ENGLAND_CODE)
         up = self._maps_up.get(on)
         if up is None:  # each child's parents in force on ``on``, in the order parents() lists
-            up = self._maps_up[on] = defaultdict(list)
-            for lk in self.links:
-                if (lk.start is None or on >= lk.start) and (lk.end is None or on < lk.end):
-                    up[lk.child].append(lk.parent)
-        kind = {code: org.type for code, org in self.organisations.items()}
+            lists: dict[str, list[str]] = defaultdict(list)
+            for child, parent in dated.links_in_force(on):
+                lists[child].append(parent)
+            up = self._maps_up[on] = {child: tuple(ps) for child, ps in lists.items()}
+        kind = dated.kind
 
         def walk(start: str) -> str | None:  # parent_of_type's walk from ``start``
             seen: set[str] = set()
@@ -227,18 +236,75 @@ class OrgRegistry:
             return None
 
         above: dict[str, str | None] = {}  # the walk from each organisation above a practice
+        # the answer depends only on a practice's parents: found once per distinct parents
+        answers: dict[tuple[str, ...], str | None] = {}
         out: dict[str, str] = {}
         for code in practices:
             parents = up.get(code, ())
-            found = next((p for p in parents if kind[p] == org_type), None)
-            # else the walk goes up from the last parent first, and an organisation's ancestors
-            # are above it, so each parent's own walk (shared by its practices) gives the answer
-            for parent in reversed(list(dict.fromkeys(parents))):
-                if found is not None:
-                    break
-                if parent not in above:
-                    above[parent] = walk(parent)
-                found = above[parent]
+            if parents in answers:
+                found = answers[parents]
+            else:
+                found = next((p for p in parents if kind[p] == org_type), None)
+                # else the walk goes up from the last parent first, and an organisation's
+                # ancestors are above it, so each parent's own walk gives the answer
+                for parent in reversed(list(dict.fromkeys(parents))):
+                    if found is not None:
+                        break
+                    if parent not in above:
+                        above[parent] = walk(parent)
+                    found = above[parent]
+                answers[parents] = found
             if found is not None:
                 out[code] = found
         return out
+
+
+_NEVER = -(2**62)  # an ordinal before any date: no start
+_FOREVER = 2**62  # an ordinal after any date: no end
+
+
+@dataclass(frozen=True)
+class _Dated:
+    """A registry's practices and links with their dates as integer arrays, so the practices
+    open and the links in force on a date are found by comparing arrays (``Organisation.is_open``
+    and ``ParentLink.in_force`` for every organisation and link, in their order), not by a
+    Python call per organisation and link."""
+
+    practices: list[str]  # practice codes in the registry's order
+    opened: np.ndarray  # ordinal of each practice's opening date (_NEVER: none)
+    closed: np.ndarray  # ordinal of each practice's closing date (_FOREVER: none)
+    links: list[tuple[str, str]]  # (child, parent) of each link, in the registry's order
+    start: np.ndarray  # ordinal of each link's start (_NEVER: none)
+    end: np.ndarray  # ordinal of each link's end (_FOREVER: none)
+    kind: dict[str, OrgType]  # each organisation's tier
+
+    @classmethod
+    def of(cls, registry: OrgRegistry) -> _Dated:
+        practices = [o for o in registry.organisations.values() if o.type == OrgType.PRACTICE]
+
+        def ordinals(days: Iterable[dt.date | None], missing: int) -> np.ndarray:
+            return np.fromiter(
+                (missing if d is None else d.toordinal() for d in days), dtype=np.int64
+            )
+
+        return cls(
+            practices=[o.code for o in practices],
+            opened=ordinals((o.opened for o in practices), _NEVER),
+            closed=ordinals((o.closed for o in practices), _FOREVER),
+            links=[(lk.child, lk.parent) for lk in registry.links],
+            start=ordinals((lk.start for lk in registry.links), _NEVER),
+            end=ordinals((lk.end for lk in registry.links), _FOREVER),
+            kind={code: org.type for code, org in registry.organisations.items()},
+        )
+
+    def open_practices(self, on: dt.date) -> list[str]:
+        """The practices open on ``on`` (``is_open``: not before opening, not after closing)."""
+        day = on.toordinal()
+        where = np.flatnonzero((self.opened <= day) & (day <= self.closed))
+        return [self.practices[i] for i in where.tolist()]
+
+    def links_in_force(self, on: dt.date) -> list[tuple[str, str]]:
+        """(child, parent) of the links in force on ``on`` (``in_force``: start <= on < end)."""
+        day = on.toordinal()
+        where = np.flatnonzero((self.start <= day) & (day < self.end))
+        return [self.links[i] for i in where.tolist()]
