@@ -84,7 +84,8 @@ class ValidationFailed(UserError):
         self.message = str(self)
 
     def __str__(self) -> str:
-        lines = [f"{self.summary}: {len(self.issues)} problem(s)"]
+        n = len(self.issues)
+        lines = [f"{self.summary}: {n} problem{'' if n == 1 else 's'}"]
         shown = self.issues[:50]
         lines.extend(f"  - {issue}" for issue in shown)
         if len(self.issues) > len(shown):

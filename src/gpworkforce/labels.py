@@ -38,6 +38,7 @@ __all__ = [
     "column",
     "cost_group",
     "date_text",
+    "datetime_text",
     "internal_keys_in",
     "latest_received",
     "lever",
@@ -333,9 +334,25 @@ def _dataset_label(dataset: str) -> str:
     return dataset.replace("-", " ").replace("_", " ").capitalize()
 
 
+_FINANCIAL_YEARS = re.compile(r"^FY(\d{4})(?:-FY(\d{4}))?$")
+
+
+def _financial_year(end: str) -> str:
+    """``2016`` (the year a financial year ends) as people write the year: ``2015/16``."""
+    return f"{int(end) - 1}/{int(end) % 100:02d}"
+
+
 def _date_text(text: str) -> str:
+    """A source's period in words: a date, or financial years (``FY2016-FY2024``: "financial
+    years 2015/16 to 2023/24")."""
+    years = _FINANCIAL_YEARS.match(text)
+    if years is not None:
+        first, last = years.groups()
+        if last is None or last == first:
+            return f"financial year {_financial_year(first)}"
+        return f"financial years {_financial_year(first)} to {_financial_year(last)}"
     try:
-        return f"{dt.date.fromisoformat(text[:10]):%-d %B %Y}"
+        return date_text(dt.date.fromisoformat(text[:10]))
     except ValueError:
         return text
 
@@ -398,8 +415,14 @@ def latest_received(source_ids: Iterable[str]) -> dt.date | None:
 
 
 def date_text(on: dt.date) -> str:
-    """A date as people write it: ``30 September 2017``."""
-    return f"{on:%-d %B %Y}"
+    """A date as people write it: ``30 September 2017`` (the one way every page, report, chart
+    title and export title writes a date)."""
+    return f"{on.day} {on:%B %Y}"
+
+
+def datetime_text(at: dt.datetime, *, seconds: bool = False) -> str:
+    """A moment as people write it: ``5 December 2026 07:51`` (``:15`` with ``seconds``)."""
+    return f"{date_text(at)} {at:%H:%M:%S}" if seconds else f"{date_text(at)} {at:%H:%M}"
 
 
 # ---- a table for people -------------------------------------------------------------------------
@@ -436,7 +459,7 @@ def readable(table: ReportTable) -> ReportTable:
             pd.to_numeric(out["probability_meeting_target"], errors="coerce") * 100.0
         )
         decimals_in["probability_meeting_target"] = 1
-    for key in ("date", "period"):  # ISO dates kept as text become dates
+    for key in ("date", "period", "Period"):  # ISO dates kept as text become dates
         if key in cols and out[key].dtype == object:
             parsed = pd.to_datetime(out[key], format="%Y-%m-%d", errors="coerce")
             if parsed.notna().sum() == out[key].notna().sum():

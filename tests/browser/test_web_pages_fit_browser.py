@@ -44,6 +44,33 @@ ACCESS_WORLD = textwrap.dedent(
 # the role whose pages are opened first: the one that sees most
 ORDER = ("analyst", "programme", "admin", "board", "manager", "submitter")
 MEASURE = "() => document.documentElement.scrollWidth"
+# Boxes whose content is wider than they are (a table scrolling sideways inside its box): each
+# must say so in the text just before it ("scroll it sideways"), or the reader sees a header cut
+# off at the edge (the audit log's did, issue 14). Returns the first header text of each box
+# that does not say so.
+UNANNOUNCED_SCROLL = """() => Array.from(document.querySelectorAll('main *')).filter(el => {
+  const x = getComputedStyle(el).overflowX;
+  if (!(x === 'auto' || x === 'scroll') || el.scrollWidth <= el.clientWidth + 1) return false;
+  const before = el.previousElementSibling ? el.previousElementSibling.innerText : '';
+  return !/sideways/i.test(before + ' ' + (el.getAttribute('aria-label') || ''));
+}).map(el => (el.querySelector('th, caption') || el).innerText.trim().slice(0, 60))"""
+# Pages whose table must fit the column without scrolling at all (the audit log's header ran
+# past the table's edge at 1,280 px, issue 14): the number of boxes scrolling sideways.
+MUST_FIT = ("/audit/",)
+SCROLLING = """() => Array.from(document.querySelectorAll('main *')).filter(el => {
+  const x = getComputedStyle(el).overflowX;
+  return (x === 'auto' || x === 'scroll') && el.scrollWidth > el.clientWidth + 1;
+}).length"""
+# Tables outside a scrolling box that reach past the page's column (at 1,280 px the column is
+# narrower than the window, so the page's width alone does not see them): their first header.
+TABLES_PAST_COLUMN = """() => { const main = document.querySelector('main'); if (!main) return [];
+  const edge = main.getBoundingClientRect().right;
+  return Array.from(main.querySelectorAll('table')).filter(t => {
+    for (let a = t.parentElement; a && a !== main; a = a.parentElement) {
+      const x = getComputedStyle(a).overflowX; if (x === 'auto' || x === 'scroll') return false;
+    }
+    return t.getBoundingClientRect().right > edge + 4;  // NHS.UK tables reach 2 px past each side
+  }).map(t => (t.querySelector('th, caption') || t).innerText.trim().slice(0, 60)); }"""
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +135,20 @@ def test_the_width_measure_sees_a_page_made_too_wide(browser: Browser) -> None:
     assert page.evaluate(MEASURE) > page_checks.WIDTH
     page.set_content('<div style="overflow-x: auto"><div style="width: 2000px">box</div></div>')
     assert page.evaluate(MEASURE) <= page_checks.WIDTH
+    # a box scrolling sideways must say so just before it
+    box = '<div style="overflow-x: auto"><table style="width: 2000px"><tr><th>When</th></tr></table></div>'
+    page.set_content(f"<main><p>Every change.</p>{box}</main>")
+    assert page.evaluate(UNANNOUNCED_SCROLL) == ["When"]
+    page.set_content(f"<main><p>This table is wide: scroll it sideways.</p>{box}</main>")
+    assert page.evaluate(UNANNOUNCED_SCROLL) == []
+    # a table past the page's column, outside any scrolling box
+    wide = '<table style="width: 1000px"><tr><th>After</th></tr></table>'
+    page.set_content(f'<main style="width: 800px">{wide}</main>')
+    assert page.evaluate(TABLES_PAST_COLUMN) == ["After"]
+    page.set_content(
+        f'<main style="width: 800px"><div style="overflow-x: auto">{wide}</div></main>'
+    )
+    assert page.evaluate(TABLES_PAST_COLUMN) == []
     context.close()
 
 
@@ -132,9 +173,21 @@ def test_every_page_fits_1280_px_and_reads_as_words(
             width = page.evaluate(MEASURE)
             if width > page_checks.WIDTH:
                 wrong.append(f"{role} {url}: {width} px wide")
-            nodes = [line.strip() for line in page.inner_text("body").splitlines()]
             wrong += [
-                f"{role} {url}: {p}" for p in page_checks.text_problems([n for n in nodes if n])
+                f"{role} {url}: a box scrolls sideways without saying so ({what!r})"
+                for what in page.evaluate(UNANNOUNCED_SCROLL)
+            ]
+            wrong += [
+                f"{role} {url}: a table reaches past the page's column ({what!r})"
+                for what in page.evaluate(TABLES_PAST_COLUMN)
+            ]
+            if url.startswith(MUST_FIT) and page.evaluate(SCROLLING):
+                wrong.append(f"{role} {url}: its table scrolls sideways; it must fit the column")
+            nodes = [line.strip() for line in page.inner_text("body").splitlines()]
+            code = page.eval_on_selector_all("code", "els => els.map(e => e.innerText)")
+            wrong += [
+                f"{role} {url}: {p}"
+                for p in page_checks.text_problems([n for n in nodes if n], code)
             ]
         context.close()
     assert not wrong, "\n".join(wrong)

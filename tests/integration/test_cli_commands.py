@@ -31,7 +31,7 @@ def assert_user_error(result: Result, code: int, *fragments: str) -> None:
     assert result.exit_code == code, result.output
     assert "Traceback" not in result.output
     lines = result.stderr.splitlines()
-    assert any(line.startswith("error: ") or "problem(s)" in line for line in lines)
+    assert any(line.startswith("error: ") or " problem" in line for line in lines)
     for fragment in fragments:
         assert fragment in result.stderr
 

@@ -25,13 +25,13 @@ def test_load_prints_a_summary_and_records_every_warning(shared_data: Path, tmp_
     assert result.exit_code == 0, result.output
     assert "; cp1252)" in result.stdout
     assert f"{PCN}: 2 warning(s)" in result.stderr
-    assert "1 negative FTE(s) kept as published (rows 15683)" in result.stderr
-    assert "889 row(s), 251.0 FTE, are mapped to no taxonomy role" in result.stderr
+    assert "1 negative WTE figure kept as published (rows 15683)" in result.stderr
+    assert "889 rows (251.0 WTE) left out, mapped to no role the service knows" in result.stderr
     assert "--verbose shows every warning in full" in result.stderr
     (entry,) = read_manifest(tmp_path).entries
     assert entry.encoding == "cp1252"
     assert len(entry.warnings) == 2
-    long = next(w for w in entry.warnings if "889 row(s)" in w)
+    long = next(w for w in entry.warnings if "889 rows" in w)
     assert long not in result.stderr  # shortened in the summary
     assert "Clinical Director \u2013 DPC" in long
 
@@ -39,7 +39,7 @@ def test_load_prints_a_summary_and_records_every_warning(shared_data: Path, tmp_
 def test_verbose_prints_every_warning_in_full(shared_data: Path) -> None:
     result = run("validate", shared_data / "nhs" / PCN, "--kind", "pcn-individual", "--verbose")
     assert result.exit_code == 0, result.output
-    assert "889 row(s), 251.0 FTE" in result.stderr
+    assert "889 rows (251.0 WTE)" in result.stderr
     assert "Clinical Director \u2013 Nurse" in result.stderr
     assert "--verbose shows" not in result.stderr
 

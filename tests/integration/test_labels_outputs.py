@@ -127,6 +127,8 @@ def test_the_page_checks_find_what_the_issue_reported() -> None:
         "<td>nan</td><td>GP_SALARIED</td><p>at 2017-10-01T09:00:00</p>"
         "<script>var x = 'GP_SALARIED'; var y = '1 practices';</script>"
         "<p>1 of 3 practices; 1 practice; None sent; Q1 is late</p>"
+        "<h2>Staff by group: LLR (QK1), 2017-09-30</h2><p>22 row(s) kept</p>"
+        "<p>30 September 2017; file gpw_2017-09-30.csv; id x:2017-09-30:y</p>"
     )
     assert page_checks.page_problems(page) == [
         "internal key 'GP_SALARIED'",
@@ -134,6 +136,8 @@ def test_the_page_checks_find_what_the_issue_reported() -> None:
         "raw value 'None'",
         "raw value 'nan'",
         "timestamp '2017-10-01T09:00'",
+        "raw date '2017-09-30'",
+        "count 'row(s)'",
     ]
 
 

@@ -26,13 +26,13 @@ def test_disagreements_with_the_registry_are_named(shared_data: Path) -> None:
     )
     elsewhere, nowhere = icb_disagreements(attributes, build_registry(shared_data), "f.csv")
     # C83653: GPW puts it in LLR, the registry's maps in Lincolnshire (issue 10)
-    assert elsewhere.startswith("f.csv: 1 practice-year row(s) name an ICB other than")
+    assert elsewhere.startswith("f.csv: 1 practice-year row with an ICB other than")
     assert (
         f"C83653 (file: {LLR}; registry: NHS Lincolnshire Integrated Care Board, 2024-03-31)"
         in elsewhere
     )
     assert "C82001" not in elsewhere + nowhere  # agrees (names compared without 'NHS ... ICB')
-    assert nowhere.startswith("f.csv: 1 practice-year row(s) name an ICB but the registry")
+    assert nowhere.startswith("f.csv: 1 practice-year row with an ICB where the registry")
     assert f"Y99998 ({LLR}, 2024-03-31)" in nowhere
 
 
@@ -47,6 +47,6 @@ def test_the_real_file_reports_them_at_load(shared_data: Path, tmp_path: Path) -
         app, ["load", "gpw-practice-year", str(path), "--data", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
-    assert "101 practice-year row(s) name an ICB other than the registry's" in result.stderr
+    assert "101 practice-year rows with an ICB other than the registry's" in result.stderr
     (entry,) = read_manifest(tmp_path).entries
     assert any("C83653 (file: " + LLR in w for w in entry.warnings)

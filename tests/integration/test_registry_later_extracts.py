@@ -170,7 +170,7 @@ def test_a_file_naming_another_icb_wins_for_its_period_and_is_reported(
     _load(ws, "ods-practices", extract, "--period", EXTRACT_ON)
     loaded = _load(ws, "gpw-practice-year", path, "--verbose")
     said = " ".join((loaded.stdout + loaded.stderr).split())
-    assert "1 practice-year row(s) name an ICB other than the registry's" in said
+    assert "1 practice-year row with an ICB other than the registry's" in said
     assert "C82001 (file: Leicester, Leicestershire and Rutland; registry: NHS Lincolnshire" in said
     assert "the file's is used for its period" in said
     got, _ = _gp_wte(ws, "QK1", "2024-03-31", tmp_path / "qk1")

@@ -90,7 +90,7 @@ def test_skillmix_on_the_demo_writes_tables_and_chart(tmp_path: Path) -> None:
     assert code == 0, err
     # the practices file the multi-year optimiser reads: 03W's practices with a patient count
     listed = _rows(practices)
-    assert "3 practice(s) without registered patients on 2017-09-30 are left out" in out
+    assert "3 practices without registered patients on 30 September 2017 are left out" in out
     assert len(listed) == 30 and all(float(r["patients"]) > 0 for r in listed)
     assert {"practice", "name", "GP_PARTNER", "NURSE_ANP"} <= set(listed[0])
     assert "Skill mix: current staff" in out

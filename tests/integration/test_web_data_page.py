@@ -47,7 +47,9 @@ def test_a_loaded_file_and_its_warnings_are_shown(world: World, tmp_path: Path) 
     assert "1 published file" in html and "gp_admin_2018.csv" in html
     assert "NHS Digital GPW, practice level (GPs and admin, by year)" in html
     assert "1 warning" in html
+    # in words: the role's label from the catalogue, not the file's column names; "1 practice-year"
     assert (
-        "1 row(s) where TOTAL_GP_EXTGL_FTE exceeds 2 x TOTAL_GP_EXTGL_HC (kept as published)"
-        in html
+        "1 practice-year where the WTE of fully qualified GPs is more than 2 times their "
+        "headcount (kept as published)" in html
     )
+    assert "TOTAL_GP_EXTGL" not in html and "(s)" not in html

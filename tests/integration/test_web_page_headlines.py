@@ -203,3 +203,32 @@ def test_comparison_page_opens_with_the_range_of_central_cases_and_the_best_chan
         ("Best chance of meeting the target", "64%", "High road"),
     ]
     _first_table_after_headline(page)
+
+
+def test_a_plan_on_another_definition_states_the_one_target_its_figures_use() -> None:
+    """Issue 14: a plan made on another definition (LLR's 639 WTE counted locums at 9 sessions)
+    is compared in proportion to the actual at its start; the page shows that target (not the
+    plan's own figure beside another) and says what it is and where it comes from. Worked by
+    hand: the plan's 20.0 WTE at the start is GPW's 10.0 WTE (4.0 + 3.0 + 3.0), so its target of
+    24.0 WTE is 24.0 x 10.0 / 20.0 = 12.0 WTE on GPW's definition."""
+    from gpworkforce.web.plans.actions import adopt, create_plan
+    from gpworkforce.web.plans.testing import tiny_plan
+    from plans_support import Y2017, Y2018, load_gpw
+
+    world = build_world()
+    load_gpw()
+    doc = tiny_plan(points=((Y2017, 20.0), (Y2018, 24.0)), target=24.0, comparison="relative")
+    plan = adopt(actor=None, plan_id=create_plan(actor=None, org_code="QK1", document=doc).pk)
+    client = Client()
+    client.force_login(world.users["board"])
+    page = html.unescape(client.get(f"/plans/{plan.pk}/").content.decode())
+    figures = _headline(page)
+    assert figures[2][:2] == ("Target", "12.0 WTE")
+    statement = (
+        "12.0 WTE by 30 September 2018, the figure every comparison here uses. It is the plan's"
+        " target, \u201cTarget\u201d (source: test), counted on the plan's own definition and"
+        " converted to the actuals' in proportion to the actual at the plan's start:"
+        " 24.0 \u00d7 10.0 / 20.0 WTE."
+    )
+    assert page.count(statement) == 2  # under the headline and in "About this plan"
+    assert "24.0 WTE by" not in page  # the plan's own figure never stands as the target

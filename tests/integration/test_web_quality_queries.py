@@ -71,3 +71,38 @@ def test_queries_only_by_default_then_every_comparison_and_by_group() -> None:
     # the dashboard links to it from the comparison table
     board = c.get(reverse("dashboard", args=["QK1"]) + f"?period={CENSUS}").content.decode()
     assert url in board
+
+
+def test_filters_by_sub_area_and_practice_and_pages_with_a_show_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 14: the page filters by sub-area and by a practice's name or code, states the count,
+    and shows a page of rows at a time (NHS.UK pagination, keeping the filters) or every row."""
+    from gpworkforce.web.views import queries
+
+    _world_with_a_query()
+    monkeypatch.setattr(queries, "PER_PAGE", 1)  # two comparisons: two pages of one row
+    c = Client()
+    assert c.login(username="analyst", password=PASSWORD)
+    url = reverse("quality-queries", args=["QK1"]) + f"?period={CENSUS}&show=all"
+    first = c.get(url).content.decode()
+    assert "Showing rows 1 to 1 of 2." in first and len(_rows(first)) == 1
+    assert 'class="nhsuk-pagination' in first
+    # the next page's link keeps the filters (the HTML escapes "&")
+    assert f"?period={CENSUS}&amp;show=all&amp;page=2" in first
+    second = c.get(url + "&page=2").content.decode()
+    assert "Showing rows 2 to 2 of 2." in second and len(_rows(second)) == 1
+    assert _rows(first) != _rows(second)
+    assert f"?period={CENSUS}&amp;show=all&amp;rows=all" in first  # "Show all rows"
+    every = c.get(url + "&rows=all").content.decode()
+    assert "Showing 2 rows." in every and len(_rows(every)) == 2
+    assert 'class="nhsuk-pagination' not in every
+    # sub-areas: the practice is in 03W, not in 04C; the choices name them
+    assert ">East Leicestershire and Rutland</option>" in first
+    assert len(_rows(c.get(url + "&rows=all&area=03W").content.decode())) == 2
+    none = c.get(url + "&area=04C").content.decode()
+    assert "No row matches these filters." in none and 'id="queries"' not in none
+    # a practice by part of its name (any case) or its code
+    assert len(_rows(c.get(url + "&rows=all&practice=alpha").content.decode())) == 2
+    assert len(_rows(c.get(url + f"&rows=all&practice={OWN_PRACTICE}").content.decode())) == 2
+    assert "No row matches" in c.get(url + "&practice=Zeta").content.decode()

@@ -223,7 +223,7 @@ def test_review_page_shows_totals_change_gpw_and_flags_with_reasons(world: World
         client_for("analyst").get(reverse("return-detail", args=[rec.pk])).content.decode()
     )
     totals = page.split('id="review-totals"')[1].split("</table>")[0]
-    assert "Change since 30 Jun 2017" in totals
+    assert "Change since 30 June 2017" in totals
     gps = totals.split("Fully qualified GPs</th>")[1].split("</tr>")[0]
     cells = [c.split(">")[-1].strip() for c in gps.split("</td>")[:-1]]
     assert cells[:3] == ["3", "3.0", "-1.0"]  # 36 sessions (4.0 WTE) then, 27 (3.0) now

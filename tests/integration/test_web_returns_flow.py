@@ -337,7 +337,7 @@ def test_the_open_round_form_asks_for_the_deadline_and_the_round_page_shows_it(
     rnd = CollectionRound.objects.get(census_date=dt.date(2017, 12, 31), organisation_id="03W")
     assert rnd.deadline == dt.date(2018, 2, 2)
     page = html_lib.unescape(analyst.get(r["Location"]).content.decode())
-    assert "02 February 2018" in page and "six weeks after the census date" not in page
+    assert "2 February 2018" in page and "six weeks after the census date" not in page
     # left blank: six weeks (42 days) after the census date, said so on the page
     r = _open(analyst, ("31", "3", "2018"))
     rnd = CollectionRound.objects.get(census_date=dt.date(2018, 3, 31), organisation_id="03W")

@@ -64,6 +64,9 @@ QUERY: dict[str, st.SearchStrategy[str]] = {
     "s": st.one_of(numbers, anything),
     "group": st.one_of(st.sampled_from(["GPs", "Nurses", "Direct patient care"]), anything),
     "years": st.one_of(st.sampled_from(["0", "5", "30", "31", "-1", "05"]), numbers, anything),
+    "area": st.one_of(st.sampled_from(["03W", "04C", "99A", "QK1"]), anything),
+    "practice": st.one_of(st.sampled_from(["C82001", "alpha", "%", ".*"]), anything),
+    "rows": st.one_of(st.just("all"), anything),
 }
 QUERY_ROUTES = {
     "period": "dashboards/",
@@ -80,6 +83,9 @@ QUERY_ROUTES = {
     "s": "scenarios/compare/QK1/",
     "group": "dashboards/QK1/queries/",
     "years": "skill-mix/QK1/",
+    "area": "dashboards/QK1/queries/",
+    "practice": "dashboards/QK1/queries/",
+    "rows": "dashboards/QK1/queries/",
 }
 
 

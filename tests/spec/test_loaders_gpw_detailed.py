@@ -135,8 +135,8 @@ def test_extra_and_unmapped_columns_are_warned_not_fatal(tmp_path: Path) -> None
     )
     loaded = load_gpw_detailed(path, period=SEP_2024)
     text = " | ".join(loaded.warnings)
-    assert "ignored 1 unknown column(s): NEW_COLUMN" in text
-    assert "TOTAL_DPC_NEW_ROLE_FTE" in text and "staff-group total" in text
+    assert "1 column not recognised and not used: NEW_COLUMN" in text
+    assert "TOTAL_DPC_NEW_ROLE_FTE" in text and "staff group's total" in text
     assert "TOTAL_GP_EXL_FTE" not in text  # a known sub-total, silently not loaded
 
 

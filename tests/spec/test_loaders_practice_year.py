@@ -114,7 +114,10 @@ def test_implausible_fte_is_kept_with_a_warning(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER, '"C82001","2018",9000,1,3.5,10,1,6,0,20.5,"3"')
     loaded = load_practice_year_gp_admin(path)
     assert loaded.workforce.set_index("node").loc["GP_QUALIFIED", "fte"] == 3.5
-    assert any("TOTAL_GP_EXTGL_FTE exceeds 2 x TOTAL_GP_EXTGL_HC" in w for w in loaded.warnings)
+    assert any(
+        "where the WTE of fully qualified GPs is more than 2 times their headcount" in w
+        for w in loaded.warnings
+    )
 
 
 def test_size_limit_and_missing_file(tmp_path: Path) -> None:

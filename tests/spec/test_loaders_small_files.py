@@ -83,8 +83,10 @@ def test_pcn_unmapped_roles_are_reported_not_dropped_silently(tmp_path: Path) ->
     )
     loaded = load_pcn_individual(path)
     text = " | ".join(loaded.warnings)
-    assert "1 row(s), 0.3 FTE, are not in the reviewed role map" in text and "Dragon Tamer" in text
-    assert "1 row(s), 0.1 FTE, are mapped to no taxonomy role" in text
+    assert (
+        "1 row (0.3 WTE) left out, not in the reviewed role map" in text and "Dragon Tamer" in text
+    )
+    assert "1 row (0.1 WTE) left out, mapped to no role the service knows" in text
     assert float(loaded.workforce["fte"].max()) == 1
 
 
@@ -127,7 +129,7 @@ def test_payments_with_bom_and_invalid_bytes(tmp_path: Path) -> None:
     a = loaded.attributes.set_index("practice_code")
     assert bool(a.loc["C82001", "dispensing"]) is True and pd.isna(a.loc["C82002", "dispensing"])
     assert a.loc["C82002", "practice_name"] == "DR \ufffdB"
-    assert any("1 invalid byte(s) replaced" in w for w in loaded.warnings)
+    assert any("1 invalid byte replaced" in w for w in loaded.warnings)
     assert loaded.periods == [dt.date(2018, 3, 31)]
 
 

@@ -148,7 +148,7 @@ GROUPS = ["GPs excl. registrars", "Nurses", "Other clinical (DPC)", "Admin/non-c
 def test_per_thousand_report_table() -> None:
     table = per_thousand(_data(PATS), "QQ1", SEP17)
     assert table.key == "per_thousand"
-    assert table.title == "WTE per 1,000 patients by staff group: ICB One (QQ1), 2017-09-30"
+    assert table.title == "WTE per 1,000 patients by staff group: ICB One (QQ1), 30 September 2017"
     assert table.sources == (SOURCE,)
     assert table.notes[:2] == (
         "Per 1,000 = WTE / patients x 1,000. Total WTE = sum of the four groups (NA if any is NA).",
@@ -176,7 +176,7 @@ def test_per_thousand_report_table() -> None:
 def test_target_gap_report_table() -> None:
     table = target_gap(_data(PATS), "QQ1", SEP17)
     assert table.key == "target_gap"
-    assert table.title == "WTE against the per-1,000 target: ICB One (QQ1), 2017-09-30"
+    assert table.title == "WTE against the per-1,000 target: ICB One (QQ1), 30 September 2017"
     assert table.sources == (SOURCE,)
     assert table.notes[:3] == (
         "WTE counts GPs excluding registrars; target 0.58 WTE per 1,000 registered patients.",

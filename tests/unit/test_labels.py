@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -79,6 +81,26 @@ def test_sources_one_line_per_source_and_date() -> None:
     ]
     # lines already for people pass through once
     assert labels.sources_summary(["NHS Digital GPW", "NHS Digital GPW"]) == ["NHS Digital GPW"]
+
+
+def test_source_periods_and_dates_as_people_write_them() -> None:
+    """Issue 14: no raw ISO date or "FY2016" code where a person reads a source or a date."""
+    assert labels.source(
+        "gpw-practice-year-gp-admin:FY2016-FY2024:unknown-vintage:cd2ef6096d31"
+    ) == (
+        "NHS Digital GPW, practice level (GPs and admin, by year), financial years 2015/16 to "
+        "2023/24"
+    )
+    assert labels.source("gpw-practice-year-gp-admin:FY2018:2018-06-01:abcdef012345") == (
+        "NHS Digital GPW, practice level (GPs and admin, by year), financial year 2017/18 "
+        "(published or received 1 June 2018)"
+    )
+    assert labels.date_text(dt.date(2019, 4, 1)) == "1 April 2019"
+    assert labels.datetime_text(dt.datetime(2026, 12, 5, 7, 51, 15)) == "5 December 2026 07:51"
+    assert (
+        labels.datetime_text(dt.datetime(2026, 12, 5, 7, 51, 15), seconds=True)
+        == "5 December 2026 07:51:15"
+    )
 
 
 def test_plural() -> None:

@@ -46,7 +46,7 @@ def test_unwrap_raises_with_every_issue_and_the_summary() -> None:
     assert not result.ok and result.ret is None
     with pytest.raises(ValidationFailed) as default:
         result.unwrap()
-    assert str(default.value).startswith("the practice return was rejected: 1 problem(s)\n")
+    assert str(default.value).startswith("the practice return was rejected: 1 problem\n")
     with pytest.raises(ValidationFailed) as custom:
         result.unwrap("upload refused")
     assert custom.value.summary == "upload refused"

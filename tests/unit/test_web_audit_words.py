@@ -25,7 +25,11 @@ def test_an_action_says_what_was_done_to_what() -> None:
 def test_values_are_written_for_people() -> None:
     assert value_text(None) == "none"
     assert value_text(True) == "yes"
-    assert value_text("2017-09-30") == "30 Sep 2017"
+    assert value_text("2017-09-30") == "30 September 2017"
+    # dates inside a recorded text are written out too (issue 14: no raw ISO date on a page)
+    assert value_text("2017-09-30 to 2020-09-30") == "30 September 2017 to 30 September 2020"
+    assert value_text("at 2017-10-01T09:05:00+00:00") == "at 1 October 2017 09:05"
+    assert value_text("run 2017-13-45") == "run 2017-13-45"  # not a date: as recorded
     assert value_text("a" * 64) == "aaaaaaaaaaaa…"
     assert value_text(0.3333333333) == "0.3333"
     assert value_text(["GP", "Nurses"]) == "GP, Nurses"

@@ -360,4 +360,5 @@ def sources_of(data: BaselineData, practices: Iterable[str]) -> tuple[str, ...]:
 
 
 def title_suffix(scope: Scope) -> str:
-    return f"{scope.org_name} ({scope.org_code}), {scope.period.isoformat()}"
+    """What a table's title ends with: the organisation and the date as people write it."""
+    return f"{scope.org_name} ({scope.org_code}), {labels.date_text(scope.period)}"

@@ -136,11 +136,11 @@ def pcn_baseline(
         "Total WTE = every staff group the role map counts (PCN directors are not counted).",
         (
             f"PCNs are placed in {name} as the PCN workforce file places them on "
-            f"{period:%d %B %Y} (its own sub-ICB, ICB and region codes), else by the registry's "
+            f"{period:%-d %B %Y} (its own sub-ICB, ICB and region codes), else by the registry's "
             "PCN -> sub-ICB -> ICB links."
             if by_file
             else f"PCNs are placed in {name} by the registry's PCN -> sub-ICB -> ICB links on "
-            f"{period:%d %B %Y} (the files place no PCN themselves)."
+            f"{period:%-d %B %Y} (the files place no PCN themselves)."
         ),
     ]
     if disagree:
@@ -153,7 +153,7 @@ def pcn_baseline(
         )
     table = ReportTable(
         key="pcn_staff",
-        title=f"PCN-employed staff by role, {name}, {period:%d %B %Y} (WTE)",
+        title=f"PCN-employed staff by role, {name}, {period:%-d %B %Y} (WTE)",
         frame=frame,
         notes=tuple(notes),
         sources=tuple(sorted({str(s) for s in rows["source_id"].unique()})),
@@ -225,12 +225,12 @@ def sub_icb_baseline(
         "Total WTE = the four staff groups. Roles the role map does not name count in their "
         "staff group only.",
         f"Sub-ICB locations are placed in {name} as the file places them on "
-        f"{period:%d %B %Y} (its own ICB and region codes), else by the registry.",
+        f"{period:%-d %B %Y} (its own ICB and region codes), else by the registry.",
         *(n.replace("PCN(s)", "sub-ICB location(s)") for n in result.table.notes[3:]),
     )
     table = ReportTable(
         key="sub_icb_staff",
-        title=f"Practice staff by sub-ICB location and role, {name}, {period:%d %B %Y} (WTE)",
+        title=f"Practice staff by sub-ICB location and role, {name}, {period:%-d %B %Y} (WTE)",
         frame=frame,
         notes=notes,
         sources=result.table.sources,

@@ -19,6 +19,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from gpworkforce import labels
 from gpworkforce.baseline.data import BaselineData, SourceKind, select_patients, source_kind
 from gpworkforce.baseline.frames import ratio, title_suffix
 from gpworkforce.baseline.scope import TOTAL, Scope, row_index
@@ -121,7 +122,7 @@ def registered_by_age(data: BaselineData, scope: Scope) -> ReportTable | None:
     missing = sorted(set(scope.members) - set(codes))
     notes = [
         f"Registered patients by age from NHS Digital's 'Patients Registered at a GP Practice' "
-        f"extract of {on:%d %B %Y} (the one nearest the census date).",
+        f"extract of {on:%-d %B %Y} (the one nearest the census date).",
         "Aged 65+ % and Aged 75+ % = patients of that age / registered patients x 100: the "
         "older the list, the more consultations it needs.",
         "Difference = the age file's patients minus GPW's registered list (total patients), both over only the "
@@ -131,10 +132,15 @@ def registered_by_age(data: BaselineData, scope: Scope) -> ReportTable | None:
         shown = ", ".join(missing[:10]) + (
             f" and {len(missing) - 10} more" if len(missing) > 10 else ""
         )
-        notes.append(f"{len(missing)} practice(s) in the area have no age rows: {shown}.")
+        notes.append(
+            f"{labels.plural(len(missing), 'practice')} in the area with no age rows: {shown}."
+        )
     no_gpw = sorted(set(codes) - set(both_codes))
     if no_gpw:
-        notes.append(f"{len(no_gpw)} practice(s) with age rows have no GPW list size to compare.")
+        notes.append(
+            f"{labels.plural(len(no_gpw), 'practice')} with age rows but no GPW list size to "
+            "compare."
+        )
     decimals = {c: 0 for c in frame.columns[4:] if not str(c).endswith("%")}
     decimals |= {"Aged 65+ %": 1, "Aged 75+ %": 1}
     return ReportTable(

@@ -107,7 +107,7 @@ def build_baseline_report(
         charts = baseline_charts(report_tables)
     return Report(
         title=f"General practice workforce baseline: {organisation.name} ({organisation.code})",
-        subtitle=f"Census date {period:%d %B %Y}; figures from {source.value} ({context.label})",
+        subtitle=f"Census date {period:%-d %B %Y}; figures from {source.value} ({context.label})",
         tables=tuple(report_tables),
         charts=charts,
         statements=(*context.statements, placed.statement()),
@@ -285,7 +285,7 @@ def pcn_baseline(
     files = "; ".join(f"{e.original_name} ({e.vintage_label})" for e in entries)
     report = Report(
         title=f"PCN workforce baseline: {name} ({code})",
-        subtitle=f"Census date {on:%d %B %Y}; {result.pcns} PCNs; figures from NHS Digital",
+        subtitle=f"Census date {on:%-d %B %Y}; {result.pcns} PCNs; figures from NHS Digital",
         tables=(result.table,),
         statements=(f"Figures come from the PCN workforce file(s) {files}.", placement),
         generated=max(e.loaded_at for e in entries),
@@ -363,7 +363,7 @@ def sub_icb_baseline(
     files = "; ".join(f"{e.original_name} ({e.vintage_label})" for e in entries)
     report = Report(
         title=f"Practice staff by sub-ICB location: {name} ({code})",
-        subtitle=f"Census date {on:%d %B %Y}; {labels.plural(result.pcns, 'sub-ICB location')}; "
+        subtitle=f"Census date {on:%-d %B %Y}; {labels.plural(result.pcns, 'sub-ICB location')}; "
         "figures from NHS Digital",
         tables=(result.table,),
         statements=(f"Figures come from the GPW individual-level file(s) {files}.", placement),

@@ -45,7 +45,7 @@ def demo(
         written += write_report(report, OutputFormat.XLSX, out / f"{stem}.xlsx")
         written += write_report(report, OutputFormat.CSV, out / f"{stem}-csv")
     echo_written(written)
-    typer.echo(f"Baseline report for {DEMO_ORG} on {dataset.census_date:%d %B %Y}:")
+    typer.echo(f"Baseline report for {DEMO_ORG} on {dataset.census_date:%-d %B %Y}:")
     typer.echo(f"  HTML: {written[0]}")
     typer.echo(f"  XLSX: {written[1]}")
     typer.echo(f"  CSV:  {written[2].parent}/")

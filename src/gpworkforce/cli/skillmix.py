@@ -127,7 +127,7 @@ def skillmix(
         )
     report = Report(
         title=f"Skill mix: {organisation.name} ({organisation.code})",
-        subtitle=f"Census date {on:%d %B %Y}; staff from {source.value} ({context.label})",
+        subtitle=f"Census date {on:%-d %B %Y}; staff from {source.value} ({context.label})",
         tables=tables,
         charts=(mix_chart(view),),
         statements=tuple(statements),

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gpworkforce import labels
 from gpworkforce.forecast.uncertainty import ParameterDraws, as_dist, draw_parameters
 
 Values = Mapping[str, np.ndarray]
@@ -178,7 +179,7 @@ def scenario_outcome(loaded: Any, year: int = 2030) -> ScenarioOutcome:
         return measure[:, r, :].sum(axis=-1)
 
     what = "WTE GP gap (demand - supply)" if has_gap else "minus GP-equivalent WTE supply"
-    return ScenarioOutcome(cohort_fn, f"{what} on {central_run.dates[r].isoformat()}", dists)
+    return ScenarioOutcome(cohort_fn, f"{what} on {labels.date_text(central_run.dates[r])}", dists)
 
 
 # -- chart -----------------------------------------------------------------------------------------
@@ -187,8 +188,6 @@ def scenario_outcome(loaded: Any, year: int = 2030) -> ScenarioOutcome:
 def tornado_chart(bars: list[TornadoBar], title: str, outcome_label: str) -> Any:
     """Altair chart: one horizontal bar per parameter from its P10 to its P90 outcome."""
     import altair as alt
-
-    from gpworkforce import labels
 
     frame = pd.DataFrame(
         {

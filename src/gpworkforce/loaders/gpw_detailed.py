@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gpworkforce import tables
+from gpworkforce import labels, tables
 from gpworkforce.domain.provenance import Source
 from gpworkforce.domain.taxonomy import load_taxonomy
 from gpworkforce.errors import Issue, Location, ValidationFailed, raise_if_issues
@@ -357,11 +357,15 @@ def load_gpw_detailed(
     warnings = []
     if plan.unknown:
         shown = ", ".join(plan.unknown[:20])
-        warnings.append(f"{tf.name}: ignored {len(plan.unknown)} unknown column(s): {shown}")
+        warnings.append(
+            f"{tf.name}: {labels.plural(len(plan.unknown), 'column')} not recognised and not "
+            f"used: {shown}"
+        )
     if plan.unmapped:
         warnings.append(
-            f"{tf.name}: {len(plan.unmapped)} measure column(s) name no taxonomy role and count "
-            f"only in their staff-group total: {', '.join(plan.unmapped[:20])}"
+            f"{tf.name}: {labels.plural(len(plan.unmapped), 'measure column')} with no role the "
+            f"service knows, counted only in their staff group's total: "
+            f"{', '.join(plan.unmapped[:20])}"
         )
     return LoadedWorkforce(
         source=source,

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gpworkforce import tables
+from gpworkforce import labels, tables
 from gpworkforce.domain.provenance import Source
 from gpworkforce.errors import Issue, Location, raise_if_issues
 from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_text
@@ -276,8 +276,8 @@ def _role_warnings(frame: pd.DataFrame, counted: np.ndarray, name: str) -> list[
         shown = "; ".join(f"{g} / {r} ({v:.1f} FTE)" for (g, r), v in by_role.head(12).items())
         more = " ..." if len(by_role) > 12 else ""
         out.append(
-            f"{name}: {len(by_role)} role(s) name no taxonomy role and count only in their "
-            f"staff-group total: {shown}{more}"
+            f"{name}: {labels.plural(len(by_role), 'role')} with no role the service knows, "
+            f"counted only in their staff group's total: {shown}{more}"
         )
     summed = roles.groupby([PRACTICE, GROUP], sort=True)[VALUE].sum(min_count=1)
     totals = fte[fte[ROLE].eq(TOTAL)].set_index([PRACTICE, GROUP])[VALUE]

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gpworkforce import tables
+from gpworkforce import labels, tables
 from gpworkforce.domain.provenance import Source
 from gpworkforce.errors import Issue, Location, ValidationFailed, raise_if_issues
 from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_text
@@ -164,8 +164,9 @@ def load_gpw_individual(
         by_role = other.groupby(["STAFF_GROUP", "STAFF_ROLE"], sort=True)["FTE"].sum()
         shown = "; ".join(f"{g} / {r} ({v:.1f} FTE)" for (g, r), v in by_role.head(12).items())
         warnings.append(
-            f"{tf.name}: {len(by_role)} staff role(s) name no taxonomy role and count only in "
-            f"their staff-group total: {shown}" + (" ..." if len(by_role) > 12 else "")
+            f"{tf.name}: {labels.plural(len(by_role), 'staff role')} with no role the service "
+            f"knows, counted only in their staff group's total: {shown}"
+            + (" ..." if len(by_role) > 12 else "")
         )
     first = frame.drop_duplicates(SUB_ICB)
     places = pd.DataFrame(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from gpworkforce import labels
 from gpworkforce.domain.orgs import Organisation, OrgRegistry, OrgType, ParentLink
 
 _PREFIX = re.compile(r"^nhs\s+|\s+integrated care board$|\s+icb$")
@@ -52,13 +53,15 @@ def icb_disagreements(attributes: pd.DataFrame, registry: OrgRegistry, file_name
     out = []
     if elsewhere:
         out.append(
-            f"{file_name}: {len(elsewhere)} practice-year row(s) name an ICB other than the "
+            f"{file_name}: {labels.plural(len(elsewhere), 'practice-year row')} with an ICB "
+            "other than the "
             f"registry's on that date (the file's is used for its period, decision 0101): "
             f"{'; '.join(elsewhere[:10])}" + (" ..." if len(elsewhere) > 10 else "")
         )
     if nowhere:
         out.append(
-            f"{file_name}: {len(nowhere)} practice-year row(s) name an ICB but the registry "
+            f"{file_name}: {labels.plural(len(nowhere), 'practice-year row')} with an ICB "
+            "where the registry "
             f"places the practice in none on that date (they count in the ICB the file names, "
             f"where it is known, decision 0101): "
             f"{'; '.join(nowhere[:10])}" + (" ..." if len(nowhere) > 10 else "")

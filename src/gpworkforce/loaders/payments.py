@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gpworkforce import tables
+from gpworkforce import labels, tables
 from gpworkforce.domain.provenance import Source
 from gpworkforce.errors import Issue, Location, ValidationFailed, raise_if_issues
 from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_text
@@ -155,11 +155,13 @@ def load_payments(
         )
     if tf.replaced:
         warnings.append(
-            f"{tf.name}: {tf.replaced} invalid byte(s) replaced by '\ufffd' (not UTF-8)"
+            f"{tf.name}: {labels.plural(tf.replaced, 'invalid byte')} replaced by '\ufffd' "
+            "(not UTF-8)"
         )
     if bool(none_known.any()):
         warnings.append(
-            f"{tf.name}: {int(none_known.sum())} practice(s) with no known patients: list sizes not available"
+            f"{tf.name}: {labels.plural(int(none_known.sum()), 'practice')} with no known "
+            "patients: their list sizes are not available"
         )
     return LoadedWorkforce(
         source=source,

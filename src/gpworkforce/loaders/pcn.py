@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gpworkforce import tables
+from gpworkforce import labels, tables
 from gpworkforce.domain.provenance import Source
 from gpworkforce.domain.taxonomy import load_taxonomy
 from gpworkforce.errors import raise_if_issues
@@ -85,12 +85,13 @@ def load_pcn_individual(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Lo
     if negative:
         rows = ", ".join(str(i.location.row) for i in negative[:10])
         warnings.append(
-            f"{tf.name}: {len(negative)} negative FTE(s) kept as published (rows {rows})"
+            f"{tf.name}: {labels.plural(len(negative), 'negative WTE figure')} kept as "
+            f"published (rows {rows})"
         )
     for label, mask in (
-        ("are not in the reviewed role map", ~known),
+        ("not in the reviewed role map", ~known),
         (
-            "are mapped to no taxonomy role (e.g. PCN directors)",
+            "mapped to no role the service knows (e.g. PCN directors)",
             known & frame["node"].isna().to_numpy(),
         ),
     ):
@@ -98,7 +99,8 @@ def load_pcn_individual(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Lo
             lost = frame.loc[mask]
             roles = sorted({" / ".join(k) for k, m in zip(keys, mask, strict=True) if m})
             warnings.append(
-                f"{tf.name}: {int(mask.sum())} row(s), {lost['FTE'].sum():.1f} FTE, {label} and are left out: {'; '.join(roles[:10])}"
+                f"{tf.name}: {labels.plural(int(mask.sum()), 'row')} ({lost['FTE'].sum():.1f} "
+                f"WTE) left out, {label}: {'; '.join(roles[:10])}"
             )
     mapped = frame[frame["node"].notna()].copy()
     tax = load_taxonomy()

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gpworkforce import tables
+from gpworkforce import labels, tables
 from gpworkforce.domain.measures import MAX_FTE_PER_HEAD
 from gpworkforce.domain.periods import gpw_practice_year_census
 from gpworkforce.domain.provenance import Source
@@ -125,13 +125,16 @@ def _implausible(frame: pd.DataFrame, measures: dict[str, tuple[str, str]], name
     by_node: dict[str, dict[str, str]] = {}
     for col, (node, measure) in measures.items():
         by_node.setdefault(node, {})[measure] = col
-    for cols in by_node.values():
+    for node, cols in by_node.items():
         if {"headcount", "fte"} <= cols.keys():
             over = (frame[cols["fte"]] > MAX_FTE_PER_HEAD * frame[cols["headcount"]]).fillna(False)
             if over.any():
+                who = labels.role(node)
+                who = who if who[1:2].isupper() else who[:1].lower() + who[1:]  # "GPs", "nurses"
                 out.append(
-                    f"{name}: {int(over.sum())} row(s) where {cols['fte']} exceeds "
-                    f"{MAX_FTE_PER_HEAD:g} x {cols['headcount']} (kept as published)"
+                    f"{name}: {labels.plural(int(over.sum()), 'practice-year')} where the WTE of "
+                    f"{who} is more than {MAX_FTE_PER_HEAD:g} times their headcount "
+                    f"(kept as published)"
                 )
     return out
 

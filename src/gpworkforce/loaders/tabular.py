@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from gpworkforce import labels
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
 from gpworkforce.loaders.files import TextFile
 from gpworkforce.numbers import parse_number_column
@@ -40,7 +41,8 @@ class ParsedTable:
             return []
         shown = ", ".join(self.extra_columns[:20])
         more = f" and {len(self.extra_columns) - 20} more" if len(self.extra_columns) > 20 else ""
-        return [f"{file_name}: ignored {len(self.extra_columns)} unknown column(s): {shown}{more}"]
+        count = labels.plural(len(self.extra_columns), "column")
+        return [f"{file_name}: {count} not recognised and not used: {shown}{more}"]
 
 
 def field_counts(text: str) -> np.ndarray:

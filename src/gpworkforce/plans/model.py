@@ -300,6 +300,29 @@ def comparable_target(plan: Plan, target: Target, actual_at_start: float | None)
     return target.value * actual_at_start / base
 
 
+def target_statement(plan: Plan, target: Target, goal: float | None) -> str:
+    """What a target is, as every page states it: the figure tracking compares with (``goal``,
+    from :func:`comparable_target`), by when, the plan's own wording and source, and how the
+    plan's figure was put on the actuals' definition (one definition of "the target")."""
+    when = labels.date_text(target.date)
+    if goal is None:
+        return (
+            f"{target.label} (by {when}; source: {target.source}); not compared yet: there is no"
+            " actual at the plan's start to put it on the actuals' definition."
+        )
+    if plan.comparison.mode == "absolute":
+        return f"{goal:,.1f} WTE by {when}: {target.label} (source: {target.source})."
+    base = plan.comparison.baseline_value
+    assert base is not None
+    start = goal * base / target.value
+    return (
+        f"{goal:,.1f} WTE by {when}, the figure every comparison here uses. It is the plan's "
+        f"target, \u201c{target.label}\u201d (source: {target.source}), counted on the plan's "
+        f"own definition and converted to the actuals' in proportion to the actual at the "
+        f"plan's start: {target.value:,.1f} \u00d7 {start:,.1f} / {base:,.1f} WTE."
+    )
+
+
 def dates_of(points: Sequence[TrajectoryPoint]) -> list[dt.date]:
     return [p.date for p in points]
 

@@ -91,7 +91,7 @@ def _human_field(frame: pd.DataFrame, key: str) -> tuple[pd.DataFrame, str]:
 
 def _with_missing(description: str, missing: int) -> str:
     if missing:
-        return f"{description} {missing} value(s) not available are not drawn."
+        return f"{description} {labels.plural(missing, 'value')} not available, not drawn."
     return description
 
 
@@ -374,6 +374,10 @@ def time_series(
 ) -> ReportChart:
     """Lines with points over ``period`` (dates or labels), one line per ``series`` column."""
     frame, period = _human_field(frame, period)
+    if frame[period].dtype == object:  # ISO dates kept as text are drawn as dates ("Sep 2017")
+        parsed = pd.to_datetime(frame[period], format="%Y-%m-%d", errors="coerce")
+        if len(parsed) and parsed.notna().all():
+            frame = frame.assign(**{period: parsed})
     long, missing = _long(frame, period, series)
     if pd.api.types.is_datetime64_any_dtype(frame[period]):
         long[period] = pd.to_datetime(long[period]).dt.strftime("%Y-%m-%d")

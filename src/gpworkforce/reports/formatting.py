@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gpworkforce import labels
 from gpworkforce.exports import is_missing
 
 NA_TEXT = "n/a"
@@ -33,11 +34,12 @@ def format_value(value: Any, decimals: int | None = None) -> str:
         if number.is_integer() and abs(number) < 1e15:
             return f"{int(number):,}"
         return f"{number:,.6g}" if abs(number) >= 1e15 or abs(number) < 1e-4 else _trimmed(number)
-    if isinstance(value, pd.Timestamp | dt.datetime):
+    if isinstance(value, pd.Timestamp | dt.datetime):  # a date as people write it
         stamp = pd.Timestamp(value)
-        return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else stamp.isoformat(" ")
+        day = labels.date_text(stamp.date())
+        return day if stamp == stamp.normalize() else f"{day} {stamp:%H:%M}"
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return labels.date_text(value)
     return str(value)
 
 

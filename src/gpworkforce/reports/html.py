@@ -140,5 +140,5 @@ def render_html(report: Report, *, max_columns: int | None = None) -> str:
         ],
         loose_charts=[_chart(c) for c in report.loose_charts],
         na_meaning=NA_MEANING,
-        generated=report.generated.strftime("%d %B %Y %H:%M %Z").strip(),
+        generated=report.generated.strftime("%-d %B %Y %H:%M %Z").strip(),
     )

@@ -272,7 +272,7 @@ def _change_flags(
             out.append(
                 Flag(
                     f"{now[g].label}: {'up' if new > old else 'down'} {abs(new - old):,.1f} WTE",
-                    f"{old:,.1f} WTE on {then:%d %B %Y}, {new:,.1f} WTE now: a change of more "
+                    f"{old:,.1f} WTE on {then:%-d %B %Y}, {new:,.1f} WTE now: a change of more "
                     f"than {CHANGE_ABS_WTE:g} WTE and {CHANGE_REL:.0%} in one return. Check it "
                     "is real (people joining or leaving) and not a line left out or repeated.",
                 )
@@ -294,7 +294,7 @@ def _gpw_flags(
             continue
         diff = t.wte - published
         if abs(diff) > max(absolute, relative * published):
-            when = f" ({on:%d %B %Y})" if on else ""
+            when = f" ({on:%-d %B %Y})" if on else ""
             out.append(
                 Flag(
                     f"{t.label}: {abs(diff):,.1f} WTE {'above' if diff > 0 else 'below'} GPW",

@@ -178,7 +178,7 @@ def _description(
         f"The levers of the skill-mix plan '{problem.name}' ({len(solution.practices)} practices"
         f" summed as {org}, {first}-{last}; £{solution.cost:,.0f} over the plan): recruitment by"
         " role as inflows, leaving net of retention, and training between roles as moves, year by"
-        f" year from the WTE in post on {start:%d %B %Y} (headcount taken as WTE). GPs count"
+        f" year from the WTE in post on {start:%-d %B %Y} (headcount taken as WTE). GPs count"
         " towards GP supply; other roles are carried by role and count 0."
     )
     if problem.min_gp_per_1000 > 0:

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
+from gpworkforce import labels
 from gpworkforce.baseline.data import BaselineData, select_patients
 from gpworkforce.baseline.frames import prepare, scope_totals, values_of
 from gpworkforce.baseline.per_thousand import Denominators, population_rows
@@ -37,11 +38,11 @@ def baseline_inputs(
     fte = pd.to_numeric(totals["fte"], errors="coerce")
     wte = {str(node): float(v) for node, v in zip(totals["node"], fte, strict=True) if pd.notna(v)}
     if not wte:
-        raise UserError(f"{org}: no staff WTE available on {period.isoformat()}")
+        raise UserError(f"{org}: no staff WTE available on {labels.date_text(period)}")
     pops = population_rows(at, scope, denominators)
     total = pops.loc[pops["row"] == TOTAL, f"{basis.capitalize()} patients"]
     if total.empty or pd.isna(total.iloc[0]) or float(total.iloc[0]) <= 0:
-        raise UserError(f"{org}: no {basis} patients available on {period.isoformat()}")
+        raise UserError(f"{org}: no {basis} patients available on {labels.date_text(period)}")
     # a role the source has no figure for is absent from the totals or NA: not available
     missing = tuple(code for code in roles if code not in wte)
     return wte, float(total.iloc[0]), missing
@@ -75,19 +76,20 @@ def practice_inputs(
     counts = pd.to_numeric(pats[basis], errors="coerce")
     codes = [c for c in scope.practices if c in counts.index and counts[c] > 0]
     if not codes:
-        raise UserError(f"{org}: no practice has {basis} patients on {period.isoformat()}")
+        raise UserError(f"{org}: no practice has {basis} patients on {labels.date_text(period)}")
     notes = []
     if len(codes) < len(scope.practices):
         notes.append(
-            f"{len(scope.practices) - len(codes)} practice(s) without {basis} patients on"
-            f" {period.isoformat()} are left out."
+            f"{labels.plural(len(scope.practices) - len(codes), 'practice')} without {basis}"
+            f" patients on {labels.date_text(period)} are left out."
         )
     fte = fte.reindex(index=codes)
     kept = [r for r in roles if r in fte.columns and fte[r].notna().any()]
     gaps = int(fte[kept].isna().sum().sum())
     if gaps:
         notes.append(
-            f"{gaps} practice-role WTE figure(s) not available are taken as 0 in the optimisation."
+            f"{labels.plural(gaps, 'practice-role WTE figure')} not available, taken as 0 in "
+            "the optimisation."
         )
     names = []
     for code in codes:

@@ -131,7 +131,7 @@ def gpw_comparison(data: BaselineData, org_code: str, census: dt.date) -> Report
                     label,
                     mine,
                     float(gpw_fte),
-                    period.date().isoformat(),
+                    period.date(),
                     diff,
                     "Query" if query else "",
                 )
@@ -156,7 +156,7 @@ def gpw_comparison(data: BaselineData, org_code: str, census: dt.date) -> Report
     frame = frame.sort_values(["Data quality", "Practice"], ascending=[False, True], kind="stable")
     return ReportTable(
         key="gpw_comparison",
-        title=f"Accepted returns against NHS Digital GPW: {org_code}, {census:%d %B %Y}",
+        title=f"Accepted returns against NHS Digital GPW: {org_code}, {labels.date_text(census)}",
         frame=frame.reset_index(drop=True),
         notes=(
             f"'Query' marks a difference of more than {QUERY_ABS_WTE:g} WTE and more than "

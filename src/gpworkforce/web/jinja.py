@@ -30,6 +30,9 @@ def environment(**options: Any) -> Environment:
         get_messages=get_messages,
         plural=labels.plural,  # "1 practice", "2 practices" (the labels catalogue)
     )
+    # dates as people write them: {{ d | date_text }} "30 September 2017",
+    # {{ t | datetime_text }} "30 September 2017 09:05" (the labels catalogue)
+    env.filters.update(date_text=labels.date_text, datetime_text=labels.datetime_text)
     return env
 
 

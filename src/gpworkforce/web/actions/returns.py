@@ -77,8 +77,8 @@ def submit_version(
     rec = _locked(record_id)
     if data.practice_code != rec.practice_id or data.census_date != rec.round.census_date:
         raise UserError(
-            f"the return must be for {rec.practice_id} on {rec.round.census_date:%d %B %Y}, "
-            f"got {data.practice_code} on {data.census_date:%d %B %Y}"
+            f"the return must be for {rec.practice_id} on {rec.round.census_date:%-d %B %Y}, "
+            f"got {data.practice_code} on {data.census_date:%-d %B %Y}"
         )
     name = TransitionName.SUBMIT if rec.state == ReturnState.DRAFT else TransitionName.RESUBMIT
     _check(actor, rec, name)

@@ -55,12 +55,12 @@ def open_round(
         raise UserError(f"organisation must be a known ODS code, got {org_code!r}")
     if deadline is not None and deadline <= census_date:
         raise UserError(
-            f"the deadline must be after the census date ({census_date:%d %B %Y}),"
-            f" got {deadline:%d %B %Y}"
+            f"the deadline must be after the census date ({census_date:%-d %B %Y}),"
+            f" got {deadline:%-d %B %Y}"
         )
     practices = practices_in_scope(org.code, census_date)
     if not practices:
-        raise UserError(f"{org.code} must have practices open on {census_date:%d %B %Y}, got none")
+        raise UserError(f"{org.code} must have practices open on {census_date:%-d %B %Y}, got none")
     taken = list(
         PracticeReturnRecord.objects.filter(
             round__census_date=census_date, practice_id__in=practices
@@ -69,7 +69,7 @@ def open_round(
     if taken:
         raise UserError(
             f"practices must be in one round per census date, but {', '.join(taken)} "
-            f"already have a return for {census_date:%d %B %Y}"
+            f"already have a return for {census_date:%-d %B %Y}"
         )
     try:
         with transaction.atomic():
@@ -82,7 +82,7 @@ def open_round(
             )
     except IntegrityError:
         raise UserError(
-            f"a round for {org.code} on {census_date:%d %B %Y} must not exist already, but it does"
+            f"a round for {org.code} on {census_date:%-d %B %Y} must not exist already, but it does"
         ) from None
     PracticeReturnRecord.objects.bulk_create(
         [PracticeReturnRecord(round=rnd, practice_id=code) for code in practices]
@@ -125,7 +125,7 @@ def remind_outstanding(*, actor: User, round_id: int, note: str = "") -> dict[st
         raise UserError("a reminder needs practices still to return, but every practice has")
     if rnd.is_closed(dt.date.today()):
         raise UserError(
-            f"a reminder needs an open round, but this one closed on {rnd.closes_on:%d %B %Y}"
+            f"a reminder needs an open round, but this one closed on {rnd.closes_on:%-d %B %Y}"
         )
     recipients = list(
         User.objects.filter(
@@ -134,10 +134,10 @@ def remind_outstanding(*, actor: User, round_id: int, note: str = "") -> dict[st
         .exclude(email="")
         .values_list("email", "organisation_id")
     )
-    subject = f"Workforce return for {rnd.census_date:%d %B %Y}: due {rnd.due_date:%d %B %Y}"
+    subject = f"Workforce return for {rnd.census_date:%-d %B %Y}: due {rnd.due_date:%-d %B %Y}"
     body = (
-        f"Your practice's workforce return for {rnd.census_date:%d %B %Y} has not been "
-        f"submitted yet. It is due on {rnd.due_date:%d %B %Y}. Sign in to the GP workforce "
+        f"Your practice's workforce return for {rnd.census_date:%-d %B %Y} has not been "
+        f"submitted yet. It is due on {rnd.due_date:%-d %B %Y}. Sign in to the GP workforce "
         "service to enter it on the form or upload the template."
         + (f"\n\n{note.strip()[:1000]}" if note.strip() else "")
     )

@@ -151,7 +151,7 @@ def review_risk(
     last = risk.reviews.order_by("-on", "-id").first()
     if last is not None and on < last.on:
         raise FieldError(
-            f"review date must not be before the latest review ({last.on:%d %B %Y})", "on"
+            f"review date must not be before the latest review ({last.on:%-d %B %Y})", "on"
         )
     RiskReviewRecord.objects.create(
         risk=risk, on=on, likelihood=likelihood, impact=impact, note=note.strip(), by=_name(actor)
@@ -186,7 +186,7 @@ def close_risk(
         raise FieldError(str(exc), "reason") from None
     if on < risk.added:
         raise FieldError(
-            f"date must not be before the risk was added ({risk.added:%d %B %Y})", "on"
+            f"date must not be before the risk was added ({risk.added:%-d %B %Y})", "on"
         )
     risk.status, risk.closed_on, risk.closure_reason = (
         closed.status.value,
@@ -349,7 +349,7 @@ def record_kpi_value(
         raise FieldError("source must say where the value comes from", "source")
     if period_end > today:
         raise FieldError(
-            f"period end must not be after today, got {period_end:%d %B %Y}", "period_end"
+            f"period end must not be after today, got {period_end:%-d %B %Y}", "period_end"
         )
     if value != value or value in (float("inf"), float("-inf")):
         raise FieldError("value must be a number", "value")
@@ -399,7 +399,7 @@ def override_kpi(
     if not reason.strip():
         raise FieldError("reason must be given for an override", "reason")
     if expires < today:
-        raise FieldError(f"expiry must be today or later, got {expires:%d %B %Y}", "expires")
+        raise FieldError(f"expiry must be today or later, got {expires:%-d %B %Y}", "expires")
     Override(rag=Rag(rag), reason=reason.strip(), by=_name(actor), set_on=today, expires=expires)
     # a new override ends the one before it
     for old in KpiOverrideRecord.objects.filter(kpi=kpi, withdrawn_on__isnull=True):
@@ -580,7 +580,7 @@ def submit_assessment(
     ).first()
     if existing is not None and existing.moderated_at is not None:
         raise FieldError(
-            f"the assessment for {period_end:%d %B %Y} has been moderated and cannot be changed",
+            f"the assessment for {period_end:%-d %B %Y} has been moderated and cannot be changed",
             "period_end",
         )
     before = {"levels": existing.levels} if existing is not None else None

@@ -267,7 +267,7 @@ class InitiativeForm(_OrgForm):
 
         runs = Run.objects.filter(organisation_id=org, status="done").order_by("-finished_at")
         run_choices = [("", "No run")] + [
-            (str(r.pk), f"{r.scenario_name} (run {r.pk}, {r.finished_at:%d %b %Y})")
+            (str(r.pk), f"{r.scenario_name} (run {r.pk}, {r.finished_at:%-d %B %Y})")
             for r in runs[:200]
         ]
         self.fields["run"].choices = run_choices  # type: ignore[attr-defined]

@@ -113,7 +113,7 @@ def kpi_values(kpi: KpiRecord) -> list[tuple[KpiValue, dt.date]]:
             value = KpiValue(
                 period_end=rnd.census_date,
                 value=round(rate, 1),
-                source=f"collection round of {rnd.census_date:%d %B %Y}: "
+                source=f"collection round of {rnd.census_date:%-d %B %Y}: "
                 f"{plural(len(states), 'practice')}",
             )
             out.append((value, rnd.census_date + dt.timedelta(days=RESPONSE_DEADLINE_DAYS)))
@@ -201,7 +201,7 @@ def response_rate_triggers(org_codes: Iterable[str], on: dt.date) -> list[tuple[
                     key=f"response-rate:{rnd.pk}",
                     kind=TriggerKind.RESPONSE_RATE,
                     raised_on=deadline,
-                    subject=f"collection round of {rnd.census_date:%d %B %Y}",
+                    subject=f"collection round of {rnd.census_date:%-d %B %Y}",
                     evidence=(
                         f"{rate:.0%} of {plural(len(states), 'practice')} had responded "
                         f"{RESPONSE_DEADLINE_DAYS} days after the census date "

@@ -62,8 +62,8 @@ FUNDING_FIELDS = (
     Field("scheme", "Scheme", required=True, hint="For example, GP5YFV practice workforce"),
     Field("financial_year", "Financial year", required=True, hint="For example, 2018/19"),
     Field("amount_gbp", "Amount (GBP)", "number", hint="Leave empty when not known (TBC)"),
-    Field("period_start", "Period from", "date", hint="For example, 2018-04-01"),
-    Field("period_end", "Period to", "date", hint="For example, 2019-03-31"),
+    Field("period_start", "Period from", "date", hint="For example, 1/4/2018"),
+    Field("period_end", "Period to", "date", hint="For example, 31/3/2019"),
     Field("conditions", "Conditions", "textarea"),
     Field(
         "status",
@@ -101,6 +101,16 @@ def _text(post: Mapping[str, Any], fields: tuple[Field, ...]) -> dict[str, str]:
     return {f.name: str(post.get(f.name, "") or "")[:2000] for f in fields}
 
 
+def _date(text: str) -> dt.date | None:
+    """A typed date: day/month/year as people write it, or the ISO form a browser sends."""
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
 def _parse(form: Form) -> dict[str, Any]:
     """Typed values from the text; errors for the ones that cannot be read."""
     out: dict[str, Any] = {}
@@ -118,10 +128,11 @@ def _parse(form: Form) -> dict[str, Any]:
                 continue
             out[f.name] = value
         elif f.kind == "date":
-            try:
-                out[f.name] = dt.date.fromisoformat(text)
-            except ValueError:
-                form.errors[f.name] = f"{f.label} must be a date like 2018-04-01, got {text[:40]!r}"
+            day = _date(text)
+            if day is None:
+                form.errors[f.name] = f"{f.label} must be a date like 1/4/2018, got {text[:40]!r}"
+            else:
+                out[f.name] = day
         elif f.kind == "choice":
             if text not in {c for c, _ in f.choices}:
                 form.errors[f.name] = f"{f.label}: choose one of the options"
@@ -233,8 +244,8 @@ def funding_initial(rec: Any) -> dict[str, str]:
         "scheme": rec.scheme,
         "financial_year": rec.financial_year,
         "amount_gbp": "" if rec.amount_gbp is None else f"{rec.amount_gbp:g}",
-        "period_start": rec.period_start.isoformat() if rec.period_start else "",
-        "period_end": rec.period_end.isoformat() if rec.period_end else "",
+        "period_start": f"{rec.period_start:%d/%m/%Y}" if rec.period_start else "",
+        "period_end": f"{rec.period_end:%d/%m/%Y}" if rec.period_end else "",
         "conditions": rec.conditions,
         "status": rec.status,
         "rag": rec.rag,

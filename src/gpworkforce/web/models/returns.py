@@ -55,7 +55,7 @@ class CollectionRound(models.Model):
         )
 
     def __str__(self) -> str:
-        return f"{self.organisation_id} {self.census_date:%d %B %Y}"
+        return f"{self.organisation_id} {self.census_date:%-d %B %Y}"
 
     @property
     def due_date(self) -> dt.date:

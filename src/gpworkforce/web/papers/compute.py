@@ -105,7 +105,7 @@ def build(
         previous = None
     report = Report(
         title=f"General practice workforce baseline: {org_name} ({org_code})",
-        subtitle=f"Census date {census:%d %B %Y}; figures from practices' returns",
+        subtitle=f"Census date {census:%-d %B %Y}; figures from practices' returns",
         tables=tuple(tables),
         charts=baseline_charts(tables),
         generated=dt.datetime.combine(meeting_date, dt.time(), tzinfo=dt.UTC),

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django import forms
 
+from gpworkforce import labels
+
 
 class PaperForm(forms.Form):
     census_date = forms.TypedChoiceField(
@@ -20,7 +22,7 @@ class PaperForm(forms.Form):
     )
     meeting_date = forms.DateField(
         label="Date of the meeting",
-        help_text="For example, 25/10/2017 or 2017-10-25",
+        help_text="For example, 25/10/2017",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={
             "required": "Enter the date of the meeting",
@@ -31,4 +33,4 @@ class PaperForm(forms.Form):
     def __init__(self, *args: object, periods: list[dt.date], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["census_date"]
-        field.choices = [(p.isoformat(), f"{p:%-d %B %Y}") for p in reversed(periods)]  # type: ignore[attr-defined]
+        field.choices = [(p.isoformat(), labels.date_text(p)) for p in reversed(periods)]  # type: ignore[attr-defined]

@@ -108,8 +108,8 @@ def latest_optimisation(org_code: str) -> tuple[str, ...]:
     lines = (plan_headline if plan else result_headline)(job.result, job.choices.get("probability"))
     what = "plan" if plan else "optimisation"
     return (
-        f"Skill-mix {what} {job.pk} ({job.requested_at:%d %B %Y}, staff and patients of"
-        f" {job.census_date:%d %B %Y}): {lines[0][:1].lower()}{lines[0][1:]}",
+        f"Skill-mix {what} {job.pk} ({job.requested_at:%-d %B %Y}, staff and patients of"
+        f" {job.census_date:%-d %B %Y}): {lines[0][:1].lower()}{lines[0][1:]}",
         *lines[1:],
     )
 

@@ -240,10 +240,10 @@ def record_recalculation(
     if on not in periods[1:]:
         raise UserError(
             "the recalculation point must be a period with an actual after the first, got"
-            f" {on:%d %B %Y}"
+            f" {on:%-d %B %Y}"
         )
     if RecalculationPoint.objects.filter(plan=plan, date=on).exists():
-        raise UserError(f"a recalculation point is already recorded at {on:%d %B %Y}")
+        raise UserError(f"a recalculation point is already recorded at {on:%-d %B %Y}")
     point = RecalculationPoint.objects.create(
         plan=plan, date=on, reason=reason, recorded_by=actor, recorded_at=timezone.now()
     )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from gpworkforce import exports
 from gpworkforce.errors import UserError
 from gpworkforce.plans.io import dump_plan
-from gpworkforce.plans.model import STAFF_GROUP_LABELS, StaffGroup
+from gpworkforce.plans.model import STAFF_GROUP_LABELS, StaffGroup, target_statement
 from gpworkforce.web.models import Organisation, descendant_codes
 from gpworkforce.web.permissions import Scope, guard, has_permission, visible_codes
 from gpworkforce.web.plans import actions, alerts, imports, present
@@ -197,6 +197,18 @@ def plan_detail(request: HttpRequest, scope: Scope, plan_id: int) -> HttpRespons
             # the headline's staff group: GPs when the plan tracks them, else the first group
             "lead": next((r for r in summary if r.group is StaffGroup.GP), None)
             or (summary[0] if summary else None),
+            # each target once, as the figures use it: what it is and where it comes from
+            "targets": [
+                (
+                    t.staff_group,
+                    target_statement(
+                        state.plan,
+                        t,
+                        next((r.target for r in summary if r.group is t.staff_group), None),
+                    ),
+                )
+                for t in state.plan.targets
+            ],
             "quarters": quarters,
             "quarter_rows": quarter_rows,
             "alerts": list(open_alerts),

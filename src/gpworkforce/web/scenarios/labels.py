@@ -24,15 +24,15 @@ class FieldInfo:
     high: float | None = None
 
 
-SHARE = "share (0 to 1)"
-SHARE_YEAR = "share a year (0 to 1)"
+SHARE = "share, 0 to 1"
+SHARE_YEAR = "share a year, 0 to 1"
 FIELDS: dict[str, FieldInfo] = {
     "name": FieldInfo("Name"),
     "description": FieldInfo("Description"),
     "seed": FieldInfo("Random seed", "whole number", 0, None),
     "hee_linear.baseline_wte": FieldInfo("GPs at the baseline", "WTE", 0, 100_000),
     "hee_linear.baseline_label": FieldInfo("Label of the baseline line"),
-    "hee_linear.baseline_date": FieldInfo("Date of the baseline figure", "date"),
+    "hee_linear.baseline_date": FieldInfo("Date of the baseline figure"),
     "hee_linear.years": FieldInfo("Years the forecast runs", "years", 1, 20),
     "hee_linear.over55_wte": FieldInfo("GPs aged over 55 at the baseline", "WTE", 0, 100_000),
     "hee_linear.over55_loss_rate": FieldInfo("Over-55s lost each year", SHARE_YEAR, 0, 1),
@@ -60,14 +60,14 @@ FIELDS: dict[str, FieldInfo] = {
     "target.label": FieldInfo("Label of the target line"),
     "target.per_1000": FieldInfo("Target per 1,000 registered patients", "WTE per 1,000", 0, 10),
     "target.wte": FieldInfo("Target", "WTE", 0, 100_000),
-    "target.date": FieldInfo("Date the target should be met by", "date"),
+    "target.date": FieldInfo("Date the target should be met by"),
     "costs.salaried_gp_cost": FieldInfo("Annual cost of one salaried GP", "GBP a year", 0, 1e6),
     "costs.locum_premium": FieldInfo("Extra cost of locum cover over a salaried GP", SHARE, 0, 5),
     "correlation.draws": FieldInfo("How organisations share each draw"),
     "correlation.group_share": FieldInfo(
         "Share of draws in which a practice follows its ICB", SHARE, 0, 1
     ),
-    "cohort.start": FieldInfo("Start date", "date"),
+    "cohort.start": FieldInfo("Start date"),
     "cohort.years": FieldInfo("Years the forecast runs", "years", 1, 50),
     "cohort.step": FieldInfo("Time step"),
     "cohort.integration": FieldInfo("How each step is worked out"),
@@ -123,7 +123,7 @@ FIELDS: dict[str, FieldInfo] = {
     "cohort.leaving.annual_rate": FieldInfo("Leaving rate", SHARE_YEAR, 0, 1),
     "cohort.transitions.annual_rate": FieldInfo("Moving rate", SHARE_YEAR, 0, 1),
     "cohort.participation.annual_change": FieldInfo(
-        "Change in working time", "share a year (-1 to 1)", -1, 1
+        "Change in working time", "share a year, -1 to 1", -1, 1
     ),
     "cohort.inflows.per_year": FieldInfo("Joining each year", "people a year", 0, 100_000),
     "cohort.inflows.retention": FieldInfo("Share who stay", SHARE, 0, 1),

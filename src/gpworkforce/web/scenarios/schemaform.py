@@ -33,7 +33,7 @@ from gpworkforce.forecast.distributions import DISTRIBUTIONS
 from gpworkforce.forecast.scenario import Scenario
 from gpworkforce.labels import cost_group
 from gpworkforce.web.scenarios import compute
-from gpworkforce.web.scenarios.labels import generic_path, info
+from gpworkforce.web.scenarios.labels import CLASS_WORDS, generic_path, info
 
 # distribution kinds, their words and their parameters (in the order a person states them)
 DIST_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -82,6 +82,185 @@ HINTS: dict[str, str] = {
         "By ICB only: in this share of the draws a practice takes its ICB's values, in the"
         " rest its own (1 = every practice of an ICB together, 0 = each on its own)."
     ),
+}
+# Choices and hints for analysts (issue 14): what the field means for the forecast, in words,
+# with an example; never the scenario file's keys, values or syntax.
+_RATE_KINDS = {
+    "annual_probability": "Share leaving within a year",
+    "continuous": "Continuous rate a year (as system-dynamics tools use)",
+    "per_step": "Share each time step",
+}
+_CHANGE_KINDS = {
+    "annual_change": "Change a year, compounded",
+    "continuous": "Continuous rate a year (as system-dynamics tools use)",
+    "per_step": "Change each time step",
+}
+_ALLOCATION = {
+    "gp_fte": "In proportion to each organisation's GP WTE",
+    "equal": "Equally between organisations",
+}
+CHOICE_WORDS |= {
+    "hee_linear.rounding": {
+        "truncate": "Round down to whole WTE (as the LLR plan's tables do)",
+        "nearest": "Round to the nearest whole WTE",
+        "none": "Do not round",
+    },
+    "cohort.step": {"month": "Monthly", "quarter": "Quarterly", "year": "Yearly"},
+    "cohort.integration": {
+        "sequential": "Step by step: leavers, moves, ageing, working time, then joiners",
+        "system-dynamics": "Continuous flows, as system-dynamics tools (Vensim, PySD) do",
+    },
+    "cohort.demand.rule": {
+        "per_1000_target": "GPs per 1,000 registered patients",
+        "per_1000_weighted": "GPs per 1,000 weighted patients",
+        "base_ratio": "Keep the starting patients per GP (NHS England's 2023 workforce plan)",
+    },
+    "cohort.demand.driver": {
+        "list_growth": "A yearly growth rate of the lists",
+        "population": "An ONS population projection, weighted by age",
+        "projection": "Population totals typed in",
+    },
+    "cohort.demand.population.layout": {
+        "long": "One row per area, year, age and sex",
+        "snpp": "ONS subnational population projections, as published",
+        "npp": "ONS national population projections, as published",
+    },
+    "cohort.demand.population.weights.sex": {"F": "Women", "M": "Men"},
+    "cohort.leaving.kind": {
+        "early": "Leaving early",
+        "retirement": "Retirement",
+        "other": "Other reasons",
+    },
+    "cohort.leaving.rate_kind": _RATE_KINDS,
+    "cohort.transitions.rate_kind": _RATE_KINDS,
+    "cohort.participation.change_kind": _CHANGE_KINDS,
+    "cohort.inflows.kind": {
+        "trainees": "Newly qualified, from training",
+        "international": "International recruits",
+        "returners": "Returners",
+        "recruitment": "Recruitment",
+    },
+    "cohort.inflows.allocation": _ALLOCATION,
+    "cohort.pipeline.allocation": _ALLOCATION,
+}
+HINTS |= {
+    "name": "A short name the results and charts use, for example 'Scenario 1'.",
+    "seed": (
+        "Any whole number. Runs with the same number draw the same random figures, so a run can"
+        " be repeated exactly; change it to see how much a result owes to chance."
+    ),
+    "hee_linear.baseline_wte": (
+        "GP WTE at the start of the forecast, excluding registrars (LLR plan, October 2017: 541)."
+    ),
+    "hee_linear.baseline_label": (
+        "What the starting line is called in the results table, for example 'GPs, September 2017'."
+    ),
+    "hee_linear.baseline_date": (
+        "The date the starting figure describes (LLR plan: 30 September 2017); the forecast's"
+        " years count from it."
+    ),
+    "hee_linear.years": "How many years ahead to forecast (LLR plan: 3, to 2020).",
+    "hee_linear.over55_wte": "GP WTE aged over 55 at the start (LLR plan: 87).",
+    "hee_linear.over55_loss_rate": (
+        "The share of the over-55s' WTE that leaves each year, for example 0.15 for 15%."
+    ),
+    "hee_linear.session_loss_rate": (
+        "The share of all GP WTE lost each year as GPs work fewer sessions or leave early, for"
+        " example 0.03 for 3%."
+    ),
+    "hee_linear.trainees_qualifying": (
+        "GPs finishing training over the whole forecast (LLR plan: 153 over 3 years)."
+    ),
+    "hee_linear.trainee_retention": (
+        "The share of newly qualified GPs who take a post in the area, for example 0.7 for 70%."
+    ),
+    "hee_linear.international_recruits": (
+        "GP WTE recruited from abroad over the whole forecast (LLR plan, scenario 2: 30)."
+    ),
+    "hee_linear.staff_per_gp": (
+        "How many substitute staff (nurses, pharmacists and others) do the work of one GP WTE"
+        " (LLR plan: 3)."
+    ),
+    "hee_linear.rounding": "How each line of the forecast is rounded to whole WTE.",
+    "hee_linear.substitutes.headcount": "Staff of this role added over the whole forecast.",
+    "hee_linear.substitutes.basis": "Where the number comes from, as the plan states it.",
+    "target.label": "What the target line is called in the charts' legends.",
+    "target.per_1000": (
+        "The target as GP WTE per 1,000 registered patients (LLR plan: 0.58). Give this or a"
+        " WTE figure."
+    ),
+    "target.wte": (
+        "The target as GP WTE (LLR plan: 639 by September 2020). Give this or a figure per"
+        " 1,000 patients."
+    ),
+    "target.date": "The date by which the target should be met (LLR plan: 30 September 2020).",
+    "costs.salaried_gp_cost": (
+        "What one WTE salaried GP costs a year, with on-costs (LLR plan, chapter 7)."
+    ),
+    "costs.locum_premium": (
+        "How much more locum cover costs than a salaried GP, for example 0.45 for 45% more (LLR"
+        " plan: up to 45%)."
+    ),
+    "cohort.start": "The census date the starting staff figures describe.",
+    "cohort.years": "How many years ahead to forecast.",
+    "cohort.step": "How often the forecast works out who leaves, moves and joins.",
+    "cohort.integration": "How each time step is worked out.",
+    "cohort.initial.csv": (
+        "The file of starting staff (organisation, staff class, age band, headcount and WTE)"
+        " that came with the scenario."
+    ),
+    "cohort.demand.rule": "How the number of GPs needed is worked out from the patients.",
+    "cohort.demand.per_1000": "GP WTE needed per 1,000 patients (LLR plan: 0.58).",
+    "cohort.demand.driver": "What makes the number of patients change over the forecast.",
+    "cohort.demand.list_growth_rate": (
+        "How much the lists grow each year, for example 0.01 for 1%."
+    ),
+    "cohort.demand.need_trend": (
+        "How much more GP time each patient needs each year, for example 0.01 for 1% more (a"
+        " negative figure for less); it changes the GPs needed, not the list sizes."
+    ),
+    "cohort.demand.target_per_1000": (
+        "A figure of GP WTE per 1,000 patients to reach by the year below, in equal steps from"
+        " the figure above and held after it. Leave empty for none."
+    ),
+    "cohort.demand.target_year": "The year by which the figure per 1,000 patients is reached.",
+    "cohort.demand.list_factor": (
+        "A scale on the starting list sizes, for example 0.97 if 3% of registrations are not"
+        " real patients."
+    ),
+    "cohort.demand.population.file": "The ONS population projection (its layout below).",
+    "cohort.demand.population.more_files": (
+        "More projections of the same layout, added to the first (ONS publishes women and men"
+        " separately)."
+    ),
+    "cohort.demand.population.layout": "How the projection is laid out.",
+    "cohort.demand.population.area_codes": (
+        "The ONS codes of the areas to add up (not for a national projection)."
+    ),
+    "cohort.demand.population.base_year": "The projection's year that matches the start.",
+    "cohort.demand.population.growth_scale": (
+        "A scale on the projected growth: 1 as projected, 0.5 half of it, 0 none."
+    ),
+    "cohort.demand.patients_csv": (
+        "The file of each organisation's registered (and weighted) patients that came with the"
+        " scenario."
+    ),
+    "cohort.leaving.annual_rate": "The share who leave within a year, for example 0.105 for 10.5%.",
+    "cohort.transitions.annual_rate": "The share of the first staff class who move each year.",
+    "cohort.participation.annual_change": (
+        "The change in WTE per person each year, for example -0.01 for 1% fewer hours."
+    ),
+    "cohort.inflows.name": "What these joiners are called in the results.",
+    "cohort.inflows.per_year": (
+        "How many join in each forecast year, across the whole area; the last figure repeats."
+    ),
+    "cohort.inflows.volume_factor": (
+        "A scale on the numbers joining: 1 as planned, 0.8 for 20% fewer."
+    ),
+    "cohort.inflows.retention": "The share who join and stay in the area (LLR plan: 70%).",
+    "cohort.inflows.attrition": "The share lost soon after they arrive.",
+    "cohort.inflows.delay_months": "Months from finishing training (or arriving) to joining.",
+    "cohort.inflows.fte_per_head": "WTE each joiner works (GP joiners: about 0.65 to 0.69).",
 }
 # fields that hold a taxonomy role code: chosen from the roles by name, not typed as a code
 ROLE_FIELDS = {"hee_linear.substitutes.role"}
@@ -179,6 +358,19 @@ def _summary_value(text: str) -> str:
     "GP locums"), a long decimal to four significant figures (``0.3333333333333333``: 0.3333)."""
     if re.fullmatch(r"-?\d+\.\d{5,}", text):
         return f"{float(text):.4g}"
+    parts = [p.strip() for p in text.split(",")] if "," in text else [text]
+    return ", ".join(_code_words(p) for p in parts)
+
+
+def _code_words(text: str) -> str:
+    """One value of a list in words: a staff class or taxonomy code, "*" (everyone), an age
+    band (``under55``: "under 55")."""
+    if text == "*":
+        return "everyone"
+    if text in CLASS_WORDS and text != "*":
+        return CLASS_WORDS[text]
+    if re.fullmatch(r"under\d+", text):
+        return text.replace("under", "under ")
     return cost_group(text)
 
 

@@ -78,7 +78,7 @@ def _over55_from_returns(practices: list[str]) -> tuple[float, str] | None:
                 old += fte if line.age_band.over_55 else 0.0
     if total <= 0:
         return None
-    return old / total, f"accepted returns of {census:%d %B %Y}"
+    return old / total, f"accepted returns of {census:%-d %B %Y}"
 
 
 def current_baseline(org_code: str) -> Start:
@@ -97,7 +97,7 @@ def current_baseline(org_code: str) -> Start:
     found = _over55_from_returns(practices)
     share, share_source = found or (LLR_OVER55_SHARE, "the LLR plan's 87 of 541 WTE (assumed)")
     gp_source = (
-        f"GPW {latest:%d %B %Y} (fully qualified GPs, {plural(len(practices), 'practice')})"
+        f"GPW {latest:%-d %B %Y} (fully qualified GPs, {plural(len(practices), 'practice')})"
         if latest is not None
         else "no GPW figures loaded (enter the baseline)"
     )

@@ -12,13 +12,16 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 
+from gpworkforce import labels
 from gpworkforce.web.models import AuditEvent, Organisation
 from gpworkforce.web.permissions import guard, visible_codes
 from gpworkforce.web.roles import Permission
-from gpworkforce.web.views.common import home_crumb, render
+from gpworkforce.web.views.common import home_crumb, pagination, render
 
 _HASH = re.compile(r"^[0-9a-f]{40,}$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(
+    r"\b(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
+)
 _LONG = 120  # characters of one value shown; the rest is in the database
 
 
@@ -48,6 +51,15 @@ def action_text(action: str, object_type: str, object_id: str) -> str:
     return f"{head} ({thing})" if thing else head
 
 
+def _date_words(m: re.Match[str]) -> str:
+    """An ISO date (and time) inside a recorded value, as people write it."""
+    try:
+        day = labels.date_text(dt.date.fromisoformat(m.group(1)))
+    except ValueError:
+        return m.group(0)
+    return f"{day} {m.group(2)}" if m.group(2) else day
+
+
 def value_text(value: Any) -> str:
     """A recorded value as people read it: yes/no, dates written out, fingerprints shortened."""
     if value is None or value == "":
@@ -59,9 +71,7 @@ def value_text(value: Any) -> str:
     if isinstance(value, str):
         if _HASH.match(value):
             return value[:12] + "…"
-        if _ISO_DATE.match(value):
-            return f"{dt.date.fromisoformat(value):%-d %b %Y}"
-        text = value
+        text = _ISO_DATE.sub(_date_words, value)
     elif isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
         text = ", ".join(value_text(v) for v in value)
     elif isinstance(value, dict) and all(isinstance(v, str | int | float) for v in value.values()):
@@ -105,6 +115,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/audit_log.jinja",
-        {"page": page, "rows": rows},
+        {
+            "page": page,
+            "rows": rows,
+            "pagination": pagination(page, {}),
+            "showing": (
+                f"Showing events {page.start_index():,} to {page.end_index():,} of "
+                f"{page.paginator.count:,}, newest first."
+            ),
+        },
         breadcrumbs=[home_crumb()],
     )

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from gpworkforce.web.jobs.tasks import top_dashboards_ready
 from gpworkforce.web.permissions import has_permission, login_only, public, visible_returns
 from gpworkforce.web.roles import Permission
-from gpworkforce.web.views.common import render
+from gpworkforce.web.views.common import render, sections
 
 # What other apps add to the home page (registered in their AppConfig.ready): each is called with
 # the request and gives HTML (shown in order) or None (nothing for this user).
@@ -30,11 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "web/home.jinja",
         {
             "returns": returns,
-            "can_rounds": has_permission(user, Permission.VIEW_ROUND),
-            "can_dashboard": has_permission(user, Permission.VIEW_DASHBOARD)
-            and bool(user.organisation_id),
-            "can_audit": has_permission(user, Permission.VIEW_AUDIT),
-            "can_plans": has_permission(user, Permission.VIEW_PLAN),
+            "sections": sections(user),  # a card for each part the user may open
             "panels": [html for panel in HOME_PANELS if (html := panel(request))],
         },
     )

@@ -56,7 +56,7 @@ def _crumbs(request: HttpRequest, rec: PracticeReturnRecord) -> list[tuple[str, 
     if has_permission(request.user, Permission.VIEW_ROUND):
         crumbs.append(("Collection rounds", reverse("round-list")))
         crumbs.append(
-            (f"{rec.round.census_date:%d %B %Y}", reverse("round-detail", args=[rec.round_id]))
+            (f"{rec.round.census_date:%-d %B %Y}", reverse("round-detail", args=[rec.round_id]))
         )
     return crumbs
 
@@ -119,7 +119,7 @@ def return_form(request: HttpRequest, scope: Scope, return_id: int) -> HttpRespo
         forms = ReturnForms(initial=_copied(return_rows(previous[1])))
         messages.info(
             request,
-            f"Started from your accepted return for {previous[0].round.census_date:%d %B %Y}. "
+            f"Started from your accepted return for {previous[0].round.census_date:%-d %B %Y}. "
             "Check every line, change what is different and add anyone new. Nothing is saved "
             "until you save a draft or submit.",
         )

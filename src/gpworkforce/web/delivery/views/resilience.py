@@ -103,7 +103,7 @@ def resilience_review(request: HttpRequest) -> HttpResponse:
     on_list = sum(1 for s in review.scores if s["watch"])
     messages.success(
         request,
-        f"Watch list reviewed for {census:%d %B %Y}: {on_list} of "
+        f"Watch list reviewed for {census:%-d %B %Y}: {on_list} of "
         f"{plural(len(review.scores), 'practice')} on it; "
         "a risk is proposed for each new one.",
     )

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from gpworkforce import labels
 from gpworkforce.delivery.charts import risk_heat_map, risk_movement_chart
 from gpworkforce.delivery.risks import DEFAULT_BANDS, IMPACT_LABELS, LIKELIHOOD_LABELS
 from gpworkforce.delivery.triggers import KIND_LABELS, TriggerKind
@@ -147,7 +148,9 @@ def risk_check(request: HttpRequest) -> HttpResponse:
     made = services.refresh_proposals(request.user, request.user.organisation_id, services.today())
     messages.success(
         request,
-        f"{len(made)} new risk(s) proposed." if made else "No new condition: nothing proposed.",
+        f"{labels.plural(len(made), 'new risk')} proposed."
+        if made
+        else "No new condition: nothing proposed.",
     )
     return redirect("risk-list")
 

@@ -52,7 +52,7 @@ class Command(BaseCommand):
         except UserError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(
-            f"GP workforce demo (LLR, {demo.census_date:%d %B %Y}) at {opts['address']}"
+            f"GP workforce demo (LLR, {demo.census_date:%-d %B %Y}) at {opts['address']}"
         )
         self.stdout.write("Logins (username / password / role / organisation):")
         for username, password, role, org in logins:
