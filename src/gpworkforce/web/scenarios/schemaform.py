@@ -261,6 +261,23 @@ HINTS |= {
     "cohort.inflows.attrition": "The share lost soon after they arrive.",
     "cohort.inflows.delay_months": "Months from finishing training (or arriving) to joining.",
     "cohort.inflows.fte_per_head": "WTE each joiner works (GP joiners: about 0.65 to 0.69).",
+    "cohort.inflows.org_csv": (
+        "A file, uploaded with the scenario, of each organisation's joiners in each forecast"
+        " year, used instead of the numbers a year above."
+    ),
+    "cohort.classes.code": (
+        "A short code for the staff class, used by the rules below (for example GP for GPs)."
+    ),
+    "cohort.classes.role": (
+        "The national staff role this class counts as, by its code (for example GP for GPs or"
+        " NURSE for nurses)."
+    ),
+    "cohort.initial.rows.org": (
+        "The organisation's ODS code (a practice, PCN, sub-ICB or ICB), or the area's short name."
+    ),
+    "cohort.leaving.rate_kind": "How the rate is applied at each time step.",
+    "cohort.transitions.rate_kind": "How the rate is applied at each time step.",
+    "cohort.participation.change_kind": "How the change is applied at each time step.",
 }
 # fields that hold a taxonomy role code: chosen from the roles by name, not typed as a code
 ROLE_FIELDS = {"hee_linear.substitutes.role"}
