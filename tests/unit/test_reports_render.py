@@ -330,3 +330,20 @@ def test_text_splits_wide_tables_to_fit_the_width() -> None:
     assert sum(line.startswith("East") for line in lines) == len(parts)  # key column repeated
     for i in range(12):
         assert sum(f"Measure {i} WTE" in line for line in lines) == 1  # each printed once
+
+
+def test_a_series_of_iso_dates_kept_as_text_is_labelled_as_people_write_months() -> None:
+    """Issue 14: the GPW series' periods are ISO text; the chart labels them "Sep 2015" (in
+    their order), never "2015-09-30" nor a month the figure is not for ("Oct 2015")."""
+    frame = pd.DataFrame({"Period": ["2015-09-30", "2016-09-30"], "GP WTE": [497.0, 546.7]})
+    line = ch.time_series(
+        frame,
+        key="ts",
+        title="GP WTE",
+        period="Period",
+        series={"GP WTE": "GPs"},
+        value_title="WTE",
+        description="Sep to Sep.",
+    )
+    assert [r["Period"] for r in _values(line) if "value" in r] == ["Sep 2015", "Sep 2016"]
+    assert "2015-09-30" not in chart_svg(line)

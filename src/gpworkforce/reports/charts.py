@@ -374,10 +374,10 @@ def time_series(
 ) -> ReportChart:
     """Lines with points over ``period`` (dates or labels), one line per ``series`` column."""
     frame, period = _human_field(frame, period)
-    if frame[period].dtype == object:  # ISO dates kept as text are drawn as dates ("Sep 2017")
+    if frame[period].dtype == object:  # ISO dates kept as text are labelled as people write them
         parsed = pd.to_datetime(frame[period], format="%Y-%m-%d", errors="coerce")
         if len(parsed) and parsed.notna().all():
-            frame = frame.assign(**{period: parsed})
+            frame = frame.assign(**{period: [f"{d:%b %Y}" for d in parsed]})
     long, missing = _long(frame, period, series)
     if pd.api.types.is_datetime64_any_dtype(frame[period]):
         long[period] = pd.to_datetime(long[period]).dt.strftime("%Y-%m-%d")
