@@ -223,7 +223,7 @@ def test_a_training_grade_not_available_leaves_gps_excluding_trainees_not_availa
     got = gp_figures(loaded.workforce, "GP_EXCL_REGISTRARS")
     assert got["C82002"] == (2.0, None)  # 3 GPs less 1 in training; FTE unknown, not 2.8
     assert any(
-        "1 practice(s) with GP rows whose WTE of GPs excluding trainees is not available" in w
+        "1 practice with GP rows whose WTE of GPs excluding trainees is not available" in w
         and w.endswith(": C82002")
         for w in loaded.warnings
     ), loaded.warnings

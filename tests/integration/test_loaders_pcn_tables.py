@@ -144,7 +144,7 @@ def test_tables_made_from_the_real_individual_file_give_its_pcn_baseline(
     assert loaded.exit_code == 0, loaded.output
     assert "England figure is not the sum" not in loaded.output
     # the individual file's one negative FTE (a contracted-services adjustment), as published
-    assert "1 negative FTE(s) kept as published" in loaded.output
+    assert "1 negative WTE figure kept as published" in loaded.output
     loaded = run("load", "pcn-individual", shared_data / PCN_FILE, "--data", by_people)
     assert loaded.exit_code == 0, loaded.output
     tables = pcn_baseline(by_tables, tmp_path / "tables.csv")
@@ -243,7 +243,7 @@ def test_an_england_row_that_is_not_the_sum_of_the_pcns_is_warned(tmp_path: Path
     result = run("load", "pcn-tables", path, "--data", tmp_path / "ws", "--verbose")
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
-    assert "1 role(s) whose England figure is not the sum of the PCN rows" in said
+    assert "1 role whose England figure is not the sum of the PCN rows" in said
     assert "Pharmacists: England 99.0, PCNs 14.7" in said
 
 

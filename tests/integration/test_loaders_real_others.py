@@ -60,7 +60,7 @@ def test_pcn_fte_is_conserved_and_headcount_distinct(
     else:
         assert pd.isna(row["headcount"])
     assert any("Directors" in w and "left out" in w for w in loaded.warnings)
-    assert any("negative FTE" in w for w in loaded.warnings)
+    assert any("negative WTE figure" in w for w in loaded.warnings)
 
 
 def test_payments_list_sizes(shared_data: Path) -> None:

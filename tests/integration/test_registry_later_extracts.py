@@ -180,5 +180,5 @@ def test_a_file_naming_another_icb_wins_for_its_period_and_is_reported(
                  "--data", ws, "--format", "html", "--out", page)  # fmt: skip
     assert result.exit_code == 0, result.output
     text = " ".join(html.unescape(page.read_text(encoding="utf-8")).split())
-    assert "are counted where the workforce file places them, not where the registry does" in text
+    assert "counted where the workforce file places them, not where the registry does" in text
     assert "C82001 on 2024-03-31" in text

@@ -194,7 +194,8 @@ def load_gpw_high_level(
     unknown = sorted(with_gps - set(has_fte.loc[has_fte["fte"].notna(), "practice_code"]))
     if unknown:
         warnings.append(
-            f"{tf.name}: {len(unknown)} practice(s) with GP rows whose WTE of GPs excluding "
+            f"{tf.name}: {labels.plural(len(unknown), 'practice')} with GP rows whose WTE of GPs "
+            "excluding "
             "trainees is not available (their GP total or a training grade is NA, or no GP "
             f"total is given): {', '.join(unknown[:20])}"
         )
@@ -289,7 +290,8 @@ def _role_warnings(frame: pd.DataFrame, counted: np.ndarray, name: str) -> list[
             for (p, g), r, t in zip(off.index, off["roles"], off["total"], strict=True)
         )
         out.append(
-            f"{name}: {len(off)} practice staff group(s) whose roles do not add up to the "
+            f"{name}: {labels.plural(len(off), 'practice staff group')} whose roles do not add up "
+            "to the "
             f"published total (the total is used): {shown[:600]}"
         )
     return out

@@ -145,14 +145,15 @@ class FilePlacement:
         parts = []
         if moved:
             parts.append(
-                f"{len(moved):,} practice-date(s){where} are counted where the workforce file "
+                f"{labels.plural(len(moved), 'practice-date')}{where} counted where the workforce"
+                " file "
                 f"places them, not where the registry does: {'; '.join(moved[:8])}"
                 + (" ..." if len(moved) > 8 else "")
             )
         if placed:
             parts.append(
-                f"{len(placed):,} practice-date(s){where} the registry places in no "
-                f"organisation are counted where the workforce file places them: "
+                f"{labels.plural(len(placed), 'practice-date')}{where} the registry places in no "
+                f"organisation, counted where the workforce file places them: "
                 f"{'; '.join(placed[:8])}" + (" ..." if len(placed) > 8 else "")
             )
         if self.unresolved:

@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gpworkforce import tables
+from gpworkforce import labels, tables
 from gpworkforce.domain.provenance import Source, sha256_of_bytes
 from gpworkforce.domain.taxonomy import load_taxonomy
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed, raise_if_issues
@@ -299,7 +299,7 @@ def _warnings(fte: _Table, name: str) -> list[str]:
             shown = "; ".join(
                 f"{c.group} / {c.label} ({np.nansum(fte.values[:, k]):.1f} FTE)" for k, c in cols
             )
-            out.append(f"{name}: {len(cols)} role column(s) {label}: {shown[:900]}")
+            out.append(f"{name}: {labels.plural(len(cols), 'role column')} {label}: {shown[:900]}")
     return out
 
 
@@ -316,7 +316,8 @@ def _england_check(table: _Table, name: str) -> list[str]:
     if not off:
         return []
     return [
-        f"{name}: sheet {table.sheet!r}: {len(off)} role(s) whose England figure is not the sum "
+        f"{name}: sheet {table.sheet!r}: {labels.plural(len(off), 'role')} whose England figure "
+        "is not the sum "
         f"of the PCN rows (a part of the country or some PCNs missing?): {'; '.join(off[:6])}"
     ]
 
@@ -385,13 +386,15 @@ def load_pcn_tables(
     warnings = [*_warnings(fte, name), *_england_check(fte, name), *_england_check(heads, name)]
     if fte.negative:
         warnings.append(
-            f"{name}: sheet 'Table 4a': {len(fte.negative)} negative FTE(s) kept as published "
+            f"{name}: sheet 'Table 4a': {labels.plural(len(fte.negative), 'negative WTE figure')}"
+            " kept as published "
             f"(contracted-services adjustments): {'; '.join(fte.negative[:10])}"
         )
     only = sorted(set(fte.codes) ^ set(heads.codes))
     if only:
         warnings.append(
-            f"{name}: {len(only)} PCN(s) appear in only one of the FTE and headcount sheets: "
+            f"{name}: {labels.plural(len(only), 'PCN')} in only one of the FTE and headcount "
+            "sheets: "
             f"{', '.join(only[:20])}"
         )
     return LoadedWorkforce(

@@ -115,7 +115,8 @@ def missing_columns_error(file_name: str, missing: Sequence[str], found: Sequenc
         for col in missing
     ]
     raise ValidationFailed(
-        issues=issues, summary=f"{file_name}: {len(missing)} required column(s) missing"
+        issues=issues,
+        summary=f"{file_name}: {labels.plural(len(missing), 'required column')} missing",
     )
 
 
