@@ -116,3 +116,29 @@ def post_fork(server: Any, worker: Any) -> None:
     # in the new worker, before it starts its threads (they inherit the priority)
     cpu_priority.lower(CPU_PRIORITY)
     server.log.info("worker %s at CPU priority %s", worker.pid, cpu_priority.describe())
+
+
+def post_worker_init(worker: Any) -> None:
+    # in the new worker, the app loaded, before its first request (decision 0133): with
+    # PostgreSQL, the pool's connections are made now, not by the requests that find it empty;
+    # the most viewed dashboards' figures, census dates and hierarchy are read into its memory,
+    # not by the viewers who would otherwise all wait for the first of them to read them
+    from django.db import close_old_connections
+
+    from gpworkforce.web.db_pool import open_pool
+    from gpworkforce.web.jobs.tasks import warm_process
+
+    opened = open_pool()
+    try:
+        read = warm_process()
+    except Exception:  # the worker serves anyway; its first views read what they need
+        worker.log.exception("worker %s could not read the dashboards before serving", worker.pid)
+        read = 0
+    finally:
+        close_old_connections()  # the connection back to the pool (or closed), as a request's
+    worker.log.info(
+        "worker %s ready: %s database connections open, %s dashboards read",
+        worker.pid,
+        opened,
+        read,
+    )

@@ -1,6 +1,7 @@
 """A dashboard page view writes nothing to the database and reads little: its figures current or
-being updated, it reads the signed-in session and account, the organisation, the registry's last
-load (the viewer's scope), the data version and (unless its process already knows the figures are current) one entry of the cache. Page
+being updated, it reads the signed-in session and account, the registry's version (the viewer's
+scope; the organisation is kept in the process's memory per registry version), the data version
+and (unless its process already knows the figures are current) one entry of the cache. Page
 views then never queue behind the transactions of uploads (SQLite's single writer) and never
 enqueue work: the data changes and the task worker do.
 
@@ -77,9 +78,9 @@ def test_a_view_of_current_figures_writes_nothing_and_reads_no_cache_entry(
         assert writes(sql) == []
         assert cache_reads(sql) == []  # this process knows the figures are current
         assert page[FIGURES_HEADER] == f"current; version={current()}"
-    # the session, the account, the organisation, the registry's last load (the viewer's scope)
-    # and the data version; nothing else
-    assert len(sql) <= 5, sql
+    # the session, the account, the registry's version (the viewer's scope) and the data
+    # version; nothing else (test_web_dashboard_reads.py names them)
+    assert len(sql) <= 4, sql
 
 
 def test_a_view_of_figures_being_updated_writes_nothing_and_reads_one_cache_entry(
@@ -94,7 +95,7 @@ def test_a_view_of_figures_being_updated_writes_nothing_and_reads_one_cache_entr
             assert b"dashboard-updating" in page.content
             assert writes(sql) == []
             assert len(cache_reads(sql)) == 1  # the dashboard's pointer and task state, at once
-        assert len(sql) <= 6, sql
+        assert len(sql) <= 5, sql
 
 
 def test_a_view_that_notes_the_users_activity_is_the_only_write(world: World) -> None:

@@ -15,8 +15,10 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from gpworkforce.domain.orgs import Organisation, OrgRegistry, OrgType, ParentLink
 from gpworkforce.web.actions.registry import load_registry
@@ -332,3 +334,20 @@ def test_the_organisation_may_be_given_as_a_record_or_a_code() -> None:
     assert has_permission(analyst, Permission.VIEW_RETURN, alpha)
     assert has_permission(analyst, Permission.VIEW_RETURN, "C82001")
     assert not has_permission(analyst, Permission.VIEW_RETURN, faraway)
+
+
+def test_a_requests_scope_reads_the_registry_version_once() -> None:
+    """The registry's version is read once per account object (one per request) however many
+    dates the scope is taken on; the next request's object reads it again (see the move above)."""
+    load_registry(registry(ParentLink(MOVED, "03W")), actor=None, source="tests")
+    account = fresh(user("qk1-analyst", Role.ICB_ANALYST, "QK1"))
+    with CaptureQueriesContext(connection) as ctx:
+        assert MOVED in visible_codes(account)
+        assert MOVED in visible_codes(account, BEFORE)
+        assert MOVED in visible_codes(account, AFTER)
+        assert has_permission(account, Permission.VIEW_RETURN, "C82001", BEFORE)
+    reads = [q["sql"] for q in ctx.captured_queries if "web_auditevent" in q["sql"]]
+    assert len(reads) == 1, reads
+    with CaptureQueriesContext(connection) as ctx:
+        visible_codes(fresh(account), BEFORE)
+    assert sum("web_auditevent" in q["sql"] for q in ctx.captured_queries) == 1

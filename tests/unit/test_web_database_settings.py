@@ -18,7 +18,8 @@ def test_connections_are_pooled_not_kept_per_thread_by_default(
     db = database_from_env(None)
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert db["CONN_MAX_AGE"] == 0 and db["CONN_HEALTH_CHECKS"] is False
-    assert db["OPTIONS"]["pool"] == {"max_size": 10, "timeout": 30}  # shared by the threads
+    # shared by the threads; 4 opened when a worker starts (psycopg_pool's default minimum)
+    assert db["OPTIONS"]["pool"] == {"min_size": 4, "max_size": 10, "timeout": 30}
 
 
 def test_the_pool_can_be_sized_or_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -26,6 +27,12 @@ def test_the_pool_can_be_sized_or_turned_off(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.delenv("GPWORKFORCE_DB_CONN_MAX_AGE", raising=False)
     monkeypatch.setenv("GPWORKFORCE_DB_POOL", "4")
     assert database_from_env(None)["OPTIONS"]["pool"]["max_size"] == 4
+    monkeypatch.setenv("GPWORKFORCE_DB_POOL", "2")  # below psycopg's default minimum of 4: all
+    assert database_from_env(None)["OPTIONS"]["pool"] == {
+        "min_size": 2,
+        "max_size": 2,
+        "timeout": 30,
+    }
     monkeypatch.setenv("GPWORKFORCE_DB_POOL", "0")
     assert "pool" not in database_from_env(None).get("OPTIONS", {})
     monkeypatch.setenv("GPWORKFORCE_DB_POOL", "many")

@@ -110,6 +110,15 @@ def default_period(periods: list[dt.date]) -> dt.date | None:
     return periods[-1] if periods else None
 
 
+def periods_and_default() -> tuple[list[dt.date], dt.date | None]:
+    """:func:`available_periods` and :func:`default_period` of them, the rounds read once."""
+    rounds = set(CollectionRound.objects.values_list("census_date", flat=True))
+    periods = sorted(
+        rounds | set(ReferenceWorkforce.objects.values_list("period", flat=True).distinct())
+    )
+    return periods, (max(rounds) if rounds else periods[-1] if periods else None)
+
+
 def accepted_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """WORKFORCE, DEMOGRAPHY and VACANCIES rows of every accepted return's current version."""
     recs = list(

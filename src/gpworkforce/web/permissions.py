@@ -28,6 +28,7 @@ from gpworkforce.web.models import (
     PracticeReturnRecord,
     User,
     descendant_codes,
+    registry_version,
 )
 from gpworkforce.web.roles import Permission, Role, role_grants
 
@@ -49,11 +50,21 @@ def visible_codes(user: Any, on: dt.date | None = None) -> frozenset[str]:
         return frozenset()
     cache: dict[dt.date | None, frozenset[str]] = user.__dict__.setdefault("_visible_cache", {})
     if on not in cache:
-        codes = descendant_codes(user.organisation_id, _today())
+        version = scope_version(user)
+        codes = descendant_codes(user.organisation_id, _today(), version)
         if on is not None and on != _today():
-            codes |= descendant_codes(user.organisation_id, on)
+            codes |= descendant_codes(user.organisation_id, on, version)
         cache[on] = frozenset(codes)
     return cache[on]
+
+
+def scope_version(user: Any) -> str:
+    """The registry version the scope of ``user`` is taken from: read once per user object (one
+    per request), as long as the organisations it sees are kept on it (``visible_codes``)."""
+    version = user.__dict__.get("_registry_version")
+    if version is None:
+        version = user.__dict__["_registry_version"] = registry_version()
+    return str(version)
 
 
 def has_permission(

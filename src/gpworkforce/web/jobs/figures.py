@@ -94,6 +94,19 @@ def tables_html(org_code: str, census: dt.date, version: str, can_download: bool
     return hit if isinstance(hit, str) else None
 
 
+def prefetch(org_code: str, census: dt.date, version: str, can_download: bool | None) -> None:
+    """Bring a dashboard's figures and its tables' HTML (as :func:`get` and :func:`tables_html`
+    read them; ``can_download`` None: both kinds) into this process's memory in one read of the
+    shared cache."""
+    local = caches["local"]
+    kinds = (False, True) if can_download is None else (can_download,)
+    wanted = [_key("figures", org_code, census, version)]
+    wanted += [_key(f"tables-{int(k)}", org_code, census, version) for k in kinds]
+    keys = [k for k in wanted if local.get(k) is None]
+    if keys:
+        local.set_many(cache.get_many(keys))
+
+
 def pointer(org_code: str, census: dt.date) -> Pointer | None:
     hit = cache.get(_key("pointer", org_code, census))
     return hit if isinstance(hit, Pointer) else None

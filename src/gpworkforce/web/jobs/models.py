@@ -84,6 +84,12 @@ def snapshot() -> Versions:
     return Versions(*row)
 
 
+def exists() -> bool:
+    """Whether the data version row exists (it does once any data have changed); creates
+    nothing, unlike :func:`snapshot`."""
+    return DataVersion.objects.filter(pk=_PK).exists()
+
+
 def current() -> str:
     """The current data version's key (one indexed read)."""
     return snapshot().key

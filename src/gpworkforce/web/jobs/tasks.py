@@ -41,7 +41,12 @@ from django_tasks import task
 from django_tasks.base import Task
 
 from gpworkforce.web import dashboard_html
-from gpworkforce.web.dashboards import available_periods, compute_dashboard, default_period
+from gpworkforce.web.dashboards import (
+    available_periods,
+    compute_dashboard,
+    default_period,
+    periods_and_default,
+)
 from gpworkforce.web.jobs import figures
 from gpworkforce.web.jobs.figures import DashboardKey, TaskState
 from gpworkforce.web.jobs.models import (
@@ -52,7 +57,15 @@ from gpworkforce.web.jobs.models import (
     number_of,
     snapshot,
 )
-from gpworkforce.web.models import Organisation, PracticeReturnRecord, descendant_codes
+from gpworkforce.web.jobs.models import exists as data_version_exists
+from gpworkforce.web.models import (
+    Organisation,
+    PracticeReturnRecord,
+    children_codes,
+    descendant_codes,
+    organisations,
+    registry_version,
+)
 
 log = logging.getLogger(__name__)
 
@@ -316,8 +329,8 @@ class Look:
 def _periods(version: str) -> tuple[tuple[dt.date, ...], dt.date | None]:
     """Census dates with figures and the default one, per data version (every change to rounds
     or reference figures makes a new version); ``version`` is only the key."""
-    periods = available_periods()
-    return tuple(periods), default_period(periods)
+    periods, default = periods_and_default()
+    return tuple(periods), default
 
 
 def periods() -> tuple[Versions, tuple[dt.date, ...], dt.date | None]:
@@ -331,9 +344,12 @@ def look(
     org_code: str,
     census: dt.date | None,
     known_periods: tuple[Versions, tuple[dt.date, ...], dt.date | None] | None = None,
+    *,
+    enqueue: bool = True,
 ) -> Look:
     """What a page of the dashboard shows (see the module notes: no write unless the dashboard
-    has never been computed); ``known_periods``: what :func:`periods` returned for this request."""
+    has never been computed, and none with ``enqueue`` False); ``known_periods``: what
+    :func:`periods` returned for this request."""
     versions, dates, default = known_periods or periods()
     version = versions.key
     census = census or default
@@ -347,7 +363,7 @@ def look(
     ptr, st = figures.status(org_code, census, version)
     if ptr is not None and number_of(ptr.figures)[0] != versions.token:
         ptr = None  # figures of another series of versions (before a restore) are never shown
-    if ptr is None and st is None:  # never computed, nothing queued: the one write a view makes
+    if ptr is None and st is None and enqueue:  # never computed, nothing queued: a view's write
         request(org_code, census, version, priority=VIEWER_PRIORITY)
         ptr, st = figures.status(org_code, census, version)  # an immediate backend has run it
     if ptr is not None and ptr.current_for == version:
@@ -356,3 +372,32 @@ def look(
     shown: Shown = "failed" if st is not None and st.status == "failed" else "updating"
     attempts = st.attempt if st is not None else 0
     return Look(versions, census, dates, ptr.figures if ptr else "", shown, attempts)
+
+
+WARM_DASHBOARDS = 8  # the most viewed dashboards a new server process reads before its first view
+
+
+def warm_process(limit: int = WARM_DASHBOARDS) -> int:
+    """Read into this process's memory what the page views of the ``limit`` most viewed
+    dashboards (:func:`kept_current`) need from the database: the data version's census dates,
+    the hierarchy and the organisations of the registry version, each dashboard's figures and
+    tables' HTML (both kinds) and whether they are current. Called by a new gunicorn worker
+    before its first request (``gunicorn.conf.py``, decision 0133); writes nothing. Everything
+    read is keyed by the version it belongs to, as when a view reads it. How many dashboards'
+    figures were read (none before any data have changed: then there is nothing to read)."""
+    if not data_version_exists():  # periods() would create the row: a write
+        return 0
+    known = periods()
+    registry = registry_version()
+    wanted = kept_current()[:limit]
+    codes = {code for code, _census in wanted}
+    for code, census in wanted:  # the drill-down links' organisations too
+        codes |= children_codes(code, census, registry)
+    organisations(codes, registry)
+    read = 0
+    for code, census in wanted:
+        seen = look(code, census, known, enqueue=False)
+        if seen.census is not None and seen.figures:
+            figures.prefetch(code, seen.census, seen.figures, None)
+            read += 1
+    return read

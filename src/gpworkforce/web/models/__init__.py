@@ -3,7 +3,16 @@
 from gpworkforce.web.models.accounts import User
 from gpworkforce.web.models.audit import AuditEvent
 from gpworkforce.web.models.immutable import ImmutableRecord
-from gpworkforce.web.models.orgs import Organisation, ParentLink, descendant_codes, registry_from_db
+from gpworkforce.web.models.orgs import (
+    Organisation,
+    ParentLink,
+    children_codes,
+    descendant_codes,
+    organisation,
+    organisations,
+    registry_from_db,
+    registry_version,
+)
 from gpworkforce.web.models.reference import (
     ReferencePatients,
     ReferenceSource,
@@ -23,6 +32,10 @@ __all__ = [
     "ReferenceWorkforce",
     "ReturnVersion",
     "User",
+    "children_codes",
     "descendant_codes",
+    "organisation",
+    "organisations",
     "registry_from_db",
+    "registry_version",
 ]

@@ -6,7 +6,10 @@ exclusive, NULL = open), so "who is under whom" is answered for a date.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import threading
+from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Q
@@ -77,6 +80,13 @@ class ParentLink(models.Model):
 
 
 _DESCENDANTS: dict[tuple[str, dt.date, str], frozenset[str]] = {}
+# Per process: the parent links (parent -> (child, start, end)) and organisation rows of the
+# latest registry version read, keyed by that version (rows change only when the registry is
+# loaded, which writes a new ``registry.load`` audit event in the same transaction).
+_LINKS: dict[str, dict[str, tuple[tuple[str, dt.date | None, dt.date | None], ...]]] = {}
+_ORGANISATIONS: dict[tuple[str, str], Organisation | None] = {}  # None: no such organisation
+_UNREAD = object()
+_MEMO_LOCK = threading.Lock()
 
 
 def registry_version() -> str:
@@ -92,32 +102,88 @@ def registry_version() -> str:
     return f"{last[0]}@{last[1].isoformat()}" if last else "none"
 
 
-def descendant_codes(code: str, on: dt.date) -> set[str]:
+def descendant_codes(code: str, on: dt.date, version: str | None = None) -> set[str]:
     """``code`` and every organisation under it through links in force on ``on``.
 
-    Memoised per registry version (links change only through ``actions.registry``)."""
-    key = (code, on, registry_version())
+    Memoised per registry version (links change only through ``actions.registry``): ``version``
+    is :func:`registry_version` if the caller has just read it (one read per request), else it is
+    read here."""
+    key = (code, on, registry_version() if version is None else version)
     hit = _DESCENDANTS.get(key)
     if hit is None:
-        hit = frozenset(_walk_down(code, on))
+        hit = frozenset(_walk_down(code, on, _links(key[2])))
         if len(_DESCENDANTS) > 4096:
             _DESCENDANTS.clear()
         _DESCENDANTS[key] = hit
     return set(hit)
 
 
-def _walk_down(code: str, on: dt.date) -> set[str]:
+def _links(version: str) -> dict[str, tuple[tuple[str, dt.date | None, dt.date | None], ...]]:
+    """Every parent link of registry ``version``, by parent: one read per process and version
+    (a walk down the hierarchy for any date is then done in memory)."""
+    links = _LINKS.get(version)
+    if links is None:
+        by_parent: dict[str, list[tuple[str, dt.date | None, dt.date | None]]] = {}
+        rows = ParentLink.objects.values_list("parent_id", "child_id", "start", "end")
+        for parent, child, start, end in rows:
+            by_parent.setdefault(parent, []).append((child, start, end))
+        links = {parent: tuple(children) for parent, children in by_parent.items()}
+        with _MEMO_LOCK:
+            _LINKS.clear()  # only the latest version is wanted again
+            _LINKS[version] = links
+    return links
+
+
+def _in_force(start: dt.date | None, end: dt.date | None, on: dt.date) -> bool:
+    """As :meth:`ParentLink.in_force_q`: start inclusive, end exclusive, None open."""
+    return (start is None or start <= on) and (end is None or end > on)
+
+
+def _walk_down(
+    code: str,
+    on: dt.date,
+    links: dict[str, tuple[tuple[str, dt.date | None, dt.date | None], ...]],
+) -> set[str]:
     seen = {code}
     frontier = {code}
     while frontier:
-        children = set(
-            ParentLink.objects.filter(
-                ParentLink.in_force_q(on), parent_id__in=frontier
-            ).values_list("child_id", flat=True)
-        )
+        children = {
+            child
+            for parent in frontier
+            for child, start, end in links.get(parent, ())
+            if _in_force(start, end, on)
+        }
         frontier = children - seen
         seen |= frontier
     return seen
+
+
+def children_codes(code: str, on: dt.date, version: str) -> set[str]:
+    """The organisations directly under ``code`` through links in force on ``on`` (registry
+    ``version``, as :func:`registry_version` returned it)."""
+    return {c for c, start, end in _links(version).get(code, ()) if _in_force(start, end, on)}
+
+
+def organisation(code: str, version: str) -> Organisation | None:
+    """The organisation ``code`` (None: no such organisation) as of registry ``version`` (as
+    :func:`registry_version` returned it); see :func:`organisations`."""
+    return organisations([code], version).get(code)
+
+
+def organisations(codes: Iterable[str], version: str) -> dict[str, Organisation]:
+    """The organisations of ``codes`` that exist, as of registry ``version`` (as
+    :func:`registry_version` returned it): one read per process and version for those not yet
+    read. Copies, so a caller that changes one changes nobody else's."""
+    hits = {c: _ORGANISATIONS.get((c, version), _UNREAD) for c in set(codes)}
+    missing = [c for c, org in hits.items() if org is _UNREAD]
+    if missing:
+        found = {o.code: o for o in Organisation.objects.filter(code__in=missing)}
+        hits.update({c: found.get(c) for c in missing})
+        with _MEMO_LOCK:
+            if len(_ORGANISATIONS) > 20000 or any(v != version for _c, v in _ORGANISATIONS):
+                _ORGANISATIONS.clear()  # only the latest version is wanted again
+            _ORGANISATIONS.update({(c, version): found.get(c) for c in missing})
+    return {c: copy.copy(org) for c, org in hits.items() if isinstance(org, Organisation)}
 
 
 def registry_from_db() -> OrgRegistry:

@@ -170,6 +170,9 @@ SQLITE_OPTIONS = {
 }
 
 
+POOL_MIN_SIZE = 4  # psycopg_pool's default; a smaller pool is opened whole
+
+
 def database_from_env(default_sqlite: Path | None) -> dict[str, object]:
     """PostgreSQL (or any URL) when ``DATABASE_URL`` is set, else the given SQLite file.
 
@@ -177,7 +180,8 @@ def database_from_env(default_sqlite: Path | None) -> dict[str, object]:
     says otherwise (gunicorn's gthread workers have a fixed pool of threads, so each may keep
     one; mind PostgreSQL's ``max_connections`` against processes x threads). With
     PostgreSQL and no maximum age, each process keeps a pool of ``GPWORKFORCE_DB_POOL``
-    connections (default 10; 0 turns the pool off) shared by its threads.
+    connections (default 10; 0 turns the pool off) shared by its threads, at least
+    :data:`POOL_MIN_SIZE` of them kept open.
     """
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
@@ -198,10 +202,13 @@ def database_from_env(default_sqlite: Path | None) -> dict[str, object]:
             )
         if db["ENGINE"] == "django.db.backends.postgresql" and int(pool) > 0 and age == 0:
             # one pool of connections per process, shared by its threads (psycopg_pool): no
-            # connection set-up per request; requests beyond the pool wait (30 s at most)
+            # connection set-up per request; requests beyond the pool wait (30 s at most). At
+            # least psycopg's default of 4 (or all, if fewer) are made when a gunicorn worker
+            # starts, before its first request (gunicorn.conf.py, web/db_pool.py).
+            size = int(pool)
             db["OPTIONS"] = {
                 **db.get("OPTIONS", {}),
-                "pool": {"max_size": int(pool), "timeout": 30},
+                "pool": {"min_size": min(POOL_MIN_SIZE, size), "max_size": size, "timeout": 30},
             }
         return db
     if default_sqlite is None:

@@ -26,8 +26,8 @@ from gpworkforce import exports, labels
 from gpworkforce.web import dashboard_html
 from gpworkforce.web.dashboards import Dashboard
 from gpworkforce.web.jobs import figures, tasks
-from gpworkforce.web.models import Organisation, ParentLink
-from gpworkforce.web.permissions import Scope, guard, has_permission
+from gpworkforce.web.models import Organisation, children_codes, organisation, organisations
+from gpworkforce.web.permissions import Scope, guard, has_permission, scope_version
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import home_crumb, render
 
@@ -37,7 +37,7 @@ MAX_CODE_LENGTH = 16  # organisation codes are 3 to 6 characters; longer is not 
 def load_org(request: HttpRequest, org_code: str, **_: Any) -> Scope:
     if not (len(org_code) <= MAX_CODE_LENGTH and org_code.isascii() and org_code.isalnum()):
         raise Http404("no such organisation")  # not a code: never sent to the database
-    org = Organisation.objects.filter(code=org_code.upper()).first()
+    org = organisation(org_code.upper(), scope_version(request.user))
     if org is None:
         raise Http404("no such organisation")
     return Scope(org, org.code, _period(request))
@@ -69,11 +69,12 @@ def _check_period(on: dt.date | None, periods: tuple[dt.date, ...]) -> None:
 
 def _children(org: Organisation, on: dt.date | None, user: Any) -> list[Organisation]:
     on = on or dt.date.today()
-    codes = ParentLink.objects.filter(ParentLink.in_force_q(on), parent=org).values_list(
-        "child_id", flat=True
+    version = scope_version(user)
+    kids = organisations(children_codes(org.code, on, version), version).values()
+    return sorted(
+        (k for k in kids if has_permission(user, Permission.VIEW_DASHBOARD, k.code, on)),
+        key=lambda k: (k.type, k.name),
     )
-    kids = Organisation.objects.filter(code__in=list(codes)).order_by("type", "name")
-    return [k for k in kids if has_permission(user, Permission.VIEW_DASHBOARD, k.code, on)]
 
 
 @guard(Permission.VIEW_DASHBOARD, load_org)
@@ -139,6 +140,8 @@ def _render(
     in this process's memory under ``page_key`` if it can be; ``page_key`` None: a page showing
     the user's messages, returned as the response itself and never kept."""
     user = request.user
+    if seen.census is not None and seen.figures:  # figures and tables' HTML in one read
+        figures.prefetch(org.code, seen.census, seen.figures, can_download)
     dash, cacheable = _figures(org, seen)
     body = _body_html(org, dash, seen.attempts, can_download)
     if kind == "body":
