@@ -13,13 +13,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core.cache import caches
 from django.core.exceptions import BadRequest
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -120,19 +123,27 @@ def skill_mix(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse
     )
 
 
-def _choices(form: OptimiseForm, base_year: int) -> Choices:
-    data = form.cleaned_data
+def _shared_choices(data: dict[str, Any], base_year: int) -> dict[str, Any]:
+    """What both forms set: the base year, training places a year, the minimum GP cover, the
+    probability (a percentage; blank: central values) and the budget (blank: none)."""
     budget = data.get("budget")
     probability = data.get("probability")
+    return {
+        "base_year": base_year,
+        "training_places": float(data["training_places"]),
+        "min_gp_per_1000": float(data["min_gp_per_1000"]),
+        "probability": None if probability is None else probability / 100.0,
+        "budget": None if budget is None else float(budget),
+    }
+
+
+def _choices(form: OptimiseForm, base_year: int) -> Choices:
+    data = form.cleaned_data
     return Choices(
-        base_year=base_year,
         target_year=int(data["target_year"]),
-        probability=None if probability is None else probability / 100.0,
-        budget=None if budget is None else float(budget),
-        training_places=float(data["training_places"]),
         levers=frozenset(data["levers"]),
-        min_gp_per_1000=float(data["min_gp_per_1000"]),
         staff_share=data["staff_share"] / 100.0,
+        **_shared_choices(data, base_year),
     )
 
 
@@ -148,76 +159,12 @@ def _as_json(choices: Choices) -> dict[str, Any]:
     }
 
 
-@guard(Permission.EDIT_SCENARIO, load_org)
-def optimise(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
-    org: Organisation = scope.obj
-    if request.method not in ("GET", "HEAD", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
-    census = default_period(available_periods())
-    base_year = (census or dt.date.today()).year
-    problem_error = None
-    if request.method == "POST":
-        form = OptimiseForm(request.POST, base_year=base_year)
-        if form.is_valid() and census is not None:
-            choices = _choices(form, base_year)
-            try:
-                problem = compute.make_problem(
-                    _inputs(current()).data, org.code, org.name, census, choices
-                )
-            except UserError as exc:
-                problem_error = exc.message
-            else:
-                job = actions.request_optimisation(
-                    request.user,
-                    org.code,
-                    census,
-                    _as_json(choices),
-                    compute.problem_json(problem),
-                )
-                return redirect("skillmix-job", job_id=job.pk)
-        elif census is None:
-            problem_error = "There are no workforce figures yet to optimise."
-        status = 400
-    else:
-        form = OptimiseForm(
-            initial={
-                "target_year": base_year + 3,
-                "probability": 90,
-                "training_places": 20,
-                "min_gp_per_1000": Decimal("0.5"),
-                "staff_share": 90,
-                "levers": list(LEVERS),
-            },
-            base_year=base_year,
-        )
-        status = 200
-    return render(
-        request,
-        "skillmix/optimise.jinja",
-        {
-            "org": org,
-            "form": form,
-            "census": census,
-            "problem_error": problem_error,
-            "jobs": list(Optimisation.objects.filter(organisation=org)[:10]),
-        },
-        status=status,
-        breadcrumbs=_crumbs(org),
-    )
-
-
 def _plan_choices(form: PlanForm, base_year: int) -> PlanChoices:
     data = form.cleaned_data
-    budget = data.get("budget")
-    probability = data.get("probability")
     return PlanChoices(
-        base_year=base_year,
         years=int(data["years"]),
-        probability=None if probability is None else probability / 100.0,
-        training_places=float(data["training_places"]),
-        min_gp_per_1000=float(data["min_gp_per_1000"]),
-        budget=None if budget is None else float(budget),
         by_practice=data["by_practice"] == "yes",
+        **_shared_choices(data, base_year),
     )
 
 
@@ -236,47 +183,103 @@ def _plan_json(choices: PlanChoices) -> dict[str, Any]:
     }
 
 
-@guard(Permission.EDIT_SCENARIO, load_org)
-def optimise_plan(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
-    """The multi-year plan: every year, the practices one by one or as one, on the task queue."""
-    org: Organisation = scope.obj
+@dataclass(frozen=True)
+class _Asked:
+    """What differs between the one-year optimisation's page and the multi-year plan's: the
+    template, the form (bound to the POSTed data, or ``None``: its defaults) for the census year,
+    the job made from a valid form (its choices as JSON and the problem the task solves) and what
+    is said when there are no workforce figures yet."""
+
+    template: str
+    form: Callable[[QueryDict | None, int], Form]
+    job: Callable[[Any, Organisation, dt.date, int], tuple[dict[str, Any], dict[str, Any]]]
+    no_figures: str
+
+
+def _optimise_form(data: QueryDict | None, base_year: int) -> Form:
+    if data is not None:
+        return OptimiseForm(data, base_year=base_year)
+    return OptimiseForm(
+        initial={
+            "target_year": base_year + 3,
+            "probability": 90,
+            "training_places": 20,
+            "min_gp_per_1000": Decimal("0.5"),
+            "staff_share": 90,
+            "levers": list(LEVERS),
+        },
+        base_year=base_year,
+    )
+
+
+def _optimise_job(
+    form: OptimiseForm, org: Organisation, census: dt.date, base_year: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    choices = _choices(form, base_year)
+    problem = compute.make_problem(_inputs(current()).data, org.code, org.name, census, choices)
+    return _as_json(choices), compute.problem_json(problem)
+
+
+def _plan_form(data: QueryDict | None, base_year: int) -> Form:
+    if data is not None:
+        return PlanForm(data)
+    return PlanForm(
+        initial={
+            "years": 5,
+            "by_practice": "yes",
+            "probability": 90,
+            "training_places": 20,
+            "min_gp_per_1000": Decimal("0.5"),
+        }
+    )
+
+
+def _plan_job(
+    form: PlanForm, org: Organisation, census: dt.date, base_year: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    choices = _plan_choices(form, base_year)
+    stored = compute.make_plan_problem(_inputs(current()).data, org.code, org.name, census, choices)
+    return _plan_json(choices), stored
+
+
+ONE_YEAR = _Asked(
+    "skillmix/optimise.jinja",
+    _optimise_form,
+    _optimise_job,
+    "There are no workforce figures yet to optimise.",
+)
+PLAN = _Asked(
+    "skillmix/plan.jinja", _plan_form, _plan_job, "There are no workforce figures yet to plan from."
+)
+
+
+def _ask(request: HttpRequest, org: Organisation, asked: _Asked) -> HttpResponse:
+    """The form that sets an optimisation's problem (GET: its defaults); POSTed and valid, the
+    problem goes on the task queue and the answer is the job's page; else the form again (400)."""
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     census = default_period(available_periods())
     base_year = (census or dt.date.today()).year
     problem_error = None
     if request.method == "POST":
-        form = PlanForm(request.POST)
+        form = asked.form(request.POST, base_year)
         if form.is_valid() and census is not None:
-            choices = _plan_choices(form, base_year)
             try:
-                stored = compute.make_plan_problem(
-                    _inputs(current()).data, org.code, org.name, census, choices
-                )
+                choices, problem = asked.job(form, org, census, base_year)
             except UserError as exc:
                 problem_error = exc.message
             else:
-                job = actions.request_optimisation(
-                    request.user, org.code, census, _plan_json(choices), stored
-                )
+                job = actions.request_optimisation(request.user, org.code, census, choices, problem)
                 return redirect("skillmix-job", job_id=job.pk)
         elif census is None:
-            problem_error = "There are no workforce figures yet to plan from."
+            problem_error = asked.no_figures
         status = 400
     else:
-        form = PlanForm(
-            initial={
-                "years": 5,
-                "by_practice": "yes",
-                "probability": 90,
-                "training_places": 20,
-                "min_gp_per_1000": Decimal("0.5"),
-            }
-        )
+        form = asked.form(None, base_year)
         status = 200
     return render(
         request,
-        "skillmix/plan.jinja",
+        asked.template,
         {
             "org": org,
             "form": form,
@@ -288,6 +291,18 @@ def optimise_plan(request: HttpRequest, scope: Scope, org_code: str) -> HttpResp
         status=status,
         breadcrumbs=_crumbs(org),
     )
+
+
+@guard(Permission.EDIT_SCENARIO, load_org)
+def optimise(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
+    """The one-year optimisation: the cheapest mix for a target year, on the task queue."""
+    return _ask(request, scope.obj, ONE_YEAR)
+
+
+@guard(Permission.EDIT_SCENARIO, load_org)
+def optimise_plan(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
+    """The multi-year plan: every year, the practices one by one or as one, on the task queue."""
+    return _ask(request, scope.obj, PLAN)
 
 
 def _job_context(request: HttpRequest, job: Optimisation) -> dict[str, Any]:
