@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from gpworkforce import tables
-from gpworkforce.baseline.pcn import pcn_baseline
+from gpworkforce.baseline.pcn import StaffRows, pcn_baseline
 from gpworkforce.baseline.population import ons_denominators, parse_ons_areas
 from gpworkforce.domain.orgs import Organisation, OrgRegistry, OrgType, ParentLink
 from gpworkforce.domain.taxonomy import load_taxonomy
@@ -87,7 +87,7 @@ def _workforce() -> pd.DataFrame:
 
 def test_pcn_rows_roles_and_totals_by_hand() -> None:
     order = {OLD: 0, NEW: 1}
-    result = pcn_baseline(_workforce(), _registry(), load_taxonomy(), "QXX", ON, order)
+    result = pcn_baseline(StaffRows(_workforce(), _registry(), load_taxonomy(), order), "QXX", ON)
     frame = result.table.frame.set_index("PCN")
     assert list(frame.index) == ["Riverside PCN", "Hillside PCN", "Total"]
     assert frame["Pharmacist WTE"].tolist() == pytest.approx([2.0, 0.6, 2.6])
@@ -99,7 +99,8 @@ def test_pcn_rows_roles_and_totals_by_hand() -> None:
 
 
 def test_a_sub_icb_holds_only_its_pcns() -> None:
-    result = pcn_baseline(_workforce(), _registry(), load_taxonomy(), "02B", ON, {OLD: 0, NEW: 1})
+    staff = StaffRows(_workforce(), _registry(), load_taxonomy(), {OLD: 0, NEW: 1})
+    result = pcn_baseline(staff, "02B", ON)
     frame = result.table.frame.set_index("PCN")
     assert list(frame.index) == ["Hillside PCN", "Total"]
     assert frame.loc["Total", "Total WTE"] == pytest.approx(0.6)
@@ -173,9 +174,8 @@ def test_the_file_own_placement_wins_and_disagreements_are_counted() -> None:
     # the file places U00004 (unknown to the registry) and U00003 (registry: QYY) in QXX;
     # U00002's row names no ICB, so the registry's placement holds for it
     own = _own([("U00004", "01A", "QXX"), ("U00003", "03C", "QXX"), ("U00002", None, None)])
-    result = pcn_baseline(
-        _workforce(), _registry(), load_taxonomy(), "QXX", ON, {OLD: 0, NEW: 1}, own
-    )
+    staff = StaffRows(_workforce(), _registry(), load_taxonomy(), {OLD: 0, NEW: 1}, own)
+    result = pcn_baseline(staff, "QXX", ON)
     frame = result.table.frame.set_index("PCN")
     assert list(frame.index) == ["Riverside PCN", "Hillside PCN", "Southern PCN",
                                  "U00004 (file)", "Total"]  # fmt: skip
@@ -188,7 +188,6 @@ def test_the_file_own_placement_wins_and_disagreements_are_counted() -> None:
 
 def test_an_own_placement_from_a_source_not_chosen_is_ignored() -> None:
     own = _own([("U00003", "03C", "QXX")]).assign(source_id=OLD)  # superseded file's row
-    result = pcn_baseline(
-        _workforce(), _registry(), load_taxonomy(), "QXX", ON, {OLD: 0, NEW: 1}, own
-    )
+    staff = StaffRows(_workforce(), _registry(), load_taxonomy(), {OLD: 0, NEW: 1}, own)
+    result = pcn_baseline(staff, "QXX", ON)
     assert result.pcns == 2 and result.disagree == {}

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -70,6 +71,82 @@ def _own(own: pd.DataFrame | None, tier: OrgType, on: dt.date, sources: set[str]
     return dict(zip(rows["practice_code"].astype(str), rows[column].astype(str), strict=True))
 
 
+@dataclass(frozen=True)
+class StaffRows:
+    """What a baseline by unit (PCN, or sub-ICB location) is computed from: workforce rows whose
+    ``practice_code`` is the unit's code, the registry, the role map, the sources' order (``None``:
+    the latest) and the files' own placements (``loaders.pcn.PCN_PLACES`` columns; ``None``:
+    none)."""
+
+    workforce: pd.DataFrame
+    registry: OrgRegistry
+    taxonomy: Taxonomy
+    source_order: dict[str, int] | None = None
+    own: pd.DataFrame | None = None
+
+    def on(self, period: dt.date) -> pd.DataFrame:
+        """The chosen sources' rows on the census date that have an FTE."""
+        chosen = select_sources(self.workforce, None, self.source_order)
+        return chosen.loc[(chosen["period"] == pd.Timestamp(period)) & chosen["fte"].notna()]
+
+    def names(self, codes: Iterable[str]) -> list[str]:
+        """The units' names: the registry's, else the file's own, else the code."""
+        named = (
+            {}
+            if self.own is None
+            else dict(zip(self.own["practice_code"], self.own["pcn_name"], strict=True))
+        )
+        return [
+            self.registry.get(p).name if p in self.registry else str(named.get(p) or p)
+            for p in codes
+        ]
+
+    def org_name(self, org: str) -> str:
+        return "England" if org == ENGLAND_CODE else self.registry.get(org).name
+
+
+def _fte(rows: pd.DataFrame) -> pd.DataFrame:
+    """FTE by unit (rows) and taxonomy node (columns), summed."""
+    return rows.pivot_table(
+        index="practice_code", columns="node", values="fte", aggfunc="sum", fill_value=0.0
+    )
+
+
+def _table(
+    key: str,
+    title: str,
+    unit: str,
+    names: list[str],
+    columns: dict[str, list[float]],
+    notes: tuple[str, ...],
+    sources: tuple[str, ...],
+) -> ReportTable:
+    """The units' table (``unit`` heads the names' column) with a total row (FTE is additive)."""
+    frame = pd.DataFrame({unit: names, **columns})
+    total_row = {unit: TOTAL_LABEL, **{c: float(frame[c].sum()) for c in frame.columns[1:]}}
+    frame = pd.concat([frame, pd.DataFrame([total_row])], ignore_index=True)
+    return ReportTable(
+        key=key,
+        title=title,
+        frame=frame,
+        notes=notes,
+        sources=sources,
+        decimals=dict.fromkeys(frame.columns[1:], 1),
+    )
+
+
+def _role_columns(
+    fte: pd.DataFrame, taxonomy: Taxonomy, order: list[str], codes: list[str] | tuple[str, ...]
+) -> dict[str, list[float]]:
+    """A column of WTE per node in ``order`` (named as the role map names it), a row per unit."""
+    return {
+        f"{taxonomy.node(code).name} WTE": [
+            float(fte.at[p, code]) if p in fte.index else 0.0 for p in codes
+        ]
+        for code in order
+    }
+
+
 def _ancestor(registry: OrgRegistry, pcn: str, tier: OrgType, on: dt.date) -> str | None:
     if pcn not in registry:
         return None
@@ -81,21 +158,11 @@ def _ancestor(registry: OrgRegistry, pcn: str, tier: OrgType, on: dt.date) -> st
     return found.code if found is not None else None
 
 
-def pcn_baseline(
-    workforce: pd.DataFrame,
-    registry: OrgRegistry,
-    taxonomy: Taxonomy,
-    org: str,
-    period: dt.date,
-    source_order: dict[str, int] | None = None,
-    own: pd.DataFrame | None = None,
-) -> PcnBaseline:
-    """FTE by PCN and role for ``org`` on ``period`` (see the module doc for the rules);
-    ``own``: the files' own placements (``loaders.pcn.PCN_PLACES`` columns)."""
+def pcn_baseline(staff: StaffRows, org: str, period: dt.date) -> PcnBaseline:
+    """FTE by PCN and role for ``org`` on ``period`` (see the module doc for the rules)."""
+    registry, taxonomy, own = staff.registry, staff.taxonomy, staff.own
     tier = OrgType.ENGLAND if org == ENGLAND_CODE else registry.get(org).type
-    chosen = select_sources(workforce, None, source_order)
-    rows = chosen.loc[chosen["period"] == pd.Timestamp(period)]
-    rows = rows.loc[rows["fte"].notna()]
+    rows = staff.on(period)
     groups = {g.value for g in {leaf.group for leaf in taxonomy.leaves.values()}}
     totals = rows.loc[rows["node"].isin(groups)].groupby("practice_code")["fte"].sum()
     by_registry = {str(p): _ancestor(registry, str(p), tier, period) for p in totals.index}
@@ -107,29 +174,9 @@ def pcn_baseline(
     unplaced = {p: float(totals[p]) for p, a in where.items() if a is None}
     mine = sorted(p for p, a in where.items() if a == org)
     elsewhere = sum(1 for a in where.values() if a is not None and a != org)
-    leaves = rows.loc[rows["node"].isin(taxonomy.leaves) & rows["practice_code"].isin(mine)]
-    fte = leaves.pivot_table(
-        index="practice_code", columns="node", values="fte", aggfunc="sum", fill_value=0.0
-    )
+    fte = _fte(rows.loc[rows["node"].isin(taxonomy.leaves) & rows["practice_code"].isin(mine)])
     order = [code for code in taxonomy.leaves if code in fte.columns]
-    named = {} if own is None else dict(zip(own["practice_code"], own["pcn_name"], strict=True))
-    frame = pd.DataFrame(
-        {
-            "PCN": [
-                registry.get(p).name if p in registry else str(named.get(p) or p) for p in mine
-            ],
-            **{
-                f"{taxonomy.node(code).name} WTE": [
-                    float(fte.at[p, code]) if p in fte.index else 0.0 for p in mine
-                ]
-                for code in order
-            },
-            "Total WTE": [float(totals[p]) for p in mine],
-        }
-    )
-    total_row = {"PCN": TOTAL_LABEL, **{c: float(frame[c].sum()) for c in frame.columns[1:]}}
-    frame = pd.concat([frame, pd.DataFrame([total_row])], ignore_index=True)
-    name = "England" if org == ENGLAND_CODE else registry.get(org).name
+    name = staff.org_name(org)
     notes = [
         "Staff employed by primary care networks (most funded by the Additional Roles "
         "Reimbursement Scheme), not by practices: in addition to practice staff.",
@@ -151,13 +198,17 @@ def pcn_baseline(
             f"{len(disagree)} PCN(s) are placed by the file where the registry places them "
             f"elsewhere or nowhere (the file's placement is used): {shown[:600]}"
         )
-    table = ReportTable(
-        key="pcn_staff",
-        title=f"PCN-employed staff by role, {name}, {period:%-d %B %Y} (WTE)",
-        frame=frame,
-        notes=tuple(notes),
-        sources=tuple(sorted({str(s) for s in rows["source_id"].unique()})),
-        decimals=dict.fromkeys(frame.columns[1:], 1),
+    table = _table(
+        "pcn_staff",
+        f"PCN-employed staff by role, {name}, {period:%-d %B %Y} (WTE)",
+        "PCN",
+        staff.names(mine),
+        {
+            **_role_columns(fte, taxonomy, order, mine),
+            "Total WTE": [float(totals[p]) for p in mine],
+        },
+        tuple(notes),
+        tuple(sorted({str(s) for s in rows["source_id"].unique()})),
     )
     return PcnBaseline(
         table=table,
@@ -169,55 +220,18 @@ def pcn_baseline(
     )
 
 
-def sub_icb_baseline(
-    workforce: pd.DataFrame,
-    registry: OrgRegistry,
-    taxonomy: Taxonomy,
-    org: str,
-    period: dt.date,
-    source_order: dict[str, int] | None = None,
-    own: pd.DataFrame | None = None,
-) -> PcnBaseline:
+def sub_icb_baseline(staff: StaffRows, org: str, period: dt.date) -> PcnBaseline:
     """Staff by sub-ICB location and role from the GPW individual-level file (rows whose
     ``practice_code`` is a sub-ICB location code): the same rules as :func:`pcn_baseline`, one
     row per sub-ICB location, placed as the file places it (its ICB and region codes)."""
-    result = pcn_baseline(workforce, registry, taxonomy, org, period, source_order, own)
-    name = "England" if org == ENGLAND_CODE else registry.get(org).name
-    chosen = select_sources(workforce, None, source_order)
-    rows = chosen.loc[(chosen["period"] == pd.Timestamp(period)) & chosen["fte"].notna()]
-    rows = rows.loc[rows["practice_code"].isin(result.codes)]
-    fte = rows.pivot_table(
-        index="practice_code", columns="node", values="fte", aggfunc="sum", fill_value=0.0
-    )
+    result = pcn_baseline(staff, org, period)
+    name = staff.org_name(org)
+    rows = staff.on(period)
+    fte = _fte(rows.loc[rows["practice_code"].isin(result.codes)])
+    taxonomy = staff.taxonomy
     groups = [g.value for g in dict.fromkeys(leaf.group for leaf in taxonomy.leaves.values())]
     present = [n for n in fte.columns if n not in groups]
     order = [g for g in groups if g in fte.columns] + sorted(present)
-    named = {} if own is None else dict(zip(own["practice_code"], own["pcn_name"], strict=True))
-    frame = pd.DataFrame(
-        {
-            "Sub-ICB location": [
-                registry.get(p).name if p in registry else str(named.get(p) or p)
-                for p in result.codes
-            ],
-            **{
-                f"{taxonomy.node(code).name} WTE": [
-                    float(fte.at[p, code]) if p in fte.index else 0.0 for p in result.codes
-                ]
-                for code in order
-            },
-            "Total WTE": [
-                float(sum(fte.at[p, g] for g in groups if g in fte.columns))
-                if p in fte.index
-                else 0.0
-                for p in result.codes
-            ],
-        }
-    )
-    total_row = {
-        "Sub-ICB location": TOTAL_LABEL,
-        **{c: float(frame[c].sum()) for c in frame.columns[1:]},
-    }
-    frame = pd.concat([frame, pd.DataFrame([total_row])], ignore_index=True)
     notes = (
         "Practice staff (GPs, nurses, direct patient care, admin) from NHS Digital's "
         "individual-level GPW file, which places each person in a sub-ICB location, not a "
@@ -228,12 +242,21 @@ def sub_icb_baseline(
         f"{period:%-d %B %Y} (its own ICB and region codes), else by the registry.",
         *(n.replace("PCN(s)", "sub-ICB location(s)") for n in result.table.notes[3:]),
     )
-    table = ReportTable(
-        key="sub_icb_staff",
-        title=f"Practice staff by sub-ICB location and role, {name}, {period:%-d %B %Y} (WTE)",
-        frame=frame,
-        notes=notes,
-        sources=result.table.sources,
-        decimals=dict.fromkeys(frame.columns[1:], 1),
+    table = _table(
+        "sub_icb_staff",
+        f"Practice staff by sub-ICB location and role, {name}, {period:%-d %B %Y} (WTE)",
+        "Sub-ICB location",
+        staff.names(result.codes),
+        {
+            **_role_columns(fte, taxonomy, order, result.codes),
+            "Total WTE": [
+                float(sum(fte.at[p, g] for g in groups if g in fte.columns))
+                if p in fte.index
+                else 0.0
+                for p in result.codes
+            ],
+        },
+        notes,
+        result.table.sources,
     )
     return dataclasses.replace(result, table=table)

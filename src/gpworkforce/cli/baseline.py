@@ -250,6 +250,7 @@ def pcn_baseline(
     ] = None,
 ) -> None:
     """Staff employed by the PCNs of an organisation (ARRS roles), by PCN and role."""
+    from gpworkforce.baseline.pcn import StaffRows
     from gpworkforce.baseline.pcn import pcn_baseline as build
     from gpworkforce.cli.choices import PCN_KINDS
     from gpworkforce.cli.workspace import source_order
@@ -260,15 +261,10 @@ def pcn_baseline(
     code = org.strip().upper()
     k = _read_kind_on(data, PCN_KINDS, "PCN workforce file", code, on)
     entries, registry, name, combined = k.entries, k.registry, k.name, k.combined
-    result = build(
-        combined.workforce,
-        registry,
-        load_taxonomy(),
-        code,
-        on,
-        source_order(entries),
-        combined.pcn_places,
+    staff = StaffRows(
+        combined.workforce, registry, load_taxonomy(), source_order(entries), combined.pcn_places
     )
+    result = build(staff, code, on)
     lost = sum(result.unplaced.values())
     placement = (
         f"{len(result.unplaced):,} PCN(s) with figures on {on} could not be placed in any "
@@ -332,6 +328,7 @@ def sub_icb_baseline(
 ) -> None:
     """Practice staff by sub-ICB location and role, from the GPW individual-level file."""
     from gpworkforce import labels
+    from gpworkforce.baseline.pcn import StaffRows
     from gpworkforce.baseline.pcn import sub_icb_baseline as build
     from gpworkforce.cli.choices import Kind
     from gpworkforce.cli.workspace import source_order
@@ -343,10 +340,10 @@ def sub_icb_baseline(
     code = org.strip().upper()
     k = _read_kind_on(data, (Kind.GPW_INDIVIDUAL,), "GPW individual-level file", code, on)
     entries, registry, name, combined = k.entries, k.registry, k.name, k.combined
-    result = build(
-        combined.workforce, registry, load_taxonomy(), code, on, source_order(entries),
-        combined.pcn_places,
-    )  # fmt: skip
+    staff = StaffRows(
+        combined.workforce, registry, load_taxonomy(), source_order(entries), combined.pcn_places
+    )
+    result = build(staff, code, on)
     lost = sum(result.unplaced.values())
     placement = (
         f"{len(result.unplaced):,} sub-ICB location(s) with figures on {on} could not be placed "
