@@ -14,72 +14,39 @@ from gpworkforce.domain.taxonomy import load_taxonomy
 from gpworkforce.skillmix.multiyear import Practices, solve
 from gpworkforce.skillmix.optimise import Infeasible
 from gpworkforce.skillmix.plan_problem import PlanProblem
-from skillmix_support import catalogue
+from skillmix_support import (
+    LETTERS,
+    RETAIN,
+    SUPERVISED_ANP,
+    UNCERTAIN_FIGURES,
+    consult_and_clinic,
+    plan_problem,
+    practices,
+)
 
 TAX = load_taxonomy()
-CAT = catalogue(
-    {
-        "consult": {
-            "name": "Consultation",
-            "per_1000": 5000,
-            "minutes": {"Autonomous": 10, "Enhanced": 20},
-            "supervision": {"Enhanced": 2},
-        },
-        "clinic": {"name": "Clinic", "per_1000": 800, "minutes": {"Enhanced": 20, "Core": 25}},
-    },
-    roles={"NURSE_ANP": {"level": "Enhanced"}, "NURSE_PRACTICE": {"level": "Core"}},
-    hours=1000,
-)
+CAT = consult_and_clinic(per_1000=5000)
 
 
 def _problem(places: float, gp_cap: float, budget: float | None, **more: Any) -> PlanProblem:
-    return PlanProblem.model_validate(
-        {
-            "name": "prop",
-            "base_year": 2017,
-            "years": 4,
-            "practices": "unused.csv",
-            "min_gp_per_1000": 0.4,
-            "training_places": places,
-            "budget": budget,
-            "supervision_share": 0.3,
-            "roles": {
-                "GP_SALARIED": {
-                    "cost": 100_000,
-                    "attrition": 0.1,
-                    "recruit_a_year": gp_cap,
-                    "retain_cost": 20_000,
-                    "retain_share": 0.5,
-                },
-                "NURSE_ANP": {"cost": 45_000, "attrition": 0.1, "supervision_hours": [100]},
-                "NURSE_PRACTICE": {"cost": 35_000, "attrition": 0.05},
-            },
-            "paths": {
-                "nurse_to_anp": {
-                    "from": "NURSE_PRACTICE",
-                    "to": "NURSE_ANP",
-                    "cost": 6000,
-                    "delay_years": 2,
-                    "study_share": 0.2,
-                }
-            },
-            "release": {"letters": {"hours_per_gp_wte": 100, "cost_per_gp_wte": 2000}},
-            **more,
-        }
+    return plan_problem(
+        "prop",
+        4,
+        gp={"recruit_a_year": gp_cap, **RETAIN},
+        anp=SUPERVISED_ANP,
+        delay_years=2,
+        min_gp_per_1000=0.4,
+        training_places=places,
+        budget=budget,
+        release=LETTERS,
+        **more,
     )
 
 
 def _practices(sizes: list[float], gps: list[float]) -> Practices:
     n = len(sizes)
-    return Practices(
-        tuple(f"P{i}" for i in range(n)),
-        tuple(f"Practice {i}" for i in range(n)),
-        np.asarray(sizes),
-        {
-            "GP_SALARIED": np.asarray(gps),
-            "NURSE_ANP": np.full(n, 0.5),
-            "NURSE_PRACTICE": np.full(n, 1.5),
-        },
+    return practices(
+        sizes, {"GP_SALARIED": gps, "NURSE_ANP": np.full(n, 0.5), "NURSE_PRACTICE": np.full(n, 1.5)}
     )
 
 
@@ -91,17 +58,20 @@ def _cost(problem: PlanProblem, practices: Practices) -> float:
 
 
 SIZES = st.lists(st.floats(min_value=1000, max_value=12_000), min_size=1, max_size=3)
+PLACES = st.floats(min_value=0.0, max_value=2.0)
+GP_CAP = st.floats(min_value=0.0, max_value=2.0)
+MORE = st.floats(min_value=0.01, max_value=2.0)
+# the practices' sizes and the plan's capacity: training places, GP recruits a year, budget
+CAPACITY = {
+    "sizes": SIZES,
+    "places": PLACES,
+    "gp_cap": GP_CAP,
+    "budget": st.one_of(st.none(), st.floats(min_value=50_000, max_value=2_000_000)),
+}
 
 
 @settings(max_examples=20, deadline=None)
-@given(
-    sizes=SIZES,
-    places=st.floats(min_value=0.0, max_value=2.0),
-    gp_cap=st.floats(min_value=0.0, max_value=2.0),
-    budget=st.one_of(st.none(), st.floats(min_value=50_000, max_value=2_000_000)),
-    which=st.sampled_from(["places", "gp_cap", "budget", "staff"]),
-    more=st.floats(min_value=0.01, max_value=2.0),
-)
+@given(**CAPACITY, which=st.sampled_from(["places", "gp_cap", "budget", "staff"]), more=MORE)
 def test_more_capacity_never_raises_the_optimal_cost(
     sizes: list[float],
     places: float,
@@ -145,12 +115,7 @@ def test_a_higher_probability_never_costs_less(sizes: list[float], p: float, ste
 
 
 @settings(max_examples=15, deadline=None)
-@given(
-    sizes=SIZES,
-    places=st.floats(min_value=0.0, max_value=2.0),
-    gp_cap=st.floats(min_value=0.0, max_value=2.0),
-    budget=st.one_of(st.none(), st.floats(min_value=50_000, max_value=2_000_000)),
-)
+@given(**CAPACITY)
 def test_the_warm_start_finds_the_optimum_of_a_cold_start(
     sizes: list[float], places: float, gp_cap: float, budget: float | None
 ) -> None:
@@ -177,29 +142,7 @@ def test_the_warm_start_finds_the_optimum_of_a_cold_start(
         assert abs(solution.cost_by_year.sum() - solution.cost) <= 1e-6 * scale
 
 
-UNCERTAIN = catalogue(
-    {
-        "consult": {
-            "name": "Consultation",
-            "per_1000": 5000,
-            "minutes": {
-                "Autonomous": {"kind": "uniform", "low": 8, "high": 12},
-                "Enhanced": {"kind": "triangular", "low": 16, "mode": 20, "high": 26},
-            },
-            "supervision": {"Enhanced": {"kind": "uniform", "low": 1, "high": 3}},
-        },
-        "clinic": {"name": "Clinic", "per_1000": 800, "minutes": {"Enhanced": 20, "Core": 25}},
-    },
-    roles={
-        "NURSE_ANP": {
-            "level": "Enhanced",
-            "productive_hours": {"kind": "normal", "mean": 1000, "sd": 80},
-        },
-        "NURSE_PRACTICE": {"level": "Core"},
-        "GP_SALARIED": {"productive_hours": {"kind": "uniform", "low": 900, "high": 1100}},
-    },
-    hours=1000,
-)
+UNCERTAIN = consult_and_clinic(per_1000=5000, **UNCERTAIN_FIGURES)
 
 
 # With uncertain inputs the chance rows are imposed at the draw whose gap is their p-quantile,
@@ -213,11 +156,11 @@ RELATIVE_SLACK = 1e-3
 @settings(max_examples=15, deadline=None)
 @given(
     sizes=SIZES,
-    places=st.floats(min_value=0.0, max_value=2.0),
-    gp_cap=st.floats(min_value=0.0, max_value=2.0),
+    places=PLACES,
+    gp_cap=GP_CAP,
     p=st.floats(min_value=0.5, max_value=0.95),
     which=st.sampled_from(["places", "gp_cap", "staff"]),
-    more=st.floats(min_value=0.01, max_value=2.0),
+    more=MORE,
 )
 @example(sizes=[11202.0, 1009.0], places=0.0, gp_cap=1.5, p=0.5, which="places", more=0.015625)
 def test_more_capacity_never_raises_the_cost_beyond_the_slack_with_uncertain_inputs(

@@ -18,73 +18,39 @@ import tomli_w
 from gpworkforce.domain.taxonomy import load_taxonomy
 from gpworkforce.forecast.runner import run_scenario
 from gpworkforce.skillmix.adopt_plan import cohort_scenario
-from gpworkforce.skillmix.multiyear import Practices, solve
+from gpworkforce.skillmix.multiyear import solve
 from gpworkforce.skillmix.plan_problem import PlanProblem
-from skillmix_support import catalogue
+from skillmix_support import LETTERS, RETAIN, consult_and_clinic, plan_problem, practices
 
 TAX = load_taxonomy()
-CAT = catalogue(
+CAT = consult_and_clinic(per_1000=2500)
+PRACTICES = practices(
+    [4000.0, 9000.0],
     {
-        "consult": {
-            "name": "Consultation",
-            "per_1000": 2500,
-            "minutes": {"Autonomous": 10, "Enhanced": 20},
-            "supervision": {"Enhanced": 2},
-        },
-        "clinic": {"name": "Clinic", "per_1000": 800, "minutes": {"Enhanced": 20, "Core": 25}},
-    },
-    roles={"NURSE_ANP": {"level": "Enhanced"}, "NURSE_PRACTICE": {"level": "Core"}},
-    hours=1000,
-)
-PRACTICES = Practices(
-    ("P0", "P1"),
-    ("Practice 0", "Practice 1"),
-    np.array([4000.0, 9000.0]),
-    {
-        "GP_SALARIED": np.array([2.0, 3.5]),
-        "NURSE_ANP": np.array([0.5, 0.5]),
-        "NURSE_PRACTICE": np.array([3.0, 4.0]),
-        "ADMIN_RECEPTION": np.array([2.0, 3.0]),  # no lever: kept as it is
+        "GP_SALARIED": [2.0, 3.5],
+        "NURSE_ANP": [0.5, 0.5],
+        "NURSE_PRACTICE": [3.0, 4.0],
+        "ADMIN_RECEPTION": [2.0, 3.0],  # no lever: kept as it is
     },
 )
 TOLERANCE = 1e-6  # WTE: the rates are written to 9 decimals
 
 
 def _problem(**more: Any) -> PlanProblem:
-    return PlanProblem.model_validate(
-        {
-            "name": "adopt",
-            "base_year": 2017,
-            "years": 5,
-            "practices": "unused.csv",
+    return plan_problem(
+        "adopt",
+        5,
+        gp={"recruit_a_year": 0.6, **RETAIN},
+        anp={"cost": 60_000, "attrition": 0.12, "recruit_a_year": 0.3},
+        delay_years=2,
+        **{
             "growth": 1.04,
             "min_gp_per_1000": 0.4,
             "patient_growth": 1.0,
             "training_places": 1.5,
-            "supervision_share": 0.3,
-            "roles": {
-                "GP_SALARIED": {
-                    "cost": 100_000,
-                    "attrition": 0.1,
-                    "recruit_a_year": 0.6,
-                    "retain_cost": 20_000,
-                    "retain_share": 0.5,
-                },
-                "NURSE_ANP": {"cost": 60_000, "attrition": 0.12, "recruit_a_year": 0.3},
-                "NURSE_PRACTICE": {"cost": 35_000, "attrition": 0.05},
-            },
-            "paths": {
-                "nurse_to_anp": {
-                    "from": "NURSE_PRACTICE",
-                    "to": "NURSE_ANP",
-                    "cost": 6000,
-                    "delay_years": 2,
-                    "study_share": 0.2,
-                }
-            },
-            "release": {"letters": {"hours_per_gp_wte": 100, "cost_per_gp_wte": 2000}},
+            "release": LETTERS,
             **more,
-        }
+        },
     )
 
 

@@ -17,11 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+import skillmix_support as mix
 from gpworkforce.domain.taxonomy import load_taxonomy
+from gpworkforce.skillmix.catalogue import Catalogue
 from gpworkforce.skillmix.chance import kth_draw
-from gpworkforce.skillmix.multiyear import Practices, _chance, build, parameter_draws
+from gpworkforce.skillmix.multiyear import _chance, build, parameter_draws
 from gpworkforce.skillmix.plan_problem import PlanProblem
-from skillmix_support import catalogue
 
 TAX = load_taxonomy()
 MIN_A = "tasks.consult.minutes.Autonomous"
@@ -31,74 +32,34 @@ H_ANP = "roles.NURSE_ANP.productive_hours"
 H_GP = "roles.GP_SALARIED.productive_hours"
 
 
-def _catalogue(values: dict[str, Any]):
-    return catalogue(
-        {
-            "consult": {
-                "name": "Consultation",
-                "per_1000": 5000,
-                "minutes": {"Autonomous": values[MIN_A], "Enhanced": values[MIN_E]},
-                "supervision": {"Enhanced": values[SUP_E]},
-            },
-            "clinic": {"name": "Clinic", "per_1000": 800, "minutes": {"Enhanced": 20, "Core": 25}},
-        },
-        roles={
-            "NURSE_ANP": {"level": "Enhanced", "productive_hours": values[H_ANP]},
-            "NURSE_PRACTICE": {"level": "Core"},
-            "GP_SALARIED": {"productive_hours": values[H_GP]},
-        },
-        hours=1000,
+def _catalogue(values: dict[str, Any]) -> Catalogue:
+    return mix.consult_and_clinic(
+        per_1000=5000,
+        autonomous=values[MIN_A],
+        enhanced=values[MIN_E],
+        supervision=values[SUP_E],
+        anp_hours=values[H_ANP],
+        gp_hours=values[H_GP],
     )
 
 
-UNCERTAIN = _catalogue(
-    {
-        MIN_A: {"kind": "uniform", "low": 8, "high": 12},
-        MIN_E: {"kind": "triangular", "low": 16, "mode": 20, "high": 26},
-        SUP_E: {"kind": "uniform", "low": 1, "high": 3},
-        H_ANP: {"kind": "normal", "mean": 1000, "sd": 80},
-        H_GP: {"kind": "uniform", "low": 900, "high": 1100},
-    }
-)
+UNCERTAIN = mix.consult_and_clinic(per_1000=5000, **mix.UNCERTAIN_FIGURES)
 GROWTH = {"kind": "triangular", "low": 1.0, "mode": 1.01, "high": 1.03}
 
 
 def _problem(**more: Any) -> PlanProblem:
-    return PlanProblem.model_validate(
-        {
-            "name": "chance",
-            "base_year": 2017,
-            "years": 3,
-            "practices": "unused.csv",
-            "supervision_share": 0.3,
-            "roles": {
-                "GP_SALARIED": {"cost": 100_000, "attrition": 0.1, "recruit_a_year": 1.0},
-                "NURSE_ANP": {"cost": 45_000, "attrition": 0.1, "supervision_hours": [100]},
-                "NURSE_PRACTICE": {"cost": 35_000, "attrition": 0.05},
-            },
-            "paths": {
-                "nurse_to_anp": {
-                    "from": "NURSE_PRACTICE",
-                    "to": "NURSE_ANP",
-                    "cost": 6000,
-                    "delay_years": 1,
-                    "study_share": 0.2,
-                }
-            },
-            **more,
-        }
+    return mix.plan_problem(
+        "chance", 3, gp={"recruit_a_year": 1.0}, anp=mix.SUPERVISED_ANP, delay_years=1, **more
     )
 
 
-PRACTICES = Practices(
-    ("P0", "P1"),
-    ("Practice 0", "Practice 1"),
-    np.array([3000.0, 7000.0]),
+PRACTICES = mix.practices(
+    [3000.0, 7000.0],
     {
-        "GP_SALARIED": np.array([1.5, 3.0]),
-        "NURSE_ANP": np.array([0.5, 1.0]),
-        "NURSE_PRACTICE": np.array([1.0, 2.0]),
-        "ADMIN_RECEPTION": np.array([2.0, 3.0]),
+        "GP_SALARIED": [1.5, 3.0],
+        "NURSE_ANP": [0.5, 1.0],
+        "NURSE_PRACTICE": [1.0, 2.0],
+        "ADMIN_RECEPTION": [2.0, 3.0],
     },
 )
 
