@@ -258,6 +258,27 @@ class App:
 
 
 @contextlib.contextmanager
+def served_app(tmp_path: Path, world: str = WORLD, **settings: str) -> Iterator[App]:
+    """The app under gunicorn with the test settings on a fresh SQLite database in ``tmp_path``
+    seeded by ``world`` (``settings``: more environment, e.g. ``GPWORKFORCE_TEST_AXES="1"``);
+    stopped afterwards."""
+    db = tmp_path / "web.sqlite3"
+    env = clean_env(
+        {
+            "DJANGO_SETTINGS_MODULE": "gpworkforce.web.settings.test",
+            "DATABASE_URL": f"sqlite:///{db}",
+            **settings,
+        }
+    )
+    ids = seed(env, world)
+    server = Server.start(env, tmp_path / "gunicorn.log")
+    try:
+        yield App(f"http://127.0.0.1:{server.port}", ids, db)
+    finally:
+        server.stop()
+
+
+@contextlib.contextmanager
 def app_with_worker(
     tmp_path: Path, world: str = WORLD, interval: str | None = "0.2"
 ) -> Iterator[App]:

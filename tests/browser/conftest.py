@@ -1,6 +1,10 @@
-"""The browser tests' server: the app under gunicorn (``gunicorn.conf.py``, test settings) on a
-free port, with a temporary SQLite database holding the small world of ``web.testing``; one per
-test, stopped after it."""
+"""The browser tests' Chromium and server.
+
+- ``browser``: Debian's Chromium (Playwright, headless), one per test module.
+- ``app``: the app under gunicorn (``gunicorn.conf.py``, test settings) on a free port, with a
+  temporary SQLite database holding the small world of ``web.testing``; one per test, stopped
+  after it (``server_support.served_app``).
+"""
 
 from __future__ import annotations
 
@@ -8,22 +12,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
-from server_support import WORLD, App, Server, clean_env, seed
+from server_support import App, served_app
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield b
+        b.close()
 
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[App]:
-    db = tmp_path / "web.sqlite3"
-    env = clean_env(
-        {
-            "DJANGO_SETTINGS_MODULE": "gpworkforce.web.settings.test",
-            "DATABASE_URL": f"sqlite:///{db}",
-        }
-    )
-    ids = seed(env, WORLD)
-    server = Server.start(env, tmp_path / "gunicorn.log")
-    try:
-        yield App(f"http://127.0.0.1:{server.port}", ids, db)
-    finally:
-        server.stop()
+    with served_app(tmp_path) as running:
+        yield running

@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
 import page_checks
 from gpworkforce.web.testing import PASSWORD
-from server_support import REPO, Server, clean_env, seed
+from server_support import REPO, App, served_app
 
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 import test_web_access as access
@@ -74,32 +74,9 @@ TABLES_PAST_COLUMN = """() => { const main = document.querySelector('main'); if 
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
-        )
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
-    tmp = tmp_path_factory.mktemp("fit")
-    env = clean_env(
-        {
-            "DJANGO_SETTINGS_MODULE": "gpworkforce.web.settings.test",
-            "DATABASE_URL": f"sqlite:///{tmp / 'web.sqlite3'}",
-        }
-    )
-    ids = seed(env, ACCESS_WORLD)
-    server = Server.start(env, tmp / "gunicorn.log")
-    try:
-        yield f"http://127.0.0.1:{server.port}", ids
-    finally:
-        server.stop()
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    with served_app(tmp_path_factory.mktemp("fit"), ACCESS_WORLD) as running:
+        yield running
 
 
 def _signed_in(browser: Browser, base: str, role: str) -> tuple[BrowserContext, Page]:
@@ -152,10 +129,8 @@ def test_the_width_measure_sees_a_page_made_too_wide(browser: Browser) -> None:
     context.close()
 
 
-def test_every_page_fits_1280_px_and_reads_as_words(
-    browser: Browser, served: tuple[str, dict[str, Any]]
-) -> None:
-    base, ids = served
+def test_every_page_fits_1280_px_and_reads_as_words(browser: Browser, served: App) -> None:
+    base, ids = served.url, served.ids
     wrong: list[str] = []
     opened = 0
     for role, urls in _pages(ids).items():

@@ -1,5 +1,5 @@
 """Sign-in pages and the Content-Security-Policy in Debian's Chromium (Playwright, headless),
-against the app under gunicorn (tests/browser/conftest.py).
+against the app under gunicorn (tests/browser/conftest.py: its Chromium and server).
 
 Every page visited is watched for CSP violations (``securitypolicyviolation`` events, reported by
 the browser itself): none may occur, and htmx still works under the policy. The sign-in, lockout
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from gpworkforce.web.testing import OWN_PRACTICE, PASSWORD
-from server_support import WORLD, App, Server, clean_env, seed
+from server_support import App, served_app
 
 pytestmark = pytest.mark.browser
 
@@ -34,18 +34,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
 TEMPORARY = "Temporary-pass-9876"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
-        )
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def shots(tmp_path: Path) -> Path:
     where = os.environ.get("GPWORKFORCE_SCREENSHOT_DIR")
@@ -57,21 +45,9 @@ def shots(tmp_path: Path) -> Path:
 @pytest.fixture
 def locking_app(tmp_path: Path) -> Iterator[App]:
     """The app under gunicorn with django-axes on, locking after 3 failures."""
-    db = tmp_path / "web.sqlite3"
-    env = clean_env(
-        {
-            "DJANGO_SETTINGS_MODULE": "gpworkforce.web.settings.test",
-            "DATABASE_URL": f"sqlite:///{db}",
-            "GPWORKFORCE_TEST_AXES": "1",
-            "GPWORKFORCE_SIGNIN_FAILURE_LIMIT": "3",
-        }
-    )
-    ids = seed(env, WORLD)
-    server = Server.start(env, tmp_path / "gunicorn.log")
-    try:
-        yield App(f"http://127.0.0.1:{server.port}", ids, db)
-    finally:
-        server.stop()
+    settings = {"GPWORKFORCE_TEST_AXES": "1", "GPWORKFORCE_SIGNIN_FAILURE_LIMIT": "3"}
+    with served_app(tmp_path, **settings) as running:
+        yield running
 
 
 def new_page(browser: Browser, base: str) -> Page:
