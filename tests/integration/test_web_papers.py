@@ -6,9 +6,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
+from typing import Any
 
 import openpyxl
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -42,15 +45,11 @@ def _client(username: str) -> Client:
     return c
 
 
-def test_a_board_viewer_builds_a_paper_and_downloads_it(
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
-) -> None:
-    _accept_own(build_world())
-    board = _client("board")
-    form = board.get(reverse("paper-org", args=["QK1"]))
-    assert form.status_code == 200 and "Build the paper" in form.content.decode()
-    with django_capture_on_commit_callbacks(execute=True):  # the task runs (immediate backend)
-        r = board.post(
+def _request_paper(client: Client, capture) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """The paper for QK1's census date and the LLR board's meeting, built by the task (immediate
+    backend: it runs when the request's transaction commits)."""
+    with capture(execute=True):
+        return client.post(
             reverse("paper-org", args=["QK1"]),
             {
                 "census_date": CENSUS.isoformat(),
@@ -58,6 +57,16 @@ def test_a_board_viewer_builds_a_paper_and_downloads_it(
                 "meeting_date": "25/10/2017",
             },
         )
+
+
+def test_a_board_viewer_builds_a_paper_and_downloads_it(
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    _accept_own(build_world())
+    board = _client("board")
+    form = board.get(reverse("paper-org", args=["QK1"]))
+    assert form.status_code == 200 and "Build the paper" in form.content.decode()
+    r = _request_paper(board, django_capture_on_commit_callbacks)
     job = PaperJob.objects.get()
     assert r.status_code == 302 and r["Location"] == reverse("paper-job", args=["QK1", job.pk])
     assert job.status == "done" and job.progress == 100 and job.pages and job.pages >= 3
@@ -120,34 +129,21 @@ def test_a_bad_form_names_the_field_and_queues_nothing() -> None:
     assert not PaperJob.objects.exists()
 
 
-def test_the_web_paper_covers_scenarios_delivery_risks_and_the_change_since_last_quarter(
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
-) -> None:
-    """Beside the baseline, the web's paper shows the organisation's scenarios (latest finished
-    run), its implementation plan and its risk register, as the CLI's paper does from files."""
-    import docx
+def _scenarios_and_delivery(world: Any) -> None:
     from tests.runs_support import finished_run
 
     from gpworkforce.web.delivery.seed import seed_delivery
 
-    _accept_own(build_world())
     finished_run("QK1", "Scenario 3")  # ends on 31 March 2018 at 11.0 WTE, P10 9.8, P90 12.2
     counts = seed_delivery("QK1")
     assert counts["risks"] > 0 and counts["workstreams"] > 0
-    board = _client("board")
-    with django_capture_on_commit_callbacks(execute=True):
-        board.post(
-            reverse("paper-org", args=["QK1"]),
-            {
-                "census_date": CENSUS.isoformat(),
-                "meeting": "LLR GP Programme Board",
-                "meeting_date": "25/10/2017",
-            },
-        )
-    job = PaperJob.objects.get()
-    assert job.status == "done", job.error
-    document = docx.Document(io.BytesIO(bytes(job.docx)))
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+
+
+def _shows_scenarios_delivery_risks_and_the_change(
+    job: PaperJob, document: Any, headings: list[str], text: str
+) -> None:
+    """Beside the baseline, the web's paper shows the organisation's scenarios (latest finished
+    run), its implementation plan and its risk register, as the CLI's paper does from files."""
     assert any("Scenarios" in h for h in headings), headings
     assert any("risks" in h.lower() for h in headings), headings
     assert any("implementation plan" in h.lower() for h in headings), headings
@@ -158,41 +154,25 @@ def test_the_web_paper_covers_scenarios_delivery_risks_and_the_change_since_last
         for r in t.rows[1:]
     ]
     assert rows[0][:5] == ["Scenario 3", "Mar 2018", "11", "10", "12"]
-    text = "\n".join(p.text for p in document.paragraphs)
     # the world has no return for the quarter before: the paper says so instead of comparing
     assert "Change since 30 June" in text and "not available" in text
     assert labels.internal_keys_in(text) == []
 
 
-def test_the_web_paper_has_the_finance_chapter_in_real_and_cash_terms(
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+def _finance(world: Any) -> None:
+    from gpworkforce.web.finance.seed import seed_llr_finance
+
+    seed_llr_finance("QK1")
+
+
+def _shows_finance_in_real_and_cash_terms(
+    job: PaperJob, document: Any, headings: list[str], text: str
 ) -> None:
     """The organisation's costed scenarios and allocations (the finance pages' data) make the
     paper's finance chapter, as ``gpworkforce paper --finance --allocations`` from files: each
     scenario's cost at its end in real terms (price base year stated) and cash terms, and LLR's
     Table 17 against the thresholds."""
-    import docx
-
-    from gpworkforce.web.finance.seed import seed_llr_finance
-
-    _accept_own(build_world())
-    seed_llr_finance("QK1")
-    board = _client("board")
-    with django_capture_on_commit_callbacks(execute=True):
-        board.post(
-            reverse("paper-org", args=["QK1"]),
-            {
-                "census_date": CENSUS.isoformat(),
-                "meeting": "LLR GP Programme Board",
-                "meeting_date": "25/10/2017",
-            },
-        )
-    job = PaperJob.objects.get()
-    assert job.status == "done", job.error
-    document = docx.Document(io.BytesIO(bytes(job.docx)))
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert any(h.endswith("Finance") for h in headings), headings
-    text = "\n".join(p.text for p in document.paragraphs)
     # Scenario 2 ends 9 WTE short of 639: 9 x GBP 112,000 (the LLR cost model has no uplift)
     assert (
         "Scenario 2: international recruitment and retention: closing the remaining gap of 9.0"
@@ -226,23 +206,15 @@ def test_the_web_paper_has_the_finance_chapter_in_real_and_cash_terms(
     assert labels.internal_keys_in(text) == []
 
 
-def test_the_web_paper_scores_the_organisations_plan_against_gpw(
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
-) -> None:
-    """The organisation's adopted plan, scored against GPW as its score page does, makes the
-    paper's chapter "The plan against what happened" (``gpworkforce paper --plan`` from files):
-    a plan of 10 then 12 WTE GPs against GPW's 3 practices x 3.0 FTE = 9.0 on both dates."""
+def _adopted_plan_and_gpw(world: Any) -> None:
     import datetime as dt
 
-    import docx
     import pandas as pd
 
     from gpworkforce.web.actions.reference import load_reference
     from gpworkforce.web.plans.actions import adopt, create_plan
     from gpworkforce.web.plans.testing import tiny_plan
 
-    world = build_world()
-    _accept_own(world)
     wf = pd.DataFrame(
         [
             {
@@ -260,22 +232,15 @@ def test_the_web_paper_scores_the_organisations_plan_against_gpw(
     empty = pd.DataFrame(columns=["practice_code", "period", "registered", "weighted", "source_id"])
     load_reference(actor=None, workforce=wf, patients=empty)
     adopt(actor=None, plan_id=create_plan(actor=None, org_code="QK1", document=tiny_plan()).pk)
-    board = _client("board")
-    with django_capture_on_commit_callbacks(execute=True):
-        board.post(
-            reverse("paper-org", args=["QK1"]),
-            {
-                "census_date": CENSUS.isoformat(),
-                "meeting": "LLR GP Programme Board",
-                "meeting_date": "25/10/2017",
-            },
-        )
-    job = PaperJob.objects.get()
-    assert job.status == "done", job.error
-    document = docx.Document(io.BytesIO(bytes(job.docx)))
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+
+
+def _scores_the_plan_against_gpw(
+    job: PaperJob, document: Any, headings: list[str], text: str
+) -> None:
+    """The organisation's adopted plan, scored against GPW as its score page does, makes the
+    paper's chapter "The plan against what happened" (``gpworkforce paper --plan`` from files):
+    a plan of 10 then 12 WTE GPs against GPW's 3 practices x 3.0 FTE = 9.0 on both dates."""
     assert any(h.endswith("The plan against what happened") for h in headings), headings
-    text = "\n".join(p.text for p in document.paragraphs)
     assert (
         "The target of 12.0 WTE (on the same definition) for 30 September 2018 was missed by"
         " 3.0 WTE: the actual was 9.0." in text
@@ -290,3 +255,36 @@ def test_the_web_paper_scores_the_organisations_plan_against_gpw(
     row = [c.text for c in score.rows[1].cells]
     assert row[header.index("Actual WTE")] == "9.0" and row[header.index("Plan WTE")] == "12.0"
     assert "This paper does not cover" not in text or "plan against actuals" not in text
+
+
+@pytest.mark.parametrize(
+    ("arrange", "check"),
+    [
+        pytest.param(
+            _scenarios_and_delivery,
+            _shows_scenarios_delivery_risks_and_the_change,
+            id="scenarios-delivery-risks-change",
+        ),
+        pytest.param(_finance, _shows_finance_in_real_and_cash_terms, id="finance"),
+        pytest.param(_adopted_plan_and_gpw, _scores_the_plan_against_gpw, id="plan-against-gpw"),
+    ],
+)
+def test_the_web_paper_has_the_chapter_of_the_organisations_data(
+    arrange: Callable[[Any], None],
+    check: Callable[[PaperJob, Any, list[str], str], None],
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    """The organisation's own data (arranged after its return is accepted) makes a chapter of
+    the paper a board viewer asks for; ``check`` (each case's docstring) says which."""
+    import docx
+
+    world = build_world()
+    _accept_own(world)
+    arrange(world)
+    _request_paper(_client("board"), django_capture_on_commit_callbacks)
+    job = PaperJob.objects.get()
+    assert job.status == "done", job.error
+    document = docx.Document(io.BytesIO(bytes(job.docx)))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    text = "\n".join(p.text for p in document.paragraphs)
+    check(job, document, headings, text)
