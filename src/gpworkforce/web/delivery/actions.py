@@ -8,8 +8,9 @@ Mistakes raise :class:`FieldError` (a :class:`UserError` naming the form field),
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -61,6 +62,12 @@ def _require(actor: User | None, permission: Permission, org_code: str) -> None:
         raise FieldError(f"you may not change the delivery registers of {org_code}")
 
 
+def _given(text: str, message: str, field: str) -> None:
+    """Refuse a required text left blank (white space only)."""
+    if not text.strip():
+        raise FieldError(message, field)
+
+
 def _pydantic_message(exc: ValidationError) -> tuple[str, str]:
     err = exc.errors()[0]
     field = str(err["loc"][0]) if err["loc"] else ""
@@ -74,6 +81,22 @@ def next_risk_ref(org_code: str, prefix: str = "R") -> str:
     while f"{prefix}{n:03d}" in used:
         n += 1
     return f"{prefix}{n:03d}"
+
+
+def _new_risk(org_code: str, r: lib_risks.Risk, **more: Any) -> RiskRecord:
+    """A row of ``org_code``'s register for the library's risk (``more``: its other columns)."""
+    return RiskRecord.objects.create(
+        organisation_id=org_code,
+        ref=r.ref,
+        description=r.description,
+        workstream=r.workstream,
+        responsible=r.organisation,
+        owner=r.owner,
+        added=r.added,
+        original_likelihood=r.original_likelihood,
+        original_impact=r.original_impact,
+        **more,
+    )
 
 
 @transaction.atomic
@@ -111,17 +134,7 @@ def raise_risk(
     except ValidationError as exc:
         message, field = _pydantic_message(exc)
         raise FieldError(f"{field.replace('_', ' ')} must be valid: {message}", field) from None
-    risk = RiskRecord.objects.create(
-        organisation_id=org_code,
-        ref=domain.ref,
-        description=domain.description,
-        workstream=domain.workstream,
-        responsible=domain.organisation,
-        owner=domain.owner,
-        added=domain.added,
-        original_likelihood=likelihood,
-        original_impact=impact,
-    )
+    risk = _new_risk(org_code, domain)
     audit.record(actor, "risk.raise", risk, organisation_code=org_code, after=risk.snapshot())
     return risk
 
@@ -130,13 +143,32 @@ def _locked(risk_id: int) -> RiskRecord:
     return RiskRecord.objects.select_for_update().get(pk=risk_id)
 
 
+def _editable_risk(actor: User | None, risk_id: int) -> RiskRecord:
+    """The risk, locked, once the actor is known to be allowed to change its register."""
+    risk = _locked(risk_id)
+    _require(actor, Permission.EDIT_DELIVERY, risk.organisation_id)
+    return risk
+
+
+@contextlib.contextmanager
+def _library_refusal(field: str, rule_field: str) -> Iterator[None]:
+    """The library's refusal of a risk change as a :class:`FieldError`: a validation error on
+    ``field``, a rule broken (``ValueError``) on ``rule_field``."""
+    try:
+        yield
+    except ValidationError as exc:
+        message, _field = _pydantic_message(exc)
+        raise FieldError(message, field) from None
+    except ValueError as exc:
+        raise FieldError(str(exc), rule_field) from None
+
+
 @transaction.atomic
 def review_risk(
     *, actor: User | None, risk_id: int, on: dt.date, likelihood: int, impact: int, note: str = ""
 ) -> RiskRecord:
     """A dated review appended to the risk's history (movement is computed from it)."""
-    risk = _locked(risk_id)
-    _require(actor, Permission.EDIT_DELIVERY, risk.organisation_id)
+    risk = _editable_risk(actor, risk_id)
     before = risk.snapshot()
     try:
         review = lib_risks.Review(
@@ -172,18 +204,11 @@ def close_risk(
     *, actor: User | None, risk_id: int, on: dt.date, reason: str, dismiss: bool = False
 ) -> RiskRecord:
     """Close an open risk (or dismiss a proposal) with a date and a reason; never reopened."""
-    risk = _locked(risk_id)
-    _require(actor, Permission.EDIT_DELIVERY, risk.organisation_id)
-    if not reason.strip():
-        raise FieldError("reason must be given: say why", "reason")
+    risk = _editable_risk(actor, risk_id)
+    _given(reason, "reason must be given: say why", "reason")
     before = risk.snapshot()
-    try:
+    with _library_refusal("on", "reason"):
         closed = lib_risks.close_risk(risk.to_domain(), on, reason.strip(), dismiss=dismiss)
-    except ValidationError as exc:
-        message, _field = _pydantic_message(exc)
-        raise FieldError(message, "on") from None
-    except ValueError as exc:
-        raise FieldError(str(exc), "reason") from None
     if on < risk.added:
         raise FieldError(
             f"date must not be before the risk was added ({risk.added:%-d %B %Y})", "on"
@@ -208,16 +233,10 @@ def close_risk(
 @transaction.atomic
 def accept_proposal(*, actor: User | None, risk_id: int, on: dt.date, note: str = "") -> RiskRecord:
     """The owner accepts a proposed risk: it opens, with the acceptance as its first review."""
-    risk = _locked(risk_id)
-    _require(actor, Permission.EDIT_DELIVERY, risk.organisation_id)
+    risk = _editable_risk(actor, risk_id)
     before = risk.snapshot()
-    try:
+    with _library_refusal("on", "on"):
         accepted = lib_triggers.accept_proposal(risk.to_domain(), on, _name(actor), note.strip())
-    except ValidationError as exc:
-        message, _field = _pydantic_message(exc)
-        raise FieldError(message, "on") from None
-    except ValueError as exc:
-        raise FieldError(str(exc), "on") from None
     review = accepted.reviews[-1]
     RiskReviewRecord.objects.create(
         risk=risk,
@@ -244,10 +263,9 @@ def accept_proposal(*, actor: User | None, risk_id: int, on: dt.date, note: str 
 def add_mitigation(
     *, actor: User | None, risk_id: int, action: str, owner: str = "", due: dt.date | None = None
 ) -> MitigationRecord:
-    risk = _locked(risk_id)
-    _require(actor, Permission.EDIT_DELIVERY, risk.organisation_id)
-    if not action.strip():
-        raise FieldError("mitigating action must be given", "action")
+    """A mitigating action, with its owner and due date, for a live risk."""
+    risk = _editable_risk(actor, risk_id)
+    _given(action, "mitigating action must be given", "action")
     if not risk.to_domain().is_live:
         raise FieldError(f"risk {risk.ref} is {risk.status}: mitigations are for live risks")
     m = MitigationRecord.objects.create(
@@ -269,8 +287,7 @@ def respond_to_risk(*, actor: User, risk_id: int, text: str) -> RiskResponse:
     risk = _locked(risk_id)
     if not has_permission(actor, Permission.ANSWER_DELIVERY, risk.organisation_id):
         raise FieldError(f"you may not answer risks of {risk.organisation_id}")
-    if not text.strip():
-        raise FieldError("answer must be given", "text")
+    _given(text, "answer must be given", "text")
     r = RiskResponse.objects.create(
         risk=risk, text=text.strip(), by=_name(actor), at=timezone.now()
     )
@@ -301,19 +318,8 @@ def propose(
     proposals = lib_triggers.propose_risks(list(triggers), register, prefix="A")
     made = []
     for p in proposals:
-        risk = RiskRecord.objects.create(
-            organisation_id=org_code,
-            ref=p.ref,
-            description=p.description,
-            workstream=p.workstream,
-            responsible=p.organisation,
-            owner=p.owner,
-            added=p.added,
-            original_likelihood=p.original_likelihood,
-            original_impact=p.original_impact,
-            status=p.status.value,
-            trigger=p.trigger,
-            trigger_on=p.trigger_on,
+        risk = _new_risk(
+            org_code, p, status=p.status.value, trigger=p.trigger, trigger_on=p.trigger_on
         )
         audit.record(
             actor,
@@ -327,6 +333,24 @@ def propose(
 
 
 # -- KPIs ------------------------------------------------------------------------------------------
+def _editable_kpi(actor: User | None, kpi_id: int) -> KpiRecord:
+    """The KPI, locked, once the actor is known to be allowed to change its register."""
+    kpi = KpiRecord.objects.select_for_update().get(pk=kpi_id)
+    _require(actor, Permission.EDIT_DELIVERY, kpi.organisation_id)
+    return kpi
+
+
+def _end_active_overrides(kpi: KpiRecord, today: dt.date) -> list[KpiOverrideRecord]:
+    """Withdraw (today) the KPI's overrides still active today; the ones withdrawn."""
+    ended = []
+    for old in KpiOverrideRecord.objects.filter(kpi=kpi, withdrawn_on__isnull=True):
+        if old.to_domain().active(today):
+            old.withdrawn_on = today
+            old.save(update_fields=["withdrawn_on"])
+            ended.append(old)
+    return ended
+
+
 @transaction.atomic
 def record_kpi_value(
     *,
@@ -339,14 +363,12 @@ def record_kpi_value(
 ) -> KpiValueRecord:
     """A KPI's value for a period (entered each quarter with its source); a correction of the same
     period replaces the value and the audit keeps the old one."""
-    kpi = KpiRecord.objects.select_for_update().get(pk=kpi_id)
-    _require(actor, Permission.EDIT_DELIVERY, kpi.organisation_id)
+    kpi = _editable_kpi(actor, kpi_id)
     if kpi.measure_kind != "entered":
         raise FieldError(
             "this KPI's values are computed by the tool from its measure, never entered", "value"
         )
-    if not source.strip():
-        raise FieldError("source must say where the value comes from", "source")
+    _given(source, "source must say where the value comes from", "source")
     if period_end > today:
         raise FieldError(
             f"period end must not be after today, got {period_end:%-d %B %Y}", "period_end"
@@ -392,20 +414,14 @@ def override_kpi(
     today: dt.date,
 ) -> KpiOverrideRecord:
     """Override the computed RAG with a reason and an expiry (both required, both audited)."""
-    kpi = KpiRecord.objects.select_for_update().get(pk=kpi_id)
-    _require(actor, Permission.EDIT_DELIVERY, kpi.organisation_id)
+    kpi = _editable_kpi(actor, kpi_id)
     if rag not in (Rag.RED.value, Rag.AMBER.value, Rag.GREEN.value):
         raise FieldError("RAG must be red, amber or green", "rag")
-    if not reason.strip():
-        raise FieldError("reason must be given for an override", "reason")
+    _given(reason, "reason must be given for an override", "reason")
     if expires < today:
         raise FieldError(f"expiry must be today or later, got {expires:%-d %B %Y}", "expires")
     Override(rag=Rag(rag), reason=reason.strip(), by=_name(actor), set_on=today, expires=expires)
-    # a new override ends the one before it
-    for old in KpiOverrideRecord.objects.filter(kpi=kpi, withdrawn_on__isnull=True):
-        if old.to_domain().active(today):
-            old.withdrawn_on = today
-            old.save(update_fields=["withdrawn_on"])
+    _end_active_overrides(kpi, today)  # a new override ends the one before it
     row = KpiOverrideRecord.objects.create(
         kpi=kpi, rag=rag, reason=reason.strip(), by=_name(actor), set_on=today, expires=expires
     )
@@ -421,23 +437,18 @@ def override_kpi(
 
 @transaction.atomic
 def withdraw_override(*, actor: User | None, kpi_id: int, today: dt.date) -> int:
-    kpi = KpiRecord.objects.select_for_update().get(pk=kpi_id)
-    _require(actor, Permission.EDIT_DELIVERY, kpi.organisation_id)
-    n = 0
-    for old in KpiOverrideRecord.objects.filter(kpi=kpi, withdrawn_on__isnull=True):
-        if old.to_domain().active(today):
-            old.withdrawn_on = today
-            old.save(update_fields=["withdrawn_on"])
-            audit.record(
-                actor,
-                "kpi.override.withdraw",
-                old,
-                organisation_code=kpi.organisation_id,
-                before={"rag": old.rag, "expires": old.expires.isoformat()},
-                after={"withdrawn_on": today.isoformat()},
-            )
-            n += 1
-    return n
+    kpi = _editable_kpi(actor, kpi_id)
+    ended = _end_active_overrides(kpi, today)
+    for old in ended:
+        audit.record(
+            actor,
+            "kpi.override.withdraw",
+            old,
+            organisation_code=kpi.organisation_id,
+            before={"rag": old.rag, "expires": old.expires.isoformat()},
+            after={"withdrawn_on": today.isoformat()},
+        )
+    return len(ended)
 
 
 def _milestone_snapshot(m: MilestoneRecord) -> dict[str, Any]:
@@ -447,6 +458,42 @@ def _milestone_snapshot(m: MilestoneRecord) -> dict[str, Any]:
         "due": m.due.isoformat(),
         "done": m.done.isoformat() if m.done else None,
     }
+
+
+def _refuse_clash(rows: Any, row_id: int | None, message: str, field: str) -> None:
+    """Refuse a natural key already held by another row than ``row_id`` (None: a new row)."""
+    if row_id is not None:
+        rows = rows.exclude(pk=row_id)
+    if rows.exists():
+        raise FieldError(message, field)
+
+
+def _update(
+    actor: User | None,
+    action: str,
+    obj: Any,
+    org_code: str,
+    values: Mapping[str, Any],
+    snapshot: Callable[[Any], dict[str, Any]],
+) -> set[str]:
+    """Set ``values`` on ``obj`` and save it, with one audit event ``action`` holding the fields
+    that changed, before and after (none changed: no event); the fields that changed."""
+    before = snapshot(obj)
+    for k, v in values.items():
+        setattr(obj, k, v)
+    obj.save()
+    after = snapshot(obj)
+    changed = {k for k in after if after[k] != before[k]}
+    if changed:
+        audit.record(
+            actor,
+            action,
+            obj,
+            organisation_code=org_code,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
+    return changed
 
 
 def _mark_complete(m: MilestoneRecord) -> None:
@@ -474,13 +521,12 @@ def save_milestone(
         raise FieldError("Choose a workstream of this organisation", "workstream")
     if values.get("done") is not None and values["done"] > today:
         raise FieldError(f"Done must be today or earlier, not {values['done']:%d/%m/%Y}", "done")
-    clash = MilestoneRecord.objects.filter(workstream=ws, name=values["name"])
-    if milestone_id is not None:
-        clash = clash.exclude(pk=milestone_id)
-    if clash.exists():
-        raise FieldError(
-            f"Workstream {ws.number} already has a milestone called {values['name']}", "name"
-        )
+    _refuse_clash(
+        MilestoneRecord.objects.filter(workstream=ws, name=values["name"]),
+        milestone_id,
+        f"Workstream {ws.number} already has a milestone called {values['name']}",
+        "name",
+    )
     if milestone_id is None:
         m = MilestoneRecord.objects.create(**values)
         if m.done is not None:
@@ -494,23 +540,9 @@ def save_milestone(
         .select_related("workstream")
         .get(pk=milestone_id, workstream__organisation_id=org_code)
     )
-    before = _milestone_snapshot(m)
-    for k, v in values.items():
-        setattr(m, k, v)
-    m.save()
+    _update(actor, "milestone.update", m, org_code, values, _milestone_snapshot)
     if m.done is not None:
         _mark_complete(m)
-    after = _milestone_snapshot(m)
-    changed = {k for k in after if after[k] != before[k]}
-    if changed:
-        audit.record(
-            actor,
-            "milestone.update",
-            m,
-            organisation_code=org_code,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-        )
     return m
 
 
@@ -543,6 +575,26 @@ def milestone_done(
 
 
 # -- maturity --------------------------------------------------------------------------------------
+def _may_assess(actor: User, org_code: str) -> bool:
+    """Those who answer for the organisation, or edit its registers, assess it."""
+    return has_permission(actor, Permission.ANSWER_DELIVERY, org_code) or has_permission(
+        actor, Permission.EDIT_DELIVERY, org_code
+    )
+
+
+def _assessment_for_evidence(
+    actor: User, assessment_id: int, dimension: str, what: str, fields: tuple[str, str]
+) -> MaturityAssessmentRecord:
+    """The self-assessment, locked, that ``actor`` may add evidence (``what``: "file",
+    "measure") to for one of its dimensions; ``fields``: the form's fields for the refusals."""
+    row = MaturityAssessmentRecord.objects.select_for_update().get(pk=assessment_id)
+    if not _may_assess(actor, row.organisation_id):
+        raise FieldError(f"you may not add evidence for {row.organisation_id}", fields[0])
+    if dimension not in row.levels:
+        raise FieldError(f"Choose the dimension the {what} is evidence for", fields[1])
+    return row
+
+
 @transaction.atomic
 def submit_assessment(
     *,
@@ -554,10 +606,7 @@ def submit_assessment(
     evidence: Mapping[str, str],
 ) -> MaturityAssessmentRecord:
     """An organisation's self-assessment for a period (a resubmission replaces it until moderated)."""
-    if actor is not None and not (
-        has_permission(actor, Permission.ANSWER_DELIVERY, org_code)
-        or has_permission(actor, Permission.EDIT_DELIVERY, org_code)
-    ):
+    if actor is not None and not _may_assess(actor, org_code):
         raise FieldError(f"you may not assess {org_code}")
     assessment = Assessment(
         matrix=matrix.key,
@@ -725,11 +774,12 @@ def save_row(
     audit event (``<kind>.create`` or ``<kind>.update``) with the fields before and after."""
     model, key, said = _EDITABLE[kind]
     _require(actor, Permission.EDIT_DELIVERY, org_code)
-    clash = model.objects.filter(organisation_id=org_code, **{key: values[key]})
-    if row_id is not None:
-        clash = clash.exclude(pk=row_id)
-    if clash.exists():
-        raise FieldError(f"There is already {said} {values[key]}", key)
+    _refuse_clash(
+        model.objects.filter(organisation_id=org_code, **{key: values[key]}),
+        row_id,
+        f"There is already {said} {values[key]}",
+        key,
+    )
     if row_id is None:
         obj = model.objects.create(organisation_id=org_code, **values)
         audit.record(
@@ -737,25 +787,13 @@ def save_row(
         )
         return obj
     obj = model.objects.select_for_update().get(pk=row_id, organisation_id=org_code)
-    before = _snapshot(obj, values)
-    for k, v in values.items():
-        setattr(obj, k, v)
-    obj.save()
-    after = _snapshot(obj, values)
-    changed = {k for k in after if after[k] != before[k]}
+    changed = _update(
+        actor, f"{kind}.update", obj, org_code, values, lambda o: _snapshot(o, values)
+    )
     if kind == "initiative" and changed & {"lever", "run_id", "comparison_run_id"}:
         # what the initiative delivers is worked out again for the new link (decision 0088)
         obj.delivered, obj.delivered_status, obj.delivered_error = None, "", ""
         obj.save(update_fields=["delivered", "delivered_status", "delivered_error"])
-    if changed:
-        audit.record(
-            actor,
-            f"{kind}.update",
-            obj,
-            organisation_code=org_code,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-        )
     return obj
 
 
@@ -789,14 +827,7 @@ def add_evidence_file(
     the organisation); checked for kind and size; one audit event with its name, size and hash."""
     from pathlib import PurePosixPath
 
-    row = MaturityAssessmentRecord.objects.select_for_update().get(pk=assessment_id)
-    if not (
-        has_permission(actor, Permission.ANSWER_DELIVERY, row.organisation_id)
-        or has_permission(actor, Permission.EDIT_DELIVERY, row.organisation_id)
-    ):
-        raise FieldError(f"you may not add evidence for {row.organisation_id}", "file")
-    if dimension not in row.levels:
-        raise FieldError("Choose the dimension the file is evidence for", "dimension")
+    row = _assessment_for_evidence(actor, assessment_id, dimension, "file", ("file", "dimension"))
     clean = evidence_name(name)
     ext = PurePosixPath(clean).suffix.lower()
     if ext not in EVIDENCE_TYPES:
@@ -872,14 +903,9 @@ def add_evidence_measure(
     assessment's period end, so it is never typed in."""
     from gpworkforce.delivery.measures import BASELINE_MEASURES
 
-    row = MaturityAssessmentRecord.objects.select_for_update().get(pk=assessment_id)
-    if not (
-        has_permission(actor, Permission.ANSWER_DELIVERY, row.organisation_id)
-        or has_permission(actor, Permission.EDIT_DELIVERY, row.organisation_id)
-    ):
-        raise FieldError(f"you may not add evidence for {row.organisation_id}", "measure")
-    if dimension not in row.levels:
-        raise FieldError("Choose the dimension the measure is evidence for", "measure_dimension")
+    row = _assessment_for_evidence(
+        actor, assessment_id, dimension, "measure", ("measure", "measure_dimension")
+    )
     if measure not in BASELINE_MEASURES:
         raise FieldError("Choose one of the tool's measures", "measure")
     held = list(row.measures.get(dimension, []))
