@@ -4,35 +4,18 @@ account (the leaver's open session ends), tries to deactivate themselves, and re
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from gpworkforce.web.testing import PASSWORD
 from server_support import App
 
 VENDOR = Path(__file__).resolve().parents[2] / "src" / "gpworkforce" / "web" / "static" / "vendor"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
 _NPM_AXE = VENDOR / "axe" / "axe.min.js"
 AXE = Axe(axe_script=_NPM_AXE.read_text(encoding="utf-8")) if _NPM_AXE.exists() else Axe()
 NEW_PASSWORD = "plum-orchard-lantern-42"  # a test account's
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not (VENDOR / "nhsuk" / "nhsuk-frontend.min.css").exists():
-        pytest.fail("front-end assets missing: run scripts/web-assets.sh (make setup)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield b
-        b.close()
 
 
 def log_in(

@@ -8,26 +8,17 @@ Every page visited is checked with axe: no serious or critical violation.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from gpworkforce.returns import return_xlsx_bytes
 from gpworkforce.web.testing import OTHER_PRACTICE, PASSWORD, sample_return
 from server_support import App
 
 VENDOR = Path(__file__).resolve().parents[2] / "src" / "gpworkforce" / "web" / "static" / "vendor"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 WATCH_CSP = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (e) => {
@@ -37,19 +28,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
 # axe-core pinned in package.json (copied by scripts/web-assets.sh); the bundled one as fallback.
 _NPM_AXE = VENDOR / "axe" / "axe.min.js"
 AXE = Axe(axe_script=_NPM_AXE.read_text(encoding="utf-8")) if _NPM_AXE.exists() else Axe()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not (VENDOR / "nhsuk" / "nhsuk-frontend.min.css").exists():
-        pytest.fail("front-end assets missing: run scripts/web-assets.sh (make setup)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
-from test_web_accounts_browser import axe_clean, browser, log_in  # noqa: F401 (fixture)
+from test_web_accounts_browser import axe_clean, log_in
 
-from server_support import App, Server, clean_env, seed
+from server_support import App, served_app
 
 pytestmark = pytest.mark.browser
 
@@ -50,23 +50,12 @@ DELIVERY_WORLD = textwrap.dedent(
 
 @pytest.fixture
 def delivery_app(tmp_path: Path) -> Iterator[App]:
-    db = tmp_path / "web.sqlite3"
-    env = clean_env(
-        {
-            "DJANGO_SETTINGS_MODULE": "gpworkforce.web.settings.test",
-            "DATABASE_URL": f"sqlite:///{db}",
-        }
-    )
-    ids = seed(env, DELIVERY_WORLD)
-    server = Server.start(env, tmp_path / "gunicorn.log")
-    try:
-        yield App(f"http://127.0.0.1:{server.port}", ids, db)
-    finally:
-        server.stop()
+    with served_app(tmp_path, DELIVERY_WORLD) as running:
+        yield running
 
 
 def test_the_programme_office_raises_reviews_and_accepts_risks(
-    browser: Browser,  # noqa: F811 (the imported fixture)
+    browser: Browser,
     delivery_app: App,
 ) -> None:
     page = log_in(browser, delivery_app.url, "programme")

@@ -5,16 +5,15 @@ change."""
 
 from __future__ import annotations
 
-import os
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
-from test_web_accounts_browser import CHROMIUM_ARGS, VENDOR, axe_clean, log_in
+from playwright.sync_api import Browser, expect
+from test_web_accounts_browser import axe_clean, log_in
 
-from server_support import App, Server, clean_env, seed
+from server_support import App, served_app
 
 pytestmark = pytest.mark.browser
 
@@ -38,34 +37,10 @@ FINANCE_WORLD = textwrap.dedent(
 )
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not (VENDOR / "nhsuk" / "nhsuk-frontend.min.css").exists():
-        pytest.fail("front-end assets missing: run scripts/web-assets.sh (make setup)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def finance_app(tmp_path: Path) -> Iterator[App]:
-    db = tmp_path / "web.sqlite3"
-    env = clean_env(
-        {
-            "DJANGO_SETTINGS_MODULE": "gpworkforce.web.settings.test",
-            "DATABASE_URL": f"sqlite:///{db}",
-        }
-    )
-    ids = seed(env, FINANCE_WORLD)
-    server = Server.start(env, tmp_path / "gunicorn.log")
-    try:
-        yield App(f"http://127.0.0.1:{server.port}", ids, db)
-    finally:
-        server.stop()
+    with served_app(tmp_path, FINANCE_WORLD) as running:
+        yield running
 
 
 def test_an_analyst_edits_an_allocation(browser: Browser, finance_app: App) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
-from test_web_browser import Session, browser  # noqa: F401 (the module's Chromium fixture)
+from test_web_browser import Session
 
-from server_support import App, Server, clean_env, seed
+from server_support import App, served_app
 
 pytestmark = pytest.mark.browser
 
@@ -57,23 +57,12 @@ PLAN_WORLD = textwrap.dedent(
 
 @pytest.fixture
 def plan_app(tmp_path: Path) -> Iterator[App]:
-    db = tmp_path / "web.sqlite3"
-    env = clean_env(
-        {
-            "DJANGO_SETTINGS_MODULE": "gpworkforce.web.settings.test",
-            "DATABASE_URL": f"sqlite:///{db}",
-        }
-    )
-    ids = seed(env, PLAN_WORLD)
-    server = Server.start(env, tmp_path / "gunicorn.log")
-    try:
-        yield App(f"http://127.0.0.1:{server.port}", ids, db)
-    finally:
-        server.stop()
+    with served_app(tmp_path, PLAN_WORLD) as running:
+        yield running
 
 
 def test_a_quarters_actual_arrives_after_its_return_is_accepted(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     plan_app: App,
 ) -> None:
     plan, ret = plan_app.ids["plan"], plan_app.ids["return"]

@@ -7,7 +7,7 @@ state is checked with axe (no serious or critical violation) and fits 1,280 px."
 from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
-from test_web_accounts_browser import axe_clean, browser, log_in  # noqa: F401 (fixture)
+from test_web_accounts_browser import axe_clean, log_in
 
 from server_support import App
 
@@ -80,7 +80,7 @@ def fits_1280(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
 
 
-def test_a_15_person_return_by_keyboard_alone(browser: Browser, app: App) -> None:  # noqa: F811
+def test_a_15_person_return_by_keyboard_alone(browser: Browser, app: App) -> None:
     page = log_in(browser, app.url, "submitter")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"/returns/{app.ids['own']}/form/")
@@ -117,7 +117,7 @@ def test_a_15_person_return_by_keyboard_alone(browser: Browser, app: App) -> Non
 
 
 def test_a_mistake_is_named_in_plain_words_and_its_link_reaches_the_field(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     app: App,
 ) -> None:
     page = log_in(browser, app.url, "submitter")

@@ -7,12 +7,11 @@ sideways scrolling at 1,280 px."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from test_web_browser import AXE, CHROMIUM_ARGS, VENDOR
+from playwright.sync_api import Browser, Page, expect
+from test_web_browser import AXE
 
 from gpworkforce.web.testing import PASSWORD
 from server_support import App, clean_env, seed
@@ -36,19 +35,6 @@ submit_version(actor=User.objects.get(username="submitter"), record_id=rec.pk, d
                channel="form", sha256="2" * 64)
 print(json.dumps({{"submitted": rec.pk}}))
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not (VENDOR / "nhsuk" / "nhsuk-frontend.min.css").exists():
-        pytest.fail("front-end assets missing: run scripts/web-assets.sh (make setup)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield b
-        b.close()
 
 
 def _axe_clean(page: Page) -> None:

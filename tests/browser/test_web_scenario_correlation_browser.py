@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
-from test_web_accounts_browser import axe_clean, browser, log_in
+from test_web_accounts_browser import axe_clean, log_in
 
 from server_support import App
 
-__all__ = ["browser"]
 pytestmark = pytest.mark.browser
 SAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "sample.toml"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
-from test_web_browser import Session, browser  # noqa: F401 (the module's Chromium fixture)
+from test_web_browser import Session
 
 from server_support import App, app_with_worker
 
@@ -65,7 +65,7 @@ def app(tmp_path: Path) -> Iterator[App]:
 
 
 def test_a_scenario_run_becomes_a_plan_and_a_quarters_actual_arrives(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     app: App,
 ) -> None:
     analyst = Session(browser, app.url, "analyst")

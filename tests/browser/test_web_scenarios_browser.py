@@ -12,12 +12,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
-from test_web_accounts_browser import axe_clean, browser, log_in
+from test_web_accounts_browser import axe_clean, log_in
 
 from server_support import WORLD, App
 from server_support import app_with_worker as running_app
-
-__all__ = ["browser"]
 
 
 @pytest.fixture
