@@ -83,19 +83,22 @@ def next_risk_ref(org_code: str, prefix: str = "R") -> str:
     return f"{prefix}{n:03d}"
 
 
-def _new_risk(org_code: str, r: lib_risks.Risk, **more: Any) -> RiskRecord:
-    """A row of ``org_code``'s register for the library's risk (``more``: its other columns)."""
-    return RiskRecord.objects.create(
-        organisation_id=org_code,
-        ref=r.ref,
-        description=r.description,
-        workstream=r.workstream,
-        responsible=r.organisation,
-        owner=r.owner,
-        added=r.added,
-        original_likelihood=r.original_likelihood,
-        original_impact=r.original_impact,
-        **more,
+def _audit_risk(
+    actor: User | None,
+    action: str,
+    risk: RiskRecord,
+    before: dict[str, Any] | None = None,
+    **more: Any,
+) -> None:
+    """One audit event for a change of ``risk``: its state before (None: a new risk) and after,
+    with ``more`` beside the state after."""
+    audit.record(
+        actor,
+        action,
+        risk,
+        organisation_code=risk.organisation_id,
+        before=before,
+        after=risk.snapshot() | more,
     )
 
 
@@ -134,8 +137,8 @@ def raise_risk(
     except ValidationError as exc:
         message, field = _pydantic_message(exc)
         raise FieldError(f"{field.replace('_', ' ')} must be valid: {message}", field) from None
-    risk = _new_risk(org_code, domain)
-    audit.record(actor, "risk.raise", risk, organisation_code=org_code, after=risk.snapshot())
+    risk = RiskRecord.create_from(org_code, domain)
+    _audit_risk(actor, "risk.raise", risk)
     return risk
 
 
@@ -185,17 +188,8 @@ def review_risk(
         raise FieldError(
             f"review date must not be before the latest review ({last.on:%-d %B %Y})", "on"
         )
-    RiskReviewRecord.objects.create(
-        risk=risk, on=on, likelihood=likelihood, impact=impact, note=note.strip(), by=_name(actor)
-    )
-    audit.record(
-        actor,
-        "risk.review",
-        risk,
-        organisation_code=risk.organisation_id,
-        before=before,
-        after=risk.snapshot() | {"reviewed_on": on.isoformat(), "note": note.strip()},
-    )
+    RiskReviewRecord.create_from(risk, review)
+    _audit_risk(actor, "risk.review", risk, before, reviewed_on=on.isoformat(), note=note.strip())
     return risk
 
 
@@ -219,14 +213,7 @@ def close_risk(
         closed.closure_reason,
     )
     risk.save(update_fields=["status", "closed_on", "closure_reason"])
-    audit.record(
-        actor,
-        "risk.dismiss" if dismiss else "risk.close",
-        risk,
-        organisation_code=risk.organisation_id,
-        before=before,
-        after=risk.snapshot(),
-    )
+    _audit_risk(actor, "risk.dismiss" if dismiss else "risk.close", risk, before)
     return risk
 
 
@@ -237,25 +224,10 @@ def accept_proposal(*, actor: User | None, risk_id: int, on: dt.date, note: str 
     before = risk.snapshot()
     with _library_refusal("on", "on"):
         accepted = lib_triggers.accept_proposal(risk.to_domain(), on, _name(actor), note.strip())
-    review = accepted.reviews[-1]
-    RiskReviewRecord.objects.create(
-        risk=risk,
-        on=review.on,
-        likelihood=review.likelihood,
-        impact=review.impact,
-        note=review.note,
-        by=review.by,
-    )
+    RiskReviewRecord.create_from(risk, accepted.reviews[-1])
     risk.status = accepted.status.value
     risk.save(update_fields=["status"])
-    audit.record(
-        actor,
-        "risk.accept",
-        risk,
-        organisation_code=risk.organisation_id,
-        before=before,
-        after=risk.snapshot(),
-    )
+    _audit_risk(actor, "risk.accept", risk, before)
     return risk
 
 
@@ -318,16 +290,10 @@ def propose(
     proposals = lib_triggers.propose_risks(list(triggers), register, prefix="A")
     made = []
     for p in proposals:
-        risk = _new_risk(
+        risk = RiskRecord.create_from(
             org_code, p, status=p.status.value, trigger=p.trigger, trigger_on=p.trigger_on
         )
-        audit.record(
-            actor,
-            "risk.propose",
-            risk,
-            organisation_code=org_code,
-            after=risk.snapshot() | {"trigger": p.trigger, "trigger_on": str(p.trigger_on)},
-        )
+        _audit_risk(actor, "risk.propose", risk, trigger=p.trigger, trigger_on=str(p.trigger_on))
         made.append(risk)
     return made
 

@@ -250,6 +250,23 @@ class RiskRecord(models.Model):
         ordering = ("organisation_id", "ref")
         constraints = (models.UniqueConstraint(fields=("organisation", "ref"), name="risk_ref"),)
 
+    @classmethod
+    def create_from(cls, org_code: str, risk: Risk, **more: Any) -> RiskRecord:
+        """A new row of ``org_code``'s register for the library's risk: its reference, words,
+        date added and original score (``more``: the other columns to set)."""
+        return cls.objects.create(
+            organisation_id=org_code,
+            ref=risk.ref,
+            description=risk.description,
+            workstream=risk.workstream,
+            responsible=risk.organisation,
+            owner=risk.owner,
+            added=risk.added,
+            original_likelihood=risk.original_likelihood,
+            original_impact=risk.original_impact,
+            **more,
+        )
+
     def to_domain(self) -> Risk:
         return Risk(
             ref=self.ref,
@@ -290,6 +307,19 @@ class RiskReviewRecord(models.Model):
 
     class Meta:
         ordering = ("on", "id")
+
+    @classmethod
+    def create_from(cls, risk: RiskRecord, review: Review, **more: Any) -> RiskReviewRecord:
+        """A new row of the risk's history for the library's review (``more``: columns set
+        otherwise than from the review)."""
+        fields = {
+            "on": review.on,
+            "likelihood": review.likelihood,
+            "impact": review.impact,
+            "note": review.note,
+            "by": review.by,
+        }
+        return cls.objects.create(risk=risk, **(fields | more))
 
     def to_domain(self) -> Review:
         return Review(

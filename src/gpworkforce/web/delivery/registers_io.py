@@ -684,16 +684,9 @@ def _import_risks(actor: User | None, org: str, name: str, data: bytes) -> Impor
     for risk in risks:
         old = existing.get(risk.ref)
         if old is None:
-            rec = RiskRecord.objects.create(
-                organisation_id=org,
-                ref=risk.ref,
-                description=risk.description,
-                workstream=risk.workstream,
-                responsible=risk.organisation,
-                owner=risk.owner,
-                added=risk.added,
-                original_likelihood=risk.original_likelihood,
-                original_impact=risk.original_impact,
+            rec = RiskRecord.create_from(
+                org,
+                risk,
                 status=risk.status.value,
                 closed_on=risk.closed_on,
                 closure_reason=risk.closure_reason,
@@ -705,14 +698,7 @@ def _import_risks(actor: User | None, org: str, name: str, data: bytes) -> Impor
                     risk=rec, action=m.action, owner=m.owner, due=m.due, done=m.done
                 )
             for rv in risk.reviews:
-                RiskReviewRecord.objects.create(
-                    risk=rec,
-                    on=rv.on,
-                    likelihood=rv.likelihood,
-                    impact=rv.impact,
-                    note=rv.note,
-                    by=rv.by,
-                )
+                RiskReviewRecord.create_from(rec, rv)
             _row_event(actor, org, rec)
             result.added += 1
             continue
@@ -733,12 +719,8 @@ def _import_risks(actor: User | None, org: str, name: str, data: bytes) -> Impor
                 last.likelihood,
                 last.impact,
             ):
-                RiskReviewRecord.objects.create(
-                    risk=old,
-                    on=rv.on,
-                    likelihood=rv.likelihood,
-                    impact=rv.impact,
-                    by=actor.get_username() if actor else "import",
+                RiskReviewRecord.create_from(
+                    old, rv, note="", by=actor.get_username() if actor else "import"
                 )
                 changes["review"] = [_json(last.on if last else None), rv.on.isoformat()]
         actions_now = {m.action for m in old.mitigations.all()}

@@ -158,16 +158,9 @@ def seed_delivery(org_code: str, folder: Path | None = None) -> dict[str, int]:
         _link_runs(org_code)
     if not RiskRecord.objects.filter(organisation_id=org_code).exists():
         for r in read_risks(folder / "risks.csv"):
-            rec = RiskRecord.objects.create(
-                organisation_id=org_code,
-                ref=r.ref,
-                description=r.description,
-                workstream=r.workstream,
-                responsible=r.organisation,
-                owner=r.owner,
-                added=r.added,
-                original_likelihood=r.original_likelihood,
-                original_impact=r.original_impact,
+            rec = RiskRecord.create_from(
+                org_code,
+                r,
                 status=r.status.value,
                 closed_on=r.closed_on,
                 closure_reason=r.closure_reason,
@@ -175,13 +168,7 @@ def seed_delivery(org_code: str, folder: Path | None = None) -> dict[str, int]:
             for m in r.mitigations:
                 MitigationRecord.objects.create(risk=rec, action=m.action)
             for rv in r.reviews:
-                RiskReviewRecord.objects.create(
-                    risk=rec,
-                    on=rv.on,
-                    likelihood=rv.likelihood,
-                    impact=rv.impact,
-                    note="as printed in the log",
-                )
+                RiskReviewRecord.create_from(rec, rv, note="as printed in the log")
             counts["risks"] += 1
     if any(counts.values()):
         audit.record(
