@@ -103,7 +103,7 @@ def test_an_initiatives_wte_is_worked_out_from_the_run_and_arrivals_from_a_kpi()
         recorded_on=dt.date(2018, 7, 2),
     )
     page = c.get("/delivery/initiatives/").content.decode()
-    assert "12.0" in page and "at 30 Jun 2018" in page
+    assert "12.0" in page and "at 30 June 2018" in page
     # a retention scheme against Scenario 1: 24 WTE (LLR Table 12 against Table 13)
     r = _post(
         c,
