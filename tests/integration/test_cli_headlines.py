@@ -108,7 +108,7 @@ def test_workspace_commands_headlines(shared_data: Path, revised: Path, tmp_path
     original = shared_data / "nhs" / STAFF_GROUPS
     first = head(run("load", "gpw-practice-year", original, "--data", ws), 2)
     assert first[0] == f"Headline: 1 file added to the workspace {ws}"
-    assert first[1].startswith(f"  {GPW_LABEL}, FY2023-FY2025: 1 file")
+    assert first[1].startswith(f"  {GPW_LABEL}, financial years 2022/23 to 2024/25: 1 file")
     again = head(run("load", "gpw-practice-year", original, "--data", ws), 1)
     assert (
         again[0] == f"Headline: 0 files added to the workspace {ws}; 1 file already there, skipped"
@@ -120,7 +120,7 @@ def test_workspace_commands_headlines(shared_data: Path, revised: Path, tmp_path
         "Headline: 2 files in the workspace; reports read 1 file "
         "(1 file replaced by a later version)"
     )
-    assert listing[1] == f"  {GPW_LABEL}, FY2023-FY2025: 1 file, published or received 1 June 2025"
+    assert listing[1] == f"  {GPW_LABEL}, financial years 2022/23 to 2024/25: 1 file, published or received 1 June 2025"
 
     # the qualified-GP WTE of the original file, from the file itself: the change is the edit
     total = pd.read_csv(original)["TOTAL_GP_EXTGL_FTE"].sum()
@@ -142,7 +142,7 @@ def test_workspace_commands_headlines(shared_data: Path, revised: Path, tmp_path
     removed = head(run("data", "remove", b, "--data", ws), 2)
     assert removed[0] == f"Headline: 1 file removed from the workspace {ws}"
     assert removed[1].startswith(
-        f"  {GPW_LABEL}, FY2023-FY2025: 1 file, published or received 1 June"
+        f"  {GPW_LABEL}, financial years 2022/23 to 2024/25: 1 file, published or received 1 June"
     )
 
 

@@ -24,7 +24,7 @@ def test_load_prints_a_summary_and_records_every_warning(shared_data: Path, tmp_
     result = run("load", "pcn-individual", shared_data / "nhs" / PCN, "--data", tmp_path)
     assert result.exit_code == 0, result.output
     assert "; cp1252)" in result.stdout
-    assert f"{PCN}: 2 warning(s)" in result.stderr
+    assert f"{PCN}: 2 warnings" in result.stderr
     assert "1 negative WTE figure kept as published (rows 15683)" in result.stderr
     assert "889 rows (251.0 WTE) left out, mapped to no role the service knows" in result.stderr
     assert "--verbose shows every warning in full" in result.stderr

@@ -90,11 +90,11 @@ def test_england_holds_every_pcn_of_the_file(
                  "--format", "html", "--out", out)  # fmt: skip
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
-    assert "Every PCN with figures on 2022-09-30 was placed." in html
-    assert "Every PCN with figures on 2022-09-30 was placed." in result.stderr
+    assert "Every PCN with figures on 30 September 2022 was placed." in html
+    assert "Every PCN with figures on 30 September 2022 was placed." in result.stderr
     # PCNs formed after the January 2022 practice map are unknown to the registry: the file's
     # own codes place them, and the report names them (87.2 WTE)
-    assert "9 PCN(s) are placed by the file where the registry places them elsewhere" in html
+    assert "9 PCNs are placed by the file where the registry places them elsewhere" in html
     assert "U05679 (file: ENG; registry: none)" in html
 
 

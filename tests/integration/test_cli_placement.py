@@ -44,7 +44,7 @@ def test_report_names_the_practices_it_could_not_place(tmp_path: Path) -> None:
                  "--data", ws, "--format", "html", "--out", out)  # fmt: skip
     assert result.exit_code == 0, result.output
     html = out.read_text()
-    assert "1 of the 2 practices with workforce figures on 2024-03-31 could not be placed" in html
+    assert "1 of the 2 practices with workforce figures on 31 March 2024 could not be placed" in html
     assert "(8.5 WTE: all staff groups)" in html and "Y99998" in html
 
 
@@ -54,7 +54,7 @@ def test_a_report_that_places_none_fails(tmp_path: Path) -> None:
         result = run("baseline", "--org", org, "--period", "2024-03-31", "--source", "gpw",
                      "--data", ws)  # fmt: skip
         assert result.exit_code == 2, result.output
-        assert "must hold at least one practice with gpw figures on 2024-03-31" in result.stderr
+        assert "must hold at least one practice with gpw figures on 31 March 2024" in result.stderr
         assert "1 in no" in result.stderr
 
 

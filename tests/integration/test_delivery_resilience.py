@@ -41,7 +41,7 @@ def test_resilience_watch_list_from_the_demo_baseline(tmp_path):
     assert result.stdout.startswith(
         f"Headline: {watched} of 141 practices on the resilience watch list"
     )
-    assert f"{watched} risk(s) proposed" in result.stdout
+    assert f"{watched} risk{'' if watched == 1 else 's'} proposed" in result.stdout
     proposed = read_risks(tmp_path / "proposed-risks.csv")
     assert all(
         r.status.value == "proposed" and r.trigger.startswith("resilience:") for r in proposed

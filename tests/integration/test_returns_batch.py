@@ -70,7 +70,7 @@ def test_one_bad_file_rejects_the_whole_batch(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with pytest.raises(ValidationFailed) as info:
         load_returns([*files, bad, corrupt], REGISTRY, TAXONOMY, out_dir=out)
-    assert info.value.summary == "2 of 4 return file(s) rejected; nothing was loaded"
+    assert info.value.summary == "2 of 4 return files rejected; nothing was loaded"
     assert {i.location.file for i in info.value.issues} == {"bad.csv", "corrupt.xlsx"}
     assert len(info.value.issues) == 3  # closed practice, negative sessions, damaged zip
     assert not out.exists()  # nothing written, not even the good files' tables

@@ -183,7 +183,7 @@ def test_the_file_own_placement_wins_and_disagreements_are_counted() -> None:
     assert result.unplaced == pytest.approx({"U00005": 0.8})
     assert result.disagree == {"U00003": ("QXX", "QYY"), "U00004": ("QXX", None)}
     assert result.elsewhere == 0
-    assert any("2 PCN(s) are placed by the file" in n for n in result.table.notes)
+    assert any("2 PCNs are placed by the file" in n for n in result.table.notes)
 
 
 def test_an_own_placement_from_a_source_not_chosen_is_ignored() -> None:

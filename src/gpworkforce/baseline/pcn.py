@@ -31,6 +31,7 @@ from gpworkforce.baseline.data import select_sources
 from gpworkforce.domain.orgs import ENGLAND_CODE, OrgRegistry, OrgType
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.domain.taxonomy import Taxonomy
+from gpworkforce.labels import plural
 
 TOTAL_LABEL = "Total"
 
@@ -195,7 +196,7 @@ def pcn_baseline(staff: StaffRows, org: str, period: dt.date) -> PcnBaseline:
             f"{p} (file: {f}; registry: {r or 'none'})" for p, (f, r) in sorted(disagree.items())
         )
         notes.append(
-            f"{len(disagree)} PCN(s) are placed by the file where the registry places them "
+            f"{plural(len(disagree), 'PCN is', 'PCNs are')} placed by the file where the registry places them "
             f"elsewhere or nowhere (the file's placement is used): {shown[:600]}"
         )
     table = _table(
@@ -240,7 +241,10 @@ def sub_icb_baseline(staff: StaffRows, org: str, period: dt.date) -> PcnBaseline
         "staff group only.",
         f"Sub-ICB locations are placed in {name} as the file places them on "
         f"{period:%-d %B %Y} (its own ICB and region codes), else by the registry.",
-        *(n.replace("PCN(s)", "sub-ICB location(s)") for n in result.table.notes[3:]),
+        *(
+            n.replace("PCNs are", "sub-ICB locations are").replace("PCN is", "sub-ICB location is")
+            for n in result.table.notes[3:]
+        ),
     )
     table = _table(
         "sub_icb_staff",

@@ -16,6 +16,7 @@ import pandas as pd
 from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.scope import practice_values
 from gpworkforce.domain.orgs import OrgType
+from gpworkforce.labels import date_text, plural
 
 # the staff groups whose WTE an unplaced practice is reported with (all GPs, locums included)
 PLACEMENT_NODES = ("GP", "GP_QUALIFIED", "GP_LOCUM_AND_TRAINEE", "NURSE", "DPC", "ADMIN")
@@ -48,7 +49,8 @@ class Placement:
     def statement(self) -> str:
         if not self.unplaced:
             return (
-                f"All {self.in_source:,} practices with workforce figures on {self.period} are "
+                f"{'All ' if self.in_source != 1 else 'The '}{plural(self.in_source, 'practice')} with workforce figures on {date_text(self.period)} "
+                f"{'are' if self.in_source != 1 else 'is'} "
                 "placed in the organisation hierarchy."
             )
         wte = (
@@ -57,7 +59,7 @@ class Placement:
         shown = ", ".join(self.unplaced[:10]) + (" ..." if len(self.unplaced) > 10 else "")
         return (
             f"{len(self.unplaced):,} of the {self.in_source:,} practices with workforce figures "
-            f"on {self.period} could not be placed in any {TIER_WORDS[self.tier]} on that "
+            f"on {date_text(self.period)} could not be placed in any {TIER_WORDS[self.tier]} on that "
             f"date ({wte}: all staff groups) and count in no area: {shown}."
         )
 

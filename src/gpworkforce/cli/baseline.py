@@ -36,6 +36,7 @@ def check_placement(
     from gpworkforce.baseline.placement import TIER_WORDS, placement
     from gpworkforce.baseline.scope import build_scope
     from gpworkforce.domain.orgs import ENGLAND_CODE, OrgType
+    from gpworkforce.labels import date_text
 
     registry = context.data.registry
     tier = (
@@ -55,7 +56,7 @@ def check_placement(
     at = context.data.with_source(source.value).at(period)
     if not at.workforce["practice_code"].isin(list(members)).any():
         raise UserError(
-            f"{org} must hold at least one practice with {source.value} figures on {period}, got "
+            f"{org} must hold at least one practice with {source.value} figures on {date_text(period)}, got "
             f"none: {placed.placed:,} of the source's {placed.in_source:,} practices are placed "
             f"elsewhere and {len(placed.unplaced):,} in no {TIER_WORDS[tier]}"
         )
@@ -250,6 +251,7 @@ def pcn_baseline(
     ] = None,
 ) -> None:
     """Staff employed by the PCNs of an organisation (ARRS roles), by PCN and role."""
+    from gpworkforce import labels
     from gpworkforce.baseline.pcn import StaffRows
     from gpworkforce.baseline.pcn import pcn_baseline as build
     from gpworkforce.cli.choices import PCN_KINDS
@@ -267,15 +269,15 @@ def pcn_baseline(
     result = build(staff, code, on)
     lost = sum(result.unplaced.values())
     placement = (
-        f"{len(result.unplaced):,} PCN(s) with figures on {on} could not be placed in any "
+        f"{labels.plural(len(result.unplaced), 'PCN')} with figures on {labels.date_text(on)} could not be placed in any "
         f"organisation ({lost:,.1f} WTE): {', '.join(sorted(result.unplaced)[:20])}"
         if result.unplaced
-        else f"Every PCN with figures on {on} was placed."
+        else f"Every PCN with figures on {labels.date_text(on)} was placed."
     )
     if result.pcns == 0:
         raise UserError(
-            f"{code} must hold at least one PCN with figures on {on}, got none: "
-            f"{result.elsewhere:,} PCN(s) are placed elsewhere and {len(result.unplaced):,} "
+            f"{code} must hold at least one PCN with figures on {labels.date_text(on)}, got none: "
+            f"{labels.plural(result.elsewhere, 'PCN is', 'PCNs are')} placed elsewhere and {len(result.unplaced):,} "
             "in no organisation"
         )
     files = "; ".join(f"{e.original_name} ({e.vintage_label})" for e in entries)
@@ -283,7 +285,10 @@ def pcn_baseline(
         title=f"PCN workforce baseline: {name} ({code})",
         subtitle=f"Census date {on:%-d %B %Y}; {result.pcns} PCNs; figures from NHS Digital",
         tables=(result.table,),
-        statements=(f"Figures come from the PCN workforce file(s) {files}.", placement),
+        statements=(
+            f"Figures come from the PCN workforce {'file' if len(entries) == 1 else 'files'} {files}.",
+            placement,
+        ),
         generated=max(e.loaded_at for e in entries),
     )
     typer.echo(placement, err=True)  # whatever the format, also where tables print alone
@@ -346,14 +351,14 @@ def sub_icb_baseline(
     result = build(staff, code, on)
     lost = sum(result.unplaced.values())
     placement = (
-        f"{len(result.unplaced):,} sub-ICB location(s) with figures on {on} could not be placed "
+        f"{labels.plural(len(result.unplaced), 'sub-ICB location')} with figures on {labels.date_text(on)} could not be placed "
         f"in any organisation ({lost:,.1f} WTE): {', '.join(sorted(result.unplaced)[:20])}"
         if result.unplaced
-        else f"Every sub-ICB location with figures on {on} was placed."
+        else f"Every sub-ICB location with figures on {labels.date_text(on)} was placed."
     )
     if result.pcns == 0:
         raise UserError(
-            f"{code} must hold at least one sub-ICB location with figures on {on}, got none: "
+            f"{code} must hold at least one sub-ICB location with figures on {labels.date_text(on)}, got none: "
             f"{result.elsewhere:,} are placed elsewhere and {len(result.unplaced):,} in no "
             "organisation"
         )
@@ -363,7 +368,10 @@ def sub_icb_baseline(
         subtitle=f"Census date {on:%-d %B %Y}; {labels.plural(result.pcns, 'sub-ICB location')}; "
         "figures from NHS Digital",
         tables=(result.table,),
-        statements=(f"Figures come from the GPW individual-level file(s) {files}.", placement),
+        statements=(
+            f"Figures come from the GPW individual-level {'file' if len(entries) == 1 else 'files'} {files}.",
+            placement,
+        ),
         generated=max(e.loaded_at for e in entries),
     )
     typer.echo(placement, err=True)

@@ -75,9 +75,11 @@ SHORT_WARNING = 160  # characters of a warning shown without --verbose
 
 def echo_warnings(name: str, warnings: Sequence[str], *, verbose: bool) -> None:
     """A file's loader warnings on stderr: each shortened, or in full with ``verbose``."""
+    from gpworkforce.labels import plural
+
     if not warnings:
         return
-    typer.echo(f"{name}: {len(warnings)} warning(s)", err=True)
+    typer.echo(f"{name}: {plural(len(warnings), 'warning')}", err=True)
     cut = False
     for text in warnings:
         if not verbose and len(text) > SHORT_WARNING:

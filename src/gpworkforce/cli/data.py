@@ -54,6 +54,7 @@ def load(
         read_manifest,
         workspace_registry,
     )
+    from gpworkforce.labels import plural
 
     options = LoadOptions(
         period=period_option(period) if period else None,
@@ -67,7 +68,7 @@ def load(
         with step("Reading the organisation registry"):
             existing = read_manifest(data).entries if data.is_dir() else ()
             registry = workspace_registry(data, existing)
-    with step(f"Validating {len(files)} {kind.value} file(s)"):
+    with step(f"Validating {plural(len(files), kind.value + ' file')}"):
         outcome = load_into(data, kind, files, registry, options)
     from gpworkforce import labels
 
@@ -96,6 +97,7 @@ def list_files(data: DataDir) -> None:
     from gpworkforce.cli.headlines import list_lines
     from gpworkforce.cli.vintages import winners
     from gpworkforce.cli.workspace import require_entries, state_digest
+    from gpworkforce.labels import plural
 
     entries = require_entries(data)
     wins = winners(entries)
@@ -111,7 +113,7 @@ def list_files(data: DataDir) -> None:
             (e.short_id, e.kind.value, e.period, e.vintage_label, loaded, e.original_name, status)
         )
     typer.echo(_columns(rows))
-    typer.echo(f"data state {state_digest(entries)} ({len(entries)} file(s))")
+    typer.echo(f"data state {state_digest(entries)} ({plural(len(entries), 'file')})")
 
 
 def diff(
@@ -176,6 +178,7 @@ def pin(
     """Write a pin file naming the workspace's files now (or at an earlier data state), so a
     report can be rerun on exactly those vintages with --pin."""
     from gpworkforce.cli.workspace import make_pin, require_entries, state_entries, write_pin
+    from gpworkforce.labels import plural
 
     entries = state_entries(data, state) if state else require_entries(data)
     p = make_pin(entries)
@@ -188,7 +191,7 @@ def pin(
     )
     for line in labels.sources_summary(e.source_id for e in entries):
         typer.echo(f"  {line}")
-    typer.echo(f"pinned data state {p.state} ({len(entries)} file(s)) -> {out}")
+    typer.echo(f"pinned data state {p.state} ({plural(len(entries), 'file')}) -> {out}")
 
 
 def remove(

@@ -246,7 +246,7 @@ def resilience(
             for s in on_list
         ]
         proposals = propose_risks(triggers, register)
-        typer.echo(f"{len(proposals)} risk(s) proposed to the register's owners")
+        typer.echo(f"{plural(len(proposals), 'risk')} proposed to the register's owners")
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         frame = pd.DataFrame(

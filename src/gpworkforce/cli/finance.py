@@ -230,6 +230,7 @@ def spend(
     from gpworkforce.finance.runner import cost_scenario, write_tables
     from gpworkforce.finance.spend import planned_quarterly, quarterly
     from gpworkforce.finance.tables_io import read_spend
+    from gpworkforce.labels import plural
     from gpworkforce.plans.spend import track_spend
 
     if file is None and data is None:
@@ -278,7 +279,7 @@ def spend(
             f" ({r['Variance %']:+.1f}%){band}"
         )
     if outside:
-        typer.echo(f"  {outside} quarter(s) outside the plan's dates left out")
+        typer.echo(f"  {plural(outside, 'quarter')} outside the plan's dates left out")
     if spc is not None:
         typer.echo(f"  SPC: latest point {spc.variation.value}")
     elif why:

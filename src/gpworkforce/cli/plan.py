@@ -110,6 +110,7 @@ def track(
 ) -> None:
     """Actual vs plan vs target per staff group and period, with SPC signals and alerts."""
     from gpworkforce.exports import atomic_write_text
+    from gpworkforce.labels import plural
     from gpworkforce.plans import outputs
     from gpworkforce.plans.model import STAFF_GROUP_LABELS
     from gpworkforce.plans.tracking import track as track_plan
@@ -158,7 +159,7 @@ def track(
             f"{name}, {r.period}: actual {r.actual:,.1f} WTE vs plan {r.plan:,.1f}"
             f" ({r.variance:+,.1f}, {r.variance_pct:+.1f}%)"
             + ("" if r.percentile is None else f", P{r.percentile:.0f} of the plan's fan")
-            + f"; {variation}; {len(g.alerts)} alert(s)"
+            + f"; {variation}; {plural(len(g.alerts), 'alert')}"
         )
         typer.echo(f"  actual from: {r.actual_from}")
     for a in result.alerts:

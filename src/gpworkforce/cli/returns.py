@@ -96,6 +96,7 @@ def validate(
     from gpworkforce.cli.choices import REGISTRY_KINDS
     from gpworkforce.cli.headlines import workforce_lines
     from gpworkforce.cli.workspace import LoadOptions, read_file, registry_lines
+    from gpworkforce.labels import plural
     from gpworkforce.loaders import build_registry
 
     registry = build_registry()
@@ -103,7 +104,7 @@ def validate(
     try:
         loaded = read_file(kind, file, registry, options)
     except ValidationFailed as exc:
-        typer.echo(f"{file}: {exc.summary}: {len(exc.issues)} problem(s)", err=True)
+        typer.echo(f"{file}: {exc.summary}: {plural(len(exc.issues), 'problem')}", err=True)
         for issue in exc.issues:
             typer.echo(f"  - {issue}", err=True)
         raise typer.Exit(exc.exit_code) from None

@@ -54,7 +54,7 @@ def sensitivity(
             f"{scenario}: must give at least one assumption as a distribution (e.g."
             ' { kind = "triangular", low = 0.1, mode = 0.15, high = 0.2 }), got only plain numbers'
         )
-    with step(f"tornado over {len(outcome.distributions)} uncertain assumption(s)"):
+    with step(f"tornado over {labels.plural(len(outcome.distributions), 'uncertain assumption')}"):
         bars = sens.tornado(outcome.fn, outcome.distributions)
     tables = [
         ReportTable(

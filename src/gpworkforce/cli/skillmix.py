@@ -75,6 +75,7 @@ def skillmix(
     """Skill mix by level: current staff, the optimum for task demand, and after N years."""
     from gpworkforce.cli.sources import Focus, demo_context, workspace_context
     from gpworkforce.exports import write_csv_files
+    from gpworkforce.labels import plural
     from gpworkforce.reports.formats import OutputFormat
     from gpworkforce.reports.model import Report
     from gpworkforce.reports.output import write_report
@@ -116,7 +117,7 @@ def skillmix(
     if missing:
         levels = ", ".join(sorted(lv.value for lv in view.unknown))
         statements.append(
-            f"{len(missing)} role(s) have no WTE in this source"
+            f"{plural(len(missing), 'role has', 'roles have')} no WTE in this source"
             f" ({', '.join(cat.roles[code].name for code in missing)}): the"
             f" current figures of their levels ({levels}) are not available."
         )

@@ -196,6 +196,8 @@ def workspace_context(
     """Files loaded into the workspace, from the parsed store: all of them, those a pin file
     names (``pin``) or those of an earlier data state a report printed (``state``); with
     ``focus`` only the rows a report on it reads (see :func:`focus_rows`)."""
+    from gpworkforce.labels import plural
+
     if pin is not None and state is not None:
         raise UserError("give --pin or --state, not both")
     if pin is not None:
@@ -221,7 +223,7 @@ def workspace_context(
         source_order=source_order(entries),
     )
     statements = (
-        f"Figures come from the {len(entries)} file(s) of data state {state_digest(entries)} "
+        f"Figures come from the {plural(len(entries), 'file')} of data state {state_digest(entries)} "
         f"of the workspace {directory.name} (rerun on exactly these files with "
         f"'--state {state_digest(entries)}'): "
         + "; ".join(f"{e.original_name} ({e.kind.value}, {e.vintage_label})" for e in entries)
@@ -247,6 +249,7 @@ def gpw_panel(data: Path | None, min_years: int = 4) -> tuple[pd.DataFrame, str]
     loader), or without ``data`` the shared copy of that file (the loader). The forecast modules
     take the panel; none of them opens a file."""
     from gpworkforce.forecast.calibration import GP_ADMIN_FILE, load_panel, panel_from_workforce
+    from gpworkforce.labels import plural
     from gpworkforce.paths import nhs_file
 
     if data is None:
@@ -258,7 +261,7 @@ def gpw_panel(data: Path | None, min_years: int = 4) -> tuple[pd.DataFrame, str]
             years = sorted(int(y) for y in panel["fy"].unique())
             raise UserError(
                 f"--data {data}: the workspace must hold qualified GP figures for at least"
-                f" {min_years} GPW years (load the practice-year file), got {len(years)} year(s)"
+                f" {min_years} GPW years (load the practice-year file), got {plural(len(years), 'year')}"
                 + (f": {', '.join(map(str, years))}" if years else "")
             )
         return panel, f"the workspace {data.name}"

@@ -496,6 +496,8 @@ def _load_locked(
     registry: OrgRegistry | None,
     options: LoadOptions | None,
 ) -> LoadOutcome:
+    from gpworkforce.labels import plural
+
     manifest = read_manifest(directory)
     opts = options or LoadOptions()
     loaded: list[tuple[Path, LoadedFile, str]] = []
@@ -515,7 +517,8 @@ def _load_locked(
     if issues:
         bad = len(files) - len(loaded)
         raise ValidationFailed(
-            issues=issues, summary=f"{bad} of {len(files)} file(s) rejected; nothing was loaded"
+            issues=issues,
+            summary=f"{bad} of {plural(len(files), 'file')} rejected; nothing was loaded",
         )
     known = {e.sha256 for e in manifest.entries}
     versions: dict[tuple[str, str], int] = {}

@@ -21,6 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from gpworkforce.errors import Issue, Location, ValidationFailed
+from gpworkforce.labels import plural
 
 __all__ = [
     "Assessment",
@@ -123,7 +124,7 @@ class Assessment(_Model):
                         )
                     )
         if issues:
-            raise ValidationFailed(issues, summary=f"{where}: {len(issues)} problem(s)")
+            raise ValidationFailed(issues, summary=f"{where}: {plural(len(issues), 'problem')}")
 
 
 class ProgressCell(_Model):

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gpworkforce.delivery.kpis import Milestone
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
+from gpworkforce.labels import plural
 
 __all__ = [
     "CellStatus",
@@ -204,7 +205,7 @@ def read_timeline(path: str | Path) -> tuple[TimelineCell, ...]:
             )
     if issues:
         raise ValidationFailed(
-            issues, summary=f"{path}: {len(issues)} problem(s) in the implementation plan"
+            issues, summary=f"{path}: {plural(len(issues), 'problem')} in the implementation plan"
         )
     return tuple(cells)
 

@@ -29,6 +29,7 @@ from gpworkforce.delivery.risks import (
 )
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
 from gpworkforce.exports import FORMULA_TRIGGERS, atomic_write_text, neutralise
+from gpworkforce.labels import plural
 
 __all__ = [
     "INITIATIVE_COLUMNS",
@@ -260,7 +261,7 @@ def read_risks(path: str | Path, bands: RiskBands = DEFAULT_BANDS) -> tuple[Risk
         risks.append(risk)
     if issues:
         raise ValidationFailed(
-            issues, summary=f"{path}: {len(issues)} problem(s) in the risk register"
+            issues, summary=f"{path}: {plural(len(issues), 'problem')} in the risk register"
         )
     return tuple(risks)
 
@@ -351,6 +352,6 @@ def read_initiatives(path: str | Path) -> tuple[Initiative, ...]:
             )
     if issues:
         raise ValidationFailed(
-            issues, summary=f"{path}: {len(issues)} problem(s) in the initiatives"
+            issues, summary=f"{path}: {plural(len(issues), 'problem')} in the initiatives"
         )
     return tuple(out)

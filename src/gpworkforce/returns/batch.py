@@ -17,6 +17,7 @@ from gpworkforce.domain.measures import DEFAULT_CONVENTION, FteConvention
 from gpworkforce.domain.returns import PracticeReturn
 from gpworkforce.domain.taxonomy import Taxonomy
 from gpworkforce.errors import Issue, Location, ValidationFailed, raise_if_issues
+from gpworkforce.labels import plural
 from gpworkforce.returns.atomic import write_bytes_atomic
 from gpworkforce.returns.convert import ReturnTables, returns_to_tables
 from gpworkforce.returns.read import read_return
@@ -86,7 +87,7 @@ def load_returns(
         else:
             seen[key] = name
     raise_if_issues(
-        issues, f"{rejected} of {len(paths)} return file(s) rejected; nothing was loaded"
+        issues, f"{rejected} of {plural(len(paths), 'return file')} rejected; nothing was loaded"
     )
     returns = tuple(ret for _, ret in accepted)
     batch = ReturnBatch(returns, returns_to_tables(returns, convention, taxonomy))

@@ -43,6 +43,7 @@ from gpworkforce.delivery.risks import RiskStatus
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import InputFileError, Issue, Location, UserError, ValidationFailed
 from gpworkforce.exports import FORMULA_TRIGGERS, csv_bytes, xlsx_bytes
+from gpworkforce.labels import plural
 from gpworkforce.web.delivery import actions, measures
 from gpworkforce.web.delivery.models import (
     EvidenceFile,
@@ -562,7 +563,9 @@ def import_register(
 
 def _fail(issues: list[Issue], name: str, what: str) -> None:
     if issues:
-        raise ValidationFailed(issues, summary=f"{name}: {len(issues)} problem(s) in the {what}")
+        raise ValidationFailed(
+            issues, summary=f"{name}: {plural(len(issues), 'problem')} in the {what}"
+        )
 
 
 def _json(value: Any) -> Any:
@@ -649,7 +652,7 @@ def _import_risks(actor: User | None, org: str, name: str, data: bytes) -> Impor
                 for i in exc.issues
             ]
             raise ValidationFailed(
-                issues, summary=f"{name}: {len(issues)} problem(s) in the risk register"
+                issues, summary=f"{name}: {plural(len(issues), 'problem')} in the risk register"
             ) from None
     issues: list[Issue] = []
     existing = {
