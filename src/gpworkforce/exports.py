@@ -295,8 +295,8 @@ class _Formats:
         self.header = book.add_format(
             {"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#E8EDEE"}
         )
-        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
-        self.datetime = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.date = book.add_format({"num_format": "d mmm yyyy"})
+        self.datetime = book.add_format({"num_format": "d mmm yyyy hh:mm"})
         self.note = book.add_format({"italic": True})
         self.label = book.add_format({"bold": True})
         self._numbers: dict[str, Any] = {}

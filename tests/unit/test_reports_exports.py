@@ -149,7 +149,7 @@ def test_xlsx_dates_are_dates() -> None:
     frame = pd.DataFrame({"period": pd.to_datetime(["2017-09-30"]).tz_localize("UTC")})
     ws = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes([ReportTable("t", "T", frame)])))["t"]
     assert ws["A4"].value == dt.datetime(2017, 9, 30)
-    assert ws["A4"].number_format == "yyyy-mm-dd"
+    assert ws["A4"].number_format == "d mmm yyyy"
 
 
 def test_xlsx_needs_a_table() -> None:
@@ -270,10 +270,10 @@ def test_xlsx_booleans_datetimes_and_styles() -> None:
     assert (ws["A4"].value, ws["A4"].data_type) == (True, "b")
     assert (ws["A5"].value, ws["A5"].data_type) == (False, "b")
     assert ws["B4"].value == dt.datetime(2017, 9, 30, 12, 30)
-    assert ws["B4"].number_format == "yyyy-mm-dd hh:mm"  # a time of day is shown
-    assert ws["B5"].number_format == "yyyy-mm-dd"  # midnight: the date alone
+    assert ws["B4"].number_format == "d mmm yyyy hh:mm"  # a time of day is shown
+    assert ws["B5"].number_format == "d mmm yyyy"  # midnight: the date alone
     assert [ws["C4"].value, ws["C5"].value] == [dt.datetime(2017, 9, 30), dt.datetime(2018, 3, 31)]
-    assert ws["C4"].number_format == ws["C5"].number_format == "yyyy-mm-dd"
+    assert ws["C4"].number_format == ws["C5"].number_format == "d mmm yyyy"
     title, header = ws["A1"], ws["A3"]
     assert title.font.b and title.font.sz == 14
     assert header.font.b and header.alignment.wrap_text and header.alignment.vertical == "top"
