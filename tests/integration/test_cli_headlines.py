@@ -120,7 +120,10 @@ def test_workspace_commands_headlines(shared_data: Path, revised: Path, tmp_path
         "Headline: 2 files in the workspace; reports read 1 file "
         "(1 file replaced by a later version)"
     )
-    assert listing[1] == f"  {GPW_LABEL}, financial years 2022/23 to 2024/25: 1 file, published or received 1 June 2025"
+    assert (
+        listing[1]
+        == f"  {GPW_LABEL}, financial years 2022/23 to 2024/25: 1 file, published or received 1 June 2025"
+    )
 
     # the qualified-GP WTE of the original file, from the file itself: the change is the edit
     total = pd.read_csv(original)["TOTAL_GP_EXTGL_FTE"].sum()

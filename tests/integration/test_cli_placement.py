@@ -44,7 +44,9 @@ def test_report_names_the_practices_it_could_not_place(tmp_path: Path) -> None:
                  "--data", ws, "--format", "html", "--out", out)  # fmt: skip
     assert result.exit_code == 0, result.output
     html = out.read_text()
-    assert "1 of the 2 practices with workforce figures on 31 March 2024 could not be placed" in html
+    assert (
+        "1 of the 2 practices with workforce figures on 31 March 2024 could not be placed" in html
+    )
     assert "(8.5 WTE: all staff groups)" in html and "Y99998" in html
 
 

@@ -83,7 +83,9 @@ def _baseline_html(ws: Path, out: Path) -> str:
 def test_a_later_map_places_a_practice_opened_since(shared_data: Path, tmp_path: Path) -> None:
     ws = _workspace(tmp_path, [KNOWN, NEW])
     before = _baseline_html(ws, tmp_path / "before.html")
-    assert "1 of the 2 practices with workforce figures on 31 March 2024 could not be placed" in before
+    assert (
+        "1 of the 2 practices with workforce figures on 31 March 2024 could not be placed" in before
+    )
     later = _later_map(shared_data, tmp_path / "gp-reg-pat-prac-map.csv")
     result = run("load", "practice-map", later, "--data", ws, "--published", "2024-01-11")
     assert result.exit_code == 0, result.output

@@ -217,7 +217,7 @@ def test_the_options_must_go_together(tmp_path: Path) -> None:
             [h for h in HEADER if h != "P90 / central"],
             [r[:7] + r[8:] for r in ROWS],
             "icb",
-            "missing column(s) 'P90 / central'",
+            "missing column 'P90 / central'",
         ),
         (
             HEADER,

@@ -153,7 +153,9 @@ def test_reports_count_a_moved_practice_where_the_extract_in_force_puts_it(
                  "--data", ws, "--format", "html", "--out", page)  # fmt: skip
     assert result.exit_code == 0, result.output
     text = " ".join(html.unescape(page.read_text(encoding="utf-8")).split())
-    assert "1 of the 3 practices with workforce figures on 31 March 2023 could not be placed" in text
+    assert (
+        "1 of the 3 practices with workforce figures on 31 March 2023 could not be placed" in text
+    )
     assert "C82002" in text
 
 

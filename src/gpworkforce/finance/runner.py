@@ -415,6 +415,6 @@ def comparison(runs: Sequence[CostedRun]) -> ReportTable:
         key="costs",
         title="Scenarios compared: what each costs (GBP a year, real terms)",
         frame=frame,
-        notes=(f"Price base year(s): {', '.join(bases)}.",),
+        notes=(f"Price base {'year' if len(bases) == 1 else 'years'}: {', '.join(bases)}.",),
         decimals={c: 0 for c in frame.columns if c.startswith(("central", "p10", "p90"))},
     )

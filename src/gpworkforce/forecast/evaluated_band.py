@@ -134,8 +134,8 @@ def read_band(path: Path, level: str, method: str) -> EvaluatedBand:
     missing = [COLS[k] for k in needed if COLS[k] not in frame.columns]
     if missing:
         raise UserError(
-            f"{path}: not the layout of `gpworkforce evaluate`'s {BAND_FILE}; missing column(s)"
-            f" {', '.join(repr(m) for m in missing)} (found {', '.join(map(repr, frame.columns))})"
+            f"{path}: not the layout of `gpworkforce evaluate`'s {BAND_FILE}; missing "
+            f"{'column' if len(missing) == 1 else 'columns'} {', '.join(repr(m) for m in missing)} (found {', '.join(map(repr, frame.columns))})"
         )
     label = LEVELS[level]
     name = METHOD_LABELS[method]
