@@ -40,6 +40,7 @@ from gpworkforce.baseline.frames import (
 from gpworkforce.baseline.scope import TOTAL, Scope, rollup, row_index
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.domain.report import ReportTable
+from gpworkforce.labels import plural
 
 DEFAULT_TARGET_PER_1000 = 0.58
 PATIENT_BASES = ("registered", "weighted")
@@ -165,10 +166,6 @@ def excluded_notes(
                 f"{basis} patients), so staff and patients are of the same practices."
             )
     return notes
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def per_thousand_parts(
