@@ -27,23 +27,17 @@ from gpworkforce.web.finance.models import (
     SpendRecord,
 )
 from gpworkforce.web.models import Organisation
+from gpworkforce.web.orgscope import org_loader
 from gpworkforce.web.permissions import Scope, guard, has_permission
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import home_crumb, render
 
-MAX_CODE_LENGTH = 16
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 UPLOAD_ACCEPT = ".xlsx,.csv"
 SAFE = ("GET", "HEAD")
 
 
-def load_org(request: HttpRequest, org_code: str, **_: Any) -> Scope:
-    if not (len(org_code) <= MAX_CODE_LENGTH and org_code.isascii() and org_code.isalnum()):
-        raise Http404("no such organisation")
-    org = Organisation.objects.filter(code=org_code.upper()).exclude(type="practice").first()
-    if org is None:
-        raise Http404("no such organisation")
-    return Scope(org, org.code)
+load_org = org_loader(practices=False)
 
 
 def _not_allowed(request: HttpRequest, allowed: tuple[str, ...]) -> HttpResponse | None:

@@ -5,7 +5,6 @@ organisation and those under it; another organisation's papers answer 404 like e
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -16,6 +15,7 @@ from django.utils import timezone
 from gpworkforce.web.actions.audit import record
 from gpworkforce.web.dashboards import available_periods, default_period
 from gpworkforce.web.models import Organisation
+from gpworkforce.web.orgscope import org_loader
 from gpworkforce.web.papers.forms import PaperForm
 from gpworkforce.web.papers.models import PaperJob
 from gpworkforce.web.papers.tasks import build_paper_job
@@ -23,7 +23,6 @@ from gpworkforce.web.permissions import Scope, guard
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import home_crumb, render
 
-MAX_CODE_LENGTH = 16
 FORMATS = {
     "pdf": ("application/pdf", "PDF"),
     "docx": (
@@ -34,13 +33,7 @@ FORMATS = {
 }
 
 
-def load_org(request: HttpRequest, org_code: str, **_: Any) -> Scope:
-    if not (len(org_code) <= MAX_CODE_LENGTH and org_code.isascii() and org_code.isalnum()):
-        raise Http404("no such organisation")
-    org = Organisation.objects.filter(code=org_code.upper()).exclude(type="practice").first()
-    if org is None:
-        raise Http404("no such organisation")
-    return Scope(org, org.code)
+load_org = org_loader(practices=False)
 
 
 def _job(org: Organisation, job_id: int) -> PaperJob:

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from gpworkforce.errors import UserError, ValidationFailed
 from gpworkforce.web.models import Organisation
+from gpworkforce.web.orgscope import org_loader
 from gpworkforce.web.permissions import Scope, guard, has_permission, visible_codes
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.scenarios import actions, charts, compute, schemaform, starting
@@ -27,7 +28,6 @@ from gpworkforce.web.scenarios.tasks import stuck
 from gpworkforce.web.track_record import scenario_horizon, track_record
 from gpworkforce.web.views.common import home_crumb, render
 
-MAX_CODE_LENGTH = 16
 MAX_NAME = 200
 
 
@@ -49,13 +49,7 @@ def load_run(request: HttpRequest, run_id: int, **_: Any) -> Scope:
     return Scope(run, run.organisation_id)
 
 
-def load_org(request: HttpRequest, org_code: str, **_: Any) -> Scope:
-    if not (len(org_code) <= MAX_CODE_LENGTH and org_code.isascii() and org_code.isalnum()):
-        raise Http404("no such organisation")
-    org = Organisation.objects.filter(code=org_code.upper()).first()
-    if org is None:
-        raise Http404("no such organisation")
-    return Scope(org, org.code)
+load_org = org_loader(practices=True)
 
 
 def _org_choices(request: HttpRequest) -> list[tuple[str, str]]:

@@ -31,6 +31,7 @@ from gpworkforce.skillmix.levers import LEVERS, Choices, PlanChoices
 from gpworkforce.web.dashboards import _inputs, available_periods, default_period
 from gpworkforce.web.jobs.models import current
 from gpworkforce.web.models import Organisation
+from gpworkforce.web.orgscope import org_loader
 from gpworkforce.web.permissions import Scope, guard, has_permission
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.scenarios.models import Run
@@ -40,20 +41,13 @@ from gpworkforce.web.skillmix.models import Optimisation
 from gpworkforce.web.views.common import home_crumb, render
 from gpworkforce.web.views.dashboards import load_org as dashboard_org
 
-MAX_CODE_LENGTH = 16
 DEFAULT_YEARS = 5
 MAX_YEARS = 30
 READ = ("GET", "HEAD")
 VIEW_SECONDS = 24 * 3600  # a view is kept per data version: new data is a new key
 
 
-def load_org(request: HttpRequest, org_code: str, **_: Any) -> Scope:
-    if not (len(org_code) <= MAX_CODE_LENGTH and org_code.isascii() and org_code.isalnum()):
-        raise Http404("no such organisation")
-    org = Organisation.objects.filter(code=org_code.upper()).first()
-    if org is None:
-        raise Http404("no such organisation")
-    return Scope(org, org.code)
+load_org = org_loader(practices=True)
 
 
 def load_job(request: HttpRequest, job_id: int, **_: Any) -> Scope:

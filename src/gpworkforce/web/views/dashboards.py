@@ -27,15 +27,14 @@ from gpworkforce.web import dashboard_html
 from gpworkforce.web.dashboards import Dashboard
 from gpworkforce.web.jobs import figures, tasks
 from gpworkforce.web.models import Organisation, children_codes, organisation, organisations
+from gpworkforce.web.orgscope import looks_like_code
 from gpworkforce.web.permissions import Scope, guard, has_permission, scope_version
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import home_crumb, render
 
-MAX_CODE_LENGTH = 16  # organisation codes are 3 to 6 characters; longer is not one
-
 
 def load_org(request: HttpRequest, org_code: str, **_: Any) -> Scope:
-    if not (len(org_code) <= MAX_CODE_LENGTH and org_code.isascii() and org_code.isalnum()):
+    if not looks_like_code(org_code):
         raise Http404("no such organisation")  # not a code: never sent to the database
     org = organisation(org_code.upper(), scope_version(request.user))
     if org is None:
