@@ -300,6 +300,7 @@ SOURCE_DATASETS: Mapping[str, str] = MappingProxyType(
         "gp-workforce-individual": "NHS Digital GPW, individual level (by sub-ICB location)",
         "gpw": "NHS Digital General Practice Workforce (GPW)",
         "ods-epraccur": "NHS ODS register of practices (epraccur)",
+        "ods-epcn": "NHS ODS primary care networks and their member practices (ePCN)",
         "nhs-payments-to-general-practice": "NHS Payments to General Practice (list sizes)",
         "pcn-workforce-individual": "NHS Digital PCN workforce",
         "pcn-workforce-tables": "NHS Digital PCN workforce, bulletin tables (by PCN and role)",
@@ -520,7 +521,7 @@ _FIELD_KEYS = frozenset(
     }
 )
 _SOURCE_ID = re.compile(
-    r"\b(?:practice-return|gpw-[a-z-]+|ods-epraccur|nhs-payments-to-general-practice)"
+    r"\b(?:practice-return|gpw-[a-z-]+|ods-epraccur|ods-epcn|nhs-payments-to-general-practice)"
     r":[0-9-]*:[A-Za-z0-9-]*:"
 )
 _TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z][A-Za-z0-9_]*(?:\[\d+\])?(?:\.[A-Za-z_]\w*)*")

@@ -39,3 +39,12 @@ def test_every_core_option_is_documented(name: str) -> None:
         names = flags or [param.metavar or param.name.upper()]  # arguments: in capitals
         for flag in names:
             assert f"`{flag}" in text or f" {flag}" in text, f"{name}: {flag} is undocumented"
+
+
+def test_every_kind_of_load_is_documented() -> None:
+    from gpworkforce.cli.choices import Kind
+
+    text = DOC.read_text()
+    row = next(line for line in text.splitlines() if line.startswith("| `KIND` |"))
+    missing = [k.value for k in Kind if f"`{k.value}`" not in row]
+    assert not missing, f"docs/cli.md's load KIND row lacks {missing}"

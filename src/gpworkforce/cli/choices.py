@@ -19,13 +19,14 @@ class Kind(StrEnum):
     RETURNS = "returns"
     ODS_PRACTICES = "ods-practices"  # ODS epraccur (headerless); --period = its extract date
     PRACTICE_MAP = "practice-map"  # gp_reg_pat_prac_map: practice -> PCN -> sub-ICB -> ICB
+    PCN_MEMBERSHIP = "pcn-membership"  # ODS ePCN.xlsx: PCNs, practices' dated PCN membership
 
 
 # kinds with staff of primary care networks (the PCN baseline reads them together)
 PCN_KINDS = (Kind.PCN_INDIVIDUAL, Kind.PCN_TABLES)
 
 # kinds that add to the organisation registry rather than to the workforce tables
-REGISTRY_KINDS = frozenset({Kind.ODS_PRACTICES, Kind.PRACTICE_MAP})
+REGISTRY_KINDS = frozenset({Kind.ODS_PRACTICES, Kind.PRACTICE_MAP, Kind.PCN_MEMBERSHIP})
 
 
 class SourceChoice(StrEnum):

@@ -62,11 +62,14 @@ def load(
     )
 
     registry = None
-    # returns are checked against the registry; practice-year files compared with it (the
-    # workspace's own ODS extracts and practice maps included, decision 0078)
-    if kind in (Kind.RETURNS, Kind.GPW_PRACTICE_YEAR):
+    # returns are checked against the registry; practice-year files and ePCN workbooks compared
+    # with it (the workspace's own ODS extracts and practice maps included, decision 0078; an
+    # ePCN with the maps and extracts only, which it overrides, decision 0153)
+    if kind in (Kind.RETURNS, Kind.GPW_PRACTICE_YEAR, Kind.PCN_MEMBERSHIP):
         with step("Reading the organisation registry"):
             existing = read_manifest(data).entries if data.is_dir() else ()
+            if kind is Kind.PCN_MEMBERSHIP:
+                existing = tuple(e for e in existing if e.kind is not Kind.PCN_MEMBERSHIP)
             registry = workspace_registry(data, existing)
     with step(f"Validating {plural(len(files), kind.value + ' file')}"):
         outcome = load_into(data, kind, files, registry, options)

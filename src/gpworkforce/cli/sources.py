@@ -45,8 +45,8 @@ REGISTRY_STATEMENT = (
 )
 WORKSPACE_REGISTRY_STATEMENT = (
     "Organisations and their hierarchy on the census date come from NHS England ODS and NHS "
-    "Digital practice maps (real, public data), with the ODS extracts and practice maps loaded "
-    "in the workspace: {files}."
+    "Digital practice maps (real, public data), with the ODS extracts, practice maps and ePCN "
+    "workbooks loaded in the workspace: {files}."
 )
 
 

@@ -10,8 +10,9 @@ re-parse the raw file through its loader only when that store is missing, damage
 the loaders (so a loader fix applies to data already loaded); a changed raw file is refused.
 
 The organisation registry is built from the public ODS and practice-map files
-(:func:`gpworkforce.loaders.build_registry`) together with any ODS extracts (``ods-practices``)
-and practice maps (``practice-map``) loaded into the workspace (:func:`workspace_registry`).
+(:func:`gpworkforce.loaders.build_registry`) together with any ODS extracts (``ods-practices``),
+practice maps (``practice-map``) and ePCN workbooks (``pcn-membership``) loaded into the
+workspace (:func:`workspace_registry`).
 
 Vintages (decision 0047): every entry records its publication date (``--published``; unknown
 when not given) and its load position (the manifest's order); a practice's returns for one census
@@ -285,7 +286,7 @@ def _returns(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> Loa
 
 def _registry_source(path: Path, dataset: str, period: dt.date) -> Source:
     return Source(
-        publisher="NHS England ODS" if dataset == "ods-epraccur" else "NHS Digital",
+        publisher="NHS England ODS" if dataset in ("ods-epraccur", "ods-epcn") else "NHS Digital",
         dataset=dataset,
         period=period.isoformat(),
         file_name=path.name,
@@ -309,9 +310,20 @@ def registry_lines(loaded: LoadedFile) -> list[str]:
     """What a registry file (ODS extract, practice map) read at load holds, in words (empty
     when read from the workspace, where its frame is not kept)."""
     from gpworkforce import labels
+    from gpworkforce.loaders.epcn import EpcnFile
     from gpworkforce.loaders.registry_files import GP_PRACTICE_SETTING, PracticeMap
 
     frame = loaded.payload
+    if isinstance(frame, EpcnFile):
+        on = frame.extract_date
+        members = frame.members
+        current = len(frame.pcn_on(on))
+        return [
+            f"  {labels.plural(len(frame.pcns), 'PCN')} listed, "
+            f"{labels.plural(int(members['practice_code'].nunique()), 'practice')} with "
+            f"{labels.plural(len(members), 'practice-to-PCN relationship')}, {current:,} in a PCN "
+            f"on {labels.date_text(on)}"
+        ]
     if isinstance(frame, PracticeMap):
         practices = frame.frame["PRACTICE_CODE"].nunique()
         pcns = frame.frame["PCN_CODE"].replace({"U": pd.NA}).nunique()
@@ -370,6 +382,24 @@ def _practice_map(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -
     return _no_tables(Kind.PRACTICE_MAP, source, found)
 
 
+def _epcn(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
+    from gpworkforce.loaders.epcn import read_epcn
+    from gpworkforce.loaders.epcn_links import map_disagreements, unknown_practices
+
+    if opts.period is None:
+        raise UserError(
+            f"--period must give the extract date of the ePCN workbook {path.name} (the file "
+            "carries none), e.g. --period 2024-06-30"
+        )
+    found = read_epcn(path, opts.period)
+    warnings = list(found.warnings)
+    if registry is not None:  # at load: how it differs from the maps and extracts
+        warnings += map_disagreements(found, registry) + unknown_practices(found, registry)
+    source = _registry_source(path, "ods-epcn", opts.period)
+    loaded = _no_tables(Kind.PCN_MEMBERSHIP, source, found)
+    return dataclasses.replace(loaded, warnings=tuple(warnings), encoding="xlsx")
+
+
 ADAPTERS: Mapping[Kind, Adapter] = {
     Kind.GPW_DETAILED: _gpw_detailed,
     Kind.GPW_PRACTICE_YEAR: _practice_year,
@@ -382,6 +412,7 @@ ADAPTERS: Mapping[Kind, Adapter] = {
     Kind.RETURNS: _returns,
     Kind.ODS_PRACTICES: _ods,
     Kind.PRACTICE_MAP: _practice_map,
+    Kind.PCN_MEMBERSHIP: _epcn,
 }
 
 
@@ -819,9 +850,9 @@ def _concat(files: Sequence[LoadedFile], name: str, spec: Mapping[str, str]) -> 
 
 
 def workspace_registry(directory: Path, entries: Sequence[ManifestEntry]) -> OrgRegistry:
-    """The registry from the public files plus the ODS extracts and practice maps among
-    ``entries`` (see :func:`gpworkforce.loaders.build_registry`): of two files with one
-    extract date, the later publication wins, then the later load (decision 0047)."""
+    """The registry from the public files plus the ODS extracts, practice maps and ePCN
+    workbooks among ``entries`` (see :func:`gpworkforce.loaders.build_registry`): of two files
+    with one extract date, the later publication wins, then the later load (decision 0047)."""
     from gpworkforce.loaders import build_registry
 
     # of files of one extract date the last given wins: order by publication, then load
@@ -835,7 +866,12 @@ def workspace_registry(directory: Path, entries: Sequence[ManifestEntry]) -> Org
         if e.kind is Kind.ODS_PRACTICES
     ]
     maps = [directory / e.file for _, e in ordered if e.kind is Kind.PRACTICE_MAP]
-    return build_registry(later_ods=ods, extra_maps=maps)
+    epcn = [
+        (dt.date.fromisoformat(e.period), directory / e.file)
+        for _, e in ordered
+        if e.kind is Kind.PCN_MEMBERSHIP
+    ]
+    return build_registry(later_ods=ods, extra_maps=maps, epcn=epcn)
 
 
 def combine(files: Sequence[LoadedFile]) -> CombinedTables:

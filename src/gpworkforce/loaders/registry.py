@@ -34,6 +34,8 @@ import pandas as pd
 
 from gpworkforce.domain.orgs import ENGLAND_CODE, Organisation, OrgRegistry, OrgType, ParentLink
 from gpworkforce.errors import InputFileError
+from gpworkforce.loaders.epcn import EpcnFile, read_epcn
+from gpworkforce.loaders.epcn_links import pcn_sub_icb_links, practice_pcn_links
 from gpworkforce.loaders.hierarchy import (
     Snapshot,
     carried_forward,
@@ -190,6 +192,7 @@ def _map_part(
     orgs: _Orgs,
     extract_ccg: Sequence[Snapshot] = (),
     extract_reg: Sequence[Snapshot] = (),
+    epcn: EpcnFile | None = None,
 ) -> tuple[list[ParentLink], set[str], list[Snapshot]]:
     """Links from the practice maps (with the ODS extracts' practice -> commissioner snapshots
     in the same tier); also the practices in the first map and CCG->STP snapshots."""
@@ -253,9 +256,9 @@ def _map_part(
     tiers["pcn"] = _pcn_with_extracts(ordered, extract_ccg)
     tiers["ccg"] += list(extract_ccg)
     links: list[ParentLink] = []
-    links += snapshot_links(tiers["pcn"], backdate_first=False)
+    links += practice_pcn_links(tiers["pcn"], epcn)
     links += snapshot_links(tiers["ccg"], backdate_first=False)
-    links += snapshot_links(tiers["pcn_ccg"], backdate_first=False)
+    links += pcn_sub_icb_links(tiers["pcn_ccg"], epcn)
     links += snapshot_links(carried_forward(tiers["reg"], extract_reg), backdate_first=True)
     links += snapshot_links(tiers["eng"], backdate_first=True)
     in_first = set(ordered[0].frame["PRACTICE_CODE"]) if ordered else set()
@@ -306,6 +309,7 @@ def registry_from_frames(
     earlier_ccg: pd.DataFrame | None = None,
     earlier_source: str = PAYMENTS_FILE,
     later_ods: Sequence[OdsExtract] = (),
+    epcn: EpcnFile | None = None,
 ) -> OrgRegistry:
     """Assemble the registry from already-read frames (pure; see module docs for the rules).
 
@@ -318,13 +322,20 @@ def registry_from_frames(
     sub-ICB locations in ICBs and ICBs in regions. Of two of one date the last given wins; the
     latest gives every practice it lists its name and opening and closing dates. Extracts not
     later than the shared December 2019 one give names and dates only.
+
+    ``epcn`` (an ODS ePCN workbook, decision 0153) dates the PCN membership of every practice
+    it lists from its practice-to-PCN relationships, and places its open PCNs in their current
+    sub-ICB location from its extract date (:mod:`gpworkforce.loaders.epcn_links`); it names
+    the PCNs, and a practice no other file knows becomes a practice open while in a PCN.
     """
     orgs = _Orgs()
     orgs.add(ENGLAND_CODE, "England", OrgType.ENGLAND)
     links: list[ParentLink] = []
     ods_links = _epraccur_part(ods, orgs, ods_source) if ods is not None else []
     extract_ccg, extract_stp, extract_reg = _extract_part(later_ods, orgs)
-    map_links, _, stp_snaps = _map_part(maps, ods, orgs, extract_ccg, extract_reg)
+    if epcn is not None:
+        _epcn_orgs(epcn, orgs)
+    map_links, _, stp_snaps = _map_part(maps, ods, orgs, extract_ccg, extract_reg, epcn)
     first = min(maps, key=lambda m: m.extract_date) if maps else None
     # the ODS link holds until the first later snapshot of the tier (a map or a later extract)
     takeover = min([m.extract_date for m in maps] + [snap.on for snap in extract_ccg], default=None)
@@ -359,7 +370,47 @@ def registry_from_frames(
         later = _plain(extract.frame[extract.frame["setting"] == GP_PRACTICE_SETTING])
         for row in later.itertuples(index=False):
             orgs.add(row.code, row.name, OrgType.PRACTICE, opened=row.opened, closed=row.closed)
+    if epcn is not None:
+        for row in epcn.pcns.itertuples(index=False):  # the ePCN names and dates its PCNs
+            orgs.add(
+                row.pcn_code,
+                row.pcn_name or row.pcn_code,
+                OrgType.PCN,
+                opened=row.opened,
+                closed=row.closed,
+            )
+        _epcn_practices(epcn, orgs)
     return OrgRegistry.build(orgs.items.values(), links)
+
+
+def _epcn_orgs(epcn: EpcnFile, orgs: _Orgs) -> None:
+    """The ePCN's PCNs and their sub-ICB locations as organisations (named later)."""
+    for row in epcn.pcns.itertuples(index=False):
+        orgs.ensure(row.pcn_code, OrgType.PCN)
+        if row.sub_icb:
+            orgs.ensure(row.sub_icb, OrgType.SUB_ICB)
+    for row in epcn.members.itertuples(index=False):
+        if row.pcn_code not in orgs.items:
+            orgs.add(row.pcn_code, row.pcn_name or row.pcn_code, OrgType.PCN)
+
+
+def _epcn_practices(epcn: EpcnFile, orgs: _Orgs) -> None:
+    """The practices the ePCN lists that no ODS extract or map made organisations: open from
+    their first relationship's start to their last one's end (open when one has no end)."""
+    spans: dict[str, tuple[str | None, dt.date, dt.date | None, bool]] = {}
+    for row in epcn.members.itertuples(index=False):
+        if row.practice_code in orgs.items:
+            continue
+        name, first, last, ongoing = spans.get(
+            row.practice_code, (row.practice_name, row.start, row.end, False)
+        )
+        ongoing = ongoing or row.end is None
+        last = row.end if last is None or (row.end is not None and row.end > last) else last
+        spans[row.practice_code] = (name or row.practice_name, min(first, row.start), last, ongoing)
+    for code, (name, first, last, ongoing) in spans.items():
+        orgs.add(
+            code, name or code, OrgType.PRACTICE, opened=first, closed=None if ongoing else last
+        )
 
 
 def registry_files(data_dir: Path) -> tuple[Path, list[Path], Path]:
@@ -379,6 +430,7 @@ def build_registry(
     *,
     later_ods: Sequence[tuple[dt.date, Path]] = (),
     extra_maps: Sequence[Path] = (),
+    epcn: Sequence[tuple[dt.date, Path]] = (),
 ) -> OrgRegistry:
     """The whole national registry from the shared files (cached per file versions).
 
@@ -390,7 +442,9 @@ def build_registry(
     of several with one date the last given wins); ``later_ods`` are ODS extracts with their
     extract dates, the latest of which gives every practice it lists its name and opening and
     closing dates (practices opened since the shared extract become organisations). Links before
-    the first map still come from the shared December 2019 extract (decision 0021).
+    the first map still come from the shared December 2019 extract (decision 0021). ``epcn`` are
+    ODS ePCN workbooks with their extract dates: the latest (of one date, the last given) dates
+    practices' PCN membership (decision 0153; it holds every relationship, ended ones too).
     """
     if data_dir is None:
         from gpworkforce.paths import shared_data_dir
@@ -405,6 +459,7 @@ def build_registry(
     )
     roles = [(f"ods:{on.isoformat()}", p) for on, p in later_ods]
     roles += [("map", p) for p in extra_maps]
+    roles += [(f"epcn:{on.isoformat()}", p) for on, p in epcn]
     extra = tuple(
         (role, str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for role, p in roles
     )
@@ -446,6 +501,15 @@ def _registry_from_files(stamp: tuple[tuple[str, int, int], ...], extra: Extra =
         for role, path, _, _ in extra
         if role.startswith("ods:")
     ]  # in the order given: of one extract date the last wins
+    workbooks = [
+        (dt.date.fromisoformat(role[5:]), i, Path(path))
+        for i, (role, path, _, _) in enumerate(extra)
+        if role.startswith("epcn:")
+    ]
+    epcn = None
+    if workbooks:
+        on, _, path = max(workbooks)  # the latest extract; of one date the last given
+        epcn = read_epcn(path, on)
     return registry_from_frames(
         read_epraccur(ods_path),
         [by_date[d] for d in sorted(by_date)],
@@ -455,4 +519,5 @@ def _registry_from_files(stamp: tuple[tuple[str, int, int], ...], extra: Extra =
         earlier_ccg=earlier,
         earlier_source=earlier_source,
         later_ods=later,
+        epcn=epcn,
     )

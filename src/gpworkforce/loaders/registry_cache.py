@@ -33,7 +33,7 @@ FORMAT = 1
 _ORGS = "organisations.parquet"
 _LINKS = "links.parquet"
 # the modules whose code decides what the registry holds
-_BUILDERS = ("registry.py", "registry_files.py", "hierarchy.py")
+_BUILDERS = ("registry.py", "registry_files.py", "hierarchy.py", "epcn.py", "epcn_links.py")
 
 
 def cache_root() -> Path | None:
