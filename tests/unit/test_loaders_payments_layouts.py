@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from gpworkforce.errors import ValidationFailed
@@ -77,3 +78,51 @@ def test_neither_layout_names_the_missing_list_size_column(tmp_path):
         load_payments(path)
     columns = {i.location.column for i in exc.value.issues}
     assert "Number of Registered Patients (Last Known Figure)" in columns
+
+
+# the 2022-23 publication's spelling (as public code reading nhspaymentsgp-22-23-prac-csv.csv
+# names its columns: "Practice type", "Dispensing Practice" values Yes / No / Unknown)
+LATER_2223 = (
+    "Practice Code,Practice Name,Contract Type,Practice type,Dispensing Practice,"
+    "Practice Rurality,Average Number of Registered Patients,"
+    "Average Number of Weighted Patients,Global Sum\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "year_end"),
+    [
+        ("nhspaymentsgp-22-23-prac-csv.csv", dt.date(2023, 3, 31)),
+        ("nhspaymentsgp-18-19-csv.csv", dt.date(2019, 3, 31)),
+        ("NHSPaymentsGP-19-20-CSV.csv", dt.date(2020, 3, 31)),
+    ],
+)
+def test_the_published_file_names_give_the_financial_year(tmp_path, name, year_end):
+    path = tmp_path / name
+    path.write_text(
+        LATER_2223 + "C82001,The Surgery,GMS,GP Practice,Unknown,Urban,8000,8100,700000\n",
+        encoding="utf-8-sig",
+    )
+    loaded = load_payments(path)
+    assert loaded.patients["period"].dt.date.tolist() == [year_end]
+    attrs = loaded.attributes.set_index("practice_code")
+    assert attrs.loc["C82001", "practice_type"] == "GP Practice"
+    assert pd.isna(attrs.loc["C82001", "dispensing"])  # "Unknown": not known, not False
+
+
+def test_a_name_whose_years_do_not_follow_is_not_a_financial_year(tmp_path):
+    path = tmp_path / "nhspaymentsgp-22-24-prac-csv.csv"
+    path.write_text(LATER_2223 + "C82001,S,GMS,GP Practice,No,Urban,1,1,1\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed) as info:
+        load_payments(path)
+    assert "as published, nhspaymentsgp-17-18" in str(info.value.issues[0])
+
+
+def test_unknown_in_any_case_is_not_available(tmp_path):
+    path = tmp_path / "nhspaymentsgp-22-23-prac-csv.csv"
+    path.write_text(
+        LATER_2223 + "C82001,S,Unknown,UNKNOWN,Yes,unknown,1,1,1\n", encoding="utf-8-sig"
+    )
+    attrs = load_payments(path).attributes.iloc[0]
+    assert pd.isna(attrs["contract_type"]) and pd.isna(attrs["practice_type"])
+    assert pd.isna(attrs["rurality"]) and bool(attrs["dispensing"]) is True

@@ -7,6 +7,8 @@ both: that is *not available*, not an empty list, so it becomes ``<NA>``.
 ``period`` is the end of the financial year (2018-03-31 for 2017/18), taken from the file name
 (``..._2017-18...``) unless given.
 
+The published file names (``nhspaymentsgp-22-23-prac-csv.csv``) give the year too.
+
 Layouts, told apart by the header: 2017-18 gives the *last known* list sizes (``Number of
 Registered/Weighted Patients (Last Known Figure)``, with ``Quarter used for patient data``);
 2018-19 gives the year's *average* list sizes instead (``Average Number of Registered/Weighted
@@ -47,6 +49,7 @@ ATTRIBUTES: dict[str, str] = {
     "Contract Type": "contract_type",
     "Dispensing Practice": "dispensing",
     "Practice Type": "practice_type",
+    "Practice type": "practice_type",  # so spelt since 2022-23
     "Practice Rurality": "rurality",
     "Atypical Characteristics": "atypical",
     QUARTER: "patient_quarter",
@@ -70,13 +73,21 @@ REQUIRED_AVERAGE = (
     "Dispensing Practice",
 )
 _FY_IN_NAME = re.compile(r"(20\d\d)[-_](\d\d)(?!\d)")
+# the names NHS Digital publishes the files under: nhspaymentsgp-17-18-csv.csv,
+# nhspaymentsgp-22-23-prac-csv.csv (two-digit years)
+_FY_PUBLISHED = re.compile(r"nhspaymentsgp[-_](\d\d)[-_](\d\d)(?!\d)", re.IGNORECASE)
 
 
 def _period_from_name(name: str) -> dt.date | None:
+    """The end of the financial year a file's name gives (``2017-18`` or, as published,
+    ``nhspaymentsgp-17-18``: 31 March 2018); None when it gives none."""
     m = _FY_IN_NAME.search(name)
-    if not m or (int(m[1]) + 1) % 100 != int(m[2]):
-        return None
-    return dt.date(int(m[1]) + 1, 3, 31)
+    if m and (int(m[1]) + 1) % 100 == int(m[2]):
+        return dt.date(int(m[1]) + 1, 3, 31)
+    m = _FY_PUBLISHED.search(name)
+    if m and (int(m[1]) + 1) % 100 == int(m[2]):
+        return dt.date(2000 + int(m[1]) + 1, 3, 31)
+    return None
 
 
 def load_payments(
@@ -90,7 +101,10 @@ def load_payments(
             issues=[
                 Issue(
                     Location(file=tf.name),
-                    expected="name its financial year like 2017-18, or be loaded with period given",
+                    expected=(
+                        "name its financial year like 2017-18 or, as published, "
+                        "nhspaymentsgp-17-18, or be loaded with period given"
+                    ),
                     found="neither",
                 )
             ],
@@ -141,7 +155,9 @@ def load_payments(
         columns={PRACTICE: "practice_code", **present}
     )
     for col in attributes.columns[1:]:
-        attributes[col] = attributes[col].str.strip().replace("UNKNOWN", pd.NA)  # not known
+        values = attributes[col].str.strip()
+        # not known: "UNKNOWN" to 2017-18, "Unknown" in later years
+        attributes[col] = values.mask(values.str.upper() == "UNKNOWN", pd.NA)
     if "dispensing" in attributes:
         attributes["dispensing"] = (
             attributes["dispensing"].str.lower().map({"yes": True, "no": False}).astype("boolean")
