@@ -156,8 +156,10 @@ def test_upload_replaces_matching_rows_and_refuses_a_bad_file(world: World) -> N
     changed = text.replace("466838", "470000")  # West Leicestershire 2017/18's allocation
     upload = io.BytesIO(changed.encode())
     upload.name = "table17.csv"
-    response = c.post(url, {"file": upload})
-    assert response.status_code == 302
+    response = c.post(url, {"file": upload}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("finance-allocations", args=["QK1"])
+    said = html_lib.unescape(response.content.decode())
+    assert "Loaded 15 rows from table17.csv: 0 added, 1 changed." in said
     assert _row("West Leicestershire", "2017/18").allocation == 470000
     assert AllocationRecord.objects.filter(owner_id="QK1").count() == 15
     bad = io.BytesIO(changed.replace("470000", "-4").encode())
@@ -167,7 +169,9 @@ def test_upload_replaces_matching_rows_and_refuses_a_bad_file(world: World) -> N
     html = html_lib.unescape(response.content.decode())
     assert "table17.csv, row 7, column 'allocation_gbp_thousands': must be greater than 0" in html
     assert _row("West Leicestershire", "2017/18").allocation == 470000  # nothing written
-    assert c.post(url, {}).status_code == 400
+    empty = c.post(url, {})
+    assert empty.status_code == 400
+    assert "Select an allocations file to upload (.xlsx or .csv)" in empty.content.decode()
 
 
 def test_funding_register_and_its_share_of_a_scenarios_cost(world: World) -> None:
@@ -266,8 +270,14 @@ def test_spend_is_loaded_and_tracked_against_the_plan(world: World) -> None:
     assert not SpendRecord.objects.exists()  # nothing half-written
     good = io.BytesIO(SPEND)
     good.name = "spend.csv"
-    assert analyst.post(url, {"file": good}).status_code == 302
+    loaded = analyst.post(url, {"file": good}, follow=True)
+    assert loaded.redirect_chain[-1][0] == reverse("finance-spend", args=["QK1"])
+    said = html_lib.unescape(loaded.content.decode())
+    assert "Loaded 3 rows from spend.csv: 3 added, 0 changed." in said
     assert SpendRecord.objects.filter(owner_id="QK1").count() == 3
+    empty = analyst.post(url, {})
+    assert empty.status_code == 400
+    assert "Select a spend file to upload (.xlsx or .csv)" in empty.content.decode()
     assert AuditEvent.objects.filter(action="finance.spend_loaded").count() == 1
     board = client(world.users["board"])
     page = board.get(reverse("finance-spend", args=["QK1"]) + "?scenario=scenario-3")

@@ -5,6 +5,8 @@ organisation and those under it; analysts change allocations, thresholds and the
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from django.urls import reverse
 from gpworkforce import exports
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import UserError
+from gpworkforce.labels import plural
 from gpworkforce.reports.formatting import NA_MEANING, display_rows, is_numeric_column
 from gpworkforce.web.finance import actions, charts, compute, forms
 from gpworkforce.web.finance.headline import org_headline
@@ -267,48 +270,7 @@ def allocation_edit(request: HttpRequest, scope: Scope, org_code: str, row_id: i
 
 @guard(Permission.EDIT_FINANCE, load_org)
 def allocation_upload(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
-    org: Organisation = scope.obj
-    crumbs = _crumbs(org, ("Allocations", reverse("finance-allocations", args=[org.code])))
-    errors: list[dict[str, str]] = []
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            errors = [
-                {"text": "Select an allocations file to upload (.xlsx or .csv)", "href": "#file"}
-            ]
-        else:
-            name = Path(upload.name or "upload.csv").name
-            suffix = Path(name).suffix.lower()
-            content = upload.read(MAX_UPLOAD_BYTES + 1)
-            if suffix not in (".csv", ".xlsx"):
-                errors = [
-                    {"text": f"The file must be .xlsx or .csv, got {name!r}", "href": "#file"}
-                ]
-            elif len(content) > MAX_UPLOAD_BYTES:
-                errors = [{"text": "The file must be at most 5 MB", "href": "#file"}]
-            else:
-                try:
-                    rows = _read_allocations(content, name, suffix)
-                except UserError as exc:
-                    errors = [{"text": line, "href": "#file"} for line in _lines(exc)[:100]]
-                else:
-                    added, changed = actions.load_allocations(
-                        actor=request.user, owner=org.code, rows=rows, file_name=name
-                    )
-                    messages.success(
-                        request,
-                        f"Loaded {len(rows)} rows from {name}: {added} added, {changed} changed.",
-                    )
-                    return redirect("finance-allocations", org_code=org.code)
-    elif (refused := _not_allowed(request, SAFE)) is not None:
-        return refused
-    return render(
-        request,
-        "finance/upload.jinja",
-        {"org": org, "errors": errors, "accept": UPLOAD_ACCEPT},
-        status=400 if errors else 200,
-        breadcrumbs=crumbs,
-    )
+    return _upload(request, scope.obj, _ALLOCATIONS)
 
 
 @guard(Permission.VIEW_FINANCE, load_org)
@@ -381,13 +343,49 @@ def _spend_views(table: ReportTable) -> list[dict[str, Any]]:
 
 @guard(Permission.EDIT_FINANCE, load_org)
 def spend_upload(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
-    org: Organisation = scope.obj
-    crumbs = _crumbs(org, ("Locum and agency spend", reverse("finance-spend", args=[org.code])))
+    return _upload(request, scope.obj, _SPEND)
+
+
+@dataclass(frozen=True)
+class _UploadKind:
+    """One finance table a user can upload: what the page calls it and where it goes."""
+
+    kind: str  # the finance reader's name: "allocations" or "spend"
+    crumb: str
+    page: str  # the table's own page (URL name), returned to after a load
+    template: str
+    load: Callable[..., tuple[int, int]]
+
+
+_ALLOCATIONS = _UploadKind(
+    "allocations",
+    "Allocations",
+    "finance-allocations",
+    "finance/upload.jinja",
+    actions.load_allocations,
+)
+_SPEND = _UploadKind(
+    "spend",
+    "Locum and agency spend",
+    "finance-spend",
+    "finance/spend_upload.jinja",
+    actions.load_spend,
+)
+
+
+def _upload(request: HttpRequest, org: Organisation, table: _UploadKind) -> HttpResponse:
+    """Upload an allocations or spend file: checked whole, loaded only if every row is valid."""
+    crumbs = _crumbs(org, (table.crumb, reverse(table.page, args=[org.code])))
     errors: list[dict[str, str]] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            errors = [{"text": "Select a spend file to upload (.xlsx or .csv)", "href": "#file"}]
+            errors = [
+                {
+                    "text": f"Select {_an(table.kind)} file to upload (.xlsx or .csv)",
+                    "href": "#file",
+                }
+            ]
         else:
             name = Path(upload.name or "upload.csv").name
             suffix = Path(name).suffix.lower()
@@ -400,31 +398,32 @@ def spend_upload(request: HttpRequest, scope: Scope, org_code: str) -> HttpRespo
                 errors = [{"text": "The file must be at most 5 MB", "href": "#file"}]
             else:
                 try:
-                    rows = _read_file(content, name, suffix, "spend")
+                    rows = _read_file(content, name, suffix, table.kind)
                 except UserError as exc:
                     errors = [{"text": line, "href": "#file"} for line in _lines(exc)[:100]]
                 else:
-                    added, changed = actions.load_spend(
+                    added, changed = table.load(
                         actor=request.user, owner=org.code, rows=rows, file_name=name
                     )
                     messages.success(
                         request,
-                        f"Loaded {len(rows)} rows from {name}: {added} added, {changed} changed.",
+                        f"Loaded {plural(len(rows), 'row')} from {name}: {added:,} added, "
+                        f"{changed:,} changed.",
                     )
-                    return redirect("finance-spend", org_code=org.code)
+                    return redirect(table.page, org_code=org.code)
     elif (refused := _not_allowed(request, SAFE)) is not None:
         return refused
     return render(
         request,
-        "finance/spend_upload.jinja",
+        table.template,
         {"org": org, "errors": errors, "accept": UPLOAD_ACCEPT},
         status=400 if errors else 200,
         breadcrumbs=crumbs,
     )
 
 
-def _read_allocations(content: bytes, name: str, suffix: str) -> list[Any]:
-    return _read_file(content, name, suffix, "allocations")
+def _an(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
 def _read_file(content: bytes, name: str, suffix: str, kind: str) -> list[Any]:
