@@ -193,3 +193,58 @@ def test_a_pcn_missing_from_the_details_sheet_is_a_warning(tmp_path: Path) -> No
         "1 PCN of sheet 'PCN Core Partner Details' is not listed in sheet 'PCNDetails'" in warning
     )
     assert warning.endswith(": U71931")
+
+
+# the ODS Data Search and Export CSV (report epcncorepartnerdetails) as downloaded: no header,
+# the documented column order, then "Practice Sub ICB and PCN Sub ICB Match?"
+EXPORT = (
+    "C82001,SOUTH LEICESTERSHIRE MEDICAL PARTNERSHIP,03W,LLR - 03W,U30213,CROSS COUNTIES PCN,"
+    "03W,LLR - 03W,20190701,,Y\n"
+    "C82002,COUNTESTHORPE HEALTH CENTRE,03W,LLR - 03W,U71931,SOUTH BLABY & LUTTERWORTH PCN,"
+    "03W,LLR - 03W,20190701,20230930,Y\n"
+    "C82002,COUNTESTHORPE HEALTH CENTRE,03W,LLR - 03W,U30213,CROSS COUNTIES PCN,"
+    "03W,LLR - 03W,20231001,,Y\n"
+)
+EXPORT_HEADER = (
+    "Partner Organisation Code,Partner Name,Practice Parent Sub ICB Location Code,Practice "
+    "Parent Sub ICB Location Name,PCN Code,PCN Name,PCN Parent Sub ICB Location Code,PCN Parent "
+    "Sub ICB Location Name,Practice to PCN Relationship Start Date,Practice to PCN Relationship "
+    "End Date,Practice Sub ICB and PCN Sub ICB Match?\n"
+)
+
+
+@pytest.mark.parametrize("header", ["", EXPORT_HEADER])
+def test_the_ods_export_csv_reads_with_or_without_its_header(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "epcncorepartnerdetails.csv"
+    path.write_text(header + EXPORT, encoding="utf-8")
+    epcn = read_epcn(path, EXTRACT)
+    assert epcn.encoding == "utf-8"
+    assert epcn.pcn_on(dt.date(2023, 9, 30)) == {"C82001": "U30213", "C82002": "U71931"}
+    assert epcn.pcn_on(dt.date(2023, 10, 1)) == {"C82001": "U30213", "C82002": "U30213"}
+    assert list(epcn.members["row"]) == ([2, 3, 4] if header else [1, 2, 3])
+    # no PCNDetails: each PCN named by its rows, placed in its current parent sub-ICB location
+    pcns = epcn.pcns.set_index("pcn_code")
+    assert pcns.loc["U30213", "pcn_name"] == "CROSS COUNTIES PCN"
+    assert pcns.loc["U30213", "sub_icb"] == "03W"
+    assert pcns.loc["U71931", "sub_icb"] is None  # no relationship current on the extract date
+
+
+def test_a_bad_cell_of_the_export_is_named_by_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "epcncorepartnerdetails.csv"
+    path.write_text(EXPORT.replace("20231001", "01/10/2023"), encoding="utf-8")
+    (issue,) = problems(path)
+    assert issue == (
+        "epcncorepartnerdetails.csv, row 3, column 'Practice to PCN Relationship Start Date': "
+        "must be a date (YYYYMMDD, as ODS writes it, or a date cell), got '01/10/2023'"
+    )
+
+
+def test_a_csv_with_other_headings_is_refused_naming_the_missing_columns(tmp_path: Path) -> None:
+    path = tmp_path / "members.csv"
+    path.write_text("Practice,PCN\nC82001,U30213\n", encoding="utf-8")
+    found = problems(path)
+    assert found[0] == (
+        "members.csv, row 1: must be a header row with the columns 'Partner Organisation Code', "
+        "'PCN Code', 'Practice to PCN Relationship Start Date', 'Practice to PCN Relationship "
+        "End Date' (within the first 10 rows), got none"
+    )

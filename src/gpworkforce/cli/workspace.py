@@ -397,7 +397,7 @@ def _epcn(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> Loaded
         warnings += map_disagreements(found, registry) + unknown_practices(found, registry)
     source = _registry_source(path, "ods-epcn", opts.period)
     loaded = _no_tables(Kind.PCN_MEMBERSHIP, source, found)
-    return dataclasses.replace(loaded, warnings=tuple(warnings), encoding="xlsx")
+    return dataclasses.replace(loaded, warnings=tuple(warnings), encoding=found.encoding)
 
 
 ADAPTERS: Mapping[Kind, Adapter] = {

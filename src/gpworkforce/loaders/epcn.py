@@ -11,6 +11,12 @@
   Code``, ``PCN Name``, ``PCN Parent Sub ICB Loc Code`` and name, ``Practice to PCN Relationship
   Start Date`` and ``... End Date`` (blank = still a member).
 
+The same relationships are also published as a CSV by ODS Data Search and Export (report
+``epcncorepartnerdetails``): the partner sheet's ten columns (then ``Practice Sub ICB and PCN
+Sub ICB Match?``), with no header row as downloaded, or with the documented headings. Read from
+it, each PCN is named by its partner rows and placed in the PCN parent sub-ICB location of its
+relationships current on the extract date (the CSV has no ``PCNDetails``).
+
 Headings are published with line breaks inside the cell ("Partner\\r\\nOrganisation\\r\\nCode");
 they are compared with runs of white space made one space and case ignored. Dates are ODS's
 ``YYYYMMDD`` (text or number) or date cells. The file carries no extract date: the user gives it
@@ -21,6 +27,7 @@ is refused with file, sheet, row and column, all problems of the file together.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
@@ -32,7 +39,7 @@ import pandas as pd
 
 from gpworkforce import labels
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed, raise_if_issues
-from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_bytes
+from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, decode, read_bytes
 from gpworkforce.loaders.tabular import MAX_ISSUES_PER_COLUMN, PRACTICE_CODE
 
 DETAILS_SHEETS = ("PCNDetails", "PCN Details")
@@ -74,6 +81,18 @@ MEMBER_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "end": ("Practice to PCN Relationship End Date",),
 }
 MEMBERS_REQUIRED = ("practice_code", "pcn_code", "start", "end")
+# the ODS export's columns by position when it has no header row (its documented order; the
+# names at 3 and 7 and the match flag at 10 are not read)
+EXPORT_POSITIONS: Mapping[str, int] = {
+    "practice_code": 0,
+    "practice_name": 1,
+    "practice_sub_icb": 2,
+    "pcn_code": 4,
+    "pcn_name": 5,
+    "pcn_sub_icb": 6,
+    "start": 8,
+    "end": 9,
+}
 _SPACES = re.compile(r"\s+")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ODS_DATE = re.compile(r"^\d{8}$")
@@ -94,6 +113,7 @@ class EpcnFile:
     members: pd.DataFrame
     file_name: str
     warnings: tuple[str, ...] = ()
+    encoding: str = "xlsx"  # "xlsx", or the text encoding of the ODS export CSV
 
     def pcn_on(self, on: dt.date) -> dict[str, str]:
         """Practice -> PCN on ``on`` by the relationships' dates (a practice in none: absent)."""
@@ -149,7 +169,8 @@ def _read_book(data: bytes, name: str) -> dict[str, list[tuple[object, ...]]]:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise InputFileError(
-            f"{name}: must be NHS England ODS's ePCN workbook (ePCN.xlsx, an .xlsx workbook), "
+            f"{name}: must be NHS England ODS's ePCN workbook (ePCN.xlsx, an .xlsx workbook) or "
+            "its practice-to-PCN relationships as a CSV, "
             f"got a file that is not one ({type(exc).__name__})"
         ) from None
     try:
@@ -182,11 +203,21 @@ def _frame(
     columns: Mapping[str, tuple[str, ...]],
     required: Sequence[str],
     name: str,
-    sheet: str,
+    sheet: str | None,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """The sheet's rows under our column names (``row``: the spreadsheet's row number) and each
     column's heading as published (for messages)."""
     wanted = {_heading(h): col for col, heads in columns.items() for h in heads}
+    if (
+        sheet is None
+        and rows
+        and re.match(PRACTICE_CODE, _text(rows[0][0] if rows[0] else "") or "")
+    ):
+        # the ODS export as downloaded: no header row (its first cell a practice code), the
+        # columns in their documented order
+        position = dict(EXPORT_POSITIONS)
+        published = {col: heads[0] for col, heads in columns.items()}
+        return _records(rows, position, columns, first=1), published
     at = next(
         (
             i
@@ -228,8 +259,19 @@ def _frame(
             ],
             summary=f"{name}: not NHS England ODS's ePCN workbook",
         )
+    return _records(rows[at + 1 :], position, columns, first=at + 2), published
+
+
+def _records(
+    rows: Sequence[tuple[object, ...]],
+    position: Mapping[str, int],
+    columns: Mapping[str, tuple[str, ...]],
+    *,
+    first: int,
+) -> pd.DataFrame:
+    """``rows`` (the first numbered ``first``) under our column names, blank rows left out."""
     records = []
-    for i, row in enumerate(rows[at + 1 :], start=at + 2):
+    for i, row in enumerate(rows, start=first):
         if all(v is None or str(v).strip() == "" for v in row):
             continue  # a blank row (e.g. below the table)
         record: dict[str, object] = {"row": i}
@@ -237,13 +279,13 @@ def _frame(
             j = position.get(col)
             record[col] = row[j] if j is not None and j < len(row) else None
         records.append(record)
-    return pd.DataFrame(records, columns=["row", *columns]), published
+    return pd.DataFrame(records, columns=["row", *columns])
 
 
 class _Checks:
     """The problems of one sheet, up to ``MAX_ISSUES_PER_COLUMN`` per column."""
 
-    def __init__(self, name: str, sheet: str, published: Mapping[str, str]) -> None:
+    def __init__(self, name: str, sheet: str | None, published: Mapping[str, str]) -> None:
         self.name, self.sheet, self.published = name, sheet, published
         self.issues: list[Issue] = []
         self._count: dict[str, int] = {}
@@ -315,8 +357,9 @@ def _details(rows: Sequence[tuple[object, ...]], name: str) -> tuple[pd.DataFram
     return frame, check.issues
 
 
-def _members(rows: Sequence[tuple[object, ...]], name: str) -> tuple[pd.DataFrame, list[Issue]]:
-    sheet = MEMBERS_SHEET
+def _members(
+    rows: Sequence[tuple[object, ...]], name: str, sheet: str | None = MEMBERS_SHEET
+) -> tuple[pd.DataFrame, list[Issue]]:
     frame, published = _frame(rows, MEMBER_COLUMNS, MEMBERS_REQUIRED, name, sheet)
     check = _Checks(name, sheet, published)
     if frame.empty:
@@ -370,22 +413,60 @@ def read_epcn(path: Path, extract_date: dt.date, *, max_bytes: int = DEFAULT_MAX
     """Read and check an ePCN workbook (see the module doc); ``extract_date`` is the date it
     was extracted (the file carries none): a relationship starting after it is refused."""
     name = Path(path).name
-    sheets = _read_book(read_bytes(Path(path), max_bytes=max_bytes), name)
-    pcns, issues = _details(sheets["PCNDetails"], name)
-    members, more = _members(sheets[MEMBERS_SHEET], name)
-    issues += more
-    raise_if_issues(issues, f"{name}: not a valid ePCN workbook")
+    data = read_bytes(Path(path), max_bytes=max_bytes)
+    sheet: str | None = MEMBERS_SHEET
+    encoding = "xlsx"
+    if not data.startswith(_ZIP) and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        data = b""  # named as a workbook but not one: refused as such below
+    if not data or data.startswith(_ZIP):
+        sheets = _read_book(data, name)
+        pcns, issues = _details(sheets["PCNDetails"], name)
+        members, more = _members(sheets[MEMBERS_SHEET], name)
+        issues += more
+    else:  # the ODS Data Search and Export CSV of the relationships
+        text, encoding, _ = decode(data, name)
+        sheet = None
+        members, issues = _members(list(csv.reader(io.StringIO(text))), name, None)
+    raise_if_issues(issues, f"{name}: not a valid ePCN file")
+    if sheet is None:
+        pcns = _pcns_of(members, extract_date)
     future = [
         Issue(
-            Location(name, MEMBERS_SHEET, int(row), "Practice to PCN Relationship Start Date"),
+            Location(name, sheet, int(row), "Practice to PCN Relationship Start Date"),
             f"not be after the file's extract date {extract_date:%Y%m%d} (--period)",
             f"{start:%Y%m%d}",
         )
         for row, start in zip(members["row"], members["start"], strict=True)
         if start > extract_date
     ][:MAX_ISSUES_PER_COLUMN]
-    raise_if_issues(future, f"{name}: not a valid ePCN workbook for {extract_date}")
-    return EpcnFile(extract_date, pcns, members, name, tuple(_warnings(pcns, members, name)))
+    raise_if_issues(future, f"{name}: not a valid ePCN file for {extract_date}")
+    warnings = tuple(_warnings(pcns, members, name))
+    return EpcnFile(extract_date, pcns, members, name, warnings, encoding)
+
+
+_ZIP = b"PK\x03\x04"  # an .xlsx workbook is a ZIP container
+
+
+def _pcns_of(members: pd.DataFrame, on: dt.date) -> pd.DataFrame:
+    """The PCNs of a relationships-only file: named by their last partner row, placed in the
+    PCN parent sub-ICB location of their relationships current on ``on`` (the commonest)."""
+    rows = []
+    for code, group in members.groupby("pcn_code", sort=True):
+        live = group.loc[[e is None or e >= on for e in group["end"]]]
+        subs = live["pcn_sub_icb"].dropna()
+        names = group["pcn_name"].dropna()
+        rows.append(
+            {
+                "pcn_code": code,
+                "pcn_name": names.iloc[-1] if len(names) else None,
+                "sub_icb": subs.value_counts().sort_index().idxmax() if len(subs) else None,
+                "sub_icb_name": None,
+                "opened": None,
+                "closed": None,
+                "row": None,
+            }
+        )
+    return pd.DataFrame(rows, columns=["row", *DETAILS_COLUMNS])
 
 
 def _warnings(pcns: pd.DataFrame, members: pd.DataFrame, name: str) -> list[str]:
