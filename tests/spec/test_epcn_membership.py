@@ -138,3 +138,29 @@ def test_pcns_are_placed_in_the_epcn_s_sub_icb_location_from_its_extract_date() 
         ("U00003", "99P", dt.date(2022, 1, 1), None),  # closed: not in the ePCN's snapshot
         ("U00004", "99Q", dt.date(2022, 1, 1), None),  # not in the ePCN: keeps its link
     }
+
+
+def test_the_committed_sample_is_what_its_script_writes_from_the_real_map(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    import importlib.util
+
+    import openpyxl
+
+    spec = importlib.util.spec_from_file_location("make_sample", SAMPLE.parent / "make_sample.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    from gpworkforce.loaders.synthetic_epcn import write_epcn_from_map
+
+    out = write_epcn_from_map(
+        shared_data / "nhs" / "gp_reg_pat_prac_map_2022-01.csv",
+        tmp_path / "ePCN.xlsx",
+        icb=script.ICB,
+        moves=script.MOVES,
+        sub_icb_names=script.SUB_ICB_NAMES,
+    )
+    for sheet in ("PCNDetails", "PCN Core Partner Details"):
+        committed = openpyxl.load_workbook(SAMPLE)[sheet].iter_rows(values_only=True)
+        written = openpyxl.load_workbook(out)[sheet].iter_rows(values_only=True)
+        assert list(committed) == list(written)
