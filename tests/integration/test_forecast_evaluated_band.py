@@ -158,13 +158,30 @@ def test_without_the_option_the_run_has_no_evaluated_band(tmp_path: Path) -> Non
     assert "band" not in json.loads((tmp_path / "run.json").read_text())
 
 
+def _gp_only(tmp_path: Path) -> Path:
+    """LLR's cohort scenario counting only its fully qualified GPs in supply (locums and
+    substitutes weighted 0): the measure the band was evaluated on (decision 0156)."""
+    path = tmp_path / "gp-only.toml"
+    path.write_text(
+        f'extends = "{COHORT.as_posix()}"\nname = "LLR cohort, qualified GPs only"\n[cohort]\n'
+        "classes = [\n"
+        '  { code = "GP", role = "GP_QUALIFIED", gp_equivalent = 1.0 },\n'
+        '  { code = "GP_LOCUM", role = "GP_LOCUM", contract = "locum", gp_equivalent = 0.0 },\n'
+        '  { code = "PHARMACIST", role = "DPC_PHARMACIST", gp_equivalent = 0.0 },\n'
+        '  { code = "ANP", role = "NURSE_ANP", gp_equivalent = 0.0 },\n'
+        "]\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 def test_a_cohort_forecast_gets_the_band_at_whole_years_only_as_far_as_evaluated(
     tmp_path: Path, shared_data: Path
 ) -> None:
     ev = _write(tmp_path / "ev" / "evaluation_bands.csv", HEADER, ROWS)
     out = tmp_path / "fc"
     code, _out, err = _invoke(
-        "forecast", str(COHORT), "--out", str(out), "--band", "evaluated",
+        "forecast", str(_gp_only(tmp_path)), "--out", str(out), "--band", "evaluated",
         "--evaluation", str(ev), "--band-level", "icb",
     )  # fmt: skip
     assert code == 0, err
@@ -260,3 +277,53 @@ def test_a_bad_band_file_is_refused_before_anything_runs(
     err = _bad(tmp_path, "--band", "evaluated", "--evaluation", str(bands), "--band-level", level)
     assert message in err, err
     assert str(bands) in err or "--band-level" in err
+
+
+@pytest.mark.parametrize(
+    ("scenario", "counted"),
+    [
+        (COHORT, "GP_LOCUM (GP locum, not a fully qualified GP)"),
+        (ROOT / "scenarios" / "llr-2017" / "scenario-3.toml", "adds substitutes (Pharmacist"),
+    ],
+)
+def test_a_scenario_of_another_measure_is_refused_the_evaluated_band(
+    tmp_path: Path, scenario: Path, counted: str, shared_data: Path
+) -> None:
+    """The band was measured on qualified GP FTE; a supply that counts locums or substitutes
+    is another measure, so the band is refused before anything runs (decision 0156)."""
+    ev = _write(tmp_path / "ev" / "evaluation_bands.csv", HEADER, ROWS)
+    out = tmp_path / "fc"
+    code, _stdout, err = _invoke(
+        "forecast", str(scenario), "--out", str(out), "--band", "evaluated",
+        "--evaluation", str(ev), "--band-level", "icb",
+    )  # fmt: skip
+    assert code == 2 and not out.exists() and "Traceback" not in err
+    text = " ".join(err.split())
+    assert "the band is measured on the FTE of fully qualified GPs" in text
+    assert counted in text and "use --band draws" in text
+
+
+def test_the_headline_reads_the_target_from_the_evaluated_band(tmp_path: Path) -> None:
+    """LLR scenario 1 (541 -> 561 WTE over 3 years, target 639 WTE in 2020) with a band to 3
+    years: P10 / P50 / P90 are the central case times the ratios, and the chance of reaching the
+    target is read off the band (here above its P97.5: 2.5% or less)."""
+    rows = [
+        _row("ICB", HEE, 1, "0.950 0.970 1.000 1.030 1.050", "80.5 94.9", "yes"),
+        _row("ICB", HEE, 2, "0.900 0.940 0.990 1.040 1.080", "80.5 94.9", "yes"),
+        _row("ICB", HEE, 3, "0.900 0.930 0.990 1.050 1.070", "80.5 94.9", "yes"),
+    ]
+    ev = _write(tmp_path / "ev" / "evaluation_bands.csv", HEADER, rows)
+    code, out, err = _invoke(
+        "forecast", str(HEE_1), "--out", str(tmp_path / "fc"), "--band", "evaluated",
+        "--evaluation", str(ev), "--band-level", "icb",
+    )  # fmt: skip
+    assert code == 0, err
+    band = _band(tmp_path / "fc")
+    three = band[2]
+    central = float(three["central"])
+    line = next(x for x in out.splitlines() if "Target from the evaluated band" in x)
+    assert (
+        f"P10 {0.93 * central:,.1f}, P50 {0.99 * central:,.1f}, P90 {1.05 * central:,.1f}" in line
+    )
+    assert central * 1.07 < 639  # the target is above the band's P97.5
+    assert "chance of reaching 639.0 WTE: 2.5% or less" in line

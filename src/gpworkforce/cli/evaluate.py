@@ -177,6 +177,7 @@ def evaluate(
     from gpworkforce.exports import write_csv_files, write_xlsx
     from gpworkforce.forecast import evaluation as ev
     from gpworkforce.forecast.calibration import area_map
+    from gpworkforce.forecast.evaluated_band import bands_frame
     from gpworkforce.forecast.sensitivity import write_svg
 
     chosen = {"icb": ["icb"], "sub-icb": ["sub-icb"], "all": ["icb", "sub-icb"]}.get(level)
@@ -246,7 +247,7 @@ def evaluate(
             "evaluation_bands",
             "The calibrated band for a forecast made now: each quantile as a ratio to the"
             " method's central forecast",
-            _human(ev.current_bands(result.cases, summary), CURRENT_BAND_COLUMNS),
+            bands_frame(ev.current_bands(result.cases, summary)),
             notes=(
                 "Multiply a method's central forecast by these ratios for its calibrated band."
                 " Each is made as the leave-one-out band is, from the errors of every starting"

@@ -133,7 +133,32 @@ def band_headline(run: ForecastRun, band: EvaluatedBand) -> list[str]:
             f"    {span} years ahead: not judged, the evaluation has bands only to"
             f" {band.max_horizon} years; no band given"
         )
-    return lines
+    return lines + target_band_lines(run)
+
+
+def target_band_lines(run: ForecastRun) -> list[str]:
+    """The target read from the evaluated band: P10/P50/P90 at its date and the chance of
+    reaching it (decision 0156), or why the band says nothing there."""
+    import pandas as pd
+
+    from gpworkforce.forecast.evaluated_band import band_at_target
+
+    table = next((t.frame for t in run.tables if t.key == "target"), None)
+    if table is None or not len(table) or run.band is None:
+        return []
+    row = table.iloc[0]
+    on = pd.Timestamp(row["date"]).date()
+    at = band_at_target(run.band, on, float(row["target_wte"]))
+    if at is None:
+        return [
+            f"  Target on {on:%-d %B %Y}: beyond the evaluated band's horizons, so no chance of"
+            " reaching it is read from the band"
+        ]
+    return [
+        f"  Target from the evaluated band, {pd.Timestamp(at.date):%-d %B %Y}: P10"
+        f" {_wte(at.p10)}, P50 {_wte(at.p50)}, P90 {_wte(at.p90)} WTE; chance of reaching"
+        f" {_wte(at.target)} WTE: {at.chance_text()}"
+    ]
 
 
 def _evaluated_band(
@@ -248,10 +273,22 @@ def forecast(
         raise UserError("--costs and --no-costs cannot be given together")
     models: dict[Path, Path | None] = {}
     methods: set[str] = set()
+    loaded = {}
     for path in scenarios:  # validate all before computing anything
-        methods.add(load_scenario(path).scenario.method)  # every scenario checked first
+        loaded[path] = load_scenario(path).scenario  # every scenario checked first
+        methods.add(loaded[path].method)
         models[path] = None if no_costs else _cost_model(path, costs)
     bands = _evaluated_band(band, evaluation, band_level, methods)
+    if bands:
+        from gpworkforce.forecast.evaluated_band import measure_differs
+
+        for path, scenario in loaded.items():
+            reason = measure_differs(scenario)
+            if reason:
+                raise UserError(
+                    f"{path.name}: --band evaluated does not apply: {reason} (decision 0156);"
+                    " use --band draws for the scenario's own band"
+                )
     stems = [p.stem for p in scenarios]
     if len(set(stems)) != len(stems):
         raise UserError(f"scenario file names must differ (outputs go to DIR/<stem>), got {stems}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -22,11 +23,16 @@ from typing import Any
 import pandas as pd
 
 from gpworkforce.domain.report import ReportTable
+from gpworkforce.domain.taxonomy import load_taxonomy
 from gpworkforce.errors import UserError
 from gpworkforce.forecast.evaluation_labels import CURRENT_BAND_COLUMNS as COLS
 from gpworkforce.forecast.evaluation_labels import LEVELS, METHOD_LABELS
 
 BAND_FILE = "evaluation_bands.csv"
+# what `gpworkforce evaluate` scores: GPW's fully qualified GPs (excluding trainees and locums),
+# FTE, from the practice-year file (decision 0156)
+MEASURED_NODE = "GP_QUALIFIED"
+MEASURED = "FTE of fully qualified GPs (excluding trainees and locums)"
 # the quantiles a band must have, and those it may have (P2.5 / P97.5)
 REQUIRED = ("q0.1", "q0.5", "q0.9")
 OPTIONAL = ("q0.025", "q0.975")
@@ -82,6 +88,58 @@ class EvaluatedBand:
 
 def ahead(years: int) -> str:
     return "1 year" if years == 1 else f"{years} years"
+
+
+def _plain(value: Any) -> float | None:
+    """A scenario number as a float; None for a distribution (an uncertain weight)."""
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _role_name(tax: Any, role: str) -> str:
+    return tax.node(role).name if role in tax.nodes else role
+
+
+def measure_differs(scenario: Any) -> str:
+    """Why the evaluated band does not apply to ``scenario``'s supply, or "" when it does.
+
+    The band is a ratio measured on :data:`MEASURED`; it applies only to a central forecast of
+    that same measure (decision 0156): a cohort scenario whose supply counts only classes within
+    fully qualified GPs, each at one GP-equivalent and with no supervision netted off (classes
+    weighted 0, such as registrars, do not count), or an HEE linear scenario without substitutes.
+    Anything else (substitutes, locums or trainees counted, other weights) is another measure,
+    whose error the evaluation has not measured."""
+    tax = load_taxonomy()
+    if scenario.method == "hee-linear":
+        subs = scenario.hee_linear.substitutes if scenario.hee_linear is not None else []
+        if subs:
+            roles = ", ".join(_role_name(tax, s.role) for s in subs)
+            return (
+                f"the band is measured on the {MEASURED}, and this scenario's supply adds"
+                f" substitutes ({roles}), another measure"
+            )
+        return ""
+    if scenario.cohort is None:
+        return f"the band is measured on the {MEASURED}; this scenario forecasts no GP supply"
+    qualified = tax.leaves_of(MEASURED_NODE)
+    other = []
+    for c in scenario.cohort.classes:
+        weight, supervision = _plain(c.gp_equivalent), _plain(c.supervision_gp_fte)
+        if weight == 0 and supervision == 0:
+            continue  # not counted in supply
+        leaves = tax.leaves_of(c.role) if c.role in tax.nodes else frozenset()
+        name = f"{c.code} ({_role_name(tax, c.role)}"
+        if not (leaves and leaves <= qualified):
+            other.append(f"{name}, not a fully qualified GP)")
+        elif weight != 1:
+            other.append(f"{name}, weighted other than one GP-equivalent)")
+        elif supervision != 0:
+            other.append(f"{name}, with supervision netted off)")
+    if other:
+        return (
+            f"the band is measured on the {MEASURED}, and this scenario's supply also counts"
+            f" {'; '.join(other)}, another measure"
+        )
+    return ""
 
 
 def band_path(given: Path) -> Path:
@@ -226,9 +284,9 @@ def calibration_notes(band: EvaluatedBand, horizons: Sequence[int]) -> tuple[str
     beyond = not_judged(band, horizons)
     notes = [
         f"Band: the evaluated band of {band.describe()} from {band.path} (SHA-256"
-        f" {band.sha256}): each quantile is the central forecast of GP-equivalent WTE times the"
-        " ratio `gpworkforce evaluate` measured for that level, method and horizon (decision"
-        " 0148); the scenario's own draws are not used for it.",
+        f" {band.sha256}): each quantile is the central forecast times the ratio `gpworkforce"
+        " evaluate` measured for that level, method and horizon on the same measure, the"
+        f" {MEASURED} (decisions 0148, 0156); the scenario's own draws are not used for it.",
         "Starting years the band is made from: "
         + ("; ".join(f"{ahead(b.horizon)} ahead: {b.made_from}" for b in used) or "none")
         + (f" (in all: {', '.join(map(str, years))})." if years else "."),
@@ -256,6 +314,7 @@ def record_entry(band: EvaluatedBand, horizons: Sequence[int]) -> dict[str, Any]
     """The run record's (``run.json``) account of the calibration used."""
     return {
         "kind": "evaluated",
+        "measure": MEASURED,
         "file": str(band.path),
         "sha256": band.sha256,
         "level": band.level,
@@ -274,3 +333,126 @@ def record_entry(band: EvaluatedBand, horizons: Sequence[int]) -> dict[str, Any]
         ],
         "not_judged": not_judged(band, horizons),
     }
+
+
+QUANTILE_LEVELS = {"p2_5": 0.025, "p10": 0.1, "p50": 0.5, "p90": 0.9, "p97_5": 0.975}
+
+
+@dataclass(frozen=True)
+class BandAtTarget:
+    """The evaluated band at the target's date and the chance of reaching the target read from
+    it (decision 0156): one account for the CLI's headline and the web page."""
+
+    date: Any
+    years_ahead: int
+    central: float
+    p10: float
+    p50: float
+    p90: float
+    target: float
+    chance: float  # P(supply >= target), linear between the band's quantiles
+    bound: str  # "": chance as interpolated; ">=": at least it; "<=": at most it
+
+    def chance_text(self) -> str:
+        pct = f"{100 * self.chance:.1f}".rstrip("0").rstrip(".") + "%"
+        if self.bound == ">=":
+            return f"{pct} or more"
+        if self.bound == "<=":
+            return f"{pct} or less"
+        return f"{100 * self.chance:.0f}%"
+
+
+def chance_of_reaching(quantiles: Mapping[float, float], target: float) -> tuple[float, str]:
+    """P(supply >= ``target``) from a band given as quantile level -> value: the distribution
+    function taken linear between the quantiles; beyond the outermost ones only a bound
+    (``">="``/``"<="``), since the band says nothing further out."""
+    pts = sorted((v, p) for p, v in quantiles.items())
+    if target <= pts[0][0]:
+        return 1.0 - pts[0][1], ">="
+    if target > pts[-1][0]:
+        return 1.0 - pts[-1][1], "<="
+    for (v0, p0), (v1, p1) in itertools.pairwise(pts):
+        if v0 < target <= v1:
+            w = (target - v0) / (v1 - v0) if v1 > v0 else 1.0
+            return 1.0 - (p0 + w * (p1 - p0)), ""
+    return 1.0 - pts[-1][1], "<="  # pragma: no cover - covered by the bounds above
+
+
+def band_at_target(frame: pd.DataFrame, date: Any, target: float) -> BandAtTarget | None:
+    """The band's row nearest the target's ``date`` and the chance of reaching ``target`` by
+    then; None when that row has no band (beyond the horizons evaluated)."""
+    if frame is None or not len(frame) or "p10" not in frame.columns:
+        return None
+    if any(d is None or pd.isna(d) for d in frame["date"]):
+        return None  # an undated forecast (HEE linear without a baseline date)
+    when = pd.Timestamp(date)
+    gaps = [abs((pd.Timestamp(d) - when).days) for d in frame["date"]]
+    row = frame.iloc[int(min(range(len(gaps)), key=gaps.__getitem__))]
+    if pd.isna(row["p10"]):
+        return None
+    quantiles = {
+        level: float(row[col])
+        for col, level in QUANTILE_LEVELS.items()
+        if col in frame.columns and pd.notna(row[col])
+    }
+    chance, bound = chance_of_reaching(quantiles, float(target))
+    return BandAtTarget(
+        date=row["date"],
+        years_ahead=int(row["years_ahead"]),
+        central=float(row["central"]),
+        p10=float(row["p10"]),
+        p50=float(row["p50"]),
+        p90=float(row["p90"]),
+        target=float(target),
+        chance=chance,
+        bound=bound,
+    )
+
+
+def bands_frame(current: pd.DataFrame) -> pd.DataFrame:
+    """``evaluation.current_bands``'s frame as ``evaluation_bands.csv`` holds it (labels in
+    words, the columns :func:`read_band` reads): one layout for `gpworkforce evaluate` and the
+    web app's evaluation of its loaded data."""
+    out = current.copy()
+    out["method"] = out["method"].map(lambda m: METHOD_LABELS.get(m, m))
+    out["level"] = out["level"].map(lambda v: LEVELS.get(v, v))
+    out["coverage_judged"] = out["coverage_judged"].map({True: "yes", False: "no"})
+    out["target_met"] = out["target_met"].map({True: "yes", False: "no"}).fillna("not judged")
+    for k in (*OPTIONAL, *REQUIRED):
+        if k in out:
+            out[k] = out[k].round(3)  # as the file is published (3 decimals)
+    for k in ("coverage_80", "coverage_95"):
+        if k in out:
+            out[k] = out[k].round(1)
+    return out[[c for c in COLS if c in out]].rename(columns=COLS)
+
+
+@dataclass(frozen=True)
+class BandsEvaluated:
+    """An evaluation of a panel made for its bands: the CSV text and what it was made from."""
+
+    csv_text: str
+    origins: tuple[int, ...]
+    areas: Mapping[str, int]  # level -> areas scored
+
+
+def evaluate_bands(
+    panel: pd.DataFrame,
+    maps: Mapping[str, Mapping[str, str]],
+    *,
+    draws: int = 500,
+    seed: int = 20170930,
+) -> BandsEvaluated:
+    """Evaluate every method from every origin of ``panel`` (practice-year qualified GP FTE) at
+    each level of ``maps`` and return ``evaluation_bands.csv`` as `gpworkforce evaluate` writes
+    it. ValueError when the history is too short."""
+    from gpworkforce.forecast import evaluation as ev
+
+    result = ev.evaluate(panel, maps, draws=draws, seed=seed)
+    summary = ev.summary(result.cases)
+    current = ev.current_bands(result.cases, summary)
+    if current.empty:
+        raise ValueError("no starting year has a band: too few years scored")
+    text = bands_frame(current).to_csv(index=False, lineterminator="\n")
+    areas = {lv: int(result.cases.loc[result.cases["level"] == lv, "org"].nunique()) for lv in maps}
+    return BandsEvaluated(text, result.origins, areas)

@@ -195,17 +195,21 @@ def panel(org_code: str) -> tuple[pd.DataFrame, dict[str, str]]:
     practices = list(
         Organisation.objects.filter(code__in=codes, type="practice").values_list("code", flat=True)
     )
-    rows = list(
-        ReferenceWorkforce.objects.filter(practice_code__in=practices, node=GP_NODE).values_list(
-            "practice_code", "period", "node", "headcount", "fte"
-        )
-    )
+    return yearly_panel(practices), dict.fromkeys(practices, org_code)
+
+
+def yearly_panel(practices: list[str] | None = None) -> pd.DataFrame:
+    """The practice-year panel of fully qualified GPs of ``practices`` (None: every practice
+    loaded): the mean of the loaded snapshots in each GPW Year (the evaluation's series)."""
+    rows_of = ReferenceWorkforce.objects.filter(node=GP_NODE)
+    if practices is not None:
+        rows_of = rows_of.filter(practice_code__in=practices)
+    rows = list(rows_of.values_list("practice_code", "period", "node", "headcount", "fte"))
     frame = pd.DataFrame(rows, columns=["practice_code", "period", "node", "headcount", "fte"])
     if frame.empty:
-        return pd.DataFrame(columns=list(PANEL_COLUMNS)), {}
+        return pd.DataFrame(columns=list(PANEL_COLUMNS))
     panel = panel_from_workforce(frame, GP_NODE)  # GPW Year of each snapshot, NA kept as NA
-    yearly = panel.groupby(["practice_code", "fy"], as_index=False)[["headcount", "fte"]].mean()
-    return yearly, dict.fromkeys(practices, org_code)
+    return panel.groupby(["practice_code", "fy"], as_index=False)[["headcount", "fte"]].mean()
 
 
 def track_record(

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from gpworkforce.labels import sources_summary
+from gpworkforce.labels import date_text, sources_summary
 from gpworkforce.reports.charts import wrap
 from gpworkforce.web.scenarios.labels import parameter_label
 from gpworkforce.web.scenarios.models import Run, Sensitivity
@@ -268,28 +268,115 @@ def target_sentence(target: dict[str, Any], draws: int) -> dict[str, str]:
     return {"headline": headline, "chance": chance, "when": when}
 
 
+def evaluated_fan(supply: list[dict[str, Any]], band: dict[str, Any]) -> list[dict[str, Any]]:
+    """The supply line with the evaluated band's P10-P90 at the whole years it gives (the
+    start pinned to the central case: the band opens from it); no range elsewhere."""
+    at = {r["date"]: r for r in band.get("rows", []) if r.get("p10") is not None}
+    out = []
+    for i, r in enumerate(supply):
+        b = at.get(r["date"])
+        if i == 0:
+            out.append(r | {"p10": r["central"], "p50": r["central"], "p90": r["central"]})
+        elif b is not None:
+            out.append(r | {"p10": b["p10"], "p50": b["p50"], "p90": b["p90"]})
+        else:
+            out.append(r | {"p10": None, "p50": None, "p90": None})
+    return out
+
+
+def band_sentence(band: dict[str, Any]) -> str:
+    """The chance of meeting the target as the evaluated band gives it."""
+    t = band["target"]
+    return (
+        f"Read from the evaluated band, the chance of reaching the target is"
+        f" {t['chance_text']}: by {_long(t['date'])} its range (P10 to P90) is"
+        f" {t['p10']:,.1f} to {t['p90']:,.1f} WTE, median {t['p50']:,.1f} WTE."
+    )
+
+
 def run_view(run: Run) -> dict[str, Any]:
     """Template context of a finished run."""
     res = run.results or {}
     supply = res.get("supply", [])
     target = res.get("target")
+    band = dict(res.get("band") or {})
+    evaluated = band.get("kind") == "evaluated"
+    if evaluated:
+        band["rows"] = [
+            r | {"when": _long(r["date"]) if r.get("date") else ""} for r in band.get("rows", [])
+        ]
     name = run.scenario_name
     fan = fan_spec(
-        [{"name": name, "color": NHS_BLUE, "rows": supply}],
+        [
+            {
+                "name": name,
+                "color": NHS_BLUE,
+                "rows": evaluated_fan(supply, band) if evaluated else supply,
+            }
+        ],
         [target] if target else [],
-        f"{name}: GP supply" + (" with its P10-P90 range" if run.draws else ""),
+        f"{name}: GP supply"
+        + (
+            " with its evaluated P10-P90 band"
+            if evaluated
+            else (" with its P10-P90 range" if run.draws else "")
+        ),
         "WTE GPs",
     )
+    text = target_sentence(target, run.draws) if target else None
+    if text is not None and evaluated:
+        text["chance"] = (
+            band_sentence(band)
+            if band.get("target")
+            else "The evaluated band does not reach the target's date, so it gives no chance"
+            " of meeting it."
+        )
     return {
         "fan_spec": fan,
         "supply_rows": supply,
+        "band": band,
+        "band_years": _band_years(band),
+        "band_shift": _band_shift(band) if evaluated else None,
+        "band_areas": ((band.get("data") or {}).get("areas") or {}).get(band.get("level"), 0),
+        "band_data_read": sources_summary((band.get("data") or {}).get("data_sources", [])),
+        "band_evaluated_on": _when((band.get("data") or {}).get("evaluated_at", "")),
         "target": target,
-        "target_text": target_sentence(target, run.draws) if target else None,
+        "target_text": text,
         **tornado_view(run),
         "tables": res.get("tables", []),
         "record": run.record or {},
         "data_read": sources_summary(run.data_vintages or []),
     }
+
+
+def _band_shift(band: dict[str, Any]) -> dict[str, str] | None:
+    """How far the evaluated band's median sits from the central case, at the target's date or
+    the last year banded, when it is 1% or more (the method's past forecasts ran high or low)."""
+    at = band.get("target") or next(
+        (r for r in reversed(band.get("rows", [])) if r.get("p50") is not None), None
+    )
+    if not at or not at.get("central"):
+        return None
+    shift = at["p50"] / at["central"] - 1.0
+    if abs(shift) < 0.01:
+        return None
+    return {
+        "text": f"{abs(shift):.1%} {'below' if shift < 0 else 'above'}",
+        "when": _long(at["date"]),
+        "ran": "high" if shift < 0 else "low",
+    }
+
+
+def _when(stamp: str) -> str:
+    return date_text(dt.datetime.fromisoformat(stamp).date()) if stamp else ""
+
+
+def _band_years(band: dict[str, Any]) -> str:
+    """The starting years an evaluated band is made from, as a span ("2018 to 2024")."""
+    years = band.get("starting_years") or []
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]} to {years[-1]}"
 
 
 def tornado_view(run: Run) -> dict[str, Any]:

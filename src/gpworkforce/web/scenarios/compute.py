@@ -354,7 +354,144 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def run_toml(text: str, draws: int, progress: Progress | None = None) -> RunOutcome:
+@dataclass(frozen=True)
+class BandSource:
+    """The evaluation a web run may take its band from (decision 0156): the text of
+    ``evaluation_bands.csv`` made from the app's loaded data, the level of the scenario's
+    organisation (``icb`` / ``sub-icb``; None for any other kind of organisation) and an account
+    of that evaluation (data version, GPW files, starting years, when) for the run record. Without
+    ``csv_text``, ``missing`` says why there is no evaluation to use."""
+
+    csv_text: str = ""
+    level: str | None = None
+    about: dict[str, Any] = field(default_factory=dict)
+    missing: str = ""
+    org_kind: str = ""
+
+
+MODEL_BAND_CAUTION = (
+    "This band is the model's own: the spread of its Monte Carlo draws over the scenario's"
+    " uncertain assumptions, not checked against what happened. The evaluation of past"
+    " forecasts found such bands too wide and lopsided (docs/model.md), so read it with"
+    " caution."
+)
+
+
+def _band_rows(frame: Any) -> list[dict[str, Any]]:
+    rows = []
+    for r in frame.to_dict("records"):
+        rows.append(
+            {
+                "date": _day(r["date"]).isoformat() if r.get("date") is not None else None,
+                "years_ahead": int(r["years_ahead"]),
+                "central": float(r["central"]),
+                **{k: _num(r.get(k)) for k in ("p2_5", "p10", "p50", "p90", "p97_5")},
+                "judgement": str(r.get("band", "")),
+            }
+        )
+    return rows
+
+
+def _apply_band(run: Any, source: BandSource | None, tmp: Path) -> tuple[Any, dict[str, Any]]:
+    """The run with the evaluated band where one applies, and the page's account of the band
+    shown (``results["band"]``); the run record's ``band`` says the same either way."""
+    from gpworkforce.forecast.evaluated_band import (
+        BAND_FILE,
+        MEASURED,
+        band_at_target,
+        measure_differs,
+        read_band,
+    )
+    from gpworkforce.forecast.evaluation_labels import LEVELS, METHOD_LABELS
+    from gpworkforce.forecast.runner import with_evaluated_band
+
+    scenario: Scenario = run.loaded.scenario
+    why = ""
+    if source is None or not source.csv_text:
+        why = (source.missing if source is not None else "") or (
+            "no evaluation of the loaded data exists yet"
+        )
+    elif source.level is None:
+        why = (
+            "bands were evaluated for ICBs and sub-ICB locations; this scenario's organisation"
+            f" is {source.org_kind or 'of another kind'}"
+        )
+    else:
+        why = measure_differs(scenario)
+    if not why:
+        path = tmp / BAND_FILE
+        path.write_text(source.csv_text, encoding="utf-8")  # type: ignore[union-attr]
+        try:
+            band = read_band(path, source.level, scenario.method)  # type: ignore[union-attr,arg-type]
+        except UserError as exc:
+            why = f"the evaluation has no band for this scenario ({exc})".replace(
+                str(path), BAND_FILE
+            )
+    if why:
+        entry = {"kind": "draws", "why_not_evaluated": why, "measure": MEASURED}
+        record = run.record.model_copy(update={"band": entry})
+        return _replace_record(run, record), {
+            "kind": "draws",
+            "why": why,
+            "caution": MODEL_BAND_CAUTION,
+            "applies_to": "the total",
+        }
+    assert source is not None
+    run = with_evaluated_band(run, band)
+    entry = dict(run.record.band or {})
+    entry["file"] = f"{BAND_FILE} of the web app's evaluation of its loaded data"
+    entry["data"] = source.about
+    run = _replace_record(run, run.record.model_copy(update={"band": entry}))
+    rows = _band_rows(run.band)
+    judged = [r for r in rows if r["p10"] is not None]
+    years = sorted({y for h in entry.get("horizons", []) for y in h.get("starting_years", [])})
+    target_band = None
+    table = next((t for t in run.tables if t.key == "target"), None)
+    if table is not None and len(table.frame):
+        row = table.frame.iloc[0]
+        at = band_at_target(run.band, _day(row["date"]), float(row["target_wte"]))
+        if at is not None:
+            target_band = {
+                "date": _day(at.date).isoformat(),
+                "years_ahead": at.years_ahead,
+                "central": at.central,
+                "p10": at.p10,
+                "p50": at.p50,
+                "p90": at.p90,
+                "chance": at.chance,
+                "chance_bound": at.bound,
+                "chance_text": at.chance_text(),
+            }
+    return run, {
+        "kind": "evaluated",
+        "level": source.level,
+        "level_label": LEVELS[band.level],
+        "method_label": METHOD_LABELS[band.method],
+        "starting_years": years,
+        "origins": max((h["starting_years_count"] for h in entry.get("horizons", [])), default=0),
+        "rows": rows,
+        "judged_to": max((r["years_ahead"] for r in judged), default=0),
+        "not_judged": list(entry.get("not_judged", [])),
+        "target": target_band,
+        "data": source.about,
+        "sha256": band.sha256,
+        "measure": MEASURED,
+        "applies_to": "the total",
+    }
+
+
+def _replace_record(run: Any, record: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(run, record=record)
+
+
+def run_toml(
+    text: str,
+    draws: int,
+    progress: Progress | None = None,
+    band: BandSource | None = None,
+) -> RunOutcome:
     """Run a scenario's canonical TOML as ``gpworkforce forecast FILE --draws N`` does (the
     outputs written to a temporary directory, their SHA-256 kept in the record).
     ``progress(percent, text)`` is told how far it is. The tornado is not worked out here: it
@@ -373,6 +510,7 @@ def run_toml(text: str, draws: int, progress: Progress | None = None) -> RunOutc
             say(next(steps, 80), msg)
 
         run = run_scenario(path, draws=draws, progress=lib_progress)
+        run, band_view = _apply_band(run, band, path.parent)
         say(85, "writing the outputs")
         out = path.parent / "out"
         write_run(run, out)
@@ -386,6 +524,7 @@ def run_toml(text: str, draws: int, progress: Progress | None = None) -> RunOutc
         "target": _target(run, supply),
         "tables": _tables(run),
         "uncertain": list(record.get("uncertain_parameters", [])),
+        "band": band_view,
     }
     return RunOutcome(
         record=record,

@@ -239,3 +239,40 @@ class Sensitivity(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ImmutableRecord("a tornado cannot be deleted")
+
+
+class BandEvaluation(models.Model):
+    """The rolling-origin evaluation of the app's loaded GPW figures, made for the evaluated
+    band of web forecasts (decision 0156): one per data version, worked out by a task
+    (:mod:`.bands`), never in a request. ``bands_csv`` is ``evaluation_bands.csv`` as
+    ``gpworkforce evaluate`` writes it; ``origins`` the starting years scored, ``areas`` the
+    areas per level, ``data_sources`` the GPW files (source ids) read. Same life as a run:
+    queued -> running -> done | failed."""
+
+    data_version = models.CharField(max_length=40, unique=True)
+    status = models.CharField(max_length=10, choices=RUN_STATUS, default="queued")
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    draws = models.PositiveIntegerField(default=0)
+    bands_csv = models.TextField(blank=True, default="")
+    sha256 = models.CharField(max_length=64, blank=True, default="")
+    origins = models.JSONField(default=list, blank=True)
+    areas = models.JSONField(default=dict, blank=True)
+    data_sources = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = (
+            models.CheckConstraint(
+                condition=~Q(status="done") | ~Q(bands_csv=""),
+                name="scenario_band_evaluation_done_has_bands",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"band evaluation of data version {self.data_version} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED

@@ -25,6 +25,7 @@ from django_tasks import task
 
 from gpworkforce.errors import UserError, ValidationFailed
 from gpworkforce.web.scenarios import compute
+from gpworkforce.web.scenarios.bands import band_source
 from gpworkforce.web.scenarios.labels import parameter_label
 from gpworkforce.web.scenarios.models import Run, Sensitivity
 
@@ -93,7 +94,12 @@ def run_scenario(run_id: int) -> str:
     run = Run.objects.get(pk=run_id)
     t0 = time.perf_counter()
     try:
-        outcome = compute.run_toml(run.scenario_toml, run.draws, progress=_progress_writer(run_id))
+        outcome = compute.run_toml(
+            run.scenario_toml,
+            run.draws,
+            progress=_progress_writer(run_id),
+            band=band_source(run.organisation_id),
+        )
     except UserError as exc:
         _finish(run_id, "failed", error=_message(exc), progress=100)
         return "failed"

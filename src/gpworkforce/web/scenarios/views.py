@@ -23,6 +23,7 @@ from gpworkforce.web.orgscope import org_loader
 from gpworkforce.web.permissions import Scope, guard, has_permission, visible_codes
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.scenarios import actions, charts, compute, schemaform, starting
+from gpworkforce.web.scenarios.bands import request_evaluation
 from gpworkforce.web.scenarios.models import Run, Scenario
 from gpworkforce.web.scenarios.tasks import stuck
 from gpworkforce.web.track_record import scenario_horizon, track_record
@@ -193,6 +194,7 @@ def scenario_detail(request: HttpRequest, scope: Scope, scenario_id: int) -> Htt
     runs = list(row.runs.all()[:20])
     latest = runs[0] if runs else None
     shown = next((r for r in runs if r.status == "done"), None)
+    request_evaluation()  # the band of the next run (decision 0156): queued once per data version
     return render(
         request,
         "scenarios/detail.jinja",
@@ -299,6 +301,7 @@ def scenario_run(request: HttpRequest, scope: Scope, scenario_id: int) -> HttpRe
             status=400,
             breadcrumbs=_crumbs((row.name, reverse("scenario-detail", args=[row.pk]))),
         )
+    request_evaluation()
     run = actions.request_run(request.user, row.pk, draws)
     return redirect("scenario-run-detail", run_id=run.pk)
 
