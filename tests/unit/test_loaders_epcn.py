@@ -125,7 +125,7 @@ def test_a_missing_column_is_named_with_its_sheet_and_header_row(tmp_path: Path)
 
 def test_bad_codes_and_dates_are_each_named_by_sheet_row_and_column(tmp_path: Path) -> None:
     rows = [
-        member("C8200", "U30213", "20190701"),  # practice code too short
+        member("C82-01", "U30213", "20190701"),  # not an ODS code
         member("C82003", "30213", "20190701"),  # PCN code without its U
         member("C82004", "U30213", "2019-13-01"),  # not a date
         member("C82006", "U30213", None),  # no start date
@@ -135,7 +135,7 @@ def test_bad_codes_and_dates_are_each_named_by_sheet_row_and_column(tmp_path: Pa
     sheet = "ePCN.xlsx, sheet 'PCN Core Partner Details'"
     assert found == [
         f"{sheet}, row 2, column 'Partner Organisation Code': must be a practice code (a letter "
-        "and five digits), got 'C8200'",
+        "and five digits), got 'C82-01'",
         f"{sheet}, row 3, column 'PCN Code': must be a PCN code (U and five digits, e.g. "
         "U30213), got '30213'",
         f"{sheet}, row 4, column 'Practice to PCN Relationship Start Date': must be a date "
@@ -247,4 +247,23 @@ def test_a_csv_with_other_headings_is_refused_naming_the_missing_columns(tmp_pat
         "members.csv, row 1: must be a header row with the columns 'Partner Organisation Code', "
         "'PCN Code', 'Practice to PCN Relationship Start Date', 'Practice to PCN Relationship "
         "End Date' (within the first 10 rows), got none"
+    )
+
+
+def test_a_partner_that_is_not_a_gp_practice_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    rows = [*MEMBERS_OK, member("RT5", "U30213", "20200401")]  # an NHS trust's ODS code
+    epcn = read_epcn(workbook(tmp_path, rows), EXTRACT)
+    assert "RT5" not in set(epcn.members["practice_code"])
+    (warning,) = epcn.warnings
+    assert warning == (
+        "ePCN.xlsx: 1 partner row whose partner is not a GP practice (an ODS code not a letter "
+        "and five digits) left out of PCN membership: RT5 (row 5)"
+    )
+
+
+def test_a_file_of_other_partners_only_is_refused(tmp_path: Path) -> None:
+    (issue,) = problems(workbook(tmp_path, [member("RT5", "U30213", "20200401")]))
+    assert issue == (
+        "ePCN.xlsx, sheet 'PCN Core Partner Details', column 'Partner Organisation Code': must "
+        "name at least one GP practice (a letter and five digits), got only other partners (RT5)"
     )

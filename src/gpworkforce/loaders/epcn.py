@@ -368,7 +368,7 @@ def _members(
     check.codes(
         frame,
         "practice_code",
-        PRACTICE_CODE,
+        f"{PRACTICE_CODE}|{ORG_CODE}",
         "a practice code (a letter and five digits)",
         blank=False,
     )
@@ -385,6 +385,13 @@ def _members(
     if not check.issues:
         _overlaps(frame, check)
     return frame, check.issues
+
+
+def _practices_only(members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows whose partner is a GP practice, and those of other partners (an ODS code not in
+    the practice format: left out of membership, named in a warning)."""
+    practice = members["practice_code"].str.fullmatch(PRACTICE_CODE[1:-1]).to_numpy(dtype=bool)
+    return members.loc[practice].reset_index(drop=True), members.loc[~practice]
 
 
 def _overlaps(frame: pd.DataFrame, check: _Checks) -> None:
@@ -428,6 +435,18 @@ def read_epcn(path: Path, extract_date: dt.date, *, max_bytes: int = DEFAULT_MAX
         sheet = None
         members, issues = _members(list(csv.reader(io.StringIO(text))), name, None)
     raise_if_issues(issues, f"{name}: not a valid ePCN file")
+    members, others = _practices_only(members)
+    if members.empty:
+        raise ValidationFailed(
+            issues=[
+                Issue(
+                    Location(name, sheet, column="Partner Organisation Code"),
+                    "name at least one GP practice (a letter and five digits)",
+                    f"only other partners ({', '.join(sorted(set(others['practice_code']))[:10])})",
+                )
+            ],
+            summary=f"{name}: not a valid ePCN file",
+        )
     if sheet is None:
         pcns = _pcns_of(members, extract_date)
     future = [
@@ -440,7 +459,7 @@ def read_epcn(path: Path, extract_date: dt.date, *, max_bytes: int = DEFAULT_MAX
         if start > extract_date
     ][:MAX_ISSUES_PER_COLUMN]
     raise_if_issues(future, f"{name}: not a valid ePCN file for {extract_date}")
-    warnings = tuple(_warnings(pcns, members, name))
+    warnings = tuple(_warnings(pcns, members, name, others))
     return EpcnFile(extract_date, pcns, members, name, warnings, encoding)
 
 
@@ -469,8 +488,20 @@ def _pcns_of(members: pd.DataFrame, on: dt.date) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["row", *DETAILS_COLUMNS])
 
 
-def _warnings(pcns: pd.DataFrame, members: pd.DataFrame, name: str) -> list[str]:
+def _warnings(
+    pcns: pd.DataFrame, members: pd.DataFrame, name: str, others: pd.DataFrame
+) -> list[str]:
     out: list[str] = []
+    if len(others):
+        shown = ", ".join(
+            f"{code} (row {row})"
+            for code, row in zip(others["practice_code"], others["row"], strict=True)
+        )
+        out.append(
+            f"{name}: {labels.plural(len(others), 'partner row')} whose partner is not a GP "
+            f"practice (an ODS code not a letter and five digits) left out of PCN membership: "
+            f"{shown[:600]}"
+        )
     unknown = sorted(set(members["pcn_code"]) - set(pcns["pcn_code"]))
     if unknown:
         out.append(
