@@ -164,3 +164,17 @@ def test_the_committed_sample_is_what_its_script_writes_from_the_real_map(
         committed = openpyxl.load_workbook(SAMPLE)[sheet].iter_rows(values_only=True)
         written = openpyxl.load_workbook(out)[sheet].iter_rows(values_only=True)
         assert list(committed) == list(written)
+
+
+def test_a_later_ods_extract_does_not_end_the_epcn_s_membership() -> None:
+    """An ODS extract names no PCN: its snapshot carries a map's PCNs (decision 0119), which
+    must not overwrite the ePCN's relationships after the ePCN's extract date."""
+    epcn = read_epcn(SAMPLE, EXTRACT)
+    extract_on = dt.date(2025, 4, 1)
+    snaps = [
+        Snapshot(dt.date(2022, 1, 1), {"C82002": "U71931"}, "map 2022"),
+        Snapshot(extract_on, {"C82002": "U71931"}, "ODS extract 2025 (PCN carried from the map)"),
+    ]
+    links = practice_pcn_links(snaps, epcn, map_dates={dt.date(2022, 1, 1)})
+    on = dt.date(2025, 6, 30)
+    assert [lk.parent for lk in links if lk.child == "C82002" and lk.in_force(on)] == ["U30213"]

@@ -3,8 +3,8 @@
 * **Practice -> PCN.** For every practice the ePCN lists, its membership comes from the
   practice-to-PCN relationships: a link from the start date to the day after the end date (ODS
   end dates are the last day of membership), for the dates up to the file's extract date and on,
-  until the first practice map or ODS extract dated *after* the extract date (later evidence,
-  applied as before). The practice maps' and extracts' PCN snapshots no longer decide these
+  until the first practice map dated *after* the extract date (later evidence, applied as
+  before from then; an ODS extract names no PCN, so it does not end them). The practice maps' and extracts' PCN snapshots no longer decide these
   practices' PCNs before that: a map records membership on one day, the ePCN the dates it began
   and ended. Practices the ePCN does not list keep the maps' links.
 * **PCN -> sub-ICB location.** The ``PCNDetails`` sheet's current sub-ICB location of every PCN
@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from gpworkforce import labels
 from gpworkforce.domain.orgs import OrgRegistry, OrgType, ParentLink
@@ -41,9 +41,15 @@ def membership_links(epcn: EpcnFile) -> list[ParentLink]:
     ]
 
 
-def practice_pcn_links(snapshots: Sequence[Snapshot], epcn: EpcnFile | None) -> list[ParentLink]:
+def practice_pcn_links(
+    snapshots: Sequence[Snapshot],
+    epcn: EpcnFile | None,
+    map_dates: Collection[dt.date] | None = None,
+) -> list[ParentLink]:
     """The practice -> PCN tier: the maps' and extracts' ``snapshots``, and the ePCN's
-    relationships for the practices it lists (see the module doc)."""
+    relationships for the practices it lists (see the module doc). ``map_dates``: the dates of
+    the snapshots that are practice maps (None: all); only a map dated after the ePCN's extract
+    takes over from it (an ODS extract names no PCN: its snapshot only carries a map's PCNs)."""
     if epcn is None:
         return snapshot_links(snapshots, backdate_first=False)
     listed = set(epcn.members["practice_code"])
@@ -54,8 +60,9 @@ def practice_pcn_links(snapshots: Sequence[Snapshot], epcn: EpcnFile | None) -> 
             for s in snaps
         ]
 
-    after = [s for s in snapshots if s.on > epcn.extract_date]
-    cut = min((s.on for s in after), default=None)
+    maps = [s.on for s in snapshots if map_dates is None or s.on in map_dates]
+    cut = min((on for on in maps if on > epcn.extract_date), default=None)
+    after = [s for s in snapshots if cut is not None and s.on >= cut]
     links = snapshot_links(only(False, snapshots), backdate_first=False)
     for link in membership_links(epcn):
         kept = truncate(link, cut) if cut is not None else link

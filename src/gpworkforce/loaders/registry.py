@@ -256,7 +256,7 @@ def _map_part(
     tiers["pcn"] = _pcn_with_extracts(ordered, extract_ccg)
     tiers["ccg"] += list(extract_ccg)
     links: list[ParentLink] = []
-    links += practice_pcn_links(tiers["pcn"], epcn)
+    links += practice_pcn_links(tiers["pcn"], epcn, {m.extract_date for m in maps})
     links += snapshot_links(tiers["ccg"], backdate_first=False)
     links += pcn_sub_icb_links(tiers["pcn_ccg"], epcn)
     links += snapshot_links(carried_forward(tiers["reg"], extract_reg), backdate_first=True)
