@@ -45,14 +45,23 @@ ACCESS_WORLD = textwrap.dedent(
 ORDER = ("analyst", "programme", "admin", "board", "manager", "submitter")
 MEASURE = "() => document.documentElement.scrollWidth"
 # Boxes whose content is wider than they are (a table scrolling sideways inside its box): each
-# must say so in the text just before it ("scroll it sideways"), or the reader sees a header cut
-# off at the edge (the audit log's did, issue 14). Returns the first header text of each box
-# that does not say so.
+# must say so ("scroll it sideways"), or the reader sees a header cut off at the edge (the audit
+# log's did, issue 14): in the text just before it, its label, or the note the stylesheet draws
+# above the table (the box's ::before, shown only when the table overflows: decision 0154).
+# Returns the first header text of each box that does not say so.
 UNANNOUNCED_SCROLL = """() => Array.from(document.querySelectorAll('main *')).filter(el => {
   const x = getComputedStyle(el).overflowX;
   if (!(x === 'auto' || x === 'scroll') || el.scrollWidth <= el.clientWidth + 1) return false;
   const before = el.previousElementSibling ? el.previousElementSibling.innerText : '';
-  return !/sideways/i.test(before + ' ' + (el.getAttribute('aria-label') || ''));
+  const note = getComputedStyle(el, '::before');
+  const drawn = parseFloat(note.paddingBottom) + parseFloat(note.height) >= 16 ? note.content : '';
+  return !/sideways/i.test(before + ' ' + drawn + ' ' + (el.getAttribute('aria-label') || ''));
+}).map(el => (el.querySelector('th, caption') || el).innerText.trim().slice(0, 60))"""
+# Boxes that fit their table but still show the stylesheet's note (it would say what is not so)
+FALSE_NOTES = """() => Array.from(document.querySelectorAll('main .app-table-scroll')).filter(el => {
+  const note = getComputedStyle(el, '::before');
+  return el.scrollWidth <= el.clientWidth && el.getClientRects().length
+    && parseFloat(note.paddingBottom) + parseFloat(note.height) > 0;
 }).map(el => (el.querySelector('th, caption') || el).innerText.trim().slice(0, 60))"""
 # Pages whose table must fit the column without scrolling at all (the audit log's header ran
 # past the table's edge at 1,280 px, issue 14): the number of boxes scrolling sideways.
@@ -118,6 +127,32 @@ def test_the_width_measure_sees_a_page_made_too_wide(browser: Browser) -> None:
     assert page.evaluate(UNANNOUNCED_SCROLL) == ["When"]
     page.set_content(f"<main><p>This table is wide: scroll it sideways.</p>{box}</main>")
     assert page.evaluate(UNANNOUNCED_SCROLL) == []
+    # the stylesheet's own note, without JavaScript: drawn above a table wider than its box
+    # (and kept in view as it scrolls), nothing above one that fits
+    css = (REPO / "src/gpworkforce/web/static/web/app.css").read_text()
+    plain = browser.new_context(
+        viewport={"width": page_checks.WIDTH, "height": 800}, java_script_enabled=False
+    )
+    bare = plain.new_page()
+
+    def styled(table_width: str) -> str:
+        table = f'<table class="nhsuk-table" style="width: {table_width}"><tr><th>When</th></tr></table>'
+        return f'<style>{css}</style><main style="width: 900px"><div class="app-table-scroll">{table}</div></main>'
+
+    bare.set_content(styled("2000px"))
+    assert bare.evaluate(UNANNOUNCED_SCROLL) == [] and bare.evaluate(FALSE_NOTES) == []
+    table_top = bare.eval_on_selector("table", "t => t.getBoundingClientRect().top")
+    box_top = bare.eval_on_selector(".app-table-scroll", "b => b.getBoundingClientRect().top")
+    assert table_top - box_top >= 20  # a line of note above the table
+    bare.set_content(styled("100%"))
+    assert bare.evaluate(FALSE_NOTES) == [] and bare.evaluate(SCROLLING) == 0
+    assert bare.eval_on_selector("table", "t => t.getBoundingClientRect().top") == pytest.approx(
+        bare.eval_on_selector(".app-table-scroll", "b => b.getBoundingClientRect().top")
+    )
+    # a table that fits nowhere narrower than 1,200 px, in a 900 px box: the note
+    bare.set_content(styled("1200px").replace('style="width: 1200px"', 'style="min-width: 1200px"'))
+    assert bare.evaluate(UNANNOUNCED_SCROLL) == [] and bare.evaluate(SCROLLING) == 1
+    plain.close()
     # a table past the page's column, outside any scrolling box
     wide = '<table style="width: 1000px"><tr><th>After</th></tr></table>'
     page.set_content(f'<main style="width: 800px">{wide}</main>')
@@ -151,6 +186,10 @@ def test_every_page_fits_1280_px_and_reads_as_words(browser: Browser, served: Ap
             wrong += [
                 f"{role} {url}: a box scrolls sideways without saying so ({what!r})"
                 for what in page.evaluate(UNANNOUNCED_SCROLL)
+            ]
+            wrong += [
+                f"{role} {url}: a table that fits says it scrolls sideways ({what!r})"
+                for what in page.evaluate(FALSE_NOTES)
             ]
             wrong += [
                 f"{role} {url}: a table reaches past the page's column ({what!r})"

@@ -288,3 +288,96 @@ def test_the_web_paper_has_the_chapter_of_the_organisations_data(
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     text = "\n".join(p.text for p in document.paragraphs)
     check(job, document, headings, text)
+
+
+def test_every_practice_and_the_full_appendices_in_the_same_bytes_as_one_process(
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    """Issue 14, item 7 (decision 0154): the form asks for every practice as a row and the full
+    appendices, as ``gpworkforce paper --rows practice --full-appendices`` does; the task lays
+    the PDF's parts out in two forked processes, and its three files are the same bytes as the
+    same paper built in one process, one part after the other (the same builder as the CLI's)."""
+    import docx
+
+    from gpworkforce.domain.orgs import OrgType
+    from gpworkforce.web.dashboards import _inputs
+    from gpworkforce.web.jobs.models import current
+    from gpworkforce.web.papers.compute import build
+    from gpworkforce.web.papers.sources import web_parts
+
+    world = build_world()
+    _accept_own(world)
+    _scenarios_and_delivery(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = _client("analyst").post(
+            reverse("paper-org", args=["QK1"]),
+            {
+                "census_date": CENSUS.isoformat(),
+                "meeting": "LLR GP Programme Board",
+                "meeting_date": "25/10/2017",
+                "rows": "practice",
+                "full_appendices": "on",
+            },
+        )
+    assert r.status_code == 302
+    job = PaperJob.objects.get()
+    assert job.status == "done", job.error
+    assert job.rows == "practice" and job.full_appendices
+    document = docx.Document(io.BytesIO(bytes(job.docx)))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    staff = next(t for t in document.tables if t.rows[0].cells[0].text == "Organisation")
+    assert [c.text for c in staff.columns[0].cells][1:] == [  # each practice, then the total
+        "Alpha Surgery",
+        "Beta Medical Centre",
+        "Gamma Health Centre",
+        "Leicester, Leicestershire and Rutland",
+    ]
+    assert any(h.endswith("Each scenario year by year") for h in headings), headings
+    assert any(h.endswith("The risk register in full") for h in headings), headings
+    stages: list[tuple[int, str]] = []
+    alone = build(
+        _inputs(current()).data,
+        "QK1",
+        job.organisation.name,
+        CENSUS,
+        job.meeting,
+        job.meeting_date,
+        progress=lambda p, s: stages.append((p, s)),
+        parts=web_parts("QK1", job.meeting_date),
+        rows=OrgType.PRACTICE,
+        full_appendices=True,
+        pool=None,
+    )
+    assert alone.pdf == bytes(job.pdf) and alone.pages == job.pages
+    assert alone.docx == bytes(job.docx) and alone.xlsx == bytes(job.xlsx)
+    # the page's stages in order, Word and Excel written while the PDF is laid out
+    said = [s for _p, s in stages]
+    assert said[-4:] == [
+        "Laying out the PDF",
+        "Writing the Word document while the PDF is laid out",
+        "Writing the Excel data pack while the PDF is laid out",
+        "Laying out the PDF and joining its parts",
+    ], said
+    assert [p for p, _s in stages] == sorted(p for p, _s in stages)
+
+
+def test_the_areas_offered_are_those_below_the_organisation() -> None:
+    build_world()
+    client = _client("analyst")
+    icb = client.get(reverse("paper-org", args=["QK1"])).content.decode()
+    assert ">Sub-ICB areas</option>" in icb and ">Practices</option>" in icb
+    assert "Print the full appendices" in icb
+    sub = client.get(reverse("paper-org", args=["03W"])).content.decode()
+    assert ">Practices</option>" in sub and ">Sub-ICB areas</option>" not in sub
+    r = client.post(
+        reverse("paper-org", args=["03W"]),
+        {
+            "census_date": CENSUS.isoformat(),
+            "meeting": "Board",
+            "meeting_date": "25/10/2017",
+            "rows": "sub_icb",
+        },
+    )
+    assert r.status_code == 400
+    assert "Choose the areas the tables list from the list" in r.content.decode()
+    assert not PaperJob.objects.exists()

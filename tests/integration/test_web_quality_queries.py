@@ -59,7 +59,10 @@ def test_queries_only_by_default_then_every_comparison_and_by_group() -> None:
     assert c.login(username="analyst", password=PASSWORD)
     url = reverse("quality-queries", args=["QK1"])
     page = c.get(url + f"?period={CENSUS}").content.decode()
-    assert "1 query in 2 comparisons" in page and "Showing 1 row." in page
+    assert (
+        "1 query in 2 comparisons across Leicester, Leicestershire and Rutland." in page
+        and "Showing 1 row." in page
+    )
     (row,) = _rows(page)
     assert "Fully qualified GPs" in row and ">-4.0<" in row and "Query" in row
     assert labels.internal_keys_in(page) == []
@@ -106,3 +109,32 @@ def test_filters_by_sub_area_and_practice_and_pages_with_a_show_all(
     assert len(_rows(c.get(url + "&rows=all&practice=alpha").content.decode())) == 2
     assert len(_rows(c.get(url + f"&rows=all&practice={OWN_PRACTICE}").content.decode())) == 2
     assert "No row matches" in c.get(url + "&practice=Zeta").content.decode()
+
+
+def _summary(html: str) -> str:
+    return html.split('id="queries-summary">')[1].split("</p>")[0]
+
+
+def test_the_counts_follow_the_filters_and_say_what_they_count() -> None:
+    """Issue 14 (page review): the summary counted the whole organisation while the table was
+    filtered; it now counts what the filters select, names the filters, and gives the whole
+    organisation's counts beside."""
+    _world_with_a_query()
+    c = Client()
+    assert c.login(username="analyst", password=PASSWORD)
+    url = reverse("quality-queries", args=["QK1"]) + f"?period={CENSUS}"
+    whole = _summary(c.get(url).content.decode())
+    assert whole.startswith("1 query in 2 comparisons across ") and "filters" not in whole
+    admin = _summary(c.get(url + "&group=Admin/non-clinical").content.decode())
+    assert admin.startswith(
+        "0 queries in 1 comparison with these filters (staff group Admin/non-clinical), of 1 query"
+        " in 2 comparisons across "
+    ), admin
+    gps = _summary(c.get(url + "&group=Fully qualified GPs&show=all").content.decode())
+    assert gps.startswith("1 query in 1 comparison with these filters (staff group Fully"), gps
+    # a sub-area without the practice: nothing selected, still said so
+    none = _summary(c.get(url + "&area=04C").content.decode())
+    assert none.startswith("0 queries in 0 comparisons with these filters (sub-area "), none
+    practice = _summary(c.get(url + f"&practice={OWN_PRACTICE.lower()}").content.decode())
+    assert f"practices matching \u201c{OWN_PRACTICE.lower()}\u201d" in practice, practice
+    assert practice.startswith("1 query in 2 comparisons with these filters"), practice

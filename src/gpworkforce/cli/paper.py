@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,13 +12,7 @@ import typer
 from gpworkforce.cli.choices import RowsChoice, SourceChoice
 from gpworkforce.cli.common import echo_written, period_option, step
 from gpworkforce.errors import UserError
-
-
-class PaperFormat(StrEnum):
-    PDF = "pdf"
-    DOCX = "docx"
-    XLSX = "xlsx"
-
+from gpworkforce.papers.files import PaperFormat
 
 SOURCE_NOTES = {
     SourceChoice.RETURNS: (
@@ -27,13 +20,6 @@ SOURCE_NOTES = {
         "filled in as the methods appendix describes."
     ),
     SourceChoice.GPW: "Figures come from NHS Digital's General Practice Workforce statistics (GPW).",
-}
-
-
-ROWS_WORDS = {
-    RowsChoice.PRACTICE: ("practice", "practices"),
-    RowsChoice.PCN: ("PCN", "PCNs"),
-    RowsChoice.SUB_ICB: ("sub-ICB area", "sub-ICB areas"),
 }
 
 
@@ -115,7 +101,7 @@ def paper(
     from gpworkforce.delivery.plan import read_timeline
     from gpworkforce.delivery.registers import read_risks
     from gpworkforce.exports import atomic_write_bytes
-    from gpworkforce.papers.build import PaperInputs, build_paper, scenario_result
+    from gpworkforce.papers.build import AREA_WORDS, PaperInputs, build_paper, scenario_result
     from gpworkforce.papers.headline import quarter_before
 
     on = period_option(period)
@@ -234,7 +220,7 @@ def paper(
             plan_score=score,
             previous=previous,
             previous_period=before,
-            rows_label=ROWS_WORDS[rows] if rows is not None else ("area", "areas"),
+            rows_label=AREA_WORDS[level] if level is not None else ("area", "areas"),
             skill_mix=skill,
             full_appendices=full_appendices,
         )
@@ -271,25 +257,15 @@ def render_files(
     write: Callable[[Path, bytes], Path],
     pool: Any = None,
 ) -> list[Path]:
-    """Write each format's file. The PDF's parts are laid out in ``pool`` (forked processes, see
-    :func:`gpworkforce.papers.pdf.layout_pool`) while this process draws the charts and writes
-    the Word document and the Excel pack; the files are the same bytes without a pool."""
-    from gpworkforce.papers.pdf import PaperPdf
-    from gpworkforce.papers.render import paper_docx, paper_xlsx
+    """Write each format's file, built by :func:`gpworkforce.papers.files.paper_files` (the
+    builder the web's task calls too): the PDF's parts are laid out in ``pool`` (forked
+    processes, see :func:`gpworkforce.papers.pdf.layout_pool`) while this process writes the Word
+    document and the Excel pack; the files are the same bytes without a pool. Nothing is written
+    until every file is built."""
+    from gpworkforce.papers.files import paper_files
 
-    paths = {f: out / f"{stem}.{f.value}" for f in formats}
-    pdf = None
-    if PaperFormat.PDF in formats:
-        with step("Laying out the pdf (its parts in parallel)"):
-            pdf = PaperPdf(built, pool)
-    for f, render in ((PaperFormat.DOCX, paper_docx), (PaperFormat.XLSX, paper_xlsx)):
-        if f in formats:
-            with step(f"Rendering {f.value}"):
-                write(paths[f], render(built))
-    if pdf is not None:
-        with step("Rendering pdf (joining its parts)"):
-            write(paths[PaperFormat.PDF], pdf.result())
-    return [paths[f] for f in formats]
+    made = paper_files(built, formats, pool, stage=step)
+    return [write(out / f"{stem}.{f.value}", content) for f, content in made.items()]
 
 
 def register(app: typer.Typer) -> None:

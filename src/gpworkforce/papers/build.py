@@ -20,6 +20,7 @@ from gpworkforce.baseline.scope import TOTAL
 from gpworkforce.delivery.charts import risk_heat_map, timeline_chart
 from gpworkforce.delivery.plan import CellStatus, TimelineCell, overdue_milestones
 from gpworkforce.delivery.risks import DEFAULT_BANDS, Risk, movement
+from gpworkforce.domain.orgs import OrgType
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.papers.headline import (
     BaselineHeadline,
@@ -346,6 +347,15 @@ class PaperInputs:
     # the full appendices (``--full-appendices``): every area's rows, each scenario year by year,
     # the risk register's reviews and mitigations, the implementation plan's deliverables
     full_appendices: bool = False
+
+
+# what the area tables' rows are called, one and many, by the level they list (``--rows``, the web's
+# "Areas the tables list")
+AREA_WORDS: dict[OrgType, tuple[str, str]] = {
+    OrgType.SUB_ICB: ("sub-ICB area", "sub-ICB areas"),
+    OrgType.PCN: ("PCN", "PCNs"),
+    OrgType.PRACTICE: ("practice", "practices"),
+}
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -37,12 +37,8 @@ def _table_view(table: Any) -> dict[str, Any]:
         "rows": display_rows(frame, dict(table.decimals)),
         "long": len(frame) > LONG_TABLE_ROWS,
         "rows_text": labels.plural(len(frame), "row"),
-        "wide": len(frame.columns) > WIDE_TABLE_COLUMNS,
         "notes": table.notes,
     }
-
-
-WIDE_TABLE_COLUMNS = 8  # wider tables scroll sideways inside their box, and say so
 
 
 def _signed(value: float | None) -> str:

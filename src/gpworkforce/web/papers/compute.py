@@ -9,16 +9,23 @@ import contextlib
 import datetime as dt
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from gpworkforce.baseline import SourceKind
 from gpworkforce.baseline.report import baseline_report
+from gpworkforce.domain.orgs import OrgType
 from gpworkforce.errors import UserError
-from gpworkforce.papers.build import PaperInputs, SkillMixChapter, build_paper, skill_mix_chapter
+from gpworkforce.papers.build import (
+    AREA_WORDS,
+    PaperInputs,
+    SkillMixChapter,
+    build_paper,
+    skill_mix_chapter,
+)
+from gpworkforce.papers.files import JOINING, LAYING_OUT, PaperFormat, paper_files, rendering
 from gpworkforce.papers.headline import quarter_before
-from gpworkforce.papers.pdf import paper_pdf
-from gpworkforce.papers.render import paper_docx, paper_xlsx
 from gpworkforce.reports.baseline_charts import baseline_charts
 from gpworkforce.reports.model import Report
 from gpworkforce.skillmix.inputs import baseline_inputs
@@ -31,6 +38,14 @@ SOURCE_NOTE = (
     "without an accepted return are filled in as the methods appendix describes."
 )
 Progress = Callable[[int, str], None]  # per cent done, what is happening now
+# the files' stages (:func:`gpworkforce.papers.files.paper_files`) as the job's page shows them:
+# the PDF's parts are laid out in two other processes while this one writes Word and Excel
+FILE_STAGES = {
+    LAYING_OUT: (45, "Laying out the PDF"),
+    rendering(PaperFormat.DOCX): (55, "Writing the Word document while the PDF is laid out"),
+    rendering(PaperFormat.XLSX): (70, "Writing the Excel data pack while the PDF is laid out"),
+    JOINING: (80, "Laying out the PDF and joining its parts"),
+}
 
 
 @dataclass(frozen=True)
@@ -81,12 +96,23 @@ def build(
     meeting_date: dt.date,
     progress: Progress = lambda _p, _s: None,
     parts: WebParts | None = None,
+    rows: OrgType | None = None,
+    full_appendices: bool = False,
+    pool: ProcessPoolExecutor | None = None,
 ) -> BuiltPaper:
     """The paper's three files; ``data`` is the dashboards' :class:`BaselineData`, ``parts`` the
     scenarios, risks and implementation plan the web keeps for the organisation (none: the
-    baseline alone)."""
+    baseline alone), ``rows`` the areas the tables list (None: the level below), ``pool`` the
+    processes that lay the PDF's parts out (:func:`gpworkforce.papers.pdf.layout_pool`; None:
+    one after the other here, the same bytes)."""
     progress(10, "Computing the baseline")
-    tables = baseline_report(data, org_code, census, source=SourceKind.RETURNS)  # type: ignore[arg-type]
+    tables = baseline_report(
+        data,  # type: ignore[arg-type]
+        org_code,
+        census,
+        source=SourceKind.RETURNS,
+        child_level=rows,
+    )
     before = quarter_before(census)
     try:
         previous = Report(
@@ -132,12 +158,18 @@ def build(
             allocation_note=parts.finance.allocation_note if parts and parts.finance else "",
             skill_mix=skill,
             plan_score=parts.plan_score if parts else None,
+            rows_label=AREA_WORDS[rows] if rows is not None else ("area", "areas"),
+            full_appendices=full_appendices,
         )
     )
-    progress(45, "Laying out the PDF")
-    pdf = paper_pdf(paper)
-    progress(75, "Writing the Word document")
-    docx = paper_docx(paper)
-    progress(90, "Writing the Excel data pack")
-    xlsx = paper_xlsx(paper)
-    return BuiltPaper(paper.title, pdf, docx, xlsx, pdf_pages(pdf))
+
+    @contextlib.contextmanager
+    def stage(name: str) -> Iterator[None]:
+        progress(*FILE_STAGES[name])
+        yield
+
+    files = paper_files(paper, tuple(PaperFormat), pool, stage=stage)
+    pdf = files[PaperFormat.PDF]
+    return BuiltPaper(
+        paper.title, pdf, files[PaperFormat.DOCX], files[PaperFormat.XLSX], pdf_pages(pdf)
+    )

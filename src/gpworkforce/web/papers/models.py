@@ -21,6 +21,10 @@ class PaperJob(models.Model):
     census_date = models.DateField()
     meeting = models.CharField(max_length=200)
     meeting_date = models.DateField()
+    # the areas the baseline tables list (an ``OrgType`` value; empty: the level below the
+    # organisation) and whether the full appendices are printed (every area's rows and more)
+    rows = models.CharField(max_length=10, blank=True, default="")
+    full_appendices = models.BooleanField(default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

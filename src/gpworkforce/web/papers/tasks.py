@@ -1,24 +1,41 @@
 """The task that builds a committee paper (Django's Tasks, the backend the settings name), with
-its progress in the job's row, so the job's page can show how far it has got."""
+its progress in the job's row, so the job's page can show how far it has got. The PDF's parts are
+laid out by two processes forked when the task starts, as ``gpworkforce paper`` lays them out
+(decisions 0139 and 0154): they load WeasyPrint while this process reads the data."""
 
 from __future__ import annotations
 
 import logging
 import time
 
+from django.db import connections
 from django_tasks import task
 
+from gpworkforce.domain.orgs import OrgType
+from gpworkforce.papers.pdf import layout_pool
 from gpworkforce.web.dashboards import _inputs
 from gpworkforce.web.jobs.models import current
-from gpworkforce.web.papers.compute import build
+from gpworkforce.web.papers.compute import Progress, build
 from gpworkforce.web.papers.models import PaperJob
 from gpworkforce.web.papers.sources import web_parts
 
 log = logging.getLogger(__name__)
 
 
-def _progress(job_id: int) -> object:
+def _progress(job_id: int) -> Progress:
+    """The job's progress into its row; the time the stage before took into the worker's log."""
+    last = {"stage": "Reading the data", "wall": time.perf_counter(), "cpu": time.process_time()}
+
     def report(percent: int, stage: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        log.info(
+            "committee paper %s: %s took %.2f s (CPU %.2f s in the task's process)",
+            job_id,
+            last["stage"],
+            wall - float(last["wall"]),
+            cpu - float(last["cpu"]),
+        )
+        last.update(stage=stage, wall=wall, cpu=cpu)
         PaperJob.objects.filter(pk=job_id).update(progress=percent, stage=stage)
 
     return report
@@ -34,6 +51,11 @@ def build_paper_job(job_id: int) -> str:
         status="running", progress=5, stage="Reading the accepted returns and published figures"
     )
     started = time.perf_counter()
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:  # the forked processes must not share a connection
+            connection.close()
+    pool = layout_pool()
+    progress = _progress(job_id)
     try:
         data = _inputs(current()).data
         built = build(
@@ -43,8 +65,11 @@ def build_paper_job(job_id: int) -> str:
             job.census_date,
             job.meeting,
             job.meeting_date,
-            progress=_progress(job_id),  # type: ignore[arg-type]
+            progress=progress,
             parts=web_parts(job.organisation.code, job.meeting_date),
+            rows=OrgType(job.rows) if job.rows else None,
+            full_appendices=job.full_appendices,
+            pool=pool,
         )
     except Exception as exc:
         log.exception("committee paper %s (%s) failed", job_id, job.organisation.code)
@@ -54,6 +79,10 @@ def build_paper_job(job_id: int) -> str:
             error=f"{type(exc).__name__}: {exc}"[:500],
         )
         return "failed"
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    progress(95, "Saving the files")
     PaperJob.objects.filter(pk=job_id).update(
         status="done",
         progress=100,

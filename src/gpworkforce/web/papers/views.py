@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from gpworkforce.domain.orgs import OrgType
 from gpworkforce.web.actions.audit import record
 from gpworkforce.web.dashboards import available_periods, default_period
 from gpworkforce.web.models import Organisation
@@ -59,7 +60,7 @@ def paper_org(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse
         "meeting_date": dt.date.today().isoformat(),
     }
     if request.method == "POST":
-        form = PaperForm(request.POST, periods=periods)
+        form = PaperForm(request.POST, periods=periods, org_type=OrgType(org.type))
         if form.is_valid():
             with transaction.atomic():
                 job = PaperJob.objects.create(
@@ -67,6 +68,8 @@ def paper_org(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse
                     census_date=form.cleaned_data["census_date"],
                     meeting=form.cleaned_data["meeting"],
                     meeting_date=form.cleaned_data["meeting_date"],
+                    rows=form.cleaned_data["rows"],
+                    full_appendices=form.cleaned_data["full_appendices"],
                     requested_by=request.user,
                     requested_at=timezone.now(),
                 )
@@ -83,7 +86,7 @@ def paper_org(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse
             return redirect(reverse("paper-job", args=[org.code, job.pk]))
         status = 400
     else:
-        form = PaperForm(initial=initial, periods=periods)
+        form = PaperForm(initial=initial, periods=periods, org_type=OrgType(org.type))
         status = 200
     jobs = PaperJob.objects.filter(organisation=org).defer("pdf", "docx", "xlsx")[:10]
     return render(

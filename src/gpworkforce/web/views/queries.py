@@ -7,7 +7,7 @@ Read from the dashboard's figures (the task computes them); the page computes no
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -21,6 +21,9 @@ from gpworkforce.web.permissions import Scope, guard
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import home_crumb, pagination, render
 from gpworkforce.web.views.dashboards import figures_shown, load_org
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 QUERY = "Query"
 PER_PAGE = 25
@@ -46,6 +49,32 @@ def sub_areas(org: Organisation, on: dt.date) -> dict[str, tuple[str, frozenset[
             frontier = {c for c, t in pairs if t != OrgType.PRACTICE.value}
         out[link.child_id] = (link.child.name, frozenset(practices))
     return out
+
+
+def _queries(rows: pd.DataFrame) -> str:
+    return labels.plural(int((rows["Data quality"] == QUERY).sum()), "query", "queries")
+
+
+def _filter_words(group: str, area: str, practice: str) -> list[str]:
+    """The filters in force, as a person would say them."""
+    words = [f"staff group {group}"] if group else []
+    words += [f"sub-area {area}"] if area else []
+    words += [f"practices matching \u201c{practice}\u201d"] if practice else []
+    return words
+
+
+def counts_text(
+    org_name: str, counted: pd.DataFrame, whole: pd.DataFrame, filters: list[str]
+) -> str:
+    """What the counts count: the comparisons (returns against GPW) the filters select and the
+    queries among them; with filters, the organisation's whole as well."""
+    everything = f"{_queries(whole)} in {labels.plural(len(whole), 'comparison')} across {org_name}"
+    if not filters:
+        return f"{everything}."
+    return (
+        f"{_queries(counted)} in {labels.plural(len(counted), 'comparison')} with these filters"
+        f" ({'; '.join(filters)}), of {everything}."
+    )
 
 
 @guard(Permission.VIEW_DASHBOARD, load_org)
@@ -74,6 +103,7 @@ def quality_queries(request: HttpRequest, scope: Scope, org_code: str) -> HttpRe
                 "Name"
             ].str.casefold().str.contains(wanted, regex=False)
             rows = rows.loc[found.fillna(False).astype(bool)]
+        counted = rows  # what the filters select, queries or not: the counts follow them
         if show != "all":
             rows = rows.loc[rows["Data quality"] == QUERY]
         readable = labels.readable(table).frame
@@ -111,10 +141,16 @@ def quality_queries(request: HttpRequest, scope: Scope, org_code: str) -> HttpRe
             "columns": [str(c) for c in shown.columns],
             "numeric": [is_numeric_column(readable, c) for c in shown.columns],
             "rows": display_rows(shown, dict(table.decimals)),
-            "queries": labels.plural(
-                int((frame["Data quality"] == QUERY).sum()), "query", "queries"
+            "counts": counts_text(
+                org.name,
+                counted,
+                frame,
+                filters=_filter_words(
+                    params.get("group", ""),
+                    areas[area][0] if area in areas else "",
+                    practice,
+                ),
             ),
-            "compared": labels.plural(len(frame), "comparison"),
             "showing": showing,
             "pagination": pagination(page_now, params),
             "show_all": "?" + urlencode({**params, "rows": "all"}) if page.num_pages > 1 else "",
