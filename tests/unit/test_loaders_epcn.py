@@ -267,3 +267,8 @@ def test_a_file_of_other_partners_only_is_refused(tmp_path: Path) -> None:
         "ePCN.xlsx, sheet 'PCN Core Partner Details', column 'Partner Organisation Code': must "
         "name at least one GP practice (a letter and five digits), got only other partners (RT5)"
     )
+
+
+def test_problems_of_the_older_details_sheet_name_it_as_found(tmp_path: Path) -> None:
+    (issue,) = problems(workbook(tmp_path, pcns=[PCNS[0], PCNS[0]], details_sheet="PCN Details"))
+    assert issue.startswith("ePCN.xlsx, sheet 'PCN Details', row 3, column 'PCN Code'")

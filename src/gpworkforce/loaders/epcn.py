@@ -162,7 +162,9 @@ def _date(value: object) -> dt.date | str | None:
     return text
 
 
-def _read_book(data: bytes, name: str) -> dict[str, list[tuple[object, ...]]]:
+def _read_book(data: bytes, name: str) -> dict[str, tuple[str, list[tuple[object, ...]]]]:
+    """Each sheet read, by its role ("PCNDetails", the partner sheet): its name as found and
+    its rows."""
     import openpyxl
 
     try:
@@ -190,7 +192,7 @@ def _read_book(data: bytes, name: str) -> dict[str, list[tuple[object, ...]]]:
                 summary=f"{name}: not NHS England ODS's ePCN workbook",
             )
         return {
-            label: list(book[sheet].iter_rows(values_only=True))
+            label: (sheet, list(book[sheet].iter_rows(values_only=True)))
             for label, sheet in wanted.items()
             if sheet is not None
         }
@@ -333,8 +335,9 @@ class _Checks:
                 )
 
 
-def _details(rows: Sequence[tuple[object, ...]], name: str) -> tuple[pd.DataFrame, list[Issue]]:
-    sheet = "PCNDetails"
+def _details(
+    rows: Sequence[tuple[object, ...]], name: str, sheet: str = "PCNDetails"
+) -> tuple[pd.DataFrame, list[Issue]]:
     frame, published = _frame(rows, DETAILS_COLUMNS, DETAILS_REQUIRED, name, sheet)
     check = _Checks(name, sheet, published)
     check.codes(
@@ -427,8 +430,9 @@ def read_epcn(path: Path, extract_date: dt.date, *, max_bytes: int = DEFAULT_MAX
         data = b""  # named as a workbook but not one: refused as such below
     if not data or data.startswith(_ZIP):
         sheets = _read_book(data, name)
-        pcns, issues = _details(sheets["PCNDetails"], name)
-        members, more = _members(sheets[MEMBERS_SHEET], name)
+        details_sheet, details_rows = sheets["PCNDetails"]
+        pcns, issues = _details(details_rows, name, details_sheet)
+        members, more = _members(sheets[MEMBERS_SHEET][1], name)
         issues += more
     else:  # the ODS Data Search and Export CSV of the relationships
         text, encoding, _ = decode(data, name)
