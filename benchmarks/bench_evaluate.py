@@ -1,8 +1,9 @@
 """The national rolling-origin evaluation through ``gpworkforce evaluate`` (issue 15).
 
 1. ``gpworkforce evaluate --level all`` as a user runs it (a subprocess): every ICB and sub-ICB
-   location, every origin the GPW practice-year series allows (Years 2018-2024, with Year 2025
-   from the staff-groups file chain-linked as a target), horizons 1-6, six methods, 500 draws,
+   location, every origin the GPW practice-year series allows (Years 2016-2024 for no change and
+   HEE linear, 2018-2024 for the others, decision 0155; Year 2025 from the staff-groups file
+   chain-linked as a target), horizons 1-6, six methods, 500 draws,
    five bands; tables, workbook and charts written. Target: <= 60 s wall.
 2. The obvious alternative a user has without it: ``gpworkforce backtest --start-fy Y`` once per
    origin (ICBs only, one origin per run, fewer methods), timed in the same run.
@@ -43,7 +44,7 @@ def run() -> list[Result]:
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         results = [
             Result(
-                "gpworkforce evaluate, ICBs and sub-ICB locations, 7 origins x 6 horizons",
+                "gpworkforce evaluate, ICBs and sub-ICB locations, 9 origins x 6 horizons",
                 wall,
                 "s",
                 target=60.0,

@@ -16,17 +16,18 @@ def test_evaluate_scores_every_icb_from_every_origin(tmp_path: Path, shared_data
     args = ["evaluate", "--out", str(out), "--level", "icb", "--draws", "40", "--max-horizon", "2"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Headline: rolling-origin evaluation, GPW Years 2018-2024, ")
+    assert result.stdout.startswith("Headline: rolling-origin evaluation, GPW Years 2016-2024, ")
     assert "ICB, 1 year ahead: default" in result.stdout
     # the run says how the default's calibrated band did, against the issue's target, and from
-    # how many starting years (origins 2018-2024 one year ahead, 2018-2023 two: Year 2025 comes
-    # from the later staff-groups file)
+    # how many starting years: the default is no change, forecast from every Year (origins
+    # 2016-2024 one year ahead, 2016-2023 two: Year 2025 comes from the later staff-groups file)
     lines = result.stdout.splitlines()
     one_year = next(x for x in lines if "ICB, 1 year ahead" in x)
-    assert "calibrated band (7 starting years): " in one_year and "% inside P10-P90" in one_year
+    assert "default No change (persistence)" in one_year
+    assert "calibrated band (9 starting years): " in one_year and "% inside P10-P90" in one_year
     assert "the calibration target" in one_year
     two_years = next(x for x in lines if "ICB, 2 years ahead" in x)
-    assert "calibrated band (6 starting years): " in two_years
+    assert "calibrated band (8 starting years): " in two_years
     names = {p.name for p in out.iterdir()}
     assert {"evaluation_summary.csv", "evaluation_skill.csv", "evaluation_cases.csv"} <= names
     assert "evaluation_bands.csv" in names
@@ -35,7 +36,7 @@ def test_evaluate_scores_every_icb_from_every_origin(tmp_path: Path, shared_data
     model = cases.loc[cases["calibration"] == "model"]
     # the headline counts the forecasts scored (one row per forecast and calibration)
     assert result.stdout.splitlines()[0] == (
-        f"Headline: rolling-origin evaluation, GPW Years 2018-2024, {len(model):,} forecasts; "
+        f"Headline: rolling-origin evaluation, GPW Years 2016-2024, {len(model):,} forecasts; "
         "the default method for each level and horizon:"
     )
     # the leave-one-out band: every origin's band from the other origins' errors only
@@ -47,16 +48,27 @@ def test_evaluate_scores_every_icb_from_every_origin(tmp_path: Path, shared_data
     judged = summary_raw.loc[
         summary_raw["Band"] == "Errors of the other starting years (leave one out)"
     ]
-    assert set(judged["Enough starting years to judge the band"]) == {"yes"}  # 6-7 origins
+    assert set(judged["Enough starting years to judge the band"]) == {"yes"}  # 6-9 origins
     recent = cases.loc[(cases["calibration"] == "recent") & cases["inside_80"].notna()]
-    # the recent band exists from origin 2019 (the 2019 errors of 2018's forecasts) and says so
-    assert recent["origin"].min() == 2019
+    # the recent band exists from origin 2017 for no change (the 2017 errors of its 2016
+    # forecasts) and from 2019 for the methods that start in 2018, and says so
+    assert recent["origin"].min() == 2017
+    assert recent.loc[recent["method"] == "cohort", "origin"].min() == 2019
     assert recent["band_from"].str.startswith("1-year errors of GPW Year").all()
-    # the series runs GPW Years 2016-2024 and the later file adds 2025: origins 2018-2023 reach
-    # two years ahead, 2024 one, so 6 x 2 + 1 = 13 forecasts per ICB and method; 42 ICBs
+    # the series runs GPW Years 2016-2024 and the later file adds 2025. The methods that
+    # estimate rates from the history need two years of growth: origins 2018-2023 reach two
+    # years ahead, 2024 one, so 6 x 2 + 1 = 13 forecasts per ICB; no change and HEE linear
+    # start from every Year, 2016-2023 two years ahead: 8 x 2 + 1 = 17. 42 ICBs
     per_method = model.groupby("method").size()
-    assert set(per_method) == {42 * 13}
-    assert sorted(model["origin"].unique().tolist()) == list(range(2018, 2025))
+    assert per_method.to_dict() == {
+        m: 42 * (17 if m in ("persistence", "hee-linear") else 13) for m in per_method.index
+    }
+    assert sorted(model["origin"].unique().tolist()) == list(range(2016, 2025))
+    cohort = model.loc[model["method"] == "cohort"]
+    assert sorted(cohort["origin"].unique().tolist()) == list(range(2018, 2025))
+    # no change's own draws need two years of growth (the pooled shock spread)
+    early = model.loc[model["origin"] < 2018]
+    assert early["inside_80"].isna().all() and set(early["method"]) == {"persistence", "hee-linear"}
     assert set(model["horizon"]) == {1, 2}
     assert (model["target"] == model["origin"] + model["horizon"]).all()
     summary = pd.read_csv(out / "evaluation_summary.csv", encoding="utf-8-sig")
@@ -98,6 +110,11 @@ def _check_run_record_and_current_bands(out: Path, summary: pd.DataFrame) -> Non
     one = bands.loc[(bands["Method"] == "Cohort engine") & (bands["Years ahead"] == 1)].iloc[0]
     assert one["Starting years the band is made from"] == 7
     assert one["Made from"].startswith("errors of every origin 2018, 2019, 2020, 2021, 2022,")
+    hee1 = bands.loc[
+        (bands["Method"] == "HEE linear (LLR 2017 rates)") & (bands["Years ahead"] == 1)
+    ].iloc[0]
+    assert hee1["Starting years the band is made from"] == 9
+    assert hee1["Made from"].startswith("errors of every origin 2016, 2017, 2018,")
     assert "7 national shifts" in one["Made from"] and "shifts' spread x 1.15" in one["Made from"]
     assert one["P10 / central"] < one["P50 / central"] < one["P90 / central"]
     assert one["P2.5 / central"] < one["P10 / central"] and one["P97.5 / central"] > 1
@@ -118,7 +135,7 @@ def test_evaluate_without_the_later_file_scores_the_series_alone(
     args = ["evaluate", "--out", str(out), "--level", "icb", "--draws", "20", "--max-horizon", "1"]
     result = CliRunner().invoke(app, [*args, "--no-later"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Headline: rolling-origin evaluation, GPW Years 2018-2023, ")
+    assert result.stdout.startswith("Headline: rolling-origin evaluation, GPW Years 2016-2023, ")
     assert (
         "Data: the shared GPW practice-year file, GPW Years 2016-2024; no later Year scored"
         in (out / "README.txt").read_text()

@@ -241,14 +241,30 @@ def test_evaluation_of_steady_growth_by_hand() -> None:
     for method in ("trend-local", "trend-national"):
         got = model.loc[model["method"] == method, "ape"].to_numpy()
         assert got == pytest.approx(np.zeros_like(got), abs=1e-9)
-    # origins 2018..2021 (two years of growth needed; the last year has nothing after it);
-    # 4 + 3 + 2 + 1 = 10 origin-horizon pairs per area and method
-    assert sorted(model["origin"].unique().tolist()) == [2018, 2019, 2020, 2021]
+    # the trends need two years of growth: origins 2018..2021 (the last year has nothing after
+    # it), 4 + 3 + 2 + 1 = 10 origin-horizon pairs per area; no change reads nothing of the
+    # history, so it starts from every Year: 2016 (horizons 1-6) and 2017 (1-5) as well, 21 pairs
+    for method in ("trend-local", "trend-national"):
+        mine = model.loc[model["method"] == method]
+        assert sorted(mine["origin"].unique().tolist()) == [2018, 2019, 2020, 2021]
+        assert len(mine) == 3 * 10
+    all_pers = model.loc[model["method"] == "persistence"]
+    assert sorted(all_pers["origin"].unique().tolist()) == [2016, 2017, 2018, 2019, 2020, 2021]
     assert len(pers) == 3 * 4  # origin 2018: horizons 1-4 for 3 areas
-    assert len(model.loc[model["method"] == "persistence"]) == 3 * 10
+    assert len(all_pers) == 3 * 21
+    # from 2016 no change misses 6 years ahead by 1 - 1/1.1^6 = 43.552% of the actual; before two
+    # years of growth its own draws (the pooled shock spread) cannot be made: no band of its own
+    early = all_pers.loc[all_pers["origin"] == 2016].set_index("horizon")
+    assert early.loc[6, "ape"].to_numpy() == pytest.approx([(1 - 1 / 1.1**6) * 100] * 3)
+    assert all_pers.loc[all_pers["origin"] < 2018, "inside_80"].isna().all()
+    assert all_pers.loc[all_pers["origin"] >= 2018, "inside_80"].notna().all()
     table = ev.summary(cases)
     trend = table.loc[(table["method"] == "trend-local") & (table["calibration"] == "model")]
     assert trend["mase"].to_numpy() == pytest.approx(np.zeros(len(trend)), abs=1e-9)
+    # methods are compared for skill on the same forecasts only: the origins all were scored from
+    sk = ev.skill(cases, reps=50)
+    assert set(sk["origins"]) <= {1, 2, 3, 4}
+    assert sk.loc[sk["horizon"] == 1, "cases"].tolist() == [3 * 4, 3 * 4]
 
 
 def test_chain_linked_uses_only_the_later_files_growth() -> None:
@@ -289,7 +305,9 @@ def test_evaluation_scores_a_later_publications_year_as_a_target() -> None:
     methods = ("persistence", "trend-local", "trend-national")
     cases = ev.evaluate_level(panel, mapping, "icb", methods=methods, draws=20, later=newer)
     model = cases.loc[cases["calibration"] == "model"]
-    assert sorted(model["origin"].unique().tolist()) == [2018, 2019, 2020, 2021, 2022]
+    trends = model.loc[model["method"] != "persistence"]
+    assert sorted(trends["origin"].unique().tolist()) == [2018, 2019, 2020, 2021, 2022]
+    assert model["origin"].min() == 2016  # no change from every Year
     assert model["target"].max() == 2023
     last = model.loc[(model["method"] == "persistence") & (model["origin"] == 2022)]
     assert last["horizon"].tolist() == [1, 1, 1]

@@ -199,14 +199,19 @@ def evaluate(
     skill = ev.skill(result.cases, seed=seed)
     origins = f"{result.origins[0]}-{result.origins[-1]}"
     notes = (
-        f"Origins: GPW Years {origins}; each forecast uses only the series up to its origin.",
+        f"Origins: GPW Years {origins}; each forecast uses only the series up to its origin."
+        " No change and HEE linear start from every Year (they read nothing of the history);"
+        f" the others once {ev.MIN_INTERVALS} years of growth are known, as their rates and"
+        " spreads need. Skill is compared on the Years every method started from"
+        " (decision 0155).",
         "MASE below 1 = smaller errors than assuming no change on the same forecasts.",
         "Bands: the method's own draws; past errors (conformal); draws recalibrated on past"
         " probability integral transforms; the latest published year's one-year errors,"
         " recentred on the method's path and scaled by horizon (recent); the errors of every"
         " other starting year at the same horizon, each kept with its year's national shift,"
-        " the shifts' spread widened by sqrt((n + 1) / (n - 1)) for their small number n"
-        " (leave one out; decision 0143). The first three use only forecasts whose"
+        " the shifts' spread widened by sqrt((n + 1) / (n - 1)) for their small number n,"
+        " each tail read from those errors as they are, not mirrored (leave one out;"
+        " decisions 0143 and 0158). The first three use only forecasts whose"
         " target year was published at the origin; the leave-one-out band uses later years too"
         " (never the scored year's own errors). Each forecast's 'band_from' says which errors"
         " its band came from.",
@@ -252,7 +257,8 @@ def evaluate(
                 "Multiply a method's central forecast by these ratios for its calibrated band."
                 " Each is made as the leave-one-out band is, from the errors of every starting"
                 " year scored (each with its year's national shift, the shifts' spread widened"
-                " for their small number); the left-out check is how that construction covered"
+                " for their small number, each tail as the errors fell); the left-out check is"
+                " how that construction covered"
                 " the actuals when each starting year was left out.",
                 f"A band from fewer than {ev.MIN_ORIGINS_FOR_COVERAGE} starting years was not"
                 " judged: its coverage rests on too few national shifts to say.",

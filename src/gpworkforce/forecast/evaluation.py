@@ -37,7 +37,9 @@ are scored twice:
                recentres one year's errors and so drops the shift all areas share): the band is
                centred on the mean of the other origins' shifts (their median log errors), the
                shifts' deviations from it widened for their small number
-               (:func:`shift_widening`), and the errors' deviations from it are symmetrised. The
+               (:func:`shift_widening`), and each tail read from the errors' own deviations
+               from it (not symmetrised: a shift distribution skewed to one side keeps its
+               long tail there; decision 0158). The
                band for a forecast made now (:func:`current_bands`) is the same construction on
                every origin's errors. It uses later origins than the one scored, so it is a
                cross-validated
@@ -85,7 +87,23 @@ from gpworkforce.forecast.methods import HEE_LINEAR, HeeSpec, RunRequest
 from gpworkforce.forecast.scenario import HeeLinearConfig
 
 MAX_HORIZON = 6
-MIN_INTERVALS = 2  # years of growth needed before an origin (the pooled spreads need two)
+# years of growth needed before an origin for the methods' own draws: the pooled year-to-year
+# spreads (shocks, rates) are variances within areas, so they need two years of growth
+MIN_INTERVALS = 2
+# years of growth a method needs before an origin. No change and HEE linear (a fixed line on the
+# start) read nothing of the history for their central path: it is the same function of the
+# start from every origin, so they are forecast from every GPW Year (their own draws, which need
+# the pooled spreads, from MIN_INTERVALS on). The trends and the cohort engine estimate their
+# rates and those rates' uncertainty from the history; with one year of growth only a degraded
+# central path could be made, unlike the method run from any later origin (decision 0155).
+HISTORY_NEEDED: Mapping[str, int] = {
+    "persistence": 0,
+    "hee-linear": 0,
+    "trend-local": MIN_INTERVALS,
+    "trend-national": MIN_INTERVALS,
+    "cohort": MIN_INTERVALS,
+    "ensemble": MIN_INTERVALS,
+}
 MIN_RESIDUALS = 30  # past errors of one horizon needed to calibrate by that horizon alone
 QUANTILES: tuple[float, ...] = (0.025, 0.1, 0.5, 0.9, 0.975)
 CALIBRATIONS: tuple[str, ...] = ("model", "conformal", "recalibrated", "recent", "leave-out")
@@ -124,9 +142,18 @@ class Origin:
     start_fte: Mapping[str, float]
     start_hc: Mapping[str, float]
     cals: Mapping[str, Calibration]
-    shock_sd: float
-    national: float
+    shock_sd: float  # NaN with fewer than MIN_INTERVALS years of growth: central paths only
+    national: float  # NaN with no year of growth
     national_se: float
+
+    @property
+    def drawn(self) -> bool:
+        """Whether the methods' own draws can be made (the pooled spreads are known)."""
+        return math.isfinite(self.shock_sd)
+
+    def runs(self, draws: int) -> int:
+        """The draws a method makes at this origin: none before the spreads are known."""
+        return draws if self.drawn else 0
 
 
 Paths = dict[str, np.ndarray]  # org -> (runs, horizon + 1) FTE, run 0 the central path
@@ -134,8 +161,9 @@ MethodFn = Callable[[Origin, int, int], Paths]
 
 
 def _persistence(o: Origin, draws: int, seed: int) -> Paths:
+    sd = o.shock_sd if o.drawn else 0.0
     return {
-        org: bt.persistence_runs(org, o.start_fte[org], o.shock_sd, o.horizon, draws, seed)
+        org: bt.persistence_runs(org, o.start_fte[org], sd, o.horizon, o.runs(draws), seed)
         for org in o.cals
     }
 
@@ -212,14 +240,18 @@ def origin_state(
     *,
     last_fy: int,
     max_horizon: int = MAX_HORIZON,
+    min_intervals: int = MIN_INTERVALS,
 ) -> Origin:
     """What was known at ``fy``: each area's calibration cut to the intervals ending by ``fy``
-    (an interval depends only on its two years, so nothing after the origin is used)."""
+    (an interval depends only on its two years, so nothing after the origin is used), for the
+    areas with at least ``min_intervals`` of them. With fewer than :data:`MIN_INTERVALS` the
+    pooled spreads are unknown (``shock_sd`` NaN: central paths only), with none the national
+    trend too."""
     keep: dict[str, Calibration] = {}
     for org, cal in full.items():
         ivs = tuple(iv for iv in cal.intervals if iv.end_fy <= fy)
         if (
-            len(ivs) >= MIN_INTERVALS
+            len(ivs) >= min_intervals
             and org in actuals.index
             and fy in actuals.columns
             and not math.isnan(actuals.at[org, fy])
@@ -228,9 +260,11 @@ def origin_state(
         ):
             keep[org] = Calibration(org=cal.org, node=cal.node, intervals=ivs)
     if not keep:
-        raise ValueError(f"no area has {MIN_INTERVALS} years of growth before GPW Year {fy}")
+        raise ValueError(f"no area has {min_intervals} years of growth before GPW Year {fy}")
     n_all = sum(len(c.intervals) for c in keep.values())
-    sd = bt.pooled_shock_sd(keep)
+    spread = any(len(c.intervals) > 1 for c in keep.values())
+    sd = bt.pooled_shock_sd(keep) if spread else math.nan
+    grown = all(c.intervals for c in keep.values())
     return Origin(
         fy=fy,
         horizon=min(max_horizon, last_fy - fy),
@@ -238,8 +272,8 @@ def origin_state(
         start_hc={org: float(stocks.at[org, "headcount"]) for org in keep},
         cals=keep,
         shock_sd=sd,
-        national=float(np.mean([c.net_rate_fte for c in keep.values()])),
-        national_se=sd / math.sqrt(n_all),
+        national=float(np.mean([c.net_rate_fte for c in keep.values()])) if grown else math.nan,
+        national_se=sd / math.sqrt(n_all) if spread else math.nan,
     )
 
 
@@ -477,15 +511,17 @@ def leave_out_samples(
     n_samples: int = LEAVE_OUT_SAMPLES,
     *,
     which: str = "the other origins",
+    symmetric: bool = False,
 ) -> tuple[np.ndarray | None, str]:
-    """``(cases, n_samples)`` band samples ``central * exp(m +- (k (s_o - m) + r - s_o))`` from
+    """``(cases, n_samples)`` band samples ``central * exp(m + k (s_o - m) + (r - s_o))`` from
     the log errors ``r`` of the *other* origins at the same level and horizon
     (``others[origin]``: its areas' errors), with ``s_o`` each origin's national shift (its
     median error), ``m`` the mean of those shifts and ``k`` :func:`shift_widening` of their
     number: each error is kept with its origin's shift, the shifts' deviations from ``m``
     widened by ``k`` (a new origin's shift is further from ``m`` than the known ones are), and
-    the deviations symmetrised about ``m``; read at ``n_samples`` evenly spaced quantiles.
-    None without another origin's errors."""
+    each tail is read from these deviations as they are (decision 0158), or with ``symmetric``
+    from the deviations and their mirror images about ``m`` (decision 0143's band); read at
+    ``n_samples`` evenly spaced quantiles. None without another origin's errors."""
     errs = {o: np.asarray(e, dtype=np.float64) for o, e in others.items()}
     errs = {o: e[np.isfinite(e)] for o, e in errs.items()}
     errs = {o: e for o, e in errs.items() if e.size}
@@ -496,7 +532,7 @@ def leave_out_samples(
     k = shift_widening(len(errs))
     dev = np.concatenate([k * (shifts[o] - centre) + (e - shifts[o]) for o, e in errs.items()])
     levels = (np.arange(n_samples) + 0.5) / n_samples
-    r = centre + np.quantile(np.concatenate([dev, -dev]), levels)
+    r = centre + np.quantile(np.concatenate([dev, -dev]) if symmetric else dev, levels)
     widened = (
         f"shifts' spread x {k:.2f}"
         if len(errs) > 1
@@ -504,7 +540,8 @@ def leave_out_samples(
     )
     how = (
         f"errors of {which} {', '.join(str(o) for o in sorted(errs))} (n={dev.size},"
-        f" {len(errs)} national shifts, centre {centre * 100:+.1f}%, {widened})"
+        f" {len(errs)} national shifts, centre {centre * 100:+.1f}%, {widened}"
+        f"{', symmetrised' if symmetric else ''})"
     )
     return np.asarray(central, dtype=np.float64)[:, None] * np.exp(r)[None, :], how
 
@@ -585,9 +622,11 @@ def evaluate_level(
     if later is not None and len(later):
         actuals = chain_linked(actuals, bt.actual_fte(later, practice_org))
         last_fy = int(max(actuals.columns))
+    history = {m: HISTORY_NEEDED[m] for m in methods}
+    if "ensemble" in methods:
+        history["ensemble"] = max(HISTORY_NEEDED[m] for m in ensemble_of)
     if origins is None:
-        origins = range(first_fy + MIN_INTERVALS, last_fy)
-    need = set(methods) | (set(ensemble_of) if "ensemble" in methods else set())
+        origins = range(first_fy + min(history.values()), last_fy)
     frames: list[pd.DataFrame] = []
     # past log errors and PITs per method, as (target year, horizon, values of all areas)
     past_err: dict[str, list[tuple[int, int, np.ndarray]]] = {m: [] for m in methods}
@@ -595,13 +634,26 @@ def evaluate_level(
     # each (method, horizon)'s forecasts by origin, for the leave-one-origin-out band
     blocks: dict[tuple[str, int], dict[int, tuple[dict, np.ndarray, np.ndarray]]] = {}
     for fy in sorted(origins):
+        known = fy - first_fy  # years of growth before the origin
+        here = [m for m in methods if history[m] <= known]
+        if not here:
+            continue
+        need = set(here) | (set(ensemble_of) if "ensemble" in here else set())
         stocks = btc.start_stocks(panel, practice_org, fy)
-        state = origin_state(full, stocks, actuals, fy, last_fy=last_fy, max_horizon=max_horizon)
+        state = origin_state(
+            full,
+            stocks,
+            actuals,
+            fy,
+            last_fy=last_fy,
+            max_horizon=max_horizon,
+            min_intervals=min(known, MIN_INTERVALS),
+        )
         paths = {m: fn(state, draws, seed) for m, fn in BASE_METHODS.items() if m in need}
-        if "ensemble" in methods:
+        if "ensemble" in here:
             paths["ensemble"] = ensemble([paths[m] for m in ensemble_of])
         orgs = list(state.cals)
-        for method in methods:
+        for method in here:
             known_err = _known(past_err[method], fy)
             known_pit = _known(past_pit[method], fy)
             stacked = np.stack([paths[method][org] for org in orgs])  # (orgs, runs, years + 1)
@@ -808,11 +860,23 @@ def bootstrap_mase(
     return point, float(lo), float(hi)
 
 
+def shared_origins(cases: pd.DataFrame) -> pd.DataFrame:
+    """The cases whose origin every method of their level and horizon was scored from."""
+    keys = ["level", "horizon"]
+    per_method = cases.groupby([*keys, "origin"])["method"].nunique().rename("scored")
+    methods = cases.groupby(keys)["method"].nunique().rename("methods")
+    full = per_method.reset_index().merge(methods.reset_index(), on=keys)
+    full = full.loc[full["scored"] == full["methods"], [*keys, "origin"]]
+    return cases.merge(full, on=[*keys, "origin"], how="inner")
+
+
 def skill(cases: pd.DataFrame, *, reps: int = 2000, seed: int = 20170930) -> pd.DataFrame:
     """Per level, horizon and method: MASE with its bootstrap interval, whether the method has
     skill over persistence (interval entirely below 1, from at least
-    :data:`MIN_ORIGINS_TO_JUDGE` origins), and the default central method."""
-    model = cases.loc[cases["calibration"] == "model"]
+    :data:`MIN_ORIGINS_TO_JUDGE` origins), and the default central method. Methods are compared
+    on the same forecasts: only origins from which every method was scored at that level and
+    horizon (:func:`shared_origins`; no change and HEE linear reach one origin further back)."""
+    model = shared_origins(cases.loc[cases["calibration"] == "model"])
     pers = model.loc[
         model["method"] == "persistence", ["level", "org", "origin", "horizon", "abs_error"]
     ]

@@ -253,7 +253,11 @@ def _cases(org_code: str) -> pd.DataFrame | None:
     except ValueError:
         return None
     keep = ["method", "origin", "horizon", "abs_error", "ape", "pct_error", "inside_80"]
-    return cases.loc[cases["calibration"] == "model", keep].reset_index(drop=True)
+    # every method beside no change on the same starting years: no change and HEE linear are
+    # also forecast from the Years before the others can start (decision 0155), left out here
+    model = cases.loc[cases["calibration"] == "model"]
+    first = model.groupby("method")["origin"].min().max()
+    return model.loc[model["origin"] >= first, keep].reset_index(drop=True)
 
 
 def _methods_at(model: pd.DataFrame, horizon: int) -> tuple[MethodRecord, ...]:
