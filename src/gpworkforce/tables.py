@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -241,6 +241,8 @@ class DenseFigures:
     keys: pd.DataFrame
     exists: Mapping[str, np.ndarray]
     values: Mapping[str, np.ndarray]
+    # each key's first row (its position in the table resolved)
+    first: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def resolve_dense(workforce: pd.DataFrame, nodes: Iterable[str], tax: Taxonomy) -> DenseFigures:
@@ -316,6 +318,7 @@ def resolve_dense(workforce: pd.DataFrame, nodes: Iterable[str], tax: Taxonomy) 
         keys=key_frame,
         exists={c: f[0] for c, f in figures.items()},
         values={c: f[1] for c, f in figures.items()},
+        first=np.asarray(first, dtype=np.int64),
     )
 
 

@@ -32,6 +32,7 @@ import pandas as pd
 from gpworkforce.domain.measures import DEFAULT_CONVENTION, FteConvention
 from gpworkforce.domain.orgs import OrgRegistry
 from gpworkforce.domain.taxonomy import Taxonomy, load_taxonomy
+from gpworkforce.loaders.key_figures import figures_spec
 from gpworkforce.loaders.patients_age import PATIENT_AGES
 from gpworkforce.tables import (
     DEMOGRAPHY,
@@ -250,6 +251,9 @@ class BaselineData:
     vacancies: pd.DataFrame = field(default_factory=lambda: empty(VACANCIES))
     # registered patients by practice, sex and age (loaders.patients_age.PATIENT_AGES)
     patient_ages: pd.DataFrame = field(default_factory=lambda: empty(PATIENT_AGES))
+    # workforce census dates given only as each key's staff-group figures, not rows
+    # (key_figures; a report's series dates other than its own): never a date of ``workforce``
+    figures: pd.DataFrame = field(default_factory=lambda: empty(figures_spec()))
     taxonomy: Taxonomy = field(default_factory=load_taxonomy)
     convention: FteConvention = DEFAULT_CONVENTION
     source: SourceKind | None = None
@@ -294,6 +298,10 @@ class BaselineData:
             if any(str(frame[c].dtype) != t for c, t in spec.items()):
                 # e.g. a period given as text: comparisons with census dates would silently fail
                 object.__setattr__(self, name, conform(frame, spec))
+        if len(self.figures) and len(self.workforce):
+            both = set(self.figures["period"].unique()) & set(self.workforce["period"].unique())
+            if both:  # a date's figures must all come from rows, or all from key figures
+                raise ValueError(f"BaselineData: dates given both as rows and figures: {both}")
 
     def select(self, source: SourceKind | str | None = None) -> BaselineData:
         """A copy keeping one source per practice and period in workforce, demography, vacancies.
@@ -311,22 +319,30 @@ class BaselineData:
 
     def _select(self) -> BaselineData:
         workforce, sources = _select_sources(self.workforce, self.source, self.source_order)
+        # a key's figures stand for its rows: the same choice, made on the keys
+        figures, more = _select_sources(self.figures, self.source, self.source_order)
         selected = dataclasses.replace(
             self,
             workforce=workforce,
+            figures=figures,
             demography=select_sources(self.demography, self.source, self.source_order),
             vacancies=select_sources(self.vacancies, self.source, self.source_order),
             selected=True,
         )
-        selected.cached(WORKFORCE_SOURCES, lambda: sources)
+        every = tuple(sorted({*sources, *more})) if more else sources
+        selected.cached(WORKFORCE_SOURCES, lambda: every)
         return selected
 
     def workforce_sources(self) -> tuple[str, ...]:
-        """The distinct source ids of the workforce rows, as ``str``, sorted (once per bundle)."""
-        return self.cached(
-            WORKFORCE_SOURCES,
-            lambda: tuple(sorted({str(s) for s in self.workforce["source_id"].unique()})),
-        )
+        """The distinct source ids of the workforce rows (and key figures), as ``str``, sorted
+        (once per bundle)."""
+
+        def build() -> tuple[str, ...]:
+            ids = {str(s) for s in self.workforce["source_id"].unique()}
+            ids.update(str(s) for s in self.figures["source_id"].unique())
+            return tuple(sorted(ids))
+
+        return self.cached(WORKFORCE_SOURCES, build)
 
     def with_source(self, source: SourceKind | str | None) -> BaselineData:
         """The same bundle set to read ``source`` (no work is done until :meth:`select`/:meth:`at`)."""
@@ -352,6 +368,9 @@ class BaselineData:
         data = dataclasses.replace(
             self,
             workforce=self.workforce.loc[self.workforce["period"] == ts],
+            figures=self.figures.loc[self.figures["period"] == ts]
+            if len(self.figures)
+            else self.figures,
             demography=self.demography.loc[self.demography["period"] == ts],
             vacancies=self.vacancies.loc[self.vacancies["period"] == ts],
         )
@@ -365,5 +384,5 @@ class BaselineData:
         period = self.workforce["period"]  # datetime64 already (see __post_init__): no parsing
         if not pd.api.types.is_datetime64_any_dtype(period):
             period = pd.to_datetime(period)
-        values = period.dropna().unique()
-        return tuple(sorted(pd.Timestamp(v).date() for v in values))
+        values = {*period.dropna().unique(), *self.figures["period"].dropna().unique()}
+        return tuple(sorted({pd.Timestamp(v).date() for v in values}))

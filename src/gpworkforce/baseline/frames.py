@@ -21,7 +21,8 @@ from gpworkforce.baseline.scope import (
 )
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
-from gpworkforce.tables import MEASURES, factorize, resolve_dense
+from gpworkforce.loaders.key_figures import dense_of, has_nodes, in_order
+from gpworkforce.tables import MEASURES, DenseFigures, factorize, resolve_dense
 
 # The staff-group columns of LLR Table 3 / Table 8: (taxonomy node, label).
 GROUP_COLUMNS: tuple[tuple[str, str], ...] = tuple(
@@ -155,7 +156,7 @@ def node_values(data: BaselineData, nodes: tuple[str, ...]) -> pd.DataFrame:
     wanted = list(dict.fromkeys(nodes))
     missing = [n for n in wanted if n not in memo]
     if missing:
-        dense = resolve_dense(data.workforce, missing, data.taxonomy)
+        dense = _dense(data, missing)
         # the keys are numbered the same way on every call (same frame): keep the first numbering
         keys.setdefault("practice_code", dense.keys["practice_code"].array)
         for node in missing:
@@ -185,6 +186,16 @@ def node_values(data: BaselineData, nodes: tuple[str, ...]) -> pd.DataFrame:
             ["headcount", "fte"]
         ].sum(min_count=1)
     return out
+
+
+def _dense(data: BaselineData, nodes: list[str]) -> DenseFigures:
+    """``resolve_dense`` of ``nodes`` on the bundle's rows, or, for a date given as key
+    figures instead of rows (decision 0150), the same figures read from those."""
+    if len(data.figures) and data.workforce.empty:
+        if not has_nodes(data.figures, nodes):
+            raise ValueError(f"the key figures of this date do not hold {nodes}")
+        return dense_of(in_order(data.figures), nodes)
+    return resolve_dense(data.workforce, nodes, data.taxonomy)
 
 
 def wide(

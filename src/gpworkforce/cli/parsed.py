@@ -19,6 +19,7 @@ then read these (pyarrow) instead of parsing the raw CSV or XLSX again (decision
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -37,6 +38,8 @@ import pyarrow.parquet as pq
 from gpworkforce import tables
 from gpworkforce.cli.choices import Kind
 from gpworkforce.domain.provenance import Source
+from gpworkforce.domain.taxonomy import load_taxonomy
+from gpworkforce.loaders.key_figures import KEY_SPEC, figures_name, figures_spec, key_figures
 from gpworkforce.loaders.ons import POPULATION
 from gpworkforce.loaders.own_orgs import PRACTICE_PLACES
 from gpworkforce.loaders.patients_age import PATIENT_AGES
@@ -80,6 +83,9 @@ class Wanted:
     every_practice_on: frozenset[str] = frozenset()
     # the tables read at all (None: every table); the others come back empty
     tables: frozenset[str] | None = None
+    # workforce dates read only as each key's staff-group figures (loaders.key_figures), not
+    # as rows: the dates of a series other than the report's own (decision 0150)
+    figures_on: frozenset[str] = frozenset()
 
     def reads(self, table: str) -> bool:
         """Whether ``table`` is read at all."""
@@ -106,6 +112,8 @@ class StoredFile:
     encoding: str | None
     raw_size: int
     raw_mtime_ns: int
+    # the staff-group figures per key of the ``Wanted.figures_on`` dates (key_figures)
+    figures: pd.DataFrame | None = None
 
 
 def store_dir(directory: Path, sha256: str, options_key: str) -> Path:
@@ -121,8 +129,13 @@ def write_store(target: Path, stored: StoredFile) -> None:
     try:
         for name, frame in stored.frames.items():
             if len(frame):
-                table = pa.Table.from_pandas(_dictionaries(frame), preserve_index=False)
+                coded = _dictionaries(frame)
+                table = pa.Table.from_pandas(coded, preserve_index=False)
                 pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
+                if name == "workforce":  # its staff-group figures per key (keys numbered fast)
+                    taxonomy = load_taxonomy()
+                    _write_figures(tmp / figures_name(taxonomy), key_figures(coded, taxonomy))
+                del coded, table
         meta = {
             "kind": stored.kind.value,
             "source": stored.source.model_dump(mode="json"),
@@ -172,6 +185,9 @@ def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
                 table = table.filter(keep)
             frames[name] = _to_pandas(table)
             del table, keep
+        figures = None
+        if wanted is not None and wanted.figures_on:
+            figures = _read_figures(target, meta.get("periods", {}).get("workforce"), wanted)
         return StoredFile(
             kind=Kind(meta["kind"]),
             source=Source.model_validate(meta["source"]),
@@ -180,9 +196,59 @@ def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
             encoding=meta["encoding"],
             raw_size=int(meta["raw_size"]),
             raw_mtime_ns=int(meta["raw_mtime_ns"]),
+            figures=figures,
         )
     except (OSError, ValueError, KeyError, pa.ArrowException):
         return None  # damaged or from another version: the caller re-parses the raw file
+
+
+def _write_figures(path: Path, figures: pd.DataFrame) -> None:
+    """Write a key-figures table (its text as Parquet dictionaries)."""
+    table = pa.Table.from_pandas(_dictionaries(figures), preserve_index=False)
+    pq.write_table(table, path, compression="zstd")
+
+
+def _read_figures(target: Path, available: list[str] | None, wanted: Wanted) -> pd.DataFrame:
+    """The key figures of the ``wanted.figures_on`` dates the store at ``target`` holds, of the
+    wanted practices: from its figures table, or (a store written before it, or under another
+    taxonomy) computed from its workforce rows and written beside them for the next report."""
+    taxonomy = load_taxonomy()
+    dates = sorted(wanted.figures_on if available is None else set(available) & wanted.figures_on)
+    if not dates or not (target / "workforce.parquet").is_file():
+        return tables.empty(figures_spec())
+    path = target / figures_name(taxonomy)
+    if path.is_file():
+        table = tables.read_parquet(path, _text(KEY_SPEC))
+    else:
+        rows = _to_pandas(
+            tables.read_parquet(target / "workforce.parquet", _text(tables.WORKFORCE))
+        )
+        figures = key_figures(rows, taxonomy)
+        del rows
+        with contextlib.suppress(OSError):  # a read-only workspace: computed again next time
+            tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+            _write_figures(tmp, figures)
+            os.replace(tmp, path)
+        table = pa.Table.from_pandas(_dictionaries(figures), preserve_index=False)
+    keep = _row_mask(
+        table, "figures", dates, dataclasses.replace(wanted, every_practice_on=frozenset())
+    )
+    if keep is not None:
+        table = table.filter(keep)
+    return _to_pandas(table)
+
+
+def figures_of_rows(workforce: pd.DataFrame, wanted: Wanted) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the rows not read as figures, the figures of the others) of a file's ``workforce``
+    rows read whole (a raw file parsed again): what :func:`read_store` gives for them."""
+    if not wanted.figures_on or workforce.empty:
+        return workforce, tables.empty(figures_spec())
+    days = workforce["period"].dt.strftime("%Y-%m-%d")
+    as_figures = days.isin(sorted(wanted.figures_on)).to_numpy()
+    figures = key_figures(workforce.loc[as_figures].reset_index(drop=True), load_taxonomy())
+    if wanted.practices is not None:
+        figures = figures.loc[figures["practice_code"].isin(sorted(wanted.practices))]
+    return workforce.loc[~as_figures].reset_index(drop=True), figures.reset_index(drop=True)
 
 
 def _dictionaries(frame: pd.DataFrame) -> pd.DataFrame:
@@ -255,7 +321,7 @@ def _row_mask(
     the practice codes are tested once per distinct value of their Parquet dictionary, so a
     report on one ICB does not pay for pyarrow's row-by-row filter on text (slower than reading
     the whole national table)."""
-    if wanted is None or name not in FILTERED:
+    if wanted is None or name not in FILTERED | {"figures"}:
         return None
     period = table.column("period")
 

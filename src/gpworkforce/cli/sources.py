@@ -128,6 +128,8 @@ def focus_rows(registry: OrgRegistry, focus: Focus, periods: set[str]) -> Wanted
     same_month = {d for d in periods if pd.Timestamp(d).month == target.month}
     window = {d for d in periods if near(d, _WINDOW_DAYS)} if focus.source != "gpw" else set()
     workforce = same_month | window | {focus.period.isoformat()}
+    # GPW: the series' other dates need only each practice's staff-group figures (0150)
+    as_figures = same_month - {focus.period.isoformat()} if focus.source == "gpw" else set()
     census = {focus.period.isoformat()} | (window if focus.source != "gpw" else set())
     patients = workforce | {d for d in periods if near(d, _PATIENT_DAYS)}
     practices: frozenset[str] | None = None
@@ -146,7 +148,7 @@ def focus_rows(registry: OrgRegistry, focus: Focus, periods: set[str]) -> Wanted
         practices = frozenset(members)
     return Wanted(
         periods={
-            "workforce": frozenset(workforce),
+            "workforce": frozenset(workforce - as_figures),
             "demography": frozenset(census),
             "vacancies": frozenset(census),
             "patients": frozenset(patients),
@@ -154,6 +156,7 @@ def focus_rows(registry: OrgRegistry, focus: Focus, periods: set[str]) -> Wanted
         practices=practices,
         every_practice_on=frozenset({focus.period.isoformat()}),
         tables=REPORT_TABLES,
+        figures_on=frozenset(as_figures),
     )
 
 
@@ -220,6 +223,7 @@ def workspace_context(
         patients=combined.patients,
         vacancies=combined.vacancies,
         patient_ages=combined.patient_ages,
+        figures=combined.figures,
         source_order=source_order(entries),
     )
     statements = (

@@ -45,6 +45,8 @@ from gpworkforce.cli.choices import Kind
 from gpworkforce.domain.orgs import OrgRegistry
 from gpworkforce.domain.provenance import Source, sha256_of_file
 from gpworkforce.errors import InputFileError, Issue, Location, UserError, ValidationFailed
+from gpworkforce.loaders.key_figures import figures_spec
+from gpworkforce.loaders.key_figures import stack as stack_figures
 from gpworkforce.loaders.ons import POPULATION
 from gpworkforce.loaders.own_orgs import PRACTICE_PLACES, practice_places
 from gpworkforce.loaders.patients_age import PATIENT_AGES
@@ -138,6 +140,9 @@ class LoadedFile:
     patient_ages: pd.DataFrame = dataclasses.field(
         default_factory=lambda: tables.empty(PATIENT_AGES)
     )
+    # staff-group figures per key of the dates a report reads as figures, not rows
+    # (loaders.key_figures; parsed.Wanted.figures_on)
+    figures: pd.DataFrame = dataclasses.field(default_factory=lambda: tables.empty(figures_spec()))
 
 
 Adapter = Callable[[Path, OrgRegistry | None, LoadOptions], LoadedFile]
@@ -641,6 +646,9 @@ def read_workspace(
             if target.exists():  # damaged, or the raw file was touched: stored afresh
                 shutil.rmtree(target)
             _store(directory, path, entry.sha256, entry.options, loaded)
+        if wanted is not None and wanted.figures_on:  # the same split as the store's
+            rows, figures = parsed.figures_of_rows(loaded.workforce, wanted)
+            loaded = dataclasses.replace(loaded, workforce=rows, figures=figures)
         out.append(loaded)
     return out
 
@@ -708,6 +716,7 @@ def _from_store(stored: parsed.StoredFile) -> LoadedFile:
         pcn_places=stored.frames["pcn_places"],
         practice_places=stored.frames["practice_places"],
         patient_ages=stored.frames["patient_ages"],
+        **({"figures": stored.figures} if stored.figures is not None else {}),
     )
 
 
@@ -843,6 +852,8 @@ class CombinedTables:
     pcn_places: pd.DataFrame  # PCN files' own placements (loaders.pcn.PCN_PLACES columns)
     practice_places: pd.DataFrame  # workforce files' own placements (own_orgs.PRACTICE_PLACES)
     patient_ages: pd.DataFrame  # registered patients by age and sex (patients_age.PATIENT_AGES)
+    # staff-group figures per key of the dates read as figures (loaders.key_figures)
+    figures: pd.DataFrame = dataclasses.field(default_factory=lambda: tables.empty(figures_spec()))
 
 
 def _concat(files: Sequence[LoadedFile], name: str, spec: Mapping[str, str]) -> pd.DataFrame:
@@ -885,4 +896,10 @@ def combine(files: Sequence[LoadedFile]) -> CombinedTables:
         pcn_places=_concat(files, "pcn_places", PCN_PLACES),
         practice_places=_concat(files, "practice_places", PRACTICE_PLACES),
         patient_ages=_concat(files, "patient_ages", PATIENT_AGES),
+        figures=_figures(files),
     )
+
+
+def _figures(files: Sequence[LoadedFile]) -> pd.DataFrame:
+    """The files' key figures stacked in the files' order (loaders.key_figures.stack)."""
+    return stack_figures([f.figures for f in files])
