@@ -305,12 +305,15 @@ def pyramid(
 
 
 def _sources(at: BaselineData, scope: Scope) -> tuple[str, ...]:
-    """The source ids of the scope's demography rows (once per bundle and scope)."""
+    """The source ids of the scope's demography rows (once per bundle and scope).
+
+    Read from :func:`scoped_demography`: its finest rows drop a row only where the same
+    practice, date and source has a finer one, so they hold every source id the scope's rows
+    hold (each distinct id numbered once, not every row's text hashed again)."""
 
     def build() -> tuple[str, ...]:
-        demo = at.demography
-        chosen = demo.loc[demo["practice_code"].isin(list(scope.members)), "source_id"]
-        return tuple(sorted(str(s) for s in chosen.dropna().unique()))
+        _, ids = factorize(scoped_demography(at, scope)["source_id"])
+        return tuple(sorted(str(s) for s in ids))
 
     return at.cached(("demography_sources", scope.key), build)
 

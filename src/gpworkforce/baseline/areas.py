@@ -47,24 +47,76 @@ def _group_of(taxonomy: Taxonomy, nodes: pd.Series) -> pd.Series:
 
 def _per_row(scope: Scope, values: pd.Series, practices: pd.Series) -> np.ndarray:
     """Sum ``values`` per row of ``scope`` (children then total); NaN where nothing is summed."""
-    index = row_index(scope)
     v = values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    known = ~np.isnan(v)
-    # each value's row: looked up once per distinct practice, not once per value
+    return _row_sums(scope, v, _rows_of(scope, practices))
+
+
+def _rows_of(scope: Scope, practices: pd.Series) -> np.ndarray:
+    """The position in ``row_index(scope)`` of each of ``practices``' child row (-1: none)."""
+    # looked up once per distinct practice, not once per value
     codes, uniques = factorize(practices, use_na_sentinel=False)
-    position = {c: i for i, c in enumerate(index["org_code"])}
+    position = {c: i for i, c in enumerate(row_index(scope)["org_code"])}
     members = scope.members
     row_of = np.array([position.get(members.get(str(p)), -1) for p in uniques], dtype=np.int64)
-    at_row = row_of[codes][known] if len(codes) else np.zeros(0, dtype=np.int64)
-    v = v[known]
+    return row_of[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+
+
+def _row_sums(scope: Scope, v: np.ndarray, at_row: np.ndarray) -> np.ndarray:
+    """Sum the values ``v`` (NaN: none) per row of ``scope``, each value in row ``at_row``."""
+    known = ~np.isnan(v)
+    at_row, v = at_row[known], v[known]
     out = []
-    for i, row in enumerate(index["row"]):
+    for i, row in enumerate(row_index(scope)["row"]):
         sel = v if row == TOTAL else v[at_row == i]
         out.append(float(sel.sum()) if len(sel) else np.nan)
     return np.array(out, dtype=float)
 
 
+def _band_masks(demo: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
+    """(known age, aged 55+) per row of ``demo``, from each distinct band once; None when a
+    band is missing (the comparison would be NA)."""
+    codes, bands = factorize(demo["age_band"])
+    if len(codes) and codes.min() < 0:
+        return None
+    names = [str(b) for b in bands]
+    known = np.array([b != AgeBand.UNKNOWN.value for b in names], dtype=bool)
+    over = np.array([b in _OVER for b in names], dtype=bool)
+    return known[codes], over[codes]
+
+
 def over_55_by_area_parts(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, list[str]]:
+    demo = scoped_demography(at, scope)
+    frame = row_index(scope)
+    masks = _band_masks(demo) if len(demo) else None
+    if masks is None:
+        return _over_55_by_area_rows(at, scope)
+    known, over = masks
+    # each row's staff group, child row and WTE, once for every column
+    node_codes, nodes = factorize(demo["node"])
+    group_of = _group_of(at.taxonomy, pd.Series(nodes, dtype="string")).to_numpy(
+        dtype=object, na_value=None
+    )
+    at_row = _rows_of(scope, demo["practice_code"])
+    fte = demo["fte"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    for label, groups in AREA_GROUPS:
+        if label == "All staff":
+            inside = np.ones(len(demo), dtype=bool)
+        else:
+            wanted = np.array([g in groups for g in group_of], dtype=bool)
+            inside = np.append(wanted, False)[node_codes]  # (code -1, no node: last, False)
+        k, o = inside & known, inside & over
+        known_wte = _row_sums(scope, fte[k], at_row[k])
+        over_wte = _row_sums(scope, fte[o], at_row[o])
+        over_wte = np.where(np.isnan(over_wte) & ~np.isnan(known_wte), 0.0, over_wte)
+        frame[f"{label} % aged 55+"] = ratio(
+            pd.Series(over_wte, dtype="Float64"), pd.Series(known_wte, dtype="Float64"), 100.0
+        )
+    notes = ["% aged 55+ = WTE aged 55 and over / WTE of known age x 100, per sub-area."]
+    return frame, notes
+
+
+def _over_55_by_area_rows(at: BaselineData, scope: Scope) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`over_55_by_area_parts` on the frame itself (no rows, or a missing age band)."""
     demo = scoped_demography(at, scope)
     frame = row_index(scope)
     group = _group_of(at.taxonomy, demo["node"]) if len(demo) else demo["node"]
