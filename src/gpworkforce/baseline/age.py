@@ -238,25 +238,33 @@ def over_55(
 
 def _pyramid(at: BaselineData, scope: Scope, node: str) -> pd.DataFrame:
     nodes = tuple(g.value for g in StaffGroup) if node == ALL_STAFF else (node,)
-    demo = scoped_demography(at, scope).loc[_inside(at, scope, nodes)]
+    demo = scoped_demography(at, scope)
+    inside = _inside(at, scope, nodes)
     bands = [b.value for b in AgeBand]
     columns = [*_SEX_LABELS.values(), NOT_SPLIT]
-    # each distinct value labelled once (a lambda per row took most of England's pyramid time)
-    codes, distinct = factorize(demo["sex"], use_na_sentinel=False)
-    labels = np.array([_SEX_LABELS.get(str(s), NOT_SPLIT) for s in distinct], dtype=object)
-    sex = pd.Series(labels[codes], index=demo.index, dtype=object)
-    counts = (
-        demo.assign(_sex=sex.astype("string"))
-        .groupby(["age_band", "_sex"])["headcount"]
-        .sum(min_count=1)
-        .unstack("_sex")
-        .reindex(index=bands, columns=columns)
+    # each distinct band and sex numbered and labelled once; the rows are summed by those
+    # numbers (as a group-by on the text sums them: each group's rows in their order)
+    band_codes, band_names = factorize(demo["age_band"])  # (no band: -1, left out)
+    sex_codes, distinct = factorize(demo["sex"], use_na_sentinel=False)
+    column_of = np.array(
+        [columns.index(_SEX_LABELS.get(str(s), NOT_SPLIT)) for s in distinct], dtype=np.int64
     )
+    keep = inside & (band_codes >= 0)
+    cell = band_codes[keep].astype(np.int64) * len(columns) + column_of[sex_codes[keep]]
+    headcount = demo["headcount"].astype("Float64").array[keep]
+    sums = pd.Series(headcount).groupby(cell).sum(min_count=1)
+    grid = np.zeros((len(bands), len(columns)))
+    blank = np.ones((len(bands), len(columns)), dtype=bool)
+    row_of = {str(b): bands.index(str(b)) for b in band_names if str(b) in bands}
+    for key, value in zip(sums.index, sums.array, strict=True):
+        row = row_of.get(str(band_names[key // len(columns)]))
+        if row is not None and value is not pd.NA:
+            grid[row, key % len(columns)] = value
+            blank[row, key % len(columns)] = False
     frame = pd.DataFrame({"Age band": bands})
-    for col in columns:
-        values = counts[col].astype("Float64").to_numpy()
-        frame[col] = pd.Series(values, dtype="Float64")
-        if not demo.empty:  # a source with an age breakdown: a band nobody is in is 0
+    for i, col in enumerate(columns):
+        frame[col] = pd.Series(pd.arrays.FloatingArray(grid[:, i], blank[:, i]))
+        if inside.any():  # a source with an age breakdown: a band nobody is in is 0
             frame[col] = frame[col].fillna(0)
     total = frame[columns[0]]
     for col in columns[1:]:
