@@ -170,24 +170,43 @@ def _registry_statement(entries: Sequence[ManifestEntry]) -> str:
     return WORKSPACE_REGISTRY_STATEMENT.format(files=files)
 
 
-def files_placement(
-    directory: Path, registry: OrgRegistry, entries: Sequence[ManifestEntry]
-) -> FilePlacement:
-    """``registry`` with the practices placed where the workforce files among ``entries`` place
-    them on their census dates (``loaders.own_orgs.place_as_files_do``): only the small table
-    of placements is read from each file's parsed store."""
+def files_placement(directory: Path, entries: Sequence[ManifestEntry]) -> FilePlacement:
+    """The workspace's registry with the practices placed where the workforce files among
+    ``entries`` place them on their census dates (``loaders.own_orgs.place_as_files_do``): only
+    the small table of placements is read from each file's parsed store, and the answer is
+    kept by a digest of the registry's inputs and those files (``loaders.placement_cache``),
+    so the next report on the same files reads it instead of placing again."""
     from gpworkforce.cli.choices import Kind
+    from gpworkforce.cli.parsed import PARSE_VERSION
+    from gpworkforce.cli.workspace import workspace_registry_key
+    from gpworkforce.loaders import placement_cache
     from gpworkforce.loaders.own_orgs import place_as_files_do
 
     placing = [e for e in entries if e.kind in (Kind.GPW_DETAILED, Kind.GPW_PRACTICE_YEAR)]
     if not placing:
-        return FilePlacement(registry)
+        return FilePlacement(workspace_registry(directory, entries))
+    order = source_order(entries)
+    key = placement_cache.placement_key(
+        workspace_registry_key(directory, entries),
+        [f"parsed v{PARSE_VERSION}"]
+        + [
+            f"{e.kind.value}\0{e.sha256}\0{e.option_period}\0{e.option_published}\0"
+            f"{e.source_id}\0{order[e.source_id]}"
+            for e in placing
+        ],
+    )
+    kept = placement_cache.read_placement(key, lambda: workspace_registry(directory, entries))
+    if kept is not None:
+        return kept
+    registry = workspace_registry(directory, entries)
     nothing = Wanted(
         periods={name: frozenset() for name in FILTERED}, tables=frozenset({"practice_places"})
     )
     files = read_workspace(directory, registry, placing, nothing)
     places = tables.concat([f.practice_places for f in files], PRACTICE_PLACES)
-    return place_as_files_do(registry, places, source_order(entries))
+    placement = place_as_files_do(registry, places, order)
+    placement_cache.write_placement(key, placement, registry)
+    return placement
 
 
 def workspace_context(
@@ -209,8 +228,7 @@ def workspace_context(
         entries = state_entries(directory, state)
     else:
         entries = require_entries(directory)
-    registry = workspace_registry(directory, entries)
-    placement = files_placement(directory, registry, entries)
+    placement = files_placement(directory, entries)
     registry = placement.registry
     wanted = None
     if focus is not None:

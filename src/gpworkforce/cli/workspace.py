@@ -866,6 +866,21 @@ def workspace_registry(directory: Path, entries: Sequence[ManifestEntry]) -> Org
     with one extract date, the later publication wins, then the later load (decision 0047)."""
     from gpworkforce.loaders import build_registry
 
+    ods, maps, epcn = _registry_inputs(directory, entries)
+    return build_registry(later_ods=ods, extra_maps=maps, epcn=epcn)
+
+
+def workspace_registry_key(directory: Path, entries: Sequence[ManifestEntry]) -> str:
+    """The digest naming :func:`workspace_registry`'s registry, found without building it."""
+    from gpworkforce.loaders.registry import registry_key
+
+    ods, maps, epcn = _registry_inputs(directory, entries)
+    return registry_key(later_ods=ods, extra_maps=maps, epcn=epcn)
+
+
+def _registry_inputs(
+    directory: Path, entries: Sequence[ManifestEntry]
+) -> tuple[list[tuple[dt.date, Path]], list[Path], list[tuple[dt.date, Path]]]:
     # of files of one extract date the last given wins: order by publication, then load
     ordered = sorted(
         enumerate(entries),
@@ -882,7 +897,7 @@ def workspace_registry(directory: Path, entries: Sequence[ManifestEntry]) -> Org
         for _, e in ordered
         if e.kind is Kind.PCN_MEMBERSHIP
     ]
-    return build_registry(later_ods=ods, extra_maps=maps, epcn=epcn)
+    return ods, maps, epcn
 
 
 def combine(files: Sequence[LoadedFile]) -> CombinedTables:

@@ -446,6 +446,28 @@ def build_registry(
     ODS ePCN workbooks with their extract dates: the latest (of one date, the last given) dates
     practices' PCN membership (decision 0153; it holds every relationship, ended ones too).
     """
+    return _cached_registry(*_inputs(data_dir, later_ods, extra_maps, epcn))
+
+
+def registry_key(
+    data_dir: Path | None = None,
+    *,
+    later_ods: Sequence[tuple[dt.date, Path]] = (),
+    extra_maps: Sequence[Path] = (),
+    epcn: Sequence[tuple[dt.date, Path]] = (),
+) -> str:
+    """The digest naming the registry :func:`build_registry` gives for these arguments (its
+    input files' paths, sizes and modification times, and the code that builds it), found
+    without building or reading it."""
+    return _key(*_inputs(data_dir, later_ods, extra_maps, epcn))
+
+
+def _inputs(
+    data_dir: Path | None,
+    later_ods: Sequence[tuple[dt.date, Path]],
+    extra_maps: Sequence[Path],
+    epcn: Sequence[tuple[dt.date, Path]],
+) -> tuple[tuple[tuple[str, int, int], ...], Extra]:
     if data_dir is None:
         from gpworkforce.paths import shared_data_dir
 
@@ -463,7 +485,7 @@ def build_registry(
     extra = tuple(
         (role, str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for role, p in roles
     )
-    return _cached_registry(stamp, extra)
+    return stamp, extra
 
 
 Extra = tuple[tuple[str, str, int, int], ...]  # (role, path, mtime, size) of a user's file
@@ -473,14 +495,20 @@ Extra = tuple[tuple[str, str, int, int], ...]  # (role, path, mtime, size) of a 
 def _cached_registry(stamp: tuple[tuple[str, int, int], ...], extra: Extra = ()) -> OrgRegistry:
     from gpworkforce.loaders import registry_cache
 
-    keyed = tuple((f"{role}\0{path}", mtime, size) for role, path, mtime, size in extra)
-    key = registry_cache.cache_key((*stamp, *keyed))
+    key = _key(stamp, extra)
     cached = registry_cache.read_cached(key)
     if cached is not None:
         return cached
     registry = _registry_from_files(stamp, extra)
     registry_cache.write_cached(key, registry)
     return registry
+
+
+def _key(stamp: tuple[tuple[str, int, int], ...], extra: Extra) -> str:
+    from gpworkforce.loaders import registry_cache
+
+    keyed = tuple((f"{role}\0{path}", mtime, size) for role, path, mtime, size in extra)
+    return registry_cache.cache_key((*stamp, *keyed))
 
 
 def _registry_from_files(stamp: tuple[tuple[str, int, int], ...], extra: Extra = ()) -> OrgRegistry:

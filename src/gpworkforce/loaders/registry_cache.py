@@ -19,7 +19,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -59,9 +59,11 @@ def cache_key(stamp: Sequence[tuple[str, int, int]]) -> str:
 def read_cached(key: str) -> OrgRegistry | None:
     """The registry cached under ``key``, or None."""
     root = cache_root()
-    if root is None:
-        return None
-    folder = root / "registry" / key
+    return None if root is None else read_registry(root / "registry" / key)
+
+
+def read_registry(folder: Path) -> OrgRegistry | None:
+    """The registry written to ``folder`` by :func:`write_registry`, or None (missing, damaged)."""
     try:
         orgs = read_parquet(folder / _ORGS).to_pydict()
         links = read_parquet(folder / _LINKS).to_pydict()
@@ -95,42 +97,51 @@ def read_cached(key: str) -> OrgRegistry | None:
 def write_cached(key: str, registry: OrgRegistry) -> None:
     """Keep ``registry`` under ``key`` (atomically; silently not when it cannot be written)."""
     root = cache_root()
-    if root is None:
-        return
-    folder = root / "registry" / key
+    if root is not None:
+        write_folder(root / "registry" / key, lambda tmp: write_registry(tmp, registry))
+
+
+def write_folder(folder: Path, fill: Callable[[Path], None]) -> None:
+    """Make ``folder`` (unless it exists) from a temporary folder ``fill`` writes, renamed into
+    place, so a reader sees all of it or nothing; silently nothing when it cannot be written."""
     if folder.is_dir():
         return
-    orgs = list(registry.organisations.values())
-    links = registry.links
     with contextlib.suppress(OSError, pa.ArrowException):
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
         try:
-            pq.write_table(
-                pa.table(
-                    {
-                        "code": [o.code for o in orgs],
-                        "name": [o.name for o in orgs],
-                        "type": [o.type.value for o in orgs],
-                        "opened": pa.array([o.opened for o in orgs], pa.date32()),
-                        "closed": pa.array([o.closed for o in orgs], pa.date32()),
-                    }
-                ),
-                tmp / _ORGS,
-            )
-            pq.write_table(
-                pa.table(
-                    {
-                        "child": [lk.child for lk in links],
-                        "parent": [lk.parent for lk in links],
-                        "start": pa.array([lk.start for lk in links], pa.date32()),
-                        "end": pa.array([lk.end for lk in links], pa.date32()),
-                        "source": [lk.source for lk in links],
-                    }
-                ),
-                tmp / _LINKS,
-            )
+            fill(tmp)
             os.rename(tmp, folder)
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_registry(folder: Path, registry: OrgRegistry) -> None:
+    """``registry``'s organisations and links as two Parquet tables in ``folder``."""
+    orgs = list(registry.organisations.values())
+    links = registry.links
+    pq.write_table(
+        pa.table(
+            {
+                "code": [o.code for o in orgs],
+                "name": [o.name for o in orgs],
+                "type": [o.type.value for o in orgs],
+                "opened": pa.array([o.opened for o in orgs], pa.date32()),
+                "closed": pa.array([o.closed for o in orgs], pa.date32()),
+            }
+        ),
+        folder / _ORGS,
+    )
+    pq.write_table(
+        pa.table(
+            {
+                "child": [lk.child for lk in links],
+                "parent": [lk.parent for lk in links],
+                "start": pa.array([lk.start for lk in links], pa.date32()),
+                "end": pa.array([lk.end for lk in links], pa.date32()),
+                "source": [lk.source for lk in links],
+            }
+        ),
+        folder / _LINKS,
+    )
