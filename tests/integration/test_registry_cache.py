@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gpworkforce.domain.orgs import OrgRegistry, OrgType
+from gpworkforce.errors import UnknownOrganisation
 from gpworkforce.loaders import build_registry, registry_cache
 from gpworkforce.loaders.registry import _cached_registry, _registry_from_files
 
@@ -108,3 +109,54 @@ def test_practice_map_is_parent_of_type_for_every_open_practice(
     assert got == expected
     got.clear()  # the caller's copy: the registry's own answer is unchanged
     assert from_files.practice_map(on, tier) == expected
+
+
+@pytest.fixture(scope="module")
+def read_back(
+    shared_data: Path, from_files: OrgRegistry, tmp_path_factory: pytest.TempPathFactory
+) -> OrgRegistry:
+    folder = tmp_path_factory.mktemp("columns")
+    registry_cache.write_registry(folder, from_files)
+    registry = registry_cache.read_registry(folder)
+    assert registry is not None
+    return registry
+
+
+def test_the_registry_read_from_columns_makes_objects_only_when_asked(
+    from_files: OrgRegistry, read_back: OrgRegistry, tmp_path: Path
+) -> None:
+    """Decision 0152: read back, the registry is columns; the answers are the registry's."""
+    registry_cache.write_registry(tmp_path, from_files)
+    fresh = registry_cache.read_registry(tmp_path)
+    assert fresh is not None and type(fresh) is not OrgRegistry
+    fresh.practice_map(dt.date(2024, 3, 31), OrgType.ICB)
+    assert fresh.get("QK1").name == from_files.get("QK1").name
+    made = fresh.organisations._made  # type: ignore[attr-defined]
+    assert sum(org is not None for org in made) == 1  # QK1's, not one per organisation
+    assert read_back == from_files and from_files == read_back
+    assert len(read_back.organisations) == len(from_files.organisations)
+    assert list(read_back.organisations) == list(from_files.organisations)  # same order
+    assert "NOPE1" not in read_back.organisations and "NOPE1" not in read_back
+    for tier in OrgType:
+        assert read_back.of_type(tier) == from_files.of_type(tier)
+    assert read_back.get(" qk1 ") == from_files.get("QK1")
+    with pytest.raises(UnknownOrganisation):
+        read_back.get("NOPE1")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    on=st.dates(dt.date(2012, 1, 1), dt.date(2027, 12, 31)),
+    tier=st.sampled_from(list(OrgType)),
+    pick=st.integers(0, 10**9),
+)
+def test_the_registry_read_from_columns_answers_as_the_registry(
+    from_files: OrgRegistry, read_back: OrgRegistry, on: dt.date, tier: OrgType, pick: int
+) -> None:
+    codes = list(from_files.organisations)
+    code = codes[pick % len(codes)]
+    assert read_back.parents(code, on) == from_files.parents(code, on)
+    assert read_back.parent_of_type(code, tier, on) == from_files.parent_of_type(code, tier, on)
+    assert read_back.practice_map(on, tier) == from_files.practice_map(on, tier)
+    if from_files.get(code).type is not OrgType.PRACTICE:
+        assert read_back.practices_under(code, on) == from_files.practices_under(code, on)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -137,6 +137,25 @@ class OrgRegistry:
             orgs[org.code] = org
         return cls(organisations=orgs, links=tuple(links))
 
+    @classmethod
+    def of_columns(cls, columns: RegistryColumns) -> OrgRegistry:
+        """The registry ``columns`` hold, as written from a registry (the registry cache): the
+        same answers as the registry they were written from, not checked again, and with an
+        :class:`Organisation` or :class:`ParentLink` made only when one is asked for."""
+        index = {code: i for i, code in enumerate(columns.code)}
+        if len(index) != len(columns.code):
+            raise ValueError("registry columns name an organisation twice")
+        registry = object.__new__(_ColumnRegistry)
+        registry.__dict__.update(
+            columns=columns,
+            index=index,
+            _organisations=_Organisations(columns, index),
+            _maps={},
+            _maps_up={},
+            _dates=[],
+        )
+        return registry
+
     # -- look-ups ---------------------------------------------------------------------------
     def get(self, code: str) -> Organisation:
         try:
@@ -259,8 +278,8 @@ class OrgRegistry:
         return out
 
 
-_NEVER = -(2**62)  # an ordinal before any date: no start
-_FOREVER = 2**62  # an ordinal after any date: no end
+NEVER_ORDINAL = -(2**62)  # an ordinal before any date: no start
+FOREVER_ORDINAL = 2**62  # an ordinal after any date: no end
 
 
 @dataclass(frozen=True)
@@ -271,11 +290,11 @@ class _Dated:
     Python call per organisation and link."""
 
     practices: list[str]  # practice codes in the registry's order
-    opened: np.ndarray  # ordinal of each practice's opening date (_NEVER: none)
-    closed: np.ndarray  # ordinal of each practice's closing date (_FOREVER: none)
+    opened: np.ndarray  # ordinal of each practice's opening date (NEVER_ORDINAL: none)
+    closed: np.ndarray  # ordinal of each practice's closing date (FOREVER_ORDINAL: none)
     links: list[tuple[str, str]]  # (child, parent) of each link, in the registry's order
-    start: np.ndarray  # ordinal of each link's start (_NEVER: none)
-    end: np.ndarray  # ordinal of each link's end (_FOREVER: none)
+    start: np.ndarray  # ordinal of each link's start (NEVER_ORDINAL: none)
+    end: np.ndarray  # ordinal of each link's end (FOREVER_ORDINAL: none)
     kind: dict[str, OrgType]  # each organisation's tier
 
     @classmethod
@@ -289,11 +308,11 @@ class _Dated:
 
         return cls(
             practices=[o.code for o in practices],
-            opened=ordinals((o.opened for o in practices), _NEVER),
-            closed=ordinals((o.closed for o in practices), _FOREVER),
+            opened=ordinals((o.opened for o in practices), NEVER_ORDINAL),
+            closed=ordinals((o.closed for o in practices), FOREVER_ORDINAL),
             links=[(lk.child, lk.parent) for lk in registry.links],
-            start=ordinals((lk.start for lk in registry.links), _NEVER),
-            end=ordinals((lk.end for lk in registry.links), _FOREVER),
+            start=ordinals((lk.start for lk in registry.links), NEVER_ORDINAL),
+            end=ordinals((lk.end for lk in registry.links), FOREVER_ORDINAL),
             kind={code: org.type for code, org in registry.organisations.items()},
         )
 
@@ -308,3 +327,171 @@ class _Dated:
         day = on.toordinal()
         where = np.flatnonzero((self.start <= day) & (day < self.end))
         return [self.links[i] for i in where.tolist()]
+
+
+# --- a registry read from columns (the registry cache), objects made only when asked for ------
+
+_TYPES = {t.value: t for t in OrgType}
+
+
+@dataclass(frozen=True)
+class RegistryColumns:
+    """A registry's organisations and links as columns, in the registry's order: what the
+    registry cache keeps. Dates are day ordinals (``date.toordinal()``), ``NEVER_ORDINAL`` for no
+    opening or start and ``FOREVER_ORDINAL`` for no closing or end; a link names its child and parent
+    by their positions among the organisations and its source by position in ``sources``."""
+
+    code: list[str]
+    name: list[str]
+    type: list[str]  # OrgType values
+    opened: np.ndarray
+    closed: np.ndarray
+    child: np.ndarray  # position of each link's child in ``code``
+    parent: np.ndarray  # position of each link's parent in ``code``
+    start: np.ndarray
+    end: np.ndarray
+    source: np.ndarray  # position of each link's source in ``sources``
+    sources: list[str]
+
+
+def _day(ordinal: int, missing: int) -> dt.date | None:
+    return None if ordinal == missing else dt.date.fromordinal(ordinal)
+
+
+class _Organisations(Mapping[str, Organisation]):
+    """The organisations of :class:`RegistryColumns` by code, each made on first access."""
+
+    def __init__(self, cols: RegistryColumns, index: dict[str, int]) -> None:
+        self._cols = cols
+        self._index = index
+        self._made: list[Organisation | None] = [None] * len(cols.code)
+
+    def at(self, i: int) -> Organisation:
+        org = self._made[i]
+        if org is None:
+            c = self._cols
+            org = self._made[i] = Organisation(
+                c.code[i],
+                c.name[i],
+                _TYPES[c.type[i]],
+                _day(int(c.opened[i]), NEVER_ORDINAL),
+                _day(int(c.closed[i]), FOREVER_ORDINAL),
+            )
+        return org
+
+    def __getitem__(self, code: str) -> Organisation:
+        return self.at(self._index[code])
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cols.code)
+
+    def __len__(self) -> int:
+        return len(self._cols.code)
+
+
+class _LinksByChild(Mapping[str, tuple[ParentLink, ...]]):
+    """Each child's links of :class:`RegistryColumns`, in the registry's order, made on first
+    access (``OrgRegistry._by_child``)."""
+
+    def __init__(self, registry: _ColumnRegistry) -> None:
+        cols = registry.columns
+        self._registry = registry
+        self._order = np.argsort(cols.child, kind="stable")
+        self._bounds = np.searchsorted(cols.child[self._order], np.arange(len(cols.code) + 1))
+        self._made: dict[str, tuple[ParentLink, ...]] = {}
+
+    def __getitem__(self, code: str) -> tuple[ParentLink, ...]:
+        made = self._made.get(code)
+        if made is None:
+            i = self._registry.index[code]
+            rows = self._order[self._bounds[i] : self._bounds[i + 1]].tolist()
+            if not rows:
+                raise KeyError(code)
+            made = self._made[code] = tuple(self._registry.link(r) for r in rows)
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        codes = self._registry.columns.code
+        return iter(codes[i] for i in np.unique(self._registry.columns.child).tolist())
+
+    def __len__(self) -> int:
+        return len(np.unique(self._registry.columns.child))
+
+
+class _ColumnRegistry(OrgRegistry):
+    """An :class:`OrgRegistry` over :class:`RegistryColumns` (see :meth:`OrgRegistry.of_columns`):
+    the same answers, with an organisation or link object made only when one is asked for."""
+
+    columns: RegistryColumns
+    index: dict[str, int]
+
+    @property  # type: ignore[override]
+    def organisations(self) -> _Organisations:
+        return self.__dict__["_organisations"]
+
+    @property  # type: ignore[override]
+    def links(self) -> tuple[ParentLink, ...]:
+        made = self.__dict__.get("_links")
+        if made is None:
+            made = tuple(self.link(r) for r in range(len(self.columns.child)))
+            self.__dict__["_links"] = made
+        return made
+
+    @property  # type: ignore[override]
+    def _by_child(self) -> _LinksByChild:
+        made = self.__dict__.get("_children")
+        if made is None:
+            made = self.__dict__["_children"] = _LinksByChild(self)
+        return made
+
+    def link(self, r: int) -> ParentLink:
+        c = self.columns
+        return ParentLink(
+            c.code[c.child[r]],
+            c.code[c.parent[r]],
+            _day(int(c.start[r]), NEVER_ORDINAL),
+            _day(int(c.end[r]), FOREVER_ORDINAL),
+            c.sources[c.source[r]],
+        )
+
+    def of_type(self, org_type: OrgType) -> list[Organisation]:
+        wanted = OrgType(org_type).value
+        found = [i for i, t in enumerate(self.columns.type) if t == wanted]
+        orgs = self.organisations
+        return sorted((orgs.at(i) for i in found), key=lambda o: o.code)
+
+    def _dated(self) -> _Dated:
+        if not self._dates:
+            c = self.columns
+            types = np.asarray(c.type, dtype=object)
+            practice = np.flatnonzero(types == OrgType.PRACTICE.value)
+            self._dates.append(
+                _Dated(
+                    practices=[c.code[i] for i in practice.tolist()],
+                    opened=c.opened[practice],
+                    closed=c.closed[practice],
+                    links=list(
+                        zip(
+                            [c.code[i] for i in c.child.tolist()],
+                            [c.code[i] for i in c.parent.tolist()],
+                            strict=True,
+                        )
+                    ),
+                    start=c.start,
+                    end=c.end,
+                    kind={code: _TYPES[t] for code, t in zip(c.code, c.type, strict=True)},
+                )
+            )
+        return self._dates[0]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, OrgRegistry):
+            return NotImplemented
+        return dict(self.organisations) == dict(other.organisations) and self.links == tuple(
+            other.links
+        )
+
+    __hash__ = OrgRegistry.__hash__

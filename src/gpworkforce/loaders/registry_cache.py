@@ -15,6 +15,7 @@ The directory is ``GPWORKFORCE_CACHE_DIR`` or ``$XDG_CACHE_HOME/gpworkforce`` (d
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -22,10 +23,18 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from gpworkforce.domain.orgs import Organisation, OrgRegistry, OrgType, ParentLink
+from gpworkforce.domain.orgs import (
+    FOREVER_ORDINAL,
+    NEVER_ORDINAL,
+    OrgRegistry,
+    OrgType,
+    RegistryColumns,
+)
 from gpworkforce.tables import read_parquet
 
 ENV_VAR = "GPWORKFORCE_CACHE_DIR"
@@ -65,33 +74,49 @@ def read_cached(key: str) -> OrgRegistry | None:
 def read_registry(folder: Path) -> OrgRegistry | None:
     """The registry written to ``folder`` by :func:`write_registry`, or None (missing, damaged)."""
     try:
-        orgs = read_parquet(folder / _ORGS).to_pydict()
-        links = read_parquet(folder / _LINKS).to_pydict()
-        organisations = {
-            code: Organisation(code, name, OrgType(kind), opened, closed)
-            for code, name, kind, opened, closed in zip(
-                orgs["code"],
-                orgs["name"],
-                orgs["type"],
-                orgs["opened"],
-                orgs["closed"],
-                strict=True,
-            )
-        }
-        parent_links = tuple(
-            ParentLink(child, parent, start, end, source)
-            for child, parent, start, end, source in zip(
-                links["child"],
-                links["parent"],
-                links["start"],
-                links["end"],
-                links["source"],
-                strict=True,
-            )
+        orgs = read_parquet(folder / _ORGS)
+        links = read_parquet(folder / _LINKS)
+        code = orgs.column("code").to_pylist()
+        position = {c: i for i, c in enumerate(code)}
+        if links.column("source").null_count:
+            raise ValueError(f"{folder}: a link without a source")
+        source = links.column("source").dictionary_encode().combine_chunks()
+        columns = RegistryColumns(
+            code=code,
+            name=orgs.column("name").to_pylist(),
+            type=orgs.column("type").to_pylist(),
+            opened=_ordinals(orgs.column("opened"), NEVER_ORDINAL),
+            closed=_ordinals(orgs.column("closed"), FOREVER_ORDINAL),
+            child=_positions(links.column("child"), position),
+            parent=_positions(links.column("parent"), position),
+            start=_ordinals(links.column("start"), NEVER_ORDINAL),
+            end=_ordinals(links.column("end"), FOREVER_ORDINAL),
+            source=source.indices.to_numpy(zero_copy_only=False).astype(np.int64),
+            sources=source.dictionary.to_pylist(),
         )
-        return OrgRegistry(organisations=organisations, links=parent_links)
+        if set(columns.type) - {t.value for t in OrgType} or None in code:
+            raise ValueError(f"{folder}: not a registry")
+        return OrgRegistry.of_columns(columns)
     except (OSError, KeyError, ValueError, TypeError, pa.ArrowException):
         return None
+
+
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _ordinals(dates: pa.ChunkedArray, missing: int) -> np.ndarray:
+    """A date32 column as day ordinals, ``missing`` where empty."""
+    days = pc.cast(dates, pa.int32()).fill_null(0).to_numpy().astype(np.int64) + _EPOCH
+    return np.where(dates.is_null().to_numpy(zero_copy_only=False), missing, days)
+
+
+def _positions(codes: pa.ChunkedArray, position: dict[str, int]) -> np.ndarray:
+    """Each code's position among the organisations (a KeyError for one not among them)."""
+    if codes.null_count:
+        raise ValueError("a link without a child or parent")
+    encoded = codes.dictionary_encode().combine_chunks()
+    found = np.array([position[c] for c in encoded.dictionary.to_pylist()] + [0], np.int64)
+    return found[encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
 
 
 def write_cached(key: str, registry: OrgRegistry) -> None:
@@ -124,9 +149,9 @@ def write_registry(folder: Path, registry: OrgRegistry) -> None:
     pq.write_table(
         pa.table(
             {
-                "code": [o.code for o in orgs],
-                "name": [o.name for o in orgs],
-                "type": [o.type.value for o in orgs],
+                "code": pa.array([o.code for o in orgs], pa.string()),
+                "name": pa.array([o.name for o in orgs], pa.string()),
+                "type": pa.array([o.type.value for o in orgs], pa.string()),
                 "opened": pa.array([o.opened for o in orgs], pa.date32()),
                 "closed": pa.array([o.closed for o in orgs], pa.date32()),
             }
@@ -136,11 +161,11 @@ def write_registry(folder: Path, registry: OrgRegistry) -> None:
     pq.write_table(
         pa.table(
             {
-                "child": [lk.child for lk in links],
-                "parent": [lk.parent for lk in links],
+                "child": pa.array([lk.child for lk in links], pa.string()),
+                "parent": pa.array([lk.parent for lk in links], pa.string()),
                 "start": pa.array([lk.start for lk in links], pa.date32()),
                 "end": pa.array([lk.end for lk in links], pa.date32()),
-                "source": [lk.source for lk in links],
+                "source": pa.array([lk.source for lk in links], pa.string()),
             }
         ),
         folder / _LINKS,
