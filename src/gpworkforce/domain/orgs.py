@@ -104,9 +104,6 @@ class OrgRegistry:
     _maps: dict[tuple[dt.date, OrgType], dict[str, str]] = field(
         init=False, repr=False, compare=False
     )
-    _maps_up: dict[dt.date, dict[str, tuple[str, ...]]] = field(
-        init=False, repr=False, compare=False
-    )
     # the practices' and links' dates as ordinals, built on the first practice_map (see _dated)
     _dates: list[_Dated] = field(init=False, repr=False, compare=False)
 
@@ -125,7 +122,6 @@ class OrgRegistry:
             by_child[link.child].append(link)
         object.__setattr__(self, "_by_child", {k: tuple(v) for k, v in by_child.items()})
         object.__setattr__(self, "_maps", {})
-        object.__setattr__(self, "_maps_up", {})
         object.__setattr__(self, "_dates", [])
 
     @classmethod
@@ -151,7 +147,6 @@ class OrgRegistry:
             index=index,
             _organisations=_Organisations(columns, index),
             _maps={},
-            _maps_up={},
             _dates=[],
         )
         return registry
@@ -228,54 +223,78 @@ class OrgRegistry:
         return self._dates[0]
 
     def _practice_map(self, on: dt.date, org_type: OrgType) -> dict[str, str]:
-        # parent_of_type for every open practice, with the links in force on ``on`` found once
+        # parent_of_type for every open practice on integer arrays: the links in force on
+        # ``on`` found once, a practice's parent of the tier wanted found among its own links,
+        # and only the walks up from the organisations above practices done one by one
         dated = self._dated()
-        practices = dated.open_practices(on)
+        day = on.toordinal()
+        practices = dated.practices[(dated.opened <= day) & (day <= dated.closed)]
+        codes = dated.codes
         if org_type == OrgType.ENGLAND:
-            return dict.fromkeys(practices, ENGLAND_CODE)
-        up = self._maps_up.get(on)
-        if up is None:  # each child's parents in force on ``on``, in the order parents() lists
-            lists: dict[str, list[str]] = defaultdict(list)
-            for child, parent in dated.links_in_force(on):
-                lists[child].append(parent)
-            up = self._maps_up[on] = {child: tuple(ps) for child, ps in lists.items()}
-        kind = dated.kind
+            return dict.fromkeys([codes[i] for i in practices.tolist()], ENGLAND_CODE)
+        want = TIER_RANK[OrgType(org_type)]
+        force = (dated.start <= day) & (day < dated.end)
+        child, parent = dated.child[force], dated.parent[force]
+        of_practice = dated.tier[child] == 0
+        found = np.full(len(codes), -1, dtype=np.int64)  # each practice's answer
+        pc, pp = child[of_practice], parent[of_practice]  # in the order parents() lists them
+        # a parent of the tier wanted: the first one listed (parent_of_type's first look)
+        hit = dated.tier[pp] == want
+        hit_child, first = np.unique(pc[hit], return_index=True)
+        found[hit_child] = pp[hit][first]
+        # else the walk goes up from the parent listed last first, and an organisation's
+        # ancestors are above it, so the answer is the walk from the last distinct parent
+        # whose own walk finds one
+        rest = found[pc] < 0
+        pc, pp = pc[rest], pp[rest]
+        _, listed = np.unique(pc * len(codes) + pp, return_index=True)  # distinct, first listed
+        above = _Walks(dated, child[~of_practice], parent[~of_practice], want)
+        ends = np.array([above.walk(p) for p in pp[listed].tolist()], dtype=np.int64)
+        listed, ends = listed[ends >= 0], ends[ends >= 0]
+        order = np.lexsort((listed, pc[listed]))  # by practice, then by where listed
+        by_practice = pc[listed][order]
+        last = np.append(by_practice[1:] != by_practice[:-1], True)[: len(order)]
+        found[by_practice[last]] = ends[order][last]
+        answer = found[practices]
+        placed = answer >= 0
+        return {
+            codes[i]: codes[j]
+            for i, j in zip(practices[placed].tolist(), answer[placed].tolist(), strict=True)
+        }
 
-        def walk(start: str) -> str | None:  # parent_of_type's walk from ``start``
-            seen: set[str] = set()
-            frontier = [start]
-            while frontier:
-                for parent in up.get(frontier.pop(), ()):
-                    if parent in seen:
-                        continue
-                    seen.add(parent)
-                    if kind[parent] == org_type:
-                        return parent
-                    frontier.append(parent)
-            return None
 
-        above: dict[str, str | None] = {}  # the walk from each organisation above a practice
-        # the answer depends only on a practice's parents: found once per distinct parents
-        answers: dict[tuple[str, ...], str | None] = {}
-        out: dict[str, str] = {}
-        for code in practices:
-            parents = up.get(code, ())
-            if parents in answers:
-                found = answers[parents]
-            else:
-                found = next((p for p in parents if kind[p] == org_type), None)
-                # else the walk goes up from the last parent first, and an organisation's
-                # ancestors are above it, so each parent's own walk gives the answer
-                for parent in reversed(list(dict.fromkeys(parents))):
-                    if found is not None:
-                        break
-                    if parent not in above:
-                        above[parent] = walk(parent)
-                    found = above[parent]
-                answers[parents] = found
-            if found is not None:
-                out[code] = found
-        return out
+class _Walks:
+    """``parent_of_type``'s walk up from organisations above practices on one date (the links
+    between organisations in force then, in their order), each found once."""
+
+    def __init__(self, dated: _Dated, child: np.ndarray, parent: np.ndarray, want: int) -> None:
+        up: dict[int, list[int]] = defaultdict(list)
+        for c, p in zip(child.tolist(), parent.tolist(), strict=True):
+            up[c].append(p)
+        self._up = up
+        self._tier = dated.tier
+        self._want = want
+        self._found: dict[int, int] = {}
+
+    def walk(self, start: int) -> int:
+        """The position of ``start``'s ancestor of the tier wanted (-1: none)."""
+        found = self._found.get(start)
+        if found is None:
+            found = self._found[start] = self._walk(start)
+        return found
+
+    def _walk(self, start: int) -> int:
+        seen: set[int] = set()
+        frontier = [start]
+        while frontier:
+            for parent in self._up.get(frontier.pop(), ()):
+                if parent in seen:
+                    continue
+                seen.add(parent)
+                if self._tier[parent] == self._want:
+                    return parent
+                frontier.append(parent)
+        return -1
 
 
 NEVER_ORDINAL = -(2**62)  # an ordinal before any date: no start
@@ -284,49 +303,48 @@ FOREVER_ORDINAL = 2**62  # an ordinal after any date: no end
 
 @dataclass(frozen=True)
 class _Dated:
-    """A registry's practices and links with their dates as integer arrays, so the practices
-    open and the links in force on a date are found by comparing arrays (``Organisation.is_open``
-    and ``ParentLink.in_force`` for every organisation and link, in their order), not by a
-    Python call per organisation and link."""
+    """A registry as integer arrays: its organisations by position, its practices' and links'
+    dates as day ordinals, so the practices open and the links in force on a date are found by
+    comparing arrays (``Organisation.is_open`` and ``ParentLink.in_force`` for every
+    organisation and link, in their order), not by a Python call per organisation and link."""
 
-    practices: list[str]  # practice codes in the registry's order
+    codes: list[str]  # every organisation's code, in the registry's order
+    tier: np.ndarray  # each organisation's TIER_RANK
+    practices: np.ndarray  # the practices' positions in ``codes``
     opened: np.ndarray  # ordinal of each practice's opening date (NEVER_ORDINAL: none)
     closed: np.ndarray  # ordinal of each practice's closing date (FOREVER_ORDINAL: none)
-    links: list[tuple[str, str]]  # (child, parent) of each link, in the registry's order
+    child: np.ndarray  # position of each link's child, in the registry's order of links
+    parent: np.ndarray  # position of each link's parent
     start: np.ndarray  # ordinal of each link's start (NEVER_ORDINAL: none)
     end: np.ndarray  # ordinal of each link's end (FOREVER_ORDINAL: none)
-    kind: dict[str, OrgType]  # each organisation's tier
 
     @classmethod
     def of(cls, registry: OrgRegistry) -> _Dated:
-        practices = [o for o in registry.organisations.values() if o.type == OrgType.PRACTICE]
+        orgs = list(registry.organisations.values())
+        index = {o.code: i for i, o in enumerate(orgs)}
+        tier = np.fromiter((TIER_RANK[o.type] for o in orgs), dtype=np.int64, count=len(orgs))
+        practices = np.flatnonzero(tier == 0)
 
         def ordinals(days: Iterable[dt.date | None], missing: int) -> np.ndarray:
             return np.fromiter(
                 (missing if d is None else d.toordinal() for d in days), dtype=np.int64
             )
 
+        def positions(codes: Iterable[str]) -> np.ndarray:
+            return np.fromiter((index[c] for c in codes), dtype=np.int64)
+
+        links = registry.links
         return cls(
-            practices=[o.code for o in practices],
-            opened=ordinals((o.opened for o in practices), NEVER_ORDINAL),
-            closed=ordinals((o.closed for o in practices), FOREVER_ORDINAL),
-            links=[(lk.child, lk.parent) for lk in registry.links],
-            start=ordinals((lk.start for lk in registry.links), NEVER_ORDINAL),
-            end=ordinals((lk.end for lk in registry.links), FOREVER_ORDINAL),
-            kind={code: org.type for code, org in registry.organisations.items()},
+            codes=[o.code for o in orgs],
+            tier=tier,
+            practices=practices,
+            opened=ordinals((orgs[i].opened for i in practices.tolist()), NEVER_ORDINAL),
+            closed=ordinals((orgs[i].closed for i in practices.tolist()), FOREVER_ORDINAL),
+            child=positions(lk.child for lk in links),
+            parent=positions(lk.parent for lk in links),
+            start=ordinals((lk.start for lk in links), NEVER_ORDINAL),
+            end=ordinals((lk.end for lk in links), FOREVER_ORDINAL),
         )
-
-    def open_practices(self, on: dt.date) -> list[str]:
-        """The practices open on ``on`` (``is_open``: not before opening, not after closing)."""
-        day = on.toordinal()
-        where = np.flatnonzero((self.opened <= day) & (day <= self.closed))
-        return [self.practices[i] for i in where.tolist()]
-
-    def links_in_force(self, on: dt.date) -> list[tuple[str, str]]:
-        """(child, parent) of the links in force on ``on`` (``in_force``: start <= on < end)."""
-        day = on.toordinal()
-        where = np.flatnonzero((self.start <= day) & (day < self.end))
-        return [self.links[i] for i in where.tolist()]
 
 
 # --- a registry read from columns (the registry cache), objects made only when asked for ------
@@ -466,23 +484,20 @@ class _ColumnRegistry(OrgRegistry):
     def _dated(self) -> _Dated:
         if not self._dates:
             c = self.columns
-            types = np.asarray(c.type, dtype=object)
-            practice = np.flatnonzero(types == OrgType.PRACTICE.value)
+            rank = {t.value: TIER_RANK[t] for t in OrgType}
+            tier = np.fromiter((rank[t] for t in c.type), dtype=np.int64, count=len(c.type))
+            practices = np.flatnonzero(tier == 0)
             self._dates.append(
                 _Dated(
-                    practices=[c.code[i] for i in practice.tolist()],
-                    opened=c.opened[practice],
-                    closed=c.closed[practice],
-                    links=list(
-                        zip(
-                            [c.code[i] for i in c.child.tolist()],
-                            [c.code[i] for i in c.parent.tolist()],
-                            strict=True,
-                        )
-                    ),
+                    codes=c.code,
+                    tier=tier,
+                    practices=practices,
+                    opened=c.opened[practices],
+                    closed=c.closed[practices],
+                    child=c.child,
+                    parent=c.parent,
                     start=c.start,
                     end=c.end,
-                    kind={code: _TYPES[t] for code, t in zip(c.code, c.type, strict=True)},
                 )
             )
         return self._dates[0]
