@@ -74,6 +74,11 @@ try:
 except ValueError as exc:
     raise SystemExit(f"gunicorn.conf.py: {exc}") from None
 
+# Seconds between a worker's looks for dashboards the task worker has newly computed (decision
+# 0149): their figures are read into the worker's memory by a thread of its own, not by the first
+# viewers after a data change. 0 turns it off.
+WARM_SECONDS = _int("GPWORKFORCE_WARM_SECONDS", 1)
+
 # The proxy in front sets X-Forwarded-For/-Proto; only trust them from the proxy's address.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
@@ -126,7 +131,7 @@ def post_worker_init(worker: Any) -> None:
     from django.db import close_old_connections
 
     from gpworkforce.web.db_pool import open_pool
-    from gpworkforce.web.jobs.tasks import warm_process
+    from gpworkforce.web.jobs.tasks import keep_warm, warm_process
 
     opened = open_pool()
     try:
@@ -136,6 +141,7 @@ def post_worker_init(worker: Any) -> None:
         read = 0
     finally:
         close_old_connections()  # the connection back to the pool (or closed), as a request's
+    keep_warm(WARM_SECONDS)  # and again whenever the task worker has computed new figures
     worker.log.info(
         "worker %s ready: %s database connections open, %s dashboards read",
         worker.pid,

@@ -23,9 +23,10 @@ supervisor would. The viewers go on for ``CATCH_UP`` seconds after the last acce
 
 Measures: submissions lost (every practice's return stored, with the bytes it sent), the
 dashboard latency during the upload burst and over the whole run, views cut by the killed worker,
-and currency: for each acceptance, the time from its commit until a viewer of each dashboard is
-answered with figures current for it (the ``X-Dashboard-Figures`` header); the target is on the
-last acceptance. Then the viewers alone, the control (the viewers alone at the run's pace: what
+each viewer's first view of the burst (the 20 arrive together: the first render of each page in
+each page process, decision 0149), and currency: for each acceptance, the time from its commit
+until a viewer of each dashboard is answered with figures current for it (the
+``X-Dashboard-Figures`` header); the target is on the last acceptance. Then the viewers alone, the control (the viewers alone at the run's pace: what
 the page views cost without uploads or acceptances), and the first view of each dashboard after
 a change. The CPU seconds each kind of process used during the burst and the control are read
 from ``/proc``; ``GPW_BENCH_PYSPY`` (the path of py-spy) also samples which thread of each
@@ -572,6 +573,9 @@ def run() -> list[Result]:
         everything: list[float] = []  # the whole run
         app_times: list[float] = []  # the app's own milliseconds (Server-Timing), during the burst
         updating: list[bool] = []  # burst views answered with figures being updated
+        # each viewer's first view: all arrive together, the first renders of each page in each
+        # process (decision 0149); client seconds, in-app milliseconds
+        firsts: list[tuple[float, float]] = []
         cut: list[str] = []  # views whose connection the killed worker cut
         seen: list[tuple[float, float, str, int | None]] = []  # (start, end, org, version)
         # every view's start, client and in-app seconds, dashboard, figures (GPW_BENCH_TRACE)
@@ -591,6 +595,7 @@ def run() -> list[Result]:
 
         def view(v: dict[str, str]) -> None:
             rng = random.Random(v["session"])
+            first = True
             start.wait()
             while not stop_viewing.is_set():
                 began = time.time()
@@ -613,6 +618,9 @@ def run() -> list[Result]:
                         latencies.append(value)
                         app_times.append(app_ms)
                         updating.append(figs == "updating")
+                    if first:
+                        firsts.append((value, app_ms))
+                first = False
                 time.sleep(rng.uniform(*THINK_SECONDS) / BURST_PACE)  # busier than usual
 
         threads = [threading.Thread(target=view, args=(v,), daemon=True) for v in world["viewers"]]
@@ -769,6 +777,15 @@ def run() -> list[Result]:
             sorted(app_times)[int(0.95 * (len(app_times) - 1))],
             "ms",
             note="the rest of the client's time is waiting to be accepted and transferred",
+        ),
+        Result(
+            "each viewer's first view of the burst, median (client)",
+            statistics.median(f for f, _ in firsts) * 1000,
+            "ms",
+            note=f"max {max(f for f, _ in firsts) * 1000:.0f} ms, in the app median "
+            f"{statistics.median(a for _, a in firsts):.0f} ms; {len(firsts)} views arriving "
+            "together, the first render of each page in each process; "
+            f"{sum(1 for f, _ in firsts if f >= 0.3)} of them at 300 ms or more",
         ),
         Result(
             "views during the burst showing figures being updated",

@@ -102,7 +102,7 @@ def prefetch(org_code: str, census: dt.date, version: str, can_download: bool | 
     kinds = (False, True) if can_download is None else (can_download,)
     wanted = [_key("figures", org_code, census, version)]
     wanted += [_key(f"tables-{int(k)}", org_code, census, version) for k in kinds]
-    keys = [k for k in wanted if local.get(k) is None]
+    keys = [k for k in wanted if not local.has_key(k)]  # present: never decoded just to see
     if keys:
         local.set_many(cache.get_many(keys))
 

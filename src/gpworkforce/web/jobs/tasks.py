@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Literal
@@ -375,6 +376,7 @@ def look(
 
 
 WARM_DASHBOARDS = 8  # the most viewed dashboards a new server process reads before its first view
+WARM_EVERY_SECONDS = 1.0  # how often a server process looks for newly computed figures to read
 
 
 def warm_process(limit: int = WARM_DASHBOARDS) -> int:
@@ -401,3 +403,36 @@ def warm_process(limit: int = WARM_DASHBOARDS) -> int:
             figures.prefetch(code, seen.census, seen.figures, None)
             read += 1
     return read
+
+
+def keep_warm(every: float = WARM_EVERY_SECONDS) -> threading.Thread | None:
+    """Start this process's thread that runs :func:`warm_process` every ``every`` seconds (0:
+    none), so that figures the task worker has just computed are read into the process's memory
+    within a second, by this thread, not by the first viewer of each dashboard after a data change
+    (nor by all the viewers who arrive together and wait for that one, decision 0149). When
+    nothing has changed a pass reads the data version and the view counts and finds the rest in
+    memory; like :func:`warm_process` it writes nothing."""
+    if every <= 0:
+        return None
+    thread = threading.Thread(
+        target=_warm_forever, args=(every,), name="dashboard-warmer", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _warm_forever(every: float) -> None:
+    from django.db import close_old_connections
+
+    failing = False
+    while True:
+        time.sleep(every)
+        try:
+            warm_process()
+            failing = False
+        except Exception:  # the database is busy or down: the views read what they need
+            if not failing:  # once per spell of failures, not every second
+                log.warning("could not read newly computed dashboards", exc_info=True)
+            failing = True
+        finally:
+            close_old_connections()
