@@ -183,3 +183,48 @@ def test_a_scenario_of_another_measure_keeps_the_models_band_and_says_why(world)
     assert "evaluated_band.csv" not in run.record["outputs"]
     page = _page(world, "analyst", run)
     assert "No evaluated band" in page and "another measure" in page
+
+
+def test_an_accepted_return_does_not_call_for_a_new_evaluation_a_gpw_load_does(world) -> None:  # type: ignore[no-untyped-def]
+    from django.db import transaction
+
+    from gpworkforce.web.jobs.models import bump
+    from gpworkforce.web.scenarios.bands import data_key
+
+    before = data_key()
+    with transaction.atomic():
+        bump(practice_code="C82001")  # what accepting a practice's return does
+    assert data_key() == before
+    ReferenceWorkforce.objects.create(
+        practice_code="C82001", period=dt.date(2024, 9, 30), node="GP_QUALIFIED",
+        headcount=1.0, fte=1.0, source_id="another",
+    )  # fmt: skip
+    assert data_key() != before
+
+
+def test_the_scenario_page_says_which_band_a_run_now_would_get(world) -> None:  # type: ignore[no-untyped-def]
+    row = actions.create_scenario(world.users["analyst"], "QK1", llr())
+    client = Client()
+    client.force_login(world.users["analyst"])
+    url = reverse("scenario-detail", args=[row.pk])
+    with TestCase.captureOnCommitCallbacks(execute=False):  # queued, its task not yet run
+        first = " ".join(client.get(url).content.decode().split())
+    assert BandEvaluation.objects.get().status == "queued"
+    assert (
+        "A run now shows the model&#39;s own band: the evaluation of the loaded data is still"
+        " being worked out." in first
+    )
+    assert evaluate_loaded_data.call(BandEvaluation.objects.get().data_version) == "done"
+    later = " ".join(client.get(url).content.decode().split())
+    assert "A run now takes the evaluated band of the loaded data (starting years" in later
+
+
+def test_a_practices_scenario_keeps_the_models_band(world) -> None:  # type: ignore[no-untyped-def]
+    _evaluate()
+    run = _run(world, "C82001")
+    band = run.results["band"]
+    assert band["kind"] == "draws"
+    assert band["why"] == (
+        "bands were evaluated for ICBs and sub-ICB locations; this scenario's organisation is"
+        " a practice"
+    )

@@ -65,3 +65,10 @@ def test_bounds_are_said_as_bounds() -> None:
     assert low is not None and low.chance_text() == "90% or more"
     high = band_at_target(_frame(), dt.date(2025, 3, 31), 130.0)
     assert high is not None and high.chance_text() == "10% or less"
+
+
+def test_an_undated_band_gives_no_target_reading() -> None:
+    """HEE linear without a baseline date: the band has no dates (apply_band drops the empty
+    column), so there is no target date to read it at."""
+    undated = _frame().drop(columns=["date"])
+    assert band_at_target(undated, dt.date(2026, 3, 31), 210.0) is None

@@ -383,7 +383,7 @@ def band_at_target(frame: pd.DataFrame, date: Any, target: float) -> BandAtTarge
     then; None when that row has no band (beyond the horizons evaluated)."""
     if frame is None or not len(frame) or "p10" not in frame.columns:
         return None
-    if any(d is None or pd.isna(d) for d in frame["date"]):
+    if "date" not in frame.columns or any(d is None or pd.isna(d) for d in frame["date"]):
         return None  # an undated forecast (HEE linear without a baseline date)
     when = pd.Timestamp(date)
     gaps = [abs((pd.Timestamp(d) - when).days) for d in frame["date"]]

@@ -4,9 +4,10 @@ A web run takes the **evaluated band** (the band ``gpworkforce evaluate`` measur
 0148) when an evaluation of the app's loaded data exists for the current data version: the
 rolling-origin evaluation of every method over the fully qualified GPs of every practice loaded
 (:class:`~gpworkforce.web.models.ReferenceWorkforce`), by ICB and by sub-ICB location, worked out
-by :func:`evaluate_loaded_data`, a task, and kept as a :class:`~.models.BandEvaluation`. It is
-asked for (:func:`request_evaluation`) when a scenario's page is viewed or a run is asked for and
-the data have changed since the last one; never computed in a request. Without one (not yet
+by :func:`evaluate_loaded_data`, a task, and kept as a :class:`~.models.BandEvaluation`, one per
+:func:`data_key` (the GPW figures and registry loaded). It is asked for
+(:func:`request_evaluation`) when a scenario's page is viewed or a run is asked for and those
+data have changed since the last one; never computed in a request. Without one (not yet
 worked out, failed, or too little history) the run keeps the model's own band, and the page and
 the run record say so with a caution (:mod:`.compute`).
 """
@@ -18,12 +19,13 @@ import hashlib
 import logging
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django_tasks import task
 
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.forecast.evaluated_band import evaluate_bands
-from gpworkforce.web.jobs.models import current as data_version
+from gpworkforce.web.jobs.models import snapshot
 from gpworkforce.web.models import Organisation, ReferenceWorkforce, descendant_codes
 from gpworkforce.web.scenarios.compute import BandSource
 from gpworkforce.web.scenarios.models import BandEvaluation
@@ -41,15 +43,25 @@ KIND_WORDS = {
 }
 
 
+def data_key() -> str:
+    """What the evaluation reads, as a key: the data version's series, the registry loads and
+    the last reference workforce row loaded (a load replaces rows, so any load moves it). Two
+    reads, both by index; an accepted practice return does not change it, so the loaded GPW
+    figures are not evaluated again for every return."""
+    snap = snapshot()
+    last = ReferenceWorkforce.objects.aggregate(last=Max("id"))["last"] or 0
+    return f"{snap.token}.r{snap.registry}.w{last}"
+
+
 def current_evaluation() -> BandEvaluation | None:
-    """The evaluation of the current data version (any state), or None."""
-    return BandEvaluation.objects.filter(data_version=data_version()).first()
+    """The evaluation of the data loaded now (any state), or None."""
+    return BandEvaluation.objects.filter(data_version=data_key()).first()
 
 
 def request_evaluation() -> BandEvaluation:
-    """The current data version's evaluation, queued (once, after the transaction commits)
+    """The evaluation of the data loaded now, queued (once, after the transaction commits)
     when there is none yet."""
-    version = data_version()
+    version = data_key()
     row = BandEvaluation.objects.filter(data_version=version).first()
     if row is not None:
         return row
@@ -151,6 +163,25 @@ def evaluate_loaded_data(version: str) -> str:
     return "done"
 
 
+def next_run_band(org_code: str) -> str:
+    """What band the next run of a scenario of ``org_code`` would get, in words (the run form
+    says it; the run itself decides, from the state when it runs)."""
+    source = band_source(org_code)
+    if source.level is None:
+        return (
+            "Runs here show the model's own band: bands are evaluated for ICBs and sub-ICB"
+            f" locations, and this is {source.org_kind or 'another kind of organisation'}."
+        )
+    if not source.csv_text:
+        return f"A run now shows the model's own band: {source.missing}."
+    years = source.about.get("starting_years") or []
+    span = f"{years[0]} to {years[-1]}" if len(years) > 1 else "".join(map(str, years))
+    return (
+        "A run now takes the evaluated band of the loaded data (starting years"
+        f" {span}), when the scenario's supply counts qualified GPs only."
+    )
+
+
 def band_source(org_code: str) -> BandSource:
     """What a run of a scenario of ``org_code`` may take its band from, now."""
     kind = Organisation.objects.filter(code=org_code).values_list("type", flat=True).first()
@@ -165,7 +196,7 @@ def band_source(org_code: str) -> BandSource:
         }[row.status if row is not None else None]
         return BandSource(missing=missing, level=level, org_kind=KIND_WORDS.get(kind or "", ""))
     about = {
-        "data_version": row.data_version,
+        "data_key": row.data_version,
         "data_sources": list(row.data_sources),
         "starting_years": list(row.origins),
         "areas": dict(row.areas),

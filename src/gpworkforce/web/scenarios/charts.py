@@ -355,7 +355,7 @@ def _band_shift(band: dict[str, Any]) -> dict[str, str] | None:
     at = band.get("target") or next(
         (r for r in reversed(band.get("rows", [])) if r.get("p50") is not None), None
     )
-    if not at or not at.get("central"):
+    if not at or not at.get("central") or not at.get("date"):
         return None
     shift = at["p50"] / at["central"] - 1.0
     if abs(shift) < 0.01:

@@ -23,7 +23,7 @@ from gpworkforce.web.orgscope import org_loader
 from gpworkforce.web.permissions import Scope, guard, has_permission, visible_codes
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.scenarios import actions, charts, compute, schemaform, starting
-from gpworkforce.web.scenarios.bands import request_evaluation
+from gpworkforce.web.scenarios.bands import next_run_band, request_evaluation
 from gpworkforce.web.scenarios.models import Run, Scenario
 from gpworkforce.web.scenarios.tasks import stuck
 from gpworkforce.web.track_record import scenario_horizon, track_record
@@ -194,7 +194,7 @@ def scenario_detail(request: HttpRequest, scope: Scope, scenario_id: int) -> Htt
     runs = list(row.runs.all()[:20])
     latest = runs[0] if runs else None
     shown = next((r for r in runs if r.status == "done"), None)
-    request_evaluation()  # the band of the next run (decision 0156): queued once per data version
+    request_evaluation()  # the band of the next run (decision 0156): queued once per data loaded
     return render(
         request,
         "scenarios/detail.jinja",
@@ -210,6 +210,7 @@ def scenario_detail(request: HttpRequest, scope: Scope, scenario_id: int) -> Htt
             **_run_context(shown),
             "pending": latest if latest is not None and not latest.finished else None,
             "pending_stuck": latest is not None and stuck(latest),
+            "next_band": next_run_band(row.organisation_id),
             "track": track_record(
                 row.organisation_id, row.method, scenario_horizon(row.document, row.method)
             ),
