@@ -4,7 +4,10 @@
 ``DIR/parsed/<sha256>-<options>/v<PARSE_VERSION>/``: one Parquet file per non-empty table
 (``workforce``, ``demography``, ``patients``, ``vacancies``, ``population``) and ``meta.json`` (kind, source,
 warnings, encoding, and the raw file's size and modification time when it was parsed). Reports
-then read these (pyarrow) instead of parsing the raw CSV or XLSX again (decision 0047).
+then read these (pyarrow) instead of parsing the raw CSV or XLSX again (decision 0047). Beside
+the workforce table it writes that table's staff-group figures per key
+(``loaders.key_figures``), which a report reads for the dates of ``Wanted.figures_on`` instead of
+their rows (decision 0150).
 
 * The key is the raw file's SHA-256 and the load options, so the same bytes loaded with another
   ``--period``/``--published`` are stored apart; :data:`PARSE_VERSION` is bumped whenever a
