@@ -26,7 +26,7 @@ import pandas as pd
 
 from gpworkforce.domain.orgs import ENGLAND_CODE, TIER_RANK, OrgRegistry, OrgType
 from gpworkforce.domain.taxonomy import Taxonomy
-from gpworkforce.tables import resolve_many
+from gpworkforce.tables import factorize, resolve_many
 
 TOTAL = "total"
 CHILD = "child"
@@ -184,6 +184,9 @@ def rollup(
     Practices not in ``mapping`` are dropped. Returns org_code, *by, each measure (NA when no
     practice has it) and ``reporting_<measure>`` (practices with a figure).
     """
+    coded = _rollup_on_codes(values, mapping, measures, by)
+    if coded is not None:
+        return coded
     frame = values.loc[values["practice_code"].isin(list(mapping))].copy()
     frame["org_code"] = frame["practice_code"].map(dict(mapping)).astype("string")
     keys = ["org_code", *by]
@@ -192,6 +195,70 @@ def rollup(
     counts = grouped[list(measures)].count()
     counts.columns = [f"reporting_{m}" for m in measures]
     return pd.concat([out, counts], axis=1).reset_index()
+
+
+def _rollup_on_codes(
+    values: pd.DataFrame,
+    mapping: Mapping[str, str],
+    measures: tuple[str, ...],
+    by: tuple[str, ...],
+) -> pd.DataFrame | None:
+    """:func:`rollup` grouped on integer codes instead of text: each distinct practice, org and
+    key numbered once, the numbers ranked as the text sorts (a missing key last), so the groups
+    come in the order, and each group's rows are summed in the order, the text would give.
+    None (use the text) when nothing is kept or a key is not text or missing."""
+    if not len(values) or not all(_is_text(values[c]) for c in by):
+        return None
+    p_codes, p_names = factorize(values["practice_code"])
+    org_of = [mapping.get(p) if isinstance(p, str) else None for p in p_names]
+    orgs = sorted({o for o in org_of if o is not None})
+    if not all(isinstance(o, str) for o in orgs):
+        return None
+    rank = {o: i for i, o in enumerate(orgs)}
+    org_rank = np.array([rank.get(o, -1) if o is not None else -1 for o in org_of] + [-1])
+    org_idx = org_rank[p_codes]  # (code -1, a missing practice: the last, -1)
+    rows = np.flatnonzero(org_idx >= 0)
+    if not len(rows):
+        return None
+    combined = org_idx[rows].astype(np.int64)
+    levels = []
+    for column in by:
+        codes, distinct = factorize(values[column])
+        names = [str(d) for d in distinct]
+        if len(set(names)) != len(names) or (codes[rows] < 0).any():
+            return None  # (a missing key: pandas' own dtypes for it)
+        order = sorted(range(len(names)), key=names.__getitem__)
+        position = np.empty(len(names), dtype=np.int64)
+        position[order] = np.arange(len(names))
+        combined = combined * len(names) + position[codes[rows]]
+        levels.append((column, [names[i] for i in order]))
+    data = values[list(measures)].iloc[rows].reset_index(drop=True)
+    grouped = data.groupby(combined, sort=True)
+    sums = grouped.sum(min_count=1)
+    counts = grouped.count()
+    keys = sums.index.to_numpy(dtype=np.int64)
+    columns: dict[str, object] = {}
+    for column, sorted_names in reversed(levels):
+        at = keys % len(sorted_names)
+        keys = keys // len(sorted_names)
+        cells = [sorted_names[i] for i in at]
+        dtype = values[column].dtype
+        text = isinstance(dtype, pd.StringDtype)
+        columns[column] = pd.array(cells, dtype=dtype) if text else np.array(cells, dtype=object)
+    out = {"org_code": pd.array([orgs[i] for i in keys], dtype="string")}
+    out.update({c: columns[c] for c in by})
+    out.update({m: sums[m].array for m in measures})
+    out.update({f"reporting_{m}": counts[m].array for m in measures})
+    return pd.DataFrame(out)
+
+
+def _is_text(column: pd.Series) -> bool:
+    """A key of ``string`` dtype, or of objects that are all ``str`` or missing."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return column.dtype.storage == "python"
+    if column.dtype != object:
+        return False
+    return all(isinstance(v, str) for v in pd.unique(column.dropna()))
 
 
 def scope_rows(values: pd.DataFrame, scope: Scope, by: tuple[str, ...] = ("node",)) -> pd.DataFrame:
