@@ -178,11 +178,17 @@ def test_scenario_and_run_pages_open_with_the_central_case_target_gap_and_chance
     client = Client()
     client.force_login(world.users["analyst"])
     run = _run_with_target("Scenario 2", 11.25, 0.37)
+    # no evaluation of the loaded data exists here, so the band is the model's own, and the
+    # headline says so (decision 0156)
     expected = [
-        ("GPs by 31 March 2018, central case", f"{11.25:,.1f} WTE", "P10 to P90: 10.2 to 12.2 WTE"),
+        (
+            "GPs by 31 March 2018, central case",
+            f"{11.25:,.1f} WTE",
+            "model's own band P10 to P90: 10.2 to 12.2 WTE",
+        ),
         ("Target", "12.0 WTE", "Target"),  # one decimal place, as the sentence gives it
         ("Short of the target", f"{12.0 - 11.25:,.1f} WTE", "the central case against the target"),
-        ("Chance of meeting the target", "37%", "of 100 draws"),
+        ("Chance of meeting the target", "37%", "of 100 draws of the model's own band"),
     ]
     for url in (f"/scenarios/{run.scenario_id}/", f"/scenarios/runs/{run.pk}/"):
         page = client.get(url).content.decode()
