@@ -3,6 +3,7 @@ each of the access test's two ICBs."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -53,3 +54,18 @@ def access_world(users: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 __all__ = ["access_world", "compute", "llr", "queued_run"]
+
+
+def gpw_year_gps(code: str, fy: int, fte: float, source_id: str = "test") -> None:
+    """A practice's qualified GPs in GPW Year ``fy`` (its September snapshot, of ``fy`` - 1) as the
+    web app's loaded GPW figures hold them: headcount and FTE both ``fte``."""
+    from gpworkforce.web.models import ReferenceWorkforce
+
+    ReferenceWorkforce.objects.create(
+        practice_code=code,
+        period=dt.date(fy - 1, 9, 30),
+        node="GP_QUALIFIED",
+        headcount=fte,
+        fte=fte,
+        source_id=source_id,
+    )

@@ -306,3 +306,18 @@ def app_with_worker(
         worker.terminate()
         server.stop()
         worker.wait(timeout=30)
+
+
+def run_with_gunicorn_conf(script: str, env: Mapping[str, str]) -> dict[str, Any]:
+    """Run ``script`` in a fresh Python with ``gunicorn.conf.py``'s path as its argument (so it can
+    call the config's hooks as gunicorn would) and return the JSON object it prints last."""
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(REPO / "gunicorn.conf.py")],
+        env=dict(env),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])

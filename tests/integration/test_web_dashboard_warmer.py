@@ -4,10 +4,7 @@ in its first viewer's request (decision 0149): ``tasks.keep_warm``, started by `
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import textwrap
 import threading
 from pathlib import Path
@@ -29,6 +26,7 @@ from gpworkforce.web.jobs import tasks
 from gpworkforce.web.jobs.models import current
 from gpworkforce.web.testing import World, build_world
 from gpworkforce.web.views.dashboards import FIGURES_HEADER
+from server_support import run_with_gunicorn_conf
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -120,15 +118,6 @@ def test_a_gunicorn_worker_starts_the_thread_unless_turned_off(
     env.pop("GPWORKFORCE_WARM_SECONDS", None)
     if setting is not None:
         env["GPWORKFORCE_WARM_SECONDS"] = setting
-    out = subprocess.run(
-        [sys.executable, "-c", WORKER, str(ROOT / "gunicorn.conf.py")],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    found = json.loads(out.stdout.strip().splitlines()[-1])
+    found = run_with_gunicorn_conf(WORKER, env)
     assert found["every"] == every
     assert ("dashboard-warmer" in found["threads"]) is started

@@ -4,19 +4,14 @@ whose pool nothing has opened yet."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from gpworkforce.web.db_pool import open_pool
-
-ROOT = Path(__file__).resolve().parents[2]
+from server_support import run_with_gunicorn_conf
 
 WORKER = textwrap.dedent(
     """
@@ -54,16 +49,7 @@ def test_a_new_worker_opens_its_pool_before_its_first_request(db: None) -> None:
         "GPWORKFORCE_DB_POOL": "6",
     }
     env.pop("GPWORKFORCE_DB_CONN_MAX_AGE", None)
-    out = subprocess.run(
-        [sys.executable, "-c", WORKER, str(ROOT / "gunicorn.conf.py")],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    found = json.loads(out.stdout.strip().splitlines()[-1])
+    found = run_with_gunicorn_conf(WORKER, env)
     assert found["before"] == {"closed": True, "made": 0}  # Django opens it on the first query
     assert found["closed"] is False
     # made by the hook and ready, before any request asked for one

@@ -25,7 +25,7 @@ from gpworkforce.web.scenarios.bands import evaluate_loaded_data, request_evalua
 from gpworkforce.web.scenarios.models import BandEvaluation, Run
 from gpworkforce.web.scenarios.tasks import run_scenario
 from gpworkforce.web.testing import build_world
-from scenario_support import llr, queued_run
+from scenario_support import gpw_year_gps, llr, queued_run
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +39,7 @@ def _load() -> None:
         v = start
         for i, fy in enumerate(range(2015, 2025)):
             v *= 1 + GROWTH[(i + k) % len(GROWTH)]
-            ReferenceWorkforce.objects.create(
-                practice_code=code,
-                period=dt.date(fy - 1, 9, 30),  # GPW Year fy = September of fy - 1
-                node="GP_QUALIFIED",
-                headcount=v,
-                fte=v,
-                source_id="nhs-digital:gpw-practice:2024-09-30:2024-11-28:abc",
-            )
+            gpw_year_gps(code, fy, v, "nhs-digital:gpw-practice:2024-09-30:2024-11-28:abc")
 
 
 @pytest.fixture

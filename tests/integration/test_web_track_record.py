@@ -3,15 +3,13 @@ from the GPW figures loaded into the web app (issue 15, item 1). Expected values
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.core.cache import cache
 
 from gpworkforce.forecast import evaluation as ev
-from gpworkforce.web.models import ReferenceWorkforce
 from gpworkforce.web.testing import build_world
 from gpworkforce.web.track_record import track_record
+from scenario_support import gpw_year_gps
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +22,7 @@ def _load(rate: float, years: range) -> None:
     for code, start in (("C82001", 10.0), ("C82002", 6.0)):
         for k, fy in enumerate(years):
             v = start * (1 + rate) ** k
-            ReferenceWorkforce.objects.create(
-                practice_code=code,
-                period=dt.date(fy - 1, 9, 30),  # GPW Year fy = September of fy - 1
-                node="GP_QUALIFIED",
-                headcount=v,
-                fte=v,
-                source_id="test",
-            )
+            gpw_year_gps(code, fy, v)
 
 
 def test_track_record_of_hee_linear_against_no_change_by_hand() -> None:
