@@ -169,8 +169,36 @@ def _run_with_target(name: str, central: float, p: float):
             "p90": central + 1,
         }
     ]
-    Run.objects.filter(pk=run.pk).update(results=run.results | {"target": target, "supply": supply})
+    # a range and a chance come from draws over uncertain assumptions (one here, as the field
+    # path the run record names)
+    uncertain = ["hee_linear.over55_loss_rate"]
+    Run.objects.filter(pk=run.pk).update(
+        results=run.results | {"target": target, "supply": supply, "uncertain": uncertain}
+    )
     return Run.objects.get(pk=run.pk)
+
+
+def test_a_run_whose_draws_vary_nothing_shows_no_range_and_no_chance() -> None:
+    """Draws over no uncertain assumption are each the central case: the page says there is no
+    range instead of 'P10 to P90: 11.2 to 11.2' and '100% of 0 draws'."""
+    from gpworkforce.web.scenarios.models import Run
+
+    world = build_world()
+    client = Client()
+    client.force_login(world.users["analyst"])
+    run = _run_with_target("Fixed", 11.25, 0.0)
+    results = dict(run.results) | {"uncertain": []}
+    results["target"] = results["target"] | {"supply_p10": 11.25, "supply_p90": 11.25, "draws": 0}
+    Run.objects.filter(pk=run.pk).update(results=results)
+    page = client.get(f"/scenarios/runs/{run.pk}/").content.decode()
+    assert _headline(page)[0] == (
+        "GPs by 31 March 2018, central case",
+        "11.2 WTE",
+        "no range: no assumption is uncertain",
+    )
+    assert "Chance of meeting the target" not in page
+    assert "of 0 draws" not in page and "0 Monte Carlo draws" not in page
+    assert "No probability: no assumption of this scenario is uncertain" in page
 
 
 def test_scenario_and_run_pages_open_with_the_central_case_target_gap_and_chance() -> None:

@@ -299,6 +299,9 @@ def run_view(run: Run) -> dict[str, Any]:
     res = run.results or {}
     supply = res.get("supply", [])
     target = res.get("target")
+    # draws give a range only over uncertain assumptions: without any, every draw is the
+    # central case and the run has no range or chance to show, whatever draws it asked for
+    drawn = run.draws if res.get("uncertain") else 0
     band = dict(res.get("band") or {})
     evaluated = band.get("kind") == "evaluated"
     if evaluated:
@@ -319,11 +322,18 @@ def run_view(run: Run) -> dict[str, Any]:
         + (
             " with its evaluated P10-P90 band"
             if evaluated
-            else (" with its P10-P90 range" if run.draws else "")
+            else (" with its P10-P90 range" if drawn else "")
         ),
         "WTE GPs",
     )
-    text = target_sentence(target, run.draws) if target else None
+    text = target_sentence(target, drawn) if target else None
+    if text is not None and run.draws and not drawn:
+        text["chance"] = (
+            "No probability: no assumption of this scenario is uncertain, so each of its draws is"
+            " the central case, which "
+            + ("meets" if target["probability"] >= 1 else "does not meet")
+            + " the target. Give an assumption a range to see how likely it is."
+        )
     if text is not None and evaluated:
         text["chance"] = (
             band_sentence(band)
@@ -332,6 +342,7 @@ def run_view(run: Run) -> dict[str, Any]:
             " of meeting it."
         )
     return {
+        "drawn": drawn,
         "fan_spec": fan,
         "supply_rows": supply,
         "band": band,
