@@ -7,7 +7,9 @@ Every loader reads its file through :func:`read_text`, so the same rules hold ev
   on Windows writes and what NHS Digital used for the PCN individual-level file). Anything else
   (UTF-16, binary such as an XLSX saved with a .csv name) is rejected with the reason;
 * ``replace_errors=True`` decodes UTF-8 replacing invalid bytes (NHS Payments to General Practice
-  has a few), and says how many were replaced in a warning.
+  has a few), and says how many were replaced in a warning, when the file is UTF-8 by its
+  byte-order mark or by UTF-8 text elsewhere in it; a file with neither is read as Windows-1252
+  as usual (the 2015-16 and 2016-17 payments files, whose "£" is the single byte 0xA3).
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ def decode(data: bytes, name: str, *, replace_errors: bool = False) -> tuple[str
         return body.decode("utf-8"), encoding, 0
     except UnicodeDecodeError as exc:
         utf8_error = exc
-    if replace_errors:
+    if replace_errors and (encoding == "utf-8-sig" or _UTF8_SEQUENCE.search(body)):
         text = body.decode("utf-8", errors="replace")
         return text, encoding, text.count("\ufffd") - body.decode("utf-8", "ignore").count("\ufffd")
     if encoding == "utf-8":  # no BOM: Windows-1252 is the other encoding we accept

@@ -14,12 +14,22 @@ Registered/Weighted Patients (Last Known Figure)``, with ``Quarter used for pati
 2018-19 gives the year's *average* list sizes instead (``Average Number of Registered/Weighted
 Patients``, no quarter column). A later year in either naming loads the same way; the columns
 read are named in a warning for the second.
+
+2015-16 and 2016-17 (``nhspaymentsgp-15-16-csv.csv``, ``nhspaymentsgp-16-17-csv.csv``) give the
+same last known list sizes under names written without spaces: ``PracticeCode``,
+``NumberOfRegisteredPatientsLastKnownFigure`` (2016-17: ``NumberofRegistered...``, lower-case
+"of"), ``QuarterUsedForPatientData``, ``ContractType``, ``DispensingPractice``, and from 2016-17
+``PracticeRurality``; their payment columns end ``_£`` and the files are Windows-1252 text, not
+UTF-8. The names come from public code that reads the published files (cited in
+``tests/data/payments_2015_2017/README.md``); no file of either year is in ``../shared/data``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -72,6 +82,65 @@ REQUIRED_AVERAGE = (
     "Contract Type",
     "Dispensing Practice",
 )
+# 2015-16 and 2016-17: the same figures under names without spaces (both years' spellings)
+COMPACT_PRACTICE = "PracticeCode"
+COMPACT_REGISTERED = (
+    "NumberOfRegisteredPatientsLastKnownFigure",  # 2015-16
+    "NumberofRegisteredPatientsLastKnownFigure",  # 2016-17
+)
+COMPACT_WEIGHTED = (
+    "NumberOfWeightedPatientsLastKnownFigure",
+    "NumberofWeightedPatientsLastKnownFigure",
+)
+COMPACT_QUARTER = "QuarterUsedForPatientData"
+COMPACT_ATTRIBUTES: dict[str, str] = {
+    "PracticeName": "practice_name",
+    "CCGCode": "ccg_code",
+    "ContractType": "contract_type",
+    "DispensingPractice": "dispensing",
+    "PracticeRurality": "rurality",  # from 2016-17
+    COMPACT_QUARTER: "patient_quarter",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """The columns one year's layout gives its figures under."""
+
+    practice: str
+    registered: str
+    weighted: str
+    quarter: str | None
+    attributes: Mapping[str, str]
+    required: tuple[str, ...]
+    average: bool = False
+
+
+def _layout(header: set[str]) -> _Layout:
+    """The layout a header is in (the 2017-18 one when it is none: its columns are then named
+    as missing)."""
+    if REGISTERED not in header and AVERAGE_REGISTERED in header:
+        return _Layout(
+            PRACTICE, AVERAGE_REGISTERED, AVERAGE_WEIGHTED, None, ATTRIBUTES, REQUIRED_AVERAGE, True
+        )
+    if PRACTICE not in header and COMPACT_PRACTICE in header:
+        # the year whose spelling the header uses (2015-16 when neither): both columns in it
+        year = next(
+            (
+                i
+                for i, pair in enumerate(zip(COMPACT_REGISTERED, COMPACT_WEIGHTED, strict=True))
+                if set(pair) & header
+            ),
+            0,
+        )
+        registered, weighted = COMPACT_REGISTERED[year], COMPACT_WEIGHTED[year]
+        required = (COMPACT_PRACTICE, registered, weighted, "ContractType", "DispensingPractice")
+        return _Layout(
+            COMPACT_PRACTICE, registered, weighted, COMPACT_QUARTER, COMPACT_ATTRIBUTES, required
+        )
+    return _Layout(PRACTICE, REGISTERED, WEIGHTED, QUARTER, ATTRIBUTES, REQUIRED)
+
+
 _FY_IN_NAME = re.compile(r"(20\d\d)[-_](\d\d)(?!\d)")
 # the names NHS Digital publishes the files under: nhspaymentsgp-17-18-csv.csv,
 # nhspaymentsgp-22-23-prac-csv.csv (two-digit years)
@@ -110,28 +179,27 @@ def load_payments(
             ],
             summary=f"{tf.name}: financial year unknown",
         )
-    text = [PRACTICE, *ATTRIBUTES]
-    header = {h.strip() for h in header_of(tf)}
-    average = REGISTERED not in header and AVERAGE_REGISTERED in header
-    registered, weighted = (
-        (AVERAGE_REGISTERED, AVERAGE_WEIGHTED) if average else (REGISTERED, WEIGHTED)
-    )
+    layout = _layout({h.strip() for h in header_of(tf)})
+    registered, weighted = layout.registered, layout.weighted
     parsed = read_table(
         tf,
-        text_columns=text,
+        text_columns=[layout.practice, *layout.attributes],
         numeric_columns=(registered, weighted),
-        required=REQUIRED_AVERAGE if average else REQUIRED,
+        required=layout.required,
     )
     frame = parsed.frame
     require_rows(frame, tf.name, "practice row")
-    frame[PRACTICE] = frame[PRACTICE].str.strip().str.upper()
-    issues = code_issues(frame[PRACTICE], PRACTICE, tf.name)
+    practice = layout.practice
+    frame[practice] = frame[practice].str.strip().str.upper()
+    issues = code_issues(frame[practice], practice, tf.name)
     issues += negative_issues(frame, [registered, weighted], tf.name)
     raise_if_issues(issues, f"{tf.name}: not a valid NHS Payments to General Practice file")
     none_known = pd.Series(False, index=frame.index)
-    if QUARTER in frame:
+    if layout.quarter is not None and layout.quarter in frame:
         none_known = (
-            (frame[QUARTER].str.strip().str.upper() == NO_PATIENTS).fillna(False).astype(bool)
+            (frame[layout.quarter].str.strip().str.upper() == NO_PATIENTS)
+            .fillna(False)
+            .astype(bool)
         )
     source = Source(
         publisher="NHS England",
@@ -143,16 +211,16 @@ def load_payments(
     stamp = pd.Timestamp(census)
     patients = pd.DataFrame(
         {
-            "practice_code": frame[PRACTICE],
+            "practice_code": frame[practice],
             "period": stamp,
             "registered": frame[registered].mask(none_known),
             "weighted": frame[weighted].mask(none_known),
             "source_id": source.source_id,
         }
     )
-    present = {c: a for c, a in ATTRIBUTES.items() if c in frame.columns}
-    attributes = frame.loc[:, [PRACTICE, *present]].rename(
-        columns={PRACTICE: "practice_code", **present}
+    present = {c: a for c, a in layout.attributes.items() if c in frame.columns}
+    attributes = frame.loc[:, [practice, *present]].rename(
+        columns={practice: "practice_code", **present}
     )
     for col in attributes.columns[1:]:
         values = attributes[col].str.strip()
@@ -164,7 +232,7 @@ def load_payments(
         )
     attributes.insert(1, "period", stamp)
     warnings: list[str] = []  # the many payment columns are known and deliberately not loaded
-    if average:
+    if layout.average:
         warnings.append(
             f"{tf.name}: list sizes are the year's averages ('{AVERAGE_REGISTERED}', "
             f"'{AVERAGE_WEIGHTED}'), not the last known figures"
