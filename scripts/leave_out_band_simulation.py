@@ -1,5 +1,5 @@
 """How the leave-one-origin-out band covers with as few origins as GPW's Years allow (decisions
-0143 and 0158): a known process, many simulated data sets, four band constructions.
+0143, 0158 and 0164): a known process, many simulated data sets, several band constructions.
 
 Each data set has ``n`` origins of 42 areas; each origin's areas share a national shift of sd
 ``ratio x 0.03`` (normal, or with ``--shifts skewed`` a few origins far below the rest) and
@@ -12,6 +12,18 @@ distribution, which shows how much one data set of few origins can tell.
 
     python scripts/leave_out_band_simulation.py [--reps 300] [--seed 1] [--shifts skewed]
         [--origins 4 5 7 9]
+
+With ``--process trend`` (decision 0164) the data sets are the evaluation's own design instead:
+a national series of ten GPW Years whose yearly log growth is normal about a constant drift
+(``--growth iid``) or persists from year to year (``--growth ar1``, correlation 0.7), 42 areas
+each a random walk about it; the national trend is estimated at each origin from the Years
+before it (two years of growth at the first origin, as from Year 2018) and extrapolated 1-4
+years. Printed per horizon: the 0158 band; two candidates tried for decision 0164, the same band
+with each origin's shift scaled by the random walk with drift's forecast spread ``sqrt(h (1 +
+h / n))`` for its ``n`` years of growth, and the shifts of every horizon pooled (scaled by
+``sqrt(h / h')``); and the process's true distribution (iid growth only).
+
+    python scripts/leave_out_band_simulation.py --process trend [--growth ar1] [--reps 200]
 """
 
 from __future__ import annotations
@@ -94,6 +106,116 @@ def _true_quantiles(ratio: float, kind: str) -> np.ndarray:
     return np.quantile(x, LEVELS)
 
 
+YEARS = 10  # GPW Years 2016-2025: nine years of growth
+FIRST_ORIGIN = 2  # Year 2018: two years of growth known
+
+
+def band_drift(others: dict[int, np.ndarray], scales: dict[int, float], scale: float) -> np.ndarray:
+    """Tried for decision 0164: the 0158 band with each other origin's shift deviation divided by
+    its own forecast spread and multiplied by the left-out origin's (``scales``: the random walk
+    with drift's ``sqrt(h (1 + h / n))`` for the origin's ``n`` years of growth)."""
+    shifts = {o: float(np.median(e)) for o, e in others.items()}
+    centre = float(np.mean(list(shifts.values())))
+    k = ev.shift_widening(len(others))
+    dev = [
+        centre + k * (shifts[o] - centre) * scale / scales[o] + (e - shifts[o])
+        for o, e in others.items()
+    ]
+    return np.concatenate(dev)
+
+
+def drift_scale(h: int, n: int) -> float:
+    """The random walk with drift's h-year forecast spread, in yearly shocks, when its drift is
+    the mean of ``n`` years of growth: ``sqrt(h (1 + h / n))`` (Hyndman and Athanasopoulos,
+    Forecasting: Principles and Practice, 3rd ed., section 5.5)."""
+    return float(np.sqrt(h * (1 + h / n)))
+
+
+def _counts(e: np.ndarray, q: np.ndarray) -> np.ndarray:
+    return np.array([np.sum(e < q[0]), np.sum(e < q[1]), np.sum(e > q[2]), np.sum(e > q[3])])
+
+
+def band_pooled(errors: dict[tuple[int, int], np.ndarray], left: int, h: int) -> np.ndarray:
+    """Tried for decision 0164: the shifts' deviations of the other origins at *every* horizon
+    ``h'``, each from the mean shift of the other origins at ``h'`` and scaled by ``sqrt(h /
+    h')`` (a random walk's spread), widened by :func:`ev.shift_widening` of the number of
+    origins they come from, added to every areas' deviation of the other origins at ``h`` about
+    their mean shift at ``h``."""
+    shift = {k: float(np.median(e)) for k, e in errors.items()}
+    devs, used = [], set()
+    for hp in sorted({k[1] for k in errors}):
+        ps = [o for o, hh in errors if hh == hp and o != left]
+        if len(ps) < 2:
+            continue
+        centre = np.mean([shift[(o, hp)] for o in ps])
+        devs += [(shift[(o, hp)] - centre) * np.sqrt(h / hp) for o in ps]
+        used |= set(ps)
+    ps = [o for o, hh in errors if hh == h and o != left]
+    centre = float(np.mean([shift[(o, h)] for o in ps]))
+    area = np.concatenate([errors[(o, h)] - shift[(o, h)] for o in ps])
+    area = np.quantile(area, (np.arange(200) + 0.5) / 200)
+    return centre + (ev.shift_widening(len(used)) * np.array(devs)[:, None] + area).ravel()
+
+
+BANDS = ("0158", "drift-scaled", "horizon-pooled", "truth")
+
+
+def trend_process(args: argparse.Namespace) -> None:
+    """The national-trend design of decision 0164 (see the module's docstring)."""
+    rng = np.random.default_rng(args.seed)
+    print(
+        "areas' yearly sd | growth sd | years ahead (origins) | band | inside P10-P90 (below /"
+        " above) | P2.5-P97.5 | met"
+    )
+    for area_sd in (0.022, 0.042):
+        for growth_sd in (0.005, 0.011, 0.02):
+            sums: dict[tuple[int, str], np.ndarray] = {}
+            met: dict[tuple[int, str], int] = {}
+            for _ in range(args.reps):
+                shocks = growth_sd * rng.standard_normal(YEARS - 1)
+                if args.growth == "ar1":
+                    for t in range(1, YEARS - 1):
+                        shocks[t] = 0.7 * shocks[t - 1] + np.sqrt(1 - 0.49) * shocks[t]
+                national = np.concatenate([[0.0], np.cumsum(0.002 + shocks)])
+                areas = national[None, :] + np.cumsum(
+                    area_sd * rng.standard_normal((N_AREAS, YEARS)), axis=1
+                )
+                errors = {
+                    (o, h): areas[:, o + h] - areas[:, o] - h * national[o] / o
+                    for h in range(1, YEARS - FIRST_ORIGIN)
+                    for o in range(FIRST_ORIGIN, YEARS - h)
+                }
+                for h in range(1, 5):
+                    at = {o: e for (o, hh), e in errors.items() if hh == h}
+                    scales = {o: drift_scale(h, o) for o in at}
+                    counts = {k: np.zeros(4) for k in BANDS}
+                    for o, e in at.items():
+                        others = {p: v for p, v in at.items() if p != o}
+                        counts["0158"] += _counts(e, np.quantile(band_tails(others), LEVELS))
+                        counts["drift-scaled"] += _counts(
+                            e, np.quantile(band_drift(others, scales, scales[o]), LEVELS)
+                        )
+                        counts["horizon-pooled"] += _counts(
+                            e, np.quantile(band_pooled(errors, o, h), LEVELS)
+                        )
+                        sd = np.sqrt(growth_sd**2 * scales[o] ** 2 + area_sd**2 * h)
+                        counts["truth"] += _counts(e, stats.norm.ppf(LEVELS) * sd)
+                    for k, c in counts.items():
+                        if k == "truth" and args.growth == "ar1":
+                            continue
+                        pct = c / (len(at) * N_AREAS) * 100
+                        sums[(h, k)] = sums.get((h, k), np.zeros(4)) + pct
+                        met[(h, k)] = met.get((h, k), 0) + meets(*pct)
+            for (h, k), total in sums.items():
+                b2, b10, a90, a97 = total / args.reps
+                print(
+                    f"{area_sd:.3f} | {growth_sd:.3f} | {h} ({YEARS - h - FIRST_ORIGIN}) | {k} |"
+                    f" {100 - b10 - a90:.1f} ({b10:.1f} / {a90:.1f}) | {100 - b2 - a97:.1f} |"
+                    f" {met[(h, k)] / args.reps:.0%}",
+                    flush=True,
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=300)
@@ -106,7 +228,18 @@ def main() -> None:
         " the rest: a negated log-normal, log-sd 0.8, standardised)",
     )
     parser.add_argument("--origins", type=int, nargs="+", default=[4, 5, 6, 7])
+    parser.add_argument(
+        "--process",
+        choices=("shifts", "trend"),
+        default="shifts",
+        help="'shifts': origins' shifts drawn directly (decisions 0143, 0158); 'trend': a"
+        " national trend estimated from the years before each origin (decision 0164)",
+    )
+    parser.add_argument("--growth", choices=("iid", "ar1"), default="iid")
     args = parser.parse_args()
+    if args.process == "trend":
+        trend_process(args)
+        return
     rng = np.random.default_rng(args.seed)
     bands = {"0125": band_0125, "t": band_t, "0143": band_0143, "tails": band_tails}
     print("origins | shift/spread | band | inside P10-P90 (below / above) | P2.5-P97.5 | met")
