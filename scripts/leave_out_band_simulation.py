@@ -18,10 +18,11 @@ a national series of ten GPW Years whose yearly log growth is normal about a con
 (``--growth iid``) or persists from year to year (``--growth ar1``, correlation 0.7), 42 areas
 each a random walk about it; the national trend is estimated at each origin from the Years
 before it (two years of growth at the first origin, as from Year 2018) and extrapolated 1-4
-years. Printed per horizon: the 0158 band; two candidates tried for decision 0164, the same band
-with each origin's shift scaled by the random walk with drift's forecast spread ``sqrt(h (1 +
-h / n))`` for its ``n`` years of growth, and the shifts of every horizon pooled (scaled by
-``sqrt(h / h')``); and the process's true distribution (iid growth only).
+years. Printed per horizon: the 0158 band; three candidates tried for decision 0164 (the same
+band with each origin's shift scaled by the random walk with drift's forecast spread ``sqrt(h
+(1 + h / n))`` for its ``n`` years of growth; the shifts of every horizon pooled, scaled by
+``sqrt(h / h')``; no change's shifts times ``sqrt(1 + h / n)``); and the process's true
+distribution (iid growth only).
 
     python scripts/leave_out_band_simulation.py --process trend [--growth ar1] [--reps 200]
 """
@@ -157,7 +158,22 @@ def band_pooled(errors: dict[tuple[int, int], np.ndarray], left: int, h: int) ->
     return centre + (ev.shift_widening(len(used)) * np.array(devs)[:, None] + area).ravel()
 
 
-BANDS = ("0158", "drift-scaled", "horizon-pooled", "truth")
+def band_no_change(
+    others: dict[int, np.ndarray], no_change: dict[int, np.ndarray], n: int, h: int
+) -> np.ndarray:
+    """Tried for decision 0164: the random walk with drift's spread with its random-walk part
+    read from no change's longer record. The shifts' deviations of no change's other origins
+    at ``h`` (widened for their number) times ``sqrt(1 + h / n)`` for the left-out origin's
+    ``n`` years of growth, added to every areas' deviation of the method's other origins."""
+    nc = np.array([np.median(e) for e in no_change.values()])
+    devs = ev.shift_widening(nc.size) * (nc - nc.mean()) * np.sqrt(1 + h / n)
+    centre = float(np.mean([np.median(e) for e in others.values()]))
+    area = np.concatenate([e - np.median(e) for e in others.values()])
+    area = np.quantile(area, (np.arange(200) + 0.5) / 200)
+    return centre + (devs[:, None] + area).ravel()
+
+
+BANDS = ("0158", "drift-scaled", "horizon-pooled", "no-change-scaled", "truth")
 
 
 def trend_process(args: argparse.Namespace) -> None:
@@ -186,6 +202,7 @@ def trend_process(args: argparse.Namespace) -> None:
                     for o in range(FIRST_ORIGIN, YEARS - h)
                 }
                 for h in range(1, 5):
+                    nc = {o: areas[:, o + h] - areas[:, o] for o in range(YEARS - h)}
                     at = {o: e for (o, hh), e in errors.items() if hh == h}
                     scales = {o: drift_scale(h, o) for o in at}
                     counts = {k: np.zeros(4) for k in BANDS}
@@ -197,6 +214,10 @@ def trend_process(args: argparse.Namespace) -> None:
                         )
                         counts["horizon-pooled"] += _counts(
                             e, np.quantile(band_pooled(errors, o, h), LEVELS)
+                        )
+                        nc_others = {p: v for p, v in nc.items() if p != o}
+                        counts["no-change-scaled"] += _counts(
+                            e, np.quantile(band_no_change(others, nc_others, o, h), LEVELS)
                         )
                         sd = np.sqrt(growth_sd**2 * scales[o] ** 2 + area_sd**2 * h)
                         counts["truth"] += _counts(e, stats.norm.ppf(LEVELS) * sd)
