@@ -94,3 +94,15 @@ def test_a_decimal_comma_in_a_list_size_is_refused(tmp_path: Path) -> None:
         i.location.row == 2 and i.location.column == "NumberOfWeightedPatientsLastKnownFigure"
         for i in info.value.issues
     )
+
+
+def test_a_cell_of_spaces_is_named_once_as_not_available(tmp_path: Path) -> None:
+    path = _edited(tmp_path, Y1516, b",6210,6500.75,", b",   ,6500.75,")
+    with pytest.raises(ValidationFailed) as info:
+        load_payments(path)
+    [issue] = info.value.issues
+    assert (issue.location.row, issue.location.column) == (
+        4,
+        "NumberOfRegisteredPatientsLastKnownFigure",
+    )
+    assert issue.expected == "be a number, or left empty or NA when not available"

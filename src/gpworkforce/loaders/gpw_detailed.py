@@ -22,6 +22,7 @@ from gpworkforce.domain.provenance import Source
 from gpworkforce.domain.taxonomy import load_taxonomy
 from gpworkforce.errors import Issue, Location, ValidationFailed, raise_if_issues
 from gpworkforce.loaders import gpw_layouts as spec
+from gpworkforce.loaders.census_range import check_census
 from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_text
 from gpworkforce.loaders.result import LoadedWorkforce, checked
 from gpworkforce.loaders.tabular import (
@@ -216,6 +217,10 @@ def period_from_file_name(name: str) -> dt.date | None:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+# GPW's time series begins with the September 2015 census (the first workforce Minimum Data Set)
+GPW_FIRST_CENSUS = dt.date(2015, 9, 30)
+
+
 def period_or_name(period: dt.date | None, name: str, *, named: str, given: str) -> dt.date:
     """``period`` if given, else the month in the file's published name; a file with neither is
     refused, showing a published name (``named``) and a census date (``given``) as examples."""
@@ -308,7 +313,13 @@ def load_gpw_detailed(
         for p in dup[:MAX_ISSUES_PER_COLUMN]
     ]
     raise_if_issues(issues, f"{tf.name}: not a valid GPW practice-level file")
-    census = _census(frame, plan, period, tf.name)
+    census = check_census(
+        _census(frame, plan, period, tf.name),
+        tf.name,
+        publication="GPW's practice-level files",
+        first=GPW_FIRST_CENSUS,
+        first_text="GPW's first practice-level census, September 2015",
+    )
     stamp = pd.Timestamp(census)
     source = Source(
         publisher="NHS Digital",

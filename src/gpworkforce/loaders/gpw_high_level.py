@@ -33,6 +33,7 @@ import pandas as pd
 from gpworkforce import labels, tables
 from gpworkforce.domain.provenance import Source
 from gpworkforce.errors import Issue, Location, raise_if_issues
+from gpworkforce.loaders.census_range import check_census
 from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_text
 from gpworkforce.loaders.gpw_detailed import period_or_name
 from gpworkforce.loaders.result import LoadedWorkforce, checked
@@ -72,6 +73,7 @@ ROLE_NODES: Mapping[tuple[str, str], str] = {
     ("Nurses", "Practice Nurse"): "NURSE_PRACTICE",
     ("Nurses", "Advanced Nurse Practitioner"): "NURSE_ANP",
 }
+FIRST_CENSUS = dt.date(2023, 1, 31)  # the high-level file is published from January 2023
 _TOLERANCE = 0.05  # FTE: the file rounds each figure
 # GP roles of doctors in training: every published GP role whose name starts so ("GP in Training
 # Grade ST3", ...; five such roles in the 2026 files). Read by prefix, as public code reading the
@@ -146,7 +148,13 @@ def load_gpw_high_level(
             for p in dup[:MAX_ISSUES_PER_COLUMN]
         ]
     raise_if_issues(issues, f"{tf.name}: not a valid GPW high-level practice file")
-    census = period_or_name(period, tf.name, named="'January 2023'", given="2023-01-31")
+    census = check_census(
+        period_or_name(period, tf.name, named="'January 2023'", given="2023-01-31"),
+        tf.name,
+        publication="GPW's high-level practice files",
+        first=FIRST_CENSUS,
+        first_text="the month the high-level file was first published for, January 2023",
+    )
     stamp = pd.Timestamp(census)
     source = Source(
         publisher="NHS Digital",

@@ -27,8 +27,9 @@ import pandas as pd
 from gpworkforce import labels, tables
 from gpworkforce.domain.provenance import Source
 from gpworkforce.errors import Issue, Location, ValidationFailed, raise_if_issues
+from gpworkforce.loaders.census_range import check_census
 from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_text
-from gpworkforce.loaders.gpw_detailed import period_from_file_name
+from gpworkforce.loaders.gpw_detailed import GPW_FIRST_CENSUS, period_from_file_name
 from gpworkforce.loaders.gpw_high_level import GROUPS
 from gpworkforce.loaders.pcn import PCN_PLACES
 from gpworkforce.loaders.people import census_month, missing_fte_issues, strip_people, sum_people
@@ -98,7 +99,13 @@ def _census(frame: pd.DataFrame, period: dt.date | None, name: str) -> dt.date:
                 ],
                 summary=f"{name}: census date",
             )
-        return found
+        return check_census(
+            found,
+            name,
+            publication="GPW's individual-level files",
+            first=GPW_FIRST_CENSUS,
+            first_text="GPW's first census, September 2015",
+        )
     census = census_month(frame, "YEAR", "Month", name, earliest=2015)
     if period is not None and period != census:
         raise ValidationFailed(

@@ -37,6 +37,7 @@ import pandas as pd
 from gpworkforce import labels, tables
 from gpworkforce.domain.provenance import Source
 from gpworkforce.errors import Issue, Location, ValidationFailed, raise_if_issues
+from gpworkforce.loaders.census_range import check_census
 from gpworkforce.loaders.files import DEFAULT_MAX_BYTES, read_text
 from gpworkforce.loaders.result import LoadedWorkforce
 from gpworkforce.loaders.tabular import (
@@ -141,6 +142,8 @@ def _layout(header: set[str]) -> _Layout:
     return _Layout(PRACTICE, REGISTERED, WEIGHTED, QUARTER, ATTRIBUTES, REQUIRED)
 
 
+# NHS Digital's series starts with 2013-14, when NHAIS payments data were first available
+FIRST_YEAR_END = dt.date(2014, 3, 31)
 _FY_IN_NAME = re.compile(r"(20\d\d)[-_](\d\d)(?!\d)")
 # the names NHS Digital publishes the files under: nhspaymentsgp-17-18-csv.csv,
 # nhspaymentsgp-22-23-prac-csv.csv (two-digit years)
@@ -179,6 +182,14 @@ def load_payments(
             ],
             summary=f"{tf.name}: financial year unknown",
         )
+    census = check_census(
+        census,
+        tf.name,
+        publication="NHS Payments to General Practice",
+        first=FIRST_YEAR_END,
+        first_text="the end of 2013-14, the first year published",
+        year_end=True,
+    )
     layout = _layout({h.strip() for h in header_of(tf)})
     registered, weighted = layout.registered, layout.weighted
     parsed = read_table(

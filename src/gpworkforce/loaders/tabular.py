@@ -234,11 +234,21 @@ def parse_numbers(
             issues.append(
                 Issue(
                     Location(file=file_name, row=pos + FIRST_DATA_ROW, column=col),
-                    expected=f"{why.expected} (or NA when not available)",
+                    expected=_or_na(why.expected),
                     found=why.found,
                 )
             )
     return values, issues
+
+
+def _or_na(expected: str) -> str:
+    """What a numeric cell of a published file must hold: NA is also accepted for "not
+    available", whether or not the parser's wording already speaks of it."""
+    if "left empty when not available" in expected:
+        return expected.replace(
+            "left empty when not available", "left empty or NA when not available"
+        )
+    return f"{expected} (or NA when not available)"
 
 
 def number_issues(text_frame: pd.DataFrame, columns: Sequence[str], file_name: str) -> list[Issue]:
