@@ -174,6 +174,11 @@ def baseline(
         report = build_baseline_report(context, code, on, source, with_charts=fmt in CHART_FORMATS)
     lines = echo_headline(report, context.data.registry.get(code).name, code, on, source)
     report = dataclasses.replace(report, headline=tuple(line.strip() for line in lines[1:]))
+    # whatever the format (the text tables, CSV and XLSX carry no statements): the files and
+    # vintages read, and how many practices of the source could not be placed
+    if data is not None:
+        typer.echo(context.statements[0], err=True)
+    typer.echo(report.statements[-1], err=True)  # the placement, build_baseline_report's last
     with step(f"Rendering {fmt.value}"):
         emit_report(report, fmt, out, f"baseline-{code}-{on.isoformat()}")
 
