@@ -92,7 +92,10 @@ def test_load_without_the_extract_date_is_refused_and_changes_nothing(tmp_path: 
     ws = tmp_path / "ws"
     result = run("load", "pcn-membership", SAMPLE, "--data", ws)
     assert result.exit_code == 4, result.output
-    assert "--period must give the extract date of the ePCN workbook ePCN.xlsx" in result.output
+    assert (
+        "ePCN.xlsx: must be loaded with --period giving the extract date of the ePCN workbook"
+        in result.output
+    )
     assert "nothing was loaded" in result.output
     assert not (ws / "manifest.json").exists()
 

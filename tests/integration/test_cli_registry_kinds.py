@@ -126,7 +126,10 @@ def test_a_later_ods_extract_closes_a_practice(shared_data: Path, tmp_path: Path
     ws = _workspace(tmp_path, [KNOWN, NEW])
     result = run("load", "ods-practices", later, "--data", ws)
     assert result.exit_code == 4  # a file that cannot be loaded as given (nothing written)
-    assert "--period must give the extract date of the ODS file epraccur.csv" in result.stderr
+    assert (
+        "epraccur.csv: must be loaded with --period giving the extract date of the ODS file"
+        in result.stderr
+    )
     result = run("load", "ods-practices", later, "--data", ws, "--period", "2024-01-05")
     assert result.exit_code == 0, result.output
     registry = workspace_registry(ws, read_manifest(ws).entries)
@@ -169,4 +172,4 @@ def test_the_real_map_loads_as_published(shared_data: Path, tmp_path: Path) -> N
     assert entry.period == "2022-01-01"
     result = run("load", "practice-map", path, "--data", tmp_path / "ws2", "--period", "2022-02-01")
     assert result.exit_code == 4
-    assert "--period must be the map's own extract date 2022-01-01" in result.stderr
+    assert "with --period the map's own extract date 2022-01-01" in result.stderr

@@ -350,14 +350,26 @@ def registry_lines(loaded: LoadedFile) -> list[str]:
     return []
 
 
+def _no_extract_date(path: Path, what: str) -> ValidationFailed:
+    """The refusal of a registry file loaded without the extract date it does not carry."""
+    return ValidationFailed(
+        issues=[
+            Issue(
+                Location(file=path.name),
+                f"be loaded with --period giving the extract date of the {what} (the file "
+                "carries none), e.g. --period 2024-06-30",
+                "no --period",
+            )
+        ],
+        summary=f"{path.name}: extract date",
+    )
+
+
 def _ods(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> LoadedFile:
     from gpworkforce.loaders.registry_files import GP_PRACTICE_SETTING, read_epraccur
 
     if opts.period is None:
-        raise UserError(
-            f"--period must give the extract date of the ODS file {path.name} (the file "
-            "carries none), e.g. --period 2024-06-30"
-        )
+        raise _no_extract_date(path, "ODS file")
     frame = read_epraccur(path)
     if not (frame["setting"] == GP_PRACTICE_SETTING).any():
         raise ValidationFailed(
@@ -379,9 +391,16 @@ def _practice_map(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -
 
     found = read_practice_map(path)
     if opts.period is not None and opts.period != found.extract_date:
-        raise UserError(
-            f"--period must be the map's own extract date {found.extract_date} or not given, "
-            f"got {opts.period}"
+        raise ValidationFailed(
+            issues=[
+                Issue(
+                    Location(file=path.name),
+                    f"be loaded without --period, or with --period the map's own extract date "
+                    f"{found.extract_date}",
+                    f"--period {opts.period}",
+                )
+            ],
+            summary=f"{path.name}: extract date",
         )
     source = _registry_source(path, "practice-map", found.extract_date)
     return _no_tables(Kind.PRACTICE_MAP, source, found)
@@ -392,10 +411,7 @@ def _epcn(path: Path, registry: OrgRegistry | None, opts: LoadOptions) -> Loaded
     from gpworkforce.loaders.epcn_links import map_disagreements, unknown_practices
 
     if opts.period is None:
-        raise UserError(
-            f"--period must give the extract date of the ePCN workbook {path.name} (the file "
-            "carries none), e.g. --period 2024-06-30"
-        )
+        raise _no_extract_date(path, "ePCN workbook")
     found = read_epcn(path, opts.period)
     warnings = list(found.warnings)
     if registry is not None:  # at load: how it differs from the maps and extracts
