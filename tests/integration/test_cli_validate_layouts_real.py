@@ -39,7 +39,7 @@ def test_an_ods_extract_is_validated_with_its_extract_date(shared_data: Path) ->
     assert (listed, open_on) == (8204, 7131)
     refused = run("validate", shared_data / ODS, "--kind", "ods-practices")
     assert refused.exit_code != 0
-    assert "--period must give the extract date" in refused.stderr
+    assert "must be loaded with --period giving the extract date of the ODS file" in refused.stderr
 
 
 def test_a_practice_map_says_how_many_practices_and_pcns_it_maps(shared_data: Path) -> None:

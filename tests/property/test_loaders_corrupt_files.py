@@ -78,7 +78,7 @@ VALID: dict[str, tuple[str, Callable[[Path], object]]] = {
     ),
     "map": (
         "EXTRACT_DATE,PRACTICE_CODE,PRACTICE_NAME,PCN_CODE,PCN_NAME,CCG_CODE,CCG_NAME,STP_CODE,STP_NAME,COMM_REGION_CODE,COMM_REGION_NAME\n"
-        "01-Sep-20,C82001,A,U1,P,04C,C,QK1,S,Y60,M\n",
+        "01-Sep-20,C82001,A,U00001,P,04C,C,QK1,S,Y60,M\n",
         read_practice_map,
     ),
     "ccg_icb": ("CCG Code,ICB Code,ICB NAME\n04C,QK1,LLR\n", read_ccg_to_icb),

@@ -16,7 +16,13 @@ import pandas as pd
 
 from gpworkforce.errors import Issue, Location, ValidationFailed, raise_if_issues
 from gpworkforce.loaders.files import read_text
-from gpworkforce.loaders.tabular import FIRST_DATA_ROW, code_issues, read_table, require_rows
+from gpworkforce.loaders.tabular import (
+    FIRST_DATA_ROW,
+    PRACTICE_CODE,
+    code_issues,
+    read_table,
+    require_rows,
+)
 
 # ODS epraccur: headerless; position -> our name (ODS "GP practice" file layout).
 EPRACCUR_COLUMNS: dict[int, str] = {
@@ -195,6 +201,19 @@ def _extract_date(values: pd.Series, file_name: str) -> dt.date:
     )
 
 
+# each tier's ODS code format, as every row of the real 2020 and 2022 maps has it
+MAP_CODE_FORMATS: dict[str, tuple[str, str]] = {
+    "PRACTICE_CODE": (PRACTICE_CODE, "be a GP practice's ODS code (a letter and five digits)"),
+    "PCN_CODE": (r"^U([0-9]{5})?$", "be a PCN's ODS code (U and five digits), or U for none"),
+    "CCG_CODE": (
+        r"^[0-9A-Z]{3}$|^[0-9A-Z]{5}$",
+        "be a CCG's or sub-ICB location's ODS code (three or five letters or digits)",
+    ),
+    "STP_CODE": (r"^Q[0-9A-Z]{2}$", "be an STP's or ICB's ODS code (Q and two letters or digits)"),
+    "COMM_REGION_CODE": (r"^Y[0-9]{2}$", "be an NHS England region's ODS code (Y and two digits)"),
+}
+
+
 def read_practice_map(path: Path) -> PracticeMap:
     """A ``gp_reg_pat_prac_map`` extract: practice -> PCN -> CCG -> STP -> region.
 
@@ -218,8 +237,10 @@ def read_practice_map(path: Path) -> PracticeMap:
     # PCN code "U" (name "Unallocated") marks a practice in no PCN: no link, not an organisation.
     frame.loc[frame["PCN_CODE"] == UNALLOCATED_PCN, "PCN_CODE"] = pd.NA
     issues: list[Issue] = []
-    for col in ("PRACTICE_CODE", "CCG_CODE", "STP_CODE", "COMM_REGION_CODE"):
-        issues += code_issues(frame[col], label[col], tf.name)
+    for col, (pattern, expected) in MAP_CODE_FORMATS.items():
+        # a blank PCN code, like "U", is a practice in no PCN
+        values = frame[col].fillna(UNALLOCATED_PCN) if col == "PCN_CODE" else frame[col]
+        issues += code_issues(values, label[col], tf.name, pattern=pattern, expected=expected)
     raise_if_issues(issues, f"{tf.name}: not a valid practice map")
     return PracticeMap(_extract_date(frame["EXTRACT_DATE"], tf.name), frame, tf.name)
 
