@@ -60,6 +60,11 @@ def test_the_series_from_key_figures_equals_the_one_from_rows(
     # only the report's own date is read as rows; the others as figures
     assert set(context.data.workforce["period"].unique()) == {pd.Timestamp(ON)}
     assert len(context.data.figures) and pd.Timestamp(ON) not in set(context.data.figures["period"])
+    # on its own date, the report's practices' rows and every practice's key figures (whose
+    # practices it counts when it says how many it could not place)
+    census = context.data.census
+    assert set(census["period"]) == {pd.Timestamp(ON)}
+    assert set(context.data.workforce["practice_code"]) < set(census["practice_code"])
     series = _series(tmp_path, focus=True)
     assert len(series) >= 2
     pd.testing.assert_frame_equal(series, _series(tmp_path, focus=False), check_exact=True)

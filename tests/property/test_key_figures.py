@@ -5,6 +5,7 @@ random files, vintages, duplicate rows and missing figures."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +14,9 @@ from hypothesis import strategies as st
 from baseline_fixtures import SEP16, SEP17, registry, workforce
 from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.frames import group_columns, node_values
+from gpworkforce.baseline.placement import placement
 from gpworkforce.baseline.series import series_frame
+from gpworkforce.domain.orgs import OrgType
 from gpworkforce.domain.taxonomy import load_taxonomy, parse_taxonomy
 from gpworkforce.loaders.key_figures import (
     FIGURE_NODES,
@@ -118,3 +121,46 @@ def test_figures_of_another_taxonomy_are_stored_under_another_name() -> None:
     other = parse_taxonomy(raw)
     assert taxonomy_digest(other) != taxonomy_digest(TAX)
     assert figures_name(other) != figures_name(TAX)
+
+
+# a practice the registry does not know: unplaced at every tier, with figures
+UNKNOWN = "Y99999"
+census_row = st.tuples(
+    st.sampled_from([*PRACTICES, UNKNOWN]),
+    st.sampled_from(DATES),
+    st.sampled_from(NODES),
+    measure,
+    measure,
+)
+census_file = st.tuples(st.sampled_from(VINTAGES), st.lists(census_row, min_size=1, max_size=30))
+
+
+@SETTINGS
+@given(
+    files=st.lists(census_file, min_size=1, max_size=4),
+    own=st.sampled_from(DATES),
+    tier=st.sampled_from([OrgType.ICB, OrgType.SUB_ICB, OrgType.PRACTICE, OrgType.ENGLAND]),
+    some=st.sets(st.sampled_from([*PRACTICES, UNKNOWN])),
+)
+def test_placement_from_census_figures_equals_the_one_from_rows(
+    files: list[tuple[str, list[tuple]]], own: dt.date, tier: OrgType, some: set[str]
+) -> None:
+    """A report that reads its date's rows for some practices only and every practice's key
+    figures (``census``) counts the same unplaced practices and WTE as from every row."""
+    frames = _files(files)
+    rows = pd.concat(frames, ignore_index=True)
+    order = {s: i for i, f in enumerate(frames) for s in f["source_id"].unique()}
+    kwargs = {"registry": registry(), "source": SourceKind.GPW, "source_order": order}
+    on_own = rows["period"] == pd.Timestamp(own)
+    mine = rows.loc[on_own & rows["practice_code"].isin(sorted(some))].reset_index(drop=True)
+    census = stack([key_figures(f.loc[f["period"] == pd.Timestamp(own)], TAX) for f in frames])
+    by_rows = BaselineData(workforce=rows, **kwargs)
+    by_census = BaselineData(workforce=mine, census=census, **kwargs)
+    expected = placement(by_rows, own, tier, SourceKind.GPW)
+    got = placement(by_census, own, tier, SourceKind.GPW)
+    assert (got.in_source, got.unplaced) == (expected.in_source, expected.unplaced)
+    assert got.unplaced_wte == expected.unplaced_wte or (
+        math.isnan(got.unplaced_wte) and math.isnan(expected.unplaced_wte)
+    )
+    assert got.statement() == expected.statement()
+    assert by_census.select().workforce_sources() == by_rows.select().at(own).workforce_sources()

@@ -254,6 +254,9 @@ class BaselineData:
     # workforce census dates given only as each key's staff-group figures, not rows
     # (key_figures; a report's series dates other than its own): never a date of ``workforce``
     figures: pd.DataFrame = field(default_factory=lambda: empty(figures_spec()))
+    # every practice's key figures on census dates whose rows are given for some practices
+    # only (a one-organisation report's own date): what baseline.placement counts
+    census: pd.DataFrame = field(default_factory=lambda: empty(figures_spec()))
     taxonomy: Taxonomy = field(default_factory=load_taxonomy)
     convention: FteConvention = DEFAULT_CONVENTION
     source: SourceKind | None = None
@@ -321,10 +324,13 @@ class BaselineData:
         workforce, sources = _select_sources(self.workforce, self.source, self.source_order)
         # a key's figures stand for its rows: the same choice, made on the keys
         figures, more = _select_sources(self.figures, self.source, self.source_order)
+        census, also = _select_sources(self.census, self.source, self.source_order)
+        more = tuple(sorted({*more, *also})) if also else more
         selected = dataclasses.replace(
             self,
             workforce=workforce,
             figures=figures,
+            census=census,
             demography=select_sources(self.demography, self.source, self.source_order),
             vacancies=select_sources(self.vacancies, self.source, self.source_order),
             selected=True,
@@ -340,6 +346,7 @@ class BaselineData:
         def build() -> tuple[str, ...]:
             ids = {str(s) for s in self.workforce["source_id"].unique()}
             ids.update(str(s) for s in self.figures["source_id"].unique())
+            ids.update(str(s) for s in self.census["source_id"].unique())
             return tuple(sorted(ids))
 
         return self.cached(WORKFORCE_SOURCES, build)
@@ -371,6 +378,9 @@ class BaselineData:
             figures=self.figures.loc[self.figures["period"] == ts]
             if len(self.figures)
             else self.figures,
+            census=self.census.loc[self.census["period"] == ts]
+            if len(self.census)
+            else self.census,
             demography=self.demography.loc[self.demography["period"] == ts],
             vacancies=self.vacancies.loc[self.vacancies["period"] == ts],
         )
@@ -384,5 +394,9 @@ class BaselineData:
         period = self.workforce["period"]  # datetime64 already (see __post_init__): no parsing
         if not pd.api.types.is_datetime64_any_dtype(period):
             period = pd.to_datetime(period)
-        values = {*period.dropna().unique(), *self.figures["period"].dropna().unique()}
+        values = {
+            *period.dropna().unique(),
+            *self.figures["period"].dropna().unique(),
+            *self.census["period"].dropna().unique(),
+        }
         return tuple(sorted({pd.Timestamp(v).date() for v in values}))

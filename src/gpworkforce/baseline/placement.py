@@ -17,6 +17,7 @@ from gpworkforce.baseline.data import BaselineData, SourceKind
 from gpworkforce.baseline.scope import practice_values
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.labels import date_text, plural
+from gpworkforce.loaders.key_figures import figure_values
 
 # the staff groups whose WTE an unplaced practice is reported with (all GPs, locums included)
 PLACEMENT_NODES = ("GP", "GP_QUALIFIED", "GP_LOCUM_AND_TRAINEE", "NURSE", "DPC", "ADMIN")
@@ -70,7 +71,10 @@ def placement(
     """How many practices of ``source`` with figures on ``period`` no ``tier`` organisation holds."""
     at = data.with_source(source).at(period)
     wf = at.workforce
-    practices = sorted(set(wf["practice_code"].dropna().astype(str)))
+    # every practice's figures on the date, when the rows are read for some practices only
+    census = at.census if len(at.census) else None
+    keys = wf if census is None else census
+    practices = sorted(set(keys["practice_code"].dropna().astype(str)))
     if tier is OrgType.PRACTICE:
         known = {p for p in practices if p in at.registry and at.registry.get(p).is_open(period)}
     else:
@@ -78,8 +82,14 @@ def placement(
     unplaced = tuple(p for p in practices if p not in known)
     wte = float("nan")
     if unplaced:
-        values = practice_values(
-            wf.loc[wf["practice_code"].isin(list(unplaced))], PLACEMENT_NODES, at.taxonomy
+        values = (
+            practice_values(
+                wf.loc[wf["practice_code"].isin(list(unplaced))], PLACEMENT_NODES, at.taxonomy
+            )
+            if census is None
+            else figure_values(
+                census.loc[census["practice_code"].isin(list(unplaced))], PLACEMENT_NODES
+            )
         )
         fte = values.pivot_table(index="practice_code", columns="node", values="fte", aggfunc="sum")
         fte = fte.reindex(columns=list(PLACEMENT_NODES)).astype(float)

@@ -54,7 +54,9 @@ def check_placement(
         return placed
     members = build_scope(registry, org, period).members
     at = context.data.with_source(source.value).at(period)
-    if not at.workforce["practice_code"].isin(list(members)).any():
+    # every practice's key figures on the date when read (the rows may be the org's only)
+    keys = at.census if len(at.census) else at.workforce
+    if not keys["practice_code"].isin(list(members)).any():
         raise UserError(
             f"{org} must hold at least one practice with {source.value} figures on {date_text(period)}, got "
             f"none: {placed.placed:,} of the source's {placed.in_source:,} practices are placed "

@@ -89,6 +89,10 @@ class Wanted:
     # workforce dates read only as each key's staff-group figures (loaders.key_figures), not
     # as rows: the dates of a series other than the report's own (decision 0150)
     figures_on: frozenset[str] = frozenset()
+    # workforce dates whose key figures are read for every practice (``StoredFile.census``),
+    # while their rows are read for the wanted practices only: what a report counts when it
+    # says how many practices it could not place, without reading the whole national month
+    census_on: frozenset[str] = frozenset()
 
     def reads(self, table: str) -> bool:
         """Whether ``table`` is read at all."""
@@ -117,6 +121,8 @@ class StoredFile:
     raw_mtime_ns: int
     # the staff-group figures per key of the ``Wanted.figures_on`` dates (key_figures)
     figures: pd.DataFrame | None = None
+    # the same for every practice on the ``Wanted.census_on`` dates
+    census: pd.DataFrame | None = None
 
 
 def store_dir(directory: Path, sha256: str, options_key: str) -> Path:
@@ -188,9 +194,10 @@ def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
                 table = table.filter(keep)
             frames[name] = _to_pandas(table)
             del table, keep
-        figures = None
-        if wanted is not None and wanted.figures_on:
-            figures = _read_figures(target, meta.get("periods", {}).get("workforce"), wanted)
+        figures = census = None
+        if wanted is not None and (wanted.figures_on or wanted.census_on):
+            available = meta.get("periods", {}).get("workforce")
+            figures, census = _read_figures(target, available, wanted)
         return StoredFile(
             kind=Kind(meta["kind"]),
             source=Source.model_validate(meta["source"]),
@@ -200,6 +207,7 @@ def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
             raw_size=int(meta["raw_size"]),
             raw_mtime_ns=int(meta["raw_mtime_ns"]),
             figures=figures,
+            census=census,
         )
     except (OSError, ValueError, KeyError, pa.ArrowException):
         return None  # damaged or from another version: the caller re-parses the raw file
@@ -211,14 +219,37 @@ def _write_figures(path: Path, figures: pd.DataFrame) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
-def _read_figures(target: Path, available: list[str] | None, wanted: Wanted) -> pd.DataFrame:
-    """The key figures of the ``wanted.figures_on`` dates the store at ``target`` holds, of the
-    wanted practices: from its figures table, or (a store written before it, or under another
-    taxonomy) computed from its workforce rows and written beside them for the next report."""
-    taxonomy = load_taxonomy()
-    dates = sorted(wanted.figures_on if available is None else set(available) & wanted.figures_on)
-    if not dates or not (target / "workforce.parquet").is_file():
+def _read_figures(
+    target: Path, available: list[str] | None, wanted: Wanted
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The key figures the store at ``target`` holds of the ``wanted.figures_on`` dates (of the
+    wanted practices) and of the ``wanted.census_on`` dates (of every practice): from its
+    figures table, or (a store written before it, or under another taxonomy) computed from its
+    workforce rows and written beside them for the next report."""
+
+    def held(on: frozenset[str]) -> list[str]:
+        return sorted(on if available is None else set(available) & on)
+
+    dates, census = held(wanted.figures_on), held(wanted.census_on)
+    if not (dates or census) or not (target / "workforce.parquet").is_file():
+        return tables.empty(figures_spec()), tables.empty(figures_spec())
+    table = _figures_table(target)
+    some = dataclasses.replace(wanted, every_practice_on=frozenset())
+    everyone = dataclasses.replace(some, practices=None)
+    return _figures_rows(table, dates, some), _figures_rows(table, census, everyone)
+
+
+def _figures_rows(table: pa.Table, dates: list[str], wanted: Wanted) -> pd.DataFrame:
+    """The rows of a key-figures ``table`` on ``dates`` that ``wanted`` keeps, as pandas."""
+    if not dates:
         return tables.empty(figures_spec())
+    keep = _row_mask(table, "figures", dates, wanted)
+    return _to_pandas(table.filter(keep) if keep is not None else table)
+
+
+def _figures_table(target: Path) -> pa.Table:
+    """The store's key-figures table (computed from its rows, and written, if missing)."""
+    taxonomy = load_taxonomy()
     path = target / figures_name(taxonomy)
     if path.is_file():
         table = tables.read_parquet(path, _text(KEY_SPEC))
@@ -233,25 +264,33 @@ def _read_figures(target: Path, available: list[str] | None, wanted: Wanted) -> 
             _write_figures(tmp, figures)
             os.replace(tmp, path)
         table = pa.Table.from_pandas(_dictionaries(figures), preserve_index=False)
-    keep = _row_mask(
-        table, "figures", dates, dataclasses.replace(wanted, every_practice_on=frozenset())
-    )
-    if keep is not None:
-        table = table.filter(keep)
-    return _to_pandas(table)
+    return table
 
 
-def figures_of_rows(workforce: pd.DataFrame, wanted: Wanted) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the rows not read as figures, the figures of the others) of a file's ``workforce``
-    rows read whole (a raw file parsed again): what :func:`read_store` gives for them."""
-    if not wanted.figures_on or workforce.empty:
-        return workforce, tables.empty(figures_spec())
+def figures_of_rows(
+    workforce: pd.DataFrame, wanted: Wanted
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(the rows not read as figures, the figures of the others, the census figures) of a
+    file's ``workforce`` rows read whole (a raw file parsed again): what :func:`read_store`
+    gives for them, except that the census dates' rows are all kept (every practice's)."""
+    if not (wanted.figures_on or wanted.census_on) or workforce.empty:
+        return workforce, tables.empty(figures_spec()), tables.empty(figures_spec())
     days = workforce["period"].dt.strftime("%Y-%m-%d")
+    taxonomy = load_taxonomy()
+    on_census = days.isin(sorted(wanted.census_on)).to_numpy()
+    census = (
+        key_figures(workforce.loc[on_census].reset_index(drop=True), taxonomy)
+        if on_census.any()
+        else tables.empty(figures_spec())
+    )
+    if not wanted.figures_on:
+        return workforce, tables.empty(figures_spec()), census
     as_figures = days.isin(sorted(wanted.figures_on)).to_numpy()
-    figures = key_figures(workforce.loc[as_figures].reset_index(drop=True), load_taxonomy())
+    figures = key_figures(workforce.loc[as_figures].reset_index(drop=True), taxonomy)
     if wanted.practices is not None:
         figures = figures.loc[figures["practice_code"].isin(sorted(wanted.practices))]
-    return workforce.loc[~as_figures].reset_index(drop=True), figures.reset_index(drop=True)
+    rows = workforce.loc[~as_figures].reset_index(drop=True)
+    return rows, figures.reset_index(drop=True), census
 
 
 def _dictionaries(frame: pd.DataFrame) -> pd.DataFrame:

@@ -146,6 +146,11 @@ def focus_rows(registry: OrgRegistry, focus: Focus, periods: set[str]) -> Wanted
                     p for p, a in registry.practice_map(on, org.type).items() if a == code
                 )
         practices = frozenset(members)
+    # every practice on the census date: a report counts those it cannot place; for GPW from
+    # their key figures (a few thousand keys, not a national month's rows), so a
+    # one-organisation report reads its own practices' rows only
+    own = frozenset({focus.period.isoformat()})
+    gpw_census = focus.source == "gpw"
     return Wanted(
         periods={
             "workforce": frozenset(workforce - as_figures),
@@ -154,9 +159,10 @@ def focus_rows(registry: OrgRegistry, focus: Focus, periods: set[str]) -> Wanted
             "patients": frozenset(patients),
         },
         practices=practices,
-        every_practice_on=frozenset({focus.period.isoformat()}),
+        every_practice_on=frozenset() if gpw_census else own,
         tables=REPORT_TABLES,
         figures_on=frozenset(as_figures),
+        census_on=own if gpw_census else frozenset(),
     )
 
 
@@ -242,6 +248,7 @@ def workspace_context(
         vacancies=combined.vacancies,
         patient_ages=combined.patient_ages,
         figures=combined.figures,
+        census=combined.census,
         source_order=source_order(entries),
     )
     statements = (

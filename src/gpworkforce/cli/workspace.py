@@ -143,6 +143,9 @@ class LoadedFile:
     # staff-group figures per key of the dates a report reads as figures, not rows
     # (loaders.key_figures; parsed.Wanted.figures_on)
     figures: pd.DataFrame = dataclasses.field(default_factory=lambda: tables.empty(figures_spec()))
+    # the same for every practice on the dates whose rows are read for some practices only
+    # (parsed.Wanted.census_on)
+    census: pd.DataFrame = dataclasses.field(default_factory=lambda: tables.empty(figures_spec()))
 
 
 Adapter = Callable[[Path, OrgRegistry | None, LoadOptions], LoadedFile]
@@ -662,9 +665,9 @@ def read_workspace(
             if target.exists():  # damaged, or the raw file was touched: stored afresh
                 shutil.rmtree(target)
             _store(directory, path, entry.sha256, entry.options, loaded)
-        if wanted is not None and wanted.figures_on:  # the same split as the store's
-            rows, figures = parsed.figures_of_rows(loaded.workforce, wanted)
-            loaded = dataclasses.replace(loaded, workforce=rows, figures=figures)
+        if wanted is not None and (wanted.figures_on or wanted.census_on):  # as the store's
+            rows, figures, census = parsed.figures_of_rows(loaded.workforce, wanted)
+            loaded = dataclasses.replace(loaded, workforce=rows, figures=figures, census=census)
         out.append(loaded)
     return out
 
@@ -733,6 +736,7 @@ def _from_store(stored: parsed.StoredFile) -> LoadedFile:
         practice_places=stored.frames["practice_places"],
         patient_ages=stored.frames["patient_ages"],
         **({"figures": stored.figures} if stored.figures is not None else {}),
+        **({"census": stored.census} if stored.census is not None else {}),
     )
 
 
@@ -870,6 +874,8 @@ class CombinedTables:
     patient_ages: pd.DataFrame  # registered patients by age and sex (patients_age.PATIENT_AGES)
     # staff-group figures per key of the dates read as figures (loaders.key_figures)
     figures: pd.DataFrame = dataclasses.field(default_factory=lambda: tables.empty(figures_spec()))
+    # every practice's key figures on the dates read as rows for some practices only
+    census: pd.DataFrame = dataclasses.field(default_factory=lambda: tables.empty(figures_spec()))
 
 
 def _concat(files: Sequence[LoadedFile], name: str, spec: Mapping[str, str]) -> pd.DataFrame:
@@ -928,6 +934,7 @@ def combine(files: Sequence[LoadedFile]) -> CombinedTables:
         practice_places=_concat(files, "practice_places", PRACTICE_PLACES),
         patient_ages=_concat(files, "patient_ages", PATIENT_AGES),
         figures=_figures(files),
+        census=stack_figures([f.census for f in files]),
     )
 
 

@@ -32,10 +32,20 @@ from gpworkforce.domain.taxonomy import Taxonomy
 from gpworkforce.tables import MEASURES, DenseFigures, concat, resolve_dense
 
 # the staff-group columns of a series: GPs (excluding registrars, or qualified GPs where the
-# source only has those), nurses, direct patient care and admin (frames.group_columns)
-FIGURE_NODES: tuple[str, ...] = ("GP_EXCL_REGISTRARS", "GP_QUALIFIED", "NURSE", "DPC", "ADMIN")
-# bump when the figures' meaning or layout changes
-FIGURES_VERSION = 1
+# source only has those), nurses, direct patient care and admin (frames.group_columns); and
+# every GP and the locums and trainees, which with those give the WTE of the practices a report
+# cannot place (baseline.placement.PLACEMENT_NODES, read from the census date's figures)
+FIGURE_NODES: tuple[str, ...] = (
+    "GP_EXCL_REGISTRARS",
+    "GP_QUALIFIED",
+    "NURSE",
+    "DPC",
+    "ADMIN",
+    "GP",
+    "GP_LOCUM_AND_TRAINEE",
+)
+# bump when the figures' meaning or layout changes (2: GP and GP_LOCUM_AND_TRAINEE added)
+FIGURES_VERSION = 2
 # each key's first row in its file (later: in the report's concatenation), for its order
 ROW = "row"
 KEY_SPEC: dict[str, str] = {
@@ -117,6 +127,27 @@ def dense_of(figures: pd.DataFrame, nodes: Sequence[str]) -> DenseFigures:
     )
 
 
+def figure_values(figures: pd.DataFrame, nodes: Sequence[str]) -> pd.DataFrame:
+    """``figures`` (one period, selected) as ``baseline.scope.practice_values`` gives the same
+    keys' rows: columns practice_code, node, headcount, fte (Float64, NA where not available),
+    one row per key holding the node, grouped by node in the order of ``nodes``, each node's
+    keys in their order; duplicate (practice, node) pairs summed as it sums them."""
+    ordered = in_order(figures)
+    parts = []
+    for node in dict.fromkeys(nodes):
+        where = np.flatnonzero(ordered[figure_column(node, "exists")].to_numpy(dtype=bool))
+        part = {"practice_code": ordered["practice_code"].array.take(where)}
+        part["node"] = pd.array([node] * len(where), dtype="string")
+        for measure in MEASURES:
+            v = ordered[figure_column(node, measure)].to_numpy(dtype=float)[where]
+            part[measure] = pd.arrays.FloatingArray(v, np.isnan(v))
+        parts.append(pd.DataFrame(part))
+    out = pd.concat(parts, ignore_index=True)
+    return out.groupby(["practice_code", "node"], as_index=False, sort=False)[list(MEASURES)].sum(
+        min_count=1
+    )
+
+
 def stack(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """Several files' key figures, in the order their rows are stacked: each key's first row
     is counted across the files (a file's rows after every row of the files before it)."""
@@ -145,6 +176,7 @@ __all__ = [
     "ROW",
     "dense_of",
     "figure_column",
+    "figure_values",
     "figures_name",
     "figures_spec",
     "has_nodes",
