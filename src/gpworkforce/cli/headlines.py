@@ -13,7 +13,16 @@ from gpworkforce import labels
 from gpworkforce.domain.taxonomy import load_taxonomy
 from gpworkforce.papers.headline import fmt_number, fmt_signed
 
-__all__ = ["diff_lines", "group_wte", "list_lines", "role_label", "workforce_lines"]
+__all__ = [
+    "diff_lines",
+    "group_wte",
+    "list_lines",
+    "list_size_lines",
+    "patient_age_lines",
+    "population_lines",
+    "role_label",
+    "workforce_lines",
+]
 
 _GROUP_ORDER = tuple(labels.STAFF_GROUPS)
 
@@ -82,6 +91,46 @@ def workforce_lines(workforce: pd.DataFrame, what: str, unit: str = "practice") 
         )
         lines.extend(f"    {labels.staff_group(g)}: {_wte(v)}" for g, v in by_group.items())
     return lines
+
+
+def list_size_lines(patients: pd.DataFrame, what: str) -> list[str]:
+    """A list-size file (NHS Payments): its practices and date, then the registered and weighted
+    patients summed over the practices that give them."""
+    lines = [
+        f"Headline: {what}",
+        f"  {labels.plural(int(patients['practice_code'].nunique()), 'practice')}, "
+        f"{_dates(patients).replace('census date', 'list sizes for')}",
+    ]
+    for column, name, places in (("registered", "Registered", 0), ("weighted", "Weighted", 1)):
+        values = pd.to_numeric(patients[column], errors="coerce").dropna()
+        if len(values):
+            lines.append(
+                f"  {name} patients: {float(values.sum()):,.{places}f} "
+                f"({labels.plural(len(values), 'practice')} with a list size)"
+            )
+    return lines
+
+
+def patient_age_lines(ages: pd.DataFrame, what: str) -> list[str]:
+    """Registered patients by age and sex: practices, date, and the patients they sum to."""
+    total = pd.to_numeric(ages["patients"], errors="coerce").sum()
+    return [
+        f"Headline: {what}",
+        f"  {labels.plural(int(ages['practice_code'].nunique()), 'practice')}, {_dates(ages)}",
+        f"  Registered patients: {float(total):,.0f}",
+    ]
+
+
+def population_lines(population: pd.DataFrame, what: str) -> list[str]:
+    """A population projection: its areas and years, and the first year's population."""
+    years = sorted(int(y) for y in population["year"].unique())
+    first = population.loc[population["year"] == years[0], "population"].sum()
+    return [
+        f"Headline: {what}",
+        f"  {labels.plural(int(population['area_code'].nunique()), 'area')}, years {years[0]} "
+        f"to {years[-1]}",
+        f"  Population in {years[0]}: {float(first):,.0f}",
+    ]
 
 
 def list_lines(files: int, read: int, source_ids: Sequence[str]) -> list[str]:

@@ -94,7 +94,12 @@ def validate(
 ) -> None:
     """Check a file (by default a practice return) and print every problem with its location."""
     from gpworkforce.cli.choices import REGISTRY_KINDS
-    from gpworkforce.cli.headlines import workforce_lines
+    from gpworkforce.cli.headlines import (
+        list_size_lines,
+        patient_age_lines,
+        population_lines,
+        workforce_lines,
+    )
     from gpworkforce.cli.workspace import LoadOptions, read_file, registry_lines
     from gpworkforce.labels import plural
     from gpworkforce.loaders import build_registry
@@ -117,15 +122,27 @@ def validate(
         Kind.GPW_INDIVIDUAL: "sub-ICB location",
     }.get(kind, "practice")
     what = _valid_what(kind, loaded.source, registry)
-    lines = (
-        [f"Headline: {what}", *registry_lines(loaded)]
-        if kind in REGISTRY_KINDS
-        else workforce_lines(loaded.workforce, what, unit)
-    )
+    table = "workforce"
+    if kind in REGISTRY_KINDS:
+        lines = [f"Headline: {what}", *registry_lines(loaded)]
+    elif loaded.workforce.empty and not loaded.patients.empty:  # list sizes only (payments)
+        lines, rows, table = (
+            list_size_lines(loaded.patients, what),
+            len(loaded.patients),
+            "list-size",
+        )
+    elif loaded.workforce.empty and not loaded.patient_ages.empty:
+        lines = patient_age_lines(loaded.patient_ages, what)
+        rows, table = len(loaded.patient_ages), "patients-by-age"
+    elif loaded.workforce.empty and not loaded.population.empty:
+        lines = population_lines(loaded.population, what)
+        rows, table = len(loaded.population), "population"
+    else:
+        lines = workforce_lines(loaded.workforce, what, unit)
     for line in lines:
         typer.echo(line)
     typer.echo(
-        f"{file}: valid {kind.value} file ({source.source_id}; {rows} workforce rows{encoding})"
+        f"{file}: valid {kind.value} file ({source.source_id}; {rows:,} {table} rows{encoding})"
     )
     echo_warnings(file.name, loaded.warnings, verbose=verbose)
 
