@@ -294,3 +294,31 @@ def test_uncertain_forecast_prints_its_headline_first(tmp_path: Path) -> None:
         f"  Chance of meeting the target: {100 * chance:.0f}% ({round(chance * 40)} of 40 runs)"
     )
     assert "Target (0.58 WTE per 1,000): 639.0 WTE" in lines[2]
+
+
+def test_draws_over_no_uncertain_assumption_show_no_range_and_no_chance(tmp_path: Path) -> None:
+    """Scenario 3 has no uncertain assumption: its 40 draws are each the central case, so the
+    headline says there is no range instead of 'P10 658.0, P50 658.0, P90 658.0' and '100% (40 of
+    40 runs)'."""
+    code, out, err = invoke(
+        "forecast",
+        str(SCENARIOS / "llr-2017" / "scenario-3.toml"),
+        "--draws",
+        "40",
+        "--out",
+        str(tmp_path),
+    )
+    assert code == 0, err
+    record = json.loads((tmp_path / "run.json").read_text())
+    assert record["draws"] == 40 and record["uncertain_parameters"] == []
+    lines = out.splitlines()
+    assert lines[0].startswith("Headline: ") and "P10" not in "\n".join(lines[:4])
+    assert lines[1] == (
+        "  Central 658.0 WTE (no range: no assumption of the scenario is uncertain, so every"
+        " draw is the central case)"
+    )
+    assert lines[3] == (
+        "  Chance of meeting the target: not estimated, as no assumption is uncertain; give one"
+        " a range to see how likely the target is"
+    )
+    assert "of 40 runs" not in out

@@ -423,6 +423,7 @@ def test_a_cohort_run_is_costed_by_the_task_queue_then_shown(
         page = c.get(url)
         assert page.status_code == 200 and b"Costing this run" in page.content
         assert b'hx-trigger="every 2s"' in page.content
+        assert b'<noscript><meta http-equiv="refresh" content="3"></noscript>' in page.content
         assert c.get(url, headers={"HX-Request": "true"}).status_code == 204
         c.get(url)
         queued = [r for r in default_task_backend.results if r.task.name == "cost_cohort_run"]
@@ -432,7 +433,7 @@ def test_a_cohort_run_is_costed_by_the_task_queue_then_shown(
     ready = c.get(url, headers={"HX-Request": "true"})
     assert ready.headers.get("HX-Refresh") == "true"
     html = html_lib.unescape(c.get(url).content.decode())
-    assert "Costing this run" not in html and "GP locum" in html
+    assert "Costing this run" not in html and "GP locum" in html and "http-equiv" not in html
     # the cohort model's classes (ANP, PHARMACIST) by the roles they stand for, never coded
     assert "Advanced nurse practitioner" in html and ">ANP<" not in html
     from gpworkforce.labels import internal_keys_in

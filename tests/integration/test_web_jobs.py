@@ -186,6 +186,8 @@ def test_a_viewer_sees_previous_figures_marked_until_the_task_has_run(world: Wor
         body = page.content.decode()
         assert "dashboard-updating" in body and "from before the latest change" in body
         assert 'hx-trigger="load delay:3s"' in body  # the page refreshes itself
+        # and without JavaScript the browser reloads it
+        assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in body
         assert page[FIGURES_HEADER] == "updating"
         analyst().get(reverse("dashboard", args=["03W"]))
         assert len(default_task_backend.results) == 2  # a viewer enqueues nothing
@@ -195,7 +197,7 @@ def test_a_viewer_sees_previous_figures_marked_until_the_task_has_run(world: Wor
         assert job.args == ["03W", CENSUS.isoformat(), version, 1]
         assert job.task.call(*job.args) == "computed"
     page = analyst().get(reverse("dashboard", args=["03W"])).content.decode()
-    assert "dashboard-updating" not in page
+    assert "dashboard-updating" not in page and "http-equiv" not in page
     assert figures.get("03W", CENSUS, version) is not None
 
 

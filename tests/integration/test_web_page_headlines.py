@@ -266,3 +266,52 @@ def test_a_plan_on_another_definition_states_the_one_target_its_figures_use() ->
     )
     assert page.count(statement) == 2  # under the headline and in "About this plan"
     assert "24.0 WTE by" not in page  # the plan's own figure never stands as the target
+
+
+def _fixed_run(name: str, central: float):
+    """A finished run of 100 draws over no uncertain assumption: every draw is the central case
+    (P10 = P90 = central; the target met or not in all of them)."""
+    from gpworkforce.web.scenarios.models import Run
+
+    run = _run_with_target(name, central, 1.0 if central >= 12.0 else 0.0)
+    results = dict(run.results) | {"uncertain": []}
+    flat = {"supply_p10": central, "supply_p50": central, "supply_p90": central}
+    results["target"] = results["target"] | flat
+    results["supply"] = [
+        r | {"p10": central, "p50": central, "p90": central} for r in results["supply"]
+    ]
+    results["quarterly"] = [
+        r | {"p10": r["central"], "p50": r["central"], "p90": r["central"], "has_band": True}
+        for r in results["quarterly"]
+    ]
+    Run.objects.filter(pk=run.pk).update(results=results)
+    return Run.objects.get(pk=run.pk)
+
+
+def test_compare_and_list_pages_give_draws_that_vary_nothing_no_range_and_no_chance() -> None:
+    """'Fixed' meets the target in each of its 100 identical draws: no page calls that a 100%
+    chance or shows '12.5 to 12.5' as its range; the ranged run's 12% is the best chance."""
+    world = build_world()
+    client = Client()
+    client.force_login(world.users["analyst"])
+    fixed = _fixed_run("Fixed", 12.5)
+    _run_with_target("Ranged", 10.5, 0.12)
+    page = client.get("/scenarios/compare/QK1/").content.decode()
+    assert _headline(page)[2] == ("Best chance of meeting the target", "12%", "Ranged")
+    row = re.search(r">Fixed</a></td>.*?</tr>", page, re.S)
+    assert row is not None
+    cells = [html.unescape(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(0))]
+    assert cells[2] == "no assumption is uncertain"  # P10 to P90
+    assert cells[-1] == "no assumption is uncertain"  # probability
+    assert "12.5 to 12.5" not in page and "100%" not in page
+    listing = client.get("/scenarios/").content.decode()
+    assert _headline(listing)[1] == ("Best chance of meeting the target", "12%", "Ranged")
+    assert "Met in the central case" in listing and "100% probability" not in listing
+    # its trajectory has no band, so a plan or a paper made from it has none either
+    assert fixed.varied_draws == 0
+    assert not any(p.has_band for p in fixed.quarterly_trajectory("gp"))
+    from gpworkforce.web.papers.sources import scenario_from_run
+
+    paper = scenario_from_run(fixed)
+    assert paper is not None and paper.probability is None and paper.nothing_uncertain
+    assert "p10" not in paper.series.columns

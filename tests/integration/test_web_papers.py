@@ -112,6 +112,8 @@ def test_progress_is_shown_while_the_paper_is_built() -> None:
     assert "Being built</strong>: Laying out the PDF (45% done)" in page
     assert 'hx-get="' + reverse("paper-job", args=["QK1", job.pk]) + '"' in page  # polls
     assert 'value="45"' in page
+    # without JavaScript the browser reloads the page itself (read only when scripts are off)
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
     missing = _client("analyst").get(reverse("paper-download", args=["QK1", job.pk, "pdf"]))
     assert missing.status_code == 404  # nothing to download until it is ready
 
@@ -361,13 +363,37 @@ def test_every_practice_and_the_full_appendices_in_the_same_bytes_as_one_process
     assert [p for p, _s in stages] == sorted(p for p, _s in stages)
 
 
+def test_a_finished_paper_page_does_not_reload_itself() -> None:
+    world = build_world()
+    from django.utils import timezone
+
+    from gpworkforce.web.models import Organisation
+
+    job = PaperJob.objects.create(
+        organisation=Organisation.objects.get(code="QK1"),
+        census_date=CENSUS,
+        meeting="Board",
+        meeting_date=CENSUS,
+        requested_by=world.users["analyst"],
+        requested_at=timezone.now(),
+        status="done",
+        progress=100,
+        stage="Ready",
+    )
+    page = _client("analyst").get(reverse("paper-job", args=["QK1", job.pk])).content.decode()
+    assert "http-equiv" not in page and "updates itself" not in page
+
+
 def test_the_areas_offered_are_those_below_the_organisation() -> None:
     build_world()
     client = _client("analyst")
     icb = client.get(reverse("paper-org", args=["QK1"])).content.decode()
+    # the default names the level it stands for
+    assert '<option value="" selected>Sub-ICB areas (the level below, default)</option>' in icb
     assert ">Sub-ICB areas</option>" in icb and ">Practices</option>" in icb
     assert "Print the full appendices" in icb
     sub = client.get(reverse("paper-org", args=["03W"])).content.decode()
+    assert '<option value="" selected>Practices (the level below, default)</option>' in sub
     assert ">Practices</option>" in sub and ">Sub-ICB areas</option>" not in sub
     r = client.post(
         reverse("paper-org", args=["03W"]),

@@ -575,6 +575,10 @@ def test_the_progress_panel_asks_again_until_the_run_is_finished(world: World) -
     run = queued_run(row, draws=1000)
     page = client.get(reverse("scenario-detail", args=[row.pk])).content.decode()
     assert f'hx-get="/scenarios/runs/{run.pk}/?panel=progress"' in page
+    # without JavaScript the browser reloads the page while the run is unfinished
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
+    run_page = client.get(reverse("scenario-run-detail", args=[run.pk])).content.decode()
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in run_page
     url = reverse("scenario-run-detail", args=[run.pk]) + "?panel=progress"
     response = client.get(url, headers={"HX-Request": "true"})
     html = response.content.decode()
@@ -583,6 +587,8 @@ def test_the_progress_panel_asks_again_until_the_run_is_finished(world: World) -
     Run.objects.filter(pk=run.pk).update(status="failed", error="The run could not be queued.")
     response = client.get(url, headers={"HX-Request": "true"})
     assert response["HX-Refresh"] == "true" and "every 500ms" not in response.content.decode()
+    page = client.get(reverse("scenario-detail", args=[row.pk])).content.decode()
+    assert "http-equiv" not in page  # finished: nothing reloads it
 
 
 @pytest.mark.parametrize(

@@ -176,6 +176,14 @@ def test_an_infeasible_problem_says_why(world: World) -> None:
     assert job.status == "failed" and "no mix of the levers meets the task demand" in job.message
     page = text_of(analyst.get(f"/skill-mix/optimisations/{job.pk}/"))
     assert "No mix of the levers could be found" in page and "lower the minimum GP cover" in page
+    raw = analyst.get(f"/skill-mix/optimisations/{job.pk}/").content.decode()
+    assert "http-equiv" not in raw  # finished: nothing reloads the page
+    # while a job is being solved, the page says it updates itself, and does so without
+    # JavaScript too (the browser reloads it)
+    Optimisation.objects.filter(pk=job.pk).update(status="running")
+    raw = analyst.get(f"/skill-mix/optimisations/{job.pk}/").content.decode()
+    assert "This page updates itself" in raw
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in raw
 
 
 PLAN_FORM = {

@@ -47,6 +47,10 @@ def _summary(run: ForecastRun) -> str:
     return "\n".join(lines)
 
 
+# why a run with draws shows no range: its draws vary nothing
+NOTHING_UNCERTAIN = "no assumption of the scenario is uncertain, so every draw is the central case"
+
+
 def _wte(value: object) -> str:
     return f"{float(value):,.1f}"  # type: ignore[arg-type]
 
@@ -63,12 +67,15 @@ def headline(run: ForecastRun) -> list[str]:
         on = pd.Timestamp(row["date"]).date()
         lines = [f"Headline: {name}, GP WTE on {on:%-d %B %Y}"]
         central = float(row["supply_central"])
-        if run.draws and pd.notna(row.get("supply_p10")):
+        drawn = run.varied_draws
+        if drawn and pd.notna(row.get("supply_p10")):
             lines.append(
                 f"  Central {_wte(central)} WTE; P10 {_wte(row['supply_p10'])}, "
                 f"P50 {_wte(row['supply_p50'])}, P90 {_wte(row['supply_p90'])} WTE "
-                f"(8 in 10 of {run.draws:,} runs end between P10 and P90)"
+                f"(8 in 10 of {drawn:,} runs end between P10 and P90)"
             )
+        elif run.draws:
+            lines.append(f"  Central {_wte(central)} WTE (no range: {NOTHING_UNCERTAIN})")
         else:
             hint = (
                 "the evaluated band is below" if run.band is not None else "--draws N for a range"
@@ -82,10 +89,15 @@ def headline(run: ForecastRun) -> list[str]:
             f"{_wte(abs(gap))} WTE {word} it"
         )
         chance = row.get("probability_meeting_target")
-        if run.draws and chance is not None and pd.notna(chance):
+        if drawn and chance is not None and pd.notna(chance):
             lines.append(
                 f"  Chance of meeting the target: {100 * float(chance):.0f}% "
-                f"({round(float(chance) * run.draws):,} of {run.draws:,} runs)"
+                f"({round(float(chance) * drawn):,} of {drawn:,} runs)"
+            )
+        elif run.draws:
+            lines.append(
+                "  Chance of meeting the target: not estimated, as no assumption is uncertain;"
+                " give one a range to see how likely the target is"
             )
         return lines
     series = run.series
@@ -94,8 +106,10 @@ def headline(run: ForecastRun) -> list[str]:
     last = series.loc[series["date"] == series["date"].max()].iloc[0]
     on = pd.Timestamp(last["date"]).date()
     text = f"Headline: {name}, GP WTE on {on:%-d %B %Y}: central {_wte(last['central'])} WTE"
-    if "p10" in series.columns and pd.notna(last.get("p10")) and run.draws:
+    if "p10" in series.columns and pd.notna(last.get("p10")) and run.varied_draws:
         text += f" (P10 {_wte(last['p10'])}, P90 {_wte(last['p90'])})"
+    elif run.draws:
+        text += f" (no range: {NOTHING_UNCERTAIN})"
     return [text]
 
 

@@ -55,6 +55,13 @@ class ForecastRun:
     xlsx: bool = False  # write forecast.xlsx too
     band: pd.DataFrame | None = None  # with --band evaluated: evaluated_band.apply_band's frame
 
+    @property
+    def varied_draws(self) -> int:
+        """The draws that vary something: ``draws`` when the scenario has an uncertain
+        assumption, else 0. Without one every draw is the central case, so the run has no
+        range and no chance of meeting its target to show, whatever draws it asked for."""
+        return self.draws if self.record.uncertain_parameters else 0
+
 
 def _request(loaded: LoadedScenario, draws: int, **kw: Any) -> RunRequest:
     return RunRequest(draws=draws, seed=loaded.scenario.seed, **kw)

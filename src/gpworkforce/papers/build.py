@@ -57,7 +57,9 @@ class ScenarioResult:
     target_wte: float | None = None
     target_date: dt.date | None = None
     probability: float | None = None  # of meeting the target (Monte Carlo runs)
-    draws: int = 0
+    draws: int = 0  # draws that vary an uncertain assumption (none: no range, no chance)
+    # draws were asked for but no assumption is uncertain: every draw is the central case
+    nothing_uncertain: bool = False
 
 
 def scenario_result(run: Any) -> ScenarioResult:
@@ -65,12 +67,9 @@ def scenario_result(run: Any) -> ScenarioResult:
     s = run.loaded.scenario
     t = s.target
     probability = None
+    drawn = run.varied_draws
     for table in run.tables:
-        if (
-            table.key == "target"
-            and "probability_meeting_target" in table.frame.columns
-            and run.draws
-        ):
+        if table.key == "target" and "probability_meeting_target" in table.frame.columns and drawn:
             probability = float(table.frame["probability_meeting_target"].iloc[0])
     target_wte = None
     if t is not None and t.wte is not None:
@@ -79,15 +78,19 @@ def scenario_result(run: Any) -> ScenarioResult:
         for table in run.tables:
             if table.key == "target" and "target_wte" in table.frame.columns:
                 target_wte = float(table.frame["target_wte"].iloc[0])
+    series = run.series if run.series is not None else pd.DataFrame()
+    if not drawn:  # a range of draws that vary nothing is the central case again: none shown
+        series = series.drop(columns=["p10", "p50", "p90"], errors="ignore")
     return ScenarioResult(
         name=s.name,
         description=s.description,
-        series=run.series if run.series is not None else pd.DataFrame(),
+        series=series,
         target_label=t.label if t is not None else None,
         target_wte=target_wte,
         target_date=t.date if t is not None else None,
         probability=probability,
-        draws=run.draws,
+        draws=drawn,
+        nothing_uncertain=bool(run.draws) and not drawn,
     )
 
 
@@ -743,7 +746,13 @@ def _scenario_section(inputs: PaperInputs) -> Section | None:
                 if r.target_wte is not None
                 else None,
                 "Chance of meeting the target": (
-                    f"{r.probability:.0%}" if r.probability is not None else "not estimated"
+                    f"{r.probability:.0%}"
+                    if r.probability is not None
+                    else (
+                        "not estimated: no assumption is uncertain"
+                        if r.nothing_uncertain
+                        else "not estimated"
+                    )
                 ),
             }
         )

@@ -54,6 +54,7 @@ class PaperForm(forms.Form):
         *args: object,
         periods: list[dt.date],
         org_type: OrgType = OrgType.ICB,
+        below_by_period: dict[dt.date, OrgType | None] | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -61,6 +62,30 @@ class PaperForm(forms.Form):
         field.choices = [(p.isoformat(), labels.date_text(p)) for p in reversed(periods)]  # type: ignore[attr-defined]
         below = [t for t in AREA_CHOICES if TIER_RANK[t] < TIER_RANK[org_type]]
         self.fields["rows"].choices = [  # type: ignore[attr-defined]
-            ("", "The level below (default)"),
+            ("", default_rows_label(below_by_period or {})),
             *((t.value, AREA_CHOICES[t]) for t in sorted(below, key=TIER_RANK.__getitem__)[::-1]),
         ]
+
+
+def default_rows_label(below_by_period: dict[dt.date, OrgType | None]) -> str:
+    """The default option of the areas the tables list, naming the level below the organisation
+    (``below_by_period``: that level on each census date offered; None where it has none). A
+    sub-ICB location has PCNs under it on recent dates and its practices directly before, so the
+    option then names each level with the dates it applies to."""
+    spans: list[tuple[OrgType, dt.date]] = []  # each level and the earliest date of its run
+    for period in sorted(below_by_period, reverse=True):
+        level = below_by_period[period]
+        if level is None or level not in AREA_CHOICES:
+            continue
+        if spans and spans[-1][0] == level:
+            spans[-1] = (level, period)
+        else:
+            spans.append((level, period))
+    if not spans:
+        return "The level below (default)"
+    if len(spans) == 1:
+        return f"{AREA_CHOICES[spans[0][0]]} (the level below, default)"
+    parts = [f"{AREA_CHOICES[level]} from {labels.date_text(since)}" for level, since in spans[:-1]]
+    last = AREA_CHOICES[spans[-1][0]]
+    parts.append(f"{last[:1].lower()}{last[1:]} before")
+    return "The level below (default): " + "; ".join(parts)

@@ -41,7 +41,7 @@ def scenario_from_run(run: object) -> ScenarioResult | None:
         for p in points
     ]
     target = (run.results or {}).get("target")  # type: ignore[attr-defined]
-    draws = int(run.draws)  # type: ignore[attr-defined]
+    draws = int(run.varied_draws)  # type: ignore[attr-defined]
     return ScenarioResult(
         name=name,
         description=run.scenario.description,  # type: ignore[attr-defined]
@@ -51,6 +51,7 @@ def scenario_from_run(run: object) -> ScenarioResult | None:
         target_date=dt.date.fromisoformat(target["date"]) if target else None,
         probability=float(target["probability"]) if target and draws else None,
         draws=draws,
+        nothing_uncertain=bool(run.draws) and not draws,  # type: ignore[attr-defined]
     )
 
 

@@ -12,10 +12,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from gpworkforce.domain.orgs import OrgType
+from gpworkforce.domain.orgs import TIER_RANK, OrgType
 from gpworkforce.web.actions.audit import record
 from gpworkforce.web.dashboards import available_periods, default_period
 from gpworkforce.web.models import Organisation
+from gpworkforce.web.models.orgs import children_codes, organisations, registry_version
 from gpworkforce.web.orgscope import org_loader
 from gpworkforce.web.papers.forms import PaperForm
 from gpworkforce.web.papers.models import PaperJob
@@ -48,6 +49,19 @@ def _crumbs(org: Organisation) -> list[tuple[str, str]]:
     return [home_crumb(), (f"Committee papers: {org.name}", reverse("paper-org", args=[org.code]))]
 
 
+def levels_below(org: Organisation, periods: list[dt.date]) -> dict[dt.date, OrgType | None]:
+    """The level the tables list by default on each census date: the highest tier among the
+    organisations directly under ``org`` then (as the baseline's scope chooses it), None when
+    nothing is under it."""
+    version = registry_version()
+    found: dict[dt.date, OrgType | None] = {}
+    for period in periods:
+        under = organisations(children_codes(org.code, period, version), version).values()
+        tiers = [OrgType(o.type) for o in under]
+        found[period] = max(tiers, key=TIER_RANK.__getitem__) if tiers else None
+    return found
+
+
 @guard(Permission.BUILD_PAPER, load_org)
 def paper_org(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse:
     org: Organisation = scope.obj
@@ -59,8 +73,11 @@ def paper_org(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse
         "meeting": "Workforce programme board",
         "meeting_date": dt.date.today().isoformat(),
     }
+    below = levels_below(org, periods)
     if request.method == "POST":
-        form = PaperForm(request.POST, periods=periods, org_type=OrgType(org.type))
+        form = PaperForm(
+            request.POST, periods=periods, org_type=OrgType(org.type), below_by_period=below
+        )
         if form.is_valid():
             with transaction.atomic():
                 job = PaperJob.objects.create(
@@ -86,7 +103,9 @@ def paper_org(request: HttpRequest, scope: Scope, org_code: str) -> HttpResponse
             return redirect(reverse("paper-job", args=[org.code, job.pk]))
         status = 400
     else:
-        form = PaperForm(initial=initial, periods=periods, org_type=OrgType(org.type))
+        form = PaperForm(
+            initial=initial, periods=periods, org_type=OrgType(org.type), below_by_period=below
+        )
         status = 200
     jobs = PaperJob.objects.filter(organisation=org).defer("pdf", "docx", "xlsx")[:10]
     return render(

@@ -17,6 +17,10 @@ from gpworkforce.web.scenarios.tasks import stuck
 
 VEGA_LITE = "https://vega.github.io/schema/vega-lite/v6.json"
 WIDTH = 640
+# the tornado's labels (the longest assumption's name in full) and its bars share the column of a
+# 1,280 px page (960 px): at the full WIDTH the bars ran past its right-hand edge
+TORNADO_LABELS = 420
+TORNADO_WIDTH = 440
 NHS_BLUE = "#005eb8"
 TARGET_RED = "#d5281b"
 PALETTE = ["#005eb8", "#007f3b", "#ffb81c", "#7c2855", "#330072", "#00a499", "#768692"]
@@ -47,7 +51,12 @@ def _long(d: str) -> str:
 
 
 def _spec(
-    layers: list[dict[str, Any]], title: str, height: int = 320, finding: str = "", **extra: Any
+    layers: list[dict[str, Any]],
+    title: str,
+    height: int = 320,
+    finding: str = "",
+    width: int = WIDTH,
+    **extra: Any,
 ) -> str:
     spec = {
         "$schema": VEGA_LITE,
@@ -60,7 +69,7 @@ def _spec(
         }
         if finding
         else title,
-        "width": WIDTH,
+        "width": width,
         "height": height,
         "layer": layers,
         "config": {"font": "Arial, sans-serif", "axis": {"labelFontSize": 12, "titleFontSize": 13}},
@@ -119,7 +128,13 @@ def fan_spec(
                             "domain": [li["name"] for li in lines],
                             "range": [li["color"] for li in lines],
                         },
-                        "legend": {"orient": "bottom", "labelLimit": 600},
+                        # one scenario a row under the chart: side by side they ran past
+                        # its right-hand edge and were cut off
+                        "legend": {
+                            "orient": "bottom",
+                            "direction": "vertical",
+                            "labelLimit": 600,
+                        },
                     },
                 },
             }
@@ -179,8 +194,33 @@ def _fan_finding(lines: list[dict[str, Any]], targets: list[dict[str, Any]], uni
     ]
     if not rows:
         return ""
+    if len(targets) > 1:
+        return _own_targets_finding(lines, targets, unit)
     target = (_date(targets[0]["date"]), float(targets[0]["wte"])) if targets else None
     return trajectory_finding(pd.DataFrame(rows), target, unit)
+
+
+def _own_targets_finding(
+    lines: list[dict[str, Any]], targets: list[dict[str, Any]], unit: str
+) -> str:
+    """Scenarios with different targets, each judged against its own (``line["target"]``, the
+    run's target with its central case and gap): judged against the first alone, a scenario
+    that meets its own target was said to miss "the target"."""
+    own = [(li["name"], li.get("target")) for li in lines]
+    judged = [(name, t) for name, t in own if t]
+    wtes = sorted(float(t["wte"]) for t in targets)
+    differ = f"the targets differ ({wtes[0]:,.1f} to {wtes[-1]:,.1f} {unit})"
+    met = [name for name, t in judged if t["gap"] <= 0]
+    if met:
+        verb = "reaches its own target" if len(met) == 1 else "reach their own targets"
+        return f"{len(met)} of {len(judged)} scenarios {verb}; {differ}"
+    if not judged:
+        return f"Scenarios compared; {differ}"
+    name, t = min(judged, key=lambda nt: nt[1]["gap"])
+    return (
+        f"No scenario reaches its own target; the closest, {name}, is {t['gap']:,.1f} short"
+        f" of {float(t['wte']):,.1f} {unit}; {differ}"
+    )
 
 
 def tornado_spec(tornado: dict[str, Any]) -> str:
@@ -203,7 +243,7 @@ def tornado_spec(tornado: dict[str, Any]) -> str:
                     "type": "nominal",
                     "sort": order,
                     "title": None,
-                    "axis": {"labelLimit": 360},
+                    "axis": {"labelLimit": TORNADO_LABELS},
                 },
                 "x": {
                     "field": "low",
@@ -238,6 +278,7 @@ def tornado_spec(tornado: dict[str, Any]) -> str:
         "What moves the result most: each assumption from its P10 to its P90",
         height=max(80, 34 * len(bars)),
         finding=finding,
+        width=TORNADO_WIDTH,
     )
 
 
@@ -257,7 +298,7 @@ def target_sentence(target: dict[str, Any], draws: int) -> dict[str, str]:
         met = round(p * target["draws"])
         chance = (
             f"Meeting the target is {probability_words(p)}: {p:.0%} of {target['draws']:,}"
-            f" Monte Carlo draws ({met:,}) reach it."
+            f" Monte Carlo draws ({f'{met:,}' if met else 'none of them'}) reach it."
         )
     else:
         chance = (
@@ -299,9 +340,7 @@ def run_view(run: Run) -> dict[str, Any]:
     res = run.results or {}
     supply = res.get("supply", [])
     target = res.get("target")
-    # draws give a range only over uncertain assumptions: without any, every draw is the
-    # central case and the run has no range or chance to show, whatever draws it asked for
-    drawn = run.draws if res.get("uncertain") else 0
+    drawn = run.varied_draws
     band = dict(res.get("band") or {})
     evaluated = band.get("kind") == "evaluated"
     if evaluated:
@@ -314,7 +353,7 @@ def run_view(run: Run) -> dict[str, Any]:
             {
                 "name": name,
                 "color": NHS_BLUE,
-                "rows": evaluated_fan(supply, band) if evaluated else supply,
+                "rows": evaluated_fan(supply, band) if evaluated else _banded(run),
             }
         ],
         [target] if target else [],
@@ -428,6 +467,15 @@ def _document(run: Run) -> dict[str, Any]:
         return {}
 
 
+def _banded(run: Run) -> list[dict[str, Any]]:
+    """The run's supply path, without P10-P90 when its draws vary nothing (a band of zero width
+    would be drawn and said to be a range)."""
+    supply = (run.results or {}).get("supply", [])
+    if run.varied_draws:
+        return supply
+    return [r | {"p10": None, "p50": None, "p90": None} for r in supply]
+
+
 def comparison_view(runs: list[Run]) -> dict[str, Any]:
     """Several runs of one organisation side by side: one chart, one table."""
     if not runs:
@@ -436,7 +484,8 @@ def comparison_view(runs: list[Run]) -> dict[str, Any]:
         {
             "name": r.scenario_name,
             "color": PALETTE[i % len(PALETTE)],
-            "rows": (r.results or {}).get("supply", []),
+            "rows": _banded(r),
+            "target": (r.results or {}).get("target"),
         }
         for i, r in enumerate(runs)
     ]
@@ -464,7 +513,8 @@ def comparison_view(runs: list[Run]) -> dict[str, Any]:
             if t
             else end
         )
-        has_band = r.draws > 0 and at.get("p10") is not None
+        drawn = r.varied_draws
+        has_band = drawn > 0 and at.get("p10") is not None
         rows.append(
             {
                 "run": r,
@@ -473,8 +523,10 @@ def comparison_view(runs: list[Run]) -> dict[str, Any]:
                 "p10": at.get("p10") if has_band else None,
                 "p90": at.get("p90") if has_band else None,
                 "target": t,
-                "probability": t["probability"] if t and r.draws else None,
-                "words": probability_words(t["probability"]) if t and r.draws else "",
+                "probability": t["probability"] if t and drawn else None,
+                "words": probability_words(t["probability"]) if t and drawn else "",
+                # why there is no range: no draws, or draws that vary nothing
+                "no_range": "no assumption is uncertain" if r.draws and not drawn else "no draws",
             }
         )
     return {

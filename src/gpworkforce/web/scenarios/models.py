@@ -155,6 +155,15 @@ class Run(models.Model):
     def finished(self) -> bool:
         return self.status in FINISHED
 
+    @property
+    def varied_draws(self) -> int:
+        """The draws that vary something: ``draws`` when the scenario has an uncertain assumption
+        (``results["uncertain"]``), else 0. Without one every draw is the central case, so the run
+        has no range and no chance of meeting its target to show, whatever draws it asked for.
+        Results that do not list them (none the app makes) count every draw."""
+        uncertain = (self.results or {}).get("uncertain")
+        return self.draws if uncertain is None or uncertain else 0
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             stored = Run.objects.filter(pk=self.pk).values_list("status", flat=True).first()
@@ -182,7 +191,7 @@ class Run(models.Model):
                 p10=float(r["p10"]),
                 p50=float(r["p50"]),
                 p90=float(r["p90"]),
-                has_band=bool(r.get("has_band", self.draws > 0)),
+                has_band=bool(r.get("has_band", True)) and self.varied_draws > 0,
             )
             for r in rows
             if r["staff_group"] == staff_group
