@@ -315,3 +315,28 @@ def test_compare_and_list_pages_give_draws_that_vary_nothing_no_range_and_no_cha
     paper = scenario_from_run(fixed)
     assert paper is not None and paper.probability is None and paper.nothing_uncertain
     assert "p10" not in paper.series.columns
+
+
+@pytest.mark.parametrize("band", [None, 1.0])
+def test_a_plan_gives_a_chance_of_its_target_only_when_it_has_a_range(band: float | None) -> None:
+    """A plan without P10-P90 has no range to read a chance from: its page must not call the
+    central path's miss a '0%' chance (or its hit '100%')."""
+    from gpworkforce.web.plans.views import tracked
+    from plans_support import Y2017, Y2018, load_gpw
+
+    world = build_world()
+    load_gpw()  # GPW: 10.0 WTE in 2017, 11.5 in 2018
+    doc = tiny_plan(points=((Y2017, 10.0), (Y2018, 12.0)), target=12.5, band=band)
+    plan = adopt(actor=None, plan_id=create_plan(actor=None, org_code="QK1", document=doc).pk)
+    client = Client()
+    client.force_login(world.users["board"])
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    target = next(f for f in _headline(page) if f[0] == "Target")
+    if band is None:
+        assert "chance" not in target[2], target
+    else:
+        tracking = tracked(plan).tracking
+        assert tracking is not None
+        p = tracking.groups[0].probability_of_target
+        assert p is not None and 0 < p < 1
+        assert target[2].endswith(f"; chance of meeting it {p:.0%}"), target

@@ -84,7 +84,13 @@ def summary_rows(result: Tracking) -> list[SummaryRow]:
                     else "No target to assure"
                 ),
                 assurance_icon=ASSURANCE_ICONS[spc.assurance] if spc and spc.assurance else None,
-                probability=g.probability_of_target,
+                # a plan without a P10-P90 fan has no range to read a chance from (the
+                # library's 0 or 1 there only says whether the central path meets the target)
+                probability=(
+                    g.probability_of_target
+                    if any(r.percentile is not None for r in g.rows)
+                    else None
+                ),
                 alerts=len(g.alerts),
             )
         )
