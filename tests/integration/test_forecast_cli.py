@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +51,7 @@ def test_hee_linear_prints_the_table_and_writes_outputs(tmp_path: Path) -> None:
 def test_cohort_with_draws_uses_real_population_projection(
     tmp_path: Path, shared_data: Path
 ) -> None:
-    code, _out, err = invoke(
+    code, out, err = invoke(
         "forecast",
         str(SCENARIOS / "llr-2017" / "cohort.toml"),
         "--draws",
@@ -73,6 +74,10 @@ def test_cohort_with_draws_uses_real_population_projection(
     assert registered[0].startswith("2017-09-30,TOTAL,registered,1120132.00")
     # ONS 2018-based projection: LLR's population grows, so the list does too
     assert float(registered[-1].split(",")[3]) > 1_150_000
+    # on screen, patients are whole: "1,120,132", never "1,120,132.0"
+    (shown,) = [line for line in out.splitlines() if line.strip().startswith("Registered patients")]
+    first, last = shown.split()[-2:]
+    assert first == "1,120,132" and re.fullmatch(r"\d{1,3}(,\d{3})+", last), shown
     with (tmp_path / "target.csv").open(encoding="utf-8-sig", newline="") as fh:
         (values,) = list(csv.DictReader(fh))
     assert values["date"] == "2020-09-30" and values["draws"] == "50"

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 # not pay for them (docs/performance.md, CLI start-up).
 
 
+WHOLE_MEASURES = frozenset({"registered", "cost_salaried", "cost_locum"})
+
+
 def _summary(run: ForecastRun) -> str:
     if run.hee is not None:
         return run.hee.render()
@@ -43,7 +46,9 @@ def _summary(run: ForecastRun) -> str:
             lines.append(f"  {label:50s} {total[0]:14,.3f} {total[last]:14,.3f}")
             continue
         total = arr[0].sum(axis=1)
-        lines.append(f"  {label:50s} {total[0]:14,.1f} {total[last]:14,.1f}")
+        # patients and pounds in whole numbers (a tenth of a patient or a penny is noise)
+        fmt = ",.0f" if name in WHOLE_MEASURES else ",.1f"
+        lines.append(f"  {label:50s} {total[0]:14{fmt}} {total[last]:14{fmt}}")
     return "\n".join(lines)
 
 
