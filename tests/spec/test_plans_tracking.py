@@ -266,3 +266,24 @@ def test_relative_plan_without_an_actual_at_its_start_says_why_it_has_no_rows():
     (group,) = result.groups
     assert group.rows == ()
     assert "no actual on the plan's start (2018-03-31)" in group.spc_note
+
+
+def test_a_plan_without_a_fan_that_misses_its_target_says_so_without_a_probability():
+    """The 0 computed without a fan is no probability: the alert says the plan's moved path
+    misses the target and that there is no range, and its evidence carries no probability."""
+    target = {
+        "staff_group": "gp",
+        "date": D(2020, 9, 30),
+        "wte": 560.0,
+        "label": "A higher target",
+        "source": "test",
+    }
+    actuals = {StaffGroup.GP: {D(2018, 3, 31): 427.9, D(2018, 6, 30): 429.0}}
+    result = track(blmk_plan(targets=[target]), actuals, source="test")
+    assert result.groups[0].probability_of_target == 0.0  # 537.8 + 2.7 < 560: the path misses
+    (alert,) = [a for a in result.alerts if a.kind is AlertKind.TARGET_UNREACHABLE]
+    assert alert.message == (
+        "the plan's path, moved by the latest variance, misses the target (560.0 WTE by Sep"
+        " 2020); the plan has no P10-P90 range, so no probability"
+    )
+    assert "probability" not in alert.evidence and alert.evidence["target"] == 560.0

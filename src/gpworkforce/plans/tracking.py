@@ -237,7 +237,9 @@ def track(
         prob = None
         if target is not None and goal is not None and rows:
             prob = _reanchored_probability(plan, traj.staff_group, rows[-1], target.date, at_start)
+            fanned = any(p.has_band for p in traj.points)
             if prob is not None and prob < plan.alerts.unreachable_below:
+                latest = {"latest_actual": rows[-1].actual, "latest_plan": rows[-1].plan}
                 alerts.append(
                     Alert(
                         staff_group=traj.staff_group,
@@ -247,14 +249,23 @@ def track(
                             f"probability of meeting the target ({goal:,.1f} WTE by"
                             f" {target.date:%b %Y}) is {prob:.0%}, below"
                             f" {plan.alerts.unreachable_below:.0%}"
+                            if fanned
+                            # without a fan the 0 is no probability: the plan's path, moved
+                            # by the latest variance, misses the target
+                            else f"the plan's path, moved by the latest variance, misses the"
+                            f" target ({goal:,.1f} WTE by {target.date:%b %Y}); the plan has no"
+                            " P10-P90 range, so no probability"
                         ),
-                        evidence={
-                            "probability": prob,
-                            "threshold": plan.alerts.unreachable_below,
-                            "target": goal,
-                            "latest_actual": rows[-1].actual,
-                            "latest_plan": rows[-1].plan,
-                        },
+                        evidence=(
+                            {
+                                "probability": prob,
+                                "threshold": plan.alerts.unreachable_below,
+                                "target": goal,
+                            }
+                            if fanned
+                            else {"target": goal}
+                        )
+                        | latest,
                     )
                 )
         groups.append(
