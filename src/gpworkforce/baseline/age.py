@@ -82,8 +82,13 @@ def finest_rows(demography: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
         group, _ = pd.factorize(group * (len(distinct) + 1) + codes)  # renumbered: no overflow
     node_codes, nodes = factorize(demography["node"], use_na_sentinel=False)
     pair = group.astype(np.int64) * (len(nodes) + 1) + node_codes
+    # the distinct pairs, ascending: marked in a table as long as the pairs' range (every
+    # group times every node: about the table's length), not sorted
+    span = (int(group.max()) + 1) * (len(nodes) + 1)
+    seen = np.zeros(span, dtype=bool)
+    seen[pair] = True
     present: dict[int, set[int]] = {}
-    for code in np.unique(pair).tolist():
+    for code in np.flatnonzero(seen).tolist():
         present.setdefault(code // (len(nodes) + 1), set()).add(code % (len(nodes) + 1))
     redundant: list[int] = []
     covered: dict[frozenset[int], list[int]] = {}  # most practices give the same set of nodes
@@ -97,7 +102,9 @@ def finest_rows(demography: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
         redundant.extend(key * (len(nodes) + 1) + n for n in covered[kinds])
     if not redundant:
         return demography
-    return demography.loc[~np.isin(pair, np.asarray(redundant, dtype=np.int64))]
+    drop = np.zeros(span, dtype=bool)
+    drop[np.asarray(redundant, dtype=np.int64)] = True
+    return demography.loc[~drop[pair]]
 
 
 def _nodes_within(
@@ -156,7 +163,10 @@ def scoped_demography(at: BaselineData, scope: Scope) -> pd.DataFrame:
     frame is shared and must not be mutated)."""
 
     def build() -> pd.DataFrame:
-        demo = at.demography.loc[at.demography["practice_code"].isin(list(scope.members))]
+        demo = at.demography
+        mine = demo["practice_code"].isin(list(scope.members)).to_numpy()
+        if not mine.all():  # (every row of the scope's: the same frame, not a copy)
+            demo = demo.loc[mine]
         return finest_rows(demo, at.taxonomy)
 
     return at.cached(("scoped_demography", scope.key), build)

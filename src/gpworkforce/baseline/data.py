@@ -236,6 +236,14 @@ def select_patients(
     return merged
 
 
+def _on(frame: pd.DataFrame, ts: pd.Timestamp) -> pd.DataFrame:
+    """The rows of ``frame`` on census date ``ts``: ``frame`` itself when every row is (a
+    report's own date read as rows, its other dates as key figures: a national table is not
+    copied; frames are never mutated), else a copy of those rows."""
+    on = (frame["period"] == ts).to_numpy(dtype=bool, na_value=False)
+    return frame if len(frame) and on.all() else frame.loc[on]
+
+
 @dataclass(frozen=True)
 class BaselineData:
     """Everything the baseline analyses read: canonical tables, the registry and conventions.
@@ -374,15 +382,11 @@ class BaselineData:
         # selection is per practice and period, so filtering the period first gives the same rows
         data = dataclasses.replace(
             self,
-            workforce=self.workforce.loc[self.workforce["period"] == ts],
-            figures=self.figures.loc[self.figures["period"] == ts]
-            if len(self.figures)
-            else self.figures,
-            census=self.census.loc[self.census["period"] == ts]
-            if len(self.census)
-            else self.census,
-            demography=self.demography.loc[self.demography["period"] == ts],
-            vacancies=self.vacancies.loc[self.vacancies["period"] == ts],
+            workforce=_on(self.workforce, ts),
+            figures=_on(self.figures, ts),
+            census=_on(self.census, ts),
+            demography=_on(self.demography, ts),
+            vacancies=_on(self.vacancies, ts),
         )
         return data.select()
 

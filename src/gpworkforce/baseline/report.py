@@ -142,7 +142,7 @@ def baseline_report(
     if gp_note:
         main = [_with_note(t, gp_note) if t.key != "staff_by_role" else t for t in main]
     tables = main + tables
-    if not at.demography.loc[at.demography["practice_code"].isin(list(scope.members))].empty:
+    if at.demography["practice_code"].isin(list(scope.members)).any():
         tables.append(over_55(selected, org_code, period))
         tables.append(pyramid(selected, org_code, period, node=ALL_STAFF))
         tables.append(pyramid(selected, org_code, period, node="GP"))

@@ -249,7 +249,9 @@ class OrgRegistry:
         pc, pp = pc[rest], pp[rest]
         _, listed = np.unique(pc * len(codes) + pp, return_index=True)  # distinct, first listed
         above = _Walks(dated, child[~of_practice], parent[~of_practice], want)
-        ends = np.array([above.walk(p) for p in pp[listed].tolist()], dtype=np.int64)
+        starts, each = np.unique(pp[listed], return_inverse=True)  # each parent walked once
+        ends = np.array([above.walk(p) for p in starts.tolist()], dtype=np.int64)
+        ends = ends[each.reshape(-1)] if len(starts) else np.zeros(0, dtype=np.int64)
         listed, ends = listed[ends >= 0], ends[ends >= 0]
         order = np.lexsort((listed, pc[listed]))  # by practice, then by where listed
         by_practice = pc[listed][order]
