@@ -44,8 +44,8 @@ import urllib.request
 from pathlib import Path
 
 from benchmarks.common import Result, load_average
+from benchmarks.web_setup import REPO, cpu_seconds, start_worker, web_env
 
-REPO = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 10.0
 MIN_PAGES = 40
 PAPERS = int(os.environ.get("BENCH_PAPERS", "3"))
@@ -103,18 +103,6 @@ SEQUENTIAL = textwrap.dedent(
 )
 
 
-def _env(db: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GPWORKFORCE_"))}
-    env.pop("DATABASE_URL", None)
-    env.update(
-        DJANGO_SETTINGS_MODULE="gpworkforce.web.settings.dev",
-        GPWORKFORCE_WEB_DB=str(db),
-        GPWORKFORCE_TASK_BACKEND="database",
-        GPWORKFORCE_DATA_DIR=os.environ.get("GPWORKFORCE_DATA_DIR", ""),
-    )
-    return env
-
-
 def _pending(db: Path) -> int:
     with sqlite3.connect(db) as con:
         (n,) = con.execute(
@@ -122,12 +110,6 @@ def _pending(db: Path) -> int:
             " where status in ('READY', 'RUNNING')"
         ).fetchone()
     return int(n)
-
-
-def _cpu(pid: int) -> float:
-    """A process's CPU time with its waited-for children's (the layout processes, once joined)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 class Browser:
@@ -170,11 +152,7 @@ def _serve(env: dict[str, str], tmp: Path) -> tuple[subprocess.Popen[bytes], ...
          f"127.0.0.1:{PORT}"],
         env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    worker = subprocess.Popen(
-        [sys.executable, "-c", WORKER, "db_worker", "--no-reload", "--interval", "0.2"],
-        env=env, cwd=REPO, stdout=(tmp / "worker.log").open("wb"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    return server, worker
+    return server, start_worker(env, tmp / "worker.log", script=WORKER)
 
 
 def _up(base: str) -> bool:
@@ -188,7 +166,7 @@ def _up(base: str) -> bool:
 def _press(browser: Browser, worker: int) -> dict[str, object]:
     """Press the button once; follow the page until the paper is ready."""
     load = os.getloadavg()[0]
-    c0 = _cpu(worker)
+    c0 = cpu_seconds(worker, children=True)
     t0 = time.perf_counter()
     job_url, page = browser.post("/papers/QK1/", FORM)
     stages: list[str] = []
@@ -201,7 +179,7 @@ def _press(browser: Browser, worker: int) -> dict[str, object]:
         time.sleep(POLL)  # as the page asks: a second after its last answer
         _, page = browser.get(urllib.parse.urlsplit(job_url).path, {"HX-Request": "true"})
     wall = time.perf_counter() - t0
-    cpu = _cpu(worker) - c0
+    cpu = cpu_seconds(worker, children=True) - c0
     path = urllib.parse.urlsplit(job_url).path
     pdf = browser.bytes(path + "paper.pdf")
     return {
@@ -219,7 +197,7 @@ def _press(browser: Browser, worker: int) -> dict[str, object]:
 def run() -> list[Result]:
     tmp = Path(tempfile.mkdtemp(prefix="gpw-bench-papers-web-"))
     db = tmp / "bench.sqlite3"
-    env = _env(db)
+    env = web_env(db)
     web = [sys.executable, "-m", "gpworkforce.web"]
     subprocess.run([*web, "migrate", "--no-input", "-v0"], env=env, cwd=REPO, check=True)
     subprocess.run(

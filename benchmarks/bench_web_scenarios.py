@@ -31,8 +31,8 @@ import time
 from pathlib import Path
 
 from benchmarks.common import Result
+from benchmarks.web_setup import REPO, start_worker, web_env
 
-REPO = Path(__file__).resolve().parents[1]
 PAGE_TARGET_MS = 300
 RUN_TARGET_S = 3.0
 PAGE_VIEWS = 200
@@ -60,6 +60,7 @@ MEASURE = textwrap.dedent(
     import json, os, sys, time
     import django
     django.setup()
+    from benchmarks.web_setup import cpu_seconds
     from django.conf import settings
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     from django.test import Client
@@ -107,8 +108,7 @@ MEASURE = textwrap.dedent(
         out["svg"].append((time.perf_counter() - t0) * 1000)
 
     def worker_cpu():
-        fields = open(f"/proc/{worker}/stat").read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(worker)
 
     for name in ("scenario-2-uncertain.toml", "cohort.toml"):
         out["run"][name] = []
@@ -149,17 +149,6 @@ MEASURE = textwrap.dedent(
 )
 
 
-def _env(db: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GPWORKFORCE_"))}
-    env.pop("DATABASE_URL", None)
-    env.update(
-        DJANGO_SETTINGS_MODULE="gpworkforce.web.settings.dev",
-        GPWORKFORCE_WEB_DB=str(db),
-        GPWORKFORCE_TASK_BACKEND="database",
-    )
-    return env
-
-
 def _python(env: dict[str, str], script: str, *args: str) -> dict[str, object]:
     done = subprocess.run(
         [sys.executable, "-c", script, *args],
@@ -196,24 +185,14 @@ def _cli_seconds(file: str, tmp: Path) -> list[float]:
 
 def run() -> list[Result]:
     tmp = Path(tempfile.mkdtemp(prefix="gpw-web-scenarios-"))
-    env = _env(tmp / "bench.sqlite3")
+    env = web_env(tmp / "bench.sqlite3")
     ids = _python(env, SETUP)
-    with (tmp / "worker.log").open("wb") as log:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "gpworkforce.web", "db_worker", "--no-reload", "--interval",
-             WORKER_INTERVAL],
-            env=env,
-            cwd=REPO,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            out = _python(
-                env, MEASURE, json.dumps(ids), str(PAGE_VIEWS), str(RUNS), str(worker.pid)
-            )
-        finally:
-            worker.terminate()
-            worker.wait(timeout=60)
+    worker = start_worker(env, tmp / "worker.log", WORKER_INTERVAL)
+    try:
+        out = _python(env, MEASURE, json.dumps(ids), str(PAGE_VIEWS), str(RUNS), str(worker.pid))
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
     results = []
     pages: dict[str, list[float]] = out["page"]  # type: ignore[assignment]
     labels = {

@@ -4,6 +4,7 @@ return (tests/spec/test_plans_web_tracking.py works the figures by hand)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -28,7 +29,9 @@ GPW_FTE = {
 }
 
 
-def load_gpw() -> None:
+def load_gpw_fte(fte: Mapping[tuple[str, dt.date], float], source: str = GPW_SOURCE) -> None:
+    """GPW reference rows of qualified GP FTE (no headcount, no patients) for the given (practice,
+    date) pairs, loaded as the reference upload loads them."""
     wf = pd.DataFrame(
         [
             {
@@ -36,16 +39,20 @@ def load_gpw() -> None:
                 "period": pd.Timestamp(on),
                 "node": "GP_QUALIFIED",
                 "headcount": None,
-                "fte": fte,
-                "source_id": GPW_SOURCE,
+                "fte": value,
+                "source_id": source,
             }
-            for (code, on), fte in GPW_FTE.items()
+            for (code, on), value in fte.items()
         ]
     )
     patients = pd.DataFrame(
         columns=["practice_code", "period", "registered", "weighted", "source_id"]
     )
     load_reference(actor=None, workforce=wf, patients=patients)
+
+
+def load_gpw() -> None:
+    load_gpw_fte(GPW_FTE)
 
 
 def the_plan() -> int:

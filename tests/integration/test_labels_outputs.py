@@ -29,9 +29,13 @@ from typer.testing import CliRunner
 import page_checks
 from gpworkforce import labels
 from gpworkforce.cli import app
-from gpworkforce.web.actions.returns import submit_version, transition
-from gpworkforce.web.models import PracticeReturnRecord
-from gpworkforce.web.testing import CENSUS, OWN_PRACTICE, PASSWORD, build_world, sample_return
+from gpworkforce.web.actions.returns import transition
+from gpworkforce.web.testing import (
+    CENSUS,
+    PASSWORD,
+    approve_own_return,
+    build_world,
+)
 from gpworkforce.web.workflow import TransitionName
 
 RAW = "<th>org_code</th><th>row</th><td>GP_SALARIED</td><li>practice-return:2017-09-30:unknown-vintage:nochecksum</li>"
@@ -91,17 +95,8 @@ def test_cli_baseline_report_html_and_xlsx_show_no_internal_key(tmp_path: Path) 
 @pytest.mark.django_db
 def test_web_dashboard_and_its_downloads_show_no_internal_key() -> None:
     world = build_world()
-    rec = PracticeReturnRecord.objects.get(round=world.round, practice_id=OWN_PRACTICE)
-    u = world.users
-    submit_version(
-        actor=u["submitter"],
-        record_id=rec.pk,
-        data=sample_return(),
-        channel="form",
-        sha256="c" * 64,
-    )
-    transition(actor=u["manager"], record_id=rec.pk, name=TransitionName.APPROVE)
-    transition(actor=u["analyst"], record_id=rec.pk, name=TransitionName.ACCEPT)
+    rec_id = approve_own_return(world)
+    transition(actor=world.users["analyst"], record_id=rec_id, name=TransitionName.ACCEPT)
     client = Client()
     assert client.login(username="analyst", password=PASSWORD)
     page = client.get(reverse("dashboard", args=["QK1"]) + f"?period={CENSUS}")

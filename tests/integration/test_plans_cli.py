@@ -39,6 +39,24 @@ def run(*args: object):
     return CliRunner().invoke(app, [str(a) for a in args])
 
 
+def city_plan(path: Path, scenarios: str, *, name: str = "City GP plan", start: str = "2017-09-30",
+              end: str = "2019-09-30") -> Path:  # fmt: skip
+    """A plan of NHS Leicester City CCG (04C, a sub-ICB) whose adopted scenario is "Grow"."""
+    return write_plan(
+        path, name=name, organisation="04C", level="sub-icb", start=start, end=end,
+        adopted="Grow", scenarios=scenarios,
+    )  # fmt: skip
+
+
+def city_gpw_by_year(file: Path, on: dt.date, columns: list[str]) -> pd.DataFrame:
+    """The oracle, read from the raw GPW file: each column summed over the practices in NHS
+    Leicester City CCG (04C) on ``on``, by GPW Year."""
+    from gpworkforce.forecast.calibration import practices_of
+
+    raw = pd.read_csv(file)
+    return raw[raw["Practice.Code"].isin(practices_of("04C", on))].groupby("Year")[columns].sum()
+
+
 def test_llr_2017_plan_scored_against_gpw(tmp_path: Path, shared_data: Path) -> None:
     out = tmp_path / "score"
     result = run("plan", "score", LLR_PLAN, "--source", "gpw", "--out", out, "--xlsx")
@@ -103,29 +121,30 @@ def _return(code: str, census: dt.date, partner_sessions: float):
     return dataclasses.replace(r, staff=staff)
 
 
-def test_plan_tracked_against_returns_in_a_workspace(tmp_path: Path, shared_data: Path) -> None:
+def city_returns_workspace(tmp_path: Path, sessions: dict[dt.date, float]) -> Path:
+    """A workspace holding the returns of two Leicester City practices (C82005, C82008), whose
+    partners work the given sessions a week at each census date."""
     from gpworkforce.returns import write_return_xlsx
 
-    # Two Leicester City practices return in Sep 2017 and Sep 2018. Qualified GP FTE per return
-    # (9 sessions = 1 WTE; the registrar is not a qualified GP): partners s / 9 + senior 8 / 9.
-    # 2017: (22.5 + 8) / 9 x 2 = 6.7778; 2018: (27 + 8) / 9 x 2 = 7.7778
-    files = []
-    for census, sessions in ((dt.date(2017, 9, 30), 22.5), (dt.date(2018, 9, 30), 27.0)):
-        for code in ("C82005", "C82008"):
-            ret = _return(code, census, sessions)
-            files.append(write_return_xlsx(ret, tmp_path / f"{code}-{census:%Y}.xlsx"))
+    files = [
+        write_return_xlsx(_return(code, census, s), tmp_path / f"{code}-{census:%Y}.xlsx")
+        for census, s in sessions.items()
+        for code in ("C82005", "C82008")
+    ]
     ws = tmp_path / "ws"
     loaded = run("load", "returns", *files, "--data", ws)
     assert loaded.exit_code == 0, loaded.output
-    plan = write_plan(
+    return ws
+
+
+def test_plan_tracked_against_returns_in_a_workspace(tmp_path: Path, shared_data: Path) -> None:
+    # Two Leicester City practices return in Sep 2017 and Sep 2018. Qualified GP FTE per return
+    # (9 sessions = 1 WTE; the registrar is not a qualified GP): partners s / 9 + senior 8 / 9.
+    # 2017: (22.5 + 8) / 9 x 2 = 6.7778; 2018: (27 + 8) / 9 x 2 = 7.7778
+    ws = city_returns_workspace(tmp_path, {dt.date(2017, 9, 30): 22.5, dt.date(2018, 9, 30): 27.0})
+    plan = city_plan(
         tmp_path / "plan.toml",
-        name="City GP plan",
-        organisation="04C",
-        level="sub-icb",
-        start="2017-09-30",
-        end="2019-09-30",
-        adopted="Grow",
-        scenarios="""
+        """
 [[scenarios]]
 name = "Grow"
 staff_group = "gp"
@@ -230,27 +249,15 @@ def test_practices_without_a_return_fall_back_to_gpw_and_say_so(
     tmp_path: Path, shared_data: Path
 ) -> None:
     from gpworkforce.forecast.calibration import practices_of
-    from gpworkforce.returns import write_return_xlsx
 
     gpw_file = shared_data / "nhs" / "gpw_practice_fy2016_2024_gp_admin.csv"
     census = dt.date(2017, 9, 30)
-    files = [
-        write_return_xlsx(_return(code, census, 22.5), tmp_path / f"{code}.xlsx")
-        for code in ("C82005", "C82008")
-    ]
-    ws = tmp_path / "ws"
-    assert run("load", "returns", *files, "--data", ws).exit_code == 0
+    ws = city_returns_workspace(tmp_path, {census: 22.5})
     loaded = run("load", "gpw-practice-year", gpw_file, "--data", ws)
     assert loaded.exit_code == 0, loaded.output
-    plan = write_plan(
+    plan = city_plan(
         tmp_path / "plan.toml",
-        name="City GP plan",
-        organisation="04C",
-        level="sub-icb",
-        start="2017-09-30",
-        end="2019-09-30",
-        adopted="Grow",
-        scenarios="""
+        """
 [[scenarios]]
 name = "Grow"
 staff_group = "gp"
@@ -277,17 +284,9 @@ points = [{ date = 2017-09-30, central = 150 }, { date = 2019-09-30, central = 1
 
 
 def test_sub_icb_plan_tracked_against_gpw(tmp_path: Path, shared_data: Path) -> None:
-    from gpworkforce.forecast.calibration import practices_of
-
-    plan = write_plan(
+    plan = city_plan(
         tmp_path / "plan.toml",
-        name="City GP plan",
-        organisation="04C",
-        level="sub-icb",
-        start="2017-09-30",
-        end="2019-09-30",
-        adopted="Grow",
-        scenarios="""
+        """
 [[scenarios]]
 name = "Grow"
 staff_group = "gp"
@@ -297,9 +296,11 @@ points = [{ date = 2017-09-30, central = 150 }, { date = 2019-09-30, central = 1
     out = tmp_path / "out"
     result = run("plan", "track", plan, "--source", "gpw", "--out", out)
     assert result.exit_code == 0, result.output
-    raw = pd.read_csv(shared_data / "nhs" / "gpw_practice_fy2016_2024_gp_admin.csv")
-    city = raw[raw["Practice.Code"].isin(practices_of("04C", dt.date(2017, 9, 30)))]
-    by_year = city.groupby("Year")["TOTAL_GP_EXTGL_FTE"].sum()
+    by_year = city_gpw_by_year(
+        shared_data / "nhs" / "gpw_practice_fy2016_2024_gp_admin.csv",
+        dt.date(2017, 9, 30),
+        ["TOTAL_GP_EXTGL_FTE"],
+    )["TOTAL_GP_EXTGL_FTE"]
     rows = pd.read_csv(out / "plan_tracking.csv", comment="#").set_index("period")
     assert rows.loc["2017/18 Q2", "actual WTE"] == pytest.approx(by_year[2018])
     assert rows.loc["2018/19 Q2", "actual WTE"] == pytest.approx(by_year[2019])
@@ -310,16 +311,11 @@ points = [{ date = 2017-09-30, central = 150 }, { date = 2019-09-30, central = 1
 
 
 def test_nurses_and_dpc_come_from_the_staff_groups_file(tmp_path: Path, shared_data: Path) -> None:
-    from gpworkforce.forecast.calibration import practices_of
-
-    plan = write_plan(
+    plan = city_plan(
         tmp_path / "plan.toml",
         name="City wider workforce",
-        organisation="04C",
-        level="sub-icb",
         start="2022-09-30",
         end="2024-09-30",
-        adopted="Grow",
         scenarios="""
 [[scenarios]]
 name = "Grow"
@@ -334,9 +330,11 @@ points = [{ date = 2022-09-30, central = 80 }, { date = 2024-09-30, central = 10
     out = tmp_path / "out"
     result = run("plan", "score", plan, "--source", "gpw", "--out", out)
     assert result.exit_code == 0, result.output
-    raw = pd.read_csv(shared_data / "nhs" / "gpw_practice_fy2023_2025_staff_groups.csv")
-    city = raw[raw["Practice.Code"].isin(practices_of("04C", dt.date(2022, 9, 30)))]
-    by_year = city.groupby("Year")[["TOTAL_NURSES_FTE", "TOTAL_DPC_FTE"]].sum()
+    by_year = city_gpw_by_year(
+        shared_data / "nhs" / "gpw_practice_fy2023_2025_staff_groups.csv",
+        dt.date(2022, 9, 30),
+        ["TOTAL_NURSES_FTE", "TOTAL_DPC_FTE"],
+    )
     years = pd.read_csv(out / "plan_score_years.csv", comment="#")
     nurses = years[years["staff group"] == "Nurses"].set_index("date")
     dpc = years[years["staff group"] == "Other clinical (DPC)"].set_index("date")

@@ -16,27 +16,23 @@ from django.test import Client
 from django.urls import reverse
 
 from gpworkforce import labels
-from gpworkforce.web.actions.returns import submit_version, transition
-from gpworkforce.web.models import AuditEvent, PracticeReturnRecord
+from gpworkforce.web.actions.returns import transition
+from gpworkforce.web.models import AuditEvent
 from gpworkforce.web.papers.models import PaperJob
-from gpworkforce.web.testing import CENSUS, OWN_PRACTICE, PASSWORD, build_world, sample_return
+from gpworkforce.web.testing import (
+    CENSUS,
+    PASSWORD,
+    approve_own_return,
+    build_world,
+)
 from gpworkforce.web.workflow import TransitionName
 
 pytestmark = pytest.mark.django_db
 
 
 def _accept_own(world) -> None:  # type: ignore[no-untyped-def]
-    rec = PracticeReturnRecord.objects.get(round=world.round, practice_id=OWN_PRACTICE)
-    u = world.users
-    submit_version(
-        actor=u["submitter"],
-        record_id=rec.pk,
-        data=sample_return(),
-        channel="form",
-        sha256="c" * 64,
-    )
-    transition(actor=u["manager"], record_id=rec.pk, name=TransitionName.APPROVE)
-    transition(actor=u["analyst"], record_id=rec.pk, name=TransitionName.ACCEPT)
+    rec_id = approve_own_return(world)
+    transition(actor=world.users["analyst"], record_id=rec_id, name=TransitionName.ACCEPT)
 
 
 def _client(username: str) -> Client:
@@ -209,30 +205,13 @@ def _shows_finance_in_real_and_cash_terms(
 
 
 def _adopted_plan_and_gpw(world: Any) -> None:
-    import datetime as dt
-
-    import pandas as pd
-
-    from gpworkforce.web.actions.reference import load_reference
     from gpworkforce.web.plans.actions import adopt, create_plan
     from gpworkforce.web.plans.testing import tiny_plan
+    from plans_support import Y2017, Y2018, load_gpw_fte
 
-    wf = pd.DataFrame(
-        [
-            {
-                "practice_code": code,
-                "period": pd.Timestamp(on),
-                "node": "GP_QUALIFIED",
-                "headcount": None,
-                "fte": 3.0,
-                "source_id": "gpw-practice-year-gp-admin:FY2018-FY2019:unknown-vintage:0",
-            }
-            for code in ("C82001", "C82002", "C82003")
-            for on in (dt.date(2017, 9, 30), dt.date(2018, 9, 30))
-        ]
+    load_gpw_fte(
+        {(code, on): 3.0 for code in ("C82001", "C82002", "C82003") for on in (Y2017, Y2018)}
     )
-    empty = pd.DataFrame(columns=["practice_code", "period", "registered", "weighted", "source_id"])
-    load_reference(actor=None, workforce=wf, patients=empty)
     adopt(actor=None, plan_id=create_plan(actor=None, org_code="QK1", document=tiny_plan()).pk)
 
 

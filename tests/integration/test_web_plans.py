@@ -185,27 +185,13 @@ def test_downloads_neutralise_formulas() -> None:
     import io
 
     import openpyxl
-    import pandas as pd
 
-    from gpworkforce.web.actions.reference import load_reference
+    from plans_support import Y2017, Y2018, load_gpw_fte
 
     world = build_world()
-    wf = pd.DataFrame(
-        [
-            {
-                "practice_code": code,
-                "period": pd.Timestamp(on),
-                "node": "GP_QUALIFIED",
-                "headcount": None,
-                "fte": 3.0,
-                "source_id": "gpw-practice-year-gp-admin:FY2018-FY2019:unknown-vintage:0",
-            }
-            for code in ("C82001", "C82002", "C82003")
-            for on in (dt.date(2017, 9, 30), dt.date(2018, 9, 30))
-        ]
+    load_gpw_fte(
+        {(code, on): 3.0 for code in ("C82001", "C82002", "C82003") for on in (Y2017, Y2018)}
     )
-    empty = pd.DataFrame(columns=["practice_code", "period", "registered", "weighted", "source_id"])
-    load_reference(actor=None, workforce=wf, patients=empty)
     doc = tiny_plan()
     evil = doc.model_copy(
         update={
@@ -253,27 +239,14 @@ def test_a_recalculation_point_recorded_on_the_page_splits_the_limits() -> None:
     """Four GPW Septembers (10, 11, 12, 16 WTE): the analyst says the process changed from
     September 2019; the limits are then computed for 2017-2018 and for 2019-2020 apart
     (means 10.5 and 14.0), with the reason, and the action is audited."""
-    import pandas as pd
-
-    from gpworkforce.web.actions.reference import load_reference
+    from plans_support import load_gpw_fte
 
     world = build_world()
     values = {2017: 10.0, 2018: 11.0, 2019: 12.0, 2020: 16.0}
-    wf = pd.DataFrame(
-        [
-            {
-                "practice_code": "C82001",
-                "period": pd.Timestamp(dt.date(year, 9, 30)),
-                "node": "GP_QUALIFIED",
-                "headcount": None,
-                "fte": v,
-                "source_id": "gpw-practice-year-gp-admin:FY2018-FY2021:unknown-vintage:0",
-            }
-            for year, v in values.items()
-        ]
+    load_gpw_fte(
+        {("C82001", dt.date(year, 9, 30)): v for year, v in values.items()},
+        source="gpw-practice-year-gp-admin:FY2018-FY2021:unknown-vintage:000000000000",
     )
-    empty = pd.DataFrame(columns=["practice_code", "period", "registered", "weighted", "source_id"])
-    load_reference(actor=None, workforce=wf, patients=empty)
     doc = tiny_plan(points=((dt.date(2017, 9, 30), 10.0), (dt.date(2020, 9, 30), 13.0)))
     plan = adopt(actor=None, plan_id=create_plan(actor=None, org_code="QK1", document=doc).pk)
     client = Client()

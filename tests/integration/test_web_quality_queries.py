@@ -10,9 +10,14 @@ from django.urls import reverse
 
 from gpworkforce import labels
 from gpworkforce.web.actions.reference import load_reference
-from gpworkforce.web.actions.returns import submit_version, transition
-from gpworkforce.web.models import PracticeReturnRecord
-from gpworkforce.web.testing import CENSUS, OWN_PRACTICE, PASSWORD, build_world, sample_return
+from gpworkforce.web.actions.returns import transition
+from gpworkforce.web.testing import (
+    CENSUS,
+    OWN_PRACTICE,
+    PASSWORD,
+    approve_own_return,
+    build_world,
+)
 from gpworkforce.web.workflow import TransitionName
 
 pytestmark = pytest.mark.django_db
@@ -35,17 +40,8 @@ def _world_with_a_query() -> None:
     )
     pt = pd.DataFrame(columns=["practice_code", "period", "registered", "weighted", "source_id"])
     load_reference(actor=None, workforce=wf, patients=pt)
-    rec = PracticeReturnRecord.objects.get(round=world.round, practice_id=OWN_PRACTICE)
-    u = world.users
-    submit_version(
-        actor=u["submitter"],
-        record_id=rec.pk,
-        data=sample_return(),
-        channel="form",
-        sha256="c" * 64,
-    )
-    transition(actor=u["manager"], record_id=rec.pk, name=TransitionName.APPROVE)
-    transition(actor=u["analyst"], record_id=rec.pk, name=TransitionName.ACCEPT)
+    rec_id = approve_own_return(world)
+    transition(actor=world.users["analyst"], record_id=rec_id, name=TransitionName.ACCEPT)
 
 
 def _rows(html: str) -> list[str]:
