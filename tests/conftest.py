@@ -41,3 +41,24 @@ def shared_data() -> Path:
         return shared_data_dir()
     except InputFileError as exc:
         pytest.fail(str(exc))
+
+
+@pytest.fixture
+def fast_dashboards(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every dashboard computed as one fixed table, for tests whose claim is not a dashboard's
+    figures (who may open a page, what a plan's alert says) but whose writes set off the dashboards'
+    refresh: computing the real figures was most of their time. The dashboards' content is tested
+    in tests/integration/test_web_dashboards*.py, without this fixture."""
+    import pandas as pd
+
+    from gpworkforce.domain.report import ReportTable
+    from gpworkforce.web.dashboards import Dashboard
+    from gpworkforce.web.jobs import tasks as jobs_tasks
+    from gpworkforce.web.testing import CENSUS
+
+    table = ReportTable("staff_by_group", "Staff", pd.DataFrame({"Area": ["x"], "GP WTE": [1.0]}))
+
+    def stub(org_code: str, census: object, version: str) -> Dashboard:
+        return Dashboard(org_code, CENSUS, (CENSUS,), (table,), version=version)
+
+    monkeypatch.setattr(jobs_tasks, "compute_dashboard", stub)

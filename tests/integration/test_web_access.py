@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-import pandas as pd
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -39,15 +38,12 @@ from django.urls.exceptions import Resolver404
 
 import scenario_support
 from gpworkforce.domain.orgs import Organisation, OrgRegistry, OrgType, ParentLink
-from gpworkforce.domain.report import ReportTable
 from gpworkforce.web import urls as project_urls
 from gpworkforce.web.actions.registry import load_registry
 from gpworkforce.web.actions.returns import submit_version
 from gpworkforce.web.actions.rounds import open_round
 from gpworkforce.web.actions.users import create_user, set_active
-from gpworkforce.web.dashboards import Dashboard
 from gpworkforce.web.finance.testing import finance_world
-from gpworkforce.web.jobs import tasks as jobs_tasks
 from gpworkforce.web.models import PracticeReturnRecord, User
 from gpworkforce.web.plans.actions import create_plan
 from gpworkforce.web.plans.testing import tiny_plan
@@ -657,18 +653,6 @@ def registry_with_a_moved_practice() -> OrgRegistry:
         ParentLink(HISTORIC_PRACTICE, "99A", start=MOVED_ON),
     ]
     return OrgRegistry.build(orgs, links)  # fmt: skip
-
-
-@pytest.fixture
-def fast_dashboards(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Access is decided before any figure is computed; a fixed table keeps this test fast
-    (the dashboards' content is tested in test_web_dashboards.py)."""
-    table = ReportTable("staff_by_group", "Staff", pd.DataFrame({"Area": ["x"], "GP WTE": [1.0]}))
-
-    def stub(org_code: str, census: object, version: str) -> Dashboard:
-        return Dashboard(org_code, CENSUS, (CENSUS,), (table,), version=version)
-
-    monkeypatch.setattr(jobs_tasks, "compute_dashboard", stub)
 
 
 def build_access_world() -> dict[str, Any]:

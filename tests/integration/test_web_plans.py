@@ -217,7 +217,7 @@ def test_downloads_neutralise_formulas() -> None:
 
 
 @pytest.mark.django_db(transaction=True)  # each action commits, as a request's does
-def test_accepting_a_return_raises_the_alert_it_causes() -> None:
+def test_accepting_a_return_raises_the_alert_it_causes(fast_dashboards: None) -> None:
     """The plan's band at 30 Sep 2018 is 11 to 13 WTE; C82001's return of 72 sessions (8.0 WTE)
     with the others' GPW figures (3.0 + 3.5) makes 14.5: above P90, raised once the acceptance
     commits (the data-change hook's task), with the evidence."""
