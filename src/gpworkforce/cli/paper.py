@@ -131,6 +131,9 @@ def paper(
     from gpworkforce.papers.pdf import layout_pool, submitter
 
     pool = layout_pool() if PaperFormat.PDF in formats or plan is not None else None
+    from gpworkforce.reports.svg import start_engine
+
+    start_engine()  # after the fork: the charts' engine starts while the data is read
     # the plan is scored against GPW (which reads GPW's files) in the pool too, while this
     # process reads the data and computes the baselines
     scoring = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import threading
 from functools import lru_cache
 
 import vl_convert
@@ -25,6 +26,22 @@ def vegalite_svg(spec: object) -> str:
     drawn for the PDF is not laid out again for Word's PNG, nor a scenario's trajectory again when
     the same scenario is run a second time (costed, or scored in a plan) in the same process."""
     return _svg_of(spec if isinstance(spec, str) else json.dumps(spec))
+
+
+# the smallest chart: drawing it starts vl-convert's JavaScript engine
+_NOTHING = '{"data": {"values": []}, "mark": "point"}'
+
+
+def start_engine() -> threading.Thread:
+    """Start vl-convert's JavaScript engine now, in a thread of its own: the first chart a process
+    draws otherwise waits while the engine starts (about 0.4 s of CPU). vl-convert gives up the
+    GIL while it works, so the caller goes on meanwhile (reading data, say). Start it after any
+    fork the caller makes: the engine does not survive a fork."""
+    thread = threading.Thread(
+        target=_svg_of, args=(_NOTHING,), name="vl-convert start", daemon=True
+    )
+    thread.start()
+    return thread
 
 
 def svg_png(svg: str, scale: float = 2.0) -> bytes:

@@ -12,7 +12,8 @@ from django.db import connections
 from django_tasks import task
 
 from gpworkforce.domain.orgs import OrgType
-from gpworkforce.papers.pdf import layout_pool
+from gpworkforce.papers.pdf import collector_paused, layout_pool
+from gpworkforce.reports.svg import start_engine
 from gpworkforce.web.dashboards import _inputs
 from gpworkforce.web.jobs.models import current
 from gpworkforce.web.papers.compute import Progress, build
@@ -55,22 +56,24 @@ def build_paper_job(job_id: int) -> str:
         if not connection.in_atomic_block:  # the forked processes must not share a connection
             connection.close()
     pool = layout_pool()
+    start_engine()  # after the fork: the charts' engine starts (if it has not) while data is read
     progress = _progress(job_id)
     try:
         data = _inputs(current()).data
-        built = build(
-            data,
-            job.organisation.code,
-            job.organisation.name,
-            job.census_date,
-            job.meeting,
-            job.meeting_date,
-            progress=progress,
-            parts=web_parts(job.organisation.code, job.meeting_date),
-            rows=OrgType(job.rows) if job.rows else None,
-            full_appendices=job.full_appendices,
-            pool=pool,
-        )
+        with collector_paused():  # the worker's defaults would walk its whole heap over and over
+            built = build(
+                data,
+                job.organisation.code,
+                job.organisation.name,
+                job.census_date,
+                job.meeting,
+                job.meeting_date,
+                progress=progress,
+                parts=web_parts(job.organisation.code, job.meeting_date),
+                rows=OrgType(job.rows) if job.rows else None,
+                full_appendices=job.full_appendices,
+                pool=pool,
+            )
     except Exception as exc:
         log.exception("committee paper %s (%s) failed", job_id, job.organisation.code)
         PaperJob.objects.filter(pk=job_id).update(
