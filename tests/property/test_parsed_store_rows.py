@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -111,3 +112,60 @@ def test_unchecked_strings_equal_the_checked_string_array(cells: list[str | None
     checked = pd.arrays.StringArray(values.copy())
     assert fast.dtype == checked.dtype
     pd.testing.assert_extension_array_equal(fast, checked)
+
+
+def _demography(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "practice_code": pd.array([r[0] for r in rows], dtype="string"),
+            "period": pd.to_datetime([r[1] for r in rows]),
+            "node": pd.array([r[2] for r in rows], dtype="string"),
+            "age_band": pd.array(["Under 30"] * len(rows), dtype="string"),
+            "sex": pd.array(["F"] * len(rows), dtype="string"),
+            "headcount": pd.array([r[3] for r in rows], dtype="Float64"),
+            "fte": pd.array([r[3] for r in rows], dtype="Float64"),
+            "source_id": pd.array(["gpw:2024-09-30:unknown-vintage:aa"] * len(rows), "string"),
+        }
+    )
+    return tables.conform(frame, tables.DEMOGRAPHY)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    rows=st.lists(row, min_size=1, max_size=40),
+    dates=st.one_of(st.none(), st.lists(st.sampled_from(DATES), unique=True)),
+    practices=st.one_of(st.none(), st.frozensets(st.sampled_from([*PRACTICES, "Z99999"]))),
+    group=st.integers(1, 7),
+)
+def test_demography_stored_by_practice_reads_back_in_the_loaders_order(
+    rows: list[tuple],
+    dates: list[str] | None,
+    practices: frozenset[str] | None,
+    group: int,
+) -> None:
+    """The demography is stored in practice order in row groups (decision 0160); whatever the
+    row-group size, a report's read gives the rows the plain rule keeps, in the loader's order,
+    and a read for some practices skips every row group holding none of them."""
+    frame = _demography(rows)
+    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(parsed, "ROW_GROUP", group):
+        target = Path(tmp) / "store"
+        source = Source(publisher="NHS Digital", dataset="gpw", period="2024-09-30")
+        frames = {"demography": frame}
+        stored = parsed.StoredFile(Kind.GPW_DETAILED, source, frames, (), None, 0, 0)
+        parsed.write_store(target, stored)
+        wanted = parsed.Wanted(
+            periods={} if dates is None else {"demography": frozenset(dates)},
+            practices=practices,
+        )
+        got = parsed.read_store(target, wanted)
+        assert got is not None
+        expected = _plain(frame, dates, practices, frozenset())
+        pd.testing.assert_frame_equal(got.frames["demography"], expected)
+        if practices is not None:  # the groups holding a wanted practice, no other with a code
+            path = target / "demography.parquet"
+            read = tables.read_parquet(path, parsed._text(tables.DEMOGRAPHY), practices)
+            codes = pq.read_table(path).column("practice_code").to_pylist()
+            blocks = [codes[i : i + group] for i in range(0, len(codes), group)]
+            needed = sum(len(b) for b in blocks if any(c in practices for c in b))
+            blank = sum(len(b) for b in blocks if all(c is None for c in b))
+            assert needed <= read.num_rows <= needed + blank

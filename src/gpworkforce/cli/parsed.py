@@ -7,7 +7,9 @@ warnings, encoding, and the raw file's size and modification time when it was pa
 then read these (pyarrow) instead of parsing the raw CSV or XLSX again (decision 0047). Beside
 the workforce table it writes that table's staff-group figures per key
 (``loaders.key_figures``), which a report reads for the dates of ``Wanted.figures_on`` instead of
-their rows (decision 0150).
+their rows (decision 0150). The demography is stored in practice-code order, in row groups, with
+each row's position in the loader's order, so a report on some practices reads only the row
+groups holding them and gets the rows back in the loader's order (decision 0160).
 
 * The key is the raw file's SHA-256 and the load options, so the same bytes loaded with another
   ``--period``/``--published`` are stored apart; :data:`PARSE_VERSION` is bumped whenever a
@@ -70,6 +72,11 @@ TABLES = {
 }
 # the tables a report's Wanted rows filter (the others are read whole)
 FILTERED = frozenset({"workforce", "demography", "patients", "vacancies"})
+# the tables stored in practice-code order, with each row's place in the loader's order, so a
+# report on some practices reads only the row groups holding them (decision 0160): the
+# demography, 1.36 million rows a national month, each practice's rows spread across it
+BY_PRACTICE = frozenset({"demography"})
+ROW_GROUP = 65_536  # rows per Parquet row group (pyarrow's default is 1 Mi rows)
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,12 @@ def write_store(target: Path, stored: StoredFile) -> None:
             if len(frame):
                 coded = _dictionaries(frame)
                 table = pa.Table.from_pandas(coded, preserve_index=False)
-                pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
+                groups = None  # pyarrow's default
+                if name in BY_PRACTICE:
+                    table, groups = _in_practice_order(table, coded["practice_code"]), ROW_GROUP
+                pq.write_table(
+                    table, tmp / f"{name}.parquet", compression="zstd", row_group_size=groups
+                )
                 if name == "workforce":  # its staff-group figures per key (keys numbered fast)
                     taxonomy = load_taxonomy()
                     _write_figures(tmp / figures_name(taxonomy), key_figures(coded, taxonomy))
@@ -188,11 +200,12 @@ def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
             if not path.is_file() or dates == [] or (wanted is not None and not wanted.reads(name)):
                 frames[name] = tables.empty(spec)
                 continue
-            table = tables.read_parquet(path, _text(spec))
+            some = wanted.practices if wanted is not None and name in BY_PRACTICE else None
+            table = tables.read_parquet(path, _text(spec), some)
             keep = _row_mask(table, name, dates, wanted)
             if keep is not None:  # (the whole table is let go before pandas gets the rows)
                 table = table.filter(keep)
-            frames[name] = _to_pandas(table)
+            frames[name] = _to_pandas(_loader_order(table))
             del table, keep
         figures = census = None
         if wanted is not None and (wanted.figures_on or wanted.census_on):
@@ -211,6 +224,31 @@ def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
         )
     except (OSError, ValueError, KeyError, pa.ArrowException):
         return None  # damaged or from another version: the caller re-parses the raw file
+
+
+def _in_practice_order(table: pa.Table, codes: pd.Series) -> pa.Table:
+    """``table`` (a frame's text as categoricals) in practice-code order, stable, with each
+    row's position in ``table`` as the column ``tables.BY_PRACTICE`` (the loader's order,
+    which :func:`_loader_order` gives back). The categories of a categorical built from text are
+    sorted, so its codes sort as the practice codes do (a blank code first)."""
+    order = np.argsort(codes.cat.codes.to_numpy(), kind="stable")
+    rows = pa.array(order.astype(np.int32), type=pa.int32())
+    return table.take(pa.array(order)).append_column(tables.BY_PRACTICE, rows)
+
+
+def _loader_order(table: pa.Table) -> pa.Table:
+    """A table read from a store in practice order (:func:`_in_practice_order`) back in the
+    loader's order, without the position column; any other table as it is."""
+    if tables.BY_PRACTICE not in table.column_names:
+        return table
+    rows = table.column(tables.BY_PRACTICE).to_numpy()
+    table = table.drop_columns([tables.BY_PRACTICE])
+    if rows.size and int(rows.max()) == rows.size - 1:  # every row (the positions 0..n-1)
+        order = np.empty(rows.size, dtype=np.intp)
+        order[rows] = np.arange(rows.size)
+    else:  # some rows: their positions ascending
+        order = np.argsort(rows, kind="stable")
+    return table.take(pa.array(order))
 
 
 def _write_figures(path: Path, figures: pd.DataFrame) -> None:
