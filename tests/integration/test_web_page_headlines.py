@@ -302,6 +302,7 @@ def test_compare_and_list_pages_give_draws_that_vary_nothing_no_range_and_no_cha
     assert row is not None
     cells = [html.unescape(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(0))]
     assert cells[2] == "no assumption is uncertain"  # P10 to P90
+    assert cells[4] == "0.5 above"  # against its 12.0 WTE target, in words (not "-0.5")
     assert cells[-1] == "no assumption is uncertain"  # probability
     assert "12.5 to 12.5" not in page and "100%" not in page
     listing = client.get("/scenarios/").content.decode()

@@ -79,3 +79,21 @@ def test_scenarios_with_different_targets_are_each_judged_against_their_own() ->
         "No scenario reaches its own target; the closest, Scenario 2, is 9.0 short of 639.0"
         " WTE GPs; the targets differ (639.0 to 669.3 WTE GPs)"
     )
+
+
+def test_the_chance_says_none_of_the_draws_rather_than_a_bare_zero() -> None:
+    from gpworkforce.web.scenarios.charts import target_sentence
+
+    target = {
+        "date": "2020-09-30",
+        "label": "Target",
+        "wte": 669.3,
+        "supply_central": 581.3,
+        "gap": 88.0,
+        "probability": 0.0,
+        "draws": 1000,
+    }
+    said = target_sentence(target, 1000)["chance"]
+    assert said.endswith("0% of 1,000 Monte Carlo draws (none of them) reach it."), said
+    said = target_sentence(target | {"probability": 0.15}, 1000)["chance"]
+    assert said.endswith("15% of 1,000 Monte Carlo draws (150) reach it."), said
