@@ -224,10 +224,12 @@ def test_the_plan_chart_states_the_latest_actual_against_the_target() -> None:
         }
     )
     spec = _spec(plan_chart("LLR", frame, (dt.date(2020, 9, 30), 639.0, "Target 639")))
-    assert title_text(spec) == "Actual 548.5 WTE in Sep 2018, 90.5 below the target of 639.0"
+    assert title_text(spec) == (
+        "Actual 548.5 WTE in Sep 2018, 90.5 WTE below the target of 639.0 WTE"
+    )
     assert chart_problems(spec) == []
     free = _spec(plan_chart("LLR", frame, None))
-    assert title_text(free) == "Actual 548.5 WTE in Sep 2018, 11.5 below Plan"
+    assert title_text(free) == "Actual 548.5 WTE in Sep 2018, 11.5 WTE below Plan"
 
 
 def test_the_tornado_names_the_assumption_that_moves_the_result_most_and_labels_the_centre() -> (

@@ -377,7 +377,7 @@ def plan_finding(frame: pd.DataFrame, target: tuple[Any, float, str] | None) -> 
     if target is not None:
         gap = float(target[1]) - value
         side = "below" if gap > 0 else "above"
-        return f"{head}, {abs(gap):,.1f} {side} the target of {float(target[1]):,.1f}"
+        return f"{head}, {abs(gap):,.1f} WTE {side} the target of {float(target[1]):,.1f} WTE"
     plans = frame.loc[~frame["series"].isin(["Actual", *LIMIT_SERIES])].dropna(subset=["value"])
     same = plans.loc[pd.to_datetime(plans["date"]) == when]
     if same.empty:
@@ -385,7 +385,7 @@ def plan_finding(frame: pd.DataFrame, target: tuple[Any, float, str] | None) -> 
     first = same.iloc[0]
     diff = value - float(first["value"])
     side = "above" if diff > 0 else "below"
-    return f"{head}, {abs(diff):,.1f} {side} {first['series']}"
+    return f"{head}, {abs(diff):,.1f} WTE {side} {first['series']}"
 
 
 LIMIT_SERIES = ("Mean", "Lower process limit", "Upper process limit")
