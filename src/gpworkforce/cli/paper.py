@@ -44,6 +44,16 @@ def paper(
         int,
         typer.Option("--draws", help="Monte Carlo draws for scenarios with uncertain assumptions."),
     ] = 0,
+    evaluation: Annotated[
+        Path | None,
+        typer.Option(
+            "--evaluation",
+            help="The output folder of `gpworkforce evaluate` (or its evaluation_bands.csv):"
+            " each scenario's P10-P90 is then the band evaluated for --org's level (ICB or"
+            " sub-ICB location) and the scenario's method, where its supply counts qualified"
+            " GPs only; otherwise the paper shows the model's own band and says so.",
+        ),
+    ] = None,
     risks: Annotated[
         Path | None, typer.Option("--risks", help="Risk register CSV (LLR Figure 15 columns).")
     ] = None,
@@ -125,6 +135,13 @@ def paper(
         funding_rows = read_allocations(allocations)
     if finance and not scenario:
         raise UserError("--finance costs the scenarios: give at least one --scenario")
+    band_file = None
+    if evaluation is not None:
+        from gpworkforce.forecast.evaluated_band import band_path
+
+        if not scenario:
+            raise UserError("--evaluation gives the scenarios their band: give a --scenario")
+        band_file = band_path(evaluation)
     formats = list(dict.fromkeys(fmt or list(PaperFormat)))
     # the PDF's layout processes are forked now, before any chart is drawn, and load WeasyPrint
     # while this process reads the data and computes the paper
@@ -183,7 +200,8 @@ def paper(
                 with step(f"Forecasting {path}"):
                     # the paper draws its own chart of every scenario: no SVG of each run
                     run = run_scenario(path, draws, options=RunOptions(charts=False))
-                    results.append(scenario_result(run))
+                    run, why = paper_band(run, band_file, organisation.type)
+                    results.append(scenario_result(run, why))
         costs = []
         if finance:
             from gpworkforce.finance.runner import cost_scenario
@@ -240,6 +258,27 @@ def paper(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def paper_band(run: Any, band_file: Path | None, org_type: Any) -> tuple[Any, str]:
+    """The run with the evaluated band where it applies (decision 0156's rule, as the web's
+    paper: the level from the organisation's kind, qualified GPs only), else the run as it is
+    and why it keeps the model's own band. A file without the level or method is refused."""
+    from gpworkforce.forecast.evaluated_band import LEVEL_OF_ORG, measure_differs, read_band
+    from gpworkforce.forecast.runner import with_evaluated_band
+
+    if band_file is None:
+        return run, "no evaluation was given to the paper (--evaluation)"
+    level = LEVEL_OF_ORG.get(str(getattr(org_type, "value", org_type)))
+    if level is None:
+        return run, (
+            "bands are evaluated for ICBs and sub-ICB locations; the paper's organisation is"
+            " of another kind"
+        )
+    why = measure_differs(run.loaded.scenario)
+    if why:
+        return run, why
+    return with_evaluated_band(run, read_band(band_file, level, run.loaded.scenario.method)), ""
 
 
 def score_plan_summary(plan: Any) -> Any:

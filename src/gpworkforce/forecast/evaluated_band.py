@@ -38,6 +38,9 @@ REQUIRED = ("q0.1", "q0.5", "q0.9")
 OPTIONAL = ("q0.025", "q0.975")
 QUANTILE_NAMES = {"q0.025": "p2_5", "q0.1": "p10", "q0.5": "p50", "q0.9": "p90", "q0.975": "p97_5"}
 NOT_JUDGED = "not judged"
+# the level of the band an organisation's forecast takes, by its kind (``OrgType`` value):
+# decision 0156; any other kind of organisation keeps the model's own band
+LEVEL_OF_ORG = {"icb": "icb", "sub_icb": "sub-icb"}
 
 
 @dataclass(frozen=True)
@@ -270,6 +273,46 @@ def apply_band(band: EvaluatedBand, central: Sequence[tuple[int, Any, float]]) -
         rows.append(row)
     frame = pd.DataFrame(rows)
     return frame.dropna(axis=1, how="all") if len(frame) else frame
+
+
+BAND_ALONG = ("p10", "p50", "p90")
+
+
+def band_along(
+    points: Sequence[tuple[Any, float]], start: Any, frame: pd.DataFrame | None
+) -> list[dict[str, float] | None]:
+    """The evaluated band at each ``(date, central)`` point of a forecast path, for pages and
+    papers that show the path at other dates than its whole years (quarter ends, each step):
+    each quantile's ratio to the central case is the band's at its whole years, 1 at ``start``
+    (the band opens from the baseline) and taken in a straight line in time between them; the
+    point's central case times those ratios. None where the band gives nothing: after the last
+    whole year it gives (beyond the horizons evaluated) or for an undated band. One rule for the
+    run page's chart, the compare page, the plans' trajectory and the committee paper."""
+    out: list[dict[str, float] | None] = [None] * len(points)
+    if frame is None or not len(frame) or "p10" not in frame.columns or start is None:
+        return out
+    origin = pd.Timestamp(start)
+    anchors: list[tuple[pd.Timestamp, dict[str, float]]] = [
+        (origin, dict.fromkeys(BAND_ALONG, 1.0))
+    ]
+    for r in frame.sort_values("years_ahead").to_dict("records"):
+        if r.get("date") is None or pd.isna(r["date"]) or pd.isna(r["p10"]):
+            break  # no band from here on (the horizons beyond the evaluation's)
+        central = float(r["central"])
+        if central == 0:
+            break
+        anchors.append((pd.Timestamp(r["date"]), {q: float(r[q]) / central for q in BAND_ALONG}))
+    if len(anchors) < 2:
+        return out
+    for i, (date, central) in enumerate(points):
+        when = pd.Timestamp(date)
+        if when < origin or when > anchors[-1][0]:
+            continue
+        j = next(k for k in range(1, len(anchors)) if anchors[k][0] >= when)
+        (t0, r0), (t1, r1) = anchors[j - 1], anchors[j]
+        w = (when - t0).days / max((t1 - t0).days, 1)
+        out[i] = {q: float(central) * (r0[q] + (r1[q] - r0[q]) * w) for q in BAND_ALONG}
+    return out
 
 
 def not_judged(band: EvaluatedBand, horizons: Sequence[int]) -> list[int]:

@@ -60,10 +60,52 @@ class ScenarioResult:
     draws: int = 0  # draws that vary an uncertain assumption (none: no range, no chance)
     # draws were asked for but no assumption is uncertain: every draw is the central case
     nothing_uncertain: bool = False
+    # which band P10/P90 are (decision 0166): "evaluated", "model" (the model's own draws) or
+    # "" (no range); ``band_note`` says so in a sentence, ``chance_text`` is the chance of
+    # meeting the target read from the evaluated band
+    band: str = ""
+    band_note: str = ""
+    chance_text: str | None = None
+    track_record: tuple[str, ...] = ()  # how well the method has done here before
 
 
-def scenario_result(run: Any) -> ScenarioResult:
-    """A :class:`ScenarioResult` from a :class:`gpworkforce.forecast.runner.ForecastRun`."""
+MODEL_BAND_WORDS = (
+    "the model's own band: the spread of its draws over the scenario's uncertain assumptions,"
+    " not checked against what happened; past forecasts found such bands too wide and"
+    " lopsided, so read it with caution"
+)
+
+
+def band_note(name: str, entry: dict[str, Any] | None, drawn: bool) -> tuple[str, str]:
+    """Which band a scenario's P10 and P90 are, from its run record's ``band`` entry (the same
+    entry from ``gpworkforce forecast`` and a web run): ``(kind, sentence)``; kind "evaluated",
+    "model" or "" (no range: no draws of an uncertain assumption)."""
+    from gpworkforce.forecast.evaluation_labels import LEVELS, METHOD_LABELS
+
+    entry = entry or {}
+    if entry.get("kind") == "evaluated":
+        years = sorted({y for h in entry.get("horizons", []) for y in h.get("starting_years", [])})
+        span = f"{years[0]} to {years[-1]}" if len(years) > 1 else "".join(map(str, years))
+        reach = max((h["years_ahead"] for h in entry.get("horizons", [])), default=0)
+        return "evaluated", (
+            f"{name}: P10 to P90 is the evaluated band"
+            f" ({LEVELS.get(entry.get('level', ''), '')}, {METHOD_LABELS.get(entry.get('method', ''), '')},"
+            f" made from the starting years {span or 'none'}): the central case times how far"
+            " this method's past forecasts of fully qualified GPs were from what GPW later"
+            f" showed, up to {_plural(reach, 'year')} ahead."
+        )
+    if not drawn:
+        return "", ""
+    why = entry.get("why_not_evaluated") or "none was asked for"
+    return "model", f"{name}: P10 to P90 is {MODEL_BAND_WORDS} (no evaluated band: {why})."
+
+
+def scenario_result(run: Any, why_not_evaluated: str = "") -> ScenarioResult:
+    """A :class:`ScenarioResult` from a :class:`gpworkforce.forecast.runner.ForecastRun`; with
+    the evaluated band when the run has one (``runner.with_evaluated_band``), else the model's
+    own, ``why_not_evaluated`` saying why."""
+    from gpworkforce.forecast.evaluated_band import band_along, band_at_target
+
     s = run.loaded.scenario
     t = s.target
     probability = None
@@ -79,7 +121,18 @@ def scenario_result(run: Any) -> ScenarioResult:
             if table.key == "target" and "target_wte" in table.frame.columns:
                 target_wte = float(table.frame["target_wte"].iloc[0])
     series = run.series if run.series is not None else pd.DataFrame()
-    if not drawn:  # a range of draws that vary nothing is the central case again: none shown
+    entry = dict(run.record.band or {})
+    if entry.get("kind") != "evaluated" and why_not_evaluated:
+        entry = {"kind": "draws", "why_not_evaluated": why_not_evaluated}
+    kind, note = band_note(s.name, entry, bool(drawn))
+    chance_text = None
+    if kind == "evaluated" and not series.empty:
+        series = _with_band(series, run.band, band_along)
+        if target_wte is not None and t is not None:
+            at = band_at_target(run.band, t.date, target_wte)
+            chance_text = at.chance_text() if at is not None else None
+        probability = None  # the draws' chance is not the band's
+    elif not drawn:  # a range of draws that vary nothing is the central case again: none shown
         series = series.drop(columns=["p10", "p50", "p90"], errors="ignore")
     return ScenarioResult(
         name=s.name,
@@ -91,7 +144,24 @@ def scenario_result(run: Any) -> ScenarioResult:
         probability=probability,
         draws=drawn,
         nothing_uncertain=bool(run.draws) and not drawn,
+        band=kind,
+        band_note=note,
+        chance_text=chance_text,
     )
+
+
+def _with_band(series: pd.DataFrame, band: pd.DataFrame, along: Any) -> pd.DataFrame:
+    """The forecast's supply rows with the evaluated band's P10/P90 (``band_along``) in place of
+    the draws'; none where the band gives none."""
+    out = series.copy()
+    supply = out["measure"] == "supply" if "measure" in out.columns else out.index == out.index
+    rows = out.loc[supply]
+    start = rows["date"].iloc[0] if len(rows) else None
+    values = along(list(zip(rows["date"], rows["central"], strict=True)), start, band)
+    for q in ("p10", "p90"):
+        out[q] = float("nan")
+        out.loc[supply, q] = [b[q] if b is not None else float("nan") for b in values]
+    return out.drop(columns=[c for c in ("p50",) if c in out.columns])
 
 
 Measure = tuple[str, float, float | None, float | None]  # title, central, p10, p90
@@ -745,13 +815,18 @@ def _scenario_section(inputs: PaperInputs) -> Section | None:
                 "Shortfall (WTE)": (r.target_wte - float(last["central"]))
                 if r.target_wte is not None
                 else None,
+                "Band": {"evaluated": "evaluated", "model": "model's own"}.get(r.band, "none"),
                 "Chance of meeting the target": (
-                    f"{r.probability:.0%}"
-                    if r.probability is not None
+                    r.chance_text
+                    if r.chance_text is not None
                     else (
-                        "not estimated: no assumption is uncertain"
-                        if r.nothing_uncertain
-                        else "not estimated"
+                        f"{r.probability:.0%}"
+                        if r.probability is not None
+                        else (
+                            "not estimated: no assumption is uncertain"
+                            if r.nothing_uncertain
+                            else "not estimated"
+                        )
                     )
                 ),
             }
@@ -762,7 +837,10 @@ def _scenario_section(inputs: PaperInputs) -> Section | None:
         title="Scenarios compared at the end of the forecast",
         frame=frame,
         notes=(
-            "Shortfall = target - central forecast (positive: below target). P10/P90: 8 in 10 draws fall between them, for scenarios run with uncertainty.",
+            "Shortfall = target - central forecast (positive: below target). P10/P90: the evaluated band where"
+            " the scenario has one (8 in 10 past forecasts of its method, scaled to it, fell between them), else the"
+            " model's own band (8 in 10 draws of its uncertain assumptions fall between them; not checked against"
+            " what happened). The paragraphs below say which each scenario has.",
         ),
         decimals={"GP WTE (central)": 0, "P10": 0, "P90": 0, "Target WTE": 0, "Shortfall (WTE)": 0},
     )
@@ -783,11 +861,19 @@ def _scenario_section(inputs: PaperInputs) -> Section | None:
                 f"{best['Shortfall (WTE)']:,.0f} short."
             )
     for r in runs:
-        if r.probability is not None and r.target_wte is not None:
+        if r.chance_text is not None and r.target_wte is not None:
+            messages.append(
+                f"{r.name}: read from its evaluated band, the chance of reaching "
+                f"{r.target_wte:,.0f} WTE by {_date(r.target_date)} is {r.chance_text}."
+            )
+        elif r.probability is not None and r.target_wte is not None:
             messages.append(
                 f"{r.name}: over {r.draws:,} draws of its uncertain assumptions, the chance of reaching "
-                f"{r.target_wte:,.0f} WTE is {r.probability:.0%}."
+                f"{r.target_wte:,.0f} WTE is {r.probability:.0%} (the model's own band: read with caution)."
             )
+    messages += [r.band_note for r in runs if r.band_note]
+    for r in runs:
+        messages += list(r.track_record)
     charts = []
     dated = [r for r in runs if not r.series.empty]
     if dated:
@@ -800,14 +886,14 @@ def _scenario_section(inputs: PaperInputs) -> Section | None:
         label = (
             "GP WTE forecast by scenario"
             + (", the target dashed" if target else "")
-            + ("; shaded: P10 to P90" if any(r.draws for r in dated) else "")
+            + ("; shaded: P10 to P90" if any(r.band for r in dated) else "")
         )
         layered = trajectory_chart(series, target, label)
         title = title_text(layered.to_dict(validate=False))
         description = (
             "GP WTE forecast by scenario over time"
             + (f", with the target of {target[1]:,.0f} WTE as a dashed line" if target else "")
-            + ". Shaded bands show P10 to P90 where a scenario was run with uncertainty."
+            + ". Shaded bands show P10 to P90: the evaluated band where a scenario has one, else the model's own."
         )
         spec = layered.properties(width=560, description=description).to_dict(validate=False)
         charts.append(
@@ -1020,7 +1106,9 @@ def _methods(inputs: PaperInputs) -> Section:
         paragraphs.append(
             "Scenarios are forecasts of GP WTE under stated assumptions. Central figures use each assumption's central value; "
             "scenarios with uncertain assumptions are run many times with values drawn from their ranges, and P10 and P90 "
-            "give the range 8 in 10 runs fall within."
+            "give the range 8 in 10 runs fall within (the model's own band). Where the loaded GPW history has been "
+            "evaluated, P10 and P90 are instead the evaluated band: the central case times how far the method's past "
+            "forecasts of fully qualified GPs, made from each earlier year, were from what GPW later showed."
         )
     if inputs.skill_mix is not None:
         paragraphs.append(
@@ -1136,7 +1224,7 @@ def _scenario_years(inputs: PaperInputs, runs: Sequence[ScenarioResult], letter:
         title=f"Appendix {letter}: Each scenario year by year",
         paragraphs=(
             "Each scenario's forecast at every date it was run to (section 3 gives its end); "
-            "P10 and P90 where it was run with uncertainty.",
+            "P10 and P90 of the band section 3 names for it (evaluated, or the model's own).",
         ),
         tables=tuple(tables),
     )

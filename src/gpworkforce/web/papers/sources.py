@@ -27,21 +27,33 @@ class WebParts:
     plan_score: PlanScoreSummary | None = None  # the plan against GPW; None: no plan here
 
 
-def scenario_from_run(run: object) -> ScenarioResult | None:
+def scenario_from_run(run: object, track: tuple[str, ...] = ()) -> ScenarioResult | None:
     """A finished web run (``scenarios.models.Run``) as the paper reads a forecast: its GP
-    trajectory at each quarter end (P10/P90 where it has draws) and its target."""
+    trajectory at each quarter end with the band its page shows (the evaluated band where the
+    run took one, else the model's own P10/P90 where it drew an uncertain assumption; decision
+    0166), its target, and ``track``: how well its method has done here before."""
+    from gpworkforce.papers.build import band_note
+
     points = run.quarterly_trajectory("gp")  # type: ignore[attr-defined]
     if not points:
         return None
-    band = any(p.has_band for p in points)
+    results = run.results or {}  # type: ignore[attr-defined]
     name = run.scenario_name  # type: ignore[attr-defined]
+    draws = int(run.varied_draws)  # type: ignore[attr-defined]
+    drawn = draws > 0
+    entry = (run.record or {}).get("band")  # type: ignore[attr-defined]
+    kind, note = band_note(name, entry, drawn)
     rows = [
         {"date": p.date.isoformat(), "line": name, "central": p.central}
-        | ({"p10": p.p10, "p90": p.p90} if band else {})
+        | (
+            {"p10": p.p10 if p.has_band else None, "p90": p.p90 if p.has_band else None}
+            if kind
+            else {}
+        )
         for p in points
     ]
-    target = (run.results or {}).get("target")  # type: ignore[attr-defined]
-    draws = int(run.varied_draws)  # type: ignore[attr-defined]
+    target = results.get("target")
+    at = (results.get("band") or {}).get("target") if kind == "evaluated" else None
     return ScenarioResult(
         name=name,
         description=run.scenario.description,  # type: ignore[attr-defined]
@@ -49,10 +61,37 @@ def scenario_from_run(run: object) -> ScenarioResult | None:
         target_label=target.get("label") if target else None,
         target_wte=float(target["wte"]) if target and target.get("wte") is not None else None,
         target_date=dt.date.fromisoformat(target["date"]) if target else None,
-        probability=float(target["probability"]) if target and draws else None,
+        probability=float(target["probability"]) if target and kind == "model" else None,
         draws=draws,
         nothing_uncertain=bool(run.draws) and not draws,  # type: ignore[attr-defined]
+        band=kind,
+        band_note=note,
+        chance_text=at["chance_text"] if at else None,
+        track_record=track,
     )
+
+
+def run_track_record(run: Any) -> tuple[str, ...]:
+    """How well the run's method has done before for its organisation (the scenario page's
+    track record, :mod:`gpworkforce.web.track_record`), in the paper's sentences; empty when the
+    loaded history is too short to check it."""
+    import tomllib
+
+    from gpworkforce.web.track_record import scenario_horizon, track_record
+
+    try:
+        document = tomllib.loads(run.scenario_toml)
+    except tomllib.TOMLDecodeError:
+        document = {}
+    record = track_record(run.organisation_id, run.method, scenario_horizon(document, run.method))
+    if record is None:
+        return ()
+    head = (
+        f"{run.scenario_name}: how well has {record.method_label} done here before? It forecast"
+        f" {record.org_name}'s fully qualified GPs from every GPW year {record.first_origin} to"
+        f" {record.last_origin} it could, each checked against what GPW later showed."
+    )
+    return tuple(t for t in (head, record.verdict, record.skill_statement) if t)
 
 
 def web_parts(org_code: str, on: dt.date) -> WebParts:
@@ -70,7 +109,7 @@ def web_parts(org_code: str, on: dt.date) -> WebParts:
             .order_by("-requested_at", "-id")
             .first()
         )
-        result = scenario_from_run(run) if run is not None else None
+        result = scenario_from_run(run, run_track_record(run)) if run is not None else None
         if result is not None:
             results.append(result)
     records = (

@@ -30,7 +30,7 @@ def document_from_run(
     source = (
         f"run {run.pk} of scenario '{run.scenario_name}' (version {run.scenario_version},"
         f" hash {run.scenario_hash[:12]}, seed {run.seed}, {run.draws} draws,"
-        f" {run.code_version})"
+        f" {run.code_version}; {_band_words(run)})"
     )
     for group in run.staff_groups():
         points = []
@@ -102,3 +102,19 @@ def _run_target(run: Run) -> list[dict[str, Any]]:
             f" {run.scenario_version}){how}, run {run.pk}",
         }
     ]
+
+
+def _band_words(run: Run) -> str:
+    """Which band the adopted P10-P90 is (decision 0166), for the plan's source."""
+    results = run.results or {}
+    band = results.get("band") or {}
+    if band.get("kind") == "evaluated":
+        years = band.get("starting_years") or []
+        span = f", from the starting years {years[0]} to {years[-1]}" if years else ""
+        return (
+            f"P10-P90: the evaluated band ({band.get('level_label', '')},"
+            f" {band.get('method_label', '')}{span})"
+        )
+    if run.varied_draws:
+        return "P10-P90: the model's own band, not checked against what happened"
+    return "no P10-P90"

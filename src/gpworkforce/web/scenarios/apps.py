@@ -6,3 +6,8 @@ class ScenariosConfig(AppConfig):
     label = "scenarios"
     verbose_name = "Forecast scenarios"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from gpworkforce.web.scenarios import hooks
+
+        hooks.connect()

@@ -24,7 +24,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from gpworkforce.domain.orgs import OrgType
-from gpworkforce.forecast.evaluated_band import evaluate_bands
+from gpworkforce.forecast.evaluated_band import LEVEL_OF_ORG, evaluate_bands
+from gpworkforce.labels import plural
 from gpworkforce.web.jobs.models import snapshot
 from gpworkforce.web.models import Organisation, ReferenceWorkforce, descendant_codes
 from gpworkforce.web.scenarios.compute import BandSource
@@ -34,7 +35,7 @@ from gpworkforce.web.track_record import GP_NODE, yearly_panel
 log = logging.getLogger(__name__)
 DRAWS = 200  # Monte Carlo draws per forecast scored (the web's track record uses as many)
 PRIORITY = 3  # after runs and tornadoes someone is waiting for
-LEVEL_OF = {OrgType.ICB.value: "icb", OrgType.SUB_ICB.value: "sub-icb"}
+LEVEL_OF = LEVEL_OF_ORG
 KIND_WORDS = {
     OrgType.PRACTICE.value: "a practice",
     OrgType.PCN.value: "a primary care network",
@@ -210,3 +211,36 @@ def band_source(org_code: str) -> BandSource:
         about=about,
         org_kind=KIND_WORDS.get(kind or "", ""),
     )
+
+
+def evaluation_status() -> dict[str, str]:
+    """How far the evaluation of the data loaded now has got, in words, for the data page:
+    ``state`` (none / working / done / failed) and ``text``."""
+    row = current_evaluation()
+    if row is None:
+        return {
+            "state": "none",
+            "text": "Not asked for yet: it is asked for when GPW figures or the registry are"
+            " loaded, or when a scenario is opened.",
+        }
+    if row.status in ("queued", "running"):
+        since = timezone.localtime(row.requested_at)
+        return {
+            "state": "working",
+            "text": f"Being worked out (asked for at {since:%H:%M} on {since:%-d %B %Y}). Runs"
+            " made before it is ready show the model's own band and say so.",
+        }
+    if row.status == "failed":
+        return {"state": "failed", "text": f"Could not be worked out: {row.error}"}
+    years = list(row.origins)
+    span = f"{years[0]} to {years[-1]}" if len(years) > 1 else "".join(map(str, years))
+    areas = dict(row.areas)
+    finished = timezone.localtime(row.finished_at) if row.finished_at else None
+    when = f" on {finished:%-d %B %Y} at {finished:%H:%M}" if finished else ""
+    return {
+        "state": "done",
+        "text": f"Ready{when}: forecasts made from the starting years {span}, scored for"
+        f" {plural(areas.get('icb', 0), 'ICB')} and"
+        f" {plural(areas.get('sub-icb', 0), 'sub-ICB location')}. Runs of an ICB's or a"
+        " sub-ICB location's scenario take their band from it.",
+    }

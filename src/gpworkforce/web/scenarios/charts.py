@@ -79,7 +79,11 @@ def _spec(
 
 
 def fan_spec(
-    lines: list[dict[str, Any]], targets: list[dict[str, Any]], title: str, y_title: str
+    lines: list[dict[str, Any]],
+    targets: list[dict[str, Any]],
+    title: str,
+    y_title: str,
+    shaded: str = "P10 to P90 of the draws",
 ) -> str:
     """Supply lines (central) with their P10-P90 fans, and each target as a labelled line.
 
@@ -176,7 +180,7 @@ def fan_spec(
             }
         )
     banded = any(r.get("p10") is not None for li in lines for r in li["rows"])
-    label = title + ("; shaded: P10 to P90 of the draws" if banded else "")
+    label = title + (f"; shaded: {shaded}" if banded else "")
     return _spec(layers, label, finding=_fan_finding(lines, targets, y_title))
 
 
@@ -310,19 +314,19 @@ def target_sentence(target: dict[str, Any], draws: int) -> dict[str, str]:
 
 
 def evaluated_fan(supply: list[dict[str, Any]], band: dict[str, Any]) -> list[dict[str, Any]]:
-    """The supply line with the evaluated band's P10-P90 at the whole years it gives (the
-    start pinned to the central case: the band opens from it); no range elsewhere."""
-    at = {r["date"]: r for r in band.get("rows", []) if r.get("p10") is not None}
-    out = []
-    for i, r in enumerate(supply):
-        b = at.get(r["date"])
-        if i == 0:
-            out.append(r | {"p10": r["central"], "p50": r["central"], "p90": r["central"]})
-        elif b is not None:
-            out.append(r | {"p10": b["p10"], "p50": b["p50"], "p90": b["p90"]})
-        else:
-            out.append(r | {"p10": None, "p50": None, "p90": None})
-    return out
+    """The supply line with the evaluated band's P10-P90 (decision 0166: opened from the central
+    case at the start, the band's own values at its whole years, in a straight line between);
+    no range where the band gives none."""
+    import pandas as pd
+
+    from gpworkforce.forecast.evaluated_band import band_along
+
+    if not supply:
+        return []
+    frame = pd.DataFrame(band.get("rows", []))
+    along = band_along([(r["date"], r["central"]) for r in supply], supply[0]["date"], frame)
+    empty = {"p10": None, "p50": None, "p90": None}
+    return [r | (b if b is not None else empty) for r, b in zip(supply, along, strict=True)]
 
 
 def band_sentence(band: dict[str, Any]) -> str:
@@ -364,6 +368,7 @@ def run_view(run: Run) -> dict[str, Any]:
             else (" with its P10-P90 range" if drawn else "")
         ),
         "WTE GPs",
+        "the evaluated band" if evaluated else "P10 to P90 of the draws",
     )
     text = target_sentence(target, drawn) if target else None
     if text is not None and run.draws and not drawn:
@@ -476,18 +481,38 @@ def _banded(run: Run) -> list[dict[str, Any]]:
     return [r | {"p10": None, "p50": None, "p90": None} for r in supply]
 
 
+def run_band(run: Run) -> dict[str, Any]:
+    """Which band a finished run shows, for the pages that show several runs (the compare page)
+    and the same rule as its own page (decision 0156): ``kind`` "evaluated" (the band evaluated
+    on the loaded data), "model" (the model's own band, to be read with caution, and ``why``)
+    or "none" (no range: no draws, or no assumption uncertain); ``rows`` the supply path with
+    that band."""
+    res = run.results or {}
+    supply = res.get("supply", [])
+    band = res.get("band") or {}
+    if band.get("kind") == "evaluated":
+        return {"kind": "evaluated", "rows": evaluated_fan(supply, band), "band": band}
+    if run.varied_draws:
+        why = band.get("why") or "this run was made before bands were evaluated"
+        return {"kind": "model", "rows": supply, "band": band, "why": why}
+    empty = {"p10": None, "p50": None, "p90": None}
+    return {"kind": "none", "rows": [r | empty for r in supply], "band": band}
+
+
 def comparison_view(runs: list[Run]) -> dict[str, Any]:
-    """Several runs of one organisation side by side: one chart, one table."""
+    """Several runs of one organisation side by side: one chart, one table; each run with the
+    band its own page shows (:func:`run_band`)."""
     if not runs:
         return {"compare_spec": None, "compare_rows": [], "compare_runs": []}
+    shown = [run_band(r) for r in runs]
     lines = [
         {
             "name": r.scenario_name,
             "color": PALETTE[i % len(PALETTE)],
-            "rows": _banded(r),
+            "rows": b["rows"],
             "target": (r.results or {}).get("target"),
         }
-        for i, r in enumerate(runs)
+        for i, (r, b) in enumerate(zip(runs, shown, strict=True))
     ]
     targets: list[dict[str, Any]] = []
     for r in runs:
@@ -496,37 +521,61 @@ def comparison_view(runs: list[Run]) -> dict[str, Any]:
             (o["label"], o["wte"], o["date"]) == (t["label"], t["wte"], t["date"]) for o in targets
         ):
             targets.append(t)
-    spec = fan_spec(lines, targets, "Scenarios compared: GP supply", "WTE GPs")
+    kinds = {b["kind"] for b in shown} - {"none"}
+    shaded = {
+        frozenset({"evaluated"}): "P10 to P90 of the evaluated band",
+        frozenset({"model"}): "P10 to P90 of the model's own draws",
+    }.get(frozenset(kinds), "P10 to P90, evaluated band or the model's own as the table says")
+    spec = fan_spec(lines, targets, "Scenarios compared: GP supply", "WTE GPs", shaded)
     rows = []
-    for r in runs:
+    for r, b in zip(runs, shown, strict=True):
         res = r.results or {}
-        supply = res.get("supply", [])
-        end = supply[-1] if supply else {}
+        path = b["rows"]
         t = res.get("target")
-        at = (
-            {
+        at_target = (b["band"].get("target") or {}) if b["kind"] == "evaluated" else {}
+        if t and b["kind"] == "evaluated":
+            at = {
                 "date": t["date"],
                 "central": t["supply_central"],
-                "p10": t["supply_p10"],
-                "p90": t["supply_p90"],
+                "p10": at_target.get("p10"),
+                "p90": at_target.get("p90"),
             }
-            if t
-            else end
-        )
-        drawn = r.varied_draws
-        has_band = drawn > 0 and at.get("p10") is not None
+        elif t:
+            at = {
+                "date": t["date"],
+                "central": t["supply_central"],
+                "p10": t["supply_p10"] if b["kind"] == "model" else None,
+                "p90": t["supply_p90"] if b["kind"] == "model" else None,
+            }
+        else:
+            at = next((p for p in reversed(path) if p.get("p10") is not None), None) or (
+                path[-1] if path else {}
+            )
+        chance, chance_short, chance_words = None, "", ""
+        if t and b["kind"] == "evaluated" and at_target:
+            chance, chance_short = at_target["chance"], at_target["chance_text"]
+            chance_words = chance_short
+        elif t and b["kind"] == "model":
+            chance = t["probability"]
+            chance_short = f"{chance:.0%}"
+            chance_words = f"{chance_short} ({probability_words(chance)})"
         rows.append(
             {
                 "run": r,
                 "end_date": _long(at["date"]) if at else "",
                 "central": at.get("central"),
-                "p10": at.get("p10") if has_band else None,
-                "p90": at.get("p90") if has_band else None,
+                "p10": at.get("p10"),
+                "p90": at.get("p90"),
+                "band_kind": b["kind"],
+                "band_words": _band_words(b),
                 "target": t,
-                "probability": t["probability"] if t and drawn else None,
-                "words": probability_words(t["probability"]) if t and drawn else "",
+                "probability": chance,
+                "chance_short": chance_short,
+                "chance_words": chance_words,
                 # why there is no range: no draws, or draws that vary nothing
-                "no_range": "no assumption is uncertain" if r.draws and not drawn else "no draws",
+                "no_range": "no assumption is uncertain"
+                if r.draws and not r.varied_draws
+                else "no draws",
             }
         )
     return {
@@ -534,4 +583,19 @@ def comparison_view(runs: list[Run]) -> dict[str, Any]:
         "compare_rows": rows,
         "compare_runs": runs,
         "compare_targets": targets,
+        "compare_kinds": sorted({b["kind"] for b in shown}),
     }
+
+
+def _band_words(shown: dict[str, Any]) -> str:
+    """The band column's note: which band the range is."""
+    if shown["kind"] == "evaluated":
+        band = shown["band"]
+        return (
+            f"evaluated band ({band['level_label']}, {_band_years(band)})"
+            if band.get("level_label") and band.get("starting_years")
+            else "evaluated band"
+        )
+    if shown["kind"] == "model":
+        return "model's own band"
+    return ""

@@ -275,6 +275,25 @@ def quarterly_points(series: list[dict[str, Any]], staff_group: str = "gp") -> l
     return out
 
 
+def evaluated_quarterly(
+    points: list[dict[str, Any]], start: str, frame: Any
+) -> list[dict[str, Any]]:
+    """The quarterly points with the evaluated band in place of the model's own
+    (:func:`~gpworkforce.forecast.evaluated_band.band_along`): what a plan adopting the run and
+    the committee paper read. Quarters the band does not reach have no band."""
+    from gpworkforce.forecast.evaluated_band import band_along
+
+    along = band_along([(p["date"], p["central"]) for p in points], start, frame)
+    out = []
+    for p, b in zip(points, along, strict=True):
+        if b is None:
+            c = p["central"]
+            out.append(p | {"p10": c, "p50": c, "p90": c, "has_band": False})
+        else:
+            out.append(p | {k: round(v, 6) for k, v in b.items()} | {"has_band": True})
+    return out
+
+
 def _target(run: Any, series: list[dict[str, Any]]) -> dict[str, Any] | None:
     table = next((t for t in run.tables if t.key == "target"), None)
     scenario: Scenario = run.loaded.scenario
@@ -517,10 +536,13 @@ def run_toml(
         record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     say(95, "keeping the results")
     supply = _supply_series(run)
+    quarterly = quarterly_points(supply)
+    if band_view["kind"] == "evaluated" and supply:
+        quarterly = evaluated_quarterly(quarterly, supply[0]["date"], run.band)
     results = {
         "supply": supply,
         "demand": _demand_series(run),
-        "quarterly": quarterly_points(supply),
+        "quarterly": quarterly,
         "target": _target(run, supply),
         "tables": _tables(run),
         "uncertain": list(record.get("uncertain_parameters", [])),

@@ -180,9 +180,23 @@ class Run(models.Model):
         return sorted({r["staff_group"] for r in rows})
 
     def quarterly_trajectory(self, staff_group: str = "gp") -> list[TrajectoryPoint]:
-        """The run's trajectory for ``staff_group`` at every quarter end, P10/P50/P90 included
-        (empty until the run is done, or for a group it does not have)."""
-        rows = (self.results or {}).get("quarterly", [])
+        """The run's trajectory for ``staff_group`` at every quarter end, P10/P50/P90 included:
+        the evaluated band where the run took one (``has_band`` False where it does not reach),
+        else the model's own fan (empty until the run is done, or for a group it does not
+        have)."""
+        results = self.results or {}
+        rows = [r for r in results.get("quarterly", []) if r["staff_group"] == staff_group]
+        band = results.get("band") or {}
+        evaluated = band.get("kind") == "evaluated"
+        if evaluated and rows:
+            # the band the run's page shows (decision 0166), also for runs that kept the
+            # model's own fan in their quarterly points
+            import pandas as pd
+
+            from gpworkforce.web.scenarios.compute import evaluated_quarterly
+
+            supply = results.get("supply") or rows
+            rows = evaluated_quarterly(rows, supply[0]["date"], pd.DataFrame(band.get("rows", [])))
         return [
             TrajectoryPoint(
                 date=dt.date.fromisoformat(r["date"]),
@@ -191,10 +205,11 @@ class Run(models.Model):
                 p10=float(r["p10"]),
                 p50=float(r["p50"]),
                 p90=float(r["p90"]),
-                has_band=bool(r.get("has_band", True)) and self.varied_draws > 0,
+                # the evaluated band whatever the draws; the model's own only from draws that
+                # vary an assumption
+                has_band=bool(r.get("has_band", True)) and (evaluated or self.varied_draws > 0),
             )
             for r in rows
-            if r["staff_group"] == staff_group
         ]
 
     def tornado(self) -> dict[str, Any] | None:

@@ -4,6 +4,7 @@ period it describes, when it was published and loaded, and every warning its loa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +14,11 @@ from gpworkforce.web.models import ReferenceSource
 from gpworkforce.web.permissions import guard
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import home_crumb, render
+
+# What other apps add to the data page (registered in their AppConfig.ready): each is called with
+# the request and gives HTML (shown after the summary) or None. The scenarios app says how far
+# the evaluation of these figures for the forecasts' bands has got.
+DATA_PANELS: list[Callable[[HttpRequest], str | None]] = []
 
 
 @dataclass(frozen=True)
@@ -51,5 +57,6 @@ def data_sources(request: HttpRequest) -> HttpResponse:
         "warnings": labels.plural(warnings, "warning"),
         "warned": labels.plural(warned, "file"),
         "newest": f"{newest:%-d %B %Y}" if newest else None,
+        "panels": [html for panel in DATA_PANELS if (html := panel(request))],
     }
     return render(request, "web/data_sources.jinja", context, breadcrumbs=[home_crumb()])

@@ -63,6 +63,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"GPW: {counts['workforce_rows']} workforce rows, {counts['patient_rows']} list-size rows"
         )
+        from gpworkforce.web.scenarios.bands import evaluation_status
+
+        # asked for once the load committed (web.scenarios.hooks): a task, not this command
+        self.stdout.write(f"Forecast bands from the figures loaded: {evaluation_status()['text']}")
         for warning in loaded.warnings:  # also kept for the data page (/data/)
             self.stdout.write(f"  warning: {warning}")
 

@@ -29,3 +29,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"registry: {counts['created']} created, {counts['updated']} updated, {counts['links']} links"
         )
+        from gpworkforce.web.scenarios.bands import evaluation_status
+
+        # asked for once the load committed (web.scenarios.hooks): a task, not this command
+        self.stdout.write(f"Forecast bands from the figures loaded: {evaluation_status()['text']}")
