@@ -147,12 +147,9 @@ def write_store(target: Path, stored: StoredFile) -> None:
             if len(frame):
                 coded = _dictionaries(frame)
                 table = pa.Table.from_pandas(coded, preserve_index=False)
-                groups = None  # pyarrow's default
                 if name in BY_PRACTICE:
-                    table, groups = _in_practice_order(table, coded["practice_code"]), ROW_GROUP
-                pq.write_table(
-                    table, tmp / f"{name}.parquet", compression="zstd", row_group_size=groups
-                )
+                    table = _in_practice_order(table, coded["practice_code"])
+                _write_table(table, tmp / f"{name}.parquet")
                 if name == "workforce":  # its staff-group figures per key (keys numbered fast)
                     taxonomy = load_taxonomy()
                     _write_figures(tmp / figures_name(taxonomy), key_figures(coded, taxonomy))
@@ -234,6 +231,24 @@ def _in_practice_order(table: pa.Table, codes: pd.Series) -> pa.Table:
     order = np.argsort(codes.cat.codes.to_numpy(), kind="stable")
     rows = pa.array(order.astype(np.int32), type=pa.int32())
     return table.take(pa.array(order)).append_column(tables.BY_PRACTICE, rows)
+
+
+def _write_table(table: pa.Table, path: Path) -> None:
+    """Write a store table as Parquet (zstd). A table in practice order goes in row groups of
+    :data:`ROW_GROUP` rows, its position column delta-encoded (within a practice the positions
+    rise by a nearly constant step: about a third of the file's size otherwise)."""
+    if tables.BY_PRACTICE not in table.column_names:
+        pq.write_table(table, path, compression="zstd")
+        return
+    coded = [c for c in table.column_names if c != tables.BY_PRACTICE]
+    pq.write_table(
+        table,
+        path,
+        compression="zstd",
+        row_group_size=ROW_GROUP,
+        use_dictionary=coded,
+        column_encoding={tables.BY_PRACTICE: "DELTA_BINARY_PACKED"},
+    )
 
 
 def _loader_order(table: pa.Table) -> pa.Table:
