@@ -145,7 +145,7 @@ def test_demography_stored_by_practice_reads_back_in_the_loaders_order(
 ) -> None:
     """The demography is stored in practice order in row groups (decision 0160); whatever the
     row-group size, a report's read gives the rows the plain rule keeps, in the loader's order,
-    and a read for some practices skips every row group holding none of them."""
+    and a read for some practices skips every row group holding none of them (nor a blank code)."""
     frame = _demography(rows)
     with tempfile.TemporaryDirectory() as tmp, mock.patch.object(parsed, "ROW_GROUP", group):
         target = Path(tmp) / "store"
@@ -161,11 +161,15 @@ def test_demography_stored_by_practice_reads_back_in_the_loaders_order(
         assert got is not None
         expected = _plain(frame, dates, practices, frozenset())
         pd.testing.assert_frame_equal(got.frames["demography"], expected)
-        if practices is not None:  # the groups holding a wanted practice, no other with a code
+        # the groups holding a wanted practice, and no other group unless it holds a blank code:
+        # pyarrow writes a dictionary column's statistics for a group with a blank code from the
+        # whole dictionary (seen with pyarrow 26: rows [blank, A81001] gave min A81001, max
+        # A81002), so such a group may be read; the rows read are filtered all the same
+        if practices is not None:
             path = target / "demography.parquet"
             read = tables.read_parquet(path, parsed._text(tables.DEMOGRAPHY), practices)
             codes = pq.read_table(path).column("practice_code").to_pylist()
             blocks = [codes[i : i + group] for i in range(0, len(codes), group)]
             needed = sum(len(b) for b in blocks if any(c in practices for c in b))
-            blank = sum(len(b) for b in blocks if all(c is None for c in b))
+            blank = sum(len(b) for b in blocks if any(c is None for c in b))
             assert needed <= read.num_rows <= needed + blank
