@@ -80,18 +80,32 @@ class Run:
     rss: float  # peak resident MB of the child
 
 
+# GNU time starts the command from its own small process and prints the command's peak
+# memory: on Linux a child's peak resident memory (ru_maxrss) starts at its parent's at the
+# fork, so a child forked straight from this process (which may have loaded the workspace
+# itself) would report at least this process's peak, whatever the command used.
+_TIME = shutil.which("time", path="/usr/bin:/bin")
+_PEAK = "gpw-bench peak KB "
+
+
 def _run(*args: str) -> Run:
     """One command in a fresh process: wall and CPU seconds, peak resident memory."""
+    command = [COMMAND, *args]
+    if _TIME:
+        command = [_TIME, "-f", _PEAK + "%M", *command]
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as err:
-        child = subprocess.Popen([COMMAND, *args], stdout=subprocess.DEVNULL, stderr=err)
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - t0
         child.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read().decode(errors="replace")
         if child.returncode != 0:
-            err.seek(0)
-            raise RuntimeError(f"{' '.join(args)} failed: {err.read()[-2000:].decode()}")
-    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+            raise RuntimeError(f"{' '.join(args)} failed: {text[-2000:]}")
+    peaks = [line for line in text.splitlines() if line.startswith(_PEAK)]
+    rss = int(peaks[-1][len(_PEAK) :]) / 1024 if peaks else usage.ru_maxrss / 1024
+    return Run(seconds, usage.ru_utime + usage.ru_stime, rss)
 
 
 def _best(args: list[str], repeats: int = 3) -> tuple[Run, str]:
