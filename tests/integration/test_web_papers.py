@@ -87,23 +87,28 @@ def test_a_board_viewer_builds_a_paper_and_downloads_it(
     assert labels.internal_keys_in(cells) == []
 
 
-def test_progress_is_shown_while_the_paper_is_built() -> None:
+def _paper_job(status: str, progress: int, stage: str) -> PaperJob:
+    """A QK1 paper job the analyst asked for, in the given state (no task runs)."""
     world = build_world()
     from django.utils import timezone
 
     from gpworkforce.web.models import Organisation
 
-    job = PaperJob.objects.create(
+    return PaperJob.objects.create(
         organisation=Organisation.objects.get(code="QK1"),
         census_date=CENSUS,
         meeting="Board",
         meeting_date=CENSUS,
         requested_by=world.users["analyst"],
         requested_at=timezone.now(),
-        status="running",
-        progress=45,
-        stage="Laying out the PDF",
+        status=status,
+        progress=progress,
+        stage=stage,
     )
+
+
+def test_progress_is_shown_while_the_paper_is_built() -> None:
+    job = _paper_job("running", 45, "Laying out the PDF")
     page = _client("analyst").get(reverse("paper-job", args=["QK1", job.pk])).content.decode()
     assert "Being built</strong>: Laying out the PDF (45% done)" in page
     assert 'hx-get="' + reverse("paper-job", args=["QK1", job.pk]) + '"' in page  # polls
@@ -343,22 +348,7 @@ def test_every_practice_and_the_full_appendices_in_the_same_bytes_as_one_process
 
 
 def test_a_finished_paper_page_does_not_reload_itself() -> None:
-    world = build_world()
-    from django.utils import timezone
-
-    from gpworkforce.web.models import Organisation
-
-    job = PaperJob.objects.create(
-        organisation=Organisation.objects.get(code="QK1"),
-        census_date=CENSUS,
-        meeting="Board",
-        meeting_date=CENSUS,
-        requested_by=world.users["analyst"],
-        requested_at=timezone.now(),
-        status="done",
-        progress=100,
-        stage="Ready",
-    )
+    job = _paper_job("done", 100, "Ready")
     page = _client("analyst").get(reverse("paper-job", args=["QK1", job.pk])).content.decode()
     assert "http-equiv" not in page and "updates itself" not in page
 
