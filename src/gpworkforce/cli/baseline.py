@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from gpworkforce.cli.choices import SourceChoice
-from gpworkforce.cli.common import emit_report, period_option, step
+from gpworkforce.cli.common import DataOption, SourceOption, emit_report, period_option, step
 from gpworkforce.errors import UserError
 from gpworkforce.reports.formats import OutputFormat
 
@@ -121,9 +121,7 @@ def build_baseline_report(
 def baseline(
     org: Annotated[str, typer.Option("--org", help="ODS code of the organisation, e.g. 03W.")],
     period: Annotated[str, typer.Option("--period", help="Census date, e.g. 2017-09-30.")],
-    source: Annotated[
-        SourceChoice, typer.Option("--source", help="Practices' returns or NHS Digital GPW.")
-    ] = SourceChoice.RETURNS,
+    source: SourceOption = SourceChoice.RETURNS,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
         OutputFormat.TABLE
     ),
@@ -131,10 +129,7 @@ def baseline(
         Path | None,
         typer.Option("--out", help="File to write (a directory for csv with several tables)."),
     ] = None,
-    data: Annotated[
-        Path | None,
-        typer.Option("--data", help="Workspace directory (default: the built-in LLR 2017 demo)."),
-    ] = None,
+    data: DataOption = None,
     pin: Annotated[
         Path | None,
         typer.Option(

@@ -8,16 +8,34 @@ import shutil
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gpworkforce.cli.choices import SourceChoice
 from gpworkforce.domain.periods import parse_date
 from gpworkforce.errors import UserError
 from gpworkforce.reports.formats import OutputFormat
 
 if TYPE_CHECKING:
+    from gpworkforce.cli.sources import DataContext
     from gpworkforce.reports.model import Report
+
+# the options every command reading the baseline's data takes, written once
+SourceOption = Annotated[
+    SourceChoice, typer.Option("--source", help="Practices' returns or NHS Digital GPW.")
+]
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", help="Workspace directory (default: the built-in LLR 2017 demo)."),
+]
+
+
+def data_context(data: Path | None) -> DataContext:
+    """The data a ``--data`` option names: its workspace, or the built-in LLR 2017 demo."""
+    from gpworkforce.cli.sources import demo_context, workspace_context
+
+    return workspace_context(data) if data is not None else demo_context()
 
 
 @contextlib.contextmanager

@@ -14,7 +14,14 @@ from typing import Annotated
 import typer
 
 from gpworkforce.cli.choices import SourceChoice
-from gpworkforce.cli.common import echo_written, period_option, step
+from gpworkforce.cli.common import (
+    DataOption,
+    SourceOption,
+    data_context,
+    echo_written,
+    period_option,
+    step,
+)
 from gpworkforce.labels import plural
 
 delivery_app = typer.Typer(
@@ -153,13 +160,8 @@ def maturity(
 def resilience(
     org: Annotated[str, typer.Option("--org", help="ODS code: an ICB, sub-ICB location or PCN.")],
     period: Annotated[str, typer.Option("--period", help="Census date, e.g. 2017-09-30.")],
-    source: Annotated[
-        SourceChoice, typer.Option("--source", help="Practices' returns or NHS Digital GPW.")
-    ] = SourceChoice.RETURNS,
-    data: Annotated[
-        Path | None,
-        typer.Option("--data", help="Workspace directory (default: the built-in LLR 2017 demo)."),
-    ] = None,
+    source: SourceOption = SourceChoice.RETURNS,
+    data: DataOption = None,
     previous: Annotated[
         str | None,
         typer.Option("--previous", help="An earlier census date for the change in GP WTE."),
@@ -176,7 +178,6 @@ def resilience(
     import pandas as pd
 
     from gpworkforce.cli.baseline import build_baseline_report
-    from gpworkforce.cli.sources import demo_context, workspace_context
     from gpworkforce.delivery.registers import read_risks, write_risks
     from gpworkforce.delivery.resilience import DEFAULT_RESILIENCE, LABELS, watch_list
     from gpworkforce.delivery.resilience_data import practice_measures
@@ -188,7 +189,7 @@ def resilience(
     before = period_option(previous, "--previous") if previous else None
     register = read_risks(risks) if risks is not None else None
     code = org.strip().upper()
-    context = workspace_context(data) if data is not None else demo_context()
+    context = data_context(data)
     registry = context.data.registry
     registry.get(code)  # unknown code: a user error
     measures = []

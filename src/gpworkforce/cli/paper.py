@@ -10,7 +10,14 @@ from typing import Annotated, Any
 import typer
 
 from gpworkforce.cli.choices import RowsChoice, SourceChoice
-from gpworkforce.cli.common import echo_written, period_option, step
+from gpworkforce.cli.common import (
+    DataOption,
+    SourceOption,
+    data_context,
+    echo_written,
+    period_option,
+    step,
+)
 from gpworkforce.errors import UserError
 from gpworkforce.papers.files import PaperFormat
 
@@ -29,13 +36,8 @@ def paper(
         str, typer.Option("--period", help="Census date of the baseline, e.g. 2017-09-30.")
     ],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the paper into.")],
-    source: Annotated[
-        SourceChoice, typer.Option("--source", help="Practices' returns or NHS Digital GPW.")
-    ] = SourceChoice.RETURNS,
-    data: Annotated[
-        Path | None,
-        typer.Option("--data", help="Workspace directory (default: the built-in LLR 2017 demo)."),
-    ] = None,
+    source: SourceOption = SourceChoice.RETURNS,
+    data: DataOption = None,
     scenario: Annotated[
         list[Path] | None,
         typer.Option("--scenario", help="A scenario file to forecast and compare (repeatable)."),
@@ -107,7 +109,6 @@ def paper(
 ) -> None:
     """Build a committee paper: key messages, baseline, scenarios, delivery and risks."""
     from gpworkforce.cli.baseline import build_baseline_report
-    from gpworkforce.cli.sources import demo_context, workspace_context
     from gpworkforce.delivery.plan import read_timeline
     from gpworkforce.delivery.registers import read_risks
     from gpworkforce.exports import atomic_write_bytes
@@ -158,7 +159,7 @@ def paper(
         scoring = submitter(pool)(score_plan_summary, plan)
     try:
         with step("Reading data from " + (str(data) if data else "the built-in LLR 2017 demo")):
-            context = workspace_context(data) if data is not None else demo_context()
+            context = data_context(data)
         organisation = context.data.registry.get(code)
         with step(f"Computing the baseline for {code} on {on.isoformat()}"):
             from gpworkforce.domain.orgs import OrgType

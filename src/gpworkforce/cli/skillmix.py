@@ -21,7 +21,7 @@ from typing import Annotated, Any
 import typer
 
 from gpworkforce.cli.choices import SourceChoice
-from gpworkforce.cli.common import echo_written, period_option, step
+from gpworkforce.cli.common import DataOption, SourceOption, echo_written, period_option, step
 
 
 class PatientBasis(StrEnum):
@@ -49,19 +49,14 @@ def skillmix(
         Path | None,
         typer.Option("--catalogue", help="TOML overriding the default levels, tasks and roles."),
     ] = None,
-    source: Annotated[
-        SourceChoice, typer.Option("--source", help="Practices' returns or NHS Digital GPW.")
-    ] = SourceChoice.RETURNS,
+    source: SourceOption = SourceChoice.RETURNS,
     patients: Annotated[
         PatientBasis,
         typer.Option(
             "--patients", help="Registered patients, or weighted (Carr-Hill: age, sex, need)."
         ),
     ] = PatientBasis.REGISTERED,
-    data: Annotated[
-        Path | None,
-        typer.Option("--data", help="Workspace directory (default: the built-in LLR 2017 demo)."),
-    ] = None,
+    data: DataOption = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output directory.")] = None,
     practices_out: Annotated[
         Path | None,
