@@ -22,35 +22,29 @@ PAYMENTS = Path(__file__).resolve().parents[1] / "data" / "payments_2015_2017"
 NEXT_YEAR_BUT_ONE = dt.date.today().year + 2
 
 
-def high_level(folder: Path) -> Path:
-    path = folder / "high_level.csv"
-    path.write_text(
+# one small file of each GPW publication, as its loader reads it
+SAMPLES = {
+    "high_level": (
         "PRAC_CODE,PRAC_NAME,STAFF_GROUP,DETAILED_STAFF_ROLE,MEASURE,VALUE\n"
-        "C82001,S,GP,Total,FTE,5\nC82001,S,GP,Total,Headcount,6\n",
-        encoding="utf-8",
-    )
-    return path
-
-
-def detailed(folder: Path) -> Path:
-    path = folder / "detailed.csv"
-    path.write_text(
+        "C82001,S,GP,Total,FTE,5\nC82001,S,GP,Total,Headcount,6\n"
+    ),
+    "detailed": (
         "PRAC_CODE,SUB_ICB_CODE,ICB_CODE,TOTAL_PATIENTS,TOTAL_GP_EXTGL_HC,TOTAL_GP_EXTGL_FTE,"
         "TOTAL_GP_HC,TOTAL_GP_FTE,"
         "TOTAL_NURSES_HC,TOTAL_NURSES_FTE,TOTAL_DPC_HC,TOTAL_DPC_FTE,TOTAL_ADMIN_HC,"
-        "TOTAL_ADMIN_FTE\nC82001,03W,QK1,9000,5,4,6,5,2,1.5,1,1,8,6\n",
-        encoding="utf-8",
-    )
-    return path
-
-
-def individual(folder: Path) -> Path:
-    path = folder / "individual.csv"
-    path.write_text(
+        "TOTAL_ADMIN_FTE\nC82001,03W,QK1,9000,5,4,6,5,2,1.5,1,1,8,6\n"
+    ),
+    "individual": (
         "SUB_ICB_CODE,SUB_ICB_NAME,UNIQUE_IDENTIFIER,STAFF_GROUP,DETAILED_STAFF_ROLE,STAFF_ROLE,"
-        "FTE\n03W,Sub-ICB 03W,1,GP,Partner/Provider,GP Partners,0.8\n",
-        encoding="utf-8",
-    )
+        "FTE\n03W,Sub-ICB 03W,1,GP,Partner/Provider,GP Partners,0.8\n"
+    ),
+}
+
+
+def sample(folder: Path, kind: str) -> Path:
+    """The sample file of ``kind`` written as ``<kind>.csv`` in ``folder``."""
+    path = folder / f"{kind}.csv"
+    path.write_text(SAMPLES[kind], encoding="utf-8")
     return path
 
 
@@ -63,16 +57,16 @@ def refused(load, path: Path, period: dt.date | None = None) -> str:  # type: ig
 
 
 @pytest.mark.parametrize(
-    ("make", "load", "first"),
+    ("kind", "load", "first"),
     [
-        (high_level, load_gpw_high_level, dt.date(2023, 1, 31)),
-        (detailed, load_gpw_detailed, dt.date(2015, 9, 30)),
+        ("high_level", load_gpw_high_level, dt.date(2023, 1, 31)),
+        ("detailed", load_gpw_detailed, dt.date(2015, 9, 30)),
     ],
 )
 def test_gpw_census_before_the_series_after_next_year_or_not_a_month_end(
-    tmp_path: Path, make, load, first: dt.date
+    tmp_path: Path, kind: str, load, first: dt.date
 ) -> None:  # type: ignore[no-untyped-def]
-    path = make(tmp_path)
+    path = sample(tmp_path, kind)
     assert load(path, period=first).periods == [first]  # the first census is accepted
     before = first.replace(day=1) - dt.timedelta(days=1)  # the month before: refused
     assert f"from {first.isoformat()}" in refused(load, path, before)
@@ -82,7 +76,7 @@ def test_gpw_census_before_the_series_after_next_year_or_not_a_month_end(
 
 
 def test_gpw_individual_census_given_is_checked(tmp_path: Path) -> None:
-    path = individual(tmp_path)
+    path = sample(tmp_path, "individual")
     assert "from 2015-09-30" in refused(load_gpw_individual, path, dt.date(2014, 9, 30))
     assert "last day of a month" in refused(load_gpw_individual, path, dt.date(2023, 9, 1))
 
@@ -104,7 +98,7 @@ def test_payments_year_must_be_a_financial_year_of_the_series(tmp_path: Path) ->
 
 def test_the_command_refuses_and_loads_nothing(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
-    path = high_level(tmp_path)
+    path = sample(tmp_path, "high_level")
     result = CliRunner().invoke(
         app, ["load", "gpw-detailed", str(path), "--data", str(ws), "--period", "1999-01-31"]
     )
