@@ -75,15 +75,36 @@ def test_a_missing_list_size_column_is_named(tmp_path: Path) -> None:
     }
 
 
-def test_a_bad_list_size_is_refused_with_row_and_column(tmp_path: Path) -> None:
-    path = _edited(tmp_path, Y1516, b",4000,3900.5,", b",4000,-3900.5,")
+@pytest.mark.parametrize(
+    ("old", "new", "row", "column", "expected"),
+    [
+        pytest.param(
+            b",4000,3900.5,",
+            b",4000,-3900.5,",
+            3,
+            "NumberOfWeightedPatientsLastKnownFigure",
+            None,
+            id="a negative list size",
+        ),
+        pytest.param(
+            b",6210,6500.75,",
+            b",   ,6500.75,",
+            4,
+            "NumberOfRegisteredPatientsLastKnownFigure",
+            "be a number, or left empty or NA when not available",
+            id="a cell of spaces, named as not available",
+        ),
+    ],
+)
+def test_a_bad_list_size_is_refused_once_with_row_and_column(
+    tmp_path: Path, old: bytes, new: bytes, row: int, column: str, expected: str | None
+) -> None:
+    path = _edited(tmp_path, Y1516, old, new)
     with pytest.raises(ValidationFailed) as info:
         load_payments(path)
     [issue] = info.value.issues
-    assert (issue.location.row, issue.location.column) == (
-        3,
-        "NumberOfWeightedPatientsLastKnownFigure",
-    )
+    assert (issue.location.row, issue.location.column) == (row, column)
+    assert expected is None or issue.expected == expected
 
 
 def test_a_decimal_comma_in_a_list_size_is_refused(tmp_path: Path) -> None:
@@ -94,15 +115,3 @@ def test_a_decimal_comma_in_a_list_size_is_refused(tmp_path: Path) -> None:
         i.location.row == 2 and i.location.column == "NumberOfWeightedPatientsLastKnownFigure"
         for i in info.value.issues
     )
-
-
-def test_a_cell_of_spaces_is_named_once_as_not_available(tmp_path: Path) -> None:
-    path = _edited(tmp_path, Y1516, b",6210,6500.75,", b",   ,6500.75,")
-    with pytest.raises(ValidationFailed) as info:
-        load_payments(path)
-    [issue] = info.value.issues
-    assert (issue.location.row, issue.location.column) == (
-        4,
-        "NumberOfRegisteredPatientsLastKnownFigure",
-    )
-    assert issue.expected == "be a number, or left empty or NA when not available"
