@@ -7,6 +7,8 @@ near its nominal share. Coverage is counted here directly, not by the module's s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -339,25 +341,47 @@ def _few_origin_coverage(
     areas share a normal shift of sd ``ratio x 0.03`` and spread about it with sd 0.03.
     ``widen=False`` builds the band of decision 0125 (shifts not widened) in the test itself,
     from the same errors."""
-    counts = np.zeros(4)
-    total = 0
+    counts, total = np.zeros(4), 0
     for _ in range(reps):
         shifts = ratio * 0.03 * rng.standard_normal(n_origins)
         errors = {o: shifts[o] + 0.03 * rng.standard_normal(42) for o in range(n_origins)}
-        for o, e in errors.items():
-            others = {k: v for k, v in errors.items() if k != o}
-            if widen:
-                samples, _ = ev.leave_out_samples(np.array([1.0]), others)
-                assert samples is not None
-                band = np.log(samples[0])
-            else:
-                centre = np.mean([np.median(v) for v in others.values()])
-                dev = np.concatenate(list(others.values())) - centre
-                band = centre + np.concatenate([dev, -dev])
-            q = np.quantile(band, [0.025, 0.1, 0.9, 0.975])
-            counts += [np.sum(e < q[0]), np.sum(e < q[1]), np.sum(e > q[2]), np.sum(e > q[3])]
-            total += e.size
+        tails, size = _tails(errors, None if widen else _unwidened_band)
+        counts, total = counts + tails, total + size
     return counts / total * 100
+
+
+def _unwidened_band(others: dict[int, np.ndarray]) -> np.ndarray:
+    """The band of decision 0125 (the known shifts' spread as it is, not widened)."""
+    centre = np.mean([np.median(v) for v in others.values()])
+    dev = np.concatenate(list(others.values())) - centre
+    return centre + np.concatenate([dev, -dev])
+
+
+def _own_median_band(others: dict[int, np.ndarray]) -> np.ndarray:
+    """A band that recentres each origin on its own median (the national shift dropped)."""
+    return np.concatenate([v - np.median(v) for v in others.values()])
+
+
+def _tails(
+    errors: dict[int, np.ndarray],
+    band_of: Callable[[dict[int, np.ndarray]], np.ndarray] | None = None,
+) -> tuple[np.ndarray, int]:
+    """How many of each origin's errors fall below P2.5, below P10, above P90 and above P97.5
+    of the band built from the other origins' errors (the leave-out band, or ``band_of``'s),
+    and how many errors there are."""
+    counts, total = np.zeros(4), 0
+    for o, e in errors.items():
+        others = {k: v for k, v in errors.items() if k != o}
+        if band_of is None:
+            samples, _ = ev.leave_out_samples(np.array([1.0]), others)
+            assert samples is not None
+            band = np.log(samples[0])
+        else:
+            band = band_of(others)
+        q = np.quantile(band, [0.025, 0.1, 0.9, 0.975])
+        counts += [np.sum(e < q[0]), np.sum(e < q[1]), np.sum(e > q[2]), np.sum(e > q[3])]
+        total += e.size
+    return counts, total
 
 
 @settings(max_examples=8, deadline=None, derandomize=True)
@@ -420,17 +444,8 @@ def _trend_design_coverage(
         national = np.concatenate([[0.0], np.cumsum(0.002 + growth_sd * rng.standard_normal(9))])
         areas = national[None, :] + np.cumsum(area_sd * rng.standard_normal((42, 10)), axis=1)
         errors = {o: areas[:, o + h] - areas[:, o] - h * national[o] / o for o in range(2, 10 - h)}
-        for o, e in errors.items():
-            others = {k: v for k, v in errors.items() if k != o}
-            if keep_shift:
-                samples, _ = ev.leave_out_samples(np.array([1.0]), others)
-                assert samples is not None
-                band = np.log(samples[0])
-            else:
-                band = np.concatenate([v - np.median(v) for v in others.values()])
-            q = np.quantile(band, [0.025, 0.1, 0.9, 0.975])
-            counts += [np.sum(e < q[0]), np.sum(e < q[1]), np.sum(e > q[2]), np.sum(e > q[3])]
-            total += e.size
+        tails, size = _tails(errors, None if keep_shift else _own_median_band)
+        counts, total = counts + tails, total + size
     return counts / total * 100
 
 
