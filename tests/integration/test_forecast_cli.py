@@ -29,6 +29,12 @@ def invoke(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def forecast_llr(name: str, draws: int, out: Path, *more: str) -> tuple[int, str, str]:
+    """``gpworkforce forecast`` of a shipped LLR 2017 scenario with ``draws`` draws into ``out``."""
+    scenario = str(SCENARIOS / "llr-2017" / name)
+    return invoke("forecast", scenario, "--draws", str(draws), "--out", str(out), *more)
+
+
 def test_hee_linear_prints_the_table_and_writes_outputs(tmp_path: Path) -> None:
     code, out, err = invoke(
         "forecast", str(SCENARIOS / "llr-2017" / "scenario-3.toml"), "--out", str(tmp_path)
@@ -51,17 +57,7 @@ def test_hee_linear_prints_the_table_and_writes_outputs(tmp_path: Path) -> None:
 def test_cohort_with_draws_uses_real_population_projection(
     tmp_path: Path, shared_data: Path
 ) -> None:
-    code, out, err = invoke(
-        "forecast",
-        str(SCENARIOS / "llr-2017" / "cohort.toml"),
-        "--draws",
-        "50",
-        "--out",
-        str(tmp_path),
-        "--xlsx",
-        "--flows",
-        "total",
-    )
+    code, out, err = forecast_llr("cohort.toml", 50, tmp_path, "--xlsx", "--flows", "total")
     assert code == 0, err
     assert "running 50 draws" in err  # progress is shown
     record = json.loads((tmp_path / "run.json").read_text())
@@ -272,15 +268,7 @@ def test_flows_only_when_asked_and_at_the_level_asked(tmp_path: Path) -> None:
 
 def test_uncertain_forecast_prints_its_headline_first(tmp_path: Path) -> None:
     """P10/P50/P90 and the chance of meeting the target on screen, as target.csv holds them."""
-    code, out, err = invoke(
-        "forecast",
-        str(SCENARIOS / "llr-2017" / "scenario-2-uncertain.toml"),
-        "--draws",
-        "40",
-        "--out",
-        str(tmp_path),
-        "--xlsx",
-    )
+    code, out, err = forecast_llr("scenario-2-uncertain.toml", 40, tmp_path, "--xlsx")
     assert code == 0, err
     book = openpyxl.load_workbook(tmp_path / "forecast.xlsx")
     cells = "\n".join(str(c) for s in book for r in s.iter_rows(values_only=True) for c in r if c)
@@ -305,14 +293,7 @@ def test_draws_over_no_uncertain_assumption_show_no_range_and_no_chance(tmp_path
     """Scenario 3 has no uncertain assumption: its 40 draws are each the central case, so the
     headline says there is no range instead of 'P10 658.0, P50 658.0, P90 658.0' and '100% (40 of
     40 runs)'."""
-    code, out, err = invoke(
-        "forecast",
-        str(SCENARIOS / "llr-2017" / "scenario-3.toml"),
-        "--draws",
-        "40",
-        "--out",
-        str(tmp_path),
-    )
+    code, out, err = forecast_llr("scenario-3.toml", 40, tmp_path)
     assert code == 0, err
     record = json.loads((tmp_path / "run.json").read_text())
     assert record["draws"] == 40 and record["uncertain_parameters"] == []
