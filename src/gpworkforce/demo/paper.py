@@ -8,8 +8,10 @@ Nothing here is computed; the generator and the tests compare against these cons
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from gpworkforce.domain.provenance import Source
 
@@ -43,6 +45,18 @@ TABLE8_POPULATION = {ELR: 329_012, LC: 398_063, WL: 387_251}
 # Table 3 staff groups as printed, in the paper's column order.
 GROUPS: tuple[str, ...] = ("GP", "NURSE", "OTHER_CLINICAL", "ADMIN")
 
+Cell = TypeVar("Cell")
+
+
+def _printed(
+    cell: Callable[..., Cell], columns: tuple[str, ...], rows: dict[str, tuple[tuple, ...]]
+) -> dict[str, dict[str, Cell]]:
+    """A table as the paper prints it: each area's row, its cells in ``columns`` order."""
+    return {
+        area: {column: cell(*values) for column, values in zip(columns, row, strict=True)}
+        for area, row in rows.items()
+    }
+
 
 @dataclass(frozen=True, slots=True)
 class HcWte:
@@ -51,36 +65,16 @@ class HcWte:
 
 
 # Table 3: Staffing Numbers and WTE in LLR (GPs exclude registrars and include locums).
-TABLE3: dict[str, dict[str, HcWte]] = {
-    ELR: {
-        "GP": HcWte(255, 176),
-        "NURSE": HcWte(135, 92),
-        "OTHER_CLINICAL": HcWte(154, 107),
-        "ADMIN": HcWte(690, 505),
-        "TOTAL": HcWte(1234, 880),
+TABLE3: dict[str, dict[str, HcWte]] = _printed(
+    HcWte,
+    (*GROUPS, "TOTAL"),
+    {
+        ELR: ((255, 176), (135, 92), (154, 107), (690, 505), (1234, 880)),
+        LC: ((240, 174), (112, 75), (124, 78), (621, 480), (1097, 807)),
+        WL: ((261, 192), (130, 88), (154, 100), (875, 607), (1420, 987)),
+        LLR: ((756, 542), (377, 256), (432, 284), (2186, 1592), (3751, 2674)),
     },
-    LC: {
-        "GP": HcWte(240, 174),
-        "NURSE": HcWte(112, 75),
-        "OTHER_CLINICAL": HcWte(124, 78),
-        "ADMIN": HcWte(621, 480),
-        "TOTAL": HcWte(1097, 807),
-    },
-    WL: {
-        "GP": HcWte(261, 192),
-        "NURSE": HcWte(130, 88),
-        "OTHER_CLINICAL": HcWte(154, 100),
-        "ADMIN": HcWte(875, 607),
-        "TOTAL": HcWte(1420, 987),
-    },
-    LLR: {
-        "GP": HcWte(756, 542),
-        "NURSE": HcWte(377, 256),
-        "OTHER_CLINICAL": HcWte(432, 284),
-        "ADMIN": HcWte(2186, 1592),
-        "TOTAL": HcWte(3751, 2674),
-    },
-}
+)
 
 # Table 4: WTE GPs in LLR (Sep 15, Mar 17, Oct 17) and the NHSE 2020 target.
 TABLE4 = {"sep15": 563, "mar17": 565, "oct17": 541, "target_2020": 639, "per_1000": Decimal("0.58")}
@@ -91,38 +85,22 @@ class WtePer1000:
     wte: int
     per_1000: Decimal
 
+    @classmethod
+    def printed(cls, wte: int, per_1000: str) -> WtePer1000:
+        return cls(wte, Decimal(per_1000))
+
 
 # Table 8: General Practice Staff benchmarked per 1000 population (WTE "Actual", per 1,000).
-TABLE8: dict[str, dict[str, WtePer1000]] = {
-    ELR: {
-        "GP": WtePer1000(176, Decimal("0.53")),
-        "NURSE": WtePer1000(92, Decimal("0.28")),
-        "OTHER_CLINICAL": WtePer1000(107, Decimal("0.33")),
-        "ADMIN": WtePer1000(505, Decimal("1.53")),
-        "TOTAL": WtePer1000(880, Decimal("2.67")),
+TABLE8: dict[str, dict[str, WtePer1000]] = _printed(
+    WtePer1000.printed,
+    (*GROUPS, "TOTAL"),
+    {
+        ELR: ((176, "0.53"), (92, "0.28"), (107, "0.33"), (505, "1.53"), (880, "2.67")),
+        LC: ((174, "0.44"), (75, "0.19"), (78, "0.20"), (480, "1.21"), (810, "2.03")),
+        WL: ((192, "0.50"), (88, "0.23"), (100, "0.26"), (607, "1.57"), (1007, "2.60")),
+        LLR: ((541, "0.49"), (256, "0.23"), (284, "0.25"), (1592, "1.43"), (2720, "2.44")),
     },
-    LC: {
-        "GP": WtePer1000(174, Decimal("0.44")),
-        "NURSE": WtePer1000(75, Decimal("0.19")),
-        "OTHER_CLINICAL": WtePer1000(78, Decimal("0.20")),
-        "ADMIN": WtePer1000(480, Decimal("1.21")),
-        "TOTAL": WtePer1000(810, Decimal("2.03")),
-    },
-    WL: {
-        "GP": WtePer1000(192, Decimal("0.50")),
-        "NURSE": WtePer1000(88, Decimal("0.23")),
-        "OTHER_CLINICAL": WtePer1000(100, Decimal("0.26")),
-        "ADMIN": WtePer1000(607, Decimal("1.57")),
-        "TOTAL": WtePer1000(1007, Decimal("2.60")),
-    },
-    LLR: {
-        "GP": WtePer1000(541, Decimal("0.49")),
-        "NURSE": WtePer1000(256, Decimal("0.23")),
-        "OTHER_CLINICAL": WtePer1000(284, Decimal("0.25")),
-        "ADMIN": WtePer1000(1592, Decimal("1.43")),
-        "TOTAL": WtePer1000(2720, Decimal("2.44")),
-    },
-}
+)
 
 # Table 9: % of staff WTE aged 55 and over in LLR, by job role (LLR level only).
 # Keys are the paper's row labels; values the printed percentage.
@@ -176,34 +154,22 @@ class LocumCell:
     headcount: int
     wte: Decimal
 
+    @classmethod
+    def printed(cls, headcount: int, wte: str) -> LocumCell:
+        return cls(headcount, Decimal(wte))
+
 
 # Table 10: Locum numbers in LLR (headcount and WTE = sessions / 9, by locum type).
-TABLE10: dict[str, dict[str, LocumCell]] = {
-    ELR: {
-        "GP_LOCUM_ABSENCE": LocumCell(4, Decimal("2.28")),
-        "GP_LOCUM_VACANCY": LocumCell(30, Decimal("4.38")),
-        "GP_LOCUM_OTHER": LocumCell(14, Decimal("3.28")),
-        "TOTAL": LocumCell(48, Decimal("9.94")),
+TABLE10: dict[str, dict[str, LocumCell]] = _printed(
+    LocumCell.printed,
+    (*LOCUM_TYPES, "TOTAL"),
+    {
+        ELR: ((4, "2.28"), (30, "4.38"), (14, "3.28"), (48, "9.94")),
+        LC: ((1, "0.44"), (5, "3.44"), (30, "21.23"), (36, "25.11")),
+        WL: ((3, "1.64"), (2, "0"), (8, "2.75"), (13, "4.39")),
+        LLR: ((8, "4.36"), (37, "7.82"), (52, "26.26"), (97, "39.44")),
     },
-    LC: {
-        "GP_LOCUM_ABSENCE": LocumCell(1, Decimal("0.44")),
-        "GP_LOCUM_VACANCY": LocumCell(5, Decimal("3.44")),
-        "GP_LOCUM_OTHER": LocumCell(30, Decimal("21.23")),
-        "TOTAL": LocumCell(36, Decimal("25.11")),
-    },
-    WL: {
-        "GP_LOCUM_ABSENCE": LocumCell(3, Decimal("1.64")),
-        "GP_LOCUM_VACANCY": LocumCell(2, Decimal("0")),
-        "GP_LOCUM_OTHER": LocumCell(8, Decimal("2.75")),
-        "TOTAL": LocumCell(13, Decimal("4.39")),
-    },
-    LLR: {
-        "GP_LOCUM_ABSENCE": LocumCell(8, Decimal("4.36")),
-        "GP_LOCUM_VACANCY": LocumCell(37, Decimal("7.82")),
-        "GP_LOCUM_OTHER": LocumCell(52, Decimal("26.26")),
-        "TOTAL": LocumCell(97, Decimal("39.44")),
-    },
-}
+)
 
 
 @dataclass(frozen=True, slots=True)
