@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -98,6 +99,15 @@ def paper(
             "risk register in full and the implementation plan by workstream (a longer paper).",
         ),
     ] = False,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            "--history",
+            help="GPW practice-year CSV or workspace directory whose fully qualified GPs give each"
+            " scenario's track record: how well its method has forecast --org before (default:"
+            " the --data workspace, else the shared GPW practice-year file).",
+        ),
+    ] = None,
     rows: Annotated[
         RowsChoice | None,
         typer.Option(
@@ -143,6 +153,13 @@ def paper(
         if not scenario:
             raise UserError("--evaluation gives the scenarios their band: give a --scenario")
         band_file = band_path(evaluation)
+    if history is not None:
+        if not scenario:
+            raise UserError("--history gives the scenarios their track record: give a --scenario")
+        if not history.exists():
+            raise UserError(
+                f"--history must be a GPW practice-year CSV or a workspace directory, got {history}"
+            )
     formats = list(dict.fromkeys(fmt or list(PaperFormat)))
     # the PDF's layout processes are forked now, before any chart is drawn, and load WeasyPrint
     # while this process reads the data and computes the paper
@@ -161,6 +178,11 @@ def paper(
         with step("Reading data from " + (str(data) if data else "the built-in LLR 2017 demo")):
             context = data_context(data)
         organisation = context.data.registry.get(code)
+        tracking = None
+        if scenario:  # scored in the pool while this process computes the baselines
+            practices = tuple(context.data.registry.practices_under(code, on))
+            tracking = submitter(pool)(history_cases, history or data, practices, code)
+        given = history is not None
         with step(f"Computing the baseline for {code} on {on.isoformat()}"):
             from gpworkforce.domain.orgs import OrgType
 
@@ -197,12 +219,23 @@ def paper(
         if scenario:
             from gpworkforce.forecast.runner import RunOptions, run_scenario
 
+            with step("Scoring each method's past forecasts of GPW (the track record)"):
+                cases, where, unread = tracking.result() if tracking else (None, "", False)
+            if unread and given:  # a file the user named is refused, not passed over
+                raise UserError(f"--history {history}: {where}")
+            if cases is None:
+                typer.echo(f"  no track record: {where}", err=True)
             for path in scenario:
                 with step(f"Forecasting {path}"):
                     # the paper draws its own chart of every scenario: no SVG of each run
                     run = run_scenario(path, draws, options=RunOptions(charts=False))
                     run, why = paper_band(run, band_file, organisation.type)
-                    results.append(scenario_result(run, why))
+                    results.append(
+                        replace(
+                            scenario_result(run, why),
+                            track_record=paper_track_record(path, run, organisation.name, cases),
+                        )
+                    )
         costs = []
         if finance:
             from gpworkforce.finance.runner import cost_scenario
@@ -280,6 +313,46 @@ def paper_band(run: Any, band_file: Path | None, org_type: Any) -> tuple[Any, st
     if why:
         return run, why
     return with_evaluated_band(run, read_band(band_file, level, run.loaded.scenario.method)), ""
+
+
+def history_cases(
+    history: Path | None, practices: tuple[str, ...], code: str
+) -> tuple[Any, str, bool]:
+    """The scored past forecasts of ``code``'s fully qualified GPs (every evaluated method,
+    :func:`gpworkforce.forecast.track_record.scored_cases`) from the GPW practice-year panel of
+    ``history`` (a CSV or workspace; None: the shared GPW practice-year file) restricted to
+    ``practices``; else None and why not; and whether ``history`` could not be read."""
+    from gpworkforce.cli.sources import gpw_panel
+    from gpworkforce.forecast.track_record import scored_cases, yearly
+
+    try:
+        frame, where = gpw_panel(history)
+    except (UserError, OSError) as exc:
+        return None, getattr(exc, "message", str(exc)), True
+    mine = yearly(frame.loc[frame["practice_code"].isin(practices)])
+    cases = scored_cases(mine, dict.fromkeys(practices, code))
+    if cases is None:
+        years = mine["fy"].nunique() if len(mine) else 0
+        why = f"{where} holds {years} GPW years of {code}'s practices, too few to score"
+        return None, why, False
+    return cases, where, False
+
+
+def paper_track_record(path: Path, run: Any, org_name: str, cases: Any) -> tuple[str, ...]:
+    """How well the scenario's method has done before for the organisation, in the paper's
+    sentences (the web paper's, :func:`gpworkforce.forecast.track_record.paper_sentences`), at
+    the horizon the scenario file states."""
+    import tomllib
+
+    from gpworkforce.forecast.track_record import paper_sentences, record, scenario_horizon
+
+    scenario = run.loaded.scenario
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        document = {}
+    found = record(org_name, scenario.method, cases, scenario_horizon(document, scenario.method))
+    return paper_sentences(scenario.name, found)
 
 
 def score_plan_summary(plan: Any) -> Any:

@@ -77,6 +77,7 @@ def run_track_record(run: Any) -> tuple[str, ...]:
     loaded history is too short to check it."""
     import tomllib
 
+    from gpworkforce.forecast.track_record import paper_sentences
     from gpworkforce.web.track_record import scenario_horizon, track_record
 
     try:
@@ -84,14 +85,7 @@ def run_track_record(run: Any) -> tuple[str, ...]:
     except tomllib.TOMLDecodeError:
         document = {}
     record = track_record(run.organisation_id, run.method, scenario_horizon(document, run.method))
-    if record is None:
-        return ()
-    head = (
-        f"{run.scenario_name}: how well has {record.method_label} done here before? It forecast"
-        f" {record.org_name}'s fully qualified GPs from every GPW year {record.first_origin} to"
-        f" {record.last_origin} it could, each checked against what GPW later showed."
-    )
-    return tuple(t for t in (head, record.verdict, record.skill_statement) if t)
+    return paper_sentences(run.scenario_name, record)
 
 
 def web_parts(org_code: str, on: dt.date) -> WebParts:
