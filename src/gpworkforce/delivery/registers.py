@@ -11,7 +11,6 @@ reading removes again) and round-trips: ``read(write(x)) == x``.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from gpworkforce.delivery.cells import RowCells
 from gpworkforce.delivery.risks import (
     DEFAULT_BANDS,
     Mitigation,
@@ -110,73 +110,21 @@ def _read_rows(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
     return rows
 
 
-class _Cells:
-    """Typed access to one row's cells that records every problem with its location."""
-
-    def __init__(self, path: Path, row_no: int, row: dict[str, str], issues: list[Issue]):
-        self.path, self.row_no, self.row, self.issues = path, row_no, row, issues
-
-    def _issue(self, column: str, expected: str, found: str) -> None:
-        self.issues.append(
-            Issue(Location(file=str(self.path), row=self.row_no, column=column), expected, found)
-        )
-
-    def text(self, column: str, *, required: bool = False) -> str:
-        value = self.row.get(column, "")
-        if required and not value:
-            self._issue(column, "not be empty", "an empty cell")
-        return value
-
-    def score(self, column: str, *, required: bool = True) -> int | None:
-        value = self.row.get(column, "")
-        if not value:
-            if required:
-                self._issue(column, "be a whole number from 1 to 5", "an empty cell")
-            return None
-        if value not in {"1", "2", "3", "4", "5"}:
-            self._issue(column, "be a whole number from 1 to 5", repr(value))
-            return None
-        return int(value)
-
-    def whole(self, column: str) -> int | None:
-        value = self.row.get(column, "")
-        if not value:
-            return None
-        if not value.isascii() or not value.isdigit():
-            self._issue(column, "be a whole number", repr(value))
-            return None
-        return int(value)
-
-    def date(self, column: str, *, required: bool = False) -> dt.date | None:
-        value = self.row.get(column, "")
-        if not value:
-            if required:
-                self._issue(column, "be a date (YYYY-MM-DD or DD/MM/YYYY)", "an empty cell")
-            return None
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return dt.datetime.strptime(value, fmt).date()
-            except ValueError:
-                continue
-        self._issue(column, "be a date (YYYY-MM-DD or DD/MM/YYYY)", repr(value))
-        return None
-
-
-def _risk_from_row(cells: _Cells, bands: RiskBands) -> Risk | None:
+def _risk_from_row(cells: RowCells, bands: RiskBands) -> Risk | None:
     before = len(cells.issues)
     ref = cells.text("Risk number", required=True)
     ol, oi = cells.score("Original likelihood"), cells.score("Original impact")
     if ol and oi:
         rating = cells.whole("Original rating")
         if rating is not None and rating != ol * oi:
-            cells._issue(
+            cells.bad(
                 "Original rating",
                 f"equal likelihood x impact ({ol} x {oi} = {ol * oi})",
                 str(rating),
             )
         level = cells.text("Risk level")
         if level and level.casefold() != bands.level(ol * oi).casefold():
-            cells._issue(
+            cells.bad(
                 "Risk level",
                 f"be the level of rating {ol * oi} ({bands.level(ol * oi)})",
                 repr(level),
@@ -185,11 +133,11 @@ def _risk_from_row(cells: _Cells, bands: RiskBands) -> Risk | None:
     rl = cells.score("Reviewed likelihood", required=reviewed_on is not None)
     ri = cells.score("Reviewed impact", required=reviewed_on is not None)
     if (rl or ri) and reviewed_on is None:
-        cells._issue("Date reviewed", "be given when reviewed scores are", "an empty cell")
+        cells.bad("Date reviewed", "be given when reviewed scores are", "an empty cell")
     if rl and ri:
         rating = cells.whole("Reviewed rating")
         if rating is not None and rating != rl * ri:
-            cells._issue(
+            cells.bad(
                 "Reviewed rating",
                 f"equal likelihood x impact ({rl} x {ri} = {rl * ri})",
                 str(rating),
@@ -198,7 +146,7 @@ def _risk_from_row(cells: _Cells, bands: RiskBands) -> Risk | None:
     try:
         status = RiskStatus(status_text.casefold())
     except ValueError:
-        cells._issue(
+        cells.bad(
             "Status", "be one of " + ", ".join(s.value for s in RiskStatus), repr(status_text)
         )
         status = RiskStatus.OPEN
@@ -235,7 +183,7 @@ def _risk_from_row(cells: _Cells, bands: RiskBands) -> Risk | None:
         return Risk.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            cells._issue(str(err["loc"][0]) if err["loc"] else "row", "be valid", err["msg"])
+            cells.bad(str(err["loc"][0]) if err["loc"] else "row", "be valid", err["msg"])
         return None
 
 
@@ -250,12 +198,12 @@ def read_risks(path: str | Path, bands: RiskBands = DEFAULT_BANDS) -> tuple[Risk
     risks: list[Risk] = []
     seen: dict[str, int] = {}
     for n, row in enumerate(rows, start=2):
-        cells = _Cells(path, n, row, issues)
+        cells = RowCells(str(path), n, row, issues)
         risk = _risk_from_row(cells, bands)
         if risk is None:
             continue
         if risk.ref in seen:
-            cells._issue("Risk number", f"be unique (also on row {seen[risk.ref]})", repr(risk.ref))
+            cells.bad("Risk number", f"be unique (also on row {seen[risk.ref]})", repr(risk.ref))
             continue
         seen[risk.ref] = n
         risks.append(risk)
@@ -330,16 +278,16 @@ def read_initiatives(path: str | Path) -> tuple[Initiative, ...]:
     issues: list[Issue] = []
     out = []
     for n, row in enumerate(rows, start=2):
-        cells = _Cells(path, n, row, issues)
+        cells = RowCells(str(path), n, row, issues)
         flags: dict[str, bool] = {}
         for col in ("National", "Local"):
             v = cells.text(col).casefold()
             if v not in _TICKS:
-                cells._issue(col, "be ✓, yes or empty", repr(cells.text(col)))
+                cells.bad(col, "be ✓, yes or empty", repr(cells.text(col)))
             flags[col] = _TICKS.get(v, False)
         name = cells.text("Initiative", required=True)
         if not (flags["National"] or flags["Local"]) and name:
-            cells._issue("National", "be ticked, or Local ticked", "neither ticked")
+            cells.bad("National", "be ticked, or Local ticked", "neither ticked")
         if name:
             out.append(
                 Initiative(

@@ -28,6 +28,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from gpworkforce.delivery.cells import RowCells
 from gpworkforce.delivery.kpis import Direction, Rag
 from gpworkforce.delivery.maturity import Assessment
 from gpworkforce.delivery.measures import BASELINE_MEASURES
@@ -482,58 +483,6 @@ def _xlsx_lines(name: str, data: bytes) -> list[tuple[int, list[str]]]:
     return lines
 
 
-class _Row:
-    def __init__(self, name: str, number: int, cells: dict[str, str], issues: list[Issue]):
-        self.name, self.row_no, self.cells, self.issues = name, number, cells, issues
-
-    def bad(self, column: str, expected: str, found: str) -> None:
-        self.issues.append(
-            Issue(Location(file=self.name, row=self.row_no, column=column), expected, found)
-        )
-
-    def text(self, column: str, *, required: bool = False) -> str:
-        v = self.cells.get(column, "")
-        if required and not v:
-            self.bad(column, "not be empty", "an empty cell")
-        return v
-
-    def date(self, column: str, *, required: bool = False) -> dt.date | None:
-        v = self.cells.get(column, "")
-        if not v:
-            if required:
-                self.bad(column, "be a date (YYYY-MM-DD or DD/MM/YYYY)", "an empty cell")
-            return None
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return dt.datetime.strptime(v, fmt).date()
-            except ValueError:
-                continue
-        self.bad(column, "be a date (YYYY-MM-DD or DD/MM/YYYY)", repr(v))
-        return None
-
-    def number(self, column: str, *, required: bool = False, whole: bool = False) -> float | None:
-        v = self.cells.get(column, "").replace(",", "")
-        if not v:
-            if required:
-                self.bad(column, "be a number", "an empty cell")
-            return None
-        try:
-            x = float(v)
-        except ValueError:
-            self.bad(column, "be a number", repr(self.cells.get(column)))
-            return None
-        if x != x or x in (float("inf"), float("-inf")) or (whole and not x.is_integer()):
-            self.bad(column, "be a whole number" if whole else "be a finite number", repr(v))
-            return None
-        return x
-
-    def flag(self, column: str) -> bool:
-        v = self.cells.get(column, "").casefold()
-        if v not in ("", "yes", "y", "✓", "no", "n", "true", "false"):
-            self.bad(column, "be yes, ✓ or empty", repr(self.cells.get(column)))
-        return v in ("yes", "y", "✓", "true")
-
-
 @dataclass
 class ImportResult:
     added: int = 0
@@ -757,7 +706,7 @@ def _import_plan(actor: User | None, org: str, name: str, data: bytes) -> Import
     parsed = []
     seen: set[int] = set()
     for number, cells in rows:
-        r = _Row(name, number, cells, issues)
+        r = RowCells(name, number, cells, issues)
         n = r.number("Number", required=True, whole=True)
         title = r.text("Workstream", required=True)
         start = r.number("Start year", required=True, whole=True)
@@ -801,7 +750,7 @@ def _workstreams(org: str) -> dict[int, Workstream]:
 
 
 def _workstream_cell(
-    r: _Row, column: str, known: dict[int, Workstream], *, required: bool = False
+    r: RowCells, column: str, known: dict[int, Workstream], *, required: bool = False
 ) -> Workstream | None:
     n = r.number(column, required=required, whole=True)
     if n is None:
@@ -818,7 +767,7 @@ def _import_milestones(actor: User | None, org: str, name: str, data: bytes) -> 
     issues: list[Issue] = []
     parsed = []
     for number, cells in rows:
-        r = _Row(name, number, cells, issues)
+        r = RowCells(name, number, cells, issues)
         w = _workstream_cell(r, "Workstream number", known, required=True)
         title = r.text("Milestone", required=True)
         due = r.date("Due", required=True)
@@ -839,7 +788,7 @@ def _import_initiatives(actor: User | None, org: str, name: str, data: bytes) ->
     issues: list[Issue] = []
     parsed = []
     for number, cells in rows:
-        r = _Row(name, number, cells, issues)
+        r = RowCells(name, number, cells, issues)
         title = r.text("Initiative", required=True)
         national, local = r.flag("National"), r.flag("Local")
         if title and not (national or local):
@@ -879,7 +828,7 @@ def _import_initiatives(actor: User | None, org: str, name: str, data: bytes) ->
     )
 
 
-def _run_cell(r: _Row, column: str, org: str) -> int | None:
+def _run_cell(r: RowCells, column: str, org: str) -> int | None:
     """A finished run of ``org`` by its number (as the forms offer them), or None when empty."""
     from gpworkforce.web.scenarios.models import Run
 
@@ -893,7 +842,7 @@ def _run_cell(r: _Row, column: str, org: str) -> int | None:
     return run.pk
 
 
-def _initiative_links(r: _Row, org: str) -> dict[str, Any]:
+def _initiative_links(r: RowCells, org: str) -> dict[str, Any]:
     """The forecast runs and the KPI an initiative is linked to, checked as the form checks
     them (decision 0088): a comparison needs a run, differs from it, and leaving rates and
     registrars staying need one."""
@@ -926,7 +875,7 @@ def _import_kpis(actor: User | None, org: str, name: str, data: bytes) -> Import
     issues: list[Issue] = []
     parsed = []
     for number, cells in rows:
-        r = _Row(name, number, cells, issues)
+        r = RowCells(name, number, cells, issues)
         ref = r.text("KPI", required=True)
         kind = r.text("Measure kind") or "entered"
         columns = {
@@ -979,7 +928,7 @@ def _import_kpi_values(actor: User | None, org: str, name: str, data: bytes) -> 
     parsed = []
     today = timezone.localdate()
     for number, cells in rows:
-        r = _Row(name, number, cells, issues)
+        r = RowCells(name, number, cells, issues)
         ref = r.text("KPI", required=True)
         if ref and ref not in known:
             r.bad("KPI", "be the reference of a KPI in the register", repr(ref))
@@ -1055,7 +1004,7 @@ def _import_maturity(actor: User | None, org: str, name: str, data: bytes) -> Im
     issues: list[Issue] = []
     groups: dict[tuple[str, str, dt.date], dict[str, Any]] = {}
     for number, cells in rows:
-        r = _Row(name, number, cells, issues)
+        r = RowCells(name, number, cells, issues)
         code = r.text("Organisation", required=True)
         if code and code not in allowed:
             r.bad("Organisation", f"be {org} or an organisation under it", repr(code))
@@ -1220,7 +1169,7 @@ def _import_weights(actor: User | None, org: str, name: str, data: bytes) -> Imp
     rules: dict[Indicator, IndicatorRule] = {}
     threshold: float | None = None
     for number, cells in rows:
-        r = _Row(name, number, cells, issues)
+        r = RowCells(name, number, cells, issues)
         label = r.text("Indicator", required=True)
         if label.lower() == THRESHOLD_ROW.lower():
             value = r.number("Weight", required=True)
