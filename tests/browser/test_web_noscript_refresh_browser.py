@@ -7,22 +7,9 @@ from __future__ import annotations
 import time
 
 from playwright.sync_api import Browser, expect
+from signin_support import signed_in
 
-from gpworkforce.web.testing import PASSWORD
 from server_support import App
-
-
-def _signed_in_without_scripts(browser: Browser, app: App):  # type: ignore[no-untyped-def]
-    context = browser.new_context(
-        base_url=app.url, java_script_enabled=False, viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("#id_username", "analyst")
-    page.fill("#id_password", PASSWORD)
-    page.click("button:has-text('Log in')")
-    expect(page.locator("h1")).to_have_text("GP workforce")
-    return context, page
 
 
 def test_the_paper_page_reloads_itself_without_javascript_until_the_paper_is_ready(
@@ -37,7 +24,7 @@ def test_the_paper_page_reloads_itself_without_javascript_until_the_paper_is_rea
         analyst,
     )
     job = app.query("SELECT max(id) FROM papers_paperjob")[0][0]
-    context, page = _signed_in_without_scripts(browser, app)
+    context, page = signed_in(browser, app.url, "analyst", scripts=False)
     page.goto(f"/papers/QK1/{job}/")
     status = page.locator("[role=status]").first
     expect(status).to_contain_text("Laying out the PDF (40% done). This page updates itself.")

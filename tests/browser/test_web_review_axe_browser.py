@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from signin_support import signed_in
 from test_web_browser import AXE
 
-from gpworkforce.web.testing import PASSWORD
 from server_support import App, clean_env, seed
 
 pytestmark = pytest.mark.browser
@@ -65,13 +65,7 @@ def test_the_review_and_round_pages_pass_axe(browser: Browser, app: App) -> None
     )
     own = app.ids["own"]
     seed(env, SUBMIT.format(own=own))
-    context = browser.new_context(base_url=app.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("#id_username", "analyst")
-    page.fill("#id_password", PASSWORD)
-    page.click("button:has-text('Log in')")
-    expect(page.locator("h1")).to_have_text("GP workforce")
+    context, page = signed_in(browser, app.url, "analyst")
 
     page.goto(f"/returns/{own}/")
     expect(page.locator("#review")).to_be_visible()
