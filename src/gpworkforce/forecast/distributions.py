@@ -42,12 +42,9 @@ class _Dist(BaseModel):
         raise NotImplementedError  # pragma: no cover
 
 
-class Normal(_Dist):
-    """Normal distribution. Central value: the mean."""
-
-    kind: Literal["normal"] = Field(description="Distribution kind: 'normal'.")
-    mean: float = Field(description="Mean (also the central value).")
-    sd: float = Field(ge=0, description="Standard deviation, same units as the mean.")
+class _MeanSd(_Dist):
+    """A normal distribution given by its ``mean`` and ``sd`` (fields or properties of the
+    subclass): central value the mean, plausible draws within 3 standard deviations of it."""
 
     @property
     def central(self) -> float:
@@ -60,6 +57,14 @@ class Normal(_Dist):
     @property
     def upper_bound(self) -> float:
         return self.mean + 3 * self.sd
+
+
+class Normal(_MeanSd):
+    """Normal distribution. Central value: the mean."""
+
+    kind: Literal["normal"] = Field(description="Distribution kind: 'normal'.")
+    mean: float = Field(description="Mean (also the central value).")
+    sd: float = Field(ge=0, description="Standard deviation, same units as the mean.")
 
 
 class Triangular(_Dist):
@@ -154,7 +159,7 @@ class LogNormal(_Dist):
         return math.exp(self.mu + 3 * self.sigma)
 
 
-class Interval80(_Dist):
+class Interval80(_MeanSd):
     """An 80% interval (P10, P90), read as a normal distribution. Central value: the midpoint."""
 
     kind: Literal["interval80"] = Field(description="Distribution kind: 'interval80'.")
@@ -174,18 +179,6 @@ class Interval80(_Dist):
     @property
     def sd(self) -> float:
         return (self.p90 - self.p10) / (2 * Z90)
-
-    @property
-    def central(self) -> float:
-        return self.mean
-
-    @property
-    def lower_bound(self) -> float:
-        return self.mean - 3 * self.sd
-
-    @property
-    def upper_bound(self) -> float:
-        return self.mean + 3 * self.sd
 
 
 Distribution = Annotated[
