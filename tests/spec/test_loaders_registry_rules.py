@@ -119,7 +119,7 @@ def test_stp_backdated_then_icb_from_july_2022(reg: OrgRegistry) -> None:
     assert stp("C01", D(2015, 1, 1)) == "S01"  # STP membership before 2020 from the 2020 map
     assert stp("C99", D(2022, 6, 30)) == "S02"
     assert stp("C99", D(2022, 7, 1)) == "S03"  # ccg_to_icb from ICB establishment
-    assert reg.get("S03").name == "ICB THREE"
+    assert reg.get("S03").name == "ICB Three"  # the files' capitals, title-cased
     # a CCG gone before the first map: the STP of most of its practices in it
     assert stp("C77", D(2017, 9, 30)) == "S02"
     assert reg.parent_of_type("R01", OrgType.ENGLAND, D(2010, 1, 1)).code == "ENG"
@@ -128,7 +128,7 @@ def test_stp_backdated_then_icb_from_july_2022(reg: OrgRegistry) -> None:
 def test_practices_open_and_under(reg: OrgRegistry) -> None:
     assert reg.practices_under("C01", D(2017, 9, 30)) == ["P0001", "P0002", "P0004"]
     assert reg.practices_under("C01", D(2018, 9, 30)) == ["P0001", "P0002"]
-    assert reg.get("C77").name == "OLD CCG"
+    assert reg.get("C77").name == "Old CCG"
 
 
 def test_epraccur_dates_must_not_run_backwards(tmp_path) -> None:

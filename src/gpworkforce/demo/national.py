@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gpworkforce.domain.names import display_name
 from gpworkforce.domain.orgs import ENGLAND_CODE, Organisation, OrgRegistry, OrgType, ParentLink
 from gpworkforce.domain.provenance import Source
 from gpworkforce.errors import InputFileError
@@ -72,7 +73,7 @@ def build_national(data_dir: Path | None = None) -> NationalDataset:
         )
     orgs = [Organisation(ENGLAND_CODE, "England", OrgType.ENGLAND)]
     icbs = sorted({codes[_norm(n)] for n in latest["icb_name"]})
-    orgs += [Organisation(code, name, OrgType.ICB) for code, name in icbs]
+    orgs += [Organisation(code, display_name(name), OrgType.ICB) for code, name in icbs]
     links = [ParentLink(code, ENGLAND_CODE, source=CCG_TO_ICB_FILE) for code, _ in icbs]
     icb_of: dict[str, str] = {}
     for code, name in zip(latest["practice_code"], latest["icb_name"], strict=True):

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from gpworkforce.domain.names import display_name
 from gpworkforce.domain.orgs import ENGLAND_CODE, Organisation, OrgRegistry, OrgType, ParentLink
 from gpworkforce.errors import InputFileError
 from gpworkforce.loaders.epcn import EpcnFile, read_epcn
@@ -91,7 +92,8 @@ class _Orgs:
         old = self.items.get(code)
         if old is not None and not dates:
             dates = {"opened": old.opened, "closed": old.closed}
-        self.items[code] = Organisation(code, name or code, kind, **dates)
+        # the files name organisations in capitals: written once here as people read them
+        self.items[code] = Organisation(code, display_name(name) if name else code, kind, **dates)
 
     def ensure(self, code: str, kind: OrgType) -> None:
         if code not in self.items:

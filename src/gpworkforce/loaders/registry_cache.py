@@ -60,7 +60,8 @@ def cache_key(stamp: Sequence[tuple[str, int, int]]) -> str:
     for path, mtime, size in stamp:
         h.update(f"{path}\0{mtime}\0{size}\n".encode())
     here = Path(__file__).resolve().parent
-    for module in (*(here / m for m in _BUILDERS), here.parent / "domain" / "orgs.py"):
+    domain = here.parent / "domain"
+    for module in (*(here / m for m in _BUILDERS), domain / "orgs.py", domain / "names.py"):
         h.update(module.read_bytes())
     return h.hexdigest()[:24]
 
