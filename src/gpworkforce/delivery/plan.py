@@ -18,13 +18,13 @@ import csv
 import datetime as dt
 import io
 import re
-import tomllib
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from gpworkforce import tomlfiles
 from gpworkforce.delivery.kpis import Milestone
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
 from gpworkforce.labels import plural
@@ -65,12 +65,7 @@ class DeliveryPlan(_Model):
 
 def read_delivery_plan(path: str | Path) -> DeliveryPlan:
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{path}: must be valid TOML, got {exc}") from None
+    data, _ = tomlfiles.read_toml(path, "delivery plan file")
     try:
         return DeliveryPlan.model_validate(data)
     except ValidationError as exc:

@@ -9,7 +9,6 @@ one where that key (or, inside an inline table, its nearest enclosing key) is wr
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from pydantic import ValidationError
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
 from gpworkforce.finance.model import CostModel
 from gpworkforce.finance.prices import Values, role_costs
+from gpworkforce.tomlfiles import read_toml
 
 COSTS_FILE = "costs.toml"
 _KEY = re.compile(r'^\s*("[^"]*"|[A-Za-z0-9_\-.]+)\s*=')
@@ -110,21 +110,6 @@ def validation_issues(exc: ValidationError, file: Path, text: str) -> list[Issue
     return issues
 
 
-def read_toml(path: Path) -> tuple[dict[str, Any], str]:
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: cost model file must exist, not found") from None
-    except UnicodeDecodeError:
-        raise InputFileError(f"{path}: cost model file must be UTF-8 text") from None
-    except OSError as exc:
-        raise InputFileError(f"{path}: cost model file must be readable, got {exc}") from None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        raise InputFileError(f"{path}: must be valid TOML, got error: {exc}") from None
-
-
 def parse_cost_model(data: dict[str, Any], text: str, path: Path) -> CostModel:
     try:
         return CostModel.model_validate(data)
@@ -136,7 +121,7 @@ def parse_cost_model(data: dict[str, Any], text: str, path: Path) -> CostModel:
 
 def load_cost_model(path: Path) -> CostModel:
     """Read and validate a cost model TOML file."""
-    data, text = read_toml(path)
+    data, text = read_toml(path, "cost model file")
     return parse_cost_model(data, text, path)
 
 

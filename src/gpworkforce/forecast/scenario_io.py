@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -29,6 +28,7 @@ from gpworkforce.forecast.cohort_config import cohort_issues
 from gpworkforce.forecast.distributions import central
 from gpworkforce.forecast.scenario import Scenario, json_schema
 from gpworkforce.paths import shared_data_dir
+from gpworkforce.tomlfiles import read_toml
 
 MAX_EXTENDS_DEPTH = 10
 _Key = tuple[str | int, ...]
@@ -73,21 +73,6 @@ def shipped_scenarios_dir() -> Path:
     return where
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: scenario file must exist, not found") from None
-    except OSError as exc:
-        raise InputFileError(f"{path}: scenario file must be readable, got {exc}") from None
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputFileError(f"{path}: scenario file must be UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputFileError(f"{path}: must be valid TOML, got error: {exc}") from None
-
-
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     """``over`` merged onto ``base``: dicts merge recursively, anything else replaces."""
     out = dict(base)
@@ -130,7 +115,7 @@ def resolve_toml(path: Path) -> tuple[dict[str, Any], tuple[Path, ...], dict[_Ke
                 summary=f"scenario {path.name} is invalid",
             )
         chain.append(current)
-        doc = _read_toml(current)
+        doc, _ = read_toml(current, "scenario file")
         docs.append((current, doc))
         base = doc.get("extends")
         if base is None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from gpworkforce import tomlfiles
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
 from gpworkforce.plans.model import Plan, StaffGroup, TrajectoryPoint
 
@@ -75,12 +75,7 @@ def _short(value: object) -> str:
 def read_toml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise InputFileError(f"PLAN must be an existing plan file (TOML), got {path} (missing)")
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputFileError(f"{path}: must be UTF-8 text, got undecodable bytes") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise InputFileError(f"{path}: must be valid TOML, got: {exc}") from exc
+    return tomlfiles.read_toml(path, "plan file")[0]
 
 
 def _points_from_frame(frame: pd.DataFrame, where: str) -> tuple[TrajectoryPoint, ...]:

@@ -14,9 +14,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from gpworkforce.domain.taxonomy import load_taxonomy
-from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
+from gpworkforce.errors import Issue, Location, ValidationFailed
 from gpworkforce.finance.cost_io import validation_issues
 from gpworkforce.skillmix.catalogue import Catalogue, CatalogueFile, build_catalogue, merge
+from gpworkforce.tomlfiles import read_toml
 
 DEFAULT_NAME = "catalogue.toml"
 
@@ -27,22 +28,6 @@ def default_text() -> str:
         .joinpath("skillmix", DEFAULT_NAME)
         .read_text(encoding="utf-8")
     )
-
-
-def read_toml(path: Path, what: str) -> tuple[dict[str, Any], str]:
-    """A TOML file's table and text; a clear :class:`InputFileError` when it cannot be read."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: {what} must exist, not found") from None
-    except UnicodeDecodeError:
-        raise InputFileError(f"{path}: {what} must be UTF-8 text") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{path}: {what} must be a file, got a directory") from None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        raise InputFileError(f"{path}: {what} must be valid TOML, got error: {exc}") from None
 
 
 def catalogue_from(

@@ -19,10 +19,11 @@ from gpworkforce.finance.cost_io import central_role_costs, load_cost_model, val
 from gpworkforce.finance.prices import Values, price_factors, role_costs
 from gpworkforce.finance.tables_io import read_allocations
 from gpworkforce.skillmix.catalogue import Catalogue
-from gpworkforce.skillmix.io import load_catalogue, read_toml
+from gpworkforce.skillmix.io import load_catalogue
 from gpworkforce.skillmix.multiyear import Practices
 from gpworkforce.skillmix.plan_problem import AllocationBudget, PlanProblem
 from gpworkforce.skillmix.problem import Problem
+from gpworkforce.tomlfiles import read_toml
 
 _P = TypeVar("_P", Problem, PlanProblem)
 
