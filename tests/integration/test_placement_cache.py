@@ -122,3 +122,36 @@ def test_turned_off_nothing_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     placement_cache.write_placement("k", FilePlacement(registry), registry)
     assert placement_cache.read_placement("k", lambda: registry) is None
     assert not any(tmp_path.iterdir())
+
+
+def test_a_load_places_the_files_so_the_next_report_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Decision 0169: ``load`` of a workforce file places the workspace's practices and keeps
+    the answer, so the first report after it reads the kept placement instead of placing."""
+    from gpworkforce.loaders import build_registry
+    from gpworkforce.loaders.synthetic_gpw import synthetic_detailed
+
+    on = dt.date(2025, 3, 31)
+    codes = sorted(p for p, icb in build_registry().practice_map(on, OrgType.ICB).items()
+                   if icb == "QK1")  # fmt: skip
+    frame = synthetic_detailed(len(codes), seed=11)
+    frame["PRAC_CODE"] = codes
+    raw = tmp_path / "General Practice - March 2025 Practice Level - Detailed.csv"
+    frame.to_csv(raw, index=False, na_rep="NA", float_format="%g")
+    monkeypatch.setenv(registry_cache.ENV_VAR, str(tmp_path / "cache"))
+    ws = tmp_path / "ws"
+    loaded = CliRunner().invoke(app, ["load", "gpw-detailed", str(raw), "--data", str(ws)])
+    assert loaded.exit_code == 0, loaded.output
+    assert len(list((tmp_path / "cache" / "placed").iterdir())) == 1  # kept by the load
+
+    def placed_again(*_args: object) -> FilePlacement:
+        raise AssertionError("the report placed the practices again")
+
+    monkeypatch.setattr("gpworkforce.loaders.own_orgs.place_as_files_do", placed_again)
+    out = tmp_path / "out"
+    report = CliRunner().invoke(app, ["baseline", "--org", "QK1", "--period", on.isoformat(),
+                                      "--source", "gpw", "--data", str(ws), "--format", "csv",
+                                      "--out", str(out)])  # fmt: skip
+    assert report.exit_code == 0, report.output
+    assert (out / "staff_by_group.csv").is_file()

@@ -90,6 +90,23 @@ def load(
         echo_warnings(entry.original_name, entry.warnings, verbose=verbose)
     for name in outcome.already_present:
         typer.echo(f"skipped {name}: the same file is already in {data}")
+    if outcome.added and kind in PLACING_KINDS:
+        _keep_placement(data)
+
+
+# the kinds whose files place practices themselves (loaders.own_orgs): loading one changes
+# where the workspace's reports place practices
+PLACING_KINDS = frozenset({Kind.GPW_DETAILED, Kind.GPW_PRACTICE_YEAR})
+
+
+def _keep_placement(data: Path) -> None:
+    """Place the workspace's practices where its workforce files place them, now, and keep the
+    answer (decision 0169): the next report reads it instead of placing them itself."""
+    from gpworkforce.cli.sources import files_placement
+    from gpworkforce.cli.workspace import require_entries
+
+    with step("Placing practices where the files place them"):
+        files_placement(data, require_entries(data))
 
 
 DataDir = Annotated[Path, typer.Option("--data", help="The workspace directory.")]
