@@ -40,16 +40,17 @@ class CohortMethod:
         only, nothing of size draws x organisations x steps kept): ``supply`` is then per group
         and TOTAL, ``[runs, steps, groups]``, and ``detail`` the :class:`CohortSummary`."""
         values, drawn = request_values(spec.distributions(), request)
+        # the engine's inputs, the same for a streamed run and a full one
+        inputs = {
+            "patients": spec.data.patients,
+            "population_index": spec.data.population_index,
+            "costs": spec.costs,
+            "values": values,
+            "org_inflows": spec.data.org_inflows,
+        }
         if isinstance(request.options, SummaryOptions):
             summary = run_cohort_summary(
-                spec.config,
-                spec.data.stocks,
-                patients=spec.data.patients,
-                population_index=spec.data.population_index,
-                costs=spec.costs,
-                values=values,
-                options=request.options,
-                org_inflows=spec.data.org_inflows,
+                spec.config, spec.data.stocks, options=request.options, **inputs
             )
             return Forecast(
                 method=self.name,
@@ -60,14 +61,7 @@ class CohortMethod:
                 detail=summary,
             )
         fc: CohortForecast = run_cohort(
-            spec.config,
-            spec.data.stocks,
-            patients=spec.data.patients,
-            population_index=spec.data.population_index,
-            costs=spec.costs,
-            values=values,
-            options=request.options,
-            org_inflows=spec.data.org_inflows,
+            spec.config, spec.data.stocks, options=request.options, **inputs
         )
         return Forecast(
             method=self.name,
