@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from gpworkforce import labels
-from gpworkforce.cli.common import echo_written, step
+from gpworkforce.cli.common import PracticeYearDataOption, echo_written, step
 from gpworkforce.errors import UserError
 
 # pandas, Altair and the engines are imported inside the command, so `gpworkforce --help` does not
@@ -45,14 +45,7 @@ def backtest(
             " scenarios/llr-2017/scenario-*.toml).",
         ),
     ] = None,
-    data: Annotated[
-        Path | None,
-        typer.Option(
-            "--data",
-            help="A workspace directory (its loaded practice-year files) or a GPW practice-year"
-            " CSV; default: the shared data file.",
-        ),
-    ] = None,
+    data: PracticeYearDataOption = None,
     calibration: Annotated[
         str,
         typer.Option(

@@ -30,6 +30,16 @@ DataOption = Annotated[
     typer.Option("--data", help="Workspace directory (default: the built-in LLR 2017 demo)."),
 ]
 
+# the GPW practice-year series the back-test and the evaluation read
+PracticeYearDataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="A workspace directory (its loaded practice-year files) or a GPW practice-year"
+        " CSV; default: the shared data file.",
+    ),
+]
+
 
 def data_context(data: Path | None) -> DataContext:
     """The data a ``--data`` option names: its workspace, or the built-in LLR 2017 demo."""

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from gpworkforce.cli.common import echo_written, step
+from gpworkforce.cli.common import PracticeYearDataOption, echo_written, step
 from gpworkforce.errors import UserError
 from gpworkforce.forecast.evaluation_labels import CURRENT_BAND_COLUMNS, LEVELS
 
@@ -146,14 +146,7 @@ def evaluate(
     max_horizon: Annotated[
         int, typer.Option("--max-horizon", min=1, max=10, help="Longest horizon scored, years.")
     ] = 6,
-    data: Annotated[
-        Path | None,
-        typer.Option(
-            "--data",
-            help="A workspace directory (its loaded practice-year files) or a GPW practice-year"
-            " CSV; default: the shared data file.",
-        ),
-    ] = None,
+    data: PracticeYearDataOption = None,
     later: Annotated[
         Path | None,
         typer.Option(

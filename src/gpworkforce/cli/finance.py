@@ -22,16 +22,19 @@ finance_app = typer.Typer(
     no_args_is_help=True,
 )
 
+# the cost model of ``gpworkforce cost`` and ``gpworkforce finance spend``
+CostsOption = Annotated[
+    Path | None,
+    typer.Option("--costs", help="Cost model TOML (default: costs.toml beside the scenario)."),
+]
+
 
 def cost(
     scenarios: Annotated[
         list[Path],
         typer.Argument(help="Scenario TOML file(s) (hee-linear or cohort); several = compared."),
     ],
-    costs: Annotated[
-        Path | None,
-        typer.Option("--costs", help="Cost model TOML (default: costs.toml beside the scenario)."),
-    ] = None,
+    costs: CostsOption = None,
     draws: Annotated[
         int,
         typer.Option("--draws", "-n", min=0, help="Monte Carlo draws besides the central case."),
@@ -208,10 +211,7 @@ def spend(
             help="Workspace: read the spend section of the practice returns loaded into it.",
         ),
     ] = None,
-    costs: Annotated[
-        Path | None,
-        typer.Option("--costs", help="Cost model TOML (default: costs.toml beside the scenario)."),
-    ] = None,
+    costs: CostsOption = None,
     draws: Annotated[
         int,
         typer.Option("--draws", "-n", min=0, help="Monte Carlo draws for the plan's P10/P90."),
