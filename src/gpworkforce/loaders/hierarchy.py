@@ -11,6 +11,7 @@ than the extract (e.g. CCG -> STP membership before 2020 taken from the 2020 map
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -85,4 +86,26 @@ def carried_forward(full: Sequence[Snapshot], partial: Sequence[Snapshot]) -> li
         before = [s for s in out if s.on <= part.on]
         edges = {**(before[-1].edges if before else {}), **part.edges}
         out = [*before, Snapshot(part.on, edges, part.source), *out[len(before) :]]
+    return out
+
+
+def closed_by_absence(
+    listed: Mapping[str, dt.date], full_lists: Sequence[dt.date]
+) -> dict[str, dt.date]:
+    """The last day open of each practice a later full list no longer names (decision 0168).
+
+    ``listed`` gives each practice's last date in any source that names it (a practice map, an
+    ODS extract, an ePCN relationship); ``full_lists`` are the dates of the lists that name
+    every practice with registered patients on their date (the practice maps). A practice that
+    the first full list after its last listing does not name had closed by that list's date:
+    it is taken to be open until the day before it, not from the day after its last listing
+    (it may have had patients and staff until then). A practice named again by a later source
+    is open again, since its last listing is then that source's. Practices no later full list
+    follows are left out (open, as far as these sources tell)."""
+    dates = sorted(set(full_lists))
+    out: dict[str, dt.date] = {}
+    for practice, last in listed.items():
+        i = bisect_right(dates, last)  # the first full list dated after ``last``
+        if i < len(dates):
+            out[practice] = dates[i] - dt.timedelta(days=1)
     return out

@@ -219,6 +219,15 @@ def _latest_per_practice_date(places: pd.DataFrame, order: dict[str, int]) -> pd
     return places.iloc[by_rank[last]]
 
 
+def _open_on(org: Organisation, days: Iterable[dt.date]) -> Organisation:
+    """``org`` open on each of ``days``: a workforce file with figures for a practice on a
+    date shows it open then, whatever the registry's sources had it closed by (decision 0168)."""
+    first, last = min(days), max(days)
+    opened = first if org.opened is not None and first < org.opened else org.opened
+    closed = last if org.closed is not None and last > org.closed else org.closed
+    return dataclasses.replace(org, opened=opened, closed=closed)
+
+
 def place_as_files_do(
     registry: OrgRegistry, places: pd.DataFrame, order: dict[str, int] | None = None
 ) -> FilePlacement:
@@ -239,6 +248,7 @@ def place_as_files_do(
     new_orgs: list[Organisation] = []
     new_codes: set[str] = set()
     cut: dict[str, set[dt.date]] = {}
+    reopen: dict[str, list[dt.date]] = {}
     changes: list[Moved] = []
     unresolved: set[str] = set()
     # a file names few distinct organisations: each is resolved once (the same answers as
@@ -293,6 +303,8 @@ def place_as_files_do(
             if same:
                 continue
             known = practice in registry
+            if known and not registry.get(practice).is_open(on):
+                reopen.setdefault(practice, []).append(on)  # the file shows it open then
             if not known and practice not in new_codes:
                 new_codes.add(practice)
                 new_orgs.append(Organisation(practice, practice, OrgType.PRACTICE))
@@ -317,7 +329,11 @@ def place_as_files_do(
     for link in registry.links:
         days = cut.get(link.child)
         links.extend(_cut(link, days) if days else (link,))
-    orgs = [*registry.organisations.values(), *new_orgs]
+    orgs = [
+        _open_on(o, reopen[o.code]) if o.code in reopen else o
+        for o in registry.organisations.values()
+    ]
+    orgs += new_orgs
     return FilePlacement(
         OrgRegistry.build(orgs, links),
         changes=tuple(changes),

@@ -17,6 +17,8 @@ Sources and how each becomes effective-dated links:
   map does not list has no CCG from then: it had closed or had no registered patients). CCG -> STP and the
   tiers above are backdated: STP membership before September 2020 is taken from the 2020 map (a
   CCG that no longer existed by then gets the STP where most of its practices were in 2020).
+* A practice the first map after its last listing in any source does not list is closed from
+  that map's date (decision 0168, :func:`~gpworkforce.loaders.hierarchy.closed_by_absence`).
 * ``ccg_to_icb.csv`` (2022): CCG -> ICB from 1 July 2022, when ICBs replaced STPs (ICB codes
   are the STP codes they replaced, so an unchanged membership is one continuing link).
 """
@@ -40,6 +42,7 @@ from gpworkforce.loaders.epcn_links import pcn_sub_icb_links, practice_pcn_links
 from gpworkforce.loaders.hierarchy import (
     Snapshot,
     carried_forward,
+    closed_by_absence,
     modal_parent,
     snapshot_links,
     truncate,
@@ -382,7 +385,55 @@ def registry_from_frames(
                 closed=row.closed,
             )
         _epcn_practices(epcn, orgs)
+    _close_unlisted(orgs, _last_listed(ods, maps, later_ods, epcn), maps)
     return OrgRegistry.build(orgs.items.values(), links)
+
+
+def _last_listed(
+    ods: pd.DataFrame | None,
+    maps: Sequence[PracticeMap],
+    later_ods: Sequence[OdsExtract],
+    epcn: EpcnFile | None,
+) -> dict[str, dt.date]:
+    """Each practice's last date in a source that names it: the shared ODS extract's month,
+    a practice map's or later ODS extract's date, an ePCN relationship's last day (the
+    workbook's date while it lasts)."""
+    last: dict[str, dt.date] = {}
+
+    def seen(codes: Iterable[str], on: dt.date) -> None:
+        for code in codes:
+            if code not in last or last[code] < on:
+                last[code] = on
+
+    if ods is not None:
+        seen(ods.loc[ods["setting"] == GP_PRACTICE_SETTING, "code"], ODS_BASE_DATE)
+    for m in maps:
+        seen(m.frame["PRACTICE_CODE"], m.extract_date)
+    for e in later_ods:
+        seen(e.frame.loc[e.frame["setting"] == GP_PRACTICE_SETTING, "code"], e.extract_date)
+    if epcn is not None:
+        for row in epcn.members.itertuples(index=False):
+            seen((row.practice_code,), epcn.extract_date if row.end is None else row.end)
+    return last
+
+
+def _close_unlisted(orgs: _Orgs, last: dict[str, dt.date], maps: Sequence[PracticeMap]) -> None:
+    """Practices a later practice map no longer lists closed the day before its date
+    (:func:`~gpworkforce.loaders.hierarchy.closed_by_absence`, decision 0168); an earlier
+    closing date a source gives is kept."""
+    # a practice opening after its last listing (a date ahead in an extract) is known from then
+    for code, on in list(last.items()):
+        org = orgs.items.get(code)
+        if org is not None and org.opened is not None and org.opened > on:
+            last[code] = org.opened
+    closing = closed_by_absence(last, [m.extract_date for m in maps])
+    for code, day in closing.items():
+        org = orgs.items.get(code)
+        if org is None or org.type is not OrgType.PRACTICE:
+            continue
+        if (org.closed is not None and org.closed <= day) or (org.opened and day < org.opened):
+            continue
+        orgs.items[code] = Organisation(org.code, org.name, org.type, org.opened, day)
 
 
 def _epcn_orgs(epcn: EpcnFile, orgs: _Orgs) -> None:
