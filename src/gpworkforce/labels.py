@@ -29,6 +29,7 @@ from gpworkforce.domain.report import ReportTable
 from gpworkforce.domain.taxonomy import load_taxonomy
 
 __all__ = [
+    "ALERT_KINDS",
     "COLUMNS",
     "GP_HEADLINE_NODE",
     "MEASURES",
@@ -39,9 +40,11 @@ __all__ = [
     "cost_group",
     "date_text",
     "datetime_text",
+    "file_id",
     "internal_keys_in",
     "latest_received",
     "lever",
+    "money",
     "plural",
     "readable",
     "role",
@@ -358,6 +361,13 @@ def _date_text(text: str) -> str:
         return text
 
 
+def file_id(source_id: str) -> str:
+    """The short id a person gives ``gpworkforce data diff`` or ``data remove`` for a file: the
+    first 12 hex digits of its SHA-256, the source id's last part ("" when it has none)."""
+    last = str(source_id).rsplit(":", 1)[-1]
+    return last if re.fullmatch(r"[0-9a-f]{12}", last) else ""
+
+
 def source(source_id: str) -> str:
     """One source as a person reads it: what it is, the date it describes, when published."""
     dataset, period, vintage = _parts(source_id)
@@ -419,6 +429,26 @@ def date_text(on: dt.date) -> str:
     """A date as people write it: ``30 September 2017`` (the one way every page, report, chart
     title and export title writes a date)."""
     return f"{on.day} {on:%B %Y}"
+
+
+# What a plan alert is about (gpworkforce.plans.tracking.AlertKind's values), as the web's plan
+# pages also name them.
+ALERT_KINDS: Mapping[str, str] = MappingProxyType(
+    {
+        "outside_band": "Actual outside the plan's P10-P90 band",
+        "spc_concern": "Special-cause concern (SPC)",
+        "target_unreachable": "Target unlikely to be met",
+    }
+)
+
+
+def money(pounds: float) -> str:
+    """An amount of money as people read it: ``£70.6 million`` from a million up, ``£405,000``
+    below (whole pounds), ``-£1.2 million`` when negative (the one way every headline writes
+    pounds)."""
+    size = abs(float(pounds))
+    text = f"£{size / 1e6:,.1f} million" if size >= 999_950 else f"£{size:,.0f}"
+    return ("-" if pounds < 0 and text != "£0" else "") + text
 
 
 def datetime_text(at: dt.datetime, *, seconds: bool = False) -> str:

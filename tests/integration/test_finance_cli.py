@@ -31,7 +31,10 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def test_cost_prints_a_headline_and_writes_csv(tmp_path: Path) -> None:
     code, out, err = invoke("cost", str(LLR / "scenario-1.toml"), "--out", str(tmp_path))
     assert code == 0, err
-    assert "Cost of the gap to target, filled by substantive staff: Sep 2017 10,976,000" in out
+    assert (
+        "Cost of the gap to target, filled by substantive staff: £11.0 million on 30 September 2017"
+        in out
+    )
     assert "2017/18 prices" in out
     assert {p.name for p in tmp_path.iterdir()} == {
         "costs.csv",
@@ -72,7 +75,7 @@ def test_cost_with_draws_and_xlsx_keeps_numbers_as_numbers(tmp_path: Path) -> No
         str(tmp_path),
     )
     assert code == 0, err
-    assert "P10-P90" in out
+    assert "(P10 £" in out and ", P90 £" in out
     book = openpyxl.load_workbook(tmp_path / "costs.xlsx")
     sheet = book[book.sheetnames[0]]
     rows = list(sheet.iter_rows(values_only=True))
@@ -110,10 +113,11 @@ def test_finance_allocations_regenerates_table_17(tmp_path: Path) -> None:
         "finance", "allocations", str(LLR / "allocations.csv"), "--out", str(tmp_path), "--xlsx"
     )
     assert code == 0, err
-    assert "2016/17: all organisations 11.23%" in out
-    assert "below the minimum: West Leicestershire" in out
+    assert "2016/17: all organisations spent 11.23%" in out
+    assert "below: West Leicestershire" in out
     assert (
-        "45 compared, 0 disagree with their inputs, 2 meet a threshold only after rounding" in out
+        "45 figures compared, 0 disagree with their inputs, 2 meet a threshold only after rounding"
+        in out
     )
     rows = _rows(tmp_path / "allocations.csv")
     assert len(rows) == 20  # 3 CCGs + all organisations, 5 years
@@ -138,7 +142,8 @@ def test_finance_allocations_thresholds_and_role_costs(tmp_path: Path) -> None:
         str(tmp_path),
     )
     assert code == 0, err
-    assert "minimum 11.2%" in out and "2019/20: all organisations 11.36% of GBP 1,418,903k;" in out
+    assert "the 11.2% minimum" in out
+    assert "2019/20: all organisations spent 11.36% of £1,418.9 million;" in out
     header = _rows(tmp_path / "allocations.csv")[0]
     assert "headroom_to_aspiration_wte_ANP" in header
     code, _, err = invoke("finance", "allocations", str(LLR / "allocations.csv"), "--wte-cost", "x")
@@ -185,7 +190,9 @@ def test_cost_with_the_funding_register_and_funding_command(tmp_path: Path) -> N
     )
     code, out, err = invoke("finance", "funding", str(LLR / "funding.csv"), "--out", str(tmp_path))
     assert code == 0, err
-    assert "2016/17 95,000; 2017/18 190,000; 2018/19 190,000; 2019/20 190,000" in out
+    assert "2016/17 £95,000; 2017/18 £190,000; 2018/19 £190,000; 2019/20 £190,000" in out
+    # the headline: the four amounts of the register, summed by hand
+    assert out.startswith("Headline: £665,000 of funding counted")
 
 
 def test_cost_cohort_monte_carlo_keeps_every_draw(tmp_path: Path, shared_data: Path) -> None:

@@ -49,13 +49,13 @@ def test_tornado_of_the_llr_scenario(tmp_path: Path) -> None:
     assert labels.internal_keys_in(svg) == []
     # the headline first: the central gap and the assumption that moves it most, in words
     lines = result.stdout.splitlines()
-    assert lines[0] == "Headline: WTE GP gap (target - position) in 2020, central case: 78.0"
+    assert lines[0] == "Headline: WTE GP gap (target - position) in 2020, central case: 78.0 WTE"
     assert lines[1].startswith(
         "  Moved most by: Share of GP WTE lost a year to fewer sessions or early leaving (from "
     )
-    assert lines[1].endswith("a swing of 32.0)")
+    assert lines[1].endswith("a swing of 32.0 WTE)")
     assert lines[2] == "  3 uncertain assumptions, ranked by swing:"
-    assert " 1. Share of GP WTE lost a year to fewer sessions or early leaving: swing 32.0" in (
+    assert " 1. Share of GP WTE lost a year to fewer sessions or early leaving: swing 32.0 WTE" in (
         result.stdout
     )
     assert labels.internal_keys_in(result.stdout) == []

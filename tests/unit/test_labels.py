@@ -173,3 +173,26 @@ def test_probabilities_become_the_per_cent_their_label_says_and_iso_dates_dates(
     assert out.frame["Chance of meeting the target (%)"].iloc[0] == pytest.approx(15.0)
     assert out.frame["Date"].iloc[0] == pd.Timestamp("2020-09-30")
     assert dict(out.decimals) == {"Chance of meeting the target (%)": 1, "Target WTE": 1}
+
+
+@pytest.mark.parametrize(
+    ("pounds", "shown"),
+    [
+        (0, "£0"),
+        (405_000, "£405,000"),
+        (999_949, "£999,949"),
+        (999_950, "£1.0 million"),  # rounds to a million: never "£1,000,000" or "£0.0 million"
+        (10_976_000, "£11.0 million"),
+        (1_473_493_000, "£1,473.5 million"),
+        (-1_260_000, "-£1.3 million"),
+        (-0.4, "£0"),
+    ],
+)
+def test_money_is_written_as_people_read_it(pounds: float, shown: str) -> None:
+    assert labels.money(pounds) == shown
+
+
+def test_file_id_is_the_checksum_part_of_a_source_id() -> None:
+    sid = "gpw-practice-year-gp-admin:FY2016-FY2024:unknown-vintage:cd2ef6096d31"
+    assert labels.file_id(sid) == "cd2ef6096d31"
+    assert labels.file_id("practice-return:2017-09-30:2026-12-04:nochecksum") == ""

@@ -85,7 +85,9 @@ def load(
     for entry in outcome.added:
         encoding = f"; {entry.encoding}" if entry.encoding else ""
         typer.echo(
-            f"loaded {entry.original_name} -> {data / entry.file} ({entry.source_id}{encoding})"
+            f"loaded {entry.original_name} -> {data / entry.file} "
+            f"({labels.source(entry.source_id)}; file id {labels.file_id(entry.source_id)}"
+            f"{encoding})"
         )
         echo_warnings(entry.original_name, entry.warnings, verbose=verbose)
     for name in outcome.already_present:
@@ -206,8 +208,8 @@ def pin(
     from gpworkforce import labels
 
     typer.echo(
-        f"Headline: reports run with --pin {out} will read exactly these "
-        f"{labels.plural(len(entries), 'file')}:"
+        f"Headline: reports run with --pin {out} will read exactly "
+        f"{'this' if len(entries) == 1 else 'these'} {labels.plural(len(entries), 'file')}:"
     )
     for line in labels.sources_summary(e.source_id for e in entries):
         typer.echo(f"  {line}")

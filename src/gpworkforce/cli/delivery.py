@@ -115,7 +115,7 @@ def timeline(
         f"{len(issues)} deliverable{'s' if len(issues) != 1 else ''} with an issue reported"
     )
     for _number, m in late:
-        typer.echo(f"  overdue {m.days_overdue(today):>4} days: {m.name}")
+        typer.echo(f"  overdue {m.days_overdue(today):>5,} days: {m.name}")
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         echo_written([_write_svg(timeline_chart(cells, today), out)])

@@ -265,23 +265,35 @@ def spend(
         decimals={"locum_gbp": 0, "agency_gbp": 0},
     )
     frame = table.frame
-    typer.echo(
-        f"Locum and agency spend against {costed.workforce.scenario}'s costed plan"
-        f" ({len(rows)} practice-quarters, {actual['practices'].max()} practices at most)"
+    from gpworkforce.labels import money
+    from gpworkforce.plans.spc import VARIATION_LABELS
+
+    what = (
+        f"{costed.workforce.scenario}'s costed plan ({plural(len(rows), 'practice-quarter')},"
+        f" {plural(int(actual['practices'].max()), 'practice')} at most)"
     )
+    if len(frame):
+        last = frame.iloc[-1]
+        typer.echo(
+            f"Headline: locum and agency spend in {last['Quarter']}: "
+            f"{money(last['Locum and agency spend (GBP)'])} against "
+            f"{money(last['Plan (GBP)'])} in {what} ({last['Variance %']:+.1f}%)"
+        )
+    else:
+        typer.echo(f"Headline: no quarter of locum and agency spend within {what}")
     outside = len(actual) - len(frame)
     for _, r in frame.iterrows():
         inside = r.get("Inside the plan's band")
         band = f"; inside the plan's P10-P90: {inside}" if inside else ""
         typer.echo(
-            f"  {r['Quarter']}: actual {r['Locum and agency spend (GBP)']:,.0f}, plan"
-            f" {r['Plan (GBP)']:,.0f}, variance {r['Variance (GBP)']:+,.0f}"
-            f" ({r['Variance %']:+.1f}%){band}"
+            f"  {r['Quarter']}: actual {money(r['Locum and agency spend (GBP)'])}, plan"
+            f" {money(r['Plan (GBP)'])}, variance {'+' if r['Variance (GBP)'] > 0 else ''}"
+            f"{money(r['Variance (GBP)'])} ({r['Variance %']:+.1f}%){band}"
         )
     if outside:
         typer.echo(f"  {plural(outside, 'quarter')} outside the plan's dates left out")
     if spc is not None:
-        typer.echo(f"  SPC: latest point {spc.variation.value}")
+        typer.echo(f"  SPC: latest point {VARIATION_LABELS[spc.variation]}")
     elif why:
         typer.echo(f"  {why}")
     stem = file.stem if file is not None else "returns"

@@ -371,7 +371,7 @@ def _cost(run: ForecastRun, model: Path, out: Path) -> None:
     register = run.loaded.path.parent / "funding.csv"
     with step(f"costing with {model.name}"):
         costed = cost_forecast(run, model, funding=register if register.is_file() else None)
-    typer.echo(headline(costed))
+    typer.echo(headline(costed, first=False))
     echo_written(write_costed(costed, out))
 
 

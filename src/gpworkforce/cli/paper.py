@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from gpworkforce import labels
 from gpworkforce.cli.choices import RowsChoice, SourceChoice
 from gpworkforce.cli.common import (
     DataOption,
@@ -283,11 +284,11 @@ def paper(
         stem = f"paper-{code.lower()}-{on.isoformat()}"
         out.mkdir(parents=True, exist_ok=True)
         written = render_files(built, formats, out, stem, atomic_write_bytes, pool)
-        echo_written(written)
-        typer.echo(f"{built.title}: {built.meeting}, {when:%-d %B %Y}")
-        typer.echo("Key messages:")
+        typer.echo(f"Headline: {built.title}: {built.meeting}, {labels.date_text(when)}")
+        typer.echo("  Key messages:")
         for m in built.key_messages:
             typer.echo(f"  - {m}")
+        echo_written(written)
 
     finally:
         if pool is not None:

@@ -24,6 +24,8 @@ from gpworkforce.errors import UserError
 if TYPE_CHECKING:
     from gpworkforce.plans.actuals import Actuals
     from gpworkforce.plans.model import Plan, Target
+    from gpworkforce.plans.scoring import PlanScore
+    from gpworkforce.plans.tracking import Tracking
 
 plan_app = typer.Typer(
     help="Track a plan against actuals (SPC, alerts) or score a past plan.",
@@ -110,7 +112,6 @@ def track(
 ) -> None:
     """Actual vs plan vs target per staff group and period, with SPC signals and alerts."""
     from gpworkforce.exports import atomic_write_text
-    from gpworkforce.labels import plural
     from gpworkforce.plans import outputs
     from gpworkforce.plans.model import STAFF_GROUP_LABELS
     from gpworkforce.plans.tracking import track as track_plan
@@ -144,28 +145,56 @@ def track(
             ),
         )
         written.append(atomic_write_text(path, svg))
+    typer.echo("\n".join(track_lines(plan, result, label)))
     echo_written(written)
-    typer.echo(f"{plan.name} (version {plan.version}), adopted: {plan.adopted}")
-    typer.echo(f"actuals: {label}")
+
+
+def track_lines(plan: Plan, result: Tracking, label: str) -> list[str]:
+    """``plan track``'s headline (the adopted scenario's latest actual against the plan, per
+    staff group, and how many alerts), then one line per group and per alert."""
+    from gpworkforce.labels import ALERT_KINDS, date_text, plural
+    from gpworkforce.plans import outputs
+    from gpworkforce.plans.model import STAFF_GROUP_LABELS
+
+    latest = [g for g in result.groups if g.rows]
+    if latest:
+        g = latest[0]
+        r = g.rows[-1]
+        word = "below" if r.variance < 0 else "above"
+        first = (
+            f"Headline: {plan.name}: {STAFF_GROUP_LABELS[g.staff_group]} "
+            f"{r.actual:,.1f} WTE on {date_text(r.date)} against {r.plan:,.1f} WTE planned "
+            f"({abs(r.variance):,.1f} WTE, {abs(r.variance_pct):.1f}% {word} the plan); "
+            f"{plural(len(result.alerts), 'alert')}"
+        )
+    else:
+        first = f"Headline: {plan.name}: no actual within the plan's period yet"
+    lines = [
+        first,
+        f"  Plan version {plan.version}, adopted scenario: {plan.adopted}",
+        f"  Actuals: {label}",
+    ]
     for g in result.groups:
         name = STAFF_GROUP_LABELS[g.staff_group]
         if not g.rows:
             why = f" ({g.spc_note})" if g.spc_note else ""
-            typer.echo(f"{name}: no actual within the plan's period{why}")
+            lines.append(f"  {name}: no actual within the plan's period{why}")
             continue
         r = g.rows[-1]
         variation = outputs.VARIATION_LABELS[g.spc.variation] if g.spc else g.spc_note
-        typer.echo(
-            f"{name}, {r.period}: actual {r.actual:,.1f} WTE vs plan {r.plan:,.1f}"
-            f" ({r.variance:+,.1f}, {r.variance_pct:+.1f}%)"
+        lines.append(
+            f"  {name}, {r.period}: actual {r.actual:,.1f} WTE vs plan {r.plan:,.1f} WTE"
+            f" ({r.variance:+,.1f} WTE, {r.variance_pct:+.1f}%)"
             + ("" if r.percentile is None else f", P{r.percentile:.0f} of the plan's fan")
             + f"; {variation}; {plural(len(g.alerts), 'alert')}"
         )
-        typer.echo(f"  actual from: {r.actual_from}")
+        lines.append(f"    actual from: {r.actual_from}")
     for a in result.alerts:
-        typer.echo(
-            f"  alert [{a.kind.value}] {STAFF_GROUP_LABELS[a.staff_group]} {a.period}: {a.message}"
+        lines.append(
+            f"  Alert: {ALERT_KINDS.get(a.kind.value, a.kind.value)}, "
+            f"{STAFF_GROUP_LABELS[a.staff_group]} {a.period}: {a.message}"
         )
+    return lines
 
 
 @plan_app.command("score")
@@ -223,29 +252,51 @@ def score(
             ),
         )
         written.append(atomic_write_text(path, svg))
+    typer.echo("\n".join(score_lines(plan, result, label)))
     echo_written(written)
-    typer.echo(f"{plan.name}: scenarios against {label}")
+
+
+def score_lines(plan: Plan, result: PlanScore, label: str) -> list[str]:
+    """``plan score``'s headline (whether the target was met, and the scenario that came
+    closest to what happened), then one line per scenario."""
+    from gpworkforce.labels import date_text
+    from gpworkforce.plans.model import STAFF_GROUP_LABELS
+
+    s0 = result.scenarios[0]
+    closest = min(result.scenarios, key=lambda s: s.mape_horizon)
+    best = (
+        f"the closest scenario was {closest.scenario} (average error {closest.mape_horizon:.1f}%"
+        " within the plan's horizon)"
+    )
+    if s0.target is not None and s0.actual_at_target_date is not None:
+        got = s0.actual_at_target_date
+        verdict = "met" if got >= s0.target else f"missed by {s0.target - got:,.1f} WTE"
+        first = (
+            f"Headline: {plan.name}: the target of {s0.target:,.1f} WTE "
+            f"{STAFF_GROUP_LABELS[s0.staff_group]} (like for like) by "
+            f"{s0.target_date:%B %Y} was {verdict} (actual {got:,.1f} WTE); {best}"
+        )
+    elif s0.target is not None and not math.isnan(s0.target):
+        first = (
+            f"Headline: {plan.name}: no actual on the date of its target of {s0.target:,.1f} "
+            f"WTE; {best}"
+        )
+    else:
+        first = f"Headline: {plan.name}: {best}"
+    lines = [first, f"  Scenarios scored against {label}"]
     for s in result.scenarios:
         band = (
             ""
             if s.inside_band_share is None
             else f"; inside its P10-P90 in {s.inside_band_share:.0%} of years"
         )
-        typer.echo(
-            f"{s.scenario} ({STAFF_GROUP_LABELS[s.staff_group]}): MAPE {s.mape_horizon:.1f}%"
-            f" within the plan's horizon, {s.mape_all:.1f}% over {s.years} years; at"
-            f" {outputs.gpw_year(s.last_date)} plan {s.last_plan:,.1f} vs actual"
-            f" {s.last_actual:,.1f} WTE ({s.last_error_pct:+.1f}%){band}"
+        lines.append(
+            f"  {s.scenario} ({STAFF_GROUP_LABELS[s.staff_group]}): average error (MAPE)"
+            f" {s.mape_horizon:.1f}% within the plan's horizon, {s.mape_all:.1f}% over"
+            f" {s.years} years; on {date_text(s.last_date)} plan {s.last_plan:,.1f} WTE vs"
+            f" actual {s.last_actual:,.1f} WTE ({s.last_error_pct:+.1f}%){band}"
         )
-    s0 = result.scenarios[0]
-    if s0.target is not None and s0.actual_at_target_date is not None:
-        got = s0.actual_at_target_date
-        typer.echo(
-            f"target {s0.target:,.1f} WTE (like for like) by {s0.target_date:%B %Y}: actual"
-            f" {got:,.1f}, {'met' if got >= s0.target else f'{s0.target - got:,.1f} short'}"
-        )
-    elif s0.target is not None and not math.isnan(s0.target):
-        typer.echo(f"target {s0.target:,.1f} WTE: no actual on its date")
+    return lines
 
 
 def register(app: typer.Typer) -> None:

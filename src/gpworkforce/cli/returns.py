@@ -142,9 +142,17 @@ def validate(
     for line in lines:
         typer.echo(line)
     typer.echo(
-        f"{file}: valid {kind.value} file ({source.source_id}; {rows:,} {table} rows{encoding})"
+        f"{file}: valid {kind.value} file ({_file_id(source.source_id)}"
+        f"{rows:,} {table} rows{encoding})"
     )
     echo_warnings(file.name, loaded.warnings, verbose=verbose)
+
+
+def _file_id(source_id: str) -> str:
+    from gpworkforce.labels import file_id
+
+    found = file_id(source_id)
+    return f"file id {found}; " if found else ""
 
 
 def _valid_what(kind: Kind, source: Source, registry: OrgRegistry) -> str:

@@ -93,21 +93,22 @@ def sensitivity(
     written = write_csv_files(tables, out)
     chart = sens.tornado_chart(bars, f"{loaded.scenario.name}: what moves the gap", outcome.label)
     written.append(sens.write_svg(chart, out / "tornado.svg"))
-    echo_written(written)
     top = bars[0]
-    typer.echo(f"Headline: {outcome.label}, central case: {fmt_number(top.central_outcome)}")
+    typer.echo(f"Headline: {outcome.label}, central case: {fmt_number(top.central_outcome)} WTE")
     typer.echo(
-        f"  Moved most by: {labels.lever(top.parameter)} (from {fmt_number(top.outcome_low)} at "
-        f"its P10 to {fmt_number(top.outcome_high)} at its P90, a swing of "
-        f"{fmt_number(top.swing)})"
+        f"  Moved most by: {labels.lever(top.parameter)} (from {fmt_number(top.outcome_low)} WTE"
+        f" at its P10 to {fmt_number(top.outcome_high)} WTE at its P90, a swing of "
+        f"{fmt_number(top.swing)} WTE)"
     )
     typer.echo(f"  {labels.plural(len(bars), 'uncertain assumption')}, ranked by swing:")
     for rank, bar in enumerate(bars, start=1):
+        # an assumption's own value to three significant figures (0.739, not 0.73873)
         typer.echo(
-            f"{rank:>2}. {labels.lever(bar.parameter)}: swing {fmt_number(bar.swing)}"
-            f" (P10 {bar.low_value:g} -> {fmt_number(bar.outcome_low)};"
-            f" P90 {bar.high_value:g} -> {fmt_number(bar.outcome_high)})"
+            f"  {rank:>2}. {labels.lever(bar.parameter)}: swing {fmt_number(bar.swing)} WTE"
+            f" (at its P10 of {bar.low_value:.3g}: {fmt_number(bar.outcome_low)} WTE;"
+            f" at its P90 of {bar.high_value:.3g}: {fmt_number(bar.outcome_high)} WTE)"
         )
+    echo_written(written)
 
 
 def register(app: typer.Typer) -> None:

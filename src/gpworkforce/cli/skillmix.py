@@ -130,8 +130,8 @@ def skillmix(
         headline=mix_headline(view),
         **({"generated": context.as_of} if context.as_of is not None else {}),
     )
-    for line in report.headline:
-        typer.echo(line)
+    for n, line in enumerate(report.headline):
+        typer.echo(f"Headline: {line}" if n == 0 else f"  {line}")
     typer.echo(render_text(report.tables, width=140), nl=False)
     if practices_out is not None:
         from gpworkforce.skillmix.inputs import practice_inputs

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gpworkforce import __version__
+from gpworkforce import __version__, labels
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import UserError
 from gpworkforce.exports import atomic_write_text, write_csv_files, write_xlsx
@@ -200,25 +200,44 @@ def cost_forecast(
     return price(run.loaded, run_workforce(run), model, costs, entries, funding, progress)
 
 
-def headline(c: CostedRun) -> str:
-    """A few lines a person reads first: the figures at the start and end, central and P10-P90."""
+def headline(c: CostedRun, *, first: bool = True) -> str:
+    """A few lines a person reads first: the workforce's cost at the end (central, and P10-P90
+    with draws), then each measure at the start and end. With ``first`` the opening line is the
+    command's headline ("Headline: ..."); ``gpworkforce forecast`` prints it under its own."""
     rows, wf = c.rows, c.workforce
-    first, last = rows.dates[0], rows.dates[-1]
-    lines = [f"{wf.scenario}: costs in GBP a year, {c.model.prices.base_year} prices (real terms)"]
+    start, end = rows.dates[0], rows.dates[-1]
+    prices = f"{c.model.prices.base_year} prices (real terms)"
     D = rows.values.shape[1]
-    for m, title in MEASURES.items():
-        if (m, ALL, ALL, "real") not in rows.keys:
-            continue
+
+    def band(arr: np.ndarray) -> str:
+        if D <= 1:
+            return ""
+        lo, hi = np.quantile(arr[1:, -1], [0.1, 0.9])
+        return f" (P10 {labels.money(lo)}, P90 {labels.money(hi)})"
+
+    measures = [(m, t) for m, t in MEASURES.items() if (m, ALL, ALL, "real") in rows.keys]
+    lines = [f"{wf.scenario}: costs a year, {prices}"]
+    if first and measures:
+        m, title = measures[0]
         arr = rows.get(m, terms="real")
-        text = f"  {title}: {first:%b %Y} {arr[0, 0]:,.0f}; {last:%b %Y} {arr[0, -1]:,.0f}"
-        if D > 1:
-            lo, hi = np.quantile(arr[1:, -1], [0.1, 0.9])
-            text += f" (P10-P90 {lo:,.0f} to {hi:,.0f})"
-        lines.append(text)
+        lines = [
+            f"Headline: {wf.scenario}: the {title[0].lower()}{title[1:]} is "
+            f"{labels.money(arr[0, -1])} a year on {labels.date_text(end)}{band(arr)}, "
+            f"{prices}"
+        ]
+    elif first:
+        lines[0] = f"Headline: {lines[0]}"
+    for m, title in measures:
+        arr = rows.get(m, terms="real")
+        lines.append(
+            f"  {title}: {labels.money(arr[0, 0])} on {labels.date_text(start)}; "
+            f"{labels.money(arr[0, -1])} on {labels.date_text(end)}{band(arr)}"
+        )
     if wf.gap is not None:
         g = np.clip(wf.gap[0], 0.0, None)
         lines.append(
-            f"  Gap priced: {g[0]:,.1f} WTE at {first:%b %Y}, {g[-1]:,.1f} at {last:%b %Y}"
+            f"  Gap to target priced: {g[0]:,.1f} WTE on {labels.date_text(start)}, "
+            f"{g[-1]:,.1f} WTE on {labels.date_text(end)}"
         )
     return "\n".join(lines)
 
@@ -304,29 +323,44 @@ def allocation_tables(
 
 
 def allocation_headline(tables: Sequence[ReportTable], minimum: float, aspiration: float) -> str:
+    """The latest year's share of allocation spent on primary care (all organisations) and who
+    is below the minimum, first; then every year; then where a source's printed figures
+    disagree with their inputs."""
     frame, check = tables[0].frame, tables[1].frame
-    lines = [
-        f"Primary care spend as a share of allocation (minimum {minimum:g}%, aspiration"
-        f" {aspiration:g}%)"
-    ]
-    for year, part in frame.groupby("financial_year", sort=True):
-        below = part[(part["meets_minimum"] == "no") & (part["organisation"] != ALL_ORGS)]
+    thresholds = f"minimum {minimum:g}%, aspiration {aspiration:g}%"
+
+    def below(part: pd.DataFrame) -> str:
+        names = part[(part["meets_minimum"] == "no") & (part["organisation"] != ALL_ORGS)]
+        return ", ".join(names["organisation"]) or "none"
+
+    def share(part: pd.DataFrame) -> str:
         total = part[part["organisation"] == ALL_ORGS]
-        text = f"  {year}:"
-        if len(total):
-            t = total.iloc[0]
-            text += (
-                f" all organisations {t['spend_share_pct']:.2f}% of"
-                f" GBP {t['allocation_gbp_thousands']:,.0f}k"
-            )
-        text += "; below the minimum: " + (", ".join(below["organisation"]) or "none")
-        lines.append(text)
+        if not len(total):
+            return ""
+        t = total.iloc[0]
+        allocation = labels.money(1000 * float(t["allocation_gbp_thousands"]))
+        return f"all organisations spent {t['spend_share_pct']:.2f}% of {allocation}"
+
+    years = list(frame.groupby("financial_year", sort=True))
+    if not years:
+        return f"Headline: no allocation rows ({thresholds})"
+    year, part = years[-1]
+    spent = share(part)
+    lines = [
+        f"Headline: primary care spend in {year}: "
+        + (f"{spent} on primary care; " if spent else "")
+        + f"below the {minimum:g}% minimum: {below(part)} (aspiration {aspiration:g}%)"
+    ]
+    for year, part in years:
+        spent = share(part)
+        lines.append(f"  {year}: " + (f"{spent}; " if spent else "") + f"below: {below(part)}")
     if len(check):
         bad = check[check["agrees_at_paper_precision"] == "no"]
         noted = check[(check["note"] != "") & (check["agrees_at_paper_precision"] == "yes")]
         lines.append(
-            f"  Source's printed figures: {len(check)} compared, {len(bad)} disagree with their"
-            f" inputs, {len(noted)} meet a threshold only after rounding"
+            f"  The source's printed figures: {labels.plural(len(check), 'figure')} compared, "
+            f"{len(bad)} disagree with their inputs, {len(noted)} meet a threshold only after "
+            "rounding"
         )
         for _, r in pd.concat([bad, noted]).iterrows():
             lines.append(
@@ -372,18 +406,33 @@ def funding_tables(
 
 
 def funding_headline(entries: Sequence[FundingEntry]) -> str:
+    """The money counted (allocated, secured or received) over all years, first; then each
+    scheme by year and the total by year."""
     frame = by_scheme(entries)
-    lines = ["Funding by scheme and financial year (GBP; counted = allocated, secured, received)"]
+    counted = frame[frame["counted"] == "yes"].groupby("financial_year")["amount_gbp"].sum()
+    schemes = frame["scheme"].nunique()
+    if len(counted):
+        lines = [
+            f"Headline: {labels.money(float(counted.sum()))} of funding counted (allocated, "
+            f"secured or received) from {labels.plural(int(schemes), 'scheme')}, "
+            f"{counted.index[0]} to {counted.index[-1]}"
+        ]
+    else:
+        lines = [
+            f"Headline: no funding counted (allocated, secured or received) in "
+            f"{labels.plural(int(schemes), 'scheme')}"
+        ]
     for scheme, part in frame.groupby("scheme", sort=True):
         cells = []
         for _, r in part.iterrows():
-            amount = "not known" if pd.isna(r["amount_gbp"]) else f"{r['amount_gbp']:,.0f}"
+            amount = "not known" if pd.isna(r["amount_gbp"]) else labels.money(r["amount_gbp"])
             tag = "" if r["counted"] == "yes" else " (not counted)"
             cells.append(f"{r['financial_year']} {amount}{tag}")
         lines.append(f"  {scheme}: " + "; ".join(cells))
-    counted = frame[frame["counted"] == "yes"].groupby("financial_year")["amount_gbp"].sum()
     if len(counted):
-        lines.append("  Total counted: " + "; ".join(f"{y} {v:,.0f}" for y, v in counted.items()))
+        lines.append(
+            "  Total counted: " + "; ".join(f"{y} {labels.money(v)}" for y, v in counted.items())
+        )
     return "\n".join(lines)
 
 
