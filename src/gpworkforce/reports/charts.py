@@ -131,6 +131,16 @@ def _colour(field: str, names: Sequence[str], title: str, data: pd.DataFrame) ->
     return alt.Color(f"{field}:N", title=title, scale=scale, sort=domain)
 
 
+def _series_tooltip(field: str, series_title: str, value_title: str) -> list[alt.Tooltip]:
+    """The tooltip of a chart with a series per colour: the row (``field``), the series and the
+    value to two decimals."""
+    return [
+        alt.Tooltip(f"{field}:N", title=labels.column(field)),
+        alt.Tooltip("series:N", title=series_title or "Series"),
+        alt.Tooltip("value:Q", title=value_title, format=",.2f"),
+    ]
+
+
 def grouped_bars(
     frame: pd.DataFrame,
     *,
@@ -159,11 +169,7 @@ def grouped_bars(
             yOffset=alt.YOffset("series:N", sort=list(series.values())),
             x=alt.X("value:Q", title=value_title),
             color=_colour("series", list(series.values()), series_title, long),
-            tooltip=[
-                alt.Tooltip(f"{category}:N", title=labels.column(category)),
-                alt.Tooltip("series:N", title=series_title or "Series"),
-                alt.Tooltip("value:Q", title=value_title, format=",.2f"),
-            ],
+            tooltip=_series_tooltip(category, series_title, value_title),
         )
         .properties(width=WIDTH, height=max(120, 14 * len(series) * len(order) + 20))
     )
@@ -201,11 +207,7 @@ def stacked_bars(
             x=alt.X("value:Q", title=value_title, stack="zero"),
             color=_colour("series", names, series_title, long),
             order=alt.Order("order:Q"),
-            tooltip=[
-                alt.Tooltip(f"{category}:N", title=labels.column(category)),
-                alt.Tooltip("series:N", title=series_title or "Series"),
-                alt.Tooltip("value:Q", title=value_title, format=",.2f"),
-            ],
+            tooltip=_series_tooltip(category, series_title, value_title),
         )
         .properties(width=WIDTH, height=max(120, 34 * len(order)))
     )
@@ -396,11 +398,7 @@ def time_series(
             x=x,
             y=alt.Y("value:Q", title=value_title),
             color=_colour("series", list(series.values()), series_title, long),
-            tooltip=[
-                alt.Tooltip(f"{period}:N", title=labels.column(period)),
-                alt.Tooltip("series:N", title=series_title or "Series"),
-                alt.Tooltip("value:Q", title=value_title, format=",.2f"),
-            ],
+            tooltip=_series_tooltip(period, series_title, value_title),
         )
         .properties(width=WIDTH, height=280)
     )
