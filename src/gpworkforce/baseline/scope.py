@@ -233,7 +233,9 @@ def _rollup_on_codes(
         combined = combined * len(names) + position[codes[rows]]
         levels.append((column, [names[i] for i in order]))
     data = values[list(measures)].iloc[rows].reset_index(drop=True)
-    grouped = data.groupby(combined, sort=True)
+    # (an Index, not the array: pandas would first look for the array among the columns,
+    # printing it for its error message, about 0.4 ms a call)
+    grouped = data.groupby(pd.Index(combined), sort=True)
     sums = grouped.sum(min_count=1)
     counts = grouped.count()
     keys = sums.index.to_numpy(dtype=np.int64)
