@@ -318,6 +318,19 @@ def _edit_guard(request: HttpRequest, plan: Plan) -> None:
         raise PermissionDenied("your role may not change plans")
 
 
+def _plan_form(
+    request: HttpRequest, template: str, plan: Plan, form: Any, errors: list[dict[str, str]]
+) -> HttpResponse:
+    """A form page about one plan: 400 with the errors listed when there are any."""
+    return render(
+        request,
+        template,
+        {"plan": plan, "form": form, "errors": errors},
+        status=400 if errors else 200,
+        breadcrumbs=_crumbs(plan),
+    )
+
+
 @guard(Permission.VIEW_PLAN, load_plan)
 def plan_revise(request: HttpRequest, scope: Scope, plan_id: int) -> HttpResponse:
     plan: Plan = scope.obj
@@ -351,13 +364,7 @@ def plan_revise(request: HttpRequest, scope: Scope, plan_id: int) -> HttpRespons
                 messages.success(request, f"Plan {what}: version {version.number}.")
                 return redirect("plan-detail", plan_id=plan.pk)
         errors = form_errors(form) + errors
-    return render(
-        request,
-        "plans/plan_revise.jinja",
-        {"plan": plan, "form": form, "errors": errors},
-        status=400 if errors else 200,
-        breadcrumbs=_crumbs(plan),
-    )
+    return _plan_form(request, "plans/plan_revise.jinja", plan, form, errors)
 
 
 @guard(Permission.VIEW_PLAN, load_plan)
@@ -399,13 +406,7 @@ def plan_close(request: HttpRequest, scope: Scope, plan_id: int) -> HttpResponse
                 messages.success(request, "Plan closed.")
                 return redirect("plan-detail", plan_id=plan.pk)
         errors = form_errors(form) + errors
-    return render(
-        request,
-        "plans/plan_close.jinja",
-        {"plan": plan, "form": form, "errors": errors},
-        status=400 if errors else 200,
-        breadcrumbs=_crumbs(plan),
-    )
+    return _plan_form(request, "plans/plan_close.jinja", plan, form, errors)
 
 
 @guard(Permission.VIEW_PLAN, load_plan)
