@@ -14,64 +14,45 @@ YEARS = pd.DataFrame({"date": ["2017-09-30", "2018-09-30"], "gp": [1.5, 2.0], "n
 SERIES = {"gp": "GP", "nurse": "Nurse"}
 
 
-def _row(field: str, title: str) -> dict[str, str]:
-    return {"field": field, "title": title, "type": "nominal"}
-
-
 @pytest.mark.parametrize(
-    ("chart", "series_title", "row"),
+    ("draw", "frame", "row_field", "series_title", "row_title"),
     [
         pytest.param(
-            lambda t: charts.grouped_bars(
-                BARS,
-                key="k",
-                title="T",
-                category="org_name",
-                series=SERIES,
-                value_title="WTE",
-                description="d",
-                series_title=t,
-            ),
+            charts.grouped_bars,
+            BARS,
+            {"category": "org_name"},
             "Staff group",
-            _row("Organisation", "Organisation"),
+            "Organisation",
             id="grouped bars",
         ),
         pytest.param(
-            lambda t: charts.stacked_bars(
-                BARS,
-                key="k",
-                title="T",
-                category="org_name",
-                series=SERIES,
-                value_title="WTE",
-                description="d",
-                series_title=t,
-            ),
+            charts.stacked_bars,
+            BARS,
+            {"category": "org_name"},
             "",
-            _row("Organisation", "Organisation"),
+            "Organisation",
             id="stacked bars, no series title",
         ),
         pytest.param(
-            lambda t: charts.time_series(
-                YEARS,
-                key="k",
-                title="T",
-                period="date",
-                series=SERIES,
-                value_title="WTE",
-                description="d",
-                series_title=t,
-            ),
-            "Staff group",
-            _row("Date", "Date"),
-            id="time series",
+            charts.time_series, YEARS, {"period": "date"}, "Staff group", "Date", id="time series"
         ),
     ],
 )
-def test_the_tooltip_names_the_row_the_series_and_the_value(chart, series_title, row) -> None:  # type: ignore[no-untyped-def]
-    tooltip = list(chart(series_title).spec["encoding"]["tooltip"])
-    assert tooltip == [
-        row,
+def test_the_tooltip_names_the_row_the_series_and_the_value(  # type: ignore[no-untyped-def]
+    draw, frame: pd.DataFrame, row_field: dict[str, str], series_title: str, row_title: str
+) -> None:
+    chart = draw(
+        frame,
+        key="k",
+        title="T",
+        series=SERIES,
+        value_title="WTE",
+        description="d",
+        series_title=series_title,
+        **row_field,
+    )
+    assert list(chart.spec["encoding"]["tooltip"]) == [
+        {"field": row_title, "title": row_title, "type": "nominal"},
         {"field": "series", "title": series_title or "Series", "type": "nominal"},
         {"field": "value", "format": ",.2f", "title": "WTE", "type": "quantitative"},
     ]
