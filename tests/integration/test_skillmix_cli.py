@@ -33,7 +33,7 @@ def test_optimise_llr_problem_writes_levers_and_explains_binding_constraints(
     code, out, err = invoke("optimise", str(PROBLEM), "--out", str(tmp_path))
     assert code == 0, err
     assert "cheapest mix costs £" in out
-    assert "demand of 2020: growth 1.007 a year" in out
+    assert "demand of 2020: growth 0.7% a year" in out  # the problem's growth of 1.007
     # LLR's 39.44 locum WTE (Table 10) at the plan's GBP 45,000 premium a WTE (ch. 7.2)
     assert "Locum WTE able to convert (39.44) binds: one more WTE would be worth £45,000" in out
     # the minimum GP cover (0.5 per 1,000 of 1,114,316 x 1.007^3 patients = 568.9 WTE) binds

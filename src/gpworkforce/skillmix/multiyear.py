@@ -907,7 +907,7 @@ def _solve_chance(
     n = next(iter(draws.values())).shape[0]
     low = float(met.min()) if len(met) else 1.0
     return solved, (
-        f"each level's hours met with probability {p:g} over {n:,} draws (seed"
+        f"each level's hours met with a {100 * p:g}% chance over {n:,} draws (seed"
         f" {problem.seed}) of {', '.join(sorted(draws))}: the p-quantile of hours needed minus"
         f" hours available per draw; at the optimum every practice, level and year is met in at"
         f" least {100 * low:.1f}% of the draws"

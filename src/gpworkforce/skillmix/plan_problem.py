@@ -226,15 +226,15 @@ class PlanProblem(_Frozen):
         ys = np.arange(1, self.years + 1, dtype=float)
         if not is_distribution(self.growth):
             g = float(self.growth)  # type: ignore[arg-type]
-            return g**ys, f"growth {g:g} a year"
+            return g**ys, f"growth {100 * (g - 1):.1f}% a year"
         if self.probability is None:
             g = central(self.growth)  # type: ignore[arg-type]
-            return g**ys, f"central growth {g:g} a year"
+            return g**ys, f"central growth {100 * (g - 1):.1f}% a year"
         runs = draw_parameters({"growth": self.growth}, self.draws, self.seed)
         draws = np.asarray(runs.column("growth")[1:], dtype=float)
         factors = np.quantile(draws[:, None] ** ys[None, :], self.probability, axis=0)
         return factors, (
-            f"each year's demand met with probability {self.probability:g}: the"
+            f"each year's demand met with a {100 * self.probability:g}% chance: the"
             f" {100 * self.probability:g}th percentile of {self.draws:,} draws of growth"
             f" (seed {self.seed})"
         )

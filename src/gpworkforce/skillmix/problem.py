@@ -117,15 +117,16 @@ class Problem(_Frozen):
         its own p-quantile); without ``probability``: the central value.
         """
         if not is_distribution(self.growth):
-            return float(self.growth) ** self.horizon, f"growth {self.growth:g} a year"  # type: ignore[operator]
+            g = float(self.growth)  # type: ignore[arg-type]
+            return g**self.horizon, f"growth {100 * (g - 1):.1f}% a year"
         if self.probability is None:
             g = central(self.growth)  # type: ignore[arg-type]
-            return g**self.horizon, f"central growth {g:g} a year"
+            return g**self.horizon, f"central growth {100 * (g - 1):.1f}% a year"
         runs = draw_parameters({"growth": self.growth}, self.draws, self.seed)
         factors = runs.column("growth")[1:] ** self.horizon
         q = float(np.quantile(factors, self.probability))
         return q, (
-            f"demand met with probability {self.probability:g}: the {100 * self.probability:g}th"
+            f"demand met with a {100 * self.probability:g}% chance: the {100 * self.probability:g}th"
             f" percentile of {self.draws:,} draws of growth (seed {self.seed})"
         )
 
