@@ -196,6 +196,13 @@ COLUMNS: Mapping[str, str] = MappingProxyType(
         "outcome_at_p10": "Result with the assumption at P10",
         "outcome_at_p90": "Result with the assumption at P90",
         "swing": "Swing",
+        # cost comparison of several scenarios (finance.runner.comparison)
+        "first": "From",
+        "central_first": "Central at the start (£ a year)",
+        "last": "To",
+        "central_last": "Central at the end (£ a year)",
+        "p10_last": "P10 at the end (£ a year)",
+        "p90_last": "P90 at the end (£ a year)",
     }
 )
 _ROW_KINDS = {"total": "Total", "child": ""}

@@ -452,3 +452,19 @@ def test_paper_headline_leads_with_the_title(tmp_path: Path) -> None:
     assert lines[1] == "  Key messages:"
     assert " had 542.0 WTE GPs (excluding registrars) on 30 September 2017" in lines[2]
     assert "wrote " in result.stderr and "wrote " not in result.stdout
+
+
+def test_cost_of_several_scenarios_has_one_headline_and_a_readable_comparison(
+    tmp_path: Path,
+) -> None:
+    result = run("cost", LLR / "scenario-1.toml", LLR / "scenario-2.toml", "--out", tmp_path)
+    out = result.stdout
+    lines = out.splitlines()
+    assert lines[0].startswith("Headline: 2 scenarios costed: the cost of the workforce a year ")
+    assert sum(line.startswith("Headline:") for line in lines) == 1
+    # Scenario 1 ends with 78 WTE more gap than Scenario 2 (LLR plan: 561 and 630 WTE in 2020
+    # against 639), so Scenario 1's workforce is the cheaper one at the end
+    assert "(Scenario 1: Base position, 30 September 2020) to £" in lines[0]
+    assert "  Gap to target priced: 98.0 WTE on 30 September 2017, 78.0 WTE on" in out
+    assert "central_last" not in out and "Central at the" in out  # labelled (and wrapped)
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", re.sub(r"\S*/\S*", "", out))

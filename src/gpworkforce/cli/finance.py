@@ -64,6 +64,7 @@ def cost(
     several = len(scenarios) > 1
     target = out or Path(f"cost-{scenarios[0].stem}" if not several else "cost-comparison")
     done = []
+    texts = []
     for path in scenarios:
         register = funding if funding is not None else path.parent / "funding.csv"
         with step(f"costing {path.name}"):
@@ -74,12 +75,40 @@ def cost(
                 progress=lambda m: typer.echo(f"  {m}", err=True),
                 funding=register if funding is not None or register.is_file() else None,
             )
-        typer.echo(headline(costed))
+        text = headline(costed, first=not several)
+        if not several:
+            typer.echo(text)
+        texts.append(text)
         echo_written(write_costed(costed, target / path.stem if several else target, xlsx=xlsx))
         done.append(costed)
     if several:
+        from dataclasses import replace
+
+        from gpworkforce.finance.costing import MEASURES
+        from gpworkforce.labels import date_text, money, plural
+        from gpworkforce.reports.text import render_text
+
         table = comparison(done)
-        typer.echo(table.frame.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
+        cost = table.frame[table.frame["measure"] == MEASURES["workforce"]]
+        if len(cost):
+            lo, hi = (
+                cost.loc[cost["central_last"].idxmin()],
+                cost.loc[cost["central_last"].idxmax()],
+            )
+            typer.echo(
+                f"Headline: {plural(len(done), 'scenario')} costed: the cost of the workforce a"
+                f" year at the end is {money(lo['central_last'])} ({lo['scenario']}, "
+                f"{date_text(lo['last'])}) to {money(hi['central_last'])} ({hi['scenario']}, "
+                f"{date_text(hi['last'])}), real terms"
+            )
+        else:
+            typer.echo(f"Headline: {plural(len(done), 'scenario')} costed")
+        for text in texts:
+            typer.echo("\n".join(f"  {line}" for line in text.splitlines()))
+        shown = table.frame.copy()
+        for key in ("first", "last"):
+            shown[key] = [date_text(d) for d in shown[key]]
+        typer.echo(render_text([replace(table, frame=shown)], width=140), nl=False)
         echo_written(write_csv_files([table], target, prefix="comparison-"))
 
 
