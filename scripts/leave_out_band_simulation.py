@@ -1,5 +1,5 @@
 """How the leave-one-origin-out band covers with as few origins as GPW's Years allow (decisions
-0143, 0158 and 0164): a known process, many simulated data sets, several band constructions.
+0143, 0158, 0164 and 0173): a known process, many simulated data sets, several band constructions.
 
 Each data set has ``n`` origins of 42 areas; each origin's areas share a national shift of sd
 ``ratio x 0.03`` (normal, or with ``--shifts skewed`` a few origins far below the rest) and
@@ -21,8 +21,10 @@ before it (two years of growth at the first origin, as from Year 2018) and extra
 years. Printed per horizon: the 0158 band; three candidates tried for decision 0164 (the same
 band with each origin's shift scaled by the random walk with drift's forecast spread ``sqrt(h
 (1 + h / n))`` for its ``n`` years of growth; the shifts of every horizon pooled, scaled by
-``sqrt(h / h')``; no change's shifts times ``sqrt(1 + h / n)``); and the process's true
-distribution (iid growth only).
+``sqrt(h / h')``; no change's shifts times ``sqrt(1 + h / n)``); two tried for decision 0173
+(``slope-se``: the band plus the scored origin's own trend-estimation error; ``effective-n``, the
+module's band: the tails read for the errors' effective number); and the process's true
+distribution (iid growth only). The independent-shift design prints ``effective-n`` too.
 
     python scripts/leave_out_band_simulation.py --process trend [--growth ar1] [--reps 200]
 """
@@ -60,7 +62,7 @@ def band_t(others: dict[int, np.ndarray], n_s: int = 400) -> np.ndarray:
 
 def band_0143(others: dict[int, np.ndarray]) -> np.ndarray:
     """Decision 0143: the shifts' deviations widened for their number, symmetrised."""
-    samples, _ = ev.leave_out_samples(np.array([1.0]), others, symmetric=True)
+    samples, _ = ev.leave_out_samples(np.array([1.0]), others, symmetric=True, finite_sample=False)
     assert samples is not None
     return np.log(samples[0])
 
@@ -68,6 +70,14 @@ def band_0143(others: dict[int, np.ndarray]) -> np.ndarray:
 def band_tails(others: dict[int, np.ndarray]) -> np.ndarray:
     """Decision 0158, the module's band: each tail from the other origins' own errors (the 0143
     band without the symmetrising)."""
+    samples, _ = ev.leave_out_samples(np.array([1.0]), others, finite_sample=False)
+    assert samples is not None
+    return np.log(samples[0])
+
+
+def band_finite(others: dict[int, np.ndarray]) -> np.ndarray:
+    """Decision 0173, the module's band: the 0158 band with each tail read a little further
+    out for the errors' effective number (``evaluation.finite_sample_levels``)."""
     samples, _ = ev.leave_out_samples(np.array([1.0]), others)
     assert samples is not None
     return np.log(samples[0])
@@ -173,7 +183,43 @@ def band_no_change(
     return centre + (devs[:, None] + area).ravel()
 
 
-BANDS = ("0158", "drift-scaled", "horizon-pooled", "no-change-scaled", "truth")
+def slope_se(national: np.ndarray, o: int) -> float:
+    """The standard error of the trend known at origin ``o``, with years as the unit: the
+    spread of the ``o`` yearly national growths before it over ``sqrt(o)`` (decision 0173)."""
+    return float(np.std(np.diff(national[: o + 1]), ddof=1) / np.sqrt(o))
+
+
+def band_slope_se(
+    others: dict[int, np.ndarray], se: dict[int, float], left: int, h: int
+) -> np.ndarray:
+    """Tried for decision 0173: the 0158 band plus the scored origin's own trend-estimation
+    error ``h x se`` (normal), the other origins' widened shift deviations first shrunk so
+    that their mean square loses the mean of their own ``(h x se)^2`` (their shifts already
+    hold their estimation errors, which are replaced by the scored origin's)."""
+    shifts = {o: float(np.median(e)) for o, e in others.items()}
+    centre = float(np.mean(list(shifts.values())))
+    k = ev.shift_widening(len(others))
+    dev = np.array([k * (shifts[o] - centre) for o in others])
+    known = float(np.mean([(h * se[o]) ** 2 for o in others]))
+    square = float(np.mean(dev**2))
+    c = np.sqrt(max(square - known, 0.0) / square) if square > 0 else 0.0
+    area = np.concatenate(
+        [c * d + (e - shifts[o]) for d, (o, e) in zip(dev, others.items(), strict=True)]
+    )
+    lv = (np.arange(200) + 0.5) / 200
+    slope = h * se[left] * stats.norm.ppf(lv)
+    return centre + (np.quantile(area, lv)[:, None] + slope[None, :]).ravel()
+
+
+BANDS = (
+    "0158",
+    "drift-scaled",
+    "horizon-pooled",
+    "no-change-scaled",
+    "slope-se",
+    "effective-n",
+    "truth",
+)
 
 
 def trend_process(args: argparse.Namespace) -> None:
@@ -205,15 +251,22 @@ def trend_process(args: argparse.Namespace) -> None:
                     nc = {o: areas[:, o + h] - areas[:, o] for o in range(YEARS - h)}
                     at = {o: e for (o, hh), e in errors.items() if hh == h}
                     scales = {o: drift_scale(h, o) for o in at}
+                    ses = {o: slope_se(national, o) for o in at}
                     counts = {k: np.zeros(4) for k in BANDS}
                     for o, e in at.items():
                         others = {p: v for p, v in at.items() if p != o}
                         counts["0158"] += _counts(e, np.quantile(band_tails(others), LEVELS))
+                        counts["effective-n"] += _counts(
+                            e, np.quantile(band_finite(others), LEVELS)
+                        )
                         counts["drift-scaled"] += _counts(
                             e, np.quantile(band_drift(others, scales, scales[o]), LEVELS)
                         )
                         counts["horizon-pooled"] += _counts(
                             e, np.quantile(band_pooled(errors, o, h), LEVELS)
+                        )
+                        counts["slope-se"] += _counts(
+                            e, np.quantile(band_slope_se(others, ses, o, h), LEVELS)
                         )
                         nc_others = {p: v for p, v in nc.items() if p != o}
                         counts["no-change-scaled"] += _counts(
@@ -262,7 +315,13 @@ def main() -> None:
         trend_process(args)
         return
     rng = np.random.default_rng(args.seed)
-    bands = {"0125": band_0125, "t": band_t, "0143": band_0143, "tails": band_tails}
+    bands = {
+        "0125": band_0125,
+        "t": band_t,
+        "0143": band_0143,
+        "tails": band_tails,
+        "effective-n": band_finite,
+    }
     print("origins | shift/spread | band | inside P10-P90 (below / above) | P2.5-P97.5 | met")
     for n in args.origins:
         for ratio in (0.0, 0.3, 0.6, 1.0):

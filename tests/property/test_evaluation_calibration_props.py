@@ -222,13 +222,15 @@ def test_leave_out_band_by_hand() -> None:
     # (decision 0143's band; the deviations are symmetric here, so the module's band, decision
     # 0158, is the same: test_tail_specific_leave_out_band_by_hand has one that is not)
     others = {2019: np.array([-0.03, -0.02, -0.01]), 2020: np.array([0.03, 0.04, 0.05])}
-    samples, how = ev.leave_out_samples(np.array([100.0]), others, n_samples=1000, symmetric=True)
+    samples, how = ev.leave_out_samples(
+        np.array([100.0]), others, n_samples=1000, symmetric=True, finite_sample=False
+    )
     assert samples is not None
     assert how == (
         "errors of the other origins 2019, 2020 (n=6, 2 national shifts, centre +1.0%,"
         " shifts' spread x 1.73, symmetrised)"
     )
-    tails, _ = ev.leave_out_samples(np.array([100.0]), others, n_samples=1000)
+    tails, _ = ev.leave_out_samples(np.array([100.0]), others, n_samples=1000, finite_sample=False)
     assert tails is not None
     for t in (0.0, 0.5, 1.0):  # the same reach and centre (interpolation differs inside)
         assert np.quantile(tails[0], t) == pytest.approx(np.quantile(samples[0], t), rel=1e-3)
@@ -242,7 +244,9 @@ def test_leave_out_band_by_hand() -> None:
     none, why = ev.leave_out_samples(np.array([100.0]), {})
     assert none is None and why == "no other origin's errors at this horizon"
     # one other origin: its shift's spread is unknown, so nothing is widened
-    one, why1 = ev.leave_out_samples(np.array([100.0]), {2019: others[2019]}, n_samples=1000)
+    one, why1 = ev.leave_out_samples(
+        np.array([100.0]), {2019: others[2019]}, n_samples=1000, finite_sample=False
+    )
     assert one is not None and "its spread unknown and not widened" in why1
     assert one[0].max() == pytest.approx(100 * np.exp(-0.02 + 0.01), rel=1e-3)
 
@@ -259,7 +263,9 @@ def test_tail_specific_leave_out_band_by_hand() -> None:
         2020: np.array([0.00, 0.01, 0.02]),
         2021: np.array([0.01, 0.02, 0.03]),
     }
-    samples, how = ev.leave_out_samples(np.array([100.0]), others, n_samples=1000)
+    samples, how = ev.leave_out_samples(
+        np.array([100.0]), others, n_samples=1000, finite_sample=False
+    )
     assert samples is not None
     assert how == (
         "errors of the other origins 2019, 2020, 2021 (n=9, 3 national shifts, centre -0.7%,"
@@ -271,7 +277,9 @@ def test_tail_specific_leave_out_band_by_hand() -> None:
     assert logs.max() == pytest.approx(centre + 0.047712, abs=2e-4)
     assert np.median(logs) == pytest.approx(centre + 0.023570, abs=1e-4)
     # symmetrised (decision 0143), the same errors reach 0.0713 on both sides
-    sym, _ = ev.leave_out_samples(np.array([100.0]), others, n_samples=1000, symmetric=True)
+    sym, _ = ev.leave_out_samples(
+        np.array([100.0]), others, n_samples=1000, symmetric=True, finite_sample=False
+    )
     assert sym is not None
     assert np.log(sym[0] / 100).max() == pytest.approx(centre + 0.071283, abs=2e-4)
 
@@ -362,6 +370,14 @@ def _own_median_band(others: dict[int, np.ndarray]) -> np.ndarray:
     return np.concatenate([v - np.median(v) for v in others.values()])
 
 
+def _nominal_levels_band(others: dict[int, np.ndarray]) -> np.ndarray:
+    """The band of decision 0158: the module's band with its tails read at their nominal
+    levels (no finite-sample widening, decision 0173)."""
+    samples, _ = ev.leave_out_samples(np.array([1.0]), others, finite_sample=False)
+    assert samples is not None
+    return np.log(samples[0])
+
+
 def _tails(
     errors: dict[int, np.ndarray],
     band_of: Callable[[dict[int, np.ndarray]], np.ndarray] | None = None,
@@ -429,7 +445,14 @@ def test_positive_control_a_band_without_the_shared_shift_is_too_narrow() -> Non
 
 
 def _trend_design_coverage(
-    seed: int, growth_sd: float, area_sd: float, h: int, *, reps: int, keep_shift: bool = True
+    seed: int,
+    growth_sd: float,
+    area_sd: float,
+    h: int,
+    *,
+    reps: int,
+    keep_shift: bool = True,
+    finite_sample: bool = True,
 ) -> np.ndarray:
     """% below P2.5, below P10, above P90 and above P97.5 of the leave-out band in the
     evaluation's own design (decision 0164): ten GPW Years of a national series whose yearly
@@ -437,14 +460,19 @@ def _trend_design_coverage(
     estimated at each origin from the Years before it (from two years of growth, as from Year
     2018) and extrapolated ``h`` years; origins overlap in their target years as the data's do.
     ``keep_shift=False`` builds, in the test itself, a band that recentres each origin on its
-    own median (the national shift dropped)."""
+    own median (the national shift dropped); ``finite_sample=False`` is the band of decision
+    0158 (tails read at their nominal levels)."""
     rng = np.random.default_rng(seed)
     counts, total = np.zeros(4), 0
     for _ in range(reps):
         national = np.concatenate([[0.0], np.cumsum(0.002 + growth_sd * rng.standard_normal(9))])
         areas = national[None, :] + np.cumsum(area_sd * rng.standard_normal((42, 10)), axis=1)
         errors = {o: areas[:, o + h] - areas[:, o] - h * national[o] / o for o in range(2, 10 - h)}
-        tails, size = _tails(errors, None if keep_shift else _own_median_band)
+        if not keep_shift:
+            band_of = _own_median_band
+        else:
+            band_of = None if finite_sample else _nominal_levels_band
+        tails, size = _tails(errors, band_of)
         counts, total = counts + tails, total + size
     return counts / total * 100
 
@@ -477,3 +505,63 @@ def test_positive_control_the_trend_design_without_the_shared_shift_is_too_narro
     # band without that shift leaves far more than 20% of actuals outside P10-P90
     b2, b10, a90, a97 = _trend_design_coverage(5, 0.011, 0.022, 4, reps=60, keep_shift=False)
     assert 100 - b10 - a90 < 72 and 100 - b2 - a97 < 88
+
+
+def test_effective_errors_by_hand() -> None:
+    # two origins of three errors: medians -0.02 and +0.04, variance of the medians (ddof 1)
+    # 0.0018; errors about their median -0.01, 0, +0.01 twice: variance 0.0001 / 1.5 =
+    # 0.0000667; rho = 0.0018 / 0.0018667 = 0.9643; n = 6 / (1 + 2 x 0.9643) = 2.0488
+    others = {2019: np.array([-0.03, -0.02, -0.01]), 2020: np.array([0.03, 0.04, 0.05])}
+    assert ev.effective_errors(others) == pytest.approx(2.0488, abs=1e-4)
+    # no shift at all (both medians 0): every error counts
+    flat = {2019: np.array([-0.01, 0.0, 0.01]), 2020: np.array([-0.01, 0.0, 0.01])}
+    assert ev.effective_errors(flat) == pytest.approx(6.0)
+    # one origin: no shift variance known, its errors counted
+    assert ev.effective_errors({2019: others[2019]}) == 3.0
+
+
+def test_finite_sample_levels_by_hand() -> None:
+    # 10 effective errors: each tail probability up to 0.1 times 10 / 11; between 0.1 and the
+    # median a straight line: 0.3 -> 0.0909 + (0.2 / 0.4) x (0.5 - 0.0909) = 0.29545
+    got = ev.finite_sample_levels(np.array([0.0, 0.025, 0.1, 0.3, 0.5, 0.9, 0.975, 1.0]), 10.0)
+    want = [0.0, 0.025 * 10 / 11, 0.1 * 10 / 11, 0.295455, 0.5, 1 - 0.1 * 10 / 11]
+    assert got[:6] == pytest.approx(want, abs=1e-6)
+    assert got[6:] == pytest.approx([1 - 0.025 * 10 / 11, 1.0], abs=1e-9)
+
+
+def test_leave_out_band_reads_its_tails_for_the_effective_number_by_hand() -> None:
+    # the three origins of test_tail_specific_leave_out_band_by_hand: shifts -0.05, +0.01,
+    # +0.02 (variance 0.0013); errors about their median +-0.01 (variance 0.0000667); rho =
+    # 0.95122, n = 9 / (1 + 2 x 0.95122) = 3.1008. The band's P10 is then the nine deviations'
+    # quantile at 0.1 x 3.1008 / 4.1008 = 0.07561 instead of 0.1 (linear interpolation between
+    # the two lowest: -0.071283 + 0.6049 x 0.01), its median unchanged
+    others = {
+        2019: np.array([-0.06, -0.05, -0.04]),
+        2020: np.array([0.00, 0.01, 0.02]),
+        2021: np.array([0.01, 0.02, 0.03]),
+    }
+    centre = -0.02 / 3
+    band, how = ev.leave_out_samples(np.array([100.0]), others, n_samples=4000)
+    plain, _ = ev.leave_out_samples(np.array([100.0]), others, n_samples=4000, finite_sample=False)
+    assert band is not None and plain is not None
+    assert how.endswith("shifts' spread x 1.41, tails read for 3 effective errors)")
+    logs, plain_logs = np.log(band[0] / 100), np.log(plain[0] / 100)
+    assert np.quantile(logs, 0.1) == pytest.approx(centre - 0.071283 + 0.6049 * 0.01, abs=3e-4)
+    assert np.quantile(plain_logs, 0.1) == pytest.approx(centre - 0.071283 + 0.8 * 0.01, abs=3e-4)
+    assert np.median(logs) == pytest.approx(np.median(plain_logs), abs=1e-6)
+
+
+def test_finite_sample_band_is_nearer_nominal_in_the_trend_design() -> None:
+    # the evaluation's design at an ICB-like setting (national growth sd 1.1%, areas' yearly sd
+    # 2.2%), 4 years ahead with 4 origins: the 0158 band holds about 78% inside P10-P90 in
+    # expectation, the finite-sample band about 79% (simulated first with
+    # scripts/leave_out_band_simulation.py --process trend: 78.0-78.1 against 79.2-79.8, 100
+    # data sets per setting). Positive control: the same data sets with the tails at their
+    # nominal levels fall further short of 80%.
+    new = _trend_design_coverage(11, 0.011, 0.022, 4, reps=80)
+    old = _trend_design_coverage(11, 0.011, 0.022, 4, reps=80, finite_sample=False)
+    inside_new, inside_old = 100 - new[1] - new[2], 100 - old[1] - old[2]
+    assert abs(inside_new - 80) < abs(inside_old - 80)
+    assert inside_new - inside_old > 0.5
+    assert abs(inside_new - 80) <= 1.5 and abs(100 - new[0] - new[3] - 95) <= 2.5
+    assert abs(new[1] - 10) <= 1.5 and abs(new[2] - 10) <= 1.5

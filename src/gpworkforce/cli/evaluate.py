@@ -203,8 +203,9 @@ def evaluate(
         " recentred on the method's path and scaled by horizon (recent); the errors of every"
         " other starting year at the same horizon, each kept with its year's national shift,"
         " the shifts' spread widened by sqrt((n + 1) / (n - 1)) for their small number n,"
-        " each tail read from those errors as they are, not mirrored (leave one out;"
-        " decisions 0143 and 0158). The first three use only forecasts whose"
+        " each tail read from those errors as they are, not mirrored, and a little further"
+        " out for how few independent errors they are worth (leave one out; decisions 0143,"
+        " 0158 and 0173). The first three use only forecasts whose"
         " target year was published at the origin; the leave-one-out band uses later years too"
         " (never the scored year's own errors). Each forecast's 'band_from' says which errors"
         " its band came from.",
@@ -250,7 +251,8 @@ def evaluate(
                 "Multiply a method's central forecast by these ratios for its calibrated band."
                 " Each is made as the leave-one-out band is, from the errors of every starting"
                 " year scored (each with its year's national shift, the shifts' spread widened"
-                " for their small number, each tail as the errors fell); the left-out check is"
+                " for their small number, each tail as the errors fell, read a little further"
+                " out for how few independent errors they are worth); the left-out check is"
                 " how that construction covered"
                 " the actuals when each starting year was left out.",
                 f"A band from fewer than {ev.MIN_ORIGINS_FOR_COVERAGE} starting years was not"

@@ -39,7 +39,9 @@ are scored twice:
                shifts' deviations from it widened for their small number
                (:func:`shift_widening`), and each tail read from the errors' own deviations
                from it (not symmetrised: a shift distribution skewed to one side keeps its
-               long tail there; decision 0158). The
+               long tail there; decision 0158), each tail's level moved out by ``n / (n + 1)``
+               for the errors' effective number ``n`` (:func:`finite_sample_levels`; the areas
+               of one origin move together, so they count for less; decision 0173). The
                band for a forecast made now (:func:`current_bands`) is the same construction on
                every origin's errors. It uses later origins than the one scored, so it is a
                cross-validated
@@ -505,6 +507,36 @@ def shift_widening(n_shifts: int) -> float:
     return math.sqrt((n_shifts + 1) / (n_shifts - 1)) if n_shifts > 1 else 1.0
 
 
+def effective_errors(errors: Mapping[int, np.ndarray]) -> float:
+    """How many independent errors the origins' errors are worth (Kish's design effect): ``N /
+    (1 + (m - 1) rho)`` for ``N`` errors, ``m`` per origin on average and ``rho`` the share of
+    their variance that is the origins' shifts (the variance of the origins' medians over that
+    plus the variance of the errors about their origin's median). The areas of one origin move
+    together, so 4 origins of 42 ICBs are worth about 10 errors when the shifts make 38% of the
+    variance, and about all 168 when they make none. ``N`` with one origin (no shift variance)."""
+    errs = [np.asarray(e, dtype=np.float64) for e in errors.values()]
+    n_all = sum(e.size for e in errs)
+    if len(errs) < 2:
+        return float(n_all)
+    shifts = np.array([np.median(e) for e in errs])
+    between = float(np.var(shifts, ddof=1))
+    total = between + float(np.var(np.concatenate([e - np.median(e) for e in errs])))
+    rho = between / total if total > 0 else 0.0
+    return n_all / (1.0 + (n_all / len(errs) - 1.0) * rho)
+
+
+def finite_sample_levels(levels: np.ndarray, n: float, tail: float = 0.1) -> np.ndarray:
+    """``levels`` (in [0, 1]) moved out for a band read from ``n`` effective errors: each tail
+    probability up to ``tail`` times ``n / (n + 1)`` (the ``n + 1`` of a finite sample's
+    quantile: a new value falls below the ``k``-th of ``n`` with chance ``k / (n + 1)``), the
+    levels between ``tail`` and the median in a straight line to the median, which stays
+    (decision 0173). P10 of 10 effective errors is read at 0.0909, P2.5 at 0.0227."""
+    f = n / (n + 1.0)
+    knots = np.array([0.0, tail, 0.5, 1.0 - tail, 1.0])
+    moved = np.array([0.0, tail * f, 0.5, 1.0 - tail * f, 1.0])
+    return np.interp(np.asarray(levels, dtype=np.float64), knots, moved)
+
+
 def leave_out_samples(
     central: np.ndarray,
     others: Mapping[int, np.ndarray],
@@ -512,6 +544,7 @@ def leave_out_samples(
     *,
     which: str = "the other origins",
     symmetric: bool = False,
+    finite_sample: bool = True,
 ) -> tuple[np.ndarray | None, str]:
     """``(cases, n_samples)`` band samples ``central * exp(m + k (s_o - m) + (r - s_o))`` from
     the log errors ``r`` of the *other* origins at the same level and horizon
@@ -520,8 +553,10 @@ def leave_out_samples(
     number: each error is kept with its origin's shift, the shifts' deviations from ``m``
     widened by ``k`` (a new origin's shift is further from ``m`` than the known ones are), and
     each tail is read from these deviations as they are (decision 0158), or with ``symmetric``
-    from the deviations and their mirror images about ``m`` (decision 0143's band); read at
-    ``n_samples`` evenly spaced quantiles. None without another origin's errors."""
+    from the deviations and their mirror images about ``m`` (decision 0143's band). The
+    distribution is read at ``n_samples`` evenly spaced quantiles, with ``finite_sample``
+    moved out by :func:`finite_sample_levels` for the errors' effective number
+    (:func:`effective_errors`; decision 0173). None without another origin's errors."""
     errs = {o: np.asarray(e, dtype=np.float64) for o, e in others.items()}
     errs = {o: e[np.isfinite(e)] for o, e in errs.items()}
     errs = {o: e for o, e in errs.items() if e.size}
@@ -532,16 +567,20 @@ def leave_out_samples(
     k = shift_widening(len(errs))
     dev = np.concatenate([k * (shifts[o] - centre) + (e - shifts[o]) for o, e in errs.items()])
     levels = (np.arange(n_samples) + 0.5) / n_samples
+    n_eff = effective_errors(errs)
+    if finite_sample:
+        levels = finite_sample_levels(levels, n_eff)
     r = centre + np.quantile(np.concatenate([dev, -dev]) if symmetric else dev, levels)
     widened = (
         f"shifts' spread x {k:.2f}"
         if len(errs) > 1
         else "one national shift, its spread unknown and not widened"
     )
+    tails = f", tails read for {n_eff:.0f} effective errors" if finite_sample else ""
     how = (
         f"errors of {which} {', '.join(str(o) for o in sorted(errs))} (n={dev.size},"
         f" {len(errs)} national shifts, centre {centre * 100:+.1f}%, {widened}"
-        f"{', symmetrised' if symmetric else ''})"
+        f"{', symmetrised' if symmetric else ''}{tails})"
     )
     return np.asarray(central, dtype=np.float64)[:, None] * np.exp(r)[None, :], how
 
