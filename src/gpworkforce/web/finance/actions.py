@@ -6,8 +6,8 @@ row before and after). Values are checked by the finance library's own models
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from django.db import transaction
 
@@ -23,6 +23,8 @@ from gpworkforce.web.finance.models import (
     Thresholds,
 )
 from gpworkforce.web.models import User
+
+R = TypeVar("R", AllocationRecord, FundingRecord)
 
 
 def _allocation_state(r: AllocationRecord) -> dict[str, Any]:
@@ -51,28 +53,51 @@ def _apply_row(rec: AllocationRecord, row: FundingRow) -> None:
     rec.reported_spend_pct = row.reported_spend_pct
 
 
+def _save_owned(
+    actor: User | None,
+    owner: str,
+    model: type[R],
+    record_id: int | None,
+    state: Callable[[R], dict[str, Any]],
+    fill: Callable[[R], None],
+    events: tuple[str, str],
+) -> R:
+    """A new record of ``owner`` (``record_id`` None) or its record ``record_id`` (locked),
+    filled by ``fill``, saved and audited with its state before and after: ``events`` are the
+    audit events of an addition and of a change."""
+    if record_id is None:
+        rec, before = model(owner_id=owner), None
+    else:
+        rec = model.objects.select_for_update().get(pk=record_id, owner_id=owner)
+        before = state(rec)
+    fill(rec)
+    rec.save()
+    added, changed = events
+    record(
+        actor,
+        changed if before is not None else added,
+        rec,
+        organisation_code=owner,
+        before=before,
+        after=state(rec),
+    )
+    return rec
+
+
 @transaction.atomic
 def save_allocation(
     *, actor: User | None, owner: str, row: FundingRow, record_id: int | None = None
 ) -> AllocationRecord:
     """Add a row (``record_id`` None) or change one of ``owner``'s rows."""
-    if record_id is None:
-        rec = AllocationRecord(owner_id=owner)
-        before = None
-    else:
-        rec = AllocationRecord.objects.select_for_update().get(pk=record_id, owner_id=owner)
-        before = _allocation_state(rec)
-    _apply_row(rec, row)
-    rec.save()
-    record(
+    return _save_owned(
         actor,
-        "finance.allocation_saved" if before is not None else "finance.allocation_added",
-        rec,
-        organisation_code=owner,
-        before=before,
-        after=_allocation_state(rec),
+        owner,
+        AllocationRecord,
+        record_id,
+        _allocation_state,
+        lambda rec: _apply_row(rec, row),
+        ("finance.allocation_added", "finance.allocation_saved"),
     )
-    return rec
 
 
 @transaction.atomic
@@ -151,24 +176,19 @@ def _funding_state(r: FundingRecord) -> dict[str, Any]:
 def save_funding(
     *, actor: User | None, owner: str, entry: FundingEntry, record_id: int | None = None
 ) -> FundingRecord:
-    if record_id is None:
-        rec = FundingRecord(owner_id=owner)
-        before = None
-    else:
-        rec = FundingRecord.objects.select_for_update().get(pk=record_id, owner_id=owner)
-        before = _funding_state(rec)
-    for name in _funding_state(rec):
-        setattr(rec, name, getattr(entry, name))
-    rec.save()
-    record(
+    def fill(rec: FundingRecord) -> None:
+        for name in _funding_state(rec):
+            setattr(rec, name, getattr(entry, name))
+
+    return _save_owned(
         actor,
-        "finance.funding_saved" if before is not None else "finance.funding_added",
-        rec,
-        organisation_code=owner,
-        before=before,
-        after=_funding_state(rec),
+        owner,
+        FundingRecord,
+        record_id,
+        _funding_state,
+        fill,
+        ("finance.funding_added", "finance.funding_saved"),
     )
-    return rec
 
 
 @transaction.atomic
