@@ -26,6 +26,9 @@ runner = CliRunner()
         ("03W", "2017-09-30", "which is a sub-ICB location"),
         ("C82001", "2017-09-29", "--census-date must be a quarter end"),
         ("C82001", "2017-08-31", "got 2017-08-31"),
+        # an open practice, a quarter end, but years ahead (decision 0168's session, item 4)
+        ("C82001", "2031-03-31", "--census-date must be no later than"),
+        ("C82001", "2031-03-31", "the next quarter end after today"),
     ],
 )
 def test_template_refuses(tmp_path: Path, practice: str, census: str, message: str) -> None:

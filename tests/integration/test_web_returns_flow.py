@@ -277,6 +277,16 @@ def test_analyst_opens_a_round_through_the_form(world: World) -> None:
     r = analyst.post(
         reverse("round-open"),
         {
+            "organisation": "03W",
+            "census_date_day": "31",
+            "census_date_month": "3",
+            "census_date_year": "2031",
+        },
+    )  # a quarter end years ahead: no staff to count yet
+    assert r.status_code == 400 and "the next quarter end after today" in r.content.decode()
+    r = analyst.post(
+        reverse("round-open"),
+        {
             "organisation": "QXX",
             "census_date_day": "31",
             "census_date_month": "3",

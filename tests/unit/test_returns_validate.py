@@ -206,3 +206,44 @@ def test_vacancies_for_one_role_open_for_different_times_are_not_duplicates() ->
     result = validate_return_dict(data, REGISTRY, TAXONOMY)
     assert result.ok, result.issues
     assert [v.months_open for v in result.unwrap().vacancies] == [4, 6]
+
+
+@pytest.mark.parametrize(
+    ("today", "census", "latest"),
+    [
+        (dt.date(2026, 12, 5), "2027-03-31", "2026-12-31"),  # one quarter ahead
+        (dt.date(2026, 12, 5), "2031-03-31", "2026-12-31"),  # years ahead
+        (dt.date(2026, 12, 31), "2027-06-30", "2027-03-31"),  # on a quarter end: the next one
+        (dt.date(2026, 12, 30), "2027-03-31", "2026-12-31"),
+    ],
+)
+def test_a_census_date_after_the_next_quarter_end_is_refused(
+    today: dt.date, census: str, latest: str
+) -> None:
+    data = base_dict()
+    data["census_date"] = census
+    issues = validate_return_dict(data, REGISTRY, TAXONOMY, today=today).issues
+    assert [where(i) for i in issues] == [
+        (
+            "Practice",
+            1,
+            "Census date",
+            f"be a census date no later than {latest}, the next quarter end after today",
+            f"the date {census}",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("today", "census"),
+    [
+        (dt.date(2026, 12, 5), "2026-12-31"),  # the next quarter end itself
+        (dt.date(2026, 12, 31), "2027-03-31"),  # today a quarter end: the one after is next
+        (dt.date(2026, 12, 31), "2026-12-31"),
+        (dt.date(2026, 12, 5), "2017-09-30"),
+    ],
+)
+def test_a_census_date_up_to_the_next_quarter_end_is_accepted(today: dt.date, census: str) -> None:
+    data = base_dict()
+    data["census_date"] = census
+    assert validate_return_dict(data, REGISTRY, TAXONOMY, today=today).ok

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -47,7 +48,7 @@ def template(
     from gpworkforce import labels
     from gpworkforce.cli.workspace import require_entries, workspace_registry
     from gpworkforce.domain.orgs import OrgType
-    from gpworkforce.domain.periods import Quarter
+    from gpworkforce.domain.periods import Quarter, latest_census_date
     from gpworkforce.loaders import build_registry
     from gpworkforce.returns import write_template_csv, write_template_xlsx
 
@@ -56,6 +57,12 @@ def template(
         raise UserError(
             "--census-date must be a quarter end (31 March, 30 June, 30 September or "
             f"31 December), got {on}"
+        )
+    latest = latest_census_date(dt.date.today())
+    if on > latest:
+        raise UserError(
+            f"--census-date must be no later than {latest}, the next quarter end after today "
+            f"(a return for a census date further ahead has no staff to count yet), got {on}"
         )
     code = practice.strip().upper()
     registry = build_registry() if data is None else workspace_registry(data, require_entries(data))

@@ -38,6 +38,12 @@ class Quarter:
         return f"{self.year}-Q{self.number}"
 
 
+def latest_census_date(today: dt.date) -> dt.date:
+    """The latest census date a return or template may be for on ``today``: the next quarter end
+    after it (a census date further ahead has no staff to count yet)."""
+    return Quarter.containing(today + dt.timedelta(days=1)).census_date
+
+
 def financial_year_ending(day: dt.date) -> int:
     """The NHS financial year (named by its ending year) that contains ``day``."""
     return day.year + 1 if day.month >= 4 else day.year

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from gpworkforce.domain.measures import DEFAULT_CONVENTION, FteConvention
 from gpworkforce.domain.orgs import OrgRegistry, OrgType
-from gpworkforce.domain.periods import Quarter
+from gpworkforce.domain.periods import Quarter, latest_census_date
 from gpworkforce.domain.provenance import Source
 from gpworkforce.domain.returns import (
     LocumLine,
@@ -85,6 +85,7 @@ def _practice(
     known: KnownPractices,
     expected_census: dt.date | None,
     sink: IssueSink,
+    today: dt.date,
 ) -> tuple[str | None, dt.date | None]:
     if not sheet.rows:
         sink.add(sheet, None, None, "give the practice code and census date", "no data row")
@@ -102,6 +103,15 @@ def _practice(
             row.row,
             "census_date",
             "be a quarter end (31 March, 30 June, 30 September or 31 December)",
+            show(got_date),
+        )
+    elif got_date > latest_census_date(today):
+        sink.add(
+            sheet,
+            row.row,
+            "census_date",
+            f"be a census date no later than {latest_census_date(today).isoformat()}, "
+            "the next quarter end after today",
             show(got_date),
         )
     elif expected_census is not None and got_date != expected_census:
@@ -185,18 +195,21 @@ def validate_raw(
     census_date: dt.date | None = None,
     limits: ReturnLimits = DEFAULT_LIMITS,
     sha256: str | None = None,
+    today: dt.date | None = None,
 ) -> Validated:
     """Check every rule on a parsed return; the return is built only when nothing is wrong.
 
     ``census_date``, when given, is the quarter end being collected: a return for another date is
-    rejected. The return's :class:`Source` names the practice, census date, file and ``sha256``.
+    rejected. A census date after the next quarter end after ``today`` (default: the date today)
+    is rejected. The return's :class:`Source` names the practice, census date, file and ``sha256``.
     """
     sink = IssueSink(raw.file, raw.column_style, raw.issues)
     ctx = LineContext(taxonomy, convention, limits, sink)
     practice_sheet = raw.sheets.get(PRACTICE.name)
     code, census = (None, None)
     if practice_sheet is not None:
-        code, census = _practice(practice_sheet, known, census_date, sink)
+        on = today if today is not None else dt.date.today()
+        code, census = _practice(practice_sheet, known, census_date, sink, on)
     staff_sheet, staff = _lines(ctx, raw, STAFF.name)
     if staff_sheet is not None and not staff_sheet.rows:
         sink.add(staff_sheet, None, None, "list at least one staff line", "no lines")
@@ -287,11 +300,18 @@ def validate_return_dict(
     limits: ReturnLimits = DEFAULT_LIMITS,
     file: str | None = None,
     style: ColumnStyle = "header",
+    today: dt.date | None = None,
 ) -> Validated:
     """Validate a return given as plain data (see :func:`raw_from_dict`); same rules and messages."""
     raw = raw_from_dict(data, file=file, style=style)
     return validate_raw(
-        raw, known, taxonomy, convention=convention, census_date=census_date, limits=limits
+        raw,
+        known,
+        taxonomy,
+        convention=convention,
+        census_date=census_date,
+        limits=limits,
+        today=today,
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from gpworkforce.domain.periods import Quarter
+from gpworkforce.domain.periods import Quarter, latest_census_date
 
 
 def _flat_dates(data: Any) -> Any:
@@ -58,6 +58,14 @@ class OpenRoundForm(forms.Form):
             self.add_error(
                 "census_date_day",
                 "Census date must be a quarter end: 31 March, 30 June, 30 September or 31 December",
+            )
+            return data
+        latest = latest_census_date(dt.date.today())
+        if census > latest:
+            self.add_error(
+                "census_date_day",
+                f"Census date must be no later than {latest.day} {latest:%B %Y}, the next quarter "
+                "end after today",
             )
             return data
         data["census_date"] = census
