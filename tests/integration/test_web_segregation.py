@@ -54,57 +54,35 @@ def test_which_roles_conflict(a: Role, b: Role, conflict: str | None) -> None:
         assert (found is None) if conflict is None else (conflict in (found or "")), (x, y, found)
 
 
+def _account(username: str, role: Role, org_code: str, email: str) -> User:
+    """A new account with the test world's password, made by no one (the set-up)."""
+    return create_user(
+        actor=None,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        org_code=org_code,
+        email=email,
+    )
+
+
 def test_a_submitter_cannot_also_be_an_analyst_over_their_practice() -> None:
     build_world()
-    create_user(
-        actor=None,
-        username="ann.practice",
-        password=PASSWORD,
-        role=Role.PRACTICE_SUBMITTER,
-        org_code="C82001",
-        email="Ann.Smith@nhs.net",
-    )
+    _account("ann.practice", Role.PRACTICE_SUBMITTER, "C82001", "Ann.Smith@nhs.net")
     with pytest.raises(AccountRuleError, match="both submit and accept") as refused:
-        create_user(
-            actor=None,
-            username="ann.icb",
-            password=PASSWORD,
-            role=Role.ICB_ANALYST,
-            org_code="QK1",  # C82001 is in QK1
-            email="ann.smith@NHS.net",  # the same person, written differently
-        )
+        # over QK1, which holds C82001; the same person's email, written differently
+        _account("ann.icb", Role.ICB_ANALYST, "QK1", "ann.smith@NHS.net")
     assert "ann.practice" in refused.value.message and refused.value.field == "role"
     assert not User.objects.filter(username="ann.icb").exists()
     # an analyst account over an ICB that does not contain the practice is not the same return
-    create_user(
-        actor=None,
-        username="ann.elsewhere",
-        password=PASSWORD,
-        role=Role.ICB_ANALYST,
-        org_code="QXX",
-        email="ann.smith@nhs.net",
-    )
+    _account("ann.elsewhere", Role.ICB_ANALYST, "QXX", "ann.smith@nhs.net")
     # a board viewer account over the same ICB is fine: it can neither submit nor accept
-    create_user(
-        actor=None,
-        username="ann.board",
-        password=PASSWORD,
-        role=Role.BOARD_VIEWER,
-        org_code="QK1",
-        email="ann.smith@nhs.net",
-    )
+    _account("ann.board", Role.BOARD_VIEWER, "QK1", "ann.smith@nhs.net")
 
 
 def test_changing_a_role_or_reactivating_cannot_create_the_combination() -> None:
     w = build_world()
-    create_user(
-        actor=None,
-        username="bob.practice",
-        password=PASSWORD,
-        role=Role.PRACTICE_MANAGER,
-        org_code="C82002",
-        email="bob@nhs.net",
-    )
+    _account("bob.practice", Role.PRACTICE_MANAGER, "C82002", "bob@nhs.net")
     board = w.users["board"]  # a board viewer at QK1, no email yet
     with pytest.raises(AccountRuleError, match=r"(approve|submit) and accept"):
         update_user(
