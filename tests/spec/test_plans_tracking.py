@@ -283,7 +283,7 @@ def test_a_plan_without_a_fan_that_misses_its_target_says_so_without_a_probabili
     assert result.groups[0].probability_of_target == 0.0  # 537.8 + 2.7 < 560: the path misses
     (alert,) = [a for a in result.alerts if a.kind is AlertKind.TARGET_UNREACHABLE]
     assert alert.message == (
-        "the plan's path, moved by the latest variance, misses the target (560.0 WTE by Sep"
-        " 2020); the plan has no P10-P90 range, so no probability"
+        "the plan's path, moved by the latest variance, misses the target (560.0 WTE by"
+        " September 2020); the plan has no P10-P90 range, so no probability"
     )
     assert "probability" not in alert.evidence and alert.evidence["target"] == 560.0

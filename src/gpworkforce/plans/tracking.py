@@ -247,13 +247,13 @@ def track(
                         kind=AlertKind.TARGET_UNREACHABLE,
                         message=(
                             f"probability of meeting the target ({goal:,.1f} WTE by"
-                            f" {target.date:%b %Y}) is {prob:.0%}, below"
+                            f" {target.date:%B %Y}) is {prob:.0%}, below"
                             f" {plan.alerts.unreachable_below:.0%}"
                             if fanned
                             # without a fan the 0 is no probability: the plan's path, moved
                             # by the latest variance, misses the target
                             else f"the plan's path, moved by the latest variance, misses the"
-                            f" target ({goal:,.1f} WTE by {target.date:%b %Y}); the plan has no"
+                            f" target ({goal:,.1f} WTE by {target.date:%B %Y}); the plan has no"
                             " P10-P90 range, so no probability"
                         ),
                         evidence=(
