@@ -47,6 +47,17 @@ def own_record(world: World) -> PracticeReturnRecord:
     return PracticeReturnRecord.objects.get(round=world.round, practice_id=OWN_PRACTICE)
 
 
+def submit_sample(world: World, rec: PracticeReturnRecord) -> ReturnVersion:
+    """The sample return submitted on the form by the practice's submitter."""
+    return submit_version(
+        actor=world.users["submitter"],
+        record_id=rec.pk,
+        data=sample_return(),
+        channel="form",
+        sha256="a" * 64,
+    )
+
+
 def form_post(ret: PracticeReturn, **overrides: str) -> dict[str, str]:
     """POST data for the return form holding ``ret``'s lines (``overrides`` replace cells)."""
     rows = return_rows(ret)
@@ -180,13 +191,7 @@ def test_upload_for_another_practice_is_rejected_with_its_location(world: World)
 
 def test_versions_and_audit_events_are_immutable(world: World) -> None:
     rec = own_record(world)
-    v = submit_version(
-        actor=world.users["submitter"],
-        record_id=rec.pk,
-        data=sample_return(),
-        channel="form",
-        sha256="a" * 64,
-    )
+    v = submit_sample(world, rec)
     v.sha256 = "b" * 64
     with pytest.raises(ImmutableRecord):
         v.save()
@@ -199,13 +204,7 @@ def test_versions_and_audit_events_are_immutable(world: World) -> None:
 
 def test_paired_fields_are_enforced_by_the_database(world: World) -> None:
     rec = own_record(world)
-    submit_version(
-        actor=world.users["submitter"],
-        record_id=rec.pk,
-        data=sample_return(),
-        channel="form",
-        sha256="a" * 64,
-    )
+    submit_sample(world, rec)
     with pytest.raises(IntegrityError), transaction.atomic():
         PracticeReturnRecord.objects.filter(pk=rec.pk).update(submitted_by=None)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -222,26 +221,14 @@ def test_a_failing_audit_write_rolls_back_the_action(
 
     monkeypatch.setattr(audit_module, "record", broken)
     with pytest.raises(RuntimeError):
-        submit_version(
-            actor=world.users["submitter"],
-            record_id=rec.pk,
-            data=sample_return(),
-            channel="form",
-            sha256="a" * 64,
-        )
+        submit_sample(world, rec)
     rec.refresh_from_db()
     assert rec.state == "draft" and ReturnVersion.objects.count() == 0
 
 
 def test_round_shows_response_rate_and_outstanding_practices(world: World) -> None:
     rec = own_record(world)
-    submit_version(
-        actor=world.users["submitter"],
-        record_id=rec.pk,
-        data=sample_return(),
-        channel="form",
-        sha256="a" * 64,
-    )
+    submit_sample(world, rec)
     html = (
         client_for("analyst").get(reverse("round-detail", args=[world.round.pk])).content.decode()
     )
