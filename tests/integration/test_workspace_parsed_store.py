@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -163,3 +165,95 @@ def test_text_read_back_from_the_store_is_the_canonical_string_dtype_with_its_ga
     part = parsed.read_store(tmp_path / "store", wanted)
     assert part is not None
     pd.testing.assert_frame_equal(part.frames["workforce"], frame.iloc[:3])
+
+
+def _copied(source: Path, target: Path) -> Path:
+    """``source`` copied as ``cp -r`` does (new modification times), checked to have new times."""
+    shutil.copytree(source, target, copy_function=shutil.copy)
+    for entry in read_manifest(target).entries:
+        before = (source / entry.file).stat().st_mtime_ns
+        os.utime(target / entry.file, ns=(before + 10**9, before + 10**9))  # whatever the clock
+        assert (target / entry.file).stat().st_mtime_ns != before
+    return target
+
+
+def _no_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a raw file was hashed")
+
+    monkeypatch.setattr(workspace, "sha256_of_file", refuse)
+
+
+def test_a_copied_workspace_reads_its_store_hashing_once_and_never_parsing(
+    shared_data: Path, registry: OrgRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workspace copied without its files' times (``cp -r``, a restore) holds the same bytes:
+    the next read hashes each raw file, finds the checksum it parsed, uses the store and records
+    the new time; the read after it neither hashes nor parses (issue 10)."""
+    for kind, name in FILES.items():
+        load_into(tmp_path / "ws", kind, [shared_data / name], registry)
+    original = read_workspace(tmp_path / "ws", registry)
+    copy = _copied(tmp_path / "ws", tmp_path / "copy")
+    with monkeypatch.context() as patch:
+        _no_parsing(patch)
+        first = read_workspace(copy, registry)
+        _no_hashing(patch)
+        again = read_workspace(copy, registry)
+    for read in (first, again):
+        for mine, theirs in zip(read, original, strict=True):
+            assert mine.source == theirs.source and mine.warnings == theirs.warnings
+            for table in ("workforce", "demography", "patients", "vacancies"):
+                pd.testing.assert_frame_equal(getattr(mine, table), getattr(theirs, table))
+
+
+def test_a_copied_workspace_gives_the_same_baseline_without_parsing(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user's path: a baseline from a ``cp -r`` copy is byte for byte the original's, and
+    parses no raw file."""
+    import datetime as dt
+
+    from gpworkforce.cli.baseline import build_baseline_report
+    from gpworkforce.cli.choices import SourceChoice
+    from gpworkforce.cli.sources import Focus, workspace_context
+    from gpworkforce.reports.formats import OutputFormat
+    from gpworkforce.reports.output import write_report
+
+    load_into(
+        tmp_path / "ws", Kind.GPW_PRACTICE_YEAR, [shared_data / FILES[Kind.GPW_PRACTICE_YEAR]], None
+    )
+    on = dt.date(2024, 3, 31)
+    copy = _copied(tmp_path / "ws", tmp_path / "copy")
+    for i, where in enumerate((tmp_path / "ws", copy)):
+        with monkeypatch.context() as patch:
+            if i:
+                _no_parsing(patch)
+            context = workspace_context(where, focus=Focus("QK1", on, "gpw"))
+            report = build_baseline_report(context, "QK1", on, SourceChoice("gpw"))
+            write_report(report, OutputFormat.CSV, tmp_path / f"r{i}.csv")
+    first, second = (
+        {p.name: p.read_bytes() for p in (tmp_path / f"r{i}.csv").iterdir()} for i in (0, 1)
+    )
+    assert len(first) > 1 and first == second
+
+
+@pytest.mark.parametrize("later", [False, True])
+def test_a_changed_file_of_the_same_size_is_refused_whatever_its_time(
+    shared_data: Path, registry: OrgRegistry, tmp_path: Path, later: bool
+) -> None:
+    """Bytes changed in place, the size kept and the time set earlier (or later) than the one
+    recorded: any other time means the file is hashed, and the changed checksum refused."""
+    load_into(
+        tmp_path, Kind.GPW_PRACTICE_YEAR, [shared_data / FILES[Kind.GPW_PRACTICE_YEAR]], registry
+    )
+    (entry,) = read_manifest(tmp_path).entries
+    raw = tmp_path / entry.file
+    recorded = raw.stat().st_mtime_ns
+    data = bytearray(raw.read_bytes())
+    at = data.rindex(b"1")
+    data[at : at + 1] = b"2"  # one digit of the last figure: the same size
+    raw.write_bytes(bytes(data))
+    when = recorded + (10**9 if later else -(10**9))
+    os.utime(raw, ns=(when, when))
+    with pytest.raises(InputFileError, match="changed file"):
+        read_workspace(tmp_path, registry)

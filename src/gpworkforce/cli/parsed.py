@@ -19,6 +19,8 @@ groups holding them and gets the rows back in the loader's order (decision 0160)
   whole store or none; a missing or unreadable one is rebuilt from the raw file.
 * The raw file is not hashed on every read: its size and modification time are compared with
   those recorded, and only when they differ is it hashed (a changed raw file is still refused).
+  When the hash matches (a workspace copied or restored without its files' times), the store is
+  used and the new size and time recorded (:func:`restamp`), so only that read hashes.
 """
 
 from __future__ import annotations
@@ -221,6 +223,21 @@ def read_store(target: Path, wanted: Wanted | None = None) -> StoredFile | None:
         )
     except (OSError, ValueError, KeyError, pa.ArrowException):
         return None  # damaged or from another version: the caller re-parses the raw file
+
+
+def restamp(target: Path, raw_size: int, raw_mtime_ns: int) -> None:
+    """Record in the store at ``target`` the size and modification time of its raw file, found
+    by hashing to hold the bytes parsed (a copy or restore gives new times). The tables are not
+    touched; ``meta.json`` is replaced whole (a reader sees the old or the new)."""
+    meta_path = target / META
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["raw_size"], meta["raw_mtime_ns"] = raw_size, raw_mtime_ns
+    tmp = meta_path.with_name(f".tmp-{os.getpid()}-{META}")
+    try:
+        tmp.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, meta_path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _in_practice_order(table: pa.Table, codes: pd.Series) -> pa.Table:

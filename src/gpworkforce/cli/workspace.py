@@ -29,11 +29,13 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import pandas as pd
@@ -652,17 +654,24 @@ def read_workspace(
         path = directory / entry.file
         target = parsed.store_dir(directory, entry.sha256, _options_key(entry.options))
         stored = parsed.read_store(target, wanted)
-        if stored is not None and _unchanged(path, stored):
+        stat = _stat(path)
+        if stored is not None and stat is not None and _unchanged(stat, stored):
             out.append(_from_store(stored))
             continue
-        if not path.is_file() or sha256_of_file(path) != entry.sha256:
+        # (stat taken before hashing: a file changed while hashed keeps a stamp that differs)
+        if stat is None or sha256_of_file(path) != entry.sha256:
             raise InputFileError(
                 f"{path}: must be the file recorded in {MANIFEST} (sha256 {entry.sha256[:12]}), "
                 "got a missing or changed file"
             )
+        if stored is not None:  # the same bytes with another time (copied, restored, touched)
+            with contextlib.suppress(OSError, ValueError):  # read-only: hashed again next time
+                parsed.restamp(target, stat.st_size, stat.st_mtime_ns)
+            out.append(_from_store(stored))
+            continue
         loaded = read_file(entry.kind, path, registry, entry.options)
         with contextlib.suppress(OSError):  # a read-only workspace still reads (more slowly)
-            if target.exists():  # damaged, or the raw file was touched: stored afresh
+            if target.exists():  # damaged or unreadable: stored afresh
                 shutil.rmtree(target)
             _store(directory, path, entry.sha256, entry.options, loaded)
         if wanted is not None and (wanted.figures_on or wanted.census_on):  # as the store's
@@ -711,12 +720,18 @@ def _store(directory: Path, raw: Path, sha256: str, opts: LoadOptions, loaded: L
     )
 
 
-def _unchanged(raw: Path, stored: parsed.StoredFile) -> bool:
-    """Whether the raw file looks as when it was parsed (size and time; hashed if not)."""
+def _stat(raw: Path) -> os.stat_result | None:
+    """The raw file's status, or None when it is missing or not a regular file."""
     try:
         stat = raw.stat()
     except OSError:
-        return False
+        return None
+    return stat if S_ISREG(stat.st_mode) else None
+
+
+def _unchanged(stat: os.stat_result, stored: parsed.StoredFile) -> bool:
+    """Whether the raw file looks as when it was parsed or last hashed: the same size and
+    modification time as recorded (any other time, older or newer, and it is hashed)."""
     return stat.st_size == stored.raw_size and stat.st_mtime_ns == stored.raw_mtime_ns
 
 
