@@ -64,7 +64,16 @@ def test_key_messages_carry_the_figures(paper):
     frame = scen.tables[0].frame
     assert [round(v) for v in frame["GP WTE (central)"]] == [561, 630, 658]
     assert "1 scenario of 3 reaches the plan's target of 639 WTE by Sep 2020" in text
-    assert "7 live risks of 10 are rated significant" in text
+    # no review has moved a risk yet: said in words, not "0 went up and 0 down"
+    assert (
+        "7 live risks of 10 are rated significant; since the last review none went up or down"
+        in (text)
+    )
+    assert "0 went up" not in text
+    # scenarios without uncertain assumptions have no range: said so, not an internal "none"
+    assert list(frame["Band"]) == ["no range"] * 3
+    (chart,) = scen.charts  # nor does its caption point at shaded bands that are not drawn
+    assert "No scenario has a range" in chart.description and "Shaded" not in chart.description
     assert "3 critical milestones of the implementation plan are overdue" in text
 
 
@@ -286,6 +295,33 @@ def test_the_full_appendices_print_every_practice_each_scenario_the_register_and
     assert plan["Issues"].ne("none").sum() >= 1
 
 
+def test_the_appendices_are_lettered_without_a_gap_when_the_baseline_tables_are_short():
+    """The sub-ICB rows of an ICB are short (no "every area" appendix): the appendix after B is
+    C, not D (the board reads "Appendix C" in the contents and finds D)."""
+    context = demo_context()
+    period = dt.date(2017, 9, 30)
+    report = build_baseline_report(context, "QK1", period, SourceChoice.RETURNS, with_charts=False)
+    full = build_paper(
+        PaperInputs(
+            baseline=report,
+            organisation="Leicester, Leicestershire and Rutland",
+            period=period,
+            source_note="Figures come from practices' returns.",
+            scenarios=(scenario_result(run_scenario(LLR / "scenario-2.toml")),),
+            risks=read_risks(LLR / "delivery" / "risks.csv"),
+            timeline=read_timeline(LLR / "delivery" / "implementation.csv"),
+            full_appendices=True,
+        )
+    )
+    assert [s.title for s in full.appendices] == [
+        "Appendix A: Methods and definitions",
+        "Appendix B: Where these figures come from",
+        "Appendix C: Each scenario year by year",
+        "Appendix D: The risk register in full",
+        "Appendix E: The implementation plan by workstream",
+    ]
+
+
 @pytest.fixture(scope="module")
 def whole_and_joined(paper):
     """The paper laid out by WeasyPrint as one document (the oracle) and in parts, joined."""
@@ -381,3 +417,35 @@ def test_the_pdf_is_the_same_bytes_laid_out_in_forked_processes(paper, whole_and
         pytest.skip("no fork on this system")
     with pool:
         assert paper_pdf(paper, pool) == whole_and_joined[1]
+
+
+def test_a_missing_scenario_file_is_refused_before_anything_is_computed(tmp_path):
+    result = CliRunner().invoke(
+        app,
+        ["paper", "--org", "QK1", "--period", "2017-09-30", "--out", str(tmp_path / "p"),
+         "--scenario", str(LLR / "scenario-2.toml"), "--scenario", str(tmp_path / "none.toml")],
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert "none.toml: scenario file must exist, not found" in result.stderr
+    assert "Reading data" not in result.stderr  # refused before the data is read
+    assert not (tmp_path / "p").exists()
+
+
+def test_the_word_document_has_the_pdfs_headings_in_order_and_captioned_tables(paper):
+    """The board secretary edits the Word file: its headings are the PDF's, in the same order;
+    each table's title is a Word caption kept with the table, and no row breaks across pages."""
+    import docx as python_docx
+
+    html = paper_html(paper)
+    pdf_headings = [
+        re.sub(r"<[^>]+>", "", h).replace("&#39;", "'").replace("&amp;", "&").strip()
+        for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html, flags=re.S)
+    ]
+    document = python_docx.Document(io.BytesIO(paper_docx(paper)))
+    word_headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert word_headings == pdf_headings and len(word_headings) >= 8
+    captions = [p for p in document.paragraphs if p.style.name == "Caption"]
+    assert [p.text for p in captions] == [t.title for _s, t in paper.tables]
+    assert all(p.paragraph_format.keep_with_next for p in captions)
+    body_rows = [r for t in document.tables[1:] for r in t.rows[1:]]
+    assert body_rows and all(r._tr.xpath("./w:trPr/w:cantSplit") for r in body_rows)

@@ -86,6 +86,24 @@ def test_the_cli_paper_gives_the_web_papers_track_record(file: str, tmp_path: Pa
     text = _docx_text(tmp_path / "p")
     for sentence in web:  # the same words and figures; only each side's name for QK1 differs
         assert sentence.replace(WEB_NAME, DEMO_NAME) in text
+    assert "Track record: each scenario's method" in text  # the methods appendix explains it
+
+
+def test_the_cli_paper_reads_the_horizon_of_a_scenario_that_extends_another(tmp_path: Path) -> None:
+    """LLR's Scenario 2 sets only what differs from Scenario 1 (``extends``); its 3 years come
+    from Scenario 1: the record is at 3 years ahead, as the web's (which stores the scenario
+    resolved), not at the longest horizon the history checks."""
+    history = _practice_year_csv(tmp_path / "gpw.csv", _figures())
+    result = CliRunner().invoke(
+        app,
+        ["paper", "--org", "QK1", "--period", "2017-09-30", "--format", "docx",
+         "--scenario", str(Path("scenarios/llr-2017/scenario-2.toml")),
+         "--history", str(history), "--out", str(tmp_path / "p")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    text = _docx_text(tmp_path / "p")
+    assert "Scenario 2: International recruitment and improved retention: how well has" in text
+    assert "at 3 years ahead here" in text
 
 
 def test_the_cli_paper_without_enough_history_says_so_and_has_no_track_record(
@@ -99,6 +117,7 @@ def test_the_cli_paper_without_enough_history_says_so_and_has_no_track_record(
     assert result.exit_code == 0, result.stderr
     assert "no track record" in result.stderr and "3 GPW years of QK1's practices" in result.stderr
     assert "done here before?" not in _docx_text(tmp_path / "p")
+    assert "Track record:" not in _docx_text(tmp_path / "p")
     missing = CliRunner().invoke(
         app, [*args, str(tmp_path / "q"), "--history", str(tmp_path / "none.csv")]
     )

@@ -292,3 +292,25 @@ def test_the_delivery_charts_state_their_findings() -> None:
         timeline_chart(cells, dt.date(2017, 12, 31)),
     ):
         assert chart_problems(_spec(chart)) == [], chart.key
+
+
+def test_the_timeline_marks_a_day_near_the_plan_but_not_one_years_after_it() -> None:
+    """LLR's 2017-19 plan judged on a meeting in 2026: a dashed line at 2026 stretched the axis
+    until the plan was a sliver at its left end (issue 14, item 7). The line is drawn only
+    within half a year of the plan; otherwise the caption says the day is after the plan."""
+    cells = read_timeline(LLR / "delivery" / "implementation.csv")
+
+    def dates(chart: ReportChart) -> set[str]:
+        text = json.dumps(dict(chart.spec))
+        return {d for d in ("2017-12-31", "2026-12-05") if d in text}
+
+    near = timeline_chart(cells, dt.date(2017, 12, 31))
+    assert dates(near) == {"2017-12-31"} and "the dashed line marks 31 December 2017" in (
+        near.description
+    )
+    late = timeline_chart(cells, dt.date(2026, 12, 5))
+    assert dates(late) == set()
+    assert "5 December 2026 is after its last period ends (31 March 2019)" in late.description
+    assert "dashed line" not in late.description
+    assert late.title == "28 critical milestones overdue"  # the day still judges what is late
+    assert chart_problems(_spec(late)) == []

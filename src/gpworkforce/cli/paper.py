@@ -145,6 +145,11 @@ def paper(
         from gpworkforce.finance.tables_io import read_allocations
 
         funding_rows = read_allocations(allocations)
+    if scenario:  # each scenario file read and checked now, not after the baselines
+        from gpworkforce.forecast.scenario_io import load_scenario
+
+        for path in scenario:
+            load_scenario(path)
     if finance and not scenario:
         raise UserError("--finance costs the scenarios: give at least one --scenario")
     band_file = None
@@ -234,7 +239,7 @@ def paper(
                     results.append(
                         replace(
                             scenario_result(run, why),
-                            track_record=paper_track_record(path, run, organisation.name, cases),
+                            track_record=paper_track_record(run, organisation.name, cases),
                         )
                     )
         costs = []
@@ -339,19 +344,15 @@ def history_cases(
     return cases, where, False
 
 
-def paper_track_record(path: Path, run: Any, org_name: str, cases: Any) -> tuple[str, ...]:
+def paper_track_record(run: Any, org_name: str, cases: Any) -> tuple[str, ...]:
     """How well the scenario's method has done before for the organisation, in the paper's
     sentences (the web paper's, :func:`gpworkforce.forecast.track_record.paper_sentences`), at
-    the horizon the scenario file states."""
-    import tomllib
-
+    the horizon of the scenario as loaded (a file's ``extends`` resolved, defaults filled in: the
+    document the web stores and reads)."""
     from gpworkforce.forecast.track_record import paper_sentences, record, scenario_horizon
 
     scenario = run.loaded.scenario
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        document = {}
+    document = scenario.model_dump(mode="json", by_alias=True)
     found = record(org_name, scenario.method, cases, scenario_horizon(document, scenario.method))
     return paper_sentences(scenario.name, found)
 

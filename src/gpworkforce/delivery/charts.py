@@ -27,7 +27,13 @@ from gpworkforce.delivery.risks import (
 from gpworkforce.reports.charts import TARGET_COLOUR, _config
 from gpworkforce.reports.model import ReportChart
 
-__all__ = ["maturity_progress_chart", "risk_heat_map", "risk_movement_chart", "timeline_chart"]
+__all__ = [
+    "marks_day",
+    "maturity_progress_chart",
+    "risk_heat_map",
+    "risk_movement_chart",
+    "timeline_chart",
+]
 
 STATUS_COLOURS = {
     CellStatus.COMPLETE: "#007f3b",
@@ -36,6 +42,20 @@ STATUS_COLOURS = {
     CellStatus.ISSUE: "#d5281b",
 }
 BAND_COLOURS = {"green": "#007f3b", "yellow": "#ffeb3b", "orange": "#ed8b00", "red": "#d5281b"}
+
+
+# how far before or after the plan the dashed line of the day it is judged on is still drawn
+SHOWN_AROUND_DAYS = 183
+
+
+def marks_day(cells: Sequence[TimelineCell], today: dt.date) -> bool:
+    """Whether the timeline draws the dashed line at ``today``: only within
+    :data:`SHOWN_AROUND_DAYS` of the plan. A day long after (or before) it would stretch the axis
+    until the plan is a sliver at one end (LLR's 2017-19 plan judged in 2026)."""
+    if not cells:
+        return False
+    around = dt.timedelta(days=SHOWN_AROUND_DAYS)
+    return min(c.start for c in cells) - around <= today <= max(c.end for c in cells) + around
 
 
 def _plural(n: int, word: str) -> str:
@@ -93,6 +113,8 @@ def timeline_chart(
         .mark_point(shape="triangle-down", size=120, filled=True, color="#212b32")
         .encode(x="end:T", y=y)
     )
+    first, last = min(c.start for c in cells), max(c.end for c in cells)
+    drawn = marks_day(cells, today)
     rule = (
         alt.Chart(pd.DataFrame({"today": [today.isoformat()]}))
         .mark_rule(color=TARGET_COLOUR, strokeDash=[4, 3])
@@ -111,11 +133,20 @@ def timeline_chart(
         if n_late
         else "No critical milestone is overdue"
     )
+    if drawn:
+        when = f"the dashed line marks {today:%-d %B %Y}"
+    else:
+        side = "after its last period ends" if today > last else "before its first period starts"
+        when = (
+            f"{today:%-d %B %Y} is {side} ({(last if today > last else first):%-d %B %Y}), so it"
+            " is not marked"
+        )
     description = (
         f"Implementation plan for {_plural(len(rows), 'deliverable')} by month and quarter, coloured by status; "
-        f"the dashed line marks {today:%-d %B %Y}. {title}; overdue milestones are marked with a triangle."
+        f"{when}. {title}; overdue milestones are marked with a triangle."
     )
-    chart = (bars + late_marks + rule + label).properties(width=560, height=24 * len(rows))
+    layers = (bars + late_marks + rule + label) if drawn else (bars + late_marks)
+    chart = layers.properties(width=560, height=24 * len(rows))
     return ReportChart(
         key="implementation_timeline",
         title=title,

@@ -815,7 +815,7 @@ def _scenario_section(inputs: PaperInputs) -> Section | None:
                 "Shortfall (WTE)": (r.target_wte - float(last["central"]))
                 if r.target_wte is not None
                 else None,
-                "Band": {"evaluated": "evaluated", "model": "model's own"}.get(r.band, "none"),
+                "Band": {"evaluated": "evaluated", "model": "model's own"}.get(r.band, "no range"),
                 "Chance of meeting the target": (
                     r.chance_text
                     if r.chance_text is not None
@@ -893,7 +893,11 @@ def _scenario_section(inputs: PaperInputs) -> Section | None:
         description = (
             "GP WTE forecast by scenario over time"
             + (f", with the target of {target[1]:,.0f} WTE as a dashed line" if target else "")
-            + ". Shaded bands show P10 to P90: the evaluated band where a scenario has one, else the model's own."
+            + (
+                ". Shaded bands show P10 to P90: the evaluated band where a scenario has one, else the model's own."
+                if any("p10" in r.series and r.series["p10"].notna().any() for r in dated)
+                else ". No scenario has a range (none has an uncertain assumption or an evaluated band)."
+            )
         )
         spec = layered.properties(width=560, description=description).to_dict(validate=False)
         charts.append(
@@ -986,7 +990,7 @@ def _risk_section(inputs: PaperInputs) -> Section | None:
     )
     messages = [
         f"{_plural(levels.get(top, 0), 'live risk')} of {len(live)} {'is' if levels.get(top, 0) == 1 else 'are'} rated {top.lower()}; "
-        f"since the last review {moves.get('up', 0)} went up and {moves.get('down', 0)} down."
+        f"since the last review {_moves(moves.get('up', 0), moves.get('down', 0))}."
     ]
     return Section(
         key="risks",
@@ -1110,6 +1114,16 @@ def _methods(inputs: PaperInputs) -> Section:
             "evaluated, P10 and P90 are instead the evaluated band: the central case times how far the method's past "
             "forecasts of fully qualified GPs, made from each earlier year, were from what GPW later showed."
         )
+    if any(r.track_record for r in inputs.scenarios):
+        from gpworkforce.forecast.evaluation import MIN_ORIGINS_TO_JUDGE
+
+        paragraphs.append(
+            "Track record: each scenario's method, and \u201cno change\u201d (next year as this year), "
+            "forecast the organisation's fully qualified GPs from every earlier GPW year its history allows, "
+            "each forecast checked against what GPW later showed. Errors relative to no change below 1 mean "
+            "the method did better; it has shown skill when the 95% interval of that ratio (resampling the "
+            f"years forecast from) lies wholly below 1 over at least {MIN_ORIGINS_TO_JUDGE} starting years."
+        )
     if inputs.skill_mix is not None:
         paragraphs.append(
             "Skill mix: staff WTE by role are placed at the four SWiPe skill levels; task demand is "
@@ -1152,13 +1166,16 @@ def _full_appendices(inputs: PaperInputs, sections: list[Section]) -> list[Secti
     """The appendices a full board paper carries (C onwards), in the order they are referred to;
     the long tables move from the Excel pack only into Appendix C (and stay in the pack)."""
     out: list[Section] = []
+    # lettered in the order printed, from C (A and B are the methods and the sources): a paper
+    # whose baseline tables are short has no Appendix C, and the next one takes its letter
+    letter = iter("CDEFGH")
     whole = [t for s in sections for t in s.data_tables]
     if whole:
         one = inputs.rows_label[0]
         out.append(
             Section(
                 key="every_row",
-                title=f"Appendix C: Every {one}'s figures",
+                title=f"Appendix {next(letter)}: Every {one}'s figures",
                 paragraphs=(
                     f"The tables of sections 1 and 2 with every {one}, in the order of the "
                     "tables there; the total is the last row.",
@@ -1182,7 +1199,6 @@ def _full_appendices(inputs: PaperInputs, sections: list[Section]) -> list[Secti
                         for t in s.tables
                     ),
                 )
-    letter = iter("DEFGH")
     years = [r for r in inputs.scenarios if not r.series.empty]
     if years:
         out.append(_scenario_years(inputs, years, next(letter)))
@@ -1228,6 +1244,14 @@ def _scenario_years(inputs: PaperInputs, runs: Sequence[ScenarioResult], letter:
         ),
         tables=tuple(tables),
     )
+
+
+def _moves(up: int, down: int) -> str:
+    """How many live risks went up and down since their last review, in words ("none went up or
+    down" rather than "0 went up and 0 down")."""
+    if not up and not down:
+        return "none went up or down"
+    return f"{up or 'none'} went up and {down or 'none'} down"
 
 
 def _risk_register(risks: Sequence[Risk], letter: str) -> Section:

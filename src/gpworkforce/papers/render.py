@@ -226,7 +226,7 @@ def _docx_table_xml(t: ReportTable) -> str:
         cell(str(name), num, True) for name, num in zip(t.frame.columns, numeric, strict=True)
     )
     body = "".join(
-        "<w:tr>"
+        "<w:tr><w:trPr><w:cantSplit/></w:trPr>"  # a row is not broken across two pages
         + "".join(cell(x, num, False) for x, num in zip(r, numeric, strict=True))
         + "</w:tr>"
         for r in rows
@@ -310,8 +310,11 @@ def paper_docx(paper: Paper) -> bytes:
         doc.add_paragraph(n).runs[0].italic = True
 
     def add_table(t: ReportTable) -> None:
-        cap = doc.add_paragraph(t.title)
+        # Word's caption (the PDF's <caption>): listed by "Insert Table of Figures", and kept on
+        # the page of the table's first rows rather than left alone at the foot of a page
+        cap = doc.add_paragraph(t.title, style="Caption")
         cap.runs[0].bold = True
+        cap.paragraph_format.keep_with_next = True
         if len(t.frame.columns):
             # before the closing section properties, where python-docx's add_table puts it
             doc.element.body._insert_tbl(parse_xml(_docx_table_xml(t)))
@@ -359,13 +362,44 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = _SHEET_BAD.sub(" ", title)[:28].strip() or "Table"
+    """A sheet's name from its table's title: Excel's forbidden characters out (a colon becomes a
+    dash), single spaces, cut at a word within Excel's 31 characters, unique in the book."""
+    clean = " ".join(_SHEET_BAD.sub(" ", title.replace(":", " -")).split())
+    base = _words_within(clean, 31) or "Table"
     name, n = base, 2
     while name.lower() in used:
-        name = f"{base[:25]} ({n})"
+        name = f"{_words_within(base, 26)} ({n})"
         n += 1
     used.add(name.lower())
     return name
+
+
+def _words_within(text: str, limit: int) -> str:
+    """``text`` cut after its last whole word within ``limit`` characters (a single word longer
+    than that is cut), without a dangling dash or comma."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" -,;")
+
+
+def percent_column(name: object) -> bool:
+    """A column of percentages by its header ("Vacancy rate %", "% WTE aged 55+"): the pack
+    stores them as fractions shown as % (5.7% is 0.057), not as 5.7 with a % in the header."""
+    label = str(name)
+    return label.endswith(" %") or label.startswith("% ")
+
+
+def _number_format(frame: pd.DataFrame, col: object, decimals: int | None) -> str:
+    """Excel's format of a numeric column: its decimals as the paper prints them; whole numbers
+    without a decimal point (Excel shows "16." for "#,##0.##"); percentages as %."""
+    if percent_column(col):
+        places = 1 if decimals is None else decimals
+        return "0" + ("." + "0" * places if places else "") + "%"
+    if decimals is not None:
+        return "#,##0" + ("." + "0" * decimals if decimals else "")
+    values = pd.to_numeric(frame[col], errors="coerce").dropna()
+    return "#,##0" if (values == values.round()).all() else "#,##0.0##"
 
 
 def paper_xlsx(paper: Paper) -> bytes:
@@ -436,19 +470,14 @@ def paper_xlsx(paper: Paper) -> bytes:
             sheet.write(header_row, c, neutralise(str(col)), head)
             d = dict(t.decimals).get(str(col))
             if is_numeric_column(frame, col):
-                fmts[c] = book.add_format(
-                    {
-                        "num_format": "#,##0" + (("." + "0" * d) if d else "")
-                        if d is not None
-                        else "#,##0.##"
-                    }
-                )
+                fmts[c] = book.add_format({"num_format": _number_format(frame, col, d)})
             width = max([len(str(col)) * 0.9] + [len(str(v)) for v in frame[col].head(200)])
             sheet.set_column(c, c, min(max(10, width + 2), 60))
+        percent = {c for c in fmts if percent_column(frame.columns[c])}
         for r_i, row in enumerate(frame.itertuples(index=False, name=None), start=header_row + 1):
             for c, value in enumerate(row):
-                if value is None or (not isinstance(value, str) and pd.isna(value)):
-                    continue
+                if value is None or (value == "" if isinstance(value, str) else pd.isna(value)):
+                    continue  # a blank cell: not available (the Notes sheet says so)
                 if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
                     sheet.write_datetime(r_i, c, pd.Timestamp(value).to_pydatetime(), date_fmt)
                 elif isinstance(value, bool):
@@ -456,7 +485,8 @@ def paper_xlsx(paper: Paper) -> bytes:
                 elif (isinstance(value, int | float) and not isinstance(value, bool)) or hasattr(
                     value, "item"
                 ):
-                    sheet.write_number(r_i, c, float(value), fmts.get(c))
+                    number = float(value) / 100 if c in percent else float(value)
+                    sheet.write_number(r_i, c, number, fmts.get(c))
                 else:
                     sheet.write_string(r_i, c, neutralise(str(value)))
         last = header_row + len(frame)

@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from gpworkforce import labels
-from gpworkforce.delivery.charts import timeline_chart
+from gpworkforce.delivery.charts import marks_day, timeline_chart
 from gpworkforce.delivery.kpis import Rag
 from gpworkforce.delivery.measures import BASELINE_MEASURES, MEASURE_KIND_LABELS
 from gpworkforce.delivery.plan import CellStatus, overdue_milestones
@@ -275,6 +275,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         "delivery/timeline.jinja",
         _ctx(
             chart=chart,
+            marked=marks_day(cells, today),
             periods=[p for _s, p in periods],
             grid=grid,
             names=sorted(names.items()),
