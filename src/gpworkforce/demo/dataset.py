@@ -124,18 +124,21 @@ def data_notes(real: RealInputs, seed: int) -> tuple[DataNote, ...]:
         real.gpw_source.file_name,
         real.payments_source.file_name,
     )
-    synth = f"gpworkforce.demo generator, seed {seed}"
+    synth = f"the gpworkforce demo generator (seed {seed})"
     return (
         DataNote(
             figure="practices, names, open/close dates, CCG",
             kind="real",
-            source=f"NHS England ODS ({ods}) and NHS Digital practice maps, via gpworkforce.loaders",
-            detail="141 GP practices (setting 4) open on 30 Sep 2017 under 03W/04C/04V.",
+            source=f"NHS England ODS ({ods}) and NHS Digital practice maps",
+            detail=(
+                "141 GP practices open on 30 September 2017 in the three CCGs (East "
+                "Leicestershire and Rutland, Leicester City, West Leicestershire)."
+            ),
         ),
         DataNote(
             figure="registered patients (list size)",
             kind="real",
-            source=f"NHS Digital GPW ({gpw}, Year 2018 = Sep 2017)",
+            source=f"NHS Digital GPW ({gpw}, Year 2018 = September 2017)",
             detail="137 practices have a row; 4 cost centres have none.",
         ),
         DataNote(
