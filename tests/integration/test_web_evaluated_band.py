@@ -195,6 +195,19 @@ def test_an_accepted_return_does_not_call_for_a_new_evaluation_a_gpw_load_does(w
     assert data_key() != before
 
 
+def test_a_changed_band_rule_calls_for_a_new_evaluation(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # an upgrade that changes how the band is made (decision 0173 after 0158) must not keep
+    # showing the band the old code evaluated for the same data
+    from gpworkforce.forecast import evaluation
+    from gpworkforce.web.scenarios.bands import data_key
+
+    before = data_key()
+    assert before.endswith(f".b{evaluation.BAND_RULE}")
+    monkeypatch.setattr(evaluation, "BAND_RULE", "0158")
+    assert data_key() != before
+    assert len(before) <= 40  # BandEvaluation.data_version's length
+
+
 def test_the_scenario_page_says_which_band_a_run_now_would_get(world) -> None:  # type: ignore[no-untyped-def]
     row = actions.create_scenario(world.users["analyst"], "QK1", llr())
     client = Client()

@@ -117,6 +117,9 @@ MIN_ORIGINS_TO_JUDGE = 3
 # comes from at least three other origins' national shifts
 MIN_ORIGINS_FOR_COVERAGE = 4
 LEAVE_OUT_SAMPLES = 400  # evenly spaced quantiles kept of a leave-out band's distribution
+# the decision whose leave-out band this module makes: an evaluation kept under another rule
+# (the web's, keyed by it) is made again rather than shown as this one
+BAND_RULE = "0173"
 
 METHODS: tuple[str, ...] = tuple(METHOD_LABELS)
 ENSEMBLE_OF: tuple[str, ...] = ("persistence", "trend-local", "trend-national", "cohort")

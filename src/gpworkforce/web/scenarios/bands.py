@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from gpworkforce.domain.orgs import OrgType
+from gpworkforce.forecast import evaluation
 from gpworkforce.forecast.evaluated_band import LEVEL_OF_ORG, evaluate_bands
 from gpworkforce.labels import plural
 from gpworkforce.web.jobs.models import snapshot
@@ -46,12 +47,14 @@ KIND_WORDS = {
 
 def data_key() -> str:
     """What the evaluation reads, as a key: the data version's series, the registry loads and
-    the last reference workforce row loaded (a load replaces rows, so any load moves it). Two
+    the last reference workforce row loaded (a load replaces rows, so any load moves it), and
+    the band rule the code makes (``evaluation.BAND_RULE``: after an upgrade that changes it,
+    the loaded data are evaluated again instead of showing a band made by the old rule). Two
     reads, both by index; an accepted practice return does not change it, so the loaded GPW
     figures are not evaluated again for every return."""
     snap = snapshot()
     last = ReferenceWorkforce.objects.aggregate(last=Max("id"))["last"] or 0
-    return f"{snap.token}.r{snap.registry}.w{last}"
+    return f"{snap.token}.r{snap.registry}.w{last}.b{evaluation.BAND_RULE}"
 
 
 def current_evaluation() -> BandEvaluation | None:
