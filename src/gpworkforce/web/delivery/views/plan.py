@@ -276,6 +276,11 @@ def timeline(request: HttpRequest) -> HttpResponse:
         _ctx(
             chart=chart,
             marked=marks_day(cells, today),
+            outside=(
+                "after the plan's last period"
+                if cells and today > max(c.end for c in cells)
+                else "before the plan's first period"
+            ),
             periods=[p for _s, p in periods],
             grid=grid,
             names=sorted(names.items()),
