@@ -9,9 +9,16 @@ from __future__ import annotations
 import datetime as dt
 
 from gpworkforce.errors import Issue, Location
+from gpworkforce.exports import is_formula_like
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 A_DATE = "be a date (YYYY-MM-DD or DD/MM/YYYY)"
+
+
+def unneutralise(text: str) -> str:
+    """A cell as its author wrote it: the ``'`` that :func:`gpworkforce.exports.neutralise` puts
+    before formula-like text on export is taken off again on import."""
+    return text[1:] if text[:1] == "'" and is_formula_like(text[1:]) else text
 
 
 class RowCells:

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from gpworkforce.delivery.cells import RowCells
+from gpworkforce.delivery.cells import RowCells, unneutralise
 from gpworkforce.delivery.risks import (
     DEFAULT_BANDS,
     Mitigation,
@@ -28,7 +28,7 @@ from gpworkforce.delivery.risks import (
     RiskStatus,
 )
 from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
-from gpworkforce.exports import FORMULA_TRIGGERS, atomic_write_text, neutralise
+from gpworkforce.exports import atomic_write_text, neutralise
 from gpworkforce.labels import plural
 
 __all__ = [
@@ -66,16 +66,6 @@ RISK_COLUMNS = (
 MITIGATION_SEPARATOR = "; "
 
 
-def _unneutralise(text: str) -> str:
-    if (
-        text[:1] == "'"
-        and text[1:2]
-        and (text[1] in FORMULA_TRIGGERS or text[1:].lstrip()[:1] in FORMULA_TRIGGERS)
-    ):
-        return text[1:]
-    return text
-
-
 def _read_rows(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
     try:
         raw = path.read_bytes()
@@ -106,7 +96,7 @@ def _read_rows(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
             raise InputFileError(
                 f"{path}, row {reader.line_num}: must have {len(header)} cells, got more"
             )
-        rows.append({k: _unneutralise((v or "").strip()) for k, v in row.items()})
+        rows.append({k: unneutralise((v or "").strip()) for k, v in row.items()})
     return rows
 
 

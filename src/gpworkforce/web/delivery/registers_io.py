@@ -28,7 +28,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
-from gpworkforce.delivery.cells import RowCells
+from gpworkforce.delivery.cells import RowCells, unneutralise
 from gpworkforce.delivery.kpis import Direction, Rag
 from gpworkforce.delivery.maturity import Assessment
 from gpworkforce.delivery.measures import BASELINE_MEASURES
@@ -43,7 +43,7 @@ from gpworkforce.delivery.resilience import (
 from gpworkforce.delivery.risks import RiskStatus
 from gpworkforce.domain.report import ReportTable
 from gpworkforce.errors import InputFileError, Issue, Location, UserError, ValidationFailed
-from gpworkforce.exports import FORMULA_TRIGGERS, csv_bytes, xlsx_bytes
+from gpworkforce.exports import csv_bytes, xlsx_bytes
 from gpworkforce.labels import plural
 from gpworkforce.web.delivery import actions, measures
 from gpworkforce.web.delivery.models import (
@@ -176,16 +176,6 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else ""
 
 
-def _unneutralise(text: str) -> str:
-    if (
-        text[:1] == "'"
-        and text[1:2]
-        and (text[1] in FORMULA_TRIGGERS or text[1:].lstrip()[:1] in FORMULA_TRIGGERS)
-    ):
-        return text[1:]
-    return text
-
-
 # -- export ----------------------------------------------------------------------------------------
 def rows_for(register: str, org_code: str) -> tuple[Sequence[str], list[list[str]]]:
     """The register's header and rows for one organisation, as text."""
@@ -197,7 +187,7 @@ def rows_for(register: str, org_code: str) -> tuple[Sequence[str], list[list[str
             )
         ]
         parsed = list(csv.reader(io.StringIO(risks_csv(risks), newline="")))
-        return parsed[0], [[_unneutralise(c) for c in row] for row in parsed[1:]]
+        return parsed[0], [[unneutralise(c) for c in row] for row in parsed[1:]]
     if register == "plan":
         return PLAN_COLUMNS, [
             [
@@ -452,7 +442,7 @@ def read_rows(
             (
                 number,
                 {
-                    h: _unneutralise(cells[i].strip()) if i < len(cells) else ""
+                    h: unneutralise(cells[i].strip()) if i < len(cells) else ""
                     for i, h in enumerate(header)
                 },
             )
