@@ -123,3 +123,21 @@ def test_missing_values_of_every_kind_are_blank_cells():
     sheet = _book(table)["Missing"]
     assert [sheet[f"B{r}"].value for r in (4, 5, 6)] == [1.5, None, 2.0]
     assert [sheet[f"C{r}"].value for r in (4, 5, 6)] == [None, None, "x"]
+
+
+def test_a_percentage_written_among_words_is_stored_as_a_number():
+    table = ReportTable(
+        key="chance",
+        title="Scenarios",
+        frame=pd.DataFrame(
+            {
+                "Scenario": ["One", "Two", "Three"],
+                "Chance of meeting the target": ["20%", "not estimated", "7.5%"],
+            }
+        ),
+    )
+    sheet = _book(table)["Scenarios"]
+    assert sheet["B4"].data_type == "n" and sheet["B4"].value == 0.2
+    assert sheet["B4"].number_format == "0%"
+    assert sheet["B5"].value == "not estimated"
+    assert sheet["B6"].value == 0.075 and sheet["B6"].number_format == "0.0%"

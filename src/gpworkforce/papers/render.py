@@ -359,6 +359,9 @@ def paper_docx(paper: Paper) -> bytes:
 # --- Excel data pack ----------------------------------------------------------------------------
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+# a cell that is only a percentage ("20%", "7.5%"), in a column that also holds words ("not
+# estimated"): stored as the number it is, shown as a percentage
+_PERCENT_TEXT = re.compile(r"(\d+(?:\.(\d+))?)%")
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -474,6 +477,7 @@ def paper_xlsx(paper: Paper) -> bytes:
             width = max([len(str(col)) * 0.9] + [len(str(v)) for v in frame[col].head(200)])
             sheet.set_column(c, c, min(max(10, width + 2), 60))
         percent = {c for c in fmts if percent_column(frame.columns[c])}
+        percent_text = {}  # decimals -> the format of a percentage written as text
         for r_i, row in enumerate(frame.itertuples(index=False, name=None), start=header_row + 1):
             for c, value in enumerate(row):
                 if value is None or (value == "" if isinstance(value, str) else pd.isna(value)):
@@ -487,6 +491,12 @@ def paper_xlsx(paper: Paper) -> bytes:
                 ):
                     number = float(value) / 100 if c in percent else float(value)
                     sheet.write_number(r_i, c, number, fmts.get(c))
+                elif isinstance(value, str) and (m := _PERCENT_TEXT.fullmatch(value.strip())):
+                    places = len(m.group(2) or "")
+                    if places not in percent_text:
+                        fmt = "0" + ("." + "0" * places if places else "") + "%"
+                        percent_text[places] = book.add_format({"num_format": fmt})
+                    sheet.write_number(r_i, c, float(m.group(1)) / 100, percent_text[places])
                 else:
                     sheet.write_string(r_i, c, neutralise(str(value)))
         last = header_row + len(frame)
