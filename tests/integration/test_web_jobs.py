@@ -105,13 +105,17 @@ def test_a_data_change_enqueues_its_refresh_once_on_commit_and_the_refresh_each_
         due = (watch.task.run_after - watch.enqueued_at).total_seconds()
         assert tasks.WATCH_SECONDS - 1 <= due <= tasks.WATCH_SECONDS + 5
         default_task_backend.clear()
-        assert tasks.refresh_dashboards.call(version) == "5 enqueued, 0 unchanged"
+        assert tasks.refresh_dashboards.call(version) == "5 queued, 0 unchanged"
         assert sorted(tasks.top_dashboards()[0]) == TOP
-        assert sorted(enqueued()) == [
-            ("refresh_dashboard", org, CENSUS.isoformat(), version, 1) for org in TOP
-        ]
+        [batch] = enqueued()  # one batch for every dashboard (decision 0175), not one task each
+        assert batch[:2] == ("refresh_batch", version)
+        assert sorted(org for _rank, org, _census in batch[2]) == TOP
+        assert {census for _rank, _org, census in batch[2]} == {CENSUS.isoformat()}
+        for org in TOP:
+            state = figures.state(org, CENSUS, version)
+            assert state is not None and (state.status, state.attempt) == ("queued", 1)
         tasks.refresh_dashboards.call(version)  # a second look at the same version: nothing more
-        assert len(enqueued()) == len(TOP)
+        assert len(enqueued()) == 1
 
 
 def import_for(practice: str) -> None:
@@ -140,8 +144,9 @@ def test_a_return_accepted_recomputes_only_the_dashboards_over_its_practice(
         assert DataChange.objects.order_by("-number").first().practice_code == "C82001"
         after = current()
         default_task_backend.clear()
-        assert tasks.refresh_dashboards.call(after) == "2 enqueued, 3 unchanged"
-        assert sorted(r.args[0] for r in default_task_backend.results) == ["03W", "QK1"]
+        assert tasks.refresh_dashboards.call(after) == "2 queued, 3 unchanged"
+        [batch] = default_task_backend.results
+        assert sorted(org for _rank, org, _census in batch.args[1]) == ["03W", "QK1"]
     for org in ("04C", "99A", "QXX"):  # kept, now current, and right: as computed afresh
         ptr = figures.pointer(org, CENSUS)
         assert ptr is not None and (ptr.figures, ptr.current_for) == (before, after)
@@ -156,7 +161,9 @@ def test_a_return_accepted_recomputes_only_the_dashboards_over_its_practice(
     assert page[FIGURES_HEADER] == f"current; version={after}"
 
 
-def test_the_most_viewed_dashboards_are_refreshed_first(world: World) -> None:
+def test_the_most_viewed_dashboards_are_refreshed_first(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     figures.flush_views()  # other tests' views: into this test's transaction, then dropped
     cache.clear()
     for org in ("04C", "04C", "04C", "03W", "03W"):
@@ -168,13 +175,27 @@ def test_the_most_viewed_dashboards_are_refreshed_first(world: World) -> None:
         with TestCase.captureOnCommitCallbacks(execute=True):
             accept(world)  # the first accepted return of the census: every dashboard changes
         default_task_backend.clear()
-        tasks.refresh_dashboards.call(current())
-        by_priority = sorted(default_task_backend.results, key=lambda r: -r.task.priority)
-        assert [r.args[0] for r in by_priority[:2]] == ["04C", "03W"]
-        assert by_priority[0].task.priority > by_priority[1].task.priority
+        version = current()
+        tasks.refresh_dashboards.call(version)
+        [batch] = default_task_backend.results
+        assert [org for _rank, org, _census in batch.args[1][:2]] == ["04C", "03W"]
+        assert batch.task.priority == tasks.TOP_PRIORITY  # the most viewed one's
+        # the batch takes 04C, hands the rest on at the next one's priority, and goes on for
+        # about BATCH_SECONDS (here: one dashboard)
+        default_task_backend.clear()
+        monkeypatch.setattr(tasks, "BATCH_SECONDS", 0.0)
+        assert tasks.refresh_batch.call(*batch.args) == "1 computed, the rest handed on"
+        [rest] = default_task_backend.results
+        assert [org for _rank, org, _census in rest.args[1][:1]] == ["03W"]
+        assert rest.task.priority == tasks.TOP_PRIORITY - 1
+        ptr = figures.pointer("04C", CENSUS)
+        assert ptr is not None and ptr.current_for == version
 
 
-def test_a_viewer_sees_previous_figures_marked_until_the_task_has_run(world: World) -> None:
+def test_a_viewer_sees_previous_figures_marked_until_the_task_has_run(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tasks, "BATCH_SECONDS", 0.0)  # one dashboard a batch
     page = analyst().get(reverse("dashboard", args=["03W"]))  # immediate: computed on first view
     assert page.status_code == 200 and b"dashboard-updating" not in page.content
     with override_settings(TASKS=DUMMY):
@@ -193,9 +214,11 @@ def test_a_viewer_sees_previous_figures_marked_until_the_task_has_run(world: Wor
         assert len(default_task_backend.results) == 2  # a viewer enqueues nothing
         refresh = default_task_backend.results[0]
         refresh.task.call(*refresh.args)  # the worker runs the refresh, then the dashboard
-        [job] = [r for r in default_task_backend.results if r.args[0] == "03W"]
-        assert job.args == ["03W", CENSUS.isoformat(), version, 1]
-        assert job.task.call(*job.args) == "computed"
+        [job] = [r for r in default_task_backend.results if r.task.name == "refresh_batch"]
+        assert job.args[0] == version and ["03W", CENSUS.isoformat()] in [
+            [org, census] for _rank, org, census in job.args[1]
+        ]
+        assert job.task.call(*job.args).startswith("1 computed")  # 03W first, by its rank
     page = analyst().get(reverse("dashboard", args=["03W"])).content.decode()
     assert "dashboard-updating" not in page and "http-equiv" not in page
     assert figures.get("03W", CENSUS, version) is not None
@@ -327,12 +350,13 @@ def test_the_database_backend_runs_enqueued_dashboards_in_its_worker(
     assert figures.get("QK1", CENSUS, version) is not None
     assert figures.get("03W", CENSUS, version) is None
     runs = DBTaskResult.objects.filter(args_kwargs__args__0="03W", args_kwargs__args__2=version)
+    # the first attempt in the batch (decision 0175), each retry a task of its own
     assert sorted((r.args_kwargs["args"][3], r.status) for r in runs) == [
-        (n, "FAILED") for n in range(1, tasks.MAX_ATTEMPTS + 1)
+        (n, "FAILED") for n in range(2, tasks.MAX_ATTEMPTS + 1)
     ]
     assert "cannot compute this one" in runs.first().traceback
     state = figures.state("03W", CENSUS, version)
-    assert state is not None and state.status == "failed"
+    assert state is not None and (state.status, state.attempt) == ("failed", tasks.MAX_ATTEMPTS)
     assert not DBTaskResult.objects.filter(status="RUNNING").exists()
     left = DBTaskResult.objects.filter(status="READY")
     assert {r.task_path.rsplit(".", 1)[1] for r in left} == {"watch_dashboards"}

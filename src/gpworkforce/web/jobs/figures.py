@@ -180,6 +180,34 @@ def claim(org_code: str, census: dt.date, version: str) -> bool:
     return bool(cache.add(_key("state", org_code, census, version), first))
 
 
+def first_attempts_queued(version: str, dashboards: list[DashboardKey]) -> set[DashboardKey]:
+    """Those of ``dashboards`` whose first attempt for ``version`` is still queued, each now
+    marked as queued from now (a batch of them is on its way: the watch's clock starts again).
+    Two reads and a write of the cache, however many dashboards."""
+    keys = {_key("state", org, census, version): (org, census) for org, census in dashboards}
+    hits = cache.get_many(list(keys))
+    now = time.time()
+    waiting = {
+        k: TaskState("queued", 1, now)
+        for k, st in hits.items()
+        if isinstance(st, TaskState) and (st.status, st.attempt) == ("queued", 1)
+    }
+    if waiting:
+        cache.set_many(waiting)
+    return {keys[k] for k in waiting}
+
+
+def take(org_code: str, census: dt.date, version: str, seconds: float) -> bool:
+    """Claim the computing of a dashboard for ``version`` for at most ``seconds`` (until
+    :func:`release`); whether this caller got it (two workers' batches share a chain's
+    dashboards this way)."""
+    return bool(cache.add(_key("taken", org_code, census, version), 1, timeout=seconds))
+
+
+def release(org_code: str, census: dt.date, version: str) -> None:
+    cache.delete(_key("taken", org_code, census, version))
+
+
 # -- the dashboards the worker keeps current, and how often each is viewed ----------------------
 _KNOWN = f"gpw:{SCHEMA}:known"
 

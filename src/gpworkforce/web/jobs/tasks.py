@@ -8,17 +8,30 @@
   time it runs): goes through the dashboards the worker keeps current (the ICB and sub-ICB ones at
   the default census date, and every one computed before), most viewed first. A dashboard the
   changes since its figures cannot touch (a return accepted for a practice outside it) keeps its
-  figures, now marked as current; each other one gets its own task, at a priority by its rank.
-- **One task per dashboard and data version** (:func:`refresh_dashboard`): computes the figures
-  and tables' HTML and keeps them in the cache (:mod:`.figures`). It fails on its own: the
-  failure is logged with the dashboard, version and attempt, and retried after
-  :data:`RETRY_SECONDS` up to :data:`MAX_ATTEMPTS` attempts in all, then recorded as failed
-  (the dashboard's page says so) until the data change again. Other dashboards' tasks are not
-  affected. A task whose version is no longer current does nothing.
+  figures, now marked as current; the others are recorded as queued and computed, in that order,
+  by one chain of :func:`refresh_batch` tasks (decision 0175), not one task each: a national load
+  changes every dashboard, and hundreds of tasks at priorities down to 0 kept the worker from
+  the band evaluation and other work queued behind them, and outlived the watch's patience.
+- **A batch** (:func:`refresh_batch`) first enqueues the next batch with the dashboards still to
+  do (so a killed worker loses at most the dashboard it was computing), marks them as queued
+  now (the watch's clock) and then computes them in order for about :data:`BATCH_SECONDS`; each
+  dashboard it takes is claimed for a moment in the cache, so two workers running two batches of
+  a chain share the dashboards instead of computing them twice. Its priority is that of the rank
+  of its first dashboard, as the single tasks' were, so work someone is waiting for goes in
+  between batches.
+- **One dashboard** (:func:`refresh_dashboard`, and each dashboard of a batch): computes the
+  figures and tables' HTML and keeps them in the cache (:mod:`.figures`). It fails on its own: the
+  failure is logged with the dashboard, version and attempt, and retried (as a task of its own)
+  after :data:`RETRY_SECONDS` up to :data:`MAX_ATTEMPTS` attempts in all, then recorded as failed
+  (the dashboard's page says so) until the data change again. Other dashboards are not affected.
+  A task whose version is no longer current does nothing. A dashboard a viewer is waiting for
+  (never computed), a retry and the watch's catching up are single tasks.
 - :func:`watch_dashboards` (deferred; again every :data:`WATCH_SECONDS` while a dashboard of the
   version is not ready): enqueues again a task queued or running for longer than
-  :data:`STUCK_SECONDS` (its worker was killed) and any dashboard nothing was enqueued for. So a
-  killed worker, once restarted, catches up without a viewer or a new change.
+  :data:`STUCK_SECONDS` (its worker was killed; a batch marks the dashboards it hands on as
+  queued afresh, so a long chain is not taken for a lost one) and, in one batch, the dashboards
+  nothing was enqueued for (the watch of a version can run before its refresh when the worker is
+  behind). So a killed worker, once restarted, catches up without a viewer or a new change.
 - **A page view** (:func:`look`) reads the data version (one indexed read) and, unless its process
   already knows the figures are current, the dashboard's small pointer and task state (one read of
   the cache); it writes nothing, except for a dashboard that has never been computed, whose task
@@ -80,6 +93,9 @@ WATCH_SECONDS = 20  # the watch runs this long after a change, and again while o
 VIEWER_PRIORITY = 30  # a dashboard someone is waiting for (never computed) goes first
 REFRESH_PRIORITY = 40  # a data version's refresh goes before dashboards of older versions
 TOP_PRIORITY = 20  # the most viewed dashboard's task; each next one a step lower (down to 0)
+BATCH_SECONDS = 2.0  # a batch computes dashboards for about this long, then the next one goes on
+# a dashboard a batch is to compute: its rank (most viewed first), organisation, census date
+Queued = tuple[int, str, str]
 
 
 def data_changed(action: str, practice_code: str = "", census: dt.date | None = None) -> None:
@@ -179,7 +195,8 @@ def refresh_dashboards(version: str) -> str:
     if current() != version:
         return "superseded"
     changes: dict[int, object] = {}
-    moved = enqueued = 0
+    moved = 0
+    todo: list[Queued] = []
     for rank, (org, census) in enumerate(kept_current()):
         ptr = figures.pointer(org, census)
         if ptr is not None and ptr.current_for == version:
@@ -187,9 +204,60 @@ def refresh_dashboards(version: str) -> str:
         if ptr is not None and _untouched(org, census, ptr.current_for, version, changes):
             moved += figures.move_on(org, census, version)
             continue
-        enqueued += request(org, census, version, priority=max(TOP_PRIORITY - rank, 0))
-    log.info("data version %s: %d dashboards enqueued, %d unchanged", version, enqueued, moved)
-    return f"{enqueued} enqueued, {moved} unchanged"
+        if figures.claim(org, census, version):
+            todo.append((rank, org, census.isoformat()))
+    if todo:
+        _enqueue_batch(version, todo)
+    log.info("data version %s: %d dashboards queued, %d unchanged", version, len(todo), moved)
+    return f"{len(todo)} queued, {moved} unchanged"
+
+
+def _enqueue_batch(version: str, todo: list[Queued]) -> bool:
+    """Enqueue the batch of ``todo`` (in order), at the priority of its first dashboard's rank."""
+    job = _at(refresh_batch, max(TOP_PRIORITY - todo[0][0], 0))
+    try:
+        job.enqueue(version, [list(q) for q in todo])
+    except Exception:  # the queue is down: the states stay queued; the watch enqueues them again
+        log.exception(
+            "cannot enqueue a batch of %d dashboards (data version %s)", len(todo), version
+        )
+        return False
+    return True
+
+
+@task()
+def refresh_batch(version: str, dashboards: list[list[object]]) -> str:
+    """Compute ``dashboards`` ([rank, organisation, census date], in order) for ``version``, for
+    about :data:`BATCH_SECONDS`; the rest go to the next batch, enqueued as soon as this one has
+    taken its first dashboard (see the module notes). What it did."""
+    if current() != version:
+        return "superseded"
+    todo: list[Queued] = [(int(str(r)), str(o), str(c)) for r, o, c in dashboards]
+    left = figures.first_attempts_queued(
+        version, [(o, dt.date.fromisoformat(c)) for _, o, c in todo]
+    )
+    todo = [q for q in todo if (q[1], dt.date.fromisoformat(q[2])) in left]
+    started = time.perf_counter()
+    handed_on = False
+    done = 0
+    for i, (_rank, org, census) in enumerate(todo):
+        day = dt.date.fromisoformat(census)
+        if not figures.take(org, day, version, STUCK_SECONDS):
+            continue  # another batch of the chain, on another worker, is computing it
+        try:
+            if not handed_on and i + 1 < len(todo):
+                handed_on = _enqueue_batch(version, todo[i + 1 :])
+            state = figures.state(org, day, version)
+            if state is not None and (state.status, state.attempt) == ("queued", 1):
+                _refresh(org, day, version, 1)
+                done += 1
+        except Exception:  # logged by _refresh and retried as a task of its own: go on
+            log.debug("batch of data version %s goes on after %s", version, org)
+        finally:
+            figures.release(org, day, version)
+        if time.perf_counter() - started >= BATCH_SECONDS:
+            break
+    return f"{done} computed" + (", the rest handed on" if handed_on else "")
 
 
 @task()
@@ -198,13 +266,15 @@ def watch_dashboards(version: str) -> str:
     if current() != version:
         return "superseded"
     pending = 0
-    for org, census in kept_current():
+    missing: list[Queued] = []  # nothing was enqueued for them: one batch (decision 0175)
+    for rank, (org, census) in enumerate(kept_current()):
         ptr, st = figures.status(org, census, version)
         if ptr is not None and ptr.current_for == version:
             continue
         if st is None:
             pending += 1
-            request(org, census, version)
+            if figures.claim(org, census, version):
+                missing.append((rank, org, census.isoformat()))
         elif st.status != "failed":
             pending += 1
             if time.time() - st.at >= STUCK_SECONDS:
@@ -219,6 +289,8 @@ def watch_dashboards(version: str) -> str:
                     time.time() - st.at,
                 )
                 _retry_or_fail(org, census, version, st.attempt, "worker lost")
+    if missing:
+        _enqueue_batch(version, missing)
     if pending:
         _enqueue_watch(version)
     return f"{pending} not ready"
@@ -277,6 +349,12 @@ def refresh_dashboard(org_code: str, census: str, version: str, attempt: int = 1
     day = dt.date.fromisoformat(census)
     if current() != version:
         return "superseded"
+    return _refresh(org_code, day, version, attempt)
+
+
+def _refresh(org_code: str, day: dt.date, version: str, attempt: int) -> str:
+    """Compute one dashboard (attempt ``attempt``) unless it is current; see the module notes."""
+    census = day.isoformat()
     ptr = figures.pointer(org_code, day)
     if ptr is not None and ptr.current_for == version:
         return "cached"

@@ -35,7 +35,10 @@ from gpworkforce.web.track_record import GP_NODE, yearly_panel
 
 log = logging.getLogger(__name__)
 DRAWS = 200  # Monte Carlo draws per forecast scored (the web's track record uses as many)
-PRIORITY = 3  # after runs and tornadoes someone is waiting for
+# Before the dashboards a load queues (jobs.tasks.TOP_PRIORITY and below) and the runs someone
+# asks for (a run made before it is ready takes the model's own band); after the dashboard a
+# viewer waits for and the data version's refresh itself (decision 0175)
+PRIORITY = 25
 LEVEL_OF = LEVEL_OF_ORG
 KIND_WORDS = {
     OrgType.PRACTICE.value: "a practice",
