@@ -88,14 +88,15 @@ _TIME = shutil.which("time", path="/usr/bin:/bin")
 _PEAK = "gpw-bench peak KB "
 
 
-def _run(*args: str) -> Run:
-    """One command in a fresh process: wall and CPU seconds, peak resident memory."""
+def _run(*args: str, env: dict[str, str] | None = None) -> Run:
+    """One command in a fresh process (with ``env``, default this one's): wall and CPU
+    seconds, peak resident memory."""
     command = [COMMAND, *args]
     if _TIME:
         command = [_TIME, "-f", _PEAK + "%M", *command]
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as err:
-        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, env=env)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - t0
         child.returncode = os.waitstatus_to_exitcode(status)
