@@ -257,3 +257,27 @@ def test_a_changed_file_of_the_same_size_is_refused_whatever_its_time(
     os.utime(raw, ns=(when, when))
     with pytest.raises(InputFileError, match="changed file"):
         read_workspace(tmp_path, registry)
+
+
+def test_a_copy_whose_times_cannot_be_recorded_still_reads_its_store(
+    shared_data: Path, registry: OrgRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only copy (its store's metadata cannot be replaced) is read from the store, not
+    parsed, hashing its raw files each time as their new times stay unrecorded."""
+    raw = shared_data / FILES[Kind.GPW_PRACTICE_YEAR]
+    load_into(tmp_path / "ws", Kind.GPW_PRACTICE_YEAR, [raw], registry)
+    (original,) = read_workspace(tmp_path / "ws", registry)
+    copy = _copied(tmp_path / "ws", tmp_path / "copy")
+
+    def read_only(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(parsed, "restamp", read_only)
+    _no_parsing(monkeypatch)
+    hashed: list[Path] = []
+    real = workspace.sha256_of_file
+    monkeypatch.setattr(workspace, "sha256_of_file", lambda p: hashed.append(p) or real(p))
+    for _ in range(2):
+        (stored,) = read_workspace(copy, registry)
+        pd.testing.assert_frame_equal(stored.workforce, original.workforce)
+    assert len(hashed) == 2
