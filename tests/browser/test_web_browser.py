@@ -81,6 +81,7 @@ def test_return_workflow_end_to_end(
     base = app.url
     analyst = Session(browser, base, "analyst")
     analyst.goto("/dashboards/03W/")
+    analyst.page.click("#detail-staff_by_group > summary")  # each table is behind its title
     headers = analyst.page.locator("#table-staff_by_group thead th").all_inner_texts()
     column = next(i for i, h in enumerate(headers) if h.endswith("WTE"))  # the GP group comes first
     before = _cell(analyst.page, "staff_by_group", "Alpha Surgery", column)
@@ -148,6 +149,7 @@ def test_return_workflow_end_to_end(
     expect(analyst.page.locator(".nhsuk-summary-list")).to_contain_text("Accepted")
     analyst.check()
     analyst.goto("/dashboards/03W/")
+    analyst.page.click("#detail-staff_by_group > summary")  # each table is behind its title
     headers = analyst.page.locator("#table-staff_by_group thead th").all_inner_texts()
     column = next(i for i, h in enumerate(headers) if h.endswith("WTE"))
     after = _cell(analyst.page, "staff_by_group", "Alpha Surgery", column)
@@ -160,6 +162,8 @@ def test_return_workflow_end_to_end(
         "/dashboards/QK1/",
     ):
         analyst.goto(path)
+    expect(analyst.page.locator("#table-response_rate")).to_be_hidden()  # until opened
+    analyst.page.click("#detail-response_rate > summary")
     expect(analyst.page.locator("#table-response_rate")).to_be_visible()
     for s in (analyst, submitter, manager):
         s.close()

@@ -4,6 +4,8 @@ or by a page view that finds none (e.g. an older version's figures)."""
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import pandas as pd
@@ -22,8 +24,35 @@ from gpworkforce.papers.headline import (
 from gpworkforce.reports.formatting import NA_MEANING, display_rows, is_numeric_column
 from gpworkforce.web.dashboards import Dashboard
 
-# a table with more rows than this is collapsed behind "Show the table" (NHS.UK details)
-LONG_TABLE_ROWS = 12
+# The detail below the headline, by topic: each table sits behind an NHS.UK details component
+# (its title the summary), so the page opens on the headline and a list of titles, not on
+# fifteen tables one under another; the charts stay shown. A table not listed goes last.
+TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Staff", ("staff_by_group", "staff_by_role", "locums")),
+    ("Against the target", ("per_thousand", "target_gap", "inequality")),
+    ("Age", ("over_55", "over_55_by_area", "pyramid_all", "pyramid_gp")),
+    ("Vacancies", ("vacancies", "vacancies_by_area")),
+    ("Returns and data quality", ("response_rate", "imputation", "gpw_comparison")),
+    ("Published figures (NHS Digital GPW)", ("gpw_series",)),
+)
+OTHER_TOPIC = "Other tables"
+# a chart taller than this (e.g. one bar group per practice of a sub-ICB area) is behind
+# "Show the chart", its title the summary
+TALL_CHART_PX = 700
+_SVG_HEIGHT = re.compile(r'^<svg[^>]*?\sheight="([0-9.]+)')
+_SVG_TITLE = re.compile(r"<title[^>]*>([^<]*)</title>")
+
+
+def chart_view(key: str, svg: str) -> dict[str, Any]:
+    """A dashboard chart with its title and whether it is too tall to show open."""
+    height = _SVG_HEIGHT.match(svg)
+    title = _SVG_TITLE.search(svg)
+    return {
+        "key": key,
+        "svg": svg,
+        "title": html.unescape(title[1]) if title else "the chart",
+        "tall": height is not None and float(height[1]) > TALL_CHART_PX,
+    }
 
 
 def _table_view(table: Any) -> dict[str, Any]:
@@ -32,10 +61,11 @@ def _table_view(table: Any) -> dict[str, Any]:
     return {
         "key": table.key,
         "title": table.title,
+        # the part before ": <organisation>, <date>" (the page's heading says those)
+        "short_title": table.title.split(": ", 1)[0],
         "columns": [str(c) for c in frame.columns],
         "numeric": [is_numeric_column(frame, c) for c in frame.columns],
         "rows": display_rows(frame, dict(table.decimals)),
-        "long": len(frame) > LONG_TABLE_ROWS,
         "rows_text": labels.plural(len(frame), "row"),
         "notes": table.notes,
     }
@@ -154,6 +184,16 @@ def headline_view(dash: Dashboard) -> dict[str, Any] | None:
     }
 
 
+def topics(tables: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The tables grouped by :data:`TOPICS` in its order (topics without a table left out)."""
+    placed = {key: i for i, (_, keys) in enumerate(TOPICS) for key in keys}
+    groups: list[list[dict[str, Any]]] = [[] for _ in range(len(TOPICS) + 1)]
+    for t in tables:
+        groups[placed.get(t["key"], len(TOPICS))].append(t)
+    names = [name for name, _ in TOPICS] + [OTHER_TOPIC]
+    return [(name, group) for name, group in zip(names, groups, strict=True) if group]
+
+
 def tables_html(dash: Dashboard, can_download: bool) -> str:
     """The message (if any), every table with its download links (if allowed) and charts, then
     where the figures come from (one line per source and date, behind an expander)."""
@@ -163,9 +203,9 @@ def tables_html(dash: Dashboard, can_download: bool) -> str:
             "org": {"code": dash.org_code},
             "dash": dash,
             "headline": headline_view(dash),
-            "tables": [_table_view(t) for t in dash.tables],
+            "topics": topics([_table_view(t) for t in dash.tables]),
             "sources": labels.sources_summary(sources),
-            "charts": dash.charts,
+            "charts": [chart_view(key, svg) for key, svg in dash.charts],
             "na_meaning": NA_MEANING,
             "can_download": can_download,
             "period_param": dash.census.isoformat() if dash.census else "",

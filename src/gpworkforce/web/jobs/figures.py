@@ -39,7 +39,7 @@ from gpworkforce.web.jobs.models import number_of
 
 log = logging.getLogger(__name__)
 
-SCHEMA = "3"  # part of every key: change it when the stored values' layout changes
+SCHEMA = "4"  # part of every key: change it when the stored values' layout changes
 Status = Literal["queued", "running", "failed"]
 DashboardKey = tuple[str, dt.date]  # organisation code, census date
 
