@@ -32,6 +32,11 @@ from gpworkforce.domain.names import display_name
         ("HUMBER PRIMARY CARE LTD", "Humber Primary Care Ltd"),
         ("HMP/YOI ASKHAM GRANGE", "HMP/YOI Askham Grange"),
         ("A&E UNIT", "A&E Unit"),
+        ("GROBY ROAD MEDICAL CENTRE (ID PATCHETT)", "Groby Road Medical Centre (ID Patchett)"),
+        ("HEALTH CENTRE AT OADBY", "Health Centre at Oadby"),
+        ("AL-WAQAS MEDICAL CENTRE", "Al-Waqas Medical Centre"),
+        ("DE MONTFORT SURGERY", "De Montfort Surgery"),
+        ("EVINGTON MEDICAL CENTRE (C KUMAR)", "Evington Medical Centre (C Kumar)"),
     ],
 )
 def test_ods_capitals_are_title_cased_keeping_acronyms_initials_and_prefixes(ods: str, shown: str):

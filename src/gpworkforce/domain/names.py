@@ -37,7 +37,13 @@ _SMALL = frozenset({"AND", "OF", "THE", "IN", "ON", "AT", "TO", "FOR", "UPON", "
 _MAC = re.compile(r"^MAC(?=[DFGLPR][A-Z]{2})")
 _VOWEL = re.compile(r"[AEIOUY]")
 _ORDINAL = re.compile(r"^(\d+)(ST|ND|RD|TH)$")
-_INITIALS_AFTER = frozenset({"DR", "DRS", "MR", "MRS", "MS", "&"})
+# Two-letter words that are words; any other two-letter word before a name is taken as initials
+# ("GROBY ROAD MEDICAL CENTRE (ID PATCHETT)", "DR JO ARAYOMI").
+_TWO_LETTER_WORDS = frozenset(
+    {"OF", "IN", "ON", "AT", "TO", "BY", "UP", "AS", "IS", "IT", "OR", "NO", "SO", "GO", "DO",
+     "WE", "MY", "US", "AN", "BE", "HE", "ME", "OX", "AM", "DE", "LA", "LE", "EL", "DU", "DA",
+     "DI"}
+)  # fmt: skip
 _TOKEN = re.compile(r"[A-Z0-9'’]+|[^A-Z0-9'’]+")
 
 
@@ -50,8 +56,9 @@ def _cap(part: str) -> str:
     return part[:1] + part[1:].lower()
 
 
-def _word(word: str, first: bool, after: str) -> str:
-    """One word of a name, given whether it opens the name and the word before it."""
+def _word(word: str, first: bool, last: bool, joined: bool = False) -> str:
+    """One word of a name, given whether it opens the name, whether it ends it and whether it
+    is joined to another by a hyphen ("AL-WAQAS": never initials)."""
     if not any(c.isalpha() for c in word):
         return word
     ordinal = _ORDINAL.match(word)
@@ -63,8 +70,8 @@ def _word(word: str, first: bool, after: str) -> str:
         return word
     if not _VOWEL.search(word) or len(word) == 1:
         return word  # an acronym or an initial
-    if len(word) == 2 and after in _INITIALS_AFTER:
-        return word  # "DR AK SINGH": initials
+    if len(word) == 2 and word not in _TWO_LETTER_WORDS and not last and not joined:
+        return word  # "DR AK SINGH", "(ID PATCHETT)": initials
     if not first and word in _SMALL:
         return word.lower()
     if "'" in word or "’" in word:
@@ -79,16 +86,9 @@ def display_name(name: str) -> str:
     """``name`` in title case if it is written all in capitals; otherwise ``name`` unchanged."""
     if not name or any(c.islower() for c in name) or not any(c.isalpha() for c in name):
         return name
-    out: list[str] = []
-    words = 0
-    before = ""
-    for token in _TOKEN.findall(name):
-        if not token[0].isalnum() and token[0] not in "'’":
-            out.append(token)
-            if token.strip() == "&":
-                before = "&"
-            continue
-        out.append(_word(token, words == 0, before))
-        words += 1
-        before = token
-    return "".join(out)
+    tokens = _TOKEN.findall(name)
+    word_at = [i for i, t in enumerate(tokens) if t[0].isalnum() or t[0] in "'’"]
+    for n, i in enumerate(word_at):
+        joined = (i > 0 and tokens[i - 1] == "-") or (i + 1 < len(tokens) and tokens[i + 1] == "-")
+        tokens[i] = _word(tokens[i], n == 0, n == len(word_at) - 1, joined)
+    return "".join(tokens)
