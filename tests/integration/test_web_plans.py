@@ -12,7 +12,13 @@ from django.test import Client
 from gpworkforce.web.models import AuditEvent, ImmutableRecord
 from gpworkforce.web.plans.actions import adopt, close, create_plan, revise
 from gpworkforce.web.plans.alerts import open_alerts, refresh_alerts
-from gpworkforce.web.plans.models import Plan, PlanAlert, PlanVersion, RecalculationPoint
+from gpworkforce.web.plans.models import (
+    ALERT_WORDING,
+    Plan,
+    PlanAlert,
+    PlanVersion,
+    RecalculationPoint,
+)
 from gpworkforce.web.plans.testing import tiny_plan
 from gpworkforce.web.plans.tracking import tracked
 from gpworkforce.web.testing import build_world
@@ -214,6 +220,52 @@ def test_downloads_neutralise_formulas() -> None:
     cells = [c.value for row in book.active.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("HYPERLINK" in c for c in cells)
     assert not any(c.startswith("=") for c in cells)
+
+
+_OLD_SENTENCE = "probability of meeting the target (12.0 WTE by Mar 2021) is 0%, below 20%"
+
+
+@pytest.mark.parametrize("wording", [0, ALERT_WORDING])
+def test_an_alert_stored_in_an_older_wording_is_refreshed_before_a_page_shows_it(
+    wording: int,
+) -> None:
+    """Alerts stored before the plan-without-a-fan sentence was corrected kept "probability ...
+    is 0%" until alerts were next refreshed (issue 14). One stored in the older wording (0, as
+    migration plans.0002 marks every row stored before) is refreshed from the current data
+    before the home page, the plans list or the risk register read it; one in the current
+    wording is shown as stored (the control: the page does show a stored sentence)."""
+    world = build_world()
+    doc = tiny_plan(target=12.0)
+    plan = adopt(actor=None, plan_id=create_plan(actor=None, org_code="QK1", document=doc).pk)
+    stored = PlanAlert.objects.create(
+        plan=plan,
+        version=plan.adopted_version,
+        staff_group="gp",
+        period="2018/19 Q2",
+        kind="target_unreachable",
+        message=_OLD_SENTENCE,
+        evidence={"probability": 0.0, "threshold": 0.2, "target": 12.0},
+        raised_at=dt.datetime(2018, 10, 1, tzinfo=dt.UTC),
+        wording=wording,
+    )
+    client = Client()
+    client.force_login(world.users["board"])
+    page = client.get("/").content.decode()
+    plans_page = client.get("/plans/").content.decode()
+    shown = [a.message for a in open_alerts("QK1")]
+    stored.refresh_from_db()
+    if wording == ALERT_WORDING:
+        assert "is 0%" in page and shown == [_OLD_SENTENCE] and stored.message == _OLD_SENTENCE
+        return
+    assert "is 0%" not in page and "is 0%" not in plans_page
+    assert not any("is 0%" in m for m in shown)
+    # refreshed from the current data: reworded, or cleared if the data no longer raise it
+    now = tracked(plan).tracking
+    found = [a.message for a in now.alerts] if now is not None else []
+    assert shown == found
+    assert (stored.cleared_at is None and stored.message in found) or (
+        stored.cleared_at is not None and stored.message == _OLD_SENTENCE
+    )
 
 
 @pytest.mark.django_db(transaction=True)  # each action commits, as a request's does

@@ -7,7 +7,10 @@ adopted plans only (a draft commits to nothing). :func:`refresh_alerts` runs aft
 the data (a return accepted, GPW figures loaded; :mod:`.hooks`) and whenever a plan page computes
 its tracking; an alert no longer found is cleared, never deleted.
 
-For other apps (the risk register): :func:`open_alerts`.
+For other apps (the risk register): :func:`open_alerts`. An alert stored in an older wording
+(``PlanAlert.wording`` below ``ALERT_WORDING``: e.g. "probability ... is 0%" for a plan without a
+fan, stored before that sentence was corrected) is refreshed from the current data before
+:func:`open_alerts` returns, so no page shows the older sentence.
 """
 
 from __future__ import annotations
@@ -16,12 +19,12 @@ import datetime as dt
 import math
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from gpworkforce.plans.tracking import Tracking
 from gpworkforce.web.models import descendant_codes
-from gpworkforce.web.plans.models import Plan, PlanAlert, PlanState
+from gpworkforce.web.plans.models import ALERT_WORDING, Plan, PlanAlert, PlanState
 
 
 def open_alerts(org_code: str, on: dt.date | None = None) -> QuerySet[PlanAlert]:
@@ -31,6 +34,7 @@ def open_alerts(org_code: str, on: dt.date | None = None) -> QuerySet[PlanAlert]
     admin), ``period`` ("2017/18 Q2"), ``kind`` (outside_band, spc_concern, target_unreachable),
     ``kind_label``, ``message``, ``evidence`` (a dict of numbers and text) and ``raised_at``."""
     codes = descendant_codes(org_code, on or timezone.localdate())
+    refresh_older_wording(codes)
     rows = PlanAlert.objects.filter(
         cleared_at__isnull=True,
         plan__state=PlanState.ADOPTED,
@@ -49,6 +53,25 @@ def _json_safe(value: object) -> object:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def refresh_older_wording(codes: list[str] | set[str]) -> int:
+    """Refresh the alerts of each adopted plan of ``codes`` that has an open alert stored in an
+    older wording; how many plans (0 once they have been refreshed: one query)."""
+    from gpworkforce.web.plans.tracking import tracked
+
+    plans = list(
+        Plan.objects.filter(
+            state=PlanState.ADOPTED,
+            organisation_id__in=codes,
+            alerts__cleared_at__isnull=True,
+            alerts__wording__lt=ALERT_WORDING,
+            alerts__version=F("adopted_version"),  # refresh_alerts reads that version's only
+        ).distinct()
+    )
+    for plan in plans:
+        refresh_alerts(plan, tracked(plan).tracking)
+    return len(plans)
 
 
 def refresh_alerts(plan: Plan, tracking: Tracking | None) -> int:
@@ -82,12 +105,18 @@ def refresh_alerts(plan: Plan, tracking: Tracking | None) -> int:
                     message=alert.message,
                     evidence=evidence,
                     raised_at=now,
+                    wording=ALERT_WORDING,
                 )
-            elif row.cleared_at is not None or row.message != alert.message:
+            elif (
+                row.cleared_at is not None
+                or row.message != alert.message
+                or row.wording != ALERT_WORDING
+            ):
                 row.cleared_at = None
                 row.message = alert.message
                 row.evidence = evidence
-                row.save(update_fields=["cleared_at", "message", "evidence"])
+                row.wording = ALERT_WORDING
+                row.save(update_fields=["cleared_at", "message", "evidence", "wording"])
         for key, row in existing.items():
             if key not in found and row.cleared_at is None:
                 row.cleared_at = now

@@ -154,6 +154,12 @@ class AlertKind(models.TextChoices):
     TARGET_UNREACHABLE = "target_unreachable", "Target unlikely to be met"
 
 
+# The wording of the alerts' messages: raise it when tracking's sentences change, so that alerts
+# stored in an older wording are refreshed before any page reads them (``alerts.open_alerts``);
+# a migration sets the rows already stored to the older number.
+ALERT_WORDING = 1
+
+
 class PlanAlert(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="alerts")
     version = models.PositiveIntegerField()
@@ -164,6 +170,7 @@ class PlanAlert(models.Model):
     evidence = models.JSONField()
     raised_at = models.DateTimeField()
     cleared_at = models.DateTimeField(null=True, blank=True)
+    wording = models.PositiveSmallIntegerField(default=ALERT_WORDING)
 
     @property
     def evidence_text(self) -> str:
