@@ -34,6 +34,7 @@ __all__ = [
     "GP_HEADLINE_NODE",
     "MEASURES",
     "NODE_LABELS",
+    "SCENARIO_METHODS",
     "SOURCE_DATASETS",
     "STAFF_GROUPS",
     "column",
@@ -48,9 +49,12 @@ __all__ = [
     "plural",
     "readable",
     "role",
+    "scenario_method",
+    "simulations",
     "source",
     "sources_summary",
     "staff_group",
+    "target_what",
 ]
 
 # ---- staff groups ---------------------------------------------------------------------------------
@@ -290,6 +294,37 @@ BACKTEST_METHODS: Mapping[str, str] = MappingProxyType(
         "cohort-area": "Cohort engine (area's own rates)",
     }
 )
+
+
+# ---- scenario methods (the ``method`` of a scenario file) ----------------------------------------
+SCENARIO_METHODS: Mapping[str, str] = MappingProxyType(
+    {"cohort": "Cohort engine", "hee-linear": "HEE linear (LLR 2017 rates)"}
+)
+
+
+def scenario_method(code: str) -> str:
+    """A scenario's method as people read it (the code itself where the catalogue has none)."""
+    return SCENARIO_METHODS.get(str(code), str(code))
+
+
+def simulations(draws: int) -> str:
+    """A run's Monte Carlo draws as people read them: "1,000 simulations", "no simulation"."""
+    return plural(int(draws), "simulation") if draws else "no simulation (central case only)"
+
+
+def target_what(label: str) -> str:
+    """A target's label without its leading word "Target", for a place already headed "Target"
+    ("Target (0.58 WTE per 1,000)" and "Target: 0.58 WTE per 1,000" -> "0.58 WTE per 1,000";
+    a label not starting with it is unchanged)."""
+    text = label.strip()
+    m = re.match(r"target\b\s*", text, re.IGNORECASE)
+    if m is None:
+        return label
+    rest = text[m.end() :]
+    if rest.startswith("(") and rest.endswith(")") and rest.count("(") == 1:
+        rest = rest[1:-1]
+    rest = rest.lstrip(":,-– ").strip()
+    return rest or label
 
 
 def backtest_method(code: str) -> str:

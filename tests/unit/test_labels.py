@@ -196,3 +196,14 @@ def test_file_id_is_the_checksum_part_of_a_source_id() -> None:
     sid = "gpw-practice-year-gp-admin:FY2016-FY2024:unknown-vintage:cd2ef6096d31"
     assert labels.file_id(sid) == "cd2ef6096d31"
     assert labels.file_id("practice-return:2017-09-30:2026-12-04:nochecksum") == ""
+
+
+def test_a_target_label_under_a_target_heading_does_not_repeat_the_word() -> None:
+    # issue 14: the run page read "Target | Target (0.58 WTE per 1,000): 639.0 WTE by ..."
+    assert labels.target_what("Target (0.58 WTE per 1,000)") == "0.58 WTE per 1,000"
+    assert (
+        labels.target_what("Target: 0.58 WTE per 1,000 patients") == "0.58 WTE per 1,000 patients"
+    )
+    assert labels.target_what("GP5YFV share (LLR)") == "GP5YFV share (LLR)"
+    assert labels.target_what("Targeted growth") == "Targeted growth"
+    assert labels.target_what("Target") == "Target"  # nothing else to say

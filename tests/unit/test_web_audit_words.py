@@ -45,3 +45,17 @@ def test_a_state_is_one_labelled_line_per_field() -> None:
         ("Query note", "none"),
     ]
     assert fields(None) == []
+
+
+def test_method_and_draws_read_from_the_labels_catalogue() -> None:
+    # issue 14: the log showed "Method: cohort" and "Draws: 1000"
+    assert fields({"method": "hee-linear", "draws": 1000, "seed": 20170930}) == [
+        ("Method", "HEE linear (LLR 2017 rates)"),
+        ("", "1,000 simulations"),
+        ("Seed", "20170930"),
+    ]
+    assert fields({"method": "cohort", "draws": 0}) == [
+        ("Method", "Cohort engine"),
+        ("", "no simulation (central case only)"),
+    ]
+    assert fields({"draws": 1}) == [("", "1 simulation")]

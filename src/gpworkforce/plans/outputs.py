@@ -311,7 +311,9 @@ def plan_chart(
     if is_limit.any():
         layers.append(
             alt.Chart(frame[is_limit])
-            .mark_line(strokeDash=[6, 3], color="#768692")
+            # a neutral grey, as the subtitle says: NHS mid grey (#768692) reads as blue beside
+            # the plan's blue line (issue 14)
+            .mark_line(strokeDash=[6, 3], color=LIMIT_GREY)
             .encode(x=x, y=y, detail="series:N", tooltip=["series:N", "value:Q"])
         )
     layers.append(alt.Chart(plans).mark_line().encode(x=x, y=y, color=colour))
@@ -389,6 +391,7 @@ def plan_finding(frame: pd.DataFrame, target: tuple[Any, float, str] | None) -> 
 
 
 LIMIT_SERIES = ("Mean", "Lower process limit", "Upper process limit")
+LIMIT_GREY = "#8a8a8a"  # the SPC mean and limits: "Dashed grey" in the chart's subtitle
 # MDC's icon colours: improvement blue, concern orange, no better direction purple
 SPC_COLOURS = {
     "Special cause: improvement": "#289de0",

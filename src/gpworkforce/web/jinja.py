@@ -32,7 +32,11 @@ def environment(**options: Any) -> Environment:
     )
     # dates as people write them: {{ d | date_text }} "30 September 2017",
     # {{ t | datetime_text }} "30 September 2017 09:05" (the labels catalogue)
-    env.filters.update(date_text=labels.date_text, datetime_text=labels.datetime_text)
+    env.filters.update(
+        date_text=labels.date_text,
+        datetime_text=labels.datetime_text,
+        target_what=labels.target_what,
+    )
     return env
 
 

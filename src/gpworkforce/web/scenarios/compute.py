@@ -390,9 +390,9 @@ class BandSource:
 
 MODEL_BAND_CAUTION = (
     "This band is the model's own: the spread of its Monte Carlo draws over the scenario's"
-    " uncertain assumptions, not checked against what happened. The evaluation of past"
-    " forecasts found such bands too wide and lopsided (docs/model.md), so read it with"
-    " caution."
+    " uncertain assumptions, not checked against what happened. When this tool checked its"
+    " past forecasts against the NHS Digital figures published later, bands like this were"
+    " too wide and lopsided, so read it with caution."
 )
 
 

@@ -81,13 +81,28 @@ def value_text(value: Any) -> str:
     return text if len(text) <= _LONG else text[: _LONG - 1] + "…"
 
 
+# Recorded fields whose values are codes or counts, in the labels catalogue's words: a method
+# reads "Method: Cohort engine", a run's draws "1,000 simulations" (not "Draws: 1000").
+_FIELD_TEXT = {
+    "method": lambda v: ("Method", labels.scenario_method(v)),
+    "draws": lambda v: ("", labels.simulations(v)),
+}
+
+
+def _field(key: str, value: Any) -> tuple[str, str]:
+    text = _FIELD_TEXT.get(key)
+    if text is not None and isinstance(value, str | int) and not isinstance(value, bool):
+        return text(value)
+    return words(key).capitalize(), value_text(value)
+
+
 def fields(state: Any) -> list[tuple[str, str]]:
     """The state before or after, one (label, value) per recorded field."""
     if state is None:
         return []
     if not isinstance(state, dict):
         return [("", value_text(state))]
-    return [(words(str(k)).capitalize(), value_text(v)) for k, v in state.items()]
+    return [_field(str(k), v) for k, v in state.items()]
 
 
 @guard(Permission.VIEW_AUDIT)
