@@ -111,7 +111,22 @@ def test_progress_is_shown_while_the_paper_is_built() -> None:
     job = _paper_job("running", 45, "Laying out the PDF")
     page = _client("analyst").get(reverse("paper-job", args=["QK1", job.pk])).content.decode()
     assert "Being built</strong>: Laying out the PDF (45% done)" in page
-    assert 'hx-get="' + reverse("paper-job", args=["QK1", job.pk]) + '"' in page  # polls
+    url = reverse("paper-job", args=["QK1", job.pk])
+    # polls after 1 s, then 2 s, then every 5 s (issue 14: it polled every second)
+    assert f'hx-get="{url}?poll=1" hx-trigger="load delay:1s"' in page
+    client = _client("analyst")
+    asks = [
+        client.get(f"{url}?poll={n}", headers={"HX-Request": "true"}).content.decode()
+        for n in ("1", "2", "3", "x", "²")
+    ]
+    assert [re.search(r'poll=(\d+)" hx-trigger="load delay:(\d)s"', a).groups() for a in asks] == [
+        ("2", "2"),
+        ("3", "5"),
+        ("3", "5"),
+        ("1", "1"),  # not a number: from the start
+        ("1", "1"),
+    ]
+    assert "<html" not in asks[0]  # htmx gets the part, not the page
     assert 'value="45"' in page
     # without JavaScript the browser reloads the page itself (read only when scripts are off)
     assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page

@@ -67,6 +67,7 @@ QUERY: dict[str, st.SearchStrategy[str]] = {
     "area": st.one_of(st.sampled_from(["03W", "04C", "99A", "QK1"]), anything),
     "practice": st.one_of(st.sampled_from(["C82001", "alpha", "%", ".*"]), anything),
     "rows": st.one_of(st.just("all"), anything),
+    "poll": st.one_of(st.sampled_from(["0", "1", "2", "3", "-1", "٣", "²"]), numbers, anything),
 }
 QUERY_ROUTES = {
     "period": "dashboards/",
@@ -86,6 +87,7 @@ QUERY_ROUTES = {
     "area": "dashboards/QK1/queries/",
     "practice": "dashboards/QK1/queries/",
     "rows": "dashboards/QK1/queries/",
+    "poll": "papers/QK1/1/",
 }
 
 

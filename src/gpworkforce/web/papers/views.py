@@ -25,6 +25,20 @@ from gpworkforce.web.permissions import Scope, guard
 from gpworkforce.web.roles import Permission
 from gpworkforce.web.views.common import home_crumb, render
 
+# While a paper is built the page asks for its progress after 1 s, then 2 s, then every 5 s (a
+# paper takes 5-10 s): the n-th ask waits POLL_DELAYS[n] seconds and carries ?poll=n+1. Without
+# JavaScript the page reloads itself every 3 s instead (job.jinja's refresh_seconds).
+POLL_DELAYS = (1, 2, 5)
+
+
+def poll_number(text: str | None) -> int:
+    """The ask's number in POLL_DELAYS (0 when absent or not a small whole number; the last
+    delay from then on)."""
+    digits = text is not None and text.isascii() and text.isdecimal() and len(text) <= 6
+    n = int(text) if digits else 0
+    return min(n, len(POLL_DELAYS) - 1)
+
+
 FORMATS = {
     "pdf": ("application/pdf", "PDF"),
     "docx": (
@@ -123,7 +137,8 @@ def paper_job(request: HttpRequest, scope: Scope, org_code: str, job_id: int) ->
     job = _job(org, job_id)  # an unknown paper is not found, whatever the method
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    ctx = {"org": org, "job": job, "formats": FORMATS}
+    poll = poll_number(request.GET.get("poll"))
+    ctx = {"org": org, "job": job, "formats": FORMATS, "poll": poll, "delay": POLL_DELAYS[poll]}
     if getattr(request, "htmx", False):
         return render(request, "papers/_progress.jinja", ctx)
     return render(request, "papers/job.jinja", ctx, breadcrumbs=_crumbs(org))
