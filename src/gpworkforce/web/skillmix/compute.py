@@ -111,8 +111,9 @@ def view_result(
         f"Staff from {inputs.source}.",
         "The optimum does every task at the least skilled level able to do it: the most"
         " substitution the catalogue allows, not a costed plan (the optimisation is).",
-        "Task rates, minutes and productive hours are illustrative defaults"
-        " (docs/skillmix.md): replace them with local figures before drawing conclusions.",
+        "Task rates, minutes and productive hours are illustrative defaults of the task"
+        " catalogue, not measured for this area: replace them with local figures before"
+        " drawing conclusions.",
     ]
     if inputs.missing:
         names = ", ".join(cat.roles[c].name for c in inputs.missing)
