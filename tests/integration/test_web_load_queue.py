@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -73,8 +74,13 @@ def quick_dashboard(org_code: str, census: dt.date, version: str) -> Dashboard:
 
 
 @pytest.fixture(autouse=True)
-def _quick(monkeypatch: pytest.MonkeyPatch) -> None:
+def _quick(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(tasks, "compute_dashboard", quick_dashboard)
+    yield
+    # the cache table is not emptied with the database after a transactional test: the
+    # dashboards remembered here would be kept current in the tests that follow
+    cache.clear()
+    caches["local"].clear()
 
 
 def _loaded_with_many_dashboards() -> str:
