@@ -10,7 +10,7 @@ import datetime as dt
 
 import pandas as pd
 
-from gpworkforce.baseline.scope import build_scope
+from gpworkforce.baseline.scope import UNASSIGNED, build_scope, with_closed_reporting
 from gpworkforce.domain.orgs import OrgRegistry, OrgType
 from gpworkforce.loaders.hierarchy import closed_by_absence
 from gpworkforce.loaders.own_orgs import PRACTICE_PLACES, place_as_files_do
@@ -125,3 +125,24 @@ def test_a_closed_practice_is_not_in_the_scope_whose_patients_are_summed() -> No
     # per-1,000 denominators sum the list sizes of the scope's practices only
     scope = build_scope(registry(), "ENG", D(2025, 3, 31))
     assert sorted(scope.members) == ["P0001", "P0005"]
+
+
+def test_a_closed_practice_with_figures_counts_in_englands_not_assigned_only() -> None:
+    # decision 0168, amended: P0002 (closed 31 December 2021) has figures on 31 March 2022,
+    # P0003 (closed 31 August 2020) has none, P9999 is no practice the registry knows
+    reg, on = registry(), D(2022, 3, 31)
+    reporting = ["P0001", "P0002", "P9999"]
+    scope = with_closed_reporting(build_scope(reg, "ENG", on), reg, reporting)
+    assert sorted(scope.members) == ["P0001", "P0002", "P0005"]
+    assert scope.members["P0002"] == UNASSIGNED
+    assert scope.members["P0001"] == "R01"
+    assert scope.names[UNASSIGNED] == "Not assigned"
+    # below England nothing changes: the closed practice has no link to claim it
+    for code in ("S01", "C01"):
+        alone = build_scope(reg, code, on)
+        assert with_closed_reporting(alone, reg, reporting) == alone
+        assert "P0002" not in alone.members
+    # a practice the registry opens only after the date is not one it closed
+    later = registry_from_frames(ODS, [*MAPS, pmap(D(2023, 1, 1), "P0001", "P0005", "P0006")])
+    scope = with_closed_reporting(build_scope(later, "ENG", on), later, ["P0006"])
+    assert "P0006" not in scope.members

@@ -10,6 +10,7 @@ import pandas as pd
 
 from gpworkforce import labels
 from gpworkforce.baseline.data import BaselineData, SourceKind
+from gpworkforce.baseline.placement import reporting_practices
 from gpworkforce.baseline.scope import (
     TOTAL,
     Scope,
@@ -18,6 +19,7 @@ from gpworkforce.baseline.scope import (
     rollup,
     row_index,
     scope_rows,
+    with_closed_reporting,
 )
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.domain.taxonomy import StaffGroup, Taxonomy
@@ -42,14 +44,18 @@ def prepare(
     source: SourceKind | str | None = None,
     child_level: OrgType | None = None,
 ) -> tuple[BaselineData, Scope]:
-    """Select sources, restrict to ``period`` and build the scope of ``org_code``."""
+    """Select sources, restrict to ``period`` and build the scope of ``org_code`` (England's
+    with the closed practices that have figures then, decision 0168 amended)."""
     data = data.with_source(source)
     at = data.at(period)
-    scope = data.cached(
-        ("scope", org_code, period, child_level),
-        lambda: build_scope(data.registry, org_code, period, child_level),
-    )
-    return at, scope
+
+    def build() -> Scope:
+        scope = build_scope(data.registry, org_code, period, child_level)
+        if scope.org_type is not OrgType.ENGLAND:  # (its practices are read for England only)
+            return scope
+        return with_closed_reporting(scope, data.registry, reporting_practices(at))
+
+    return at, data.cached(("scope", org_code, period, child_level), build)
 
 
 def scope_values(

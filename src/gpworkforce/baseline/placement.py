@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from gpworkforce.baseline.data import BaselineData, SourceKind
-from gpworkforce.baseline.scope import practice_values
+from gpworkforce.baseline.scope import closed_by, practice_values
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.labels import date_text, plural
 from gpworkforce.loaders.key_figures import figure_values
@@ -65,6 +65,15 @@ class Placement:
         )
 
 
+def reporting_practices(at: BaselineData) -> set[str]:
+    """The practices with workforce figures in ``at`` (one census date, selected): its rows,
+    its key figures, and every practice's key figures when the rows are of some only."""
+    codes: set[str] = set()
+    for frame in (at.workforce, at.figures, at.census):
+        codes.update(frame["practice_code"].dropna().astype(str).unique().tolist())
+    return codes
+
+
 def placement(
     data: BaselineData, period: dt.date, tier: OrgType, source: SourceKind | str | None
 ) -> Placement:
@@ -77,6 +86,10 @@ def placement(
     practices = sorted(set(keys["practice_code"].dropna().astype(str)))
     if tier is OrgType.PRACTICE:
         known = {p for p in practices if p in at.registry and at.registry.get(p).is_open(period)}
+    elif tier is OrgType.ENGLAND:
+        # a closed practice with figures counts in England's "Not assigned" (scope.with_closed_reporting)
+        known = set(at.registry.practice_map(period, tier))
+        known |= {p for p in practices if closed_by(at.registry, p, period)}
     else:
         known = set(at.registry.practice_map(period, tier))
     unplaced = tuple(p for p in practices if p not in known)

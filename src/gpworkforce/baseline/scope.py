@@ -141,6 +141,40 @@ def build_scope(
     return Scope(code, org_name, org_type, period, chosen, members, names)
 
 
+def closed_by(registry: OrgRegistry, practice: str, on: dt.date) -> bool:
+    """Whether the registry knows ``practice`` and has it closed before ``on`` (not one it
+    has not opened yet: a practice a source names only later stays unplaced, as before)."""
+    if practice not in registry:
+        return False
+    closed = registry.get(practice).closed
+    return closed is not None and closed < on
+
+
+def with_closed_reporting(scope: Scope, registry: OrgRegistry, reporting: Iterable[str]) -> Scope:
+    """An England scope with the practices the registry knows but has closed on the date that
+    have workforce figures on it (``reporting``) under "Not assigned" (decision 0168, amended).
+
+    A workforce file's figures for a practice show it had staff then, whatever the registry's
+    sources say: a national report counts them, so its totals are the file's national sums
+    (but for codes the registry does not know or opens only later, which stay unplaced). Scopes of other organisations are returned unchanged: a closed
+    practice has no link to any organisation, so no area below England can claim it."""
+    if scope.org_type != OrgType.ENGLAND:
+        return scope
+    extra = sorted(p for p in set(reporting) if closed_by(registry, p, scope.period))
+    if not extra:
+        return scope
+    child = UNASSIGNED if scope.child_level is not None else scope.org_code
+    members = {**scope.members, **dict.fromkeys(extra, child)}
+    names = {
+        **scope.names,
+        child: _name(registry, child) if child == UNASSIGNED else scope.org_name,
+    }
+    return Scope(
+        scope.org_code, scope.org_name, scope.org_type, scope.period, scope.child_level,
+        dict(sorted(members.items())), names,
+    )  # fmt: skip
+
+
 def practice_values(
     workforce: pd.DataFrame, nodes: Iterable[str], taxonomy: Taxonomy
 ) -> pd.DataFrame:

@@ -28,7 +28,7 @@ from gpworkforce.baseline.frames import (
     title_suffix,
 )
 from gpworkforce.baseline.per_thousand import PATIENT_BASES, Denominators, population_rows
-from gpworkforce.baseline.scope import CHILD, TOTAL, build_scope, row_index
+from gpworkforce.baseline.scope import CHILD, TOTAL, row_index
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.domain.report import ReportTable
 
@@ -207,7 +207,7 @@ def inequality(
         source=source,
         child_level=child_level,
     )
-    scope = build_scope(data.registry, org_code, period, child_level)
+    _, scope = prepare(data, org_code, period, source=source, child_level=child_level)
     label = data.taxonomy.node(node).name
     return ReportTable(
         key="inequality",
