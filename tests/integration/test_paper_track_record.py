@@ -73,7 +73,9 @@ def _docx_text(folder: Path) -> str:
 def test_the_cli_paper_gives_the_web_papers_track_record(file: str, tmp_path: Path) -> None:
     name, toml, web = _web_sentences(file)
     assert len(web) == 3 and web[0].startswith(f"{name}: how well has ")
-    assert re.search(r"Over \d+ past forecasts its errors were \d+% (smaller|larger)", web[1])
+    assert re.search(
+        r"Over \d+ past forecasts \([^)]*\) its errors were \d+% (smaller|larger)", web[1]
+    )
     scenario = tmp_path / "s.toml"
     scenario.write_text(toml, encoding="utf-8")
     history = _practice_year_csv(tmp_path / "gpw.csv", _figures())

@@ -194,5 +194,5 @@ def test_the_web_paper_gives_the_track_record_next_to_the_forecast(world) -> Non
         r"Leicester, Leicestershire and Rutland's fully qualified GPs from every GPW year 20\d\d to 20\d\d",
         text,
     )
-    assert "past forecasts its errors were" in text  # the verdict, with its count
+    assert re.search(r"past forecasts \([^)]*years ahead[^)]*\) its errors were", text)  # verdict
     assert "skill over \u201cno change\u201d" in text or "Too few forecasts to judge" in text

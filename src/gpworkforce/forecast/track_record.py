@@ -142,14 +142,31 @@ class TrackRecord:
                 "; it is still the best-evaluated method here, by a margin within chance,"
                 " so its central line is kept."
             )
+        # the scenario's own central line is what the tables show: say which forecast the
+        # evaluation would centre on, not that this one has been moved
         if centre.skill:
-            return head + f"; centred on {_the(centre.label)}, which has shown skill here."
+            return head + (
+                f"; {_the(centre.label)} has shown skill here and would be the better central line."
+            )
         if centre.method == "persistence":
-            return head + "; centred on no change, the best-evaluated forecast here."
+            return head + (
+                "; \u201cno change\u201d has been the best-evaluated forecast here, so read this"
+                " central line against today's figure."
+            )
         return head + (
-            f"; centred on {_the(centre.label)}, the best-evaluated forecast here"
-            " (no method has shown skill)."
+            f"; {_the(centre.label)} has been the best-evaluated forecast here (no method has"
+            " shown skill) and would be the better central line."
         )
+
+    @property
+    def _horizons(self) -> str:
+        """The horizons the verdict pools, in words ('1 to 6 years ahead together')."""
+        hs = sorted({r.horizon for r in self.rows if r.forecasts})
+        if not hs:
+            return "no horizon"
+        if len(hs) == 1:
+            return _years(hs[0])
+        return f"{hs[0]} to {_years(hs[-1])} together"
 
     @property
     def verdict(self) -> str:
@@ -158,12 +175,13 @@ class TrackRecord:
             return "Not enough history to judge this method here."
         if self.mase < 1.0:
             return (
-                f"Over {n} past forecasts its errors were {100 * (1 - self.mase):.0f}% smaller"
-                " than assuming no change."
+                f"Over {n} past forecasts ({self._horizons}) its errors were"
+                f" {100 * (1 - self.mase):.0f}% smaller than assuming no change."
             )
         return (
-            f"Over {n} past forecasts its errors were {100 * (self.mase - 1):.0f}% larger than"
-            " assuming no change: treat its central line with caution."
+            f"Over {n} past forecasts ({self._horizons}) its errors were"
+            f" {100 * (self.mase - 1):.0f}% larger than assuming no change: treat its central"
+            " line with caution."
         )
 
 
