@@ -152,7 +152,8 @@ def test_paper_command(tmp_path):
     assert "542.0 WTE GPs" in result.stdout
     # finance: Scenario 2 ends 9 WTE short of 639; 9 x the cost model's salaried GP (LLR: £112,000)
     assert (
-        "closing the remaining gap of 9.0 WTE by Sep 2020 would cost £1.0m a year" in result.stdout
+        "closing the remaining gap of 9.0 WTE by Sep 2020 would cost £1.0 million a year"
+        in result.stdout
     )
     # the plan scored against GPW: Scenario 1 closest (docs/plans.md)
     assert "Scenario 1: Base position came closest to what happened" in result.stdout

@@ -110,9 +110,9 @@ def test_finance_page_opens_with_the_latest_years_share_headroom_and_who_is_belo
     )
     label = "Headroom to the 11.3% aspiration" if head >= 0 else "Short of the 11.3% aspiration"
     assert figures[1][0] == label
-    amount = abs(head)
+    pounds = 1000 * abs(head)  # the table is in GBP thousands; money reads from £1 million up
     assert figures[1][1] == (
-        f"£{amount / 1000:,.1f} million" if amount >= 10_000 else f"£{amount:,.0f} thousand"
+        f"£{pounds / 1e6:,.1f} million" if pounds >= 999_950 else f"£{pounds:,.0f}"
     )
     n = len(these)
     assert figures[2][:2] == ("Below the 10.9% minimum", f"{len(below)} of {n} organisations")

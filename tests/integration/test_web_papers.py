@@ -194,7 +194,7 @@ def _shows_finance_in_real_and_cash_terms(
     # Scenario 2 ends 9 WTE short of 639: 9 x GBP 112,000 (the LLR cost model has no uplift)
     assert (
         "Scenario 2: international recruitment and retention: closing the remaining gap of 9.0"
-        " WTE by Sep 2020 would cost £1.0m a year with substantive staff" in text
+        " WTE by Sep 2020 would cost £1.0 million a year with substantive staff" in text
     )
     header = ["Scenario", "By", "Cost a year", "Real terms (£, 2017/18 prices)", "Cash terms (£)"]
     costs = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == header)

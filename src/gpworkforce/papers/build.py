@@ -22,6 +22,7 @@ from gpworkforce.delivery.plan import CellStatus, TimelineCell, overdue_mileston
 from gpworkforce.delivery.risks import DEFAULT_BANDS, Risk, movement
 from gpworkforce.domain.orgs import OrgType
 from gpworkforce.domain.report import ReportTable
+from gpworkforce.labels import money
 from gpworkforce.papers.headline import (
     BaselineHeadline,
     HeadlineChange,
@@ -1001,12 +1002,6 @@ def _risk_section(inputs: PaperInputs) -> Section | None:
     )
 
 
-def _money(value: float) -> str:
-    if abs(value) >= 1e6:
-        return f"£{value / 1e6:,.1f}m"
-    return f"£{value / 1e3:,.0f}k"
-
-
 def _same_terms(c: CostSummary) -> bool:
     """Whether cash and real terms are equal (a cost model with no uplift or inflation)."""
     real = {t: v for t, v, _lo, _hi in c.measures}
@@ -1067,12 +1062,12 @@ def _finance_section(inputs: PaperInputs) -> Section | None:
             if sub is not None and loc is not None and c.gap_wte_end:
                 text = (
                     f"{c.scenario}: closing the remaining gap of {c.gap_wte_end:,.1f} WTE by {c.end:%b %Y} would cost "
-                    f"{_money(sub)} a year with substantive staff, or {_money(loc)} with locums ({c.base_year} prices"
+                    f"{money(sub)} a year with substantive staff, or {money(loc)} with locums ({c.base_year} prices"
                 )
                 csub = cash.get("Cost of the gap to target, filled by substantive staff")
                 cloc = cash.get("Cost of the gap to target, filled by locums")
                 if csub is not None and cloc is not None and not _same_terms(c):
-                    text += f"; {_money(csub)} and {_money(cloc)} in cash terms"
+                    text += f"; {money(csub)} and {money(cloc)} in cash terms"
                 paragraphs.append(text + ").")
             elif c.gap_wte_end == 0:
                 paragraphs.append(f"{c.scenario}: no gap to cost by {c.end:%b %Y}.")

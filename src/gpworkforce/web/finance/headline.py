@@ -5,16 +5,10 @@ minimum, read from the regenerated allocations table the page shows below."""
 from __future__ import annotations
 
 from gpworkforce.finance.allocations import ALL_ORGS
+from gpworkforce.labels import money
 from gpworkforce.web.finance.compute import AllocationView
 
 Figure = tuple[str, str, str]
-
-
-def _money(thousands: float) -> str:
-    """GBP thousands as a person reads it: "£1,234 thousand", "£12.3 million"."""
-    pounds = abs(thousands)
-    text = f"£{pounds / 1000:,.1f} million" if pounds >= 10_000 else f"£{pounds:,.0f} thousand"
-    return ("-" if thousands < 0 else "") + text
 
 
 def org_headline(view: AllocationView) -> list[Figure]:
@@ -39,7 +33,7 @@ def org_headline(view: AllocationView) -> list[Figure]:
         ),
         (
             f"Headroom to the {hi} aspiration" if head >= 0 else f"Short of the {hi} aspiration",
-            _money(abs(head)),
+            money(1000 * abs(head)),
             f"{year}, {who}",
         ),
     ]
