@@ -75,7 +75,9 @@ def test_load_records_the_vintage_and_warns_where_the_map_disagrees(tmp_path: Pa
     result = run("load", "pcn-membership", SAMPLE, "--period", "2024-06-30",
                  "--published", "2024-07-04", "--data", ws, "--verbose")  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "ods-epcn:2024-06-30:2024-07-04:" in result.stdout
+    # the file read as the ePCN of 30 June 2024, published 4 July 2024 (said in words)
+    said = " ".join(result.stdout.split())
+    assert "(ePCN), 30 June 2024 (published or received 4 July 2024); file id" in said
     assert "on 1 January 2022 the practice map puts 1 practice in another PCN" in result.stderr
     assert "C82005 (map U05796, ePCN U05642)" in result.stderr
     (entry,) = json.loads((ws / "manifest.json").read_text(encoding="utf-8"))["entries"]

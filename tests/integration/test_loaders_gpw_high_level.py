@@ -116,7 +116,9 @@ def test_high_level_and_detailed_layouts_give_the_same_baseline(tmp_path: Path) 
     ws_high, ws_detailed = tmp_path / "ws-high", tmp_path / "ws-detailed"
     loaded = run("load", "gpw-detailed", high_level(tmp_path / "a"), "--data", ws_high)
     assert loaded.exit_code == 0, loaded.output
-    assert "gpw-practice-high-level:2023-01-31" in loaded.stdout
+    # read as the high-level layout of 31 January 2023 (said in words)
+    said = " ".join(loaded.stdout.split())
+    assert "practice level (high level), 31 January 2023; file id" in said
     loaded = run("load", "gpw-detailed", detailed(tmp_path / "b"), "--data", ws_detailed)
     assert loaded.exit_code == 0, loaded.output
     high = group_wte(ws_high, tmp_path / "out-high")

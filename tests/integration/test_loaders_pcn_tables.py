@@ -53,23 +53,24 @@ def test_the_sample_gives_the_pcn_baseline_worked_out_by_hand(tmp_path: Path) ->
     loaded = run("load", "pcn-tables", SAMPLE, "--data", ws)
     assert loaded.exit_code == 0, loaded.output
     table = pcn_baseline(ws, tmp_path / "qk1.csv")
+    # PCN names as the registry shows them (ODS capitals in title case, decision 0170's names)
     # Oadby and Wigston: pharmacists 3.2 + advanced pharmacist practitioners 0.8; social
     # prescribers 1.5 (non-mental health) + 0.5 (mental health); care coordinators 2.0;
     # paramedics 1.0; manager 1.0 -> 10.0 (the clinical director and the community mental
     # health nurse have no taxonomy role: left out)
-    oadby = table["OADBY & WIGSTON PCN"]
+    oadby = table["Oadby & Wigston PCN"]
     assert float(oadby["Pharmacist WTE"]) == 4.0
     assert float(oadby["Social prescribing link worker WTE"]) == 2.0
     assert float(oadby["Total WTE"]) == 10.0
     # Aegis: 4.0 + 2.0 + 1.0 DPC, a PCN-employed salaried GP 1.5, a receptionist 0.8 -> 9.3
-    aegis = table["AEGIS HEALTHCARE PCN"]
+    aegis = table["Aegis Healthcare PCN"]
     assert float(aegis["Salaried GP employed by another organisation WTE"]) == 1.5
     assert float(aegis["Total WTE"]) == 9.3
     # Soar Valley: 2.5 + 1.6 + 1.0 (mental health and wellbeing practitioner) + 0.5 admin -> 5.6
-    assert float(table["SOAR VALLEY PCN"]["Mental health practitioner WTE"]) == 1.0
-    assert float(table["SOAR VALLEY PCN"]["Total WTE"]) == 5.6
+    assert float(table["Soar Valley PCN"]["Mental health practitioner WTE"]) == 1.0
+    assert float(table["Soar Valley PCN"]["Total WTE"]) == 5.6
     # the ICB: three PCNs (Solas is Lincolnshire's), 24.9 WTE, pharmacists 4.0 + 4.0 + 2.5
-    assert set(table) == {"OADBY & WIGSTON PCN", "AEGIS HEALTHCARE PCN", "SOAR VALLEY PCN",
+    assert set(table) == {"Oadby & Wigston PCN", "Aegis Healthcare PCN", "Soar Valley PCN",
                           "Total"}  # fmt: skip
     assert float(table["Total"]["Total WTE"]) == 24.9
     assert float(table["Total"]["Pharmacist WTE"]) == 10.5

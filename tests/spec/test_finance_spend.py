@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
@@ -71,11 +72,17 @@ def test_llr_locum_spend_against_scenario_3(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.stderr
-    # the plan's 39.44 locum WTE (Table 10) x GBP 157,000 a year / 4 = 1,548,020 a quarter
-    assert "2017/18 Q3: actual 40,000, plan 1,548,020, variance -1,508,020 (-97.4%)" in (
+    # the plan's 39.44 locum WTE (Table 10) x GBP 157,000 a year / 4 = 1,548,020 a quarter;
+    # the headline rounds to people's words, the CSV keeps the pounds
+    assert "2017/18 Q3: actual £40,000, plan £1.5 million, variance -£1.5 million (-97.4%)" in (
         result.stdout
     )
-    assert (tmp_path / "out" / "spend_tracking.csv").is_file()
+    q3 = _quarter(tmp_path / "out" / "spend_tracking.csv", "2017/18 Q3")
+    assert (q3["Locum and agency spend (GBP)"], q3["Plan (GBP)"], q3["Variance (GBP)"]) == (
+        "40000",
+        "1548020",
+        "-1508020",
+    )
 
 
 def test_tracking_uses_the_plans_fan() -> None:
@@ -174,14 +181,21 @@ def test_spend_from_the_returns_loaded_into_a_workspace(tmp_path: Path, shared_d
     result = run("finance", "spend", str(path), "--data", str(ws), "--scenario", scenario,
                  "--out", str(out))  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "2017/18 Q3: actual 37,000, plan 1,548,020, variance -1,511,020 (-97.6%)" in (
+    assert "2017/18 Q3: actual £37,000, plan £1.5 million, variance -£1.5 million (-97.6%)" in (
         result.stdout
     )
-    assert "2017/18 Q4: actual 10,000, plan 1,548,020" in result.stdout
+    assert "2017/18 Q4: actual £10,000, plan £1.5 million" in result.stdout
+    q3 = _quarter(out / "spend_tracking.csv", "2017/18 Q3")
+    assert (q3["Locum and agency spend (GBP)"], q3["Plan (GBP)"], q3["Variance (GBP)"]) == (
+        "37000",
+        "1548020",
+        "-1511020",
+    )
+    assert _quarter(out / "spend_tracking.csv", "2017/18 Q4")["Plan (GBP)"] == "1548020"
     # the returns alone: Q3 only
     result = run("finance", "spend", "--data", str(ws), "--scenario", scenario, "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert "2017/18 Q3: actual 37,000" in result.stdout and "Q4" not in result.stdout
+    assert "2017/18 Q3: actual £37,000" in result.stdout and "Q4" not in result.stdout
     # neither a file nor a workspace; a workspace without returns
     result = run("finance", "spend", "--scenario", scenario)
     assert result.exit_code != 0 and "give the spend: a FILE" in result.stderr
@@ -192,3 +206,10 @@ def test_spend_from_the_returns_loaded_into_a_workspace(tmp_path: Path, shared_d
         result.stderr
     )
     assert "Traceback" not in result.output
+
+
+def _quarter(path: Path, quarter: str) -> dict[str, str]:
+    """The row of ``quarter`` in a spend tracking CSV, as written."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        (row,) = [r for r in csv.DictReader(fh) if r["Quarter"] == quarter]
+    return row

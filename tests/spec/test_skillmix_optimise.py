@@ -175,7 +175,7 @@ def test_demand_met_with_probability_p_uses_the_growth_quantile() -> None:
     p90 = problem(growth=growth, probability=0.9)
     factor, basis = p90.demand_factor()
     assert factor == pytest.approx(1.018**3, abs=0.004)
-    assert "probability 0.9" in basis and "1,000 draws" in basis
+    assert "a 90% chance" in basis and "1,000 draws" in basis
     assert solve(p90, CAT, TAX).cost == pytest.approx(60_663.6, abs=600)
     # the 10th percentile: 1.002^3 = 1.006; central (no probability): 1.01^3
     assert problem(growth=growth, probability=0.1).demand_factor()[0] == pytest.approx(
