@@ -63,8 +63,11 @@ def pdf_pages(pdf: bytes) -> int:
     parts = [pdf]
     for m in re.finditer(rb"/ObjStm.*?stream\r?\n", pdf, re.S):
         end = pdf.find(b"endstream", m.end())
+        # a decompressor object stops at the stream's end and leaves the line break before
+        # "endstream" unused; stripping line breaks instead could cut the compressed data's own
+        # last bytes (0x0a, 0x0d), and that stream's pages went uncounted
         with contextlib.suppress(zlib.error):
-            parts.append(zlib.decompress(pdf[m.end() : end].rstrip(b"\r\n")))
+            parts.append(zlib.decompressobj().decompress(pdf[m.end() : end]))
     return len(re.findall(rb"/Type\s*/Page\b", b"".join(parts)))
 
 
