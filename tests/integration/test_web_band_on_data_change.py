@@ -5,7 +5,6 @@ page and the load command say how far it has got."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from django.core.cache import cache
 from django.test import Client, TestCase
@@ -16,28 +15,9 @@ from gpworkforce.web.actions.registry import load_registry
 from gpworkforce.web.scenarios.bands import data_key
 from gpworkforce.web.scenarios.models import BandEvaluation
 from gpworkforce.web.testing import build_world, small_registry
+from web_tasks_support import gpw_workforce, no_patients
 
 pytestmark = pytest.mark.django_db
-
-PRACTICES = {"C82001": 10.0, "C82002": 6.0, "C82003": 8.0, "Y00001": 5.0}
-GROWTH = [0.03, -0.02, 0.05, 0.01, -0.04, 0.06, 0.02, -0.01, 0.04, 0.00]
-
-
-def _workforce() -> pd.DataFrame:
-    rows = []
-    for k, (code, start) in enumerate(PRACTICES.items()):
-        v = start
-        for i, fy in enumerate(range(2015, 2025)):
-            v *= 1 + GROWTH[(i + k) % len(GROWTH)]
-            rows.append(
-                {"practice_code": code, "period": pd.Timestamp(fy - 1, 9, 30),
-                 "node": "GP_QUALIFIED", "headcount": v, "fte": v, "source_id": "gpw:test"}
-            )  # fmt: skip
-    return pd.DataFrame(rows)
-
-
-def _patients() -> pd.DataFrame:
-    return pd.DataFrame(columns=["practice_code", "period", "registered", "weighted", "source_id"])
 
 
 @pytest.fixture
@@ -50,7 +30,7 @@ def world():  # type: ignore[no-untyped-def]
 def test_a_gpw_load_queues_the_evaluation_once_it_commits(world) -> None:  # type: ignore[no-untyped-def]
     assert not BandEvaluation.objects.exists()
     with TestCase.captureOnCommitCallbacks(execute=False) as waiting:
-        load_reference(actor=None, workforce=_workforce(), patients=_patients())
+        load_reference(actor=None, workforce=gpw_workforce(), patients=no_patients())
         # inside the load nothing is asked for: the load's data are not committed yet
         assert not BandEvaluation.objects.exists()
     assert waiting  # asked for after the commit
@@ -83,7 +63,7 @@ def test_the_data_page_says_how_far_the_evaluation_has_got(world) -> None:  # ty
     client = Client()
     client.force_login(world.users["analyst"])
     with TestCase.captureOnCommitCallbacks(execute=False):
-        load_reference(actor=None, workforce=_workforce(), patients=_patients())
+        load_reference(actor=None, workforce=gpw_workforce(), patients=no_patients())
     page = " ".join(client.get(reverse("data-sources")).content.decode().split())
     # the panel is the page's HTML, not text
     assert (

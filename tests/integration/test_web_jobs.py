@@ -19,7 +19,6 @@ from django.db import transaction
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django_tasks import default_task_backend
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from gpworkforce.web.actions.returns import import_accepted, transition
@@ -39,6 +38,7 @@ from gpworkforce.web.testing import (
 )
 from gpworkforce.web.views.dashboards import FIGURES_HEADER
 from gpworkforce.web.workflow import TransitionName
+from web_tasks_support import run_database_worker
 
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -308,19 +308,6 @@ def test_healthz_reports_whether_the_top_dashboards_are_ready(world: World) -> N
         assert Client().get(reverse("healthz")).json()["dashboards_ready"] is False
     tasks.enqueue_refresh()  # immediate backend: computed now
     assert Client().get(reverse("healthz")).json() == {"status": "ok", "dashboards_ready": True}
-
-
-def run_database_worker() -> None:
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
 
 
 @pytest.mark.django_db(transaction=True)

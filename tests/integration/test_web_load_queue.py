@@ -10,7 +10,6 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import pandas as pd
 import pytest
 from django.core.cache import cache, caches
 from django.test import override_settings
@@ -24,47 +23,13 @@ from gpworkforce.web.jobs.models import current
 from gpworkforce.web.scenarios.bands import data_key
 from gpworkforce.web.scenarios.models import BandEvaluation
 from gpworkforce.web.testing import build_world
+from web_tasks_support import gpw_workforce, no_patients, run_database_worker
 
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 TOP = ["03W", "04C", "99A", "QK1", "QXX"]  # the test registry's ICBs and sub-ICBs
-GROWTH = [0.03, -0.02, 0.05, 0.01, -0.04, 0.06, 0.02, -0.01, 0.04, 0.00]
-PRACTICES = {"C82001": 10.0, "C82002": 6.0, "C82003": 8.0, "Y00001": 5.0}
 # census dates of the dashboards viewed before the load (every quarter end of two years): with
 # the five organisations, 40 dashboards the worker keeps current (a national load: hundreds)
 QUARTERS = [dt.date(y, m, d) for y in (2016, 2017) for m, d in ((3, 31), (6, 30), (9, 30), (12, 31))]  # fmt: skip
-
-
-def _workforce() -> pd.DataFrame:
-    rows = []
-    for k, (code, start) in enumerate(PRACTICES.items()):
-        v = start
-        for i, fy in enumerate(range(2015, 2025)):
-            v *= 1 + GROWTH[(i + k) % len(GROWTH)]
-            rows.append(
-                {"practice_code": code, "period": pd.Timestamp(fy - 1, 9, 30),
-                 "node": "GP_QUALIFIED", "headcount": v, "fte": v, "source_id": "gpw:test"}
-            )  # fmt: skip
-    return pd.DataFrame(rows)
-
-
-def _patients() -> pd.DataFrame:
-    return pd.DataFrame(columns=["practice_code", "period", "registered", "weighted", "source_id"])
-
-
-def run_worker() -> None:
-    """The database backend's worker, in this process, until nothing is due."""
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
 
 
 def quick_dashboard(org_code: str, census: dt.date, version: str) -> Dashboard:
@@ -93,9 +58,9 @@ def _loaded_with_many_dashboards() -> str:
     for org in TOP:
         for day in QUARTERS:
             figures.remember(org, day)
-    run_worker()
+    run_database_worker()
     DBTaskResult.objects.all().delete()
-    load_reference(actor=None, workforce=_workforce(), patients=_patients())
+    load_reference(actor=None, workforce=gpw_workforce(), patients=no_patients())
     return current()
 
 
@@ -113,7 +78,7 @@ def test_the_band_evaluation_a_load_asks_for_runs_before_the_dashboards_it_chang
     with override_settings(TASKS=DATABASE):
         version = _loaded_with_many_dashboards()
         assert len(tasks.kept_current()) >= 40
-        run_worker()
+        run_database_worker()
     row = BandEvaluation.objects.get(data_version=data_key())
     assert row.status == "done", row.error
     ran = list(
@@ -140,7 +105,7 @@ def test_batches_refresh_every_dashboard_the_load_changed(
         version = _loaded_with_many_dashboards()
         wanted = tasks.kept_current()
         assert len(wanted) >= 40 and len(_dashboards_current(version)) == len(wanted)
-        run_worker()
+        run_database_worker()
     assert _dashboards_current(version) == []
     for org, day in wanted:  # none is left queued, running or failed
         assert figures.state(org, day, version) is None, (org, day)
@@ -182,7 +147,7 @@ def test_a_worker_killed_in_a_batch_loses_only_the_dashboard_it_was_computing(
         monkeypatch.setattr(tasks, "compute_dashboard", real)
         lost = killed[-1]
         batch.delete()  # its row: running for ever, as the killed worker left it
-        run_worker()  # the next batch, enqueued before the kill, does the rest
+        run_database_worker()  # the next batch, enqueued before the kill, does the rest
         assert _dashboards_current(version) == [lost]
         state = figures.state(*lost, version)
         assert state is not None and state.status == "running"
@@ -191,6 +156,6 @@ def test_a_worker_killed_in_a_batch_loses_only_the_dashboard_it_was_computing(
         cache.delete(figures._key("taken", lost[0], lost[1], version))  # expired by then
         assert tasks.watch_dashboards.call(version) == "1 not ready"
         DBTaskResult.objects.filter(task_path__endswith=".watch_dashboards").delete()
-        run_worker()
+        run_database_worker()
     assert _dashboards_current(version) == []
     assert len(wanted) >= 40
