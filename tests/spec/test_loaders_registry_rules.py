@@ -13,38 +13,14 @@ import pytest
 from gpworkforce.domain.orgs import OrgRegistry, OrgType
 from gpworkforce.loaders.hierarchy import Snapshot, carried_forward
 from gpworkforce.loaders.registry import registry_from_frames
-from gpworkforce.loaders.registry_files import OdsExtract, PracticeMap
+from gpworkforce.loaders.registry_files import OdsExtract
+from registry_frames_support import ods_frame, practice_map
 
 D = dt.date
 
 
-def ods(*rows: tuple[str, str, str | None, str, str, str | None]) -> pd.DataFrame:
-    """rows: code, opened, closed, commissioner, joined, left (dates YYYY-MM-DD)."""
-    frame = pd.DataFrame(
-        rows, columns=["code", "opened", "closed", "commissioner", "joined", "left"]
-    )
-    for col in ("opened", "closed", "joined", "left"):
-        frame[col] = pd.to_datetime(frame[col])
-    frame["name"] = frame["code"] + " SURGERY"
-    frame["setting"] = "4"
-    return frame
-
-
-def pmap(on: dt.date, *rows: tuple[str, str | None, str, str, str]) -> PracticeMap:
-    """rows: practice, pcn, ccg, stp, region."""
-    f = pd.DataFrame(
-        rows, columns=["PRACTICE_CODE", "PCN_CODE", "CCG_CODE", "STP_CODE", "COMM_REGION_CODE"]
-    )
-    for col, src in (
-        ("PRACTICE_NAME", "PRACTICE_CODE"),
-        ("PCN_NAME", "PCN_CODE"),
-        ("CCG_NAME", "CCG_CODE"),
-        ("STP_NAME", "STP_CODE"),
-        ("COMM_REGION_NAME", "COMM_REGION_CODE"),
-    ):
-        f[col] = f[src]
-    f["PCN_CODE"] = f["PCN_CODE"].astype("string")
-    return PracticeMap(on, f, f"map-{on.isoformat()}")
+ods = ods_frame
+pmap = practice_map
 
 
 def ccg(reg: OrgRegistry, practice: str, on: dt.date) -> str | None:

@@ -17,6 +17,7 @@ from gpworkforce.loaders.own_orgs import PRACTICE_PLACES, place_as_files_do
 from gpworkforce.loaders.registry import registry_from_frames
 from gpworkforce.loaders.registry_files import OdsExtract, PracticeMap
 from gpworkforce.tables import conform
+from registry_frames_support import ods_frame, practice_map
 
 D = dt.date
 SEP20, JAN22 = D(2020, 9, 1), D(2022, 1, 1)
@@ -24,34 +25,16 @@ SEP20, JAN22 = D(2020, 9, 1), D(2022, 1, 1)
 
 def ods(*rows: tuple[str, str | None]) -> pd.DataFrame:
     """rows: code, closed (YYYY-MM-DD or None); every practice opened in 1990 under C01."""
-    frame = pd.DataFrame(
-        [(code, "1990-01-01", closed, "C01", "2013-04-01", closed) for code, closed in rows],
-        columns=["code", "opened", "closed", "commissioner", "joined", "left"],
+    frame = ods_frame(
+        *[(code, "1990-01-01", closed, "C01", "2013-04-01", closed) for code, closed in rows]
     )
-    for col in ("opened", "closed", "joined", "left"):
-        frame[col] = pd.to_datetime(frame[col])
-    frame["name"] = frame["code"] + " SURGERY"
-    frame["setting"] = "4"
     frame["health_geography"] = pd.NA
     frame["national_grouping"] = pd.NA
     return frame
 
 
 def pmap(on: dt.date, *practices: str) -> PracticeMap:
-    f = pd.DataFrame(
-        [(p, "N01", "C01", "S01", "R01") for p in practices],
-        columns=["PRACTICE_CODE", "PCN_CODE", "CCG_CODE", "STP_CODE", "COMM_REGION_CODE"],
-    )
-    for col, src in (
-        ("PRACTICE_NAME", "PRACTICE_CODE"),
-        ("PCN_NAME", "PCN_CODE"),
-        ("CCG_NAME", "CCG_CODE"),
-        ("STP_NAME", "STP_CODE"),
-        ("COMM_REGION_NAME", "COMM_REGION_CODE"),
-    ):
-        f[col] = f[src]
-    f["PCN_CODE"] = f["PCN_CODE"].astype("string")
-    return PracticeMap(on, f, f"map-{on.isoformat()}")
+    return practice_map(on, *[(p, "N01", "C01", "S01", "R01") for p in practices])
 
 
 # P0001 in every source; P0002 in the 2020 map only; P0003 in the ODS extract only;
