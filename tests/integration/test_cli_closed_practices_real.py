@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -58,19 +59,11 @@ def raw_counts(data: Path) -> dict[str, float]:
 
 
 def test_england_2025_counts_the_practices_open_then(shared_data: Path, tmp_path: Path) -> None:
-    ws, out = tmp_path / "ws", tmp_path / "eng"
-    loaded = CliRunner().invoke(app, ["load", "gpw-practice-year", str(shared_data / FILE),
-                                      "--data", str(ws)])  # fmt: skip
-    assert loaded.exit_code == 0, loaded.output
-    result = CliRunner().invoke(app, ["baseline", "--org", "ENG", "--period", "2025-03-31",
-                                      "--source", "gpw", "--data", str(ws), "--format", "csv",
-                                      "--out", str(out)])  # fmt: skip
-    assert result.exit_code == 0, result.output
+    out = tmp_path / "eng"
+    result, rows = _england(shared_data / FILE, "2025-03-31", tmp_path)
     want = raw_counts(shared_data)
     assert (want["listed"], want["in_file"], want["with_gp"]) == (6293, 6267, 6225)
     assert want["counted"] == 6550
-    with (out / "staff_by_group.csv").open(encoding="utf-8-sig", newline="") as fh:
-        rows = {r["org_code"]: r for r in csv.DictReader(fh)}
     # 7,172 before: every practice open in the 2019 extract, 623 of them "Not assigned"
     assert int(rows["ENG"]["practices"]) == want["counted"]
     assert int(rows.get("UNASSIGNED", {"practices": "0"})["practices"]) <= 1
@@ -105,23 +98,28 @@ def raw_national_sums(data: Path, year: str) -> dict[str, float]:
 def test_england_from_the_gp_admin_file_counts_practices_closed_by_a_later_map(
     shared_data: Path, tmp_path: Path
 ) -> None:
-    # 80 practices with figures for the year to 31 March 2022 (179.6 GP WTE) are missing from
+    # 80 practices with figures for the year to 31 March 2022 (238.0 GP WTE) are missing from
     # the January 2022 map, so closed by decision 0168 on 31 December 2021: the national
     # report still counts them, in "Not assigned", so England is the file's own sum
-    ws, out = tmp_path / "ws", tmp_path / "eng"
-    loaded = CliRunner().invoke(app, ["load", "gpw-practice-year", str(shared_data / GP_ADMIN),
-                                      "--data", str(ws)])  # fmt: skip
-    assert loaded.exit_code == 0, loaded.output
-    result = CliRunner().invoke(app, ["baseline", "--org", "ENG", "--period", "2022-03-31",
-                                      "--source", "gpw", "--data", str(ws), "--format", "csv",
-                                      "--out", str(out)])  # fmt: skip
-    assert result.exit_code == 0, result.output
+    result, rows = _england(shared_data / GP_ADMIN, "2022-03-31", tmp_path)
     want = raw_national_sums(shared_data, "2022")
-    with (out / "staff_by_group.csv").open(encoding="utf-8-sig", newline="") as fh:
-        rows = {r["org_code"]: r for r in csv.DictReader(fh)}
     gp = "Fully qualified GPs (excluding trainees and locums) WTE"
     assert float(rows["ENG"][gp]) == round(want["TOTAL_GP_EXTGL_FTE"], 1)
     assert float(rows["ENG"]["Admin/non-clinical WTE"]) == round(want["TOTAL_ADMIN_FTE"], 1)
     # the only practices left unplaced are a few the registry names only later, with no WTE
     unplaced = [line for line in result.output.splitlines() if "could not be placed" in line]
     assert unplaced and all("(0.0 WTE: all staff groups)" in line for line in unplaced)
+
+
+def _england(file: Path, period: str, tmp_path: Path) -> tuple[Any, dict[str, dict[str, str]]]:
+    """``file`` loaded into a new workspace and England's baseline on ``period`` as CSV (in
+    ``tmp_path / "eng"``): the command's result and staff_by_group's rows by organisation."""
+    ws, out = tmp_path / "ws", tmp_path / "eng"
+    loaded = CliRunner().invoke(app, ["load", "gpw-practice-year", str(file), "--data", str(ws)])
+    assert loaded.exit_code == 0, loaded.output
+    result = CliRunner().invoke(app, ["baseline", "--org", "ENG", "--period", period,
+                                      "--source", "gpw", "--data", str(ws), "--format", "csv",
+                                      "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with (out / "staff_by_group.csv").open(encoding="utf-8-sig", newline="") as fh:
+        return result, {r["org_code"]: r for r in csv.DictReader(fh)}
