@@ -13,7 +13,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from gpworkforce.domain.report import ReportTable
-from gpworkforce.errors import InputFileError, Issue, Location, ValidationFailed
+from gpworkforce.errors import Issue, Location, ValidationFailed
 from gpworkforce.exports import write_csv
 from gpworkforce.finance.cost_io import central_role_costs, load_cost_model, validation_issues
 from gpworkforce.finance.prices import Values, price_factors, role_costs
@@ -23,7 +23,7 @@ from gpworkforce.skillmix.io import load_catalogue
 from gpworkforce.skillmix.multiyear import Practices
 from gpworkforce.skillmix.plan_problem import AllocationBudget, PlanProblem
 from gpworkforce.skillmix.problem import Problem
-from gpworkforce.tomlfiles import read_toml
+from gpworkforce.tomlfiles import read_toml, read_user_text
 
 _P = TypeVar("_P", Problem, PlanProblem)
 
@@ -92,14 +92,7 @@ def load_problem(path: Path) -> tuple[Problem, Catalogue]:
 def read_practices(path: Path, catalogue: Catalogue) -> Practices:
     """A practices CSV: ``practice`` (code), optional ``name``, ``patients`` (> 0), then WTE in
     post by role code (empty = 0). Every problem is reported with its row and column."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: practices file must exist, not found") from None
-    except UnicodeDecodeError:
-        raise InputFileError(f"{path}: practices file must be UTF-8 text") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{path}: practices file must be a file, got a directory") from None
+    text = read_user_text(path, "practices file", encoding="utf-8-sig")
     reader = csv.reader(io.StringIO(text))
     header = [h.strip() for h in next(reader, [])]
     issues: list[Issue] = []
