@@ -39,3 +39,18 @@ def test_a_file_that_cannot_be_read_is_refused_with_what_it_must_be(
     with pytest.raises(InputFileError) as info:
         read_toml(path, "scenario file")
     assert str(info.value).startswith(f"{path}: {message}")
+
+
+def test_read_user_text_names_the_file_and_drops_a_byte_order_mark(tmp_path: Path) -> None:
+    from gpworkforce.tomlfiles import read_user_text
+
+    path = tmp_path / "practices.csv"
+    path.write_bytes(b"\xef\xbb\xbfpractice,patients\n")
+    assert read_user_text(path, "practices file", encoding="utf-8-sig") == "practice,patients\n"
+    path.write_bytes(b"practice \xff\n")
+    with pytest.raises(InputFileError, match="practices file must be UTF-8 text"):
+        read_user_text(path, "practices file")
+    with pytest.raises(InputFileError, match="practices file must exist, not found"):
+        read_user_text(tmp_path / "none.csv", "practices file")
+    with pytest.raises(InputFileError, match="practices file must be a file, got a directory"):
+        read_user_text(tmp_path, "practices file")
